@@ -1,0 +1,70 @@
+//go:build ignore
+
+// entc generates the ent client, its GraphQL schema (ent.graphqls) and the
+// entgql glue. Run it through `go generate ./...` from the repository root,
+// which runs gqlgen right after it.
+package main
+
+import (
+	"log"
+	"os"
+	"regexp"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/entc"
+	"entgo.io/ent/entc/gen"
+)
+
+func main() {
+	ex, err := entgql.NewExtension(
+		entgql.WithConfigPath("./gqlgen.yml"),
+		entgql.WithSchemaGenerator(),
+		entgql.WithSchemaPath("./ent.graphqls"),
+		entgql.WithWhereInputs(true),
+		entgql.WithRelaySpec(true),
+	)
+	if err != nil {
+		log.Fatalf("creating entgql extension: %v", err)
+	}
+	templates := append(entgql.AllTemplates,
+		gen.MustParse(gen.NewTemplate("idprefix").ParseFiles("./ent/template/idprefix.tmpl")))
+	err = entc.Generate("./ent/schema", &gen.Config{
+		Features: []gen.Feature{
+			gen.FeaturePrivacy,
+			gen.FeatureEntQL,
+			gen.FeatureIntercept,
+			gen.FeatureNamedEdges,
+			gen.FeatureVersionedMigration,
+			gen.FeatureExecQuery,
+		},
+		Templates: templates,
+	}, entc.Extensions(ex))
+	if err != nil {
+		log.Fatalf("running ent codegen: %v", err)
+	}
+	if err := renameClientType("./ent.graphqls"); err != nil {
+		log.Fatalf("renaming ClientProfile: %v", err)
+	}
+}
+
+// clientProfileName matches ClientProfile in the GraphQL names entgql
+// derives from the schema, and in the Go paths of @goModel directives.
+var clientProfileName = regexp.MustCompile(`(ent\.)?ClientProfile`)
+
+// renameClientType renames ClientProfile to Client in the GraphQL schema.
+// ent reserves the Go name Client for its database client, and entgql's
+// Type annotation would alias that very name, so the schema is named
+// ClientProfile in Go and renamed here; gqlgen.yml maps the names back.
+func renameClientType(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	b = clientProfileName.ReplaceAllFunc(b, func(m []byte) []byte {
+		if len(m) > len("ClientProfile") {
+			return m // a Go path such as ent.ClientProfile stays
+		}
+		return []byte("Client")
+	})
+	return os.WriteFile(path, b, 0o644)
+}

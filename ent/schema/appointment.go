@@ -1,0 +1,90 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Appointment is a session between a client and a practitioner. Times are
+// stored in UTC and shown in the client's time zone.
+type Appointment struct{ ent.Schema }
+
+// Mixin of Appointment.
+func (Appointment) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("ap"), timeMixin{}, tenantMixin{}}
+}
+
+// Fields of Appointment.
+func (Appointment) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("client_id").GoType(pulidID).Immutable(),
+		field.String("practitioner_id").GoType(pulidID),
+		field.String("created_by_id").GoType(pulidID).Optional().Immutable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("starts_at").
+			Comment("Start, in UTC.").
+			Annotations(entgql.OrderField("STARTS_AT")),
+		field.Time("ends_at").
+			Comment("End, in UTC; after the start."),
+		field.String("time_zone").
+			Comment("IANA time zone the appointment is shown in: the client's.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.String("location").Optional().Comment("Where the appointment takes place."),
+		field.String("telehealth_url").Optional().Comment("Video link for a telehealth appointment."),
+		field.Enum("status").
+			NamedValues("Booked", "booked", "Confirmed", "confirmed", "Cancelled", "cancelled", "Completed", "completed", "Missed", "missed").
+			Default("booked").
+			Comment("Where the appointment stands; change it with the appointment mutations.").
+			Annotations(entgql.Type("AppointmentStatus"), entgql.OrderField("STATUS"),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.String("cancellation_reason").Optional().
+			Comment("Why the appointment was cancelled.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("cancelled_at").Optional().Nillable().
+			Comment("When the appointment was cancelled.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Text("notes").Optional().Comment("Staff notes."),
+	}
+}
+
+// Edges of Appointment.
+func (Appointment) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
+		edge.To("practitioner", Staff.Type).Field("practitioner_id").Unique().Required(),
+		edge.To("created_by", Staff.Type).Field("created_by_id").Unique().Immutable().
+			Comment("The staff member who booked the appointment.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Indexes of Appointment.
+func (Appointment) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("client_id", "starts_at"),
+		index.Fields("practitioner_id", "starts_at"),
+	}
+}
+
+// Annotations of Appointment.
+func (Appointment) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entsql.Table("appointments"),
+		entgql.RelayConnection(),
+		entgql.QueryField().Description("Appointments of the viewer's organisation."),
+		entgql.Mutations(entgql.MutationCreate()),
+	}
+}
+
+// Hooks of Appointment.
+func (Appointment) Hooks() []ent.Hook {
+	return []ent.Hook{prepareAppointment()}
+}
+
+// Policy of Appointment.
+func (Appointment) Policy() ent.Policy { return staffPolicy() }

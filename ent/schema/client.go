@@ -1,0 +1,189 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/ent/rule"
+)
+
+// ClientProfile is a client: a person the practice serves, who appointments are for.
+// It is named ClientProfile in Go because ent reserves Client; GraphQL calls it Client.
+type ClientProfile struct{ ent.Schema }
+
+// Mixin of ClientProfile.
+func (ClientProfile) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("cl"), timeMixin{}, tenantMixin{}}
+}
+
+// Fields of ClientProfile.
+func (ClientProfile) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("first_name").NotEmpty().
+			Comment("Legal first name.").
+			Annotations(entgql.OrderField("FIRST_NAME")),
+		field.String("last_name").NotEmpty().
+			Comment("Legal last name.").
+			Annotations(entgql.OrderField("LAST_NAME")),
+		field.String("preferred_name").Optional().
+			Comment("Name the client goes by; messages use it when set."),
+		field.String("pronouns").Optional().Comment("Personal pronouns, such as she/her."),
+		field.String("salutation").Optional().Comment("Salutation, such as Ms or Dr."),
+		field.String("date_of_birth").Optional().
+			Comment("Date of birth.").
+			Annotations(entgql.Type("Date")),
+		field.String("sex_assigned_at_birth").Optional().Comment("Sex assigned at birth, as chosen or written by staff."),
+		field.String("language").Optional().
+			Comment("BCP 47 tag of the language messages are written in; defaults to the organisation's."),
+		field.String("time_zone").Optional().
+			Comment("IANA time zone appointments are shown in; defaults to the organisation's."),
+		field.String("email").Optional().
+			Comment("Email address."),
+		field.Bool("email_consent").Default(true).
+			Comment("The client agrees to receive email; needed for appointment links and access codes by email."),
+		field.String("mobile_phone").Optional().
+			Comment("Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region."),
+		field.Bool("sms_consent").Default(false).
+			Comment("The client agrees to receive SMS; needs a mobile number."),
+		field.Bool("mobile_is_primary").Default(true).
+			Comment("The mobile number is the client's primary number."),
+		field.Bool("voice_consent").Default(false).
+			Comment("The client agrees to receive voice calls."),
+		field.JSON("other_phones", []contactinfo.Phone{}).Optional().
+			Comment("Other phone numbers, each with a label."),
+		field.JSON("address", &contactinfo.Address{}).Optional().
+			Comment("Postal address, with apartment or suite."),
+		field.Enum("preferred_contact_method").
+			NamedValues("Email", "email", "SMS", "sms", "Both", "both").
+			Default("email").
+			Comment("How messages reach the client and its contacts alike.").
+			Annotations(entgql.Type("ContactMethod")),
+		field.Enum("status").
+			NamedValues("Lead", "lead", "Active", "active", "Inactive", "inactive", "Archived", "archived").
+			Default("active").
+			Comment("Where the client is with the practice.").
+			Annotations(entgql.Type("ClientStatus"), entgql.OrderField("STATUS")),
+		field.Strings("tags").Optional().
+			Comment("Free-form labels for sorting clients."),
+		field.String("alert").Optional().
+			Comment("A warning staff see wherever the client appears, such as an allergy."),
+		field.Text("notes").Optional().Comment("Staff notes."),
+		field.String("referring_provider").Optional().Comment("Who referred the client."),
+		field.Bool("notify_reminders").Default(true).
+			Comment("The client itself receives appointment reminders."),
+		field.Bool("notify_confirmations").Default(true).
+			Comment("The client itself receives confirmations, cancellation and missed-appointment notices."),
+		field.Bool("notify_scheduled").Default(true).
+			Comment("The client itself receives scheduled emails and SMS."),
+	}
+}
+
+// Edges of ClientProfile.
+func (ClientProfile) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("contacts", Contact.Type).
+			Through("contact_links", ClientContact.Type).
+			Comment("People linked to the client; see `contactLinks` for how each is linked.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("practitioners", Staff.Type).Ref("assigned_clients").
+			Comment("Practitioners assigned to the client."),
+		edge.From("appointments", Appointment.Type).Ref("client").
+			Comment("The client's appointments.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("coverages", Coverage.Type).Ref("client").
+			Comment("Health cards, fee programs and billing authorisations.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Indexes of ClientProfile.
+func (ClientProfile) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("organization_id", "last_name", "first_name"),
+		index.Fields("organization_id", "email"),
+	}
+}
+
+// Annotations of ClientProfile.
+func (ClientProfile) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entsql.Table("clients"),
+		entgql.RelayConnection(),
+		entgql.QueryField("clients").Description("Clients of the viewer's organisation."),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Hooks of ClientProfile.
+func (ClientProfile) Hooks() []ent.Hook {
+	return []ent.Hook{validateClient(), requireReachableClient(), followClientTimeZone()}
+}
+
+// Policy of ClientProfile.
+func (ClientProfile) Policy() ent.Policy { return staffPolicy() }
+
+// Coverage is a client's health card, fee program or billing authorisation.
+type Coverage struct{ ent.Schema }
+
+// Mixin of Coverage.
+func (Coverage) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("cv"), timeMixin{}, tenantMixin{}}
+}
+
+// Fields of Coverage.
+func (Coverage) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("client_id").GoType(pulidID).Immutable(),
+		field.String("region").Optional().Comment("Province or region that issued the health card."),
+		field.String("health_card_number").Optional().Comment("Health card number."),
+		field.String("health_card_version").Optional().Comment("Health card version code."),
+		field.String("fee_program").Optional().Comment("Default fee program."),
+		field.String("fee_program_number").Optional().Comment("Fee program number."),
+		field.String("billing_authorization_number").Optional().Comment("Billing authorisation number."),
+		field.String("case_number").Optional().Comment("Case number."),
+		field.Int("number_of_sessions").Optional().NonNegative().Comment("Sessions covered."),
+		field.Text("billing_notes").Optional().Comment("Billing notes."),
+	}
+}
+
+// Edges of Coverage.
+func (Coverage) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
+	}
+}
+
+// Annotations of Coverage.
+func (Coverage) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entsql.Table("coverages"),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Policy of Coverage.
+func (Coverage) Policy() ent.Policy { return staffPolicy() }
+
+// staffPolicy is the policy of client records: any staff member of the
+// organisation reads and writes them; nobody else does.
+func staffPolicy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.AllowIfSystem(),
+			rule.AllowIfStaff(),
+			privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.AllowIfSystem(),
+			rule.AllowIfStaff(),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}

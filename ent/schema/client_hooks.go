@@ -1,0 +1,177 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"entgo.io/ent"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/contactinfo"
+	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/contact"
+)
+
+// validateClient normalises a client's names, email, phones, language, time
+// zone and date of birth, fills language and time zone from the organisation,
+// and refuses SMS consent without a mobile number.
+func validateClient() ent.Hook {
+	return hookOn(func(ctx context.Context, m *gen.ClientProfileMutation) error {
+		org, err := tenantOf(ctx, m)
+		if err != nil {
+			return err
+		}
+		if m.Op().Is(ent.OpCreate) {
+			if _, ok := m.Language(); !ok {
+				m.SetLanguage(org.DefaultLanguage)
+			}
+			if _, ok := m.TimeZone(); !ok {
+				m.SetTimeZone(org.TimeZone)
+			}
+		}
+		err = each(m, map[string]normalizer{
+			"first_name":     required,
+			"last_name":      required,
+			"preferred_name": trimmed,
+			"email":          contactinfo.NormalizeEmail,
+			"mobile_phone":   phoneIn(org.DefaultPhoneRegion),
+			"language":       contactinfo.NormalizeLanguage,
+			"time_zone":      timeZone,
+			"date_of_birth":  pastDate,
+		}, "first_name", "last_name", "preferred_name", "email", "mobile_phone", "language", "time_zone", "date_of_birth")
+		if err != nil {
+			return err
+		}
+		if phones, ok := m.OtherPhones(); ok {
+			for i := range phones {
+				n, err := contactinfo.NormalizePhone(phones[i].Number, org.DefaultPhoneRegion)
+				if err != nil || n == "" {
+					return kith.Invalid(fmt.Sprintf("otherPhones.%d.number", i), "%q %v", phones[i].Number, contactinfo.ErrPhone)
+				}
+				phones[i].Number = n
+			}
+			m.SetOtherPhones(phones)
+		}
+		if tags, ok := m.Tags(); ok {
+			m.SetTags(kith.Dedupe(tags))
+		}
+		return requireMobileForSMS(ctx, m)
+	}, writeOps)
+}
+
+// pastDate accepts a YYYY-MM-DD date that is not in the future.
+func pastDate(s string) (string, error) {
+	if s == "" {
+		return s, nil
+	}
+	if err := contactinfo.ValidateDate(s); err != nil {
+		return "", err
+	}
+	if s > time.Now().Format(time.DateOnly) {
+		return "", fmt.Errorf("is in the future")
+	}
+	return s, nil
+}
+
+// requireMobileForSMS refuses SMS consent on a client that has, or will have, no mobile number.
+func requireMobileForSMS(ctx context.Context, m *gen.ClientProfileMutation) error {
+	consent, ok := m.SmsConsent()
+	if !ok && m.Op().Is(ent.OpUpdateOne) {
+		if consent, ok = oldOr(m.OldSmsConsent(ctx)); !ok {
+			return nil
+		}
+	}
+	if !consent {
+		return nil
+	}
+	mobile, set := m.MobilePhone()
+	if !set && !m.MobilePhoneCleared() && m.Op().Is(ent.OpUpdateOne) {
+		mobile, _ = oldOr(m.OldMobilePhone(ctx))
+	}
+	if mobile == "" {
+		return kith.Invalid("smsConsent", "SMS consent needs a mobile number; add one or leave SMS consent off")
+	}
+	return nil
+}
+
+// oldOr returns an old value and whether it could be read.
+func oldOr[T any](v T, err error) (T, bool) { return v, err == nil }
+
+// requireReachableClient lets a client with neither email nor mobile be
+// created only when the same transaction links it to a contact with an email
+// or phone (a minor whose parents receive the messages). The check runs at
+// commit, after the links are written.
+func requireReachableClient() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			cm, ok := m.(*gen.ClientProfileMutation)
+			if !ok || !m.Op().Is(ent.OpCreate) {
+				return next.Mutate(ctx, m)
+			}
+			email, _ := cm.Email()
+			mobile, _ := cm.MobilePhone()
+			if email != "" || mobile != "" {
+				return next.Mutate(ctx, m)
+			}
+			tx, err := cm.Tx()
+			if err != nil {
+				return nil, errUnreachable
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			id, _ := cm.ID()
+			tx.OnCommit(func(next gen.Committer) gen.Committer {
+				return gen.CommitFunc(func(ctx context.Context, tx *gen.Tx) error {
+					ok, err := tx.ClientContact.Query().
+						Where(clientcontact.ClientID(id), clientcontact.HasContactWith(contact.Or(contact.EmailNEQ(""), contact.PhoneNEQ("")))).
+						Exist(ctx)
+					if err != nil {
+						return fmt.Errorf("checking the client's contacts: %w", err)
+					}
+					if !ok {
+						_ = tx.Rollback()
+						return errUnreachable
+					}
+					return next.Commit(ctx, tx)
+				})
+			})
+			return v, nil
+		})
+	}
+}
+
+var errUnreachable = kith.Invalid("contacts",
+	"a client with neither email nor mobile needs at least one contact with an email or phone, added in the same request")
+
+// followClientTimeZone moves the client's upcoming appointments to its new time zone.
+func followClientTimeZone() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			cm, ok := m.(*gen.ClientProfileMutation)
+			if !ok || !m.Op().Is(ent.OpUpdateOne) {
+				return next.Mutate(ctx, m)
+			}
+			tz, set := cm.TimeZone()
+			if !set {
+				return next.Mutate(ctx, m)
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			id, _ := cm.ID()
+			err = cm.Client().Appointment.Update().
+				Where(appointment.ClientID(id), appointment.StartsAtGT(time.Now())).
+				SetTimeZone(tz).Exec(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("moving appointments to the client's time zone: %w", err)
+			}
+			return v, nil
+		})
+	}
+}

@@ -1,0 +1,88 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/kith-health/kith"
+)
+
+// ClientContact links one contact to one client and says how: the
+// relationship, the contact's roles, which messages it receives and what it
+// may do in the portal for that client.
+type ClientContact struct{ ent.Schema }
+
+// Mixin of ClientContact.
+func (ClientContact) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("lk"), timeMixin{}, tenantMixin{}}
+}
+
+// Fields of ClientContact.
+func (ClientContact) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("client_id").GoType(pulidID).Immutable(),
+		field.String("contact_id").GoType(pulidID).Immutable(),
+		field.Enum("relationship").
+			NamedValues(
+				"Parent", "parent", "Guardian", "guardian", "SpousePartner", "spouse_partner",
+				"Child", "child", "Sibling", "sibling", "OtherFamily", "other_family",
+				"Caregiver", "caregiver", "Friend", "friend", "Referrer", "referrer", "Other", "other",
+			).
+			Default("other").
+			Comment("How the contact is related to the client: one relationship per pair.").
+			Annotations(entgql.Type("Relationship")),
+		field.String("relationship_label").Optional().
+			Comment("Optional wording for the relationship, such as 'stepfather'."),
+		field.JSON("contact_types", []kith.ContactType{}).Optional().
+			Comment("Roles the contact plays for the client. ADDITIONAL_ADDRESS needs the contact to have an address."),
+		field.Bool("notify_reminders").Default(false).
+			Comment("The contact receives appointment reminders for the client."),
+		field.Bool("notify_confirmations").Default(false).
+			Comment("The contact receives confirmations, cancellation and missed-appointment notices."),
+		field.Bool("notify_scheduled").Default(false).
+			Comment("The contact receives scheduled emails and SMS about the client's appointments."),
+		field.Bool("can_manage_appointments").Default(false).
+			Comment("The contact may book, reschedule and cancel the client's appointments in the booking widget."),
+		field.JSON("portal_scopes", []kith.PortalScope{}).Optional().
+			Comment("What the contact may do in the portal for the client."),
+		field.Enum("portal_status").
+			NamedValues("None", "none", "Invited", "invited", "Active", "active", "Revoked", "revoked").
+			Default("none").
+			Comment("The contact's portal access for this client. ACTIVE makes the contact a connection.").
+			Annotations(entgql.Type("PortalStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Edges of ClientContact.
+func (ClientContact) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
+		edge.To("contact", Contact.Type).Field("contact_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of ClientContact.
+func (ClientContact) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("client_id", "contact_id").Unique()}
+}
+
+// Annotations of ClientContact.
+func (ClientContact) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entsql.Table("client_contacts"),
+		entgql.Mutations(entgql.MutationUpdate()),
+	}
+}
+
+// Hooks of ClientContact.
+func (ClientContact) Hooks() []ent.Hook {
+	return []ent.Hook{validateLink()}
+}
+
+// Policy of ClientContact.
+func (ClientContact) Policy() ent.Policy { return staffPolicy() }

@@ -1,0 +1,77 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/kith-health/kith/contactinfo"
+)
+
+// Contact is a person around one or more clients: a parent, a spouse, a
+// guardian, whoever pays. A contact belongs to the organisation, not to one client.
+type Contact struct{ ent.Schema }
+
+// Mixin of Contact.
+func (Contact) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("co"), timeMixin{}, tenantMixin{}}
+}
+
+// Fields of Contact.
+func (Contact) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("first_name").NotEmpty().
+			Comment("First name.").
+			Annotations(entgql.OrderField("FIRST_NAME")),
+		field.String("last_name").Optional().
+			Comment("Last name.").
+			Annotations(entgql.OrderField("LAST_NAME")),
+		field.String("email").Optional().Comment("Email address; may also be a client's."),
+		field.String("phone").Optional().Comment("Phone number in E.164 form."),
+		field.String("organization_reference").Optional().
+			Comment("Free-text reference, such as an account number to put on invoices."),
+		field.JSON("address", &contactinfo.Address{}).Optional().
+			Comment("Postal address."),
+		field.Text("notes").Optional().Comment("Staff notes."),
+	}
+}
+
+// Edges of Contact.
+func (Contact) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("clients", ClientProfile.Type).Ref("contacts").
+			Through("client_links", ClientContact.Type).
+			Comment("Clients this contact is linked to.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Indexes of Contact.
+func (Contact) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("organization_id", "email"),
+		index.Fields("organization_id", "phone"),
+	}
+}
+
+// Annotations of Contact.
+func (Contact) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entsql.Table("contacts"),
+		entgql.RelayConnection(),
+		entgql.QueryField().Description("Contacts of the viewer's organisation. To find a person before creating one, use `searchContacts`."),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Hooks of Contact.
+func (Contact) Hooks() []ent.Hook {
+	return []ent.Hook{validateContact(), refuseDuplicateContact(), checkAddressStillNeeded()}
+}
+
+// Policy of Contact.
+func (Contact) Policy() ent.Policy { return staffPolicy() }

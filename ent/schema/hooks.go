@@ -1,0 +1,131 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"entgo.io/ent"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/contactinfo"
+	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/pulid"
+)
+
+// normalizer rewrites a field's value, or says why it is wrong.
+type normalizer func(string) (string, error)
+
+// normalize applies fn to field when the mutation sets it, and reports a
+// failure as a ValidationError on the field's GraphQL name.
+func normalize(m ent.Mutation, field string, fn normalizer) error {
+	v, ok := m.Field(field)
+	if !ok {
+		return nil
+	}
+	s, _ := v.(string)
+	out, err := fn(s)
+	if err != nil {
+		return kith.Invalid(kith.CamelCase(field), "%q %v", s, err)
+	}
+	return m.SetField(field, out)
+}
+
+// required trims a value and refuses an empty one.
+func required(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", fmt.Errorf("is empty; it is required")
+	}
+	return s, nil
+}
+
+// trimmed trims surrounding white space.
+func trimmed(s string) (string, error) { return strings.TrimSpace(s), nil }
+
+// phoneIn reads phone numbers in region.
+func phoneIn(region string) normalizer {
+	return func(s string) (string, error) { return contactinfo.NormalizePhone(s, region) }
+}
+
+// timeZone accepts IANA zone names.
+func timeZone(s string) (string, error) { return s, contactinfo.ValidateTimeZone(s) }
+
+// region accepts phone regions such as CA.
+func region(s string) (string, error) {
+	if !contactinfo.ValidRegion(s) {
+		return "", fmt.Errorf("is not a phone region kith knows; use an ISO 3166 code such as CA or GB")
+	}
+	return strings.ToUpper(s), nil
+}
+
+// each applies normalizers to fields in order, stopping at the first failure.
+func each(m ent.Mutation, fields map[string]normalizer, order ...string) error {
+	for _, f := range order {
+		if err := normalize(m, f, fields[f]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hookOn runs check before the mutation on the given operations.
+func hookOn[M ent.Mutation](check func(context.Context, M) error, ops ent.Op) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if typed, ok := m.(M); ok && m.Op().Is(ops) {
+				if err := check(ctx, typed); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}
+
+// writeOps are creates and updates.
+const writeOps = ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne
+
+// tenantOf returns the organisation a tenant mutation writes in.
+func tenantOf(ctx context.Context, m interface {
+	OrganizationID() (pulid.ID, bool)
+	OldOrganizationID(context.Context) (pulid.ID, error)
+	Client() *gen.Client
+}) (*gen.Organization, error) {
+	id, ok := m.OrganizationID()
+	if !ok {
+		var err error
+		if id, err = m.OldOrganizationID(ctx); err != nil {
+			return nil, fmt.Errorf("finding the organisation: %w", err)
+		}
+	}
+	return m.Client().Organization.Get(ctx, id)
+}
+
+func validateOrganization() ent.Hook {
+	return hookOn(func(_ context.Context, m *gen.OrganizationMutation) error {
+		return each(m, map[string]normalizer{
+			"name":                 required,
+			"time_zone":            timeZone,
+			"default_language":     contactinfo.NormalizeLanguage,
+			"default_phone_region": region,
+		}, "name", "time_zone", "default_language", "default_phone_region")
+	}, writeOps)
+}
+
+func normalizeStaffEmail() ent.Hook {
+	return hookOn(func(_ context.Context, m *gen.StaffMutation) error {
+		return each(m, map[string]normalizer{
+			"name":  required,
+			"email": func(s string) (string, error) { return nonEmpty(contactinfo.NormalizeEmail(s)) },
+		}, "name", "email")
+	}, writeOps)
+}
+
+// nonEmpty refuses an empty result of a normalizer.
+func nonEmpty(s string, err error) (string, error) {
+	if err == nil && s == "" {
+		return "", fmt.Errorf("is empty; it is required")
+	}
+	return s, err
+}

@@ -1,0 +1,80 @@
+package schema
+
+import (
+	"regexp"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/ent/rule"
+)
+
+// Organization is a practice: the tenant every other record belongs to.
+type Organization struct{ ent.Schema }
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
+
+// Mixin of Organization.
+func (Organization) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("or"), timeMixin{}}
+}
+
+// Fields of Organization.
+func (Organization) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().
+			Comment("The practice's name, as clients see it."),
+		field.String("slug").Unique().Match(slugPattern).Immutable().
+			Comment("Short name staff type to sign in, such as `maple-therapy`: lower-case letters, digits and dashes."),
+		field.String("time_zone").Default("UTC").
+			Comment("IANA time zone of the practice; new clients default to it."),
+		field.String("default_language").Default("en").
+			Comment("BCP 47 language tag; new clients default to it."),
+		field.String("default_phone_region").Default("US").
+			Comment("ISO 3166 region used to read phone numbers written without a country code, such as `CA`."),
+	}
+}
+
+// Edges of Organization.
+func (Organization) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("staff", Staff.Type).Ref("organization").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Annotations of Organization.
+func (Organization) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entsql.Table("organizations"),
+		entgql.Mutations(entgql.MutationUpdate()),
+	}
+}
+
+// Hooks of Organization.
+func (Organization) Hooks() []ent.Hook {
+	return []ent.Hook{validateOrganization()}
+}
+
+// Policy of Organization: staff see their own organisation; owners and admins change it.
+func (Organization) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.FilterOwnOrganization(),
+			rule.AllowIfSystem(),
+			rule.AllowIfStaff(),
+			privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.FilterOwnOrganization(),
+			rule.AllowIfSystem(),
+			rule.AllowIfAdmin(),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}

@@ -1,0 +1,93 @@
+package kith
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kith-health/kith/pulid"
+)
+
+// ErrNotFound is returned when a record does not exist or belongs to another
+// organisation; the two read exactly alike.
+var ErrNotFound = errors.New("not found")
+
+// ErrUnauthenticated is returned when a request needs a signed-in viewer and has none,
+// or its credentials are wrong, expired or revoked.
+var ErrUnauthenticated = errors.New("sign in first: the request has no valid credentials")
+
+// ErrForbidden is returned when the viewer is signed in but its role does not allow the action.
+var ErrForbidden = errors.New("your role does not allow this action")
+
+// ValidationError reports bad input on one field. Field is the GraphQL input
+// path of the field at fault, such as "mobilePhone" or "contacts.1.email".
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+// Error implements error.
+func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
+
+// Invalid returns a ValidationError for field with a formatted message.
+func Invalid(field, format string, args ...any) *ValidationError {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ConflictError reports that the input would duplicate existing records.
+// Candidates are the records it matches, for the caller to pick from.
+type ConflictError struct {
+	Field      string
+	Message    string
+	Candidates []pulid.ID
+}
+
+// Error implements error.
+func (e *ConflictError) Error() string { return e.Message }
+
+// WithFieldPrefix nests the field of a ValidationError or ConflictError in err
+// under prefix ("contacts.1" + "email" gives "contacts.1.email"). Other errors
+// are returned unchanged.
+func WithFieldPrefix(prefix string, err error) error {
+	join := func(field string) string {
+		if field == "" {
+			return prefix
+		}
+		return prefix + "." + field
+	}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return &ValidationError{Field: join(ve.Field), Message: ve.Message}
+	}
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		return &ConflictError{Field: join(ce.Field), Message: ce.Message, Candidates: ce.Candidates}
+	}
+	return err
+}
+
+// CamelCase turns an ent field name such as "mobile_phone" into its GraphQL name "mobilePhone".
+func CamelCase(name string) string {
+	parts := strings.Split(name, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// NotFoundError reports that an input field names a record that does not
+// exist for the viewer. It matches ErrNotFound with errors.Is.
+type NotFoundError struct {
+	Field string
+	ID    pulid.ID
+}
+
+// Error implements error.
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("%s: there is no record with ID %q", e.Field, string(e.ID))
+}
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }

@@ -1,0 +1,80 @@
+// Package pulid owns kith's global identifiers: a short type prefix followed
+// by a ULID, such as "cl01JD7Y6Q5W0G8V3A9N2B4C6D8E". The prefix tells which
+// kind of record an ID names, so `node(id:)` needs no lookup table, and the
+// ULID makes IDs unguessable and sortable by creation time.
+package pulid
+
+import (
+	"crypto/rand"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// PrefixLen is the length of every ID's type prefix.
+const PrefixLen = 2
+
+// ID is a prefixed ULID. It is stored as text and travels in GraphQL as ID.
+type ID string
+
+var (
+	entropyMu sync.Mutex
+	entropy   = ulid.Monotonic(rand.Reader, 0)
+)
+
+// New returns a new ID with the given two-letter prefix.
+func New(prefix string) ID {
+	if len(prefix) != PrefixLen {
+		panic(fmt.Sprintf("pulid: prefix %q must have %d characters", prefix, PrefixLen))
+	}
+	entropyMu.Lock()
+	id := ulid.MustNew(ulid.Timestamp(time.Now()), entropy)
+	entropyMu.Unlock()
+	return ID(prefix + id.String())
+}
+
+// Prefix returns the type prefix of id, or "" when id is too short to have one.
+func (id ID) Prefix() string {
+	if len(id) <= PrefixLen {
+		return ""
+	}
+	return string(id[:PrefixLen])
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (id *ID) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("an ID must be a string, not %T", v)
+	}
+	*id = ID(s)
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (id ID) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, strconv.Quote(string(id)))
+}
+
+// Scan implements sql.Scanner.
+func (id *ID) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		*id = ID(v)
+	case []byte:
+		*id = ID(v)
+	case nil:
+		return fmt.Errorf("pulid: unexpected NULL")
+	default:
+		return fmt.Errorf("pulid: cannot scan %T", src)
+	}
+	return nil
+}
+
+// Value implements driver.Valuer.
+func (id ID) Value() (driver.Value, error) { return string(id), nil }

@@ -1,0 +1,86 @@
+// Package viewer owns who is acting in a request: a staff member of one
+// organisation, the system itself (CLI commands, migrations, jobs), or nobody.
+// The viewer travels in the context and every privacy rule reads it from there.
+package viewer
+
+import (
+	"context"
+
+	"github.com/kith-health/kith/pulid"
+)
+
+// Role is a staff member's role in an organisation.
+type Role string
+
+// Staff roles, from most to least privileged.
+const (
+	RoleOwner        Role = "owner"
+	RoleAdmin        Role = "admin"
+	RolePractitioner Role = "practitioner"
+	RoleFrontDesk    Role = "front_desk"
+)
+
+// Viewer is the actor of a request.
+type Viewer interface {
+	// Organization returns the organisation the viewer acts in, if any.
+	Organization() (pulid.ID, bool)
+	// IsSystem reports whether the viewer is kith itself, which sees every organisation.
+	IsSystem() bool
+}
+
+// Staff is a signed-in staff member.
+type Staff struct {
+	// OrgID is the staff member's organisation.
+	OrgID pulid.ID
+	// StaffID is the staff member.
+	StaffID pulid.ID
+	// Role is the staff member's role.
+	Role Role
+	// TokenID is the bearer token the request came with, if any.
+	TokenID pulid.ID
+}
+
+// Organization implements Viewer.
+func (s Staff) Organization() (pulid.ID, bool) { return s.OrgID, s.OrgID != "" }
+
+// IsSystem implements Viewer.
+func (Staff) IsSystem() bool { return false }
+
+// CanAdminister reports whether the staff member may manage staff and settings.
+func (s Staff) CanAdminister() bool { return s.Role == RoleOwner || s.Role == RoleAdmin }
+
+// System is kith acting on its own behalf, optionally inside one organisation.
+type System struct {
+	// OrgID, when set, confines the system viewer to one organisation.
+	OrgID pulid.ID
+}
+
+// Organization implements Viewer.
+func (s System) Organization() (pulid.ID, bool) { return s.OrgID, s.OrgID != "" }
+
+// IsSystem implements Viewer.
+func (System) IsSystem() bool { return true }
+
+type ctxKey struct{}
+
+// NewContext returns a copy of ctx carrying v.
+func NewContext(ctx context.Context, v Viewer) context.Context {
+	return context.WithValue(ctx, ctxKey{}, v)
+}
+
+// FromContext returns the viewer in ctx, or nil when nobody is signed in.
+func FromContext(ctx context.Context) Viewer {
+	v, _ := ctx.Value(ctxKey{}).(Viewer)
+	return v
+}
+
+// SystemContext returns ctx acting as the system across all organisations.
+func SystemContext(ctx context.Context) context.Context {
+	return NewContext(ctx, System{})
+}
+
+// StaffFromContext returns the staff viewer in ctx, if the viewer is staff.
+func StaffFromContext(ctx context.Context) (Staff, bool) {
+	s, ok := FromContext(ctx).(Staff)
+	return s, ok
+}
