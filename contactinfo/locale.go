@@ -2,6 +2,7 @@ package contactinfo
 
 import (
 	"errors"
+	"sync"
 	"time"
 	_ "time/tzdata" // time zones must load on images without /usr/share/zoneinfo
 
@@ -43,4 +44,19 @@ func ValidateDate(s string) error {
 		return ErrDate
 	}
 	return nil
+}
+
+var locations sync.Map // zone name → *time.Location
+
+// Location returns the IANA zone name, loaded once; UTC when the name is unknown.
+func Location(name string) *time.Location {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(name, loc)
+	return loc
 }

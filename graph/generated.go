@@ -206,7 +206,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddClientContact       func(childComplexity int, clientID pulid.ID, link link.Input) int
+		AddClientContact       func(childComplexity int, clientID pulid.ID, input link.Input) int
 		CancelAppointment      func(childComplexity int, id pulid.ID, reason string) int
 		CompleteAppointment    func(childComplexity int, id pulid.ID) int
 		ConfirmAppointment     func(childComplexity int, id pulid.ID) int
@@ -338,7 +338,7 @@ type MutationResolver interface {
 	SetClientNotifications(ctx context.Context, id pulid.ID, input ClientNotificationsInput) (*ent.ClientProfile, error)
 	CreateContact(ctx context.Context, input ent.CreateContactInput, allowDuplicate *bool) (*ent.Contact, error)
 	UpdateContact(ctx context.Context, id pulid.ID, input ent.UpdateContactInput) (*ent.Contact, error)
-	AddClientContact(ctx context.Context, clientID pulid.ID, link link.Input) (*ent.ClientContact, error)
+	AddClientContact(ctx context.Context, clientID pulid.ID, input link.Input) (*ent.ClientContact, error)
 	UpdateClientContact(ctx context.Context, id pulid.ID, input ent.UpdateClientContactInput) (*ent.ClientContact, error)
 	RemoveClientContact(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	CreateCoverage(ctx context.Context, input ent.CreateCoverageInput) (*ent.Coverage, error)
@@ -1128,7 +1128,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddClientContact(childComplexity, args["clientID"].(pulid.ID), args["link"].(link.Input)), true
+		return e.ComplexityRoot.Mutation.AddClientContact(childComplexity, args["clientID"].(pulid.ID), args["input"].(link.Input)), true
 	case "Mutation.cancelAppointment":
 		if e.ComplexityRoot.Mutation.CancelAppointment == nil {
 			break
@@ -1962,11 +1962,11 @@ enum AppointmentOrderField {
 AppointmentStatus is enum for the field status
 """
 enum AppointmentStatus @goModel(model: "github.com/kith-health/kith/ent/appointment.Status") {
-  booked
-  confirmed
-  cancelled
-  completed
-  missed
+  BOOKED
+  CONFIRMED
+  CANCELLED
+  COMPLETED
+  MISSED
 }
 """
 AppointmentWhereInput is used for filtering Appointment objects.
@@ -2950,10 +2950,10 @@ input ClientWhereInput {
 ClientStatus is enum for the field status
 """
 enum ClientStatus @goModel(model: "github.com/kith-health/kith/ent/clientprofile.Status") {
-  lead
-  active
-  inactive
-  archived
+  LEAD
+  ACTIVE
+  INACTIVE
+  ARCHIVED
 }
 type Contact implements Node {
   id: ID!
@@ -3033,9 +3033,9 @@ type ContactEdge {
 ContactMethod is enum for the field preferred_contact_method
 """
 enum ContactMethod @goModel(model: "github.com/kith-health/kith/ent/clientprofile.PreferredContactMethod") {
-  email
-  sms
-  both
+  EMAIL
+  SMS
+  BOTH
 }
 """
 Ordering options for Contact connections
@@ -3972,10 +3972,10 @@ type PageInfo {
 PortalStatus is enum for the field portal_status
 """
 enum PortalStatus @goModel(model: "github.com/kith-health/kith/ent/clientcontact.PortalStatus") {
-  none
-  invited
-  active
-  revoked
+  NONE
+  INVITED
+  ACTIVE
+  REVOKED
 }
 type Query {
   """
@@ -4137,16 +4137,16 @@ type Query {
 Relationship is enum for the field relationship
 """
 enum Relationship @goModel(model: "github.com/kith-health/kith/ent/clientcontact.Relationship") {
-  parent
-  guardian
-  spouse_partner
-  child
-  sibling
-  other_family
-  caregiver
-  friend
-  referrer
-  other
+  PARENT
+  GUARDIAN
+  SPOUSE_PARTNER
+  CHILD
+  SIBLING
+  OTHER_FAMILY
+  CAREGIVER
+  FRIEND
+  REFERRER
+  OTHER
 }
 type Staff implements Node {
   id: ID!
@@ -4292,10 +4292,10 @@ enum StaffOrderField {
 StaffRole is enum for the field role
 """
 enum StaffRole @goModel(model: "github.com/kith-health/kith/ent/staff.Role") {
-  owner
-  admin
-  practitioner
-  front_desk
+  OWNER
+  ADMIN
+  PRACTITIONER
+  FRONT_DESK
 }
 """
 StaffWhereInput is used for filtering Staff objects.
@@ -4936,7 +4936,7 @@ type Mutation {
   updateContact(id: ID!, input: UpdateContactInput!): Contact!
 
   "Link a new or existing contact to a client. A pair has one link."
-  addClientContact(clientID: ID!, link: ClientContactLinkInput!): ClientContact!
+  addClientContact(clientID: ID!, input: ClientContactLinkInput!): ClientContact!
   "Change how a contact is linked to a client."
   updateClientContact(id: ID!, input: UpdateClientContactInput!): ClientContact!
   "Remove a contact from a client. Only the link goes; the contact stays and can be linked again. Returns the link's ID."
@@ -5601,14 +5601,14 @@ func (ec *executionContext) field_Mutation_addClientContact_args(ctx context.Con
 		return nil, err
 	}
 	args["clientID"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "link",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (link.Input, error) {
 			return ec.unmarshalNClientContactLinkInput2githubᚗcomᚋkithᚑhealthᚋkithᚋlinkᚐInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["link"] = arg1
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -9896,7 +9896,7 @@ func (ec *executionContext) _Mutation_addClientContact(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddClientContact(ctx, fc.Args["clientID"].(pulid.ID), fc.Args["link"].(link.Input))
+			return ec.Resolvers.Mutation().AddClientContact(ctx, fc.Args["clientID"].(pulid.ID), fc.Args["input"].(link.Input))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientContact) graphql.Marshaler {

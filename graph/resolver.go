@@ -1,8 +1,16 @@
+// Package graph serves kith's GraphQL API: the gqlgen resolvers, the error
+// mapping, limits and transactions, and the HTTP handler that carries them.
 package graph
 
-// This file will not be regenerated automatically.
-//
-// It serves as dependency injection for your app, add any dependencies you require
-// here.
+import (
+	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/ent"
+)
 
-type Resolver struct{}
+// Resolver wires the resolvers' dependencies; it holds no logic.
+type Resolver struct {
+	// DB is the ent client; mutations use the transaction in their context instead.
+	DB *ent.Client
+	// Auth signs staff in and out.
+	Auth *auth.Service
+}

@@ -8,161 +8,245 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
 )
 
 // StartsAtLocal is the resolver for the startsAtLocal field.
 func (r *appointmentResolver) StartsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error) {
-	panic(fmt.Errorf("not implemented: StartsAtLocal - startsAtLocal"))
+	return obj.StartsAt.In(contactinfo.Location(obj.TimeZone)).Format(time.RFC3339), nil
 }
 
 // EndsAtLocal is the resolver for the endsAtLocal field.
 func (r *appointmentResolver) EndsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error) {
-	panic(fmt.Errorf("not implemented: EndsAtLocal - endsAtLocal"))
+	return obj.EndsAt.In(contactinfo.Location(obj.TimeZone)).Format(time.RFC3339), nil
 }
 
 // Recipients is the resolver for the recipients field.
 func (r *clientResolver) Recipients(ctx context.Context, obj *ent.ClientProfile) ([]*link.Recipient, error) {
-	panic(fmt.Errorf("not implemented: Recipients - recipients"))
+	links, err := contactLinks(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return link.Recipients(obj, links), nil
 }
 
 // BillingContacts is the resolver for the billingContacts field.
 func (r *clientResolver) BillingContacts(ctx context.Context, obj *ent.ClientProfile) ([]*ent.ClientContact, error) {
-	panic(fmt.Errorf("not implemented: BillingContacts - billingContacts"))
+	links, err := contactLinks(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	billing := []*ent.ClientContact{}
+	for _, l := range links {
+		if slices.Contains(l.ContactTypes, kith.ContactTypeBilling) {
+			billing = append(billing, l)
+		}
+	}
+	return billing, nil
 }
 
 // IsConnection is the resolver for the isConnection field.
 func (r *clientContactResolver) IsConnection(ctx context.Context, obj *ent.ClientContact) (bool, error) {
-	panic(fmt.Errorf("not implemented: IsConnection - isConnection"))
+	return obj.PortalStatus == clientcontact.PortalStatusActive, nil
 }
 
 // SignIn is the resolver for the signIn field.
 func (r *mutationResolver) SignIn(ctx context.Context, input SignInInput) (*SignInPayload, error) {
-	panic(fmt.Errorf("not implemented: SignIn - signIn"))
+	tok, err := r.Auth.SignIn(ctx, input.Organization, input.Email, input.Password)
+	if err != nil {
+		return nil, err
+	}
+	return &SignInPayload{Token: tok.Secret, ExpiresAt: tok.ExpiresAt, Staff: tok.Staff}, nil
 }
 
 // SignOut is the resolver for the signOut field.
 func (r *mutationResolver) SignOut(ctx context.Context) (bool, error) {
-	panic(fmt.Errorf("not implemented: SignOut - signOut"))
+	v, ok := viewer.StaffFromContext(ctx)
+	if !ok || v.TokenID == "" {
+		return false, kith.ErrUnauthenticated
+	}
+	return true, r.Auth.Revoke(ctx, v.TokenID)
 }
 
 // UpdateOrganization is the resolver for the updateOrganization field.
 func (r *mutationResolver) UpdateOrganization(ctx context.Context, input ent.UpdateOrganizationInput) (*ent.Organization, error) {
-	panic(fmt.Errorf("not implemented: UpdateOrganization - updateOrganization"))
+	v, ok := viewer.StaffFromContext(ctx)
+	if !ok {
+		return nil, kith.ErrUnauthenticated
+	}
+	return ent.FromContext(ctx).Organization.UpdateOneID(v.OrgID).SetInput(input).Save(ctx)
 }
 
 // CreateStaff is the resolver for the createStaff field.
 func (r *mutationResolver) CreateStaff(ctx context.Context, input ent.CreateStaffInput, password *string) (*ent.Staff, error) {
-	panic(fmt.Errorf("not implemented: CreateStaff - createStaff"))
+	create := ent.FromContext(ctx).Staff.Create().SetInput(input)
+	if password != nil {
+		hash, err := r.Auth.HashPassword(*password)
+		if err != nil {
+			return nil, err
+		}
+		create.SetPasswordHash(hash)
+	}
+	return create.Save(ctx)
 }
 
 // UpdateStaff is the resolver for the updateStaff field.
 func (r *mutationResolver) UpdateStaff(ctx context.Context, id pulid.ID, input ent.UpdateStaffInput, password *string) (*ent.Staff, error) {
-	panic(fmt.Errorf("not implemented: UpdateStaff - updateStaff"))
+	update := ent.FromContext(ctx).Staff.UpdateOneID(id).SetInput(input)
+	if password != nil {
+		hash, err := r.Auth.HashPassword(*password)
+		if err != nil {
+			return nil, err
+		}
+		update.SetPasswordHash(hash)
+	}
+	return update.Save(ctx)
 }
 
 // CreateClient is the resolver for the createClient field.
 func (r *mutationResolver) CreateClient(ctx context.Context, input ent.CreateClientProfileInput, contacts []*link.Input) (*ent.ClientProfile, error) {
-	panic(fmt.Errorf("not implemented: CreateClient - createClient"))
+	db := ent.FromContext(ctx)
+	c, err := db.ClientProfile.Create().SetInput(input).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, in := range contacts {
+		if _, err := link.Add(ctx, db, c.ID, *in); err != nil {
+			return nil, kith.WithFieldPrefix(fmt.Sprintf("contacts.%d", i), err)
+		}
+	}
+	return c, nil
 }
 
 // UpdateClient is the resolver for the updateClient field.
 func (r *mutationResolver) UpdateClient(ctx context.Context, id pulid.ID, input ent.UpdateClientProfileInput) (*ent.ClientProfile, error) {
-	panic(fmt.Errorf("not implemented: UpdateClient - updateClient"))
+	return ent.FromContext(ctx).ClientProfile.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // SetClientNotifications is the resolver for the setClientNotifications field.
 func (r *mutationResolver) SetClientNotifications(ctx context.Context, id pulid.ID, input ClientNotificationsInput) (*ent.ClientProfile, error) {
-	panic(fmt.Errorf("not implemented: SetClientNotifications - setClientNotifications"))
+	return ent.FromContext(ctx).ClientProfile.UpdateOneID(id).
+		SetNillableNotifyReminders(input.NotifyReminders).
+		SetNillableNotifyConfirmations(input.NotifyConfirmations).
+		SetNillableNotifyScheduled(input.NotifyScheduled).
+		Save(ctx)
 }
 
 // CreateContact is the resolver for the createContact field.
 func (r *mutationResolver) CreateContact(ctx context.Context, input ent.CreateContactInput, allowDuplicate *bool) (*ent.Contact, error) {
-	panic(fmt.Errorf("not implemented: CreateContact - createContact"))
+	if allowDuplicate != nil && *allowDuplicate {
+		ctx = kith.WithDuplicatesAllowed(ctx)
+	}
+	return ent.FromContext(ctx).Contact.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateContact is the resolver for the updateContact field.
 func (r *mutationResolver) UpdateContact(ctx context.Context, id pulid.ID, input ent.UpdateContactInput) (*ent.Contact, error) {
-	panic(fmt.Errorf("not implemented: UpdateContact - updateContact"))
+	return ent.FromContext(ctx).Contact.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // AddClientContact is the resolver for the addClientContact field.
-func (r *mutationResolver) AddClientContact(ctx context.Context, clientID pulid.ID, link link.Input) (*ent.ClientContact, error) {
-	panic(fmt.Errorf("not implemented: AddClientContact - addClientContact"))
+func (r *mutationResolver) AddClientContact(ctx context.Context, clientID pulid.ID, input link.Input) (*ent.ClientContact, error) {
+	return link.Add(ctx, ent.FromContext(ctx), clientID, input)
 }
 
 // UpdateClientContact is the resolver for the updateClientContact field.
 func (r *mutationResolver) UpdateClientContact(ctx context.Context, id pulid.ID, input ent.UpdateClientContactInput) (*ent.ClientContact, error) {
-	panic(fmt.Errorf("not implemented: UpdateClientContact - updateClientContact"))
+	return ent.FromContext(ctx).ClientContact.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // RemoveClientContact is the resolver for the removeClientContact field.
 func (r *mutationResolver) RemoveClientContact(ctx context.Context, id pulid.ID) (pulid.ID, error) {
-	panic(fmt.Errorf("not implemented: RemoveClientContact - removeClientContact"))
+	return id, ent.FromContext(ctx).ClientContact.DeleteOneID(id).Exec(ctx)
 }
 
 // CreateCoverage is the resolver for the createCoverage field.
 func (r *mutationResolver) CreateCoverage(ctx context.Context, input ent.CreateCoverageInput) (*ent.Coverage, error) {
-	panic(fmt.Errorf("not implemented: CreateCoverage - createCoverage"))
+	return ent.FromContext(ctx).Coverage.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateCoverage is the resolver for the updateCoverage field.
 func (r *mutationResolver) UpdateCoverage(ctx context.Context, id pulid.ID, input ent.UpdateCoverageInput) (*ent.Coverage, error) {
-	panic(fmt.Errorf("not implemented: UpdateCoverage - updateCoverage"))
+	return ent.FromContext(ctx).Coverage.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // DeleteCoverage is the resolver for the deleteCoverage field.
 func (r *mutationResolver) DeleteCoverage(ctx context.Context, id pulid.ID) (pulid.ID, error) {
-	panic(fmt.Errorf("not implemented: DeleteCoverage - deleteCoverage"))
+	return id, ent.FromContext(ctx).Coverage.DeleteOneID(id).Exec(ctx)
 }
 
 // CreateAppointment is the resolver for the createAppointment field.
 func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: CreateAppointment - createAppointment"))
+	return ent.FromContext(ctx).Appointment.Create().SetInput(input).Save(ctx)
 }
 
 // RescheduleAppointment is the resolver for the rescheduleAppointment field.
 func (r *mutationResolver) RescheduleAppointment(ctx context.Context, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) (*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: RescheduleAppointment - rescheduleAppointment"))
+	return ent.FromContext(ctx).Appointment.UpdateOneID(id).
+		SetStartsAt(startsAt).
+		SetEndsAt(endsAt).
+		SetNillablePractitionerID(practitionerID).
+		Save(ctx)
 }
 
 // ConfirmAppointment is the resolver for the confirmAppointment field.
 func (r *mutationResolver) ConfirmAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: ConfirmAppointment - confirmAppointment"))
+	return setStatus(ctx, id, appointment.StatusConfirmed, "")
 }
 
 // CancelAppointment is the resolver for the cancelAppointment field.
 func (r *mutationResolver) CancelAppointment(ctx context.Context, id pulid.ID, reason string) (*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: CancelAppointment - cancelAppointment"))
+	return setStatus(ctx, id, appointment.StatusCancelled, reason)
 }
 
 // MarkAppointmentMissed is the resolver for the markAppointmentMissed field.
 func (r *mutationResolver) MarkAppointmentMissed(ctx context.Context, id pulid.ID) (*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: MarkAppointmentMissed - markAppointmentMissed"))
+	return setStatus(ctx, id, appointment.StatusMissed, "")
 }
 
 // CompleteAppointment is the resolver for the completeAppointment field.
 func (r *mutationResolver) CompleteAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: CompleteAppointment - completeAppointment"))
+	return setStatus(ctx, id, appointment.StatusCompleted, "")
 }
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*ent.Staff, error) {
-	panic(fmt.Errorf("not implemented: Me - me"))
+	v, ok := viewer.StaffFromContext(ctx)
+	if !ok {
+		return nil, kith.ErrUnauthenticated
+	}
+	return r.DB.Staff.Get(ctx, v.StaffID)
 }
 
 // Organization is the resolver for the organization field.
 func (r *queryResolver) Organization(ctx context.Context) (*ent.Organization, error) {
-	panic(fmt.Errorf("not implemented: Organization - organization"))
+	v, ok := viewer.StaffFromContext(ctx)
+	if !ok {
+		return nil, kith.ErrUnauthenticated
+	}
+	return r.DB.Organization.Get(ctx, v.OrgID)
 }
 
 // SearchContacts is the resolver for the searchContacts field.
 func (r *queryResolver) SearchContacts(ctx context.Context, query string, first *int) ([]*ent.Contact, error) {
-	panic(fmt.Errorf("not implemented: SearchContacts - searchContacts"))
+	if viewer.FromContext(ctx) == nil {
+		return nil, kith.ErrUnauthenticated
+	}
+	limit := 20
+	if first != nil {
+		limit = *first
+	}
+	return link.SearchContacts(ctx, r.DB, query, limit)
 }
 
 // Mutation returns MutationResolver implementation.

@@ -48,11 +48,14 @@ func (id ID) Prefix() string {
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (id *ID) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
+	switch s := v.(type) {
+	case string:
+		*id = ID(s)
+	case ID:
+		*id = s
+	default:
 		return fmt.Errorf("an ID must be a string, not %T", v)
 	}
-	*id = ID(s)
 	return nil
 }
 
@@ -69,7 +72,7 @@ func (id *ID) Scan(src any) error {
 	case []byte:
 		*id = ID(v)
 	case nil:
-		return fmt.Errorf("pulid: unexpected NULL")
+		*id = "" // an optional reference that is not set
 	default:
 		return fmt.Errorf("pulid: cannot scan %T", src)
 	}

@@ -14,10 +14,10 @@ type Role string
 
 // Staff roles, from most to least privileged.
 const (
-	RoleOwner        Role = "owner"
-	RoleAdmin        Role = "admin"
-	RolePractitioner Role = "practitioner"
-	RoleFrontDesk    Role = "front_desk"
+	RoleOwner        Role = "OWNER"
+	RoleAdmin        Role = "ADMIN"
+	RolePractitioner Role = "PRACTITIONER"
+	RoleFrontDesk    Role = "FRONT_DESK"
 )
 
 // Viewer is the actor of a request.

@@ -145,11 +145,11 @@ const DefaultStatus = StatusBooked
 
 // Status values.
 const (
-	StatusBooked    Status = "booked"
-	StatusConfirmed Status = "confirmed"
-	StatusCancelled Status = "cancelled"
-	StatusCompleted Status = "completed"
-	StatusMissed    Status = "missed"
+	StatusBooked    Status = "BOOKED"
+	StatusConfirmed Status = "CONFIRMED"
+	StatusCancelled Status = "CANCELLED"
+	StatusCompleted Status = "COMPLETED"
+	StatusMissed    Status = "MISSED"
 )
 
 func (s Status) String() string {

@@ -141,16 +141,16 @@ const DefaultRelationship = RelationshipOther
 
 // Relationship values.
 const (
-	RelationshipParent        Relationship = "parent"
-	RelationshipGuardian      Relationship = "guardian"
-	RelationshipSpousePartner Relationship = "spouse_partner"
-	RelationshipChild         Relationship = "child"
-	RelationshipSibling       Relationship = "sibling"
-	RelationshipOtherFamily   Relationship = "other_family"
-	RelationshipCaregiver     Relationship = "caregiver"
-	RelationshipFriend        Relationship = "friend"
-	RelationshipReferrer      Relationship = "referrer"
-	RelationshipOther         Relationship = "other"
+	RelationshipParent        Relationship = "PARENT"
+	RelationshipGuardian      Relationship = "GUARDIAN"
+	RelationshipSpousePartner Relationship = "SPOUSE_PARTNER"
+	RelationshipChild         Relationship = "CHILD"
+	RelationshipSibling       Relationship = "SIBLING"
+	RelationshipOtherFamily   Relationship = "OTHER_FAMILY"
+	RelationshipCaregiver     Relationship = "CAREGIVER"
+	RelationshipFriend        Relationship = "FRIEND"
+	RelationshipReferrer      Relationship = "REFERRER"
+	RelationshipOther         Relationship = "OTHER"
 )
 
 func (r Relationship) String() string {
@@ -175,10 +175,10 @@ const DefaultPortalStatus = PortalStatusNone
 
 // PortalStatus values.
 const (
-	PortalStatusNone    PortalStatus = "none"
-	PortalStatusInvited PortalStatus = "invited"
-	PortalStatusActive  PortalStatus = "active"
-	PortalStatusRevoked PortalStatus = "revoked"
+	PortalStatusNone    PortalStatus = "NONE"
+	PortalStatusInvited PortalStatus = "INVITED"
+	PortalStatusActive  PortalStatus = "ACTIVE"
+	PortalStatusRevoked PortalStatus = "REVOKED"
 )
 
 func (ps PortalStatus) String() string {

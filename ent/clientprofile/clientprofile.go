@@ -228,9 +228,9 @@ const DefaultPreferredContactMethod = PreferredContactMethodEmail
 
 // PreferredContactMethod values.
 const (
-	PreferredContactMethodEmail PreferredContactMethod = "email"
-	PreferredContactMethodSMS   PreferredContactMethod = "sms"
-	PreferredContactMethodBoth  PreferredContactMethod = "both"
+	PreferredContactMethodEmail PreferredContactMethod = "EMAIL"
+	PreferredContactMethodSMS   PreferredContactMethod = "SMS"
+	PreferredContactMethodBoth  PreferredContactMethod = "BOTH"
 )
 
 func (pcm PreferredContactMethod) String() string {
@@ -255,10 +255,10 @@ const DefaultStatus = StatusActive
 
 // Status values.
 const (
-	StatusLead     Status = "lead"
-	StatusActive   Status = "active"
-	StatusInactive Status = "inactive"
-	StatusArchived Status = "archived"
+	StatusLead     Status = "LEAD"
+	StatusActive   Status = "ACTIVE"
+	StatusInactive Status = "INACTIVE"
+	StatusArchived Status = "ARCHIVED"
 )
 
 func (s Status) String() string {

@@ -37,8 +37,10 @@ func (Appointment) Fields() []ent.Field {
 		field.String("location").Optional().Comment("Where the appointment takes place."),
 		field.String("telehealth_url").Optional().Comment("Video link for a telehealth appointment."),
 		field.Enum("status").
-			NamedValues("Booked", "booked", "Confirmed", "confirmed", "Cancelled", "cancelled", "Completed", "completed", "Missed", "missed").
-			Default("booked").
+			NamedValues(
+				"Booked", "BOOKED", "Confirmed", "CONFIRMED", "Cancelled", "CANCELLED", "Completed", "COMPLETED", "Missed", "MISSED",
+			).
+			Default("BOOKED").
 			Comment("Where the appointment stands; change it with the appointment mutations.").
 			Annotations(entgql.Type("AppointmentStatus"), entgql.OrderField("STATUS"),
 				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

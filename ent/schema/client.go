@@ -61,13 +61,17 @@ func (ClientProfile) Fields() []ent.Field {
 		field.JSON("address", &contactinfo.Address{}).Optional().
 			Comment("Postal address, with apartment or suite."),
 		field.Enum("preferred_contact_method").
-			NamedValues("Email", "email", "SMS", "sms", "Both", "both").
-			Default("email").
+			NamedValues(
+				"Email", "EMAIL", "SMS", "SMS", "Both", "BOTH",
+			).
+			Default("EMAIL").
 			Comment("How messages reach the client and its contacts alike.").
 			Annotations(entgql.Type("ContactMethod")),
 		field.Enum("status").
-			NamedValues("Lead", "lead", "Active", "active", "Inactive", "inactive", "Archived", "archived").
-			Default("active").
+			NamedValues(
+				"Lead", "LEAD", "Active", "ACTIVE", "Inactive", "INACTIVE", "Archived", "ARCHIVED",
+			).
+			Default("ACTIVE").
 			Comment("Where the client is with the practice.").
 			Annotations(entgql.Type("ClientStatus"), entgql.OrderField("STATUS")),
 		field.Strings("tags").Optional().

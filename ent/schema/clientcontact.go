@@ -29,11 +29,9 @@ func (ClientContact) Fields() []ent.Field {
 		field.String("contact_id").GoType(pulidID).Immutable(),
 		field.Enum("relationship").
 			NamedValues(
-				"Parent", "parent", "Guardian", "guardian", "SpousePartner", "spouse_partner",
-				"Child", "child", "Sibling", "sibling", "OtherFamily", "other_family",
-				"Caregiver", "caregiver", "Friend", "friend", "Referrer", "referrer", "Other", "other",
+				"Parent", "PARENT", "Guardian", "GUARDIAN", "SpousePartner", "SPOUSE_PARTNER", "Child", "CHILD", "Sibling", "SIBLING", "OtherFamily", "OTHER_FAMILY", "Caregiver", "CAREGIVER", "Friend", "FRIEND", "Referrer", "REFERRER", "Other", "OTHER",
 			).
-			Default("other").
+			Default("OTHER").
 			Comment("How the contact is related to the client: one relationship per pair.").
 			Annotations(entgql.Type("Relationship")),
 		field.String("relationship_label").Optional().
@@ -51,8 +49,10 @@ func (ClientContact) Fields() []ent.Field {
 		field.JSON("portal_scopes", []kith.PortalScope{}).Optional().
 			Comment("What the contact may do in the portal for the client."),
 		field.Enum("portal_status").
-			NamedValues("None", "none", "Invited", "invited", "Active", "active", "Revoked", "revoked").
-			Default("none").
+			NamedValues(
+				"None", "NONE", "Invited", "INVITED", "Active", "ACTIVE", "Revoked", "REVOKED",
+			).
+			Default("NONE").
 			Comment("The contact's portal access for this client. ACTIVE makes the contact a connection.").
 			Annotations(entgql.Type("PortalStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}

@@ -31,8 +31,10 @@ func (Staff) Fields() []ent.Field {
 		field.String("email").NotEmpty().
 			Comment("Sign-in email, unique in the organisation."),
 		field.Enum("role").
-			NamedValues("Owner", "owner", "Admin", "admin", "Practitioner", "practitioner", "FrontDesk", "front_desk").
-			Default("practitioner").
+			NamedValues(
+				"Owner", "OWNER", "Admin", "ADMIN", "Practitioner", "PRACTITIONER", "FrontDesk", "FRONT_DESK",
+			).
+			Default("PRACTITIONER").
 			Comment("What the staff member may do: owners and admins manage staff and settings.").
 			Annotations(entgql.Type("StaffRole")),
 		field.String("password_hash").Sensitive().Optional().

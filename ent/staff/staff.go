@@ -134,10 +134,10 @@ const DefaultRole = RolePractitioner
 
 // Role values.
 const (
-	RoleOwner        Role = "owner"
-	RoleAdmin        Role = "admin"
-	RolePractitioner Role = "practitioner"
-	RoleFrontDesk    Role = "front_desk"
+	RoleOwner        Role = "OWNER"
+	RoleAdmin        Role = "ADMIN"
+	RolePractitioner Role = "PRACTITIONER"
+	RoleFrontDesk    Role = "FRONT_DESK"
 )
 
 func (r Role) String() string {

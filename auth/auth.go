@@ -1,0 +1,187 @@
+// Package auth owns staff credentials: password hashes, bearer tokens (random,
+// stored only as a SHA-256 hash, expiring, revocable) and turning a token into
+// the viewer of a request.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// tokenPrefix marks kith staff tokens, so a leaked one is easy to recognise.
+const tokenPrefix = "kith_st_"
+
+// MinPasswordLength is the shortest password kith accepts.
+const MinPasswordLength = 10
+
+// Config tunes Service.
+type Config struct {
+	// TokenTTL is how long a token works after sign-in. Default 12 hours.
+	TokenTTL time.Duration
+	// BcryptCost is the bcrypt work factor. Default bcrypt.DefaultCost (10).
+	BcryptCost int
+}
+
+// Service signs staff in and authenticates their tokens.
+type Service struct {
+	client *ent.Client
+	cfg    Config
+}
+
+// New returns a Service over client.
+func New(client *ent.Client, cfg Config) *Service {
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = 12 * time.Hour
+	}
+	if cfg.BcryptCost == 0 {
+		cfg.BcryptCost = bcrypt.DefaultCost
+	}
+	return &Service{client: client, cfg: cfg}
+}
+
+// HashPassword returns the bcrypt hash of password, or a ValidationError on
+// field "password" when it is too short or too long.
+func (s *Service) HashPassword(password string) (string, error) {
+	if len(password) < MinPasswordLength {
+		return "", kith.Invalid("password", "must have at least %d characters", MinPasswordLength)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cfg.BcryptCost)
+	if errors.Is(err, bcrypt.ErrPasswordTooLong) {
+		return "", kith.Invalid("password", "must have at most 72 bytes")
+	}
+	if err != nil {
+		return "", fmt.Errorf("hashing password: %w", err)
+	}
+	return string(hash), nil
+}
+
+// Token is a freshly issued bearer token. Secret is shown once and never stored.
+type Token struct {
+	Secret    string
+	ExpiresAt time.Time
+	Staff     *ent.Staff
+}
+
+// SignIn checks a staff member's password and issues a token. Any mismatch
+// (organisation, email, password, inactive staff) is ErrUnauthenticated,
+// so the answer does not tell which part was wrong.
+func (s *Service) SignIn(ctx context.Context, orgSlug, email, password string) (*Token, error) {
+	sys := viewer.SystemContext(ctx)
+	st, err := s.db(ctx).Staff.Query().
+		Where(
+			staff.HasOrganizationWith(organization.Slug(strings.ToLower(strings.TrimSpace(orgSlug)))),
+			staff.Email(strings.ToLower(strings.TrimSpace(email))),
+			staff.Active(true),
+		).
+		Only(sys)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("signing in: %w", err)
+	}
+	hash := dummyHash
+	if st != nil && st.PasswordHash != "" {
+		hash = st.PasswordHash
+	}
+	// Compare even when nobody matched, so timing does not reveal who exists.
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || st == nil {
+		return nil, kith.ErrUnauthenticated
+	}
+	return s.Issue(ctx, st)
+}
+
+// dummyHash is compared against when no staff member matches.
+var dummyHash, _ = func() (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte("kith-no-such-staff-member"), bcrypt.DefaultCost)
+	return string(h), err
+}()
+
+// Issue mints a token for st without a password: for sign-in and the
+// `kith token` command.
+func (s *Service) Issue(ctx context.Context, st *ent.Staff) (*Token, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, fmt.Errorf("issuing token: %w", err)
+	}
+	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
+	expires := time.Now().Add(s.cfg.TokenTTL).UTC()
+	err := s.db(ctx).StaffToken.Create().
+		SetOrganizationID(st.OrganizationID).
+		SetStaffID(st.ID).
+		SetTokenHash(hashToken(secret)).
+		SetExpiresAt(expires).
+		Exec(viewer.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("issuing token: %w", err)
+	}
+	return &Token{Secret: secret, ExpiresAt: expires, Staff: st}, nil
+}
+
+// Authenticate returns the staff viewer a token stands for, or
+// ErrUnauthenticated when it is unknown, expired, revoked or its staff
+// member is inactive.
+func (s *Service) Authenticate(ctx context.Context, secret string) (viewer.Staff, error) {
+	if !strings.HasPrefix(secret, tokenPrefix) {
+		return viewer.Staff{}, kith.ErrUnauthenticated
+	}
+	tok, err := s.client.StaffToken.Query().
+		Where(
+			stafftoken.TokenHash(hashToken(secret)),
+			stafftoken.RevokedAtIsNil(),
+			stafftoken.ExpiresAtGT(time.Now()),
+			stafftoken.HasStaffWith(staff.Active(true)),
+		).
+		WithStaff().
+		Only(viewer.SystemContext(ctx))
+	if ent.IsNotFound(err) {
+		return viewer.Staff{}, kith.ErrUnauthenticated
+	}
+	if err != nil {
+		return viewer.Staff{}, fmt.Errorf("authenticating: %w", err)
+	}
+	return viewer.Staff{
+		OrgID:   tok.OrganizationID,
+		StaffID: tok.StaffID,
+		Role:    viewer.Role(tok.Edges.Staff.Role),
+		TokenID: tok.ID,
+	}, nil
+}
+
+// Revoke ends the token with the given ID at once.
+func (s *Service) Revoke(ctx context.Context, tokenID pulid.ID) error {
+	err := s.db(ctx).StaffToken.UpdateOneID(tokenID).
+		SetRevokedAt(time.Now().UTC()).
+		Exec(viewer.SystemContext(ctx))
+	if err != nil {
+		return fmt.Errorf("revoking token: %w", err)
+	}
+	return nil
+}
+
+// db returns the transaction's client when ctx carries one (a GraphQL
+// mutation), so writes join it, and the service's client otherwise.
+func (s *Service) db(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return s.client
+}
+
+func hashToken(secret string) []byte {
+	sum := sha256.Sum256([]byte(secret))
+	return sum[:]
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kith-health/kith/database"
+)
+
+// config is what every command reads: flags, defaulting to KITH_* variables,
+// defaulting to the values shown in each flag's help.
+type config struct {
+	// DatabaseURL is KITH_DATABASE_URL. Default database.DefaultURL (SQLite in ./kith-data).
+	DatabaseURL string
+	// Addr is KITH_ADDR, where serve listens. Default 127.0.0.1:8080.
+	Addr string
+	// GraphiQL is KITH_GRAPHIQL: serve GraphiQL at /. Default true.
+	GraphiQL bool
+	// Introspection is KITH_INTROSPECTION: allow schema introspection. Default true.
+	Introspection bool
+	// TokenTTL is KITH_TOKEN_TTL: how long sign-in tokens last. Default 12h.
+	TokenTTL time.Duration
+	// MaxComplexity is KITH_MAX_COMPLEXITY. Default 10000.
+	MaxComplexity int
+	// MaxPageSize is KITH_MAX_PAGE_SIZE. Default 100.
+	MaxPageSize int
+	// LogLevel is KITH_LOG_LEVEL: debug, info, warn or error. Default info.
+	LogLevel string
+	// LogFormat is KITH_LOG_FORMAT: text or json. Default text.
+	LogFormat string
+}
+
+// flags registers the shared flags on fs with defaults from getenv.
+func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
+	str := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	boolean := func(key string, def bool) bool {
+		b, err := strconv.ParseBool(getenv(key))
+		if err != nil {
+			return def
+		}
+		return b
+	}
+	integer := func(key string, def int) int {
+		n, err := strconv.Atoi(getenv(key))
+		if err != nil {
+			return def
+		}
+		return n
+	}
+	ttl, err := time.ParseDuration(getenv("KITH_TOKEN_TTL"))
+	if err != nil {
+		ttl = 12 * time.Hour
+	}
+	fs.StringVar(&c.DatabaseURL, "database-url", str("KITH_DATABASE_URL", database.DefaultURL), "database: postgres://… or sqlite://path (KITH_DATABASE_URL)")
+	fs.StringVar(&c.Addr, "addr", str("KITH_ADDR", "127.0.0.1:8080"), "listen address (KITH_ADDR)")
+	fs.BoolVar(&c.GraphiQL, "graphiql", boolean("KITH_GRAPHIQL", true), "serve GraphiQL at / (KITH_GRAPHIQL)")
+	fs.BoolVar(&c.Introspection, "introspection", boolean("KITH_INTROSPECTION", true), "allow schema introspection (KITH_INTROSPECTION)")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", ttl, "lifetime of sign-in tokens (KITH_TOKEN_TTL)")
+	fs.IntVar(&c.MaxComplexity, "max-complexity", integer("KITH_MAX_COMPLEXITY", 10000), "largest query cost (KITH_MAX_COMPLEXITY)")
+	fs.IntVar(&c.MaxPageSize, "max-page-size", integer("KITH_MAX_PAGE_SIZE", 100), "largest first/last (KITH_MAX_PAGE_SIZE)")
+	fs.StringVar(&c.LogLevel, "log-level", str("KITH_LOG_LEVEL", "info"), "debug, info, warn or error (KITH_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", str("KITH_LOG_FORMAT", "text"), "text or json (KITH_LOG_FORMAT)")
+}
+
+// logger builds the structured logger the config asks for.
+func (c *config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("KITH_LOG_LEVEL: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.LogFormat {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	default:
+		return nil, fmt.Errorf("KITH_LOG_FORMAT must be text or json, not %q", c.LogFormat)
+	}
+}
+
+// redactedURL is the database URL with any password hidden, for logs.
+func redactedURL(raw string) string {
+	if !strings.Contains(raw, "://") {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}

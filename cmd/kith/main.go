@@ -1,0 +1,53 @@
+// Command kith serves kith's GraphQL API and administers its database.
+//
+//	kith serve [--demo]        start the server (SQLite in ./kith-data by default)
+//	kith migrate               apply database migrations and exit
+//	kith org create ...        create an organisation and its owner
+//	kith token --org --email   mint a bearer token for a staff member
+//
+// Every flag can also be set with a KITH_* environment variable; see README.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "kith:", err)
+		os.Exit(1)
+	}
+}
+
+// errUsage asks for the usage text to be printed.
+var errUsage = errors.New("usage: kith serve [--demo] | kith migrate | kith org create --name N --slug S --owner-email E --owner-name N | kith token --org SLUG --email E")
+
+// run dispatches the subcommand in args.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "org":
+		if len(args) < 2 || args[1] != "create" {
+			return errUsage
+		}
+		return createOrg(ctx, args[2:], getenv, stdout, stderr)
+	case "token":
+		return mintToken(ctx, args[1:], getenv, stdout, stderr)
+	default:
+		return errUsage
+	}
+}

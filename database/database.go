@@ -1,0 +1,95 @@
+// Package database owns kith's connection to its store: the embedded SQLite
+// default or PostgreSQL through pgx, and the versioned migrations of each.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+
+	"github.com/kith-health/kith/ent"
+	_ "github.com/kith-health/kith/ent/runtime" // schema hooks and privacy policies
+)
+
+// DefaultURL is where kith keeps its data when nothing is configured.
+const DefaultURL = "sqlite://kith-data/kith.db"
+
+// DB is an open store: the ent client and what it runs on.
+type DB struct {
+	// Client is the ent client every package reads and writes through.
+	Client *ent.Client
+	// SQL is the underlying pool.
+	SQL *sql.DB
+	// Dialect is dialect.SQLite or dialect.Postgres.
+	Dialect string
+}
+
+// Options tune Open.
+type Options struct {
+	// Log, when set, receives every statement ent runs (for tests that count them).
+	Log func(context.Context, ...any)
+	// MaxOpenConns caps the pool. Default 0: unlimited on PostgreSQL, 8 on SQLite.
+	MaxOpenConns int
+}
+
+// Open connects to url: "postgres://…" or "postgresql://…" for PostgreSQL,
+// "sqlite://path" or a plain file path for SQLite (its folder is created).
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, url string, opts Options) (*DB, error) {
+	var (
+		db   *sql.DB
+		name string
+		err  error
+	)
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		name = dialect.Postgres
+		db, err = sql.Open("pgx", url)
+	default:
+		name = dialect.SQLite
+		db, err = openSQLite(strings.TrimPrefix(url, "sqlite://"))
+		if opts.MaxOpenConns == 0 {
+			opts.MaxOpenConns = 8
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening the database: %w", err)
+	}
+	db.SetMaxOpenConns(opts.MaxOpenConns)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("connecting to the database: %w", err)
+	}
+	var drv dialect.Driver = entsql.OpenDB(name, db)
+	if opts.Log != nil {
+		drv = dialect.DebugWithContext(drv, opts.Log)
+	}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}, nil
+}
+
+// openSQLite opens the file at path with foreign keys on, WAL journaling,
+// a busy timeout and write transactions that take the lock when they begin,
+// so concurrent writers queue instead of failing.
+func openSQLite(path string) (*sql.DB, error) {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, err
+		}
+	}
+	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return sql.Open("sqlite", dsn)
+}
+
+// Close closes the client and the pool.
+func (d *DB) Close() error { return d.Client.Close() }
+
+// Ping reports whether the database answers, for readiness checks.
+func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }

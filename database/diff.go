@@ -1,0 +1,75 @@
+//go:build ignore
+
+// diff writes the next versioned migration of both dialects from the ent
+// schema: `go run ./database/diff.go add_widgets`. It replays the existing
+// migrations on scratch databases (SQLite in memory, a temporary PostgreSQL
+// database on KITH_DEV_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432)
+// and writes the difference in goose format.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log"
+	"os"
+	"strings"
+	"time"
+
+	"ariga.io/atlas/sql/sqltool"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql/schema"
+	"github.com/jackc/pgx/v5/stdlib"
+	"modernc.org/sqlite"
+
+	"github.com/kith-health/kith/ent/migrate"
+)
+
+func main() {
+	if len(os.Args) != 2 {
+		log.Fatal("usage: go run ./database/diff.go NAME")
+	}
+	name := os.Args[1]
+	ctx := context.Background()
+	sql.Register("sqlite3", &sqlite.Driver{})           // Atlas opens SQLite under this name
+	sql.Register("postgres", stdlib.GetDefaultDriver()) // and PostgreSQL under this one
+
+	if err := diff(ctx, "database/migrations/sqlite", dialect.SQLite,
+		"sqlite://dev?mode=memory&_pragma=foreign_keys(1)", name); err != nil {
+		log.Fatalf("sqlite: %v", err)
+	}
+
+	admin := os.Getenv("KITH_DEV_POSTGRES_URL")
+	if admin == "" {
+		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	dev := fmt.Sprintf("kith_dev_%d", time.Now().UnixNano())
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+dev); err != nil {
+		log.Fatalf("postgres: %v", err)
+	}
+	defer db.ExecContext(ctx, "DROP DATABASE "+dev)
+	devURL := strings.Replace(admin, "/postgres?", "/"+dev+"?", 1)
+	if err := diff(ctx, "database/migrations/postgres", dialect.Postgres, devURL, name); err != nil {
+		log.Fatalf("postgres: %v", err)
+	}
+}
+
+func diff(ctx context.Context, path, dialectName, devURL, name string) error {
+	dir, err := sqltool.NewGooseDir(path)
+	if err != nil {
+		return err
+	}
+	return migrate.NamedDiff(ctx, devURL, name,
+		schema.WithDir(dir),
+		schema.WithMigrationMode(schema.ModeReplay),
+		schema.WithDialect(dialectName),
+		schema.WithFormatter(sqltool.GooseFormatter),
+		schema.WithDropColumn(true),
+		schema.WithDropIndex(true),
+	)
+}

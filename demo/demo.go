@@ -1,0 +1,114 @@
+// Package demo seeds, once, a small practice a newcomer can explore: a
+// practitioner, a child client with no email or phone whose two parents are
+// its contacts, one parent who is also a client, and an upcoming appointment.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/link"
+	"github.com/kith-health/kith/practice"
+	"github.com/kith-health/kith/viewer"
+)
+
+// Slug is the demo practice's sign-in name.
+const Slug = "demo"
+
+// Seed creates the demo practice unless it exists, and returns its owner.
+func Seed(ctx context.Context, client *ent.Client, authn *auth.Service) (*ent.Staff, error) {
+	sys := viewer.SystemContext(ctx)
+	org, err := client.Organization.Query().Where(organization.Slug(Slug)).Only(sys)
+	switch {
+	case err == nil:
+		return client.Staff.Query().Where(staff.OrganizationID(org.ID), staff.RoleEQ(staff.RoleOwner)).First(sys)
+	case !ent.IsNotFound(err):
+		return nil, fmt.Errorf("looking for the demo practice: %w", err)
+	}
+	org, owner, err := practice.Create(ctx, client, authn, practice.Practice{
+		Name: "Maple Family Therapy", Slug: Slug,
+		TimeZone: "America/Toronto", Language: "en", PhoneRegion: "CA",
+		OwnerName: "Olivia Owens", OwnerEmail: "olivia@maple.example",
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Seed as the system confined to the demo practice, through every hook.
+	ctx = viewer.NewContext(ctx, viewer.System{OrgID: org.ID})
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := seed(ctx, tx.Client(), org); err != nil {
+		return nil, fmt.Errorf("seeding the demo practice: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("seeding the demo practice: %w", err)
+	}
+	return owner, nil
+}
+
+func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
+	priya, err := db.Staff.Create().SetName("Dr Priya Patel").SetEmail("priya@maple.example").
+		SetRole(staff.RolePractitioner).Save(ctx)
+	if err != nil {
+		return err
+	}
+	// Alex is a parent of Sam and a client in their own right, with the same email.
+	alexClient, err := db.ClientProfile.Create().
+		SetFirstName("Alex").SetLastName("Rivera").SetPronouns("they/them").
+		SetEmail("alex.rivera@example.com").SetMobilePhone("416 555 0101").SetSmsConsent(true).
+		AddPractitionerIDs(priya.ID).Save(ctx)
+	if err != nil {
+		return err
+	}
+	_ = alexClient
+	// Sam is 9 and has no email or phone: the parents receive the messages.
+	sam, err := db.ClientProfile.Create().
+		SetFirstName("Samuel").SetPreferredName("Sam").SetLastName("Rivera").
+		SetDateOfBirth("2017-03-14").SetAlert("Peanut allergy").
+		SetNotifyReminders(false).SetNotifyConfirmations(false).SetNotifyScheduled(false).
+		AddPractitionerIDs(priya.ID).Save(ctx)
+	if err != nil {
+		return err
+	}
+	yes := true
+	alex := &ent.CreateContactInput{FirstName: "Alex", LastName: ptr("Rivera"), Email: ptr("alex.rivera@example.com"),
+		Phone: ptr("416 555 0101"), Address: &contactinfo.Address{Line1: "12 Elm Street", Line2: "Apt 3", City: "Toronto", Region: "ON", PostalCode: "M4B 1B3", Country: "CA"}}
+	if _, err := link.Add(ctx, db, sam.ID, link.Input{
+		Contact: alex, Relationship: clientcontact.RelationshipParent,
+		ContactTypes:    []kith.ContactType{kith.ContactTypeEmergency, kith.ContactTypeBilling, kith.ContactTypeAdditionalAddress},
+		NotifyReminders: &yes, NotifyConfirmations: &yes, NotifyScheduled: &yes, CanManageAppointments: &yes,
+		PortalScopes: kith.PortalScopes,
+	}); err != nil {
+		return err
+	}
+	jordan := &ent.CreateContactInput{FirstName: "Jordan", LastName: ptr("Rivera"), Email: ptr("jordan.rivera@example.com"), Phone: ptr("416 555 0102")}
+	if _, err := link.Add(ctx, db, sam.ID, link.Input{
+		Contact: jordan, Relationship: clientcontact.RelationshipParent,
+		ContactTypes:    []kith.ContactType{kith.ContactTypeEmergency},
+		NotifyReminders: &yes,
+		PortalScopes:    []kith.PortalScope{kith.PortalScopeMessaging},
+	}); err != nil {
+		return err
+	}
+	loc := contactinfo.Location(org.TimeZone)
+	tomorrow := time.Now().In(loc).AddDate(0, 0, 1)
+	start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 15, 30, 0, 0, loc)
+	return db.Appointment.Create().
+		SetClientID(sam.ID).SetPractitionerID(priya.ID).
+		SetStartsAt(start).SetEndsAt(start.Add(50 * time.Minute)).
+		SetLocation("Room 2, 40 King Street West").
+		Exec(ctx)
+}
+
+func ptr(s string) *string { return &s }

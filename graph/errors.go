@@ -1,0 +1,110 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/viewer"
+)
+
+// Error codes in extensions.code.
+const (
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeNotFound        = "NOT_FOUND"
+	CodeConflict        = "CONFLICT"
+	CodeInternal        = "INTERNAL"
+)
+
+// presenter maps every error a resolver returns to a GraphQL error with a
+// code, the field at fault and a sentence a person understands. It is the
+// one place errors become codes. Anything unexpected is logged and answered
+// with INTERNAL and the request ID only.
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		if gerr.Extensions != nil && gerr.Extensions["code"] != nil {
+			return gerr // gqlgen's own parse and validation errors
+		}
+		set := func(code, msg string, ext map[string]any) *gqlerror.Error {
+			gerr.Message = msg
+			gerr.Extensions = map[string]any{"code": code}
+			for k, v := range ext {
+				gerr.Extensions[k] = v
+			}
+			return gerr
+		}
+		var (
+			ve  *kith.ValidationError
+			ce  *kith.ConflictError
+			nf  *kith.NotFoundError
+			eve *ent.ValidationError
+		)
+		switch {
+		case errors.As(err, &ve):
+			return set(CodeBadUserInput, ve.Message, map[string]any{"field": ve.Field})
+		case errors.As(err, &ce):
+			ext := map[string]any{"field": ce.Field}
+			if len(ce.Candidates) > 0 {
+				ext["candidates"] = ce.Candidates
+			}
+			return set(CodeConflict, ce.Message, ext)
+		case errors.As(err, &nf):
+			return set(CodeNotFound, "nothing with ID "+string(nf.ID)+" was found", map[string]any{"field": nf.Field})
+		case errors.Is(err, kith.ErrUnauthenticated):
+			return set(CodeUnauthenticated, kith.ErrUnauthenticated.Error(), nil)
+		case errors.Is(err, kith.ErrForbidden):
+			return set(CodeForbidden, kith.ErrForbidden.Error(), nil)
+		case errors.Is(err, kith.ErrNotFound), ent.IsNotFound(err), ent.IsNotSingular(err):
+			return set(CodeNotFound, "not found", nil)
+		case errors.Is(err, privacy.Deny):
+			if viewer.FromContext(ctx) == nil {
+				return set(CodeUnauthenticated, kith.ErrUnauthenticated.Error(), nil)
+			}
+			return set(CodeForbidden, kith.ErrForbidden.Error(), nil)
+		case errors.As(err, &eve):
+			field := kith.CamelCase(eve.Name)
+			return set(CodeBadUserInput, field+" is not valid", map[string]any{"field": field})
+		case ent.IsConstraintError(err):
+			return set(CodeConflict, "this would duplicate an existing record", nil)
+		case isArgumentError(ctx):
+			return set(CodeBadUserInput, gerr.Message, map[string]any{"field": argumentPath(ctx, gerr)})
+		}
+		id := requestID(ctx)
+		log.ErrorContext(ctx, "request failed", "request_id", id, "err", err)
+		return set(CodeInternal, "something went wrong on our side; quote request "+id+" if you report it", map[string]any{"requestId": id})
+	}
+}
+
+// isArgumentError reports whether the error came from reading a field's
+// arguments (a malformed ID, enum or time), before any resolver ran.
+func isArgumentError(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && fc.Args == nil && len(fc.Field.Arguments) > 0
+}
+
+// argumentPath names the argument at fault, such as "input.startsAt".
+func argumentPath(ctx context.Context, gerr *gqlerror.Error) string {
+	field := graphql.GetFieldContext(ctx).Path()
+	rest := gerr.Path
+	if len(rest) > len(field) {
+		rest = rest[len(field):]
+	}
+	return rest.String()
+}
+
+// recoverer turns a panic into an error the presenter reports as INTERNAL.
+func recoverer(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic", "request_id", requestID(ctx), "panic", p)
+		return errors.New("internal error")
+	}
+}

@@ -1,0 +1,137 @@
+package graph
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/viewer"
+)
+
+// HandlerConfig tunes the HTTP handler.
+type HandlerConfig struct {
+	// Introspection lets clients read the schema. Default false; kith serve turns it on unless told not to.
+	Introspection bool
+	// GraphiQL serves the GraphiQL IDE at /. Default false; kith serve turns it on unless told not to.
+	GraphiQL bool
+	// MaxPageSize caps first and last on connections. Default 100.
+	MaxPageSize int
+	// MaxComplexity caps an operation's cost (see limits). Default 10000.
+	MaxComplexity int
+	// MaxTokens caps the tokens in a query document. Default 10000.
+	MaxTokens int
+	// Logger receives request errors. Default slog.Default().
+	Logger *slog.Logger
+	// Ready reports whether the store answers, for /readyz. Default: always ready.
+	Ready func(context.Context) error
+}
+
+func (c *HandlerConfig) defaults() {
+	if c.MaxPageSize == 0 {
+		c.MaxPageSize = 100
+	}
+	if c.MaxComplexity == 0 {
+		c.MaxComplexity = 10000
+	}
+	if c.MaxTokens == 0 {
+		c.MaxTokens = 10000
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Ready == nil {
+		c.Ready = func(context.Context) error { return nil }
+	}
+}
+
+// NewHandler returns kith's HTTP handler: /graphql, GraphiQL at / when
+// enabled, /healthz and /readyz.
+func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http.Handler {
+	cfg.defaults()
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{DB: client, Auth: authn}}))
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(cfg.MaxTokens)
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity})
+	present := presenter(cfg.Logger)
+	srv.SetErrorPresenter(present)
+	srv.SetRecoverFunc(recoverer(cfg.Logger))
+	srv.Use(transactioner{client: client, presenter: present, log: cfg.Logger})
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", authenticate(authn, srv))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := cfg.Ready(ctx); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	if cfg.GraphiQL {
+		mux.Handle("GET /{$}", playground.Handler("kith", "/graphql"))
+	}
+	return withRequestID(mux)
+}
+
+// authenticate puts the staff viewer of a valid bearer token in the context.
+// A request without one, or with a bad one, goes on with no viewer: public
+// fields such as signIn work, and everything else answers UNAUTHENTICATED.
+func authenticate(authn *auth.Service, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.Header.Get("Authorization")
+		if token, ok := strings.CutPrefix(h, "Bearer "); ok {
+			if v, err := authn.Authenticate(r.Context(), strings.TrimSpace(token)); err == nil {
+				r = r.WithContext(viewer.NewContext(r.Context(), v))
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type requestIDKey struct{}
+
+var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// withRequestID gives every request an ID (the caller's X-Request-ID when it
+// is safe to echo) and returns it in the X-Request-ID header.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !safeRequestID.MatchString(id) {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-ID", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
