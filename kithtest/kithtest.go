@@ -1,0 +1,173 @@
+// Package kithtest gives tests a fresh database each, a practice with an
+// owner to act as, and an in-process client for the HTTP API. With
+// TEST_DATABASE_URL set (postgres://…), each database is a schema of its own
+// on that server; otherwise it is a SQLite file in the test's temp folder.
+package kithtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/graph"
+	"github.com/kith-health/kith/practice"
+)
+
+// DB opens a new, migrated, empty database for t and closes it at cleanup.
+// Statements, when not nil, counts every statement ent runs on it.
+func DB(t testing.TB, statements *atomic.Int64) *database.DB {
+	t.Helper()
+	ctx := context.Background()
+	opts := database.Options{}
+	if statements != nil {
+		opts.Log = func(context.Context, ...any) { statements.Add(1) }
+	}
+	dbURL := t.TempDir() + "/kith.db"
+	if base := os.Getenv("TEST_DATABASE_URL"); base != "" {
+		dbURL = schemaURL(t, base)
+	}
+	db, err := database.Open(ctx, dbURL, opts)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	require.NoError(t, db.Migrate(ctx))
+	return db
+}
+
+// schemaURL creates a schema of its own for t on the PostgreSQL server at
+// base, drops it at cleanup, and returns a URL whose search_path is it.
+func schemaURL(t testing.TB, base string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	require.NoError(t, err)
+	_, err = admin.Exec("CREATE SCHEMA " + schema)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		_ = admin.Close()
+	})
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Auth returns an auth service with the cheapest bcrypt cost, for speed.
+func Auth(client *ent.Client) *auth.Service {
+	return auth.New(client, auth.Config{BcryptCost: bcrypt.MinCost})
+}
+
+// Practice is an organisation with its owner and the owner's bearer token.
+type Practice struct {
+	Org   *ent.Organization
+	Owner *ent.Staff
+	Token string
+}
+
+// NewPractice creates an organisation with slug in region "CA", time zone
+// America/Toronto, and an owner whose password is "correct horse battery".
+func NewPractice(t testing.TB, db *database.DB, slug string) Practice {
+	t.Helper()
+	ctx := context.Background()
+	authn := Auth(db.Client)
+	org, owner, err := practice.Create(ctx, db.Client, authn, practice.Practice{
+		Name: strings.ToUpper(slug[:1]) + slug[1:] + " Practice", Slug: slug,
+		TimeZone: "America/Toronto", PhoneRegion: "CA",
+		OwnerName: "Owner of " + slug, OwnerEmail: "owner@" + slug + ".example",
+		OwnerPassword: "correct horse battery",
+	})
+	require.NoError(t, err)
+	tok, err := authn.Issue(ctx, owner)
+	require.NoError(t, err)
+	return Practice{Org: org, Owner: owner, Token: tok.Secret}
+}
+
+// API drives kith's real HTTP handler in process.
+type API struct {
+	t       testing.TB
+	Handler http.Handler
+}
+
+// NewAPI returns an API over db with GraphiQL and introspection on.
+func NewAPI(t testing.TB, db *database.DB) *API {
+	return &API{t: t, Handler: graph.NewHandler(db.Client, Auth(db.Client), graph.HandlerConfig{
+		Introspection: true, GraphiQL: true, Ready: db.Ping,
+	})}
+}
+
+// Response is a GraphQL response.
+type Response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors"`
+	// Status is the HTTP status code.
+	Status int `json:"-"`
+}
+
+// Error is one GraphQL error.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code is the error's extensions.code.
+func (e Error) Code() string { s, _ := e.Extensions["code"].(string); return s }
+
+// Field is the error's extensions.field.
+func (e Error) Field() string { s, _ := e.Extensions["field"].(string); return s }
+
+// Do posts query with vars as token's bearer ("" for none).
+func (a *API) Do(token, query string, vars map[string]any) Response {
+	a.t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	require.NoError(a.t, err)
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, req)
+	var rsp Response
+	require.NoError(a.t, json.Unmarshal(rec.Body.Bytes(), &rsp), rec.Body.String())
+	rsp.Status = rec.Code
+	return rsp
+}
+
+// OK is Do that fails the test on any error and decodes data into out.
+func (a *API) OK(token, query string, vars map[string]any, out any) {
+	a.t.Helper()
+	rsp := a.Do(token, query, vars)
+	require.Empty(a.t, rsp.Errors, "query failed: %s", query)
+	if out != nil {
+		require.NoError(a.t, json.Unmarshal(rsp.Data, out))
+	}
+}
+
+// Fail is Do that expects exactly one error and returns it.
+func (a *API) Fail(token, query string, vars map[string]any) Error {
+	a.t.Helper()
+	rsp := a.Do(token, query, vars)
+	require.Len(a.t, rsp.Errors, 1, "expected one error, got data %s", rsp.Data)
+	return rsp.Errors[0]
+}
