@@ -45,7 +45,7 @@ type ConflictError struct {
 // Error implements error.
 func (e *ConflictError) Error() string { return e.Message }
 
-// WithFieldPrefix nests the field of a ValidationError or ConflictError in err
+// WithFieldPrefix nests the field of a ValidationError, ConflictError or NotFoundError in err
 // under prefix ("contacts.1" + "email" gives "contacts.1.email"). Other errors
 // are returned unchanged.
 func WithFieldPrefix(prefix string, err error) error {
@@ -62,6 +62,10 @@ func WithFieldPrefix(prefix string, err error) error {
 	var ce *ConflictError
 	if errors.As(err, &ce) {
 		return &ConflictError{Field: join(ce.Field), Message: ce.Message, Candidates: ce.Candidates}
+	}
+	var nf *NotFoundError
+	if errors.As(err, &nf) {
+		return &NotFoundError{Field: join(nf.Field), ID: nf.ID}
 	}
 	return err
 }
