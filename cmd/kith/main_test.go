@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while the server writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+var bearer = regexp.MustCompile(`Authorization: Bearer (kith_st_\S+)`)
+var listening = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
+
+// TestServeDemo starts `kith serve --demo` on SQLite, as a newcomer would,
+// queries it with the printed token, and shuts it down gracefully.
+func TestServeDemo(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"KITH_DATABASE_URL": "sqlite://" + t.TempDir() + "/kith.db", "KITH_ADDR": "127.0.0.1:0"}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--demo"}, env(vars), &stdout, &stderr) }()
+
+	var addr string
+	require.Eventually(t, func() bool {
+		m := listening.FindStringSubmatch(stderr.String())
+		if m != nil {
+			addr = m[1]
+		}
+		return m != nil
+	}, 10*time.Second, 20*time.Millisecond, stderr.String())
+	tok := bearer.FindStringSubmatch(stdout.String())
+	require.NotNil(t, tok, stdout.String())
+	require.Contains(t, stdout.String(), "http://"+addr+"/")
+
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql",
+		strings.NewReader(`{"query":"{ clients(first: 10) { totalCount } organization { slug } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok[1])
+	rsp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(rsp.Body)
+	_ = rsp.Body.Close()
+	require.JSONEq(t, `{"data":{"clients":{"totalCount":2},"organization":{"slug":"demo"}}}`, string(body))
+	require.NotContains(t, stderr.String(), tok[1], "secrets are never logged")
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "graceful shutdown")
+	case <-time.After(25 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+
+	// A second --demo run seeds nothing new and prints a fresh token.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	var out2, err2 syncBuffer
+	done2 := make(chan error, 1)
+	go func() { done2 <- run(ctx2, []string{"serve", "--demo"}, env(vars), &out2, &err2) }()
+	require.Eventually(t, func() bool { return bearer.MatchString(out2.String()) }, 10*time.Second, 20*time.Millisecond, err2.String())
+	require.NotEqual(t, tok[1], bearer.FindStringSubmatch(out2.String())[1])
+	cancel2()
+	require.NoError(t, <-done2)
+}
+
+func TestOrgCreateAndToken(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"KITH_DATABASE_URL": t.TempDir() + "/kith.db", "KITH_OWNER_PASSWORD": "a long enough password"}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"org", "create", "--name", "Maple Therapy", "--slug", "maple",
+		"--time-zone", "America/Toronto", "--phone-region", "CA", "--owner-name", "Olivia", "--owner-email", "olivia@maple.example"},
+		env(vars), &out, &errOut)
+	require.NoError(t, err, errOut.String())
+	require.Contains(t, out.String(), "Created organisation Maple Therapy")
+	require.Regexp(t, bearer, out.String())
+	require.NotContains(t, errOut.String()+out.String(), "a long enough password")
+
+	out.Reset()
+	require.NoError(t, run(context.Background(), []string{"token", "--org", "maple", "--email", "OLIVIA@maple.example"}, env(vars), &out, &errOut))
+	require.Regexp(t, bearer, out.String())
+
+	err = run(context.Background(), []string{"token", "--org", "maple", "--email", "nobody@maple.example"}, env(vars), &out, &errOut)
+	require.ErrorContains(t, err, "no active staff member")
+	err = run(context.Background(), []string{"org", "create", "--name", "X", "--slug", "Bad Slug!", "--owner-name", "O", "--owner-email", "o@x.example"}, env(vars), &out, &errOut)
+	require.Error(t, err)
+	require.ErrorIs(t, run(context.Background(), nil, env(vars), &out, &errOut), errUsage)
+}
