@@ -71,6 +71,18 @@ func (s *Service) HashPassword(password string) (string, error) {
 	return string(hash), nil
 }
 
+// HashIfSet is HashPassword for an optional password: nil stays nil.
+func (s *Service) HashIfSet(password *string) (*string, error) {
+	if password == nil {
+		return nil, nil
+	}
+	hash, err := s.HashPassword(*password)
+	if err != nil {
+		return nil, err
+	}
+	return &hash, nil
+}
+
 // Token is a freshly issued bearer token. Secret is shown once and never stored.
 type Token struct {
 	Secret    string

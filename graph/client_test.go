@@ -143,7 +143,9 @@ func TestCreateClient(t *testing.T) {
 // fault, and that nothing at all was written.
 func TestCreateClientRefusesBadInput(t *testing.T) {
 	t.Parallel()
-	valid := func() map[string]any { return map[string]any{"firstName": "Ana", "lastName": "Silva", "email": "ana@example.com"} }
+	valid := func() map[string]any {
+		return map[string]any{"firstName": "Ana", "lastName": "Silva", "email": "ana@example.com"}
+	}
 	with := func(k string, v any) map[string]any { m := valid(); m[k] = v; return m }
 	unreachable := map[string]any{"firstName": "Sam", "lastName": "Lee"}
 	parent := func(contact map[string]any) []map[string]any {
@@ -201,7 +203,9 @@ func TestUpdateClientKeepsRules(t *testing.T) {
 	require.Equal(t, "BAD_USER_INPUT", err.Code())
 	require.Equal(t, "smsConsent", err.Field())
 
-	var out struct{ SetClientNotifications struct{ Recipients []recipient } }
+	var out struct {
+		SetClientNotifications struct{ Recipients []recipient }
+	}
 	b.api.OK(b.token, `mutation($id: ID!){ setClientNotifications(id: $id, input: {notifyReminders: false}){ recipients { notifyReminders notifyConfirmations } } }`,
 		map[string]any{"id": c.ID}, &out)
 	require.False(t, out.SetClientNotifications.Recipients[0].NotifyReminders)
@@ -251,7 +255,9 @@ func TestClientContactLinks(t *testing.T) {
 	alex := b.createContact(t, map[string]any{"firstName": "Alex", "email": "alex@example.com"})
 	add := `mutation($c: ID!, $in: ClientContactLinkInput!){ addClientContact(clientID: $c, input: $in){ id relationship relationshipLabel } }`
 
-	var added struct{ AddClientContact struct{ ID, Relationship, RelationshipLabel string } }
+	var added struct {
+		AddClientContact struct{ ID, Relationship, RelationshipLabel string }
+	}
 	b.api.OK(b.token, add, map[string]any{"c": c.ID, "in": map[string]any{"contactID": alex, "relationship": "SPOUSE_PARTNER", "relationshipLabel": " wife "}}, &added)
 	require.Equal(t, "SPOUSE_PARTNER", added.AddClientContact.Relationship)
 	require.Equal(t, "wife", added.AddClientContact.RelationshipLabel)

@@ -89,28 +89,20 @@ func (r *mutationResolver) UpdateOrganization(ctx context.Context, input ent.Upd
 
 // CreateStaff is the resolver for the createStaff field.
 func (r *mutationResolver) CreateStaff(ctx context.Context, input ent.CreateStaffInput, password *string) (*ent.Staff, error) {
-	create := ent.FromContext(ctx).Staff.Create().SetInput(input)
-	if password != nil {
-		hash, err := r.Auth.HashPassword(*password)
-		if err != nil {
-			return nil, err
-		}
-		create.SetPasswordHash(hash)
+	hash, err := r.Auth.HashIfSet(password)
+	if err != nil {
+		return nil, err
 	}
-	return create.Save(ctx)
+	return ent.FromContext(ctx).Staff.Create().SetInput(input).SetNillablePasswordHash(hash).Save(ctx)
 }
 
 // UpdateStaff is the resolver for the updateStaff field.
 func (r *mutationResolver) UpdateStaff(ctx context.Context, id pulid.ID, input ent.UpdateStaffInput, password *string) (*ent.Staff, error) {
-	update := ent.FromContext(ctx).Staff.UpdateOneID(id).SetInput(input)
-	if password != nil {
-		hash, err := r.Auth.HashPassword(*password)
-		if err != nil {
-			return nil, err
-		}
-		update.SetPasswordHash(hash)
+	hash, err := r.Auth.HashIfSet(password)
+	if err != nil {
+		return nil, err
 	}
-	return update.Save(ctx)
+	return ent.FromContext(ctx).Staff.UpdateOneID(id).SetInput(input).SetNillablePasswordHash(hash).Save(ctx)
 }
 
 // CreateClient is the resolver for the createClient field.

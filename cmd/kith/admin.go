@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/practice"
@@ -15,43 +14,32 @@ import (
 )
 
 func createOrg(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var (
-		cfg config
-		p   practice.Practice
-	)
-	fs := flag.NewFlagSet("org create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.flags(fs, getenv)
-	fs.StringVar(&p.Name, "name", "", "the practice's name (required)")
-	fs.StringVar(&p.Slug, "slug", "", "short sign-in name, such as maple-therapy (required)")
-	fs.StringVar(&p.TimeZone, "time-zone", "UTC", "IANA time zone")
-	fs.StringVar(&p.Language, "language", "en", "BCP 47 default language")
-	fs.StringVar(&p.PhoneRegion, "phone-region", "US", "ISO 3166 region for phone numbers")
-	fs.StringVar(&p.OwnerName, "owner-name", "", "the owner's name (required)")
-	fs.StringVar(&p.OwnerEmail, "owner-email", "", "the owner's email (required)")
-	if err := fs.Parse(args); err != nil {
+	var p practice.Practice
+	c, err := start(ctx, "org create", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&p.Name, "name", "", "the practice's name (required)")
+		fs.StringVar(&p.Slug, "slug", "", "short sign-in name, such as maple-therapy (required)")
+		fs.StringVar(&p.TimeZone, "time-zone", "UTC", "IANA time zone")
+		fs.StringVar(&p.Language, "language", "en", "BCP 47 default language")
+		fs.StringVar(&p.PhoneRegion, "phone-region", "US", "ISO 3166 region for phone numbers")
+		fs.StringVar(&p.OwnerName, "owner-name", "", "the owner's name (required)")
+		fs.StringVar(&p.OwnerEmail, "owner-email", "", "the owner's email (required)")
+	}, func() error {
+		if p.Name == "" || p.Slug == "" || p.OwnerName == "" || p.OwnerEmail == "" {
+			return fmt.Errorf("org create needs --name, --slug, --owner-name and --owner-email")
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
+	defer c.db.Close()
 	// The password comes from the environment only, never a flag that shows in ps.
 	p.OwnerPassword = getenv("KITH_OWNER_PASSWORD")
-	if p.Name == "" || p.Slug == "" || p.OwnerName == "" || p.OwnerEmail == "" {
-		return fmt.Errorf("org create needs --name, --slug, --owner-name and --owner-email")
-	}
-	log, err := cfg.logger(stderr)
+	org, owner, err := practice.Create(ctx, c.db.Client, c.authn, p)
 	if err != nil {
 		return err
 	}
-	db, err := open(ctx, &cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	authn := auth.New(db.Client, auth.Config{TokenTTL: cfg.TokenTTL})
-	org, owner, err := practice.Create(ctx, db.Client, authn, p)
-	if err != nil {
-		return err
-	}
-	tok, err := authn.Issue(ctx, owner)
+	tok, err := c.authn.Issue(ctx, owner)
 	if err != nil {
 		return err
 	}
@@ -61,34 +49,27 @@ func createOrg(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func mintToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.flags(fs, getenv)
-	slug := fs.String("org", "", "the organisation's slug (required)")
-	email := fs.String("email", "", "the staff member's email (required)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *slug == "" || *email == "" {
-		return fmt.Errorf("token needs --org and --email")
-	}
-	log, err := cfg.logger(stderr)
+	var slug, email *string
+	c, err := start(ctx, "token", args, getenv, stderr, func(fs *flag.FlagSet) {
+		slug = fs.String("org", "", "the organisation's slug (required)")
+		email = fs.String("email", "", "the staff member's email (required)")
+	}, func() error {
+		if *slug == "" || *email == "" {
+			return fmt.Errorf("token needs --org and --email")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	db, err := open(ctx, &cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	st, err := db.Client.Staff.Query().
+	defer c.db.Close()
+	st, err := c.db.Client.Staff.Query().
 		Where(staff.HasOrganizationWith(organization.Slug(*slug)), staff.Email(strings.ToLower(*email)), staff.Active(true)).
 		Only(viewer.SystemContext(ctx))
 	if err != nil {
 		return fmt.Errorf("no active staff member %s in %s", *email, *slug)
 	}
-	tok, err := auth.New(db.Client, auth.Config{TokenTTL: cfg.TokenTTL}).Issue(ctx, st)
+	tok, err := c.authn.Issue(ctx, st)
 	if err != nil {
 		return err
 	}

@@ -17,39 +17,60 @@ import (
 	"github.com/kith-health/kith/graph"
 )
 
-// open connects to the configured database and migrates it.
-func open(ctx context.Context, cfg *config, log *slog.Logger) (*database.DB, error) {
-	db, err := database.Open(ctx, cfg.DatabaseURL, database.Options{})
-	if err != nil {
+// command is what every subcommand starts with: its configuration, a
+// logger and the migrated database.
+type command struct {
+	cfg   config
+	log   *slog.Logger
+	db    *database.DB
+	authn *auth.Service
+}
+
+// start parses the shared flags and those extra registers, runs check on
+// them, then builds the logger and opens and migrates the database.
+func start(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
+	extra func(*flag.FlagSet), check func() error) (*command, error) {
+	c := &command{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.cfg.flags(fs, getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx); err != nil {
-		_ = db.Close()
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if c.log, err = c.cfg.logger(stderr); err != nil {
 		return nil, err
 	}
-	log.Info("database ready", "dialect", db.Dialect, "url", redactedURL(cfg.DatabaseURL))
-	return db, nil
+	if c.db, err = database.Open(ctx, c.cfg.DatabaseURL, database.Options{}); err != nil {
+		return nil, err
+	}
+	if err := c.db.Migrate(ctx); err != nil {
+		_ = c.db.Close()
+		return nil, err
+	}
+	c.log.Info("database ready", "dialect", c.db.Dialect, "url", redactedURL(c.cfg.DatabaseURL))
+	c.authn = auth.New(c.db.Client, auth.Config{TokenTTL: c.cfg.TokenTTL})
+	return c, nil
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.flags(fs, getenv)
-	seedDemo := fs.Bool("demo", false, "seed a demo practice once and print a token for its owner")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	log, err := cfg.logger(stderr)
+	var seedDemo *bool
+	c, err := start(ctx, "serve", args, getenv, stderr, func(fs *flag.FlagSet) {
+		seedDemo = fs.Bool("demo", false, "seed a demo practice once and print a token for its owner")
+	}, nil)
 	if err != nil {
 		return err
 	}
-	db, err := open(ctx, &cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	authn := auth.New(db.Client, auth.Config{TokenTTL: cfg.TokenTTL})
+	defer c.db.Close()
+	cfg, log, db, authn := c.cfg, c.log, c.db, c.authn
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -107,20 +128,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, _, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.flags(fs, getenv)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	log, err := cfg.logger(stderr)
+	c, err := start(ctx, "migrate", args, getenv, stderr, nil, nil)
 	if err != nil {
 		return err
 	}
-	db, err := open(ctx, &cfg, log)
-	if err != nil {
-		return err
-	}
-	return db.Close()
+	return c.db.Close()
 }

@@ -119,4 +119,3 @@ func AllowIfAdmin() privacy.QueryMutationRule {
 		}
 	})
 }
-
