@@ -72,7 +72,11 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return set(CodeForbidden, kith.ErrForbidden.Error(), nil)
 		case errors.As(err, &eve):
 			field := kith.CamelCase(eve.Name)
-			return set(CodeBadUserInput, field+" is not valid", map[string]any{"field": field})
+			msg := field + " is not valid"
+			if eve.Unwrap() != nil {
+				msg += ": " + eve.Unwrap().Error()
+			}
+			return set(CodeBadUserInput, msg, map[string]any{"field": field})
 		case ent.IsConstraintError(err):
 			return set(CodeConflict, "this would duplicate an existing record", nil)
 		case isArgumentError(ctx):
