@@ -109,8 +109,9 @@ func (s *Service) SignIn(ctx context.Context, orgSlug, email, password string) (
 	if st != nil && st.PasswordHash != "" {
 		hash = st.PasswordHash
 	}
-	// Compare even when nobody matched, so timing does not reveal who exists.
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || st == nil {
+	// Compare even when nobody matched, so timing does not reveal who exists;
+	// staff without a password can only be given tokens (kith token).
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || st == nil || st.PasswordHash == "" {
 		return nil, kith.ErrUnauthenticated
 	}
 	return s.Issue(ctx, st)

@@ -453,19 +453,25 @@ func TestClientDetails(t *testing.T) {
 	require.Equal(t, "Bob", c.Recipients[0].FirstName, "[RecipientFirstName] is the preferred name")
 	require.Equal(t, "Bob Ng", c.Recipients[0].Name)
 
-	var cov struct{ CreateCoverage struct{ ID, HealthCardNumber string } }
+	var cov struct {
+		CreateCoverage struct{ ID, HealthCardNumber string }
+	}
 	b.api.OK(b.token, `mutation($c: ID!){ createCoverage(input: {clientID: $c, region: "ON", healthCardNumber: "1234-567-890", healthCardVersion: "AB", numberOfSessions: 10}) { id healthCardNumber } }`,
 		map[string]any{"c": c.ID}, &cov)
 	err := b.api.Fail(b.token, `mutation($id: ID!){ updateCoverage(id: $id, input: {numberOfSessions: -1}) { id } }`, map[string]any{"id": cov.CreateCoverage.ID})
 	require.Equal(t, "BAD_USER_INPUT", err.Code())
 	require.Equal(t, "numberOfSessions", err.Field())
-	var node struct{ Node struct{ Coverages []struct{ Region string } } }
+	var node struct {
+		Node struct{ Coverages []struct{ Region string } }
+	}
 	b.api.OK(b.token, `query($id: ID!){ node(id: $id){ ... on Client { coverages { region } } } }`, map[string]any{"id": c.ID}, &node)
 	require.Equal(t, "ON", node.Node.Coverages[0].Region)
 	b.api.OK(b.token, `mutation($id: ID!){ deleteCoverage(id: $id) }`, map[string]any{"id": cov.CreateCoverage.ID}, nil)
 	require.Zero(t, b.count(t, "coverages"))
 
-	var unassign struct{ UpdateClient struct{ Practitioners []struct{ ID string } } }
+	var unassign struct {
+		UpdateClient struct{ Practitioners []struct{ ID string } }
+	}
 	b.api.OK(b.token, `mutation($id: ID!, $p: ID!){ updateClient(id: $id, input: {removePractitionerIDs: [$p]}) { practitioners { id } } }`,
 		map[string]any{"id": c.ID, "p": string(b.p.Owner.ID)}, &unassign)
 	require.Empty(t, unassign.UpdateClient.Practitioners)

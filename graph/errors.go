@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/kith-health/kith"
@@ -79,6 +82,8 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return set(CodeBadUserInput, msg, map[string]any{"field": field})
 		case ent.IsConstraintError(err):
 			return set(CodeConflict, "this would duplicate an existing record", nil)
+		case gerr.Message == "introspection disabled":
+			return set(CodeForbidden, "schema introspection is turned off on this server", nil)
 		case isArgumentError(ctx):
 			return set(CodeBadUserInput, gerr.Message, map[string]any{"field": argumentPath(ctx, gerr)})
 		}
@@ -95,14 +100,28 @@ func isArgumentError(ctx context.Context) bool {
 	return fc != nil && fc.Args == nil && len(fc.Field.Arguments) > 0
 }
 
-// argumentPath names the argument at fault, such as "input.startsAt".
+// argumentPath names the argument at fault in the style of every other
+// extensions.field: dotted, with list indexes as numbers, and relative to
+// the argument named input ("startsAt", "contacts.0.email", "ids.1").
 func argumentPath(ctx context.Context, gerr *gqlerror.Error) string {
 	field := graphql.GetFieldContext(ctx).Path()
 	rest := gerr.Path
 	if len(rest) > len(field) {
 		rest = rest[len(field):]
 	}
-	return rest.String()
+	parts := make([]string, 0, len(rest))
+	for _, el := range rest {
+		switch el := el.(type) {
+		case ast.PathName:
+			parts = append(parts, string(el))
+		case ast.PathIndex:
+			parts = append(parts, strconv.Itoa(int(el)))
+		}
+	}
+	if len(parts) > 1 && parts[0] == "input" {
+		parts = parts[1:]
+	}
+	return strings.Join(parts, ".")
 }
 
 // recoverer turns a panic into an error the presenter reports as INTERNAL.

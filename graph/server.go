@@ -4,18 +4,24 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/kith-health/kith"
 
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
@@ -78,7 +84,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	srv.Use(transactioner{client: client, presenter: present, log: cfg.Logger})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(authn, srv))
+	mux.Handle("/graphql", authenticate(authn, present, srv))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
@@ -100,12 +106,21 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 // authenticate puts the staff viewer of a valid bearer token in the context.
 // A request without one, or with a bad one, goes on with no viewer: public
 // fields such as signIn work, and everything else answers UNAUTHENTICATED.
-func authenticate(authn *auth.Service, next http.Handler) http.Handler {
+// When the token cannot be checked at all (the store is down), the request
+// ends with INTERNAL rather than pretending the credentials were wrong.
+func authenticate(authn *auth.Service, present graphql.ErrorPresenterFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if token, ok := strings.CutPrefix(h, "Bearer "); ok {
-			if v, err := authn.Authenticate(r.Context(), strings.TrimSpace(token)); err == nil {
+			v, err := authn.Authenticate(r.Context(), strings.TrimSpace(token))
+			switch {
+			case err == nil:
 				r = r.WithContext(viewer.NewContext(r.Context(), v))
+			case !errors.Is(err, kith.ErrUnauthenticated):
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{present(r.Context(), err)}})
+				return
 			}
 		}
 		next.ServeHTTP(w, r)

@@ -30,7 +30,7 @@ func EdgesInOrganization() ent.Hook {
 				for _, v := range m.AddedIDs(edge) {
 					id, _ := v.(pulid.ID)
 					if err := visible(ctx, cm.Client(), id, want); err != nil {
-						return nil, &kith.NotFoundError{Field: edgeField(edge), ID: id}
+						return nil, &kith.NotFoundError{Field: edgeField(m.Op(), edge), ID: id}
 					}
 				}
 			}
@@ -49,11 +49,16 @@ func visible(ctx context.Context, c *gen.Client, id pulid.ID, table string) erro
 }
 
 // edgeField names the GraphQL input field that sets edge: "client" is
-// "clientID", "practitioners" is "practitionerIDs".
-func edgeField(edge string) string {
+// "clientID"; "practitioners" is "practitionerIDs" on create and
+// "addPractitionerIDs" on update.
+func edgeField(op ent.Op, edge string) string {
 	name := kith.CamelCase(edge)
-	if strings.HasSuffix(name, "s") {
-		return strings.TrimSuffix(name, "s") + "IDs"
+	if !strings.HasSuffix(name, "s") {
+		return name + "ID"
 	}
-	return name + "ID"
+	name = strings.TrimSuffix(name, "s") + "IDs"
+	if op.Is(ent.OpCreate) {
+		return name
+	}
+	return "add" + strings.ToUpper(name[:1]) + name[1:]
 }

@@ -339,6 +339,8 @@ func init() {
 	staff.Hooks[1] = staffMixinHooks2[0]
 
 	staff.Hooks[2] = staffHooks[0]
+
+	staff.Hooks[3] = staffHooks[1]
 	staffMixinFields0 := staffMixin[0].Fields()
 	_ = staffMixinFields0
 	staffMixinFields1 := staffMixin[1].Fields()

@@ -10,7 +10,9 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
 )
 
 // normalizer rewrites a field's value, or says why it is wrong.
@@ -128,4 +130,24 @@ func nonEmpty(s string, err error) (string, error) {
 		return "", fmt.Errorf("is empty; it is required")
 	}
 	return s, err
+}
+
+// protectOwners lets only owners create an owner, make someone an owner or
+// change an owner, so an admin cannot take over the practice.
+func protectOwners() ent.Hook {
+	return hookOn(func(ctx context.Context, m *gen.StaffMutation) error {
+		s, ok := viewer.StaffFromContext(ctx)
+		if !ok || s.Role == viewer.RoleOwner {
+			return nil
+		}
+		if role, ok := m.Role(); ok && role == staff.RoleOwner {
+			return kith.ErrForbidden
+		}
+		if m.Op().Is(ent.OpUpdateOne) {
+			if old, err := m.OldRole(ctx); err == nil && old == staff.RoleOwner {
+				return kith.ErrForbidden
+			}
+		}
+		return nil
+	}, writeOps)
 }

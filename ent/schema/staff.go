@@ -75,7 +75,7 @@ func (Staff) Annotations() []schema.Annotation {
 
 // Hooks of Staff.
 func (Staff) Hooks() []ent.Hook {
-	return []ent.Hook{normalizeStaffEmail()}
+	return []ent.Hook{normalizeStaffEmail(), protectOwners()}
 }
 
 // Policy of Staff: every staff member sees the team; owners and admins manage it.
