@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bytes"
 	"log"
 	"os"
 	"regexp"
@@ -45,6 +46,9 @@ func main() {
 	if err := renameClientType("./ent.graphqls"); err != nil {
 		log.Fatalf("renaming ClientProfile: %v", err)
 	}
+	if err := renameClientImplementors("./ent/gql_node.go"); err != nil {
+		log.Fatalf("renaming ClientProfile: %v", err)
+	}
 }
 
 // clientProfileName matches ClientProfile in the GraphQL names entgql
@@ -66,5 +70,16 @@ func renameClientType(path string) error {
 		}
 		return []byte("Client")
 	})
+	return os.WriteFile(path, b, 0o644)
+}
+
+// renameClientImplementors makes the generated field collection match
+// fragments on the GraphQL type Client (`... on Client`), not ClientProfile.
+func renameClientImplementors(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	b = bytes.ReplaceAll(b, []byte(`[]string{"ClientProfile", "Node"}`), []byte(`[]string{"Client", "Node"}`))
 	return os.WriteFile(path, b, 0o644)
 }

@@ -34,7 +34,7 @@ var clientcontactImplementors = []string{"ClientContact", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*ClientContact) IsNode() {}
 
-var clientprofileImplementors = []string{"ClientProfile", "Node"}
+var clientprofileImplementors = []string{"Client", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ClientProfile) IsNode() {}

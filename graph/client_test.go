@@ -462,9 +462,16 @@ func TestClientDetails(t *testing.T) {
 	require.Equal(t, "BAD_USER_INPUT", err.Code())
 	require.Equal(t, "numberOfSessions", err.Field())
 	var node struct {
-		Node struct{ Coverages []struct{ Region string } }
+		Node struct {
+			FirstName, LastName string
+			Coverages           []struct{ Region string }
+			Recipients          []recipient
+		}
 	}
-	b.api.OK(b.token, `query($id: ID!){ node(id: $id){ ... on Client { coverages { region } } } }`, map[string]any{"id": c.ID}, &node)
+	b.api.OK(b.token, `query($id: ID!){ node(id: $id){ ... on Client { firstName lastName coverages { region } recipients { name } } } }`, map[string]any{"id": c.ID}, &node)
+	require.Equal(t, "Robert", node.Node.FirstName, "fields of a fragment on Client are loaded")
+	require.Equal(t, "Ng", node.Node.LastName)
+	require.Equal(t, "Bob Ng", node.Node.Recipients[0].Name)
 	require.Equal(t, "ON", node.Node.Coverages[0].Region)
 	b.api.OK(b.token, `mutation($id: ID!){ deleteCoverage(id: $id) }`, map[string]any{"id": cov.CreateCoverage.ID}, nil)
 	require.Zero(t, b.count(t, "coverages"))
