@@ -72,10 +72,10 @@ func (r *mutationResolver) SignIn(ctx context.Context, input SignInInput) (*Sign
 // SignOut is the resolver for the signOut field.
 func (r *mutationResolver) SignOut(ctx context.Context) (bool, error) {
 	v, ok := viewer.StaffFromContext(ctx)
-	if !ok || v.TokenID == "" {
+	if !ok || v.TokenHash == nil {
 		return false, kith.ErrUnauthenticated
 	}
-	return true, r.Auth.Revoke(ctx, v.TokenID)
+	return true, r.Auth.Revoke(ctx, v.TokenHash)
 }
 
 // UpdateOrganization is the resolver for the updateOrganization field.

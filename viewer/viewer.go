@@ -36,8 +36,9 @@ type Staff struct {
 	StaffID pulid.ID
 	// Role is the staff member's role.
 	Role Role
-	// TokenID is the bearer token the request came with, if any.
-	TokenID pulid.ID
+	// TokenHash is the SHA-256 of the bearer token the request came with, if
+	// any: enough to revoke it, useless to sign in with.
+	TokenHash []byte
 }
 
 // Organization implements Viewer.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
@@ -70,6 +71,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer c.db.Close()
+	defer kith.TuneGC()()
 	cfg, log, db, authn := c.cfg, c.log, c.db, c.authn
 
 	ln, err := net.Listen("tcp", cfg.Addr)
