@@ -1,0 +1,141 @@
+package notifier
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Placeholder is a value a template can include by writing its Name in square
+// brackets, such as [ClientFirstName].
+type Placeholder struct {
+	// Name is the placeholder's name, without brackets.
+	Name string
+	// Description says what the placeholder becomes, for the template editor.
+	Description string
+}
+
+// Placeholders lists the valid placeholders, grouped as the template editor
+// shows them: recipient, client, practitioner and practice, appointment, then
+// those that only some kinds of message fill.
+//
+// Names are case-sensitive. A value the message has nothing for renders as
+// empty text; kith's defaults only use placeholders their kind always fills.
+var Placeholders = []Placeholder{
+	{"RecipientFirstName", "First name of the person receiving the message: the client, or their parent or contact."},
+	{"RecipientLastName", "Last name of the person receiving the message."},
+	{"RecipientName", "Full name of the person receiving the message."},
+	{"ClientFirstName", "Client's first name (their preferred name, when they have one)."},
+	{"ClientLastName", "Client's last name."},
+	{"ClientName", "Client's full name. Equals [RecipientName] when the client is the recipient."},
+	{"PractitionerName", "Full name of the practitioner the appointment is with, or the client's practitioner."},
+	{"PracticeName", "Name of the practice."},
+	{"PracticePhone", "Practice's phone number; empty when the practice has none."},
+	{"PracticeEmail", "Practice's email address; empty when the practice has none."},
+	{"AppointmentDate", "Appointment date in the client's time zone and the message's language, e.g. Tuesday, March 10, 2026."},
+	{"AppointmentTime", "Appointment start time in the client's time zone, e.g. 3:30 PM."},
+	{"AppointmentEndTime", "Appointment end time in the client's time zone, e.g. 4:20 PM."},
+	{"AppointmentDuration", "Appointment length, e.g. 50 minutes."},
+	{"AppointmentLocation", "Where the appointment takes place; empty when it has no location."},
+	{"TelehealthLink", "Link to join a telehealth appointment; empty for in-person appointments."},
+	{"ManageAppointmentLink", "Link where the recipient can reschedule or cancel; empty when they may not manage appointments."},
+	{"CancellationReason", "Reason given for a cancellation; empty when none was given."},
+	{"Message", "Custom text of a scheduled message, with its own placeholders already filled."},
+	{"PortalLink", "Link to accept a portal invitation or sign in to the client portal."},
+	{"SignInCode", "One-time sign-in code (sign-in code messages only)."},
+}
+
+// placeholderKnown holds the names of Placeholders.
+var placeholderKnown = func() map[string]bool {
+	m := make(map[string]bool, len(Placeholders))
+	for _, p := range Placeholders {
+		m[p.Name] = true
+	}
+	return m
+}()
+
+// PlaceholderNames returns the names of Placeholders, in order, without brackets.
+func PlaceholderNames() []string {
+	names := make([]string, len(Placeholders))
+	for i, p := range Placeholders {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// UnknownPlaceholderError reports a placeholder that is not in Placeholders.
+type UnknownPlaceholderError struct {
+	// Name is the unknown name, without brackets.
+	Name string
+	// Valid lists the valid names, without brackets.
+	Valid []string
+}
+
+// Error names the unknown placeholder, suggests a name differing only in
+// case, and lists the valid ones.
+func (e *UnknownPlaceholderError) Error() string {
+	var b strings.Builder
+	b.WriteString("unknown placeholder [" + e.Name + "]")
+	for _, v := range e.Valid {
+		if strings.EqualFold(v, e.Name) {
+			b.WriteString(" (did you mean [" + v + "]?)")
+			break
+		}
+	}
+	b.WriteString("; use one of ")
+	for i, v := range e.Valid {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("[" + v + "]")
+	}
+	return b.String()
+}
+
+// Validate returns an *UnknownPlaceholderError for the first placeholder in
+// text that is not in Placeholders, or nil.
+//
+// A placeholder is "[", one or more letters (any script, so [Prénom] is caught
+// as a mistake), then "]". Anything else in brackets is plain text and left
+// alone: "[1]", "[ note ]", "[Client_Name]", "[]".
+func Validate(text string) error {
+	var err error
+	forEachPlaceholder(text, func(_, _ int, name string) bool {
+		if !placeholderKnown[name] {
+			err = &UnknownPlaceholderError{Name: name, Valid: PlaceholderNames()}
+			return false
+		}
+		return true
+	})
+	return err
+}
+
+// forEachPlaceholder calls fn with the byte range [start, end) of each
+// placeholder token in text, brackets included, and its name, while fn
+// returns true.
+func forEachPlaceholder(text string, fn func(start, end int, name string) bool) {
+	for i := 0; i < len(text); {
+		open := strings.IndexByte(text[i:], '[')
+		if open < 0 {
+			return
+		}
+		open += i
+		j := open + 1
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			j += size
+		}
+		if j > open+1 && j < len(text) && text[j] == ']' {
+			if !fn(open, j+1, text[open+1:j]) {
+				return
+			}
+			i = j + 1
+			continue
+		}
+		// Not a token: a later "[" (as in "[a [ClientName]") may start one.
+		i = open + 1
+	}
+}
