@@ -21,6 +21,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -43,6 +44,8 @@ type Client struct {
 	Contact *ContactClient
 	// Coverage is the client for interacting with the Coverage builders.
 	Coverage *CoverageClient
+	// MessageTemplate is the client for interacting with the MessageTemplate builders.
+	MessageTemplate *MessageTemplateClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Staff is the client for interacting with the Staff builders.
@@ -65,6 +68,7 @@ func (c *Client) init() {
 	c.ClientProfile = NewClientProfileClient(c.config)
 	c.Contact = NewContactClient(c.config)
 	c.Coverage = NewCoverageClient(c.config)
+	c.MessageTemplate = NewMessageTemplateClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Staff = NewStaffClient(c.config)
 	c.StaffToken = NewStaffTokenClient(c.config)
@@ -158,16 +162,17 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:           ctx,
-		config:        cfg,
-		Appointment:   NewAppointmentClient(cfg),
-		ClientContact: NewClientContactClient(cfg),
-		ClientProfile: NewClientProfileClient(cfg),
-		Contact:       NewContactClient(cfg),
-		Coverage:      NewCoverageClient(cfg),
-		Organization:  NewOrganizationClient(cfg),
-		Staff:         NewStaffClient(cfg),
-		StaffToken:    NewStaffTokenClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		Appointment:     NewAppointmentClient(cfg),
+		ClientContact:   NewClientContactClient(cfg),
+		ClientProfile:   NewClientProfileClient(cfg),
+		Contact:         NewContactClient(cfg),
+		Coverage:        NewCoverageClient(cfg),
+		MessageTemplate: NewMessageTemplateClient(cfg),
+		Organization:    NewOrganizationClient(cfg),
+		Staff:           NewStaffClient(cfg),
+		StaffToken:      NewStaffTokenClient(cfg),
 	}, nil
 }
 
@@ -185,16 +190,17 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:           ctx,
-		config:        cfg,
-		Appointment:   NewAppointmentClient(cfg),
-		ClientContact: NewClientContactClient(cfg),
-		ClientProfile: NewClientProfileClient(cfg),
-		Contact:       NewContactClient(cfg),
-		Coverage:      NewCoverageClient(cfg),
-		Organization:  NewOrganizationClient(cfg),
-		Staff:         NewStaffClient(cfg),
-		StaffToken:    NewStaffTokenClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		Appointment:     NewAppointmentClient(cfg),
+		ClientContact:   NewClientContactClient(cfg),
+		ClientProfile:   NewClientProfileClient(cfg),
+		Contact:         NewContactClient(cfg),
+		Coverage:        NewCoverageClient(cfg),
+		MessageTemplate: NewMessageTemplateClient(cfg),
+		Organization:    NewOrganizationClient(cfg),
+		Staff:           NewStaffClient(cfg),
+		StaffToken:      NewStaffTokenClient(cfg),
 	}, nil
 }
 
@@ -225,7 +231,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.Organization, c.Staff, c.StaffToken,
+		c.MessageTemplate, c.Organization, c.Staff, c.StaffToken,
 	} {
 		n.Use(hooks...)
 	}
@@ -236,7 +242,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.Organization, c.Staff, c.StaffToken,
+		c.MessageTemplate, c.Organization, c.Staff, c.StaffToken,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -255,6 +261,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Contact.mutate(ctx, m)
 	case *CoverageMutation:
 		return c.Coverage.mutate(ctx, m)
+	case *MessageTemplateMutation:
+		return c.MessageTemplate.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
 	case *StaffMutation:
@@ -1224,6 +1232,156 @@ func (c *CoverageClient) mutate(ctx context.Context, m *CoverageMutation) (Value
 	}
 }
 
+// MessageTemplateClient is a client for the MessageTemplate schema.
+type MessageTemplateClient struct {
+	config
+}
+
+// NewMessageTemplateClient returns a client for the MessageTemplate from the given config.
+func NewMessageTemplateClient(c config) *MessageTemplateClient {
+	return &MessageTemplateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `messagetemplate.Hooks(f(g(h())))`.
+func (c *MessageTemplateClient) Use(hooks ...Hook) {
+	c.hooks.MessageTemplate = append(c.hooks.MessageTemplate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `messagetemplate.Intercept(f(g(h())))`.
+func (c *MessageTemplateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MessageTemplate = append(c.inters.MessageTemplate, interceptors...)
+}
+
+// Create returns a builder for creating a MessageTemplate entity.
+func (c *MessageTemplateClient) Create() *MessageTemplateCreate {
+	mutation := newMessageTemplateMutation(c.config, OpCreate)
+	return &MessageTemplateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MessageTemplate entities.
+func (c *MessageTemplateClient) CreateBulk(builders ...*MessageTemplateCreate) *MessageTemplateCreateBulk {
+	return &MessageTemplateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MessageTemplateClient) MapCreateBulk(slice any, setFunc func(*MessageTemplateCreate, int)) *MessageTemplateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MessageTemplateCreateBulk{err: fmt.Errorf("calling to MessageTemplateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MessageTemplateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MessageTemplateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MessageTemplate.
+func (c *MessageTemplateClient) Update() *MessageTemplateUpdate {
+	mutation := newMessageTemplateMutation(c.config, OpUpdate)
+	return &MessageTemplateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MessageTemplateClient) UpdateOne(_m *MessageTemplate) *MessageTemplateUpdateOne {
+	mutation := newMessageTemplateMutation(c.config, OpUpdateOne, withMessageTemplate(_m))
+	return &MessageTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MessageTemplateClient) UpdateOneID(id pulid.ID) *MessageTemplateUpdateOne {
+	mutation := newMessageTemplateMutation(c.config, OpUpdateOne, withMessageTemplateID(id))
+	return &MessageTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MessageTemplate.
+func (c *MessageTemplateClient) Delete() *MessageTemplateDelete {
+	mutation := newMessageTemplateMutation(c.config, OpDelete)
+	return &MessageTemplateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MessageTemplateClient) DeleteOne(_m *MessageTemplate) *MessageTemplateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MessageTemplateClient) DeleteOneID(id pulid.ID) *MessageTemplateDeleteOne {
+	builder := c.Delete().Where(messagetemplate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MessageTemplateDeleteOne{builder}
+}
+
+// Query returns a query builder for MessageTemplate.
+func (c *MessageTemplateClient) Query() *MessageTemplateQuery {
+	return &MessageTemplateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMessageTemplate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MessageTemplate entity by its id.
+func (c *MessageTemplateClient) Get(ctx context.Context, id pulid.ID) (*MessageTemplate, error) {
+	return c.Query().Where(messagetemplate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MessageTemplateClient) GetX(ctx context.Context, id pulid.ID) *MessageTemplate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a MessageTemplate.
+func (c *MessageTemplateClient) QueryOrganization(_m *MessageTemplate) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(messagetemplate.Table, messagetemplate.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, messagetemplate.OrganizationTable, messagetemplate.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MessageTemplateClient) Hooks() []Hook {
+	hooks := c.hooks.MessageTemplate
+	return append(hooks[:len(hooks):len(hooks)], messagetemplate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MessageTemplateClient) Interceptors() []Interceptor {
+	return c.inters.MessageTemplate
+}
+
+func (c *MessageTemplateClient) mutate(ctx context.Context, m *MessageTemplateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MessageTemplateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MessageTemplateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MessageTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MessageTemplateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MessageTemplate mutation op: %q", m.Op())
+	}
+}
+
 // OrganizationClient is a client for the Organization schema.
 type OrganizationClient struct {
 	config
@@ -1741,12 +1899,12 @@ func (c *StaffTokenClient) mutate(ctx context.Context, m *StaffTokenMutation) (V
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Appointment, ClientContact, ClientProfile, Contact, Coverage, Organization,
-		Staff, StaffToken []ent.Hook
+		Appointment, ClientContact, ClientProfile, Contact, Coverage, MessageTemplate,
+		Organization, Staff, StaffToken []ent.Hook
 	}
 	inters struct {
-		Appointment, ClientContact, ClientProfile, Contact, Coverage, Organization,
-		Staff, StaffToken []ent.Interceptor
+		Appointment, ClientContact, ClientProfile, Contact, Coverage, MessageTemplate,
+		Organization, Staff, StaffToken []ent.Interceptor
 	}
 )
 

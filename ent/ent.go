@@ -17,6 +17,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -80,14 +81,15 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			appointment.Table:   appointment.ValidColumn,
-			clientcontact.Table: clientcontact.ValidColumn,
-			clientprofile.Table: clientprofile.ValidColumn,
-			contact.Table:       contact.ValidColumn,
-			coverage.Table:      coverage.ValidColumn,
-			organization.Table:  organization.ValidColumn,
-			staff.Table:         staff.ValidColumn,
-			stafftoken.Table:    stafftoken.ValidColumn,
+			appointment.Table:     appointment.ValidColumn,
+			clientcontact.Table:   clientcontact.ValidColumn,
+			clientprofile.Table:   clientprofile.ValidColumn,
+			contact.Table:         contact.ValidColumn,
+			coverage.Table:        coverage.ValidColumn,
+			messagetemplate.Table: messagetemplate.ValidColumn,
+			organization.Table:    organization.ValidColumn,
+			staff.Table:           staff.ValidColumn,
+			stafftoken.Table:      stafftoken.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

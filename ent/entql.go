@@ -8,6 +8,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/staff"
@@ -21,7 +22,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 8)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -170,6 +171,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   messagetemplate.Table,
+			Columns: messagetemplate.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: messagetemplate.FieldID,
+			},
+		},
+		Type: "MessageTemplate",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			messagetemplate.FieldCreatedAt:      {Type: field.TypeTime, Column: messagetemplate.FieldCreatedAt},
+			messagetemplate.FieldUpdatedAt:      {Type: field.TypeTime, Column: messagetemplate.FieldUpdatedAt},
+			messagetemplate.FieldOrganizationID: {Type: field.TypeString, Column: messagetemplate.FieldOrganizationID},
+			messagetemplate.FieldKind:           {Type: field.TypeString, Column: messagetemplate.FieldKind},
+			messagetemplate.FieldChannel:        {Type: field.TypeString, Column: messagetemplate.FieldChannel},
+			messagetemplate.FieldLanguage:       {Type: field.TypeString, Column: messagetemplate.FieldLanguage},
+			messagetemplate.FieldSubject:        {Type: field.TypeString, Column: messagetemplate.FieldSubject},
+			messagetemplate.FieldHTML:           {Type: field.TypeString, Column: messagetemplate.FieldHTML},
+			messagetemplate.FieldText:           {Type: field.TypeString, Column: messagetemplate.FieldText},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -188,7 +211,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldDefaultPhoneRegion: {Type: field.TypeString, Column: organization.FieldDefaultPhoneRegion},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -209,7 +232,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -443,6 +466,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Coverage",
 		"ClientProfile",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   messagetemplate.OrganizationTable,
+			Columns: []string{messagetemplate.OrganizationColumn},
+			Bidi:    false,
+		},
+		"MessageTemplate",
+		"Organization",
 	)
 	graph.MustAddE(
 		"staff",
@@ -1395,6 +1430,105 @@ func (f *CoverageFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *MessageTemplateQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MessageTemplateQuery builder.
+func (_q *MessageTemplateQuery) Filter() *MessageTemplateFilter {
+	return &MessageTemplateFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MessageTemplateMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MessageTemplateMutation builder.
+func (m *MessageTemplateMutation) Filter() *MessageTemplateFilter {
+	return &MessageTemplateFilter{config: m.config, predicateAdder: m}
+}
+
+// MessageTemplateFilter provides a generic filtering capability at runtime for MessageTemplateQuery.
+type MessageTemplateFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MessageTemplateFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *MessageTemplateFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(messagetemplate.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MessageTemplateFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(messagetemplate.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *MessageTemplateFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(messagetemplate.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *MessageTemplateFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(messagetemplate.FieldOrganizationID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *MessageTemplateFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(messagetemplate.FieldKind))
+}
+
+// WhereChannel applies the entql string predicate on the channel field.
+func (f *MessageTemplateFilter) WhereChannel(p entql.StringP) {
+	f.Where(p.Field(messagetemplate.FieldChannel))
+}
+
+// WhereLanguage applies the entql string predicate on the language field.
+func (f *MessageTemplateFilter) WhereLanguage(p entql.StringP) {
+	f.Where(p.Field(messagetemplate.FieldLanguage))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *MessageTemplateFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(messagetemplate.FieldSubject))
+}
+
+// WhereHTML applies the entql string predicate on the html field.
+func (f *MessageTemplateFilter) WhereHTML(p entql.StringP) {
+	f.Where(p.Field(messagetemplate.FieldHTML))
+}
+
+// WhereText applies the entql string predicate on the text field.
+func (f *MessageTemplateFilter) WhereText(p entql.StringP) {
+	f.Where(p.Field(messagetemplate.FieldText))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *MessageTemplateFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *MessageTemplateFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OrganizationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1423,7 +1557,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1512,7 +1646,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1648,7 +1782,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -1073,6 +1074,130 @@ func newCoveragePaginateArgs(rv map[string]any) *coveragePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CoverageWhereInput); ok {
 		args.opts = append(args.opts, WithCoverageFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MessageTemplateQuery) CollectFields(ctx context.Context, satisfies ...string) (*MessageTemplateQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MessageTemplateQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(messagetemplate.Columns))
+		selectedFields = []string{messagetemplate.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[messagetemplate.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, messagetemplate.FieldCreatedAt)
+				fieldSeen[messagetemplate.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[messagetemplate.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, messagetemplate.FieldUpdatedAt)
+				fieldSeen[messagetemplate.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[messagetemplate.FieldKind]; !ok {
+				selectedFields = append(selectedFields, messagetemplate.FieldKind)
+				fieldSeen[messagetemplate.FieldKind] = struct{}{}
+			}
+		case "channel":
+			if _, ok := fieldSeen[messagetemplate.FieldChannel]; !ok {
+				selectedFields = append(selectedFields, messagetemplate.FieldChannel)
+				fieldSeen[messagetemplate.FieldChannel] = struct{}{}
+			}
+		case "language":
+			if _, ok := fieldSeen[messagetemplate.FieldLanguage]; !ok {
+				selectedFields = append(selectedFields, messagetemplate.FieldLanguage)
+				fieldSeen[messagetemplate.FieldLanguage] = struct{}{}
+			}
+		case "subject":
+			if _, ok := fieldSeen[messagetemplate.FieldSubject]; !ok {
+				selectedFields = append(selectedFields, messagetemplate.FieldSubject)
+				fieldSeen[messagetemplate.FieldSubject] = struct{}{}
+			}
+		case "html":
+			if _, ok := fieldSeen[messagetemplate.FieldHTML]; !ok {
+				selectedFields = append(selectedFields, messagetemplate.FieldHTML)
+				fieldSeen[messagetemplate.FieldHTML] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[messagetemplate.FieldText]; !ok {
+				selectedFields = append(selectedFields, messagetemplate.FieldText)
+				fieldSeen[messagetemplate.FieldText] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type messagetemplatePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MessageTemplatePaginateOption
+}
+
+func newMessageTemplatePaginateArgs(rv map[string]any) *messagetemplatePaginateArgs {
+	args := &messagetemplatePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MessageTemplateOrder{Field: &MessageTemplateOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMessageTemplateOrder(order))
+			}
+		case *MessageTemplateOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMessageTemplateOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MessageTemplateWhereInput); ok {
+		args.opts = append(args.opts, WithMessageTemplateFilter(v.Filter))
 	}
 	return args
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -48,6 +49,11 @@ var coverageImplementors = []string{"Coverage", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Coverage) IsNode() {}
+
+var messagetemplateImplementors = []string{"MessageTemplate", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MessageTemplate) IsNode() {}
 
 var organizationImplementors = []string{"Organization", "Node"}
 
@@ -178,6 +184,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(coverage.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, coverageImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case messagetemplate.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.MessageTemplate.Query().
+			Where(messagetemplate.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, messagetemplateImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -349,6 +368,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.Coverage.Query().
 			Where(coverage.IDIn(ids...))
 		query, err := query.CollectFields(ctx, coverageImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case messagetemplate.Table:
+		query := c.MessageTemplate.Query().
+			Where(messagetemplate.IDIn(ids...))
+		query, err := query.CollectFields(ctx, messagetemplateImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -12,9 +12,11 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -4021,6 +4023,546 @@ func (i *CoverageWhereInput) P() (predicate.Coverage, error) {
 		return predicates[0], nil
 	default:
 		return coverage.And(predicates...), nil
+	}
+}
+
+// MessageTemplateWhereInput represents a where input for filtering MessageTemplate queries.
+type MessageTemplateWhereInput struct {
+	Predicates []predicate.MessageTemplate  `json:"-"`
+	Not        *MessageTemplateWhereInput   `json:"not,omitempty"`
+	Or         []*MessageTemplateWhereInput `json:"or,omitempty"`
+	And        []*MessageTemplateWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind             *message.Kind  `json:"kind,omitempty"`
+	KindNEQ          *message.Kind  `json:"kindNEQ,omitempty"`
+	KindIn           []message.Kind `json:"kindIn,omitempty"`
+	KindNotIn        []message.Kind `json:"kindNotIn,omitempty"`
+	KindGT           *message.Kind  `json:"kindGT,omitempty"`
+	KindGTE          *message.Kind  `json:"kindGTE,omitempty"`
+	KindLT           *message.Kind  `json:"kindLT,omitempty"`
+	KindLTE          *message.Kind  `json:"kindLTE,omitempty"`
+	KindContains     *message.Kind  `json:"kindContains,omitempty"`
+	KindHasPrefix    *message.Kind  `json:"kindHasPrefix,omitempty"`
+	KindHasSuffix    *message.Kind  `json:"kindHasSuffix,omitempty"`
+	KindEqualFold    *message.Kind  `json:"kindEqualFold,omitempty"`
+	KindContainsFold *message.Kind  `json:"kindContainsFold,omitempty"`
+
+	// "channel" field predicates.
+	Channel             *message.Channel  `json:"channel,omitempty"`
+	ChannelNEQ          *message.Channel  `json:"channelNEQ,omitempty"`
+	ChannelIn           []message.Channel `json:"channelIn,omitempty"`
+	ChannelNotIn        []message.Channel `json:"channelNotIn,omitempty"`
+	ChannelGT           *message.Channel  `json:"channelGT,omitempty"`
+	ChannelGTE          *message.Channel  `json:"channelGTE,omitempty"`
+	ChannelLT           *message.Channel  `json:"channelLT,omitempty"`
+	ChannelLTE          *message.Channel  `json:"channelLTE,omitempty"`
+	ChannelContains     *message.Channel  `json:"channelContains,omitempty"`
+	ChannelHasPrefix    *message.Channel  `json:"channelHasPrefix,omitempty"`
+	ChannelHasSuffix    *message.Channel  `json:"channelHasSuffix,omitempty"`
+	ChannelEqualFold    *message.Channel  `json:"channelEqualFold,omitempty"`
+	ChannelContainsFold *message.Channel  `json:"channelContainsFold,omitempty"`
+
+	// "language" field predicates.
+	Language             *string  `json:"language,omitempty"`
+	LanguageNEQ          *string  `json:"languageNEQ,omitempty"`
+	LanguageIn           []string `json:"languageIn,omitempty"`
+	LanguageNotIn        []string `json:"languageNotIn,omitempty"`
+	LanguageGT           *string  `json:"languageGT,omitempty"`
+	LanguageGTE          *string  `json:"languageGTE,omitempty"`
+	LanguageLT           *string  `json:"languageLT,omitempty"`
+	LanguageLTE          *string  `json:"languageLTE,omitempty"`
+	LanguageContains     *string  `json:"languageContains,omitempty"`
+	LanguageHasPrefix    *string  `json:"languageHasPrefix,omitempty"`
+	LanguageHasSuffix    *string  `json:"languageHasSuffix,omitempty"`
+	LanguageEqualFold    *string  `json:"languageEqualFold,omitempty"`
+	LanguageContainsFold *string  `json:"languageContainsFold,omitempty"`
+
+	// "subject" field predicates.
+	Subject             *string  `json:"subject,omitempty"`
+	SubjectNEQ          *string  `json:"subjectNEQ,omitempty"`
+	SubjectIn           []string `json:"subjectIn,omitempty"`
+	SubjectNotIn        []string `json:"subjectNotIn,omitempty"`
+	SubjectGT           *string  `json:"subjectGT,omitempty"`
+	SubjectGTE          *string  `json:"subjectGTE,omitempty"`
+	SubjectLT           *string  `json:"subjectLT,omitempty"`
+	SubjectLTE          *string  `json:"subjectLTE,omitempty"`
+	SubjectContains     *string  `json:"subjectContains,omitempty"`
+	SubjectHasPrefix    *string  `json:"subjectHasPrefix,omitempty"`
+	SubjectHasSuffix    *string  `json:"subjectHasSuffix,omitempty"`
+	SubjectIsNil        bool     `json:"subjectIsNil,omitempty"`
+	SubjectNotNil       bool     `json:"subjectNotNil,omitempty"`
+	SubjectEqualFold    *string  `json:"subjectEqualFold,omitempty"`
+	SubjectContainsFold *string  `json:"subjectContainsFold,omitempty"`
+
+	// "html" field predicates.
+	HTML             *string  `json:"html,omitempty"`
+	HTMLNEQ          *string  `json:"htmlNEQ,omitempty"`
+	HTMLIn           []string `json:"htmlIn,omitempty"`
+	HTMLNotIn        []string `json:"htmlNotIn,omitempty"`
+	HTMLGT           *string  `json:"htmlGT,omitempty"`
+	HTMLGTE          *string  `json:"htmlGTE,omitempty"`
+	HTMLLT           *string  `json:"htmlLT,omitempty"`
+	HTMLLTE          *string  `json:"htmlLTE,omitempty"`
+	HTMLContains     *string  `json:"htmlContains,omitempty"`
+	HTMLHasPrefix    *string  `json:"htmlHasPrefix,omitempty"`
+	HTMLHasSuffix    *string  `json:"htmlHasSuffix,omitempty"`
+	HTMLIsNil        bool     `json:"htmlIsNil,omitempty"`
+	HTMLNotNil       bool     `json:"htmlNotNil,omitempty"`
+	HTMLEqualFold    *string  `json:"htmlEqualFold,omitempty"`
+	HTMLContainsFold *string  `json:"htmlContainsFold,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextIsNil        bool     `json:"textIsNil,omitempty"`
+	TextNotNil       bool     `json:"textNotNil,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MessageTemplateWhereInput) AddPredicates(predicates ...predicate.MessageTemplate) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MessageTemplateWhereInput filter on the MessageTemplateQuery builder.
+func (i *MessageTemplateWhereInput) Filter(q *MessageTemplateQuery) (*MessageTemplateQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMessageTemplateWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMessageTemplateWhereInput is returned in case the MessageTemplateWhereInput is empty.
+var ErrEmptyMessageTemplateWhereInput = errors.New("ent: empty predicate MessageTemplateWhereInput")
+
+// P returns a predicate for filtering messagetemplates.
+// An error is returned if the input is empty or invalid.
+func (i *MessageTemplateWhereInput) P() (predicate.MessageTemplate, error) {
+	var predicates []predicate.MessageTemplate
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, messagetemplate.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.MessageTemplate, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, messagetemplate.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.MessageTemplate, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, messagetemplate.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, messagetemplate.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, messagetemplate.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, messagetemplate.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, messagetemplate.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, messagetemplate.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, messagetemplate.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, messagetemplate.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, messagetemplate.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, messagetemplate.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, messagetemplate.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, messagetemplate.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, messagetemplate.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, messagetemplate.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, messagetemplate.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, messagetemplate.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, messagetemplate.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, messagetemplate.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, messagetemplate.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, messagetemplate.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, messagetemplate.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, messagetemplate.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, messagetemplate.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, messagetemplate.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, messagetemplate.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, messagetemplate.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, messagetemplate.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, messagetemplate.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, messagetemplate.KindNotIn(i.KindNotIn...))
+	}
+	if i.KindGT != nil {
+		predicates = append(predicates, messagetemplate.KindGT(*i.KindGT))
+	}
+	if i.KindGTE != nil {
+		predicates = append(predicates, messagetemplate.KindGTE(*i.KindGTE))
+	}
+	if i.KindLT != nil {
+		predicates = append(predicates, messagetemplate.KindLT(*i.KindLT))
+	}
+	if i.KindLTE != nil {
+		predicates = append(predicates, messagetemplate.KindLTE(*i.KindLTE))
+	}
+	if i.KindContains != nil {
+		predicates = append(predicates, messagetemplate.KindContains(*i.KindContains))
+	}
+	if i.KindHasPrefix != nil {
+		predicates = append(predicates, messagetemplate.KindHasPrefix(*i.KindHasPrefix))
+	}
+	if i.KindHasSuffix != nil {
+		predicates = append(predicates, messagetemplate.KindHasSuffix(*i.KindHasSuffix))
+	}
+	if i.KindEqualFold != nil {
+		predicates = append(predicates, messagetemplate.KindEqualFold(*i.KindEqualFold))
+	}
+	if i.KindContainsFold != nil {
+		predicates = append(predicates, messagetemplate.KindContainsFold(*i.KindContainsFold))
+	}
+	if i.Channel != nil {
+		predicates = append(predicates, messagetemplate.ChannelEQ(*i.Channel))
+	}
+	if i.ChannelNEQ != nil {
+		predicates = append(predicates, messagetemplate.ChannelNEQ(*i.ChannelNEQ))
+	}
+	if len(i.ChannelIn) > 0 {
+		predicates = append(predicates, messagetemplate.ChannelIn(i.ChannelIn...))
+	}
+	if len(i.ChannelNotIn) > 0 {
+		predicates = append(predicates, messagetemplate.ChannelNotIn(i.ChannelNotIn...))
+	}
+	if i.ChannelGT != nil {
+		predicates = append(predicates, messagetemplate.ChannelGT(*i.ChannelGT))
+	}
+	if i.ChannelGTE != nil {
+		predicates = append(predicates, messagetemplate.ChannelGTE(*i.ChannelGTE))
+	}
+	if i.ChannelLT != nil {
+		predicates = append(predicates, messagetemplate.ChannelLT(*i.ChannelLT))
+	}
+	if i.ChannelLTE != nil {
+		predicates = append(predicates, messagetemplate.ChannelLTE(*i.ChannelLTE))
+	}
+	if i.ChannelContains != nil {
+		predicates = append(predicates, messagetemplate.ChannelContains(*i.ChannelContains))
+	}
+	if i.ChannelHasPrefix != nil {
+		predicates = append(predicates, messagetemplate.ChannelHasPrefix(*i.ChannelHasPrefix))
+	}
+	if i.ChannelHasSuffix != nil {
+		predicates = append(predicates, messagetemplate.ChannelHasSuffix(*i.ChannelHasSuffix))
+	}
+	if i.ChannelEqualFold != nil {
+		predicates = append(predicates, messagetemplate.ChannelEqualFold(*i.ChannelEqualFold))
+	}
+	if i.ChannelContainsFold != nil {
+		predicates = append(predicates, messagetemplate.ChannelContainsFold(*i.ChannelContainsFold))
+	}
+	if i.Language != nil {
+		predicates = append(predicates, messagetemplate.LanguageEQ(*i.Language))
+	}
+	if i.LanguageNEQ != nil {
+		predicates = append(predicates, messagetemplate.LanguageNEQ(*i.LanguageNEQ))
+	}
+	if len(i.LanguageIn) > 0 {
+		predicates = append(predicates, messagetemplate.LanguageIn(i.LanguageIn...))
+	}
+	if len(i.LanguageNotIn) > 0 {
+		predicates = append(predicates, messagetemplate.LanguageNotIn(i.LanguageNotIn...))
+	}
+	if i.LanguageGT != nil {
+		predicates = append(predicates, messagetemplate.LanguageGT(*i.LanguageGT))
+	}
+	if i.LanguageGTE != nil {
+		predicates = append(predicates, messagetemplate.LanguageGTE(*i.LanguageGTE))
+	}
+	if i.LanguageLT != nil {
+		predicates = append(predicates, messagetemplate.LanguageLT(*i.LanguageLT))
+	}
+	if i.LanguageLTE != nil {
+		predicates = append(predicates, messagetemplate.LanguageLTE(*i.LanguageLTE))
+	}
+	if i.LanguageContains != nil {
+		predicates = append(predicates, messagetemplate.LanguageContains(*i.LanguageContains))
+	}
+	if i.LanguageHasPrefix != nil {
+		predicates = append(predicates, messagetemplate.LanguageHasPrefix(*i.LanguageHasPrefix))
+	}
+	if i.LanguageHasSuffix != nil {
+		predicates = append(predicates, messagetemplate.LanguageHasSuffix(*i.LanguageHasSuffix))
+	}
+	if i.LanguageEqualFold != nil {
+		predicates = append(predicates, messagetemplate.LanguageEqualFold(*i.LanguageEqualFold))
+	}
+	if i.LanguageContainsFold != nil {
+		predicates = append(predicates, messagetemplate.LanguageContainsFold(*i.LanguageContainsFold))
+	}
+	if i.Subject != nil {
+		predicates = append(predicates, messagetemplate.SubjectEQ(*i.Subject))
+	}
+	if i.SubjectNEQ != nil {
+		predicates = append(predicates, messagetemplate.SubjectNEQ(*i.SubjectNEQ))
+	}
+	if len(i.SubjectIn) > 0 {
+		predicates = append(predicates, messagetemplate.SubjectIn(i.SubjectIn...))
+	}
+	if len(i.SubjectNotIn) > 0 {
+		predicates = append(predicates, messagetemplate.SubjectNotIn(i.SubjectNotIn...))
+	}
+	if i.SubjectGT != nil {
+		predicates = append(predicates, messagetemplate.SubjectGT(*i.SubjectGT))
+	}
+	if i.SubjectGTE != nil {
+		predicates = append(predicates, messagetemplate.SubjectGTE(*i.SubjectGTE))
+	}
+	if i.SubjectLT != nil {
+		predicates = append(predicates, messagetemplate.SubjectLT(*i.SubjectLT))
+	}
+	if i.SubjectLTE != nil {
+		predicates = append(predicates, messagetemplate.SubjectLTE(*i.SubjectLTE))
+	}
+	if i.SubjectContains != nil {
+		predicates = append(predicates, messagetemplate.SubjectContains(*i.SubjectContains))
+	}
+	if i.SubjectHasPrefix != nil {
+		predicates = append(predicates, messagetemplate.SubjectHasPrefix(*i.SubjectHasPrefix))
+	}
+	if i.SubjectHasSuffix != nil {
+		predicates = append(predicates, messagetemplate.SubjectHasSuffix(*i.SubjectHasSuffix))
+	}
+	if i.SubjectIsNil {
+		predicates = append(predicates, messagetemplate.SubjectIsNil())
+	}
+	if i.SubjectNotNil {
+		predicates = append(predicates, messagetemplate.SubjectNotNil())
+	}
+	if i.SubjectEqualFold != nil {
+		predicates = append(predicates, messagetemplate.SubjectEqualFold(*i.SubjectEqualFold))
+	}
+	if i.SubjectContainsFold != nil {
+		predicates = append(predicates, messagetemplate.SubjectContainsFold(*i.SubjectContainsFold))
+	}
+	if i.HTML != nil {
+		predicates = append(predicates, messagetemplate.HTMLEQ(*i.HTML))
+	}
+	if i.HTMLNEQ != nil {
+		predicates = append(predicates, messagetemplate.HTMLNEQ(*i.HTMLNEQ))
+	}
+	if len(i.HTMLIn) > 0 {
+		predicates = append(predicates, messagetemplate.HTMLIn(i.HTMLIn...))
+	}
+	if len(i.HTMLNotIn) > 0 {
+		predicates = append(predicates, messagetemplate.HTMLNotIn(i.HTMLNotIn...))
+	}
+	if i.HTMLGT != nil {
+		predicates = append(predicates, messagetemplate.HTMLGT(*i.HTMLGT))
+	}
+	if i.HTMLGTE != nil {
+		predicates = append(predicates, messagetemplate.HTMLGTE(*i.HTMLGTE))
+	}
+	if i.HTMLLT != nil {
+		predicates = append(predicates, messagetemplate.HTMLLT(*i.HTMLLT))
+	}
+	if i.HTMLLTE != nil {
+		predicates = append(predicates, messagetemplate.HTMLLTE(*i.HTMLLTE))
+	}
+	if i.HTMLContains != nil {
+		predicates = append(predicates, messagetemplate.HTMLContains(*i.HTMLContains))
+	}
+	if i.HTMLHasPrefix != nil {
+		predicates = append(predicates, messagetemplate.HTMLHasPrefix(*i.HTMLHasPrefix))
+	}
+	if i.HTMLHasSuffix != nil {
+		predicates = append(predicates, messagetemplate.HTMLHasSuffix(*i.HTMLHasSuffix))
+	}
+	if i.HTMLIsNil {
+		predicates = append(predicates, messagetemplate.HTMLIsNil())
+	}
+	if i.HTMLNotNil {
+		predicates = append(predicates, messagetemplate.HTMLNotNil())
+	}
+	if i.HTMLEqualFold != nil {
+		predicates = append(predicates, messagetemplate.HTMLEqualFold(*i.HTMLEqualFold))
+	}
+	if i.HTMLContainsFold != nil {
+		predicates = append(predicates, messagetemplate.HTMLContainsFold(*i.HTMLContainsFold))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, messagetemplate.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, messagetemplate.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, messagetemplate.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, messagetemplate.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, messagetemplate.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, messagetemplate.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, messagetemplate.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, messagetemplate.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, messagetemplate.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, messagetemplate.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, messagetemplate.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextIsNil {
+		predicates = append(predicates, messagetemplate.TextIsNil())
+	}
+	if i.TextNotNil {
+		predicates = append(predicates, messagetemplate.TextNotNil())
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, messagetemplate.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, messagetemplate.TextContainsFold(*i.TextContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMessageTemplateWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return messagetemplate.And(predicates...), nil
 	}
 }
 

@@ -18,10 +18,12 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -34,14 +36,15 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAppointment   = "Appointment"
-	TypeClientContact = "ClientContact"
-	TypeClientProfile = "ClientProfile"
-	TypeContact       = "Contact"
-	TypeCoverage      = "Coverage"
-	TypeOrganization  = "Organization"
-	TypeStaff         = "Staff"
-	TypeStaffToken    = "StaffToken"
+	TypeAppointment     = "Appointment"
+	TypeClientContact   = "ClientContact"
+	TypeClientProfile   = "ClientProfile"
+	TypeContact         = "Contact"
+	TypeCoverage        = "Coverage"
+	TypeMessageTemplate = "MessageTemplate"
+	TypeOrganization    = "Organization"
+	TypeStaff           = "Staff"
+	TypeStaffToken      = "StaffToken"
 )
 
 // AppointmentMutation represents an operation that mutates the Appointment nodes in the graph.
@@ -7798,6 +7801,884 @@ func (m *CoverageMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Coverage edge %s", name)
+}
+
+// MessageTemplateMutation represents an operation that mutates the MessageTemplate nodes in the graph.
+type MessageTemplateMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	kind                *message.Kind
+	channel             *message.Channel
+	language            *string
+	subject             *string
+	html                *string
+	text                *string
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*MessageTemplate, error)
+	predicates          []predicate.MessageTemplate
+}
+
+var _ ent.Mutation = (*MessageTemplateMutation)(nil)
+
+// messagetemplateOption allows management of the mutation configuration using functional options.
+type messagetemplateOption func(*MessageTemplateMutation)
+
+// newMessageTemplateMutation creates new mutation for the MessageTemplate entity.
+func newMessageTemplateMutation(c config, op Op, opts ...messagetemplateOption) *MessageTemplateMutation {
+	m := &MessageTemplateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMessageTemplate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMessageTemplateID sets the ID field of the mutation.
+func withMessageTemplateID(id pulid.ID) messagetemplateOption {
+	return func(m *MessageTemplateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MessageTemplate
+		)
+		m.oldValue = func(ctx context.Context) (*MessageTemplate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MessageTemplate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMessageTemplate sets the old MessageTemplate of the mutation.
+func withMessageTemplate(node *MessageTemplate) messagetemplateOption {
+	return func(m *MessageTemplateMutation) {
+		m.oldValue = func(context.Context) (*MessageTemplate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MessageTemplateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MessageTemplateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of MessageTemplate entities.
+func (m *MessageTemplateMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MessageTemplateMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MessageTemplateMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MessageTemplate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MessageTemplateMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MessageTemplateMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MessageTemplate entity.
+// If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageTemplateMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MessageTemplateMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MessageTemplateMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MessageTemplateMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the MessageTemplate entity.
+// If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageTemplateMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MessageTemplateMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *MessageTemplateMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *MessageTemplateMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the MessageTemplate entity.
+// If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageTemplateMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *MessageTemplateMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *MessageTemplateMutation) SetKind(value message.Kind) {
+	m.kind = &value
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *MessageTemplateMutation) Kind() (r message.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the MessageTemplate entity.
+// If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageTemplateMutation) OldKind(ctx context.Context) (v message.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *MessageTemplateMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetChannel sets the "channel" field.
+func (m *MessageTemplateMutation) SetChannel(value message.Channel) {
+	m.channel = &value
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *MessageTemplateMutation) Channel() (r message.Channel, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the MessageTemplate entity.
+// If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageTemplateMutation) OldChannel(ctx context.Context) (v message.Channel, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *MessageTemplateMutation) ResetChannel() {
+	m.channel = nil
+}
+
+// SetLanguage sets the "language" field.
+func (m *MessageTemplateMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *MessageTemplateMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the MessageTemplate entity.
+// If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageTemplateMutation) OldLanguage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *MessageTemplateMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// SetSubject sets the "subject" field.
+func (m *MessageTemplateMutation) SetSubject(s string) {
+	m.subject = &s
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *MessageTemplateMutation) Subject() (r string, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the MessageTemplate entity.
+// If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageTemplateMutation) OldSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ClearSubject clears the value of the "subject" field.
+func (m *MessageTemplateMutation) ClearSubject() {
+	m.subject = nil
+	m.clearedFields[messagetemplate.FieldSubject] = struct{}{}
+}
+
+// SubjectCleared returns if the "subject" field was cleared in this mutation.
+func (m *MessageTemplateMutation) SubjectCleared() bool {
+	_, ok := m.clearedFields[messagetemplate.FieldSubject]
+	return ok
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *MessageTemplateMutation) ResetSubject() {
+	m.subject = nil
+	delete(m.clearedFields, messagetemplate.FieldSubject)
+}
+
+// SetHTML sets the "html" field.
+func (m *MessageTemplateMutation) SetHTML(s string) {
+	m.html = &s
+}
+
+// HTML returns the value of the "html" field in the mutation.
+func (m *MessageTemplateMutation) HTML() (r string, exists bool) {
+	v := m.html
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHTML returns the old "html" field's value of the MessageTemplate entity.
+// If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageTemplateMutation) OldHTML(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHTML is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHTML requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHTML: %w", err)
+	}
+	return oldValue.HTML, nil
+}
+
+// ClearHTML clears the value of the "html" field.
+func (m *MessageTemplateMutation) ClearHTML() {
+	m.html = nil
+	m.clearedFields[messagetemplate.FieldHTML] = struct{}{}
+}
+
+// HTMLCleared returns if the "html" field was cleared in this mutation.
+func (m *MessageTemplateMutation) HTMLCleared() bool {
+	_, ok := m.clearedFields[messagetemplate.FieldHTML]
+	return ok
+}
+
+// ResetHTML resets all changes to the "html" field.
+func (m *MessageTemplateMutation) ResetHTML() {
+	m.html = nil
+	delete(m.clearedFields, messagetemplate.FieldHTML)
+}
+
+// SetText sets the "text" field.
+func (m *MessageTemplateMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *MessageTemplateMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the MessageTemplate entity.
+// If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageTemplateMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ClearText clears the value of the "text" field.
+func (m *MessageTemplateMutation) ClearText() {
+	m.text = nil
+	m.clearedFields[messagetemplate.FieldText] = struct{}{}
+}
+
+// TextCleared returns if the "text" field was cleared in this mutation.
+func (m *MessageTemplateMutation) TextCleared() bool {
+	_, ok := m.clearedFields[messagetemplate.FieldText]
+	return ok
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *MessageTemplateMutation) ResetText() {
+	m.text = nil
+	delete(m.clearedFields, messagetemplate.FieldText)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *MessageTemplateMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[messagetemplate.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *MessageTemplateMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *MessageTemplateMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *MessageTemplateMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the MessageTemplateMutation builder.
+func (m *MessageTemplateMutation) Where(ps ...predicate.MessageTemplate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MessageTemplateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MessageTemplateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MessageTemplate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MessageTemplateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MessageTemplateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MessageTemplate).
+func (m *MessageTemplateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MessageTemplateMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, messagetemplate.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, messagetemplate.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, messagetemplate.FieldOrganizationID)
+	}
+	if m.kind != nil {
+		fields = append(fields, messagetemplate.FieldKind)
+	}
+	if m.channel != nil {
+		fields = append(fields, messagetemplate.FieldChannel)
+	}
+	if m.language != nil {
+		fields = append(fields, messagetemplate.FieldLanguage)
+	}
+	if m.subject != nil {
+		fields = append(fields, messagetemplate.FieldSubject)
+	}
+	if m.html != nil {
+		fields = append(fields, messagetemplate.FieldHTML)
+	}
+	if m.text != nil {
+		fields = append(fields, messagetemplate.FieldText)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MessageTemplateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case messagetemplate.FieldCreatedAt:
+		return m.CreatedAt()
+	case messagetemplate.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case messagetemplate.FieldOrganizationID:
+		return m.OrganizationID()
+	case messagetemplate.FieldKind:
+		return m.Kind()
+	case messagetemplate.FieldChannel:
+		return m.Channel()
+	case messagetemplate.FieldLanguage:
+		return m.Language()
+	case messagetemplate.FieldSubject:
+		return m.Subject()
+	case messagetemplate.FieldHTML:
+		return m.HTML()
+	case messagetemplate.FieldText:
+		return m.Text()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MessageTemplateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case messagetemplate.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case messagetemplate.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case messagetemplate.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case messagetemplate.FieldKind:
+		return m.OldKind(ctx)
+	case messagetemplate.FieldChannel:
+		return m.OldChannel(ctx)
+	case messagetemplate.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case messagetemplate.FieldSubject:
+		return m.OldSubject(ctx)
+	case messagetemplate.FieldHTML:
+		return m.OldHTML(ctx)
+	case messagetemplate.FieldText:
+		return m.OldText(ctx)
+	}
+	return nil, fmt.Errorf("unknown MessageTemplate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MessageTemplateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case messagetemplate.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case messagetemplate.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case messagetemplate.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case messagetemplate.FieldKind:
+		v, ok := value.(message.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case messagetemplate.FieldChannel:
+		v, ok := value.(message.Channel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case messagetemplate.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case messagetemplate.FieldSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case messagetemplate.FieldHTML:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHTML(v)
+		return nil
+	case messagetemplate.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MessageTemplate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MessageTemplateMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MessageTemplateMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MessageTemplateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown MessageTemplate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MessageTemplateMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(messagetemplate.FieldSubject) {
+		fields = append(fields, messagetemplate.FieldSubject)
+	}
+	if m.FieldCleared(messagetemplate.FieldHTML) {
+		fields = append(fields, messagetemplate.FieldHTML)
+	}
+	if m.FieldCleared(messagetemplate.FieldText) {
+		fields = append(fields, messagetemplate.FieldText)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MessageTemplateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MessageTemplateMutation) ClearField(name string) error {
+	switch name {
+	case messagetemplate.FieldSubject:
+		m.ClearSubject()
+		return nil
+	case messagetemplate.FieldHTML:
+		m.ClearHTML()
+		return nil
+	case messagetemplate.FieldText:
+		m.ClearText()
+		return nil
+	}
+	return fmt.Errorf("unknown MessageTemplate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MessageTemplateMutation) ResetField(name string) error {
+	switch name {
+	case messagetemplate.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case messagetemplate.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case messagetemplate.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case messagetemplate.FieldKind:
+		m.ResetKind()
+		return nil
+	case messagetemplate.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case messagetemplate.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case messagetemplate.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case messagetemplate.FieldHTML:
+		m.ResetHTML()
+		return nil
+	case messagetemplate.FieldText:
+		m.ResetText()
+		return nil
+	}
+	return fmt.Errorf("unknown MessageTemplate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MessageTemplateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, messagetemplate.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MessageTemplateMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case messagetemplate.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MessageTemplateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MessageTemplateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MessageTemplateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, messagetemplate.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MessageTemplateMutation) EdgeCleared(name string) bool {
+	switch name {
+	case messagetemplate.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MessageTemplateMutation) ClearEdge(name string) error {
+	switch name {
+	case messagetemplate.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown MessageTemplate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MessageTemplateMutation) ResetEdge(name string) error {
+	switch name {
+	case messagetemplate.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown MessageTemplate edge %s", name)
 }
 
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.

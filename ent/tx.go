@@ -24,6 +24,8 @@ type Tx struct {
 	Contact *ContactClient
 	// Coverage is the client for interacting with the Coverage builders.
 	Coverage *CoverageClient
+	// MessageTemplate is the client for interacting with the MessageTemplate builders.
+	MessageTemplate *MessageTemplateClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Staff is the client for interacting with the Staff builders.
@@ -166,6 +168,7 @@ func (tx *Tx) init() {
 	tx.ClientProfile = NewClientProfileClient(tx.config)
 	tx.Contact = NewContactClient(tx.config)
 	tx.Coverage = NewCoverageClient(tx.config)
+	tx.MessageTemplate = NewMessageTemplateClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Staff = NewStaffClient(tx.config)
 	tx.StaffToken = NewStaffTokenClient(tx.config)

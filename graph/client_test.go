@@ -483,3 +483,9 @@ func TestClientDetails(t *testing.T) {
 		map[string]any{"id": c.ID, "p": string(b.p.Owner.ID)}, &unassign)
 	require.Empty(t, unassign.UpdateClient.Practitioners)
 }
+
+// kithtestPractice adds another practice to b's database and returns its owner's token.
+func kithtestPractice(t *testing.T, b *bundle, slug string) string {
+	t.Helper()
+	return kithtest.NewPractice(t, b.db, slug).Token
+}

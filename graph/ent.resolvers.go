@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -41,6 +42,13 @@ func (r *queryResolver) Clients(ctx context.Context, after *entgql.Cursor[pulid.
 func (r *queryResolver) Contacts(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) (*ent.ContactConnection, error) {
 	return r.DB.Contact.Query().
 		Paginate(ctx, after, first, before, last, ent.WithContactOrder(orderBy), ent.WithContactFilter(where.Filter))
+}
+
+// MessageTemplates is the resolver for the messageTemplates field.
+func (r *queryResolver) MessageTemplates(ctx context.Context) ([]*ent.MessageTemplate, error) {
+	return r.DB.MessageTemplate.Query().
+		Order(messagetemplate.ByKind(), messagetemplate.ByChannel(), messagetemplate.ByLanguage()).
+		All(ctx)
 }
 
 // StaffMembers is the resolver for the staffMembers field.

@@ -69,3 +69,19 @@ func contactLinks(ctx context.Context, c *ent.ClientProfile) ([]*ent.ClientConta
 	withContact(q)
 	return q.All(ctx)
 }
+
+// deref reads an optional argument, "" when absent.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// optional is nil for "", so empty text reads as null.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

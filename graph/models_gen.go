@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier"
 )
 
 // The client's own notification flags; omitted ones stay as they are.
@@ -13,6 +15,50 @@ type ClientNotificationsInput struct {
 	NotifyReminders     *bool `json:"notifyReminders,omitempty"`
 	NotifyConfirmations *bool `json:"notifyConfirmations,omitempty"`
 	NotifyScheduled     *bool `json:"notifyScheduled,omitempty"`
+}
+
+// The wording kith uses for one kind of message, channel and language.
+type EffectiveMessageTemplate struct {
+	Kind    message.Kind    `json:"kind"`
+	Channel message.Channel `json:"channel"`
+	// The language of the wording found, after fallback.
+	Language string  `json:"language"`
+	Subject  *string `json:"subject,omitempty"`
+	HTML     *string `json:"html,omitempty"`
+	Text     *string `json:"text,omitempty"`
+	// True when this is kith's built-in wording, not the organisation's own.
+	IsDefault bool `json:"isDefault"`
+}
+
+// Exactly what one recipient would receive.
+type MessagePreview struct {
+	// The recipient's name.
+	RecipientName string `json:"recipientName"`
+	// The email address or phone number it would go to, if any.
+	Address *string `json:"address,omitempty"`
+	// Why this recipient would not get it on this channel (no address, no consent, opted out, same address as another recipient, flag off); null when it would be sent.
+	SkippedReason *string `json:"skippedReason,omitempty"`
+	// The language of the wording used.
+	Language string  `json:"language"`
+	Subject  *string `json:"subject,omitempty"`
+	HTML     *string `json:"html,omitempty"`
+	Text     string  `json:"text"`
+	// For SMS: encoding and segments.
+	Sms *notifier.SMSInfo `json:"sms,omitempty"`
+}
+
+// An organisation's own wording; saving replaces the one of the same kind, channel and language.
+type SaveMessageTemplateInput struct {
+	Kind    message.Kind    `json:"kind"`
+	Channel message.Channel `json:"channel"`
+	// BCP 47 tag, such as en or fr-CA.
+	Language string `json:"language"`
+	// Email subject.
+	Subject *string `json:"subject,omitempty"`
+	// Email HTML body. Placeholder values are HTML-escaped.
+	HTML *string `json:"html,omitempty"`
+	// SMS text, or the plain-text email body.
+	Text *string `json:"text,omitempty"`
 }
 
 // Credentials of a staff member.

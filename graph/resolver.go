@@ -5,6 +5,7 @@ package graph
 import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/notifier"
 )
 
 // Resolver wires the resolvers' dependencies; it holds no logic.
@@ -13,4 +14,6 @@ type Resolver struct {
 	DB *ent.Client
 	// Auth signs staff in and out.
 	Auth *auth.Service
+	// Links are the public addresses messages point to.
+	Links notifier.Links
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/link"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
@@ -211,6 +213,19 @@ func (r *mutationResolver) CompleteAppointment(ctx context.Context, id pulid.ID)
 	return setStatus(ctx, id, appointment.StatusCompleted, "")
 }
 
+// SaveMessageTemplate is the resolver for the saveMessageTemplate field.
+func (r *mutationResolver) SaveMessageTemplate(ctx context.Context, input SaveMessageTemplateInput) (*ent.MessageTemplate, error) {
+	return notifier.Save(ctx, ent.FromContext(ctx), notifier.Template{
+		Kind: input.Kind, Channel: input.Channel, Language: input.Language,
+		Subject: deref(input.Subject), HTML: deref(input.HTML), Text: deref(input.Text),
+	})
+}
+
+// DeleteMessageTemplate is the resolver for the deleteMessageTemplate field.
+func (r *mutationResolver) DeleteMessageTemplate(ctx context.Context, id pulid.ID) (pulid.ID, error) {
+	return id, ent.FromContext(ctx).MessageTemplate.DeleteOneID(id).Exec(ctx)
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*ent.Staff, error) {
 	v, ok := viewer.StaffFromContext(ctx)
@@ -239,6 +254,53 @@ func (r *queryResolver) SearchContacts(ctx context.Context, query string, first 
 		limit = *first
 	}
 	return link.SearchContacts(ctx, r.DB, query, limit)
+}
+
+// MessagePlaceholders is the resolver for the messagePlaceholders field.
+func (r *queryResolver) MessagePlaceholders(ctx context.Context) ([]*notifier.Placeholder, error) {
+	if viewer.FromContext(ctx) == nil {
+		return nil, kith.ErrUnauthenticated
+	}
+	out := make([]*notifier.Placeholder, len(notifier.Placeholders))
+	for i := range notifier.Placeholders {
+		out[i] = &notifier.Placeholders[i]
+	}
+	return out, nil
+}
+
+// EffectiveMessageTemplate is the resolver for the effectiveMessageTemplate field.
+func (r *queryResolver) EffectiveMessageTemplate(ctx context.Context, kind message.Kind, channel message.Channel, language *string) (*EffectiveMessageTemplate, error) {
+	org, err := r.Organization(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, isDefault, err := notifier.Effective(ctx, r.DB, org, kind, channel, deref(language))
+	if err != nil {
+		return nil, err
+	}
+	return &EffectiveMessageTemplate{Kind: t.Kind, Channel: t.Channel, Language: t.Language,
+		Subject: optional(t.Subject), HTML: optional(t.HTML), Text: optional(t.Text), IsDefault: isDefault}, nil
+}
+
+// PreviewMessage is the resolver for the previewMessage field.
+func (r *queryResolver) PreviewMessage(ctx context.Context, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) (*MessagePreview, error) {
+	if viewer.FromContext(ctx) == nil {
+		return nil, kith.ErrUnauthenticated
+	}
+	p, err := notifier.PreviewMessage(ctx, r.DB, r.Links, appointmentID, contactID, kind, channel)
+	if err != nil {
+		return nil, err
+	}
+	return &MessagePreview{
+		RecipientName: p.Delivery.Recipient.Name,
+		Address:       optional(p.Delivery.Address),
+		SkippedReason: optional(p.Delivery.Reason),
+		Language:      p.Template.Language,
+		Subject:       optional(p.Rendered.Subject),
+		HTML:          optional(p.Rendered.HTML),
+		Text:          p.Rendered.Text,
+		Sms:           p.Rendered.SMS,
+	}, nil
 }
 
 // Mutation returns MutationResolver implementation.

@@ -25,6 +25,7 @@ import (
 
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -44,6 +45,9 @@ type HandlerConfig struct {
 	Logger *slog.Logger
 	// Ready reports whether the store answers, for /readyz. Default: always ready.
 	Ready func(context.Context) error
+	// PublicURL is where the portal and booking widget live, for links in
+	// messages. Default: none, and link placeholders render empty.
+	PublicURL string
 }
 
 func (c *HandlerConfig) defaults() {
@@ -68,7 +72,9 @@ func (c *HandlerConfig) defaults() {
 // enabled, /healthz and /readyz.
 func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http.Handler {
 	cfg.defaults()
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{DB: client, Auth: authn}}))
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{
+		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL},
+	}}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -34,6 +34,9 @@ type config struct {
 	LogLevel string
 	// LogFormat is KITH_LOG_FORMAT: text or json. Default text.
 	LogFormat string
+	// PublicURL is KITH_PUBLIC_URL: where clients reach the portal, for links
+	// in messages. Default http:// plus Addr.
+	PublicURL string
 }
 
 // flags registers the shared flags on fs with defaults from getenv.
@@ -70,6 +73,7 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.MaxComplexity, "max-complexity", integer("KITH_MAX_COMPLEXITY", 10000), "largest query cost (KITH_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxPageSize, "max-page-size", integer("KITH_MAX_PAGE_SIZE", 100), "largest first/last (KITH_MAX_PAGE_SIZE)")
 	fs.StringVar(&c.LogLevel, "log-level", str("KITH_LOG_LEVEL", "info"), "debug, info, warn or error (KITH_LOG_LEVEL)")
+	fs.StringVar(&c.PublicURL, "public-url", getenv("KITH_PUBLIC_URL"), "public address of the portal, for links in messages (KITH_PUBLIC_URL; default http://ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", str("KITH_LOG_FORMAT", "text"), "text or json (KITH_LOG_FORMAT)")
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -101,6 +102,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			MaxComplexity: cfg.MaxComplexity,
 			Logger:        log,
 			Ready:         db.Ping,
+			PublicURL:     cmp.Or(cfg.PublicURL, "http://"+ln.Addr().String()),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -69,6 +69,18 @@ func (f CoverageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CoverageMutation", m)
 }
 
+// The MessageTemplateFunc type is an adapter to allow the use of ordinary
+// function as MessageTemplate mutator.
+type MessageTemplateFunc func(context.Context, *ent.MessageTemplateMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MessageTemplateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MessageTemplateMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MessageTemplateMutation", m)
+}
+
 // The OrganizationFunc type is an adapter to allow the use of ordinary
 // function as Organization mutator.
 type OrganizationFunc func(context.Context, *ent.OrganizationMutation) (ent.Value, error)

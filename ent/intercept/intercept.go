@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/staff"
@@ -210,6 +211,33 @@ func (f TraverseCoverage) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.CoverageQuery", q)
 }
 
+// The MessageTemplateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MessageTemplateFunc func(context.Context, *ent.MessageTemplateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MessageTemplateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MessageTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MessageTemplateQuery", q)
+}
+
+// The TraverseMessageTemplate type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMessageTemplate func(context.Context, *ent.MessageTemplateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMessageTemplate) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMessageTemplate) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MessageTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MessageTemplateQuery", q)
+}
+
 // The OrganizationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type OrganizationFunc func(context.Context, *ent.OrganizationQuery) (ent.Value, error)
 
@@ -304,6 +332,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ContactQuery, predicate.Contact, contact.OrderOption]{typ: ent.TypeContact, tq: q}, nil
 	case *ent.CoverageQuery:
 		return &query[*ent.CoverageQuery, predicate.Coverage, coverage.OrderOption]{typ: ent.TypeCoverage, tq: q}, nil
+	case *ent.MessageTemplateQuery:
+		return &query[*ent.MessageTemplateQuery, predicate.MessageTemplate, messagetemplate.OrderOption]{typ: ent.TypeMessageTemplate, tq: q}, nil
 	case *ent.OrganizationQuery:
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
 	case *ent.StaffQuery:

@@ -286,6 +286,45 @@ var (
 			},
 		},
 	}
+	// MessageTemplatesColumns holds the columns for the "message_templates" table.
+	MessageTemplatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeString},
+		{Name: "channel", Type: field.TypeString},
+		{Name: "language", Type: field.TypeString},
+		{Name: "subject", Type: field.TypeString, Nullable: true},
+		{Name: "html", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "organization_id", Type: field.TypeString},
+	}
+	// MessageTemplatesTable holds the schema information for the "message_templates" table.
+	MessageTemplatesTable = &schema.Table{
+		Name:       "message_templates",
+		Columns:    MessageTemplatesColumns,
+		PrimaryKey: []*schema.Column{MessageTemplatesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "message_templates_organizations_organization",
+				Columns:    []*schema.Column{MessageTemplatesColumns[9]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "messagetemplate_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{MessageTemplatesColumns[9]},
+			},
+			{
+				Name:    "messagetemplate_organization_id_kind_channel_language",
+				Unique:  true,
+				Columns: []*schema.Column{MessageTemplatesColumns[9], MessageTemplatesColumns[3], MessageTemplatesColumns[4], MessageTemplatesColumns[5]},
+			},
+		},
+	}
 	// OrganizationsColumns holds the columns for the "organizations" table.
 	OrganizationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -410,6 +449,7 @@ var (
 		ClientsTable,
 		ContactsTable,
 		CoveragesTable,
+		MessageTemplatesTable,
 		OrganizationsTable,
 		StaffTable,
 		StaffTokensTable,
@@ -443,6 +483,10 @@ func init() {
 	CoveragesTable.ForeignKeys[1].RefTable = ClientsTable
 	CoveragesTable.Annotation = &entsql.Annotation{
 		Table: "coverages",
+	}
+	MessageTemplatesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	MessageTemplatesTable.Annotation = &entsql.Annotation{
+		Table: "message_templates",
 	}
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		Table: "organizations",

@@ -21,6 +21,9 @@ type Contact func(*sql.Selector)
 // Coverage is the predicate function for coverage builders.
 type Coverage func(*sql.Selector)
 
+// MessageTemplate is the predicate function for messagetemplate builders.
+type MessageTemplate func(*sql.Selector)
+
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
 

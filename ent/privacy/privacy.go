@@ -231,6 +231,30 @@ func (f CoverageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CoverageMutation", m)
 }
 
+// The MessageTemplateQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MessageTemplateQueryRuleFunc func(context.Context, *ent.MessageTemplateQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MessageTemplateQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MessageTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MessageTemplateQuery", q)
+}
+
+// The MessageTemplateMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MessageTemplateMutationRuleFunc func(context.Context, *ent.MessageTemplateMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MessageTemplateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MessageTemplateMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MessageTemplateMutation", m)
+}
+
 // The OrganizationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OrganizationQueryRuleFunc func(context.Context, *ent.OrganizationQuery) error
@@ -348,6 +372,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CoverageQuery:
 		return q.Filter(), nil
+	case *ent.MessageTemplateQuery:
+		return q.Filter(), nil
 	case *ent.OrganizationQuery:
 		return q.Filter(), nil
 	case *ent.StaffQuery:
@@ -370,6 +396,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ContactMutation:
 		return m.Filter(), nil
 	case *ent.CoverageMutation:
+		return m.Filter(), nil
+	case *ent.MessageTemplateMutation:
 		return m.Filter(), nil
 	case *ent.OrganizationMutation:
 		return m.Filter(), nil

@@ -11,6 +11,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/schema"
 	"github.com/kith-health/kith/ent/staff"
@@ -270,6 +271,42 @@ func init() {
 	coverageDescID := coverageMixinFields0[0].Descriptor()
 	// coverage.DefaultID holds the default value on creation for the id field.
 	coverage.DefaultID = coverageDescID.Default.(func() pulid.ID)
+	messagetemplateMixin := schema.MessageTemplate{}.Mixin()
+	messagetemplate.Policy = privacy.NewPolicies(messagetemplateMixin[2], schema.MessageTemplate{})
+	messagetemplate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := messagetemplate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	messagetemplateMixinHooks2 := messagetemplateMixin[2].Hooks()
+	messagetemplateHooks := schema.MessageTemplate{}.Hooks()
+
+	messagetemplate.Hooks[1] = messagetemplateMixinHooks2[0]
+
+	messagetemplate.Hooks[2] = messagetemplateHooks[0]
+	messagetemplateMixinFields0 := messagetemplateMixin[0].Fields()
+	_ = messagetemplateMixinFields0
+	messagetemplateMixinFields1 := messagetemplateMixin[1].Fields()
+	_ = messagetemplateMixinFields1
+	messagetemplateFields := schema.MessageTemplate{}.Fields()
+	_ = messagetemplateFields
+	// messagetemplateDescCreatedAt is the schema descriptor for created_at field.
+	messagetemplateDescCreatedAt := messagetemplateMixinFields1[0].Descriptor()
+	// messagetemplate.DefaultCreatedAt holds the default value on creation for the created_at field.
+	messagetemplate.DefaultCreatedAt = messagetemplateDescCreatedAt.Default.(func() time.Time)
+	// messagetemplateDescUpdatedAt is the schema descriptor for updated_at field.
+	messagetemplateDescUpdatedAt := messagetemplateMixinFields1[1].Descriptor()
+	// messagetemplate.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	messagetemplate.DefaultUpdatedAt = messagetemplateDescUpdatedAt.Default.(func() time.Time)
+	// messagetemplate.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	messagetemplate.UpdateDefaultUpdatedAt = messagetemplateDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// messagetemplateDescID is the schema descriptor for id field.
+	messagetemplateDescID := messagetemplateMixinFields0[0].Descriptor()
+	// messagetemplate.DefaultID holds the default value on creation for the id field.
+	messagetemplate.DefaultID = messagetemplateDescID.Default.(func() pulid.ID)
 	organizationMixin := schema.Organization{}.Mixin()
 	organization.Policy = privacy.NewPolicies(schema.Organization{})
 	organization.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -191,3 +191,20 @@ func staffPolicy() ent.Policy {
 		},
 	}
 }
+
+// adminWritePolicy lets any staff member of the organisation read, and only
+// owners and admins write.
+func adminWritePolicy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.AllowIfSystem(),
+			rule.AllowIfStaff(),
+			privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.AllowIfSystem(),
+			rule.AllowIfAdmin(),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}

@@ -79,20 +79,7 @@ func (Staff) Hooks() []ent.Hook {
 }
 
 // Policy of Staff: every staff member sees the team; owners and admins manage it.
-func (Staff) Policy() ent.Policy {
-	return privacy.Policy{
-		Query: privacy.QueryPolicy{
-			rule.AllowIfSystem(),
-			rule.AllowIfStaff(),
-			privacy.AlwaysDenyRule(),
-		},
-		Mutation: privacy.MutationPolicy{
-			rule.AllowIfSystem(),
-			rule.AllowIfAdmin(),
-			privacy.AlwaysDenyRule(),
-		},
-	}
-}
+func (Staff) Policy() ent.Policy { return adminWritePolicy() }
 
 // StaffToken is a bearer token a staff member signed in with. Only its
 // SHA-256 hash is stored; it expires and can be revoked.

@@ -1,0 +1,71 @@
+package notifier
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/messagetemplate"
+	"github.com/kith-health/kith/message"
+)
+
+// Custom returns the organisation's own templates of kind on channel, in
+// every language; the viewer in ctx decides the organisation.
+func Custom(ctx context.Context, db *ent.Client, kind message.Kind, channel message.Channel) ([]Template, error) {
+	rows, err := db.MessageTemplate.Query().
+		Where(messagetemplate.Kind(kind), messagetemplate.Channel(channel)).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("loading templates: %w", err)
+	}
+	out := make([]Template, len(rows))
+	for i, r := range rows {
+		out[i] = Template{Kind: r.Kind, Channel: r.Channel, Language: r.Language, Subject: r.Subject, HTML: r.HTML, Text: r.Text}
+	}
+	return out, nil
+}
+
+// Effective returns the wording kith uses for kind on channel for a
+// recipient reading language (the organisation's language when empty), and
+// whether it is kith's built-in default.
+func Effective(ctx context.Context, db *ent.Client, org *ent.Organization, kind message.Kind, channel message.Channel, language string) (Template, bool, error) {
+	custom, err := Custom(ctx, db, kind, channel)
+	if err != nil {
+		return Template{}, false, err
+	}
+	if language == "" {
+		language = org.DefaultLanguage
+	}
+	t := SelectTemplate(custom, kind, channel, language, org.DefaultLanguage)
+	return t, !slices.Contains(custom, t), nil
+}
+
+// Save stores the organisation's wording of t.Kind on t.Channel in
+// t.Language, replacing the one it had. The MessageTemplate hook refuses
+// unknown placeholders.
+func Save(ctx context.Context, db *ent.Client, t Template) (*ent.MessageTemplate, error) {
+	lang, err := contactinfo.NormalizeLanguage(t.Language)
+	if err != nil {
+		return nil, kith.Invalid("language", "%q %v", t.Language, err)
+	}
+	existing, err := db.MessageTemplate.Query().
+		Where(messagetemplate.Kind(t.Kind), messagetemplate.Channel(t.Channel), messagetemplate.Language(lang)).
+		Only(ctx)
+	switch {
+	case err == nil:
+		return existing.Update().SetSubject(t.Subject).SetHTML(t.HTML).SetText(t.Text).Save(ctx)
+	case !ent.IsNotFound(err):
+		return nil, fmt.Errorf("saving template: %w", err)
+	}
+	created, err := db.MessageTemplate.Create().
+		SetKind(t.Kind).SetChannel(t.Channel).SetLanguage(lang).
+		SetSubject(t.Subject).SetHTML(t.HTML).SetText(t.Text).
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("saving template: %w", err)
+	}
+	return created, nil
+}

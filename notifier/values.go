@@ -1,0 +1,73 @@
+package notifier
+
+import (
+	"strings"
+
+	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/link"
+)
+
+// Links are the public addresses messages point to.
+type Links struct {
+	// PortalURL is where the client portal and booking widget live, such as
+	// https://kith.example.com. Default: none, and link placeholders render empty.
+	PortalURL string
+}
+
+// Occasion is what a message is about: an appointment of a client, seen by
+// one recipient.
+type Occasion struct {
+	Org          *ent.Organization
+	Client       *ent.ClientProfile
+	Appointment  *ent.Appointment
+	Practitioner *ent.Staff
+	Recipient    *link.Recipient
+}
+
+// Values fills every placeholder the occasion knows, with dates and times in
+// the appointment's time zone, written in language.
+func (o Occasion) Values(language string, links Links) Values {
+	v := Values{
+		"PracticeName": o.Org.Name,
+		"PortalLink":   links.PortalURL,
+	}
+	if r := o.Recipient; r != nil {
+		v["RecipientFirstName"] = r.FirstName
+		v["RecipientLastName"] = deref(r.LastName)
+		v["RecipientName"] = r.Name
+	}
+	if c := o.Client; c != nil {
+		first := c.FirstName
+		if c.PreferredName != "" {
+			first = c.PreferredName
+		}
+		v["ClientFirstName"] = first
+		v["ClientLastName"] = c.LastName
+		v["ClientName"] = strings.TrimSpace(first + " " + c.LastName)
+	}
+	if p := o.Practitioner; p != nil {
+		v["PractitionerName"] = p.Name
+	}
+	if a := o.Appointment; a != nil {
+		loc := contactinfo.Location(a.TimeZone)
+		v["AppointmentDate"] = FormatDate(a.StartsAt, loc, language)
+		v["AppointmentTime"] = FormatTime(a.StartsAt, loc, language)
+		v["AppointmentEndTime"] = FormatTime(a.EndsAt, loc, language)
+		v["AppointmentDuration"] = FormatDuration(a.EndsAt.Sub(a.StartsAt), language)
+		v["AppointmentLocation"] = a.Location
+		v["TelehealthLink"] = a.TelehealthURL
+		v["CancellationReason"] = a.CancellationReason
+		if links.PortalURL != "" && (o.Recipient == nil || o.Recipient.CanManageAppointments) {
+			v["ManageAppointmentLink"] = strings.TrimRight(links.PortalURL, "/") + "/appointments/" + string(a.ID)
+		}
+	}
+	return v
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
