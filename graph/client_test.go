@@ -489,3 +489,26 @@ func kithtestPractice(t *testing.T, b *bundle, slug string) string {
 	t.Helper()
 	return kithtest.NewPractice(t, b.db, slug).Token
 }
+
+// TestConcurrentMutations: mutations from many staff at once all succeed on
+// either store; on SQLite they queue for the write lock instead of failing.
+func TestConcurrentMutations(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	const n = 24
+	errs := make(chan []kithtest.Error, n)
+	for i := range n {
+		go func() {
+			rsp := b.api.Do(b.token, createClient, map[string]any{
+				"input":    map[string]any{"firstName": fmt.Sprintf("C%d", i), "lastName": "Busy", "email": fmt.Sprintf("c%d@example.com", i)},
+				"contacts": []map[string]any{{"contact": map[string]any{"firstName": "P", "email": fmt.Sprintf("p%d@example.com", i)}, "relationship": "PARENT"}},
+			})
+			errs <- rsp.Errors
+		}()
+	}
+	for range n {
+		require.Empty(t, <-errs)
+	}
+	require.Equal(t, n, b.count(t, "clients"))
+	require.Equal(t, n, b.count(t, "client_contacts"))
+}
