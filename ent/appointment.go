@@ -16,7 +16,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// Appointment is the model entity for the Appointment schema.
+// A session between a client and a practitioner, stored in UTC and shown in the client's time zone.
 type Appointment struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -18,7 +18,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// ClientContact is the model entity for the ClientContact schema.
+// How one contact is linked to one client: the relationship, the contact types, the notification flags, and what the contact may do in the portal for that client.
 type ClientContact struct {
 	config `json:"-"`
 	// ID of the ent.

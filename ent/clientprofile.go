@@ -16,7 +16,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// ClientProfile is the model entity for the ClientProfile schema.
+// A person the practice serves: who appointments are for. Its contacts, their relationship and flags are in contactLinks; recipients lists who receives its messages.
 type ClientProfile struct {
 	config `json:"-"`
 	// ID of the ent.

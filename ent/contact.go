@@ -16,7 +16,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// Contact is the model entity for the Contact schema.
+// A person around one or more clients (a parent, spouse, guardian, whoever pays). A contact belongs to the organisation, not to one client, and can be linked to several.
 type Contact struct {
 	config `json:"-"`
 	// ID of the ent.

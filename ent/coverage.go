@@ -15,7 +15,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// Coverage is the model entity for the Coverage schema.
+// A client's health card, fee program or billing authorisation.
 type Coverage struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -39,6 +39,7 @@ func main() {
 			gen.FeatureExecQuery,
 		},
 		Templates: templates,
+		Hooks:     []gen.Hook{describeTypes("./ent.graphqls")},
 	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
@@ -82,4 +83,32 @@ func renameClientImplementors(path string) error {
 	}
 	b = bytes.ReplaceAll(b, []byte(`[]string{"ClientProfile", "Node"}`), []byte(`[]string{"Client", "Node"}`))
 	return os.WriteFile(path, b, 0o644)
+}
+
+
+// describeTypes gives each GraphQL type the text of its schema's
+// schema.Comment annotation as its description, which entgql leaves out. It
+// runs after every other generator, once ent.graphqls is written.
+func describeTypes(path string) gen.Hook {
+	return func(next gen.Generator) gen.Generator {
+		return gen.GenerateFunc(func(g *gen.Graph) error {
+			if err := next.Generate(g); err != nil {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, n := range g.Nodes {
+				ant, ok := n.Annotations["Comment"].(map[string]any)
+				if !ok {
+					continue
+				}
+				text, _ := ant["Text"].(string)
+				decl := []byte("\ntype " + n.Name + " implements Node")
+				b = bytes.Replace(b, decl, []byte("\n\"\"\"\n"+text+"\n\"\"\""+string(decl)), 1)
+			}
+			return os.WriteFile(path, b, 0o644)
+		})
+	}
 }

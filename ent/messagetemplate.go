@@ -15,7 +15,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// MessageTemplate is the model entity for the MessageTemplate schema.
+// An organisation's own wording of one kind of message on one channel in one language. Where it has none, kith's default applies.
 type MessageTemplate struct {
 	config `json:"-"`
 	// ID of the ent.

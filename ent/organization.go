@@ -13,7 +13,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// Organization is the model entity for the Organization schema.
+// A practice: the organisation every other record belongs to. Staff see only their own.
 type Organization struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -14,7 +14,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// Staff is the model entity for the Staff schema.
+// A person who works at the practice and signs in to kith: an owner, an admin, a practitioner or front-desk staff.
 type Staff struct {
 	config `json:"-"`
 	// ID of the ent.

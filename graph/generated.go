@@ -2146,6 +2146,9 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+A session between a client and a practitioner, stored in UTC and shown in the client's time zone.
+"""
 type Appointment implements Node {
   id: ID!
   """
@@ -2501,6 +2504,9 @@ input AppointmentWhereInput {
   hasCreatedBy: Boolean
   hasCreatedByWith: [StaffWhereInput!]
 }
+"""
+How one contact is linked to one client: the relationship, the contact types, the notification flags, and what the contact may do in the portal for that client.
+"""
 type ClientContact implements Node {
   id: ID!
   """
@@ -2666,6 +2672,9 @@ input ClientContactWhereInput {
   portalStatusIn: [PortalStatus!]
   portalStatusNotIn: [PortalStatus!]
 }
+"""
+A person the practice serves: who appointments are for. Its contacts, their relationship and flags are in contactLinks; recipients lists who receives its messages.
+"""
 type Client implements Node {
   id: ID!
   """
@@ -3251,6 +3260,9 @@ enum ClientStatus @goModel(model: "github.com/kith-health/kith/ent/clientprofile
   INACTIVE
   ARCHIVED
 }
+"""
+A person around one or more clients (a parent, spouse, guardian, whoever pays). A contact belongs to the organisation, not to one client, and can be linked to several.
+"""
 type Contact implements Node {
   id: ID!
   """
@@ -3513,6 +3525,9 @@ input ContactWhereInput {
   hasClientLinks: Boolean
   hasClientLinksWith: [ClientContactWhereInput!]
 }
+"""
+A client's health card, fee program or billing authorisation.
+"""
 type Coverage implements Node {
   id: ID!
   """
@@ -4046,6 +4061,9 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+"""
+An organisation's own wording of one kind of message on one channel in one language. Where it has none, kith's default applies.
+"""
 type MessageTemplate implements Node {
   id: ID!
   """
@@ -4268,6 +4286,9 @@ enum OrderDirection {
   """
   DESC
 }
+"""
+A practice: the organisation every other record belongs to. Staff see only their own.
+"""
 type Organization implements Node {
   id: ID!
   """
@@ -4647,6 +4668,9 @@ enum Relationship @goModel(model: "github.com/kith-health/kith/ent/clientcontact
   REFERRER
   OTHER
 }
+"""
+A person who works at the practice and signs in to kith: an owner, an admin, a practitioner or front-desk staff.
+"""
 type Staff implements Node {
   id: ID!
   """

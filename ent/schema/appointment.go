@@ -76,6 +76,7 @@ func (Appointment) Indexes() []ent.Index {
 // Annotations of Appointment.
 func (Appointment) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		schema.Comment("A session between a client and a practitioner, stored in UTC and shown in the client's time zone."),
 		entsql.Table("appointments"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Appointments of the viewer's organisation."),

@@ -118,6 +118,7 @@ func (ClientProfile) Indexes() []ent.Index {
 // Annotations of ClientProfile.
 func (ClientProfile) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		schema.Comment("A person the practice serves: who appointments are for. Its contacts, their relationship and flags are in contactLinks; recipients lists who receives its messages."),
 		entsql.Table("clients"),
 		entgql.RelayConnection(),
 		entgql.QueryField("clients").Description("Clients of the viewer's organisation."),
@@ -167,6 +168,7 @@ func (Coverage) Edges() []ent.Edge {
 // Annotations of Coverage.
 func (Coverage) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		schema.Comment("A client's health card, fee program or billing authorisation."),
 		entsql.Table("coverages"),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
 	}

@@ -74,6 +74,7 @@ func (ClientContact) Indexes() []ent.Index {
 // Annotations of ClientContact.
 func (ClientContact) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		schema.Comment("How one contact is linked to one client: the relationship, the contact types, the notification flags, and what the contact may do in the portal for that client."),
 		entsql.Table("client_contacts"),
 		entgql.Mutations(entgql.MutationUpdate()),
 	}

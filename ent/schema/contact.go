@@ -61,6 +61,7 @@ func (Contact) Indexes() []ent.Index {
 // Annotations of Contact.
 func (Contact) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		schema.Comment("A person around one or more clients (a parent, spouse, guardian, whoever pays). A contact belongs to the organisation, not to one client, and can be linked to several."),
 		entsql.Table("contacts"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Contacts of the viewer's organisation. To find a person before creating one, use `searchContacts`."),

@@ -56,6 +56,7 @@ func (MessageTemplate) Indexes() []ent.Index {
 // Annotations of MessageTemplate.
 func (MessageTemplate) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		schema.Comment("An organisation's own wording of one kind of message on one channel in one language. Where it has none, kith's default applies."),
 		entsql.Table("message_templates"),
 		entgql.QueryField().Description("The organisation's own message templates; kith's defaults fill the gaps (see effectiveMessageTemplate)."),
 	}

@@ -51,6 +51,7 @@ func (Organization) Edges() []ent.Edge {
 // Annotations of Organization.
 func (Organization) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		schema.Comment("A practice: the organisation every other record belongs to. Staff see only their own."),
 		entsql.Table("organizations"),
 		entgql.Mutations(entgql.MutationUpdate()),
 	}

@@ -66,6 +66,7 @@ func (Staff) Indexes() []ent.Index {
 // Annotations of Staff.
 func (Staff) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		schema.Comment("A person who works at the practice and signs in to kith: an owner, an admin, a practitioner or front-desk staff."),
 		entsql.Table("staff"),
 		entgql.RelayConnection(),
 		entgql.QueryField("staffMembers").Description("Staff of the viewer's organisation."),
