@@ -77,7 +77,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
-	var drv dialect.Driver = entsql.OpenDB(name, db)
+	var drv dialect.Driver = recordingDriver{entsql.OpenDB(name, db)}
 	if opts.Log != nil {
 		drv = dialect.DebugWithContext(drv, opts.Log)
 	}

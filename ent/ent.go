@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/messagetemplate"
+	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -87,6 +88,7 @@ func checkColumn(t, c string) error {
 			contact.Table:         contact.ValidColumn,
 			coverage.Table:        coverage.ValidColumn,
 			messagetemplate.Table: messagetemplate.ValidColumn,
+			notification.Table:    notification.ValidColumn,
 			organization.Table:    organization.ValidColumn,
 			staff.Table:           staff.ValidColumn,
 			stafftoken.Table:      stafftoken.ValidColumn,

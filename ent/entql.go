@@ -9,6 +9,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/messagetemplate"
+	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/staff"
@@ -22,7 +23,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -193,6 +194,40 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   notification.Table,
+			Columns: notification.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: notification.FieldID,
+			},
+		},
+		Type: "Notification",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			notification.FieldCreatedAt:      {Type: field.TypeTime, Column: notification.FieldCreatedAt},
+			notification.FieldUpdatedAt:      {Type: field.TypeTime, Column: notification.FieldUpdatedAt},
+			notification.FieldOrganizationID: {Type: field.TypeString, Column: notification.FieldOrganizationID},
+			notification.FieldClientID:       {Type: field.TypeString, Column: notification.FieldClientID},
+			notification.FieldAppointmentID:  {Type: field.TypeString, Column: notification.FieldAppointmentID},
+			notification.FieldContactID:      {Type: field.TypeString, Column: notification.FieldContactID},
+			notification.FieldRecipientName:  {Type: field.TypeString, Column: notification.FieldRecipientName},
+			notification.FieldKind:           {Type: field.TypeString, Column: notification.FieldKind},
+			notification.FieldChannel:        {Type: field.TypeString, Column: notification.FieldChannel},
+			notification.FieldAddress:        {Type: field.TypeString, Column: notification.FieldAddress},
+			notification.FieldSubject:        {Type: field.TypeString, Column: notification.FieldSubject},
+			notification.FieldHTML:           {Type: field.TypeString, Column: notification.FieldHTML},
+			notification.FieldText:           {Type: field.TypeString, Column: notification.FieldText},
+			notification.FieldStatus:         {Type: field.TypeEnum, Column: notification.FieldStatus},
+			notification.FieldReason:         {Type: field.TypeString, Column: notification.FieldReason},
+			notification.FieldProviderID:     {Type: field.TypeString, Column: notification.FieldProviderID},
+			notification.FieldAttempts:       {Type: field.TypeInt, Column: notification.FieldAttempts},
+			notification.FieldSendAfter:      {Type: field.TypeTime, Column: notification.FieldSendAfter},
+			notification.FieldSentAt:         {Type: field.TypeTime, Column: notification.FieldSentAt},
+			notification.FieldDeliveredAt:    {Type: field.TypeTime, Column: notification.FieldDeliveredAt},
+			notification.FieldFailedAt:       {Type: field.TypeTime, Column: notification.FieldFailedAt},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -211,7 +246,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldDefaultPhoneRegion: {Type: field.TypeString, Column: organization.FieldDefaultPhoneRegion},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -232,7 +267,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -478,6 +513,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"MessageTemplate",
 		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.OrganizationTable,
+			Columns: []string{notification.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Organization",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.ClientTable,
+			Columns: []string{notification.ClientColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"ClientProfile",
+	)
+	graph.MustAddE(
+		"appointment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.AppointmentTable,
+			Columns: []string{notification.AppointmentColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Appointment",
+	)
+	graph.MustAddE(
+		"contact",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.ContactTable,
+			Columns: []string{notification.ContactColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Contact",
 	)
 	graph.MustAddE(
 		"staff",
@@ -1529,6 +1612,207 @@ func (f *MessageTemplateFilter) WhereHasOrganizationWith(preds ...predicate.Orga
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *NotificationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NotificationQuery builder.
+func (_q *NotificationQuery) Filter() *NotificationFilter {
+	return &NotificationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NotificationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NotificationMutation builder.
+func (m *NotificationMutation) Filter() *NotificationFilter {
+	return &NotificationFilter{config: m.config, predicateAdder: m}
+}
+
+// NotificationFilter provides a generic filtering capability at runtime for NotificationQuery.
+type NotificationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NotificationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *NotificationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(notification.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NotificationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NotificationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *NotificationFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(notification.FieldOrganizationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *NotificationFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(notification.FieldClientID))
+}
+
+// WhereAppointmentID applies the entql string predicate on the appointment_id field.
+func (f *NotificationFilter) WhereAppointmentID(p entql.StringP) {
+	f.Where(p.Field(notification.FieldAppointmentID))
+}
+
+// WhereContactID applies the entql string predicate on the contact_id field.
+func (f *NotificationFilter) WhereContactID(p entql.StringP) {
+	f.Where(p.Field(notification.FieldContactID))
+}
+
+// WhereRecipientName applies the entql string predicate on the recipient_name field.
+func (f *NotificationFilter) WhereRecipientName(p entql.StringP) {
+	f.Where(p.Field(notification.FieldRecipientName))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *NotificationFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(notification.FieldKind))
+}
+
+// WhereChannel applies the entql string predicate on the channel field.
+func (f *NotificationFilter) WhereChannel(p entql.StringP) {
+	f.Where(p.Field(notification.FieldChannel))
+}
+
+// WhereAddress applies the entql string predicate on the address field.
+func (f *NotificationFilter) WhereAddress(p entql.StringP) {
+	f.Where(p.Field(notification.FieldAddress))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *NotificationFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(notification.FieldSubject))
+}
+
+// WhereHTML applies the entql string predicate on the html field.
+func (f *NotificationFilter) WhereHTML(p entql.StringP) {
+	f.Where(p.Field(notification.FieldHTML))
+}
+
+// WhereText applies the entql string predicate on the text field.
+func (f *NotificationFilter) WhereText(p entql.StringP) {
+	f.Where(p.Field(notification.FieldText))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *NotificationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(notification.FieldStatus))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *NotificationFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(notification.FieldReason))
+}
+
+// WhereProviderID applies the entql string predicate on the provider_id field.
+func (f *NotificationFilter) WhereProviderID(p entql.StringP) {
+	f.Where(p.Field(notification.FieldProviderID))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *NotificationFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(notification.FieldAttempts))
+}
+
+// WhereSendAfter applies the entql time.Time predicate on the send_after field.
+func (f *NotificationFilter) WhereSendAfter(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldSendAfter))
+}
+
+// WhereSentAt applies the entql time.Time predicate on the sent_at field.
+func (f *NotificationFilter) WhereSentAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldSentAt))
+}
+
+// WhereDeliveredAt applies the entql time.Time predicate on the delivered_at field.
+func (f *NotificationFilter) WhereDeliveredAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldDeliveredAt))
+}
+
+// WhereFailedAt applies the entql time.Time predicate on the failed_at field.
+func (f *NotificationFilter) WhereFailedAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldFailedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *NotificationFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *NotificationFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAppointment applies a predicate to check if query has an edge appointment.
+func (f *NotificationFilter) WhereHasAppointment() {
+	f.Where(entql.HasEdge("appointment"))
+}
+
+// WhereHasAppointmentWith applies a predicate to check if query has an edge appointment with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasAppointmentWith(preds ...predicate.Appointment) {
+	f.Where(entql.HasEdgeWith("appointment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContact applies a predicate to check if query has an edge contact.
+func (f *NotificationFilter) WhereHasContact() {
+	f.Where(entql.HasEdge("contact"))
+}
+
+// WhereHasContactWith applies a predicate to check if query has an edge contact with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasContactWith(preds ...predicate.Contact) {
+	f.Where(entql.HasEdgeWith("contact", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OrganizationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1557,7 +1841,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1646,7 +1930,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1782,7 +2066,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

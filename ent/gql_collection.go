@@ -16,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/messagetemplate"
+	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -1198,6 +1199,235 @@ func newMessageTemplatePaginateArgs(rv map[string]any) *messagetemplatePaginateA
 	}
 	if v, ok := rv[whereField].(*MessageTemplateWhereInput); ok {
 		args.opts = append(args.opts, WithMessageTemplateFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NotificationQuery) CollectFields(ctx context.Context, satisfies ...string) (*NotificationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(notification.Columns))
+		selectedFields = []string{notification.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "client":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ClientProfileClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, clientprofileImplementors)...); err != nil {
+				return err
+			}
+			_q.withClient = query
+			if _, ok := fieldSeen[notification.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldClientID)
+				fieldSeen[notification.FieldClientID] = struct{}{}
+			}
+
+		case "appointment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAppointment = query
+			if _, ok := fieldSeen[notification.FieldAppointmentID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldAppointmentID)
+				fieldSeen[notification.FieldAppointmentID] = struct{}{}
+			}
+
+		case "contact":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContactClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contactImplementors)...); err != nil {
+				return err
+			}
+			_q.withContact = query
+			if _, ok := fieldSeen[notification.FieldContactID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldContactID)
+				fieldSeen[notification.FieldContactID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[notification.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldCreatedAt)
+				fieldSeen[notification.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[notification.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldUpdatedAt)
+				fieldSeen[notification.FieldUpdatedAt] = struct{}{}
+			}
+		case "clientID":
+			if _, ok := fieldSeen[notification.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldClientID)
+				fieldSeen[notification.FieldClientID] = struct{}{}
+			}
+		case "appointmentID":
+			if _, ok := fieldSeen[notification.FieldAppointmentID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldAppointmentID)
+				fieldSeen[notification.FieldAppointmentID] = struct{}{}
+			}
+		case "contactID":
+			if _, ok := fieldSeen[notification.FieldContactID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldContactID)
+				fieldSeen[notification.FieldContactID] = struct{}{}
+			}
+		case "recipientName":
+			if _, ok := fieldSeen[notification.FieldRecipientName]; !ok {
+				selectedFields = append(selectedFields, notification.FieldRecipientName)
+				fieldSeen[notification.FieldRecipientName] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[notification.FieldKind]; !ok {
+				selectedFields = append(selectedFields, notification.FieldKind)
+				fieldSeen[notification.FieldKind] = struct{}{}
+			}
+		case "channel":
+			if _, ok := fieldSeen[notification.FieldChannel]; !ok {
+				selectedFields = append(selectedFields, notification.FieldChannel)
+				fieldSeen[notification.FieldChannel] = struct{}{}
+			}
+		case "address":
+			if _, ok := fieldSeen[notification.FieldAddress]; !ok {
+				selectedFields = append(selectedFields, notification.FieldAddress)
+				fieldSeen[notification.FieldAddress] = struct{}{}
+			}
+		case "subject":
+			if _, ok := fieldSeen[notification.FieldSubject]; !ok {
+				selectedFields = append(selectedFields, notification.FieldSubject)
+				fieldSeen[notification.FieldSubject] = struct{}{}
+			}
+		case "html":
+			if _, ok := fieldSeen[notification.FieldHTML]; !ok {
+				selectedFields = append(selectedFields, notification.FieldHTML)
+				fieldSeen[notification.FieldHTML] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[notification.FieldText]; !ok {
+				selectedFields = append(selectedFields, notification.FieldText)
+				fieldSeen[notification.FieldText] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[notification.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, notification.FieldStatus)
+				fieldSeen[notification.FieldStatus] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[notification.FieldReason]; !ok {
+				selectedFields = append(selectedFields, notification.FieldReason)
+				fieldSeen[notification.FieldReason] = struct{}{}
+			}
+		case "providerID":
+			if _, ok := fieldSeen[notification.FieldProviderID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldProviderID)
+				fieldSeen[notification.FieldProviderID] = struct{}{}
+			}
+		case "attempts":
+			if _, ok := fieldSeen[notification.FieldAttempts]; !ok {
+				selectedFields = append(selectedFields, notification.FieldAttempts)
+				fieldSeen[notification.FieldAttempts] = struct{}{}
+			}
+		case "sendAfter":
+			if _, ok := fieldSeen[notification.FieldSendAfter]; !ok {
+				selectedFields = append(selectedFields, notification.FieldSendAfter)
+				fieldSeen[notification.FieldSendAfter] = struct{}{}
+			}
+		case "sentAt":
+			if _, ok := fieldSeen[notification.FieldSentAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldSentAt)
+				fieldSeen[notification.FieldSentAt] = struct{}{}
+			}
+		case "deliveredAt":
+			if _, ok := fieldSeen[notification.FieldDeliveredAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldDeliveredAt)
+				fieldSeen[notification.FieldDeliveredAt] = struct{}{}
+			}
+		case "failedAt":
+			if _, ok := fieldSeen[notification.FieldFailedAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldFailedAt)
+				fieldSeen[notification.FieldFailedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type notificationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NotificationPaginateOption
+}
+
+func newNotificationPaginateArgs(rv map[string]any) *notificationPaginateArgs {
+	args := &notificationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &NotificationOrder{Field: &NotificationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithNotificationOrder(order))
+			}
+		case *NotificationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithNotificationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*NotificationWhereInput); ok {
+		args.opts = append(args.opts, WithNotificationFilter(v.Filter))
 	}
 	return args
 }

@@ -149,6 +149,30 @@ func (_m *Coverage) Client(ctx context.Context) (*ClientProfile, error) {
 	return result, err
 }
 
+func (_m *Notification) Client(ctx context.Context) (*ClientProfile, error) {
+	result, err := _m.Edges.ClientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryClient().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Notification) Appointment(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.AppointmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Notification) Contact(ctx context.Context) (*Contact, error) {
+	result, err := _m.Edges.ContactOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContact().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Staff) AssignedClients(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientProfileOrder, where *ClientProfileWhereInput,
 ) (*ClientProfileConnection, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/messagetemplate"
+	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/staff"
@@ -4563,6 +4564,1188 @@ func (i *MessageTemplateWhereInput) P() (predicate.MessageTemplate, error) {
 		return predicates[0], nil
 	default:
 		return messagetemplate.And(predicates...), nil
+	}
+}
+
+// NotificationWhereInput represents a where input for filtering Notification queries.
+type NotificationWhereInput struct {
+	Predicates []predicate.Notification  `json:"-"`
+	Not        *NotificationWhereInput   `json:"not,omitempty"`
+	Or         []*NotificationWhereInput `json:"or,omitempty"`
+	And        []*NotificationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "client_id" field predicates.
+	ClientID             *pulid.ID  `json:"clientID,omitempty"`
+	ClientIDNEQ          *pulid.ID  `json:"clientIDNEQ,omitempty"`
+	ClientIDIn           []pulid.ID `json:"clientIDIn,omitempty"`
+	ClientIDNotIn        []pulid.ID `json:"clientIDNotIn,omitempty"`
+	ClientIDGT           *pulid.ID  `json:"clientIDGT,omitempty"`
+	ClientIDGTE          *pulid.ID  `json:"clientIDGTE,omitempty"`
+	ClientIDLT           *pulid.ID  `json:"clientIDLT,omitempty"`
+	ClientIDLTE          *pulid.ID  `json:"clientIDLTE,omitempty"`
+	ClientIDContains     *pulid.ID  `json:"clientIDContains,omitempty"`
+	ClientIDHasPrefix    *pulid.ID  `json:"clientIDHasPrefix,omitempty"`
+	ClientIDHasSuffix    *pulid.ID  `json:"clientIDHasSuffix,omitempty"`
+	ClientIDEqualFold    *pulid.ID  `json:"clientIDEqualFold,omitempty"`
+	ClientIDContainsFold *pulid.ID  `json:"clientIDContainsFold,omitempty"`
+
+	// "appointment_id" field predicates.
+	AppointmentID             *pulid.ID  `json:"appointmentID,omitempty"`
+	AppointmentIDNEQ          *pulid.ID  `json:"appointmentIDNEQ,omitempty"`
+	AppointmentIDIn           []pulid.ID `json:"appointmentIDIn,omitempty"`
+	AppointmentIDNotIn        []pulid.ID `json:"appointmentIDNotIn,omitempty"`
+	AppointmentIDGT           *pulid.ID  `json:"appointmentIDGT,omitempty"`
+	AppointmentIDGTE          *pulid.ID  `json:"appointmentIDGTE,omitempty"`
+	AppointmentIDLT           *pulid.ID  `json:"appointmentIDLT,omitempty"`
+	AppointmentIDLTE          *pulid.ID  `json:"appointmentIDLTE,omitempty"`
+	AppointmentIDContains     *pulid.ID  `json:"appointmentIDContains,omitempty"`
+	AppointmentIDHasPrefix    *pulid.ID  `json:"appointmentIDHasPrefix,omitempty"`
+	AppointmentIDHasSuffix    *pulid.ID  `json:"appointmentIDHasSuffix,omitempty"`
+	AppointmentIDIsNil        bool       `json:"appointmentIDIsNil,omitempty"`
+	AppointmentIDNotNil       bool       `json:"appointmentIDNotNil,omitempty"`
+	AppointmentIDEqualFold    *pulid.ID  `json:"appointmentIDEqualFold,omitempty"`
+	AppointmentIDContainsFold *pulid.ID  `json:"appointmentIDContainsFold,omitempty"`
+
+	// "contact_id" field predicates.
+	ContactID             *pulid.ID  `json:"contactID,omitempty"`
+	ContactIDNEQ          *pulid.ID  `json:"contactIDNEQ,omitempty"`
+	ContactIDIn           []pulid.ID `json:"contactIDIn,omitempty"`
+	ContactIDNotIn        []pulid.ID `json:"contactIDNotIn,omitempty"`
+	ContactIDGT           *pulid.ID  `json:"contactIDGT,omitempty"`
+	ContactIDGTE          *pulid.ID  `json:"contactIDGTE,omitempty"`
+	ContactIDLT           *pulid.ID  `json:"contactIDLT,omitempty"`
+	ContactIDLTE          *pulid.ID  `json:"contactIDLTE,omitempty"`
+	ContactIDContains     *pulid.ID  `json:"contactIDContains,omitempty"`
+	ContactIDHasPrefix    *pulid.ID  `json:"contactIDHasPrefix,omitempty"`
+	ContactIDHasSuffix    *pulid.ID  `json:"contactIDHasSuffix,omitempty"`
+	ContactIDIsNil        bool       `json:"contactIDIsNil,omitempty"`
+	ContactIDNotNil       bool       `json:"contactIDNotNil,omitempty"`
+	ContactIDEqualFold    *pulid.ID  `json:"contactIDEqualFold,omitempty"`
+	ContactIDContainsFold *pulid.ID  `json:"contactIDContainsFold,omitempty"`
+
+	// "recipient_name" field predicates.
+	RecipientName             *string  `json:"recipientName,omitempty"`
+	RecipientNameNEQ          *string  `json:"recipientNameNEQ,omitempty"`
+	RecipientNameIn           []string `json:"recipientNameIn,omitempty"`
+	RecipientNameNotIn        []string `json:"recipientNameNotIn,omitempty"`
+	RecipientNameGT           *string  `json:"recipientNameGT,omitempty"`
+	RecipientNameGTE          *string  `json:"recipientNameGTE,omitempty"`
+	RecipientNameLT           *string  `json:"recipientNameLT,omitempty"`
+	RecipientNameLTE          *string  `json:"recipientNameLTE,omitempty"`
+	RecipientNameContains     *string  `json:"recipientNameContains,omitempty"`
+	RecipientNameHasPrefix    *string  `json:"recipientNameHasPrefix,omitempty"`
+	RecipientNameHasSuffix    *string  `json:"recipientNameHasSuffix,omitempty"`
+	RecipientNameEqualFold    *string  `json:"recipientNameEqualFold,omitempty"`
+	RecipientNameContainsFold *string  `json:"recipientNameContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind             *message.Kind  `json:"kind,omitempty"`
+	KindNEQ          *message.Kind  `json:"kindNEQ,omitempty"`
+	KindIn           []message.Kind `json:"kindIn,omitempty"`
+	KindNotIn        []message.Kind `json:"kindNotIn,omitempty"`
+	KindGT           *message.Kind  `json:"kindGT,omitempty"`
+	KindGTE          *message.Kind  `json:"kindGTE,omitempty"`
+	KindLT           *message.Kind  `json:"kindLT,omitempty"`
+	KindLTE          *message.Kind  `json:"kindLTE,omitempty"`
+	KindContains     *message.Kind  `json:"kindContains,omitempty"`
+	KindHasPrefix    *message.Kind  `json:"kindHasPrefix,omitempty"`
+	KindHasSuffix    *message.Kind  `json:"kindHasSuffix,omitempty"`
+	KindEqualFold    *message.Kind  `json:"kindEqualFold,omitempty"`
+	KindContainsFold *message.Kind  `json:"kindContainsFold,omitempty"`
+
+	// "channel" field predicates.
+	Channel             *message.Channel  `json:"channel,omitempty"`
+	ChannelNEQ          *message.Channel  `json:"channelNEQ,omitempty"`
+	ChannelIn           []message.Channel `json:"channelIn,omitempty"`
+	ChannelNotIn        []message.Channel `json:"channelNotIn,omitempty"`
+	ChannelGT           *message.Channel  `json:"channelGT,omitempty"`
+	ChannelGTE          *message.Channel  `json:"channelGTE,omitempty"`
+	ChannelLT           *message.Channel  `json:"channelLT,omitempty"`
+	ChannelLTE          *message.Channel  `json:"channelLTE,omitempty"`
+	ChannelContains     *message.Channel  `json:"channelContains,omitempty"`
+	ChannelHasPrefix    *message.Channel  `json:"channelHasPrefix,omitempty"`
+	ChannelHasSuffix    *message.Channel  `json:"channelHasSuffix,omitempty"`
+	ChannelEqualFold    *message.Channel  `json:"channelEqualFold,omitempty"`
+	ChannelContainsFold *message.Channel  `json:"channelContainsFold,omitempty"`
+
+	// "address" field predicates.
+	Address             *string  `json:"address,omitempty"`
+	AddressNEQ          *string  `json:"addressNEQ,omitempty"`
+	AddressIn           []string `json:"addressIn,omitempty"`
+	AddressNotIn        []string `json:"addressNotIn,omitempty"`
+	AddressGT           *string  `json:"addressGT,omitempty"`
+	AddressGTE          *string  `json:"addressGTE,omitempty"`
+	AddressLT           *string  `json:"addressLT,omitempty"`
+	AddressLTE          *string  `json:"addressLTE,omitempty"`
+	AddressContains     *string  `json:"addressContains,omitempty"`
+	AddressHasPrefix    *string  `json:"addressHasPrefix,omitempty"`
+	AddressHasSuffix    *string  `json:"addressHasSuffix,omitempty"`
+	AddressIsNil        bool     `json:"addressIsNil,omitempty"`
+	AddressNotNil       bool     `json:"addressNotNil,omitempty"`
+	AddressEqualFold    *string  `json:"addressEqualFold,omitempty"`
+	AddressContainsFold *string  `json:"addressContainsFold,omitempty"`
+
+	// "subject" field predicates.
+	Subject             *string  `json:"subject,omitempty"`
+	SubjectNEQ          *string  `json:"subjectNEQ,omitempty"`
+	SubjectIn           []string `json:"subjectIn,omitempty"`
+	SubjectNotIn        []string `json:"subjectNotIn,omitempty"`
+	SubjectGT           *string  `json:"subjectGT,omitempty"`
+	SubjectGTE          *string  `json:"subjectGTE,omitempty"`
+	SubjectLT           *string  `json:"subjectLT,omitempty"`
+	SubjectLTE          *string  `json:"subjectLTE,omitempty"`
+	SubjectContains     *string  `json:"subjectContains,omitempty"`
+	SubjectHasPrefix    *string  `json:"subjectHasPrefix,omitempty"`
+	SubjectHasSuffix    *string  `json:"subjectHasSuffix,omitempty"`
+	SubjectIsNil        bool     `json:"subjectIsNil,omitempty"`
+	SubjectNotNil       bool     `json:"subjectNotNil,omitempty"`
+	SubjectEqualFold    *string  `json:"subjectEqualFold,omitempty"`
+	SubjectContainsFold *string  `json:"subjectContainsFold,omitempty"`
+
+	// "html" field predicates.
+	HTML             *string  `json:"html,omitempty"`
+	HTMLNEQ          *string  `json:"htmlNEQ,omitempty"`
+	HTMLIn           []string `json:"htmlIn,omitempty"`
+	HTMLNotIn        []string `json:"htmlNotIn,omitempty"`
+	HTMLGT           *string  `json:"htmlGT,omitempty"`
+	HTMLGTE          *string  `json:"htmlGTE,omitempty"`
+	HTMLLT           *string  `json:"htmlLT,omitempty"`
+	HTMLLTE          *string  `json:"htmlLTE,omitempty"`
+	HTMLContains     *string  `json:"htmlContains,omitempty"`
+	HTMLHasPrefix    *string  `json:"htmlHasPrefix,omitempty"`
+	HTMLHasSuffix    *string  `json:"htmlHasSuffix,omitempty"`
+	HTMLIsNil        bool     `json:"htmlIsNil,omitempty"`
+	HTMLNotNil       bool     `json:"htmlNotNil,omitempty"`
+	HTMLEqualFold    *string  `json:"htmlEqualFold,omitempty"`
+	HTMLContainsFold *string  `json:"htmlContainsFold,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextIsNil        bool     `json:"textIsNil,omitempty"`
+	TextNotNil       bool     `json:"textNotNil,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *notification.Status  `json:"status,omitempty"`
+	StatusNEQ   *notification.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []notification.Status `json:"statusIn,omitempty"`
+	StatusNotIn []notification.Status `json:"statusNotIn,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "provider_id" field predicates.
+	ProviderID             *string  `json:"providerID,omitempty"`
+	ProviderIDNEQ          *string  `json:"providerIDNEQ,omitempty"`
+	ProviderIDIn           []string `json:"providerIDIn,omitempty"`
+	ProviderIDNotIn        []string `json:"providerIDNotIn,omitempty"`
+	ProviderIDGT           *string  `json:"providerIDGT,omitempty"`
+	ProviderIDGTE          *string  `json:"providerIDGTE,omitempty"`
+	ProviderIDLT           *string  `json:"providerIDLT,omitempty"`
+	ProviderIDLTE          *string  `json:"providerIDLTE,omitempty"`
+	ProviderIDContains     *string  `json:"providerIDContains,omitempty"`
+	ProviderIDHasPrefix    *string  `json:"providerIDHasPrefix,omitempty"`
+	ProviderIDHasSuffix    *string  `json:"providerIDHasSuffix,omitempty"`
+	ProviderIDIsNil        bool     `json:"providerIDIsNil,omitempty"`
+	ProviderIDNotNil       bool     `json:"providerIDNotNil,omitempty"`
+	ProviderIDEqualFold    *string  `json:"providerIDEqualFold,omitempty"`
+	ProviderIDContainsFold *string  `json:"providerIDContainsFold,omitempty"`
+
+	// "attempts" field predicates.
+	Attempts      *int  `json:"attempts,omitempty"`
+	AttemptsNEQ   *int  `json:"attemptsNEQ,omitempty"`
+	AttemptsIn    []int `json:"attemptsIn,omitempty"`
+	AttemptsNotIn []int `json:"attemptsNotIn,omitempty"`
+	AttemptsGT    *int  `json:"attemptsGT,omitempty"`
+	AttemptsGTE   *int  `json:"attemptsGTE,omitempty"`
+	AttemptsLT    *int  `json:"attemptsLT,omitempty"`
+	AttemptsLTE   *int  `json:"attemptsLTE,omitempty"`
+
+	// "send_after" field predicates.
+	SendAfter      *time.Time  `json:"sendAfter,omitempty"`
+	SendAfterNEQ   *time.Time  `json:"sendAfterNEQ,omitempty"`
+	SendAfterIn    []time.Time `json:"sendAfterIn,omitempty"`
+	SendAfterNotIn []time.Time `json:"sendAfterNotIn,omitempty"`
+	SendAfterGT    *time.Time  `json:"sendAfterGT,omitempty"`
+	SendAfterGTE   *time.Time  `json:"sendAfterGTE,omitempty"`
+	SendAfterLT    *time.Time  `json:"sendAfterLT,omitempty"`
+	SendAfterLTE   *time.Time  `json:"sendAfterLTE,omitempty"`
+
+	// "sent_at" field predicates.
+	SentAt       *time.Time  `json:"sentAt,omitempty"`
+	SentAtNEQ    *time.Time  `json:"sentAtNEQ,omitempty"`
+	SentAtIn     []time.Time `json:"sentAtIn,omitempty"`
+	SentAtNotIn  []time.Time `json:"sentAtNotIn,omitempty"`
+	SentAtGT     *time.Time  `json:"sentAtGT,omitempty"`
+	SentAtGTE    *time.Time  `json:"sentAtGTE,omitempty"`
+	SentAtLT     *time.Time  `json:"sentAtLT,omitempty"`
+	SentAtLTE    *time.Time  `json:"sentAtLTE,omitempty"`
+	SentAtIsNil  bool        `json:"sentAtIsNil,omitempty"`
+	SentAtNotNil bool        `json:"sentAtNotNil,omitempty"`
+
+	// "delivered_at" field predicates.
+	DeliveredAt       *time.Time  `json:"deliveredAt,omitempty"`
+	DeliveredAtNEQ    *time.Time  `json:"deliveredAtNEQ,omitempty"`
+	DeliveredAtIn     []time.Time `json:"deliveredAtIn,omitempty"`
+	DeliveredAtNotIn  []time.Time `json:"deliveredAtNotIn,omitempty"`
+	DeliveredAtGT     *time.Time  `json:"deliveredAtGT,omitempty"`
+	DeliveredAtGTE    *time.Time  `json:"deliveredAtGTE,omitempty"`
+	DeliveredAtLT     *time.Time  `json:"deliveredAtLT,omitempty"`
+	DeliveredAtLTE    *time.Time  `json:"deliveredAtLTE,omitempty"`
+	DeliveredAtIsNil  bool        `json:"deliveredAtIsNil,omitempty"`
+	DeliveredAtNotNil bool        `json:"deliveredAtNotNil,omitempty"`
+
+	// "failed_at" field predicates.
+	FailedAt       *time.Time  `json:"failedAt,omitempty"`
+	FailedAtNEQ    *time.Time  `json:"failedAtNEQ,omitempty"`
+	FailedAtIn     []time.Time `json:"failedAtIn,omitempty"`
+	FailedAtNotIn  []time.Time `json:"failedAtNotIn,omitempty"`
+	FailedAtGT     *time.Time  `json:"failedAtGT,omitempty"`
+	FailedAtGTE    *time.Time  `json:"failedAtGTE,omitempty"`
+	FailedAtLT     *time.Time  `json:"failedAtLT,omitempty"`
+	FailedAtLTE    *time.Time  `json:"failedAtLTE,omitempty"`
+	FailedAtIsNil  bool        `json:"failedAtIsNil,omitempty"`
+	FailedAtNotNil bool        `json:"failedAtNotNil,omitempty"`
+
+	// "client" edge predicates.
+	HasClient     *bool                      `json:"hasClient,omitempty"`
+	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
+
+	// "appointment" edge predicates.
+	HasAppointment     *bool                    `json:"hasAppointment,omitempty"`
+	HasAppointmentWith []*AppointmentWhereInput `json:"hasAppointmentWith,omitempty"`
+
+	// "contact" edge predicates.
+	HasContact     *bool                `json:"hasContact,omitempty"`
+	HasContactWith []*ContactWhereInput `json:"hasContactWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NotificationWhereInput) AddPredicates(predicates ...predicate.Notification) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NotificationWhereInput filter on the NotificationQuery builder.
+func (i *NotificationWhereInput) Filter(q *NotificationQuery) (*NotificationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNotificationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNotificationWhereInput is returned in case the NotificationWhereInput is empty.
+var ErrEmptyNotificationWhereInput = errors.New("ent: empty predicate NotificationWhereInput")
+
+// P returns a predicate for filtering notifications.
+// An error is returned if the input is empty or invalid.
+func (i *NotificationWhereInput) P() (predicate.Notification, error) {
+	var predicates []predicate.Notification
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, notification.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Notification, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, notification.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Notification, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, notification.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, notification.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, notification.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, notification.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, notification.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, notification.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, notification.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, notification.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, notification.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, notification.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, notification.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, notification.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, notification.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, notification.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, notification.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, notification.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, notification.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, notification.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, notification.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, notification.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, notification.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, notification.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, notification.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, notification.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, notification.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ClientID != nil {
+		predicates = append(predicates, notification.ClientIDEQ(*i.ClientID))
+	}
+	if i.ClientIDNEQ != nil {
+		predicates = append(predicates, notification.ClientIDNEQ(*i.ClientIDNEQ))
+	}
+	if len(i.ClientIDIn) > 0 {
+		predicates = append(predicates, notification.ClientIDIn(i.ClientIDIn...))
+	}
+	if len(i.ClientIDNotIn) > 0 {
+		predicates = append(predicates, notification.ClientIDNotIn(i.ClientIDNotIn...))
+	}
+	if i.ClientIDGT != nil {
+		predicates = append(predicates, notification.ClientIDGT(*i.ClientIDGT))
+	}
+	if i.ClientIDGTE != nil {
+		predicates = append(predicates, notification.ClientIDGTE(*i.ClientIDGTE))
+	}
+	if i.ClientIDLT != nil {
+		predicates = append(predicates, notification.ClientIDLT(*i.ClientIDLT))
+	}
+	if i.ClientIDLTE != nil {
+		predicates = append(predicates, notification.ClientIDLTE(*i.ClientIDLTE))
+	}
+	if i.ClientIDContains != nil {
+		predicates = append(predicates, notification.ClientIDContains(*i.ClientIDContains))
+	}
+	if i.ClientIDHasPrefix != nil {
+		predicates = append(predicates, notification.ClientIDHasPrefix(*i.ClientIDHasPrefix))
+	}
+	if i.ClientIDHasSuffix != nil {
+		predicates = append(predicates, notification.ClientIDHasSuffix(*i.ClientIDHasSuffix))
+	}
+	if i.ClientIDEqualFold != nil {
+		predicates = append(predicates, notification.ClientIDEqualFold(*i.ClientIDEqualFold))
+	}
+	if i.ClientIDContainsFold != nil {
+		predicates = append(predicates, notification.ClientIDContainsFold(*i.ClientIDContainsFold))
+	}
+	if i.AppointmentID != nil {
+		predicates = append(predicates, notification.AppointmentIDEQ(*i.AppointmentID))
+	}
+	if i.AppointmentIDNEQ != nil {
+		predicates = append(predicates, notification.AppointmentIDNEQ(*i.AppointmentIDNEQ))
+	}
+	if len(i.AppointmentIDIn) > 0 {
+		predicates = append(predicates, notification.AppointmentIDIn(i.AppointmentIDIn...))
+	}
+	if len(i.AppointmentIDNotIn) > 0 {
+		predicates = append(predicates, notification.AppointmentIDNotIn(i.AppointmentIDNotIn...))
+	}
+	if i.AppointmentIDGT != nil {
+		predicates = append(predicates, notification.AppointmentIDGT(*i.AppointmentIDGT))
+	}
+	if i.AppointmentIDGTE != nil {
+		predicates = append(predicates, notification.AppointmentIDGTE(*i.AppointmentIDGTE))
+	}
+	if i.AppointmentIDLT != nil {
+		predicates = append(predicates, notification.AppointmentIDLT(*i.AppointmentIDLT))
+	}
+	if i.AppointmentIDLTE != nil {
+		predicates = append(predicates, notification.AppointmentIDLTE(*i.AppointmentIDLTE))
+	}
+	if i.AppointmentIDContains != nil {
+		predicates = append(predicates, notification.AppointmentIDContains(*i.AppointmentIDContains))
+	}
+	if i.AppointmentIDHasPrefix != nil {
+		predicates = append(predicates, notification.AppointmentIDHasPrefix(*i.AppointmentIDHasPrefix))
+	}
+	if i.AppointmentIDHasSuffix != nil {
+		predicates = append(predicates, notification.AppointmentIDHasSuffix(*i.AppointmentIDHasSuffix))
+	}
+	if i.AppointmentIDIsNil {
+		predicates = append(predicates, notification.AppointmentIDIsNil())
+	}
+	if i.AppointmentIDNotNil {
+		predicates = append(predicates, notification.AppointmentIDNotNil())
+	}
+	if i.AppointmentIDEqualFold != nil {
+		predicates = append(predicates, notification.AppointmentIDEqualFold(*i.AppointmentIDEqualFold))
+	}
+	if i.AppointmentIDContainsFold != nil {
+		predicates = append(predicates, notification.AppointmentIDContainsFold(*i.AppointmentIDContainsFold))
+	}
+	if i.ContactID != nil {
+		predicates = append(predicates, notification.ContactIDEQ(*i.ContactID))
+	}
+	if i.ContactIDNEQ != nil {
+		predicates = append(predicates, notification.ContactIDNEQ(*i.ContactIDNEQ))
+	}
+	if len(i.ContactIDIn) > 0 {
+		predicates = append(predicates, notification.ContactIDIn(i.ContactIDIn...))
+	}
+	if len(i.ContactIDNotIn) > 0 {
+		predicates = append(predicates, notification.ContactIDNotIn(i.ContactIDNotIn...))
+	}
+	if i.ContactIDGT != nil {
+		predicates = append(predicates, notification.ContactIDGT(*i.ContactIDGT))
+	}
+	if i.ContactIDGTE != nil {
+		predicates = append(predicates, notification.ContactIDGTE(*i.ContactIDGTE))
+	}
+	if i.ContactIDLT != nil {
+		predicates = append(predicates, notification.ContactIDLT(*i.ContactIDLT))
+	}
+	if i.ContactIDLTE != nil {
+		predicates = append(predicates, notification.ContactIDLTE(*i.ContactIDLTE))
+	}
+	if i.ContactIDContains != nil {
+		predicates = append(predicates, notification.ContactIDContains(*i.ContactIDContains))
+	}
+	if i.ContactIDHasPrefix != nil {
+		predicates = append(predicates, notification.ContactIDHasPrefix(*i.ContactIDHasPrefix))
+	}
+	if i.ContactIDHasSuffix != nil {
+		predicates = append(predicates, notification.ContactIDHasSuffix(*i.ContactIDHasSuffix))
+	}
+	if i.ContactIDIsNil {
+		predicates = append(predicates, notification.ContactIDIsNil())
+	}
+	if i.ContactIDNotNil {
+		predicates = append(predicates, notification.ContactIDNotNil())
+	}
+	if i.ContactIDEqualFold != nil {
+		predicates = append(predicates, notification.ContactIDEqualFold(*i.ContactIDEqualFold))
+	}
+	if i.ContactIDContainsFold != nil {
+		predicates = append(predicates, notification.ContactIDContainsFold(*i.ContactIDContainsFold))
+	}
+	if i.RecipientName != nil {
+		predicates = append(predicates, notification.RecipientNameEQ(*i.RecipientName))
+	}
+	if i.RecipientNameNEQ != nil {
+		predicates = append(predicates, notification.RecipientNameNEQ(*i.RecipientNameNEQ))
+	}
+	if len(i.RecipientNameIn) > 0 {
+		predicates = append(predicates, notification.RecipientNameIn(i.RecipientNameIn...))
+	}
+	if len(i.RecipientNameNotIn) > 0 {
+		predicates = append(predicates, notification.RecipientNameNotIn(i.RecipientNameNotIn...))
+	}
+	if i.RecipientNameGT != nil {
+		predicates = append(predicates, notification.RecipientNameGT(*i.RecipientNameGT))
+	}
+	if i.RecipientNameGTE != nil {
+		predicates = append(predicates, notification.RecipientNameGTE(*i.RecipientNameGTE))
+	}
+	if i.RecipientNameLT != nil {
+		predicates = append(predicates, notification.RecipientNameLT(*i.RecipientNameLT))
+	}
+	if i.RecipientNameLTE != nil {
+		predicates = append(predicates, notification.RecipientNameLTE(*i.RecipientNameLTE))
+	}
+	if i.RecipientNameContains != nil {
+		predicates = append(predicates, notification.RecipientNameContains(*i.RecipientNameContains))
+	}
+	if i.RecipientNameHasPrefix != nil {
+		predicates = append(predicates, notification.RecipientNameHasPrefix(*i.RecipientNameHasPrefix))
+	}
+	if i.RecipientNameHasSuffix != nil {
+		predicates = append(predicates, notification.RecipientNameHasSuffix(*i.RecipientNameHasSuffix))
+	}
+	if i.RecipientNameEqualFold != nil {
+		predicates = append(predicates, notification.RecipientNameEqualFold(*i.RecipientNameEqualFold))
+	}
+	if i.RecipientNameContainsFold != nil {
+		predicates = append(predicates, notification.RecipientNameContainsFold(*i.RecipientNameContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, notification.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, notification.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, notification.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, notification.KindNotIn(i.KindNotIn...))
+	}
+	if i.KindGT != nil {
+		predicates = append(predicates, notification.KindGT(*i.KindGT))
+	}
+	if i.KindGTE != nil {
+		predicates = append(predicates, notification.KindGTE(*i.KindGTE))
+	}
+	if i.KindLT != nil {
+		predicates = append(predicates, notification.KindLT(*i.KindLT))
+	}
+	if i.KindLTE != nil {
+		predicates = append(predicates, notification.KindLTE(*i.KindLTE))
+	}
+	if i.KindContains != nil {
+		predicates = append(predicates, notification.KindContains(*i.KindContains))
+	}
+	if i.KindHasPrefix != nil {
+		predicates = append(predicates, notification.KindHasPrefix(*i.KindHasPrefix))
+	}
+	if i.KindHasSuffix != nil {
+		predicates = append(predicates, notification.KindHasSuffix(*i.KindHasSuffix))
+	}
+	if i.KindEqualFold != nil {
+		predicates = append(predicates, notification.KindEqualFold(*i.KindEqualFold))
+	}
+	if i.KindContainsFold != nil {
+		predicates = append(predicates, notification.KindContainsFold(*i.KindContainsFold))
+	}
+	if i.Channel != nil {
+		predicates = append(predicates, notification.ChannelEQ(*i.Channel))
+	}
+	if i.ChannelNEQ != nil {
+		predicates = append(predicates, notification.ChannelNEQ(*i.ChannelNEQ))
+	}
+	if len(i.ChannelIn) > 0 {
+		predicates = append(predicates, notification.ChannelIn(i.ChannelIn...))
+	}
+	if len(i.ChannelNotIn) > 0 {
+		predicates = append(predicates, notification.ChannelNotIn(i.ChannelNotIn...))
+	}
+	if i.ChannelGT != nil {
+		predicates = append(predicates, notification.ChannelGT(*i.ChannelGT))
+	}
+	if i.ChannelGTE != nil {
+		predicates = append(predicates, notification.ChannelGTE(*i.ChannelGTE))
+	}
+	if i.ChannelLT != nil {
+		predicates = append(predicates, notification.ChannelLT(*i.ChannelLT))
+	}
+	if i.ChannelLTE != nil {
+		predicates = append(predicates, notification.ChannelLTE(*i.ChannelLTE))
+	}
+	if i.ChannelContains != nil {
+		predicates = append(predicates, notification.ChannelContains(*i.ChannelContains))
+	}
+	if i.ChannelHasPrefix != nil {
+		predicates = append(predicates, notification.ChannelHasPrefix(*i.ChannelHasPrefix))
+	}
+	if i.ChannelHasSuffix != nil {
+		predicates = append(predicates, notification.ChannelHasSuffix(*i.ChannelHasSuffix))
+	}
+	if i.ChannelEqualFold != nil {
+		predicates = append(predicates, notification.ChannelEqualFold(*i.ChannelEqualFold))
+	}
+	if i.ChannelContainsFold != nil {
+		predicates = append(predicates, notification.ChannelContainsFold(*i.ChannelContainsFold))
+	}
+	if i.Address != nil {
+		predicates = append(predicates, notification.AddressEQ(*i.Address))
+	}
+	if i.AddressNEQ != nil {
+		predicates = append(predicates, notification.AddressNEQ(*i.AddressNEQ))
+	}
+	if len(i.AddressIn) > 0 {
+		predicates = append(predicates, notification.AddressIn(i.AddressIn...))
+	}
+	if len(i.AddressNotIn) > 0 {
+		predicates = append(predicates, notification.AddressNotIn(i.AddressNotIn...))
+	}
+	if i.AddressGT != nil {
+		predicates = append(predicates, notification.AddressGT(*i.AddressGT))
+	}
+	if i.AddressGTE != nil {
+		predicates = append(predicates, notification.AddressGTE(*i.AddressGTE))
+	}
+	if i.AddressLT != nil {
+		predicates = append(predicates, notification.AddressLT(*i.AddressLT))
+	}
+	if i.AddressLTE != nil {
+		predicates = append(predicates, notification.AddressLTE(*i.AddressLTE))
+	}
+	if i.AddressContains != nil {
+		predicates = append(predicates, notification.AddressContains(*i.AddressContains))
+	}
+	if i.AddressHasPrefix != nil {
+		predicates = append(predicates, notification.AddressHasPrefix(*i.AddressHasPrefix))
+	}
+	if i.AddressHasSuffix != nil {
+		predicates = append(predicates, notification.AddressHasSuffix(*i.AddressHasSuffix))
+	}
+	if i.AddressIsNil {
+		predicates = append(predicates, notification.AddressIsNil())
+	}
+	if i.AddressNotNil {
+		predicates = append(predicates, notification.AddressNotNil())
+	}
+	if i.AddressEqualFold != nil {
+		predicates = append(predicates, notification.AddressEqualFold(*i.AddressEqualFold))
+	}
+	if i.AddressContainsFold != nil {
+		predicates = append(predicates, notification.AddressContainsFold(*i.AddressContainsFold))
+	}
+	if i.Subject != nil {
+		predicates = append(predicates, notification.SubjectEQ(*i.Subject))
+	}
+	if i.SubjectNEQ != nil {
+		predicates = append(predicates, notification.SubjectNEQ(*i.SubjectNEQ))
+	}
+	if len(i.SubjectIn) > 0 {
+		predicates = append(predicates, notification.SubjectIn(i.SubjectIn...))
+	}
+	if len(i.SubjectNotIn) > 0 {
+		predicates = append(predicates, notification.SubjectNotIn(i.SubjectNotIn...))
+	}
+	if i.SubjectGT != nil {
+		predicates = append(predicates, notification.SubjectGT(*i.SubjectGT))
+	}
+	if i.SubjectGTE != nil {
+		predicates = append(predicates, notification.SubjectGTE(*i.SubjectGTE))
+	}
+	if i.SubjectLT != nil {
+		predicates = append(predicates, notification.SubjectLT(*i.SubjectLT))
+	}
+	if i.SubjectLTE != nil {
+		predicates = append(predicates, notification.SubjectLTE(*i.SubjectLTE))
+	}
+	if i.SubjectContains != nil {
+		predicates = append(predicates, notification.SubjectContains(*i.SubjectContains))
+	}
+	if i.SubjectHasPrefix != nil {
+		predicates = append(predicates, notification.SubjectHasPrefix(*i.SubjectHasPrefix))
+	}
+	if i.SubjectHasSuffix != nil {
+		predicates = append(predicates, notification.SubjectHasSuffix(*i.SubjectHasSuffix))
+	}
+	if i.SubjectIsNil {
+		predicates = append(predicates, notification.SubjectIsNil())
+	}
+	if i.SubjectNotNil {
+		predicates = append(predicates, notification.SubjectNotNil())
+	}
+	if i.SubjectEqualFold != nil {
+		predicates = append(predicates, notification.SubjectEqualFold(*i.SubjectEqualFold))
+	}
+	if i.SubjectContainsFold != nil {
+		predicates = append(predicates, notification.SubjectContainsFold(*i.SubjectContainsFold))
+	}
+	if i.HTML != nil {
+		predicates = append(predicates, notification.HTMLEQ(*i.HTML))
+	}
+	if i.HTMLNEQ != nil {
+		predicates = append(predicates, notification.HTMLNEQ(*i.HTMLNEQ))
+	}
+	if len(i.HTMLIn) > 0 {
+		predicates = append(predicates, notification.HTMLIn(i.HTMLIn...))
+	}
+	if len(i.HTMLNotIn) > 0 {
+		predicates = append(predicates, notification.HTMLNotIn(i.HTMLNotIn...))
+	}
+	if i.HTMLGT != nil {
+		predicates = append(predicates, notification.HTMLGT(*i.HTMLGT))
+	}
+	if i.HTMLGTE != nil {
+		predicates = append(predicates, notification.HTMLGTE(*i.HTMLGTE))
+	}
+	if i.HTMLLT != nil {
+		predicates = append(predicates, notification.HTMLLT(*i.HTMLLT))
+	}
+	if i.HTMLLTE != nil {
+		predicates = append(predicates, notification.HTMLLTE(*i.HTMLLTE))
+	}
+	if i.HTMLContains != nil {
+		predicates = append(predicates, notification.HTMLContains(*i.HTMLContains))
+	}
+	if i.HTMLHasPrefix != nil {
+		predicates = append(predicates, notification.HTMLHasPrefix(*i.HTMLHasPrefix))
+	}
+	if i.HTMLHasSuffix != nil {
+		predicates = append(predicates, notification.HTMLHasSuffix(*i.HTMLHasSuffix))
+	}
+	if i.HTMLIsNil {
+		predicates = append(predicates, notification.HTMLIsNil())
+	}
+	if i.HTMLNotNil {
+		predicates = append(predicates, notification.HTMLNotNil())
+	}
+	if i.HTMLEqualFold != nil {
+		predicates = append(predicates, notification.HTMLEqualFold(*i.HTMLEqualFold))
+	}
+	if i.HTMLContainsFold != nil {
+		predicates = append(predicates, notification.HTMLContainsFold(*i.HTMLContainsFold))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, notification.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, notification.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, notification.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, notification.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, notification.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, notification.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, notification.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, notification.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, notification.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, notification.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, notification.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextIsNil {
+		predicates = append(predicates, notification.TextIsNil())
+	}
+	if i.TextNotNil {
+		predicates = append(predicates, notification.TextNotNil())
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, notification.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, notification.TextContainsFold(*i.TextContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, notification.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, notification.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, notification.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, notification.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, notification.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, notification.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, notification.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, notification.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, notification.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, notification.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, notification.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, notification.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, notification.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, notification.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, notification.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, notification.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, notification.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, notification.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, notification.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.ProviderID != nil {
+		predicates = append(predicates, notification.ProviderIDEQ(*i.ProviderID))
+	}
+	if i.ProviderIDNEQ != nil {
+		predicates = append(predicates, notification.ProviderIDNEQ(*i.ProviderIDNEQ))
+	}
+	if len(i.ProviderIDIn) > 0 {
+		predicates = append(predicates, notification.ProviderIDIn(i.ProviderIDIn...))
+	}
+	if len(i.ProviderIDNotIn) > 0 {
+		predicates = append(predicates, notification.ProviderIDNotIn(i.ProviderIDNotIn...))
+	}
+	if i.ProviderIDGT != nil {
+		predicates = append(predicates, notification.ProviderIDGT(*i.ProviderIDGT))
+	}
+	if i.ProviderIDGTE != nil {
+		predicates = append(predicates, notification.ProviderIDGTE(*i.ProviderIDGTE))
+	}
+	if i.ProviderIDLT != nil {
+		predicates = append(predicates, notification.ProviderIDLT(*i.ProviderIDLT))
+	}
+	if i.ProviderIDLTE != nil {
+		predicates = append(predicates, notification.ProviderIDLTE(*i.ProviderIDLTE))
+	}
+	if i.ProviderIDContains != nil {
+		predicates = append(predicates, notification.ProviderIDContains(*i.ProviderIDContains))
+	}
+	if i.ProviderIDHasPrefix != nil {
+		predicates = append(predicates, notification.ProviderIDHasPrefix(*i.ProviderIDHasPrefix))
+	}
+	if i.ProviderIDHasSuffix != nil {
+		predicates = append(predicates, notification.ProviderIDHasSuffix(*i.ProviderIDHasSuffix))
+	}
+	if i.ProviderIDIsNil {
+		predicates = append(predicates, notification.ProviderIDIsNil())
+	}
+	if i.ProviderIDNotNil {
+		predicates = append(predicates, notification.ProviderIDNotNil())
+	}
+	if i.ProviderIDEqualFold != nil {
+		predicates = append(predicates, notification.ProviderIDEqualFold(*i.ProviderIDEqualFold))
+	}
+	if i.ProviderIDContainsFold != nil {
+		predicates = append(predicates, notification.ProviderIDContainsFold(*i.ProviderIDContainsFold))
+	}
+	if i.Attempts != nil {
+		predicates = append(predicates, notification.AttemptsEQ(*i.Attempts))
+	}
+	if i.AttemptsNEQ != nil {
+		predicates = append(predicates, notification.AttemptsNEQ(*i.AttemptsNEQ))
+	}
+	if len(i.AttemptsIn) > 0 {
+		predicates = append(predicates, notification.AttemptsIn(i.AttemptsIn...))
+	}
+	if len(i.AttemptsNotIn) > 0 {
+		predicates = append(predicates, notification.AttemptsNotIn(i.AttemptsNotIn...))
+	}
+	if i.AttemptsGT != nil {
+		predicates = append(predicates, notification.AttemptsGT(*i.AttemptsGT))
+	}
+	if i.AttemptsGTE != nil {
+		predicates = append(predicates, notification.AttemptsGTE(*i.AttemptsGTE))
+	}
+	if i.AttemptsLT != nil {
+		predicates = append(predicates, notification.AttemptsLT(*i.AttemptsLT))
+	}
+	if i.AttemptsLTE != nil {
+		predicates = append(predicates, notification.AttemptsLTE(*i.AttemptsLTE))
+	}
+	if i.SendAfter != nil {
+		predicates = append(predicates, notification.SendAfterEQ(*i.SendAfter))
+	}
+	if i.SendAfterNEQ != nil {
+		predicates = append(predicates, notification.SendAfterNEQ(*i.SendAfterNEQ))
+	}
+	if len(i.SendAfterIn) > 0 {
+		predicates = append(predicates, notification.SendAfterIn(i.SendAfterIn...))
+	}
+	if len(i.SendAfterNotIn) > 0 {
+		predicates = append(predicates, notification.SendAfterNotIn(i.SendAfterNotIn...))
+	}
+	if i.SendAfterGT != nil {
+		predicates = append(predicates, notification.SendAfterGT(*i.SendAfterGT))
+	}
+	if i.SendAfterGTE != nil {
+		predicates = append(predicates, notification.SendAfterGTE(*i.SendAfterGTE))
+	}
+	if i.SendAfterLT != nil {
+		predicates = append(predicates, notification.SendAfterLT(*i.SendAfterLT))
+	}
+	if i.SendAfterLTE != nil {
+		predicates = append(predicates, notification.SendAfterLTE(*i.SendAfterLTE))
+	}
+	if i.SentAt != nil {
+		predicates = append(predicates, notification.SentAtEQ(*i.SentAt))
+	}
+	if i.SentAtNEQ != nil {
+		predicates = append(predicates, notification.SentAtNEQ(*i.SentAtNEQ))
+	}
+	if len(i.SentAtIn) > 0 {
+		predicates = append(predicates, notification.SentAtIn(i.SentAtIn...))
+	}
+	if len(i.SentAtNotIn) > 0 {
+		predicates = append(predicates, notification.SentAtNotIn(i.SentAtNotIn...))
+	}
+	if i.SentAtGT != nil {
+		predicates = append(predicates, notification.SentAtGT(*i.SentAtGT))
+	}
+	if i.SentAtGTE != nil {
+		predicates = append(predicates, notification.SentAtGTE(*i.SentAtGTE))
+	}
+	if i.SentAtLT != nil {
+		predicates = append(predicates, notification.SentAtLT(*i.SentAtLT))
+	}
+	if i.SentAtLTE != nil {
+		predicates = append(predicates, notification.SentAtLTE(*i.SentAtLTE))
+	}
+	if i.SentAtIsNil {
+		predicates = append(predicates, notification.SentAtIsNil())
+	}
+	if i.SentAtNotNil {
+		predicates = append(predicates, notification.SentAtNotNil())
+	}
+	if i.DeliveredAt != nil {
+		predicates = append(predicates, notification.DeliveredAtEQ(*i.DeliveredAt))
+	}
+	if i.DeliveredAtNEQ != nil {
+		predicates = append(predicates, notification.DeliveredAtNEQ(*i.DeliveredAtNEQ))
+	}
+	if len(i.DeliveredAtIn) > 0 {
+		predicates = append(predicates, notification.DeliveredAtIn(i.DeliveredAtIn...))
+	}
+	if len(i.DeliveredAtNotIn) > 0 {
+		predicates = append(predicates, notification.DeliveredAtNotIn(i.DeliveredAtNotIn...))
+	}
+	if i.DeliveredAtGT != nil {
+		predicates = append(predicates, notification.DeliveredAtGT(*i.DeliveredAtGT))
+	}
+	if i.DeliveredAtGTE != nil {
+		predicates = append(predicates, notification.DeliveredAtGTE(*i.DeliveredAtGTE))
+	}
+	if i.DeliveredAtLT != nil {
+		predicates = append(predicates, notification.DeliveredAtLT(*i.DeliveredAtLT))
+	}
+	if i.DeliveredAtLTE != nil {
+		predicates = append(predicates, notification.DeliveredAtLTE(*i.DeliveredAtLTE))
+	}
+	if i.DeliveredAtIsNil {
+		predicates = append(predicates, notification.DeliveredAtIsNil())
+	}
+	if i.DeliveredAtNotNil {
+		predicates = append(predicates, notification.DeliveredAtNotNil())
+	}
+	if i.FailedAt != nil {
+		predicates = append(predicates, notification.FailedAtEQ(*i.FailedAt))
+	}
+	if i.FailedAtNEQ != nil {
+		predicates = append(predicates, notification.FailedAtNEQ(*i.FailedAtNEQ))
+	}
+	if len(i.FailedAtIn) > 0 {
+		predicates = append(predicates, notification.FailedAtIn(i.FailedAtIn...))
+	}
+	if len(i.FailedAtNotIn) > 0 {
+		predicates = append(predicates, notification.FailedAtNotIn(i.FailedAtNotIn...))
+	}
+	if i.FailedAtGT != nil {
+		predicates = append(predicates, notification.FailedAtGT(*i.FailedAtGT))
+	}
+	if i.FailedAtGTE != nil {
+		predicates = append(predicates, notification.FailedAtGTE(*i.FailedAtGTE))
+	}
+	if i.FailedAtLT != nil {
+		predicates = append(predicates, notification.FailedAtLT(*i.FailedAtLT))
+	}
+	if i.FailedAtLTE != nil {
+		predicates = append(predicates, notification.FailedAtLTE(*i.FailedAtLTE))
+	}
+	if i.FailedAtIsNil {
+		predicates = append(predicates, notification.FailedAtIsNil())
+	}
+	if i.FailedAtNotNil {
+		predicates = append(predicates, notification.FailedAtNotNil())
+	}
+
+	if i.HasClient != nil {
+		p := notification.HasClient()
+		if !*i.HasClient {
+			p = notification.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasClientWith) > 0 {
+		with := make([]predicate.ClientProfile, 0, len(i.HasClientWith))
+		for _, w := range i.HasClientWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasClientWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notification.HasClientWith(with...))
+	}
+	if i.HasAppointment != nil {
+		p := notification.HasAppointment()
+		if !*i.HasAppointment {
+			p = notification.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppointmentWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasAppointmentWith))
+		for _, w := range i.HasAppointmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppointmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notification.HasAppointmentWith(with...))
+	}
+	if i.HasContact != nil {
+		p := notification.HasContact()
+		if !*i.HasContact {
+			p = notification.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasContactWith) > 0 {
+		with := make([]predicate.Contact, 0, len(i.HasContactWith))
+		for _, w := range i.HasContactWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasContactWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notification.HasContactWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNotificationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return notification.And(predicates...), nil
 	}
 }
 

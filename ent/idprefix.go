@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/messagetemplate"
+	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -26,6 +27,7 @@ var tableByPrefix = map[string]string{
 	"co": contact.Table,
 	"cv": coverage.Table,
 	"mt": messagetemplate.Table,
+	"nt": notification.Table,
 	"or": organization.Table,
 	"st": staff.Table,
 	"tk": stafftoken.Table,
@@ -60,6 +62,10 @@ var edgeTable = map[string]string{
 	"Coverage.organization":        organization.Table,
 	"Coverage.client":              clientprofile.Table,
 	"MessageTemplate.organization": organization.Table,
+	"Notification.organization":    organization.Table,
+	"Notification.client":          clientprofile.Table,
+	"Notification.appointment":     appointment.Table,
+	"Notification.contact":         contact.Table,
 	"Organization.staff":           staff.Table,
 	"Staff.organization":           organization.Table,
 	"Staff.assigned_clients":       clientprofile.Table,

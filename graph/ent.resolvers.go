@@ -51,6 +51,15 @@ func (r *queryResolver) MessageTemplates(ctx context.Context) ([]*ent.MessageTem
 		All(ctx)
 }
 
+// Notifications is the resolver for the notifications field.
+func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) (*ent.NotificationConnection, error) {
+	if orderBy == nil { // newest first
+		orderBy = &ent.NotificationOrder{Field: ent.NotificationOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}
+	}
+	return r.DB.Notification.Query().
+		Paginate(ctx, after, first, before, last, ent.WithNotificationOrder(orderBy), ent.WithNotificationFilter(where.Filter))
+}
+
 // StaffMembers is the resolver for the staffMembers field.
 func (r *queryResolver) StaffMembers(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.StaffOrder, where *ent.StaffWhereInput) (*ent.StaffConnection, error) {
 	return r.DB.Staff.Query().

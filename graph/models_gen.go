@@ -7,7 +7,6 @@ import (
 
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
 )
 
 // The client's own notification flags; omitted ones stay as they are.
@@ -44,7 +43,7 @@ type MessagePreview struct {
 	HTML     *string `json:"html,omitempty"`
 	Text     string  `json:"text"`
 	// For SMS: encoding and segments.
-	Sms *notifier.SMSInfo `json:"sms,omitempty"`
+	Sms *message.SMSInfo `json:"sms,omitempty"`
 }
 
 // An organisation's own wording; saving replaces the one of the same kind, channel and language.

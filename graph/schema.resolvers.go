@@ -215,7 +215,7 @@ func (r *mutationResolver) CompleteAppointment(ctx context.Context, id pulid.ID)
 
 // SaveMessageTemplate is the resolver for the saveMessageTemplate field.
 func (r *mutationResolver) SaveMessageTemplate(ctx context.Context, input SaveMessageTemplateInput) (*ent.MessageTemplate, error) {
-	return notifier.Save(ctx, ent.FromContext(ctx), notifier.Template{
+	return notifier.Save(ctx, ent.FromContext(ctx), message.Template{
 		Kind: input.Kind, Channel: input.Channel, Language: input.Language,
 		Subject: deref(input.Subject), HTML: deref(input.HTML), Text: deref(input.Text),
 	})
@@ -257,13 +257,13 @@ func (r *queryResolver) SearchContacts(ctx context.Context, query string, first 
 }
 
 // MessagePlaceholders is the resolver for the messagePlaceholders field.
-func (r *queryResolver) MessagePlaceholders(ctx context.Context) ([]*notifier.Placeholder, error) {
+func (r *queryResolver) MessagePlaceholders(ctx context.Context) ([]*message.Placeholder, error) {
 	if viewer.FromContext(ctx) == nil {
 		return nil, kith.ErrUnauthenticated
 	}
-	out := make([]*notifier.Placeholder, len(notifier.Placeholders))
-	for i := range notifier.Placeholders {
-		out[i] = &notifier.Placeholders[i]
+	out := make([]*message.Placeholder, len(message.Placeholders))
+	for i := range message.Placeholders {
+		out[i] = &message.Placeholders[i]
 	}
 	return out, nil
 }

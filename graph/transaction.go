@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 )
 
@@ -57,6 +58,7 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	if !isMutation(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
+	ctx = database.WithTxHolder(ctx) // so the notifier can enqueue jobs in this transaction
 	tx, err := t.client.Tx(ctx)
 	if err != nil {
 		return &graphql.Response{Errors: gqlerror.List{t.presenter(ctx, err)}}

@@ -1,4 +1,4 @@
-// Package message holds the vocabulary of the messages kith sends: their
+// Package message holds the vocabulary and wording of the messages kith sends:
 // kinds, the recipient flag each kind follows, and the channels they travel
 // by. It imports nothing of kith, so the data model can store these types.
 package message

@@ -18,9 +18,9 @@ type Preview struct {
 	// Delivery says where it would go, or why it would not.
 	Delivery Delivery
 	// Template is the wording used, after language fallback.
-	Template Template
+	Template message.Template
 	// Rendered is the message with every placeholder filled.
-	Rendered Rendered
+	Rendered message.Rendered
 }
 
 // PreviewMessage renders kind on channel for one recipient of an
@@ -91,5 +91,3 @@ func channelOf(c *ent.ClientProfile, channel message.Channel) bool {
 	}
 	return false
 }
-
-

@@ -6,6 +6,7 @@ import (
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/link"
+	"github.com/kith-health/kith/message"
 )
 
 // Links are the public addresses messages point to.
@@ -27,8 +28,8 @@ type Occasion struct {
 
 // Values fills every placeholder the occasion knows, with dates and times in
 // the appointment's time zone, written in language.
-func (o Occasion) Values(language string, links Links) Values {
-	v := Values{
+func (o Occasion) Values(language string, links Links) message.Values {
+	v := message.Values{
 		"PracticeName": o.Org.Name,
 		"PortalLink":   links.PortalURL,
 	}
@@ -51,10 +52,10 @@ func (o Occasion) Values(language string, links Links) Values {
 	}
 	if a := o.Appointment; a != nil {
 		loc := contactinfo.Location(a.TimeZone)
-		v["AppointmentDate"] = FormatDate(a.StartsAt, loc, language)
-		v["AppointmentTime"] = FormatTime(a.StartsAt, loc, language)
-		v["AppointmentEndTime"] = FormatTime(a.EndsAt, loc, language)
-		v["AppointmentDuration"] = FormatDuration(a.EndsAt.Sub(a.StartsAt), language)
+		v["AppointmentDate"] = message.FormatDate(a.StartsAt, loc, language)
+		v["AppointmentTime"] = message.FormatTime(a.StartsAt, loc, language)
+		v["AppointmentEndTime"] = message.FormatTime(a.EndsAt, loc, language)
+		v["AppointmentDuration"] = message.FormatDuration(a.EndsAt.Sub(a.StartsAt), language)
 		v["AppointmentLocation"] = a.Location
 		v["TelehealthLink"] = a.TelehealthURL
 		v["CancellationReason"] = a.CancellationReason

@@ -325,6 +325,85 @@ var (
 			},
 		},
 	}
+	// NotificationsColumns holds the columns for the "notifications" table.
+	NotificationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "recipient_name", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeString},
+		{Name: "channel", Type: field.TypeString},
+		{Name: "address", Type: field.TypeString, Nullable: true},
+		{Name: "subject", Type: field.TypeString, Nullable: true},
+		{Name: "html", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "SENT", "DELIVERED", "FAILED", "SKIPPED", "CANCELLED"}, Default: "QUEUED"},
+		{Name: "reason", Type: field.TypeString, Nullable: true},
+		{Name: "provider_id", Type: field.TypeString, Nullable: true},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "send_after", Type: field.TypeTime},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "failed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "appointment_id", Type: field.TypeString, Nullable: true},
+		{Name: "contact_id", Type: field.TypeString, Nullable: true},
+	}
+	// NotificationsTable holds the schema information for the "notifications" table.
+	NotificationsTable = &schema.Table{
+		Name:       "notifications",
+		Columns:    NotificationsColumns,
+		PrimaryKey: []*schema.Column{NotificationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "notifications_organizations_organization",
+				Columns:    []*schema.Column{NotificationsColumns[18]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "notifications_clients_client",
+				Columns:    []*schema.Column{NotificationsColumns[19]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "notifications_appointments_appointment",
+				Columns:    []*schema.Column{NotificationsColumns[20]},
+				RefColumns: []*schema.Column{AppointmentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "notifications_contacts_contact",
+				Columns:    []*schema.Column{NotificationsColumns[21]},
+				RefColumns: []*schema.Column{ContactsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "notification_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[18]},
+			},
+			{
+				Name:    "notification_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[19], NotificationsColumns[1]},
+			},
+			{
+				Name:    "notification_appointment_id",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[20]},
+			},
+			{
+				Name:    "notification_status_send_after",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[10], NotificationsColumns[14]},
+			},
+		},
+	}
 	// OrganizationsColumns holds the columns for the "organizations" table.
 	OrganizationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -450,6 +529,7 @@ var (
 		ContactsTable,
 		CoveragesTable,
 		MessageTemplatesTable,
+		NotificationsTable,
 		OrganizationsTable,
 		StaffTable,
 		StaffTokensTable,
@@ -487,6 +567,13 @@ func init() {
 	MessageTemplatesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	MessageTemplatesTable.Annotation = &entsql.Annotation{
 		Table: "message_templates",
+	}
+	NotificationsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	NotificationsTable.ForeignKeys[1].RefTable = ClientsTable
+	NotificationsTable.ForeignKeys[2].RefTable = AppointmentsTable
+	NotificationsTable.ForeignKeys[3].RefTable = ContactsTable
+	NotificationsTable.Annotation = &entsql.Annotation{
+		Table: "notifications",
 	}
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		Table: "organizations",

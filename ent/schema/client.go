@@ -210,3 +210,19 @@ func adminWritePolicy() ent.Policy {
 		},
 	}
 }
+
+// systemWritePolicy lets any staff member of the organisation read, and only
+// kith itself write: records that staff consult but do not edit.
+func systemWritePolicy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.AllowIfSystem(),
+			rule.AllowIfStaff(),
+			privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.AllowIfSystem(),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}

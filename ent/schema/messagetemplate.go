@@ -16,7 +16,6 @@ import (
 	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
 )
 
 // MessageTemplate is an organisation's own wording of one kind of message on
@@ -95,7 +94,7 @@ func validateTemplate() ent.Hook {
 		case !t.Channel.IsValid():
 			return kith.Invalid("channel", "%q is not a channel", t.Channel)
 		}
-		var te *notifier.TemplateError
+		var te *message.TemplateError
 		if err := t.Validate(); errors.As(err, &te) {
 			return kith.Invalid(te.Part, "%v", te.Err)
 		}
@@ -104,15 +103,15 @@ func validateTemplate() ent.Hook {
 }
 
 // templateOf is the template the mutation will leave: its new values, else the old ones.
-func templateOf(ctx context.Context, m *gen.MessageTemplateMutation) (notifier.Template, error) {
-	var t notifier.Template
+func templateOf(ctx context.Context, m *gen.MessageTemplateMutation) (message.Template, error) {
+	var t message.Template
 	if m.Op().Is(ent.OpUpdateOne) {
 		id, _ := m.ID()
 		old, err := m.Client().MessageTemplate.Get(ctx, id)
 		if err != nil {
 			return t, err
 		}
-		t = notifier.Template{Kind: old.Kind, Channel: old.Channel, Language: old.Language, Subject: old.Subject, HTML: old.HTML, Text: old.Text}
+		t = message.Template{Kind: old.Kind, Channel: old.Channel, Language: old.Language, Subject: old.Subject, HTML: old.HTML, Text: old.Text}
 	}
 	if v, ok := m.Kind(); ok {
 		t.Kind = v

@@ -1,9 +1,7 @@
-package notifier
+package message
 
 import (
 	"strings"
-
-	"github.com/kith-health/kith/message"
 )
 
 // Default returns kith's built-in template of kind for channel, in English or
@@ -16,7 +14,7 @@ import (
 // appointment for [ClientName]", which reads well whether the recipient is the
 // client or a parent or contact. They only use placeholders their kind always
 // fills, never optional ones such as [AppointmentLocation].
-func Default(kind message.Kind, channel message.Channel, language string) Template {
+func Default(kind Kind, channel Channel, language string) Template {
 	lang := messageLanguage(language)
 	t := Template{Kind: kind, Channel: channel, Language: lang}
 	l := defaultLanguages[lang]
@@ -25,9 +23,9 @@ func Default(kind message.Kind, channel message.Channel, language string) Templa
 		return t
 	}
 	switch channel {
-	case message.ChannelSMS:
+	case ChannelSMS:
 		t.Text = c.sms
-	case message.ChannelEmail:
+	case ChannelEmail:
 		t.Subject = c.subject
 		t.HTML = l.html(c)
 		t.Text = l.text(c)
@@ -41,7 +39,7 @@ type defaultLanguage struct {
 	greeting string // first line of an email
 	signOff  string // line above [PracticeName] at the end of an email
 	orOpen   string // introduces a button's link written out
-	kinds    map[message.Kind]defaultCopy
+	kinds    map[Kind]defaultCopy
 }
 
 // defaultCopy is the copy of one kind of message.
@@ -136,8 +134,8 @@ var defaultLanguages = map[string]defaultLanguage{
 		greeting: "Hi [RecipientFirstName],",
 		signOff:  "Kind regards,",
 		orOpen:   "Or open this link:",
-		kinds: map[message.Kind]defaultCopy{
-			message.KindReminder: {
+		kinds: map[Kind]defaultCopy{
+			KindReminder: {
 				sms:     "Hi [RecipientFirstName], this is a reminder of the appointment for [ClientName] with [PractitionerName] on [AppointmentDate] at [AppointmentTime].\n[PracticeName]",
 				subject: "Appointment reminder: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
@@ -145,7 +143,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If you need to reschedule or cancel, please let us know as soon as possible."),
 				},
 			},
-			message.KindConfirmation: {
+			KindConfirmation: {
 				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] is confirmed for [AppointmentDate] at [AppointmentTime].\n[PracticeName]",
 				subject: "Appointment confirmed: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
@@ -153,7 +151,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If you need to reschedule or cancel, please let us know as soon as possible."),
 				},
 			},
-			message.KindReschedule: {
+			KindReschedule: {
 				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] has been moved to [AppointmentDate] at [AppointmentTime].\n[PracticeName]",
 				subject: "Appointment rescheduled: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
@@ -161,7 +159,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If the new time doesn't work, please let us know."),
 				},
 			},
-			message.KindCancellation: {
+			KindCancellation: {
 				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] on [AppointmentDate] at [AppointmentTime] has been cancelled. Please contact us to book another time.\n[PracticeName]",
 				subject: "Appointment cancelled: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
@@ -169,7 +167,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If you would like to book another time, please get in touch. We're happy to help."),
 				},
 			},
-			message.KindMissed: {
+			KindMissed: {
 				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] on [AppointmentDate] at [AppointmentTime] was missed. We hope all is well. Please contact us to book another time.\n[PracticeName]",
 				subject: "Missed appointment on [AppointmentDate]",
 				body: []defaultBlock{
@@ -177,12 +175,12 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("We hope all is well. Please get in touch to book another time."),
 				},
 			},
-			message.KindScheduled: {
+			KindScheduled: {
 				sms:     "Hi [RecipientFirstName],\n[Message]\n[PracticeName]",
 				subject: "A message from [PracticeName]",
 				body:    []defaultBlock{{text: "[Message]", pre: true}},
 			},
-			message.KindPortalInvitation: {
+			KindPortalInvitation: {
 				sms:     "Hi [RecipientFirstName], [PracticeName] has invited you to its secure client portal. Accept the invitation here: [PortalLink]",
 				subject: "Your invitation to the [PracticeName] client portal",
 				body: []defaultBlock{
@@ -191,7 +189,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If you weren't expecting this invitation, you can ignore this email."),
 				},
 			},
-			message.KindSignInCode: {
+			KindSignInCode: {
 				sms:     "Hi [RecipientFirstName], your [PracticeName] sign-in code is [SignInCode]. Never share it. If you didn't ask for it, you can ignore this message.",
 				subject: "Your [PracticeName] sign-in code",
 				body: []defaultBlock{
@@ -207,8 +205,8 @@ var defaultLanguages = map[string]defaultLanguage{
 		greeting: "Bonjour [RecipientFirstName],",
 		signOff:  "Cordialement,",
 		orOpen:   "Ou ouvrez ce lien :",
-		kinds: map[message.Kind]defaultCopy{
-			message.KindReminder: {
+		kinds: map[Kind]defaultCopy{
+			KindReminder: {
 				sms:     "Bonjour [RecipientFirstName], nous vous rappelons le rendez-vous de [ClientName] avec [PractitionerName] le [AppointmentDate] à [AppointmentTime].\n[PracticeName]",
 				subject: "Rappel de rendez-vous : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
@@ -216,7 +214,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Si vous devez le déplacer ou l'annuler, veuillez nous en informer dès que possible."),
 				},
 			},
-			message.KindConfirmation: {
+			KindConfirmation: {
 				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] est confirmé pour le [AppointmentDate] à [AppointmentTime].\n[PracticeName]",
 				subject: "Rendez-vous confirmé : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
@@ -224,7 +222,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Si vous devez le déplacer ou l'annuler, veuillez nous en informer dès que possible."),
 				},
 			},
-			message.KindReschedule: {
+			KindReschedule: {
 				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] a été déplacé au [AppointmentDate] à [AppointmentTime].\n[PracticeName]",
 				subject: "Rendez-vous déplacé : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
@@ -232,7 +230,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Si ce nouvel horaire ne vous convient pas, veuillez nous en informer."),
 				},
 			},
-			message.KindCancellation: {
+			KindCancellation: {
 				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] du [AppointmentDate] à [AppointmentTime] a été annulé. Communiquez avec nous pour en fixer un autre.\n[PracticeName]",
 				subject: "Rendez-vous annulé : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
@@ -240,7 +238,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Pour en fixer un autre, n'hésitez pas à communiquer avec nous. Nous serons heureux de vous aider."),
 				},
 			},
-			message.KindMissed: {
+			KindMissed: {
 				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] du [AppointmentDate] à [AppointmentTime] a été manqué. Nous espérons que tout va bien. Communiquez avec nous pour en fixer un autre.\n[PracticeName]",
 				subject: "Rendez-vous manqué du [AppointmentDate]",
 				body: []defaultBlock{
@@ -248,12 +246,12 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Nous espérons que tout va bien. N'hésitez pas à communiquer avec nous pour fixer un autre rendez-vous."),
 				},
 			},
-			message.KindScheduled: {
+			KindScheduled: {
 				sms:     "Bonjour [RecipientFirstName],\n[Message]\n[PracticeName]",
 				subject: "Un message de [PracticeName]",
 				body:    []defaultBlock{{text: "[Message]", pre: true}},
 			},
-			message.KindPortalInvitation: {
+			KindPortalInvitation: {
 				sms:     "Bonjour [RecipientFirstName], [PracticeName] vous invite à rejoindre son portail client sécurisé. Acceptez l'invitation ici : [PortalLink]",
 				subject: "Invitation au portail client de [PracticeName]",
 				body: []defaultBlock{
@@ -262,7 +260,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Si vous n'attendiez pas cette invitation, vous pouvez ignorer ce courriel."),
 				},
 			},
-			message.KindSignInCode: {
+			KindSignInCode: {
 				sms:     "Bonjour [RecipientFirstName], votre code de connexion pour [PracticeName] est [SignInCode]. Ne le partagez avec personne. Si vous ne l'avez pas demandé, ignorez ce message.",
 				subject: "Votre code de connexion pour [PracticeName]",
 				body: []defaultBlock{

@@ -1,4 +1,4 @@
-package notifier
+package message
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/kith-health/kith/message"
 	"github.com/stretchr/testify/require"
 )
 
@@ -123,7 +122,7 @@ func TestRender(t *testing.T) {
 
 func TestTemplateValidate(t *testing.T) {
 	t.Parallel()
-	ok := Template{Kind: message.KindReminder, Channel: message.ChannelEmail, Language: "en",
+	ok := Template{Kind: KindReminder, Channel: ChannelEmail, Language: "en",
 		Subject: "Reminder for [ClientName]", HTML: "<p>Hi [RecipientFirstName]</p>", Text: "Hi [RecipientFirstName]"}
 	with := func(f func(*Template)) Template { tpl := ok; f(&tpl); return tpl }
 	tests := []struct {
@@ -132,7 +131,7 @@ func TestTemplateValidate(t *testing.T) {
 		part, unknown string
 	}{
 		{"valid", ok, "", ""},
-		{"empty", Template{Kind: message.KindReminder, Channel: message.ChannelSMS}, "", ""},
+		{"empty", Template{Kind: KindReminder, Channel: ChannelSMS}, "", ""},
 		{"subject", with(func(t *Template) { t.Subject = "[Subject]" }), "subject", "Subject"},
 		{"html", with(func(t *Template) { t.HTML = "<p>[Name]</p>" }), "html", "Name"},
 		{"text", with(func(t *Template) { t.Text = "[Date]" }), "text", "Date"},
@@ -161,11 +160,11 @@ func TestTemplateRender(t *testing.T) {
 	t.Parallel()
 	v := Values{"ClientName": "Sam\r\nBcc: x@y.test", "RecipientFirstName": "Ana & Bo"}
 
-	sms := Template{Kind: message.KindReminder, Channel: message.ChannelSMS, Text: "Hi [RecipientFirstName] 😀"}
+	sms := Template{Kind: KindReminder, Channel: ChannelSMS, Text: "Hi [RecipientFirstName] 😀"}
 	r := sms.Render(v)
 	require.Equal(t, Rendered{Text: "Hi Ana & Bo 😀", SMS: &SMSInfo{SMSEncodingUCS2, 1, 14}}, r)
 
-	email := Template{Kind: message.KindReminder, Channel: message.ChannelEmail,
+	email := Template{Kind: KindReminder, Channel: ChannelEmail,
 		Subject: "  For [ClientName] ", HTML: "<p>Hi [RecipientFirstName]</p>", Text: "Hi [RecipientFirstName]"}
 	r = email.Render(v)
 	require.Equal(t, Rendered{Subject: "For Sam Bcc: x@y.test", HTML: "<p>Hi Ana &amp; Bo</p>", Text: "Hi Ana & Bo"}, r,
@@ -174,32 +173,32 @@ func TestTemplateRender(t *testing.T) {
 
 func TestSelectTemplate(t *testing.T) {
 	t.Parallel()
-	custom := func(kind message.Kind, channel message.Channel, lang string) Template {
+	custom := func(kind Kind, channel Channel, lang string) Template {
 		return Template{Kind: kind, Channel: channel, Language: lang, Text: "custom " + lang}
 	}
 	all := []Template{
-		custom(message.KindReminder, message.ChannelSMS, "fr-FR"),
-		custom(message.KindReminder, message.ChannelSMS, "fr"),
-		custom(message.KindReminder, message.ChannelSMS, "fr-CA"),
-		custom(message.KindReminder, message.ChannelSMS, "en"),
-		custom(message.KindReminder, message.ChannelEmail, "es"),
-		custom(message.KindConfirmation, message.ChannelSMS, "fr-FR"),
+		custom(KindReminder, ChannelSMS, "fr-FR"),
+		custom(KindReminder, ChannelSMS, "fr"),
+		custom(KindReminder, ChannelSMS, "fr-CA"),
+		custom(KindReminder, ChannelSMS, "en"),
+		custom(KindReminder, ChannelEmail, "es"),
+		custom(KindConfirmation, ChannelSMS, "fr-FR"),
 	}
 	tests := []struct {
 		name                     string
-		kind                     message.Kind
-		channel                  message.Channel
+		kind                     Kind
+		channel                  Channel
 		recipient, org, wantText string
 	}{
-		{"exact tag", message.KindReminder, message.ChannelSMS, "fr-CA", "en", "custom fr-CA"},
-		{"exact tag, any case", message.KindReminder, message.ChannelSMS, "FR-ca", "en", "custom fr-CA"},
-		{"bare base language", message.KindReminder, message.ChannelSMS, "fr-BE", "en", "custom fr"},
-		{"sibling region", message.KindConfirmation, message.ChannelSMS, "fr-CA", "en", "custom fr-FR"},
-		{"organisation's language", message.KindReminder, message.ChannelSMS, "de", "en-CA", "custom en"},
-		{"no recipient language", message.KindReminder, message.ChannelSMS, "", "en", "custom en"},
-		{"custom language kith has no default for", message.KindReminder, message.ChannelEmail, "es", "en", "custom es"},
-		{"kith default in the organisation's language", message.KindReminder, message.ChannelEmail, "fr", "en", Default(message.KindReminder, message.ChannelEmail, "en").Text},
-		{"kith French default", message.KindMissed, message.ChannelSMS, "en", "fr-CA", Default(message.KindMissed, message.ChannelSMS, "fr").Text},
+		{"exact tag", KindReminder, ChannelSMS, "fr-CA", "en", "custom fr-CA"},
+		{"exact tag, any case", KindReminder, ChannelSMS, "FR-ca", "en", "custom fr-CA"},
+		{"bare base language", KindReminder, ChannelSMS, "fr-BE", "en", "custom fr"},
+		{"sibling region", KindConfirmation, ChannelSMS, "fr-CA", "en", "custom fr-FR"},
+		{"organisation's language", KindReminder, ChannelSMS, "de", "en-CA", "custom en"},
+		{"no recipient language", KindReminder, ChannelSMS, "", "en", "custom en"},
+		{"custom language kith has no default for", KindReminder, ChannelEmail, "es", "en", "custom es"},
+		{"kith default in the organisation's language", KindReminder, ChannelEmail, "fr", "en", Default(KindReminder, ChannelEmail, "en").Text},
+		{"kith French default", KindMissed, ChannelSMS, "en", "fr-CA", Default(KindMissed, ChannelSMS, "fr").Text},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -281,8 +280,8 @@ func TestDefaults(t *testing.T) {
 	// Placeholders a message may lack; defaults must read well without them.
 	optional := []string{"PracticePhone", "PracticeEmail", "AppointmentLocation", "TelehealthLink", "ManageAppointmentLink", "CancellationReason"}
 	for _, lang := range []struct{ asked, used string }{{"en", "en"}, {"fr", "fr"}, {"fr-CA", "fr"}, {"en-US", "en"}, {"es", "en"}, {"", "en"}} {
-		for _, kind := range message.Kinds {
-			for _, channel := range message.Channels {
+		for _, kind := range Kinds {
+			for _, channel := range Channels {
 				t.Run(fmt.Sprintf("%s/%s/%s", lang.asked, kind, channel), func(t *testing.T) {
 					t.Parallel()
 					tpl := Default(kind, channel, lang.asked)
@@ -294,7 +293,7 @@ func TestDefaults(t *testing.T) {
 					for _, name := range optional {
 						require.NotContains(t, tpl.Subject+tpl.HTML+tpl.Text, "["+name+"]")
 					}
-					if channel == message.ChannelSMS {
+					if channel == ChannelSMS {
 						require.Empty(t, tpl.Subject)
 						require.Empty(t, tpl.HTML)
 						require.NotEmpty(t, tpl.Text)
@@ -317,32 +316,32 @@ func TestDefaults(t *testing.T) {
 func TestDefaultRendersForClientAndContact(t *testing.T) {
 	t.Parallel()
 	v := smsTypicalValues("en")
-	r := Default(message.KindReminder, message.ChannelSMS, "en").Render(v)
+	r := Default(KindReminder, ChannelSMS, "en").Render(v)
 	require.Equal(t, "Hi Alexandra, this is a reminder of the appointment for Samuel Tremblay-Gagnon with Dr. Catherine Lefebvre "+
 		"on Wednesday, September 30, 2026 at 10:30 AM.\nRiverside Counselling Centre", r.Text)
 
 	v = smsTypicalValues("fr")
 	v["ClientName"] = "Alex <Roy> & Co"
-	r = Default(message.KindReminder, message.ChannelEmail, "fr-CA").Render(v)
+	r = Default(KindReminder, ChannelEmail, "fr-CA").Render(v)
 	require.Contains(t, r.HTML, "Bonjour Alexandra,")
 	require.Contains(t, r.HTML, "Alex &lt;Roy&gt; &amp; Co")
 	require.NotContains(t, r.HTML, "<Roy>")
 	require.Contains(t, r.Text, "Alex <Roy> & Co")
 	require.Equal(t, "Rappel de rendez-vous : mercredi 30 septembre 2026 à 10 h 30", r.Subject)
 
-	r = Default(message.KindPortalInvitation, message.ChannelEmail, "en").Render(v)
+	r = Default(KindPortalInvitation, ChannelEmail, "en").Render(v)
 	require.Contains(t, r.HTML, `href="`+v["PortalLink"]+`"`)
 	require.NotContains(t, r.HTML+r.Text+r.Subject, "[")
 
 	v["Message"] = "Line one\nLine <two>"
-	r = Default(message.KindScheduled, message.ChannelEmail, "en").Render(v)
+	r = Default(KindScheduled, ChannelEmail, "en").Render(v)
 	require.Contains(t, r.HTML, "white-space:pre-line;\">Line one\nLine &lt;two&gt;</p>")
 }
 
 func TestDefaultUnknownKind(t *testing.T) {
 	t.Parallel()
-	tpl := Default(message.Kind("NOPE"), message.ChannelEmail, "fr")
-	require.Equal(t, Template{Kind: "NOPE", Channel: message.ChannelEmail, Language: "fr"}, tpl)
+	tpl := Default(Kind("NOPE"), ChannelEmail, "fr")
+	require.Equal(t, Template{Kind: "NOPE", Channel: ChannelEmail, Language: "fr"}, tpl)
 	require.NoError(t, tpl.Validate())
-	require.Equal(t, Template{Kind: message.KindReminder, Channel: "FAX", Language: "en"}, Default(message.KindReminder, "FAX", "en"))
+	require.Equal(t, Template{Kind: KindReminder, Channel: "FAX", Language: "en"}, Default(KindReminder, "FAX", "en"))
 }

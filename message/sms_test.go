@@ -1,4 +1,4 @@
-package notifier
+package message
 
 import (
 	"fmt"
@@ -6,7 +6,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/kith-health/kith/message"
 	"github.com/stretchr/testify/require"
 )
 
@@ -103,10 +102,10 @@ func smsTypicalValues(lang string) Values {
 func TestDefaultSMSFitsTwoGSMSegments(t *testing.T) {
 	t.Parallel()
 	for _, lang := range []string{"en", "fr"} {
-		for _, kind := range message.Kinds {
+		for _, kind := range Kinds {
 			t.Run(fmt.Sprintf("%s/%s", lang, kind), func(t *testing.T) {
 				t.Parallel()
-				tpl := Default(kind, message.ChannelSMS, lang)
+				tpl := Default(kind, ChannelSMS, lang)
 				r := tpl.Render(smsTypicalValues(lang))
 				require.NotNil(t, r.SMS)
 				require.Equal(t, SMSEncodingGSM7, r.SMS.Encoding, r.Text)

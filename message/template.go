@@ -1,4 +1,4 @@
-package notifier
+package message
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kith-health/kith/message"
 	"golang.org/x/text/language"
 )
 
@@ -51,9 +50,9 @@ func renderPlaceholders(text string, v Values, escape func(string) string) strin
 // SMS uses Text only; email uses Subject, HTML and Text.
 type Template struct {
 	// Kind is the kind of message.
-	Kind message.Kind
+	Kind Kind
 	// Channel is SMS or email.
-	Channel message.Channel
+	Channel Channel
 	// Language is the BCP 47 tag the template is written in, such as "fr".
 	Language string
 	// Subject is the email subject, plain text.
@@ -104,7 +103,7 @@ type Rendered struct {
 // Render fills t with v, as sent and as previewed: the subject on one line,
 // HTML values escaped, and for SMS the encoding and segments.
 func (t Template) Render(v Values) Rendered {
-	if t.Channel == message.ChannelSMS {
+	if t.Channel == ChannelSMS {
 		text := Render(t.Text, v)
 		info := AnalyzeSMS(text)
 		return Rendered{Text: text, SMS: &info}
@@ -119,7 +118,7 @@ func (t Template) Render(v Values) Rendered {
 // language), else likewise in the organisation's language, else kith's
 // Default in the organisation's language. Format Values in the returned
 // template's Language so dates read the same as the text.
-func SelectTemplate(custom []Template, kind message.Kind, channel message.Channel, recipientLanguage, orgLanguage string) Template {
+func SelectTemplate(custom []Template, kind Kind, channel Channel, recipientLanguage, orgLanguage string) Template {
 	for _, want := range []string{recipientLanguage, orgLanguage} {
 		if want == "" {
 			continue

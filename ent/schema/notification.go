@@ -1,0 +1,84 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/kith-health/kith/message"
+)
+
+// Notification is one copy of a message to one recipient on one channel: sent,
+// waiting, or skipped with the reason. The notifier writes them; staff read them.
+type Notification struct{ ent.Schema }
+
+// Mixin of Notification.
+func (Notification) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("nt"), timeMixin{}, tenantMixin{}}
+}
+
+// Fields of Notification.
+func (Notification) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("client_id").GoType(pulidID).Immutable(),
+		field.String("appointment_id").GoType(pulidID).Optional().Immutable(),
+		field.String("contact_id").GoType(pulidID).Optional().Immutable().
+			Comment("The contact it went to; empty when it went to the client itself."),
+		field.String("recipient_name").Immutable().Comment("Who it went to."),
+		field.String("kind").GoType(message.Kind("")).Immutable().
+			Annotations(entgql.Type("MessageKind")),
+		field.String("channel").GoType(message.Channel("")).Immutable().
+			Annotations(entgql.Type("Channel")),
+		field.String("address").Optional().Immutable().Comment("Email address or E.164 number."),
+		field.String("subject").Optional().Immutable(),
+		field.Text("html").Optional().Immutable(),
+		field.Text("text").Optional().Immutable(),
+		field.Enum("status").
+			NamedValues("Queued", "QUEUED", "Sent", "SENT", "Delivered", "DELIVERED", "Failed", "FAILED", "Skipped", "SKIPPED", "Cancelled", "CANCELLED").
+			Default("QUEUED").
+			Comment("QUEUED until handed to the provider, then SENT and DELIVERED, or FAILED; SKIPPED when the recipient could not or should not get it; CANCELLED when it was no longer due.").
+			Annotations(entgql.Type("MessageStatus")),
+		field.String("reason").Optional().Comment("Why it was skipped, failed or cancelled."),
+		field.String("provider_id").Optional().Comment("The provider's ID: Twilio's SID or SendGrid's message ID."),
+		field.Int("attempts").Default(0).Comment("How many times kith tried to hand it over."),
+		field.Time("send_after").Comment("When it is due: after quiet hours for SMS."),
+		field.Time("sent_at").Optional().Nillable(),
+		field.Time("delivered_at").Optional().Nillable(),
+		field.Time("failed_at").Optional().Nillable(),
+	}
+}
+
+// Edges of Notification.
+func (Notification) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
+		edge.To("appointment", Appointment.Type).Field("appointment_id").Unique().Immutable(),
+		edge.To("contact", Contact.Type).Field("contact_id").Unique().Immutable(),
+	}
+}
+
+// Indexes of Notification.
+func (Notification) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("client_id", "created_at"),
+		index.Fields("appointment_id"),
+		index.Fields("status", "send_after"),
+	}
+}
+
+// Annotations of Notification.
+func (Notification) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("One copy of a message to one recipient on one channel, with its status: the notifier's record of what it sent, and of whom it skipped and why."),
+		entsql.Table("notifications"),
+		entgql.RelayConnection(),
+		entgql.QueryField().Description("Notifications (copies of messages) of the viewer's organisation, newest first by default; filter by client or appointment."),
+	}
+}
+
+// Policy of Notification: staff read them; only kith writes them.
+func (Notification) Policy() ent.Policy { return systemWritePolicy() }
