@@ -11,6 +11,7 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/organization"
@@ -41,8 +42,9 @@ func Seed(ctx context.Context, client *ent.Client, authn *auth.Service) (*ent.St
 	if err != nil {
 		return nil, err
 	}
-	// Seed as the system confined to the demo practice, through every hook.
-	ctx = viewer.NewContext(ctx, viewer.System{OrgID: org.ID})
+	// Seed as the system confined to the demo practice, through every hook
+	// (the notifier's too, in this transaction).
+	ctx = database.WithTxHolder(viewer.NewContext(ctx, viewer.System{OrgID: org.ID}))
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return nil, err

@@ -1132,11 +1132,11 @@ func TestInternalErrorsRevealNothing(t *testing.T) {
 		{
 			name: "table dropped, query",
 			breakStore: func(t *testing.T, w *twoPractices) {
-				_, err := w.db.SQL.Exec(`DROP TABLE appointments`)
+				_, err := w.db.SQL.Exec(`DROP TABLE message_templates`) // nothing refers to it
 				require.NoError(t, err)
 			},
 			token: func(w *twoPractices) string { return w.a.Token },
-			query: `{ appointments(first: 1) { totalCount } }`,
+			query: `{ messageTemplates { id } }`,
 		},
 		{
 			name: "table dropped, mutation",

@@ -6,8 +6,6 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/ent/appointment"
-	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
@@ -29,14 +27,7 @@ type Preview struct {
 // reason it would not receive the message.
 func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmentID pulid.ID, contactID *pulid.ID,
 	kind message.Kind, channel message.Channel) (*Preview, error) {
-	a, err := db.Appointment.Query().Where(appointment.ID(appointmentID)).
-		WithClient(func(q *ent.ClientProfileQuery) {
-			q.WithOrganization().WithContactLinks(func(l *ent.ClientContactQuery) {
-				l.WithContact().Order(clientcontact.ByCreatedAt(), clientcontact.ByID())
-			})
-		}).
-		WithPractitioner().
-		Only(ctx)
+	a, err := loadAppointment(ctx, db, appointmentID)
 	if err != nil {
 		return nil, &kith.NotFoundError{Field: "appointmentID", ID: appointmentID}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
+	"github.com/kith-health/kith/notifier"
 )
 
 // command is what every subcommand starts with: its configuration, a
@@ -79,6 +80,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
 	}
+	publicURL := cmp.Or(cfg.PublicURL, "http://"+ln.Addr().String())
+	channels, err := senders(getenv, log)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	queue, err := notifier.NewQueue(ctx, db, notifier.Config{
+		Senders: channels, Links: notifier.Links{PortalURL: publicURL}, Logger: log,
+	})
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("starting the notifier: %w", err)
+	}
 	if *seedDemo {
 		owner, err := demo.Seed(ctx, db.Client, authn)
 		if err != nil {
@@ -102,7 +120,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			MaxComplexity: cfg.MaxComplexity,
 			Logger:        log,
 			Ready:         db.Ping,
-			PublicURL:     cmp.Or(cfg.PublicURL, "http://"+ln.Addr().String()),
+			PublicURL:     publicURL,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -124,6 +142,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := queue.Stop(shutdownCtx); err != nil {
+		return fmt.Errorf("stopping the notifier: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/logsender"
+	"github.com/kith-health/kith/notifier/sendgrid"
+	"github.com/kith-health/kith/notifier/twilio"
+)
+
+// senders builds one Sender per channel: Twilio for SMS when
+// KITH_TWILIO_ACCOUNT_SID is set, SendGrid for email when
+// KITH_SENDGRID_API_KEY is set, and otherwise the log channel, which records
+// and prints what would be sent. Credentials come from the environment only.
+func senders(getenv func(string) string, log *slog.Logger) ([]notifier.Sender, error) {
+	var sms, email notifier.Sender = logsender.New(message.ChannelSMS, log), logsender.New(message.ChannelEmail, log)
+	if sid := getenv("KITH_TWILIO_ACCOUNT_SID"); sid != "" {
+		s, err := twilio.New(twilio.Config{
+			AccountSID: sid,
+			AuthToken:  getenv("KITH_TWILIO_AUTH_TOKEN"),
+			From:       getenv("KITH_TWILIO_FROM"),
+			BaseURL:    getenv("KITH_TWILIO_BASE_URL"),
+		})
+		if err != nil {
+			return nil, err // says "configuring Twilio: …"
+		}
+		sms = s
+	}
+	if key := getenv("KITH_SENDGRID_API_KEY"); key != "" {
+		s, err := sendgrid.New(sendgrid.Config{
+			APIKey:    key,
+			FromEmail: getenv("KITH_SENDGRID_FROM_EMAIL"),
+			FromName:  getenv("KITH_SENDGRID_FROM_NAME"),
+			BaseURL:   getenv("KITH_SENDGRID_BASE_URL"),
+		})
+		if err != nil {
+			return nil, err // says "configuring SendGrid: …"
+		}
+		email = s
+	}
+	log.Info("message channels", "sms", fmt.Sprintf("%T", sms), "email", fmt.Sprintf("%T", email))
+	return []notifier.Sender{sms, email}, nil
+}

@@ -1,0 +1,82 @@
+package fake_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/fake"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFailNext(t *testing.T) {
+	t.Parallel()
+	optedOut := notifier.Permanent("21610", "the recipient has opted out (STOP)", nil)
+	tests := []struct {
+		name      string
+		fail      int
+		err       error
+		permanent bool
+	}{
+		{"none", 0, nil, false},
+		{"two transient", 2, notifier.Transient("http_503", "the provider is unavailable", nil), false},
+		{"one permanent", 1, optedOut, true},
+		{"default error", 3, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := fake.New(message.ChannelEmail)
+			require.Equal(t, message.ChannelEmail, s.Channel())
+			s.FailNext(tt.fail, tt.err)
+			for i := range tt.fail + 2 {
+				m := notifier.Outgoing{MessageID: fmt.Sprint(i), To: "wei@example.com"}
+				r, err := s.Send(context.Background(), m)
+				if i < tt.fail {
+					require.Error(t, err)
+					require.Equal(t, tt.permanent, notifier.IsPermanent(err))
+					if tt.err != nil {
+						require.ErrorIs(t, err, tt.err)
+					}
+					continue
+				}
+				require.NoError(t, err)
+				require.Equal(t, notifier.Receipt{ProviderID: fmt.Sprintf("fake-%d", i+1), Status: "sent"}, r)
+			}
+			require.Equal(t, tt.fail+2, s.Attempts())
+			sent := s.Sent()
+			require.Len(t, sent, 2)
+			require.Equal(t, fmt.Sprint(tt.fail), sent[0].MessageID)
+		})
+	}
+}
+
+func TestSendRefuses(t *testing.T) {
+	t.Parallel()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	s := fake.New(message.ChannelSMS)
+	_, err := s.Send(cancelled, notifier.Outgoing{MessageID: "1"})
+	require.True(t, errors.Is(err, context.Canceled))
+	_, err = s.Send(context.Background(), notifier.Outgoing{MessageID: "2", Channel: message.ChannelEmail})
+	require.True(t, notifier.IsPermanent(err))
+	require.Empty(t, s.Sent())
+	require.Zero(t, s.Attempts())
+}
+
+func TestSendConcurrently(t *testing.T) {
+	t.Parallel()
+	s := fake.New(message.ChannelSMS)
+	s.FailNext(10, nil)
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() { _, _ = s.Send(context.Background(), notifier.Outgoing{MessageID: fmt.Sprint(i)}) })
+	}
+	wg.Wait()
+	require.Len(t, s.Sent(), 40)
+	require.Equal(t, 50, s.Attempts())
+}

@@ -1,0 +1,217 @@
+package notifier
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/hook"
+	"github.com/kith-health/kith/ent/notification"
+	"github.com/kith-health/kith/link"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// followAppointments is the hook through which appointment changes send
+// notices: a new appointment a confirmation, a moved one a reschedule notice,
+// a cancelled or missed one that notice; new and moved appointments also get
+// their reminders scheduled. It writes in the mutation's transaction.
+func (q *Queue) followAppointments() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return hook.AppointmentFunc(func(ctx context.Context, m *ent.AppointmentMutation) (ent.Value, error) {
+			kind, remind := noticeFor(ctx, m)
+			v, err := next.Mutate(ctx, m)
+			if err != nil || kind == "" {
+				return v, err
+			}
+			a, ok := v.(*ent.Appointment)
+			if !ok {
+				return v, nil
+			}
+			if kind != message.KindConfirmation {
+				if err := cancelReminders(ctx, m.Client(), a, kind); err != nil {
+					return nil, err
+				}
+			}
+			etx, _ := m.Tx() // nil outside a transaction
+			if err := q.notify(ctx, m.Client(), etx, kind, a.ID); err != nil {
+				return nil, fmt.Errorf("notifying about the appointment: %w", err)
+			}
+			if remind {
+				if err := q.scheduleReminders(ctx, etx, a); err != nil {
+					return nil, fmt.Errorf("scheduling reminders: %w", err)
+				}
+			}
+			return v, nil
+		})
+	}
+}
+
+// noticeFor says which notice a mutation calls for, and whether reminders
+// must be scheduled (the appointment is new or moved).
+func noticeFor(ctx context.Context, m *ent.AppointmentMutation) (message.Kind, bool) {
+	if m.Op().Is(ent.OpCreate) {
+		return message.KindConfirmation, true
+	}
+	if !m.Op().Is(ent.OpUpdateOne) {
+		return "", false
+	}
+	if status, ok := m.Status(); ok {
+		switch status {
+		case appointment.StatusCancelled:
+			return message.KindCancellation, false
+		case appointment.StatusMissed:
+			return message.KindMissed, false
+		}
+	}
+	if start, ok := m.StartsAt(); ok {
+		if old, err := m.OldStartsAt(ctx); err == nil && !old.Equal(start) {
+			return message.KindReschedule, true
+		}
+	}
+	return "", false
+}
+
+// cancelReminders cancels the reminders of a that still wait (an SMS held
+// for the morning, say): they would give the old time, or remind of an
+// appointment that is off.
+func cancelReminders(ctx context.Context, db *ent.Client, a *ent.Appointment, because message.Kind) error {
+	reason := "the appointment moved"
+	if because != message.KindReschedule {
+		reason = "the appointment is off"
+	}
+	err := db.Notification.Update().
+		Where(notification.AppointmentID(a.ID), notification.KindEQ(message.KindReminder), notification.StatusEQ(notification.StatusQueued)).
+		SetStatus(notification.StatusCancelled).SetReason(reason).
+		Exec(viewer.NewContext(ctx, viewer.System{OrgID: a.OrganizationID}))
+	if err != nil {
+		return fmt.Errorf("cancelling reminders: %w", err)
+	}
+	return nil
+}
+
+// loadAppointment reads an appointment with what its messages need: the
+// client, its organisation, links and contacts, and the practitioner.
+func loadAppointment(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Appointment, error) {
+	return db.Appointment.Query().Where(appointment.ID(id)).
+		WithClient(func(q *ent.ClientProfileQuery) {
+			q.WithOrganization().WithContactLinks(func(l *ent.ClientContactQuery) {
+				l.WithContact().Order(clientcontact.ByCreatedAt(), clientcontact.ByID())
+			})
+		}).
+		WithPractitioner().
+		Only(ctx)
+}
+
+// notify writes one Notification per recipient and channel of kind about
+// appointment id (skipped ones with their reason) through db, and a job to
+// send each of the others (see insert).
+func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind message.Kind, id pulid.ID) error {
+	a, err := loadAppointment(ctx, db, id)
+	if err != nil {
+		return err
+	}
+	c := a.Edges.Client
+	org := c.Edges.Organization
+	// Notifications are kith's own records: written as the system, confined
+	// to the appointment's organisation.
+	sys := viewer.NewContext(ctx, viewer.System{OrgID: a.OrganizationID})
+	now := time.Now().UTC()
+	templates := map[message.Channel]message.Template{}
+	var jobs []river.InsertManyParams
+	for _, d := range Plan(kind, link.Recipients(c, c.Edges.ContactLinks), preferencesOf(c)) {
+		t, ok := templates[d.Channel]
+		if !ok {
+			if t, _, err = Effective(sys, db, org, kind, d.Channel, c.Language); err != nil {
+				return err
+			}
+			templates[d.Channel] = t
+		}
+		occasion := Occasion{Org: org, Client: c, Appointment: a, Practitioner: a.Edges.Practitioner, Recipient: d.Recipient}
+		r := t.Render(occasion.Values(t.Language, q.cfg.Links))
+		due := now
+		if d.Channel == message.ChannelSMS {
+			due = q.cfg.QuietHours.Next(now, contactinfo.Location(c.TimeZone)).UTC()
+		}
+		create := db.Notification.Create().
+			SetClientID(c.ID).SetAppointmentID(a.ID).
+			SetRecipientName(d.Recipient.Name).
+			SetKind(kind).SetChannel(d.Channel).SetAddress(d.Address).
+			SetSubject(r.Subject).SetHTML(r.HTML).SetText(r.Text).
+			SetSendAfter(due)
+		if d.Recipient.Contact != nil {
+			create.SetContactID(d.Recipient.Contact.ID)
+		}
+		if d.Skipped {
+			create.SetStatus(notification.StatusSkipped).SetReason(d.Reason)
+		}
+		n, err := create.Save(sys)
+		if err != nil {
+			return fmt.Errorf("recording notification: %w", err)
+		}
+		if !d.Skipped {
+			jobs = append(jobs, river.InsertManyParams{Args: SendArgs{NotificationID: n.ID}, InsertOpts: &river.InsertOpts{ScheduledAt: due}})
+		}
+	}
+	return q.insert(ctx, etx, jobs...)
+}
+
+// scheduleReminders schedules a reminder job per lead time that is still
+// ahead. A job whose appointment has since moved or been cancelled sends
+// nothing, so older reminders need no cleaning up.
+func (q *Queue) scheduleReminders(ctx context.Context, etx *ent.Tx, a *ent.Appointment) error {
+	var jobs []river.InsertManyParams
+	for _, due := range ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), q.cfg.Leads) {
+		if due.Before(time.Now()) {
+			continue
+		}
+		jobs = append(jobs, river.InsertManyParams{
+			Args:       ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC()},
+			InsertOpts: &river.InsertOpts{ScheduledAt: due.UTC()},
+		})
+	}
+	return q.insert(ctx, etx, jobs...)
+}
+
+// insert adds jobs in the transaction ctx recorded (database.SQLTx), so that
+// they exist exactly when the change that caused them does. A transaction
+// opened without a holder gets them right after it commits (a crash in
+// between leaves its notifications queued without a job); outside a
+// transaction they are added at once.
+func (q *Queue) insert(ctx context.Context, etx *ent.Tx, jobs ...river.InsertManyParams) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	if tx, ok := database.SQLTx(ctx); ok {
+		if _, err := q.river.InsertManyTx(ctx, tx, jobs); err != nil {
+			return fmt.Errorf("queueing messages: %w", err)
+		}
+		return nil
+	}
+	if etx != nil {
+		etx.OnCommit(func(next ent.Committer) ent.Committer {
+			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+				if err := next.Commit(ctx, tx); err != nil {
+					return err
+				}
+				if _, err := q.river.InsertMany(ctx, jobs); err != nil {
+					return fmt.Errorf("queueing messages: %w", err)
+				}
+				return nil
+			})
+		})
+		return nil
+	}
+	if _, err := q.river.InsertMany(ctx, jobs); err != nil {
+		return fmt.Errorf("queueing messages: %w", err)
+	}
+	return nil
+}

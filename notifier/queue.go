@@ -1,0 +1,111 @@
+package notifier
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/message"
+)
+
+// Config tunes a Queue.
+type Config struct {
+	// Senders deliver the channels, one Sender per channel. A message on a
+	// channel without one fails with that reason.
+	Senders []Sender
+	// Links are the public addresses messages point to. Default: none.
+	Links Links
+	// Workers is how many messages are handed over at once. Default 10.
+	Workers int
+	// QuietHours keep SMS from going out at night in the client's time zone.
+	// Default DefaultQuietHours (21:00 to 08:00); a zero value with
+	// NoQuietHours set disables them.
+	QuietHours QuietHours
+	// NoQuietHours sends SMS at any hour. Default false.
+	NoQuietHours bool
+	// Leads are how long before an appointment reminders go. Default DefaultLeads (24 hours).
+	Leads []time.Duration
+	// PollInterval is how often idle workers look for due jobs. Default 1s.
+	PollInterval time.Duration
+	// Logger receives the queue's logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Queue sends messages durably: each copy is a Notification row and a River
+// job in kith's own database, written in the same transaction as the change
+// that caused it, so a crash or restart loses nothing.
+type Queue struct {
+	db      *database.DB
+	river   *river.Client[*sql.Tx]
+	cfg     Config
+	senders map[message.Channel]Sender
+}
+
+// NewQueue migrates River's tables, builds the queue and makes it follow the
+// appointments of db's client: confirmations, reschedule, cancellation and
+// missed notices go out as appointments change, and reminders are scheduled.
+// Call Start to begin sending.
+func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) {
+	if cfg.Workers == 0 {
+		cfg.Workers = 10
+	}
+	if cfg.QuietHours == (QuietHours{}) && !cfg.NoQuietHours {
+		cfg.QuietHours = DefaultQuietHours
+	}
+	if len(cfg.Leads) == 0 {
+		cfg.Leads = DefaultLeads
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	var driver riverdriver.Driver[*sql.Tx] = riverdatabasesql.New(db.SQL)
+	if db.Dialect == dialect.SQLite {
+		driver = riversqlite.New(db.SQL)
+	}
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("preparing the job tables: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("migrating the job tables: %w", err)
+	}
+	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender)}
+	for _, s := range cfg.Senders {
+		q.senders[s.Channel()] = s
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &sendWorker{q: q})
+	river.AddWorker(workers, &reminderWorker{q: q})
+	q.river, err = river.NewClient(driver, &river.Config{
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:           workers,
+		Logger:            cfg.Logger,
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting the job client: %w", err)
+	}
+	db.Client.Appointment.Use(q.followAppointments())
+	return q, nil
+}
+
+// Start begins sending due messages.
+func (q *Queue) Start(ctx context.Context) error { return q.river.Start(ctx) }
+
+// Stop finishes the messages being handed over and stops; the rest wait in
+// the database for the next start.
+func (q *Queue) Stop(ctx context.Context) error { return q.river.Stop(ctx) }

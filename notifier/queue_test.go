@@ -1,0 +1,158 @@
+package notifier_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/kithtest"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/fake"
+)
+
+// queueBundle is a practice with its API and a running queue whose senders record.
+type queueBundle struct {
+	db    *database.DB
+	api   *kithtest.API
+	token string
+	owner string
+	email *fake.Sender
+	sms   *fake.Sender
+}
+
+func setupQueue(t *testing.T, leads ...time.Duration) *queueBundle {
+	t.Helper()
+	db := kithtest.DB(t, nil)
+	p := kithtest.NewPractice(t, db, "maple")
+	b := &queueBundle{db: db, token: p.Token, owner: string(p.Owner.ID),
+		email: fake.New(message.ChannelEmail), sms: fake.New(message.ChannelSMS)}
+	ctx := context.Background()
+	q, err := notifier.NewQueue(ctx, db, notifier.Config{
+		Senders:      []notifier.Sender{b.email, b.sms},
+		NoQuietHours: true,
+		Leads:        leads,
+		PollInterval: 50 * time.Millisecond,
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	require.NoError(t, err)
+	require.NoError(t, q.Start(ctx))
+	t.Cleanup(func() {
+		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = q.Stop(stop)
+	})
+	b.api = kithtest.NewAPI(t, db)
+	return b
+}
+
+type note struct {
+	RecipientName, Kind, Channel, Status, Address, Reason string
+}
+
+// notes lists an appointment's notifications, sorted for comparison.
+func (b *queueBundle) notes(t *testing.T, appointmentID, kind string) []note {
+	t.Helper()
+	var out struct {
+		Notifications struct{ Edges []struct{ Node note } }
+	}
+	b.api.OK(b.token, `query($a: ID!){ notifications(first: 100, where: {appointmentID: $a}) { edges { node { recipientName kind channel status address reason } } } }`,
+		map[string]any{"a": appointmentID}, &out)
+	var notes []note
+	for _, e := range out.Notifications.Edges {
+		if kind == "" || e.Node.Kind == kind {
+			notes = append(notes, e.Node)
+		}
+	}
+	sort.Slice(notes, func(i, j int) bool {
+		return notes[i].RecipientName+notes[i].Channel < notes[j].RecipientName+notes[j].Channel
+	})
+	return notes
+}
+
+// book creates a client with two parents and an appointment starting after start.
+func (b *queueBundle) book(t *testing.T, start time.Duration) string {
+	t.Helper()
+	var c struct{ CreateClient struct{ ID string } }
+	b.api.OK(b.token, `mutation { createClient(input: {firstName: "Sam", lastName: "Lee", email: "sam@example.com", mobilePhone: "+14165550100",
+		smsConsent: true, preferredContactMethod: BOTH, notifyConfirmations: true},
+		contacts: [
+		  {contact: {firstName: "Alex", lastName: "Lee", email: "SAM@example.com", phone: "+14165550101"}, relationship: PARENT, notifyConfirmations: true, notifyReminders: true, allowDuplicate: true},
+		  {contact: {firstName: "Jo", lastName: "Lee", email: "jo@example.com"}, relationship: PARENT, notifyReminders: true, allowDuplicate: true}
+		]) { id } }`, nil, &c)
+	at := time.Now().Add(start).UTC().Truncate(time.Second)
+	var a struct{ CreateAppointment struct{ ID string } }
+	b.api.OK(b.token, `mutation($in: CreateAppointmentInput!){ createAppointment(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"clientID": c.CreateClient.ID, "practitionerID": b.owner,
+		"startsAt": at.Format(time.RFC3339), "endsAt": at.Add(50 * time.Minute).Format(time.RFC3339)}}, &a)
+	return a.CreateAppointment.ID
+}
+
+func TestBookingSendsConfirmations(t *testing.T) {
+	t.Parallel()
+	b := setupQueue(t)
+	id := b.book(t, 72*time.Hour)
+
+	require.Eventually(t, func() bool { return len(b.email.Sent())+len(b.sms.Sent()) == 3 }, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, []note{
+		{"Alex Lee", "CONFIRMATION", "EMAIL", "SKIPPED", "sam@example.com", "same address as Sam Lee"},
+		{"Alex Lee", "CONFIRMATION", "SMS", "SENT", "+14165550101", ""},
+		{"Sam Lee", "CONFIRMATION", "EMAIL", "SENT", "sam@example.com", ""},
+		{"Sam Lee", "CONFIRMATION", "SMS", "SENT", "+14165550100", ""},
+	}, b.notes(t, id, "CONFIRMATION"), "Jo's confirmations flag is off; Alex shares Sam's email")
+	sent := b.email.Sent()[0]
+	require.Equal(t, "sam@example.com", sent.To)
+	require.Equal(t, "Maple Practice", sent.FromName)
+	require.Contains(t, sent.Text, "Sam")
+	time.Sleep(200 * time.Millisecond)
+	require.Len(t, b.email.Sent(), 1, "each copy is sent once")
+
+	b.api.OK(b.token, `mutation($id: ID!){ cancelAppointment(id: $id, reason: "Sick") { id } }`, map[string]any{"id": id}, nil)
+	require.Eventually(t, func() bool { return len(b.email.Sent())+len(b.sms.Sent()) == 6 }, 10*time.Second, 20*time.Millisecond)
+	require.Len(t, b.notes(t, id, "CANCELLATION"), 4)
+}
+
+func TestRemindersFollowTheAppointment(t *testing.T) {
+	t.Parallel()
+	// The reminder falls due two seconds after booking.
+	b := setupQueue(t, time.Hour-2*time.Second)
+	kept := b.book(t, time.Hour)
+	moved := b.book(t, time.Hour)
+	b.api.OK(b.token, `mutation($id: ID!, $s: Time!, $e: Time!){ rescheduleAppointment(id: $id, startsAt: $s, endsAt: $e) { id } }`, map[string]any{
+		"id": moved, "s": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339), "e": time.Now().Add(49 * time.Hour).UTC().Format(time.RFC3339)}, nil)
+
+	require.Eventually(t, func() bool { return len(b.notes(t, kept, "REMINDER")) > 0 }, 15*time.Second, 50*time.Millisecond)
+	reminders := b.notes(t, kept, "REMINDER")
+	names := []string{}
+	for _, n := range reminders {
+		names = append(names, n.RecipientName+" "+n.Channel)
+	}
+	require.Contains(t, names, "Jo Lee EMAIL", "Jo gets reminders though not confirmations")
+	time.Sleep(time.Second)
+	require.Empty(t, b.notes(t, moved, "REMINDER"), "the moved appointment's old reminder sends nothing")
+	require.Len(t, b.notes(t, moved, "RESCHEDULE"), 4)
+}
+
+func TestSendFailures(t *testing.T) {
+	t.Parallel()
+	b := setupQueue(t)
+	b.sms.FailNext(2, notifier.Permanent("21610", "the recipient has opted out (STOP)", nil))
+	b.email.FailNext(1, notifier.Transient("http_503", "SendGrid is unavailable", nil))
+	id := b.book(t, 72*time.Hour)
+	require.Eventually(t, func() bool {
+		return slices.ContainsFunc(b.notes(t, id, "CONFIRMATION"), func(n note) bool { return n.Channel == "EMAIL" && n.Status == "SENT" })
+	}, 20*time.Second, 50*time.Millisecond, "a transient failure is retried")
+	for _, n := range b.notes(t, id, "CONFIRMATION") {
+		if n.Channel == "SMS" {
+			require.Equal(t, "FAILED", n.Status)
+			require.Equal(t, "the recipient has opted out (STOP)", n.Reason, "a permanent failure says why, at once")
+		}
+	}
+}
