@@ -21,9 +21,12 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 
@@ -45,12 +48,18 @@ type Client struct {
 	Contact *ContactClient
 	// Coverage is the client for interacting with the Coverage builders.
 	Coverage *CoverageClient
+	// EmailSuppression is the client for interacting with the EmailSuppression builders.
+	EmailSuppression *EmailSuppressionClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// PhoneOptOut is the client for interacting with the PhoneOptOut builders.
+	PhoneOptOut *PhoneOptOutClient
+	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
+	ScheduledMessage *ScheduledMessageClient
 	// Staff is the client for interacting with the Staff builders.
 	Staff *StaffClient
 	// StaffToken is the client for interacting with the StaffToken builders.
@@ -71,9 +80,12 @@ func (c *Client) init() {
 	c.ClientProfile = NewClientProfileClient(c.config)
 	c.Contact = NewContactClient(c.config)
 	c.Coverage = NewCoverageClient(c.config)
+	c.EmailSuppression = NewEmailSuppressionClient(c.config)
 	c.MessageTemplate = NewMessageTemplateClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
+	c.PhoneOptOut = NewPhoneOptOutClient(c.config)
+	c.ScheduledMessage = NewScheduledMessageClient(c.config)
 	c.Staff = NewStaffClient(c.config)
 	c.StaffToken = NewStaffTokenClient(c.config)
 }
@@ -166,18 +178,21 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		Appointment:     NewAppointmentClient(cfg),
-		ClientContact:   NewClientContactClient(cfg),
-		ClientProfile:   NewClientProfileClient(cfg),
-		Contact:         NewContactClient(cfg),
-		Coverage:        NewCoverageClient(cfg),
-		MessageTemplate: NewMessageTemplateClient(cfg),
-		Notification:    NewNotificationClient(cfg),
-		Organization:    NewOrganizationClient(cfg),
-		Staff:           NewStaffClient(cfg),
-		StaffToken:      NewStaffTokenClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		Appointment:      NewAppointmentClient(cfg),
+		ClientContact:    NewClientContactClient(cfg),
+		ClientProfile:    NewClientProfileClient(cfg),
+		Contact:          NewContactClient(cfg),
+		Coverage:         NewCoverageClient(cfg),
+		EmailSuppression: NewEmailSuppressionClient(cfg),
+		MessageTemplate:  NewMessageTemplateClient(cfg),
+		Notification:     NewNotificationClient(cfg),
+		Organization:     NewOrganizationClient(cfg),
+		PhoneOptOut:      NewPhoneOptOutClient(cfg),
+		ScheduledMessage: NewScheduledMessageClient(cfg),
+		Staff:            NewStaffClient(cfg),
+		StaffToken:       NewStaffTokenClient(cfg),
 	}, nil
 }
 
@@ -195,18 +210,21 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		Appointment:     NewAppointmentClient(cfg),
-		ClientContact:   NewClientContactClient(cfg),
-		ClientProfile:   NewClientProfileClient(cfg),
-		Contact:         NewContactClient(cfg),
-		Coverage:        NewCoverageClient(cfg),
-		MessageTemplate: NewMessageTemplateClient(cfg),
-		Notification:    NewNotificationClient(cfg),
-		Organization:    NewOrganizationClient(cfg),
-		Staff:           NewStaffClient(cfg),
-		StaffToken:      NewStaffTokenClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		Appointment:      NewAppointmentClient(cfg),
+		ClientContact:    NewClientContactClient(cfg),
+		ClientProfile:    NewClientProfileClient(cfg),
+		Contact:          NewContactClient(cfg),
+		Coverage:         NewCoverageClient(cfg),
+		EmailSuppression: NewEmailSuppressionClient(cfg),
+		MessageTemplate:  NewMessageTemplateClient(cfg),
+		Notification:     NewNotificationClient(cfg),
+		Organization:     NewOrganizationClient(cfg),
+		PhoneOptOut:      NewPhoneOptOutClient(cfg),
+		ScheduledMessage: NewScheduledMessageClient(cfg),
+		Staff:            NewStaffClient(cfg),
+		StaffToken:       NewStaffTokenClient(cfg),
 	}, nil
 }
 
@@ -237,7 +255,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.MessageTemplate, c.Notification, c.Organization, c.Staff, c.StaffToken,
+		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
+		c.PhoneOptOut, c.ScheduledMessage, c.Staff, c.StaffToken,
 	} {
 		n.Use(hooks...)
 	}
@@ -248,7 +267,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.MessageTemplate, c.Notification, c.Organization, c.Staff, c.StaffToken,
+		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
+		c.PhoneOptOut, c.ScheduledMessage, c.Staff, c.StaffToken,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -267,12 +287,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Contact.mutate(ctx, m)
 	case *CoverageMutation:
 		return c.Coverage.mutate(ctx, m)
+	case *EmailSuppressionMutation:
+		return c.EmailSuppression.mutate(ctx, m)
 	case *MessageTemplateMutation:
 		return c.MessageTemplate.mutate(ctx, m)
 	case *NotificationMutation:
 		return c.Notification.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
+	case *PhoneOptOutMutation:
+		return c.PhoneOptOut.mutate(ctx, m)
+	case *ScheduledMessageMutation:
+		return c.ScheduledMessage.mutate(ctx, m)
 	case *StaffMutation:
 		return c.Staff.mutate(ctx, m)
 	case *StaffTokenMutation:
@@ -1240,6 +1266,156 @@ func (c *CoverageClient) mutate(ctx context.Context, m *CoverageMutation) (Value
 	}
 }
 
+// EmailSuppressionClient is a client for the EmailSuppression schema.
+type EmailSuppressionClient struct {
+	config
+}
+
+// NewEmailSuppressionClient returns a client for the EmailSuppression from the given config.
+func NewEmailSuppressionClient(c config) *EmailSuppressionClient {
+	return &EmailSuppressionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `emailsuppression.Hooks(f(g(h())))`.
+func (c *EmailSuppressionClient) Use(hooks ...Hook) {
+	c.hooks.EmailSuppression = append(c.hooks.EmailSuppression, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `emailsuppression.Intercept(f(g(h())))`.
+func (c *EmailSuppressionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EmailSuppression = append(c.inters.EmailSuppression, interceptors...)
+}
+
+// Create returns a builder for creating a EmailSuppression entity.
+func (c *EmailSuppressionClient) Create() *EmailSuppressionCreate {
+	mutation := newEmailSuppressionMutation(c.config, OpCreate)
+	return &EmailSuppressionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EmailSuppression entities.
+func (c *EmailSuppressionClient) CreateBulk(builders ...*EmailSuppressionCreate) *EmailSuppressionCreateBulk {
+	return &EmailSuppressionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EmailSuppressionClient) MapCreateBulk(slice any, setFunc func(*EmailSuppressionCreate, int)) *EmailSuppressionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EmailSuppressionCreateBulk{err: fmt.Errorf("calling to EmailSuppressionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EmailSuppressionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EmailSuppressionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EmailSuppression.
+func (c *EmailSuppressionClient) Update() *EmailSuppressionUpdate {
+	mutation := newEmailSuppressionMutation(c.config, OpUpdate)
+	return &EmailSuppressionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EmailSuppressionClient) UpdateOne(_m *EmailSuppression) *EmailSuppressionUpdateOne {
+	mutation := newEmailSuppressionMutation(c.config, OpUpdateOne, withEmailSuppression(_m))
+	return &EmailSuppressionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EmailSuppressionClient) UpdateOneID(id pulid.ID) *EmailSuppressionUpdateOne {
+	mutation := newEmailSuppressionMutation(c.config, OpUpdateOne, withEmailSuppressionID(id))
+	return &EmailSuppressionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EmailSuppression.
+func (c *EmailSuppressionClient) Delete() *EmailSuppressionDelete {
+	mutation := newEmailSuppressionMutation(c.config, OpDelete)
+	return &EmailSuppressionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EmailSuppressionClient) DeleteOne(_m *EmailSuppression) *EmailSuppressionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EmailSuppressionClient) DeleteOneID(id pulid.ID) *EmailSuppressionDeleteOne {
+	builder := c.Delete().Where(emailsuppression.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EmailSuppressionDeleteOne{builder}
+}
+
+// Query returns a query builder for EmailSuppression.
+func (c *EmailSuppressionClient) Query() *EmailSuppressionQuery {
+	return &EmailSuppressionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEmailSuppression},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EmailSuppression entity by its id.
+func (c *EmailSuppressionClient) Get(ctx context.Context, id pulid.ID) (*EmailSuppression, error) {
+	return c.Query().Where(emailsuppression.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EmailSuppressionClient) GetX(ctx context.Context, id pulid.ID) *EmailSuppression {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a EmailSuppression.
+func (c *EmailSuppressionClient) QueryOrganization(_m *EmailSuppression) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(emailsuppression.Table, emailsuppression.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, emailsuppression.OrganizationTable, emailsuppression.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EmailSuppressionClient) Hooks() []Hook {
+	hooks := c.hooks.EmailSuppression
+	return append(hooks[:len(hooks):len(hooks)], emailsuppression.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EmailSuppressionClient) Interceptors() []Interceptor {
+	return c.inters.EmailSuppression
+}
+
+func (c *EmailSuppressionClient) mutate(ctx context.Context, m *EmailSuppressionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EmailSuppressionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EmailSuppressionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EmailSuppressionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EmailSuppressionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EmailSuppression mutation op: %q", m.Op())
+	}
+}
+
 // MessageTemplateClient is a client for the MessageTemplate schema.
 type MessageTemplateClient struct {
 	config
@@ -1562,6 +1738,22 @@ func (c *NotificationClient) QueryContact(_m *Notification) *ContactQuery {
 	return query
 }
 
+// QueryScheduledMessage queries the scheduled_message edge of a Notification.
+func (c *NotificationClient) QueryScheduledMessage(_m *Notification) *ScheduledMessageQuery {
+	query := (&ScheduledMessageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, id),
+			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.ScheduledMessageTable, notification.ScheduledMessageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *NotificationClient) Hooks() []Hook {
 	hooks := c.hooks.Notification
@@ -1735,6 +1927,338 @@ func (c *OrganizationClient) mutate(ctx context.Context, m *OrganizationMutation
 		return (&OrganizationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Organization mutation op: %q", m.Op())
+	}
+}
+
+// PhoneOptOutClient is a client for the PhoneOptOut schema.
+type PhoneOptOutClient struct {
+	config
+}
+
+// NewPhoneOptOutClient returns a client for the PhoneOptOut from the given config.
+func NewPhoneOptOutClient(c config) *PhoneOptOutClient {
+	return &PhoneOptOutClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `phoneoptout.Hooks(f(g(h())))`.
+func (c *PhoneOptOutClient) Use(hooks ...Hook) {
+	c.hooks.PhoneOptOut = append(c.hooks.PhoneOptOut, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `phoneoptout.Intercept(f(g(h())))`.
+func (c *PhoneOptOutClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PhoneOptOut = append(c.inters.PhoneOptOut, interceptors...)
+}
+
+// Create returns a builder for creating a PhoneOptOut entity.
+func (c *PhoneOptOutClient) Create() *PhoneOptOutCreate {
+	mutation := newPhoneOptOutMutation(c.config, OpCreate)
+	return &PhoneOptOutCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PhoneOptOut entities.
+func (c *PhoneOptOutClient) CreateBulk(builders ...*PhoneOptOutCreate) *PhoneOptOutCreateBulk {
+	return &PhoneOptOutCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PhoneOptOutClient) MapCreateBulk(slice any, setFunc func(*PhoneOptOutCreate, int)) *PhoneOptOutCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PhoneOptOutCreateBulk{err: fmt.Errorf("calling to PhoneOptOutClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PhoneOptOutCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PhoneOptOutCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PhoneOptOut.
+func (c *PhoneOptOutClient) Update() *PhoneOptOutUpdate {
+	mutation := newPhoneOptOutMutation(c.config, OpUpdate)
+	return &PhoneOptOutUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PhoneOptOutClient) UpdateOne(_m *PhoneOptOut) *PhoneOptOutUpdateOne {
+	mutation := newPhoneOptOutMutation(c.config, OpUpdateOne, withPhoneOptOut(_m))
+	return &PhoneOptOutUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PhoneOptOutClient) UpdateOneID(id pulid.ID) *PhoneOptOutUpdateOne {
+	mutation := newPhoneOptOutMutation(c.config, OpUpdateOne, withPhoneOptOutID(id))
+	return &PhoneOptOutUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PhoneOptOut.
+func (c *PhoneOptOutClient) Delete() *PhoneOptOutDelete {
+	mutation := newPhoneOptOutMutation(c.config, OpDelete)
+	return &PhoneOptOutDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PhoneOptOutClient) DeleteOne(_m *PhoneOptOut) *PhoneOptOutDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PhoneOptOutClient) DeleteOneID(id pulid.ID) *PhoneOptOutDeleteOne {
+	builder := c.Delete().Where(phoneoptout.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PhoneOptOutDeleteOne{builder}
+}
+
+// Query returns a query builder for PhoneOptOut.
+func (c *PhoneOptOutClient) Query() *PhoneOptOutQuery {
+	return &PhoneOptOutQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePhoneOptOut},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PhoneOptOut entity by its id.
+func (c *PhoneOptOutClient) Get(ctx context.Context, id pulid.ID) (*PhoneOptOut, error) {
+	return c.Query().Where(phoneoptout.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PhoneOptOutClient) GetX(ctx context.Context, id pulid.ID) *PhoneOptOut {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a PhoneOptOut.
+func (c *PhoneOptOutClient) QueryOrganization(_m *PhoneOptOut) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(phoneoptout.Table, phoneoptout.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, phoneoptout.OrganizationTable, phoneoptout.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PhoneOptOutClient) Hooks() []Hook {
+	hooks := c.hooks.PhoneOptOut
+	return append(hooks[:len(hooks):len(hooks)], phoneoptout.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PhoneOptOutClient) Interceptors() []Interceptor {
+	return c.inters.PhoneOptOut
+}
+
+func (c *PhoneOptOutClient) mutate(ctx context.Context, m *PhoneOptOutMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PhoneOptOutCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PhoneOptOutUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PhoneOptOutUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PhoneOptOutDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PhoneOptOut mutation op: %q", m.Op())
+	}
+}
+
+// ScheduledMessageClient is a client for the ScheduledMessage schema.
+type ScheduledMessageClient struct {
+	config
+}
+
+// NewScheduledMessageClient returns a client for the ScheduledMessage from the given config.
+func NewScheduledMessageClient(c config) *ScheduledMessageClient {
+	return &ScheduledMessageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `scheduledmessage.Hooks(f(g(h())))`.
+func (c *ScheduledMessageClient) Use(hooks ...Hook) {
+	c.hooks.ScheduledMessage = append(c.hooks.ScheduledMessage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `scheduledmessage.Intercept(f(g(h())))`.
+func (c *ScheduledMessageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ScheduledMessage = append(c.inters.ScheduledMessage, interceptors...)
+}
+
+// Create returns a builder for creating a ScheduledMessage entity.
+func (c *ScheduledMessageClient) Create() *ScheduledMessageCreate {
+	mutation := newScheduledMessageMutation(c.config, OpCreate)
+	return &ScheduledMessageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ScheduledMessage entities.
+func (c *ScheduledMessageClient) CreateBulk(builders ...*ScheduledMessageCreate) *ScheduledMessageCreateBulk {
+	return &ScheduledMessageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ScheduledMessageClient) MapCreateBulk(slice any, setFunc func(*ScheduledMessageCreate, int)) *ScheduledMessageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ScheduledMessageCreateBulk{err: fmt.Errorf("calling to ScheduledMessageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ScheduledMessageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ScheduledMessageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ScheduledMessage.
+func (c *ScheduledMessageClient) Update() *ScheduledMessageUpdate {
+	mutation := newScheduledMessageMutation(c.config, OpUpdate)
+	return &ScheduledMessageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ScheduledMessageClient) UpdateOne(_m *ScheduledMessage) *ScheduledMessageUpdateOne {
+	mutation := newScheduledMessageMutation(c.config, OpUpdateOne, withScheduledMessage(_m))
+	return &ScheduledMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ScheduledMessageClient) UpdateOneID(id pulid.ID) *ScheduledMessageUpdateOne {
+	mutation := newScheduledMessageMutation(c.config, OpUpdateOne, withScheduledMessageID(id))
+	return &ScheduledMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ScheduledMessage.
+func (c *ScheduledMessageClient) Delete() *ScheduledMessageDelete {
+	mutation := newScheduledMessageMutation(c.config, OpDelete)
+	return &ScheduledMessageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ScheduledMessageClient) DeleteOne(_m *ScheduledMessage) *ScheduledMessageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ScheduledMessageClient) DeleteOneID(id pulid.ID) *ScheduledMessageDeleteOne {
+	builder := c.Delete().Where(scheduledmessage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ScheduledMessageDeleteOne{builder}
+}
+
+// Query returns a query builder for ScheduledMessage.
+func (c *ScheduledMessageClient) Query() *ScheduledMessageQuery {
+	return &ScheduledMessageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeScheduledMessage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ScheduledMessage entity by its id.
+func (c *ScheduledMessageClient) Get(ctx context.Context, id pulid.ID) (*ScheduledMessage, error) {
+	return c.Query().Where(scheduledmessage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ScheduledMessageClient) GetX(ctx context.Context, id pulid.ID) *ScheduledMessage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a ScheduledMessage.
+func (c *ScheduledMessageClient) QueryOrganization(_m *ScheduledMessage) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(scheduledmessage.Table, scheduledmessage.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, scheduledmessage.OrganizationTable, scheduledmessage.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a ScheduledMessage.
+func (c *ScheduledMessageClient) QueryClient(_m *ScheduledMessage) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(scheduledmessage.Table, scheduledmessage.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, scheduledmessage.ClientTable, scheduledmessage.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppointment queries the appointment edge of a ScheduledMessage.
+func (c *ScheduledMessageClient) QueryAppointment(_m *ScheduledMessage) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(scheduledmessage.Table, scheduledmessage.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, scheduledmessage.AppointmentTable, scheduledmessage.AppointmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ScheduledMessageClient) Hooks() []Hook {
+	hooks := c.hooks.ScheduledMessage
+	return append(hooks[:len(hooks):len(hooks)], scheduledmessage.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ScheduledMessageClient) Interceptors() []Interceptor {
+	return c.inters.ScheduledMessage
+}
+
+func (c *ScheduledMessageClient) mutate(ctx context.Context, m *ScheduledMessageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ScheduledMessageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ScheduledMessageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ScheduledMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ScheduledMessageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ScheduledMessage mutation op: %q", m.Op())
 	}
 }
 
@@ -2105,12 +2629,14 @@ func (c *StaffTokenClient) mutate(ctx context.Context, m *StaffTokenMutation) (V
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Appointment, ClientContact, ClientProfile, Contact, Coverage, MessageTemplate,
-		Notification, Organization, Staff, StaffToken []ent.Hook
+		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
+		MessageTemplate, Notification, Organization, PhoneOptOut, ScheduledMessage,
+		Staff, StaffToken []ent.Hook
 	}
 	inters struct {
-		Appointment, ClientContact, ClientProfile, Contact, Coverage, MessageTemplate,
-		Notification, Organization, Staff, StaffToken []ent.Interceptor
+		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
+		MessageTemplate, Notification, Organization, PhoneOptOut, ScheduledMessage,
+		Staff, StaffToken []ent.Interceptor
 	}
 )
 

@@ -17,9 +17,12 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 )
@@ -82,16 +85,19 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			appointment.Table:     appointment.ValidColumn,
-			clientcontact.Table:   clientcontact.ValidColumn,
-			clientprofile.Table:   clientprofile.ValidColumn,
-			contact.Table:         contact.ValidColumn,
-			coverage.Table:        coverage.ValidColumn,
-			messagetemplate.Table: messagetemplate.ValidColumn,
-			notification.Table:    notification.ValidColumn,
-			organization.Table:    organization.ValidColumn,
-			staff.Table:           staff.ValidColumn,
-			stafftoken.Table:      stafftoken.ValidColumn,
+			appointment.Table:      appointment.ValidColumn,
+			clientcontact.Table:    clientcontact.ValidColumn,
+			clientprofile.Table:    clientprofile.ValidColumn,
+			contact.Table:          contact.ValidColumn,
+			coverage.Table:         coverage.ValidColumn,
+			emailsuppression.Table: emailsuppression.ValidColumn,
+			messagetemplate.Table:  messagetemplate.ValidColumn,
+			notification.Table:     notification.ValidColumn,
+			organization.Table:     organization.ValidColumn,
+			phoneoptout.Table:      phoneoptout.ValidColumn,
+			scheduledmessage.Table: scheduledmessage.ValidColumn,
+			staff.Table:            staff.ValidColumn,
+			stafftoken.Table:       stafftoken.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

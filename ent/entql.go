@@ -8,10 +8,13 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 
@@ -23,7 +26,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -172,6 +175,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   emailsuppression.Table,
+			Columns: emailsuppression.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: emailsuppression.FieldID,
+			},
+		},
+		Type: "EmailSuppression",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			emailsuppression.FieldCreatedAt:      {Type: field.TypeTime, Column: emailsuppression.FieldCreatedAt},
+			emailsuppression.FieldUpdatedAt:      {Type: field.TypeTime, Column: emailsuppression.FieldUpdatedAt},
+			emailsuppression.FieldOrganizationID: {Type: field.TypeString, Column: emailsuppression.FieldOrganizationID},
+			emailsuppression.FieldEmail:          {Type: field.TypeString, Column: emailsuppression.FieldEmail},
+			emailsuppression.FieldReason:         {Type: field.TypeString, Column: emailsuppression.FieldReason},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   messagetemplate.Table,
 			Columns: messagetemplate.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -192,7 +213,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			messagetemplate.FieldText:           {Type: field.TypeString, Column: messagetemplate.FieldText},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -203,30 +224,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Notification",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			notification.FieldCreatedAt:      {Type: field.TypeTime, Column: notification.FieldCreatedAt},
-			notification.FieldUpdatedAt:      {Type: field.TypeTime, Column: notification.FieldUpdatedAt},
-			notification.FieldOrganizationID: {Type: field.TypeString, Column: notification.FieldOrganizationID},
-			notification.FieldClientID:       {Type: field.TypeString, Column: notification.FieldClientID},
-			notification.FieldAppointmentID:  {Type: field.TypeString, Column: notification.FieldAppointmentID},
-			notification.FieldContactID:      {Type: field.TypeString, Column: notification.FieldContactID},
-			notification.FieldRecipientName:  {Type: field.TypeString, Column: notification.FieldRecipientName},
-			notification.FieldKind:           {Type: field.TypeString, Column: notification.FieldKind},
-			notification.FieldChannel:        {Type: field.TypeString, Column: notification.FieldChannel},
-			notification.FieldAddress:        {Type: field.TypeString, Column: notification.FieldAddress},
-			notification.FieldSubject:        {Type: field.TypeString, Column: notification.FieldSubject},
-			notification.FieldHTML:           {Type: field.TypeString, Column: notification.FieldHTML},
-			notification.FieldText:           {Type: field.TypeString, Column: notification.FieldText},
-			notification.FieldStatus:         {Type: field.TypeEnum, Column: notification.FieldStatus},
-			notification.FieldReason:         {Type: field.TypeString, Column: notification.FieldReason},
-			notification.FieldProviderID:     {Type: field.TypeString, Column: notification.FieldProviderID},
-			notification.FieldAttempts:       {Type: field.TypeInt, Column: notification.FieldAttempts},
-			notification.FieldSendAfter:      {Type: field.TypeTime, Column: notification.FieldSendAfter},
-			notification.FieldSentAt:         {Type: field.TypeTime, Column: notification.FieldSentAt},
-			notification.FieldDeliveredAt:    {Type: field.TypeTime, Column: notification.FieldDeliveredAt},
-			notification.FieldFailedAt:       {Type: field.TypeTime, Column: notification.FieldFailedAt},
+			notification.FieldCreatedAt:          {Type: field.TypeTime, Column: notification.FieldCreatedAt},
+			notification.FieldUpdatedAt:          {Type: field.TypeTime, Column: notification.FieldUpdatedAt},
+			notification.FieldOrganizationID:     {Type: field.TypeString, Column: notification.FieldOrganizationID},
+			notification.FieldClientID:           {Type: field.TypeString, Column: notification.FieldClientID},
+			notification.FieldAppointmentID:      {Type: field.TypeString, Column: notification.FieldAppointmentID},
+			notification.FieldScheduledMessageID: {Type: field.TypeString, Column: notification.FieldScheduledMessageID},
+			notification.FieldContactID:          {Type: field.TypeString, Column: notification.FieldContactID},
+			notification.FieldRecipientName:      {Type: field.TypeString, Column: notification.FieldRecipientName},
+			notification.FieldKind:               {Type: field.TypeString, Column: notification.FieldKind},
+			notification.FieldChannel:            {Type: field.TypeString, Column: notification.FieldChannel},
+			notification.FieldAddress:            {Type: field.TypeString, Column: notification.FieldAddress},
+			notification.FieldSubject:            {Type: field.TypeString, Column: notification.FieldSubject},
+			notification.FieldHTML:               {Type: field.TypeString, Column: notification.FieldHTML},
+			notification.FieldText:               {Type: field.TypeString, Column: notification.FieldText},
+			notification.FieldStatus:             {Type: field.TypeEnum, Column: notification.FieldStatus},
+			notification.FieldReason:             {Type: field.TypeString, Column: notification.FieldReason},
+			notification.FieldProviderID:         {Type: field.TypeString, Column: notification.FieldProviderID},
+			notification.FieldAttempts:           {Type: field.TypeInt, Column: notification.FieldAttempts},
+			notification.FieldSendAfter:          {Type: field.TypeTime, Column: notification.FieldSendAfter},
+			notification.FieldSentAt:             {Type: field.TypeTime, Column: notification.FieldSentAt},
+			notification.FieldDeliveredAt:        {Type: field.TypeTime, Column: notification.FieldDeliveredAt},
+			notification.FieldFailedAt:           {Type: field.TypeTime, Column: notification.FieldFailedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -237,16 +259,63 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Organization",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			organization.FieldCreatedAt:          {Type: field.TypeTime, Column: organization.FieldCreatedAt},
-			organization.FieldUpdatedAt:          {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
-			organization.FieldName:               {Type: field.TypeString, Column: organization.FieldName},
-			organization.FieldSlug:               {Type: field.TypeString, Column: organization.FieldSlug},
-			organization.FieldTimeZone:           {Type: field.TypeString, Column: organization.FieldTimeZone},
-			organization.FieldDefaultLanguage:    {Type: field.TypeString, Column: organization.FieldDefaultLanguage},
-			organization.FieldDefaultPhoneRegion: {Type: field.TypeString, Column: organization.FieldDefaultPhoneRegion},
+			organization.FieldCreatedAt:           {Type: field.TypeTime, Column: organization.FieldCreatedAt},
+			organization.FieldUpdatedAt:           {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
+			organization.FieldName:                {Type: field.TypeString, Column: organization.FieldName},
+			organization.FieldSlug:                {Type: field.TypeString, Column: organization.FieldSlug},
+			organization.FieldTimeZone:            {Type: field.TypeString, Column: organization.FieldTimeZone},
+			organization.FieldDefaultLanguage:     {Type: field.TypeString, Column: organization.FieldDefaultLanguage},
+			organization.FieldDefaultPhoneRegion:  {Type: field.TypeString, Column: organization.FieldDefaultPhoneRegion},
+			organization.FieldPhone:               {Type: field.TypeString, Column: organization.FieldPhone},
+			organization.FieldEmail:               {Type: field.TypeString, Column: organization.FieldEmail},
+			organization.FieldReminderLeadMinutes: {Type: field.TypeJSON, Column: organization.FieldReminderLeadMinutes},
+			organization.FieldQuietHoursStart:     {Type: field.TypeString, Column: organization.FieldQuietHoursStart},
+			organization.FieldQuietHoursEnd:       {Type: field.TypeString, Column: organization.FieldQuietHoursEnd},
+			organization.FieldSmsHelpReply:        {Type: field.TypeString, Column: organization.FieldSmsHelpReply},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   phoneoptout.Table,
+			Columns: phoneoptout.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: phoneoptout.FieldID,
+			},
+		},
+		Type: "PhoneOptOut",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			phoneoptout.FieldCreatedAt:      {Type: field.TypeTime, Column: phoneoptout.FieldCreatedAt},
+			phoneoptout.FieldUpdatedAt:      {Type: field.TypeTime, Column: phoneoptout.FieldUpdatedAt},
+			phoneoptout.FieldOrganizationID: {Type: field.TypeString, Column: phoneoptout.FieldOrganizationID},
+			phoneoptout.FieldPhone:          {Type: field.TypeString, Column: phoneoptout.FieldPhone},
+			phoneoptout.FieldKeyword:        {Type: field.TypeString, Column: phoneoptout.FieldKeyword},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   scheduledmessage.Table,
+			Columns: scheduledmessage.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: scheduledmessage.FieldID,
+			},
+		},
+		Type: "ScheduledMessage",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			scheduledmessage.FieldCreatedAt:          {Type: field.TypeTime, Column: scheduledmessage.FieldCreatedAt},
+			scheduledmessage.FieldUpdatedAt:          {Type: field.TypeTime, Column: scheduledmessage.FieldUpdatedAt},
+			scheduledmessage.FieldOrganizationID:     {Type: field.TypeString, Column: scheduledmessage.FieldOrganizationID},
+			scheduledmessage.FieldClientID:           {Type: field.TypeString, Column: scheduledmessage.FieldClientID},
+			scheduledmessage.FieldAppointmentID:      {Type: field.TypeString, Column: scheduledmessage.FieldAppointmentID},
+			scheduledmessage.FieldSubject:            {Type: field.TypeString, Column: scheduledmessage.FieldSubject},
+			scheduledmessage.FieldBody:               {Type: field.TypeString, Column: scheduledmessage.FieldBody},
+			scheduledmessage.FieldSendAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSendAt},
+			scheduledmessage.FieldMinutesBeforeStart: {Type: field.TypeInt, Column: scheduledmessage.FieldMinutesBeforeStart},
+			scheduledmessage.FieldStatus:             {Type: field.TypeEnum, Column: scheduledmessage.FieldStatus},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -267,7 +336,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -507,6 +576,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   emailsuppression.OrganizationTable,
+			Columns: []string{emailsuppression.OrganizationColumn},
+			Bidi:    false,
+		},
+		"EmailSuppression",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   messagetemplate.OrganizationTable,
 			Columns: []string{messagetemplate.OrganizationColumn},
 			Bidi:    false,
@@ -563,6 +644,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Contact",
 	)
 	graph.MustAddE(
+		"scheduled_message",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.ScheduledMessageTable,
+			Columns: []string{notification.ScheduledMessageColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"ScheduledMessage",
+	)
+	graph.MustAddE(
 		"staff",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -573,6 +666,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Organization",
 		"Staff",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   phoneoptout.OrganizationTable,
+			Columns: []string{phoneoptout.OrganizationColumn},
+			Bidi:    false,
+		},
+		"PhoneOptOut",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   scheduledmessage.OrganizationTable,
+			Columns: []string{scheduledmessage.OrganizationColumn},
+			Bidi:    false,
+		},
+		"ScheduledMessage",
+		"Organization",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   scheduledmessage.ClientTable,
+			Columns: []string{scheduledmessage.ClientColumn},
+			Bidi:    false,
+		},
+		"ScheduledMessage",
+		"ClientProfile",
+	)
+	graph.MustAddE(
+		"appointment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   scheduledmessage.AppointmentTable,
+			Columns: []string{scheduledmessage.AppointmentColumn},
+			Bidi:    false,
+		},
+		"ScheduledMessage",
+		"Appointment",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1513,6 +1654,85 @@ func (f *CoverageFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EmailSuppressionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EmailSuppressionQuery builder.
+func (_q *EmailSuppressionQuery) Filter() *EmailSuppressionFilter {
+	return &EmailSuppressionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EmailSuppressionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EmailSuppressionMutation builder.
+func (m *EmailSuppressionMutation) Filter() *EmailSuppressionFilter {
+	return &EmailSuppressionFilter{config: m.config, predicateAdder: m}
+}
+
+// EmailSuppressionFilter provides a generic filtering capability at runtime for EmailSuppressionQuery.
+type EmailSuppressionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EmailSuppressionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *EmailSuppressionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(emailsuppression.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EmailSuppressionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(emailsuppression.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EmailSuppressionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(emailsuppression.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *EmailSuppressionFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(emailsuppression.FieldOrganizationID))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *EmailSuppressionFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(emailsuppression.FieldEmail))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *EmailSuppressionFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(emailsuppression.FieldReason))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *EmailSuppressionFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *EmailSuppressionFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MessageTemplateQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1541,7 +1761,7 @@ type MessageTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1640,7 +1860,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1674,6 +1894,11 @@ func (f *NotificationFilter) WhereClientID(p entql.StringP) {
 // WhereAppointmentID applies the entql string predicate on the appointment_id field.
 func (f *NotificationFilter) WhereAppointmentID(p entql.StringP) {
 	f.Where(p.Field(notification.FieldAppointmentID))
+}
+
+// WhereScheduledMessageID applies the entql string predicate on the scheduled_message_id field.
+func (f *NotificationFilter) WhereScheduledMessageID(p entql.StringP) {
+	f.Where(p.Field(notification.FieldScheduledMessageID))
 }
 
 // WhereContactID applies the entql string predicate on the contact_id field.
@@ -1812,6 +2037,20 @@ func (f *NotificationFilter) WhereHasContactWith(preds ...predicate.Contact) {
 	})))
 }
 
+// WhereHasScheduledMessage applies a predicate to check if query has an edge scheduled_message.
+func (f *NotificationFilter) WhereHasScheduledMessage() {
+	f.Where(entql.HasEdge("scheduled_message"))
+}
+
+// WhereHasScheduledMessageWith applies a predicate to check if query has an edge scheduled_message with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasScheduledMessageWith(preds ...predicate.ScheduledMessage) {
+	f.Where(entql.HasEdgeWith("scheduled_message", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *OrganizationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1841,7 +2080,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1887,6 +2126,36 @@ func (f *OrganizationFilter) WhereDefaultPhoneRegion(p entql.StringP) {
 	f.Where(p.Field(organization.FieldDefaultPhoneRegion))
 }
 
+// WherePhone applies the entql string predicate on the phone field.
+func (f *OrganizationFilter) WherePhone(p entql.StringP) {
+	f.Where(p.Field(organization.FieldPhone))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *OrganizationFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(organization.FieldEmail))
+}
+
+// WhereReminderLeadMinutes applies the entql json.RawMessage predicate on the reminder_lead_minutes field.
+func (f *OrganizationFilter) WhereReminderLeadMinutes(p entql.BytesP) {
+	f.Where(p.Field(organization.FieldReminderLeadMinutes))
+}
+
+// WhereQuietHoursStart applies the entql string predicate on the quiet_hours_start field.
+func (f *OrganizationFilter) WhereQuietHoursStart(p entql.StringP) {
+	f.Where(p.Field(organization.FieldQuietHoursStart))
+}
+
+// WhereQuietHoursEnd applies the entql string predicate on the quiet_hours_end field.
+func (f *OrganizationFilter) WhereQuietHoursEnd(p entql.StringP) {
+	f.Where(p.Field(organization.FieldQuietHoursEnd))
+}
+
+// WhereSmsHelpReply applies the entql string predicate on the sms_help_reply field.
+func (f *OrganizationFilter) WhereSmsHelpReply(p entql.StringP) {
+	f.Where(p.Field(organization.FieldSmsHelpReply))
+}
+
 // WhereHasStaff applies a predicate to check if query has an edge staff.
 func (f *OrganizationFilter) WhereHasStaff() {
 	f.Where(entql.HasEdge("staff"))
@@ -1895,6 +2164,217 @@ func (f *OrganizationFilter) WhereHasStaff() {
 // WhereHasStaffWith applies a predicate to check if query has an edge staff with a given conditions (other predicates).
 func (f *OrganizationFilter) WhereHasStaffWith(preds ...predicate.Staff) {
 	f.Where(entql.HasEdgeWith("staff", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *PhoneOptOutQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PhoneOptOutQuery builder.
+func (_q *PhoneOptOutQuery) Filter() *PhoneOptOutFilter {
+	return &PhoneOptOutFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PhoneOptOutMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PhoneOptOutMutation builder.
+func (m *PhoneOptOutMutation) Filter() *PhoneOptOutFilter {
+	return &PhoneOptOutFilter{config: m.config, predicateAdder: m}
+}
+
+// PhoneOptOutFilter provides a generic filtering capability at runtime for PhoneOptOutQuery.
+type PhoneOptOutFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PhoneOptOutFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PhoneOptOutFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(phoneoptout.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PhoneOptOutFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(phoneoptout.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PhoneOptOutFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(phoneoptout.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *PhoneOptOutFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(phoneoptout.FieldOrganizationID))
+}
+
+// WherePhone applies the entql string predicate on the phone field.
+func (f *PhoneOptOutFilter) WherePhone(p entql.StringP) {
+	f.Where(p.Field(phoneoptout.FieldPhone))
+}
+
+// WhereKeyword applies the entql string predicate on the keyword field.
+func (f *PhoneOptOutFilter) WhereKeyword(p entql.StringP) {
+	f.Where(p.Field(phoneoptout.FieldKeyword))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *PhoneOptOutFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *PhoneOptOutFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ScheduledMessageQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ScheduledMessageQuery builder.
+func (_q *ScheduledMessageQuery) Filter() *ScheduledMessageFilter {
+	return &ScheduledMessageFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ScheduledMessageMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ScheduledMessageMutation builder.
+func (m *ScheduledMessageMutation) Filter() *ScheduledMessageFilter {
+	return &ScheduledMessageFilter{config: m.config, predicateAdder: m}
+}
+
+// ScheduledMessageFilter provides a generic filtering capability at runtime for ScheduledMessageQuery.
+type ScheduledMessageFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ScheduledMessageFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ScheduledMessageFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(scheduledmessage.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ScheduledMessageFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(scheduledmessage.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ScheduledMessageFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(scheduledmessage.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *ScheduledMessageFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(scheduledmessage.FieldOrganizationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *ScheduledMessageFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(scheduledmessage.FieldClientID))
+}
+
+// WhereAppointmentID applies the entql string predicate on the appointment_id field.
+func (f *ScheduledMessageFilter) WhereAppointmentID(p entql.StringP) {
+	f.Where(p.Field(scheduledmessage.FieldAppointmentID))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *ScheduledMessageFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(scheduledmessage.FieldSubject))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *ScheduledMessageFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(scheduledmessage.FieldBody))
+}
+
+// WhereSendAt applies the entql time.Time predicate on the send_at field.
+func (f *ScheduledMessageFilter) WhereSendAt(p entql.TimeP) {
+	f.Where(p.Field(scheduledmessage.FieldSendAt))
+}
+
+// WhereMinutesBeforeStart applies the entql int predicate on the minutes_before_start field.
+func (f *ScheduledMessageFilter) WhereMinutesBeforeStart(p entql.IntP) {
+	f.Where(p.Field(scheduledmessage.FieldMinutesBeforeStart))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ScheduledMessageFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(scheduledmessage.FieldStatus))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ScheduledMessageFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ScheduledMessageFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *ScheduledMessageFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *ScheduledMessageFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAppointment applies a predicate to check if query has an edge appointment.
+func (f *ScheduledMessageFilter) WhereHasAppointment() {
+	f.Where(entql.HasEdge("appointment"))
+}
+
+// WhereHasAppointmentWith applies a predicate to check if query has an edge appointment with a given conditions (other predicates).
+func (f *ScheduledMessageFilter) WhereHasAppointmentWith(preds ...predicate.Appointment) {
+	f.Where(entql.HasEdgeWith("appointment", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1930,7 +2410,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2066,7 +2546,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

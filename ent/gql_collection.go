@@ -15,9 +15,12 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -1080,6 +1083,110 @@ func newCoveragePaginateArgs(rv map[string]any) *coveragePaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EmailSuppressionQuery) CollectFields(ctx context.Context, satisfies ...string) (*EmailSuppressionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EmailSuppressionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(emailsuppression.Columns))
+		selectedFields = []string{emailsuppression.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[emailsuppression.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, emailsuppression.FieldCreatedAt)
+				fieldSeen[emailsuppression.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[emailsuppression.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, emailsuppression.FieldUpdatedAt)
+				fieldSeen[emailsuppression.FieldUpdatedAt] = struct{}{}
+			}
+		case "email":
+			if _, ok := fieldSeen[emailsuppression.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, emailsuppression.FieldEmail)
+				fieldSeen[emailsuppression.FieldEmail] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[emailsuppression.FieldReason]; !ok {
+				selectedFields = append(selectedFields, emailsuppression.FieldReason)
+				fieldSeen[emailsuppression.FieldReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type emailsuppressionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EmailSuppressionPaginateOption
+}
+
+func newEmailSuppressionPaginateArgs(rv map[string]any) *emailsuppressionPaginateArgs {
+	args := &emailsuppressionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &EmailSuppressionOrder{Field: &EmailSuppressionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithEmailSuppressionOrder(order))
+			}
+		case *EmailSuppressionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithEmailSuppressionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*EmailSuppressionWhereInput); ok {
+		args.opts = append(args.opts, WithEmailSuppressionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MessageTemplateQuery) CollectFields(ctx context.Context, satisfies ...string) (*MessageTemplateQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1269,6 +1376,21 @@ func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, notification.FieldContactID)
 				fieldSeen[notification.FieldContactID] = struct{}{}
 			}
+
+		case "scheduledMessage":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ScheduledMessageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, scheduledmessageImplementors)...); err != nil {
+				return err
+			}
+			_q.withScheduledMessage = query
+			if _, ok := fieldSeen[notification.FieldScheduledMessageID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldScheduledMessageID)
+				fieldSeen[notification.FieldScheduledMessageID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[notification.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, notification.FieldCreatedAt)
@@ -1288,6 +1410,11 @@ func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[notification.FieldAppointmentID]; !ok {
 				selectedFields = append(selectedFields, notification.FieldAppointmentID)
 				fieldSeen[notification.FieldAppointmentID] = struct{}{}
+			}
+		case "scheduledMessageID":
+			if _, ok := fieldSeen[notification.FieldScheduledMessageID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldScheduledMessageID)
+				fieldSeen[notification.FieldScheduledMessageID] = struct{}{}
 			}
 		case "contactID":
 			if _, ok := fieldSeen[notification.FieldContactID]; !ok {
@@ -1488,6 +1615,36 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, organization.FieldDefaultPhoneRegion)
 				fieldSeen[organization.FieldDefaultPhoneRegion] = struct{}{}
 			}
+		case "phone":
+			if _, ok := fieldSeen[organization.FieldPhone]; !ok {
+				selectedFields = append(selectedFields, organization.FieldPhone)
+				fieldSeen[organization.FieldPhone] = struct{}{}
+			}
+		case "email":
+			if _, ok := fieldSeen[organization.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, organization.FieldEmail)
+				fieldSeen[organization.FieldEmail] = struct{}{}
+			}
+		case "reminderLeadMinutes":
+			if _, ok := fieldSeen[organization.FieldReminderLeadMinutes]; !ok {
+				selectedFields = append(selectedFields, organization.FieldReminderLeadMinutes)
+				fieldSeen[organization.FieldReminderLeadMinutes] = struct{}{}
+			}
+		case "quietHoursStart":
+			if _, ok := fieldSeen[organization.FieldQuietHoursStart]; !ok {
+				selectedFields = append(selectedFields, organization.FieldQuietHoursStart)
+				fieldSeen[organization.FieldQuietHoursStart] = struct{}{}
+			}
+		case "quietHoursEnd":
+			if _, ok := fieldSeen[organization.FieldQuietHoursEnd]; !ok {
+				selectedFields = append(selectedFields, organization.FieldQuietHoursEnd)
+				fieldSeen[organization.FieldQuietHoursEnd] = struct{}{}
+			}
+		case "smsHelpReply":
+			if _, ok := fieldSeen[organization.FieldSmsHelpReply]; !ok {
+				selectedFields = append(selectedFields, organization.FieldSmsHelpReply)
+				fieldSeen[organization.FieldSmsHelpReply] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -1547,6 +1704,269 @@ func newOrganizationPaginateArgs(rv map[string]any) *organizationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*OrganizationWhereInput); ok {
 		args.opts = append(args.opts, WithOrganizationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PhoneOptOutQuery) CollectFields(ctx context.Context, satisfies ...string) (*PhoneOptOutQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PhoneOptOutQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(phoneoptout.Columns))
+		selectedFields = []string{phoneoptout.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[phoneoptout.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, phoneoptout.FieldCreatedAt)
+				fieldSeen[phoneoptout.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[phoneoptout.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, phoneoptout.FieldUpdatedAt)
+				fieldSeen[phoneoptout.FieldUpdatedAt] = struct{}{}
+			}
+		case "phone":
+			if _, ok := fieldSeen[phoneoptout.FieldPhone]; !ok {
+				selectedFields = append(selectedFields, phoneoptout.FieldPhone)
+				fieldSeen[phoneoptout.FieldPhone] = struct{}{}
+			}
+		case "keyword":
+			if _, ok := fieldSeen[phoneoptout.FieldKeyword]; !ok {
+				selectedFields = append(selectedFields, phoneoptout.FieldKeyword)
+				fieldSeen[phoneoptout.FieldKeyword] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type phoneoptoutPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PhoneOptOutPaginateOption
+}
+
+func newPhoneOptOutPaginateArgs(rv map[string]any) *phoneoptoutPaginateArgs {
+	args := &phoneoptoutPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PhoneOptOutOrder{Field: &PhoneOptOutOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPhoneOptOutOrder(order))
+			}
+		case *PhoneOptOutOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPhoneOptOutOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PhoneOptOutWhereInput); ok {
+		args.opts = append(args.opts, WithPhoneOptOutFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ScheduledMessageQuery) CollectFields(ctx context.Context, satisfies ...string) (*ScheduledMessageQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ScheduledMessageQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(scheduledmessage.Columns))
+		selectedFields = []string{scheduledmessage.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "client":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ClientProfileClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, clientprofileImplementors)...); err != nil {
+				return err
+			}
+			_q.withClient = query
+			if _, ok := fieldSeen[scheduledmessage.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldClientID)
+				fieldSeen[scheduledmessage.FieldClientID] = struct{}{}
+			}
+
+		case "appointment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAppointment = query
+			if _, ok := fieldSeen[scheduledmessage.FieldAppointmentID]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldAppointmentID)
+				fieldSeen[scheduledmessage.FieldAppointmentID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[scheduledmessage.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldCreatedAt)
+				fieldSeen[scheduledmessage.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[scheduledmessage.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldUpdatedAt)
+				fieldSeen[scheduledmessage.FieldUpdatedAt] = struct{}{}
+			}
+		case "clientID":
+			if _, ok := fieldSeen[scheduledmessage.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldClientID)
+				fieldSeen[scheduledmessage.FieldClientID] = struct{}{}
+			}
+		case "appointmentID":
+			if _, ok := fieldSeen[scheduledmessage.FieldAppointmentID]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldAppointmentID)
+				fieldSeen[scheduledmessage.FieldAppointmentID] = struct{}{}
+			}
+		case "subject":
+			if _, ok := fieldSeen[scheduledmessage.FieldSubject]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldSubject)
+				fieldSeen[scheduledmessage.FieldSubject] = struct{}{}
+			}
+		case "body":
+			if _, ok := fieldSeen[scheduledmessage.FieldBody]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldBody)
+				fieldSeen[scheduledmessage.FieldBody] = struct{}{}
+			}
+		case "sendAt":
+			if _, ok := fieldSeen[scheduledmessage.FieldSendAt]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldSendAt)
+				fieldSeen[scheduledmessage.FieldSendAt] = struct{}{}
+			}
+		case "minutesBeforeStart":
+			if _, ok := fieldSeen[scheduledmessage.FieldMinutesBeforeStart]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldMinutesBeforeStart)
+				fieldSeen[scheduledmessage.FieldMinutesBeforeStart] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[scheduledmessage.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, scheduledmessage.FieldStatus)
+				fieldSeen[scheduledmessage.FieldStatus] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type scheduledmessagePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ScheduledMessagePaginateOption
+}
+
+func newScheduledMessagePaginateArgs(rv map[string]any) *scheduledmessagePaginateArgs {
+	args := &scheduledmessagePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ScheduledMessageOrder{Field: &ScheduledMessageOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithScheduledMessageOrder(order))
+			}
+		case *ScheduledMessageOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithScheduledMessageOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ScheduledMessageWhereInput); ok {
+		args.opts = append(args.opts, WithScheduledMessageFilter(v.Filter))
 	}
 	return args
 }

@@ -173,6 +173,30 @@ func (_m *Notification) Contact(ctx context.Context) (*Contact, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Notification) ScheduledMessage(ctx context.Context) (*ScheduledMessage, error) {
+	result, err := _m.Edges.ScheduledMessageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryScheduledMessage().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ScheduledMessage) Client(ctx context.Context) (*ClientProfile, error) {
+	result, err := _m.Edges.ClientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryClient().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ScheduledMessage) Appointment(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.AppointmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Staff) AssignedClients(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientProfileOrder, where *ClientProfileWhereInput,
 ) (*ClientProfileConnection, error) {

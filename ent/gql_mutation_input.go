@@ -699,10 +699,21 @@ func (c *CoverageUpdateOne) SetInput(i UpdateCoverageInput) *CoverageUpdateOne {
 
 // UpdateOrganizationInput represents a mutation input for updating organizations.
 type UpdateOrganizationInput struct {
-	Name               *string
-	TimeZone           *string
-	DefaultLanguage    *string
-	DefaultPhoneRegion *string
+	Name                      *string
+	TimeZone                  *string
+	DefaultLanguage           *string
+	DefaultPhoneRegion        *string
+	ClearPhone                bool
+	Phone                     *string
+	ClearEmail                bool
+	Email                     *string
+	ClearReminderLeadMinutes  bool
+	ReminderLeadMinutes       []int
+	AppendReminderLeadMinutes []int
+	QuietHoursStart           *string
+	QuietHoursEnd             *string
+	ClearSmsHelpReply         bool
+	SmsHelpReply              *string
 }
 
 // Mutate applies the UpdateOrganizationInput on the OrganizationMutation builder.
@@ -719,6 +730,39 @@ func (i *UpdateOrganizationInput) Mutate(m *OrganizationMutation) {
 	if v := i.DefaultPhoneRegion; v != nil {
 		m.SetDefaultPhoneRegion(*v)
 	}
+	if i.ClearPhone {
+		m.ClearPhone()
+	}
+	if v := i.Phone; v != nil {
+		m.SetPhone(*v)
+	}
+	if i.ClearEmail {
+		m.ClearEmail()
+	}
+	if v := i.Email; v != nil {
+		m.SetEmail(*v)
+	}
+	if i.ClearReminderLeadMinutes {
+		m.ClearReminderLeadMinutes()
+	}
+	if v := i.ReminderLeadMinutes; v != nil {
+		m.SetReminderLeadMinutes(v)
+	}
+	if i.AppendReminderLeadMinutes != nil {
+		m.AppendReminderLeadMinutes(i.ReminderLeadMinutes)
+	}
+	if v := i.QuietHoursStart; v != nil {
+		m.SetQuietHoursStart(*v)
+	}
+	if v := i.QuietHoursEnd; v != nil {
+		m.SetQuietHoursEnd(*v)
+	}
+	if i.ClearSmsHelpReply {
+		m.ClearSmsHelpReply()
+	}
+	if v := i.SmsHelpReply; v != nil {
+		m.SetSmsHelpReply(*v)
+	}
 }
 
 // SetInput applies the change-set in the UpdateOrganizationInput on the OrganizationUpdate builder.
@@ -729,6 +773,88 @@ func (c *OrganizationUpdate) SetInput(i UpdateOrganizationInput) *OrganizationUp
 
 // SetInput applies the change-set in the UpdateOrganizationInput on the OrganizationUpdateOne builder.
 func (c *OrganizationUpdateOne) SetInput(i UpdateOrganizationInput) *OrganizationUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateScheduledMessageInput represents a mutation input for creating scheduledmessages.
+type CreateScheduledMessageInput struct {
+	Subject            *string
+	Body               string
+	SendAt             *time.Time
+	MinutesBeforeStart *int
+	ClientID           pulid.ID
+	AppointmentID      *pulid.ID
+}
+
+// Mutate applies the CreateScheduledMessageInput on the ScheduledMessageMutation builder.
+func (i *CreateScheduledMessageInput) Mutate(m *ScheduledMessageMutation) {
+	if v := i.Subject; v != nil {
+		m.SetSubject(*v)
+	}
+	m.SetBody(i.Body)
+	if v := i.SendAt; v != nil {
+		m.SetSendAt(*v)
+	}
+	if v := i.MinutesBeforeStart; v != nil {
+		m.SetMinutesBeforeStart(*v)
+	}
+	m.SetClientID(i.ClientID)
+	if v := i.AppointmentID; v != nil {
+		m.SetAppointmentID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateScheduledMessageInput on the ScheduledMessageCreate builder.
+func (c *ScheduledMessageCreate) SetInput(i CreateScheduledMessageInput) *ScheduledMessageCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateScheduledMessageInput represents a mutation input for updating scheduledmessages.
+type UpdateScheduledMessageInput struct {
+	ClearSubject            bool
+	Subject                 *string
+	Body                    *string
+	ClearSendAt             bool
+	SendAt                  *time.Time
+	ClearMinutesBeforeStart bool
+	MinutesBeforeStart      *int
+}
+
+// Mutate applies the UpdateScheduledMessageInput on the ScheduledMessageMutation builder.
+func (i *UpdateScheduledMessageInput) Mutate(m *ScheduledMessageMutation) {
+	if i.ClearSubject {
+		m.ClearSubject()
+	}
+	if v := i.Subject; v != nil {
+		m.SetSubject(*v)
+	}
+	if v := i.Body; v != nil {
+		m.SetBody(*v)
+	}
+	if i.ClearSendAt {
+		m.ClearSendAt()
+	}
+	if v := i.SendAt; v != nil {
+		m.SetSendAt(*v)
+	}
+	if i.ClearMinutesBeforeStart {
+		m.ClearMinutesBeforeStart()
+	}
+	if v := i.MinutesBeforeStart; v != nil {
+		m.SetMinutesBeforeStart(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateScheduledMessageInput on the ScheduledMessageUpdate builder.
+func (c *ScheduledMessageUpdate) SetInput(i UpdateScheduledMessageInput) *ScheduledMessageUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateScheduledMessageInput on the ScheduledMessageUpdateOne builder.
+func (c *ScheduledMessageUpdateOne) SetInput(i UpdateScheduledMessageInput) *ScheduledMessageUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

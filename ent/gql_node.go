@@ -14,9 +14,12 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -51,6 +54,11 @@ var coverageImplementors = []string{"Coverage", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Coverage) IsNode() {}
 
+var emailsuppressionImplementors = []string{"EmailSuppression", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*EmailSuppression) IsNode() {}
+
 var messagetemplateImplementors = []string{"MessageTemplate", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -65,6 +73,16 @@ var organizationImplementors = []string{"Organization", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Organization) IsNode() {}
+
+var phoneoptoutImplementors = []string{"PhoneOptOut", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PhoneOptOut) IsNode() {}
+
+var scheduledmessageImplementors = []string{"ScheduledMessage", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ScheduledMessage) IsNode() {}
 
 var staffImplementors = []string{"Staff", "Node"}
 
@@ -194,6 +212,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			}
 		}
 		return query.Only(ctx)
+	case emailsuppression.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.EmailSuppression.Query().
+			Where(emailsuppression.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, emailsuppressionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case messagetemplate.Table:
 		var uid pulid.ID
 		if err := uid.UnmarshalGQL(id); err != nil {
@@ -229,6 +260,32 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(organization.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, organizationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case phoneoptout.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.PhoneOptOut.Query().
+			Where(phoneoptout.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, phoneoptoutImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case scheduledmessage.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.ScheduledMessage.Query().
+			Where(scheduledmessage.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, scheduledmessageImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -399,6 +456,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 				*noder = node
 			}
 		}
+	case emailsuppression.Table:
+		query := c.EmailSuppression.Query().
+			Where(emailsuppression.IDIn(ids...))
+		query, err := query.CollectFields(ctx, emailsuppressionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case messagetemplate.Table:
 		query := c.MessageTemplate.Query().
 			Where(messagetemplate.IDIn(ids...))
@@ -435,6 +508,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.Organization.Query().
 			Where(organization.IDIn(ids...))
 		query, err := query.CollectFields(ctx, organizationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case phoneoptout.Table:
+		query := c.PhoneOptOut.Query().
+			Where(phoneoptout.IDIn(ids...))
+		query, err := query.CollectFields(ctx, phoneoptoutImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case scheduledmessage.Table:
+		query := c.ScheduledMessage.Query().
+			Where(scheduledmessage.IDIn(ids...))
+		query, err := query.CollectFields(ctx, scheduledmessageImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -19,9 +19,12 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -1803,6 +1806,320 @@ func (_m *Coverage) ToEdge(order *CoverageOrder) *CoverageEdge {
 	}
 }
 
+// EmailSuppressionEdge is the edge representation of EmailSuppression.
+type EmailSuppressionEdge struct {
+	Node   *EmailSuppression `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// EmailSuppressionConnection is the connection containing edges to EmailSuppression.
+type EmailSuppressionConnection struct {
+	Edges      []*EmailSuppressionEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *EmailSuppressionConnection) build(nodes []*EmailSuppression, pager *emailsuppressionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *EmailSuppression
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *EmailSuppression {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *EmailSuppression {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EmailSuppressionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EmailSuppressionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EmailSuppressionPaginateOption enables pagination customization.
+type EmailSuppressionPaginateOption func(*emailsuppressionPager) error
+
+// WithEmailSuppressionOrder configures pagination ordering.
+func WithEmailSuppressionOrder(order *EmailSuppressionOrder) EmailSuppressionPaginateOption {
+	if order == nil {
+		order = DefaultEmailSuppressionOrder
+	}
+	o := *order
+	return func(pager *emailsuppressionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultEmailSuppressionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithEmailSuppressionFilter configures pagination filter.
+func WithEmailSuppressionFilter(filter func(*EmailSuppressionQuery) (*EmailSuppressionQuery, error)) EmailSuppressionPaginateOption {
+	return func(pager *emailsuppressionPager) error {
+		if filter == nil {
+			return errors.New("EmailSuppressionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type emailsuppressionPager struct {
+	reverse bool
+	order   *EmailSuppressionOrder
+	filter  func(*EmailSuppressionQuery) (*EmailSuppressionQuery, error)
+}
+
+func newEmailSuppressionPager(opts []EmailSuppressionPaginateOption, reverse bool) (*emailsuppressionPager, error) {
+	pager := &emailsuppressionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultEmailSuppressionOrder
+	}
+	return pager, nil
+}
+
+func (p *emailsuppressionPager) applyFilter(query *EmailSuppressionQuery) (*EmailSuppressionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *emailsuppressionPager) toCursor(_m *EmailSuppression) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *emailsuppressionPager) applyCursors(query *EmailSuppressionQuery, after, before *Cursor) (*EmailSuppressionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEmailSuppressionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *emailsuppressionPager) applyOrder(query *EmailSuppressionQuery) *EmailSuppressionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultEmailSuppressionOrder.Field {
+		query = query.Order(DefaultEmailSuppressionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *emailsuppressionPager) orderExpr(query *EmailSuppressionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultEmailSuppressionOrder.Field {
+			b.Comma().Ident(DefaultEmailSuppressionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to EmailSuppression.
+func (_m *EmailSuppressionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EmailSuppressionPaginateOption,
+) (*EmailSuppressionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEmailSuppressionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EmailSuppressionConnection{Edges: []*EmailSuppressionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EmailSuppressionOrderFieldCreatedAt orders EmailSuppression by created_at.
+	EmailSuppressionOrderFieldCreatedAt = &EmailSuppressionOrderField{
+		Value: func(_m *EmailSuppression) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: emailsuppression.FieldCreatedAt,
+		toTerm: emailsuppression.ByCreatedAt,
+		toCursor: func(_m *EmailSuppression) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// EmailSuppressionOrderFieldUpdatedAt orders EmailSuppression by updated_at.
+	EmailSuppressionOrderFieldUpdatedAt = &EmailSuppressionOrderField{
+		Value: func(_m *EmailSuppression) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: emailsuppression.FieldUpdatedAt,
+		toTerm: emailsuppression.ByUpdatedAt,
+		toCursor: func(_m *EmailSuppression) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EmailSuppressionOrderField) String() string {
+	var str string
+	switch f.column {
+	case EmailSuppressionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case EmailSuppressionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EmailSuppressionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EmailSuppressionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EmailSuppressionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EmailSuppressionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *EmailSuppressionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid EmailSuppressionOrderField", str)
+	}
+	return nil
+}
+
+// EmailSuppressionOrderField defines the ordering field of EmailSuppression.
+type EmailSuppressionOrderField struct {
+	// Value extracts the ordering value from the given EmailSuppression.
+	Value    func(*EmailSuppression) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) emailsuppression.OrderOption
+	toCursor func(*EmailSuppression) Cursor
+}
+
+// EmailSuppressionOrder defines the ordering of EmailSuppression.
+type EmailSuppressionOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *EmailSuppressionOrderField `json:"field"`
+}
+
+// DefaultEmailSuppressionOrder is the default ordering of EmailSuppression.
+var DefaultEmailSuppressionOrder = &EmailSuppressionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EmailSuppressionOrderField{
+		Value: func(_m *EmailSuppression) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: emailsuppression.FieldID,
+		toTerm: emailsuppression.ByID,
+		toCursor: func(_m *EmailSuppression) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts EmailSuppression into EmailSuppressionEdge.
+func (_m *EmailSuppression) ToEdge(order *EmailSuppressionOrder) *EmailSuppressionEdge {
+	if order == nil {
+		order = DefaultEmailSuppressionOrder
+	}
+	return &EmailSuppressionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // MessageTemplateEdge is the edge representation of MessageTemplate.
 type MessageTemplateEdge struct {
 	Node   *MessageTemplate `json:"node"`
@@ -2740,6 +3057,634 @@ func (_m *Organization) ToEdge(order *OrganizationOrder) *OrganizationEdge {
 		order = DefaultOrganizationOrder
 	}
 	return &OrganizationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PhoneOptOutEdge is the edge representation of PhoneOptOut.
+type PhoneOptOutEdge struct {
+	Node   *PhoneOptOut `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// PhoneOptOutConnection is the connection containing edges to PhoneOptOut.
+type PhoneOptOutConnection struct {
+	Edges      []*PhoneOptOutEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *PhoneOptOutConnection) build(nodes []*PhoneOptOut, pager *phoneoptoutPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PhoneOptOut
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PhoneOptOut {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PhoneOptOut {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PhoneOptOutEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PhoneOptOutEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PhoneOptOutPaginateOption enables pagination customization.
+type PhoneOptOutPaginateOption func(*phoneoptoutPager) error
+
+// WithPhoneOptOutOrder configures pagination ordering.
+func WithPhoneOptOutOrder(order *PhoneOptOutOrder) PhoneOptOutPaginateOption {
+	if order == nil {
+		order = DefaultPhoneOptOutOrder
+	}
+	o := *order
+	return func(pager *phoneoptoutPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPhoneOptOutOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPhoneOptOutFilter configures pagination filter.
+func WithPhoneOptOutFilter(filter func(*PhoneOptOutQuery) (*PhoneOptOutQuery, error)) PhoneOptOutPaginateOption {
+	return func(pager *phoneoptoutPager) error {
+		if filter == nil {
+			return errors.New("PhoneOptOutQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type phoneoptoutPager struct {
+	reverse bool
+	order   *PhoneOptOutOrder
+	filter  func(*PhoneOptOutQuery) (*PhoneOptOutQuery, error)
+}
+
+func newPhoneOptOutPager(opts []PhoneOptOutPaginateOption, reverse bool) (*phoneoptoutPager, error) {
+	pager := &phoneoptoutPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPhoneOptOutOrder
+	}
+	return pager, nil
+}
+
+func (p *phoneoptoutPager) applyFilter(query *PhoneOptOutQuery) (*PhoneOptOutQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *phoneoptoutPager) toCursor(_m *PhoneOptOut) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *phoneoptoutPager) applyCursors(query *PhoneOptOutQuery, after, before *Cursor) (*PhoneOptOutQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPhoneOptOutOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *phoneoptoutPager) applyOrder(query *PhoneOptOutQuery) *PhoneOptOutQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPhoneOptOutOrder.Field {
+		query = query.Order(DefaultPhoneOptOutOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *phoneoptoutPager) orderExpr(query *PhoneOptOutQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPhoneOptOutOrder.Field {
+			b.Comma().Ident(DefaultPhoneOptOutOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PhoneOptOut.
+func (_m *PhoneOptOutQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PhoneOptOutPaginateOption,
+) (*PhoneOptOutConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPhoneOptOutPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PhoneOptOutConnection{Edges: []*PhoneOptOutEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PhoneOptOutOrderFieldCreatedAt orders PhoneOptOut by created_at.
+	PhoneOptOutOrderFieldCreatedAt = &PhoneOptOutOrderField{
+		Value: func(_m *PhoneOptOut) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: phoneoptout.FieldCreatedAt,
+		toTerm: phoneoptout.ByCreatedAt,
+		toCursor: func(_m *PhoneOptOut) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PhoneOptOutOrderFieldUpdatedAt orders PhoneOptOut by updated_at.
+	PhoneOptOutOrderFieldUpdatedAt = &PhoneOptOutOrderField{
+		Value: func(_m *PhoneOptOut) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: phoneoptout.FieldUpdatedAt,
+		toTerm: phoneoptout.ByUpdatedAt,
+		toCursor: func(_m *PhoneOptOut) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PhoneOptOutOrderField) String() string {
+	var str string
+	switch f.column {
+	case PhoneOptOutOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PhoneOptOutOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PhoneOptOutOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PhoneOptOutOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PhoneOptOutOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PhoneOptOutOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PhoneOptOutOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PhoneOptOutOrderField", str)
+	}
+	return nil
+}
+
+// PhoneOptOutOrderField defines the ordering field of PhoneOptOut.
+type PhoneOptOutOrderField struct {
+	// Value extracts the ordering value from the given PhoneOptOut.
+	Value    func(*PhoneOptOut) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) phoneoptout.OrderOption
+	toCursor func(*PhoneOptOut) Cursor
+}
+
+// PhoneOptOutOrder defines the ordering of PhoneOptOut.
+type PhoneOptOutOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *PhoneOptOutOrderField `json:"field"`
+}
+
+// DefaultPhoneOptOutOrder is the default ordering of PhoneOptOut.
+var DefaultPhoneOptOutOrder = &PhoneOptOutOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PhoneOptOutOrderField{
+		Value: func(_m *PhoneOptOut) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: phoneoptout.FieldID,
+		toTerm: phoneoptout.ByID,
+		toCursor: func(_m *PhoneOptOut) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PhoneOptOut into PhoneOptOutEdge.
+func (_m *PhoneOptOut) ToEdge(order *PhoneOptOutOrder) *PhoneOptOutEdge {
+	if order == nil {
+		order = DefaultPhoneOptOutOrder
+	}
+	return &PhoneOptOutEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ScheduledMessageEdge is the edge representation of ScheduledMessage.
+type ScheduledMessageEdge struct {
+	Node   *ScheduledMessage `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// ScheduledMessageConnection is the connection containing edges to ScheduledMessage.
+type ScheduledMessageConnection struct {
+	Edges      []*ScheduledMessageEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *ScheduledMessageConnection) build(nodes []*ScheduledMessage, pager *scheduledmessagePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ScheduledMessage
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ScheduledMessage {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ScheduledMessage {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ScheduledMessageEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ScheduledMessageEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ScheduledMessagePaginateOption enables pagination customization.
+type ScheduledMessagePaginateOption func(*scheduledmessagePager) error
+
+// WithScheduledMessageOrder configures pagination ordering.
+func WithScheduledMessageOrder(order *ScheduledMessageOrder) ScheduledMessagePaginateOption {
+	if order == nil {
+		order = DefaultScheduledMessageOrder
+	}
+	o := *order
+	return func(pager *scheduledmessagePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultScheduledMessageOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithScheduledMessageFilter configures pagination filter.
+func WithScheduledMessageFilter(filter func(*ScheduledMessageQuery) (*ScheduledMessageQuery, error)) ScheduledMessagePaginateOption {
+	return func(pager *scheduledmessagePager) error {
+		if filter == nil {
+			return errors.New("ScheduledMessageQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type scheduledmessagePager struct {
+	reverse bool
+	order   *ScheduledMessageOrder
+	filter  func(*ScheduledMessageQuery) (*ScheduledMessageQuery, error)
+}
+
+func newScheduledMessagePager(opts []ScheduledMessagePaginateOption, reverse bool) (*scheduledmessagePager, error) {
+	pager := &scheduledmessagePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultScheduledMessageOrder
+	}
+	return pager, nil
+}
+
+func (p *scheduledmessagePager) applyFilter(query *ScheduledMessageQuery) (*ScheduledMessageQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *scheduledmessagePager) toCursor(_m *ScheduledMessage) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *scheduledmessagePager) applyCursors(query *ScheduledMessageQuery, after, before *Cursor) (*ScheduledMessageQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultScheduledMessageOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *scheduledmessagePager) applyOrder(query *ScheduledMessageQuery) *ScheduledMessageQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultScheduledMessageOrder.Field {
+		query = query.Order(DefaultScheduledMessageOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *scheduledmessagePager) orderExpr(query *ScheduledMessageQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultScheduledMessageOrder.Field {
+			b.Comma().Ident(DefaultScheduledMessageOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ScheduledMessage.
+func (_m *ScheduledMessageQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ScheduledMessagePaginateOption,
+) (*ScheduledMessageConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newScheduledMessagePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ScheduledMessageConnection{Edges: []*ScheduledMessageEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ScheduledMessageOrderFieldCreatedAt orders ScheduledMessage by created_at.
+	ScheduledMessageOrderFieldCreatedAt = &ScheduledMessageOrderField{
+		Value: func(_m *ScheduledMessage) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: scheduledmessage.FieldCreatedAt,
+		toTerm: scheduledmessage.ByCreatedAt,
+		toCursor: func(_m *ScheduledMessage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ScheduledMessageOrderFieldUpdatedAt orders ScheduledMessage by updated_at.
+	ScheduledMessageOrderFieldUpdatedAt = &ScheduledMessageOrderField{
+		Value: func(_m *ScheduledMessage) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: scheduledmessage.FieldUpdatedAt,
+		toTerm: scheduledmessage.ByUpdatedAt,
+		toCursor: func(_m *ScheduledMessage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ScheduledMessageOrderField) String() string {
+	var str string
+	switch f.column {
+	case ScheduledMessageOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ScheduledMessageOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ScheduledMessageOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ScheduledMessageOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ScheduledMessageOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ScheduledMessageOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ScheduledMessageOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ScheduledMessageOrderField", str)
+	}
+	return nil
+}
+
+// ScheduledMessageOrderField defines the ordering field of ScheduledMessage.
+type ScheduledMessageOrderField struct {
+	// Value extracts the ordering value from the given ScheduledMessage.
+	Value    func(*ScheduledMessage) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) scheduledmessage.OrderOption
+	toCursor func(*ScheduledMessage) Cursor
+}
+
+// ScheduledMessageOrder defines the ordering of ScheduledMessage.
+type ScheduledMessageOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *ScheduledMessageOrderField `json:"field"`
+}
+
+// DefaultScheduledMessageOrder is the default ordering of ScheduledMessage.
+var DefaultScheduledMessageOrder = &ScheduledMessageOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ScheduledMessageOrderField{
+		Value: func(_m *ScheduledMessage) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: scheduledmessage.FieldID,
+		toTerm: scheduledmessage.ByID,
+		toCursor: func(_m *ScheduledMessage) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ScheduledMessage into ScheduledMessageEdge.
+func (_m *ScheduledMessage) ToEdge(order *ScheduledMessageOrder) *ScheduledMessageEdge {
+	if order == nil {
+		order = DefaultScheduledMessageOrder
+	}
+	return &ScheduledMessageEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -12,10 +12,13 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
@@ -4027,6 +4030,306 @@ func (i *CoverageWhereInput) P() (predicate.Coverage, error) {
 	}
 }
 
+// EmailSuppressionWhereInput represents a where input for filtering EmailSuppression queries.
+type EmailSuppressionWhereInput struct {
+	Predicates []predicate.EmailSuppression  `json:"-"`
+	Not        *EmailSuppressionWhereInput   `json:"not,omitempty"`
+	Or         []*EmailSuppressionWhereInput `json:"or,omitempty"`
+	And        []*EmailSuppressionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "email" field predicates.
+	Email             *string  `json:"email,omitempty"`
+	EmailNEQ          *string  `json:"emailNEQ,omitempty"`
+	EmailIn           []string `json:"emailIn,omitempty"`
+	EmailNotIn        []string `json:"emailNotIn,omitempty"`
+	EmailGT           *string  `json:"emailGT,omitempty"`
+	EmailGTE          *string  `json:"emailGTE,omitempty"`
+	EmailLT           *string  `json:"emailLT,omitempty"`
+	EmailLTE          *string  `json:"emailLTE,omitempty"`
+	EmailContains     *string  `json:"emailContains,omitempty"`
+	EmailHasPrefix    *string  `json:"emailHasPrefix,omitempty"`
+	EmailHasSuffix    *string  `json:"emailHasSuffix,omitempty"`
+	EmailEqualFold    *string  `json:"emailEqualFold,omitempty"`
+	EmailContainsFold *string  `json:"emailContainsFold,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EmailSuppressionWhereInput) AddPredicates(predicates ...predicate.EmailSuppression) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EmailSuppressionWhereInput filter on the EmailSuppressionQuery builder.
+func (i *EmailSuppressionWhereInput) Filter(q *EmailSuppressionQuery) (*EmailSuppressionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEmailSuppressionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEmailSuppressionWhereInput is returned in case the EmailSuppressionWhereInput is empty.
+var ErrEmptyEmailSuppressionWhereInput = errors.New("ent: empty predicate EmailSuppressionWhereInput")
+
+// P returns a predicate for filtering emailsuppressions.
+// An error is returned if the input is empty or invalid.
+func (i *EmailSuppressionWhereInput) P() (predicate.EmailSuppression, error) {
+	var predicates []predicate.EmailSuppression
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, emailsuppression.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.EmailSuppression, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, emailsuppression.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.EmailSuppression, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, emailsuppression.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, emailsuppression.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, emailsuppression.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, emailsuppression.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, emailsuppression.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, emailsuppression.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, emailsuppression.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, emailsuppression.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, emailsuppression.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, emailsuppression.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, emailsuppression.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, emailsuppression.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, emailsuppression.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, emailsuppression.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, emailsuppression.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, emailsuppression.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, emailsuppression.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, emailsuppression.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, emailsuppression.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, emailsuppression.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, emailsuppression.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, emailsuppression.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, emailsuppression.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, emailsuppression.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, emailsuppression.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Email != nil {
+		predicates = append(predicates, emailsuppression.EmailEQ(*i.Email))
+	}
+	if i.EmailNEQ != nil {
+		predicates = append(predicates, emailsuppression.EmailNEQ(*i.EmailNEQ))
+	}
+	if len(i.EmailIn) > 0 {
+		predicates = append(predicates, emailsuppression.EmailIn(i.EmailIn...))
+	}
+	if len(i.EmailNotIn) > 0 {
+		predicates = append(predicates, emailsuppression.EmailNotIn(i.EmailNotIn...))
+	}
+	if i.EmailGT != nil {
+		predicates = append(predicates, emailsuppression.EmailGT(*i.EmailGT))
+	}
+	if i.EmailGTE != nil {
+		predicates = append(predicates, emailsuppression.EmailGTE(*i.EmailGTE))
+	}
+	if i.EmailLT != nil {
+		predicates = append(predicates, emailsuppression.EmailLT(*i.EmailLT))
+	}
+	if i.EmailLTE != nil {
+		predicates = append(predicates, emailsuppression.EmailLTE(*i.EmailLTE))
+	}
+	if i.EmailContains != nil {
+		predicates = append(predicates, emailsuppression.EmailContains(*i.EmailContains))
+	}
+	if i.EmailHasPrefix != nil {
+		predicates = append(predicates, emailsuppression.EmailHasPrefix(*i.EmailHasPrefix))
+	}
+	if i.EmailHasSuffix != nil {
+		predicates = append(predicates, emailsuppression.EmailHasSuffix(*i.EmailHasSuffix))
+	}
+	if i.EmailEqualFold != nil {
+		predicates = append(predicates, emailsuppression.EmailEqualFold(*i.EmailEqualFold))
+	}
+	if i.EmailContainsFold != nil {
+		predicates = append(predicates, emailsuppression.EmailContainsFold(*i.EmailContainsFold))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, emailsuppression.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, emailsuppression.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, emailsuppression.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, emailsuppression.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, emailsuppression.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, emailsuppression.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, emailsuppression.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, emailsuppression.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, emailsuppression.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, emailsuppression.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, emailsuppression.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, emailsuppression.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, emailsuppression.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEmailSuppressionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return emailsuppression.And(predicates...), nil
+	}
+}
+
 // MessageTemplateWhereInput represents a where input for filtering MessageTemplate queries.
 type MessageTemplateWhereInput struct {
 	Predicates []predicate.MessageTemplate  `json:"-"`
@@ -4636,6 +4939,23 @@ type NotificationWhereInput struct {
 	AppointmentIDEqualFold    *pulid.ID  `json:"appointmentIDEqualFold,omitempty"`
 	AppointmentIDContainsFold *pulid.ID  `json:"appointmentIDContainsFold,omitempty"`
 
+	// "scheduled_message_id" field predicates.
+	ScheduledMessageID             *pulid.ID  `json:"scheduledMessageID,omitempty"`
+	ScheduledMessageIDNEQ          *pulid.ID  `json:"scheduledMessageIDNEQ,omitempty"`
+	ScheduledMessageIDIn           []pulid.ID `json:"scheduledMessageIDIn,omitempty"`
+	ScheduledMessageIDNotIn        []pulid.ID `json:"scheduledMessageIDNotIn,omitempty"`
+	ScheduledMessageIDGT           *pulid.ID  `json:"scheduledMessageIDGT,omitempty"`
+	ScheduledMessageIDGTE          *pulid.ID  `json:"scheduledMessageIDGTE,omitempty"`
+	ScheduledMessageIDLT           *pulid.ID  `json:"scheduledMessageIDLT,omitempty"`
+	ScheduledMessageIDLTE          *pulid.ID  `json:"scheduledMessageIDLTE,omitempty"`
+	ScheduledMessageIDContains     *pulid.ID  `json:"scheduledMessageIDContains,omitempty"`
+	ScheduledMessageIDHasPrefix    *pulid.ID  `json:"scheduledMessageIDHasPrefix,omitempty"`
+	ScheduledMessageIDHasSuffix    *pulid.ID  `json:"scheduledMessageIDHasSuffix,omitempty"`
+	ScheduledMessageIDIsNil        bool       `json:"scheduledMessageIDIsNil,omitempty"`
+	ScheduledMessageIDNotNil       bool       `json:"scheduledMessageIDNotNil,omitempty"`
+	ScheduledMessageIDEqualFold    *pulid.ID  `json:"scheduledMessageIDEqualFold,omitempty"`
+	ScheduledMessageIDContainsFold *pulid.ID  `json:"scheduledMessageIDContainsFold,omitempty"`
+
 	// "contact_id" field predicates.
 	ContactID             *pulid.ID  `json:"contactID,omitempty"`
 	ContactIDNEQ          *pulid.ID  `json:"contactIDNEQ,omitempty"`
@@ -4873,6 +5193,10 @@ type NotificationWhereInput struct {
 	// "contact" edge predicates.
 	HasContact     *bool                `json:"hasContact,omitempty"`
 	HasContactWith []*ContactWhereInput `json:"hasContactWith,omitempty"`
+
+	// "scheduled_message" edge predicates.
+	HasScheduledMessage     *bool                         `json:"hasScheduledMessage,omitempty"`
+	HasScheduledMessageWith []*ScheduledMessageWhereInput `json:"hasScheduledMessageWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -5101,6 +5425,51 @@ func (i *NotificationWhereInput) P() (predicate.Notification, error) {
 	}
 	if i.AppointmentIDContainsFold != nil {
 		predicates = append(predicates, notification.AppointmentIDContainsFold(*i.AppointmentIDContainsFold))
+	}
+	if i.ScheduledMessageID != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDEQ(*i.ScheduledMessageID))
+	}
+	if i.ScheduledMessageIDNEQ != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDNEQ(*i.ScheduledMessageIDNEQ))
+	}
+	if len(i.ScheduledMessageIDIn) > 0 {
+		predicates = append(predicates, notification.ScheduledMessageIDIn(i.ScheduledMessageIDIn...))
+	}
+	if len(i.ScheduledMessageIDNotIn) > 0 {
+		predicates = append(predicates, notification.ScheduledMessageIDNotIn(i.ScheduledMessageIDNotIn...))
+	}
+	if i.ScheduledMessageIDGT != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDGT(*i.ScheduledMessageIDGT))
+	}
+	if i.ScheduledMessageIDGTE != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDGTE(*i.ScheduledMessageIDGTE))
+	}
+	if i.ScheduledMessageIDLT != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDLT(*i.ScheduledMessageIDLT))
+	}
+	if i.ScheduledMessageIDLTE != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDLTE(*i.ScheduledMessageIDLTE))
+	}
+	if i.ScheduledMessageIDContains != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDContains(*i.ScheduledMessageIDContains))
+	}
+	if i.ScheduledMessageIDHasPrefix != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDHasPrefix(*i.ScheduledMessageIDHasPrefix))
+	}
+	if i.ScheduledMessageIDHasSuffix != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDHasSuffix(*i.ScheduledMessageIDHasSuffix))
+	}
+	if i.ScheduledMessageIDIsNil {
+		predicates = append(predicates, notification.ScheduledMessageIDIsNil())
+	}
+	if i.ScheduledMessageIDNotNil {
+		predicates = append(predicates, notification.ScheduledMessageIDNotNil())
+	}
+	if i.ScheduledMessageIDEqualFold != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDEqualFold(*i.ScheduledMessageIDEqualFold))
+	}
+	if i.ScheduledMessageIDContainsFold != nil {
+		predicates = append(predicates, notification.ScheduledMessageIDContainsFold(*i.ScheduledMessageIDContainsFold))
 	}
 	if i.ContactID != nil {
 		predicates = append(predicates, notification.ContactIDEQ(*i.ContactID))
@@ -5739,6 +6108,24 @@ func (i *NotificationWhereInput) P() (predicate.Notification, error) {
 		}
 		predicates = append(predicates, notification.HasContactWith(with...))
 	}
+	if i.HasScheduledMessage != nil {
+		p := notification.HasScheduledMessage()
+		if !*i.HasScheduledMessage {
+			p = notification.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasScheduledMessageWith) > 0 {
+		with := make([]predicate.ScheduledMessage, 0, len(i.HasScheduledMessageWith))
+		for _, w := range i.HasScheduledMessageWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasScheduledMessageWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notification.HasScheduledMessageWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyNotificationWhereInput
@@ -5860,6 +6247,87 @@ type OrganizationWhereInput struct {
 	DefaultPhoneRegionHasSuffix    *string  `json:"defaultPhoneRegionHasSuffix,omitempty"`
 	DefaultPhoneRegionEqualFold    *string  `json:"defaultPhoneRegionEqualFold,omitempty"`
 	DefaultPhoneRegionContainsFold *string  `json:"defaultPhoneRegionContainsFold,omitempty"`
+
+	// "phone" field predicates.
+	Phone             *string  `json:"phone,omitempty"`
+	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
+	PhoneIn           []string `json:"phoneIn,omitempty"`
+	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
+	PhoneGT           *string  `json:"phoneGT,omitempty"`
+	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
+	PhoneLT           *string  `json:"phoneLT,omitempty"`
+	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
+	PhoneContains     *string  `json:"phoneContains,omitempty"`
+	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
+	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
+	PhoneIsNil        bool     `json:"phoneIsNil,omitempty"`
+	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
+	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
+	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+
+	// "email" field predicates.
+	Email             *string  `json:"email,omitempty"`
+	EmailNEQ          *string  `json:"emailNEQ,omitempty"`
+	EmailIn           []string `json:"emailIn,omitempty"`
+	EmailNotIn        []string `json:"emailNotIn,omitempty"`
+	EmailGT           *string  `json:"emailGT,omitempty"`
+	EmailGTE          *string  `json:"emailGTE,omitempty"`
+	EmailLT           *string  `json:"emailLT,omitempty"`
+	EmailLTE          *string  `json:"emailLTE,omitempty"`
+	EmailContains     *string  `json:"emailContains,omitempty"`
+	EmailHasPrefix    *string  `json:"emailHasPrefix,omitempty"`
+	EmailHasSuffix    *string  `json:"emailHasSuffix,omitempty"`
+	EmailIsNil        bool     `json:"emailIsNil,omitempty"`
+	EmailNotNil       bool     `json:"emailNotNil,omitempty"`
+	EmailEqualFold    *string  `json:"emailEqualFold,omitempty"`
+	EmailContainsFold *string  `json:"emailContainsFold,omitempty"`
+
+	// "quiet_hours_start" field predicates.
+	QuietHoursStart             *string  `json:"quietHoursStart,omitempty"`
+	QuietHoursStartNEQ          *string  `json:"quietHoursStartNEQ,omitempty"`
+	QuietHoursStartIn           []string `json:"quietHoursStartIn,omitempty"`
+	QuietHoursStartNotIn        []string `json:"quietHoursStartNotIn,omitempty"`
+	QuietHoursStartGT           *string  `json:"quietHoursStartGT,omitempty"`
+	QuietHoursStartGTE          *string  `json:"quietHoursStartGTE,omitempty"`
+	QuietHoursStartLT           *string  `json:"quietHoursStartLT,omitempty"`
+	QuietHoursStartLTE          *string  `json:"quietHoursStartLTE,omitempty"`
+	QuietHoursStartContains     *string  `json:"quietHoursStartContains,omitempty"`
+	QuietHoursStartHasPrefix    *string  `json:"quietHoursStartHasPrefix,omitempty"`
+	QuietHoursStartHasSuffix    *string  `json:"quietHoursStartHasSuffix,omitempty"`
+	QuietHoursStartEqualFold    *string  `json:"quietHoursStartEqualFold,omitempty"`
+	QuietHoursStartContainsFold *string  `json:"quietHoursStartContainsFold,omitempty"`
+
+	// "quiet_hours_end" field predicates.
+	QuietHoursEnd             *string  `json:"quietHoursEnd,omitempty"`
+	QuietHoursEndNEQ          *string  `json:"quietHoursEndNEQ,omitempty"`
+	QuietHoursEndIn           []string `json:"quietHoursEndIn,omitempty"`
+	QuietHoursEndNotIn        []string `json:"quietHoursEndNotIn,omitempty"`
+	QuietHoursEndGT           *string  `json:"quietHoursEndGT,omitempty"`
+	QuietHoursEndGTE          *string  `json:"quietHoursEndGTE,omitempty"`
+	QuietHoursEndLT           *string  `json:"quietHoursEndLT,omitempty"`
+	QuietHoursEndLTE          *string  `json:"quietHoursEndLTE,omitempty"`
+	QuietHoursEndContains     *string  `json:"quietHoursEndContains,omitempty"`
+	QuietHoursEndHasPrefix    *string  `json:"quietHoursEndHasPrefix,omitempty"`
+	QuietHoursEndHasSuffix    *string  `json:"quietHoursEndHasSuffix,omitempty"`
+	QuietHoursEndEqualFold    *string  `json:"quietHoursEndEqualFold,omitempty"`
+	QuietHoursEndContainsFold *string  `json:"quietHoursEndContainsFold,omitempty"`
+
+	// "sms_help_reply" field predicates.
+	SmsHelpReply             *string  `json:"smsHelpReply,omitempty"`
+	SmsHelpReplyNEQ          *string  `json:"smsHelpReplyNEQ,omitempty"`
+	SmsHelpReplyIn           []string `json:"smsHelpReplyIn,omitempty"`
+	SmsHelpReplyNotIn        []string `json:"smsHelpReplyNotIn,omitempty"`
+	SmsHelpReplyGT           *string  `json:"smsHelpReplyGT,omitempty"`
+	SmsHelpReplyGTE          *string  `json:"smsHelpReplyGTE,omitempty"`
+	SmsHelpReplyLT           *string  `json:"smsHelpReplyLT,omitempty"`
+	SmsHelpReplyLTE          *string  `json:"smsHelpReplyLTE,omitempty"`
+	SmsHelpReplyContains     *string  `json:"smsHelpReplyContains,omitempty"`
+	SmsHelpReplyHasPrefix    *string  `json:"smsHelpReplyHasPrefix,omitempty"`
+	SmsHelpReplyHasSuffix    *string  `json:"smsHelpReplyHasSuffix,omitempty"`
+	SmsHelpReplyIsNil        bool     `json:"smsHelpReplyIsNil,omitempty"`
+	SmsHelpReplyNotNil       bool     `json:"smsHelpReplyNotNil,omitempty"`
+	SmsHelpReplyEqualFold    *string  `json:"smsHelpReplyEqualFold,omitempty"`
+	SmsHelpReplyContainsFold *string  `json:"smsHelpReplyContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -6200,6 +6668,219 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 	if i.DefaultPhoneRegionContainsFold != nil {
 		predicates = append(predicates, organization.DefaultPhoneRegionContainsFold(*i.DefaultPhoneRegionContainsFold))
 	}
+	if i.Phone != nil {
+		predicates = append(predicates, organization.PhoneEQ(*i.Phone))
+	}
+	if i.PhoneNEQ != nil {
+		predicates = append(predicates, organization.PhoneNEQ(*i.PhoneNEQ))
+	}
+	if len(i.PhoneIn) > 0 {
+		predicates = append(predicates, organization.PhoneIn(i.PhoneIn...))
+	}
+	if len(i.PhoneNotIn) > 0 {
+		predicates = append(predicates, organization.PhoneNotIn(i.PhoneNotIn...))
+	}
+	if i.PhoneGT != nil {
+		predicates = append(predicates, organization.PhoneGT(*i.PhoneGT))
+	}
+	if i.PhoneGTE != nil {
+		predicates = append(predicates, organization.PhoneGTE(*i.PhoneGTE))
+	}
+	if i.PhoneLT != nil {
+		predicates = append(predicates, organization.PhoneLT(*i.PhoneLT))
+	}
+	if i.PhoneLTE != nil {
+		predicates = append(predicates, organization.PhoneLTE(*i.PhoneLTE))
+	}
+	if i.PhoneContains != nil {
+		predicates = append(predicates, organization.PhoneContains(*i.PhoneContains))
+	}
+	if i.PhoneHasPrefix != nil {
+		predicates = append(predicates, organization.PhoneHasPrefix(*i.PhoneHasPrefix))
+	}
+	if i.PhoneHasSuffix != nil {
+		predicates = append(predicates, organization.PhoneHasSuffix(*i.PhoneHasSuffix))
+	}
+	if i.PhoneIsNil {
+		predicates = append(predicates, organization.PhoneIsNil())
+	}
+	if i.PhoneNotNil {
+		predicates = append(predicates, organization.PhoneNotNil())
+	}
+	if i.PhoneEqualFold != nil {
+		predicates = append(predicates, organization.PhoneEqualFold(*i.PhoneEqualFold))
+	}
+	if i.PhoneContainsFold != nil {
+		predicates = append(predicates, organization.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+	if i.Email != nil {
+		predicates = append(predicates, organization.EmailEQ(*i.Email))
+	}
+	if i.EmailNEQ != nil {
+		predicates = append(predicates, organization.EmailNEQ(*i.EmailNEQ))
+	}
+	if len(i.EmailIn) > 0 {
+		predicates = append(predicates, organization.EmailIn(i.EmailIn...))
+	}
+	if len(i.EmailNotIn) > 0 {
+		predicates = append(predicates, organization.EmailNotIn(i.EmailNotIn...))
+	}
+	if i.EmailGT != nil {
+		predicates = append(predicates, organization.EmailGT(*i.EmailGT))
+	}
+	if i.EmailGTE != nil {
+		predicates = append(predicates, organization.EmailGTE(*i.EmailGTE))
+	}
+	if i.EmailLT != nil {
+		predicates = append(predicates, organization.EmailLT(*i.EmailLT))
+	}
+	if i.EmailLTE != nil {
+		predicates = append(predicates, organization.EmailLTE(*i.EmailLTE))
+	}
+	if i.EmailContains != nil {
+		predicates = append(predicates, organization.EmailContains(*i.EmailContains))
+	}
+	if i.EmailHasPrefix != nil {
+		predicates = append(predicates, organization.EmailHasPrefix(*i.EmailHasPrefix))
+	}
+	if i.EmailHasSuffix != nil {
+		predicates = append(predicates, organization.EmailHasSuffix(*i.EmailHasSuffix))
+	}
+	if i.EmailIsNil {
+		predicates = append(predicates, organization.EmailIsNil())
+	}
+	if i.EmailNotNil {
+		predicates = append(predicates, organization.EmailNotNil())
+	}
+	if i.EmailEqualFold != nil {
+		predicates = append(predicates, organization.EmailEqualFold(*i.EmailEqualFold))
+	}
+	if i.EmailContainsFold != nil {
+		predicates = append(predicates, organization.EmailContainsFold(*i.EmailContainsFold))
+	}
+	if i.QuietHoursStart != nil {
+		predicates = append(predicates, organization.QuietHoursStartEQ(*i.QuietHoursStart))
+	}
+	if i.QuietHoursStartNEQ != nil {
+		predicates = append(predicates, organization.QuietHoursStartNEQ(*i.QuietHoursStartNEQ))
+	}
+	if len(i.QuietHoursStartIn) > 0 {
+		predicates = append(predicates, organization.QuietHoursStartIn(i.QuietHoursStartIn...))
+	}
+	if len(i.QuietHoursStartNotIn) > 0 {
+		predicates = append(predicates, organization.QuietHoursStartNotIn(i.QuietHoursStartNotIn...))
+	}
+	if i.QuietHoursStartGT != nil {
+		predicates = append(predicates, organization.QuietHoursStartGT(*i.QuietHoursStartGT))
+	}
+	if i.QuietHoursStartGTE != nil {
+		predicates = append(predicates, organization.QuietHoursStartGTE(*i.QuietHoursStartGTE))
+	}
+	if i.QuietHoursStartLT != nil {
+		predicates = append(predicates, organization.QuietHoursStartLT(*i.QuietHoursStartLT))
+	}
+	if i.QuietHoursStartLTE != nil {
+		predicates = append(predicates, organization.QuietHoursStartLTE(*i.QuietHoursStartLTE))
+	}
+	if i.QuietHoursStartContains != nil {
+		predicates = append(predicates, organization.QuietHoursStartContains(*i.QuietHoursStartContains))
+	}
+	if i.QuietHoursStartHasPrefix != nil {
+		predicates = append(predicates, organization.QuietHoursStartHasPrefix(*i.QuietHoursStartHasPrefix))
+	}
+	if i.QuietHoursStartHasSuffix != nil {
+		predicates = append(predicates, organization.QuietHoursStartHasSuffix(*i.QuietHoursStartHasSuffix))
+	}
+	if i.QuietHoursStartEqualFold != nil {
+		predicates = append(predicates, organization.QuietHoursStartEqualFold(*i.QuietHoursStartEqualFold))
+	}
+	if i.QuietHoursStartContainsFold != nil {
+		predicates = append(predicates, organization.QuietHoursStartContainsFold(*i.QuietHoursStartContainsFold))
+	}
+	if i.QuietHoursEnd != nil {
+		predicates = append(predicates, organization.QuietHoursEndEQ(*i.QuietHoursEnd))
+	}
+	if i.QuietHoursEndNEQ != nil {
+		predicates = append(predicates, organization.QuietHoursEndNEQ(*i.QuietHoursEndNEQ))
+	}
+	if len(i.QuietHoursEndIn) > 0 {
+		predicates = append(predicates, organization.QuietHoursEndIn(i.QuietHoursEndIn...))
+	}
+	if len(i.QuietHoursEndNotIn) > 0 {
+		predicates = append(predicates, organization.QuietHoursEndNotIn(i.QuietHoursEndNotIn...))
+	}
+	if i.QuietHoursEndGT != nil {
+		predicates = append(predicates, organization.QuietHoursEndGT(*i.QuietHoursEndGT))
+	}
+	if i.QuietHoursEndGTE != nil {
+		predicates = append(predicates, organization.QuietHoursEndGTE(*i.QuietHoursEndGTE))
+	}
+	if i.QuietHoursEndLT != nil {
+		predicates = append(predicates, organization.QuietHoursEndLT(*i.QuietHoursEndLT))
+	}
+	if i.QuietHoursEndLTE != nil {
+		predicates = append(predicates, organization.QuietHoursEndLTE(*i.QuietHoursEndLTE))
+	}
+	if i.QuietHoursEndContains != nil {
+		predicates = append(predicates, organization.QuietHoursEndContains(*i.QuietHoursEndContains))
+	}
+	if i.QuietHoursEndHasPrefix != nil {
+		predicates = append(predicates, organization.QuietHoursEndHasPrefix(*i.QuietHoursEndHasPrefix))
+	}
+	if i.QuietHoursEndHasSuffix != nil {
+		predicates = append(predicates, organization.QuietHoursEndHasSuffix(*i.QuietHoursEndHasSuffix))
+	}
+	if i.QuietHoursEndEqualFold != nil {
+		predicates = append(predicates, organization.QuietHoursEndEqualFold(*i.QuietHoursEndEqualFold))
+	}
+	if i.QuietHoursEndContainsFold != nil {
+		predicates = append(predicates, organization.QuietHoursEndContainsFold(*i.QuietHoursEndContainsFold))
+	}
+	if i.SmsHelpReply != nil {
+		predicates = append(predicates, organization.SmsHelpReplyEQ(*i.SmsHelpReply))
+	}
+	if i.SmsHelpReplyNEQ != nil {
+		predicates = append(predicates, organization.SmsHelpReplyNEQ(*i.SmsHelpReplyNEQ))
+	}
+	if len(i.SmsHelpReplyIn) > 0 {
+		predicates = append(predicates, organization.SmsHelpReplyIn(i.SmsHelpReplyIn...))
+	}
+	if len(i.SmsHelpReplyNotIn) > 0 {
+		predicates = append(predicates, organization.SmsHelpReplyNotIn(i.SmsHelpReplyNotIn...))
+	}
+	if i.SmsHelpReplyGT != nil {
+		predicates = append(predicates, organization.SmsHelpReplyGT(*i.SmsHelpReplyGT))
+	}
+	if i.SmsHelpReplyGTE != nil {
+		predicates = append(predicates, organization.SmsHelpReplyGTE(*i.SmsHelpReplyGTE))
+	}
+	if i.SmsHelpReplyLT != nil {
+		predicates = append(predicates, organization.SmsHelpReplyLT(*i.SmsHelpReplyLT))
+	}
+	if i.SmsHelpReplyLTE != nil {
+		predicates = append(predicates, organization.SmsHelpReplyLTE(*i.SmsHelpReplyLTE))
+	}
+	if i.SmsHelpReplyContains != nil {
+		predicates = append(predicates, organization.SmsHelpReplyContains(*i.SmsHelpReplyContains))
+	}
+	if i.SmsHelpReplyHasPrefix != nil {
+		predicates = append(predicates, organization.SmsHelpReplyHasPrefix(*i.SmsHelpReplyHasPrefix))
+	}
+	if i.SmsHelpReplyHasSuffix != nil {
+		predicates = append(predicates, organization.SmsHelpReplyHasSuffix(*i.SmsHelpReplyHasSuffix))
+	}
+	if i.SmsHelpReplyIsNil {
+		predicates = append(predicates, organization.SmsHelpReplyIsNil())
+	}
+	if i.SmsHelpReplyNotNil {
+		predicates = append(predicates, organization.SmsHelpReplyNotNil())
+	}
+	if i.SmsHelpReplyEqualFold != nil {
+		predicates = append(predicates, organization.SmsHelpReplyEqualFold(*i.SmsHelpReplyEqualFold))
+	}
+	if i.SmsHelpReplyContainsFold != nil {
+		predicates = append(predicates, organization.SmsHelpReplyContainsFold(*i.SmsHelpReplyContainsFold))
+	}
 
 	switch len(predicates) {
 	case 0:
@@ -6208,6 +6889,884 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 		return predicates[0], nil
 	default:
 		return organization.And(predicates...), nil
+	}
+}
+
+// PhoneOptOutWhereInput represents a where input for filtering PhoneOptOut queries.
+type PhoneOptOutWhereInput struct {
+	Predicates []predicate.PhoneOptOut  `json:"-"`
+	Not        *PhoneOptOutWhereInput   `json:"not,omitempty"`
+	Or         []*PhoneOptOutWhereInput `json:"or,omitempty"`
+	And        []*PhoneOptOutWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "phone" field predicates.
+	Phone             *string  `json:"phone,omitempty"`
+	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
+	PhoneIn           []string `json:"phoneIn,omitempty"`
+	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
+	PhoneGT           *string  `json:"phoneGT,omitempty"`
+	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
+	PhoneLT           *string  `json:"phoneLT,omitempty"`
+	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
+	PhoneContains     *string  `json:"phoneContains,omitempty"`
+	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
+	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
+	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
+	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+
+	// "keyword" field predicates.
+	Keyword             *string  `json:"keyword,omitempty"`
+	KeywordNEQ          *string  `json:"keywordNEQ,omitempty"`
+	KeywordIn           []string `json:"keywordIn,omitempty"`
+	KeywordNotIn        []string `json:"keywordNotIn,omitempty"`
+	KeywordGT           *string  `json:"keywordGT,omitempty"`
+	KeywordGTE          *string  `json:"keywordGTE,omitempty"`
+	KeywordLT           *string  `json:"keywordLT,omitempty"`
+	KeywordLTE          *string  `json:"keywordLTE,omitempty"`
+	KeywordContains     *string  `json:"keywordContains,omitempty"`
+	KeywordHasPrefix    *string  `json:"keywordHasPrefix,omitempty"`
+	KeywordHasSuffix    *string  `json:"keywordHasSuffix,omitempty"`
+	KeywordIsNil        bool     `json:"keywordIsNil,omitempty"`
+	KeywordNotNil       bool     `json:"keywordNotNil,omitempty"`
+	KeywordEqualFold    *string  `json:"keywordEqualFold,omitempty"`
+	KeywordContainsFold *string  `json:"keywordContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PhoneOptOutWhereInput) AddPredicates(predicates ...predicate.PhoneOptOut) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PhoneOptOutWhereInput filter on the PhoneOptOutQuery builder.
+func (i *PhoneOptOutWhereInput) Filter(q *PhoneOptOutQuery) (*PhoneOptOutQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPhoneOptOutWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPhoneOptOutWhereInput is returned in case the PhoneOptOutWhereInput is empty.
+var ErrEmptyPhoneOptOutWhereInput = errors.New("ent: empty predicate PhoneOptOutWhereInput")
+
+// P returns a predicate for filtering phoneoptouts.
+// An error is returned if the input is empty or invalid.
+func (i *PhoneOptOutWhereInput) P() (predicate.PhoneOptOut, error) {
+	var predicates []predicate.PhoneOptOut
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, phoneoptout.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PhoneOptOut, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, phoneoptout.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PhoneOptOut, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, phoneoptout.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, phoneoptout.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, phoneoptout.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, phoneoptout.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, phoneoptout.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, phoneoptout.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, phoneoptout.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, phoneoptout.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, phoneoptout.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, phoneoptout.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, phoneoptout.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, phoneoptout.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, phoneoptout.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, phoneoptout.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, phoneoptout.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, phoneoptout.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, phoneoptout.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, phoneoptout.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, phoneoptout.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, phoneoptout.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, phoneoptout.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, phoneoptout.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, phoneoptout.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, phoneoptout.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, phoneoptout.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Phone != nil {
+		predicates = append(predicates, phoneoptout.PhoneEQ(*i.Phone))
+	}
+	if i.PhoneNEQ != nil {
+		predicates = append(predicates, phoneoptout.PhoneNEQ(*i.PhoneNEQ))
+	}
+	if len(i.PhoneIn) > 0 {
+		predicates = append(predicates, phoneoptout.PhoneIn(i.PhoneIn...))
+	}
+	if len(i.PhoneNotIn) > 0 {
+		predicates = append(predicates, phoneoptout.PhoneNotIn(i.PhoneNotIn...))
+	}
+	if i.PhoneGT != nil {
+		predicates = append(predicates, phoneoptout.PhoneGT(*i.PhoneGT))
+	}
+	if i.PhoneGTE != nil {
+		predicates = append(predicates, phoneoptout.PhoneGTE(*i.PhoneGTE))
+	}
+	if i.PhoneLT != nil {
+		predicates = append(predicates, phoneoptout.PhoneLT(*i.PhoneLT))
+	}
+	if i.PhoneLTE != nil {
+		predicates = append(predicates, phoneoptout.PhoneLTE(*i.PhoneLTE))
+	}
+	if i.PhoneContains != nil {
+		predicates = append(predicates, phoneoptout.PhoneContains(*i.PhoneContains))
+	}
+	if i.PhoneHasPrefix != nil {
+		predicates = append(predicates, phoneoptout.PhoneHasPrefix(*i.PhoneHasPrefix))
+	}
+	if i.PhoneHasSuffix != nil {
+		predicates = append(predicates, phoneoptout.PhoneHasSuffix(*i.PhoneHasSuffix))
+	}
+	if i.PhoneEqualFold != nil {
+		predicates = append(predicates, phoneoptout.PhoneEqualFold(*i.PhoneEqualFold))
+	}
+	if i.PhoneContainsFold != nil {
+		predicates = append(predicates, phoneoptout.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+	if i.Keyword != nil {
+		predicates = append(predicates, phoneoptout.KeywordEQ(*i.Keyword))
+	}
+	if i.KeywordNEQ != nil {
+		predicates = append(predicates, phoneoptout.KeywordNEQ(*i.KeywordNEQ))
+	}
+	if len(i.KeywordIn) > 0 {
+		predicates = append(predicates, phoneoptout.KeywordIn(i.KeywordIn...))
+	}
+	if len(i.KeywordNotIn) > 0 {
+		predicates = append(predicates, phoneoptout.KeywordNotIn(i.KeywordNotIn...))
+	}
+	if i.KeywordGT != nil {
+		predicates = append(predicates, phoneoptout.KeywordGT(*i.KeywordGT))
+	}
+	if i.KeywordGTE != nil {
+		predicates = append(predicates, phoneoptout.KeywordGTE(*i.KeywordGTE))
+	}
+	if i.KeywordLT != nil {
+		predicates = append(predicates, phoneoptout.KeywordLT(*i.KeywordLT))
+	}
+	if i.KeywordLTE != nil {
+		predicates = append(predicates, phoneoptout.KeywordLTE(*i.KeywordLTE))
+	}
+	if i.KeywordContains != nil {
+		predicates = append(predicates, phoneoptout.KeywordContains(*i.KeywordContains))
+	}
+	if i.KeywordHasPrefix != nil {
+		predicates = append(predicates, phoneoptout.KeywordHasPrefix(*i.KeywordHasPrefix))
+	}
+	if i.KeywordHasSuffix != nil {
+		predicates = append(predicates, phoneoptout.KeywordHasSuffix(*i.KeywordHasSuffix))
+	}
+	if i.KeywordIsNil {
+		predicates = append(predicates, phoneoptout.KeywordIsNil())
+	}
+	if i.KeywordNotNil {
+		predicates = append(predicates, phoneoptout.KeywordNotNil())
+	}
+	if i.KeywordEqualFold != nil {
+		predicates = append(predicates, phoneoptout.KeywordEqualFold(*i.KeywordEqualFold))
+	}
+	if i.KeywordContainsFold != nil {
+		predicates = append(predicates, phoneoptout.KeywordContainsFold(*i.KeywordContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPhoneOptOutWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return phoneoptout.And(predicates...), nil
+	}
+}
+
+// ScheduledMessageWhereInput represents a where input for filtering ScheduledMessage queries.
+type ScheduledMessageWhereInput struct {
+	Predicates []predicate.ScheduledMessage  `json:"-"`
+	Not        *ScheduledMessageWhereInput   `json:"not,omitempty"`
+	Or         []*ScheduledMessageWhereInput `json:"or,omitempty"`
+	And        []*ScheduledMessageWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "client_id" field predicates.
+	ClientID             *pulid.ID  `json:"clientID,omitempty"`
+	ClientIDNEQ          *pulid.ID  `json:"clientIDNEQ,omitempty"`
+	ClientIDIn           []pulid.ID `json:"clientIDIn,omitempty"`
+	ClientIDNotIn        []pulid.ID `json:"clientIDNotIn,omitempty"`
+	ClientIDGT           *pulid.ID  `json:"clientIDGT,omitempty"`
+	ClientIDGTE          *pulid.ID  `json:"clientIDGTE,omitempty"`
+	ClientIDLT           *pulid.ID  `json:"clientIDLT,omitempty"`
+	ClientIDLTE          *pulid.ID  `json:"clientIDLTE,omitempty"`
+	ClientIDContains     *pulid.ID  `json:"clientIDContains,omitempty"`
+	ClientIDHasPrefix    *pulid.ID  `json:"clientIDHasPrefix,omitempty"`
+	ClientIDHasSuffix    *pulid.ID  `json:"clientIDHasSuffix,omitempty"`
+	ClientIDEqualFold    *pulid.ID  `json:"clientIDEqualFold,omitempty"`
+	ClientIDContainsFold *pulid.ID  `json:"clientIDContainsFold,omitempty"`
+
+	// "appointment_id" field predicates.
+	AppointmentID             *pulid.ID  `json:"appointmentID,omitempty"`
+	AppointmentIDNEQ          *pulid.ID  `json:"appointmentIDNEQ,omitempty"`
+	AppointmentIDIn           []pulid.ID `json:"appointmentIDIn,omitempty"`
+	AppointmentIDNotIn        []pulid.ID `json:"appointmentIDNotIn,omitempty"`
+	AppointmentIDGT           *pulid.ID  `json:"appointmentIDGT,omitempty"`
+	AppointmentIDGTE          *pulid.ID  `json:"appointmentIDGTE,omitempty"`
+	AppointmentIDLT           *pulid.ID  `json:"appointmentIDLT,omitempty"`
+	AppointmentIDLTE          *pulid.ID  `json:"appointmentIDLTE,omitempty"`
+	AppointmentIDContains     *pulid.ID  `json:"appointmentIDContains,omitempty"`
+	AppointmentIDHasPrefix    *pulid.ID  `json:"appointmentIDHasPrefix,omitempty"`
+	AppointmentIDHasSuffix    *pulid.ID  `json:"appointmentIDHasSuffix,omitempty"`
+	AppointmentIDIsNil        bool       `json:"appointmentIDIsNil,omitempty"`
+	AppointmentIDNotNil       bool       `json:"appointmentIDNotNil,omitempty"`
+	AppointmentIDEqualFold    *pulid.ID  `json:"appointmentIDEqualFold,omitempty"`
+	AppointmentIDContainsFold *pulid.ID  `json:"appointmentIDContainsFold,omitempty"`
+
+	// "subject" field predicates.
+	Subject             *string  `json:"subject,omitempty"`
+	SubjectNEQ          *string  `json:"subjectNEQ,omitempty"`
+	SubjectIn           []string `json:"subjectIn,omitempty"`
+	SubjectNotIn        []string `json:"subjectNotIn,omitempty"`
+	SubjectGT           *string  `json:"subjectGT,omitempty"`
+	SubjectGTE          *string  `json:"subjectGTE,omitempty"`
+	SubjectLT           *string  `json:"subjectLT,omitempty"`
+	SubjectLTE          *string  `json:"subjectLTE,omitempty"`
+	SubjectContains     *string  `json:"subjectContains,omitempty"`
+	SubjectHasPrefix    *string  `json:"subjectHasPrefix,omitempty"`
+	SubjectHasSuffix    *string  `json:"subjectHasSuffix,omitempty"`
+	SubjectIsNil        bool     `json:"subjectIsNil,omitempty"`
+	SubjectNotNil       bool     `json:"subjectNotNil,omitempty"`
+	SubjectEqualFold    *string  `json:"subjectEqualFold,omitempty"`
+	SubjectContainsFold *string  `json:"subjectContainsFold,omitempty"`
+
+	// "body" field predicates.
+	Body             *string  `json:"body,omitempty"`
+	BodyNEQ          *string  `json:"bodyNEQ,omitempty"`
+	BodyIn           []string `json:"bodyIn,omitempty"`
+	BodyNotIn        []string `json:"bodyNotIn,omitempty"`
+	BodyGT           *string  `json:"bodyGT,omitempty"`
+	BodyGTE          *string  `json:"bodyGTE,omitempty"`
+	BodyLT           *string  `json:"bodyLT,omitempty"`
+	BodyLTE          *string  `json:"bodyLTE,omitempty"`
+	BodyContains     *string  `json:"bodyContains,omitempty"`
+	BodyHasPrefix    *string  `json:"bodyHasPrefix,omitempty"`
+	BodyHasSuffix    *string  `json:"bodyHasSuffix,omitempty"`
+	BodyEqualFold    *string  `json:"bodyEqualFold,omitempty"`
+	BodyContainsFold *string  `json:"bodyContainsFold,omitempty"`
+
+	// "send_at" field predicates.
+	SendAt       *time.Time  `json:"sendAt,omitempty"`
+	SendAtNEQ    *time.Time  `json:"sendAtNEQ,omitempty"`
+	SendAtIn     []time.Time `json:"sendAtIn,omitempty"`
+	SendAtNotIn  []time.Time `json:"sendAtNotIn,omitempty"`
+	SendAtGT     *time.Time  `json:"sendAtGT,omitempty"`
+	SendAtGTE    *time.Time  `json:"sendAtGTE,omitempty"`
+	SendAtLT     *time.Time  `json:"sendAtLT,omitempty"`
+	SendAtLTE    *time.Time  `json:"sendAtLTE,omitempty"`
+	SendAtIsNil  bool        `json:"sendAtIsNil,omitempty"`
+	SendAtNotNil bool        `json:"sendAtNotNil,omitempty"`
+
+	// "minutes_before_start" field predicates.
+	MinutesBeforeStart       *int  `json:"minutesBeforeStart,omitempty"`
+	MinutesBeforeStartNEQ    *int  `json:"minutesBeforeStartNEQ,omitempty"`
+	MinutesBeforeStartIn     []int `json:"minutesBeforeStartIn,omitempty"`
+	MinutesBeforeStartNotIn  []int `json:"minutesBeforeStartNotIn,omitempty"`
+	MinutesBeforeStartGT     *int  `json:"minutesBeforeStartGT,omitempty"`
+	MinutesBeforeStartGTE    *int  `json:"minutesBeforeStartGTE,omitempty"`
+	MinutesBeforeStartLT     *int  `json:"minutesBeforeStartLT,omitempty"`
+	MinutesBeforeStartLTE    *int  `json:"minutesBeforeStartLTE,omitempty"`
+	MinutesBeforeStartIsNil  bool  `json:"minutesBeforeStartIsNil,omitempty"`
+	MinutesBeforeStartNotNil bool  `json:"minutesBeforeStartNotNil,omitempty"`
+
+	// "status" field predicates.
+	Status      *scheduledmessage.Status  `json:"status,omitempty"`
+	StatusNEQ   *scheduledmessage.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []scheduledmessage.Status `json:"statusIn,omitempty"`
+	StatusNotIn []scheduledmessage.Status `json:"statusNotIn,omitempty"`
+
+	// "client" edge predicates.
+	HasClient     *bool                      `json:"hasClient,omitempty"`
+	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
+
+	// "appointment" edge predicates.
+	HasAppointment     *bool                    `json:"hasAppointment,omitempty"`
+	HasAppointmentWith []*AppointmentWhereInput `json:"hasAppointmentWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ScheduledMessageWhereInput) AddPredicates(predicates ...predicate.ScheduledMessage) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ScheduledMessageWhereInput filter on the ScheduledMessageQuery builder.
+func (i *ScheduledMessageWhereInput) Filter(q *ScheduledMessageQuery) (*ScheduledMessageQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyScheduledMessageWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyScheduledMessageWhereInput is returned in case the ScheduledMessageWhereInput is empty.
+var ErrEmptyScheduledMessageWhereInput = errors.New("ent: empty predicate ScheduledMessageWhereInput")
+
+// P returns a predicate for filtering scheduledmessages.
+// An error is returned if the input is empty or invalid.
+func (i *ScheduledMessageWhereInput) P() (predicate.ScheduledMessage, error) {
+	var predicates []predicate.ScheduledMessage
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, scheduledmessage.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ScheduledMessage, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, scheduledmessage.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ScheduledMessage, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, scheduledmessage.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, scheduledmessage.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, scheduledmessage.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, scheduledmessage.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, scheduledmessage.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, scheduledmessage.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, scheduledmessage.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, scheduledmessage.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, scheduledmessage.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, scheduledmessage.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, scheduledmessage.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, scheduledmessage.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, scheduledmessage.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, scheduledmessage.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, scheduledmessage.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, scheduledmessage.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, scheduledmessage.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, scheduledmessage.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, scheduledmessage.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, scheduledmessage.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, scheduledmessage.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, scheduledmessage.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ClientID != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDEQ(*i.ClientID))
+	}
+	if i.ClientIDNEQ != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDNEQ(*i.ClientIDNEQ))
+	}
+	if len(i.ClientIDIn) > 0 {
+		predicates = append(predicates, scheduledmessage.ClientIDIn(i.ClientIDIn...))
+	}
+	if len(i.ClientIDNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.ClientIDNotIn(i.ClientIDNotIn...))
+	}
+	if i.ClientIDGT != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDGT(*i.ClientIDGT))
+	}
+	if i.ClientIDGTE != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDGTE(*i.ClientIDGTE))
+	}
+	if i.ClientIDLT != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDLT(*i.ClientIDLT))
+	}
+	if i.ClientIDLTE != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDLTE(*i.ClientIDLTE))
+	}
+	if i.ClientIDContains != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDContains(*i.ClientIDContains))
+	}
+	if i.ClientIDHasPrefix != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDHasPrefix(*i.ClientIDHasPrefix))
+	}
+	if i.ClientIDHasSuffix != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDHasSuffix(*i.ClientIDHasSuffix))
+	}
+	if i.ClientIDEqualFold != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDEqualFold(*i.ClientIDEqualFold))
+	}
+	if i.ClientIDContainsFold != nil {
+		predicates = append(predicates, scheduledmessage.ClientIDContainsFold(*i.ClientIDContainsFold))
+	}
+	if i.AppointmentID != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDEQ(*i.AppointmentID))
+	}
+	if i.AppointmentIDNEQ != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDNEQ(*i.AppointmentIDNEQ))
+	}
+	if len(i.AppointmentIDIn) > 0 {
+		predicates = append(predicates, scheduledmessage.AppointmentIDIn(i.AppointmentIDIn...))
+	}
+	if len(i.AppointmentIDNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.AppointmentIDNotIn(i.AppointmentIDNotIn...))
+	}
+	if i.AppointmentIDGT != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDGT(*i.AppointmentIDGT))
+	}
+	if i.AppointmentIDGTE != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDGTE(*i.AppointmentIDGTE))
+	}
+	if i.AppointmentIDLT != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDLT(*i.AppointmentIDLT))
+	}
+	if i.AppointmentIDLTE != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDLTE(*i.AppointmentIDLTE))
+	}
+	if i.AppointmentIDContains != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDContains(*i.AppointmentIDContains))
+	}
+	if i.AppointmentIDHasPrefix != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDHasPrefix(*i.AppointmentIDHasPrefix))
+	}
+	if i.AppointmentIDHasSuffix != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDHasSuffix(*i.AppointmentIDHasSuffix))
+	}
+	if i.AppointmentIDIsNil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDIsNil())
+	}
+	if i.AppointmentIDNotNil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDNotNil())
+	}
+	if i.AppointmentIDEqualFold != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDEqualFold(*i.AppointmentIDEqualFold))
+	}
+	if i.AppointmentIDContainsFold != nil {
+		predicates = append(predicates, scheduledmessage.AppointmentIDContainsFold(*i.AppointmentIDContainsFold))
+	}
+	if i.Subject != nil {
+		predicates = append(predicates, scheduledmessage.SubjectEQ(*i.Subject))
+	}
+	if i.SubjectNEQ != nil {
+		predicates = append(predicates, scheduledmessage.SubjectNEQ(*i.SubjectNEQ))
+	}
+	if len(i.SubjectIn) > 0 {
+		predicates = append(predicates, scheduledmessage.SubjectIn(i.SubjectIn...))
+	}
+	if len(i.SubjectNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.SubjectNotIn(i.SubjectNotIn...))
+	}
+	if i.SubjectGT != nil {
+		predicates = append(predicates, scheduledmessage.SubjectGT(*i.SubjectGT))
+	}
+	if i.SubjectGTE != nil {
+		predicates = append(predicates, scheduledmessage.SubjectGTE(*i.SubjectGTE))
+	}
+	if i.SubjectLT != nil {
+		predicates = append(predicates, scheduledmessage.SubjectLT(*i.SubjectLT))
+	}
+	if i.SubjectLTE != nil {
+		predicates = append(predicates, scheduledmessage.SubjectLTE(*i.SubjectLTE))
+	}
+	if i.SubjectContains != nil {
+		predicates = append(predicates, scheduledmessage.SubjectContains(*i.SubjectContains))
+	}
+	if i.SubjectHasPrefix != nil {
+		predicates = append(predicates, scheduledmessage.SubjectHasPrefix(*i.SubjectHasPrefix))
+	}
+	if i.SubjectHasSuffix != nil {
+		predicates = append(predicates, scheduledmessage.SubjectHasSuffix(*i.SubjectHasSuffix))
+	}
+	if i.SubjectIsNil {
+		predicates = append(predicates, scheduledmessage.SubjectIsNil())
+	}
+	if i.SubjectNotNil {
+		predicates = append(predicates, scheduledmessage.SubjectNotNil())
+	}
+	if i.SubjectEqualFold != nil {
+		predicates = append(predicates, scheduledmessage.SubjectEqualFold(*i.SubjectEqualFold))
+	}
+	if i.SubjectContainsFold != nil {
+		predicates = append(predicates, scheduledmessage.SubjectContainsFold(*i.SubjectContainsFold))
+	}
+	if i.Body != nil {
+		predicates = append(predicates, scheduledmessage.BodyEQ(*i.Body))
+	}
+	if i.BodyNEQ != nil {
+		predicates = append(predicates, scheduledmessage.BodyNEQ(*i.BodyNEQ))
+	}
+	if len(i.BodyIn) > 0 {
+		predicates = append(predicates, scheduledmessage.BodyIn(i.BodyIn...))
+	}
+	if len(i.BodyNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.BodyNotIn(i.BodyNotIn...))
+	}
+	if i.BodyGT != nil {
+		predicates = append(predicates, scheduledmessage.BodyGT(*i.BodyGT))
+	}
+	if i.BodyGTE != nil {
+		predicates = append(predicates, scheduledmessage.BodyGTE(*i.BodyGTE))
+	}
+	if i.BodyLT != nil {
+		predicates = append(predicates, scheduledmessage.BodyLT(*i.BodyLT))
+	}
+	if i.BodyLTE != nil {
+		predicates = append(predicates, scheduledmessage.BodyLTE(*i.BodyLTE))
+	}
+	if i.BodyContains != nil {
+		predicates = append(predicates, scheduledmessage.BodyContains(*i.BodyContains))
+	}
+	if i.BodyHasPrefix != nil {
+		predicates = append(predicates, scheduledmessage.BodyHasPrefix(*i.BodyHasPrefix))
+	}
+	if i.BodyHasSuffix != nil {
+		predicates = append(predicates, scheduledmessage.BodyHasSuffix(*i.BodyHasSuffix))
+	}
+	if i.BodyEqualFold != nil {
+		predicates = append(predicates, scheduledmessage.BodyEqualFold(*i.BodyEqualFold))
+	}
+	if i.BodyContainsFold != nil {
+		predicates = append(predicates, scheduledmessage.BodyContainsFold(*i.BodyContainsFold))
+	}
+	if i.SendAt != nil {
+		predicates = append(predicates, scheduledmessage.SendAtEQ(*i.SendAt))
+	}
+	if i.SendAtNEQ != nil {
+		predicates = append(predicates, scheduledmessage.SendAtNEQ(*i.SendAtNEQ))
+	}
+	if len(i.SendAtIn) > 0 {
+		predicates = append(predicates, scheduledmessage.SendAtIn(i.SendAtIn...))
+	}
+	if len(i.SendAtNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.SendAtNotIn(i.SendAtNotIn...))
+	}
+	if i.SendAtGT != nil {
+		predicates = append(predicates, scheduledmessage.SendAtGT(*i.SendAtGT))
+	}
+	if i.SendAtGTE != nil {
+		predicates = append(predicates, scheduledmessage.SendAtGTE(*i.SendAtGTE))
+	}
+	if i.SendAtLT != nil {
+		predicates = append(predicates, scheduledmessage.SendAtLT(*i.SendAtLT))
+	}
+	if i.SendAtLTE != nil {
+		predicates = append(predicates, scheduledmessage.SendAtLTE(*i.SendAtLTE))
+	}
+	if i.SendAtIsNil {
+		predicates = append(predicates, scheduledmessage.SendAtIsNil())
+	}
+	if i.SendAtNotNil {
+		predicates = append(predicates, scheduledmessage.SendAtNotNil())
+	}
+	if i.MinutesBeforeStart != nil {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartEQ(*i.MinutesBeforeStart))
+	}
+	if i.MinutesBeforeStartNEQ != nil {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartNEQ(*i.MinutesBeforeStartNEQ))
+	}
+	if len(i.MinutesBeforeStartIn) > 0 {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartIn(i.MinutesBeforeStartIn...))
+	}
+	if len(i.MinutesBeforeStartNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartNotIn(i.MinutesBeforeStartNotIn...))
+	}
+	if i.MinutesBeforeStartGT != nil {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartGT(*i.MinutesBeforeStartGT))
+	}
+	if i.MinutesBeforeStartGTE != nil {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartGTE(*i.MinutesBeforeStartGTE))
+	}
+	if i.MinutesBeforeStartLT != nil {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartLT(*i.MinutesBeforeStartLT))
+	}
+	if i.MinutesBeforeStartLTE != nil {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartLTE(*i.MinutesBeforeStartLTE))
+	}
+	if i.MinutesBeforeStartIsNil {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartIsNil())
+	}
+	if i.MinutesBeforeStartNotNil {
+		predicates = append(predicates, scheduledmessage.MinutesBeforeStartNotNil())
+	}
+	if i.Status != nil {
+		predicates = append(predicates, scheduledmessage.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, scheduledmessage.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, scheduledmessage.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.StatusNotIn(i.StatusNotIn...))
+	}
+
+	if i.HasClient != nil {
+		p := scheduledmessage.HasClient()
+		if !*i.HasClient {
+			p = scheduledmessage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasClientWith) > 0 {
+		with := make([]predicate.ClientProfile, 0, len(i.HasClientWith))
+		for _, w := range i.HasClientWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasClientWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, scheduledmessage.HasClientWith(with...))
+	}
+	if i.HasAppointment != nil {
+		p := scheduledmessage.HasAppointment()
+		if !*i.HasAppointment {
+			p = scheduledmessage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppointmentWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasAppointmentWith))
+		for _, w := range i.HasAppointmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppointmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, scheduledmessage.HasAppointmentWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyScheduledMessageWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return scheduledmessage.And(predicates...), nil
 	}
 }
 

@@ -11,9 +11,12 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 	"github.com/kith-health/kith/pulid"
@@ -26,9 +29,12 @@ var tableByPrefix = map[string]string{
 	"cl": clientprofile.Table,
 	"co": contact.Table,
 	"cv": coverage.Table,
+	"es": emailsuppression.Table,
 	"mt": messagetemplate.Table,
 	"nt": notification.Table,
 	"or": organization.Table,
+	"po": phoneoptout.Table,
+	"sm": scheduledmessage.Table,
 	"st": staff.Table,
 	"tk": stafftoken.Table,
 }
@@ -43,36 +49,42 @@ func TableOf(_ context.Context, id pulid.ID) (string, error) {
 
 // edgeTable maps "Type.edge" to the table the edge points to.
 var edgeTable = map[string]string{
-	"Appointment.organization":     organization.Table,
-	"Appointment.client":           clientprofile.Table,
-	"Appointment.practitioner":     staff.Table,
-	"Appointment.created_by":       staff.Table,
-	"ClientContact.organization":   organization.Table,
-	"ClientContact.client":         clientprofile.Table,
-	"ClientContact.contact":        contact.Table,
-	"ClientProfile.organization":   organization.Table,
-	"ClientProfile.contacts":       contact.Table,
-	"ClientProfile.practitioners":  staff.Table,
-	"ClientProfile.appointments":   appointment.Table,
-	"ClientProfile.coverages":      coverage.Table,
-	"ClientProfile.contact_links":  clientcontact.Table,
-	"Contact.organization":         organization.Table,
-	"Contact.clients":              clientprofile.Table,
-	"Contact.client_links":         clientcontact.Table,
-	"Coverage.organization":        organization.Table,
-	"Coverage.client":              clientprofile.Table,
-	"MessageTemplate.organization": organization.Table,
-	"Notification.organization":    organization.Table,
-	"Notification.client":          clientprofile.Table,
-	"Notification.appointment":     appointment.Table,
-	"Notification.contact":         contact.Table,
-	"Organization.staff":           staff.Table,
-	"Staff.organization":           organization.Table,
-	"Staff.assigned_clients":       clientprofile.Table,
-	"Staff.appointments":           appointment.Table,
-	"Staff.tokens":                 stafftoken.Table,
-	"StaffToken.organization":      organization.Table,
-	"StaffToken.staff":             staff.Table,
+	"Appointment.organization":       organization.Table,
+	"Appointment.client":             clientprofile.Table,
+	"Appointment.practitioner":       staff.Table,
+	"Appointment.created_by":         staff.Table,
+	"ClientContact.organization":     organization.Table,
+	"ClientContact.client":           clientprofile.Table,
+	"ClientContact.contact":          contact.Table,
+	"ClientProfile.organization":     organization.Table,
+	"ClientProfile.contacts":         contact.Table,
+	"ClientProfile.practitioners":    staff.Table,
+	"ClientProfile.appointments":     appointment.Table,
+	"ClientProfile.coverages":        coverage.Table,
+	"ClientProfile.contact_links":    clientcontact.Table,
+	"Contact.organization":           organization.Table,
+	"Contact.clients":                clientprofile.Table,
+	"Contact.client_links":           clientcontact.Table,
+	"Coverage.organization":          organization.Table,
+	"Coverage.client":                clientprofile.Table,
+	"EmailSuppression.organization":  organization.Table,
+	"MessageTemplate.organization":   organization.Table,
+	"Notification.organization":      organization.Table,
+	"Notification.client":            clientprofile.Table,
+	"Notification.appointment":       appointment.Table,
+	"Notification.contact":           contact.Table,
+	"Notification.scheduled_message": scheduledmessage.Table,
+	"Organization.staff":             staff.Table,
+	"PhoneOptOut.organization":       organization.Table,
+	"ScheduledMessage.organization":  organization.Table,
+	"ScheduledMessage.client":        clientprofile.Table,
+	"ScheduledMessage.appointment":   appointment.Table,
+	"Staff.organization":             organization.Table,
+	"Staff.assigned_clients":         clientprofile.Table,
+	"Staff.appointments":             appointment.Table,
+	"Staff.tokens":                   stafftoken.Table,
+	"StaffToken.organization":        organization.Table,
+	"StaffToken.staff":               staff.Table,
 }
 
 // EdgeTable returns the table that edge of typ points to, or "" if there is no such edge.

@@ -18,10 +18,13 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 	"github.com/kith-health/kith/message"
@@ -37,16 +40,19 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAppointment     = "Appointment"
-	TypeClientContact   = "ClientContact"
-	TypeClientProfile   = "ClientProfile"
-	TypeContact         = "Contact"
-	TypeCoverage        = "Coverage"
-	TypeMessageTemplate = "MessageTemplate"
-	TypeNotification    = "Notification"
-	TypeOrganization    = "Organization"
-	TypeStaff           = "Staff"
-	TypeStaffToken      = "StaffToken"
+	TypeAppointment      = "Appointment"
+	TypeClientContact    = "ClientContact"
+	TypeClientProfile    = "ClientProfile"
+	TypeContact          = "Contact"
+	TypeCoverage         = "Coverage"
+	TypeEmailSuppression = "EmailSuppression"
+	TypeMessageTemplate  = "MessageTemplate"
+	TypeNotification     = "Notification"
+	TypeOrganization     = "Organization"
+	TypePhoneOptOut      = "PhoneOptOut"
+	TypeScheduledMessage = "ScheduledMessage"
+	TypeStaff            = "Staff"
+	TypeStaffToken       = "StaffToken"
 )
 
 // AppointmentMutation represents an operation that mutates the Appointment nodes in the graph.
@@ -7805,6 +7811,608 @@ func (m *CoverageMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Coverage edge %s", name)
 }
 
+// EmailSuppressionMutation represents an operation that mutates the EmailSuppression nodes in the graph.
+type EmailSuppressionMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	email               *string
+	reason              *string
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*EmailSuppression, error)
+	predicates          []predicate.EmailSuppression
+}
+
+var _ ent.Mutation = (*EmailSuppressionMutation)(nil)
+
+// emailsuppressionOption allows management of the mutation configuration using functional options.
+type emailsuppressionOption func(*EmailSuppressionMutation)
+
+// newEmailSuppressionMutation creates new mutation for the EmailSuppression entity.
+func newEmailSuppressionMutation(c config, op Op, opts ...emailsuppressionOption) *EmailSuppressionMutation {
+	m := &EmailSuppressionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEmailSuppression,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEmailSuppressionID sets the ID field of the mutation.
+func withEmailSuppressionID(id pulid.ID) emailsuppressionOption {
+	return func(m *EmailSuppressionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EmailSuppression
+		)
+		m.oldValue = func(ctx context.Context) (*EmailSuppression, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EmailSuppression.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEmailSuppression sets the old EmailSuppression of the mutation.
+func withEmailSuppression(node *EmailSuppression) emailsuppressionOption {
+	return func(m *EmailSuppressionMutation) {
+		m.oldValue = func(context.Context) (*EmailSuppression, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EmailSuppressionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EmailSuppressionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of EmailSuppression entities.
+func (m *EmailSuppressionMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EmailSuppressionMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EmailSuppressionMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EmailSuppression.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EmailSuppressionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EmailSuppressionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EmailSuppression entity.
+// If the EmailSuppression object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailSuppressionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EmailSuppressionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EmailSuppressionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EmailSuppressionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the EmailSuppression entity.
+// If the EmailSuppression object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailSuppressionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EmailSuppressionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *EmailSuppressionMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *EmailSuppressionMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the EmailSuppression entity.
+// If the EmailSuppression object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailSuppressionMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *EmailSuppressionMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetEmail sets the "email" field.
+func (m *EmailSuppressionMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *EmailSuppressionMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the EmailSuppression entity.
+// If the EmailSuppression object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailSuppressionMutation) OldEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *EmailSuppressionMutation) ResetEmail() {
+	m.email = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *EmailSuppressionMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *EmailSuppressionMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the EmailSuppression entity.
+// If the EmailSuppression object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailSuppressionMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *EmailSuppressionMutation) ResetReason() {
+	m.reason = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *EmailSuppressionMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[emailsuppression.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *EmailSuppressionMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *EmailSuppressionMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *EmailSuppressionMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the EmailSuppressionMutation builder.
+func (m *EmailSuppressionMutation) Where(ps ...predicate.EmailSuppression) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EmailSuppressionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EmailSuppressionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EmailSuppression, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EmailSuppressionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EmailSuppressionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EmailSuppression).
+func (m *EmailSuppressionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EmailSuppressionMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, emailsuppression.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, emailsuppression.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, emailsuppression.FieldOrganizationID)
+	}
+	if m.email != nil {
+		fields = append(fields, emailsuppression.FieldEmail)
+	}
+	if m.reason != nil {
+		fields = append(fields, emailsuppression.FieldReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EmailSuppressionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case emailsuppression.FieldCreatedAt:
+		return m.CreatedAt()
+	case emailsuppression.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case emailsuppression.FieldOrganizationID:
+		return m.OrganizationID()
+	case emailsuppression.FieldEmail:
+		return m.Email()
+	case emailsuppression.FieldReason:
+		return m.Reason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EmailSuppressionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case emailsuppression.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case emailsuppression.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case emailsuppression.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case emailsuppression.FieldEmail:
+		return m.OldEmail(ctx)
+	case emailsuppression.FieldReason:
+		return m.OldReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown EmailSuppression field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailSuppressionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case emailsuppression.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case emailsuppression.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case emailsuppression.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case emailsuppression.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case emailsuppression.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EmailSuppression field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EmailSuppressionMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EmailSuppressionMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailSuppressionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown EmailSuppression numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EmailSuppressionMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EmailSuppressionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EmailSuppressionMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown EmailSuppression nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EmailSuppressionMutation) ResetField(name string) error {
+	switch name {
+	case emailsuppression.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case emailsuppression.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case emailsuppression.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case emailsuppression.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case emailsuppression.FieldReason:
+		m.ResetReason()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailSuppression field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EmailSuppressionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, emailsuppression.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EmailSuppressionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case emailsuppression.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EmailSuppressionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EmailSuppressionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EmailSuppressionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, emailsuppression.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EmailSuppressionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case emailsuppression.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EmailSuppressionMutation) ClearEdge(name string) error {
+	switch name {
+	case emailsuppression.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailSuppression unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EmailSuppressionMutation) ResetEdge(name string) error {
+	switch name {
+	case emailsuppression.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailSuppression edge %s", name)
+}
+
 // MessageTemplateMutation represents an operation that mutates the MessageTemplate nodes in the graph.
 type MessageTemplateMutation struct {
 	config
@@ -8686,39 +9294,41 @@ func (m *MessageTemplateMutation) ResetEdge(name string) error {
 // NotificationMutation represents an operation that mutates the Notification nodes in the graph.
 type NotificationMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *pulid.ID
-	created_at          *time.Time
-	updated_at          *time.Time
-	recipient_name      *string
-	kind                *message.Kind
-	channel             *message.Channel
-	address             *string
-	subject             *string
-	html                *string
-	text                *string
-	status              *notification.Status
-	reason              *string
-	provider_id         *string
-	attempts            *int
-	addattempts         *int
-	send_after          *time.Time
-	sent_at             *time.Time
-	delivered_at        *time.Time
-	failed_at           *time.Time
-	clearedFields       map[string]struct{}
-	organization        *pulid.ID
-	clearedorganization bool
-	client              *pulid.ID
-	clearedclient       bool
-	appointment         *pulid.ID
-	clearedappointment  bool
-	contact             *pulid.ID
-	clearedcontact      bool
-	done                bool
-	oldValue            func(context.Context) (*Notification, error)
-	predicates          []predicate.Notification
+	op                       Op
+	typ                      string
+	id                       *pulid.ID
+	created_at               *time.Time
+	updated_at               *time.Time
+	recipient_name           *string
+	kind                     *message.Kind
+	channel                  *message.Channel
+	address                  *string
+	subject                  *string
+	html                     *string
+	text                     *string
+	status                   *notification.Status
+	reason                   *string
+	provider_id              *string
+	attempts                 *int
+	addattempts              *int
+	send_after               *time.Time
+	sent_at                  *time.Time
+	delivered_at             *time.Time
+	failed_at                *time.Time
+	clearedFields            map[string]struct{}
+	organization             *pulid.ID
+	clearedorganization      bool
+	client                   *pulid.ID
+	clearedclient            bool
+	appointment              *pulid.ID
+	clearedappointment       bool
+	contact                  *pulid.ID
+	clearedcontact           bool
+	scheduled_message        *pulid.ID
+	clearedscheduled_message bool
+	done                     bool
+	oldValue                 func(context.Context) (*Notification, error)
+	predicates               []predicate.Notification
 }
 
 var _ ent.Mutation = (*NotificationMutation)(nil)
@@ -9016,6 +9626,55 @@ func (m *NotificationMutation) AppointmentIDCleared() bool {
 func (m *NotificationMutation) ResetAppointmentID() {
 	m.appointment = nil
 	delete(m.clearedFields, notification.FieldAppointmentID)
+}
+
+// SetScheduledMessageID sets the "scheduled_message_id" field.
+func (m *NotificationMutation) SetScheduledMessageID(pu pulid.ID) {
+	m.scheduled_message = &pu
+}
+
+// ScheduledMessageID returns the value of the "scheduled_message_id" field in the mutation.
+func (m *NotificationMutation) ScheduledMessageID() (r pulid.ID, exists bool) {
+	v := m.scheduled_message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScheduledMessageID returns the old "scheduled_message_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldScheduledMessageID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScheduledMessageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScheduledMessageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScheduledMessageID: %w", err)
+	}
+	return oldValue.ScheduledMessageID, nil
+}
+
+// ClearScheduledMessageID clears the value of the "scheduled_message_id" field.
+func (m *NotificationMutation) ClearScheduledMessageID() {
+	m.scheduled_message = nil
+	m.clearedFields[notification.FieldScheduledMessageID] = struct{}{}
+}
+
+// ScheduledMessageIDCleared returns if the "scheduled_message_id" field was cleared in this mutation.
+func (m *NotificationMutation) ScheduledMessageIDCleared() bool {
+	_, ok := m.clearedFields[notification.FieldScheduledMessageID]
+	return ok
+}
+
+// ResetScheduledMessageID resets all changes to the "scheduled_message_id" field.
+func (m *NotificationMutation) ResetScheduledMessageID() {
+	m.scheduled_message = nil
+	delete(m.clearedFields, notification.FieldScheduledMessageID)
 }
 
 // SetContactID sets the "contact_id" field.
@@ -9852,6 +10511,33 @@ func (m *NotificationMutation) ResetContact() {
 	m.clearedcontact = false
 }
 
+// ClearScheduledMessage clears the "scheduled_message" edge to the ScheduledMessage entity.
+func (m *NotificationMutation) ClearScheduledMessage() {
+	m.clearedscheduled_message = true
+	m.clearedFields[notification.FieldScheduledMessageID] = struct{}{}
+}
+
+// ScheduledMessageCleared reports if the "scheduled_message" edge to the ScheduledMessage entity was cleared.
+func (m *NotificationMutation) ScheduledMessageCleared() bool {
+	return m.ScheduledMessageIDCleared() || m.clearedscheduled_message
+}
+
+// ScheduledMessageIDs returns the "scheduled_message" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ScheduledMessageID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) ScheduledMessageIDs() (ids []pulid.ID) {
+	if id := m.scheduled_message; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetScheduledMessage resets all changes to the "scheduled_message" edge.
+func (m *NotificationMutation) ResetScheduledMessage() {
+	m.scheduled_message = nil
+	m.clearedscheduled_message = false
+}
+
 // Where appends a list predicates to the NotificationMutation builder.
 func (m *NotificationMutation) Where(ps ...predicate.Notification) {
 	m.predicates = append(m.predicates, ps...)
@@ -9886,7 +10572,7 @@ func (m *NotificationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *NotificationMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, notification.FieldCreatedAt)
 	}
@@ -9901,6 +10587,9 @@ func (m *NotificationMutation) Fields() []string {
 	}
 	if m.appointment != nil {
 		fields = append(fields, notification.FieldAppointmentID)
+	}
+	if m.scheduled_message != nil {
+		fields = append(fields, notification.FieldScheduledMessageID)
 	}
 	if m.contact != nil {
 		fields = append(fields, notification.FieldContactID)
@@ -9968,6 +10657,8 @@ func (m *NotificationMutation) Field(name string) (ent.Value, bool) {
 		return m.ClientID()
 	case notification.FieldAppointmentID:
 		return m.AppointmentID()
+	case notification.FieldScheduledMessageID:
+		return m.ScheduledMessageID()
 	case notification.FieldContactID:
 		return m.ContactID()
 	case notification.FieldRecipientName:
@@ -10019,6 +10710,8 @@ func (m *NotificationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldClientID(ctx)
 	case notification.FieldAppointmentID:
 		return m.OldAppointmentID(ctx)
+	case notification.FieldScheduledMessageID:
+		return m.OldScheduledMessageID(ctx)
 	case notification.FieldContactID:
 		return m.OldContactID(ctx)
 	case notification.FieldRecipientName:
@@ -10094,6 +10787,13 @@ func (m *NotificationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAppointmentID(v)
+		return nil
+	case notification.FieldScheduledMessageID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScheduledMessageID(v)
 		return nil
 	case notification.FieldContactID:
 		v, ok := value.(pulid.ID)
@@ -10255,6 +10955,9 @@ func (m *NotificationMutation) ClearedFields() []string {
 	if m.FieldCleared(notification.FieldAppointmentID) {
 		fields = append(fields, notification.FieldAppointmentID)
 	}
+	if m.FieldCleared(notification.FieldScheduledMessageID) {
+		fields = append(fields, notification.FieldScheduledMessageID)
+	}
 	if m.FieldCleared(notification.FieldContactID) {
 		fields = append(fields, notification.FieldContactID)
 	}
@@ -10301,6 +11004,9 @@ func (m *NotificationMutation) ClearField(name string) error {
 	switch name {
 	case notification.FieldAppointmentID:
 		m.ClearAppointmentID()
+		return nil
+	case notification.FieldScheduledMessageID:
+		m.ClearScheduledMessageID()
 		return nil
 	case notification.FieldContactID:
 		m.ClearContactID()
@@ -10354,6 +11060,9 @@ func (m *NotificationMutation) ResetField(name string) error {
 		return nil
 	case notification.FieldAppointmentID:
 		m.ResetAppointmentID()
+		return nil
+	case notification.FieldScheduledMessageID:
+		m.ResetScheduledMessageID()
 		return nil
 	case notification.FieldContactID:
 		m.ResetContactID()
@@ -10409,7 +11118,7 @@ func (m *NotificationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *NotificationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.organization != nil {
 		edges = append(edges, notification.EdgeOrganization)
 	}
@@ -10421,6 +11130,9 @@ func (m *NotificationMutation) AddedEdges() []string {
 	}
 	if m.contact != nil {
 		edges = append(edges, notification.EdgeContact)
+	}
+	if m.scheduled_message != nil {
+		edges = append(edges, notification.EdgeScheduledMessage)
 	}
 	return edges
 }
@@ -10445,13 +11157,17 @@ func (m *NotificationMutation) AddedIDs(name string) []ent.Value {
 		if id := m.contact; id != nil {
 			return []ent.Value{*id}
 		}
+	case notification.EdgeScheduledMessage:
+		if id := m.scheduled_message; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *NotificationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	return edges
 }
 
@@ -10463,7 +11179,7 @@ func (m *NotificationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *NotificationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedorganization {
 		edges = append(edges, notification.EdgeOrganization)
 	}
@@ -10475,6 +11191,9 @@ func (m *NotificationMutation) ClearedEdges() []string {
 	}
 	if m.clearedcontact {
 		edges = append(edges, notification.EdgeContact)
+	}
+	if m.clearedscheduled_message {
+		edges = append(edges, notification.EdgeScheduledMessage)
 	}
 	return edges
 }
@@ -10491,6 +11210,8 @@ func (m *NotificationMutation) EdgeCleared(name string) bool {
 		return m.clearedappointment
 	case notification.EdgeContact:
 		return m.clearedcontact
+	case notification.EdgeScheduledMessage:
+		return m.clearedscheduled_message
 	}
 	return false
 }
@@ -10510,6 +11231,9 @@ func (m *NotificationMutation) ClearEdge(name string) error {
 		return nil
 	case notification.EdgeContact:
 		m.ClearContact()
+		return nil
+	case notification.EdgeScheduledMessage:
+		m.ClearScheduledMessage()
 		return nil
 	}
 	return fmt.Errorf("unknown Notification unique edge %s", name)
@@ -10531,6 +11255,9 @@ func (m *NotificationMutation) ResetEdge(name string) error {
 	case notification.EdgeContact:
 		m.ResetContact()
 		return nil
+	case notification.EdgeScheduledMessage:
+		m.ResetScheduledMessage()
+		return nil
 	}
 	return fmt.Errorf("unknown Notification edge %s", name)
 }
@@ -10538,23 +11265,30 @@ func (m *NotificationMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *pulid.ID
-	created_at           *time.Time
-	updated_at           *time.Time
-	name                 *string
-	slug                 *string
-	time_zone            *string
-	default_language     *string
-	default_phone_region *string
-	clearedFields        map[string]struct{}
-	staff                map[pulid.ID]struct{}
-	removedstaff         map[pulid.ID]struct{}
-	clearedstaff         bool
-	done                 bool
-	oldValue             func(context.Context) (*Organization, error)
-	predicates           []predicate.Organization
+	op                          Op
+	typ                         string
+	id                          *pulid.ID
+	created_at                  *time.Time
+	updated_at                  *time.Time
+	name                        *string
+	slug                        *string
+	time_zone                   *string
+	default_language            *string
+	default_phone_region        *string
+	phone                       *string
+	email                       *string
+	reminder_lead_minutes       *[]int
+	appendreminder_lead_minutes []int
+	quiet_hours_start           *string
+	quiet_hours_end             *string
+	sms_help_reply              *string
+	clearedFields               map[string]struct{}
+	staff                       map[pulid.ID]struct{}
+	removedstaff                map[pulid.ID]struct{}
+	clearedstaff                bool
+	done                        bool
+	oldValue                    func(context.Context) (*Organization, error)
+	predicates                  []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -10913,6 +11647,290 @@ func (m *OrganizationMutation) ResetDefaultPhoneRegion() {
 	m.default_phone_region = nil
 }
 
+// SetPhone sets the "phone" field.
+func (m *OrganizationMutation) SetPhone(s string) {
+	m.phone = &s
+}
+
+// Phone returns the value of the "phone" field in the mutation.
+func (m *OrganizationMutation) Phone() (r string, exists bool) {
+	v := m.phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhone returns the old "phone" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldPhone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhone: %w", err)
+	}
+	return oldValue.Phone, nil
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (m *OrganizationMutation) ClearPhone() {
+	m.phone = nil
+	m.clearedFields[organization.FieldPhone] = struct{}{}
+}
+
+// PhoneCleared returns if the "phone" field was cleared in this mutation.
+func (m *OrganizationMutation) PhoneCleared() bool {
+	_, ok := m.clearedFields[organization.FieldPhone]
+	return ok
+}
+
+// ResetPhone resets all changes to the "phone" field.
+func (m *OrganizationMutation) ResetPhone() {
+	m.phone = nil
+	delete(m.clearedFields, organization.FieldPhone)
+}
+
+// SetEmail sets the "email" field.
+func (m *OrganizationMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *OrganizationMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ClearEmail clears the value of the "email" field.
+func (m *OrganizationMutation) ClearEmail() {
+	m.email = nil
+	m.clearedFields[organization.FieldEmail] = struct{}{}
+}
+
+// EmailCleared returns if the "email" field was cleared in this mutation.
+func (m *OrganizationMutation) EmailCleared() bool {
+	_, ok := m.clearedFields[organization.FieldEmail]
+	return ok
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *OrganizationMutation) ResetEmail() {
+	m.email = nil
+	delete(m.clearedFields, organization.FieldEmail)
+}
+
+// SetReminderLeadMinutes sets the "reminder_lead_minutes" field.
+func (m *OrganizationMutation) SetReminderLeadMinutes(i []int) {
+	m.reminder_lead_minutes = &i
+	m.appendreminder_lead_minutes = nil
+}
+
+// ReminderLeadMinutes returns the value of the "reminder_lead_minutes" field in the mutation.
+func (m *OrganizationMutation) ReminderLeadMinutes() (r []int, exists bool) {
+	v := m.reminder_lead_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReminderLeadMinutes returns the old "reminder_lead_minutes" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldReminderLeadMinutes(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReminderLeadMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReminderLeadMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReminderLeadMinutes: %w", err)
+	}
+	return oldValue.ReminderLeadMinutes, nil
+}
+
+// AppendReminderLeadMinutes adds i to the "reminder_lead_minutes" field.
+func (m *OrganizationMutation) AppendReminderLeadMinutes(i []int) {
+	m.appendreminder_lead_minutes = append(m.appendreminder_lead_minutes, i...)
+}
+
+// AppendedReminderLeadMinutes returns the list of values that were appended to the "reminder_lead_minutes" field in this mutation.
+func (m *OrganizationMutation) AppendedReminderLeadMinutes() ([]int, bool) {
+	if len(m.appendreminder_lead_minutes) == 0 {
+		return nil, false
+	}
+	return m.appendreminder_lead_minutes, true
+}
+
+// ClearReminderLeadMinutes clears the value of the "reminder_lead_minutes" field.
+func (m *OrganizationMutation) ClearReminderLeadMinutes() {
+	m.reminder_lead_minutes = nil
+	m.appendreminder_lead_minutes = nil
+	m.clearedFields[organization.FieldReminderLeadMinutes] = struct{}{}
+}
+
+// ReminderLeadMinutesCleared returns if the "reminder_lead_minutes" field was cleared in this mutation.
+func (m *OrganizationMutation) ReminderLeadMinutesCleared() bool {
+	_, ok := m.clearedFields[organization.FieldReminderLeadMinutes]
+	return ok
+}
+
+// ResetReminderLeadMinutes resets all changes to the "reminder_lead_minutes" field.
+func (m *OrganizationMutation) ResetReminderLeadMinutes() {
+	m.reminder_lead_minutes = nil
+	m.appendreminder_lead_minutes = nil
+	delete(m.clearedFields, organization.FieldReminderLeadMinutes)
+}
+
+// SetQuietHoursStart sets the "quiet_hours_start" field.
+func (m *OrganizationMutation) SetQuietHoursStart(s string) {
+	m.quiet_hours_start = &s
+}
+
+// QuietHoursStart returns the value of the "quiet_hours_start" field in the mutation.
+func (m *OrganizationMutation) QuietHoursStart() (r string, exists bool) {
+	v := m.quiet_hours_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuietHoursStart returns the old "quiet_hours_start" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldQuietHoursStart(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuietHoursStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuietHoursStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuietHoursStart: %w", err)
+	}
+	return oldValue.QuietHoursStart, nil
+}
+
+// ResetQuietHoursStart resets all changes to the "quiet_hours_start" field.
+func (m *OrganizationMutation) ResetQuietHoursStart() {
+	m.quiet_hours_start = nil
+}
+
+// SetQuietHoursEnd sets the "quiet_hours_end" field.
+func (m *OrganizationMutation) SetQuietHoursEnd(s string) {
+	m.quiet_hours_end = &s
+}
+
+// QuietHoursEnd returns the value of the "quiet_hours_end" field in the mutation.
+func (m *OrganizationMutation) QuietHoursEnd() (r string, exists bool) {
+	v := m.quiet_hours_end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuietHoursEnd returns the old "quiet_hours_end" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldQuietHoursEnd(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuietHoursEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuietHoursEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuietHoursEnd: %w", err)
+	}
+	return oldValue.QuietHoursEnd, nil
+}
+
+// ResetQuietHoursEnd resets all changes to the "quiet_hours_end" field.
+func (m *OrganizationMutation) ResetQuietHoursEnd() {
+	m.quiet_hours_end = nil
+}
+
+// SetSmsHelpReply sets the "sms_help_reply" field.
+func (m *OrganizationMutation) SetSmsHelpReply(s string) {
+	m.sms_help_reply = &s
+}
+
+// SmsHelpReply returns the value of the "sms_help_reply" field in the mutation.
+func (m *OrganizationMutation) SmsHelpReply() (r string, exists bool) {
+	v := m.sms_help_reply
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSmsHelpReply returns the old "sms_help_reply" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldSmsHelpReply(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSmsHelpReply is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSmsHelpReply requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSmsHelpReply: %w", err)
+	}
+	return oldValue.SmsHelpReply, nil
+}
+
+// ClearSmsHelpReply clears the value of the "sms_help_reply" field.
+func (m *OrganizationMutation) ClearSmsHelpReply() {
+	m.sms_help_reply = nil
+	m.clearedFields[organization.FieldSmsHelpReply] = struct{}{}
+}
+
+// SmsHelpReplyCleared returns if the "sms_help_reply" field was cleared in this mutation.
+func (m *OrganizationMutation) SmsHelpReplyCleared() bool {
+	_, ok := m.clearedFields[organization.FieldSmsHelpReply]
+	return ok
+}
+
+// ResetSmsHelpReply resets all changes to the "sms_help_reply" field.
+func (m *OrganizationMutation) ResetSmsHelpReply() {
+	m.sms_help_reply = nil
+	delete(m.clearedFields, organization.FieldSmsHelpReply)
+}
+
 // AddStaffIDs adds the "staff" edge to the Staff entity by ids.
 func (m *OrganizationMutation) AddStaffIDs(ids ...pulid.ID) {
 	if m.staff == nil {
@@ -11001,7 +12019,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -11022,6 +12040,24 @@ func (m *OrganizationMutation) Fields() []string {
 	}
 	if m.default_phone_region != nil {
 		fields = append(fields, organization.FieldDefaultPhoneRegion)
+	}
+	if m.phone != nil {
+		fields = append(fields, organization.FieldPhone)
+	}
+	if m.email != nil {
+		fields = append(fields, organization.FieldEmail)
+	}
+	if m.reminder_lead_minutes != nil {
+		fields = append(fields, organization.FieldReminderLeadMinutes)
+	}
+	if m.quiet_hours_start != nil {
+		fields = append(fields, organization.FieldQuietHoursStart)
+	}
+	if m.quiet_hours_end != nil {
+		fields = append(fields, organization.FieldQuietHoursEnd)
+	}
+	if m.sms_help_reply != nil {
+		fields = append(fields, organization.FieldSmsHelpReply)
 	}
 	return fields
 }
@@ -11045,6 +12081,18 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.DefaultLanguage()
 	case organization.FieldDefaultPhoneRegion:
 		return m.DefaultPhoneRegion()
+	case organization.FieldPhone:
+		return m.Phone()
+	case organization.FieldEmail:
+		return m.Email()
+	case organization.FieldReminderLeadMinutes:
+		return m.ReminderLeadMinutes()
+	case organization.FieldQuietHoursStart:
+		return m.QuietHoursStart()
+	case organization.FieldQuietHoursEnd:
+		return m.QuietHoursEnd()
+	case organization.FieldSmsHelpReply:
+		return m.SmsHelpReply()
 	}
 	return nil, false
 }
@@ -11068,6 +12116,18 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldDefaultLanguage(ctx)
 	case organization.FieldDefaultPhoneRegion:
 		return m.OldDefaultPhoneRegion(ctx)
+	case organization.FieldPhone:
+		return m.OldPhone(ctx)
+	case organization.FieldEmail:
+		return m.OldEmail(ctx)
+	case organization.FieldReminderLeadMinutes:
+		return m.OldReminderLeadMinutes(ctx)
+	case organization.FieldQuietHoursStart:
+		return m.OldQuietHoursStart(ctx)
+	case organization.FieldQuietHoursEnd:
+		return m.OldQuietHoursEnd(ctx)
+	case organization.FieldSmsHelpReply:
+		return m.OldSmsHelpReply(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -11126,6 +12186,48 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDefaultPhoneRegion(v)
 		return nil
+	case organization.FieldPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhone(v)
+		return nil
+	case organization.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case organization.FieldReminderLeadMinutes:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReminderLeadMinutes(v)
+		return nil
+	case organization.FieldQuietHoursStart:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuietHoursStart(v)
+		return nil
+	case organization.FieldQuietHoursEnd:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuietHoursEnd(v)
+		return nil
+	case organization.FieldSmsHelpReply:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSmsHelpReply(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -11155,7 +12257,20 @@ func (m *OrganizationMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *OrganizationMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(organization.FieldPhone) {
+		fields = append(fields, organization.FieldPhone)
+	}
+	if m.FieldCleared(organization.FieldEmail) {
+		fields = append(fields, organization.FieldEmail)
+	}
+	if m.FieldCleared(organization.FieldReminderLeadMinutes) {
+		fields = append(fields, organization.FieldReminderLeadMinutes)
+	}
+	if m.FieldCleared(organization.FieldSmsHelpReply) {
+		fields = append(fields, organization.FieldSmsHelpReply)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -11168,6 +12283,20 @@ func (m *OrganizationMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *OrganizationMutation) ClearField(name string) error {
+	switch name {
+	case organization.FieldPhone:
+		m.ClearPhone()
+		return nil
+	case organization.FieldEmail:
+		m.ClearEmail()
+		return nil
+	case organization.FieldReminderLeadMinutes:
+		m.ClearReminderLeadMinutes()
+		return nil
+	case organization.FieldSmsHelpReply:
+		m.ClearSmsHelpReply()
+		return nil
+	}
 	return fmt.Errorf("unknown Organization nullable field %s", name)
 }
 
@@ -11195,6 +12324,24 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldDefaultPhoneRegion:
 		m.ResetDefaultPhoneRegion()
+		return nil
+	case organization.FieldPhone:
+		m.ResetPhone()
+		return nil
+	case organization.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case organization.FieldReminderLeadMinutes:
+		m.ResetReminderLeadMinutes()
+		return nil
+	case organization.FieldQuietHoursStart:
+		m.ResetQuietHoursStart()
+		return nil
+	case organization.FieldQuietHoursEnd:
+		m.ResetQuietHoursEnd()
+		return nil
+	case organization.FieldSmsHelpReply:
+		m.ResetSmsHelpReply()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
@@ -11282,6 +12429,1710 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Organization edge %s", name)
+}
+
+// PhoneOptOutMutation represents an operation that mutates the PhoneOptOut nodes in the graph.
+type PhoneOptOutMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	phone               *string
+	keyword             *string
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*PhoneOptOut, error)
+	predicates          []predicate.PhoneOptOut
+}
+
+var _ ent.Mutation = (*PhoneOptOutMutation)(nil)
+
+// phoneoptoutOption allows management of the mutation configuration using functional options.
+type phoneoptoutOption func(*PhoneOptOutMutation)
+
+// newPhoneOptOutMutation creates new mutation for the PhoneOptOut entity.
+func newPhoneOptOutMutation(c config, op Op, opts ...phoneoptoutOption) *PhoneOptOutMutation {
+	m := &PhoneOptOutMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePhoneOptOut,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPhoneOptOutID sets the ID field of the mutation.
+func withPhoneOptOutID(id pulid.ID) phoneoptoutOption {
+	return func(m *PhoneOptOutMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PhoneOptOut
+		)
+		m.oldValue = func(ctx context.Context) (*PhoneOptOut, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PhoneOptOut.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPhoneOptOut sets the old PhoneOptOut of the mutation.
+func withPhoneOptOut(node *PhoneOptOut) phoneoptoutOption {
+	return func(m *PhoneOptOutMutation) {
+		m.oldValue = func(context.Context) (*PhoneOptOut, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PhoneOptOutMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PhoneOptOutMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of PhoneOptOut entities.
+func (m *PhoneOptOutMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PhoneOptOutMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PhoneOptOutMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PhoneOptOut.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PhoneOptOutMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PhoneOptOutMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PhoneOptOut entity.
+// If the PhoneOptOut object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneOptOutMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PhoneOptOutMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PhoneOptOutMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PhoneOptOutMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PhoneOptOut entity.
+// If the PhoneOptOut object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneOptOutMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PhoneOptOutMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *PhoneOptOutMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *PhoneOptOutMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the PhoneOptOut entity.
+// If the PhoneOptOut object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneOptOutMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *PhoneOptOutMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetPhone sets the "phone" field.
+func (m *PhoneOptOutMutation) SetPhone(s string) {
+	m.phone = &s
+}
+
+// Phone returns the value of the "phone" field in the mutation.
+func (m *PhoneOptOutMutation) Phone() (r string, exists bool) {
+	v := m.phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhone returns the old "phone" field's value of the PhoneOptOut entity.
+// If the PhoneOptOut object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneOptOutMutation) OldPhone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhone: %w", err)
+	}
+	return oldValue.Phone, nil
+}
+
+// ResetPhone resets all changes to the "phone" field.
+func (m *PhoneOptOutMutation) ResetPhone() {
+	m.phone = nil
+}
+
+// SetKeyword sets the "keyword" field.
+func (m *PhoneOptOutMutation) SetKeyword(s string) {
+	m.keyword = &s
+}
+
+// Keyword returns the value of the "keyword" field in the mutation.
+func (m *PhoneOptOutMutation) Keyword() (r string, exists bool) {
+	v := m.keyword
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyword returns the old "keyword" field's value of the PhoneOptOut entity.
+// If the PhoneOptOut object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneOptOutMutation) OldKeyword(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyword is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyword requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyword: %w", err)
+	}
+	return oldValue.Keyword, nil
+}
+
+// ClearKeyword clears the value of the "keyword" field.
+func (m *PhoneOptOutMutation) ClearKeyword() {
+	m.keyword = nil
+	m.clearedFields[phoneoptout.FieldKeyword] = struct{}{}
+}
+
+// KeywordCleared returns if the "keyword" field was cleared in this mutation.
+func (m *PhoneOptOutMutation) KeywordCleared() bool {
+	_, ok := m.clearedFields[phoneoptout.FieldKeyword]
+	return ok
+}
+
+// ResetKeyword resets all changes to the "keyword" field.
+func (m *PhoneOptOutMutation) ResetKeyword() {
+	m.keyword = nil
+	delete(m.clearedFields, phoneoptout.FieldKeyword)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *PhoneOptOutMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[phoneoptout.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *PhoneOptOutMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *PhoneOptOutMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *PhoneOptOutMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the PhoneOptOutMutation builder.
+func (m *PhoneOptOutMutation) Where(ps ...predicate.PhoneOptOut) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PhoneOptOutMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PhoneOptOutMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PhoneOptOut, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PhoneOptOutMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PhoneOptOutMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PhoneOptOut).
+func (m *PhoneOptOutMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PhoneOptOutMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, phoneoptout.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, phoneoptout.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, phoneoptout.FieldOrganizationID)
+	}
+	if m.phone != nil {
+		fields = append(fields, phoneoptout.FieldPhone)
+	}
+	if m.keyword != nil {
+		fields = append(fields, phoneoptout.FieldKeyword)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PhoneOptOutMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case phoneoptout.FieldCreatedAt:
+		return m.CreatedAt()
+	case phoneoptout.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case phoneoptout.FieldOrganizationID:
+		return m.OrganizationID()
+	case phoneoptout.FieldPhone:
+		return m.Phone()
+	case phoneoptout.FieldKeyword:
+		return m.Keyword()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PhoneOptOutMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case phoneoptout.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case phoneoptout.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case phoneoptout.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case phoneoptout.FieldPhone:
+		return m.OldPhone(ctx)
+	case phoneoptout.FieldKeyword:
+		return m.OldKeyword(ctx)
+	}
+	return nil, fmt.Errorf("unknown PhoneOptOut field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PhoneOptOutMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case phoneoptout.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case phoneoptout.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case phoneoptout.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case phoneoptout.FieldPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhone(v)
+		return nil
+	case phoneoptout.FieldKeyword:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyword(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PhoneOptOut field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PhoneOptOutMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PhoneOptOutMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PhoneOptOutMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PhoneOptOut numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PhoneOptOutMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(phoneoptout.FieldKeyword) {
+		fields = append(fields, phoneoptout.FieldKeyword)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PhoneOptOutMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PhoneOptOutMutation) ClearField(name string) error {
+	switch name {
+	case phoneoptout.FieldKeyword:
+		m.ClearKeyword()
+		return nil
+	}
+	return fmt.Errorf("unknown PhoneOptOut nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PhoneOptOutMutation) ResetField(name string) error {
+	switch name {
+	case phoneoptout.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case phoneoptout.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case phoneoptout.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case phoneoptout.FieldPhone:
+		m.ResetPhone()
+		return nil
+	case phoneoptout.FieldKeyword:
+		m.ResetKeyword()
+		return nil
+	}
+	return fmt.Errorf("unknown PhoneOptOut field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PhoneOptOutMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, phoneoptout.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PhoneOptOutMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case phoneoptout.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PhoneOptOutMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PhoneOptOutMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PhoneOptOutMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, phoneoptout.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PhoneOptOutMutation) EdgeCleared(name string) bool {
+	switch name {
+	case phoneoptout.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PhoneOptOutMutation) ClearEdge(name string) error {
+	switch name {
+	case phoneoptout.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown PhoneOptOut unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PhoneOptOutMutation) ResetEdge(name string) error {
+	switch name {
+	case phoneoptout.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown PhoneOptOut edge %s", name)
+}
+
+// ScheduledMessageMutation represents an operation that mutates the ScheduledMessage nodes in the graph.
+type ScheduledMessageMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *pulid.ID
+	created_at              *time.Time
+	updated_at              *time.Time
+	subject                 *string
+	body                    *string
+	send_at                 *time.Time
+	minutes_before_start    *int
+	addminutes_before_start *int
+	status                  *scheduledmessage.Status
+	clearedFields           map[string]struct{}
+	organization            *pulid.ID
+	clearedorganization     bool
+	client                  *pulid.ID
+	clearedclient           bool
+	appointment             *pulid.ID
+	clearedappointment      bool
+	done                    bool
+	oldValue                func(context.Context) (*ScheduledMessage, error)
+	predicates              []predicate.ScheduledMessage
+}
+
+var _ ent.Mutation = (*ScheduledMessageMutation)(nil)
+
+// scheduledmessageOption allows management of the mutation configuration using functional options.
+type scheduledmessageOption func(*ScheduledMessageMutation)
+
+// newScheduledMessageMutation creates new mutation for the ScheduledMessage entity.
+func newScheduledMessageMutation(c config, op Op, opts ...scheduledmessageOption) *ScheduledMessageMutation {
+	m := &ScheduledMessageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeScheduledMessage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withScheduledMessageID sets the ID field of the mutation.
+func withScheduledMessageID(id pulid.ID) scheduledmessageOption {
+	return func(m *ScheduledMessageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ScheduledMessage
+		)
+		m.oldValue = func(ctx context.Context) (*ScheduledMessage, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ScheduledMessage.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withScheduledMessage sets the old ScheduledMessage of the mutation.
+func withScheduledMessage(node *ScheduledMessage) scheduledmessageOption {
+	return func(m *ScheduledMessageMutation) {
+		m.oldValue = func(context.Context) (*ScheduledMessage, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ScheduledMessageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ScheduledMessageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ScheduledMessage entities.
+func (m *ScheduledMessageMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ScheduledMessageMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ScheduledMessageMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ScheduledMessage.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ScheduledMessageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ScheduledMessageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ScheduledMessageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ScheduledMessageMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ScheduledMessageMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ScheduledMessageMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ScheduledMessageMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ScheduledMessageMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ScheduledMessageMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *ScheduledMessageMutation) SetClientID(pu pulid.ID) {
+	m.client = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *ScheduledMessageMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *ScheduledMessageMutation) ResetClientID() {
+	m.client = nil
+}
+
+// SetAppointmentID sets the "appointment_id" field.
+func (m *ScheduledMessageMutation) SetAppointmentID(pu pulid.ID) {
+	m.appointment = &pu
+}
+
+// AppointmentID returns the value of the "appointment_id" field in the mutation.
+func (m *ScheduledMessageMutation) AppointmentID() (r pulid.ID, exists bool) {
+	v := m.appointment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointmentID returns the old "appointment_id" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldAppointmentID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointmentID: %w", err)
+	}
+	return oldValue.AppointmentID, nil
+}
+
+// ClearAppointmentID clears the value of the "appointment_id" field.
+func (m *ScheduledMessageMutation) ClearAppointmentID() {
+	m.appointment = nil
+	m.clearedFields[scheduledmessage.FieldAppointmentID] = struct{}{}
+}
+
+// AppointmentIDCleared returns if the "appointment_id" field was cleared in this mutation.
+func (m *ScheduledMessageMutation) AppointmentIDCleared() bool {
+	_, ok := m.clearedFields[scheduledmessage.FieldAppointmentID]
+	return ok
+}
+
+// ResetAppointmentID resets all changes to the "appointment_id" field.
+func (m *ScheduledMessageMutation) ResetAppointmentID() {
+	m.appointment = nil
+	delete(m.clearedFields, scheduledmessage.FieldAppointmentID)
+}
+
+// SetSubject sets the "subject" field.
+func (m *ScheduledMessageMutation) SetSubject(s string) {
+	m.subject = &s
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *ScheduledMessageMutation) Subject() (r string, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ClearSubject clears the value of the "subject" field.
+func (m *ScheduledMessageMutation) ClearSubject() {
+	m.subject = nil
+	m.clearedFields[scheduledmessage.FieldSubject] = struct{}{}
+}
+
+// SubjectCleared returns if the "subject" field was cleared in this mutation.
+func (m *ScheduledMessageMutation) SubjectCleared() bool {
+	_, ok := m.clearedFields[scheduledmessage.FieldSubject]
+	return ok
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *ScheduledMessageMutation) ResetSubject() {
+	m.subject = nil
+	delete(m.clearedFields, scheduledmessage.FieldSubject)
+}
+
+// SetBody sets the "body" field.
+func (m *ScheduledMessageMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *ScheduledMessageMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *ScheduledMessageMutation) ResetBody() {
+	m.body = nil
+}
+
+// SetSendAt sets the "send_at" field.
+func (m *ScheduledMessageMutation) SetSendAt(t time.Time) {
+	m.send_at = &t
+}
+
+// SendAt returns the value of the "send_at" field in the mutation.
+func (m *ScheduledMessageMutation) SendAt() (r time.Time, exists bool) {
+	v := m.send_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSendAt returns the old "send_at" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldSendAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSendAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSendAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSendAt: %w", err)
+	}
+	return oldValue.SendAt, nil
+}
+
+// ClearSendAt clears the value of the "send_at" field.
+func (m *ScheduledMessageMutation) ClearSendAt() {
+	m.send_at = nil
+	m.clearedFields[scheduledmessage.FieldSendAt] = struct{}{}
+}
+
+// SendAtCleared returns if the "send_at" field was cleared in this mutation.
+func (m *ScheduledMessageMutation) SendAtCleared() bool {
+	_, ok := m.clearedFields[scheduledmessage.FieldSendAt]
+	return ok
+}
+
+// ResetSendAt resets all changes to the "send_at" field.
+func (m *ScheduledMessageMutation) ResetSendAt() {
+	m.send_at = nil
+	delete(m.clearedFields, scheduledmessage.FieldSendAt)
+}
+
+// SetMinutesBeforeStart sets the "minutes_before_start" field.
+func (m *ScheduledMessageMutation) SetMinutesBeforeStart(i int) {
+	m.minutes_before_start = &i
+	m.addminutes_before_start = nil
+}
+
+// MinutesBeforeStart returns the value of the "minutes_before_start" field in the mutation.
+func (m *ScheduledMessageMutation) MinutesBeforeStart() (r int, exists bool) {
+	v := m.minutes_before_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutesBeforeStart returns the old "minutes_before_start" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldMinutesBeforeStart(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutesBeforeStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutesBeforeStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutesBeforeStart: %w", err)
+	}
+	return oldValue.MinutesBeforeStart, nil
+}
+
+// AddMinutesBeforeStart adds i to the "minutes_before_start" field.
+func (m *ScheduledMessageMutation) AddMinutesBeforeStart(i int) {
+	if m.addminutes_before_start != nil {
+		*m.addminutes_before_start += i
+	} else {
+		m.addminutes_before_start = &i
+	}
+}
+
+// AddedMinutesBeforeStart returns the value that was added to the "minutes_before_start" field in this mutation.
+func (m *ScheduledMessageMutation) AddedMinutesBeforeStart() (r int, exists bool) {
+	v := m.addminutes_before_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMinutesBeforeStart clears the value of the "minutes_before_start" field.
+func (m *ScheduledMessageMutation) ClearMinutesBeforeStart() {
+	m.minutes_before_start = nil
+	m.addminutes_before_start = nil
+	m.clearedFields[scheduledmessage.FieldMinutesBeforeStart] = struct{}{}
+}
+
+// MinutesBeforeStartCleared returns if the "minutes_before_start" field was cleared in this mutation.
+func (m *ScheduledMessageMutation) MinutesBeforeStartCleared() bool {
+	_, ok := m.clearedFields[scheduledmessage.FieldMinutesBeforeStart]
+	return ok
+}
+
+// ResetMinutesBeforeStart resets all changes to the "minutes_before_start" field.
+func (m *ScheduledMessageMutation) ResetMinutesBeforeStart() {
+	m.minutes_before_start = nil
+	m.addminutes_before_start = nil
+	delete(m.clearedFields, scheduledmessage.FieldMinutesBeforeStart)
+}
+
+// SetStatus sets the "status" field.
+func (m *ScheduledMessageMutation) SetStatus(s scheduledmessage.Status) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ScheduledMessageMutation) Status() (r scheduledmessage.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldStatus(ctx context.Context) (v scheduledmessage.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ScheduledMessageMutation) ResetStatus() {
+	m.status = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ScheduledMessageMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[scheduledmessage.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ScheduledMessageMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ScheduledMessageMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ScheduledMessageMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearClient clears the "client" edge to the ClientProfile entity.
+func (m *ScheduledMessageMutation) ClearClient() {
+	m.clearedclient = true
+	m.clearedFields[scheduledmessage.FieldClientID] = struct{}{}
+}
+
+// ClientCleared reports if the "client" edge to the ClientProfile entity was cleared.
+func (m *ScheduledMessageMutation) ClientCleared() bool {
+	return m.clearedclient
+}
+
+// ClientIDs returns the "client" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClientID instead. It exists only for internal usage by the builders.
+func (m *ScheduledMessageMutation) ClientIDs() (ids []pulid.ID) {
+	if id := m.client; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClient resets all changes to the "client" edge.
+func (m *ScheduledMessageMutation) ResetClient() {
+	m.client = nil
+	m.clearedclient = false
+}
+
+// ClearAppointment clears the "appointment" edge to the Appointment entity.
+func (m *ScheduledMessageMutation) ClearAppointment() {
+	m.clearedappointment = true
+	m.clearedFields[scheduledmessage.FieldAppointmentID] = struct{}{}
+}
+
+// AppointmentCleared reports if the "appointment" edge to the Appointment entity was cleared.
+func (m *ScheduledMessageMutation) AppointmentCleared() bool {
+	return m.AppointmentIDCleared() || m.clearedappointment
+}
+
+// AppointmentIDs returns the "appointment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppointmentID instead. It exists only for internal usage by the builders.
+func (m *ScheduledMessageMutation) AppointmentIDs() (ids []pulid.ID) {
+	if id := m.appointment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAppointment resets all changes to the "appointment" edge.
+func (m *ScheduledMessageMutation) ResetAppointment() {
+	m.appointment = nil
+	m.clearedappointment = false
+}
+
+// Where appends a list predicates to the ScheduledMessageMutation builder.
+func (m *ScheduledMessageMutation) Where(ps ...predicate.ScheduledMessage) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ScheduledMessageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ScheduledMessageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ScheduledMessage, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ScheduledMessageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ScheduledMessageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ScheduledMessage).
+func (m *ScheduledMessageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ScheduledMessageMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, scheduledmessage.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, scheduledmessage.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, scheduledmessage.FieldOrganizationID)
+	}
+	if m.client != nil {
+		fields = append(fields, scheduledmessage.FieldClientID)
+	}
+	if m.appointment != nil {
+		fields = append(fields, scheduledmessage.FieldAppointmentID)
+	}
+	if m.subject != nil {
+		fields = append(fields, scheduledmessage.FieldSubject)
+	}
+	if m.body != nil {
+		fields = append(fields, scheduledmessage.FieldBody)
+	}
+	if m.send_at != nil {
+		fields = append(fields, scheduledmessage.FieldSendAt)
+	}
+	if m.minutes_before_start != nil {
+		fields = append(fields, scheduledmessage.FieldMinutesBeforeStart)
+	}
+	if m.status != nil {
+		fields = append(fields, scheduledmessage.FieldStatus)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ScheduledMessageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case scheduledmessage.FieldCreatedAt:
+		return m.CreatedAt()
+	case scheduledmessage.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case scheduledmessage.FieldOrganizationID:
+		return m.OrganizationID()
+	case scheduledmessage.FieldClientID:
+		return m.ClientID()
+	case scheduledmessage.FieldAppointmentID:
+		return m.AppointmentID()
+	case scheduledmessage.FieldSubject:
+		return m.Subject()
+	case scheduledmessage.FieldBody:
+		return m.Body()
+	case scheduledmessage.FieldSendAt:
+		return m.SendAt()
+	case scheduledmessage.FieldMinutesBeforeStart:
+		return m.MinutesBeforeStart()
+	case scheduledmessage.FieldStatus:
+		return m.Status()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ScheduledMessageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case scheduledmessage.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case scheduledmessage.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case scheduledmessage.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case scheduledmessage.FieldClientID:
+		return m.OldClientID(ctx)
+	case scheduledmessage.FieldAppointmentID:
+		return m.OldAppointmentID(ctx)
+	case scheduledmessage.FieldSubject:
+		return m.OldSubject(ctx)
+	case scheduledmessage.FieldBody:
+		return m.OldBody(ctx)
+	case scheduledmessage.FieldSendAt:
+		return m.OldSendAt(ctx)
+	case scheduledmessage.FieldMinutesBeforeStart:
+		return m.OldMinutesBeforeStart(ctx)
+	case scheduledmessage.FieldStatus:
+		return m.OldStatus(ctx)
+	}
+	return nil, fmt.Errorf("unknown ScheduledMessage field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ScheduledMessageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case scheduledmessage.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case scheduledmessage.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case scheduledmessage.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case scheduledmessage.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case scheduledmessage.FieldAppointmentID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointmentID(v)
+		return nil
+	case scheduledmessage.FieldSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case scheduledmessage.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	case scheduledmessage.FieldSendAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSendAt(v)
+		return nil
+	case scheduledmessage.FieldMinutesBeforeStart:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutesBeforeStart(v)
+		return nil
+	case scheduledmessage.FieldStatus:
+		v, ok := value.(scheduledmessage.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduledMessage field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ScheduledMessageMutation) AddedFields() []string {
+	var fields []string
+	if m.addminutes_before_start != nil {
+		fields = append(fields, scheduledmessage.FieldMinutesBeforeStart)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ScheduledMessageMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case scheduledmessage.FieldMinutesBeforeStart:
+		return m.AddedMinutesBeforeStart()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ScheduledMessageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case scheduledmessage.FieldMinutesBeforeStart:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutesBeforeStart(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduledMessage numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ScheduledMessageMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(scheduledmessage.FieldAppointmentID) {
+		fields = append(fields, scheduledmessage.FieldAppointmentID)
+	}
+	if m.FieldCleared(scheduledmessage.FieldSubject) {
+		fields = append(fields, scheduledmessage.FieldSubject)
+	}
+	if m.FieldCleared(scheduledmessage.FieldSendAt) {
+		fields = append(fields, scheduledmessage.FieldSendAt)
+	}
+	if m.FieldCleared(scheduledmessage.FieldMinutesBeforeStart) {
+		fields = append(fields, scheduledmessage.FieldMinutesBeforeStart)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ScheduledMessageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ScheduledMessageMutation) ClearField(name string) error {
+	switch name {
+	case scheduledmessage.FieldAppointmentID:
+		m.ClearAppointmentID()
+		return nil
+	case scheduledmessage.FieldSubject:
+		m.ClearSubject()
+		return nil
+	case scheduledmessage.FieldSendAt:
+		m.ClearSendAt()
+		return nil
+	case scheduledmessage.FieldMinutesBeforeStart:
+		m.ClearMinutesBeforeStart()
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduledMessage nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ScheduledMessageMutation) ResetField(name string) error {
+	switch name {
+	case scheduledmessage.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case scheduledmessage.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case scheduledmessage.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case scheduledmessage.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case scheduledmessage.FieldAppointmentID:
+		m.ResetAppointmentID()
+		return nil
+	case scheduledmessage.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case scheduledmessage.FieldBody:
+		m.ResetBody()
+		return nil
+	case scheduledmessage.FieldSendAt:
+		m.ResetSendAt()
+		return nil
+	case scheduledmessage.FieldMinutesBeforeStart:
+		m.ResetMinutesBeforeStart()
+		return nil
+	case scheduledmessage.FieldStatus:
+		m.ResetStatus()
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduledMessage field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ScheduledMessageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.organization != nil {
+		edges = append(edges, scheduledmessage.EdgeOrganization)
+	}
+	if m.client != nil {
+		edges = append(edges, scheduledmessage.EdgeClient)
+	}
+	if m.appointment != nil {
+		edges = append(edges, scheduledmessage.EdgeAppointment)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ScheduledMessageMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case scheduledmessage.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case scheduledmessage.EdgeClient:
+		if id := m.client; id != nil {
+			return []ent.Value{*id}
+		}
+	case scheduledmessage.EdgeAppointment:
+		if id := m.appointment; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ScheduledMessageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ScheduledMessageMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ScheduledMessageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedorganization {
+		edges = append(edges, scheduledmessage.EdgeOrganization)
+	}
+	if m.clearedclient {
+		edges = append(edges, scheduledmessage.EdgeClient)
+	}
+	if m.clearedappointment {
+		edges = append(edges, scheduledmessage.EdgeAppointment)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ScheduledMessageMutation) EdgeCleared(name string) bool {
+	switch name {
+	case scheduledmessage.EdgeOrganization:
+		return m.clearedorganization
+	case scheduledmessage.EdgeClient:
+		return m.clearedclient
+	case scheduledmessage.EdgeAppointment:
+		return m.clearedappointment
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ScheduledMessageMutation) ClearEdge(name string) error {
+	switch name {
+	case scheduledmessage.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case scheduledmessage.EdgeClient:
+		m.ClearClient()
+		return nil
+	case scheduledmessage.EdgeAppointment:
+		m.ClearAppointment()
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduledMessage unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ScheduledMessageMutation) ResetEdge(name string) error {
+	switch name {
+	case scheduledmessage.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case scheduledmessage.EdgeClient:
+		m.ResetClient()
+		return nil
+	case scheduledmessage.EdgeAppointment:
+		m.ResetAppointment()
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduledMessage edge %s", name)
 }
 
 // StaffMutation represents an operation that mutates the Staff nodes in the graph.

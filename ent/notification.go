@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 )
@@ -33,6 +34,8 @@ type Notification struct {
 	ClientID pulid.ID `json:"client_id,omitempty"`
 	// AppointmentID holds the value of the "appointment_id" field.
 	AppointmentID pulid.ID `json:"appointment_id,omitempty"`
+	// The scheduled message it came from, if any.
+	ScheduledMessageID pulid.ID `json:"scheduled_message_id,omitempty"`
 	// The contact it went to; empty when it went to the client itself.
 	ContactID pulid.ID `json:"contact_id,omitempty"`
 	// Who it went to.
@@ -81,11 +84,13 @@ type NotificationEdges struct {
 	Appointment *Appointment `json:"appointment,omitempty"`
 	// Contact holds the value of the contact edge.
 	Contact *Contact `json:"contact,omitempty"`
+	// ScheduledMessage holds the value of the scheduled_message edge.
+	ScheduledMessage *ScheduledMessage `json:"scheduled_message,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -132,12 +137,23 @@ func (e NotificationEdges) ContactOrErr() (*Contact, error) {
 	return nil, &NotLoadedError{edge: "contact"}
 }
 
+// ScheduledMessageOrErr returns the ScheduledMessage value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e NotificationEdges) ScheduledMessageOrErr() (*ScheduledMessage, error) {
+	if e.ScheduledMessage != nil {
+		return e.ScheduledMessage, nil
+	} else if e.loadedTypes[4] {
+		return nil, &NotFoundError{label: scheduledmessage.Label}
+	}
+	return nil, &NotLoadedError{edge: "scheduled_message"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Notification) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case notification.FieldID, notification.FieldOrganizationID, notification.FieldClientID, notification.FieldAppointmentID, notification.FieldContactID:
+		case notification.FieldID, notification.FieldOrganizationID, notification.FieldClientID, notification.FieldAppointmentID, notification.FieldScheduledMessageID, notification.FieldContactID:
 			values[i] = new(pulid.ID)
 		case notification.FieldAttempts:
 			values[i] = new(sql.NullInt64)
@@ -195,6 +211,12 @@ func (_m *Notification) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field appointment_id", values[i])
 			} else if value != nil {
 				_m.AppointmentID = *value
+			}
+		case notification.FieldScheduledMessageID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field scheduled_message_id", values[i])
+			} else if value != nil {
+				_m.ScheduledMessageID = *value
 			}
 		case notification.FieldContactID:
 			if value, ok := values[i].(*pulid.ID); !ok {
@@ -328,6 +350,11 @@ func (_m *Notification) QueryContact() *ContactQuery {
 	return NewNotificationClient(_m.config).QueryContact(_m)
 }
 
+// QueryScheduledMessage queries the "scheduled_message" edge of the Notification entity.
+func (_m *Notification) QueryScheduledMessage() *ScheduledMessageQuery {
+	return NewNotificationClient(_m.config).QueryScheduledMessage(_m)
+}
+
 // Update returns a builder for updating this Notification.
 // Note that you need to call Notification.Unwrap() before calling this method if this Notification
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -365,6 +392,9 @@ func (_m *Notification) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("appointment_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AppointmentID))
+	builder.WriteString(", ")
+	builder.WriteString("scheduled_message_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ScheduledMessageID))
 	builder.WriteString(", ")
 	builder.WriteString("contact_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ContactID))

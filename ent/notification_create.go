@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 )
@@ -76,6 +77,20 @@ func (_c *NotificationCreate) SetAppointmentID(v pulid.ID) *NotificationCreate {
 func (_c *NotificationCreate) SetNillableAppointmentID(v *pulid.ID) *NotificationCreate {
 	if v != nil {
 		_c.SetAppointmentID(*v)
+	}
+	return _c
+}
+
+// SetScheduledMessageID sets the "scheduled_message_id" field.
+func (_c *NotificationCreate) SetScheduledMessageID(v pulid.ID) *NotificationCreate {
+	_c.mutation.SetScheduledMessageID(v)
+	return _c
+}
+
+// SetNillableScheduledMessageID sets the "scheduled_message_id" field if the given value is not nil.
+func (_c *NotificationCreate) SetNillableScheduledMessageID(v *pulid.ID) *NotificationCreate {
+	if v != nil {
+		_c.SetScheduledMessageID(*v)
 	}
 	return _c
 }
@@ -304,6 +319,11 @@ func (_c *NotificationCreate) SetAppointment(v *Appointment) *NotificationCreate
 // SetContact sets the "contact" edge to the Contact entity.
 func (_c *NotificationCreate) SetContact(v *Contact) *NotificationCreate {
 	return _c.SetContactID(v.ID)
+}
+
+// SetScheduledMessage sets the "scheduled_message" edge to the ScheduledMessage entity.
+func (_c *NotificationCreate) SetScheduledMessage(v *ScheduledMessage) *NotificationCreate {
+	return _c.SetScheduledMessageID(v.ID)
 }
 
 // Mutation returns the NotificationMutation object of the builder.
@@ -587,6 +607,23 @@ func (_c *NotificationCreate) createSpec() (*Notification, *sqlgraph.CreateSpec)
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ContactID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ScheduledMessageIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.ScheduledMessageTable,
+			Columns: []string{notification.ScheduledMessageColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ScheduledMessageID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -18,22 +18,24 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/pulid"
 )
 
 // NotificationQuery is the builder for querying Notification entities.
 type NotificationQuery struct {
 	config
-	ctx              *QueryContext
-	order            []notification.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Notification
-	withOrganization *OrganizationQuery
-	withClient       *ClientProfileQuery
-	withAppointment  *AppointmentQuery
-	withContact      *ContactQuery
-	modifiers        []func(*sql.Selector)
-	loadTotal        []func(context.Context, []*Notification) error
+	ctx                  *QueryContext
+	order                []notification.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Notification
+	withOrganization     *OrganizationQuery
+	withClient           *ClientProfileQuery
+	withAppointment      *AppointmentQuery
+	withContact          *ContactQuery
+	withScheduledMessage *ScheduledMessageQuery
+	modifiers            []func(*sql.Selector)
+	loadTotal            []func(context.Context, []*Notification) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -151,6 +153,28 @@ func (_q *NotificationQuery) QueryContact() *ContactQuery {
 			sqlgraph.From(notification.Table, notification.FieldID, selector),
 			sqlgraph.To(contact.Table, contact.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, notification.ContactTable, notification.ContactColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryScheduledMessage chains the current query on the "scheduled_message" edge.
+func (_q *NotificationQuery) QueryScheduledMessage() *ScheduledMessageQuery {
+	query := (&ScheduledMessageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, selector),
+			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.ScheduledMessageTable, notification.ScheduledMessageColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -345,15 +369,16 @@ func (_q *NotificationQuery) Clone() *NotificationQuery {
 		return nil
 	}
 	return &NotificationQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]notification.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.Notification{}, _q.predicates...),
-		withOrganization: _q.withOrganization.Clone(),
-		withClient:       _q.withClient.Clone(),
-		withAppointment:  _q.withAppointment.Clone(),
-		withContact:      _q.withContact.Clone(),
+		config:               _q.config,
+		ctx:                  _q.ctx.Clone(),
+		order:                append([]notification.OrderOption{}, _q.order...),
+		inters:               append([]Interceptor{}, _q.inters...),
+		predicates:           append([]predicate.Notification{}, _q.predicates...),
+		withOrganization:     _q.withOrganization.Clone(),
+		withClient:           _q.withClient.Clone(),
+		withAppointment:      _q.withAppointment.Clone(),
+		withContact:          _q.withContact.Clone(),
+		withScheduledMessage: _q.withScheduledMessage.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -401,6 +426,17 @@ func (_q *NotificationQuery) WithContact(opts ...func(*ContactQuery)) *Notificat
 		opt(query)
 	}
 	_q.withContact = query
+	return _q
+}
+
+// WithScheduledMessage tells the query-builder to eager-load the nodes that are connected to
+// the "scheduled_message" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *NotificationQuery) WithScheduledMessage(opts ...func(*ScheduledMessageQuery)) *NotificationQuery {
+	query := (&ScheduledMessageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withScheduledMessage = query
 	return _q
 }
 
@@ -488,11 +524,12 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Notification{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withOrganization != nil,
 			_q.withClient != nil,
 			_q.withAppointment != nil,
 			_q.withContact != nil,
+			_q.withScheduledMessage != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -537,6 +574,12 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withContact; query != nil {
 		if err := _q.loadContact(ctx, query, nodes, nil,
 			func(n *Notification, e *Contact) { n.Edges.Contact = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withScheduledMessage; query != nil {
+		if err := _q.loadScheduledMessage(ctx, query, nodes, nil,
+			func(n *Notification, e *ScheduledMessage) { n.Edges.ScheduledMessage = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -664,6 +707,35 @@ func (_q *NotificationQuery) loadContact(ctx context.Context, query *ContactQuer
 	}
 	return nil
 }
+func (_q *NotificationQuery) loadScheduledMessage(ctx context.Context, query *ScheduledMessageQuery, nodes []*Notification, init func(*Notification), assign func(*Notification, *ScheduledMessage)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Notification)
+	for i := range nodes {
+		fk := nodes[i].ScheduledMessageID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(scheduledmessage.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "scheduled_message_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *NotificationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -704,6 +776,9 @@ func (_q *NotificationQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withContact != nil {
 			_spec.Node.AddColumnOnce(notification.FieldContactID)
+		}
+		if _q.withScheduledMessage != nil {
+			_spec.Node.AddColumnOnce(notification.FieldScheduledMessageID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -32,6 +33,18 @@ type Organization struct {
 	DefaultLanguage string `json:"default_language,omitempty"`
 	// ISO 3166 region used to read phone numbers written without a country code, such as `CA`.
 	DefaultPhoneRegion string `json:"default_phone_region,omitempty"`
+	// The practice's phone number (`[PracticePhone]`).
+	Phone string `json:"phone,omitempty"`
+	// The practice's email address (`[PracticeEmail]`).
+	Email string `json:"email,omitempty"`
+	// How long before an appointment reminders go, in minutes; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes.
+	ReminderLeadMinutes []int `json:"reminder_lead_minutes,omitempty"`
+	// From this local time (HH:MM) SMS waits for quietHoursEnd; equal to quietHoursEnd to send at any hour.
+	QuietHoursStart string `json:"quiet_hours_start,omitempty"`
+	// Local time (HH:MM) SMS held by quiet hours goes out.
+	QuietHoursEnd string `json:"quiet_hours_end,omitempty"`
+	// What kith answers a text saying HELP; a sentence with the practice's name and phone when empty.
+	SmsHelpReply string `json:"sms_help_reply,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
 	Edges        OrganizationEdges `json:"edges"`
@@ -63,9 +76,11 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case organization.FieldReminderLeadMinutes:
+			values[i] = new([]byte)
 		case organization.FieldID:
 			values[i] = new(pulid.ID)
-		case organization.FieldName, organization.FieldSlug, organization.FieldTimeZone, organization.FieldDefaultLanguage, organization.FieldDefaultPhoneRegion:
+		case organization.FieldName, organization.FieldSlug, organization.FieldTimeZone, organization.FieldDefaultLanguage, organization.FieldDefaultPhoneRegion, organization.FieldPhone, organization.FieldEmail, organization.FieldQuietHoursStart, organization.FieldQuietHoursEnd, organization.FieldSmsHelpReply:
 			values[i] = new(sql.NullString)
 		case organization.FieldCreatedAt, organization.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -132,6 +147,44 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DefaultPhoneRegion = value.String
 			}
+		case organization.FieldPhone:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field phone", values[i])
+			} else if value.Valid {
+				_m.Phone = value.String
+			}
+		case organization.FieldEmail:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field email", values[i])
+			} else if value.Valid {
+				_m.Email = value.String
+			}
+		case organization.FieldReminderLeadMinutes:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field reminder_lead_minutes", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ReminderLeadMinutes); err != nil {
+					return fmt.Errorf("unmarshal field reminder_lead_minutes: %w", err)
+				}
+			}
+		case organization.FieldQuietHoursStart:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field quiet_hours_start", values[i])
+			} else if value.Valid {
+				_m.QuietHoursStart = value.String
+			}
+		case organization.FieldQuietHoursEnd:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field quiet_hours_end", values[i])
+			} else if value.Valid {
+				_m.QuietHoursEnd = value.String
+			}
+		case organization.FieldSmsHelpReply:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field sms_help_reply", values[i])
+			} else if value.Valid {
+				_m.SmsHelpReply = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -193,6 +246,24 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("default_phone_region=")
 	builder.WriteString(_m.DefaultPhoneRegion)
+	builder.WriteString(", ")
+	builder.WriteString("phone=")
+	builder.WriteString(_m.Phone)
+	builder.WriteString(", ")
+	builder.WriteString("email=")
+	builder.WriteString(_m.Email)
+	builder.WriteString(", ")
+	builder.WriteString("reminder_lead_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ReminderLeadMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("quiet_hours_start=")
+	builder.WriteString(_m.QuietHoursStart)
+	builder.WriteString(", ")
+	builder.WriteString("quiet_hours_end=")
+	builder.WriteString(_m.QuietHoursEnd)
+	builder.WriteString(", ")
+	builder.WriteString("sms_help_reply=")
+	builder.WriteString(_m.SmsHelpReply)
 	builder.WriteByte(')')
 	return builder.String()
 }

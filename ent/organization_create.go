@@ -104,6 +104,82 @@ func (_c *OrganizationCreate) SetNillableDefaultPhoneRegion(v *string) *Organiza
 	return _c
 }
 
+// SetPhone sets the "phone" field.
+func (_c *OrganizationCreate) SetPhone(v string) *OrganizationCreate {
+	_c.mutation.SetPhone(v)
+	return _c
+}
+
+// SetNillablePhone sets the "phone" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillablePhone(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetPhone(*v)
+	}
+	return _c
+}
+
+// SetEmail sets the "email" field.
+func (_c *OrganizationCreate) SetEmail(v string) *OrganizationCreate {
+	_c.mutation.SetEmail(v)
+	return _c
+}
+
+// SetNillableEmail sets the "email" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableEmail(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetEmail(*v)
+	}
+	return _c
+}
+
+// SetReminderLeadMinutes sets the "reminder_lead_minutes" field.
+func (_c *OrganizationCreate) SetReminderLeadMinutes(v []int) *OrganizationCreate {
+	_c.mutation.SetReminderLeadMinutes(v)
+	return _c
+}
+
+// SetQuietHoursStart sets the "quiet_hours_start" field.
+func (_c *OrganizationCreate) SetQuietHoursStart(v string) *OrganizationCreate {
+	_c.mutation.SetQuietHoursStart(v)
+	return _c
+}
+
+// SetNillableQuietHoursStart sets the "quiet_hours_start" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableQuietHoursStart(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetQuietHoursStart(*v)
+	}
+	return _c
+}
+
+// SetQuietHoursEnd sets the "quiet_hours_end" field.
+func (_c *OrganizationCreate) SetQuietHoursEnd(v string) *OrganizationCreate {
+	_c.mutation.SetQuietHoursEnd(v)
+	return _c
+}
+
+// SetNillableQuietHoursEnd sets the "quiet_hours_end" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableQuietHoursEnd(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetQuietHoursEnd(*v)
+	}
+	return _c
+}
+
+// SetSmsHelpReply sets the "sms_help_reply" field.
+func (_c *OrganizationCreate) SetSmsHelpReply(v string) *OrganizationCreate {
+	_c.mutation.SetSmsHelpReply(v)
+	return _c
+}
+
+// SetNillableSmsHelpReply sets the "sms_help_reply" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableSmsHelpReply(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetSmsHelpReply(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *OrganizationCreate) SetID(v pulid.ID) *OrganizationCreate {
 	_c.mutation.SetID(v)
@@ -196,6 +272,14 @@ func (_c *OrganizationCreate) defaults() error {
 		v := organization.DefaultDefaultPhoneRegion
 		_c.mutation.SetDefaultPhoneRegion(v)
 	}
+	if _, ok := _c.mutation.QuietHoursStart(); !ok {
+		v := organization.DefaultQuietHoursStart
+		_c.mutation.SetQuietHoursStart(v)
+	}
+	if _, ok := _c.mutation.QuietHoursEnd(); !ok {
+		v := organization.DefaultQuietHoursEnd
+		_c.mutation.SetQuietHoursEnd(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if organization.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized organization.DefaultID (forgotten import ent/runtime?)")
@@ -238,6 +322,12 @@ func (_c *OrganizationCreate) check() error {
 	}
 	if _, ok := _c.mutation.DefaultPhoneRegion(); !ok {
 		return &ValidationError{Name: "default_phone_region", err: errors.New(`ent: missing required field "Organization.default_phone_region"`)}
+	}
+	if _, ok := _c.mutation.QuietHoursStart(); !ok {
+		return &ValidationError{Name: "quiet_hours_start", err: errors.New(`ent: missing required field "Organization.quiet_hours_start"`)}
+	}
+	if _, ok := _c.mutation.QuietHoursEnd(); !ok {
+		return &ValidationError{Name: "quiet_hours_end", err: errors.New(`ent: missing required field "Organization.quiet_hours_end"`)}
 	}
 	return nil
 }
@@ -301,6 +391,30 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.DefaultPhoneRegion(); ok {
 		_spec.SetField(organization.FieldDefaultPhoneRegion, field.TypeString, value)
 		_node.DefaultPhoneRegion = value
+	}
+	if value, ok := _c.mutation.Phone(); ok {
+		_spec.SetField(organization.FieldPhone, field.TypeString, value)
+		_node.Phone = value
+	}
+	if value, ok := _c.mutation.Email(); ok {
+		_spec.SetField(organization.FieldEmail, field.TypeString, value)
+		_node.Email = value
+	}
+	if value, ok := _c.mutation.ReminderLeadMinutes(); ok {
+		_spec.SetField(organization.FieldReminderLeadMinutes, field.TypeJSON, value)
+		_node.ReminderLeadMinutes = value
+	}
+	if value, ok := _c.mutation.QuietHoursStart(); ok {
+		_spec.SetField(organization.FieldQuietHoursStart, field.TypeString, value)
+		_node.QuietHoursStart = value
+	}
+	if value, ok := _c.mutation.QuietHoursEnd(); ok {
+		_spec.SetField(organization.FieldQuietHoursEnd, field.TypeString, value)
+		_node.QuietHoursEnd = value
+	}
+	if value, ok := _c.mutation.SmsHelpReply(); ok {
+		_spec.SetField(organization.FieldSmsHelpReply, field.TypeString, value)
+		_node.SmsHelpReply = value
 	}
 	if nodes := _c.mutation.StaffIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
@@ -89,6 +90,112 @@ func (_u *OrganizationUpdate) SetNillableDefaultPhoneRegion(v *string) *Organiza
 	if v != nil {
 		_u.SetDefaultPhoneRegion(*v)
 	}
+	return _u
+}
+
+// SetPhone sets the "phone" field.
+func (_u *OrganizationUpdate) SetPhone(v string) *OrganizationUpdate {
+	_u.mutation.SetPhone(v)
+	return _u
+}
+
+// SetNillablePhone sets the "phone" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillablePhone(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetPhone(*v)
+	}
+	return _u
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (_u *OrganizationUpdate) ClearPhone() *OrganizationUpdate {
+	_u.mutation.ClearPhone()
+	return _u
+}
+
+// SetEmail sets the "email" field.
+func (_u *OrganizationUpdate) SetEmail(v string) *OrganizationUpdate {
+	_u.mutation.SetEmail(v)
+	return _u
+}
+
+// SetNillableEmail sets the "email" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableEmail(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetEmail(*v)
+	}
+	return _u
+}
+
+// ClearEmail clears the value of the "email" field.
+func (_u *OrganizationUpdate) ClearEmail() *OrganizationUpdate {
+	_u.mutation.ClearEmail()
+	return _u
+}
+
+// SetReminderLeadMinutes sets the "reminder_lead_minutes" field.
+func (_u *OrganizationUpdate) SetReminderLeadMinutes(v []int) *OrganizationUpdate {
+	_u.mutation.SetReminderLeadMinutes(v)
+	return _u
+}
+
+// AppendReminderLeadMinutes appends value to the "reminder_lead_minutes" field.
+func (_u *OrganizationUpdate) AppendReminderLeadMinutes(v []int) *OrganizationUpdate {
+	_u.mutation.AppendReminderLeadMinutes(v)
+	return _u
+}
+
+// ClearReminderLeadMinutes clears the value of the "reminder_lead_minutes" field.
+func (_u *OrganizationUpdate) ClearReminderLeadMinutes() *OrganizationUpdate {
+	_u.mutation.ClearReminderLeadMinutes()
+	return _u
+}
+
+// SetQuietHoursStart sets the "quiet_hours_start" field.
+func (_u *OrganizationUpdate) SetQuietHoursStart(v string) *OrganizationUpdate {
+	_u.mutation.SetQuietHoursStart(v)
+	return _u
+}
+
+// SetNillableQuietHoursStart sets the "quiet_hours_start" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableQuietHoursStart(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetQuietHoursStart(*v)
+	}
+	return _u
+}
+
+// SetQuietHoursEnd sets the "quiet_hours_end" field.
+func (_u *OrganizationUpdate) SetQuietHoursEnd(v string) *OrganizationUpdate {
+	_u.mutation.SetQuietHoursEnd(v)
+	return _u
+}
+
+// SetNillableQuietHoursEnd sets the "quiet_hours_end" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableQuietHoursEnd(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetQuietHoursEnd(*v)
+	}
+	return _u
+}
+
+// SetSmsHelpReply sets the "sms_help_reply" field.
+func (_u *OrganizationUpdate) SetSmsHelpReply(v string) *OrganizationUpdate {
+	_u.mutation.SetSmsHelpReply(v)
+	return _u
+}
+
+// SetNillableSmsHelpReply sets the "sms_help_reply" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableSmsHelpReply(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetSmsHelpReply(*v)
+	}
+	return _u
+}
+
+// ClearSmsHelpReply clears the value of the "sms_help_reply" field.
+func (_u *OrganizationUpdate) ClearSmsHelpReply() *OrganizationUpdate {
+	_u.mutation.ClearSmsHelpReply()
 	return _u
 }
 
@@ -211,6 +318,41 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.DefaultPhoneRegion(); ok {
 		_spec.SetField(organization.FieldDefaultPhoneRegion, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Phone(); ok {
+		_spec.SetField(organization.FieldPhone, field.TypeString, value)
+	}
+	if _u.mutation.PhoneCleared() {
+		_spec.ClearField(organization.FieldPhone, field.TypeString)
+	}
+	if value, ok := _u.mutation.Email(); ok {
+		_spec.SetField(organization.FieldEmail, field.TypeString, value)
+	}
+	if _u.mutation.EmailCleared() {
+		_spec.ClearField(organization.FieldEmail, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReminderLeadMinutes(); ok {
+		_spec.SetField(organization.FieldReminderLeadMinutes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedReminderLeadMinutes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organization.FieldReminderLeadMinutes, value)
+		})
+	}
+	if _u.mutation.ReminderLeadMinutesCleared() {
+		_spec.ClearField(organization.FieldReminderLeadMinutes, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.QuietHoursStart(); ok {
+		_spec.SetField(organization.FieldQuietHoursStart, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.QuietHoursEnd(); ok {
+		_spec.SetField(organization.FieldQuietHoursEnd, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.SmsHelpReply(); ok {
+		_spec.SetField(organization.FieldSmsHelpReply, field.TypeString, value)
+	}
+	if _u.mutation.SmsHelpReplyCleared() {
+		_spec.ClearField(organization.FieldSmsHelpReply, field.TypeString)
 	}
 	if _u.mutation.StaffCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -336,6 +478,112 @@ func (_u *OrganizationUpdateOne) SetNillableDefaultPhoneRegion(v *string) *Organ
 	if v != nil {
 		_u.SetDefaultPhoneRegion(*v)
 	}
+	return _u
+}
+
+// SetPhone sets the "phone" field.
+func (_u *OrganizationUpdateOne) SetPhone(v string) *OrganizationUpdateOne {
+	_u.mutation.SetPhone(v)
+	return _u
+}
+
+// SetNillablePhone sets the "phone" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillablePhone(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetPhone(*v)
+	}
+	return _u
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (_u *OrganizationUpdateOne) ClearPhone() *OrganizationUpdateOne {
+	_u.mutation.ClearPhone()
+	return _u
+}
+
+// SetEmail sets the "email" field.
+func (_u *OrganizationUpdateOne) SetEmail(v string) *OrganizationUpdateOne {
+	_u.mutation.SetEmail(v)
+	return _u
+}
+
+// SetNillableEmail sets the "email" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableEmail(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetEmail(*v)
+	}
+	return _u
+}
+
+// ClearEmail clears the value of the "email" field.
+func (_u *OrganizationUpdateOne) ClearEmail() *OrganizationUpdateOne {
+	_u.mutation.ClearEmail()
+	return _u
+}
+
+// SetReminderLeadMinutes sets the "reminder_lead_minutes" field.
+func (_u *OrganizationUpdateOne) SetReminderLeadMinutes(v []int) *OrganizationUpdateOne {
+	_u.mutation.SetReminderLeadMinutes(v)
+	return _u
+}
+
+// AppendReminderLeadMinutes appends value to the "reminder_lead_minutes" field.
+func (_u *OrganizationUpdateOne) AppendReminderLeadMinutes(v []int) *OrganizationUpdateOne {
+	_u.mutation.AppendReminderLeadMinutes(v)
+	return _u
+}
+
+// ClearReminderLeadMinutes clears the value of the "reminder_lead_minutes" field.
+func (_u *OrganizationUpdateOne) ClearReminderLeadMinutes() *OrganizationUpdateOne {
+	_u.mutation.ClearReminderLeadMinutes()
+	return _u
+}
+
+// SetQuietHoursStart sets the "quiet_hours_start" field.
+func (_u *OrganizationUpdateOne) SetQuietHoursStart(v string) *OrganizationUpdateOne {
+	_u.mutation.SetQuietHoursStart(v)
+	return _u
+}
+
+// SetNillableQuietHoursStart sets the "quiet_hours_start" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableQuietHoursStart(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetQuietHoursStart(*v)
+	}
+	return _u
+}
+
+// SetQuietHoursEnd sets the "quiet_hours_end" field.
+func (_u *OrganizationUpdateOne) SetQuietHoursEnd(v string) *OrganizationUpdateOne {
+	_u.mutation.SetQuietHoursEnd(v)
+	return _u
+}
+
+// SetNillableQuietHoursEnd sets the "quiet_hours_end" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableQuietHoursEnd(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetQuietHoursEnd(*v)
+	}
+	return _u
+}
+
+// SetSmsHelpReply sets the "sms_help_reply" field.
+func (_u *OrganizationUpdateOne) SetSmsHelpReply(v string) *OrganizationUpdateOne {
+	_u.mutation.SetSmsHelpReply(v)
+	return _u
+}
+
+// SetNillableSmsHelpReply sets the "sms_help_reply" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableSmsHelpReply(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetSmsHelpReply(*v)
+	}
+	return _u
+}
+
+// ClearSmsHelpReply clears the value of the "sms_help_reply" field.
+func (_u *OrganizationUpdateOne) ClearSmsHelpReply() *OrganizationUpdateOne {
+	_u.mutation.ClearSmsHelpReply()
 	return _u
 }
 
@@ -488,6 +736,41 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.DefaultPhoneRegion(); ok {
 		_spec.SetField(organization.FieldDefaultPhoneRegion, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Phone(); ok {
+		_spec.SetField(organization.FieldPhone, field.TypeString, value)
+	}
+	if _u.mutation.PhoneCleared() {
+		_spec.ClearField(organization.FieldPhone, field.TypeString)
+	}
+	if value, ok := _u.mutation.Email(); ok {
+		_spec.SetField(organization.FieldEmail, field.TypeString, value)
+	}
+	if _u.mutation.EmailCleared() {
+		_spec.ClearField(organization.FieldEmail, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReminderLeadMinutes(); ok {
+		_spec.SetField(organization.FieldReminderLeadMinutes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedReminderLeadMinutes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organization.FieldReminderLeadMinutes, value)
+		})
+	}
+	if _u.mutation.ReminderLeadMinutesCleared() {
+		_spec.ClearField(organization.FieldReminderLeadMinutes, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.QuietHoursStart(); ok {
+		_spec.SetField(organization.FieldQuietHoursStart, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.QuietHoursEnd(); ok {
+		_spec.SetField(organization.FieldQuietHoursEnd, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.SmsHelpReply(); ok {
+		_spec.SetField(organization.FieldSmsHelpReply, field.TypeString, value)
+	}
+	if _u.mutation.SmsHelpReplyCleared() {
+		_spec.ClearField(organization.FieldSmsHelpReply, field.TypeString)
 	}
 	if _u.mutation.StaffCleared() {
 		edge := &sqlgraph.EdgeSpec{

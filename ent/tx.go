@@ -24,12 +24,18 @@ type Tx struct {
 	Contact *ContactClient
 	// Coverage is the client for interacting with the Coverage builders.
 	Coverage *CoverageClient
+	// EmailSuppression is the client for interacting with the EmailSuppression builders.
+	EmailSuppression *EmailSuppressionClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// PhoneOptOut is the client for interacting with the PhoneOptOut builders.
+	PhoneOptOut *PhoneOptOutClient
+	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
+	ScheduledMessage *ScheduledMessageClient
 	// Staff is the client for interacting with the Staff builders.
 	Staff *StaffClient
 	// StaffToken is the client for interacting with the StaffToken builders.
@@ -170,9 +176,12 @@ func (tx *Tx) init() {
 	tx.ClientProfile = NewClientProfileClient(tx.config)
 	tx.Contact = NewContactClient(tx.config)
 	tx.Coverage = NewCoverageClient(tx.config)
+	tx.EmailSuppression = NewEmailSuppressionClient(tx.config)
 	tx.MessageTemplate = NewMessageTemplateClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
+	tx.PhoneOptOut = NewPhoneOptOutClient(tx.config)
+	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)
 	tx.Staff = NewStaffClient(tx.config)
 	tx.StaffToken = NewStaffTokenClient(tx.config)
 }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/kith-health/kith/ent"
@@ -44,6 +45,11 @@ func (r *queryResolver) Contacts(ctx context.Context, after *entgql.Cursor[pulid
 		Paginate(ctx, after, first, before, last, ent.WithContactOrder(orderBy), ent.WithContactFilter(where.Filter))
 }
 
+// EmailSuppressions is the resolver for the emailSuppressions field.
+func (r *queryResolver) EmailSuppressions(ctx context.Context) ([]*ent.EmailSuppression, error) {
+	panic(fmt.Errorf("not implemented: EmailSuppressions - emailSuppressions"))
+}
+
 // MessageTemplates is the resolver for the messageTemplates field.
 func (r *queryResolver) MessageTemplates(ctx context.Context) ([]*ent.MessageTemplate, error) {
 	return r.DB.MessageTemplate.Query().
@@ -58,6 +64,16 @@ func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[
 	}
 	return r.DB.Notification.Query().
 		Paginate(ctx, after, first, before, last, ent.WithNotificationOrder(orderBy), ent.WithNotificationFilter(where.Filter))
+}
+
+// PhoneOptOuts is the resolver for the phoneOptOuts field.
+func (r *queryResolver) PhoneOptOuts(ctx context.Context) ([]*ent.PhoneOptOut, error) {
+	panic(fmt.Errorf("not implemented: PhoneOptOuts - phoneOptOuts"))
+}
+
+// ScheduledMessages is the resolver for the scheduledMessages field.
+func (r *queryResolver) ScheduledMessages(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) (*ent.ScheduledMessageConnection, error) {
+	panic(fmt.Errorf("not implemented: ScheduledMessages - scheduledMessages"))
 }
 
 // StaffMembers is the resolver for the staffMembers field.

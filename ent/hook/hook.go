@@ -69,6 +69,18 @@ func (f CoverageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CoverageMutation", m)
 }
 
+// The EmailSuppressionFunc type is an adapter to allow the use of ordinary
+// function as EmailSuppression mutator.
+type EmailSuppressionFunc func(context.Context, *ent.EmailSuppressionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EmailSuppressionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EmailSuppressionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EmailSuppressionMutation", m)
+}
+
 // The MessageTemplateFunc type is an adapter to allow the use of ordinary
 // function as MessageTemplate mutator.
 type MessageTemplateFunc func(context.Context, *ent.MessageTemplateMutation) (ent.Value, error)
@@ -103,6 +115,30 @@ func (f OrganizationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganizationMutation", m)
+}
+
+// The PhoneOptOutFunc type is an adapter to allow the use of ordinary
+// function as PhoneOptOut mutator.
+type PhoneOptOutFunc func(context.Context, *ent.PhoneOptOutMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PhoneOptOutFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PhoneOptOutMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PhoneOptOutMutation", m)
+}
+
+// The ScheduledMessageFunc type is an adapter to allow the use of ordinary
+// function as ScheduledMessage mutator.
+type ScheduledMessageFunc func(context.Context, *ent.ScheduledMessageMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ScheduledMessageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ScheduledMessageMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScheduledMessageMutation", m)
 }
 
 // The StaffFunc type is an adapter to allow the use of ordinary

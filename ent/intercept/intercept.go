@@ -13,10 +13,13 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 )
@@ -212,6 +215,33 @@ func (f TraverseCoverage) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.CoverageQuery", q)
 }
 
+// The EmailSuppressionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EmailSuppressionFunc func(context.Context, *ent.EmailSuppressionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EmailSuppressionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EmailSuppressionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EmailSuppressionQuery", q)
+}
+
+// The TraverseEmailSuppression type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEmailSuppression func(context.Context, *ent.EmailSuppressionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEmailSuppression) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEmailSuppression) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailSuppressionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EmailSuppressionQuery", q)
+}
+
 // The MessageTemplateFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MessageTemplateFunc func(context.Context, *ent.MessageTemplateQuery) (ent.Value, error)
 
@@ -293,6 +323,60 @@ func (f TraverseOrganization) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrganizationQuery", q)
 }
 
+// The PhoneOptOutFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PhoneOptOutFunc func(context.Context, *ent.PhoneOptOutQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PhoneOptOutFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PhoneOptOutQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PhoneOptOutQuery", q)
+}
+
+// The TraversePhoneOptOut type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePhoneOptOut func(context.Context, *ent.PhoneOptOutQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePhoneOptOut) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePhoneOptOut) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PhoneOptOutQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PhoneOptOutQuery", q)
+}
+
+// The ScheduledMessageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ScheduledMessageFunc func(context.Context, *ent.ScheduledMessageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ScheduledMessageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ScheduledMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ScheduledMessageQuery", q)
+}
+
+// The TraverseScheduledMessage type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseScheduledMessage func(context.Context, *ent.ScheduledMessageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseScheduledMessage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseScheduledMessage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ScheduledMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ScheduledMessageQuery", q)
+}
+
 // The StaffFunc type is an adapter to allow the use of ordinary function as a Querier.
 type StaffFunc func(context.Context, *ent.StaffQuery) (ent.Value, error)
 
@@ -360,12 +444,18 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ContactQuery, predicate.Contact, contact.OrderOption]{typ: ent.TypeContact, tq: q}, nil
 	case *ent.CoverageQuery:
 		return &query[*ent.CoverageQuery, predicate.Coverage, coverage.OrderOption]{typ: ent.TypeCoverage, tq: q}, nil
+	case *ent.EmailSuppressionQuery:
+		return &query[*ent.EmailSuppressionQuery, predicate.EmailSuppression, emailsuppression.OrderOption]{typ: ent.TypeEmailSuppression, tq: q}, nil
 	case *ent.MessageTemplateQuery:
 		return &query[*ent.MessageTemplateQuery, predicate.MessageTemplate, messagetemplate.OrderOption]{typ: ent.TypeMessageTemplate, tq: q}, nil
 	case *ent.NotificationQuery:
 		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
 	case *ent.OrganizationQuery:
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
+	case *ent.PhoneOptOutQuery:
+		return &query[*ent.PhoneOptOutQuery, predicate.PhoneOptOut, phoneoptout.OrderOption]{typ: ent.TypePhoneOptOut, tq: q}, nil
+	case *ent.ScheduledMessageQuery:
+		return &query[*ent.ScheduledMessageQuery, predicate.ScheduledMessage, scheduledmessage.OrderOption]{typ: ent.TypeScheduledMessage, tq: q}, nil
 	case *ent.StaffQuery:
 		return &query[*ent.StaffQuery, predicate.Staff, staff.OrderOption]{typ: ent.TypeStaff, tq: q}, nil
 	case *ent.StaffTokenQuery:

@@ -286,6 +286,41 @@ var (
 			},
 		},
 	}
+	// EmailSuppressionsColumns holds the columns for the "email_suppressions" table.
+	EmailSuppressionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "email", Type: field.TypeString},
+		{Name: "reason", Type: field.TypeString},
+		{Name: "organization_id", Type: field.TypeString},
+	}
+	// EmailSuppressionsTable holds the schema information for the "email_suppressions" table.
+	EmailSuppressionsTable = &schema.Table{
+		Name:       "email_suppressions",
+		Columns:    EmailSuppressionsColumns,
+		PrimaryKey: []*schema.Column{EmailSuppressionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "email_suppressions_organizations_organization",
+				Columns:    []*schema.Column{EmailSuppressionsColumns[5]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "emailsuppression_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{EmailSuppressionsColumns[5]},
+			},
+			{
+				Name:    "emailsuppression_organization_id_email",
+				Unique:  true,
+				Columns: []*schema.Column{EmailSuppressionsColumns[5], EmailSuppressionsColumns[3]},
+			},
+		},
+	}
 	// MessageTemplatesColumns holds the columns for the "message_templates" table.
 	MessageTemplatesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -349,6 +384,7 @@ var (
 		{Name: "client_id", Type: field.TypeString},
 		{Name: "appointment_id", Type: field.TypeString, Nullable: true},
 		{Name: "contact_id", Type: field.TypeString, Nullable: true},
+		{Name: "scheduled_message_id", Type: field.TypeString, Nullable: true},
 	}
 	// NotificationsTable holds the schema information for the "notifications" table.
 	NotificationsTable = &schema.Table{
@@ -378,6 +414,12 @@ var (
 				Symbol:     "notifications_contacts_contact",
 				Columns:    []*schema.Column{NotificationsColumns[21]},
 				RefColumns: []*schema.Column{ContactsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "notifications_scheduled_messages_scheduled_message",
+				Columns:    []*schema.Column{NotificationsColumns[22]},
+				RefColumns: []*schema.Column{ScheduledMessagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -414,12 +456,100 @@ var (
 		{Name: "time_zone", Type: field.TypeString, Default: "UTC"},
 		{Name: "default_language", Type: field.TypeString, Default: "en"},
 		{Name: "default_phone_region", Type: field.TypeString, Default: "US"},
+		{Name: "phone", Type: field.TypeString, Nullable: true},
+		{Name: "email", Type: field.TypeString, Nullable: true},
+		{Name: "reminder_lead_minutes", Type: field.TypeJSON, Nullable: true},
+		{Name: "quiet_hours_start", Type: field.TypeString, Default: "21:00"},
+		{Name: "quiet_hours_end", Type: field.TypeString, Default: "08:00"},
+		{Name: "sms_help_reply", Type: field.TypeString, Nullable: true, Size: 2147483647},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
 	OrganizationsTable = &schema.Table{
 		Name:       "organizations",
 		Columns:    OrganizationsColumns,
 		PrimaryKey: []*schema.Column{OrganizationsColumns[0]},
+	}
+	// PhoneOptOutsColumns holds the columns for the "phone_opt_outs" table.
+	PhoneOptOutsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "phone", Type: field.TypeString},
+		{Name: "keyword", Type: field.TypeString, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+	}
+	// PhoneOptOutsTable holds the schema information for the "phone_opt_outs" table.
+	PhoneOptOutsTable = &schema.Table{
+		Name:       "phone_opt_outs",
+		Columns:    PhoneOptOutsColumns,
+		PrimaryKey: []*schema.Column{PhoneOptOutsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "phone_opt_outs_organizations_organization",
+				Columns:    []*schema.Column{PhoneOptOutsColumns[5]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "phoneoptout_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{PhoneOptOutsColumns[5]},
+			},
+			{
+				Name:    "phoneoptout_organization_id_phone",
+				Unique:  true,
+				Columns: []*schema.Column{PhoneOptOutsColumns[5], PhoneOptOutsColumns[3]},
+			},
+		},
+	}
+	// ScheduledMessagesColumns holds the columns for the "scheduled_messages" table.
+	ScheduledMessagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "subject", Type: field.TypeString, Nullable: true},
+		{Name: "body", Type: field.TypeString, Size: 2147483647},
+		{Name: "send_at", Type: field.TypeTime, Nullable: true},
+		{Name: "minutes_before_start", Type: field.TypeInt, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SENT", "CANCELLED"}, Default: "PENDING"},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "appointment_id", Type: field.TypeString, Nullable: true},
+	}
+	// ScheduledMessagesTable holds the schema information for the "scheduled_messages" table.
+	ScheduledMessagesTable = &schema.Table{
+		Name:       "scheduled_messages",
+		Columns:    ScheduledMessagesColumns,
+		PrimaryKey: []*schema.Column{ScheduledMessagesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "scheduled_messages_organizations_organization",
+				Columns:    []*schema.Column{ScheduledMessagesColumns[8]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "scheduled_messages_clients_client",
+				Columns:    []*schema.Column{ScheduledMessagesColumns[9]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "scheduled_messages_appointments_appointment",
+				Columns:    []*schema.Column{ScheduledMessagesColumns[10]},
+				RefColumns: []*schema.Column{AppointmentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "scheduledmessage_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{ScheduledMessagesColumns[8]},
+			},
+		},
 	}
 	// StaffColumns holds the columns for the "staff" table.
 	StaffColumns = []*schema.Column{
@@ -528,9 +658,12 @@ var (
 		ClientsTable,
 		ContactsTable,
 		CoveragesTable,
+		EmailSuppressionsTable,
 		MessageTemplatesTable,
 		NotificationsTable,
 		OrganizationsTable,
+		PhoneOptOutsTable,
+		ScheduledMessagesTable,
 		StaffTable,
 		StaffTokensTable,
 		StaffAssignedClientsTable,
@@ -564,6 +697,10 @@ func init() {
 	CoveragesTable.Annotation = &entsql.Annotation{
 		Table: "coverages",
 	}
+	EmailSuppressionsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	EmailSuppressionsTable.Annotation = &entsql.Annotation{
+		Table: "email_suppressions",
+	}
 	MessageTemplatesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	MessageTemplatesTable.Annotation = &entsql.Annotation{
 		Table: "message_templates",
@@ -572,11 +709,22 @@ func init() {
 	NotificationsTable.ForeignKeys[1].RefTable = ClientsTable
 	NotificationsTable.ForeignKeys[2].RefTable = AppointmentsTable
 	NotificationsTable.ForeignKeys[3].RefTable = ContactsTable
+	NotificationsTable.ForeignKeys[4].RefTable = ScheduledMessagesTable
 	NotificationsTable.Annotation = &entsql.Annotation{
 		Table: "notifications",
 	}
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		Table: "organizations",
+	}
+	PhoneOptOutsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	PhoneOptOutsTable.Annotation = &entsql.Annotation{
+		Table: "phone_opt_outs",
+	}
+	ScheduledMessagesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ScheduledMessagesTable.ForeignKeys[1].RefTable = ClientsTable
+	ScheduledMessagesTable.ForeignKeys[2].RefTable = AppointmentsTable
+	ScheduledMessagesTable.Annotation = &entsql.Annotation{
+		Table: "scheduled_messages",
 	}
 	StaffTable.ForeignKeys[0].RefTable = OrganizationsTable
 	StaffTable.Annotation = &entsql.Annotation{

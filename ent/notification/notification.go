@@ -29,6 +29,8 @@ const (
 	FieldClientID = "client_id"
 	// FieldAppointmentID holds the string denoting the appointment_id field in the database.
 	FieldAppointmentID = "appointment_id"
+	// FieldScheduledMessageID holds the string denoting the scheduled_message_id field in the database.
+	FieldScheduledMessageID = "scheduled_message_id"
 	// FieldContactID holds the string denoting the contact_id field in the database.
 	FieldContactID = "contact_id"
 	// FieldRecipientName holds the string denoting the recipient_name field in the database.
@@ -69,6 +71,8 @@ const (
 	EdgeAppointment = "appointment"
 	// EdgeContact holds the string denoting the contact edge name in mutations.
 	EdgeContact = "contact"
+	// EdgeScheduledMessage holds the string denoting the scheduled_message edge name in mutations.
+	EdgeScheduledMessage = "scheduled_message"
 	// Table holds the table name of the notification in the database.
 	Table = "notifications"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -99,6 +103,13 @@ const (
 	ContactInverseTable = "contacts"
 	// ContactColumn is the table column denoting the contact relation/edge.
 	ContactColumn = "contact_id"
+	// ScheduledMessageTable is the table that holds the scheduled_message relation/edge.
+	ScheduledMessageTable = "notifications"
+	// ScheduledMessageInverseTable is the table name for the ScheduledMessage entity.
+	// It exists in this package in order to avoid circular dependency with the "scheduledmessage" package.
+	ScheduledMessageInverseTable = "scheduled_messages"
+	// ScheduledMessageColumn is the table column denoting the scheduled_message relation/edge.
+	ScheduledMessageColumn = "scheduled_message_id"
 )
 
 // Columns holds all SQL columns for notification fields.
@@ -109,6 +120,7 @@ var Columns = []string{
 	FieldOrganizationID,
 	FieldClientID,
 	FieldAppointmentID,
+	FieldScheduledMessageID,
 	FieldContactID,
 	FieldRecipientName,
 	FieldKind,
@@ -220,6 +232,11 @@ func ByAppointmentID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAppointmentID, opts...).ToFunc()
 }
 
+// ByScheduledMessageID orders the results by the scheduled_message_id field.
+func ByScheduledMessageID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScheduledMessageID, opts...).ToFunc()
+}
+
 // ByContactID orders the results by the contact_id field.
 func ByContactID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContactID, opts...).ToFunc()
@@ -327,6 +344,13 @@ func ByContactField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newContactStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByScheduledMessageField orders the results by scheduled_message field.
+func ByScheduledMessageField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newScheduledMessageStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -353,6 +377,13 @@ func newContactStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ContactInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ContactTable, ContactColumn),
+	)
+}
+func newScheduledMessageStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ScheduledMessageInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ScheduledMessageTable, ScheduledMessageColumn),
 	)
 }
 

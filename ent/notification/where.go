@@ -82,6 +82,11 @@ func AppointmentID(v pulid.ID) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldAppointmentID, v))
 }
 
+// ScheduledMessageID applies equality check predicate on the "scheduled_message_id" field. It's identical to ScheduledMessageIDEQ.
+func ScheduledMessageID(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldScheduledMessageID, v))
+}
+
 // ContactID applies equality check predicate on the "contact_id" field. It's identical to ContactIDEQ.
 func ContactID(v pulid.ID) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldContactID, v))
@@ -457,6 +462,86 @@ func AppointmentIDEqualFold(v pulid.ID) predicate.Notification {
 func AppointmentIDContainsFold(v pulid.ID) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldContainsFold(FieldAppointmentID, vc))
+}
+
+// ScheduledMessageIDEQ applies the EQ predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDEQ(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldScheduledMessageID, v))
+}
+
+// ScheduledMessageIDNEQ applies the NEQ predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDNEQ(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldNEQ(FieldScheduledMessageID, v))
+}
+
+// ScheduledMessageIDIn applies the In predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDIn(vs ...pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldIn(FieldScheduledMessageID, vs...))
+}
+
+// ScheduledMessageIDNotIn applies the NotIn predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDNotIn(vs ...pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldNotIn(FieldScheduledMessageID, vs...))
+}
+
+// ScheduledMessageIDGT applies the GT predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDGT(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldGT(FieldScheduledMessageID, v))
+}
+
+// ScheduledMessageIDGTE applies the GTE predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDGTE(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldGTE(FieldScheduledMessageID, v))
+}
+
+// ScheduledMessageIDLT applies the LT predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDLT(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldLT(FieldScheduledMessageID, v))
+}
+
+// ScheduledMessageIDLTE applies the LTE predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDLTE(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldLTE(FieldScheduledMessageID, v))
+}
+
+// ScheduledMessageIDContains applies the Contains predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDContains(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldContains(FieldScheduledMessageID, vc))
+}
+
+// ScheduledMessageIDHasPrefix applies the HasPrefix predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDHasPrefix(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldHasPrefix(FieldScheduledMessageID, vc))
+}
+
+// ScheduledMessageIDHasSuffix applies the HasSuffix predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDHasSuffix(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldHasSuffix(FieldScheduledMessageID, vc))
+}
+
+// ScheduledMessageIDIsNil applies the IsNil predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDIsNil() predicate.Notification {
+	return predicate.Notification(sql.FieldIsNull(FieldScheduledMessageID))
+}
+
+// ScheduledMessageIDNotNil applies the NotNil predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDNotNil() predicate.Notification {
+	return predicate.Notification(sql.FieldNotNull(FieldScheduledMessageID))
+}
+
+// ScheduledMessageIDEqualFold applies the EqualFold predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDEqualFold(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldEqualFold(FieldScheduledMessageID, vc))
+}
+
+// ScheduledMessageIDContainsFold applies the ContainsFold predicate on the "scheduled_message_id" field.
+func ScheduledMessageIDContainsFold(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldContainsFold(FieldScheduledMessageID, vc))
 }
 
 // ContactIDEQ applies the EQ predicate on the "contact_id" field.
@@ -1556,6 +1641,29 @@ func HasContact() predicate.Notification {
 func HasContactWith(preds ...predicate.Contact) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newContactStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasScheduledMessage applies the HasEdge predicate on the "scheduled_message" edge.
+func HasScheduledMessage() predicate.Notification {
+	return predicate.Notification(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ScheduledMessageTable, ScheduledMessageColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasScheduledMessageWith applies the HasEdge predicate on the "scheduled_message" edge with a given conditions (other predicates).
+func HasScheduledMessageWith(preds ...predicate.ScheduledMessage) predicate.Notification {
+	return predicate.Notification(func(s *sql.Selector) {
+		step := newScheduledMessageStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -30,6 +30,18 @@ const (
 	FieldDefaultLanguage = "default_language"
 	// FieldDefaultPhoneRegion holds the string denoting the default_phone_region field in the database.
 	FieldDefaultPhoneRegion = "default_phone_region"
+	// FieldPhone holds the string denoting the phone field in the database.
+	FieldPhone = "phone"
+	// FieldEmail holds the string denoting the email field in the database.
+	FieldEmail = "email"
+	// FieldReminderLeadMinutes holds the string denoting the reminder_lead_minutes field in the database.
+	FieldReminderLeadMinutes = "reminder_lead_minutes"
+	// FieldQuietHoursStart holds the string denoting the quiet_hours_start field in the database.
+	FieldQuietHoursStart = "quiet_hours_start"
+	// FieldQuietHoursEnd holds the string denoting the quiet_hours_end field in the database.
+	FieldQuietHoursEnd = "quiet_hours_end"
+	// FieldSmsHelpReply holds the string denoting the sms_help_reply field in the database.
+	FieldSmsHelpReply = "sms_help_reply"
 	// EdgeStaff holds the string denoting the staff edge name in mutations.
 	EdgeStaff = "staff"
 	// Table holds the table name of the organization in the database.
@@ -53,6 +65,12 @@ var Columns = []string{
 	FieldTimeZone,
 	FieldDefaultLanguage,
 	FieldDefaultPhoneRegion,
+	FieldPhone,
+	FieldEmail,
+	FieldReminderLeadMinutes,
+	FieldQuietHoursStart,
+	FieldQuietHoursEnd,
+	FieldSmsHelpReply,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -89,6 +107,10 @@ var (
 	DefaultDefaultLanguage string
 	// DefaultDefaultPhoneRegion holds the default value on creation for the "default_phone_region" field.
 	DefaultDefaultPhoneRegion string
+	// DefaultQuietHoursStart holds the default value on creation for the "quiet_hours_start" field.
+	DefaultQuietHoursStart string
+	// DefaultQuietHoursEnd holds the default value on creation for the "quiet_hours_end" field.
+	DefaultQuietHoursEnd string
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -134,6 +156,31 @@ func ByDefaultLanguage(opts ...sql.OrderTermOption) OrderOption {
 // ByDefaultPhoneRegion orders the results by the default_phone_region field.
 func ByDefaultPhoneRegion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDefaultPhoneRegion, opts...).ToFunc()
+}
+
+// ByPhone orders the results by the phone field.
+func ByPhone(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPhone, opts...).ToFunc()
+}
+
+// ByEmail orders the results by the email field.
+func ByEmail(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEmail, opts...).ToFunc()
+}
+
+// ByQuietHoursStart orders the results by the quiet_hours_start field.
+func ByQuietHoursStart(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuietHoursStart, opts...).ToFunc()
+}
+
+// ByQuietHoursEnd orders the results by the quiet_hours_end field.
+func ByQuietHoursEnd(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuietHoursEnd, opts...).ToFunc()
+}
+
+// BySmsHelpReply orders the results by the sms_help_reply field.
+func BySmsHelpReply(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSmsHelpReply, opts...).ToFunc()
 }
 
 // ByStaffCount orders the results by staff count.

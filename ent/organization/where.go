@@ -91,6 +91,31 @@ func DefaultPhoneRegion(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldDefaultPhoneRegion, v))
 }
 
+// Phone applies equality check predicate on the "phone" field. It's identical to PhoneEQ.
+func Phone(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldPhone, v))
+}
+
+// Email applies equality check predicate on the "email" field. It's identical to EmailEQ.
+func Email(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldEmail, v))
+}
+
+// QuietHoursStart applies equality check predicate on the "quiet_hours_start" field. It's identical to QuietHoursStartEQ.
+func QuietHoursStart(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldQuietHoursStart, v))
+}
+
+// QuietHoursEnd applies equality check predicate on the "quiet_hours_end" field. It's identical to QuietHoursEndEQ.
+func QuietHoursEnd(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldQuietHoursEnd, v))
+}
+
+// SmsHelpReply applies equality check predicate on the "sms_help_reply" field. It's identical to SmsHelpReplyEQ.
+func SmsHelpReply(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldSmsHelpReply, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldCreatedAt, v))
@@ -494,6 +519,371 @@ func DefaultPhoneRegionEqualFold(v string) predicate.Organization {
 // DefaultPhoneRegionContainsFold applies the ContainsFold predicate on the "default_phone_region" field.
 func DefaultPhoneRegionContainsFold(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldContainsFold(FieldDefaultPhoneRegion, v))
+}
+
+// PhoneEQ applies the EQ predicate on the "phone" field.
+func PhoneEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldPhone, v))
+}
+
+// PhoneNEQ applies the NEQ predicate on the "phone" field.
+func PhoneNEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldPhone, v))
+}
+
+// PhoneIn applies the In predicate on the "phone" field.
+func PhoneIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldPhone, vs...))
+}
+
+// PhoneNotIn applies the NotIn predicate on the "phone" field.
+func PhoneNotIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldPhone, vs...))
+}
+
+// PhoneGT applies the GT predicate on the "phone" field.
+func PhoneGT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldPhone, v))
+}
+
+// PhoneGTE applies the GTE predicate on the "phone" field.
+func PhoneGTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldPhone, v))
+}
+
+// PhoneLT applies the LT predicate on the "phone" field.
+func PhoneLT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldPhone, v))
+}
+
+// PhoneLTE applies the LTE predicate on the "phone" field.
+func PhoneLTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldPhone, v))
+}
+
+// PhoneContains applies the Contains predicate on the "phone" field.
+func PhoneContains(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContains(FieldPhone, v))
+}
+
+// PhoneHasPrefix applies the HasPrefix predicate on the "phone" field.
+func PhoneHasPrefix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasPrefix(FieldPhone, v))
+}
+
+// PhoneHasSuffix applies the HasSuffix predicate on the "phone" field.
+func PhoneHasSuffix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasSuffix(FieldPhone, v))
+}
+
+// PhoneIsNil applies the IsNil predicate on the "phone" field.
+func PhoneIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldPhone))
+}
+
+// PhoneNotNil applies the NotNil predicate on the "phone" field.
+func PhoneNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldPhone))
+}
+
+// PhoneEqualFold applies the EqualFold predicate on the "phone" field.
+func PhoneEqualFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEqualFold(FieldPhone, v))
+}
+
+// PhoneContainsFold applies the ContainsFold predicate on the "phone" field.
+func PhoneContainsFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContainsFold(FieldPhone, v))
+}
+
+// EmailEQ applies the EQ predicate on the "email" field.
+func EmailEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldEmail, v))
+}
+
+// EmailNEQ applies the NEQ predicate on the "email" field.
+func EmailNEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldEmail, v))
+}
+
+// EmailIn applies the In predicate on the "email" field.
+func EmailIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldEmail, vs...))
+}
+
+// EmailNotIn applies the NotIn predicate on the "email" field.
+func EmailNotIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldEmail, vs...))
+}
+
+// EmailGT applies the GT predicate on the "email" field.
+func EmailGT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldEmail, v))
+}
+
+// EmailGTE applies the GTE predicate on the "email" field.
+func EmailGTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldEmail, v))
+}
+
+// EmailLT applies the LT predicate on the "email" field.
+func EmailLT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldEmail, v))
+}
+
+// EmailLTE applies the LTE predicate on the "email" field.
+func EmailLTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldEmail, v))
+}
+
+// EmailContains applies the Contains predicate on the "email" field.
+func EmailContains(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContains(FieldEmail, v))
+}
+
+// EmailHasPrefix applies the HasPrefix predicate on the "email" field.
+func EmailHasPrefix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasPrefix(FieldEmail, v))
+}
+
+// EmailHasSuffix applies the HasSuffix predicate on the "email" field.
+func EmailHasSuffix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasSuffix(FieldEmail, v))
+}
+
+// EmailIsNil applies the IsNil predicate on the "email" field.
+func EmailIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldEmail))
+}
+
+// EmailNotNil applies the NotNil predicate on the "email" field.
+func EmailNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldEmail))
+}
+
+// EmailEqualFold applies the EqualFold predicate on the "email" field.
+func EmailEqualFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEqualFold(FieldEmail, v))
+}
+
+// EmailContainsFold applies the ContainsFold predicate on the "email" field.
+func EmailContainsFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContainsFold(FieldEmail, v))
+}
+
+// ReminderLeadMinutesIsNil applies the IsNil predicate on the "reminder_lead_minutes" field.
+func ReminderLeadMinutesIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldReminderLeadMinutes))
+}
+
+// ReminderLeadMinutesNotNil applies the NotNil predicate on the "reminder_lead_minutes" field.
+func ReminderLeadMinutesNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldReminderLeadMinutes))
+}
+
+// QuietHoursStartEQ applies the EQ predicate on the "quiet_hours_start" field.
+func QuietHoursStartEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartNEQ applies the NEQ predicate on the "quiet_hours_start" field.
+func QuietHoursStartNEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartIn applies the In predicate on the "quiet_hours_start" field.
+func QuietHoursStartIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldQuietHoursStart, vs...))
+}
+
+// QuietHoursStartNotIn applies the NotIn predicate on the "quiet_hours_start" field.
+func QuietHoursStartNotIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldQuietHoursStart, vs...))
+}
+
+// QuietHoursStartGT applies the GT predicate on the "quiet_hours_start" field.
+func QuietHoursStartGT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartGTE applies the GTE predicate on the "quiet_hours_start" field.
+func QuietHoursStartGTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartLT applies the LT predicate on the "quiet_hours_start" field.
+func QuietHoursStartLT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartLTE applies the LTE predicate on the "quiet_hours_start" field.
+func QuietHoursStartLTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartContains applies the Contains predicate on the "quiet_hours_start" field.
+func QuietHoursStartContains(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContains(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartHasPrefix applies the HasPrefix predicate on the "quiet_hours_start" field.
+func QuietHoursStartHasPrefix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasPrefix(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartHasSuffix applies the HasSuffix predicate on the "quiet_hours_start" field.
+func QuietHoursStartHasSuffix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasSuffix(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartEqualFold applies the EqualFold predicate on the "quiet_hours_start" field.
+func QuietHoursStartEqualFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEqualFold(FieldQuietHoursStart, v))
+}
+
+// QuietHoursStartContainsFold applies the ContainsFold predicate on the "quiet_hours_start" field.
+func QuietHoursStartContainsFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContainsFold(FieldQuietHoursStart, v))
+}
+
+// QuietHoursEndEQ applies the EQ predicate on the "quiet_hours_end" field.
+func QuietHoursEndEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndNEQ applies the NEQ predicate on the "quiet_hours_end" field.
+func QuietHoursEndNEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndIn applies the In predicate on the "quiet_hours_end" field.
+func QuietHoursEndIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldQuietHoursEnd, vs...))
+}
+
+// QuietHoursEndNotIn applies the NotIn predicate on the "quiet_hours_end" field.
+func QuietHoursEndNotIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldQuietHoursEnd, vs...))
+}
+
+// QuietHoursEndGT applies the GT predicate on the "quiet_hours_end" field.
+func QuietHoursEndGT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndGTE applies the GTE predicate on the "quiet_hours_end" field.
+func QuietHoursEndGTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndLT applies the LT predicate on the "quiet_hours_end" field.
+func QuietHoursEndLT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndLTE applies the LTE predicate on the "quiet_hours_end" field.
+func QuietHoursEndLTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndContains applies the Contains predicate on the "quiet_hours_end" field.
+func QuietHoursEndContains(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContains(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndHasPrefix applies the HasPrefix predicate on the "quiet_hours_end" field.
+func QuietHoursEndHasPrefix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasPrefix(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndHasSuffix applies the HasSuffix predicate on the "quiet_hours_end" field.
+func QuietHoursEndHasSuffix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasSuffix(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndEqualFold applies the EqualFold predicate on the "quiet_hours_end" field.
+func QuietHoursEndEqualFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEqualFold(FieldQuietHoursEnd, v))
+}
+
+// QuietHoursEndContainsFold applies the ContainsFold predicate on the "quiet_hours_end" field.
+func QuietHoursEndContainsFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContainsFold(FieldQuietHoursEnd, v))
+}
+
+// SmsHelpReplyEQ applies the EQ predicate on the "sms_help_reply" field.
+func SmsHelpReplyEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyNEQ applies the NEQ predicate on the "sms_help_reply" field.
+func SmsHelpReplyNEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyIn applies the In predicate on the "sms_help_reply" field.
+func SmsHelpReplyIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldSmsHelpReply, vs...))
+}
+
+// SmsHelpReplyNotIn applies the NotIn predicate on the "sms_help_reply" field.
+func SmsHelpReplyNotIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldSmsHelpReply, vs...))
+}
+
+// SmsHelpReplyGT applies the GT predicate on the "sms_help_reply" field.
+func SmsHelpReplyGT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyGTE applies the GTE predicate on the "sms_help_reply" field.
+func SmsHelpReplyGTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyLT applies the LT predicate on the "sms_help_reply" field.
+func SmsHelpReplyLT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyLTE applies the LTE predicate on the "sms_help_reply" field.
+func SmsHelpReplyLTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyContains applies the Contains predicate on the "sms_help_reply" field.
+func SmsHelpReplyContains(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContains(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyHasPrefix applies the HasPrefix predicate on the "sms_help_reply" field.
+func SmsHelpReplyHasPrefix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasPrefix(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyHasSuffix applies the HasSuffix predicate on the "sms_help_reply" field.
+func SmsHelpReplyHasSuffix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasSuffix(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyIsNil applies the IsNil predicate on the "sms_help_reply" field.
+func SmsHelpReplyIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldSmsHelpReply))
+}
+
+// SmsHelpReplyNotNil applies the NotNil predicate on the "sms_help_reply" field.
+func SmsHelpReplyNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldSmsHelpReply))
+}
+
+// SmsHelpReplyEqualFold applies the EqualFold predicate on the "sms_help_reply" field.
+func SmsHelpReplyEqualFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEqualFold(FieldSmsHelpReply, v))
+}
+
+// SmsHelpReplyContainsFold applies the ContainsFold predicate on the "sms_help_reply" field.
+func SmsHelpReplyContainsFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContainsFold(FieldSmsHelpReply, v))
 }
 
 // HasStaff applies the HasEdge predicate on the "staff" edge.

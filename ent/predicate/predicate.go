@@ -21,6 +21,9 @@ type Contact func(*sql.Selector)
 // Coverage is the predicate function for coverage builders.
 type Coverage func(*sql.Selector)
 
+// EmailSuppression is the predicate function for emailsuppression builders.
+type EmailSuppression func(*sql.Selector)
+
 // MessageTemplate is the predicate function for messagetemplate builders.
 type MessageTemplate func(*sql.Selector)
 
@@ -29,6 +32,12 @@ type Notification func(*sql.Selector)
 
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
+
+// PhoneOptOut is the predicate function for phoneoptout builders.
+type PhoneOptOut func(*sql.Selector)
+
+// ScheduledMessage is the predicate function for scheduledmessage builders.
+type ScheduledMessage func(*sql.Selector)
 
 // Staff is the predicate function for staff builders.
 type Staff func(*sql.Selector)

@@ -231,6 +231,30 @@ func (f CoverageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CoverageMutation", m)
 }
 
+// The EmailSuppressionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EmailSuppressionQueryRuleFunc func(context.Context, *ent.EmailSuppressionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EmailSuppressionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailSuppressionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EmailSuppressionQuery", q)
+}
+
+// The EmailSuppressionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EmailSuppressionMutationRuleFunc func(context.Context, *ent.EmailSuppressionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EmailSuppressionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EmailSuppressionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmailSuppressionMutation", m)
+}
+
 // The MessageTemplateQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MessageTemplateQueryRuleFunc func(context.Context, *ent.MessageTemplateQuery) error
@@ -301,6 +325,54 @@ func (f OrganizationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrganizationMutation", m)
+}
+
+// The PhoneOptOutQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PhoneOptOutQueryRuleFunc func(context.Context, *ent.PhoneOptOutQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PhoneOptOutQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PhoneOptOutQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PhoneOptOutQuery", q)
+}
+
+// The PhoneOptOutMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PhoneOptOutMutationRuleFunc func(context.Context, *ent.PhoneOptOutMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PhoneOptOutMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PhoneOptOutMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PhoneOptOutMutation", m)
+}
+
+// The ScheduledMessageQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ScheduledMessageQueryRuleFunc func(context.Context, *ent.ScheduledMessageQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ScheduledMessageQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ScheduledMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ScheduledMessageQuery", q)
+}
+
+// The ScheduledMessageMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ScheduledMessageMutationRuleFunc func(context.Context, *ent.ScheduledMessageMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ScheduledMessageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ScheduledMessageMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScheduledMessageMutation", m)
 }
 
 // The StaffQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -396,11 +468,17 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CoverageQuery:
 		return q.Filter(), nil
+	case *ent.EmailSuppressionQuery:
+		return q.Filter(), nil
 	case *ent.MessageTemplateQuery:
 		return q.Filter(), nil
 	case *ent.NotificationQuery:
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
+		return q.Filter(), nil
+	case *ent.PhoneOptOutQuery:
+		return q.Filter(), nil
+	case *ent.ScheduledMessageQuery:
 		return q.Filter(), nil
 	case *ent.StaffQuery:
 		return q.Filter(), nil
@@ -423,11 +501,17 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.CoverageMutation:
 		return m.Filter(), nil
+	case *ent.EmailSuppressionMutation:
+		return m.Filter(), nil
 	case *ent.MessageTemplateMutation:
 		return m.Filter(), nil
 	case *ent.NotificationMutation:
 		return m.Filter(), nil
 	case *ent.OrganizationMutation:
+		return m.Filter(), nil
+	case *ent.PhoneOptOutMutation:
+		return m.Filter(), nil
+	case *ent.ScheduledMessageMutation:
 		return m.Filter(), nil
 	case *ent.StaffMutation:
 		return m.Filter(), nil

@@ -11,9 +11,12 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/schema"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -272,6 +275,39 @@ func init() {
 	coverageDescID := coverageMixinFields0[0].Descriptor()
 	// coverage.DefaultID holds the default value on creation for the id field.
 	coverage.DefaultID = coverageDescID.Default.(func() pulid.ID)
+	emailsuppressionMixin := schema.EmailSuppression{}.Mixin()
+	emailsuppression.Policy = privacy.NewPolicies(emailsuppressionMixin[2], schema.EmailSuppression{})
+	emailsuppression.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := emailsuppression.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	emailsuppressionMixinHooks2 := emailsuppressionMixin[2].Hooks()
+
+	emailsuppression.Hooks[1] = emailsuppressionMixinHooks2[0]
+	emailsuppressionMixinFields0 := emailsuppressionMixin[0].Fields()
+	_ = emailsuppressionMixinFields0
+	emailsuppressionMixinFields1 := emailsuppressionMixin[1].Fields()
+	_ = emailsuppressionMixinFields1
+	emailsuppressionFields := schema.EmailSuppression{}.Fields()
+	_ = emailsuppressionFields
+	// emailsuppressionDescCreatedAt is the schema descriptor for created_at field.
+	emailsuppressionDescCreatedAt := emailsuppressionMixinFields1[0].Descriptor()
+	// emailsuppression.DefaultCreatedAt holds the default value on creation for the created_at field.
+	emailsuppression.DefaultCreatedAt = emailsuppressionDescCreatedAt.Default.(func() time.Time)
+	// emailsuppressionDescUpdatedAt is the schema descriptor for updated_at field.
+	emailsuppressionDescUpdatedAt := emailsuppressionMixinFields1[1].Descriptor()
+	// emailsuppression.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	emailsuppression.DefaultUpdatedAt = emailsuppressionDescUpdatedAt.Default.(func() time.Time)
+	// emailsuppression.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	emailsuppression.UpdateDefaultUpdatedAt = emailsuppressionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// emailsuppressionDescID is the schema descriptor for id field.
+	emailsuppressionDescID := emailsuppressionMixinFields0[0].Descriptor()
+	// emailsuppression.DefaultID holds the default value on creation for the id field.
+	emailsuppression.DefaultID = emailsuppressionDescID.Default.(func() pulid.ID)
 	messagetemplateMixin := schema.MessageTemplate{}.Mixin()
 	messagetemplate.Policy = privacy.NewPolicies(messagetemplateMixin[2], schema.MessageTemplate{})
 	messagetemplate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -338,7 +374,7 @@ func init() {
 	// notification.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	notification.UpdateDefaultUpdatedAt = notificationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// notificationDescAttempts is the schema descriptor for attempts field.
-	notificationDescAttempts := notificationFields[13].Descriptor()
+	notificationDescAttempts := notificationFields[14].Descriptor()
 	// notification.DefaultAttempts holds the default value on creation for the attempts field.
 	notification.DefaultAttempts = notificationDescAttempts.Default.(int)
 	// notificationDescID is the schema descriptor for id field.
@@ -394,10 +430,87 @@ func init() {
 	organizationDescDefaultPhoneRegion := organizationFields[4].Descriptor()
 	// organization.DefaultDefaultPhoneRegion holds the default value on creation for the default_phone_region field.
 	organization.DefaultDefaultPhoneRegion = organizationDescDefaultPhoneRegion.Default.(string)
+	// organizationDescQuietHoursStart is the schema descriptor for quiet_hours_start field.
+	organizationDescQuietHoursStart := organizationFields[8].Descriptor()
+	// organization.DefaultQuietHoursStart holds the default value on creation for the quiet_hours_start field.
+	organization.DefaultQuietHoursStart = organizationDescQuietHoursStart.Default.(string)
+	// organizationDescQuietHoursEnd is the schema descriptor for quiet_hours_end field.
+	organizationDescQuietHoursEnd := organizationFields[9].Descriptor()
+	// organization.DefaultQuietHoursEnd holds the default value on creation for the quiet_hours_end field.
+	organization.DefaultQuietHoursEnd = organizationDescQuietHoursEnd.Default.(string)
 	// organizationDescID is the schema descriptor for id field.
 	organizationDescID := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultID holds the default value on creation for the id field.
 	organization.DefaultID = organizationDescID.Default.(func() pulid.ID)
+	phoneoptoutMixin := schema.PhoneOptOut{}.Mixin()
+	phoneoptout.Policy = privacy.NewPolicies(phoneoptoutMixin[2], schema.PhoneOptOut{})
+	phoneoptout.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := phoneoptout.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	phoneoptoutMixinHooks2 := phoneoptoutMixin[2].Hooks()
+
+	phoneoptout.Hooks[1] = phoneoptoutMixinHooks2[0]
+	phoneoptoutMixinFields0 := phoneoptoutMixin[0].Fields()
+	_ = phoneoptoutMixinFields0
+	phoneoptoutMixinFields1 := phoneoptoutMixin[1].Fields()
+	_ = phoneoptoutMixinFields1
+	phoneoptoutFields := schema.PhoneOptOut{}.Fields()
+	_ = phoneoptoutFields
+	// phoneoptoutDescCreatedAt is the schema descriptor for created_at field.
+	phoneoptoutDescCreatedAt := phoneoptoutMixinFields1[0].Descriptor()
+	// phoneoptout.DefaultCreatedAt holds the default value on creation for the created_at field.
+	phoneoptout.DefaultCreatedAt = phoneoptoutDescCreatedAt.Default.(func() time.Time)
+	// phoneoptoutDescUpdatedAt is the schema descriptor for updated_at field.
+	phoneoptoutDescUpdatedAt := phoneoptoutMixinFields1[1].Descriptor()
+	// phoneoptout.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	phoneoptout.DefaultUpdatedAt = phoneoptoutDescUpdatedAt.Default.(func() time.Time)
+	// phoneoptout.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	phoneoptout.UpdateDefaultUpdatedAt = phoneoptoutDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// phoneoptoutDescID is the schema descriptor for id field.
+	phoneoptoutDescID := phoneoptoutMixinFields0[0].Descriptor()
+	// phoneoptout.DefaultID holds the default value on creation for the id field.
+	phoneoptout.DefaultID = phoneoptoutDescID.Default.(func() pulid.ID)
+	scheduledmessageMixin := schema.ScheduledMessage{}.Mixin()
+	scheduledmessage.Policy = privacy.NewPolicies(scheduledmessageMixin[2], schema.ScheduledMessage{})
+	scheduledmessage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := scheduledmessage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	scheduledmessageMixinHooks2 := scheduledmessageMixin[2].Hooks()
+	scheduledmessageHooks := schema.ScheduledMessage{}.Hooks()
+
+	scheduledmessage.Hooks[1] = scheduledmessageMixinHooks2[0]
+
+	scheduledmessage.Hooks[2] = scheduledmessageHooks[0]
+	scheduledmessageMixinFields0 := scheduledmessageMixin[0].Fields()
+	_ = scheduledmessageMixinFields0
+	scheduledmessageMixinFields1 := scheduledmessageMixin[1].Fields()
+	_ = scheduledmessageMixinFields1
+	scheduledmessageFields := schema.ScheduledMessage{}.Fields()
+	_ = scheduledmessageFields
+	// scheduledmessageDescCreatedAt is the schema descriptor for created_at field.
+	scheduledmessageDescCreatedAt := scheduledmessageMixinFields1[0].Descriptor()
+	// scheduledmessage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	scheduledmessage.DefaultCreatedAt = scheduledmessageDescCreatedAt.Default.(func() time.Time)
+	// scheduledmessageDescUpdatedAt is the schema descriptor for updated_at field.
+	scheduledmessageDescUpdatedAt := scheduledmessageMixinFields1[1].Descriptor()
+	// scheduledmessage.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	scheduledmessage.DefaultUpdatedAt = scheduledmessageDescUpdatedAt.Default.(func() time.Time)
+	// scheduledmessage.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	scheduledmessage.UpdateDefaultUpdatedAt = scheduledmessageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// scheduledmessageDescID is the schema descriptor for id field.
+	scheduledmessageDescID := scheduledmessageMixinFields0[0].Descriptor()
+	// scheduledmessage.DefaultID holds the default value on creation for the id field.
+	scheduledmessage.DefaultID = scheduledmessageDescID.Default.(func() pulid.ID)
 	staffMixin := schema.Staff{}.Mixin()
 	staff.Policy = privacy.NewPolicies(staffMixin[2], schema.Staff{})
 	staff.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent"
 
@@ -105,14 +106,43 @@ func tenantOf(ctx context.Context, m interface {
 }
 
 func validateOrganization() ent.Hook {
-	return hookOn(func(_ context.Context, m *gen.OrganizationMutation) error {
-		return each(m, map[string]normalizer{
+	return hookOn(func(ctx context.Context, m *gen.OrganizationMutation) error {
+		phoneRegion, ok := m.DefaultPhoneRegion()
+		if !ok {
+			phoneRegion, _ = oldOr(m.OldDefaultPhoneRegion(ctx))
+		}
+		err := each(m, map[string]normalizer{
 			"name":                 required,
 			"time_zone":            timeZone,
 			"default_language":     contactinfo.NormalizeLanguage,
 			"default_phone_region": region,
-		}, "name", "time_zone", "default_language", "default_phone_region")
+			"phone":                phoneIn(phoneRegion),
+			"email":                contactinfo.NormalizeEmail,
+			"quiet_hours_start":    clockTime,
+			"quiet_hours_end":      clockTime,
+		}, "name", "time_zone", "default_language", "default_phone_region", "phone", "email", "quiet_hours_start", "quiet_hours_end")
+		if err != nil {
+			return err
+		}
+		if leads, ok := m.ReminderLeadMinutes(); ok {
+			for _, l := range leads {
+				if l <= 0 || l > 30*24*60 {
+					return kith.Invalid("reminderLeadMinutes", "%d is not a lead time: give minutes before the appointment, from 1 to 43200 (30 days)", l)
+				}
+			}
+			m.SetReminderLeadMinutes(kith.Dedupe(leads))
+		}
+		return nil
 	}, writeOps)
+}
+
+// clockTime accepts a time of day written HH:MM.
+func clockTime(s string) (string, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return "", fmt.Errorf("is not a time of day written HH:MM, such as 21:00")
+	}
+	return t.Format("15:04"), nil
 }
 
 func normalizeStaffEmail() ent.Hook {

@@ -26,6 +26,8 @@ func (Notification) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("client_id").GoType(pulidID).Immutable(),
 		field.String("appointment_id").GoType(pulidID).Optional().Immutable(),
+		field.String("scheduled_message_id").GoType(pulidID).Optional().Immutable().
+			Comment("The scheduled message it came from, if any."),
 		field.String("contact_id").GoType(pulidID).Optional().Immutable().
 			Comment("The contact it went to; empty when it went to the client itself."),
 		field.String("recipient_name").Immutable().Comment("Who it went to."),
@@ -58,6 +60,7 @@ func (Notification) Edges() []ent.Edge {
 		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
 		edge.To("appointment", Appointment.Type).Field("appointment_id").Unique().Immutable(),
 		edge.To("contact", Contact.Type).Field("contact_id").Unique().Immutable(),
+		edge.To("scheduled_message", ScheduledMessage.Type).Field("scheduled_message_id").Unique().Immutable(),
 	}
 }
 

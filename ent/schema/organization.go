@@ -37,6 +37,18 @@ func (Organization) Fields() []ent.Field {
 			Comment("BCP 47 language tag; new clients default to it."),
 		field.String("default_phone_region").Default("US").
 			Comment("ISO 3166 region used to read phone numbers written without a country code, such as `CA`."),
+		field.String("phone").Optional().
+			Comment("The practice's phone number (`[PracticePhone]`)."),
+		field.String("email").Optional().
+			Comment("The practice's email address (`[PracticeEmail]`)."),
+		field.Ints("reminder_lead_minutes").Optional().
+			Comment("How long before an appointment reminders go, in minutes; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes."),
+		field.String("quiet_hours_start").Default("21:00").
+			Comment("From this local time (HH:MM) SMS waits for quietHoursEnd; equal to quietHoursEnd to send at any hour."),
+		field.String("quiet_hours_end").Default("08:00").
+			Comment("Local time (HH:MM) SMS held by quiet hours goes out."),
+		field.Text("sms_help_reply").Optional().
+			Comment("What kith answers a text saying HELP; a sentence with the practice's name and phone when empty."),
 	}
 }
 

@@ -1,0 +1,64 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// ScheduledMessage is a custom email or SMS staff schedule for a client or
+// for an appointment, at a time or relative to the appointment's start. It
+// goes to the recipients whose scheduled-messages flag is on.
+type ScheduledMessage struct{ ent.Schema }
+
+// Mixin of ScheduledMessage.
+func (ScheduledMessage) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("sm"), timeMixin{}, tenantMixin{}}
+}
+
+// Fields of ScheduledMessage.
+func (ScheduledMessage) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("client_id").GoType(pulidID).Immutable(),
+		field.String("appointment_id").GoType(pulidID).Optional().Immutable(),
+		field.String("subject").Optional().Comment("Email subject; placeholders allowed."),
+		field.Text("body").Comment("The message; placeholders allowed. It fills [Message] in the scheduled-message template."),
+		field.Time("send_at").Optional().Nillable().
+			Comment("When it goes; or give minutesBeforeStart for an appointment."),
+		field.Int("minutes_before_start").Optional().Nillable().
+			Comment("For an appointment: how long before its start it goes; it follows the appointment when it moves."),
+		field.Enum("status").
+			NamedValues("Pending", "PENDING", "Sent", "SENT", "Cancelled", "CANCELLED").
+			Default("PENDING").
+			Comment("PENDING until it goes; it can be edited or cancelled until then.").
+			Annotations(entgql.Type("ScheduledMessageStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Edges of ScheduledMessage.
+func (ScheduledMessage) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
+		edge.To("appointment", Appointment.Type).Field("appointment_id").Unique().Immutable(),
+	}
+}
+
+// Annotations of ScheduledMessage.
+func (ScheduledMessage) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A custom email or SMS staff scheduled for a client or an appointment; it goes to the recipients whose scheduled-messages flag is on."),
+		entsql.Table("scheduled_messages"),
+		entgql.RelayConnection(),
+		entgql.QueryField().Description("Scheduled messages of the viewer's organisation."),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Hooks of ScheduledMessage.
+func (ScheduledMessage) Hooks() []ent.Hook { return []ent.Hook{validateScheduledMessage()} }
+
+// Policy of ScheduledMessage.
+func (ScheduledMessage) Policy() ent.Policy { return staffPolicy() }

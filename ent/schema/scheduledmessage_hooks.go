@@ -1,0 +1,72 @@
+package schema
+
+import (
+	"context"
+	"strings"
+
+	"entgo.io/ent"
+
+	"github.com/kith-health/kith"
+	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/message"
+)
+
+// validateScheduledMessage requires a body with known placeholders and one
+// time: sendAt, or minutesBeforeStart for an appointment. A message that has
+// gone or was cancelled no longer changes.
+func validateScheduledMessage() ent.Hook {
+	return hookOn(func(ctx context.Context, m *gen.ScheduledMessageMutation) error {
+		var old *gen.ScheduledMessage
+		if m.Op().Is(ent.OpUpdateOne) {
+			id, _ := m.ID()
+			var err error
+			if old, err = m.Client().ScheduledMessage.Get(ctx, id); err != nil {
+				return err
+			}
+			if status, set := m.Status(); old.Status != scheduledmessage.StatusPending && (!set || status != old.Status) {
+				return kith.Invalid("id", "the message is already %s and can no longer change", strings.ToLower(string(old.Status)))
+			}
+		}
+		body, set := m.Body()
+		if !set && old != nil {
+			body = old.Body
+		}
+		if strings.TrimSpace(body) == "" {
+			return kith.Invalid("body", "the message is empty")
+		}
+		for field, text := range map[string]string{"body": body, "subject": valueOr(m.Subject, old, func(o *gen.ScheduledMessage) string { return o.Subject })} {
+			if err := message.Validate(text); err != nil {
+				return kith.Invalid(field, "%v", err)
+			}
+		}
+		_, hasSendAt := m.SendAt()
+		minutes, hasMinutes := m.MinutesBeforeStart()
+		if old != nil {
+			hasSendAt = hasSendAt || (old.SendAt != nil && !m.SendAtCleared())
+			hasMinutes = hasMinutes || (old.MinutesBeforeStart != nil && !m.MinutesBeforeStartCleared())
+		}
+		_, hasAppointment := m.AppointmentID()
+		hasAppointment = hasAppointment || (old != nil && old.AppointmentID != "")
+		switch {
+		case hasSendAt == hasMinutes:
+			return kith.Invalid("sendAt", "give either sendAt or minutesBeforeStart")
+		case hasMinutes && !hasAppointment:
+			return kith.Invalid("minutesBeforeStart", "minutesBeforeStart needs an appointment")
+		case hasMinutes && minutes < 0:
+			return kith.Invalid("minutesBeforeStart", "%d is negative; give minutes before the start", minutes)
+		}
+		return nil
+	}, writeOps)
+}
+
+// valueOr is the mutation's new value of a field, else the old row's.
+func valueOr(get func() (string, bool), old *gen.ScheduledMessage, oldValue func(*gen.ScheduledMessage) string) string {
+	if v, ok := get(); ok {
+		return v
+	}
+	if old != nil {
+		return oldValue(old)
+	}
+	return ""
+}
