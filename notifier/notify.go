@@ -46,7 +46,7 @@ func (q *Queue) followAppointments() ent.Hook {
 				return nil, fmt.Errorf("notifying about the appointment: %w", err)
 			}
 			if remind {
-				if err := q.scheduleReminders(ctx, etx, a); err != nil {
+				if err := q.scheduleReminders(ctx, m.Client(), etx, a); err != nil {
 					return nil, fmt.Errorf("scheduling reminders: %w", err)
 				}
 			}
@@ -139,7 +139,7 @@ func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind me
 		r := t.Render(occasion.Values(t.Language, q.cfg.Links))
 		due := now
 		if d.Channel == message.ChannelSMS {
-			due = q.cfg.QuietHours.Next(now, contactinfo.Location(c.TimeZone)).UTC()
+			due = q.quietHours(org).Next(now, contactinfo.Location(c.TimeZone)).UTC()
 		}
 		create := db.Notification.Create().
 			SetClientID(c.ID).SetAppointmentID(a.ID).
@@ -167,9 +167,13 @@ func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind me
 // scheduleReminders schedules a reminder job per lead time that is still
 // ahead. A job whose appointment has since moved or been cancelled sends
 // nothing, so older reminders need no cleaning up.
-func (q *Queue) scheduleReminders(ctx context.Context, etx *ent.Tx, a *ent.Appointment) error {
+func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment) error {
 	var jobs []river.InsertManyParams
-	for _, due := range ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), q.cfg.Leads) {
+	org, err := db.Organization.Get(viewer.NewContext(ctx, viewer.System{OrgID: a.OrganizationID}), a.OrganizationID)
+	if err != nil {
+		return err
+	}
+	for _, due := range ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), q.leads(org)) {
 		if due.Before(time.Now()) {
 			continue
 		}
@@ -214,4 +218,31 @@ func (q *Queue) insert(ctx context.Context, etx *ent.Tx, jobs ...river.InsertMan
 		return fmt.Errorf("queueing messages: %w", err)
 	}
 	return nil
+}
+
+// quietHours are the organisation's hours without SMS, unless the queue
+// sends at any hour.
+func (q *Queue) quietHours(org *ent.Organization) QuietHours {
+	if q.cfg.NoQuietHours {
+		return QuietHours{}
+	}
+	start, err1 := time.Parse("15:04", org.QuietHoursStart)
+	end, err2 := time.Parse("15:04", org.QuietHoursEnd)
+	if err1 != nil || err2 != nil {
+		return DefaultQuietHours
+	}
+	midnight := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	return QuietHours{Start: start.Sub(midnight), End: end.Sub(midnight)}
+}
+
+// leads are the organisation's reminder lead times, or the queue's default.
+func (q *Queue) leads(org *ent.Organization) []time.Duration {
+	if len(org.ReminderLeadMinutes) == 0 {
+		return q.cfg.Leads
+	}
+	leads := make([]time.Duration, len(org.ReminderLeadMinutes))
+	for i, m := range org.ReminderLeadMinutes {
+		leads[i] = time.Duration(m) * time.Minute
+	}
+	return leads
 }

@@ -27,13 +27,11 @@ type Config struct {
 	Links Links
 	// Workers is how many messages are handed over at once. Default 10.
 	Workers int
-	// QuietHours keep SMS from going out at night in the client's time zone.
-	// Default DefaultQuietHours (21:00 to 08:00); a zero value with
-	// NoQuietHours set disables them.
-	QuietHours QuietHours
-	// NoQuietHours sends SMS at any hour. Default false.
+	// NoQuietHours sends SMS at any hour, whatever the organisations' quiet
+	// hours say (for tests and deployments that must). Default false.
 	NoQuietHours bool
-	// Leads are how long before an appointment reminders go. Default DefaultLeads (24 hours).
+	// Leads are how long before an appointment reminders go for
+	// organisations that set none. Default DefaultLeads (24 hours).
 	Leads []time.Duration
 	// PollInterval is how often idle workers look for due jobs. Default 1s.
 	PollInterval time.Duration
@@ -58,9 +56,6 @@ type Queue struct {
 func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) {
 	if cfg.Workers == 0 {
 		cfg.Workers = 10
-	}
-	if cfg.QuietHours == (QuietHours{}) && !cfg.NoQuietHours {
-		cfg.QuietHours = DefaultQuietHours
 	}
 	if len(cfg.Leads) == 0 {
 		cfg.Leads = DefaultLeads

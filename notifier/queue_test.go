@@ -29,19 +29,23 @@ type queueBundle struct {
 }
 
 func setupQueue(t *testing.T, leads ...time.Duration) *queueBundle {
+	return setupQueueWith(t, func(c *notifier.Config) { c.Leads = leads; c.NoQuietHours = true })
+}
+
+func setupQueueWith(t *testing.T, configure func(*notifier.Config)) *queueBundle {
 	t.Helper()
 	db := kithtest.DB(t, nil)
 	p := kithtest.NewPractice(t, db, "maple")
 	b := &queueBundle{db: db, token: p.Token, owner: string(p.Owner.ID),
 		email: fake.New(message.ChannelEmail), sms: fake.New(message.ChannelSMS)}
 	ctx := context.Background()
-	q, err := notifier.NewQueue(ctx, db, notifier.Config{
+	cfg := notifier.Config{
 		Senders:      []notifier.Sender{b.email, b.sms},
-		NoQuietHours: true,
-		Leads:        leads,
 		PollInterval: 50 * time.Millisecond,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	configure(&cfg)
+	q, err := notifier.NewQueue(ctx, db, cfg)
 	require.NoError(t, err)
 	require.NoError(t, q.Start(ctx))
 	t.Cleanup(func() {
@@ -153,6 +157,37 @@ func TestSendFailures(t *testing.T) {
 		if n.Channel == "SMS" {
 			require.Equal(t, "FAILED", n.Status)
 			require.Equal(t, "the recipient has opted out (STOP)", n.Reason, "a permanent failure says why, at once")
+		}
+	}
+}
+
+func TestOrganisationSettings(t *testing.T) {
+	t.Parallel()
+	b := setupQueueWith(t, func(*notifier.Config) {})
+	for field, input := range map[string]string{
+		"quietHoursStart":     `{quietHoursStart: "9pm"}`,
+		"reminderLeadMinutes": `{reminderLeadMinutes: [1440, 0]}`,
+		"email":               `{email: "front desk"}`,
+	} {
+		var rsp = b.api.Do(b.token, `mutation { updateOrganization(input: `+input+`) { id } }`, nil)
+		require.Len(t, rsp.Errors, 1, field)
+		require.Equal(t, field, rsp.Errors[0].Field(), input)
+	}
+
+	// Quiet hours from an hour ago to two hours ahead, in the practice's zone:
+	// SMS waits for their end, email goes at once.
+	toronto, err := time.LoadLocation("America/Toronto")
+	require.NoError(t, err)
+	now := time.Now().In(toronto)
+	b.api.OK(b.token, `mutation($s: String!, $e: String!){ updateOrganization(input: {quietHoursStart: $s, quietHoursEnd: $e}) { id } }`,
+		map[string]any{"s": now.Add(-time.Hour).Format("15:04"), "e": now.Add(2 * time.Hour).Format("15:04")}, nil)
+	id := b.book(t, 72*time.Hour)
+	require.Eventually(t, func() bool { return len(b.email.Sent()) == 1 }, 10*time.Second, 20*time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
+	require.Empty(t, b.sms.Sent(), "SMS waits for the end of quiet hours")
+	for _, n := range b.notes(t, id, "CONFIRMATION") {
+		if n.Channel == "SMS" && n.Reason == "" {
+			require.Equal(t, "QUEUED", n.Status)
 		}
 	}
 }
