@@ -57,6 +57,11 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil {
 		return err
 	}
+	if l := w.q.limiters[n.Channel]; l != nil {
+		if err := l.Wait(ctx); err != nil {
+			return err
+		}
+	}
 	receipt, err := sender.Send(ctx, Outgoing{
 		MessageID: string(n.ID), Channel: n.Channel, To: n.Address, FromName: org.Name,
 		Subject: n.Subject, HTML: n.HTML, Text: n.Text,

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"golang.org/x/time/rate"
 
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/message"
@@ -33,6 +34,9 @@ type Config struct {
 	// Leads are how long before an appointment reminders go for
 	// organisations that set none. Default DefaultLeads (24 hours).
 	Leads []time.Duration
+	// Rates cap how many messages a second each channel hands to its
+	// provider (Twilio's long codes take about one a second). Default: no cap.
+	Rates map[message.Channel]float64
 	// PollInterval is how often idle workers look for due jobs. Default 1s.
 	PollInterval time.Duration
 	// Logger receives the queue's logs. Default slog.Default().
@@ -43,10 +47,11 @@ type Config struct {
 // job in kith's own database, written in the same transaction as the change
 // that caused it, so a crash or restart loses nothing.
 type Queue struct {
-	db      *database.DB
-	river   *river.Client[*sql.Tx]
-	cfg     Config
-	senders map[message.Channel]Sender
+	db       *database.DB
+	river    *river.Client[*sql.Tx]
+	cfg      Config
+	senders  map[message.Channel]Sender
+	limiters map[message.Channel]*rate.Limiter
 }
 
 // NewQueue migrates River's tables, builds the queue and makes it follow the
@@ -77,9 +82,14 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return nil, fmt.Errorf("migrating the job tables: %w", err)
 	}
-	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender)}
+	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender), limiters: make(map[message.Channel]*rate.Limiter)}
 	for _, s := range cfg.Senders {
 		q.senders[s.Channel()] = s
+	}
+	for ch, perSecond := range cfg.Rates {
+		if perSecond > 0 {
+			q.limiters[ch] = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
+		}
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{q: q})

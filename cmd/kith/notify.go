@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
@@ -43,4 +44,22 @@ func senders(getenv func(string) string, log *slog.Logger) ([]notifier.Sender, e
 	}
 	log.Info("message channels", "sms", fmt.Sprintf("%T", sms), "email", fmt.Sprintf("%T", email))
 	return []notifier.Sender{sms, email}, nil
+}
+
+// sendRates reads KITH_SMS_RATE and KITH_EMAIL_RATE: messages a second each
+// channel may hand to its provider; unset or 0 means no cap.
+func sendRates(getenv func(string) string) (map[message.Channel]float64, error) {
+	rates := map[message.Channel]float64{}
+	for ch, key := range map[message.Channel]string{message.ChannelSMS: "KITH_SMS_RATE", message.ChannelEmail: "KITH_EMAIL_RATE"} {
+		v := getenv(key)
+		if v == "" {
+			continue
+		}
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 {
+			return nil, fmt.Errorf("%s must be a number of messages a second, not %q", key, v)
+		}
+		rates[ch] = r
+	}
+	return rates, nil
 }

@@ -86,8 +86,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		_ = ln.Close()
 		return err
 	}
+	rates, err := sendRates(getenv)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	queue, err := notifier.NewQueue(ctx, db, notifier.Config{
-		Senders: channels, Links: notifier.Links{PortalURL: publicURL}, Logger: log,
+		Senders: channels, Rates: rates, Links: notifier.Links{PortalURL: publicURL}, Logger: log,
 	})
 	if err != nil {
 		_ = ln.Close()
