@@ -191,3 +191,70 @@ func TestOrganisationSettings(t *testing.T) {
 		}
 	}
 }
+
+// slowSender records what it sends, taking a while over each.
+type slowSender struct {
+	*fake.Sender
+	delay time.Duration
+}
+
+func (s slowSender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
+	time.Sleep(s.delay)
+	return s.Sender.Send(ctx, m)
+}
+
+// TestRestartMidBatch stops the queue gracefully in the middle of a batch
+// and starts another on the same database: every message goes exactly once.
+func TestRestartMidBatch(t *testing.T) {
+	t.Parallel()
+	db := kithtest.DB(t, nil)
+	p := kithtest.NewPractice(t, db, "maple")
+	ctx := context.Background()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	newQueue := func(email, sms notifier.Sender) *notifier.Queue {
+		q, err := notifier.NewQueue(ctx, db, notifier.Config{Senders: []notifier.Sender{email, sms},
+			NoQuietHours: true, Workers: 4, PollInterval: 20 * time.Millisecond, Logger: quiet})
+		require.NoError(t, err)
+		return q
+	}
+	first := []slowSender{{fake.New(message.ChannelEmail), 15 * time.Millisecond}, {fake.New(message.ChannelSMS), 15 * time.Millisecond}}
+	q1 := newQueue(first[0], first[1])
+	b := &queueBundle{db: db, api: kithtest.NewAPI(t, db), token: p.Token, owner: string(p.Owner.ID)}
+	const appointments = 20
+	for range appointments {
+		b.book(t, 72*time.Hour) // 3 copies each: Sam by email and SMS, Alex by SMS
+	}
+	const total = 3 * appointments
+	sent := func(ss ...slowSender) int {
+		n := 0
+		for _, s := range ss {
+			n += len(s.Sent())
+		}
+		return n
+	}
+
+	require.NoError(t, q1.Start(ctx))
+	require.Eventually(t, func() bool { return sent(first...) >= total/4 }, 20*time.Second, 5*time.Millisecond)
+	stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	require.NoError(t, q1.Stop(stop))
+	require.Less(t, sent(first...), total, "the first queue stopped in the middle of the batch")
+
+	second := []slowSender{{fake.New(message.ChannelEmail), 0}, {fake.New(message.ChannelSMS), 0}}
+	q2 := newQueue(second[0], second[1])
+	require.NoError(t, q2.Start(ctx))
+	t.Cleanup(func() { _ = q2.Stop(context.Background()) })
+	require.Eventually(t, func() bool { return sent(first...)+sent(second...) >= total }, 30*time.Second, 20*time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
+
+	seen := map[string]int{}
+	for _, s := range append(first, second...) {
+		for _, m := range s.Sent() {
+			seen[m.MessageID]++
+		}
+	}
+	require.Len(t, seen, total, "nothing lost")
+	for id, n := range seen {
+		require.Equal(t, 1, n, "message %s sent once", id)
+	}
+}
