@@ -66,8 +66,10 @@ func checkTimes(ctx context.Context, m *gen.AppointmentMutation) error {
 	if end.Sub(start) > 24*time.Hour {
 		return kith.Invalid("endsAt", "an appointment cannot last more than 24 hours")
 	}
-	m.SetStartsAt(start.UTC())
-	m.SetEndsAt(end.UTC())
+	// UTC, to the microsecond: the finest both databases keep, so a time
+	// reads back exactly as it was written.
+	m.SetStartsAt(start.UTC().Truncate(time.Microsecond))
+	m.SetEndsAt(end.UTC().Truncate(time.Microsecond))
 	if m.Op().Is(ent.OpUpdateOne) {
 		if old, err := m.OldStatus(ctx); err == nil && !open(old) {
 			return kith.Invalid("id", "a %s appointment cannot be rescheduled", old)
