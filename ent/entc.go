@@ -85,7 +85,6 @@ func renameClientImplementors(path string) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
-
 // describeTypes gives each GraphQL type the text of its schema's
 // schema.Comment annotation as its description, which entgql leaves out. It
 // runs after every other generator, once ent.graphqls is written.

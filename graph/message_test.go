@@ -77,9 +77,9 @@ func TestPreviewMessage(t *testing.T) {
 	type out struct {
 		PreviewMessage struct {
 			RecipientName, Language, Text string
-			Address, SkippedReason      *string
-			Subject, HTML               *string
-			SMS                         *struct {
+			Address, SkippedReason        *string
+			Subject, HTML                 *string
+			SMS                           *struct {
 				Encoding             string
 				Segments, Characters int
 			} `json:"sms"`

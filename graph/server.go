@@ -48,6 +48,9 @@ type HandlerConfig struct {
 	// PublicURL is where the portal and booking widget live, for links in
 	// messages. Default: none, and link placeholders render empty.
 	PublicURL string
+	// Webhooks serves the providers' webhooks under /webhooks/ (see
+	// notifier/twilio and notifier/sendgrid). Default: none.
+	Webhooks http.Handler
 }
 
 func (c *HandlerConfig) defaults() {
@@ -69,7 +72,7 @@ func (c *HandlerConfig) defaults() {
 }
 
 // NewHandler returns kith's HTTP handler: /graphql, GraphiQL at / when
-// enabled, /healthz and /readyz.
+// enabled, /healthz, /readyz, and the webhooks when configured.
 func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http.Handler {
 	cfg.defaults()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{
@@ -105,6 +108,9 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	})
 	if cfg.GraphiQL {
 		mux.Handle("GET /{$}", playground.Handler("kith", "/graphql"))
+	}
+	if cfg.Webhooks != nil {
+		mux.Handle("/webhooks/", cfg.Webhooks)
 	}
 	return withRequestID(mux)
 }

@@ -65,6 +65,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	receipt, err := sender.Send(ctx, Outgoing{
 		MessageID: string(n.ID), Channel: n.Channel, To: n.Address, FromName: org.Name,
 		Subject: n.Subject, HTML: n.HTML, Text: n.Text,
+		StatusCallbackURL: w.q.StatusCallbackURL(org, n.Channel),
 	})
 	if err != nil {
 		var se *SendError
@@ -127,7 +128,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 	if err != nil {
 		return err
 	}
-	if !a.StartsAt.Equal(job.Args.StartsAt) ||
+	if !a.StartsAt.Truncate(time.Microsecond).Equal(job.Args.StartsAt.Truncate(time.Microsecond)) ||
 		(a.Status != appointment.StatusBooked && a.Status != appointment.StatusConfirmed) {
 		return nil // moved, cancelled or over: nothing to remind
 	}

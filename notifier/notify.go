@@ -127,7 +127,11 @@ func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind me
 	now := time.Now().UTC()
 	templates := map[message.Channel]message.Template{}
 	var jobs []river.InsertManyParams
-	for _, d := range Plan(kind, link.Recipients(c, c.Edges.ContactLinks), preferencesOf(c)) {
+	prefs, err := loadPreferences(sys, db, c)
+	if err != nil {
+		return err
+	}
+	for _, d := range Plan(kind, link.Recipients(c, c.Edges.ContactLinks), prefs) {
 		t, ok := templates[d.Channel]
 		if !ok {
 			if t, _, err = Effective(sys, db, org, kind, d.Channel, c.Language); err != nil {
@@ -245,4 +249,23 @@ func (q *Queue) leads(org *ent.Organization) []time.Duration {
 		leads[i] = time.Duration(m) * time.Minute
 	}
 	return leads
+}
+
+// RemindNow queues the reminders of the given appointments to go now, as
+// when they fall due: for a staff member's "remind now", or appointments
+// that existed before reminders were scheduled for them. Each still goes
+// only if its appointment is on.
+func (q *Queue) RemindNow(ctx context.Context, appointmentIDs ...pulid.ID) error {
+	as, err := q.db.Client.Appointment.Query().
+		Where(appointment.IDIn(appointmentIDs...)).
+		Select(appointment.FieldID, appointment.FieldStartsAt).
+		All(viewer.SystemContext(ctx))
+	if err != nil {
+		return fmt.Errorf("finding appointments to remind: %w", err)
+	}
+	jobs := make([]river.InsertManyParams, len(as))
+	for i, a := range as {
+		jobs[i] = river.InsertManyParams{Args: ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC()}}
+	}
+	return q.insert(ctx, nil, jobs...)
 }

@@ -3,9 +3,12 @@ package notifier
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
@@ -52,8 +55,12 @@ func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmen
 	}
 	occasion := Occasion{Org: org, Client: c, Appointment: a, Practitioner: a.Edges.Practitioner, Recipient: r}
 	p := &Preview{Template: t, Rendered: t.Render(occasion.Values(t.Language, links))}
+	prefs, err := loadPreferences(ctx, db, c)
+	if err != nil {
+		return nil, err
+	}
 	p.Delivery = Delivery{Recipient: r, Channel: channel, Skipped: true, Reason: ReasonFlagOff}
-	for _, d := range Plan(kind, []*link.Recipient{r}, preferencesOf(c)) {
+	for _, d := range Plan(kind, []*link.Recipient{r}, prefs) {
 		if d.Channel == channel {
 			p.Delivery = d
 		}
@@ -67,10 +74,51 @@ func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmen
 // ReasonFlagOff is why a recipient does not get a kind of message it turned off.
 const ReasonFlagOff = "this recipient does not receive this kind of message"
 
-// preferencesOf reads the client's contact method and consents.
-// TODO(issue 3): opt-outs and bounces once the notifier records them.
-func preferencesOf(c *ent.ClientProfile) Preferences {
-	return Preferences{Method: c.PreferredContactMethod, EmailConsent: c.EmailConsent, SMSConsent: c.SmsConsent}
+// loadPreferences reads the client's contact method and consents, and which
+// of its recipients' numbers opted out and which of their addresses bounced:
+// one query for each, however many recipients there are. c needs its
+// contact links and their contacts loaded to cover them.
+func loadPreferences(ctx context.Context, db *ent.Client, c *ent.ClientProfile) (Preferences, error) {
+	p := Preferences{Method: c.PreferredContactMethod, EmailConsent: c.EmailConsent, SMSConsent: c.SmsConsent}
+	var phones, emails []string
+	for _, r := range link.Recipients(c, c.Edges.ContactLinks) {
+		if phone := audiencePhoneKey(audienceTrim(r.Phone)); phone != "" {
+			phones = append(phones, phone)
+		}
+		if email := strings.ToLower(audienceTrim(r.Email)); email != "" {
+			emails = append(emails, email)
+		}
+	}
+	if len(phones) > 0 {
+		out, err := db.PhoneOptOut.Query().
+			Where(phoneoptout.OrganizationID(c.OrganizationID), phoneoptout.PhoneIn(phones...)).
+			Select(phoneoptout.FieldPhone).Strings(ctx)
+		if err != nil {
+			return p, fmt.Errorf("reading opted-out numbers: %w", err)
+		}
+		set := setOf(out)
+		p.PhoneOptedOut = func(phone string) bool { return set[audiencePhoneKey(phone)] }
+	}
+	if len(emails) > 0 {
+		out, err := db.EmailSuppression.Query().
+			Where(emailsuppression.OrganizationID(c.OrganizationID), emailsuppression.EmailIn(emails...)).
+			Select(emailsuppression.FieldEmail).Strings(ctx)
+		if err != nil {
+			return p, fmt.Errorf("reading suppressed addresses: %w", err)
+		}
+		set := setOf(out)
+		p.EmailUndeliverable = func(email string) bool { return set[strings.ToLower(strings.TrimSpace(email))] }
+	}
+	return p, nil
+}
+
+// setOf returns the set of values.
+func setOf(values []string) map[string]bool {
+	set := make(map[string]bool, len(values))
+	for _, v := range values {
+		set[v] = true
+	}
+	return set
 }
 
 // channelOf reports whether the client's preferred method includes channel.

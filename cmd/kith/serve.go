@@ -98,6 +98,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		_ = ln.Close()
 		return err
 	}
+	hooks, err := webhooks(getenv, publicURL, queue, log)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	if err := queue.Start(ctx); err != nil {
 		_ = ln.Close()
 		return fmt.Errorf("starting the notifier: %w", err)
@@ -126,6 +131,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			Logger:        log,
 			Ready:         db.Ping,
 			PublicURL:     publicURL,
+			Webhooks:      hooks,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -1,0 +1,119 @@
+package notifier_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/kithtest"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// BenchmarkRemindersFallingDue: KITH_BENCH_APPOINTMENTS appointments
+// (default 10,000), each client with two contacts, whose reminders all fall
+// due at once (Queue.RemindNow): the time from the queue starting to the last of the 3 emails
+// per appointment being handed to the provider mock, as msgs/s, and the peak
+// heap meanwhile. Run once: -benchtime 1x. TEST_DATABASE_URL runs it on
+// PostgreSQL.
+func BenchmarkRemindersFallingDue(b *testing.B) {
+	n := 10000
+	if v, err := strconv.Atoi(os.Getenv("KITH_BENCH_APPOINTMENTS")); err == nil && v > 0 {
+		n = v
+	}
+	for range b.N {
+		b.StopTimer()
+		db := kithtest.DB(b, nil)
+		ids := seedDue(b, db, n)
+		email := fake.New(message.ChannelEmail)
+		ctx := context.Background()
+		q, err := notifier.NewQueue(ctx, db, notifier.Config{
+			Senders:      []notifier.Sender{email, fake.New(message.ChannelSMS)},
+			NoQuietHours: true,
+			Workers:      50,
+			PollInterval: 50 * time.Millisecond,
+			Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		require.NoError(b, err)
+		require.NoError(b, q.RemindNow(ctx, ids...)) // all fall due at once
+
+		var peak atomic.Uint64
+		done := make(chan struct{})
+		go samplePeakHeap(&peak, done)
+		b.StartTimer()
+		start := time.Now()
+		require.NoError(b, q.Start(ctx))
+		for len(email.Sent()) < 3*n {
+			time.Sleep(10 * time.Millisecond)
+		}
+		elapsed := time.Since(start)
+		b.StopTimer()
+		close(done)
+		require.NoError(b, q.Stop(ctx))
+		b.ReportMetric(float64(3*n)/elapsed.Seconds(), "msgs/s")
+		b.ReportMetric(elapsed.Seconds(), "s-to-last")
+		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+	}
+}
+
+// seedDue books n appointments a day ahead for n clients who, with their
+// two contacts each, take reminders by email, and returns their IDs.
+func seedDue(b *testing.B, db *database.DB, n int) []pulid.ID {
+	b.Helper()
+	p := kithtest.NewPractice(b, db, "bench")
+	ctx := viewer.NewContext(context.Background(), viewer.System{OrgID: p.Org.ID})
+	tx, err := db.Client.Tx(ctx)
+	require.NoError(b, err)
+	c := tx.Client()
+	at := time.Now().Add(24 * time.Hour)
+	ids := make([]pulid.ID, 0, n)
+	for i := range n {
+		cl, err := c.ClientProfile.Create().SetFirstName(fmt.Sprintf("Client%05d", i)).SetLastName("Bench").
+			SetEmail(fmt.Sprintf("c%d@example.com", i)).Save(ctx)
+		require.NoError(b, err)
+		for j := range 2 {
+			ct, err := c.Contact.Create().SetFirstName(fmt.Sprintf("Parent%d", j)).
+				SetEmail(fmt.Sprintf("p%d.%d@example.com", i, j)).Save(ctx)
+			require.NoError(b, err)
+			require.NoError(b, c.ClientContact.Create().SetClientID(cl.ID).SetContactID(ct.ID).
+				SetRelationship(clientcontact.RelationshipParent).SetNotifyReminders(true).Exec(ctx))
+		}
+		a, err := c.Appointment.Create().SetClientID(cl.ID).SetPractitionerID(p.Owner.ID).
+			SetStartsAt(at).SetEndsAt(at.Add(50 * time.Minute)).Save(ctx)
+		require.NoError(b, err)
+		ids = append(ids, a.ID)
+	}
+	require.NoError(b, tx.Commit())
+	return ids
+}
+
+func samplePeakHeap(peak *atomic.Uint64, done <-chan struct{}) {
+	var m runtime.MemStats
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		runtime.ReadMemStats(&m)
+		if m.HeapAlloc > peak.Load() {
+			peak.Store(m.HeapAlloc)
+		}
+		select {
+		case <-done:
+			return
+		case <-t.C:
+		}
+	}
+}
