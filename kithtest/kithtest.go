@@ -102,7 +102,9 @@ func NewPractice(t testing.TB, db *database.DB, slug string) Practice {
 	return Practice{Org: org, Owner: owner, Token: tok.Secret}
 }
 
-// API drives kith's real HTTP handler in process.
+// API drives kith's real HTTP handler in process. It reports failures to
+// the test that created it: a subtest that calls it must make its own with
+// NewAPI, or its failures stop the parent from the wrong goroutine.
 type API struct {
 	t       testing.TB
 	Handler http.Handler
