@@ -91,7 +91,7 @@ func cancelReminders(ctx context.Context, db *ent.Client, a *ent.Appointment, be
 	err := db.Notification.Update().
 		Where(notification.AppointmentID(a.ID), notification.KindEQ(message.KindReminder), notification.StatusEQ(notification.StatusQueued)).
 		SetStatus(notification.StatusCancelled).SetReason(reason).
-		Exec(viewer.NewContext(ctx, viewer.System{OrgID: a.OrganizationID}))
+		Exec(systemIn(ctx, a.OrganizationID))
 	if err != nil {
 		return fmt.Errorf("cancelling reminders: %w", err)
 	}
@@ -123,7 +123,7 @@ func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind me
 	org := c.Edges.Organization
 	// Notifications are kith's own records: written as the system, confined
 	// to the appointment's organisation.
-	sys := viewer.NewContext(ctx, viewer.System{OrgID: a.OrganizationID})
+	sys := systemIn(ctx, a.OrganizationID)
 	now := time.Now().UTC()
 	templates := map[message.Channel]message.Template{}
 	var jobs []river.InsertManyParams
@@ -173,7 +173,7 @@ func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind me
 // nothing, so older reminders need no cleaning up.
 func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment) error {
 	var jobs []river.InsertManyParams
-	org, err := db.Organization.Get(viewer.NewContext(ctx, viewer.System{OrgID: a.OrganizationID}), a.OrganizationID)
+	org, err := db.Organization.Get(systemIn(ctx, a.OrganizationID), a.OrganizationID)
 	if err != nil {
 		return err
 	}
