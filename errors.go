@@ -19,6 +19,10 @@ var ErrUnauthenticated = errors.New("sign in first: the request has no valid cre
 // ErrForbidden is returned when the viewer is signed in but its role does not allow the action.
 var ErrForbidden = errors.New("your role does not allow this action")
 
+// ErrRateLimited is returned when a caller has made too many requests of a
+// kind (sign-in codes, bookings) in a short time and must wait.
+var ErrRateLimited = errors.New("too many requests: wait a few minutes and try again")
+
 // ValidationError reports bad input on one field. Field is the GraphQL input
 // path of the field at fault, such as "mobilePhone" or "contacts.1.email".
 type ValidationError struct {

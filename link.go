@@ -71,3 +71,33 @@ func Dedupe[T comparable](items []T) []T {
 	}
 	return out
 }
+
+// PortalStatus is where a client's or a contact's portal access stands.
+type PortalStatus string
+
+// Portal statuses: never invited, invited and not yet claimed, active (a
+// contact with active access is a connection), revoked by staff.
+const (
+	PortalStatusNone    PortalStatus = "NONE"
+	PortalStatusInvited PortalStatus = "INVITED"
+	PortalStatusActive  PortalStatus = "ACTIVE"
+	PortalStatusRevoked PortalStatus = "REVOKED"
+)
+
+// Values lists every PortalStatus, for ent's enum.
+func (PortalStatus) Values() []string {
+	return []string{string(PortalStatusNone), string(PortalStatusInvited), string(PortalStatusActive), string(PortalStatusRevoked)}
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (s PortalStatus) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(s))) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (s *PortalStatus) UnmarshalGQL(v any) error {
+	str, _ := v.(string)
+	if !slices.Contains(s.Values(), str) {
+		return fmt.Errorf("%v is not a valid PortalStatus", v)
+	}
+	*s = PortalStatus(str)
+	return nil
+}

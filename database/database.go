@@ -32,6 +32,8 @@ type DB struct {
 	SQL *sql.DB
 	// Dialect is dialect.SQLite or dialect.Postgres.
 	Dialect string
+	// sqlitePath is the SQLite file, for migrations that rebuild tables.
+	sqlitePath string
 }
 
 // Options tune Open.
@@ -81,7 +83,11 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if opts.Log != nil {
 		drv = dialect.DebugWithContext(drv, opts.Log)
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}, nil
+	d := &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}
+	if name == dialect.SQLite {
+		d.sqlitePath = strings.TrimPrefix(url, "sqlite://")
+	}
+	return d, nil
 }
 
 // openSQLite opens the file at path with foreign keys on, WAL journaling,
@@ -93,8 +99,17 @@ func openSQLite(path string) (*sql.DB, error) {
 			return nil, err
 		}
 	}
-	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	return sql.Open("sqlite", dsn)
+	return sql.Open("sqlite", sqliteDSN(path, true))
+}
+
+// sqliteDSN is the connection string of the file at path, with foreign keys
+// enforced or not.
+func sqliteDSN(path string, foreignKeys bool) string {
+	fk := "0"
+	if foreignKeys {
+		fk = "1"
+	}
+	return "file:" + path + "?_pragma=foreign_keys(" + fk + ")&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 }
 
 // Close closes the client and the pool.

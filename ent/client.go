@@ -26,7 +26,10 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 
@@ -58,8 +61,14 @@ type Client struct {
 	Organization *OrganizationClient
 	// PhoneOptOut is the client for interacting with the PhoneOptOut builders.
 	PhoneOptOut *PhoneOptOutClient
+	// PortalInvitation is the client for interacting with the PortalInvitation builders.
+	PortalInvitation *PortalInvitationClient
+	// PortalSession is the client for interacting with the PortalSession builders.
+	PortalSession *PortalSessionClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
+	// SignInCode is the client for interacting with the SignInCode builders.
+	SignInCode *SignInCodeClient
 	// Staff is the client for interacting with the Staff builders.
 	Staff *StaffClient
 	// StaffToken is the client for interacting with the StaffToken builders.
@@ -85,7 +94,10 @@ func (c *Client) init() {
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.PhoneOptOut = NewPhoneOptOutClient(c.config)
+	c.PortalInvitation = NewPortalInvitationClient(c.config)
+	c.PortalSession = NewPortalSessionClient(c.config)
 	c.ScheduledMessage = NewScheduledMessageClient(c.config)
+	c.SignInCode = NewSignInCodeClient(c.config)
 	c.Staff = NewStaffClient(c.config)
 	c.StaffToken = NewStaffTokenClient(c.config)
 }
@@ -190,7 +202,10 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
 		PhoneOptOut:      NewPhoneOptOutClient(cfg),
+		PortalInvitation: NewPortalInvitationClient(cfg),
+		PortalSession:    NewPortalSessionClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
+		SignInCode:       NewSignInCodeClient(cfg),
 		Staff:            NewStaffClient(cfg),
 		StaffToken:       NewStaffTokenClient(cfg),
 	}, nil
@@ -222,7 +237,10 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
 		PhoneOptOut:      NewPhoneOptOutClient(cfg),
+		PortalInvitation: NewPortalInvitationClient(cfg),
+		PortalSession:    NewPortalSessionClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
+		SignInCode:       NewSignInCodeClient(cfg),
 		Staff:            NewStaffClient(cfg),
 		StaffToken:       NewStaffTokenClient(cfg),
 	}, nil
@@ -256,7 +274,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
-		c.PhoneOptOut, c.ScheduledMessage, c.Staff, c.StaffToken,
+		c.PhoneOptOut, c.PortalInvitation, c.PortalSession, c.ScheduledMessage,
+		c.SignInCode, c.Staff, c.StaffToken,
 	} {
 		n.Use(hooks...)
 	}
@@ -268,7 +287,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
-		c.PhoneOptOut, c.ScheduledMessage, c.Staff, c.StaffToken,
+		c.PhoneOptOut, c.PortalInvitation, c.PortalSession, c.ScheduledMessage,
+		c.SignInCode, c.Staff, c.StaffToken,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -297,8 +317,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Organization.mutate(ctx, m)
 	case *PhoneOptOutMutation:
 		return c.PhoneOptOut.mutate(ctx, m)
+	case *PortalInvitationMutation:
+		return c.PortalInvitation.mutate(ctx, m)
+	case *PortalSessionMutation:
+		return c.PortalSession.mutate(ctx, m)
 	case *ScheduledMessageMutation:
 		return c.ScheduledMessage.mutate(ctx, m)
+	case *SignInCodeMutation:
+		return c.SignInCode.mutate(ctx, m)
 	case *StaffMutation:
 		return c.Staff.mutate(ctx, m)
 	case *StaffTokenMutation:
@@ -2080,6 +2106,306 @@ func (c *PhoneOptOutClient) mutate(ctx context.Context, m *PhoneOptOutMutation) 
 	}
 }
 
+// PortalInvitationClient is a client for the PortalInvitation schema.
+type PortalInvitationClient struct {
+	config
+}
+
+// NewPortalInvitationClient returns a client for the PortalInvitation from the given config.
+func NewPortalInvitationClient(c config) *PortalInvitationClient {
+	return &PortalInvitationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `portalinvitation.Hooks(f(g(h())))`.
+func (c *PortalInvitationClient) Use(hooks ...Hook) {
+	c.hooks.PortalInvitation = append(c.hooks.PortalInvitation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `portalinvitation.Intercept(f(g(h())))`.
+func (c *PortalInvitationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PortalInvitation = append(c.inters.PortalInvitation, interceptors...)
+}
+
+// Create returns a builder for creating a PortalInvitation entity.
+func (c *PortalInvitationClient) Create() *PortalInvitationCreate {
+	mutation := newPortalInvitationMutation(c.config, OpCreate)
+	return &PortalInvitationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PortalInvitation entities.
+func (c *PortalInvitationClient) CreateBulk(builders ...*PortalInvitationCreate) *PortalInvitationCreateBulk {
+	return &PortalInvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PortalInvitationClient) MapCreateBulk(slice any, setFunc func(*PortalInvitationCreate, int)) *PortalInvitationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PortalInvitationCreateBulk{err: fmt.Errorf("calling to PortalInvitationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PortalInvitationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PortalInvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PortalInvitation.
+func (c *PortalInvitationClient) Update() *PortalInvitationUpdate {
+	mutation := newPortalInvitationMutation(c.config, OpUpdate)
+	return &PortalInvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PortalInvitationClient) UpdateOne(_m *PortalInvitation) *PortalInvitationUpdateOne {
+	mutation := newPortalInvitationMutation(c.config, OpUpdateOne, withPortalInvitation(_m))
+	return &PortalInvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PortalInvitationClient) UpdateOneID(id pulid.ID) *PortalInvitationUpdateOne {
+	mutation := newPortalInvitationMutation(c.config, OpUpdateOne, withPortalInvitationID(id))
+	return &PortalInvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PortalInvitation.
+func (c *PortalInvitationClient) Delete() *PortalInvitationDelete {
+	mutation := newPortalInvitationMutation(c.config, OpDelete)
+	return &PortalInvitationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PortalInvitationClient) DeleteOne(_m *PortalInvitation) *PortalInvitationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PortalInvitationClient) DeleteOneID(id pulid.ID) *PortalInvitationDeleteOne {
+	builder := c.Delete().Where(portalinvitation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PortalInvitationDeleteOne{builder}
+}
+
+// Query returns a query builder for PortalInvitation.
+func (c *PortalInvitationClient) Query() *PortalInvitationQuery {
+	return &PortalInvitationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePortalInvitation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PortalInvitation entity by its id.
+func (c *PortalInvitationClient) Get(ctx context.Context, id pulid.ID) (*PortalInvitation, error) {
+	return c.Query().Where(portalinvitation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PortalInvitationClient) GetX(ctx context.Context, id pulid.ID) *PortalInvitation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a PortalInvitation.
+func (c *PortalInvitationClient) QueryOrganization(_m *PortalInvitation) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(portalinvitation.Table, portalinvitation.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, portalinvitation.OrganizationTable, portalinvitation.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PortalInvitationClient) Hooks() []Hook {
+	hooks := c.hooks.PortalInvitation
+	return append(hooks[:len(hooks):len(hooks)], portalinvitation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PortalInvitationClient) Interceptors() []Interceptor {
+	return c.inters.PortalInvitation
+}
+
+func (c *PortalInvitationClient) mutate(ctx context.Context, m *PortalInvitationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PortalInvitationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PortalInvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PortalInvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PortalInvitationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PortalInvitation mutation op: %q", m.Op())
+	}
+}
+
+// PortalSessionClient is a client for the PortalSession schema.
+type PortalSessionClient struct {
+	config
+}
+
+// NewPortalSessionClient returns a client for the PortalSession from the given config.
+func NewPortalSessionClient(c config) *PortalSessionClient {
+	return &PortalSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `portalsession.Hooks(f(g(h())))`.
+func (c *PortalSessionClient) Use(hooks ...Hook) {
+	c.hooks.PortalSession = append(c.hooks.PortalSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `portalsession.Intercept(f(g(h())))`.
+func (c *PortalSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PortalSession = append(c.inters.PortalSession, interceptors...)
+}
+
+// Create returns a builder for creating a PortalSession entity.
+func (c *PortalSessionClient) Create() *PortalSessionCreate {
+	mutation := newPortalSessionMutation(c.config, OpCreate)
+	return &PortalSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PortalSession entities.
+func (c *PortalSessionClient) CreateBulk(builders ...*PortalSessionCreate) *PortalSessionCreateBulk {
+	return &PortalSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PortalSessionClient) MapCreateBulk(slice any, setFunc func(*PortalSessionCreate, int)) *PortalSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PortalSessionCreateBulk{err: fmt.Errorf("calling to PortalSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PortalSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PortalSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PortalSession.
+func (c *PortalSessionClient) Update() *PortalSessionUpdate {
+	mutation := newPortalSessionMutation(c.config, OpUpdate)
+	return &PortalSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PortalSessionClient) UpdateOne(_m *PortalSession) *PortalSessionUpdateOne {
+	mutation := newPortalSessionMutation(c.config, OpUpdateOne, withPortalSession(_m))
+	return &PortalSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PortalSessionClient) UpdateOneID(id pulid.ID) *PortalSessionUpdateOne {
+	mutation := newPortalSessionMutation(c.config, OpUpdateOne, withPortalSessionID(id))
+	return &PortalSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PortalSession.
+func (c *PortalSessionClient) Delete() *PortalSessionDelete {
+	mutation := newPortalSessionMutation(c.config, OpDelete)
+	return &PortalSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PortalSessionClient) DeleteOne(_m *PortalSession) *PortalSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PortalSessionClient) DeleteOneID(id pulid.ID) *PortalSessionDeleteOne {
+	builder := c.Delete().Where(portalsession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PortalSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for PortalSession.
+func (c *PortalSessionClient) Query() *PortalSessionQuery {
+	return &PortalSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePortalSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PortalSession entity by its id.
+func (c *PortalSessionClient) Get(ctx context.Context, id pulid.ID) (*PortalSession, error) {
+	return c.Query().Where(portalsession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PortalSessionClient) GetX(ctx context.Context, id pulid.ID) *PortalSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a PortalSession.
+func (c *PortalSessionClient) QueryOrganization(_m *PortalSession) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(portalsession.Table, portalsession.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, portalsession.OrganizationTable, portalsession.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PortalSessionClient) Hooks() []Hook {
+	hooks := c.hooks.PortalSession
+	return append(hooks[:len(hooks):len(hooks)], portalsession.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PortalSessionClient) Interceptors() []Interceptor {
+	return c.inters.PortalSession
+}
+
+func (c *PortalSessionClient) mutate(ctx context.Context, m *PortalSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PortalSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PortalSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PortalSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PortalSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PortalSession mutation op: %q", m.Op())
+	}
+}
+
 // ScheduledMessageClient is a client for the ScheduledMessage schema.
 type ScheduledMessageClient struct {
 	config
@@ -2259,6 +2585,156 @@ func (c *ScheduledMessageClient) mutate(ctx context.Context, m *ScheduledMessage
 		return (&ScheduledMessageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ScheduledMessage mutation op: %q", m.Op())
+	}
+}
+
+// SignInCodeClient is a client for the SignInCode schema.
+type SignInCodeClient struct {
+	config
+}
+
+// NewSignInCodeClient returns a client for the SignInCode from the given config.
+func NewSignInCodeClient(c config) *SignInCodeClient {
+	return &SignInCodeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `signincode.Hooks(f(g(h())))`.
+func (c *SignInCodeClient) Use(hooks ...Hook) {
+	c.hooks.SignInCode = append(c.hooks.SignInCode, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `signincode.Intercept(f(g(h())))`.
+func (c *SignInCodeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SignInCode = append(c.inters.SignInCode, interceptors...)
+}
+
+// Create returns a builder for creating a SignInCode entity.
+func (c *SignInCodeClient) Create() *SignInCodeCreate {
+	mutation := newSignInCodeMutation(c.config, OpCreate)
+	return &SignInCodeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SignInCode entities.
+func (c *SignInCodeClient) CreateBulk(builders ...*SignInCodeCreate) *SignInCodeCreateBulk {
+	return &SignInCodeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SignInCodeClient) MapCreateBulk(slice any, setFunc func(*SignInCodeCreate, int)) *SignInCodeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SignInCodeCreateBulk{err: fmt.Errorf("calling to SignInCodeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SignInCodeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SignInCodeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SignInCode.
+func (c *SignInCodeClient) Update() *SignInCodeUpdate {
+	mutation := newSignInCodeMutation(c.config, OpUpdate)
+	return &SignInCodeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SignInCodeClient) UpdateOne(_m *SignInCode) *SignInCodeUpdateOne {
+	mutation := newSignInCodeMutation(c.config, OpUpdateOne, withSignInCode(_m))
+	return &SignInCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SignInCodeClient) UpdateOneID(id pulid.ID) *SignInCodeUpdateOne {
+	mutation := newSignInCodeMutation(c.config, OpUpdateOne, withSignInCodeID(id))
+	return &SignInCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SignInCode.
+func (c *SignInCodeClient) Delete() *SignInCodeDelete {
+	mutation := newSignInCodeMutation(c.config, OpDelete)
+	return &SignInCodeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SignInCodeClient) DeleteOne(_m *SignInCode) *SignInCodeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SignInCodeClient) DeleteOneID(id pulid.ID) *SignInCodeDeleteOne {
+	builder := c.Delete().Where(signincode.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SignInCodeDeleteOne{builder}
+}
+
+// Query returns a query builder for SignInCode.
+func (c *SignInCodeClient) Query() *SignInCodeQuery {
+	return &SignInCodeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSignInCode},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SignInCode entity by its id.
+func (c *SignInCodeClient) Get(ctx context.Context, id pulid.ID) (*SignInCode, error) {
+	return c.Query().Where(signincode.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SignInCodeClient) GetX(ctx context.Context, id pulid.ID) *SignInCode {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a SignInCode.
+func (c *SignInCodeClient) QueryOrganization(_m *SignInCode) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(signincode.Table, signincode.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, signincode.OrganizationTable, signincode.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SignInCodeClient) Hooks() []Hook {
+	hooks := c.hooks.SignInCode
+	return append(hooks[:len(hooks):len(hooks)], signincode.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SignInCodeClient) Interceptors() []Interceptor {
+	return c.inters.SignInCode
+}
+
+func (c *SignInCodeClient) mutate(ctx context.Context, m *SignInCodeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SignInCodeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SignInCodeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SignInCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SignInCodeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SignInCode mutation op: %q", m.Op())
 	}
 }
 
@@ -2630,13 +3106,14 @@ func (c *StaffTokenClient) mutate(ctx context.Context, m *StaffTokenMutation) (V
 type (
 	hooks struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		MessageTemplate, Notification, Organization, PhoneOptOut, ScheduledMessage,
-		Staff, StaffToken []ent.Hook
+		MessageTemplate, Notification, Organization, PhoneOptOut, PortalInvitation,
+		PortalSession, ScheduledMessage, SignInCode, Staff, StaffToken []ent.Hook
 	}
 	inters struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		MessageTemplate, Notification, Organization, PhoneOptOut, ScheduledMessage,
-		Staff, StaffToken []ent.Interceptor
+		MessageTemplate, Notification, Organization, PhoneOptOut, PortalInvitation,
+		PortalSession, ScheduledMessage, SignInCode, Staff,
+		StaffToken []ent.Interceptor
 	}
 )
 

@@ -50,7 +50,7 @@ type ClientContact struct {
 	// What the contact may do in the portal for the client.
 	PortalScopes []kith.PortalScope `json:"portal_scopes,omitempty"`
 	// The contact's portal access for this client. ACTIVE makes the contact a connection.
-	PortalStatus clientcontact.PortalStatus `json:"portal_status,omitempty"`
+	PortalStatus kith.PortalStatus `json:"portal_status,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ClientContactQuery when eager-loading is set.
 	Edges        ClientContactEdges `json:"edges"`
@@ -227,7 +227,7 @@ func (_m *ClientContact) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field portal_status", values[i])
 			} else if value.Valid {
-				_m.PortalStatus = clientcontact.PortalStatus(value.String)
+				_m.PortalStatus = kith.PortalStatus(value.String)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -168,13 +168,13 @@ func (_c *ClientContactCreate) SetPortalScopes(v []kith.PortalScope) *ClientCont
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (_c *ClientContactCreate) SetPortalStatus(v clientcontact.PortalStatus) *ClientContactCreate {
+func (_c *ClientContactCreate) SetPortalStatus(v kith.PortalStatus) *ClientContactCreate {
 	_c.mutation.SetPortalStatus(v)
 	return _c
 }
 
 // SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
-func (_c *ClientContactCreate) SetNillablePortalStatus(v *clientcontact.PortalStatus) *ClientContactCreate {
+func (_c *ClientContactCreate) SetNillablePortalStatus(v *kith.PortalStatus) *ClientContactCreate {
 	if v != nil {
 		_c.SetPortalStatus(*v)
 	}

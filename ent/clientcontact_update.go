@@ -163,13 +163,13 @@ func (_u *ClientContactUpdate) ClearPortalScopes() *ClientContactUpdate {
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (_u *ClientContactUpdate) SetPortalStatus(v clientcontact.PortalStatus) *ClientContactUpdate {
+func (_u *ClientContactUpdate) SetPortalStatus(v kith.PortalStatus) *ClientContactUpdate {
 	_u.mutation.SetPortalStatus(v)
 	return _u
 }
 
 // SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
-func (_u *ClientContactUpdate) SetNillablePortalStatus(v *clientcontact.PortalStatus) *ClientContactUpdate {
+func (_u *ClientContactUpdate) SetNillablePortalStatus(v *kith.PortalStatus) *ClientContactUpdate {
 	if v != nil {
 		_u.SetPortalStatus(*v)
 	}
@@ -461,13 +461,13 @@ func (_u *ClientContactUpdateOne) ClearPortalScopes() *ClientContactUpdateOne {
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (_u *ClientContactUpdateOne) SetPortalStatus(v clientcontact.PortalStatus) *ClientContactUpdateOne {
+func (_u *ClientContactUpdateOne) SetPortalStatus(v kith.PortalStatus) *ClientContactUpdateOne {
 	_u.mutation.SetPortalStatus(v)
 	return _u
 }
 
 // SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
-func (_u *ClientContactUpdateOne) SetNillablePortalStatus(v *clientcontact.PortalStatus) *ClientContactUpdateOne {
+func (_u *ClientContactUpdateOne) SetNillablePortalStatus(v *kith.PortalStatus) *ClientContactUpdateOne {
 	if v != nil {
 		_u.SetPortalStatus(*v)
 	}

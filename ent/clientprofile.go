@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/organization"
@@ -79,6 +80,8 @@ type ClientProfile struct {
 	NotifyConfirmations bool `json:"notify_confirmations,omitempty"`
 	// The client itself receives scheduled emails and SMS.
 	NotifyScheduled bool `json:"notify_scheduled,omitempty"`
+	// The client's own portal access. ACTIVE once the client claimed its invitation.
+	PortalStatus kith.PortalStatus `json:"portal_status,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ClientProfileQuery when eager-loading is set.
 	Edges        ClientProfileEdges `json:"edges"`
@@ -179,7 +182,7 @@ func (*ClientProfile) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case clientprofile.FieldEmailConsent, clientprofile.FieldSmsConsent, clientprofile.FieldMobileIsPrimary, clientprofile.FieldVoiceConsent, clientprofile.FieldNotifyReminders, clientprofile.FieldNotifyConfirmations, clientprofile.FieldNotifyScheduled:
 			values[i] = new(sql.NullBool)
-		case clientprofile.FieldFirstName, clientprofile.FieldLastName, clientprofile.FieldPreferredName, clientprofile.FieldPronouns, clientprofile.FieldSalutation, clientprofile.FieldDateOfBirth, clientprofile.FieldSexAssignedAtBirth, clientprofile.FieldLanguage, clientprofile.FieldTimeZone, clientprofile.FieldEmail, clientprofile.FieldMobilePhone, clientprofile.FieldPreferredContactMethod, clientprofile.FieldStatus, clientprofile.FieldAlert, clientprofile.FieldNotes, clientprofile.FieldReferringProvider:
+		case clientprofile.FieldFirstName, clientprofile.FieldLastName, clientprofile.FieldPreferredName, clientprofile.FieldPronouns, clientprofile.FieldSalutation, clientprofile.FieldDateOfBirth, clientprofile.FieldSexAssignedAtBirth, clientprofile.FieldLanguage, clientprofile.FieldTimeZone, clientprofile.FieldEmail, clientprofile.FieldMobilePhone, clientprofile.FieldPreferredContactMethod, clientprofile.FieldStatus, clientprofile.FieldAlert, clientprofile.FieldNotes, clientprofile.FieldReferringProvider, clientprofile.FieldPortalStatus:
 			values[i] = new(sql.NullString)
 		case clientprofile.FieldCreatedAt, clientprofile.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -384,6 +387,12 @@ func (_m *ClientProfile) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.NotifyScheduled = value.Bool
 			}
+		case clientprofile.FieldPortalStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field portal_status", values[i])
+			} else if value.Valid {
+				_m.PortalStatus = kith.PortalStatus(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -536,6 +545,9 @@ func (_m *ClientProfile) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("notify_scheduled=")
 	builder.WriteString(fmt.Sprintf("%v", _m.NotifyScheduled))
+	builder.WriteString(", ")
+	builder.WriteString("portal_status=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PortalStatus))
 	builder.WriteByte(')')
 	return builder.String()
 }

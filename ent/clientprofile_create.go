@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
@@ -386,6 +387,20 @@ func (_c *ClientProfileCreate) SetNillableNotifyScheduled(v *bool) *ClientProfil
 	return _c
 }
 
+// SetPortalStatus sets the "portal_status" field.
+func (_c *ClientProfileCreate) SetPortalStatus(v kith.PortalStatus) *ClientProfileCreate {
+	_c.mutation.SetPortalStatus(v)
+	return _c
+}
+
+// SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
+func (_c *ClientProfileCreate) SetNillablePortalStatus(v *kith.PortalStatus) *ClientProfileCreate {
+	if v != nil {
+		_c.SetPortalStatus(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ClientProfileCreate) SetID(v pulid.ID) *ClientProfileCreate {
 	_c.mutation.SetID(v)
@@ -567,6 +582,10 @@ func (_c *ClientProfileCreate) defaults() error {
 		v := clientprofile.DefaultNotifyScheduled
 		_c.mutation.SetNotifyScheduled(v)
 	}
+	if _, ok := _c.mutation.PortalStatus(); !ok {
+		v := clientprofile.DefaultPortalStatus
+		_c.mutation.SetPortalStatus(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if clientprofile.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized clientprofile.DefaultID (forgotten import ent/runtime?)")
@@ -640,6 +659,14 @@ func (_c *ClientProfileCreate) check() error {
 	}
 	if _, ok := _c.mutation.NotifyScheduled(); !ok {
 		return &ValidationError{Name: "notify_scheduled", err: errors.New(`ent: missing required field "ClientProfile.notify_scheduled"`)}
+	}
+	if _, ok := _c.mutation.PortalStatus(); !ok {
+		return &ValidationError{Name: "portal_status", err: errors.New(`ent: missing required field "ClientProfile.portal_status"`)}
+	}
+	if v, ok := _c.mutation.PortalStatus(); ok {
+		if err := clientprofile.PortalStatusValidator(v); err != nil {
+			return &ValidationError{Name: "portal_status", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.portal_status": %w`, err)}
+		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "ClientProfile.organization"`)}
@@ -790,6 +817,10 @@ func (_c *ClientProfileCreate) createSpec() (*ClientProfile, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.NotifyScheduled(); ok {
 		_spec.SetField(clientprofile.FieldNotifyScheduled, field.TypeBool, value)
 		_node.NotifyScheduled = value
+	}
+	if value, ok := _c.mutation.PortalStatus(); ok {
+		_spec.SetField(clientprofile.FieldPortalStatus, field.TypeEnum, value)
+		_node.PortalStatus = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
@@ -484,6 +485,20 @@ func (_u *ClientProfileUpdate) SetNillableNotifyScheduled(v *bool) *ClientProfil
 	return _u
 }
 
+// SetPortalStatus sets the "portal_status" field.
+func (_u *ClientProfileUpdate) SetPortalStatus(v kith.PortalStatus) *ClientProfileUpdate {
+	_u.mutation.SetPortalStatus(v)
+	return _u
+}
+
+// SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
+func (_u *ClientProfileUpdate) SetNillablePortalStatus(v *kith.PortalStatus) *ClientProfileUpdate {
+	if v != nil {
+		_u.SetPortalStatus(*v)
+	}
+	return _u
+}
+
 // AddContactIDs adds the "contacts" edge to the Contact entity by IDs.
 func (_u *ClientProfileUpdate) AddContactIDs(ids ...pulid.ID) *ClientProfileUpdate {
 	_u.mutation.AddContactIDs(ids...)
@@ -733,6 +748,11 @@ func (_u *ClientProfileUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PortalStatus(); ok {
+		if err := clientprofile.PortalStatusValidator(v); err != nil {
+			return &ValidationError{Name: "portal_status", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.portal_status": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ClientProfile.organization"`)
 	}
@@ -886,6 +906,9 @@ func (_u *ClientProfileUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.NotifyScheduled(); ok {
 		_spec.SetField(clientprofile.FieldNotifyScheduled, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.PortalStatus(); ok {
+		_spec.SetField(clientprofile.FieldPortalStatus, field.TypeEnum, value)
 	}
 	if _u.mutation.ContactsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1601,6 +1624,20 @@ func (_u *ClientProfileUpdateOne) SetNillableNotifyScheduled(v *bool) *ClientPro
 	return _u
 }
 
+// SetPortalStatus sets the "portal_status" field.
+func (_u *ClientProfileUpdateOne) SetPortalStatus(v kith.PortalStatus) *ClientProfileUpdateOne {
+	_u.mutation.SetPortalStatus(v)
+	return _u
+}
+
+// SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
+func (_u *ClientProfileUpdateOne) SetNillablePortalStatus(v *kith.PortalStatus) *ClientProfileUpdateOne {
+	if v != nil {
+		_u.SetPortalStatus(*v)
+	}
+	return _u
+}
+
 // AddContactIDs adds the "contacts" edge to the Contact entity by IDs.
 func (_u *ClientProfileUpdateOne) AddContactIDs(ids ...pulid.ID) *ClientProfileUpdateOne {
 	_u.mutation.AddContactIDs(ids...)
@@ -1863,6 +1900,11 @@ func (_u *ClientProfileUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PortalStatus(); ok {
+		if err := clientprofile.PortalStatusValidator(v); err != nil {
+			return &ValidationError{Name: "portal_status", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.portal_status": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ClientProfile.organization"`)
 	}
@@ -2033,6 +2075,9 @@ func (_u *ClientProfileUpdateOne) sqlSave(ctx context.Context) (_node *ClientPro
 	}
 	if value, ok := _u.mutation.NotifyScheduled(); ok {
 		_spec.SetField(clientprofile.FieldNotifyScheduled, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.PortalStatus(); ok {
+		_spec.SetField(clientprofile.FieldPortalStatus, field.TypeEnum, value)
 	}
 	if _u.mutation.ContactsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -22,7 +22,10 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 )
@@ -95,7 +98,10 @@ func checkColumn(t, c string) error {
 			notification.Table:     notification.ValidColumn,
 			organization.Table:     organization.ValidColumn,
 			phoneoptout.Table:      phoneoptout.ValidColumn,
+			portalinvitation.Table: portalinvitation.ValidColumn,
+			portalsession.Table:    portalsession.ValidColumn,
 			scheduledmessage.Table: scheduledmessage.ValidColumn,
+			signincode.Table:       signincode.ValidColumn,
 			staff.Table:            staff.ValidColumn,
 			stafftoken.Table:       stafftoken.ValidColumn,
 		})

@@ -13,8 +13,11 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 
@@ -26,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -122,6 +125,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			clientprofile.FieldNotifyReminders:        {Type: field.TypeBool, Column: clientprofile.FieldNotifyReminders},
 			clientprofile.FieldNotifyConfirmations:    {Type: field.TypeBool, Column: clientprofile.FieldNotifyConfirmations},
 			clientprofile.FieldNotifyScheduled:        {Type: field.TypeBool, Column: clientprofile.FieldNotifyScheduled},
+			clientprofile.FieldPortalStatus:           {Type: field.TypeEnum, Column: clientprofile.FieldPortalStatus},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -294,6 +298,48 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   portalinvitation.Table,
+			Columns: portalinvitation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: portalinvitation.FieldID,
+			},
+		},
+		Type: "PortalInvitation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			portalinvitation.FieldOrganizationID: {Type: field.TypeString, Column: portalinvitation.FieldOrganizationID},
+			portalinvitation.FieldClientID:       {Type: field.TypeString, Column: portalinvitation.FieldClientID},
+			portalinvitation.FieldLinkID:         {Type: field.TypeString, Column: portalinvitation.FieldLinkID},
+			portalinvitation.FieldEmail:          {Type: field.TypeString, Column: portalinvitation.FieldEmail},
+			portalinvitation.FieldTokenHash:      {Type: field.TypeBytes, Column: portalinvitation.FieldTokenHash},
+			portalinvitation.FieldInvitedBy:      {Type: field.TypeString, Column: portalinvitation.FieldInvitedBy},
+			portalinvitation.FieldCreatedAt:      {Type: field.TypeTime, Column: portalinvitation.FieldCreatedAt},
+			portalinvitation.FieldExpiresAt:      {Type: field.TypeTime, Column: portalinvitation.FieldExpiresAt},
+			portalinvitation.FieldClaimedAt:      {Type: field.TypeTime, Column: portalinvitation.FieldClaimedAt},
+			portalinvitation.FieldVoidedAt:       {Type: field.TypeTime, Column: portalinvitation.FieldVoidedAt},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   portalsession.Table,
+			Columns: portalsession.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: portalsession.FieldID,
+			},
+		},
+		Type: "PortalSession",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			portalsession.FieldOrganizationID: {Type: field.TypeString, Column: portalsession.FieldOrganizationID},
+			portalsession.FieldEmail:          {Type: field.TypeString, Column: portalsession.FieldEmail},
+			portalsession.FieldTokenHash:      {Type: field.TypeBytes, Column: portalsession.FieldTokenHash},
+			portalsession.FieldCreatedAt:      {Type: field.TypeTime, Column: portalsession.FieldCreatedAt},
+			portalsession.FieldExpiresAt:      {Type: field.TypeTime, Column: portalsession.FieldExpiresAt},
+			portalsession.FieldRevokedAt:      {Type: field.TypeTime, Column: portalsession.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduledmessage.Table,
 			Columns: scheduledmessage.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -315,7 +361,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldStatus:             {Type: field.TypeEnum, Column: scheduledmessage.FieldStatus},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   signincode.Table,
+			Columns: signincode.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: signincode.FieldID,
+			},
+		},
+		Type: "SignInCode",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			signincode.FieldOrganizationID: {Type: field.TypeString, Column: signincode.FieldOrganizationID},
+			signincode.FieldEmail:          {Type: field.TypeString, Column: signincode.FieldEmail},
+			signincode.FieldCodeHash:       {Type: field.TypeBytes, Column: signincode.FieldCodeHash},
+			signincode.FieldCreatedAt:      {Type: field.TypeTime, Column: signincode.FieldCreatedAt},
+			signincode.FieldExpiresAt:      {Type: field.TypeTime, Column: signincode.FieldExpiresAt},
+			signincode.FieldFailedAttempts: {Type: field.TypeInt, Column: signincode.FieldFailedAttempts},
+			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -336,7 +402,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -684,6 +750,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   portalinvitation.OrganizationTable,
+			Columns: []string{portalinvitation.OrganizationColumn},
+			Bidi:    false,
+		},
+		"PortalInvitation",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   portalsession.OrganizationTable,
+			Columns: []string{portalsession.OrganizationColumn},
+			Bidi:    false,
+		},
+		"PortalSession",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   scheduledmessage.OrganizationTable,
 			Columns: []string{scheduledmessage.OrganizationColumn},
 			Bidi:    false,
@@ -714,6 +804,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ScheduledMessage",
 		"Appointment",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   signincode.OrganizationTable,
+			Columns: []string{signincode.OrganizationColumn},
+			Bidi:    false,
+		},
+		"SignInCode",
+		"Organization",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1302,6 +1404,11 @@ func (f *ClientProfileFilter) WhereNotifyConfirmations(p entql.BoolP) {
 // WhereNotifyScheduled applies the entql bool predicate on the notify_scheduled field.
 func (f *ClientProfileFilter) WhereNotifyScheduled(p entql.BoolP) {
 	f.Where(p.Field(clientprofile.FieldNotifyScheduled))
+}
+
+// WherePortalStatus applies the entql string predicate on the portal_status field.
+func (f *ClientProfileFilter) WherePortalStatus(p entql.StringP) {
+	f.Where(p.Field(clientprofile.FieldPortalStatus))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
@@ -2250,6 +2357,194 @@ func (f *PhoneOptOutFilter) WhereHasOrganizationWith(preds ...predicate.Organiza
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PortalInvitationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PortalInvitationQuery builder.
+func (_q *PortalInvitationQuery) Filter() *PortalInvitationFilter {
+	return &PortalInvitationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PortalInvitationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PortalInvitationMutation builder.
+func (m *PortalInvitationMutation) Filter() *PortalInvitationFilter {
+	return &PortalInvitationFilter{config: m.config, predicateAdder: m}
+}
+
+// PortalInvitationFilter provides a generic filtering capability at runtime for PortalInvitationQuery.
+type PortalInvitationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PortalInvitationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PortalInvitationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(portalinvitation.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *PortalInvitationFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(portalinvitation.FieldOrganizationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *PortalInvitationFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(portalinvitation.FieldClientID))
+}
+
+// WhereLinkID applies the entql string predicate on the link_id field.
+func (f *PortalInvitationFilter) WhereLinkID(p entql.StringP) {
+	f.Where(p.Field(portalinvitation.FieldLinkID))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *PortalInvitationFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(portalinvitation.FieldEmail))
+}
+
+// WhereTokenHash applies the entql []byte predicate on the token_hash field.
+func (f *PortalInvitationFilter) WhereTokenHash(p entql.BytesP) {
+	f.Where(p.Field(portalinvitation.FieldTokenHash))
+}
+
+// WhereInvitedBy applies the entql string predicate on the invited_by field.
+func (f *PortalInvitationFilter) WhereInvitedBy(p entql.StringP) {
+	f.Where(p.Field(portalinvitation.FieldInvitedBy))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PortalInvitationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(portalinvitation.FieldCreatedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *PortalInvitationFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(portalinvitation.FieldExpiresAt))
+}
+
+// WhereClaimedAt applies the entql time.Time predicate on the claimed_at field.
+func (f *PortalInvitationFilter) WhereClaimedAt(p entql.TimeP) {
+	f.Where(p.Field(portalinvitation.FieldClaimedAt))
+}
+
+// WhereVoidedAt applies the entql time.Time predicate on the voided_at field.
+func (f *PortalInvitationFilter) WhereVoidedAt(p entql.TimeP) {
+	f.Where(p.Field(portalinvitation.FieldVoidedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *PortalInvitationFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *PortalInvitationFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *PortalSessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PortalSessionQuery builder.
+func (_q *PortalSessionQuery) Filter() *PortalSessionFilter {
+	return &PortalSessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PortalSessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PortalSessionMutation builder.
+func (m *PortalSessionMutation) Filter() *PortalSessionFilter {
+	return &PortalSessionFilter{config: m.config, predicateAdder: m}
+}
+
+// PortalSessionFilter provides a generic filtering capability at runtime for PortalSessionQuery.
+type PortalSessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PortalSessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PortalSessionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(portalsession.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *PortalSessionFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(portalsession.FieldOrganizationID))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *PortalSessionFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(portalsession.FieldEmail))
+}
+
+// WhereTokenHash applies the entql []byte predicate on the token_hash field.
+func (f *PortalSessionFilter) WhereTokenHash(p entql.BytesP) {
+	f.Where(p.Field(portalsession.FieldTokenHash))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PortalSessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(portalsession.FieldCreatedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *PortalSessionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(portalsession.FieldExpiresAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *PortalSessionFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(portalsession.FieldRevokedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *PortalSessionFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *PortalSessionFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ScheduledMessageQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2278,7 +2573,7 @@ type ScheduledMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduledMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2382,6 +2677,95 @@ func (f *ScheduledMessageFilter) WhereHasAppointmentWith(preds ...predicate.Appo
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SignInCodeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SignInCodeQuery builder.
+func (_q *SignInCodeQuery) Filter() *SignInCodeFilter {
+	return &SignInCodeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SignInCodeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SignInCodeMutation builder.
+func (m *SignInCodeMutation) Filter() *SignInCodeFilter {
+	return &SignInCodeFilter{config: m.config, predicateAdder: m}
+}
+
+// SignInCodeFilter provides a generic filtering capability at runtime for SignInCodeQuery.
+type SignInCodeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SignInCodeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SignInCodeFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(signincode.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *SignInCodeFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(signincode.FieldOrganizationID))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *SignInCodeFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(signincode.FieldEmail))
+}
+
+// WhereCodeHash applies the entql []byte predicate on the code_hash field.
+func (f *SignInCodeFilter) WhereCodeHash(p entql.BytesP) {
+	f.Where(p.Field(signincode.FieldCodeHash))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SignInCodeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(signincode.FieldCreatedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *SignInCodeFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(signincode.FieldExpiresAt))
+}
+
+// WhereFailedAttempts applies the entql int predicate on the failed_attempts field.
+func (f *SignInCodeFilter) WhereFailedAttempts(p entql.IntP) {
+	f.Where(p.Field(signincode.FieldFailedAttempts))
+}
+
+// WhereUsedAt applies the entql time.Time predicate on the used_at field.
+func (f *SignInCodeFilter) WhereUsedAt(p entql.TimeP) {
+	f.Where(p.Field(signincode.FieldUsedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *SignInCodeFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *SignInCodeFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *StaffQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2410,7 +2794,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2546,7 +2930,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

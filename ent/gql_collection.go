@@ -705,6 +705,11 @@ func (_q *ClientProfileQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, clientprofile.FieldNotifyScheduled)
 				fieldSeen[clientprofile.FieldNotifyScheduled] = struct{}{}
 			}
+		case "portalStatus":
+			if _, ok := fieldSeen[clientprofile.FieldPortalStatus]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldPortalStatus)
+				fieldSeen[clientprofile.FieldPortalStatus] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

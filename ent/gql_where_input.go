@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -989,10 +990,10 @@ type ClientContactWhereInput struct {
 	CanManageAppointmentsNEQ *bool `json:"canManageAppointmentsNEQ,omitempty"`
 
 	// "portal_status" field predicates.
-	PortalStatus      *clientcontact.PortalStatus  `json:"portalStatus,omitempty"`
-	PortalStatusNEQ   *clientcontact.PortalStatus  `json:"portalStatusNEQ,omitempty"`
-	PortalStatusIn    []clientcontact.PortalStatus `json:"portalStatusIn,omitempty"`
-	PortalStatusNotIn []clientcontact.PortalStatus `json:"portalStatusNotIn,omitempty"`
+	PortalStatus      *kith.PortalStatus  `json:"portalStatus,omitempty"`
+	PortalStatusNEQ   *kith.PortalStatus  `json:"portalStatusNEQ,omitempty"`
+	PortalStatusIn    []kith.PortalStatus `json:"portalStatusIn,omitempty"`
+	PortalStatusNotIn []kith.PortalStatus `json:"portalStatusNotIn,omitempty"`
 
 	// "client" edge predicates.
 	HasClient     *bool                      `json:"hasClient,omitempty"`

@@ -16,7 +16,10 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 	"github.com/kith-health/kith/pulid"
@@ -34,7 +37,10 @@ var tableByPrefix = map[string]string{
 	"nt": notification.Table,
 	"or": organization.Table,
 	"po": phoneoptout.Table,
+	"pi": portalinvitation.Table,
+	"ps": portalsession.Table,
 	"sm": scheduledmessage.Table,
+	"sc": signincode.Table,
 	"st": staff.Table,
 	"tk": stafftoken.Table,
 }
@@ -76,9 +82,12 @@ var edgeTable = map[string]string{
 	"Notification.scheduled_message": scheduledmessage.Table,
 	"Organization.staff":             staff.Table,
 	"PhoneOptOut.organization":       organization.Table,
+	"PortalInvitation.organization":  organization.Table,
+	"PortalSession.organization":     organization.Table,
 	"ScheduledMessage.organization":  organization.Table,
 	"ScheduledMessage.client":        clientprofile.Table,
 	"ScheduledMessage.appointment":   appointment.Table,
+	"SignInCode.organization":        organization.Table,
 	"Staff.organization":             organization.Table,
 	"Staff.assigned_clients":         clientprofile.Table,
 	"Staff.appointments":             appointment.Table,

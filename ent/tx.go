@@ -34,8 +34,14 @@ type Tx struct {
 	Organization *OrganizationClient
 	// PhoneOptOut is the client for interacting with the PhoneOptOut builders.
 	PhoneOptOut *PhoneOptOutClient
+	// PortalInvitation is the client for interacting with the PortalInvitation builders.
+	PortalInvitation *PortalInvitationClient
+	// PortalSession is the client for interacting with the PortalSession builders.
+	PortalSession *PortalSessionClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
+	// SignInCode is the client for interacting with the SignInCode builders.
+	SignInCode *SignInCodeClient
 	// Staff is the client for interacting with the Staff builders.
 	Staff *StaffClient
 	// StaffToken is the client for interacting with the StaffToken builders.
@@ -181,7 +187,10 @@ func (tx *Tx) init() {
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.PhoneOptOut = NewPhoneOptOutClient(tx.config)
+	tx.PortalInvitation = NewPortalInvitationClient(tx.config)
+	tx.PortalSession = NewPortalSessionClient(tx.config)
 	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)
+	tx.SignInCode = NewSignInCodeClient(tx.config)
 	tx.Staff = NewStaffClient(tx.config)
 	tx.StaffToken = NewStaffTokenClient(tx.config)
 }

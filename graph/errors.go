@@ -24,6 +24,7 @@ const (
 	CodeForbidden       = "FORBIDDEN"
 	CodeNotFound        = "NOT_FOUND"
 	CodeConflict        = "CONFLICT"
+	CodeRateLimited     = "RATE_LIMITED"
 	CodeInternal        = "INTERNAL"
 )
 
@@ -66,6 +67,8 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return set(CodeUnauthenticated, kith.ErrUnauthenticated.Error(), nil)
 		case errors.Is(err, kith.ErrForbidden):
 			return set(CodeForbidden, kith.ErrForbidden.Error(), nil)
+		case errors.Is(err, kith.ErrRateLimited):
+			return set(CodeRateLimited, kith.ErrRateLimited.Error(), nil)
 		case errors.Is(err, kith.ErrNotFound), ent.IsNotFound(err), ent.IsNotSingular(err):
 			return set(CodeNotFound, "not found", nil)
 		case errors.Is(err, privacy.Deny):

@@ -26,7 +26,9 @@ import (
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -45,6 +47,10 @@ type ResolverRoot interface {
 	Client() ClientResolver
 	ClientContact() ClientContactResolver
 	Mutation() MutationResolver
+	PortalAccess() PortalAccessResolver
+	PortalAppointment() PortalAppointmentResolver
+	PortalClient() PortalClientResolver
+	PortalViewer() PortalViewerResolver
 	Query() QueryResolver
 }
 
@@ -118,6 +124,7 @@ type ComplexityRoot struct {
 		NotifyReminders        func(childComplexity int) int
 		NotifyScheduled        func(childComplexity int) int
 		OtherPhones            func(childComplexity int) int
+		PortalStatus           func(childComplexity int) int
 		Practitioners          func(childComplexity int) int
 		PreferredContactMethod func(childComplexity int) int
 		PreferredName          func(childComplexity int) int
@@ -252,6 +259,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddClientContact       func(childComplexity int, clientID pulid.ID, input link.Input) int
 		CancelAppointment      func(childComplexity int, id pulid.ID, reason string) int
+		ClaimPortalInvitation  func(childComplexity int, token string) int
 		CompleteAppointment    func(childComplexity int, id pulid.ID) int
 		ConfirmAppointment     func(childComplexity int, id pulid.ID) int
 		CreateAppointment      func(childComplexity int, input ent.CreateAppointmentInput) int
@@ -261,19 +269,26 @@ type ComplexityRoot struct {
 		CreateStaff            func(childComplexity int, input ent.CreateStaffInput, password *string) int
 		DeleteCoverage         func(childComplexity int, id pulid.ID) int
 		DeleteMessageTemplate  func(childComplexity int, id pulid.ID) int
+		InviteClientToPortal   func(childComplexity int, clientID pulid.ID) int
+		InviteContactToPortal  func(childComplexity int, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) int
 		MarkAppointmentMissed  func(childComplexity int, id pulid.ID) int
 		RemoveClientContact    func(childComplexity int, id pulid.ID) int
+		RequestSignIn          func(childComplexity int, input RequestSignInInput) int
 		RescheduleAppointment  func(childComplexity int, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) int
+		RevokeClientPortal     func(childComplexity int, clientID pulid.ID) int
+		RevokeContactPortal    func(childComplexity int, linkID pulid.ID) int
 		SaveMessageTemplate    func(childComplexity int, input SaveMessageTemplateInput) int
 		SetClientNotifications func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
 		SignIn                 func(childComplexity int, input SignInInput) int
 		SignOut                func(childComplexity int) int
+		SignOutOfPortal        func(childComplexity int) int
 		UpdateClient           func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
 		UpdateClientContact    func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
 		UpdateContact          func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
 		UpdateCoverage         func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
 		UpdateOrganization     func(childComplexity int, input ent.UpdateOrganizationInput) int
 		UpdateStaff            func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
+		VerifySignIn           func(childComplexity int, input VerifySignInInput) int
 	}
 
 	Notification struct {
@@ -358,6 +373,65 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 	}
 
+	PortalAccess struct {
+		AsClient              func(childComplexity int) int
+		CanManageAppointments func(childComplexity int) int
+		ClientFirstName       func(childComplexity int) int
+		ClientID              func(childComplexity int) int
+		ClientLastName        func(childComplexity int) int
+		Relationship          func(childComplexity int) int
+		RelationshipLabel     func(childComplexity int) int
+		Scopes                func(childComplexity int) int
+	}
+
+	PortalAppointment struct {
+		EndsAt           func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Location         func(childComplexity int) int
+		PractitionerName func(childComplexity int) int
+		StartsAt         func(childComplexity int) int
+		StartsAtLocal    func(childComplexity int) int
+		Status           func(childComplexity int) int
+		TelehealthURL    func(childComplexity int) int
+		TimeZone         func(childComplexity int) int
+	}
+
+	PortalClient struct {
+		Appointments  func(childComplexity int, past *bool, first *int) int
+		DateOfBirth   func(childComplexity int) int
+		Email         func(childComplexity int) int
+		FirstName     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Language      func(childComplexity int) int
+		LastName      func(childComplexity int) int
+		MobilePhone   func(childComplexity int) int
+		PreferredName func(childComplexity int) int
+		Pronouns      func(childComplexity int) int
+		TimeZone      func(childComplexity int) int
+	}
+
+	PortalInvitationInfo struct {
+		AsContact       func(childComplexity int) int
+		ClientFirstName func(childComplexity int) int
+		Email           func(childComplexity int) int
+		ExpiresAt       func(childComplexity int) int
+		Practice        func(childComplexity int) int
+		State           func(childComplexity int) int
+	}
+
+	PortalSession struct {
+		ExpiresAt func(childComplexity int) int
+		Token     func(childComplexity int) int
+		Viewer    func(childComplexity int) int
+	}
+
+	PortalViewer struct {
+		ActingFor func(childComplexity int) int
+		Clients   func(childComplexity int) int
+		Email     func(childComplexity int) int
+		Practice  func(childComplexity int) int
+	}
+
 	Query struct {
 		Appointments             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		Clients                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientProfileOrder, where *ent.ClientProfileWhereInput) int
@@ -372,6 +446,9 @@ type ComplexityRoot struct {
 		Notifications            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) int
 		Organization             func(childComplexity int) int
 		PhoneOptOuts             func(childComplexity int) int
+		PortalClient             func(childComplexity int) int
+		PortalInvitation         func(childComplexity int, token string) int
+		PortalViewer             func(childComplexity int) int
 		PreviewMessage           func(childComplexity int, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) int
 		ScheduledMessages        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) int
 		SearchContacts           func(childComplexity int, query string, first *int) int
@@ -497,6 +574,35 @@ type MutationResolver interface {
 	CompleteAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
 	SaveMessageTemplate(ctx context.Context, input SaveMessageTemplateInput) (*ent.MessageTemplate, error)
 	DeleteMessageTemplate(ctx context.Context, id pulid.ID) (pulid.ID, error)
+	RequestSignIn(ctx context.Context, input RequestSignInInput) (bool, error)
+	VerifySignIn(ctx context.Context, input VerifySignInInput) (*portal.Session, error)
+	ClaimPortalInvitation(ctx context.Context, token string) (*portal.Session, error)
+	SignOutOfPortal(ctx context.Context) (bool, error)
+	InviteClientToPortal(ctx context.Context, clientID pulid.ID) (*ent.ClientProfile, error)
+	InviteContactToPortal(ctx context.Context, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) (*ent.ClientContact, error)
+	RevokeClientPortal(ctx context.Context, clientID pulid.ID) (*ent.ClientProfile, error)
+	RevokeContactPortal(ctx context.Context, linkID pulid.ID) (*ent.ClientContact, error)
+}
+type PortalAccessResolver interface {
+	ClientID(ctx context.Context, obj *portal.Access) (pulid.ID, error)
+	ClientFirstName(ctx context.Context, obj *portal.Access) (string, error)
+	ClientLastName(ctx context.Context, obj *portal.Access) (string, error)
+
+	Relationship(ctx context.Context, obj *portal.Access) (*clientcontact.Relationship, error)
+	RelationshipLabel(ctx context.Context, obj *portal.Access) (*string, error)
+}
+type PortalAppointmentResolver interface {
+	StartsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error)
+
+	PractitionerName(ctx context.Context, obj *ent.Appointment) (string, error)
+}
+type PortalClientResolver interface {
+	Appointments(ctx context.Context, obj *ent.ClientProfile, past *bool, first *int) ([]*ent.Appointment, error)
+}
+type PortalViewerResolver interface {
+	Practice(ctx context.Context, obj *viewer.Portal) (string, error)
+	Clients(ctx context.Context, obj *viewer.Portal) ([]*portal.Access, error)
+	ActingFor(ctx context.Context, obj *viewer.Portal) (*portal.Access, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
@@ -516,6 +622,9 @@ type QueryResolver interface {
 	MessagePlaceholders(ctx context.Context) ([]*message.Placeholder, error)
 	EffectiveMessageTemplate(ctx context.Context, kind message.Kind, channel message.Channel, language *string) (*EffectiveMessageTemplate, error)
 	PreviewMessage(ctx context.Context, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) (*MessagePreview, error)
+	PortalViewer(ctx context.Context) (*viewer.Portal, error)
+	PortalClient(ctx context.Context) (*ent.ClientProfile, error)
+	PortalInvitation(ctx context.Context, token string) (*portal.Invitation, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -863,6 +972,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.OtherPhones(childComplexity), true
+	case "Client.portalStatus":
+		if e.ComplexityRoot.Client.PortalStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.PortalStatus(childComplexity), true
 	case "Client.practitioners":
 		if e.ComplexityRoot.Client.Practitioners == nil {
 			break
@@ -1473,6 +1588,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelAppointment(childComplexity, args["id"].(pulid.ID), args["reason"].(string)), true
+	case "Mutation.claimPortalInvitation":
+		if e.ComplexityRoot.Mutation.ClaimPortalInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_claimPortalInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClaimPortalInvitation(childComplexity, args["token"].(string)), true
 	case "Mutation.completeAppointment":
 		if e.ComplexityRoot.Mutation.CompleteAppointment == nil {
 			break
@@ -1572,6 +1698,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteMessageTemplate(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.inviteClientToPortal":
+		if e.ComplexityRoot.Mutation.InviteClientToPortal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteClientToPortal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteClientToPortal(childComplexity, args["clientId"].(pulid.ID)), true
+	case "Mutation.inviteContactToPortal":
+		if e.ComplexityRoot.Mutation.InviteContactToPortal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteContactToPortal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteContactToPortal(childComplexity, args["linkId"].(pulid.ID), args["scopes"].([]kith.PortalScope), args["canManageAppointments"].(*bool)), true
 	case "Mutation.markAppointmentMissed":
 		if e.ComplexityRoot.Mutation.MarkAppointmentMissed == nil {
 			break
@@ -1594,6 +1742,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveClientContact(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.requestSignIn":
+		if e.ComplexityRoot.Mutation.RequestSignIn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestSignIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestSignIn(childComplexity, args["input"].(RequestSignInInput)), true
 	case "Mutation.rescheduleAppointment":
 		if e.ComplexityRoot.Mutation.RescheduleAppointment == nil {
 			break
@@ -1605,6 +1764,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RescheduleAppointment(childComplexity, args["id"].(pulid.ID), args["startsAt"].(time.Time), args["endsAt"].(time.Time), args["practitionerID"].(*pulid.ID)), true
+	case "Mutation.revokeClientPortal":
+		if e.ComplexityRoot.Mutation.RevokeClientPortal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeClientPortal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeClientPortal(childComplexity, args["clientId"].(pulid.ID)), true
+	case "Mutation.revokeContactPortal":
+		if e.ComplexityRoot.Mutation.RevokeContactPortal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeContactPortal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeContactPortal(childComplexity, args["linkId"].(pulid.ID)), true
 	case "Mutation.saveMessageTemplate":
 		if e.ComplexityRoot.Mutation.SaveMessageTemplate == nil {
 			break
@@ -1644,6 +1825,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignOut(childComplexity), true
+	case "Mutation.signOutOfPortal":
+		if e.ComplexityRoot.Mutation.SignOutOfPortal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.SignOutOfPortal(childComplexity), true
 	case "Mutation.updateClient":
 		if e.ComplexityRoot.Mutation.UpdateClient == nil {
 			break
@@ -1710,6 +1897,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateStaff(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateStaffInput), args["password"].(*string)), true
+	case "Mutation.verifySignIn":
+		if e.ComplexityRoot.Mutation.VerifySignIn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifySignIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifySignIn(childComplexity, args["input"].(VerifySignInInput)), true
 
 	case "Notification.address":
 		if e.ComplexityRoot.Notification.Address == nil {
@@ -2067,6 +2265,263 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Placeholder.Name(childComplexity), true
 
+	case "PortalAccess.asClient":
+		if e.ComplexityRoot.PortalAccess.AsClient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAccess.AsClient(childComplexity), true
+	case "PortalAccess.canManageAppointments":
+		if e.ComplexityRoot.PortalAccess.CanManageAppointments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAccess.CanManageAppointments(childComplexity), true
+	case "PortalAccess.clientFirstName":
+		if e.ComplexityRoot.PortalAccess.ClientFirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAccess.ClientFirstName(childComplexity), true
+	case "PortalAccess.clientId":
+		if e.ComplexityRoot.PortalAccess.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAccess.ClientID(childComplexity), true
+	case "PortalAccess.clientLastName":
+		if e.ComplexityRoot.PortalAccess.ClientLastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAccess.ClientLastName(childComplexity), true
+	case "PortalAccess.relationship":
+		if e.ComplexityRoot.PortalAccess.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAccess.Relationship(childComplexity), true
+	case "PortalAccess.relationshipLabel":
+		if e.ComplexityRoot.PortalAccess.RelationshipLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAccess.RelationshipLabel(childComplexity), true
+	case "PortalAccess.scopes":
+		if e.ComplexityRoot.PortalAccess.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAccess.Scopes(childComplexity), true
+
+	case "PortalAppointment.endsAt":
+		if e.ComplexityRoot.PortalAppointment.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.EndsAt(childComplexity), true
+	case "PortalAppointment.id":
+		if e.ComplexityRoot.PortalAppointment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.ID(childComplexity), true
+	case "PortalAppointment.location":
+		if e.ComplexityRoot.PortalAppointment.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.Location(childComplexity), true
+	case "PortalAppointment.practitionerName":
+		if e.ComplexityRoot.PortalAppointment.PractitionerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.PractitionerName(childComplexity), true
+	case "PortalAppointment.startsAt":
+		if e.ComplexityRoot.PortalAppointment.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.StartsAt(childComplexity), true
+	case "PortalAppointment.startsAtLocal":
+		if e.ComplexityRoot.PortalAppointment.StartsAtLocal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.StartsAtLocal(childComplexity), true
+	case "PortalAppointment.status":
+		if e.ComplexityRoot.PortalAppointment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.Status(childComplexity), true
+	case "PortalAppointment.telehealthUrl":
+		if e.ComplexityRoot.PortalAppointment.TelehealthURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.TelehealthURL(childComplexity), true
+	case "PortalAppointment.timeZone":
+		if e.ComplexityRoot.PortalAppointment.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.TimeZone(childComplexity), true
+
+	case "PortalClient.appointments":
+		if e.ComplexityRoot.PortalClient.Appointments == nil {
+			break
+		}
+
+		args, err := ec.field_PortalClient_appointments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PortalClient.Appointments(childComplexity, args["past"].(*bool), args["first"].(*int)), true
+	case "PortalClient.dateOfBirth":
+		if e.ComplexityRoot.PortalClient.DateOfBirth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.DateOfBirth(childComplexity), true
+	case "PortalClient.email":
+		if e.ComplexityRoot.PortalClient.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.Email(childComplexity), true
+	case "PortalClient.firstName":
+		if e.ComplexityRoot.PortalClient.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.FirstName(childComplexity), true
+	case "PortalClient.id":
+		if e.ComplexityRoot.PortalClient.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.ID(childComplexity), true
+	case "PortalClient.language":
+		if e.ComplexityRoot.PortalClient.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.Language(childComplexity), true
+	case "PortalClient.lastName":
+		if e.ComplexityRoot.PortalClient.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.LastName(childComplexity), true
+	case "PortalClient.mobilePhone":
+		if e.ComplexityRoot.PortalClient.MobilePhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.MobilePhone(childComplexity), true
+	case "PortalClient.preferredName":
+		if e.ComplexityRoot.PortalClient.PreferredName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.PreferredName(childComplexity), true
+	case "PortalClient.pronouns":
+		if e.ComplexityRoot.PortalClient.Pronouns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.Pronouns(childComplexity), true
+	case "PortalClient.timeZone":
+		if e.ComplexityRoot.PortalClient.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalClient.TimeZone(childComplexity), true
+
+	case "PortalInvitationInfo.asContact":
+		if e.ComplexityRoot.PortalInvitationInfo.AsContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalInvitationInfo.AsContact(childComplexity), true
+	case "PortalInvitationInfo.clientFirstName":
+		if e.ComplexityRoot.PortalInvitationInfo.ClientFirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalInvitationInfo.ClientFirstName(childComplexity), true
+	case "PortalInvitationInfo.email":
+		if e.ComplexityRoot.PortalInvitationInfo.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalInvitationInfo.Email(childComplexity), true
+	case "PortalInvitationInfo.expiresAt":
+		if e.ComplexityRoot.PortalInvitationInfo.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalInvitationInfo.ExpiresAt(childComplexity), true
+	case "PortalInvitationInfo.practice":
+		if e.ComplexityRoot.PortalInvitationInfo.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalInvitationInfo.Practice(childComplexity), true
+	case "PortalInvitationInfo.state":
+		if e.ComplexityRoot.PortalInvitationInfo.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalInvitationInfo.State(childComplexity), true
+
+	case "PortalSession.expiresAt":
+		if e.ComplexityRoot.PortalSession.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalSession.ExpiresAt(childComplexity), true
+	case "PortalSession.token":
+		if e.ComplexityRoot.PortalSession.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalSession.Token(childComplexity), true
+	case "PortalSession.viewer":
+		if e.ComplexityRoot.PortalSession.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalSession.Viewer(childComplexity), true
+
+	case "PortalViewer.actingFor":
+		if e.ComplexityRoot.PortalViewer.ActingFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalViewer.ActingFor(childComplexity), true
+	case "PortalViewer.clients":
+		if e.ComplexityRoot.PortalViewer.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalViewer.Clients(childComplexity), true
+	case "PortalViewer.email":
+		if e.ComplexityRoot.PortalViewer.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalViewer.Email(childComplexity), true
+	case "PortalViewer.practice":
+		if e.ComplexityRoot.PortalViewer.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalViewer.Practice(childComplexity), true
+
 	case "Query.appointments":
 		if e.ComplexityRoot.Query.Appointments == nil {
 			break
@@ -2181,6 +2636,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PhoneOptOuts(childComplexity), true
+	case "Query.portalClient":
+		if e.ComplexityRoot.Query.PortalClient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PortalClient(childComplexity), true
+	case "Query.portalInvitation":
+		if e.ComplexityRoot.Query.PortalInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portalInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PortalInvitation(childComplexity, args["token"].(string)), true
+	case "Query.portalViewer":
+		if e.ComplexityRoot.Query.PortalViewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PortalViewer(childComplexity), true
 	case "Query.previewMessage":
 		if e.ComplexityRoot.Query.PreviewMessage == nil {
 			break
@@ -2589,6 +3067,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPhoneInput,
 		ec.unmarshalInputPhoneOptOutOrder,
 		ec.unmarshalInputPhoneOptOutWhereInput,
+		ec.unmarshalInputRequestSignInInput,
 		ec.unmarshalInputSaveMessageTemplateInput,
 		ec.unmarshalInputScheduledMessageOrder,
 		ec.unmarshalInputScheduledMessageWhereInput,
@@ -2602,6 +3081,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateOrganizationInput,
 		ec.unmarshalInputUpdateScheduledMessageInput,
 		ec.unmarshalInputUpdateStaffInput,
+		ec.unmarshalInputVerifySignInInput,
 	)
 	first := true
 
@@ -3322,6 +3802,10 @@ type Client implements Node {
   The client itself receives scheduled emails and SMS.
   """
   notifyScheduled: Boolean!
+  """
+  The client's own portal access. ACTIVE once the client claimed its invitation.
+  """
+  portalStatus: PortalStatus!
   """
   People linked to the client; see ` + "`" + `contactLinks` + "`" + ` for how each is linked.
   """
@@ -5869,7 +6353,7 @@ input PhoneOptOutWhereInput {
 """
 PortalStatus is enum for the field portal_status
 """
-enum PortalStatus @goModel(model: "github.com/kith-health/kith/ent/clientcontact.PortalStatus") {
+enum PortalStatus @goModel(model: "github.com/kith-health/kith.PortalStatus") {
   NONE
   INVITED
   ACTIVE
@@ -7189,7 +7673,7 @@ extend type Query {
 
 type Mutation {
   "Sign in with email and password; returns a bearer token."
-  signIn(input: SignInInput!): SignInPayload!
+  signIn(input: SignInInput!): SignInPayload! @public
   "Revoke the token this request was made with."
   signOut: Boolean!
 
@@ -7362,6 +7846,184 @@ extend type Mutation {
   deleteMessageTemplate(id: ID!): ID!
 }
 `, BuiltIn: false},
+	{Name: "../portal.graphqls", Input: `# The client portal: invitations, email sign-in with one-time codes, and what
+# a signed-in client or contact sees of the client it acts for. Portal
+# requests carry a portal session token (Authorization: Bearer kith_ps_…) and
+# name the client they act for in the X-Kith-Client header; access is checked
+# on every request, so revoking a contact or changing its scopes takes effect
+# on its next one. Fields marked @portal need a portal session, @public need
+# nothing; the staff fields here need a staff sign-in.
+
+"""
+A root field anyone may call, signed in or not. Root fields without @public
+or @portal need a staff sign-in; a portal session gets FORBIDDEN there.
+"""
+directive @public on FIELD_DEFINITION
+
+"A root field for people signed in to the client portal (a portal session)."
+directive @portal on FIELD_DEFINITION
+
+"Where a portal invitation stands."
+enum PortalInvitationState {
+  "It can be claimed."
+  VALID
+  "It was not claimed in time (72 hours); the practice can send a new one."
+  EXPIRED
+  "It was claimed; the person signs in with their email."
+  USED
+  "A newer invitation replaced it, or the practice withdrew access."
+  VOID
+}
+
+"What an invitation link is for, shown before it is claimed. Opening it does not use it."
+type PortalInvitationInfo {
+  "The practice's name."
+  practice: String!
+  "First name of the client it gives access to."
+  clientFirstName: String!
+  "The address it was sent to: the person signs in with it."
+  email: String!
+  "True when it is for a contact of the client rather than the client."
+  asContact: Boolean!
+  expiresAt: Time!
+  state: PortalInvitationState!
+}
+
+"A portal session: send its token as ` + "`" + `Authorization: Bearer <token>` + "`" + `."
+type PortalSession {
+  "Shown once; kith keeps only its hash."
+  token: String!
+  expiresAt: Time!
+  "The signed-in person and the clients they may act for."
+  viewer: PortalViewer!
+}
+
+"A person signed in to the portal, by email."
+type PortalViewer {
+  "The address they signed in with."
+  email: String!
+  "The practice."
+  practice: String!
+  """
+  Each client they may act for: themselves if they are a client with portal
+  access, and each client whose contact they are with active access. Name one
+  in the X-Kith-Client header to act for it.
+  """
+  clients: [PortalAccess!]!
+  "The access of the client this request acts for (X-Kith-Client); null when none is named or it is not one of theirs."
+  actingFor: PortalAccess
+}
+
+"One client a portal user may act for, and how."
+type PortalAccess {
+  "The client's ID: send it in the X-Kith-Client header to act for the client."
+  clientId: ID!
+  "The client's first name (preferred name when set) and last name."
+  clientFirstName: String!
+  clientLastName: String!
+  "True when the person is the client; false when they are one of its contacts."
+  asClient: Boolean!
+  "How the contact is related to the client; null for the client itself."
+  relationship: Relationship
+  "The contact's own wording for the relationship, if any."
+  relationshipLabel: String
+  "What the person may do for the client. A client has every scope."
+  scopes: [PortalScope!]!
+  "Whether they may book, reschedule and cancel the client's appointments."
+  canManageAppointments: Boolean!
+}
+
+"The client a portal request acts for: its basic profile and appointments. Never staff notes, alerts, coverage or other contacts."
+type PortalClient {
+  id: ID!
+  firstName: String!
+  preferredName: String
+  lastName: String!
+  pronouns: String
+  dateOfBirth: Date
+  email: String
+  mobilePhone: String
+  "IANA time zone appointments are shown in."
+  timeZone: String
+  language: String
+  """
+  The client's appointments: upcoming ones (not yet ended) soonest first, or
+  past ones latest first.
+  """
+  appointments(past: Boolean = false, first: Int = 20): [PortalAppointment!]!
+}
+
+"An appointment as the portal shows it."
+type PortalAppointment {
+  id: ID!
+  startsAt: Time!
+  endsAt: Time!
+  "Start in the appointment's time zone, such as 2026-05-04T09:00:00-04:00."
+  startsAtLocal: String!
+  timeZone: String!
+  status: AppointmentStatus!
+  "The practitioner's name."
+  practitionerName: String!
+  location: String
+  "Link to join, for telehealth appointments."
+  telehealthUrl: String
+}
+
+input RequestSignInInput {
+  "The practice's slug, as in its portal address."
+  organization: String!
+  email: String!
+}
+
+input VerifySignInInput {
+  organization: String!
+  email: String!
+  "The code from the email."
+  code: String!
+}
+
+extend type Query {
+  "The signed-in portal user, the clients they may act for and the one this request acts for."
+  portalViewer: PortalViewer! @portal
+  """
+  The client this request acts for (X-Kith-Client). BAD_USER_INPUT when the
+  header is missing; NOT_FOUND when it names a client the person may not act
+  for (right now).
+  """
+  portalClient: PortalClient! @portal
+  "What an invitation link is for, without using it (mail scanners open links)."
+  portalInvitation(token: String!): PortalInvitationInfo! @public
+}
+
+extend type Mutation {
+  """
+  Email a one-time sign-in code to this address if it has portal access at
+  the practice. The answer is true whether or not it does; too many requests
+  for one address or from one IP address are RATE_LIMITED.
+  """
+  requestSignIn(input: RequestSignInInput!): Boolean! @public
+  "Exchange the emailed code for a portal session. A code works once, for 10 minutes, and not after 5 wrong tries."
+  verifySignIn(input: VerifySignInInput!): PortalSession! @public
+  "Use an invitation (valid 72 hours, once): access becomes active and a session starts."
+  claimPortalInvitation(token: String!): PortalSession! @public
+  "End the portal session this request was made with."
+  signOutOfPortal: Boolean! @portal
+
+  "Staff: invite the client itself to the portal, by email. A new invitation voids the older ones."
+  inviteClientToPortal(clientId: ID!): Client!
+  """
+  Staff: invite the contact of a link to the portal for that client, by
+  email, with these scopes and can-manage-appointments flag (unchanged when
+  omitted). Once it is claimed the contact is a connection. For a contact
+  already active, only the scopes and flag change, from its next request.
+  """
+  inviteContactToPortal(linkId: ID!, scopes: [PortalScope!], canManageAppointments: Boolean): ClientContact!
+  "Staff: end the client's own portal access at once."
+  revokeClientPortal(clientId: ID!): Client!
+  "Staff: end a contact's portal access for the link's client at once."
+  revokeContactPortal(linkId: ID!): ClientContact!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -7515,6 +8177,8 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_notifyConfirmations(ctx, field)
 	case "notifyScheduled":
 		return ec.fieldContext_Client_notifyScheduled(ctx, field)
+	case "portalStatus":
+		return ec.fieldContext_Client_portalStatus(ctx, field)
 	case "contacts":
 		return ec.fieldContext_Client_contacts(ctx, field)
 	case "practitioners":
@@ -7927,6 +8591,124 @@ func (ec *executionContext) childFields_Placeholder(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Placeholder", field.Name)
 }
 
+func (ec *executionContext) childFields_PortalAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientId":
+		return ec.fieldContext_PortalAccess_clientId(ctx, field)
+	case "clientFirstName":
+		return ec.fieldContext_PortalAccess_clientFirstName(ctx, field)
+	case "clientLastName":
+		return ec.fieldContext_PortalAccess_clientLastName(ctx, field)
+	case "asClient":
+		return ec.fieldContext_PortalAccess_asClient(ctx, field)
+	case "relationship":
+		return ec.fieldContext_PortalAccess_relationship(ctx, field)
+	case "relationshipLabel":
+		return ec.fieldContext_PortalAccess_relationshipLabel(ctx, field)
+	case "scopes":
+		return ec.fieldContext_PortalAccess_scopes(ctx, field)
+	case "canManageAppointments":
+		return ec.fieldContext_PortalAccess_canManageAppointments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalAccess", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalAppointment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalAppointment_id(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_PortalAppointment_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_PortalAppointment_endsAt(ctx, field)
+	case "startsAtLocal":
+		return ec.fieldContext_PortalAppointment_startsAtLocal(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_PortalAppointment_timeZone(ctx, field)
+	case "status":
+		return ec.fieldContext_PortalAppointment_status(ctx, field)
+	case "practitionerName":
+		return ec.fieldContext_PortalAppointment_practitionerName(ctx, field)
+	case "location":
+		return ec.fieldContext_PortalAppointment_location(ctx, field)
+	case "telehealthUrl":
+		return ec.fieldContext_PortalAppointment_telehealthUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalAppointment", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalClient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalClient_id(ctx, field)
+	case "firstName":
+		return ec.fieldContext_PortalClient_firstName(ctx, field)
+	case "preferredName":
+		return ec.fieldContext_PortalClient_preferredName(ctx, field)
+	case "lastName":
+		return ec.fieldContext_PortalClient_lastName(ctx, field)
+	case "pronouns":
+		return ec.fieldContext_PortalClient_pronouns(ctx, field)
+	case "dateOfBirth":
+		return ec.fieldContext_PortalClient_dateOfBirth(ctx, field)
+	case "email":
+		return ec.fieldContext_PortalClient_email(ctx, field)
+	case "mobilePhone":
+		return ec.fieldContext_PortalClient_mobilePhone(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_PortalClient_timeZone(ctx, field)
+	case "language":
+		return ec.fieldContext_PortalClient_language(ctx, field)
+	case "appointments":
+		return ec.fieldContext_PortalClient_appointments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalClient", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalInvitationInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "practice":
+		return ec.fieldContext_PortalInvitationInfo_practice(ctx, field)
+	case "clientFirstName":
+		return ec.fieldContext_PortalInvitationInfo_clientFirstName(ctx, field)
+	case "email":
+		return ec.fieldContext_PortalInvitationInfo_email(ctx, field)
+	case "asContact":
+		return ec.fieldContext_PortalInvitationInfo_asContact(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_PortalInvitationInfo_expiresAt(ctx, field)
+	case "state":
+		return ec.fieldContext_PortalInvitationInfo_state(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalInvitationInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_PortalSession_token(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_PortalSession_expiresAt(ctx, field)
+	case "viewer":
+		return ec.fieldContext_PortalSession_viewer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalSession", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalViewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_PortalViewer_email(ctx, field)
+	case "practice":
+		return ec.fieldContext_PortalViewer_practice(ctx, field)
+	case "clients":
+		return ec.fieldContext_PortalViewer_clients(ctx, field)
+	case "actingFor":
+		return ec.fieldContext_PortalViewer_actingFor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalViewer", field.Name)
+}
+
 func (ec *executionContext) childFields_Recipient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -8297,6 +9079,20 @@ func (ec *executionContext) field_Mutation_cancelAppointment_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_claimPortalInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_completeAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8447,6 +9243,50 @@ func (ec *executionContext) field_Mutation_deleteMessageTemplate_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_inviteClientToPortal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_inviteContactToPortal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "linkId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["linkId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scopes",
+		func(ctx context.Context, v any) ([]kith.PortalScope, error) {
+			return ec.unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopes"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "canManageAppointments",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["canManageAppointments"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_markAppointmentMissed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8472,6 +9312,20 @@ func (ec *executionContext) field_Mutation_removeClientContact_args(ctx context.
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestSignIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RequestSignInInput, error) {
+			return ec.unmarshalNRequestSignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐRequestSignInInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -8510,6 +9364,34 @@ func (ec *executionContext) field_Mutation_rescheduleAppointment_args(ctx contex
 		return nil, err
 	}
 	args["practitionerID"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeClientPortal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeContactPortal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "linkId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["linkId"] = arg0
 	return args, nil
 }
 
@@ -8692,6 +9574,42 @@ func (ec *executionContext) field_Mutation_updateStaff_args(ctx context.Context,
 		return nil, err
 	}
 	args["password"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifySignIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (VerifySignInInput, error) {
+			return ec.unmarshalNVerifySignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐVerifySignInInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_PortalClient_appointments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "past",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["past"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -8980,6 +9898,20 @@ func (ec *executionContext) field_Query_notifications_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portalInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
 	return args, nil
 }
 
@@ -10771,6 +11703,29 @@ func (ec *executionContext) fieldContext_Client_notifyScheduled(_ context.Contex
 	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _Client_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_portalStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PortalStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kith.PortalStatus) graphql.Marshaler {
+			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type PortalStatus does not have child fields"))
+}
+
 func (ec *executionContext) _Client_contacts(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11405,8 +12360,8 @@ func (ec *executionContext) _ClientContact_portalStatus(ctx context.Context, fie
 			return obj.PortalStatus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v clientcontact.PortalStatus) graphql.Marshaler {
-			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kith.PortalStatus) graphql.Marshaler {
+			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14045,6 +15000,337 @@ func (ec *executionContext) fieldContext_Mutation_deleteMessageTemplate(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_requestSignIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestSignIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestSignIn(ctx, fc.Args["input"].(RequestSignInInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestSignIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestSignIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifySignIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifySignIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifySignIn(ctx, fc.Args["input"].(VerifySignInInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *portal.Session) graphql.Marshaler {
+			return ec.marshalNPortalSession2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifySignIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifySignIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_claimPortalInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_claimPortalInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClaimPortalInvitation(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *portal.Session) graphql.Marshaler {
+			return ec.marshalNPortalSession2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_claimPortalInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_claimPortalInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_signOutOfPortal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signOutOfPortal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().SignOutOfPortal(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signOutOfPortal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Mutation_inviteClientToPortal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_inviteClientToPortal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InviteClientToPortal(ctx, fc.Args["clientId"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
+			return ec.marshalNClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_inviteClientToPortal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inviteClientToPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_inviteContactToPortal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_inviteContactToPortal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InviteContactToPortal(ctx, fc.Args["linkId"].(pulid.ID), fc.Args["scopes"].([]kith.PortalScope), fc.Args["canManageAppointments"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientContact) graphql.Marshaler {
+			return ec.marshalNClientContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientContact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_inviteContactToPortal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientContact(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inviteContactToPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeClientPortal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeClientPortal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeClientPortal(ctx, fc.Args["clientId"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
+			return ec.marshalNClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeClientPortal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeClientPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeContactPortal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeContactPortal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeContactPortal(ctx, fc.Args["linkId"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientContact) graphql.Marshaler {
+			return ec.marshalNClientContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientContact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeContactPortal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientContact(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeContactPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15442,6 +16728,997 @@ func (ec *executionContext) fieldContext_Placeholder_description(_ context.Conte
 	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAccess_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalAccess().ClientID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAccess_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAccess_clientFirstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalAccess().ClientFirstName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAccess_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAccess_clientLastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalAccess().ClientLastName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAccess_clientLastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAccess_asClient(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAccess_asClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsClient(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAccess_asClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAccess_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalAccess().Relationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *clientcontact.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAccess_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type Relationship does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAccess_relationshipLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalAccess().RelationshipLabel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAccess_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAccess_scopes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scopes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kith.PortalScope) graphql.Marshaler {
+			return ec.marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAccess_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errors.New("field of type PortalScope does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAccess_canManageAppointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanManageAppointments(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAccess_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAppointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAppointment_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_startsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAppointment_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_endsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAppointment_startsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_startsAtLocal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalAppointment().StartsAtLocal(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_startsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAppointment_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAppointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointment.Status) graphql.Marshaler {
+			return ec.marshalNAppointmentStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type AppointmentStatus does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAppointment_practitionerName(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_practitionerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalAppointment().PractitionerName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAppointment_location(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalAppointment_telehealthUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_telehealthUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TelehealthURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_telehealthUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_preferredName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreferredName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_pronouns(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_pronouns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pronouns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_pronouns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_dateOfBirth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateOfBirth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalODate2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_email(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_mobilePhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MobilePhone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_language(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalClient_appointments(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalClient_appointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.PortalClient().Appointments(ctx, obj, fc.Args["past"].(*bool), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+			return ec.marshalNPortalAppointment2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalClient_appointments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalClient",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAppointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PortalClient_appointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalInvitationInfo_practice(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalInvitationInfo_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalInvitationInfo_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalInvitationInfo_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalInvitationInfo_clientFirstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientFirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalInvitationInfo_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalInvitationInfo_email(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalInvitationInfo_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalInvitationInfo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalInvitationInfo_asContact(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalInvitationInfo_asContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsContact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalInvitationInfo_asContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PortalInvitationInfo_expiresAt(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalInvitationInfo_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalInvitationInfo_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalInvitationInfo_state(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalInvitationInfo_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v portal.InvitationState) graphql.Marshaler {
+			return ec.marshalNPortalInvitationState2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitationState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalInvitationInfo_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type PortalInvitationState does not have child fields"))
+}
+
+func (ec *executionContext) _PortalSession_token(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalSession_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalSession_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalSession_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalSession_viewer(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalSession_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Viewer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v viewer.Portal) graphql.Marshaler {
+			return ec.marshalNPortalViewer2githubᚗcomᚋkithᚑhealthᚋkithᚋviewerᚐPortal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalSession_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalSession",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalViewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalViewer_email(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalViewer_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalViewer_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalViewer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalViewer_practice(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalViewer_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalViewer().Practice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalViewer_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalViewer", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalViewer_clients(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalViewer_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalViewer().Clients(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*portal.Access) graphql.Marshaler {
+			return ec.marshalNPortalAccess2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐAccessᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalViewer_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalViewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAccess(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalViewer_actingFor(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalViewer_actingFor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalViewer().ActingFor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *portal.Access) graphql.Marshaler {
+			return ec.marshalOPortalAccess2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐAccess(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalViewer_actingFor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalViewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAccess(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16112,6 +18389,114 @@ func (ec *executionContext) fieldContext_Query_previewMessage(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_previewMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalViewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalViewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PortalViewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *viewer.Portal) graphql.Marshaler {
+			return ec.marshalNPortalViewer2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋviewerᚐPortal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalViewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalViewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PortalClient(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
+			return ec.marshalNPortalClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalInvitation(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *portal.Invitation) graphql.Marshaler {
+			return ec.marshalNPortalInvitationInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalInvitationInfo(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20478,28 +22863,28 @@ func (ec *executionContext) unmarshalInputClientContactWhereInput(ctx context.Co
 			it.CanManageAppointmentsNEQ = data
 		case "portalStatus":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalStatus"))
-			data, err := ec.unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatus(ctx, v)
+			data, err := ec.unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PortalStatus = data
 		case "portalStatusNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalStatusNEQ"))
-			data, err := ec.unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatus(ctx, v)
+			data, err := ec.unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PortalStatusNEQ = data
 		case "portalStatusIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalStatusIn"))
-			data, err := ec.unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PortalStatusIn = data
 		case "portalStatusNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalStatusNotIn"))
-			data, err := ec.unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30144,6 +32529,43 @@ func (ec *executionContext) unmarshalInputPhoneOptOutWhereInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRequestSignInInput(ctx context.Context, obj any) (RequestSignInInput, error) {
+	var it RequestSignInInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organization", "email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSaveMessageTemplateInput(ctx context.Context, obj any) (SaveMessageTemplateInput, error) {
 	var it SaveMessageTemplateInput
 	if obj == nil {
@@ -32593,6 +35015,50 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputVerifySignInInput(ctx context.Context, obj any) (VerifySignInInput, error) {
+	var it VerifySignInInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organization", "email", "code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -33280,6 +35746,11 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "notifyScheduled":
 			out.Values[i] = ec._Client_notifyScheduled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "portalStatus":
+			out.Values[i] = ec._Client_portalStatus(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -34729,6 +37200,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "requestSignIn":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestSignIn(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifySignIn":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifySignIn(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimPortalInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_claimPortalInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signOutOfPortal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signOutOfPortal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inviteClientToPortal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inviteClientToPortal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inviteContactToPortal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inviteContactToPortal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeClientPortal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeClientPortal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeContactPortal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeContactPortal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35436,6 +37963,772 @@ func (ec *executionContext) _Placeholder(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var portalAccessImplementors = []string{"PortalAccess"}
+
+func (ec *executionContext) _PortalAccess(ctx context.Context, sel ast.SelectionSet, obj *portal.Access) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalAccessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalAccess")
+		case "clientId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalAccess_clientId(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "clientFirstName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalAccess_clientFirstName(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "clientLastName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalAccess_clientLastName(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "asClient":
+			out.Values[i] = ec._PortalAccess_asClient(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relationship":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalAccess_relationship(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "relationshipLabel":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalAccess_relationshipLabel(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "scopes":
+			out.Values[i] = ec._PortalAccess_scopes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canManageAppointments":
+			out.Values[i] = ec._PortalAccess_canManageAppointments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var portalAppointmentImplementors = []string{"PortalAppointment"}
+
+func (ec *executionContext) _PortalAppointment(ctx context.Context, sel ast.SelectionSet, obj *ent.Appointment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalAppointmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalAppointment")
+		case "id":
+			out.Values[i] = ec._PortalAppointment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startsAt":
+			out.Values[i] = ec._PortalAppointment_startsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endsAt":
+			out.Values[i] = ec._PortalAppointment_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startsAtLocal":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalAppointment_startsAtLocal(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "timeZone":
+			out.Values[i] = ec._PortalAppointment_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PortalAppointment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practitionerName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalAppointment_practitionerName(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "location":
+			out.Values[i] = ec._PortalAppointment_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "telehealthUrl":
+			out.Values[i] = ec._PortalAppointment_telehealthUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var portalClientImplementors = []string{"PortalClient"}
+
+func (ec *executionContext) _PortalClient(ctx context.Context, sel ast.SelectionSet, obj *ent.ClientProfile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalClientImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalClient")
+		case "id":
+			out.Values[i] = ec._PortalClient_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstName":
+			out.Values[i] = ec._PortalClient_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "preferredName":
+			out.Values[i] = ec._PortalClient_preferredName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastName":
+			out.Values[i] = ec._PortalClient_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pronouns":
+			out.Values[i] = ec._PortalClient_pronouns(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dateOfBirth":
+			out.Values[i] = ec._PortalClient_dateOfBirth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._PortalClient_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mobilePhone":
+			out.Values[i] = ec._PortalClient_mobilePhone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._PortalClient_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "language":
+			out.Values[i] = ec._PortalClient_language(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appointments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalClient_appointments(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var portalInvitationInfoImplementors = []string{"PortalInvitationInfo"}
+
+func (ec *executionContext) _PortalInvitationInfo(ctx context.Context, sel ast.SelectionSet, obj *portal.Invitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalInvitationInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalInvitationInfo")
+		case "practice":
+			out.Values[i] = ec._PortalInvitationInfo_practice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientFirstName":
+			out.Values[i] = ec._PortalInvitationInfo_clientFirstName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._PortalInvitationInfo_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asContact":
+			out.Values[i] = ec._PortalInvitationInfo_asContact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._PortalInvitationInfo_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._PortalInvitationInfo_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var portalSessionImplementors = []string{"PortalSession"}
+
+func (ec *executionContext) _PortalSession(ctx context.Context, sel ast.SelectionSet, obj *portal.Session) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalSession")
+		case "token":
+			out.Values[i] = ec._PortalSession_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._PortalSession_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "viewer":
+			out.Values[i] = ec._PortalSession_viewer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var portalViewerImplementors = []string{"PortalViewer"}
+
+func (ec *executionContext) _PortalViewer(ctx context.Context, sel ast.SelectionSet, obj *viewer.Portal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalViewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalViewer")
+		case "email":
+			out.Values[i] = ec._PortalViewer_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalViewer_practice(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "clients":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalViewer_clients(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "actingFor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalViewer_actingFor(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -35818,6 +39111,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_previewMessage(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalViewer":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalViewer(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalClient":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalClient(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalInvitation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalInvitation(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -37647,6 +41006,95 @@ func (ec *executionContext) marshalNPlaceholder2ᚖgithubᚗcomᚋkithᚑhealth�
 	return ec._Placeholder(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPortalAccess2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐAccessᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.Access) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalAccess2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐAccess(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalAccess2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐAccess(ctx context.Context, sel ast.SelectionSet, v *portal.Access) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalAccess(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalAppointment2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx context.Context, sel ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalAppointment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx context.Context, sel ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalClient(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalInvitationInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitation(ctx context.Context, sel ast.SelectionSet, v *portal.Invitation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalInvitationInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPortalInvitationState2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitationState(ctx context.Context, v any) (portal.InvitationState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := portal.InvitationState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPortalInvitationState2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitationState(ctx context.Context, sel ast.SelectionSet, v portal.InvitationState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx context.Context, v any) (kith.PortalScope, error) {
 	var res kith.PortalScope
 	err := res.UnmarshalGQL(v)
@@ -37657,14 +41105,68 @@ func (ec *executionContext) marshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋk
 	return v
 }
 
-func (ec *executionContext) unmarshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatus(ctx context.Context, v any) (clientcontact.PortalStatus, error) {
-	var res clientcontact.PortalStatus
+func (ec *executionContext) unmarshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx context.Context, v any) ([]kith.PortalScope, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kith.PortalScope, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx context.Context, sel ast.SelectionSet, v []kith.PortalScope) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalSession2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐSession(ctx context.Context, sel ast.SelectionSet, v *portal.Session) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalSession(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx context.Context, v any) (kith.PortalStatus, error) {
+	var res kith.PortalStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatus(ctx context.Context, sel ast.SelectionSet, v clientcontact.PortalStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx context.Context, sel ast.SelectionSet, v kith.PortalStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNPortalViewer2githubᚗcomᚋkithᚑhealthᚋkithᚋviewerᚐPortal(ctx context.Context, sel ast.SelectionSet, v viewer.Portal) graphql.Marshaler {
+	return ec._PortalViewer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPortalViewer2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋviewerᚐPortal(ctx context.Context, sel ast.SelectionSet, v *viewer.Portal) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalViewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRecipient2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋlinkᚐRecipientᚄ(ctx context.Context, sel ast.SelectionSet, v []*link.Recipient) graphql.Marshaler {
@@ -37718,6 +41220,11 @@ func (ec *executionContext) unmarshalNRelationship2githubᚗcomᚋkithᚑhealth�
 
 func (ec *executionContext) marshalNRelationship2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx context.Context, sel ast.SelectionSet, v clientcontact.Relationship) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRequestSignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐRequestSignInInput(ctx context.Context, v any) (RequestSignInInput, error) {
+	res, err := ec.unmarshalInputRequestSignInInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSaveMessageTemplateInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐSaveMessageTemplateInput(ctx context.Context, v any) (SaveMessageTemplateInput, error) {
@@ -37891,6 +41398,11 @@ func (ec *executionContext) unmarshalNUpdateOrganizationInput2githubᚗcomᚋkit
 
 func (ec *executionContext) unmarshalNUpdateStaffInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateStaffInput(ctx context.Context, v any) (ent.UpdateStaffInput, error) {
 	res, err := ec.unmarshalInputUpdateStaffInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNVerifySignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐVerifySignInInput(ctx context.Context, v any) (VerifySignInInput, error) {
+	res, err := ec.unmarshalInputVerifySignInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -39175,6 +42687,13 @@ func (ec *executionContext) unmarshalOPhoneOptOutWhereInput2ᚖgithubᚗcomᚋki
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOPortalAccess2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐAccess(ctx context.Context, sel ast.SelectionSet, v *portal.Access) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PortalAccess(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx context.Context, v any) ([]kith.PortalScope, error) {
 	if v == nil {
 		return nil, nil
@@ -39211,16 +42730,16 @@ func (ec *executionContext) marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealth�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatusᚄ(ctx context.Context, v any) ([]clientcontact.PortalStatus, error) {
+func (ec *executionContext) unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatusᚄ(ctx context.Context, v any) ([]kith.PortalStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]clientcontact.PortalStatus, len(vSlice))
+	res := make([]kith.PortalStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -39228,14 +42747,14 @@ func (ec *executionContext) unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑheal
 	return res, nil
 }
 
-func (ec *executionContext) marshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []clientcontact.PortalStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []kith.PortalStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatus(ctx, sel, v[i])
+		return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39247,16 +42766,16 @@ func (ec *executionContext) marshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealth
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatus(ctx context.Context, v any) (*clientcontact.PortalStatus, error) {
+func (ec *executionContext) unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx context.Context, v any) (*kith.PortalStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(clientcontact.PortalStatus)
+	var res = new(kith.PortalStatus)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐPortalStatus(ctx context.Context, sel ast.SelectionSet, v *clientcontact.PortalStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx context.Context, sel ast.SelectionSet, v *kith.PortalStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -85,3 +85,14 @@ func optional(s string) *string {
 	}
 	return &s
 }
+
+// derefBool is *b, or false.
+func derefBool(b *bool) bool { return b != nil && *b }
+
+// derefInt is *n, or def.
+func derefInt(n *int, def int) int {
+	if n == nil {
+		return def
+	}
+	return *n
+}

@@ -46,6 +46,12 @@ type MessagePreview struct {
 	Sms *message.SMSInfo `json:"sms,omitempty"`
 }
 
+type RequestSignInInput struct {
+	// The practice's slug, as in its portal address.
+	Organization string `json:"organization"`
+	Email        string `json:"email"`
+}
+
 // An organisation's own wording; saving replaces the one of the same kind, channel and language.
 type SaveMessageTemplateInput struct {
 	Kind    message.Kind    `json:"kind"`
@@ -74,4 +80,11 @@ type SignInPayload struct {
 	Token     string     `json:"token"`
 	ExpiresAt time.Time  `json:"expiresAt"`
 	Staff     *ent.Staff `json:"staff"`
+}
+
+type VerifySignInInput struct {
+	Organization string `json:"organization"`
+	Email        string `json:"email"`
+	// The code from the email.
+	Code string `json:"code"`
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/portal"
 )
 
 // Resolver wires the resolvers' dependencies; it holds no logic.
@@ -16,4 +17,6 @@ type Resolver struct {
 	Auth *auth.Service
 	// Links are the public addresses messages point to.
 	Links notifier.Links
+	// Portal runs portal invitations, sign-ins and sessions.
+	Portal *portal.Service
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
-	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
@@ -59,7 +58,7 @@ func (r *clientResolver) BillingContacts(ctx context.Context, obj *ent.ClientPro
 
 // IsConnection is the resolver for the isConnection field.
 func (r *clientContactResolver) IsConnection(ctx context.Context, obj *ent.ClientContact) (bool, error) {
-	return obj.PortalStatus == clientcontact.PortalStatusActive, nil
+	return obj.PortalStatus == kith.PortalStatusActive, nil
 }
 
 // SignIn is the resolver for the signIn field.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -26,6 +27,8 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/portal"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -51,6 +54,9 @@ type HandlerConfig struct {
 	// Webhooks serves the providers' webhooks under /webhooks/ (see
 	// notifier/twilio and notifier/sendgrid). Default: none.
 	Webhooks http.Handler
+	// Portal runs the client portal's invitations, sign-ins and sessions.
+	// Default: none, and portal fields answer INTERNAL.
+	Portal *portal.Service
 }
 
 func (c *HandlerConfig) defaults() {
@@ -76,7 +82,7 @@ func (c *HandlerConfig) defaults() {
 func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http.Handler {
 	cfg.defaults()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{
-		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL},
+		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
 	}}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -87,13 +93,14 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity})
+	srv.Use(audience{})
 	present := presenter(cfg.Logger)
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverer(cfg.Logger))
 	srv.Use(transactioner{client: client, presenter: present, log: cfg.Logger})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(authn, present, srv))
+	mux.Handle("/graphql", authenticate(authn, cfg.Portal, present, srv))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
@@ -115,28 +122,68 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	return withRequestID(mux)
 }
 
-// authenticate puts the staff viewer of a valid bearer token in the context.
-// A request without one, or with a bad one, goes on with no viewer: public
-// fields such as signIn work, and everything else answers UNAUTHENTICATED.
-// When the token cannot be checked at all (the store is down), the request
-// ends with INTERNAL rather than pretending the credentials were wrong.
-func authenticate(authn *auth.Service, present graphql.ErrorPresenterFunc, next http.Handler) http.Handler {
+// authenticate puts the viewer of a valid bearer token in the context: a
+// staff member (kith_st_…), or a portal user (kith_ps_…) acting for the
+// client named in the X-Kith-Client header when they may, checked on this
+// very request. A request without a token, or with a bad one, goes on with
+// no viewer: public fields such as signIn work, and everything else answers
+// UNAUTHENTICATED. When the token cannot be checked at all (the store is
+// down), the request ends with INTERNAL rather than pretending the
+// credentials were wrong.
+func authenticate(authn *auth.Service, portals *portal.Service, present graphql.ErrorPresenterFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := r.Header.Get("Authorization")
-		if token, ok := strings.CutPrefix(h, "Bearer "); ok {
-			v, err := authn.Authenticate(r.Context(), strings.TrimSpace(token))
+		ctx := context.WithValue(r.Context(), clientIPKey{}, remoteIP(r))
+		acting := pulid.ID(strings.TrimSpace(r.Header.Get("X-Kith-Client")))
+		ctx = context.WithValue(ctx, actingKey{}, acting)
+		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			token = strings.TrimSpace(token)
+			var (
+				v   viewer.Viewer
+				err error
+			)
+			if strings.HasPrefix(token, portal.SessionPrefix) && portals != nil {
+				v, err = portals.Authenticate(ctx, token, acting)
+			} else {
+				v, err = authn.Authenticate(ctx, token)
+			}
 			switch {
 			case err == nil:
-				r = r.WithContext(viewer.NewContext(r.Context(), v))
+				ctx = viewer.NewContext(ctx, v)
 			case !errors.Is(err, kith.ErrUnauthenticated):
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusServiceUnavailable)
-				_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{present(r.Context(), err)}})
+				_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{present(ctx, err)}})
 				return
 			}
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+type (
+	clientIPKey struct{}
+	actingKey   struct{}
+)
+
+// remoteIP is the address the request came from, without its port.
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// clientIP is the IP address the request came from, for rate limits.
+func clientIP(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
+}
+
+// actingHeader is the client a portal request named in X-Kith-Client.
+func actingHeader(ctx context.Context) pulid.ID {
+	id, _ := ctx.Value(actingKey{}).(pulid.ID)
+	return id
 }
 
 type requestIDKey struct{}

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -26,6 +27,8 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/graph"
+	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/practice"
 )
 
@@ -107,14 +110,85 @@ func NewPractice(t testing.TB, db *database.DB, slug string) Practice {
 // NewAPI, or its failures stop the parent from the wrong goroutine.
 type API struct {
 	t       testing.TB
+	acting  string
 	Handler http.Handler
+	// Portal is the portal service behind Handler.
+	Portal *portal.Service
+	// Outbox records the portal's emails (unless NewAPIWith was given a mailer).
+	Outbox *Outbox
+}
+
+// Acting returns a copy of the API whose requests act for client (the
+// X-Kith-Client header of portal requests).
+func (a *API) Acting(client string) *API {
+	c := *a
+	c.acting = client
+	return &c
 }
 
 // NewAPI returns an API over db with GraphiQL and introspection on.
 func NewAPI(t testing.TB, db *database.DB) *API {
-	return &API{t: t, Handler: graph.NewHandler(db.Client, Auth(db.Client), graph.HandlerConfig{
-		Introspection: true, GraphiQL: true, Ready: db.Ping,
-	})}
+	return NewAPIWith(t, db, portal.Config{}, nil)
+}
+
+// NewAPIWith is NewAPI with the portal configured by cfg (its PublicURL
+// defaults to https://kith.example) and sending its emails through mail;
+// nil mail records them in the API's Outbox instead.
+func NewAPIWith(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer) *API {
+	a := &API{t: t, Outbox: &Outbox{}}
+	if mail == nil {
+		mail = a.Outbox
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "https://kith.example"
+	}
+	a.Portal = portal.New(db.Client, mail, cfg)
+	a.Handler = graph.NewHandler(db.Client, Auth(db.Client), graph.HandlerConfig{
+		Introspection: true, GraphiQL: true, Ready: db.Ping, Portal: a.Portal,
+	})
+	return a
+}
+
+// Outbox is a recording portal.Mailer: it keeps the messages it is given.
+type Outbox struct {
+	mu   sync.Mutex
+	sent []notifier.Secret
+}
+
+// SendSecret implements portal.Mailer.
+func (o *Outbox) SendSecret(_ context.Context, m notifier.Secret) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sent = append(o.sent, m)
+	return nil
+}
+
+// Last returns the last message sent to address, failing the test when
+// there is none.
+func (o *Outbox) Last(t testing.TB, address string) notifier.Secret {
+	t.Helper()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := len(o.sent) - 1; i >= 0; i-- {
+		if o.sent[i].To == address {
+			return o.sent[i]
+		}
+	}
+	require.FailNow(t, "no portal email was sent", "to %s", address)
+	return notifier.Secret{}
+}
+
+// Count is how many messages went to address.
+func (o *Outbox) Count(address string) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := 0
+	for _, m := range o.sent {
+		if m.To == address {
+			n++
+		}
+	}
+	return n
 }
 
 // Response is a GraphQL response.
@@ -147,6 +221,9 @@ func (a *API) Do(token, query string, vars map[string]any) Response {
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if a.acting != "" {
+		req.Header.Set("X-Kith-Client", a.acting)
 	}
 	rec := httptest.NewRecorder()
 	a.Handler.ServeHTTP(rec, req)

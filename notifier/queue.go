@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -52,6 +53,8 @@ type Queue struct {
 	cfg      Config
 	senders  map[message.Channel]Sender
 	limiters map[message.Channel]*rate.Limiter
+	// background counts portal emails being handed over (SendSecret).
+	background sync.WaitGroup
 }
 
 // NewQueue migrates River's tables, builds the queue and makes it follow the
@@ -113,4 +116,8 @@ func (q *Queue) Start(ctx context.Context) error { return q.river.Start(ctx) }
 
 // Stop finishes the messages being handed over and stops; the rest wait in
 // the database for the next start.
-func (q *Queue) Stop(ctx context.Context) error { return q.river.Stop(ctx) }
+func (q *Queue) Stop(ctx context.Context) error {
+	err := q.river.Stop(ctx)
+	q.background.Wait()
+	return err
+}

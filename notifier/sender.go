@@ -102,3 +102,13 @@ func CheckChannel(m Outgoing, want message.Channel) error {
 	}
 	return nil
 }
+
+// failureReason is the sentence recorded on a message that could not be
+// sent: a SendError's reason, else the error's text.
+func failureReason(err error) string {
+	var se *SendError
+	if errors.As(err, &se) && se.Reason != "" {
+		return se.Reason
+	}
+	return err.Error()
+}

@@ -1,10 +1,12 @@
 // Package viewer owns who is acting in a request: a staff member of one
-// organisation, the system itself (CLI commands, migrations, jobs), or nobody.
+// organisation, a portal user acting for one client, the system itself (CLI
+// commands, migrations, jobs), or nobody.
 // The viewer travels in the context and every privacy rule reads it from there.
 package viewer
 
 import (
 	"context"
+	"slices"
 
 	"github.com/kith-health/kith/pulid"
 )
@@ -84,4 +86,52 @@ func SystemContext(ctx context.Context) context.Context {
 func StaffFromContext(ctx context.Context) (Staff, bool) {
 	s, ok := FromContext(ctx).(Staff)
 	return s, ok
+}
+
+// Portal is a person signed in to the client portal with their email: a
+// client, a contact of clients, or both. ClientID names the client the
+// request acts for; without it the portal viewer sees no client's records.
+type Portal struct {
+	// OrgID is the organisation the portal belongs to.
+	OrgID pulid.ID
+	// SessionID is the portal session the request came with.
+	SessionID pulid.ID
+	// Email is the address the person signed in with.
+	Email string
+	// ClientID is the client the request acts for, checked against the
+	// person's current access on this very request; empty when none.
+	ClientID pulid.ID
+	// LinkID and ContactID are set when the person acts as a contact of the
+	// client; both are empty when the person is the client.
+	LinkID, ContactID pulid.ID
+	// Scopes are what a contact may do for the client (kith.PortalScope
+	// values); a client acting for itself may do everything.
+	Scopes []string
+	// CanManageAppointments says the person may book, reschedule and cancel
+	// the client's appointments.
+	CanManageAppointments bool
+}
+
+// Organization implements Viewer.
+func (p Portal) Organization() (pulid.ID, bool) { return p.OrgID, p.OrgID != "" }
+
+// IsSystem implements Viewer.
+func (Portal) IsSystem() bool { return false }
+
+// AsClient reports whether the person acts for a client as that client.
+func (p Portal) AsClient() bool { return p.ClientID != "" && p.LinkID == "" }
+
+// Can reports whether the person may do scope for the client they act for:
+// always as the client itself, as a contact only with the scope.
+func (p Portal) Can(scope string) bool {
+	if p.ClientID == "" {
+		return false
+	}
+	return p.AsClient() || slices.Contains(p.Scopes, scope)
+}
+
+// PortalFromContext returns the portal viewer in ctx, if the viewer is one.
+func PortalFromContext(ctx context.Context) (Portal, bool) {
+	p, ok := FromContext(ctx).(Portal)
+	return p, ok
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/portal"
 )
 
 // command is what every subcommand starts with: its configuration, a
@@ -132,6 +133,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			Ready:         db.Ping,
 			PublicURL:     publicURL,
 			Webhooks:      hooks,
+			Portal:        portal.New(db.Client, queue, portal.Config{PublicURL: publicURL}),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -167,28 +169,12 @@ func RelationshipValidator(r Relationship) error {
 	}
 }
 
-// PortalStatus defines the type for the "portal_status" enum field.
-type PortalStatus string
-
-// PortalStatusNone is the default value of the PortalStatus enum.
-const DefaultPortalStatus = PortalStatusNone
-
-// PortalStatus values.
-const (
-	PortalStatusNone    PortalStatus = "NONE"
-	PortalStatusInvited PortalStatus = "INVITED"
-	PortalStatusActive  PortalStatus = "ACTIVE"
-	PortalStatusRevoked PortalStatus = "REVOKED"
-)
-
-func (ps PortalStatus) String() string {
-	return string(ps)
-}
+const DefaultPortalStatus kith.PortalStatus = "NONE"
 
 // PortalStatusValidator is a validator for the "portal_status" field enum values. It is called by the builders before save.
-func PortalStatusValidator(ps PortalStatus) error {
+func PortalStatusValidator(ps kith.PortalStatus) error {
 	switch ps {
-	case PortalStatusNone, PortalStatusInvited, PortalStatusActive, PortalStatusRevoked:
+	case "NONE", "INVITED", "ACTIVE", "REVOKED":
 		return nil
 	default:
 		return fmt.Errorf("clientcontact: invalid enum value for portal_status field: %q", ps)
@@ -323,20 +309,9 @@ func (e *Relationship) UnmarshalGQL(val interface{}) error {
 	return nil
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
-func (e PortalStatus) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
-}
-
-// UnmarshalGQL implements graphql.Unmarshaler interface.
-func (e *PortalStatus) UnmarshalGQL(val interface{}) error {
-	str, ok := val.(string)
-	if !ok {
-		return fmt.Errorf("enum %T must be a string", val)
-	}
-	*e = PortalStatus(str)
-	if err := PortalStatusValidator(*e); err != nil {
-		return fmt.Errorf("%s is not a valid PortalStatus", str)
-	}
-	return nil
-}
+var (
+	// kith.PortalStatus must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*kith.PortalStatus)(nil)
+	// kith.PortalStatus must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*kith.PortalStatus)(nil)
+)

@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/pulid"
 )
@@ -552,23 +553,33 @@ func PortalScopesNotNil() predicate.ClientContact {
 }
 
 // PortalStatusEQ applies the EQ predicate on the "portal_status" field.
-func PortalStatusEQ(v PortalStatus) predicate.ClientContact {
-	return predicate.ClientContact(sql.FieldEQ(FieldPortalStatus, v))
+func PortalStatusEQ(v kith.PortalStatus) predicate.ClientContact {
+	vc := v
+	return predicate.ClientContact(sql.FieldEQ(FieldPortalStatus, vc))
 }
 
 // PortalStatusNEQ applies the NEQ predicate on the "portal_status" field.
-func PortalStatusNEQ(v PortalStatus) predicate.ClientContact {
-	return predicate.ClientContact(sql.FieldNEQ(FieldPortalStatus, v))
+func PortalStatusNEQ(v kith.PortalStatus) predicate.ClientContact {
+	vc := v
+	return predicate.ClientContact(sql.FieldNEQ(FieldPortalStatus, vc))
 }
 
 // PortalStatusIn applies the In predicate on the "portal_status" field.
-func PortalStatusIn(vs ...PortalStatus) predicate.ClientContact {
-	return predicate.ClientContact(sql.FieldIn(FieldPortalStatus, vs...))
+func PortalStatusIn(vs ...kith.PortalStatus) predicate.ClientContact {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.ClientContact(sql.FieldIn(FieldPortalStatus, v...))
 }
 
 // PortalStatusNotIn applies the NotIn predicate on the "portal_status" field.
-func PortalStatusNotIn(vs ...PortalStatus) predicate.ClientContact {
-	return predicate.ClientContact(sql.FieldNotIn(FieldPortalStatus, vs...))
+func PortalStatusNotIn(vs ...kith.PortalStatus) predicate.ClientContact {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.ClientContact(sql.FieldNotIn(FieldPortalStatus, v...))
 }
 
 // HasOrganization applies the HasEdge predicate on the "organization" edge.

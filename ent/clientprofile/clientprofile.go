@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -77,6 +79,8 @@ const (
 	FieldNotifyConfirmations = "notify_confirmations"
 	// FieldNotifyScheduled holds the string denoting the notify_scheduled field in the database.
 	FieldNotifyScheduled = "notify_scheduled"
+	// FieldPortalStatus holds the string denoting the portal_status field in the database.
+	FieldPortalStatus = "portal_status"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeContacts holds the string denoting the contacts edge name in mutations.
@@ -163,6 +167,7 @@ var Columns = []string{
 	FieldNotifyReminders,
 	FieldNotifyConfirmations,
 	FieldNotifyScheduled,
+	FieldPortalStatus,
 }
 
 var (
@@ -272,6 +277,18 @@ func StatusValidator(s Status) error {
 		return nil
 	default:
 		return fmt.Errorf("clientprofile: invalid enum value for status field: %q", s)
+	}
+}
+
+const DefaultPortalStatus kith.PortalStatus = "NONE"
+
+// PortalStatusValidator is a validator for the "portal_status" field enum values. It is called by the builders before save.
+func PortalStatusValidator(ps kith.PortalStatus) error {
+	switch ps {
+	case "NONE", "INVITED", "ACTIVE", "REVOKED":
+		return nil
+	default:
+		return fmt.Errorf("clientprofile: invalid enum value for portal_status field: %q", ps)
 	}
 }
 
@@ -411,6 +428,11 @@ func ByNotifyConfirmations(opts ...sql.OrderTermOption) OrderOption {
 // ByNotifyScheduled orders the results by the notify_scheduled field.
 func ByNotifyScheduled(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNotifyScheduled, opts...).ToFunc()
+}
+
+// ByPortalStatus orders the results by the portal_status field.
+func ByPortalStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPortalStatus, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.
@@ -567,3 +589,10 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	}
 	return nil
 }
+
+var (
+	// kith.PortalStatus must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*kith.PortalStatus)(nil)
+	// kith.PortalStatus must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*kith.PortalStatus)(nil)
+)

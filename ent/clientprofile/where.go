@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/pulid"
 )
@@ -1494,6 +1495,36 @@ func NotifyScheduledEQ(v bool) predicate.ClientProfile {
 // NotifyScheduledNEQ applies the NEQ predicate on the "notify_scheduled" field.
 func NotifyScheduledNEQ(v bool) predicate.ClientProfile {
 	return predicate.ClientProfile(sql.FieldNEQ(FieldNotifyScheduled, v))
+}
+
+// PortalStatusEQ applies the EQ predicate on the "portal_status" field.
+func PortalStatusEQ(v kith.PortalStatus) predicate.ClientProfile {
+	vc := v
+	return predicate.ClientProfile(sql.FieldEQ(FieldPortalStatus, vc))
+}
+
+// PortalStatusNEQ applies the NEQ predicate on the "portal_status" field.
+func PortalStatusNEQ(v kith.PortalStatus) predicate.ClientProfile {
+	vc := v
+	return predicate.ClientProfile(sql.FieldNEQ(FieldPortalStatus, vc))
+}
+
+// PortalStatusIn applies the In predicate on the "portal_status" field.
+func PortalStatusIn(vs ...kith.PortalStatus) predicate.ClientProfile {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.ClientProfile(sql.FieldIn(FieldPortalStatus, v...))
+}
+
+// PortalStatusNotIn applies the NotIn predicate on the "portal_status" field.
+func PortalStatusNotIn(vs ...kith.PortalStatus) predicate.ClientProfile {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.ClientProfile(sql.FieldNotIn(FieldPortalStatus, v...))
 }
 
 // HasOrganization applies the HasEdge predicate on the "organization" edge.

@@ -129,6 +129,30 @@ func (f PhoneOptOutFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PhoneOptOutMutation", m)
 }
 
+// The PortalInvitationFunc type is an adapter to allow the use of ordinary
+// function as PortalInvitation mutator.
+type PortalInvitationFunc func(context.Context, *ent.PortalInvitationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PortalInvitationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PortalInvitationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PortalInvitationMutation", m)
+}
+
+// The PortalSessionFunc type is an adapter to allow the use of ordinary
+// function as PortalSession mutator.
+type PortalSessionFunc func(context.Context, *ent.PortalSessionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PortalSessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PortalSessionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PortalSessionMutation", m)
+}
+
 // The ScheduledMessageFunc type is an adapter to allow the use of ordinary
 // function as ScheduledMessage mutator.
 type ScheduledMessageFunc func(context.Context, *ent.ScheduledMessageMutation) (ent.Value, error)
@@ -139,6 +163,18 @@ func (f ScheduledMessageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScheduledMessageMutation", m)
+}
+
+// The SignInCodeFunc type is an adapter to allow the use of ordinary
+// function as SignInCode mutator.
+type SignInCodeFunc func(context.Context, *ent.SignInCodeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SignInCodeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SignInCodeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SignInCodeMutation", m)
 }
 
 // The StaffFunc type is an adapter to allow the use of ordinary

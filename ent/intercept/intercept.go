@@ -18,8 +18,11 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 )
@@ -350,6 +353,60 @@ func (f TraversePhoneOptOut) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PhoneOptOutQuery", q)
 }
 
+// The PortalInvitationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PortalInvitationFunc func(context.Context, *ent.PortalInvitationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PortalInvitationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PortalInvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PortalInvitationQuery", q)
+}
+
+// The TraversePortalInvitation type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePortalInvitation func(context.Context, *ent.PortalInvitationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePortalInvitation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePortalInvitation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PortalInvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PortalInvitationQuery", q)
+}
+
+// The PortalSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PortalSessionFunc func(context.Context, *ent.PortalSessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PortalSessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PortalSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PortalSessionQuery", q)
+}
+
+// The TraversePortalSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePortalSession func(context.Context, *ent.PortalSessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePortalSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePortalSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PortalSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PortalSessionQuery", q)
+}
+
 // The ScheduledMessageFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ScheduledMessageFunc func(context.Context, *ent.ScheduledMessageQuery) (ent.Value, error)
 
@@ -375,6 +432,33 @@ func (f TraverseScheduledMessage) Traverse(ctx context.Context, q ent.Query) err
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ScheduledMessageQuery", q)
+}
+
+// The SignInCodeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SignInCodeFunc func(context.Context, *ent.SignInCodeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SignInCodeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SignInCodeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SignInCodeQuery", q)
+}
+
+// The TraverseSignInCode type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSignInCode func(context.Context, *ent.SignInCodeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSignInCode) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSignInCode) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignInCodeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SignInCodeQuery", q)
 }
 
 // The StaffFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -454,8 +538,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
 	case *ent.PhoneOptOutQuery:
 		return &query[*ent.PhoneOptOutQuery, predicate.PhoneOptOut, phoneoptout.OrderOption]{typ: ent.TypePhoneOptOut, tq: q}, nil
+	case *ent.PortalInvitationQuery:
+		return &query[*ent.PortalInvitationQuery, predicate.PortalInvitation, portalinvitation.OrderOption]{typ: ent.TypePortalInvitation, tq: q}, nil
+	case *ent.PortalSessionQuery:
+		return &query[*ent.PortalSessionQuery, predicate.PortalSession, portalsession.OrderOption]{typ: ent.TypePortalSession, tq: q}, nil
 	case *ent.ScheduledMessageQuery:
 		return &query[*ent.ScheduledMessageQuery, predicate.ScheduledMessage, scheduledmessage.OrderOption]{typ: ent.TypeScheduledMessage, tq: q}, nil
+	case *ent.SignInCodeQuery:
+		return &query[*ent.SignInCodeQuery, predicate.SignInCode, signincode.OrderOption]{typ: ent.TypeSignInCode, tq: q}, nil
 	case *ent.StaffQuery:
 		return &query[*ent.StaffQuery, predicate.Staff, staff.OrderOption]{typ: ent.TypeStaff, tq: q}, nil
 	case *ent.StaffTokenQuery:

@@ -164,6 +164,7 @@ var (
 		{Name: "notify_reminders", Type: field.TypeBool, Default: true},
 		{Name: "notify_confirmations", Type: field.TypeBool, Default: true},
 		{Name: "notify_scheduled", Type: field.TypeBool, Default: true},
+		{Name: "portal_status", Type: field.TypeEnum, Enums: []string{"NONE", "INVITED", "ACTIVE", "REVOKED"}, Default: "NONE"},
 		{Name: "organization_id", Type: field.TypeString},
 	}
 	// ClientsTable holds the schema information for the "clients" table.
@@ -174,7 +175,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "clients_organizations_organization",
-				Columns:    []*schema.Column{ClientsColumns[29]},
+				Columns:    []*schema.Column{ClientsColumns[30]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -183,17 +184,17 @@ var (
 			{
 				Name:    "clientprofile_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ClientsColumns[29]},
+				Columns: []*schema.Column{ClientsColumns[30]},
 			},
 			{
 				Name:    "clientprofile_organization_id_last_name_first_name",
 				Unique:  false,
-				Columns: []*schema.Column{ClientsColumns[29], ClientsColumns[4], ClientsColumns[3]},
+				Columns: []*schema.Column{ClientsColumns[30], ClientsColumns[4], ClientsColumns[3]},
 			},
 			{
 				Name:    "clientprofile_organization_id_email",
 				Unique:  false,
-				Columns: []*schema.Column{ClientsColumns[29], ClientsColumns[12]},
+				Columns: []*schema.Column{ClientsColumns[30], ClientsColumns[12]},
 			},
 		},
 	}
@@ -504,6 +505,77 @@ var (
 			},
 		},
 	}
+	// PortalInvitationsColumns holds the columns for the "portal_invitations" table.
+	PortalInvitationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "link_id", Type: field.TypeString, Nullable: true},
+		{Name: "email", Type: field.TypeString},
+		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "invited_by", Type: field.TypeString, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "claimed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "voided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+	}
+	// PortalInvitationsTable holds the schema information for the "portal_invitations" table.
+	PortalInvitationsTable = &schema.Table{
+		Name:       "portal_invitations",
+		Columns:    PortalInvitationsColumns,
+		PrimaryKey: []*schema.Column{PortalInvitationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "portal_invitations_organizations_organization",
+				Columns:    []*schema.Column{PortalInvitationsColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "portalinvitation_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{PortalInvitationsColumns[10]},
+			},
+			{
+				Name:    "portalinvitation_client_id_link_id",
+				Unique:  false,
+				Columns: []*schema.Column{PortalInvitationsColumns[1], PortalInvitationsColumns[2]},
+			},
+		},
+	}
+	// PortalSessionsColumns holds the columns for the "portal_sessions" table.
+	PortalSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "email", Type: field.TypeString},
+		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+	}
+	// PortalSessionsTable holds the schema information for the "portal_sessions" table.
+	PortalSessionsTable = &schema.Table{
+		Name:       "portal_sessions",
+		Columns:    PortalSessionsColumns,
+		PrimaryKey: []*schema.Column{PortalSessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "portal_sessions_organizations_organization",
+				Columns:    []*schema.Column{PortalSessionsColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "portalsession_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{PortalSessionsColumns[6]},
+			},
+		},
+	}
 	// ScheduledMessagesColumns holds the columns for the "scheduled_messages" table.
 	ScheduledMessagesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -548,6 +620,43 @@ var (
 				Name:    "scheduledmessage_organization_id",
 				Unique:  false,
 				Columns: []*schema.Column{ScheduledMessagesColumns[8]},
+			},
+		},
+	}
+	// SignInCodesColumns holds the columns for the "sign_in_codes" table.
+	SignInCodesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "email", Type: field.TypeString},
+		{Name: "code_hash", Type: field.TypeBytes},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "failed_attempts", Type: field.TypeInt, Default: 0},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+	}
+	// SignInCodesTable holds the schema information for the "sign_in_codes" table.
+	SignInCodesTable = &schema.Table{
+		Name:       "sign_in_codes",
+		Columns:    SignInCodesColumns,
+		PrimaryKey: []*schema.Column{SignInCodesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sign_in_codes_organizations_organization",
+				Columns:    []*schema.Column{SignInCodesColumns[7]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "signincode_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{SignInCodesColumns[7]},
+			},
+			{
+				Name:    "signincode_organization_id_email_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{SignInCodesColumns[7], SignInCodesColumns[1], SignInCodesColumns[3]},
 			},
 		},
 	}
@@ -663,7 +772,10 @@ var (
 		NotificationsTable,
 		OrganizationsTable,
 		PhoneOptOutsTable,
+		PortalInvitationsTable,
+		PortalSessionsTable,
 		ScheduledMessagesTable,
+		SignInCodesTable,
 		StaffTable,
 		StaffTokensTable,
 		StaffAssignedClientsTable,
@@ -720,11 +832,23 @@ func init() {
 	PhoneOptOutsTable.Annotation = &entsql.Annotation{
 		Table: "phone_opt_outs",
 	}
+	PortalInvitationsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	PortalInvitationsTable.Annotation = &entsql.Annotation{
+		Table: "portal_invitations",
+	}
+	PortalSessionsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	PortalSessionsTable.Annotation = &entsql.Annotation{
+		Table: "portal_sessions",
+	}
 	ScheduledMessagesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ScheduledMessagesTable.ForeignKeys[1].RefTable = ClientsTable
 	ScheduledMessagesTable.ForeignKeys[2].RefTable = AppointmentsTable
 	ScheduledMessagesTable.Annotation = &entsql.Annotation{
 		Table: "scheduled_messages",
+	}
+	SignInCodesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SignInCodesTable.Annotation = &entsql.Annotation{
+		Table: "sign_in_codes",
 	}
 	StaffTable.ForeignKeys[0].RefTable = OrganizationsTable
 	StaffTable.Annotation = &entsql.Annotation{

@@ -36,8 +36,17 @@ type Organization func(*sql.Selector)
 // PhoneOptOut is the predicate function for phoneoptout builders.
 type PhoneOptOut func(*sql.Selector)
 
+// PortalInvitation is the predicate function for portalinvitation builders.
+type PortalInvitation func(*sql.Selector)
+
+// PortalSession is the predicate function for portalsession builders.
+type PortalSession func(*sql.Selector)
+
 // ScheduledMessage is the predicate function for scheduledmessage builders.
 type ScheduledMessage func(*sql.Selector)
+
+// SignInCode is the predicate function for signincode builders.
+type SignInCode func(*sql.Selector)
 
 // Staff is the predicate function for staff builders.
 type Staff func(*sql.Selector)

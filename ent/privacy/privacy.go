@@ -351,6 +351,54 @@ func (f PhoneOptOutMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PhoneOptOutMutation", m)
 }
 
+// The PortalInvitationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PortalInvitationQueryRuleFunc func(context.Context, *ent.PortalInvitationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PortalInvitationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PortalInvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PortalInvitationQuery", q)
+}
+
+// The PortalInvitationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PortalInvitationMutationRuleFunc func(context.Context, *ent.PortalInvitationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PortalInvitationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PortalInvitationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PortalInvitationMutation", m)
+}
+
+// The PortalSessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PortalSessionQueryRuleFunc func(context.Context, *ent.PortalSessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PortalSessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PortalSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PortalSessionQuery", q)
+}
+
+// The PortalSessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PortalSessionMutationRuleFunc func(context.Context, *ent.PortalSessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PortalSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PortalSessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PortalSessionMutation", m)
+}
+
 // The ScheduledMessageQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ScheduledMessageQueryRuleFunc func(context.Context, *ent.ScheduledMessageQuery) error
@@ -373,6 +421,30 @@ func (f ScheduledMessageMutationRuleFunc) EvalMutation(ctx context.Context, m en
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScheduledMessageMutation", m)
+}
+
+// The SignInCodeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SignInCodeQueryRuleFunc func(context.Context, *ent.SignInCodeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SignInCodeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignInCodeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SignInCodeQuery", q)
+}
+
+// The SignInCodeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SignInCodeMutationRuleFunc func(context.Context, *ent.SignInCodeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SignInCodeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SignInCodeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SignInCodeMutation", m)
 }
 
 // The StaffQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -478,7 +550,13 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PhoneOptOutQuery:
 		return q.Filter(), nil
+	case *ent.PortalInvitationQuery:
+		return q.Filter(), nil
+	case *ent.PortalSessionQuery:
+		return q.Filter(), nil
 	case *ent.ScheduledMessageQuery:
+		return q.Filter(), nil
+	case *ent.SignInCodeQuery:
 		return q.Filter(), nil
 	case *ent.StaffQuery:
 		return q.Filter(), nil
@@ -511,7 +589,13 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.PhoneOptOutMutation:
 		return m.Filter(), nil
+	case *ent.PortalInvitationMutation:
+		return m.Filter(), nil
+	case *ent.PortalSessionMutation:
+		return m.Filter(), nil
 	case *ent.ScheduledMessageMutation:
+		return m.Filter(), nil
+	case *ent.SignInCodeMutation:
 		return m.Filter(), nil
 	case *ent.StaffMutation:
 		return m.Filter(), nil

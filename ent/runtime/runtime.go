@@ -16,8 +16,11 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/schema"
+	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 	"github.com/kith-health/kith/pulid"
@@ -475,6 +478,56 @@ func init() {
 	phoneoptoutDescID := phoneoptoutMixinFields0[0].Descriptor()
 	// phoneoptout.DefaultID holds the default value on creation for the id field.
 	phoneoptout.DefaultID = phoneoptoutDescID.Default.(func() pulid.ID)
+	portalinvitationMixin := schema.PortalInvitation{}.Mixin()
+	portalinvitation.Policy = privacy.NewPolicies(portalinvitationMixin[1], schema.PortalInvitation{})
+	portalinvitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := portalinvitation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	portalinvitationMixinHooks1 := portalinvitationMixin[1].Hooks()
+
+	portalinvitation.Hooks[1] = portalinvitationMixinHooks1[0]
+	portalinvitationMixinFields0 := portalinvitationMixin[0].Fields()
+	_ = portalinvitationMixinFields0
+	portalinvitationFields := schema.PortalInvitation{}.Fields()
+	_ = portalinvitationFields
+	// portalinvitationDescCreatedAt is the schema descriptor for created_at field.
+	portalinvitationDescCreatedAt := portalinvitationFields[5].Descriptor()
+	// portalinvitation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	portalinvitation.DefaultCreatedAt = portalinvitationDescCreatedAt.Default.(func() time.Time)
+	// portalinvitationDescID is the schema descriptor for id field.
+	portalinvitationDescID := portalinvitationMixinFields0[0].Descriptor()
+	// portalinvitation.DefaultID holds the default value on creation for the id field.
+	portalinvitation.DefaultID = portalinvitationDescID.Default.(func() pulid.ID)
+	portalsessionMixin := schema.PortalSession{}.Mixin()
+	portalsession.Policy = privacy.NewPolicies(portalsessionMixin[1], schema.PortalSession{})
+	portalsession.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := portalsession.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	portalsessionMixinHooks1 := portalsessionMixin[1].Hooks()
+
+	portalsession.Hooks[1] = portalsessionMixinHooks1[0]
+	portalsessionMixinFields0 := portalsessionMixin[0].Fields()
+	_ = portalsessionMixinFields0
+	portalsessionFields := schema.PortalSession{}.Fields()
+	_ = portalsessionFields
+	// portalsessionDescCreatedAt is the schema descriptor for created_at field.
+	portalsessionDescCreatedAt := portalsessionFields[2].Descriptor()
+	// portalsession.DefaultCreatedAt holds the default value on creation for the created_at field.
+	portalsession.DefaultCreatedAt = portalsessionDescCreatedAt.Default.(func() time.Time)
+	// portalsessionDescID is the schema descriptor for id field.
+	portalsessionDescID := portalsessionMixinFields0[0].Descriptor()
+	// portalsession.DefaultID holds the default value on creation for the id field.
+	portalsession.DefaultID = portalsessionDescID.Default.(func() pulid.ID)
 	scheduledmessageMixin := schema.ScheduledMessage{}.Mixin()
 	scheduledmessage.Policy = privacy.NewPolicies(scheduledmessageMixin[2], schema.ScheduledMessage{})
 	scheduledmessage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -511,6 +564,35 @@ func init() {
 	scheduledmessageDescID := scheduledmessageMixinFields0[0].Descriptor()
 	// scheduledmessage.DefaultID holds the default value on creation for the id field.
 	scheduledmessage.DefaultID = scheduledmessageDescID.Default.(func() pulid.ID)
+	signincodeMixin := schema.SignInCode{}.Mixin()
+	signincode.Policy = privacy.NewPolicies(signincodeMixin[1], schema.SignInCode{})
+	signincode.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := signincode.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	signincodeMixinHooks1 := signincodeMixin[1].Hooks()
+
+	signincode.Hooks[1] = signincodeMixinHooks1[0]
+	signincodeMixinFields0 := signincodeMixin[0].Fields()
+	_ = signincodeMixinFields0
+	signincodeFields := schema.SignInCode{}.Fields()
+	_ = signincodeFields
+	// signincodeDescCreatedAt is the schema descriptor for created_at field.
+	signincodeDescCreatedAt := signincodeFields[2].Descriptor()
+	// signincode.DefaultCreatedAt holds the default value on creation for the created_at field.
+	signincode.DefaultCreatedAt = signincodeDescCreatedAt.Default.(func() time.Time)
+	// signincodeDescFailedAttempts is the schema descriptor for failed_attempts field.
+	signincodeDescFailedAttempts := signincodeFields[4].Descriptor()
+	// signincode.DefaultFailedAttempts holds the default value on creation for the failed_attempts field.
+	signincode.DefaultFailedAttempts = signincodeDescFailedAttempts.Default.(int)
+	// signincodeDescID is the schema descriptor for id field.
+	signincodeDescID := signincodeMixinFields0[0].Descriptor()
+	// signincode.DefaultID holds the default value on creation for the id field.
+	signincode.DefaultID = signincodeDescID.Default.(func() pulid.ID)
 	staffMixin := schema.Staff{}.Mixin()
 	staff.Policy = privacy.NewPolicies(staffMixin[2], schema.Staff{})
 	staff.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/kith-health/kith/ent/rule"
 )
 
 // Appointment is a session between a client and a practitioner. Times are
@@ -89,5 +90,7 @@ func (Appointment) Hooks() []ent.Hook {
 	return []ent.Hook{prepareAppointment()}
 }
 
-// Policy of Appointment.
-func (Appointment) Policy() ent.Policy { return staffPolicy() }
+// Policy of Appointment: staff; a portal viewer reads those of the client it acts for.
+func (Appointment) Policy() ent.Policy {
+	return staffPolicy(rule.AllowPortalClientRows("client_id"))
+}

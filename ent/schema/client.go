@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"slices"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -9,6 +11,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
@@ -86,6 +89,11 @@ func (ClientProfile) Fields() []ent.Field {
 			Comment("The client itself receives confirmations, cancellation and missed-appointment notices."),
 		field.Bool("notify_scheduled").Default(true).
 			Comment("The client itself receives scheduled emails and SMS."),
+		field.Enum("portal_status").
+			GoType(kith.PortalStatus("")).
+			Default(string(kith.PortalStatusNone)).
+			Comment("The client's own portal access. ACTIVE once the client claimed its invitation.").
+			Annotations(entgql.Type("PortalStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}
 }
 
@@ -131,8 +139,10 @@ func (ClientProfile) Hooks() []ent.Hook {
 	return []ent.Hook{validateClient(), requireReachableClient(), followClientTimeZone()}
 }
 
-// Policy of ClientProfile.
-func (ClientProfile) Policy() ent.Policy { return staffPolicy() }
+// Policy of ClientProfile: staff; a portal viewer reads the client it acts for.
+func (ClientProfile) Policy() ent.Policy {
+	return staffPolicy(rule.AllowPortalClientRows("id"))
+}
 
 // Coverage is a client's health card, fee program or billing authorisation.
 type Coverage struct{ ent.Schema }
@@ -178,14 +188,16 @@ func (Coverage) Annotations() []schema.Annotation {
 func (Coverage) Policy() ent.Policy { return staffPolicy() }
 
 // staffPolicy is the policy of client records: any staff member of the
-// organisation reads and writes them; nobody else does.
-func staffPolicy() ent.Policy {
+// organisation reads and writes them; a portal viewer reads only what
+// portalReads allow (package rule's AllowPortal… constructors); nobody else
+// does anything.
+func staffPolicy(portalReads ...privacy.QueryRule) ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{
-			rule.AllowIfSystem(),
-			rule.AllowIfStaff(),
-			privacy.AlwaysDenyRule(),
-		},
+		Query: slices.Concat(
+			privacy.QueryPolicy{rule.AllowIfSystem(), rule.AllowIfStaff()},
+			portalReads,
+			privacy.QueryPolicy{privacy.AlwaysDenyRule()},
+		),
 		Mutation: privacy.MutationPolicy{
 			rule.AllowIfSystem(),
 			rule.AllowIfStaff(),
@@ -195,14 +207,14 @@ func staffPolicy() ent.Policy {
 }
 
 // adminWritePolicy lets any staff member of the organisation read, and only
-// owners and admins write.
-func adminWritePolicy() ent.Policy {
+// owners and admins write; a portal viewer reads only what portalReads allow.
+func adminWritePolicy(portalReads ...privacy.QueryRule) ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{
-			rule.AllowIfSystem(),
-			rule.AllowIfStaff(),
-			privacy.AlwaysDenyRule(),
-		},
+		Query: slices.Concat(
+			privacy.QueryPolicy{rule.AllowIfSystem(), rule.AllowIfStaff()},
+			portalReads,
+			privacy.QueryPolicy{privacy.AlwaysDenyRule()},
+		),
 		Mutation: privacy.MutationPolicy{
 			rule.AllowIfSystem(),
 			rule.AllowIfAdmin(),

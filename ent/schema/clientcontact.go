@@ -49,10 +49,8 @@ func (ClientContact) Fields() []ent.Field {
 		field.JSON("portal_scopes", []kith.PortalScope{}).Optional().
 			Comment("What the contact may do in the portal for the client."),
 		field.Enum("portal_status").
-			NamedValues(
-				"None", "NONE", "Invited", "INVITED", "Active", "ACTIVE", "Revoked", "REVOKED",
-			).
-			Default("NONE").
+			GoType(kith.PortalStatus("")).
+			Default(string(kith.PortalStatusNone)).
 			Comment("The contact's portal access for this client. ACTIVE makes the contact a connection.").
 			Annotations(entgql.Type("PortalStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}

@@ -74,13 +74,15 @@ func (Organization) Hooks() []ent.Hook {
 	return []ent.Hook{validateOrganization()}
 }
 
-// Policy of Organization: staff see their own organisation; owners and admins change it.
+// Policy of Organization: staff and portal users see their own
+// organisation; owners and admins change it.
 func (Organization) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			rule.FilterOwnOrganization(),
 			rule.AllowIfSystem(),
 			rule.AllowIfStaff(),
+			rule.AllowIfPortal(),
 			privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{

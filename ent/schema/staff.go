@@ -9,7 +9,6 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
 )
 
@@ -79,8 +78,9 @@ func (Staff) Hooks() []ent.Hook {
 	return []ent.Hook{normalizeStaffEmail(), protectOwners()}
 }
 
-// Policy of Staff: every staff member sees the team; owners and admins manage it.
-func (Staff) Policy() ent.Policy { return adminWritePolicy() }
+// Policy of Staff: every staff member sees the team; owners and admins
+// manage it; the portal reads it for practitioners' names.
+func (Staff) Policy() ent.Policy { return adminWritePolicy(rule.AllowIfPortal()) }
 
 // StaffToken is a bearer token a staff member signed in with. Only its
 // SHA-256 hash is stored; it expires and can be revoked.
@@ -114,16 +114,5 @@ func (StaffToken) Annotations() []schema.Annotation {
 	return []schema.Annotation{entsql.Table("staff_tokens"), entgql.Skip(entgql.SkipAll)}
 }
 
-// Policy of StaffToken: only kith itself reads tokens; a staff member may revoke their own.
-func (StaffToken) Policy() ent.Policy {
-	return privacy.Policy{
-		Query: privacy.QueryPolicy{
-			rule.AllowIfSystem(),
-			privacy.AlwaysDenyRule(),
-		},
-		Mutation: privacy.MutationPolicy{
-			rule.AllowIfSystem(),
-			privacy.AlwaysDenyRule(),
-		},
-	}
-}
+// Policy of StaffToken: only kith itself reads and writes tokens.
+func (StaffToken) Policy() ent.Policy { return systemOnlyPolicy() }

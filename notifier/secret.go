@@ -1,0 +1,170 @@
+package notifier
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/notification"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/pulid"
+)
+
+// hiddenLink and hiddenCode stand in for a secret in the stored copy of a
+// message.
+const (
+	hiddenLink = "(link hidden)"
+	hiddenCode = "••••••"
+)
+
+// Secret is a portal email that carries a one-time secret to one address:
+// an invitation's claim link or a sign-in code.
+type Secret struct {
+	// Kind is message.KindPortalInvitation or message.KindSignInCode.
+	Kind message.Kind
+	// ClientID is the client the message concerns; its message history
+	// lists it.
+	ClientID pulid.ID
+	// ContactID is the contact the message goes to; empty for the client.
+	ContactID pulid.ID
+	// To is the email address.
+	To string
+	// FirstName and LastName fill the recipient placeholders.
+	FirstName, LastName string
+	// Language is the recipient's language; empty for the organisation's.
+	Language string
+	// Link fills [PortalLink]; Code fills [SignInCode].
+	Link, Code string
+}
+
+// SendSecret records m as a Notification whose stored content hides the
+// secret, and, once the transaction in ctx (if any) commits, hands the real
+// message to the email provider in the background. The viewer in ctx must
+// see m's client. The secret is never written to the database, not even in
+// a job, so it goes at most once: if the handover fails, or kith stops
+// before it, the person asks for a new code or invitation. An address that
+// bounced before is recorded as skipped.
+func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
+	db := q.db.Client
+	if c := ent.FromContext(ctx); c != nil {
+		db = c
+	}
+	c, err := db.ClientProfile.Query().Where(clientprofile.ID(m.ClientID)).WithOrganization().Only(ctx)
+	if err != nil {
+		return fmt.Errorf("sending %s: %w", m.Kind, err)
+	}
+	org := c.Edges.Organization
+	sys := systemIn(ctx, org.ID)
+	t, _, err := Effective(sys, db, org, m.Kind, message.ChannelEmail, m.Language)
+	if err != nil {
+		return err
+	}
+	values := func(link, code string) message.Values {
+		v := Occasion{Org: org, Client: c}.Values(t.Language, q.cfg.Links)
+		v["RecipientFirstName"] = m.FirstName
+		v["RecipientLastName"] = m.LastName
+		v["RecipientName"] = joinName(m.FirstName, m.LastName)
+		v["PortalLink"] = link
+		v["SignInCode"] = code
+		return v
+	}
+	shown := t.Render(values(hiddenIf(m.Link, hiddenLink), hiddenIf(m.Code, hiddenCode)))
+	bounced, err := db.EmailSuppression.Query().Where(emailsuppression.Email(m.To)).Exist(sys)
+	if err != nil {
+		return fmt.Errorf("checking the address: %w", err)
+	}
+	create := db.Notification.Create().
+		SetClientID(c.ID).SetRecipientName(joinName(m.FirstName, m.LastName)).
+		SetKind(m.Kind).SetChannel(message.ChannelEmail).SetAddress(m.To).
+		SetSubject(shown.Subject).SetHTML(shown.HTML).SetText(shown.Text).
+		SetSendAfter(time.Now().UTC())
+	if m.ContactID != "" {
+		create.SetContactID(m.ContactID)
+	}
+	if bounced {
+		create.SetStatus(notification.StatusSkipped).SetReason("email to this address bounced before")
+	}
+	n, err := create.Save(sys)
+	if err != nil {
+		return fmt.Errorf("recording %s: %w", m.Kind, err)
+	}
+	if bounced {
+		return nil
+	}
+	real := t.Render(values(m.Link, m.Code))
+	out := Outgoing{
+		MessageID: string(n.ID), Channel: message.ChannelEmail, To: m.To, FromName: org.Name,
+		Subject: real.Subject, HTML: real.HTML, Text: real.Text,
+	}
+	send := func() { q.handOver(context.WithoutCancel(ctx), n.ID, out) }
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		tx.OnCommit(func(next ent.Committer) ent.Committer {
+			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+				if err := next.Commit(ctx, tx); err != nil {
+					return err
+				}
+				send()
+				return nil
+			})
+		})
+		return nil
+	}
+	send()
+	return nil
+}
+
+// handOver sends out in the background and records the outcome on
+// notification id. Stop waits for it.
+func (q *Queue) handOver(ctx context.Context, id pulid.ID, out Outgoing) {
+	q.background.Add(1)
+	go func() {
+		defer q.background.Done()
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		sys := systemIn(ctx, "")
+		update := q.db.Client.Notification.UpdateOneID(id).AddAttempts(1)
+		sender, ok := q.senders[out.Channel]
+		var (
+			receipt Receipt
+			err     error
+		)
+		switch {
+		case !ok:
+			err = &SendError{Permanent: true, Reason: fmt.Sprintf("no %s provider is configured", out.Channel)}
+		default:
+			if l := q.limiters[out.Channel]; l != nil {
+				err = l.Wait(ctx)
+			}
+			if err == nil {
+				receipt, err = sender.Send(ctx, out)
+			}
+		}
+		if err != nil {
+			update.SetStatus(notification.StatusFailed).SetReason(failureReason(err)).SetFailedAt(time.Now().UTC())
+		} else {
+			update.SetStatus(notification.StatusSent).SetProviderID(receipt.ProviderID).SetSentAt(time.Now().UTC())
+		}
+		if err := update.Exec(sys); err != nil {
+			q.cfg.Logger.Error("recording a portal email", "notification", id, "error", err)
+		}
+	}()
+}
+
+// hiddenIf is hidden when secret is set, else empty.
+func hiddenIf(secret, hidden string) string {
+	if secret == "" {
+		return ""
+	}
+	return hidden
+}
+
+// joinName is first and last name with one space between.
+func joinName(first, last string) string {
+	if last == "" {
+		return first
+	}
+	return first + " " + last
+}

@@ -1,0 +1,155 @@
+package portal
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/signincode"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// codeDigits is the length of a sign-in code.
+const codeDigits = 6
+
+// errWrongCode is the one answer to every code that does not sign in, so
+// the answer does not tell which part was wrong.
+var errWrongCode = kith.Invalid("code", "the code is wrong or has expired; ask for a new one")
+
+// RequestSignIn emails a one-time sign-in code to email if it may act for
+// any client of organisation orgSlug. The answer is the same whether or not
+// the organisation or the email is known; too many requests for one
+// address, or from one IP address, are ErrRateLimited whatever the address.
+// A new code voids the older ones.
+func (s *Service) RequestSignIn(ctx context.Context, orgSlug, email, ip string) error {
+	email = normalEmail(email)
+	orgSlug = strings.ToLower(strings.TrimSpace(orgSlug))
+	if !strings.Contains(email, "@") {
+		return kith.Invalid("email", "%q is not an email address", email)
+	}
+	now := s.now()
+	if !s.byIP.allow(ip, now) || !s.byEmail.allow(orgSlug+"/"+email, now) {
+		return kith.ErrRateLimited
+	}
+	org, err := s.client(ctx).Organization.Query().Where(organization.Slug(orgSlug)).Only(viewer.SystemContext(ctx))
+	switch {
+	case ent.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("requesting a sign-in code: %w", err)
+	}
+	access, err := s.Accesses(ctx, org.ID, email)
+	if err != nil || len(access) == 0 {
+		return err
+	}
+	sys := systemIn(ctx, org.ID)
+	db := s.client(ctx)
+	if err := db.SignInCode.Update().
+		Where(signincode.Email(email), signincode.UsedAtIsNil()).
+		SetUsedAt(now).Exec(sys); err != nil {
+		return fmt.Errorf("voiding older codes: %w", err)
+	}
+	code, err := newCode()
+	if err != nil {
+		return err
+	}
+	id := pulid.New("sc")
+	if err := db.SignInCode.Create().SetID(id).
+		SetOrganizationID(org.ID).SetEmail(email).
+		SetCodeHash(codeHash(id, code)).SetExpiresAt(now.Add(s.cfg.CodeTTL)).
+		Exec(sys); err != nil {
+		return fmt.Errorf("requesting a sign-in code: %w", err)
+	}
+	first := access[0]
+	m := notifier.Secret{Kind: message.KindSignInCode, ClientID: first.Client.ID, To: email, Code: code, Language: first.Client.Language}
+	if first.Link != nil {
+		co, err := first.Link.QueryContact().Only(sys)
+		if err != nil {
+			return fmt.Errorf("requesting a sign-in code: %w", err)
+		}
+		m.ContactID, m.FirstName, m.LastName = co.ID, co.FirstName, co.LastName
+	} else {
+		m.FirstName, m.LastName = first.Client.FirstName, first.Client.LastName
+		if first.Client.PreferredName != "" {
+			m.FirstName = first.Client.PreferredName
+		}
+	}
+	if err := s.mail.SendSecret(sys, m); err != nil {
+		return fmt.Errorf("requesting a sign-in code: %w", err)
+	}
+	return nil
+}
+
+// VerifySignIn checks the latest code sent to email in organisation
+// orgSlug and starts a session. A code works once, until it expires, and
+// not after CodeAttempts wrong tries; every failure reads the same.
+func (s *Service) VerifySignIn(ctx context.Context, orgSlug, email, code, ip string) (*Session, error) {
+	email = normalEmail(email)
+	orgSlug = strings.ToLower(strings.TrimSpace(orgSlug))
+	now := s.now()
+	if !s.byIP.allow(ip, now) {
+		return nil, kith.ErrRateLimited
+	}
+	org, err := s.client(ctx).Organization.Query().Where(organization.Slug(orgSlug)).Only(viewer.SystemContext(ctx))
+	switch {
+	case ent.IsNotFound(err):
+		return nil, errWrongCode
+	case err != nil:
+		return nil, fmt.Errorf("checking a sign-in code: %w", err)
+	}
+	sys := systemIn(ctx, org.ID)
+	db := s.client(ctx)
+	row, err := db.SignInCode.Query().
+		Where(signincode.Email(email), signincode.UsedAtIsNil(), signincode.ExpiresAtGT(now), signincode.FailedAttemptsLT(s.cfg.CodeAttempts)).
+		Order(ent.Desc(signincode.FieldCreatedAt)).
+		First(sys)
+	switch {
+	case ent.IsNotFound(err):
+		return nil, errWrongCode
+	case err != nil:
+		return nil, fmt.Errorf("checking a sign-in code: %w", err)
+	}
+	if subtle.ConstantTimeCompare(row.CodeHash, codeHash(row.ID, strings.TrimSpace(code))) != 1 {
+		// Counted after the request's transaction ends, which this error rolls back.
+		afterTx(ctx, func() {
+			_ = s.db.SignInCode.UpdateOneID(row.ID).AddFailedAttempts(1).Exec(systemIn(context.WithoutCancel(ctx), org.ID))
+		})
+		return nil, errWrongCode
+	}
+	n, err := db.SignInCode.Update().
+		Where(signincode.ID(row.ID), signincode.UsedAtIsNil()).
+		SetUsedAt(now).Save(sys)
+	if err != nil {
+		return nil, fmt.Errorf("checking a sign-in code: %w", err)
+	}
+	if n == 0 {
+		return nil, errWrongCode // used by a concurrent request
+	}
+	return s.issue(ctx, org.ID, email)
+}
+
+// newCode is a random code of codeDigits digits.
+func newCode() (string, error) {
+	limit := big.NewInt(1)
+	for range codeDigits {
+		limit.Mul(limit, big.NewInt(10))
+	}
+	n, err := rand.Int(rand.Reader, limit)
+	if err != nil {
+		return "", fmt.Errorf("making a sign-in code: %w", err)
+	}
+	return fmt.Sprintf("%0*d", codeDigits, n), nil
+}
+
+// codeHash is what is stored of a code: the SHA-256 of the code with its
+// row's ID, so equal codes hash differently.
+func codeHash(id pulid.ID, code string) []byte { return hash(string(id) + ":" + code) }

@@ -1,0 +1,95 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// Practice is the name of organisation org, as the portal viewer in ctx
+// reads it.
+func (s *Service) Practice(ctx context.Context, org pulid.ID) (string, error) {
+	o, err := s.client(ctx).Organization.Query().Where(organization.ID(org)).Only(ctx)
+	if err != nil {
+		return "", fmt.Errorf("reading the practice: %w", err)
+	}
+	return o.Name, nil
+}
+
+// AccessesOf lists the clients the portal viewer p may act for (Accesses).
+func (s *Service) AccessesOf(ctx context.Context, p viewer.Portal) ([]*Access, error) {
+	all, err := s.Accesses(ctx, p.OrgID, p.Email)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Access, len(all))
+	for i := range all {
+		out[i] = &all[i]
+	}
+	return out, nil
+}
+
+// Acting is the access through which p acts for its client on this
+// request, or nil when it acts for none.
+func (s *Service) Acting(ctx context.Context, p viewer.Portal) (*Access, error) {
+	if p.ClientID == "" {
+		return nil, nil
+	}
+	a, err := s.accessTo(ctx, p.OrgID, p.Email, p.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Client, err = s.client(ctx).ClientProfile.Get(systemIn(ctx, p.OrgID), p.ClientID); err != nil {
+		return nil, fmt.Errorf("reading the client: %w", err)
+	}
+	return &a, nil
+}
+
+// ActingClient is the client the portal viewer in ctx acts for. requested
+// is the client the request named (the X-Kith-Client header): missing, it
+// is a ValidationError; not one the viewer may act for right now, it is
+// NOT_FOUND, like a client that does not exist.
+func (s *Service) ActingClient(ctx context.Context, requested pulid.ID) (*ent.ClientProfile, error) {
+	p, ok := viewer.PortalFromContext(ctx)
+	switch {
+	case !ok:
+		return nil, kith.ErrUnauthenticated
+	case requested == "":
+		return nil, kith.Invalid("X-Kith-Client", "name the client you act for in the X-Kith-Client header; portalViewer lists them")
+	case p.ClientID == "":
+		return nil, &kith.NotFoundError{Field: "X-Kith-Client", ID: requested}
+	}
+	c, err := s.client(ctx).ClientProfile.Get(ctx, p.ClientID) // through the portal's privacy rules
+	if err != nil {
+		return nil, notFoundAs("X-Kith-Client", requested, err)
+	}
+	return c, nil
+}
+
+// Appointments lists up to first appointments of client c as the portal
+// viewer in ctx may see them: upcoming ones (booked or confirmed, not yet
+// ended) soonest first, or past ones (ended, cancelled or missed) latest
+// first, with their practitioners.
+func Appointments(ctx context.Context, c *ent.ClientProfile, past bool, first int) ([]*ent.Appointment, error) {
+	first = min(max(first, 0), 100)
+	now := time.Now()
+	upcoming := appointment.And(appointment.EndsAtGT(now), appointment.StatusIn(appointment.StatusBooked, appointment.StatusConfirmed))
+	q := c.QueryAppointments().WithPractitioner().Limit(first)
+	if past {
+		q.Where(appointment.Not(upcoming)).Order(ent.Desc(appointment.FieldStartsAt), ent.Desc(appointment.FieldID))
+	} else {
+		q.Where(upcoming).Order(ent.Asc(appointment.FieldStartsAt), ent.Asc(appointment.FieldID))
+	}
+	out, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing appointments: %w", err)
+	}
+	return out, nil
+}
