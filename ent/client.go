@@ -26,6 +26,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -61,6 +62,8 @@ type Client struct {
 	Organization *OrganizationClient
 	// PhoneOptOut is the client for interacting with the PhoneOptOut builders.
 	PhoneOptOut *PhoneOptOutClient
+	// PortalEvent is the client for interacting with the PortalEvent builders.
+	PortalEvent *PortalEventClient
 	// PortalInvitation is the client for interacting with the PortalInvitation builders.
 	PortalInvitation *PortalInvitationClient
 	// PortalSession is the client for interacting with the PortalSession builders.
@@ -94,6 +97,7 @@ func (c *Client) init() {
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.PhoneOptOut = NewPhoneOptOutClient(c.config)
+	c.PortalEvent = NewPortalEventClient(c.config)
 	c.PortalInvitation = NewPortalInvitationClient(c.config)
 	c.PortalSession = NewPortalSessionClient(c.config)
 	c.ScheduledMessage = NewScheduledMessageClient(c.config)
@@ -202,6 +206,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
 		PhoneOptOut:      NewPhoneOptOutClient(cfg),
+		PortalEvent:      NewPortalEventClient(cfg),
 		PortalInvitation: NewPortalInvitationClient(cfg),
 		PortalSession:    NewPortalSessionClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
@@ -237,6 +242,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
 		PhoneOptOut:      NewPhoneOptOutClient(cfg),
+		PortalEvent:      NewPortalEventClient(cfg),
 		PortalInvitation: NewPortalInvitationClient(cfg),
 		PortalSession:    NewPortalSessionClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
@@ -274,8 +280,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
-		c.PhoneOptOut, c.PortalInvitation, c.PortalSession, c.ScheduledMessage,
-		c.SignInCode, c.Staff, c.StaffToken,
+		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalSession,
+		c.ScheduledMessage, c.SignInCode, c.Staff, c.StaffToken,
 	} {
 		n.Use(hooks...)
 	}
@@ -287,8 +293,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
-		c.PhoneOptOut, c.PortalInvitation, c.PortalSession, c.ScheduledMessage,
-		c.SignInCode, c.Staff, c.StaffToken,
+		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalSession,
+		c.ScheduledMessage, c.SignInCode, c.Staff, c.StaffToken,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -317,6 +323,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Organization.mutate(ctx, m)
 	case *PhoneOptOutMutation:
 		return c.PhoneOptOut.mutate(ctx, m)
+	case *PortalEventMutation:
+		return c.PortalEvent.mutate(ctx, m)
 	case *PortalInvitationMutation:
 		return c.PortalInvitation.mutate(ctx, m)
 	case *PortalSessionMutation:
@@ -2106,6 +2114,188 @@ func (c *PhoneOptOutClient) mutate(ctx context.Context, m *PhoneOptOutMutation) 
 	}
 }
 
+// PortalEventClient is a client for the PortalEvent schema.
+type PortalEventClient struct {
+	config
+}
+
+// NewPortalEventClient returns a client for the PortalEvent from the given config.
+func NewPortalEventClient(c config) *PortalEventClient {
+	return &PortalEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `portalevent.Hooks(f(g(h())))`.
+func (c *PortalEventClient) Use(hooks ...Hook) {
+	c.hooks.PortalEvent = append(c.hooks.PortalEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `portalevent.Intercept(f(g(h())))`.
+func (c *PortalEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PortalEvent = append(c.inters.PortalEvent, interceptors...)
+}
+
+// Create returns a builder for creating a PortalEvent entity.
+func (c *PortalEventClient) Create() *PortalEventCreate {
+	mutation := newPortalEventMutation(c.config, OpCreate)
+	return &PortalEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PortalEvent entities.
+func (c *PortalEventClient) CreateBulk(builders ...*PortalEventCreate) *PortalEventCreateBulk {
+	return &PortalEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PortalEventClient) MapCreateBulk(slice any, setFunc func(*PortalEventCreate, int)) *PortalEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PortalEventCreateBulk{err: fmt.Errorf("calling to PortalEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PortalEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PortalEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PortalEvent.
+func (c *PortalEventClient) Update() *PortalEventUpdate {
+	mutation := newPortalEventMutation(c.config, OpUpdate)
+	return &PortalEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PortalEventClient) UpdateOne(_m *PortalEvent) *PortalEventUpdateOne {
+	mutation := newPortalEventMutation(c.config, OpUpdateOne, withPortalEvent(_m))
+	return &PortalEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PortalEventClient) UpdateOneID(id pulid.ID) *PortalEventUpdateOne {
+	mutation := newPortalEventMutation(c.config, OpUpdateOne, withPortalEventID(id))
+	return &PortalEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PortalEvent.
+func (c *PortalEventClient) Delete() *PortalEventDelete {
+	mutation := newPortalEventMutation(c.config, OpDelete)
+	return &PortalEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PortalEventClient) DeleteOne(_m *PortalEvent) *PortalEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PortalEventClient) DeleteOneID(id pulid.ID) *PortalEventDeleteOne {
+	builder := c.Delete().Where(portalevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PortalEventDeleteOne{builder}
+}
+
+// Query returns a query builder for PortalEvent.
+func (c *PortalEventClient) Query() *PortalEventQuery {
+	return &PortalEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePortalEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PortalEvent entity by its id.
+func (c *PortalEventClient) Get(ctx context.Context, id pulid.ID) (*PortalEvent, error) {
+	return c.Query().Where(portalevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PortalEventClient) GetX(ctx context.Context, id pulid.ID) *PortalEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a PortalEvent.
+func (c *PortalEventClient) QueryOrganization(_m *PortalEvent) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(portalevent.Table, portalevent.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, portalevent.OrganizationTable, portalevent.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a PortalEvent.
+func (c *PortalEventClient) QueryClient(_m *PortalEvent) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(portalevent.Table, portalevent.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, portalevent.ClientTable, portalevent.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContact queries the contact edge of a PortalEvent.
+func (c *PortalEventClient) QueryContact(_m *PortalEvent) *ContactQuery {
+	query := (&ContactClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(portalevent.Table, portalevent.FieldID, id),
+			sqlgraph.To(contact.Table, contact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, portalevent.ContactTable, portalevent.ContactColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PortalEventClient) Hooks() []Hook {
+	hooks := c.hooks.PortalEvent
+	return append(hooks[:len(hooks):len(hooks)], portalevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PortalEventClient) Interceptors() []Interceptor {
+	return c.inters.PortalEvent
+}
+
+func (c *PortalEventClient) mutate(ctx context.Context, m *PortalEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PortalEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PortalEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PortalEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PortalEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PortalEvent mutation op: %q", m.Op())
+	}
+}
+
 // PortalInvitationClient is a client for the PortalInvitation schema.
 type PortalInvitationClient struct {
 	config
@@ -3106,13 +3296,14 @@ func (c *StaffTokenClient) mutate(ctx context.Context, m *StaffTokenMutation) (V
 type (
 	hooks struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		MessageTemplate, Notification, Organization, PhoneOptOut, PortalInvitation,
-		PortalSession, ScheduledMessage, SignInCode, Staff, StaffToken []ent.Hook
+		MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
+		PortalInvitation, PortalSession, ScheduledMessage, SignInCode, Staff,
+		StaffToken []ent.Hook
 	}
 	inters struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		MessageTemplate, Notification, Organization, PhoneOptOut, PortalInvitation,
-		PortalSession, ScheduledMessage, SignInCode, Staff,
+		MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
+		PortalInvitation, PortalSession, ScheduledMessage, SignInCode, Staff,
 		StaffToken []ent.Interceptor
 	}
 )

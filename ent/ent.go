@@ -22,6 +22,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -98,6 +99,7 @@ func checkColumn(t, c string) error {
 			notification.Table:     notification.ValidColumn,
 			organization.Table:     organization.ValidColumn,
 			phoneoptout.Table:      phoneoptout.ValidColumn,
+			portalevent.Table:      portalevent.ValidColumn,
 			portalinvitation.Table: portalinvitation.ValidColumn,
 			portalsession.Table:    portalsession.ValidColumn,
 			scheduledmessage.Table: scheduledmessage.ValidColumn,

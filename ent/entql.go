@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
@@ -29,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -298,6 +299,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   portalevent.Table,
+			Columns: portalevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: portalevent.FieldID,
+			},
+		},
+		Type: "PortalEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			portalevent.FieldOrganizationID: {Type: field.TypeString, Column: portalevent.FieldOrganizationID},
+			portalevent.FieldClientID:       {Type: field.TypeString, Column: portalevent.FieldClientID},
+			portalevent.FieldContactID:      {Type: field.TypeString, Column: portalevent.FieldContactID},
+			portalevent.FieldEmail:          {Type: field.TypeString, Column: portalevent.FieldEmail},
+			portalevent.FieldAction:         {Type: field.TypeString, Column: portalevent.FieldAction},
+			portalevent.FieldDetail:         {Type: field.TypeString, Column: portalevent.FieldDetail},
+			portalevent.FieldSubjectID:      {Type: field.TypeString, Column: portalevent.FieldSubjectID},
+			portalevent.FieldCreatedAt:      {Type: field.TypeTime, Column: portalevent.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalinvitation.Table,
 			Columns: portalinvitation.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -319,7 +341,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalinvitation.FieldVoidedAt:       {Type: field.TypeTime, Column: portalinvitation.FieldVoidedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalsession.Table,
 			Columns: portalsession.Columns,
@@ -338,7 +360,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalsession.FieldRevokedAt:      {Type: field.TypeTime, Column: portalsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduledmessage.Table,
 			Columns: scheduledmessage.Columns,
@@ -361,7 +383,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldStatus:             {Type: field.TypeEnum, Column: scheduledmessage.FieldStatus},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signincode.Table,
 			Columns: signincode.Columns,
@@ -381,7 +403,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -402,7 +424,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -744,6 +766,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"PhoneOptOut",
 		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   portalevent.OrganizationTable,
+			Columns: []string{portalevent.OrganizationColumn},
+			Bidi:    false,
+		},
+		"PortalEvent",
+		"Organization",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   portalevent.ClientTable,
+			Columns: []string{portalevent.ClientColumn},
+			Bidi:    false,
+		},
+		"PortalEvent",
+		"ClientProfile",
+	)
+	graph.MustAddE(
+		"contact",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   portalevent.ContactTable,
+			Columns: []string{portalevent.ContactColumn},
+			Bidi:    false,
+		},
+		"PortalEvent",
+		"Contact",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2357,6 +2415,128 @@ func (f *PhoneOptOutFilter) WhereHasOrganizationWith(preds ...predicate.Organiza
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PortalEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PortalEventQuery builder.
+func (_q *PortalEventQuery) Filter() *PortalEventFilter {
+	return &PortalEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PortalEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PortalEventMutation builder.
+func (m *PortalEventMutation) Filter() *PortalEventFilter {
+	return &PortalEventFilter{config: m.config, predicateAdder: m}
+}
+
+// PortalEventFilter provides a generic filtering capability at runtime for PortalEventQuery.
+type PortalEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PortalEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PortalEventFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(portalevent.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *PortalEventFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(portalevent.FieldOrganizationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *PortalEventFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(portalevent.FieldClientID))
+}
+
+// WhereContactID applies the entql string predicate on the contact_id field.
+func (f *PortalEventFilter) WhereContactID(p entql.StringP) {
+	f.Where(p.Field(portalevent.FieldContactID))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *PortalEventFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(portalevent.FieldEmail))
+}
+
+// WhereAction applies the entql string predicate on the action field.
+func (f *PortalEventFilter) WhereAction(p entql.StringP) {
+	f.Where(p.Field(portalevent.FieldAction))
+}
+
+// WhereDetail applies the entql string predicate on the detail field.
+func (f *PortalEventFilter) WhereDetail(p entql.StringP) {
+	f.Where(p.Field(portalevent.FieldDetail))
+}
+
+// WhereSubjectID applies the entql string predicate on the subject_id field.
+func (f *PortalEventFilter) WhereSubjectID(p entql.StringP) {
+	f.Where(p.Field(portalevent.FieldSubjectID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PortalEventFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(portalevent.FieldCreatedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *PortalEventFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *PortalEventFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *PortalEventFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *PortalEventFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContact applies a predicate to check if query has an edge contact.
+func (f *PortalEventFilter) WhereHasContact() {
+	f.Where(entql.HasEdge("contact"))
+}
+
+// WhereHasContactWith applies a predicate to check if query has an edge contact with a given conditions (other predicates).
+func (f *PortalEventFilter) WhereHasContactWith(preds ...predicate.Contact) {
+	f.Where(entql.HasEdgeWith("contact", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PortalInvitationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2385,7 +2565,7 @@ type PortalInvitationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalInvitationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2489,7 +2669,7 @@ type PortalSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2573,7 +2753,7 @@ type ScheduledMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduledMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2705,7 +2885,7 @@ type SignInCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2794,7 +2974,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2930,7 +3110,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

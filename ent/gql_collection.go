@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -1813,6 +1814,105 @@ func newPhoneOptOutPaginateArgs(rv map[string]any) *phoneoptoutPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PhoneOptOutWhereInput); ok {
 		args.opts = append(args.opts, WithPhoneOptOutFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PortalEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*PortalEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PortalEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(portalevent.Columns))
+		selectedFields = []string{portalevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "contact":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContactClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contactImplementors)...); err != nil {
+				return err
+			}
+			_q.withContact = query
+			if _, ok := fieldSeen[portalevent.FieldContactID]; !ok {
+				selectedFields = append(selectedFields, portalevent.FieldContactID)
+				fieldSeen[portalevent.FieldContactID] = struct{}{}
+			}
+		case "email":
+			if _, ok := fieldSeen[portalevent.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, portalevent.FieldEmail)
+				fieldSeen[portalevent.FieldEmail] = struct{}{}
+			}
+		case "action":
+			if _, ok := fieldSeen[portalevent.FieldAction]; !ok {
+				selectedFields = append(selectedFields, portalevent.FieldAction)
+				fieldSeen[portalevent.FieldAction] = struct{}{}
+			}
+		case "detail":
+			if _, ok := fieldSeen[portalevent.FieldDetail]; !ok {
+				selectedFields = append(selectedFields, portalevent.FieldDetail)
+				fieldSeen[portalevent.FieldDetail] = struct{}{}
+			}
+		case "subjectID":
+			if _, ok := fieldSeen[portalevent.FieldSubjectID]; !ok {
+				selectedFields = append(selectedFields, portalevent.FieldSubjectID)
+				fieldSeen[portalevent.FieldSubjectID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[portalevent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, portalevent.FieldCreatedAt)
+				fieldSeen[portalevent.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type portaleventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PortalEventPaginateOption
+}
+
+func newPortalEventPaginateArgs(rv map[string]any) *portaleventPaginateArgs {
+	args := &portaleventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
 	}
 	return args
 }

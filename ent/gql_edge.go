@@ -181,6 +181,14 @@ func (_m *Notification) ScheduledMessage(ctx context.Context) (*ScheduledMessage
 	return result, MaskNotFound(err)
 }
 
+func (_m *PortalEvent) Contact(ctx context.Context) (*Contact, error) {
+	result, err := _m.Edges.ContactOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContact().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ScheduledMessage) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {

@@ -19,6 +19,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -78,6 +79,11 @@ var phoneoptoutImplementors = []string{"PhoneOptOut", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PhoneOptOut) IsNode() {}
+
+var portaleventImplementors = []string{"PortalEvent", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PortalEvent) IsNode() {}
 
 var scheduledmessageImplementors = []string{"ScheduledMessage", "Node"}
 
@@ -273,6 +279,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(phoneoptout.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, phoneoptoutImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case portalevent.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.PortalEvent.Query().
+			Where(portalevent.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, portaleventImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -524,6 +543,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.PhoneOptOut.Query().
 			Where(phoneoptout.IDIn(ids...))
 		query, err := query.CollectFields(ctx, phoneoptoutImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case portalevent.Table:
+		query := c.PortalEvent.Query().
+			Where(portalevent.IDIn(ids...))
+		query, err := query.CollectFields(ctx, portaleventImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -3371,6 +3372,255 @@ func (_m *PhoneOptOut) ToEdge(order *PhoneOptOutOrder) *PhoneOptOutEdge {
 		order = DefaultPhoneOptOutOrder
 	}
 	return &PhoneOptOutEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PortalEventEdge is the edge representation of PortalEvent.
+type PortalEventEdge struct {
+	Node   *PortalEvent `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// PortalEventConnection is the connection containing edges to PortalEvent.
+type PortalEventConnection struct {
+	Edges      []*PortalEventEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *PortalEventConnection) build(nodes []*PortalEvent, pager *portaleventPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PortalEvent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PortalEvent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PortalEvent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PortalEventEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PortalEventEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PortalEventPaginateOption enables pagination customization.
+type PortalEventPaginateOption func(*portaleventPager) error
+
+// WithPortalEventOrder configures pagination ordering.
+func WithPortalEventOrder(order *PortalEventOrder) PortalEventPaginateOption {
+	if order == nil {
+		order = DefaultPortalEventOrder
+	}
+	o := *order
+	return func(pager *portaleventPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPortalEventOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPortalEventFilter configures pagination filter.
+func WithPortalEventFilter(filter func(*PortalEventQuery) (*PortalEventQuery, error)) PortalEventPaginateOption {
+	return func(pager *portaleventPager) error {
+		if filter == nil {
+			return errors.New("PortalEventQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type portaleventPager struct {
+	reverse bool
+	order   *PortalEventOrder
+	filter  func(*PortalEventQuery) (*PortalEventQuery, error)
+}
+
+func newPortalEventPager(opts []PortalEventPaginateOption, reverse bool) (*portaleventPager, error) {
+	pager := &portaleventPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPortalEventOrder
+	}
+	return pager, nil
+}
+
+func (p *portaleventPager) applyFilter(query *PortalEventQuery) (*PortalEventQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *portaleventPager) toCursor(_m *PortalEvent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *portaleventPager) applyCursors(query *PortalEventQuery, after, before *Cursor) (*PortalEventQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPortalEventOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *portaleventPager) applyOrder(query *PortalEventQuery) *PortalEventQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPortalEventOrder.Field {
+		query = query.Order(DefaultPortalEventOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *portaleventPager) orderExpr(query *PortalEventQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPortalEventOrder.Field {
+			b.Comma().Ident(DefaultPortalEventOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PortalEvent.
+func (_m *PortalEventQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PortalEventPaginateOption,
+) (*PortalEventConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPortalEventPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PortalEventConnection{Edges: []*PortalEventEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// PortalEventOrderField defines the ordering field of PortalEvent.
+type PortalEventOrderField struct {
+	// Value extracts the ordering value from the given PortalEvent.
+	Value    func(*PortalEvent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) portalevent.OrderOption
+	toCursor func(*PortalEvent) Cursor
+}
+
+// PortalEventOrder defines the ordering of PortalEvent.
+type PortalEventOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *PortalEventOrderField `json:"field"`
+}
+
+// DefaultPortalEventOrder is the default ordering of PortalEvent.
+var DefaultPortalEventOrder = &PortalEventOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PortalEventOrderField{
+		Value: func(_m *PortalEvent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: portalevent.FieldID,
+		toTerm: portalevent.ByID,
+		toCursor: func(_m *PortalEvent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PortalEvent into PortalEventEdge.
+func (_m *PortalEvent) ToEdge(order *PortalEventOrder) *PortalEventEdge {
+	if order == nil {
+		order = DefaultPortalEventOrder
+	}
+	return &PortalEventEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -37,6 +38,7 @@ var tableByPrefix = map[string]string{
 	"nt": notification.Table,
 	"or": organization.Table,
 	"po": phoneoptout.Table,
+	"pe": portalevent.Table,
 	"pi": portalinvitation.Table,
 	"ps": portalsession.Table,
 	"sm": scheduledmessage.Table,
@@ -82,6 +84,9 @@ var edgeTable = map[string]string{
 	"Notification.scheduled_message": scheduledmessage.Table,
 	"Organization.staff":             staff.Table,
 	"PhoneOptOut.organization":       organization.Table,
+	"PortalEvent.organization":       organization.Table,
+	"PortalEvent.client":             clientprofile.Table,
+	"PortalEvent.contact":            contact.Table,
 	"PortalInvitation.organization":  organization.Table,
 	"PortalSession.organization":     organization.Table,
 	"ScheduledMessage.organization":  organization.Table,

@@ -23,6 +23,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
@@ -53,6 +54,7 @@ const (
 	TypeNotification     = "Notification"
 	TypeOrganization     = "Organization"
 	TypePhoneOptOut      = "PhoneOptOut"
+	TypePortalEvent      = "PortalEvent"
 	TypePortalInvitation = "PortalInvitation"
 	TypePortalSession    = "PortalSession"
 	TypeScheduledMessage = "ScheduledMessage"
@@ -13113,6 +13115,922 @@ func (m *PhoneOptOutMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PhoneOptOut edge %s", name)
+}
+
+// PortalEventMutation represents an operation that mutates the PortalEvent nodes in the graph.
+type PortalEventMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	email               *string
+	action              *string
+	detail              *string
+	subject_id          *pulid.ID
+	created_at          *time.Time
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	client              *pulid.ID
+	clearedclient       bool
+	contact             *pulid.ID
+	clearedcontact      bool
+	done                bool
+	oldValue            func(context.Context) (*PortalEvent, error)
+	predicates          []predicate.PortalEvent
+}
+
+var _ ent.Mutation = (*PortalEventMutation)(nil)
+
+// portaleventOption allows management of the mutation configuration using functional options.
+type portaleventOption func(*PortalEventMutation)
+
+// newPortalEventMutation creates new mutation for the PortalEvent entity.
+func newPortalEventMutation(c config, op Op, opts ...portaleventOption) *PortalEventMutation {
+	m := &PortalEventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePortalEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPortalEventID sets the ID field of the mutation.
+func withPortalEventID(id pulid.ID) portaleventOption {
+	return func(m *PortalEventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PortalEvent
+		)
+		m.oldValue = func(ctx context.Context) (*PortalEvent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PortalEvent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPortalEvent sets the old PortalEvent of the mutation.
+func withPortalEvent(node *PortalEvent) portaleventOption {
+	return func(m *PortalEventMutation) {
+		m.oldValue = func(context.Context) (*PortalEvent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PortalEventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PortalEventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of PortalEvent entities.
+func (m *PortalEventMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PortalEventMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PortalEventMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PortalEvent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *PortalEventMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *PortalEventMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the PortalEvent entity.
+// If the PortalEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalEventMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *PortalEventMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *PortalEventMutation) SetClientID(pu pulid.ID) {
+	m.client = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *PortalEventMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the PortalEvent entity.
+// If the PortalEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalEventMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *PortalEventMutation) ResetClientID() {
+	m.client = nil
+}
+
+// SetContactID sets the "contact_id" field.
+func (m *PortalEventMutation) SetContactID(pu pulid.ID) {
+	m.contact = &pu
+}
+
+// ContactID returns the value of the "contact_id" field in the mutation.
+func (m *PortalEventMutation) ContactID() (r pulid.ID, exists bool) {
+	v := m.contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactID returns the old "contact_id" field's value of the PortalEvent entity.
+// If the PortalEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalEventMutation) OldContactID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactID: %w", err)
+	}
+	return oldValue.ContactID, nil
+}
+
+// ClearContactID clears the value of the "contact_id" field.
+func (m *PortalEventMutation) ClearContactID() {
+	m.contact = nil
+	m.clearedFields[portalevent.FieldContactID] = struct{}{}
+}
+
+// ContactIDCleared returns if the "contact_id" field was cleared in this mutation.
+func (m *PortalEventMutation) ContactIDCleared() bool {
+	_, ok := m.clearedFields[portalevent.FieldContactID]
+	return ok
+}
+
+// ResetContactID resets all changes to the "contact_id" field.
+func (m *PortalEventMutation) ResetContactID() {
+	m.contact = nil
+	delete(m.clearedFields, portalevent.FieldContactID)
+}
+
+// SetEmail sets the "email" field.
+func (m *PortalEventMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *PortalEventMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the PortalEvent entity.
+// If the PortalEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalEventMutation) OldEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *PortalEventMutation) ResetEmail() {
+	m.email = nil
+}
+
+// SetAction sets the "action" field.
+func (m *PortalEventMutation) SetAction(s string) {
+	m.action = &s
+}
+
+// Action returns the value of the "action" field in the mutation.
+func (m *PortalEventMutation) Action() (r string, exists bool) {
+	v := m.action
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAction returns the old "action" field's value of the PortalEvent entity.
+// If the PortalEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalEventMutation) OldAction(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAction: %w", err)
+	}
+	return oldValue.Action, nil
+}
+
+// ResetAction resets all changes to the "action" field.
+func (m *PortalEventMutation) ResetAction() {
+	m.action = nil
+}
+
+// SetDetail sets the "detail" field.
+func (m *PortalEventMutation) SetDetail(s string) {
+	m.detail = &s
+}
+
+// Detail returns the value of the "detail" field in the mutation.
+func (m *PortalEventMutation) Detail() (r string, exists bool) {
+	v := m.detail
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDetail returns the old "detail" field's value of the PortalEvent entity.
+// If the PortalEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalEventMutation) OldDetail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDetail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDetail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDetail: %w", err)
+	}
+	return oldValue.Detail, nil
+}
+
+// ClearDetail clears the value of the "detail" field.
+func (m *PortalEventMutation) ClearDetail() {
+	m.detail = nil
+	m.clearedFields[portalevent.FieldDetail] = struct{}{}
+}
+
+// DetailCleared returns if the "detail" field was cleared in this mutation.
+func (m *PortalEventMutation) DetailCleared() bool {
+	_, ok := m.clearedFields[portalevent.FieldDetail]
+	return ok
+}
+
+// ResetDetail resets all changes to the "detail" field.
+func (m *PortalEventMutation) ResetDetail() {
+	m.detail = nil
+	delete(m.clearedFields, portalevent.FieldDetail)
+}
+
+// SetSubjectID sets the "subject_id" field.
+func (m *PortalEventMutation) SetSubjectID(pu pulid.ID) {
+	m.subject_id = &pu
+}
+
+// SubjectID returns the value of the "subject_id" field in the mutation.
+func (m *PortalEventMutation) SubjectID() (r pulid.ID, exists bool) {
+	v := m.subject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectID returns the old "subject_id" field's value of the PortalEvent entity.
+// If the PortalEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalEventMutation) OldSubjectID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectID: %w", err)
+	}
+	return oldValue.SubjectID, nil
+}
+
+// ClearSubjectID clears the value of the "subject_id" field.
+func (m *PortalEventMutation) ClearSubjectID() {
+	m.subject_id = nil
+	m.clearedFields[portalevent.FieldSubjectID] = struct{}{}
+}
+
+// SubjectIDCleared returns if the "subject_id" field was cleared in this mutation.
+func (m *PortalEventMutation) SubjectIDCleared() bool {
+	_, ok := m.clearedFields[portalevent.FieldSubjectID]
+	return ok
+}
+
+// ResetSubjectID resets all changes to the "subject_id" field.
+func (m *PortalEventMutation) ResetSubjectID() {
+	m.subject_id = nil
+	delete(m.clearedFields, portalevent.FieldSubjectID)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PortalEventMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PortalEventMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PortalEvent entity.
+// If the PortalEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalEventMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PortalEventMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *PortalEventMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[portalevent.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *PortalEventMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *PortalEventMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *PortalEventMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearClient clears the "client" edge to the ClientProfile entity.
+func (m *PortalEventMutation) ClearClient() {
+	m.clearedclient = true
+	m.clearedFields[portalevent.FieldClientID] = struct{}{}
+}
+
+// ClientCleared reports if the "client" edge to the ClientProfile entity was cleared.
+func (m *PortalEventMutation) ClientCleared() bool {
+	return m.clearedclient
+}
+
+// ClientIDs returns the "client" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClientID instead. It exists only for internal usage by the builders.
+func (m *PortalEventMutation) ClientIDs() (ids []pulid.ID) {
+	if id := m.client; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClient resets all changes to the "client" edge.
+func (m *PortalEventMutation) ResetClient() {
+	m.client = nil
+	m.clearedclient = false
+}
+
+// ClearContact clears the "contact" edge to the Contact entity.
+func (m *PortalEventMutation) ClearContact() {
+	m.clearedcontact = true
+	m.clearedFields[portalevent.FieldContactID] = struct{}{}
+}
+
+// ContactCleared reports if the "contact" edge to the Contact entity was cleared.
+func (m *PortalEventMutation) ContactCleared() bool {
+	return m.ContactIDCleared() || m.clearedcontact
+}
+
+// ContactIDs returns the "contact" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContactID instead. It exists only for internal usage by the builders.
+func (m *PortalEventMutation) ContactIDs() (ids []pulid.ID) {
+	if id := m.contact; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContact resets all changes to the "contact" edge.
+func (m *PortalEventMutation) ResetContact() {
+	m.contact = nil
+	m.clearedcontact = false
+}
+
+// Where appends a list predicates to the PortalEventMutation builder.
+func (m *PortalEventMutation) Where(ps ...predicate.PortalEvent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PortalEventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PortalEventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PortalEvent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PortalEventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PortalEventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PortalEvent).
+func (m *PortalEventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PortalEventMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.organization != nil {
+		fields = append(fields, portalevent.FieldOrganizationID)
+	}
+	if m.client != nil {
+		fields = append(fields, portalevent.FieldClientID)
+	}
+	if m.contact != nil {
+		fields = append(fields, portalevent.FieldContactID)
+	}
+	if m.email != nil {
+		fields = append(fields, portalevent.FieldEmail)
+	}
+	if m.action != nil {
+		fields = append(fields, portalevent.FieldAction)
+	}
+	if m.detail != nil {
+		fields = append(fields, portalevent.FieldDetail)
+	}
+	if m.subject_id != nil {
+		fields = append(fields, portalevent.FieldSubjectID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, portalevent.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PortalEventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case portalevent.FieldOrganizationID:
+		return m.OrganizationID()
+	case portalevent.FieldClientID:
+		return m.ClientID()
+	case portalevent.FieldContactID:
+		return m.ContactID()
+	case portalevent.FieldEmail:
+		return m.Email()
+	case portalevent.FieldAction:
+		return m.Action()
+	case portalevent.FieldDetail:
+		return m.Detail()
+	case portalevent.FieldSubjectID:
+		return m.SubjectID()
+	case portalevent.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PortalEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case portalevent.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case portalevent.FieldClientID:
+		return m.OldClientID(ctx)
+	case portalevent.FieldContactID:
+		return m.OldContactID(ctx)
+	case portalevent.FieldEmail:
+		return m.OldEmail(ctx)
+	case portalevent.FieldAction:
+		return m.OldAction(ctx)
+	case portalevent.FieldDetail:
+		return m.OldDetail(ctx)
+	case portalevent.FieldSubjectID:
+		return m.OldSubjectID(ctx)
+	case portalevent.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown PortalEvent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PortalEventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case portalevent.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case portalevent.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case portalevent.FieldContactID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactID(v)
+		return nil
+	case portalevent.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case portalevent.FieldAction:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAction(v)
+		return nil
+	case portalevent.FieldDetail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDetail(v)
+		return nil
+	case portalevent.FieldSubjectID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectID(v)
+		return nil
+	case portalevent.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PortalEvent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PortalEventMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PortalEventMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PortalEventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PortalEvent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PortalEventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(portalevent.FieldContactID) {
+		fields = append(fields, portalevent.FieldContactID)
+	}
+	if m.FieldCleared(portalevent.FieldDetail) {
+		fields = append(fields, portalevent.FieldDetail)
+	}
+	if m.FieldCleared(portalevent.FieldSubjectID) {
+		fields = append(fields, portalevent.FieldSubjectID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PortalEventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PortalEventMutation) ClearField(name string) error {
+	switch name {
+	case portalevent.FieldContactID:
+		m.ClearContactID()
+		return nil
+	case portalevent.FieldDetail:
+		m.ClearDetail()
+		return nil
+	case portalevent.FieldSubjectID:
+		m.ClearSubjectID()
+		return nil
+	}
+	return fmt.Errorf("unknown PortalEvent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PortalEventMutation) ResetField(name string) error {
+	switch name {
+	case portalevent.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case portalevent.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case portalevent.FieldContactID:
+		m.ResetContactID()
+		return nil
+	case portalevent.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case portalevent.FieldAction:
+		m.ResetAction()
+		return nil
+	case portalevent.FieldDetail:
+		m.ResetDetail()
+		return nil
+	case portalevent.FieldSubjectID:
+		m.ResetSubjectID()
+		return nil
+	case portalevent.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown PortalEvent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PortalEventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.organization != nil {
+		edges = append(edges, portalevent.EdgeOrganization)
+	}
+	if m.client != nil {
+		edges = append(edges, portalevent.EdgeClient)
+	}
+	if m.contact != nil {
+		edges = append(edges, portalevent.EdgeContact)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PortalEventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case portalevent.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case portalevent.EdgeClient:
+		if id := m.client; id != nil {
+			return []ent.Value{*id}
+		}
+	case portalevent.EdgeContact:
+		if id := m.contact; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PortalEventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PortalEventMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PortalEventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedorganization {
+		edges = append(edges, portalevent.EdgeOrganization)
+	}
+	if m.clearedclient {
+		edges = append(edges, portalevent.EdgeClient)
+	}
+	if m.clearedcontact {
+		edges = append(edges, portalevent.EdgeContact)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PortalEventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case portalevent.EdgeOrganization:
+		return m.clearedorganization
+	case portalevent.EdgeClient:
+		return m.clearedclient
+	case portalevent.EdgeContact:
+		return m.clearedcontact
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PortalEventMutation) ClearEdge(name string) error {
+	switch name {
+	case portalevent.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case portalevent.EdgeClient:
+		m.ClearClient()
+		return nil
+	case portalevent.EdgeContact:
+		m.ClearContact()
+		return nil
+	}
+	return fmt.Errorf("unknown PortalEvent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PortalEventMutation) ResetEdge(name string) error {
+	switch name {
+	case portalevent.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case portalevent.EdgeClient:
+		m.ResetClient()
+		return nil
+	case portalevent.EdgeContact:
+		m.ResetContact()
+		return nil
+	}
+	return fmt.Errorf("unknown PortalEvent edge %s", name)
 }
 
 // PortalInvitationMutation represents an operation that mutates the PortalInvitation nodes in the graph.

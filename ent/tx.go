@@ -34,6 +34,8 @@ type Tx struct {
 	Organization *OrganizationClient
 	// PhoneOptOut is the client for interacting with the PhoneOptOut builders.
 	PhoneOptOut *PhoneOptOutClient
+	// PortalEvent is the client for interacting with the PortalEvent builders.
+	PortalEvent *PortalEventClient
 	// PortalInvitation is the client for interacting with the PortalInvitation builders.
 	PortalInvitation *PortalInvitationClient
 	// PortalSession is the client for interacting with the PortalSession builders.
@@ -187,6 +189,7 @@ func (tx *Tx) init() {
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.PhoneOptOut = NewPhoneOptOutClient(tx.config)
+	tx.PortalEvent = NewPortalEventClient(tx.config)
 	tx.PortalInvitation = NewPortalInvitationClient(tx.config)
 	tx.PortalSession = NewPortalSessionClient(tx.config)
 	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)

@@ -11,7 +11,9 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/messagetemplate"
+	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -47,7 +49,7 @@ func (r *queryResolver) Contacts(ctx context.Context, after *entgql.Cursor[pulid
 
 // EmailSuppressions is the resolver for the emailSuppressions field.
 func (r *queryResolver) EmailSuppressions(ctx context.Context) ([]*ent.EmailSuppression, error) {
-	panic(fmt.Errorf("not implemented: EmailSuppressions - emailSuppressions"))
+	return r.DB.EmailSuppression.Query().Order(emailsuppression.ByEmail()).All(ctx)
 }
 
 // MessageTemplates is the resolver for the messageTemplates field.
@@ -68,7 +70,7 @@ func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[
 
 // PhoneOptOuts is the resolver for the phoneOptOuts field.
 func (r *queryResolver) PhoneOptOuts(ctx context.Context) ([]*ent.PhoneOptOut, error) {
-	panic(fmt.Errorf("not implemented: PhoneOptOuts - phoneOptOuts"))
+	return r.DB.PhoneOptOut.Query().Order(phoneoptout.ByPhone()).All(ctx)
 }
 
 // ScheduledMessages is the resolver for the scheduledMessages field.

@@ -124,6 +124,7 @@ type ComplexityRoot struct {
 		NotifyReminders        func(childComplexity int) int
 		NotifyScheduled        func(childComplexity int) int
 		OtherPhones            func(childComplexity int) int
+		PortalActivity         func(childComplexity int, first *int) int
 		PortalStatus           func(childComplexity int) int
 		Practitioners          func(childComplexity int) int
 		PreferredContactMethod func(childComplexity int) int
@@ -410,6 +411,16 @@ type ComplexityRoot struct {
 		TimeZone      func(childComplexity int) int
 	}
 
+	PortalEvent struct {
+		Action    func(childComplexity int) int
+		Contact   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Detail    func(childComplexity int) int
+		Email     func(childComplexity int) int
+		ID        func(childComplexity int) int
+		SubjectID func(childComplexity int) int
+	}
+
 	PortalInvitationInfo struct {
 		AsContact       func(childComplexity int) int
 		ClientFirstName func(childComplexity int) int
@@ -543,6 +554,7 @@ type AppointmentResolver interface {
 	EndsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error)
 }
 type ClientResolver interface {
+	PortalActivity(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.PortalEvent, error)
 	Recipients(ctx context.Context, obj *ent.ClientProfile) ([]*link.Recipient, error)
 	BillingContacts(ctx context.Context, obj *ent.ClientProfile) ([]*ent.ClientContact, error)
 }
@@ -572,8 +584,6 @@ type MutationResolver interface {
 	CancelAppointment(ctx context.Context, id pulid.ID, reason string) (*ent.Appointment, error)
 	MarkAppointmentMissed(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
 	CompleteAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
-	SaveMessageTemplate(ctx context.Context, input SaveMessageTemplateInput) (*ent.MessageTemplate, error)
-	DeleteMessageTemplate(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	RequestSignIn(ctx context.Context, input RequestSignInInput) (bool, error)
 	VerifySignIn(ctx context.Context, input VerifySignInInput) (*portal.Session, error)
 	ClaimPortalInvitation(ctx context.Context, token string) (*portal.Session, error)
@@ -582,6 +592,8 @@ type MutationResolver interface {
 	InviteContactToPortal(ctx context.Context, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) (*ent.ClientContact, error)
 	RevokeClientPortal(ctx context.Context, clientID pulid.ID) (*ent.ClientProfile, error)
 	RevokeContactPortal(ctx context.Context, linkID pulid.ID) (*ent.ClientContact, error)
+	SaveMessageTemplate(ctx context.Context, input SaveMessageTemplateInput) (*ent.MessageTemplate, error)
+	DeleteMessageTemplate(ctx context.Context, id pulid.ID) (pulid.ID, error)
 }
 type PortalAccessResolver interface {
 	ClientID(ctx context.Context, obj *portal.Access) (pulid.ID, error)
@@ -616,15 +628,15 @@ type QueryResolver interface {
 	PhoneOptOuts(ctx context.Context) ([]*ent.PhoneOptOut, error)
 	ScheduledMessages(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) (*ent.ScheduledMessageConnection, error)
 	StaffMembers(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.StaffOrder, where *ent.StaffWhereInput) (*ent.StaffConnection, error)
+	PortalViewer(ctx context.Context) (*viewer.Portal, error)
+	PortalClient(ctx context.Context) (*ent.ClientProfile, error)
+	PortalInvitation(ctx context.Context, token string) (*portal.Invitation, error)
 	Me(ctx context.Context) (*ent.Staff, error)
 	Organization(ctx context.Context) (*ent.Organization, error)
 	SearchContacts(ctx context.Context, query string, first *int) ([]*ent.Contact, error)
 	MessagePlaceholders(ctx context.Context) ([]*message.Placeholder, error)
 	EffectiveMessageTemplate(ctx context.Context, kind message.Kind, channel message.Channel, language *string) (*EffectiveMessageTemplate, error)
 	PreviewMessage(ctx context.Context, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) (*MessagePreview, error)
-	PortalViewer(ctx context.Context) (*viewer.Portal, error)
-	PortalClient(ctx context.Context) (*ent.ClientProfile, error)
-	PortalInvitation(ctx context.Context, token string) (*portal.Invitation, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -972,6 +984,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.OtherPhones(childComplexity), true
+	case "Client.portalActivity":
+		if e.ComplexityRoot.Client.PortalActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Client_portalActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Client.PortalActivity(childComplexity, args["first"].(*int)), true
 	case "Client.portalStatus":
 		if e.ComplexityRoot.Client.PortalStatus == nil {
 			break
@@ -2440,6 +2463,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PortalClient.TimeZone(childComplexity), true
+
+	case "PortalEvent.action":
+		if e.ComplexityRoot.PortalEvent.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalEvent.Action(childComplexity), true
+	case "PortalEvent.contact":
+		if e.ComplexityRoot.PortalEvent.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalEvent.Contact(childComplexity), true
+	case "PortalEvent.createdAt":
+		if e.ComplexityRoot.PortalEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalEvent.CreatedAt(childComplexity), true
+	case "PortalEvent.detail":
+		if e.ComplexityRoot.PortalEvent.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalEvent.Detail(childComplexity), true
+	case "PortalEvent.email":
+		if e.ComplexityRoot.PortalEvent.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalEvent.Email(childComplexity), true
+	case "PortalEvent.id":
+		if e.ComplexityRoot.PortalEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalEvent.ID(childComplexity), true
+	case "PortalEvent.subjectID":
+		if e.ComplexityRoot.PortalEvent.SubjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalEvent.SubjectID(childComplexity), true
 
 	case "PortalInvitationInfo.asContact":
 		if e.ComplexityRoot.PortalInvitationInfo.AsContact == nil {
@@ -6351,6 +6417,36 @@ input PhoneOptOutWhereInput {
   keywordContainsFold: String
 }
 """
+Something a client or contact did in the portal for a client.
+"""
+type PortalEvent implements Node {
+  id: ID!
+  """
+  The address the person signed in with.
+  """
+  email: String!
+  """
+  What happened, such as SIGNED_IN, INVITATION_CLAIMED, DOCUMENT_VIEWED, FORM_SUBMITTED, INVOICE_PAID, MESSAGE_SENT or APPOINTMENT_BOOKED.
+  """
+  action: String!
+  """
+  What it was about, in words: a document's title, an invoice's number.
+  """
+  detail: String
+  """
+  The record it was about, if any.
+  """
+  subjectID: String
+  """
+  When it happened.
+  """
+  createdAt: Time!
+  """
+  The contact who acted; null when the client did.
+  """
+  contact: Contact
+}
+"""
 PortalStatus is enum for the field portal_status
 """
 enum PortalStatus @goModel(model: "github.com/kith-health/kith.PortalStatus") {
@@ -7477,6 +7573,189 @@ input UpdateStaffInput {
   clearAssignedClients: Boolean
 }
 `, BuiltIn: false},
+	{Name: "../portal.graphqls", Input: `# The client portal: invitations, email sign-in with one-time codes, and what
+# a signed-in client or contact sees of the client it acts for. Portal
+# requests carry a portal session token (Authorization: Bearer kith_ps_…) and
+# name the client they act for in the X-Kith-Client header; access is checked
+# on every request, so revoking a contact or changing its scopes takes effect
+# on its next one. Fields marked @portal need a portal session, @public need
+# nothing; the staff fields here need a staff sign-in.
+
+"""
+A root field anyone may call, signed in or not. Root fields without @public
+or @portal need a staff sign-in; a portal session gets FORBIDDEN there.
+"""
+directive @public on FIELD_DEFINITION
+
+"A root field for people signed in to the client portal (a portal session)."
+directive @portal on FIELD_DEFINITION
+
+"Where a portal invitation stands."
+enum PortalInvitationState {
+  "It can be claimed."
+  VALID
+  "It was not claimed in time (72 hours); the practice can send a new one."
+  EXPIRED
+  "It was claimed; the person signs in with their email."
+  USED
+  "A newer invitation replaced it, or the practice withdrew access."
+  VOID
+}
+
+"What an invitation link is for, shown before it is claimed. Opening it does not use it."
+type PortalInvitationInfo {
+  "The practice's name."
+  practice: String!
+  "First name of the client it gives access to."
+  clientFirstName: String!
+  "The address it was sent to: the person signs in with it."
+  email: String!
+  "True when it is for a contact of the client rather than the client."
+  asContact: Boolean!
+  expiresAt: Time!
+  state: PortalInvitationState!
+}
+
+"A portal session: send its token as ` + "`" + `Authorization: Bearer <token>` + "`" + `."
+type PortalSession {
+  "Shown once; kith keeps only its hash."
+  token: String!
+  expiresAt: Time!
+  "The signed-in person and the clients they may act for."
+  viewer: PortalViewer!
+}
+
+"A person signed in to the portal, by email."
+type PortalViewer {
+  "The address they signed in with."
+  email: String!
+  "The practice."
+  practice: String!
+  """
+  Each client they may act for: themselves if they are a client with portal
+  access, and each client whose contact they are with active access. Name one
+  in the X-Kith-Client header to act for it.
+  """
+  clients: [PortalAccess!]!
+  "The access of the client this request acts for (X-Kith-Client); null when none is named or it is not one of theirs."
+  actingFor: PortalAccess
+}
+
+"One client a portal user may act for, and how."
+type PortalAccess {
+  "The client's ID: send it in the X-Kith-Client header to act for the client."
+  clientId: ID!
+  "The client's first name (preferred name when set) and last name."
+  clientFirstName: String!
+  clientLastName: String!
+  "True when the person is the client; false when they are one of its contacts."
+  asClient: Boolean!
+  "How the contact is related to the client; null for the client itself."
+  relationship: Relationship
+  "The contact's own wording for the relationship, if any."
+  relationshipLabel: String
+  "What the person may do for the client. A client has every scope."
+  scopes: [PortalScope!]!
+  "Whether they may book, reschedule and cancel the client's appointments."
+  canManageAppointments: Boolean!
+}
+
+"The client a portal request acts for: its basic profile and appointments. Never staff notes, alerts, coverage or other contacts."
+type PortalClient {
+  id: ID!
+  firstName: String!
+  preferredName: String
+  lastName: String!
+  pronouns: String
+  dateOfBirth: Date
+  email: String
+  mobilePhone: String
+  "IANA time zone appointments are shown in."
+  timeZone: String
+  language: String
+  """
+  The client's appointments: upcoming ones (not yet ended) soonest first, or
+  past ones latest first.
+  """
+  appointments(past: Boolean = false, first: Int = 20): [PortalAppointment!]!
+}
+
+"An appointment as the portal shows it."
+type PortalAppointment {
+  id: ID!
+  startsAt: Time!
+  endsAt: Time!
+  "Start in the appointment's time zone, such as 2026-05-04T09:00:00-04:00."
+  startsAtLocal: String!
+  timeZone: String!
+  status: AppointmentStatus!
+  "The practitioner's name."
+  practitionerName: String!
+  location: String
+  "Link to join, for telehealth appointments."
+  telehealthUrl: String
+}
+
+input RequestSignInInput {
+  "The practice's slug, as in its portal address."
+  organization: String!
+  email: String!
+}
+
+input VerifySignInInput {
+  organization: String!
+  email: String!
+  "The code from the email."
+  code: String!
+}
+
+extend type Client {
+  "Staff: what the client and its contacts did in the portal for this client, newest first."
+  portalActivity(first: Int = 50): [PortalEvent!]!
+}
+
+extend type Query {
+  "The signed-in portal user, the clients they may act for and the one this request acts for."
+  portalViewer: PortalViewer! @portal
+  """
+  The client this request acts for (X-Kith-Client). BAD_USER_INPUT when the
+  header is missing; NOT_FOUND when it names a client the person may not act
+  for (right now).
+  """
+  portalClient: PortalClient! @portal
+  "What an invitation link is for, without using it (mail scanners open links)."
+  portalInvitation(token: String!): PortalInvitationInfo! @public
+}
+
+extend type Mutation {
+  """
+  Email a one-time sign-in code to this address if it has portal access at
+  the practice. The answer is true whether or not it does; too many requests
+  for one address or from one IP address are RATE_LIMITED.
+  """
+  requestSignIn(input: RequestSignInInput!): Boolean! @public
+  "Exchange the emailed code for a portal session. A code works once, for 10 minutes, and not after 5 wrong tries."
+  verifySignIn(input: VerifySignInInput!): PortalSession! @public
+  "Use an invitation (valid 72 hours, once): access becomes active and a session starts."
+  claimPortalInvitation(token: String!): PortalSession! @public
+  "End the portal session this request was made with."
+  signOutOfPortal: Boolean! @portal
+
+  "Staff: invite the client itself to the portal, by email. A new invitation voids the older ones."
+  inviteClientToPortal(clientId: ID!): Client!
+  """
+  Staff: invite the contact of a link to the portal for that client, by
+  email, with these scopes and can-manage-appointments flag (unchanged when
+  omitted). Once it is claimed the contact is a connection. For a contact
+  already active, only the scopes and flag change, from its next request.
+  """
+  inviteContactToPortal(linkId: ID!, scopes: [PortalScope!], canManageAppointments: Boolean): ClientContact!
+  "Staff: end the client's own portal access at once."
+  revokeClientPortal(clientId: ID!): Client!
+  "Staff: end a contact's portal access for the link's client at once."
+  revokeContactPortal(linkId: ID!): ClientContact!
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# kith's practitioner API. Types generated from the ent schemas are in
 # ent.graphqls; this file adds what staff do with them. Every field and
 # mutation here acts inside the signed-in staff member's organisation.
@@ -7846,184 +8125,6 @@ extend type Mutation {
   deleteMessageTemplate(id: ID!): ID!
 }
 `, BuiltIn: false},
-	{Name: "../portal.graphqls", Input: `# The client portal: invitations, email sign-in with one-time codes, and what
-# a signed-in client or contact sees of the client it acts for. Portal
-# requests carry a portal session token (Authorization: Bearer kith_ps_…) and
-# name the client they act for in the X-Kith-Client header; access is checked
-# on every request, so revoking a contact or changing its scopes takes effect
-# on its next one. Fields marked @portal need a portal session, @public need
-# nothing; the staff fields here need a staff sign-in.
-
-"""
-A root field anyone may call, signed in or not. Root fields without @public
-or @portal need a staff sign-in; a portal session gets FORBIDDEN there.
-"""
-directive @public on FIELD_DEFINITION
-
-"A root field for people signed in to the client portal (a portal session)."
-directive @portal on FIELD_DEFINITION
-
-"Where a portal invitation stands."
-enum PortalInvitationState {
-  "It can be claimed."
-  VALID
-  "It was not claimed in time (72 hours); the practice can send a new one."
-  EXPIRED
-  "It was claimed; the person signs in with their email."
-  USED
-  "A newer invitation replaced it, or the practice withdrew access."
-  VOID
-}
-
-"What an invitation link is for, shown before it is claimed. Opening it does not use it."
-type PortalInvitationInfo {
-  "The practice's name."
-  practice: String!
-  "First name of the client it gives access to."
-  clientFirstName: String!
-  "The address it was sent to: the person signs in with it."
-  email: String!
-  "True when it is for a contact of the client rather than the client."
-  asContact: Boolean!
-  expiresAt: Time!
-  state: PortalInvitationState!
-}
-
-"A portal session: send its token as ` + "`" + `Authorization: Bearer <token>` + "`" + `."
-type PortalSession {
-  "Shown once; kith keeps only its hash."
-  token: String!
-  expiresAt: Time!
-  "The signed-in person and the clients they may act for."
-  viewer: PortalViewer!
-}
-
-"A person signed in to the portal, by email."
-type PortalViewer {
-  "The address they signed in with."
-  email: String!
-  "The practice."
-  practice: String!
-  """
-  Each client they may act for: themselves if they are a client with portal
-  access, and each client whose contact they are with active access. Name one
-  in the X-Kith-Client header to act for it.
-  """
-  clients: [PortalAccess!]!
-  "The access of the client this request acts for (X-Kith-Client); null when none is named or it is not one of theirs."
-  actingFor: PortalAccess
-}
-
-"One client a portal user may act for, and how."
-type PortalAccess {
-  "The client's ID: send it in the X-Kith-Client header to act for the client."
-  clientId: ID!
-  "The client's first name (preferred name when set) and last name."
-  clientFirstName: String!
-  clientLastName: String!
-  "True when the person is the client; false when they are one of its contacts."
-  asClient: Boolean!
-  "How the contact is related to the client; null for the client itself."
-  relationship: Relationship
-  "The contact's own wording for the relationship, if any."
-  relationshipLabel: String
-  "What the person may do for the client. A client has every scope."
-  scopes: [PortalScope!]!
-  "Whether they may book, reschedule and cancel the client's appointments."
-  canManageAppointments: Boolean!
-}
-
-"The client a portal request acts for: its basic profile and appointments. Never staff notes, alerts, coverage or other contacts."
-type PortalClient {
-  id: ID!
-  firstName: String!
-  preferredName: String
-  lastName: String!
-  pronouns: String
-  dateOfBirth: Date
-  email: String
-  mobilePhone: String
-  "IANA time zone appointments are shown in."
-  timeZone: String
-  language: String
-  """
-  The client's appointments: upcoming ones (not yet ended) soonest first, or
-  past ones latest first.
-  """
-  appointments(past: Boolean = false, first: Int = 20): [PortalAppointment!]!
-}
-
-"An appointment as the portal shows it."
-type PortalAppointment {
-  id: ID!
-  startsAt: Time!
-  endsAt: Time!
-  "Start in the appointment's time zone, such as 2026-05-04T09:00:00-04:00."
-  startsAtLocal: String!
-  timeZone: String!
-  status: AppointmentStatus!
-  "The practitioner's name."
-  practitionerName: String!
-  location: String
-  "Link to join, for telehealth appointments."
-  telehealthUrl: String
-}
-
-input RequestSignInInput {
-  "The practice's slug, as in its portal address."
-  organization: String!
-  email: String!
-}
-
-input VerifySignInInput {
-  organization: String!
-  email: String!
-  "The code from the email."
-  code: String!
-}
-
-extend type Query {
-  "The signed-in portal user, the clients they may act for and the one this request acts for."
-  portalViewer: PortalViewer! @portal
-  """
-  The client this request acts for (X-Kith-Client). BAD_USER_INPUT when the
-  header is missing; NOT_FOUND when it names a client the person may not act
-  for (right now).
-  """
-  portalClient: PortalClient! @portal
-  "What an invitation link is for, without using it (mail scanners open links)."
-  portalInvitation(token: String!): PortalInvitationInfo! @public
-}
-
-extend type Mutation {
-  """
-  Email a one-time sign-in code to this address if it has portal access at
-  the practice. The answer is true whether or not it does; too many requests
-  for one address or from one IP address are RATE_LIMITED.
-  """
-  requestSignIn(input: RequestSignInInput!): Boolean! @public
-  "Exchange the emailed code for a portal session. A code works once, for 10 minutes, and not after 5 wrong tries."
-  verifySignIn(input: VerifySignInInput!): PortalSession! @public
-  "Use an invitation (valid 72 hours, once): access becomes active and a session starts."
-  claimPortalInvitation(token: String!): PortalSession! @public
-  "End the portal session this request was made with."
-  signOutOfPortal: Boolean! @portal
-
-  "Staff: invite the client itself to the portal, by email. A new invitation voids the older ones."
-  inviteClientToPortal(clientId: ID!): Client!
-  """
-  Staff: invite the contact of a link to the portal for that client, by
-  email, with these scopes and can-manage-appointments flag (unchanged when
-  omitted). Once it is claimed the contact is a connection. For a contact
-  already active, only the scopes and flag change, from its next request.
-  """
-  inviteContactToPortal(linkId: ID!, scopes: [PortalScope!], canManageAppointments: Boolean): ClientContact!
-  "Staff: end the client's own portal access at once."
-  revokeClientPortal(clientId: ID!): Client!
-  "Staff: end a contact's portal access for the link's client at once."
-  revokeContactPortal(linkId: ID!): ClientContact!
-}
-`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -8189,6 +8290,8 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_coverages(ctx, field)
 	case "contactLinks":
 		return ec.fieldContext_Client_contactLinks(ctx, field)
+	case "portalActivity":
+		return ec.fieldContext_Client_portalActivity(ctx, field)
 	case "recipients":
 		return ec.fieldContext_Client_recipients(ctx, field)
 	case "billingContacts":
@@ -8665,6 +8768,26 @@ func (ec *executionContext) childFields_PortalClient(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type PortalClient", field.Name)
 }
 
+func (ec *executionContext) childFields_PortalEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalEvent_id(ctx, field)
+	case "email":
+		return ec.fieldContext_PortalEvent_email(ctx, field)
+	case "action":
+		return ec.fieldContext_PortalEvent_action(ctx, field)
+	case "detail":
+		return ec.fieldContext_PortalEvent_detail(ctx, field)
+	case "subjectID":
+		return ec.fieldContext_PortalEvent_subjectID(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PortalEvent_createdAt(ctx, field)
+	case "contact":
+		return ec.fieldContext_PortalEvent_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_PortalInvitationInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "practice":
@@ -9032,6 +9155,20 @@ func (ec *executionContext) field_Client_appointments_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Client_portalActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -11894,6 +12031,50 @@ func (ec *executionContext) fieldContext_Client_contactLinks(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ClientContact(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Client_portalActivity(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_portalActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Client().PortalActivity(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PortalEvent) graphql.Marshaler {
+			return ec.marshalNPortalEvent2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_portalActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Client_portalActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14912,94 +15093,6 @@ func (ec *executionContext) fieldContext_Mutation_completeAppointment(ctx contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_saveMessageTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_saveMessageTemplate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SaveMessageTemplate(ctx, fc.Args["input"].(SaveMessageTemplateInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MessageTemplate) graphql.Marshaler {
-			return ec.marshalNMessageTemplate2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMessageTemplate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_saveMessageTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MessageTemplate(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_saveMessageTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_deleteMessageTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_deleteMessageTemplate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteMessageTemplate(ctx, fc.Args["id"].(pulid.ID))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_deleteMessageTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type ID does not have child fields")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteMessageTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_requestSignIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15325,6 +15418,94 @@ func (ec *executionContext) fieldContext_Mutation_revokeContactPortal(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeContactPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saveMessageTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveMessageTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveMessageTemplate(ctx, fc.Args["input"].(SaveMessageTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MessageTemplate) graphql.Marshaler {
+			return ec.marshalNMessageTemplate2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMessageTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveMessageTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MessageTemplate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveMessageTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMessageTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMessageTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMessageTemplate(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMessageTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMessageTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17393,6 +17574,176 @@ func (ec *executionContext) fieldContext_PortalClient_appointments(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _PortalEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PortalEvent_email(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalEvent_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalEvent_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalEvent_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalEvent_detail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalEvent_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalEvent_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalEvent_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalEvent_subjectID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalEvent_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalEvent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalEvent_contact(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalEvent_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalEvent_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PortalInvitationInfo_practice(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18167,6 +18518,114 @@ func (ec *executionContext) fieldContext_Query_staffMembers(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_portalViewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalViewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PortalViewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *viewer.Portal) graphql.Marshaler {
+			return ec.marshalNPortalViewer2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋviewerᚐPortal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalViewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalViewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PortalClient(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
+			return ec.marshalNPortalClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalInvitation(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *portal.Invitation) graphql.Marshaler {
+			return ec.marshalNPortalInvitationInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalInvitationInfo(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18389,114 +18848,6 @@ func (ec *executionContext) fieldContext_Query_previewMessage(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_previewMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_portalViewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_portalViewer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().PortalViewer(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *viewer.Portal) graphql.Marshaler {
-			return ec.marshalNPortalViewer2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋviewerᚐPortal(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_portalViewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PortalViewer(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_portalClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_portalClient(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().PortalClient(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
-			return ec.marshalNPortalClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_portalClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PortalClient(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_portalInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_portalInvitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PortalInvitation(ctx, fc.Args["token"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *portal.Invitation) graphql.Marshaler {
-			return ec.marshalNPortalInvitationInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_portalInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PortalInvitationInfo(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_portalInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35077,6 +35428,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ScheduledMessage(ctx, sel, obj)
+	case *ent.PortalEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PortalEvent(ctx, sel, obj)
 	case *ent.PhoneOptOut:
 		if obj == nil {
 			return graphql.Null
@@ -35917,6 +36273,44 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 				}()
 				res = ec._Client_contactLinks(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "portalActivity":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Client_portalActivity(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -37186,20 +37580,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "saveMessageTemplate":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_saveMessageTemplate(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "deleteMessageTemplate":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_deleteMessageTemplate(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "requestSignIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_requestSignIn(ctx, field)
@@ -37252,6 +37632,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeContactPortal":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeContactPortal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saveMessageTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveMessageTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMessageTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMessageTemplate(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -38466,6 +38860,107 @@ func (ec *executionContext) _PortalClient(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var portalEventImplementors = []string{"PortalEvent", "Node"}
+
+func (ec *executionContext) _PortalEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.PortalEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalEvent")
+		case "id":
+			out.Values[i] = ec._PortalEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._PortalEvent_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "action":
+			out.Values[i] = ec._PortalEvent_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "detail":
+			out.Values[i] = ec._PortalEvent_detail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subjectID":
+			out.Values[i] = ec._PortalEvent_subjectID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PortalEvent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contact":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalEvent_contact(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var portalInvitationInfoImplementors = []string{"PortalInvitationInfo"}
 
 func (ec *executionContext) _PortalInvitationInfo(ctx context.Context, sel ast.SelectionSet, obj *portal.Invitation) graphql.Marshaler {
@@ -38991,6 +39486,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalViewer":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalViewer(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalClient":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalClient(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalInvitation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalInvitation(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "me":
 			field := field
 
@@ -39111,72 +39672,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_previewMessage(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "portalViewer":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_portalViewer(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "portalClient":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_portalClient(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "portalInvitation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_portalInvitation(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -41066,6 +41561,32 @@ func (ec *executionContext) marshalNPortalClient2ᚖgithubᚗcomᚋkithᚑhealth
 		return graphql.Null
 	}
 	return ec._PortalClient(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalEvent2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PortalEvent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalEvent2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalEvent2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalEvent(ctx context.Context, sel ast.SelectionSet, v *ent.PortalEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPortalInvitationInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitation(ctx context.Context, sel ast.SelectionSet, v *portal.Invitation) graphql.Marshaler {
@@ -43082,6 +43603,16 @@ func (ec *executionContext) unmarshalOStaffWhereInput2ᚖgithubᚗcomᚋkithᚑh
 	}
 	res, err := ec.unmarshalInputStaffWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx context.Context, v any) (pulid.ID, error) {
+	var res pulid.ID
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx context.Context, sel ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -18,6 +18,11 @@ import (
 	"github.com/kith-health/kith/viewer"
 )
 
+// PortalActivity is the resolver for the portalActivity field.
+func (r *clientResolver) PortalActivity(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.PortalEvent, error) {
+	return portal.Activity(ctx, r.DB, obj.ID, derefInt(first, 50))
+}
+
 // RequestSignIn is the resolver for the requestSignIn field.
 func (r *mutationResolver) RequestSignIn(ctx context.Context, input RequestSignInInput) (bool, error) {
 	if err := r.Portal.RequestSignIn(ctx, input.Organization, input.Email, clientIP(ctx)); err != nil {

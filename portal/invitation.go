@@ -251,6 +251,17 @@ func (s *Service) Claim(ctx context.Context, token string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("claiming the invitation: %w", err)
 	}
+	var contact pulid.ID
+	if inv.LinkID != "" {
+		l, err := db.ClientContact.Get(sys, inv.LinkID)
+		if err != nil {
+			return nil, fmt.Errorf("claiming the invitation: %w", err)
+		}
+		contact = l.ContactID
+	}
+	if err := record(ctx, db, inv.OrganizationID, inv.ClientID, contact, inv.Email, ActionInvitationClaimed, "", inv.ID); err != nil {
+		return nil, err
+	}
 	return s.issue(ctx, inv.OrganizationID, inv.Email)
 }
 

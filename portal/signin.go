@@ -134,6 +134,9 @@ func (s *Service) VerifySignIn(ctx context.Context, orgSlug, email, code, ip str
 	if n == 0 {
 		return nil, errWrongCode // used by a concurrent request
 	}
+	if err := s.recordAll(ctx, org.ID, email, ActionSignedIn); err != nil {
+		return nil, err
+	}
 	return s.issue(ctx, org.ID, email)
 }
 

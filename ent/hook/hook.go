@@ -129,6 +129,18 @@ func (f PhoneOptOutFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PhoneOptOutMutation", m)
 }
 
+// The PortalEventFunc type is an adapter to allow the use of ordinary
+// function as PortalEvent mutator.
+type PortalEventFunc func(context.Context, *ent.PortalEventMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PortalEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PortalEventMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PortalEventMutation", m)
+}
+
 // The PortalInvitationFunc type is an adapter to allow the use of ordinary
 // function as PortalInvitation mutator.
 type PortalInvitationFunc func(context.Context, *ent.PortalInvitationMutation) (ent.Value, error)

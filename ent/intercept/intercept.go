@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
@@ -353,6 +354,33 @@ func (f TraversePhoneOptOut) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PhoneOptOutQuery", q)
 }
 
+// The PortalEventFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PortalEventFunc func(context.Context, *ent.PortalEventQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PortalEventFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PortalEventQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PortalEventQuery", q)
+}
+
+// The TraversePortalEvent type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePortalEvent func(context.Context, *ent.PortalEventQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePortalEvent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePortalEvent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PortalEventQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PortalEventQuery", q)
+}
+
 // The PortalInvitationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PortalInvitationFunc func(context.Context, *ent.PortalInvitationQuery) (ent.Value, error)
 
@@ -538,6 +566,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
 	case *ent.PhoneOptOutQuery:
 		return &query[*ent.PhoneOptOutQuery, predicate.PhoneOptOut, phoneoptout.OrderOption]{typ: ent.TypePhoneOptOut, tq: q}, nil
+	case *ent.PortalEventQuery:
+		return &query[*ent.PortalEventQuery, predicate.PortalEvent, portalevent.OrderOption]{typ: ent.TypePortalEvent, tq: q}, nil
 	case *ent.PortalInvitationQuery:
 		return &query[*ent.PortalInvitationQuery, predicate.PortalInvitation, portalinvitation.OrderOption]{typ: ent.TypePortalInvitation, tq: q}, nil
 	case *ent.PortalSessionQuery:

@@ -505,6 +505,56 @@ var (
 			},
 		},
 	}
+	// PortalEventsColumns holds the columns for the "portal_events" table.
+	PortalEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "email", Type: field.TypeString},
+		{Name: "action", Type: field.TypeString},
+		{Name: "detail", Type: field.TypeString, Nullable: true},
+		{Name: "subject_id", Type: field.TypeString, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "contact_id", Type: field.TypeString, Nullable: true},
+	}
+	// PortalEventsTable holds the schema information for the "portal_events" table.
+	PortalEventsTable = &schema.Table{
+		Name:       "portal_events",
+		Columns:    PortalEventsColumns,
+		PrimaryKey: []*schema.Column{PortalEventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "portal_events_organizations_organization",
+				Columns:    []*schema.Column{PortalEventsColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "portal_events_clients_client",
+				Columns:    []*schema.Column{PortalEventsColumns[7]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "portal_events_contacts_contact",
+				Columns:    []*schema.Column{PortalEventsColumns[8]},
+				RefColumns: []*schema.Column{ContactsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "portalevent_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{PortalEventsColumns[6]},
+			},
+			{
+				Name:    "portalevent_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PortalEventsColumns[7], PortalEventsColumns[5]},
+			},
+		},
+	}
 	// PortalInvitationsColumns holds the columns for the "portal_invitations" table.
 	PortalInvitationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -772,6 +822,7 @@ var (
 		NotificationsTable,
 		OrganizationsTable,
 		PhoneOptOutsTable,
+		PortalEventsTable,
 		PortalInvitationsTable,
 		PortalSessionsTable,
 		ScheduledMessagesTable,
@@ -831,6 +882,12 @@ func init() {
 	PhoneOptOutsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	PhoneOptOutsTable.Annotation = &entsql.Annotation{
 		Table: "phone_opt_outs",
+	}
+	PortalEventsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	PortalEventsTable.ForeignKeys[1].RefTable = ClientsTable
+	PortalEventsTable.ForeignKeys[2].RefTable = ContactsTable
+	PortalEventsTable.Annotation = &entsql.Annotation{
+		Table: "portal_events",
 	}
 	PortalInvitationsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	PortalInvitationsTable.Annotation = &entsql.Annotation{

@@ -36,6 +36,9 @@ type Organization func(*sql.Selector)
 // PhoneOptOut is the predicate function for phoneoptout builders.
 type PhoneOptOut func(*sql.Selector)
 
+// PortalEvent is the predicate function for portalevent builders.
+type PortalEvent func(*sql.Selector)
+
 // PortalInvitation is the predicate function for portalinvitation builders.
 type PortalInvitation func(*sql.Selector)
 

@@ -351,6 +351,30 @@ func (f PhoneOptOutMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PhoneOptOutMutation", m)
 }
 
+// The PortalEventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PortalEventQueryRuleFunc func(context.Context, *ent.PortalEventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PortalEventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PortalEventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PortalEventQuery", q)
+}
+
+// The PortalEventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PortalEventMutationRuleFunc func(context.Context, *ent.PortalEventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PortalEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PortalEventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PortalEventMutation", m)
+}
+
 // The PortalInvitationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PortalInvitationQueryRuleFunc func(context.Context, *ent.PortalInvitationQuery) error
@@ -550,6 +574,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PhoneOptOutQuery:
 		return q.Filter(), nil
+	case *ent.PortalEventQuery:
+		return q.Filter(), nil
 	case *ent.PortalInvitationQuery:
 		return q.Filter(), nil
 	case *ent.PortalSessionQuery:
@@ -588,6 +614,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.OrganizationMutation:
 		return m.Filter(), nil
 	case *ent.PhoneOptOutMutation:
+		return m.Filter(), nil
+	case *ent.PortalEventMutation:
 		return m.Filter(), nil
 	case *ent.PortalInvitationMutation:
 		return m.Filter(), nil

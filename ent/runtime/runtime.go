@@ -16,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
+	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -478,6 +479,31 @@ func init() {
 	phoneoptoutDescID := phoneoptoutMixinFields0[0].Descriptor()
 	// phoneoptout.DefaultID holds the default value on creation for the id field.
 	phoneoptout.DefaultID = phoneoptoutDescID.Default.(func() pulid.ID)
+	portaleventMixin := schema.PortalEvent{}.Mixin()
+	portalevent.Policy = privacy.NewPolicies(portaleventMixin[1], schema.PortalEvent{})
+	portalevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := portalevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	portaleventMixinHooks1 := portaleventMixin[1].Hooks()
+
+	portalevent.Hooks[1] = portaleventMixinHooks1[0]
+	portaleventMixinFields0 := portaleventMixin[0].Fields()
+	_ = portaleventMixinFields0
+	portaleventFields := schema.PortalEvent{}.Fields()
+	_ = portaleventFields
+	// portaleventDescCreatedAt is the schema descriptor for created_at field.
+	portaleventDescCreatedAt := portaleventFields[6].Descriptor()
+	// portalevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	portalevent.DefaultCreatedAt = portaleventDescCreatedAt.Default.(func() time.Time)
+	// portaleventDescID is the schema descriptor for id field.
+	portaleventDescID := portaleventMixinFields0[0].Descriptor()
+	// portalevent.DefaultID holds the default value on creation for the id field.
+	portalevent.DefaultID = portaleventDescID.Default.(func() pulid.ID)
 	portalinvitationMixin := schema.PortalInvitation{}.Mixin()
 	portalinvitation.Policy = privacy.NewPolicies(portalinvitationMixin[1], schema.PortalInvitation{})
 	portalinvitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
