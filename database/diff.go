@@ -5,6 +5,10 @@
 // migrations on scratch databases (SQLite in memory, a temporary PostgreSQL
 // database on KITH_DEV_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432)
 // and writes the difference in goose format.
+//
+// After merging branches that each added migrations, `go run
+// ./database/diff.go -rehash` rewrites the atlas.sum files over the merged
+// set (migrations that touch different tables may interleave).
 package main
 
 import (
@@ -16,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	atlasmigrate "ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/sqltool"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/schema"
@@ -30,6 +35,14 @@ func main() {
 		log.Fatal("usage: go run ./database/diff.go NAME")
 	}
 	name := os.Args[1]
+	if name == "-rehash" {
+		for _, path := range []string{"database/migrations/sqlite", "database/migrations/postgres"} {
+			if err := rehash(path); err != nil {
+				log.Fatalf("%s: %v", path, err)
+			}
+		}
+		return
+	}
 	ctx := context.Background()
 	sql.Register("sqlite3", &sqlite.Driver{})           // Atlas opens SQLite under this name
 	sql.Register("postgres", stdlib.GetDefaultDriver()) // and PostgreSQL under this one
@@ -72,4 +85,17 @@ func diff(ctx context.Context, path, dialectName, devURL, name string) error {
 		schema.WithDropColumn(true),
 		schema.WithDropIndex(true),
 	)
+}
+
+// rehash rewrites the atlas.sum of the migrations in path.
+func rehash(path string) error {
+	dir, err := sqltool.NewGooseDir(path)
+	if err != nil {
+		return err
+	}
+	sum, err := dir.Checksum()
+	if err != nil {
+		return err
+	}
+	return atlasmigrate.WriteSumFile(dir, sum)
 }

@@ -67,11 +67,15 @@ type AppointmentEdges struct {
 	Practitioner *Staff `json:"practitioner,omitempty"`
 	// The staff member who booked the appointment.
 	CreatedBy *Staff `json:"created_by,omitempty"`
+	// Messages scheduled for the appointment.
+	ScheduledMessages []*ScheduledMessage `json:"scheduled_messages,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
+
+	namedScheduledMessages map[string][]*ScheduledMessage
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -116,6 +120,15 @@ func (e AppointmentEdges) CreatedByOrErr() (*Staff, error) {
 		return nil, &NotFoundError{label: staff.Label}
 	}
 	return nil, &NotLoadedError{edge: "created_by"}
+}
+
+// ScheduledMessagesOrErr returns the ScheduledMessages value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppointmentEdges) ScheduledMessagesOrErr() ([]*ScheduledMessage, error) {
+	if e.loadedTypes[4] {
+		return e.ScheduledMessages, nil
+	}
+	return nil, &NotLoadedError{edge: "scheduled_messages"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -274,6 +287,11 @@ func (_m *Appointment) QueryCreatedBy() *StaffQuery {
 	return NewAppointmentClient(_m.config).QueryCreatedBy(_m)
 }
 
+// QueryScheduledMessages queries the "scheduled_messages" edge of the Appointment entity.
+func (_m *Appointment) QueryScheduledMessages() *ScheduledMessageQuery {
+	return NewAppointmentClient(_m.config).QueryScheduledMessages(_m)
+}
+
 // Update returns a builder for updating this Appointment.
 // Note that you need to call Appointment.Unwrap() before calling this method if this Appointment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -345,6 +363,30 @@ func (_m *Appointment) String() string {
 	builder.WriteString(_m.Notes)
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedScheduledMessages returns the ScheduledMessages named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Appointment) NamedScheduledMessages(name string) ([]*ScheduledMessage, error) {
+	if _m.Edges.namedScheduledMessages == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedScheduledMessages[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Appointment) appendNamedScheduledMessages(name string, edges ...*ScheduledMessage) {
+	if _m.Edges.namedScheduledMessages == nil {
+		_m.Edges.namedScheduledMessages = make(map[string][]*ScheduledMessage)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedScheduledMessages[name] = []*ScheduledMessage{}
+	} else {
+		_m.Edges.namedScheduledMessages[name] = append(_m.Edges.namedScheduledMessages[name], edges...)
+	}
 }
 
 // Appointments is a parsable slice of Appointment.

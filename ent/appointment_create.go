@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -218,6 +219,21 @@ func (_c *AppointmentCreate) SetPractitioner(v *Staff) *AppointmentCreate {
 // SetCreatedBy sets the "created_by" edge to the Staff entity.
 func (_c *AppointmentCreate) SetCreatedBy(v *Staff) *AppointmentCreate {
 	return _c.SetCreatedByID(v.ID)
+}
+
+// AddScheduledMessageIDs adds the "scheduled_messages" edge to the ScheduledMessage entity by IDs.
+func (_c *AppointmentCreate) AddScheduledMessageIDs(ids ...pulid.ID) *AppointmentCreate {
+	_c.mutation.AddScheduledMessageIDs(ids...)
+	return _c
+}
+
+// AddScheduledMessages adds the "scheduled_messages" edges to the ScheduledMessage entity.
+func (_c *AppointmentCreate) AddScheduledMessages(v ...*ScheduledMessage) *AppointmentCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddScheduledMessageIDs(ids...)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -473,6 +489,22 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.CreatedByID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ScheduledMessagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ScheduledMessagesTable,
+			Columns: []string{appointment.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -16,6 +17,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -23,16 +25,18 @@ import (
 // AppointmentQuery is the builder for querying Appointment entities.
 type AppointmentQuery struct {
 	config
-	ctx              *QueryContext
-	order            []appointment.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Appointment
-	withOrganization *OrganizationQuery
-	withClient       *ClientProfileQuery
-	withPractitioner *StaffQuery
-	withCreatedBy    *StaffQuery
-	modifiers        []func(*sql.Selector)
-	loadTotal        []func(context.Context, []*Appointment) error
+	ctx                        *QueryContext
+	order                      []appointment.OrderOption
+	inters                     []Interceptor
+	predicates                 []predicate.Appointment
+	withOrganization           *OrganizationQuery
+	withClient                 *ClientProfileQuery
+	withPractitioner           *StaffQuery
+	withCreatedBy              *StaffQuery
+	withScheduledMessages      *ScheduledMessageQuery
+	modifiers                  []func(*sql.Selector)
+	loadTotal                  []func(context.Context, []*Appointment) error
+	withNamedScheduledMessages map[string]*ScheduledMessageQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -150,6 +154,28 @@ func (_q *AppointmentQuery) QueryCreatedBy() *StaffQuery {
 			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
 			sqlgraph.To(staff.Table, staff.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, appointment.CreatedByTable, appointment.CreatedByColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryScheduledMessages chains the current query on the "scheduled_messages" edge.
+func (_q *AppointmentQuery) QueryScheduledMessages() *ScheduledMessageQuery {
+	query := (&ScheduledMessageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, appointment.ScheduledMessagesTable, appointment.ScheduledMessagesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -344,15 +370,16 @@ func (_q *AppointmentQuery) Clone() *AppointmentQuery {
 		return nil
 	}
 	return &AppointmentQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]appointment.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.Appointment{}, _q.predicates...),
-		withOrganization: _q.withOrganization.Clone(),
-		withClient:       _q.withClient.Clone(),
-		withPractitioner: _q.withPractitioner.Clone(),
-		withCreatedBy:    _q.withCreatedBy.Clone(),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]appointment.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.Appointment{}, _q.predicates...),
+		withOrganization:      _q.withOrganization.Clone(),
+		withClient:            _q.withClient.Clone(),
+		withPractitioner:      _q.withPractitioner.Clone(),
+		withCreatedBy:         _q.withCreatedBy.Clone(),
+		withScheduledMessages: _q.withScheduledMessages.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -400,6 +427,17 @@ func (_q *AppointmentQuery) WithCreatedBy(opts ...func(*StaffQuery)) *Appointmen
 		opt(query)
 	}
 	_q.withCreatedBy = query
+	return _q
+}
+
+// WithScheduledMessages tells the query-builder to eager-load the nodes that are connected to
+// the "scheduled_messages" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithScheduledMessages(opts ...func(*ScheduledMessageQuery)) *AppointmentQuery {
+	query := (&ScheduledMessageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withScheduledMessages = query
 	return _q
 }
 
@@ -487,11 +525,12 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Appointment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withOrganization != nil,
 			_q.withClient != nil,
 			_q.withPractitioner != nil,
 			_q.withCreatedBy != nil,
+			_q.withScheduledMessages != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -536,6 +575,22 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if query := _q.withCreatedBy; query != nil {
 		if err := _q.loadCreatedBy(ctx, query, nodes, nil,
 			func(n *Appointment, e *Staff) { n.Edges.CreatedBy = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withScheduledMessages; query != nil {
+		if err := _q.loadScheduledMessages(ctx, query, nodes,
+			func(n *Appointment) { n.Edges.ScheduledMessages = []*ScheduledMessage{} },
+			func(n *Appointment, e *ScheduledMessage) {
+				n.Edges.ScheduledMessages = append(n.Edges.ScheduledMessages, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedScheduledMessages {
+		if err := _q.loadScheduledMessages(ctx, query, nodes,
+			func(n *Appointment) { n.appendNamedScheduledMessages(name) },
+			func(n *Appointment, e *ScheduledMessage) { n.appendNamedScheduledMessages(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -663,6 +718,36 @@ func (_q *AppointmentQuery) loadCreatedBy(ctx context.Context, query *StaffQuery
 	}
 	return nil
 }
+func (_q *AppointmentQuery) loadScheduledMessages(ctx context.Context, query *ScheduledMessageQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *ScheduledMessage)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*Appointment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(scheduledmessage.FieldAppointmentID)
+	}
+	query.Where(predicate.ScheduledMessage(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(appointment.ScheduledMessagesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AppointmentID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "appointment_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *AppointmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -758,6 +843,20 @@ func (_q *AppointmentQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// WithNamedScheduledMessages tells the query-builder to eager-load the nodes that are connected to the "scheduled_messages"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithNamedScheduledMessages(name string, opts ...func(*ScheduledMessageQuery)) *AppointmentQuery {
+	query := (&ScheduledMessageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedScheduledMessages == nil {
+		_q.withNamedScheduledMessages = make(map[string]*ScheduledMessageQuery)
+	}
+	_q.withNamedScheduledMessages[name] = query
+	return _q
 }
 
 // AppointmentGroupBy is the group-by builder for Appointment entities.

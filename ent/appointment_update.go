@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -211,6 +212,21 @@ func (_u *AppointmentUpdate) SetPractitioner(v *Staff) *AppointmentUpdate {
 	return _u.SetPractitionerID(v.ID)
 }
 
+// AddScheduledMessageIDs adds the "scheduled_messages" edge to the ScheduledMessage entity by IDs.
+func (_u *AppointmentUpdate) AddScheduledMessageIDs(ids ...pulid.ID) *AppointmentUpdate {
+	_u.mutation.AddScheduledMessageIDs(ids...)
+	return _u
+}
+
+// AddScheduledMessages adds the "scheduled_messages" edges to the ScheduledMessage entity.
+func (_u *AppointmentUpdate) AddScheduledMessages(v ...*ScheduledMessage) *AppointmentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddScheduledMessageIDs(ids...)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdate) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -220,6 +236,27 @@ func (_u *AppointmentUpdate) Mutation() *AppointmentMutation {
 func (_u *AppointmentUpdate) ClearPractitioner() *AppointmentUpdate {
 	_u.mutation.ClearPractitioner()
 	return _u
+}
+
+// ClearScheduledMessages clears all "scheduled_messages" edges to the ScheduledMessage entity.
+func (_u *AppointmentUpdate) ClearScheduledMessages() *AppointmentUpdate {
+	_u.mutation.ClearScheduledMessages()
+	return _u
+}
+
+// RemoveScheduledMessageIDs removes the "scheduled_messages" edge to ScheduledMessage entities by IDs.
+func (_u *AppointmentUpdate) RemoveScheduledMessageIDs(ids ...pulid.ID) *AppointmentUpdate {
+	_u.mutation.RemoveScheduledMessageIDs(ids...)
+	return _u
+}
+
+// RemoveScheduledMessages removes "scheduled_messages" edges to ScheduledMessage entities.
+func (_u *AppointmentUpdate) RemoveScheduledMessages(v ...*ScheduledMessage) *AppointmentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveScheduledMessageIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -362,6 +399,51 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(staff.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ScheduledMessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ScheduledMessagesTable,
+			Columns: []string{appointment.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedScheduledMessagesIDs(); len(nodes) > 0 && !_u.mutation.ScheduledMessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ScheduledMessagesTable,
+			Columns: []string{appointment.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ScheduledMessagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ScheduledMessagesTable,
+			Columns: []string{appointment.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -570,6 +652,21 @@ func (_u *AppointmentUpdateOne) SetPractitioner(v *Staff) *AppointmentUpdateOne 
 	return _u.SetPractitionerID(v.ID)
 }
 
+// AddScheduledMessageIDs adds the "scheduled_messages" edge to the ScheduledMessage entity by IDs.
+func (_u *AppointmentUpdateOne) AddScheduledMessageIDs(ids ...pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.AddScheduledMessageIDs(ids...)
+	return _u
+}
+
+// AddScheduledMessages adds the "scheduled_messages" edges to the ScheduledMessage entity.
+func (_u *AppointmentUpdateOne) AddScheduledMessages(v ...*ScheduledMessage) *AppointmentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddScheduledMessageIDs(ids...)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdateOne) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -579,6 +676,27 @@ func (_u *AppointmentUpdateOne) Mutation() *AppointmentMutation {
 func (_u *AppointmentUpdateOne) ClearPractitioner() *AppointmentUpdateOne {
 	_u.mutation.ClearPractitioner()
 	return _u
+}
+
+// ClearScheduledMessages clears all "scheduled_messages" edges to the ScheduledMessage entity.
+func (_u *AppointmentUpdateOne) ClearScheduledMessages() *AppointmentUpdateOne {
+	_u.mutation.ClearScheduledMessages()
+	return _u
+}
+
+// RemoveScheduledMessageIDs removes the "scheduled_messages" edge to ScheduledMessage entities by IDs.
+func (_u *AppointmentUpdateOne) RemoveScheduledMessageIDs(ids ...pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.RemoveScheduledMessageIDs(ids...)
+	return _u
+}
+
+// RemoveScheduledMessages removes "scheduled_messages" edges to ScheduledMessage entities.
+func (_u *AppointmentUpdateOne) RemoveScheduledMessages(v ...*ScheduledMessage) *AppointmentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveScheduledMessageIDs(ids...)
 }
 
 // Where appends a list predicates to the AppointmentUpdate builder.
@@ -751,6 +869,51 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(staff.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ScheduledMessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ScheduledMessagesTable,
+			Columns: []string{appointment.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedScheduledMessagesIDs(); len(nodes) > 0 && !_u.mutation.ScheduledMessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ScheduledMessagesTable,
+			Columns: []string{appointment.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ScheduledMessagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ScheduledMessagesTable,
+			Columns: []string{appointment.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

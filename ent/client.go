@@ -514,6 +514,22 @@ func (c *AppointmentClient) QueryCreatedBy(_m *Appointment) *StaffQuery {
 	return query
 }
 
+// QueryScheduledMessages queries the scheduled_messages edge of a Appointment.
+func (c *AppointmentClient) QueryScheduledMessages(_m *Appointment) *ScheduledMessageQuery {
+	query := (&ScheduledMessageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, appointment.ScheduledMessagesTable, appointment.ScheduledMessagesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AppointmentClient) Hooks() []Hook {
 	hooks := c.hooks.Appointment
@@ -903,6 +919,22 @@ func (c *ClientProfileClient) QueryCoverages(_m *ClientProfile) *CoverageQuery {
 			sqlgraph.From(clientprofile.Table, clientprofile.FieldID, id),
 			sqlgraph.To(coverage.Table, coverage.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, clientprofile.CoveragesTable, clientprofile.CoveragesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryScheduledMessages queries the scheduled_messages edge of a ClientProfile.
+func (c *ClientProfileClient) QueryScheduledMessages(_m *ClientProfile) *ScheduledMessageQuery {
+	query := (&ScheduledMessageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clientprofile.Table, clientprofile.FieldID, id),
+			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, clientprofile.ScheduledMessagesTable, clientprofile.ScheduledMessagesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -100,19 +100,22 @@ type ClientProfileEdges struct {
 	Appointments []*Appointment `json:"appointments,omitempty"`
 	// Health cards, fee programs and billing authorisations.
 	Coverages []*Coverage `json:"coverages,omitempty"`
+	// Messages scheduled for the client or its appointments.
+	ScheduledMessages []*ScheduledMessage `json:"scheduled_messages,omitempty"`
 	// ContactLinks holds the value of the contact_links edge.
 	ContactLinks []*ClientContact `json:"contact_links,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
-	namedContacts      map[string][]*Contact
-	namedPractitioners map[string][]*Staff
-	namedAppointments  map[string][]*Appointment
-	namedCoverages     map[string][]*Coverage
-	namedContactLinks  map[string][]*ClientContact
+	namedContacts          map[string][]*Contact
+	namedPractitioners     map[string][]*Staff
+	namedAppointments      map[string][]*Appointment
+	namedCoverages         map[string][]*Coverage
+	namedScheduledMessages map[string][]*ScheduledMessage
+	namedContactLinks      map[string][]*ClientContact
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -162,10 +165,19 @@ func (e ClientProfileEdges) CoveragesOrErr() ([]*Coverage, error) {
 	return nil, &NotLoadedError{edge: "coverages"}
 }
 
+// ScheduledMessagesOrErr returns the ScheduledMessages value or an error if the edge
+// was not loaded in eager-loading.
+func (e ClientProfileEdges) ScheduledMessagesOrErr() ([]*ScheduledMessage, error) {
+	if e.loadedTypes[5] {
+		return e.ScheduledMessages, nil
+	}
+	return nil, &NotLoadedError{edge: "scheduled_messages"}
+}
+
 // ContactLinksOrErr returns the ContactLinks value or an error if the edge
 // was not loaded in eager-loading.
 func (e ClientProfileEdges) ContactLinksOrErr() ([]*ClientContact, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.ContactLinks, nil
 	}
 	return nil, &NotLoadedError{edge: "contact_links"}
@@ -431,6 +443,11 @@ func (_m *ClientProfile) QueryCoverages() *CoverageQuery {
 	return NewClientProfileClient(_m.config).QueryCoverages(_m)
 }
 
+// QueryScheduledMessages queries the "scheduled_messages" edge of the ClientProfile entity.
+func (_m *ClientProfile) QueryScheduledMessages() *ScheduledMessageQuery {
+	return NewClientProfileClient(_m.config).QueryScheduledMessages(_m)
+}
+
 // QueryContactLinks queries the "contact_links" edge of the ClientProfile entity.
 func (_m *ClientProfile) QueryContactLinks() *ClientContactQuery {
 	return NewClientProfileClient(_m.config).QueryContactLinks(_m)
@@ -645,6 +662,30 @@ func (_m *ClientProfile) appendNamedCoverages(name string, edges ...*Coverage) {
 		_m.Edges.namedCoverages[name] = []*Coverage{}
 	} else {
 		_m.Edges.namedCoverages[name] = append(_m.Edges.namedCoverages[name], edges...)
+	}
+}
+
+// NamedScheduledMessages returns the ScheduledMessages named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ClientProfile) NamedScheduledMessages(name string) ([]*ScheduledMessage, error) {
+	if _m.Edges.namedScheduledMessages == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedScheduledMessages[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ClientProfile) appendNamedScheduledMessages(name string, edges ...*ScheduledMessage) {
+	if _m.Edges.namedScheduledMessages == nil {
+		_m.Edges.namedScheduledMessages = make(map[string][]*ScheduledMessage)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedScheduledMessages[name] = []*ScheduledMessage{}
+	} else {
+		_m.Edges.namedScheduledMessages[name] = append(_m.Edges.namedScheduledMessages[name], edges...)
 	}
 }
 

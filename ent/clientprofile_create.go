@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -480,6 +481,21 @@ func (_c *ClientProfileCreate) AddCoverages(v ...*Coverage) *ClientProfileCreate
 	return _c.AddCoverageIDs(ids...)
 }
 
+// AddScheduledMessageIDs adds the "scheduled_messages" edge to the ScheduledMessage entity by IDs.
+func (_c *ClientProfileCreate) AddScheduledMessageIDs(ids ...pulid.ID) *ClientProfileCreate {
+	_c.mutation.AddScheduledMessageIDs(ids...)
+	return _c
+}
+
+// AddScheduledMessages adds the "scheduled_messages" edges to the ScheduledMessage entity.
+func (_c *ClientProfileCreate) AddScheduledMessages(v ...*ScheduledMessage) *ClientProfileCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddScheduledMessageIDs(ids...)
+}
+
 // AddContactLinkIDs adds the "contact_links" edge to the ClientContact entity by IDs.
 func (_c *ClientProfileCreate) AddContactLinkIDs(ids ...pulid.ID) *ClientProfileCreate {
 	_c.mutation.AddContactLinkIDs(ids...)
@@ -903,6 +919,22 @@ func (_c *ClientProfileCreate) createSpec() (*ClientProfile, *sqlgraph.CreateSpe
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(coverage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ScheduledMessagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   clientprofile.ScheduledMessagesTable,
+			Columns: []string{clientprofile.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -27,23 +28,25 @@ import (
 // ClientProfileQuery is the builder for querying ClientProfile entities.
 type ClientProfileQuery struct {
 	config
-	ctx                    *QueryContext
-	order                  []clientprofile.OrderOption
-	inters                 []Interceptor
-	predicates             []predicate.ClientProfile
-	withOrganization       *OrganizationQuery
-	withContacts           *ContactQuery
-	withPractitioners      *StaffQuery
-	withAppointments       *AppointmentQuery
-	withCoverages          *CoverageQuery
-	withContactLinks       *ClientContactQuery
-	modifiers              []func(*sql.Selector)
-	loadTotal              []func(context.Context, []*ClientProfile) error
-	withNamedContacts      map[string]*ContactQuery
-	withNamedPractitioners map[string]*StaffQuery
-	withNamedAppointments  map[string]*AppointmentQuery
-	withNamedCoverages     map[string]*CoverageQuery
-	withNamedContactLinks  map[string]*ClientContactQuery
+	ctx                        *QueryContext
+	order                      []clientprofile.OrderOption
+	inters                     []Interceptor
+	predicates                 []predicate.ClientProfile
+	withOrganization           *OrganizationQuery
+	withContacts               *ContactQuery
+	withPractitioners          *StaffQuery
+	withAppointments           *AppointmentQuery
+	withCoverages              *CoverageQuery
+	withScheduledMessages      *ScheduledMessageQuery
+	withContactLinks           *ClientContactQuery
+	modifiers                  []func(*sql.Selector)
+	loadTotal                  []func(context.Context, []*ClientProfile) error
+	withNamedContacts          map[string]*ContactQuery
+	withNamedPractitioners     map[string]*StaffQuery
+	withNamedAppointments      map[string]*AppointmentQuery
+	withNamedCoverages         map[string]*CoverageQuery
+	withNamedScheduledMessages map[string]*ScheduledMessageQuery
+	withNamedContactLinks      map[string]*ClientContactQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -183,6 +186,28 @@ func (_q *ClientProfileQuery) QueryCoverages() *CoverageQuery {
 			sqlgraph.From(clientprofile.Table, clientprofile.FieldID, selector),
 			sqlgraph.To(coverage.Table, coverage.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, clientprofile.CoveragesTable, clientprofile.CoveragesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryScheduledMessages chains the current query on the "scheduled_messages" edge.
+func (_q *ClientProfileQuery) QueryScheduledMessages() *ScheduledMessageQuery {
+	query := (&ScheduledMessageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clientprofile.Table, clientprofile.FieldID, selector),
+			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, clientprofile.ScheduledMessagesTable, clientprofile.ScheduledMessagesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -399,17 +424,18 @@ func (_q *ClientProfileQuery) Clone() *ClientProfileQuery {
 		return nil
 	}
 	return &ClientProfileQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]clientprofile.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.ClientProfile{}, _q.predicates...),
-		withOrganization:  _q.withOrganization.Clone(),
-		withContacts:      _q.withContacts.Clone(),
-		withPractitioners: _q.withPractitioners.Clone(),
-		withAppointments:  _q.withAppointments.Clone(),
-		withCoverages:     _q.withCoverages.Clone(),
-		withContactLinks:  _q.withContactLinks.Clone(),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]clientprofile.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.ClientProfile{}, _q.predicates...),
+		withOrganization:      _q.withOrganization.Clone(),
+		withContacts:          _q.withContacts.Clone(),
+		withPractitioners:     _q.withPractitioners.Clone(),
+		withAppointments:      _q.withAppointments.Clone(),
+		withCoverages:         _q.withCoverages.Clone(),
+		withScheduledMessages: _q.withScheduledMessages.Clone(),
+		withContactLinks:      _q.withContactLinks.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -468,6 +494,17 @@ func (_q *ClientProfileQuery) WithCoverages(opts ...func(*CoverageQuery)) *Clien
 		opt(query)
 	}
 	_q.withCoverages = query
+	return _q
+}
+
+// WithScheduledMessages tells the query-builder to eager-load the nodes that are connected to
+// the "scheduled_messages" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ClientProfileQuery) WithScheduledMessages(opts ...func(*ScheduledMessageQuery)) *ClientProfileQuery {
+	query := (&ScheduledMessageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withScheduledMessages = query
 	return _q
 }
 
@@ -566,12 +603,13 @@ func (_q *ClientProfileQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	var (
 		nodes       = []*ClientProfile{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withOrganization != nil,
 			_q.withContacts != nil,
 			_q.withPractitioners != nil,
 			_q.withAppointments != nil,
 			_q.withCoverages != nil,
+			_q.withScheduledMessages != nil,
 			_q.withContactLinks != nil,
 		}
 	)
@@ -630,6 +668,15 @@ func (_q *ClientProfileQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 			return nil, err
 		}
 	}
+	if query := _q.withScheduledMessages; query != nil {
+		if err := _q.loadScheduledMessages(ctx, query, nodes,
+			func(n *ClientProfile) { n.Edges.ScheduledMessages = []*ScheduledMessage{} },
+			func(n *ClientProfile, e *ScheduledMessage) {
+				n.Edges.ScheduledMessages = append(n.Edges.ScheduledMessages, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withContactLinks; query != nil {
 		if err := _q.loadContactLinks(ctx, query, nodes,
 			func(n *ClientProfile) { n.Edges.ContactLinks = []*ClientContact{} },
@@ -662,6 +709,13 @@ func (_q *ClientProfileQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 		if err := _q.loadCoverages(ctx, query, nodes,
 			func(n *ClientProfile) { n.appendNamedCoverages(name) },
 			func(n *ClientProfile, e *Coverage) { n.appendNamedCoverages(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedScheduledMessages {
+		if err := _q.loadScheduledMessages(ctx, query, nodes,
+			func(n *ClientProfile) { n.appendNamedScheduledMessages(name) },
+			func(n *ClientProfile, e *ScheduledMessage) { n.appendNamedScheduledMessages(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -891,6 +945,36 @@ func (_q *ClientProfileQuery) loadCoverages(ctx context.Context, query *Coverage
 	}
 	return nil
 }
+func (_q *ClientProfileQuery) loadScheduledMessages(ctx context.Context, query *ScheduledMessageQuery, nodes []*ClientProfile, init func(*ClientProfile), assign func(*ClientProfile, *ScheduledMessage)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*ClientProfile)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(scheduledmessage.FieldClientID)
+	}
+	query.Where(predicate.ScheduledMessage(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(clientprofile.ScheduledMessagesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ClientID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "client_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *ClientProfileQuery) loadContactLinks(ctx context.Context, query *ClientContactQuery, nodes []*ClientProfile, init func(*ClientProfile), assign func(*ClientProfile, *ClientContact)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[pulid.ID]*ClientProfile)
@@ -1062,6 +1146,20 @@ func (_q *ClientProfileQuery) WithNamedCoverages(name string, opts ...func(*Cove
 		_q.withNamedCoverages = make(map[string]*CoverageQuery)
 	}
 	_q.withNamedCoverages[name] = query
+	return _q
+}
+
+// WithNamedScheduledMessages tells the query-builder to eager-load the nodes that are connected to the "scheduled_messages"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ClientProfileQuery) WithNamedScheduledMessages(name string, opts ...func(*ScheduledMessageQuery)) *ClientProfileQuery {
+	query := (&ScheduledMessageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedScheduledMessages == nil {
+		_q.withNamedScheduledMessages = make(map[string]*ScheduledMessageQuery)
+	}
+	_q.withNamedScheduledMessages[name] = query
 	return _q
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -559,6 +560,21 @@ func (_u *ClientProfileUpdate) AddCoverages(v ...*Coverage) *ClientProfileUpdate
 	return _u.AddCoverageIDs(ids...)
 }
 
+// AddScheduledMessageIDs adds the "scheduled_messages" edge to the ScheduledMessage entity by IDs.
+func (_u *ClientProfileUpdate) AddScheduledMessageIDs(ids ...pulid.ID) *ClientProfileUpdate {
+	_u.mutation.AddScheduledMessageIDs(ids...)
+	return _u
+}
+
+// AddScheduledMessages adds the "scheduled_messages" edges to the ScheduledMessage entity.
+func (_u *ClientProfileUpdate) AddScheduledMessages(v ...*ScheduledMessage) *ClientProfileUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddScheduledMessageIDs(ids...)
+}
+
 // AddContactLinkIDs adds the "contact_links" edge to the ClientContact entity by IDs.
 func (_u *ClientProfileUpdate) AddContactLinkIDs(ids ...pulid.ID) *ClientProfileUpdate {
 	_u.mutation.AddContactLinkIDs(ids...)
@@ -661,6 +677,27 @@ func (_u *ClientProfileUpdate) RemoveCoverages(v ...*Coverage) *ClientProfileUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCoverageIDs(ids...)
+}
+
+// ClearScheduledMessages clears all "scheduled_messages" edges to the ScheduledMessage entity.
+func (_u *ClientProfileUpdate) ClearScheduledMessages() *ClientProfileUpdate {
+	_u.mutation.ClearScheduledMessages()
+	return _u
+}
+
+// RemoveScheduledMessageIDs removes the "scheduled_messages" edge to ScheduledMessage entities by IDs.
+func (_u *ClientProfileUpdate) RemoveScheduledMessageIDs(ids ...pulid.ID) *ClientProfileUpdate {
+	_u.mutation.RemoveScheduledMessageIDs(ids...)
+	return _u
+}
+
+// RemoveScheduledMessages removes "scheduled_messages" edges to ScheduledMessage entities.
+func (_u *ClientProfileUpdate) RemoveScheduledMessages(v ...*ScheduledMessage) *ClientProfileUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveScheduledMessageIDs(ids...)
 }
 
 // ClearContactLinks clears all "contact_links" edges to the ClientContact entity.
@@ -1104,6 +1141,51 @@ func (_u *ClientProfileUpdate) sqlSave(ctx context.Context) (_node int, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(coverage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ScheduledMessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   clientprofile.ScheduledMessagesTable,
+			Columns: []string{clientprofile.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedScheduledMessagesIDs(); len(nodes) > 0 && !_u.mutation.ScheduledMessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   clientprofile.ScheduledMessagesTable,
+			Columns: []string{clientprofile.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ScheduledMessagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   clientprofile.ScheduledMessagesTable,
+			Columns: []string{clientprofile.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1698,6 +1780,21 @@ func (_u *ClientProfileUpdateOne) AddCoverages(v ...*Coverage) *ClientProfileUpd
 	return _u.AddCoverageIDs(ids...)
 }
 
+// AddScheduledMessageIDs adds the "scheduled_messages" edge to the ScheduledMessage entity by IDs.
+func (_u *ClientProfileUpdateOne) AddScheduledMessageIDs(ids ...pulid.ID) *ClientProfileUpdateOne {
+	_u.mutation.AddScheduledMessageIDs(ids...)
+	return _u
+}
+
+// AddScheduledMessages adds the "scheduled_messages" edges to the ScheduledMessage entity.
+func (_u *ClientProfileUpdateOne) AddScheduledMessages(v ...*ScheduledMessage) *ClientProfileUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddScheduledMessageIDs(ids...)
+}
+
 // AddContactLinkIDs adds the "contact_links" edge to the ClientContact entity by IDs.
 func (_u *ClientProfileUpdateOne) AddContactLinkIDs(ids ...pulid.ID) *ClientProfileUpdateOne {
 	_u.mutation.AddContactLinkIDs(ids...)
@@ -1800,6 +1897,27 @@ func (_u *ClientProfileUpdateOne) RemoveCoverages(v ...*Coverage) *ClientProfile
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCoverageIDs(ids...)
+}
+
+// ClearScheduledMessages clears all "scheduled_messages" edges to the ScheduledMessage entity.
+func (_u *ClientProfileUpdateOne) ClearScheduledMessages() *ClientProfileUpdateOne {
+	_u.mutation.ClearScheduledMessages()
+	return _u
+}
+
+// RemoveScheduledMessageIDs removes the "scheduled_messages" edge to ScheduledMessage entities by IDs.
+func (_u *ClientProfileUpdateOne) RemoveScheduledMessageIDs(ids ...pulid.ID) *ClientProfileUpdateOne {
+	_u.mutation.RemoveScheduledMessageIDs(ids...)
+	return _u
+}
+
+// RemoveScheduledMessages removes "scheduled_messages" edges to ScheduledMessage entities.
+func (_u *ClientProfileUpdateOne) RemoveScheduledMessages(v ...*ScheduledMessage) *ClientProfileUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveScheduledMessageIDs(ids...)
 }
 
 // ClearContactLinks clears all "contact_links" edges to the ClientContact entity.
@@ -2273,6 +2391,51 @@ func (_u *ClientProfileUpdateOne) sqlSave(ctx context.Context) (_node *ClientPro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(coverage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ScheduledMessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   clientprofile.ScheduledMessagesTable,
+			Columns: []string{clientprofile.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedScheduledMessagesIDs(); len(nodes) > 0 && !_u.mutation.ScheduledMessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   clientprofile.ScheduledMessagesTable,
+			Columns: []string{clientprofile.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ScheduledMessagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   clientprofile.ScheduledMessagesTable,
+			Columns: []string{clientprofile.ScheduledMessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

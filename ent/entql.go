@@ -381,6 +381,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldSendAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSendAt},
 			scheduledmessage.FieldMinutesBeforeStart: {Type: field.TypeInt, Column: scheduledmessage.FieldMinutesBeforeStart},
 			scheduledmessage.FieldStatus:             {Type: field.TypeEnum, Column: scheduledmessage.FieldStatus},
+			scheduledmessage.FieldReason:             {Type: field.TypeString, Column: scheduledmessage.FieldReason},
+			scheduledmessage.FieldSentAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSentAt},
 		},
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
@@ -492,6 +494,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Staff",
 	)
 	graph.MustAddE(
+		"scheduled_messages",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ScheduledMessagesTable,
+			Columns: []string{appointment.ScheduledMessagesColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"ScheduledMessage",
+	)
+	graph.MustAddE(
 		"organization",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -586,6 +600,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ClientProfile",
 		"Coverage",
+	)
+	graph.MustAddE(
+		"scheduled_messages",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   clientprofile.ScheduledMessagesTable,
+			Columns: []string{clientprofile.ScheduledMessagesColumn},
+			Bidi:    false,
+		},
+		"ClientProfile",
+		"ScheduledMessage",
 	)
 	graph.MustAddE(
 		"contact_links",
@@ -1127,6 +1153,20 @@ func (f *AppointmentFilter) WhereHasCreatedByWith(preds ...predicate.Staff) {
 	})))
 }
 
+// WhereHasScheduledMessages applies a predicate to check if query has an edge scheduled_messages.
+func (f *AppointmentFilter) WhereHasScheduledMessages() {
+	f.Where(entql.HasEdge("scheduled_messages"))
+}
+
+// WhereHasScheduledMessagesWith applies a predicate to check if query has an edge scheduled_messages with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasScheduledMessagesWith(preds ...predicate.ScheduledMessage) {
+	f.Where(entql.HasEdgeWith("scheduled_messages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ClientContactQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1533,6 +1573,20 @@ func (f *ClientProfileFilter) WhereHasCoverages() {
 // WhereHasCoveragesWith applies a predicate to check if query has an edge coverages with a given conditions (other predicates).
 func (f *ClientProfileFilter) WhereHasCoveragesWith(preds ...predicate.Coverage) {
 	f.Where(entql.HasEdgeWith("coverages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasScheduledMessages applies a predicate to check if query has an edge scheduled_messages.
+func (f *ClientProfileFilter) WhereHasScheduledMessages() {
+	f.Where(entql.HasEdge("scheduled_messages"))
+}
+
+// WhereHasScheduledMessagesWith applies a predicate to check if query has an edge scheduled_messages with a given conditions (other predicates).
+func (f *ClientProfileFilter) WhereHasScheduledMessagesWith(preds ...predicate.ScheduledMessage) {
+	f.Where(entql.HasEdgeWith("scheduled_messages", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2812,6 +2866,16 @@ func (f *ScheduledMessageFilter) WhereMinutesBeforeStart(p entql.IntP) {
 // WhereStatus applies the entql string predicate on the status field.
 func (f *ScheduledMessageFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(scheduledmessage.FieldStatus))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *ScheduledMessageFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(scheduledmessage.FieldReason))
+}
+
+// WhereSentAt applies the entql time.Time predicate on the sent_at field.
+func (f *ScheduledMessageFilter) WhereSentAt(p entql.TimeP) {
+	f.Where(p.Field(scheduledmessage.FieldSentAt))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.

@@ -32,6 +32,27 @@ func (_m *Appointment) CreatedBy(ctx context.Context) (*Staff, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Appointment) ScheduledMessages(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ScheduledMessageOrder, where *ScheduledMessageWhereInput,
+) (*ScheduledMessageConnection, error) {
+	opts := []ScheduledMessagePaginateOption{
+		WithScheduledMessageOrder(orderBy),
+		WithScheduledMessageFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedScheduledMessages(alias); err == nil || hasTotalCount {
+		pager, err := newScheduledMessagePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ScheduledMessageConnection{Edges: []*ScheduledMessageEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryScheduledMessages().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *ClientContact) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -103,6 +124,27 @@ func (_m *ClientProfile) Coverages(ctx context.Context) (result []*Coverage, err
 		result, err = _m.QueryCoverages().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *ClientProfile) ScheduledMessages(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ScheduledMessageOrder, where *ScheduledMessageWhereInput,
+) (*ScheduledMessageConnection, error) {
+	opts := []ScheduledMessagePaginateOption{
+		WithScheduledMessageOrder(orderBy),
+		WithScheduledMessageFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedScheduledMessages(alias); err == nil || hasTotalCount {
+		pager, err := newScheduledMessagePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ScheduledMessageConnection{Edges: []*ScheduledMessageEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryScheduledMessages().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *ClientProfile) ContactLinks(ctx context.Context) (result []*ClientContact, err error) {

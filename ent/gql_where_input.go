@@ -241,6 +241,10 @@ type AppointmentWhereInput struct {
 	// "created_by" edge predicates.
 	HasCreatedBy     *bool              `json:"hasCreatedBy,omitempty"`
 	HasCreatedByWith []*StaffWhereInput `json:"hasCreatedByWith,omitempty"`
+
+	// "scheduled_messages" edge predicates.
+	HasScheduledMessages     *bool                         `json:"hasScheduledMessages,omitempty"`
+	HasScheduledMessagesWith []*ScheduledMessageWhereInput `json:"hasScheduledMessagesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -872,6 +876,24 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, appointment.HasCreatedByWith(with...))
+	}
+	if i.HasScheduledMessages != nil {
+		p := appointment.HasScheduledMessages()
+		if !*i.HasScheduledMessages {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasScheduledMessagesWith) > 0 {
+		with := make([]predicate.ScheduledMessage, 0, len(i.HasScheduledMessagesWith))
+		for _, w := range i.HasScheduledMessagesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasScheduledMessagesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasScheduledMessagesWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -1691,6 +1713,10 @@ type ClientProfileWhereInput struct {
 	// "coverages" edge predicates.
 	HasCoverages     *bool                 `json:"hasCoverages,omitempty"`
 	HasCoveragesWith []*CoverageWhereInput `json:"hasCoveragesWith,omitempty"`
+
+	// "scheduled_messages" edge predicates.
+	HasScheduledMessages     *bool                         `json:"hasScheduledMessages,omitempty"`
+	HasScheduledMessagesWith []*ScheduledMessageWhereInput `json:"hasScheduledMessagesWith,omitempty"`
 
 	// "contact_links" edge predicates.
 	HasContactLinks     *bool                      `json:"hasContactLinks,omitempty"`
@@ -2596,6 +2622,24 @@ func (i *ClientProfileWhereInput) P() (predicate.ClientProfile, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, clientprofile.HasCoveragesWith(with...))
+	}
+	if i.HasScheduledMessages != nil {
+		p := clientprofile.HasScheduledMessages()
+		if !*i.HasScheduledMessages {
+			p = clientprofile.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasScheduledMessagesWith) > 0 {
+		with := make([]predicate.ScheduledMessage, 0, len(i.HasScheduledMessagesWith))
+		for _, w := range i.HasScheduledMessagesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasScheduledMessagesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, clientprofile.HasScheduledMessagesWith(with...))
 	}
 	if i.HasContactLinks != nil {
 		p := clientprofile.HasContactLinks()
@@ -7332,6 +7376,35 @@ type ScheduledMessageWhereInput struct {
 	StatusIn    []scheduledmessage.Status `json:"statusIn,omitempty"`
 	StatusNotIn []scheduledmessage.Status `json:"statusNotIn,omitempty"`
 
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "sent_at" field predicates.
+	SentAt       *time.Time  `json:"sentAt,omitempty"`
+	SentAtNEQ    *time.Time  `json:"sentAtNEQ,omitempty"`
+	SentAtIn     []time.Time `json:"sentAtIn,omitempty"`
+	SentAtNotIn  []time.Time `json:"sentAtNotIn,omitempty"`
+	SentAtGT     *time.Time  `json:"sentAtGT,omitempty"`
+	SentAtGTE    *time.Time  `json:"sentAtGTE,omitempty"`
+	SentAtLT     *time.Time  `json:"sentAtLT,omitempty"`
+	SentAtLTE    *time.Time  `json:"sentAtLTE,omitempty"`
+	SentAtIsNil  bool        `json:"sentAtIsNil,omitempty"`
+	SentAtNotNil bool        `json:"sentAtNotNil,omitempty"`
+
 	// "client" edge predicates.
 	HasClient     *bool                      `json:"hasClient,omitempty"`
 	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
@@ -7723,6 +7796,81 @@ func (i *ScheduledMessageWhereInput) P() (predicate.ScheduledMessage, error) {
 	}
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, scheduledmessage.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, scheduledmessage.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, scheduledmessage.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, scheduledmessage.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, scheduledmessage.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, scheduledmessage.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, scheduledmessage.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, scheduledmessage.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, scheduledmessage.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, scheduledmessage.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, scheduledmessage.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, scheduledmessage.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, scheduledmessage.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, scheduledmessage.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, scheduledmessage.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.SentAt != nil {
+		predicates = append(predicates, scheduledmessage.SentAtEQ(*i.SentAt))
+	}
+	if i.SentAtNEQ != nil {
+		predicates = append(predicates, scheduledmessage.SentAtNEQ(*i.SentAtNEQ))
+	}
+	if len(i.SentAtIn) > 0 {
+		predicates = append(predicates, scheduledmessage.SentAtIn(i.SentAtIn...))
+	}
+	if len(i.SentAtNotIn) > 0 {
+		predicates = append(predicates, scheduledmessage.SentAtNotIn(i.SentAtNotIn...))
+	}
+	if i.SentAtGT != nil {
+		predicates = append(predicates, scheduledmessage.SentAtGT(*i.SentAtGT))
+	}
+	if i.SentAtGTE != nil {
+		predicates = append(predicates, scheduledmessage.SentAtGTE(*i.SentAtGTE))
+	}
+	if i.SentAtLT != nil {
+		predicates = append(predicates, scheduledmessage.SentAtLT(*i.SentAtLT))
+	}
+	if i.SentAtLTE != nil {
+		predicates = append(predicates, scheduledmessage.SentAtLTE(*i.SentAtLTE))
+	}
+	if i.SentAtIsNil {
+		predicates = append(predicates, scheduledmessage.SentAtIsNil())
+	}
+	if i.SentAtNotNil {
+		predicates = append(predicates, scheduledmessage.SentAtNotNil())
 	}
 
 	if i.HasClient != nil {

@@ -66,32 +66,35 @@ const (
 // AppointmentMutation represents an operation that mutates the Appointment nodes in the graph.
 type AppointmentMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *pulid.ID
-	created_at          *time.Time
-	updated_at          *time.Time
-	starts_at           *time.Time
-	ends_at             *time.Time
-	time_zone           *string
-	location            *string
-	telehealth_url      *string
-	status              *appointment.Status
-	cancellation_reason *string
-	cancelled_at        *time.Time
-	notes               *string
-	clearedFields       map[string]struct{}
-	organization        *pulid.ID
-	clearedorganization bool
-	client              *pulid.ID
-	clearedclient       bool
-	practitioner        *pulid.ID
-	clearedpractitioner bool
-	created_by          *pulid.ID
-	clearedcreated_by   bool
-	done                bool
-	oldValue            func(context.Context) (*Appointment, error)
-	predicates          []predicate.Appointment
+	op                        Op
+	typ                       string
+	id                        *pulid.ID
+	created_at                *time.Time
+	updated_at                *time.Time
+	starts_at                 *time.Time
+	ends_at                   *time.Time
+	time_zone                 *string
+	location                  *string
+	telehealth_url            *string
+	status                    *appointment.Status
+	cancellation_reason       *string
+	cancelled_at              *time.Time
+	notes                     *string
+	clearedFields             map[string]struct{}
+	organization              *pulid.ID
+	clearedorganization       bool
+	client                    *pulid.ID
+	clearedclient             bool
+	practitioner              *pulid.ID
+	clearedpractitioner       bool
+	created_by                *pulid.ID
+	clearedcreated_by         bool
+	scheduled_messages        map[pulid.ID]struct{}
+	removedscheduled_messages map[pulid.ID]struct{}
+	clearedscheduled_messages bool
+	done                      bool
+	oldValue                  func(context.Context) (*Appointment, error)
+	predicates                []predicate.Appointment
 }
 
 var _ ent.Mutation = (*AppointmentMutation)(nil)
@@ -924,6 +927,60 @@ func (m *AppointmentMutation) ResetCreatedBy() {
 	m.clearedcreated_by = false
 }
 
+// AddScheduledMessageIDs adds the "scheduled_messages" edge to the ScheduledMessage entity by ids.
+func (m *AppointmentMutation) AddScheduledMessageIDs(ids ...pulid.ID) {
+	if m.scheduled_messages == nil {
+		m.scheduled_messages = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.scheduled_messages[ids[i]] = struct{}{}
+	}
+}
+
+// ClearScheduledMessages clears the "scheduled_messages" edge to the ScheduledMessage entity.
+func (m *AppointmentMutation) ClearScheduledMessages() {
+	m.clearedscheduled_messages = true
+}
+
+// ScheduledMessagesCleared reports if the "scheduled_messages" edge to the ScheduledMessage entity was cleared.
+func (m *AppointmentMutation) ScheduledMessagesCleared() bool {
+	return m.clearedscheduled_messages
+}
+
+// RemoveScheduledMessageIDs removes the "scheduled_messages" edge to the ScheduledMessage entity by IDs.
+func (m *AppointmentMutation) RemoveScheduledMessageIDs(ids ...pulid.ID) {
+	if m.removedscheduled_messages == nil {
+		m.removedscheduled_messages = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.scheduled_messages, ids[i])
+		m.removedscheduled_messages[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedScheduledMessages returns the removed IDs of the "scheduled_messages" edge to the ScheduledMessage entity.
+func (m *AppointmentMutation) RemovedScheduledMessagesIDs() (ids []pulid.ID) {
+	for id := range m.removedscheduled_messages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ScheduledMessagesIDs returns the "scheduled_messages" edge IDs in the mutation.
+func (m *AppointmentMutation) ScheduledMessagesIDs() (ids []pulid.ID) {
+	for id := range m.scheduled_messages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetScheduledMessages resets all changes to the "scheduled_messages" edge.
+func (m *AppointmentMutation) ResetScheduledMessages() {
+	m.scheduled_messages = nil
+	m.clearedscheduled_messages = false
+	m.removedscheduled_messages = nil
+}
+
 // Where appends a list predicates to the AppointmentMutation builder.
 func (m *AppointmentMutation) Where(ps ...predicate.Appointment) {
 	m.predicates = append(m.predicates, ps...)
@@ -1334,7 +1391,7 @@ func (m *AppointmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppointmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.organization != nil {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1346,6 +1403,9 @@ func (m *AppointmentMutation) AddedEdges() []string {
 	}
 	if m.created_by != nil {
 		edges = append(edges, appointment.EdgeCreatedBy)
+	}
+	if m.scheduled_messages != nil {
+		edges = append(edges, appointment.EdgeScheduledMessages)
 	}
 	return edges
 }
@@ -1370,25 +1430,42 @@ func (m *AppointmentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.created_by; id != nil {
 			return []ent.Value{*id}
 		}
+	case appointment.EdgeScheduledMessages:
+		ids := make([]ent.Value, 0, len(m.scheduled_messages))
+		for id := range m.scheduled_messages {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppointmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
+	if m.removedscheduled_messages != nil {
+		edges = append(edges, appointment.EdgeScheduledMessages)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *AppointmentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case appointment.EdgeScheduledMessages:
+		ids := make([]ent.Value, 0, len(m.removedscheduled_messages))
+		for id := range m.removedscheduled_messages {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppointmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedorganization {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1400,6 +1477,9 @@ func (m *AppointmentMutation) ClearedEdges() []string {
 	}
 	if m.clearedcreated_by {
 		edges = append(edges, appointment.EdgeCreatedBy)
+	}
+	if m.clearedscheduled_messages {
+		edges = append(edges, appointment.EdgeScheduledMessages)
 	}
 	return edges
 }
@@ -1416,6 +1496,8 @@ func (m *AppointmentMutation) EdgeCleared(name string) bool {
 		return m.clearedpractitioner
 	case appointment.EdgeCreatedBy:
 		return m.clearedcreated_by
+	case appointment.EdgeScheduledMessages:
+		return m.clearedscheduled_messages
 	}
 	return false
 }
@@ -1455,6 +1537,9 @@ func (m *AppointmentMutation) ResetEdge(name string) error {
 		return nil
 	case appointment.EdgeCreatedBy:
 		m.ResetCreatedBy()
+		return nil
+	case appointment.EdgeScheduledMessages:
+		m.ResetScheduledMessages()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment edge %s", name)
@@ -2737,61 +2822,64 @@ func (m *ClientContactMutation) ResetEdge(name string) error {
 // ClientProfileMutation represents an operation that mutates the ClientProfile nodes in the graph.
 type ClientProfileMutation struct {
 	config
-	op                       Op
-	typ                      string
-	id                       *pulid.ID
-	created_at               *time.Time
-	updated_at               *time.Time
-	first_name               *string
-	last_name                *string
-	preferred_name           *string
-	pronouns                 *string
-	salutation               *string
-	date_of_birth            *string
-	sex_assigned_at_birth    *string
-	language                 *string
-	time_zone                *string
-	email                    *string
-	email_consent            *bool
-	mobile_phone             *string
-	sms_consent              *bool
-	mobile_is_primary        *bool
-	voice_consent            *bool
-	other_phones             *[]contactinfo.Phone
-	appendother_phones       []contactinfo.Phone
-	address                  **contactinfo.Address
-	preferred_contact_method *clientprofile.PreferredContactMethod
-	status                   *clientprofile.Status
-	tags                     *[]string
-	appendtags               []string
-	alert                    *string
-	notes                    *string
-	referring_provider       *string
-	notify_reminders         *bool
-	notify_confirmations     *bool
-	notify_scheduled         *bool
-	portal_status            *kith.PortalStatus
-	clearedFields            map[string]struct{}
-	organization             *pulid.ID
-	clearedorganization      bool
-	contacts                 map[pulid.ID]struct{}
-	removedcontacts          map[pulid.ID]struct{}
-	clearedcontacts          bool
-	practitioners            map[pulid.ID]struct{}
-	removedpractitioners     map[pulid.ID]struct{}
-	clearedpractitioners     bool
-	appointments             map[pulid.ID]struct{}
-	removedappointments      map[pulid.ID]struct{}
-	clearedappointments      bool
-	coverages                map[pulid.ID]struct{}
-	removedcoverages         map[pulid.ID]struct{}
-	clearedcoverages         bool
-	contact_links            map[pulid.ID]struct{}
-	removedcontact_links     map[pulid.ID]struct{}
-	clearedcontact_links     bool
-	done                     bool
-	oldValue                 func(context.Context) (*ClientProfile, error)
-	predicates               []predicate.ClientProfile
+	op                        Op
+	typ                       string
+	id                        *pulid.ID
+	created_at                *time.Time
+	updated_at                *time.Time
+	first_name                *string
+	last_name                 *string
+	preferred_name            *string
+	pronouns                  *string
+	salutation                *string
+	date_of_birth             *string
+	sex_assigned_at_birth     *string
+	language                  *string
+	time_zone                 *string
+	email                     *string
+	email_consent             *bool
+	mobile_phone              *string
+	sms_consent               *bool
+	mobile_is_primary         *bool
+	voice_consent             *bool
+	other_phones              *[]contactinfo.Phone
+	appendother_phones        []contactinfo.Phone
+	address                   **contactinfo.Address
+	preferred_contact_method  *clientprofile.PreferredContactMethod
+	status                    *clientprofile.Status
+	tags                      *[]string
+	appendtags                []string
+	alert                     *string
+	notes                     *string
+	referring_provider        *string
+	notify_reminders          *bool
+	notify_confirmations      *bool
+	notify_scheduled          *bool
+	portal_status             *kith.PortalStatus
+	clearedFields             map[string]struct{}
+	organization              *pulid.ID
+	clearedorganization       bool
+	contacts                  map[pulid.ID]struct{}
+	removedcontacts           map[pulid.ID]struct{}
+	clearedcontacts           bool
+	practitioners             map[pulid.ID]struct{}
+	removedpractitioners      map[pulid.ID]struct{}
+	clearedpractitioners      bool
+	appointments              map[pulid.ID]struct{}
+	removedappointments       map[pulid.ID]struct{}
+	clearedappointments       bool
+	coverages                 map[pulid.ID]struct{}
+	removedcoverages          map[pulid.ID]struct{}
+	clearedcoverages          bool
+	scheduled_messages        map[pulid.ID]struct{}
+	removedscheduled_messages map[pulid.ID]struct{}
+	clearedscheduled_messages bool
+	contact_links             map[pulid.ID]struct{}
+	removedcontact_links      map[pulid.ID]struct{}
+	clearedcontact_links      bool
+	done                      bool
+	oldValue                  func(context.Context) (*ClientProfile, error)
+	predicates                []predicate.ClientProfile
 }
 
 var _ ent.Mutation = (*ClientProfileMutation)(nil)
@@ -4448,6 +4536,60 @@ func (m *ClientProfileMutation) ResetCoverages() {
 	m.removedcoverages = nil
 }
 
+// AddScheduledMessageIDs adds the "scheduled_messages" edge to the ScheduledMessage entity by ids.
+func (m *ClientProfileMutation) AddScheduledMessageIDs(ids ...pulid.ID) {
+	if m.scheduled_messages == nil {
+		m.scheduled_messages = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.scheduled_messages[ids[i]] = struct{}{}
+	}
+}
+
+// ClearScheduledMessages clears the "scheduled_messages" edge to the ScheduledMessage entity.
+func (m *ClientProfileMutation) ClearScheduledMessages() {
+	m.clearedscheduled_messages = true
+}
+
+// ScheduledMessagesCleared reports if the "scheduled_messages" edge to the ScheduledMessage entity was cleared.
+func (m *ClientProfileMutation) ScheduledMessagesCleared() bool {
+	return m.clearedscheduled_messages
+}
+
+// RemoveScheduledMessageIDs removes the "scheduled_messages" edge to the ScheduledMessage entity by IDs.
+func (m *ClientProfileMutation) RemoveScheduledMessageIDs(ids ...pulid.ID) {
+	if m.removedscheduled_messages == nil {
+		m.removedscheduled_messages = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.scheduled_messages, ids[i])
+		m.removedscheduled_messages[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedScheduledMessages returns the removed IDs of the "scheduled_messages" edge to the ScheduledMessage entity.
+func (m *ClientProfileMutation) RemovedScheduledMessagesIDs() (ids []pulid.ID) {
+	for id := range m.removedscheduled_messages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ScheduledMessagesIDs returns the "scheduled_messages" edge IDs in the mutation.
+func (m *ClientProfileMutation) ScheduledMessagesIDs() (ids []pulid.ID) {
+	for id := range m.scheduled_messages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetScheduledMessages resets all changes to the "scheduled_messages" edge.
+func (m *ClientProfileMutation) ResetScheduledMessages() {
+	m.scheduled_messages = nil
+	m.clearedscheduled_messages = false
+	m.removedscheduled_messages = nil
+}
+
 // AddContactLinkIDs adds the "contact_links" edge to the ClientContact entity by ids.
 func (m *ClientProfileMutation) AddContactLinkIDs(ids ...pulid.ID) {
 	if m.contact_links == nil {
@@ -5221,7 +5363,7 @@ func (m *ClientProfileMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ClientProfileMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.organization != nil {
 		edges = append(edges, clientprofile.EdgeOrganization)
 	}
@@ -5236,6 +5378,9 @@ func (m *ClientProfileMutation) AddedEdges() []string {
 	}
 	if m.coverages != nil {
 		edges = append(edges, clientprofile.EdgeCoverages)
+	}
+	if m.scheduled_messages != nil {
+		edges = append(edges, clientprofile.EdgeScheduledMessages)
 	}
 	if m.contact_links != nil {
 		edges = append(edges, clientprofile.EdgeContactLinks)
@@ -5275,6 +5420,12 @@ func (m *ClientProfileMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case clientprofile.EdgeScheduledMessages:
+		ids := make([]ent.Value, 0, len(m.scheduled_messages))
+		for id := range m.scheduled_messages {
+			ids = append(ids, id)
+		}
+		return ids
 	case clientprofile.EdgeContactLinks:
 		ids := make([]ent.Value, 0, len(m.contact_links))
 		for id := range m.contact_links {
@@ -5287,7 +5438,7 @@ func (m *ClientProfileMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ClientProfileMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedcontacts != nil {
 		edges = append(edges, clientprofile.EdgeContacts)
 	}
@@ -5299,6 +5450,9 @@ func (m *ClientProfileMutation) RemovedEdges() []string {
 	}
 	if m.removedcoverages != nil {
 		edges = append(edges, clientprofile.EdgeCoverages)
+	}
+	if m.removedscheduled_messages != nil {
+		edges = append(edges, clientprofile.EdgeScheduledMessages)
 	}
 	if m.removedcontact_links != nil {
 		edges = append(edges, clientprofile.EdgeContactLinks)
@@ -5334,6 +5488,12 @@ func (m *ClientProfileMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case clientprofile.EdgeScheduledMessages:
+		ids := make([]ent.Value, 0, len(m.removedscheduled_messages))
+		for id := range m.removedscheduled_messages {
+			ids = append(ids, id)
+		}
+		return ids
 	case clientprofile.EdgeContactLinks:
 		ids := make([]ent.Value, 0, len(m.removedcontact_links))
 		for id := range m.removedcontact_links {
@@ -5346,7 +5506,7 @@ func (m *ClientProfileMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ClientProfileMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedorganization {
 		edges = append(edges, clientprofile.EdgeOrganization)
 	}
@@ -5361,6 +5521,9 @@ func (m *ClientProfileMutation) ClearedEdges() []string {
 	}
 	if m.clearedcoverages {
 		edges = append(edges, clientprofile.EdgeCoverages)
+	}
+	if m.clearedscheduled_messages {
+		edges = append(edges, clientprofile.EdgeScheduledMessages)
 	}
 	if m.clearedcontact_links {
 		edges = append(edges, clientprofile.EdgeContactLinks)
@@ -5382,6 +5545,8 @@ func (m *ClientProfileMutation) EdgeCleared(name string) bool {
 		return m.clearedappointments
 	case clientprofile.EdgeCoverages:
 		return m.clearedcoverages
+	case clientprofile.EdgeScheduledMessages:
+		return m.clearedscheduled_messages
 	case clientprofile.EdgeContactLinks:
 		return m.clearedcontact_links
 	}
@@ -5417,6 +5582,9 @@ func (m *ClientProfileMutation) ResetEdge(name string) error {
 		return nil
 	case clientprofile.EdgeCoverages:
 		m.ResetCoverages()
+		return nil
+	case clientprofile.EdgeScheduledMessages:
+		m.ResetScheduledMessages()
 		return nil
 	case clientprofile.EdgeContactLinks:
 		m.ResetContactLinks()
@@ -15676,6 +15844,8 @@ type ScheduledMessageMutation struct {
 	minutes_before_start    *int
 	addminutes_before_start *int
 	status                  *scheduledmessage.Status
+	reason                  *string
+	sent_at                 *time.Time
 	clearedFields           map[string]struct{}
 	organization            *pulid.ID
 	clearedorganization     bool
@@ -16225,6 +16395,104 @@ func (m *ScheduledMessageMutation) ResetStatus() {
 	m.status = nil
 }
 
+// SetReason sets the "reason" field.
+func (m *ScheduledMessageMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *ScheduledMessageMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *ScheduledMessageMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[scheduledmessage.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *ScheduledMessageMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[scheduledmessage.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *ScheduledMessageMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, scheduledmessage.FieldReason)
+}
+
+// SetSentAt sets the "sent_at" field.
+func (m *ScheduledMessageMutation) SetSentAt(t time.Time) {
+	m.sent_at = &t
+}
+
+// SentAt returns the value of the "sent_at" field in the mutation.
+func (m *ScheduledMessageMutation) SentAt() (r time.Time, exists bool) {
+	v := m.sent_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSentAt returns the old "sent_at" field's value of the ScheduledMessage entity.
+// If the ScheduledMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduledMessageMutation) OldSentAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSentAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSentAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSentAt: %w", err)
+	}
+	return oldValue.SentAt, nil
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (m *ScheduledMessageMutation) ClearSentAt() {
+	m.sent_at = nil
+	m.clearedFields[scheduledmessage.FieldSentAt] = struct{}{}
+}
+
+// SentAtCleared returns if the "sent_at" field was cleared in this mutation.
+func (m *ScheduledMessageMutation) SentAtCleared() bool {
+	_, ok := m.clearedFields[scheduledmessage.FieldSentAt]
+	return ok
+}
+
+// ResetSentAt resets all changes to the "sent_at" field.
+func (m *ScheduledMessageMutation) ResetSentAt() {
+	m.sent_at = nil
+	delete(m.clearedFields, scheduledmessage.FieldSentAt)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *ScheduledMessageMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -16340,7 +16608,7 @@ func (m *ScheduledMessageMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ScheduledMessageMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, scheduledmessage.FieldCreatedAt)
 	}
@@ -16371,6 +16639,12 @@ func (m *ScheduledMessageMutation) Fields() []string {
 	if m.status != nil {
 		fields = append(fields, scheduledmessage.FieldStatus)
 	}
+	if m.reason != nil {
+		fields = append(fields, scheduledmessage.FieldReason)
+	}
+	if m.sent_at != nil {
+		fields = append(fields, scheduledmessage.FieldSentAt)
+	}
 	return fields
 }
 
@@ -16399,6 +16673,10 @@ func (m *ScheduledMessageMutation) Field(name string) (ent.Value, bool) {
 		return m.MinutesBeforeStart()
 	case scheduledmessage.FieldStatus:
 		return m.Status()
+	case scheduledmessage.FieldReason:
+		return m.Reason()
+	case scheduledmessage.FieldSentAt:
+		return m.SentAt()
 	}
 	return nil, false
 }
@@ -16428,6 +16706,10 @@ func (m *ScheduledMessageMutation) OldField(ctx context.Context, name string) (e
 		return m.OldMinutesBeforeStart(ctx)
 	case scheduledmessage.FieldStatus:
 		return m.OldStatus(ctx)
+	case scheduledmessage.FieldReason:
+		return m.OldReason(ctx)
+	case scheduledmessage.FieldSentAt:
+		return m.OldSentAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown ScheduledMessage field %s", name)
 }
@@ -16507,6 +16789,20 @@ func (m *ScheduledMessageMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetStatus(v)
 		return nil
+	case scheduledmessage.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case scheduledmessage.FieldSentAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSentAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ScheduledMessage field %s", name)
 }
@@ -16564,6 +16860,12 @@ func (m *ScheduledMessageMutation) ClearedFields() []string {
 	if m.FieldCleared(scheduledmessage.FieldMinutesBeforeStart) {
 		fields = append(fields, scheduledmessage.FieldMinutesBeforeStart)
 	}
+	if m.FieldCleared(scheduledmessage.FieldReason) {
+		fields = append(fields, scheduledmessage.FieldReason)
+	}
+	if m.FieldCleared(scheduledmessage.FieldSentAt) {
+		fields = append(fields, scheduledmessage.FieldSentAt)
+	}
 	return fields
 }
 
@@ -16589,6 +16891,12 @@ func (m *ScheduledMessageMutation) ClearField(name string) error {
 		return nil
 	case scheduledmessage.FieldMinutesBeforeStart:
 		m.ClearMinutesBeforeStart()
+		return nil
+	case scheduledmessage.FieldReason:
+		m.ClearReason()
+		return nil
+	case scheduledmessage.FieldSentAt:
+		m.ClearSentAt()
 		return nil
 	}
 	return fmt.Errorf("unknown ScheduledMessage nullable field %s", name)
@@ -16627,6 +16935,12 @@ func (m *ScheduledMessageMutation) ResetField(name string) error {
 		return nil
 	case scheduledmessage.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case scheduledmessage.FieldReason:
+		m.ResetReason()
+		return nil
+	case scheduledmessage.FieldSentAt:
+		m.ResetSentAt()
 		return nil
 	}
 	return fmt.Errorf("unknown ScheduledMessage field %s", name)

@@ -41,6 +41,10 @@ type ScheduledMessage struct {
 	MinutesBeforeStart *int `json:"minutes_before_start,omitempty"`
 	// PENDING until it goes; it can be edited or cancelled until then.
 	Status scheduledmessage.Status `json:"status,omitempty"`
+	// Why kith cancelled it, such as "the appointment was cancelled"; empty when staff cancelled it.
+	Reason string `json:"reason,omitempty"`
+	// When it went: its notifications were written then.
+	SentAt *time.Time `json:"sent_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ScheduledMessageQuery when eager-loading is set.
 	Edges        ScheduledMessageEdges `json:"edges"`
@@ -104,9 +108,9 @@ func (*ScheduledMessage) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case scheduledmessage.FieldMinutesBeforeStart:
 			values[i] = new(sql.NullInt64)
-		case scheduledmessage.FieldSubject, scheduledmessage.FieldBody, scheduledmessage.FieldStatus:
+		case scheduledmessage.FieldSubject, scheduledmessage.FieldBody, scheduledmessage.FieldStatus, scheduledmessage.FieldReason:
 			values[i] = new(sql.NullString)
-		case scheduledmessage.FieldCreatedAt, scheduledmessage.FieldUpdatedAt, scheduledmessage.FieldSendAt:
+		case scheduledmessage.FieldCreatedAt, scheduledmessage.FieldUpdatedAt, scheduledmessage.FieldSendAt, scheduledmessage.FieldSentAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -190,6 +194,19 @@ func (_m *ScheduledMessage) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
 				_m.Status = scheduledmessage.Status(value.String)
+			}
+		case scheduledmessage.FieldReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field reason", values[i])
+			} else if value.Valid {
+				_m.Reason = value.String
+			}
+		case scheduledmessage.FieldSentAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field sent_at", values[i])
+			} else if value.Valid {
+				_m.SentAt = new(time.Time)
+				*_m.SentAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -275,6 +292,14 @@ func (_m *ScheduledMessage) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	builder.WriteString("reason=")
+	builder.WriteString(_m.Reason)
+	builder.WriteString(", ")
+	if v := _m.SentAt; v != nil {
+		builder.WriteString("sent_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -140,6 +140,34 @@ func (_c *ScheduledMessageCreate) SetNillableStatus(v *scheduledmessage.Status) 
 	return _c
 }
 
+// SetReason sets the "reason" field.
+func (_c *ScheduledMessageCreate) SetReason(v string) *ScheduledMessageCreate {
+	_c.mutation.SetReason(v)
+	return _c
+}
+
+// SetNillableReason sets the "reason" field if the given value is not nil.
+func (_c *ScheduledMessageCreate) SetNillableReason(v *string) *ScheduledMessageCreate {
+	if v != nil {
+		_c.SetReason(*v)
+	}
+	return _c
+}
+
+// SetSentAt sets the "sent_at" field.
+func (_c *ScheduledMessageCreate) SetSentAt(v time.Time) *ScheduledMessageCreate {
+	_c.mutation.SetSentAt(v)
+	return _c
+}
+
+// SetNillableSentAt sets the "sent_at" field if the given value is not nil.
+func (_c *ScheduledMessageCreate) SetNillableSentAt(v *time.Time) *ScheduledMessageCreate {
+	if v != nil {
+		_c.SetSentAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ScheduledMessageCreate) SetID(v pulid.ID) *ScheduledMessageCreate {
 	_c.mutation.SetID(v)
@@ -327,6 +355,14 @@ func (_c *ScheduledMessageCreate) createSpec() (*ScheduledMessage, *sqlgraph.Cre
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(scheduledmessage.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
+	}
+	if value, ok := _c.mutation.Reason(); ok {
+		_spec.SetField(scheduledmessage.FieldReason, field.TypeString, value)
+		_node.Reason = value
+	}
+	if value, ok := _c.mutation.SentAt(); ok {
+		_spec.SetField(scheduledmessage.FieldSentAt, field.TypeTime, value)
+		_node.SentAt = &value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

@@ -129,6 +129,46 @@ func (_u *ScheduledMessageUpdate) SetNillableStatus(v *scheduledmessage.Status) 
 	return _u
 }
 
+// SetReason sets the "reason" field.
+func (_u *ScheduledMessageUpdate) SetReason(v string) *ScheduledMessageUpdate {
+	_u.mutation.SetReason(v)
+	return _u
+}
+
+// SetNillableReason sets the "reason" field if the given value is not nil.
+func (_u *ScheduledMessageUpdate) SetNillableReason(v *string) *ScheduledMessageUpdate {
+	if v != nil {
+		_u.SetReason(*v)
+	}
+	return _u
+}
+
+// ClearReason clears the value of the "reason" field.
+func (_u *ScheduledMessageUpdate) ClearReason() *ScheduledMessageUpdate {
+	_u.mutation.ClearReason()
+	return _u
+}
+
+// SetSentAt sets the "sent_at" field.
+func (_u *ScheduledMessageUpdate) SetSentAt(v time.Time) *ScheduledMessageUpdate {
+	_u.mutation.SetSentAt(v)
+	return _u
+}
+
+// SetNillableSentAt sets the "sent_at" field if the given value is not nil.
+func (_u *ScheduledMessageUpdate) SetNillableSentAt(v *time.Time) *ScheduledMessageUpdate {
+	if v != nil {
+		_u.SetSentAt(*v)
+	}
+	return _u
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (_u *ScheduledMessageUpdate) ClearSentAt() *ScheduledMessageUpdate {
+	_u.mutation.ClearSentAt()
+	return _u
+}
+
 // Mutation returns the ScheduledMessageMutation object of the builder.
 func (_u *ScheduledMessageUpdate) Mutation() *ScheduledMessageMutation {
 	return _u.mutation
@@ -233,6 +273,18 @@ func (_u *ScheduledMessageUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(scheduledmessage.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Reason(); ok {
+		_spec.SetField(scheduledmessage.FieldReason, field.TypeString, value)
+	}
+	if _u.mutation.ReasonCleared() {
+		_spec.ClearField(scheduledmessage.FieldReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.SentAt(); ok {
+		_spec.SetField(scheduledmessage.FieldSentAt, field.TypeTime, value)
+	}
+	if _u.mutation.SentAtCleared() {
+		_spec.ClearField(scheduledmessage.FieldSentAt, field.TypeTime)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -352,6 +404,46 @@ func (_u *ScheduledMessageUpdateOne) SetNillableStatus(v *scheduledmessage.Statu
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetReason sets the "reason" field.
+func (_u *ScheduledMessageUpdateOne) SetReason(v string) *ScheduledMessageUpdateOne {
+	_u.mutation.SetReason(v)
+	return _u
+}
+
+// SetNillableReason sets the "reason" field if the given value is not nil.
+func (_u *ScheduledMessageUpdateOne) SetNillableReason(v *string) *ScheduledMessageUpdateOne {
+	if v != nil {
+		_u.SetReason(*v)
+	}
+	return _u
+}
+
+// ClearReason clears the value of the "reason" field.
+func (_u *ScheduledMessageUpdateOne) ClearReason() *ScheduledMessageUpdateOne {
+	_u.mutation.ClearReason()
+	return _u
+}
+
+// SetSentAt sets the "sent_at" field.
+func (_u *ScheduledMessageUpdateOne) SetSentAt(v time.Time) *ScheduledMessageUpdateOne {
+	_u.mutation.SetSentAt(v)
+	return _u
+}
+
+// SetNillableSentAt sets the "sent_at" field if the given value is not nil.
+func (_u *ScheduledMessageUpdateOne) SetNillableSentAt(v *time.Time) *ScheduledMessageUpdateOne {
+	if v != nil {
+		_u.SetSentAt(*v)
+	}
+	return _u
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (_u *ScheduledMessageUpdateOne) ClearSentAt() *ScheduledMessageUpdateOne {
+	_u.mutation.ClearSentAt()
 	return _u
 }
 
@@ -489,6 +581,18 @@ func (_u *ScheduledMessageUpdateOne) sqlSave(ctx context.Context) (_node *Schedu
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(scheduledmessage.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Reason(); ok {
+		_spec.SetField(scheduledmessage.FieldReason, field.TypeString, value)
+	}
+	if _u.mutation.ReasonCleared() {
+		_spec.ClearField(scheduledmessage.FieldReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.SentAt(); ok {
+		_spec.SetField(scheduledmessage.FieldSentAt, field.TypeTime, value)
+	}
+	if _u.mutation.SentAtCleared() {
+		_spec.ClearField(scheduledmessage.FieldSentAt, field.TypeTime)
 	}
 	_node = &ScheduledMessage{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/kith-health/kith/ent"
@@ -75,7 +74,8 @@ func (r *queryResolver) PhoneOptOuts(ctx context.Context) ([]*ent.PhoneOptOut, e
 
 // ScheduledMessages is the resolver for the scheduledMessages field.
 func (r *queryResolver) ScheduledMessages(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) (*ent.ScheduledMessageConnection, error) {
-	panic(fmt.Errorf("not implemented: ScheduledMessages - scheduledMessages"))
+	return r.DB.ScheduledMessage.Query().
+		Paginate(ctx, after, first, before, last, ent.WithScheduledMessageOrder(orderBy), ent.WithScheduledMessageFilter(where.Filter))
 }
 
 // StaffMembers is the resolver for the staffMembers field.

@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
@@ -223,6 +224,21 @@ func (r *mutationResolver) SaveMessageTemplate(ctx context.Context, input SaveMe
 // DeleteMessageTemplate is the resolver for the deleteMessageTemplate field.
 func (r *mutationResolver) DeleteMessageTemplate(ctx context.Context, id pulid.ID) (pulid.ID, error) {
 	return id, ent.FromContext(ctx).MessageTemplate.DeleteOneID(id).Exec(ctx)
+}
+
+// CreateScheduledMessage is the resolver for the createScheduledMessage field.
+func (r *mutationResolver) CreateScheduledMessage(ctx context.Context, input ent.CreateScheduledMessageInput) (*ent.ScheduledMessage, error) {
+	return ent.FromContext(ctx).ScheduledMessage.Create().SetInput(input).Save(ctx)
+}
+
+// UpdateScheduledMessage is the resolver for the updateScheduledMessage field.
+func (r *mutationResolver) UpdateScheduledMessage(ctx context.Context, id pulid.ID, input ent.UpdateScheduledMessageInput) (*ent.ScheduledMessage, error) {
+	return ent.FromContext(ctx).ScheduledMessage.UpdateOneID(id).SetInput(input).Save(ctx)
+}
+
+// CancelScheduledMessage is the resolver for the cancelScheduledMessage field.
+func (r *mutationResolver) CancelScheduledMessage(ctx context.Context, id pulid.ID) (*ent.ScheduledMessage, error) {
+	return ent.FromContext(ctx).ScheduledMessage.UpdateOneID(id).SetStatus(scheduledmessage.StatusCancelled).Save(ctx)
 }
 
 // Me is the resolver for the me field.

@@ -23,7 +23,8 @@ import (
 // followAppointments is the hook through which appointment changes send
 // notices: a new appointment a confirmation, a moved one a reschedule notice,
 // a cancelled or missed one that notice; new and moved appointments also get
-// their reminders scheduled. It writes in the mutation's transaction.
+// their reminders scheduled, and scheduled messages follow the appointment
+// (see followAppointment). It writes in the mutation's transaction.
 func (q *Queue) followAppointments() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return hook.AppointmentFunc(func(ctx context.Context, m *ent.AppointmentMutation) (ent.Value, error) {
@@ -42,6 +43,9 @@ func (q *Queue) followAppointments() ent.Hook {
 				}
 			}
 			etx, _ := m.Tx() // nil outside a transaction
+			if err := q.followAppointment(ctx, m.Client(), etx, a, kind); err != nil {
+				return nil, fmt.Errorf("updating the appointment's scheduled messages: %w", err)
+			}
 			if err := q.notify(ctx, m.Client(), etx, kind, a.ID); err != nil {
 				return nil, fmt.Errorf("notifying about the appointment: %w", err)
 			}
@@ -102,13 +106,17 @@ func cancelReminders(ctx context.Context, db *ent.Client, a *ent.Appointment, be
 // client, its organisation, links and contacts, and the practitioner.
 func loadAppointment(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Appointment, error) {
 	return db.Appointment.Query().Where(appointment.ID(id)).
-		WithClient(func(q *ent.ClientProfileQuery) {
-			q.WithOrganization().WithContactLinks(func(l *ent.ClientContactQuery) {
-				l.WithContact().Order(clientcontact.ByCreatedAt(), clientcontact.ByID())
-			})
-		}).
+		WithClient(withAudience).
 		WithPractitioner().
 		Only(ctx)
+}
+
+// withAudience makes a client query load what messages about the client
+// need: its organisation, and its links with their contacts in order.
+func withAudience(q *ent.ClientProfileQuery) {
+	q.WithOrganization().WithContactLinks(func(l *ent.ClientContactQuery) {
+		l.WithContact().Order(clientcontact.ByCreatedAt(), clientcontact.ByID())
+	})
 }
 
 // notify writes one Notification per recipient and channel of kind about
@@ -119,11 +127,43 @@ func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind me
 	if err != nil {
 		return err
 	}
-	c := a.Edges.Client
+	return q.record(ctx, db, etx, letter{kind: kind, client: a.Edges.Client, appointment: a, practitioner: a.Edges.Practitioner})
+}
+
+// letter is a message to every recipient of a client who follows its kind.
+type letter struct {
+	kind message.Kind
+	// client has its organisation, links and contacts loaded (withAudience).
+	client *ent.ClientProfile
+	// appointment is what the message is about; nil for one about the client.
+	appointment  *ent.Appointment
+	practitioner *ent.Staff
+	// scheduled is the staff's own message, for KindScheduled: its body
+	// fills [Message] and its subject, if any, replaces the template's.
+	scheduled *ent.ScheduledMessage
+}
+
+// render fills t for one recipient whose placeholder values are v.
+func (l letter) render(t message.Template, v message.Values) message.Rendered {
+	if s := l.scheduled; s != nil {
+		v["Message"] = message.Render(s.Body, v)
+		if s.Subject != "" {
+			t.Subject = s.Subject
+		}
+	}
+	return t.Render(v)
+}
+
+// record writes one Notification per recipient and channel of l (skipped
+// ones with their reason) through db, and a job to send each of the others
+// (see insert). SMS waits for the end of the organisation's quiet hours in
+// the client's time zone.
+func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l letter) error {
+	c := l.client
 	org := c.Edges.Organization
 	// Notifications are kith's own records: written as the system, confined
-	// to the appointment's organisation.
-	sys := systemIn(ctx, a.OrganizationID)
+	// to the client's organisation.
+	sys := systemIn(ctx, c.OrganizationID)
 	now := time.Now().UTC()
 	templates := map[message.Channel]message.Template{}
 	var jobs []river.InsertManyParams
@@ -131,26 +171,32 @@ func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind me
 	if err != nil {
 		return err
 	}
-	for _, d := range Plan(kind, link.Recipients(c, c.Edges.ContactLinks), prefs) {
+	for _, d := range Plan(l.kind, link.Recipients(c, c.Edges.ContactLinks), prefs) {
 		t, ok := templates[d.Channel]
 		if !ok {
-			if t, _, err = Effective(sys, db, org, kind, d.Channel, c.Language); err != nil {
+			if t, _, err = Effective(sys, db, org, l.kind, d.Channel, c.Language); err != nil {
 				return err
 			}
 			templates[d.Channel] = t
 		}
-		occasion := Occasion{Org: org, Client: c, Appointment: a, Practitioner: a.Edges.Practitioner, Recipient: d.Recipient}
-		r := t.Render(occasion.Values(t.Language, q.cfg.Links))
+		occasion := Occasion{Org: org, Client: c, Appointment: l.appointment, Practitioner: l.practitioner, Recipient: d.Recipient}
+		r := l.render(t, occasion.Values(t.Language, q.cfg.Links))
 		due := now
 		if d.Channel == message.ChannelSMS {
 			due = q.quietHours(org).Next(now, contactinfo.Location(c.TimeZone)).UTC()
 		}
 		create := db.Notification.Create().
-			SetClientID(c.ID).SetAppointmentID(a.ID).
+			SetClientID(c.ID).
 			SetRecipientName(d.Recipient.Name).
-			SetKind(kind).SetChannel(d.Channel).SetAddress(d.Address).
+			SetKind(l.kind).SetChannel(d.Channel).SetAddress(d.Address).
 			SetSubject(r.Subject).SetHTML(r.HTML).SetText(r.Text).
 			SetSendAfter(due)
+		if l.appointment != nil {
+			create.SetAppointmentID(l.appointment.ID)
+		}
+		if l.scheduled != nil {
+			create.SetScheduledMessageID(l.scheduled.ID)
+		}
 		if d.Recipient.Contact != nil {
 			create.SetContactID(d.Recipient.Contact.ID)
 		}

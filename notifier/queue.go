@@ -60,6 +60,7 @@ type Queue struct {
 // NewQueue migrates River's tables, builds the queue and makes it follow the
 // appointments of db's client: confirmations, reschedule, cancellation and
 // missed notices go out as appointments change, and reminders are scheduled.
+// It follows scheduled messages too: each goes at its time.
 // Call Start to begin sending.
 func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) {
 	if cfg.Workers == 0 {
@@ -97,6 +98,7 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{q: q})
 	river.AddWorker(workers, &reminderWorker{q: q})
+	river.AddWorker(workers, &scheduledWorker{q: q})
 	q.river, err = river.NewClient(driver, &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:           workers,
@@ -108,6 +110,7 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 		return nil, fmt.Errorf("starting the job client: %w", err)
 	}
 	db.Client.Appointment.Use(q.followAppointments())
+	db.Client.ScheduledMessage.Use(q.followScheduledMessages())
 	return q, nil
 }
 

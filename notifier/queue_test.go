@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/database"
@@ -105,12 +106,15 @@ func TestBookingSendsConfirmations(t *testing.T) {
 	id := b.book(t, 72*time.Hour)
 
 	require.Eventually(t, func() bool { return len(b.email.Sent())+len(b.sms.Sent()) == 3 }, 10*time.Second, 20*time.Millisecond)
-	require.Equal(t, []note{
-		{"Alex Lee", "CONFIRMATION", "EMAIL", "SKIPPED", "sam@example.com", "same address as Sam Lee"},
-		{"Alex Lee", "CONFIRMATION", "SMS", "SENT", "+14165550101", ""},
-		{"Sam Lee", "CONFIRMATION", "EMAIL", "SENT", "sam@example.com", ""},
-		{"Sam Lee", "CONFIRMATION", "SMS", "SENT", "+14165550100", ""},
-	}, b.notes(t, id, "CONFIRMATION"), "Jo's confirmations flag is off; Alex shares Sam's email")
+	// The sender has the copies a moment before their rows say SENT.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, []note{
+			{"Alex Lee", "CONFIRMATION", "EMAIL", "SKIPPED", "sam@example.com", "same address as Sam Lee"},
+			{"Alex Lee", "CONFIRMATION", "SMS", "SENT", "+14165550101", ""},
+			{"Sam Lee", "CONFIRMATION", "EMAIL", "SENT", "sam@example.com", ""},
+			{"Sam Lee", "CONFIRMATION", "SMS", "SENT", "+14165550100", ""},
+		}, b.notes(t, id, "CONFIRMATION"), "Jo's confirmations flag is off; Alex shares Sam's email")
+	}, 5*time.Second, 20*time.Millisecond)
 	sent := b.email.Sent()[0]
 	require.Equal(t, "sam@example.com", sent.To)
 	require.Equal(t, "Maple Practice", sent.FromName)

@@ -57,6 +57,8 @@ const (
 	EdgePractitioner = "practitioner"
 	// EdgeCreatedBy holds the string denoting the created_by edge name in mutations.
 	EdgeCreatedBy = "created_by"
+	// EdgeScheduledMessages holds the string denoting the scheduled_messages edge name in mutations.
+	EdgeScheduledMessages = "scheduled_messages"
 	// Table holds the table name of the appointment in the database.
 	Table = "appointments"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -87,6 +89,13 @@ const (
 	CreatedByInverseTable = "staff"
 	// CreatedByColumn is the table column denoting the created_by relation/edge.
 	CreatedByColumn = "created_by_id"
+	// ScheduledMessagesTable is the table that holds the scheduled_messages relation/edge.
+	ScheduledMessagesTable = "scheduled_messages"
+	// ScheduledMessagesInverseTable is the table name for the ScheduledMessage entity.
+	// It exists in this package in order to avoid circular dependency with the "scheduledmessage" package.
+	ScheduledMessagesInverseTable = "scheduled_messages"
+	// ScheduledMessagesColumn is the table column denoting the scheduled_messages relation/edge.
+	ScheduledMessagesColumn = "appointment_id"
 )
 
 // Columns holds all SQL columns for appointment fields.
@@ -276,6 +285,20 @@ func ByCreatedByField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCreatedByStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByScheduledMessagesCount orders the results by scheduled_messages count.
+func ByScheduledMessagesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newScheduledMessagesStep(), opts...)
+	}
+}
+
+// ByScheduledMessages orders the results by scheduled_messages terms.
+func ByScheduledMessages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newScheduledMessagesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -302,6 +325,13 @@ func newCreatedByStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CreatedByInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, CreatedByTable, CreatedByColumn),
+	)
+}
+func newScheduledMessagesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ScheduledMessagesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, ScheduledMessagesTable, ScheduledMessagesColumn),
 	)
 }
 

@@ -1103,6 +1103,29 @@ func HasCreatedByWith(preds ...predicate.Staff) predicate.Appointment {
 	})
 }
 
+// HasScheduledMessages applies the HasEdge predicate on the "scheduled_messages" edge.
+func HasScheduledMessages() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, ScheduledMessagesTable, ScheduledMessagesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasScheduledMessagesWith applies the HasEdge predicate on the "scheduled_messages" edge with a given conditions (other predicates).
+func HasScheduledMessagesWith(preds ...predicate.ScheduledMessage) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newScheduledMessagesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Appointment) predicate.Appointment {
 	return predicate.Appointment(sql.AndPredicates(predicates...))

@@ -91,6 +91,8 @@ const (
 	EdgeAppointments = "appointments"
 	// EdgeCoverages holds the string denoting the coverages edge name in mutations.
 	EdgeCoverages = "coverages"
+	// EdgeScheduledMessages holds the string denoting the scheduled_messages edge name in mutations.
+	EdgeScheduledMessages = "scheduled_messages"
 	// EdgeContactLinks holds the string denoting the contact_links edge name in mutations.
 	EdgeContactLinks = "contact_links"
 	// Table holds the table name of the clientprofile in the database.
@@ -126,6 +128,13 @@ const (
 	CoveragesInverseTable = "coverages"
 	// CoveragesColumn is the table column denoting the coverages relation/edge.
 	CoveragesColumn = "client_id"
+	// ScheduledMessagesTable is the table that holds the scheduled_messages relation/edge.
+	ScheduledMessagesTable = "scheduled_messages"
+	// ScheduledMessagesInverseTable is the table name for the ScheduledMessage entity.
+	// It exists in this package in order to avoid circular dependency with the "scheduledmessage" package.
+	ScheduledMessagesInverseTable = "scheduled_messages"
+	// ScheduledMessagesColumn is the table column denoting the scheduled_messages relation/edge.
+	ScheduledMessagesColumn = "client_id"
 	// ContactLinksTable is the table that holds the contact_links relation/edge.
 	ContactLinksTable = "client_contacts"
 	// ContactLinksInverseTable is the table name for the ClientContact entity.
@@ -498,6 +507,20 @@ func ByCoverages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByScheduledMessagesCount orders the results by scheduled_messages count.
+func ByScheduledMessagesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newScheduledMessagesStep(), opts...)
+	}
+}
+
+// ByScheduledMessages orders the results by scheduled_messages terms.
+func ByScheduledMessages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newScheduledMessagesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByContactLinksCount orders the results by contact_links count.
 func ByContactLinksCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -544,6 +567,13 @@ func newCoveragesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CoveragesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, CoveragesTable, CoveragesColumn),
+	)
+}
+func newScheduledMessagesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ScheduledMessagesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, ScheduledMessagesTable, ScheduledMessagesColumn),
 	)
 }
 func newContactLinksStep() *sqlgraph.Step {

@@ -1642,6 +1642,29 @@ func HasCoveragesWith(preds ...predicate.Coverage) predicate.ClientProfile {
 	})
 }
 
+// HasScheduledMessages applies the HasEdge predicate on the "scheduled_messages" edge.
+func HasScheduledMessages() predicate.ClientProfile {
+	return predicate.ClientProfile(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, ScheduledMessagesTable, ScheduledMessagesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasScheduledMessagesWith applies the HasEdge predicate on the "scheduled_messages" edge with a given conditions (other predicates).
+func HasScheduledMessagesWith(preds ...predicate.ScheduledMessage) predicate.ClientProfile {
+	return predicate.ClientProfile(func(s *sql.Selector) {
+		step := newScheduledMessagesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasContactLinks applies the HasEdge predicate on the "contact_links" edge.
 func HasContactLinks() predicate.ClientProfile {
 	return predicate.ClientProfile(func(s *sql.Selector) {

@@ -636,6 +636,8 @@ var (
 		{Name: "send_at", Type: field.TypeTime, Nullable: true},
 		{Name: "minutes_before_start", Type: field.TypeInt, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SENT", "CANCELLED"}, Default: "PENDING"},
+		{Name: "reason", Type: field.TypeString, Nullable: true},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organization_id", Type: field.TypeString},
 		{Name: "client_id", Type: field.TypeString},
 		{Name: "appointment_id", Type: field.TypeString, Nullable: true},
@@ -648,19 +650,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "scheduled_messages_organizations_organization",
-				Columns:    []*schema.Column{ScheduledMessagesColumns[8]},
+				Columns:    []*schema.Column{ScheduledMessagesColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "scheduled_messages_clients_client",
-				Columns:    []*schema.Column{ScheduledMessagesColumns[9]},
+				Columns:    []*schema.Column{ScheduledMessagesColumns[11]},
 				RefColumns: []*schema.Column{ClientsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "scheduled_messages_appointments_appointment",
-				Columns:    []*schema.Column{ScheduledMessagesColumns[10]},
+				Columns:    []*schema.Column{ScheduledMessagesColumns[12]},
 				RefColumns: []*schema.Column{AppointmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -669,7 +671,17 @@ var (
 			{
 				Name:    "scheduledmessage_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ScheduledMessagesColumns[8]},
+				Columns: []*schema.Column{ScheduledMessagesColumns[10]},
+			},
+			{
+				Name:    "scheduledmessage_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ScheduledMessagesColumns[11], ScheduledMessagesColumns[1]},
+			},
+			{
+				Name:    "scheduledmessage_appointment_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{ScheduledMessagesColumns[12], ScheduledMessagesColumns[7]},
 			},
 		},
 	}

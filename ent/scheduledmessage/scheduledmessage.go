@@ -39,6 +39,10 @@ const (
 	FieldMinutesBeforeStart = "minutes_before_start"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldReason holds the string denoting the reason field in the database.
+	FieldReason = "reason"
+	// FieldSentAt holds the string denoting the sent_at field in the database.
+	FieldSentAt = "sent_at"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeClient holds the string denoting the client edge name in mutations.
@@ -83,6 +87,8 @@ var Columns = []string{
 	FieldSendAt,
 	FieldMinutesBeforeStart,
 	FieldStatus,
+	FieldReason,
+	FieldSentAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -196,6 +202,16 @@ func ByMinutesBeforeStart(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByReason orders the results by the reason field.
+func ByReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReason, opts...).ToFunc()
+}
+
+// BySentAt orders the results by the sent_at field.
+func BySentAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSentAt, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.

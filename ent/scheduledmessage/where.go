@@ -101,6 +101,16 @@ func MinutesBeforeStart(v int) predicate.ScheduledMessage {
 	return predicate.ScheduledMessage(sql.FieldEQ(FieldMinutesBeforeStart, v))
 }
 
+// Reason applies equality check predicate on the "reason" field. It's identical to ReasonEQ.
+func Reason(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldEQ(FieldReason, v))
+}
+
+// SentAt applies equality check predicate on the "sent_at" field. It's identical to SentAtEQ.
+func SentAt(v time.Time) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldEQ(FieldSentAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.ScheduledMessage {
 	return predicate.ScheduledMessage(sql.FieldEQ(FieldCreatedAt, v))
@@ -659,6 +669,131 @@ func StatusIn(vs ...Status) predicate.ScheduledMessage {
 // StatusNotIn applies the NotIn predicate on the "status" field.
 func StatusNotIn(vs ...Status) predicate.ScheduledMessage {
 	return predicate.ScheduledMessage(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// ReasonEQ applies the EQ predicate on the "reason" field.
+func ReasonEQ(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldEQ(FieldReason, v))
+}
+
+// ReasonNEQ applies the NEQ predicate on the "reason" field.
+func ReasonNEQ(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldNEQ(FieldReason, v))
+}
+
+// ReasonIn applies the In predicate on the "reason" field.
+func ReasonIn(vs ...string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldIn(FieldReason, vs...))
+}
+
+// ReasonNotIn applies the NotIn predicate on the "reason" field.
+func ReasonNotIn(vs ...string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldNotIn(FieldReason, vs...))
+}
+
+// ReasonGT applies the GT predicate on the "reason" field.
+func ReasonGT(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldGT(FieldReason, v))
+}
+
+// ReasonGTE applies the GTE predicate on the "reason" field.
+func ReasonGTE(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldGTE(FieldReason, v))
+}
+
+// ReasonLT applies the LT predicate on the "reason" field.
+func ReasonLT(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldLT(FieldReason, v))
+}
+
+// ReasonLTE applies the LTE predicate on the "reason" field.
+func ReasonLTE(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldLTE(FieldReason, v))
+}
+
+// ReasonContains applies the Contains predicate on the "reason" field.
+func ReasonContains(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldContains(FieldReason, v))
+}
+
+// ReasonHasPrefix applies the HasPrefix predicate on the "reason" field.
+func ReasonHasPrefix(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldHasPrefix(FieldReason, v))
+}
+
+// ReasonHasSuffix applies the HasSuffix predicate on the "reason" field.
+func ReasonHasSuffix(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldHasSuffix(FieldReason, v))
+}
+
+// ReasonIsNil applies the IsNil predicate on the "reason" field.
+func ReasonIsNil() predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldIsNull(FieldReason))
+}
+
+// ReasonNotNil applies the NotNil predicate on the "reason" field.
+func ReasonNotNil() predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldNotNull(FieldReason))
+}
+
+// ReasonEqualFold applies the EqualFold predicate on the "reason" field.
+func ReasonEqualFold(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldEqualFold(FieldReason, v))
+}
+
+// ReasonContainsFold applies the ContainsFold predicate on the "reason" field.
+func ReasonContainsFold(v string) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldContainsFold(FieldReason, v))
+}
+
+// SentAtEQ applies the EQ predicate on the "sent_at" field.
+func SentAtEQ(v time.Time) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldEQ(FieldSentAt, v))
+}
+
+// SentAtNEQ applies the NEQ predicate on the "sent_at" field.
+func SentAtNEQ(v time.Time) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldNEQ(FieldSentAt, v))
+}
+
+// SentAtIn applies the In predicate on the "sent_at" field.
+func SentAtIn(vs ...time.Time) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldIn(FieldSentAt, vs...))
+}
+
+// SentAtNotIn applies the NotIn predicate on the "sent_at" field.
+func SentAtNotIn(vs ...time.Time) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldNotIn(FieldSentAt, vs...))
+}
+
+// SentAtGT applies the GT predicate on the "sent_at" field.
+func SentAtGT(v time.Time) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldGT(FieldSentAt, v))
+}
+
+// SentAtGTE applies the GTE predicate on the "sent_at" field.
+func SentAtGTE(v time.Time) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldGTE(FieldSentAt, v))
+}
+
+// SentAtLT applies the LT predicate on the "sent_at" field.
+func SentAtLT(v time.Time) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldLT(FieldSentAt, v))
+}
+
+// SentAtLTE applies the LTE predicate on the "sent_at" field.
+func SentAtLTE(v time.Time) predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldLTE(FieldSentAt, v))
+}
+
+// SentAtIsNil applies the IsNil predicate on the "sent_at" field.
+func SentAtIsNil() predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldIsNull(FieldSentAt))
+}
+
+// SentAtNotNil applies the NotNil predicate on the "sent_at" field.
+func SentAtNotNil() predicate.ScheduledMessage {
+	return predicate.ScheduledMessage(sql.FieldNotNull(FieldSentAt))
 }
 
 // HasOrganization applies the HasEdge predicate on the "organization" edge.

@@ -63,6 +63,9 @@ func (Appointment) Edges() []ent.Edge {
 		edge.To("created_by", Staff.Type).Field("created_by_id").Unique().Immutable().
 			Comment("The staff member who booked the appointment.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("scheduled_messages", ScheduledMessage.Type).Ref("appointment").
+			Comment("Messages scheduled for the appointment.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

@@ -112,6 +112,9 @@ func (ClientProfile) Edges() []ent.Edge {
 		edge.From("coverages", Coverage.Type).Ref("client").
 			Comment("Health cards, fee programs and billing authorisations.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("scheduled_messages", ScheduledMessage.Type).Ref("client").
+			Comment("Messages scheduled for the client or its appointments.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

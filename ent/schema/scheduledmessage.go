@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // ScheduledMessage is a custom email or SMS staff schedule for a client or
@@ -35,6 +36,12 @@ func (ScheduledMessage) Fields() []ent.Field {
 			Default("PENDING").
 			Comment("PENDING until it goes; it can be edited or cancelled until then.").
 			Annotations(entgql.Type("ScheduledMessageStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.String("reason").Optional().
+			Comment("Why kith cancelled it, such as \"the appointment was cancelled\"; empty when staff cancelled it.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("sent_at").Optional().Nillable().
+			Comment("When it went: its notifications were written then.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -43,6 +50,14 @@ func (ScheduledMessage) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
 		edge.To("appointment", Appointment.Type).Field("appointment_id").Unique().Immutable(),
+	}
+}
+
+// Indexes of ScheduledMessage.
+func (ScheduledMessage) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("client_id", "created_at"),
+		index.Fields("appointment_id", "status"),
 	}
 }
 

@@ -13,8 +13,9 @@ import (
 )
 
 // validateScheduledMessage requires a body with known placeholders and one
-// time: sendAt, or minutesBeforeStart for an appointment. A message that has
-// gone or was cancelled no longer changes.
+// time: sendAt, or minutesBeforeStart for an appointment of the client. A
+// message that has gone or was cancelled no longer changes, not even to be
+// cancelled again.
 func validateScheduledMessage() ent.Hook {
 	return hookOn(func(ctx context.Context, m *gen.ScheduledMessageMutation) error {
 		var old *gen.ScheduledMessage
@@ -24,9 +25,12 @@ func validateScheduledMessage() ent.Hook {
 			if old, err = m.Client().ScheduledMessage.Get(ctx, id); err != nil {
 				return err
 			}
-			if status, set := m.Status(); old.Status != scheduledmessage.StatusPending && (!set || status != old.Status) {
-				return kith.Invalid("id", "the message is already %s and can no longer change", strings.ToLower(string(old.Status)))
+			if old.Status != scheduledmessage.StatusPending {
+				return kith.Invalid("id", "the message was already %s and can no longer change", strings.ToLower(string(old.Status)))
 			}
+		}
+		if err := checkMessageAppointment(ctx, m); err != nil {
+			return err
 		}
 		body, set := m.Body()
 		if !set && old != nil {
@@ -69,4 +73,22 @@ func valueOr(get func() (string, bool), old *gen.ScheduledMessage, oldValue func
 		return oldValue(old)
 	}
 	return ""
+}
+
+// checkMessageAppointment refuses a new message for an appointment of
+// another client.
+func checkMessageAppointment(ctx context.Context, m *gen.ScheduledMessageMutation) error {
+	appointmentID, ok := m.AppointmentID()
+	if !ok {
+		return nil
+	}
+	clientID, _ := m.ClientID()
+	a, err := m.Client().Appointment.Get(ctx, appointmentID)
+	if err != nil {
+		return &kith.NotFoundError{Field: "appointmentID", ID: appointmentID}
+	}
+	if a.ClientID != clientID {
+		return kith.Invalid("appointmentID", "the appointment is not one of the client's")
+	}
+	return nil
 }

@@ -1,0 +1,237 @@
+package notifier
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/hook"
+	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// ScheduledArgs is the job that sends a scheduled message when it falls due.
+// SendAt is the time it was queued for: a message edited to another time, or
+// following an appointment that moved, has a newer job, and this one sends
+// nothing.
+type ScheduledArgs struct {
+	ScheduledMessageID pulid.ID  `json:"scheduled_message_id"`
+	SendAt             time.Time `json:"send_at"`
+}
+
+// Kind implements river.JobArgs.
+func (ScheduledArgs) Kind() string { return "kith_scheduled" }
+
+// InsertOpts retries a failed attempt (the database was unreachable, say)
+// with River's backoff. Jobs are not unique: a second job for the same
+// message and time finds it already sent.
+func (ScheduledArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
+
+// followScheduledMessages is the hook that queues a scheduled message's job
+// when the message is created or its time changes, in the mutation's
+// transaction. Its older job, if any, then finds a time that no longer
+// matches and sends nothing.
+func (q *Queue) followScheduledMessages() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return hook.ScheduledMessageFunc(func(ctx context.Context, m *ent.ScheduledMessageMutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if err != nil || !retimed(m) {
+				return v, err
+			}
+			sm, ok := v.(*ent.ScheduledMessage)
+			if !ok || sm.Status != scheduledmessage.StatusPending {
+				return v, nil
+			}
+			etx, _ := m.Tx() // nil outside a transaction
+			if err := q.scheduleMessages(ctx, m.Client(), etx, nil, sm); err != nil {
+				return nil, fmt.Errorf("scheduling the message: %w", err)
+			}
+			return v, nil
+		})
+	}
+}
+
+// retimed reports whether m creates a message or changes when it goes.
+func retimed(m *ent.ScheduledMessageMutation) bool {
+	if m.Op().Is(ent.OpCreate) {
+		return true
+	}
+	_, sendAt := m.SendAt()
+	_, minutes := m.MinutesBeforeStart()
+	return m.Op().Is(ent.OpUpdateOne) && (sendAt || minutes || m.SendAtCleared() || m.MinutesBeforeStartCleared())
+}
+
+// followAppointment keeps an appointment's pending scheduled messages in
+// step with it: when it moves, those timed relative to its start get a job
+// for their new time; when it is cancelled or missed, they are all
+// cancelled, with the reason, since they were written for a session that
+// will not take place.
+func (q *Queue) followAppointment(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment, kind message.Kind) error {
+	sys := systemIn(ctx, a.OrganizationID)
+	pending := db.ScheduledMessage.Query().
+		Where(scheduledmessage.AppointmentID(a.ID), scheduledmessage.StatusEQ(scheduledmessage.StatusPending))
+	switch kind {
+	case message.KindReschedule:
+		sms, err := pending.Where(scheduledmessage.MinutesBeforeStartNotNil()).All(sys)
+		if err != nil {
+			return fmt.Errorf("finding scheduled messages: %w", err)
+		}
+		return q.scheduleMessages(ctx, db, etx, a, sms...)
+	case message.KindCancellation, message.KindMissed:
+		ids, err := pending.IDs(sys)
+		if err != nil {
+			return fmt.Errorf("finding scheduled messages: %w", err)
+		}
+		for _, id := range ids {
+			if err := cancelMessage(sys, db, id, offReason(a.Status)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// offReason says why a message for an appointment with status does not go.
+func offReason(status appointment.Status) string {
+	if status == appointment.StatusMissed {
+		return "the appointment was missed"
+	}
+	return "the appointment was cancelled"
+}
+
+// cancelMessage marks a pending scheduled message CANCELLED by kith, saying why.
+func cancelMessage(ctx context.Context, db *ent.Client, id pulid.ID, reason string) error {
+	err := db.ScheduledMessage.UpdateOneID(id).
+		SetStatus(scheduledmessage.StatusCancelled).SetReason(reason).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("cancelling scheduled message: %w", err)
+	}
+	return nil
+}
+
+// scheduleMessages queues a job for each message at the time it is due. a
+// is the appointment of messages timed relative to it; when nil it is read.
+func (q *Queue) scheduleMessages(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment, sms ...*ent.ScheduledMessage) error {
+	jobs := make([]river.InsertManyParams, 0, len(sms))
+	for _, sm := range sms {
+		at := a
+		if at == nil && sm.MinutesBeforeStart != nil {
+			var err error
+			if at, err = db.Appointment.Get(systemIn(ctx, sm.OrganizationID), sm.AppointmentID); err != nil {
+				return fmt.Errorf("reading the message's appointment: %w", err)
+			}
+		}
+		due, ok := dueAt(sm, at)
+		if !ok {
+			continue
+		}
+		jobs = append(jobs, river.InsertManyParams{
+			Args:       ScheduledArgs{ScheduledMessageID: sm.ID, SendAt: due},
+			InsertOpts: &river.InsertOpts{ScheduledAt: due},
+		})
+	}
+	return q.insert(ctx, etx, jobs...)
+}
+
+// dueAt is when sm goes: its sendAt, or minutesBeforeStart before the start
+// of its appointment a. It is false for a relative message without one.
+// Times are kept to the microsecond, as the databases store them.
+func dueAt(sm *ent.ScheduledMessage, a *ent.Appointment) (time.Time, bool) {
+	switch {
+	case sm.SendAt != nil:
+		return sm.SendAt.UTC().Truncate(time.Microsecond), true
+	case sm.MinutesBeforeStart != nil && a != nil:
+		lead := time.Duration(*sm.MinutesBeforeStart) * time.Minute
+		return a.StartsAt.Add(-lead).UTC().Truncate(time.Microsecond), true
+	}
+	return time.Time{}, false
+}
+
+type scheduledWorker struct {
+	river.WorkerDefaults[ScheduledArgs]
+	q *Queue
+}
+
+// Work sends a scheduled message that is still pending and due at the job's
+// time, in one transaction: its notifications, their send jobs and its
+// status SENT. One whose appointment was cancelled or missed is cancelled
+// instead (normally the appointment's change has done that already).
+func (w *scheduledWorker) Work(ctx context.Context, job *river.Job[ScheduledArgs]) error {
+	ctx = database.WithTxHolder(viewer.SystemContext(ctx))
+	tx, err := w.q.db.Client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	write, err := w.q.sendScheduled(ctx, tx, job.Args)
+	if err != nil || !write {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// sendScheduled does Work's writes in tx, and reports whether there are
+// any to commit.
+func (q *Queue) sendScheduled(ctx context.Context, tx *ent.Tx, args ScheduledArgs) (bool, error) {
+	db := tx.Client()
+	// Touching the row first locks it (on PostgreSQL) until the transaction
+	// ends, so a staff edit made meanwhile waits, and what is read below is
+	// what goes.
+	sm, err := db.ScheduledMessage.UpdateOneID(args.ScheduledMessageID).
+		Where(scheduledmessage.StatusEQ(scheduledmessage.StatusPending)).
+		SetUpdatedAt(time.Now().UTC()).
+		Save(ctx)
+	if ent.IsNotFound(err) {
+		return false, nil // gone, sent or cancelled
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading the scheduled message: %w", err)
+	}
+	sys := systemIn(ctx, sm.OrganizationID)
+	l := letter{kind: message.KindScheduled, scheduled: sm}
+	if sm.AppointmentID != "" {
+		a, err := loadAppointment(sys, db, sm.AppointmentID)
+		if err != nil {
+			return false, fmt.Errorf("reading the message's appointment: %w", err)
+		}
+		if a.Status == appointment.StatusCancelled || a.Status == appointment.StatusMissed {
+			return true, cancelMessage(sys, db, sm.ID, offReason(a.Status))
+		}
+		l.appointment, l.client, l.practitioner = a, a.Edges.Client, a.Edges.Practitioner
+	} else {
+		cq := db.ClientProfile.Query().Where(clientprofile.ID(sm.ClientID)).
+			WithPractitioners(func(q *ent.StaffQuery) { q.Order(staff.ByName(), staff.ByID()) })
+		withAudience(cq)
+		c, err := cq.Only(sys)
+		if err != nil {
+			return false, fmt.Errorf("reading the message's client: %w", err)
+		}
+		l.client = c
+		if len(c.Edges.Practitioners) > 0 {
+			l.practitioner = c.Edges.Practitioners[0]
+		}
+	}
+	if due, ok := dueAt(sm, l.appointment); !ok || !due.Equal(args.SendAt.UTC().Truncate(time.Microsecond)) {
+		return false, nil // edited, or the appointment moved: a newer job sends it
+	}
+	if err := q.record(ctx, db, tx, l); err != nil {
+		return false, err
+	}
+	err = db.ScheduledMessage.UpdateOne(sm).
+		SetStatus(scheduledmessage.StatusSent).SetSentAt(time.Now().UTC()).
+		Exec(sys)
+	if err != nil {
+		return false, fmt.Errorf("marking the scheduled message sent: %w", err)
+	}
+	return true, nil
+}
