@@ -369,7 +369,7 @@ func (fx *fixture) claim(t *testing.T, tok string) string {
 }
 
 // claimToken invites the contact of link and claims it, returning a session.
-func claimToken(t *testing.T, api *kithtest.API, staff, link, email string) string {
+func claimToken(t testing.TB, api *kithtest.API, staff, link, email string) string {
 	t.Helper()
 	api.OK(staff, `mutation($id: ID!) { inviteContactToPortal(linkId: $id) { id } }`, map[string]any{"id": link}, nil)
 	var out struct{ ClaimPortalInvitation struct{ Token string } }

@@ -83,7 +83,7 @@ func (f *family) claim(t *testing.T, tok string) string {
 }
 
 // token is the claim token in an invitation link.
-func token(t *testing.T, link string) string {
+func token(t testing.TB, link string) string {
 	t.Helper()
 	_, tok, ok := strings.Cut(link, "token=")
 	require.True(t, ok, link)

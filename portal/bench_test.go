@@ -1,0 +1,123 @@
+package portal_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	kithroot "github.com/kith-health/kith"
+	"github.com/kith-health/kith/kithtest"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// portalQuery is the portal's home screen for a parent: who they are, the
+// children they act for, and the upcoming appointments of the one they
+// picked.
+const portalQuery = `{
+	portalViewer { email clients { clientId clientFirstName relationship scopes canManageAppointments } actingFor { clientId } }
+	portalClient { id firstName appointments(first: 5) { id startsAt startsAtLocal status practitionerName location } }
+}`
+
+// BenchmarkPortalHome serves portalQuery through kith's HTTP handler for a
+// parent linked to three children, each with ten upcoming appointments:
+// "checked" authenticates the session token and checks the parent's access
+// to the named child on every request, as kith does; "unchecked" hands the
+// same handler a ready-made portal viewer, so the difference is what the
+// access checks cost. Run it on PostgreSQL with TEST_DATABASE_URL, beside
+// graph's BenchmarkClientProfile.
+func BenchmarkPortalHome(b *testing.B) {
+	b.Cleanup(kithroot.TuneGC())
+	db := kithtest.DB(b, nil)
+	api := kithtest.NewAPI(b, db)
+	p := kithtest.NewPractice(b, db, "bench")
+	var pat struct{ CreateContact struct{ ID string } }
+	api.OK(p.Token, `mutation { createContact(input: {firstName: "Pat", email: "pat@family.example"}) { id } }`, nil, &pat)
+	var children []string
+	var session string
+	for i, name := range []string{"Sam", "Kim", "Lee"} {
+		var c struct {
+			CreateClient struct {
+				ID           string
+				ContactLinks []struct{ ID string }
+			}
+		}
+		api.OK(p.Token, `mutation($n: String!, $co: ID!) { createClient(input: {firstName: $n, lastName: "Rivera"},
+			contacts: [{contactID: $co, relationship: PARENT, canManageAppointments: true, portalScopes: [VIEW_FORMS, MESSAGING]}]) { id contactLinks { id } } }`,
+			map[string]any{"n": name, "co": pat.CreateContact.ID}, &c)
+		children = append(children, c.CreateClient.ID)
+		session = claimToken(b, api, p.Token, c.CreateClient.ContactLinks[0].ID, "pat@family.example")
+		for d := range 10 {
+			at := time.Now().Add(time.Duration(24*(d+1)+i) * time.Hour).UTC().Truncate(time.Minute)
+			api.OK(p.Token, `mutation($id: ID!, $p: ID!, $s: Time!, $e: Time!) { createAppointment(input: {clientID: $id, practitionerID: $p, startsAt: $s, endsAt: $e, location: "Room 1"}) { id } }`,
+				map[string]any{"id": c.CreateClient.ID, "p": string(p.Owner.ID), "s": at, "e": at.Add(50 * time.Minute)}, nil)
+		}
+	}
+	acting := children[1]
+	body, err := json.Marshal(map[string]any{"query": portalQuery})
+	require.NoError(b, err)
+
+	checked := httptest.NewServer(api.Handler)
+	b.Cleanup(checked.Close)
+	// The viewer the checks produce, fixed once.
+	v, err := api.Portal.Authenticate(context.Background(), session, pulid.ID(acting))
+	require.NoError(b, err)
+	require.Equal(b, pulid.ID(acting), v.ClientID)
+	unchecked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		api.Handler.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
+	}))
+	b.Cleanup(unchecked.Close)
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
+	post := func(url, token string) *http.Request {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Kith-Client", acting)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return req
+	}
+	for _, c := range []struct{ url, token string }{{checked.URL + "/graphql", session}, {unchecked.URL + "/graphql", ""}} {
+		rsp, err := client.Do(post(c.url, c.token))
+		require.NoError(b, err)
+		raw, _ := io.ReadAll(rsp.Body)
+		_ = rsp.Body.Close()
+		require.NotContains(b, string(raw), `"errors"`, string(raw))
+		require.Equal(b, 5, bytes.Count(raw, []byte(`"practitionerName"`)), string(raw))
+		require.Equal(b, 3, bytes.Count(raw, []byte(`"clientFirstName"`)), string(raw))
+	}
+	run := func(url, token string) func(b *testing.B) {
+		return func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetParallelism(8)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					rsp, err := client.Do(post(url, token))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, rsp.Body)
+					_ = rsp.Body.Close()
+					if rsp.StatusCode != http.StatusOK {
+						b.Error(fmt.Sprintf("status %d", rsp.StatusCode))
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		}
+	}
+	b.Run("checked", run(checked.URL+"/graphql", session))
+	b.Run("unchecked", run(unchecked.URL+"/graphql", ""))
+}
