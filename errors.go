@@ -19,6 +19,14 @@ var ErrUnauthenticated = errors.New("sign in first: the request has no valid cre
 // ErrForbidden is returned when the viewer is signed in but its role does not allow the action.
 var ErrForbidden = errors.New("your role does not allow this action")
 
+// ErrStaffOnly is returned when a portal session asks for what only staff
+// may do; ErrPortalOnly when staff ask for what only portal users do. Both
+// are forbidden.
+var (
+	ErrStaffOnly  = errors.New("this is for the practice's staff: sign in as a staff member")
+	ErrPortalOnly = errors.New("this is for the client portal: sign in with a portal session")
+)
+
 // ErrRateLimited is returned when a caller has made too many requests of a
 // kind (sign-in codes, bookings) in a short time and must wait.
 var ErrRateLimited = errors.New("too many requests: wait a few minutes and try again")

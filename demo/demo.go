@@ -65,15 +65,15 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	if err != nil {
 		return err
 	}
-	// Alex is a parent of Sam and a client in their own right, with the same email.
-	alexClient, err := db.ClientProfile.Create().
+	// Alex is a parent of Sam and a client in their own right, with the same
+	// email, and uses the portal as both: one sign-in, two clients.
+	if err := db.ClientProfile.Create().
 		SetFirstName("Alex").SetLastName("Rivera").SetPronouns("they/them").
 		SetEmail("alex.rivera@example.com").SetMobilePhone("416 555 0101").SetSmsConsent(true).
-		AddPractitionerIDs(priya.ID).Save(ctx)
-	if err != nil {
+		SetPortalStatus(kith.PortalStatusActive).
+		AddPractitionerIDs(priya.ID).Exec(ctx); err != nil {
 		return err
 	}
-	_ = alexClient
 	// Sam is 9 and has no email or phone: the parents receive the messages.
 	sam, err := db.ClientProfile.Create().
 		SetFirstName("Samuel").SetPreferredName("Sam").SetLastName("Rivera").
@@ -86,12 +86,16 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	yes := true
 	alex := &ent.CreateContactInput{FirstName: "Alex", LastName: ptr("Rivera"), Email: ptr("alex.rivera@example.com"),
 		Phone: ptr("416 555 0101"), Address: &contactinfo.Address{Line1: "12 Elm Street", Line2: "Apt 3", City: "Toronto", Region: "ON", PostalCode: "M4B 1B3", Country: "CA"}}
-	if _, err := link.Add(ctx, db, sam.ID, link.Input{
+	alexLink, err := link.Add(ctx, db, sam.ID, link.Input{
 		Contact: alex, Relationship: clientcontact.RelationshipParent,
 		ContactTypes:    []kith.ContactType{kith.ContactTypeEmergency, kith.ContactTypeBilling, kith.ContactTypeAdditionalAddress},
 		NotifyReminders: &yes, NotifyConfirmations: &yes, NotifyScheduled: &yes, CanManageAppointments: &yes,
 		PortalScopes: kith.PortalScopes,
-	}); err != nil {
+	})
+	if err != nil {
+		return err
+	}
+	if err := alexLink.Update().SetPortalStatus(kith.PortalStatusActive).Exec(ctx); err != nil {
 		return err
 	}
 	jordan := &ent.CreateContactInput{FirstName: "Jordan", LastName: ptr("Rivera"), Email: ptr("jordan.rivera@example.com"), Phone: ptr("416 555 0102")}

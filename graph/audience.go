@@ -51,8 +51,10 @@ func mayCall(ctx context.Context, public, forPortal bool) error {
 		return nil
 	case v == nil:
 		return kith.ErrUnauthenticated
-	case forPortal && !isPortal, !forPortal && isPortal:
-		return kith.ErrForbidden
+	case forPortal && !isPortal:
+		return kith.ErrPortalOnly
+	case !forPortal && isPortal:
+		return kith.ErrStaffOnly
 	}
 	return nil
 }

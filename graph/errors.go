@@ -65,6 +65,8 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return set(CodeNotFound, "nothing with ID "+string(nf.ID)+" was found", map[string]any{"field": nf.Field})
 		case errors.Is(err, kith.ErrUnauthenticated):
 			return set(CodeUnauthenticated, kith.ErrUnauthenticated.Error(), nil)
+		case errors.Is(err, kith.ErrStaffOnly), errors.Is(err, kith.ErrPortalOnly):
+			return set(CodeForbidden, err.Error(), nil)
 		case errors.Is(err, kith.ErrForbidden):
 			return set(CodeForbidden, kith.ErrForbidden.Error(), nil)
 		case errors.Is(err, kith.ErrRateLimited):
