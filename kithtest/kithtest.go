@@ -36,15 +36,28 @@ import (
 // Statements, when not nil, counts every statement ent runs on it.
 func DB(t testing.TB, statements *atomic.Int64) *database.DB {
 	t.Helper()
-	ctx := context.Background()
 	opts := database.Options{}
 	if statements != nil {
 		opts.Log = func(context.Context, ...any) { statements.Add(1) }
 	}
-	dbURL := t.TempDir() + "/kith.db"
+	return Open(t, DBURL(t), opts)
+}
+
+// DBURL returns the address of a new, empty database for t, dropped at
+// cleanup: a SQLite file, or a PostgreSQL schema of its own when
+// TEST_DATABASE_URL is set. Another process may open it too.
+func DBURL(t testing.TB) string {
+	t.Helper()
 	if base := os.Getenv("TEST_DATABASE_URL"); base != "" {
-		dbURL = schemaURL(t, base)
+		return schemaURL(t, base)
 	}
+	return t.TempDir() + "/kith.db"
+}
+
+// Open opens and migrates the database at dbURL, and closes it at cleanup.
+func Open(t testing.TB, dbURL string, opts database.Options) *database.DB {
+	t.Helper()
+	ctx := context.Background()
 	db, err := database.Open(ctx, dbURL, opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -12,54 +14,123 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
+	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
 
-// SendArgs is the job that hands one queued Notification to its provider.
+// SendArgs is the job that hands queued Notifications to their providers:
+// the copies one change or reminder makes on one channel at one time.
 type SendArgs struct {
-	NotificationID pulid.ID `json:"notification_id"`
+	// NotificationIDs are the notifications the job sends.
+	NotificationIDs []pulid.ID `json:"notification_ids,omitempty"`
+	// NotificationID is the one notification of a job queued before jobs
+	// took several; such jobs still send it.
+	NotificationID pulid.ID `json:"notification_id,omitempty"`
 }
 
 // Kind implements river.JobArgs.
 func (SendArgs) Kind() string { return "kith_send" }
 
-// InsertOpts makes one job per notification at a time, retried with River's
-// exponential backoff on transient failures.
+// InsertOpts makes one job per set of notifications at a time, retried with
+// River's exponential backoff on transient failures.
 func (SendArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
+
+// ids lists the notifications a job sends, old jobs' single one included.
+func (a SendArgs) ids() []pulid.ID {
+	if a.NotificationID == "" {
+		return a.NotificationIDs
+	}
+	return append([]pulid.ID{a.NotificationID}, a.NotificationIDs...)
+}
+
+// sendParallelism is how many messages of one job are handed over at once.
+const sendParallelism = 8
 
 type sendWorker struct {
 	river.WorkerDefaults[SendArgs]
 	q *Queue
 }
 
-// Work sends the notification unless it is no longer queued. A permanent
-// failure (invalid number, opted out) or the last attempt marks it FAILED
-// with the reason; a transient one returns the error so River retries.
+// sendResult is what became of handing one notification over.
+type sendResult struct {
+	receipt Receipt
+	err     error
+	tried   bool // false when the job ended before it was handed over
+}
+
+// Work sends the job's notifications that are still queued, several at a
+// time, each on its own: a sent one is marked SENT; a permanent failure (invalid
+// number, opted out) or one on the job's last attempt is marked FAILED with
+// the reason; a transient one stays QUEUED with one more attempt, and the job
+// returns an error so that River tries again later, when only those still
+// queued go. Notifications no longer queued are never sent again.
 func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	ctx = viewer.SystemContext(ctx)
 	db := w.q.db.Client
-	n, err := db.Notification.Get(ctx, job.Args.NotificationID)
-	if ent.IsNotFound(err) || (err == nil && n.Status != notification.StatusQueued) {
+	// By ID alone: with the status too SQLite may walk the status index.
+	all, err := db.Notification.Query().Where(notification.IDIn(job.Args.ids()...)).All(ctx)
+	if err != nil {
+		return err
+	}
+	ns := slices.DeleteFunc(all, func(n *ent.Notification) bool { return n.Status != notification.StatusQueued })
+	if len(ns) == 0 {
 		return nil // gone, or already sent, failed or cancelled: never twice
 	}
+	orgs, err := w.organizations(ctx, ns)
 	if err != nil {
 		return err
 	}
-	sender, ok := w.q.senders[n.Channel]
-	if !ok {
-		return w.fail(ctx, n, fmt.Sprintf("no %s provider is configured", n.Channel))
+	results := make([]sendResult, len(ns))
+	sem := make(chan struct{}, sendParallelism)
+	var wg sync.WaitGroup
+	for i, n := range ns {
+		sender, ok := w.q.senders[n.Channel]
+		if !ok {
+			results[i] = sendResult{tried: true, err: Permanent("no_provider", fmt.Sprintf("no %s provider is configured", n.Channel), nil)}
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			results[i] = w.send(ctx, sender, orgs[n.OrganizationID], n)
+		})
 	}
-	org, err := db.Organization.Get(ctx, n.OrganizationID)
+	wg.Wait()
+	// What was handed over is recorded even when the job is being cancelled.
+	return w.record(context.WithoutCancel(ctx), ns, results, job.Attempt >= job.MaxAttempts)
+}
+
+// organizations loads the organisations of ns, by ID.
+func (w *sendWorker) organizations(ctx context.Context, ns []*ent.Notification) (map[pulid.ID]*ent.Organization, error) {
+	ids := make([]pulid.ID, 0, 1)
+	for _, n := range ns {
+		if !slices.Contains(ids, n.OrganizationID) {
+			ids = append(ids, n.OrganizationID)
+		}
+	}
+	orgs, err := w.q.db.Client.Organization.Query().Where(organization.IDIn(ids...)).All(ctx)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("loading organisations: %w", err)
+	}
+	byID := make(map[pulid.ID]*ent.Organization, len(orgs))
+	for _, o := range orgs {
+		byID[o.ID] = o
+	}
+	return byID, nil
+}
+
+// send hands n to sender, within its channel's rate limit.
+func (w *sendWorker) send(ctx context.Context, sender Sender, org *ent.Organization, n *ent.Notification) sendResult {
+	if org == nil {
+		return sendResult{tried: true, err: Permanent("no_organization", "the organisation no longer exists", nil)}
 	}
 	if l := w.q.limiters[n.Channel]; l != nil {
 		if err := l.Wait(ctx); err != nil {
-			return err
+			return sendResult{err: err}
 		}
 	}
 	receipt, err := sender.Send(ctx, Outgoing{
@@ -67,33 +138,75 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		Subject: n.Subject, HTML: n.HTML, Text: n.Text,
 		StatusCallbackURL: w.q.StatusCallbackURL(org, n.Channel),
 	})
-	if err != nil {
-		var se *SendError
-		if IsPermanent(err) || job.Attempt >= job.MaxAttempts {
-			reason := err.Error()
-			if errors.As(err, &se) {
+	return sendResult{receipt: receipt, err: err, tried: true}
+}
+
+// record writes what became of each of ns in one transaction, and returns
+// the transient errors, if any, for River to try again. On the last attempt
+// transient failures are final.
+func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results []sendResult, last bool) error {
+	var (
+		sent     []int
+		failed   = map[string][]pulid.ID{} // by reason
+		attempts []pulid.ID                // tried and failed for now: one more attempt
+		retry    []error
+	)
+	for i, r := range results {
+		switch {
+		case r.err == nil:
+			sent = append(sent, i)
+		case IsPermanent(r.err) || last:
+			reason := r.err.Error()
+			if se := (*SendError)(nil); errors.As(r.err, &se) {
 				reason = se.Reason
 			}
-			return w.fail(ctx, n, reason)
+			failed[reason] = append(failed[reason], ns[i].ID)
+		default:
+			retry = append(retry, fmt.Errorf("sending %s: %w", ns[i].ID, r.err))
+			if r.tried {
+				attempts = append(attempts, ns[i].ID)
+			}
 		}
-		if uerr := db.Notification.UpdateOne(n).AddAttempts(1).Exec(ctx); uerr != nil {
-			return uerr
-		}
+	}
+	tx, err := w.q.db.Client.Tx(ctx)
+	if err != nil {
 		return err
 	}
 	now := time.Now().UTC()
-	return db.Notification.UpdateOneID(n.ID).
-		Where(notification.StatusEQ(notification.StatusQueued)).
-		SetStatus(notification.StatusSent).SetProviderID(receipt.ProviderID).
-		SetSentAt(now).AddAttempts(1).
-		Exec(ctx)
+	queued := notification.StatusEQ(notification.StatusQueued)
+	for _, i := range sent {
+		err = tx.Notification.Update().Where(notification.ID(ns[i].ID), queued).
+			SetStatus(notification.StatusSent).SetProviderID(results[i].receipt.ProviderID).
+			SetSentAt(now).AddAttempts(1).
+			Exec(ctx)
+		if err != nil {
+			return rollback(tx, fmt.Errorf("marking %s sent: %w", ns[i].ID, err))
+		}
+	}
+	for reason, ids := range failed {
+		err = tx.Notification.Update().Where(notification.IDIn(ids...), queued).
+			SetStatus(notification.StatusFailed).SetReason(reason).
+			SetFailedAt(now).AddAttempts(1).
+			Exec(ctx)
+		if err != nil {
+			return rollback(tx, fmt.Errorf("marking notifications failed: %w", err))
+		}
+	}
+	if len(attempts) > 0 {
+		if err = tx.Notification.Update().Where(notification.IDIn(attempts...), queued).AddAttempts(1).Exec(ctx); err != nil {
+			return rollback(tx, fmt.Errorf("counting attempts: %w", err))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("recording sends: %w", err)
+	}
+	return errors.Join(retry...)
 }
 
-func (w *sendWorker) fail(ctx context.Context, n *ent.Notification, reason string) error {
-	return w.q.db.Client.Notification.UpdateOne(n).
-		SetStatus(notification.StatusFailed).SetReason(reason).
-		SetFailedAt(time.Now().UTC()).AddAttempts(1).
-		Exec(ctx)
+// rollback rolls tx back and returns err.
+func rollback(tx *ent.Tx, err error) error {
+	_ = tx.Rollback()
+	return err
 }
 
 // ReminderArgs is the job that sends an appointment's reminders when they
@@ -121,24 +234,23 @@ type reminderWorker struct {
 // time, in one transaction with their send jobs.
 func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
 	ctx = database.WithTxHolder(viewer.SystemContext(ctx))
-	a, err := w.q.db.Client.Appointment.Get(ctx, job.Args.AppointmentID)
-	if ent.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !a.StartsAt.Truncate(time.Microsecond).Equal(job.Args.StartsAt.Truncate(time.Microsecond)) ||
-		(a.Status != appointment.StatusBooked && a.Status != appointment.StatusConfirmed) {
-		return nil // moved, cancelled or over: nothing to remind
-	}
 	tx, err := w.q.db.Client.Tx(ctx)
 	if err != nil {
 		return err
 	}
-	if err := w.q.notify(ctx, tx.Client(), tx, message.KindReminder, a.ID); err != nil {
-		_ = tx.Rollback()
-		return err
+	a, err := loadAppointment(ctx, tx.Client(), job.Args.AppointmentID)
+	if ent.IsNotFound(err) {
+		return rollback(tx, nil)
+	}
+	if err != nil {
+		return rollback(tx, err)
+	}
+	if !a.StartsAt.Truncate(time.Microsecond).Equal(job.Args.StartsAt.Truncate(time.Microsecond)) ||
+		(a.Status != appointment.StatusBooked && a.Status != appointment.StatusConfirmed) {
+		return rollback(tx, nil) // moved, cancelled or over: nothing to remind
+	}
+	if err := w.q.notifyAbout(ctx, tx.Client(), tx, message.KindReminder, a); err != nil {
+		return rollback(tx, err)
 	}
 	return tx.Commit()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/hook"
 	"github.com/kith-health/kith/ent/notification"
+	"github.com/kith-health/kith/ent/rule"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
@@ -121,12 +122,17 @@ func withAudience(q *ent.ClientProfileQuery) {
 
 // notify writes one Notification per recipient and channel of kind about
 // appointment id (skipped ones with their reason) through db, and a job to
-// send each of the others (see insert).
+// send the others, one per channel and due time (see insert).
 func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind message.Kind, id pulid.ID) error {
 	a, err := loadAppointment(ctx, db, id)
 	if err != nil {
 		return err
 	}
+	return q.notifyAbout(ctx, db, etx, kind, a)
+}
+
+// notifyAbout is notify for an appointment read with loadAppointment.
+func (q *Queue) notifyAbout(ctx context.Context, db *ent.Client, etx *ent.Tx, kind message.Kind, a *ent.Appointment) error {
 	return q.record(ctx, db, etx, letter{kind: kind, client: a.Edges.Client, appointment: a, practitioner: a.Edges.Practitioner})
 }
 
@@ -155,23 +161,25 @@ func (l letter) render(t message.Template, v message.Values) message.Rendered {
 }
 
 // record writes one Notification per recipient and channel of l (skipped
-// ones with their reason) through db, and a job to send each of the others
-// (see insert). SMS waits for the end of the organisation's quiet hours in
-// the client's time zone.
+// ones with their reason) through db, and the jobs that send the others,
+// one per channel and due time (see insert and sendJobs). SMS waits for the
+// end of the organisation's quiet hours in the client's time zone.
 func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l letter) error {
 	c := l.client
 	org := c.Edges.Organization
 	// Notifications are kith's own records: written as the system, confined
 	// to the client's organisation.
-	sys := systemIn(ctx, c.OrganizationID)
+	sys := rule.WithEdgeMemo(systemIn(ctx, c.OrganizationID), l.sameOrganization()...)
 	now := time.Now().UTC()
 	templates := map[message.Channel]message.Template{}
-	var jobs []river.InsertManyParams
 	prefs, err := loadPreferences(sys, db, c)
 	if err != nil {
 		return err
 	}
-	for _, d := range Plan(l.kind, link.Recipients(c, c.Edges.ContactLinks), prefs) {
+	plan := Plan(l.kind, link.Recipients(c, c.Edges.ContactLinks), prefs)
+	creates := make([]*ent.NotificationCreate, 0, len(plan))
+	dues := make([]time.Time, 0, len(plan))
+	for _, d := range plan {
 		t, ok := templates[d.Channel]
 		if !ok {
 			if t, _, err = Effective(sys, db, org, l.kind, d.Channel, c.Language); err != nil {
@@ -203,15 +211,69 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 		if d.Skipped {
 			create.SetStatus(notification.StatusSkipped).SetReason(d.Reason)
 		}
-		n, err := create.Save(sys)
-		if err != nil {
-			return fmt.Errorf("recording notification: %w", err)
-		}
-		if !d.Skipped {
-			jobs = append(jobs, river.InsertManyParams{Args: SendArgs{NotificationID: n.ID}, InsertOpts: &river.InsertOpts{ScheduledAt: due}})
+		creates = append(creates, create)
+		dues = append(dues, due)
+	}
+	if len(creates) == 0 {
+		return nil
+	}
+	ns, err := db.Notification.CreateBulk(creates...).Save(sys)
+	if err != nil {
+		return fmt.Errorf("recording notifications: %w", err)
+	}
+	return q.insert(ctx, etx, sendJobs(ns, dues, now)...)
+}
+
+// sameOrganization lists the records l was read with that belong to its
+// client's organisation, which its notifications may point to without
+// reading them again.
+func (l letter) sameOrganization() []pulid.ID {
+	c := l.client
+	ids := []pulid.ID{c.ID}
+	if a := l.appointment; a != nil && a.OrganizationID == c.OrganizationID {
+		ids = append(ids, a.ID)
+	}
+	if s := l.scheduled; s != nil && s.OrganizationID == c.OrganizationID {
+		ids = append(ids, s.ID)
+	}
+	for _, link := range c.Edges.ContactLinks {
+		if ct := link.Edges.Contact; ct != nil && ct.OrganizationID == c.OrganizationID {
+			ids = append(ids, ct.ID)
 		}
 	}
-	return q.insert(ctx, etx, jobs...)
+	return ids
+}
+
+// sendJobs makes one send job for the queued notifications of ns that share
+// a channel and due time (dues[i] is ns[i]'s), scheduled for that time when
+// it is after now, or available at once.
+func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.InsertManyParams {
+	type batch struct {
+		channel message.Channel
+		due     int64 // Unix microseconds
+	}
+	var (
+		jobs []river.InsertManyParams
+		at   = map[batch]int{} // index in jobs
+	)
+	for i, n := range ns {
+		if n.Status != notification.StatusQueued {
+			continue
+		}
+		b := batch{n.Channel, dues[i].UnixMicro()}
+		j, ok := at[b]
+		if !ok {
+			j, at[b] = len(jobs), len(jobs)
+			jobs = append(jobs, river.InsertManyParams{Args: SendArgs{}})
+			if dues[i].After(now) { // a scheduled job waits for River's scheduler
+				jobs[j].InsertOpts = &river.InsertOpts{ScheduledAt: dues[i]}
+			}
+		}
+		args := jobs[j].Args.(SendArgs)
+		args.NotificationIDs = append(args.NotificationIDs, n.ID)
+		jobs[j].Args = args
+	}
+	return jobs
 }
 
 // scheduleReminders schedules a reminder job per lead time that is still

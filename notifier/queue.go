@@ -40,6 +40,11 @@ type Config struct {
 	Rates map[message.Channel]float64
 	// PollInterval is how often idle workers look for due jobs. Default 1s.
 	PollInterval time.Duration
+	// RescueAfter is how long messages a crashed process was handing over
+	// wait before another process takes them over (sending again those it
+	// had not recorded as sent). A job taking longer is cancelled. Default 1
+	// hour, sends taking at most 1 minute.
+	RescueAfter time.Duration
 	// Logger receives the queue's logs. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -72,6 +77,9 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = time.Second
 	}
+	if cfg.RescueAfter == 0 {
+		cfg.RescueAfter = time.Hour
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -100,11 +108,13 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	river.AddWorker(workers, &reminderWorker{q: q})
 	river.AddWorker(workers, &scheduledWorker{q: q})
 	q.river, err = river.NewClient(driver, &river.Config{
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
-		Workers:           workers,
-		Logger:            cfg.Logger,
-		FetchPollInterval: cfg.PollInterval,
-		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:              workers,
+		Logger:               cfg.Logger,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
+		JobTimeout:           min(cfg.RescueAfter, time.Minute),
+		RescueStuckJobsAfter: cfg.RescueAfter,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starting the job client: %w", err)
