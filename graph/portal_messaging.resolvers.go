@@ -98,11 +98,3 @@ type (
 	messageThreadResolver       struct{ *Resolver }
 	portalThreadMessageResolver struct{ *Resolver }
 )
-
-// threadContact is the contact of a thread argument, empty for the client's own thread.
-func threadContact(id *pulid.ID) pulid.ID {
-	if id == nil {
-		return ""
-	}
-	return *id
-}
