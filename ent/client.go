@@ -28,6 +28,7 @@ import (
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/signincode"
@@ -66,6 +67,8 @@ type Client struct {
 	PortalEvent *PortalEventClient
 	// PortalInvitation is the client for interacting with the PortalInvitation builders.
 	PortalInvitation *PortalInvitationClient
+	// PortalMessage is the client for interacting with the PortalMessage builders.
+	PortalMessage *PortalMessageClient
 	// PortalSession is the client for interacting with the PortalSession builders.
 	PortalSession *PortalSessionClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
@@ -99,6 +102,7 @@ func (c *Client) init() {
 	c.PhoneOptOut = NewPhoneOptOutClient(c.config)
 	c.PortalEvent = NewPortalEventClient(c.config)
 	c.PortalInvitation = NewPortalInvitationClient(c.config)
+	c.PortalMessage = NewPortalMessageClient(c.config)
 	c.PortalSession = NewPortalSessionClient(c.config)
 	c.ScheduledMessage = NewScheduledMessageClient(c.config)
 	c.SignInCode = NewSignInCodeClient(c.config)
@@ -208,6 +212,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PhoneOptOut:      NewPhoneOptOutClient(cfg),
 		PortalEvent:      NewPortalEventClient(cfg),
 		PortalInvitation: NewPortalInvitationClient(cfg),
+		PortalMessage:    NewPortalMessageClient(cfg),
 		PortalSession:    NewPortalSessionClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
 		SignInCode:       NewSignInCodeClient(cfg),
@@ -244,6 +249,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PhoneOptOut:      NewPhoneOptOutClient(cfg),
 		PortalEvent:      NewPortalEventClient(cfg),
 		PortalInvitation: NewPortalInvitationClient(cfg),
+		PortalMessage:    NewPortalMessageClient(cfg),
 		PortalSession:    NewPortalSessionClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
 		SignInCode:       NewSignInCodeClient(cfg),
@@ -280,8 +286,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
-		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalSession,
-		c.ScheduledMessage, c.SignInCode, c.Staff, c.StaffToken,
+		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalMessage,
+		c.PortalSession, c.ScheduledMessage, c.SignInCode, c.Staff, c.StaffToken,
 	} {
 		n.Use(hooks...)
 	}
@@ -293,8 +299,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
-		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalSession,
-		c.ScheduledMessage, c.SignInCode, c.Staff, c.StaffToken,
+		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalMessage,
+		c.PortalSession, c.ScheduledMessage, c.SignInCode, c.Staff, c.StaffToken,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -327,6 +333,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PortalEvent.mutate(ctx, m)
 	case *PortalInvitationMutation:
 		return c.PortalInvitation.mutate(ctx, m)
+	case *PortalMessageMutation:
+		return c.PortalMessage.mutate(ctx, m)
 	case *PortalSessionMutation:
 		return c.PortalSession.mutate(ctx, m)
 	case *ScheduledMessageMutation:
@@ -2478,6 +2486,188 @@ func (c *PortalInvitationClient) mutate(ctx context.Context, m *PortalInvitation
 	}
 }
 
+// PortalMessageClient is a client for the PortalMessage schema.
+type PortalMessageClient struct {
+	config
+}
+
+// NewPortalMessageClient returns a client for the PortalMessage from the given config.
+func NewPortalMessageClient(c config) *PortalMessageClient {
+	return &PortalMessageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `portalmessage.Hooks(f(g(h())))`.
+func (c *PortalMessageClient) Use(hooks ...Hook) {
+	c.hooks.PortalMessage = append(c.hooks.PortalMessage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `portalmessage.Intercept(f(g(h())))`.
+func (c *PortalMessageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PortalMessage = append(c.inters.PortalMessage, interceptors...)
+}
+
+// Create returns a builder for creating a PortalMessage entity.
+func (c *PortalMessageClient) Create() *PortalMessageCreate {
+	mutation := newPortalMessageMutation(c.config, OpCreate)
+	return &PortalMessageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PortalMessage entities.
+func (c *PortalMessageClient) CreateBulk(builders ...*PortalMessageCreate) *PortalMessageCreateBulk {
+	return &PortalMessageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PortalMessageClient) MapCreateBulk(slice any, setFunc func(*PortalMessageCreate, int)) *PortalMessageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PortalMessageCreateBulk{err: fmt.Errorf("calling to PortalMessageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PortalMessageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PortalMessageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PortalMessage.
+func (c *PortalMessageClient) Update() *PortalMessageUpdate {
+	mutation := newPortalMessageMutation(c.config, OpUpdate)
+	return &PortalMessageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PortalMessageClient) UpdateOne(_m *PortalMessage) *PortalMessageUpdateOne {
+	mutation := newPortalMessageMutation(c.config, OpUpdateOne, withPortalMessage(_m))
+	return &PortalMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PortalMessageClient) UpdateOneID(id pulid.ID) *PortalMessageUpdateOne {
+	mutation := newPortalMessageMutation(c.config, OpUpdateOne, withPortalMessageID(id))
+	return &PortalMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PortalMessage.
+func (c *PortalMessageClient) Delete() *PortalMessageDelete {
+	mutation := newPortalMessageMutation(c.config, OpDelete)
+	return &PortalMessageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PortalMessageClient) DeleteOne(_m *PortalMessage) *PortalMessageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PortalMessageClient) DeleteOneID(id pulid.ID) *PortalMessageDeleteOne {
+	builder := c.Delete().Where(portalmessage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PortalMessageDeleteOne{builder}
+}
+
+// Query returns a query builder for PortalMessage.
+func (c *PortalMessageClient) Query() *PortalMessageQuery {
+	return &PortalMessageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePortalMessage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PortalMessage entity by its id.
+func (c *PortalMessageClient) Get(ctx context.Context, id pulid.ID) (*PortalMessage, error) {
+	return c.Query().Where(portalmessage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PortalMessageClient) GetX(ctx context.Context, id pulid.ID) *PortalMessage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a PortalMessage.
+func (c *PortalMessageClient) QueryOrganization(_m *PortalMessage) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(portalmessage.Table, portalmessage.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, portalmessage.OrganizationTable, portalmessage.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a PortalMessage.
+func (c *PortalMessageClient) QueryClient(_m *PortalMessage) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(portalmessage.Table, portalmessage.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, portalmessage.ClientTable, portalmessage.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAuthor queries the author edge of a PortalMessage.
+func (c *PortalMessageClient) QueryAuthor(_m *PortalMessage) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(portalmessage.Table, portalmessage.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, portalmessage.AuthorTable, portalmessage.AuthorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PortalMessageClient) Hooks() []Hook {
+	hooks := c.hooks.PortalMessage
+	return append(hooks[:len(hooks):len(hooks)], portalmessage.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PortalMessageClient) Interceptors() []Interceptor {
+	return c.inters.PortalMessage
+}
+
+func (c *PortalMessageClient) mutate(ctx context.Context, m *PortalMessageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PortalMessageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PortalMessageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PortalMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PortalMessageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PortalMessage mutation op: %q", m.Op())
+	}
+}
+
 // PortalSessionClient is a client for the PortalSession schema.
 type PortalSessionClient struct {
 	config
@@ -3329,14 +3519,14 @@ type (
 	hooks struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
 		MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
-		PortalInvitation, PortalSession, ScheduledMessage, SignInCode, Staff,
-		StaffToken []ent.Hook
+		PortalInvitation, PortalMessage, PortalSession, ScheduledMessage, SignInCode,
+		Staff, StaffToken []ent.Hook
 	}
 	inters struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
 		MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
-		PortalInvitation, PortalSession, ScheduledMessage, SignInCode, Staff,
-		StaffToken []ent.Interceptor
+		PortalInvitation, PortalMessage, PortalSession, ScheduledMessage, SignInCode,
+		Staff, StaffToken []ent.Interceptor
 	}
 )
 

@@ -24,6 +24,7 @@ import (
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/signincode"
@@ -101,6 +102,7 @@ func checkColumn(t, c string) error {
 			phoneoptout.Table:      phoneoptout.ValidColumn,
 			portalevent.Table:      portalevent.ValidColumn,
 			portalinvitation.Table: portalinvitation.ValidColumn,
+			portalmessage.Table:    portalmessage.ValidColumn,
 			portalsession.Table:    portalsession.ValidColumn,
 			scheduledmessage.Table: scheduledmessage.ValidColumn,
 			signincode.Table:       signincode.ValidColumn,

@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -30,7 +31,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -343,6 +344,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   portalmessage.Table,
+			Columns: portalmessage.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: portalmessage.FieldID,
+			},
+		},
+		Type: "PortalMessage",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			portalmessage.FieldOrganizationID: {Type: field.TypeString, Column: portalmessage.FieldOrganizationID},
+			portalmessage.FieldClientID:       {Type: field.TypeString, Column: portalmessage.FieldClientID},
+			portalmessage.FieldContactID:      {Type: field.TypeString, Column: portalmessage.FieldContactID},
+			portalmessage.FieldDirection:      {Type: field.TypeEnum, Column: portalmessage.FieldDirection},
+			portalmessage.FieldBody:           {Type: field.TypeString, Column: portalmessage.FieldBody},
+			portalmessage.FieldStaffID:        {Type: field.TypeString, Column: portalmessage.FieldStaffID},
+			portalmessage.FieldAuthorEmail:    {Type: field.TypeString, Column: portalmessage.FieldAuthorEmail},
+			portalmessage.FieldReadAt:         {Type: field.TypeTime, Column: portalmessage.FieldReadAt},
+			portalmessage.FieldCreatedAt:      {Type: field.TypeTime, Column: portalmessage.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalsession.Table,
 			Columns: portalsession.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -360,7 +383,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalsession.FieldRevokedAt:      {Type: field.TypeTime, Column: portalsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduledmessage.Table,
 			Columns: scheduledmessage.Columns,
@@ -385,7 +408,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldSentAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSentAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signincode.Table,
 			Columns: signincode.Columns,
@@ -405,7 +428,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -426,7 +449,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -840,6 +863,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"PortalInvitation",
 		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   portalmessage.OrganizationTable,
+			Columns: []string{portalmessage.OrganizationColumn},
+			Bidi:    false,
+		},
+		"PortalMessage",
+		"Organization",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   portalmessage.ClientTable,
+			Columns: []string{portalmessage.ClientColumn},
+			Bidi:    false,
+		},
+		"PortalMessage",
+		"ClientProfile",
+	)
+	graph.MustAddE(
+		"author",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   portalmessage.AuthorTable,
+			Columns: []string{portalmessage.AuthorColumn},
+			Bidi:    false,
+		},
+		"PortalMessage",
+		"Staff",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2695,6 +2754,133 @@ func (f *PortalInvitationFilter) WhereHasOrganizationWith(preds ...predicate.Org
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PortalMessageQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PortalMessageQuery builder.
+func (_q *PortalMessageQuery) Filter() *PortalMessageFilter {
+	return &PortalMessageFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PortalMessageMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PortalMessageMutation builder.
+func (m *PortalMessageMutation) Filter() *PortalMessageFilter {
+	return &PortalMessageFilter{config: m.config, predicateAdder: m}
+}
+
+// PortalMessageFilter provides a generic filtering capability at runtime for PortalMessageQuery.
+type PortalMessageFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PortalMessageFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PortalMessageFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(portalmessage.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *PortalMessageFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(portalmessage.FieldOrganizationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *PortalMessageFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(portalmessage.FieldClientID))
+}
+
+// WhereContactID applies the entql string predicate on the contact_id field.
+func (f *PortalMessageFilter) WhereContactID(p entql.StringP) {
+	f.Where(p.Field(portalmessage.FieldContactID))
+}
+
+// WhereDirection applies the entql string predicate on the direction field.
+func (f *PortalMessageFilter) WhereDirection(p entql.StringP) {
+	f.Where(p.Field(portalmessage.FieldDirection))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *PortalMessageFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(portalmessage.FieldBody))
+}
+
+// WhereStaffID applies the entql string predicate on the staff_id field.
+func (f *PortalMessageFilter) WhereStaffID(p entql.StringP) {
+	f.Where(p.Field(portalmessage.FieldStaffID))
+}
+
+// WhereAuthorEmail applies the entql string predicate on the author_email field.
+func (f *PortalMessageFilter) WhereAuthorEmail(p entql.StringP) {
+	f.Where(p.Field(portalmessage.FieldAuthorEmail))
+}
+
+// WhereReadAt applies the entql time.Time predicate on the read_at field.
+func (f *PortalMessageFilter) WhereReadAt(p entql.TimeP) {
+	f.Where(p.Field(portalmessage.FieldReadAt))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PortalMessageFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(portalmessage.FieldCreatedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *PortalMessageFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *PortalMessageFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *PortalMessageFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *PortalMessageFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAuthor applies a predicate to check if query has an edge author.
+func (f *PortalMessageFilter) WhereHasAuthor() {
+	f.Where(entql.HasEdge("author"))
+}
+
+// WhereHasAuthorWith applies a predicate to check if query has an edge author with a given conditions (other predicates).
+func (f *PortalMessageFilter) WhereHasAuthorWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("author", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PortalSessionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2723,7 +2909,7 @@ type PortalSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2807,7 +2993,7 @@ type ScheduledMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduledMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2949,7 +3135,7 @@ type SignInCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3038,7 +3224,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3174,7 +3360,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -2077,6 +2078,105 @@ type portaleventPaginateArgs struct {
 
 func newPortalEventPaginateArgs(rv map[string]any) *portaleventPaginateArgs {
 	args := &portaleventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PortalMessageQuery) CollectFields(ctx context.Context, satisfies ...string) (*PortalMessageQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PortalMessageQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(portalmessage.Columns))
+		selectedFields = []string{portalmessage.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "author":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withAuthor = query
+			if _, ok := fieldSeen[portalmessage.FieldStaffID]; !ok {
+				selectedFields = append(selectedFields, portalmessage.FieldStaffID)
+				fieldSeen[portalmessage.FieldStaffID] = struct{}{}
+			}
+		case "direction":
+			if _, ok := fieldSeen[portalmessage.FieldDirection]; !ok {
+				selectedFields = append(selectedFields, portalmessage.FieldDirection)
+				fieldSeen[portalmessage.FieldDirection] = struct{}{}
+			}
+		case "body":
+			if _, ok := fieldSeen[portalmessage.FieldBody]; !ok {
+				selectedFields = append(selectedFields, portalmessage.FieldBody)
+				fieldSeen[portalmessage.FieldBody] = struct{}{}
+			}
+		case "authorEmail":
+			if _, ok := fieldSeen[portalmessage.FieldAuthorEmail]; !ok {
+				selectedFields = append(selectedFields, portalmessage.FieldAuthorEmail)
+				fieldSeen[portalmessage.FieldAuthorEmail] = struct{}{}
+			}
+		case "readAt":
+			if _, ok := fieldSeen[portalmessage.FieldReadAt]; !ok {
+				selectedFields = append(selectedFields, portalmessage.FieldReadAt)
+				fieldSeen[portalmessage.FieldReadAt] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[portalmessage.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, portalmessage.FieldCreatedAt)
+				fieldSeen[portalmessage.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type portalmessagePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PortalMessagePaginateOption
+}
+
+func newPortalMessagePaginateArgs(rv map[string]any) *portalmessagePaginateArgs {
+	args := &portalmessagePaginateArgs{}
 	if rv == nil {
 		return args
 	}

@@ -231,6 +231,14 @@ func (_m *PortalEvent) Contact(ctx context.Context) (*Contact, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *PortalMessage) Author(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.AuthorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAuthor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ScheduledMessage) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {

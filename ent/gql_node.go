@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -84,6 +85,11 @@ var portaleventImplementors = []string{"PortalEvent", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PortalEvent) IsNode() {}
+
+var portalmessageImplementors = []string{"PortalMessage", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PortalMessage) IsNode() {}
 
 var scheduledmessageImplementors = []string{"ScheduledMessage", "Node"}
 
@@ -292,6 +298,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(portalevent.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, portaleventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case portalmessage.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.PortalMessage.Query().
+			Where(portalmessage.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, portalmessageImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -559,6 +578,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.PortalEvent.Query().
 			Where(portalevent.IDIn(ids...))
 		query, err := query.CollectFields(ctx, portaleventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case portalmessage.Table:
+		query := c.PortalMessage.Query().
+			Where(portalmessage.IDIn(ids...))
+		query, err := query.CollectFields(ctx, portalmessageImplementors...)
 		if err != nil {
 			return nil, err
 		}

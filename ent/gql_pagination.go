@@ -25,6 +25,7 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -3621,6 +3622,255 @@ func (_m *PortalEvent) ToEdge(order *PortalEventOrder) *PortalEventEdge {
 		order = DefaultPortalEventOrder
 	}
 	return &PortalEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PortalMessageEdge is the edge representation of PortalMessage.
+type PortalMessageEdge struct {
+	Node   *PortalMessage `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// PortalMessageConnection is the connection containing edges to PortalMessage.
+type PortalMessageConnection struct {
+	Edges      []*PortalMessageEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *PortalMessageConnection) build(nodes []*PortalMessage, pager *portalmessagePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PortalMessage
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PortalMessage {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PortalMessage {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PortalMessageEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PortalMessageEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PortalMessagePaginateOption enables pagination customization.
+type PortalMessagePaginateOption func(*portalmessagePager) error
+
+// WithPortalMessageOrder configures pagination ordering.
+func WithPortalMessageOrder(order *PortalMessageOrder) PortalMessagePaginateOption {
+	if order == nil {
+		order = DefaultPortalMessageOrder
+	}
+	o := *order
+	return func(pager *portalmessagePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPortalMessageOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPortalMessageFilter configures pagination filter.
+func WithPortalMessageFilter(filter func(*PortalMessageQuery) (*PortalMessageQuery, error)) PortalMessagePaginateOption {
+	return func(pager *portalmessagePager) error {
+		if filter == nil {
+			return errors.New("PortalMessageQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type portalmessagePager struct {
+	reverse bool
+	order   *PortalMessageOrder
+	filter  func(*PortalMessageQuery) (*PortalMessageQuery, error)
+}
+
+func newPortalMessagePager(opts []PortalMessagePaginateOption, reverse bool) (*portalmessagePager, error) {
+	pager := &portalmessagePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPortalMessageOrder
+	}
+	return pager, nil
+}
+
+func (p *portalmessagePager) applyFilter(query *PortalMessageQuery) (*PortalMessageQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *portalmessagePager) toCursor(_m *PortalMessage) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *portalmessagePager) applyCursors(query *PortalMessageQuery, after, before *Cursor) (*PortalMessageQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPortalMessageOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *portalmessagePager) applyOrder(query *PortalMessageQuery) *PortalMessageQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPortalMessageOrder.Field {
+		query = query.Order(DefaultPortalMessageOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *portalmessagePager) orderExpr(query *PortalMessageQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPortalMessageOrder.Field {
+			b.Comma().Ident(DefaultPortalMessageOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PortalMessage.
+func (_m *PortalMessageQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PortalMessagePaginateOption,
+) (*PortalMessageConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPortalMessagePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PortalMessageConnection{Edges: []*PortalMessageEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// PortalMessageOrderField defines the ordering field of PortalMessage.
+type PortalMessageOrderField struct {
+	// Value extracts the ordering value from the given PortalMessage.
+	Value    func(*PortalMessage) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) portalmessage.OrderOption
+	toCursor func(*PortalMessage) Cursor
+}
+
+// PortalMessageOrder defines the ordering of PortalMessage.
+type PortalMessageOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *PortalMessageOrderField `json:"field"`
+}
+
+// DefaultPortalMessageOrder is the default ordering of PortalMessage.
+var DefaultPortalMessageOrder = &PortalMessageOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PortalMessageOrderField{
+		Value: func(_m *PortalMessage) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: portalmessage.FieldID,
+		toTerm: portalmessage.ByID,
+		toCursor: func(_m *PortalMessage) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PortalMessage into PortalMessageEdge.
+func (_m *PortalMessage) ToEdge(order *PortalMessageOrder) *PortalMessageEdge {
+	if order == nil {
+		order = DefaultPortalMessageOrder
+	}
+	return &PortalMessageEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

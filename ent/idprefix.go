@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/signincode"
@@ -40,6 +41,7 @@ var tableByPrefix = map[string]string{
 	"po": phoneoptout.Table,
 	"pe": portalevent.Table,
 	"pi": portalinvitation.Table,
+	"mg": portalmessage.Table,
 	"ps": portalsession.Table,
 	"sm": scheduledmessage.Table,
 	"sc": signincode.Table,
@@ -90,6 +92,9 @@ var edgeTable = map[string]string{
 	"PortalEvent.client":               clientprofile.Table,
 	"PortalEvent.contact":              contact.Table,
 	"PortalInvitation.organization":    organization.Table,
+	"PortalMessage.organization":       organization.Table,
+	"PortalMessage.client":             clientprofile.Table,
+	"PortalMessage.author":             staff.Table,
 	"PortalSession.organization":       organization.Table,
 	"ScheduledMessage.organization":    organization.Table,
 	"ScheduledMessage.client":          clientprofile.Table,

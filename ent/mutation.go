@@ -25,6 +25,7 @@ import (
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -56,6 +57,7 @@ const (
 	TypePhoneOptOut      = "PhoneOptOut"
 	TypePortalEvent      = "PortalEvent"
 	TypePortalInvitation = "PortalInvitation"
+	TypePortalMessage    = "PortalMessage"
 	TypePortalSession    = "PortalSession"
 	TypeScheduledMessage = "ScheduledMessage"
 	TypeSignInCode       = "SignInCode"
@@ -15150,6 +15152,1008 @@ func (m *PortalInvitationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PortalInvitation edge %s", name)
+}
+
+// PortalMessageMutation represents an operation that mutates the PortalMessage nodes in the graph.
+type PortalMessageMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	contact_id          *pulid.ID
+	direction           *portalmessage.Direction
+	body                *string
+	author_email        *string
+	read_at             *time.Time
+	created_at          *time.Time
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	client              *pulid.ID
+	clearedclient       bool
+	author              *pulid.ID
+	clearedauthor       bool
+	done                bool
+	oldValue            func(context.Context) (*PortalMessage, error)
+	predicates          []predicate.PortalMessage
+}
+
+var _ ent.Mutation = (*PortalMessageMutation)(nil)
+
+// portalmessageOption allows management of the mutation configuration using functional options.
+type portalmessageOption func(*PortalMessageMutation)
+
+// newPortalMessageMutation creates new mutation for the PortalMessage entity.
+func newPortalMessageMutation(c config, op Op, opts ...portalmessageOption) *PortalMessageMutation {
+	m := &PortalMessageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePortalMessage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPortalMessageID sets the ID field of the mutation.
+func withPortalMessageID(id pulid.ID) portalmessageOption {
+	return func(m *PortalMessageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PortalMessage
+		)
+		m.oldValue = func(ctx context.Context) (*PortalMessage, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PortalMessage.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPortalMessage sets the old PortalMessage of the mutation.
+func withPortalMessage(node *PortalMessage) portalmessageOption {
+	return func(m *PortalMessageMutation) {
+		m.oldValue = func(context.Context) (*PortalMessage, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PortalMessageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PortalMessageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of PortalMessage entities.
+func (m *PortalMessageMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PortalMessageMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PortalMessageMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PortalMessage.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *PortalMessageMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *PortalMessageMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the PortalMessage entity.
+// If the PortalMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalMessageMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *PortalMessageMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *PortalMessageMutation) SetClientID(pu pulid.ID) {
+	m.client = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *PortalMessageMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the PortalMessage entity.
+// If the PortalMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalMessageMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *PortalMessageMutation) ResetClientID() {
+	m.client = nil
+}
+
+// SetContactID sets the "contact_id" field.
+func (m *PortalMessageMutation) SetContactID(pu pulid.ID) {
+	m.contact_id = &pu
+}
+
+// ContactID returns the value of the "contact_id" field in the mutation.
+func (m *PortalMessageMutation) ContactID() (r pulid.ID, exists bool) {
+	v := m.contact_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactID returns the old "contact_id" field's value of the PortalMessage entity.
+// If the PortalMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalMessageMutation) OldContactID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactID: %w", err)
+	}
+	return oldValue.ContactID, nil
+}
+
+// ClearContactID clears the value of the "contact_id" field.
+func (m *PortalMessageMutation) ClearContactID() {
+	m.contact_id = nil
+	m.clearedFields[portalmessage.FieldContactID] = struct{}{}
+}
+
+// ContactIDCleared returns if the "contact_id" field was cleared in this mutation.
+func (m *PortalMessageMutation) ContactIDCleared() bool {
+	_, ok := m.clearedFields[portalmessage.FieldContactID]
+	return ok
+}
+
+// ResetContactID resets all changes to the "contact_id" field.
+func (m *PortalMessageMutation) ResetContactID() {
+	m.contact_id = nil
+	delete(m.clearedFields, portalmessage.FieldContactID)
+}
+
+// SetDirection sets the "direction" field.
+func (m *PortalMessageMutation) SetDirection(po portalmessage.Direction) {
+	m.direction = &po
+}
+
+// Direction returns the value of the "direction" field in the mutation.
+func (m *PortalMessageMutation) Direction() (r portalmessage.Direction, exists bool) {
+	v := m.direction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDirection returns the old "direction" field's value of the PortalMessage entity.
+// If the PortalMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalMessageMutation) OldDirection(ctx context.Context) (v portalmessage.Direction, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDirection is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDirection requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDirection: %w", err)
+	}
+	return oldValue.Direction, nil
+}
+
+// ResetDirection resets all changes to the "direction" field.
+func (m *PortalMessageMutation) ResetDirection() {
+	m.direction = nil
+}
+
+// SetBody sets the "body" field.
+func (m *PortalMessageMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *PortalMessageMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the PortalMessage entity.
+// If the PortalMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalMessageMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *PortalMessageMutation) ResetBody() {
+	m.body = nil
+}
+
+// SetStaffID sets the "staff_id" field.
+func (m *PortalMessageMutation) SetStaffID(pu pulid.ID) {
+	m.author = &pu
+}
+
+// StaffID returns the value of the "staff_id" field in the mutation.
+func (m *PortalMessageMutation) StaffID() (r pulid.ID, exists bool) {
+	v := m.author
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStaffID returns the old "staff_id" field's value of the PortalMessage entity.
+// If the PortalMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalMessageMutation) OldStaffID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStaffID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStaffID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStaffID: %w", err)
+	}
+	return oldValue.StaffID, nil
+}
+
+// ClearStaffID clears the value of the "staff_id" field.
+func (m *PortalMessageMutation) ClearStaffID() {
+	m.author = nil
+	m.clearedFields[portalmessage.FieldStaffID] = struct{}{}
+}
+
+// StaffIDCleared returns if the "staff_id" field was cleared in this mutation.
+func (m *PortalMessageMutation) StaffIDCleared() bool {
+	_, ok := m.clearedFields[portalmessage.FieldStaffID]
+	return ok
+}
+
+// ResetStaffID resets all changes to the "staff_id" field.
+func (m *PortalMessageMutation) ResetStaffID() {
+	m.author = nil
+	delete(m.clearedFields, portalmessage.FieldStaffID)
+}
+
+// SetAuthorEmail sets the "author_email" field.
+func (m *PortalMessageMutation) SetAuthorEmail(s string) {
+	m.author_email = &s
+}
+
+// AuthorEmail returns the value of the "author_email" field in the mutation.
+func (m *PortalMessageMutation) AuthorEmail() (r string, exists bool) {
+	v := m.author_email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorEmail returns the old "author_email" field's value of the PortalMessage entity.
+// If the PortalMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalMessageMutation) OldAuthorEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorEmail: %w", err)
+	}
+	return oldValue.AuthorEmail, nil
+}
+
+// ClearAuthorEmail clears the value of the "author_email" field.
+func (m *PortalMessageMutation) ClearAuthorEmail() {
+	m.author_email = nil
+	m.clearedFields[portalmessage.FieldAuthorEmail] = struct{}{}
+}
+
+// AuthorEmailCleared returns if the "author_email" field was cleared in this mutation.
+func (m *PortalMessageMutation) AuthorEmailCleared() bool {
+	_, ok := m.clearedFields[portalmessage.FieldAuthorEmail]
+	return ok
+}
+
+// ResetAuthorEmail resets all changes to the "author_email" field.
+func (m *PortalMessageMutation) ResetAuthorEmail() {
+	m.author_email = nil
+	delete(m.clearedFields, portalmessage.FieldAuthorEmail)
+}
+
+// SetReadAt sets the "read_at" field.
+func (m *PortalMessageMutation) SetReadAt(t time.Time) {
+	m.read_at = &t
+}
+
+// ReadAt returns the value of the "read_at" field in the mutation.
+func (m *PortalMessageMutation) ReadAt() (r time.Time, exists bool) {
+	v := m.read_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReadAt returns the old "read_at" field's value of the PortalMessage entity.
+// If the PortalMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalMessageMutation) OldReadAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReadAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReadAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReadAt: %w", err)
+	}
+	return oldValue.ReadAt, nil
+}
+
+// ClearReadAt clears the value of the "read_at" field.
+func (m *PortalMessageMutation) ClearReadAt() {
+	m.read_at = nil
+	m.clearedFields[portalmessage.FieldReadAt] = struct{}{}
+}
+
+// ReadAtCleared returns if the "read_at" field was cleared in this mutation.
+func (m *PortalMessageMutation) ReadAtCleared() bool {
+	_, ok := m.clearedFields[portalmessage.FieldReadAt]
+	return ok
+}
+
+// ResetReadAt resets all changes to the "read_at" field.
+func (m *PortalMessageMutation) ResetReadAt() {
+	m.read_at = nil
+	delete(m.clearedFields, portalmessage.FieldReadAt)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PortalMessageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PortalMessageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PortalMessage entity.
+// If the PortalMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PortalMessageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PortalMessageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *PortalMessageMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[portalmessage.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *PortalMessageMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *PortalMessageMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *PortalMessageMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearClient clears the "client" edge to the ClientProfile entity.
+func (m *PortalMessageMutation) ClearClient() {
+	m.clearedclient = true
+	m.clearedFields[portalmessage.FieldClientID] = struct{}{}
+}
+
+// ClientCleared reports if the "client" edge to the ClientProfile entity was cleared.
+func (m *PortalMessageMutation) ClientCleared() bool {
+	return m.clearedclient
+}
+
+// ClientIDs returns the "client" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClientID instead. It exists only for internal usage by the builders.
+func (m *PortalMessageMutation) ClientIDs() (ids []pulid.ID) {
+	if id := m.client; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClient resets all changes to the "client" edge.
+func (m *PortalMessageMutation) ResetClient() {
+	m.client = nil
+	m.clearedclient = false
+}
+
+// SetAuthorID sets the "author" edge to the Staff entity by id.
+func (m *PortalMessageMutation) SetAuthorID(id pulid.ID) {
+	m.author = &id
+}
+
+// ClearAuthor clears the "author" edge to the Staff entity.
+func (m *PortalMessageMutation) ClearAuthor() {
+	m.clearedauthor = true
+	m.clearedFields[portalmessage.FieldStaffID] = struct{}{}
+}
+
+// AuthorCleared reports if the "author" edge to the Staff entity was cleared.
+func (m *PortalMessageMutation) AuthorCleared() bool {
+	return m.StaffIDCleared() || m.clearedauthor
+}
+
+// AuthorID returns the "author" edge ID in the mutation.
+func (m *PortalMessageMutation) AuthorID() (id pulid.ID, exists bool) {
+	if m.author != nil {
+		return *m.author, true
+	}
+	return
+}
+
+// AuthorIDs returns the "author" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AuthorID instead. It exists only for internal usage by the builders.
+func (m *PortalMessageMutation) AuthorIDs() (ids []pulid.ID) {
+	if id := m.author; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAuthor resets all changes to the "author" edge.
+func (m *PortalMessageMutation) ResetAuthor() {
+	m.author = nil
+	m.clearedauthor = false
+}
+
+// Where appends a list predicates to the PortalMessageMutation builder.
+func (m *PortalMessageMutation) Where(ps ...predicate.PortalMessage) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PortalMessageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PortalMessageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PortalMessage, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PortalMessageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PortalMessageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PortalMessage).
+func (m *PortalMessageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PortalMessageMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.organization != nil {
+		fields = append(fields, portalmessage.FieldOrganizationID)
+	}
+	if m.client != nil {
+		fields = append(fields, portalmessage.FieldClientID)
+	}
+	if m.contact_id != nil {
+		fields = append(fields, portalmessage.FieldContactID)
+	}
+	if m.direction != nil {
+		fields = append(fields, portalmessage.FieldDirection)
+	}
+	if m.body != nil {
+		fields = append(fields, portalmessage.FieldBody)
+	}
+	if m.author != nil {
+		fields = append(fields, portalmessage.FieldStaffID)
+	}
+	if m.author_email != nil {
+		fields = append(fields, portalmessage.FieldAuthorEmail)
+	}
+	if m.read_at != nil {
+		fields = append(fields, portalmessage.FieldReadAt)
+	}
+	if m.created_at != nil {
+		fields = append(fields, portalmessage.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PortalMessageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case portalmessage.FieldOrganizationID:
+		return m.OrganizationID()
+	case portalmessage.FieldClientID:
+		return m.ClientID()
+	case portalmessage.FieldContactID:
+		return m.ContactID()
+	case portalmessage.FieldDirection:
+		return m.Direction()
+	case portalmessage.FieldBody:
+		return m.Body()
+	case portalmessage.FieldStaffID:
+		return m.StaffID()
+	case portalmessage.FieldAuthorEmail:
+		return m.AuthorEmail()
+	case portalmessage.FieldReadAt:
+		return m.ReadAt()
+	case portalmessage.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PortalMessageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case portalmessage.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case portalmessage.FieldClientID:
+		return m.OldClientID(ctx)
+	case portalmessage.FieldContactID:
+		return m.OldContactID(ctx)
+	case portalmessage.FieldDirection:
+		return m.OldDirection(ctx)
+	case portalmessage.FieldBody:
+		return m.OldBody(ctx)
+	case portalmessage.FieldStaffID:
+		return m.OldStaffID(ctx)
+	case portalmessage.FieldAuthorEmail:
+		return m.OldAuthorEmail(ctx)
+	case portalmessage.FieldReadAt:
+		return m.OldReadAt(ctx)
+	case portalmessage.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown PortalMessage field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PortalMessageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case portalmessage.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case portalmessage.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case portalmessage.FieldContactID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactID(v)
+		return nil
+	case portalmessage.FieldDirection:
+		v, ok := value.(portalmessage.Direction)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDirection(v)
+		return nil
+	case portalmessage.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	case portalmessage.FieldStaffID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStaffID(v)
+		return nil
+	case portalmessage.FieldAuthorEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorEmail(v)
+		return nil
+	case portalmessage.FieldReadAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReadAt(v)
+		return nil
+	case portalmessage.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PortalMessage field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PortalMessageMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PortalMessageMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PortalMessageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PortalMessage numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PortalMessageMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(portalmessage.FieldContactID) {
+		fields = append(fields, portalmessage.FieldContactID)
+	}
+	if m.FieldCleared(portalmessage.FieldStaffID) {
+		fields = append(fields, portalmessage.FieldStaffID)
+	}
+	if m.FieldCleared(portalmessage.FieldAuthorEmail) {
+		fields = append(fields, portalmessage.FieldAuthorEmail)
+	}
+	if m.FieldCleared(portalmessage.FieldReadAt) {
+		fields = append(fields, portalmessage.FieldReadAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PortalMessageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PortalMessageMutation) ClearField(name string) error {
+	switch name {
+	case portalmessage.FieldContactID:
+		m.ClearContactID()
+		return nil
+	case portalmessage.FieldStaffID:
+		m.ClearStaffID()
+		return nil
+	case portalmessage.FieldAuthorEmail:
+		m.ClearAuthorEmail()
+		return nil
+	case portalmessage.FieldReadAt:
+		m.ClearReadAt()
+		return nil
+	}
+	return fmt.Errorf("unknown PortalMessage nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PortalMessageMutation) ResetField(name string) error {
+	switch name {
+	case portalmessage.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case portalmessage.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case portalmessage.FieldContactID:
+		m.ResetContactID()
+		return nil
+	case portalmessage.FieldDirection:
+		m.ResetDirection()
+		return nil
+	case portalmessage.FieldBody:
+		m.ResetBody()
+		return nil
+	case portalmessage.FieldStaffID:
+		m.ResetStaffID()
+		return nil
+	case portalmessage.FieldAuthorEmail:
+		m.ResetAuthorEmail()
+		return nil
+	case portalmessage.FieldReadAt:
+		m.ResetReadAt()
+		return nil
+	case portalmessage.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown PortalMessage field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PortalMessageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.organization != nil {
+		edges = append(edges, portalmessage.EdgeOrganization)
+	}
+	if m.client != nil {
+		edges = append(edges, portalmessage.EdgeClient)
+	}
+	if m.author != nil {
+		edges = append(edges, portalmessage.EdgeAuthor)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PortalMessageMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case portalmessage.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case portalmessage.EdgeClient:
+		if id := m.client; id != nil {
+			return []ent.Value{*id}
+		}
+	case portalmessage.EdgeAuthor:
+		if id := m.author; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PortalMessageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PortalMessageMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PortalMessageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedorganization {
+		edges = append(edges, portalmessage.EdgeOrganization)
+	}
+	if m.clearedclient {
+		edges = append(edges, portalmessage.EdgeClient)
+	}
+	if m.clearedauthor {
+		edges = append(edges, portalmessage.EdgeAuthor)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PortalMessageMutation) EdgeCleared(name string) bool {
+	switch name {
+	case portalmessage.EdgeOrganization:
+		return m.clearedorganization
+	case portalmessage.EdgeClient:
+		return m.clearedclient
+	case portalmessage.EdgeAuthor:
+		return m.clearedauthor
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PortalMessageMutation) ClearEdge(name string) error {
+	switch name {
+	case portalmessage.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case portalmessage.EdgeClient:
+		m.ClearClient()
+		return nil
+	case portalmessage.EdgeAuthor:
+		m.ClearAuthor()
+		return nil
+	}
+	return fmt.Errorf("unknown PortalMessage unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PortalMessageMutation) ResetEdge(name string) error {
+	switch name {
+	case portalmessage.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case portalmessage.EdgeClient:
+		m.ResetClient()
+		return nil
+	case portalmessage.EdgeAuthor:
+		m.ResetAuthor()
+		return nil
+	}
+	return fmt.Errorf("unknown PortalMessage edge %s", name)
 }
 
 // PortalSessionMutation represents an operation that mutates the PortalSession nodes in the graph.

@@ -38,6 +38,8 @@ type Tx struct {
 	PortalEvent *PortalEventClient
 	// PortalInvitation is the client for interacting with the PortalInvitation builders.
 	PortalInvitation *PortalInvitationClient
+	// PortalMessage is the client for interacting with the PortalMessage builders.
+	PortalMessage *PortalMessageClient
 	// PortalSession is the client for interacting with the PortalSession builders.
 	PortalSession *PortalSessionClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
@@ -191,6 +193,7 @@ func (tx *Tx) init() {
 	tx.PhoneOptOut = NewPhoneOptOutClient(tx.config)
 	tx.PortalEvent = NewPortalEventClient(tx.config)
 	tx.PortalInvitation = NewPortalInvitationClient(tx.config)
+	tx.PortalMessage = NewPortalMessageClient(tx.config)
 	tx.PortalSession = NewPortalSessionClient(tx.config)
 	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)
 	tx.SignInCode = NewSignInCodeClient(tx.config)

@@ -22,10 +22,12 @@ import (
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/notification"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/messaging"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
@@ -46,10 +48,12 @@ type ResolverRoot interface {
 	Appointment() AppointmentResolver
 	Client() ClientResolver
 	ClientContact() ClientContactResolver
+	MessageThread() MessageThreadResolver
 	Mutation() MutationResolver
 	PortalAccess() PortalAccessResolver
 	PortalAppointment() PortalAppointmentResolver
 	PortalClient() PortalClientResolver
+	PortalThreadMessage() PortalThreadMessageResolver
 	PortalViewer() PortalViewerResolver
 	Query() QueryResolver
 }
@@ -118,6 +122,7 @@ type ComplexityRoot struct {
 		ID                     func(childComplexity int) int
 		Language               func(childComplexity int) int
 		LastName               func(childComplexity int) int
+		MessageThreads         func(childComplexity int) int
 		MobileIsPrimary        func(childComplexity int) int
 		MobilePhone            func(childComplexity int) int
 		Notes                  func(childComplexity int) int
@@ -259,6 +264,15 @@ type ComplexityRoot struct {
 		UpdatedAt func(childComplexity int) int
 	}
 
+	MessageThread struct {
+		CanReadInPortal   func(childComplexity int) int
+		Contact           func(childComplexity int) int
+		LastMessage       func(childComplexity int) int
+		Relationship      func(childComplexity int) int
+		RelationshipLabel func(childComplexity int) int
+		UnreadCount       func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddClientContact       func(childComplexity int, clientID pulid.ID, input link.Input) int
 		CancelAppointment      func(childComplexity int, id pulid.ID, reason string) int
@@ -277,12 +291,16 @@ type ComplexityRoot struct {
 		InviteClientToPortal   func(childComplexity int, clientID pulid.ID) int
 		InviteContactToPortal  func(childComplexity int, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) int
 		MarkAppointmentMissed  func(childComplexity int, id pulid.ID) int
+		MarkPortalMessagesRead func(childComplexity int) int
+		MarkThreadRead         func(childComplexity int, clientID pulid.ID, contactID *pulid.ID) int
 		RemoveClientContact    func(childComplexity int, id pulid.ID) int
 		RequestSignIn          func(childComplexity int, input RequestSignInInput) int
 		RescheduleAppointment  func(childComplexity int, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) int
 		RevokeClientPortal     func(childComplexity int, clientID pulid.ID) int
 		RevokeContactPortal    func(childComplexity int, linkID pulid.ID) int
 		SaveMessageTemplate    func(childComplexity int, input SaveMessageTemplateInput) int
+		SendMessageToPractice  func(childComplexity int, body string) int
+		SendPortalMessage      func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, body string) int
 		SetClientNotifications func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
 		SignIn                 func(childComplexity int, input SignInInput) int
 		SignOut                func(childComplexity int) int
@@ -435,10 +453,29 @@ type ComplexityRoot struct {
 		State           func(childComplexity int) int
 	}
 
+	PortalMessage struct {
+		Author      func(childComplexity int) int
+		AuthorEmail func(childComplexity int) int
+		Body        func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Direction   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		ReadAt      func(childComplexity int) int
+	}
+
 	PortalSession struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
 		Viewer    func(childComplexity int) int
+	}
+
+	PortalThreadMessage struct {
+		AuthorName func(childComplexity int) int
+		Body       func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Direction  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		ReadAt     func(childComplexity int) int
 	}
 
 	PortalViewer struct {
@@ -464,11 +501,13 @@ type ComplexityRoot struct {
 		PhoneOptOuts             func(childComplexity int) int
 		PortalClient             func(childComplexity int) int
 		PortalInvitation         func(childComplexity int, token string) int
+		PortalMessages           func(childComplexity int, first *int) int
 		PortalViewer             func(childComplexity int) int
 		PreviewMessage           func(childComplexity int, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) int
 		ScheduledMessages        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) int
 		SearchContacts           func(childComplexity int, query string, first *int) int
 		StaffMembers             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.StaffOrder, where *ent.StaffWhereInput) int
+		ThreadMessages           func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, first *int) int
 	}
 
 	Recipient struct {
@@ -562,11 +601,16 @@ type AppointmentResolver interface {
 }
 type ClientResolver interface {
 	PortalActivity(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.PortalEvent, error)
+	MessageThreads(ctx context.Context, obj *ent.ClientProfile) ([]*messaging.Thread, error)
 	Recipients(ctx context.Context, obj *ent.ClientProfile) ([]*link.Recipient, error)
 	BillingContacts(ctx context.Context, obj *ent.ClientProfile) ([]*ent.ClientContact, error)
 }
 type ClientContactResolver interface {
 	IsConnection(ctx context.Context, obj *ent.ClientContact) (bool, error)
+}
+type MessageThreadResolver interface {
+	Relationship(ctx context.Context, obj *messaging.Thread) (*clientcontact.Relationship, error)
+	RelationshipLabel(ctx context.Context, obj *messaging.Thread) (*string, error)
 }
 type MutationResolver interface {
 	SignIn(ctx context.Context, input SignInInput) (*SignInPayload, error)
@@ -599,6 +643,10 @@ type MutationResolver interface {
 	InviteContactToPortal(ctx context.Context, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) (*ent.ClientContact, error)
 	RevokeClientPortal(ctx context.Context, clientID pulid.ID) (*ent.ClientProfile, error)
 	RevokeContactPortal(ctx context.Context, linkID pulid.ID) (*ent.ClientContact, error)
+	SendPortalMessage(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, body string) (*ent.PortalMessage, error)
+	MarkThreadRead(ctx context.Context, clientID pulid.ID, contactID *pulid.ID) (*messaging.Thread, error)
+	SendMessageToPractice(ctx context.Context, body string) (*ent.PortalMessage, error)
+	MarkPortalMessagesRead(ctx context.Context) (int, error)
 	SaveMessageTemplate(ctx context.Context, input SaveMessageTemplateInput) (*ent.MessageTemplate, error)
 	DeleteMessageTemplate(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	CreateScheduledMessage(ctx context.Context, input ent.CreateScheduledMessageInput) (*ent.ScheduledMessage, error)
@@ -621,6 +669,9 @@ type PortalAppointmentResolver interface {
 type PortalClientResolver interface {
 	Appointments(ctx context.Context, obj *ent.ClientProfile, past *bool, first *int) ([]*ent.Appointment, error)
 }
+type PortalThreadMessageResolver interface {
+	AuthorName(ctx context.Context, obj *ent.PortalMessage) (*string, error)
+}
 type PortalViewerResolver interface {
 	Practice(ctx context.Context, obj *viewer.Portal) (string, error)
 	Clients(ctx context.Context, obj *viewer.Portal) ([]*portal.Access, error)
@@ -641,6 +692,8 @@ type QueryResolver interface {
 	PortalViewer(ctx context.Context) (*viewer.Portal, error)
 	PortalClient(ctx context.Context) (*ent.ClientProfile, error)
 	PortalInvitation(ctx context.Context, token string) (*portal.Invitation, error)
+	ThreadMessages(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, first *int) ([]*ent.PortalMessage, error)
+	PortalMessages(ctx context.Context, first *int) ([]*ent.PortalMessage, error)
 	Me(ctx context.Context) (*ent.Staff, error)
 	Organization(ctx context.Context) (*ent.Organization, error)
 	SearchContacts(ctx context.Context, query string, first *int) ([]*ent.Contact, error)
@@ -963,6 +1016,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.LastName(childComplexity), true
+	case "Client.messageThreads":
+		if e.ComplexityRoot.Client.MessageThreads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.MessageThreads(childComplexity), true
 	case "Client.mobileIsPrimary":
 		if e.ComplexityRoot.Client.MobileIsPrimary == nil {
 			break
@@ -1621,6 +1680,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MessageTemplate.UpdatedAt(childComplexity), true
 
+	case "MessageThread.canReadInPortal":
+		if e.ComplexityRoot.MessageThread.CanReadInPortal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageThread.CanReadInPortal(childComplexity), true
+	case "MessageThread.contact":
+		if e.ComplexityRoot.MessageThread.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageThread.Contact(childComplexity), true
+	case "MessageThread.lastMessage":
+		if e.ComplexityRoot.MessageThread.LastMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageThread.LastMessage(childComplexity), true
+	case "MessageThread.relationship":
+		if e.ComplexityRoot.MessageThread.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageThread.Relationship(childComplexity), true
+	case "MessageThread.relationshipLabel":
+		if e.ComplexityRoot.MessageThread.RelationshipLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageThread.RelationshipLabel(childComplexity), true
+	case "MessageThread.unreadCount":
+		if e.ComplexityRoot.MessageThread.UnreadCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageThread.UnreadCount(childComplexity), true
+
 	case "Mutation.addClientContact":
 		if e.ComplexityRoot.Mutation.AddClientContact == nil {
 			break
@@ -1808,6 +1904,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkAppointmentMissed(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.markPortalMessagesRead":
+		if e.ComplexityRoot.Mutation.MarkPortalMessagesRead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.MarkPortalMessagesRead(childComplexity), true
+	case "Mutation.markThreadRead":
+		if e.ComplexityRoot.Mutation.MarkThreadRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markThreadRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkThreadRead(childComplexity, args["clientId"].(pulid.ID), args["contactId"].(*pulid.ID)), true
 	case "Mutation.removeClientContact":
 		if e.ComplexityRoot.Mutation.RemoveClientContact == nil {
 			break
@@ -1874,6 +1987,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SaveMessageTemplate(childComplexity, args["input"].(SaveMessageTemplateInput)), true
+	case "Mutation.sendMessageToPractice":
+		if e.ComplexityRoot.Mutation.SendMessageToPractice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendMessageToPractice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendMessageToPractice(childComplexity, args["body"].(string)), true
+	case "Mutation.sendPortalMessage":
+		if e.ComplexityRoot.Mutation.SendPortalMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendPortalMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendPortalMessage(childComplexity, args["clientId"].(pulid.ID), args["contactId"].(*pulid.ID), args["body"].(string)), true
 	case "Mutation.setClientNotifications":
 		if e.ComplexityRoot.Mutation.SetClientNotifications == nil {
 			break
@@ -2609,6 +2744,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PortalInvitationInfo.State(childComplexity), true
 
+	case "PortalMessage.author":
+		if e.ComplexityRoot.PortalMessage.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Author(childComplexity), true
+	case "PortalMessage.authorEmail":
+		if e.ComplexityRoot.PortalMessage.AuthorEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.AuthorEmail(childComplexity), true
+	case "PortalMessage.body":
+		if e.ComplexityRoot.PortalMessage.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Body(childComplexity), true
+	case "PortalMessage.createdAt":
+		if e.ComplexityRoot.PortalMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.CreatedAt(childComplexity), true
+	case "PortalMessage.direction":
+		if e.ComplexityRoot.PortalMessage.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Direction(childComplexity), true
+	case "PortalMessage.id":
+		if e.ComplexityRoot.PortalMessage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ID(childComplexity), true
+	case "PortalMessage.readAt":
+		if e.ComplexityRoot.PortalMessage.ReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ReadAt(childComplexity), true
+
 	case "PortalSession.expiresAt":
 		if e.ComplexityRoot.PortalSession.ExpiresAt == nil {
 			break
@@ -2627,6 +2805,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PortalSession.Viewer(childComplexity), true
+
+	case "PortalThreadMessage.authorName":
+		if e.ComplexityRoot.PortalThreadMessage.AuthorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalThreadMessage.AuthorName(childComplexity), true
+	case "PortalThreadMessage.body":
+		if e.ComplexityRoot.PortalThreadMessage.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalThreadMessage.Body(childComplexity), true
+	case "PortalThreadMessage.createdAt":
+		if e.ComplexityRoot.PortalThreadMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalThreadMessage.CreatedAt(childComplexity), true
+	case "PortalThreadMessage.direction":
+		if e.ComplexityRoot.PortalThreadMessage.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalThreadMessage.Direction(childComplexity), true
+	case "PortalThreadMessage.id":
+		if e.ComplexityRoot.PortalThreadMessage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalThreadMessage.ID(childComplexity), true
+	case "PortalThreadMessage.readAt":
+		if e.ComplexityRoot.PortalThreadMessage.ReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalThreadMessage.ReadAt(childComplexity), true
 
 	case "PortalViewer.actingFor":
 		if e.ComplexityRoot.PortalViewer.ActingFor == nil {
@@ -2784,6 +2999,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PortalInvitation(childComplexity, args["token"].(string)), true
+	case "Query.portalMessages":
+		if e.ComplexityRoot.Query.PortalMessages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portalMessages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PortalMessages(childComplexity, args["first"].(*int)), true
 	case "Query.portalViewer":
 		if e.ComplexityRoot.Query.PortalViewer == nil {
 			break
@@ -2834,6 +3060,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.StaffMembers(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.StaffOrder), args["where"].(*ent.StaffWhereInput)), true
+	case "Query.threadMessages":
+		if e.ComplexityRoot.Query.ThreadMessages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threadMessages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreadMessages(childComplexity, args["clientId"].(pulid.ID), args["contactId"].(*pulid.ID), args["first"].(*int)), true
 
 	case "Recipient.canManageAppointments":
 		if e.ComplexityRoot.Recipient.CanManageAppointments == nil {
@@ -5434,6 +5671,13 @@ input EmailSuppressionWhereInput {
   reasonContainsFold: String
 }
 """
+MessageDirection is enum for the field direction
+"""
+enum MessageDirection @goModel(model: "github.com/kith-health/kith/ent/portalmessage.Direction") {
+  FROM_PRACTICE
+  FROM_PORTAL
+}
+"""
 MessageStatus is enum for the field status
 """
 enum MessageStatus @goModel(model: "github.com/kith-health/kith/ent/notification.Status") {
@@ -6594,6 +6838,36 @@ type PortalEvent implements Node {
   The contact who acted; null when the client did.
   """
   contact: Contact
+}
+"""
+A secure message between the practice and the client or one of its contacts, in the thread of that person about the client.
+"""
+type PortalMessage implements Node {
+  id: ID!
+  """
+  FROM_PRACTICE when staff wrote it, FROM_PORTAL when the client or contact did.
+  """
+  direction: MessageDirection!
+  """
+  The message, as written.
+  """
+  body: String!
+  """
+  The address the portal user who wrote it signed in with; empty for a message from the practice.
+  """
+  authorEmail: String
+  """
+  When the other side first read it: staff for a message from the portal, the portal user for one from the practice.
+  """
+  readAt: Time
+  """
+  When it was sent.
+  """
+  createdAt: Time!
+  """
+  The staff member who wrote it; null for a message from the portal.
+  """
+  author: Staff
 }
 """
 PortalStatus is enum for the field portal_status
@@ -7944,6 +8218,93 @@ extend type Mutation {
   revokeContactPortal(linkId: ID!): ClientContact!
 }
 `, BuiltIn: false},
+	{Name: "../portal_messaging.graphqls", Input: `# Secure messaging between the practice and the client portal (seed 003).
+# A thread is a client and one person: the client's own thread holds only
+# the client's messages (the client profile's Messages tab), and each
+# contact with the MESSAGING scope has its own thread with the practice
+# about the client, which neither the client nor other contacts see. Staff
+# read and answer every thread of the clients they see; the person is
+# emailed that a message is waiting, never the message itself. What a
+# portal user may not see reads exactly like what does not exist.
+
+"Staff: one message thread about a client: the client's own, or one contact's."
+type MessageThread {
+  "The contact whose thread it is; null for the client's own thread."
+  contact: Contact
+  "How the contact is related to the client (from their link); null for the client's own thread."
+  relationship: Relationship
+  "The contact's own wording for the relationship, if any."
+  relationshipLabel: String
+  "The latest message; null when there is none yet."
+  lastMessage: PortalMessage
+  "Messages from the portal in this thread that staff have not marked read."
+  unreadCount: Int!
+  """
+  Whether its person can read it in the portal now: the client with active
+  portal access, a contact with active access and the MESSAGING scope. Only
+  then does a new message email them.
+  """
+  canReadInPortal: Boolean!
+}
+
+"A message of the portal user's own thread with the practice, as the portal shows it."
+type PortalThreadMessage {
+  id: ID!
+  "FROM_PRACTICE for the practice's messages, FROM_PORTAL for the person's own."
+  direction: MessageDirection!
+  body: String!
+  "The name of the staff member who wrote a message from the practice; null for the person's own."
+  authorName: String
+  "When it was sent."
+  createdAt: Time!
+  "When the other side read it: the practice for the person's own messages, the person for the practice's."
+  readAt: Time
+}
+
+extend type Client {
+  """
+  Staff: the client's message threads: the client's own first (only the
+  client's messages), then one per contact who has messages or can read
+  them, latest activity first.
+  """
+  messageThreads: [MessageThread!]!
+}
+
+extend type Query {
+  """
+  Staff: the latest messages of a thread, newest first: the client's own
+  thread, or the thread of contactId about the client. NOT_FOUND for a
+  client or contact the viewer does not see.
+  """
+  threadMessages(clientId: ID!, contactId: ID, first: Int = 50): [PortalMessage!]!
+  """
+  The latest messages of the portal user's own thread with the practice
+  about the client this request acts for (X-Kith-Client), newest first.
+  Empty for a contact without the MESSAGING scope.
+  """
+  portalMessages(first: Int = 50): [PortalThreadMessage!]! @portal
+}
+
+extend type Mutation {
+  """
+  Staff: write in a thread: the client's own, or the thread of contactId (a
+  contact linked to the client). The person is emailed "You have a new
+  message from <practice>" with a portal link, never the message, when they
+  can read it in the portal.
+  """
+  sendPortalMessage(clientId: ID!, contactId: ID, body: String!): PortalMessage!
+  "Staff: mark the portal's messages of a thread read."
+  markThreadRead(clientId: ID!, contactId: ID): MessageThread!
+  """
+  Write to the practice in the portal user's own thread about the client
+  this request acts for. NOT_FOUND for a contact without the MESSAGING
+  scope. Staff see it unread in the thread; they get no email.
+  """
+  sendMessageToPractice(body: String!): PortalThreadMessage! @portal
+  "Mark the practice's messages of the portal user's own thread read; returns how many were unread."
+  markPortalMessagesRead: Int! @portal
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# kith's practitioner API. Types generated from the ent schemas are in
 # ent.graphqls; this file adds what staff do with them. Every field and
 # mutation here acts inside the signed-in staff member's organisation.
@@ -8216,6 +8577,8 @@ enum MessageKind {
   PORTAL_INVITATION
   "A one-time sign-in code."
   SIGN_IN_CODE
+  "Tells a client or contact the practice wrote to them in the portal; never carries the message."
+  PORTAL_MESSAGE
 }
 
 "How a message travels."
@@ -8512,6 +8875,8 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_contactLinks(ctx, field)
 	case "portalActivity":
 		return ec.fieldContext_Client_portalActivity(ctx, field)
+	case "messageThreads":
+		return ec.fieldContext_Client_messageThreads(ctx, field)
 	case "recipients":
 		return ec.fieldContext_Client_recipients(ctx, field)
 	case "billingContacts":
@@ -8748,6 +9113,24 @@ func (ec *executionContext) childFields_MessageTemplate(ctx context.Context, fie
 		return ec.fieldContext_MessageTemplate_text(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MessageTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_MessageThread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contact":
+		return ec.fieldContext_MessageThread_contact(ctx, field)
+	case "relationship":
+		return ec.fieldContext_MessageThread_relationship(ctx, field)
+	case "relationshipLabel":
+		return ec.fieldContext_MessageThread_relationshipLabel(ctx, field)
+	case "lastMessage":
+		return ec.fieldContext_MessageThread_lastMessage(ctx, field)
+	case "unreadCount":
+		return ec.fieldContext_MessageThread_unreadCount(ctx, field)
+	case "canReadInPortal":
+		return ec.fieldContext_MessageThread_canReadInPortal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MessageThread", field.Name)
 }
 
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9026,6 +9409,26 @@ func (ec *executionContext) childFields_PortalInvitationInfo(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type PortalInvitationInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PortalMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalMessage_id(ctx, field)
+	case "direction":
+		return ec.fieldContext_PortalMessage_direction(ctx, field)
+	case "body":
+		return ec.fieldContext_PortalMessage_body(ctx, field)
+	case "authorEmail":
+		return ec.fieldContext_PortalMessage_authorEmail(ctx, field)
+	case "readAt":
+		return ec.fieldContext_PortalMessage_readAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PortalMessage_createdAt(ctx, field)
+	case "author":
+		return ec.fieldContext_PortalMessage_author(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessage", field.Name)
+}
+
 func (ec *executionContext) childFields_PortalSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -9036,6 +9439,24 @@ func (ec *executionContext) childFields_PortalSession(ctx context.Context, field
 		return ec.fieldContext_PortalSession_viewer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PortalSession", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalThreadMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalThreadMessage_id(ctx, field)
+	case "direction":
+		return ec.fieldContext_PortalThreadMessage_direction(ctx, field)
+	case "body":
+		return ec.fieldContext_PortalThreadMessage_body(ctx, field)
+	case "authorName":
+		return ec.fieldContext_PortalThreadMessage_authorName(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PortalThreadMessage_createdAt(ctx, field)
+	case "readAt":
+		return ec.fieldContext_PortalThreadMessage_readAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalThreadMessage", field.Name)
 }
 
 func (ec *executionContext) childFields_PortalViewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9798,6 +10219,28 @@ func (ec *executionContext) field_Mutation_markAppointmentMissed_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_markThreadRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "contactId",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contactId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeClientContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9903,6 +10346,50 @@ func (ec *executionContext) field_Mutation_saveMessageTemplate_args(ctx context.
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendMessageToPractice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "body",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["body"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendPortalMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "contactId",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contactId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "body",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["body"] = arg2
 	return args, nil
 }
 
@@ -10434,6 +10921,20 @@ func (ec *executionContext) field_Query_portalInvitation_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_portalMessages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_previewMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10599,6 +11100,36 @@ func (ec *executionContext) field_Query_staffMembers_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_threadMessages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "contactId",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contactId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -12545,6 +13076,38 @@ func (ec *executionContext) fieldContext_Client_portalActivity(ctx context.Conte
 	if fc.Args, err = ec.field_Client_portalActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Client_messageThreads(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_messageThreads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Client().MessageThreads(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*messaging.Thread) graphql.Marshaler {
+			return ec.marshalNMessageThread2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThreadᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_messageThreads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MessageThread(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -14616,6 +15179,162 @@ func (ec *executionContext) fieldContext_MessageTemplate_text(_ context.Context,
 	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _MessageThread_contact(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageThread_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MessageThread_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessageThread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MessageThread_relationship(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageThread_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MessageThread().Relationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *clientcontact.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MessageThread_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errors.New("field of type Relationship does not have child fields"))
+}
+
+func (ec *executionContext) _MessageThread_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageThread_relationshipLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MessageThread().RelationshipLabel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MessageThread_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MessageThread_lastMessage(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageThread_lastMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PortalMessage) graphql.Marshaler {
+			return ec.marshalOPortalMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MessageThread_lastMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessageThread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MessageThread_unreadCount(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageThread_unreadCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnreadCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageThread_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MessageThread_canReadInPortal(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageThread_canReadInPortal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanReadInPortal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageThread_canReadInPortal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Mutation_signIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15892,6 +16611,161 @@ func (ec *executionContext) fieldContext_Mutation_revokeContactPortal(ctx contex
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendPortalMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendPortalMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendPortalMessage(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["contactId"].(*pulid.ID), fc.Args["body"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendPortalMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendPortalMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markThreadRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markThreadRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkThreadRead(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["contactId"].(*pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *messaging.Thread) graphql.Marshaler {
+			return ec.marshalNMessageThread2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThread(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markThreadRead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MessageThread(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markThreadRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendMessageToPractice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendMessageToPractice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendMessageToPractice(ctx, fc.Args["body"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalThreadMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendMessageToPractice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalThreadMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendMessageToPractice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markPortalMessagesRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markPortalMessagesRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().MarkPortalMessagesRead(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markPortalMessagesRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Mutation_saveMessageTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -18484,6 +19358,176 @@ func (ec *executionContext) fieldContext_PortalInvitationInfo_state(_ context.Co
 	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type PortalInvitationState does not have child fields"))
 }
 
+func (ec *executionContext) _PortalMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PortalMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v portalmessage.Direction) graphql.Marshaler {
+			return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type MessageDirection does not have child fields"))
+}
+
+func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalMessage_authorEmail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_authorEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_authorEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_readAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalMessage_author(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalOStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PortalSession_token(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18560,6 +19604,144 @@ func (ec *executionContext) fieldContext_PortalSession_viewer(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PortalThreadMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalThreadMessage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalThreadMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PortalThreadMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalThreadMessage_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v portalmessage.Direction) graphql.Marshaler {
+			return ec.marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalThreadMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type MessageDirection does not have child fields"))
+}
+
+func (ec *executionContext) _PortalThreadMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalThreadMessage_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalThreadMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalThreadMessage_authorName(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalThreadMessage_authorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalThreadMessage().AuthorName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalThreadMessage_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalThreadMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalThreadMessage_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalThreadMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalThreadMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalThreadMessage_readAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalThreadMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _PortalViewer_email(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
@@ -19222,6 +20404,94 @@ func (ec *executionContext) fieldContext_Query_portalInvitation(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_portalInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threadMessages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threadMessages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreadMessages(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["contactId"].(*pulid.ID), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threadMessages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threadMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalMessages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalMessages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalMessages(ctx, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalThreadMessage2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalMessages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalThreadMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36279,6 +37549,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ScheduledMessage(ctx, sel, obj)
+	case *ent.PortalMessage:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PortalMessage(ctx, sel, obj)
 	case *ent.PortalEvent:
 		if obj == nil {
 			return graphql.Null
@@ -37237,6 +38512,44 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 					}
 				}()
 				res = ec._Client_portalActivity(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "messageThreads":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Client_messageThreads(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -38333,6 +39646,135 @@ func (ec *executionContext) _MessageTemplate(ctx context.Context, sel ast.Select
 	return out
 }
 
+var messageThreadImplementors = []string{"MessageThread"}
+
+func (ec *executionContext) _MessageThread(ctx context.Context, sel ast.SelectionSet, obj *messaging.Thread) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, messageThreadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MessageThread")
+		case "contact":
+			out.Values[i] = ec._MessageThread_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relationship":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MessageThread_relationship(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "relationshipLabel":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MessageThread_relationshipLabel(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "lastMessage":
+			out.Values[i] = ec._MessageThread_lastMessage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unreadCount":
+			out.Values[i] = ec._MessageThread_unreadCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canReadInPortal":
+			out.Values[i] = ec._MessageThread_canReadInPortal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -38559,6 +40001,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeContactPortal":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeContactPortal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendPortalMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendPortalMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markThreadRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markThreadRead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendMessageToPractice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendMessageToPractice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markPortalMessagesRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markPortalMessagesRead(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39972,6 +41442,107 @@ func (ec *executionContext) _PortalInvitationInfo(ctx context.Context, sel ast.S
 	return out
 }
 
+var portalMessageImplementors = []string{"PortalMessage", "Node"}
+
+func (ec *executionContext) _PortalMessage(ctx context.Context, sel ast.SelectionSet, obj *ent.PortalMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessage")
+		case "id":
+			out.Values[i] = ec._PortalMessage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "direction":
+			out.Values[i] = ec._PortalMessage_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._PortalMessage_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "authorEmail":
+			out.Values[i] = ec._PortalMessage_authorEmail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "readAt":
+			out.Values[i] = ec._PortalMessage_readAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PortalMessage_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "author":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalMessage_author(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var portalSessionImplementors = []string{"PortalSession"}
 
 func (ec *executionContext) _PortalSession(ctx context.Context, sel ast.SelectionSet, obj *portal.Session) graphql.Marshaler {
@@ -39998,6 +41569,102 @@ func (ec *executionContext) _PortalSession(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._PortalSession_viewer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var portalThreadMessageImplementors = []string{"PortalThreadMessage"}
+
+func (ec *executionContext) _PortalThreadMessage(ctx context.Context, sel ast.SelectionSet, obj *ent.PortalMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalThreadMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalThreadMessage")
+		case "id":
+			out.Values[i] = ec._PortalThreadMessage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "direction":
+			out.Values[i] = ec._PortalThreadMessage_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._PortalThreadMessage_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "authorName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalThreadMessage_authorName(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "createdAt":
+			out.Values[i] = ec._PortalThreadMessage_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "readAt":
+			out.Values[i] = ec._PortalThreadMessage_readAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -40488,6 +42155,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_portalInvitation(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "threadMessages":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_threadMessages(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalMessages":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalMessages(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -42219,6 +43930,16 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx context.Context, v any) (portalmessage.Direction, error) {
+	var res portalmessage.Direction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx context.Context, sel ast.SelectionSet, v portalmessage.Direction) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx context.Context, v any) (message.Kind, error) {
 	var res message.Kind
 	err := res.UnmarshalGQL(v)
@@ -42294,6 +44015,32 @@ func (ec *executionContext) marshalNMessageTemplateOrderField2ᚖgithubᚗcomᚋ
 func (ec *executionContext) unmarshalNMessageTemplateWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMessageTemplateWhereInput(ctx context.Context, v any) (*ent.MessageTemplateWhereInput, error) {
 	res, err := ec.unmarshalInputMessageTemplateWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMessageThread2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThreadᚄ(ctx context.Context, sel ast.SelectionSet, v []*messaging.Thread) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMessageThread2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThread(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMessageThread2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThread(ctx context.Context, sel ast.SelectionSet, v *messaging.Thread) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MessageThread(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -42579,6 +44326,32 @@ func (ec *executionContext) marshalNPortalInvitationState2githubᚗcomᚋkithᚑ
 	return res
 }
 
+func (ec *executionContext) marshalNPortalMessage2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PortalMessage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessage(ctx context.Context, sel ast.SelectionSet, v *ent.PortalMessage) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalMessage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx context.Context, v any) (kith.PortalScope, error) {
 	var res kith.PortalScope
 	err := res.UnmarshalGQL(v)
@@ -42637,6 +44410,32 @@ func (ec *executionContext) unmarshalNPortalStatus2githubᚗcomᚋkithᚑhealth�
 
 func (ec *executionContext) marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx context.Context, sel ast.SelectionSet, v kith.PortalStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNPortalThreadMessage2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PortalMessage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalThreadMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalThreadMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessage(ctx context.Context, sel ast.SelectionSet, v *ent.PortalMessage) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalThreadMessage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPortalViewer2githubᚗcomᚋkithᚑhealthᚋkithᚋviewerᚐPortal(ctx context.Context, sel ast.SelectionSet, v viewer.Portal) graphql.Marshaler {
@@ -44191,6 +45990,13 @@ func (ec *executionContext) marshalOPortalAccess2ᚖgithubᚗcomᚋkithᚑhealth
 		return graphql.Null
 	}
 	return ec._PortalAccess(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPortalMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalMessage(ctx context.Context, sel ast.SelectionSet, v *ent.PortalMessage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PortalMessage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx context.Context, v any) ([]kith.PortalScope, error) {

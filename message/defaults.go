@@ -198,6 +198,14 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Never share this code with anyone. If you didn't ask for it, you can ignore this email."),
 				},
 			},
+			KindPortalMessage: {
+				sms:     "Hi [RecipientFirstName], you have a new message from [PracticeName] in its secure client portal: [PortalLink]",
+				subject: "You have a new message from [PracticeName]",
+				body: []defaultBlock{
+					defaultPara("You have a new message from [PracticeName] in its secure client portal. For your privacy, it is not included in this email."),
+					defaultButton("Read the message", "PortalLink"),
+				},
+			},
 		},
 	},
 	"fr": {
@@ -267,6 +275,14 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Voici votre code de connexion :"),
 					{text: "[SignInCode]", code: true},
 					defaultPara("Ne le partagez avec personne. Si vous ne l'avez pas demandé, vous pouvez ignorer ce courriel."),
+				},
+			},
+			KindPortalMessage: {
+				sms:     "Bonjour [RecipientFirstName], vous avez un nouveau message de [PracticeName] dans son portail client sécurisé : [PortalLink]",
+				subject: "Vous avez un nouveau message de [PracticeName]",
+				body: []defaultBlock{
+					defaultPara("Vous avez un nouveau message de [PracticeName] dans son portail client sécurisé. Pour protéger votre vie privée, il n'est pas inclus dans ce courriel."),
+					defaultButton("Lire le message", "PortalLink"),
 				},
 			},
 		},

@@ -23,17 +23,20 @@ const (
 	KindScheduled        Kind = "SCHEDULED"
 	KindPortalInvitation Kind = "PORTAL_INVITATION"
 	KindSignInCode       Kind = "SIGN_IN_CODE"
+	// KindPortalMessage tells a client or contact that the practice wrote
+	// to them in the portal; it never carries the message itself.
+	KindPortalMessage Kind = "PORTAL_MESSAGE"
 )
 
 // Kinds lists every Kind.
-var Kinds = []Kind{KindReminder, KindConfirmation, KindReschedule, KindCancellation, KindMissed, KindScheduled, KindPortalInvitation, KindSignInCode}
+var Kinds = []Kind{KindReminder, KindConfirmation, KindReschedule, KindCancellation, KindMissed, KindScheduled, KindPortalInvitation, KindSignInCode, KindPortalMessage}
 
 // Flag says which recipient flag a kind follows.
 type Flag int
 
 // The recipient flags of seed 003.
 const (
-	// FlagNone: the message goes to one named person (invitations, sign-in codes).
+	// FlagNone: the message goes to one named person (invitations, sign-in codes, portal messages).
 	FlagNone Flag = iota
 	// FlagReminders: appointment reminders.
 	FlagReminders

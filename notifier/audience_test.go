@@ -401,6 +401,7 @@ func TestPlanFollowsKindFlag(t *testing.T) {
 		message.KindScheduled:        {"Scheduled Only"},
 		message.KindPortalInvitation: {"Reminders Only", "Confirmations Only", "Scheduled Only"},
 		message.KindSignInCode:       {"Reminders Only", "Confirmations Only", "Scheduled Only"},
+		message.KindPortalMessage:    {"Reminders Only", "Confirmations Only", "Scheduled Only"},
 	}
 	require.Len(t, want, len(message.Kinds), "every kind is covered")
 	for _, kind := range message.Kinds {

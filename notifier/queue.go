@@ -65,7 +65,8 @@ type Queue struct {
 // NewQueue migrates River's tables, builds the queue and makes it follow the
 // appointments of db's client: confirmations, reschedule, cancellation and
 // missed notices go out as appointments change, and reminders are scheduled.
-// It follows scheduled messages too: each goes at its time.
+// It follows scheduled messages too: each goes at its time; and portal
+// messages: the practice's tell their person by email (followPortalMessages).
 // Call Start to begin sending.
 func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) {
 	if cfg.Workers == 0 {
@@ -121,6 +122,7 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	}
 	db.Client.Appointment.Use(q.followAppointments())
 	db.Client.ScheduledMessage.Use(q.followScheduledMessages())
+	db.Client.PortalMessage.Use(q.followPortalMessages())
 	return q, nil
 }
 

@@ -153,6 +153,18 @@ func (f PortalInvitationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PortalInvitationMutation", m)
 }
 
+// The PortalMessageFunc type is an adapter to allow the use of ordinary
+// function as PortalMessage mutator.
+type PortalMessageFunc func(context.Context, *ent.PortalMessageMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PortalMessageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PortalMessageMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PortalMessageMutation", m)
+}
+
 // The PortalSessionFunc type is an adapter to allow the use of ordinary
 // function as PortalSession mutator.
 type PortalSessionFunc func(context.Context, *ent.PortalSessionMutation) (ent.Value, error)

@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -408,6 +409,33 @@ func (f TraversePortalInvitation) Traverse(ctx context.Context, q ent.Query) err
 	return fmt.Errorf("unexpected query type %T. expect *ent.PortalInvitationQuery", q)
 }
 
+// The PortalMessageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PortalMessageFunc func(context.Context, *ent.PortalMessageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PortalMessageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PortalMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PortalMessageQuery", q)
+}
+
+// The TraversePortalMessage type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePortalMessage func(context.Context, *ent.PortalMessageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePortalMessage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePortalMessage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PortalMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PortalMessageQuery", q)
+}
+
 // The PortalSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PortalSessionFunc func(context.Context, *ent.PortalSessionQuery) (ent.Value, error)
 
@@ -570,6 +598,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PortalEventQuery, predicate.PortalEvent, portalevent.OrderOption]{typ: ent.TypePortalEvent, tq: q}, nil
 	case *ent.PortalInvitationQuery:
 		return &query[*ent.PortalInvitationQuery, predicate.PortalInvitation, portalinvitation.OrderOption]{typ: ent.TypePortalInvitation, tq: q}, nil
+	case *ent.PortalMessageQuery:
+		return &query[*ent.PortalMessageQuery, predicate.PortalMessage, portalmessage.OrderOption]{typ: ent.TypePortalMessage, tq: q}, nil
 	case *ent.PortalSessionQuery:
 		return &query[*ent.PortalSessionQuery, predicate.PortalSession, portalsession.OrderOption]{typ: ent.TypePortalSession, tq: q}, nil
 	case *ent.ScheduledMessageQuery:

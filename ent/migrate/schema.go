@@ -595,6 +595,57 @@ var (
 			},
 		},
 	}
+	// PortalMessagesColumns holds the columns for the "portal_messages" table.
+	PortalMessagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "contact_id", Type: field.TypeString, Nullable: true},
+		{Name: "direction", Type: field.TypeEnum, Enums: []string{"FROM_PRACTICE", "FROM_PORTAL"}},
+		{Name: "body", Type: field.TypeString, Size: 2147483647},
+		{Name: "author_email", Type: field.TypeString, Nullable: true},
+		{Name: "read_at", Type: field.TypeTime, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "staff_id", Type: field.TypeString, Nullable: true},
+	}
+	// PortalMessagesTable holds the schema information for the "portal_messages" table.
+	PortalMessagesTable = &schema.Table{
+		Name:       "portal_messages",
+		Columns:    PortalMessagesColumns,
+		PrimaryKey: []*schema.Column{PortalMessagesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "portal_messages_organizations_organization",
+				Columns:    []*schema.Column{PortalMessagesColumns[7]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "portal_messages_clients_client",
+				Columns:    []*schema.Column{PortalMessagesColumns[8]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "portal_messages_staff_author",
+				Columns:    []*schema.Column{PortalMessagesColumns[9]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "portalmessage_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{PortalMessagesColumns[7]},
+			},
+			{
+				Name:    "portalmessage_client_id_contact_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PortalMessagesColumns[8], PortalMessagesColumns[1], PortalMessagesColumns[6]},
+			},
+		},
+	}
 	// PortalSessionsColumns holds the columns for the "portal_sessions" table.
 	PortalSessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -836,6 +887,7 @@ var (
 		PhoneOptOutsTable,
 		PortalEventsTable,
 		PortalInvitationsTable,
+		PortalMessagesTable,
 		PortalSessionsTable,
 		ScheduledMessagesTable,
 		SignInCodesTable,
@@ -904,6 +956,12 @@ func init() {
 	PortalInvitationsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	PortalInvitationsTable.Annotation = &entsql.Annotation{
 		Table: "portal_invitations",
+	}
+	PortalMessagesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	PortalMessagesTable.ForeignKeys[1].RefTable = ClientsTable
+	PortalMessagesTable.ForeignKeys[2].RefTable = StaffTable
+	PortalMessagesTable.Annotation = &entsql.Annotation{
+		Table: "portal_messages",
 	}
 	PortalSessionsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	PortalSessionsTable.Annotation = &entsql.Annotation{

@@ -42,6 +42,9 @@ type PortalEvent func(*sql.Selector)
 // PortalInvitation is the predicate function for portalinvitation builders.
 type PortalInvitation func(*sql.Selector)
 
+// PortalMessage is the predicate function for portalmessage builders.
+type PortalMessage func(*sql.Selector)
+
 // PortalSession is the predicate function for portalsession builders.
 type PortalSession func(*sql.Selector)
 

@@ -399,6 +399,30 @@ func (f PortalInvitationMutationRuleFunc) EvalMutation(ctx context.Context, m en
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PortalInvitationMutation", m)
 }
 
+// The PortalMessageQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PortalMessageQueryRuleFunc func(context.Context, *ent.PortalMessageQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PortalMessageQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PortalMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PortalMessageQuery", q)
+}
+
+// The PortalMessageMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PortalMessageMutationRuleFunc func(context.Context, *ent.PortalMessageMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PortalMessageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PortalMessageMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PortalMessageMutation", m)
+}
+
 // The PortalSessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PortalSessionQueryRuleFunc func(context.Context, *ent.PortalSessionQuery) error
@@ -578,6 +602,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PortalInvitationQuery:
 		return q.Filter(), nil
+	case *ent.PortalMessageQuery:
+		return q.Filter(), nil
 	case *ent.PortalSessionQuery:
 		return q.Filter(), nil
 	case *ent.ScheduledMessageQuery:
@@ -618,6 +644,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PortalEventMutation:
 		return m.Filter(), nil
 	case *ent.PortalInvitationMutation:
+		return m.Filter(), nil
+	case *ent.PortalMessageMutation:
 		return m.Filter(), nil
 	case *ent.PortalSessionMutation:
 		return m.Filter(), nil

@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
+	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/schema"
@@ -529,6 +530,36 @@ func init() {
 	portalinvitationDescID := portalinvitationMixinFields0[0].Descriptor()
 	// portalinvitation.DefaultID holds the default value on creation for the id field.
 	portalinvitation.DefaultID = portalinvitationDescID.Default.(func() pulid.ID)
+	portalmessageMixin := schema.PortalMessage{}.Mixin()
+	portalmessage.Policy = privacy.NewPolicies(portalmessageMixin[1], schema.PortalMessage{})
+	portalmessage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := portalmessage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	portalmessageMixinHooks1 := portalmessageMixin[1].Hooks()
+	portalmessageHooks := schema.PortalMessage{}.Hooks()
+
+	portalmessage.Hooks[1] = portalmessageMixinHooks1[0]
+
+	portalmessage.Hooks[2] = portalmessageHooks[0]
+
+	portalmessage.Hooks[3] = portalmessageHooks[1]
+	portalmessageMixinFields0 := portalmessageMixin[0].Fields()
+	_ = portalmessageMixinFields0
+	portalmessageFields := schema.PortalMessage{}.Fields()
+	_ = portalmessageFields
+	// portalmessageDescCreatedAt is the schema descriptor for created_at field.
+	portalmessageDescCreatedAt := portalmessageFields[7].Descriptor()
+	// portalmessage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	portalmessage.DefaultCreatedAt = portalmessageDescCreatedAt.Default.(func() time.Time)
+	// portalmessageDescID is the schema descriptor for id field.
+	portalmessageDescID := portalmessageMixinFields0[0].Descriptor()
+	// portalmessage.DefaultID holds the default value on creation for the id field.
+	portalmessage.DefaultID = portalmessageDescID.Default.(func() pulid.ID)
 	portalsessionMixin := schema.PortalSession{}.Mixin()
 	portalsession.Policy = privacy.NewPolicies(portalsessionMixin[1], schema.PortalSession{})
 	portalsession.Hooks[0] = func(next ent.Mutator) ent.Mutator {

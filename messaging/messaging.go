@@ -1,0 +1,278 @@
+// Package messaging runs secure messaging between the practice and the
+// client portal (seed 003). A thread is a client and one person: the
+// client's own thread (no contact) holds only the client's messages, and
+// each contact has its own thread with the practice about the client.
+// Staff read and answer every thread of the clients they see; a portal
+// user reads and writes only its own thread of the client it acts for, a
+// contact only with the MESSAGING scope. Those rights are the privacy
+// rules of PortalMessage (rule.AllowPortalThreadRows and
+// rule.AllowPortalMessageWrites); this package only asks for the rows.
+//
+// The notifier (notifier.NewQueue) emails the person when staff write, so
+// every path meets it; staff learn of portal messages from the threads'
+// unread counts, not by email.
+package messaging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/portalmessage"
+	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/portal"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// ActionMessageSent is the portal activity of a message sent to the practice.
+const ActionMessageSent = "MESSAGE_SENT"
+
+// maxFirst caps how many messages one read returns.
+const maxFirst = 100
+
+// Thread is one message thread about a client, as staff list them.
+type Thread struct {
+	// ClientID is the client the thread is about.
+	ClientID pulid.ID
+	// Contact is the contact whose thread it is; nil for the client's own.
+	Contact *ent.Contact
+	// Link is the contact's link to the client; nil for the client's own
+	// thread, or when the link was removed since.
+	Link *ent.ClientContact
+	// LastMessage is the latest message; nil when there is none.
+	LastMessage *ent.PortalMessage
+	// UnreadCount counts the messages from the portal staff have not read.
+	UnreadCount int
+	// CanReadInPortal says whether the person can read the thread in the
+	// portal now.
+	CanReadInPortal bool
+}
+
+// inThread narrows messages to the thread of client and contact (empty for
+// the client's own).
+func inThread(client, contact pulid.ID) predicate.PortalMessage {
+	if contact == "" {
+		return portalmessage.And(portalmessage.ClientID(client), portalmessage.ContactIDIsNil())
+	}
+	return portalmessage.And(portalmessage.ClientID(client), portalmessage.ContactID(contact))
+}
+
+// newestFirst orders messages latest first.
+func newestFirst(q *ent.PortalMessageQuery) *ent.PortalMessageQuery {
+	return q.Order(ent.Desc(portalmessage.FieldCreatedAt), ent.Desc(portalmessage.FieldID))
+}
+
+// Threads lists the message threads of client id as the staff viewer in
+// ctx sees them: the client's own first, then each contact's that has
+// messages or that the contact can read in the portal, latest activity
+// first. A client the viewer does not see is NOT_FOUND on clientId.
+func Threads(ctx context.Context, db *ent.Client, id pulid.ID) ([]*Thread, error) {
+	c, err := db.ClientProfile.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("clientId", id, err)
+	}
+	links, err := c.QueryContactLinks().WithContact().Order(clientcontact.ByCreatedAt(), clientcontact.ByID()).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing message threads: %w", err)
+	}
+	written, err := db.PortalMessage.Query().
+		Where(portalmessage.ClientID(id), portalmessage.ContactIDNotNil()).
+		Unique(true).Select(portalmessage.FieldContactID).Strings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing message threads: %w", err)
+	}
+	threads := []*Thread{{ClientID: id, CanReadInPortal: c.PortalStatus == kith.PortalStatusActive}}
+	for _, l := range links {
+		i := slices.Index(written, string(l.ContactID))
+		if i >= 0 {
+			written = slices.Delete(written, i, i+1)
+		}
+		if i >= 0 || readable(l) {
+			threads = append(threads, &Thread{ClientID: id, Contact: l.Edges.Contact, Link: l, CanReadInPortal: readable(l)})
+		}
+	}
+	for _, contact := range written { // threads of contacts no longer linked
+		co, err := db.Contact.Get(ctx, pulid.ID(contact))
+		if ent.IsNotFound(err) {
+			continue // the contact was deleted
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing message threads: %w", err)
+		}
+		threads = append(threads, &Thread{ClientID: id, Contact: co})
+	}
+	for _, t := range threads {
+		if err := t.load(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortStableFunc(threads[1:], func(a, b *Thread) int { return b.activity().Compare(a.activity()) })
+	return threads, nil
+}
+
+// ThreadOf is the thread of client and contact (empty for the client's own)
+// as the staff viewer in ctx sees it.
+func ThreadOf(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread, error) {
+	c, err := db.ClientProfile.Get(ctx, client)
+	if err != nil {
+		return nil, notFoundAs("clientId", client, err)
+	}
+	t := &Thread{ClientID: client, CanReadInPortal: c.PortalStatus == kith.PortalStatusActive}
+	if contact != "" {
+		if t.Contact, err = db.Contact.Get(ctx, contact); err != nil {
+			return nil, notFoundAs("contactId", contact, err)
+		}
+		t.Link, err = db.ClientContact.Query().Where(clientcontact.ClientID(client), clientcontact.ContactID(contact)).Only(ctx)
+		if err != nil && !ent.IsNotFound(err) {
+			return nil, fmt.Errorf("reading the thread: %w", err)
+		}
+		t.CanReadInPortal = t.Link != nil && readable(t.Link)
+	}
+	return t, t.load(ctx, db)
+}
+
+// readable reports whether l's contact can read its thread in the portal.
+func readable(l *ent.ClientContact) bool {
+	return l.PortalStatus == kith.PortalStatusActive && slices.Contains(l.PortalScopes, kith.PortalScopeMessaging)
+}
+
+// contactID is the thread's contact, empty for the client's own.
+func (t *Thread) contactID() pulid.ID {
+	if t.Contact == nil {
+		return ""
+	}
+	return t.Contact.ID
+}
+
+// activity is when the thread last had a message; zero without any.
+func (t *Thread) activity() time.Time {
+	if t.LastMessage == nil {
+		return time.Time{}
+	}
+	return t.LastMessage.CreatedAt
+}
+
+// load reads the thread's latest message and unread count.
+func (t *Thread) load(ctx context.Context, db *ent.Client) error {
+	q := db.PortalMessage.Query().Where(inThread(t.ClientID, t.contactID()))
+	last, err := newestFirst(q.Clone()).First(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return fmt.Errorf("reading the thread: %w", err)
+	}
+	t.LastMessage = last
+	t.UnreadCount, err = q.Where(portalmessage.DirectionEQ(portalmessage.DirectionFromPortal), portalmessage.ReadAtIsNil()).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the thread: %w", err)
+	}
+	return nil
+}
+
+// Messages lists the latest first messages of the thread of client and
+// contact (empty for the client's own), newest first, as the staff viewer
+// in ctx sees them.
+func Messages(ctx context.Context, db *ent.Client, client, contact pulid.ID, first int) ([]*ent.PortalMessage, error) {
+	if _, err := ThreadOf(ctx, db, client, contact); err != nil {
+		return nil, err
+	}
+	out, err := newestFirst(db.PortalMessage.Query().Where(inThread(client, contact))).
+		Limit(min(max(first, 0), maxFirst)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading messages: %w", err)
+	}
+	return out, nil
+}
+
+// Send writes body from the practice in the thread of client and contact
+// (empty for the client's own) as the staff viewer in ctx. The notifier
+// emails the person that a message is waiting.
+func Send(ctx context.Context, db *ent.Client, client, contact pulid.ID, body string) (*ent.PortalMessage, error) {
+	if _, err := db.ClientProfile.Get(ctx, client); err != nil {
+		return nil, notFoundAs("clientId", client, err)
+	}
+	create := db.PortalMessage.Create().SetClientID(client).SetBody(body).
+		SetDirection(portalmessage.DirectionFromPractice)
+	if contact != "" {
+		create.SetContactID(contact)
+	}
+	m, err := create.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sending the message: %w", err)
+	}
+	return m, nil
+}
+
+// MarkRead marks the portal's unread messages of the thread of client and
+// contact read, as the staff viewer in ctx, and returns the thread.
+func MarkRead(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread, error) {
+	if _, err := ThreadOf(ctx, db, client, contact); err != nil {
+		return nil, err
+	}
+	err := db.PortalMessage.Update().
+		Where(inThread(client, contact), portalmessage.DirectionEQ(portalmessage.DirectionFromPortal), portalmessage.ReadAtIsNil()).
+		SetReadAt(time.Now().UTC()).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("marking messages read: %w", err)
+	}
+	return ThreadOf(ctx, db, client, contact)
+}
+
+// PortalMessages lists the latest first messages of the portal viewer's own
+// thread about the client it acts for, newest first. The privacy rules
+// narrow the query to that thread, and to nothing without MESSAGING.
+func PortalMessages(ctx context.Context, db *ent.Client, first int) ([]*ent.PortalMessage, error) {
+	out, err := newestFirst(db.PortalMessage.Query()).Limit(min(max(first, 0), maxFirst)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading messages: %w", err)
+	}
+	return out, nil
+}
+
+// SendToPractice writes body from the portal viewer in ctx to the practice,
+// in its own thread about the client it acts for, and records the portal
+// activity. A contact without MESSAGING reads NOT_FOUND, as a thread that
+// does not exist.
+func SendToPractice(ctx context.Context, db *ent.Client, body string) (*ent.PortalMessage, error) {
+	p, ok := viewer.PortalFromContext(ctx)
+	if !ok {
+		return nil, kith.ErrUnauthenticated
+	}
+	create := db.PortalMessage.Create().SetClientID(p.ClientID).SetBody(body).
+		SetDirection(portalmessage.DirectionFromPortal)
+	if p.ContactID != "" {
+		create.SetContactID(p.ContactID)
+	}
+	m, err := create.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sending the message: %w", err)
+	}
+	if err := portal.Record(ctx, db, ActionMessageSent, "", m.ID); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// MarkPortalRead marks the practice's unread messages of the portal
+// viewer's own thread read and returns how many there were.
+func MarkPortalRead(ctx context.Context, db *ent.Client) (int, error) {
+	n, err := db.PortalMessage.Update().
+		Where(portalmessage.DirectionEQ(portalmessage.DirectionFromPractice), portalmessage.ReadAtIsNil()).
+		SetReadAt(time.Now().UTC()).Save(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("marking messages read: %w", err)
+	}
+	return n, nil
+}
+
+// notFoundAs reports a missing or hidden record as NOT_FOUND on field.
+func notFoundAs(field string, id pulid.ID, err error) error {
+	if ent.IsNotFound(err) || errors.Is(err, kith.ErrNotFound) {
+		return &kith.NotFoundError{Field: field, ID: id}
+	}
+	return err
+}
