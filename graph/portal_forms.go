@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/viewer"
 )
@@ -25,4 +27,14 @@ func (r *Resolver) actingViewer(ctx context.Context) (viewer.Portal, error) {
 		return viewer.Portal{}, err
 	}
 	return p, nil
+}
+
+// underField reports whether the object field of fc was reached straight
+// from the root field named root (not through a list, such as
+// portalDocuments).
+func underField(fc *graphql.FieldContext, root string) bool {
+	if fc == nil || fc.Parent == nil || fc.Parent.Index != nil || fc.Parent.Field.Field == nil {
+		return false
+	}
+	return fc.Parent.Field.Name == root
 }

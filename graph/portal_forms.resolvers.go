@@ -54,7 +54,7 @@ func (r *portalDocumentResolver) SharedAt(ctx context.Context, obj *ent.SharedDo
 // URL is the resolver for the url field.
 func (r *portalDocumentResolver) URL(ctx context.Context, obj *ent.SharedDocument) (*string, error) {
 	// Only portalDocument(id), which records the view, gives the address.
-	if fc := graphql.GetFieldContext(ctx); fc == nil || fc.Parent == nil || fc.Parent.Field.Name != "portalDocument" {
+	if !underField(graphql.GetFieldContext(ctx), "portalDocument") {
 		return nil, nil
 	}
 	return &obj.URL, nil
