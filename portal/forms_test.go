@@ -308,6 +308,10 @@ func TestSubmittingAFormChecksTheAnswersAndHappensOnce(t *testing.T) {
 	var st struct{ PortalForm struct{ Status string } }
 	api.OK(alex, oneForm, map[string]any{"id": first}, &st)
 	require.Equal(t, "SENT", st.PortalForm.Status)
+	var unanswered struct{ PortalForm struct{ Answers []any } }
+	api.OK(alex, `query($id: ID!) { portalForm(id: $id) { answers { questionId } } }`, map[string]any{"id": second}, &unanswered)
+	require.NotNil(t, unanswered.PortalForm.Answers)
+	require.Empty(t, unanswered.PortalForm.Answers)
 	var act struct {
 		Node struct{ PortalActivity []struct{ Action string } }
 	}
