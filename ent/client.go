@@ -22,6 +22,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -31,6 +32,7 @@ import (
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -55,6 +57,8 @@ type Client struct {
 	Coverage *CoverageClient
 	// EmailSuppression is the client for interacting with the EmailSuppression builders.
 	EmailSuppression *EmailSuppressionClient
+	// Form is the client for interacting with the Form builders.
+	Form *FormClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
@@ -73,6 +77,8 @@ type Client struct {
 	PortalSession *PortalSessionClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
+	// SharedDocument is the client for interacting with the SharedDocument builders.
+	SharedDocument *SharedDocumentClient
 	// SignInCode is the client for interacting with the SignInCode builders.
 	SignInCode *SignInCodeClient
 	// Staff is the client for interacting with the Staff builders.
@@ -96,6 +102,7 @@ func (c *Client) init() {
 	c.Contact = NewContactClient(c.config)
 	c.Coverage = NewCoverageClient(c.config)
 	c.EmailSuppression = NewEmailSuppressionClient(c.config)
+	c.Form = NewFormClient(c.config)
 	c.MessageTemplate = NewMessageTemplateClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
@@ -105,6 +112,7 @@ func (c *Client) init() {
 	c.PortalMessage = NewPortalMessageClient(c.config)
 	c.PortalSession = NewPortalSessionClient(c.config)
 	c.ScheduledMessage = NewScheduledMessageClient(c.config)
+	c.SharedDocument = NewSharedDocumentClient(c.config)
 	c.SignInCode = NewSignInCodeClient(c.config)
 	c.Staff = NewStaffClient(c.config)
 	c.StaffToken = NewStaffTokenClient(c.config)
@@ -206,6 +214,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Contact:          NewContactClient(cfg),
 		Coverage:         NewCoverageClient(cfg),
 		EmailSuppression: NewEmailSuppressionClient(cfg),
+		Form:             NewFormClient(cfg),
 		MessageTemplate:  NewMessageTemplateClient(cfg),
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
@@ -215,6 +224,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PortalMessage:    NewPortalMessageClient(cfg),
 		PortalSession:    NewPortalSessionClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
+		SharedDocument:   NewSharedDocumentClient(cfg),
 		SignInCode:       NewSignInCodeClient(cfg),
 		Staff:            NewStaffClient(cfg),
 		StaffToken:       NewStaffTokenClient(cfg),
@@ -243,6 +253,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Contact:          NewContactClient(cfg),
 		Coverage:         NewCoverageClient(cfg),
 		EmailSuppression: NewEmailSuppressionClient(cfg),
+		Form:             NewFormClient(cfg),
 		MessageTemplate:  NewMessageTemplateClient(cfg),
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
@@ -252,6 +263,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PortalMessage:    NewPortalMessageClient(cfg),
 		PortalSession:    NewPortalSessionClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
+		SharedDocument:   NewSharedDocumentClient(cfg),
 		SignInCode:       NewSignInCodeClient(cfg),
 		Staff:            NewStaffClient(cfg),
 		StaffToken:       NewStaffTokenClient(cfg),
@@ -285,9 +297,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
+		c.EmailSuppression, c.Form, c.MessageTemplate, c.Notification, c.Organization,
 		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalMessage,
-		c.PortalSession, c.ScheduledMessage, c.SignInCode, c.Staff, c.StaffToken,
+		c.PortalSession, c.ScheduledMessage, c.SharedDocument, c.SignInCode, c.Staff,
+		c.StaffToken,
 	} {
 		n.Use(hooks...)
 	}
@@ -298,9 +311,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
+		c.EmailSuppression, c.Form, c.MessageTemplate, c.Notification, c.Organization,
 		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalMessage,
-		c.PortalSession, c.ScheduledMessage, c.SignInCode, c.Staff, c.StaffToken,
+		c.PortalSession, c.ScheduledMessage, c.SharedDocument, c.SignInCode, c.Staff,
+		c.StaffToken,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -321,6 +335,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Coverage.mutate(ctx, m)
 	case *EmailSuppressionMutation:
 		return c.EmailSuppression.mutate(ctx, m)
+	case *FormMutation:
+		return c.Form.mutate(ctx, m)
 	case *MessageTemplateMutation:
 		return c.MessageTemplate.mutate(ctx, m)
 	case *NotificationMutation:
@@ -339,6 +355,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PortalSession.mutate(ctx, m)
 	case *ScheduledMessageMutation:
 		return c.ScheduledMessage.mutate(ctx, m)
+	case *SharedDocumentMutation:
+		return c.SharedDocument.mutate(ctx, m)
 	case *SignInCodeMutation:
 		return c.SignInCode.mutate(ctx, m)
 	case *StaffMutation:
@@ -1487,6 +1505,204 @@ func (c *EmailSuppressionClient) mutate(ctx context.Context, m *EmailSuppression
 		return (&EmailSuppressionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown EmailSuppression mutation op: %q", m.Op())
+	}
+}
+
+// FormClient is a client for the Form schema.
+type FormClient struct {
+	config
+}
+
+// NewFormClient returns a client for the Form from the given config.
+func NewFormClient(c config) *FormClient {
+	return &FormClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `form.Hooks(f(g(h())))`.
+func (c *FormClient) Use(hooks ...Hook) {
+	c.hooks.Form = append(c.hooks.Form, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `form.Intercept(f(g(h())))`.
+func (c *FormClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Form = append(c.inters.Form, interceptors...)
+}
+
+// Create returns a builder for creating a Form entity.
+func (c *FormClient) Create() *FormCreate {
+	mutation := newFormMutation(c.config, OpCreate)
+	return &FormCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Form entities.
+func (c *FormClient) CreateBulk(builders ...*FormCreate) *FormCreateBulk {
+	return &FormCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FormClient) MapCreateBulk(slice any, setFunc func(*FormCreate, int)) *FormCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FormCreateBulk{err: fmt.Errorf("calling to FormClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FormCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FormCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Form.
+func (c *FormClient) Update() *FormUpdate {
+	mutation := newFormMutation(c.config, OpUpdate)
+	return &FormUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FormClient) UpdateOne(_m *Form) *FormUpdateOne {
+	mutation := newFormMutation(c.config, OpUpdateOne, withForm(_m))
+	return &FormUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FormClient) UpdateOneID(id pulid.ID) *FormUpdateOne {
+	mutation := newFormMutation(c.config, OpUpdateOne, withFormID(id))
+	return &FormUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Form.
+func (c *FormClient) Delete() *FormDelete {
+	mutation := newFormMutation(c.config, OpDelete)
+	return &FormDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FormClient) DeleteOne(_m *Form) *FormDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FormClient) DeleteOneID(id pulid.ID) *FormDeleteOne {
+	builder := c.Delete().Where(form.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FormDeleteOne{builder}
+}
+
+// Query returns a query builder for Form.
+func (c *FormClient) Query() *FormQuery {
+	return &FormQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeForm},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Form entity by its id.
+func (c *FormClient) Get(ctx context.Context, id pulid.ID) (*Form, error) {
+	return c.Query().Where(form.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FormClient) GetX(ctx context.Context, id pulid.ID) *Form {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a Form.
+func (c *FormClient) QueryOrganization(_m *Form) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(form.Table, form.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, form.OrganizationTable, form.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a Form.
+func (c *FormClient) QueryClient(_m *Form) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(form.Table, form.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, form.ClientTable, form.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContact queries the contact edge of a Form.
+func (c *FormClient) QueryContact(_m *Form) *ContactQuery {
+	query := (&ContactClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(form.Table, form.FieldID, id),
+			sqlgraph.To(contact.Table, contact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, form.ContactTable, form.ContactColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySentBy queries the sent_by edge of a Form.
+func (c *FormClient) QuerySentBy(_m *Form) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(form.Table, form.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, form.SentByTable, form.SentByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FormClient) Hooks() []Hook {
+	hooks := c.hooks.Form
+	return append(hooks[:len(hooks):len(hooks)], form.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FormClient) Interceptors() []Interceptor {
+	return c.inters.Form
+}
+
+func (c *FormClient) mutate(ctx context.Context, m *FormMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FormCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FormUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FormUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FormDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Form mutation op: %q", m.Op())
 	}
 }
 
@@ -3000,6 +3216,188 @@ func (c *ScheduledMessageClient) mutate(ctx context.Context, m *ScheduledMessage
 	}
 }
 
+// SharedDocumentClient is a client for the SharedDocument schema.
+type SharedDocumentClient struct {
+	config
+}
+
+// NewSharedDocumentClient returns a client for the SharedDocument from the given config.
+func NewSharedDocumentClient(c config) *SharedDocumentClient {
+	return &SharedDocumentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `shareddocument.Hooks(f(g(h())))`.
+func (c *SharedDocumentClient) Use(hooks ...Hook) {
+	c.hooks.SharedDocument = append(c.hooks.SharedDocument, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `shareddocument.Intercept(f(g(h())))`.
+func (c *SharedDocumentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SharedDocument = append(c.inters.SharedDocument, interceptors...)
+}
+
+// Create returns a builder for creating a SharedDocument entity.
+func (c *SharedDocumentClient) Create() *SharedDocumentCreate {
+	mutation := newSharedDocumentMutation(c.config, OpCreate)
+	return &SharedDocumentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SharedDocument entities.
+func (c *SharedDocumentClient) CreateBulk(builders ...*SharedDocumentCreate) *SharedDocumentCreateBulk {
+	return &SharedDocumentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SharedDocumentClient) MapCreateBulk(slice any, setFunc func(*SharedDocumentCreate, int)) *SharedDocumentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SharedDocumentCreateBulk{err: fmt.Errorf("calling to SharedDocumentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SharedDocumentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SharedDocumentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SharedDocument.
+func (c *SharedDocumentClient) Update() *SharedDocumentUpdate {
+	mutation := newSharedDocumentMutation(c.config, OpUpdate)
+	return &SharedDocumentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SharedDocumentClient) UpdateOne(_m *SharedDocument) *SharedDocumentUpdateOne {
+	mutation := newSharedDocumentMutation(c.config, OpUpdateOne, withSharedDocument(_m))
+	return &SharedDocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SharedDocumentClient) UpdateOneID(id pulid.ID) *SharedDocumentUpdateOne {
+	mutation := newSharedDocumentMutation(c.config, OpUpdateOne, withSharedDocumentID(id))
+	return &SharedDocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SharedDocument.
+func (c *SharedDocumentClient) Delete() *SharedDocumentDelete {
+	mutation := newSharedDocumentMutation(c.config, OpDelete)
+	return &SharedDocumentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SharedDocumentClient) DeleteOne(_m *SharedDocument) *SharedDocumentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SharedDocumentClient) DeleteOneID(id pulid.ID) *SharedDocumentDeleteOne {
+	builder := c.Delete().Where(shareddocument.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SharedDocumentDeleteOne{builder}
+}
+
+// Query returns a query builder for SharedDocument.
+func (c *SharedDocumentClient) Query() *SharedDocumentQuery {
+	return &SharedDocumentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSharedDocument},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SharedDocument entity by its id.
+func (c *SharedDocumentClient) Get(ctx context.Context, id pulid.ID) (*SharedDocument, error) {
+	return c.Query().Where(shareddocument.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SharedDocumentClient) GetX(ctx context.Context, id pulid.ID) *SharedDocument {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a SharedDocument.
+func (c *SharedDocumentClient) QueryOrganization(_m *SharedDocument) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shareddocument.Table, shareddocument.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shareddocument.OrganizationTable, shareddocument.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a SharedDocument.
+func (c *SharedDocumentClient) QueryClient(_m *SharedDocument) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shareddocument.Table, shareddocument.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shareddocument.ClientTable, shareddocument.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySharedBy queries the shared_by edge of a SharedDocument.
+func (c *SharedDocumentClient) QuerySharedBy(_m *SharedDocument) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shareddocument.Table, shareddocument.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shareddocument.SharedByTable, shareddocument.SharedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SharedDocumentClient) Hooks() []Hook {
+	hooks := c.hooks.SharedDocument
+	return append(hooks[:len(hooks):len(hooks)], shareddocument.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SharedDocumentClient) Interceptors() []Interceptor {
+	return c.inters.SharedDocument
+}
+
+func (c *SharedDocumentClient) mutate(ctx context.Context, m *SharedDocumentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SharedDocumentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SharedDocumentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SharedDocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SharedDocumentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SharedDocument mutation op: %q", m.Op())
+	}
+}
+
 // SignInCodeClient is a client for the SignInCode schema.
 type SignInCodeClient struct {
 	config
@@ -3518,15 +3916,15 @@ func (c *StaffTokenClient) mutate(ctx context.Context, m *StaffTokenMutation) (V
 type (
 	hooks struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
-		PortalInvitation, PortalMessage, PortalSession, ScheduledMessage, SignInCode,
-		Staff, StaffToken []ent.Hook
+		Form, MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
+		PortalInvitation, PortalMessage, PortalSession, ScheduledMessage,
+		SharedDocument, SignInCode, Staff, StaffToken []ent.Hook
 	}
 	inters struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
-		PortalInvitation, PortalMessage, PortalSession, ScheduledMessage, SignInCode,
-		Staff, StaffToken []ent.Interceptor
+		Form, MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
+		PortalInvitation, PortalMessage, PortalSession, ScheduledMessage,
+		SharedDocument, SignInCode, Staff, StaffToken []ent.Interceptor
 	}
 )
 

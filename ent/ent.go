@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -27,6 +28,7 @@ import (
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -96,6 +98,7 @@ func checkColumn(t, c string) error {
 			contact.Table:          contact.ValidColumn,
 			coverage.Table:         coverage.ValidColumn,
 			emailsuppression.Table: emailsuppression.ValidColumn,
+			form.Table:             form.ValidColumn,
 			messagetemplate.Table:  messagetemplate.ValidColumn,
 			notification.Table:     notification.ValidColumn,
 			organization.Table:     organization.ValidColumn,
@@ -105,6 +108,7 @@ func checkColumn(t, c string) error {
 			portalmessage.Table:    portalmessage.ValidColumn,
 			portalsession.Table:    portalsession.ValidColumn,
 			scheduledmessage.Table: scheduledmessage.ValidColumn,
+			shareddocument.Table:   shareddocument.ValidColumn,
 			signincode.Table:       signincode.ValidColumn,
 			staff.Table:            staff.ValidColumn,
 			stafftoken.Table:       stafftoken.ValidColumn,

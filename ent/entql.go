@@ -9,6 +9,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -19,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -31,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -199,6 +201,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   form.Table,
+			Columns: form.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: form.FieldID,
+			},
+		},
+		Type: "Form",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			form.FieldCreatedAt:          {Type: field.TypeTime, Column: form.FieldCreatedAt},
+			form.FieldUpdatedAt:          {Type: field.TypeTime, Column: form.FieldUpdatedAt},
+			form.FieldOrganizationID:     {Type: field.TypeString, Column: form.FieldOrganizationID},
+			form.FieldClientID:           {Type: field.TypeString, Column: form.FieldClientID},
+			form.FieldContactID:          {Type: field.TypeString, Column: form.FieldContactID},
+			form.FieldTitle:              {Type: field.TypeString, Column: form.FieldTitle},
+			form.FieldDescription:        {Type: field.TypeString, Column: form.FieldDescription},
+			form.FieldQuestions:          {Type: field.TypeJSON, Column: form.FieldQuestions},
+			form.FieldSignatureRequested: {Type: field.TypeBool, Column: form.FieldSignatureRequested},
+			form.FieldStatus:             {Type: field.TypeEnum, Column: form.FieldStatus},
+			form.FieldAnswers:            {Type: field.TypeJSON, Column: form.FieldAnswers},
+			form.FieldSignedName:         {Type: field.TypeString, Column: form.FieldSignedName},
+			form.FieldSignedAt:           {Type: field.TypeTime, Column: form.FieldSignedAt},
+			form.FieldSubmittedAt:        {Type: field.TypeTime, Column: form.FieldSubmittedAt},
+			form.FieldSubmittedBy:        {Type: field.TypeString, Column: form.FieldSubmittedBy},
+			form.FieldSentByID:           {Type: field.TypeString, Column: form.FieldSentByID},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   messagetemplate.Table,
 			Columns: messagetemplate.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -219,7 +250,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			messagetemplate.FieldText:           {Type: field.TypeString, Column: messagetemplate.FieldText},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -254,7 +285,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldFailedAt:           {Type: field.TypeTime, Column: notification.FieldFailedAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -280,7 +311,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldSmsHelpReply:        {Type: field.TypeString, Column: organization.FieldSmsHelpReply},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phoneoptout.Table,
 			Columns: phoneoptout.Columns,
@@ -298,7 +329,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phoneoptout.FieldKeyword:        {Type: field.TypeString, Column: phoneoptout.FieldKeyword},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalevent.Table,
 			Columns: portalevent.Columns,
@@ -319,7 +350,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalevent.FieldCreatedAt:      {Type: field.TypeTime, Column: portalevent.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalinvitation.Table,
 			Columns: portalinvitation.Columns,
@@ -342,7 +373,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalinvitation.FieldVoidedAt:       {Type: field.TypeTime, Column: portalinvitation.FieldVoidedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalmessage.Table,
 			Columns: portalmessage.Columns,
@@ -364,7 +395,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalmessage.FieldCreatedAt:      {Type: field.TypeTime, Column: portalmessage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalsession.Table,
 			Columns: portalsession.Columns,
@@ -383,7 +414,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalsession.FieldRevokedAt:      {Type: field.TypeTime, Column: portalsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduledmessage.Table,
 			Columns: scheduledmessage.Columns,
@@ -408,7 +439,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldSentAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSentAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   shareddocument.Table,
+			Columns: shareddocument.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: shareddocument.FieldID,
+			},
+		},
+		Type: "SharedDocument",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			shareddocument.FieldCreatedAt:      {Type: field.TypeTime, Column: shareddocument.FieldCreatedAt},
+			shareddocument.FieldUpdatedAt:      {Type: field.TypeTime, Column: shareddocument.FieldUpdatedAt},
+			shareddocument.FieldOrganizationID: {Type: field.TypeString, Column: shareddocument.FieldOrganizationID},
+			shareddocument.FieldClientID:       {Type: field.TypeString, Column: shareddocument.FieldClientID},
+			shareddocument.FieldTitle:          {Type: field.TypeString, Column: shareddocument.FieldTitle},
+			shareddocument.FieldDescription:    {Type: field.TypeString, Column: shareddocument.FieldDescription},
+			shareddocument.FieldFileName:       {Type: field.TypeString, Column: shareddocument.FieldFileName},
+			shareddocument.FieldContentType:    {Type: field.TypeString, Column: shareddocument.FieldContentType},
+			shareddocument.FieldSizeBytes:      {Type: field.TypeInt64, Column: shareddocument.FieldSizeBytes},
+			shareddocument.FieldURL:            {Type: field.TypeString, Column: shareddocument.FieldURL},
+			shareddocument.FieldSharedByID:     {Type: field.TypeString, Column: shareddocument.FieldSharedByID},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signincode.Table,
 			Columns: signincode.Columns,
@@ -428,7 +483,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -449,7 +504,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -725,6 +780,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   form.OrganizationTable,
+			Columns: []string{form.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Form",
+		"Organization",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   form.ClientTable,
+			Columns: []string{form.ClientColumn},
+			Bidi:    false,
+		},
+		"Form",
+		"ClientProfile",
+	)
+	graph.MustAddE(
+		"contact",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   form.ContactTable,
+			Columns: []string{form.ContactColumn},
+			Bidi:    false,
+		},
+		"Form",
+		"Contact",
+	)
+	graph.MustAddE(
+		"sent_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   form.SentByTable,
+			Columns: []string{form.SentByColumn},
+			Bidi:    false,
+		},
+		"Form",
+		"Staff",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   messagetemplate.OrganizationTable,
 			Columns: []string{messagetemplate.OrganizationColumn},
 			Bidi:    false,
@@ -947,6 +1050,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ScheduledMessage",
 		"Appointment",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shareddocument.OrganizationTable,
+			Columns: []string{shareddocument.OrganizationColumn},
+			Bidi:    false,
+		},
+		"SharedDocument",
+		"Organization",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shareddocument.ClientTable,
+			Columns: []string{shareddocument.ClientColumn},
+			Bidi:    false,
+		},
+		"SharedDocument",
+		"ClientProfile",
+	)
+	graph.MustAddE(
+		"shared_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shareddocument.SharedByTable,
+			Columns: []string{shareddocument.SharedByColumn},
+			Bidi:    false,
+		},
+		"SharedDocument",
+		"Staff",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2011,6 +2150,182 @@ func (f *EmailSuppressionFilter) WhereHasOrganizationWith(preds ...predicate.Org
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *FormQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the FormQuery builder.
+func (_q *FormQuery) Filter() *FormFilter {
+	return &FormFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *FormMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the FormMutation builder.
+func (m *FormMutation) Filter() *FormFilter {
+	return &FormFilter{config: m.config, predicateAdder: m}
+}
+
+// FormFilter provides a generic filtering capability at runtime for FormQuery.
+type FormFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *FormFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *FormFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(form.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *FormFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(form.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *FormFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(form.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *FormFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(form.FieldOrganizationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *FormFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(form.FieldClientID))
+}
+
+// WhereContactID applies the entql string predicate on the contact_id field.
+func (f *FormFilter) WhereContactID(p entql.StringP) {
+	f.Where(p.Field(form.FieldContactID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *FormFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(form.FieldTitle))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *FormFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(form.FieldDescription))
+}
+
+// WhereQuestions applies the entql json.RawMessage predicate on the questions field.
+func (f *FormFilter) WhereQuestions(p entql.BytesP) {
+	f.Where(p.Field(form.FieldQuestions))
+}
+
+// WhereSignatureRequested applies the entql bool predicate on the signature_requested field.
+func (f *FormFilter) WhereSignatureRequested(p entql.BoolP) {
+	f.Where(p.Field(form.FieldSignatureRequested))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *FormFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(form.FieldStatus))
+}
+
+// WhereAnswers applies the entql json.RawMessage predicate on the answers field.
+func (f *FormFilter) WhereAnswers(p entql.BytesP) {
+	f.Where(p.Field(form.FieldAnswers))
+}
+
+// WhereSignedName applies the entql string predicate on the signed_name field.
+func (f *FormFilter) WhereSignedName(p entql.StringP) {
+	f.Where(p.Field(form.FieldSignedName))
+}
+
+// WhereSignedAt applies the entql time.Time predicate on the signed_at field.
+func (f *FormFilter) WhereSignedAt(p entql.TimeP) {
+	f.Where(p.Field(form.FieldSignedAt))
+}
+
+// WhereSubmittedAt applies the entql time.Time predicate on the submitted_at field.
+func (f *FormFilter) WhereSubmittedAt(p entql.TimeP) {
+	f.Where(p.Field(form.FieldSubmittedAt))
+}
+
+// WhereSubmittedBy applies the entql string predicate on the submitted_by field.
+func (f *FormFilter) WhereSubmittedBy(p entql.StringP) {
+	f.Where(p.Field(form.FieldSubmittedBy))
+}
+
+// WhereSentByID applies the entql string predicate on the sent_by_id field.
+func (f *FormFilter) WhereSentByID(p entql.StringP) {
+	f.Where(p.Field(form.FieldSentByID))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *FormFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *FormFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *FormFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *FormFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContact applies a predicate to check if query has an edge contact.
+func (f *FormFilter) WhereHasContact() {
+	f.Where(entql.HasEdge("contact"))
+}
+
+// WhereHasContactWith applies a predicate to check if query has an edge contact with a given conditions (other predicates).
+func (f *FormFilter) WhereHasContactWith(preds ...predicate.Contact) {
+	f.Where(entql.HasEdgeWith("contact", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSentBy applies a predicate to check if query has an edge sent_by.
+func (f *FormFilter) WhereHasSentBy() {
+	f.Where(entql.HasEdge("sent_by"))
+}
+
+// WhereHasSentByWith applies a predicate to check if query has an edge sent_by with a given conditions (other predicates).
+func (f *FormFilter) WhereHasSentByWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("sent_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MessageTemplateQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2039,7 +2354,7 @@ type MessageTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2138,7 +2453,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2358,7 +2673,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2477,7 +2792,7 @@ type PhoneOptOutFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneOptOutFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2556,7 +2871,7 @@ type PortalEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2678,7 +2993,7 @@ type PortalInvitationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalInvitationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2782,7 +3097,7 @@ type PortalMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2909,7 +3224,7 @@ type PortalSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2993,7 +3308,7 @@ type ScheduledMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduledMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3107,6 +3422,143 @@ func (f *ScheduledMessageFilter) WhereHasAppointmentWith(preds ...predicate.Appo
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SharedDocumentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SharedDocumentQuery builder.
+func (_q *SharedDocumentQuery) Filter() *SharedDocumentFilter {
+	return &SharedDocumentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SharedDocumentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SharedDocumentMutation builder.
+func (m *SharedDocumentMutation) Filter() *SharedDocumentFilter {
+	return &SharedDocumentFilter{config: m.config, predicateAdder: m}
+}
+
+// SharedDocumentFilter provides a generic filtering capability at runtime for SharedDocumentQuery.
+type SharedDocumentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SharedDocumentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SharedDocumentFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(shareddocument.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SharedDocumentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(shareddocument.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SharedDocumentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(shareddocument.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *SharedDocumentFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(shareddocument.FieldOrganizationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *SharedDocumentFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(shareddocument.FieldClientID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *SharedDocumentFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(shareddocument.FieldTitle))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *SharedDocumentFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(shareddocument.FieldDescription))
+}
+
+// WhereFileName applies the entql string predicate on the file_name field.
+func (f *SharedDocumentFilter) WhereFileName(p entql.StringP) {
+	f.Where(p.Field(shareddocument.FieldFileName))
+}
+
+// WhereContentType applies the entql string predicate on the content_type field.
+func (f *SharedDocumentFilter) WhereContentType(p entql.StringP) {
+	f.Where(p.Field(shareddocument.FieldContentType))
+}
+
+// WhereSizeBytes applies the entql int64 predicate on the size_bytes field.
+func (f *SharedDocumentFilter) WhereSizeBytes(p entql.Int64P) {
+	f.Where(p.Field(shareddocument.FieldSizeBytes))
+}
+
+// WhereURL applies the entql string predicate on the url field.
+func (f *SharedDocumentFilter) WhereURL(p entql.StringP) {
+	f.Where(p.Field(shareddocument.FieldURL))
+}
+
+// WhereSharedByID applies the entql string predicate on the shared_by_id field.
+func (f *SharedDocumentFilter) WhereSharedByID(p entql.StringP) {
+	f.Where(p.Field(shareddocument.FieldSharedByID))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *SharedDocumentFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *SharedDocumentFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *SharedDocumentFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *SharedDocumentFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSharedBy applies a predicate to check if query has an edge shared_by.
+func (f *SharedDocumentFilter) WhereHasSharedBy() {
+	f.Where(entql.HasEdge("shared_by"))
+}
+
+// WhereHasSharedByWith applies a predicate to check if query has an edge shared_by with a given conditions (other predicates).
+func (f *SharedDocumentFilter) WhereHasSharedByWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("shared_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SignInCodeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3135,7 +3587,7 @@ type SignInCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3224,7 +3676,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3360,7 +3812,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -23,6 +24,7 @@ import (
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -1372,6 +1374,207 @@ func newEmailSuppressionPaginateArgs(rv map[string]any) *emailsuppressionPaginat
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FormQuery) CollectFields(ctx context.Context, satisfies ...string) (*FormQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FormQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(form.Columns))
+		selectedFields = []string{form.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "client":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ClientProfileClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, clientprofileImplementors)...); err != nil {
+				return err
+			}
+			_q.withClient = query
+			if _, ok := fieldSeen[form.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, form.FieldClientID)
+				fieldSeen[form.FieldClientID] = struct{}{}
+			}
+
+		case "contact":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContactClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contactImplementors)...); err != nil {
+				return err
+			}
+			_q.withContact = query
+			if _, ok := fieldSeen[form.FieldContactID]; !ok {
+				selectedFields = append(selectedFields, form.FieldContactID)
+				fieldSeen[form.FieldContactID] = struct{}{}
+			}
+
+		case "sentBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withSentBy = query
+			if _, ok := fieldSeen[form.FieldSentByID]; !ok {
+				selectedFields = append(selectedFields, form.FieldSentByID)
+				fieldSeen[form.FieldSentByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[form.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, form.FieldCreatedAt)
+				fieldSeen[form.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[form.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, form.FieldUpdatedAt)
+				fieldSeen[form.FieldUpdatedAt] = struct{}{}
+			}
+		case "clientID":
+			if _, ok := fieldSeen[form.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, form.FieldClientID)
+				fieldSeen[form.FieldClientID] = struct{}{}
+			}
+		case "contactID":
+			if _, ok := fieldSeen[form.FieldContactID]; !ok {
+				selectedFields = append(selectedFields, form.FieldContactID)
+				fieldSeen[form.FieldContactID] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[form.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, form.FieldTitle)
+				fieldSeen[form.FieldTitle] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[form.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, form.FieldDescription)
+				fieldSeen[form.FieldDescription] = struct{}{}
+			}
+		case "questions":
+			if _, ok := fieldSeen[form.FieldQuestions]; !ok {
+				selectedFields = append(selectedFields, form.FieldQuestions)
+				fieldSeen[form.FieldQuestions] = struct{}{}
+			}
+		case "signatureRequested":
+			if _, ok := fieldSeen[form.FieldSignatureRequested]; !ok {
+				selectedFields = append(selectedFields, form.FieldSignatureRequested)
+				fieldSeen[form.FieldSignatureRequested] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[form.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, form.FieldStatus)
+				fieldSeen[form.FieldStatus] = struct{}{}
+			}
+		case "answers":
+			if _, ok := fieldSeen[form.FieldAnswers]; !ok {
+				selectedFields = append(selectedFields, form.FieldAnswers)
+				fieldSeen[form.FieldAnswers] = struct{}{}
+			}
+		case "signedName":
+			if _, ok := fieldSeen[form.FieldSignedName]; !ok {
+				selectedFields = append(selectedFields, form.FieldSignedName)
+				fieldSeen[form.FieldSignedName] = struct{}{}
+			}
+		case "signedAt":
+			if _, ok := fieldSeen[form.FieldSignedAt]; !ok {
+				selectedFields = append(selectedFields, form.FieldSignedAt)
+				fieldSeen[form.FieldSignedAt] = struct{}{}
+			}
+		case "submittedAt":
+			if _, ok := fieldSeen[form.FieldSubmittedAt]; !ok {
+				selectedFields = append(selectedFields, form.FieldSubmittedAt)
+				fieldSeen[form.FieldSubmittedAt] = struct{}{}
+			}
+		case "submittedBy":
+			if _, ok := fieldSeen[form.FieldSubmittedBy]; !ok {
+				selectedFields = append(selectedFields, form.FieldSubmittedBy)
+				fieldSeen[form.FieldSubmittedBy] = struct{}{}
+			}
+		case "sentByID":
+			if _, ok := fieldSeen[form.FieldSentByID]; !ok {
+				selectedFields = append(selectedFields, form.FieldSentByID)
+				fieldSeen[form.FieldSentByID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type formPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FormPaginateOption
+}
+
+func newFormPaginateArgs(rv map[string]any) *formPaginateArgs {
+	args := &formPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &FormOrder{Field: &FormOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithFormOrder(order))
+			}
+		case *FormOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithFormOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MessageTemplateQuery) CollectFields(ctx context.Context, satisfies ...string) (*MessageTemplateQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2360,6 +2563,167 @@ func newScheduledMessagePaginateArgs(rv map[string]any) *scheduledmessagePaginat
 	}
 	if v, ok := rv[whereField].(*ScheduledMessageWhereInput); ok {
 		args.opts = append(args.opts, WithScheduledMessageFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SharedDocumentQuery) CollectFields(ctx context.Context, satisfies ...string) (*SharedDocumentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SharedDocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(shareddocument.Columns))
+		selectedFields = []string{shareddocument.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "client":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ClientProfileClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, clientprofileImplementors)...); err != nil {
+				return err
+			}
+			_q.withClient = query
+			if _, ok := fieldSeen[shareddocument.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldClientID)
+				fieldSeen[shareddocument.FieldClientID] = struct{}{}
+			}
+
+		case "sharedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withSharedBy = query
+			if _, ok := fieldSeen[shareddocument.FieldSharedByID]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldSharedByID)
+				fieldSeen[shareddocument.FieldSharedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[shareddocument.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldCreatedAt)
+				fieldSeen[shareddocument.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[shareddocument.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldUpdatedAt)
+				fieldSeen[shareddocument.FieldUpdatedAt] = struct{}{}
+			}
+		case "clientID":
+			if _, ok := fieldSeen[shareddocument.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldClientID)
+				fieldSeen[shareddocument.FieldClientID] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[shareddocument.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldTitle)
+				fieldSeen[shareddocument.FieldTitle] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[shareddocument.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldDescription)
+				fieldSeen[shareddocument.FieldDescription] = struct{}{}
+			}
+		case "fileName":
+			if _, ok := fieldSeen[shareddocument.FieldFileName]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldFileName)
+				fieldSeen[shareddocument.FieldFileName] = struct{}{}
+			}
+		case "contentType":
+			if _, ok := fieldSeen[shareddocument.FieldContentType]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldContentType)
+				fieldSeen[shareddocument.FieldContentType] = struct{}{}
+			}
+		case "sizeBytes":
+			if _, ok := fieldSeen[shareddocument.FieldSizeBytes]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldSizeBytes)
+				fieldSeen[shareddocument.FieldSizeBytes] = struct{}{}
+			}
+		case "url":
+			if _, ok := fieldSeen[shareddocument.FieldURL]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldURL)
+				fieldSeen[shareddocument.FieldURL] = struct{}{}
+			}
+		case "sharedByID":
+			if _, ok := fieldSeen[shareddocument.FieldSharedByID]; !ok {
+				selectedFields = append(selectedFields, shareddocument.FieldSharedByID)
+				fieldSeen[shareddocument.FieldSharedByID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type shareddocumentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SharedDocumentPaginateOption
+}
+
+func newSharedDocumentPaginateArgs(rv map[string]any) *shareddocumentPaginateArgs {
+	args := &shareddocumentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &SharedDocumentOrder{Field: &SharedDocumentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithSharedDocumentOrder(order))
+			}
+		case *SharedDocumentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithSharedDocumentOrder(v))
+			}
+		}
 	}
 	return args
 }

@@ -191,6 +191,30 @@ func (_m *Coverage) Client(ctx context.Context) (*ClientProfile, error) {
 	return result, err
 }
 
+func (_m *Form) Client(ctx context.Context) (*ClientProfile, error) {
+	result, err := _m.Edges.ClientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryClient().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Form) Contact(ctx context.Context) (*Contact, error) {
+	result, err := _m.Edges.ContactOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContact().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Form) SentBy(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.SentByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySentBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Notification) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -251,6 +275,22 @@ func (_m *ScheduledMessage) Appointment(ctx context.Context) (*Appointment, erro
 	result, err := _m.Edges.AppointmentOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *SharedDocument) Client(ctx context.Context) (*ClientProfile, error) {
+	result, err := _m.Edges.ClientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryClient().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *SharedDocument) SharedBy(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.SharedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySharedBy().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -22,6 +23,7 @@ import (
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -61,6 +63,11 @@ var emailsuppressionImplementors = []string{"EmailSuppression", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*EmailSuppression) IsNode() {}
 
+var formImplementors = []string{"Form", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Form) IsNode() {}
+
 var messagetemplateImplementors = []string{"MessageTemplate", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -95,6 +102,11 @@ var scheduledmessageImplementors = []string{"ScheduledMessage", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ScheduledMessage) IsNode() {}
+
+var shareddocumentImplementors = []string{"SharedDocument", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SharedDocument) IsNode() {}
 
 var staffImplementors = []string{"Staff", "Node"}
 
@@ -237,6 +249,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			}
 		}
 		return query.Only(ctx)
+	case form.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.Form.Query().
+			Where(form.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, formImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case messagetemplate.Table:
 		var uid pulid.ID
 		if err := uid.UnmarshalGQL(id); err != nil {
@@ -324,6 +349,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(scheduledmessage.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, scheduledmessageImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case shareddocument.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.SharedDocument.Query().
+			Where(shareddocument.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, shareddocumentImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -510,6 +548,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 				*noder = node
 			}
 		}
+	case form.Table:
+		query := c.Form.Query().
+			Where(form.IDIn(ids...))
+		query, err := query.CollectFields(ctx, formImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case messagetemplate.Table:
 		query := c.MessageTemplate.Query().
 			Where(messagetemplate.IDIn(ids...))
@@ -610,6 +664,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.ScheduledMessage.Query().
 			Where(scheduledmessage.IDIn(ids...))
 		query, err := query.CollectFields(ctx, scheduledmessageImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case shareddocument.Table:
+		query := c.SharedDocument.Query().
+			Where(shareddocument.IDIn(ids...))
+		query, err := query.CollectFields(ctx, shareddocumentImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -27,6 +28,7 @@ import (
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -2122,6 +2124,320 @@ func (_m *EmailSuppression) ToEdge(order *EmailSuppressionOrder) *EmailSuppressi
 	}
 }
 
+// FormEdge is the edge representation of Form.
+type FormEdge struct {
+	Node   *Form  `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// FormConnection is the connection containing edges to Form.
+type FormConnection struct {
+	Edges      []*FormEdge `json:"edges"`
+	PageInfo   PageInfo    `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+func (c *FormConnection) build(nodes []*Form, pager *formPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Form
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Form {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Form {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FormEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FormEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FormPaginateOption enables pagination customization.
+type FormPaginateOption func(*formPager) error
+
+// WithFormOrder configures pagination ordering.
+func WithFormOrder(order *FormOrder) FormPaginateOption {
+	if order == nil {
+		order = DefaultFormOrder
+	}
+	o := *order
+	return func(pager *formPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultFormOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithFormFilter configures pagination filter.
+func WithFormFilter(filter func(*FormQuery) (*FormQuery, error)) FormPaginateOption {
+	return func(pager *formPager) error {
+		if filter == nil {
+			return errors.New("FormQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type formPager struct {
+	reverse bool
+	order   *FormOrder
+	filter  func(*FormQuery) (*FormQuery, error)
+}
+
+func newFormPager(opts []FormPaginateOption, reverse bool) (*formPager, error) {
+	pager := &formPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultFormOrder
+	}
+	return pager, nil
+}
+
+func (p *formPager) applyFilter(query *FormQuery) (*FormQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *formPager) toCursor(_m *Form) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *formPager) applyCursors(query *FormQuery, after, before *Cursor) (*FormQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFormOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *formPager) applyOrder(query *FormQuery) *FormQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultFormOrder.Field {
+		query = query.Order(DefaultFormOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *formPager) orderExpr(query *FormQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultFormOrder.Field {
+			b.Comma().Ident(DefaultFormOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Form.
+func (_m *FormQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FormPaginateOption,
+) (*FormConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFormPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FormConnection{Edges: []*FormEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FormOrderFieldCreatedAt orders Form by created_at.
+	FormOrderFieldCreatedAt = &FormOrderField{
+		Value: func(_m *Form) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: form.FieldCreatedAt,
+		toTerm: form.ByCreatedAt,
+		toCursor: func(_m *Form) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FormOrderFieldUpdatedAt orders Form by updated_at.
+	FormOrderFieldUpdatedAt = &FormOrderField{
+		Value: func(_m *Form) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: form.FieldUpdatedAt,
+		toTerm: form.ByUpdatedAt,
+		toCursor: func(_m *Form) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FormOrderField) String() string {
+	var str string
+	switch f.column {
+	case FormOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FormOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FormOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FormOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FormOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FormOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FormOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid FormOrderField", str)
+	}
+	return nil
+}
+
+// FormOrderField defines the ordering field of Form.
+type FormOrderField struct {
+	// Value extracts the ordering value from the given Form.
+	Value    func(*Form) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) form.OrderOption
+	toCursor func(*Form) Cursor
+}
+
+// FormOrder defines the ordering of Form.
+type FormOrder struct {
+	Direction OrderDirection  `json:"direction"`
+	Field     *FormOrderField `json:"field"`
+}
+
+// DefaultFormOrder is the default ordering of Form.
+var DefaultFormOrder = &FormOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FormOrderField{
+		Value: func(_m *Form) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: form.FieldID,
+		toTerm: form.ByID,
+		toCursor: func(_m *Form) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Form into FormEdge.
+func (_m *Form) ToEdge(order *FormOrder) *FormEdge {
+	if order == nil {
+		order = DefaultFormOrder
+	}
+	return &FormEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // MessageTemplateEdge is the edge representation of MessageTemplate.
 type MessageTemplateEdge struct {
 	Node   *MessageTemplate `json:"node"`
@@ -4185,6 +4501,320 @@ func (_m *ScheduledMessage) ToEdge(order *ScheduledMessageOrder) *ScheduledMessa
 		order = DefaultScheduledMessageOrder
 	}
 	return &ScheduledMessageEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SharedDocumentEdge is the edge representation of SharedDocument.
+type SharedDocumentEdge struct {
+	Node   *SharedDocument `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// SharedDocumentConnection is the connection containing edges to SharedDocument.
+type SharedDocumentConnection struct {
+	Edges      []*SharedDocumentEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *SharedDocumentConnection) build(nodes []*SharedDocument, pager *shareddocumentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *SharedDocument
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *SharedDocument {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *SharedDocument {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SharedDocumentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SharedDocumentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SharedDocumentPaginateOption enables pagination customization.
+type SharedDocumentPaginateOption func(*shareddocumentPager) error
+
+// WithSharedDocumentOrder configures pagination ordering.
+func WithSharedDocumentOrder(order *SharedDocumentOrder) SharedDocumentPaginateOption {
+	if order == nil {
+		order = DefaultSharedDocumentOrder
+	}
+	o := *order
+	return func(pager *shareddocumentPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSharedDocumentOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSharedDocumentFilter configures pagination filter.
+func WithSharedDocumentFilter(filter func(*SharedDocumentQuery) (*SharedDocumentQuery, error)) SharedDocumentPaginateOption {
+	return func(pager *shareddocumentPager) error {
+		if filter == nil {
+			return errors.New("SharedDocumentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type shareddocumentPager struct {
+	reverse bool
+	order   *SharedDocumentOrder
+	filter  func(*SharedDocumentQuery) (*SharedDocumentQuery, error)
+}
+
+func newSharedDocumentPager(opts []SharedDocumentPaginateOption, reverse bool) (*shareddocumentPager, error) {
+	pager := &shareddocumentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSharedDocumentOrder
+	}
+	return pager, nil
+}
+
+func (p *shareddocumentPager) applyFilter(query *SharedDocumentQuery) (*SharedDocumentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *shareddocumentPager) toCursor(_m *SharedDocument) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *shareddocumentPager) applyCursors(query *SharedDocumentQuery, after, before *Cursor) (*SharedDocumentQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSharedDocumentOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *shareddocumentPager) applyOrder(query *SharedDocumentQuery) *SharedDocumentQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSharedDocumentOrder.Field {
+		query = query.Order(DefaultSharedDocumentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *shareddocumentPager) orderExpr(query *SharedDocumentQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSharedDocumentOrder.Field {
+			b.Comma().Ident(DefaultSharedDocumentOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to SharedDocument.
+func (_m *SharedDocumentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SharedDocumentPaginateOption,
+) (*SharedDocumentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSharedDocumentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SharedDocumentConnection{Edges: []*SharedDocumentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SharedDocumentOrderFieldCreatedAt orders SharedDocument by created_at.
+	SharedDocumentOrderFieldCreatedAt = &SharedDocumentOrderField{
+		Value: func(_m *SharedDocument) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: shareddocument.FieldCreatedAt,
+		toTerm: shareddocument.ByCreatedAt,
+		toCursor: func(_m *SharedDocument) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// SharedDocumentOrderFieldUpdatedAt orders SharedDocument by updated_at.
+	SharedDocumentOrderFieldUpdatedAt = &SharedDocumentOrderField{
+		Value: func(_m *SharedDocument) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: shareddocument.FieldUpdatedAt,
+		toTerm: shareddocument.ByUpdatedAt,
+		toCursor: func(_m *SharedDocument) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SharedDocumentOrderField) String() string {
+	var str string
+	switch f.column {
+	case SharedDocumentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case SharedDocumentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SharedDocumentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SharedDocumentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SharedDocumentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *SharedDocumentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *SharedDocumentOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid SharedDocumentOrderField", str)
+	}
+	return nil
+}
+
+// SharedDocumentOrderField defines the ordering field of SharedDocument.
+type SharedDocumentOrderField struct {
+	// Value extracts the ordering value from the given SharedDocument.
+	Value    func(*SharedDocument) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) shareddocument.OrderOption
+	toCursor func(*SharedDocument) Cursor
+}
+
+// SharedDocumentOrder defines the ordering of SharedDocument.
+type SharedDocumentOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *SharedDocumentOrderField `json:"field"`
+}
+
+// DefaultSharedDocumentOrder is the default ordering of SharedDocument.
+var DefaultSharedDocumentOrder = &SharedDocumentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SharedDocumentOrderField{
+		Value: func(_m *SharedDocument) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: shareddocument.FieldID,
+		toTerm: shareddocument.ByID,
+		toCursor: func(_m *SharedDocument) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts SharedDocument into SharedDocumentEdge.
+func (_m *SharedDocument) ToEdge(order *SharedDocumentOrder) *SharedDocumentEdge {
+	if order == nil {
+		order = DefaultSharedDocumentOrder
+	}
+	return &SharedDocumentEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -21,6 +22,7 @@ import (
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -35,6 +37,7 @@ var tableByPrefix = map[string]string{
 	"co": contact.Table,
 	"cv": coverage.Table,
 	"es": emailsuppression.Table,
+	"fm": form.Table,
 	"mt": messagetemplate.Table,
 	"nt": notification.Table,
 	"or": organization.Table,
@@ -44,6 +47,7 @@ var tableByPrefix = map[string]string{
 	"mg": portalmessage.Table,
 	"ps": portalsession.Table,
 	"sm": scheduledmessage.Table,
+	"sd": shareddocument.Table,
 	"sc": signincode.Table,
 	"st": staff.Table,
 	"tk": stafftoken.Table,
@@ -80,6 +84,10 @@ var edgeTable = map[string]string{
 	"Coverage.organization":            organization.Table,
 	"Coverage.client":                  clientprofile.Table,
 	"EmailSuppression.organization":    organization.Table,
+	"Form.organization":                organization.Table,
+	"Form.client":                      clientprofile.Table,
+	"Form.contact":                     contact.Table,
+	"Form.sent_by":                     staff.Table,
 	"MessageTemplate.organization":     organization.Table,
 	"Notification.organization":        organization.Table,
 	"Notification.client":              clientprofile.Table,
@@ -99,6 +107,9 @@ var edgeTable = map[string]string{
 	"ScheduledMessage.organization":    organization.Table,
 	"ScheduledMessage.client":          clientprofile.Table,
 	"ScheduledMessage.appointment":     appointment.Table,
+	"SharedDocument.organization":      organization.Table,
+	"SharedDocument.client":            clientprofile.Table,
+	"SharedDocument.shared_by":         staff.Table,
 	"SignInCode.organization":          organization.Table,
 	"Staff.organization":               organization.Table,
 	"Staff.assigned_clients":           clientprofile.Table,

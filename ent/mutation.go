@@ -19,6 +19,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -29,11 +30,13 @@ import (
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/questions"
 )
 
 const (
@@ -51,6 +54,7 @@ const (
 	TypeContact          = "Contact"
 	TypeCoverage         = "Coverage"
 	TypeEmailSuppression = "EmailSuppression"
+	TypeForm             = "Form"
 	TypeMessageTemplate  = "MessageTemplate"
 	TypeNotification     = "Notification"
 	TypeOrganization     = "Organization"
@@ -60,6 +64,7 @@ const (
 	TypePortalMessage    = "PortalMessage"
 	TypePortalSession    = "PortalSession"
 	TypeScheduledMessage = "ScheduledMessage"
+	TypeSharedDocument   = "SharedDocument"
 	TypeSignInCode       = "SignInCode"
 	TypeStaff            = "Staff"
 	TypeStaffToken       = "StaffToken"
@@ -8643,6 +8648,1528 @@ func (m *EmailSuppressionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown EmailSuppression edge %s", name)
+}
+
+// FormMutation represents an operation that mutates the Form nodes in the graph.
+type FormMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	title               *string
+	description         *string
+	questions           *[]questions.Question
+	appendquestions     []questions.Question
+	signature_requested *bool
+	status              *form.Status
+	answers             *[]questions.Answer
+	appendanswers       []questions.Answer
+	signed_name         *string
+	signed_at           *time.Time
+	submitted_at        *time.Time
+	submitted_by        *string
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	client              *pulid.ID
+	clearedclient       bool
+	contact             *pulid.ID
+	clearedcontact      bool
+	sent_by             *pulid.ID
+	clearedsent_by      bool
+	done                bool
+	oldValue            func(context.Context) (*Form, error)
+	predicates          []predicate.Form
+}
+
+var _ ent.Mutation = (*FormMutation)(nil)
+
+// formOption allows management of the mutation configuration using functional options.
+type formOption func(*FormMutation)
+
+// newFormMutation creates new mutation for the Form entity.
+func newFormMutation(c config, op Op, opts ...formOption) *FormMutation {
+	m := &FormMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeForm,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFormID sets the ID field of the mutation.
+func withFormID(id pulid.ID) formOption {
+	return func(m *FormMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Form
+		)
+		m.oldValue = func(ctx context.Context) (*Form, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Form.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withForm sets the old Form of the mutation.
+func withForm(node *Form) formOption {
+	return func(m *FormMutation) {
+		m.oldValue = func(context.Context) (*Form, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FormMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FormMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Form entities.
+func (m *FormMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FormMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FormMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Form.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FormMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FormMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FormMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FormMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FormMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FormMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *FormMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *FormMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *FormMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *FormMutation) SetClientID(pu pulid.ID) {
+	m.client = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *FormMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *FormMutation) ResetClientID() {
+	m.client = nil
+}
+
+// SetContactID sets the "contact_id" field.
+func (m *FormMutation) SetContactID(pu pulid.ID) {
+	m.contact = &pu
+}
+
+// ContactID returns the value of the "contact_id" field in the mutation.
+func (m *FormMutation) ContactID() (r pulid.ID, exists bool) {
+	v := m.contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactID returns the old "contact_id" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldContactID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactID: %w", err)
+	}
+	return oldValue.ContactID, nil
+}
+
+// ClearContactID clears the value of the "contact_id" field.
+func (m *FormMutation) ClearContactID() {
+	m.contact = nil
+	m.clearedFields[form.FieldContactID] = struct{}{}
+}
+
+// ContactIDCleared returns if the "contact_id" field was cleared in this mutation.
+func (m *FormMutation) ContactIDCleared() bool {
+	_, ok := m.clearedFields[form.FieldContactID]
+	return ok
+}
+
+// ResetContactID resets all changes to the "contact_id" field.
+func (m *FormMutation) ResetContactID() {
+	m.contact = nil
+	delete(m.clearedFields, form.FieldContactID)
+}
+
+// SetTitle sets the "title" field.
+func (m *FormMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *FormMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *FormMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *FormMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *FormMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *FormMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[form.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *FormMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[form.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *FormMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, form.FieldDescription)
+}
+
+// SetQuestions sets the "questions" field.
+func (m *FormMutation) SetQuestions(q []questions.Question) {
+	m.questions = &q
+	m.appendquestions = nil
+}
+
+// Questions returns the value of the "questions" field in the mutation.
+func (m *FormMutation) Questions() (r []questions.Question, exists bool) {
+	v := m.questions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuestions returns the old "questions" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldQuestions(ctx context.Context) (v []questions.Question, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuestions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuestions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuestions: %w", err)
+	}
+	return oldValue.Questions, nil
+}
+
+// AppendQuestions adds q to the "questions" field.
+func (m *FormMutation) AppendQuestions(q []questions.Question) {
+	m.appendquestions = append(m.appendquestions, q...)
+}
+
+// AppendedQuestions returns the list of values that were appended to the "questions" field in this mutation.
+func (m *FormMutation) AppendedQuestions() ([]questions.Question, bool) {
+	if len(m.appendquestions) == 0 {
+		return nil, false
+	}
+	return m.appendquestions, true
+}
+
+// ResetQuestions resets all changes to the "questions" field.
+func (m *FormMutation) ResetQuestions() {
+	m.questions = nil
+	m.appendquestions = nil
+}
+
+// SetSignatureRequested sets the "signature_requested" field.
+func (m *FormMutation) SetSignatureRequested(b bool) {
+	m.signature_requested = &b
+}
+
+// SignatureRequested returns the value of the "signature_requested" field in the mutation.
+func (m *FormMutation) SignatureRequested() (r bool, exists bool) {
+	v := m.signature_requested
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignatureRequested returns the old "signature_requested" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldSignatureRequested(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignatureRequested is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignatureRequested requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignatureRequested: %w", err)
+	}
+	return oldValue.SignatureRequested, nil
+}
+
+// ResetSignatureRequested resets all changes to the "signature_requested" field.
+func (m *FormMutation) ResetSignatureRequested() {
+	m.signature_requested = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *FormMutation) SetStatus(f form.Status) {
+	m.status = &f
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *FormMutation) Status() (r form.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldStatus(ctx context.Context) (v form.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *FormMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAnswers sets the "answers" field.
+func (m *FormMutation) SetAnswers(q []questions.Answer) {
+	m.answers = &q
+	m.appendanswers = nil
+}
+
+// Answers returns the value of the "answers" field in the mutation.
+func (m *FormMutation) Answers() (r []questions.Answer, exists bool) {
+	v := m.answers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswers returns the old "answers" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldAnswers(ctx context.Context) (v []questions.Answer, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswers: %w", err)
+	}
+	return oldValue.Answers, nil
+}
+
+// AppendAnswers adds q to the "answers" field.
+func (m *FormMutation) AppendAnswers(q []questions.Answer) {
+	m.appendanswers = append(m.appendanswers, q...)
+}
+
+// AppendedAnswers returns the list of values that were appended to the "answers" field in this mutation.
+func (m *FormMutation) AppendedAnswers() ([]questions.Answer, bool) {
+	if len(m.appendanswers) == 0 {
+		return nil, false
+	}
+	return m.appendanswers, true
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (m *FormMutation) ClearAnswers() {
+	m.answers = nil
+	m.appendanswers = nil
+	m.clearedFields[form.FieldAnswers] = struct{}{}
+}
+
+// AnswersCleared returns if the "answers" field was cleared in this mutation.
+func (m *FormMutation) AnswersCleared() bool {
+	_, ok := m.clearedFields[form.FieldAnswers]
+	return ok
+}
+
+// ResetAnswers resets all changes to the "answers" field.
+func (m *FormMutation) ResetAnswers() {
+	m.answers = nil
+	m.appendanswers = nil
+	delete(m.clearedFields, form.FieldAnswers)
+}
+
+// SetSignedName sets the "signed_name" field.
+func (m *FormMutation) SetSignedName(s string) {
+	m.signed_name = &s
+}
+
+// SignedName returns the value of the "signed_name" field in the mutation.
+func (m *FormMutation) SignedName() (r string, exists bool) {
+	v := m.signed_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignedName returns the old "signed_name" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldSignedName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignedName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignedName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignedName: %w", err)
+	}
+	return oldValue.SignedName, nil
+}
+
+// ClearSignedName clears the value of the "signed_name" field.
+func (m *FormMutation) ClearSignedName() {
+	m.signed_name = nil
+	m.clearedFields[form.FieldSignedName] = struct{}{}
+}
+
+// SignedNameCleared returns if the "signed_name" field was cleared in this mutation.
+func (m *FormMutation) SignedNameCleared() bool {
+	_, ok := m.clearedFields[form.FieldSignedName]
+	return ok
+}
+
+// ResetSignedName resets all changes to the "signed_name" field.
+func (m *FormMutation) ResetSignedName() {
+	m.signed_name = nil
+	delete(m.clearedFields, form.FieldSignedName)
+}
+
+// SetSignedAt sets the "signed_at" field.
+func (m *FormMutation) SetSignedAt(t time.Time) {
+	m.signed_at = &t
+}
+
+// SignedAt returns the value of the "signed_at" field in the mutation.
+func (m *FormMutation) SignedAt() (r time.Time, exists bool) {
+	v := m.signed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignedAt returns the old "signed_at" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldSignedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignedAt: %w", err)
+	}
+	return oldValue.SignedAt, nil
+}
+
+// ClearSignedAt clears the value of the "signed_at" field.
+func (m *FormMutation) ClearSignedAt() {
+	m.signed_at = nil
+	m.clearedFields[form.FieldSignedAt] = struct{}{}
+}
+
+// SignedAtCleared returns if the "signed_at" field was cleared in this mutation.
+func (m *FormMutation) SignedAtCleared() bool {
+	_, ok := m.clearedFields[form.FieldSignedAt]
+	return ok
+}
+
+// ResetSignedAt resets all changes to the "signed_at" field.
+func (m *FormMutation) ResetSignedAt() {
+	m.signed_at = nil
+	delete(m.clearedFields, form.FieldSignedAt)
+}
+
+// SetSubmittedAt sets the "submitted_at" field.
+func (m *FormMutation) SetSubmittedAt(t time.Time) {
+	m.submitted_at = &t
+}
+
+// SubmittedAt returns the value of the "submitted_at" field in the mutation.
+func (m *FormMutation) SubmittedAt() (r time.Time, exists bool) {
+	v := m.submitted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedAt returns the old "submitted_at" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldSubmittedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedAt: %w", err)
+	}
+	return oldValue.SubmittedAt, nil
+}
+
+// ClearSubmittedAt clears the value of the "submitted_at" field.
+func (m *FormMutation) ClearSubmittedAt() {
+	m.submitted_at = nil
+	m.clearedFields[form.FieldSubmittedAt] = struct{}{}
+}
+
+// SubmittedAtCleared returns if the "submitted_at" field was cleared in this mutation.
+func (m *FormMutation) SubmittedAtCleared() bool {
+	_, ok := m.clearedFields[form.FieldSubmittedAt]
+	return ok
+}
+
+// ResetSubmittedAt resets all changes to the "submitted_at" field.
+func (m *FormMutation) ResetSubmittedAt() {
+	m.submitted_at = nil
+	delete(m.clearedFields, form.FieldSubmittedAt)
+}
+
+// SetSubmittedBy sets the "submitted_by" field.
+func (m *FormMutation) SetSubmittedBy(s string) {
+	m.submitted_by = &s
+}
+
+// SubmittedBy returns the value of the "submitted_by" field in the mutation.
+func (m *FormMutation) SubmittedBy() (r string, exists bool) {
+	v := m.submitted_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedBy returns the old "submitted_by" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldSubmittedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedBy: %w", err)
+	}
+	return oldValue.SubmittedBy, nil
+}
+
+// ClearSubmittedBy clears the value of the "submitted_by" field.
+func (m *FormMutation) ClearSubmittedBy() {
+	m.submitted_by = nil
+	m.clearedFields[form.FieldSubmittedBy] = struct{}{}
+}
+
+// SubmittedByCleared returns if the "submitted_by" field was cleared in this mutation.
+func (m *FormMutation) SubmittedByCleared() bool {
+	_, ok := m.clearedFields[form.FieldSubmittedBy]
+	return ok
+}
+
+// ResetSubmittedBy resets all changes to the "submitted_by" field.
+func (m *FormMutation) ResetSubmittedBy() {
+	m.submitted_by = nil
+	delete(m.clearedFields, form.FieldSubmittedBy)
+}
+
+// SetSentByID sets the "sent_by_id" field.
+func (m *FormMutation) SetSentByID(pu pulid.ID) {
+	m.sent_by = &pu
+}
+
+// SentByID returns the value of the "sent_by_id" field in the mutation.
+func (m *FormMutation) SentByID() (r pulid.ID, exists bool) {
+	v := m.sent_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSentByID returns the old "sent_by_id" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldSentByID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSentByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSentByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSentByID: %w", err)
+	}
+	return oldValue.SentByID, nil
+}
+
+// ClearSentByID clears the value of the "sent_by_id" field.
+func (m *FormMutation) ClearSentByID() {
+	m.sent_by = nil
+	m.clearedFields[form.FieldSentByID] = struct{}{}
+}
+
+// SentByIDCleared returns if the "sent_by_id" field was cleared in this mutation.
+func (m *FormMutation) SentByIDCleared() bool {
+	_, ok := m.clearedFields[form.FieldSentByID]
+	return ok
+}
+
+// ResetSentByID resets all changes to the "sent_by_id" field.
+func (m *FormMutation) ResetSentByID() {
+	m.sent_by = nil
+	delete(m.clearedFields, form.FieldSentByID)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *FormMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[form.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *FormMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *FormMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *FormMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearClient clears the "client" edge to the ClientProfile entity.
+func (m *FormMutation) ClearClient() {
+	m.clearedclient = true
+	m.clearedFields[form.FieldClientID] = struct{}{}
+}
+
+// ClientCleared reports if the "client" edge to the ClientProfile entity was cleared.
+func (m *FormMutation) ClientCleared() bool {
+	return m.clearedclient
+}
+
+// ClientIDs returns the "client" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClientID instead. It exists only for internal usage by the builders.
+func (m *FormMutation) ClientIDs() (ids []pulid.ID) {
+	if id := m.client; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClient resets all changes to the "client" edge.
+func (m *FormMutation) ResetClient() {
+	m.client = nil
+	m.clearedclient = false
+}
+
+// ClearContact clears the "contact" edge to the Contact entity.
+func (m *FormMutation) ClearContact() {
+	m.clearedcontact = true
+	m.clearedFields[form.FieldContactID] = struct{}{}
+}
+
+// ContactCleared reports if the "contact" edge to the Contact entity was cleared.
+func (m *FormMutation) ContactCleared() bool {
+	return m.ContactIDCleared() || m.clearedcontact
+}
+
+// ContactIDs returns the "contact" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContactID instead. It exists only for internal usage by the builders.
+func (m *FormMutation) ContactIDs() (ids []pulid.ID) {
+	if id := m.contact; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContact resets all changes to the "contact" edge.
+func (m *FormMutation) ResetContact() {
+	m.contact = nil
+	m.clearedcontact = false
+}
+
+// ClearSentBy clears the "sent_by" edge to the Staff entity.
+func (m *FormMutation) ClearSentBy() {
+	m.clearedsent_by = true
+	m.clearedFields[form.FieldSentByID] = struct{}{}
+}
+
+// SentByCleared reports if the "sent_by" edge to the Staff entity was cleared.
+func (m *FormMutation) SentByCleared() bool {
+	return m.SentByIDCleared() || m.clearedsent_by
+}
+
+// SentByIDs returns the "sent_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SentByID instead. It exists only for internal usage by the builders.
+func (m *FormMutation) SentByIDs() (ids []pulid.ID) {
+	if id := m.sent_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSentBy resets all changes to the "sent_by" edge.
+func (m *FormMutation) ResetSentBy() {
+	m.sent_by = nil
+	m.clearedsent_by = false
+}
+
+// Where appends a list predicates to the FormMutation builder.
+func (m *FormMutation) Where(ps ...predicate.Form) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FormMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FormMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Form, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FormMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FormMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Form).
+func (m *FormMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FormMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, form.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, form.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, form.FieldOrganizationID)
+	}
+	if m.client != nil {
+		fields = append(fields, form.FieldClientID)
+	}
+	if m.contact != nil {
+		fields = append(fields, form.FieldContactID)
+	}
+	if m.title != nil {
+		fields = append(fields, form.FieldTitle)
+	}
+	if m.description != nil {
+		fields = append(fields, form.FieldDescription)
+	}
+	if m.questions != nil {
+		fields = append(fields, form.FieldQuestions)
+	}
+	if m.signature_requested != nil {
+		fields = append(fields, form.FieldSignatureRequested)
+	}
+	if m.status != nil {
+		fields = append(fields, form.FieldStatus)
+	}
+	if m.answers != nil {
+		fields = append(fields, form.FieldAnswers)
+	}
+	if m.signed_name != nil {
+		fields = append(fields, form.FieldSignedName)
+	}
+	if m.signed_at != nil {
+		fields = append(fields, form.FieldSignedAt)
+	}
+	if m.submitted_at != nil {
+		fields = append(fields, form.FieldSubmittedAt)
+	}
+	if m.submitted_by != nil {
+		fields = append(fields, form.FieldSubmittedBy)
+	}
+	if m.sent_by != nil {
+		fields = append(fields, form.FieldSentByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FormMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case form.FieldCreatedAt:
+		return m.CreatedAt()
+	case form.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case form.FieldOrganizationID:
+		return m.OrganizationID()
+	case form.FieldClientID:
+		return m.ClientID()
+	case form.FieldContactID:
+		return m.ContactID()
+	case form.FieldTitle:
+		return m.Title()
+	case form.FieldDescription:
+		return m.Description()
+	case form.FieldQuestions:
+		return m.Questions()
+	case form.FieldSignatureRequested:
+		return m.SignatureRequested()
+	case form.FieldStatus:
+		return m.Status()
+	case form.FieldAnswers:
+		return m.Answers()
+	case form.FieldSignedName:
+		return m.SignedName()
+	case form.FieldSignedAt:
+		return m.SignedAt()
+	case form.FieldSubmittedAt:
+		return m.SubmittedAt()
+	case form.FieldSubmittedBy:
+		return m.SubmittedBy()
+	case form.FieldSentByID:
+		return m.SentByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FormMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case form.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case form.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case form.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case form.FieldClientID:
+		return m.OldClientID(ctx)
+	case form.FieldContactID:
+		return m.OldContactID(ctx)
+	case form.FieldTitle:
+		return m.OldTitle(ctx)
+	case form.FieldDescription:
+		return m.OldDescription(ctx)
+	case form.FieldQuestions:
+		return m.OldQuestions(ctx)
+	case form.FieldSignatureRequested:
+		return m.OldSignatureRequested(ctx)
+	case form.FieldStatus:
+		return m.OldStatus(ctx)
+	case form.FieldAnswers:
+		return m.OldAnswers(ctx)
+	case form.FieldSignedName:
+		return m.OldSignedName(ctx)
+	case form.FieldSignedAt:
+		return m.OldSignedAt(ctx)
+	case form.FieldSubmittedAt:
+		return m.OldSubmittedAt(ctx)
+	case form.FieldSubmittedBy:
+		return m.OldSubmittedBy(ctx)
+	case form.FieldSentByID:
+		return m.OldSentByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Form field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FormMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case form.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case form.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case form.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case form.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case form.FieldContactID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactID(v)
+		return nil
+	case form.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case form.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case form.FieldQuestions:
+		v, ok := value.([]questions.Question)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuestions(v)
+		return nil
+	case form.FieldSignatureRequested:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignatureRequested(v)
+		return nil
+	case form.FieldStatus:
+		v, ok := value.(form.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case form.FieldAnswers:
+		v, ok := value.([]questions.Answer)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswers(v)
+		return nil
+	case form.FieldSignedName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignedName(v)
+		return nil
+	case form.FieldSignedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignedAt(v)
+		return nil
+	case form.FieldSubmittedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedAt(v)
+		return nil
+	case form.FieldSubmittedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedBy(v)
+		return nil
+	case form.FieldSentByID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSentByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Form field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FormMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FormMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FormMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Form numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FormMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(form.FieldContactID) {
+		fields = append(fields, form.FieldContactID)
+	}
+	if m.FieldCleared(form.FieldDescription) {
+		fields = append(fields, form.FieldDescription)
+	}
+	if m.FieldCleared(form.FieldAnswers) {
+		fields = append(fields, form.FieldAnswers)
+	}
+	if m.FieldCleared(form.FieldSignedName) {
+		fields = append(fields, form.FieldSignedName)
+	}
+	if m.FieldCleared(form.FieldSignedAt) {
+		fields = append(fields, form.FieldSignedAt)
+	}
+	if m.FieldCleared(form.FieldSubmittedAt) {
+		fields = append(fields, form.FieldSubmittedAt)
+	}
+	if m.FieldCleared(form.FieldSubmittedBy) {
+		fields = append(fields, form.FieldSubmittedBy)
+	}
+	if m.FieldCleared(form.FieldSentByID) {
+		fields = append(fields, form.FieldSentByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FormMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FormMutation) ClearField(name string) error {
+	switch name {
+	case form.FieldContactID:
+		m.ClearContactID()
+		return nil
+	case form.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case form.FieldAnswers:
+		m.ClearAnswers()
+		return nil
+	case form.FieldSignedName:
+		m.ClearSignedName()
+		return nil
+	case form.FieldSignedAt:
+		m.ClearSignedAt()
+		return nil
+	case form.FieldSubmittedAt:
+		m.ClearSubmittedAt()
+		return nil
+	case form.FieldSubmittedBy:
+		m.ClearSubmittedBy()
+		return nil
+	case form.FieldSentByID:
+		m.ClearSentByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Form nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FormMutation) ResetField(name string) error {
+	switch name {
+	case form.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case form.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case form.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case form.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case form.FieldContactID:
+		m.ResetContactID()
+		return nil
+	case form.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case form.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case form.FieldQuestions:
+		m.ResetQuestions()
+		return nil
+	case form.FieldSignatureRequested:
+		m.ResetSignatureRequested()
+		return nil
+	case form.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case form.FieldAnswers:
+		m.ResetAnswers()
+		return nil
+	case form.FieldSignedName:
+		m.ResetSignedName()
+		return nil
+	case form.FieldSignedAt:
+		m.ResetSignedAt()
+		return nil
+	case form.FieldSubmittedAt:
+		m.ResetSubmittedAt()
+		return nil
+	case form.FieldSubmittedBy:
+		m.ResetSubmittedBy()
+		return nil
+	case form.FieldSentByID:
+		m.ResetSentByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Form field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FormMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.organization != nil {
+		edges = append(edges, form.EdgeOrganization)
+	}
+	if m.client != nil {
+		edges = append(edges, form.EdgeClient)
+	}
+	if m.contact != nil {
+		edges = append(edges, form.EdgeContact)
+	}
+	if m.sent_by != nil {
+		edges = append(edges, form.EdgeSentBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FormMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case form.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case form.EdgeClient:
+		if id := m.client; id != nil {
+			return []ent.Value{*id}
+		}
+	case form.EdgeContact:
+		if id := m.contact; id != nil {
+			return []ent.Value{*id}
+		}
+	case form.EdgeSentBy:
+		if id := m.sent_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FormMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FormMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FormMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedorganization {
+		edges = append(edges, form.EdgeOrganization)
+	}
+	if m.clearedclient {
+		edges = append(edges, form.EdgeClient)
+	}
+	if m.clearedcontact {
+		edges = append(edges, form.EdgeContact)
+	}
+	if m.clearedsent_by {
+		edges = append(edges, form.EdgeSentBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FormMutation) EdgeCleared(name string) bool {
+	switch name {
+	case form.EdgeOrganization:
+		return m.clearedorganization
+	case form.EdgeClient:
+		return m.clearedclient
+	case form.EdgeContact:
+		return m.clearedcontact
+	case form.EdgeSentBy:
+		return m.clearedsent_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FormMutation) ClearEdge(name string) error {
+	switch name {
+	case form.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case form.EdgeClient:
+		m.ClearClient()
+		return nil
+	case form.EdgeContact:
+		m.ClearContact()
+		return nil
+	case form.EdgeSentBy:
+		m.ClearSentBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Form unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FormMutation) ResetEdge(name string) error {
+	switch name {
+	case form.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case form.EdgeClient:
+		m.ResetClient()
+		return nil
+	case form.EdgeContact:
+		m.ResetContact()
+		return nil
+	case form.EdgeSentBy:
+		m.ResetSentBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Form edge %s", name)
 }
 
 // MessageTemplateMutation represents an operation that mutates the MessageTemplate nodes in the graph.
@@ -18058,6 +19585,1140 @@ func (m *ScheduledMessageMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ScheduledMessage edge %s", name)
+}
+
+// SharedDocumentMutation represents an operation that mutates the SharedDocument nodes in the graph.
+type SharedDocumentMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	title               *string
+	description         *string
+	file_name           *string
+	content_type        *string
+	size_bytes          *int64
+	addsize_bytes       *int64
+	url                 *string
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	client              *pulid.ID
+	clearedclient       bool
+	shared_by           *pulid.ID
+	clearedshared_by    bool
+	done                bool
+	oldValue            func(context.Context) (*SharedDocument, error)
+	predicates          []predicate.SharedDocument
+}
+
+var _ ent.Mutation = (*SharedDocumentMutation)(nil)
+
+// shareddocumentOption allows management of the mutation configuration using functional options.
+type shareddocumentOption func(*SharedDocumentMutation)
+
+// newSharedDocumentMutation creates new mutation for the SharedDocument entity.
+func newSharedDocumentMutation(c config, op Op, opts ...shareddocumentOption) *SharedDocumentMutation {
+	m := &SharedDocumentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSharedDocument,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSharedDocumentID sets the ID field of the mutation.
+func withSharedDocumentID(id pulid.ID) shareddocumentOption {
+	return func(m *SharedDocumentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SharedDocument
+		)
+		m.oldValue = func(ctx context.Context) (*SharedDocument, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SharedDocument.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSharedDocument sets the old SharedDocument of the mutation.
+func withSharedDocument(node *SharedDocument) shareddocumentOption {
+	return func(m *SharedDocumentMutation) {
+		m.oldValue = func(context.Context) (*SharedDocument, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SharedDocumentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SharedDocumentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SharedDocument entities.
+func (m *SharedDocumentMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SharedDocumentMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SharedDocumentMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SharedDocument.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SharedDocumentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SharedDocumentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SharedDocumentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SharedDocumentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SharedDocumentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SharedDocumentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *SharedDocumentMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *SharedDocumentMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *SharedDocumentMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *SharedDocumentMutation) SetClientID(pu pulid.ID) {
+	m.client = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *SharedDocumentMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *SharedDocumentMutation) ResetClientID() {
+	m.client = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *SharedDocumentMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *SharedDocumentMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *SharedDocumentMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *SharedDocumentMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *SharedDocumentMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *SharedDocumentMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[shareddocument.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *SharedDocumentMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[shareddocument.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *SharedDocumentMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, shareddocument.FieldDescription)
+}
+
+// SetFileName sets the "file_name" field.
+func (m *SharedDocumentMutation) SetFileName(s string) {
+	m.file_name = &s
+}
+
+// FileName returns the value of the "file_name" field in the mutation.
+func (m *SharedDocumentMutation) FileName() (r string, exists bool) {
+	v := m.file_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFileName returns the old "file_name" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldFileName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFileName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFileName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFileName: %w", err)
+	}
+	return oldValue.FileName, nil
+}
+
+// ResetFileName resets all changes to the "file_name" field.
+func (m *SharedDocumentMutation) ResetFileName() {
+	m.file_name = nil
+}
+
+// SetContentType sets the "content_type" field.
+func (m *SharedDocumentMutation) SetContentType(s string) {
+	m.content_type = &s
+}
+
+// ContentType returns the value of the "content_type" field in the mutation.
+func (m *SharedDocumentMutation) ContentType() (r string, exists bool) {
+	v := m.content_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentType returns the old "content_type" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldContentType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentType: %w", err)
+	}
+	return oldValue.ContentType, nil
+}
+
+// ClearContentType clears the value of the "content_type" field.
+func (m *SharedDocumentMutation) ClearContentType() {
+	m.content_type = nil
+	m.clearedFields[shareddocument.FieldContentType] = struct{}{}
+}
+
+// ContentTypeCleared returns if the "content_type" field was cleared in this mutation.
+func (m *SharedDocumentMutation) ContentTypeCleared() bool {
+	_, ok := m.clearedFields[shareddocument.FieldContentType]
+	return ok
+}
+
+// ResetContentType resets all changes to the "content_type" field.
+func (m *SharedDocumentMutation) ResetContentType() {
+	m.content_type = nil
+	delete(m.clearedFields, shareddocument.FieldContentType)
+}
+
+// SetSizeBytes sets the "size_bytes" field.
+func (m *SharedDocumentMutation) SetSizeBytes(i int64) {
+	m.size_bytes = &i
+	m.addsize_bytes = nil
+}
+
+// SizeBytes returns the value of the "size_bytes" field in the mutation.
+func (m *SharedDocumentMutation) SizeBytes() (r int64, exists bool) {
+	v := m.size_bytes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSizeBytes returns the old "size_bytes" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldSizeBytes(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSizeBytes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSizeBytes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSizeBytes: %w", err)
+	}
+	return oldValue.SizeBytes, nil
+}
+
+// AddSizeBytes adds i to the "size_bytes" field.
+func (m *SharedDocumentMutation) AddSizeBytes(i int64) {
+	if m.addsize_bytes != nil {
+		*m.addsize_bytes += i
+	} else {
+		m.addsize_bytes = &i
+	}
+}
+
+// AddedSizeBytes returns the value that was added to the "size_bytes" field in this mutation.
+func (m *SharedDocumentMutation) AddedSizeBytes() (r int64, exists bool) {
+	v := m.addsize_bytes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSizeBytes clears the value of the "size_bytes" field.
+func (m *SharedDocumentMutation) ClearSizeBytes() {
+	m.size_bytes = nil
+	m.addsize_bytes = nil
+	m.clearedFields[shareddocument.FieldSizeBytes] = struct{}{}
+}
+
+// SizeBytesCleared returns if the "size_bytes" field was cleared in this mutation.
+func (m *SharedDocumentMutation) SizeBytesCleared() bool {
+	_, ok := m.clearedFields[shareddocument.FieldSizeBytes]
+	return ok
+}
+
+// ResetSizeBytes resets all changes to the "size_bytes" field.
+func (m *SharedDocumentMutation) ResetSizeBytes() {
+	m.size_bytes = nil
+	m.addsize_bytes = nil
+	delete(m.clearedFields, shareddocument.FieldSizeBytes)
+}
+
+// SetURL sets the "url" field.
+func (m *SharedDocumentMutation) SetURL(s string) {
+	m.url = &s
+}
+
+// URL returns the value of the "url" field in the mutation.
+func (m *SharedDocumentMutation) URL() (r string, exists bool) {
+	v := m.url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldURL returns the old "url" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldURL: %w", err)
+	}
+	return oldValue.URL, nil
+}
+
+// ResetURL resets all changes to the "url" field.
+func (m *SharedDocumentMutation) ResetURL() {
+	m.url = nil
+}
+
+// SetSharedByID sets the "shared_by_id" field.
+func (m *SharedDocumentMutation) SetSharedByID(pu pulid.ID) {
+	m.shared_by = &pu
+}
+
+// SharedByID returns the value of the "shared_by_id" field in the mutation.
+func (m *SharedDocumentMutation) SharedByID() (r pulid.ID, exists bool) {
+	v := m.shared_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSharedByID returns the old "shared_by_id" field's value of the SharedDocument entity.
+// If the SharedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedDocumentMutation) OldSharedByID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSharedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSharedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSharedByID: %w", err)
+	}
+	return oldValue.SharedByID, nil
+}
+
+// ClearSharedByID clears the value of the "shared_by_id" field.
+func (m *SharedDocumentMutation) ClearSharedByID() {
+	m.shared_by = nil
+	m.clearedFields[shareddocument.FieldSharedByID] = struct{}{}
+}
+
+// SharedByIDCleared returns if the "shared_by_id" field was cleared in this mutation.
+func (m *SharedDocumentMutation) SharedByIDCleared() bool {
+	_, ok := m.clearedFields[shareddocument.FieldSharedByID]
+	return ok
+}
+
+// ResetSharedByID resets all changes to the "shared_by_id" field.
+func (m *SharedDocumentMutation) ResetSharedByID() {
+	m.shared_by = nil
+	delete(m.clearedFields, shareddocument.FieldSharedByID)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *SharedDocumentMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[shareddocument.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *SharedDocumentMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *SharedDocumentMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *SharedDocumentMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearClient clears the "client" edge to the ClientProfile entity.
+func (m *SharedDocumentMutation) ClearClient() {
+	m.clearedclient = true
+	m.clearedFields[shareddocument.FieldClientID] = struct{}{}
+}
+
+// ClientCleared reports if the "client" edge to the ClientProfile entity was cleared.
+func (m *SharedDocumentMutation) ClientCleared() bool {
+	return m.clearedclient
+}
+
+// ClientIDs returns the "client" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClientID instead. It exists only for internal usage by the builders.
+func (m *SharedDocumentMutation) ClientIDs() (ids []pulid.ID) {
+	if id := m.client; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClient resets all changes to the "client" edge.
+func (m *SharedDocumentMutation) ResetClient() {
+	m.client = nil
+	m.clearedclient = false
+}
+
+// ClearSharedBy clears the "shared_by" edge to the Staff entity.
+func (m *SharedDocumentMutation) ClearSharedBy() {
+	m.clearedshared_by = true
+	m.clearedFields[shareddocument.FieldSharedByID] = struct{}{}
+}
+
+// SharedByCleared reports if the "shared_by" edge to the Staff entity was cleared.
+func (m *SharedDocumentMutation) SharedByCleared() bool {
+	return m.SharedByIDCleared() || m.clearedshared_by
+}
+
+// SharedByIDs returns the "shared_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SharedByID instead. It exists only for internal usage by the builders.
+func (m *SharedDocumentMutation) SharedByIDs() (ids []pulid.ID) {
+	if id := m.shared_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSharedBy resets all changes to the "shared_by" edge.
+func (m *SharedDocumentMutation) ResetSharedBy() {
+	m.shared_by = nil
+	m.clearedshared_by = false
+}
+
+// Where appends a list predicates to the SharedDocumentMutation builder.
+func (m *SharedDocumentMutation) Where(ps ...predicate.SharedDocument) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SharedDocumentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SharedDocumentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SharedDocument, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SharedDocumentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SharedDocumentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SharedDocument).
+func (m *SharedDocumentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SharedDocumentMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, shareddocument.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, shareddocument.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, shareddocument.FieldOrganizationID)
+	}
+	if m.client != nil {
+		fields = append(fields, shareddocument.FieldClientID)
+	}
+	if m.title != nil {
+		fields = append(fields, shareddocument.FieldTitle)
+	}
+	if m.description != nil {
+		fields = append(fields, shareddocument.FieldDescription)
+	}
+	if m.file_name != nil {
+		fields = append(fields, shareddocument.FieldFileName)
+	}
+	if m.content_type != nil {
+		fields = append(fields, shareddocument.FieldContentType)
+	}
+	if m.size_bytes != nil {
+		fields = append(fields, shareddocument.FieldSizeBytes)
+	}
+	if m.url != nil {
+		fields = append(fields, shareddocument.FieldURL)
+	}
+	if m.shared_by != nil {
+		fields = append(fields, shareddocument.FieldSharedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SharedDocumentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case shareddocument.FieldCreatedAt:
+		return m.CreatedAt()
+	case shareddocument.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case shareddocument.FieldOrganizationID:
+		return m.OrganizationID()
+	case shareddocument.FieldClientID:
+		return m.ClientID()
+	case shareddocument.FieldTitle:
+		return m.Title()
+	case shareddocument.FieldDescription:
+		return m.Description()
+	case shareddocument.FieldFileName:
+		return m.FileName()
+	case shareddocument.FieldContentType:
+		return m.ContentType()
+	case shareddocument.FieldSizeBytes:
+		return m.SizeBytes()
+	case shareddocument.FieldURL:
+		return m.URL()
+	case shareddocument.FieldSharedByID:
+		return m.SharedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SharedDocumentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case shareddocument.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case shareddocument.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case shareddocument.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case shareddocument.FieldClientID:
+		return m.OldClientID(ctx)
+	case shareddocument.FieldTitle:
+		return m.OldTitle(ctx)
+	case shareddocument.FieldDescription:
+		return m.OldDescription(ctx)
+	case shareddocument.FieldFileName:
+		return m.OldFileName(ctx)
+	case shareddocument.FieldContentType:
+		return m.OldContentType(ctx)
+	case shareddocument.FieldSizeBytes:
+		return m.OldSizeBytes(ctx)
+	case shareddocument.FieldURL:
+		return m.OldURL(ctx)
+	case shareddocument.FieldSharedByID:
+		return m.OldSharedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown SharedDocument field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SharedDocumentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case shareddocument.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case shareddocument.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case shareddocument.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case shareddocument.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case shareddocument.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case shareddocument.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case shareddocument.FieldFileName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFileName(v)
+		return nil
+	case shareddocument.FieldContentType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentType(v)
+		return nil
+	case shareddocument.FieldSizeBytes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSizeBytes(v)
+		return nil
+	case shareddocument.FieldURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetURL(v)
+		return nil
+	case shareddocument.FieldSharedByID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSharedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SharedDocument field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SharedDocumentMutation) AddedFields() []string {
+	var fields []string
+	if m.addsize_bytes != nil {
+		fields = append(fields, shareddocument.FieldSizeBytes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SharedDocumentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case shareddocument.FieldSizeBytes:
+		return m.AddedSizeBytes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SharedDocumentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case shareddocument.FieldSizeBytes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSizeBytes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SharedDocument numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SharedDocumentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(shareddocument.FieldDescription) {
+		fields = append(fields, shareddocument.FieldDescription)
+	}
+	if m.FieldCleared(shareddocument.FieldContentType) {
+		fields = append(fields, shareddocument.FieldContentType)
+	}
+	if m.FieldCleared(shareddocument.FieldSizeBytes) {
+		fields = append(fields, shareddocument.FieldSizeBytes)
+	}
+	if m.FieldCleared(shareddocument.FieldSharedByID) {
+		fields = append(fields, shareddocument.FieldSharedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SharedDocumentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SharedDocumentMutation) ClearField(name string) error {
+	switch name {
+	case shareddocument.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case shareddocument.FieldContentType:
+		m.ClearContentType()
+		return nil
+	case shareddocument.FieldSizeBytes:
+		m.ClearSizeBytes()
+		return nil
+	case shareddocument.FieldSharedByID:
+		m.ClearSharedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown SharedDocument nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SharedDocumentMutation) ResetField(name string) error {
+	switch name {
+	case shareddocument.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case shareddocument.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case shareddocument.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case shareddocument.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case shareddocument.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case shareddocument.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case shareddocument.FieldFileName:
+		m.ResetFileName()
+		return nil
+	case shareddocument.FieldContentType:
+		m.ResetContentType()
+		return nil
+	case shareddocument.FieldSizeBytes:
+		m.ResetSizeBytes()
+		return nil
+	case shareddocument.FieldURL:
+		m.ResetURL()
+		return nil
+	case shareddocument.FieldSharedByID:
+		m.ResetSharedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown SharedDocument field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SharedDocumentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.organization != nil {
+		edges = append(edges, shareddocument.EdgeOrganization)
+	}
+	if m.client != nil {
+		edges = append(edges, shareddocument.EdgeClient)
+	}
+	if m.shared_by != nil {
+		edges = append(edges, shareddocument.EdgeSharedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SharedDocumentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case shareddocument.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case shareddocument.EdgeClient:
+		if id := m.client; id != nil {
+			return []ent.Value{*id}
+		}
+	case shareddocument.EdgeSharedBy:
+		if id := m.shared_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SharedDocumentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SharedDocumentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SharedDocumentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedorganization {
+		edges = append(edges, shareddocument.EdgeOrganization)
+	}
+	if m.clearedclient {
+		edges = append(edges, shareddocument.EdgeClient)
+	}
+	if m.clearedshared_by {
+		edges = append(edges, shareddocument.EdgeSharedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SharedDocumentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case shareddocument.EdgeOrganization:
+		return m.clearedorganization
+	case shareddocument.EdgeClient:
+		return m.clearedclient
+	case shareddocument.EdgeSharedBy:
+		return m.clearedshared_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SharedDocumentMutation) ClearEdge(name string) error {
+	switch name {
+	case shareddocument.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case shareddocument.EdgeClient:
+		m.ClearClient()
+		return nil
+	case shareddocument.EdgeSharedBy:
+		m.ClearSharedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown SharedDocument unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SharedDocumentMutation) ResetEdge(name string) error {
+	switch name {
+	case shareddocument.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case shareddocument.EdgeClient:
+		m.ResetClient()
+		return nil
+	case shareddocument.EdgeSharedBy:
+		m.ResetSharedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown SharedDocument edge %s", name)
 }
 
 // SignInCodeMutation represents an operation that mutates the SignInCode nodes in the graph.

@@ -26,6 +26,8 @@ type Tx struct {
 	Coverage *CoverageClient
 	// EmailSuppression is the client for interacting with the EmailSuppression builders.
 	EmailSuppression *EmailSuppressionClient
+	// Form is the client for interacting with the Form builders.
+	Form *FormClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
@@ -44,6 +46,8 @@ type Tx struct {
 	PortalSession *PortalSessionClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
+	// SharedDocument is the client for interacting with the SharedDocument builders.
+	SharedDocument *SharedDocumentClient
 	// SignInCode is the client for interacting with the SignInCode builders.
 	SignInCode *SignInCodeClient
 	// Staff is the client for interacting with the Staff builders.
@@ -187,6 +191,7 @@ func (tx *Tx) init() {
 	tx.Contact = NewContactClient(tx.config)
 	tx.Coverage = NewCoverageClient(tx.config)
 	tx.EmailSuppression = NewEmailSuppressionClient(tx.config)
+	tx.Form = NewFormClient(tx.config)
 	tx.MessageTemplate = NewMessageTemplateClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
@@ -196,6 +201,7 @@ func (tx *Tx) init() {
 	tx.PortalMessage = NewPortalMessageClient(tx.config)
 	tx.PortalSession = NewPortalSessionClient(tx.config)
 	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)
+	tx.SharedDocument = NewSharedDocumentClient(tx.config)
 	tx.SignInCode = NewSignInCodeClient(tx.config)
 	tx.Staff = NewStaffClient(tx.config)
 	tx.StaffToken = NewStaffTokenClient(tx.config)

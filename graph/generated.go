@@ -21,6 +21,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -30,6 +31,7 @@ import (
 	"github.com/kith-health/kith/messaging"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/questions"
 	"github.com/kith-health/kith/viewer"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -53,6 +55,8 @@ type ResolverRoot interface {
 	PortalAccess() PortalAccessResolver
 	PortalAppointment() PortalAppointmentResolver
 	PortalClient() PortalClientResolver
+	PortalDocument() PortalDocumentResolver
+	PortalForm() PortalFormResolver
 	PortalThreadMessage() PortalThreadMessageResolver
 	PortalViewer() PortalViewerResolver
 	Query() QueryResolver
@@ -119,6 +123,7 @@ type ComplexityRoot struct {
 		Email                  func(childComplexity int) int
 		EmailConsent           func(childComplexity int) int
 		FirstName              func(childComplexity int) int
+		Forms                  func(childComplexity int, status *form.Status, first *int) int
 		ID                     func(childComplexity int) int
 		Language               func(childComplexity int) int
 		LastName               func(childComplexity int) int
@@ -141,6 +146,7 @@ type ComplexityRoot struct {
 		Salutation             func(childComplexity int) int
 		ScheduledMessages      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) int
 		SexAssignedAtBirth     func(childComplexity int) int
+		SharedDocuments        func(childComplexity int, first *int) int
 		SmsConsent             func(childComplexity int) int
 		Status                 func(childComplexity int) int
 		Tags                   func(childComplexity int) int
@@ -241,6 +247,42 @@ type ComplexityRoot struct {
 		UpdatedAt func(childComplexity int) int
 	}
 
+	Form struct {
+		Answers            func(childComplexity int) int
+		Client             func(childComplexity int) int
+		ClientID           func(childComplexity int) int
+		Contact            func(childComplexity int) int
+		ContactID          func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Description        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Questions          func(childComplexity int) int
+		SentBy             func(childComplexity int) int
+		SentByID           func(childComplexity int) int
+		SignatureRequested func(childComplexity int) int
+		SignedAt           func(childComplexity int) int
+		SignedName         func(childComplexity int) int
+		Status             func(childComplexity int) int
+		SubmittedAt        func(childComplexity int) int
+		SubmittedBy        func(childComplexity int) int
+		Title              func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+	}
+
+	FormAnswer struct {
+		QuestionID func(childComplexity int) int
+		Value      func(childComplexity int) int
+		Values     func(childComplexity int) int
+	}
+
+	FormQuestion struct {
+		ID       func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Options  func(childComplexity int) int
+		Required func(childComplexity int) int
+		Type     func(childComplexity int) int
+	}
+
 	MessagePreview struct {
 		Address       func(childComplexity int) int
 		HTML          func(childComplexity int) int
@@ -299,12 +341,15 @@ type ComplexityRoot struct {
 		RevokeClientPortal     func(childComplexity int, clientID pulid.ID) int
 		RevokeContactPortal    func(childComplexity int, linkID pulid.ID) int
 		SaveMessageTemplate    func(childComplexity int, input SaveMessageTemplateInput) int
+		SendForm               func(childComplexity int, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) int
 		SendMessageToPractice  func(childComplexity int, body string) int
 		SendPortalMessage      func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, body string) int
 		SetClientNotifications func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
+		ShareDocument          func(childComplexity int, clientID pulid.ID, input portal.DocumentInput) int
 		SignIn                 func(childComplexity int, input SignInInput) int
 		SignOut                func(childComplexity int) int
 		SignOutOfPortal        func(childComplexity int) int
+		SubmitPortalForm       func(childComplexity int, id pulid.ID, answers []*questions.Answer, signature *string) int
 		UpdateClient           func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
 		UpdateClientContact    func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
 		UpdateContact          func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
@@ -434,6 +479,17 @@ type ComplexityRoot struct {
 		TimeZone      func(childComplexity int) int
 	}
 
+	PortalDocument struct {
+		ContentType func(childComplexity int) int
+		Description func(childComplexity int) int
+		FileName    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		SharedAt    func(childComplexity int) int
+		SizeBytes   func(childComplexity int) int
+		Title       func(childComplexity int) int
+		URL         func(childComplexity int) int
+	}
+
 	PortalEvent struct {
 		Action    func(childComplexity int) int
 		Contact   func(childComplexity int) int
@@ -442,6 +498,22 @@ type ComplexityRoot struct {
 		Email     func(childComplexity int) int
 		ID        func(childComplexity int) int
 		SubjectID func(childComplexity int) int
+	}
+
+	PortalForm struct {
+		AddressedToContact func(childComplexity int) int
+		Answers            func(childComplexity int) int
+		CanSubmit          func(childComplexity int) int
+		Description        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Questions          func(childComplexity int) int
+		SentAt             func(childComplexity int) int
+		SignatureRequested func(childComplexity int) int
+		SignedAt           func(childComplexity int) int
+		SignedName         func(childComplexity int) int
+		Status             func(childComplexity int) int
+		SubmittedAt        func(childComplexity int) int
+		Title              func(childComplexity int) int
 	}
 
 	PortalInvitationInfo struct {
@@ -500,6 +572,10 @@ type ComplexityRoot struct {
 		Organization             func(childComplexity int) int
 		PhoneOptOuts             func(childComplexity int) int
 		PortalClient             func(childComplexity int) int
+		PortalDocument           func(childComplexity int, id pulid.ID) int
+		PortalDocuments          func(childComplexity int, first *int) int
+		PortalForm               func(childComplexity int, id pulid.ID) int
+		PortalForms              func(childComplexity int, status *form.Status, first *int) int
 		PortalInvitation         func(childComplexity int, token string) int
 		PortalMessages           func(childComplexity int, first *int) int
 		PortalViewer             func(childComplexity int) int
@@ -561,6 +637,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SharedDocument struct {
+		Client      func(childComplexity int) int
+		ClientID    func(childComplexity int) int
+		ContentType func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		FileName    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		SharedBy    func(childComplexity int) int
+		SharedByID  func(childComplexity int) int
+		SizeBytes   func(childComplexity int) int
+		Title       func(childComplexity int) int
+		URL         func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
 	SignInPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Staff     func(childComplexity int) int
@@ -601,6 +693,8 @@ type AppointmentResolver interface {
 }
 type ClientResolver interface {
 	PortalActivity(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.PortalEvent, error)
+	SharedDocuments(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.SharedDocument, error)
+	Forms(ctx context.Context, obj *ent.ClientProfile, status *form.Status, first *int) ([]*ent.Form, error)
 	MessageThreads(ctx context.Context, obj *ent.ClientProfile) ([]*messaging.Thread, error)
 	Recipients(ctx context.Context, obj *ent.ClientProfile) ([]*link.Recipient, error)
 	BillingContacts(ctx context.Context, obj *ent.ClientProfile) ([]*ent.ClientContact, error)
@@ -643,6 +737,9 @@ type MutationResolver interface {
 	InviteContactToPortal(ctx context.Context, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) (*ent.ClientContact, error)
 	RevokeClientPortal(ctx context.Context, clientID pulid.ID) (*ent.ClientProfile, error)
 	RevokeContactPortal(ctx context.Context, linkID pulid.ID) (*ent.ClientContact, error)
+	SubmitPortalForm(ctx context.Context, id pulid.ID, answers []*questions.Answer, signature *string) (*ent.Form, error)
+	ShareDocument(ctx context.Context, clientID pulid.ID, input portal.DocumentInput) (*ent.SharedDocument, error)
+	SendForm(ctx context.Context, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) (*ent.Form, error)
 	SendPortalMessage(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, body string) (*ent.PortalMessage, error)
 	MarkThreadRead(ctx context.Context, clientID pulid.ID, contactID *pulid.ID) (*messaging.Thread, error)
 	SendMessageToPractice(ctx context.Context, body string) (*ent.PortalMessage, error)
@@ -669,6 +766,16 @@ type PortalAppointmentResolver interface {
 type PortalClientResolver interface {
 	Appointments(ctx context.Context, obj *ent.ClientProfile, past *bool, first *int) ([]*ent.Appointment, error)
 }
+type PortalDocumentResolver interface {
+	SharedAt(ctx context.Context, obj *ent.SharedDocument) (*time.Time, error)
+	URL(ctx context.Context, obj *ent.SharedDocument) (*string, error)
+}
+type PortalFormResolver interface {
+	AddressedToContact(ctx context.Context, obj *ent.Form) (bool, error)
+	CanSubmit(ctx context.Context, obj *ent.Form) (bool, error)
+
+	SentAt(ctx context.Context, obj *ent.Form) (*time.Time, error)
+}
 type PortalThreadMessageResolver interface {
 	AuthorName(ctx context.Context, obj *ent.PortalMessage) (*string, error)
 }
@@ -692,6 +799,10 @@ type QueryResolver interface {
 	PortalViewer(ctx context.Context) (*viewer.Portal, error)
 	PortalClient(ctx context.Context) (*ent.ClientProfile, error)
 	PortalInvitation(ctx context.Context, token string) (*portal.Invitation, error)
+	PortalDocuments(ctx context.Context, first *int) ([]*ent.SharedDocument, error)
+	PortalDocument(ctx context.Context, id pulid.ID) (*ent.SharedDocument, error)
+	PortalForms(ctx context.Context, status *form.Status, first *int) ([]*ent.Form, error)
+	PortalForm(ctx context.Context, id pulid.ID) (*ent.Form, error)
 	ThreadMessages(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, first *int) ([]*ent.PortalMessage, error)
 	PortalMessages(ctx context.Context, first *int) ([]*ent.PortalMessage, error)
 	Me(ctx context.Context) (*ent.Staff, error)
@@ -998,6 +1109,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.FirstName(childComplexity), true
+	case "Client.forms":
+		if e.ComplexityRoot.Client.Forms == nil {
+			break
+		}
+
+		args, err := ec.field_Client_forms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Client.Forms(childComplexity, args["status"].(*form.Status), args["first"].(*int)), true
 	case "Client.id":
 		if e.ComplexityRoot.Client.ID == nil {
 			break
@@ -1140,6 +1262,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.SexAssignedAtBirth(childComplexity), true
+	case "Client.sharedDocuments":
+		if e.ComplexityRoot.Client.SharedDocuments == nil {
+			break
+		}
+
+		args, err := ec.field_Client_sharedDocuments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Client.SharedDocuments(childComplexity, args["first"].(*int)), true
 	case "Client.smsConsent":
 		if e.ComplexityRoot.Client.SmsConsent == nil {
 			break
@@ -1576,6 +1709,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EmailSuppression.UpdatedAt(childComplexity), true
 
+	case "Form.answers":
+		if e.ComplexityRoot.Form.Answers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.Answers(childComplexity), true
+	case "Form.client":
+		if e.ComplexityRoot.Form.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.Client(childComplexity), true
+	case "Form.clientID":
+		if e.ComplexityRoot.Form.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.ClientID(childComplexity), true
+	case "Form.contact":
+		if e.ComplexityRoot.Form.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.Contact(childComplexity), true
+	case "Form.contactID":
+		if e.ComplexityRoot.Form.ContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.ContactID(childComplexity), true
+	case "Form.createdAt":
+		if e.ComplexityRoot.Form.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.CreatedAt(childComplexity), true
+	case "Form.description":
+		if e.ComplexityRoot.Form.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.Description(childComplexity), true
+	case "Form.id":
+		if e.ComplexityRoot.Form.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.ID(childComplexity), true
+	case "Form.questions":
+		if e.ComplexityRoot.Form.Questions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.Questions(childComplexity), true
+	case "Form.sentBy":
+		if e.ComplexityRoot.Form.SentBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.SentBy(childComplexity), true
+	case "Form.sentByID":
+		if e.ComplexityRoot.Form.SentByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.SentByID(childComplexity), true
+	case "Form.signatureRequested":
+		if e.ComplexityRoot.Form.SignatureRequested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.SignatureRequested(childComplexity), true
+	case "Form.signedAt":
+		if e.ComplexityRoot.Form.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.SignedAt(childComplexity), true
+	case "Form.signedName":
+		if e.ComplexityRoot.Form.SignedName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.SignedName(childComplexity), true
+	case "Form.status":
+		if e.ComplexityRoot.Form.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.Status(childComplexity), true
+	case "Form.submittedAt":
+		if e.ComplexityRoot.Form.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.SubmittedAt(childComplexity), true
+	case "Form.submittedBy":
+		if e.ComplexityRoot.Form.SubmittedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.SubmittedBy(childComplexity), true
+	case "Form.title":
+		if e.ComplexityRoot.Form.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.Title(childComplexity), true
+	case "Form.updatedAt":
+		if e.ComplexityRoot.Form.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.UpdatedAt(childComplexity), true
+
+	case "FormAnswer.questionId":
+		if e.ComplexityRoot.FormAnswer.QuestionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormAnswer.QuestionID(childComplexity), true
+	case "FormAnswer.value":
+		if e.ComplexityRoot.FormAnswer.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormAnswer.Value(childComplexity), true
+	case "FormAnswer.values":
+		if e.ComplexityRoot.FormAnswer.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormAnswer.Values(childComplexity), true
+
+	case "FormQuestion.id":
+		if e.ComplexityRoot.FormQuestion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormQuestion.ID(childComplexity), true
+	case "FormQuestion.label":
+		if e.ComplexityRoot.FormQuestion.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormQuestion.Label(childComplexity), true
+	case "FormQuestion.options":
+		if e.ComplexityRoot.FormQuestion.Options == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormQuestion.Options(childComplexity), true
+	case "FormQuestion.required":
+		if e.ComplexityRoot.FormQuestion.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormQuestion.Required(childComplexity), true
+	case "FormQuestion.type":
+		if e.ComplexityRoot.FormQuestion.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormQuestion.Type(childComplexity), true
+
 	case "MessagePreview.address":
 		if e.ComplexityRoot.MessagePreview.Address == nil {
 			break
@@ -1987,6 +2285,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SaveMessageTemplate(childComplexity, args["input"].(SaveMessageTemplateInput)), true
+	case "Mutation.sendForm":
+		if e.ComplexityRoot.Mutation.SendForm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendForm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendForm(childComplexity, args["clientId"].(pulid.ID), args["contactLinkId"].(*pulid.ID), args["input"].(portal.FormInput)), true
 	case "Mutation.sendMessageToPractice":
 		if e.ComplexityRoot.Mutation.SendMessageToPractice == nil {
 			break
@@ -2020,6 +2329,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetClientNotifications(childComplexity, args["id"].(pulid.ID), args["input"].(ClientNotificationsInput)), true
+	case "Mutation.shareDocument":
+		if e.ComplexityRoot.Mutation.ShareDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shareDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShareDocument(childComplexity, args["clientId"].(pulid.ID), args["input"].(portal.DocumentInput)), true
 	case "Mutation.signIn":
 		if e.ComplexityRoot.Mutation.SignIn == nil {
 			break
@@ -2043,6 +2363,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignOutOfPortal(childComplexity), true
+	case "Mutation.submitPortalForm":
+		if e.ComplexityRoot.Mutation.SubmitPortalForm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitPortalForm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitPortalForm(childComplexity, args["id"].(pulid.ID), args["answers"].([]*questions.Answer), args["signature"].(*string)), true
 	case "Mutation.updateClient":
 		if e.ComplexityRoot.Mutation.UpdateClient == nil {
 			break
@@ -2664,6 +2995,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PortalClient.TimeZone(childComplexity), true
 
+	case "PortalDocument.contentType":
+		if e.ComplexityRoot.PortalDocument.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalDocument.ContentType(childComplexity), true
+	case "PortalDocument.description":
+		if e.ComplexityRoot.PortalDocument.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalDocument.Description(childComplexity), true
+	case "PortalDocument.fileName":
+		if e.ComplexityRoot.PortalDocument.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalDocument.FileName(childComplexity), true
+	case "PortalDocument.id":
+		if e.ComplexityRoot.PortalDocument.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalDocument.ID(childComplexity), true
+	case "PortalDocument.sharedAt":
+		if e.ComplexityRoot.PortalDocument.SharedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalDocument.SharedAt(childComplexity), true
+	case "PortalDocument.sizeBytes":
+		if e.ComplexityRoot.PortalDocument.SizeBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalDocument.SizeBytes(childComplexity), true
+	case "PortalDocument.title":
+		if e.ComplexityRoot.PortalDocument.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalDocument.Title(childComplexity), true
+	case "PortalDocument.url":
+		if e.ComplexityRoot.PortalDocument.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalDocument.URL(childComplexity), true
+
 	case "PortalEvent.action":
 		if e.ComplexityRoot.PortalEvent.Action == nil {
 			break
@@ -2706,6 +3086,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PortalEvent.SubjectID(childComplexity), true
+
+	case "PortalForm.addressedToContact":
+		if e.ComplexityRoot.PortalForm.AddressedToContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.AddressedToContact(childComplexity), true
+	case "PortalForm.answers":
+		if e.ComplexityRoot.PortalForm.Answers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.Answers(childComplexity), true
+	case "PortalForm.canSubmit":
+		if e.ComplexityRoot.PortalForm.CanSubmit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.CanSubmit(childComplexity), true
+	case "PortalForm.description":
+		if e.ComplexityRoot.PortalForm.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.Description(childComplexity), true
+	case "PortalForm.id":
+		if e.ComplexityRoot.PortalForm.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.ID(childComplexity), true
+	case "PortalForm.questions":
+		if e.ComplexityRoot.PortalForm.Questions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.Questions(childComplexity), true
+	case "PortalForm.sentAt":
+		if e.ComplexityRoot.PortalForm.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.SentAt(childComplexity), true
+	case "PortalForm.signatureRequested":
+		if e.ComplexityRoot.PortalForm.SignatureRequested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.SignatureRequested(childComplexity), true
+	case "PortalForm.signedAt":
+		if e.ComplexityRoot.PortalForm.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.SignedAt(childComplexity), true
+	case "PortalForm.signedName":
+		if e.ComplexityRoot.PortalForm.SignedName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.SignedName(childComplexity), true
+	case "PortalForm.status":
+		if e.ComplexityRoot.PortalForm.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.Status(childComplexity), true
+	case "PortalForm.submittedAt":
+		if e.ComplexityRoot.PortalForm.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.SubmittedAt(childComplexity), true
+	case "PortalForm.title":
+		if e.ComplexityRoot.PortalForm.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalForm.Title(childComplexity), true
 
 	case "PortalInvitationInfo.asContact":
 		if e.ComplexityRoot.PortalInvitationInfo.AsContact == nil {
@@ -2988,6 +3447,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PortalClient(childComplexity), true
+	case "Query.portalDocument":
+		if e.ComplexityRoot.Query.PortalDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portalDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PortalDocument(childComplexity, args["id"].(pulid.ID)), true
+	case "Query.portalDocuments":
+		if e.ComplexityRoot.Query.PortalDocuments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portalDocuments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PortalDocuments(childComplexity, args["first"].(*int)), true
+	case "Query.portalForm":
+		if e.ComplexityRoot.Query.PortalForm == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portalForm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PortalForm(childComplexity, args["id"].(pulid.ID)), true
+	case "Query.portalForms":
+		if e.ComplexityRoot.Query.PortalForms == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portalForms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PortalForms(childComplexity, args["status"].(*form.Status), args["first"].(*int)), true
 	case "Query.portalInvitation":
 		if e.ComplexityRoot.Query.PortalInvitation == nil {
 			break
@@ -3293,6 +3796,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScheduledMessageEdge.Node(childComplexity), true
 
+	case "SharedDocument.client":
+		if e.ComplexityRoot.SharedDocument.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.Client(childComplexity), true
+	case "SharedDocument.clientID":
+		if e.ComplexityRoot.SharedDocument.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.ClientID(childComplexity), true
+	case "SharedDocument.contentType":
+		if e.ComplexityRoot.SharedDocument.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.ContentType(childComplexity), true
+	case "SharedDocument.createdAt":
+		if e.ComplexityRoot.SharedDocument.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.CreatedAt(childComplexity), true
+	case "SharedDocument.description":
+		if e.ComplexityRoot.SharedDocument.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.Description(childComplexity), true
+	case "SharedDocument.fileName":
+		if e.ComplexityRoot.SharedDocument.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.FileName(childComplexity), true
+	case "SharedDocument.id":
+		if e.ComplexityRoot.SharedDocument.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.ID(childComplexity), true
+	case "SharedDocument.sharedBy":
+		if e.ComplexityRoot.SharedDocument.SharedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.SharedBy(childComplexity), true
+	case "SharedDocument.sharedByID":
+		if e.ComplexityRoot.SharedDocument.SharedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.SharedByID(childComplexity), true
+	case "SharedDocument.sizeBytes":
+		if e.ComplexityRoot.SharedDocument.SizeBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.SizeBytes(childComplexity), true
+	case "SharedDocument.title":
+		if e.ComplexityRoot.SharedDocument.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.Title(childComplexity), true
+	case "SharedDocument.url":
+		if e.ComplexityRoot.SharedDocument.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.URL(childComplexity), true
+	case "SharedDocument.updatedAt":
+		if e.ComplexityRoot.SharedDocument.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedDocument.UpdatedAt(childComplexity), true
+
 	case "SignInPayload.expiresAt":
 		if e.ComplexityRoot.SignInPayload.ExpiresAt == nil {
 			break
@@ -3438,6 +4020,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateStaffInput,
 		ec.unmarshalInputEmailSuppressionOrder,
 		ec.unmarshalInputEmailSuppressionWhereInput,
+		ec.unmarshalInputFormAnswerInput,
+		ec.unmarshalInputFormQuestionInput,
 		ec.unmarshalInputMessageTemplateOrder,
 		ec.unmarshalInputMessageTemplateWhereInput,
 		ec.unmarshalInputNotificationOrder,
@@ -3451,6 +4035,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSaveMessageTemplateInput,
 		ec.unmarshalInputScheduledMessageOrder,
 		ec.unmarshalInputScheduledMessageWhereInput,
+		ec.unmarshalInputSendFormInput,
+		ec.unmarshalInputShareDocumentInput,
 		ec.unmarshalInputSignInInput,
 		ec.unmarshalInputStaffOrder,
 		ec.unmarshalInputStaffWhereInput,
@@ -5671,6 +6257,85 @@ input EmailSuppressionWhereInput {
   reasonContainsFold: String
 }
 """
+A form sent to a client, or to one of its contacts, to fill in (and sign) in the portal.
+"""
+type Form implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  clientID: ID!
+  """
+  The contact it is addressed to; empty when it is for the client.
+  """
+  contactID: ID
+  """
+  The form's title.
+  """
+  title: String!
+  """
+  Instructions shown above the questions.
+  """
+  description: String
+  """
+  The questions, in order.
+  """
+  questions: [FormQuestion!]!
+  """
+  The person must sign, by typing their name, to submit it.
+  """
+  signatureRequested: Boolean!
+  """
+  SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.
+  """
+  status: FormStatus!
+  """
+  The answers given, in the questions' order; unanswered questions are left out.
+  """
+  answers: [FormAnswer!]
+  """
+  The name typed as a signature, when one was requested.
+  """
+  signedName: String
+  """
+  When it was signed.
+  """
+  signedAt: Time
+  """
+  When it was submitted.
+  """
+  submittedAt: Time
+  """
+  The portal email address it was submitted with.
+  """
+  submittedBy: String
+  """
+  The staff member who sent it.
+  """
+  sentByID: ID
+  client: Client!
+  """
+  The contact it is addressed to; null when it is for the client.
+  """
+  contact: Contact
+  """
+  The staff member who sent it.
+  """
+  sentBy: Staff
+}
+"""
+FormStatus is enum for the field status
+"""
+enum FormStatus @goModel(model: "github.com/kith-health/kith/ent/form.Status") {
+  SENT
+  SUBMITTED
+}
+"""
 MessageDirection is enum for the field direction
 """
 enum MessageDirection @goModel(model: "github.com/kith-health/kith/ent/portalmessage.Direction") {
@@ -7418,6 +8083,54 @@ input ScheduledMessageWhereInput {
   hasAppointmentWith: [AppointmentWhereInput!]
 }
 """
+A document shared with a client through the portal; the file stays in the practice's file store, at url.
+"""
+type SharedDocument implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  clientID: ID!
+  """
+  What the portal calls the document.
+  """
+  title: String!
+  """
+  A few words about it, shown with the title.
+  """
+  description: String
+  """
+  The file's name, such as treatment-plan.pdf.
+  """
+  fileName: String!
+  """
+  The file's media type, such as application/pdf.
+  """
+  contentType: String
+  """
+  The file's size in bytes, when known.
+  """
+  sizeBytes: Int
+  """
+  Where the file is, in the practice's file store: an absolute https address. The portal gives it only when a document is opened.
+  """
+  url: String!
+  """
+  The staff member who shared it.
+  """
+  sharedByID: ID
+  client: Client!
+  """
+  The staff member who shared it.
+  """
+  sharedBy: Staff
+}
+"""
 A person who works at the practice and signs in to kith: an owner, an admin, a practitioner or front-desk staff.
 """
 type Staff implements Node {
@@ -8218,6 +8931,179 @@ extend type Mutation {
   revokeContactPortal(linkId: ID!): ClientContact!
 }
 `, BuiltIn: false},
+	{Name: "../portal_forms.graphqls", Input: `# Documents and forms shared with a client through the portal. Staff share a
+# document (kith keeps the address of the file in the practice's file store,
+# not the file) and send forms, to the client or to one of its contacts. In
+# the portal the client sees all of them; a contact sees the documents with
+# the VIEW_DOCUMENTS scope, and with VIEW_FORMS the client's forms and those
+# addressed to the contact itself, never another contact's. What the portal
+# may not see reads exactly like what does not exist: an empty list or
+# NOT_FOUND. Portal fields need the X-Kith-Client header, as portalClient.
+
+"The kind of answer a form question takes."
+enum FormQuestionType {
+  "A one-line answer."
+  TEXT
+  "A free answer over several lines."
+  LONG_TEXT
+  "Exactly one of the options."
+  CHOICE
+  "Any number of the options ticked; one option such as \"I agree\" makes a consent box."
+  CHECKBOX
+  "A date written YYYY-MM-DD."
+  DATE
+}
+
+"One question of a form."
+type FormQuestion {
+  "Names the question within its form; answers refer to it."
+  id: String!
+  "The question as the person reads it."
+  label: String!
+  type: FormQuestionType!
+  "It must be answered; a CHECKBOX question needs at least one option ticked."
+  required: Boolean!
+  "The choices of a CHOICE or CHECKBOX question."
+  options: [String!]
+}
+
+"The answer to one question of a form."
+type FormAnswer {
+  questionId: String!
+  "The answer to a TEXT, LONG_TEXT, DATE or CHOICE question."
+  value: String
+  "The options ticked in a CHECKBOX question."
+  values: [String!]
+}
+
+"One question of a form to send."
+input FormQuestionInput {
+  "Names the question within the form; left out, it is q1, q2… by position."
+  id: String
+  label: String!
+  type: FormQuestionType!
+  required: Boolean! = false
+  "The choices of a CHOICE or CHECKBOX question (needed there, refused elsewhere)."
+  options: [String!]
+}
+
+"The answer to one question. Unanswered optional questions may be left out."
+input FormAnswerInput {
+  questionId: String!
+  "The answer to a TEXT, LONG_TEXT, DATE (YYYY-MM-DD) or CHOICE (one of the options) question."
+  value: String
+  "The options ticked in a CHECKBOX question."
+  values: [String!]
+}
+
+"A document to share with a client. The file stays in the practice's file store; kith keeps its address."
+input ShareDocumentInput {
+  "What the portal calls the document."
+  title: String!
+  description: String
+  "The file's name, such as treatment-plan.pdf."
+  fileName: String!
+  "The file's media type, such as application/pdf."
+  contentType: String
+  "The file's size in bytes, when known."
+  sizeBytes: Int
+  "The absolute https address of the file in the practice's file store."
+  url: String!
+}
+
+"A form to send."
+input SendFormInput {
+  title: String!
+  "Instructions shown above the questions."
+  description: String
+  "The questions, in order: at least one, at most 200."
+  questions: [FormQuestionInput!]!
+  "The person must sign, by typing their full name, to submit it."
+  signatureRequested: Boolean! = false
+}
+
+"A document shared with the client, as the portal shows it."
+type PortalDocument {
+  id: ID!
+  title: String!
+  description: String
+  fileName: String!
+  contentType: String
+  sizeBytes: Int
+  "When it was shared."
+  sharedAt: Time!
+  """
+  Where to download the file. Only portalDocument(id) gives it, and records
+  that the document was viewed in the client's portal activity; it is null in
+  portalDocuments.
+  """
+  url: String
+}
+
+"A form sent to the client or to one of its contacts, as the portal shows it."
+type PortalForm {
+  id: ID!
+  title: String!
+  description: String
+  questions: [FormQuestion!]!
+  "The person filling it in must sign it by typing their full name."
+  signatureRequested: Boolean!
+  "SENT until it is filled in, then SUBMITTED."
+  status: FormStatus!
+  "True when it was sent to one of the client's contacts rather than to the client."
+  addressedToContact: Boolean!
+  "Whether the person signed in may fill it in now: it is SENT, and it is addressed to them (a form sent to a contact is for that contact only)."
+  canSubmit: Boolean!
+  "The answers given, once submitted; unanswered questions are left out."
+  answers: [FormAnswer!]!
+  "The name typed as a signature."
+  signedName: String
+  signedAt: Time
+  submittedAt: Time
+  "When it was sent."
+  sentAt: Time!
+}
+
+extend type Client {
+  "Staff: documents shared with the client through the portal, newest first."
+  sharedDocuments(first: Int = 50): [SharedDocument!]!
+  "Staff: forms sent to the client or its contacts, newest first, optionally only those in status. They belong on the client's timeline."
+  forms(status: FormStatus, first: Int = 50): [Form!]!
+}
+
+extend type Query {
+  "The documents shared with the client this request acts for, newest first (a contact needs VIEW_DOCUMENTS). No download address: see portalDocument."
+  portalDocuments(first: Int = 50): [PortalDocument!]! @portal
+  "One shared document, with its download address; the view is recorded in the client's portal activity (DOCUMENT_VIEWED)."
+  portalDocument(id: ID!): PortalDocument! @portal
+  "The forms the person may see for the client this request acts for, newest first, optionally only those in status (a contact needs VIEW_FORMS)."
+  portalForms(status: FormStatus, first: Int = 50): [PortalForm!]! @portal
+  "One form the person may see."
+  portalForm(id: ID!): PortalForm! @portal
+}
+
+extend type Mutation {
+  """
+  Fill in and submit a form, once. Every required question needs an answer,
+  a choice one of the options, a date a real one (BAD_USER_INPUT naming the
+  answer, such as answers.2.value). When the form asks for a signature, give
+  the signer's full name in signature. A submitted form is final; a second
+  submission is BAD_USER_INPUT on id. A form addressed to a contact is
+  submitted by that contact only (FORBIDDEN for the client). Recorded in the
+  client's portal activity (FORM_SUBMITTED).
+  """
+  submitPortalForm(id: ID!, answers: [FormAnswerInput!]!, signature: String): PortalForm! @portal
+
+  "Staff: share a document with the client through the portal."
+  shareDocument(clientId: ID!, input: ShareDocumentInput!): SharedDocument!
+  """
+  Staff: send a form to the client, or with contactLinkId to that link's
+  contact (the "Send Form To" list is the client's contactLinks). It shows
+  in the portal at once; kith sends no email about it yet.
+  """
+  sendForm(clientId: ID!, contactLinkId: ID, input: SendFormInput!): Form!
+}
+`, BuiltIn: false},
 	{Name: "../portal_messaging.graphqls", Input: `# Secure messaging between the practice and the client portal (seed 003).
 # A thread is a client and one person: the client's own thread holds only
 # the client's messages (the client profile's Messages tab), and each
@@ -8875,6 +9761,10 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_contactLinks(ctx, field)
 	case "portalActivity":
 		return ec.fieldContext_Client_portalActivity(ctx, field)
+	case "sharedDocuments":
+		return ec.fieldContext_Client_sharedDocuments(ctx, field)
+	case "forms":
+		return ec.fieldContext_Client_forms(ctx, field)
 	case "messageThreads":
 		return ec.fieldContext_Client_messageThreads(ctx, field)
 	case "recipients":
@@ -9067,6 +9957,78 @@ func (ec *executionContext) childFields_EmailSuppression(ctx context.Context, fi
 		return ec.fieldContext_EmailSuppression_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EmailSuppression", field.Name)
+}
+
+func (ec *executionContext) childFields_Form(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Form_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Form_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Form_updatedAt(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Form_clientID(ctx, field)
+	case "contactID":
+		return ec.fieldContext_Form_contactID(ctx, field)
+	case "title":
+		return ec.fieldContext_Form_title(ctx, field)
+	case "description":
+		return ec.fieldContext_Form_description(ctx, field)
+	case "questions":
+		return ec.fieldContext_Form_questions(ctx, field)
+	case "signatureRequested":
+		return ec.fieldContext_Form_signatureRequested(ctx, field)
+	case "status":
+		return ec.fieldContext_Form_status(ctx, field)
+	case "answers":
+		return ec.fieldContext_Form_answers(ctx, field)
+	case "signedName":
+		return ec.fieldContext_Form_signedName(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_Form_signedAt(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_Form_submittedAt(ctx, field)
+	case "submittedBy":
+		return ec.fieldContext_Form_submittedBy(ctx, field)
+	case "sentByID":
+		return ec.fieldContext_Form_sentByID(ctx, field)
+	case "client":
+		return ec.fieldContext_Form_client(ctx, field)
+	case "contact":
+		return ec.fieldContext_Form_contact(ctx, field)
+	case "sentBy":
+		return ec.fieldContext_Form_sentBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Form", field.Name)
+}
+
+func (ec *executionContext) childFields_FormAnswer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "questionId":
+		return ec.fieldContext_FormAnswer_questionId(ctx, field)
+	case "value":
+		return ec.fieldContext_FormAnswer_value(ctx, field)
+	case "values":
+		return ec.fieldContext_FormAnswer_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FormAnswer", field.Name)
+}
+
+func (ec *executionContext) childFields_FormQuestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FormQuestion_id(ctx, field)
+	case "label":
+		return ec.fieldContext_FormQuestion_label(ctx, field)
+	case "type":
+		return ec.fieldContext_FormQuestion_type(ctx, field)
+	case "required":
+		return ec.fieldContext_FormQuestion_required(ctx, field)
+	case "options":
+		return ec.fieldContext_FormQuestion_options(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FormQuestion", field.Name)
 }
 
 func (ec *executionContext) childFields_MessagePreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9371,6 +10333,28 @@ func (ec *executionContext) childFields_PortalClient(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type PortalClient", field.Name)
 }
 
+func (ec *executionContext) childFields_PortalDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalDocument_id(ctx, field)
+	case "title":
+		return ec.fieldContext_PortalDocument_title(ctx, field)
+	case "description":
+		return ec.fieldContext_PortalDocument_description(ctx, field)
+	case "fileName":
+		return ec.fieldContext_PortalDocument_fileName(ctx, field)
+	case "contentType":
+		return ec.fieldContext_PortalDocument_contentType(ctx, field)
+	case "sizeBytes":
+		return ec.fieldContext_PortalDocument_sizeBytes(ctx, field)
+	case "sharedAt":
+		return ec.fieldContext_PortalDocument_sharedAt(ctx, field)
+	case "url":
+		return ec.fieldContext_PortalDocument_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalDocument", field.Name)
+}
+
 func (ec *executionContext) childFields_PortalEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9389,6 +10373,38 @@ func (ec *executionContext) childFields_PortalEvent(ctx context.Context, field g
 		return ec.fieldContext_PortalEvent_contact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PortalEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalForm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalForm_id(ctx, field)
+	case "title":
+		return ec.fieldContext_PortalForm_title(ctx, field)
+	case "description":
+		return ec.fieldContext_PortalForm_description(ctx, field)
+	case "questions":
+		return ec.fieldContext_PortalForm_questions(ctx, field)
+	case "signatureRequested":
+		return ec.fieldContext_PortalForm_signatureRequested(ctx, field)
+	case "status":
+		return ec.fieldContext_PortalForm_status(ctx, field)
+	case "addressedToContact":
+		return ec.fieldContext_PortalForm_addressedToContact(ctx, field)
+	case "canSubmit":
+		return ec.fieldContext_PortalForm_canSubmit(ctx, field)
+	case "answers":
+		return ec.fieldContext_PortalForm_answers(ctx, field)
+	case "signedName":
+		return ec.fieldContext_PortalForm_signedName(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_PortalForm_signedAt(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_PortalForm_submittedAt(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_PortalForm_sentAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalForm", field.Name)
 }
 
 func (ec *executionContext) childFields_PortalInvitationInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9573,6 +10589,38 @@ func (ec *executionContext) childFields_ScheduledMessageEdge(ctx context.Context
 		return ec.fieldContext_ScheduledMessageEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScheduledMessageEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SharedDocument_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SharedDocument_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SharedDocument_updatedAt(ctx, field)
+	case "clientID":
+		return ec.fieldContext_SharedDocument_clientID(ctx, field)
+	case "title":
+		return ec.fieldContext_SharedDocument_title(ctx, field)
+	case "description":
+		return ec.fieldContext_SharedDocument_description(ctx, field)
+	case "fileName":
+		return ec.fieldContext_SharedDocument_fileName(ctx, field)
+	case "contentType":
+		return ec.fieldContext_SharedDocument_contentType(ctx, field)
+	case "sizeBytes":
+		return ec.fieldContext_SharedDocument_sizeBytes(ctx, field)
+	case "url":
+		return ec.fieldContext_SharedDocument_url(ctx, field)
+	case "sharedByID":
+		return ec.fieldContext_SharedDocument_sharedByID(ctx, field)
+	case "client":
+		return ec.fieldContext_SharedDocument_client(ctx, field)
+	case "sharedBy":
+		return ec.fieldContext_SharedDocument_sharedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedDocument", field.Name)
 }
 
 func (ec *executionContext) childFields_SignInPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9857,6 +10905,28 @@ func (ec *executionContext) field_Client_appointments_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Client_forms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*form.Status, error) {
+			return ec.unmarshalOFormStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Client_portalActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9922,6 +10992,20 @@ func (ec *executionContext) field_Client_scheduledMessages_args(ctx context.Cont
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Client_sharedDocuments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -10349,6 +11433,36 @@ func (ec *executionContext) field_Mutation_saveMessageTemplate_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_sendForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "contactLinkId",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contactLinkId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (portal.FormInput, error) {
+			return ec.unmarshalNSendFormInput2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐFormInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_sendMessageToPractice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10415,6 +11529,28 @@ func (ec *executionContext) field_Mutation_setClientNotifications_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_shareDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (portal.DocumentInput, error) {
+			return ec.unmarshalNShareDocumentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐDocumentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_signIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10426,6 +11562,36 @@ func (ec *executionContext) field_Mutation_signIn_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitPortalForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "answers",
+		func(ctx context.Context, v any) ([]*questions.Answer, error) {
+			return ec.unmarshalNFormAnswerInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["answers"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "signature",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signature"] = arg2
 	return args, nil
 }
 
@@ -10904,6 +12070,70 @@ func (ec *executionContext) field_Query_notifications_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portalDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portalDocuments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portalForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portalForms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*form.Status, error) {
+			return ec.unmarshalOFormStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -13080,6 +14310,94 @@ func (ec *executionContext) fieldContext_Client_portalActivity(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Client_sharedDocuments(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_sharedDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Client().SharedDocuments(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SharedDocument) graphql.Marshaler {
+			return ec.marshalNSharedDocument2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_sharedDocuments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Client_sharedDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Client_forms(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_forms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Client().Forms(ctx, obj, fc.Args["status"].(*form.Status), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Form) graphql.Marshaler {
+			return ec.marshalNForm2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐFormᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_forms(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Form(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Client_forms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Client_messageThreads(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14777,6 +16095,672 @@ func (ec *executionContext) _EmailSuppression_reason(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_EmailSuppression_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Form_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Form_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Form_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Form_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Form_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Form_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Form_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Form_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Form_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_contactID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Form_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Form_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Form_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Form_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_questions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Questions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []questions.Question) graphql.Marshaler {
+			return ec.marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Form_questions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Form",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Form_signatureRequested(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_signatureRequested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignatureRequested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Form_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Form_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v form.Status) graphql.Marshaler {
+			return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Form_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type FormStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Form_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_answers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []questions.Answer) graphql.Marshaler {
+			return ec.marshalOFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_answers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Form",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormAnswer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Form_signedName(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_signedName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Form_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_signedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Form_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Form_submittedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_submittedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_submittedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Form_sentByID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_sentByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_sentByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Form_client(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Client(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
+			return ec.marshalNClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Form_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Form",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Form_contact(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Form",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Form_sentBy(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_sentBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalOStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_sentBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Form",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FormAnswer_questionId(ctx context.Context, field graphql.CollectedField, obj *questions.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormAnswer_questionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuestionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormAnswer_questionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FormAnswer_value(ctx context.Context, field graphql.CollectedField, obj *questions.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormAnswer_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormAnswer_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FormAnswer_values(ctx context.Context, field graphql.CollectedField, obj *questions.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormAnswer_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormAnswer_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FormQuestion_id(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormQuestion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormQuestion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FormQuestion_label(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormQuestion_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormQuestion_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FormQuestion_type(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormQuestion_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v questions.Type) graphql.Marshaler {
+			return ec.marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormQuestion_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type FormQuestionType does not have child fields"))
+}
+
+func (ec *executionContext) _FormQuestion_required(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormQuestion_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormQuestion_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _FormQuestion_options(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormQuestion_options(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Options, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormQuestion_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _MessagePreview_recipientName(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -16607,6 +18591,138 @@ func (ec *executionContext) fieldContext_Mutation_revokeContactPortal(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeContactPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitPortalForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitPortalForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitPortalForm(ctx, fc.Args["id"].(pulid.ID), fc.Args["answers"].([]*questions.Answer), fc.Args["signature"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Form) graphql.Marshaler {
+			return ec.marshalNPortalForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitPortalForm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalForm(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitPortalForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_shareDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_shareDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ShareDocument(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["input"].(portal.DocumentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SharedDocument) graphql.Marshaler {
+			return ec.marshalNSharedDocument2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_shareDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_shareDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendForm(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["contactLinkId"].(*pulid.ID), fc.Args["input"].(portal.FormInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Form) graphql.Marshaler {
+			return ec.marshalNForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendForm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Form(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19050,6 +21166,190 @@ func (ec *executionContext) fieldContext_PortalClient_appointments(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _PortalDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalDocument_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PortalDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalDocument_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalDocument_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalDocument_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalDocument_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalDocument_sizeBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SizeBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalOInt2int64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PortalDocument_sharedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalDocument_sharedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalDocument().SharedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalDocument_sharedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalDocument_url(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalDocument_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalDocument().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _PortalEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19218,6 +21518,323 @@ func (ec *executionContext) fieldContext_PortalEvent_contact(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PortalForm_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_questions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Questions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []questions.Question) graphql.Marshaler {
+			return ec.marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_questions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalForm",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalForm_signatureRequested(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_signatureRequested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignatureRequested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v form.Status) graphql.Marshaler {
+			return ec.marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type FormStatus does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_addressedToContact(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_addressedToContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalForm().AddressedToContact(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_addressedToContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_canSubmit(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_canSubmit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalForm().CanSubmit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_canSubmit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_answers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []questions.Answer) graphql.Marshaler {
+			return ec.marshalNFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_answers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalForm",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormAnswer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalForm_signedName(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_signedName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_signedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalForm_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalForm_sentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalForm().SentAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalForm_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _PortalInvitationInfo_practice(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -20404,6 +23021,182 @@ func (ec *executionContext) fieldContext_Query_portalInvitation(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_portalInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalDocuments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalDocuments(ctx, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SharedDocument) graphql.Marshaler {
+			return ec.marshalNPortalDocument2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalDocuments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalDocument(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SharedDocument) graphql.Marshaler {
+			return ec.marshalNPortalDocument2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalForms(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalForms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalForms(ctx, fc.Args["status"].(*form.Status), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Form) graphql.Marshaler {
+			return ec.marshalNPortalForm2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐFormᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalForms(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalForm(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalForms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalForm(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Form) graphql.Marshaler {
+			return ec.marshalNPortalForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalForm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalForm(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21691,6 +24484,323 @@ func (ec *executionContext) _ScheduledMessageEdge_cursor(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ScheduledMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScheduledMessageEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_sizeBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SizeBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalOInt2int64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_url(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_sharedByID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_sharedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_sharedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SharedDocument_client(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Client(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
+			return ec.marshalNClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedDocument",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedDocument_sharedBy(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedDocument_sharedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalOStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SharedDocument_sharedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedDocument",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SignInPayload_token(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
@@ -30326,6 +33436,112 @@ func (ec *executionContext) unmarshalInputEmailSuppressionWhereInput(ctx context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputFormAnswerInput(ctx context.Context, obj any) (questions.Answer, error) {
+	var it questions.Answer
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"questionId", "value", "values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "questionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionID = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputFormQuestionInput(ctx context.Context, obj any) (questions.Question, error) {
+	var it questions.Question
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["required"]; !present {
+		asMap["required"] = false
+	}
+
+	fieldsInOrder := [...]string{"id", "label", "type", "required", "options"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "required":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("required"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Required = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputMessageTemplateOrder(ctx context.Context, obj any) (ent.MessageTemplateOrder, error) {
 	var it ent.MessageTemplateOrder
 	if obj == nil {
@@ -35944,6 +39160,126 @@ func (ec *executionContext) unmarshalInputScheduledMessageWhereInput(ctx context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSendFormInput(ctx context.Context, obj any) (portal.FormInput, error) {
+	var it portal.FormInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["signatureRequested"]; !present {
+		asMap["signatureRequested"] = false
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "questions", "signatureRequested"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "questions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questions"))
+			data, err := ec.unmarshalNFormQuestionInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Questions = data
+		case "signatureRequested":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatureRequested"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignatureRequested = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputShareDocumentInput(ctx context.Context, obj any) (portal.DocumentInput, error) {
+	var it portal.DocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "fileName", "contentType", "sizeBytes", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "fileName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileName = data
+		case "contentType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentType"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentType = data
+		case "sizeBytes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeBytes"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeBytes = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSignInInput(ctx context.Context, obj any) (SignInInput, error) {
 	var it SignInInput
 	if obj == nil {
@@ -37544,6 +40880,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Staff(ctx, sel, obj)
+	case *ent.SharedDocument:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SharedDocument(ctx, sel, obj)
 	case *ent.ScheduledMessage:
 		if obj == nil {
 			return graphql.Null
@@ -37579,6 +40920,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._MessageTemplate(ctx, sel, obj)
+	case *ent.Form:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Form(ctx, sel, obj)
 	case *ent.EmailSuppression:
 		if obj == nil {
 			return graphql.Null
@@ -38512,6 +41858,82 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 					}
 				}()
 				res = ec._Client_portalActivity(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "sharedDocuments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Client_sharedDocuments(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "forms":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Client_forms(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -39495,6 +42917,339 @@ func (ec *executionContext) _EmailSuppression(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var formImplementors = []string{"Form", "Node"}
+
+func (ec *executionContext) _Form(ctx context.Context, sel ast.SelectionSet, obj *ent.Form) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Form")
+		case "id":
+			out.Values[i] = ec._Form_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Form_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Form_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._Form_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactID":
+			out.Values[i] = ec._Form_contactID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Form_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Form_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "questions":
+			out.Values[i] = ec._Form_questions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signatureRequested":
+			out.Values[i] = ec._Form_signatureRequested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Form_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answers":
+			out.Values[i] = ec._Form_answers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signedName":
+			out.Values[i] = ec._Form_signedName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signedAt":
+			out.Values[i] = ec._Form_signedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._Form_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedBy":
+			out.Values[i] = ec._Form_submittedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sentByID":
+			out.Values[i] = ec._Form_sentByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "client":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Form_client(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "contact":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Form_contact(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "sentBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Form_sentBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var formAnswerImplementors = []string{"FormAnswer"}
+
+func (ec *executionContext) _FormAnswer(ctx context.Context, sel ast.SelectionSet, obj *questions.Answer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formAnswerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FormAnswer")
+		case "questionId":
+			out.Values[i] = ec._FormAnswer_questionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._FormAnswer_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._FormAnswer_values(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var formQuestionImplementors = []string{"FormQuestion"}
+
+func (ec *executionContext) _FormQuestion(ctx context.Context, sel ast.SelectionSet, obj *questions.Question) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formQuestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FormQuestion")
+		case "id":
+			out.Values[i] = ec._FormQuestion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._FormQuestion_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._FormQuestion_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._FormQuestion_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "options":
+			out.Values[i] = ec._FormQuestion_options(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var messagePreviewImplementors = []string{"MessagePreview"}
 
 func (ec *executionContext) _MessagePreview(ctx context.Context, sel ast.SelectionSet, obj *MessagePreview) graphql.Marshaler {
@@ -40001,6 +43756,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeContactPortal":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeContactPortal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitPortalForm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitPortalForm(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_shareDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendForm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendForm(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -41278,6 +45054,145 @@ func (ec *executionContext) _PortalClient(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var portalDocumentImplementors = []string{"PortalDocument"}
+
+func (ec *executionContext) _PortalDocument(ctx context.Context, sel ast.SelectionSet, obj *ent.SharedDocument) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalDocument")
+		case "id":
+			out.Values[i] = ec._PortalDocument_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._PortalDocument_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._PortalDocument_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fileName":
+			out.Values[i] = ec._PortalDocument_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentType":
+			out.Values[i] = ec._PortalDocument_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sizeBytes":
+			out.Values[i] = ec._PortalDocument_sizeBytes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalDocument_sharedAt(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "url":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalDocument_url(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var portalEventImplementors = []string{"PortalEvent", "Node"}
 
 func (ec *executionContext) _PortalEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.PortalEvent) graphql.Marshaler {
@@ -41331,6 +45246,203 @@ func (ec *executionContext) _PortalEvent(ctx context.Context, sel ast.SelectionS
 				}()
 				res = ec._PortalEvent_contact(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var portalFormImplementors = []string{"PortalForm"}
+
+func (ec *executionContext) _PortalForm(ctx context.Context, sel ast.SelectionSet, obj *ent.Form) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalFormImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalForm")
+		case "id":
+			out.Values[i] = ec._PortalForm_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._PortalForm_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._PortalForm_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "questions":
+			out.Values[i] = ec._PortalForm_questions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signatureRequested":
+			out.Values[i] = ec._PortalForm_signatureRequested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PortalForm_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "addressedToContact":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalForm_addressedToContact(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "canSubmit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalForm_canSubmit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "answers":
+			out.Values[i] = ec._PortalForm_answers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signedName":
+			out.Values[i] = ec._PortalForm_signedName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signedAt":
+			out.Values[i] = ec._PortalForm_signedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._PortalForm_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sentAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalForm_sentAt(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -42167,6 +46279,94 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalDocuments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalDocuments(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalDocument":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalDocument(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalForms":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalForms(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "portalForm":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_portalForm(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "threadMessages":
 			field := field
 
@@ -42768,6 +46968,170 @@ func (ec *executionContext) _ScheduledMessageEdge(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var sharedDocumentImplementors = []string{"SharedDocument", "Node"}
+
+func (ec *executionContext) _SharedDocument(ctx context.Context, sel ast.SelectionSet, obj *ent.SharedDocument) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedDocument")
+		case "id":
+			out.Values[i] = ec._SharedDocument_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._SharedDocument_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SharedDocument_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._SharedDocument_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._SharedDocument_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._SharedDocument_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fileName":
+			out.Values[i] = ec._SharedDocument_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentType":
+			out.Values[i] = ec._SharedDocument_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sizeBytes":
+			out.Values[i] = ec._SharedDocument_sizeBytes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._SharedDocument_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedByID":
+			out.Values[i] = ec._SharedDocument_sharedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "client":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SharedDocument_client(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "sharedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SharedDocument_sharedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43875,6 +48239,130 @@ func (ec *executionContext) unmarshalNEmailSuppressionWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNForm2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐFormᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Form) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx context.Context, sel ast.SelectionSet, v *ent.Form) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Form(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFormAnswer2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx context.Context, sel ast.SelectionSet, v questions.Answer) graphql.Marshaler {
+	return ec._FormAnswer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []questions.Answer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFormAnswer2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFormAnswerInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx context.Context, v any) ([]*questions.Answer, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*questions.Answer, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFormAnswerInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNFormAnswerInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx context.Context, v any) (*questions.Answer, error) {
+	res, err := ec.unmarshalInputFormAnswerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFormQuestion2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestion(ctx context.Context, sel ast.SelectionSet, v questions.Question) graphql.Marshaler {
+	return ec._FormQuestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []questions.Question) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFormQuestion2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFormQuestionInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx context.Context, v any) ([]*questions.Question, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*questions.Question, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFormQuestionInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestion(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNFormQuestionInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestion(ctx context.Context, v any) (*questions.Question, error) {
+	res, err := ec.unmarshalInputFormQuestionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐType(ctx context.Context, v any) (questions.Type, error) {
+	var res questions.Type
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐType(ctx context.Context, sel ast.SelectionSet, v questions.Type) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx context.Context, v any) (form.Status, error) {
+	var res form.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFormStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx context.Context, sel ast.SelectionSet, v form.Status) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx context.Context, v any) (pulid.ID, error) {
 	var res pulid.ID
 	err := res.UnmarshalGQL(v)
@@ -44273,6 +48761,32 @@ func (ec *executionContext) marshalNPortalClient2ᚖgithubᚗcomᚋkithᚑhealth
 	return ec._PortalClient(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPortalDocument2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SharedDocument) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalDocument2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocument(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalDocument2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocument(ctx context.Context, sel ast.SelectionSet, v *ent.SharedDocument) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalDocument(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPortalEvent2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐPortalEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PortalEvent) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -44297,6 +48811,32 @@ func (ec *executionContext) marshalNPortalEvent2ᚖgithubᚗcomᚋkithᚑhealth�
 		return graphql.Null
 	}
 	return ec._PortalEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalForm2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐFormᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Form) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx context.Context, sel ast.SelectionSet, v *ent.Form) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PortalForm(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPortalInvitationInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐInvitation(ctx context.Context, sel ast.SelectionSet, v *portal.Invitation) graphql.Marshaler {
@@ -44566,6 +49106,42 @@ func (ec *executionContext) unmarshalNScheduledMessageWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSendFormInput2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐFormInput(ctx context.Context, v any) (portal.FormInput, error) {
+	res, err := ec.unmarshalInputSendFormInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNShareDocumentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐDocumentInput(ctx context.Context, v any) (portal.DocumentInput, error) {
+	res, err := ec.unmarshalInputShareDocumentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSharedDocument2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SharedDocument) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSharedDocument2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocument(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSharedDocument2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐSharedDocument(ctx context.Context, sel ast.SelectionSet, v *ent.SharedDocument) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SharedDocument(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐSignInInput(ctx context.Context, v any) (SignInInput, error) {
 	res, err := ec.unmarshalInputSignInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44656,6 +49232,28 @@ func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v an
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalTime(*v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -45577,6 +50175,41 @@ func (ec *executionContext) unmarshalOEmailSuppressionWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []questions.Answer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFormAnswer2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFormStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx context.Context, v any) (*form.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(form.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFormStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx context.Context, sel ast.SelectionSet, v *form.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx context.Context, v any) (pulid.ID, error) {
 	var res pulid.ID
 	err := res.UnmarshalGQL(v)
@@ -45650,6 +50283,18 @@ func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt64(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -45700,6 +50345,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚖint64(ctx context.Context, v any) (*int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt64(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt64(*v)
 	return res
 }
 

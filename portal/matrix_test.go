@@ -37,7 +37,10 @@ const (
 type matrixOp struct {
 	doc  string
 	vars func(fx *fixture) map[string]any
-	who  audience
+	// roleVars, when set, gives each role its own variables (a record of
+	// the client it acts for), instead of vars.
+	roleVars func(fx *fixture, r role) map[string]any
+	who      audience
 	// scope is the scope a contact needs, for forScope.
 	scope kith.PortalScope
 	// target: the operation names a record of the practice, so staff of
@@ -159,6 +162,14 @@ func init() {
 	row("Query.portalClient", matrixOp{doc: `{ portalClient { id firstName appointments { id } } }`, vars: noVars, who: forActing})
 }
 
+// varsFor is op's variables for r.
+func (op matrixOp) varsFor(fx *fixture, r role) map[string]any {
+	if op.roleVars != nil {
+		return op.roleVars(fx, r)
+	}
+	return op.vars(fx)
+}
+
 // role is one kind of caller.
 type role struct {
 	name string
@@ -238,6 +249,8 @@ type fixture struct {
 	invitation                          string // an unclaimed invitation's token
 	roles                               []role
 	counter                             int
+	// records holds what fixture hooks made, by name.
+	records map[string]string
 }
 
 func (fx *fixture) next() int { fx.counter++; return fx.counter }
@@ -261,7 +274,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := kithtest.DB(t, nil)
 	api := kithtest.NewAPIWith(t, db, portal.Config{IPLimit: portal.Limit{Burst: 100000, Every: time.Millisecond}, EmailLimit: portal.Limit{Burst: 100000, Every: time.Millisecond}}, nil)
-	fx := &fixture{api: api, p: kithtest.NewPractice(t, db, "practice"), other: kithtest.NewPractice(t, db, "other")}
+	fx := &fixture{api: api, p: kithtest.NewPractice(t, db, "practice"), other: kithtest.NewPractice(t, db, "other"), records: map[string]string{}}
 	fx.ownerID = string(fx.p.Owner.ID)
 	tok := fx.p.Token
 	ids := func(q string, vars map[string]any) map[string]any {
@@ -472,9 +485,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if !strings.HasPrefix(name, "Query.") {
 			continue
 		}
-		vars := op.vars(queries)
 		for _, r := range queries.roles {
-			queries.check(t, name, op, r, vars)
+			queries.check(t, name, op, r, op.varsFor(queries, r))
 		}
 	}
 	for name, op := range matrixOps {
@@ -498,7 +510,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				return 1
 			})
 			for _, r := range roles {
-				fx.check(t, name, op, r, op.vars(fx))
+				fx.check(t, name, op, r, op.varsFor(fx, r))
 			}
 		})
 	}

@@ -81,6 +81,18 @@ func (f EmailSuppressionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EmailSuppressionMutation", m)
 }
 
+// The FormFunc type is an adapter to allow the use of ordinary
+// function as Form mutator.
+type FormFunc func(context.Context, *ent.FormMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FormFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FormMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FormMutation", m)
+}
+
 // The MessageTemplateFunc type is an adapter to allow the use of ordinary
 // function as MessageTemplate mutator.
 type MessageTemplateFunc func(context.Context, *ent.MessageTemplateMutation) (ent.Value, error)
@@ -187,6 +199,18 @@ func (f ScheduledMessageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScheduledMessageMutation", m)
+}
+
+// The SharedDocumentFunc type is an adapter to allow the use of ordinary
+// function as SharedDocument mutator.
+type SharedDocumentFunc func(context.Context, *ent.SharedDocumentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SharedDocumentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SharedDocumentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SharedDocumentMutation", m)
 }
 
 // The SignInCodeFunc type is an adapter to allow the use of ordinary

@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -24,6 +25,7 @@ import (
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -245,6 +247,33 @@ func (f TraverseEmailSuppression) Traverse(ctx context.Context, q ent.Query) err
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.EmailSuppressionQuery", q)
+}
+
+// The FormFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FormFunc func(context.Context, *ent.FormQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FormFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FormQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FormQuery", q)
+}
+
+// The TraverseForm type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseForm func(context.Context, *ent.FormQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseForm) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseForm) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FormQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FormQuery", q)
 }
 
 // The MessageTemplateFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -490,6 +519,33 @@ func (f TraverseScheduledMessage) Traverse(ctx context.Context, q ent.Query) err
 	return fmt.Errorf("unexpected query type %T. expect *ent.ScheduledMessageQuery", q)
 }
 
+// The SharedDocumentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SharedDocumentFunc func(context.Context, *ent.SharedDocumentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SharedDocumentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SharedDocumentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SharedDocumentQuery", q)
+}
+
+// The TraverseSharedDocument type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSharedDocument func(context.Context, *ent.SharedDocumentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSharedDocument) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSharedDocument) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SharedDocumentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SharedDocumentQuery", q)
+}
+
 // The SignInCodeFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SignInCodeFunc func(context.Context, *ent.SignInCodeQuery) (ent.Value, error)
 
@@ -586,6 +642,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CoverageQuery, predicate.Coverage, coverage.OrderOption]{typ: ent.TypeCoverage, tq: q}, nil
 	case *ent.EmailSuppressionQuery:
 		return &query[*ent.EmailSuppressionQuery, predicate.EmailSuppression, emailsuppression.OrderOption]{typ: ent.TypeEmailSuppression, tq: q}, nil
+	case *ent.FormQuery:
+		return &query[*ent.FormQuery, predicate.Form, form.OrderOption]{typ: ent.TypeForm, tq: q}, nil
 	case *ent.MessageTemplateQuery:
 		return &query[*ent.MessageTemplateQuery, predicate.MessageTemplate, messagetemplate.OrderOption]{typ: ent.TypeMessageTemplate, tq: q}, nil
 	case *ent.NotificationQuery:
@@ -604,6 +662,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PortalSessionQuery, predicate.PortalSession, portalsession.OrderOption]{typ: ent.TypePortalSession, tq: q}, nil
 	case *ent.ScheduledMessageQuery:
 		return &query[*ent.ScheduledMessageQuery, predicate.ScheduledMessage, scheduledmessage.OrderOption]{typ: ent.TypeScheduledMessage, tq: q}, nil
+	case *ent.SharedDocumentQuery:
+		return &query[*ent.SharedDocumentQuery, predicate.SharedDocument, shareddocument.OrderOption]{typ: ent.TypeSharedDocument, tq: q}, nil
 	case *ent.SignInCodeQuery:
 		return &query[*ent.SignInCodeQuery, predicate.SignInCode, signincode.OrderOption]{typ: ent.TypeSignInCode, tq: q}, nil
 	case *ent.StaffQuery:

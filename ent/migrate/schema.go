@@ -322,6 +322,70 @@ var (
 			},
 		},
 	}
+	// FormsColumns holds the columns for the "forms" table.
+	FormsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "questions", Type: field.TypeJSON},
+		{Name: "signature_requested", Type: field.TypeBool, Default: false},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"SENT", "SUBMITTED"}, Default: "SENT"},
+		{Name: "answers", Type: field.TypeJSON, Nullable: true},
+		{Name: "signed_name", Type: field.TypeString, Nullable: true},
+		{Name: "signed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "submitted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "submitted_by", Type: field.TypeString, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "contact_id", Type: field.TypeString, Nullable: true},
+		{Name: "sent_by_id", Type: field.TypeString, Nullable: true},
+	}
+	// FormsTable holds the schema information for the "forms" table.
+	FormsTable = &schema.Table{
+		Name:       "forms",
+		Columns:    FormsColumns,
+		PrimaryKey: []*schema.Column{FormsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "forms_organizations_organization",
+				Columns:    []*schema.Column{FormsColumns[13]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "forms_clients_client",
+				Columns:    []*schema.Column{FormsColumns[14]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "forms_contacts_contact",
+				Columns:    []*schema.Column{FormsColumns[15]},
+				RefColumns: []*schema.Column{ContactsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "forms_staff_sent_by",
+				Columns:    []*schema.Column{FormsColumns[16]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "form_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{FormsColumns[13]},
+			},
+			{
+				Name:    "form_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{FormsColumns[14], FormsColumns[1]},
+			},
+		},
+	}
 	// MessageTemplatesColumns holds the columns for the "message_templates" table.
 	MessageTemplatesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -736,6 +800,59 @@ var (
 			},
 		},
 	}
+	// SharedDocumentsColumns holds the columns for the "shared_documents" table.
+	SharedDocumentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString},
+		{Name: "description", Type: field.TypeString, Nullable: true},
+		{Name: "file_name", Type: field.TypeString},
+		{Name: "content_type", Type: field.TypeString, Nullable: true},
+		{Name: "size_bytes", Type: field.TypeInt64, Nullable: true},
+		{Name: "url", Type: field.TypeString},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "shared_by_id", Type: field.TypeString, Nullable: true},
+	}
+	// SharedDocumentsTable holds the schema information for the "shared_documents" table.
+	SharedDocumentsTable = &schema.Table{
+		Name:       "shared_documents",
+		Columns:    SharedDocumentsColumns,
+		PrimaryKey: []*schema.Column{SharedDocumentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "shared_documents_organizations_organization",
+				Columns:    []*schema.Column{SharedDocumentsColumns[9]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "shared_documents_clients_client",
+				Columns:    []*schema.Column{SharedDocumentsColumns[10]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "shared_documents_staff_shared_by",
+				Columns:    []*schema.Column{SharedDocumentsColumns[11]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "shareddocument_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{SharedDocumentsColumns[9]},
+			},
+			{
+				Name:    "shareddocument_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{SharedDocumentsColumns[10], SharedDocumentsColumns[1]},
+			},
+		},
+	}
 	// SignInCodesColumns holds the columns for the "sign_in_codes" table.
 	SignInCodesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -881,6 +998,7 @@ var (
 		ContactsTable,
 		CoveragesTable,
 		EmailSuppressionsTable,
+		FormsTable,
 		MessageTemplatesTable,
 		NotificationsTable,
 		OrganizationsTable,
@@ -890,6 +1008,7 @@ var (
 		PortalMessagesTable,
 		PortalSessionsTable,
 		ScheduledMessagesTable,
+		SharedDocumentsTable,
 		SignInCodesTable,
 		StaffTable,
 		StaffTokensTable,
@@ -927,6 +1046,13 @@ func init() {
 	EmailSuppressionsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	EmailSuppressionsTable.Annotation = &entsql.Annotation{
 		Table: "email_suppressions",
+	}
+	FormsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	FormsTable.ForeignKeys[1].RefTable = ClientsTable
+	FormsTable.ForeignKeys[2].RefTable = ContactsTable
+	FormsTable.ForeignKeys[3].RefTable = StaffTable
+	FormsTable.Annotation = &entsql.Annotation{
+		Table: "forms",
 	}
 	MessageTemplatesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	MessageTemplatesTable.Annotation = &entsql.Annotation{
@@ -972,6 +1098,12 @@ func init() {
 	ScheduledMessagesTable.ForeignKeys[2].RefTable = AppointmentsTable
 	ScheduledMessagesTable.Annotation = &entsql.Annotation{
 		Table: "scheduled_messages",
+	}
+	SharedDocumentsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SharedDocumentsTable.ForeignKeys[1].RefTable = ClientsTable
+	SharedDocumentsTable.ForeignKeys[2].RefTable = StaffTable
+	SharedDocumentsTable.Annotation = &entsql.Annotation{
+		Table: "shared_documents",
 	}
 	SignInCodesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SignInCodesTable.Annotation = &entsql.Annotation{

@@ -24,6 +24,9 @@ type Coverage func(*sql.Selector)
 // EmailSuppression is the predicate function for emailsuppression builders.
 type EmailSuppression func(*sql.Selector)
 
+// Form is the predicate function for form builders.
+type Form func(*sql.Selector)
+
 // MessageTemplate is the predicate function for messagetemplate builders.
 type MessageTemplate func(*sql.Selector)
 
@@ -50,6 +53,9 @@ type PortalSession func(*sql.Selector)
 
 // ScheduledMessage is the predicate function for scheduledmessage builders.
 type ScheduledMessage func(*sql.Selector)
+
+// SharedDocument is the predicate function for shareddocument builders.
+type SharedDocument func(*sql.Selector)
 
 // SignInCode is the predicate function for signincode builders.
 type SignInCode func(*sql.Selector)

@@ -255,6 +255,30 @@ func (f EmailSuppressionMutationRuleFunc) EvalMutation(ctx context.Context, m en
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmailSuppressionMutation", m)
 }
 
+// The FormQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FormQueryRuleFunc func(context.Context, *ent.FormQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FormQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FormQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FormQuery", q)
+}
+
+// The FormMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FormMutationRuleFunc func(context.Context, *ent.FormMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FormMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FormMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FormMutation", m)
+}
+
 // The MessageTemplateQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MessageTemplateQueryRuleFunc func(context.Context, *ent.MessageTemplateQuery) error
@@ -471,6 +495,30 @@ func (f ScheduledMessageMutationRuleFunc) EvalMutation(ctx context.Context, m en
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScheduledMessageMutation", m)
 }
 
+// The SharedDocumentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SharedDocumentQueryRuleFunc func(context.Context, *ent.SharedDocumentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SharedDocumentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SharedDocumentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SharedDocumentQuery", q)
+}
+
+// The SharedDocumentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SharedDocumentMutationRuleFunc func(context.Context, *ent.SharedDocumentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SharedDocumentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SharedDocumentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SharedDocumentMutation", m)
+}
+
 // The SignInCodeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SignInCodeQueryRuleFunc func(context.Context, *ent.SignInCodeQuery) error
@@ -590,6 +638,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.EmailSuppressionQuery:
 		return q.Filter(), nil
+	case *ent.FormQuery:
+		return q.Filter(), nil
 	case *ent.MessageTemplateQuery:
 		return q.Filter(), nil
 	case *ent.NotificationQuery:
@@ -607,6 +657,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.PortalSessionQuery:
 		return q.Filter(), nil
 	case *ent.ScheduledMessageQuery:
+		return q.Filter(), nil
+	case *ent.SharedDocumentQuery:
 		return q.Filter(), nil
 	case *ent.SignInCodeQuery:
 		return q.Filter(), nil
@@ -633,6 +685,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.EmailSuppressionMutation:
 		return m.Filter(), nil
+	case *ent.FormMutation:
+		return m.Filter(), nil
 	case *ent.MessageTemplateMutation:
 		return m.Filter(), nil
 	case *ent.NotificationMutation:
@@ -650,6 +704,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PortalSessionMutation:
 		return m.Filter(), nil
 	case *ent.ScheduledMessageMutation:
+		return m.Filter(), nil
+	case *ent.SharedDocumentMutation:
 		return m.Filter(), nil
 	case *ent.SignInCodeMutation:
 		return m.Filter(), nil

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -22,6 +23,7 @@ import (
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/schema"
+	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -313,6 +315,46 @@ func init() {
 	emailsuppressionDescID := emailsuppressionMixinFields0[0].Descriptor()
 	// emailsuppression.DefaultID holds the default value on creation for the id field.
 	emailsuppression.DefaultID = emailsuppressionDescID.Default.(func() pulid.ID)
+	formMixin := schema.Form{}.Mixin()
+	form.Policy = privacy.NewPolicies(formMixin[2], schema.Form{})
+	form.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := form.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	formMixinHooks2 := formMixin[2].Hooks()
+	formHooks := schema.Form{}.Hooks()
+
+	form.Hooks[1] = formMixinHooks2[0]
+
+	form.Hooks[2] = formHooks[0]
+	formMixinFields0 := formMixin[0].Fields()
+	_ = formMixinFields0
+	formMixinFields1 := formMixin[1].Fields()
+	_ = formMixinFields1
+	formFields := schema.Form{}.Fields()
+	_ = formFields
+	// formDescCreatedAt is the schema descriptor for created_at field.
+	formDescCreatedAt := formMixinFields1[0].Descriptor()
+	// form.DefaultCreatedAt holds the default value on creation for the created_at field.
+	form.DefaultCreatedAt = formDescCreatedAt.Default.(func() time.Time)
+	// formDescUpdatedAt is the schema descriptor for updated_at field.
+	formDescUpdatedAt := formMixinFields1[1].Descriptor()
+	// form.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	form.DefaultUpdatedAt = formDescUpdatedAt.Default.(func() time.Time)
+	// form.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	form.UpdateDefaultUpdatedAt = formDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// formDescSignatureRequested is the schema descriptor for signature_requested field.
+	formDescSignatureRequested := formFields[5].Descriptor()
+	// form.DefaultSignatureRequested holds the default value on creation for the signature_requested field.
+	form.DefaultSignatureRequested = formDescSignatureRequested.Default.(bool)
+	// formDescID is the schema descriptor for id field.
+	formDescID := formMixinFields0[0].Descriptor()
+	// form.DefaultID holds the default value on creation for the id field.
+	form.DefaultID = formDescID.Default.(func() pulid.ID)
 	messagetemplateMixin := schema.MessageTemplate{}.Mixin()
 	messagetemplate.Policy = privacy.NewPolicies(messagetemplateMixin[2], schema.MessageTemplate{})
 	messagetemplate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -621,6 +663,46 @@ func init() {
 	scheduledmessageDescID := scheduledmessageMixinFields0[0].Descriptor()
 	// scheduledmessage.DefaultID holds the default value on creation for the id field.
 	scheduledmessage.DefaultID = scheduledmessageDescID.Default.(func() pulid.ID)
+	shareddocumentMixin := schema.SharedDocument{}.Mixin()
+	shareddocument.Policy = privacy.NewPolicies(shareddocumentMixin[2], schema.SharedDocument{})
+	shareddocument.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := shareddocument.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	shareddocumentMixinHooks2 := shareddocumentMixin[2].Hooks()
+	shareddocumentHooks := schema.SharedDocument{}.Hooks()
+
+	shareddocument.Hooks[1] = shareddocumentMixinHooks2[0]
+
+	shareddocument.Hooks[2] = shareddocumentHooks[0]
+	shareddocumentMixinFields0 := shareddocumentMixin[0].Fields()
+	_ = shareddocumentMixinFields0
+	shareddocumentMixinFields1 := shareddocumentMixin[1].Fields()
+	_ = shareddocumentMixinFields1
+	shareddocumentFields := schema.SharedDocument{}.Fields()
+	_ = shareddocumentFields
+	// shareddocumentDescCreatedAt is the schema descriptor for created_at field.
+	shareddocumentDescCreatedAt := shareddocumentMixinFields1[0].Descriptor()
+	// shareddocument.DefaultCreatedAt holds the default value on creation for the created_at field.
+	shareddocument.DefaultCreatedAt = shareddocumentDescCreatedAt.Default.(func() time.Time)
+	// shareddocumentDescUpdatedAt is the schema descriptor for updated_at field.
+	shareddocumentDescUpdatedAt := shareddocumentMixinFields1[1].Descriptor()
+	// shareddocument.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	shareddocument.DefaultUpdatedAt = shareddocumentDescUpdatedAt.Default.(func() time.Time)
+	// shareddocument.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	shareddocument.UpdateDefaultUpdatedAt = shareddocumentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// shareddocumentDescSizeBytes is the schema descriptor for size_bytes field.
+	shareddocumentDescSizeBytes := shareddocumentFields[5].Descriptor()
+	// shareddocument.SizeBytesValidator is a validator for the "size_bytes" field. It is called by the builders before save.
+	shareddocument.SizeBytesValidator = shareddocumentDescSizeBytes.Validators[0].(func(int64) error)
+	// shareddocumentDescID is the schema descriptor for id field.
+	shareddocumentDescID := shareddocumentMixinFields0[0].Descriptor()
+	// shareddocument.DefaultID holds the default value on creation for the id field.
+	shareddocument.DefaultID = shareddocumentDescID.Default.(func() pulid.ID)
 	signincodeMixin := schema.SignInCode{}.Mixin()
 	signincode.Policy = privacy.NewPolicies(signincodeMixin[1], schema.SignInCode{})
 	signincode.Hooks[0] = func(next ent.Mutator) ent.Mutator {

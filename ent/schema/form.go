@@ -1,0 +1,109 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/ent/rule"
+	"github.com/kith-health/kith/questions"
+)
+
+// Form is a form staff send to a client, to fill in (and sign, when a
+// signature is requested) in the portal. Sent to the client, the client
+// and its contacts with VIEW_FORMS see it; sent to a named contact
+// (contact_id), that contact (with VIEW_FORMS) and the client see it, and
+// only that contact fills it in. It is filled in once: SENT, then SUBMITTED.
+type Form struct{ ent.Schema }
+
+// Mixin of Form.
+func (Form) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("fm"), timeMixin{}, tenantMixin{}}
+}
+
+// Fields of Form.
+func (Form) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("client_id").GoType(pulidID).Immutable(),
+		field.String("contact_id").GoType(pulidID).Optional().Immutable().
+			Comment("The contact it is addressed to; empty when it is for the client."),
+		field.String("title").
+			Comment("The form's title."),
+		field.Text("description").Optional().
+			Comment("Instructions shown above the questions."),
+		field.JSON("questions", []questions.Question{}).
+			Comment("The questions, in order.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.Bool("signature_requested").Default(false).Immutable().
+			Comment("The person must sign, by typing their name, to submit it."),
+		field.Enum("status").
+			NamedValues("Sent", "SENT", "Submitted", "SUBMITTED").
+			Default("SENT").
+			Comment("SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.").
+			Annotations(entgql.Type("FormStatus")),
+		field.JSON("answers", []questions.Answer{}).Optional().
+			Comment("The answers given, in the questions' order; unanswered questions are left out.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.String("signed_name").Optional().
+			Comment("The name typed as a signature, when one was requested."),
+		field.Time("signed_at").Optional().Nillable().
+			Comment("When it was signed."),
+		field.Time("submitted_at").Optional().Nillable().
+			Comment("When it was submitted."),
+		field.String("submitted_by").Optional().
+			Comment("The portal email address it was submitted with."),
+		field.String("sent_by_id").GoType(pulidID).Optional().Immutable().
+			Comment("The staff member who sent it."),
+	}
+}
+
+// Edges of Form.
+func (Form) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
+		edge.To("contact", Contact.Type).Field("contact_id").Unique().Immutable().
+			Comment("The contact it is addressed to; null when it is for the client."),
+		edge.To("sent_by", Staff.Type).Field("sent_by_id").Unique().Immutable().
+			Comment("The staff member who sent it."),
+	}
+}
+
+// Indexes of Form.
+func (Form) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("client_id", "created_at")}
+}
+
+// Annotations of Form.
+func (Form) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A form sent to a client, or to one of its contacts, to fill in (and sign) in the portal."),
+		entsql.Table("forms"),
+		entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
+}
+
+// Hooks of Form.
+func (Form) Hooks() []ent.Hook { return []ent.Hook{validateForm()} }
+
+// Policy of Form: staff read and write; a portal viewer reads the forms it
+// may see (rule.AllowPortalFormRows) and submits the ones it may fill in
+// (rule.AllowPortalFormSubmit).
+func (Form) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.AllowIfSystem(), rule.AllowIfStaff(),
+			rule.AllowPortalFormRows(),
+			privacy.AlwaysDenyRule(),
+		},
+		Mutation: privacy.MutationPolicy{
+			rule.AllowIfSystem(), rule.AllowIfStaff(),
+			rule.AllowPortalFormSubmit(),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}

@@ -1,0 +1,163 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"mime"
+	"net/url"
+	"strings"
+	"time"
+
+	"entgo.io/ent"
+
+	"github.com/kith-health/kith"
+	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/questions"
+)
+
+// validateSharedDocument requires a title, a plain file name, a media type
+// when one is given and an absolute https address of the file.
+func validateSharedDocument() ent.Hook {
+	return hookOn(func(_ context.Context, m *gen.SharedDocumentMutation) error {
+		return each(m, map[string]normalizer{
+			"title":        required,
+			"description":  trimmed,
+			"file_name":    fileName,
+			"content_type": mediaType,
+			"url":          fileURL,
+		}, "title", "file_name", "content_type", "url", "description")
+	}, writeOps)
+}
+
+// fileName accepts a file's base name.
+func fileName(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return "", fmt.Errorf("is empty; it is required")
+	case strings.ContainsAny(s, `/\`):
+		return "", fmt.Errorf("is not a file name: leave out the folders")
+	}
+	return s, nil
+}
+
+// mediaType accepts a media type such as application/pdf, or nothing.
+func mediaType(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if _, _, err := mime.ParseMediaType(s); err != nil || !strings.Contains(s, "/") {
+		return "", fmt.Errorf("is not a media type such as application/pdf")
+	}
+	return strings.ToLower(s), nil
+}
+
+// fileURL accepts the absolute https address of a file.
+func fileURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("is not an https address of the file in the practice's file store")
+	}
+	return s, nil
+}
+
+// validateForm checks a form as it is sent (a title, well-formed questions,
+// a contact linked to the client) and as it is submitted (once, with
+// answers that fit its questions and the signature it asks for). Its
+// questions never change once sent.
+func validateForm() ent.Hook {
+	return hookOn(func(ctx context.Context, m *gen.FormMutation) error {
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			return checkNewForm(ctx, m)
+		case m.Op().Is(ent.OpUpdateOne):
+			return checkSubmission(ctx, m)
+		default:
+			return kith.Invalid("id", "forms change one at a time")
+		}
+	}, writeOps)
+}
+
+// checkNewForm checks a form being sent.
+func checkNewForm(ctx context.Context, m *gen.FormMutation) error {
+	if err := each(m, map[string]normalizer{"title": required, "description": trimmed}, "title", "description"); err != nil {
+		return err
+	}
+	qs, _ := m.Questions()
+	qs, err := questions.Normalize(qs)
+	if err != nil {
+		return err
+	}
+	m.SetQuestions(qs)
+	if s, ok := m.Status(); ok && s != form.StatusSent {
+		return kith.Invalid("status", "a form is sent first, then submitted in the portal")
+	}
+	for _, f := range []string{form.FieldAnswers, form.FieldSignedName, form.FieldSignedAt, form.FieldSubmittedAt, form.FieldSubmittedBy} {
+		if _, set := m.Field(f); set {
+			return kith.Invalid(kith.CamelCase(f), "a form is filled in through the portal, after it is sent")
+		}
+	}
+	contact, ok := m.ContactID()
+	if !ok {
+		return nil
+	}
+	client, _ := m.ClientID()
+	linked, err := m.Client().ClientContact.Query().
+		Where(clientcontact.ClientID(client), clientcontact.ContactID(contact)).
+		Exist(ctx)
+	switch {
+	case err != nil:
+		return fmt.Errorf("checking the form's contact: %w", err)
+	case !linked:
+		return kith.Invalid("contactLinkId", "the form can go only to a contact of the client")
+	}
+	return nil
+}
+
+// checkSubmission checks a form being submitted: it must still be SENT and
+// the answers must fit its questions.
+func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
+	id, _ := m.ID()
+	old, err := m.Client().Form.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if old.Status != form.StatusSent {
+		return kith.Invalid("id", "this form was already submitted; it can be filled in only once")
+	}
+	for _, f := range []string{form.FieldTitle, form.FieldDescription, form.FieldQuestions} {
+		if _, set := m.Field(f); set {
+			return kith.Invalid(kith.CamelCase(f), "a form's content does not change once it is sent; send a new one")
+		}
+	}
+	if s, ok := m.Status(); !ok || s != form.StatusSubmitted {
+		return nil
+	}
+	given, _ := m.Answers()
+	answers, err := questions.Check(old.Questions, given)
+	if err != nil {
+		return err
+	}
+	m.SetAnswers(answers)
+	name, _ := m.SignedName()
+	name = strings.Join(strings.Fields(name), " ")
+	switch {
+	case old.SignatureRequested && name == "":
+		return kith.Invalid("signature", "this form asks for your signature: type your full name to sign it")
+	case !old.SignatureRequested && name != "":
+		return kith.Invalid("signature", "this form asks for no signature; leave it out")
+	case name != "":
+		m.SetSignedName(name)
+		if _, ok := m.SignedAt(); !ok {
+			m.SetSignedAt(time.Now().UTC())
+		}
+	}
+	if _, ok := m.SubmittedAt(); !ok {
+		m.SetSubmittedAt(time.Now().UTC())
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/viewer"
+)
+
+// ActionFormSubmitted is recorded when a portal user submits a form.
+const ActionFormSubmitted = "FORM_SUBMITTED"
+
+// FormInput describes a form to send.
+type FormInput struct {
+	// Title is the form's title.
+	Title string
+	// Description holds instructions shown above the questions; optional.
+	Description string
+	// Questions are the questions, in order.
+	Questions []*questions.Question
+	// SignatureRequested makes the person sign, by typing their name.
+	SignatureRequested bool
+}
+
+// SendForm sends a form to client, as the staff member in ctx: to the
+// client itself, or with link to the contact of that link of the client.
+// Another organisation's client, or a link of another client, reads as
+// missing.
+func SendForm(ctx context.Context, db *ent.Client, client pulid.ID, link *pulid.ID, in FormInput) (*ent.Form, error) {
+	c, err := db.ClientProfile.Get(ctx, client)
+	if err != nil {
+		return nil, notFoundAs("clientId", client, err)
+	}
+	qs := make([]questions.Question, len(in.Questions))
+	for i, q := range in.Questions {
+		qs[i] = *q
+	}
+	create := db.Form.Create().
+		SetClientID(c.ID).SetTitle(in.Title).SetDescription(in.Description).
+		SetQuestions(qs).SetSignatureRequested(in.SignatureRequested)
+	if link != nil {
+		l, err := db.ClientContact.Get(ctx, *link)
+		if err == nil && l.ClientID != c.ID {
+			err = &ent.NotFoundError{}
+		}
+		if err != nil {
+			return nil, notFoundAs("contactLinkId", *link, err)
+		}
+		create.SetContactID(l.ContactID)
+	}
+	if st, ok := viewer.StaffFromContext(ctx); ok {
+		create.SetSentByID(st.StaffID)
+	}
+	f, err := create.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sending a form: %w", err)
+	}
+	return f, nil
+}
+
+// Forms lists up to first forms of client c, newest first, optionally only
+// those in status, as the viewer in ctx may see them: staff all, a portal
+// viewer those rule.AllowPortalFormRows lets it see.
+func Forms(ctx context.Context, db *ent.Client, c pulid.ID, status *form.Status, first int) ([]*ent.Form, error) {
+	q := db.Form.Query().
+		Where(form.ClientID(c)).
+		Order(ent.Desc(form.FieldCreatedAt), ent.Desc(form.FieldID)).
+		Limit(min(max(first, 0), 100))
+	if status != nil {
+		q.Where(form.StatusEQ(*status))
+	}
+	out, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing forms: %w", err)
+	}
+	return out, nil
+}
+
+// Form is form id as the viewer in ctx may see it; one it may not see
+// reads as missing.
+func Form(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Form, error) {
+	f, err := db.Form.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", id, err)
+	}
+	return f, nil
+}
+
+// CanSubmit reports whether the portal viewer p may fill in f now: f is
+// still SENT and addressed to p (a form for the client to the client or any
+// contact who sees it, a form for a contact to that contact only).
+func CanSubmit(p viewer.Portal, f *ent.Form) bool {
+	if f.Status != form.StatusSent || f.ClientID != p.ClientID || !p.Can(string(kith.PortalScopeViewForms)) {
+		return false
+	}
+	return f.ContactID == "" || f.ContactID == p.ContactID
+}
+
+// SubmitForm fills in and submits form id as the portal viewer in ctx, with
+// answers and, when the form asks for one, signature (the signer's typed
+// full name). The form's hook checks the answers; the privacy rule
+// (rule.AllowPortalFormSubmit) lets the write through only for a form the
+// viewer may fill in that is still SENT, so two racing submissions make one.
+func SubmitForm(ctx context.Context, db *ent.Client, id pulid.ID, answers []*questions.Answer, signature *string) (*ent.Form, error) {
+	p, ok := viewer.PortalFromContext(ctx)
+	if !ok {
+		return nil, kith.ErrUnauthenticated
+	}
+	f, err := Form(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case f.Status != form.StatusSent:
+		return nil, kith.Invalid("id", "this form was already submitted; it can be filled in only once")
+	case !CanSubmit(p, f):
+		return nil, kith.ErrForbidden // the client sees its contacts' forms but does not fill them in
+	}
+	given := make([]questions.Answer, len(answers))
+	for i, a := range answers {
+		given[i] = *a
+	}
+	update := db.Form.UpdateOneID(f.ID).
+		SetStatus(form.StatusSubmitted).SetAnswers(given).SetSubmittedBy(p.Email)
+	if signature != nil {
+		update.SetSignedName(*signature)
+	}
+	f, err = update.Save(ctx)
+	switch {
+	case ent.IsNotFound(err): // another submission won the race
+		return nil, kith.Invalid("id", "this form was already submitted; it can be filled in only once")
+	case err != nil:
+		return nil, fmt.Errorf("submitting the form: %w", err)
+	}
+	if err := Record(ctx, db, ActionFormSubmitted, f.Title, f.ID); err != nil {
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,232 @@
+// Package questions owns the content of a form sent to a client: its
+// questions, the answers a client or contact gives in the portal, and the
+// checks both must pass. It knows nothing of storage; the ent hooks of the
+// Form schema call it, so every write path gets the same rules.
+package questions
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kith-health/kith"
+)
+
+// Type is what kind of answer a question takes.
+type Type string
+
+// Question types.
+const (
+	// Text is a one-line answer.
+	Text Type = "TEXT"
+	// LongText is a free answer over several lines.
+	LongText Type = "LONG_TEXT"
+	// Choice is exactly one of the question's options.
+	Choice Type = "CHOICE"
+	// Checkbox is any number of the question's options ticked; a single
+	// option such as "I agree" makes a consent box.
+	Checkbox Type = "CHECKBOX"
+	// Date is a calendar date written YYYY-MM-DD.
+	Date Type = "DATE"
+)
+
+// Types lists every Type.
+var Types = []Type{Text, LongText, Choice, Checkbox, Date}
+
+// MarshalGQL implements graphql.Marshaler.
+func (t Type) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(t))) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (t *Type) UnmarshalGQL(v any) error {
+	s, _ := v.(string)
+	if !slices.Contains(Types, Type(s)) {
+		return fmt.Errorf("%v is not a valid FormQuestionType", v)
+	}
+	*t = Type(s)
+	return nil
+}
+
+// Limits on a form's size, so one form cannot fill the database.
+const (
+	MaxQuestions  = 200
+	MaxOptions    = 50
+	MaxLabel      = 500
+	MaxText       = 1000
+	MaxLongText   = 20000
+	maxQuestionID = 64
+)
+
+// Question is one question of a form.
+type Question struct {
+	// ID names the question within its form; answers refer to it. Staff
+	// may leave it empty: it becomes q1, q2… by position.
+	ID string `json:"id"`
+	// Label is the question as the person reads it.
+	Label string `json:"label"`
+	// Type is the kind of answer it takes.
+	Type Type `json:"type"`
+	// Required questions must be answered: a Checkbox needs at least one
+	// option ticked.
+	Required bool `json:"required,omitempty"`
+	// Options are the choices of a Choice or Checkbox question.
+	Options []string `json:"options,omitempty"`
+}
+
+// Answer is the answer to one question: Value for text, date and choice
+// questions, Values (the options ticked) for checkbox questions.
+type Answer struct {
+	// QuestionID is the question answered.
+	QuestionID string `json:"questionId"`
+	// Value is the answer to a Text, LongText, Date or Choice question.
+	Value string `json:"value,omitempty"`
+	// Values are the options ticked in a Checkbox question.
+	Values []string `json:"values,omitempty"`
+}
+
+// Normalize checks a form's questions and returns them trimmed, with IDs
+// given to those without. Errors name the field as "questions.2.label".
+func Normalize(qs []Question) ([]Question, error) {
+	switch {
+	case len(qs) == 0:
+		return nil, kith.Invalid("questions", "a form needs at least one question")
+	case len(qs) > MaxQuestions:
+		return nil, kith.Invalid("questions", "a form has at most %d questions; this one has %d", MaxQuestions, len(qs))
+	}
+	out := make([]Question, len(qs))
+	seen := map[string]bool{}
+	for i, q := range qs {
+		at := func(field string) string { return fmt.Sprintf("questions.%d.%s", i, field) }
+		q.ID = strings.TrimSpace(q.ID)
+		if q.ID == "" {
+			q.ID = "q" + strconv.Itoa(i+1)
+		}
+		q.Label = strings.TrimSpace(q.Label)
+		switch {
+		case len(q.ID) > maxQuestionID:
+			return nil, kith.Invalid(at("id"), "a question ID has at most %d characters", maxQuestionID)
+		case seen[q.ID]:
+			return nil, kith.Invalid(at("id"), "two questions have the ID %q; each needs its own", q.ID)
+		case q.Label == "":
+			return nil, kith.Invalid(at("label"), "question %d has no label; write the question", i+1)
+		case len(q.Label) > MaxLabel:
+			return nil, kith.Invalid(at("label"), "a question has at most %d characters", MaxLabel)
+		case !slices.Contains(Types, q.Type):
+			return nil, kith.Invalid(at("type"), "%q is not a question type; use one of TEXT, LONG_TEXT, CHOICE, CHECKBOX, DATE", q.Type)
+		}
+		seen[q.ID] = true
+		hasOptions := q.Type == Choice || q.Type == Checkbox
+		opts := make([]string, 0, len(q.Options))
+		for _, o := range q.Options {
+			o = strings.TrimSpace(o)
+			switch {
+			case o == "":
+				return nil, kith.Invalid(at("options"), "question %d has an empty option", i+1)
+			case slices.Contains(opts, o):
+				return nil, kith.Invalid(at("options"), "question %d has the option %q twice", i+1, o)
+			}
+			opts = append(opts, o)
+		}
+		switch {
+		case hasOptions && len(opts) == 0:
+			return nil, kith.Invalid(at("options"), "a %s question needs options to pick from", q.Type)
+		case !hasOptions && len(opts) > 0:
+			return nil, kith.Invalid(at("options"), "only CHOICE and CHECKBOX questions have options")
+		case len(opts) > MaxOptions:
+			return nil, kith.Invalid(at("options"), "a question has at most %d options", MaxOptions)
+		case len(opts) == 0:
+			opts = nil
+		}
+		q.Options = opts
+		out[i] = q
+	}
+	return out, nil
+}
+
+// Check checks answers against the questions of a form and returns them
+// trimmed, in the questions' order, leaving out unanswered ones. Every
+// required question must be answered, a choice must be one of the options
+// and a date a real one. Errors name the field as "answers.1.value", or
+// "answers" for a required question left unanswered.
+func Check(qs []Question, answers []Answer) ([]Answer, error) {
+	byID := map[string]Answer{}
+	for i, a := range answers {
+		at := func(field string) string { return fmt.Sprintf("answers.%d.%s", i, field) }
+		a.QuestionID = strings.TrimSpace(a.QuestionID)
+		j := slices.IndexFunc(qs, func(q Question) bool { return q.ID == a.QuestionID })
+		if j < 0 {
+			return nil, kith.Invalid(at("questionId"), "the form has no question %q", a.QuestionID)
+		}
+		if _, dup := byID[a.QuestionID]; dup {
+			return nil, kith.Invalid(at("questionId"), "question %q is answered twice", a.QuestionID)
+		}
+		q := qs[j]
+		a.Value = strings.TrimSpace(a.Value)
+		if err := checkOne(q, &a, at); err != nil {
+			return nil, err
+		}
+		byID[a.QuestionID] = a
+	}
+	out := make([]Answer, 0, len(byID))
+	for _, q := range qs {
+		a, ok := byID[q.ID]
+		switch {
+		case (!ok || a.Value == "" && len(a.Values) == 0) && q.Required:
+			return nil, kith.Invalid("answers", "%q must be answered", q.Label)
+		case ok && (a.Value != "" || len(a.Values) > 0):
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// checkOne checks one answer to q, trimming it in place.
+func checkOne(q Question, a *Answer, at func(string) string) error {
+	if q.Type == Checkbox {
+		if a.Value != "" {
+			return kith.Invalid(at("value"), "%q is a checkbox question: give the options ticked in values", q.Label)
+		}
+		ticked := make([]string, 0, len(a.Values))
+		for _, v := range a.Values {
+			v = strings.TrimSpace(v)
+			switch {
+			case !slices.Contains(q.Options, v):
+				return kith.Invalid(at("values"), "%q is not an option of %q", v, q.Label)
+			case !slices.Contains(ticked, v):
+				ticked = append(ticked, v)
+			}
+		}
+		a.Values = ticked
+		return nil
+	}
+	if len(a.Values) > 0 {
+		return kith.Invalid(at("values"), "%q takes one answer: give it in value", q.Label)
+	}
+	if a.Value == "" {
+		return nil
+	}
+	switch q.Type {
+	case Text:
+		if strings.ContainsAny(a.Value, "\r\n") {
+			return kith.Invalid(at("value"), "the answer to %q fits on one line", q.Label)
+		}
+		if len(a.Value) > MaxText {
+			return kith.Invalid(at("value"), "the answer to %q has at most %d characters", q.Label, MaxText)
+		}
+	case LongText:
+		if len(a.Value) > MaxLongText {
+			return kith.Invalid(at("value"), "the answer to %q has at most %d characters", q.Label, MaxLongText)
+		}
+	case Choice:
+		if !slices.Contains(q.Options, a.Value) {
+			return kith.Invalid(at("value"), "%q is not an option of %q", a.Value, q.Label)
+		}
+	case Date:
+		if _, err := time.Parse(time.DateOnly, a.Value); err != nil {
+			return kith.Invalid(at("value"), "%q is not a date written YYYY-MM-DD, as %q needs", a.Value, q.Label)
+		}
+	}
+	return nil
+}
