@@ -12,13 +12,16 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
+	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
@@ -34,13 +37,16 @@ var tableByPrefix = map[string]string{
 	"co": contact.Table,
 	"cv": coverage.Table,
 	"es": emailsuppression.Table,
+	"iv": invoice.Table,
 	"mt": messagetemplate.Table,
 	"nt": notification.Table,
 	"or": organization.Table,
+	"py": payment.Table,
 	"po": phoneoptout.Table,
 	"pe": portalevent.Table,
 	"pi": portalinvitation.Table,
 	"ps": portalsession.Table,
+	"cd": savedcard.Table,
 	"sm": scheduledmessage.Table,
 	"sc": signincode.Table,
 	"st": staff.Table,
@@ -78,6 +84,9 @@ var edgeTable = map[string]string{
 	"Coverage.organization":            organization.Table,
 	"Coverage.client":                  clientprofile.Table,
 	"EmailSuppression.organization":    organization.Table,
+	"Invoice.organization":             organization.Table,
+	"Invoice.client":                   clientprofile.Table,
+	"Invoice.payments":                 payment.Table,
 	"MessageTemplate.organization":     organization.Table,
 	"Notification.organization":        organization.Table,
 	"Notification.client":              clientprofile.Table,
@@ -85,12 +94,17 @@ var edgeTable = map[string]string{
 	"Notification.contact":             contact.Table,
 	"Notification.scheduled_message":   scheduledmessage.Table,
 	"Organization.staff":               staff.Table,
+	"Payment.organization":             organization.Table,
+	"Payment.invoice":                  invoice.Table,
+	"Payment.client":                   clientprofile.Table,
 	"PhoneOptOut.organization":         organization.Table,
 	"PortalEvent.organization":         organization.Table,
 	"PortalEvent.client":               clientprofile.Table,
 	"PortalEvent.contact":              contact.Table,
 	"PortalInvitation.organization":    organization.Table,
 	"PortalSession.organization":       organization.Table,
+	"SavedCard.organization":           organization.Table,
+	"SavedCard.client":                 clientprofile.Table,
 	"ScheduledMessage.organization":    organization.Table,
 	"ScheduledMessage.client":          clientprofile.Table,
 	"ScheduledMessage.appointment":     appointment.Table,

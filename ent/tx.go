@@ -26,12 +26,16 @@ type Tx struct {
 	Coverage *CoverageClient
 	// EmailSuppression is the client for interacting with the EmailSuppression builders.
 	EmailSuppression *EmailSuppressionClient
+	// Invoice is the client for interacting with the Invoice builders.
+	Invoice *InvoiceClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// Payment is the client for interacting with the Payment builders.
+	Payment *PaymentClient
 	// PhoneOptOut is the client for interacting with the PhoneOptOut builders.
 	PhoneOptOut *PhoneOptOutClient
 	// PortalEvent is the client for interacting with the PortalEvent builders.
@@ -40,6 +44,8 @@ type Tx struct {
 	PortalInvitation *PortalInvitationClient
 	// PortalSession is the client for interacting with the PortalSession builders.
 	PortalSession *PortalSessionClient
+	// SavedCard is the client for interacting with the SavedCard builders.
+	SavedCard *SavedCardClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
 	// SignInCode is the client for interacting with the SignInCode builders.
@@ -185,13 +191,16 @@ func (tx *Tx) init() {
 	tx.Contact = NewContactClient(tx.config)
 	tx.Coverage = NewCoverageClient(tx.config)
 	tx.EmailSuppression = NewEmailSuppressionClient(tx.config)
+	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.MessageTemplate = NewMessageTemplateClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
+	tx.Payment = NewPaymentClient(tx.config)
 	tx.PhoneOptOut = NewPhoneOptOutClient(tx.config)
 	tx.PortalEvent = NewPortalEventClient(tx.config)
 	tx.PortalInvitation = NewPortalInvitationClient(tx.config)
 	tx.PortalSession = NewPortalSessionClient(tx.config)
+	tx.SavedCard = NewSavedCardClient(tx.config)
 	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)
 	tx.SignInCode = NewSignInCodeClient(tx.config)
 	tx.Staff = NewStaffClient(tx.config)
