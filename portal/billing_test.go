@@ -98,7 +98,7 @@ func TestStaffIssueAndVoidInvoices(t *testing.T) {
 			ID, Number, Currency, Status, DueDate string
 			TotalCents                            int
 			Lines                                 []struct {
-				Description                          string
+				Description                            string
 				Quantity, UnitAmountCents, AmountCents int
 			}
 		}
@@ -139,12 +139,19 @@ func TestStaffIssueAndVoidInvoices(t *testing.T) {
 
 	// The client lists its invoices, newest first; voiding is final.
 	other := f.issueVia(t, f.sam)
-	var list struct{ Node struct{ Invoices []struct{ ID, Number string } } }
+	var list struct {
+		Node struct{ Invoices []struct{ ID, Number string } }
+	}
 	f.api.OK(f.p.Token, `query($id: ID!) { node(id: $id) { ... on Client { invoices { id number } } } }`, map[string]any{"id": f.sam}, &list)
 	require.Len(t, list.Node.Invoices, 2)
 	require.Equal(t, other, list.Node.Invoices[0].ID)
 	require.Equal(t, "INV-0003", list.Node.Invoices[0].Number)
-	var v struct{ VoidInvoice struct{ Status string; VoidedAt *string } }
+	var v struct {
+		VoidInvoice struct {
+			Status   string
+			VoidedAt *string
+		}
+	}
 	f.api.OK(f.p.Token, `mutation($id: ID!) { voidInvoice(id: $id) { status voidedAt } }`, map[string]any{"id": inv.ID}, &v)
 	require.Equal(t, "VOID", v.VoidInvoice.Status)
 	require.NotNil(t, v.VoidInvoice.VoidedAt)
@@ -186,7 +193,9 @@ func TestBillingScopeMatrix(t *testing.T) {
 	require.Equal(t, "FORBIDDEN", e.Code())
 	require.Empty(t, f.api.Payments.Charges())
 	kimCard := f.systemCard(t, f.kim)
-	var cards struct{ PortalSavedCards []struct{ ID, Brand, Last4, AddedBy string } }
+	var cards struct {
+		PortalSavedCards []struct{ ID, Brand, Last4, AddedBy string }
+	}
 	f.api.Acting(f.sam).OK(f.patS, `{ portalSavedCards { id brand last4 addedBy } }`, nil, &cards)
 	require.Len(t, cards.PortalSavedCards, 1)
 	require.Equal(t, "mastercard", cards.PortalSavedCards[0].Brand)
@@ -379,7 +388,7 @@ func TestCardsAreKeptOnlyAsProviderTokens(t *testing.T) {
 	id := f.addCard(t, f.patS, f.sam, "tok_visa")
 	var cards struct {
 		PortalSavedCards []struct {
-			ID, Brand, Last4   string
+			ID, Brand, Last4  string
 			ExpMonth, ExpYear int
 		}
 	}
