@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"slices"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -89,16 +91,27 @@ func (Invoice) Hooks() []ent.Hook { return []ent.Hook{issueInvoice(), moveInvoic
 // the acting client's invoices with MANAGE_BILLING (the client itself
 // always), and may mark one PAID (package billing does, with a payment).
 func (Invoice) Policy() ent.Policy {
+	return billingPolicy(
+		rule.AllowIfStaff(),
+		rule.AllowPortalChange(kith.PortalScopeManageBilling, ent.OpUpdateOne, "client_id", "status", "paid_at", "updated_at"),
+	)
+}
+
+// billingPolicy is the policy of invoices, payments and saved cards: kith
+// itself and staff read them, and a portal viewer reads the acting client's
+// with MANAGE_BILLING (the client itself always); kith itself writes them,
+// and whoever writes allow.
+func billingPolicy(writes ...privacy.MutationRule) ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			rule.AllowIfSystem(), rule.AllowIfStaff(),
 			rule.AllowPortalScopeRows("client_id", kith.PortalScopeManageBilling),
 			privacy.AlwaysDenyRule(),
 		},
-		Mutation: privacy.MutationPolicy{
-			rule.AllowIfSystem(), rule.AllowIfStaff(),
-			rule.AllowPortalChange(kith.PortalScopeManageBilling, ent.OpUpdateOne, "client_id", "status", "paid_at", "updated_at"),
-			privacy.AlwaysDenyRule(),
-		},
+		Mutation: slices.Concat(
+			privacy.MutationPolicy{rule.AllowIfSystem()},
+			writes,
+			privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		),
 	}
 }

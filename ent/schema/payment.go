@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
 )
 
@@ -91,16 +90,5 @@ func (Payment) Annotations() []schema.Annotation {
 // client's with MANAGE_BILLING (the client itself always) and records its
 // own (package billing, after the provider answered). Nobody edits one.
 func (Payment) Policy() ent.Policy {
-	return privacy.Policy{
-		Query: privacy.QueryPolicy{
-			rule.AllowIfSystem(), rule.AllowIfStaff(),
-			rule.AllowPortalScopeRows("client_id", kith.PortalScopeManageBilling),
-			privacy.AlwaysDenyRule(),
-		},
-		Mutation: privacy.MutationPolicy{
-			rule.AllowIfSystem(),
-			rule.AllowPortalCreate(kith.PortalScopeManageBilling, "client_id", "contact_id"),
-			privacy.AlwaysDenyRule(),
-		},
-	}
+	return billingPolicy(rule.AllowPortalCreate(kith.PortalScopeManageBilling, "client_id", "contact_id"))
 }

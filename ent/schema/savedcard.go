@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
 )
 
@@ -64,17 +63,8 @@ func (SavedCard) Annotations() []schema.Annotation {
 // itself always) reads, adds and removes the acting client's cards; staff
 // read them.
 func (SavedCard) Policy() ent.Policy {
-	return privacy.Policy{
-		Query: privacy.QueryPolicy{
-			rule.AllowIfSystem(), rule.AllowIfStaff(),
-			rule.AllowPortalScopeRows("client_id", kith.PortalScopeManageBilling),
-			privacy.AlwaysDenyRule(),
-		},
-		Mutation: privacy.MutationPolicy{
-			rule.AllowIfSystem(),
-			rule.AllowPortalCreate(kith.PortalScopeManageBilling, "client_id", "contact_id"),
-			rule.AllowPortalChange(kith.PortalScopeManageBilling, ent.OpDeleteOne, "client_id"),
-			privacy.AlwaysDenyRule(),
-		},
-	}
+	return billingPolicy(
+		rule.AllowPortalCreate(kith.PortalScopeManageBilling, "client_id", "contact_id"),
+		rule.AllowPortalChange(kith.PortalScopeManageBilling, ent.OpDeleteOne, "client_id"),
+	)
 }
