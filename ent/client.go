@@ -23,14 +23,17 @@ import (
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
+	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
@@ -59,12 +62,16 @@ type Client struct {
 	EmailSuppression *EmailSuppressionClient
 	// Form is the client for interacting with the Form builders.
 	Form *FormClient
+	// Invoice is the client for interacting with the Invoice builders.
+	Invoice *InvoiceClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// Payment is the client for interacting with the Payment builders.
+	Payment *PaymentClient
 	// PhoneOptOut is the client for interacting with the PhoneOptOut builders.
 	PhoneOptOut *PhoneOptOutClient
 	// PortalEvent is the client for interacting with the PortalEvent builders.
@@ -75,6 +82,8 @@ type Client struct {
 	PortalMessage *PortalMessageClient
 	// PortalSession is the client for interacting with the PortalSession builders.
 	PortalSession *PortalSessionClient
+	// SavedCard is the client for interacting with the SavedCard builders.
+	SavedCard *SavedCardClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
 	// SharedDocument is the client for interacting with the SharedDocument builders.
@@ -103,14 +112,17 @@ func (c *Client) init() {
 	c.Coverage = NewCoverageClient(c.config)
 	c.EmailSuppression = NewEmailSuppressionClient(c.config)
 	c.Form = NewFormClient(c.config)
+	c.Invoice = NewInvoiceClient(c.config)
 	c.MessageTemplate = NewMessageTemplateClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
+	c.Payment = NewPaymentClient(c.config)
 	c.PhoneOptOut = NewPhoneOptOutClient(c.config)
 	c.PortalEvent = NewPortalEventClient(c.config)
 	c.PortalInvitation = NewPortalInvitationClient(c.config)
 	c.PortalMessage = NewPortalMessageClient(c.config)
 	c.PortalSession = NewPortalSessionClient(c.config)
+	c.SavedCard = NewSavedCardClient(c.config)
 	c.ScheduledMessage = NewScheduledMessageClient(c.config)
 	c.SharedDocument = NewSharedDocumentClient(c.config)
 	c.SignInCode = NewSignInCodeClient(c.config)
@@ -215,14 +227,17 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Coverage:         NewCoverageClient(cfg),
 		EmailSuppression: NewEmailSuppressionClient(cfg),
 		Form:             NewFormClient(cfg),
+		Invoice:          NewInvoiceClient(cfg),
 		MessageTemplate:  NewMessageTemplateClient(cfg),
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
+		Payment:          NewPaymentClient(cfg),
 		PhoneOptOut:      NewPhoneOptOutClient(cfg),
 		PortalEvent:      NewPortalEventClient(cfg),
 		PortalInvitation: NewPortalInvitationClient(cfg),
 		PortalMessage:    NewPortalMessageClient(cfg),
 		PortalSession:    NewPortalSessionClient(cfg),
+		SavedCard:        NewSavedCardClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
 		SharedDocument:   NewSharedDocumentClient(cfg),
 		SignInCode:       NewSignInCodeClient(cfg),
@@ -254,14 +269,17 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Coverage:         NewCoverageClient(cfg),
 		EmailSuppression: NewEmailSuppressionClient(cfg),
 		Form:             NewFormClient(cfg),
+		Invoice:          NewInvoiceClient(cfg),
 		MessageTemplate:  NewMessageTemplateClient(cfg),
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
+		Payment:          NewPaymentClient(cfg),
 		PhoneOptOut:      NewPhoneOptOutClient(cfg),
 		PortalEvent:      NewPortalEventClient(cfg),
 		PortalInvitation: NewPortalInvitationClient(cfg),
 		PortalMessage:    NewPortalMessageClient(cfg),
 		PortalSession:    NewPortalSessionClient(cfg),
+		SavedCard:        NewSavedCardClient(cfg),
 		ScheduledMessage: NewScheduledMessageClient(cfg),
 		SharedDocument:   NewSharedDocumentClient(cfg),
 		SignInCode:       NewSignInCodeClient(cfg),
@@ -297,10 +315,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.EmailSuppression, c.Form, c.MessageTemplate, c.Notification, c.Organization,
-		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalMessage,
-		c.PortalSession, c.ScheduledMessage, c.SharedDocument, c.SignInCode, c.Staff,
-		c.StaffToken,
+		c.EmailSuppression, c.Form, c.Invoice, c.MessageTemplate, c.Notification,
+		c.Organization, c.Payment, c.PhoneOptOut, c.PortalEvent, c.PortalInvitation,
+		c.PortalMessage, c.PortalSession, c.SavedCard, c.ScheduledMessage,
+		c.SharedDocument, c.SignInCode, c.Staff, c.StaffToken,
 	} {
 		n.Use(hooks...)
 	}
@@ -311,10 +329,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.EmailSuppression, c.Form, c.MessageTemplate, c.Notification, c.Organization,
-		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalMessage,
-		c.PortalSession, c.ScheduledMessage, c.SharedDocument, c.SignInCode, c.Staff,
-		c.StaffToken,
+		c.EmailSuppression, c.Form, c.Invoice, c.MessageTemplate, c.Notification,
+		c.Organization, c.Payment, c.PhoneOptOut, c.PortalEvent, c.PortalInvitation,
+		c.PortalMessage, c.PortalSession, c.SavedCard, c.ScheduledMessage,
+		c.SharedDocument, c.SignInCode, c.Staff, c.StaffToken,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -337,12 +355,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.EmailSuppression.mutate(ctx, m)
 	case *FormMutation:
 		return c.Form.mutate(ctx, m)
+	case *InvoiceMutation:
+		return c.Invoice.mutate(ctx, m)
 	case *MessageTemplateMutation:
 		return c.MessageTemplate.mutate(ctx, m)
 	case *NotificationMutation:
 		return c.Notification.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
+	case *PaymentMutation:
+		return c.Payment.mutate(ctx, m)
 	case *PhoneOptOutMutation:
 		return c.PhoneOptOut.mutate(ctx, m)
 	case *PortalEventMutation:
@@ -353,6 +375,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PortalMessage.mutate(ctx, m)
 	case *PortalSessionMutation:
 		return c.PortalSession.mutate(ctx, m)
+	case *SavedCardMutation:
+		return c.SavedCard.mutate(ctx, m)
 	case *ScheduledMessageMutation:
 		return c.ScheduledMessage.mutate(ctx, m)
 	case *SharedDocumentMutation:
@@ -1706,6 +1730,188 @@ func (c *FormClient) mutate(ctx context.Context, m *FormMutation) (Value, error)
 	}
 }
 
+// InvoiceClient is a client for the Invoice schema.
+type InvoiceClient struct {
+	config
+}
+
+// NewInvoiceClient returns a client for the Invoice from the given config.
+func NewInvoiceClient(c config) *InvoiceClient {
+	return &InvoiceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `invoice.Hooks(f(g(h())))`.
+func (c *InvoiceClient) Use(hooks ...Hook) {
+	c.hooks.Invoice = append(c.hooks.Invoice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `invoice.Intercept(f(g(h())))`.
+func (c *InvoiceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Invoice = append(c.inters.Invoice, interceptors...)
+}
+
+// Create returns a builder for creating a Invoice entity.
+func (c *InvoiceClient) Create() *InvoiceCreate {
+	mutation := newInvoiceMutation(c.config, OpCreate)
+	return &InvoiceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Invoice entities.
+func (c *InvoiceClient) CreateBulk(builders ...*InvoiceCreate) *InvoiceCreateBulk {
+	return &InvoiceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InvoiceClient) MapCreateBulk(slice any, setFunc func(*InvoiceCreate, int)) *InvoiceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InvoiceCreateBulk{err: fmt.Errorf("calling to InvoiceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InvoiceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InvoiceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Invoice.
+func (c *InvoiceClient) Update() *InvoiceUpdate {
+	mutation := newInvoiceMutation(c.config, OpUpdate)
+	return &InvoiceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InvoiceClient) UpdateOne(_m *Invoice) *InvoiceUpdateOne {
+	mutation := newInvoiceMutation(c.config, OpUpdateOne, withInvoice(_m))
+	return &InvoiceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InvoiceClient) UpdateOneID(id pulid.ID) *InvoiceUpdateOne {
+	mutation := newInvoiceMutation(c.config, OpUpdateOne, withInvoiceID(id))
+	return &InvoiceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Invoice.
+func (c *InvoiceClient) Delete() *InvoiceDelete {
+	mutation := newInvoiceMutation(c.config, OpDelete)
+	return &InvoiceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InvoiceClient) DeleteOne(_m *Invoice) *InvoiceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InvoiceClient) DeleteOneID(id pulid.ID) *InvoiceDeleteOne {
+	builder := c.Delete().Where(invoice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InvoiceDeleteOne{builder}
+}
+
+// Query returns a query builder for Invoice.
+func (c *InvoiceClient) Query() *InvoiceQuery {
+	return &InvoiceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInvoice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Invoice entity by its id.
+func (c *InvoiceClient) Get(ctx context.Context, id pulid.ID) (*Invoice, error) {
+	return c.Query().Where(invoice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InvoiceClient) GetX(ctx context.Context, id pulid.ID) *Invoice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a Invoice.
+func (c *InvoiceClient) QueryOrganization(_m *Invoice) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, invoice.OrganizationTable, invoice.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a Invoice.
+func (c *InvoiceClient) QueryClient(_m *Invoice) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, invoice.ClientTable, invoice.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPayments queries the payments edge of a Invoice.
+func (c *InvoiceClient) QueryPayments(_m *Invoice) *PaymentQuery {
+	query := (&PaymentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, id),
+			sqlgraph.To(payment.Table, payment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, invoice.PaymentsTable, invoice.PaymentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InvoiceClient) Hooks() []Hook {
+	hooks := c.hooks.Invoice
+	return append(hooks[:len(hooks):len(hooks)], invoice.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InvoiceClient) Interceptors() []Interceptor {
+	return c.inters.Invoice
+}
+
+func (c *InvoiceClient) mutate(ctx context.Context, m *InvoiceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InvoiceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InvoiceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InvoiceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InvoiceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Invoice mutation op: %q", m.Op())
+	}
+}
+
 // MessageTemplateClient is a client for the MessageTemplate schema.
 type MessageTemplateClient struct {
 	config
@@ -2217,6 +2423,188 @@ func (c *OrganizationClient) mutate(ctx context.Context, m *OrganizationMutation
 		return (&OrganizationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Organization mutation op: %q", m.Op())
+	}
+}
+
+// PaymentClient is a client for the Payment schema.
+type PaymentClient struct {
+	config
+}
+
+// NewPaymentClient returns a client for the Payment from the given config.
+func NewPaymentClient(c config) *PaymentClient {
+	return &PaymentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `payment.Hooks(f(g(h())))`.
+func (c *PaymentClient) Use(hooks ...Hook) {
+	c.hooks.Payment = append(c.hooks.Payment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `payment.Intercept(f(g(h())))`.
+func (c *PaymentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Payment = append(c.inters.Payment, interceptors...)
+}
+
+// Create returns a builder for creating a Payment entity.
+func (c *PaymentClient) Create() *PaymentCreate {
+	mutation := newPaymentMutation(c.config, OpCreate)
+	return &PaymentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Payment entities.
+func (c *PaymentClient) CreateBulk(builders ...*PaymentCreate) *PaymentCreateBulk {
+	return &PaymentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PaymentClient) MapCreateBulk(slice any, setFunc func(*PaymentCreate, int)) *PaymentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PaymentCreateBulk{err: fmt.Errorf("calling to PaymentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PaymentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PaymentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Payment.
+func (c *PaymentClient) Update() *PaymentUpdate {
+	mutation := newPaymentMutation(c.config, OpUpdate)
+	return &PaymentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PaymentClient) UpdateOne(_m *Payment) *PaymentUpdateOne {
+	mutation := newPaymentMutation(c.config, OpUpdateOne, withPayment(_m))
+	return &PaymentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PaymentClient) UpdateOneID(id pulid.ID) *PaymentUpdateOne {
+	mutation := newPaymentMutation(c.config, OpUpdateOne, withPaymentID(id))
+	return &PaymentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Payment.
+func (c *PaymentClient) Delete() *PaymentDelete {
+	mutation := newPaymentMutation(c.config, OpDelete)
+	return &PaymentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PaymentClient) DeleteOne(_m *Payment) *PaymentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PaymentClient) DeleteOneID(id pulid.ID) *PaymentDeleteOne {
+	builder := c.Delete().Where(payment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PaymentDeleteOne{builder}
+}
+
+// Query returns a query builder for Payment.
+func (c *PaymentClient) Query() *PaymentQuery {
+	return &PaymentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePayment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Payment entity by its id.
+func (c *PaymentClient) Get(ctx context.Context, id pulid.ID) (*Payment, error) {
+	return c.Query().Where(payment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PaymentClient) GetX(ctx context.Context, id pulid.ID) *Payment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a Payment.
+func (c *PaymentClient) QueryOrganization(_m *Payment) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(payment.Table, payment.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, payment.OrganizationTable, payment.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInvoice queries the invoice edge of a Payment.
+func (c *PaymentClient) QueryInvoice(_m *Payment) *InvoiceQuery {
+	query := (&InvoiceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(payment.Table, payment.FieldID, id),
+			sqlgraph.To(invoice.Table, invoice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, payment.InvoiceTable, payment.InvoiceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a Payment.
+func (c *PaymentClient) QueryClient(_m *Payment) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(payment.Table, payment.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, payment.ClientTable, payment.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PaymentClient) Hooks() []Hook {
+	hooks := c.hooks.Payment
+	return append(hooks[:len(hooks):len(hooks)], payment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PaymentClient) Interceptors() []Interceptor {
+	return c.inters.Payment
+}
+
+func (c *PaymentClient) mutate(ctx context.Context, m *PaymentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PaymentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PaymentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PaymentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PaymentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Payment mutation op: %q", m.Op())
 	}
 }
 
@@ -3031,6 +3419,172 @@ func (c *PortalSessionClient) mutate(ctx context.Context, m *PortalSessionMutati
 		return (&PortalSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown PortalSession mutation op: %q", m.Op())
+	}
+}
+
+// SavedCardClient is a client for the SavedCard schema.
+type SavedCardClient struct {
+	config
+}
+
+// NewSavedCardClient returns a client for the SavedCard from the given config.
+func NewSavedCardClient(c config) *SavedCardClient {
+	return &SavedCardClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `savedcard.Hooks(f(g(h())))`.
+func (c *SavedCardClient) Use(hooks ...Hook) {
+	c.hooks.SavedCard = append(c.hooks.SavedCard, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `savedcard.Intercept(f(g(h())))`.
+func (c *SavedCardClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SavedCard = append(c.inters.SavedCard, interceptors...)
+}
+
+// Create returns a builder for creating a SavedCard entity.
+func (c *SavedCardClient) Create() *SavedCardCreate {
+	mutation := newSavedCardMutation(c.config, OpCreate)
+	return &SavedCardCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SavedCard entities.
+func (c *SavedCardClient) CreateBulk(builders ...*SavedCardCreate) *SavedCardCreateBulk {
+	return &SavedCardCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SavedCardClient) MapCreateBulk(slice any, setFunc func(*SavedCardCreate, int)) *SavedCardCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SavedCardCreateBulk{err: fmt.Errorf("calling to SavedCardClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SavedCardCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SavedCardCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SavedCard.
+func (c *SavedCardClient) Update() *SavedCardUpdate {
+	mutation := newSavedCardMutation(c.config, OpUpdate)
+	return &SavedCardUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SavedCardClient) UpdateOne(_m *SavedCard) *SavedCardUpdateOne {
+	mutation := newSavedCardMutation(c.config, OpUpdateOne, withSavedCard(_m))
+	return &SavedCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SavedCardClient) UpdateOneID(id pulid.ID) *SavedCardUpdateOne {
+	mutation := newSavedCardMutation(c.config, OpUpdateOne, withSavedCardID(id))
+	return &SavedCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SavedCard.
+func (c *SavedCardClient) Delete() *SavedCardDelete {
+	mutation := newSavedCardMutation(c.config, OpDelete)
+	return &SavedCardDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SavedCardClient) DeleteOne(_m *SavedCard) *SavedCardDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SavedCardClient) DeleteOneID(id pulid.ID) *SavedCardDeleteOne {
+	builder := c.Delete().Where(savedcard.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SavedCardDeleteOne{builder}
+}
+
+// Query returns a query builder for SavedCard.
+func (c *SavedCardClient) Query() *SavedCardQuery {
+	return &SavedCardQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSavedCard},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SavedCard entity by its id.
+func (c *SavedCardClient) Get(ctx context.Context, id pulid.ID) (*SavedCard, error) {
+	return c.Query().Where(savedcard.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SavedCardClient) GetX(ctx context.Context, id pulid.ID) *SavedCard {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a SavedCard.
+func (c *SavedCardClient) QueryOrganization(_m *SavedCard) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(savedcard.Table, savedcard.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, savedcard.OrganizationTable, savedcard.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a SavedCard.
+func (c *SavedCardClient) QueryClient(_m *SavedCard) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(savedcard.Table, savedcard.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, savedcard.ClientTable, savedcard.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SavedCardClient) Hooks() []Hook {
+	hooks := c.hooks.SavedCard
+	return append(hooks[:len(hooks):len(hooks)], savedcard.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SavedCardClient) Interceptors() []Interceptor {
+	return c.inters.SavedCard
+}
+
+func (c *SavedCardClient) mutate(ctx context.Context, m *SavedCardMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SavedCardCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SavedCardUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SavedCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SavedCardDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SavedCard mutation op: %q", m.Op())
 	}
 }
 
@@ -3916,15 +4470,17 @@ func (c *StaffTokenClient) mutate(ctx context.Context, m *StaffTokenMutation) (V
 type (
 	hooks struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		Form, MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
-		PortalInvitation, PortalMessage, PortalSession, ScheduledMessage,
-		SharedDocument, SignInCode, Staff, StaffToken []ent.Hook
+		Form, Invoice, MessageTemplate, Notification, Organization, Payment,
+		PhoneOptOut, PortalEvent, PortalInvitation, PortalMessage, PortalSession,
+		SavedCard, ScheduledMessage, SharedDocument, SignInCode, Staff,
+		StaffToken []ent.Hook
 	}
 	inters struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		Form, MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
-		PortalInvitation, PortalMessage, PortalSession, ScheduledMessage,
-		SharedDocument, SignInCode, Staff, StaffToken []ent.Interceptor
+		Form, Invoice, MessageTemplate, Notification, Organization, Payment,
+		PhoneOptOut, PortalEvent, PortalInvitation, PortalMessage, PortalSession,
+		SavedCard, ScheduledMessage, SharedDocument, SignInCode, Staff,
+		StaffToken []ent.Interceptor
 	}
 )
 

@@ -19,14 +19,17 @@ import (
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
+	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
@@ -99,14 +102,17 @@ func checkColumn(t, c string) error {
 			coverage.Table:         coverage.ValidColumn,
 			emailsuppression.Table: emailsuppression.ValidColumn,
 			form.Table:             form.ValidColumn,
+			invoice.Table:          invoice.ValidColumn,
 			messagetemplate.Table:  messagetemplate.ValidColumn,
 			notification.Table:     notification.ValidColumn,
 			organization.Table:     organization.ValidColumn,
+			payment.Table:          payment.ValidColumn,
 			phoneoptout.Table:      phoneoptout.ValidColumn,
 			portalevent.Table:      portalevent.ValidColumn,
 			portalinvitation.Table: portalinvitation.ValidColumn,
 			portalmessage.Table:    portalmessage.ValidColumn,
 			portalsession.Table:    portalsession.ValidColumn,
+			savedcard.Table:        savedcard.ValidColumn,
 			scheduledmessage.Table: scheduledmessage.ValidColumn,
 			shareddocument.Table:   shareddocument.ValidColumn,
 			signincode.Table:       signincode.ValidColumn,

@@ -10,15 +10,18 @@ import (
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
@@ -33,7 +36,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -230,6 +233,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   invoice.Table,
+			Columns: invoice.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: invoice.FieldID,
+			},
+		},
+		Type: "Invoice",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			invoice.FieldCreatedAt:      {Type: field.TypeTime, Column: invoice.FieldCreatedAt},
+			invoice.FieldUpdatedAt:      {Type: field.TypeTime, Column: invoice.FieldUpdatedAt},
+			invoice.FieldOrganizationID: {Type: field.TypeString, Column: invoice.FieldOrganizationID},
+			invoice.FieldClientID:       {Type: field.TypeString, Column: invoice.FieldClientID},
+			invoice.FieldNumber:         {Type: field.TypeString, Column: invoice.FieldNumber},
+			invoice.FieldLines:          {Type: field.TypeJSON, Column: invoice.FieldLines},
+			invoice.FieldTotalCents:     {Type: field.TypeInt, Column: invoice.FieldTotalCents},
+			invoice.FieldCurrency:       {Type: field.TypeString, Column: invoice.FieldCurrency},
+			invoice.FieldStatus:         {Type: field.TypeEnum, Column: invoice.FieldStatus},
+			invoice.FieldDueDate:        {Type: field.TypeString, Column: invoice.FieldDueDate},
+			invoice.FieldIssuedByID:     {Type: field.TypeString, Column: invoice.FieldIssuedByID},
+			invoice.FieldPaidAt:         {Type: field.TypeTime, Column: invoice.FieldPaidAt},
+			invoice.FieldVoidedAt:       {Type: field.TypeTime, Column: invoice.FieldVoidedAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   messagetemplate.Table,
 			Columns: messagetemplate.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -250,7 +279,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			messagetemplate.FieldText:           {Type: field.TypeString, Column: messagetemplate.FieldText},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -285,7 +314,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldFailedAt:           {Type: field.TypeTime, Column: notification.FieldFailedAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -311,7 +340,34 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldSmsHelpReply:        {Type: field.TypeString, Column: organization.FieldSmsHelpReply},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   payment.Table,
+			Columns: payment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: payment.FieldID,
+			},
+		},
+		Type: "Payment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			payment.FieldOrganizationID: {Type: field.TypeString, Column: payment.FieldOrganizationID},
+			payment.FieldInvoiceID:      {Type: field.TypeString, Column: payment.FieldInvoiceID},
+			payment.FieldClientID:       {Type: field.TypeString, Column: payment.FieldClientID},
+			payment.FieldAmountCents:    {Type: field.TypeInt, Column: payment.FieldAmountCents},
+			payment.FieldCurrency:       {Type: field.TypeString, Column: payment.FieldCurrency},
+			payment.FieldStatus:         {Type: field.TypeEnum, Column: payment.FieldStatus},
+			payment.FieldFailureReason:  {Type: field.TypeString, Column: payment.FieldFailureReason},
+			payment.FieldProviderID:     {Type: field.TypeString, Column: payment.FieldProviderID},
+			payment.FieldCardBrand:      {Type: field.TypeString, Column: payment.FieldCardBrand},
+			payment.FieldCardLast4:      {Type: field.TypeString, Column: payment.FieldCardLast4},
+			payment.FieldPaidBy:         {Type: field.TypeString, Column: payment.FieldPaidBy},
+			payment.FieldContactID:      {Type: field.TypeString, Column: payment.FieldContactID},
+			payment.FieldIdempotencyKey: {Type: field.TypeString, Column: payment.FieldIdempotencyKey},
+			payment.FieldCreatedAt:      {Type: field.TypeTime, Column: payment.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phoneoptout.Table,
 			Columns: phoneoptout.Columns,
@@ -329,7 +385,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phoneoptout.FieldKeyword:        {Type: field.TypeString, Column: phoneoptout.FieldKeyword},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalevent.Table,
 			Columns: portalevent.Columns,
@@ -350,7 +406,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalevent.FieldCreatedAt:      {Type: field.TypeTime, Column: portalevent.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalinvitation.Table,
 			Columns: portalinvitation.Columns,
@@ -373,7 +429,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalinvitation.FieldVoidedAt:       {Type: field.TypeTime, Column: portalinvitation.FieldVoidedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalmessage.Table,
 			Columns: portalmessage.Columns,
@@ -395,7 +451,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalmessage.FieldCreatedAt:      {Type: field.TypeTime, Column: portalmessage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalsession.Table,
 			Columns: portalsession.Columns,
@@ -414,7 +470,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalsession.FieldRevokedAt:      {Type: field.TypeTime, Column: portalsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   savedcard.Table,
+			Columns: savedcard.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: savedcard.FieldID,
+			},
+		},
+		Type: "SavedCard",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			savedcard.FieldOrganizationID: {Type: field.TypeString, Column: savedcard.FieldOrganizationID},
+			savedcard.FieldClientID:       {Type: field.TypeString, Column: savedcard.FieldClientID},
+			savedcard.FieldContactID:      {Type: field.TypeString, Column: savedcard.FieldContactID},
+			savedcard.FieldAddedBy:        {Type: field.TypeString, Column: savedcard.FieldAddedBy},
+			savedcard.FieldProviderToken:  {Type: field.TypeString, Column: savedcard.FieldProviderToken},
+			savedcard.FieldBrand:          {Type: field.TypeString, Column: savedcard.FieldBrand},
+			savedcard.FieldLast4:          {Type: field.TypeString, Column: savedcard.FieldLast4},
+			savedcard.FieldExpMonth:       {Type: field.TypeInt, Column: savedcard.FieldExpMonth},
+			savedcard.FieldExpYear:        {Type: field.TypeInt, Column: savedcard.FieldExpYear},
+			savedcard.FieldCreatedAt:      {Type: field.TypeTime, Column: savedcard.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduledmessage.Table,
 			Columns: scheduledmessage.Columns,
@@ -439,7 +518,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldSentAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSentAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shareddocument.Table,
 			Columns: shareddocument.Columns,
@@ -463,7 +542,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shareddocument.FieldSharedByID:     {Type: field.TypeString, Column: shareddocument.FieldSharedByID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signincode.Table,
 			Columns: signincode.Columns,
@@ -483,7 +562,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -504,7 +583,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -828,6 +907,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   invoice.OrganizationTable,
+			Columns: []string{invoice.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Invoice",
+		"Organization",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   invoice.ClientTable,
+			Columns: []string{invoice.ClientColumn},
+			Bidi:    false,
+		},
+		"Invoice",
+		"ClientProfile",
+	)
+	graph.MustAddE(
+		"payments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   invoice.PaymentsTable,
+			Columns: []string{invoice.PaymentsColumn},
+			Bidi:    false,
+		},
+		"Invoice",
+		"Payment",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   messagetemplate.OrganizationTable,
 			Columns: []string{messagetemplate.OrganizationColumn},
 			Bidi:    false,
@@ -906,6 +1021,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Organization",
 		"Staff",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   payment.OrganizationTable,
+			Columns: []string{payment.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Payment",
+		"Organization",
+	)
+	graph.MustAddE(
+		"invoice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   payment.InvoiceTable,
+			Columns: []string{payment.InvoiceColumn},
+			Bidi:    false,
+		},
+		"Payment",
+		"Invoice",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   payment.ClientTable,
+			Columns: []string{payment.ClientColumn},
+			Bidi:    false,
+		},
+		"Payment",
+		"ClientProfile",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1014,6 +1165,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"PortalSession",
 		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   savedcard.OrganizationTable,
+			Columns: []string{savedcard.OrganizationColumn},
+			Bidi:    false,
+		},
+		"SavedCard",
+		"Organization",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   savedcard.ClientTable,
+			Columns: []string{savedcard.ClientColumn},
+			Bidi:    false,
+		},
+		"SavedCard",
+		"ClientProfile",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2326,6 +2501,153 @@ func (f *FormFilter) WhereHasSentByWith(preds ...predicate.Staff) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InvoiceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InvoiceQuery builder.
+func (_q *InvoiceQuery) Filter() *InvoiceFilter {
+	return &InvoiceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InvoiceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InvoiceMutation builder.
+func (m *InvoiceMutation) Filter() *InvoiceFilter {
+	return &InvoiceFilter{config: m.config, predicateAdder: m}
+}
+
+// InvoiceFilter provides a generic filtering capability at runtime for InvoiceQuery.
+type InvoiceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InvoiceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *InvoiceFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(invoice.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InvoiceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(invoice.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *InvoiceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(invoice.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *InvoiceFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(invoice.FieldOrganizationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *InvoiceFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(invoice.FieldClientID))
+}
+
+// WhereNumber applies the entql string predicate on the number field.
+func (f *InvoiceFilter) WhereNumber(p entql.StringP) {
+	f.Where(p.Field(invoice.FieldNumber))
+}
+
+// WhereLines applies the entql json.RawMessage predicate on the lines field.
+func (f *InvoiceFilter) WhereLines(p entql.BytesP) {
+	f.Where(p.Field(invoice.FieldLines))
+}
+
+// WhereTotalCents applies the entql int predicate on the total_cents field.
+func (f *InvoiceFilter) WhereTotalCents(p entql.IntP) {
+	f.Where(p.Field(invoice.FieldTotalCents))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *InvoiceFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(invoice.FieldCurrency))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *InvoiceFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(invoice.FieldStatus))
+}
+
+// WhereDueDate applies the entql string predicate on the due_date field.
+func (f *InvoiceFilter) WhereDueDate(p entql.StringP) {
+	f.Where(p.Field(invoice.FieldDueDate))
+}
+
+// WhereIssuedByID applies the entql string predicate on the issued_by_id field.
+func (f *InvoiceFilter) WhereIssuedByID(p entql.StringP) {
+	f.Where(p.Field(invoice.FieldIssuedByID))
+}
+
+// WherePaidAt applies the entql time.Time predicate on the paid_at field.
+func (f *InvoiceFilter) WherePaidAt(p entql.TimeP) {
+	f.Where(p.Field(invoice.FieldPaidAt))
+}
+
+// WhereVoidedAt applies the entql time.Time predicate on the voided_at field.
+func (f *InvoiceFilter) WhereVoidedAt(p entql.TimeP) {
+	f.Where(p.Field(invoice.FieldVoidedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *InvoiceFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *InvoiceFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *InvoiceFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *InvoiceFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPayments applies a predicate to check if query has an edge payments.
+func (f *InvoiceFilter) WhereHasPayments() {
+	f.Where(entql.HasEdge("payments"))
+}
+
+// WhereHasPaymentsWith applies a predicate to check if query has an edge payments with a given conditions (other predicates).
+func (f *InvoiceFilter) WhereHasPaymentsWith(preds ...predicate.Payment) {
+	f.Where(entql.HasEdgeWith("payments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MessageTemplateQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2354,7 +2676,7 @@ type MessageTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2453,7 +2775,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2673,7 +2995,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2764,6 +3086,158 @@ func (f *OrganizationFilter) WhereHasStaffWith(preds ...predicate.Staff) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PaymentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PaymentQuery builder.
+func (_q *PaymentQuery) Filter() *PaymentFilter {
+	return &PaymentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PaymentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PaymentMutation builder.
+func (m *PaymentMutation) Filter() *PaymentFilter {
+	return &PaymentFilter{config: m.config, predicateAdder: m}
+}
+
+// PaymentFilter provides a generic filtering capability at runtime for PaymentQuery.
+type PaymentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PaymentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PaymentFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(payment.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *PaymentFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(payment.FieldOrganizationID))
+}
+
+// WhereInvoiceID applies the entql string predicate on the invoice_id field.
+func (f *PaymentFilter) WhereInvoiceID(p entql.StringP) {
+	f.Where(p.Field(payment.FieldInvoiceID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *PaymentFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(payment.FieldClientID))
+}
+
+// WhereAmountCents applies the entql int predicate on the amount_cents field.
+func (f *PaymentFilter) WhereAmountCents(p entql.IntP) {
+	f.Where(p.Field(payment.FieldAmountCents))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *PaymentFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(payment.FieldCurrency))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *PaymentFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(payment.FieldStatus))
+}
+
+// WhereFailureReason applies the entql string predicate on the failure_reason field.
+func (f *PaymentFilter) WhereFailureReason(p entql.StringP) {
+	f.Where(p.Field(payment.FieldFailureReason))
+}
+
+// WhereProviderID applies the entql string predicate on the provider_id field.
+func (f *PaymentFilter) WhereProviderID(p entql.StringP) {
+	f.Where(p.Field(payment.FieldProviderID))
+}
+
+// WhereCardBrand applies the entql string predicate on the card_brand field.
+func (f *PaymentFilter) WhereCardBrand(p entql.StringP) {
+	f.Where(p.Field(payment.FieldCardBrand))
+}
+
+// WhereCardLast4 applies the entql string predicate on the card_last4 field.
+func (f *PaymentFilter) WhereCardLast4(p entql.StringP) {
+	f.Where(p.Field(payment.FieldCardLast4))
+}
+
+// WherePaidBy applies the entql string predicate on the paid_by field.
+func (f *PaymentFilter) WherePaidBy(p entql.StringP) {
+	f.Where(p.Field(payment.FieldPaidBy))
+}
+
+// WhereContactID applies the entql string predicate on the contact_id field.
+func (f *PaymentFilter) WhereContactID(p entql.StringP) {
+	f.Where(p.Field(payment.FieldContactID))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *PaymentFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(payment.FieldIdempotencyKey))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PaymentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(payment.FieldCreatedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *PaymentFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *PaymentFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInvoice applies a predicate to check if query has an edge invoice.
+func (f *PaymentFilter) WhereHasInvoice() {
+	f.Where(entql.HasEdge("invoice"))
+}
+
+// WhereHasInvoiceWith applies a predicate to check if query has an edge invoice with a given conditions (other predicates).
+func (f *PaymentFilter) WhereHasInvoiceWith(preds ...predicate.Invoice) {
+	f.Where(entql.HasEdgeWith("invoice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *PaymentFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *PaymentFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PhoneOptOutQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2792,7 +3266,7 @@ type PhoneOptOutFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneOptOutFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2871,7 +3345,7 @@ type PortalEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2993,7 +3467,7 @@ type PortalInvitationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalInvitationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3097,7 +3571,7 @@ type PortalMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3224,7 +3698,7 @@ type PortalSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3280,6 +3754,124 @@ func (f *PortalSessionFilter) WhereHasOrganizationWith(preds ...predicate.Organi
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SavedCardQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SavedCardQuery builder.
+func (_q *SavedCardQuery) Filter() *SavedCardFilter {
+	return &SavedCardFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SavedCardMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SavedCardMutation builder.
+func (m *SavedCardMutation) Filter() *SavedCardFilter {
+	return &SavedCardFilter{config: m.config, predicateAdder: m}
+}
+
+// SavedCardFilter provides a generic filtering capability at runtime for SavedCardQuery.
+type SavedCardFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SavedCardFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SavedCardFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(savedcard.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *SavedCardFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(savedcard.FieldOrganizationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *SavedCardFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(savedcard.FieldClientID))
+}
+
+// WhereContactID applies the entql string predicate on the contact_id field.
+func (f *SavedCardFilter) WhereContactID(p entql.StringP) {
+	f.Where(p.Field(savedcard.FieldContactID))
+}
+
+// WhereAddedBy applies the entql string predicate on the added_by field.
+func (f *SavedCardFilter) WhereAddedBy(p entql.StringP) {
+	f.Where(p.Field(savedcard.FieldAddedBy))
+}
+
+// WhereProviderToken applies the entql string predicate on the provider_token field.
+func (f *SavedCardFilter) WhereProviderToken(p entql.StringP) {
+	f.Where(p.Field(savedcard.FieldProviderToken))
+}
+
+// WhereBrand applies the entql string predicate on the brand field.
+func (f *SavedCardFilter) WhereBrand(p entql.StringP) {
+	f.Where(p.Field(savedcard.FieldBrand))
+}
+
+// WhereLast4 applies the entql string predicate on the last4 field.
+func (f *SavedCardFilter) WhereLast4(p entql.StringP) {
+	f.Where(p.Field(savedcard.FieldLast4))
+}
+
+// WhereExpMonth applies the entql int predicate on the exp_month field.
+func (f *SavedCardFilter) WhereExpMonth(p entql.IntP) {
+	f.Where(p.Field(savedcard.FieldExpMonth))
+}
+
+// WhereExpYear applies the entql int predicate on the exp_year field.
+func (f *SavedCardFilter) WhereExpYear(p entql.IntP) {
+	f.Where(p.Field(savedcard.FieldExpYear))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SavedCardFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(savedcard.FieldCreatedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *SavedCardFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *SavedCardFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *SavedCardFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *SavedCardFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ScheduledMessageQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3308,7 +3900,7 @@ type ScheduledMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduledMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3450,7 +4042,7 @@ type SharedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SharedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3587,7 +4179,7 @@ type SignInCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3676,7 +4268,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3812,7 +4404,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -215,6 +215,18 @@ func (_m *Form) SentBy(ctx context.Context) (*Staff, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Invoice) Payments(ctx context.Context) (result []*Payment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPayments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PaymentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPayments().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Notification) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -245,6 +257,14 @@ func (_m *Notification) ScheduledMessage(ctx context.Context) (*ScheduledMessage
 		result, err = _m.QueryScheduledMessage().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Payment) Invoice(ctx context.Context) (*Invoice, error) {
+	result, err := _m.Edges.InvoiceOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInvoice().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *PortalEvent) Contact(ctx context.Context) (*Contact, error) {

@@ -13,14 +13,17 @@ import (
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
+	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
@@ -38,14 +41,17 @@ var tableByPrefix = map[string]string{
 	"cv": coverage.Table,
 	"es": emailsuppression.Table,
 	"fm": form.Table,
+	"iv": invoice.Table,
 	"mt": messagetemplate.Table,
 	"nt": notification.Table,
 	"or": organization.Table,
+	"py": payment.Table,
 	"po": phoneoptout.Table,
 	"pe": portalevent.Table,
 	"pi": portalinvitation.Table,
 	"mg": portalmessage.Table,
 	"ps": portalsession.Table,
+	"cd": savedcard.Table,
 	"sm": scheduledmessage.Table,
 	"sd": shareddocument.Table,
 	"sc": signincode.Table,
@@ -88,6 +94,9 @@ var edgeTable = map[string]string{
 	"Form.client":                      clientprofile.Table,
 	"Form.contact":                     contact.Table,
 	"Form.sent_by":                     staff.Table,
+	"Invoice.organization":             organization.Table,
+	"Invoice.client":                   clientprofile.Table,
+	"Invoice.payments":                 payment.Table,
 	"MessageTemplate.organization":     organization.Table,
 	"Notification.organization":        organization.Table,
 	"Notification.client":              clientprofile.Table,
@@ -95,6 +104,9 @@ var edgeTable = map[string]string{
 	"Notification.contact":             contact.Table,
 	"Notification.scheduled_message":   scheduledmessage.Table,
 	"Organization.staff":               staff.Table,
+	"Payment.organization":             organization.Table,
+	"Payment.invoice":                  invoice.Table,
+	"Payment.client":                   clientprofile.Table,
 	"PhoneOptOut.organization":         organization.Table,
 	"PortalEvent.organization":         organization.Table,
 	"PortalEvent.client":               clientprofile.Table,
@@ -104,6 +116,8 @@ var edgeTable = map[string]string{
 	"PortalMessage.client":             clientprofile.Table,
 	"PortalMessage.author":             staff.Table,
 	"PortalSession.organization":       organization.Table,
+	"SavedCard.organization":           organization.Table,
+	"SavedCard.client":                 clientprofile.Table,
 	"ScheduledMessage.organization":    organization.Table,
 	"ScheduledMessage.client":          clientprofile.Table,
 	"ScheduledMessage.appointment":     appointment.Table,

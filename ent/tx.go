@@ -28,12 +28,16 @@ type Tx struct {
 	EmailSuppression *EmailSuppressionClient
 	// Form is the client for interacting with the Form builders.
 	Form *FormClient
+	// Invoice is the client for interacting with the Invoice builders.
+	Invoice *InvoiceClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// Payment is the client for interacting with the Payment builders.
+	Payment *PaymentClient
 	// PhoneOptOut is the client for interacting with the PhoneOptOut builders.
 	PhoneOptOut *PhoneOptOutClient
 	// PortalEvent is the client for interacting with the PortalEvent builders.
@@ -44,6 +48,8 @@ type Tx struct {
 	PortalMessage *PortalMessageClient
 	// PortalSession is the client for interacting with the PortalSession builders.
 	PortalSession *PortalSessionClient
+	// SavedCard is the client for interacting with the SavedCard builders.
+	SavedCard *SavedCardClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
 	// SharedDocument is the client for interacting with the SharedDocument builders.
@@ -192,14 +198,17 @@ func (tx *Tx) init() {
 	tx.Coverage = NewCoverageClient(tx.config)
 	tx.EmailSuppression = NewEmailSuppressionClient(tx.config)
 	tx.Form = NewFormClient(tx.config)
+	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.MessageTemplate = NewMessageTemplateClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
+	tx.Payment = NewPaymentClient(tx.config)
 	tx.PhoneOptOut = NewPhoneOptOutClient(tx.config)
 	tx.PortalEvent = NewPortalEventClient(tx.config)
 	tx.PortalInvitation = NewPortalInvitationClient(tx.config)
 	tx.PortalMessage = NewPortalMessageClient(tx.config)
 	tx.PortalSession = NewPortalSessionClient(tx.config)
+	tx.SavedCard = NewSavedCardClient(tx.config)
 	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)
 	tx.SharedDocument = NewSharedDocumentClient(tx.config)
 	tx.SignInCode = NewSignInCodeClient(tx.config)

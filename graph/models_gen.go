@@ -5,8 +5,10 @@ package graph
 import (
 	"time"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/pulid"
 )
 
 // The client's own notification flags; omitted ones stay as they are.
@@ -14,6 +16,15 @@ type ClientNotificationsInput struct {
 	NotifyReminders     *bool `json:"notifyReminders,omitempty"`
 	NotifyConfirmations *bool `json:"notifyConfirmations,omitempty"`
 	NotifyScheduled     *bool `json:"notifyScheduled,omitempty"`
+}
+
+type CreateInvoiceInput struct {
+	// At least one line; at most 100.
+	Lines []*kith.InvoiceLine `json:"lines"`
+	// ISO 4217 currency code, such as CAD or USD.
+	Currency string `json:"currency"`
+	// When payment is due (YYYY-MM-DD).
+	DueDate *string `json:"dueDate,omitempty"`
 }
 
 // The wording kith uses for one kind of message, channel and language.
@@ -44,6 +55,19 @@ type MessagePreview struct {
 	Text     string  `json:"text"`
 	// For SMS: encoding and segments.
 	Sms *message.SMSInfo `json:"sms,omitempty"`
+}
+
+type PayPortalInvoiceInput struct {
+	// An OPEN invoice of the client this request acts for.
+	InvoiceID pulid.ID `json:"invoiceId"`
+	// A saved card (portalSavedCards) to charge. Give cardId or token, not both.
+	CardID *pulid.ID `json:"cardId,omitempty"`
+	// A one-time token from the payment provider's card form, charged once and not saved.
+	Token *string `json:"token,omitempty"`
+	// A key the app makes once per payment attempt (a UUID) and sends again when
+	// it retries: kith charges at most once per key, and a repeat returns the
+	// first answer. Use a new key to try again after a decline.
+	IdempotencyKey string `json:"idempotencyKey"`
 }
 
 type RequestSignInInput struct {

@@ -6,6 +6,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/payment"
 	"github.com/kith-health/kith/portal"
 )
 
@@ -19,4 +20,6 @@ type Resolver struct {
 	Links notifier.Links
 	// Portal runs portal invitations, sign-ins and sessions.
 	Portal *portal.Service
+	// Payments charges cards and keeps saved cards (package billing).
+	Payments payment.Provider
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/payment"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
@@ -57,6 +58,9 @@ type HandlerConfig struct {
 	// Portal runs the client portal's invitations, sign-ins and sessions.
 	// Default: none, and portal fields answer INTERNAL.
 	Portal *portal.Service
+	// Payments is the card payment provider. Default: none, and paying or
+	// saving a card answers INTERNAL.
+	Payments payment.Provider
 }
 
 func (c *HandlerConfig) defaults() {
@@ -83,6 +87,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	cfg.defaults()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{
 		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
+		Payments: cfg.Payments,
 	}}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -28,6 +28,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/practice"
 )
@@ -129,6 +130,8 @@ type API struct {
 	Portal *portal.Service
 	// Outbox records the portal's emails (unless NewAPIWith was given a mailer).
 	Outbox *Outbox
+	// Payments is the test payment provider behind Handler.
+	Payments *testprovider.Provider
 }
 
 // Acting returns a copy of the API whose requests act for client (the
@@ -148,7 +151,7 @@ func NewAPI(t testing.TB, db *database.DB) *API {
 // defaults to https://kith.example) and sending its emails through mail;
 // nil mail records them in the API's Outbox instead.
 func NewAPIWith(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer) *API {
-	a := &API{t: t, Outbox: &Outbox{}}
+	a := &API{t: t, Outbox: &Outbox{}, Payments: testprovider.New()}
 	if mail == nil {
 		mail = a.Outbox
 	}
@@ -157,7 +160,7 @@ func NewAPIWith(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Ma
 	}
 	a.Portal = portal.New(db.Client, mail, cfg)
 	a.Handler = graph.NewHandler(db.Client, Auth(db.Client), graph.HandlerConfig{
-		Introspection: true, GraphiQL: true, Ready: db.Ping, Portal: a.Portal,
+		Introspection: true, GraphiQL: true, Ready: db.Ping, Portal: a.Portal, Payments: a.Payments,
 	})
 	return a
 }

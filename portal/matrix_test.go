@@ -49,6 +49,9 @@ type matrixOp struct {
 	// list is the JSON path (dot-separated) of what a denied portal viewer
 	// sees as empty rather than NOT_FOUND.
 	list string
+	// deniedCode replaces NOT_FOUND for a portal viewer that may not, for
+	// operations that name no record (adding a card is FORBIDDEN).
+	deniedCode string
 }
 
 // matrixOps has a row per root field, "Query.name" or "Mutation.name".
@@ -214,17 +217,20 @@ func (op matrixOp) expect(r role) (bool, string) {
 	case op.who == forPortal:
 		return true, ""
 	}
-	denied := "NOT_FOUND"
+	missing := "NOT_FOUND" // what the viewer may not reach reads as missing
 	if op.list != "" {
-		denied = ""
+		missing = ""
 	}
 	switch {
 	case r.acting == "":
 		return false, anyRefusal
 	case !r.access:
-		return false, denied
+		return false, missing
 	case op.who == forScope && !r.self && !slices.Contains(r.scopes, op.scope):
-		return false, denied
+		if op.deniedCode != "" {
+			return false, op.deniedCode
+		}
+		return false, missing
 	}
 	return true, ""
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
 )
 
@@ -134,6 +135,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			PublicURL:     publicURL,
 			Webhooks:      hooks,
 			Portal:        portal.New(db.Client, queue, portal.Config{PublicURL: publicURL}),
+			Payments:      testprovider.New(), // sandbox only, no money moves: see README, Invoices and payments
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -386,6 +386,60 @@ var (
 			},
 		},
 	}
+	// InvoicesColumns holds the columns for the "invoices" table.
+	InvoicesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "number", Type: field.TypeString},
+		{Name: "lines", Type: field.TypeJSON},
+		{Name: "total_cents", Type: field.TypeInt},
+		{Name: "currency", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "PAID", "VOID"}, Default: "OPEN"},
+		{Name: "due_date", Type: field.TypeString, Nullable: true},
+		{Name: "issued_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
+		{Name: "voided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+	}
+	// InvoicesTable holds the schema information for the "invoices" table.
+	InvoicesTable = &schema.Table{
+		Name:       "invoices",
+		Columns:    InvoicesColumns,
+		PrimaryKey: []*schema.Column{InvoicesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "invoices_organizations_organization",
+				Columns:    []*schema.Column{InvoicesColumns[12]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "invoices_clients_client",
+				Columns:    []*schema.Column{InvoicesColumns[13]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "invoice_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{InvoicesColumns[12]},
+			},
+			{
+				Name:    "invoice_organization_id_number",
+				Unique:  true,
+				Columns: []*schema.Column{InvoicesColumns[12], InvoicesColumns[3]},
+			},
+			{
+				Name:    "invoice_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{InvoicesColumns[13], InvoicesColumns[1]},
+			},
+		},
+	}
 	// MessageTemplatesColumns holds the columns for the "message_templates" table.
 	MessageTemplatesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -533,6 +587,72 @@ var (
 		Name:       "organizations",
 		Columns:    OrganizationsColumns,
 		PrimaryKey: []*schema.Column{OrganizationsColumns[0]},
+	}
+	// PaymentsColumns holds the columns for the "payments" table.
+	PaymentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "amount_cents", Type: field.TypeInt},
+		{Name: "currency", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"SUCCEEDED", "FAILED"}},
+		{Name: "failure_reason", Type: field.TypeString, Nullable: true},
+		{Name: "provider_id", Type: field.TypeString, Nullable: true},
+		{Name: "card_brand", Type: field.TypeString, Nullable: true},
+		{Name: "card_last4", Type: field.TypeString, Nullable: true},
+		{Name: "paid_by", Type: field.TypeString},
+		{Name: "contact_id", Type: field.TypeString, Nullable: true},
+		{Name: "idempotency_key", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "invoice_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+	}
+	// PaymentsTable holds the schema information for the "payments" table.
+	PaymentsTable = &schema.Table{
+		Name:       "payments",
+		Columns:    PaymentsColumns,
+		PrimaryKey: []*schema.Column{PaymentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "payments_organizations_organization",
+				Columns:    []*schema.Column{PaymentsColumns[12]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "payments_invoices_invoice",
+				Columns:    []*schema.Column{PaymentsColumns[13]},
+				RefColumns: []*schema.Column{InvoicesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "payments_clients_client",
+				Columns:    []*schema.Column{PaymentsColumns[14]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "payment_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[12]},
+			},
+			{
+				Name:    "payment_organization_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{PaymentsColumns[12], PaymentsColumns[10]},
+			},
+			{
+				Name:    "payment_invoice_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[13], PaymentsColumns[11]},
+			},
+			{
+				Name:    "payment_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[14], PaymentsColumns[11]},
+			},
+		},
 	}
 	// PhoneOptOutsColumns holds the columns for the "phone_opt_outs" table.
 	PhoneOptOutsColumns = []*schema.Column{
@@ -738,6 +858,52 @@ var (
 				Name:    "portalsession_organization_id",
 				Unique:  false,
 				Columns: []*schema.Column{PortalSessionsColumns[6]},
+			},
+		},
+	}
+	// SavedCardsColumns holds the columns for the "saved_cards" table.
+	SavedCardsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "contact_id", Type: field.TypeString, Nullable: true},
+		{Name: "added_by", Type: field.TypeString},
+		{Name: "provider_token", Type: field.TypeString},
+		{Name: "brand", Type: field.TypeString},
+		{Name: "last4", Type: field.TypeString},
+		{Name: "exp_month", Type: field.TypeInt},
+		{Name: "exp_year", Type: field.TypeInt},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+	}
+	// SavedCardsTable holds the schema information for the "saved_cards" table.
+	SavedCardsTable = &schema.Table{
+		Name:       "saved_cards",
+		Columns:    SavedCardsColumns,
+		PrimaryKey: []*schema.Column{SavedCardsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "saved_cards_organizations_organization",
+				Columns:    []*schema.Column{SavedCardsColumns[9]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "saved_cards_clients_client",
+				Columns:    []*schema.Column{SavedCardsColumns[10]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "savedcard_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{SavedCardsColumns[9]},
+			},
+			{
+				Name:    "savedcard_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{SavedCardsColumns[10], SavedCardsColumns[8]},
 			},
 		},
 	}
@@ -999,14 +1165,17 @@ var (
 		CoveragesTable,
 		EmailSuppressionsTable,
 		FormsTable,
+		InvoicesTable,
 		MessageTemplatesTable,
 		NotificationsTable,
 		OrganizationsTable,
+		PaymentsTable,
 		PhoneOptOutsTable,
 		PortalEventsTable,
 		PortalInvitationsTable,
 		PortalMessagesTable,
 		PortalSessionsTable,
+		SavedCardsTable,
 		ScheduledMessagesTable,
 		SharedDocumentsTable,
 		SignInCodesTable,
@@ -1054,6 +1223,11 @@ func init() {
 	FormsTable.Annotation = &entsql.Annotation{
 		Table: "forms",
 	}
+	InvoicesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	InvoicesTable.ForeignKeys[1].RefTable = ClientsTable
+	InvoicesTable.Annotation = &entsql.Annotation{
+		Table: "invoices",
+	}
 	MessageTemplatesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	MessageTemplatesTable.Annotation = &entsql.Annotation{
 		Table: "message_templates",
@@ -1068,6 +1242,12 @@ func init() {
 	}
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		Table: "organizations",
+	}
+	PaymentsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	PaymentsTable.ForeignKeys[1].RefTable = InvoicesTable
+	PaymentsTable.ForeignKeys[2].RefTable = ClientsTable
+	PaymentsTable.Annotation = &entsql.Annotation{
+		Table: "payments",
 	}
 	PhoneOptOutsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	PhoneOptOutsTable.Annotation = &entsql.Annotation{
@@ -1092,6 +1272,11 @@ func init() {
 	PortalSessionsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	PortalSessionsTable.Annotation = &entsql.Annotation{
 		Table: "portal_sessions",
+	}
+	SavedCardsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SavedCardsTable.ForeignKeys[1].RefTable = ClientsTable
+	SavedCardsTable.Annotation = &entsql.Annotation{
+		Table: "saved_cards",
 	}
 	ScheduledMessagesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ScheduledMessagesTable.ForeignKeys[1].RefTable = ClientsTable

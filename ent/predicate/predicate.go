@@ -27,6 +27,9 @@ type EmailSuppression func(*sql.Selector)
 // Form is the predicate function for form builders.
 type Form func(*sql.Selector)
 
+// Invoice is the predicate function for invoice builders.
+type Invoice func(*sql.Selector)
+
 // MessageTemplate is the predicate function for messagetemplate builders.
 type MessageTemplate func(*sql.Selector)
 
@@ -35,6 +38,9 @@ type Notification func(*sql.Selector)
 
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
+
+// Payment is the predicate function for payment builders.
+type Payment func(*sql.Selector)
 
 // PhoneOptOut is the predicate function for phoneoptout builders.
 type PhoneOptOut func(*sql.Selector)
@@ -50,6 +56,9 @@ type PortalMessage func(*sql.Selector)
 
 // PortalSession is the predicate function for portalsession builders.
 type PortalSession func(*sql.Selector)
+
+// SavedCard is the predicate function for savedcard builders.
+type SavedCard func(*sql.Selector)
 
 // ScheduledMessage is the predicate function for scheduledmessage builders.
 type ScheduledMessage func(*sql.Selector)

@@ -279,6 +279,30 @@ func (f FormMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FormMutation", m)
 }
 
+// The InvoiceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InvoiceQueryRuleFunc func(context.Context, *ent.InvoiceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InvoiceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InvoiceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InvoiceQuery", q)
+}
+
+// The InvoiceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InvoiceMutationRuleFunc func(context.Context, *ent.InvoiceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InvoiceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InvoiceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InvoiceMutation", m)
+}
+
 // The MessageTemplateQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MessageTemplateQueryRuleFunc func(context.Context, *ent.MessageTemplateQuery) error
@@ -349,6 +373,30 @@ func (f OrganizationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrganizationMutation", m)
+}
+
+// The PaymentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PaymentQueryRuleFunc func(context.Context, *ent.PaymentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PaymentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PaymentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PaymentQuery", q)
+}
+
+// The PaymentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PaymentMutationRuleFunc func(context.Context, *ent.PaymentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PaymentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PaymentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PaymentMutation", m)
 }
 
 // The PhoneOptOutQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -469,6 +517,30 @@ func (f PortalSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PortalSessionMutation", m)
+}
+
+// The SavedCardQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SavedCardQueryRuleFunc func(context.Context, *ent.SavedCardQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SavedCardQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SavedCardQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SavedCardQuery", q)
+}
+
+// The SavedCardMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SavedCardMutationRuleFunc func(context.Context, *ent.SavedCardMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SavedCardMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SavedCardMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SavedCardMutation", m)
 }
 
 // The ScheduledMessageQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -640,11 +712,15 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.FormQuery:
 		return q.Filter(), nil
+	case *ent.InvoiceQuery:
+		return q.Filter(), nil
 	case *ent.MessageTemplateQuery:
 		return q.Filter(), nil
 	case *ent.NotificationQuery:
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
+		return q.Filter(), nil
+	case *ent.PaymentQuery:
 		return q.Filter(), nil
 	case *ent.PhoneOptOutQuery:
 		return q.Filter(), nil
@@ -655,6 +731,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.PortalMessageQuery:
 		return q.Filter(), nil
 	case *ent.PortalSessionQuery:
+		return q.Filter(), nil
+	case *ent.SavedCardQuery:
 		return q.Filter(), nil
 	case *ent.ScheduledMessageQuery:
 		return q.Filter(), nil
@@ -687,11 +765,15 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.FormMutation:
 		return m.Filter(), nil
+	case *ent.InvoiceMutation:
+		return m.Filter(), nil
 	case *ent.MessageTemplateMutation:
 		return m.Filter(), nil
 	case *ent.NotificationMutation:
 		return m.Filter(), nil
 	case *ent.OrganizationMutation:
+		return m.Filter(), nil
+	case *ent.PaymentMutation:
 		return m.Filter(), nil
 	case *ent.PhoneOptOutMutation:
 		return m.Filter(), nil
@@ -702,6 +784,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PortalMessageMutation:
 		return m.Filter(), nil
 	case *ent.PortalSessionMutation:
+		return m.Filter(), nil
+	case *ent.SavedCardMutation:
 		return m.Filter(), nil
 	case *ent.ScheduledMessageMutation:
 		return m.Filter(), nil

@@ -13,14 +13,17 @@ import (
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/portalsession"
+	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/schema"
 	"github.com/kith-health/kith/ent/shareddocument"
@@ -355,6 +358,44 @@ func init() {
 	formDescID := formMixinFields0[0].Descriptor()
 	// form.DefaultID holds the default value on creation for the id field.
 	form.DefaultID = formDescID.Default.(func() pulid.ID)
+	invoiceMixin := schema.Invoice{}.Mixin()
+	invoice.Policy = privacy.NewPolicies(invoiceMixin[2], schema.Invoice{})
+	invoice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := invoice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	invoiceMixinHooks2 := invoiceMixin[2].Hooks()
+	invoiceHooks := schema.Invoice{}.Hooks()
+
+	invoice.Hooks[1] = invoiceMixinHooks2[0]
+
+	invoice.Hooks[2] = invoiceHooks[0]
+
+	invoice.Hooks[3] = invoiceHooks[1]
+	invoiceMixinFields0 := invoiceMixin[0].Fields()
+	_ = invoiceMixinFields0
+	invoiceMixinFields1 := invoiceMixin[1].Fields()
+	_ = invoiceMixinFields1
+	invoiceFields := schema.Invoice{}.Fields()
+	_ = invoiceFields
+	// invoiceDescCreatedAt is the schema descriptor for created_at field.
+	invoiceDescCreatedAt := invoiceMixinFields1[0].Descriptor()
+	// invoice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	invoice.DefaultCreatedAt = invoiceDescCreatedAt.Default.(func() time.Time)
+	// invoiceDescUpdatedAt is the schema descriptor for updated_at field.
+	invoiceDescUpdatedAt := invoiceMixinFields1[1].Descriptor()
+	// invoice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	invoice.DefaultUpdatedAt = invoiceDescUpdatedAt.Default.(func() time.Time)
+	// invoice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	invoice.UpdateDefaultUpdatedAt = invoiceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// invoiceDescID is the schema descriptor for id field.
+	invoiceDescID := invoiceMixinFields0[0].Descriptor()
+	// invoice.DefaultID holds the default value on creation for the id field.
+	invoice.DefaultID = invoiceDescID.Default.(func() pulid.ID)
 	messagetemplateMixin := schema.MessageTemplate{}.Mixin()
 	messagetemplate.Policy = privacy.NewPolicies(messagetemplateMixin[2], schema.MessageTemplate{})
 	messagetemplate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -489,6 +530,31 @@ func init() {
 	organizationDescID := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultID holds the default value on creation for the id field.
 	organization.DefaultID = organizationDescID.Default.(func() pulid.ID)
+	paymentMixin := schema.Payment{}.Mixin()
+	payment.Policy = privacy.NewPolicies(paymentMixin[1], schema.Payment{})
+	payment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := payment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	paymentMixinHooks1 := paymentMixin[1].Hooks()
+
+	payment.Hooks[1] = paymentMixinHooks1[0]
+	paymentMixinFields0 := paymentMixin[0].Fields()
+	_ = paymentMixinFields0
+	paymentFields := schema.Payment{}.Fields()
+	_ = paymentFields
+	// paymentDescCreatedAt is the schema descriptor for created_at field.
+	paymentDescCreatedAt := paymentFields[12].Descriptor()
+	// payment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	payment.DefaultCreatedAt = paymentDescCreatedAt.Default.(func() time.Time)
+	// paymentDescID is the schema descriptor for id field.
+	paymentDescID := paymentMixinFields0[0].Descriptor()
+	// payment.DefaultID holds the default value on creation for the id field.
+	payment.DefaultID = paymentDescID.Default.(func() pulid.ID)
 	phoneoptoutMixin := schema.PhoneOptOut{}.Mixin()
 	phoneoptout.Policy = privacy.NewPolicies(phoneoptoutMixin[2], schema.PhoneOptOut{})
 	phoneoptout.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -627,6 +693,31 @@ func init() {
 	portalsessionDescID := portalsessionMixinFields0[0].Descriptor()
 	// portalsession.DefaultID holds the default value on creation for the id field.
 	portalsession.DefaultID = portalsessionDescID.Default.(func() pulid.ID)
+	savedcardMixin := schema.SavedCard{}.Mixin()
+	savedcard.Policy = privacy.NewPolicies(savedcardMixin[1], schema.SavedCard{})
+	savedcard.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := savedcard.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	savedcardMixinHooks1 := savedcardMixin[1].Hooks()
+
+	savedcard.Hooks[1] = savedcardMixinHooks1[0]
+	savedcardMixinFields0 := savedcardMixin[0].Fields()
+	_ = savedcardMixinFields0
+	savedcardFields := schema.SavedCard{}.Fields()
+	_ = savedcardFields
+	// savedcardDescCreatedAt is the schema descriptor for created_at field.
+	savedcardDescCreatedAt := savedcardFields[8].Descriptor()
+	// savedcard.DefaultCreatedAt holds the default value on creation for the created_at field.
+	savedcard.DefaultCreatedAt = savedcardDescCreatedAt.Default.(func() time.Time)
+	// savedcardDescID is the schema descriptor for id field.
+	savedcardDescID := savedcardMixinFields0[0].Descriptor()
+	// savedcard.DefaultID holds the default value on creation for the id field.
+	savedcard.DefaultID = savedcardDescID.Default.(func() pulid.ID)
 	scheduledmessageMixin := schema.ScheduledMessage{}.Mixin()
 	scheduledmessage.Policy = privacy.NewPolicies(scheduledmessageMixin[2], schema.ScheduledMessage{})
 	scheduledmessage.Hooks[0] = func(next ent.Mutator) ent.Mutator {

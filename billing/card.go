@@ -1,0 +1,92 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/savedcard"
+	"github.com/kith-health/kith/payment"
+	"github.com/kith-health/kith/portal"
+	"github.com/kith-health/kith/pulid"
+)
+
+// Cards lists client's saved cards, oldest first, as the viewer in ctx may
+// read them: a portal contact without MANAGE_BILLING reads none.
+func Cards(ctx context.Context, db *ent.Client, client pulid.ID) ([]*ent.SavedCard, error) {
+	out, err := db.SavedCard.Query().Where(savedcard.ClientID(client)).
+		Order(savedcard.ByCreatedAt(), savedcard.ByID()).
+		Limit(100).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing saved cards: %w", err)
+	}
+	return out, nil
+}
+
+// AddCard saves a card for the acting client, as the portal viewer in ctx,
+// from a one-time token of the provider's card form. kith keeps the
+// provider's reusable token, the brand, the last four digits and the
+// expiry.
+func AddCard(ctx context.Context, db *ent.Client, provider payment.Provider, token string) (*ent.SavedCard, error) {
+	p, err := biller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Can(string(kith.PortalScopeManageBilling)) {
+		return nil, kith.ErrForbidden // before the provider keeps a card kith would refuse
+	}
+	if provider == nil {
+		return nil, errNoProvider
+	}
+	if token = strings.TrimSpace(token); token == "" {
+		return nil, kith.Invalid("token", "enter a card: the token from the card form is empty")
+	}
+	card, err := provider.SaveCard(ctx, token)
+	if err != nil {
+		return nil, providerError("token", err)
+	}
+	create := db.SavedCard.Create().
+		SetClientID(p.ClientID).SetAddedBy(p.Email).
+		SetProviderToken(card.Token).SetBrand(card.Brand).SetLast4(card.Last4).
+		SetExpMonth(card.ExpMonth).SetExpYear(card.ExpYear)
+	if p.ContactID != "" {
+		create.SetContactID(p.ContactID)
+	}
+	out, err := create.Save(ctx)
+	if err != nil {
+		_ = provider.DeleteCard(ctx, card.Token) // best effort: the provider keeps no card kith forgot
+		return nil, fmt.Errorf("saving the card: %w", err)
+	}
+	if err := portal.Record(ctx, db, ActionCardAdded, describe(out), out.ID); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RemoveCard deletes saved card id of the acting client, here and at the
+// provider, as the portal viewer in ctx.
+func RemoveCard(ctx context.Context, db *ent.Client, provider payment.Provider, id pulid.ID) error {
+	if _, err := biller(ctx); err != nil {
+		return err
+	}
+	if provider == nil {
+		return errNoProvider
+	}
+	card, err := db.SavedCard.Get(ctx, id)
+	if err != nil {
+		return notFoundAs("id", id, err)
+	}
+	if err := db.SavedCard.DeleteOneID(id).Exec(ctx); err != nil {
+		return notFoundAs("id", id, err)
+	}
+	if err := provider.DeleteCard(ctx, card.ProviderToken); err != nil {
+		return fmt.Errorf("removing the card at the payment provider: %w", err)
+	}
+	return portal.Record(ctx, db, ActionCardRemoved, describe(card), card.ID)
+}
+
+// describe names a card as people recognise it: "visa ending 4242".
+func describe(c *ent.SavedCard) string { return c.Brand + " ending " + c.Last4 }

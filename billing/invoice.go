@@ -1,0 +1,77 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// NewInvoice is what staff bill a client.
+type NewInvoice struct {
+	// Lines are what is billed; the invoice's total is their sum.
+	Lines []kith.InvoiceLine
+	// Currency is an ISO 4217 code such as CAD.
+	Currency string
+	// DueDate (YYYY-MM-DD) is optional.
+	DueDate string
+}
+
+// CreateInvoice issues an OPEN invoice to client as the viewer in ctx
+// (staff), numbered next in the organisation. The schema's hook checks the
+// lines and computes the total.
+func CreateInvoice(ctx context.Context, db *ent.Client, client pulid.ID, in NewInvoice) (*ent.Invoice, error) {
+	if _, err := db.ClientProfile.Get(ctx, client); err != nil {
+		return nil, notFoundAs("clientId", client, err)
+	}
+	create := db.Invoice.Create().SetClientID(client).SetLines(in.Lines).SetCurrency(in.Currency).SetDueDate(in.DueDate)
+	if s, ok := viewer.StaffFromContext(ctx); ok {
+		create.SetIssuedByID(s.StaffID)
+	}
+	inv, err := create.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("issuing an invoice: %w", err)
+	}
+	return inv, nil
+}
+
+// VoidInvoice withdraws OPEN invoice id. A paid or void one is
+// BAD_USER_INPUT: paid money is refunded, not voided.
+func VoidInvoice(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Invoice, error) {
+	inv, err := db.Invoice.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", id, err)
+	}
+	if inv.Status != invoice.StatusOpen {
+		return nil, kith.Invalid("id", "invoice %s is already %s and cannot be voided", inv.Number, inv.Status)
+	}
+	out, err := db.Invoice.UpdateOneID(id).Where(invoice.StatusEQ(invoice.StatusOpen)).SetStatus(invoice.StatusVoid).Save(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		return nil, kith.Invalid("id", "invoice %s was paid meanwhile and cannot be voided", inv.Number)
+	case err != nil:
+		return nil, fmt.Errorf("voiding invoice %s: %w", inv.Number, err)
+	}
+	return out, nil
+}
+
+// Invoices lists up to first invoices of client, newest first, with
+// status when given, as the viewer in ctx may read them: a portal contact
+// without MANAGE_BILLING reads none.
+func Invoices(ctx context.Context, db *ent.Client, client pulid.ID, status *invoice.Status, first int) ([]*ent.Invoice, error) {
+	q := db.Invoice.Query().Where(invoice.ClientID(client)).
+		Order(ent.Desc(invoice.FieldCreatedAt), ent.Desc(invoice.FieldID)).
+		Limit(min(max(first, 0), 100))
+	if status != nil {
+		q.Where(invoice.StatusEQ(*status))
+	}
+	out, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing invoices: %w", err)
+	}
+	return out, nil
+}

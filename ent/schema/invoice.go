@@ -1,0 +1,117 @@
+package schema
+
+import (
+	"slices"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/ent/rule"
+)
+
+// Invoice is what a client owes the practice: its lines, their total and
+// where it stands. Staff issue it OPEN; it ends PAID (through a payment)
+// or VOID. Its lines and total never change once issued.
+type Invoice struct{ ent.Schema }
+
+// Mixin of Invoice.
+func (Invoice) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("iv"), timeMixin{}, tenantMixin{}}
+}
+
+// Fields of Invoice.
+func (Invoice) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("client_id").GoType(pulidID).Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("number").Immutable().
+			Comment("The invoice's number in the organisation, such as INV-0001, given in order of issue."),
+		field.JSON("lines", []kith.InvoiceLine{}).Immutable().
+			Comment("What is billed: description, quantity and unit amount in cents.").
+			Annotations(entgql.Type("[InvoiceLine!]")),
+		field.Int("total_cents").Immutable().
+			Comment("The sum of the lines, in the currency's smallest unit (cents)."),
+		field.String("currency").Immutable().
+			Comment("ISO 4217 code, such as CAD."),
+		field.Enum("status").
+			NamedValues("Open", "OPEN", "Paid", "PAID", "Void", "VOID").
+			Default("OPEN").
+			Comment("OPEN until it is paid (PAID) or withdrawn (VOID).").
+			Annotations(entgql.Type("InvoiceStatus")),
+		field.String("due_date").Optional().Immutable().
+			Comment("When payment is due, as YYYY-MM-DD.").
+			Annotations(entgql.Type("Date")),
+		field.String("issued_by_id").GoType(pulidID).Optional().Immutable().
+			Comment("The staff member who issued it."),
+		field.Time("paid_at").Optional().Nillable().
+			Comment("When it was paid."),
+		field.Time("voided_at").Optional().Nillable().
+			Comment("When it was voided."),
+	}
+}
+
+// Edges of Invoice.
+func (Invoice) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("payments", Payment.Type).Ref("invoice").
+			Comment("Attempts to pay it, succeeded and failed."),
+	}
+}
+
+// Indexes of Invoice.
+func (Invoice) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("organization_id", "number").Unique(),
+		index.Fields("client_id", "created_at"),
+	}
+}
+
+// Annotations of Invoice.
+func (Invoice) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("What a client owes the practice: lines, total, and whether it is open, paid or void."),
+		entsql.Table("invoices"),
+		entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
+}
+
+// Hooks of Invoice.
+func (Invoice) Hooks() []ent.Hook { return []ent.Hook{issueInvoice(), moveInvoice()} }
+
+// Policy of Invoice: staff issue and void invoices; a portal viewer reads
+// the acting client's invoices with MANAGE_BILLING (the client itself
+// always), and may mark one PAID (package billing does, with a payment).
+func (Invoice) Policy() ent.Policy {
+	return billingPolicy(
+		rule.AllowIfStaff(),
+		rule.AllowPortalChange(kith.PortalScopeManageBilling, ent.OpUpdateOne, "client_id", "status", "paid_at", "updated_at"),
+	)
+}
+
+// billingPolicy is the policy of invoices, payments and saved cards: kith
+// itself and staff read them, and a portal viewer reads the acting client's
+// with MANAGE_BILLING (the client itself always); kith itself writes them,
+// and whoever writes allow.
+func billingPolicy(writes ...privacy.MutationRule) ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			rule.AllowIfSystem(), rule.AllowIfStaff(),
+			rule.AllowPortalScopeRows("client_id", kith.PortalScopeManageBilling),
+			privacy.AlwaysDenyRule(),
+		},
+		Mutation: slices.Concat(
+			privacy.MutationPolicy{rule.AllowIfSystem()},
+			writes,
+			privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		),
+	}
+}

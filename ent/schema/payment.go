@@ -1,0 +1,94 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent/rule"
+)
+
+// Payment is one attempt to pay an invoice by card through the payment
+// provider: SUCCEEDED (the invoice became PAID in the same transaction) or
+// FAILED (declined; the invoice stays OPEN). Its idempotency key, chosen by
+// the payer's app, is unique in the organisation: a retry with the same key
+// returns the same payment and never charges twice. It holds no card data
+// beyond the card's brand and last four digits.
+type Payment struct{ ent.Schema }
+
+// Mixin of Payment.
+func (Payment) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("py"), tenantMixin{}}
+}
+
+// Fields of Payment.
+func (Payment) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("invoice_id").GoType(pulidID).Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("client_id").GoType(pulidID).Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("amount_cents").Immutable().
+			Comment("What was charged (or tried), in the currency's smallest unit."),
+		field.String("currency").Immutable(),
+		field.Enum("status").
+			NamedValues("Succeeded", "SUCCEEDED", "Failed", "FAILED").
+			Immutable().
+			Annotations(entgql.Type("PaymentStatus")),
+		field.String("failure_reason").Optional().Immutable().
+			Comment("Why the provider declined the card, for FAILED payments."),
+		field.String("provider_id").Optional().Immutable().
+			Comment("The payment provider's reference for the charge."),
+		field.String("card_brand").Optional().Immutable().
+			Comment("The card's network, such as visa, when it was a saved card."),
+		field.String("card_last4").Optional().Immutable().
+			Comment("The card's last four digits, when it was a saved card."),
+		field.String("paid_by").Immutable().
+			Comment("The email address of the portal user who paid."),
+		field.String("contact_id").GoType(pulidID).Optional().Immutable().
+			Comment("The contact who paid; empty when the client did."),
+		field.String("idempotency_key").Immutable().
+			Comment("The payer's key for this payment: the same key never charges twice."),
+		field.Time("created_at").Default(now).Immutable(),
+	}
+}
+
+// Edges of Payment.
+func (Payment) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("invoice", Invoice.Type).Field("invoice_id").Unique().Required().Immutable().
+			Comment("The invoice it paid or tried to pay."),
+		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Indexes of Payment.
+func (Payment) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("organization_id", "idempotency_key").Unique(),
+		index.Fields("invoice_id", "created_at"),
+		index.Fields("client_id", "created_at"),
+	}
+}
+
+// Annotations of Payment.
+func (Payment) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("An attempt to pay an invoice by card: SUCCEEDED or FAILED (declined)."),
+		entsql.Table("payments"),
+		entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
+}
+
+// Policy of Payment: staff read payments; a portal viewer reads the acting
+// client's with MANAGE_BILLING (the client itself always) and records its
+// own (package billing, after the provider answered). Nobody edits one.
+func (Payment) Policy() ent.Policy {
+	return billingPolicy(rule.AllowPortalCreate(kith.PortalScopeManageBilling, "client_id", "contact_id"))
+}

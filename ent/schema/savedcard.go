@@ -1,0 +1,70 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent/rule"
+)
+
+// SavedCard is a card a client's billing managers saved in the portal to pay
+// the client's invoices. kith keeps the payment provider's token for it and
+// what people recognise it by (brand, last four digits, expiry), never the
+// card number.
+type SavedCard struct{ ent.Schema }
+
+// Mixin of SavedCard.
+func (SavedCard) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("cd"), tenantMixin{}}
+}
+
+// Fields of SavedCard.
+func (SavedCard) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("client_id").GoType(pulidID).Immutable(),
+		field.String("contact_id").GoType(pulidID).Optional().Immutable().
+			Comment("The contact who added it; empty when the client did."),
+		field.String("added_by").Immutable().
+			Comment("The email address of the portal user who added it."),
+		field.String("provider_token").Sensitive().Immutable().
+			Comment("The payment provider's token that charges the card."),
+		field.String("brand").Immutable(),
+		field.String("last4").Immutable(),
+		field.Int("exp_month").Immutable(),
+		field.Int("exp_year").Immutable(),
+		field.Time("created_at").Default(now).Immutable(),
+	}
+}
+
+// Edges of SavedCard.
+func (SavedCard) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of SavedCard.
+func (SavedCard) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("client_id", "created_at")}
+}
+
+// Annotations of SavedCard.
+func (SavedCard) Annotations() []schema.Annotation {
+	return []schema.Annotation{entsql.Table("saved_cards"), entgql.Skip(entgql.SkipAll)}
+}
+
+// Policy of SavedCard: a portal viewer with MANAGE_BILLING (the client
+// itself always) reads, adds and removes the acting client's cards; staff
+// read them.
+func (SavedCard) Policy() ent.Policy {
+	return billingPolicy(
+		rule.AllowPortalCreate(kith.PortalScopeManageBilling, "client_id", "contact_id"),
+		rule.AllowPortalChange(kith.PortalScopeManageBilling, ent.OpDeleteOne, "client_id"),
+	)
+}

@@ -1,0 +1,62 @@
+package testprovider_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/payment"
+	"github.com/kith-health/kith/payment/testprovider"
+)
+
+func TestTokensBehaveLikeTheirNames(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := testprovider.New()
+	req := func(token, key string) payment.ChargeRequest {
+		return payment.ChargeRequest{Amount: 1250, Currency: "CAD", Token: token, IdempotencyKey: key, Description: "Invoice INV-0001"}
+	}
+
+	c, err := p.Charge(ctx, req("tok_visa", "a"))
+	require.NoError(t, err)
+	require.Equal(t, payment.StatusSucceeded, c.Status)
+	require.NotEmpty(t, c.ProviderID)
+
+	_, err = p.Charge(ctx, req("tok_declined", "b"))
+	var d *payment.DeclinedError
+	require.ErrorAs(t, err, &d)
+	require.Equal(t, "card_declined", d.Code)
+	_, err = p.Charge(ctx, req("tok_nonsense", "c"))
+	require.ErrorIs(t, err, payment.ErrInvalidToken)
+
+	// A key charges once, and answers the same, decline included.
+	again, err := p.Charge(ctx, req("tok_visa", "a"))
+	require.NoError(t, err)
+	require.Equal(t, c, again)
+	_, err = p.Charge(ctx, req("tok_declined", "b"))
+	require.ErrorAs(t, err, &d)
+	_, err = p.Charge(ctx, req("tok_mastercard", "a"))
+	require.Error(t, err, "a key reused for another request")
+	require.Len(t, p.Charges(), 2)
+
+	// Saved cards charge like their token until deleted; declined cards are not saved.
+	card, err := p.SaveCard(ctx, "tok_insufficient_funds")
+	require.NoError(t, err)
+	require.Equal(t, "9995", card.Last4)
+	require.NotEqual(t, "tok_insufficient_funds", card.Token)
+	_, err = p.Charge(ctx, req(card.Token, "d"))
+	require.ErrorAs(t, err, &d)
+	require.Equal(t, "insufficient_funds", d.Code)
+	require.NoError(t, p.DeleteCard(ctx, card.Token))
+	_, err = p.Charge(ctx, req(card.Token, "e"))
+	require.ErrorIs(t, err, payment.ErrInvalidToken)
+	_, err = p.SaveCard(ctx, "tok_declined")
+	require.ErrorAs(t, err, &d)
+
+	down := errors.New("down")
+	p.Fail(down)
+	_, err = p.Charge(ctx, req("tok_visa", "f"))
+	require.ErrorIs(t, err, down)
+}
