@@ -26,9 +26,12 @@ import (
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/workinghours"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -89,23 +92,26 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			appointment.Table:      appointment.ValidColumn,
-			clientcontact.Table:    clientcontact.ValidColumn,
-			clientprofile.Table:    clientprofile.ValidColumn,
-			contact.Table:          contact.ValidColumn,
-			coverage.Table:         coverage.ValidColumn,
-			emailsuppression.Table: emailsuppression.ValidColumn,
-			messagetemplate.Table:  messagetemplate.ValidColumn,
-			notification.Table:     notification.ValidColumn,
-			organization.Table:     organization.ValidColumn,
-			phoneoptout.Table:      phoneoptout.ValidColumn,
-			portalevent.Table:      portalevent.ValidColumn,
-			portalinvitation.Table: portalinvitation.ValidColumn,
-			portalsession.Table:    portalsession.ValidColumn,
-			scheduledmessage.Table: scheduledmessage.ValidColumn,
-			signincode.Table:       signincode.ValidColumn,
-			staff.Table:            staff.ValidColumn,
-			stafftoken.Table:       stafftoken.ValidColumn,
+			appointment.Table:       appointment.ValidColumn,
+			clientcontact.Table:     clientcontact.ValidColumn,
+			clientprofile.Table:     clientprofile.ValidColumn,
+			contact.Table:           contact.ValidColumn,
+			coverage.Table:          coverage.ValidColumn,
+			emailsuppression.Table:  emailsuppression.ValidColumn,
+			messagetemplate.Table:   messagetemplate.ValidColumn,
+			notification.Table:      notification.ValidColumn,
+			organization.Table:      organization.ValidColumn,
+			phoneoptout.Table:       phoneoptout.ValidColumn,
+			portalevent.Table:       portalevent.ValidColumn,
+			portalinvitation.Table:  portalinvitation.ValidColumn,
+			portalsession.Table:     portalsession.ValidColumn,
+			scheduleexception.Table: scheduleexception.ValidColumn,
+			scheduledmessage.Table:  scheduledmessage.ValidColumn,
+			service.Table:           service.ValidColumn,
+			signincode.Table:        signincode.ValidColumn,
+			staff.Table:             staff.ValidColumn,
+			stafftoken.Table:        stafftoken.ValidColumn,
+			workinghours.Table:      workinghours.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

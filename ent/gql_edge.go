@@ -53,6 +53,14 @@ func (_m *Appointment) ScheduledMessages(
 	return _m.QueryScheduledMessages().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Appointment) Service(ctx context.Context) (*Service, error) {
+	result, err := _m.Edges.ServiceOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryService().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ClientContact) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -231,6 +239,14 @@ func (_m *PortalEvent) Contact(ctx context.Context) (*Contact, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *ScheduleException) Staff(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.StaffOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStaff().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *ScheduledMessage) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -245,6 +261,18 @@ func (_m *ScheduledMessage) Appointment(ctx context.Context) (*Appointment, erro
 		result, err = _m.QueryAppointment().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Service) Practitioners(ctx context.Context) (result []*Staff, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPractitioners(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PractitionersOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractitioners().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Staff) AssignedClients(
@@ -287,4 +315,12 @@ func (_m *Staff) Appointments(
 		return conn, nil
 	}
 	return _m.QueryAppointments().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *WorkingHours) Staff(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.StaffOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStaff().Only(ctx)
+	}
+	return result, err
 }

@@ -20,9 +20,12 @@ import (
 	"github.com/kith-health/kith/ent/portalinvitation"
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -41,10 +44,13 @@ var tableByPrefix = map[string]string{
 	"pe": portalevent.Table,
 	"pi": portalinvitation.Table,
 	"ps": portalsession.Table,
+	"sx": scheduleexception.Table,
 	"sm": scheduledmessage.Table,
+	"sv": service.Table,
 	"sc": signincode.Table,
 	"st": staff.Table,
 	"tk": stafftoken.Table,
+	"wh": workinghours.Table,
 }
 
 // TableOf returns the table that id's prefix names, for Noder's WithNodeType.
@@ -62,6 +68,7 @@ var edgeTable = map[string]string{
 	"Appointment.practitioner":         staff.Table,
 	"Appointment.created_by":           staff.Table,
 	"Appointment.scheduled_messages":   scheduledmessage.Table,
+	"Appointment.service":              service.Table,
 	"ClientContact.organization":       organization.Table,
 	"ClientContact.client":             clientprofile.Table,
 	"ClientContact.contact":            contact.Table,
@@ -91,9 +98,13 @@ var edgeTable = map[string]string{
 	"PortalEvent.contact":              contact.Table,
 	"PortalInvitation.organization":    organization.Table,
 	"PortalSession.organization":       organization.Table,
+	"ScheduleException.organization":   organization.Table,
+	"ScheduleException.staff":          staff.Table,
 	"ScheduledMessage.organization":    organization.Table,
 	"ScheduledMessage.client":          clientprofile.Table,
 	"ScheduledMessage.appointment":     appointment.Table,
+	"Service.organization":             organization.Table,
+	"Service.practitioners":            staff.Table,
 	"SignInCode.organization":          organization.Table,
 	"Staff.organization":               organization.Table,
 	"Staff.assigned_clients":           clientprofile.Table,
@@ -101,6 +112,8 @@ var edgeTable = map[string]string{
 	"Staff.tokens":                     stafftoken.Table,
 	"StaffToken.organization":          organization.Table,
 	"StaffToken.staff":                 staff.Table,
+	"WorkingHours.organization":        organization.Table,
+	"WorkingHours.staff":               staff.Table,
 }
 
 // EdgeTable returns the table that edge of typ points to, or "" if there is no such edge.

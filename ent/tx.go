@@ -40,14 +40,20 @@ type Tx struct {
 	PortalInvitation *PortalInvitationClient
 	// PortalSession is the client for interacting with the PortalSession builders.
 	PortalSession *PortalSessionClient
+	// ScheduleException is the client for interacting with the ScheduleException builders.
+	ScheduleException *ScheduleExceptionClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
+	// Service is the client for interacting with the Service builders.
+	Service *ServiceClient
 	// SignInCode is the client for interacting with the SignInCode builders.
 	SignInCode *SignInCodeClient
 	// Staff is the client for interacting with the Staff builders.
 	Staff *StaffClient
 	// StaffToken is the client for interacting with the StaffToken builders.
 	StaffToken *StaffTokenClient
+	// WorkingHours is the client for interacting with the WorkingHours builders.
+	WorkingHours *WorkingHoursClient
 
 	// lazily loaded.
 	client     *Client
@@ -192,10 +198,13 @@ func (tx *Tx) init() {
 	tx.PortalEvent = NewPortalEventClient(tx.config)
 	tx.PortalInvitation = NewPortalInvitationClient(tx.config)
 	tx.PortalSession = NewPortalSessionClient(tx.config)
+	tx.ScheduleException = NewScheduleExceptionClient(tx.config)
 	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)
+	tx.Service = NewServiceClient(tx.config)
 	tx.SignInCode = NewSignInCodeClient(tx.config)
 	tx.Staff = NewStaffClient(tx.config)
 	tx.StaffToken = NewStaffTokenClient(tx.config)
+	tx.WorkingHours = NewWorkingHoursClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

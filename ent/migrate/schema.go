@@ -27,6 +27,7 @@ var (
 		{Name: "client_id", Type: field.TypeString},
 		{Name: "practitioner_id", Type: field.TypeString},
 		{Name: "created_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "service_id", Type: field.TypeString, Nullable: true},
 	}
 	// AppointmentsTable holds the schema information for the "appointments" table.
 	AppointmentsTable = &schema.Table{
@@ -56,6 +57,12 @@ var (
 				Symbol:     "appointments_staff_created_by",
 				Columns:    []*schema.Column{AppointmentsColumns[15]},
 				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_services_service",
+				Columns:    []*schema.Column{AppointmentsColumns[16]},
+				RefColumns: []*schema.Column{ServicesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -463,6 +470,15 @@ var (
 		{Name: "quiet_hours_start", Type: field.TypeString, Default: "21:00"},
 		{Name: "quiet_hours_end", Type: field.TypeString, Default: "08:00"},
 		{Name: "sms_help_reply", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "booking_min_notice_minutes", Type: field.TypeInt, Default: 120},
+		{Name: "booking_max_advance_days", Type: field.TypeInt, Default: 60},
+		{Name: "cancel_min_notice_minutes", Type: field.TypeInt, Default: 1440},
+		{Name: "reschedule_min_notice_minutes", Type: field.TypeInt, Default: 1440},
+		{Name: "slot_interval_minutes", Type: field.TypeInt, Default: 15},
+		{Name: "buffer_before_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "buffer_after_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "require_cancellation_reason", Type: field.TypeBool, Default: false},
+		{Name: "widget_allowed_origins", Type: field.TypeJSON, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
 	OrganizationsTable = &schema.Table{
@@ -626,6 +642,58 @@ var (
 			},
 		},
 	}
+	// ScheduleExceptionsColumns holds the columns for the "schedule_exceptions" table.
+	ScheduleExceptionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TIME_OFF", "HOURS"}},
+		{Name: "starts_at", Type: field.TypeTime, Nullable: true},
+		{Name: "ends_at", Type: field.TypeTime, Nullable: true},
+		{Name: "date", Type: field.TypeString, Nullable: true},
+		{Name: "start", Type: field.TypeString, Nullable: true},
+		{Name: "end", Type: field.TypeString, Nullable: true},
+		{Name: "note", Type: field.TypeString, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "staff_id", Type: field.TypeString},
+	}
+	// ScheduleExceptionsTable holds the schema information for the "schedule_exceptions" table.
+	ScheduleExceptionsTable = &schema.Table{
+		Name:       "schedule_exceptions",
+		Columns:    ScheduleExceptionsColumns,
+		PrimaryKey: []*schema.Column{ScheduleExceptionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "schedule_exceptions_organizations_organization",
+				Columns:    []*schema.Column{ScheduleExceptionsColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "schedule_exceptions_staff_staff",
+				Columns:    []*schema.Column{ScheduleExceptionsColumns[11]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "scheduleexception_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{ScheduleExceptionsColumns[10]},
+			},
+			{
+				Name:    "scheduleexception_staff_id_starts_at",
+				Unique:  false,
+				Columns: []*schema.Column{ScheduleExceptionsColumns[11], ScheduleExceptionsColumns[4]},
+			},
+			{
+				Name:    "scheduleexception_staff_id_date",
+				Unique:  false,
+				Columns: []*schema.Column{ScheduleExceptionsColumns[11], ScheduleExceptionsColumns[6]},
+			},
+		},
+	}
 	// ScheduledMessagesColumns holds the columns for the "scheduled_messages" table.
 	ScheduledMessagesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -685,6 +753,56 @@ var (
 			},
 		},
 	}
+	// ServicesColumns holds the columns for the "services" table.
+	ServicesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "duration_minutes", Type: field.TypeInt},
+		{Name: "price_cents", Type: field.TypeInt, Nullable: true},
+		{Name: "currency", Type: field.TypeString, Nullable: true},
+		{Name: "bookable_online", Type: field.TypeBool, Default: false},
+		{Name: "mode", Type: field.TypeEnum, Enums: []string{"IN_PERSON", "TELEHEALTH"}, Default: "IN_PERSON"},
+		{Name: "location", Type: field.TypeString, Nullable: true},
+		{Name: "archived_at", Type: field.TypeTime, Nullable: true},
+		{Name: "booking_min_notice_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "booking_max_advance_days", Type: field.TypeInt, Nullable: true},
+		{Name: "cancel_min_notice_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "reschedule_min_notice_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "slot_interval_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "buffer_before_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "buffer_after_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "require_cancellation_reason", Type: field.TypeBool, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+	}
+	// ServicesTable holds the schema information for the "services" table.
+	ServicesTable = &schema.Table{
+		Name:       "services",
+		Columns:    ServicesColumns,
+		PrimaryKey: []*schema.Column{ServicesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "services_organizations_organization",
+				Columns:    []*schema.Column{ServicesColumns[20]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "service_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicesColumns[20]},
+			},
+			{
+				Name:    "service_organization_id_name",
+				Unique:  false,
+				Columns: []*schema.Column{ServicesColumns[20], ServicesColumns[3]},
+			},
+		},
+	}
 	// SignInCodesColumns holds the columns for the "sign_in_codes" table.
 	SignInCodesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -732,6 +850,8 @@ var (
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"OWNER", "ADMIN", "PRACTITIONER", "FRONT_DESK"}, Default: "PRACTITIONER"},
 		{Name: "password_hash", Type: field.TypeString, Nullable: true},
 		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "time_zone", Type: field.TypeString, Nullable: true},
+		{Name: "service_practitioners", Type: field.TypeString, Nullable: true},
 		{Name: "organization_id", Type: field.TypeString},
 	}
 	// StaffTable holds the schema information for the "staff" table.
@@ -741,8 +861,14 @@ var (
 		PrimaryKey: []*schema.Column{StaffColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
+				Symbol:     "staff_services_practitioners",
+				Columns:    []*schema.Column{StaffColumns[9]},
+				RefColumns: []*schema.Column{ServicesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "staff_organizations_organization",
-				Columns:    []*schema.Column{StaffColumns[8]},
+				Columns:    []*schema.Column{StaffColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -751,12 +877,12 @@ var (
 			{
 				Name:    "staff_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{StaffColumns[8]},
+				Columns: []*schema.Column{StaffColumns[10]},
 			},
 			{
 				Name:    "staff_organization_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{StaffColumns[8], StaffColumns[4]},
+				Columns: []*schema.Column{StaffColumns[10], StaffColumns[4]},
 			},
 		},
 	}
@@ -794,6 +920,49 @@ var (
 				Name:    "stafftoken_organization_id",
 				Unique:  false,
 				Columns: []*schema.Column{StaffTokensColumns[5]},
+			},
+		},
+	}
+	// WorkingHoursColumns holds the columns for the "working_hours" table.
+	WorkingHoursColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "weekday", Type: field.TypeInt},
+		{Name: "start", Type: field.TypeString},
+		{Name: "end", Type: field.TypeString},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "staff_id", Type: field.TypeString},
+	}
+	// WorkingHoursTable holds the schema information for the "working_hours" table.
+	WorkingHoursTable = &schema.Table{
+		Name:       "working_hours",
+		Columns:    WorkingHoursColumns,
+		PrimaryKey: []*schema.Column{WorkingHoursColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "working_hours_organizations_organization",
+				Columns:    []*schema.Column{WorkingHoursColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "working_hours_staff_staff",
+				Columns:    []*schema.Column{WorkingHoursColumns[7]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "workinghours_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{WorkingHoursColumns[6]},
+			},
+			{
+				Name:    "workinghours_staff_id_weekday",
+				Unique:  false,
+				Columns: []*schema.Column{WorkingHoursColumns[7], WorkingHoursColumns[3]},
 			},
 		},
 	}
@@ -837,10 +1006,13 @@ var (
 		PortalEventsTable,
 		PortalInvitationsTable,
 		PortalSessionsTable,
+		ScheduleExceptionsTable,
 		ScheduledMessagesTable,
+		ServicesTable,
 		SignInCodesTable,
 		StaffTable,
 		StaffTokensTable,
+		WorkingHoursTable,
 		StaffAssignedClientsTable,
 	}
 )
@@ -850,6 +1022,7 @@ func init() {
 	AppointmentsTable.ForeignKeys[1].RefTable = ClientsTable
 	AppointmentsTable.ForeignKeys[2].RefTable = StaffTable
 	AppointmentsTable.ForeignKeys[3].RefTable = StaffTable
+	AppointmentsTable.ForeignKeys[4].RefTable = ServicesTable
 	AppointmentsTable.Annotation = &entsql.Annotation{
 		Table: "appointments",
 	}
@@ -909,17 +1082,27 @@ func init() {
 	PortalSessionsTable.Annotation = &entsql.Annotation{
 		Table: "portal_sessions",
 	}
+	ScheduleExceptionsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ScheduleExceptionsTable.ForeignKeys[1].RefTable = StaffTable
+	ScheduleExceptionsTable.Annotation = &entsql.Annotation{
+		Table: "schedule_exceptions",
+	}
 	ScheduledMessagesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ScheduledMessagesTable.ForeignKeys[1].RefTable = ClientsTable
 	ScheduledMessagesTable.ForeignKeys[2].RefTable = AppointmentsTable
 	ScheduledMessagesTable.Annotation = &entsql.Annotation{
 		Table: "scheduled_messages",
 	}
+	ServicesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ServicesTable.Annotation = &entsql.Annotation{
+		Table: "services",
+	}
 	SignInCodesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SignInCodesTable.Annotation = &entsql.Annotation{
 		Table: "sign_in_codes",
 	}
-	StaffTable.ForeignKeys[0].RefTable = OrganizationsTable
+	StaffTable.ForeignKeys[0].RefTable = ServicesTable
+	StaffTable.ForeignKeys[1].RefTable = OrganizationsTable
 	StaffTable.Annotation = &entsql.Annotation{
 		Table: "staff",
 	}
@@ -927,6 +1110,11 @@ func init() {
 	StaffTokensTable.ForeignKeys[1].RefTable = StaffTable
 	StaffTokensTable.Annotation = &entsql.Annotation{
 		Table: "staff_tokens",
+	}
+	WorkingHoursTable.ForeignKeys[0].RefTable = OrganizationsTable
+	WorkingHoursTable.ForeignKeys[1].RefTable = StaffTable
+	WorkingHoursTable.Annotation = &entsql.Annotation{
+		Table: "working_hours",
 	}
 	StaffAssignedClientsTable.ForeignKeys[0].RefTable = StaffTable
 	StaffAssignedClientsTable.ForeignKeys[1].RefTable = ClientsTable

@@ -45,8 +45,14 @@ type PortalInvitation func(*sql.Selector)
 // PortalSession is the predicate function for portalsession builders.
 type PortalSession func(*sql.Selector)
 
+// ScheduleException is the predicate function for scheduleexception builders.
+type ScheduleException func(*sql.Selector)
+
 // ScheduledMessage is the predicate function for scheduledmessage builders.
 type ScheduledMessage func(*sql.Selector)
+
+// Service is the predicate function for service builders.
+type Service func(*sql.Selector)
 
 // SignInCode is the predicate function for signincode builders.
 type SignInCode func(*sql.Selector)
@@ -56,3 +62,6 @@ type Staff func(*sql.Selector)
 
 // StaffToken is the predicate function for stafftoken builders.
 type StaffToken func(*sql.Selector)
+
+// WorkingHours is the predicate function for workinghours builders.
+type WorkingHours func(*sql.Selector)
