@@ -9,7 +9,7 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -37,7 +37,8 @@ func CheckBookable(ctx context.Context, db *ent.Client, org *ent.Organization, s
 	if !practitioner.Active {
 		return kith.Invalid("practitionerId", "%s no longer takes appointments", practitioner.Name)
 	}
-	offers, err := svc.QueryPractitioners().Where(staff.ID(practitioner.ID)).Exist(ctx)
+	offers, err := db.ServicePractitioner.Query().
+		Where(servicepractitioner.ServiceID(svc.ID), servicepractitioner.StaffID(practitioner.ID)).Exist(ctx)
 	if err != nil {
 		return fmt.Errorf("checking the practitioner: %w", err)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/service"
-	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/pulid"
 )
@@ -72,11 +71,10 @@ func Slots(ctx context.Context, db *ent.Client, q Query) ([]Slot, error) {
 	case q.To.Sub(q.From) > MaxRange:
 		return nil, kith.Invalid("to", "the range is too long: ask for at most %d days at once", int(MaxRange/(24*time.Hour)))
 	}
-	svc, org, err := loadService(ctx, db, q.OrgID, q.ServiceID)
+	svc, org, practitioners, err := loadService(ctx, db, q.OrgID, q.ServiceID)
 	if err != nil {
 		return nil, err
 	}
-	practitioners := svc.Edges.Practitioners
 	if q.PractitionerID != "" {
 		i := slices.IndexFunc(practitioners, func(s *ent.Staff) bool { return s.ID == q.PractitionerID })
 		if i < 0 {
@@ -125,19 +123,22 @@ func Slots(ctx context.Context, db *ent.Client, q Query) ([]Slot, error) {
 // loadService reads an active service of organisation orgID with its active
 // practitioners (sorted by name), and the organisation. A service of another
 // organisation, or an archived one, reads as not found.
-func loadService(ctx context.Context, db *ent.Client, orgID, id pulid.ID) (*ent.Service, *ent.Organization, error) {
+func loadService(ctx context.Context, db *ent.Client, orgID, id pulid.ID) (*ent.Service, *ent.Organization, []*ent.Staff, error) {
 	svc, err := db.Service.Query().
 		Where(service.ID(id), service.OrganizationID(orgID), service.ArchivedAtIsNil()).
-		WithPractitioners(func(q *ent.StaffQuery) { q.Where(staff.Active(true)).Order(staff.ByName(), staff.ByID()) }).
 		WithOrganization().
 		Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, nil, &kith.NotFoundError{Field: "serviceId", ID: id}
+		return nil, nil, nil, &kith.NotFoundError{Field: "serviceId", ID: id}
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading service %s: %w", id, err)
+		return nil, nil, nil, fmt.Errorf("reading service %s: %w", id, err)
 	}
-	return svc, svc.Edges.Organization, nil
+	practitioners, err := activePractitioners(ctx, db, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return svc, svc.Edges.Organization, practitioners, nil
 }
 
 // loadSchedules reads the hours, exceptions and appointments of

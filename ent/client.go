@@ -32,6 +32,7 @@ import (
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -77,6 +78,8 @@ type Client struct {
 	ScheduledMessage *ScheduledMessageClient
 	// Service is the client for interacting with the Service builders.
 	Service *ServiceClient
+	// ServicePractitioner is the client for interacting with the ServicePractitioner builders.
+	ServicePractitioner *ServicePractitionerClient
 	// SignInCode is the client for interacting with the SignInCode builders.
 	SignInCode *SignInCodeClient
 	// Staff is the client for interacting with the Staff builders.
@@ -112,6 +115,7 @@ func (c *Client) init() {
 	c.ScheduleException = NewScheduleExceptionClient(c.config)
 	c.ScheduledMessage = NewScheduledMessageClient(c.config)
 	c.Service = NewServiceClient(c.config)
+	c.ServicePractitioner = NewServicePractitionerClient(c.config)
 	c.SignInCode = NewSignInCodeClient(c.config)
 	c.Staff = NewStaffClient(c.config)
 	c.StaffToken = NewStaffTokenClient(c.config)
@@ -206,28 +210,29 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Appointment:       NewAppointmentClient(cfg),
-		ClientContact:     NewClientContactClient(cfg),
-		ClientProfile:     NewClientProfileClient(cfg),
-		Contact:           NewContactClient(cfg),
-		Coverage:          NewCoverageClient(cfg),
-		EmailSuppression:  NewEmailSuppressionClient(cfg),
-		MessageTemplate:   NewMessageTemplateClient(cfg),
-		Notification:      NewNotificationClient(cfg),
-		Organization:      NewOrganizationClient(cfg),
-		PhoneOptOut:       NewPhoneOptOutClient(cfg),
-		PortalEvent:       NewPortalEventClient(cfg),
-		PortalInvitation:  NewPortalInvitationClient(cfg),
-		PortalSession:     NewPortalSessionClient(cfg),
-		ScheduleException: NewScheduleExceptionClient(cfg),
-		ScheduledMessage:  NewScheduledMessageClient(cfg),
-		Service:           NewServiceClient(cfg),
-		SignInCode:        NewSignInCodeClient(cfg),
-		Staff:             NewStaffClient(cfg),
-		StaffToken:        NewStaffTokenClient(cfg),
-		WorkingHours:      NewWorkingHoursClient(cfg),
+		ctx:                 ctx,
+		config:              cfg,
+		Appointment:         NewAppointmentClient(cfg),
+		ClientContact:       NewClientContactClient(cfg),
+		ClientProfile:       NewClientProfileClient(cfg),
+		Contact:             NewContactClient(cfg),
+		Coverage:            NewCoverageClient(cfg),
+		EmailSuppression:    NewEmailSuppressionClient(cfg),
+		MessageTemplate:     NewMessageTemplateClient(cfg),
+		Notification:        NewNotificationClient(cfg),
+		Organization:        NewOrganizationClient(cfg),
+		PhoneOptOut:         NewPhoneOptOutClient(cfg),
+		PortalEvent:         NewPortalEventClient(cfg),
+		PortalInvitation:    NewPortalInvitationClient(cfg),
+		PortalSession:       NewPortalSessionClient(cfg),
+		ScheduleException:   NewScheduleExceptionClient(cfg),
+		ScheduledMessage:    NewScheduledMessageClient(cfg),
+		Service:             NewServiceClient(cfg),
+		ServicePractitioner: NewServicePractitionerClient(cfg),
+		SignInCode:          NewSignInCodeClient(cfg),
+		Staff:               NewStaffClient(cfg),
+		StaffToken:          NewStaffTokenClient(cfg),
+		WorkingHours:        NewWorkingHoursClient(cfg),
 	}, nil
 }
 
@@ -245,28 +250,29 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Appointment:       NewAppointmentClient(cfg),
-		ClientContact:     NewClientContactClient(cfg),
-		ClientProfile:     NewClientProfileClient(cfg),
-		Contact:           NewContactClient(cfg),
-		Coverage:          NewCoverageClient(cfg),
-		EmailSuppression:  NewEmailSuppressionClient(cfg),
-		MessageTemplate:   NewMessageTemplateClient(cfg),
-		Notification:      NewNotificationClient(cfg),
-		Organization:      NewOrganizationClient(cfg),
-		PhoneOptOut:       NewPhoneOptOutClient(cfg),
-		PortalEvent:       NewPortalEventClient(cfg),
-		PortalInvitation:  NewPortalInvitationClient(cfg),
-		PortalSession:     NewPortalSessionClient(cfg),
-		ScheduleException: NewScheduleExceptionClient(cfg),
-		ScheduledMessage:  NewScheduledMessageClient(cfg),
-		Service:           NewServiceClient(cfg),
-		SignInCode:        NewSignInCodeClient(cfg),
-		Staff:             NewStaffClient(cfg),
-		StaffToken:        NewStaffTokenClient(cfg),
-		WorkingHours:      NewWorkingHoursClient(cfg),
+		ctx:                 ctx,
+		config:              cfg,
+		Appointment:         NewAppointmentClient(cfg),
+		ClientContact:       NewClientContactClient(cfg),
+		ClientProfile:       NewClientProfileClient(cfg),
+		Contact:             NewContactClient(cfg),
+		Coverage:            NewCoverageClient(cfg),
+		EmailSuppression:    NewEmailSuppressionClient(cfg),
+		MessageTemplate:     NewMessageTemplateClient(cfg),
+		Notification:        NewNotificationClient(cfg),
+		Organization:        NewOrganizationClient(cfg),
+		PhoneOptOut:         NewPhoneOptOutClient(cfg),
+		PortalEvent:         NewPortalEventClient(cfg),
+		PortalInvitation:    NewPortalInvitationClient(cfg),
+		PortalSession:       NewPortalSessionClient(cfg),
+		ScheduleException:   NewScheduleExceptionClient(cfg),
+		ScheduledMessage:    NewScheduledMessageClient(cfg),
+		Service:             NewServiceClient(cfg),
+		ServicePractitioner: NewServicePractitionerClient(cfg),
+		SignInCode:          NewSignInCodeClient(cfg),
+		Staff:               NewStaffClient(cfg),
+		StaffToken:          NewStaffTokenClient(cfg),
+		WorkingHours:        NewWorkingHoursClient(cfg),
 	}, nil
 }
 
@@ -299,8 +305,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
 		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalSession,
-		c.ScheduleException, c.ScheduledMessage, c.Service, c.SignInCode, c.Staff,
-		c.StaffToken, c.WorkingHours,
+		c.ScheduleException, c.ScheduledMessage, c.Service, c.ServicePractitioner,
+		c.SignInCode, c.Staff, c.StaffToken, c.WorkingHours,
 	} {
 		n.Use(hooks...)
 	}
@@ -313,8 +319,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.MessageTemplate, c.Notification, c.Organization,
 		c.PhoneOptOut, c.PortalEvent, c.PortalInvitation, c.PortalSession,
-		c.ScheduleException, c.ScheduledMessage, c.Service, c.SignInCode, c.Staff,
-		c.StaffToken, c.WorkingHours,
+		c.ScheduleException, c.ScheduledMessage, c.Service, c.ServicePractitioner,
+		c.SignInCode, c.Staff, c.StaffToken, c.WorkingHours,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -355,6 +361,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ScheduledMessage.mutate(ctx, m)
 	case *ServiceMutation:
 		return c.Service.mutate(ctx, m)
+	case *ServicePractitionerMutation:
+		return c.ServicePractitioner.mutate(ctx, m)
 	case *SignInCodeMutation:
 		return c.SignInCode.mutate(ctx, m)
 	case *StaffMutation:
@@ -3142,15 +3150,15 @@ func (c *ServiceClient) QueryOrganization(_m *Service) *OrganizationQuery {
 	return query
 }
 
-// QueryPractitioners queries the practitioners edge of a Service.
-func (c *ServiceClient) QueryPractitioners(_m *Service) *StaffQuery {
-	query := (&StaffClient{config: c.config}).Query()
+// QueryPractitionerLinks queries the practitioner_links edge of a Service.
+func (c *ServiceClient) QueryPractitionerLinks(_m *Service) *ServicePractitionerQuery {
+	query := (&ServicePractitionerClient{config: c.config}).Query()
 	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
 		id := _m.ID
 		step := sqlgraph.NewStep(
 			sqlgraph.From(service.Table, service.FieldID, id),
-			sqlgraph.To(staff.Table, staff.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, service.PractitionersTable, service.PractitionersColumn),
+			sqlgraph.To(servicepractitioner.Table, servicepractitioner.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, service.PractitionerLinksTable, service.PractitionerLinksColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3181,6 +3189,188 @@ func (c *ServiceClient) mutate(ctx context.Context, m *ServiceMutation) (Value, 
 		return (&ServiceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Service mutation op: %q", m.Op())
+	}
+}
+
+// ServicePractitionerClient is a client for the ServicePractitioner schema.
+type ServicePractitionerClient struct {
+	config
+}
+
+// NewServicePractitionerClient returns a client for the ServicePractitioner from the given config.
+func NewServicePractitionerClient(c config) *ServicePractitionerClient {
+	return &ServicePractitionerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `servicepractitioner.Hooks(f(g(h())))`.
+func (c *ServicePractitionerClient) Use(hooks ...Hook) {
+	c.hooks.ServicePractitioner = append(c.hooks.ServicePractitioner, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `servicepractitioner.Intercept(f(g(h())))`.
+func (c *ServicePractitionerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ServicePractitioner = append(c.inters.ServicePractitioner, interceptors...)
+}
+
+// Create returns a builder for creating a ServicePractitioner entity.
+func (c *ServicePractitionerClient) Create() *ServicePractitionerCreate {
+	mutation := newServicePractitionerMutation(c.config, OpCreate)
+	return &ServicePractitionerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ServicePractitioner entities.
+func (c *ServicePractitionerClient) CreateBulk(builders ...*ServicePractitionerCreate) *ServicePractitionerCreateBulk {
+	return &ServicePractitionerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ServicePractitionerClient) MapCreateBulk(slice any, setFunc func(*ServicePractitionerCreate, int)) *ServicePractitionerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ServicePractitionerCreateBulk{err: fmt.Errorf("calling to ServicePractitionerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ServicePractitionerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ServicePractitionerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ServicePractitioner.
+func (c *ServicePractitionerClient) Update() *ServicePractitionerUpdate {
+	mutation := newServicePractitionerMutation(c.config, OpUpdate)
+	return &ServicePractitionerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ServicePractitionerClient) UpdateOne(_m *ServicePractitioner) *ServicePractitionerUpdateOne {
+	mutation := newServicePractitionerMutation(c.config, OpUpdateOne, withServicePractitioner(_m))
+	return &ServicePractitionerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ServicePractitionerClient) UpdateOneID(id pulid.ID) *ServicePractitionerUpdateOne {
+	mutation := newServicePractitionerMutation(c.config, OpUpdateOne, withServicePractitionerID(id))
+	return &ServicePractitionerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ServicePractitioner.
+func (c *ServicePractitionerClient) Delete() *ServicePractitionerDelete {
+	mutation := newServicePractitionerMutation(c.config, OpDelete)
+	return &ServicePractitionerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ServicePractitionerClient) DeleteOne(_m *ServicePractitioner) *ServicePractitionerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ServicePractitionerClient) DeleteOneID(id pulid.ID) *ServicePractitionerDeleteOne {
+	builder := c.Delete().Where(servicepractitioner.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ServicePractitionerDeleteOne{builder}
+}
+
+// Query returns a query builder for ServicePractitioner.
+func (c *ServicePractitionerClient) Query() *ServicePractitionerQuery {
+	return &ServicePractitionerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeServicePractitioner},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ServicePractitioner entity by its id.
+func (c *ServicePractitionerClient) Get(ctx context.Context, id pulid.ID) (*ServicePractitioner, error) {
+	return c.Query().Where(servicepractitioner.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ServicePractitionerClient) GetX(ctx context.Context, id pulid.ID) *ServicePractitioner {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a ServicePractitioner.
+func (c *ServicePractitionerClient) QueryOrganization(_m *ServicePractitioner) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepractitioner.Table, servicepractitioner.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, servicepractitioner.OrganizationTable, servicepractitioner.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryService queries the service edge of a ServicePractitioner.
+func (c *ServicePractitionerClient) QueryService(_m *ServicePractitioner) *ServiceQuery {
+	query := (&ServiceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepractitioner.Table, servicepractitioner.FieldID, id),
+			sqlgraph.To(service.Table, service.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, servicepractitioner.ServiceTable, servicepractitioner.ServiceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStaff queries the staff edge of a ServicePractitioner.
+func (c *ServicePractitionerClient) QueryStaff(_m *ServicePractitioner) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepractitioner.Table, servicepractitioner.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, servicepractitioner.StaffTable, servicepractitioner.StaffColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ServicePractitionerClient) Hooks() []Hook {
+	hooks := c.hooks.ServicePractitioner
+	return append(hooks[:len(hooks):len(hooks)], servicepractitioner.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ServicePractitionerClient) Interceptors() []Interceptor {
+	return c.inters.ServicePractitioner
+}
+
+func (c *ServicePractitionerClient) mutate(ctx context.Context, m *ServicePractitionerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ServicePractitionerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ServicePractitionerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ServicePractitionerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ServicePractitionerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ServicePractitioner mutation op: %q", m.Op())
 	}
 }
 
@@ -3870,13 +4060,14 @@ type (
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
 		MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
 		PortalInvitation, PortalSession, ScheduleException, ScheduledMessage, Service,
-		SignInCode, Staff, StaffToken, WorkingHours []ent.Hook
+		ServicePractitioner, SignInCode, Staff, StaffToken, WorkingHours []ent.Hook
 	}
 	inters struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
 		MessageTemplate, Notification, Organization, PhoneOptOut, PortalEvent,
 		PortalInvitation, PortalSession, ScheduleException, ScheduledMessage, Service,
-		SignInCode, Staff, StaffToken, WorkingHours []ent.Interceptor
+		ServicePractitioner, SignInCode, Staff, StaffToken,
+		WorkingHours []ent.Interceptor
 	}
 )
 

@@ -28,6 +28,7 @@ import (
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -92,26 +93,27 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			appointment.Table:       appointment.ValidColumn,
-			clientcontact.Table:     clientcontact.ValidColumn,
-			clientprofile.Table:     clientprofile.ValidColumn,
-			contact.Table:           contact.ValidColumn,
-			coverage.Table:          coverage.ValidColumn,
-			emailsuppression.Table:  emailsuppression.ValidColumn,
-			messagetemplate.Table:   messagetemplate.ValidColumn,
-			notification.Table:      notification.ValidColumn,
-			organization.Table:      organization.ValidColumn,
-			phoneoptout.Table:       phoneoptout.ValidColumn,
-			portalevent.Table:       portalevent.ValidColumn,
-			portalinvitation.Table:  portalinvitation.ValidColumn,
-			portalsession.Table:     portalsession.ValidColumn,
-			scheduleexception.Table: scheduleexception.ValidColumn,
-			scheduledmessage.Table:  scheduledmessage.ValidColumn,
-			service.Table:           service.ValidColumn,
-			signincode.Table:        signincode.ValidColumn,
-			staff.Table:             staff.ValidColumn,
-			stafftoken.Table:        stafftoken.ValidColumn,
-			workinghours.Table:      workinghours.ValidColumn,
+			appointment.Table:         appointment.ValidColumn,
+			clientcontact.Table:       clientcontact.ValidColumn,
+			clientprofile.Table:       clientprofile.ValidColumn,
+			contact.Table:             contact.ValidColumn,
+			coverage.Table:            coverage.ValidColumn,
+			emailsuppression.Table:    emailsuppression.ValidColumn,
+			messagetemplate.Table:     messagetemplate.ValidColumn,
+			notification.Table:        notification.ValidColumn,
+			organization.Table:        organization.ValidColumn,
+			phoneoptout.Table:         phoneoptout.ValidColumn,
+			portalevent.Table:         portalevent.ValidColumn,
+			portalinvitation.Table:    portalinvitation.ValidColumn,
+			portalsession.Table:       portalsession.ValidColumn,
+			scheduleexception.Table:   scheduleexception.ValidColumn,
+			scheduledmessage.Table:    scheduledmessage.ValidColumn,
+			service.Table:             service.ValidColumn,
+			servicepractitioner.Table: servicepractitioner.ValidColumn,
+			signincode.Table:          signincode.ValidColumn,
+			staff.Table:               staff.ValidColumn,
+			stafftoken.Table:          stafftoken.ValidColumn,
+			workinghours.Table:        workinghours.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

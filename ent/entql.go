@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -33,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -457,6 +458,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   servicepractitioner.Table,
+			Columns: servicepractitioner.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: servicepractitioner.FieldID,
+			},
+		},
+		Type: "ServicePractitioner",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			servicepractitioner.FieldOrganizationID: {Type: field.TypeString, Column: servicepractitioner.FieldOrganizationID},
+			servicepractitioner.FieldServiceID:      {Type: field.TypeString, Column: servicepractitioner.FieldServiceID},
+			servicepractitioner.FieldStaffID:        {Type: field.TypeString, Column: servicepractitioner.FieldStaffID},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signincode.Table,
 			Columns: signincode.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -475,7 +492,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -497,7 +514,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldTimeZone:       {Type: field.TypeString, Column: staff.FieldTimeZone},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -516,7 +533,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stafftoken.FieldRevokedAt:      {Type: field.TypeTime, Column: stafftoken.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workinghours.Table,
 			Columns: workinghours.Columns,
@@ -1029,15 +1046,51 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Organization",
 	)
 	graph.MustAddE(
-		"practitioners",
+		"practitioner_links",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   service.PractitionersTable,
-			Columns: []string{service.PractitionersColumn},
+			Inverse: true,
+			Table:   service.PractitionerLinksTable,
+			Columns: []string{service.PractitionerLinksColumn},
 			Bidi:    false,
 		},
 		"Service",
+		"ServicePractitioner",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   servicepractitioner.OrganizationTable,
+			Columns: []string{servicepractitioner.OrganizationColumn},
+			Bidi:    false,
+		},
+		"ServicePractitioner",
+		"Organization",
+	)
+	graph.MustAddE(
+		"service",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   servicepractitioner.ServiceTable,
+			Columns: []string{servicepractitioner.ServiceColumn},
+			Bidi:    false,
+		},
+		"ServicePractitioner",
+		"Service",
+	)
+	graph.MustAddE(
+		"staff",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   servicepractitioner.StaffTable,
+			Columns: []string{servicepractitioner.StaffColumn},
+			Bidi:    false,
+		},
+		"ServicePractitioner",
 		"Staff",
 	)
 	graph.MustAddE(
@@ -3436,14 +3489,111 @@ func (f *ServiceFilter) WhereHasOrganizationWith(preds ...predicate.Organization
 	})))
 }
 
-// WhereHasPractitioners applies a predicate to check if query has an edge practitioners.
-func (f *ServiceFilter) WhereHasPractitioners() {
-	f.Where(entql.HasEdge("practitioners"))
+// WhereHasPractitionerLinks applies a predicate to check if query has an edge practitioner_links.
+func (f *ServiceFilter) WhereHasPractitionerLinks() {
+	f.Where(entql.HasEdge("practitioner_links"))
 }
 
-// WhereHasPractitionersWith applies a predicate to check if query has an edge practitioners with a given conditions (other predicates).
-func (f *ServiceFilter) WhereHasPractitionersWith(preds ...predicate.Staff) {
-	f.Where(entql.HasEdgeWith("practitioners", sqlgraph.WrapFunc(func(s *sql.Selector) {
+// WhereHasPractitionerLinksWith applies a predicate to check if query has an edge practitioner_links with a given conditions (other predicates).
+func (f *ServiceFilter) WhereHasPractitionerLinksWith(preds ...predicate.ServicePractitioner) {
+	f.Where(entql.HasEdgeWith("practitioner_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ServicePractitionerQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ServicePractitionerQuery builder.
+func (_q *ServicePractitionerQuery) Filter() *ServicePractitionerFilter {
+	return &ServicePractitionerFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ServicePractitionerMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ServicePractitionerMutation builder.
+func (m *ServicePractitionerMutation) Filter() *ServicePractitionerFilter {
+	return &ServicePractitionerFilter{config: m.config, predicateAdder: m}
+}
+
+// ServicePractitionerFilter provides a generic filtering capability at runtime for ServicePractitionerQuery.
+type ServicePractitionerFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ServicePractitionerFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ServicePractitionerFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(servicepractitioner.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *ServicePractitionerFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(servicepractitioner.FieldOrganizationID))
+}
+
+// WhereServiceID applies the entql string predicate on the service_id field.
+func (f *ServicePractitionerFilter) WhereServiceID(p entql.StringP) {
+	f.Where(p.Field(servicepractitioner.FieldServiceID))
+}
+
+// WhereStaffID applies the entql string predicate on the staff_id field.
+func (f *ServicePractitionerFilter) WhereStaffID(p entql.StringP) {
+	f.Where(p.Field(servicepractitioner.FieldStaffID))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ServicePractitionerFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ServicePractitionerFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasService applies a predicate to check if query has an edge service.
+func (f *ServicePractitionerFilter) WhereHasService() {
+	f.Where(entql.HasEdge("service"))
+}
+
+// WhereHasServiceWith applies a predicate to check if query has an edge service with a given conditions (other predicates).
+func (f *ServicePractitionerFilter) WhereHasServiceWith(preds ...predicate.Service) {
+	f.Where(entql.HasEdgeWith("service", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStaff applies a predicate to check if query has an edge staff.
+func (f *ServicePractitionerFilter) WhereHasStaff() {
+	f.Where(entql.HasEdge("staff"))
+}
+
+// WhereHasStaffWith applies a predicate to check if query has an edge staff with a given conditions (other predicates).
+func (f *ServicePractitionerFilter) WhereHasStaffWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("staff", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3479,7 +3629,7 @@ type SignInCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3568,7 +3718,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3709,7 +3859,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3807,7 +3957,7 @@ type WorkingHoursFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkingHoursFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

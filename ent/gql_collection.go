@@ -2502,19 +2502,6 @@ func (_q *ServiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
-
-		case "practitioners":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&StaffClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
-				return err
-			}
-			_q.WithNamedPractitioners(alias, func(wq *StaffQuery) {
-				*wq = *query
-			})
 		case "createdAt":
 			if _, ok := fieldSeen[service.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, service.FieldCreatedAt)

@@ -263,18 +263,6 @@ func (_m *ScheduledMessage) Appointment(ctx context.Context) (*Appointment, erro
 	return result, MaskNotFound(err)
 }
 
-func (_m *Service) Practitioners(ctx context.Context) (result []*Staff, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedPractitioners(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.PractitionersOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryPractitioners().All(ctx)
-	}
-	return result, err
-}
-
 func (_m *Staff) AssignedClients(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientProfileOrder, where *ClientProfileWhereInput,
 ) (*ClientProfileConnection, error) {

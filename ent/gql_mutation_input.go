@@ -882,7 +882,6 @@ type CreateServiceInput struct {
 	BufferBeforeMinutes        *int
 	BufferAfterMinutes         *int
 	RequireCancellationReason  *bool
-	PractitionerIDs            []pulid.ID
 }
 
 // Mutate applies the CreateServiceInput on the ServiceMutation builder.
@@ -931,9 +930,6 @@ func (i *CreateServiceInput) Mutate(m *ServiceMutation) {
 	if v := i.RequireCancellationReason; v != nil {
 		m.SetRequireCancellationReason(*v)
 	}
-	if v := i.PractitionerIDs; len(v) > 0 {
-		m.AddPractitionerIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreateServiceInput on the ServiceCreate builder.
@@ -972,9 +968,6 @@ type UpdateServiceInput struct {
 	BufferAfterMinutes              *int
 	ClearRequireCancellationReason  bool
 	RequireCancellationReason       *bool
-	ClearPractitioners              bool
-	AddPractitionerIDs              []pulid.ID
-	RemovePractitionerIDs           []pulid.ID
 }
 
 // Mutate applies the UpdateServiceInput on the ServiceMutation builder.
@@ -1062,15 +1055,6 @@ func (i *UpdateServiceInput) Mutate(m *ServiceMutation) {
 	}
 	if v := i.RequireCancellationReason; v != nil {
 		m.SetRequireCancellationReason(*v)
-	}
-	if i.ClearPractitioners {
-		m.ClearPractitioners()
-	}
-	if v := i.AddPractitionerIDs; len(v) > 0 {
-		m.AddPractitionerIDs(v...)
-	}
-	if v := i.RemovePractitionerIDs; len(v) > 0 {
-		m.RemovePractitionerIDs(v...)
 	}
 }
 

@@ -9108,10 +9108,6 @@ type ServiceWhereInput struct {
 	RequireCancellationReasonNEQ    *bool `json:"requireCancellationReasonNEQ,omitempty"`
 	RequireCancellationReasonIsNil  bool  `json:"requireCancellationReasonIsNil,omitempty"`
 	RequireCancellationReasonNotNil bool  `json:"requireCancellationReasonNotNil,omitempty"`
-
-	// "practitioners" edge predicates.
-	HasPractitioners     *bool              `json:"hasPractitioners,omitempty"`
-	HasPractitionersWith []*StaffWhereInput `json:"hasPractitionersWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -9756,24 +9752,6 @@ func (i *ServiceWhereInput) P() (predicate.Service, error) {
 		predicates = append(predicates, service.RequireCancellationReasonNotNil())
 	}
 
-	if i.HasPractitioners != nil {
-		p := service.HasPractitioners()
-		if !*i.HasPractitioners {
-			p = service.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPractitionersWith) > 0 {
-		with := make([]predicate.Staff, 0, len(i.HasPractitionersWith))
-		for _, w := range i.HasPractitionersWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPractitionersWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, service.HasPractitionersWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyServiceWhereInput

@@ -22,6 +22,7 @@ import (
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -47,6 +48,7 @@ var tableByPrefix = map[string]string{
 	"sx": scheduleexception.Table,
 	"sm": scheduledmessage.Table,
 	"sv": service.Table,
+	"sp": servicepractitioner.Table,
 	"sc": signincode.Table,
 	"st": staff.Table,
 	"tk": stafftoken.Table,
@@ -104,7 +106,10 @@ var edgeTable = map[string]string{
 	"ScheduledMessage.client":          clientprofile.Table,
 	"ScheduledMessage.appointment":     appointment.Table,
 	"Service.organization":             organization.Table,
-	"Service.practitioners":            staff.Table,
+	"Service.practitioner_links":       servicepractitioner.Table,
+	"ServicePractitioner.organization": organization.Table,
+	"ServicePractitioner.service":      service.Table,
+	"ServicePractitioner.staff":        staff.Table,
 	"SignInCode.organization":          organization.Table,
 	"Staff.organization":               organization.Table,
 	"Staff.assigned_clients":           clientprofile.Table,

@@ -30,6 +30,7 @@ import (
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -47,26 +48,27 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAppointment       = "Appointment"
-	TypeClientContact     = "ClientContact"
-	TypeClientProfile     = "ClientProfile"
-	TypeContact           = "Contact"
-	TypeCoverage          = "Coverage"
-	TypeEmailSuppression  = "EmailSuppression"
-	TypeMessageTemplate   = "MessageTemplate"
-	TypeNotification      = "Notification"
-	TypeOrganization      = "Organization"
-	TypePhoneOptOut       = "PhoneOptOut"
-	TypePortalEvent       = "PortalEvent"
-	TypePortalInvitation  = "PortalInvitation"
-	TypePortalSession     = "PortalSession"
-	TypeScheduleException = "ScheduleException"
-	TypeScheduledMessage  = "ScheduledMessage"
-	TypeService           = "Service"
-	TypeSignInCode        = "SignInCode"
-	TypeStaff             = "Staff"
-	TypeStaffToken        = "StaffToken"
-	TypeWorkingHours      = "WorkingHours"
+	TypeAppointment         = "Appointment"
+	TypeClientContact       = "ClientContact"
+	TypeClientProfile       = "ClientProfile"
+	TypeContact             = "Contact"
+	TypeCoverage            = "Coverage"
+	TypeEmailSuppression    = "EmailSuppression"
+	TypeMessageTemplate     = "MessageTemplate"
+	TypeNotification        = "Notification"
+	TypeOrganization        = "Organization"
+	TypePhoneOptOut         = "PhoneOptOut"
+	TypePortalEvent         = "PortalEvent"
+	TypePortalInvitation    = "PortalInvitation"
+	TypePortalSession       = "PortalSession"
+	TypeScheduleException   = "ScheduleException"
+	TypeScheduledMessage    = "ScheduledMessage"
+	TypeService             = "Service"
+	TypeServicePractitioner = "ServicePractitioner"
+	TypeSignInCode          = "SignInCode"
+	TypeStaff               = "Staff"
+	TypeStaffToken          = "StaffToken"
+	TypeWorkingHours        = "WorkingHours"
 )
 
 // AppointmentMutation represents an operation that mutates the Appointment nodes in the graph.
@@ -19063,9 +19065,9 @@ type ServiceMutation struct {
 	clearedFields                    map[string]struct{}
 	organization                     *pulid.ID
 	clearedorganization              bool
-	practitioners                    map[pulid.ID]struct{}
-	removedpractitioners             map[pulid.ID]struct{}
-	clearedpractitioners             bool
+	practitioner_links               map[pulid.ID]struct{}
+	removedpractitioner_links        map[pulid.ID]struct{}
+	clearedpractitioner_links        bool
 	done                             bool
 	oldValue                         func(context.Context) (*Service, error)
 	predicates                       []predicate.Service
@@ -20279,58 +20281,58 @@ func (m *ServiceMutation) ResetOrganization() {
 	m.clearedorganization = false
 }
 
-// AddPractitionerIDs adds the "practitioners" edge to the Staff entity by ids.
-func (m *ServiceMutation) AddPractitionerIDs(ids ...pulid.ID) {
-	if m.practitioners == nil {
-		m.practitioners = make(map[pulid.ID]struct{})
+// AddPractitionerLinkIDs adds the "practitioner_links" edge to the ServicePractitioner entity by ids.
+func (m *ServiceMutation) AddPractitionerLinkIDs(ids ...pulid.ID) {
+	if m.practitioner_links == nil {
+		m.practitioner_links = make(map[pulid.ID]struct{})
 	}
 	for i := range ids {
-		m.practitioners[ids[i]] = struct{}{}
+		m.practitioner_links[ids[i]] = struct{}{}
 	}
 }
 
-// ClearPractitioners clears the "practitioners" edge to the Staff entity.
-func (m *ServiceMutation) ClearPractitioners() {
-	m.clearedpractitioners = true
+// ClearPractitionerLinks clears the "practitioner_links" edge to the ServicePractitioner entity.
+func (m *ServiceMutation) ClearPractitionerLinks() {
+	m.clearedpractitioner_links = true
 }
 
-// PractitionersCleared reports if the "practitioners" edge to the Staff entity was cleared.
-func (m *ServiceMutation) PractitionersCleared() bool {
-	return m.clearedpractitioners
+// PractitionerLinksCleared reports if the "practitioner_links" edge to the ServicePractitioner entity was cleared.
+func (m *ServiceMutation) PractitionerLinksCleared() bool {
+	return m.clearedpractitioner_links
 }
 
-// RemovePractitionerIDs removes the "practitioners" edge to the Staff entity by IDs.
-func (m *ServiceMutation) RemovePractitionerIDs(ids ...pulid.ID) {
-	if m.removedpractitioners == nil {
-		m.removedpractitioners = make(map[pulid.ID]struct{})
+// RemovePractitionerLinkIDs removes the "practitioner_links" edge to the ServicePractitioner entity by IDs.
+func (m *ServiceMutation) RemovePractitionerLinkIDs(ids ...pulid.ID) {
+	if m.removedpractitioner_links == nil {
+		m.removedpractitioner_links = make(map[pulid.ID]struct{})
 	}
 	for i := range ids {
-		delete(m.practitioners, ids[i])
-		m.removedpractitioners[ids[i]] = struct{}{}
+		delete(m.practitioner_links, ids[i])
+		m.removedpractitioner_links[ids[i]] = struct{}{}
 	}
 }
 
-// RemovedPractitioners returns the removed IDs of the "practitioners" edge to the Staff entity.
-func (m *ServiceMutation) RemovedPractitionersIDs() (ids []pulid.ID) {
-	for id := range m.removedpractitioners {
+// RemovedPractitionerLinks returns the removed IDs of the "practitioner_links" edge to the ServicePractitioner entity.
+func (m *ServiceMutation) RemovedPractitionerLinksIDs() (ids []pulid.ID) {
+	for id := range m.removedpractitioner_links {
 		ids = append(ids, id)
 	}
 	return
 }
 
-// PractitionersIDs returns the "practitioners" edge IDs in the mutation.
-func (m *ServiceMutation) PractitionersIDs() (ids []pulid.ID) {
-	for id := range m.practitioners {
+// PractitionerLinksIDs returns the "practitioner_links" edge IDs in the mutation.
+func (m *ServiceMutation) PractitionerLinksIDs() (ids []pulid.ID) {
+	for id := range m.practitioner_links {
 		ids = append(ids, id)
 	}
 	return
 }
 
-// ResetPractitioners resets all changes to the "practitioners" edge.
-func (m *ServiceMutation) ResetPractitioners() {
-	m.practitioners = nil
-	m.clearedpractitioners = false
-	m.removedpractitioners = nil
+// ResetPractitionerLinks resets all changes to the "practitioner_links" edge.
+func (m *ServiceMutation) ResetPractitionerLinks() {
+	m.practitioner_links = nil
+	m.clearedpractitioner_links = false
+	m.removedpractitioner_links = nil
 }
 
 // Where appends a list predicates to the ServiceMutation builder.
@@ -20985,8 +20987,8 @@ func (m *ServiceMutation) AddedEdges() []string {
 	if m.organization != nil {
 		edges = append(edges, service.EdgeOrganization)
 	}
-	if m.practitioners != nil {
-		edges = append(edges, service.EdgePractitioners)
+	if m.practitioner_links != nil {
+		edges = append(edges, service.EdgePractitionerLinks)
 	}
 	return edges
 }
@@ -20999,9 +21001,9 @@ func (m *ServiceMutation) AddedIDs(name string) []ent.Value {
 		if id := m.organization; id != nil {
 			return []ent.Value{*id}
 		}
-	case service.EdgePractitioners:
-		ids := make([]ent.Value, 0, len(m.practitioners))
-		for id := range m.practitioners {
+	case service.EdgePractitionerLinks:
+		ids := make([]ent.Value, 0, len(m.practitioner_links))
+		for id := range m.practitioner_links {
 			ids = append(ids, id)
 		}
 		return ids
@@ -21012,8 +21014,8 @@ func (m *ServiceMutation) AddedIDs(name string) []ent.Value {
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ServiceMutation) RemovedEdges() []string {
 	edges := make([]string, 0, 2)
-	if m.removedpractitioners != nil {
-		edges = append(edges, service.EdgePractitioners)
+	if m.removedpractitioner_links != nil {
+		edges = append(edges, service.EdgePractitionerLinks)
 	}
 	return edges
 }
@@ -21022,9 +21024,9 @@ func (m *ServiceMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *ServiceMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
-	case service.EdgePractitioners:
-		ids := make([]ent.Value, 0, len(m.removedpractitioners))
-		for id := range m.removedpractitioners {
+	case service.EdgePractitionerLinks:
+		ids := make([]ent.Value, 0, len(m.removedpractitioner_links))
+		for id := range m.removedpractitioner_links {
 			ids = append(ids, id)
 		}
 		return ids
@@ -21038,8 +21040,8 @@ func (m *ServiceMutation) ClearedEdges() []string {
 	if m.clearedorganization {
 		edges = append(edges, service.EdgeOrganization)
 	}
-	if m.clearedpractitioners {
-		edges = append(edges, service.EdgePractitioners)
+	if m.clearedpractitioner_links {
+		edges = append(edges, service.EdgePractitionerLinks)
 	}
 	return edges
 }
@@ -21050,8 +21052,8 @@ func (m *ServiceMutation) EdgeCleared(name string) bool {
 	switch name {
 	case service.EdgeOrganization:
 		return m.clearedorganization
-	case service.EdgePractitioners:
-		return m.clearedpractitioners
+	case service.EdgePractitionerLinks:
+		return m.clearedpractitioner_links
 	}
 	return false
 }
@@ -21074,11 +21076,597 @@ func (m *ServiceMutation) ResetEdge(name string) error {
 	case service.EdgeOrganization:
 		m.ResetOrganization()
 		return nil
-	case service.EdgePractitioners:
-		m.ResetPractitioners()
+	case service.EdgePractitionerLinks:
+		m.ResetPractitionerLinks()
 		return nil
 	}
 	return fmt.Errorf("unknown Service edge %s", name)
+}
+
+// ServicePractitionerMutation represents an operation that mutates the ServicePractitioner nodes in the graph.
+type ServicePractitionerMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	service             *pulid.ID
+	clearedservice      bool
+	staff               *pulid.ID
+	clearedstaff        bool
+	done                bool
+	oldValue            func(context.Context) (*ServicePractitioner, error)
+	predicates          []predicate.ServicePractitioner
+}
+
+var _ ent.Mutation = (*ServicePractitionerMutation)(nil)
+
+// servicepractitionerOption allows management of the mutation configuration using functional options.
+type servicepractitionerOption func(*ServicePractitionerMutation)
+
+// newServicePractitionerMutation creates new mutation for the ServicePractitioner entity.
+func newServicePractitionerMutation(c config, op Op, opts ...servicepractitionerOption) *ServicePractitionerMutation {
+	m := &ServicePractitionerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeServicePractitioner,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withServicePractitionerID sets the ID field of the mutation.
+func withServicePractitionerID(id pulid.ID) servicepractitionerOption {
+	return func(m *ServicePractitionerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ServicePractitioner
+		)
+		m.oldValue = func(ctx context.Context) (*ServicePractitioner, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ServicePractitioner.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withServicePractitioner sets the old ServicePractitioner of the mutation.
+func withServicePractitioner(node *ServicePractitioner) servicepractitionerOption {
+	return func(m *ServicePractitionerMutation) {
+		m.oldValue = func(context.Context) (*ServicePractitioner, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ServicePractitionerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ServicePractitionerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ServicePractitioner entities.
+func (m *ServicePractitionerMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ServicePractitionerMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ServicePractitionerMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ServicePractitioner.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ServicePractitionerMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ServicePractitionerMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the ServicePractitioner entity.
+// If the ServicePractitioner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePractitionerMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ServicePractitionerMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetServiceID sets the "service_id" field.
+func (m *ServicePractitionerMutation) SetServiceID(pu pulid.ID) {
+	m.service = &pu
+}
+
+// ServiceID returns the value of the "service_id" field in the mutation.
+func (m *ServicePractitionerMutation) ServiceID() (r pulid.ID, exists bool) {
+	v := m.service
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldServiceID returns the old "service_id" field's value of the ServicePractitioner entity.
+// If the ServicePractitioner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePractitionerMutation) OldServiceID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldServiceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldServiceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldServiceID: %w", err)
+	}
+	return oldValue.ServiceID, nil
+}
+
+// ResetServiceID resets all changes to the "service_id" field.
+func (m *ServicePractitionerMutation) ResetServiceID() {
+	m.service = nil
+}
+
+// SetStaffID sets the "staff_id" field.
+func (m *ServicePractitionerMutation) SetStaffID(pu pulid.ID) {
+	m.staff = &pu
+}
+
+// StaffID returns the value of the "staff_id" field in the mutation.
+func (m *ServicePractitionerMutation) StaffID() (r pulid.ID, exists bool) {
+	v := m.staff
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStaffID returns the old "staff_id" field's value of the ServicePractitioner entity.
+// If the ServicePractitioner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePractitionerMutation) OldStaffID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStaffID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStaffID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStaffID: %w", err)
+	}
+	return oldValue.StaffID, nil
+}
+
+// ResetStaffID resets all changes to the "staff_id" field.
+func (m *ServicePractitionerMutation) ResetStaffID() {
+	m.staff = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ServicePractitionerMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[servicepractitioner.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ServicePractitionerMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ServicePractitionerMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ServicePractitionerMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearService clears the "service" edge to the Service entity.
+func (m *ServicePractitionerMutation) ClearService() {
+	m.clearedservice = true
+	m.clearedFields[servicepractitioner.FieldServiceID] = struct{}{}
+}
+
+// ServiceCleared reports if the "service" edge to the Service entity was cleared.
+func (m *ServicePractitionerMutation) ServiceCleared() bool {
+	return m.clearedservice
+}
+
+// ServiceIDs returns the "service" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ServiceID instead. It exists only for internal usage by the builders.
+func (m *ServicePractitionerMutation) ServiceIDs() (ids []pulid.ID) {
+	if id := m.service; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetService resets all changes to the "service" edge.
+func (m *ServicePractitionerMutation) ResetService() {
+	m.service = nil
+	m.clearedservice = false
+}
+
+// ClearStaff clears the "staff" edge to the Staff entity.
+func (m *ServicePractitionerMutation) ClearStaff() {
+	m.clearedstaff = true
+	m.clearedFields[servicepractitioner.FieldStaffID] = struct{}{}
+}
+
+// StaffCleared reports if the "staff" edge to the Staff entity was cleared.
+func (m *ServicePractitionerMutation) StaffCleared() bool {
+	return m.clearedstaff
+}
+
+// StaffIDs returns the "staff" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StaffID instead. It exists only for internal usage by the builders.
+func (m *ServicePractitionerMutation) StaffIDs() (ids []pulid.ID) {
+	if id := m.staff; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStaff resets all changes to the "staff" edge.
+func (m *ServicePractitionerMutation) ResetStaff() {
+	m.staff = nil
+	m.clearedstaff = false
+}
+
+// Where appends a list predicates to the ServicePractitionerMutation builder.
+func (m *ServicePractitionerMutation) Where(ps ...predicate.ServicePractitioner) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ServicePractitionerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ServicePractitionerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ServicePractitioner, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ServicePractitionerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ServicePractitionerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ServicePractitioner).
+func (m *ServicePractitionerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ServicePractitionerMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.organization != nil {
+		fields = append(fields, servicepractitioner.FieldOrganizationID)
+	}
+	if m.service != nil {
+		fields = append(fields, servicepractitioner.FieldServiceID)
+	}
+	if m.staff != nil {
+		fields = append(fields, servicepractitioner.FieldStaffID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ServicePractitionerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case servicepractitioner.FieldOrganizationID:
+		return m.OrganizationID()
+	case servicepractitioner.FieldServiceID:
+		return m.ServiceID()
+	case servicepractitioner.FieldStaffID:
+		return m.StaffID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ServicePractitionerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case servicepractitioner.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case servicepractitioner.FieldServiceID:
+		return m.OldServiceID(ctx)
+	case servicepractitioner.FieldStaffID:
+		return m.OldStaffID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ServicePractitioner field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePractitionerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case servicepractitioner.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case servicepractitioner.FieldServiceID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetServiceID(v)
+		return nil
+	case servicepractitioner.FieldStaffID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStaffID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePractitioner field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ServicePractitionerMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ServicePractitionerMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePractitionerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ServicePractitioner numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ServicePractitionerMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ServicePractitionerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ServicePractitionerMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ServicePractitioner nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ServicePractitionerMutation) ResetField(name string) error {
+	switch name {
+	case servicepractitioner.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case servicepractitioner.FieldServiceID:
+		m.ResetServiceID()
+		return nil
+	case servicepractitioner.FieldStaffID:
+		m.ResetStaffID()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePractitioner field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ServicePractitionerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.organization != nil {
+		edges = append(edges, servicepractitioner.EdgeOrganization)
+	}
+	if m.service != nil {
+		edges = append(edges, servicepractitioner.EdgeService)
+	}
+	if m.staff != nil {
+		edges = append(edges, servicepractitioner.EdgeStaff)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ServicePractitionerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case servicepractitioner.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case servicepractitioner.EdgeService:
+		if id := m.service; id != nil {
+			return []ent.Value{*id}
+		}
+	case servicepractitioner.EdgeStaff:
+		if id := m.staff; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ServicePractitionerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ServicePractitionerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ServicePractitionerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedorganization {
+		edges = append(edges, servicepractitioner.EdgeOrganization)
+	}
+	if m.clearedservice {
+		edges = append(edges, servicepractitioner.EdgeService)
+	}
+	if m.clearedstaff {
+		edges = append(edges, servicepractitioner.EdgeStaff)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ServicePractitionerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case servicepractitioner.EdgeOrganization:
+		return m.clearedorganization
+	case servicepractitioner.EdgeService:
+		return m.clearedservice
+	case servicepractitioner.EdgeStaff:
+		return m.clearedstaff
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ServicePractitionerMutation) ClearEdge(name string) error {
+	switch name {
+	case servicepractitioner.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case servicepractitioner.EdgeService:
+		m.ClearService()
+		return nil
+	case servicepractitioner.EdgeStaff:
+		m.ClearStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePractitioner unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ServicePractitionerMutation) ResetEdge(name string) error {
+	switch name {
+	case servicepractitioner.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case servicepractitioner.EdgeService:
+		m.ResetService()
+		return nil
+	case servicepractitioner.EdgeStaff:
+		m.ResetStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePractitioner edge %s", name)
 }
 
 // SignInCodeMutation represents an operation that mutates the SignInCode nodes in the graph.

@@ -439,7 +439,6 @@ func (_q *OrganizationQuery) loadStaff(ctx context.Context, query *StaffQuery, n
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(staff.FieldOrganizationID)
 	}

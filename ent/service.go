@@ -69,15 +69,13 @@ type Service struct {
 type ServiceEdges struct {
 	// Organization holds the value of the organization edge.
 	Organization *Organization `json:"organization,omitempty"`
-	// Practitioners who give the service.
-	Practitioners []*Staff `json:"practitioners,omitempty"`
+	// Who gives the service; see practitioners.
+	PractitionerLinks []*ServicePractitioner `json:"practitioner_links,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [2]bool
-	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
 
-	namedPractitioners map[string][]*Staff
+	namedPractitionerLinks map[string][]*ServicePractitioner
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -91,13 +89,13 @@ func (e ServiceEdges) OrganizationOrErr() (*Organization, error) {
 	return nil, &NotLoadedError{edge: "organization"}
 }
 
-// PractitionersOrErr returns the Practitioners value or an error if the edge
+// PractitionerLinksOrErr returns the PractitionerLinks value or an error if the edge
 // was not loaded in eager-loading.
-func (e ServiceEdges) PractitionersOrErr() ([]*Staff, error) {
+func (e ServiceEdges) PractitionerLinksOrErr() ([]*ServicePractitioner, error) {
 	if e.loadedTypes[1] {
-		return e.Practitioners, nil
+		return e.PractitionerLinks, nil
 	}
-	return nil, &NotLoadedError{edge: "practitioners"}
+	return nil, &NotLoadedError{edge: "practitioner_links"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -284,9 +282,9 @@ func (_m *Service) QueryOrganization() *OrganizationQuery {
 	return NewServiceClient(_m.config).QueryOrganization(_m)
 }
 
-// QueryPractitioners queries the "practitioners" edge of the Service entity.
-func (_m *Service) QueryPractitioners() *StaffQuery {
-	return NewServiceClient(_m.config).QueryPractitioners(_m)
+// QueryPractitionerLinks queries the "practitioner_links" edge of the Service entity.
+func (_m *Service) QueryPractitionerLinks() *ServicePractitionerQuery {
+	return NewServiceClient(_m.config).QueryPractitionerLinks(_m)
 }
 
 // Update returns a builder for updating this Service.
@@ -395,27 +393,27 @@ func (_m *Service) String() string {
 	return builder.String()
 }
 
-// NamedPractitioners returns the Practitioners named value or an error if the edge was not
+// NamedPractitionerLinks returns the PractitionerLinks named value or an error if the edge was not
 // loaded in eager-loading with this name.
-func (_m *Service) NamedPractitioners(name string) ([]*Staff, error) {
-	if _m.Edges.namedPractitioners == nil {
+func (_m *Service) NamedPractitionerLinks(name string) ([]*ServicePractitioner, error) {
+	if _m.Edges.namedPractitionerLinks == nil {
 		return nil, &NotLoadedError{edge: name}
 	}
-	nodes, ok := _m.Edges.namedPractitioners[name]
+	nodes, ok := _m.Edges.namedPractitionerLinks[name]
 	if !ok {
 		return nil, &NotLoadedError{edge: name}
 	}
 	return nodes, nil
 }
 
-func (_m *Service) appendNamedPractitioners(name string, edges ...*Staff) {
-	if _m.Edges.namedPractitioners == nil {
-		_m.Edges.namedPractitioners = make(map[string][]*Staff)
+func (_m *Service) appendNamedPractitionerLinks(name string, edges ...*ServicePractitioner) {
+	if _m.Edges.namedPractitionerLinks == nil {
+		_m.Edges.namedPractitionerLinks = make(map[string][]*ServicePractitioner)
 	}
 	if len(edges) == 0 {
-		_m.Edges.namedPractitioners[name] = []*Staff{}
+		_m.Edges.namedPractitionerLinks[name] = []*ServicePractitioner{}
 	} else {
-		_m.Edges.namedPractitioners[name] = append(_m.Edges.namedPractitioners[name], edges...)
+		_m.Edges.namedPractitionerLinks[name] = append(_m.Edges.namedPractitionerLinks[name], edges...)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/service"
-	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -298,19 +298,19 @@ func (_c *ServiceCreate) SetOrganization(v *Organization) *ServiceCreate {
 	return _c.SetOrganizationID(v.ID)
 }
 
-// AddPractitionerIDs adds the "practitioners" edge to the Staff entity by IDs.
-func (_c *ServiceCreate) AddPractitionerIDs(ids ...pulid.ID) *ServiceCreate {
-	_c.mutation.AddPractitionerIDs(ids...)
+// AddPractitionerLinkIDs adds the "practitioner_links" edge to the ServicePractitioner entity by IDs.
+func (_c *ServiceCreate) AddPractitionerLinkIDs(ids ...pulid.ID) *ServiceCreate {
+	_c.mutation.AddPractitionerLinkIDs(ids...)
 	return _c
 }
 
-// AddPractitioners adds the "practitioners" edges to the Staff entity.
-func (_c *ServiceCreate) AddPractitioners(v ...*Staff) *ServiceCreate {
+// AddPractitionerLinks adds the "practitioner_links" edges to the ServicePractitioner entity.
+func (_c *ServiceCreate) AddPractitionerLinks(v ...*ServicePractitioner) *ServiceCreate {
 	ids := make([]pulid.ID, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _c.AddPractitionerIDs(ids...)
+	return _c.AddPractitionerLinkIDs(ids...)
 }
 
 // Mutation returns the ServiceMutation object of the builder.
@@ -546,15 +546,15 @@ func (_c *ServiceCreate) createSpec() (*Service, *sqlgraph.CreateSpec) {
 		_node.OrganizationID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
-	if nodes := _c.mutation.PractitionersIDs(); len(nodes) > 0 {
+	if nodes := _c.mutation.PractitionerLinksIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   service.PractitionersTable,
-			Columns: []string{service.PractitionersColumn},
+			Inverse: true,
+			Table:   service.PractitionerLinksTable,
+			Columns: []string{service.PractitionerLinksColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(staff.FieldID, field.TypeString),
+				IDSpec: sqlgraph.NewFieldSpec(servicepractitioner.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

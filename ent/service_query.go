@@ -16,22 +16,22 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/service"
-	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/pulid"
 )
 
 // ServiceQuery is the builder for querying Service entities.
 type ServiceQuery struct {
 	config
-	ctx                    *QueryContext
-	order                  []service.OrderOption
-	inters                 []Interceptor
-	predicates             []predicate.Service
-	withOrganization       *OrganizationQuery
-	withPractitioners      *StaffQuery
-	modifiers              []func(*sql.Selector)
-	loadTotal              []func(context.Context, []*Service) error
-	withNamedPractitioners map[string]*StaffQuery
+	ctx                        *QueryContext
+	order                      []service.OrderOption
+	inters                     []Interceptor
+	predicates                 []predicate.Service
+	withOrganization           *OrganizationQuery
+	withPractitionerLinks      *ServicePractitionerQuery
+	modifiers                  []func(*sql.Selector)
+	loadTotal                  []func(context.Context, []*Service) error
+	withNamedPractitionerLinks map[string]*ServicePractitionerQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -90,9 +90,9 @@ func (_q *ServiceQuery) QueryOrganization() *OrganizationQuery {
 	return query
 }
 
-// QueryPractitioners chains the current query on the "practitioners" edge.
-func (_q *ServiceQuery) QueryPractitioners() *StaffQuery {
-	query := (&StaffClient{config: _q.config}).Query()
+// QueryPractitionerLinks chains the current query on the "practitioner_links" edge.
+func (_q *ServiceQuery) QueryPractitionerLinks() *ServicePractitionerQuery {
+	query := (&ServicePractitionerClient{config: _q.config}).Query()
 	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
 		if err := _q.prepareQuery(ctx); err != nil {
 			return nil, err
@@ -103,8 +103,8 @@ func (_q *ServiceQuery) QueryPractitioners() *StaffQuery {
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(service.Table, service.FieldID, selector),
-			sqlgraph.To(staff.Table, staff.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, service.PractitionersTable, service.PractitionersColumn),
+			sqlgraph.To(servicepractitioner.Table, servicepractitioner.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, service.PractitionerLinksTable, service.PractitionerLinksColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -299,13 +299,13 @@ func (_q *ServiceQuery) Clone() *ServiceQuery {
 		return nil
 	}
 	return &ServiceQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]service.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.Service{}, _q.predicates...),
-		withOrganization:  _q.withOrganization.Clone(),
-		withPractitioners: _q.withPractitioners.Clone(),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]service.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.Service{}, _q.predicates...),
+		withOrganization:      _q.withOrganization.Clone(),
+		withPractitionerLinks: _q.withPractitionerLinks.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -323,14 +323,14 @@ func (_q *ServiceQuery) WithOrganization(opts ...func(*OrganizationQuery)) *Serv
 	return _q
 }
 
-// WithPractitioners tells the query-builder to eager-load the nodes that are connected to
-// the "practitioners" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *ServiceQuery) WithPractitioners(opts ...func(*StaffQuery)) *ServiceQuery {
-	query := (&StaffClient{config: _q.config}).Query()
+// WithPractitionerLinks tells the query-builder to eager-load the nodes that are connected to
+// the "practitioner_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ServiceQuery) WithPractitionerLinks(opts ...func(*ServicePractitionerQuery)) *ServiceQuery {
+	query := (&ServicePractitionerClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
 	}
-	_q.withPractitioners = query
+	_q.withPractitionerLinks = query
 	return _q
 }
 
@@ -420,7 +420,7 @@ func (_q *ServiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Serv
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withOrganization != nil,
-			_q.withPractitioners != nil,
+			_q.withPractitionerLinks != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -450,17 +450,19 @@ func (_q *ServiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Serv
 			return nil, err
 		}
 	}
-	if query := _q.withPractitioners; query != nil {
-		if err := _q.loadPractitioners(ctx, query, nodes,
-			func(n *Service) { n.Edges.Practitioners = []*Staff{} },
-			func(n *Service, e *Staff) { n.Edges.Practitioners = append(n.Edges.Practitioners, e) }); err != nil {
+	if query := _q.withPractitionerLinks; query != nil {
+		if err := _q.loadPractitionerLinks(ctx, query, nodes,
+			func(n *Service) { n.Edges.PractitionerLinks = []*ServicePractitioner{} },
+			func(n *Service, e *ServicePractitioner) {
+				n.Edges.PractitionerLinks = append(n.Edges.PractitionerLinks, e)
+			}); err != nil {
 			return nil, err
 		}
 	}
-	for name, query := range _q.withNamedPractitioners {
-		if err := _q.loadPractitioners(ctx, query, nodes,
-			func(n *Service) { n.appendNamedPractitioners(name) },
-			func(n *Service, e *Staff) { n.appendNamedPractitioners(name, e) }); err != nil {
+	for name, query := range _q.withNamedPractitionerLinks {
+		if err := _q.loadPractitionerLinks(ctx, query, nodes,
+			func(n *Service) { n.appendNamedPractitionerLinks(name) },
+			func(n *Service, e *ServicePractitioner) { n.appendNamedPractitionerLinks(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -501,7 +503,7 @@ func (_q *ServiceQuery) loadOrganization(ctx context.Context, query *Organizatio
 	}
 	return nil
 }
-func (_q *ServiceQuery) loadPractitioners(ctx context.Context, query *StaffQuery, nodes []*Service, init func(*Service), assign func(*Service, *Staff)) error {
+func (_q *ServiceQuery) loadPractitionerLinks(ctx context.Context, query *ServicePractitionerQuery, nodes []*Service, init func(*Service), assign func(*Service, *ServicePractitioner)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[pulid.ID]*Service)
 	for i := range nodes {
@@ -511,22 +513,21 @@ func (_q *ServiceQuery) loadPractitioners(ctx context.Context, query *StaffQuery
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
-	query.Where(predicate.Staff(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(service.PractitionersColumn), fks...))
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(servicepractitioner.FieldServiceID)
+	}
+	query.Where(predicate.ServicePractitioner(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(service.PractitionerLinksColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.service_practitioners
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "service_practitioners" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.ServiceID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "service_practitioners" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "service_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -620,17 +621,17 @@ func (_q *ServiceQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
-// WithNamedPractitioners tells the query-builder to eager-load the nodes that are connected to the "practitioners"
+// WithNamedPractitionerLinks tells the query-builder to eager-load the nodes that are connected to the "practitioner_links"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
-func (_q *ServiceQuery) WithNamedPractitioners(name string, opts ...func(*StaffQuery)) *ServiceQuery {
-	query := (&StaffClient{config: _q.config}).Query()
+func (_q *ServiceQuery) WithNamedPractitionerLinks(name string, opts ...func(*ServicePractitionerQuery)) *ServiceQuery {
+	query := (&ServicePractitionerClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
 	}
-	if _q.withNamedPractitioners == nil {
-		_q.withNamedPractitioners = make(map[string]*StaffQuery)
+	if _q.withNamedPractitionerLinks == nil {
+		_q.withNamedPractitionerLinks = make(map[string]*ServicePractitionerQuery)
 	}
-	_q.withNamedPractitioners[name] = query
+	_q.withNamedPractitionerLinks[name] = query
 	return _q
 }
 

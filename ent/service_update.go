@@ -13,7 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/service"
-	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -415,19 +415,19 @@ func (_u *ServiceUpdate) ClearRequireCancellationReason() *ServiceUpdate {
 	return _u
 }
 
-// AddPractitionerIDs adds the "practitioners" edge to the Staff entity by IDs.
-func (_u *ServiceUpdate) AddPractitionerIDs(ids ...pulid.ID) *ServiceUpdate {
-	_u.mutation.AddPractitionerIDs(ids...)
+// AddPractitionerLinkIDs adds the "practitioner_links" edge to the ServicePractitioner entity by IDs.
+func (_u *ServiceUpdate) AddPractitionerLinkIDs(ids ...pulid.ID) *ServiceUpdate {
+	_u.mutation.AddPractitionerLinkIDs(ids...)
 	return _u
 }
 
-// AddPractitioners adds the "practitioners" edges to the Staff entity.
-func (_u *ServiceUpdate) AddPractitioners(v ...*Staff) *ServiceUpdate {
+// AddPractitionerLinks adds the "practitioner_links" edges to the ServicePractitioner entity.
+func (_u *ServiceUpdate) AddPractitionerLinks(v ...*ServicePractitioner) *ServiceUpdate {
 	ids := make([]pulid.ID, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.AddPractitionerIDs(ids...)
+	return _u.AddPractitionerLinkIDs(ids...)
 }
 
 // Mutation returns the ServiceMutation object of the builder.
@@ -435,25 +435,25 @@ func (_u *ServiceUpdate) Mutation() *ServiceMutation {
 	return _u.mutation
 }
 
-// ClearPractitioners clears all "practitioners" edges to the Staff entity.
-func (_u *ServiceUpdate) ClearPractitioners() *ServiceUpdate {
-	_u.mutation.ClearPractitioners()
+// ClearPractitionerLinks clears all "practitioner_links" edges to the ServicePractitioner entity.
+func (_u *ServiceUpdate) ClearPractitionerLinks() *ServiceUpdate {
+	_u.mutation.ClearPractitionerLinks()
 	return _u
 }
 
-// RemovePractitionerIDs removes the "practitioners" edge to Staff entities by IDs.
-func (_u *ServiceUpdate) RemovePractitionerIDs(ids ...pulid.ID) *ServiceUpdate {
-	_u.mutation.RemovePractitionerIDs(ids...)
+// RemovePractitionerLinkIDs removes the "practitioner_links" edge to ServicePractitioner entities by IDs.
+func (_u *ServiceUpdate) RemovePractitionerLinkIDs(ids ...pulid.ID) *ServiceUpdate {
+	_u.mutation.RemovePractitionerLinkIDs(ids...)
 	return _u
 }
 
-// RemovePractitioners removes "practitioners" edges to Staff entities.
-func (_u *ServiceUpdate) RemovePractitioners(v ...*Staff) *ServiceUpdate {
+// RemovePractitionerLinks removes "practitioner_links" edges to ServicePractitioner entities.
+func (_u *ServiceUpdate) RemovePractitionerLinks(v ...*ServicePractitioner) *ServiceUpdate {
 	ids := make([]pulid.ID, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.RemovePractitionerIDs(ids...)
+	return _u.RemovePractitionerLinkIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -648,28 +648,28 @@ func (_u *ServiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.RequireCancellationReasonCleared() {
 		_spec.ClearField(service.FieldRequireCancellationReason, field.TypeBool)
 	}
-	if _u.mutation.PractitionersCleared() {
+	if _u.mutation.PractitionerLinksCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   service.PractitionersTable,
-			Columns: []string{service.PractitionersColumn},
+			Inverse: true,
+			Table:   service.PractitionerLinksTable,
+			Columns: []string{service.PractitionerLinksColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(staff.FieldID, field.TypeString),
+				IDSpec: sqlgraph.NewFieldSpec(servicepractitioner.FieldID, field.TypeString),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.RemovedPractitionersIDs(); len(nodes) > 0 && !_u.mutation.PractitionersCleared() {
+	if nodes := _u.mutation.RemovedPractitionerLinksIDs(); len(nodes) > 0 && !_u.mutation.PractitionerLinksCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   service.PractitionersTable,
-			Columns: []string{service.PractitionersColumn},
+			Inverse: true,
+			Table:   service.PractitionerLinksTable,
+			Columns: []string{service.PractitionerLinksColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(staff.FieldID, field.TypeString),
+				IDSpec: sqlgraph.NewFieldSpec(servicepractitioner.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -677,15 +677,15 @@ func (_u *ServiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.PractitionersIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.PractitionerLinksIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   service.PractitionersTable,
-			Columns: []string{service.PractitionersColumn},
+			Inverse: true,
+			Table:   service.PractitionerLinksTable,
+			Columns: []string{service.PractitionerLinksColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(staff.FieldID, field.TypeString),
+				IDSpec: sqlgraph.NewFieldSpec(servicepractitioner.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1098,19 +1098,19 @@ func (_u *ServiceUpdateOne) ClearRequireCancellationReason() *ServiceUpdateOne {
 	return _u
 }
 
-// AddPractitionerIDs adds the "practitioners" edge to the Staff entity by IDs.
-func (_u *ServiceUpdateOne) AddPractitionerIDs(ids ...pulid.ID) *ServiceUpdateOne {
-	_u.mutation.AddPractitionerIDs(ids...)
+// AddPractitionerLinkIDs adds the "practitioner_links" edge to the ServicePractitioner entity by IDs.
+func (_u *ServiceUpdateOne) AddPractitionerLinkIDs(ids ...pulid.ID) *ServiceUpdateOne {
+	_u.mutation.AddPractitionerLinkIDs(ids...)
 	return _u
 }
 
-// AddPractitioners adds the "practitioners" edges to the Staff entity.
-func (_u *ServiceUpdateOne) AddPractitioners(v ...*Staff) *ServiceUpdateOne {
+// AddPractitionerLinks adds the "practitioner_links" edges to the ServicePractitioner entity.
+func (_u *ServiceUpdateOne) AddPractitionerLinks(v ...*ServicePractitioner) *ServiceUpdateOne {
 	ids := make([]pulid.ID, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.AddPractitionerIDs(ids...)
+	return _u.AddPractitionerLinkIDs(ids...)
 }
 
 // Mutation returns the ServiceMutation object of the builder.
@@ -1118,25 +1118,25 @@ func (_u *ServiceUpdateOne) Mutation() *ServiceMutation {
 	return _u.mutation
 }
 
-// ClearPractitioners clears all "practitioners" edges to the Staff entity.
-func (_u *ServiceUpdateOne) ClearPractitioners() *ServiceUpdateOne {
-	_u.mutation.ClearPractitioners()
+// ClearPractitionerLinks clears all "practitioner_links" edges to the ServicePractitioner entity.
+func (_u *ServiceUpdateOne) ClearPractitionerLinks() *ServiceUpdateOne {
+	_u.mutation.ClearPractitionerLinks()
 	return _u
 }
 
-// RemovePractitionerIDs removes the "practitioners" edge to Staff entities by IDs.
-func (_u *ServiceUpdateOne) RemovePractitionerIDs(ids ...pulid.ID) *ServiceUpdateOne {
-	_u.mutation.RemovePractitionerIDs(ids...)
+// RemovePractitionerLinkIDs removes the "practitioner_links" edge to ServicePractitioner entities by IDs.
+func (_u *ServiceUpdateOne) RemovePractitionerLinkIDs(ids ...pulid.ID) *ServiceUpdateOne {
+	_u.mutation.RemovePractitionerLinkIDs(ids...)
 	return _u
 }
 
-// RemovePractitioners removes "practitioners" edges to Staff entities.
-func (_u *ServiceUpdateOne) RemovePractitioners(v ...*Staff) *ServiceUpdateOne {
+// RemovePractitionerLinks removes "practitioner_links" edges to ServicePractitioner entities.
+func (_u *ServiceUpdateOne) RemovePractitionerLinks(v ...*ServicePractitioner) *ServiceUpdateOne {
 	ids := make([]pulid.ID, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.RemovePractitionerIDs(ids...)
+	return _u.RemovePractitionerLinkIDs(ids...)
 }
 
 // Where appends a list predicates to the ServiceUpdate builder.
@@ -1361,28 +1361,28 @@ func (_u *ServiceUpdateOne) sqlSave(ctx context.Context) (_node *Service, err er
 	if _u.mutation.RequireCancellationReasonCleared() {
 		_spec.ClearField(service.FieldRequireCancellationReason, field.TypeBool)
 	}
-	if _u.mutation.PractitionersCleared() {
+	if _u.mutation.PractitionerLinksCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   service.PractitionersTable,
-			Columns: []string{service.PractitionersColumn},
+			Inverse: true,
+			Table:   service.PractitionerLinksTable,
+			Columns: []string{service.PractitionerLinksColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(staff.FieldID, field.TypeString),
+				IDSpec: sqlgraph.NewFieldSpec(servicepractitioner.FieldID, field.TypeString),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.RemovedPractitionersIDs(); len(nodes) > 0 && !_u.mutation.PractitionersCleared() {
+	if nodes := _u.mutation.RemovedPractitionerLinksIDs(); len(nodes) > 0 && !_u.mutation.PractitionerLinksCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   service.PractitionersTable,
-			Columns: []string{service.PractitionersColumn},
+			Inverse: true,
+			Table:   service.PractitionerLinksTable,
+			Columns: []string{service.PractitionerLinksColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(staff.FieldID, field.TypeString),
+				IDSpec: sqlgraph.NewFieldSpec(servicepractitioner.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1390,15 +1390,15 @@ func (_u *ServiceUpdateOne) sqlSave(ctx context.Context) (_node *Service, err er
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.PractitionersIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.PractitionerLinksIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   service.PractitionersTable,
-			Columns: []string{service.PractitionersColumn},
+			Inverse: true,
+			Table:   service.PractitionerLinksTable,
+			Columns: []string{service.PractitionerLinksColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(staff.FieldID, field.TypeString),
+				IDSpec: sqlgraph.NewFieldSpec(servicepractitioner.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

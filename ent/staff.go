@@ -39,9 +39,8 @@ type Staff struct {
 	TimeZone string `json:"time_zone,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the StaffQuery when eager-loading is set.
-	Edges                 StaffEdges `json:"edges"`
-	service_practitioners *pulid.ID
-	selectValues          sql.SelectValues
+	Edges        StaffEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // StaffEdges holds the relations/edges for other nodes in the graph.
@@ -116,8 +115,6 @@ func (*Staff) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case staff.FieldCreatedAt, staff.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case staff.ForeignKeys[0]: // service_practitioners
-			values[i] = &sql.NullScanner{S: new(pulid.ID)}
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -192,13 +189,6 @@ func (_m *Staff) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field time_zone", values[i])
 			} else if value.Valid {
 				_m.TimeZone = value.String
-			}
-		case staff.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullScanner); !ok {
-				return fmt.Errorf("unexpected type %T for field service_practitioners", values[i])
-			} else if value.Valid {
-				_m.service_practitioners = new(pulid.ID)
-				*_m.service_practitioners = *value.S.(*pulid.ID)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -33,7 +33,6 @@ type StaffQuery struct {
 	withAssignedClients      *ClientProfileQuery
 	withAppointments         *AppointmentQuery
 	withTokens               *StaffTokenQuery
-	withFKs                  bool
 	modifiers                []func(*sql.Selector)
 	loadTotal                []func(context.Context, []*Staff) error
 	withNamedAssignedClients map[string]*ClientProfileQuery
@@ -492,7 +491,6 @@ func (_q *StaffQuery) prepareQuery(ctx context.Context) error {
 func (_q *StaffQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Staff, error) {
 	var (
 		nodes       = []*Staff{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [4]bool{
 			_q.withOrganization != nil,
@@ -501,9 +499,6 @@ func (_q *StaffQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Staff,
 			_q.withTokens != nil,
 		}
 	)
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, staff.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Staff).scanValues(nil, columns)
 	}

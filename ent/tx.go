@@ -46,6 +46,8 @@ type Tx struct {
 	ScheduledMessage *ScheduledMessageClient
 	// Service is the client for interacting with the Service builders.
 	Service *ServiceClient
+	// ServicePractitioner is the client for interacting with the ServicePractitioner builders.
+	ServicePractitioner *ServicePractitionerClient
 	// SignInCode is the client for interacting with the SignInCode builders.
 	SignInCode *SignInCodeClient
 	// Staff is the client for interacting with the Staff builders.
@@ -201,6 +203,7 @@ func (tx *Tx) init() {
 	tx.ScheduleException = NewScheduleExceptionClient(tx.config)
 	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)
 	tx.Service = NewServiceClient(tx.config)
+	tx.ServicePractitioner = NewServicePractitionerClient(tx.config)
 	tx.SignInCode = NewSignInCodeClient(tx.config)
 	tx.Staff = NewStaffClient(tx.config)
 	tx.StaffToken = NewStaffTokenClient(tx.config)

@@ -566,7 +566,6 @@ type ComplexityRoot struct {
 		Location                   func(childComplexity int) int
 		Mode                       func(childComplexity int) int
 		Name                       func(childComplexity int) int
-		Practitioners              func(childComplexity int) int
 		PriceCents                 func(childComplexity int) int
 		RequireCancellationReason  func(childComplexity int) int
 		RescheduleMinNoticeMinutes func(childComplexity int) int
@@ -3349,12 +3348,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.Name(childComplexity), true
-	case "Service.practitioners":
-		if e.ComplexityRoot.Service.Practitioners == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Service.Practitioners(childComplexity), true
 	case "Service.priceCents":
 		if e.ComplexityRoot.Service.PriceCents == nil {
 			break
@@ -5783,7 +5776,6 @@ input CreateServiceInput {
   Clients must give a reason to cancel. Null: the organisation's.
   """
   requireCancellationReason: Boolean
-  practitionerIDs: [ID!]
 }
 """
 CreateStaffInput is used for create Staff object.
@@ -8081,10 +8073,6 @@ type Service implements Node {
   Clients must give a reason to cancel. Null: the organisation's.
   """
   requireCancellationReason: Boolean
-  """
-  Practitioners who give the service.
-  """
-  practitioners: [Staff!]
 }
 """
 ServiceMode is enum for the field mode
@@ -8372,11 +8360,6 @@ input ServiceWhereInput {
   requireCancellationReasonNEQ: Boolean
   requireCancellationReasonIsNil: Boolean
   requireCancellationReasonNotNil: Boolean
-  """
-  practitioners edge predicates
-  """
-  hasPractitioners: Boolean
-  hasPractitionersWith: [StaffWhereInput!]
 }
 """
 A person who works at the practice and signs in to kith: an owner, an admin, a practitioner or front-desk staff.
@@ -9073,9 +9056,6 @@ input UpdateServiceInput {
   """
   requireCancellationReason: Boolean
   clearRequireCancellationReason: Boolean
-  addPractitionerIDs: [ID!]
-  removePractitionerIDs: [ID!]
-  clearPractitioners: Boolean
 }
 """
 UpdateStaffInput is used for update Staff object.
@@ -10719,8 +10699,6 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_bufferAfterMinutes(ctx, field)
 	case "requireCancellationReason":
 		return ec.fieldContext_Service_requireCancellationReason(ctx, field)
-	case "practitioners":
-		return ec.fieldContext_Service_practitioners(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Service", field.Name)
 }
@@ -23003,38 +22981,6 @@ func (ec *executionContext) fieldContext_Service_requireCancellationReason(_ con
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _Service_practitioners(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_practitioners(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Practitioners(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Staff) graphql.Marshaler {
-			return ec.marshalOStaff2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaffᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Service_practitioners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Service",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Staff(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _SignInPayload_token(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31528,7 +31474,7 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "durationMinutes", "priceCents", "currency", "bookableOnline", "mode", "location", "bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason", "practitionerIDs"}
+	fieldsInOrder := [...]string{"name", "description", "durationMinutes", "priceCents", "currency", "bookableOnline", "mode", "location", "bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31647,13 +31593,6 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.RequireCancellationReason = data
-		case "practitionerIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practitionerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PractitionerIDs = data
 		}
 	}
 	return it, nil
@@ -39181,7 +39120,7 @@ func (ec *executionContext) unmarshalInputServiceWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "durationMinutes", "durationMinutesNEQ", "durationMinutesIn", "durationMinutesNotIn", "durationMinutesGT", "durationMinutesGTE", "durationMinutesLT", "durationMinutesLTE", "priceCents", "priceCentsNEQ", "priceCentsIn", "priceCentsNotIn", "priceCentsGT", "priceCentsGTE", "priceCentsLT", "priceCentsLTE", "priceCentsIsNil", "priceCentsNotNil", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyIsNil", "currencyNotNil", "currencyEqualFold", "currencyContainsFold", "bookableOnline", "bookableOnlineNEQ", "mode", "modeNEQ", "modeIn", "modeNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMinNoticeMinutesIsNil", "bookingMinNoticeMinutesNotNil", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "bookingMaxAdvanceDaysIsNil", "bookingMaxAdvanceDaysNotNil", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "cancelMinNoticeMinutesIsNil", "cancelMinNoticeMinutesNotNil", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "rescheduleMinNoticeMinutesIsNil", "rescheduleMinNoticeMinutesNotNil", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "slotIntervalMinutesIsNil", "slotIntervalMinutesNotNil", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferBeforeMinutesIsNil", "bufferBeforeMinutesNotNil", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "bufferAfterMinutesIsNil", "bufferAfterMinutesNotNil", "requireCancellationReason", "requireCancellationReasonNEQ", "requireCancellationReasonIsNil", "requireCancellationReasonNotNil", "hasPractitioners", "hasPractitionersWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "durationMinutes", "durationMinutesNEQ", "durationMinutesIn", "durationMinutesNotIn", "durationMinutesGT", "durationMinutesGTE", "durationMinutesLT", "durationMinutesLTE", "priceCents", "priceCentsNEQ", "priceCentsIn", "priceCentsNotIn", "priceCentsGT", "priceCentsGTE", "priceCentsLT", "priceCentsLTE", "priceCentsIsNil", "priceCentsNotNil", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyIsNil", "currencyNotNil", "currencyEqualFold", "currencyContainsFold", "bookableOnline", "bookableOnlineNEQ", "mode", "modeNEQ", "modeIn", "modeNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMinNoticeMinutesIsNil", "bookingMinNoticeMinutesNotNil", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "bookingMaxAdvanceDaysIsNil", "bookingMaxAdvanceDaysNotNil", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "cancelMinNoticeMinutesIsNil", "cancelMinNoticeMinutesNotNil", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "rescheduleMinNoticeMinutesIsNil", "rescheduleMinNoticeMinutesNotNil", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "slotIntervalMinutesIsNil", "slotIntervalMinutesNotNil", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferBeforeMinutesIsNil", "bufferBeforeMinutesNotNil", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "bufferAfterMinutesIsNil", "bufferAfterMinutesNotNil", "requireCancellationReason", "requireCancellationReasonNEQ", "requireCancellationReasonIsNil", "requireCancellationReasonNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40539,20 +40478,6 @@ func (ec *executionContext) unmarshalInputServiceWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.RequireCancellationReasonNotNil = data
-		case "hasPractitioners":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractitioners"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPractitioners = data
-		case "hasPractitionersWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractitionersWith"))
-			data, err := ec.unmarshalOStaffWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaffWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPractitionersWith = data
 		}
 	}
 	return it, nil
@@ -42145,7 +42070,7 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "clearDescription", "durationMinutes", "priceCents", "clearPriceCents", "currency", "clearCurrency", "bookableOnline", "mode", "location", "clearLocation", "bookingMinNoticeMinutes", "clearBookingMinNoticeMinutes", "bookingMaxAdvanceDays", "clearBookingMaxAdvanceDays", "cancelMinNoticeMinutes", "clearCancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "clearRescheduleMinNoticeMinutes", "slotIntervalMinutes", "clearSlotIntervalMinutes", "bufferBeforeMinutes", "clearBufferBeforeMinutes", "bufferAfterMinutes", "clearBufferAfterMinutes", "requireCancellationReason", "clearRequireCancellationReason", "addPractitionerIDs", "removePractitionerIDs", "clearPractitioners"}
+	fieldsInOrder := [...]string{"name", "description", "clearDescription", "durationMinutes", "priceCents", "clearPriceCents", "currency", "clearCurrency", "bookableOnline", "mode", "location", "clearLocation", "bookingMinNoticeMinutes", "clearBookingMinNoticeMinutes", "bookingMaxAdvanceDays", "clearBookingMaxAdvanceDays", "cancelMinNoticeMinutes", "clearCancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "clearRescheduleMinNoticeMinutes", "slotIntervalMinutes", "clearSlotIntervalMinutes", "bufferBeforeMinutes", "clearBufferBeforeMinutes", "bufferAfterMinutes", "clearBufferAfterMinutes", "requireCancellationReason", "clearRequireCancellationReason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42348,27 +42273,6 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.ClearRequireCancellationReason = data
-		case "addPractitionerIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPractitionerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddPractitionerIDs = data
-		case "removePractitionerIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePractitionerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemovePractitionerIDs = data
-		case "clearPractitioners":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPractitioners"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearPractitioners = data
 		}
 	}
 	return it, nil
@@ -48161,141 +48065,103 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Service_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "createdAt":
 			out.Values[i] = ec._Service_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Service_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Service_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Service_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "durationMinutes":
 			out.Values[i] = ec._Service_durationMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "priceCents":
 			out.Values[i] = ec._Service_priceCents(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "currency":
 			out.Values[i] = ec._Service_currency(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "bookableOnline":
 			out.Values[i] = ec._Service_bookableOnline(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "mode":
 			out.Values[i] = ec._Service_mode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "location":
 			out.Values[i] = ec._Service_location(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "archivedAt":
 			out.Values[i] = ec._Service_archivedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "bookingMinNoticeMinutes":
 			out.Values[i] = ec._Service_bookingMinNoticeMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "bookingMaxAdvanceDays":
 			out.Values[i] = ec._Service_bookingMaxAdvanceDays(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "cancelMinNoticeMinutes":
 			out.Values[i] = ec._Service_cancelMinNoticeMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "rescheduleMinNoticeMinutes":
 			out.Values[i] = ec._Service_rescheduleMinNoticeMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "slotIntervalMinutes":
 			out.Values[i] = ec._Service_slotIntervalMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "bufferBeforeMinutes":
 			out.Values[i] = ec._Service_bufferBeforeMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "bufferAfterMinutes":
 			out.Values[i] = ec._Service_bufferAfterMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "requireCancellationReason":
 			out.Values[i] = ec._Service_requireCancellationReason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
-		case "practitioners":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_practitioners(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

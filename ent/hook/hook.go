@@ -201,6 +201,18 @@ func (f ServiceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ServiceMutation", m)
 }
 
+// The ServicePractitionerFunc type is an adapter to allow the use of ordinary
+// function as ServicePractitioner mutator.
+type ServicePractitionerFunc func(context.Context, *ent.ServicePractitionerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ServicePractitionerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ServicePractitionerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ServicePractitionerMutation", m)
+}
+
 // The SignInCodeFunc type is an adapter to allow the use of ordinary
 // function as SignInCode mutator.
 type SignInCodeFunc func(context.Context, *ent.SignInCodeMutation) (ent.Value, error)

@@ -25,6 +25,7 @@ import (
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -519,6 +520,33 @@ func (f TraverseService) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ServiceQuery", q)
 }
 
+// The ServicePractitionerFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ServicePractitionerFunc func(context.Context, *ent.ServicePractitionerQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ServicePractitionerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ServicePractitionerQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ServicePractitionerQuery", q)
+}
+
+// The TraverseServicePractitioner type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseServicePractitioner func(context.Context, *ent.ServicePractitionerQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseServicePractitioner) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseServicePractitioner) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePractitionerQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ServicePractitionerQuery", q)
+}
+
 // The SignInCodeFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SignInCodeFunc func(context.Context, *ent.SignInCodeQuery) (ent.Value, error)
 
@@ -662,6 +690,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ScheduledMessageQuery, predicate.ScheduledMessage, scheduledmessage.OrderOption]{typ: ent.TypeScheduledMessage, tq: q}, nil
 	case *ent.ServiceQuery:
 		return &query[*ent.ServiceQuery, predicate.Service, service.OrderOption]{typ: ent.TypeService, tq: q}, nil
+	case *ent.ServicePractitionerQuery:
+		return &query[*ent.ServicePractitionerQuery, predicate.ServicePractitioner, servicepractitioner.OrderOption]{typ: ent.TypeServicePractitioner, tq: q}, nil
 	case *ent.SignInCodeQuery:
 		return &query[*ent.SignInCodeQuery, predicate.SignInCode, signincode.OrderOption]{typ: ent.TypeSignInCode, tq: q}, nil
 	case *ent.StaffQuery:

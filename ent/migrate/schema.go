@@ -803,6 +803,56 @@ var (
 			},
 		},
 	}
+	// ServicePractitionersColumns holds the columns for the "service_practitioners" table.
+	ServicePractitionersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "service_id", Type: field.TypeString},
+		{Name: "staff_id", Type: field.TypeString},
+	}
+	// ServicePractitionersTable holds the schema information for the "service_practitioners" table.
+	ServicePractitionersTable = &schema.Table{
+		Name:       "service_practitioners",
+		Columns:    ServicePractitionersColumns,
+		PrimaryKey: []*schema.Column{ServicePractitionersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "service_practitioners_organizations_organization",
+				Columns:    []*schema.Column{ServicePractitionersColumns[1]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "service_practitioners_services_service",
+				Columns:    []*schema.Column{ServicePractitionersColumns[2]},
+				RefColumns: []*schema.Column{ServicesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "service_practitioners_staff_staff",
+				Columns:    []*schema.Column{ServicePractitionersColumns[3]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "servicepractitioner_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePractitionersColumns[1]},
+			},
+			{
+				Name:    "servicepractitioner_service_id_staff_id",
+				Unique:  true,
+				Columns: []*schema.Column{ServicePractitionersColumns[2], ServicePractitionersColumns[3]},
+			},
+			{
+				Name:    "servicepractitioner_staff_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePractitionersColumns[3]},
+			},
+		},
+	}
 	// SignInCodesColumns holds the columns for the "sign_in_codes" table.
 	SignInCodesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -851,7 +901,6 @@ var (
 		{Name: "password_hash", Type: field.TypeString, Nullable: true},
 		{Name: "active", Type: field.TypeBool, Default: true},
 		{Name: "time_zone", Type: field.TypeString, Nullable: true},
-		{Name: "service_practitioners", Type: field.TypeString, Nullable: true},
 		{Name: "organization_id", Type: field.TypeString},
 	}
 	// StaffTable holds the schema information for the "staff" table.
@@ -861,14 +910,8 @@ var (
 		PrimaryKey: []*schema.Column{StaffColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "staff_services_practitioners",
-				Columns:    []*schema.Column{StaffColumns[9]},
-				RefColumns: []*schema.Column{ServicesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
 				Symbol:     "staff_organizations_organization",
-				Columns:    []*schema.Column{StaffColumns[10]},
+				Columns:    []*schema.Column{StaffColumns[9]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -877,12 +920,12 @@ var (
 			{
 				Name:    "staff_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{StaffColumns[10]},
+				Columns: []*schema.Column{StaffColumns[9]},
 			},
 			{
 				Name:    "staff_organization_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{StaffColumns[10], StaffColumns[4]},
+				Columns: []*schema.Column{StaffColumns[9], StaffColumns[4]},
 			},
 		},
 	}
@@ -1009,6 +1052,7 @@ var (
 		ScheduleExceptionsTable,
 		ScheduledMessagesTable,
 		ServicesTable,
+		ServicePractitionersTable,
 		SignInCodesTable,
 		StaffTable,
 		StaffTokensTable,
@@ -1097,12 +1141,17 @@ func init() {
 	ServicesTable.Annotation = &entsql.Annotation{
 		Table: "services",
 	}
+	ServicePractitionersTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ServicePractitionersTable.ForeignKeys[1].RefTable = ServicesTable
+	ServicePractitionersTable.ForeignKeys[2].RefTable = StaffTable
+	ServicePractitionersTable.Annotation = &entsql.Annotation{
+		Table: "service_practitioners",
+	}
 	SignInCodesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SignInCodesTable.Annotation = &entsql.Annotation{
 		Table: "sign_in_codes",
 	}
-	StaffTable.ForeignKeys[0].RefTable = ServicesTable
-	StaffTable.ForeignKeys[1].RefTable = OrganizationsTable
+	StaffTable.ForeignKeys[0].RefTable = OrganizationsTable
 	StaffTable.Annotation = &entsql.Annotation{
 		Table: "staff",
 	}

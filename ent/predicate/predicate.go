@@ -54,6 +54,9 @@ type ScheduledMessage func(*sql.Selector)
 // Service is the predicate function for service builders.
 type Service func(*sql.Selector)
 
+// ServicePractitioner is the predicate function for servicepractitioner builders.
+type ServicePractitioner func(*sql.Selector)
+
 // SignInCode is the predicate function for signincode builders.
 type SignInCode func(*sql.Selector)
 

@@ -495,6 +495,30 @@ func (f ServiceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ServiceMutation", m)
 }
 
+// The ServicePractitionerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ServicePractitionerQueryRuleFunc func(context.Context, *ent.ServicePractitionerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ServicePractitionerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePractitionerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ServicePractitionerQuery", q)
+}
+
+// The ServicePractitionerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ServicePractitionerMutationRuleFunc func(context.Context, *ent.ServicePractitionerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ServicePractitionerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ServicePractitionerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ServicePractitionerMutation", m)
+}
+
 // The SignInCodeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SignInCodeQueryRuleFunc func(context.Context, *ent.SignInCodeQuery) error
@@ -658,6 +682,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ServiceQuery:
 		return q.Filter(), nil
+	case *ent.ServicePractitionerQuery:
+		return q.Filter(), nil
 	case *ent.SignInCodeQuery:
 		return q.Filter(), nil
 	case *ent.StaffQuery:
@@ -704,6 +730,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ScheduledMessageMutation:
 		return m.Filter(), nil
 	case *ent.ServiceMutation:
+		return m.Filter(), nil
+	case *ent.ServicePractitionerMutation:
 		return m.Filter(), nil
 	case *ent.SignInCodeMutation:
 		return m.Filter(), nil

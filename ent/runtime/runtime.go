@@ -23,6 +23,7 @@ import (
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/schema"
 	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
@@ -719,6 +720,27 @@ func init() {
 	serviceDescID := serviceMixinFields0[0].Descriptor()
 	// service.DefaultID holds the default value on creation for the id field.
 	service.DefaultID = serviceDescID.Default.(func() pulid.ID)
+	servicepractitionerMixin := schema.ServicePractitioner{}.Mixin()
+	servicepractitioner.Policy = privacy.NewPolicies(servicepractitionerMixin[1], schema.ServicePractitioner{})
+	servicepractitioner.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := servicepractitioner.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	servicepractitionerMixinHooks1 := servicepractitionerMixin[1].Hooks()
+
+	servicepractitioner.Hooks[1] = servicepractitionerMixinHooks1[0]
+	servicepractitionerMixinFields0 := servicepractitionerMixin[0].Fields()
+	_ = servicepractitionerMixinFields0
+	servicepractitionerFields := schema.ServicePractitioner{}.Fields()
+	_ = servicepractitionerFields
+	// servicepractitionerDescID is the schema descriptor for id field.
+	servicepractitionerDescID := servicepractitionerMixinFields0[0].Descriptor()
+	// servicepractitioner.DefaultID holds the default value on creation for the id field.
+	servicepractitioner.DefaultID = servicepractitionerDescID.Default.(func() pulid.ID)
 	signincodeMixin := schema.SignInCode{}.Mixin()
 	signincode.Policy = privacy.NewPolicies(signincodeMixin[1], schema.SignInCode{})
 	signincode.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -67,8 +67,9 @@ func (Service) Fields() []ent.Field {
 // Edges of Service.
 func (Service) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("practitioners", Staff.Type).
-			Comment("Practitioners who give the service."),
+		edge.From("practitioner_links", ServicePractitioner.Type).Ref("service").
+			Comment("Who gives the service; see practitioners.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -94,6 +95,44 @@ func (Service) Hooks() []ent.Hook {
 // Policy of Service: every staff member reads services; owners and admins
 // manage them. The public widget reads them through package booking.
 func (Service) Policy() ent.Policy { return adminWritePolicy() }
+
+// ServicePractitioner says a practitioner gives a service. It is the join
+// between Service and Staff, kept on this side so Staff has no edge to services.
+type ServicePractitioner struct{ ent.Schema }
+
+// Mixin of ServicePractitioner.
+func (ServicePractitioner) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("sp"), tenantMixin{}}
+}
+
+// Fields of ServicePractitioner.
+func (ServicePractitioner) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("service_id").GoType(pulidID).Immutable(),
+		field.String("staff_id").GoType(pulidID).Immutable(),
+	}
+}
+
+// Edges of ServicePractitioner.
+func (ServicePractitioner) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("service", Service.Type).Field("service_id").Unique().Required().Immutable(),
+		edge.To("staff", Staff.Type).Field("staff_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of ServicePractitioner.
+func (ServicePractitioner) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("service_id", "staff_id").Unique(), index.Fields("staff_id")}
+}
+
+// Annotations of ServicePractitioner.
+func (ServicePractitioner) Annotations() []schema.Annotation {
+	return []schema.Annotation{entsql.Table("service_practitioners"), entgql.Skip(entgql.SkipAll)}
+}
+
+// Policy of ServicePractitioner: as Service's.
+func (ServicePractitioner) Policy() ent.Policy { return adminWritePolicy() }
 
 // WorkingHours is one interval of a practitioner's weekly hours, in the
 // practitioner's time zone. A day may have several.

@@ -61,8 +61,8 @@ const (
 	FieldRequireCancellationReason = "require_cancellation_reason"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
-	// EdgePractitioners holds the string denoting the practitioners edge name in mutations.
-	EdgePractitioners = "practitioners"
+	// EdgePractitionerLinks holds the string denoting the practitioner_links edge name in mutations.
+	EdgePractitionerLinks = "practitioner_links"
 	// Table holds the table name of the service in the database.
 	Table = "services"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -72,13 +72,13 @@ const (
 	OrganizationInverseTable = "organizations"
 	// OrganizationColumn is the table column denoting the organization relation/edge.
 	OrganizationColumn = "organization_id"
-	// PractitionersTable is the table that holds the practitioners relation/edge.
-	PractitionersTable = "staff"
-	// PractitionersInverseTable is the table name for the Staff entity.
-	// It exists in this package in order to avoid circular dependency with the "staff" package.
-	PractitionersInverseTable = "staff"
-	// PractitionersColumn is the table column denoting the practitioners relation/edge.
-	PractitionersColumn = "service_practitioners"
+	// PractitionerLinksTable is the table that holds the practitioner_links relation/edge.
+	PractitionerLinksTable = "service_practitioners"
+	// PractitionerLinksInverseTable is the table name for the ServicePractitioner entity.
+	// It exists in this package in order to avoid circular dependency with the "servicepractitioner" package.
+	PractitionerLinksInverseTable = "service_practitioners"
+	// PractitionerLinksColumn is the table column denoting the practitioner_links relation/edge.
+	PractitionerLinksColumn = "service_id"
 )
 
 // Columns holds all SQL columns for service fields.
@@ -279,17 +279,17 @@ func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption 
 	}
 }
 
-// ByPractitionersCount orders the results by practitioners count.
-func ByPractitionersCount(opts ...sql.OrderTermOption) OrderOption {
+// ByPractitionerLinksCount orders the results by practitioner_links count.
+func ByPractitionerLinksCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborsCount(s, newPractitionersStep(), opts...)
+		sqlgraph.OrderByNeighborsCount(s, newPractitionerLinksStep(), opts...)
 	}
 }
 
-// ByPractitioners orders the results by practitioners terms.
-func ByPractitioners(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+// ByPractitionerLinks orders the results by practitioner_links terms.
+func ByPractitionerLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newPractitionersStep(), append([]sql.OrderTerm{term}, terms...)...)
+		sqlgraph.OrderByNeighborTerms(s, newPractitionerLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 func newOrganizationStep() *sqlgraph.Step {
@@ -299,11 +299,11 @@ func newOrganizationStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 	)
 }
-func newPractitionersStep() *sqlgraph.Step {
+func newPractitionerLinksStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(PractitionersInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, PractitionersTable, PractitionersColumn),
+		sqlgraph.To(PractitionerLinksInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, PractitionerLinksTable, PractitionerLinksColumn),
 	)
 }
 

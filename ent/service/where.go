@@ -1154,21 +1154,21 @@ func HasOrganizationWith(preds ...predicate.Organization) predicate.Service {
 	})
 }
 
-// HasPractitioners applies the HasEdge predicate on the "practitioners" edge.
-func HasPractitioners() predicate.Service {
+// HasPractitionerLinks applies the HasEdge predicate on the "practitioner_links" edge.
+func HasPractitionerLinks() predicate.Service {
 	return predicate.Service(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, PractitionersTable, PractitionersColumn),
+			sqlgraph.Edge(sqlgraph.O2M, true, PractitionerLinksTable, PractitionerLinksColumn),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
 
-// HasPractitionersWith applies the HasEdge predicate on the "practitioners" edge with a given conditions (other predicates).
-func HasPractitionersWith(preds ...predicate.Staff) predicate.Service {
+// HasPractitionerLinksWith applies the HasEdge predicate on the "practitioner_links" edge with a given conditions (other predicates).
+func HasPractitionerLinksWith(preds ...predicate.ServicePractitioner) predicate.Service {
 	return predicate.Service(func(s *sql.Selector) {
-		step := newPractitionersStep()
+		step := newPractitionerLinksStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

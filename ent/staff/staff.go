@@ -89,12 +89,6 @@ var Columns = []string{
 	FieldTimeZone,
 }
 
-// ForeignKeys holds the SQL foreign-keys that are owned by the "staff"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"service_practitioners",
-}
-
 var (
 	// AssignedClientsPrimaryKey and AssignedClientsColumn2 are the table columns denoting the
 	// primary key for the assigned_clients relation (M2M).
@@ -105,11 +99,6 @@ var (
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}

@@ -15,18 +15,8 @@ CREATE INDEX `appointment_organization_id` ON `appointments` (`organization_id`)
 CREATE INDEX `appointment_client_id_starts_at` ON `appointments` (`client_id`, `starts_at`);
 -- create index "appointment_practitioner_id_starts_at" to table: "appointments"
 CREATE INDEX `appointment_practitioner_id_starts_at` ON `appointments` (`practitioner_id`, `starts_at`);
--- create "new_staff" table
-CREATE TABLE `new_staff` (`id` text NOT NULL, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `name` text NOT NULL, `email` text NOT NULL, `role` text NOT NULL DEFAULT ('PRACTITIONER'), `password_hash` text NULL, `active` bool NOT NULL DEFAULT (true), `time_zone` text NULL, `service_practitioners` text NULL, `organization_id` text NOT NULL, PRIMARY KEY (`id`), CONSTRAINT `staff_services_practitioners` FOREIGN KEY (`service_practitioners`) REFERENCES `services` (`id`) ON DELETE SET NULL, CONSTRAINT `staff_organizations_organization` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE NO ACTION);
--- copy rows from old table "staff" to new temporary table "new_staff"
-INSERT INTO `new_staff` (`id`, `created_at`, `updated_at`, `name`, `email`, `role`, `password_hash`, `active`, `organization_id`) SELECT `id`, `created_at`, `updated_at`, `name`, `email`, `role`, `password_hash`, `active`, `organization_id` FROM `staff`;
--- drop "staff" table after copying rows
-DROP TABLE `staff`;
--- rename temporary table "new_staff" to "staff"
-ALTER TABLE `new_staff` RENAME TO `staff`;
--- create index "staff_organization_id" to table: "staff"
-CREATE INDEX `staff_organization_id` ON `staff` (`organization_id`);
--- create index "staff_organization_id_email" to table: "staff"
-CREATE UNIQUE INDEX `staff_organization_id_email` ON `staff` (`organization_id`, `email`);
+-- add column "time_zone" to table: "staff"
+ALTER TABLE `staff` ADD COLUMN `time_zone` text NULL;
 -- create "new_organizations" table
 CREATE TABLE `new_organizations` (`id` text NOT NULL, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `name` text NOT NULL, `slug` text NOT NULL, `time_zone` text NOT NULL DEFAULT ('UTC'), `default_language` text NOT NULL DEFAULT ('en'), `default_phone_region` text NOT NULL DEFAULT ('US'), `phone` text NULL, `email` text NULL, `reminder_lead_minutes` json NULL, `quiet_hours_start` text NOT NULL DEFAULT ('21:00'), `quiet_hours_end` text NOT NULL DEFAULT ('08:00'), `sms_help_reply` text NULL, `booking_min_notice_minutes` integer NOT NULL DEFAULT (120), `booking_max_advance_days` integer NOT NULL DEFAULT (60), `cancel_min_notice_minutes` integer NOT NULL DEFAULT (1440), `reschedule_min_notice_minutes` integer NOT NULL DEFAULT (1440), `slot_interval_minutes` integer NOT NULL DEFAULT (15), `buffer_before_minutes` integer NOT NULL DEFAULT (0), `buffer_after_minutes` integer NOT NULL DEFAULT (0), `require_cancellation_reason` bool NOT NULL DEFAULT (false), `widget_allowed_origins` json NULL, PRIMARY KEY (`id`));
 -- copy rows from old table "organizations" to new temporary table "new_organizations"
@@ -51,6 +41,14 @@ CREATE TABLE `services` (`id` text NOT NULL, `created_at` datetime NOT NULL, `up
 CREATE INDEX `service_organization_id` ON `services` (`organization_id`);
 -- create index "service_organization_id_name" to table: "services"
 CREATE INDEX `service_organization_id_name` ON `services` (`organization_id`, `name`);
+-- create "service_practitioners" table
+CREATE TABLE `service_practitioners` (`id` text NOT NULL, `organization_id` text NOT NULL, `service_id` text NOT NULL, `staff_id` text NOT NULL, PRIMARY KEY (`id`), CONSTRAINT `service_practitioners_organizations_organization` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE NO ACTION, CONSTRAINT `service_practitioners_services_service` FOREIGN KEY (`service_id`) REFERENCES `services` (`id`) ON DELETE NO ACTION, CONSTRAINT `service_practitioners_staff_staff` FOREIGN KEY (`staff_id`) REFERENCES `staff` (`id`) ON DELETE NO ACTION);
+-- create index "servicepractitioner_organization_id" to table: "service_practitioners"
+CREATE INDEX `servicepractitioner_organization_id` ON `service_practitioners` (`organization_id`);
+-- create index "servicepractitioner_service_id_staff_id" to table: "service_practitioners"
+CREATE UNIQUE INDEX `servicepractitioner_service_id_staff_id` ON `service_practitioners` (`service_id`, `staff_id`);
+-- create index "servicepractitioner_staff_id" to table: "service_practitioners"
+CREATE INDEX `servicepractitioner_staff_id` ON `service_practitioners` (`staff_id`);
 -- create "working_hours" table
 CREATE TABLE `working_hours` (`id` text NOT NULL, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `weekday` integer NOT NULL, `start` text NOT NULL, `end` text NOT NULL, `organization_id` text NOT NULL, `staff_id` text NOT NULL, PRIMARY KEY (`id`), CONSTRAINT `working_hours_organizations_organization` FOREIGN KEY (`organization_id`) REFERENCES `organizations` (`id`) ON DELETE NO ACTION, CONSTRAINT `working_hours_staff_staff` FOREIGN KEY (`staff_id`) REFERENCES `staff` (`id`) ON DELETE NO ACTION);
 -- create index "workinghours_organization_id" to table: "working_hours"
@@ -67,6 +65,14 @@ DROP INDEX `workinghours_staff_id_weekday`;
 DROP INDEX `workinghours_organization_id`;
 -- reverse: create "working_hours" table
 DROP TABLE `working_hours`;
+-- reverse: create index "servicepractitioner_staff_id" to table: "service_practitioners"
+DROP INDEX `servicepractitioner_staff_id`;
+-- reverse: create index "servicepractitioner_service_id_staff_id" to table: "service_practitioners"
+DROP INDEX `servicepractitioner_service_id_staff_id`;
+-- reverse: create index "servicepractitioner_organization_id" to table: "service_practitioners"
+DROP INDEX `servicepractitioner_organization_id`;
+-- reverse: create "service_practitioners" table
+DROP TABLE `service_practitioners`;
 -- reverse: create index "service_organization_id_name" to table: "services"
 DROP INDEX `service_organization_id_name`;
 -- reverse: create index "service_organization_id" to table: "services"
@@ -85,12 +91,8 @@ DROP TABLE `schedule_exceptions`;
 DROP INDEX `organizations_slug_key`;
 -- reverse: create "new_organizations" table
 DROP TABLE `new_organizations`;
--- reverse: create index "staff_organization_id_email" to table: "staff"
-DROP INDEX `staff_organization_id_email`;
--- reverse: create index "staff_organization_id" to table: "staff"
-DROP INDEX `staff_organization_id`;
--- reverse: create "new_staff" table
-DROP TABLE `new_staff`;
+-- reverse: add column "time_zone" to table: "staff"
+ALTER TABLE `staff` DROP COLUMN `time_zone`;
 -- reverse: create index "appointment_practitioner_id_starts_at" to table: "appointments"
 DROP INDEX `appointment_practitioner_id_starts_at`;
 -- reverse: create index "appointment_client_id_starts_at" to table: "appointments"

@@ -10,7 +10,7 @@ CREATE INDEX "service_organization_id_name" ON "services" ("organization_id", "n
 -- modify "appointments" table
 ALTER TABLE "appointments" ADD COLUMN "service_id" character varying NULL, ADD CONSTRAINT "appointments_services_service" FOREIGN KEY ("service_id") REFERENCES "services" ("id") ON UPDATE NO ACTION ON DELETE SET NULL;
 -- modify "staff" table
-ALTER TABLE "staff" ADD COLUMN "time_zone" character varying NULL, ADD COLUMN "service_practitioners" character varying NULL, ADD CONSTRAINT "staff_services_practitioners" FOREIGN KEY ("service_practitioners") REFERENCES "services" ("id") ON UPDATE NO ACTION ON DELETE SET NULL;
+ALTER TABLE "staff" ADD COLUMN "time_zone" character varying NULL;
 -- create "schedule_exceptions" table
 CREATE TABLE "schedule_exceptions" ("id" character varying NOT NULL, "created_at" timestamptz NOT NULL, "updated_at" timestamptz NOT NULL, "kind" character varying NOT NULL, "starts_at" timestamptz NULL, "ends_at" timestamptz NULL, "date" character varying NULL, "start" character varying NULL, "end" character varying NULL, "note" character varying NULL, "organization_id" character varying NOT NULL, "staff_id" character varying NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "schedule_exceptions_organizations_organization" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "schedule_exceptions_staff_staff" FOREIGN KEY ("staff_id") REFERENCES "staff" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
 -- create index "scheduleexception_organization_id" to table: "schedule_exceptions"
@@ -19,6 +19,14 @@ CREATE INDEX "scheduleexception_organization_id" ON "schedule_exceptions" ("orga
 CREATE INDEX "scheduleexception_staff_id_date" ON "schedule_exceptions" ("staff_id", "date");
 -- create index "scheduleexception_staff_id_starts_at" to table: "schedule_exceptions"
 CREATE INDEX "scheduleexception_staff_id_starts_at" ON "schedule_exceptions" ("staff_id", "starts_at");
+-- create "service_practitioners" table
+CREATE TABLE "service_practitioners" ("id" character varying NOT NULL, "organization_id" character varying NOT NULL, "service_id" character varying NOT NULL, "staff_id" character varying NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "service_practitioners_organizations_organization" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "service_practitioners_services_service" FOREIGN KEY ("service_id") REFERENCES "services" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "service_practitioners_staff_staff" FOREIGN KEY ("staff_id") REFERENCES "staff" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
+-- create index "servicepractitioner_organization_id" to table: "service_practitioners"
+CREATE INDEX "servicepractitioner_organization_id" ON "service_practitioners" ("organization_id");
+-- create index "servicepractitioner_service_id_staff_id" to table: "service_practitioners"
+CREATE UNIQUE INDEX "servicepractitioner_service_id_staff_id" ON "service_practitioners" ("service_id", "staff_id");
+-- create index "servicepractitioner_staff_id" to table: "service_practitioners"
+CREATE INDEX "servicepractitioner_staff_id" ON "service_practitioners" ("staff_id");
 -- create "working_hours" table
 CREATE TABLE "working_hours" ("id" character varying NOT NULL, "created_at" timestamptz NOT NULL, "updated_at" timestamptz NOT NULL, "weekday" bigint NOT NULL, "start" character varying NOT NULL, "end" character varying NOT NULL, "organization_id" character varying NOT NULL, "staff_id" character varying NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "working_hours_organizations_organization" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "working_hours_staff_staff" FOREIGN KEY ("staff_id") REFERENCES "staff" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
 -- create index "workinghours_organization_id" to table: "working_hours"
@@ -33,6 +41,14 @@ DROP INDEX "workinghours_staff_id_weekday";
 DROP INDEX "workinghours_organization_id";
 -- reverse: create "working_hours" table
 DROP TABLE "working_hours";
+-- reverse: create index "servicepractitioner_staff_id" to table: "service_practitioners"
+DROP INDEX "servicepractitioner_staff_id";
+-- reverse: create index "servicepractitioner_service_id_staff_id" to table: "service_practitioners"
+DROP INDEX "servicepractitioner_service_id_staff_id";
+-- reverse: create index "servicepractitioner_organization_id" to table: "service_practitioners"
+DROP INDEX "servicepractitioner_organization_id";
+-- reverse: create "service_practitioners" table
+DROP TABLE "service_practitioners";
 -- reverse: create index "scheduleexception_staff_id_starts_at" to table: "schedule_exceptions"
 DROP INDEX "scheduleexception_staff_id_starts_at";
 -- reverse: create index "scheduleexception_staff_id_date" to table: "schedule_exceptions"
@@ -42,7 +58,7 @@ DROP INDEX "scheduleexception_organization_id";
 -- reverse: create "schedule_exceptions" table
 DROP TABLE "schedule_exceptions";
 -- reverse: modify "staff" table
-ALTER TABLE "staff" DROP CONSTRAINT "staff_services_practitioners", DROP COLUMN "service_practitioners", DROP COLUMN "time_zone";
+ALTER TABLE "staff" DROP COLUMN "time_zone";
 -- reverse: modify "appointments" table
 ALTER TABLE "appointments" DROP CONSTRAINT "appointments_services_service", DROP COLUMN "service_id";
 -- reverse: create index "service_organization_id_name" to table: "services"
