@@ -68,6 +68,7 @@ func RemoveException(ctx context.Context, db *ent.Client, id pulid.ID) error {
 // [from, to) (time off overlapping it, other hours on dates in it, read in
 // UTC with a day's margin), soonest first; zero times leave the range open.
 func ExceptionsOf(ctx context.Context, db *ent.Client, staffID pulid.ID, from, to time.Time) ([]*ent.ScheduleException, error) {
+	from, to = from.UTC(), to.UTC() // SQLite compares times as text
 	q := db.ScheduleException.Query().Where(scheduleexception.StaffID(staffID))
 	if !from.IsZero() {
 		d := from.AddDate(0, 0, -1).Format(time.DateOnly)

@@ -154,6 +154,7 @@ func loadSchedules(ctx context.Context, db *ent.Client, org *ent.Organization, p
 		return nil, fmt.Errorf("reading working hours: %w", err)
 	}
 	// Dates as strings compare in order; a day either side covers every zone.
+	from, to = from.UTC(), to.UTC() // SQLite compares times as text
 	firstDate, lastDate := from.AddDate(0, 0, -2).Format(time.DateOnly), to.Add(dur).AddDate(0, 0, 2).Format(time.DateOnly)
 	exceptions, err := db.ScheduleException.Query().Where(
 		scheduleexception.StaffIDIn(ids...),
@@ -199,6 +200,7 @@ func loadSchedules(ctx context.Context, db *ent.Client, org *ent.Organization, p
 // busyTimes reads, in one query, the booked and confirmed appointments of
 // practitioners that overlap [from, to), except ignore.
 func busyTimes(ctx context.Context, db *ent.Client, practitioners []pulid.ID, from, to time.Time, ignore []pulid.ID) (map[pulid.ID][]span, error) {
+	from, to = from.UTC(), to.UTC() // SQLite compares times as text
 	where := []predicate.Appointment{
 		appointment.PractitionerIDIn(practitioners...),
 		appointment.StatusIn(appointment.StatusBooked, appointment.StatusConfirmed),

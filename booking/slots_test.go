@@ -178,7 +178,7 @@ func TestSlotsHonourAppointmentsRulesAndExceptions(t *testing.T) {
 		}, want: []string{"09:00", "11:00", "11:30", "12:00"}},
 		{name: "cancelled and completed appointments do not block", arrange: func(t *testing.T, b *bundle) {
 			a := b.book(t, day(t, "10:00"), 60)
-			_, err := b.db.Appointment.UpdateOne(a).SetStatus(appointment.StatusCancelled).Save(b.ctx)
+			_, err := b.db.Appointment.UpdateOne(a).SetStatus(appointment.StatusCancelled).SetCancellationReason("ill").Save(b.ctx)
 			require.NoError(t, err)
 		}, want: []string{"09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00"}},
 		{name: "buffers before and after", arrange: func(t *testing.T, b *bundle) {
@@ -329,7 +329,7 @@ func TestCheckBookable(t *testing.T) {
 		return booking.CheckBookable(b.ctx, b.db, b.org, b.svc, b.prac, start, now, asStaff, ignore...)
 	}
 	require.NoError(t, check(day("09:00"), longAgo, false))
-	require.NoError(t, check(day("14:15"), longAgo, false), "after the appointment and the buffer")
+	require.NoError(t, check(day("14:30"), longAgo, false), "after the appointment")
 	require.NoError(t, check(day("11:00"), longAgo, false), "ends with its buffer before the next one")
 	require.NoError(t, check(day("14:00"), longAgo, false), "starts when the last one ends: back to back")
 
