@@ -28,11 +28,8 @@ func AddException(ctx context.Context, db *ent.Client, in Exception) (*ent.Sched
 	if err := scheduleexception.KindValidator(in.Kind); err != nil {
 		return nil, kith.Invalid("kind", "%q is not a kind of exception: TIME_OFF or HOURS", in.Kind)
 	}
-	if _, err := db.Staff.Get(ctx, in.StaffID); err != nil {
-		if ent.IsNotFound(err) {
-			return nil, &kith.NotFoundError{Field: "staffId", ID: in.StaffID}
-		}
-		return nil, fmt.Errorf("reading staff %s: %w", in.StaffID, err)
+	if err := staffExists(ctx, db, in.StaffID); err != nil {
+		return nil, err
 	}
 	c := db.ScheduleException.Create().SetStaffID(in.StaffID).SetKind(in.Kind).
 		SetNillableStartsAt(in.StartsAt).SetNillableEndsAt(in.EndsAt).SetNote(in.Note)
@@ -68,6 +65,9 @@ func RemoveException(ctx context.Context, db *ent.Client, id pulid.ID) error {
 // [from, to) (time off overlapping it, other hours on dates in it, read in
 // UTC with a day's margin), soonest first; zero times leave the range open.
 func ExceptionsOf(ctx context.Context, db *ent.Client, staffID pulid.ID, from, to time.Time) ([]*ent.ScheduleException, error) {
+	if err := staffExists(ctx, db, staffID); err != nil {
+		return nil, err
+	}
 	from, to = from.UTC(), to.UTC() // SQLite compares times as text
 	q := db.ScheduleException.Query().Where(scheduleexception.StaffID(staffID))
 	if !from.IsZero() {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/pulid"
 )
@@ -23,11 +24,8 @@ type Interval struct {
 // intervals, which may not overlap on a day, and returns them sorted by day
 // and start. Call it with a transaction's client: it deletes then creates.
 func SetWorkingHours(ctx context.Context, db *ent.Client, staffID pulid.ID, intervals []Interval) ([]*ent.WorkingHours, error) {
-	if _, err := db.Staff.Get(ctx, staffID); err != nil {
-		if ent.IsNotFound(err) {
-			return nil, &kith.NotFoundError{Field: "staffId", ID: staffID}
-		}
-		return nil, fmt.Errorf("reading staff %s: %w", staffID, err)
+	if err := staffExists(ctx, db, staffID); err != nil {
+		return nil, err
 	}
 	type parsed struct {
 		i          int
@@ -81,10 +79,25 @@ func SetWorkingHours(ctx context.Context, db *ent.Client, staffID pulid.ID, inte
 // WorkingHoursOf returns the weekly hours of staff member staffID, sorted by
 // day and start.
 func WorkingHoursOf(ctx context.Context, db *ent.Client, staffID pulid.ID) ([]*ent.WorkingHours, error) {
+	if err := staffExists(ctx, db, staffID); err != nil {
+		return nil, err
+	}
 	rows, err := db.WorkingHours.Query().Where(workinghours.StaffID(staffID)).
 		Order(workinghours.ByWeekday(), workinghours.ByStart()).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading working hours: %w", err)
 	}
 	return rows, nil
+}
+
+// staffExists is a NotFoundError on "staffId" unless the viewer sees staff member id.
+func staffExists(ctx context.Context, db *ent.Client, id pulid.ID) error {
+	ok, err := db.Staff.Query().Where(staff.ID(id)).Exist(ctx)
+	if err != nil {
+		return fmt.Errorf("reading staff %s: %w", id, err)
+	}
+	if !ok {
+		return &kith.NotFoundError{Field: "staffId", ID: id}
+	}
+	return nil
 }

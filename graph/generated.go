@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
@@ -54,6 +55,7 @@ type ResolverRoot interface {
 	PortalClient() PortalClientResolver
 	PortalViewer() PortalViewerResolver
 	Query() QueryResolver
+	Service() ServiceResolver
 }
 
 type DirectiveRoot struct {
@@ -104,6 +106,40 @@ type ComplexityRoot struct {
 	AppointmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AvailableSlot struct {
+		PractitionerID   func(childComplexity int) int
+		PractitionerName func(childComplexity int) int
+		Start            func(childComplexity int) int
+	}
+
+	BookablePractitioner struct {
+		ID   func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	BookableService struct {
+		Currency        func(childComplexity int) int
+		Description     func(childComplexity int) int
+		DurationMinutes func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Location        func(childComplexity int) int
+		Mode            func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Practitioners   func(childComplexity int) int
+		PriceCents      func(childComplexity int) int
+	}
+
+	BookingRules struct {
+		BufferAfterMinutes         func(childComplexity int) int
+		BufferBeforeMinutes        func(childComplexity int) int
+		CancelMinNoticeMinutes     func(childComplexity int) int
+		MaxAdvanceDays             func(childComplexity int) int
+		MinNoticeMinutes           func(childComplexity int) int
+		RequireCancellationReason  func(childComplexity int) int
+		RescheduleMinNoticeMinutes func(childComplexity int) int
+		SlotIntervalMinutes        func(childComplexity int) int
 	}
 
 	Client struct {
@@ -264,41 +300,48 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddClientContact       func(childComplexity int, clientID pulid.ID, input link.Input) int
-		CancelAppointment      func(childComplexity int, id pulid.ID, reason string) int
-		CancelScheduledMessage func(childComplexity int, id pulid.ID) int
-		ClaimPortalInvitation  func(childComplexity int, token string) int
-		CompleteAppointment    func(childComplexity int, id pulid.ID) int
-		ConfirmAppointment     func(childComplexity int, id pulid.ID) int
-		CreateAppointment      func(childComplexity int, input ent.CreateAppointmentInput) int
-		CreateClient           func(childComplexity int, input ent.CreateClientProfileInput, contacts []*link.Input) int
-		CreateContact          func(childComplexity int, input ent.CreateContactInput, allowDuplicate *bool) int
-		CreateCoverage         func(childComplexity int, input ent.CreateCoverageInput) int
-		CreateScheduledMessage func(childComplexity int, input ent.CreateScheduledMessageInput) int
-		CreateStaff            func(childComplexity int, input ent.CreateStaffInput, password *string) int
-		DeleteCoverage         func(childComplexity int, id pulid.ID) int
-		DeleteMessageTemplate  func(childComplexity int, id pulid.ID) int
-		InviteClientToPortal   func(childComplexity int, clientID pulid.ID) int
-		InviteContactToPortal  func(childComplexity int, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) int
-		MarkAppointmentMissed  func(childComplexity int, id pulid.ID) int
-		RemoveClientContact    func(childComplexity int, id pulid.ID) int
-		RequestSignIn          func(childComplexity int, input RequestSignInInput) int
-		RescheduleAppointment  func(childComplexity int, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) int
-		RevokeClientPortal     func(childComplexity int, clientID pulid.ID) int
-		RevokeContactPortal    func(childComplexity int, linkID pulid.ID) int
-		SaveMessageTemplate    func(childComplexity int, input SaveMessageTemplateInput) int
-		SetClientNotifications func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
-		SignIn                 func(childComplexity int, input SignInInput) int
-		SignOut                func(childComplexity int) int
-		SignOutOfPortal        func(childComplexity int) int
-		UpdateClient           func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
-		UpdateClientContact    func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
-		UpdateContact          func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
-		UpdateCoverage         func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
-		UpdateOrganization     func(childComplexity int, input ent.UpdateOrganizationInput) int
-		UpdateScheduledMessage func(childComplexity int, id pulid.ID, input ent.UpdateScheduledMessageInput) int
-		UpdateStaff            func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
-		VerifySignIn           func(childComplexity int, input VerifySignInInput) int
+		AddClientContact        func(childComplexity int, clientID pulid.ID, input link.Input) int
+		AddScheduleException    func(childComplexity int, input booking.Exception) int
+		ArchiveService          func(childComplexity int, id pulid.ID) int
+		CancelAppointment       func(childComplexity int, id pulid.ID, reason string) int
+		CancelScheduledMessage  func(childComplexity int, id pulid.ID) int
+		ClaimPortalInvitation   func(childComplexity int, token string) int
+		CompleteAppointment     func(childComplexity int, id pulid.ID) int
+		ConfirmAppointment      func(childComplexity int, id pulid.ID) int
+		CreateAppointment       func(childComplexity int, input ent.CreateAppointmentInput) int
+		CreateClient            func(childComplexity int, input ent.CreateClientProfileInput, contacts []*link.Input) int
+		CreateContact           func(childComplexity int, input ent.CreateContactInput, allowDuplicate *bool) int
+		CreateCoverage          func(childComplexity int, input ent.CreateCoverageInput) int
+		CreateScheduledMessage  func(childComplexity int, input ent.CreateScheduledMessageInput) int
+		CreateService           func(childComplexity int, input ent.CreateServiceInput, practitionerIds []pulid.ID) int
+		CreateStaff             func(childComplexity int, input ent.CreateStaffInput, password *string) int
+		DeleteCoverage          func(childComplexity int, id pulid.ID) int
+		DeleteMessageTemplate   func(childComplexity int, id pulid.ID) int
+		InviteClientToPortal    func(childComplexity int, clientID pulid.ID) int
+		InviteContactToPortal   func(childComplexity int, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) int
+		MarkAppointmentMissed   func(childComplexity int, id pulid.ID) int
+		RemoveClientContact     func(childComplexity int, id pulid.ID) int
+		RemoveScheduleException func(childComplexity int, id pulid.ID) int
+		RequestSignIn           func(childComplexity int, input RequestSignInInput) int
+		RescheduleAppointment   func(childComplexity int, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) int
+		RevokeClientPortal      func(childComplexity int, clientID pulid.ID) int
+		RevokeContactPortal     func(childComplexity int, linkID pulid.ID) int
+		SaveMessageTemplate     func(childComplexity int, input SaveMessageTemplateInput) int
+		SetClientNotifications  func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
+		SetWorkingHours         func(childComplexity int, staffID pulid.ID, intervals []*booking.Interval) int
+		SignIn                  func(childComplexity int, input SignInInput) int
+		SignOut                 func(childComplexity int) int
+		SignOutOfPortal         func(childComplexity int) int
+		UpdateBookingRules      func(childComplexity int, input booking.RulesInput) int
+		UpdateClient            func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
+		UpdateClientContact     func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
+		UpdateContact           func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
+		UpdateCoverage          func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
+		UpdateOrganization      func(childComplexity int, input ent.UpdateOrganizationInput) int
+		UpdateScheduledMessage  func(childComplexity int, id pulid.ID, input ent.UpdateScheduledMessageInput) int
+		UpdateService           func(childComplexity int, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) int
+		UpdateStaff             func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
+		VerifySignIn            func(childComplexity int, input VerifySignInInput) int
 	}
 
 	Notification struct {
@@ -463,6 +506,8 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Appointments             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
+		AvailableSlots           func(childComplexity int, organization string, serviceID pulid.ID, practitionerID *pulid.ID, from time.Time, to time.Time, timeZone string) int
+		BookableServices         func(childComplexity int, organization string) int
 		Clients                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientProfileOrder, where *ent.ClientProfileWhereInput) int
 		Contacts                 func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) int
 		EffectiveMessageTemplate func(childComplexity int, kind message.Kind, channel message.Channel, language *string) int
@@ -479,9 +524,12 @@ type ComplexityRoot struct {
 		PortalInvitation         func(childComplexity int, token string) int
 		PortalViewer             func(childComplexity int) int
 		PreviewMessage           func(childComplexity int, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) int
+		ScheduleExceptions       func(childComplexity int, staffID pulid.ID, from *time.Time, to *time.Time) int
 		ScheduledMessages        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) int
 		SearchContacts           func(childComplexity int, query string, first *int) int
+		Services                 func(childComplexity int, includeArchived *bool) int
 		StaffMembers             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.StaffOrder, where *ent.StaffWhereInput) int
+		WorkingHours             func(childComplexity int, staffID pulid.ID) int
 	}
 
 	Recipient struct {
@@ -562,10 +610,12 @@ type ComplexityRoot struct {
 		Currency                   func(childComplexity int) int
 		Description                func(childComplexity int) int
 		DurationMinutes            func(childComplexity int) int
+		EffectiveRules             func(childComplexity int) int
 		ID                         func(childComplexity int) int
 		Location                   func(childComplexity int) int
 		Mode                       func(childComplexity int) int
 		Name                       func(childComplexity int) int
+		Practitioners              func(childComplexity int) int
 		PriceCents                 func(childComplexity int) int
 		RequireCancellationReason  func(childComplexity int) int
 		RescheduleMinNoticeMinutes func(childComplexity int) int
@@ -654,6 +704,13 @@ type MutationResolver interface {
 	CancelAppointment(ctx context.Context, id pulid.ID, reason string) (*ent.Appointment, error)
 	MarkAppointmentMissed(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
 	CompleteAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
+	CreateService(ctx context.Context, input ent.CreateServiceInput, practitionerIds []pulid.ID) (*ent.Service, error)
+	UpdateService(ctx context.Context, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) (*ent.Service, error)
+	ArchiveService(ctx context.Context, id pulid.ID) (*ent.Service, error)
+	SetWorkingHours(ctx context.Context, staffID pulid.ID, intervals []*booking.Interval) ([]*ent.WorkingHours, error)
+	AddScheduleException(ctx context.Context, input booking.Exception) (*ent.ScheduleException, error)
+	RemoveScheduleException(ctx context.Context, id pulid.ID) (bool, error)
+	UpdateBookingRules(ctx context.Context, input booking.RulesInput) (*ent.Organization, error)
 	RequestSignIn(ctx context.Context, input RequestSignInInput) (bool, error)
 	VerifySignIn(ctx context.Context, input VerifySignInInput) (*portal.Session, error)
 	ClaimPortalInvitation(ctx context.Context, token string) (*portal.Session, error)
@@ -701,6 +758,11 @@ type QueryResolver interface {
 	PhoneOptOuts(ctx context.Context) ([]*ent.PhoneOptOut, error)
 	ScheduledMessages(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) (*ent.ScheduledMessageConnection, error)
 	StaffMembers(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.StaffOrder, where *ent.StaffWhereInput) (*ent.StaffConnection, error)
+	Services(ctx context.Context, includeArchived *bool) ([]*ent.Service, error)
+	WorkingHours(ctx context.Context, staffID pulid.ID) ([]*ent.WorkingHours, error)
+	ScheduleExceptions(ctx context.Context, staffID pulid.ID, from *time.Time, to *time.Time) ([]*ent.ScheduleException, error)
+	BookableServices(ctx context.Context, organization string) ([]*booking.BookableService, error)
+	AvailableSlots(ctx context.Context, organization string, serviceID pulid.ID, practitionerID *pulid.ID, from time.Time, to time.Time, timeZone string) ([]*booking.Slot, error)
 	PortalViewer(ctx context.Context) (*viewer.Portal, error)
 	PortalClient(ctx context.Context) (*ent.ClientProfile, error)
 	PortalInvitation(ctx context.Context, token string) (*portal.Invitation, error)
@@ -710,6 +772,10 @@ type QueryResolver interface {
 	MessagePlaceholders(ctx context.Context) ([]*message.Placeholder, error)
 	EffectiveMessageTemplate(ctx context.Context, kind message.Kind, channel message.Channel, language *string) (*EffectiveMessageTemplate, error)
 	PreviewMessage(ctx context.Context, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) (*MessagePreview, error)
+}
+type ServiceResolver interface {
+	Practitioners(ctx context.Context, obj *ent.Service) ([]*ent.Staff, error)
+	EffectiveRules(ctx context.Context, obj *ent.Service) (*booking.Rules, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -942,6 +1008,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppointmentEdge.Node(childComplexity), true
+
+	case "AvailableSlot.practitionerId":
+		if e.ComplexityRoot.AvailableSlot.PractitionerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailableSlot.PractitionerID(childComplexity), true
+	case "AvailableSlot.practitionerName":
+		if e.ComplexityRoot.AvailableSlot.PractitionerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailableSlot.PractitionerName(childComplexity), true
+	case "AvailableSlot.start":
+		if e.ComplexityRoot.AvailableSlot.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailableSlot.Start(childComplexity), true
+
+	case "BookablePractitioner.id":
+		if e.ComplexityRoot.BookablePractitioner.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookablePractitioner.ID(childComplexity), true
+	case "BookablePractitioner.name":
+		if e.ComplexityRoot.BookablePractitioner.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookablePractitioner.Name(childComplexity), true
+
+	case "BookableService.currency":
+		if e.ComplexityRoot.BookableService.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Currency(childComplexity), true
+	case "BookableService.description":
+		if e.ComplexityRoot.BookableService.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Description(childComplexity), true
+	case "BookableService.durationMinutes":
+		if e.ComplexityRoot.BookableService.DurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.DurationMinutes(childComplexity), true
+	case "BookableService.id":
+		if e.ComplexityRoot.BookableService.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.ID(childComplexity), true
+	case "BookableService.location":
+		if e.ComplexityRoot.BookableService.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Location(childComplexity), true
+	case "BookableService.mode":
+		if e.ComplexityRoot.BookableService.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Mode(childComplexity), true
+	case "BookableService.name":
+		if e.ComplexityRoot.BookableService.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Name(childComplexity), true
+	case "BookableService.practitioners":
+		if e.ComplexityRoot.BookableService.Practitioners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Practitioners(childComplexity), true
+	case "BookableService.priceCents":
+		if e.ComplexityRoot.BookableService.PriceCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.PriceCents(childComplexity), true
+
+	case "BookingRules.bufferAfterMinutes":
+		if e.ComplexityRoot.BookingRules.BufferAfterMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.BufferAfterMinutes(childComplexity), true
+	case "BookingRules.bufferBeforeMinutes":
+		if e.ComplexityRoot.BookingRules.BufferBeforeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.BufferBeforeMinutes(childComplexity), true
+	case "BookingRules.cancelMinNoticeMinutes":
+		if e.ComplexityRoot.BookingRules.CancelMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.CancelMinNoticeMinutes(childComplexity), true
+	case "BookingRules.maxAdvanceDays":
+		if e.ComplexityRoot.BookingRules.MaxAdvanceDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.MaxAdvanceDays(childComplexity), true
+	case "BookingRules.minNoticeMinutes":
+		if e.ComplexityRoot.BookingRules.MinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.MinNoticeMinutes(childComplexity), true
+	case "BookingRules.requireCancellationReason":
+		if e.ComplexityRoot.BookingRules.RequireCancellationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.RequireCancellationReason(childComplexity), true
+	case "BookingRules.rescheduleMinNoticeMinutes":
+		if e.ComplexityRoot.BookingRules.RescheduleMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.RescheduleMinNoticeMinutes(childComplexity), true
+	case "BookingRules.slotIntervalMinutes":
+		if e.ComplexityRoot.BookingRules.SlotIntervalMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.SlotIntervalMinutes(childComplexity), true
 
 	case "Client.address":
 		if e.ComplexityRoot.Client.Address == nil {
@@ -1707,6 +1909,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddClientContact(childComplexity, args["clientID"].(pulid.ID), args["input"].(link.Input)), true
+	case "Mutation.addScheduleException":
+		if e.ComplexityRoot.Mutation.AddScheduleException == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addScheduleException_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddScheduleException(childComplexity, args["input"].(booking.Exception)), true
+	case "Mutation.archiveService":
+		if e.ComplexityRoot.Mutation.ArchiveService == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveService_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveService(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.cancelAppointment":
 		if e.ComplexityRoot.Mutation.CancelAppointment == nil {
 			break
@@ -1817,6 +2041,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateScheduledMessage(childComplexity, args["input"].(ent.CreateScheduledMessageInput)), true
+	case "Mutation.createService":
+		if e.ComplexityRoot.Mutation.CreateService == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createService_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateService(childComplexity, args["input"].(ent.CreateServiceInput), args["practitionerIds"].([]pulid.ID)), true
 	case "Mutation.createStaff":
 		if e.ComplexityRoot.Mutation.CreateStaff == nil {
 			break
@@ -1894,6 +2129,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveClientContact(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.removeScheduleException":
+		if e.ComplexityRoot.Mutation.RemoveScheduleException == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeScheduleException_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveScheduleException(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.requestSignIn":
 		if e.ComplexityRoot.Mutation.RequestSignIn == nil {
 			break
@@ -1960,6 +2206,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetClientNotifications(childComplexity, args["id"].(pulid.ID), args["input"].(ClientNotificationsInput)), true
+	case "Mutation.setWorkingHours":
+		if e.ComplexityRoot.Mutation.SetWorkingHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setWorkingHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetWorkingHours(childComplexity, args["staffId"].(pulid.ID), args["intervals"].([]*booking.Interval)), true
 	case "Mutation.signIn":
 		if e.ComplexityRoot.Mutation.SignIn == nil {
 			break
@@ -1983,6 +2240,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignOutOfPortal(childComplexity), true
+	case "Mutation.updateBookingRules":
+		if e.ComplexityRoot.Mutation.UpdateBookingRules == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBookingRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBookingRules(childComplexity, args["input"].(booking.RulesInput)), true
 	case "Mutation.updateClient":
 		if e.ComplexityRoot.Mutation.UpdateClient == nil {
 			break
@@ -2049,6 +2317,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateScheduledMessage(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateScheduledMessageInput)), true
+	case "Mutation.updateService":
+		if e.ComplexityRoot.Mutation.UpdateService == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateService_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateService(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateServiceInput), args["practitionerIds"].([]pulid.ID)), true
 	case "Mutation.updateStaff":
 		if e.ComplexityRoot.Mutation.UpdateStaff == nil {
 			break
@@ -2793,6 +3072,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Appointments(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.AppointmentOrder), args["where"].(*ent.AppointmentWhereInput)), true
+	case "Query.availableSlots":
+		if e.ComplexityRoot.Query.AvailableSlots == nil {
+			break
+		}
+
+		args, err := ec.field_Query_availableSlots_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AvailableSlots(childComplexity, args["organization"].(string), args["serviceId"].(pulid.ID), args["practitionerId"].(*pulid.ID), args["from"].(time.Time), args["to"].(time.Time), args["timeZone"].(string)), true
+	case "Query.bookableServices":
+		if e.ComplexityRoot.Query.BookableServices == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bookableServices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BookableServices(childComplexity, args["organization"].(string)), true
 	case "Query.clients":
 		if e.ComplexityRoot.Query.Clients == nil {
 			break
@@ -2930,6 +3231,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PreviewMessage(childComplexity, args["appointmentID"].(pulid.ID), args["contactID"].(*pulid.ID), args["kind"].(message.Kind), args["channel"].(message.Channel)), true
+	case "Query.scheduleExceptions":
+		if e.ComplexityRoot.Query.ScheduleExceptions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_scheduleExceptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ScheduleExceptions(childComplexity, args["staffId"].(pulid.ID), args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "Query.scheduledMessages":
 		if e.ComplexityRoot.Query.ScheduledMessages == nil {
 			break
@@ -2952,6 +3264,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SearchContacts(childComplexity, args["query"].(string), args["first"].(*int)), true
+	case "Query.services":
+		if e.ComplexityRoot.Query.Services == nil {
+			break
+		}
+
+		args, err := ec.field_Query_services_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Services(childComplexity, args["includeArchived"].(*bool)), true
 	case "Query.staffMembers":
 		if e.ComplexityRoot.Query.StaffMembers == nil {
 			break
@@ -2963,6 +3286,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.StaffMembers(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.StaffOrder), args["where"].(*ent.StaffWhereInput)), true
+	case "Query.workingHours":
+		if e.ComplexityRoot.Query.WorkingHours == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workingHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkingHours(childComplexity, args["staffId"].(pulid.ID)), true
 
 	case "Recipient.canManageAppointments":
 		if e.ComplexityRoot.Recipient.CanManageAppointments == nil {
@@ -3324,6 +3658,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.DurationMinutes(childComplexity), true
+	case "Service.effectiveRules":
+		if e.ComplexityRoot.Service.EffectiveRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.EffectiveRules(childComplexity), true
 	case "Service.id":
 		if e.ComplexityRoot.Service.ID == nil {
 			break
@@ -3348,6 +3688,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.Name(childComplexity), true
+	case "Service.practitioners":
+		if e.ComplexityRoot.Service.Practitioners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Practitioners(childComplexity), true
 	case "Service.priceCents":
 		if e.ComplexityRoot.Service.PriceCents == nil {
 			break
@@ -3561,6 +3907,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAddressInput,
 		ec.unmarshalInputAppointmentOrder,
 		ec.unmarshalInputAppointmentWhereInput,
+		ec.unmarshalInputBookingRulesInput,
 		ec.unmarshalInputClientContactLinkInput,
 		ec.unmarshalInputClientContactOrder,
 		ec.unmarshalInputClientContactWhereInput,
@@ -3591,6 +3938,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPhoneOptOutWhereInput,
 		ec.unmarshalInputRequestSignInInput,
 		ec.unmarshalInputSaveMessageTemplateInput,
+		ec.unmarshalInputScheduleExceptionInput,
 		ec.unmarshalInputScheduleExceptionOrder,
 		ec.unmarshalInputScheduleExceptionWhereInput,
 		ec.unmarshalInputScheduledMessageOrder,
@@ -3609,6 +3957,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateServiceInput,
 		ec.unmarshalInputUpdateStaffInput,
 		ec.unmarshalInputVerifySignInInput,
+		ec.unmarshalInputWorkingHoursInput,
 		ec.unmarshalInputWorkingHoursOrder,
 		ec.unmarshalInputWorkingHoursWhereInput,
 	)
@@ -3686,6 +4035,158 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../booking.graphqls", Input: `# The booking widget: what the practice sets up (services, practitioners'
+# hours and exceptions, booking rules) and what anyone may read to book
+# (bookable services and free start times). Setting up is for staff: owners
+# and admins manage services and rules; any staff member manages hours and
+# exceptions. Fields marked @public need no sign-in and name the practice by
+# its slug; they are rate limited per IP address (RATE_LIMITED).
+
+"The booking rules that apply to a service: the organisation's, overridden by the service's where it sets them."
+type BookingRules {
+  "Clients book at least this many minutes before the start."
+  minNoticeMinutes: Int!
+  "Clients book at most this many days ahead."
+  maxAdvanceDays: Int!
+  "Clients cancel at least this many minutes before the start."
+  cancelMinNoticeMinutes: Int!
+  "Clients reschedule at least this many minutes before the start."
+  rescheduleMinNoticeMinutes: Int!
+  "Minutes between the start times offered."
+  slotIntervalMinutes: Int!
+  "Free minutes needed before an appointment."
+  bufferBeforeMinutes: Int!
+  "Free minutes needed after an appointment."
+  bufferAfterMinutes: Int!
+  "Clients give a reason to cancel."
+  requireCancellationReason: Boolean!
+}
+
+extend type Service {
+  "Who gives the service, by name."
+  practitioners: [Staff!]!
+  "The booking rules that apply to the service."
+  effectiveRules: BookingRules!
+}
+
+"""
+Changes the organisation's booking rules; omitted fields stay. Staff are not
+bound by the notice rules. Minutes from 0 (slot interval from 5), days from 1.
+"""
+input BookingRulesInput {
+  bookingMinNoticeMinutes: Int
+  bookingMaxAdvanceDays: Int
+  cancelMinNoticeMinutes: Int
+  rescheduleMinNoticeMinutes: Int
+  slotIntervalMinutes: Int
+  bufferBeforeMinutes: Int
+  bufferAfterMinutes: Int
+  requireCancellationReason: Boolean
+  """
+  Replaces the web origins whose pages may call the API from a browser (the
+  widget), such as https://maple.example: scheme and host only, https (http
+  only for localhost).
+  """
+  widgetAllowedOrigins: [String!]
+}
+
+"One interval of weekly hours, in the practitioner's time zone."
+input WorkingHoursInput {
+  "Day of the week: 0 Sunday, 1 Monday … 6 Saturday."
+  weekday: Int!
+  "Local start time, HH:MM, such as 09:00."
+  start: String!
+  "Local end time, HH:MM (24:00 for midnight), after the start."
+  end: String!
+}
+
+"""
+A change to a practitioner's hours. TIME_OFF: give startsAt and endsAt.
+HOURS: give the local date and, for other hours that day, start and end
+(HH:MM); without them the practitioner does not work that date.
+"""
+input ScheduleExceptionInput {
+  staffId: ID!
+  kind: ScheduleExceptionKind!
+  startsAt: Time
+  endsAt: Time
+  date: Date
+  start: String
+  end: String
+  "Why, for staff."
+  note: String
+}
+
+"A service as the public booking widget shows it."
+type BookableService {
+  id: ID!
+  name: String!
+  description: String
+  durationMinutes: Int!
+  "Price in the currency's smallest unit (cents); null when not shown."
+  priceCents: Int
+  "ISO 4217 code of the price."
+  currency: String
+  mode: ServiceMode!
+  location: String
+  "Who gives it, by name: book with one, or let availableSlots offer them all."
+  practitioners: [BookablePractitioner!]!
+}
+
+"A practitioner as the public booking widget shows them: a name."
+type BookablePractitioner {
+  id: ID!
+  name: String!
+}
+
+"A free start time."
+type AvailableSlot {
+  "The start, in the time zone asked for, such as 2026-03-09T09:00:00-04:00."
+  start: Time!
+  practitionerId: ID!
+  practitionerName: String!
+}
+
+extend type Query {
+  "Services of the viewer's organisation by name; archived ones too when asked."
+  services(includeArchived: Boolean = false): [Service!]!
+  "A staff member's weekly hours, by day and start."
+  workingHours(staffId: ID!): [WorkingHours!]!
+  "A staff member's exceptions to their hours touching from–to (open when omitted), soonest first."
+  scheduleExceptions(staffId: ID!, from: Time, to: Time): [ScheduleException!]!
+
+  "The services of the practice (its slug) that clients may book online, with their practitioners. For anyone."
+  bookableServices(organization: String!): [BookableService!]! @public
+  """
+  Free start times of a bookable service from ` + "`" + `from` + "`" + ` (inclusive) to ` + "`" + `to` + "`" + `
+  (exclusive), at most 62 days apart, with one practitioner or each who gives
+  it; in timeZone (IANA, such as Europe/London), the asker's. Honours the
+  practitioners' weekly hours in their own time zones across daylight-saving
+  changes, date-specific hours, time off, booked and confirmed appointments
+  with buffers, the slot interval, minimum notice and how far ahead one may
+  book. A service of another practice, or not bookable online, is NOT_FOUND.
+  For anyone.
+  """
+  availableSlots(organization: String!, serviceId: ID!, practitionerId: ID, from: Time!, to: Time!, timeZone: String!): [AvailableSlot!]! @public
+}
+
+extend type Mutation {
+  "Creates a service, given by practitionerIds (staff of the organisation). Owners and admins."
+  createService(input: CreateServiceInput!, practitionerIds: [ID!]): Service!
+  "Changes a service; practitionerIds, when given, replaces who gives it. Owners and admins."
+  updateService(id: ID!, input: UpdateServiceInput!, practitionerIds: [ID!]): Service!
+  "Archives a service: it can no longer be booked; its appointments keep it. Owners and admins."
+  archiveService(id: ID!): Service!
+  "Replaces a staff member's weekly hours; intervals may not overlap on a day."
+  setWorkingHours(staffId: ID!, intervals: [WorkingHoursInput!]!): [WorkingHours!]!
+  "Adds time off or other hours on a date for a staff member."
+  addScheduleException(input: ScheduleExceptionInput!): ScheduleException!
+  "Removes an exception to a staff member's hours."
+  removeScheduleException(id: ID!): Boolean!
+  "Changes the organisation's booking rules and the widget's allowed origins. Owners and admins."
+  updateBookingRules(input: BookingRulesInput!): Organization!
+}
+`, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
 """
@@ -9921,6 +10422,74 @@ func (ec *executionContext) childFields_AppointmentEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AppointmentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AvailableSlot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_AvailableSlot_start(ctx, field)
+	case "practitionerId":
+		return ec.fieldContext_AvailableSlot_practitionerId(ctx, field)
+	case "practitionerName":
+		return ec.fieldContext_AvailableSlot_practitionerName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AvailableSlot", field.Name)
+}
+
+func (ec *executionContext) childFields_BookablePractitioner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BookablePractitioner_id(ctx, field)
+	case "name":
+		return ec.fieldContext_BookablePractitioner_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookablePractitioner", field.Name)
+}
+
+func (ec *executionContext) childFields_BookableService(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BookableService_id(ctx, field)
+	case "name":
+		return ec.fieldContext_BookableService_name(ctx, field)
+	case "description":
+		return ec.fieldContext_BookableService_description(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_BookableService_durationMinutes(ctx, field)
+	case "priceCents":
+		return ec.fieldContext_BookableService_priceCents(ctx, field)
+	case "currency":
+		return ec.fieldContext_BookableService_currency(ctx, field)
+	case "mode":
+		return ec.fieldContext_BookableService_mode(ctx, field)
+	case "location":
+		return ec.fieldContext_BookableService_location(ctx, field)
+	case "practitioners":
+		return ec.fieldContext_BookableService_practitioners(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookableService", field.Name)
+}
+
+func (ec *executionContext) childFields_BookingRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minNoticeMinutes":
+		return ec.fieldContext_BookingRules_minNoticeMinutes(ctx, field)
+	case "maxAdvanceDays":
+		return ec.fieldContext_BookingRules_maxAdvanceDays(ctx, field)
+	case "cancelMinNoticeMinutes":
+		return ec.fieldContext_BookingRules_cancelMinNoticeMinutes(ctx, field)
+	case "rescheduleMinNoticeMinutes":
+		return ec.fieldContext_BookingRules_rescheduleMinNoticeMinutes(ctx, field)
+	case "slotIntervalMinutes":
+		return ec.fieldContext_BookingRules_slotIntervalMinutes(ctx, field)
+	case "bufferBeforeMinutes":
+		return ec.fieldContext_BookingRules_bufferBeforeMinutes(ctx, field)
+	case "bufferAfterMinutes":
+		return ec.fieldContext_BookingRules_bufferAfterMinutes(ctx, field)
+	case "requireCancellationReason":
+		return ec.fieldContext_BookingRules_requireCancellationReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookingRules", field.Name)
+}
+
 func (ec *executionContext) childFields_Client(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10601,6 +11170,36 @@ func (ec *executionContext) childFields_SMSInfo(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type SMSInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_ScheduleException(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ScheduleException_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ScheduleException_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ScheduleException_updatedAt(ctx, field)
+	case "staffID":
+		return ec.fieldContext_ScheduleException_staffID(ctx, field)
+	case "kind":
+		return ec.fieldContext_ScheduleException_kind(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_ScheduleException_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_ScheduleException_endsAt(ctx, field)
+	case "date":
+		return ec.fieldContext_ScheduleException_date(ctx, field)
+	case "start":
+		return ec.fieldContext_ScheduleException_start(ctx, field)
+	case "end":
+		return ec.fieldContext_ScheduleException_end(ctx, field)
+	case "note":
+		return ec.fieldContext_ScheduleException_note(ctx, field)
+	case "staff":
+		return ec.fieldContext_ScheduleException_staff(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduleException", field.Name)
+}
+
 func (ec *executionContext) childFields_ScheduledMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10699,6 +11298,10 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_bufferAfterMinutes(ctx, field)
 	case "requireCancellationReason":
 		return ec.fieldContext_Service_requireCancellationReason(ctx, field)
+	case "practitioners":
+		return ec.fieldContext_Service_practitioners(ctx, field)
+	case "effectiveRules":
+		return ec.fieldContext_Service_effectiveRules(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Service", field.Name)
 }
@@ -10761,6 +11364,28 @@ func (ec *executionContext) childFields_StaffEdge(ctx context.Context, field gra
 		return ec.fieldContext_StaffEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StaffEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkingHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WorkingHours_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WorkingHours_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WorkingHours_updatedAt(ctx, field)
+	case "staffID":
+		return ec.fieldContext_WorkingHours_staffID(ctx, field)
+	case "weekday":
+		return ec.fieldContext_WorkingHours_weekday(ctx, field)
+	case "start":
+		return ec.fieldContext_WorkingHours_start(ctx, field)
+	case "end":
+		return ec.fieldContext_WorkingHours_end(ctx, field)
+	case "staff":
+		return ec.fieldContext_WorkingHours_staff(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkingHours", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11077,6 +11702,34 @@ func (ec *executionContext) field_Mutation_addClientContact_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addScheduleException_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.Exception, error) {
+			return ec.unmarshalNScheduleExceptionInput2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐException(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_archiveService_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11241,6 +11894,28 @@ func (ec *executionContext) field_Mutation_createScheduledMessage_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createService_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateServiceInput, error) {
+			return ec.unmarshalNCreateServiceInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateServiceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "practitionerIds",
+		func(ctx context.Context, v any) ([]pulid.ID, error) {
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practitionerIds"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createStaff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11350,6 +12025,20 @@ func (ec *executionContext) field_Mutation_markAppointmentMissed_args(ctx contex
 }
 
 func (ec *executionContext) field_Mutation_removeClientContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeScheduleException_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -11479,12 +12168,48 @@ func (ec *executionContext) field_Mutation_setClientNotifications_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setWorkingHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "staffId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["staffId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "intervals",
+		func(ctx context.Context, v any) ([]*booking.Interval, error) {
+			return ec.unmarshalNWorkingHoursInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐIntervalᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["intervals"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_signIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (SignInInput, error) {
 			return ec.unmarshalNSignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐSignInInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateBookingRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.RulesInput, error) {
+			return ec.unmarshalNBookingRulesInput2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐRulesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11614,6 +12339,36 @@ func (ec *executionContext) field_Mutation_updateScheduledMessage_args(ctx conte
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateService_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateServiceInput, error) {
+			return ec.unmarshalNUpdateServiceInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateServiceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "practitionerIds",
+		func(ctx context.Context, v any) ([]pulid.ID, error) {
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practitionerIds"] = arg2
 	return args, nil
 }
 
@@ -11748,6 +12503,74 @@ func (ec *executionContext) field_Query_appointments_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_availableSlots_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "serviceId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["serviceId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "practitionerId",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practitionerId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bookableServices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg0
 	return args, nil
 }
 
@@ -12023,6 +12846,36 @@ func (ec *executionContext) field_Query_previewMessage_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_scheduleExceptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "staffId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["staffId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_scheduledMessages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12099,6 +12952,20 @@ func (ec *executionContext) field_Query_searchContacts_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_services_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeArchived",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeArchived"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_staffMembers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12150,6 +13017,20 @@ func (ec *executionContext) field_Query_staffMembers_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_workingHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "staffId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["staffId"] = arg0
 	return args, nil
 }
 
@@ -13185,6 +14066,521 @@ func (ec *executionContext) _AppointmentEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_AppointmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppointmentEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _AvailableSlot_start(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailableSlot_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailableSlot_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _AvailableSlot_practitionerId(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailableSlot_practitionerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PractitionerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailableSlot_practitionerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AvailableSlot_practitionerName(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailableSlot_practitionerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PractitionerName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailableSlot_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookablePractitioner_id(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookablePractitioner_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookablePractitioner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BookablePractitioner_name(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookablePractitioner_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookablePractitioner_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_id(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_name(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_description(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_durationMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_priceCents(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_priceCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_currency(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_mode(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v service.Mode) graphql.Marshaler {
+			return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type ServiceMode does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_location(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_practitioners(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_practitioners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practitioners, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []booking.Practitioner) graphql.Marshaler {
+			return ec.marshalNBookablePractitioner2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐPractitionerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_practitioners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookableService",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookablePractitioner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingRules_minNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_minNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_minNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_maxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_maxAdvanceDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxAdvanceDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_maxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_cancelMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_rescheduleMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RescheduleMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_slotIntervalMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlotIntervalMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_bufferBeforeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BufferBeforeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_bufferAfterMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BufferAfterMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_requireCancellationReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireCancellationReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -17169,6 +18565,314 @@ func (ec *executionContext) fieldContext_Mutation_completeAppointment(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createService(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateService(ctx, fc.Args["input"].(ent.CreateServiceInput), fc.Args["practitionerIds"].([]pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createService(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateService(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateService(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(ent.UpdateServiceInput), fc.Args["practitionerIds"].([]pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateService(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveService(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveService(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveService(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setWorkingHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setWorkingHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetWorkingHours(ctx, fc.Args["staffId"].(pulid.ID), fc.Args["intervals"].([]*booking.Interval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WorkingHours) graphql.Marshaler {
+			return ec.marshalNWorkingHours2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setWorkingHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkingHours(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setWorkingHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addScheduleException(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addScheduleException(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddScheduleException(ctx, fc.Args["input"].(booking.Exception))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ScheduleException) graphql.Marshaler {
+			return ec.marshalNScheduleException2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleException(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addScheduleException(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduleException(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addScheduleException_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeScheduleException(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeScheduleException(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveScheduleException(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeScheduleException(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeScheduleException_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBookingRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBookingRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBookingRules(ctx, fc.Args["input"].(booking.RulesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBookingRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBookingRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_requestSignIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20933,6 +22637,226 @@ func (ec *executionContext) fieldContext_Query_staffMembers(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_services(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Services(ctx, fc.Args["includeArchived"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_services(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_services_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_workingHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workingHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WorkingHours(ctx, fc.Args["staffId"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WorkingHours) graphql.Marshaler {
+			return ec.marshalNWorkingHours2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workingHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkingHours(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_workingHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_scheduleExceptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scheduleExceptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ScheduleExceptions(ctx, fc.Args["staffId"].(pulid.ID), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ScheduleException) graphql.Marshaler {
+			return ec.marshalNScheduleException2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scheduleExceptions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduleException(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scheduleExceptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bookableServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bookableServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BookableServices(ctx, fc.Args["organization"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*booking.BookableService) graphql.Marshaler {
+			return ec.marshalNBookableService2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐBookableServiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bookableServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookableService(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bookableServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_availableSlots(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_availableSlots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AvailableSlots(ctx, fc.Args["organization"].(string), fc.Args["serviceId"].(pulid.ID), fc.Args["practitionerId"].(*pulid.ID), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["timeZone"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*booking.Slot) graphql.Marshaler {
+			return ec.marshalNAvailableSlot2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐSlotᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_availableSlots(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AvailableSlot(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_availableSlots_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_portalViewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22979,6 +24903,70 @@ func (ec *executionContext) _Service_requireCancellationReason(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_Service_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Service_practitioners(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_practitioners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Service().Practitioners(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Staff) graphql.Marshaler {
+			return ec.marshalNStaff2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_practitioners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Service",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Service_effectiveRules(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_effectiveRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Service().EffectiveRules(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *booking.Rules) graphql.Marshaler {
+			return ec.marshalNBookingRules2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐRules(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_effectiveRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Service",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingRules(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SignInPayload_token(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
@@ -26221,6 +28209,92 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasServiceWith = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBookingRulesInput(ctx context.Context, obj any) (booking.RulesInput, error) {
+	var it booking.RulesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason", "widgetAllowedOrigins"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bookingMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutes = data
+		case "bookingMaxAdvanceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDays = data
+		case "cancelMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutes = data
+		case "rescheduleMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutes = data
+		case "slotIntervalMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutes = data
+		case "bufferBeforeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutes = data
+		case "bufferAfterMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutes = data
+		case "requireCancellationReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReason"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReason = data
+		case "widgetAllowedOrigins":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widgetAllowedOrigins"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidgetAllowedOrigins = data
 		}
 	}
 	return it, nil
@@ -37106,6 +39180,85 @@ func (ec *executionContext) unmarshalInputSaveMessageTemplateInput(ctx context.C
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputScheduleExceptionInput(ctx context.Context, obj any) (booking.Exception, error) {
+	var it booking.Exception
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"staffId", "kind", "startsAt", "endsAt", "date", "start", "end", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "staffId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputScheduleExceptionOrder(ctx context.Context, obj any) (ent.ScheduleExceptionOrder, error) {
 	var it ent.ScheduleExceptionOrder
 	if obj == nil {
@@ -42408,6 +44561,50 @@ func (ec *executionContext) unmarshalInputVerifySignInInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputWorkingHoursInput(ctx context.Context, obj any) (booking.Interval, error) {
+	var it booking.Interval
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"weekday", "start", "end"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "weekday":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekday"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weekday = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputWorkingHoursOrder(ctx context.Context, obj any) (ent.WorkingHoursOrder, error) {
 	var it ent.WorkingHoursOrder
 	if obj == nil {
@@ -43614,6 +45811,248 @@ func (ec *executionContext) _AppointmentEdge(ctx context.Context, sel ast.Select
 			}
 		case "cursor":
 			out.Values[i] = ec._AppointmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var availableSlotImplementors = []string{"AvailableSlot"}
+
+func (ec *executionContext) _AvailableSlot(ctx context.Context, sel ast.SelectionSet, obj *booking.Slot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, availableSlotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AvailableSlot")
+		case "start":
+			out.Values[i] = ec._AvailableSlot_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "practitionerId":
+			out.Values[i] = ec._AvailableSlot_practitionerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "practitionerName":
+			out.Values[i] = ec._AvailableSlot_practitionerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookablePractitionerImplementors = []string{"BookablePractitioner"}
+
+func (ec *executionContext) _BookablePractitioner(ctx context.Context, sel ast.SelectionSet, obj *booking.Practitioner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookablePractitionerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookablePractitioner")
+		case "id":
+			out.Values[i] = ec._BookablePractitioner_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._BookablePractitioner_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookableServiceImplementors = []string{"BookableService"}
+
+func (ec *executionContext) _BookableService(ctx context.Context, sel ast.SelectionSet, obj *booking.BookableService) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookableServiceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookableService")
+		case "id":
+			out.Values[i] = ec._BookableService_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._BookableService_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._BookableService_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "durationMinutes":
+			out.Values[i] = ec._BookableService_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priceCents":
+			out.Values[i] = ec._BookableService_priceCents(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._BookableService_currency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._BookableService_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "location":
+			out.Values[i] = ec._BookableService_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "practitioners":
+			out.Values[i] = ec._BookableService_practitioners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookingRulesImplementors = []string{"BookingRules"}
+
+func (ec *executionContext) _BookingRules(ctx context.Context, sel ast.SelectionSet, obj *booking.Rules) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookingRulesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookingRules")
+		case "minNoticeMinutes":
+			out.Values[i] = ec._BookingRules_minNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxAdvanceDays":
+			out.Values[i] = ec._BookingRules_maxAdvanceDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelMinNoticeMinutes":
+			out.Values[i] = ec._BookingRules_cancelMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rescheduleMinNoticeMinutes":
+			out.Values[i] = ec._BookingRules_rescheduleMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slotIntervalMinutes":
+			out.Values[i] = ec._BookingRules_slotIntervalMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bufferBeforeMinutes":
+			out.Values[i] = ec._BookingRules_bufferBeforeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bufferAfterMinutes":
+			out.Values[i] = ec._BookingRules_bufferAfterMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requireCancellationReason":
+			out.Values[i] = ec._BookingRules_requireCancellationReason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45304,6 +47743,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "completeAppointment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_completeAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createService":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createService(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateService":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateService(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveService":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveService(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setWorkingHours":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setWorkingHours(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addScheduleException":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addScheduleException(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeScheduleException":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeScheduleException(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBookingRules":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBookingRules(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -47280,6 +49768,116 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "services":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_services(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "workingHours":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_workingHours(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "scheduleExceptions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_scheduleExceptions(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "bookableServices":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_bookableServices(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "availableSlots":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_availableSlots(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "portalViewer":
 			field := field
 
@@ -48065,103 +50663,179 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Service_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Service_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Service_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Service_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
 			out.Values[i] = ec._Service_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "durationMinutes":
 			out.Values[i] = ec._Service_durationMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "priceCents":
 			out.Values[i] = ec._Service_priceCents(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "currency":
 			out.Values[i] = ec._Service_currency(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bookableOnline":
 			out.Values[i] = ec._Service_bookableOnline(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mode":
 			out.Values[i] = ec._Service_mode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "location":
 			out.Values[i] = ec._Service_location(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "archivedAt":
 			out.Values[i] = ec._Service_archivedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bookingMinNoticeMinutes":
 			out.Values[i] = ec._Service_bookingMinNoticeMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bookingMaxAdvanceDays":
 			out.Values[i] = ec._Service_bookingMaxAdvanceDays(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cancelMinNoticeMinutes":
 			out.Values[i] = ec._Service_cancelMinNoticeMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rescheduleMinNoticeMinutes":
 			out.Values[i] = ec._Service_rescheduleMinNoticeMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "slotIntervalMinutes":
 			out.Values[i] = ec._Service_slotIntervalMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bufferBeforeMinutes":
 			out.Values[i] = ec._Service_bufferBeforeMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bufferAfterMinutes":
 			out.Values[i] = ec._Service_bufferAfterMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requireCancellationReason":
 			out.Values[i] = ec._Service_requireCancellationReason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "practitioners":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_practitioners(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "effectiveRules":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_effectiveRules(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -49020,6 +51694,93 @@ func (ec *executionContext) unmarshalNAppointmentWhereInput2ᚖgithubᚗcomᚋki
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAvailableSlot2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.Slot) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAvailableSlot2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐSlot(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAvailableSlot2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐSlot(ctx context.Context, sel ast.SelectionSet, v *booking.Slot) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AvailableSlot(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBookablePractitioner2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐPractitioner(ctx context.Context, sel ast.SelectionSet, v booking.Practitioner) graphql.Marshaler {
+	return ec._BookablePractitioner(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBookablePractitioner2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐPractitionerᚄ(ctx context.Context, sel ast.SelectionSet, v []booking.Practitioner) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookablePractitioner2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐPractitioner(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBookableService2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐBookableServiceᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.BookableService) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookableService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐBookableService(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBookableService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐBookableService(ctx context.Context, sel ast.SelectionSet, v *booking.BookableService) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BookableService(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBookingRules2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐRules(ctx context.Context, sel ast.SelectionSet, v *booking.Rules) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BookingRules(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBookingRulesInput2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐRulesInput(ctx context.Context, v any) (booking.RulesInput, error) {
+	res, err := ec.unmarshalInputBookingRulesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -49289,6 +52050,11 @@ func (ec *executionContext) unmarshalNCreateCoverageInput2githubᚗcomᚋkithᚑ
 
 func (ec *executionContext) unmarshalNCreateScheduledMessageInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateScheduledMessageInput(ctx context.Context, v any) (ent.CreateScheduledMessageInput, error) {
 	res, err := ec.unmarshalInputCreateScheduledMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateServiceInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateServiceInput(ctx context.Context, v any) (ent.CreateServiceInput, error) {
+	res, err := ec.unmarshalInputCreateServiceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -49932,6 +52698,37 @@ func (ec *executionContext) unmarshalNSaveMessageTemplateInput2githubᚗcomᚋki
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNScheduleException2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ScheduleException) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScheduleException2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleException(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScheduleException2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleException(ctx context.Context, sel ast.SelectionSet, v *ent.ScheduleException) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ScheduleException(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScheduleExceptionInput2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐException(ctx context.Context, v any) (booking.Exception, error) {
+	res, err := ec.unmarshalInputScheduleExceptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx context.Context, v any) (scheduleexception.Kind, error) {
 	var res scheduleexception.Kind
 	err := res.UnmarshalGQL(v)
@@ -50014,6 +52811,32 @@ func (ec *executionContext) unmarshalNScheduledMessageWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNService2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Service) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx context.Context, sel ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Service(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx context.Context, v any) (service.Mode, error) {
 	var res service.Mode
 	err := res.UnmarshalGQL(v)
@@ -50058,6 +52881,22 @@ func (ec *executionContext) marshalNSignInPayload2ᚖgithubᚗcomᚋkithᚑhealt
 		return graphql.Null
 	}
 	return ec._SignInPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStaff2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaffᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Staff) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx context.Context, sel ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
@@ -50173,6 +53012,11 @@ func (ec *executionContext) unmarshalNUpdateScheduledMessageInput2githubᚗcom�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateServiceInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateServiceInput(ctx context.Context, v any) (ent.UpdateServiceInput, error) {
+	res, err := ec.unmarshalInputUpdateServiceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateStaffInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateStaffInput(ctx context.Context, v any) (ent.UpdateStaffInput, error) {
 	res, err := ec.unmarshalInputUpdateStaffInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -50181,6 +53025,51 @@ func (ec *executionContext) unmarshalNUpdateStaffInput2githubᚗcomᚋkithᚑhea
 func (ec *executionContext) unmarshalNVerifySignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐVerifySignInInput(ctx context.Context, v any) (VerifySignInInput, error) {
 	res, err := ec.unmarshalInputVerifySignInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWorkingHours2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkingHours) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkingHours2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHours(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWorkingHours2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHours(ctx context.Context, sel ast.SelectionSet, v *ent.WorkingHours) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WorkingHours(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWorkingHoursInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐIntervalᚄ(ctx context.Context, v any) ([]*booking.Interval, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*booking.Interval, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWorkingHoursInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐInterval(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNWorkingHoursInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐInterval(ctx context.Context, v any) (*booking.Interval, error) {
+	res, err := ec.unmarshalInputWorkingHoursInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNWorkingHoursOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursOrderField(ctx context.Context, v any) (*ent.WorkingHoursOrderField, error) {
