@@ -36,7 +36,7 @@ func (r *mutationResolver) UpdateService(ctx context.Context, id pulid.ID, input
 	db := ent.FromContext(ctx)
 	svc, err := db.Service.UpdateOneID(id).SetInput(input).Save(ctx)
 	if err != nil {
-		return nil, hideDenied(ctx, err)
+		return nil, err
 	}
 	if practitionerIds != nil {
 		if err := booking.SetPractitioners(ctx, db, svc.ID, practitionerIds); err != nil {
