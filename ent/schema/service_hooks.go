@@ -22,7 +22,10 @@ func optionalTimeZone(s string) error {
 	if s == "" {
 		return nil
 	}
-	return contactinfo.ValidateTimeZone(s)
+	if err := contactinfo.ValidateTimeZone(s); err != nil {
+		return kith.Invalid("timeZone", "%q is not an IANA time zone name, such as America/Toronto", s)
+	}
+	return nil
 }
 
 // bookingRule is an organisation-wide booking rule in whole units, with its
