@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -187,6 +188,20 @@ func (_c *AppointmentCreate) SetNillableNotes(v *string) *AppointmentCreate {
 	return _c
 }
 
+// SetServiceID sets the "service_id" field.
+func (_c *AppointmentCreate) SetServiceID(v pulid.ID) *AppointmentCreate {
+	_c.mutation.SetServiceID(v)
+	return _c
+}
+
+// SetNillableServiceID sets the "service_id" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableServiceID(v *pulid.ID) *AppointmentCreate {
+	if v != nil {
+		_c.SetServiceID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *AppointmentCreate) SetID(v pulid.ID) *AppointmentCreate {
 	_c.mutation.SetID(v)
@@ -234,6 +249,11 @@ func (_c *AppointmentCreate) AddScheduledMessages(v ...*ScheduledMessage) *Appoi
 		ids[i] = v[i].ID
 	}
 	return _c.AddScheduledMessageIDs(ids...)
+}
+
+// SetService sets the "service" edge to the Service entity.
+func (_c *AppointmentCreate) SetService(v *Service) *AppointmentCreate {
+	return _c.SetServiceID(v.ID)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -505,6 +525,23 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ServiceIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.ServiceTable,
+			Columns: []string{appointment.ServiceColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(service.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ServiceID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

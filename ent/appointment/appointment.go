@@ -49,6 +49,8 @@ const (
 	FieldCancelledAt = "cancelled_at"
 	// FieldNotes holds the string denoting the notes field in the database.
 	FieldNotes = "notes"
+	// FieldServiceID holds the string denoting the service_id field in the database.
+	FieldServiceID = "service_id"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeClient holds the string denoting the client edge name in mutations.
@@ -59,6 +61,8 @@ const (
 	EdgeCreatedBy = "created_by"
 	// EdgeScheduledMessages holds the string denoting the scheduled_messages edge name in mutations.
 	EdgeScheduledMessages = "scheduled_messages"
+	// EdgeService holds the string denoting the service edge name in mutations.
+	EdgeService = "service"
 	// Table holds the table name of the appointment in the database.
 	Table = "appointments"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -96,6 +100,13 @@ const (
 	ScheduledMessagesInverseTable = "scheduled_messages"
 	// ScheduledMessagesColumn is the table column denoting the scheduled_messages relation/edge.
 	ScheduledMessagesColumn = "appointment_id"
+	// ServiceTable is the table that holds the service relation/edge.
+	ServiceTable = "appointments"
+	// ServiceInverseTable is the table name for the Service entity.
+	// It exists in this package in order to avoid circular dependency with the "service" package.
+	ServiceInverseTable = "services"
+	// ServiceColumn is the table column denoting the service relation/edge.
+	ServiceColumn = "service_id"
 )
 
 // Columns holds all SQL columns for appointment fields.
@@ -116,6 +127,7 @@ var Columns = []string{
 	FieldCancellationReason,
 	FieldCancelledAt,
 	FieldNotes,
+	FieldServiceID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -258,6 +270,11 @@ func ByNotes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNotes, opts...).ToFunc()
 }
 
+// ByServiceID orders the results by the service_id field.
+func ByServiceID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldServiceID, opts...).ToFunc()
+}
+
 // ByOrganizationField orders the results by organization field.
 func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -299,6 +316,13 @@ func ByScheduledMessages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption
 		sqlgraph.OrderByNeighborTerms(s, newScheduledMessagesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByServiceField orders the results by service field.
+func ByServiceField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newServiceStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -332,6 +356,13 @@ func newScheduledMessagesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ScheduledMessagesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, ScheduledMessagesTable, ScheduledMessagesColumn),
+	)
+}
+func newServiceStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ServiceInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ServiceTable, ServiceColumn),
 	)
 }
 

@@ -126,6 +126,11 @@ func Notes(v string) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldNotes, v))
 }
 
+// ServiceID applies equality check predicate on the "service_id" field. It's identical to ServiceIDEQ.
+func ServiceID(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldServiceID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldCreatedAt, v))
@@ -1011,6 +1016,86 @@ func NotesContainsFold(v string) predicate.Appointment {
 	return predicate.Appointment(sql.FieldContainsFold(FieldNotes, v))
 }
 
+// ServiceIDEQ applies the EQ predicate on the "service_id" field.
+func ServiceIDEQ(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldServiceID, v))
+}
+
+// ServiceIDNEQ applies the NEQ predicate on the "service_id" field.
+func ServiceIDNEQ(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldServiceID, v))
+}
+
+// ServiceIDIn applies the In predicate on the "service_id" field.
+func ServiceIDIn(vs ...pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldServiceID, vs...))
+}
+
+// ServiceIDNotIn applies the NotIn predicate on the "service_id" field.
+func ServiceIDNotIn(vs ...pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldServiceID, vs...))
+}
+
+// ServiceIDGT applies the GT predicate on the "service_id" field.
+func ServiceIDGT(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGT(FieldServiceID, v))
+}
+
+// ServiceIDGTE applies the GTE predicate on the "service_id" field.
+func ServiceIDGTE(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGTE(FieldServiceID, v))
+}
+
+// ServiceIDLT applies the LT predicate on the "service_id" field.
+func ServiceIDLT(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLT(FieldServiceID, v))
+}
+
+// ServiceIDLTE applies the LTE predicate on the "service_id" field.
+func ServiceIDLTE(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLTE(FieldServiceID, v))
+}
+
+// ServiceIDContains applies the Contains predicate on the "service_id" field.
+func ServiceIDContains(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldContains(FieldServiceID, vc))
+}
+
+// ServiceIDHasPrefix applies the HasPrefix predicate on the "service_id" field.
+func ServiceIDHasPrefix(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldHasPrefix(FieldServiceID, vc))
+}
+
+// ServiceIDHasSuffix applies the HasSuffix predicate on the "service_id" field.
+func ServiceIDHasSuffix(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldHasSuffix(FieldServiceID, vc))
+}
+
+// ServiceIDIsNil applies the IsNil predicate on the "service_id" field.
+func ServiceIDIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldServiceID))
+}
+
+// ServiceIDNotNil applies the NotNil predicate on the "service_id" field.
+func ServiceIDNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldServiceID))
+}
+
+// ServiceIDEqualFold applies the EqualFold predicate on the "service_id" field.
+func ServiceIDEqualFold(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldEqualFold(FieldServiceID, vc))
+}
+
+// ServiceIDContainsFold applies the ContainsFold predicate on the "service_id" field.
+func ServiceIDContainsFold(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldContainsFold(FieldServiceID, vc))
+}
+
 // HasOrganization applies the HasEdge predicate on the "organization" edge.
 func HasOrganization() predicate.Appointment {
 	return predicate.Appointment(func(s *sql.Selector) {
@@ -1118,6 +1203,29 @@ func HasScheduledMessages() predicate.Appointment {
 func HasScheduledMessagesWith(preds ...predicate.ScheduledMessage) predicate.Appointment {
 	return predicate.Appointment(func(s *sql.Selector) {
 		step := newScheduledMessagesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasService applies the HasEdge predicate on the "service" edge.
+func HasService() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ServiceTable, ServiceColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasServiceWith applies the HasEdge predicate on the "service" edge with a given conditions (other predicates).
+func HasServiceWith(preds ...predicate.Service) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newServiceStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

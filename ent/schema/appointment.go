@@ -52,6 +52,7 @@ func (Appointment) Fields() []ent.Field {
 			Comment("When the appointment was cancelled.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Text("notes").Optional().Comment("Staff notes."),
+		field.String("service_id").GoType(pulidID).Optional().Comment("The service booked, if any."),
 	}
 }
 
@@ -66,6 +67,8 @@ func (Appointment) Edges() []ent.Edge {
 		edge.From("scheduled_messages", ScheduledMessage.Type).Ref("appointment").
 			Comment("Messages scheduled for the appointment.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("service", Service.Type).Field("service_id").Unique().
+			Comment("The service booked, if any."),
 	}
 }
 
