@@ -57,6 +57,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			appointment.FieldCancellationReason: {Type: field.TypeString, Column: appointment.FieldCancellationReason},
 			appointment.FieldCancelledAt:        {Type: field.TypeTime, Column: appointment.FieldCancelledAt},
 			appointment.FieldNotes:              {Type: field.TypeString, Column: appointment.FieldNotes},
+			appointment.FieldIdempotencyKey:     {Type: field.TypeString, Column: appointment.FieldIdempotencyKey},
+			appointment.FieldBookedVia:          {Type: field.TypeEnum, Column: appointment.FieldBookedVia},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -1095,6 +1097,16 @@ func (f *AppointmentFilter) WhereCancelledAt(p entql.TimeP) {
 // WhereNotes applies the entql string predicate on the notes field.
 func (f *AppointmentFilter) WhereNotes(p entql.StringP) {
 	f.Where(p.Field(appointment.FieldNotes))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *AppointmentFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldIdempotencyKey))
+}
+
+// WhereBookedVia applies the entql string predicate on the booked_via field.
+func (f *AppointmentFilter) WhereBookedVia(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldBookedVia))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.

@@ -251,6 +251,11 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, appointment.FieldNotes)
 				fieldSeen[appointment.FieldNotes] = struct{}{}
 			}
+		case "bookedVia":
+			if _, ok := fieldSeen[appointment.FieldBookedVia]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldBookedVia)
+				fieldSeen[appointment.FieldBookedVia] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -230,6 +230,12 @@ type AppointmentWhereInput struct {
 	NotesEqualFold    *string  `json:"notesEqualFold,omitempty"`
 	NotesContainsFold *string  `json:"notesContainsFold,omitempty"`
 
+	// "booked_via" field predicates.
+	BookedVia      *appointment.BookedVia  `json:"bookedVia,omitempty"`
+	BookedViaNEQ   *appointment.BookedVia  `json:"bookedViaNEQ,omitempty"`
+	BookedViaIn    []appointment.BookedVia `json:"bookedViaIn,omitempty"`
+	BookedViaNotIn []appointment.BookedVia `json:"bookedViaNotIn,omitempty"`
+
 	// "client" edge predicates.
 	HasClient     *bool                      `json:"hasClient,omitempty"`
 	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
@@ -821,6 +827,18 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 	}
 	if i.NotesContainsFold != nil {
 		predicates = append(predicates, appointment.NotesContainsFold(*i.NotesContainsFold))
+	}
+	if i.BookedVia != nil {
+		predicates = append(predicates, appointment.BookedViaEQ(*i.BookedVia))
+	}
+	if i.BookedViaNEQ != nil {
+		predicates = append(predicates, appointment.BookedViaNEQ(*i.BookedViaNEQ))
+	}
+	if len(i.BookedViaIn) > 0 {
+		predicates = append(predicates, appointment.BookedViaIn(i.BookedViaIn...))
+	}
+	if len(i.BookedViaNotIn) > 0 {
+		predicates = append(predicates, appointment.BookedViaNotIn(i.BookedViaNotIn...))
 	}
 
 	if i.HasClient != nil {

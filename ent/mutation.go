@@ -80,6 +80,8 @@ type AppointmentMutation struct {
 	cancellation_reason       *string
 	cancelled_at              *time.Time
 	notes                     *string
+	idempotency_key           *string
+	booked_via                *appointment.BookedVia
 	clearedFields             map[string]struct{}
 	organization              *pulid.ID
 	clearedorganization       bool
@@ -819,6 +821,91 @@ func (m *AppointmentMutation) ResetNotes() {
 	delete(m.clearedFields, appointment.FieldNotes)
 }
 
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *AppointmentMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *AppointmentMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (m *AppointmentMutation) ClearIdempotencyKey() {
+	m.idempotency_key = nil
+	m.clearedFields[appointment.FieldIdempotencyKey] = struct{}{}
+}
+
+// IdempotencyKeyCleared returns if the "idempotency_key" field was cleared in this mutation.
+func (m *AppointmentMutation) IdempotencyKeyCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldIdempotencyKey]
+	return ok
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *AppointmentMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+	delete(m.clearedFields, appointment.FieldIdempotencyKey)
+}
+
+// SetBookedVia sets the "booked_via" field.
+func (m *AppointmentMutation) SetBookedVia(av appointment.BookedVia) {
+	m.booked_via = &av
+}
+
+// BookedVia returns the value of the "booked_via" field in the mutation.
+func (m *AppointmentMutation) BookedVia() (r appointment.BookedVia, exists bool) {
+	v := m.booked_via
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBookedVia returns the old "booked_via" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldBookedVia(ctx context.Context) (v appointment.BookedVia, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBookedVia is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBookedVia requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBookedVia: %w", err)
+	}
+	return oldValue.BookedVia, nil
+}
+
+// ResetBookedVia resets all changes to the "booked_via" field.
+func (m *AppointmentMutation) ResetBookedVia() {
+	m.booked_via = nil
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *AppointmentMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -1015,7 +1102,7 @@ func (m *AppointmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AppointmentMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, appointment.FieldCreatedAt)
 	}
@@ -1061,6 +1148,12 @@ func (m *AppointmentMutation) Fields() []string {
 	if m.notes != nil {
 		fields = append(fields, appointment.FieldNotes)
 	}
+	if m.idempotency_key != nil {
+		fields = append(fields, appointment.FieldIdempotencyKey)
+	}
+	if m.booked_via != nil {
+		fields = append(fields, appointment.FieldBookedVia)
+	}
 	return fields
 }
 
@@ -1099,6 +1192,10 @@ func (m *AppointmentMutation) Field(name string) (ent.Value, bool) {
 		return m.CancelledAt()
 	case appointment.FieldNotes:
 		return m.Notes()
+	case appointment.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	case appointment.FieldBookedVia:
+		return m.BookedVia()
 	}
 	return nil, false
 }
@@ -1138,6 +1235,10 @@ func (m *AppointmentMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCancelledAt(ctx)
 	case appointment.FieldNotes:
 		return m.OldNotes(ctx)
+	case appointment.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	case appointment.FieldBookedVia:
+		return m.OldBookedVia(ctx)
 	}
 	return nil, fmt.Errorf("unknown Appointment field %s", name)
 }
@@ -1252,6 +1353,20 @@ func (m *AppointmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNotes(v)
 		return nil
+	case appointment.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	case appointment.FieldBookedVia:
+		v, ok := value.(appointment.BookedVia)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBookedVia(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Appointment field %s", name)
 }
@@ -1300,6 +1415,9 @@ func (m *AppointmentMutation) ClearedFields() []string {
 	if m.FieldCleared(appointment.FieldNotes) {
 		fields = append(fields, appointment.FieldNotes)
 	}
+	if m.FieldCleared(appointment.FieldIdempotencyKey) {
+		fields = append(fields, appointment.FieldIdempotencyKey)
+	}
 	return fields
 }
 
@@ -1331,6 +1449,9 @@ func (m *AppointmentMutation) ClearField(name string) error {
 		return nil
 	case appointment.FieldNotes:
 		m.ClearNotes()
+		return nil
+	case appointment.FieldIdempotencyKey:
+		m.ClearIdempotencyKey()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment nullable field %s", name)
@@ -1384,6 +1505,12 @@ func (m *AppointmentMutation) ResetField(name string) error {
 		return nil
 	case appointment.FieldNotes:
 		m.ResetNotes()
+		return nil
+	case appointment.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	case appointment.FieldBookedVia:
+		m.ResetBookedVia()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment field %s", name)

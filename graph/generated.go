@@ -68,6 +68,7 @@ type ComplexityRoot struct {
 	}
 
 	Appointment struct {
+		BookedVia          func(childComplexity int) int
 		CancellationReason func(childComplexity int) int
 		CancelledAt        func(childComplexity int) int
 		Client             func(childComplexity int) int
@@ -704,6 +705,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Address.Region(childComplexity), true
 
+	case "Appointment.bookedVia":
+		if e.ComplexityRoot.Appointment.BookedVia == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.BookedVia(childComplexity), true
 	case "Appointment.cancellationReason":
 		if e.ComplexityRoot.Appointment.CancellationReason == nil {
 			break
@@ -3354,6 +3361,10 @@ type Appointment implements Node {
   Staff notes.
   """
   notes: String
+  """
+  Who booked it: staff, a client or contact signed in to the portal or booking widget, or a new visitor of the widget.
+  """
+  bookedVia: BookedVia!
   client: Client!
   practitioner: Staff!
   """
@@ -3676,6 +3687,13 @@ input AppointmentWhereInput {
   notesEqualFold: String
   notesContainsFold: String
   """
+  booked_via field predicates
+  """
+  bookedVia: BookedVia
+  bookedViaNEQ: BookedVia
+  bookedViaIn: [BookedVia!]
+  bookedViaNotIn: [BookedVia!]
+  """
   client edge predicates
   """
   hasClient: Boolean
@@ -3695,6 +3713,14 @@ input AppointmentWhereInput {
   """
   hasScheduledMessages: Boolean
   hasScheduledMessagesWith: [ScheduledMessageWhereInput!]
+}
+"""
+BookedVia is enum for the field booked_via
+"""
+enum BookedVia @goModel(model: "github.com/kith-health/kith/ent/appointment.BookedVia") {
+  STAFF
+  PORTAL
+  WIDGET
 }
 """
 How one contact is linked to one client: the relationship, the contact types, the notification flags, and what the contact may do in the portal for that client.
@@ -5074,6 +5100,10 @@ input CreateAppointmentInput {
   Staff notes.
   """
   notes: String
+  """
+  The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.
+  """
+  idempotencyKey: String
   clientID: ID!
   practitionerID: ID!
 }
@@ -8398,6 +8428,8 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_cancelledAt(ctx, field)
 	case "notes":
 		return ec.fieldContext_Appointment_notes(ctx, field)
+	case "bookedVia":
+		return ec.fieldContext_Appointment_bookedVia(ctx, field)
 	case "client":
 		return ec.fieldContext_Appointment_client(ctx, field)
 	case "practitioner":
@@ -11251,6 +11283,29 @@ func (ec *executionContext) _Appointment_notes(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Appointment_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Appointment_bookedVia(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_bookedVia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookedVia, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointment.BookedVia) graphql.Marshaler {
+			return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_bookedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type BookedVia does not have child fields"))
 }
 
 func (ec *executionContext) _Appointment_client(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22068,7 +22123,7 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "bookedVia", "bookedViaNEQ", "bookedViaIn", "bookedViaNotIn", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23272,6 +23327,34 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.NotesContainsFold = data
+		case "bookedVia":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedVia"))
+			data, err := ec.unmarshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedVia = data
+		case "bookedViaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedViaNEQ"))
+			data, err := ec.unmarshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedViaNEQ = data
+		case "bookedViaIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedViaIn"))
+			data, err := ec.unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedViaIn = data
+		case "bookedViaNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedViaNotIn"))
+			data, err := ec.unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedViaNotIn = data
 		case "hasClient":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClient"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -28060,7 +28143,7 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "telehealthURL", "notes", "clientID", "practitionerID"}
+	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "telehealthURL", "notes", "idempotencyKey", "clientID", "practitionerID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28102,6 +28185,13 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 				return it, err
 			}
 			it.Notes = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		case "clientID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
 			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
@@ -36497,6 +36587,11 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "bookedVia":
+			out.Values[i] = ec._Appointment_bookedVia(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "client":
 			field := field
 
@@ -41804,6 +41899,16 @@ func (ec *executionContext) unmarshalNAppointmentWhereInput2ᚖgithubᚗcomᚋki
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, v any) (appointment.BookedVia, error) {
+	var res appointment.BookedVia
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, sel ast.SelectionSet, v appointment.BookedVia) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43170,6 +43275,58 @@ func (ec *executionContext) unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋki
 	}
 	res, err := ec.unmarshalInputAppointmentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx context.Context, v any) ([]appointment.BookedVia, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]appointment.BookedVia, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx context.Context, sel ast.SelectionSet, v []appointment.BookedVia) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, v any) (*appointment.BookedVia, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(appointment.BookedVia)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, sel ast.SelectionSet, v *appointment.BookedVia) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

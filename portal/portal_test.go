@@ -98,7 +98,9 @@ func TestInvitationClaimAndSwitchingClients(t *testing.T) {
 
 	// Opening the link describes it without using it, as often as it likes.
 	for range 2 {
-		var info struct{ PortalInvitation struct{ Practice, ClientFirstName, Email, State string } }
+		var info struct {
+			PortalInvitation struct{ Practice, ClientFirstName, Email, State string }
+		}
 		f.api.OK("", `query($t: String!) { portalInvitation(token: $t) { practice clientFirstName email state } }`, map[string]any{"t": tok}, &info)
 		require.Equal(t, "VALID", info.PortalInvitation.State)
 		require.Equal(t, "Sam", info.PortalInvitation.ClientFirstName)
@@ -115,8 +117,8 @@ func TestInvitationClaimAndSwitchingClients(t *testing.T) {
 			Email   string
 			Clients []struct {
 				ClientID, ClientFirstName, Relationship string
-				AsClient, CanManageAppointments          bool
-				Scopes                                   []string
+				AsClient, CanManageAppointments         bool
+				Scopes                                  []string
 			}
 			ActingFor *struct{ ClientID string }
 		}
@@ -133,13 +135,20 @@ func TestInvitationClaimAndSwitchingClients(t *testing.T) {
 
 	// Switching is naming the other client in the header.
 	for _, c := range []struct{ id, name string }{{f.sam, "Sam"}, {f.kim, "Kim"}} {
-		var out struct{ PortalClient struct{ ID, FirstName string } }
+		var out struct {
+			PortalClient struct{ ID, FirstName string }
+		}
 		f.api.Acting(c.id).OK(session, `{ portalClient { id firstName } }`, nil, &out)
 		require.Equal(t, c.name, out.PortalClient.FirstName)
 	}
 
 	// The link is now a connection, and the invitation is used up.
-	var link struct{ Node struct{ PortalStatus string; IsConnection bool } }
+	var link struct {
+		Node struct {
+			PortalStatus string
+			IsConnection bool
+		}
+	}
 	f.api.OK(f.p.Token, `query($id: ID!) { node(id: $id) { ... on ClientContact { portalStatus isConnection } } }`, map[string]any{"id": f.samLink}, &link)
 	require.Equal(t, "ACTIVE", link.Node.PortalStatus)
 	require.True(t, link.Node.IsConnection)
@@ -188,7 +197,9 @@ func TestRevokingAndChangingScopesTakeEffectOnTheNextRequest(t *testing.T) {
 	f := setup(t)
 	session := f.claim(t, f.inviteContact(t, f.samLink, []string{"VIEW_FORMS"}, false))
 	scopes := func() []string {
-		var v struct{ PortalViewer struct{ ActingFor struct{ Scopes []string } } }
+		var v struct {
+			PortalViewer struct{ ActingFor struct{ Scopes []string } }
+		}
 		f.api.Acting(f.sam).OK(session, `{ portalViewer { actingFor { scopes } } }`, nil, &v)
 		return v.PortalViewer.ActingFor.Scopes
 	}
@@ -210,7 +221,12 @@ func TestClientInvitesThemselvesAndSeesOwnProfile(t *testing.T) {
 	f.api.OK(f.p.Token, `mutation($id: ID!) { inviteClientToPortal(clientId: $id) { portalStatus } }`, map[string]any{"id": f.alex}, nil)
 	session := f.claim(t, token(t, f.api.Outbox.Last(t, "alex@stone.example").Link))
 	var out struct {
-		PortalViewer struct{ ActingFor struct{ AsClient bool; Scopes []string } }
+		PortalViewer struct {
+			ActingFor struct {
+				AsClient bool
+				Scopes   []string
+			}
+		}
 		PortalClient struct{ FirstName, Email string }
 	}
 	f.api.Acting(f.alex).OK(session, `{ portalViewer { actingFor { asClient scopes } } portalClient { firstName email } }`, nil, &out)

@@ -49,6 +49,10 @@ const (
 	FieldCancelledAt = "cancelled_at"
 	// FieldNotes holds the string denoting the notes field in the database.
 	FieldNotes = "notes"
+	// FieldIdempotencyKey holds the string denoting the idempotency_key field in the database.
+	FieldIdempotencyKey = "idempotency_key"
+	// FieldBookedVia holds the string denoting the booked_via field in the database.
+	FieldBookedVia = "booked_via"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeClient holds the string denoting the client edge name in mutations.
@@ -116,6 +120,8 @@ var Columns = []string{
 	FieldCancellationReason,
 	FieldCancelledAt,
 	FieldNotes,
+	FieldIdempotencyKey,
+	FieldBookedVia,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -134,7 +140,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -172,6 +178,33 @@ func StatusValidator(s Status) error {
 		return nil
 	default:
 		return fmt.Errorf("appointment: invalid enum value for status field: %q", s)
+	}
+}
+
+// BookedVia defines the type for the "booked_via" enum field.
+type BookedVia string
+
+// BookedViaStaff is the default value of the BookedVia enum.
+const DefaultBookedVia = BookedViaStaff
+
+// BookedVia values.
+const (
+	BookedViaStaff  BookedVia = "STAFF"
+	BookedViaPortal BookedVia = "PORTAL"
+	BookedViaWidget BookedVia = "WIDGET"
+)
+
+func (bv BookedVia) String() string {
+	return string(bv)
+}
+
+// BookedViaValidator is a validator for the "booked_via" field enum values. It is called by the builders before save.
+func BookedViaValidator(bv BookedVia) error {
+	switch bv {
+	case BookedViaStaff, BookedViaPortal, BookedViaWidget:
+		return nil
+	default:
+		return fmt.Errorf("appointment: invalid enum value for booked_via field: %q", bv)
 	}
 }
 
@@ -256,6 +289,16 @@ func ByCancelledAt(opts ...sql.OrderTermOption) OrderOption {
 // ByNotes orders the results by the notes field.
 func ByNotes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNotes, opts...).ToFunc()
+}
+
+// ByIdempotencyKey orders the results by the idempotency_key field.
+func ByIdempotencyKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIdempotencyKey, opts...).ToFunc()
+}
+
+// ByBookedVia orders the results by the booked_via field.
+func ByBookedVia(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBookedVia, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.
@@ -349,6 +392,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e BookedVia) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *BookedVia) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = BookedVia(str)
+	if err := BookedViaValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid BookedVia", str)
 	}
 	return nil
 }
