@@ -54,6 +54,10 @@ type Appointment struct {
 	Notes string `json:"notes,omitempty"`
 	// The service booked, if any.
 	ServiceID pulid.ID `json:"service_id,omitempty"`
+	// The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Who booked it: staff, a client or contact signed in to the portal or booking widget, or a new visitor of the widget.
+	BookedVia appointment.BookedVia `json:"booked_via,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AppointmentQuery when eager-loading is set.
 	Edges        AppointmentEdges `json:"edges"`
@@ -154,7 +158,7 @@ func (*Appointment) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case appointment.FieldID, appointment.FieldOrganizationID, appointment.FieldClientID, appointment.FieldPractitionerID, appointment.FieldCreatedByID, appointment.FieldServiceID:
 			values[i] = new(pulid.ID)
-		case appointment.FieldTimeZone, appointment.FieldLocation, appointment.FieldTelehealthURL, appointment.FieldStatus, appointment.FieldCancellationReason, appointment.FieldNotes:
+		case appointment.FieldTimeZone, appointment.FieldLocation, appointment.FieldTelehealthURL, appointment.FieldStatus, appointment.FieldCancellationReason, appointment.FieldNotes, appointment.FieldIdempotencyKey, appointment.FieldBookedVia:
 			values[i] = new(sql.NullString)
 		case appointment.FieldCreatedAt, appointment.FieldUpdatedAt, appointment.FieldStartsAt, appointment.FieldEndsAt, appointment.FieldCancelledAt:
 			values[i] = new(sql.NullTime)
@@ -276,6 +280,18 @@ func (_m *Appointment) assignValues(columns []string, values []any) error {
 			} else if value != nil {
 				_m.ServiceID = *value
 			}
+		case appointment.FieldIdempotencyKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field idempotency_key", values[i])
+			} else if value.Valid {
+				_m.IdempotencyKey = value.String
+			}
+		case appointment.FieldBookedVia:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field booked_via", values[i])
+			} else if value.Valid {
+				_m.BookedVia = appointment.BookedVia(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -391,6 +407,12 @@ func (_m *Appointment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("service_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ServiceID))
+	builder.WriteString(", ")
+	builder.WriteString("idempotency_key=")
+	builder.WriteString(_m.IdempotencyKey)
+	builder.WriteString(", ")
+	builder.WriteString("booked_via=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BookedVia))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -202,6 +202,34 @@ func (_c *AppointmentCreate) SetNillableServiceID(v *pulid.ID) *AppointmentCreat
 	return _c
 }
 
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (_c *AppointmentCreate) SetIdempotencyKey(v string) *AppointmentCreate {
+	_c.mutation.SetIdempotencyKey(v)
+	return _c
+}
+
+// SetNillableIdempotencyKey sets the "idempotency_key" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableIdempotencyKey(v *string) *AppointmentCreate {
+	if v != nil {
+		_c.SetIdempotencyKey(*v)
+	}
+	return _c
+}
+
+// SetBookedVia sets the "booked_via" field.
+func (_c *AppointmentCreate) SetBookedVia(v appointment.BookedVia) *AppointmentCreate {
+	_c.mutation.SetBookedVia(v)
+	return _c
+}
+
+// SetNillableBookedVia sets the "booked_via" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableBookedVia(v *appointment.BookedVia) *AppointmentCreate {
+	if v != nil {
+		_c.SetBookedVia(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *AppointmentCreate) SetID(v pulid.ID) *AppointmentCreate {
 	_c.mutation.SetID(v)
@@ -311,6 +339,10 @@ func (_c *AppointmentCreate) defaults() error {
 		v := appointment.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.BookedVia(); !ok {
+		v := appointment.DefaultBookedVia
+		_c.mutation.SetBookedVia(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if appointment.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized appointment.DefaultID (forgotten import ent/runtime?)")
@@ -353,6 +385,14 @@ func (_c *AppointmentCreate) check() error {
 	if v, ok := _c.mutation.Status(); ok {
 		if err := appointment.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Appointment.status": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.BookedVia(); !ok {
+		return &ValidationError{Name: "booked_via", err: errors.New(`ent: missing required field "Appointment.booked_via"`)}
+	}
+	if v, ok := _c.mutation.BookedVia(); ok {
+		if err := appointment.BookedViaValidator(v); err != nil {
+			return &ValidationError{Name: "booked_via", err: fmt.Errorf(`ent: validator failed for field "Appointment.booked_via": %w`, err)}
 		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
@@ -442,6 +482,14 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Notes(); ok {
 		_spec.SetField(appointment.FieldNotes, field.TypeString, value)
 		_node.Notes = value
+	}
+	if value, ok := _c.mutation.IdempotencyKey(); ok {
+		_spec.SetField(appointment.FieldIdempotencyKey, field.TypeString, value)
+		_node.IdempotencyKey = value
+	}
+	if value, ok := _c.mutation.BookedVia(); ok {
+		_spec.SetField(appointment.FieldBookedVia, field.TypeEnum, value)
+		_node.BookedVia = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

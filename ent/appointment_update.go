@@ -409,6 +409,9 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.NotesCleared() {
 		_spec.ClearField(appointment.FieldNotes, field.TypeString)
 	}
+	if _u.mutation.IdempotencyKeyCleared() {
+		_spec.ClearField(appointment.FieldIdempotencyKey, field.TypeString)
+	}
 	if _u.mutation.PractitionerCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -938,6 +941,9 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 	}
 	if _u.mutation.NotesCleared() {
 		_spec.ClearField(appointment.FieldNotes, field.TypeString)
+	}
+	if _u.mutation.IdempotencyKeyCleared() {
+		_spec.ClearField(appointment.FieldIdempotencyKey, field.TypeString)
 	}
 	if _u.mutation.PractitionerCleared() {
 		edge := &sqlgraph.EdgeSpec{

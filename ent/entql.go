@@ -68,6 +68,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			appointment.FieldCancelledAt:        {Type: field.TypeTime, Column: appointment.FieldCancelledAt},
 			appointment.FieldNotes:              {Type: field.TypeString, Column: appointment.FieldNotes},
 			appointment.FieldServiceID:          {Type: field.TypeString, Column: appointment.FieldServiceID},
+			appointment.FieldIdempotencyKey:     {Type: field.TypeString, Column: appointment.FieldIdempotencyKey},
+			appointment.FieldBookedVia:          {Type: field.TypeEnum, Column: appointment.FieldBookedVia},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -1701,6 +1703,16 @@ func (f *AppointmentFilter) WhereNotes(p entql.StringP) {
 // WhereServiceID applies the entql string predicate on the service_id field.
 func (f *AppointmentFilter) WhereServiceID(p entql.StringP) {
 	f.Where(p.Field(appointment.FieldServiceID))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *AppointmentFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldIdempotencyKey))
+}
+
+// WhereBookedVia applies the entql string predicate on the booked_via field.
+func (f *AppointmentFilter) WhereBookedVia(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldBookedVia))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.

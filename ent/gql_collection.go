@@ -279,6 +279,11 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, appointment.FieldServiceID)
 				fieldSeen[appointment.FieldServiceID] = struct{}{}
 			}
+		case "bookedVia":
+			if _, ok := fieldSeen[appointment.FieldBookedVia]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldBookedVia)
+				fieldSeen[appointment.FieldBookedVia] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -21,6 +21,7 @@ type CreateAppointmentInput struct {
 	Location       *string
 	TelehealthURL  *string
 	Notes          *string
+	IdempotencyKey *string
 	ClientID       pulid.ID
 	PractitionerID pulid.ID
 	ServiceID      *pulid.ID
@@ -38,6 +39,9 @@ func (i *CreateAppointmentInput) Mutate(m *AppointmentMutation) {
 	}
 	if v := i.Notes; v != nil {
 		m.SetNotes(*v)
+	}
+	if v := i.IdempotencyKey; v != nil {
+		m.SetIdempotencyKey(*v)
 	}
 	m.SetClientID(i.ClientID)
 	m.SetPractitionerID(i.PractitionerID)

@@ -250,6 +250,12 @@ type AppointmentWhereInput struct {
 	ServiceIDEqualFold    *pulid.ID  `json:"serviceIDEqualFold,omitempty"`
 	ServiceIDContainsFold *pulid.ID  `json:"serviceIDContainsFold,omitempty"`
 
+	// "booked_via" field predicates.
+	BookedVia      *appointment.BookedVia  `json:"bookedVia,omitempty"`
+	BookedViaNEQ   *appointment.BookedVia  `json:"bookedViaNEQ,omitempty"`
+	BookedViaIn    []appointment.BookedVia `json:"bookedViaIn,omitempty"`
+	BookedViaNotIn []appointment.BookedVia `json:"bookedViaNotIn,omitempty"`
+
 	// "client" edge predicates.
 	HasClient     *bool                      `json:"hasClient,omitempty"`
 	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
@@ -890,6 +896,18 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 	}
 	if i.ServiceIDContainsFold != nil {
 		predicates = append(predicates, appointment.ServiceIDContainsFold(*i.ServiceIDContainsFold))
+	}
+	if i.BookedVia != nil {
+		predicates = append(predicates, appointment.BookedViaEQ(*i.BookedVia))
+	}
+	if i.BookedViaNEQ != nil {
+		predicates = append(predicates, appointment.BookedViaNEQ(*i.BookedViaNEQ))
+	}
+	if len(i.BookedViaIn) > 0 {
+		predicates = append(predicates, appointment.BookedViaIn(i.BookedViaIn...))
+	}
+	if len(i.BookedViaNotIn) > 0 {
+		predicates = append(predicates, appointment.BookedViaNotIn(i.BookedViaNotIn...))
 	}
 
 	if i.HasClient != nil {

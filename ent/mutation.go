@@ -101,6 +101,8 @@ type AppointmentMutation struct {
 	cancellation_reason       *string
 	cancelled_at              *time.Time
 	notes                     *string
+	idempotency_key           *string
+	booked_via                *appointment.BookedVia
 	clearedFields             map[string]struct{}
 	organization              *pulid.ID
 	clearedorganization       bool
@@ -891,6 +893,91 @@ func (m *AppointmentMutation) ResetServiceID() {
 	delete(m.clearedFields, appointment.FieldServiceID)
 }
 
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *AppointmentMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *AppointmentMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (m *AppointmentMutation) ClearIdempotencyKey() {
+	m.idempotency_key = nil
+	m.clearedFields[appointment.FieldIdempotencyKey] = struct{}{}
+}
+
+// IdempotencyKeyCleared returns if the "idempotency_key" field was cleared in this mutation.
+func (m *AppointmentMutation) IdempotencyKeyCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldIdempotencyKey]
+	return ok
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *AppointmentMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+	delete(m.clearedFields, appointment.FieldIdempotencyKey)
+}
+
+// SetBookedVia sets the "booked_via" field.
+func (m *AppointmentMutation) SetBookedVia(av appointment.BookedVia) {
+	m.booked_via = &av
+}
+
+// BookedVia returns the value of the "booked_via" field in the mutation.
+func (m *AppointmentMutation) BookedVia() (r appointment.BookedVia, exists bool) {
+	v := m.booked_via
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBookedVia returns the old "booked_via" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldBookedVia(ctx context.Context) (v appointment.BookedVia, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBookedVia is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBookedVia requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBookedVia: %w", err)
+	}
+	return oldValue.BookedVia, nil
+}
+
+// ResetBookedVia resets all changes to the "booked_via" field.
+func (m *AppointmentMutation) ResetBookedVia() {
+	m.booked_via = nil
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *AppointmentMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -1114,7 +1201,7 @@ func (m *AppointmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AppointmentMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, appointment.FieldCreatedAt)
 	}
@@ -1163,6 +1250,12 @@ func (m *AppointmentMutation) Fields() []string {
 	if m.service != nil {
 		fields = append(fields, appointment.FieldServiceID)
 	}
+	if m.idempotency_key != nil {
+		fields = append(fields, appointment.FieldIdempotencyKey)
+	}
+	if m.booked_via != nil {
+		fields = append(fields, appointment.FieldBookedVia)
+	}
 	return fields
 }
 
@@ -1203,6 +1296,10 @@ func (m *AppointmentMutation) Field(name string) (ent.Value, bool) {
 		return m.Notes()
 	case appointment.FieldServiceID:
 		return m.ServiceID()
+	case appointment.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	case appointment.FieldBookedVia:
+		return m.BookedVia()
 	}
 	return nil, false
 }
@@ -1244,6 +1341,10 @@ func (m *AppointmentMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldNotes(ctx)
 	case appointment.FieldServiceID:
 		return m.OldServiceID(ctx)
+	case appointment.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	case appointment.FieldBookedVia:
+		return m.OldBookedVia(ctx)
 	}
 	return nil, fmt.Errorf("unknown Appointment field %s", name)
 }
@@ -1365,6 +1466,20 @@ func (m *AppointmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetServiceID(v)
 		return nil
+	case appointment.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	case appointment.FieldBookedVia:
+		v, ok := value.(appointment.BookedVia)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBookedVia(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Appointment field %s", name)
 }
@@ -1416,6 +1531,9 @@ func (m *AppointmentMutation) ClearedFields() []string {
 	if m.FieldCleared(appointment.FieldServiceID) {
 		fields = append(fields, appointment.FieldServiceID)
 	}
+	if m.FieldCleared(appointment.FieldIdempotencyKey) {
+		fields = append(fields, appointment.FieldIdempotencyKey)
+	}
 	return fields
 }
 
@@ -1450,6 +1568,9 @@ func (m *AppointmentMutation) ClearField(name string) error {
 		return nil
 	case appointment.FieldServiceID:
 		m.ClearServiceID()
+		return nil
+	case appointment.FieldIdempotencyKey:
+		m.ClearIdempotencyKey()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment nullable field %s", name)
@@ -1506,6 +1627,12 @@ func (m *AppointmentMutation) ResetField(name string) error {
 		return nil
 	case appointment.FieldServiceID:
 		m.ResetServiceID()
+		return nil
+	case appointment.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	case appointment.FieldBookedVia:
+		m.ResetBookedVia()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment field %s", name)

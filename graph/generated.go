@@ -82,6 +82,7 @@ type ComplexityRoot struct {
 	}
 
 	Appointment struct {
+		BookedVia          func(childComplexity int) int
 		CancellationReason func(childComplexity int) int
 		CancelledAt        func(childComplexity int) int
 		Client             func(childComplexity int) int
@@ -1091,6 +1092,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Address.Region(childComplexity), true
 
+	case "Appointment.bookedVia":
+		if e.ComplexityRoot.Appointment.BookedVia == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.BookedVia(childComplexity), true
 	case "Appointment.cancellationReason":
 		if e.ComplexityRoot.Appointment.CancellationReason == nil {
 			break
@@ -5602,6 +5609,10 @@ type Appointment implements Node {
   The service booked, if any.
   """
   serviceID: ID
+  """
+  Who booked it: staff, a client or contact signed in to the portal or booking widget, or a new visitor of the widget.
+  """
+  bookedVia: BookedVia!
   client: Client!
   practitioner: Staff!
   """
@@ -5946,6 +5957,13 @@ input AppointmentWhereInput {
   serviceIDEqualFold: ID
   serviceIDContainsFold: ID
   """
+  booked_via field predicates
+  """
+  bookedVia: BookedVia
+  bookedViaNEQ: BookedVia
+  bookedViaIn: [BookedVia!]
+  bookedViaNotIn: [BookedVia!]
+  """
   client edge predicates
   """
   hasClient: Boolean
@@ -5970,6 +5988,14 @@ input AppointmentWhereInput {
   """
   hasService: Boolean
   hasServiceWith: [ServiceWhereInput!]
+}
+"""
+BookedVia is enum for the field booked_via
+"""
+enum BookedVia @goModel(model: "github.com/kith-health/kith/ent/appointment.BookedVia") {
+  STAFF
+  PORTAL
+  WIDGET
 }
 """
 How one contact is linked to one client: the relationship, the contact types, the notification flags, and what the contact may do in the portal for that client.
@@ -7349,6 +7375,10 @@ input CreateAppointmentInput {
   Staff notes.
   """
   notes: String
+  """
+  The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.
+  """
+  idempotencyKey: String
   clientID: ID!
   practitionerID: ID!
   serviceID: ID
@@ -12431,6 +12461,8 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_notes(ctx, field)
 	case "serviceID":
 		return ec.fieldContext_Appointment_serviceID(ctx, field)
+	case "bookedVia":
+		return ec.fieldContext_Appointment_bookedVia(ctx, field)
 	case "client":
 		return ec.fieldContext_Appointment_client(ctx, field)
 	case "practitioner":
@@ -16543,6 +16575,29 @@ func (ec *executionContext) _Appointment_serviceID(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Appointment_serviceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Appointment_bookedVia(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_bookedVia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookedVia, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointment.BookedVia) graphql.Marshaler {
+			return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_bookedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type BookedVia does not have child fields"))
 }
 
 func (ec *executionContext) _Appointment_client(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -34014,7 +34069,7 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "serviceID", "serviceIDNEQ", "serviceIDIn", "serviceIDNotIn", "serviceIDGT", "serviceIDGTE", "serviceIDLT", "serviceIDLTE", "serviceIDContains", "serviceIDHasPrefix", "serviceIDHasSuffix", "serviceIDIsNil", "serviceIDNotNil", "serviceIDEqualFold", "serviceIDContainsFold", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasService", "hasServiceWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "serviceID", "serviceIDNEQ", "serviceIDIn", "serviceIDNotIn", "serviceIDGT", "serviceIDGTE", "serviceIDLT", "serviceIDLTE", "serviceIDContains", "serviceIDHasPrefix", "serviceIDHasSuffix", "serviceIDIsNil", "serviceIDNotNil", "serviceIDEqualFold", "serviceIDContainsFold", "bookedVia", "bookedViaNEQ", "bookedViaIn", "bookedViaNotIn", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasService", "hasServiceWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35323,6 +35378,34 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.ServiceIDContainsFold = data
+		case "bookedVia":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedVia"))
+			data, err := ec.unmarshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedVia = data
+		case "bookedViaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedViaNEQ"))
+			data, err := ec.unmarshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedViaNEQ = data
+		case "bookedViaIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedViaIn"))
+			data, err := ec.unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedViaIn = data
+		case "bookedViaNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedViaNotIn"))
+			data, err := ec.unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedViaNotIn = data
 		case "hasClient":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClient"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -40211,7 +40294,7 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "telehealthURL", "notes", "clientID", "practitionerID", "serviceID"}
+	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "telehealthURL", "notes", "idempotencyKey", "clientID", "practitionerID", "serviceID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40253,6 +40336,13 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 				return it, err
 			}
 			it.Notes = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		case "clientID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
 			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
@@ -53035,6 +53125,11 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "bookedVia":
+			out.Values[i] = ec._Appointment_bookedVia(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "client":
 			field := field
 
@@ -61535,6 +61630,16 @@ func (ec *executionContext) marshalNBookableService2ᚖgithubᚗcomᚋkithᚑhea
 	return ec._BookableService(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, v any) (appointment.BookedVia, error) {
+	var res appointment.BookedVia
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, sel ast.SelectionSet, v appointment.BookedVia) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNBookingRules2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐRules(ctx context.Context, sel ast.SelectionSet, v *booking.Rules) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -63632,6 +63737,58 @@ func (ec *executionContext) unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋki
 	}
 	res, err := ec.unmarshalInputAppointmentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx context.Context, v any) ([]appointment.BookedVia, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]appointment.BookedVia, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx context.Context, sel ast.SelectionSet, v []appointment.BookedVia) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, v any) (*appointment.BookedVia, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(appointment.BookedVia)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, sel ast.SelectionSet, v *appointment.BookedVia) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

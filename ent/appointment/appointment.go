@@ -51,6 +51,10 @@ const (
 	FieldNotes = "notes"
 	// FieldServiceID holds the string denoting the service_id field in the database.
 	FieldServiceID = "service_id"
+	// FieldIdempotencyKey holds the string denoting the idempotency_key field in the database.
+	FieldIdempotencyKey = "idempotency_key"
+	// FieldBookedVia holds the string denoting the booked_via field in the database.
+	FieldBookedVia = "booked_via"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeClient holds the string denoting the client edge name in mutations.
@@ -128,6 +132,8 @@ var Columns = []string{
 	FieldCancelledAt,
 	FieldNotes,
 	FieldServiceID,
+	FieldIdempotencyKey,
+	FieldBookedVia,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -146,7 +152,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -184,6 +190,33 @@ func StatusValidator(s Status) error {
 		return nil
 	default:
 		return fmt.Errorf("appointment: invalid enum value for status field: %q", s)
+	}
+}
+
+// BookedVia defines the type for the "booked_via" enum field.
+type BookedVia string
+
+// BookedViaStaff is the default value of the BookedVia enum.
+const DefaultBookedVia = BookedViaStaff
+
+// BookedVia values.
+const (
+	BookedViaStaff  BookedVia = "STAFF"
+	BookedViaPortal BookedVia = "PORTAL"
+	BookedViaWidget BookedVia = "WIDGET"
+)
+
+func (bv BookedVia) String() string {
+	return string(bv)
+}
+
+// BookedViaValidator is a validator for the "booked_via" field enum values. It is called by the builders before save.
+func BookedViaValidator(bv BookedVia) error {
+	switch bv {
+	case BookedViaStaff, BookedViaPortal, BookedViaWidget:
+		return nil
+	default:
+		return fmt.Errorf("appointment: invalid enum value for booked_via field: %q", bv)
 	}
 }
 
@@ -273,6 +306,16 @@ func ByNotes(opts ...sql.OrderTermOption) OrderOption {
 // ByServiceID orders the results by the service_id field.
 func ByServiceID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldServiceID, opts...).ToFunc()
+}
+
+// ByIdempotencyKey orders the results by the idempotency_key field.
+func ByIdempotencyKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIdempotencyKey, opts...).ToFunc()
+}
+
+// ByBookedVia orders the results by the booked_via field.
+func ByBookedVia(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBookedVia, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.
@@ -380,6 +423,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e BookedVia) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *BookedVia) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = BookedVia(str)
+	if err := BookedViaValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid BookedVia", str)
 	}
 	return nil
 }

@@ -131,6 +131,11 @@ func ServiceID(v pulid.ID) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldServiceID, v))
 }
 
+// IdempotencyKey applies equality check predicate on the "idempotency_key" field. It's identical to IdempotencyKeyEQ.
+func IdempotencyKey(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldIdempotencyKey, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldCreatedAt, v))
@@ -1094,6 +1099,101 @@ func ServiceIDEqualFold(v pulid.ID) predicate.Appointment {
 func ServiceIDContainsFold(v pulid.ID) predicate.Appointment {
 	vc := string(v)
 	return predicate.Appointment(sql.FieldContainsFold(FieldServiceID, vc))
+}
+
+// IdempotencyKeyEQ applies the EQ predicate on the "idempotency_key" field.
+func IdempotencyKeyEQ(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyNEQ applies the NEQ predicate on the "idempotency_key" field.
+func IdempotencyKeyNEQ(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyIn applies the In predicate on the "idempotency_key" field.
+func IdempotencyKeyIn(vs ...string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldIdempotencyKey, vs...))
+}
+
+// IdempotencyKeyNotIn applies the NotIn predicate on the "idempotency_key" field.
+func IdempotencyKeyNotIn(vs ...string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldIdempotencyKey, vs...))
+}
+
+// IdempotencyKeyGT applies the GT predicate on the "idempotency_key" field.
+func IdempotencyKeyGT(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGT(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyGTE applies the GTE predicate on the "idempotency_key" field.
+func IdempotencyKeyGTE(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGTE(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyLT applies the LT predicate on the "idempotency_key" field.
+func IdempotencyKeyLT(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLT(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyLTE applies the LTE predicate on the "idempotency_key" field.
+func IdempotencyKeyLTE(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLTE(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyContains applies the Contains predicate on the "idempotency_key" field.
+func IdempotencyKeyContains(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldContains(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyHasPrefix applies the HasPrefix predicate on the "idempotency_key" field.
+func IdempotencyKeyHasPrefix(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldHasPrefix(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyHasSuffix applies the HasSuffix predicate on the "idempotency_key" field.
+func IdempotencyKeyHasSuffix(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldHasSuffix(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyIsNil applies the IsNil predicate on the "idempotency_key" field.
+func IdempotencyKeyIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldIdempotencyKey))
+}
+
+// IdempotencyKeyNotNil applies the NotNil predicate on the "idempotency_key" field.
+func IdempotencyKeyNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldIdempotencyKey))
+}
+
+// IdempotencyKeyEqualFold applies the EqualFold predicate on the "idempotency_key" field.
+func IdempotencyKeyEqualFold(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEqualFold(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyContainsFold applies the ContainsFold predicate on the "idempotency_key" field.
+func IdempotencyKeyContainsFold(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldContainsFold(FieldIdempotencyKey, v))
+}
+
+// BookedViaEQ applies the EQ predicate on the "booked_via" field.
+func BookedViaEQ(v BookedVia) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldBookedVia, v))
+}
+
+// BookedViaNEQ applies the NEQ predicate on the "booked_via" field.
+func BookedViaNEQ(v BookedVia) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldBookedVia, v))
+}
+
+// BookedViaIn applies the In predicate on the "booked_via" field.
+func BookedViaIn(vs ...BookedVia) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldBookedVia, vs...))
+}
+
+// BookedViaNotIn applies the NotIn predicate on the "booked_via" field.
+func BookedViaNotIn(vs ...BookedVia) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldBookedVia, vs...))
 }
 
 // HasOrganization applies the HasEdge predicate on the "organization" edge.

@@ -23,6 +23,8 @@ var (
 		{Name: "cancellation_reason", Type: field.TypeString, Nullable: true},
 		{Name: "cancelled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "idempotency_key", Type: field.TypeString, Nullable: true},
+		{Name: "booked_via", Type: field.TypeEnum, Enums: []string{"STAFF", "PORTAL", "WIDGET"}, Default: "STAFF"},
 		{Name: "organization_id", Type: field.TypeString},
 		{Name: "client_id", Type: field.TypeString},
 		{Name: "practitioner_id", Type: field.TypeString},
@@ -37,31 +39,31 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "appointments_organizations_organization",
-				Columns:    []*schema.Column{AppointmentsColumns[12]},
+				Columns:    []*schema.Column{AppointmentsColumns[14]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_clients_client",
-				Columns:    []*schema.Column{AppointmentsColumns[13]},
+				Columns:    []*schema.Column{AppointmentsColumns[15]},
 				RefColumns: []*schema.Column{ClientsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_staff_practitioner",
-				Columns:    []*schema.Column{AppointmentsColumns[14]},
+				Columns:    []*schema.Column{AppointmentsColumns[16]},
 				RefColumns: []*schema.Column{StaffColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_staff_created_by",
-				Columns:    []*schema.Column{AppointmentsColumns[15]},
+				Columns:    []*schema.Column{AppointmentsColumns[17]},
 				RefColumns: []*schema.Column{StaffColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "appointments_services_service",
-				Columns:    []*schema.Column{AppointmentsColumns[16]},
+				Columns:    []*schema.Column{AppointmentsColumns[18]},
 				RefColumns: []*schema.Column{ServicesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -70,17 +72,22 @@ var (
 			{
 				Name:    "appointment_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[12]},
+				Columns: []*schema.Column{AppointmentsColumns[14]},
 			},
 			{
 				Name:    "appointment_client_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[13], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[3]},
 			},
 			{
 				Name:    "appointment_practitioner_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[14], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[16], AppointmentsColumns[3]},
+			},
+			{
+				Name:    "appointment_organization_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{AppointmentsColumns[14], AppointmentsColumns[12]},
 			},
 		},
 	}

@@ -60,6 +60,8 @@ func init() {
 	appointment.Hooks[1] = appointmentMixinHooks2[0]
 
 	appointment.Hooks[2] = appointmentHooks[0]
+
+	appointment.Hooks[3] = appointmentHooks[1]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentMixinFields1 := appointmentMixin[1].Fields()

@@ -53,6 +53,14 @@ func (Appointment) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Text("notes").Optional().Comment("Staff notes."),
 		field.String("service_id").GoType(pulidID).Optional().Comment("The service booked, if any."),
+		field.String("idempotency_key").Optional().Immutable().
+			Comment("The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.").
+			Annotations(entgql.Skip(entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipType)),
+		field.Enum("booked_via").
+			NamedValues("Staff", "STAFF", "Portal", "PORTAL", "Widget", "WIDGET").
+			Default("STAFF").Immutable().
+			Comment("Who booked it: staff, a client or contact signed in to the portal or booking widget, or a new visitor of the widget.").
+			Annotations(entgql.Type("BookedVia"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -77,6 +85,8 @@ func (Appointment) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("client_id", "starts_at"),
 		index.Fields("practitioner_id", "starts_at"),
+		// One appointment per idempotency key in an organisation.
+		index.Fields("organization_id", "idempotency_key").Unique(),
 	}
 }
 
@@ -93,7 +103,7 @@ func (Appointment) Annotations() []schema.Annotation {
 
 // Hooks of Appointment.
 func (Appointment) Hooks() []ent.Hook {
-	return []ent.Hook{prepareAppointment()}
+	return []ent.Hook{prepareAppointment(), noOverlap()}
 }
 
 // Policy of Appointment: staff; a portal viewer reads those of the client it acts for.
