@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
 )
 
@@ -106,7 +107,17 @@ func (Appointment) Hooks() []ent.Hook {
 	return []ent.Hook{prepareAppointment(), noOverlap()}
 }
 
-// Policy of Appointment: staff; a portal viewer reads those of the client it acts for.
+// Policy of Appointment: staff read and write; a portal viewer reads those
+// of the client it acts for, and books, reschedules and cancels them when it
+// may manage that client's appointments (rule.AllowPortalAppointmentWrites).
 func (Appointment) Policy() ent.Policy {
-	return staffPolicy(rule.AllowPortalClientRows("client_id"))
+	return privacy.Policy{
+		Query: staffPolicy(rule.AllowPortalClientRows("client_id")).(privacy.Policy).Query,
+		Mutation: privacy.MutationPolicy{
+			rule.AllowIfSystem(),
+			rule.AllowIfStaff(),
+			rule.AllowPortalAppointmentWrites(),
+			privacy.AlwaysDenyRule(),
+		},
+	}
 }
