@@ -383,60 +383,65 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddClientContact        func(childComplexity int, clientID pulid.ID, input link.Input) int
-		AddPortalCard           func(childComplexity int, token string) int
-		AddScheduleException    func(childComplexity int, input booking.Exception) int
-		ArchiveService          func(childComplexity int, id pulid.ID) int
-		CancelAppointment       func(childComplexity int, id pulid.ID, reason string) int
-		CancelScheduledMessage  func(childComplexity int, id pulid.ID) int
-		ClaimPortalInvitation   func(childComplexity int, token string) int
-		CompleteAppointment     func(childComplexity int, id pulid.ID) int
-		ConfirmAppointment      func(childComplexity int, id pulid.ID) int
-		CreateAppointment       func(childComplexity int, input ent.CreateAppointmentInput) int
-		CreateClient            func(childComplexity int, input ent.CreateClientProfileInput, contacts []*link.Input) int
-		CreateContact           func(childComplexity int, input ent.CreateContactInput, allowDuplicate *bool) int
-		CreateCoverage          func(childComplexity int, input ent.CreateCoverageInput) int
-		CreateInvoice           func(childComplexity int, clientID pulid.ID, input CreateInvoiceInput) int
-		CreateScheduledMessage  func(childComplexity int, input ent.CreateScheduledMessageInput) int
-		CreateService           func(childComplexity int, input ent.CreateServiceInput, practitionerIds []pulid.ID) int
-		CreateStaff             func(childComplexity int, input ent.CreateStaffInput, password *string) int
-		DeleteCoverage          func(childComplexity int, id pulid.ID) int
-		DeleteMessageTemplate   func(childComplexity int, id pulid.ID) int
-		InviteClientToPortal    func(childComplexity int, clientID pulid.ID) int
-		InviteContactToPortal   func(childComplexity int, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) int
-		MarkAppointmentMissed   func(childComplexity int, id pulid.ID) int
-		MarkPortalMessagesRead  func(childComplexity int) int
-		MarkThreadRead          func(childComplexity int, clientID pulid.ID, contactID *pulid.ID) int
-		PayPortalInvoice        func(childComplexity int, input PayPortalInvoiceInput) int
-		RemoveClientContact     func(childComplexity int, id pulid.ID) int
-		RemovePortalCard        func(childComplexity int, id pulid.ID) int
-		RemoveScheduleException func(childComplexity int, id pulid.ID) int
-		RequestSignIn           func(childComplexity int, input RequestSignInInput) int
-		RescheduleAppointment   func(childComplexity int, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) int
-		RevokeClientPortal      func(childComplexity int, clientID pulid.ID) int
-		RevokeContactPortal     func(childComplexity int, linkID pulid.ID) int
-		SaveMessageTemplate     func(childComplexity int, input SaveMessageTemplateInput) int
-		SendForm                func(childComplexity int, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) int
-		SendMessageToPractice   func(childComplexity int, body string) int
-		SendPortalMessage       func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, body string) int
-		SetClientNotifications  func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
-		SetWorkingHours         func(childComplexity int, staffID pulid.ID, intervals []*booking.Interval) int
-		ShareDocument           func(childComplexity int, clientID pulid.ID, input portal.DocumentInput) int
-		SignIn                  func(childComplexity int, input SignInInput) int
-		SignOut                 func(childComplexity int) int
-		SignOutOfPortal         func(childComplexity int) int
-		SubmitPortalForm        func(childComplexity int, id pulid.ID, answers []*questions.Answer, signature *string) int
-		UpdateBookingRules      func(childComplexity int, input booking.RulesInput) int
-		UpdateClient            func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
-		UpdateClientContact     func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
-		UpdateContact           func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
-		UpdateCoverage          func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
-		UpdateOrganization      func(childComplexity int, input ent.UpdateOrganizationInput) int
-		UpdateScheduledMessage  func(childComplexity int, id pulid.ID, input ent.UpdateScheduledMessageInput) int
-		UpdateService           func(childComplexity int, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) int
-		UpdateStaff             func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
-		VerifySignIn            func(childComplexity int, input VerifySignInInput) int
-		VoidInvoice             func(childComplexity int, id pulid.ID) int
+		AddClientContact            func(childComplexity int, clientID pulid.ID, input link.Input) int
+		AddPortalCard               func(childComplexity int, token string) int
+		AddScheduleException        func(childComplexity int, input booking.Exception) int
+		ArchiveService              func(childComplexity int, id pulid.ID) int
+		BookAppointment             func(childComplexity int, input BookAppointmentInput) int
+		BookAsVisitor               func(childComplexity int, input BookAsVisitorInput) int
+		CancelAppointment           func(childComplexity int, id pulid.ID, reason string) int
+		CancelPortalAppointment     func(childComplexity int, id pulid.ID, reason *string) int
+		CancelScheduledMessage      func(childComplexity int, id pulid.ID) int
+		ClaimPortalInvitation       func(childComplexity int, token string) int
+		CompleteAppointment         func(childComplexity int, id pulid.ID) int
+		ConfirmAppointment          func(childComplexity int, id pulid.ID) int
+		CreateAppointment           func(childComplexity int, input ent.CreateAppointmentInput) int
+		CreateClient                func(childComplexity int, input ent.CreateClientProfileInput, contacts []*link.Input) int
+		CreateContact               func(childComplexity int, input ent.CreateContactInput, allowDuplicate *bool) int
+		CreateCoverage              func(childComplexity int, input ent.CreateCoverageInput) int
+		CreateInvoice               func(childComplexity int, clientID pulid.ID, input CreateInvoiceInput) int
+		CreateScheduledMessage      func(childComplexity int, input ent.CreateScheduledMessageInput) int
+		CreateService               func(childComplexity int, input ent.CreateServiceInput, practitionerIds []pulid.ID) int
+		CreateStaff                 func(childComplexity int, input ent.CreateStaffInput, password *string) int
+		DeleteCoverage              func(childComplexity int, id pulid.ID) int
+		DeleteMessageTemplate       func(childComplexity int, id pulid.ID) int
+		InviteClientToPortal        func(childComplexity int, clientID pulid.ID) int
+		InviteContactToPortal       func(childComplexity int, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) int
+		MarkAppointmentMissed       func(childComplexity int, id pulid.ID) int
+		MarkPortalMessagesRead      func(childComplexity int) int
+		MarkThreadRead              func(childComplexity int, clientID pulid.ID, contactID *pulid.ID) int
+		PayPortalInvoice            func(childComplexity int, input PayPortalInvoiceInput) int
+		RemoveClientContact         func(childComplexity int, id pulid.ID) int
+		RemovePortalCard            func(childComplexity int, id pulid.ID) int
+		RemoveScheduleException     func(childComplexity int, id pulid.ID) int
+		RequestBookingCode          func(childComplexity int, input RequestBookingCodeInput) int
+		RequestSignIn               func(childComplexity int, input RequestSignInInput) int
+		RescheduleAppointment       func(childComplexity int, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) int
+		ReschedulePortalAppointment func(childComplexity int, id pulid.ID, startsAt time.Time, practitionerID *pulid.ID) int
+		RevokeClientPortal          func(childComplexity int, clientID pulid.ID) int
+		RevokeContactPortal         func(childComplexity int, linkID pulid.ID) int
+		SaveMessageTemplate         func(childComplexity int, input SaveMessageTemplateInput) int
+		SendForm                    func(childComplexity int, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) int
+		SendMessageToPractice       func(childComplexity int, body string) int
+		SendPortalMessage           func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, body string) int
+		SetClientNotifications      func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
+		SetWorkingHours             func(childComplexity int, staffID pulid.ID, intervals []*booking.Interval) int
+		ShareDocument               func(childComplexity int, clientID pulid.ID, input portal.DocumentInput) int
+		SignIn                      func(childComplexity int, input SignInInput) int
+		SignOut                     func(childComplexity int) int
+		SignOutOfPortal             func(childComplexity int) int
+		SubmitPortalForm            func(childComplexity int, id pulid.ID, answers []*questions.Answer, signature *string) int
+		UpdateBookingRules          func(childComplexity int, input booking.RulesInput) int
+		UpdateClient                func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
+		UpdateClientContact         func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
+		UpdateContact               func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
+		UpdateCoverage              func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
+		UpdateOrganization          func(childComplexity int, input ent.UpdateOrganizationInput) int
+		UpdateScheduledMessage      func(childComplexity int, id pulid.ID, input ent.UpdateScheduledMessageInput) int
+		UpdateService               func(childComplexity int, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) int
+		UpdateStaff                 func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
+		VerifySignIn                func(childComplexity int, input VerifySignInInput) int
+		VoidInvoice                 func(childComplexity int, id pulid.ID) int
 	}
 
 	Notification struct {
@@ -937,6 +942,11 @@ type MutationResolver interface {
 	AddScheduleException(ctx context.Context, input booking.Exception) (*ent.ScheduleException, error)
 	RemoveScheduleException(ctx context.Context, id pulid.ID) (bool, error)
 	UpdateBookingRules(ctx context.Context, input booking.RulesInput) (*ent.Organization, error)
+	BookAppointment(ctx context.Context, input BookAppointmentInput) (*ent.Appointment, error)
+	ReschedulePortalAppointment(ctx context.Context, id pulid.ID, startsAt time.Time, practitionerID *pulid.ID) (*ent.Appointment, error)
+	CancelPortalAppointment(ctx context.Context, id pulid.ID, reason *string) (*ent.Appointment, error)
+	RequestBookingCode(ctx context.Context, input RequestBookingCodeInput) (bool, error)
+	BookAsVisitor(ctx context.Context, input BookAsVisitorInput) (*ent.Appointment, error)
 	RequestSignIn(ctx context.Context, input RequestSignInInput) (bool, error)
 	VerifySignIn(ctx context.Context, input VerifySignInInput) (*portal.Session, error)
 	ClaimPortalInvitation(ctx context.Context, token string) (*portal.Session, error)
@@ -2552,6 +2562,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveService(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.bookAppointment":
+		if e.ComplexityRoot.Mutation.BookAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_bookAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BookAppointment(childComplexity, args["input"].(BookAppointmentInput)), true
+	case "Mutation.bookAsVisitor":
+		if e.ComplexityRoot.Mutation.BookAsVisitor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_bookAsVisitor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BookAsVisitor(childComplexity, args["input"].(BookAsVisitorInput)), true
 	case "Mutation.cancelAppointment":
 		if e.ComplexityRoot.Mutation.CancelAppointment == nil {
 			break
@@ -2563,6 +2595,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelAppointment(childComplexity, args["id"].(pulid.ID), args["reason"].(string)), true
+	case "Mutation.cancelPortalAppointment":
+		if e.ComplexityRoot.Mutation.CancelPortalAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelPortalAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelPortalAppointment(childComplexity, args["id"].(pulid.ID), args["reason"].(*string)), true
 	case "Mutation.cancelScheduledMessage":
 		if e.ComplexityRoot.Mutation.CancelScheduledMessage == nil {
 			break
@@ -2811,6 +2854,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveScheduleException(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.requestBookingCode":
+		if e.ComplexityRoot.Mutation.RequestBookingCode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestBookingCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestBookingCode(childComplexity, args["input"].(RequestBookingCodeInput)), true
 	case "Mutation.requestSignIn":
 		if e.ComplexityRoot.Mutation.RequestSignIn == nil {
 			break
@@ -2833,6 +2887,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RescheduleAppointment(childComplexity, args["id"].(pulid.ID), args["startsAt"].(time.Time), args["endsAt"].(time.Time), args["practitionerID"].(*pulid.ID)), true
+	case "Mutation.reschedulePortalAppointment":
+		if e.ComplexityRoot.Mutation.ReschedulePortalAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reschedulePortalAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReschedulePortalAppointment(childComplexity, args["id"].(pulid.ID), args["startsAt"].(time.Time), args["practitionerId"].(*pulid.ID)), true
 	case "Mutation.revokeClientPortal":
 		if e.ComplexityRoot.Mutation.RevokeClientPortal == nil {
 			break
@@ -5264,6 +5329,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAddressInput,
 		ec.unmarshalInputAppointmentOrder,
 		ec.unmarshalInputAppointmentWhereInput,
+		ec.unmarshalInputBookAppointmentInput,
+		ec.unmarshalInputBookAsVisitorInput,
 		ec.unmarshalInputBookingRulesInput,
 		ec.unmarshalInputClientContactLinkInput,
 		ec.unmarshalInputClientContactOrder,
@@ -5298,6 +5365,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPhoneInput,
 		ec.unmarshalInputPhoneOptOutOrder,
 		ec.unmarshalInputPhoneOptOutWhereInput,
+		ec.unmarshalInputRequestBookingCodeInput,
 		ec.unmarshalInputRequestSignInInput,
 		ec.unmarshalInputSaveMessageTemplateInput,
 		ec.unmarshalInputScheduleExceptionInput,
@@ -5549,6 +5617,108 @@ extend type Mutation {
   removeScheduleException(id: ID!): Boolean!
   "Changes the organisation's booking rules and the widget's allowed origins. Owners and admins."
   updateBookingRules(input: BookingRulesInput!): Organization!
+}
+`, BuiltIn: false},
+	{Name: "../booking_writes.graphqls", Input: `# Booking, rescheduling and cancelling from the booking widget (issue 5).
+#
+# Signed in to the portal (@portal), a client books, moves and cancels its
+# own appointments, and a contact does so for the client it acts for (the
+# X-Kith-Client header) when its link has can-manage-appointments; a contact
+# without it gets FORBIDDEN, and what the viewer may not reach (another
+# client, another client's appointment) reads as NOT_FOUND. Clients are
+# bound by the booking rules (minimum notice to book, cancel and
+# reschedule, how far ahead, offered start times, cancellation reason);
+# staff use createAppointment, rescheduleAppointment and cancelAppointment,
+# which are not.
+#
+# A new visitor (@public) asks for a code by email (requestBookingCode),
+# then books with it (bookAsVisitor): kith books for the practice's client
+# with that email, or creates a lead client.
+#
+# Two appointments of one practitioner never overlap: the loser of a race
+# gets SLOT_TAKEN. Bookings carry an idempotency key: repeating a booking
+# with the same key returns the same appointment (and notifies once); the
+# same key with other details is CONFLICT. Booking, moving and cancelling
+# send the confirmation, reschedule and cancellation notices to the client
+# and the contacts whose preferences say so, and reminders follow the
+# appointment.
+
+input BookAppointmentInput {
+  "A service bookable online (bookableServices)."
+  serviceId: ID!
+  "A practitioner who gives it."
+  practitionerId: ID!
+  "One of the start times availableSlots offers."
+  startsAt: Time!
+  """
+  A key the caller makes up for this booking (a UUID, say), up to 200
+  characters: sending the same booking again with it returns the first
+  appointment instead of a second one.
+  """
+  idempotencyKey: String!
+}
+
+input RequestBookingCodeInput {
+  "The practice's slug."
+  organization: String!
+  "The visitor's email address: the code goes there."
+  email: String!
+  firstName: String!
+  lastName: String!
+  "Mobile number; numbers without a country code are read in the practice's region."
+  phone: String
+}
+
+input BookAsVisitorInput {
+  "The practice's slug."
+  organization: String!
+  email: String!
+  "The code emailed by requestBookingCode."
+  code: String!
+  firstName: String!
+  lastName: String!
+  "Mobile number, kept on a new lead client (without SMS consent)."
+  phone: String
+  serviceId: ID!
+  practitionerId: ID!
+  startsAt: Time!
+  "As in BookAppointmentInput: the same key returns the same appointment, without a new code."
+  idempotencyKey: String!
+}
+
+extend type Mutation {
+  """
+  Books an appointment for the client the portal viewer acts for: the
+  client itself, or a contact allowed to manage its appointments.
+  """
+  bookAppointment(input: BookAppointmentInput!): PortalAppointment! @portal
+  """
+  Moves an appointment of the client the viewer acts for to startsAt, with
+  practitionerId if given (else the same practitioner), keeping its service
+  and length. Refused (BAD_USER_INPUT on id) closer to the start than the
+  rescheduling notice.
+  """
+  reschedulePortalAppointment(id: ID!, startsAt: Time!, practitionerId: ID): PortalAppointment! @portal
+  """
+  Cancels an appointment of the client the viewer acts for. Refused
+  (BAD_USER_INPUT on id) closer to the start than the cancellation notice;
+  reason is required when the practice asks for one.
+  """
+  cancelPortalAppointment(id: ID!, reason: String): PortalAppointment! @portal
+  """
+  Emails a visitor of the booking widget a one-time code that confirms the
+  address (valid 10 minutes). The answer is true whether or not the
+  practice or the email is known; rate limited per address and IP address.
+  """
+  requestBookingCode(input: RequestBookingCodeInput!): Boolean! @public
+  """
+  Books as a visitor who confirmed their email with a code: for the
+  practice's client with that email if there is one, otherwise for a new
+  lead client (status LEAD) with the name, email and phone given. It starts
+  no portal session: the practice invites clients to the portal. A wrong or
+  expired code is BAD_USER_INPUT on code.
+  """
+  bookAsVisitor(input: BookAsVisitorInput!): PortalAppointment! @public
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -14257,6 +14427,34 @@ func (ec *executionContext) field_Mutation_archiveService_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_bookAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (BookAppointmentInput, error) {
+			return ec.unmarshalNBookAppointmentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐBookAppointmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_bookAsVisitor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (BookAsVisitorInput, error) {
+			return ec.unmarshalNBookAsVisitorInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐBookAsVisitorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14271,6 +14469,28 @@ func (ec *executionContext) field_Mutation_cancelAppointment_args(ctx context.Co
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelPortalAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14651,6 +14871,20 @@ func (ec *executionContext) field_Mutation_removeScheduleException_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_requestBookingCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RequestBookingCodeInput, error) {
+			return ec.unmarshalNRequestBookingCodeInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐRequestBookingCodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestSignIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14700,6 +14934,36 @@ func (ec *executionContext) field_Mutation_rescheduleAppointment_args(ctx contex
 		return nil, err
 	}
 	args["practitionerID"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reschedulePortalAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "startsAt",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["startsAt"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "practitionerId",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practitionerId"] = arg2
 	return args, nil
 }
 
@@ -23154,6 +23418,226 @@ func (ec *executionContext) fieldContext_Mutation_updateBookingRules(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateBookingRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_bookAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_bookAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BookAppointment(ctx, fc.Args["input"].(BookAppointmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_bookAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAppointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_bookAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reschedulePortalAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reschedulePortalAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReschedulePortalAppointment(ctx, fc.Args["id"].(pulid.ID), fc.Args["startsAt"].(time.Time), fc.Args["practitionerId"].(*pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reschedulePortalAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAppointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reschedulePortalAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelPortalAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelPortalAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelPortalAppointment(ctx, fc.Args["id"].(pulid.ID), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelPortalAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAppointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelPortalAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestBookingCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestBookingCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestBookingCode(ctx, fc.Args["input"].(RequestBookingCodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestBookingCode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestBookingCode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_bookAsVisitor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_bookAsVisitor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BookAsVisitor(ctx, fc.Args["input"].(BookAsVisitorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_bookAsVisitor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAppointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_bookAsVisitor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35481,6 +35965,150 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputBookAppointmentInput(ctx context.Context, obj any) (BookAppointmentInput, error) {
+	var it BookAppointmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"serviceId", "practitionerId", "startsAt", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "serviceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceID = data
+		case "practitionerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practitionerId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PractitionerID = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBookAsVisitorInput(ctx context.Context, obj any) (BookAsVisitorInput, error) {
+	var it BookAsVisitorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organization", "email", "code", "firstName", "lastName", "phone", "serviceId", "practitionerId", "startsAt", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "serviceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceID = data
+		case "practitionerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practitionerId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PractitionerID = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputBookingRulesInput(ctx context.Context, obj any) (booking.RulesInput, error) {
 	var it booking.RulesInput
 	if obj == nil {
@@ -46601,6 +47229,64 @@ func (ec *executionContext) unmarshalInputPhoneOptOutWhereInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRequestBookingCodeInput(ctx context.Context, obj any) (RequestBookingCodeInput, error) {
+	var it RequestBookingCodeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organization", "email", "firstName", "lastName", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRequestSignInInput(ctx context.Context, obj any) (RequestSignInInput, error) {
 	var it RequestSignInInput
 	if obj == nil {
@@ -56267,6 +56953,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "bookAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_bookAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reschedulePortalAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reschedulePortalAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelPortalAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelPortalAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestBookingCode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestBookingCode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookAsVisitor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_bookAsVisitor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "requestSignIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_requestSignIn(ctx, field)
@@ -61584,6 +62305,16 @@ func (ec *executionContext) marshalNAvailableSlot2ᚖgithubᚗcomᚋkithᚑhealt
 	return ec._AvailableSlot(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBookAppointmentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐBookAppointmentInput(ctx context.Context, v any) (BookAppointmentInput, error) {
+	res, err := ec.unmarshalInputBookAppointmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBookAsVisitorInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐBookAsVisitorInput(ctx context.Context, v any) (BookAsVisitorInput, error) {
+	res, err := ec.unmarshalInputBookAsVisitorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNBookablePractitioner2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐPractitioner(ctx context.Context, sel ast.SelectionSet, v booking.Practitioner) graphql.Marshaler {
 	return ec._BookablePractitioner(ctx, sel, &v)
 }
@@ -63007,6 +63738,11 @@ func (ec *executionContext) unmarshalNRelationship2githubᚗcomᚋkithᚑhealth�
 
 func (ec *executionContext) marshalNRelationship2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx context.Context, sel ast.SelectionSet, v clientcontact.Relationship) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRequestBookingCodeInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐRequestBookingCodeInput(ctx context.Context, v any) (RequestBookingCodeInput, error) {
+	res, err := ec.unmarshalInputRequestBookingCodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRequestSignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐRequestSignInInput(ctx context.Context, v any) (RequestSignInInput, error) {

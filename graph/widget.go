@@ -15,6 +15,9 @@ import (
 var widgetFields = map[string]bool{
 	"bookableServices": true,
 	"availableSlots":   true,
+	// Booking as a visitor (booking_writes.graphqls).
+	"requestBookingCode": true,
+	"bookAsVisitor":      true,
 }
 
 // DefaultWidgetLimit is the widget's rate limit per IP address: a page load
