@@ -118,7 +118,13 @@ func book(ctx context.Context, db *ent.Client, req Request) (*ent.Appointment, b
 		return nil, false, fmt.Errorf("reading practitioner %s: %w", req.PractitionerID, err)
 	}
 	if err := CheckBookable(sys, db, svc.Edges.Organization, svc, practitioner, req.StartsAt, req.Now, req.AsStaff); err != nil {
-		return nil, false, err
+		if errors.Is(err, ErrSlotTaken) {
+			// Perhaps a booking with the same key committed since the first look.
+			if won, kerr := byKey(sys, db, req); won != nil || kerr != nil {
+				return won, false, kerr
+			}
+		}
+		return nil, false, slotTaken(err)
 	}
 	create := db.Appointment.Create().
 		SetClientID(req.ClientID).SetPractitionerID(practitioner.ID).SetServiceID(svc.ID).
@@ -234,6 +240,16 @@ func savepoint(ctx context.Context, db *ent.Client, f func() error) error {
 func hideDenied(err error, field string, id pulid.ID) error {
 	if err != nil && errors.Is(err, kith.ErrNotFound) {
 		return &kith.NotFoundError{Field: field, ID: id}
+	}
+	return err
+}
+
+// slotTaken reads a CheckBookable refusal for a taken time as
+// kith.ErrSlotTaken, as the database's own refusal reads: SLOT_TAKEN
+// whether the booking lost a race or came second.
+func slotTaken(err error) error {
+	if errors.Is(err, ErrSlotTaken) {
+		return kith.ErrSlotTaken
 	}
 	return err
 }

@@ -65,7 +65,7 @@ func Reschedule(ctx context.Context, db *ent.Client, c Change) (*ent.Appointment
 			return nil, fmt.Errorf("reading practitioner %s: %w", pid, err)
 		}
 		if err := CheckBookable(sys, db, org, svc, practitioner, c.StartsAt, now, c.AsStaff, a.ID); err != nil {
-			return nil, err
+			return nil, slotTaken(err)
 		}
 		u := db.Appointment.UpdateOneID(a.ID).
 			SetStartsAt(c.StartsAt).SetEndsAt(c.StartsAt.Add(minutes(svc.DurationMinutes)))
