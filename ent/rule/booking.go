@@ -91,3 +91,17 @@ func only(fields, allowed []string) bool {
 	}
 	return true
 }
+
+// AllowPortalBookableServices lets a portal viewer read the services the
+// practice offers online (bookable_online), as anyone may through the
+// widget; others read as missing. Booking links an appointment to its
+// service, which the viewer must see. Other viewers are left to the next rule.
+func AllowPortalBookableServices() privacy.QueryMutationRule {
+	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+		if _, ok := viewer.PortalFromContext(ctx); !ok {
+			return privacy.Skip
+		}
+		f.Where(entql.FieldEQ("bookable_online", true))
+		return privacy.Allow
+	})
+}

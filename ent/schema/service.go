@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/kith-health/kith/ent/rule"
 )
 
 // Service is something a practice offers to book: a kind of session with a
@@ -93,8 +95,11 @@ func (Service) Hooks() []ent.Hook {
 }
 
 // Policy of Service: every staff member reads services; owners and admins
-// manage them. The public widget reads them through package booking.
-func (Service) Policy() ent.Policy { return adminWritePolicy() }
+// manage them. The public widget reads them through package booking; a
+// portal viewer reads those bookable online (to book them).
+func (Service) Policy() ent.Policy {
+	return adminWritePolicy(rule.AllowPortalBookableServices())
+}
 
 // ServicePractitioner says a practitioner gives a service. It is the join
 // between Service and Staff, kept on this side so Staff has no edge to services.
