@@ -28,7 +28,8 @@ func main() {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
 	templates := append(entgql.AllTemplates,
-		gen.MustParse(gen.NewTemplate("idprefix").ParseFiles("./ent/template/idprefix.tmpl")))
+		gen.MustParse(gen.NewTemplate("idprefix").ParseFiles("./ent/template/idprefix.tmpl")),
+		gen.MustParse(gen.NewTemplate("dialect").ParseFiles("./ent/template/dialect.tmpl")))
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Features: []gen.Feature{
 			gen.FeaturePrivacy,
