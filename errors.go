@@ -27,6 +27,10 @@ var (
 	ErrPortalOnly = errors.New("this is for the client portal: sign in with a portal session")
 )
 
+// ErrSlotTaken is returned when a booking would overlap another appointment
+// of the practitioner: someone else took the time first.
+var ErrSlotTaken = errors.New("that time is no longer free: someone else booked it; pick another")
+
 // ErrRateLimited is returned when a caller has made too many requests of a
 // kind (sign-in codes, bookings) in a short time and must wait.
 var ErrRateLimited = errors.New("too many requests: wait a few minutes and try again")

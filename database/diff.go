@@ -21,12 +21,14 @@ import (
 	"time"
 
 	atlasmigrate "ariga.io/atlas/sql/migrate"
+	atlasschema "ariga.io/atlas/sql/schema"
 	"ariga.io/atlas/sql/sqltool"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/schema"
 	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 
+	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent/migrate"
 )
 
@@ -84,6 +86,12 @@ func diff(ctx context.Context, path, dialectName, devURL, name string) error {
 		schema.WithFormatter(sqltool.GooseFormatter),
 		schema.WithDropColumn(true),
 		schema.WithDropIndex(true),
+		schema.WithDiffHook(func(next schema.Differ) schema.Differ {
+			return schema.DiffFunc(func(current, desired *atlasschema.Schema) ([]atlasschema.Change, error) {
+				changes, err := next.Diff(current, desired)
+				return database.WithoutHandWritten(changes), err
+			})
+		}),
 	)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -51,6 +52,12 @@ type Appointment struct {
 	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
 	// Staff notes.
 	Notes string `json:"notes,omitempty"`
+	// The service booked, if any.
+	ServiceID pulid.ID `json:"service_id,omitempty"`
+	// The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Who booked it: staff, a client or contact signed in to the portal or booking widget, or a new visitor of the widget.
+	BookedVia appointment.BookedVia `json:"booked_via,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AppointmentQuery when eager-loading is set.
 	Edges        AppointmentEdges `json:"edges"`
@@ -69,11 +76,13 @@ type AppointmentEdges struct {
 	CreatedBy *Staff `json:"created_by,omitempty"`
 	// Messages scheduled for the appointment.
 	ScheduledMessages []*ScheduledMessage `json:"scheduled_messages,omitempty"`
+	// The service booked, if any.
+	Service *Service `json:"service,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedScheduledMessages map[string][]*ScheduledMessage
 }
@@ -131,14 +140,25 @@ func (e AppointmentEdges) ScheduledMessagesOrErr() ([]*ScheduledMessage, error) 
 	return nil, &NotLoadedError{edge: "scheduled_messages"}
 }
 
+// ServiceOrErr returns the Service value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AppointmentEdges) ServiceOrErr() (*Service, error) {
+	if e.Service != nil {
+		return e.Service, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: service.Label}
+	}
+	return nil, &NotLoadedError{edge: "service"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Appointment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case appointment.FieldID, appointment.FieldOrganizationID, appointment.FieldClientID, appointment.FieldPractitionerID, appointment.FieldCreatedByID:
+		case appointment.FieldID, appointment.FieldOrganizationID, appointment.FieldClientID, appointment.FieldPractitionerID, appointment.FieldCreatedByID, appointment.FieldServiceID:
 			values[i] = new(pulid.ID)
-		case appointment.FieldTimeZone, appointment.FieldLocation, appointment.FieldTelehealthURL, appointment.FieldStatus, appointment.FieldCancellationReason, appointment.FieldNotes:
+		case appointment.FieldTimeZone, appointment.FieldLocation, appointment.FieldTelehealthURL, appointment.FieldStatus, appointment.FieldCancellationReason, appointment.FieldNotes, appointment.FieldIdempotencyKey, appointment.FieldBookedVia:
 			values[i] = new(sql.NullString)
 		case appointment.FieldCreatedAt, appointment.FieldUpdatedAt, appointment.FieldStartsAt, appointment.FieldEndsAt, appointment.FieldCancelledAt:
 			values[i] = new(sql.NullTime)
@@ -254,6 +274,24 @@ func (_m *Appointment) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Notes = value.String
 			}
+		case appointment.FieldServiceID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field service_id", values[i])
+			} else if value != nil {
+				_m.ServiceID = *value
+			}
+		case appointment.FieldIdempotencyKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field idempotency_key", values[i])
+			} else if value.Valid {
+				_m.IdempotencyKey = value.String
+			}
+		case appointment.FieldBookedVia:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field booked_via", values[i])
+			} else if value.Valid {
+				_m.BookedVia = appointment.BookedVia(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -290,6 +328,11 @@ func (_m *Appointment) QueryCreatedBy() *StaffQuery {
 // QueryScheduledMessages queries the "scheduled_messages" edge of the Appointment entity.
 func (_m *Appointment) QueryScheduledMessages() *ScheduledMessageQuery {
 	return NewAppointmentClient(_m.config).QueryScheduledMessages(_m)
+}
+
+// QueryService queries the "service" edge of the Appointment entity.
+func (_m *Appointment) QueryService() *ServiceQuery {
+	return NewAppointmentClient(_m.config).QueryService(_m)
 }
 
 // Update returns a builder for updating this Appointment.
@@ -361,6 +404,15 @@ func (_m *Appointment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("notes=")
 	builder.WriteString(_m.Notes)
+	builder.WriteString(", ")
+	builder.WriteString("service_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ServiceID))
+	builder.WriteString(", ")
+	builder.WriteString("idempotency_key=")
+	builder.WriteString(_m.IdempotencyKey)
+	builder.WriteString(", ")
+	builder.WriteString("booked_via=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BookedVia))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -187,6 +188,48 @@ func (_c *AppointmentCreate) SetNillableNotes(v *string) *AppointmentCreate {
 	return _c
 }
 
+// SetServiceID sets the "service_id" field.
+func (_c *AppointmentCreate) SetServiceID(v pulid.ID) *AppointmentCreate {
+	_c.mutation.SetServiceID(v)
+	return _c
+}
+
+// SetNillableServiceID sets the "service_id" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableServiceID(v *pulid.ID) *AppointmentCreate {
+	if v != nil {
+		_c.SetServiceID(*v)
+	}
+	return _c
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (_c *AppointmentCreate) SetIdempotencyKey(v string) *AppointmentCreate {
+	_c.mutation.SetIdempotencyKey(v)
+	return _c
+}
+
+// SetNillableIdempotencyKey sets the "idempotency_key" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableIdempotencyKey(v *string) *AppointmentCreate {
+	if v != nil {
+		_c.SetIdempotencyKey(*v)
+	}
+	return _c
+}
+
+// SetBookedVia sets the "booked_via" field.
+func (_c *AppointmentCreate) SetBookedVia(v appointment.BookedVia) *AppointmentCreate {
+	_c.mutation.SetBookedVia(v)
+	return _c
+}
+
+// SetNillableBookedVia sets the "booked_via" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableBookedVia(v *appointment.BookedVia) *AppointmentCreate {
+	if v != nil {
+		_c.SetBookedVia(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *AppointmentCreate) SetID(v pulid.ID) *AppointmentCreate {
 	_c.mutation.SetID(v)
@@ -234,6 +277,11 @@ func (_c *AppointmentCreate) AddScheduledMessages(v ...*ScheduledMessage) *Appoi
 		ids[i] = v[i].ID
 	}
 	return _c.AddScheduledMessageIDs(ids...)
+}
+
+// SetService sets the "service" edge to the Service entity.
+func (_c *AppointmentCreate) SetService(v *Service) *AppointmentCreate {
+	return _c.SetServiceID(v.ID)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -291,6 +339,10 @@ func (_c *AppointmentCreate) defaults() error {
 		v := appointment.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.BookedVia(); !ok {
+		v := appointment.DefaultBookedVia
+		_c.mutation.SetBookedVia(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if appointment.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized appointment.DefaultID (forgotten import ent/runtime?)")
@@ -333,6 +385,14 @@ func (_c *AppointmentCreate) check() error {
 	if v, ok := _c.mutation.Status(); ok {
 		if err := appointment.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Appointment.status": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.BookedVia(); !ok {
+		return &ValidationError{Name: "booked_via", err: errors.New(`ent: missing required field "Appointment.booked_via"`)}
+	}
+	if v, ok := _c.mutation.BookedVia(); ok {
+		if err := appointment.BookedViaValidator(v); err != nil {
+			return &ValidationError{Name: "booked_via", err: fmt.Errorf(`ent: validator failed for field "Appointment.booked_via": %w`, err)}
 		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
@@ -423,6 +483,14 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 		_spec.SetField(appointment.FieldNotes, field.TypeString, value)
 		_node.Notes = value
 	}
+	if value, ok := _c.mutation.IdempotencyKey(); ok {
+		_spec.SetField(appointment.FieldIdempotencyKey, field.TypeString, value)
+		_node.IdempotencyKey = value
+	}
+	if value, ok := _c.mutation.BookedVia(); ok {
+		_spec.SetField(appointment.FieldBookedVia, field.TypeEnum, value)
+		_node.BookedVia = value
+	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -505,6 +573,23 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ServiceIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.ServiceTable,
+			Columns: []string{appointment.ServiceColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(service.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ServiceID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

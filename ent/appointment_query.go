@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -34,6 +35,7 @@ type AppointmentQuery struct {
 	withPractitioner           *StaffQuery
 	withCreatedBy              *StaffQuery
 	withScheduledMessages      *ScheduledMessageQuery
+	withService                *ServiceQuery
 	modifiers                  []func(*sql.Selector)
 	loadTotal                  []func(context.Context, []*Appointment) error
 	withNamedScheduledMessages map[string]*ScheduledMessageQuery
@@ -176,6 +178,28 @@ func (_q *AppointmentQuery) QueryScheduledMessages() *ScheduledMessageQuery {
 			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
 			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, appointment.ScheduledMessagesTable, appointment.ScheduledMessagesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryService chains the current query on the "service" edge.
+func (_q *AppointmentQuery) QueryService() *ServiceQuery {
+	query := (&ServiceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(service.Table, service.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.ServiceTable, appointment.ServiceColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -380,6 +404,7 @@ func (_q *AppointmentQuery) Clone() *AppointmentQuery {
 		withPractitioner:      _q.withPractitioner.Clone(),
 		withCreatedBy:         _q.withCreatedBy.Clone(),
 		withScheduledMessages: _q.withScheduledMessages.Clone(),
+		withService:           _q.withService.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -438,6 +463,17 @@ func (_q *AppointmentQuery) WithScheduledMessages(opts ...func(*ScheduledMessage
 		opt(query)
 	}
 	_q.withScheduledMessages = query
+	return _q
+}
+
+// WithService tells the query-builder to eager-load the nodes that are connected to
+// the "service" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithService(opts ...func(*ServiceQuery)) *AppointmentQuery {
+	query := (&ServiceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withService = query
 	return _q
 }
 
@@ -525,12 +561,13 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Appointment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withOrganization != nil,
 			_q.withClient != nil,
 			_q.withPractitioner != nil,
 			_q.withCreatedBy != nil,
 			_q.withScheduledMessages != nil,
+			_q.withService != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -584,6 +621,12 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			func(n *Appointment, e *ScheduledMessage) {
 				n.Edges.ScheduledMessages = append(n.Edges.ScheduledMessages, e)
 			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withService; query != nil {
+		if err := _q.loadService(ctx, query, nodes, nil,
+			func(n *Appointment, e *Service) { n.Edges.Service = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -748,6 +791,35 @@ func (_q *AppointmentQuery) loadScheduledMessages(ctx context.Context, query *Sc
 	}
 	return nil
 }
+func (_q *AppointmentQuery) loadService(ctx context.Context, query *ServiceQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Service)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Appointment)
+	for i := range nodes {
+		fk := nodes[i].ServiceID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(service.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "service_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *AppointmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -788,6 +860,9 @@ func (_q *AppointmentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withCreatedBy != nil {
 			_spec.Node.AddColumnOnce(appointment.FieldCreatedByID)
+		}
+		if _q.withService != nil {
+			_spec.Node.AddColumnOnce(appointment.FieldServiceID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

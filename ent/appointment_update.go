@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -207,6 +208,26 @@ func (_u *AppointmentUpdate) ClearNotes() *AppointmentUpdate {
 	return _u
 }
 
+// SetServiceID sets the "service_id" field.
+func (_u *AppointmentUpdate) SetServiceID(v pulid.ID) *AppointmentUpdate {
+	_u.mutation.SetServiceID(v)
+	return _u
+}
+
+// SetNillableServiceID sets the "service_id" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableServiceID(v *pulid.ID) *AppointmentUpdate {
+	if v != nil {
+		_u.SetServiceID(*v)
+	}
+	return _u
+}
+
+// ClearServiceID clears the value of the "service_id" field.
+func (_u *AppointmentUpdate) ClearServiceID() *AppointmentUpdate {
+	_u.mutation.ClearServiceID()
+	return _u
+}
+
 // SetPractitioner sets the "practitioner" edge to the Staff entity.
 func (_u *AppointmentUpdate) SetPractitioner(v *Staff) *AppointmentUpdate {
 	return _u.SetPractitionerID(v.ID)
@@ -225,6 +246,11 @@ func (_u *AppointmentUpdate) AddScheduledMessages(v ...*ScheduledMessage) *Appoi
 		ids[i] = v[i].ID
 	}
 	return _u.AddScheduledMessageIDs(ids...)
+}
+
+// SetService sets the "service" edge to the Service entity.
+func (_u *AppointmentUpdate) SetService(v *Service) *AppointmentUpdate {
+	return _u.SetServiceID(v.ID)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -257,6 +283,12 @@ func (_u *AppointmentUpdate) RemoveScheduledMessages(v ...*ScheduledMessage) *Ap
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveScheduledMessageIDs(ids...)
+}
+
+// ClearService clears the "service" edge to the Service entity.
+func (_u *AppointmentUpdate) ClearService() *AppointmentUpdate {
+	_u.mutation.ClearService()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -377,6 +409,9 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.NotesCleared() {
 		_spec.ClearField(appointment.FieldNotes, field.TypeString)
 	}
+	if _u.mutation.IdempotencyKeyCleared() {
+		_spec.ClearField(appointment.FieldIdempotencyKey, field.TypeString)
+	}
 	if _u.mutation.PractitionerCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -444,6 +479,35 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ServiceCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.ServiceTable,
+			Columns: []string{appointment.ServiceColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(service.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ServiceIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.ServiceTable,
+			Columns: []string{appointment.ServiceColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(service.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -647,6 +711,26 @@ func (_u *AppointmentUpdateOne) ClearNotes() *AppointmentUpdateOne {
 	return _u
 }
 
+// SetServiceID sets the "service_id" field.
+func (_u *AppointmentUpdateOne) SetServiceID(v pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.SetServiceID(v)
+	return _u
+}
+
+// SetNillableServiceID sets the "service_id" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableServiceID(v *pulid.ID) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetServiceID(*v)
+	}
+	return _u
+}
+
+// ClearServiceID clears the value of the "service_id" field.
+func (_u *AppointmentUpdateOne) ClearServiceID() *AppointmentUpdateOne {
+	_u.mutation.ClearServiceID()
+	return _u
+}
+
 // SetPractitioner sets the "practitioner" edge to the Staff entity.
 func (_u *AppointmentUpdateOne) SetPractitioner(v *Staff) *AppointmentUpdateOne {
 	return _u.SetPractitionerID(v.ID)
@@ -665,6 +749,11 @@ func (_u *AppointmentUpdateOne) AddScheduledMessages(v ...*ScheduledMessage) *Ap
 		ids[i] = v[i].ID
 	}
 	return _u.AddScheduledMessageIDs(ids...)
+}
+
+// SetService sets the "service" edge to the Service entity.
+func (_u *AppointmentUpdateOne) SetService(v *Service) *AppointmentUpdateOne {
+	return _u.SetServiceID(v.ID)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -697,6 +786,12 @@ func (_u *AppointmentUpdateOne) RemoveScheduledMessages(v ...*ScheduledMessage) 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveScheduledMessageIDs(ids...)
+}
+
+// ClearService clears the "service" edge to the Service entity.
+func (_u *AppointmentUpdateOne) ClearService() *AppointmentUpdateOne {
+	_u.mutation.ClearService()
+	return _u
 }
 
 // Where appends a list predicates to the AppointmentUpdate builder.
@@ -847,6 +942,9 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 	if _u.mutation.NotesCleared() {
 		_spec.ClearField(appointment.FieldNotes, field.TypeString)
 	}
+	if _u.mutation.IdempotencyKeyCleared() {
+		_spec.ClearField(appointment.FieldIdempotencyKey, field.TypeString)
+	}
 	if _u.mutation.PractitionerCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -914,6 +1012,35 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ServiceCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.ServiceTable,
+			Columns: []string{appointment.ServiceColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(service.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ServiceIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.ServiceTable,
+			Columns: []string{appointment.ServiceColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(service.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -35,10 +35,14 @@ import (
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/workinghours"
 
 	stdsql "database/sql"
 )
@@ -84,8 +88,14 @@ type Client struct {
 	PortalSession *PortalSessionClient
 	// SavedCard is the client for interacting with the SavedCard builders.
 	SavedCard *SavedCardClient
+	// ScheduleException is the client for interacting with the ScheduleException builders.
+	ScheduleException *ScheduleExceptionClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
+	// Service is the client for interacting with the Service builders.
+	Service *ServiceClient
+	// ServicePractitioner is the client for interacting with the ServicePractitioner builders.
+	ServicePractitioner *ServicePractitionerClient
 	// SharedDocument is the client for interacting with the SharedDocument builders.
 	SharedDocument *SharedDocumentClient
 	// SignInCode is the client for interacting with the SignInCode builders.
@@ -94,6 +104,8 @@ type Client struct {
 	Staff *StaffClient
 	// StaffToken is the client for interacting with the StaffToken builders.
 	StaffToken *StaffTokenClient
+	// WorkingHours is the client for interacting with the WorkingHours builders.
+	WorkingHours *WorkingHoursClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -123,11 +135,15 @@ func (c *Client) init() {
 	c.PortalMessage = NewPortalMessageClient(c.config)
 	c.PortalSession = NewPortalSessionClient(c.config)
 	c.SavedCard = NewSavedCardClient(c.config)
+	c.ScheduleException = NewScheduleExceptionClient(c.config)
 	c.ScheduledMessage = NewScheduledMessageClient(c.config)
+	c.Service = NewServiceClient(c.config)
+	c.ServicePractitioner = NewServicePractitionerClient(c.config)
 	c.SharedDocument = NewSharedDocumentClient(c.config)
 	c.SignInCode = NewSignInCodeClient(c.config)
 	c.Staff = NewStaffClient(c.config)
 	c.StaffToken = NewStaffTokenClient(c.config)
+	c.WorkingHours = NewWorkingHoursClient(c.config)
 }
 
 type (
@@ -218,31 +234,35 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Appointment:      NewAppointmentClient(cfg),
-		ClientContact:    NewClientContactClient(cfg),
-		ClientProfile:    NewClientProfileClient(cfg),
-		Contact:          NewContactClient(cfg),
-		Coverage:         NewCoverageClient(cfg),
-		EmailSuppression: NewEmailSuppressionClient(cfg),
-		Form:             NewFormClient(cfg),
-		Invoice:          NewInvoiceClient(cfg),
-		MessageTemplate:  NewMessageTemplateClient(cfg),
-		Notification:     NewNotificationClient(cfg),
-		Organization:     NewOrganizationClient(cfg),
-		Payment:          NewPaymentClient(cfg),
-		PhoneOptOut:      NewPhoneOptOutClient(cfg),
-		PortalEvent:      NewPortalEventClient(cfg),
-		PortalInvitation: NewPortalInvitationClient(cfg),
-		PortalMessage:    NewPortalMessageClient(cfg),
-		PortalSession:    NewPortalSessionClient(cfg),
-		SavedCard:        NewSavedCardClient(cfg),
-		ScheduledMessage: NewScheduledMessageClient(cfg),
-		SharedDocument:   NewSharedDocumentClient(cfg),
-		SignInCode:       NewSignInCodeClient(cfg),
-		Staff:            NewStaffClient(cfg),
-		StaffToken:       NewStaffTokenClient(cfg),
+		ctx:                 ctx,
+		config:              cfg,
+		Appointment:         NewAppointmentClient(cfg),
+		ClientContact:       NewClientContactClient(cfg),
+		ClientProfile:       NewClientProfileClient(cfg),
+		Contact:             NewContactClient(cfg),
+		Coverage:            NewCoverageClient(cfg),
+		EmailSuppression:    NewEmailSuppressionClient(cfg),
+		Form:                NewFormClient(cfg),
+		Invoice:             NewInvoiceClient(cfg),
+		MessageTemplate:     NewMessageTemplateClient(cfg),
+		Notification:        NewNotificationClient(cfg),
+		Organization:        NewOrganizationClient(cfg),
+		Payment:             NewPaymentClient(cfg),
+		PhoneOptOut:         NewPhoneOptOutClient(cfg),
+		PortalEvent:         NewPortalEventClient(cfg),
+		PortalInvitation:    NewPortalInvitationClient(cfg),
+		PortalMessage:       NewPortalMessageClient(cfg),
+		PortalSession:       NewPortalSessionClient(cfg),
+		SavedCard:           NewSavedCardClient(cfg),
+		ScheduleException:   NewScheduleExceptionClient(cfg),
+		ScheduledMessage:    NewScheduledMessageClient(cfg),
+		Service:             NewServiceClient(cfg),
+		ServicePractitioner: NewServicePractitionerClient(cfg),
+		SharedDocument:      NewSharedDocumentClient(cfg),
+		SignInCode:          NewSignInCodeClient(cfg),
+		Staff:               NewStaffClient(cfg),
+		StaffToken:          NewStaffTokenClient(cfg),
+		WorkingHours:        NewWorkingHoursClient(cfg),
 	}, nil
 }
 
@@ -260,31 +280,35 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Appointment:      NewAppointmentClient(cfg),
-		ClientContact:    NewClientContactClient(cfg),
-		ClientProfile:    NewClientProfileClient(cfg),
-		Contact:          NewContactClient(cfg),
-		Coverage:         NewCoverageClient(cfg),
-		EmailSuppression: NewEmailSuppressionClient(cfg),
-		Form:             NewFormClient(cfg),
-		Invoice:          NewInvoiceClient(cfg),
-		MessageTemplate:  NewMessageTemplateClient(cfg),
-		Notification:     NewNotificationClient(cfg),
-		Organization:     NewOrganizationClient(cfg),
-		Payment:          NewPaymentClient(cfg),
-		PhoneOptOut:      NewPhoneOptOutClient(cfg),
-		PortalEvent:      NewPortalEventClient(cfg),
-		PortalInvitation: NewPortalInvitationClient(cfg),
-		PortalMessage:    NewPortalMessageClient(cfg),
-		PortalSession:    NewPortalSessionClient(cfg),
-		SavedCard:        NewSavedCardClient(cfg),
-		ScheduledMessage: NewScheduledMessageClient(cfg),
-		SharedDocument:   NewSharedDocumentClient(cfg),
-		SignInCode:       NewSignInCodeClient(cfg),
-		Staff:            NewStaffClient(cfg),
-		StaffToken:       NewStaffTokenClient(cfg),
+		ctx:                 ctx,
+		config:              cfg,
+		Appointment:         NewAppointmentClient(cfg),
+		ClientContact:       NewClientContactClient(cfg),
+		ClientProfile:       NewClientProfileClient(cfg),
+		Contact:             NewContactClient(cfg),
+		Coverage:            NewCoverageClient(cfg),
+		EmailSuppression:    NewEmailSuppressionClient(cfg),
+		Form:                NewFormClient(cfg),
+		Invoice:             NewInvoiceClient(cfg),
+		MessageTemplate:     NewMessageTemplateClient(cfg),
+		Notification:        NewNotificationClient(cfg),
+		Organization:        NewOrganizationClient(cfg),
+		Payment:             NewPaymentClient(cfg),
+		PhoneOptOut:         NewPhoneOptOutClient(cfg),
+		PortalEvent:         NewPortalEventClient(cfg),
+		PortalInvitation:    NewPortalInvitationClient(cfg),
+		PortalMessage:       NewPortalMessageClient(cfg),
+		PortalSession:       NewPortalSessionClient(cfg),
+		SavedCard:           NewSavedCardClient(cfg),
+		ScheduleException:   NewScheduleExceptionClient(cfg),
+		ScheduledMessage:    NewScheduledMessageClient(cfg),
+		Service:             NewServiceClient(cfg),
+		ServicePractitioner: NewServicePractitionerClient(cfg),
+		SharedDocument:      NewSharedDocumentClient(cfg),
+		SignInCode:          NewSignInCodeClient(cfg),
+		Staff:               NewStaffClient(cfg),
+		StaffToken:          NewStaffTokenClient(cfg),
+		WorkingHours:        NewWorkingHoursClient(cfg),
 	}, nil
 }
 
@@ -317,8 +341,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.Form, c.Invoice, c.MessageTemplate, c.Notification,
 		c.Organization, c.Payment, c.PhoneOptOut, c.PortalEvent, c.PortalInvitation,
-		c.PortalMessage, c.PortalSession, c.SavedCard, c.ScheduledMessage,
-		c.SharedDocument, c.SignInCode, c.Staff, c.StaffToken,
+		c.PortalMessage, c.PortalSession, c.SavedCard, c.ScheduleException,
+		c.ScheduledMessage, c.Service, c.ServicePractitioner, c.SharedDocument,
+		c.SignInCode, c.Staff, c.StaffToken, c.WorkingHours,
 	} {
 		n.Use(hooks...)
 	}
@@ -331,8 +356,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
 		c.EmailSuppression, c.Form, c.Invoice, c.MessageTemplate, c.Notification,
 		c.Organization, c.Payment, c.PhoneOptOut, c.PortalEvent, c.PortalInvitation,
-		c.PortalMessage, c.PortalSession, c.SavedCard, c.ScheduledMessage,
-		c.SharedDocument, c.SignInCode, c.Staff, c.StaffToken,
+		c.PortalMessage, c.PortalSession, c.SavedCard, c.ScheduleException,
+		c.ScheduledMessage, c.Service, c.ServicePractitioner, c.SharedDocument,
+		c.SignInCode, c.Staff, c.StaffToken, c.WorkingHours,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -377,8 +403,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PortalSession.mutate(ctx, m)
 	case *SavedCardMutation:
 		return c.SavedCard.mutate(ctx, m)
+	case *ScheduleExceptionMutation:
+		return c.ScheduleException.mutate(ctx, m)
 	case *ScheduledMessageMutation:
 		return c.ScheduledMessage.mutate(ctx, m)
+	case *ServiceMutation:
+		return c.Service.mutate(ctx, m)
+	case *ServicePractitionerMutation:
+		return c.ServicePractitioner.mutate(ctx, m)
 	case *SharedDocumentMutation:
 		return c.SharedDocument.mutate(ctx, m)
 	case *SignInCodeMutation:
@@ -387,6 +419,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Staff.mutate(ctx, m)
 	case *StaffTokenMutation:
 		return c.StaffToken.mutate(ctx, m)
+	case *WorkingHoursMutation:
+		return c.WorkingHours.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -573,6 +607,22 @@ func (c *AppointmentClient) QueryScheduledMessages(_m *Appointment) *ScheduledMe
 			sqlgraph.From(appointment.Table, appointment.FieldID, id),
 			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, appointment.ScheduledMessagesTable, appointment.ScheduledMessagesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryService queries the service edge of a Appointment.
+func (c *AppointmentClient) QueryService(_m *Appointment) *ServiceQuery {
+	query := (&ServiceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(service.Table, service.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.ServiceTable, appointment.ServiceColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3588,6 +3638,172 @@ func (c *SavedCardClient) mutate(ctx context.Context, m *SavedCardMutation) (Val
 	}
 }
 
+// ScheduleExceptionClient is a client for the ScheduleException schema.
+type ScheduleExceptionClient struct {
+	config
+}
+
+// NewScheduleExceptionClient returns a client for the ScheduleException from the given config.
+func NewScheduleExceptionClient(c config) *ScheduleExceptionClient {
+	return &ScheduleExceptionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `scheduleexception.Hooks(f(g(h())))`.
+func (c *ScheduleExceptionClient) Use(hooks ...Hook) {
+	c.hooks.ScheduleException = append(c.hooks.ScheduleException, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `scheduleexception.Intercept(f(g(h())))`.
+func (c *ScheduleExceptionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ScheduleException = append(c.inters.ScheduleException, interceptors...)
+}
+
+// Create returns a builder for creating a ScheduleException entity.
+func (c *ScheduleExceptionClient) Create() *ScheduleExceptionCreate {
+	mutation := newScheduleExceptionMutation(c.config, OpCreate)
+	return &ScheduleExceptionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ScheduleException entities.
+func (c *ScheduleExceptionClient) CreateBulk(builders ...*ScheduleExceptionCreate) *ScheduleExceptionCreateBulk {
+	return &ScheduleExceptionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ScheduleExceptionClient) MapCreateBulk(slice any, setFunc func(*ScheduleExceptionCreate, int)) *ScheduleExceptionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ScheduleExceptionCreateBulk{err: fmt.Errorf("calling to ScheduleExceptionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ScheduleExceptionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ScheduleExceptionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ScheduleException.
+func (c *ScheduleExceptionClient) Update() *ScheduleExceptionUpdate {
+	mutation := newScheduleExceptionMutation(c.config, OpUpdate)
+	return &ScheduleExceptionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ScheduleExceptionClient) UpdateOne(_m *ScheduleException) *ScheduleExceptionUpdateOne {
+	mutation := newScheduleExceptionMutation(c.config, OpUpdateOne, withScheduleException(_m))
+	return &ScheduleExceptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ScheduleExceptionClient) UpdateOneID(id pulid.ID) *ScheduleExceptionUpdateOne {
+	mutation := newScheduleExceptionMutation(c.config, OpUpdateOne, withScheduleExceptionID(id))
+	return &ScheduleExceptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ScheduleException.
+func (c *ScheduleExceptionClient) Delete() *ScheduleExceptionDelete {
+	mutation := newScheduleExceptionMutation(c.config, OpDelete)
+	return &ScheduleExceptionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ScheduleExceptionClient) DeleteOne(_m *ScheduleException) *ScheduleExceptionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ScheduleExceptionClient) DeleteOneID(id pulid.ID) *ScheduleExceptionDeleteOne {
+	builder := c.Delete().Where(scheduleexception.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ScheduleExceptionDeleteOne{builder}
+}
+
+// Query returns a query builder for ScheduleException.
+func (c *ScheduleExceptionClient) Query() *ScheduleExceptionQuery {
+	return &ScheduleExceptionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeScheduleException},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ScheduleException entity by its id.
+func (c *ScheduleExceptionClient) Get(ctx context.Context, id pulid.ID) (*ScheduleException, error) {
+	return c.Query().Where(scheduleexception.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ScheduleExceptionClient) GetX(ctx context.Context, id pulid.ID) *ScheduleException {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a ScheduleException.
+func (c *ScheduleExceptionClient) QueryOrganization(_m *ScheduleException) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(scheduleexception.Table, scheduleexception.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, scheduleexception.OrganizationTable, scheduleexception.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStaff queries the staff edge of a ScheduleException.
+func (c *ScheduleExceptionClient) QueryStaff(_m *ScheduleException) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(scheduleexception.Table, scheduleexception.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, scheduleexception.StaffTable, scheduleexception.StaffColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ScheduleExceptionClient) Hooks() []Hook {
+	hooks := c.hooks.ScheduleException
+	return append(hooks[:len(hooks):len(hooks)], scheduleexception.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ScheduleExceptionClient) Interceptors() []Interceptor {
+	return c.inters.ScheduleException
+}
+
+func (c *ScheduleExceptionClient) mutate(ctx context.Context, m *ScheduleExceptionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ScheduleExceptionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ScheduleExceptionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ScheduleExceptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ScheduleExceptionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ScheduleException mutation op: %q", m.Op())
+	}
+}
+
 // ScheduledMessageClient is a client for the ScheduledMessage schema.
 type ScheduledMessageClient struct {
 	config
@@ -3767,6 +3983,354 @@ func (c *ScheduledMessageClient) mutate(ctx context.Context, m *ScheduledMessage
 		return (&ScheduledMessageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ScheduledMessage mutation op: %q", m.Op())
+	}
+}
+
+// ServiceClient is a client for the Service schema.
+type ServiceClient struct {
+	config
+}
+
+// NewServiceClient returns a client for the Service from the given config.
+func NewServiceClient(c config) *ServiceClient {
+	return &ServiceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `service.Hooks(f(g(h())))`.
+func (c *ServiceClient) Use(hooks ...Hook) {
+	c.hooks.Service = append(c.hooks.Service, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `service.Intercept(f(g(h())))`.
+func (c *ServiceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Service = append(c.inters.Service, interceptors...)
+}
+
+// Create returns a builder for creating a Service entity.
+func (c *ServiceClient) Create() *ServiceCreate {
+	mutation := newServiceMutation(c.config, OpCreate)
+	return &ServiceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Service entities.
+func (c *ServiceClient) CreateBulk(builders ...*ServiceCreate) *ServiceCreateBulk {
+	return &ServiceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ServiceClient) MapCreateBulk(slice any, setFunc func(*ServiceCreate, int)) *ServiceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ServiceCreateBulk{err: fmt.Errorf("calling to ServiceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ServiceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ServiceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Service.
+func (c *ServiceClient) Update() *ServiceUpdate {
+	mutation := newServiceMutation(c.config, OpUpdate)
+	return &ServiceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ServiceClient) UpdateOne(_m *Service) *ServiceUpdateOne {
+	mutation := newServiceMutation(c.config, OpUpdateOne, withService(_m))
+	return &ServiceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ServiceClient) UpdateOneID(id pulid.ID) *ServiceUpdateOne {
+	mutation := newServiceMutation(c.config, OpUpdateOne, withServiceID(id))
+	return &ServiceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Service.
+func (c *ServiceClient) Delete() *ServiceDelete {
+	mutation := newServiceMutation(c.config, OpDelete)
+	return &ServiceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ServiceClient) DeleteOne(_m *Service) *ServiceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ServiceClient) DeleteOneID(id pulid.ID) *ServiceDeleteOne {
+	builder := c.Delete().Where(service.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ServiceDeleteOne{builder}
+}
+
+// Query returns a query builder for Service.
+func (c *ServiceClient) Query() *ServiceQuery {
+	return &ServiceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeService},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Service entity by its id.
+func (c *ServiceClient) Get(ctx context.Context, id pulid.ID) (*Service, error) {
+	return c.Query().Where(service.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ServiceClient) GetX(ctx context.Context, id pulid.ID) *Service {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a Service.
+func (c *ServiceClient) QueryOrganization(_m *Service) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(service.Table, service.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, service.OrganizationTable, service.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPractitionerLinks queries the practitioner_links edge of a Service.
+func (c *ServiceClient) QueryPractitionerLinks(_m *Service) *ServicePractitionerQuery {
+	query := (&ServicePractitionerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(service.Table, service.FieldID, id),
+			sqlgraph.To(servicepractitioner.Table, servicepractitioner.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, service.PractitionerLinksTable, service.PractitionerLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ServiceClient) Hooks() []Hook {
+	hooks := c.hooks.Service
+	return append(hooks[:len(hooks):len(hooks)], service.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ServiceClient) Interceptors() []Interceptor {
+	return c.inters.Service
+}
+
+func (c *ServiceClient) mutate(ctx context.Context, m *ServiceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ServiceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ServiceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ServiceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ServiceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Service mutation op: %q", m.Op())
+	}
+}
+
+// ServicePractitionerClient is a client for the ServicePractitioner schema.
+type ServicePractitionerClient struct {
+	config
+}
+
+// NewServicePractitionerClient returns a client for the ServicePractitioner from the given config.
+func NewServicePractitionerClient(c config) *ServicePractitionerClient {
+	return &ServicePractitionerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `servicepractitioner.Hooks(f(g(h())))`.
+func (c *ServicePractitionerClient) Use(hooks ...Hook) {
+	c.hooks.ServicePractitioner = append(c.hooks.ServicePractitioner, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `servicepractitioner.Intercept(f(g(h())))`.
+func (c *ServicePractitionerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ServicePractitioner = append(c.inters.ServicePractitioner, interceptors...)
+}
+
+// Create returns a builder for creating a ServicePractitioner entity.
+func (c *ServicePractitionerClient) Create() *ServicePractitionerCreate {
+	mutation := newServicePractitionerMutation(c.config, OpCreate)
+	return &ServicePractitionerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ServicePractitioner entities.
+func (c *ServicePractitionerClient) CreateBulk(builders ...*ServicePractitionerCreate) *ServicePractitionerCreateBulk {
+	return &ServicePractitionerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ServicePractitionerClient) MapCreateBulk(slice any, setFunc func(*ServicePractitionerCreate, int)) *ServicePractitionerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ServicePractitionerCreateBulk{err: fmt.Errorf("calling to ServicePractitionerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ServicePractitionerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ServicePractitionerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ServicePractitioner.
+func (c *ServicePractitionerClient) Update() *ServicePractitionerUpdate {
+	mutation := newServicePractitionerMutation(c.config, OpUpdate)
+	return &ServicePractitionerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ServicePractitionerClient) UpdateOne(_m *ServicePractitioner) *ServicePractitionerUpdateOne {
+	mutation := newServicePractitionerMutation(c.config, OpUpdateOne, withServicePractitioner(_m))
+	return &ServicePractitionerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ServicePractitionerClient) UpdateOneID(id pulid.ID) *ServicePractitionerUpdateOne {
+	mutation := newServicePractitionerMutation(c.config, OpUpdateOne, withServicePractitionerID(id))
+	return &ServicePractitionerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ServicePractitioner.
+func (c *ServicePractitionerClient) Delete() *ServicePractitionerDelete {
+	mutation := newServicePractitionerMutation(c.config, OpDelete)
+	return &ServicePractitionerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ServicePractitionerClient) DeleteOne(_m *ServicePractitioner) *ServicePractitionerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ServicePractitionerClient) DeleteOneID(id pulid.ID) *ServicePractitionerDeleteOne {
+	builder := c.Delete().Where(servicepractitioner.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ServicePractitionerDeleteOne{builder}
+}
+
+// Query returns a query builder for ServicePractitioner.
+func (c *ServicePractitionerClient) Query() *ServicePractitionerQuery {
+	return &ServicePractitionerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeServicePractitioner},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ServicePractitioner entity by its id.
+func (c *ServicePractitionerClient) Get(ctx context.Context, id pulid.ID) (*ServicePractitioner, error) {
+	return c.Query().Where(servicepractitioner.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ServicePractitionerClient) GetX(ctx context.Context, id pulid.ID) *ServicePractitioner {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a ServicePractitioner.
+func (c *ServicePractitionerClient) QueryOrganization(_m *ServicePractitioner) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepractitioner.Table, servicepractitioner.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, servicepractitioner.OrganizationTable, servicepractitioner.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryService queries the service edge of a ServicePractitioner.
+func (c *ServicePractitionerClient) QueryService(_m *ServicePractitioner) *ServiceQuery {
+	query := (&ServiceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepractitioner.Table, servicepractitioner.FieldID, id),
+			sqlgraph.To(service.Table, service.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, servicepractitioner.ServiceTable, servicepractitioner.ServiceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStaff queries the staff edge of a ServicePractitioner.
+func (c *ServicePractitionerClient) QueryStaff(_m *ServicePractitioner) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepractitioner.Table, servicepractitioner.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, servicepractitioner.StaffTable, servicepractitioner.StaffColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ServicePractitionerClient) Hooks() []Hook {
+	hooks := c.hooks.ServicePractitioner
+	return append(hooks[:len(hooks):len(hooks)], servicepractitioner.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ServicePractitionerClient) Interceptors() []Interceptor {
+	return c.inters.ServicePractitioner
+}
+
+func (c *ServicePractitionerClient) mutate(ctx context.Context, m *ServicePractitionerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ServicePractitionerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ServicePractitionerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ServicePractitionerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ServicePractitionerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ServicePractitioner mutation op: %q", m.Op())
 	}
 }
 
@@ -4466,21 +5030,187 @@ func (c *StaffTokenClient) mutate(ctx context.Context, m *StaffTokenMutation) (V
 	}
 }
 
+// WorkingHoursClient is a client for the WorkingHours schema.
+type WorkingHoursClient struct {
+	config
+}
+
+// NewWorkingHoursClient returns a client for the WorkingHours from the given config.
+func NewWorkingHoursClient(c config) *WorkingHoursClient {
+	return &WorkingHoursClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `workinghours.Hooks(f(g(h())))`.
+func (c *WorkingHoursClient) Use(hooks ...Hook) {
+	c.hooks.WorkingHours = append(c.hooks.WorkingHours, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `workinghours.Intercept(f(g(h())))`.
+func (c *WorkingHoursClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WorkingHours = append(c.inters.WorkingHours, interceptors...)
+}
+
+// Create returns a builder for creating a WorkingHours entity.
+func (c *WorkingHoursClient) Create() *WorkingHoursCreate {
+	mutation := newWorkingHoursMutation(c.config, OpCreate)
+	return &WorkingHoursCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WorkingHours entities.
+func (c *WorkingHoursClient) CreateBulk(builders ...*WorkingHoursCreate) *WorkingHoursCreateBulk {
+	return &WorkingHoursCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WorkingHoursClient) MapCreateBulk(slice any, setFunc func(*WorkingHoursCreate, int)) *WorkingHoursCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WorkingHoursCreateBulk{err: fmt.Errorf("calling to WorkingHoursClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WorkingHoursCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WorkingHoursCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WorkingHours.
+func (c *WorkingHoursClient) Update() *WorkingHoursUpdate {
+	mutation := newWorkingHoursMutation(c.config, OpUpdate)
+	return &WorkingHoursUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WorkingHoursClient) UpdateOne(_m *WorkingHours) *WorkingHoursUpdateOne {
+	mutation := newWorkingHoursMutation(c.config, OpUpdateOne, withWorkingHours(_m))
+	return &WorkingHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WorkingHoursClient) UpdateOneID(id pulid.ID) *WorkingHoursUpdateOne {
+	mutation := newWorkingHoursMutation(c.config, OpUpdateOne, withWorkingHoursID(id))
+	return &WorkingHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WorkingHours.
+func (c *WorkingHoursClient) Delete() *WorkingHoursDelete {
+	mutation := newWorkingHoursMutation(c.config, OpDelete)
+	return &WorkingHoursDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WorkingHoursClient) DeleteOne(_m *WorkingHours) *WorkingHoursDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WorkingHoursClient) DeleteOneID(id pulid.ID) *WorkingHoursDeleteOne {
+	builder := c.Delete().Where(workinghours.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WorkingHoursDeleteOne{builder}
+}
+
+// Query returns a query builder for WorkingHours.
+func (c *WorkingHoursClient) Query() *WorkingHoursQuery {
+	return &WorkingHoursQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWorkingHours},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WorkingHours entity by its id.
+func (c *WorkingHoursClient) Get(ctx context.Context, id pulid.ID) (*WorkingHours, error) {
+	return c.Query().Where(workinghours.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WorkingHoursClient) GetX(ctx context.Context, id pulid.ID) *WorkingHours {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a WorkingHours.
+func (c *WorkingHoursClient) QueryOrganization(_m *WorkingHours) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workinghours.Table, workinghours.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, workinghours.OrganizationTable, workinghours.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStaff queries the staff edge of a WorkingHours.
+func (c *WorkingHoursClient) QueryStaff(_m *WorkingHours) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workinghours.Table, workinghours.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, workinghours.StaffTable, workinghours.StaffColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WorkingHoursClient) Hooks() []Hook {
+	hooks := c.hooks.WorkingHours
+	return append(hooks[:len(hooks):len(hooks)], workinghours.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WorkingHoursClient) Interceptors() []Interceptor {
+	return c.inters.WorkingHours
+}
+
+func (c *WorkingHoursClient) mutate(ctx context.Context, m *WorkingHoursMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WorkingHoursCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WorkingHoursUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WorkingHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WorkingHoursDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WorkingHours mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
 		Form, Invoice, MessageTemplate, Notification, Organization, Payment,
 		PhoneOptOut, PortalEvent, PortalInvitation, PortalMessage, PortalSession,
-		SavedCard, ScheduledMessage, SharedDocument, SignInCode, Staff,
-		StaffToken []ent.Hook
+		SavedCard, ScheduleException, ScheduledMessage, Service, ServicePractitioner,
+		SharedDocument, SignInCode, Staff, StaffToken, WorkingHours []ent.Hook
 	}
 	inters struct {
 		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
 		Form, Invoice, MessageTemplate, Notification, Organization, Payment,
 		PhoneOptOut, PortalEvent, PortalInvitation, PortalMessage, PortalSession,
-		SavedCard, ScheduledMessage, SharedDocument, SignInCode, Staff,
-		StaffToken []ent.Interceptor
+		SavedCard, ScheduleException, ScheduledMessage, Service, ServicePractitioner,
+		SharedDocument, SignInCode, Staff, StaffToken, WorkingHours []ent.Interceptor
 	}
 )
 

@@ -31,10 +31,14 @@ import (
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/workinghours"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -95,29 +99,33 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			appointment.Table:      appointment.ValidColumn,
-			clientcontact.Table:    clientcontact.ValidColumn,
-			clientprofile.Table:    clientprofile.ValidColumn,
-			contact.Table:          contact.ValidColumn,
-			coverage.Table:         coverage.ValidColumn,
-			emailsuppression.Table: emailsuppression.ValidColumn,
-			form.Table:             form.ValidColumn,
-			invoice.Table:          invoice.ValidColumn,
-			messagetemplate.Table:  messagetemplate.ValidColumn,
-			notification.Table:     notification.ValidColumn,
-			organization.Table:     organization.ValidColumn,
-			payment.Table:          payment.ValidColumn,
-			phoneoptout.Table:      phoneoptout.ValidColumn,
-			portalevent.Table:      portalevent.ValidColumn,
-			portalinvitation.Table: portalinvitation.ValidColumn,
-			portalmessage.Table:    portalmessage.ValidColumn,
-			portalsession.Table:    portalsession.ValidColumn,
-			savedcard.Table:        savedcard.ValidColumn,
-			scheduledmessage.Table: scheduledmessage.ValidColumn,
-			shareddocument.Table:   shareddocument.ValidColumn,
-			signincode.Table:       signincode.ValidColumn,
-			staff.Table:            staff.ValidColumn,
-			stafftoken.Table:       stafftoken.ValidColumn,
+			appointment.Table:         appointment.ValidColumn,
+			clientcontact.Table:       clientcontact.ValidColumn,
+			clientprofile.Table:       clientprofile.ValidColumn,
+			contact.Table:             contact.ValidColumn,
+			coverage.Table:            coverage.ValidColumn,
+			emailsuppression.Table:    emailsuppression.ValidColumn,
+			form.Table:                form.ValidColumn,
+			invoice.Table:             invoice.ValidColumn,
+			messagetemplate.Table:     messagetemplate.ValidColumn,
+			notification.Table:        notification.ValidColumn,
+			organization.Table:        organization.ValidColumn,
+			payment.Table:             payment.ValidColumn,
+			phoneoptout.Table:         phoneoptout.ValidColumn,
+			portalevent.Table:         portalevent.ValidColumn,
+			portalinvitation.Table:    portalinvitation.ValidColumn,
+			portalmessage.Table:       portalmessage.ValidColumn,
+			portalsession.Table:       portalsession.ValidColumn,
+			savedcard.Table:           savedcard.ValidColumn,
+			scheduleexception.Table:   scheduleexception.ValidColumn,
+			scheduledmessage.Table:    scheduledmessage.ValidColumn,
+			service.Table:             service.ValidColumn,
+			servicepractitioner.Table: servicepractitioner.ValidColumn,
+			shareddocument.Table:      shareddocument.ValidColumn,
+			signincode.Table:          signincode.ValidColumn,
+			staff.Table:               staff.ValidColumn,
+			stafftoken.Table:          stafftoken.ValidColumn,
+			workinghours.Table:        workinghours.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -23,10 +23,14 @@ import (
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/workinghours"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -36,7 +40,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -63,6 +67,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			appointment.FieldCancellationReason: {Type: field.TypeString, Column: appointment.FieldCancellationReason},
 			appointment.FieldCancelledAt:        {Type: field.TypeTime, Column: appointment.FieldCancelledAt},
 			appointment.FieldNotes:              {Type: field.TypeString, Column: appointment.FieldNotes},
+			appointment.FieldServiceID:          {Type: field.TypeString, Column: appointment.FieldServiceID},
+			appointment.FieldIdempotencyKey:     {Type: field.TypeString, Column: appointment.FieldIdempotencyKey},
+			appointment.FieldBookedVia:          {Type: field.TypeEnum, Column: appointment.FieldBookedVia},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -325,19 +332,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Organization",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			organization.FieldCreatedAt:           {Type: field.TypeTime, Column: organization.FieldCreatedAt},
-			organization.FieldUpdatedAt:           {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
-			organization.FieldName:                {Type: field.TypeString, Column: organization.FieldName},
-			organization.FieldSlug:                {Type: field.TypeString, Column: organization.FieldSlug},
-			organization.FieldTimeZone:            {Type: field.TypeString, Column: organization.FieldTimeZone},
-			organization.FieldDefaultLanguage:     {Type: field.TypeString, Column: organization.FieldDefaultLanguage},
-			organization.FieldDefaultPhoneRegion:  {Type: field.TypeString, Column: organization.FieldDefaultPhoneRegion},
-			organization.FieldPhone:               {Type: field.TypeString, Column: organization.FieldPhone},
-			organization.FieldEmail:               {Type: field.TypeString, Column: organization.FieldEmail},
-			organization.FieldReminderLeadMinutes: {Type: field.TypeJSON, Column: organization.FieldReminderLeadMinutes},
-			organization.FieldQuietHoursStart:     {Type: field.TypeString, Column: organization.FieldQuietHoursStart},
-			organization.FieldQuietHoursEnd:       {Type: field.TypeString, Column: organization.FieldQuietHoursEnd},
-			organization.FieldSmsHelpReply:        {Type: field.TypeString, Column: organization.FieldSmsHelpReply},
+			organization.FieldCreatedAt:                  {Type: field.TypeTime, Column: organization.FieldCreatedAt},
+			organization.FieldUpdatedAt:                  {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
+			organization.FieldName:                       {Type: field.TypeString, Column: organization.FieldName},
+			organization.FieldSlug:                       {Type: field.TypeString, Column: organization.FieldSlug},
+			organization.FieldTimeZone:                   {Type: field.TypeString, Column: organization.FieldTimeZone},
+			organization.FieldDefaultLanguage:            {Type: field.TypeString, Column: organization.FieldDefaultLanguage},
+			organization.FieldDefaultPhoneRegion:         {Type: field.TypeString, Column: organization.FieldDefaultPhoneRegion},
+			organization.FieldPhone:                      {Type: field.TypeString, Column: organization.FieldPhone},
+			organization.FieldEmail:                      {Type: field.TypeString, Column: organization.FieldEmail},
+			organization.FieldReminderLeadMinutes:        {Type: field.TypeJSON, Column: organization.FieldReminderLeadMinutes},
+			organization.FieldQuietHoursStart:            {Type: field.TypeString, Column: organization.FieldQuietHoursStart},
+			organization.FieldQuietHoursEnd:              {Type: field.TypeString, Column: organization.FieldQuietHoursEnd},
+			organization.FieldSmsHelpReply:               {Type: field.TypeString, Column: organization.FieldSmsHelpReply},
+			organization.FieldBookingMinNoticeMinutes:    {Type: field.TypeInt, Column: organization.FieldBookingMinNoticeMinutes},
+			organization.FieldBookingMaxAdvanceDays:      {Type: field.TypeInt, Column: organization.FieldBookingMaxAdvanceDays},
+			organization.FieldCancelMinNoticeMinutes:     {Type: field.TypeInt, Column: organization.FieldCancelMinNoticeMinutes},
+			organization.FieldRescheduleMinNoticeMinutes: {Type: field.TypeInt, Column: organization.FieldRescheduleMinNoticeMinutes},
+			organization.FieldSlotIntervalMinutes:        {Type: field.TypeInt, Column: organization.FieldSlotIntervalMinutes},
+			organization.FieldBufferBeforeMinutes:        {Type: field.TypeInt, Column: organization.FieldBufferBeforeMinutes},
+			organization.FieldBufferAfterMinutes:         {Type: field.TypeInt, Column: organization.FieldBufferAfterMinutes},
+			organization.FieldRequireCancellationReason:  {Type: field.TypeBool, Column: organization.FieldRequireCancellationReason},
+			organization.FieldWidgetAllowedOrigins:       {Type: field.TypeJSON, Column: organization.FieldWidgetAllowedOrigins},
 		},
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
@@ -495,6 +511,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   scheduleexception.Table,
+			Columns: scheduleexception.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: scheduleexception.FieldID,
+			},
+		},
+		Type: "ScheduleException",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			scheduleexception.FieldCreatedAt:      {Type: field.TypeTime, Column: scheduleexception.FieldCreatedAt},
+			scheduleexception.FieldUpdatedAt:      {Type: field.TypeTime, Column: scheduleexception.FieldUpdatedAt},
+			scheduleexception.FieldOrganizationID: {Type: field.TypeString, Column: scheduleexception.FieldOrganizationID},
+			scheduleexception.FieldStaffID:        {Type: field.TypeString, Column: scheduleexception.FieldStaffID},
+			scheduleexception.FieldKind:           {Type: field.TypeEnum, Column: scheduleexception.FieldKind},
+			scheduleexception.FieldStartsAt:       {Type: field.TypeTime, Column: scheduleexception.FieldStartsAt},
+			scheduleexception.FieldEndsAt:         {Type: field.TypeTime, Column: scheduleexception.FieldEndsAt},
+			scheduleexception.FieldDate:           {Type: field.TypeString, Column: scheduleexception.FieldDate},
+			scheduleexception.FieldStart:          {Type: field.TypeString, Column: scheduleexception.FieldStart},
+			scheduleexception.FieldEnd:            {Type: field.TypeString, Column: scheduleexception.FieldEnd},
+			scheduleexception.FieldNote:           {Type: field.TypeString, Column: scheduleexception.FieldNote},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduledmessage.Table,
 			Columns: scheduledmessage.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -518,7 +558,56 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldSentAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSentAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   service.Table,
+			Columns: service.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: service.FieldID,
+			},
+		},
+		Type: "Service",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			service.FieldCreatedAt:                  {Type: field.TypeTime, Column: service.FieldCreatedAt},
+			service.FieldUpdatedAt:                  {Type: field.TypeTime, Column: service.FieldUpdatedAt},
+			service.FieldOrganizationID:             {Type: field.TypeString, Column: service.FieldOrganizationID},
+			service.FieldName:                       {Type: field.TypeString, Column: service.FieldName},
+			service.FieldDescription:                {Type: field.TypeString, Column: service.FieldDescription},
+			service.FieldDurationMinutes:            {Type: field.TypeInt, Column: service.FieldDurationMinutes},
+			service.FieldPriceCents:                 {Type: field.TypeInt, Column: service.FieldPriceCents},
+			service.FieldCurrency:                   {Type: field.TypeString, Column: service.FieldCurrency},
+			service.FieldBookableOnline:             {Type: field.TypeBool, Column: service.FieldBookableOnline},
+			service.FieldMode:                       {Type: field.TypeEnum, Column: service.FieldMode},
+			service.FieldLocation:                   {Type: field.TypeString, Column: service.FieldLocation},
+			service.FieldArchivedAt:                 {Type: field.TypeTime, Column: service.FieldArchivedAt},
+			service.FieldBookingMinNoticeMinutes:    {Type: field.TypeInt, Column: service.FieldBookingMinNoticeMinutes},
+			service.FieldBookingMaxAdvanceDays:      {Type: field.TypeInt, Column: service.FieldBookingMaxAdvanceDays},
+			service.FieldCancelMinNoticeMinutes:     {Type: field.TypeInt, Column: service.FieldCancelMinNoticeMinutes},
+			service.FieldRescheduleMinNoticeMinutes: {Type: field.TypeInt, Column: service.FieldRescheduleMinNoticeMinutes},
+			service.FieldSlotIntervalMinutes:        {Type: field.TypeInt, Column: service.FieldSlotIntervalMinutes},
+			service.FieldBufferBeforeMinutes:        {Type: field.TypeInt, Column: service.FieldBufferBeforeMinutes},
+			service.FieldBufferAfterMinutes:         {Type: field.TypeInt, Column: service.FieldBufferAfterMinutes},
+			service.FieldRequireCancellationReason:  {Type: field.TypeBool, Column: service.FieldRequireCancellationReason},
+		},
+	}
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   servicepractitioner.Table,
+			Columns: servicepractitioner.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: servicepractitioner.FieldID,
+			},
+		},
+		Type: "ServicePractitioner",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			servicepractitioner.FieldOrganizationID: {Type: field.TypeString, Column: servicepractitioner.FieldOrganizationID},
+			servicepractitioner.FieldServiceID:      {Type: field.TypeString, Column: servicepractitioner.FieldServiceID},
+			servicepractitioner.FieldStaffID:        {Type: field.TypeString, Column: servicepractitioner.FieldStaffID},
+		},
+	}
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shareddocument.Table,
 			Columns: shareddocument.Columns,
@@ -542,7 +631,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shareddocument.FieldSharedByID:     {Type: field.TypeString, Column: shareddocument.FieldSharedByID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signincode.Table,
 			Columns: signincode.Columns,
@@ -562,7 +651,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -581,9 +670,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldRole:           {Type: field.TypeEnum, Column: staff.FieldRole},
 			staff.FieldPasswordHash:   {Type: field.TypeString, Column: staff.FieldPasswordHash},
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
+			staff.FieldTimeZone:       {Type: field.TypeString, Column: staff.FieldTimeZone},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -600,6 +690,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stafftoken.FieldCreatedAt:      {Type: field.TypeTime, Column: stafftoken.FieldCreatedAt},
 			stafftoken.FieldExpiresAt:      {Type: field.TypeTime, Column: stafftoken.FieldExpiresAt},
 			stafftoken.FieldRevokedAt:      {Type: field.TypeTime, Column: stafftoken.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[26] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   workinghours.Table,
+			Columns: workinghours.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: workinghours.FieldID,
+			},
+		},
+		Type: "WorkingHours",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			workinghours.FieldCreatedAt:      {Type: field.TypeTime, Column: workinghours.FieldCreatedAt},
+			workinghours.FieldUpdatedAt:      {Type: field.TypeTime, Column: workinghours.FieldUpdatedAt},
+			workinghours.FieldOrganizationID: {Type: field.TypeString, Column: workinghours.FieldOrganizationID},
+			workinghours.FieldStaffID:        {Type: field.TypeString, Column: workinghours.FieldStaffID},
+			workinghours.FieldWeekday:        {Type: field.TypeInt, Column: workinghours.FieldWeekday},
+			workinghours.FieldStart:          {Type: field.TypeString, Column: workinghours.FieldStart},
+			workinghours.FieldEnd:            {Type: field.TypeString, Column: workinghours.FieldEnd},
 		},
 	}
 	graph.MustAddE(
@@ -661,6 +771,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Appointment",
 		"ScheduledMessage",
+	)
+	graph.MustAddE(
+		"service",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.ServiceTable,
+			Columns: []string{appointment.ServiceColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"Service",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1195,6 +1317,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   scheduleexception.OrganizationTable,
+			Columns: []string{scheduleexception.OrganizationColumn},
+			Bidi:    false,
+		},
+		"ScheduleException",
+		"Organization",
+	)
+	graph.MustAddE(
+		"staff",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   scheduleexception.StaffTable,
+			Columns: []string{scheduleexception.StaffColumn},
+			Bidi:    false,
+		},
+		"ScheduleException",
+		"Staff",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   scheduledmessage.OrganizationTable,
 			Columns: []string{scheduledmessage.OrganizationColumn},
 			Bidi:    false,
@@ -1225,6 +1371,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ScheduledMessage",
 		"Appointment",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   service.OrganizationTable,
+			Columns: []string{service.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Service",
+		"Organization",
+	)
+	graph.MustAddE(
+		"practitioner_links",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   service.PractitionerLinksTable,
+			Columns: []string{service.PractitionerLinksColumn},
+			Bidi:    false,
+		},
+		"Service",
+		"ServicePractitioner",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   servicepractitioner.OrganizationTable,
+			Columns: []string{servicepractitioner.OrganizationColumn},
+			Bidi:    false,
+		},
+		"ServicePractitioner",
+		"Organization",
+	)
+	graph.MustAddE(
+		"service",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   servicepractitioner.ServiceTable,
+			Columns: []string{servicepractitioner.ServiceColumn},
+			Bidi:    false,
+		},
+		"ServicePractitioner",
+		"Service",
+	)
+	graph.MustAddE(
+		"staff",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   servicepractitioner.StaffTable,
+			Columns: []string{servicepractitioner.StaffColumn},
+			Bidi:    false,
+		},
+		"ServicePractitioner",
+		"Staff",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1344,6 +1550,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"StaffToken",
+		"Staff",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   workinghours.OrganizationTable,
+			Columns: []string{workinghours.OrganizationColumn},
+			Bidi:    false,
+		},
+		"WorkingHours",
+		"Organization",
+	)
+	graph.MustAddE(
+		"staff",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   workinghours.StaffTable,
+			Columns: []string{workinghours.StaffColumn},
+			Bidi:    false,
+		},
+		"WorkingHours",
 		"Staff",
 	)
 	return graph
@@ -1470,6 +1700,21 @@ func (f *AppointmentFilter) WhereNotes(p entql.StringP) {
 	f.Where(p.Field(appointment.FieldNotes))
 }
 
+// WhereServiceID applies the entql string predicate on the service_id field.
+func (f *AppointmentFilter) WhereServiceID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldServiceID))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *AppointmentFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldIdempotencyKey))
+}
+
+// WhereBookedVia applies the entql string predicate on the booked_via field.
+func (f *AppointmentFilter) WhereBookedVia(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldBookedVia))
+}
+
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
 func (f *AppointmentFilter) WhereHasOrganization() {
 	f.Where(entql.HasEdge("organization"))
@@ -1534,6 +1779,20 @@ func (f *AppointmentFilter) WhereHasScheduledMessages() {
 // WhereHasScheduledMessagesWith applies a predicate to check if query has an edge scheduled_messages with a given conditions (other predicates).
 func (f *AppointmentFilter) WhereHasScheduledMessagesWith(preds ...predicate.ScheduledMessage) {
 	f.Where(entql.HasEdgeWith("scheduled_messages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasService applies a predicate to check if query has an edge service.
+func (f *AppointmentFilter) WhereHasService() {
+	f.Where(entql.HasEdge("service"))
+}
+
+// WhereHasServiceWith applies a predicate to check if query has an edge service with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasServiceWith(preds ...predicate.Service) {
+	f.Where(entql.HasEdgeWith("service", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3071,6 +3330,51 @@ func (f *OrganizationFilter) WhereSmsHelpReply(p entql.StringP) {
 	f.Where(p.Field(organization.FieldSmsHelpReply))
 }
 
+// WhereBookingMinNoticeMinutes applies the entql int predicate on the booking_min_notice_minutes field.
+func (f *OrganizationFilter) WhereBookingMinNoticeMinutes(p entql.IntP) {
+	f.Where(p.Field(organization.FieldBookingMinNoticeMinutes))
+}
+
+// WhereBookingMaxAdvanceDays applies the entql int predicate on the booking_max_advance_days field.
+func (f *OrganizationFilter) WhereBookingMaxAdvanceDays(p entql.IntP) {
+	f.Where(p.Field(organization.FieldBookingMaxAdvanceDays))
+}
+
+// WhereCancelMinNoticeMinutes applies the entql int predicate on the cancel_min_notice_minutes field.
+func (f *OrganizationFilter) WhereCancelMinNoticeMinutes(p entql.IntP) {
+	f.Where(p.Field(organization.FieldCancelMinNoticeMinutes))
+}
+
+// WhereRescheduleMinNoticeMinutes applies the entql int predicate on the reschedule_min_notice_minutes field.
+func (f *OrganizationFilter) WhereRescheduleMinNoticeMinutes(p entql.IntP) {
+	f.Where(p.Field(organization.FieldRescheduleMinNoticeMinutes))
+}
+
+// WhereSlotIntervalMinutes applies the entql int predicate on the slot_interval_minutes field.
+func (f *OrganizationFilter) WhereSlotIntervalMinutes(p entql.IntP) {
+	f.Where(p.Field(organization.FieldSlotIntervalMinutes))
+}
+
+// WhereBufferBeforeMinutes applies the entql int predicate on the buffer_before_minutes field.
+func (f *OrganizationFilter) WhereBufferBeforeMinutes(p entql.IntP) {
+	f.Where(p.Field(organization.FieldBufferBeforeMinutes))
+}
+
+// WhereBufferAfterMinutes applies the entql int predicate on the buffer_after_minutes field.
+func (f *OrganizationFilter) WhereBufferAfterMinutes(p entql.IntP) {
+	f.Where(p.Field(organization.FieldBufferAfterMinutes))
+}
+
+// WhereRequireCancellationReason applies the entql bool predicate on the require_cancellation_reason field.
+func (f *OrganizationFilter) WhereRequireCancellationReason(p entql.BoolP) {
+	f.Where(p.Field(organization.FieldRequireCancellationReason))
+}
+
+// WhereWidgetAllowedOrigins applies the entql json.RawMessage predicate on the widget_allowed_origins field.
+func (f *OrganizationFilter) WhereWidgetAllowedOrigins(p entql.BytesP) {
+	f.Where(p.Field(organization.FieldWidgetAllowedOrigins))
+}
+
 // WhereHasStaff applies a predicate to check if query has an edge staff.
 func (f *OrganizationFilter) WhereHasStaff() {
 	f.Where(entql.HasEdge("staff"))
@@ -3872,6 +4176,129 @@ func (f *SavedCardFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ScheduleExceptionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ScheduleExceptionQuery builder.
+func (_q *ScheduleExceptionQuery) Filter() *ScheduleExceptionFilter {
+	return &ScheduleExceptionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ScheduleExceptionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ScheduleExceptionMutation builder.
+func (m *ScheduleExceptionMutation) Filter() *ScheduleExceptionFilter {
+	return &ScheduleExceptionFilter{config: m.config, predicateAdder: m}
+}
+
+// ScheduleExceptionFilter provides a generic filtering capability at runtime for ScheduleExceptionQuery.
+type ScheduleExceptionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ScheduleExceptionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ScheduleExceptionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(scheduleexception.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ScheduleExceptionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(scheduleexception.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ScheduleExceptionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(scheduleexception.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *ScheduleExceptionFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(scheduleexception.FieldOrganizationID))
+}
+
+// WhereStaffID applies the entql string predicate on the staff_id field.
+func (f *ScheduleExceptionFilter) WhereStaffID(p entql.StringP) {
+	f.Where(p.Field(scheduleexception.FieldStaffID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ScheduleExceptionFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(scheduleexception.FieldKind))
+}
+
+// WhereStartsAt applies the entql time.Time predicate on the starts_at field.
+func (f *ScheduleExceptionFilter) WhereStartsAt(p entql.TimeP) {
+	f.Where(p.Field(scheduleexception.FieldStartsAt))
+}
+
+// WhereEndsAt applies the entql time.Time predicate on the ends_at field.
+func (f *ScheduleExceptionFilter) WhereEndsAt(p entql.TimeP) {
+	f.Where(p.Field(scheduleexception.FieldEndsAt))
+}
+
+// WhereDate applies the entql string predicate on the date field.
+func (f *ScheduleExceptionFilter) WhereDate(p entql.StringP) {
+	f.Where(p.Field(scheduleexception.FieldDate))
+}
+
+// WhereStart applies the entql string predicate on the start field.
+func (f *ScheduleExceptionFilter) WhereStart(p entql.StringP) {
+	f.Where(p.Field(scheduleexception.FieldStart))
+}
+
+// WhereEnd applies the entql string predicate on the end field.
+func (f *ScheduleExceptionFilter) WhereEnd(p entql.StringP) {
+	f.Where(p.Field(scheduleexception.FieldEnd))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *ScheduleExceptionFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(scheduleexception.FieldNote))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ScheduleExceptionFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ScheduleExceptionFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStaff applies a predicate to check if query has an edge staff.
+func (f *ScheduleExceptionFilter) WhereHasStaff() {
+	f.Where(entql.HasEdge("staff"))
+}
+
+// WhereHasStaffWith applies a predicate to check if query has an edge staff with a given conditions (other predicates).
+func (f *ScheduleExceptionFilter) WhereHasStaffWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("staff", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ScheduledMessageQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3900,7 +4327,7 @@ type ScheduledMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduledMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4014,6 +4441,271 @@ func (f *ScheduledMessageFilter) WhereHasAppointmentWith(preds ...predicate.Appo
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ServiceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ServiceQuery builder.
+func (_q *ServiceQuery) Filter() *ServiceFilter {
+	return &ServiceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ServiceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ServiceMutation builder.
+func (m *ServiceMutation) Filter() *ServiceFilter {
+	return &ServiceFilter{config: m.config, predicateAdder: m}
+}
+
+// ServiceFilter provides a generic filtering capability at runtime for ServiceQuery.
+type ServiceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ServiceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ServiceFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(service.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ServiceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(service.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ServiceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(service.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *ServiceFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(service.FieldOrganizationID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ServiceFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(service.FieldName))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *ServiceFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(service.FieldDescription))
+}
+
+// WhereDurationMinutes applies the entql int predicate on the duration_minutes field.
+func (f *ServiceFilter) WhereDurationMinutes(p entql.IntP) {
+	f.Where(p.Field(service.FieldDurationMinutes))
+}
+
+// WherePriceCents applies the entql int predicate on the price_cents field.
+func (f *ServiceFilter) WherePriceCents(p entql.IntP) {
+	f.Where(p.Field(service.FieldPriceCents))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *ServiceFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(service.FieldCurrency))
+}
+
+// WhereBookableOnline applies the entql bool predicate on the bookable_online field.
+func (f *ServiceFilter) WhereBookableOnline(p entql.BoolP) {
+	f.Where(p.Field(service.FieldBookableOnline))
+}
+
+// WhereMode applies the entql string predicate on the mode field.
+func (f *ServiceFilter) WhereMode(p entql.StringP) {
+	f.Where(p.Field(service.FieldMode))
+}
+
+// WhereLocation applies the entql string predicate on the location field.
+func (f *ServiceFilter) WhereLocation(p entql.StringP) {
+	f.Where(p.Field(service.FieldLocation))
+}
+
+// WhereArchivedAt applies the entql time.Time predicate on the archived_at field.
+func (f *ServiceFilter) WhereArchivedAt(p entql.TimeP) {
+	f.Where(p.Field(service.FieldArchivedAt))
+}
+
+// WhereBookingMinNoticeMinutes applies the entql int predicate on the booking_min_notice_minutes field.
+func (f *ServiceFilter) WhereBookingMinNoticeMinutes(p entql.IntP) {
+	f.Where(p.Field(service.FieldBookingMinNoticeMinutes))
+}
+
+// WhereBookingMaxAdvanceDays applies the entql int predicate on the booking_max_advance_days field.
+func (f *ServiceFilter) WhereBookingMaxAdvanceDays(p entql.IntP) {
+	f.Where(p.Field(service.FieldBookingMaxAdvanceDays))
+}
+
+// WhereCancelMinNoticeMinutes applies the entql int predicate on the cancel_min_notice_minutes field.
+func (f *ServiceFilter) WhereCancelMinNoticeMinutes(p entql.IntP) {
+	f.Where(p.Field(service.FieldCancelMinNoticeMinutes))
+}
+
+// WhereRescheduleMinNoticeMinutes applies the entql int predicate on the reschedule_min_notice_minutes field.
+func (f *ServiceFilter) WhereRescheduleMinNoticeMinutes(p entql.IntP) {
+	f.Where(p.Field(service.FieldRescheduleMinNoticeMinutes))
+}
+
+// WhereSlotIntervalMinutes applies the entql int predicate on the slot_interval_minutes field.
+func (f *ServiceFilter) WhereSlotIntervalMinutes(p entql.IntP) {
+	f.Where(p.Field(service.FieldSlotIntervalMinutes))
+}
+
+// WhereBufferBeforeMinutes applies the entql int predicate on the buffer_before_minutes field.
+func (f *ServiceFilter) WhereBufferBeforeMinutes(p entql.IntP) {
+	f.Where(p.Field(service.FieldBufferBeforeMinutes))
+}
+
+// WhereBufferAfterMinutes applies the entql int predicate on the buffer_after_minutes field.
+func (f *ServiceFilter) WhereBufferAfterMinutes(p entql.IntP) {
+	f.Where(p.Field(service.FieldBufferAfterMinutes))
+}
+
+// WhereRequireCancellationReason applies the entql bool predicate on the require_cancellation_reason field.
+func (f *ServiceFilter) WhereRequireCancellationReason(p entql.BoolP) {
+	f.Where(p.Field(service.FieldRequireCancellationReason))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ServiceFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ServiceFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPractitionerLinks applies a predicate to check if query has an edge practitioner_links.
+func (f *ServiceFilter) WhereHasPractitionerLinks() {
+	f.Where(entql.HasEdge("practitioner_links"))
+}
+
+// WhereHasPractitionerLinksWith applies a predicate to check if query has an edge practitioner_links with a given conditions (other predicates).
+func (f *ServiceFilter) WhereHasPractitionerLinksWith(preds ...predicate.ServicePractitioner) {
+	f.Where(entql.HasEdgeWith("practitioner_links", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ServicePractitionerQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ServicePractitionerQuery builder.
+func (_q *ServicePractitionerQuery) Filter() *ServicePractitionerFilter {
+	return &ServicePractitionerFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ServicePractitionerMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ServicePractitionerMutation builder.
+func (m *ServicePractitionerMutation) Filter() *ServicePractitionerFilter {
+	return &ServicePractitionerFilter{config: m.config, predicateAdder: m}
+}
+
+// ServicePractitionerFilter provides a generic filtering capability at runtime for ServicePractitionerQuery.
+type ServicePractitionerFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ServicePractitionerFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ServicePractitionerFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(servicepractitioner.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *ServicePractitionerFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(servicepractitioner.FieldOrganizationID))
+}
+
+// WhereServiceID applies the entql string predicate on the service_id field.
+func (f *ServicePractitionerFilter) WhereServiceID(p entql.StringP) {
+	f.Where(p.Field(servicepractitioner.FieldServiceID))
+}
+
+// WhereStaffID applies the entql string predicate on the staff_id field.
+func (f *ServicePractitionerFilter) WhereStaffID(p entql.StringP) {
+	f.Where(p.Field(servicepractitioner.FieldStaffID))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ServicePractitionerFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ServicePractitionerFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasService applies a predicate to check if query has an edge service.
+func (f *ServicePractitionerFilter) WhereHasService() {
+	f.Where(entql.HasEdge("service"))
+}
+
+// WhereHasServiceWith applies a predicate to check if query has an edge service with a given conditions (other predicates).
+func (f *ServicePractitionerFilter) WhereHasServiceWith(preds ...predicate.Service) {
+	f.Where(entql.HasEdgeWith("service", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStaff applies a predicate to check if query has an edge staff.
+func (f *ServicePractitionerFilter) WhereHasStaff() {
+	f.Where(entql.HasEdge("staff"))
+}
+
+// WhereHasStaffWith applies a predicate to check if query has an edge staff with a given conditions (other predicates).
+func (f *ServicePractitionerFilter) WhereHasStaffWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("staff", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SharedDocumentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4042,7 +4734,7 @@ type SharedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SharedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4179,7 +4871,7 @@ type SignInCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4268,7 +4960,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4317,6 +5009,11 @@ func (f *StaffFilter) WherePasswordHash(p entql.StringP) {
 // WhereActive applies the entql bool predicate on the active field.
 func (f *StaffFilter) WhereActive(p entql.BoolP) {
 	f.Where(p.Field(staff.FieldActive))
+}
+
+// WhereTimeZone applies the entql string predicate on the time_zone field.
+func (f *StaffFilter) WhereTimeZone(p entql.StringP) {
+	f.Where(p.Field(staff.FieldTimeZone))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
@@ -4404,7 +5101,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4466,6 +5163,109 @@ func (f *StaffTokenFilter) WhereHasStaff() {
 
 // WhereHasStaffWith applies a predicate to check if query has an edge staff with a given conditions (other predicates).
 func (f *StaffTokenFilter) WhereHasStaffWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("staff", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WorkingHoursQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WorkingHoursQuery builder.
+func (_q *WorkingHoursQuery) Filter() *WorkingHoursFilter {
+	return &WorkingHoursFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WorkingHoursMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WorkingHoursMutation builder.
+func (m *WorkingHoursMutation) Filter() *WorkingHoursFilter {
+	return &WorkingHoursFilter{config: m.config, predicateAdder: m}
+}
+
+// WorkingHoursFilter provides a generic filtering capability at runtime for WorkingHoursQuery.
+type WorkingHoursFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WorkingHoursFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *WorkingHoursFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(workinghours.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WorkingHoursFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(workinghours.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WorkingHoursFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(workinghours.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *WorkingHoursFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(workinghours.FieldOrganizationID))
+}
+
+// WhereStaffID applies the entql string predicate on the staff_id field.
+func (f *WorkingHoursFilter) WhereStaffID(p entql.StringP) {
+	f.Where(p.Field(workinghours.FieldStaffID))
+}
+
+// WhereWeekday applies the entql int predicate on the weekday field.
+func (f *WorkingHoursFilter) WhereWeekday(p entql.IntP) {
+	f.Where(p.Field(workinghours.FieldWeekday))
+}
+
+// WhereStart applies the entql string predicate on the start field.
+func (f *WorkingHoursFilter) WhereStart(p entql.StringP) {
+	f.Where(p.Field(workinghours.FieldStart))
+}
+
+// WhereEnd applies the entql string predicate on the end field.
+func (f *WorkingHoursFilter) WhereEnd(p entql.StringP) {
+	f.Where(p.Field(workinghours.FieldEnd))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *WorkingHoursFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *WorkingHoursFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStaff applies a predicate to check if query has an edge staff.
+func (f *WorkingHoursFilter) WhereHasStaff() {
+	f.Where(entql.HasEdge("staff"))
+}
+
+// WhereHasStaffWith applies a predicate to check if query has an edge staff with a given conditions (other predicates).
+func (f *WorkingHoursFilter) WhereHasStaffWith(preds ...predicate.Staff) {
 	f.Where(entql.HasEdgeWith("staff", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)

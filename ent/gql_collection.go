@@ -26,8 +26,11 @@ import (
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -186,6 +189,21 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 			_q.WithNamedScheduledMessages(alias, func(wq *ScheduledMessageQuery) {
 				*wq = *query
 			})
+
+		case "service":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServiceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, serviceImplementors)...); err != nil {
+				return err
+			}
+			_q.withService = query
+			if _, ok := fieldSeen[appointment.FieldServiceID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldServiceID)
+				fieldSeen[appointment.FieldServiceID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[appointment.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, appointment.FieldCreatedAt)
@@ -255,6 +273,16 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[appointment.FieldNotes]; !ok {
 				selectedFields = append(selectedFields, appointment.FieldNotes)
 				fieldSeen[appointment.FieldNotes] = struct{}{}
+			}
+		case "serviceID":
+			if _, ok := fieldSeen[appointment.FieldServiceID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldServiceID)
+				fieldSeen[appointment.FieldServiceID] = struct{}{}
+			}
+		case "bookedVia":
+			if _, ok := fieldSeen[appointment.FieldBookedVia]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldBookedVia)
+				fieldSeen[appointment.FieldBookedVia] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2184,6 +2212,51 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, organization.FieldSmsHelpReply)
 				fieldSeen[organization.FieldSmsHelpReply] = struct{}{}
 			}
+		case "bookingMinNoticeMinutes":
+			if _, ok := fieldSeen[organization.FieldBookingMinNoticeMinutes]; !ok {
+				selectedFields = append(selectedFields, organization.FieldBookingMinNoticeMinutes)
+				fieldSeen[organization.FieldBookingMinNoticeMinutes] = struct{}{}
+			}
+		case "bookingMaxAdvanceDays":
+			if _, ok := fieldSeen[organization.FieldBookingMaxAdvanceDays]; !ok {
+				selectedFields = append(selectedFields, organization.FieldBookingMaxAdvanceDays)
+				fieldSeen[organization.FieldBookingMaxAdvanceDays] = struct{}{}
+			}
+		case "cancelMinNoticeMinutes":
+			if _, ok := fieldSeen[organization.FieldCancelMinNoticeMinutes]; !ok {
+				selectedFields = append(selectedFields, organization.FieldCancelMinNoticeMinutes)
+				fieldSeen[organization.FieldCancelMinNoticeMinutes] = struct{}{}
+			}
+		case "rescheduleMinNoticeMinutes":
+			if _, ok := fieldSeen[organization.FieldRescheduleMinNoticeMinutes]; !ok {
+				selectedFields = append(selectedFields, organization.FieldRescheduleMinNoticeMinutes)
+				fieldSeen[organization.FieldRescheduleMinNoticeMinutes] = struct{}{}
+			}
+		case "slotIntervalMinutes":
+			if _, ok := fieldSeen[organization.FieldSlotIntervalMinutes]; !ok {
+				selectedFields = append(selectedFields, organization.FieldSlotIntervalMinutes)
+				fieldSeen[organization.FieldSlotIntervalMinutes] = struct{}{}
+			}
+		case "bufferBeforeMinutes":
+			if _, ok := fieldSeen[organization.FieldBufferBeforeMinutes]; !ok {
+				selectedFields = append(selectedFields, organization.FieldBufferBeforeMinutes)
+				fieldSeen[organization.FieldBufferBeforeMinutes] = struct{}{}
+			}
+		case "bufferAfterMinutes":
+			if _, ok := fieldSeen[organization.FieldBufferAfterMinutes]; !ok {
+				selectedFields = append(selectedFields, organization.FieldBufferAfterMinutes)
+				fieldSeen[organization.FieldBufferAfterMinutes] = struct{}{}
+			}
+		case "requireCancellationReason":
+			if _, ok := fieldSeen[organization.FieldRequireCancellationReason]; !ok {
+				selectedFields = append(selectedFields, organization.FieldRequireCancellationReason)
+				fieldSeen[organization.FieldRequireCancellationReason] = struct{}{}
+			}
+		case "widgetAllowedOrigins":
+			if _, ok := fieldSeen[organization.FieldWidgetAllowedOrigins]; !ok {
+				selectedFields = append(selectedFields, organization.FieldWidgetAllowedOrigins)
+				fieldSeen[organization.FieldWidgetAllowedOrigins] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -2679,6 +2752,155 @@ func newPortalMessagePaginateArgs(rv map[string]any) *portalmessagePaginateArgs 
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ScheduleExceptionQuery) CollectFields(ctx context.Context, satisfies ...string) (*ScheduleExceptionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ScheduleExceptionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(scheduleexception.Columns))
+		selectedFields = []string{scheduleexception.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "staff":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withStaff = query
+			if _, ok := fieldSeen[scheduleexception.FieldStaffID]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldStaffID)
+				fieldSeen[scheduleexception.FieldStaffID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[scheduleexception.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldCreatedAt)
+				fieldSeen[scheduleexception.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[scheduleexception.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldUpdatedAt)
+				fieldSeen[scheduleexception.FieldUpdatedAt] = struct{}{}
+			}
+		case "staffID":
+			if _, ok := fieldSeen[scheduleexception.FieldStaffID]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldStaffID)
+				fieldSeen[scheduleexception.FieldStaffID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[scheduleexception.FieldKind]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldKind)
+				fieldSeen[scheduleexception.FieldKind] = struct{}{}
+			}
+		case "startsAt":
+			if _, ok := fieldSeen[scheduleexception.FieldStartsAt]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldStartsAt)
+				fieldSeen[scheduleexception.FieldStartsAt] = struct{}{}
+			}
+		case "endsAt":
+			if _, ok := fieldSeen[scheduleexception.FieldEndsAt]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldEndsAt)
+				fieldSeen[scheduleexception.FieldEndsAt] = struct{}{}
+			}
+		case "date":
+			if _, ok := fieldSeen[scheduleexception.FieldDate]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldDate)
+				fieldSeen[scheduleexception.FieldDate] = struct{}{}
+			}
+		case "start":
+			if _, ok := fieldSeen[scheduleexception.FieldStart]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldStart)
+				fieldSeen[scheduleexception.FieldStart] = struct{}{}
+			}
+		case "end":
+			if _, ok := fieldSeen[scheduleexception.FieldEnd]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldEnd)
+				fieldSeen[scheduleexception.FieldEnd] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[scheduleexception.FieldNote]; !ok {
+				selectedFields = append(selectedFields, scheduleexception.FieldNote)
+				fieldSeen[scheduleexception.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type scheduleexceptionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ScheduleExceptionPaginateOption
+}
+
+func newScheduleExceptionPaginateArgs(rv map[string]any) *scheduleexceptionPaginateArgs {
+	args := &scheduleexceptionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ScheduleExceptionOrder{Field: &ScheduleExceptionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithScheduleExceptionOrder(order))
+			}
+		case *ScheduleExceptionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithScheduleExceptionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ScheduleExceptionWhereInput); ok {
+		args.opts = append(args.opts, WithScheduleExceptionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ScheduledMessageQuery) CollectFields(ctx context.Context, satisfies ...string) (*ScheduledMessageQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2843,6 +3065,185 @@ func newScheduledMessagePaginateArgs(rv map[string]any) *scheduledmessagePaginat
 	}
 	if v, ok := rv[whereField].(*ScheduledMessageWhereInput); ok {
 		args.opts = append(args.opts, WithScheduledMessageFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ServiceQuery) CollectFields(ctx context.Context, satisfies ...string) (*ServiceQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ServiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(service.Columns))
+		selectedFields = []string{service.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[service.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, service.FieldCreatedAt)
+				fieldSeen[service.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[service.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, service.FieldUpdatedAt)
+				fieldSeen[service.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[service.FieldName]; !ok {
+				selectedFields = append(selectedFields, service.FieldName)
+				fieldSeen[service.FieldName] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[service.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, service.FieldDescription)
+				fieldSeen[service.FieldDescription] = struct{}{}
+			}
+		case "durationMinutes":
+			if _, ok := fieldSeen[service.FieldDurationMinutes]; !ok {
+				selectedFields = append(selectedFields, service.FieldDurationMinutes)
+				fieldSeen[service.FieldDurationMinutes] = struct{}{}
+			}
+		case "priceCents":
+			if _, ok := fieldSeen[service.FieldPriceCents]; !ok {
+				selectedFields = append(selectedFields, service.FieldPriceCents)
+				fieldSeen[service.FieldPriceCents] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[service.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, service.FieldCurrency)
+				fieldSeen[service.FieldCurrency] = struct{}{}
+			}
+		case "bookableOnline":
+			if _, ok := fieldSeen[service.FieldBookableOnline]; !ok {
+				selectedFields = append(selectedFields, service.FieldBookableOnline)
+				fieldSeen[service.FieldBookableOnline] = struct{}{}
+			}
+		case "mode":
+			if _, ok := fieldSeen[service.FieldMode]; !ok {
+				selectedFields = append(selectedFields, service.FieldMode)
+				fieldSeen[service.FieldMode] = struct{}{}
+			}
+		case "location":
+			if _, ok := fieldSeen[service.FieldLocation]; !ok {
+				selectedFields = append(selectedFields, service.FieldLocation)
+				fieldSeen[service.FieldLocation] = struct{}{}
+			}
+		case "archivedAt":
+			if _, ok := fieldSeen[service.FieldArchivedAt]; !ok {
+				selectedFields = append(selectedFields, service.FieldArchivedAt)
+				fieldSeen[service.FieldArchivedAt] = struct{}{}
+			}
+		case "bookingMinNoticeMinutes":
+			if _, ok := fieldSeen[service.FieldBookingMinNoticeMinutes]; !ok {
+				selectedFields = append(selectedFields, service.FieldBookingMinNoticeMinutes)
+				fieldSeen[service.FieldBookingMinNoticeMinutes] = struct{}{}
+			}
+		case "bookingMaxAdvanceDays":
+			if _, ok := fieldSeen[service.FieldBookingMaxAdvanceDays]; !ok {
+				selectedFields = append(selectedFields, service.FieldBookingMaxAdvanceDays)
+				fieldSeen[service.FieldBookingMaxAdvanceDays] = struct{}{}
+			}
+		case "cancelMinNoticeMinutes":
+			if _, ok := fieldSeen[service.FieldCancelMinNoticeMinutes]; !ok {
+				selectedFields = append(selectedFields, service.FieldCancelMinNoticeMinutes)
+				fieldSeen[service.FieldCancelMinNoticeMinutes] = struct{}{}
+			}
+		case "rescheduleMinNoticeMinutes":
+			if _, ok := fieldSeen[service.FieldRescheduleMinNoticeMinutes]; !ok {
+				selectedFields = append(selectedFields, service.FieldRescheduleMinNoticeMinutes)
+				fieldSeen[service.FieldRescheduleMinNoticeMinutes] = struct{}{}
+			}
+		case "slotIntervalMinutes":
+			if _, ok := fieldSeen[service.FieldSlotIntervalMinutes]; !ok {
+				selectedFields = append(selectedFields, service.FieldSlotIntervalMinutes)
+				fieldSeen[service.FieldSlotIntervalMinutes] = struct{}{}
+			}
+		case "bufferBeforeMinutes":
+			if _, ok := fieldSeen[service.FieldBufferBeforeMinutes]; !ok {
+				selectedFields = append(selectedFields, service.FieldBufferBeforeMinutes)
+				fieldSeen[service.FieldBufferBeforeMinutes] = struct{}{}
+			}
+		case "bufferAfterMinutes":
+			if _, ok := fieldSeen[service.FieldBufferAfterMinutes]; !ok {
+				selectedFields = append(selectedFields, service.FieldBufferAfterMinutes)
+				fieldSeen[service.FieldBufferAfterMinutes] = struct{}{}
+			}
+		case "requireCancellationReason":
+			if _, ok := fieldSeen[service.FieldRequireCancellationReason]; !ok {
+				selectedFields = append(selectedFields, service.FieldRequireCancellationReason)
+				fieldSeen[service.FieldRequireCancellationReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type servicePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ServicePaginateOption
+}
+
+func newServicePaginateArgs(rv map[string]any) *servicePaginateArgs {
+	args := &servicePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ServiceOrder{Field: &ServiceOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithServiceOrder(order))
+			}
+		case *ServiceOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithServiceOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ServiceWhereInput); ok {
+		args.opts = append(args.opts, WithServiceFilter(v.Filter))
 	}
 	return args
 }
@@ -3241,6 +3642,11 @@ func (_q *StaffQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, staff.FieldActive)
 				fieldSeen[staff.FieldActive] = struct{}{}
 			}
+		case "timeZone":
+			if _, ok := fieldSeen[staff.FieldTimeZone]; !ok {
+				selectedFields = append(selectedFields, staff.FieldTimeZone)
+				fieldSeen[staff.FieldTimeZone] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -3300,6 +3706,135 @@ func newStaffPaginateArgs(rv map[string]any) *staffPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*StaffWhereInput); ok {
 		args.opts = append(args.opts, WithStaffFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WorkingHoursQuery) CollectFields(ctx context.Context, satisfies ...string) (*WorkingHoursQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WorkingHoursQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(workinghours.Columns))
+		selectedFields = []string{workinghours.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "staff":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withStaff = query
+			if _, ok := fieldSeen[workinghours.FieldStaffID]; !ok {
+				selectedFields = append(selectedFields, workinghours.FieldStaffID)
+				fieldSeen[workinghours.FieldStaffID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[workinghours.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, workinghours.FieldCreatedAt)
+				fieldSeen[workinghours.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[workinghours.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, workinghours.FieldUpdatedAt)
+				fieldSeen[workinghours.FieldUpdatedAt] = struct{}{}
+			}
+		case "staffID":
+			if _, ok := fieldSeen[workinghours.FieldStaffID]; !ok {
+				selectedFields = append(selectedFields, workinghours.FieldStaffID)
+				fieldSeen[workinghours.FieldStaffID] = struct{}{}
+			}
+		case "weekday":
+			if _, ok := fieldSeen[workinghours.FieldWeekday]; !ok {
+				selectedFields = append(selectedFields, workinghours.FieldWeekday)
+				fieldSeen[workinghours.FieldWeekday] = struct{}{}
+			}
+		case "start":
+			if _, ok := fieldSeen[workinghours.FieldStart]; !ok {
+				selectedFields = append(selectedFields, workinghours.FieldStart)
+				fieldSeen[workinghours.FieldStart] = struct{}{}
+			}
+		case "end":
+			if _, ok := fieldSeen[workinghours.FieldEnd]; !ok {
+				selectedFields = append(selectedFields, workinghours.FieldEnd)
+				fieldSeen[workinghours.FieldEnd] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type workinghoursPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WorkingHoursPaginateOption
+}
+
+func newWorkingHoursPaginateArgs(rv map[string]any) *workinghoursPaginateArgs {
+	args := &workinghoursPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &WorkingHoursOrder{Field: &WorkingHoursOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithWorkingHoursOrder(order))
+			}
+		case *WorkingHoursOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithWorkingHoursOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*WorkingHoursWhereInput); ok {
+		args.opts = append(args.opts, WithWorkingHoursFilter(v.Filter))
 	}
 	return args
 }

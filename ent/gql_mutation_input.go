@@ -9,6 +9,7 @@ import (
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 )
@@ -20,8 +21,10 @@ type CreateAppointmentInput struct {
 	Location       *string
 	TelehealthURL  *string
 	Notes          *string
+	IdempotencyKey *string
 	ClientID       pulid.ID
 	PractitionerID pulid.ID
+	ServiceID      *pulid.ID
 }
 
 // Mutate applies the CreateAppointmentInput on the AppointmentMutation builder.
@@ -37,8 +40,14 @@ func (i *CreateAppointmentInput) Mutate(m *AppointmentMutation) {
 	if v := i.Notes; v != nil {
 		m.SetNotes(*v)
 	}
+	if v := i.IdempotencyKey; v != nil {
+		m.SetIdempotencyKey(*v)
+	}
 	m.SetClientID(i.ClientID)
 	m.SetPractitionerID(i.PractitionerID)
+	if v := i.ServiceID; v != nil {
+		m.SetServiceID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateAppointmentInput on the AppointmentCreate builder.
@@ -859,12 +868,219 @@ func (c *ScheduledMessageUpdateOne) SetInput(i UpdateScheduledMessageInput) *Sch
 	return c
 }
 
+// CreateServiceInput represents a mutation input for creating services.
+type CreateServiceInput struct {
+	Name                       string
+	Description                *string
+	DurationMinutes            int
+	PriceCents                 *int
+	Currency                   *string
+	BookableOnline             *bool
+	Mode                       *service.Mode
+	Location                   *string
+	BookingMinNoticeMinutes    *int
+	BookingMaxAdvanceDays      *int
+	CancelMinNoticeMinutes     *int
+	RescheduleMinNoticeMinutes *int
+	SlotIntervalMinutes        *int
+	BufferBeforeMinutes        *int
+	BufferAfterMinutes         *int
+	RequireCancellationReason  *bool
+}
+
+// Mutate applies the CreateServiceInput on the ServiceMutation builder.
+func (i *CreateServiceInput) Mutate(m *ServiceMutation) {
+	m.SetName(i.Name)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	m.SetDurationMinutes(i.DurationMinutes)
+	if v := i.PriceCents; v != nil {
+		m.SetPriceCents(*v)
+	}
+	if v := i.Currency; v != nil {
+		m.SetCurrency(*v)
+	}
+	if v := i.BookableOnline; v != nil {
+		m.SetBookableOnline(*v)
+	}
+	if v := i.Mode; v != nil {
+		m.SetMode(*v)
+	}
+	if v := i.Location; v != nil {
+		m.SetLocation(*v)
+	}
+	if v := i.BookingMinNoticeMinutes; v != nil {
+		m.SetBookingMinNoticeMinutes(*v)
+	}
+	if v := i.BookingMaxAdvanceDays; v != nil {
+		m.SetBookingMaxAdvanceDays(*v)
+	}
+	if v := i.CancelMinNoticeMinutes; v != nil {
+		m.SetCancelMinNoticeMinutes(*v)
+	}
+	if v := i.RescheduleMinNoticeMinutes; v != nil {
+		m.SetRescheduleMinNoticeMinutes(*v)
+	}
+	if v := i.SlotIntervalMinutes; v != nil {
+		m.SetSlotIntervalMinutes(*v)
+	}
+	if v := i.BufferBeforeMinutes; v != nil {
+		m.SetBufferBeforeMinutes(*v)
+	}
+	if v := i.BufferAfterMinutes; v != nil {
+		m.SetBufferAfterMinutes(*v)
+	}
+	if v := i.RequireCancellationReason; v != nil {
+		m.SetRequireCancellationReason(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateServiceInput on the ServiceCreate builder.
+func (c *ServiceCreate) SetInput(i CreateServiceInput) *ServiceCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateServiceInput represents a mutation input for updating services.
+type UpdateServiceInput struct {
+	Name                            *string
+	ClearDescription                bool
+	Description                     *string
+	DurationMinutes                 *int
+	ClearPriceCents                 bool
+	PriceCents                      *int
+	ClearCurrency                   bool
+	Currency                        *string
+	BookableOnline                  *bool
+	Mode                            *service.Mode
+	ClearLocation                   bool
+	Location                        *string
+	ClearBookingMinNoticeMinutes    bool
+	BookingMinNoticeMinutes         *int
+	ClearBookingMaxAdvanceDays      bool
+	BookingMaxAdvanceDays           *int
+	ClearCancelMinNoticeMinutes     bool
+	CancelMinNoticeMinutes          *int
+	ClearRescheduleMinNoticeMinutes bool
+	RescheduleMinNoticeMinutes      *int
+	ClearSlotIntervalMinutes        bool
+	SlotIntervalMinutes             *int
+	ClearBufferBeforeMinutes        bool
+	BufferBeforeMinutes             *int
+	ClearBufferAfterMinutes         bool
+	BufferAfterMinutes              *int
+	ClearRequireCancellationReason  bool
+	RequireCancellationReason       *bool
+}
+
+// Mutate applies the UpdateServiceInput on the ServiceMutation builder.
+func (i *UpdateServiceInput) Mutate(m *ServiceMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.DurationMinutes; v != nil {
+		m.SetDurationMinutes(*v)
+	}
+	if i.ClearPriceCents {
+		m.ClearPriceCents()
+	}
+	if v := i.PriceCents; v != nil {
+		m.SetPriceCents(*v)
+	}
+	if i.ClearCurrency {
+		m.ClearCurrency()
+	}
+	if v := i.Currency; v != nil {
+		m.SetCurrency(*v)
+	}
+	if v := i.BookableOnline; v != nil {
+		m.SetBookableOnline(*v)
+	}
+	if v := i.Mode; v != nil {
+		m.SetMode(*v)
+	}
+	if i.ClearLocation {
+		m.ClearLocation()
+	}
+	if v := i.Location; v != nil {
+		m.SetLocation(*v)
+	}
+	if i.ClearBookingMinNoticeMinutes {
+		m.ClearBookingMinNoticeMinutes()
+	}
+	if v := i.BookingMinNoticeMinutes; v != nil {
+		m.SetBookingMinNoticeMinutes(*v)
+	}
+	if i.ClearBookingMaxAdvanceDays {
+		m.ClearBookingMaxAdvanceDays()
+	}
+	if v := i.BookingMaxAdvanceDays; v != nil {
+		m.SetBookingMaxAdvanceDays(*v)
+	}
+	if i.ClearCancelMinNoticeMinutes {
+		m.ClearCancelMinNoticeMinutes()
+	}
+	if v := i.CancelMinNoticeMinutes; v != nil {
+		m.SetCancelMinNoticeMinutes(*v)
+	}
+	if i.ClearRescheduleMinNoticeMinutes {
+		m.ClearRescheduleMinNoticeMinutes()
+	}
+	if v := i.RescheduleMinNoticeMinutes; v != nil {
+		m.SetRescheduleMinNoticeMinutes(*v)
+	}
+	if i.ClearSlotIntervalMinutes {
+		m.ClearSlotIntervalMinutes()
+	}
+	if v := i.SlotIntervalMinutes; v != nil {
+		m.SetSlotIntervalMinutes(*v)
+	}
+	if i.ClearBufferBeforeMinutes {
+		m.ClearBufferBeforeMinutes()
+	}
+	if v := i.BufferBeforeMinutes; v != nil {
+		m.SetBufferBeforeMinutes(*v)
+	}
+	if i.ClearBufferAfterMinutes {
+		m.ClearBufferAfterMinutes()
+	}
+	if v := i.BufferAfterMinutes; v != nil {
+		m.SetBufferAfterMinutes(*v)
+	}
+	if i.ClearRequireCancellationReason {
+		m.ClearRequireCancellationReason()
+	}
+	if v := i.RequireCancellationReason; v != nil {
+		m.SetRequireCancellationReason(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateServiceInput on the ServiceUpdate builder.
+func (c *ServiceUpdate) SetInput(i UpdateServiceInput) *ServiceUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateServiceInput on the ServiceUpdateOne builder.
+func (c *ServiceUpdateOne) SetInput(i UpdateServiceInput) *ServiceUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateStaffInput represents a mutation input for creating staffs.
 type CreateStaffInput struct {
 	Name              string
 	Email             string
 	Role              *staff.Role
 	Active            *bool
+	TimeZone          *string
 	AssignedClientIDs []pulid.ID
 }
 
@@ -877,6 +1093,9 @@ func (i *CreateStaffInput) Mutate(m *StaffMutation) {
 	}
 	if v := i.Active; v != nil {
 		m.SetActive(*v)
+	}
+	if v := i.TimeZone; v != nil {
+		m.SetTimeZone(*v)
 	}
 	if v := i.AssignedClientIDs; len(v) > 0 {
 		m.AddAssignedClientIDs(v...)
@@ -895,6 +1114,8 @@ type UpdateStaffInput struct {
 	Email                   *string
 	Role                    *staff.Role
 	Active                  *bool
+	ClearTimeZone           bool
+	TimeZone                *string
 	ClearAssignedClients    bool
 	AddAssignedClientIDs    []pulid.ID
 	RemoveAssignedClientIDs []pulid.ID
@@ -913,6 +1134,12 @@ func (i *UpdateStaffInput) Mutate(m *StaffMutation) {
 	}
 	if v := i.Active; v != nil {
 		m.SetActive(*v)
+	}
+	if i.ClearTimeZone {
+		m.ClearTimeZone()
+	}
+	if v := i.TimeZone; v != nil {
+		m.SetTimeZone(*v)
 	}
 	if i.ClearAssignedClients {
 		m.ClearAssignedClients()

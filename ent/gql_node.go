@@ -25,8 +25,11 @@ import (
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -110,10 +113,20 @@ var portalmessageImplementors = []string{"PortalMessage", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*PortalMessage) IsNode() {}
 
+var scheduleexceptionImplementors = []string{"ScheduleException", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ScheduleException) IsNode() {}
+
 var scheduledmessageImplementors = []string{"ScheduledMessage", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ScheduledMessage) IsNode() {}
+
+var serviceImplementors = []string{"Service", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Service) IsNode() {}
 
 var shareddocumentImplementors = []string{"SharedDocument", "Node"}
 
@@ -124,6 +137,11 @@ var staffImplementors = []string{"Staff", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Staff) IsNode() {}
+
+var workinghoursImplementors = []string{"WorkingHours", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WorkingHours) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -378,6 +396,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			}
 		}
 		return query.Only(ctx)
+	case scheduleexception.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.ScheduleException.Query().
+			Where(scheduleexception.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, scheduleexceptionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case scheduledmessage.Table:
 		var uid pulid.ID
 		if err := uid.UnmarshalGQL(id); err != nil {
@@ -387,6 +418,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(scheduledmessage.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, scheduledmessageImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case service.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.Service.Query().
+			Where(service.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, serviceImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -413,6 +457,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(staff.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, staffImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case workinghours.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.WorkingHours.Query().
+			Where(workinghours.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, workinghoursImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -730,10 +787,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 				*noder = node
 			}
 		}
+	case scheduleexception.Table:
+		query := c.ScheduleException.Query().
+			Where(scheduleexception.IDIn(ids...))
+		query, err := query.CollectFields(ctx, scheduleexceptionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case scheduledmessage.Table:
 		query := c.ScheduledMessage.Query().
 			Where(scheduledmessage.IDIn(ids...))
 		query, err := query.CollectFields(ctx, scheduledmessageImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case service.Table:
+		query := c.Service.Query().
+			Where(service.IDIn(ids...))
+		query, err := query.CollectFields(ctx, serviceImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -766,6 +855,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.Staff.Query().
 			Where(staff.IDIn(ids...))
 		query, err := query.CollectFields(ctx, staffImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case workinghours.Table:
+		query := c.WorkingHours.Query().
+			Where(workinghours.IDIn(ids...))
+		query, err := query.CollectFields(ctx, workinghoursImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -30,8 +30,11 @@ import (
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/pulid"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -4757,6 +4760,320 @@ func (_m *PortalMessage) ToEdge(order *PortalMessageOrder) *PortalMessageEdge {
 	}
 }
 
+// ScheduleExceptionEdge is the edge representation of ScheduleException.
+type ScheduleExceptionEdge struct {
+	Node   *ScheduleException `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// ScheduleExceptionConnection is the connection containing edges to ScheduleException.
+type ScheduleExceptionConnection struct {
+	Edges      []*ScheduleExceptionEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *ScheduleExceptionConnection) build(nodes []*ScheduleException, pager *scheduleexceptionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ScheduleException
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ScheduleException {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ScheduleException {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ScheduleExceptionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ScheduleExceptionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ScheduleExceptionPaginateOption enables pagination customization.
+type ScheduleExceptionPaginateOption func(*scheduleexceptionPager) error
+
+// WithScheduleExceptionOrder configures pagination ordering.
+func WithScheduleExceptionOrder(order *ScheduleExceptionOrder) ScheduleExceptionPaginateOption {
+	if order == nil {
+		order = DefaultScheduleExceptionOrder
+	}
+	o := *order
+	return func(pager *scheduleexceptionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultScheduleExceptionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithScheduleExceptionFilter configures pagination filter.
+func WithScheduleExceptionFilter(filter func(*ScheduleExceptionQuery) (*ScheduleExceptionQuery, error)) ScheduleExceptionPaginateOption {
+	return func(pager *scheduleexceptionPager) error {
+		if filter == nil {
+			return errors.New("ScheduleExceptionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type scheduleexceptionPager struct {
+	reverse bool
+	order   *ScheduleExceptionOrder
+	filter  func(*ScheduleExceptionQuery) (*ScheduleExceptionQuery, error)
+}
+
+func newScheduleExceptionPager(opts []ScheduleExceptionPaginateOption, reverse bool) (*scheduleexceptionPager, error) {
+	pager := &scheduleexceptionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultScheduleExceptionOrder
+	}
+	return pager, nil
+}
+
+func (p *scheduleexceptionPager) applyFilter(query *ScheduleExceptionQuery) (*ScheduleExceptionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *scheduleexceptionPager) toCursor(_m *ScheduleException) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *scheduleexceptionPager) applyCursors(query *ScheduleExceptionQuery, after, before *Cursor) (*ScheduleExceptionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultScheduleExceptionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *scheduleexceptionPager) applyOrder(query *ScheduleExceptionQuery) *ScheduleExceptionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultScheduleExceptionOrder.Field {
+		query = query.Order(DefaultScheduleExceptionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *scheduleexceptionPager) orderExpr(query *ScheduleExceptionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultScheduleExceptionOrder.Field {
+			b.Comma().Ident(DefaultScheduleExceptionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ScheduleException.
+func (_m *ScheduleExceptionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ScheduleExceptionPaginateOption,
+) (*ScheduleExceptionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newScheduleExceptionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ScheduleExceptionConnection{Edges: []*ScheduleExceptionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ScheduleExceptionOrderFieldCreatedAt orders ScheduleException by created_at.
+	ScheduleExceptionOrderFieldCreatedAt = &ScheduleExceptionOrderField{
+		Value: func(_m *ScheduleException) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: scheduleexception.FieldCreatedAt,
+		toTerm: scheduleexception.ByCreatedAt,
+		toCursor: func(_m *ScheduleException) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ScheduleExceptionOrderFieldUpdatedAt orders ScheduleException by updated_at.
+	ScheduleExceptionOrderFieldUpdatedAt = &ScheduleExceptionOrderField{
+		Value: func(_m *ScheduleException) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: scheduleexception.FieldUpdatedAt,
+		toTerm: scheduleexception.ByUpdatedAt,
+		toCursor: func(_m *ScheduleException) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ScheduleExceptionOrderField) String() string {
+	var str string
+	switch f.column {
+	case ScheduleExceptionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ScheduleExceptionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ScheduleExceptionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ScheduleExceptionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ScheduleExceptionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ScheduleExceptionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ScheduleExceptionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ScheduleExceptionOrderField", str)
+	}
+	return nil
+}
+
+// ScheduleExceptionOrderField defines the ordering field of ScheduleException.
+type ScheduleExceptionOrderField struct {
+	// Value extracts the ordering value from the given ScheduleException.
+	Value    func(*ScheduleException) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) scheduleexception.OrderOption
+	toCursor func(*ScheduleException) Cursor
+}
+
+// ScheduleExceptionOrder defines the ordering of ScheduleException.
+type ScheduleExceptionOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *ScheduleExceptionOrderField `json:"field"`
+}
+
+// DefaultScheduleExceptionOrder is the default ordering of ScheduleException.
+var DefaultScheduleExceptionOrder = &ScheduleExceptionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ScheduleExceptionOrderField{
+		Value: func(_m *ScheduleException) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: scheduleexception.FieldID,
+		toTerm: scheduleexception.ByID,
+		toCursor: func(_m *ScheduleException) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ScheduleException into ScheduleExceptionEdge.
+func (_m *ScheduleException) ToEdge(order *ScheduleExceptionOrder) *ScheduleExceptionEdge {
+	if order == nil {
+		order = DefaultScheduleExceptionOrder
+	}
+	return &ScheduleExceptionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // ScheduledMessageEdge is the edge representation of ScheduledMessage.
 type ScheduledMessageEdge struct {
 	Node   *ScheduledMessage `json:"node"`
@@ -5066,6 +5383,338 @@ func (_m *ScheduledMessage) ToEdge(order *ScheduledMessageOrder) *ScheduledMessa
 		order = DefaultScheduledMessageOrder
 	}
 	return &ScheduledMessageEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ServiceEdge is the edge representation of Service.
+type ServiceEdge struct {
+	Node   *Service `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// ServiceConnection is the connection containing edges to Service.
+type ServiceConnection struct {
+	Edges      []*ServiceEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *ServiceConnection) build(nodes []*Service, pager *servicePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Service
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Service {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Service {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ServiceEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ServiceEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ServicePaginateOption enables pagination customization.
+type ServicePaginateOption func(*servicePager) error
+
+// WithServiceOrder configures pagination ordering.
+func WithServiceOrder(order *ServiceOrder) ServicePaginateOption {
+	if order == nil {
+		order = DefaultServiceOrder
+	}
+	o := *order
+	return func(pager *servicePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultServiceOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithServiceFilter configures pagination filter.
+func WithServiceFilter(filter func(*ServiceQuery) (*ServiceQuery, error)) ServicePaginateOption {
+	return func(pager *servicePager) error {
+		if filter == nil {
+			return errors.New("ServiceQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type servicePager struct {
+	reverse bool
+	order   *ServiceOrder
+	filter  func(*ServiceQuery) (*ServiceQuery, error)
+}
+
+func newServicePager(opts []ServicePaginateOption, reverse bool) (*servicePager, error) {
+	pager := &servicePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultServiceOrder
+	}
+	return pager, nil
+}
+
+func (p *servicePager) applyFilter(query *ServiceQuery) (*ServiceQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *servicePager) toCursor(_m *Service) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *servicePager) applyCursors(query *ServiceQuery, after, before *Cursor) (*ServiceQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultServiceOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *servicePager) applyOrder(query *ServiceQuery) *ServiceQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultServiceOrder.Field {
+		query = query.Order(DefaultServiceOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *servicePager) orderExpr(query *ServiceQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultServiceOrder.Field {
+			b.Comma().Ident(DefaultServiceOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Service.
+func (_m *ServiceQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ServicePaginateOption,
+) (*ServiceConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newServicePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ServiceConnection{Edges: []*ServiceEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ServiceOrderFieldCreatedAt orders Service by created_at.
+	ServiceOrderFieldCreatedAt = &ServiceOrderField{
+		Value: func(_m *Service) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: service.FieldCreatedAt,
+		toTerm: service.ByCreatedAt,
+		toCursor: func(_m *Service) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ServiceOrderFieldUpdatedAt orders Service by updated_at.
+	ServiceOrderFieldUpdatedAt = &ServiceOrderField{
+		Value: func(_m *Service) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: service.FieldUpdatedAt,
+		toTerm: service.ByUpdatedAt,
+		toCursor: func(_m *Service) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ServiceOrderFieldName orders Service by name.
+	ServiceOrderFieldName = &ServiceOrderField{
+		Value: func(_m *Service) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: service.FieldName,
+		toTerm: service.ByName,
+		toCursor: func(_m *Service) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ServiceOrderField) String() string {
+	var str string
+	switch f.column {
+	case ServiceOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ServiceOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ServiceOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ServiceOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ServiceOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ServiceOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ServiceOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ServiceOrderFieldUpdatedAt
+	case "NAME":
+		*f = *ServiceOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid ServiceOrderField", str)
+	}
+	return nil
+}
+
+// ServiceOrderField defines the ordering field of Service.
+type ServiceOrderField struct {
+	// Value extracts the ordering value from the given Service.
+	Value    func(*Service) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) service.OrderOption
+	toCursor func(*Service) Cursor
+}
+
+// ServiceOrder defines the ordering of Service.
+type ServiceOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *ServiceOrderField `json:"field"`
+}
+
+// DefaultServiceOrder is the default ordering of Service.
+var DefaultServiceOrder = &ServiceOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ServiceOrderField{
+		Value: func(_m *Service) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: service.FieldID,
+		toTerm: service.ByID,
+		toCursor: func(_m *Service) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Service into ServiceEdge.
+func (_m *Service) ToEdge(order *ServiceOrder) *ServiceEdge {
+	if order == nil {
+		order = DefaultServiceOrder
+	}
+	return &ServiceEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -5712,6 +6361,320 @@ func (_m *Staff) ToEdge(order *StaffOrder) *StaffEdge {
 		order = DefaultStaffOrder
 	}
 	return &StaffEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// WorkingHoursEdge is the edge representation of WorkingHours.
+type WorkingHoursEdge struct {
+	Node   *WorkingHours `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// WorkingHoursConnection is the connection containing edges to WorkingHours.
+type WorkingHoursConnection struct {
+	Edges      []*WorkingHoursEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *WorkingHoursConnection) build(nodes []*WorkingHours, pager *workinghoursPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *WorkingHours
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *WorkingHours {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *WorkingHours {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*WorkingHoursEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &WorkingHoursEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// WorkingHoursPaginateOption enables pagination customization.
+type WorkingHoursPaginateOption func(*workinghoursPager) error
+
+// WithWorkingHoursOrder configures pagination ordering.
+func WithWorkingHoursOrder(order *WorkingHoursOrder) WorkingHoursPaginateOption {
+	if order == nil {
+		order = DefaultWorkingHoursOrder
+	}
+	o := *order
+	return func(pager *workinghoursPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultWorkingHoursOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithWorkingHoursFilter configures pagination filter.
+func WithWorkingHoursFilter(filter func(*WorkingHoursQuery) (*WorkingHoursQuery, error)) WorkingHoursPaginateOption {
+	return func(pager *workinghoursPager) error {
+		if filter == nil {
+			return errors.New("WorkingHoursQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type workinghoursPager struct {
+	reverse bool
+	order   *WorkingHoursOrder
+	filter  func(*WorkingHoursQuery) (*WorkingHoursQuery, error)
+}
+
+func newWorkingHoursPager(opts []WorkingHoursPaginateOption, reverse bool) (*workinghoursPager, error) {
+	pager := &workinghoursPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultWorkingHoursOrder
+	}
+	return pager, nil
+}
+
+func (p *workinghoursPager) applyFilter(query *WorkingHoursQuery) (*WorkingHoursQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *workinghoursPager) toCursor(_m *WorkingHours) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *workinghoursPager) applyCursors(query *WorkingHoursQuery, after, before *Cursor) (*WorkingHoursQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultWorkingHoursOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *workinghoursPager) applyOrder(query *WorkingHoursQuery) *WorkingHoursQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultWorkingHoursOrder.Field {
+		query = query.Order(DefaultWorkingHoursOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *workinghoursPager) orderExpr(query *WorkingHoursQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultWorkingHoursOrder.Field {
+			b.Comma().Ident(DefaultWorkingHoursOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to WorkingHours.
+func (_m *WorkingHoursQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...WorkingHoursPaginateOption,
+) (*WorkingHoursConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newWorkingHoursPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &WorkingHoursConnection{Edges: []*WorkingHoursEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// WorkingHoursOrderFieldCreatedAt orders WorkingHours by created_at.
+	WorkingHoursOrderFieldCreatedAt = &WorkingHoursOrderField{
+		Value: func(_m *WorkingHours) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: workinghours.FieldCreatedAt,
+		toTerm: workinghours.ByCreatedAt,
+		toCursor: func(_m *WorkingHours) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// WorkingHoursOrderFieldUpdatedAt orders WorkingHours by updated_at.
+	WorkingHoursOrderFieldUpdatedAt = &WorkingHoursOrderField{
+		Value: func(_m *WorkingHours) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: workinghours.FieldUpdatedAt,
+		toTerm: workinghours.ByUpdatedAt,
+		toCursor: func(_m *WorkingHours) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f WorkingHoursOrderField) String() string {
+	var str string
+	switch f.column {
+	case WorkingHoursOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case WorkingHoursOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f WorkingHoursOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *WorkingHoursOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("WorkingHoursOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *WorkingHoursOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *WorkingHoursOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid WorkingHoursOrderField", str)
+	}
+	return nil
+}
+
+// WorkingHoursOrderField defines the ordering field of WorkingHours.
+type WorkingHoursOrderField struct {
+	// Value extracts the ordering value from the given WorkingHours.
+	Value    func(*WorkingHours) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) workinghours.OrderOption
+	toCursor func(*WorkingHours) Cursor
+}
+
+// WorkingHoursOrder defines the ordering of WorkingHours.
+type WorkingHoursOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *WorkingHoursOrderField `json:"field"`
+}
+
+// DefaultWorkingHoursOrder is the default ordering of WorkingHours.
+var DefaultWorkingHoursOrder = &WorkingHoursOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &WorkingHoursOrderField{
+		Value: func(_m *WorkingHours) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: workinghours.FieldID,
+		toTerm: workinghours.ByID,
+		toCursor: func(_m *WorkingHours) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts WorkingHours into WorkingHoursEdge.
+func (_m *WorkingHours) ToEdge(order *WorkingHoursOrder) *WorkingHoursEdge {
+	if order == nil {
+		order = DefaultWorkingHoursOrder
+	}
+	return &WorkingHoursEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

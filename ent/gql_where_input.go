@@ -20,7 +20,10 @@ import (
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 )
@@ -230,6 +233,29 @@ type AppointmentWhereInput struct {
 	NotesEqualFold    *string  `json:"notesEqualFold,omitempty"`
 	NotesContainsFold *string  `json:"notesContainsFold,omitempty"`
 
+	// "service_id" field predicates.
+	ServiceID             *pulid.ID  `json:"serviceID,omitempty"`
+	ServiceIDNEQ          *pulid.ID  `json:"serviceIDNEQ,omitempty"`
+	ServiceIDIn           []pulid.ID `json:"serviceIDIn,omitempty"`
+	ServiceIDNotIn        []pulid.ID `json:"serviceIDNotIn,omitempty"`
+	ServiceIDGT           *pulid.ID  `json:"serviceIDGT,omitempty"`
+	ServiceIDGTE          *pulid.ID  `json:"serviceIDGTE,omitempty"`
+	ServiceIDLT           *pulid.ID  `json:"serviceIDLT,omitempty"`
+	ServiceIDLTE          *pulid.ID  `json:"serviceIDLTE,omitempty"`
+	ServiceIDContains     *pulid.ID  `json:"serviceIDContains,omitempty"`
+	ServiceIDHasPrefix    *pulid.ID  `json:"serviceIDHasPrefix,omitempty"`
+	ServiceIDHasSuffix    *pulid.ID  `json:"serviceIDHasSuffix,omitempty"`
+	ServiceIDIsNil        bool       `json:"serviceIDIsNil,omitempty"`
+	ServiceIDNotNil       bool       `json:"serviceIDNotNil,omitempty"`
+	ServiceIDEqualFold    *pulid.ID  `json:"serviceIDEqualFold,omitempty"`
+	ServiceIDContainsFold *pulid.ID  `json:"serviceIDContainsFold,omitempty"`
+
+	// "booked_via" field predicates.
+	BookedVia      *appointment.BookedVia  `json:"bookedVia,omitempty"`
+	BookedViaNEQ   *appointment.BookedVia  `json:"bookedViaNEQ,omitempty"`
+	BookedViaIn    []appointment.BookedVia `json:"bookedViaIn,omitempty"`
+	BookedViaNotIn []appointment.BookedVia `json:"bookedViaNotIn,omitempty"`
+
 	// "client" edge predicates.
 	HasClient     *bool                      `json:"hasClient,omitempty"`
 	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
@@ -245,6 +271,10 @@ type AppointmentWhereInput struct {
 	// "scheduled_messages" edge predicates.
 	HasScheduledMessages     *bool                         `json:"hasScheduledMessages,omitempty"`
 	HasScheduledMessagesWith []*ScheduledMessageWhereInput `json:"hasScheduledMessagesWith,omitempty"`
+
+	// "service" edge predicates.
+	HasService     *bool                `json:"hasService,omitempty"`
+	HasServiceWith []*ServiceWhereInput `json:"hasServiceWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -822,6 +852,63 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 	if i.NotesContainsFold != nil {
 		predicates = append(predicates, appointment.NotesContainsFold(*i.NotesContainsFold))
 	}
+	if i.ServiceID != nil {
+		predicates = append(predicates, appointment.ServiceIDEQ(*i.ServiceID))
+	}
+	if i.ServiceIDNEQ != nil {
+		predicates = append(predicates, appointment.ServiceIDNEQ(*i.ServiceIDNEQ))
+	}
+	if len(i.ServiceIDIn) > 0 {
+		predicates = append(predicates, appointment.ServiceIDIn(i.ServiceIDIn...))
+	}
+	if len(i.ServiceIDNotIn) > 0 {
+		predicates = append(predicates, appointment.ServiceIDNotIn(i.ServiceIDNotIn...))
+	}
+	if i.ServiceIDGT != nil {
+		predicates = append(predicates, appointment.ServiceIDGT(*i.ServiceIDGT))
+	}
+	if i.ServiceIDGTE != nil {
+		predicates = append(predicates, appointment.ServiceIDGTE(*i.ServiceIDGTE))
+	}
+	if i.ServiceIDLT != nil {
+		predicates = append(predicates, appointment.ServiceIDLT(*i.ServiceIDLT))
+	}
+	if i.ServiceIDLTE != nil {
+		predicates = append(predicates, appointment.ServiceIDLTE(*i.ServiceIDLTE))
+	}
+	if i.ServiceIDContains != nil {
+		predicates = append(predicates, appointment.ServiceIDContains(*i.ServiceIDContains))
+	}
+	if i.ServiceIDHasPrefix != nil {
+		predicates = append(predicates, appointment.ServiceIDHasPrefix(*i.ServiceIDHasPrefix))
+	}
+	if i.ServiceIDHasSuffix != nil {
+		predicates = append(predicates, appointment.ServiceIDHasSuffix(*i.ServiceIDHasSuffix))
+	}
+	if i.ServiceIDIsNil {
+		predicates = append(predicates, appointment.ServiceIDIsNil())
+	}
+	if i.ServiceIDNotNil {
+		predicates = append(predicates, appointment.ServiceIDNotNil())
+	}
+	if i.ServiceIDEqualFold != nil {
+		predicates = append(predicates, appointment.ServiceIDEqualFold(*i.ServiceIDEqualFold))
+	}
+	if i.ServiceIDContainsFold != nil {
+		predicates = append(predicates, appointment.ServiceIDContainsFold(*i.ServiceIDContainsFold))
+	}
+	if i.BookedVia != nil {
+		predicates = append(predicates, appointment.BookedViaEQ(*i.BookedVia))
+	}
+	if i.BookedViaNEQ != nil {
+		predicates = append(predicates, appointment.BookedViaNEQ(*i.BookedViaNEQ))
+	}
+	if len(i.BookedViaIn) > 0 {
+		predicates = append(predicates, appointment.BookedViaIn(i.BookedViaIn...))
+	}
+	if len(i.BookedViaNotIn) > 0 {
+		predicates = append(predicates, appointment.BookedViaNotIn(i.BookedViaNotIn...))
+	}
 
 	if i.HasClient != nil {
 		p := appointment.HasClient()
@@ -894,6 +981,24 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, appointment.HasScheduledMessagesWith(with...))
+	}
+	if i.HasService != nil {
+		p := appointment.HasService()
+		if !*i.HasService {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasServiceWith) > 0 {
+		with := make([]predicate.Service, 0, len(i.HasServiceWith))
+		for _, w := range i.HasServiceWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasServiceWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasServiceWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -6373,6 +6478,80 @@ type OrganizationWhereInput struct {
 	SmsHelpReplyNotNil       bool     `json:"smsHelpReplyNotNil,omitempty"`
 	SmsHelpReplyEqualFold    *string  `json:"smsHelpReplyEqualFold,omitempty"`
 	SmsHelpReplyContainsFold *string  `json:"smsHelpReplyContainsFold,omitempty"`
+
+	// "booking_min_notice_minutes" field predicates.
+	BookingMinNoticeMinutes      *int  `json:"bookingMinNoticeMinutes,omitempty"`
+	BookingMinNoticeMinutesNEQ   *int  `json:"bookingMinNoticeMinutesNEQ,omitempty"`
+	BookingMinNoticeMinutesIn    []int `json:"bookingMinNoticeMinutesIn,omitempty"`
+	BookingMinNoticeMinutesNotIn []int `json:"bookingMinNoticeMinutesNotIn,omitempty"`
+	BookingMinNoticeMinutesGT    *int  `json:"bookingMinNoticeMinutesGT,omitempty"`
+	BookingMinNoticeMinutesGTE   *int  `json:"bookingMinNoticeMinutesGTE,omitempty"`
+	BookingMinNoticeMinutesLT    *int  `json:"bookingMinNoticeMinutesLT,omitempty"`
+	BookingMinNoticeMinutesLTE   *int  `json:"bookingMinNoticeMinutesLTE,omitempty"`
+
+	// "booking_max_advance_days" field predicates.
+	BookingMaxAdvanceDays      *int  `json:"bookingMaxAdvanceDays,omitempty"`
+	BookingMaxAdvanceDaysNEQ   *int  `json:"bookingMaxAdvanceDaysNEQ,omitempty"`
+	BookingMaxAdvanceDaysIn    []int `json:"bookingMaxAdvanceDaysIn,omitempty"`
+	BookingMaxAdvanceDaysNotIn []int `json:"bookingMaxAdvanceDaysNotIn,omitempty"`
+	BookingMaxAdvanceDaysGT    *int  `json:"bookingMaxAdvanceDaysGT,omitempty"`
+	BookingMaxAdvanceDaysGTE   *int  `json:"bookingMaxAdvanceDaysGTE,omitempty"`
+	BookingMaxAdvanceDaysLT    *int  `json:"bookingMaxAdvanceDaysLT,omitempty"`
+	BookingMaxAdvanceDaysLTE   *int  `json:"bookingMaxAdvanceDaysLTE,omitempty"`
+
+	// "cancel_min_notice_minutes" field predicates.
+	CancelMinNoticeMinutes      *int  `json:"cancelMinNoticeMinutes,omitempty"`
+	CancelMinNoticeMinutesNEQ   *int  `json:"cancelMinNoticeMinutesNEQ,omitempty"`
+	CancelMinNoticeMinutesIn    []int `json:"cancelMinNoticeMinutesIn,omitempty"`
+	CancelMinNoticeMinutesNotIn []int `json:"cancelMinNoticeMinutesNotIn,omitempty"`
+	CancelMinNoticeMinutesGT    *int  `json:"cancelMinNoticeMinutesGT,omitempty"`
+	CancelMinNoticeMinutesGTE   *int  `json:"cancelMinNoticeMinutesGTE,omitempty"`
+	CancelMinNoticeMinutesLT    *int  `json:"cancelMinNoticeMinutesLT,omitempty"`
+	CancelMinNoticeMinutesLTE   *int  `json:"cancelMinNoticeMinutesLTE,omitempty"`
+
+	// "reschedule_min_notice_minutes" field predicates.
+	RescheduleMinNoticeMinutes      *int  `json:"rescheduleMinNoticeMinutes,omitempty"`
+	RescheduleMinNoticeMinutesNEQ   *int  `json:"rescheduleMinNoticeMinutesNEQ,omitempty"`
+	RescheduleMinNoticeMinutesIn    []int `json:"rescheduleMinNoticeMinutesIn,omitempty"`
+	RescheduleMinNoticeMinutesNotIn []int `json:"rescheduleMinNoticeMinutesNotIn,omitempty"`
+	RescheduleMinNoticeMinutesGT    *int  `json:"rescheduleMinNoticeMinutesGT,omitempty"`
+	RescheduleMinNoticeMinutesGTE   *int  `json:"rescheduleMinNoticeMinutesGTE,omitempty"`
+	RescheduleMinNoticeMinutesLT    *int  `json:"rescheduleMinNoticeMinutesLT,omitempty"`
+	RescheduleMinNoticeMinutesLTE   *int  `json:"rescheduleMinNoticeMinutesLTE,omitempty"`
+
+	// "slot_interval_minutes" field predicates.
+	SlotIntervalMinutes      *int  `json:"slotIntervalMinutes,omitempty"`
+	SlotIntervalMinutesNEQ   *int  `json:"slotIntervalMinutesNEQ,omitempty"`
+	SlotIntervalMinutesIn    []int `json:"slotIntervalMinutesIn,omitempty"`
+	SlotIntervalMinutesNotIn []int `json:"slotIntervalMinutesNotIn,omitempty"`
+	SlotIntervalMinutesGT    *int  `json:"slotIntervalMinutesGT,omitempty"`
+	SlotIntervalMinutesGTE   *int  `json:"slotIntervalMinutesGTE,omitempty"`
+	SlotIntervalMinutesLT    *int  `json:"slotIntervalMinutesLT,omitempty"`
+	SlotIntervalMinutesLTE   *int  `json:"slotIntervalMinutesLTE,omitempty"`
+
+	// "buffer_before_minutes" field predicates.
+	BufferBeforeMinutes      *int  `json:"bufferBeforeMinutes,omitempty"`
+	BufferBeforeMinutesNEQ   *int  `json:"bufferBeforeMinutesNEQ,omitempty"`
+	BufferBeforeMinutesIn    []int `json:"bufferBeforeMinutesIn,omitempty"`
+	BufferBeforeMinutesNotIn []int `json:"bufferBeforeMinutesNotIn,omitempty"`
+	BufferBeforeMinutesGT    *int  `json:"bufferBeforeMinutesGT,omitempty"`
+	BufferBeforeMinutesGTE   *int  `json:"bufferBeforeMinutesGTE,omitempty"`
+	BufferBeforeMinutesLT    *int  `json:"bufferBeforeMinutesLT,omitempty"`
+	BufferBeforeMinutesLTE   *int  `json:"bufferBeforeMinutesLTE,omitempty"`
+
+	// "buffer_after_minutes" field predicates.
+	BufferAfterMinutes      *int  `json:"bufferAfterMinutes,omitempty"`
+	BufferAfterMinutesNEQ   *int  `json:"bufferAfterMinutesNEQ,omitempty"`
+	BufferAfterMinutesIn    []int `json:"bufferAfterMinutesIn,omitempty"`
+	BufferAfterMinutesNotIn []int `json:"bufferAfterMinutesNotIn,omitempty"`
+	BufferAfterMinutesGT    *int  `json:"bufferAfterMinutesGT,omitempty"`
+	BufferAfterMinutesGTE   *int  `json:"bufferAfterMinutesGTE,omitempty"`
+	BufferAfterMinutesLT    *int  `json:"bufferAfterMinutesLT,omitempty"`
+	BufferAfterMinutesLTE   *int  `json:"bufferAfterMinutesLTE,omitempty"`
+
+	// "require_cancellation_reason" field predicates.
+	RequireCancellationReason    *bool `json:"requireCancellationReason,omitempty"`
+	RequireCancellationReasonNEQ *bool `json:"requireCancellationReasonNEQ,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -6926,6 +7105,180 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 	if i.SmsHelpReplyContainsFold != nil {
 		predicates = append(predicates, organization.SmsHelpReplyContainsFold(*i.SmsHelpReplyContainsFold))
 	}
+	if i.BookingMinNoticeMinutes != nil {
+		predicates = append(predicates, organization.BookingMinNoticeMinutesEQ(*i.BookingMinNoticeMinutes))
+	}
+	if i.BookingMinNoticeMinutesNEQ != nil {
+		predicates = append(predicates, organization.BookingMinNoticeMinutesNEQ(*i.BookingMinNoticeMinutesNEQ))
+	}
+	if len(i.BookingMinNoticeMinutesIn) > 0 {
+		predicates = append(predicates, organization.BookingMinNoticeMinutesIn(i.BookingMinNoticeMinutesIn...))
+	}
+	if len(i.BookingMinNoticeMinutesNotIn) > 0 {
+		predicates = append(predicates, organization.BookingMinNoticeMinutesNotIn(i.BookingMinNoticeMinutesNotIn...))
+	}
+	if i.BookingMinNoticeMinutesGT != nil {
+		predicates = append(predicates, organization.BookingMinNoticeMinutesGT(*i.BookingMinNoticeMinutesGT))
+	}
+	if i.BookingMinNoticeMinutesGTE != nil {
+		predicates = append(predicates, organization.BookingMinNoticeMinutesGTE(*i.BookingMinNoticeMinutesGTE))
+	}
+	if i.BookingMinNoticeMinutesLT != nil {
+		predicates = append(predicates, organization.BookingMinNoticeMinutesLT(*i.BookingMinNoticeMinutesLT))
+	}
+	if i.BookingMinNoticeMinutesLTE != nil {
+		predicates = append(predicates, organization.BookingMinNoticeMinutesLTE(*i.BookingMinNoticeMinutesLTE))
+	}
+	if i.BookingMaxAdvanceDays != nil {
+		predicates = append(predicates, organization.BookingMaxAdvanceDaysEQ(*i.BookingMaxAdvanceDays))
+	}
+	if i.BookingMaxAdvanceDaysNEQ != nil {
+		predicates = append(predicates, organization.BookingMaxAdvanceDaysNEQ(*i.BookingMaxAdvanceDaysNEQ))
+	}
+	if len(i.BookingMaxAdvanceDaysIn) > 0 {
+		predicates = append(predicates, organization.BookingMaxAdvanceDaysIn(i.BookingMaxAdvanceDaysIn...))
+	}
+	if len(i.BookingMaxAdvanceDaysNotIn) > 0 {
+		predicates = append(predicates, organization.BookingMaxAdvanceDaysNotIn(i.BookingMaxAdvanceDaysNotIn...))
+	}
+	if i.BookingMaxAdvanceDaysGT != nil {
+		predicates = append(predicates, organization.BookingMaxAdvanceDaysGT(*i.BookingMaxAdvanceDaysGT))
+	}
+	if i.BookingMaxAdvanceDaysGTE != nil {
+		predicates = append(predicates, organization.BookingMaxAdvanceDaysGTE(*i.BookingMaxAdvanceDaysGTE))
+	}
+	if i.BookingMaxAdvanceDaysLT != nil {
+		predicates = append(predicates, organization.BookingMaxAdvanceDaysLT(*i.BookingMaxAdvanceDaysLT))
+	}
+	if i.BookingMaxAdvanceDaysLTE != nil {
+		predicates = append(predicates, organization.BookingMaxAdvanceDaysLTE(*i.BookingMaxAdvanceDaysLTE))
+	}
+	if i.CancelMinNoticeMinutes != nil {
+		predicates = append(predicates, organization.CancelMinNoticeMinutesEQ(*i.CancelMinNoticeMinutes))
+	}
+	if i.CancelMinNoticeMinutesNEQ != nil {
+		predicates = append(predicates, organization.CancelMinNoticeMinutesNEQ(*i.CancelMinNoticeMinutesNEQ))
+	}
+	if len(i.CancelMinNoticeMinutesIn) > 0 {
+		predicates = append(predicates, organization.CancelMinNoticeMinutesIn(i.CancelMinNoticeMinutesIn...))
+	}
+	if len(i.CancelMinNoticeMinutesNotIn) > 0 {
+		predicates = append(predicates, organization.CancelMinNoticeMinutesNotIn(i.CancelMinNoticeMinutesNotIn...))
+	}
+	if i.CancelMinNoticeMinutesGT != nil {
+		predicates = append(predicates, organization.CancelMinNoticeMinutesGT(*i.CancelMinNoticeMinutesGT))
+	}
+	if i.CancelMinNoticeMinutesGTE != nil {
+		predicates = append(predicates, organization.CancelMinNoticeMinutesGTE(*i.CancelMinNoticeMinutesGTE))
+	}
+	if i.CancelMinNoticeMinutesLT != nil {
+		predicates = append(predicates, organization.CancelMinNoticeMinutesLT(*i.CancelMinNoticeMinutesLT))
+	}
+	if i.CancelMinNoticeMinutesLTE != nil {
+		predicates = append(predicates, organization.CancelMinNoticeMinutesLTE(*i.CancelMinNoticeMinutesLTE))
+	}
+	if i.RescheduleMinNoticeMinutes != nil {
+		predicates = append(predicates, organization.RescheduleMinNoticeMinutesEQ(*i.RescheduleMinNoticeMinutes))
+	}
+	if i.RescheduleMinNoticeMinutesNEQ != nil {
+		predicates = append(predicates, organization.RescheduleMinNoticeMinutesNEQ(*i.RescheduleMinNoticeMinutesNEQ))
+	}
+	if len(i.RescheduleMinNoticeMinutesIn) > 0 {
+		predicates = append(predicates, organization.RescheduleMinNoticeMinutesIn(i.RescheduleMinNoticeMinutesIn...))
+	}
+	if len(i.RescheduleMinNoticeMinutesNotIn) > 0 {
+		predicates = append(predicates, organization.RescheduleMinNoticeMinutesNotIn(i.RescheduleMinNoticeMinutesNotIn...))
+	}
+	if i.RescheduleMinNoticeMinutesGT != nil {
+		predicates = append(predicates, organization.RescheduleMinNoticeMinutesGT(*i.RescheduleMinNoticeMinutesGT))
+	}
+	if i.RescheduleMinNoticeMinutesGTE != nil {
+		predicates = append(predicates, organization.RescheduleMinNoticeMinutesGTE(*i.RescheduleMinNoticeMinutesGTE))
+	}
+	if i.RescheduleMinNoticeMinutesLT != nil {
+		predicates = append(predicates, organization.RescheduleMinNoticeMinutesLT(*i.RescheduleMinNoticeMinutesLT))
+	}
+	if i.RescheduleMinNoticeMinutesLTE != nil {
+		predicates = append(predicates, organization.RescheduleMinNoticeMinutesLTE(*i.RescheduleMinNoticeMinutesLTE))
+	}
+	if i.SlotIntervalMinutes != nil {
+		predicates = append(predicates, organization.SlotIntervalMinutesEQ(*i.SlotIntervalMinutes))
+	}
+	if i.SlotIntervalMinutesNEQ != nil {
+		predicates = append(predicates, organization.SlotIntervalMinutesNEQ(*i.SlotIntervalMinutesNEQ))
+	}
+	if len(i.SlotIntervalMinutesIn) > 0 {
+		predicates = append(predicates, organization.SlotIntervalMinutesIn(i.SlotIntervalMinutesIn...))
+	}
+	if len(i.SlotIntervalMinutesNotIn) > 0 {
+		predicates = append(predicates, organization.SlotIntervalMinutesNotIn(i.SlotIntervalMinutesNotIn...))
+	}
+	if i.SlotIntervalMinutesGT != nil {
+		predicates = append(predicates, organization.SlotIntervalMinutesGT(*i.SlotIntervalMinutesGT))
+	}
+	if i.SlotIntervalMinutesGTE != nil {
+		predicates = append(predicates, organization.SlotIntervalMinutesGTE(*i.SlotIntervalMinutesGTE))
+	}
+	if i.SlotIntervalMinutesLT != nil {
+		predicates = append(predicates, organization.SlotIntervalMinutesLT(*i.SlotIntervalMinutesLT))
+	}
+	if i.SlotIntervalMinutesLTE != nil {
+		predicates = append(predicates, organization.SlotIntervalMinutesLTE(*i.SlotIntervalMinutesLTE))
+	}
+	if i.BufferBeforeMinutes != nil {
+		predicates = append(predicates, organization.BufferBeforeMinutesEQ(*i.BufferBeforeMinutes))
+	}
+	if i.BufferBeforeMinutesNEQ != nil {
+		predicates = append(predicates, organization.BufferBeforeMinutesNEQ(*i.BufferBeforeMinutesNEQ))
+	}
+	if len(i.BufferBeforeMinutesIn) > 0 {
+		predicates = append(predicates, organization.BufferBeforeMinutesIn(i.BufferBeforeMinutesIn...))
+	}
+	if len(i.BufferBeforeMinutesNotIn) > 0 {
+		predicates = append(predicates, organization.BufferBeforeMinutesNotIn(i.BufferBeforeMinutesNotIn...))
+	}
+	if i.BufferBeforeMinutesGT != nil {
+		predicates = append(predicates, organization.BufferBeforeMinutesGT(*i.BufferBeforeMinutesGT))
+	}
+	if i.BufferBeforeMinutesGTE != nil {
+		predicates = append(predicates, organization.BufferBeforeMinutesGTE(*i.BufferBeforeMinutesGTE))
+	}
+	if i.BufferBeforeMinutesLT != nil {
+		predicates = append(predicates, organization.BufferBeforeMinutesLT(*i.BufferBeforeMinutesLT))
+	}
+	if i.BufferBeforeMinutesLTE != nil {
+		predicates = append(predicates, organization.BufferBeforeMinutesLTE(*i.BufferBeforeMinutesLTE))
+	}
+	if i.BufferAfterMinutes != nil {
+		predicates = append(predicates, organization.BufferAfterMinutesEQ(*i.BufferAfterMinutes))
+	}
+	if i.BufferAfterMinutesNEQ != nil {
+		predicates = append(predicates, organization.BufferAfterMinutesNEQ(*i.BufferAfterMinutesNEQ))
+	}
+	if len(i.BufferAfterMinutesIn) > 0 {
+		predicates = append(predicates, organization.BufferAfterMinutesIn(i.BufferAfterMinutesIn...))
+	}
+	if len(i.BufferAfterMinutesNotIn) > 0 {
+		predicates = append(predicates, organization.BufferAfterMinutesNotIn(i.BufferAfterMinutesNotIn...))
+	}
+	if i.BufferAfterMinutesGT != nil {
+		predicates = append(predicates, organization.BufferAfterMinutesGT(*i.BufferAfterMinutesGT))
+	}
+	if i.BufferAfterMinutesGTE != nil {
+		predicates = append(predicates, organization.BufferAfterMinutesGTE(*i.BufferAfterMinutesGTE))
+	}
+	if i.BufferAfterMinutesLT != nil {
+		predicates = append(predicates, organization.BufferAfterMinutesLT(*i.BufferAfterMinutesLT))
+	}
+	if i.BufferAfterMinutesLTE != nil {
+		predicates = append(predicates, organization.BufferAfterMinutesLTE(*i.BufferAfterMinutesLTE))
+	}
+	if i.RequireCancellationReason != nil {
+		predicates = append(predicates, organization.RequireCancellationReasonEQ(*i.RequireCancellationReason))
+	}
+	if i.RequireCancellationReasonNEQ != nil {
+		predicates = append(predicates, organization.RequireCancellationReasonNEQ(*i.RequireCancellationReasonNEQ))
+	}
 
 	switch len(predicates) {
 	case 0:
@@ -7242,6 +7595,624 @@ func (i *PhoneOptOutWhereInput) P() (predicate.PhoneOptOut, error) {
 		return predicates[0], nil
 	default:
 		return phoneoptout.And(predicates...), nil
+	}
+}
+
+// ScheduleExceptionWhereInput represents a where input for filtering ScheduleException queries.
+type ScheduleExceptionWhereInput struct {
+	Predicates []predicate.ScheduleException  `json:"-"`
+	Not        *ScheduleExceptionWhereInput   `json:"not,omitempty"`
+	Or         []*ScheduleExceptionWhereInput `json:"or,omitempty"`
+	And        []*ScheduleExceptionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "staff_id" field predicates.
+	StaffID             *pulid.ID  `json:"staffID,omitempty"`
+	StaffIDNEQ          *pulid.ID  `json:"staffIDNEQ,omitempty"`
+	StaffIDIn           []pulid.ID `json:"staffIDIn,omitempty"`
+	StaffIDNotIn        []pulid.ID `json:"staffIDNotIn,omitempty"`
+	StaffIDGT           *pulid.ID  `json:"staffIDGT,omitempty"`
+	StaffIDGTE          *pulid.ID  `json:"staffIDGTE,omitempty"`
+	StaffIDLT           *pulid.ID  `json:"staffIDLT,omitempty"`
+	StaffIDLTE          *pulid.ID  `json:"staffIDLTE,omitempty"`
+	StaffIDContains     *pulid.ID  `json:"staffIDContains,omitempty"`
+	StaffIDHasPrefix    *pulid.ID  `json:"staffIDHasPrefix,omitempty"`
+	StaffIDHasSuffix    *pulid.ID  `json:"staffIDHasSuffix,omitempty"`
+	StaffIDEqualFold    *pulid.ID  `json:"staffIDEqualFold,omitempty"`
+	StaffIDContainsFold *pulid.ID  `json:"staffIDContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *scheduleexception.Kind  `json:"kind,omitempty"`
+	KindNEQ   *scheduleexception.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []scheduleexception.Kind `json:"kindIn,omitempty"`
+	KindNotIn []scheduleexception.Kind `json:"kindNotIn,omitempty"`
+
+	// "starts_at" field predicates.
+	StartsAt       *time.Time  `json:"startsAt,omitempty"`
+	StartsAtNEQ    *time.Time  `json:"startsAtNEQ,omitempty"`
+	StartsAtIn     []time.Time `json:"startsAtIn,omitempty"`
+	StartsAtNotIn  []time.Time `json:"startsAtNotIn,omitempty"`
+	StartsAtGT     *time.Time  `json:"startsAtGT,omitempty"`
+	StartsAtGTE    *time.Time  `json:"startsAtGTE,omitempty"`
+	StartsAtLT     *time.Time  `json:"startsAtLT,omitempty"`
+	StartsAtLTE    *time.Time  `json:"startsAtLTE,omitempty"`
+	StartsAtIsNil  bool        `json:"startsAtIsNil,omitempty"`
+	StartsAtNotNil bool        `json:"startsAtNotNil,omitempty"`
+
+	// "ends_at" field predicates.
+	EndsAt       *time.Time  `json:"endsAt,omitempty"`
+	EndsAtNEQ    *time.Time  `json:"endsAtNEQ,omitempty"`
+	EndsAtIn     []time.Time `json:"endsAtIn,omitempty"`
+	EndsAtNotIn  []time.Time `json:"endsAtNotIn,omitempty"`
+	EndsAtGT     *time.Time  `json:"endsAtGT,omitempty"`
+	EndsAtGTE    *time.Time  `json:"endsAtGTE,omitempty"`
+	EndsAtLT     *time.Time  `json:"endsAtLT,omitempty"`
+	EndsAtLTE    *time.Time  `json:"endsAtLTE,omitempty"`
+	EndsAtIsNil  bool        `json:"endsAtIsNil,omitempty"`
+	EndsAtNotNil bool        `json:"endsAtNotNil,omitempty"`
+
+	// "date" field predicates.
+	Date             *string  `json:"date,omitempty"`
+	DateNEQ          *string  `json:"dateNEQ,omitempty"`
+	DateIn           []string `json:"dateIn,omitempty"`
+	DateNotIn        []string `json:"dateNotIn,omitempty"`
+	DateGT           *string  `json:"dateGT,omitempty"`
+	DateGTE          *string  `json:"dateGTE,omitempty"`
+	DateLT           *string  `json:"dateLT,omitempty"`
+	DateLTE          *string  `json:"dateLTE,omitempty"`
+	DateContains     *string  `json:"dateContains,omitempty"`
+	DateHasPrefix    *string  `json:"dateHasPrefix,omitempty"`
+	DateHasSuffix    *string  `json:"dateHasSuffix,omitempty"`
+	DateIsNil        bool     `json:"dateIsNil,omitempty"`
+	DateNotNil       bool     `json:"dateNotNil,omitempty"`
+	DateEqualFold    *string  `json:"dateEqualFold,omitempty"`
+	DateContainsFold *string  `json:"dateContainsFold,omitempty"`
+
+	// "start" field predicates.
+	Start             *string  `json:"start,omitempty"`
+	StartNEQ          *string  `json:"startNEQ,omitempty"`
+	StartIn           []string `json:"startIn,omitempty"`
+	StartNotIn        []string `json:"startNotIn,omitempty"`
+	StartGT           *string  `json:"startGT,omitempty"`
+	StartGTE          *string  `json:"startGTE,omitempty"`
+	StartLT           *string  `json:"startLT,omitempty"`
+	StartLTE          *string  `json:"startLTE,omitempty"`
+	StartContains     *string  `json:"startContains,omitempty"`
+	StartHasPrefix    *string  `json:"startHasPrefix,omitempty"`
+	StartHasSuffix    *string  `json:"startHasSuffix,omitempty"`
+	StartIsNil        bool     `json:"startIsNil,omitempty"`
+	StartNotNil       bool     `json:"startNotNil,omitempty"`
+	StartEqualFold    *string  `json:"startEqualFold,omitempty"`
+	StartContainsFold *string  `json:"startContainsFold,omitempty"`
+
+	// "end" field predicates.
+	End             *string  `json:"end,omitempty"`
+	EndNEQ          *string  `json:"endNEQ,omitempty"`
+	EndIn           []string `json:"endIn,omitempty"`
+	EndNotIn        []string `json:"endNotIn,omitempty"`
+	EndGT           *string  `json:"endGT,omitempty"`
+	EndGTE          *string  `json:"endGTE,omitempty"`
+	EndLT           *string  `json:"endLT,omitempty"`
+	EndLTE          *string  `json:"endLTE,omitempty"`
+	EndContains     *string  `json:"endContains,omitempty"`
+	EndHasPrefix    *string  `json:"endHasPrefix,omitempty"`
+	EndHasSuffix    *string  `json:"endHasSuffix,omitempty"`
+	EndIsNil        bool     `json:"endIsNil,omitempty"`
+	EndNotNil       bool     `json:"endNotNil,omitempty"`
+	EndEqualFold    *string  `json:"endEqualFold,omitempty"`
+	EndContainsFold *string  `json:"endContainsFold,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "staff" edge predicates.
+	HasStaff     *bool              `json:"hasStaff,omitempty"`
+	HasStaffWith []*StaffWhereInput `json:"hasStaffWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ScheduleExceptionWhereInput) AddPredicates(predicates ...predicate.ScheduleException) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ScheduleExceptionWhereInput filter on the ScheduleExceptionQuery builder.
+func (i *ScheduleExceptionWhereInput) Filter(q *ScheduleExceptionQuery) (*ScheduleExceptionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyScheduleExceptionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyScheduleExceptionWhereInput is returned in case the ScheduleExceptionWhereInput is empty.
+var ErrEmptyScheduleExceptionWhereInput = errors.New("ent: empty predicate ScheduleExceptionWhereInput")
+
+// P returns a predicate for filtering scheduleexceptions.
+// An error is returned if the input is empty or invalid.
+func (i *ScheduleExceptionWhereInput) P() (predicate.ScheduleException, error) {
+	var predicates []predicate.ScheduleException
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, scheduleexception.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ScheduleException, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, scheduleexception.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ScheduleException, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, scheduleexception.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, scheduleexception.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, scheduleexception.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, scheduleexception.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, scheduleexception.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, scheduleexception.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, scheduleexception.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, scheduleexception.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, scheduleexception.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, scheduleexception.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, scheduleexception.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, scheduleexception.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, scheduleexception.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, scheduleexception.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, scheduleexception.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, scheduleexception.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, scheduleexception.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, scheduleexception.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, scheduleexception.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, scheduleexception.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, scheduleexception.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, scheduleexception.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.StaffID != nil {
+		predicates = append(predicates, scheduleexception.StaffIDEQ(*i.StaffID))
+	}
+	if i.StaffIDNEQ != nil {
+		predicates = append(predicates, scheduleexception.StaffIDNEQ(*i.StaffIDNEQ))
+	}
+	if len(i.StaffIDIn) > 0 {
+		predicates = append(predicates, scheduleexception.StaffIDIn(i.StaffIDIn...))
+	}
+	if len(i.StaffIDNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.StaffIDNotIn(i.StaffIDNotIn...))
+	}
+	if i.StaffIDGT != nil {
+		predicates = append(predicates, scheduleexception.StaffIDGT(*i.StaffIDGT))
+	}
+	if i.StaffIDGTE != nil {
+		predicates = append(predicates, scheduleexception.StaffIDGTE(*i.StaffIDGTE))
+	}
+	if i.StaffIDLT != nil {
+		predicates = append(predicates, scheduleexception.StaffIDLT(*i.StaffIDLT))
+	}
+	if i.StaffIDLTE != nil {
+		predicates = append(predicates, scheduleexception.StaffIDLTE(*i.StaffIDLTE))
+	}
+	if i.StaffIDContains != nil {
+		predicates = append(predicates, scheduleexception.StaffIDContains(*i.StaffIDContains))
+	}
+	if i.StaffIDHasPrefix != nil {
+		predicates = append(predicates, scheduleexception.StaffIDHasPrefix(*i.StaffIDHasPrefix))
+	}
+	if i.StaffIDHasSuffix != nil {
+		predicates = append(predicates, scheduleexception.StaffIDHasSuffix(*i.StaffIDHasSuffix))
+	}
+	if i.StaffIDEqualFold != nil {
+		predicates = append(predicates, scheduleexception.StaffIDEqualFold(*i.StaffIDEqualFold))
+	}
+	if i.StaffIDContainsFold != nil {
+		predicates = append(predicates, scheduleexception.StaffIDContainsFold(*i.StaffIDContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, scheduleexception.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, scheduleexception.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, scheduleexception.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.KindNotIn(i.KindNotIn...))
+	}
+	if i.StartsAt != nil {
+		predicates = append(predicates, scheduleexception.StartsAtEQ(*i.StartsAt))
+	}
+	if i.StartsAtNEQ != nil {
+		predicates = append(predicates, scheduleexception.StartsAtNEQ(*i.StartsAtNEQ))
+	}
+	if len(i.StartsAtIn) > 0 {
+		predicates = append(predicates, scheduleexception.StartsAtIn(i.StartsAtIn...))
+	}
+	if len(i.StartsAtNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.StartsAtNotIn(i.StartsAtNotIn...))
+	}
+	if i.StartsAtGT != nil {
+		predicates = append(predicates, scheduleexception.StartsAtGT(*i.StartsAtGT))
+	}
+	if i.StartsAtGTE != nil {
+		predicates = append(predicates, scheduleexception.StartsAtGTE(*i.StartsAtGTE))
+	}
+	if i.StartsAtLT != nil {
+		predicates = append(predicates, scheduleexception.StartsAtLT(*i.StartsAtLT))
+	}
+	if i.StartsAtLTE != nil {
+		predicates = append(predicates, scheduleexception.StartsAtLTE(*i.StartsAtLTE))
+	}
+	if i.StartsAtIsNil {
+		predicates = append(predicates, scheduleexception.StartsAtIsNil())
+	}
+	if i.StartsAtNotNil {
+		predicates = append(predicates, scheduleexception.StartsAtNotNil())
+	}
+	if i.EndsAt != nil {
+		predicates = append(predicates, scheduleexception.EndsAtEQ(*i.EndsAt))
+	}
+	if i.EndsAtNEQ != nil {
+		predicates = append(predicates, scheduleexception.EndsAtNEQ(*i.EndsAtNEQ))
+	}
+	if len(i.EndsAtIn) > 0 {
+		predicates = append(predicates, scheduleexception.EndsAtIn(i.EndsAtIn...))
+	}
+	if len(i.EndsAtNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.EndsAtNotIn(i.EndsAtNotIn...))
+	}
+	if i.EndsAtGT != nil {
+		predicates = append(predicates, scheduleexception.EndsAtGT(*i.EndsAtGT))
+	}
+	if i.EndsAtGTE != nil {
+		predicates = append(predicates, scheduleexception.EndsAtGTE(*i.EndsAtGTE))
+	}
+	if i.EndsAtLT != nil {
+		predicates = append(predicates, scheduleexception.EndsAtLT(*i.EndsAtLT))
+	}
+	if i.EndsAtLTE != nil {
+		predicates = append(predicates, scheduleexception.EndsAtLTE(*i.EndsAtLTE))
+	}
+	if i.EndsAtIsNil {
+		predicates = append(predicates, scheduleexception.EndsAtIsNil())
+	}
+	if i.EndsAtNotNil {
+		predicates = append(predicates, scheduleexception.EndsAtNotNil())
+	}
+	if i.Date != nil {
+		predicates = append(predicates, scheduleexception.DateEQ(*i.Date))
+	}
+	if i.DateNEQ != nil {
+		predicates = append(predicates, scheduleexception.DateNEQ(*i.DateNEQ))
+	}
+	if len(i.DateIn) > 0 {
+		predicates = append(predicates, scheduleexception.DateIn(i.DateIn...))
+	}
+	if len(i.DateNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.DateNotIn(i.DateNotIn...))
+	}
+	if i.DateGT != nil {
+		predicates = append(predicates, scheduleexception.DateGT(*i.DateGT))
+	}
+	if i.DateGTE != nil {
+		predicates = append(predicates, scheduleexception.DateGTE(*i.DateGTE))
+	}
+	if i.DateLT != nil {
+		predicates = append(predicates, scheduleexception.DateLT(*i.DateLT))
+	}
+	if i.DateLTE != nil {
+		predicates = append(predicates, scheduleexception.DateLTE(*i.DateLTE))
+	}
+	if i.DateContains != nil {
+		predicates = append(predicates, scheduleexception.DateContains(*i.DateContains))
+	}
+	if i.DateHasPrefix != nil {
+		predicates = append(predicates, scheduleexception.DateHasPrefix(*i.DateHasPrefix))
+	}
+	if i.DateHasSuffix != nil {
+		predicates = append(predicates, scheduleexception.DateHasSuffix(*i.DateHasSuffix))
+	}
+	if i.DateIsNil {
+		predicates = append(predicates, scheduleexception.DateIsNil())
+	}
+	if i.DateNotNil {
+		predicates = append(predicates, scheduleexception.DateNotNil())
+	}
+	if i.DateEqualFold != nil {
+		predicates = append(predicates, scheduleexception.DateEqualFold(*i.DateEqualFold))
+	}
+	if i.DateContainsFold != nil {
+		predicates = append(predicates, scheduleexception.DateContainsFold(*i.DateContainsFold))
+	}
+	if i.Start != nil {
+		predicates = append(predicates, scheduleexception.StartEQ(*i.Start))
+	}
+	if i.StartNEQ != nil {
+		predicates = append(predicates, scheduleexception.StartNEQ(*i.StartNEQ))
+	}
+	if len(i.StartIn) > 0 {
+		predicates = append(predicates, scheduleexception.StartIn(i.StartIn...))
+	}
+	if len(i.StartNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.StartNotIn(i.StartNotIn...))
+	}
+	if i.StartGT != nil {
+		predicates = append(predicates, scheduleexception.StartGT(*i.StartGT))
+	}
+	if i.StartGTE != nil {
+		predicates = append(predicates, scheduleexception.StartGTE(*i.StartGTE))
+	}
+	if i.StartLT != nil {
+		predicates = append(predicates, scheduleexception.StartLT(*i.StartLT))
+	}
+	if i.StartLTE != nil {
+		predicates = append(predicates, scheduleexception.StartLTE(*i.StartLTE))
+	}
+	if i.StartContains != nil {
+		predicates = append(predicates, scheduleexception.StartContains(*i.StartContains))
+	}
+	if i.StartHasPrefix != nil {
+		predicates = append(predicates, scheduleexception.StartHasPrefix(*i.StartHasPrefix))
+	}
+	if i.StartHasSuffix != nil {
+		predicates = append(predicates, scheduleexception.StartHasSuffix(*i.StartHasSuffix))
+	}
+	if i.StartIsNil {
+		predicates = append(predicates, scheduleexception.StartIsNil())
+	}
+	if i.StartNotNil {
+		predicates = append(predicates, scheduleexception.StartNotNil())
+	}
+	if i.StartEqualFold != nil {
+		predicates = append(predicates, scheduleexception.StartEqualFold(*i.StartEqualFold))
+	}
+	if i.StartContainsFold != nil {
+		predicates = append(predicates, scheduleexception.StartContainsFold(*i.StartContainsFold))
+	}
+	if i.End != nil {
+		predicates = append(predicates, scheduleexception.EndEQ(*i.End))
+	}
+	if i.EndNEQ != nil {
+		predicates = append(predicates, scheduleexception.EndNEQ(*i.EndNEQ))
+	}
+	if len(i.EndIn) > 0 {
+		predicates = append(predicates, scheduleexception.EndIn(i.EndIn...))
+	}
+	if len(i.EndNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.EndNotIn(i.EndNotIn...))
+	}
+	if i.EndGT != nil {
+		predicates = append(predicates, scheduleexception.EndGT(*i.EndGT))
+	}
+	if i.EndGTE != nil {
+		predicates = append(predicates, scheduleexception.EndGTE(*i.EndGTE))
+	}
+	if i.EndLT != nil {
+		predicates = append(predicates, scheduleexception.EndLT(*i.EndLT))
+	}
+	if i.EndLTE != nil {
+		predicates = append(predicates, scheduleexception.EndLTE(*i.EndLTE))
+	}
+	if i.EndContains != nil {
+		predicates = append(predicates, scheduleexception.EndContains(*i.EndContains))
+	}
+	if i.EndHasPrefix != nil {
+		predicates = append(predicates, scheduleexception.EndHasPrefix(*i.EndHasPrefix))
+	}
+	if i.EndHasSuffix != nil {
+		predicates = append(predicates, scheduleexception.EndHasSuffix(*i.EndHasSuffix))
+	}
+	if i.EndIsNil {
+		predicates = append(predicates, scheduleexception.EndIsNil())
+	}
+	if i.EndNotNil {
+		predicates = append(predicates, scheduleexception.EndNotNil())
+	}
+	if i.EndEqualFold != nil {
+		predicates = append(predicates, scheduleexception.EndEqualFold(*i.EndEqualFold))
+	}
+	if i.EndContainsFold != nil {
+		predicates = append(predicates, scheduleexception.EndContainsFold(*i.EndContainsFold))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, scheduleexception.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, scheduleexception.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, scheduleexception.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, scheduleexception.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, scheduleexception.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, scheduleexception.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, scheduleexception.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, scheduleexception.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, scheduleexception.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, scheduleexception.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, scheduleexception.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, scheduleexception.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, scheduleexception.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, scheduleexception.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, scheduleexception.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	if i.HasStaff != nil {
+		p := scheduleexception.HasStaff()
+		if !*i.HasStaff {
+			p = scheduleexception.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStaffWith) > 0 {
+		with := make([]predicate.Staff, 0, len(i.HasStaffWith))
+		for _, w := range i.HasStaffWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStaffWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, scheduleexception.HasStaffWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyScheduleExceptionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return scheduleexception.And(predicates...), nil
 	}
 }
 
@@ -7919,6 +8890,896 @@ func (i *ScheduledMessageWhereInput) P() (predicate.ScheduledMessage, error) {
 	}
 }
 
+// ServiceWhereInput represents a where input for filtering Service queries.
+type ServiceWhereInput struct {
+	Predicates []predicate.Service  `json:"-"`
+	Not        *ServiceWhereInput   `json:"not,omitempty"`
+	Or         []*ServiceWhereInput `json:"or,omitempty"`
+	And        []*ServiceWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "duration_minutes" field predicates.
+	DurationMinutes      *int  `json:"durationMinutes,omitempty"`
+	DurationMinutesNEQ   *int  `json:"durationMinutesNEQ,omitempty"`
+	DurationMinutesIn    []int `json:"durationMinutesIn,omitempty"`
+	DurationMinutesNotIn []int `json:"durationMinutesNotIn,omitempty"`
+	DurationMinutesGT    *int  `json:"durationMinutesGT,omitempty"`
+	DurationMinutesGTE   *int  `json:"durationMinutesGTE,omitempty"`
+	DurationMinutesLT    *int  `json:"durationMinutesLT,omitempty"`
+	DurationMinutesLTE   *int  `json:"durationMinutesLTE,omitempty"`
+
+	// "price_cents" field predicates.
+	PriceCents       *int  `json:"priceCents,omitempty"`
+	PriceCentsNEQ    *int  `json:"priceCentsNEQ,omitempty"`
+	PriceCentsIn     []int `json:"priceCentsIn,omitempty"`
+	PriceCentsNotIn  []int `json:"priceCentsNotIn,omitempty"`
+	PriceCentsGT     *int  `json:"priceCentsGT,omitempty"`
+	PriceCentsGTE    *int  `json:"priceCentsGTE,omitempty"`
+	PriceCentsLT     *int  `json:"priceCentsLT,omitempty"`
+	PriceCentsLTE    *int  `json:"priceCentsLTE,omitempty"`
+	PriceCentsIsNil  bool  `json:"priceCentsIsNil,omitempty"`
+	PriceCentsNotNil bool  `json:"priceCentsNotNil,omitempty"`
+
+	// "currency" field predicates.
+	Currency             *string  `json:"currency,omitempty"`
+	CurrencyNEQ          *string  `json:"currencyNEQ,omitempty"`
+	CurrencyIn           []string `json:"currencyIn,omitempty"`
+	CurrencyNotIn        []string `json:"currencyNotIn,omitempty"`
+	CurrencyGT           *string  `json:"currencyGT,omitempty"`
+	CurrencyGTE          *string  `json:"currencyGTE,omitempty"`
+	CurrencyLT           *string  `json:"currencyLT,omitempty"`
+	CurrencyLTE          *string  `json:"currencyLTE,omitempty"`
+	CurrencyContains     *string  `json:"currencyContains,omitempty"`
+	CurrencyHasPrefix    *string  `json:"currencyHasPrefix,omitempty"`
+	CurrencyHasSuffix    *string  `json:"currencyHasSuffix,omitempty"`
+	CurrencyIsNil        bool     `json:"currencyIsNil,omitempty"`
+	CurrencyNotNil       bool     `json:"currencyNotNil,omitempty"`
+	CurrencyEqualFold    *string  `json:"currencyEqualFold,omitempty"`
+	CurrencyContainsFold *string  `json:"currencyContainsFold,omitempty"`
+
+	// "bookable_online" field predicates.
+	BookableOnline    *bool `json:"bookableOnline,omitempty"`
+	BookableOnlineNEQ *bool `json:"bookableOnlineNEQ,omitempty"`
+
+	// "mode" field predicates.
+	Mode      *service.Mode  `json:"mode,omitempty"`
+	ModeNEQ   *service.Mode  `json:"modeNEQ,omitempty"`
+	ModeIn    []service.Mode `json:"modeIn,omitempty"`
+	ModeNotIn []service.Mode `json:"modeNotIn,omitempty"`
+
+	// "location" field predicates.
+	Location             *string  `json:"location,omitempty"`
+	LocationNEQ          *string  `json:"locationNEQ,omitempty"`
+	LocationIn           []string `json:"locationIn,omitempty"`
+	LocationNotIn        []string `json:"locationNotIn,omitempty"`
+	LocationGT           *string  `json:"locationGT,omitempty"`
+	LocationGTE          *string  `json:"locationGTE,omitempty"`
+	LocationLT           *string  `json:"locationLT,omitempty"`
+	LocationLTE          *string  `json:"locationLTE,omitempty"`
+	LocationContains     *string  `json:"locationContains,omitempty"`
+	LocationHasPrefix    *string  `json:"locationHasPrefix,omitempty"`
+	LocationHasSuffix    *string  `json:"locationHasSuffix,omitempty"`
+	LocationIsNil        bool     `json:"locationIsNil,omitempty"`
+	LocationNotNil       bool     `json:"locationNotNil,omitempty"`
+	LocationEqualFold    *string  `json:"locationEqualFold,omitempty"`
+	LocationContainsFold *string  `json:"locationContainsFold,omitempty"`
+
+	// "archived_at" field predicates.
+	ArchivedAt       *time.Time  `json:"archivedAt,omitempty"`
+	ArchivedAtNEQ    *time.Time  `json:"archivedAtNEQ,omitempty"`
+	ArchivedAtIn     []time.Time `json:"archivedAtIn,omitempty"`
+	ArchivedAtNotIn  []time.Time `json:"archivedAtNotIn,omitempty"`
+	ArchivedAtGT     *time.Time  `json:"archivedAtGT,omitempty"`
+	ArchivedAtGTE    *time.Time  `json:"archivedAtGTE,omitempty"`
+	ArchivedAtLT     *time.Time  `json:"archivedAtLT,omitempty"`
+	ArchivedAtLTE    *time.Time  `json:"archivedAtLTE,omitempty"`
+	ArchivedAtIsNil  bool        `json:"archivedAtIsNil,omitempty"`
+	ArchivedAtNotNil bool        `json:"archivedAtNotNil,omitempty"`
+
+	// "booking_min_notice_minutes" field predicates.
+	BookingMinNoticeMinutes       *int  `json:"bookingMinNoticeMinutes,omitempty"`
+	BookingMinNoticeMinutesNEQ    *int  `json:"bookingMinNoticeMinutesNEQ,omitempty"`
+	BookingMinNoticeMinutesIn     []int `json:"bookingMinNoticeMinutesIn,omitempty"`
+	BookingMinNoticeMinutesNotIn  []int `json:"bookingMinNoticeMinutesNotIn,omitempty"`
+	BookingMinNoticeMinutesGT     *int  `json:"bookingMinNoticeMinutesGT,omitempty"`
+	BookingMinNoticeMinutesGTE    *int  `json:"bookingMinNoticeMinutesGTE,omitempty"`
+	BookingMinNoticeMinutesLT     *int  `json:"bookingMinNoticeMinutesLT,omitempty"`
+	BookingMinNoticeMinutesLTE    *int  `json:"bookingMinNoticeMinutesLTE,omitempty"`
+	BookingMinNoticeMinutesIsNil  bool  `json:"bookingMinNoticeMinutesIsNil,omitempty"`
+	BookingMinNoticeMinutesNotNil bool  `json:"bookingMinNoticeMinutesNotNil,omitempty"`
+
+	// "booking_max_advance_days" field predicates.
+	BookingMaxAdvanceDays       *int  `json:"bookingMaxAdvanceDays,omitempty"`
+	BookingMaxAdvanceDaysNEQ    *int  `json:"bookingMaxAdvanceDaysNEQ,omitempty"`
+	BookingMaxAdvanceDaysIn     []int `json:"bookingMaxAdvanceDaysIn,omitempty"`
+	BookingMaxAdvanceDaysNotIn  []int `json:"bookingMaxAdvanceDaysNotIn,omitempty"`
+	BookingMaxAdvanceDaysGT     *int  `json:"bookingMaxAdvanceDaysGT,omitempty"`
+	BookingMaxAdvanceDaysGTE    *int  `json:"bookingMaxAdvanceDaysGTE,omitempty"`
+	BookingMaxAdvanceDaysLT     *int  `json:"bookingMaxAdvanceDaysLT,omitempty"`
+	BookingMaxAdvanceDaysLTE    *int  `json:"bookingMaxAdvanceDaysLTE,omitempty"`
+	BookingMaxAdvanceDaysIsNil  bool  `json:"bookingMaxAdvanceDaysIsNil,omitempty"`
+	BookingMaxAdvanceDaysNotNil bool  `json:"bookingMaxAdvanceDaysNotNil,omitempty"`
+
+	// "cancel_min_notice_minutes" field predicates.
+	CancelMinNoticeMinutes       *int  `json:"cancelMinNoticeMinutes,omitempty"`
+	CancelMinNoticeMinutesNEQ    *int  `json:"cancelMinNoticeMinutesNEQ,omitempty"`
+	CancelMinNoticeMinutesIn     []int `json:"cancelMinNoticeMinutesIn,omitempty"`
+	CancelMinNoticeMinutesNotIn  []int `json:"cancelMinNoticeMinutesNotIn,omitempty"`
+	CancelMinNoticeMinutesGT     *int  `json:"cancelMinNoticeMinutesGT,omitempty"`
+	CancelMinNoticeMinutesGTE    *int  `json:"cancelMinNoticeMinutesGTE,omitempty"`
+	CancelMinNoticeMinutesLT     *int  `json:"cancelMinNoticeMinutesLT,omitempty"`
+	CancelMinNoticeMinutesLTE    *int  `json:"cancelMinNoticeMinutesLTE,omitempty"`
+	CancelMinNoticeMinutesIsNil  bool  `json:"cancelMinNoticeMinutesIsNil,omitempty"`
+	CancelMinNoticeMinutesNotNil bool  `json:"cancelMinNoticeMinutesNotNil,omitempty"`
+
+	// "reschedule_min_notice_minutes" field predicates.
+	RescheduleMinNoticeMinutes       *int  `json:"rescheduleMinNoticeMinutes,omitempty"`
+	RescheduleMinNoticeMinutesNEQ    *int  `json:"rescheduleMinNoticeMinutesNEQ,omitempty"`
+	RescheduleMinNoticeMinutesIn     []int `json:"rescheduleMinNoticeMinutesIn,omitempty"`
+	RescheduleMinNoticeMinutesNotIn  []int `json:"rescheduleMinNoticeMinutesNotIn,omitempty"`
+	RescheduleMinNoticeMinutesGT     *int  `json:"rescheduleMinNoticeMinutesGT,omitempty"`
+	RescheduleMinNoticeMinutesGTE    *int  `json:"rescheduleMinNoticeMinutesGTE,omitempty"`
+	RescheduleMinNoticeMinutesLT     *int  `json:"rescheduleMinNoticeMinutesLT,omitempty"`
+	RescheduleMinNoticeMinutesLTE    *int  `json:"rescheduleMinNoticeMinutesLTE,omitempty"`
+	RescheduleMinNoticeMinutesIsNil  bool  `json:"rescheduleMinNoticeMinutesIsNil,omitempty"`
+	RescheduleMinNoticeMinutesNotNil bool  `json:"rescheduleMinNoticeMinutesNotNil,omitempty"`
+
+	// "slot_interval_minutes" field predicates.
+	SlotIntervalMinutes       *int  `json:"slotIntervalMinutes,omitempty"`
+	SlotIntervalMinutesNEQ    *int  `json:"slotIntervalMinutesNEQ,omitempty"`
+	SlotIntervalMinutesIn     []int `json:"slotIntervalMinutesIn,omitempty"`
+	SlotIntervalMinutesNotIn  []int `json:"slotIntervalMinutesNotIn,omitempty"`
+	SlotIntervalMinutesGT     *int  `json:"slotIntervalMinutesGT,omitempty"`
+	SlotIntervalMinutesGTE    *int  `json:"slotIntervalMinutesGTE,omitempty"`
+	SlotIntervalMinutesLT     *int  `json:"slotIntervalMinutesLT,omitempty"`
+	SlotIntervalMinutesLTE    *int  `json:"slotIntervalMinutesLTE,omitempty"`
+	SlotIntervalMinutesIsNil  bool  `json:"slotIntervalMinutesIsNil,omitempty"`
+	SlotIntervalMinutesNotNil bool  `json:"slotIntervalMinutesNotNil,omitempty"`
+
+	// "buffer_before_minutes" field predicates.
+	BufferBeforeMinutes       *int  `json:"bufferBeforeMinutes,omitempty"`
+	BufferBeforeMinutesNEQ    *int  `json:"bufferBeforeMinutesNEQ,omitempty"`
+	BufferBeforeMinutesIn     []int `json:"bufferBeforeMinutesIn,omitempty"`
+	BufferBeforeMinutesNotIn  []int `json:"bufferBeforeMinutesNotIn,omitempty"`
+	BufferBeforeMinutesGT     *int  `json:"bufferBeforeMinutesGT,omitempty"`
+	BufferBeforeMinutesGTE    *int  `json:"bufferBeforeMinutesGTE,omitempty"`
+	BufferBeforeMinutesLT     *int  `json:"bufferBeforeMinutesLT,omitempty"`
+	BufferBeforeMinutesLTE    *int  `json:"bufferBeforeMinutesLTE,omitempty"`
+	BufferBeforeMinutesIsNil  bool  `json:"bufferBeforeMinutesIsNil,omitempty"`
+	BufferBeforeMinutesNotNil bool  `json:"bufferBeforeMinutesNotNil,omitempty"`
+
+	// "buffer_after_minutes" field predicates.
+	BufferAfterMinutes       *int  `json:"bufferAfterMinutes,omitempty"`
+	BufferAfterMinutesNEQ    *int  `json:"bufferAfterMinutesNEQ,omitempty"`
+	BufferAfterMinutesIn     []int `json:"bufferAfterMinutesIn,omitempty"`
+	BufferAfterMinutesNotIn  []int `json:"bufferAfterMinutesNotIn,omitempty"`
+	BufferAfterMinutesGT     *int  `json:"bufferAfterMinutesGT,omitempty"`
+	BufferAfterMinutesGTE    *int  `json:"bufferAfterMinutesGTE,omitempty"`
+	BufferAfterMinutesLT     *int  `json:"bufferAfterMinutesLT,omitempty"`
+	BufferAfterMinutesLTE    *int  `json:"bufferAfterMinutesLTE,omitempty"`
+	BufferAfterMinutesIsNil  bool  `json:"bufferAfterMinutesIsNil,omitempty"`
+	BufferAfterMinutesNotNil bool  `json:"bufferAfterMinutesNotNil,omitempty"`
+
+	// "require_cancellation_reason" field predicates.
+	RequireCancellationReason       *bool `json:"requireCancellationReason,omitempty"`
+	RequireCancellationReasonNEQ    *bool `json:"requireCancellationReasonNEQ,omitempty"`
+	RequireCancellationReasonIsNil  bool  `json:"requireCancellationReasonIsNil,omitempty"`
+	RequireCancellationReasonNotNil bool  `json:"requireCancellationReasonNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ServiceWhereInput) AddPredicates(predicates ...predicate.Service) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ServiceWhereInput filter on the ServiceQuery builder.
+func (i *ServiceWhereInput) Filter(q *ServiceQuery) (*ServiceQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyServiceWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyServiceWhereInput is returned in case the ServiceWhereInput is empty.
+var ErrEmptyServiceWhereInput = errors.New("ent: empty predicate ServiceWhereInput")
+
+// P returns a predicate for filtering services.
+// An error is returned if the input is empty or invalid.
+func (i *ServiceWhereInput) P() (predicate.Service, error) {
+	var predicates []predicate.Service
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, service.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Service, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, service.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Service, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, service.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, service.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, service.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, service.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, service.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, service.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, service.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, service.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, service.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, service.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, service.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, service.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, service.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, service.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, service.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, service.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, service.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, service.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, service.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, service.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, service.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, service.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, service.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, service.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, service.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, service.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, service.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, service.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, service.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, service.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, service.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, service.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, service.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, service.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, service.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, service.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, service.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, service.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, service.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, service.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, service.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, service.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, service.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, service.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, service.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, service.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, service.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, service.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, service.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, service.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, service.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, service.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, service.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.DurationMinutes != nil {
+		predicates = append(predicates, service.DurationMinutesEQ(*i.DurationMinutes))
+	}
+	if i.DurationMinutesNEQ != nil {
+		predicates = append(predicates, service.DurationMinutesNEQ(*i.DurationMinutesNEQ))
+	}
+	if len(i.DurationMinutesIn) > 0 {
+		predicates = append(predicates, service.DurationMinutesIn(i.DurationMinutesIn...))
+	}
+	if len(i.DurationMinutesNotIn) > 0 {
+		predicates = append(predicates, service.DurationMinutesNotIn(i.DurationMinutesNotIn...))
+	}
+	if i.DurationMinutesGT != nil {
+		predicates = append(predicates, service.DurationMinutesGT(*i.DurationMinutesGT))
+	}
+	if i.DurationMinutesGTE != nil {
+		predicates = append(predicates, service.DurationMinutesGTE(*i.DurationMinutesGTE))
+	}
+	if i.DurationMinutesLT != nil {
+		predicates = append(predicates, service.DurationMinutesLT(*i.DurationMinutesLT))
+	}
+	if i.DurationMinutesLTE != nil {
+		predicates = append(predicates, service.DurationMinutesLTE(*i.DurationMinutesLTE))
+	}
+	if i.PriceCents != nil {
+		predicates = append(predicates, service.PriceCentsEQ(*i.PriceCents))
+	}
+	if i.PriceCentsNEQ != nil {
+		predicates = append(predicates, service.PriceCentsNEQ(*i.PriceCentsNEQ))
+	}
+	if len(i.PriceCentsIn) > 0 {
+		predicates = append(predicates, service.PriceCentsIn(i.PriceCentsIn...))
+	}
+	if len(i.PriceCentsNotIn) > 0 {
+		predicates = append(predicates, service.PriceCentsNotIn(i.PriceCentsNotIn...))
+	}
+	if i.PriceCentsGT != nil {
+		predicates = append(predicates, service.PriceCentsGT(*i.PriceCentsGT))
+	}
+	if i.PriceCentsGTE != nil {
+		predicates = append(predicates, service.PriceCentsGTE(*i.PriceCentsGTE))
+	}
+	if i.PriceCentsLT != nil {
+		predicates = append(predicates, service.PriceCentsLT(*i.PriceCentsLT))
+	}
+	if i.PriceCentsLTE != nil {
+		predicates = append(predicates, service.PriceCentsLTE(*i.PriceCentsLTE))
+	}
+	if i.PriceCentsIsNil {
+		predicates = append(predicates, service.PriceCentsIsNil())
+	}
+	if i.PriceCentsNotNil {
+		predicates = append(predicates, service.PriceCentsNotNil())
+	}
+	if i.Currency != nil {
+		predicates = append(predicates, service.CurrencyEQ(*i.Currency))
+	}
+	if i.CurrencyNEQ != nil {
+		predicates = append(predicates, service.CurrencyNEQ(*i.CurrencyNEQ))
+	}
+	if len(i.CurrencyIn) > 0 {
+		predicates = append(predicates, service.CurrencyIn(i.CurrencyIn...))
+	}
+	if len(i.CurrencyNotIn) > 0 {
+		predicates = append(predicates, service.CurrencyNotIn(i.CurrencyNotIn...))
+	}
+	if i.CurrencyGT != nil {
+		predicates = append(predicates, service.CurrencyGT(*i.CurrencyGT))
+	}
+	if i.CurrencyGTE != nil {
+		predicates = append(predicates, service.CurrencyGTE(*i.CurrencyGTE))
+	}
+	if i.CurrencyLT != nil {
+		predicates = append(predicates, service.CurrencyLT(*i.CurrencyLT))
+	}
+	if i.CurrencyLTE != nil {
+		predicates = append(predicates, service.CurrencyLTE(*i.CurrencyLTE))
+	}
+	if i.CurrencyContains != nil {
+		predicates = append(predicates, service.CurrencyContains(*i.CurrencyContains))
+	}
+	if i.CurrencyHasPrefix != nil {
+		predicates = append(predicates, service.CurrencyHasPrefix(*i.CurrencyHasPrefix))
+	}
+	if i.CurrencyHasSuffix != nil {
+		predicates = append(predicates, service.CurrencyHasSuffix(*i.CurrencyHasSuffix))
+	}
+	if i.CurrencyIsNil {
+		predicates = append(predicates, service.CurrencyIsNil())
+	}
+	if i.CurrencyNotNil {
+		predicates = append(predicates, service.CurrencyNotNil())
+	}
+	if i.CurrencyEqualFold != nil {
+		predicates = append(predicates, service.CurrencyEqualFold(*i.CurrencyEqualFold))
+	}
+	if i.CurrencyContainsFold != nil {
+		predicates = append(predicates, service.CurrencyContainsFold(*i.CurrencyContainsFold))
+	}
+	if i.BookableOnline != nil {
+		predicates = append(predicates, service.BookableOnlineEQ(*i.BookableOnline))
+	}
+	if i.BookableOnlineNEQ != nil {
+		predicates = append(predicates, service.BookableOnlineNEQ(*i.BookableOnlineNEQ))
+	}
+	if i.Mode != nil {
+		predicates = append(predicates, service.ModeEQ(*i.Mode))
+	}
+	if i.ModeNEQ != nil {
+		predicates = append(predicates, service.ModeNEQ(*i.ModeNEQ))
+	}
+	if len(i.ModeIn) > 0 {
+		predicates = append(predicates, service.ModeIn(i.ModeIn...))
+	}
+	if len(i.ModeNotIn) > 0 {
+		predicates = append(predicates, service.ModeNotIn(i.ModeNotIn...))
+	}
+	if i.Location != nil {
+		predicates = append(predicates, service.LocationEQ(*i.Location))
+	}
+	if i.LocationNEQ != nil {
+		predicates = append(predicates, service.LocationNEQ(*i.LocationNEQ))
+	}
+	if len(i.LocationIn) > 0 {
+		predicates = append(predicates, service.LocationIn(i.LocationIn...))
+	}
+	if len(i.LocationNotIn) > 0 {
+		predicates = append(predicates, service.LocationNotIn(i.LocationNotIn...))
+	}
+	if i.LocationGT != nil {
+		predicates = append(predicates, service.LocationGT(*i.LocationGT))
+	}
+	if i.LocationGTE != nil {
+		predicates = append(predicates, service.LocationGTE(*i.LocationGTE))
+	}
+	if i.LocationLT != nil {
+		predicates = append(predicates, service.LocationLT(*i.LocationLT))
+	}
+	if i.LocationLTE != nil {
+		predicates = append(predicates, service.LocationLTE(*i.LocationLTE))
+	}
+	if i.LocationContains != nil {
+		predicates = append(predicates, service.LocationContains(*i.LocationContains))
+	}
+	if i.LocationHasPrefix != nil {
+		predicates = append(predicates, service.LocationHasPrefix(*i.LocationHasPrefix))
+	}
+	if i.LocationHasSuffix != nil {
+		predicates = append(predicates, service.LocationHasSuffix(*i.LocationHasSuffix))
+	}
+	if i.LocationIsNil {
+		predicates = append(predicates, service.LocationIsNil())
+	}
+	if i.LocationNotNil {
+		predicates = append(predicates, service.LocationNotNil())
+	}
+	if i.LocationEqualFold != nil {
+		predicates = append(predicates, service.LocationEqualFold(*i.LocationEqualFold))
+	}
+	if i.LocationContainsFold != nil {
+		predicates = append(predicates, service.LocationContainsFold(*i.LocationContainsFold))
+	}
+	if i.ArchivedAt != nil {
+		predicates = append(predicates, service.ArchivedAtEQ(*i.ArchivedAt))
+	}
+	if i.ArchivedAtNEQ != nil {
+		predicates = append(predicates, service.ArchivedAtNEQ(*i.ArchivedAtNEQ))
+	}
+	if len(i.ArchivedAtIn) > 0 {
+		predicates = append(predicates, service.ArchivedAtIn(i.ArchivedAtIn...))
+	}
+	if len(i.ArchivedAtNotIn) > 0 {
+		predicates = append(predicates, service.ArchivedAtNotIn(i.ArchivedAtNotIn...))
+	}
+	if i.ArchivedAtGT != nil {
+		predicates = append(predicates, service.ArchivedAtGT(*i.ArchivedAtGT))
+	}
+	if i.ArchivedAtGTE != nil {
+		predicates = append(predicates, service.ArchivedAtGTE(*i.ArchivedAtGTE))
+	}
+	if i.ArchivedAtLT != nil {
+		predicates = append(predicates, service.ArchivedAtLT(*i.ArchivedAtLT))
+	}
+	if i.ArchivedAtLTE != nil {
+		predicates = append(predicates, service.ArchivedAtLTE(*i.ArchivedAtLTE))
+	}
+	if i.ArchivedAtIsNil {
+		predicates = append(predicates, service.ArchivedAtIsNil())
+	}
+	if i.ArchivedAtNotNil {
+		predicates = append(predicates, service.ArchivedAtNotNil())
+	}
+	if i.BookingMinNoticeMinutes != nil {
+		predicates = append(predicates, service.BookingMinNoticeMinutesEQ(*i.BookingMinNoticeMinutes))
+	}
+	if i.BookingMinNoticeMinutesNEQ != nil {
+		predicates = append(predicates, service.BookingMinNoticeMinutesNEQ(*i.BookingMinNoticeMinutesNEQ))
+	}
+	if len(i.BookingMinNoticeMinutesIn) > 0 {
+		predicates = append(predicates, service.BookingMinNoticeMinutesIn(i.BookingMinNoticeMinutesIn...))
+	}
+	if len(i.BookingMinNoticeMinutesNotIn) > 0 {
+		predicates = append(predicates, service.BookingMinNoticeMinutesNotIn(i.BookingMinNoticeMinutesNotIn...))
+	}
+	if i.BookingMinNoticeMinutesGT != nil {
+		predicates = append(predicates, service.BookingMinNoticeMinutesGT(*i.BookingMinNoticeMinutesGT))
+	}
+	if i.BookingMinNoticeMinutesGTE != nil {
+		predicates = append(predicates, service.BookingMinNoticeMinutesGTE(*i.BookingMinNoticeMinutesGTE))
+	}
+	if i.BookingMinNoticeMinutesLT != nil {
+		predicates = append(predicates, service.BookingMinNoticeMinutesLT(*i.BookingMinNoticeMinutesLT))
+	}
+	if i.BookingMinNoticeMinutesLTE != nil {
+		predicates = append(predicates, service.BookingMinNoticeMinutesLTE(*i.BookingMinNoticeMinutesLTE))
+	}
+	if i.BookingMinNoticeMinutesIsNil {
+		predicates = append(predicates, service.BookingMinNoticeMinutesIsNil())
+	}
+	if i.BookingMinNoticeMinutesNotNil {
+		predicates = append(predicates, service.BookingMinNoticeMinutesNotNil())
+	}
+	if i.BookingMaxAdvanceDays != nil {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysEQ(*i.BookingMaxAdvanceDays))
+	}
+	if i.BookingMaxAdvanceDaysNEQ != nil {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysNEQ(*i.BookingMaxAdvanceDaysNEQ))
+	}
+	if len(i.BookingMaxAdvanceDaysIn) > 0 {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysIn(i.BookingMaxAdvanceDaysIn...))
+	}
+	if len(i.BookingMaxAdvanceDaysNotIn) > 0 {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysNotIn(i.BookingMaxAdvanceDaysNotIn...))
+	}
+	if i.BookingMaxAdvanceDaysGT != nil {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysGT(*i.BookingMaxAdvanceDaysGT))
+	}
+	if i.BookingMaxAdvanceDaysGTE != nil {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysGTE(*i.BookingMaxAdvanceDaysGTE))
+	}
+	if i.BookingMaxAdvanceDaysLT != nil {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysLT(*i.BookingMaxAdvanceDaysLT))
+	}
+	if i.BookingMaxAdvanceDaysLTE != nil {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysLTE(*i.BookingMaxAdvanceDaysLTE))
+	}
+	if i.BookingMaxAdvanceDaysIsNil {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysIsNil())
+	}
+	if i.BookingMaxAdvanceDaysNotNil {
+		predicates = append(predicates, service.BookingMaxAdvanceDaysNotNil())
+	}
+	if i.CancelMinNoticeMinutes != nil {
+		predicates = append(predicates, service.CancelMinNoticeMinutesEQ(*i.CancelMinNoticeMinutes))
+	}
+	if i.CancelMinNoticeMinutesNEQ != nil {
+		predicates = append(predicates, service.CancelMinNoticeMinutesNEQ(*i.CancelMinNoticeMinutesNEQ))
+	}
+	if len(i.CancelMinNoticeMinutesIn) > 0 {
+		predicates = append(predicates, service.CancelMinNoticeMinutesIn(i.CancelMinNoticeMinutesIn...))
+	}
+	if len(i.CancelMinNoticeMinutesNotIn) > 0 {
+		predicates = append(predicates, service.CancelMinNoticeMinutesNotIn(i.CancelMinNoticeMinutesNotIn...))
+	}
+	if i.CancelMinNoticeMinutesGT != nil {
+		predicates = append(predicates, service.CancelMinNoticeMinutesGT(*i.CancelMinNoticeMinutesGT))
+	}
+	if i.CancelMinNoticeMinutesGTE != nil {
+		predicates = append(predicates, service.CancelMinNoticeMinutesGTE(*i.CancelMinNoticeMinutesGTE))
+	}
+	if i.CancelMinNoticeMinutesLT != nil {
+		predicates = append(predicates, service.CancelMinNoticeMinutesLT(*i.CancelMinNoticeMinutesLT))
+	}
+	if i.CancelMinNoticeMinutesLTE != nil {
+		predicates = append(predicates, service.CancelMinNoticeMinutesLTE(*i.CancelMinNoticeMinutesLTE))
+	}
+	if i.CancelMinNoticeMinutesIsNil {
+		predicates = append(predicates, service.CancelMinNoticeMinutesIsNil())
+	}
+	if i.CancelMinNoticeMinutesNotNil {
+		predicates = append(predicates, service.CancelMinNoticeMinutesNotNil())
+	}
+	if i.RescheduleMinNoticeMinutes != nil {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesEQ(*i.RescheduleMinNoticeMinutes))
+	}
+	if i.RescheduleMinNoticeMinutesNEQ != nil {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesNEQ(*i.RescheduleMinNoticeMinutesNEQ))
+	}
+	if len(i.RescheduleMinNoticeMinutesIn) > 0 {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesIn(i.RescheduleMinNoticeMinutesIn...))
+	}
+	if len(i.RescheduleMinNoticeMinutesNotIn) > 0 {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesNotIn(i.RescheduleMinNoticeMinutesNotIn...))
+	}
+	if i.RescheduleMinNoticeMinutesGT != nil {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesGT(*i.RescheduleMinNoticeMinutesGT))
+	}
+	if i.RescheduleMinNoticeMinutesGTE != nil {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesGTE(*i.RescheduleMinNoticeMinutesGTE))
+	}
+	if i.RescheduleMinNoticeMinutesLT != nil {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesLT(*i.RescheduleMinNoticeMinutesLT))
+	}
+	if i.RescheduleMinNoticeMinutesLTE != nil {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesLTE(*i.RescheduleMinNoticeMinutesLTE))
+	}
+	if i.RescheduleMinNoticeMinutesIsNil {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesIsNil())
+	}
+	if i.RescheduleMinNoticeMinutesNotNil {
+		predicates = append(predicates, service.RescheduleMinNoticeMinutesNotNil())
+	}
+	if i.SlotIntervalMinutes != nil {
+		predicates = append(predicates, service.SlotIntervalMinutesEQ(*i.SlotIntervalMinutes))
+	}
+	if i.SlotIntervalMinutesNEQ != nil {
+		predicates = append(predicates, service.SlotIntervalMinutesNEQ(*i.SlotIntervalMinutesNEQ))
+	}
+	if len(i.SlotIntervalMinutesIn) > 0 {
+		predicates = append(predicates, service.SlotIntervalMinutesIn(i.SlotIntervalMinutesIn...))
+	}
+	if len(i.SlotIntervalMinutesNotIn) > 0 {
+		predicates = append(predicates, service.SlotIntervalMinutesNotIn(i.SlotIntervalMinutesNotIn...))
+	}
+	if i.SlotIntervalMinutesGT != nil {
+		predicates = append(predicates, service.SlotIntervalMinutesGT(*i.SlotIntervalMinutesGT))
+	}
+	if i.SlotIntervalMinutesGTE != nil {
+		predicates = append(predicates, service.SlotIntervalMinutesGTE(*i.SlotIntervalMinutesGTE))
+	}
+	if i.SlotIntervalMinutesLT != nil {
+		predicates = append(predicates, service.SlotIntervalMinutesLT(*i.SlotIntervalMinutesLT))
+	}
+	if i.SlotIntervalMinutesLTE != nil {
+		predicates = append(predicates, service.SlotIntervalMinutesLTE(*i.SlotIntervalMinutesLTE))
+	}
+	if i.SlotIntervalMinutesIsNil {
+		predicates = append(predicates, service.SlotIntervalMinutesIsNil())
+	}
+	if i.SlotIntervalMinutesNotNil {
+		predicates = append(predicates, service.SlotIntervalMinutesNotNil())
+	}
+	if i.BufferBeforeMinutes != nil {
+		predicates = append(predicates, service.BufferBeforeMinutesEQ(*i.BufferBeforeMinutes))
+	}
+	if i.BufferBeforeMinutesNEQ != nil {
+		predicates = append(predicates, service.BufferBeforeMinutesNEQ(*i.BufferBeforeMinutesNEQ))
+	}
+	if len(i.BufferBeforeMinutesIn) > 0 {
+		predicates = append(predicates, service.BufferBeforeMinutesIn(i.BufferBeforeMinutesIn...))
+	}
+	if len(i.BufferBeforeMinutesNotIn) > 0 {
+		predicates = append(predicates, service.BufferBeforeMinutesNotIn(i.BufferBeforeMinutesNotIn...))
+	}
+	if i.BufferBeforeMinutesGT != nil {
+		predicates = append(predicates, service.BufferBeforeMinutesGT(*i.BufferBeforeMinutesGT))
+	}
+	if i.BufferBeforeMinutesGTE != nil {
+		predicates = append(predicates, service.BufferBeforeMinutesGTE(*i.BufferBeforeMinutesGTE))
+	}
+	if i.BufferBeforeMinutesLT != nil {
+		predicates = append(predicates, service.BufferBeforeMinutesLT(*i.BufferBeforeMinutesLT))
+	}
+	if i.BufferBeforeMinutesLTE != nil {
+		predicates = append(predicates, service.BufferBeforeMinutesLTE(*i.BufferBeforeMinutesLTE))
+	}
+	if i.BufferBeforeMinutesIsNil {
+		predicates = append(predicates, service.BufferBeforeMinutesIsNil())
+	}
+	if i.BufferBeforeMinutesNotNil {
+		predicates = append(predicates, service.BufferBeforeMinutesNotNil())
+	}
+	if i.BufferAfterMinutes != nil {
+		predicates = append(predicates, service.BufferAfterMinutesEQ(*i.BufferAfterMinutes))
+	}
+	if i.BufferAfterMinutesNEQ != nil {
+		predicates = append(predicates, service.BufferAfterMinutesNEQ(*i.BufferAfterMinutesNEQ))
+	}
+	if len(i.BufferAfterMinutesIn) > 0 {
+		predicates = append(predicates, service.BufferAfterMinutesIn(i.BufferAfterMinutesIn...))
+	}
+	if len(i.BufferAfterMinutesNotIn) > 0 {
+		predicates = append(predicates, service.BufferAfterMinutesNotIn(i.BufferAfterMinutesNotIn...))
+	}
+	if i.BufferAfterMinutesGT != nil {
+		predicates = append(predicates, service.BufferAfterMinutesGT(*i.BufferAfterMinutesGT))
+	}
+	if i.BufferAfterMinutesGTE != nil {
+		predicates = append(predicates, service.BufferAfterMinutesGTE(*i.BufferAfterMinutesGTE))
+	}
+	if i.BufferAfterMinutesLT != nil {
+		predicates = append(predicates, service.BufferAfterMinutesLT(*i.BufferAfterMinutesLT))
+	}
+	if i.BufferAfterMinutesLTE != nil {
+		predicates = append(predicates, service.BufferAfterMinutesLTE(*i.BufferAfterMinutesLTE))
+	}
+	if i.BufferAfterMinutesIsNil {
+		predicates = append(predicates, service.BufferAfterMinutesIsNil())
+	}
+	if i.BufferAfterMinutesNotNil {
+		predicates = append(predicates, service.BufferAfterMinutesNotNil())
+	}
+	if i.RequireCancellationReason != nil {
+		predicates = append(predicates, service.RequireCancellationReasonEQ(*i.RequireCancellationReason))
+	}
+	if i.RequireCancellationReasonNEQ != nil {
+		predicates = append(predicates, service.RequireCancellationReasonNEQ(*i.RequireCancellationReasonNEQ))
+	}
+	if i.RequireCancellationReasonIsNil {
+		predicates = append(predicates, service.RequireCancellationReasonIsNil())
+	}
+	if i.RequireCancellationReasonNotNil {
+		predicates = append(predicates, service.RequireCancellationReasonNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyServiceWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return service.And(predicates...), nil
+	}
+}
+
 // StaffWhereInput represents a where input for filtering Staff queries.
 type StaffWhereInput struct {
 	Predicates []predicate.Staff  `json:"-"`
@@ -7995,6 +9856,23 @@ type StaffWhereInput struct {
 	// "active" field predicates.
 	Active    *bool `json:"active,omitempty"`
 	ActiveNEQ *bool `json:"activeNEQ,omitempty"`
+
+	// "time_zone" field predicates.
+	TimeZone             *string  `json:"timeZone,omitempty"`
+	TimeZoneNEQ          *string  `json:"timeZoneNEQ,omitempty"`
+	TimeZoneIn           []string `json:"timeZoneIn,omitempty"`
+	TimeZoneNotIn        []string `json:"timeZoneNotIn,omitempty"`
+	TimeZoneGT           *string  `json:"timeZoneGT,omitempty"`
+	TimeZoneGTE          *string  `json:"timeZoneGTE,omitempty"`
+	TimeZoneLT           *string  `json:"timeZoneLT,omitempty"`
+	TimeZoneLTE          *string  `json:"timeZoneLTE,omitempty"`
+	TimeZoneContains     *string  `json:"timeZoneContains,omitempty"`
+	TimeZoneHasPrefix    *string  `json:"timeZoneHasPrefix,omitempty"`
+	TimeZoneHasSuffix    *string  `json:"timeZoneHasSuffix,omitempty"`
+	TimeZoneIsNil        bool     `json:"timeZoneIsNil,omitempty"`
+	TimeZoneNotNil       bool     `json:"timeZoneNotNil,omitempty"`
+	TimeZoneEqualFold    *string  `json:"timeZoneEqualFold,omitempty"`
+	TimeZoneContainsFold *string  `json:"timeZoneContainsFold,omitempty"`
 
 	// "assigned_clients" edge predicates.
 	HasAssignedClients     *bool                      `json:"hasAssignedClients,omitempty"`
@@ -8244,6 +10122,51 @@ func (i *StaffWhereInput) P() (predicate.Staff, error) {
 	if i.ActiveNEQ != nil {
 		predicates = append(predicates, staff.ActiveNEQ(*i.ActiveNEQ))
 	}
+	if i.TimeZone != nil {
+		predicates = append(predicates, staff.TimeZoneEQ(*i.TimeZone))
+	}
+	if i.TimeZoneNEQ != nil {
+		predicates = append(predicates, staff.TimeZoneNEQ(*i.TimeZoneNEQ))
+	}
+	if len(i.TimeZoneIn) > 0 {
+		predicates = append(predicates, staff.TimeZoneIn(i.TimeZoneIn...))
+	}
+	if len(i.TimeZoneNotIn) > 0 {
+		predicates = append(predicates, staff.TimeZoneNotIn(i.TimeZoneNotIn...))
+	}
+	if i.TimeZoneGT != nil {
+		predicates = append(predicates, staff.TimeZoneGT(*i.TimeZoneGT))
+	}
+	if i.TimeZoneGTE != nil {
+		predicates = append(predicates, staff.TimeZoneGTE(*i.TimeZoneGTE))
+	}
+	if i.TimeZoneLT != nil {
+		predicates = append(predicates, staff.TimeZoneLT(*i.TimeZoneLT))
+	}
+	if i.TimeZoneLTE != nil {
+		predicates = append(predicates, staff.TimeZoneLTE(*i.TimeZoneLTE))
+	}
+	if i.TimeZoneContains != nil {
+		predicates = append(predicates, staff.TimeZoneContains(*i.TimeZoneContains))
+	}
+	if i.TimeZoneHasPrefix != nil {
+		predicates = append(predicates, staff.TimeZoneHasPrefix(*i.TimeZoneHasPrefix))
+	}
+	if i.TimeZoneHasSuffix != nil {
+		predicates = append(predicates, staff.TimeZoneHasSuffix(*i.TimeZoneHasSuffix))
+	}
+	if i.TimeZoneIsNil {
+		predicates = append(predicates, staff.TimeZoneIsNil())
+	}
+	if i.TimeZoneNotNil {
+		predicates = append(predicates, staff.TimeZoneNotNil())
+	}
+	if i.TimeZoneEqualFold != nil {
+		predicates = append(predicates, staff.TimeZoneEqualFold(*i.TimeZoneEqualFold))
+	}
+	if i.TimeZoneContainsFold != nil {
+		predicates = append(predicates, staff.TimeZoneContainsFold(*i.TimeZoneContainsFold))
+	}
 
 	if i.HasAssignedClients != nil {
 		p := staff.HasAssignedClients()
@@ -8288,5 +10211,415 @@ func (i *StaffWhereInput) P() (predicate.Staff, error) {
 		return predicates[0], nil
 	default:
 		return staff.And(predicates...), nil
+	}
+}
+
+// WorkingHoursWhereInput represents a where input for filtering WorkingHours queries.
+type WorkingHoursWhereInput struct {
+	Predicates []predicate.WorkingHours  `json:"-"`
+	Not        *WorkingHoursWhereInput   `json:"not,omitempty"`
+	Or         []*WorkingHoursWhereInput `json:"or,omitempty"`
+	And        []*WorkingHoursWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "staff_id" field predicates.
+	StaffID             *pulid.ID  `json:"staffID,omitempty"`
+	StaffIDNEQ          *pulid.ID  `json:"staffIDNEQ,omitempty"`
+	StaffIDIn           []pulid.ID `json:"staffIDIn,omitempty"`
+	StaffIDNotIn        []pulid.ID `json:"staffIDNotIn,omitempty"`
+	StaffIDGT           *pulid.ID  `json:"staffIDGT,omitempty"`
+	StaffIDGTE          *pulid.ID  `json:"staffIDGTE,omitempty"`
+	StaffIDLT           *pulid.ID  `json:"staffIDLT,omitempty"`
+	StaffIDLTE          *pulid.ID  `json:"staffIDLTE,omitempty"`
+	StaffIDContains     *pulid.ID  `json:"staffIDContains,omitempty"`
+	StaffIDHasPrefix    *pulid.ID  `json:"staffIDHasPrefix,omitempty"`
+	StaffIDHasSuffix    *pulid.ID  `json:"staffIDHasSuffix,omitempty"`
+	StaffIDEqualFold    *pulid.ID  `json:"staffIDEqualFold,omitempty"`
+	StaffIDContainsFold *pulid.ID  `json:"staffIDContainsFold,omitempty"`
+
+	// "weekday" field predicates.
+	Weekday      *int  `json:"weekday,omitempty"`
+	WeekdayNEQ   *int  `json:"weekdayNEQ,omitempty"`
+	WeekdayIn    []int `json:"weekdayIn,omitempty"`
+	WeekdayNotIn []int `json:"weekdayNotIn,omitempty"`
+	WeekdayGT    *int  `json:"weekdayGT,omitempty"`
+	WeekdayGTE   *int  `json:"weekdayGTE,omitempty"`
+	WeekdayLT    *int  `json:"weekdayLT,omitempty"`
+	WeekdayLTE   *int  `json:"weekdayLTE,omitempty"`
+
+	// "start" field predicates.
+	Start             *string  `json:"start,omitempty"`
+	StartNEQ          *string  `json:"startNEQ,omitempty"`
+	StartIn           []string `json:"startIn,omitempty"`
+	StartNotIn        []string `json:"startNotIn,omitempty"`
+	StartGT           *string  `json:"startGT,omitempty"`
+	StartGTE          *string  `json:"startGTE,omitempty"`
+	StartLT           *string  `json:"startLT,omitempty"`
+	StartLTE          *string  `json:"startLTE,omitempty"`
+	StartContains     *string  `json:"startContains,omitempty"`
+	StartHasPrefix    *string  `json:"startHasPrefix,omitempty"`
+	StartHasSuffix    *string  `json:"startHasSuffix,omitempty"`
+	StartEqualFold    *string  `json:"startEqualFold,omitempty"`
+	StartContainsFold *string  `json:"startContainsFold,omitempty"`
+
+	// "end" field predicates.
+	End             *string  `json:"end,omitempty"`
+	EndNEQ          *string  `json:"endNEQ,omitempty"`
+	EndIn           []string `json:"endIn,omitempty"`
+	EndNotIn        []string `json:"endNotIn,omitempty"`
+	EndGT           *string  `json:"endGT,omitempty"`
+	EndGTE          *string  `json:"endGTE,omitempty"`
+	EndLT           *string  `json:"endLT,omitempty"`
+	EndLTE          *string  `json:"endLTE,omitempty"`
+	EndContains     *string  `json:"endContains,omitempty"`
+	EndHasPrefix    *string  `json:"endHasPrefix,omitempty"`
+	EndHasSuffix    *string  `json:"endHasSuffix,omitempty"`
+	EndEqualFold    *string  `json:"endEqualFold,omitempty"`
+	EndContainsFold *string  `json:"endContainsFold,omitempty"`
+
+	// "staff" edge predicates.
+	HasStaff     *bool              `json:"hasStaff,omitempty"`
+	HasStaffWith []*StaffWhereInput `json:"hasStaffWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *WorkingHoursWhereInput) AddPredicates(predicates ...predicate.WorkingHours) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the WorkingHoursWhereInput filter on the WorkingHoursQuery builder.
+func (i *WorkingHoursWhereInput) Filter(q *WorkingHoursQuery) (*WorkingHoursQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyWorkingHoursWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyWorkingHoursWhereInput is returned in case the WorkingHoursWhereInput is empty.
+var ErrEmptyWorkingHoursWhereInput = errors.New("ent: empty predicate WorkingHoursWhereInput")
+
+// P returns a predicate for filtering workinghoursslice.
+// An error is returned if the input is empty or invalid.
+func (i *WorkingHoursWhereInput) P() (predicate.WorkingHours, error) {
+	var predicates []predicate.WorkingHours
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, workinghours.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.WorkingHours, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, workinghours.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.WorkingHours, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, workinghours.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, workinghours.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, workinghours.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, workinghours.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, workinghours.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, workinghours.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, workinghours.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, workinghours.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, workinghours.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, workinghours.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, workinghours.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, workinghours.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, workinghours.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, workinghours.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, workinghours.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, workinghours.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, workinghours.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, workinghours.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, workinghours.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, workinghours.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, workinghours.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, workinghours.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, workinghours.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, workinghours.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, workinghours.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.StaffID != nil {
+		predicates = append(predicates, workinghours.StaffIDEQ(*i.StaffID))
+	}
+	if i.StaffIDNEQ != nil {
+		predicates = append(predicates, workinghours.StaffIDNEQ(*i.StaffIDNEQ))
+	}
+	if len(i.StaffIDIn) > 0 {
+		predicates = append(predicates, workinghours.StaffIDIn(i.StaffIDIn...))
+	}
+	if len(i.StaffIDNotIn) > 0 {
+		predicates = append(predicates, workinghours.StaffIDNotIn(i.StaffIDNotIn...))
+	}
+	if i.StaffIDGT != nil {
+		predicates = append(predicates, workinghours.StaffIDGT(*i.StaffIDGT))
+	}
+	if i.StaffIDGTE != nil {
+		predicates = append(predicates, workinghours.StaffIDGTE(*i.StaffIDGTE))
+	}
+	if i.StaffIDLT != nil {
+		predicates = append(predicates, workinghours.StaffIDLT(*i.StaffIDLT))
+	}
+	if i.StaffIDLTE != nil {
+		predicates = append(predicates, workinghours.StaffIDLTE(*i.StaffIDLTE))
+	}
+	if i.StaffIDContains != nil {
+		predicates = append(predicates, workinghours.StaffIDContains(*i.StaffIDContains))
+	}
+	if i.StaffIDHasPrefix != nil {
+		predicates = append(predicates, workinghours.StaffIDHasPrefix(*i.StaffIDHasPrefix))
+	}
+	if i.StaffIDHasSuffix != nil {
+		predicates = append(predicates, workinghours.StaffIDHasSuffix(*i.StaffIDHasSuffix))
+	}
+	if i.StaffIDEqualFold != nil {
+		predicates = append(predicates, workinghours.StaffIDEqualFold(*i.StaffIDEqualFold))
+	}
+	if i.StaffIDContainsFold != nil {
+		predicates = append(predicates, workinghours.StaffIDContainsFold(*i.StaffIDContainsFold))
+	}
+	if i.Weekday != nil {
+		predicates = append(predicates, workinghours.WeekdayEQ(*i.Weekday))
+	}
+	if i.WeekdayNEQ != nil {
+		predicates = append(predicates, workinghours.WeekdayNEQ(*i.WeekdayNEQ))
+	}
+	if len(i.WeekdayIn) > 0 {
+		predicates = append(predicates, workinghours.WeekdayIn(i.WeekdayIn...))
+	}
+	if len(i.WeekdayNotIn) > 0 {
+		predicates = append(predicates, workinghours.WeekdayNotIn(i.WeekdayNotIn...))
+	}
+	if i.WeekdayGT != nil {
+		predicates = append(predicates, workinghours.WeekdayGT(*i.WeekdayGT))
+	}
+	if i.WeekdayGTE != nil {
+		predicates = append(predicates, workinghours.WeekdayGTE(*i.WeekdayGTE))
+	}
+	if i.WeekdayLT != nil {
+		predicates = append(predicates, workinghours.WeekdayLT(*i.WeekdayLT))
+	}
+	if i.WeekdayLTE != nil {
+		predicates = append(predicates, workinghours.WeekdayLTE(*i.WeekdayLTE))
+	}
+	if i.Start != nil {
+		predicates = append(predicates, workinghours.StartEQ(*i.Start))
+	}
+	if i.StartNEQ != nil {
+		predicates = append(predicates, workinghours.StartNEQ(*i.StartNEQ))
+	}
+	if len(i.StartIn) > 0 {
+		predicates = append(predicates, workinghours.StartIn(i.StartIn...))
+	}
+	if len(i.StartNotIn) > 0 {
+		predicates = append(predicates, workinghours.StartNotIn(i.StartNotIn...))
+	}
+	if i.StartGT != nil {
+		predicates = append(predicates, workinghours.StartGT(*i.StartGT))
+	}
+	if i.StartGTE != nil {
+		predicates = append(predicates, workinghours.StartGTE(*i.StartGTE))
+	}
+	if i.StartLT != nil {
+		predicates = append(predicates, workinghours.StartLT(*i.StartLT))
+	}
+	if i.StartLTE != nil {
+		predicates = append(predicates, workinghours.StartLTE(*i.StartLTE))
+	}
+	if i.StartContains != nil {
+		predicates = append(predicates, workinghours.StartContains(*i.StartContains))
+	}
+	if i.StartHasPrefix != nil {
+		predicates = append(predicates, workinghours.StartHasPrefix(*i.StartHasPrefix))
+	}
+	if i.StartHasSuffix != nil {
+		predicates = append(predicates, workinghours.StartHasSuffix(*i.StartHasSuffix))
+	}
+	if i.StartEqualFold != nil {
+		predicates = append(predicates, workinghours.StartEqualFold(*i.StartEqualFold))
+	}
+	if i.StartContainsFold != nil {
+		predicates = append(predicates, workinghours.StartContainsFold(*i.StartContainsFold))
+	}
+	if i.End != nil {
+		predicates = append(predicates, workinghours.EndEQ(*i.End))
+	}
+	if i.EndNEQ != nil {
+		predicates = append(predicates, workinghours.EndNEQ(*i.EndNEQ))
+	}
+	if len(i.EndIn) > 0 {
+		predicates = append(predicates, workinghours.EndIn(i.EndIn...))
+	}
+	if len(i.EndNotIn) > 0 {
+		predicates = append(predicates, workinghours.EndNotIn(i.EndNotIn...))
+	}
+	if i.EndGT != nil {
+		predicates = append(predicates, workinghours.EndGT(*i.EndGT))
+	}
+	if i.EndGTE != nil {
+		predicates = append(predicates, workinghours.EndGTE(*i.EndGTE))
+	}
+	if i.EndLT != nil {
+		predicates = append(predicates, workinghours.EndLT(*i.EndLT))
+	}
+	if i.EndLTE != nil {
+		predicates = append(predicates, workinghours.EndLTE(*i.EndLTE))
+	}
+	if i.EndContains != nil {
+		predicates = append(predicates, workinghours.EndContains(*i.EndContains))
+	}
+	if i.EndHasPrefix != nil {
+		predicates = append(predicates, workinghours.EndHasPrefix(*i.EndHasPrefix))
+	}
+	if i.EndHasSuffix != nil {
+		predicates = append(predicates, workinghours.EndHasSuffix(*i.EndHasSuffix))
+	}
+	if i.EndEqualFold != nil {
+		predicates = append(predicates, workinghours.EndEqualFold(*i.EndEqualFold))
+	}
+	if i.EndContainsFold != nil {
+		predicates = append(predicates, workinghours.EndContainsFold(*i.EndContainsFold))
+	}
+
+	if i.HasStaff != nil {
+		p := workinghours.HasStaff()
+		if !*i.HasStaff {
+			p = workinghours.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStaffWith) > 0 {
+		with := make([]predicate.Staff, 0, len(i.HasStaffWith))
+		for _, w := range i.HasStaffWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStaffWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, workinghours.HasStaffWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyWorkingHoursWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return workinghours.And(predicates...), nil
 	}
 }

@@ -25,10 +25,14 @@ import (
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -52,11 +56,15 @@ var tableByPrefix = map[string]string{
 	"mg": portalmessage.Table,
 	"ps": portalsession.Table,
 	"cd": savedcard.Table,
+	"sx": scheduleexception.Table,
 	"sm": scheduledmessage.Table,
+	"sv": service.Table,
+	"sp": servicepractitioner.Table,
 	"sd": shareddocument.Table,
 	"sc": signincode.Table,
 	"st": staff.Table,
 	"tk": stafftoken.Table,
+	"wh": workinghours.Table,
 }
 
 // TableOf returns the table that id's prefix names, for Noder's WithNodeType.
@@ -74,6 +82,7 @@ var edgeTable = map[string]string{
 	"Appointment.practitioner":         staff.Table,
 	"Appointment.created_by":           staff.Table,
 	"Appointment.scheduled_messages":   scheduledmessage.Table,
+	"Appointment.service":              service.Table,
 	"ClientContact.organization":       organization.Table,
 	"ClientContact.client":             clientprofile.Table,
 	"ClientContact.contact":            contact.Table,
@@ -118,9 +127,16 @@ var edgeTable = map[string]string{
 	"PortalSession.organization":       organization.Table,
 	"SavedCard.organization":           organization.Table,
 	"SavedCard.client":                 clientprofile.Table,
+	"ScheduleException.organization":   organization.Table,
+	"ScheduleException.staff":          staff.Table,
 	"ScheduledMessage.organization":    organization.Table,
 	"ScheduledMessage.client":          clientprofile.Table,
 	"ScheduledMessage.appointment":     appointment.Table,
+	"Service.organization":             organization.Table,
+	"Service.practitioner_links":       servicepractitioner.Table,
+	"ServicePractitioner.organization": organization.Table,
+	"ServicePractitioner.service":      service.Table,
+	"ServicePractitioner.staff":        staff.Table,
 	"SharedDocument.organization":      organization.Table,
 	"SharedDocument.client":            clientprofile.Table,
 	"SharedDocument.shared_by":         staff.Table,
@@ -131,6 +147,8 @@ var edgeTable = map[string]string{
 	"Staff.tokens":                     stafftoken.Table,
 	"StaffToken.organization":          organization.Table,
 	"StaffToken.staff":                 staff.Table,
+	"WorkingHours.organization":        organization.Table,
+	"WorkingHours.staff":               staff.Table,
 }
 
 // EdgeTable returns the table that edge of typ points to, or "" if there is no such edge.

@@ -33,10 +33,14 @@ import (
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/questions"
@@ -51,29 +55,33 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAppointment      = "Appointment"
-	TypeClientContact    = "ClientContact"
-	TypeClientProfile    = "ClientProfile"
-	TypeContact          = "Contact"
-	TypeCoverage         = "Coverage"
-	TypeEmailSuppression = "EmailSuppression"
-	TypeForm             = "Form"
-	TypeInvoice          = "Invoice"
-	TypeMessageTemplate  = "MessageTemplate"
-	TypeNotification     = "Notification"
-	TypeOrganization     = "Organization"
-	TypePayment          = "Payment"
-	TypePhoneOptOut      = "PhoneOptOut"
-	TypePortalEvent      = "PortalEvent"
-	TypePortalInvitation = "PortalInvitation"
-	TypePortalMessage    = "PortalMessage"
-	TypePortalSession    = "PortalSession"
-	TypeSavedCard        = "SavedCard"
-	TypeScheduledMessage = "ScheduledMessage"
-	TypeSharedDocument   = "SharedDocument"
-	TypeSignInCode       = "SignInCode"
-	TypeStaff            = "Staff"
-	TypeStaffToken       = "StaffToken"
+	TypeAppointment         = "Appointment"
+	TypeClientContact       = "ClientContact"
+	TypeClientProfile       = "ClientProfile"
+	TypeContact             = "Contact"
+	TypeCoverage            = "Coverage"
+	TypeEmailSuppression    = "EmailSuppression"
+	TypeForm                = "Form"
+	TypeInvoice             = "Invoice"
+	TypeMessageTemplate     = "MessageTemplate"
+	TypeNotification        = "Notification"
+	TypeOrganization        = "Organization"
+	TypePayment             = "Payment"
+	TypePhoneOptOut         = "PhoneOptOut"
+	TypePortalEvent         = "PortalEvent"
+	TypePortalInvitation    = "PortalInvitation"
+	TypePortalMessage       = "PortalMessage"
+	TypePortalSession       = "PortalSession"
+	TypeSavedCard           = "SavedCard"
+	TypeScheduleException   = "ScheduleException"
+	TypeScheduledMessage    = "ScheduledMessage"
+	TypeService             = "Service"
+	TypeServicePractitioner = "ServicePractitioner"
+	TypeSharedDocument      = "SharedDocument"
+	TypeSignInCode          = "SignInCode"
+	TypeStaff               = "Staff"
+	TypeStaffToken          = "StaffToken"
+	TypeWorkingHours        = "WorkingHours"
 )
 
 // AppointmentMutation represents an operation that mutates the Appointment nodes in the graph.
@@ -93,6 +101,8 @@ type AppointmentMutation struct {
 	cancellation_reason       *string
 	cancelled_at              *time.Time
 	notes                     *string
+	idempotency_key           *string
+	booked_via                *appointment.BookedVia
 	clearedFields             map[string]struct{}
 	organization              *pulid.ID
 	clearedorganization       bool
@@ -105,6 +115,8 @@ type AppointmentMutation struct {
 	scheduled_messages        map[pulid.ID]struct{}
 	removedscheduled_messages map[pulid.ID]struct{}
 	clearedscheduled_messages bool
+	service                   *pulid.ID
+	clearedservice            bool
 	done                      bool
 	oldValue                  func(context.Context) (*Appointment, error)
 	predicates                []predicate.Appointment
@@ -832,6 +844,140 @@ func (m *AppointmentMutation) ResetNotes() {
 	delete(m.clearedFields, appointment.FieldNotes)
 }
 
+// SetServiceID sets the "service_id" field.
+func (m *AppointmentMutation) SetServiceID(pu pulid.ID) {
+	m.service = &pu
+}
+
+// ServiceID returns the value of the "service_id" field in the mutation.
+func (m *AppointmentMutation) ServiceID() (r pulid.ID, exists bool) {
+	v := m.service
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldServiceID returns the old "service_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldServiceID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldServiceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldServiceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldServiceID: %w", err)
+	}
+	return oldValue.ServiceID, nil
+}
+
+// ClearServiceID clears the value of the "service_id" field.
+func (m *AppointmentMutation) ClearServiceID() {
+	m.service = nil
+	m.clearedFields[appointment.FieldServiceID] = struct{}{}
+}
+
+// ServiceIDCleared returns if the "service_id" field was cleared in this mutation.
+func (m *AppointmentMutation) ServiceIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldServiceID]
+	return ok
+}
+
+// ResetServiceID resets all changes to the "service_id" field.
+func (m *AppointmentMutation) ResetServiceID() {
+	m.service = nil
+	delete(m.clearedFields, appointment.FieldServiceID)
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *AppointmentMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *AppointmentMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (m *AppointmentMutation) ClearIdempotencyKey() {
+	m.idempotency_key = nil
+	m.clearedFields[appointment.FieldIdempotencyKey] = struct{}{}
+}
+
+// IdempotencyKeyCleared returns if the "idempotency_key" field was cleared in this mutation.
+func (m *AppointmentMutation) IdempotencyKeyCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldIdempotencyKey]
+	return ok
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *AppointmentMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+	delete(m.clearedFields, appointment.FieldIdempotencyKey)
+}
+
+// SetBookedVia sets the "booked_via" field.
+func (m *AppointmentMutation) SetBookedVia(av appointment.BookedVia) {
+	m.booked_via = &av
+}
+
+// BookedVia returns the value of the "booked_via" field in the mutation.
+func (m *AppointmentMutation) BookedVia() (r appointment.BookedVia, exists bool) {
+	v := m.booked_via
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBookedVia returns the old "booked_via" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldBookedVia(ctx context.Context) (v appointment.BookedVia, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBookedVia is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBookedVia requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBookedVia: %w", err)
+	}
+	return oldValue.BookedVia, nil
+}
+
+// ResetBookedVia resets all changes to the "booked_via" field.
+func (m *AppointmentMutation) ResetBookedVia() {
+	m.booked_via = nil
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *AppointmentMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -994,6 +1140,33 @@ func (m *AppointmentMutation) ResetScheduledMessages() {
 	m.removedscheduled_messages = nil
 }
 
+// ClearService clears the "service" edge to the Service entity.
+func (m *AppointmentMutation) ClearService() {
+	m.clearedservice = true
+	m.clearedFields[appointment.FieldServiceID] = struct{}{}
+}
+
+// ServiceCleared reports if the "service" edge to the Service entity was cleared.
+func (m *AppointmentMutation) ServiceCleared() bool {
+	return m.ServiceIDCleared() || m.clearedservice
+}
+
+// ServiceIDs returns the "service" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ServiceID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) ServiceIDs() (ids []pulid.ID) {
+	if id := m.service; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetService resets all changes to the "service" edge.
+func (m *AppointmentMutation) ResetService() {
+	m.service = nil
+	m.clearedservice = false
+}
+
 // Where appends a list predicates to the AppointmentMutation builder.
 func (m *AppointmentMutation) Where(ps ...predicate.Appointment) {
 	m.predicates = append(m.predicates, ps...)
@@ -1028,7 +1201,7 @@ func (m *AppointmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AppointmentMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, appointment.FieldCreatedAt)
 	}
@@ -1074,6 +1247,15 @@ func (m *AppointmentMutation) Fields() []string {
 	if m.notes != nil {
 		fields = append(fields, appointment.FieldNotes)
 	}
+	if m.service != nil {
+		fields = append(fields, appointment.FieldServiceID)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, appointment.FieldIdempotencyKey)
+	}
+	if m.booked_via != nil {
+		fields = append(fields, appointment.FieldBookedVia)
+	}
 	return fields
 }
 
@@ -1112,6 +1294,12 @@ func (m *AppointmentMutation) Field(name string) (ent.Value, bool) {
 		return m.CancelledAt()
 	case appointment.FieldNotes:
 		return m.Notes()
+	case appointment.FieldServiceID:
+		return m.ServiceID()
+	case appointment.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	case appointment.FieldBookedVia:
+		return m.BookedVia()
 	}
 	return nil, false
 }
@@ -1151,6 +1339,12 @@ func (m *AppointmentMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCancelledAt(ctx)
 	case appointment.FieldNotes:
 		return m.OldNotes(ctx)
+	case appointment.FieldServiceID:
+		return m.OldServiceID(ctx)
+	case appointment.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	case appointment.FieldBookedVia:
+		return m.OldBookedVia(ctx)
 	}
 	return nil, fmt.Errorf("unknown Appointment field %s", name)
 }
@@ -1265,6 +1459,27 @@ func (m *AppointmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNotes(v)
 		return nil
+	case appointment.FieldServiceID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetServiceID(v)
+		return nil
+	case appointment.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	case appointment.FieldBookedVia:
+		v, ok := value.(appointment.BookedVia)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBookedVia(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Appointment field %s", name)
 }
@@ -1313,6 +1528,12 @@ func (m *AppointmentMutation) ClearedFields() []string {
 	if m.FieldCleared(appointment.FieldNotes) {
 		fields = append(fields, appointment.FieldNotes)
 	}
+	if m.FieldCleared(appointment.FieldServiceID) {
+		fields = append(fields, appointment.FieldServiceID)
+	}
+	if m.FieldCleared(appointment.FieldIdempotencyKey) {
+		fields = append(fields, appointment.FieldIdempotencyKey)
+	}
 	return fields
 }
 
@@ -1344,6 +1565,12 @@ func (m *AppointmentMutation) ClearField(name string) error {
 		return nil
 	case appointment.FieldNotes:
 		m.ClearNotes()
+		return nil
+	case appointment.FieldServiceID:
+		m.ClearServiceID()
+		return nil
+	case appointment.FieldIdempotencyKey:
+		m.ClearIdempotencyKey()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment nullable field %s", name)
@@ -1398,13 +1625,22 @@ func (m *AppointmentMutation) ResetField(name string) error {
 	case appointment.FieldNotes:
 		m.ResetNotes()
 		return nil
+	case appointment.FieldServiceID:
+		m.ResetServiceID()
+		return nil
+	case appointment.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	case appointment.FieldBookedVia:
+		m.ResetBookedVia()
+		return nil
 	}
 	return fmt.Errorf("unknown Appointment field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppointmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.organization != nil {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1419,6 +1655,9 @@ func (m *AppointmentMutation) AddedEdges() []string {
 	}
 	if m.scheduled_messages != nil {
 		edges = append(edges, appointment.EdgeScheduledMessages)
+	}
+	if m.service != nil {
+		edges = append(edges, appointment.EdgeService)
 	}
 	return edges
 }
@@ -1449,13 +1688,17 @@ func (m *AppointmentMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case appointment.EdgeService:
+		if id := m.service; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppointmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedscheduled_messages != nil {
 		edges = append(edges, appointment.EdgeScheduledMessages)
 	}
@@ -1478,7 +1721,7 @@ func (m *AppointmentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppointmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedorganization {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1493,6 +1736,9 @@ func (m *AppointmentMutation) ClearedEdges() []string {
 	}
 	if m.clearedscheduled_messages {
 		edges = append(edges, appointment.EdgeScheduledMessages)
+	}
+	if m.clearedservice {
+		edges = append(edges, appointment.EdgeService)
 	}
 	return edges
 }
@@ -1511,6 +1757,8 @@ func (m *AppointmentMutation) EdgeCleared(name string) bool {
 		return m.clearedcreated_by
 	case appointment.EdgeScheduledMessages:
 		return m.clearedscheduled_messages
+	case appointment.EdgeService:
+		return m.clearedservice
 	}
 	return false
 }
@@ -1530,6 +1778,9 @@ func (m *AppointmentMutation) ClearEdge(name string) error {
 		return nil
 	case appointment.EdgeCreatedBy:
 		m.ClearCreatedBy()
+		return nil
+	case appointment.EdgeService:
+		m.ClearService()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment unique edge %s", name)
@@ -1553,6 +1804,9 @@ func (m *AppointmentMutation) ResetEdge(name string) error {
 		return nil
 	case appointment.EdgeScheduledMessages:
 		m.ResetScheduledMessages()
+		return nil
+	case appointment.EdgeService:
+		m.ResetService()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment edge %s", name)
@@ -14326,30 +14580,47 @@ func (m *NotificationMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op                          Op
-	typ                         string
-	id                          *pulid.ID
-	created_at                  *time.Time
-	updated_at                  *time.Time
-	name                        *string
-	slug                        *string
-	time_zone                   *string
-	default_language            *string
-	default_phone_region        *string
-	phone                       *string
-	email                       *string
-	reminder_lead_minutes       *[]int
-	appendreminder_lead_minutes []int
-	quiet_hours_start           *string
-	quiet_hours_end             *string
-	sms_help_reply              *string
-	clearedFields               map[string]struct{}
-	staff                       map[pulid.ID]struct{}
-	removedstaff                map[pulid.ID]struct{}
-	clearedstaff                bool
-	done                        bool
-	oldValue                    func(context.Context) (*Organization, error)
-	predicates                  []predicate.Organization
+	op                               Op
+	typ                              string
+	id                               *pulid.ID
+	created_at                       *time.Time
+	updated_at                       *time.Time
+	name                             *string
+	slug                             *string
+	time_zone                        *string
+	default_language                 *string
+	default_phone_region             *string
+	phone                            *string
+	email                            *string
+	reminder_lead_minutes            *[]int
+	appendreminder_lead_minutes      []int
+	quiet_hours_start                *string
+	quiet_hours_end                  *string
+	sms_help_reply                   *string
+	booking_min_notice_minutes       *int
+	addbooking_min_notice_minutes    *int
+	booking_max_advance_days         *int
+	addbooking_max_advance_days      *int
+	cancel_min_notice_minutes        *int
+	addcancel_min_notice_minutes     *int
+	reschedule_min_notice_minutes    *int
+	addreschedule_min_notice_minutes *int
+	slot_interval_minutes            *int
+	addslot_interval_minutes         *int
+	buffer_before_minutes            *int
+	addbuffer_before_minutes         *int
+	buffer_after_minutes             *int
+	addbuffer_after_minutes          *int
+	require_cancellation_reason      *bool
+	widget_allowed_origins           *[]string
+	appendwidget_allowed_origins     []string
+	clearedFields                    map[string]struct{}
+	staff                            map[pulid.ID]struct{}
+	removedstaff                     map[pulid.ID]struct{}
+	clearedstaff                     bool
+	done                             bool
+	oldValue                         func(context.Context) (*Organization, error)
+	predicates                       []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -14992,6 +15263,499 @@ func (m *OrganizationMutation) ResetSmsHelpReply() {
 	delete(m.clearedFields, organization.FieldSmsHelpReply)
 }
 
+// SetBookingMinNoticeMinutes sets the "booking_min_notice_minutes" field.
+func (m *OrganizationMutation) SetBookingMinNoticeMinutes(i int) {
+	m.booking_min_notice_minutes = &i
+	m.addbooking_min_notice_minutes = nil
+}
+
+// BookingMinNoticeMinutes returns the value of the "booking_min_notice_minutes" field in the mutation.
+func (m *OrganizationMutation) BookingMinNoticeMinutes() (r int, exists bool) {
+	v := m.booking_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBookingMinNoticeMinutes returns the old "booking_min_notice_minutes" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldBookingMinNoticeMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBookingMinNoticeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBookingMinNoticeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBookingMinNoticeMinutes: %w", err)
+	}
+	return oldValue.BookingMinNoticeMinutes, nil
+}
+
+// AddBookingMinNoticeMinutes adds i to the "booking_min_notice_minutes" field.
+func (m *OrganizationMutation) AddBookingMinNoticeMinutes(i int) {
+	if m.addbooking_min_notice_minutes != nil {
+		*m.addbooking_min_notice_minutes += i
+	} else {
+		m.addbooking_min_notice_minutes = &i
+	}
+}
+
+// AddedBookingMinNoticeMinutes returns the value that was added to the "booking_min_notice_minutes" field in this mutation.
+func (m *OrganizationMutation) AddedBookingMinNoticeMinutes() (r int, exists bool) {
+	v := m.addbooking_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBookingMinNoticeMinutes resets all changes to the "booking_min_notice_minutes" field.
+func (m *OrganizationMutation) ResetBookingMinNoticeMinutes() {
+	m.booking_min_notice_minutes = nil
+	m.addbooking_min_notice_minutes = nil
+}
+
+// SetBookingMaxAdvanceDays sets the "booking_max_advance_days" field.
+func (m *OrganizationMutation) SetBookingMaxAdvanceDays(i int) {
+	m.booking_max_advance_days = &i
+	m.addbooking_max_advance_days = nil
+}
+
+// BookingMaxAdvanceDays returns the value of the "booking_max_advance_days" field in the mutation.
+func (m *OrganizationMutation) BookingMaxAdvanceDays() (r int, exists bool) {
+	v := m.booking_max_advance_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBookingMaxAdvanceDays returns the old "booking_max_advance_days" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldBookingMaxAdvanceDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBookingMaxAdvanceDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBookingMaxAdvanceDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBookingMaxAdvanceDays: %w", err)
+	}
+	return oldValue.BookingMaxAdvanceDays, nil
+}
+
+// AddBookingMaxAdvanceDays adds i to the "booking_max_advance_days" field.
+func (m *OrganizationMutation) AddBookingMaxAdvanceDays(i int) {
+	if m.addbooking_max_advance_days != nil {
+		*m.addbooking_max_advance_days += i
+	} else {
+		m.addbooking_max_advance_days = &i
+	}
+}
+
+// AddedBookingMaxAdvanceDays returns the value that was added to the "booking_max_advance_days" field in this mutation.
+func (m *OrganizationMutation) AddedBookingMaxAdvanceDays() (r int, exists bool) {
+	v := m.addbooking_max_advance_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBookingMaxAdvanceDays resets all changes to the "booking_max_advance_days" field.
+func (m *OrganizationMutation) ResetBookingMaxAdvanceDays() {
+	m.booking_max_advance_days = nil
+	m.addbooking_max_advance_days = nil
+}
+
+// SetCancelMinNoticeMinutes sets the "cancel_min_notice_minutes" field.
+func (m *OrganizationMutation) SetCancelMinNoticeMinutes(i int) {
+	m.cancel_min_notice_minutes = &i
+	m.addcancel_min_notice_minutes = nil
+}
+
+// CancelMinNoticeMinutes returns the value of the "cancel_min_notice_minutes" field in the mutation.
+func (m *OrganizationMutation) CancelMinNoticeMinutes() (r int, exists bool) {
+	v := m.cancel_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelMinNoticeMinutes returns the old "cancel_min_notice_minutes" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldCancelMinNoticeMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelMinNoticeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelMinNoticeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelMinNoticeMinutes: %w", err)
+	}
+	return oldValue.CancelMinNoticeMinutes, nil
+}
+
+// AddCancelMinNoticeMinutes adds i to the "cancel_min_notice_minutes" field.
+func (m *OrganizationMutation) AddCancelMinNoticeMinutes(i int) {
+	if m.addcancel_min_notice_minutes != nil {
+		*m.addcancel_min_notice_minutes += i
+	} else {
+		m.addcancel_min_notice_minutes = &i
+	}
+}
+
+// AddedCancelMinNoticeMinutes returns the value that was added to the "cancel_min_notice_minutes" field in this mutation.
+func (m *OrganizationMutation) AddedCancelMinNoticeMinutes() (r int, exists bool) {
+	v := m.addcancel_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCancelMinNoticeMinutes resets all changes to the "cancel_min_notice_minutes" field.
+func (m *OrganizationMutation) ResetCancelMinNoticeMinutes() {
+	m.cancel_min_notice_minutes = nil
+	m.addcancel_min_notice_minutes = nil
+}
+
+// SetRescheduleMinNoticeMinutes sets the "reschedule_min_notice_minutes" field.
+func (m *OrganizationMutation) SetRescheduleMinNoticeMinutes(i int) {
+	m.reschedule_min_notice_minutes = &i
+	m.addreschedule_min_notice_minutes = nil
+}
+
+// RescheduleMinNoticeMinutes returns the value of the "reschedule_min_notice_minutes" field in the mutation.
+func (m *OrganizationMutation) RescheduleMinNoticeMinutes() (r int, exists bool) {
+	v := m.reschedule_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRescheduleMinNoticeMinutes returns the old "reschedule_min_notice_minutes" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldRescheduleMinNoticeMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRescheduleMinNoticeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRescheduleMinNoticeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRescheduleMinNoticeMinutes: %w", err)
+	}
+	return oldValue.RescheduleMinNoticeMinutes, nil
+}
+
+// AddRescheduleMinNoticeMinutes adds i to the "reschedule_min_notice_minutes" field.
+func (m *OrganizationMutation) AddRescheduleMinNoticeMinutes(i int) {
+	if m.addreschedule_min_notice_minutes != nil {
+		*m.addreschedule_min_notice_minutes += i
+	} else {
+		m.addreschedule_min_notice_minutes = &i
+	}
+}
+
+// AddedRescheduleMinNoticeMinutes returns the value that was added to the "reschedule_min_notice_minutes" field in this mutation.
+func (m *OrganizationMutation) AddedRescheduleMinNoticeMinutes() (r int, exists bool) {
+	v := m.addreschedule_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRescheduleMinNoticeMinutes resets all changes to the "reschedule_min_notice_minutes" field.
+func (m *OrganizationMutation) ResetRescheduleMinNoticeMinutes() {
+	m.reschedule_min_notice_minutes = nil
+	m.addreschedule_min_notice_minutes = nil
+}
+
+// SetSlotIntervalMinutes sets the "slot_interval_minutes" field.
+func (m *OrganizationMutation) SetSlotIntervalMinutes(i int) {
+	m.slot_interval_minutes = &i
+	m.addslot_interval_minutes = nil
+}
+
+// SlotIntervalMinutes returns the value of the "slot_interval_minutes" field in the mutation.
+func (m *OrganizationMutation) SlotIntervalMinutes() (r int, exists bool) {
+	v := m.slot_interval_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSlotIntervalMinutes returns the old "slot_interval_minutes" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldSlotIntervalMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSlotIntervalMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSlotIntervalMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSlotIntervalMinutes: %w", err)
+	}
+	return oldValue.SlotIntervalMinutes, nil
+}
+
+// AddSlotIntervalMinutes adds i to the "slot_interval_minutes" field.
+func (m *OrganizationMutation) AddSlotIntervalMinutes(i int) {
+	if m.addslot_interval_minutes != nil {
+		*m.addslot_interval_minutes += i
+	} else {
+		m.addslot_interval_minutes = &i
+	}
+}
+
+// AddedSlotIntervalMinutes returns the value that was added to the "slot_interval_minutes" field in this mutation.
+func (m *OrganizationMutation) AddedSlotIntervalMinutes() (r int, exists bool) {
+	v := m.addslot_interval_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSlotIntervalMinutes resets all changes to the "slot_interval_minutes" field.
+func (m *OrganizationMutation) ResetSlotIntervalMinutes() {
+	m.slot_interval_minutes = nil
+	m.addslot_interval_minutes = nil
+}
+
+// SetBufferBeforeMinutes sets the "buffer_before_minutes" field.
+func (m *OrganizationMutation) SetBufferBeforeMinutes(i int) {
+	m.buffer_before_minutes = &i
+	m.addbuffer_before_minutes = nil
+}
+
+// BufferBeforeMinutes returns the value of the "buffer_before_minutes" field in the mutation.
+func (m *OrganizationMutation) BufferBeforeMinutes() (r int, exists bool) {
+	v := m.buffer_before_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBufferBeforeMinutes returns the old "buffer_before_minutes" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldBufferBeforeMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBufferBeforeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBufferBeforeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBufferBeforeMinutes: %w", err)
+	}
+	return oldValue.BufferBeforeMinutes, nil
+}
+
+// AddBufferBeforeMinutes adds i to the "buffer_before_minutes" field.
+func (m *OrganizationMutation) AddBufferBeforeMinutes(i int) {
+	if m.addbuffer_before_minutes != nil {
+		*m.addbuffer_before_minutes += i
+	} else {
+		m.addbuffer_before_minutes = &i
+	}
+}
+
+// AddedBufferBeforeMinutes returns the value that was added to the "buffer_before_minutes" field in this mutation.
+func (m *OrganizationMutation) AddedBufferBeforeMinutes() (r int, exists bool) {
+	v := m.addbuffer_before_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBufferBeforeMinutes resets all changes to the "buffer_before_minutes" field.
+func (m *OrganizationMutation) ResetBufferBeforeMinutes() {
+	m.buffer_before_minutes = nil
+	m.addbuffer_before_minutes = nil
+}
+
+// SetBufferAfterMinutes sets the "buffer_after_minutes" field.
+func (m *OrganizationMutation) SetBufferAfterMinutes(i int) {
+	m.buffer_after_minutes = &i
+	m.addbuffer_after_minutes = nil
+}
+
+// BufferAfterMinutes returns the value of the "buffer_after_minutes" field in the mutation.
+func (m *OrganizationMutation) BufferAfterMinutes() (r int, exists bool) {
+	v := m.buffer_after_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBufferAfterMinutes returns the old "buffer_after_minutes" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldBufferAfterMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBufferAfterMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBufferAfterMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBufferAfterMinutes: %w", err)
+	}
+	return oldValue.BufferAfterMinutes, nil
+}
+
+// AddBufferAfterMinutes adds i to the "buffer_after_minutes" field.
+func (m *OrganizationMutation) AddBufferAfterMinutes(i int) {
+	if m.addbuffer_after_minutes != nil {
+		*m.addbuffer_after_minutes += i
+	} else {
+		m.addbuffer_after_minutes = &i
+	}
+}
+
+// AddedBufferAfterMinutes returns the value that was added to the "buffer_after_minutes" field in this mutation.
+func (m *OrganizationMutation) AddedBufferAfterMinutes() (r int, exists bool) {
+	v := m.addbuffer_after_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBufferAfterMinutes resets all changes to the "buffer_after_minutes" field.
+func (m *OrganizationMutation) ResetBufferAfterMinutes() {
+	m.buffer_after_minutes = nil
+	m.addbuffer_after_minutes = nil
+}
+
+// SetRequireCancellationReason sets the "require_cancellation_reason" field.
+func (m *OrganizationMutation) SetRequireCancellationReason(b bool) {
+	m.require_cancellation_reason = &b
+}
+
+// RequireCancellationReason returns the value of the "require_cancellation_reason" field in the mutation.
+func (m *OrganizationMutation) RequireCancellationReason() (r bool, exists bool) {
+	v := m.require_cancellation_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequireCancellationReason returns the old "require_cancellation_reason" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldRequireCancellationReason(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequireCancellationReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequireCancellationReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequireCancellationReason: %w", err)
+	}
+	return oldValue.RequireCancellationReason, nil
+}
+
+// ResetRequireCancellationReason resets all changes to the "require_cancellation_reason" field.
+func (m *OrganizationMutation) ResetRequireCancellationReason() {
+	m.require_cancellation_reason = nil
+}
+
+// SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
+func (m *OrganizationMutation) SetWidgetAllowedOrigins(s []string) {
+	m.widget_allowed_origins = &s
+	m.appendwidget_allowed_origins = nil
+}
+
+// WidgetAllowedOrigins returns the value of the "widget_allowed_origins" field in the mutation.
+func (m *OrganizationMutation) WidgetAllowedOrigins() (r []string, exists bool) {
+	v := m.widget_allowed_origins
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWidgetAllowedOrigins returns the old "widget_allowed_origins" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldWidgetAllowedOrigins(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWidgetAllowedOrigins is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWidgetAllowedOrigins requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWidgetAllowedOrigins: %w", err)
+	}
+	return oldValue.WidgetAllowedOrigins, nil
+}
+
+// AppendWidgetAllowedOrigins adds s to the "widget_allowed_origins" field.
+func (m *OrganizationMutation) AppendWidgetAllowedOrigins(s []string) {
+	m.appendwidget_allowed_origins = append(m.appendwidget_allowed_origins, s...)
+}
+
+// AppendedWidgetAllowedOrigins returns the list of values that were appended to the "widget_allowed_origins" field in this mutation.
+func (m *OrganizationMutation) AppendedWidgetAllowedOrigins() ([]string, bool) {
+	if len(m.appendwidget_allowed_origins) == 0 {
+		return nil, false
+	}
+	return m.appendwidget_allowed_origins, true
+}
+
+// ClearWidgetAllowedOrigins clears the value of the "widget_allowed_origins" field.
+func (m *OrganizationMutation) ClearWidgetAllowedOrigins() {
+	m.widget_allowed_origins = nil
+	m.appendwidget_allowed_origins = nil
+	m.clearedFields[organization.FieldWidgetAllowedOrigins] = struct{}{}
+}
+
+// WidgetAllowedOriginsCleared returns if the "widget_allowed_origins" field was cleared in this mutation.
+func (m *OrganizationMutation) WidgetAllowedOriginsCleared() bool {
+	_, ok := m.clearedFields[organization.FieldWidgetAllowedOrigins]
+	return ok
+}
+
+// ResetWidgetAllowedOrigins resets all changes to the "widget_allowed_origins" field.
+func (m *OrganizationMutation) ResetWidgetAllowedOrigins() {
+	m.widget_allowed_origins = nil
+	m.appendwidget_allowed_origins = nil
+	delete(m.clearedFields, organization.FieldWidgetAllowedOrigins)
+}
+
 // AddStaffIDs adds the "staff" edge to the Staff entity by ids.
 func (m *OrganizationMutation) AddStaffIDs(ids ...pulid.ID) {
 	if m.staff == nil {
@@ -15080,7 +15844,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -15120,6 +15884,33 @@ func (m *OrganizationMutation) Fields() []string {
 	if m.sms_help_reply != nil {
 		fields = append(fields, organization.FieldSmsHelpReply)
 	}
+	if m.booking_min_notice_minutes != nil {
+		fields = append(fields, organization.FieldBookingMinNoticeMinutes)
+	}
+	if m.booking_max_advance_days != nil {
+		fields = append(fields, organization.FieldBookingMaxAdvanceDays)
+	}
+	if m.cancel_min_notice_minutes != nil {
+		fields = append(fields, organization.FieldCancelMinNoticeMinutes)
+	}
+	if m.reschedule_min_notice_minutes != nil {
+		fields = append(fields, organization.FieldRescheduleMinNoticeMinutes)
+	}
+	if m.slot_interval_minutes != nil {
+		fields = append(fields, organization.FieldSlotIntervalMinutes)
+	}
+	if m.buffer_before_minutes != nil {
+		fields = append(fields, organization.FieldBufferBeforeMinutes)
+	}
+	if m.buffer_after_minutes != nil {
+		fields = append(fields, organization.FieldBufferAfterMinutes)
+	}
+	if m.require_cancellation_reason != nil {
+		fields = append(fields, organization.FieldRequireCancellationReason)
+	}
+	if m.widget_allowed_origins != nil {
+		fields = append(fields, organization.FieldWidgetAllowedOrigins)
+	}
 	return fields
 }
 
@@ -15154,6 +15945,24 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.QuietHoursEnd()
 	case organization.FieldSmsHelpReply:
 		return m.SmsHelpReply()
+	case organization.FieldBookingMinNoticeMinutes:
+		return m.BookingMinNoticeMinutes()
+	case organization.FieldBookingMaxAdvanceDays:
+		return m.BookingMaxAdvanceDays()
+	case organization.FieldCancelMinNoticeMinutes:
+		return m.CancelMinNoticeMinutes()
+	case organization.FieldRescheduleMinNoticeMinutes:
+		return m.RescheduleMinNoticeMinutes()
+	case organization.FieldSlotIntervalMinutes:
+		return m.SlotIntervalMinutes()
+	case organization.FieldBufferBeforeMinutes:
+		return m.BufferBeforeMinutes()
+	case organization.FieldBufferAfterMinutes:
+		return m.BufferAfterMinutes()
+	case organization.FieldRequireCancellationReason:
+		return m.RequireCancellationReason()
+	case organization.FieldWidgetAllowedOrigins:
+		return m.WidgetAllowedOrigins()
 	}
 	return nil, false
 }
@@ -15189,6 +15998,24 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldQuietHoursEnd(ctx)
 	case organization.FieldSmsHelpReply:
 		return m.OldSmsHelpReply(ctx)
+	case organization.FieldBookingMinNoticeMinutes:
+		return m.OldBookingMinNoticeMinutes(ctx)
+	case organization.FieldBookingMaxAdvanceDays:
+		return m.OldBookingMaxAdvanceDays(ctx)
+	case organization.FieldCancelMinNoticeMinutes:
+		return m.OldCancelMinNoticeMinutes(ctx)
+	case organization.FieldRescheduleMinNoticeMinutes:
+		return m.OldRescheduleMinNoticeMinutes(ctx)
+	case organization.FieldSlotIntervalMinutes:
+		return m.OldSlotIntervalMinutes(ctx)
+	case organization.FieldBufferBeforeMinutes:
+		return m.OldBufferBeforeMinutes(ctx)
+	case organization.FieldBufferAfterMinutes:
+		return m.OldBufferAfterMinutes(ctx)
+	case organization.FieldRequireCancellationReason:
+		return m.OldRequireCancellationReason(ctx)
+	case organization.FieldWidgetAllowedOrigins:
+		return m.OldWidgetAllowedOrigins(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -15289,6 +16116,69 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSmsHelpReply(v)
 		return nil
+	case organization.FieldBookingMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBookingMinNoticeMinutes(v)
+		return nil
+	case organization.FieldBookingMaxAdvanceDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBookingMaxAdvanceDays(v)
+		return nil
+	case organization.FieldCancelMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelMinNoticeMinutes(v)
+		return nil
+	case organization.FieldRescheduleMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRescheduleMinNoticeMinutes(v)
+		return nil
+	case organization.FieldSlotIntervalMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSlotIntervalMinutes(v)
+		return nil
+	case organization.FieldBufferBeforeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBufferBeforeMinutes(v)
+		return nil
+	case organization.FieldBufferAfterMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBufferAfterMinutes(v)
+		return nil
+	case organization.FieldRequireCancellationReason:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequireCancellationReason(v)
+		return nil
+	case organization.FieldWidgetAllowedOrigins:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWidgetAllowedOrigins(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -15296,13 +16186,51 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *OrganizationMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addbooking_min_notice_minutes != nil {
+		fields = append(fields, organization.FieldBookingMinNoticeMinutes)
+	}
+	if m.addbooking_max_advance_days != nil {
+		fields = append(fields, organization.FieldBookingMaxAdvanceDays)
+	}
+	if m.addcancel_min_notice_minutes != nil {
+		fields = append(fields, organization.FieldCancelMinNoticeMinutes)
+	}
+	if m.addreschedule_min_notice_minutes != nil {
+		fields = append(fields, organization.FieldRescheduleMinNoticeMinutes)
+	}
+	if m.addslot_interval_minutes != nil {
+		fields = append(fields, organization.FieldSlotIntervalMinutes)
+	}
+	if m.addbuffer_before_minutes != nil {
+		fields = append(fields, organization.FieldBufferBeforeMinutes)
+	}
+	if m.addbuffer_after_minutes != nil {
+		fields = append(fields, organization.FieldBufferAfterMinutes)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *OrganizationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case organization.FieldBookingMinNoticeMinutes:
+		return m.AddedBookingMinNoticeMinutes()
+	case organization.FieldBookingMaxAdvanceDays:
+		return m.AddedBookingMaxAdvanceDays()
+	case organization.FieldCancelMinNoticeMinutes:
+		return m.AddedCancelMinNoticeMinutes()
+	case organization.FieldRescheduleMinNoticeMinutes:
+		return m.AddedRescheduleMinNoticeMinutes()
+	case organization.FieldSlotIntervalMinutes:
+		return m.AddedSlotIntervalMinutes()
+	case organization.FieldBufferBeforeMinutes:
+		return m.AddedBufferBeforeMinutes()
+	case organization.FieldBufferAfterMinutes:
+		return m.AddedBufferAfterMinutes()
+	}
 	return nil, false
 }
 
@@ -15311,6 +16239,55 @@ func (m *OrganizationMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *OrganizationMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case organization.FieldBookingMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBookingMinNoticeMinutes(v)
+		return nil
+	case organization.FieldBookingMaxAdvanceDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBookingMaxAdvanceDays(v)
+		return nil
+	case organization.FieldCancelMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCancelMinNoticeMinutes(v)
+		return nil
+	case organization.FieldRescheduleMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRescheduleMinNoticeMinutes(v)
+		return nil
+	case organization.FieldSlotIntervalMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSlotIntervalMinutes(v)
+		return nil
+	case organization.FieldBufferBeforeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBufferBeforeMinutes(v)
+		return nil
+	case organization.FieldBufferAfterMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBufferAfterMinutes(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization numeric field %s", name)
 }
@@ -15330,6 +16307,9 @@ func (m *OrganizationMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(organization.FieldSmsHelpReply) {
 		fields = append(fields, organization.FieldSmsHelpReply)
+	}
+	if m.FieldCleared(organization.FieldWidgetAllowedOrigins) {
+		fields = append(fields, organization.FieldWidgetAllowedOrigins)
 	}
 	return fields
 }
@@ -15356,6 +16336,9 @@ func (m *OrganizationMutation) ClearField(name string) error {
 		return nil
 	case organization.FieldSmsHelpReply:
 		m.ClearSmsHelpReply()
+		return nil
+	case organization.FieldWidgetAllowedOrigins:
+		m.ClearWidgetAllowedOrigins()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization nullable field %s", name)
@@ -15403,6 +16386,33 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldSmsHelpReply:
 		m.ResetSmsHelpReply()
+		return nil
+	case organization.FieldBookingMinNoticeMinutes:
+		m.ResetBookingMinNoticeMinutes()
+		return nil
+	case organization.FieldBookingMaxAdvanceDays:
+		m.ResetBookingMaxAdvanceDays()
+		return nil
+	case organization.FieldCancelMinNoticeMinutes:
+		m.ResetCancelMinNoticeMinutes()
+		return nil
+	case organization.FieldRescheduleMinNoticeMinutes:
+		m.ResetRescheduleMinNoticeMinutes()
+		return nil
+	case organization.FieldSlotIntervalMinutes:
+		m.ResetSlotIntervalMinutes()
+		return nil
+	case organization.FieldBufferBeforeMinutes:
+		m.ResetBufferBeforeMinutes()
+		return nil
+	case organization.FieldBufferAfterMinutes:
+		m.ResetBufferAfterMinutes()
+		return nil
+	case organization.FieldRequireCancellationReason:
+		m.ResetRequireCancellationReason()
+		return nil
+	case organization.FieldWidgetAllowedOrigins:
+		m.ResetWidgetAllowedOrigins()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
@@ -21986,6 +22996,1095 @@ func (m *SavedCardMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown SavedCard edge %s", name)
 }
 
+// ScheduleExceptionMutation represents an operation that mutates the ScheduleException nodes in the graph.
+type ScheduleExceptionMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	kind                *scheduleexception.Kind
+	starts_at           *time.Time
+	ends_at             *time.Time
+	date                *string
+	start               *string
+	end                 *string
+	note                *string
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	staff               *pulid.ID
+	clearedstaff        bool
+	done                bool
+	oldValue            func(context.Context) (*ScheduleException, error)
+	predicates          []predicate.ScheduleException
+}
+
+var _ ent.Mutation = (*ScheduleExceptionMutation)(nil)
+
+// scheduleexceptionOption allows management of the mutation configuration using functional options.
+type scheduleexceptionOption func(*ScheduleExceptionMutation)
+
+// newScheduleExceptionMutation creates new mutation for the ScheduleException entity.
+func newScheduleExceptionMutation(c config, op Op, opts ...scheduleexceptionOption) *ScheduleExceptionMutation {
+	m := &ScheduleExceptionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeScheduleException,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withScheduleExceptionID sets the ID field of the mutation.
+func withScheduleExceptionID(id pulid.ID) scheduleexceptionOption {
+	return func(m *ScheduleExceptionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ScheduleException
+		)
+		m.oldValue = func(ctx context.Context) (*ScheduleException, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ScheduleException.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withScheduleException sets the old ScheduleException of the mutation.
+func withScheduleException(node *ScheduleException) scheduleexceptionOption {
+	return func(m *ScheduleExceptionMutation) {
+		m.oldValue = func(context.Context) (*ScheduleException, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ScheduleExceptionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ScheduleExceptionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ScheduleException entities.
+func (m *ScheduleExceptionMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ScheduleExceptionMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ScheduleExceptionMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ScheduleException.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ScheduleExceptionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ScheduleExceptionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ScheduleExceptionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ScheduleExceptionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ScheduleExceptionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ScheduleExceptionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ScheduleExceptionMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ScheduleExceptionMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ScheduleExceptionMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStaffID sets the "staff_id" field.
+func (m *ScheduleExceptionMutation) SetStaffID(pu pulid.ID) {
+	m.staff = &pu
+}
+
+// StaffID returns the value of the "staff_id" field in the mutation.
+func (m *ScheduleExceptionMutation) StaffID() (r pulid.ID, exists bool) {
+	v := m.staff
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStaffID returns the old "staff_id" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldStaffID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStaffID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStaffID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStaffID: %w", err)
+	}
+	return oldValue.StaffID, nil
+}
+
+// ResetStaffID resets all changes to the "staff_id" field.
+func (m *ScheduleExceptionMutation) ResetStaffID() {
+	m.staff = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ScheduleExceptionMutation) SetKind(s scheduleexception.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ScheduleExceptionMutation) Kind() (r scheduleexception.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldKind(ctx context.Context) (v scheduleexception.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ScheduleExceptionMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetStartsAt sets the "starts_at" field.
+func (m *ScheduleExceptionMutation) SetStartsAt(t time.Time) {
+	m.starts_at = &t
+}
+
+// StartsAt returns the value of the "starts_at" field in the mutation.
+func (m *ScheduleExceptionMutation) StartsAt() (r time.Time, exists bool) {
+	v := m.starts_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsAt returns the old "starts_at" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldStartsAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsAt: %w", err)
+	}
+	return oldValue.StartsAt, nil
+}
+
+// ClearStartsAt clears the value of the "starts_at" field.
+func (m *ScheduleExceptionMutation) ClearStartsAt() {
+	m.starts_at = nil
+	m.clearedFields[scheduleexception.FieldStartsAt] = struct{}{}
+}
+
+// StartsAtCleared returns if the "starts_at" field was cleared in this mutation.
+func (m *ScheduleExceptionMutation) StartsAtCleared() bool {
+	_, ok := m.clearedFields[scheduleexception.FieldStartsAt]
+	return ok
+}
+
+// ResetStartsAt resets all changes to the "starts_at" field.
+func (m *ScheduleExceptionMutation) ResetStartsAt() {
+	m.starts_at = nil
+	delete(m.clearedFields, scheduleexception.FieldStartsAt)
+}
+
+// SetEndsAt sets the "ends_at" field.
+func (m *ScheduleExceptionMutation) SetEndsAt(t time.Time) {
+	m.ends_at = &t
+}
+
+// EndsAt returns the value of the "ends_at" field in the mutation.
+func (m *ScheduleExceptionMutation) EndsAt() (r time.Time, exists bool) {
+	v := m.ends_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndsAt returns the old "ends_at" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldEndsAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndsAt: %w", err)
+	}
+	return oldValue.EndsAt, nil
+}
+
+// ClearEndsAt clears the value of the "ends_at" field.
+func (m *ScheduleExceptionMutation) ClearEndsAt() {
+	m.ends_at = nil
+	m.clearedFields[scheduleexception.FieldEndsAt] = struct{}{}
+}
+
+// EndsAtCleared returns if the "ends_at" field was cleared in this mutation.
+func (m *ScheduleExceptionMutation) EndsAtCleared() bool {
+	_, ok := m.clearedFields[scheduleexception.FieldEndsAt]
+	return ok
+}
+
+// ResetEndsAt resets all changes to the "ends_at" field.
+func (m *ScheduleExceptionMutation) ResetEndsAt() {
+	m.ends_at = nil
+	delete(m.clearedFields, scheduleexception.FieldEndsAt)
+}
+
+// SetDate sets the "date" field.
+func (m *ScheduleExceptionMutation) SetDate(s string) {
+	m.date = &s
+}
+
+// Date returns the value of the "date" field in the mutation.
+func (m *ScheduleExceptionMutation) Date() (r string, exists bool) {
+	v := m.date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDate returns the old "date" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldDate(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDate: %w", err)
+	}
+	return oldValue.Date, nil
+}
+
+// ClearDate clears the value of the "date" field.
+func (m *ScheduleExceptionMutation) ClearDate() {
+	m.date = nil
+	m.clearedFields[scheduleexception.FieldDate] = struct{}{}
+}
+
+// DateCleared returns if the "date" field was cleared in this mutation.
+func (m *ScheduleExceptionMutation) DateCleared() bool {
+	_, ok := m.clearedFields[scheduleexception.FieldDate]
+	return ok
+}
+
+// ResetDate resets all changes to the "date" field.
+func (m *ScheduleExceptionMutation) ResetDate() {
+	m.date = nil
+	delete(m.clearedFields, scheduleexception.FieldDate)
+}
+
+// SetStart sets the "start" field.
+func (m *ScheduleExceptionMutation) SetStart(s string) {
+	m.start = &s
+}
+
+// Start returns the value of the "start" field in the mutation.
+func (m *ScheduleExceptionMutation) Start() (r string, exists bool) {
+	v := m.start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStart returns the old "start" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldStart(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStart: %w", err)
+	}
+	return oldValue.Start, nil
+}
+
+// ClearStart clears the value of the "start" field.
+func (m *ScheduleExceptionMutation) ClearStart() {
+	m.start = nil
+	m.clearedFields[scheduleexception.FieldStart] = struct{}{}
+}
+
+// StartCleared returns if the "start" field was cleared in this mutation.
+func (m *ScheduleExceptionMutation) StartCleared() bool {
+	_, ok := m.clearedFields[scheduleexception.FieldStart]
+	return ok
+}
+
+// ResetStart resets all changes to the "start" field.
+func (m *ScheduleExceptionMutation) ResetStart() {
+	m.start = nil
+	delete(m.clearedFields, scheduleexception.FieldStart)
+}
+
+// SetEnd sets the "end" field.
+func (m *ScheduleExceptionMutation) SetEnd(s string) {
+	m.end = &s
+}
+
+// End returns the value of the "end" field in the mutation.
+func (m *ScheduleExceptionMutation) End() (r string, exists bool) {
+	v := m.end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnd returns the old "end" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldEnd(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnd: %w", err)
+	}
+	return oldValue.End, nil
+}
+
+// ClearEnd clears the value of the "end" field.
+func (m *ScheduleExceptionMutation) ClearEnd() {
+	m.end = nil
+	m.clearedFields[scheduleexception.FieldEnd] = struct{}{}
+}
+
+// EndCleared returns if the "end" field was cleared in this mutation.
+func (m *ScheduleExceptionMutation) EndCleared() bool {
+	_, ok := m.clearedFields[scheduleexception.FieldEnd]
+	return ok
+}
+
+// ResetEnd resets all changes to the "end" field.
+func (m *ScheduleExceptionMutation) ResetEnd() {
+	m.end = nil
+	delete(m.clearedFields, scheduleexception.FieldEnd)
+}
+
+// SetNote sets the "note" field.
+func (m *ScheduleExceptionMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *ScheduleExceptionMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the ScheduleException entity.
+// If the ScheduleException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScheduleExceptionMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *ScheduleExceptionMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[scheduleexception.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *ScheduleExceptionMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[scheduleexception.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *ScheduleExceptionMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, scheduleexception.FieldNote)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ScheduleExceptionMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[scheduleexception.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ScheduleExceptionMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ScheduleExceptionMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ScheduleExceptionMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearStaff clears the "staff" edge to the Staff entity.
+func (m *ScheduleExceptionMutation) ClearStaff() {
+	m.clearedstaff = true
+	m.clearedFields[scheduleexception.FieldStaffID] = struct{}{}
+}
+
+// StaffCleared reports if the "staff" edge to the Staff entity was cleared.
+func (m *ScheduleExceptionMutation) StaffCleared() bool {
+	return m.clearedstaff
+}
+
+// StaffIDs returns the "staff" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StaffID instead. It exists only for internal usage by the builders.
+func (m *ScheduleExceptionMutation) StaffIDs() (ids []pulid.ID) {
+	if id := m.staff; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStaff resets all changes to the "staff" edge.
+func (m *ScheduleExceptionMutation) ResetStaff() {
+	m.staff = nil
+	m.clearedstaff = false
+}
+
+// Where appends a list predicates to the ScheduleExceptionMutation builder.
+func (m *ScheduleExceptionMutation) Where(ps ...predicate.ScheduleException) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ScheduleExceptionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ScheduleExceptionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ScheduleException, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ScheduleExceptionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ScheduleExceptionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ScheduleException).
+func (m *ScheduleExceptionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ScheduleExceptionMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, scheduleexception.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, scheduleexception.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, scheduleexception.FieldOrganizationID)
+	}
+	if m.staff != nil {
+		fields = append(fields, scheduleexception.FieldStaffID)
+	}
+	if m.kind != nil {
+		fields = append(fields, scheduleexception.FieldKind)
+	}
+	if m.starts_at != nil {
+		fields = append(fields, scheduleexception.FieldStartsAt)
+	}
+	if m.ends_at != nil {
+		fields = append(fields, scheduleexception.FieldEndsAt)
+	}
+	if m.date != nil {
+		fields = append(fields, scheduleexception.FieldDate)
+	}
+	if m.start != nil {
+		fields = append(fields, scheduleexception.FieldStart)
+	}
+	if m.end != nil {
+		fields = append(fields, scheduleexception.FieldEnd)
+	}
+	if m.note != nil {
+		fields = append(fields, scheduleexception.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ScheduleExceptionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case scheduleexception.FieldCreatedAt:
+		return m.CreatedAt()
+	case scheduleexception.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case scheduleexception.FieldOrganizationID:
+		return m.OrganizationID()
+	case scheduleexception.FieldStaffID:
+		return m.StaffID()
+	case scheduleexception.FieldKind:
+		return m.Kind()
+	case scheduleexception.FieldStartsAt:
+		return m.StartsAt()
+	case scheduleexception.FieldEndsAt:
+		return m.EndsAt()
+	case scheduleexception.FieldDate:
+		return m.Date()
+	case scheduleexception.FieldStart:
+		return m.Start()
+	case scheduleexception.FieldEnd:
+		return m.End()
+	case scheduleexception.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ScheduleExceptionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case scheduleexception.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case scheduleexception.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case scheduleexception.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case scheduleexception.FieldStaffID:
+		return m.OldStaffID(ctx)
+	case scheduleexception.FieldKind:
+		return m.OldKind(ctx)
+	case scheduleexception.FieldStartsAt:
+		return m.OldStartsAt(ctx)
+	case scheduleexception.FieldEndsAt:
+		return m.OldEndsAt(ctx)
+	case scheduleexception.FieldDate:
+		return m.OldDate(ctx)
+	case scheduleexception.FieldStart:
+		return m.OldStart(ctx)
+	case scheduleexception.FieldEnd:
+		return m.OldEnd(ctx)
+	case scheduleexception.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown ScheduleException field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ScheduleExceptionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case scheduleexception.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case scheduleexception.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case scheduleexception.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case scheduleexception.FieldStaffID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStaffID(v)
+		return nil
+	case scheduleexception.FieldKind:
+		v, ok := value.(scheduleexception.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case scheduleexception.FieldStartsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsAt(v)
+		return nil
+	case scheduleexception.FieldEndsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndsAt(v)
+		return nil
+	case scheduleexception.FieldDate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDate(v)
+		return nil
+	case scheduleexception.FieldStart:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStart(v)
+		return nil
+	case scheduleexception.FieldEnd:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnd(v)
+		return nil
+	case scheduleexception.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduleException field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ScheduleExceptionMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ScheduleExceptionMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ScheduleExceptionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ScheduleException numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ScheduleExceptionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(scheduleexception.FieldStartsAt) {
+		fields = append(fields, scheduleexception.FieldStartsAt)
+	}
+	if m.FieldCleared(scheduleexception.FieldEndsAt) {
+		fields = append(fields, scheduleexception.FieldEndsAt)
+	}
+	if m.FieldCleared(scheduleexception.FieldDate) {
+		fields = append(fields, scheduleexception.FieldDate)
+	}
+	if m.FieldCleared(scheduleexception.FieldStart) {
+		fields = append(fields, scheduleexception.FieldStart)
+	}
+	if m.FieldCleared(scheduleexception.FieldEnd) {
+		fields = append(fields, scheduleexception.FieldEnd)
+	}
+	if m.FieldCleared(scheduleexception.FieldNote) {
+		fields = append(fields, scheduleexception.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ScheduleExceptionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ScheduleExceptionMutation) ClearField(name string) error {
+	switch name {
+	case scheduleexception.FieldStartsAt:
+		m.ClearStartsAt()
+		return nil
+	case scheduleexception.FieldEndsAt:
+		m.ClearEndsAt()
+		return nil
+	case scheduleexception.FieldDate:
+		m.ClearDate()
+		return nil
+	case scheduleexception.FieldStart:
+		m.ClearStart()
+		return nil
+	case scheduleexception.FieldEnd:
+		m.ClearEnd()
+		return nil
+	case scheduleexception.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduleException nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ScheduleExceptionMutation) ResetField(name string) error {
+	switch name {
+	case scheduleexception.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case scheduleexception.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case scheduleexception.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case scheduleexception.FieldStaffID:
+		m.ResetStaffID()
+		return nil
+	case scheduleexception.FieldKind:
+		m.ResetKind()
+		return nil
+	case scheduleexception.FieldStartsAt:
+		m.ResetStartsAt()
+		return nil
+	case scheduleexception.FieldEndsAt:
+		m.ResetEndsAt()
+		return nil
+	case scheduleexception.FieldDate:
+		m.ResetDate()
+		return nil
+	case scheduleexception.FieldStart:
+		m.ResetStart()
+		return nil
+	case scheduleexception.FieldEnd:
+		m.ResetEnd()
+		return nil
+	case scheduleexception.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduleException field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ScheduleExceptionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, scheduleexception.EdgeOrganization)
+	}
+	if m.staff != nil {
+		edges = append(edges, scheduleexception.EdgeStaff)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ScheduleExceptionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case scheduleexception.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case scheduleexception.EdgeStaff:
+		if id := m.staff; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ScheduleExceptionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ScheduleExceptionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ScheduleExceptionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, scheduleexception.EdgeOrganization)
+	}
+	if m.clearedstaff {
+		edges = append(edges, scheduleexception.EdgeStaff)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ScheduleExceptionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case scheduleexception.EdgeOrganization:
+		return m.clearedorganization
+	case scheduleexception.EdgeStaff:
+		return m.clearedstaff
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ScheduleExceptionMutation) ClearEdge(name string) error {
+	switch name {
+	case scheduleexception.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case scheduleexception.EdgeStaff:
+		m.ClearStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduleException unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ScheduleExceptionMutation) ResetEdge(name string) error {
+	switch name {
+	case scheduleexception.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case scheduleexception.EdgeStaff:
+		m.ResetStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown ScheduleException edge %s", name)
+}
+
 // ScheduledMessageMutation represents an operation that mutates the ScheduledMessage nodes in the graph.
 type ScheduledMessageMutation struct {
 	config
@@ -23210,6 +25309,2647 @@ func (m *ScheduledMessageMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ScheduledMessage edge %s", name)
+}
+
+// ServiceMutation represents an operation that mutates the Service nodes in the graph.
+type ServiceMutation struct {
+	config
+	op                               Op
+	typ                              string
+	id                               *pulid.ID
+	created_at                       *time.Time
+	updated_at                       *time.Time
+	name                             *string
+	description                      *string
+	duration_minutes                 *int
+	addduration_minutes              *int
+	price_cents                      *int
+	addprice_cents                   *int
+	currency                         *string
+	bookable_online                  *bool
+	mode                             *service.Mode
+	location                         *string
+	archived_at                      *time.Time
+	booking_min_notice_minutes       *int
+	addbooking_min_notice_minutes    *int
+	booking_max_advance_days         *int
+	addbooking_max_advance_days      *int
+	cancel_min_notice_minutes        *int
+	addcancel_min_notice_minutes     *int
+	reschedule_min_notice_minutes    *int
+	addreschedule_min_notice_minutes *int
+	slot_interval_minutes            *int
+	addslot_interval_minutes         *int
+	buffer_before_minutes            *int
+	addbuffer_before_minutes         *int
+	buffer_after_minutes             *int
+	addbuffer_after_minutes          *int
+	require_cancellation_reason      *bool
+	clearedFields                    map[string]struct{}
+	organization                     *pulid.ID
+	clearedorganization              bool
+	practitioner_links               map[pulid.ID]struct{}
+	removedpractitioner_links        map[pulid.ID]struct{}
+	clearedpractitioner_links        bool
+	done                             bool
+	oldValue                         func(context.Context) (*Service, error)
+	predicates                       []predicate.Service
+}
+
+var _ ent.Mutation = (*ServiceMutation)(nil)
+
+// serviceOption allows management of the mutation configuration using functional options.
+type serviceOption func(*ServiceMutation)
+
+// newServiceMutation creates new mutation for the Service entity.
+func newServiceMutation(c config, op Op, opts ...serviceOption) *ServiceMutation {
+	m := &ServiceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeService,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withServiceID sets the ID field of the mutation.
+func withServiceID(id pulid.ID) serviceOption {
+	return func(m *ServiceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Service
+		)
+		m.oldValue = func(ctx context.Context) (*Service, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Service.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withService sets the old Service of the mutation.
+func withService(node *Service) serviceOption {
+	return func(m *ServiceMutation) {
+		m.oldValue = func(context.Context) (*Service, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ServiceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ServiceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Service entities.
+func (m *ServiceMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ServiceMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ServiceMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Service.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ServiceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ServiceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ServiceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ServiceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ServiceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ServiceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ServiceMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ServiceMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ServiceMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetName sets the "name" field.
+func (m *ServiceMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ServiceMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ServiceMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *ServiceMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *ServiceMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *ServiceMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[service.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *ServiceMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[service.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *ServiceMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, service.FieldDescription)
+}
+
+// SetDurationMinutes sets the "duration_minutes" field.
+func (m *ServiceMutation) SetDurationMinutes(i int) {
+	m.duration_minutes = &i
+	m.addduration_minutes = nil
+}
+
+// DurationMinutes returns the value of the "duration_minutes" field in the mutation.
+func (m *ServiceMutation) DurationMinutes() (r int, exists bool) {
+	v := m.duration_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationMinutes returns the old "duration_minutes" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldDurationMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationMinutes: %w", err)
+	}
+	return oldValue.DurationMinutes, nil
+}
+
+// AddDurationMinutes adds i to the "duration_minutes" field.
+func (m *ServiceMutation) AddDurationMinutes(i int) {
+	if m.addduration_minutes != nil {
+		*m.addduration_minutes += i
+	} else {
+		m.addduration_minutes = &i
+	}
+}
+
+// AddedDurationMinutes returns the value that was added to the "duration_minutes" field in this mutation.
+func (m *ServiceMutation) AddedDurationMinutes() (r int, exists bool) {
+	v := m.addduration_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDurationMinutes resets all changes to the "duration_minutes" field.
+func (m *ServiceMutation) ResetDurationMinutes() {
+	m.duration_minutes = nil
+	m.addduration_minutes = nil
+}
+
+// SetPriceCents sets the "price_cents" field.
+func (m *ServiceMutation) SetPriceCents(i int) {
+	m.price_cents = &i
+	m.addprice_cents = nil
+}
+
+// PriceCents returns the value of the "price_cents" field in the mutation.
+func (m *ServiceMutation) PriceCents() (r int, exists bool) {
+	v := m.price_cents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriceCents returns the old "price_cents" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldPriceCents(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriceCents is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriceCents requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriceCents: %w", err)
+	}
+	return oldValue.PriceCents, nil
+}
+
+// AddPriceCents adds i to the "price_cents" field.
+func (m *ServiceMutation) AddPriceCents(i int) {
+	if m.addprice_cents != nil {
+		*m.addprice_cents += i
+	} else {
+		m.addprice_cents = &i
+	}
+}
+
+// AddedPriceCents returns the value that was added to the "price_cents" field in this mutation.
+func (m *ServiceMutation) AddedPriceCents() (r int, exists bool) {
+	v := m.addprice_cents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPriceCents clears the value of the "price_cents" field.
+func (m *ServiceMutation) ClearPriceCents() {
+	m.price_cents = nil
+	m.addprice_cents = nil
+	m.clearedFields[service.FieldPriceCents] = struct{}{}
+}
+
+// PriceCentsCleared returns if the "price_cents" field was cleared in this mutation.
+func (m *ServiceMutation) PriceCentsCleared() bool {
+	_, ok := m.clearedFields[service.FieldPriceCents]
+	return ok
+}
+
+// ResetPriceCents resets all changes to the "price_cents" field.
+func (m *ServiceMutation) ResetPriceCents() {
+	m.price_cents = nil
+	m.addprice_cents = nil
+	delete(m.clearedFields, service.FieldPriceCents)
+}
+
+// SetCurrency sets the "currency" field.
+func (m *ServiceMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *ServiceMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ClearCurrency clears the value of the "currency" field.
+func (m *ServiceMutation) ClearCurrency() {
+	m.currency = nil
+	m.clearedFields[service.FieldCurrency] = struct{}{}
+}
+
+// CurrencyCleared returns if the "currency" field was cleared in this mutation.
+func (m *ServiceMutation) CurrencyCleared() bool {
+	_, ok := m.clearedFields[service.FieldCurrency]
+	return ok
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *ServiceMutation) ResetCurrency() {
+	m.currency = nil
+	delete(m.clearedFields, service.FieldCurrency)
+}
+
+// SetBookableOnline sets the "bookable_online" field.
+func (m *ServiceMutation) SetBookableOnline(b bool) {
+	m.bookable_online = &b
+}
+
+// BookableOnline returns the value of the "bookable_online" field in the mutation.
+func (m *ServiceMutation) BookableOnline() (r bool, exists bool) {
+	v := m.bookable_online
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBookableOnline returns the old "bookable_online" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldBookableOnline(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBookableOnline is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBookableOnline requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBookableOnline: %w", err)
+	}
+	return oldValue.BookableOnline, nil
+}
+
+// ResetBookableOnline resets all changes to the "bookable_online" field.
+func (m *ServiceMutation) ResetBookableOnline() {
+	m.bookable_online = nil
+}
+
+// SetMode sets the "mode" field.
+func (m *ServiceMutation) SetMode(s service.Mode) {
+	m.mode = &s
+}
+
+// Mode returns the value of the "mode" field in the mutation.
+func (m *ServiceMutation) Mode() (r service.Mode, exists bool) {
+	v := m.mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMode returns the old "mode" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldMode(ctx context.Context) (v service.Mode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMode: %w", err)
+	}
+	return oldValue.Mode, nil
+}
+
+// ResetMode resets all changes to the "mode" field.
+func (m *ServiceMutation) ResetMode() {
+	m.mode = nil
+}
+
+// SetLocation sets the "location" field.
+func (m *ServiceMutation) SetLocation(s string) {
+	m.location = &s
+}
+
+// Location returns the value of the "location" field in the mutation.
+func (m *ServiceMutation) Location() (r string, exists bool) {
+	v := m.location
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLocation returns the old "location" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldLocation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLocation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLocation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLocation: %w", err)
+	}
+	return oldValue.Location, nil
+}
+
+// ClearLocation clears the value of the "location" field.
+func (m *ServiceMutation) ClearLocation() {
+	m.location = nil
+	m.clearedFields[service.FieldLocation] = struct{}{}
+}
+
+// LocationCleared returns if the "location" field was cleared in this mutation.
+func (m *ServiceMutation) LocationCleared() bool {
+	_, ok := m.clearedFields[service.FieldLocation]
+	return ok
+}
+
+// ResetLocation resets all changes to the "location" field.
+func (m *ServiceMutation) ResetLocation() {
+	m.location = nil
+	delete(m.clearedFields, service.FieldLocation)
+}
+
+// SetArchivedAt sets the "archived_at" field.
+func (m *ServiceMutation) SetArchivedAt(t time.Time) {
+	m.archived_at = &t
+}
+
+// ArchivedAt returns the value of the "archived_at" field in the mutation.
+func (m *ServiceMutation) ArchivedAt() (r time.Time, exists bool) {
+	v := m.archived_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArchivedAt returns the old "archived_at" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldArchivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArchivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArchivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArchivedAt: %w", err)
+	}
+	return oldValue.ArchivedAt, nil
+}
+
+// ClearArchivedAt clears the value of the "archived_at" field.
+func (m *ServiceMutation) ClearArchivedAt() {
+	m.archived_at = nil
+	m.clearedFields[service.FieldArchivedAt] = struct{}{}
+}
+
+// ArchivedAtCleared returns if the "archived_at" field was cleared in this mutation.
+func (m *ServiceMutation) ArchivedAtCleared() bool {
+	_, ok := m.clearedFields[service.FieldArchivedAt]
+	return ok
+}
+
+// ResetArchivedAt resets all changes to the "archived_at" field.
+func (m *ServiceMutation) ResetArchivedAt() {
+	m.archived_at = nil
+	delete(m.clearedFields, service.FieldArchivedAt)
+}
+
+// SetBookingMinNoticeMinutes sets the "booking_min_notice_minutes" field.
+func (m *ServiceMutation) SetBookingMinNoticeMinutes(i int) {
+	m.booking_min_notice_minutes = &i
+	m.addbooking_min_notice_minutes = nil
+}
+
+// BookingMinNoticeMinutes returns the value of the "booking_min_notice_minutes" field in the mutation.
+func (m *ServiceMutation) BookingMinNoticeMinutes() (r int, exists bool) {
+	v := m.booking_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBookingMinNoticeMinutes returns the old "booking_min_notice_minutes" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldBookingMinNoticeMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBookingMinNoticeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBookingMinNoticeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBookingMinNoticeMinutes: %w", err)
+	}
+	return oldValue.BookingMinNoticeMinutes, nil
+}
+
+// AddBookingMinNoticeMinutes adds i to the "booking_min_notice_minutes" field.
+func (m *ServiceMutation) AddBookingMinNoticeMinutes(i int) {
+	if m.addbooking_min_notice_minutes != nil {
+		*m.addbooking_min_notice_minutes += i
+	} else {
+		m.addbooking_min_notice_minutes = &i
+	}
+}
+
+// AddedBookingMinNoticeMinutes returns the value that was added to the "booking_min_notice_minutes" field in this mutation.
+func (m *ServiceMutation) AddedBookingMinNoticeMinutes() (r int, exists bool) {
+	v := m.addbooking_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBookingMinNoticeMinutes clears the value of the "booking_min_notice_minutes" field.
+func (m *ServiceMutation) ClearBookingMinNoticeMinutes() {
+	m.booking_min_notice_minutes = nil
+	m.addbooking_min_notice_minutes = nil
+	m.clearedFields[service.FieldBookingMinNoticeMinutes] = struct{}{}
+}
+
+// BookingMinNoticeMinutesCleared returns if the "booking_min_notice_minutes" field was cleared in this mutation.
+func (m *ServiceMutation) BookingMinNoticeMinutesCleared() bool {
+	_, ok := m.clearedFields[service.FieldBookingMinNoticeMinutes]
+	return ok
+}
+
+// ResetBookingMinNoticeMinutes resets all changes to the "booking_min_notice_minutes" field.
+func (m *ServiceMutation) ResetBookingMinNoticeMinutes() {
+	m.booking_min_notice_minutes = nil
+	m.addbooking_min_notice_minutes = nil
+	delete(m.clearedFields, service.FieldBookingMinNoticeMinutes)
+}
+
+// SetBookingMaxAdvanceDays sets the "booking_max_advance_days" field.
+func (m *ServiceMutation) SetBookingMaxAdvanceDays(i int) {
+	m.booking_max_advance_days = &i
+	m.addbooking_max_advance_days = nil
+}
+
+// BookingMaxAdvanceDays returns the value of the "booking_max_advance_days" field in the mutation.
+func (m *ServiceMutation) BookingMaxAdvanceDays() (r int, exists bool) {
+	v := m.booking_max_advance_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBookingMaxAdvanceDays returns the old "booking_max_advance_days" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldBookingMaxAdvanceDays(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBookingMaxAdvanceDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBookingMaxAdvanceDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBookingMaxAdvanceDays: %w", err)
+	}
+	return oldValue.BookingMaxAdvanceDays, nil
+}
+
+// AddBookingMaxAdvanceDays adds i to the "booking_max_advance_days" field.
+func (m *ServiceMutation) AddBookingMaxAdvanceDays(i int) {
+	if m.addbooking_max_advance_days != nil {
+		*m.addbooking_max_advance_days += i
+	} else {
+		m.addbooking_max_advance_days = &i
+	}
+}
+
+// AddedBookingMaxAdvanceDays returns the value that was added to the "booking_max_advance_days" field in this mutation.
+func (m *ServiceMutation) AddedBookingMaxAdvanceDays() (r int, exists bool) {
+	v := m.addbooking_max_advance_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBookingMaxAdvanceDays clears the value of the "booking_max_advance_days" field.
+func (m *ServiceMutation) ClearBookingMaxAdvanceDays() {
+	m.booking_max_advance_days = nil
+	m.addbooking_max_advance_days = nil
+	m.clearedFields[service.FieldBookingMaxAdvanceDays] = struct{}{}
+}
+
+// BookingMaxAdvanceDaysCleared returns if the "booking_max_advance_days" field was cleared in this mutation.
+func (m *ServiceMutation) BookingMaxAdvanceDaysCleared() bool {
+	_, ok := m.clearedFields[service.FieldBookingMaxAdvanceDays]
+	return ok
+}
+
+// ResetBookingMaxAdvanceDays resets all changes to the "booking_max_advance_days" field.
+func (m *ServiceMutation) ResetBookingMaxAdvanceDays() {
+	m.booking_max_advance_days = nil
+	m.addbooking_max_advance_days = nil
+	delete(m.clearedFields, service.FieldBookingMaxAdvanceDays)
+}
+
+// SetCancelMinNoticeMinutes sets the "cancel_min_notice_minutes" field.
+func (m *ServiceMutation) SetCancelMinNoticeMinutes(i int) {
+	m.cancel_min_notice_minutes = &i
+	m.addcancel_min_notice_minutes = nil
+}
+
+// CancelMinNoticeMinutes returns the value of the "cancel_min_notice_minutes" field in the mutation.
+func (m *ServiceMutation) CancelMinNoticeMinutes() (r int, exists bool) {
+	v := m.cancel_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelMinNoticeMinutes returns the old "cancel_min_notice_minutes" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldCancelMinNoticeMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelMinNoticeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelMinNoticeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelMinNoticeMinutes: %w", err)
+	}
+	return oldValue.CancelMinNoticeMinutes, nil
+}
+
+// AddCancelMinNoticeMinutes adds i to the "cancel_min_notice_minutes" field.
+func (m *ServiceMutation) AddCancelMinNoticeMinutes(i int) {
+	if m.addcancel_min_notice_minutes != nil {
+		*m.addcancel_min_notice_minutes += i
+	} else {
+		m.addcancel_min_notice_minutes = &i
+	}
+}
+
+// AddedCancelMinNoticeMinutes returns the value that was added to the "cancel_min_notice_minutes" field in this mutation.
+func (m *ServiceMutation) AddedCancelMinNoticeMinutes() (r int, exists bool) {
+	v := m.addcancel_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCancelMinNoticeMinutes clears the value of the "cancel_min_notice_minutes" field.
+func (m *ServiceMutation) ClearCancelMinNoticeMinutes() {
+	m.cancel_min_notice_minutes = nil
+	m.addcancel_min_notice_minutes = nil
+	m.clearedFields[service.FieldCancelMinNoticeMinutes] = struct{}{}
+}
+
+// CancelMinNoticeMinutesCleared returns if the "cancel_min_notice_minutes" field was cleared in this mutation.
+func (m *ServiceMutation) CancelMinNoticeMinutesCleared() bool {
+	_, ok := m.clearedFields[service.FieldCancelMinNoticeMinutes]
+	return ok
+}
+
+// ResetCancelMinNoticeMinutes resets all changes to the "cancel_min_notice_minutes" field.
+func (m *ServiceMutation) ResetCancelMinNoticeMinutes() {
+	m.cancel_min_notice_minutes = nil
+	m.addcancel_min_notice_minutes = nil
+	delete(m.clearedFields, service.FieldCancelMinNoticeMinutes)
+}
+
+// SetRescheduleMinNoticeMinutes sets the "reschedule_min_notice_minutes" field.
+func (m *ServiceMutation) SetRescheduleMinNoticeMinutes(i int) {
+	m.reschedule_min_notice_minutes = &i
+	m.addreschedule_min_notice_minutes = nil
+}
+
+// RescheduleMinNoticeMinutes returns the value of the "reschedule_min_notice_minutes" field in the mutation.
+func (m *ServiceMutation) RescheduleMinNoticeMinutes() (r int, exists bool) {
+	v := m.reschedule_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRescheduleMinNoticeMinutes returns the old "reschedule_min_notice_minutes" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldRescheduleMinNoticeMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRescheduleMinNoticeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRescheduleMinNoticeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRescheduleMinNoticeMinutes: %w", err)
+	}
+	return oldValue.RescheduleMinNoticeMinutes, nil
+}
+
+// AddRescheduleMinNoticeMinutes adds i to the "reschedule_min_notice_minutes" field.
+func (m *ServiceMutation) AddRescheduleMinNoticeMinutes(i int) {
+	if m.addreschedule_min_notice_minutes != nil {
+		*m.addreschedule_min_notice_minutes += i
+	} else {
+		m.addreschedule_min_notice_minutes = &i
+	}
+}
+
+// AddedRescheduleMinNoticeMinutes returns the value that was added to the "reschedule_min_notice_minutes" field in this mutation.
+func (m *ServiceMutation) AddedRescheduleMinNoticeMinutes() (r int, exists bool) {
+	v := m.addreschedule_min_notice_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRescheduleMinNoticeMinutes clears the value of the "reschedule_min_notice_minutes" field.
+func (m *ServiceMutation) ClearRescheduleMinNoticeMinutes() {
+	m.reschedule_min_notice_minutes = nil
+	m.addreschedule_min_notice_minutes = nil
+	m.clearedFields[service.FieldRescheduleMinNoticeMinutes] = struct{}{}
+}
+
+// RescheduleMinNoticeMinutesCleared returns if the "reschedule_min_notice_minutes" field was cleared in this mutation.
+func (m *ServiceMutation) RescheduleMinNoticeMinutesCleared() bool {
+	_, ok := m.clearedFields[service.FieldRescheduleMinNoticeMinutes]
+	return ok
+}
+
+// ResetRescheduleMinNoticeMinutes resets all changes to the "reschedule_min_notice_minutes" field.
+func (m *ServiceMutation) ResetRescheduleMinNoticeMinutes() {
+	m.reschedule_min_notice_minutes = nil
+	m.addreschedule_min_notice_minutes = nil
+	delete(m.clearedFields, service.FieldRescheduleMinNoticeMinutes)
+}
+
+// SetSlotIntervalMinutes sets the "slot_interval_minutes" field.
+func (m *ServiceMutation) SetSlotIntervalMinutes(i int) {
+	m.slot_interval_minutes = &i
+	m.addslot_interval_minutes = nil
+}
+
+// SlotIntervalMinutes returns the value of the "slot_interval_minutes" field in the mutation.
+func (m *ServiceMutation) SlotIntervalMinutes() (r int, exists bool) {
+	v := m.slot_interval_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSlotIntervalMinutes returns the old "slot_interval_minutes" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldSlotIntervalMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSlotIntervalMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSlotIntervalMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSlotIntervalMinutes: %w", err)
+	}
+	return oldValue.SlotIntervalMinutes, nil
+}
+
+// AddSlotIntervalMinutes adds i to the "slot_interval_minutes" field.
+func (m *ServiceMutation) AddSlotIntervalMinutes(i int) {
+	if m.addslot_interval_minutes != nil {
+		*m.addslot_interval_minutes += i
+	} else {
+		m.addslot_interval_minutes = &i
+	}
+}
+
+// AddedSlotIntervalMinutes returns the value that was added to the "slot_interval_minutes" field in this mutation.
+func (m *ServiceMutation) AddedSlotIntervalMinutes() (r int, exists bool) {
+	v := m.addslot_interval_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSlotIntervalMinutes clears the value of the "slot_interval_minutes" field.
+func (m *ServiceMutation) ClearSlotIntervalMinutes() {
+	m.slot_interval_minutes = nil
+	m.addslot_interval_minutes = nil
+	m.clearedFields[service.FieldSlotIntervalMinutes] = struct{}{}
+}
+
+// SlotIntervalMinutesCleared returns if the "slot_interval_minutes" field was cleared in this mutation.
+func (m *ServiceMutation) SlotIntervalMinutesCleared() bool {
+	_, ok := m.clearedFields[service.FieldSlotIntervalMinutes]
+	return ok
+}
+
+// ResetSlotIntervalMinutes resets all changes to the "slot_interval_minutes" field.
+func (m *ServiceMutation) ResetSlotIntervalMinutes() {
+	m.slot_interval_minutes = nil
+	m.addslot_interval_minutes = nil
+	delete(m.clearedFields, service.FieldSlotIntervalMinutes)
+}
+
+// SetBufferBeforeMinutes sets the "buffer_before_minutes" field.
+func (m *ServiceMutation) SetBufferBeforeMinutes(i int) {
+	m.buffer_before_minutes = &i
+	m.addbuffer_before_minutes = nil
+}
+
+// BufferBeforeMinutes returns the value of the "buffer_before_minutes" field in the mutation.
+func (m *ServiceMutation) BufferBeforeMinutes() (r int, exists bool) {
+	v := m.buffer_before_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBufferBeforeMinutes returns the old "buffer_before_minutes" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldBufferBeforeMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBufferBeforeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBufferBeforeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBufferBeforeMinutes: %w", err)
+	}
+	return oldValue.BufferBeforeMinutes, nil
+}
+
+// AddBufferBeforeMinutes adds i to the "buffer_before_minutes" field.
+func (m *ServiceMutation) AddBufferBeforeMinutes(i int) {
+	if m.addbuffer_before_minutes != nil {
+		*m.addbuffer_before_minutes += i
+	} else {
+		m.addbuffer_before_minutes = &i
+	}
+}
+
+// AddedBufferBeforeMinutes returns the value that was added to the "buffer_before_minutes" field in this mutation.
+func (m *ServiceMutation) AddedBufferBeforeMinutes() (r int, exists bool) {
+	v := m.addbuffer_before_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBufferBeforeMinutes clears the value of the "buffer_before_minutes" field.
+func (m *ServiceMutation) ClearBufferBeforeMinutes() {
+	m.buffer_before_minutes = nil
+	m.addbuffer_before_minutes = nil
+	m.clearedFields[service.FieldBufferBeforeMinutes] = struct{}{}
+}
+
+// BufferBeforeMinutesCleared returns if the "buffer_before_minutes" field was cleared in this mutation.
+func (m *ServiceMutation) BufferBeforeMinutesCleared() bool {
+	_, ok := m.clearedFields[service.FieldBufferBeforeMinutes]
+	return ok
+}
+
+// ResetBufferBeforeMinutes resets all changes to the "buffer_before_minutes" field.
+func (m *ServiceMutation) ResetBufferBeforeMinutes() {
+	m.buffer_before_minutes = nil
+	m.addbuffer_before_minutes = nil
+	delete(m.clearedFields, service.FieldBufferBeforeMinutes)
+}
+
+// SetBufferAfterMinutes sets the "buffer_after_minutes" field.
+func (m *ServiceMutation) SetBufferAfterMinutes(i int) {
+	m.buffer_after_minutes = &i
+	m.addbuffer_after_minutes = nil
+}
+
+// BufferAfterMinutes returns the value of the "buffer_after_minutes" field in the mutation.
+func (m *ServiceMutation) BufferAfterMinutes() (r int, exists bool) {
+	v := m.buffer_after_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBufferAfterMinutes returns the old "buffer_after_minutes" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldBufferAfterMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBufferAfterMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBufferAfterMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBufferAfterMinutes: %w", err)
+	}
+	return oldValue.BufferAfterMinutes, nil
+}
+
+// AddBufferAfterMinutes adds i to the "buffer_after_minutes" field.
+func (m *ServiceMutation) AddBufferAfterMinutes(i int) {
+	if m.addbuffer_after_minutes != nil {
+		*m.addbuffer_after_minutes += i
+	} else {
+		m.addbuffer_after_minutes = &i
+	}
+}
+
+// AddedBufferAfterMinutes returns the value that was added to the "buffer_after_minutes" field in this mutation.
+func (m *ServiceMutation) AddedBufferAfterMinutes() (r int, exists bool) {
+	v := m.addbuffer_after_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBufferAfterMinutes clears the value of the "buffer_after_minutes" field.
+func (m *ServiceMutation) ClearBufferAfterMinutes() {
+	m.buffer_after_minutes = nil
+	m.addbuffer_after_minutes = nil
+	m.clearedFields[service.FieldBufferAfterMinutes] = struct{}{}
+}
+
+// BufferAfterMinutesCleared returns if the "buffer_after_minutes" field was cleared in this mutation.
+func (m *ServiceMutation) BufferAfterMinutesCleared() bool {
+	_, ok := m.clearedFields[service.FieldBufferAfterMinutes]
+	return ok
+}
+
+// ResetBufferAfterMinutes resets all changes to the "buffer_after_minutes" field.
+func (m *ServiceMutation) ResetBufferAfterMinutes() {
+	m.buffer_after_minutes = nil
+	m.addbuffer_after_minutes = nil
+	delete(m.clearedFields, service.FieldBufferAfterMinutes)
+}
+
+// SetRequireCancellationReason sets the "require_cancellation_reason" field.
+func (m *ServiceMutation) SetRequireCancellationReason(b bool) {
+	m.require_cancellation_reason = &b
+}
+
+// RequireCancellationReason returns the value of the "require_cancellation_reason" field in the mutation.
+func (m *ServiceMutation) RequireCancellationReason() (r bool, exists bool) {
+	v := m.require_cancellation_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequireCancellationReason returns the old "require_cancellation_reason" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldRequireCancellationReason(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequireCancellationReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequireCancellationReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequireCancellationReason: %w", err)
+	}
+	return oldValue.RequireCancellationReason, nil
+}
+
+// ClearRequireCancellationReason clears the value of the "require_cancellation_reason" field.
+func (m *ServiceMutation) ClearRequireCancellationReason() {
+	m.require_cancellation_reason = nil
+	m.clearedFields[service.FieldRequireCancellationReason] = struct{}{}
+}
+
+// RequireCancellationReasonCleared returns if the "require_cancellation_reason" field was cleared in this mutation.
+func (m *ServiceMutation) RequireCancellationReasonCleared() bool {
+	_, ok := m.clearedFields[service.FieldRequireCancellationReason]
+	return ok
+}
+
+// ResetRequireCancellationReason resets all changes to the "require_cancellation_reason" field.
+func (m *ServiceMutation) ResetRequireCancellationReason() {
+	m.require_cancellation_reason = nil
+	delete(m.clearedFields, service.FieldRequireCancellationReason)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ServiceMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[service.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ServiceMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ServiceMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ServiceMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// AddPractitionerLinkIDs adds the "practitioner_links" edge to the ServicePractitioner entity by ids.
+func (m *ServiceMutation) AddPractitionerLinkIDs(ids ...pulid.ID) {
+	if m.practitioner_links == nil {
+		m.practitioner_links = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.practitioner_links[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPractitionerLinks clears the "practitioner_links" edge to the ServicePractitioner entity.
+func (m *ServiceMutation) ClearPractitionerLinks() {
+	m.clearedpractitioner_links = true
+}
+
+// PractitionerLinksCleared reports if the "practitioner_links" edge to the ServicePractitioner entity was cleared.
+func (m *ServiceMutation) PractitionerLinksCleared() bool {
+	return m.clearedpractitioner_links
+}
+
+// RemovePractitionerLinkIDs removes the "practitioner_links" edge to the ServicePractitioner entity by IDs.
+func (m *ServiceMutation) RemovePractitionerLinkIDs(ids ...pulid.ID) {
+	if m.removedpractitioner_links == nil {
+		m.removedpractitioner_links = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.practitioner_links, ids[i])
+		m.removedpractitioner_links[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPractitionerLinks returns the removed IDs of the "practitioner_links" edge to the ServicePractitioner entity.
+func (m *ServiceMutation) RemovedPractitionerLinksIDs() (ids []pulid.ID) {
+	for id := range m.removedpractitioner_links {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PractitionerLinksIDs returns the "practitioner_links" edge IDs in the mutation.
+func (m *ServiceMutation) PractitionerLinksIDs() (ids []pulid.ID) {
+	for id := range m.practitioner_links {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPractitionerLinks resets all changes to the "practitioner_links" edge.
+func (m *ServiceMutation) ResetPractitionerLinks() {
+	m.practitioner_links = nil
+	m.clearedpractitioner_links = false
+	m.removedpractitioner_links = nil
+}
+
+// Where appends a list predicates to the ServiceMutation builder.
+func (m *ServiceMutation) Where(ps ...predicate.Service) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ServiceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ServiceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Service, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ServiceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ServiceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Service).
+func (m *ServiceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ServiceMutation) Fields() []string {
+	fields := make([]string, 0, 20)
+	if m.created_at != nil {
+		fields = append(fields, service.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, service.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, service.FieldOrganizationID)
+	}
+	if m.name != nil {
+		fields = append(fields, service.FieldName)
+	}
+	if m.description != nil {
+		fields = append(fields, service.FieldDescription)
+	}
+	if m.duration_minutes != nil {
+		fields = append(fields, service.FieldDurationMinutes)
+	}
+	if m.price_cents != nil {
+		fields = append(fields, service.FieldPriceCents)
+	}
+	if m.currency != nil {
+		fields = append(fields, service.FieldCurrency)
+	}
+	if m.bookable_online != nil {
+		fields = append(fields, service.FieldBookableOnline)
+	}
+	if m.mode != nil {
+		fields = append(fields, service.FieldMode)
+	}
+	if m.location != nil {
+		fields = append(fields, service.FieldLocation)
+	}
+	if m.archived_at != nil {
+		fields = append(fields, service.FieldArchivedAt)
+	}
+	if m.booking_min_notice_minutes != nil {
+		fields = append(fields, service.FieldBookingMinNoticeMinutes)
+	}
+	if m.booking_max_advance_days != nil {
+		fields = append(fields, service.FieldBookingMaxAdvanceDays)
+	}
+	if m.cancel_min_notice_minutes != nil {
+		fields = append(fields, service.FieldCancelMinNoticeMinutes)
+	}
+	if m.reschedule_min_notice_minutes != nil {
+		fields = append(fields, service.FieldRescheduleMinNoticeMinutes)
+	}
+	if m.slot_interval_minutes != nil {
+		fields = append(fields, service.FieldSlotIntervalMinutes)
+	}
+	if m.buffer_before_minutes != nil {
+		fields = append(fields, service.FieldBufferBeforeMinutes)
+	}
+	if m.buffer_after_minutes != nil {
+		fields = append(fields, service.FieldBufferAfterMinutes)
+	}
+	if m.require_cancellation_reason != nil {
+		fields = append(fields, service.FieldRequireCancellationReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ServiceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case service.FieldCreatedAt:
+		return m.CreatedAt()
+	case service.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case service.FieldOrganizationID:
+		return m.OrganizationID()
+	case service.FieldName:
+		return m.Name()
+	case service.FieldDescription:
+		return m.Description()
+	case service.FieldDurationMinutes:
+		return m.DurationMinutes()
+	case service.FieldPriceCents:
+		return m.PriceCents()
+	case service.FieldCurrency:
+		return m.Currency()
+	case service.FieldBookableOnline:
+		return m.BookableOnline()
+	case service.FieldMode:
+		return m.Mode()
+	case service.FieldLocation:
+		return m.Location()
+	case service.FieldArchivedAt:
+		return m.ArchivedAt()
+	case service.FieldBookingMinNoticeMinutes:
+		return m.BookingMinNoticeMinutes()
+	case service.FieldBookingMaxAdvanceDays:
+		return m.BookingMaxAdvanceDays()
+	case service.FieldCancelMinNoticeMinutes:
+		return m.CancelMinNoticeMinutes()
+	case service.FieldRescheduleMinNoticeMinutes:
+		return m.RescheduleMinNoticeMinutes()
+	case service.FieldSlotIntervalMinutes:
+		return m.SlotIntervalMinutes()
+	case service.FieldBufferBeforeMinutes:
+		return m.BufferBeforeMinutes()
+	case service.FieldBufferAfterMinutes:
+		return m.BufferAfterMinutes()
+	case service.FieldRequireCancellationReason:
+		return m.RequireCancellationReason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ServiceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case service.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case service.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case service.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case service.FieldName:
+		return m.OldName(ctx)
+	case service.FieldDescription:
+		return m.OldDescription(ctx)
+	case service.FieldDurationMinutes:
+		return m.OldDurationMinutes(ctx)
+	case service.FieldPriceCents:
+		return m.OldPriceCents(ctx)
+	case service.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case service.FieldBookableOnline:
+		return m.OldBookableOnline(ctx)
+	case service.FieldMode:
+		return m.OldMode(ctx)
+	case service.FieldLocation:
+		return m.OldLocation(ctx)
+	case service.FieldArchivedAt:
+		return m.OldArchivedAt(ctx)
+	case service.FieldBookingMinNoticeMinutes:
+		return m.OldBookingMinNoticeMinutes(ctx)
+	case service.FieldBookingMaxAdvanceDays:
+		return m.OldBookingMaxAdvanceDays(ctx)
+	case service.FieldCancelMinNoticeMinutes:
+		return m.OldCancelMinNoticeMinutes(ctx)
+	case service.FieldRescheduleMinNoticeMinutes:
+		return m.OldRescheduleMinNoticeMinutes(ctx)
+	case service.FieldSlotIntervalMinutes:
+		return m.OldSlotIntervalMinutes(ctx)
+	case service.FieldBufferBeforeMinutes:
+		return m.OldBufferBeforeMinutes(ctx)
+	case service.FieldBufferAfterMinutes:
+		return m.OldBufferAfterMinutes(ctx)
+	case service.FieldRequireCancellationReason:
+		return m.OldRequireCancellationReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown Service field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServiceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case service.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case service.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case service.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case service.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case service.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case service.FieldDurationMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationMinutes(v)
+		return nil
+	case service.FieldPriceCents:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriceCents(v)
+		return nil
+	case service.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case service.FieldBookableOnline:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBookableOnline(v)
+		return nil
+	case service.FieldMode:
+		v, ok := value.(service.Mode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMode(v)
+		return nil
+	case service.FieldLocation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLocation(v)
+		return nil
+	case service.FieldArchivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArchivedAt(v)
+		return nil
+	case service.FieldBookingMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBookingMinNoticeMinutes(v)
+		return nil
+	case service.FieldBookingMaxAdvanceDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBookingMaxAdvanceDays(v)
+		return nil
+	case service.FieldCancelMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelMinNoticeMinutes(v)
+		return nil
+	case service.FieldRescheduleMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRescheduleMinNoticeMinutes(v)
+		return nil
+	case service.FieldSlotIntervalMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSlotIntervalMinutes(v)
+		return nil
+	case service.FieldBufferBeforeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBufferBeforeMinutes(v)
+		return nil
+	case service.FieldBufferAfterMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBufferAfterMinutes(v)
+		return nil
+	case service.FieldRequireCancellationReason:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequireCancellationReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Service field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ServiceMutation) AddedFields() []string {
+	var fields []string
+	if m.addduration_minutes != nil {
+		fields = append(fields, service.FieldDurationMinutes)
+	}
+	if m.addprice_cents != nil {
+		fields = append(fields, service.FieldPriceCents)
+	}
+	if m.addbooking_min_notice_minutes != nil {
+		fields = append(fields, service.FieldBookingMinNoticeMinutes)
+	}
+	if m.addbooking_max_advance_days != nil {
+		fields = append(fields, service.FieldBookingMaxAdvanceDays)
+	}
+	if m.addcancel_min_notice_minutes != nil {
+		fields = append(fields, service.FieldCancelMinNoticeMinutes)
+	}
+	if m.addreschedule_min_notice_minutes != nil {
+		fields = append(fields, service.FieldRescheduleMinNoticeMinutes)
+	}
+	if m.addslot_interval_minutes != nil {
+		fields = append(fields, service.FieldSlotIntervalMinutes)
+	}
+	if m.addbuffer_before_minutes != nil {
+		fields = append(fields, service.FieldBufferBeforeMinutes)
+	}
+	if m.addbuffer_after_minutes != nil {
+		fields = append(fields, service.FieldBufferAfterMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ServiceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case service.FieldDurationMinutes:
+		return m.AddedDurationMinutes()
+	case service.FieldPriceCents:
+		return m.AddedPriceCents()
+	case service.FieldBookingMinNoticeMinutes:
+		return m.AddedBookingMinNoticeMinutes()
+	case service.FieldBookingMaxAdvanceDays:
+		return m.AddedBookingMaxAdvanceDays()
+	case service.FieldCancelMinNoticeMinutes:
+		return m.AddedCancelMinNoticeMinutes()
+	case service.FieldRescheduleMinNoticeMinutes:
+		return m.AddedRescheduleMinNoticeMinutes()
+	case service.FieldSlotIntervalMinutes:
+		return m.AddedSlotIntervalMinutes()
+	case service.FieldBufferBeforeMinutes:
+		return m.AddedBufferBeforeMinutes()
+	case service.FieldBufferAfterMinutes:
+		return m.AddedBufferAfterMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServiceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case service.FieldDurationMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationMinutes(v)
+		return nil
+	case service.FieldPriceCents:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPriceCents(v)
+		return nil
+	case service.FieldBookingMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBookingMinNoticeMinutes(v)
+		return nil
+	case service.FieldBookingMaxAdvanceDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBookingMaxAdvanceDays(v)
+		return nil
+	case service.FieldCancelMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCancelMinNoticeMinutes(v)
+		return nil
+	case service.FieldRescheduleMinNoticeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRescheduleMinNoticeMinutes(v)
+		return nil
+	case service.FieldSlotIntervalMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSlotIntervalMinutes(v)
+		return nil
+	case service.FieldBufferBeforeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBufferBeforeMinutes(v)
+		return nil
+	case service.FieldBufferAfterMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBufferAfterMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Service numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ServiceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(service.FieldDescription) {
+		fields = append(fields, service.FieldDescription)
+	}
+	if m.FieldCleared(service.FieldPriceCents) {
+		fields = append(fields, service.FieldPriceCents)
+	}
+	if m.FieldCleared(service.FieldCurrency) {
+		fields = append(fields, service.FieldCurrency)
+	}
+	if m.FieldCleared(service.FieldLocation) {
+		fields = append(fields, service.FieldLocation)
+	}
+	if m.FieldCleared(service.FieldArchivedAt) {
+		fields = append(fields, service.FieldArchivedAt)
+	}
+	if m.FieldCleared(service.FieldBookingMinNoticeMinutes) {
+		fields = append(fields, service.FieldBookingMinNoticeMinutes)
+	}
+	if m.FieldCleared(service.FieldBookingMaxAdvanceDays) {
+		fields = append(fields, service.FieldBookingMaxAdvanceDays)
+	}
+	if m.FieldCleared(service.FieldCancelMinNoticeMinutes) {
+		fields = append(fields, service.FieldCancelMinNoticeMinutes)
+	}
+	if m.FieldCleared(service.FieldRescheduleMinNoticeMinutes) {
+		fields = append(fields, service.FieldRescheduleMinNoticeMinutes)
+	}
+	if m.FieldCleared(service.FieldSlotIntervalMinutes) {
+		fields = append(fields, service.FieldSlotIntervalMinutes)
+	}
+	if m.FieldCleared(service.FieldBufferBeforeMinutes) {
+		fields = append(fields, service.FieldBufferBeforeMinutes)
+	}
+	if m.FieldCleared(service.FieldBufferAfterMinutes) {
+		fields = append(fields, service.FieldBufferAfterMinutes)
+	}
+	if m.FieldCleared(service.FieldRequireCancellationReason) {
+		fields = append(fields, service.FieldRequireCancellationReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ServiceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ServiceMutation) ClearField(name string) error {
+	switch name {
+	case service.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case service.FieldPriceCents:
+		m.ClearPriceCents()
+		return nil
+	case service.FieldCurrency:
+		m.ClearCurrency()
+		return nil
+	case service.FieldLocation:
+		m.ClearLocation()
+		return nil
+	case service.FieldArchivedAt:
+		m.ClearArchivedAt()
+		return nil
+	case service.FieldBookingMinNoticeMinutes:
+		m.ClearBookingMinNoticeMinutes()
+		return nil
+	case service.FieldBookingMaxAdvanceDays:
+		m.ClearBookingMaxAdvanceDays()
+		return nil
+	case service.FieldCancelMinNoticeMinutes:
+		m.ClearCancelMinNoticeMinutes()
+		return nil
+	case service.FieldRescheduleMinNoticeMinutes:
+		m.ClearRescheduleMinNoticeMinutes()
+		return nil
+	case service.FieldSlotIntervalMinutes:
+		m.ClearSlotIntervalMinutes()
+		return nil
+	case service.FieldBufferBeforeMinutes:
+		m.ClearBufferBeforeMinutes()
+		return nil
+	case service.FieldBufferAfterMinutes:
+		m.ClearBufferAfterMinutes()
+		return nil
+	case service.FieldRequireCancellationReason:
+		m.ClearRequireCancellationReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Service nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ServiceMutation) ResetField(name string) error {
+	switch name {
+	case service.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case service.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case service.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case service.FieldName:
+		m.ResetName()
+		return nil
+	case service.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case service.FieldDurationMinutes:
+		m.ResetDurationMinutes()
+		return nil
+	case service.FieldPriceCents:
+		m.ResetPriceCents()
+		return nil
+	case service.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case service.FieldBookableOnline:
+		m.ResetBookableOnline()
+		return nil
+	case service.FieldMode:
+		m.ResetMode()
+		return nil
+	case service.FieldLocation:
+		m.ResetLocation()
+		return nil
+	case service.FieldArchivedAt:
+		m.ResetArchivedAt()
+		return nil
+	case service.FieldBookingMinNoticeMinutes:
+		m.ResetBookingMinNoticeMinutes()
+		return nil
+	case service.FieldBookingMaxAdvanceDays:
+		m.ResetBookingMaxAdvanceDays()
+		return nil
+	case service.FieldCancelMinNoticeMinutes:
+		m.ResetCancelMinNoticeMinutes()
+		return nil
+	case service.FieldRescheduleMinNoticeMinutes:
+		m.ResetRescheduleMinNoticeMinutes()
+		return nil
+	case service.FieldSlotIntervalMinutes:
+		m.ResetSlotIntervalMinutes()
+		return nil
+	case service.FieldBufferBeforeMinutes:
+		m.ResetBufferBeforeMinutes()
+		return nil
+	case service.FieldBufferAfterMinutes:
+		m.ResetBufferAfterMinutes()
+		return nil
+	case service.FieldRequireCancellationReason:
+		m.ResetRequireCancellationReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Service field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ServiceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, service.EdgeOrganization)
+	}
+	if m.practitioner_links != nil {
+		edges = append(edges, service.EdgePractitionerLinks)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ServiceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case service.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case service.EdgePractitionerLinks:
+		ids := make([]ent.Value, 0, len(m.practitioner_links))
+		for id := range m.practitioner_links {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ServiceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedpractitioner_links != nil {
+		edges = append(edges, service.EdgePractitionerLinks)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ServiceMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case service.EdgePractitionerLinks:
+		ids := make([]ent.Value, 0, len(m.removedpractitioner_links))
+		for id := range m.removedpractitioner_links {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ServiceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, service.EdgeOrganization)
+	}
+	if m.clearedpractitioner_links {
+		edges = append(edges, service.EdgePractitionerLinks)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ServiceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case service.EdgeOrganization:
+		return m.clearedorganization
+	case service.EdgePractitionerLinks:
+		return m.clearedpractitioner_links
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ServiceMutation) ClearEdge(name string) error {
+	switch name {
+	case service.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown Service unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ServiceMutation) ResetEdge(name string) error {
+	switch name {
+	case service.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case service.EdgePractitionerLinks:
+		m.ResetPractitionerLinks()
+		return nil
+	}
+	return fmt.Errorf("unknown Service edge %s", name)
+}
+
+// ServicePractitionerMutation represents an operation that mutates the ServicePractitioner nodes in the graph.
+type ServicePractitionerMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	service             *pulid.ID
+	clearedservice      bool
+	staff               *pulid.ID
+	clearedstaff        bool
+	done                bool
+	oldValue            func(context.Context) (*ServicePractitioner, error)
+	predicates          []predicate.ServicePractitioner
+}
+
+var _ ent.Mutation = (*ServicePractitionerMutation)(nil)
+
+// servicepractitionerOption allows management of the mutation configuration using functional options.
+type servicepractitionerOption func(*ServicePractitionerMutation)
+
+// newServicePractitionerMutation creates new mutation for the ServicePractitioner entity.
+func newServicePractitionerMutation(c config, op Op, opts ...servicepractitionerOption) *ServicePractitionerMutation {
+	m := &ServicePractitionerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeServicePractitioner,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withServicePractitionerID sets the ID field of the mutation.
+func withServicePractitionerID(id pulid.ID) servicepractitionerOption {
+	return func(m *ServicePractitionerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ServicePractitioner
+		)
+		m.oldValue = func(ctx context.Context) (*ServicePractitioner, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ServicePractitioner.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withServicePractitioner sets the old ServicePractitioner of the mutation.
+func withServicePractitioner(node *ServicePractitioner) servicepractitionerOption {
+	return func(m *ServicePractitionerMutation) {
+		m.oldValue = func(context.Context) (*ServicePractitioner, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ServicePractitionerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ServicePractitionerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ServicePractitioner entities.
+func (m *ServicePractitionerMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ServicePractitionerMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ServicePractitionerMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ServicePractitioner.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ServicePractitionerMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ServicePractitionerMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the ServicePractitioner entity.
+// If the ServicePractitioner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePractitionerMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ServicePractitionerMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetServiceID sets the "service_id" field.
+func (m *ServicePractitionerMutation) SetServiceID(pu pulid.ID) {
+	m.service = &pu
+}
+
+// ServiceID returns the value of the "service_id" field in the mutation.
+func (m *ServicePractitionerMutation) ServiceID() (r pulid.ID, exists bool) {
+	v := m.service
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldServiceID returns the old "service_id" field's value of the ServicePractitioner entity.
+// If the ServicePractitioner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePractitionerMutation) OldServiceID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldServiceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldServiceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldServiceID: %w", err)
+	}
+	return oldValue.ServiceID, nil
+}
+
+// ResetServiceID resets all changes to the "service_id" field.
+func (m *ServicePractitionerMutation) ResetServiceID() {
+	m.service = nil
+}
+
+// SetStaffID sets the "staff_id" field.
+func (m *ServicePractitionerMutation) SetStaffID(pu pulid.ID) {
+	m.staff = &pu
+}
+
+// StaffID returns the value of the "staff_id" field in the mutation.
+func (m *ServicePractitionerMutation) StaffID() (r pulid.ID, exists bool) {
+	v := m.staff
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStaffID returns the old "staff_id" field's value of the ServicePractitioner entity.
+// If the ServicePractitioner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePractitionerMutation) OldStaffID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStaffID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStaffID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStaffID: %w", err)
+	}
+	return oldValue.StaffID, nil
+}
+
+// ResetStaffID resets all changes to the "staff_id" field.
+func (m *ServicePractitionerMutation) ResetStaffID() {
+	m.staff = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ServicePractitionerMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[servicepractitioner.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ServicePractitionerMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ServicePractitionerMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ServicePractitionerMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearService clears the "service" edge to the Service entity.
+func (m *ServicePractitionerMutation) ClearService() {
+	m.clearedservice = true
+	m.clearedFields[servicepractitioner.FieldServiceID] = struct{}{}
+}
+
+// ServiceCleared reports if the "service" edge to the Service entity was cleared.
+func (m *ServicePractitionerMutation) ServiceCleared() bool {
+	return m.clearedservice
+}
+
+// ServiceIDs returns the "service" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ServiceID instead. It exists only for internal usage by the builders.
+func (m *ServicePractitionerMutation) ServiceIDs() (ids []pulid.ID) {
+	if id := m.service; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetService resets all changes to the "service" edge.
+func (m *ServicePractitionerMutation) ResetService() {
+	m.service = nil
+	m.clearedservice = false
+}
+
+// ClearStaff clears the "staff" edge to the Staff entity.
+func (m *ServicePractitionerMutation) ClearStaff() {
+	m.clearedstaff = true
+	m.clearedFields[servicepractitioner.FieldStaffID] = struct{}{}
+}
+
+// StaffCleared reports if the "staff" edge to the Staff entity was cleared.
+func (m *ServicePractitionerMutation) StaffCleared() bool {
+	return m.clearedstaff
+}
+
+// StaffIDs returns the "staff" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StaffID instead. It exists only for internal usage by the builders.
+func (m *ServicePractitionerMutation) StaffIDs() (ids []pulid.ID) {
+	if id := m.staff; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStaff resets all changes to the "staff" edge.
+func (m *ServicePractitionerMutation) ResetStaff() {
+	m.staff = nil
+	m.clearedstaff = false
+}
+
+// Where appends a list predicates to the ServicePractitionerMutation builder.
+func (m *ServicePractitionerMutation) Where(ps ...predicate.ServicePractitioner) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ServicePractitionerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ServicePractitionerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ServicePractitioner, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ServicePractitionerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ServicePractitionerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ServicePractitioner).
+func (m *ServicePractitionerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ServicePractitionerMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.organization != nil {
+		fields = append(fields, servicepractitioner.FieldOrganizationID)
+	}
+	if m.service != nil {
+		fields = append(fields, servicepractitioner.FieldServiceID)
+	}
+	if m.staff != nil {
+		fields = append(fields, servicepractitioner.FieldStaffID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ServicePractitionerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case servicepractitioner.FieldOrganizationID:
+		return m.OrganizationID()
+	case servicepractitioner.FieldServiceID:
+		return m.ServiceID()
+	case servicepractitioner.FieldStaffID:
+		return m.StaffID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ServicePractitionerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case servicepractitioner.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case servicepractitioner.FieldServiceID:
+		return m.OldServiceID(ctx)
+	case servicepractitioner.FieldStaffID:
+		return m.OldStaffID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ServicePractitioner field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePractitionerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case servicepractitioner.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case servicepractitioner.FieldServiceID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetServiceID(v)
+		return nil
+	case servicepractitioner.FieldStaffID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStaffID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePractitioner field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ServicePractitionerMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ServicePractitionerMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePractitionerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ServicePractitioner numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ServicePractitionerMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ServicePractitionerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ServicePractitionerMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ServicePractitioner nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ServicePractitionerMutation) ResetField(name string) error {
+	switch name {
+	case servicepractitioner.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case servicepractitioner.FieldServiceID:
+		m.ResetServiceID()
+		return nil
+	case servicepractitioner.FieldStaffID:
+		m.ResetStaffID()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePractitioner field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ServicePractitionerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.organization != nil {
+		edges = append(edges, servicepractitioner.EdgeOrganization)
+	}
+	if m.service != nil {
+		edges = append(edges, servicepractitioner.EdgeService)
+	}
+	if m.staff != nil {
+		edges = append(edges, servicepractitioner.EdgeStaff)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ServicePractitionerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case servicepractitioner.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case servicepractitioner.EdgeService:
+		if id := m.service; id != nil {
+			return []ent.Value{*id}
+		}
+	case servicepractitioner.EdgeStaff:
+		if id := m.staff; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ServicePractitionerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ServicePractitionerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ServicePractitionerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedorganization {
+		edges = append(edges, servicepractitioner.EdgeOrganization)
+	}
+	if m.clearedservice {
+		edges = append(edges, servicepractitioner.EdgeService)
+	}
+	if m.clearedstaff {
+		edges = append(edges, servicepractitioner.EdgeStaff)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ServicePractitionerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case servicepractitioner.EdgeOrganization:
+		return m.clearedorganization
+	case servicepractitioner.EdgeService:
+		return m.clearedservice
+	case servicepractitioner.EdgeStaff:
+		return m.clearedstaff
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ServicePractitionerMutation) ClearEdge(name string) error {
+	switch name {
+	case servicepractitioner.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case servicepractitioner.EdgeService:
+		m.ClearService()
+		return nil
+	case servicepractitioner.EdgeStaff:
+		m.ClearStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePractitioner unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ServicePractitionerMutation) ResetEdge(name string) error {
+	switch name {
+	case servicepractitioner.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case servicepractitioner.EdgeService:
+		m.ResetService()
+		return nil
+	case servicepractitioner.EdgeStaff:
+		m.ResetStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePractitioner edge %s", name)
 }
 
 // SharedDocumentMutation represents an operation that mutates the SharedDocument nodes in the graph.
@@ -25127,6 +29867,7 @@ type StaffMutation struct {
 	role                    *staff.Role
 	password_hash           *string
 	active                  *bool
+	time_zone               *string
 	clearedFields           map[string]struct{}
 	organization            *pulid.ID
 	clearedorganization     bool
@@ -25549,6 +30290,55 @@ func (m *StaffMutation) ResetActive() {
 	m.active = nil
 }
 
+// SetTimeZone sets the "time_zone" field.
+func (m *StaffMutation) SetTimeZone(s string) {
+	m.time_zone = &s
+}
+
+// TimeZone returns the value of the "time_zone" field in the mutation.
+func (m *StaffMutation) TimeZone() (r string, exists bool) {
+	v := m.time_zone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimeZone returns the old "time_zone" field's value of the Staff entity.
+// If the Staff object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaffMutation) OldTimeZone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimeZone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimeZone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimeZone: %w", err)
+	}
+	return oldValue.TimeZone, nil
+}
+
+// ClearTimeZone clears the value of the "time_zone" field.
+func (m *StaffMutation) ClearTimeZone() {
+	m.time_zone = nil
+	m.clearedFields[staff.FieldTimeZone] = struct{}{}
+}
+
+// TimeZoneCleared returns if the "time_zone" field was cleared in this mutation.
+func (m *StaffMutation) TimeZoneCleared() bool {
+	_, ok := m.clearedFields[staff.FieldTimeZone]
+	return ok
+}
+
+// ResetTimeZone resets all changes to the "time_zone" field.
+func (m *StaffMutation) ResetTimeZone() {
+	m.time_zone = nil
+	delete(m.clearedFields, staff.FieldTimeZone)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *StaffMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -25772,7 +30562,7 @@ func (m *StaffMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *StaffMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, staff.FieldCreatedAt)
 	}
@@ -25796,6 +30586,9 @@ func (m *StaffMutation) Fields() []string {
 	}
 	if m.active != nil {
 		fields = append(fields, staff.FieldActive)
+	}
+	if m.time_zone != nil {
+		fields = append(fields, staff.FieldTimeZone)
 	}
 	return fields
 }
@@ -25821,6 +30614,8 @@ func (m *StaffMutation) Field(name string) (ent.Value, bool) {
 		return m.PasswordHash()
 	case staff.FieldActive:
 		return m.Active()
+	case staff.FieldTimeZone:
+		return m.TimeZone()
 	}
 	return nil, false
 }
@@ -25846,6 +30641,8 @@ func (m *StaffMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldPasswordHash(ctx)
 	case staff.FieldActive:
 		return m.OldActive(ctx)
+	case staff.FieldTimeZone:
+		return m.OldTimeZone(ctx)
 	}
 	return nil, fmt.Errorf("unknown Staff field %s", name)
 }
@@ -25911,6 +30708,13 @@ func (m *StaffMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetActive(v)
 		return nil
+	case staff.FieldTimeZone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimeZone(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Staff field %s", name)
 }
@@ -25944,6 +30748,9 @@ func (m *StaffMutation) ClearedFields() []string {
 	if m.FieldCleared(staff.FieldPasswordHash) {
 		fields = append(fields, staff.FieldPasswordHash)
 	}
+	if m.FieldCleared(staff.FieldTimeZone) {
+		fields = append(fields, staff.FieldTimeZone)
+	}
 	return fields
 }
 
@@ -25960,6 +30767,9 @@ func (m *StaffMutation) ClearField(name string) error {
 	switch name {
 	case staff.FieldPasswordHash:
 		m.ClearPasswordHash()
+		return nil
+	case staff.FieldTimeZone:
+		m.ClearTimeZone()
 		return nil
 	}
 	return fmt.Errorf("unknown Staff nullable field %s", name)
@@ -25992,6 +30802,9 @@ func (m *StaffMutation) ResetField(name string) error {
 		return nil
 	case staff.FieldActive:
 		m.ResetActive()
+		return nil
+	case staff.FieldTimeZone:
+		m.ResetTimeZone()
 		return nil
 	}
 	return fmt.Errorf("unknown Staff field %s", name)
@@ -26873,4 +31686,796 @@ func (m *StaffTokenMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown StaffToken edge %s", name)
+}
+
+// WorkingHoursMutation represents an operation that mutates the WorkingHours nodes in the graph.
+type WorkingHoursMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	weekday             *int
+	addweekday          *int
+	start               *string
+	end                 *string
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	staff               *pulid.ID
+	clearedstaff        bool
+	done                bool
+	oldValue            func(context.Context) (*WorkingHours, error)
+	predicates          []predicate.WorkingHours
+}
+
+var _ ent.Mutation = (*WorkingHoursMutation)(nil)
+
+// workinghoursOption allows management of the mutation configuration using functional options.
+type workinghoursOption func(*WorkingHoursMutation)
+
+// newWorkingHoursMutation creates new mutation for the WorkingHours entity.
+func newWorkingHoursMutation(c config, op Op, opts ...workinghoursOption) *WorkingHoursMutation {
+	m := &WorkingHoursMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWorkingHours,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWorkingHoursID sets the ID field of the mutation.
+func withWorkingHoursID(id pulid.ID) workinghoursOption {
+	return func(m *WorkingHoursMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WorkingHours
+		)
+		m.oldValue = func(ctx context.Context) (*WorkingHours, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WorkingHours.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWorkingHours sets the old WorkingHours of the mutation.
+func withWorkingHours(node *WorkingHours) workinghoursOption {
+	return func(m *WorkingHoursMutation) {
+		m.oldValue = func(context.Context) (*WorkingHours, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WorkingHoursMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WorkingHoursMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of WorkingHours entities.
+func (m *WorkingHoursMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WorkingHoursMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WorkingHoursMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WorkingHours.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WorkingHoursMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WorkingHoursMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the WorkingHours entity.
+// If the WorkingHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkingHoursMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WorkingHoursMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *WorkingHoursMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *WorkingHoursMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the WorkingHours entity.
+// If the WorkingHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkingHoursMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *WorkingHoursMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *WorkingHoursMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *WorkingHoursMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the WorkingHours entity.
+// If the WorkingHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkingHoursMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *WorkingHoursMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStaffID sets the "staff_id" field.
+func (m *WorkingHoursMutation) SetStaffID(pu pulid.ID) {
+	m.staff = &pu
+}
+
+// StaffID returns the value of the "staff_id" field in the mutation.
+func (m *WorkingHoursMutation) StaffID() (r pulid.ID, exists bool) {
+	v := m.staff
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStaffID returns the old "staff_id" field's value of the WorkingHours entity.
+// If the WorkingHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkingHoursMutation) OldStaffID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStaffID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStaffID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStaffID: %w", err)
+	}
+	return oldValue.StaffID, nil
+}
+
+// ResetStaffID resets all changes to the "staff_id" field.
+func (m *WorkingHoursMutation) ResetStaffID() {
+	m.staff = nil
+}
+
+// SetWeekday sets the "weekday" field.
+func (m *WorkingHoursMutation) SetWeekday(i int) {
+	m.weekday = &i
+	m.addweekday = nil
+}
+
+// Weekday returns the value of the "weekday" field in the mutation.
+func (m *WorkingHoursMutation) Weekday() (r int, exists bool) {
+	v := m.weekday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeekday returns the old "weekday" field's value of the WorkingHours entity.
+// If the WorkingHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkingHoursMutation) OldWeekday(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeekday is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeekday requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeekday: %w", err)
+	}
+	return oldValue.Weekday, nil
+}
+
+// AddWeekday adds i to the "weekday" field.
+func (m *WorkingHoursMutation) AddWeekday(i int) {
+	if m.addweekday != nil {
+		*m.addweekday += i
+	} else {
+		m.addweekday = &i
+	}
+}
+
+// AddedWeekday returns the value that was added to the "weekday" field in this mutation.
+func (m *WorkingHoursMutation) AddedWeekday() (r int, exists bool) {
+	v := m.addweekday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWeekday resets all changes to the "weekday" field.
+func (m *WorkingHoursMutation) ResetWeekday() {
+	m.weekday = nil
+	m.addweekday = nil
+}
+
+// SetStart sets the "start" field.
+func (m *WorkingHoursMutation) SetStart(s string) {
+	m.start = &s
+}
+
+// Start returns the value of the "start" field in the mutation.
+func (m *WorkingHoursMutation) Start() (r string, exists bool) {
+	v := m.start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStart returns the old "start" field's value of the WorkingHours entity.
+// If the WorkingHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkingHoursMutation) OldStart(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStart: %w", err)
+	}
+	return oldValue.Start, nil
+}
+
+// ResetStart resets all changes to the "start" field.
+func (m *WorkingHoursMutation) ResetStart() {
+	m.start = nil
+}
+
+// SetEnd sets the "end" field.
+func (m *WorkingHoursMutation) SetEnd(s string) {
+	m.end = &s
+}
+
+// End returns the value of the "end" field in the mutation.
+func (m *WorkingHoursMutation) End() (r string, exists bool) {
+	v := m.end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnd returns the old "end" field's value of the WorkingHours entity.
+// If the WorkingHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkingHoursMutation) OldEnd(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnd: %w", err)
+	}
+	return oldValue.End, nil
+}
+
+// ResetEnd resets all changes to the "end" field.
+func (m *WorkingHoursMutation) ResetEnd() {
+	m.end = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *WorkingHoursMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[workinghours.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *WorkingHoursMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *WorkingHoursMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *WorkingHoursMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearStaff clears the "staff" edge to the Staff entity.
+func (m *WorkingHoursMutation) ClearStaff() {
+	m.clearedstaff = true
+	m.clearedFields[workinghours.FieldStaffID] = struct{}{}
+}
+
+// StaffCleared reports if the "staff" edge to the Staff entity was cleared.
+func (m *WorkingHoursMutation) StaffCleared() bool {
+	return m.clearedstaff
+}
+
+// StaffIDs returns the "staff" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StaffID instead. It exists only for internal usage by the builders.
+func (m *WorkingHoursMutation) StaffIDs() (ids []pulid.ID) {
+	if id := m.staff; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStaff resets all changes to the "staff" edge.
+func (m *WorkingHoursMutation) ResetStaff() {
+	m.staff = nil
+	m.clearedstaff = false
+}
+
+// Where appends a list predicates to the WorkingHoursMutation builder.
+func (m *WorkingHoursMutation) Where(ps ...predicate.WorkingHours) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WorkingHoursMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WorkingHoursMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WorkingHours, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WorkingHoursMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WorkingHoursMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WorkingHours).
+func (m *WorkingHoursMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WorkingHoursMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, workinghours.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, workinghours.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, workinghours.FieldOrganizationID)
+	}
+	if m.staff != nil {
+		fields = append(fields, workinghours.FieldStaffID)
+	}
+	if m.weekday != nil {
+		fields = append(fields, workinghours.FieldWeekday)
+	}
+	if m.start != nil {
+		fields = append(fields, workinghours.FieldStart)
+	}
+	if m.end != nil {
+		fields = append(fields, workinghours.FieldEnd)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WorkingHoursMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case workinghours.FieldCreatedAt:
+		return m.CreatedAt()
+	case workinghours.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case workinghours.FieldOrganizationID:
+		return m.OrganizationID()
+	case workinghours.FieldStaffID:
+		return m.StaffID()
+	case workinghours.FieldWeekday:
+		return m.Weekday()
+	case workinghours.FieldStart:
+		return m.Start()
+	case workinghours.FieldEnd:
+		return m.End()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WorkingHoursMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case workinghours.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case workinghours.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case workinghours.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case workinghours.FieldStaffID:
+		return m.OldStaffID(ctx)
+	case workinghours.FieldWeekday:
+		return m.OldWeekday(ctx)
+	case workinghours.FieldStart:
+		return m.OldStart(ctx)
+	case workinghours.FieldEnd:
+		return m.OldEnd(ctx)
+	}
+	return nil, fmt.Errorf("unknown WorkingHours field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WorkingHoursMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case workinghours.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case workinghours.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case workinghours.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case workinghours.FieldStaffID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStaffID(v)
+		return nil
+	case workinghours.FieldWeekday:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeekday(v)
+		return nil
+	case workinghours.FieldStart:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStart(v)
+		return nil
+	case workinghours.FieldEnd:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnd(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WorkingHours field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WorkingHoursMutation) AddedFields() []string {
+	var fields []string
+	if m.addweekday != nil {
+		fields = append(fields, workinghours.FieldWeekday)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WorkingHoursMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case workinghours.FieldWeekday:
+		return m.AddedWeekday()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WorkingHoursMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case workinghours.FieldWeekday:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWeekday(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WorkingHours numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WorkingHoursMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WorkingHoursMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WorkingHoursMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown WorkingHours nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WorkingHoursMutation) ResetField(name string) error {
+	switch name {
+	case workinghours.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case workinghours.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case workinghours.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case workinghours.FieldStaffID:
+		m.ResetStaffID()
+		return nil
+	case workinghours.FieldWeekday:
+		m.ResetWeekday()
+		return nil
+	case workinghours.FieldStart:
+		m.ResetStart()
+		return nil
+	case workinghours.FieldEnd:
+		m.ResetEnd()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkingHours field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WorkingHoursMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, workinghours.EdgeOrganization)
+	}
+	if m.staff != nil {
+		edges = append(edges, workinghours.EdgeStaff)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WorkingHoursMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case workinghours.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case workinghours.EdgeStaff:
+		if id := m.staff; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WorkingHoursMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WorkingHoursMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WorkingHoursMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, workinghours.EdgeOrganization)
+	}
+	if m.clearedstaff {
+		edges = append(edges, workinghours.EdgeStaff)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WorkingHoursMutation) EdgeCleared(name string) bool {
+	switch name {
+	case workinghours.EdgeOrganization:
+		return m.clearedorganization
+	case workinghours.EdgeStaff:
+		return m.clearedstaff
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WorkingHoursMutation) ClearEdge(name string) error {
+	switch name {
+	case workinghours.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case workinghours.EdgeStaff:
+		m.ClearStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkingHours unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WorkingHoursMutation) ResetEdge(name string) error {
+	switch name {
+	case workinghours.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case workinghours.EdgeStaff:
+		m.ResetStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkingHours edge %s", name)
 }

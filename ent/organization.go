@@ -45,6 +45,24 @@ type Organization struct {
 	QuietHoursEnd string `json:"quiet_hours_end,omitempty"`
 	// What kith answers a text saying HELP; a sentence with the practice's name and phone when empty.
 	SmsHelpReply string `json:"sms_help_reply,omitempty"`
+	// Minimum notice to book online, in minutes; staff are not bound by it.
+	BookingMinNoticeMinutes int `json:"booking_min_notice_minutes,omitempty"`
+	// How many days ahead clients may book online.
+	BookingMaxAdvanceDays int `json:"booking_max_advance_days,omitempty"`
+	// Minimum notice for a client to cancel, in minutes; staff are not bound by it.
+	CancelMinNoticeMinutes int `json:"cancel_min_notice_minutes,omitempty"`
+	// Minimum notice for a client to reschedule, in minutes; staff are not bound by it.
+	RescheduleMinNoticeMinutes int `json:"reschedule_min_notice_minutes,omitempty"`
+	// Minutes between the start times the booking widget offers.
+	SlotIntervalMinutes int `json:"slot_interval_minutes,omitempty"`
+	// Free minutes needed before an appointment.
+	BufferBeforeMinutes int `json:"buffer_before_minutes,omitempty"`
+	// Free minutes needed after an appointment.
+	BufferAfterMinutes int `json:"buffer_after_minutes,omitempty"`
+	// Clients must give a reason to cancel.
+	RequireCancellationReason bool `json:"require_cancellation_reason,omitempty"`
+	// Web origins (such as https://maple.example) whose pages may embed the booking widget; see updateBookingRules.
+	WidgetAllowedOrigins []string `json:"widget_allowed_origins,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
 	Edges        OrganizationEdges `json:"edges"`
@@ -76,10 +94,14 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case organization.FieldReminderLeadMinutes:
+		case organization.FieldReminderLeadMinutes, organization.FieldWidgetAllowedOrigins:
 			values[i] = new([]byte)
 		case organization.FieldID:
 			values[i] = new(pulid.ID)
+		case organization.FieldRequireCancellationReason:
+			values[i] = new(sql.NullBool)
+		case organization.FieldBookingMinNoticeMinutes, organization.FieldBookingMaxAdvanceDays, organization.FieldCancelMinNoticeMinutes, organization.FieldRescheduleMinNoticeMinutes, organization.FieldSlotIntervalMinutes, organization.FieldBufferBeforeMinutes, organization.FieldBufferAfterMinutes:
+			values[i] = new(sql.NullInt64)
 		case organization.FieldName, organization.FieldSlug, organization.FieldTimeZone, organization.FieldDefaultLanguage, organization.FieldDefaultPhoneRegion, organization.FieldPhone, organization.FieldEmail, organization.FieldQuietHoursStart, organization.FieldQuietHoursEnd, organization.FieldSmsHelpReply:
 			values[i] = new(sql.NullString)
 		case organization.FieldCreatedAt, organization.FieldUpdatedAt:
@@ -185,6 +207,62 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.SmsHelpReply = value.String
 			}
+		case organization.FieldBookingMinNoticeMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field booking_min_notice_minutes", values[i])
+			} else if value.Valid {
+				_m.BookingMinNoticeMinutes = int(value.Int64)
+			}
+		case organization.FieldBookingMaxAdvanceDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field booking_max_advance_days", values[i])
+			} else if value.Valid {
+				_m.BookingMaxAdvanceDays = int(value.Int64)
+			}
+		case organization.FieldCancelMinNoticeMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field cancel_min_notice_minutes", values[i])
+			} else if value.Valid {
+				_m.CancelMinNoticeMinutes = int(value.Int64)
+			}
+		case organization.FieldRescheduleMinNoticeMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field reschedule_min_notice_minutes", values[i])
+			} else if value.Valid {
+				_m.RescheduleMinNoticeMinutes = int(value.Int64)
+			}
+		case organization.FieldSlotIntervalMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field slot_interval_minutes", values[i])
+			} else if value.Valid {
+				_m.SlotIntervalMinutes = int(value.Int64)
+			}
+		case organization.FieldBufferBeforeMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field buffer_before_minutes", values[i])
+			} else if value.Valid {
+				_m.BufferBeforeMinutes = int(value.Int64)
+			}
+		case organization.FieldBufferAfterMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field buffer_after_minutes", values[i])
+			} else if value.Valid {
+				_m.BufferAfterMinutes = int(value.Int64)
+			}
+		case organization.FieldRequireCancellationReason:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field require_cancellation_reason", values[i])
+			} else if value.Valid {
+				_m.RequireCancellationReason = value.Bool
+			}
+		case organization.FieldWidgetAllowedOrigins:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field widget_allowed_origins", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.WidgetAllowedOrigins); err != nil {
+					return fmt.Errorf("unmarshal field widget_allowed_origins: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -264,6 +342,33 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("sms_help_reply=")
 	builder.WriteString(_m.SmsHelpReply)
+	builder.WriteString(", ")
+	builder.WriteString("booking_min_notice_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BookingMinNoticeMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("booking_max_advance_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BookingMaxAdvanceDays))
+	builder.WriteString(", ")
+	builder.WriteString("cancel_min_notice_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CancelMinNoticeMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("reschedule_min_notice_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RescheduleMinNoticeMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("slot_interval_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.SlotIntervalMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("buffer_before_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BufferBeforeMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("buffer_after_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BufferAfterMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("require_cancellation_reason=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RequireCancellationReason))
+	builder.WriteString(", ")
+	builder.WriteString("widget_allowed_origins=")
+	builder.WriteString(fmt.Sprintf("%v", _m.WidgetAllowedOrigins))
 	builder.WriteByte(')')
 	return builder.String()
 }

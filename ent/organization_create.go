@@ -180,6 +180,124 @@ func (_c *OrganizationCreate) SetNillableSmsHelpReply(v *string) *OrganizationCr
 	return _c
 }
 
+// SetBookingMinNoticeMinutes sets the "booking_min_notice_minutes" field.
+func (_c *OrganizationCreate) SetBookingMinNoticeMinutes(v int) *OrganizationCreate {
+	_c.mutation.SetBookingMinNoticeMinutes(v)
+	return _c
+}
+
+// SetNillableBookingMinNoticeMinutes sets the "booking_min_notice_minutes" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableBookingMinNoticeMinutes(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetBookingMinNoticeMinutes(*v)
+	}
+	return _c
+}
+
+// SetBookingMaxAdvanceDays sets the "booking_max_advance_days" field.
+func (_c *OrganizationCreate) SetBookingMaxAdvanceDays(v int) *OrganizationCreate {
+	_c.mutation.SetBookingMaxAdvanceDays(v)
+	return _c
+}
+
+// SetNillableBookingMaxAdvanceDays sets the "booking_max_advance_days" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableBookingMaxAdvanceDays(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetBookingMaxAdvanceDays(*v)
+	}
+	return _c
+}
+
+// SetCancelMinNoticeMinutes sets the "cancel_min_notice_minutes" field.
+func (_c *OrganizationCreate) SetCancelMinNoticeMinutes(v int) *OrganizationCreate {
+	_c.mutation.SetCancelMinNoticeMinutes(v)
+	return _c
+}
+
+// SetNillableCancelMinNoticeMinutes sets the "cancel_min_notice_minutes" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableCancelMinNoticeMinutes(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetCancelMinNoticeMinutes(*v)
+	}
+	return _c
+}
+
+// SetRescheduleMinNoticeMinutes sets the "reschedule_min_notice_minutes" field.
+func (_c *OrganizationCreate) SetRescheduleMinNoticeMinutes(v int) *OrganizationCreate {
+	_c.mutation.SetRescheduleMinNoticeMinutes(v)
+	return _c
+}
+
+// SetNillableRescheduleMinNoticeMinutes sets the "reschedule_min_notice_minutes" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableRescheduleMinNoticeMinutes(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetRescheduleMinNoticeMinutes(*v)
+	}
+	return _c
+}
+
+// SetSlotIntervalMinutes sets the "slot_interval_minutes" field.
+func (_c *OrganizationCreate) SetSlotIntervalMinutes(v int) *OrganizationCreate {
+	_c.mutation.SetSlotIntervalMinutes(v)
+	return _c
+}
+
+// SetNillableSlotIntervalMinutes sets the "slot_interval_minutes" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableSlotIntervalMinutes(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetSlotIntervalMinutes(*v)
+	}
+	return _c
+}
+
+// SetBufferBeforeMinutes sets the "buffer_before_minutes" field.
+func (_c *OrganizationCreate) SetBufferBeforeMinutes(v int) *OrganizationCreate {
+	_c.mutation.SetBufferBeforeMinutes(v)
+	return _c
+}
+
+// SetNillableBufferBeforeMinutes sets the "buffer_before_minutes" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableBufferBeforeMinutes(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetBufferBeforeMinutes(*v)
+	}
+	return _c
+}
+
+// SetBufferAfterMinutes sets the "buffer_after_minutes" field.
+func (_c *OrganizationCreate) SetBufferAfterMinutes(v int) *OrganizationCreate {
+	_c.mutation.SetBufferAfterMinutes(v)
+	return _c
+}
+
+// SetNillableBufferAfterMinutes sets the "buffer_after_minutes" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableBufferAfterMinutes(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetBufferAfterMinutes(*v)
+	}
+	return _c
+}
+
+// SetRequireCancellationReason sets the "require_cancellation_reason" field.
+func (_c *OrganizationCreate) SetRequireCancellationReason(v bool) *OrganizationCreate {
+	_c.mutation.SetRequireCancellationReason(v)
+	return _c
+}
+
+// SetNillableRequireCancellationReason sets the "require_cancellation_reason" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableRequireCancellationReason(v *bool) *OrganizationCreate {
+	if v != nil {
+		_c.SetRequireCancellationReason(*v)
+	}
+	return _c
+}
+
+// SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
+func (_c *OrganizationCreate) SetWidgetAllowedOrigins(v []string) *OrganizationCreate {
+	_c.mutation.SetWidgetAllowedOrigins(v)
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *OrganizationCreate) SetID(v pulid.ID) *OrganizationCreate {
 	_c.mutation.SetID(v)
@@ -280,6 +398,38 @@ func (_c *OrganizationCreate) defaults() error {
 		v := organization.DefaultQuietHoursEnd
 		_c.mutation.SetQuietHoursEnd(v)
 	}
+	if _, ok := _c.mutation.BookingMinNoticeMinutes(); !ok {
+		v := organization.DefaultBookingMinNoticeMinutes
+		_c.mutation.SetBookingMinNoticeMinutes(v)
+	}
+	if _, ok := _c.mutation.BookingMaxAdvanceDays(); !ok {
+		v := organization.DefaultBookingMaxAdvanceDays
+		_c.mutation.SetBookingMaxAdvanceDays(v)
+	}
+	if _, ok := _c.mutation.CancelMinNoticeMinutes(); !ok {
+		v := organization.DefaultCancelMinNoticeMinutes
+		_c.mutation.SetCancelMinNoticeMinutes(v)
+	}
+	if _, ok := _c.mutation.RescheduleMinNoticeMinutes(); !ok {
+		v := organization.DefaultRescheduleMinNoticeMinutes
+		_c.mutation.SetRescheduleMinNoticeMinutes(v)
+	}
+	if _, ok := _c.mutation.SlotIntervalMinutes(); !ok {
+		v := organization.DefaultSlotIntervalMinutes
+		_c.mutation.SetSlotIntervalMinutes(v)
+	}
+	if _, ok := _c.mutation.BufferBeforeMinutes(); !ok {
+		v := organization.DefaultBufferBeforeMinutes
+		_c.mutation.SetBufferBeforeMinutes(v)
+	}
+	if _, ok := _c.mutation.BufferAfterMinutes(); !ok {
+		v := organization.DefaultBufferAfterMinutes
+		_c.mutation.SetBufferAfterMinutes(v)
+	}
+	if _, ok := _c.mutation.RequireCancellationReason(); !ok {
+		v := organization.DefaultRequireCancellationReason
+		_c.mutation.SetRequireCancellationReason(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if organization.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized organization.DefaultID (forgotten import ent/runtime?)")
@@ -328,6 +478,65 @@ func (_c *OrganizationCreate) check() error {
 	}
 	if _, ok := _c.mutation.QuietHoursEnd(); !ok {
 		return &ValidationError{Name: "quiet_hours_end", err: errors.New(`ent: missing required field "Organization.quiet_hours_end"`)}
+	}
+	if _, ok := _c.mutation.BookingMinNoticeMinutes(); !ok {
+		return &ValidationError{Name: "booking_min_notice_minutes", err: errors.New(`ent: missing required field "Organization.booking_min_notice_minutes"`)}
+	}
+	if v, ok := _c.mutation.BookingMinNoticeMinutes(); ok {
+		if err := organization.BookingMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "booking_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.booking_min_notice_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.BookingMaxAdvanceDays(); !ok {
+		return &ValidationError{Name: "booking_max_advance_days", err: errors.New(`ent: missing required field "Organization.booking_max_advance_days"`)}
+	}
+	if v, ok := _c.mutation.BookingMaxAdvanceDays(); ok {
+		if err := organization.BookingMaxAdvanceDaysValidator(v); err != nil {
+			return &ValidationError{Name: "booking_max_advance_days", err: fmt.Errorf(`ent: validator failed for field "Organization.booking_max_advance_days": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.CancelMinNoticeMinutes(); !ok {
+		return &ValidationError{Name: "cancel_min_notice_minutes", err: errors.New(`ent: missing required field "Organization.cancel_min_notice_minutes"`)}
+	}
+	if v, ok := _c.mutation.CancelMinNoticeMinutes(); ok {
+		if err := organization.CancelMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "cancel_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.cancel_min_notice_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.RescheduleMinNoticeMinutes(); !ok {
+		return &ValidationError{Name: "reschedule_min_notice_minutes", err: errors.New(`ent: missing required field "Organization.reschedule_min_notice_minutes"`)}
+	}
+	if v, ok := _c.mutation.RescheduleMinNoticeMinutes(); ok {
+		if err := organization.RescheduleMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "reschedule_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.reschedule_min_notice_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.SlotIntervalMinutes(); !ok {
+		return &ValidationError{Name: "slot_interval_minutes", err: errors.New(`ent: missing required field "Organization.slot_interval_minutes"`)}
+	}
+	if v, ok := _c.mutation.SlotIntervalMinutes(); ok {
+		if err := organization.SlotIntervalMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "slot_interval_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.slot_interval_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.BufferBeforeMinutes(); !ok {
+		return &ValidationError{Name: "buffer_before_minutes", err: errors.New(`ent: missing required field "Organization.buffer_before_minutes"`)}
+	}
+	if v, ok := _c.mutation.BufferBeforeMinutes(); ok {
+		if err := organization.BufferBeforeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "buffer_before_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.buffer_before_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.BufferAfterMinutes(); !ok {
+		return &ValidationError{Name: "buffer_after_minutes", err: errors.New(`ent: missing required field "Organization.buffer_after_minutes"`)}
+	}
+	if v, ok := _c.mutation.BufferAfterMinutes(); ok {
+		if err := organization.BufferAfterMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "buffer_after_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.buffer_after_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.RequireCancellationReason(); !ok {
+		return &ValidationError{Name: "require_cancellation_reason", err: errors.New(`ent: missing required field "Organization.require_cancellation_reason"`)}
 	}
 	return nil
 }
@@ -415,6 +624,42 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.SmsHelpReply(); ok {
 		_spec.SetField(organization.FieldSmsHelpReply, field.TypeString, value)
 		_node.SmsHelpReply = value
+	}
+	if value, ok := _c.mutation.BookingMinNoticeMinutes(); ok {
+		_spec.SetField(organization.FieldBookingMinNoticeMinutes, field.TypeInt, value)
+		_node.BookingMinNoticeMinutes = value
+	}
+	if value, ok := _c.mutation.BookingMaxAdvanceDays(); ok {
+		_spec.SetField(organization.FieldBookingMaxAdvanceDays, field.TypeInt, value)
+		_node.BookingMaxAdvanceDays = value
+	}
+	if value, ok := _c.mutation.CancelMinNoticeMinutes(); ok {
+		_spec.SetField(organization.FieldCancelMinNoticeMinutes, field.TypeInt, value)
+		_node.CancelMinNoticeMinutes = value
+	}
+	if value, ok := _c.mutation.RescheduleMinNoticeMinutes(); ok {
+		_spec.SetField(organization.FieldRescheduleMinNoticeMinutes, field.TypeInt, value)
+		_node.RescheduleMinNoticeMinutes = value
+	}
+	if value, ok := _c.mutation.SlotIntervalMinutes(); ok {
+		_spec.SetField(organization.FieldSlotIntervalMinutes, field.TypeInt, value)
+		_node.SlotIntervalMinutes = value
+	}
+	if value, ok := _c.mutation.BufferBeforeMinutes(); ok {
+		_spec.SetField(organization.FieldBufferBeforeMinutes, field.TypeInt, value)
+		_node.BufferBeforeMinutes = value
+	}
+	if value, ok := _c.mutation.BufferAfterMinutes(); ok {
+		_spec.SetField(organization.FieldBufferAfterMinutes, field.TypeInt, value)
+		_node.BufferAfterMinutes = value
+	}
+	if value, ok := _c.mutation.RequireCancellationReason(); ok {
+		_spec.SetField(organization.FieldRequireCancellationReason, field.TypeBool, value)
+		_node.RequireCancellationReason = value
+	}
+	if value, ok := _c.mutation.WidgetAllowedOrigins(); ok {
+		_spec.SetField(organization.FieldWidgetAllowedOrigins, field.TypeJSON, value)
+		_node.WidgetAllowedOrigins = value
 	}
 	if nodes := _c.mutation.StaffIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

@@ -199,6 +199,185 @@ func (_u *OrganizationUpdate) ClearSmsHelpReply() *OrganizationUpdate {
 	return _u
 }
 
+// SetBookingMinNoticeMinutes sets the "booking_min_notice_minutes" field.
+func (_u *OrganizationUpdate) SetBookingMinNoticeMinutes(v int) *OrganizationUpdate {
+	_u.mutation.ResetBookingMinNoticeMinutes()
+	_u.mutation.SetBookingMinNoticeMinutes(v)
+	return _u
+}
+
+// SetNillableBookingMinNoticeMinutes sets the "booking_min_notice_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableBookingMinNoticeMinutes(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetBookingMinNoticeMinutes(*v)
+	}
+	return _u
+}
+
+// AddBookingMinNoticeMinutes adds value to the "booking_min_notice_minutes" field.
+func (_u *OrganizationUpdate) AddBookingMinNoticeMinutes(v int) *OrganizationUpdate {
+	_u.mutation.AddBookingMinNoticeMinutes(v)
+	return _u
+}
+
+// SetBookingMaxAdvanceDays sets the "booking_max_advance_days" field.
+func (_u *OrganizationUpdate) SetBookingMaxAdvanceDays(v int) *OrganizationUpdate {
+	_u.mutation.ResetBookingMaxAdvanceDays()
+	_u.mutation.SetBookingMaxAdvanceDays(v)
+	return _u
+}
+
+// SetNillableBookingMaxAdvanceDays sets the "booking_max_advance_days" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableBookingMaxAdvanceDays(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetBookingMaxAdvanceDays(*v)
+	}
+	return _u
+}
+
+// AddBookingMaxAdvanceDays adds value to the "booking_max_advance_days" field.
+func (_u *OrganizationUpdate) AddBookingMaxAdvanceDays(v int) *OrganizationUpdate {
+	_u.mutation.AddBookingMaxAdvanceDays(v)
+	return _u
+}
+
+// SetCancelMinNoticeMinutes sets the "cancel_min_notice_minutes" field.
+func (_u *OrganizationUpdate) SetCancelMinNoticeMinutes(v int) *OrganizationUpdate {
+	_u.mutation.ResetCancelMinNoticeMinutes()
+	_u.mutation.SetCancelMinNoticeMinutes(v)
+	return _u
+}
+
+// SetNillableCancelMinNoticeMinutes sets the "cancel_min_notice_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableCancelMinNoticeMinutes(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetCancelMinNoticeMinutes(*v)
+	}
+	return _u
+}
+
+// AddCancelMinNoticeMinutes adds value to the "cancel_min_notice_minutes" field.
+func (_u *OrganizationUpdate) AddCancelMinNoticeMinutes(v int) *OrganizationUpdate {
+	_u.mutation.AddCancelMinNoticeMinutes(v)
+	return _u
+}
+
+// SetRescheduleMinNoticeMinutes sets the "reschedule_min_notice_minutes" field.
+func (_u *OrganizationUpdate) SetRescheduleMinNoticeMinutes(v int) *OrganizationUpdate {
+	_u.mutation.ResetRescheduleMinNoticeMinutes()
+	_u.mutation.SetRescheduleMinNoticeMinutes(v)
+	return _u
+}
+
+// SetNillableRescheduleMinNoticeMinutes sets the "reschedule_min_notice_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableRescheduleMinNoticeMinutes(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetRescheduleMinNoticeMinutes(*v)
+	}
+	return _u
+}
+
+// AddRescheduleMinNoticeMinutes adds value to the "reschedule_min_notice_minutes" field.
+func (_u *OrganizationUpdate) AddRescheduleMinNoticeMinutes(v int) *OrganizationUpdate {
+	_u.mutation.AddRescheduleMinNoticeMinutes(v)
+	return _u
+}
+
+// SetSlotIntervalMinutes sets the "slot_interval_minutes" field.
+func (_u *OrganizationUpdate) SetSlotIntervalMinutes(v int) *OrganizationUpdate {
+	_u.mutation.ResetSlotIntervalMinutes()
+	_u.mutation.SetSlotIntervalMinutes(v)
+	return _u
+}
+
+// SetNillableSlotIntervalMinutes sets the "slot_interval_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableSlotIntervalMinutes(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetSlotIntervalMinutes(*v)
+	}
+	return _u
+}
+
+// AddSlotIntervalMinutes adds value to the "slot_interval_minutes" field.
+func (_u *OrganizationUpdate) AddSlotIntervalMinutes(v int) *OrganizationUpdate {
+	_u.mutation.AddSlotIntervalMinutes(v)
+	return _u
+}
+
+// SetBufferBeforeMinutes sets the "buffer_before_minutes" field.
+func (_u *OrganizationUpdate) SetBufferBeforeMinutes(v int) *OrganizationUpdate {
+	_u.mutation.ResetBufferBeforeMinutes()
+	_u.mutation.SetBufferBeforeMinutes(v)
+	return _u
+}
+
+// SetNillableBufferBeforeMinutes sets the "buffer_before_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableBufferBeforeMinutes(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetBufferBeforeMinutes(*v)
+	}
+	return _u
+}
+
+// AddBufferBeforeMinutes adds value to the "buffer_before_minutes" field.
+func (_u *OrganizationUpdate) AddBufferBeforeMinutes(v int) *OrganizationUpdate {
+	_u.mutation.AddBufferBeforeMinutes(v)
+	return _u
+}
+
+// SetBufferAfterMinutes sets the "buffer_after_minutes" field.
+func (_u *OrganizationUpdate) SetBufferAfterMinutes(v int) *OrganizationUpdate {
+	_u.mutation.ResetBufferAfterMinutes()
+	_u.mutation.SetBufferAfterMinutes(v)
+	return _u
+}
+
+// SetNillableBufferAfterMinutes sets the "buffer_after_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableBufferAfterMinutes(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetBufferAfterMinutes(*v)
+	}
+	return _u
+}
+
+// AddBufferAfterMinutes adds value to the "buffer_after_minutes" field.
+func (_u *OrganizationUpdate) AddBufferAfterMinutes(v int) *OrganizationUpdate {
+	_u.mutation.AddBufferAfterMinutes(v)
+	return _u
+}
+
+// SetRequireCancellationReason sets the "require_cancellation_reason" field.
+func (_u *OrganizationUpdate) SetRequireCancellationReason(v bool) *OrganizationUpdate {
+	_u.mutation.SetRequireCancellationReason(v)
+	return _u
+}
+
+// SetNillableRequireCancellationReason sets the "require_cancellation_reason" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableRequireCancellationReason(v *bool) *OrganizationUpdate {
+	if v != nil {
+		_u.SetRequireCancellationReason(*v)
+	}
+	return _u
+}
+
+// SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
+func (_u *OrganizationUpdate) SetWidgetAllowedOrigins(v []string) *OrganizationUpdate {
+	_u.mutation.SetWidgetAllowedOrigins(v)
+	return _u
+}
+
+// AppendWidgetAllowedOrigins appends value to the "widget_allowed_origins" field.
+func (_u *OrganizationUpdate) AppendWidgetAllowedOrigins(v []string) *OrganizationUpdate {
+	_u.mutation.AppendWidgetAllowedOrigins(v)
+	return _u
+}
+
+// ClearWidgetAllowedOrigins clears the value of the "widget_allowed_origins" field.
+func (_u *OrganizationUpdate) ClearWidgetAllowedOrigins() *OrganizationUpdate {
+	_u.mutation.ClearWidgetAllowedOrigins()
+	return _u
+}
+
 // AddStaffIDs adds the "staff" edge to the Staff entity by IDs.
 func (_u *OrganizationUpdate) AddStaffIDs(ids ...pulid.ID) *OrganizationUpdate {
 	_u.mutation.AddStaffIDs(ids...)
@@ -289,6 +468,41 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.BookingMinNoticeMinutes(); ok {
+		if err := organization.BookingMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "booking_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.booking_min_notice_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BookingMaxAdvanceDays(); ok {
+		if err := organization.BookingMaxAdvanceDaysValidator(v); err != nil {
+			return &ValidationError{Name: "booking_max_advance_days", err: fmt.Errorf(`ent: validator failed for field "Organization.booking_max_advance_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CancelMinNoticeMinutes(); ok {
+		if err := organization.CancelMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "cancel_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.cancel_min_notice_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RescheduleMinNoticeMinutes(); ok {
+		if err := organization.RescheduleMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "reschedule_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.reschedule_min_notice_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SlotIntervalMinutes(); ok {
+		if err := organization.SlotIntervalMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "slot_interval_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.slot_interval_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BufferBeforeMinutes(); ok {
+		if err := organization.BufferBeforeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "buffer_before_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.buffer_before_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BufferAfterMinutes(); ok {
+		if err := organization.BufferAfterMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "buffer_after_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.buffer_after_minutes": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -353,6 +567,62 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.SmsHelpReplyCleared() {
 		_spec.ClearField(organization.FieldSmsHelpReply, field.TypeString)
+	}
+	if value, ok := _u.mutation.BookingMinNoticeMinutes(); ok {
+		_spec.SetField(organization.FieldBookingMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBookingMinNoticeMinutes(); ok {
+		_spec.AddField(organization.FieldBookingMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.BookingMaxAdvanceDays(); ok {
+		_spec.SetField(organization.FieldBookingMaxAdvanceDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBookingMaxAdvanceDays(); ok {
+		_spec.AddField(organization.FieldBookingMaxAdvanceDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.CancelMinNoticeMinutes(); ok {
+		_spec.SetField(organization.FieldCancelMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCancelMinNoticeMinutes(); ok {
+		_spec.AddField(organization.FieldCancelMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RescheduleMinNoticeMinutes(); ok {
+		_spec.SetField(organization.FieldRescheduleMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRescheduleMinNoticeMinutes(); ok {
+		_spec.AddField(organization.FieldRescheduleMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.SlotIntervalMinutes(); ok {
+		_spec.SetField(organization.FieldSlotIntervalMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSlotIntervalMinutes(); ok {
+		_spec.AddField(organization.FieldSlotIntervalMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.BufferBeforeMinutes(); ok {
+		_spec.SetField(organization.FieldBufferBeforeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBufferBeforeMinutes(); ok {
+		_spec.AddField(organization.FieldBufferBeforeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.BufferAfterMinutes(); ok {
+		_spec.SetField(organization.FieldBufferAfterMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBufferAfterMinutes(); ok {
+		_spec.AddField(organization.FieldBufferAfterMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RequireCancellationReason(); ok {
+		_spec.SetField(organization.FieldRequireCancellationReason, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.WidgetAllowedOrigins(); ok {
+		_spec.SetField(organization.FieldWidgetAllowedOrigins, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedWidgetAllowedOrigins(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organization.FieldWidgetAllowedOrigins, value)
+		})
+	}
+	if _u.mutation.WidgetAllowedOriginsCleared() {
+		_spec.ClearField(organization.FieldWidgetAllowedOrigins, field.TypeJSON)
 	}
 	if _u.mutation.StaffCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -587,6 +857,185 @@ func (_u *OrganizationUpdateOne) ClearSmsHelpReply() *OrganizationUpdateOne {
 	return _u
 }
 
+// SetBookingMinNoticeMinutes sets the "booking_min_notice_minutes" field.
+func (_u *OrganizationUpdateOne) SetBookingMinNoticeMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetBookingMinNoticeMinutes()
+	_u.mutation.SetBookingMinNoticeMinutes(v)
+	return _u
+}
+
+// SetNillableBookingMinNoticeMinutes sets the "booking_min_notice_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableBookingMinNoticeMinutes(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetBookingMinNoticeMinutes(*v)
+	}
+	return _u
+}
+
+// AddBookingMinNoticeMinutes adds value to the "booking_min_notice_minutes" field.
+func (_u *OrganizationUpdateOne) AddBookingMinNoticeMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.AddBookingMinNoticeMinutes(v)
+	return _u
+}
+
+// SetBookingMaxAdvanceDays sets the "booking_max_advance_days" field.
+func (_u *OrganizationUpdateOne) SetBookingMaxAdvanceDays(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetBookingMaxAdvanceDays()
+	_u.mutation.SetBookingMaxAdvanceDays(v)
+	return _u
+}
+
+// SetNillableBookingMaxAdvanceDays sets the "booking_max_advance_days" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableBookingMaxAdvanceDays(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetBookingMaxAdvanceDays(*v)
+	}
+	return _u
+}
+
+// AddBookingMaxAdvanceDays adds value to the "booking_max_advance_days" field.
+func (_u *OrganizationUpdateOne) AddBookingMaxAdvanceDays(v int) *OrganizationUpdateOne {
+	_u.mutation.AddBookingMaxAdvanceDays(v)
+	return _u
+}
+
+// SetCancelMinNoticeMinutes sets the "cancel_min_notice_minutes" field.
+func (_u *OrganizationUpdateOne) SetCancelMinNoticeMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetCancelMinNoticeMinutes()
+	_u.mutation.SetCancelMinNoticeMinutes(v)
+	return _u
+}
+
+// SetNillableCancelMinNoticeMinutes sets the "cancel_min_notice_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableCancelMinNoticeMinutes(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetCancelMinNoticeMinutes(*v)
+	}
+	return _u
+}
+
+// AddCancelMinNoticeMinutes adds value to the "cancel_min_notice_minutes" field.
+func (_u *OrganizationUpdateOne) AddCancelMinNoticeMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.AddCancelMinNoticeMinutes(v)
+	return _u
+}
+
+// SetRescheduleMinNoticeMinutes sets the "reschedule_min_notice_minutes" field.
+func (_u *OrganizationUpdateOne) SetRescheduleMinNoticeMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetRescheduleMinNoticeMinutes()
+	_u.mutation.SetRescheduleMinNoticeMinutes(v)
+	return _u
+}
+
+// SetNillableRescheduleMinNoticeMinutes sets the "reschedule_min_notice_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableRescheduleMinNoticeMinutes(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetRescheduleMinNoticeMinutes(*v)
+	}
+	return _u
+}
+
+// AddRescheduleMinNoticeMinutes adds value to the "reschedule_min_notice_minutes" field.
+func (_u *OrganizationUpdateOne) AddRescheduleMinNoticeMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.AddRescheduleMinNoticeMinutes(v)
+	return _u
+}
+
+// SetSlotIntervalMinutes sets the "slot_interval_minutes" field.
+func (_u *OrganizationUpdateOne) SetSlotIntervalMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetSlotIntervalMinutes()
+	_u.mutation.SetSlotIntervalMinutes(v)
+	return _u
+}
+
+// SetNillableSlotIntervalMinutes sets the "slot_interval_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableSlotIntervalMinutes(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetSlotIntervalMinutes(*v)
+	}
+	return _u
+}
+
+// AddSlotIntervalMinutes adds value to the "slot_interval_minutes" field.
+func (_u *OrganizationUpdateOne) AddSlotIntervalMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.AddSlotIntervalMinutes(v)
+	return _u
+}
+
+// SetBufferBeforeMinutes sets the "buffer_before_minutes" field.
+func (_u *OrganizationUpdateOne) SetBufferBeforeMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetBufferBeforeMinutes()
+	_u.mutation.SetBufferBeforeMinutes(v)
+	return _u
+}
+
+// SetNillableBufferBeforeMinutes sets the "buffer_before_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableBufferBeforeMinutes(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetBufferBeforeMinutes(*v)
+	}
+	return _u
+}
+
+// AddBufferBeforeMinutes adds value to the "buffer_before_minutes" field.
+func (_u *OrganizationUpdateOne) AddBufferBeforeMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.AddBufferBeforeMinutes(v)
+	return _u
+}
+
+// SetBufferAfterMinutes sets the "buffer_after_minutes" field.
+func (_u *OrganizationUpdateOne) SetBufferAfterMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetBufferAfterMinutes()
+	_u.mutation.SetBufferAfterMinutes(v)
+	return _u
+}
+
+// SetNillableBufferAfterMinutes sets the "buffer_after_minutes" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableBufferAfterMinutes(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetBufferAfterMinutes(*v)
+	}
+	return _u
+}
+
+// AddBufferAfterMinutes adds value to the "buffer_after_minutes" field.
+func (_u *OrganizationUpdateOne) AddBufferAfterMinutes(v int) *OrganizationUpdateOne {
+	_u.mutation.AddBufferAfterMinutes(v)
+	return _u
+}
+
+// SetRequireCancellationReason sets the "require_cancellation_reason" field.
+func (_u *OrganizationUpdateOne) SetRequireCancellationReason(v bool) *OrganizationUpdateOne {
+	_u.mutation.SetRequireCancellationReason(v)
+	return _u
+}
+
+// SetNillableRequireCancellationReason sets the "require_cancellation_reason" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableRequireCancellationReason(v *bool) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetRequireCancellationReason(*v)
+	}
+	return _u
+}
+
+// SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
+func (_u *OrganizationUpdateOne) SetWidgetAllowedOrigins(v []string) *OrganizationUpdateOne {
+	_u.mutation.SetWidgetAllowedOrigins(v)
+	return _u
+}
+
+// AppendWidgetAllowedOrigins appends value to the "widget_allowed_origins" field.
+func (_u *OrganizationUpdateOne) AppendWidgetAllowedOrigins(v []string) *OrganizationUpdateOne {
+	_u.mutation.AppendWidgetAllowedOrigins(v)
+	return _u
+}
+
+// ClearWidgetAllowedOrigins clears the value of the "widget_allowed_origins" field.
+func (_u *OrganizationUpdateOne) ClearWidgetAllowedOrigins() *OrganizationUpdateOne {
+	_u.mutation.ClearWidgetAllowedOrigins()
+	return _u
+}
+
 // AddStaffIDs adds the "staff" edge to the Staff entity by IDs.
 func (_u *OrganizationUpdateOne) AddStaffIDs(ids ...pulid.ID) *OrganizationUpdateOne {
 	_u.mutation.AddStaffIDs(ids...)
@@ -690,6 +1139,41 @@ func (_u *OrganizationUpdateOne) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.BookingMinNoticeMinutes(); ok {
+		if err := organization.BookingMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "booking_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.booking_min_notice_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BookingMaxAdvanceDays(); ok {
+		if err := organization.BookingMaxAdvanceDaysValidator(v); err != nil {
+			return &ValidationError{Name: "booking_max_advance_days", err: fmt.Errorf(`ent: validator failed for field "Organization.booking_max_advance_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CancelMinNoticeMinutes(); ok {
+		if err := organization.CancelMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "cancel_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.cancel_min_notice_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RescheduleMinNoticeMinutes(); ok {
+		if err := organization.RescheduleMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "reschedule_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.reschedule_min_notice_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SlotIntervalMinutes(); ok {
+		if err := organization.SlotIntervalMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "slot_interval_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.slot_interval_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BufferBeforeMinutes(); ok {
+		if err := organization.BufferBeforeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "buffer_before_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.buffer_before_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BufferAfterMinutes(); ok {
+		if err := organization.BufferAfterMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "buffer_after_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.buffer_after_minutes": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -771,6 +1255,62 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if _u.mutation.SmsHelpReplyCleared() {
 		_spec.ClearField(organization.FieldSmsHelpReply, field.TypeString)
+	}
+	if value, ok := _u.mutation.BookingMinNoticeMinutes(); ok {
+		_spec.SetField(organization.FieldBookingMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBookingMinNoticeMinutes(); ok {
+		_spec.AddField(organization.FieldBookingMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.BookingMaxAdvanceDays(); ok {
+		_spec.SetField(organization.FieldBookingMaxAdvanceDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBookingMaxAdvanceDays(); ok {
+		_spec.AddField(organization.FieldBookingMaxAdvanceDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.CancelMinNoticeMinutes(); ok {
+		_spec.SetField(organization.FieldCancelMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCancelMinNoticeMinutes(); ok {
+		_spec.AddField(organization.FieldCancelMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RescheduleMinNoticeMinutes(); ok {
+		_spec.SetField(organization.FieldRescheduleMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRescheduleMinNoticeMinutes(); ok {
+		_spec.AddField(organization.FieldRescheduleMinNoticeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.SlotIntervalMinutes(); ok {
+		_spec.SetField(organization.FieldSlotIntervalMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSlotIntervalMinutes(); ok {
+		_spec.AddField(organization.FieldSlotIntervalMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.BufferBeforeMinutes(); ok {
+		_spec.SetField(organization.FieldBufferBeforeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBufferBeforeMinutes(); ok {
+		_spec.AddField(organization.FieldBufferBeforeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.BufferAfterMinutes(); ok {
+		_spec.SetField(organization.FieldBufferAfterMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBufferAfterMinutes(); ok {
+		_spec.AddField(organization.FieldBufferAfterMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RequireCancellationReason(); ok {
+		_spec.SetField(organization.FieldRequireCancellationReason, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.WidgetAllowedOrigins(); ok {
+		_spec.SetField(organization.FieldWidgetAllowedOrigins, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedWidgetAllowedOrigins(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organization.FieldWidgetAllowedOrigins, value)
+		})
+	}
+	if _u.mutation.WidgetAllowedOriginsCleared() {
+		_spec.ClearField(organization.FieldWidgetAllowedOrigins, field.TypeJSON)
 	}
 	if _u.mutation.StaffCleared() {
 		edge := &sqlgraph.EdgeSpec{

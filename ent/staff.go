@@ -35,6 +35,8 @@ type Staff struct {
 	PasswordHash string `json:"-"`
 	// Inactive staff cannot sign in and their tokens stop working.
 	Active bool `json:"active,omitempty"`
+	// IANA time zone of the practitioner's working hours; defaults to the organisation's.
+	TimeZone string `json:"time_zone,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the StaffQuery when eager-loading is set.
 	Edges        StaffEdges `json:"edges"`
@@ -109,7 +111,7 @@ func (*Staff) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case staff.FieldActive:
 			values[i] = new(sql.NullBool)
-		case staff.FieldName, staff.FieldEmail, staff.FieldRole, staff.FieldPasswordHash:
+		case staff.FieldName, staff.FieldEmail, staff.FieldRole, staff.FieldPasswordHash, staff.FieldTimeZone:
 			values[i] = new(sql.NullString)
 		case staff.FieldCreatedAt, staff.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -181,6 +183,12 @@ func (_m *Staff) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field active", values[i])
 			} else if value.Valid {
 				_m.Active = value.Bool
+			}
+		case staff.FieldTimeZone:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field time_zone", values[i])
+			} else if value.Valid {
+				_m.TimeZone = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -260,6 +268,9 @@ func (_m *Staff) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Active))
+	builder.WriteString(", ")
+	builder.WriteString("time_zone=")
+	builder.WriteString(_m.TimeZone)
 	builder.WriteByte(')')
 	return builder.String()
 }

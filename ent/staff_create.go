@@ -113,6 +113,20 @@ func (_c *StaffCreate) SetNillableActive(v *bool) *StaffCreate {
 	return _c
 }
 
+// SetTimeZone sets the "time_zone" field.
+func (_c *StaffCreate) SetTimeZone(v string) *StaffCreate {
+	_c.mutation.SetTimeZone(v)
+	return _c
+}
+
+// SetNillableTimeZone sets the "time_zone" field if the given value is not nil.
+func (_c *StaffCreate) SetNillableTimeZone(v *string) *StaffCreate {
+	if v != nil {
+		_c.SetTimeZone(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *StaffCreate) SetID(v pulid.ID) *StaffCreate {
 	_c.mutation.SetID(v)
@@ -284,6 +298,11 @@ func (_c *StaffCreate) check() error {
 	if _, ok := _c.mutation.Active(); !ok {
 		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Staff.active"`)}
 	}
+	if v, ok := _c.mutation.TimeZone(); ok {
+		if err := staff.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Staff.time_zone": %w`, err)}
+		}
+	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "Staff.organization"`)}
 	}
@@ -349,6 +368,10 @@ func (_c *StaffCreate) createSpec() (*Staff, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Active(); ok {
 		_spec.SetField(staff.FieldActive, field.TypeBool, value)
 		_node.Active = value
+	}
+	if value, ok := _c.mutation.TimeZone(); ok {
+		_spec.SetField(staff.FieldTimeZone, field.TypeString, value)
+		_node.TimeZone = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

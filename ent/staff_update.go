@@ -114,6 +114,26 @@ func (_u *StaffUpdate) SetNillableActive(v *bool) *StaffUpdate {
 	return _u
 }
 
+// SetTimeZone sets the "time_zone" field.
+func (_u *StaffUpdate) SetTimeZone(v string) *StaffUpdate {
+	_u.mutation.SetTimeZone(v)
+	return _u
+}
+
+// SetNillableTimeZone sets the "time_zone" field if the given value is not nil.
+func (_u *StaffUpdate) SetNillableTimeZone(v *string) *StaffUpdate {
+	if v != nil {
+		_u.SetTimeZone(*v)
+	}
+	return _u
+}
+
+// ClearTimeZone clears the value of the "time_zone" field.
+func (_u *StaffUpdate) ClearTimeZone() *StaffUpdate {
+	_u.mutation.ClearTimeZone()
+	return _u
+}
+
 // AddAssignedClientIDs adds the "assigned_clients" edge to the ClientProfile entity by IDs.
 func (_u *StaffUpdate) AddAssignedClientIDs(ids ...pulid.ID) *StaffUpdate {
 	_u.mutation.AddAssignedClientIDs(ids...)
@@ -286,6 +306,11 @@ func (_u *StaffUpdate) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "Staff.role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := staff.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Staff.time_zone": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Staff.organization"`)
 	}
@@ -324,6 +349,12 @@ func (_u *StaffUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(staff.FieldActive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.TimeZone(); ok {
+		_spec.SetField(staff.FieldTimeZone, field.TypeString, value)
+	}
+	if _u.mutation.TimeZoneCleared() {
+		_spec.ClearField(staff.FieldTimeZone, field.TypeString)
 	}
 	if _u.mutation.AssignedClientsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -562,6 +593,26 @@ func (_u *StaffUpdateOne) SetNillableActive(v *bool) *StaffUpdateOne {
 	return _u
 }
 
+// SetTimeZone sets the "time_zone" field.
+func (_u *StaffUpdateOne) SetTimeZone(v string) *StaffUpdateOne {
+	_u.mutation.SetTimeZone(v)
+	return _u
+}
+
+// SetNillableTimeZone sets the "time_zone" field if the given value is not nil.
+func (_u *StaffUpdateOne) SetNillableTimeZone(v *string) *StaffUpdateOne {
+	if v != nil {
+		_u.SetTimeZone(*v)
+	}
+	return _u
+}
+
+// ClearTimeZone clears the value of the "time_zone" field.
+func (_u *StaffUpdateOne) ClearTimeZone() *StaffUpdateOne {
+	_u.mutation.ClearTimeZone()
+	return _u
+}
+
 // AddAssignedClientIDs adds the "assigned_clients" edge to the ClientProfile entity by IDs.
 func (_u *StaffUpdateOne) AddAssignedClientIDs(ids ...pulid.ID) *StaffUpdateOne {
 	_u.mutation.AddAssignedClientIDs(ids...)
@@ -747,6 +798,11 @@ func (_u *StaffUpdateOne) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "Staff.role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := staff.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Staff.time_zone": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Staff.organization"`)
 	}
@@ -802,6 +858,12 @@ func (_u *StaffUpdateOne) sqlSave(ctx context.Context) (_node *Staff, err error)
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(staff.FieldActive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.TimeZone(); ok {
+		_spec.SetField(staff.FieldTimeZone, field.TypeString, value)
+	}
+	if _u.mutation.TimeZoneCleared() {
+		_spec.ClearField(staff.FieldTimeZone, field.TypeString)
 	}
 	if _u.mutation.AssignedClientsCleared() {
 		edge := &sqlgraph.EdgeSpec{

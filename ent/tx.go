@@ -50,8 +50,14 @@ type Tx struct {
 	PortalSession *PortalSessionClient
 	// SavedCard is the client for interacting with the SavedCard builders.
 	SavedCard *SavedCardClient
+	// ScheduleException is the client for interacting with the ScheduleException builders.
+	ScheduleException *ScheduleExceptionClient
 	// ScheduledMessage is the client for interacting with the ScheduledMessage builders.
 	ScheduledMessage *ScheduledMessageClient
+	// Service is the client for interacting with the Service builders.
+	Service *ServiceClient
+	// ServicePractitioner is the client for interacting with the ServicePractitioner builders.
+	ServicePractitioner *ServicePractitionerClient
 	// SharedDocument is the client for interacting with the SharedDocument builders.
 	SharedDocument *SharedDocumentClient
 	// SignInCode is the client for interacting with the SignInCode builders.
@@ -60,6 +66,8 @@ type Tx struct {
 	Staff *StaffClient
 	// StaffToken is the client for interacting with the StaffToken builders.
 	StaffToken *StaffTokenClient
+	// WorkingHours is the client for interacting with the WorkingHours builders.
+	WorkingHours *WorkingHoursClient
 
 	// lazily loaded.
 	client     *Client
@@ -209,11 +217,15 @@ func (tx *Tx) init() {
 	tx.PortalMessage = NewPortalMessageClient(tx.config)
 	tx.PortalSession = NewPortalSessionClient(tx.config)
 	tx.SavedCard = NewSavedCardClient(tx.config)
+	tx.ScheduleException = NewScheduleExceptionClient(tx.config)
 	tx.ScheduledMessage = NewScheduledMessageClient(tx.config)
+	tx.Service = NewServiceClient(tx.config)
+	tx.ServicePractitioner = NewServicePractitionerClient(tx.config)
 	tx.SharedDocument = NewSharedDocumentClient(tx.config)
 	tx.SignInCode = NewSignInCodeClient(tx.config)
 	tx.Staff = NewStaffClient(tx.config)
 	tx.StaffToken = NewStaffTokenClient(tx.config)
+	tx.WorkingHours = NewWorkingHoursClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/viewer"
 )
@@ -417,9 +418,13 @@ func seedClients(t *testing.T, db *database.DB, p kithtest.Practice, n int) {
 			require.NoError(t, err)
 			require.NoError(t, c.ClientContact.Create().SetClientID(cl.ID).SetContactID(ct.ID).SetNotifyReminders(true).Exec(ctx))
 		}
+		// Each client sees its own practitioner: one is never booked twice at once.
+		dr, err := c.Staff.Create().SetName(fmt.Sprintf("Dr %03d", i)).SetEmail(fmt.Sprintf("dr%d@example.com", i)).
+			SetRole(staff.RolePractitioner).Save(ctx)
+		require.NoError(t, err)
 		for d := -1; d < 7; d++ {
 			start := time.Now().Add(time.Duration(d+1) * 24 * time.Hour).Add(-30 * time.Hour).Truncate(time.Hour)
-			require.NoError(t, c.Appointment.Create().SetClientID(cl.ID).SetPractitionerID(p.Owner.ID).
+			require.NoError(t, c.Appointment.Create().SetClientID(cl.ID).SetPractitionerID(dr.ID).
 				SetStartsAt(start).SetEndsAt(start.Add(time.Hour)).Exec(ctx))
 		}
 	}

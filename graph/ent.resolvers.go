@@ -96,9 +96,13 @@ func (r *Resolver) ClientContact() ClientContactResolver { return &clientContact
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Service returns ServiceResolver implementation.
+func (r *Resolver) Service() ServiceResolver { return &serviceResolver{r} }
+
 type (
 	appointmentResolver   struct{ *Resolver }
 	clientResolver        struct{ *Resolver }
 	clientContactResolver struct{ *Resolver }
 	queryResolver         struct{ *Resolver }
+	serviceResolver       struct{ *Resolver }
 )

@@ -25,6 +25,7 @@ const (
 	CodeNotFound        = "NOT_FOUND"
 	CodeConflict        = "CONFLICT"
 	CodeRateLimited     = "RATE_LIMITED"
+	CodeSlotTaken       = "SLOT_TAKEN"
 	CodeInternal        = "INTERNAL"
 )
 
@@ -69,6 +70,8 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return set(CodeForbidden, err.Error(), nil)
 		case errors.Is(err, kith.ErrForbidden):
 			return set(CodeForbidden, kith.ErrForbidden.Error(), nil)
+		case errors.Is(err, kith.ErrSlotTaken):
+			return set(CodeSlotTaken, kith.ErrSlotTaken.Error(), map[string]any{"field": "startsAt"})
 		case errors.Is(err, kith.ErrRateLimited):
 			return set(CodeRateLimited, kith.ErrRateLimited.Error(), nil)
 		case errors.Is(err, kith.ErrNotFound), ent.IsNotFound(err), ent.IsNotSingular(err):

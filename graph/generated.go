@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
@@ -27,6 +28,8 @@ import (
 	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
@@ -62,6 +65,7 @@ type ResolverRoot interface {
 	PortalThreadMessage() PortalThreadMessageResolver
 	PortalViewer() PortalViewerResolver
 	Query() QueryResolver
+	Service() ServiceResolver
 }
 
 type DirectiveRoot struct {
@@ -78,6 +82,7 @@ type ComplexityRoot struct {
 	}
 
 	Appointment struct {
+		BookedVia          func(childComplexity int) int
 		CancellationReason func(childComplexity int) int
 		CancelledAt        func(childComplexity int) int
 		Client             func(childComplexity int) int
@@ -93,6 +98,8 @@ type ComplexityRoot struct {
 		Practitioner       func(childComplexity int) int
 		PractitionerID     func(childComplexity int) int
 		ScheduledMessages  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) int
+		Service            func(childComplexity int) int
+		ServiceID          func(childComplexity int) int
 		StartsAt           func(childComplexity int) int
 		StartsAtLocal      func(childComplexity int) int
 		Status             func(childComplexity int) int
@@ -110,6 +117,40 @@ type ComplexityRoot struct {
 	AppointmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AvailableSlot struct {
+		PractitionerID   func(childComplexity int) int
+		PractitionerName func(childComplexity int) int
+		Start            func(childComplexity int) int
+	}
+
+	BookablePractitioner struct {
+		ID   func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	BookableService struct {
+		Currency        func(childComplexity int) int
+		Description     func(childComplexity int) int
+		DurationMinutes func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Location        func(childComplexity int) int
+		Mode            func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Practitioners   func(childComplexity int) int
+		PriceCents      func(childComplexity int) int
+	}
+
+	BookingRules struct {
+		BufferAfterMinutes         func(childComplexity int) int
+		BufferBeforeMinutes        func(childComplexity int) int
+		CancelMinNoticeMinutes     func(childComplexity int) int
+		MaxAdvanceDays             func(childComplexity int) int
+		MinNoticeMinutes           func(childComplexity int) int
+		RequireCancellationReason  func(childComplexity int) int
+		RescheduleMinNoticeMinutes func(childComplexity int) int
+		SlotIntervalMinutes        func(childComplexity int) int
 	}
 
 	Client struct {
@@ -342,53 +383,65 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddClientContact       func(childComplexity int, clientID pulid.ID, input link.Input) int
-		AddPortalCard          func(childComplexity int, token string) int
-		CancelAppointment      func(childComplexity int, id pulid.ID, reason string) int
-		CancelScheduledMessage func(childComplexity int, id pulid.ID) int
-		ClaimPortalInvitation  func(childComplexity int, token string) int
-		CompleteAppointment    func(childComplexity int, id pulid.ID) int
-		ConfirmAppointment     func(childComplexity int, id pulid.ID) int
-		CreateAppointment      func(childComplexity int, input ent.CreateAppointmentInput) int
-		CreateClient           func(childComplexity int, input ent.CreateClientProfileInput, contacts []*link.Input) int
-		CreateContact          func(childComplexity int, input ent.CreateContactInput, allowDuplicate *bool) int
-		CreateCoverage         func(childComplexity int, input ent.CreateCoverageInput) int
-		CreateInvoice          func(childComplexity int, clientID pulid.ID, input CreateInvoiceInput) int
-		CreateScheduledMessage func(childComplexity int, input ent.CreateScheduledMessageInput) int
-		CreateStaff            func(childComplexity int, input ent.CreateStaffInput, password *string) int
-		DeleteCoverage         func(childComplexity int, id pulid.ID) int
-		DeleteMessageTemplate  func(childComplexity int, id pulid.ID) int
-		InviteClientToPortal   func(childComplexity int, clientID pulid.ID) int
-		InviteContactToPortal  func(childComplexity int, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) int
-		MarkAppointmentMissed  func(childComplexity int, id pulid.ID) int
-		MarkPortalMessagesRead func(childComplexity int) int
-		MarkThreadRead         func(childComplexity int, clientID pulid.ID, contactID *pulid.ID) int
-		PayPortalInvoice       func(childComplexity int, input PayPortalInvoiceInput) int
-		RemoveClientContact    func(childComplexity int, id pulid.ID) int
-		RemovePortalCard       func(childComplexity int, id pulid.ID) int
-		RequestSignIn          func(childComplexity int, input RequestSignInInput) int
-		RescheduleAppointment  func(childComplexity int, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) int
-		RevokeClientPortal     func(childComplexity int, clientID pulid.ID) int
-		RevokeContactPortal    func(childComplexity int, linkID pulid.ID) int
-		SaveMessageTemplate    func(childComplexity int, input SaveMessageTemplateInput) int
-		SendForm               func(childComplexity int, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) int
-		SendMessageToPractice  func(childComplexity int, body string) int
-		SendPortalMessage      func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, body string) int
-		SetClientNotifications func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
-		ShareDocument          func(childComplexity int, clientID pulid.ID, input portal.DocumentInput) int
-		SignIn                 func(childComplexity int, input SignInInput) int
-		SignOut                func(childComplexity int) int
-		SignOutOfPortal        func(childComplexity int) int
-		SubmitPortalForm       func(childComplexity int, id pulid.ID, answers []*questions.Answer, signature *string) int
-		UpdateClient           func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
-		UpdateClientContact    func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
-		UpdateContact          func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
-		UpdateCoverage         func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
-		UpdateOrganization     func(childComplexity int, input ent.UpdateOrganizationInput) int
-		UpdateScheduledMessage func(childComplexity int, id pulid.ID, input ent.UpdateScheduledMessageInput) int
-		UpdateStaff            func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
-		VerifySignIn           func(childComplexity int, input VerifySignInInput) int
-		VoidInvoice            func(childComplexity int, id pulid.ID) int
+		AddClientContact            func(childComplexity int, clientID pulid.ID, input link.Input) int
+		AddPortalCard               func(childComplexity int, token string) int
+		AddScheduleException        func(childComplexity int, input booking.Exception) int
+		ArchiveService              func(childComplexity int, id pulid.ID) int
+		BookAppointment             func(childComplexity int, input BookAppointmentInput) int
+		BookAsVisitor               func(childComplexity int, input BookAsVisitorInput) int
+		CancelAppointment           func(childComplexity int, id pulid.ID, reason string) int
+		CancelPortalAppointment     func(childComplexity int, id pulid.ID, reason *string) int
+		CancelScheduledMessage      func(childComplexity int, id pulid.ID) int
+		ClaimPortalInvitation       func(childComplexity int, token string) int
+		CompleteAppointment         func(childComplexity int, id pulid.ID) int
+		ConfirmAppointment          func(childComplexity int, id pulid.ID) int
+		CreateAppointment           func(childComplexity int, input ent.CreateAppointmentInput) int
+		CreateClient                func(childComplexity int, input ent.CreateClientProfileInput, contacts []*link.Input) int
+		CreateContact               func(childComplexity int, input ent.CreateContactInput, allowDuplicate *bool) int
+		CreateCoverage              func(childComplexity int, input ent.CreateCoverageInput) int
+		CreateInvoice               func(childComplexity int, clientID pulid.ID, input CreateInvoiceInput) int
+		CreateScheduledMessage      func(childComplexity int, input ent.CreateScheduledMessageInput) int
+		CreateService               func(childComplexity int, input ent.CreateServiceInput, practitionerIds []pulid.ID) int
+		CreateStaff                 func(childComplexity int, input ent.CreateStaffInput, password *string) int
+		DeleteCoverage              func(childComplexity int, id pulid.ID) int
+		DeleteMessageTemplate       func(childComplexity int, id pulid.ID) int
+		InviteClientToPortal        func(childComplexity int, clientID pulid.ID) int
+		InviteContactToPortal       func(childComplexity int, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) int
+		MarkAppointmentMissed       func(childComplexity int, id pulid.ID) int
+		MarkPortalMessagesRead      func(childComplexity int) int
+		MarkThreadRead              func(childComplexity int, clientID pulid.ID, contactID *pulid.ID) int
+		PayPortalInvoice            func(childComplexity int, input PayPortalInvoiceInput) int
+		RemoveClientContact         func(childComplexity int, id pulid.ID) int
+		RemovePortalCard            func(childComplexity int, id pulid.ID) int
+		RemoveScheduleException     func(childComplexity int, id pulid.ID) int
+		RequestBookingCode          func(childComplexity int, input RequestBookingCodeInput) int
+		RequestSignIn               func(childComplexity int, input RequestSignInInput) int
+		RescheduleAppointment       func(childComplexity int, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) int
+		ReschedulePortalAppointment func(childComplexity int, id pulid.ID, startsAt time.Time, practitionerID *pulid.ID) int
+		RevokeClientPortal          func(childComplexity int, clientID pulid.ID) int
+		RevokeContactPortal         func(childComplexity int, linkID pulid.ID) int
+		SaveMessageTemplate         func(childComplexity int, input SaveMessageTemplateInput) int
+		SendForm                    func(childComplexity int, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) int
+		SendMessageToPractice       func(childComplexity int, body string) int
+		SendPortalMessage           func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, body string) int
+		SetClientNotifications      func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
+		SetWorkingHours             func(childComplexity int, staffID pulid.ID, intervals []*booking.Interval) int
+		ShareDocument               func(childComplexity int, clientID pulid.ID, input portal.DocumentInput) int
+		SignIn                      func(childComplexity int, input SignInInput) int
+		SignOut                     func(childComplexity int) int
+		SignOutOfPortal             func(childComplexity int) int
+		SubmitPortalForm            func(childComplexity int, id pulid.ID, answers []*questions.Answer, signature *string) int
+		UpdateBookingRules          func(childComplexity int, input booking.RulesInput) int
+		UpdateClient                func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
+		UpdateClientContact         func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
+		UpdateContact               func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
+		UpdateCoverage              func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
+		UpdateOrganization          func(childComplexity int, input ent.UpdateOrganizationInput) int
+		UpdateScheduledMessage      func(childComplexity int, id pulid.ID, input ent.UpdateScheduledMessageInput) int
+		UpdateService               func(childComplexity int, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) int
+		UpdateStaff                 func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
+		VerifySignIn                func(childComplexity int, input VerifySignInInput) int
+		VoidInvoice                 func(childComplexity int, id pulid.ID) int
 	}
 
 	Notification struct {
@@ -432,20 +485,29 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		CreatedAt           func(childComplexity int) int
-		DefaultLanguage     func(childComplexity int) int
-		DefaultPhoneRegion  func(childComplexity int) int
-		Email               func(childComplexity int) int
-		ID                  func(childComplexity int) int
-		Name                func(childComplexity int) int
-		Phone               func(childComplexity int) int
-		QuietHoursEnd       func(childComplexity int) int
-		QuietHoursStart     func(childComplexity int) int
-		ReminderLeadMinutes func(childComplexity int) int
-		Slug                func(childComplexity int) int
-		SmsHelpReply        func(childComplexity int) int
-		TimeZone            func(childComplexity int) int
-		UpdatedAt           func(childComplexity int) int
+		BookingMaxAdvanceDays      func(childComplexity int) int
+		BookingMinNoticeMinutes    func(childComplexity int) int
+		BufferAfterMinutes         func(childComplexity int) int
+		BufferBeforeMinutes        func(childComplexity int) int
+		CancelMinNoticeMinutes     func(childComplexity int) int
+		CreatedAt                  func(childComplexity int) int
+		DefaultLanguage            func(childComplexity int) int
+		DefaultPhoneRegion         func(childComplexity int) int
+		Email                      func(childComplexity int) int
+		ID                         func(childComplexity int) int
+		Name                       func(childComplexity int) int
+		Phone                      func(childComplexity int) int
+		QuietHoursEnd              func(childComplexity int) int
+		QuietHoursStart            func(childComplexity int) int
+		ReminderLeadMinutes        func(childComplexity int) int
+		RequireCancellationReason  func(childComplexity int) int
+		RescheduleMinNoticeMinutes func(childComplexity int) int
+		SlotIntervalMinutes        func(childComplexity int) int
+		Slug                       func(childComplexity int) int
+		SmsHelpReply               func(childComplexity int) int
+		TimeZone                   func(childComplexity int) int
+		UpdatedAt                  func(childComplexity int) int
+		WidgetAllowedOrigins       func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -643,6 +705,8 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Appointments             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
+		AvailableSlots           func(childComplexity int, organization string, serviceID pulid.ID, practitionerID *pulid.ID, from time.Time, to time.Time, timeZone string) int
+		BookableServices         func(childComplexity int, organization string) int
 		Clients                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientProfileOrder, where *ent.ClientProfileWhereInput) int
 		Contacts                 func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) int
 		EffectiveMessageTemplate func(childComplexity int, kind message.Kind, channel message.Channel, language *string) int
@@ -666,10 +730,13 @@ type ComplexityRoot struct {
 		PortalSavedCards         func(childComplexity int) int
 		PortalViewer             func(childComplexity int) int
 		PreviewMessage           func(childComplexity int, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) int
+		ScheduleExceptions       func(childComplexity int, staffID pulid.ID, from *time.Time, to *time.Time) int
 		ScheduledMessages        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) int
 		SearchContacts           func(childComplexity int, query string, first *int) int
+		Services                 func(childComplexity int, includeArchived *bool) int
 		StaffMembers             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.StaffOrder, where *ent.StaffWhereInput) int
 		ThreadMessages           func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, first *int) int
+		WorkingHours             func(childComplexity int, staffID pulid.ID) int
 	}
 
 	Recipient struct {
@@ -693,6 +760,21 @@ type ComplexityRoot struct {
 		Characters func(childComplexity int) int
 		Encoding   func(childComplexity int) int
 		Segments   func(childComplexity int) int
+	}
+
+	ScheduleException struct {
+		CreatedAt func(childComplexity int) int
+		Date      func(childComplexity int) int
+		End       func(childComplexity int) int
+		EndsAt    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Staff     func(childComplexity int) int
+		StaffID   func(childComplexity int) int
+		Start     func(childComplexity int) int
+		StartsAt  func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	ScheduledMessage struct {
@@ -721,6 +803,31 @@ type ComplexityRoot struct {
 	ScheduledMessageEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Service struct {
+		ArchivedAt                 func(childComplexity int) int
+		BookableOnline             func(childComplexity int) int
+		BookingMaxAdvanceDays      func(childComplexity int) int
+		BookingMinNoticeMinutes    func(childComplexity int) int
+		BufferAfterMinutes         func(childComplexity int) int
+		BufferBeforeMinutes        func(childComplexity int) int
+		CancelMinNoticeMinutes     func(childComplexity int) int
+		CreatedAt                  func(childComplexity int) int
+		Currency                   func(childComplexity int) int
+		Description                func(childComplexity int) int
+		DurationMinutes            func(childComplexity int) int
+		EffectiveRules             func(childComplexity int) int
+		ID                         func(childComplexity int) int
+		Location                   func(childComplexity int) int
+		Mode                       func(childComplexity int) int
+		Name                       func(childComplexity int) int
+		Practitioners              func(childComplexity int) int
+		PriceCents                 func(childComplexity int) int
+		RequireCancellationReason  func(childComplexity int) int
+		RescheduleMinNoticeMinutes func(childComplexity int) int
+		SlotIntervalMinutes        func(childComplexity int) int
+		UpdatedAt                  func(childComplexity int) int
 	}
 
 	SharedDocument struct {
@@ -754,6 +861,7 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Role            func(childComplexity int) int
+		TimeZone        func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
 
@@ -766,6 +874,17 @@ type ComplexityRoot struct {
 	StaffEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WorkingHours struct {
+		CreatedAt func(childComplexity int) int
+		End       func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Staff     func(childComplexity int) int
+		StaffID   func(childComplexity int) int
+		Start     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Weekday   func(childComplexity int) int
 	}
 }
 
@@ -816,6 +935,18 @@ type MutationResolver interface {
 	CancelAppointment(ctx context.Context, id pulid.ID, reason string) (*ent.Appointment, error)
 	MarkAppointmentMissed(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
 	CompleteAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
+	CreateService(ctx context.Context, input ent.CreateServiceInput, practitionerIds []pulid.ID) (*ent.Service, error)
+	UpdateService(ctx context.Context, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) (*ent.Service, error)
+	ArchiveService(ctx context.Context, id pulid.ID) (*ent.Service, error)
+	SetWorkingHours(ctx context.Context, staffID pulid.ID, intervals []*booking.Interval) ([]*ent.WorkingHours, error)
+	AddScheduleException(ctx context.Context, input booking.Exception) (*ent.ScheduleException, error)
+	RemoveScheduleException(ctx context.Context, id pulid.ID) (bool, error)
+	UpdateBookingRules(ctx context.Context, input booking.RulesInput) (*ent.Organization, error)
+	BookAppointment(ctx context.Context, input BookAppointmentInput) (*ent.Appointment, error)
+	ReschedulePortalAppointment(ctx context.Context, id pulid.ID, startsAt time.Time, practitionerID *pulid.ID) (*ent.Appointment, error)
+	CancelPortalAppointment(ctx context.Context, id pulid.ID, reason *string) (*ent.Appointment, error)
+	RequestBookingCode(ctx context.Context, input RequestBookingCodeInput) (bool, error)
+	BookAsVisitor(ctx context.Context, input BookAsVisitorInput) (*ent.Appointment, error)
 	RequestSignIn(ctx context.Context, input RequestSignInInput) (bool, error)
 	VerifySignIn(ctx context.Context, input VerifySignInInput) (*portal.Session, error)
 	ClaimPortalInvitation(ctx context.Context, token string) (*portal.Session, error)
@@ -888,6 +1019,11 @@ type QueryResolver interface {
 	PhoneOptOuts(ctx context.Context) ([]*ent.PhoneOptOut, error)
 	ScheduledMessages(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) (*ent.ScheduledMessageConnection, error)
 	StaffMembers(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.StaffOrder, where *ent.StaffWhereInput) (*ent.StaffConnection, error)
+	Services(ctx context.Context, includeArchived *bool) ([]*ent.Service, error)
+	WorkingHours(ctx context.Context, staffID pulid.ID) ([]*ent.WorkingHours, error)
+	ScheduleExceptions(ctx context.Context, staffID pulid.ID, from *time.Time, to *time.Time) ([]*ent.ScheduleException, error)
+	BookableServices(ctx context.Context, organization string) ([]*booking.BookableService, error)
+	AvailableSlots(ctx context.Context, organization string, serviceID pulid.ID, practitionerID *pulid.ID, from time.Time, to time.Time, timeZone string) ([]*booking.Slot, error)
 	PortalViewer(ctx context.Context) (*viewer.Portal, error)
 	PortalClient(ctx context.Context) (*ent.ClientProfile, error)
 	PortalInvitation(ctx context.Context, token string) (*portal.Invitation, error)
@@ -905,6 +1041,10 @@ type QueryResolver interface {
 	MessagePlaceholders(ctx context.Context) ([]*message.Placeholder, error)
 	EffectiveMessageTemplate(ctx context.Context, kind message.Kind, channel message.Channel, language *string) (*EffectiveMessageTemplate, error)
 	PreviewMessage(ctx context.Context, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) (*MessagePreview, error)
+}
+type ServiceResolver interface {
+	Practitioners(ctx context.Context, obj *ent.Service) ([]*ent.Staff, error)
+	EffectiveRules(ctx context.Context, obj *ent.Service) (*booking.Rules, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -962,6 +1102,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Address.Region(childComplexity), true
 
+	case "Appointment.bookedVia":
+		if e.ComplexityRoot.Appointment.BookedVia == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.BookedVia(childComplexity), true
 	case "Appointment.cancellationReason":
 		if e.ComplexityRoot.Appointment.CancellationReason == nil {
 			break
@@ -1057,6 +1203,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.ScheduledMessages(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.ScheduledMessageOrder), args["where"].(*ent.ScheduledMessageWhereInput)), true
+	case "Appointment.service":
+		if e.ComplexityRoot.Appointment.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Service(childComplexity), true
+	case "Appointment.serviceID":
+		if e.ComplexityRoot.Appointment.ServiceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.ServiceID(childComplexity), true
 	case "Appointment.startsAt":
 		if e.ComplexityRoot.Appointment.StartsAt == nil {
 			break
@@ -1125,6 +1283,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppointmentEdge.Node(childComplexity), true
+
+	case "AvailableSlot.practitionerId":
+		if e.ComplexityRoot.AvailableSlot.PractitionerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailableSlot.PractitionerID(childComplexity), true
+	case "AvailableSlot.practitionerName":
+		if e.ComplexityRoot.AvailableSlot.PractitionerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailableSlot.PractitionerName(childComplexity), true
+	case "AvailableSlot.start":
+		if e.ComplexityRoot.AvailableSlot.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailableSlot.Start(childComplexity), true
+
+	case "BookablePractitioner.id":
+		if e.ComplexityRoot.BookablePractitioner.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookablePractitioner.ID(childComplexity), true
+	case "BookablePractitioner.name":
+		if e.ComplexityRoot.BookablePractitioner.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookablePractitioner.Name(childComplexity), true
+
+	case "BookableService.currency":
+		if e.ComplexityRoot.BookableService.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Currency(childComplexity), true
+	case "BookableService.description":
+		if e.ComplexityRoot.BookableService.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Description(childComplexity), true
+	case "BookableService.durationMinutes":
+		if e.ComplexityRoot.BookableService.DurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.DurationMinutes(childComplexity), true
+	case "BookableService.id":
+		if e.ComplexityRoot.BookableService.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.ID(childComplexity), true
+	case "BookableService.location":
+		if e.ComplexityRoot.BookableService.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Location(childComplexity), true
+	case "BookableService.mode":
+		if e.ComplexityRoot.BookableService.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Mode(childComplexity), true
+	case "BookableService.name":
+		if e.ComplexityRoot.BookableService.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Name(childComplexity), true
+	case "BookableService.practitioners":
+		if e.ComplexityRoot.BookableService.Practitioners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.Practitioners(childComplexity), true
+	case "BookableService.priceCents":
+		if e.ComplexityRoot.BookableService.PriceCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.PriceCents(childComplexity), true
+
+	case "BookingRules.bufferAfterMinutes":
+		if e.ComplexityRoot.BookingRules.BufferAfterMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.BufferAfterMinutes(childComplexity), true
+	case "BookingRules.bufferBeforeMinutes":
+		if e.ComplexityRoot.BookingRules.BufferBeforeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.BufferBeforeMinutes(childComplexity), true
+	case "BookingRules.cancelMinNoticeMinutes":
+		if e.ComplexityRoot.BookingRules.CancelMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.CancelMinNoticeMinutes(childComplexity), true
+	case "BookingRules.maxAdvanceDays":
+		if e.ComplexityRoot.BookingRules.MaxAdvanceDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.MaxAdvanceDays(childComplexity), true
+	case "BookingRules.minNoticeMinutes":
+		if e.ComplexityRoot.BookingRules.MinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.MinNoticeMinutes(childComplexity), true
+	case "BookingRules.requireCancellationReason":
+		if e.ComplexityRoot.BookingRules.RequireCancellationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.RequireCancellationReason(childComplexity), true
+	case "BookingRules.rescheduleMinNoticeMinutes":
+		if e.ComplexityRoot.BookingRules.RescheduleMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.RescheduleMinNoticeMinutes(childComplexity), true
+	case "BookingRules.slotIntervalMinutes":
+		if e.ComplexityRoot.BookingRules.SlotIntervalMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingRules.SlotIntervalMinutes(childComplexity), true
 
 	case "Client.address":
 		if e.ComplexityRoot.Client.Address == nil {
@@ -2246,6 +2540,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddPortalCard(childComplexity, args["token"].(string)), true
+	case "Mutation.addScheduleException":
+		if e.ComplexityRoot.Mutation.AddScheduleException == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addScheduleException_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddScheduleException(childComplexity, args["input"].(booking.Exception)), true
+	case "Mutation.archiveService":
+		if e.ComplexityRoot.Mutation.ArchiveService == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveService_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveService(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.bookAppointment":
+		if e.ComplexityRoot.Mutation.BookAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_bookAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BookAppointment(childComplexity, args["input"].(BookAppointmentInput)), true
+	case "Mutation.bookAsVisitor":
+		if e.ComplexityRoot.Mutation.BookAsVisitor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_bookAsVisitor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BookAsVisitor(childComplexity, args["input"].(BookAsVisitorInput)), true
 	case "Mutation.cancelAppointment":
 		if e.ComplexityRoot.Mutation.CancelAppointment == nil {
 			break
@@ -2257,6 +2595,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelAppointment(childComplexity, args["id"].(pulid.ID), args["reason"].(string)), true
+	case "Mutation.cancelPortalAppointment":
+		if e.ComplexityRoot.Mutation.CancelPortalAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelPortalAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelPortalAppointment(childComplexity, args["id"].(pulid.ID), args["reason"].(*string)), true
 	case "Mutation.cancelScheduledMessage":
 		if e.ComplexityRoot.Mutation.CancelScheduledMessage == nil {
 			break
@@ -2367,6 +2716,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateScheduledMessage(childComplexity, args["input"].(ent.CreateScheduledMessageInput)), true
+	case "Mutation.createService":
+		if e.ComplexityRoot.Mutation.CreateService == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createService_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateService(childComplexity, args["input"].(ent.CreateServiceInput), args["practitionerIds"].([]pulid.ID)), true
 	case "Mutation.createStaff":
 		if e.ComplexityRoot.Mutation.CreateStaff == nil {
 			break
@@ -2483,6 +2843,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemovePortalCard(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.removeScheduleException":
+		if e.ComplexityRoot.Mutation.RemoveScheduleException == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeScheduleException_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveScheduleException(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.requestBookingCode":
+		if e.ComplexityRoot.Mutation.RequestBookingCode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestBookingCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestBookingCode(childComplexity, args["input"].(RequestBookingCodeInput)), true
 	case "Mutation.requestSignIn":
 		if e.ComplexityRoot.Mutation.RequestSignIn == nil {
 			break
@@ -2505,6 +2887,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RescheduleAppointment(childComplexity, args["id"].(pulid.ID), args["startsAt"].(time.Time), args["endsAt"].(time.Time), args["practitionerID"].(*pulid.ID)), true
+	case "Mutation.reschedulePortalAppointment":
+		if e.ComplexityRoot.Mutation.ReschedulePortalAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reschedulePortalAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReschedulePortalAppointment(childComplexity, args["id"].(pulid.ID), args["startsAt"].(time.Time), args["practitionerId"].(*pulid.ID)), true
 	case "Mutation.revokeClientPortal":
 		if e.ComplexityRoot.Mutation.RevokeClientPortal == nil {
 			break
@@ -2582,6 +2975,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetClientNotifications(childComplexity, args["id"].(pulid.ID), args["input"].(ClientNotificationsInput)), true
+	case "Mutation.setWorkingHours":
+		if e.ComplexityRoot.Mutation.SetWorkingHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setWorkingHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetWorkingHours(childComplexity, args["staffId"].(pulid.ID), args["intervals"].([]*booking.Interval)), true
 	case "Mutation.shareDocument":
 		if e.ComplexityRoot.Mutation.ShareDocument == nil {
 			break
@@ -2627,6 +3031,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitPortalForm(childComplexity, args["id"].(pulid.ID), args["answers"].([]*questions.Answer), args["signature"].(*string)), true
+	case "Mutation.updateBookingRules":
+		if e.ComplexityRoot.Mutation.UpdateBookingRules == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBookingRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBookingRules(childComplexity, args["input"].(booking.RulesInput)), true
 	case "Mutation.updateClient":
 		if e.ComplexityRoot.Mutation.UpdateClient == nil {
 			break
@@ -2693,6 +3108,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateScheduledMessage(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateScheduledMessageInput)), true
+	case "Mutation.updateService":
+		if e.ComplexityRoot.Mutation.UpdateService == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateService_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateService(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateServiceInput), args["practitionerIds"].([]pulid.ID)), true
 	case "Mutation.updateStaff":
 		if e.ComplexityRoot.Mutation.UpdateStaff == nil {
 			break
@@ -2916,6 +3342,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
 
+	case "Organization.bookingMaxAdvanceDays":
+		if e.ComplexityRoot.Organization.BookingMaxAdvanceDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.BookingMaxAdvanceDays(childComplexity), true
+	case "Organization.bookingMinNoticeMinutes":
+		if e.ComplexityRoot.Organization.BookingMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.BookingMinNoticeMinutes(childComplexity), true
+	case "Organization.bufferAfterMinutes":
+		if e.ComplexityRoot.Organization.BufferAfterMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.BufferAfterMinutes(childComplexity), true
+	case "Organization.bufferBeforeMinutes":
+		if e.ComplexityRoot.Organization.BufferBeforeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.BufferBeforeMinutes(childComplexity), true
+	case "Organization.cancelMinNoticeMinutes":
+		if e.ComplexityRoot.Organization.CancelMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.CancelMinNoticeMinutes(childComplexity), true
 	case "Organization.createdAt":
 		if e.ComplexityRoot.Organization.CreatedAt == nil {
 			break
@@ -2976,6 +3432,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.ReminderLeadMinutes(childComplexity), true
+	case "Organization.requireCancellationReason":
+		if e.ComplexityRoot.Organization.RequireCancellationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.RequireCancellationReason(childComplexity), true
+	case "Organization.rescheduleMinNoticeMinutes":
+		if e.ComplexityRoot.Organization.RescheduleMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.RescheduleMinNoticeMinutes(childComplexity), true
+	case "Organization.slotIntervalMinutes":
+		if e.ComplexityRoot.Organization.SlotIntervalMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.SlotIntervalMinutes(childComplexity), true
 	case "Organization.slug":
 		if e.ComplexityRoot.Organization.Slug == nil {
 			break
@@ -3000,6 +3474,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.UpdatedAt(childComplexity), true
+	case "Organization.widgetAllowedOrigins":
+		if e.ComplexityRoot.Organization.WidgetAllowedOrigins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.WidgetAllowedOrigins(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -3852,6 +4332,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Appointments(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.AppointmentOrder), args["where"].(*ent.AppointmentWhereInput)), true
+	case "Query.availableSlots":
+		if e.ComplexityRoot.Query.AvailableSlots == nil {
+			break
+		}
+
+		args, err := ec.field_Query_availableSlots_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AvailableSlots(childComplexity, args["organization"].(string), args["serviceId"].(pulid.ID), args["practitionerId"].(*pulid.ID), args["from"].(time.Time), args["to"].(time.Time), args["timeZone"].(string)), true
+	case "Query.bookableServices":
+		if e.ComplexityRoot.Query.BookableServices == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bookableServices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BookableServices(childComplexity, args["organization"].(string)), true
 	case "Query.clients":
 		if e.ComplexityRoot.Query.Clients == nil {
 			break
@@ -4061,6 +4563,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PreviewMessage(childComplexity, args["appointmentID"].(pulid.ID), args["contactID"].(*pulid.ID), args["kind"].(message.Kind), args["channel"].(message.Channel)), true
+	case "Query.scheduleExceptions":
+		if e.ComplexityRoot.Query.ScheduleExceptions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_scheduleExceptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ScheduleExceptions(childComplexity, args["staffId"].(pulid.ID), args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "Query.scheduledMessages":
 		if e.ComplexityRoot.Query.ScheduledMessages == nil {
 			break
@@ -4083,6 +4596,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SearchContacts(childComplexity, args["query"].(string), args["first"].(*int)), true
+	case "Query.services":
+		if e.ComplexityRoot.Query.Services == nil {
+			break
+		}
+
+		args, err := ec.field_Query_services_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Services(childComplexity, args["includeArchived"].(*bool)), true
 	case "Query.staffMembers":
 		if e.ComplexityRoot.Query.StaffMembers == nil {
 			break
@@ -4105,6 +4629,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ThreadMessages(childComplexity, args["clientId"].(pulid.ID), args["contactId"].(*pulid.ID), args["first"].(*int)), true
+	case "Query.workingHours":
+		if e.ComplexityRoot.Query.WorkingHours == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workingHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkingHours(childComplexity, args["staffId"].(pulid.ID)), true
 
 	case "Recipient.canManageAppointments":
 		if e.ComplexityRoot.Recipient.CanManageAppointments == nil {
@@ -4209,6 +4744,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SMSInfo.Segments(childComplexity), true
+
+	case "ScheduleException.createdAt":
+		if e.ComplexityRoot.ScheduleException.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.CreatedAt(childComplexity), true
+	case "ScheduleException.date":
+		if e.ComplexityRoot.ScheduleException.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.Date(childComplexity), true
+	case "ScheduleException.end":
+		if e.ComplexityRoot.ScheduleException.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.End(childComplexity), true
+	case "ScheduleException.endsAt":
+		if e.ComplexityRoot.ScheduleException.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.EndsAt(childComplexity), true
+	case "ScheduleException.id":
+		if e.ComplexityRoot.ScheduleException.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.ID(childComplexity), true
+	case "ScheduleException.kind":
+		if e.ComplexityRoot.ScheduleException.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.Kind(childComplexity), true
+	case "ScheduleException.note":
+		if e.ComplexityRoot.ScheduleException.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.Note(childComplexity), true
+	case "ScheduleException.staff":
+		if e.ComplexityRoot.ScheduleException.Staff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.Staff(childComplexity), true
+	case "ScheduleException.staffID":
+		if e.ComplexityRoot.ScheduleException.StaffID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.StaffID(childComplexity), true
+	case "ScheduleException.start":
+		if e.ComplexityRoot.ScheduleException.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.Start(childComplexity), true
+	case "ScheduleException.startsAt":
+		if e.ComplexityRoot.ScheduleException.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.StartsAt(childComplexity), true
+	case "ScheduleException.updatedAt":
+		if e.ComplexityRoot.ScheduleException.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleException.UpdatedAt(childComplexity), true
 
 	case "ScheduledMessage.appointment":
 		if e.ComplexityRoot.ScheduledMessage.Appointment == nil {
@@ -4326,6 +4934,139 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScheduledMessageEdge.Node(childComplexity), true
+
+	case "Service.archivedAt":
+		if e.ComplexityRoot.Service.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.ArchivedAt(childComplexity), true
+	case "Service.bookableOnline":
+		if e.ComplexityRoot.Service.BookableOnline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.BookableOnline(childComplexity), true
+	case "Service.bookingMaxAdvanceDays":
+		if e.ComplexityRoot.Service.BookingMaxAdvanceDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.BookingMaxAdvanceDays(childComplexity), true
+	case "Service.bookingMinNoticeMinutes":
+		if e.ComplexityRoot.Service.BookingMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.BookingMinNoticeMinutes(childComplexity), true
+	case "Service.bufferAfterMinutes":
+		if e.ComplexityRoot.Service.BufferAfterMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.BufferAfterMinutes(childComplexity), true
+	case "Service.bufferBeforeMinutes":
+		if e.ComplexityRoot.Service.BufferBeforeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.BufferBeforeMinutes(childComplexity), true
+	case "Service.cancelMinNoticeMinutes":
+		if e.ComplexityRoot.Service.CancelMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.CancelMinNoticeMinutes(childComplexity), true
+	case "Service.createdAt":
+		if e.ComplexityRoot.Service.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.CreatedAt(childComplexity), true
+	case "Service.currency":
+		if e.ComplexityRoot.Service.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Currency(childComplexity), true
+	case "Service.description":
+		if e.ComplexityRoot.Service.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Description(childComplexity), true
+	case "Service.durationMinutes":
+		if e.ComplexityRoot.Service.DurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.DurationMinutes(childComplexity), true
+	case "Service.effectiveRules":
+		if e.ComplexityRoot.Service.EffectiveRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.EffectiveRules(childComplexity), true
+	case "Service.id":
+		if e.ComplexityRoot.Service.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.ID(childComplexity), true
+	case "Service.location":
+		if e.ComplexityRoot.Service.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Location(childComplexity), true
+	case "Service.mode":
+		if e.ComplexityRoot.Service.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Mode(childComplexity), true
+	case "Service.name":
+		if e.ComplexityRoot.Service.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Name(childComplexity), true
+	case "Service.practitioners":
+		if e.ComplexityRoot.Service.Practitioners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Practitioners(childComplexity), true
+	case "Service.priceCents":
+		if e.ComplexityRoot.Service.PriceCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.PriceCents(childComplexity), true
+	case "Service.requireCancellationReason":
+		if e.ComplexityRoot.Service.RequireCancellationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.RequireCancellationReason(childComplexity), true
+	case "Service.rescheduleMinNoticeMinutes":
+		if e.ComplexityRoot.Service.RescheduleMinNoticeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.RescheduleMinNoticeMinutes(childComplexity), true
+	case "Service.slotIntervalMinutes":
+		if e.ComplexityRoot.Service.SlotIntervalMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.SlotIntervalMinutes(childComplexity), true
+	case "Service.updatedAt":
+		if e.ComplexityRoot.Service.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.UpdatedAt(childComplexity), true
 
 	case "SharedDocument.client":
 		if e.ComplexityRoot.SharedDocument.Client == nil {
@@ -4483,6 +5224,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Staff.Role(childComplexity), true
+	case "Staff.timeZone":
+		if e.ComplexityRoot.Staff.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Staff.TimeZone(childComplexity), true
 	case "Staff.updatedAt":
 		if e.ComplexityRoot.Staff.UpdatedAt == nil {
 			break
@@ -4522,6 +5269,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StaffEdge.Node(childComplexity), true
 
+	case "WorkingHours.createdAt":
+		if e.ComplexityRoot.WorkingHours.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.CreatedAt(childComplexity), true
+	case "WorkingHours.end":
+		if e.ComplexityRoot.WorkingHours.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.End(childComplexity), true
+	case "WorkingHours.id":
+		if e.ComplexityRoot.WorkingHours.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.ID(childComplexity), true
+	case "WorkingHours.staff":
+		if e.ComplexityRoot.WorkingHours.Staff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.Staff(childComplexity), true
+	case "WorkingHours.staffID":
+		if e.ComplexityRoot.WorkingHours.StaffID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.StaffID(childComplexity), true
+	case "WorkingHours.start":
+		if e.ComplexityRoot.WorkingHours.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.Start(childComplexity), true
+	case "WorkingHours.updatedAt":
+		if e.ComplexityRoot.WorkingHours.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.UpdatedAt(childComplexity), true
+	case "WorkingHours.weekday":
+		if e.ComplexityRoot.WorkingHours.Weekday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingHours.Weekday(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -4533,6 +5329,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAddressInput,
 		ec.unmarshalInputAppointmentOrder,
 		ec.unmarshalInputAppointmentWhereInput,
+		ec.unmarshalInputBookAppointmentInput,
+		ec.unmarshalInputBookAsVisitorInput,
+		ec.unmarshalInputBookingRulesInput,
 		ec.unmarshalInputClientContactLinkInput,
 		ec.unmarshalInputClientContactOrder,
 		ec.unmarshalInputClientContactWhereInput,
@@ -4549,6 +5348,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateCoverageInput,
 		ec.unmarshalInputCreateInvoiceInput,
 		ec.unmarshalInputCreateScheduledMessageInput,
+		ec.unmarshalInputCreateServiceInput,
 		ec.unmarshalInputCreateStaffInput,
 		ec.unmarshalInputEmailSuppressionOrder,
 		ec.unmarshalInputEmailSuppressionWhereInput,
@@ -4565,11 +5365,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPhoneInput,
 		ec.unmarshalInputPhoneOptOutOrder,
 		ec.unmarshalInputPhoneOptOutWhereInput,
+		ec.unmarshalInputRequestBookingCodeInput,
 		ec.unmarshalInputRequestSignInInput,
 		ec.unmarshalInputSaveMessageTemplateInput,
+		ec.unmarshalInputScheduleExceptionInput,
+		ec.unmarshalInputScheduleExceptionOrder,
+		ec.unmarshalInputScheduleExceptionWhereInput,
 		ec.unmarshalInputScheduledMessageOrder,
 		ec.unmarshalInputScheduledMessageWhereInput,
 		ec.unmarshalInputSendFormInput,
+		ec.unmarshalInputServiceOrder,
+		ec.unmarshalInputServiceWhereInput,
 		ec.unmarshalInputShareDocumentInput,
 		ec.unmarshalInputSignInInput,
 		ec.unmarshalInputStaffOrder,
@@ -4580,8 +5386,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateCoverageInput,
 		ec.unmarshalInputUpdateOrganizationInput,
 		ec.unmarshalInputUpdateScheduledMessageInput,
+		ec.unmarshalInputUpdateServiceInput,
 		ec.unmarshalInputUpdateStaffInput,
 		ec.unmarshalInputVerifySignInInput,
+		ec.unmarshalInputWorkingHoursInput,
+		ec.unmarshalInputWorkingHoursOrder,
+		ec.unmarshalInputWorkingHoursWhereInput,
 	)
 	first := true
 
@@ -4657,6 +5467,260 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../booking.graphqls", Input: `# The booking widget: what the practice sets up (services, practitioners'
+# hours and exceptions, booking rules) and what anyone may read to book
+# (bookable services and free start times). Setting up is for staff: owners
+# and admins manage services and rules; any staff member manages hours and
+# exceptions. Fields marked @public need no sign-in and name the practice by
+# its slug; they are rate limited per IP address (RATE_LIMITED).
+
+"The booking rules that apply to a service: the organisation's, overridden by the service's where it sets them."
+type BookingRules {
+  "Clients book at least this many minutes before the start."
+  minNoticeMinutes: Int!
+  "Clients book at most this many days ahead."
+  maxAdvanceDays: Int!
+  "Clients cancel at least this many minutes before the start."
+  cancelMinNoticeMinutes: Int!
+  "Clients reschedule at least this many minutes before the start."
+  rescheduleMinNoticeMinutes: Int!
+  "Minutes between the start times offered."
+  slotIntervalMinutes: Int!
+  "Free minutes needed before an appointment."
+  bufferBeforeMinutes: Int!
+  "Free minutes needed after an appointment."
+  bufferAfterMinutes: Int!
+  "Clients give a reason to cancel."
+  requireCancellationReason: Boolean!
+}
+
+extend type Service {
+  "Who gives the service, by name."
+  practitioners: [Staff!]!
+  "The booking rules that apply to the service."
+  effectiveRules: BookingRules!
+}
+
+"""
+Changes the organisation's booking rules; omitted fields stay. Staff are not
+bound by the notice rules. Minutes from 0 (slot interval from 5), days from 1.
+"""
+input BookingRulesInput {
+  bookingMinNoticeMinutes: Int
+  bookingMaxAdvanceDays: Int
+  cancelMinNoticeMinutes: Int
+  rescheduleMinNoticeMinutes: Int
+  slotIntervalMinutes: Int
+  bufferBeforeMinutes: Int
+  bufferAfterMinutes: Int
+  requireCancellationReason: Boolean
+  """
+  Replaces the web origins whose pages may call the API from a browser (the
+  widget), such as https://maple.example: scheme and host only, https (http
+  only for localhost).
+  """
+  widgetAllowedOrigins: [String!]
+}
+
+"One interval of weekly hours, in the practitioner's time zone."
+input WorkingHoursInput {
+  "Day of the week: 0 Sunday, 1 Monday … 6 Saturday."
+  weekday: Int!
+  "Local start time, HH:MM, such as 09:00."
+  start: String!
+  "Local end time, HH:MM (24:00 for midnight), after the start."
+  end: String!
+}
+
+"""
+A change to a practitioner's hours. TIME_OFF: give startsAt and endsAt.
+HOURS: give the local date and, for other hours that day, start and end
+(HH:MM); without them the practitioner does not work that date.
+"""
+input ScheduleExceptionInput {
+  staffId: ID!
+  kind: ScheduleExceptionKind!
+  startsAt: Time
+  endsAt: Time
+  date: Date
+  start: String
+  end: String
+  "Why, for staff."
+  note: String
+}
+
+"A service as the public booking widget shows it."
+type BookableService {
+  id: ID!
+  name: String!
+  description: String
+  durationMinutes: Int!
+  "Price in the currency's smallest unit (cents); null when not shown."
+  priceCents: Int
+  "ISO 4217 code of the price."
+  currency: String
+  mode: ServiceMode!
+  location: String
+  "Who gives it, by name: book with one, or let availableSlots offer them all."
+  practitioners: [BookablePractitioner!]!
+}
+
+"A practitioner as the public booking widget shows them: a name."
+type BookablePractitioner {
+  id: ID!
+  name: String!
+}
+
+"A free start time."
+type AvailableSlot {
+  "The start, in the time zone asked for, such as 2026-03-09T09:00:00-04:00."
+  start: Time!
+  practitionerId: ID!
+  practitionerName: String!
+}
+
+extend type Query {
+  "Services of the viewer's organisation by name; archived ones too when asked."
+  services(includeArchived: Boolean = false): [Service!]!
+  "A staff member's weekly hours, by day and start."
+  workingHours(staffId: ID!): [WorkingHours!]!
+  "A staff member's exceptions to their hours touching from–to (open when omitted), soonest first."
+  scheduleExceptions(staffId: ID!, from: Time, to: Time): [ScheduleException!]!
+
+  "The services of the practice (its slug) that clients may book online, with their practitioners. For anyone."
+  bookableServices(organization: String!): [BookableService!]! @public
+  """
+  Free start times of a bookable service from ` + "`" + `from` + "`" + ` (inclusive) to ` + "`" + `to` + "`" + `
+  (exclusive), at most 62 days apart, with one practitioner or each who gives
+  it; in timeZone (IANA, such as Europe/London), the asker's. Honours the
+  practitioners' weekly hours in their own time zones across daylight-saving
+  changes, date-specific hours, time off, booked and confirmed appointments
+  with buffers, the slot interval, minimum notice and how far ahead one may
+  book. A service of another practice, or not bookable online, is NOT_FOUND.
+  For anyone.
+  """
+  availableSlots(organization: String!, serviceId: ID!, practitionerId: ID, from: Time!, to: Time!, timeZone: String!): [AvailableSlot!]! @public
+}
+
+extend type Mutation {
+  "Creates a service, given by practitionerIds (staff of the organisation). Owners and admins."
+  createService(input: CreateServiceInput!, practitionerIds: [ID!]): Service!
+  "Changes a service; practitionerIds, when given, replaces who gives it. Owners and admins."
+  updateService(id: ID!, input: UpdateServiceInput!, practitionerIds: [ID!]): Service!
+  "Archives a service: it can no longer be booked; its appointments keep it. Owners and admins."
+  archiveService(id: ID!): Service!
+  "Replaces a staff member's weekly hours; intervals may not overlap on a day."
+  setWorkingHours(staffId: ID!, intervals: [WorkingHoursInput!]!): [WorkingHours!]!
+  "Adds time off or other hours on a date for a staff member."
+  addScheduleException(input: ScheduleExceptionInput!): ScheduleException!
+  "Removes an exception to a staff member's hours."
+  removeScheduleException(id: ID!): Boolean!
+  "Changes the organisation's booking rules and the widget's allowed origins. Owners and admins."
+  updateBookingRules(input: BookingRulesInput!): Organization!
+}
+`, BuiltIn: false},
+	{Name: "../booking_writes.graphqls", Input: `# Booking, rescheduling and cancelling from the booking widget (issue 5).
+#
+# Signed in to the portal (@portal), a client books, moves and cancels its
+# own appointments, and a contact does so for the client it acts for (the
+# X-Kith-Client header) when its link has can-manage-appointments; a contact
+# without it gets FORBIDDEN, and what the viewer may not reach (another
+# client, another client's appointment) reads as NOT_FOUND. Clients are
+# bound by the booking rules (minimum notice to book, cancel and
+# reschedule, how far ahead, offered start times, cancellation reason);
+# staff use createAppointment, rescheduleAppointment and cancelAppointment,
+# which are not.
+#
+# A new visitor (@public) asks for a code by email (requestBookingCode),
+# then books with it (bookAsVisitor): kith books for the practice's client
+# with that email, or creates a lead client.
+#
+# Two appointments of one practitioner never overlap: the loser of a race
+# gets SLOT_TAKEN. Bookings carry an idempotency key: repeating a booking
+# with the same key returns the same appointment (and notifies once); the
+# same key with other details is CONFLICT. Booking, moving and cancelling
+# send the confirmation, reschedule and cancellation notices to the client
+# and the contacts whose preferences say so, and reminders follow the
+# appointment.
+
+input BookAppointmentInput {
+  "A service bookable online (bookableServices)."
+  serviceId: ID!
+  "A practitioner who gives it."
+  practitionerId: ID!
+  "One of the start times availableSlots offers."
+  startsAt: Time!
+  """
+  A key the caller makes up for this booking (a UUID, say), up to 200
+  characters: sending the same booking again with it returns the first
+  appointment instead of a second one.
+  """
+  idempotencyKey: String!
+}
+
+input RequestBookingCodeInput {
+  "The practice's slug."
+  organization: String!
+  "The visitor's email address: the code goes there."
+  email: String!
+  firstName: String!
+  lastName: String!
+  "Mobile number; numbers without a country code are read in the practice's region."
+  phone: String
+}
+
+input BookAsVisitorInput {
+  "The practice's slug."
+  organization: String!
+  email: String!
+  "The code emailed by requestBookingCode."
+  code: String!
+  firstName: String!
+  lastName: String!
+  "Mobile number, kept on a new lead client (without SMS consent)."
+  phone: String
+  serviceId: ID!
+  practitionerId: ID!
+  startsAt: Time!
+  "As in BookAppointmentInput: the same key returns the same appointment, without a new code."
+  idempotencyKey: String!
+}
+
+extend type Mutation {
+  """
+  Books an appointment for the client the portal viewer acts for: the
+  client itself, or a contact allowed to manage its appointments.
+  """
+  bookAppointment(input: BookAppointmentInput!): PortalAppointment! @portal
+  """
+  Moves an appointment of the client the viewer acts for to startsAt, with
+  practitionerId if given (else the same practitioner), keeping its service
+  and length. Refused (BAD_USER_INPUT on id) closer to the start than the
+  rescheduling notice.
+  """
+  reschedulePortalAppointment(id: ID!, startsAt: Time!, practitionerId: ID): PortalAppointment! @portal
+  """
+  Cancels an appointment of the client the viewer acts for. Refused
+  (BAD_USER_INPUT on id) closer to the start than the cancellation notice;
+  reason is required when the practice asks for one.
+  """
+  cancelPortalAppointment(id: ID!, reason: String): PortalAppointment! @portal
+  """
+  Emails a visitor of the booking widget a one-time code that confirms the
+  address (valid 10 minutes). The answer is true whether or not the
+  practice or the email is known; rate limited per address and IP address.
+  """
+  requestBookingCode(input: RequestBookingCodeInput!): Boolean! @public
+  """
+  Books as a visitor who confirmed their email with a code: for the
+  practice's client with that email if there is one, otherwise for a new
+  lead client (status LEAD) with the name, email and phone given. It starts
+  no portal session: the practice invites clients to the portal. A wrong or
+  expired code is BAD_USER_INPUT on code.
+  """
+  bookAsVisitor(input: BookAsVisitorInput!): PortalAppointment! @public
+}
+`, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
 """
@@ -4711,6 +5775,14 @@ type Appointment implements Node {
   Staff notes.
   """
   notes: String
+  """
+  The service booked, if any.
+  """
+  serviceID: ID
+  """
+  Who booked it: staff, a client or contact signed in to the portal or booking widget, or a new visitor of the widget.
+  """
+  bookedVia: BookedVia!
   client: Client!
   practitioner: Staff!
   """
@@ -4748,6 +5820,10 @@ type Appointment implements Node {
     """
     where: ScheduledMessageWhereInput
   ): ScheduledMessageConnection!
+  """
+  The service booked, if any.
+  """
+  service: Service
 }
 """
 A connection to a list of items.
@@ -5033,6 +6109,31 @@ input AppointmentWhereInput {
   notesEqualFold: String
   notesContainsFold: String
   """
+  service_id field predicates
+  """
+  serviceID: ID
+  serviceIDNEQ: ID
+  serviceIDIn: [ID!]
+  serviceIDNotIn: [ID!]
+  serviceIDGT: ID
+  serviceIDGTE: ID
+  serviceIDLT: ID
+  serviceIDLTE: ID
+  serviceIDContains: ID
+  serviceIDHasPrefix: ID
+  serviceIDHasSuffix: ID
+  serviceIDIsNil: Boolean
+  serviceIDNotNil: Boolean
+  serviceIDEqualFold: ID
+  serviceIDContainsFold: ID
+  """
+  booked_via field predicates
+  """
+  bookedVia: BookedVia
+  bookedViaNEQ: BookedVia
+  bookedViaIn: [BookedVia!]
+  bookedViaNotIn: [BookedVia!]
+  """
   client edge predicates
   """
   hasClient: Boolean
@@ -5052,6 +6153,19 @@ input AppointmentWhereInput {
   """
   hasScheduledMessages: Boolean
   hasScheduledMessagesWith: [ScheduledMessageWhereInput!]
+  """
+  service edge predicates
+  """
+  hasService: Boolean
+  hasServiceWith: [ServiceWhereInput!]
+}
+"""
+BookedVia is enum for the field booked_via
+"""
+enum BookedVia @goModel(model: "github.com/kith-health/kith/ent/appointment.BookedVia") {
+  STAFF
+  PORTAL
+  WIDGET
 }
 """
 How one contact is linked to one client: the relationship, the contact types, the notification flags, and what the contact may do in the portal for that client.
@@ -6431,8 +7545,13 @@ input CreateAppointmentInput {
   Staff notes.
   """
   notes: String
+  """
+  The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.
+  """
+  idempotencyKey: String
   clientID: ID!
   practitionerID: ID!
+  serviceID: ID
 }
 """
 CreateClientInput is used for create Client object.
@@ -6647,6 +7766,76 @@ input CreateScheduledMessageInput {
   appointmentID: ID
 }
 """
+CreateServiceInput is used for create Service object.
+Input was generated by ent.
+"""
+input CreateServiceInput {
+  """
+  What the service is called, as clients see it in the booking widget.
+  """
+  name: String!
+  """
+  A sentence or two for clients choosing a service.
+  """
+  description: String
+  """
+  How long an appointment of the service lasts, in minutes (1 to 1440).
+  """
+  durationMinutes: Int!
+  """
+  Price in the currency's smallest unit (cents); null when not shown.
+  """
+  priceCents: Int
+  """
+  ISO 4217 code of the price, such as CAD; required with a price.
+  """
+  currency: String
+  """
+  Clients and visitors may book it in the booking widget.
+  """
+  bookableOnline: Boolean
+  """
+  Where the session happens: in person at location, or by video.
+  """
+  mode: ServiceMode
+  """
+  Address or room of an in-person service.
+  """
+  location: String
+  """
+  Minimum notice to book, in minutes. Null: the organisation's.
+  """
+  bookingMinNoticeMinutes: Int
+  """
+  How many days ahead clients may book. Null: the organisation's.
+  """
+  bookingMaxAdvanceDays: Int
+  """
+  Minimum notice for a client to cancel, in minutes. Null: the organisation's.
+  """
+  cancelMinNoticeMinutes: Int
+  """
+  Minimum notice for a client to reschedule, in minutes. Null: the organisation's.
+  """
+  rescheduleMinNoticeMinutes: Int
+  """
+  Minutes between the start times offered. Null: the organisation's.
+  """
+  slotIntervalMinutes: Int
+  """
+  Free minutes needed before an appointment of the service. Null: the organisation's.
+  """
+  bufferBeforeMinutes: Int
+  """
+  Free minutes needed after an appointment of the service. Null: the organisation's.
+  """
+  bufferAfterMinutes: Int
+  """
+  Clients must give a reason to cancel. Null: the organisation's.
+  """
+  requireCancellationReason: Boolean
+}
+"""
 CreateStaffInput is used for create Staff object.
 Input was generated by ent.
 """
@@ -6667,6 +7856,10 @@ input CreateStaffInput {
   Inactive staff cannot sign in and their tokens stop working.
   """
   active: Boolean
+  """
+  IANA time zone of the practitioner's working hours; defaults to the organisation's.
+  """
+  timeZone: String
   assignedClientIDs: [ID!]
 }
 """
@@ -7701,6 +8894,42 @@ type Organization implements Node {
   What kith answers a text saying HELP; a sentence with the practice's name and phone when empty.
   """
   smsHelpReply: String
+  """
+  Minimum notice to book online, in minutes; staff are not bound by it.
+  """
+  bookingMinNoticeMinutes: Int!
+  """
+  How many days ahead clients may book online.
+  """
+  bookingMaxAdvanceDays: Int!
+  """
+  Minimum notice for a client to cancel, in minutes; staff are not bound by it.
+  """
+  cancelMinNoticeMinutes: Int!
+  """
+  Minimum notice for a client to reschedule, in minutes; staff are not bound by it.
+  """
+  rescheduleMinNoticeMinutes: Int!
+  """
+  Minutes between the start times the booking widget offers.
+  """
+  slotIntervalMinutes: Int!
+  """
+  Free minutes needed before an appointment.
+  """
+  bufferBeforeMinutes: Int!
+  """
+  Free minutes needed after an appointment.
+  """
+  bufferAfterMinutes: Int!
+  """
+  Clients must give a reason to cancel.
+  """
+  requireCancellationReason: Boolean!
+  """
+  Web origins (such as https://maple.example) whose pages may embed the booking widget; see updateBookingRules.
+  """
+  widgetAllowedOrigins: [String!]
 }
 """
 Ordering options for Organization connections
@@ -7929,6 +9158,88 @@ input OrganizationWhereInput {
   smsHelpReplyNotNil: Boolean
   smsHelpReplyEqualFold: String
   smsHelpReplyContainsFold: String
+  """
+  booking_min_notice_minutes field predicates
+  """
+  bookingMinNoticeMinutes: Int
+  bookingMinNoticeMinutesNEQ: Int
+  bookingMinNoticeMinutesIn: [Int!]
+  bookingMinNoticeMinutesNotIn: [Int!]
+  bookingMinNoticeMinutesGT: Int
+  bookingMinNoticeMinutesGTE: Int
+  bookingMinNoticeMinutesLT: Int
+  bookingMinNoticeMinutesLTE: Int
+  """
+  booking_max_advance_days field predicates
+  """
+  bookingMaxAdvanceDays: Int
+  bookingMaxAdvanceDaysNEQ: Int
+  bookingMaxAdvanceDaysIn: [Int!]
+  bookingMaxAdvanceDaysNotIn: [Int!]
+  bookingMaxAdvanceDaysGT: Int
+  bookingMaxAdvanceDaysGTE: Int
+  bookingMaxAdvanceDaysLT: Int
+  bookingMaxAdvanceDaysLTE: Int
+  """
+  cancel_min_notice_minutes field predicates
+  """
+  cancelMinNoticeMinutes: Int
+  cancelMinNoticeMinutesNEQ: Int
+  cancelMinNoticeMinutesIn: [Int!]
+  cancelMinNoticeMinutesNotIn: [Int!]
+  cancelMinNoticeMinutesGT: Int
+  cancelMinNoticeMinutesGTE: Int
+  cancelMinNoticeMinutesLT: Int
+  cancelMinNoticeMinutesLTE: Int
+  """
+  reschedule_min_notice_minutes field predicates
+  """
+  rescheduleMinNoticeMinutes: Int
+  rescheduleMinNoticeMinutesNEQ: Int
+  rescheduleMinNoticeMinutesIn: [Int!]
+  rescheduleMinNoticeMinutesNotIn: [Int!]
+  rescheduleMinNoticeMinutesGT: Int
+  rescheduleMinNoticeMinutesGTE: Int
+  rescheduleMinNoticeMinutesLT: Int
+  rescheduleMinNoticeMinutesLTE: Int
+  """
+  slot_interval_minutes field predicates
+  """
+  slotIntervalMinutes: Int
+  slotIntervalMinutesNEQ: Int
+  slotIntervalMinutesIn: [Int!]
+  slotIntervalMinutesNotIn: [Int!]
+  slotIntervalMinutesGT: Int
+  slotIntervalMinutesGTE: Int
+  slotIntervalMinutesLT: Int
+  slotIntervalMinutesLTE: Int
+  """
+  buffer_before_minutes field predicates
+  """
+  bufferBeforeMinutes: Int
+  bufferBeforeMinutesNEQ: Int
+  bufferBeforeMinutesIn: [Int!]
+  bufferBeforeMinutesNotIn: [Int!]
+  bufferBeforeMinutesGT: Int
+  bufferBeforeMinutesGTE: Int
+  bufferBeforeMinutesLT: Int
+  bufferBeforeMinutesLTE: Int
+  """
+  buffer_after_minutes field predicates
+  """
+  bufferAfterMinutes: Int
+  bufferAfterMinutesNEQ: Int
+  bufferAfterMinutesIn: [Int!]
+  bufferAfterMinutesNotIn: [Int!]
+  bufferAfterMinutesGT: Int
+  bufferAfterMinutesGTE: Int
+  bufferAfterMinutesLT: Int
+  bufferAfterMinutesLTE: Int
+  """
+  require_cancellation_reason field predicates
+  """
+  requireCancellationReason: Boolean
+  requireCancellationReasonNEQ: Boolean
 }
 """
 Information about pagination in a connection.
@@ -8443,6 +9754,245 @@ enum Relationship @goModel(model: "github.com/kith-health/kith/ent/clientcontact
   OTHER
 }
 """
+A change to a practitioner's hours: time off, or other hours (or none) on one date.
+"""
+type ScheduleException implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  staffID: ID!
+  """
+  TIME_OFF: unavailable from startsAt to endsAt. HOURS: on date, the hours are start to end instead of the weekly ones (closed when both are null).
+  """
+  kind: ScheduleExceptionKind!
+  """
+  Start of time off.
+  """
+  startsAt: Time
+  """
+  End of time off, after the start.
+  """
+  endsAt: Time
+  """
+  Local date, YYYY-MM-DD, whose hours change.
+  """
+  date: Date
+  """
+  Local start time that date, HH:MM.
+  """
+  start: String
+  """
+  Local end time that date, HH:MM (24:00 for midnight).
+  """
+  end: String
+  """
+  Why, for staff.
+  """
+  note: String
+  staff: Staff!
+}
+"""
+ScheduleExceptionKind is enum for the field kind
+"""
+enum ScheduleExceptionKind @goModel(model: "github.com/kith-health/kith/ent/scheduleexception.Kind") {
+  TIME_OFF
+  HOURS
+}
+"""
+Ordering options for ScheduleException connections
+"""
+input ScheduleExceptionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ScheduleExceptions.
+  """
+  field: ScheduleExceptionOrderField!
+}
+"""
+Properties by which ScheduleException connections can be ordered.
+"""
+enum ScheduleExceptionOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+ScheduleExceptionWhereInput is used for filtering ScheduleException objects.
+Input was generated by ent.
+"""
+input ScheduleExceptionWhereInput {
+  not: ScheduleExceptionWhereInput
+  and: [ScheduleExceptionWhereInput!]
+  or: [ScheduleExceptionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  staff_id field predicates
+  """
+  staffID: ID
+  staffIDNEQ: ID
+  staffIDIn: [ID!]
+  staffIDNotIn: [ID!]
+  staffIDGT: ID
+  staffIDGTE: ID
+  staffIDLT: ID
+  staffIDLTE: ID
+  staffIDContains: ID
+  staffIDHasPrefix: ID
+  staffIDHasSuffix: ID
+  staffIDEqualFold: ID
+  staffIDContainsFold: ID
+  """
+  kind field predicates
+  """
+  kind: ScheduleExceptionKind
+  kindNEQ: ScheduleExceptionKind
+  kindIn: [ScheduleExceptionKind!]
+  kindNotIn: [ScheduleExceptionKind!]
+  """
+  starts_at field predicates
+  """
+  startsAt: Time
+  startsAtNEQ: Time
+  startsAtIn: [Time!]
+  startsAtNotIn: [Time!]
+  startsAtGT: Time
+  startsAtGTE: Time
+  startsAtLT: Time
+  startsAtLTE: Time
+  startsAtIsNil: Boolean
+  startsAtNotNil: Boolean
+  """
+  ends_at field predicates
+  """
+  endsAt: Time
+  endsAtNEQ: Time
+  endsAtIn: [Time!]
+  endsAtNotIn: [Time!]
+  endsAtGT: Time
+  endsAtGTE: Time
+  endsAtLT: Time
+  endsAtLTE: Time
+  endsAtIsNil: Boolean
+  endsAtNotNil: Boolean
+  """
+  date field predicates
+  """
+  date: Date
+  dateNEQ: Date
+  dateIn: [Date!]
+  dateNotIn: [Date!]
+  dateGT: Date
+  dateGTE: Date
+  dateLT: Date
+  dateLTE: Date
+  dateContains: Date
+  dateHasPrefix: Date
+  dateHasSuffix: Date
+  dateIsNil: Boolean
+  dateNotNil: Boolean
+  dateEqualFold: Date
+  dateContainsFold: Date
+  """
+  start field predicates
+  """
+  start: String
+  startNEQ: String
+  startIn: [String!]
+  startNotIn: [String!]
+  startGT: String
+  startGTE: String
+  startLT: String
+  startLTE: String
+  startContains: String
+  startHasPrefix: String
+  startHasSuffix: String
+  startIsNil: Boolean
+  startNotNil: Boolean
+  startEqualFold: String
+  startContainsFold: String
+  """
+  end field predicates
+  """
+  end: String
+  endNEQ: String
+  endIn: [String!]
+  endNotIn: [String!]
+  endGT: String
+  endGTE: String
+  endLT: String
+  endLTE: String
+  endContains: String
+  endHasPrefix: String
+  endHasSuffix: String
+  endIsNil: Boolean
+  endNotNil: Boolean
+  endEqualFold: String
+  endContainsFold: String
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+  """
+  staff edge predicates
+  """
+  hasStaff: Boolean
+  hasStaffWith: [StaffWhereInput!]
+}
+"""
 A custom email or SMS staff scheduled for a client or an appointment; it goes to the recipients whose scheduled-messages flag is on.
 """
 type ScheduledMessage implements Node {
@@ -8731,6 +10281,375 @@ input ScheduledMessageWhereInput {
   hasAppointmentWith: [AppointmentWhereInput!]
 }
 """
+Something the practice offers to book: its duration, price, practitioners and booking rules where they differ from the organisation's.
+"""
+type Service implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  What the service is called, as clients see it in the booking widget.
+  """
+  name: String!
+  """
+  A sentence or two for clients choosing a service.
+  """
+  description: String
+  """
+  How long an appointment of the service lasts, in minutes (1 to 1440).
+  """
+  durationMinutes: Int!
+  """
+  Price in the currency's smallest unit (cents); null when not shown.
+  """
+  priceCents: Int
+  """
+  ISO 4217 code of the price, such as CAD; required with a price.
+  """
+  currency: String
+  """
+  Clients and visitors may book it in the booking widget.
+  """
+  bookableOnline: Boolean!
+  """
+  Where the session happens: in person at location, or by video.
+  """
+  mode: ServiceMode!
+  """
+  Address or room of an in-person service.
+  """
+  location: String
+  """
+  When the service was archived: it can no longer be booked, and past appointments keep it.
+  """
+  archivedAt: Time
+  """
+  Minimum notice to book, in minutes. Null: the organisation's.
+  """
+  bookingMinNoticeMinutes: Int
+  """
+  How many days ahead clients may book. Null: the organisation's.
+  """
+  bookingMaxAdvanceDays: Int
+  """
+  Minimum notice for a client to cancel, in minutes. Null: the organisation's.
+  """
+  cancelMinNoticeMinutes: Int
+  """
+  Minimum notice for a client to reschedule, in minutes. Null: the organisation's.
+  """
+  rescheduleMinNoticeMinutes: Int
+  """
+  Minutes between the start times offered. Null: the organisation's.
+  """
+  slotIntervalMinutes: Int
+  """
+  Free minutes needed before an appointment of the service. Null: the organisation's.
+  """
+  bufferBeforeMinutes: Int
+  """
+  Free minutes needed after an appointment of the service. Null: the organisation's.
+  """
+  bufferAfterMinutes: Int
+  """
+  Clients must give a reason to cancel. Null: the organisation's.
+  """
+  requireCancellationReason: Boolean
+}
+"""
+ServiceMode is enum for the field mode
+"""
+enum ServiceMode @goModel(model: "github.com/kith-health/kith/ent/service.Mode") {
+  IN_PERSON
+  TELEHEALTH
+}
+"""
+Ordering options for Service connections
+"""
+input ServiceOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Services.
+  """
+  field: ServiceOrderField!
+}
+"""
+Properties by which Service connections can be ordered.
+"""
+enum ServiceOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NAME
+}
+"""
+ServiceWhereInput is used for filtering Service objects.
+Input was generated by ent.
+"""
+input ServiceWhereInput {
+  not: ServiceWhereInput
+  and: [ServiceWhereInput!]
+  or: [ServiceWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  description field predicates
+  """
+  description: String
+  descriptionNEQ: String
+  descriptionIn: [String!]
+  descriptionNotIn: [String!]
+  descriptionGT: String
+  descriptionGTE: String
+  descriptionLT: String
+  descriptionLTE: String
+  descriptionContains: String
+  descriptionHasPrefix: String
+  descriptionHasSuffix: String
+  descriptionIsNil: Boolean
+  descriptionNotNil: Boolean
+  descriptionEqualFold: String
+  descriptionContainsFold: String
+  """
+  duration_minutes field predicates
+  """
+  durationMinutes: Int
+  durationMinutesNEQ: Int
+  durationMinutesIn: [Int!]
+  durationMinutesNotIn: [Int!]
+  durationMinutesGT: Int
+  durationMinutesGTE: Int
+  durationMinutesLT: Int
+  durationMinutesLTE: Int
+  """
+  price_cents field predicates
+  """
+  priceCents: Int
+  priceCentsNEQ: Int
+  priceCentsIn: [Int!]
+  priceCentsNotIn: [Int!]
+  priceCentsGT: Int
+  priceCentsGTE: Int
+  priceCentsLT: Int
+  priceCentsLTE: Int
+  priceCentsIsNil: Boolean
+  priceCentsNotNil: Boolean
+  """
+  currency field predicates
+  """
+  currency: String
+  currencyNEQ: String
+  currencyIn: [String!]
+  currencyNotIn: [String!]
+  currencyGT: String
+  currencyGTE: String
+  currencyLT: String
+  currencyLTE: String
+  currencyContains: String
+  currencyHasPrefix: String
+  currencyHasSuffix: String
+  currencyIsNil: Boolean
+  currencyNotNil: Boolean
+  currencyEqualFold: String
+  currencyContainsFold: String
+  """
+  bookable_online field predicates
+  """
+  bookableOnline: Boolean
+  bookableOnlineNEQ: Boolean
+  """
+  mode field predicates
+  """
+  mode: ServiceMode
+  modeNEQ: ServiceMode
+  modeIn: [ServiceMode!]
+  modeNotIn: [ServiceMode!]
+  """
+  location field predicates
+  """
+  location: String
+  locationNEQ: String
+  locationIn: [String!]
+  locationNotIn: [String!]
+  locationGT: String
+  locationGTE: String
+  locationLT: String
+  locationLTE: String
+  locationContains: String
+  locationHasPrefix: String
+  locationHasSuffix: String
+  locationIsNil: Boolean
+  locationNotNil: Boolean
+  locationEqualFold: String
+  locationContainsFold: String
+  """
+  archived_at field predicates
+  """
+  archivedAt: Time
+  archivedAtNEQ: Time
+  archivedAtIn: [Time!]
+  archivedAtNotIn: [Time!]
+  archivedAtGT: Time
+  archivedAtGTE: Time
+  archivedAtLT: Time
+  archivedAtLTE: Time
+  archivedAtIsNil: Boolean
+  archivedAtNotNil: Boolean
+  """
+  booking_min_notice_minutes field predicates
+  """
+  bookingMinNoticeMinutes: Int
+  bookingMinNoticeMinutesNEQ: Int
+  bookingMinNoticeMinutesIn: [Int!]
+  bookingMinNoticeMinutesNotIn: [Int!]
+  bookingMinNoticeMinutesGT: Int
+  bookingMinNoticeMinutesGTE: Int
+  bookingMinNoticeMinutesLT: Int
+  bookingMinNoticeMinutesLTE: Int
+  bookingMinNoticeMinutesIsNil: Boolean
+  bookingMinNoticeMinutesNotNil: Boolean
+  """
+  booking_max_advance_days field predicates
+  """
+  bookingMaxAdvanceDays: Int
+  bookingMaxAdvanceDaysNEQ: Int
+  bookingMaxAdvanceDaysIn: [Int!]
+  bookingMaxAdvanceDaysNotIn: [Int!]
+  bookingMaxAdvanceDaysGT: Int
+  bookingMaxAdvanceDaysGTE: Int
+  bookingMaxAdvanceDaysLT: Int
+  bookingMaxAdvanceDaysLTE: Int
+  bookingMaxAdvanceDaysIsNil: Boolean
+  bookingMaxAdvanceDaysNotNil: Boolean
+  """
+  cancel_min_notice_minutes field predicates
+  """
+  cancelMinNoticeMinutes: Int
+  cancelMinNoticeMinutesNEQ: Int
+  cancelMinNoticeMinutesIn: [Int!]
+  cancelMinNoticeMinutesNotIn: [Int!]
+  cancelMinNoticeMinutesGT: Int
+  cancelMinNoticeMinutesGTE: Int
+  cancelMinNoticeMinutesLT: Int
+  cancelMinNoticeMinutesLTE: Int
+  cancelMinNoticeMinutesIsNil: Boolean
+  cancelMinNoticeMinutesNotNil: Boolean
+  """
+  reschedule_min_notice_minutes field predicates
+  """
+  rescheduleMinNoticeMinutes: Int
+  rescheduleMinNoticeMinutesNEQ: Int
+  rescheduleMinNoticeMinutesIn: [Int!]
+  rescheduleMinNoticeMinutesNotIn: [Int!]
+  rescheduleMinNoticeMinutesGT: Int
+  rescheduleMinNoticeMinutesGTE: Int
+  rescheduleMinNoticeMinutesLT: Int
+  rescheduleMinNoticeMinutesLTE: Int
+  rescheduleMinNoticeMinutesIsNil: Boolean
+  rescheduleMinNoticeMinutesNotNil: Boolean
+  """
+  slot_interval_minutes field predicates
+  """
+  slotIntervalMinutes: Int
+  slotIntervalMinutesNEQ: Int
+  slotIntervalMinutesIn: [Int!]
+  slotIntervalMinutesNotIn: [Int!]
+  slotIntervalMinutesGT: Int
+  slotIntervalMinutesGTE: Int
+  slotIntervalMinutesLT: Int
+  slotIntervalMinutesLTE: Int
+  slotIntervalMinutesIsNil: Boolean
+  slotIntervalMinutesNotNil: Boolean
+  """
+  buffer_before_minutes field predicates
+  """
+  bufferBeforeMinutes: Int
+  bufferBeforeMinutesNEQ: Int
+  bufferBeforeMinutesIn: [Int!]
+  bufferBeforeMinutesNotIn: [Int!]
+  bufferBeforeMinutesGT: Int
+  bufferBeforeMinutesGTE: Int
+  bufferBeforeMinutesLT: Int
+  bufferBeforeMinutesLTE: Int
+  bufferBeforeMinutesIsNil: Boolean
+  bufferBeforeMinutesNotNil: Boolean
+  """
+  buffer_after_minutes field predicates
+  """
+  bufferAfterMinutes: Int
+  bufferAfterMinutesNEQ: Int
+  bufferAfterMinutesIn: [Int!]
+  bufferAfterMinutesNotIn: [Int!]
+  bufferAfterMinutesGT: Int
+  bufferAfterMinutesGTE: Int
+  bufferAfterMinutesLT: Int
+  bufferAfterMinutesLTE: Int
+  bufferAfterMinutesIsNil: Boolean
+  bufferAfterMinutesNotNil: Boolean
+  """
+  require_cancellation_reason field predicates
+  """
+  requireCancellationReason: Boolean
+  requireCancellationReasonNEQ: Boolean
+  requireCancellationReasonIsNil: Boolean
+  requireCancellationReasonNotNil: Boolean
+}
+"""
 A document shared with a client through the portal; the file stays in the practice's file store, at url.
 """
 type SharedDocument implements Node {
@@ -8807,6 +10726,10 @@ type Staff implements Node {
   Inactive staff cannot sign in and their tokens stop working.
   """
   active: Boolean!
+  """
+  IANA time zone of the practitioner's working hours; defaults to the organisation's.
+  """
+  timeZone: String
   assignedClients(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9015,6 +10938,24 @@ input StaffWhereInput {
   """
   active: Boolean
   activeNEQ: Boolean
+  """
+  time_zone field predicates
+  """
+  timeZone: String
+  timeZoneNEQ: String
+  timeZoneIn: [String!]
+  timeZoneNotIn: [String!]
+  timeZoneGT: String
+  timeZoneGTE: String
+  timeZoneLT: String
+  timeZoneLTE: String
+  timeZoneContains: String
+  timeZoneHasPrefix: String
+  timeZoneHasSuffix: String
+  timeZoneIsNil: Boolean
+  timeZoneNotNil: Boolean
+  timeZoneEqualFold: String
+  timeZoneContainsFold: String
   """
   assigned_clients edge predicates
   """
@@ -9371,6 +11312,88 @@ input UpdateScheduledMessageInput {
   clearMinutesBeforeStart: Boolean
 }
 """
+UpdateServiceInput is used for update Service object.
+Input was generated by ent.
+"""
+input UpdateServiceInput {
+  """
+  What the service is called, as clients see it in the booking widget.
+  """
+  name: String
+  """
+  A sentence or two for clients choosing a service.
+  """
+  description: String
+  clearDescription: Boolean
+  """
+  How long an appointment of the service lasts, in minutes (1 to 1440).
+  """
+  durationMinutes: Int
+  """
+  Price in the currency's smallest unit (cents); null when not shown.
+  """
+  priceCents: Int
+  clearPriceCents: Boolean
+  """
+  ISO 4217 code of the price, such as CAD; required with a price.
+  """
+  currency: String
+  clearCurrency: Boolean
+  """
+  Clients and visitors may book it in the booking widget.
+  """
+  bookableOnline: Boolean
+  """
+  Where the session happens: in person at location, or by video.
+  """
+  mode: ServiceMode
+  """
+  Address or room of an in-person service.
+  """
+  location: String
+  clearLocation: Boolean
+  """
+  Minimum notice to book, in minutes. Null: the organisation's.
+  """
+  bookingMinNoticeMinutes: Int
+  clearBookingMinNoticeMinutes: Boolean
+  """
+  How many days ahead clients may book. Null: the organisation's.
+  """
+  bookingMaxAdvanceDays: Int
+  clearBookingMaxAdvanceDays: Boolean
+  """
+  Minimum notice for a client to cancel, in minutes. Null: the organisation's.
+  """
+  cancelMinNoticeMinutes: Int
+  clearCancelMinNoticeMinutes: Boolean
+  """
+  Minimum notice for a client to reschedule, in minutes. Null: the organisation's.
+  """
+  rescheduleMinNoticeMinutes: Int
+  clearRescheduleMinNoticeMinutes: Boolean
+  """
+  Minutes between the start times offered. Null: the organisation's.
+  """
+  slotIntervalMinutes: Int
+  clearSlotIntervalMinutes: Boolean
+  """
+  Free minutes needed before an appointment of the service. Null: the organisation's.
+  """
+  bufferBeforeMinutes: Int
+  clearBufferBeforeMinutes: Boolean
+  """
+  Free minutes needed after an appointment of the service. Null: the organisation's.
+  """
+  bufferAfterMinutes: Int
+  clearBufferAfterMinutes: Boolean
+  """
+  Clients must give a reason to cancel. Null: the organisation's.
+  """
+  requireCancellationReason: Boolean
+  clearRequireCancellationReason: Boolean
+}
+"""
 UpdateStaffInput is used for update Staff object.
 Input was generated by ent.
 """
@@ -9391,9 +11414,168 @@ input UpdateStaffInput {
   Inactive staff cannot sign in and their tokens stop working.
   """
   active: Boolean
+  """
+  IANA time zone of the practitioner's working hours; defaults to the organisation's.
+  """
+  timeZone: String
+  clearTimeZone: Boolean
   addAssignedClientIDs: [ID!]
   removeAssignedClientIDs: [ID!]
   clearAssignedClients: Boolean
+}
+"""
+One interval of a practitioner's weekly hours, in the practitioner's time zone.
+"""
+type WorkingHours implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  staffID: ID!
+  """
+  Day of the week: 0 Sunday, 1 Monday … 6 Saturday.
+  """
+  weekday: Int!
+  """
+  Local start time, HH:MM, in the practitioner's time zone.
+  """
+  start: String!
+  """
+  Local end time, HH:MM (24:00 for midnight), after the start.
+  """
+  end: String!
+  staff: Staff!
+}
+"""
+Ordering options for WorkingHours connections
+"""
+input WorkingHoursOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order WorkingHoursSlice.
+  """
+  field: WorkingHoursOrderField!
+}
+"""
+Properties by which WorkingHours connections can be ordered.
+"""
+enum WorkingHoursOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+WorkingHoursWhereInput is used for filtering WorkingHours objects.
+Input was generated by ent.
+"""
+input WorkingHoursWhereInput {
+  not: WorkingHoursWhereInput
+  and: [WorkingHoursWhereInput!]
+  or: [WorkingHoursWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  staff_id field predicates
+  """
+  staffID: ID
+  staffIDNEQ: ID
+  staffIDIn: [ID!]
+  staffIDNotIn: [ID!]
+  staffIDGT: ID
+  staffIDGTE: ID
+  staffIDLT: ID
+  staffIDLTE: ID
+  staffIDContains: ID
+  staffIDHasPrefix: ID
+  staffIDHasSuffix: ID
+  staffIDEqualFold: ID
+  staffIDContainsFold: ID
+  """
+  weekday field predicates
+  """
+  weekday: Int
+  weekdayNEQ: Int
+  weekdayIn: [Int!]
+  weekdayNotIn: [Int!]
+  weekdayGT: Int
+  weekdayGTE: Int
+  weekdayLT: Int
+  weekdayLTE: Int
+  """
+  start field predicates
+  """
+  start: String
+  startNEQ: String
+  startIn: [String!]
+  startNotIn: [String!]
+  startGT: String
+  startGTE: String
+  startLT: String
+  startLTE: String
+  startContains: String
+  startHasPrefix: String
+  startHasSuffix: String
+  startEqualFold: String
+  startContainsFold: String
+  """
+  end field predicates
+  """
+  end: String
+  endNEQ: String
+  endIn: [String!]
+  endNotIn: [String!]
+  endGT: String
+  endGTE: String
+  endLT: String
+  endLTE: String
+  endContains: String
+  endHasPrefix: String
+  endHasSuffix: String
+  endEqualFold: String
+  endContainsFold: String
+  """
+  staff edge predicates
+  """
+  hasStaff: Boolean
+  hasStaffWith: [StaffWhereInput!]
 }
 `, BuiltIn: false},
 	{Name: "../portal.graphqls", Input: `# The client portal: invitations, email sign-in with one-time codes, and what
@@ -10447,6 +12629,10 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_cancelledAt(ctx, field)
 	case "notes":
 		return ec.fieldContext_Appointment_notes(ctx, field)
+	case "serviceID":
+		return ec.fieldContext_Appointment_serviceID(ctx, field)
+	case "bookedVia":
+		return ec.fieldContext_Appointment_bookedVia(ctx, field)
 	case "client":
 		return ec.fieldContext_Appointment_client(ctx, field)
 	case "practitioner":
@@ -10455,6 +12641,8 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_createdBy(ctx, field)
 	case "scheduledMessages":
 		return ec.fieldContext_Appointment_scheduledMessages(ctx, field)
+	case "service":
+		return ec.fieldContext_Appointment_service(ctx, field)
 	case "startsAtLocal":
 		return ec.fieldContext_Appointment_startsAtLocal(ctx, field)
 	case "endsAtLocal":
@@ -10483,6 +12671,74 @@ func (ec *executionContext) childFields_AppointmentEdge(ctx context.Context, fie
 		return ec.fieldContext_AppointmentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AppointmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AvailableSlot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_AvailableSlot_start(ctx, field)
+	case "practitionerId":
+		return ec.fieldContext_AvailableSlot_practitionerId(ctx, field)
+	case "practitionerName":
+		return ec.fieldContext_AvailableSlot_practitionerName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AvailableSlot", field.Name)
+}
+
+func (ec *executionContext) childFields_BookablePractitioner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BookablePractitioner_id(ctx, field)
+	case "name":
+		return ec.fieldContext_BookablePractitioner_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookablePractitioner", field.Name)
+}
+
+func (ec *executionContext) childFields_BookableService(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BookableService_id(ctx, field)
+	case "name":
+		return ec.fieldContext_BookableService_name(ctx, field)
+	case "description":
+		return ec.fieldContext_BookableService_description(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_BookableService_durationMinutes(ctx, field)
+	case "priceCents":
+		return ec.fieldContext_BookableService_priceCents(ctx, field)
+	case "currency":
+		return ec.fieldContext_BookableService_currency(ctx, field)
+	case "mode":
+		return ec.fieldContext_BookableService_mode(ctx, field)
+	case "location":
+		return ec.fieldContext_BookableService_location(ctx, field)
+	case "practitioners":
+		return ec.fieldContext_BookableService_practitioners(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookableService", field.Name)
+}
+
+func (ec *executionContext) childFields_BookingRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minNoticeMinutes":
+		return ec.fieldContext_BookingRules_minNoticeMinutes(ctx, field)
+	case "maxAdvanceDays":
+		return ec.fieldContext_BookingRules_maxAdvanceDays(ctx, field)
+	case "cancelMinNoticeMinutes":
+		return ec.fieldContext_BookingRules_cancelMinNoticeMinutes(ctx, field)
+	case "rescheduleMinNoticeMinutes":
+		return ec.fieldContext_BookingRules_rescheduleMinNoticeMinutes(ctx, field)
+	case "slotIntervalMinutes":
+		return ec.fieldContext_BookingRules_slotIntervalMinutes(ctx, field)
+	case "bufferBeforeMinutes":
+		return ec.fieldContext_BookingRules_bufferBeforeMinutes(ctx, field)
+	case "bufferAfterMinutes":
+		return ec.fieldContext_BookingRules_bufferAfterMinutes(ctx, field)
+	case "requireCancellationReason":
+		return ec.fieldContext_BookingRules_requireCancellationReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookingRules", field.Name)
 }
 
 func (ec *executionContext) childFields_Client(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11053,6 +13309,24 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_quietHoursEnd(ctx, field)
 	case "smsHelpReply":
 		return ec.fieldContext_Organization_smsHelpReply(ctx, field)
+	case "bookingMinNoticeMinutes":
+		return ec.fieldContext_Organization_bookingMinNoticeMinutes(ctx, field)
+	case "bookingMaxAdvanceDays":
+		return ec.fieldContext_Organization_bookingMaxAdvanceDays(ctx, field)
+	case "cancelMinNoticeMinutes":
+		return ec.fieldContext_Organization_cancelMinNoticeMinutes(ctx, field)
+	case "rescheduleMinNoticeMinutes":
+		return ec.fieldContext_Organization_rescheduleMinNoticeMinutes(ctx, field)
+	case "slotIntervalMinutes":
+		return ec.fieldContext_Organization_slotIntervalMinutes(ctx, field)
+	case "bufferBeforeMinutes":
+		return ec.fieldContext_Organization_bufferBeforeMinutes(ctx, field)
+	case "bufferAfterMinutes":
+		return ec.fieldContext_Organization_bufferAfterMinutes(ctx, field)
+	case "requireCancellationReason":
+		return ec.fieldContext_Organization_requireCancellationReason(ctx, field)
+	case "widgetAllowedOrigins":
+		return ec.fieldContext_Organization_widgetAllowedOrigins(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -11489,6 +13763,36 @@ func (ec *executionContext) childFields_SMSInfo(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type SMSInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_ScheduleException(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ScheduleException_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ScheduleException_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ScheduleException_updatedAt(ctx, field)
+	case "staffID":
+		return ec.fieldContext_ScheduleException_staffID(ctx, field)
+	case "kind":
+		return ec.fieldContext_ScheduleException_kind(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_ScheduleException_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_ScheduleException_endsAt(ctx, field)
+	case "date":
+		return ec.fieldContext_ScheduleException_date(ctx, field)
+	case "start":
+		return ec.fieldContext_ScheduleException_start(ctx, field)
+	case "end":
+		return ec.fieldContext_ScheduleException_end(ctx, field)
+	case "note":
+		return ec.fieldContext_ScheduleException_note(ctx, field)
+	case "staff":
+		return ec.fieldContext_ScheduleException_staff(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduleException", field.Name)
+}
+
 func (ec *executionContext) childFields_ScheduledMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -11543,6 +13847,56 @@ func (ec *executionContext) childFields_ScheduledMessageEdge(ctx context.Context
 		return ec.fieldContext_ScheduledMessageEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScheduledMessageEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Service(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Service_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Service_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Service_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_Service_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Service_description(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_Service_durationMinutes(ctx, field)
+	case "priceCents":
+		return ec.fieldContext_Service_priceCents(ctx, field)
+	case "currency":
+		return ec.fieldContext_Service_currency(ctx, field)
+	case "bookableOnline":
+		return ec.fieldContext_Service_bookableOnline(ctx, field)
+	case "mode":
+		return ec.fieldContext_Service_mode(ctx, field)
+	case "location":
+		return ec.fieldContext_Service_location(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_Service_archivedAt(ctx, field)
+	case "bookingMinNoticeMinutes":
+		return ec.fieldContext_Service_bookingMinNoticeMinutes(ctx, field)
+	case "bookingMaxAdvanceDays":
+		return ec.fieldContext_Service_bookingMaxAdvanceDays(ctx, field)
+	case "cancelMinNoticeMinutes":
+		return ec.fieldContext_Service_cancelMinNoticeMinutes(ctx, field)
+	case "rescheduleMinNoticeMinutes":
+		return ec.fieldContext_Service_rescheduleMinNoticeMinutes(ctx, field)
+	case "slotIntervalMinutes":
+		return ec.fieldContext_Service_slotIntervalMinutes(ctx, field)
+	case "bufferBeforeMinutes":
+		return ec.fieldContext_Service_bufferBeforeMinutes(ctx, field)
+	case "bufferAfterMinutes":
+		return ec.fieldContext_Service_bufferAfterMinutes(ctx, field)
+	case "requireCancellationReason":
+		return ec.fieldContext_Service_requireCancellationReason(ctx, field)
+	case "practitioners":
+		return ec.fieldContext_Service_practitioners(ctx, field)
+	case "effectiveRules":
+		return ec.fieldContext_Service_effectiveRules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Service", field.Name)
 }
 
 func (ec *executionContext) childFields_SharedDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11605,6 +13959,8 @@ func (ec *executionContext) childFields_Staff(ctx context.Context, field graphql
 		return ec.fieldContext_Staff_role(ctx, field)
 	case "active":
 		return ec.fieldContext_Staff_active(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Staff_timeZone(ctx, field)
 	case "assignedClients":
 		return ec.fieldContext_Staff_assignedClients(ctx, field)
 	case "appointments":
@@ -11633,6 +13989,28 @@ func (ec *executionContext) childFields_StaffEdge(ctx context.Context, field gra
 		return ec.fieldContext_StaffEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StaffEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkingHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WorkingHours_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WorkingHours_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WorkingHours_updatedAt(ctx, field)
+	case "staffID":
+		return ec.fieldContext_WorkingHours_staffID(ctx, field)
+	case "weekday":
+		return ec.fieldContext_WorkingHours_weekday(ctx, field)
+	case "start":
+		return ec.fieldContext_WorkingHours_start(ctx, field)
+	case "end":
+		return ec.fieldContext_WorkingHours_end(ctx, field)
+	case "staff":
+		return ec.fieldContext_WorkingHours_staff(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkingHours", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12021,6 +14399,62 @@ func (ec *executionContext) field_Mutation_addPortalCard_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addScheduleException_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.Exception, error) {
+			return ec.unmarshalNScheduleExceptionInput2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐException(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_archiveService_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_bookAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (BookAppointmentInput, error) {
+			return ec.unmarshalNBookAppointmentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐBookAppointmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_bookAsVisitor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (BookAsVisitorInput, error) {
+			return ec.unmarshalNBookAsVisitorInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐBookAsVisitorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12035,6 +14469,28 @@ func (ec *executionContext) field_Mutation_cancelAppointment_args(ctx context.Co
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelPortalAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12204,6 +14660,28 @@ func (ec *executionContext) field_Mutation_createScheduledMessage_args(ctx conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createService_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateServiceInput, error) {
+			return ec.unmarshalNCreateServiceInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateServiceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "practitionerIds",
+		func(ctx context.Context, v any) ([]pulid.ID, error) {
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practitionerIds"] = arg1
 	return args, nil
 }
 
@@ -12379,6 +14857,34 @@ func (ec *executionContext) field_Mutation_removePortalCard_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeScheduleException_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestBookingCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RequestBookingCodeInput, error) {
+			return ec.unmarshalNRequestBookingCodeInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐRequestBookingCodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestSignIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12428,6 +14934,36 @@ func (ec *executionContext) field_Mutation_rescheduleAppointment_args(ctx contex
 		return nil, err
 	}
 	args["practitionerID"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reschedulePortalAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "startsAt",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["startsAt"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "practitionerId",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practitionerId"] = arg2
 	return args, nil
 }
 
@@ -12569,6 +15105,28 @@ func (ec *executionContext) field_Mutation_setClientNotifications_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setWorkingHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "staffId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["staffId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "intervals",
+		func(ctx context.Context, v any) ([]*booking.Interval, error) {
+			return ec.unmarshalNWorkingHoursInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐIntervalᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["intervals"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_shareDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12632,6 +15190,20 @@ func (ec *executionContext) field_Mutation_submitPortalForm_args(ctx context.Con
 		return nil, err
 	}
 	args["signature"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateBookingRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.RulesInput, error) {
+			return ec.unmarshalNBookingRulesInput2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐRulesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -12756,6 +15328,36 @@ func (ec *executionContext) field_Mutation_updateScheduledMessage_args(ctx conte
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateService_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateServiceInput, error) {
+			return ec.unmarshalNUpdateServiceInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateServiceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "practitionerIds",
+		func(ctx context.Context, v any) ([]pulid.ID, error) {
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practitionerIds"] = arg2
 	return args, nil
 }
 
@@ -12904,6 +15506,74 @@ func (ec *executionContext) field_Query_appointments_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_availableSlots_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "serviceId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["serviceId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "practitionerId",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practitionerId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bookableServices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg0
 	return args, nil
 }
 
@@ -13279,6 +15949,36 @@ func (ec *executionContext) field_Query_previewMessage_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_scheduleExceptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "staffId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["staffId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_scheduledMessages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13352,6 +16052,20 @@ func (ec *executionContext) field_Query_searchContacts_args(ctx context.Context,
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_services_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeArchived",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeArchived"] = arg0
 	return args, nil
 }
 
@@ -13436,6 +16150,20 @@ func (ec *executionContext) field_Query_threadMessages_args(ctx context.Context,
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_workingHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "staffId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["staffId"] = arg0
 	return args, nil
 }
 
@@ -14090,6 +16818,52 @@ func (ec *executionContext) fieldContext_Appointment_notes(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Appointment_serviceID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_serviceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_serviceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Appointment_bookedVia(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_bookedVia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookedVia, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointment.BookedVia) graphql.Marshaler {
+			return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_bookedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type BookedVia does not have child fields"))
+}
+
 func (ec *executionContext) _Appointment_client(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14226,6 +17000,38 @@ func (ec *executionContext) fieldContext_Appointment_scheduledMessages(ctx conte
 	if fc.Args, err = ec.field_Appointment_scheduledMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_service(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+			return ec.marshalOService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -14416,6 +17222,521 @@ func (ec *executionContext) _AppointmentEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_AppointmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppointmentEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _AvailableSlot_start(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailableSlot_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailableSlot_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _AvailableSlot_practitionerId(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailableSlot_practitionerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PractitionerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailableSlot_practitionerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AvailableSlot_practitionerName(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailableSlot_practitionerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PractitionerName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailableSlot_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookablePractitioner_id(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookablePractitioner_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookablePractitioner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BookablePractitioner_name(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookablePractitioner_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookablePractitioner_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_id(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_name(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_description(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_durationMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_priceCents(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_priceCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_currency(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_mode(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v service.Mode) graphql.Marshaler {
+			return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type ServiceMode does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_location(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookableService_practitioners(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_practitioners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practitioners, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []booking.Practitioner) graphql.Marshaler {
+			return ec.marshalNBookablePractitioner2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐPractitionerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_practitioners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookableService",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookablePractitioner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingRules_minNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_minNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_minNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_maxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_maxAdvanceDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxAdvanceDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_maxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_cancelMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_rescheduleMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RescheduleMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_slotIntervalMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlotIntervalMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_bufferBeforeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BufferBeforeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_bufferAfterMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BufferAfterMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookingRules_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingRules_requireCancellationReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireCancellationReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingRules_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -19795,6 +23116,534 @@ func (ec *executionContext) fieldContext_Mutation_completeAppointment(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createService(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateService(ctx, fc.Args["input"].(ent.CreateServiceInput), fc.Args["practitionerIds"].([]pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createService(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateService(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateService(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(ent.UpdateServiceInput), fc.Args["practitionerIds"].([]pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateService(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveService(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveService(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveService(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setWorkingHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setWorkingHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetWorkingHours(ctx, fc.Args["staffId"].(pulid.ID), fc.Args["intervals"].([]*booking.Interval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WorkingHours) graphql.Marshaler {
+			return ec.marshalNWorkingHours2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setWorkingHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkingHours(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setWorkingHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addScheduleException(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addScheduleException(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddScheduleException(ctx, fc.Args["input"].(booking.Exception))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ScheduleException) graphql.Marshaler {
+			return ec.marshalNScheduleException2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleException(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addScheduleException(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduleException(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addScheduleException_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeScheduleException(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeScheduleException(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveScheduleException(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeScheduleException(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeScheduleException_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBookingRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBookingRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBookingRules(ctx, fc.Args["input"].(booking.RulesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBookingRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBookingRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_bookAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_bookAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BookAppointment(ctx, fc.Args["input"].(BookAppointmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_bookAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAppointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_bookAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reschedulePortalAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reschedulePortalAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReschedulePortalAppointment(ctx, fc.Args["id"].(pulid.ID), fc.Args["startsAt"].(time.Time), fc.Args["practitionerId"].(*pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reschedulePortalAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAppointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reschedulePortalAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelPortalAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelPortalAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelPortalAppointment(ctx, fc.Args["id"].(pulid.ID), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelPortalAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAppointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelPortalAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestBookingCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestBookingCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestBookingCode(ctx, fc.Args["input"].(RequestBookingCodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestBookingCode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestBookingCode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_bookAsVisitor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_bookAsVisitor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BookAsVisitor(ctx, fc.Args["input"].(BookAsVisitorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNPortalAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_bookAsVisitor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalAppointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_bookAsVisitor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_requestSignIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21948,6 +25797,213 @@ func (ec *executionContext) _Organization_smsHelpReply(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Organization_smsHelpReply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_bookingMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookingMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_bookingMaxAdvanceDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookingMaxAdvanceDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_cancelMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_rescheduleMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RescheduleMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_slotIntervalMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlotIntervalMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_bufferBeforeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BufferBeforeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_bufferAfterMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BufferAfterMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_requireCancellationReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireCancellationReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_widgetAllowedOrigins(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_widgetAllowedOrigins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WidgetAllowedOrigins, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_widgetAllowedOrigins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -25647,6 +29703,226 @@ func (ec *executionContext) fieldContext_Query_staffMembers(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_services(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Services(ctx, fc.Args["includeArchived"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_services(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_services_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_workingHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workingHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WorkingHours(ctx, fc.Args["staffId"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WorkingHours) graphql.Marshaler {
+			return ec.marshalNWorkingHours2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workingHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkingHours(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_workingHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_scheduleExceptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scheduleExceptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ScheduleExceptions(ctx, fc.Args["staffId"].(pulid.ID), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ScheduleException) graphql.Marshaler {
+			return ec.marshalNScheduleException2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scheduleExceptions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduleException(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scheduleExceptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bookableServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bookableServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BookableServices(ctx, fc.Args["organization"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*booking.BookableService) graphql.Marshaler {
+			return ec.marshalNBookableService2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐBookableServiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bookableServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookableService(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bookableServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_availableSlots(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_availableSlots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AvailableSlots(ctx, fc.Args["organization"].(string), fc.Args["serviceId"].(pulid.ID), fc.Args["practitionerId"].(*pulid.ID), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["timeZone"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*booking.Slot) graphql.Marshaler {
+			return ec.marshalNAvailableSlot2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐSlotᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_availableSlots(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AvailableSlot(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_availableSlots_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_portalViewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26808,6 +31084,291 @@ func (ec *executionContext) fieldContext_SMSInfo_characters(_ context.Context, f
 	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _ScheduleException_id(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_staffID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StaffID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v scheduleexception.Kind) graphql.Marshaler {
+			return ec.marshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type ScheduleExceptionKind does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_startsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_endsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_date(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalODate2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_start(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_end(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_note(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleException_staff(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleException_staff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Staff(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalNStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleException_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScheduleException",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ScheduledMessage_id(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27288,6 +31849,530 @@ func (ec *executionContext) _ScheduledMessageEdge_cursor(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ScheduledMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScheduledMessageEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _Service_id(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Service_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Service_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Service_name(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Service_description(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Service_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_durationMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_priceCents(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_priceCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Service_bookableOnline(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_bookableOnline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookableOnline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_bookableOnline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Service_mode(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v service.Mode) graphql.Marshaler {
+			return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type ServiceMode does not have child fields"))
+}
+
+func (ec *executionContext) _Service_location(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Service_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Service_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_bookingMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookingMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_bookingMaxAdvanceDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookingMaxAdvanceDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_cancelMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_rescheduleMinNoticeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RescheduleMinNoticeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_slotIntervalMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlotIntervalMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_bufferBeforeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BufferBeforeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_bufferAfterMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BufferAfterMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_requireCancellationReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireCancellationReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Service_practitioners(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_practitioners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Service().Practitioners(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Staff) graphql.Marshaler {
+			return ec.marshalNStaff2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_practitioners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Service",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Service_effectiveRules(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_effectiveRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Service().EffectiveRules(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *booking.Rules) graphql.Marshaler {
+			return ec.marshalNBookingRules2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐRules(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_effectiveRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Service",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingRules(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SharedDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -27846,6 +32931,29 @@ func (ec *executionContext) fieldContext_Staff_active(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _Staff_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Staff_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Staff_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Staff_assignedClients(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28074,6 +33182,199 @@ func (ec *executionContext) _StaffEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_StaffEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _WorkingHours_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _WorkingHours_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _WorkingHours_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _WorkingHours_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_staffID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StaffID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _WorkingHours_weekday(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_weekday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weekday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _WorkingHours_start(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WorkingHours_end(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WorkingHours_staff(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkingHours_staff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Staff(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalNStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkingHours_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkingHours",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -29252,7 +34553,7 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "serviceID", "serviceIDNEQ", "serviceIDIn", "serviceIDNotIn", "serviceIDGT", "serviceIDGTE", "serviceIDLT", "serviceIDLTE", "serviceIDContains", "serviceIDHasPrefix", "serviceIDHasSuffix", "serviceIDIsNil", "serviceIDNotNil", "serviceIDEqualFold", "serviceIDContainsFold", "bookedVia", "bookedViaNEQ", "bookedViaIn", "bookedViaNotIn", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasService", "hasServiceWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30456,6 +35757,139 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.NotesContainsFold = data
+		case "serviceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceID = data
+		case "serviceIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDNEQ = data
+		case "serviceIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDIn = data
+		case "serviceIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDNotIn = data
+		case "serviceIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDGT = data
+		case "serviceIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDGTE = data
+		case "serviceIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDLT = data
+		case "serviceIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDLTE = data
+		case "serviceIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDContains = data
+		case "serviceIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDHasPrefix = data
+		case "serviceIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDHasSuffix = data
+		case "serviceIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDIsNil = data
+		case "serviceIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDNotNil = data
+		case "serviceIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDEqualFold = data
+		case "serviceIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceIDContainsFold = data
+		case "bookedVia":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedVia"))
+			data, err := ec.unmarshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedVia = data
+		case "bookedViaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedViaNEQ"))
+			data, err := ec.unmarshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedViaNEQ = data
+		case "bookedViaIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedViaIn"))
+			data, err := ec.unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedViaIn = data
+		case "bookedViaNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookedViaNotIn"))
+			data, err := ec.unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookedViaNotIn = data
 		case "hasClient":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClient"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -30512,6 +35946,250 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasScheduledMessagesWith = data
+		case "hasService":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasService"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasService = data
+		case "hasServiceWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasServiceWith"))
+			data, err := ec.unmarshalOServiceWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasServiceWith = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBookAppointmentInput(ctx context.Context, obj any) (BookAppointmentInput, error) {
+	var it BookAppointmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"serviceId", "practitionerId", "startsAt", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "serviceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceID = data
+		case "practitionerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practitionerId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PractitionerID = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBookAsVisitorInput(ctx context.Context, obj any) (BookAsVisitorInput, error) {
+	var it BookAsVisitorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organization", "email", "code", "firstName", "lastName", "phone", "serviceId", "practitionerId", "startsAt", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "serviceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceID = data
+		case "practitionerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practitionerId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PractitionerID = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBookingRulesInput(ctx context.Context, obj any) (booking.RulesInput, error) {
+	var it booking.RulesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason", "widgetAllowedOrigins"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bookingMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutes = data
+		case "bookingMaxAdvanceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDays = data
+		case "cancelMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutes = data
+		case "rescheduleMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutes = data
+		case "slotIntervalMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutes = data
+		case "bufferBeforeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutes = data
+		case "bufferAfterMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutes = data
+		case "requireCancellationReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReason"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReason = data
+		case "widgetAllowedOrigins":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("widgetAllowedOrigins"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WidgetAllowedOrigins = data
 		}
 	}
 	return it, nil
@@ -35244,7 +40922,7 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "telehealthURL", "notes", "clientID", "practitionerID"}
+	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "telehealthURL", "notes", "idempotencyKey", "clientID", "practitionerID", "serviceID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35286,6 +40964,13 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 				return it, err
 			}
 			it.Notes = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		case "clientID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
 			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
@@ -35300,6 +40985,13 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 				return it, err
 			}
 			it.PractitionerID = data
+		case "serviceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceID = data
 		}
 	}
 	return it, nil
@@ -35791,6 +41483,141 @@ func (ec *executionContext) unmarshalInputCreateScheduledMessageInput(ctx contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context, obj any) (ent.CreateServiceInput, error) {
+	var it ent.CreateServiceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "durationMinutes", "priceCents", "currency", "bookableOnline", "mode", "location", "bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "durationMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutes = data
+		case "priceCents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCents"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCents = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "bookableOnline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookableOnline"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookableOnline = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOServiceMode2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "bookingMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutes = data
+		case "bookingMaxAdvanceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDays = data
+		case "cancelMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutes = data
+		case "rescheduleMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutes = data
+		case "slotIntervalMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutes = data
+		case "bufferBeforeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutes = data
+		case "bufferAfterMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutes = data
+		case "requireCancellationReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReason"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateStaffInput(ctx context.Context, obj any) (ent.CreateStaffInput, error) {
 	var it ent.CreateStaffInput
 	if obj == nil {
@@ -35802,7 +41629,7 @@ func (ec *executionContext) unmarshalInputCreateStaffInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "email", "role", "active", "assignedClientIDs"}
+	fieldsInOrder := [...]string{"name", "email", "role", "active", "timeZone", "assignedClientIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35837,6 +41664,13 @@ func (ec *executionContext) unmarshalInputCreateStaffInput(ctx context.Context, 
 				return it, err
 			}
 			it.Active = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
 		case "assignedClientIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedClientIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
@@ -39299,7 +45133,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "defaultLanguageGT", "defaultLanguageGTE", "defaultLanguageLT", "defaultLanguageLTE", "defaultLanguageContains", "defaultLanguageHasPrefix", "defaultLanguageHasSuffix", "defaultLanguageEqualFold", "defaultLanguageContainsFold", "defaultPhoneRegion", "defaultPhoneRegionNEQ", "defaultPhoneRegionIn", "defaultPhoneRegionNotIn", "defaultPhoneRegionGT", "defaultPhoneRegionGTE", "defaultPhoneRegionLT", "defaultPhoneRegionLTE", "defaultPhoneRegionContains", "defaultPhoneRegionHasPrefix", "defaultPhoneRegionHasSuffix", "defaultPhoneRegionEqualFold", "defaultPhoneRegionContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "quietHoursStart", "quietHoursStartNEQ", "quietHoursStartIn", "quietHoursStartNotIn", "quietHoursStartGT", "quietHoursStartGTE", "quietHoursStartLT", "quietHoursStartLTE", "quietHoursStartContains", "quietHoursStartHasPrefix", "quietHoursStartHasSuffix", "quietHoursStartEqualFold", "quietHoursStartContainsFold", "quietHoursEnd", "quietHoursEndNEQ", "quietHoursEndIn", "quietHoursEndNotIn", "quietHoursEndGT", "quietHoursEndGTE", "quietHoursEndLT", "quietHoursEndLTE", "quietHoursEndContains", "quietHoursEndHasPrefix", "quietHoursEndHasSuffix", "quietHoursEndEqualFold", "quietHoursEndContainsFold", "smsHelpReply", "smsHelpReplyNEQ", "smsHelpReplyIn", "smsHelpReplyNotIn", "smsHelpReplyGT", "smsHelpReplyGTE", "smsHelpReplyLT", "smsHelpReplyLTE", "smsHelpReplyContains", "smsHelpReplyHasPrefix", "smsHelpReplyHasSuffix", "smsHelpReplyIsNil", "smsHelpReplyNotNil", "smsHelpReplyEqualFold", "smsHelpReplyContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "defaultLanguageGT", "defaultLanguageGTE", "defaultLanguageLT", "defaultLanguageLTE", "defaultLanguageContains", "defaultLanguageHasPrefix", "defaultLanguageHasSuffix", "defaultLanguageEqualFold", "defaultLanguageContainsFold", "defaultPhoneRegion", "defaultPhoneRegionNEQ", "defaultPhoneRegionIn", "defaultPhoneRegionNotIn", "defaultPhoneRegionGT", "defaultPhoneRegionGTE", "defaultPhoneRegionLT", "defaultPhoneRegionLTE", "defaultPhoneRegionContains", "defaultPhoneRegionHasPrefix", "defaultPhoneRegionHasSuffix", "defaultPhoneRegionEqualFold", "defaultPhoneRegionContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "quietHoursStart", "quietHoursStartNEQ", "quietHoursStartIn", "quietHoursStartNotIn", "quietHoursStartGT", "quietHoursStartGTE", "quietHoursStartLT", "quietHoursStartLTE", "quietHoursStartContains", "quietHoursStartHasPrefix", "quietHoursStartHasSuffix", "quietHoursStartEqualFold", "quietHoursStartContainsFold", "quietHoursEnd", "quietHoursEndNEQ", "quietHoursEndIn", "quietHoursEndNotIn", "quietHoursEndGT", "quietHoursEndGTE", "quietHoursEndLT", "quietHoursEndLTE", "quietHoursEndContains", "quietHoursEndHasPrefix", "quietHoursEndHasSuffix", "quietHoursEndEqualFold", "quietHoursEndContainsFold", "smsHelpReply", "smsHelpReplyNEQ", "smsHelpReplyIn", "smsHelpReplyNotIn", "smsHelpReplyGT", "smsHelpReplyGTE", "smsHelpReplyLT", "smsHelpReplyLTE", "smsHelpReplyContains", "smsHelpReplyHasPrefix", "smsHelpReplyHasSuffix", "smsHelpReplyIsNil", "smsHelpReplyNotNil", "smsHelpReplyEqualFold", "smsHelpReplyContainsFold", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "requireCancellationReason", "requireCancellationReasonNEQ"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40447,6 +46281,412 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.SmsHelpReplyContainsFold = data
+		case "bookingMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutes = data
+		case "bookingMinNoticeMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesNEQ = data
+		case "bookingMinNoticeMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesIn = data
+		case "bookingMinNoticeMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesNotIn = data
+		case "bookingMinNoticeMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesGT = data
+		case "bookingMinNoticeMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesGTE = data
+		case "bookingMinNoticeMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesLT = data
+		case "bookingMinNoticeMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesLTE = data
+		case "bookingMaxAdvanceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDays = data
+		case "bookingMaxAdvanceDaysNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysNEQ = data
+		case "bookingMaxAdvanceDaysIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysIn = data
+		case "bookingMaxAdvanceDaysNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysNotIn = data
+		case "bookingMaxAdvanceDaysGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysGT = data
+		case "bookingMaxAdvanceDaysGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysGTE = data
+		case "bookingMaxAdvanceDaysLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysLT = data
+		case "bookingMaxAdvanceDaysLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysLTE = data
+		case "cancelMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutes = data
+		case "cancelMinNoticeMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesNEQ = data
+		case "cancelMinNoticeMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesIn = data
+		case "cancelMinNoticeMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesNotIn = data
+		case "cancelMinNoticeMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesGT = data
+		case "cancelMinNoticeMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesGTE = data
+		case "cancelMinNoticeMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesLT = data
+		case "cancelMinNoticeMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesLTE = data
+		case "rescheduleMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutes = data
+		case "rescheduleMinNoticeMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesNEQ = data
+		case "rescheduleMinNoticeMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesIn = data
+		case "rescheduleMinNoticeMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesNotIn = data
+		case "rescheduleMinNoticeMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesGT = data
+		case "rescheduleMinNoticeMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesGTE = data
+		case "rescheduleMinNoticeMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesLT = data
+		case "rescheduleMinNoticeMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesLTE = data
+		case "slotIntervalMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutes = data
+		case "slotIntervalMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesNEQ = data
+		case "slotIntervalMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesIn = data
+		case "slotIntervalMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesNotIn = data
+		case "slotIntervalMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesGT = data
+		case "slotIntervalMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesGTE = data
+		case "slotIntervalMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesLT = data
+		case "slotIntervalMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesLTE = data
+		case "bufferBeforeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutes = data
+		case "bufferBeforeMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesNEQ = data
+		case "bufferBeforeMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesIn = data
+		case "bufferBeforeMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesNotIn = data
+		case "bufferBeforeMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesGT = data
+		case "bufferBeforeMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesGTE = data
+		case "bufferBeforeMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesLT = data
+		case "bufferBeforeMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesLTE = data
+		case "bufferAfterMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutes = data
+		case "bufferAfterMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesNEQ = data
+		case "bufferAfterMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesIn = data
+		case "bufferAfterMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesNotIn = data
+		case "bufferAfterMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesGT = data
+		case "bufferAfterMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesGTE = data
+		case "bufferAfterMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesLT = data
+		case "bufferAfterMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesLTE = data
+		case "requireCancellationReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReason"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReason = data
+		case "requireCancellationReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReasonNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReasonNEQ = data
 		}
 	}
 	return it, nil
@@ -40989,6 +47229,64 @@ func (ec *executionContext) unmarshalInputPhoneOptOutWhereInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRequestBookingCodeInput(ctx context.Context, obj any) (RequestBookingCodeInput, error) {
+	var it RequestBookingCodeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organization", "email", "firstName", "lastName", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRequestSignInInput(ctx context.Context, obj any) (RequestSignInInput, error) {
 	var it RequestSignInInput
 	if obj == nil {
@@ -41086,6 +47384,1031 @@ func (ec *executionContext) unmarshalInputSaveMessageTemplateInput(ctx context.C
 				return it, err
 			}
 			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputScheduleExceptionInput(ctx context.Context, obj any) (booking.Exception, error) {
+	var it booking.Exception
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"staffId", "kind", "startsAt", "endsAt", "date", "start", "end", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "staffId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputScheduleExceptionOrder(ctx context.Context, obj any) (ent.ScheduleExceptionOrder, error) {
+	var it ent.ScheduleExceptionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNScheduleExceptionOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputScheduleExceptionWhereInput(ctx context.Context, obj any) (ent.ScheduleExceptionWhereInput, error) {
+	var it ent.ScheduleExceptionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "staffID", "staffIDNEQ", "staffIDIn", "staffIDNotIn", "staffIDGT", "staffIDGTE", "staffIDLT", "staffIDLTE", "staffIDContains", "staffIDHasPrefix", "staffIDHasSuffix", "staffIDEqualFold", "staffIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "startsAtIsNil", "startsAtNotNil", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "endsAtIsNil", "endsAtNotNil", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "dateContains", "dateHasPrefix", "dateHasSuffix", "dateIsNil", "dateNotNil", "dateEqualFold", "dateContainsFold", "start", "startNEQ", "startIn", "startNotIn", "startGT", "startGTE", "startLT", "startLTE", "startContains", "startHasPrefix", "startHasSuffix", "startIsNil", "startNotNil", "startEqualFold", "startContainsFold", "end", "endNEQ", "endIn", "endNotIn", "endGT", "endGTE", "endLT", "endLTE", "endContains", "endHasPrefix", "endHasSuffix", "endIsNil", "endNotNil", "endEqualFold", "endContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasStaff", "hasStaffWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOScheduleExceptionWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOScheduleExceptionWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOScheduleExceptionWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "staffID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffID = data
+		case "staffIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDNEQ = data
+		case "staffIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDIn = data
+		case "staffIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDNotIn = data
+		case "staffIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDGT = data
+		case "staffIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDGTE = data
+		case "staffIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDLT = data
+		case "staffIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDLTE = data
+		case "staffIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDContains = data
+		case "staffIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDHasPrefix = data
+		case "staffIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDHasSuffix = data
+		case "staffIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDEqualFold = data
+		case "staffIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDContainsFold = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOScheduleExceptionKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOScheduleExceptionKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOScheduleExceptionKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOScheduleExceptionKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "startsAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAtNEQ = data
+		case "startsAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAtIn = data
+		case "startsAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAtNotIn = data
+		case "startsAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAtGT = data
+		case "startsAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAtGTE = data
+		case "startsAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAtLT = data
+		case "startsAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAtLTE = data
+		case "startsAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAtIsNil = data
+		case "startsAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAtNotNil = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "endsAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAtNEQ = data
+		case "endsAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAtIn = data
+		case "endsAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAtNotIn = data
+		case "endsAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAtGT = data
+		case "endsAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAtGTE = data
+		case "endsAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAtLT = data
+		case "endsAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAtLTE = data
+		case "endsAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAtIsNil = data
+		case "endsAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAtNotNil = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "dateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNEQ"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNEQ = data
+		case "dateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateIn"))
+			data, err := ec.unmarshalODate2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateIn = data
+		case "dateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNotIn"))
+			data, err := ec.unmarshalODate2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNotIn = data
+		case "dateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGT"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGT = data
+		case "dateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGTE"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGTE = data
+		case "dateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLT"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLT = data
+		case "dateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLTE"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLTE = data
+		case "dateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateContains"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateContains = data
+		case "dateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateHasPrefix"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateHasPrefix = data
+		case "dateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateHasSuffix"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateHasSuffix = data
+		case "dateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateIsNil = data
+		case "dateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNotNil = data
+		case "dateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateEqualFold"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateEqualFold = data
+		case "dateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateContainsFold"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateContainsFold = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "startNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartNEQ = data
+		case "startIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartIn = data
+		case "startNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartNotIn = data
+		case "startGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartGT = data
+		case "startGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartGTE = data
+		case "startLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartLT = data
+		case "startLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartLTE = data
+		case "startContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartContains = data
+		case "startHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartHasPrefix = data
+		case "startHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartHasSuffix = data
+		case "startIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartIsNil = data
+		case "startNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartNotNil = data
+		case "startEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartEqualFold = data
+		case "startContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartContainsFold = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "endNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndNEQ = data
+		case "endIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndIn = data
+		case "endNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndNotIn = data
+		case "endGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndGT = data
+		case "endGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndGTE = data
+		case "endLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndLT = data
+		case "endLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndLTE = data
+		case "endContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndContains = data
+		case "endHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndHasPrefix = data
+		case "endHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndHasSuffix = data
+		case "endIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndIsNil = data
+		case "endNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndNotNil = data
+		case "endEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndEqualFold = data
+		case "endContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndContainsFold = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "hasStaff":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStaff"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStaff = data
+		case "hasStaffWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStaffWith"))
+			data, err := ec.unmarshalOStaffWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaffWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStaffWith = data
 		}
 	}
 	return it, nil
@@ -42162,6 +49485,1421 @@ func (ec *executionContext) unmarshalInputSendFormInput(ctx context.Context, obj
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputServiceOrder(ctx context.Context, obj any) (ent.ServiceOrder, error) {
+	var it ent.ServiceOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNServiceOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputServiceWhereInput(ctx context.Context, obj any) (ent.ServiceWhereInput, error) {
+	var it ent.ServiceWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "durationMinutes", "durationMinutesNEQ", "durationMinutesIn", "durationMinutesNotIn", "durationMinutesGT", "durationMinutesGTE", "durationMinutesLT", "durationMinutesLTE", "priceCents", "priceCentsNEQ", "priceCentsIn", "priceCentsNotIn", "priceCentsGT", "priceCentsGTE", "priceCentsLT", "priceCentsLTE", "priceCentsIsNil", "priceCentsNotNil", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyIsNil", "currencyNotNil", "currencyEqualFold", "currencyContainsFold", "bookableOnline", "bookableOnlineNEQ", "mode", "modeNEQ", "modeIn", "modeNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMinNoticeMinutesIsNil", "bookingMinNoticeMinutesNotNil", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "bookingMaxAdvanceDaysIsNil", "bookingMaxAdvanceDaysNotNil", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "cancelMinNoticeMinutesIsNil", "cancelMinNoticeMinutesNotNil", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "rescheduleMinNoticeMinutesIsNil", "rescheduleMinNoticeMinutesNotNil", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "slotIntervalMinutesIsNil", "slotIntervalMinutesNotNil", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferBeforeMinutesIsNil", "bufferBeforeMinutesNotNil", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "bufferAfterMinutesIsNil", "bufferAfterMinutesNotNil", "requireCancellationReason", "requireCancellationReasonNEQ", "requireCancellationReasonIsNil", "requireCancellationReasonNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOServiceWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOServiceWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOServiceWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIsNil = data
+		case "descriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotNil = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "durationMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutes = data
+		case "durationMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutesNEQ = data
+		case "durationMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutesIn = data
+		case "durationMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutesNotIn = data
+		case "durationMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutesGT = data
+		case "durationMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutesGTE = data
+		case "durationMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutesLT = data
+		case "durationMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutesLTE = data
+		case "priceCents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCents"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCents = data
+		case "priceCentsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCentsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCentsNEQ = data
+		case "priceCentsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCentsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCentsIn = data
+		case "priceCentsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCentsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCentsNotIn = data
+		case "priceCentsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCentsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCentsGT = data
+		case "priceCentsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCentsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCentsGTE = data
+		case "priceCentsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCentsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCentsLT = data
+		case "priceCentsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCentsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCentsLTE = data
+		case "priceCentsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCentsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCentsIsNil = data
+		case "priceCentsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCentsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCentsNotNil = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "currencyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyNEQ = data
+		case "currencyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyIn = data
+		case "currencyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyNotIn = data
+		case "currencyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyGT = data
+		case "currencyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyGTE = data
+		case "currencyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyLT = data
+		case "currencyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyLTE = data
+		case "currencyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyContains = data
+		case "currencyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyHasPrefix = data
+		case "currencyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyHasSuffix = data
+		case "currencyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyIsNil = data
+		case "currencyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyNotNil = data
+		case "currencyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyEqualFold = data
+		case "currencyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyContainsFold = data
+		case "bookableOnline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookableOnline"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookableOnline = data
+		case "bookableOnlineNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookableOnlineNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookableOnlineNEQ = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOServiceMode2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "modeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeNEQ"))
+			data, err := ec.unmarshalOServiceMode2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeNEQ = data
+		case "modeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeIn"))
+			data, err := ec.unmarshalOServiceMode2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeIn = data
+		case "modeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modeNotIn"))
+			data, err := ec.unmarshalOServiceMode2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐModeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModeNotIn = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "locationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationNEQ = data
+		case "locationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationIn = data
+		case "locationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationNotIn = data
+		case "locationGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationGT = data
+		case "locationGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationGTE = data
+		case "locationLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationLT = data
+		case "locationLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationLTE = data
+		case "locationContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationContains = data
+		case "locationHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationHasPrefix = data
+		case "locationHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationHasSuffix = data
+		case "locationIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationIsNil = data
+		case "locationNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationNotNil = data
+		case "locationEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationEqualFold = data
+		case "locationContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationContainsFold = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
+		case "archivedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNEQ = data
+		case "archivedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIn = data
+		case "archivedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotIn = data
+		case "archivedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGT = data
+		case "archivedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGTE = data
+		case "archivedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLT = data
+		case "archivedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLTE = data
+		case "archivedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIsNil = data
+		case "archivedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotNil = data
+		case "bookingMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutes = data
+		case "bookingMinNoticeMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesNEQ = data
+		case "bookingMinNoticeMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesIn = data
+		case "bookingMinNoticeMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesNotIn = data
+		case "bookingMinNoticeMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesGT = data
+		case "bookingMinNoticeMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesGTE = data
+		case "bookingMinNoticeMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesLT = data
+		case "bookingMinNoticeMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesLTE = data
+		case "bookingMinNoticeMinutesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesIsNil = data
+		case "bookingMinNoticeMinutesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutesNotNil = data
+		case "bookingMaxAdvanceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDays = data
+		case "bookingMaxAdvanceDaysNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysNEQ = data
+		case "bookingMaxAdvanceDaysIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysIn = data
+		case "bookingMaxAdvanceDaysNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysNotIn = data
+		case "bookingMaxAdvanceDaysGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysGT = data
+		case "bookingMaxAdvanceDaysGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysGTE = data
+		case "bookingMaxAdvanceDaysLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysLT = data
+		case "bookingMaxAdvanceDaysLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysLTE = data
+		case "bookingMaxAdvanceDaysIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysIsNil = data
+		case "bookingMaxAdvanceDaysNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDaysNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDaysNotNil = data
+		case "cancelMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutes = data
+		case "cancelMinNoticeMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesNEQ = data
+		case "cancelMinNoticeMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesIn = data
+		case "cancelMinNoticeMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesNotIn = data
+		case "cancelMinNoticeMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesGT = data
+		case "cancelMinNoticeMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesGTE = data
+		case "cancelMinNoticeMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesLT = data
+		case "cancelMinNoticeMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesLTE = data
+		case "cancelMinNoticeMinutesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesIsNil = data
+		case "cancelMinNoticeMinutesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutesNotNil = data
+		case "rescheduleMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutes = data
+		case "rescheduleMinNoticeMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesNEQ = data
+		case "rescheduleMinNoticeMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesIn = data
+		case "rescheduleMinNoticeMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesNotIn = data
+		case "rescheduleMinNoticeMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesGT = data
+		case "rescheduleMinNoticeMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesGTE = data
+		case "rescheduleMinNoticeMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesLT = data
+		case "rescheduleMinNoticeMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesLTE = data
+		case "rescheduleMinNoticeMinutesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesIsNil = data
+		case "rescheduleMinNoticeMinutesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutesNotNil = data
+		case "slotIntervalMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutes = data
+		case "slotIntervalMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesNEQ = data
+		case "slotIntervalMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesIn = data
+		case "slotIntervalMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesNotIn = data
+		case "slotIntervalMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesGT = data
+		case "slotIntervalMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesGTE = data
+		case "slotIntervalMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesLT = data
+		case "slotIntervalMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesLTE = data
+		case "slotIntervalMinutesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesIsNil = data
+		case "slotIntervalMinutesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutesNotNil = data
+		case "bufferBeforeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutes = data
+		case "bufferBeforeMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesNEQ = data
+		case "bufferBeforeMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesIn = data
+		case "bufferBeforeMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesNotIn = data
+		case "bufferBeforeMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesGT = data
+		case "bufferBeforeMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesGTE = data
+		case "bufferBeforeMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesLT = data
+		case "bufferBeforeMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesLTE = data
+		case "bufferBeforeMinutesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesIsNil = data
+		case "bufferBeforeMinutesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutesNotNil = data
+		case "bufferAfterMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutes = data
+		case "bufferAfterMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesNEQ = data
+		case "bufferAfterMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesIn = data
+		case "bufferAfterMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesNotIn = data
+		case "bufferAfterMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesGT = data
+		case "bufferAfterMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesGTE = data
+		case "bufferAfterMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesLT = data
+		case "bufferAfterMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesLTE = data
+		case "bufferAfterMinutesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesIsNil = data
+		case "bufferAfterMinutesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutesNotNil = data
+		case "requireCancellationReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReason"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReason = data
+		case "requireCancellationReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReasonNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReasonNEQ = data
+		case "requireCancellationReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReasonIsNil = data
+		case "requireCancellationReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReasonNotNil = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputShareDocumentInput(ctx context.Context, obj any) (portal.DocumentInput, error) {
 	var it portal.DocumentInput
 	if obj == nil {
@@ -42323,7 +51061,7 @@ func (ec *executionContext) unmarshalInputStaffWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "active", "activeNEQ", "hasAssignedClients", "hasAssignedClientsWith", "hasAppointments", "hasAppointmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "active", "activeNEQ", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "hasAssignedClients", "hasAssignedClientsWith", "hasAppointments", "hasAppointmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42743,6 +51481,111 @@ func (ec *executionContext) unmarshalInputStaffWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.ActiveNEQ = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "timeZoneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneNEQ = data
+		case "timeZoneIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneIn = data
+		case "timeZoneNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneNotIn = data
+		case "timeZoneGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneGT = data
+		case "timeZoneGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneGTE = data
+		case "timeZoneLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneLT = data
+		case "timeZoneLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneLTE = data
+		case "timeZoneContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneContains = data
+		case "timeZoneHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneHasPrefix = data
+		case "timeZoneHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneHasSuffix = data
+		case "timeZoneIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneIsNil = data
+		case "timeZoneNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneNotNil = data
+		case "timeZoneEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneEqualFold = data
+		case "timeZoneContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneContainsFold = data
 		case "hasAssignedClients":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignedClients"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -43698,6 +52541,225 @@ func (ec *executionContext) unmarshalInputUpdateScheduledMessageInput(ctx contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context, obj any) (ent.UpdateServiceInput, error) {
+	var it ent.UpdateServiceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "clearDescription", "durationMinutes", "priceCents", "clearPriceCents", "currency", "clearCurrency", "bookableOnline", "mode", "location", "clearLocation", "bookingMinNoticeMinutes", "clearBookingMinNoticeMinutes", "bookingMaxAdvanceDays", "clearBookingMaxAdvanceDays", "cancelMinNoticeMinutes", "clearCancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "clearRescheduleMinNoticeMinutes", "slotIntervalMinutes", "clearSlotIntervalMinutes", "bufferBeforeMinutes", "clearBufferBeforeMinutes", "bufferAfterMinutes", "clearBufferAfterMinutes", "requireCancellationReason", "clearRequireCancellationReason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "durationMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMinutes = data
+		case "priceCents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceCents"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceCents = data
+		case "clearPriceCents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPriceCents"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPriceCents = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "clearCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCurrency"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCurrency = data
+		case "bookableOnline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookableOnline"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookableOnline = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOServiceMode2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "clearLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLocation"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLocation = data
+		case "bookingMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMinNoticeMinutes = data
+		case "clearBookingMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBookingMinNoticeMinutes"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBookingMinNoticeMinutes = data
+		case "bookingMaxAdvanceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingMaxAdvanceDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingMaxAdvanceDays = data
+		case "clearBookingMaxAdvanceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBookingMaxAdvanceDays"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBookingMaxAdvanceDays = data
+		case "cancelMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CancelMinNoticeMinutes = data
+		case "clearCancelMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCancelMinNoticeMinutes"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCancelMinNoticeMinutes = data
+		case "rescheduleMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rescheduleMinNoticeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RescheduleMinNoticeMinutes = data
+		case "clearRescheduleMinNoticeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRescheduleMinNoticeMinutes"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRescheduleMinNoticeMinutes = data
+		case "slotIntervalMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotIntervalMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotIntervalMinutes = data
+		case "clearSlotIntervalMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSlotIntervalMinutes"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSlotIntervalMinutes = data
+		case "bufferBeforeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferBeforeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferBeforeMinutes = data
+		case "clearBufferBeforeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBufferBeforeMinutes"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBufferBeforeMinutes = data
+		case "bufferAfterMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bufferAfterMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BufferAfterMinutes = data
+		case "clearBufferAfterMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBufferAfterMinutes"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBufferAfterMinutes = data
+		case "requireCancellationReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireCancellationReason"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireCancellationReason = data
+		case "clearRequireCancellationReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRequireCancellationReason"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRequireCancellationReason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, obj any) (ent.UpdateStaffInput, error) {
 	var it ent.UpdateStaffInput
 	if obj == nil {
@@ -43709,7 +52771,7 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "email", "role", "active", "addAssignedClientIDs", "removeAssignedClientIDs", "clearAssignedClients"}
+	fieldsInOrder := [...]string{"name", "email", "role", "active", "timeZone", "clearTimeZone", "addAssignedClientIDs", "removeAssignedClientIDs", "clearAssignedClients"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -43744,6 +52806,20 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 				return it, err
 			}
 			it.Active = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "clearTimeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTimeZone"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTimeZone = data
 		case "addAssignedClientIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAssignedClientIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
@@ -43814,6 +52890,646 @@ func (ec *executionContext) unmarshalInputVerifySignInInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputWorkingHoursInput(ctx context.Context, obj any) (booking.Interval, error) {
+	var it booking.Interval
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"weekday", "start", "end"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "weekday":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekday"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weekday = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWorkingHoursOrder(ctx context.Context, obj any) (ent.WorkingHoursOrder, error) {
+	var it ent.WorkingHoursOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNWorkingHoursOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWorkingHoursWhereInput(ctx context.Context, obj any) (ent.WorkingHoursWhereInput, error) {
+	var it ent.WorkingHoursWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "staffID", "staffIDNEQ", "staffIDIn", "staffIDNotIn", "staffIDGT", "staffIDGTE", "staffIDLT", "staffIDLTE", "staffIDContains", "staffIDHasPrefix", "staffIDHasSuffix", "staffIDEqualFold", "staffIDContainsFold", "weekday", "weekdayNEQ", "weekdayIn", "weekdayNotIn", "weekdayGT", "weekdayGTE", "weekdayLT", "weekdayLTE", "start", "startNEQ", "startIn", "startNotIn", "startGT", "startGTE", "startLT", "startLTE", "startContains", "startHasPrefix", "startHasSuffix", "startEqualFold", "startContainsFold", "end", "endNEQ", "endIn", "endNotIn", "endGT", "endGTE", "endLT", "endLTE", "endContains", "endHasPrefix", "endHasSuffix", "endEqualFold", "endContainsFold", "hasStaff", "hasStaffWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOWorkingHoursWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOWorkingHoursWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOWorkingHoursWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "staffID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffID = data
+		case "staffIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDNEQ = data
+		case "staffIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDIn = data
+		case "staffIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDNotIn = data
+		case "staffIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDGT = data
+		case "staffIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDGTE = data
+		case "staffIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDLT = data
+		case "staffIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDLTE = data
+		case "staffIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDContains = data
+		case "staffIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDHasPrefix = data
+		case "staffIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDHasSuffix = data
+		case "staffIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDEqualFold = data
+		case "staffIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffIDContainsFold = data
+		case "weekday":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekday"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weekday = data
+		case "weekdayNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekdayNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeekdayNEQ = data
+		case "weekdayIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekdayIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeekdayIn = data
+		case "weekdayNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekdayNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeekdayNotIn = data
+		case "weekdayGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekdayGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeekdayGT = data
+		case "weekdayGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekdayGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeekdayGTE = data
+		case "weekdayLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekdayLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeekdayLT = data
+		case "weekdayLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekdayLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeekdayLTE = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "startNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartNEQ = data
+		case "startIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartIn = data
+		case "startNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartNotIn = data
+		case "startGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartGT = data
+		case "startGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartGTE = data
+		case "startLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartLT = data
+		case "startLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartLTE = data
+		case "startContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartContains = data
+		case "startHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartHasPrefix = data
+		case "startHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartHasSuffix = data
+		case "startEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartEqualFold = data
+		case "startContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartContainsFold = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "endNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndNEQ = data
+		case "endIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndIn = data
+		case "endNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndNotIn = data
+		case "endGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndGT = data
+		case "endGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndGTE = data
+		case "endLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndLT = data
+		case "endLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndLTE = data
+		case "endContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndContains = data
+		case "endHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndHasPrefix = data
+		case "endHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndHasSuffix = data
+		case "endEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndEqualFold = data
+		case "endContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndContainsFold = data
+		case "hasStaff":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStaff"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStaff = data
+		case "hasStaffWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStaffWith"))
+			data, err := ec.unmarshalOStaffWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaffWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStaffWith = data
+		}
+	}
+	return it, nil
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -43822,6 +53538,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.WorkingHours:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WorkingHours(ctx, sel, obj)
 	case *ent.Staff:
 		if obj == nil {
 			return graphql.Null
@@ -43832,11 +53553,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._SharedDocument(ctx, sel, obj)
+	case *ent.Service:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Service(ctx, sel, obj)
 	case *ent.ScheduledMessage:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ScheduledMessage(ctx, sel, obj)
+	case *ent.ScheduleException:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ScheduleException(ctx, sel, obj)
 	case *ent.PortalMessage:
 		if obj == nil {
 			return graphql.Null
@@ -44075,6 +53806,16 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "serviceID":
+			out.Values[i] = ec._Appointment_serviceID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bookedVia":
+			out.Values[i] = ec._Appointment_bookedVia(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "client":
 			field := field
 
@@ -44200,6 +53941,44 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 				}()
 				res = ec._Appointment_scheduledMessages(ctx, field, obj)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "service":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Appointment_service(ctx, field, obj)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -44391,6 +54170,248 @@ func (ec *executionContext) _AppointmentEdge(ctx context.Context, sel ast.Select
 			}
 		case "cursor":
 			out.Values[i] = ec._AppointmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var availableSlotImplementors = []string{"AvailableSlot"}
+
+func (ec *executionContext) _AvailableSlot(ctx context.Context, sel ast.SelectionSet, obj *booking.Slot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, availableSlotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AvailableSlot")
+		case "start":
+			out.Values[i] = ec._AvailableSlot_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "practitionerId":
+			out.Values[i] = ec._AvailableSlot_practitionerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "practitionerName":
+			out.Values[i] = ec._AvailableSlot_practitionerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookablePractitionerImplementors = []string{"BookablePractitioner"}
+
+func (ec *executionContext) _BookablePractitioner(ctx context.Context, sel ast.SelectionSet, obj *booking.Practitioner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookablePractitionerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookablePractitioner")
+		case "id":
+			out.Values[i] = ec._BookablePractitioner_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._BookablePractitioner_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookableServiceImplementors = []string{"BookableService"}
+
+func (ec *executionContext) _BookableService(ctx context.Context, sel ast.SelectionSet, obj *booking.BookableService) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookableServiceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookableService")
+		case "id":
+			out.Values[i] = ec._BookableService_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._BookableService_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._BookableService_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "durationMinutes":
+			out.Values[i] = ec._BookableService_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priceCents":
+			out.Values[i] = ec._BookableService_priceCents(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._BookableService_currency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._BookableService_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "location":
+			out.Values[i] = ec._BookableService_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "practitioners":
+			out.Values[i] = ec._BookableService_practitioners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookingRulesImplementors = []string{"BookingRules"}
+
+func (ec *executionContext) _BookingRules(ctx context.Context, sel ast.SelectionSet, obj *booking.Rules) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookingRulesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookingRules")
+		case "minNoticeMinutes":
+			out.Values[i] = ec._BookingRules_minNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxAdvanceDays":
+			out.Values[i] = ec._BookingRules_maxAdvanceDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelMinNoticeMinutes":
+			out.Values[i] = ec._BookingRules_cancelMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rescheduleMinNoticeMinutes":
+			out.Values[i] = ec._BookingRules_rescheduleMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slotIntervalMinutes":
+			out.Values[i] = ec._BookingRules_slotIntervalMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bufferBeforeMinutes":
+			out.Values[i] = ec._BookingRules_bufferBeforeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bufferAfterMinutes":
+			out.Values[i] = ec._BookingRules_bufferAfterMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requireCancellationReason":
+			out.Values[i] = ec._BookingRules_requireCancellationReason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -46883,6 +56904,90 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createService":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createService(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateService":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateService(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveService":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveService(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setWorkingHours":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setWorkingHours(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addScheduleException":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addScheduleException(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeScheduleException":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeScheduleException(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBookingRules":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBookingRules(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_bookAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reschedulePortalAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reschedulePortalAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelPortalAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelPortalAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestBookingCode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestBookingCode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookAsVisitor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_bookAsVisitor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "requestSignIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_requestSignIn(ctx, field)
@@ -47544,6 +57649,51 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			}
 		case "smsHelpReply":
 			out.Values[i] = ec._Organization_smsHelpReply(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "bookingMinNoticeMinutes":
+			out.Values[i] = ec._Organization_bookingMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookingMaxAdvanceDays":
+			out.Values[i] = ec._Organization_bookingMaxAdvanceDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelMinNoticeMinutes":
+			out.Values[i] = ec._Organization_cancelMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rescheduleMinNoticeMinutes":
+			out.Values[i] = ec._Organization_rescheduleMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slotIntervalMinutes":
+			out.Values[i] = ec._Organization_slotIntervalMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bufferBeforeMinutes":
+			out.Values[i] = ec._Organization_bufferBeforeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bufferAfterMinutes":
+			out.Values[i] = ec._Organization_bufferAfterMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requireCancellationReason":
+			out.Values[i] = ec._Organization_requireCancellationReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "widgetAllowedOrigins":
+			out.Values[i] = ec._Organization_widgetAllowedOrigins(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -49863,6 +60013,116 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "services":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_services(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "workingHours":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_workingHours(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "scheduleExceptions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_scheduleExceptions(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "bookableServices":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_bookableServices(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "availableSlots":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_availableSlots(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "portalViewer":
 			field := field
 
@@ -50423,6 +60683,132 @@ func (ec *executionContext) _SMSInfo(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var scheduleExceptionImplementors = []string{"ScheduleException", "Node"}
+
+func (ec *executionContext) _ScheduleException(ctx context.Context, sel ast.SelectionSet, obj *ent.ScheduleException) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scheduleExceptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScheduleException")
+		case "id":
+			out.Values[i] = ec._ScheduleException_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ScheduleException_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ScheduleException_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "staffID":
+			out.Values[i] = ec._ScheduleException_staffID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ScheduleException_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startsAt":
+			out.Values[i] = ec._ScheduleException_startsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endsAt":
+			out.Values[i] = ec._ScheduleException_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._ScheduleException_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._ScheduleException_start(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._ScheduleException_end(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._ScheduleException_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "staff":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ScheduleException_staff(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var scheduledMessageImplementors = []string{"ScheduledMessage", "Node"}
 
 func (ec *executionContext) _ScheduledMessage(ctx context.Context, sel ast.SelectionSet, obj *ent.ScheduledMessage) graphql.Marshaler {
@@ -50662,6 +61048,215 @@ func (ec *executionContext) _ScheduledMessageEdge(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var serviceImplementors = []string{"Service", "Node"}
+
+func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, obj *ent.Service) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Service")
+		case "id":
+			out.Values[i] = ec._Service_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Service_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Service_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Service_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Service_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationMinutes":
+			out.Values[i] = ec._Service_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priceCents":
+			out.Values[i] = ec._Service_priceCents(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currency":
+			out.Values[i] = ec._Service_currency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bookableOnline":
+			out.Values[i] = ec._Service_bookableOnline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mode":
+			out.Values[i] = ec._Service_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "location":
+			out.Values[i] = ec._Service_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._Service_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bookingMinNoticeMinutes":
+			out.Values[i] = ec._Service_bookingMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bookingMaxAdvanceDays":
+			out.Values[i] = ec._Service_bookingMaxAdvanceDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelMinNoticeMinutes":
+			out.Values[i] = ec._Service_cancelMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rescheduleMinNoticeMinutes":
+			out.Values[i] = ec._Service_rescheduleMinNoticeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slotIntervalMinutes":
+			out.Values[i] = ec._Service_slotIntervalMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bufferBeforeMinutes":
+			out.Values[i] = ec._Service_bufferBeforeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bufferAfterMinutes":
+			out.Values[i] = ec._Service_bufferAfterMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requireCancellationReason":
+			out.Values[i] = ec._Service_requireCancellationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practitioners":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_practitioners(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "effectiveRules":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_effectiveRules(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -50942,6 +61537,11 @@ func (ec *executionContext) _Staff(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "timeZone":
+			out.Values[i] = ec._Staff_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "assignedClients":
 			field := field
 
@@ -51109,6 +61709,112 @@ func (ec *executionContext) _StaffEdge(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var workingHoursImplementors = []string{"WorkingHours", "Node"}
+
+func (ec *executionContext) _WorkingHours(ctx context.Context, sel ast.SelectionSet, obj *ent.WorkingHours) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workingHoursImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WorkingHours")
+		case "id":
+			out.Values[i] = ec._WorkingHours_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._WorkingHours_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._WorkingHours_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "staffID":
+			out.Values[i] = ec._WorkingHours_staffID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weekday":
+			out.Values[i] = ec._WorkingHours_weekday(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._WorkingHours_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._WorkingHours_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "staff":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._WorkingHours_staff(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -51573,6 +62279,113 @@ func (ec *executionContext) unmarshalNAppointmentWhereInput2ᚖgithubᚗcomᚋki
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAvailableSlot2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.Slot) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAvailableSlot2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐSlot(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAvailableSlot2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐSlot(ctx context.Context, sel ast.SelectionSet, v *booking.Slot) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AvailableSlot(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBookAppointmentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐBookAppointmentInput(ctx context.Context, v any) (BookAppointmentInput, error) {
+	res, err := ec.unmarshalInputBookAppointmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBookAsVisitorInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐBookAsVisitorInput(ctx context.Context, v any) (BookAsVisitorInput, error) {
+	res, err := ec.unmarshalInputBookAsVisitorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookablePractitioner2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐPractitioner(ctx context.Context, sel ast.SelectionSet, v booking.Practitioner) graphql.Marshaler {
+	return ec._BookablePractitioner(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBookablePractitioner2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐPractitionerᚄ(ctx context.Context, sel ast.SelectionSet, v []booking.Practitioner) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookablePractitioner2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐPractitioner(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBookableService2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐBookableServiceᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.BookableService) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookableService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐBookableService(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBookableService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐBookableService(ctx context.Context, sel ast.SelectionSet, v *booking.BookableService) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BookableService(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, v any) (appointment.BookedVia, error) {
+	var res appointment.BookedVia
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, sel ast.SelectionSet, v appointment.BookedVia) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBookingRules2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐRules(ctx context.Context, sel ast.SelectionSet, v *booking.Rules) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BookingRules(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBookingRulesInput2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐRulesInput(ctx context.Context, v any) (booking.RulesInput, error) {
+	res, err := ec.unmarshalInputBookingRulesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -51847,6 +62660,11 @@ func (ec *executionContext) unmarshalNCreateInvoiceInput2githubᚗcomᚋkithᚑh
 
 func (ec *executionContext) unmarshalNCreateScheduledMessageInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateScheduledMessageInput(ctx context.Context, v any) (ent.CreateScheduledMessageInput, error) {
 	res, err := ec.unmarshalInputCreateScheduledMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateServiceInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateServiceInput(ctx context.Context, v any) (ent.CreateServiceInput, error) {
+	res, err := ec.unmarshalInputCreateServiceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -52922,6 +63740,11 @@ func (ec *executionContext) marshalNRelationship2githubᚗcomᚋkithᚑhealthᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNRequestBookingCodeInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐRequestBookingCodeInput(ctx context.Context, v any) (RequestBookingCodeInput, error) {
+	res, err := ec.unmarshalInputRequestBookingCodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRequestSignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐRequestSignInInput(ctx context.Context, v any) (RequestSignInInput, error) {
 	res, err := ec.unmarshalInputRequestSignInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -52930,6 +63753,68 @@ func (ec *executionContext) unmarshalNRequestSignInInput2githubᚗcomᚋkithᚑh
 func (ec *executionContext) unmarshalNSaveMessageTemplateInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐSaveMessageTemplateInput(ctx context.Context, v any) (SaveMessageTemplateInput, error) {
 	res, err := ec.unmarshalInputSaveMessageTemplateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScheduleException2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ScheduleException) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScheduleException2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleException(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScheduleException2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleException(ctx context.Context, sel ast.SelectionSet, v *ent.ScheduleException) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ScheduleException(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScheduleExceptionInput2githubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐException(ctx context.Context, v any) (booking.Exception, error) {
+	res, err := ec.unmarshalInputScheduleExceptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx context.Context, v any) (scheduleexception.Kind, error) {
+	var res scheduleexception.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx context.Context, sel ast.SelectionSet, v scheduleexception.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNScheduleExceptionOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionOrderField(ctx context.Context, v any) (*ent.ScheduleExceptionOrderField, error) {
+	var res = new(ent.ScheduleExceptionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScheduleExceptionOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ScheduleExceptionOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNScheduleExceptionWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionWhereInput(ctx context.Context, v any) (*ent.ScheduleExceptionWhereInput, error) {
+	res, err := ec.unmarshalInputScheduleExceptionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNScheduledMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduledMessage(ctx context.Context, sel ast.SelectionSet, v *ent.ScheduledMessage) graphql.Marshaler {
@@ -52988,6 +63873,63 @@ func (ec *executionContext) unmarshalNSendFormInput2githubᚗcomᚋkithᚑhealth
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNService2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Service) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx context.Context, sel ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Service(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx context.Context, v any) (service.Mode, error) {
+	var res service.Mode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx context.Context, sel ast.SelectionSet, v service.Mode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNServiceOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceOrderField(ctx context.Context, v any) (*ent.ServiceOrderField, error) {
+	var res = new(ent.ServiceOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ServiceOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNServiceWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceWhereInput(ctx context.Context, v any) (*ent.ServiceWhereInput, error) {
+	res, err := ec.unmarshalInputServiceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNShareDocumentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐDocumentInput(ctx context.Context, v any) (portal.DocumentInput, error) {
 	res, err := ec.unmarshalInputShareDocumentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53032,6 +63974,22 @@ func (ec *executionContext) marshalNSignInPayload2ᚖgithubᚗcomᚋkithᚑhealt
 		return graphql.Null
 	}
 	return ec._SignInPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStaff2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaffᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Staff) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx context.Context, sel ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
@@ -53169,6 +64127,11 @@ func (ec *executionContext) unmarshalNUpdateScheduledMessageInput2githubᚗcom�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateServiceInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateServiceInput(ctx context.Context, v any) (ent.UpdateServiceInput, error) {
+	res, err := ec.unmarshalInputUpdateServiceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateStaffInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateStaffInput(ctx context.Context, v any) (ent.UpdateStaffInput, error) {
 	res, err := ec.unmarshalInputUpdateStaffInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53177,6 +64140,72 @@ func (ec *executionContext) unmarshalNUpdateStaffInput2githubᚗcomᚋkithᚑhea
 func (ec *executionContext) unmarshalNVerifySignInInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐVerifySignInInput(ctx context.Context, v any) (VerifySignInInput, error) {
 	res, err := ec.unmarshalInputVerifySignInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWorkingHours2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkingHours) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkingHours2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHours(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWorkingHours2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHours(ctx context.Context, sel ast.SelectionSet, v *ent.WorkingHours) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WorkingHours(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWorkingHoursInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐIntervalᚄ(ctx context.Context, v any) ([]*booking.Interval, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*booking.Interval, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWorkingHoursInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐInterval(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNWorkingHoursInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐInterval(ctx context.Context, v any) (*booking.Interval, error) {
+	res, err := ec.unmarshalInputWorkingHoursInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWorkingHoursOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursOrderField(ctx context.Context, v any) (*ent.WorkingHoursOrderField, error) {
+	var res = new(ent.WorkingHoursOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWorkingHoursOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.WorkingHoursOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNWorkingHoursWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursWhereInput(ctx context.Context, v any) (*ent.WorkingHoursWhereInput, error) {
+	res, err := ec.unmarshalInputWorkingHoursWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -53444,6 +64473,58 @@ func (ec *executionContext) unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋki
 	}
 	res, err := ec.unmarshalInputAppointmentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx context.Context, v any) ([]appointment.BookedVia, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]appointment.BookedVia, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx context.Context, sel ast.SelectionSet, v []appointment.BookedVia) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookedVia2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, v any) (*appointment.BookedVia, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(appointment.BookedVia)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBookedVia2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedVia(ctx context.Context, sel ast.SelectionSet, v *appointment.BookedVia) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -54721,6 +65802,83 @@ func (ec *executionContext) marshalOSMSInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋki
 	return ec._SMSInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOScheduleExceptionKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKindᚄ(ctx context.Context, v any) ([]scheduleexception.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]scheduleexception.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOScheduleExceptionKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []scheduleexception.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScheduleExceptionKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOScheduleExceptionKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx context.Context, v any) (*scheduleexception.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(scheduleexception.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOScheduleExceptionKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋscheduleexceptionᚐKind(ctx context.Context, sel ast.SelectionSet, v *scheduleexception.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOScheduleExceptionWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionWhereInputᚄ(ctx context.Context, v any) ([]*ent.ScheduleExceptionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ScheduleExceptionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNScheduleExceptionWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOScheduleExceptionWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduleExceptionWhereInput(ctx context.Context, v any) (*ent.ScheduleExceptionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputScheduleExceptionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOScheduledMessage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐScheduledMessage(ctx context.Context, sel ast.SelectionSet, v *ent.ScheduledMessage) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -54830,6 +65988,90 @@ func (ec *executionContext) unmarshalOScheduledMessageWhereInput2ᚖgithubᚗcom
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputScheduledMessageWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOService2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐService(ctx context.Context, sel ast.SelectionSet, v *ent.Service) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Service(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOServiceMode2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐModeᚄ(ctx context.Context, v any) ([]service.Mode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]service.Mode, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOServiceMode2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐModeᚄ(ctx context.Context, sel ast.SelectionSet, v []service.Mode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceMode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOServiceMode2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx context.Context, v any) (*service.Mode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(service.Mode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOServiceMode2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋserviceᚐMode(ctx context.Context, sel ast.SelectionSet, v *service.Mode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOServiceWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceWhereInputᚄ(ctx context.Context, v any) ([]*ent.ServiceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ServiceWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNServiceWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOServiceWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐServiceWhereInput(ctx context.Context, v any) (*ent.ServiceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -55090,6 +66332,31 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOWorkingHoursWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursWhereInputᚄ(ctx context.Context, v any) ([]*ent.WorkingHoursWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.WorkingHoursWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWorkingHoursWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOWorkingHoursWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐWorkingHoursWhereInput(ctx context.Context, v any) (*ent.WorkingHoursWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWorkingHoursWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -11,6 +11,36 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
+type BookAppointmentInput struct {
+	// A service bookable online (bookableServices).
+	ServiceID pulid.ID `json:"serviceId"`
+	// A practitioner who gives it.
+	PractitionerID pulid.ID `json:"practitionerId"`
+	// One of the start times availableSlots offers.
+	StartsAt time.Time `json:"startsAt"`
+	// A key the caller makes up for this booking (a UUID, say), up to 200
+	// characters: sending the same booking again with it returns the first
+	// appointment instead of a second one.
+	IdempotencyKey string `json:"idempotencyKey"`
+}
+
+type BookAsVisitorInput struct {
+	// The practice's slug.
+	Organization string `json:"organization"`
+	Email        string `json:"email"`
+	// The code emailed by requestBookingCode.
+	Code      string `json:"code"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	// Mobile number, kept on a new lead client (without SMS consent).
+	Phone          *string   `json:"phone,omitempty"`
+	ServiceID      pulid.ID  `json:"serviceId"`
+	PractitionerID pulid.ID  `json:"practitionerId"`
+	StartsAt       time.Time `json:"startsAt"`
+	// As in BookAppointmentInput: the same key returns the same appointment, without a new code.
+	IdempotencyKey string `json:"idempotencyKey"`
+}
+
 // The client's own notification flags; omitted ones stay as they are.
 type ClientNotificationsInput struct {
 	NotifyReminders     *bool `json:"notifyReminders,omitempty"`
@@ -68,6 +98,17 @@ type PayPortalInvoiceInput struct {
 	// it retries: kith charges at most once per key, and a repeat returns the
 	// first answer. Use a new key to try again after a decline.
 	IdempotencyKey string `json:"idempotencyKey"`
+}
+
+type RequestBookingCodeInput struct {
+	// The practice's slug.
+	Organization string `json:"organization"`
+	// The visitor's email address: the code goes there.
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	// Mobile number; numbers without a country code are read in the practice's region.
+	Phone *string `json:"phone,omitempty"`
 }
 
 type RequestSignInInput struct {

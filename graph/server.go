@@ -30,6 +30,7 @@ import (
 	"github.com/kith-health/kith/payment"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/ratelimit"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -61,6 +62,8 @@ type HandlerConfig struct {
 	// Payments is the card payment provider. Default: none, and paying or
 	// saving a card answers INTERNAL.
 	Payments payment.Provider
+	// WidgetLimit caps the booking widget's public fields per IP address. Default DefaultWidgetLimit.
+	WidgetLimit ratelimit.Limit
 }
 
 func (c *HandlerConfig) defaults() {
@@ -99,13 +102,14 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity})
 	srv.Use(audience{})
+	srv.Use(newWidgetLimit(cfg.WidgetLimit))
 	present := presenter(cfg.Logger)
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverer(cfg.Logger))
 	srv.Use(transactioner{client: client, presenter: present, log: cfg.Logger})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(authn, cfg.Portal, present, srv))
+	mux.Handle("/graphql", withCORS(client, authenticate(authn, cfg.Portal, present, srv)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})

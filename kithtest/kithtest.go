@@ -27,6 +27,7 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/graph"
+	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
@@ -177,6 +178,12 @@ func (o *Outbox) SendSecret(_ context.Context, m notifier.Secret) error {
 	defer o.mu.Unlock()
 	o.sent = append(o.sent, m)
 	return nil
+}
+
+// SendVisitorCode implements portal.VisitorMailer: it records a sign-in
+// code message.
+func (o *Outbox) SendVisitorCode(_ context.Context, m notifier.VisitorCode) error {
+	return o.SendSecret(context.Background(), notifier.Secret{Kind: message.KindSignInCode, To: m.To, FirstName: m.FirstName, LastName: m.LastName, Code: m.Code})
 }
 
 // Last returns the last message sent to address, failing the test when

@@ -92,8 +92,9 @@ func seedDue(b *testing.B, db *database.DB, n int) []pulid.ID {
 			require.NoError(b, c.ClientContact.Create().SetClientID(cl.ID).SetContactID(ct.ID).
 				SetRelationship(clientcontact.RelationshipParent).SetNotifyReminders(true).Exec(ctx))
 		}
+		start := at.Add(time.Duration(i) * time.Hour) // one practitioner, never twice at once
 		a, err := c.Appointment.Create().SetClientID(cl.ID).SetPractitionerID(p.Owner.ID).
-			SetStartsAt(at).SetEndsAt(at.Add(50 * time.Minute)).Save(ctx)
+			SetStartsAt(start).SetEndsAt(start.Add(50 * time.Minute)).Save(ctx)
 		require.NoError(b, err)
 		ids = append(ids, a.ID)
 	}

@@ -38,6 +38,10 @@ func (q *Queue) followAppointments() ent.Hook {
 			if !ok {
 				return v, nil
 			}
+			// Notices are kith's own doing, whoever changed the appointment
+			// (staff, a portal user, a widget visitor): read and written as
+			// the system, confined to the appointment's organisation.
+			ctx = systemIn(ctx, a.OrganizationID)
 			if kind != message.KindConfirmation {
 				if err := cancelReminders(ctx, m.Client(), a, kind); err != nil {
 					return nil, err

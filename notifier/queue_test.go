@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +25,6 @@ type queueBundle struct {
 	db    *database.DB
 	api   *kithtest.API
 	token string
-	owner string
 	email *fake.Sender
 	sms   *fake.Sender
 }
@@ -37,7 +37,7 @@ func setupQueueWith(t *testing.T, configure func(*notifier.Config)) *queueBundle
 	t.Helper()
 	db := kithtest.DB(t, nil)
 	p := kithtest.NewPractice(t, db, "maple")
-	b := &queueBundle{db: db, token: p.Token, owner: string(p.Owner.ID),
+	b := &queueBundle{db: db, token: p.Token,
 		email: fake.New(message.ChannelEmail), sms: fake.New(message.ChannelSMS)}
 	ctx := context.Background()
 	cfg := notifier.Config{
@@ -93,9 +93,13 @@ func (b *queueBundle) book(t *testing.T, start time.Duration) string {
 		  {contact: {firstName: "Jo", lastName: "Lee", email: "jo@example.com"}, relationship: PARENT, notifyReminders: true, allowDuplicate: true}
 		]) { id } }`, nil, &c)
 	at := time.Now().Add(start).UTC().Truncate(time.Second)
+	// A practitioner per appointment: one is never booked twice at once.
+	var dr struct{ CreateStaff struct{ ID string } }
+	b.api.OK(b.token, `mutation($e: String!){ createStaff(input: {name: "Dr Lee", email: $e, role: PRACTITIONER}) { id } }`,
+		map[string]any{"e": strings.ToLower(c.CreateClient.ID) + "@dr.example"}, &dr)
 	var a struct{ CreateAppointment struct{ ID string } }
 	b.api.OK(b.token, `mutation($in: CreateAppointmentInput!){ createAppointment(input: $in) { id } }`, map[string]any{"in": map[string]any{
-		"clientID": c.CreateClient.ID, "practitionerID": b.owner,
+		"clientID": c.CreateClient.ID, "practitionerID": dr.CreateStaff.ID,
 		"startsAt": at.Format(time.RFC3339), "endsAt": at.Add(50 * time.Minute).Format(time.RFC3339)}}, &a)
 	return a.CreateAppointment.ID
 }
@@ -223,7 +227,7 @@ func TestRestartMidBatch(t *testing.T) {
 	}
 	first := []slowSender{{fake.New(message.ChannelEmail), 15 * time.Millisecond}, {fake.New(message.ChannelSMS), 15 * time.Millisecond}}
 	q1 := newQueue(first[0], first[1])
-	b := &queueBundle{db: db, api: kithtest.NewAPI(t, db), token: p.Token, owner: string(p.Owner.ID)}
+	b := &queueBundle{db: db, api: kithtest.NewAPI(t, db), token: p.Token}
 	const appointments = 20
 	for range appointments {
 		b.book(t, 72*time.Hour) // 3 copies each: Sam by email and SMS, Alex by SMS

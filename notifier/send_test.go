@@ -169,7 +169,7 @@ func TestCrashMidBatch(t *testing.T) {
 	// A queue that is not started follows the appointments booked below.
 	_, err := notifier.NewQueue(ctx, db, notifier.Config{NoQuietHours: true, Logger: quiet})
 	require.NoError(t, err)
-	b := &queueBundle{db: db, api: kithtest.NewAPI(t, db), token: p.Token, owner: string(p.Owner.ID)}
+	b := &queueBundle{db: db, api: kithtest.NewAPI(t, db), token: p.Token}
 	const appointments = 30
 	for range appointments {
 		b.book(t, 72*time.Hour) // 3 copies each

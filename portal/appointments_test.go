@@ -28,7 +28,7 @@ func TestPortalShowsTheActingClientsAppointments(t *testing.T) {
 	soon := f.book(t, f.sam, now.Add(24*time.Hour))
 	later := f.book(t, f.sam, now.Add(48*time.Hour))
 	past := f.book(t, f.sam, now.Add(-48*time.Hour))
-	f.book(t, f.kim, now.Add(24*time.Hour)) // Pat has no access to Kim yet
+	f.book(t, f.kim, now.Add(30*time.Hour)) // Pat has no access to Kim yet
 
 	type appt struct{ ID, Status, PractitionerName, Location, StartsAtLocal string }
 	var out struct {

@@ -1,61 +1,20 @@
 package portal
 
 import (
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/kith-health/kith/ratelimit"
 )
 
 // Limit is a token bucket: Burst requests at once, then one per Every.
-type Limit struct {
-	// Burst is how many requests may come at once.
-	Burst int
-	// Every is how long it takes to earn one more.
-	Every time.Duration
-}
+type Limit = ratelimit.Limit
 
-// limiter keeps one token bucket (golang.org/x/time/rate) per key, such as
-// an email address or an IP address, in this process's memory. Buckets
-// idle long enough to be full again are dropped.
-type limiter struct {
-	limit Limit
-	mu    sync.Mutex
-	keys  map[string]*bucket
-}
+// limiter keeps one token bucket per key, such as an email address or an
+// IP address (see package ratelimit).
+type limiter struct{ keyed *ratelimit.Keyed }
 
-type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-func newLimiter(l Limit) *limiter {
-	return &limiter{limit: l, keys: make(map[string]*bucket)}
-}
+func newLimiter(l Limit) *limiter { return &limiter{keyed: ratelimit.New(l)} }
 
 // allow takes one request of key from its bucket, and reports whether there
 // was one.
-func (l *limiter) allow(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.keys[key]
-	if !ok {
-		if len(l.keys) >= 10000 {
-			l.sweep(now)
-		}
-		b = &bucket{lim: rate.NewLimiter(rate.Every(l.limit.Every), l.limit.Burst)}
-		l.keys[key] = b
-	}
-	b.seen = now
-	return b.lim.AllowN(now, 1)
-}
-
-// sweep drops the buckets that have refilled.
-func (l *limiter) sweep(now time.Time) {
-	full := time.Duration(l.limit.Burst) * l.limit.Every
-	for k, b := range l.keys {
-		if now.Sub(b.seen) > full {
-			delete(l.keys, k)
-		}
-	}
-}
+func (l *limiter) allow(key string, now time.Time) bool { return l.keyed.Allow(key, now) }

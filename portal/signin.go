@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
@@ -52,22 +53,9 @@ func (s *Service) RequestSignIn(ctx context.Context, orgSlug, email, ip string) 
 		return err
 	}
 	sys := systemIn(ctx, org.ID)
-	db := s.client(ctx)
-	if err := db.SignInCode.Update().
-		Where(signincode.Email(email), signincode.UsedAtIsNil()).
-		SetUsedAt(now).Exec(sys); err != nil {
-		return fmt.Errorf("voiding older codes: %w", err)
-	}
-	code, err := newCode()
+	code, err := s.newSignInCode(ctx, org.ID, email, now)
 	if err != nil {
 		return err
-	}
-	id := pulid.New("sc")
-	if err := db.SignInCode.Create().SetID(id).
-		SetOrganizationID(org.ID).SetEmail(email).
-		SetCodeHash(codeHash(id, code)).SetExpiresAt(now.Add(s.cfg.CodeTTL)).
-		Exec(sys); err != nil {
-		return fmt.Errorf("requesting a sign-in code: %w", err)
 	}
 	first := access[0]
 	m := notifier.Secret{Kind: message.KindSignInCode, ClientID: first.Client.ID, To: email, Code: code, Language: first.Client.Language}
@@ -94,17 +82,57 @@ func (s *Service) RequestSignIn(ctx context.Context, orgSlug, email, ip string) 
 // not after CodeAttempts wrong tries; every failure reads the same.
 func (s *Service) VerifySignIn(ctx context.Context, orgSlug, email, code, ip string) (*Session, error) {
 	email = normalEmail(email)
+	org, err := s.useCode(ctx, orgSlug, email, code, ip)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.recordAll(ctx, org, email, ActionSignedIn); err != nil {
+		return nil, err
+	}
+	return s.issue(ctx, org, email)
+}
+
+// newSignInCode voids the unused codes of email in org and stores a new
+// one, which it returns.
+func (s *Service) newSignInCode(ctx context.Context, org pulid.ID, email string, now time.Time) (string, error) {
+	sys := systemIn(ctx, org)
+	db := s.client(ctx)
+	if err := db.SignInCode.Update().
+		Where(signincode.Email(email), signincode.UsedAtIsNil()).
+		SetUsedAt(now).Exec(sys); err != nil {
+		return "", fmt.Errorf("voiding older codes: %w", err)
+	}
+	code, err := newCode()
+	if err != nil {
+		return "", err
+	}
+	id := pulid.New("sc")
+	if err := db.SignInCode.Create().SetID(id).
+		SetOrganizationID(org).SetEmail(email).
+		SetCodeHash(codeHash(id, code)).SetExpiresAt(now.Add(s.cfg.CodeTTL)).
+		Exec(sys); err != nil {
+		return "", fmt.Errorf("making a code: %w", err)
+	}
+	return code, nil
+}
+
+// useCode checks the latest code sent to email (normalised) in
+// organisation orgSlug and marks it used, in the transaction in ctx (a
+// failed request leaves it usable). A code works once, until it expires,
+// and not after CodeAttempts wrong tries; every failure reads the same. It
+// returns the organisation.
+func (s *Service) useCode(ctx context.Context, orgSlug, email, code, ip string) (pulid.ID, error) {
 	orgSlug = strings.ToLower(strings.TrimSpace(orgSlug))
 	now := s.now()
 	if !s.byIP.allow(ip, now) {
-		return nil, kith.ErrRateLimited
+		return "", kith.ErrRateLimited
 	}
 	org, err := s.client(ctx).Organization.Query().Where(organization.Slug(orgSlug)).Only(viewer.SystemContext(ctx))
 	switch {
 	case ent.IsNotFound(err):
-		return nil, errWrongCode
+		return "", errWrongCode
 	case err != nil:
-		return nil, fmt.Errorf("checking a sign-in code: %w", err)
+		return "", fmt.Errorf("checking a sign-in code: %w", err)
 	}
 	sys := systemIn(ctx, org.ID)
 	db := s.client(ctx)
@@ -114,30 +142,27 @@ func (s *Service) VerifySignIn(ctx context.Context, orgSlug, email, code, ip str
 		First(sys)
 	switch {
 	case ent.IsNotFound(err):
-		return nil, errWrongCode
+		return "", errWrongCode
 	case err != nil:
-		return nil, fmt.Errorf("checking a sign-in code: %w", err)
+		return "", fmt.Errorf("checking a sign-in code: %w", err)
 	}
 	if subtle.ConstantTimeCompare(row.CodeHash, codeHash(row.ID, strings.TrimSpace(code))) != 1 {
 		// Counted after the request's transaction ends, which this error rolls back.
 		afterTx(ctx, func() {
 			_ = s.db.SignInCode.UpdateOneID(row.ID).AddFailedAttempts(1).Exec(systemIn(context.WithoutCancel(ctx), org.ID))
 		})
-		return nil, errWrongCode
+		return "", errWrongCode
 	}
 	n, err := db.SignInCode.Update().
 		Where(signincode.ID(row.ID), signincode.UsedAtIsNil()).
 		SetUsedAt(now).Save(sys)
 	if err != nil {
-		return nil, fmt.Errorf("checking a sign-in code: %w", err)
+		return "", fmt.Errorf("checking a sign-in code: %w", err)
 	}
 	if n == 0 {
-		return nil, errWrongCode // used by a concurrent request
+		return "", errWrongCode // used by a concurrent request
 	}
-	if err := s.recordAll(ctx, org.ID, email, ActionSignedIn); err != nil {
-		return nil, err
-	}
-	return s.issue(ctx, org.ID, email)
+	return org.ID, nil
 }
 
 // newCode is a random code of codeDigits digits.

@@ -49,6 +49,12 @@ const (
 	FieldCancelledAt = "cancelled_at"
 	// FieldNotes holds the string denoting the notes field in the database.
 	FieldNotes = "notes"
+	// FieldServiceID holds the string denoting the service_id field in the database.
+	FieldServiceID = "service_id"
+	// FieldIdempotencyKey holds the string denoting the idempotency_key field in the database.
+	FieldIdempotencyKey = "idempotency_key"
+	// FieldBookedVia holds the string denoting the booked_via field in the database.
+	FieldBookedVia = "booked_via"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeClient holds the string denoting the client edge name in mutations.
@@ -59,6 +65,8 @@ const (
 	EdgeCreatedBy = "created_by"
 	// EdgeScheduledMessages holds the string denoting the scheduled_messages edge name in mutations.
 	EdgeScheduledMessages = "scheduled_messages"
+	// EdgeService holds the string denoting the service edge name in mutations.
+	EdgeService = "service"
 	// Table holds the table name of the appointment in the database.
 	Table = "appointments"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -96,6 +104,13 @@ const (
 	ScheduledMessagesInverseTable = "scheduled_messages"
 	// ScheduledMessagesColumn is the table column denoting the scheduled_messages relation/edge.
 	ScheduledMessagesColumn = "appointment_id"
+	// ServiceTable is the table that holds the service relation/edge.
+	ServiceTable = "appointments"
+	// ServiceInverseTable is the table name for the Service entity.
+	// It exists in this package in order to avoid circular dependency with the "service" package.
+	ServiceInverseTable = "services"
+	// ServiceColumn is the table column denoting the service relation/edge.
+	ServiceColumn = "service_id"
 )
 
 // Columns holds all SQL columns for appointment fields.
@@ -116,6 +131,9 @@ var Columns = []string{
 	FieldCancellationReason,
 	FieldCancelledAt,
 	FieldNotes,
+	FieldServiceID,
+	FieldIdempotencyKey,
+	FieldBookedVia,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -134,7 +152,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -172,6 +190,33 @@ func StatusValidator(s Status) error {
 		return nil
 	default:
 		return fmt.Errorf("appointment: invalid enum value for status field: %q", s)
+	}
+}
+
+// BookedVia defines the type for the "booked_via" enum field.
+type BookedVia string
+
+// BookedViaStaff is the default value of the BookedVia enum.
+const DefaultBookedVia = BookedViaStaff
+
+// BookedVia values.
+const (
+	BookedViaStaff  BookedVia = "STAFF"
+	BookedViaPortal BookedVia = "PORTAL"
+	BookedViaWidget BookedVia = "WIDGET"
+)
+
+func (bv BookedVia) String() string {
+	return string(bv)
+}
+
+// BookedViaValidator is a validator for the "booked_via" field enum values. It is called by the builders before save.
+func BookedViaValidator(bv BookedVia) error {
+	switch bv {
+	case BookedViaStaff, BookedViaPortal, BookedViaWidget:
+		return nil
+	default:
+		return fmt.Errorf("appointment: invalid enum value for booked_via field: %q", bv)
 	}
 }
 
@@ -258,6 +303,21 @@ func ByNotes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNotes, opts...).ToFunc()
 }
 
+// ByServiceID orders the results by the service_id field.
+func ByServiceID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldServiceID, opts...).ToFunc()
+}
+
+// ByIdempotencyKey orders the results by the idempotency_key field.
+func ByIdempotencyKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIdempotencyKey, opts...).ToFunc()
+}
+
+// ByBookedVia orders the results by the booked_via field.
+func ByBookedVia(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBookedVia, opts...).ToFunc()
+}
+
 // ByOrganizationField orders the results by organization field.
 func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -299,6 +359,13 @@ func ByScheduledMessages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption
 		sqlgraph.OrderByNeighborTerms(s, newScheduledMessagesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByServiceField orders the results by service field.
+func ByServiceField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newServiceStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -334,6 +401,13 @@ func newScheduledMessagesStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, true, ScheduledMessagesTable, ScheduledMessagesColumn),
 	)
 }
+func newServiceStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ServiceInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ServiceTable, ServiceColumn),
+	)
+}
 
 // MarshalGQL implements graphql.Marshaler interface.
 func (e Status) MarshalGQL(w io.Writer) {
@@ -349,6 +423,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e BookedVia) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *BookedVia) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = BookedVia(str)
+	if err := BookedViaValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid BookedVia", str)
 	}
 	return nil
 }

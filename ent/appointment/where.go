@@ -126,6 +126,16 @@ func Notes(v string) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldNotes, v))
 }
 
+// ServiceID applies equality check predicate on the "service_id" field. It's identical to ServiceIDEQ.
+func ServiceID(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldServiceID, v))
+}
+
+// IdempotencyKey applies equality check predicate on the "idempotency_key" field. It's identical to IdempotencyKeyEQ.
+func IdempotencyKey(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldIdempotencyKey, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldCreatedAt, v))
@@ -1011,6 +1021,181 @@ func NotesContainsFold(v string) predicate.Appointment {
 	return predicate.Appointment(sql.FieldContainsFold(FieldNotes, v))
 }
 
+// ServiceIDEQ applies the EQ predicate on the "service_id" field.
+func ServiceIDEQ(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldServiceID, v))
+}
+
+// ServiceIDNEQ applies the NEQ predicate on the "service_id" field.
+func ServiceIDNEQ(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldServiceID, v))
+}
+
+// ServiceIDIn applies the In predicate on the "service_id" field.
+func ServiceIDIn(vs ...pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldServiceID, vs...))
+}
+
+// ServiceIDNotIn applies the NotIn predicate on the "service_id" field.
+func ServiceIDNotIn(vs ...pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldServiceID, vs...))
+}
+
+// ServiceIDGT applies the GT predicate on the "service_id" field.
+func ServiceIDGT(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGT(FieldServiceID, v))
+}
+
+// ServiceIDGTE applies the GTE predicate on the "service_id" field.
+func ServiceIDGTE(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGTE(FieldServiceID, v))
+}
+
+// ServiceIDLT applies the LT predicate on the "service_id" field.
+func ServiceIDLT(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLT(FieldServiceID, v))
+}
+
+// ServiceIDLTE applies the LTE predicate on the "service_id" field.
+func ServiceIDLTE(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLTE(FieldServiceID, v))
+}
+
+// ServiceIDContains applies the Contains predicate on the "service_id" field.
+func ServiceIDContains(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldContains(FieldServiceID, vc))
+}
+
+// ServiceIDHasPrefix applies the HasPrefix predicate on the "service_id" field.
+func ServiceIDHasPrefix(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldHasPrefix(FieldServiceID, vc))
+}
+
+// ServiceIDHasSuffix applies the HasSuffix predicate on the "service_id" field.
+func ServiceIDHasSuffix(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldHasSuffix(FieldServiceID, vc))
+}
+
+// ServiceIDIsNil applies the IsNil predicate on the "service_id" field.
+func ServiceIDIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldServiceID))
+}
+
+// ServiceIDNotNil applies the NotNil predicate on the "service_id" field.
+func ServiceIDNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldServiceID))
+}
+
+// ServiceIDEqualFold applies the EqualFold predicate on the "service_id" field.
+func ServiceIDEqualFold(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldEqualFold(FieldServiceID, vc))
+}
+
+// ServiceIDContainsFold applies the ContainsFold predicate on the "service_id" field.
+func ServiceIDContainsFold(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldContainsFold(FieldServiceID, vc))
+}
+
+// IdempotencyKeyEQ applies the EQ predicate on the "idempotency_key" field.
+func IdempotencyKeyEQ(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyNEQ applies the NEQ predicate on the "idempotency_key" field.
+func IdempotencyKeyNEQ(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyIn applies the In predicate on the "idempotency_key" field.
+func IdempotencyKeyIn(vs ...string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldIdempotencyKey, vs...))
+}
+
+// IdempotencyKeyNotIn applies the NotIn predicate on the "idempotency_key" field.
+func IdempotencyKeyNotIn(vs ...string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldIdempotencyKey, vs...))
+}
+
+// IdempotencyKeyGT applies the GT predicate on the "idempotency_key" field.
+func IdempotencyKeyGT(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGT(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyGTE applies the GTE predicate on the "idempotency_key" field.
+func IdempotencyKeyGTE(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGTE(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyLT applies the LT predicate on the "idempotency_key" field.
+func IdempotencyKeyLT(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLT(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyLTE applies the LTE predicate on the "idempotency_key" field.
+func IdempotencyKeyLTE(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLTE(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyContains applies the Contains predicate on the "idempotency_key" field.
+func IdempotencyKeyContains(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldContains(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyHasPrefix applies the HasPrefix predicate on the "idempotency_key" field.
+func IdempotencyKeyHasPrefix(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldHasPrefix(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyHasSuffix applies the HasSuffix predicate on the "idempotency_key" field.
+func IdempotencyKeyHasSuffix(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldHasSuffix(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyIsNil applies the IsNil predicate on the "idempotency_key" field.
+func IdempotencyKeyIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldIdempotencyKey))
+}
+
+// IdempotencyKeyNotNil applies the NotNil predicate on the "idempotency_key" field.
+func IdempotencyKeyNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldIdempotencyKey))
+}
+
+// IdempotencyKeyEqualFold applies the EqualFold predicate on the "idempotency_key" field.
+func IdempotencyKeyEqualFold(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEqualFold(FieldIdempotencyKey, v))
+}
+
+// IdempotencyKeyContainsFold applies the ContainsFold predicate on the "idempotency_key" field.
+func IdempotencyKeyContainsFold(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldContainsFold(FieldIdempotencyKey, v))
+}
+
+// BookedViaEQ applies the EQ predicate on the "booked_via" field.
+func BookedViaEQ(v BookedVia) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldBookedVia, v))
+}
+
+// BookedViaNEQ applies the NEQ predicate on the "booked_via" field.
+func BookedViaNEQ(v BookedVia) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldBookedVia, v))
+}
+
+// BookedViaIn applies the In predicate on the "booked_via" field.
+func BookedViaIn(vs ...BookedVia) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldBookedVia, vs...))
+}
+
+// BookedViaNotIn applies the NotIn predicate on the "booked_via" field.
+func BookedViaNotIn(vs ...BookedVia) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldBookedVia, vs...))
+}
+
 // HasOrganization applies the HasEdge predicate on the "organization" edge.
 func HasOrganization() predicate.Appointment {
 	return predicate.Appointment(func(s *sql.Selector) {
@@ -1118,6 +1303,29 @@ func HasScheduledMessages() predicate.Appointment {
 func HasScheduledMessagesWith(preds ...predicate.ScheduledMessage) predicate.Appointment {
 	return predicate.Appointment(func(s *sql.Selector) {
 		step := newScheduledMessagesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasService applies the HasEdge predicate on the "service" edge.
+func HasService() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ServiceTable, ServiceColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasServiceWith applies the HasEdge predicate on the "service" edge with a given conditions (other predicates).
+func HasServiceWith(preds ...predicate.Service) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newServiceStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

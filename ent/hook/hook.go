@@ -225,6 +225,18 @@ func (f SavedCardFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SavedCardMutation", m)
 }
 
+// The ScheduleExceptionFunc type is an adapter to allow the use of ordinary
+// function as ScheduleException mutator.
+type ScheduleExceptionFunc func(context.Context, *ent.ScheduleExceptionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ScheduleExceptionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ScheduleExceptionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScheduleExceptionMutation", m)
+}
+
 // The ScheduledMessageFunc type is an adapter to allow the use of ordinary
 // function as ScheduledMessage mutator.
 type ScheduledMessageFunc func(context.Context, *ent.ScheduledMessageMutation) (ent.Value, error)
@@ -235,6 +247,30 @@ func (f ScheduledMessageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScheduledMessageMutation", m)
+}
+
+// The ServiceFunc type is an adapter to allow the use of ordinary
+// function as Service mutator.
+type ServiceFunc func(context.Context, *ent.ServiceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ServiceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ServiceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ServiceMutation", m)
+}
+
+// The ServicePractitionerFunc type is an adapter to allow the use of ordinary
+// function as ServicePractitioner mutator.
+type ServicePractitionerFunc func(context.Context, *ent.ServicePractitionerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ServicePractitionerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ServicePractitionerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ServicePractitionerMutation", m)
 }
 
 // The SharedDocumentFunc type is an adapter to allow the use of ordinary
@@ -283,6 +319,18 @@ func (f StaffTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StaffTokenMutation", m)
+}
+
+// The WorkingHoursFunc type is an adapter to allow the use of ordinary
+// function as WorkingHours mutator.
+type WorkingHoursFunc func(context.Context, *ent.WorkingHoursMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f WorkingHoursFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.WorkingHoursMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WorkingHoursMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -28,10 +28,14 @@ import (
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/workinghours"
 )
 
 // The Query interface represents an operation that queries a graph.
@@ -576,6 +580,33 @@ func (f TraverseSavedCard) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SavedCardQuery", q)
 }
 
+// The ScheduleExceptionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ScheduleExceptionFunc func(context.Context, *ent.ScheduleExceptionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ScheduleExceptionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ScheduleExceptionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ScheduleExceptionQuery", q)
+}
+
+// The TraverseScheduleException type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseScheduleException func(context.Context, *ent.ScheduleExceptionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseScheduleException) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseScheduleException) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ScheduleExceptionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ScheduleExceptionQuery", q)
+}
+
 // The ScheduledMessageFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ScheduledMessageFunc func(context.Context, *ent.ScheduledMessageQuery) (ent.Value, error)
 
@@ -601,6 +632,60 @@ func (f TraverseScheduledMessage) Traverse(ctx context.Context, q ent.Query) err
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ScheduledMessageQuery", q)
+}
+
+// The ServiceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ServiceFunc func(context.Context, *ent.ServiceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ServiceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ServiceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ServiceQuery", q)
+}
+
+// The TraverseService type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseService func(context.Context, *ent.ServiceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseService) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseService) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServiceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ServiceQuery", q)
+}
+
+// The ServicePractitionerFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ServicePractitionerFunc func(context.Context, *ent.ServicePractitionerQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ServicePractitionerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ServicePractitionerQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ServicePractitionerQuery", q)
+}
+
+// The TraverseServicePractitioner type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseServicePractitioner func(context.Context, *ent.ServicePractitionerQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseServicePractitioner) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseServicePractitioner) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePractitionerQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ServicePractitionerQuery", q)
 }
 
 // The SharedDocumentFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -711,6 +796,33 @@ func (f TraverseStaffToken) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.StaffTokenQuery", q)
 }
 
+// The WorkingHoursFunc type is an adapter to allow the use of ordinary function as a Querier.
+type WorkingHoursFunc func(context.Context, *ent.WorkingHoursQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f WorkingHoursFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.WorkingHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.WorkingHoursQuery", q)
+}
+
+// The TraverseWorkingHours type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseWorkingHours func(context.Context, *ent.WorkingHoursQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseWorkingHours) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseWorkingHours) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WorkingHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.WorkingHoursQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -750,8 +862,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PortalSessionQuery, predicate.PortalSession, portalsession.OrderOption]{typ: ent.TypePortalSession, tq: q}, nil
 	case *ent.SavedCardQuery:
 		return &query[*ent.SavedCardQuery, predicate.SavedCard, savedcard.OrderOption]{typ: ent.TypeSavedCard, tq: q}, nil
+	case *ent.ScheduleExceptionQuery:
+		return &query[*ent.ScheduleExceptionQuery, predicate.ScheduleException, scheduleexception.OrderOption]{typ: ent.TypeScheduleException, tq: q}, nil
 	case *ent.ScheduledMessageQuery:
 		return &query[*ent.ScheduledMessageQuery, predicate.ScheduledMessage, scheduledmessage.OrderOption]{typ: ent.TypeScheduledMessage, tq: q}, nil
+	case *ent.ServiceQuery:
+		return &query[*ent.ServiceQuery, predicate.Service, service.OrderOption]{typ: ent.TypeService, tq: q}, nil
+	case *ent.ServicePractitionerQuery:
+		return &query[*ent.ServicePractitionerQuery, predicate.ServicePractitioner, servicepractitioner.OrderOption]{typ: ent.TypeServicePractitioner, tq: q}, nil
 	case *ent.SharedDocumentQuery:
 		return &query[*ent.SharedDocumentQuery, predicate.SharedDocument, shareddocument.OrderOption]{typ: ent.TypeSharedDocument, tq: q}, nil
 	case *ent.SignInCodeQuery:
@@ -760,6 +878,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.StaffQuery, predicate.Staff, staff.OrderOption]{typ: ent.TypeStaff, tq: q}, nil
 	case *ent.StaffTokenQuery:
 		return &query[*ent.StaffTokenQuery, predicate.StaffToken, stafftoken.OrderOption]{typ: ent.TypeStaffToken, tq: q}, nil
+	case *ent.WorkingHoursQuery:
+		return &query[*ent.WorkingHoursQuery, predicate.WorkingHours, workinghours.OrderOption]{typ: ent.TypeWorkingHours, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

@@ -23,10 +23,13 @@ var (
 		{Name: "cancellation_reason", Type: field.TypeString, Nullable: true},
 		{Name: "cancelled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "idempotency_key", Type: field.TypeString, Nullable: true},
+		{Name: "booked_via", Type: field.TypeEnum, Enums: []string{"STAFF", "PORTAL", "WIDGET"}, Default: "STAFF"},
 		{Name: "organization_id", Type: field.TypeString},
 		{Name: "client_id", Type: field.TypeString},
 		{Name: "practitioner_id", Type: field.TypeString},
 		{Name: "created_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "service_id", Type: field.TypeString, Nullable: true},
 	}
 	// AppointmentsTable holds the schema information for the "appointments" table.
 	AppointmentsTable = &schema.Table{
@@ -36,26 +39,32 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "appointments_organizations_organization",
-				Columns:    []*schema.Column{AppointmentsColumns[12]},
+				Columns:    []*schema.Column{AppointmentsColumns[14]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_clients_client",
-				Columns:    []*schema.Column{AppointmentsColumns[13]},
+				Columns:    []*schema.Column{AppointmentsColumns[15]},
 				RefColumns: []*schema.Column{ClientsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_staff_practitioner",
-				Columns:    []*schema.Column{AppointmentsColumns[14]},
+				Columns:    []*schema.Column{AppointmentsColumns[16]},
 				RefColumns: []*schema.Column{StaffColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_staff_created_by",
-				Columns:    []*schema.Column{AppointmentsColumns[15]},
+				Columns:    []*schema.Column{AppointmentsColumns[17]},
 				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_services_service",
+				Columns:    []*schema.Column{AppointmentsColumns[18]},
+				RefColumns: []*schema.Column{ServicesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -63,17 +72,22 @@ var (
 			{
 				Name:    "appointment_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[12]},
+				Columns: []*schema.Column{AppointmentsColumns[14]},
 			},
 			{
 				Name:    "appointment_client_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[13], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[3]},
 			},
 			{
 				Name:    "appointment_practitioner_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[14], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[16], AppointmentsColumns[3]},
+			},
+			{
+				Name:    "appointment_organization_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{AppointmentsColumns[14], AppointmentsColumns[12]},
 			},
 		},
 	}
@@ -581,6 +595,15 @@ var (
 		{Name: "quiet_hours_start", Type: field.TypeString, Default: "21:00"},
 		{Name: "quiet_hours_end", Type: field.TypeString, Default: "08:00"},
 		{Name: "sms_help_reply", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "booking_min_notice_minutes", Type: field.TypeInt, Default: 120},
+		{Name: "booking_max_advance_days", Type: field.TypeInt, Default: 60},
+		{Name: "cancel_min_notice_minutes", Type: field.TypeInt, Default: 1440},
+		{Name: "reschedule_min_notice_minutes", Type: field.TypeInt, Default: 1440},
+		{Name: "slot_interval_minutes", Type: field.TypeInt, Default: 15},
+		{Name: "buffer_before_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "buffer_after_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "require_cancellation_reason", Type: field.TypeBool, Default: false},
+		{Name: "widget_allowed_origins", Type: field.TypeJSON, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
 	OrganizationsTable = &schema.Table{
@@ -907,6 +930,58 @@ var (
 			},
 		},
 	}
+	// ScheduleExceptionsColumns holds the columns for the "schedule_exceptions" table.
+	ScheduleExceptionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TIME_OFF", "HOURS"}},
+		{Name: "starts_at", Type: field.TypeTime, Nullable: true},
+		{Name: "ends_at", Type: field.TypeTime, Nullable: true},
+		{Name: "date", Type: field.TypeString, Nullable: true},
+		{Name: "start", Type: field.TypeString, Nullable: true},
+		{Name: "end", Type: field.TypeString, Nullable: true},
+		{Name: "note", Type: field.TypeString, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "staff_id", Type: field.TypeString},
+	}
+	// ScheduleExceptionsTable holds the schema information for the "schedule_exceptions" table.
+	ScheduleExceptionsTable = &schema.Table{
+		Name:       "schedule_exceptions",
+		Columns:    ScheduleExceptionsColumns,
+		PrimaryKey: []*schema.Column{ScheduleExceptionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "schedule_exceptions_organizations_organization",
+				Columns:    []*schema.Column{ScheduleExceptionsColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "schedule_exceptions_staff_staff",
+				Columns:    []*schema.Column{ScheduleExceptionsColumns[11]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "scheduleexception_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{ScheduleExceptionsColumns[10]},
+			},
+			{
+				Name:    "scheduleexception_staff_id_starts_at",
+				Unique:  false,
+				Columns: []*schema.Column{ScheduleExceptionsColumns[11], ScheduleExceptionsColumns[4]},
+			},
+			{
+				Name:    "scheduleexception_staff_id_date",
+				Unique:  false,
+				Columns: []*schema.Column{ScheduleExceptionsColumns[11], ScheduleExceptionsColumns[6]},
+			},
+		},
+	}
 	// ScheduledMessagesColumns holds the columns for the "scheduled_messages" table.
 	ScheduledMessagesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -963,6 +1038,106 @@ var (
 				Name:    "scheduledmessage_appointment_id_status",
 				Unique:  false,
 				Columns: []*schema.Column{ScheduledMessagesColumns[12], ScheduledMessagesColumns[7]},
+			},
+		},
+	}
+	// ServicesColumns holds the columns for the "services" table.
+	ServicesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "duration_minutes", Type: field.TypeInt},
+		{Name: "price_cents", Type: field.TypeInt, Nullable: true},
+		{Name: "currency", Type: field.TypeString, Nullable: true},
+		{Name: "bookable_online", Type: field.TypeBool, Default: false},
+		{Name: "mode", Type: field.TypeEnum, Enums: []string{"IN_PERSON", "TELEHEALTH"}, Default: "IN_PERSON"},
+		{Name: "location", Type: field.TypeString, Nullable: true},
+		{Name: "archived_at", Type: field.TypeTime, Nullable: true},
+		{Name: "booking_min_notice_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "booking_max_advance_days", Type: field.TypeInt, Nullable: true},
+		{Name: "cancel_min_notice_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "reschedule_min_notice_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "slot_interval_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "buffer_before_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "buffer_after_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "require_cancellation_reason", Type: field.TypeBool, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+	}
+	// ServicesTable holds the schema information for the "services" table.
+	ServicesTable = &schema.Table{
+		Name:       "services",
+		Columns:    ServicesColumns,
+		PrimaryKey: []*schema.Column{ServicesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "services_organizations_organization",
+				Columns:    []*schema.Column{ServicesColumns[20]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "service_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicesColumns[20]},
+			},
+			{
+				Name:    "service_organization_id_name",
+				Unique:  false,
+				Columns: []*schema.Column{ServicesColumns[20], ServicesColumns[3]},
+			},
+		},
+	}
+	// ServicePractitionersColumns holds the columns for the "service_practitioners" table.
+	ServicePractitionersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "service_id", Type: field.TypeString},
+		{Name: "staff_id", Type: field.TypeString},
+	}
+	// ServicePractitionersTable holds the schema information for the "service_practitioners" table.
+	ServicePractitionersTable = &schema.Table{
+		Name:       "service_practitioners",
+		Columns:    ServicePractitionersColumns,
+		PrimaryKey: []*schema.Column{ServicePractitionersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "service_practitioners_organizations_organization",
+				Columns:    []*schema.Column{ServicePractitionersColumns[1]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "service_practitioners_services_service",
+				Columns:    []*schema.Column{ServicePractitionersColumns[2]},
+				RefColumns: []*schema.Column{ServicesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "service_practitioners_staff_staff",
+				Columns:    []*schema.Column{ServicePractitionersColumns[3]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "servicepractitioner_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePractitionersColumns[1]},
+			},
+			{
+				Name:    "servicepractitioner_service_id_staff_id",
+				Unique:  true,
+				Columns: []*schema.Column{ServicePractitionersColumns[2], ServicePractitionersColumns[3]},
+			},
+			{
+				Name:    "servicepractitioner_staff_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePractitionersColumns[3]},
 			},
 		},
 	}
@@ -1066,6 +1241,7 @@ var (
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"OWNER", "ADMIN", "PRACTITIONER", "FRONT_DESK"}, Default: "PRACTITIONER"},
 		{Name: "password_hash", Type: field.TypeString, Nullable: true},
 		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "time_zone", Type: field.TypeString, Nullable: true},
 		{Name: "organization_id", Type: field.TypeString},
 	}
 	// StaffTable holds the schema information for the "staff" table.
@@ -1076,7 +1252,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "staff_organizations_organization",
-				Columns:    []*schema.Column{StaffColumns[8]},
+				Columns:    []*schema.Column{StaffColumns[9]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1085,12 +1261,12 @@ var (
 			{
 				Name:    "staff_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{StaffColumns[8]},
+				Columns: []*schema.Column{StaffColumns[9]},
 			},
 			{
 				Name:    "staff_organization_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{StaffColumns[8], StaffColumns[4]},
+				Columns: []*schema.Column{StaffColumns[9], StaffColumns[4]},
 			},
 		},
 	}
@@ -1128,6 +1304,49 @@ var (
 				Name:    "stafftoken_organization_id",
 				Unique:  false,
 				Columns: []*schema.Column{StaffTokensColumns[5]},
+			},
+		},
+	}
+	// WorkingHoursColumns holds the columns for the "working_hours" table.
+	WorkingHoursColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "weekday", Type: field.TypeInt},
+		{Name: "start", Type: field.TypeString},
+		{Name: "end", Type: field.TypeString},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "staff_id", Type: field.TypeString},
+	}
+	// WorkingHoursTable holds the schema information for the "working_hours" table.
+	WorkingHoursTable = &schema.Table{
+		Name:       "working_hours",
+		Columns:    WorkingHoursColumns,
+		PrimaryKey: []*schema.Column{WorkingHoursColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "working_hours_organizations_organization",
+				Columns:    []*schema.Column{WorkingHoursColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "working_hours_staff_staff",
+				Columns:    []*schema.Column{WorkingHoursColumns[7]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "workinghours_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{WorkingHoursColumns[6]},
+			},
+			{
+				Name:    "workinghours_staff_id_weekday",
+				Unique:  false,
+				Columns: []*schema.Column{WorkingHoursColumns[7], WorkingHoursColumns[3]},
 			},
 		},
 	}
@@ -1176,11 +1395,15 @@ var (
 		PortalMessagesTable,
 		PortalSessionsTable,
 		SavedCardsTable,
+		ScheduleExceptionsTable,
 		ScheduledMessagesTable,
+		ServicesTable,
+		ServicePractitionersTable,
 		SharedDocumentsTable,
 		SignInCodesTable,
 		StaffTable,
 		StaffTokensTable,
+		WorkingHoursTable,
 		StaffAssignedClientsTable,
 	}
 )
@@ -1190,6 +1413,7 @@ func init() {
 	AppointmentsTable.ForeignKeys[1].RefTable = ClientsTable
 	AppointmentsTable.ForeignKeys[2].RefTable = StaffTable
 	AppointmentsTable.ForeignKeys[3].RefTable = StaffTable
+	AppointmentsTable.ForeignKeys[4].RefTable = ServicesTable
 	AppointmentsTable.Annotation = &entsql.Annotation{
 		Table: "appointments",
 	}
@@ -1278,11 +1502,26 @@ func init() {
 	SavedCardsTable.Annotation = &entsql.Annotation{
 		Table: "saved_cards",
 	}
+	ScheduleExceptionsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ScheduleExceptionsTable.ForeignKeys[1].RefTable = StaffTable
+	ScheduleExceptionsTable.Annotation = &entsql.Annotation{
+		Table: "schedule_exceptions",
+	}
 	ScheduledMessagesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ScheduledMessagesTable.ForeignKeys[1].RefTable = ClientsTable
 	ScheduledMessagesTable.ForeignKeys[2].RefTable = AppointmentsTable
 	ScheduledMessagesTable.Annotation = &entsql.Annotation{
 		Table: "scheduled_messages",
+	}
+	ServicesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ServicesTable.Annotation = &entsql.Annotation{
+		Table: "services",
+	}
+	ServicePractitionersTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ServicePractitionersTable.ForeignKeys[1].RefTable = ServicesTable
+	ServicePractitionersTable.ForeignKeys[2].RefTable = StaffTable
+	ServicePractitionersTable.Annotation = &entsql.Annotation{
+		Table: "service_practitioners",
 	}
 	SharedDocumentsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SharedDocumentsTable.ForeignKeys[1].RefTable = ClientsTable
@@ -1302,6 +1541,11 @@ func init() {
 	StaffTokensTable.ForeignKeys[1].RefTable = StaffTable
 	StaffTokensTable.Annotation = &entsql.Annotation{
 		Table: "staff_tokens",
+	}
+	WorkingHoursTable.ForeignKeys[0].RefTable = OrganizationsTable
+	WorkingHoursTable.ForeignKeys[1].RefTable = StaffTable
+	WorkingHoursTable.Annotation = &entsql.Annotation{
+		Table: "working_hours",
 	}
 	StaffAssignedClientsTable.ForeignKeys[0].RefTable = StaffTable
 	StaffAssignedClientsTable.ForeignKeys[1].RefTable = ClientsTable

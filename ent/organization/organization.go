@@ -42,6 +42,24 @@ const (
 	FieldQuietHoursEnd = "quiet_hours_end"
 	// FieldSmsHelpReply holds the string denoting the sms_help_reply field in the database.
 	FieldSmsHelpReply = "sms_help_reply"
+	// FieldBookingMinNoticeMinutes holds the string denoting the booking_min_notice_minutes field in the database.
+	FieldBookingMinNoticeMinutes = "booking_min_notice_minutes"
+	// FieldBookingMaxAdvanceDays holds the string denoting the booking_max_advance_days field in the database.
+	FieldBookingMaxAdvanceDays = "booking_max_advance_days"
+	// FieldCancelMinNoticeMinutes holds the string denoting the cancel_min_notice_minutes field in the database.
+	FieldCancelMinNoticeMinutes = "cancel_min_notice_minutes"
+	// FieldRescheduleMinNoticeMinutes holds the string denoting the reschedule_min_notice_minutes field in the database.
+	FieldRescheduleMinNoticeMinutes = "reschedule_min_notice_minutes"
+	// FieldSlotIntervalMinutes holds the string denoting the slot_interval_minutes field in the database.
+	FieldSlotIntervalMinutes = "slot_interval_minutes"
+	// FieldBufferBeforeMinutes holds the string denoting the buffer_before_minutes field in the database.
+	FieldBufferBeforeMinutes = "buffer_before_minutes"
+	// FieldBufferAfterMinutes holds the string denoting the buffer_after_minutes field in the database.
+	FieldBufferAfterMinutes = "buffer_after_minutes"
+	// FieldRequireCancellationReason holds the string denoting the require_cancellation_reason field in the database.
+	FieldRequireCancellationReason = "require_cancellation_reason"
+	// FieldWidgetAllowedOrigins holds the string denoting the widget_allowed_origins field in the database.
+	FieldWidgetAllowedOrigins = "widget_allowed_origins"
 	// EdgeStaff holds the string denoting the staff edge name in mutations.
 	EdgeStaff = "staff"
 	// Table holds the table name of the organization in the database.
@@ -71,6 +89,15 @@ var Columns = []string{
 	FieldQuietHoursStart,
 	FieldQuietHoursEnd,
 	FieldSmsHelpReply,
+	FieldBookingMinNoticeMinutes,
+	FieldBookingMaxAdvanceDays,
+	FieldCancelMinNoticeMinutes,
+	FieldRescheduleMinNoticeMinutes,
+	FieldSlotIntervalMinutes,
+	FieldBufferBeforeMinutes,
+	FieldBufferAfterMinutes,
+	FieldRequireCancellationReason,
+	FieldWidgetAllowedOrigins,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -111,6 +138,36 @@ var (
 	DefaultQuietHoursStart string
 	// DefaultQuietHoursEnd holds the default value on creation for the "quiet_hours_end" field.
 	DefaultQuietHoursEnd string
+	// DefaultBookingMinNoticeMinutes holds the default value on creation for the "booking_min_notice_minutes" field.
+	DefaultBookingMinNoticeMinutes int
+	// BookingMinNoticeMinutesValidator is a validator for the "booking_min_notice_minutes" field. It is called by the builders before save.
+	BookingMinNoticeMinutesValidator func(int) error
+	// DefaultBookingMaxAdvanceDays holds the default value on creation for the "booking_max_advance_days" field.
+	DefaultBookingMaxAdvanceDays int
+	// BookingMaxAdvanceDaysValidator is a validator for the "booking_max_advance_days" field. It is called by the builders before save.
+	BookingMaxAdvanceDaysValidator func(int) error
+	// DefaultCancelMinNoticeMinutes holds the default value on creation for the "cancel_min_notice_minutes" field.
+	DefaultCancelMinNoticeMinutes int
+	// CancelMinNoticeMinutesValidator is a validator for the "cancel_min_notice_minutes" field. It is called by the builders before save.
+	CancelMinNoticeMinutesValidator func(int) error
+	// DefaultRescheduleMinNoticeMinutes holds the default value on creation for the "reschedule_min_notice_minutes" field.
+	DefaultRescheduleMinNoticeMinutes int
+	// RescheduleMinNoticeMinutesValidator is a validator for the "reschedule_min_notice_minutes" field. It is called by the builders before save.
+	RescheduleMinNoticeMinutesValidator func(int) error
+	// DefaultSlotIntervalMinutes holds the default value on creation for the "slot_interval_minutes" field.
+	DefaultSlotIntervalMinutes int
+	// SlotIntervalMinutesValidator is a validator for the "slot_interval_minutes" field. It is called by the builders before save.
+	SlotIntervalMinutesValidator func(int) error
+	// DefaultBufferBeforeMinutes holds the default value on creation for the "buffer_before_minutes" field.
+	DefaultBufferBeforeMinutes int
+	// BufferBeforeMinutesValidator is a validator for the "buffer_before_minutes" field. It is called by the builders before save.
+	BufferBeforeMinutesValidator func(int) error
+	// DefaultBufferAfterMinutes holds the default value on creation for the "buffer_after_minutes" field.
+	DefaultBufferAfterMinutes int
+	// BufferAfterMinutesValidator is a validator for the "buffer_after_minutes" field. It is called by the builders before save.
+	BufferAfterMinutesValidator func(int) error
+	// DefaultRequireCancellationReason holds the default value on creation for the "require_cancellation_reason" field.
+	DefaultRequireCancellationReason bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -181,6 +238,46 @@ func ByQuietHoursEnd(opts ...sql.OrderTermOption) OrderOption {
 // BySmsHelpReply orders the results by the sms_help_reply field.
 func BySmsHelpReply(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSmsHelpReply, opts...).ToFunc()
+}
+
+// ByBookingMinNoticeMinutes orders the results by the booking_min_notice_minutes field.
+func ByBookingMinNoticeMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBookingMinNoticeMinutes, opts...).ToFunc()
+}
+
+// ByBookingMaxAdvanceDays orders the results by the booking_max_advance_days field.
+func ByBookingMaxAdvanceDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBookingMaxAdvanceDays, opts...).ToFunc()
+}
+
+// ByCancelMinNoticeMinutes orders the results by the cancel_min_notice_minutes field.
+func ByCancelMinNoticeMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCancelMinNoticeMinutes, opts...).ToFunc()
+}
+
+// ByRescheduleMinNoticeMinutes orders the results by the reschedule_min_notice_minutes field.
+func ByRescheduleMinNoticeMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRescheduleMinNoticeMinutes, opts...).ToFunc()
+}
+
+// BySlotIntervalMinutes orders the results by the slot_interval_minutes field.
+func BySlotIntervalMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSlotIntervalMinutes, opts...).ToFunc()
+}
+
+// ByBufferBeforeMinutes orders the results by the buffer_before_minutes field.
+func ByBufferBeforeMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBufferBeforeMinutes, opts...).ToFunc()
+}
+
+// ByBufferAfterMinutes orders the results by the buffer_after_minutes field.
+func ByBufferAfterMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBufferAfterMinutes, opts...).ToFunc()
+}
+
+// ByRequireCancellationReason orders the results by the require_cancellation_reason field.
+func ByRequireCancellationReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRequireCancellationReason, opts...).ToFunc()
 }
 
 // ByStaffCount orders the results by staff count.

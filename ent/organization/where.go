@@ -116,6 +116,46 @@ func SmsHelpReply(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldSmsHelpReply, v))
 }
 
+// BookingMinNoticeMinutes applies equality check predicate on the "booking_min_notice_minutes" field. It's identical to BookingMinNoticeMinutesEQ.
+func BookingMinNoticeMinutes(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldBookingMinNoticeMinutes, v))
+}
+
+// BookingMaxAdvanceDays applies equality check predicate on the "booking_max_advance_days" field. It's identical to BookingMaxAdvanceDaysEQ.
+func BookingMaxAdvanceDays(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldBookingMaxAdvanceDays, v))
+}
+
+// CancelMinNoticeMinutes applies equality check predicate on the "cancel_min_notice_minutes" field. It's identical to CancelMinNoticeMinutesEQ.
+func CancelMinNoticeMinutes(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldCancelMinNoticeMinutes, v))
+}
+
+// RescheduleMinNoticeMinutes applies equality check predicate on the "reschedule_min_notice_minutes" field. It's identical to RescheduleMinNoticeMinutesEQ.
+func RescheduleMinNoticeMinutes(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRescheduleMinNoticeMinutes, v))
+}
+
+// SlotIntervalMinutes applies equality check predicate on the "slot_interval_minutes" field. It's identical to SlotIntervalMinutesEQ.
+func SlotIntervalMinutes(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldSlotIntervalMinutes, v))
+}
+
+// BufferBeforeMinutes applies equality check predicate on the "buffer_before_minutes" field. It's identical to BufferBeforeMinutesEQ.
+func BufferBeforeMinutes(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldBufferBeforeMinutes, v))
+}
+
+// BufferAfterMinutes applies equality check predicate on the "buffer_after_minutes" field. It's identical to BufferAfterMinutesEQ.
+func BufferAfterMinutes(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldBufferAfterMinutes, v))
+}
+
+// RequireCancellationReason applies equality check predicate on the "require_cancellation_reason" field. It's identical to RequireCancellationReasonEQ.
+func RequireCancellationReason(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRequireCancellationReason, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldCreatedAt, v))
@@ -884,6 +924,306 @@ func SmsHelpReplyEqualFold(v string) predicate.Organization {
 // SmsHelpReplyContainsFold applies the ContainsFold predicate on the "sms_help_reply" field.
 func SmsHelpReplyContainsFold(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldContainsFold(FieldSmsHelpReply, v))
+}
+
+// BookingMinNoticeMinutesEQ applies the EQ predicate on the "booking_min_notice_minutes" field.
+func BookingMinNoticeMinutesEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldBookingMinNoticeMinutes, v))
+}
+
+// BookingMinNoticeMinutesNEQ applies the NEQ predicate on the "booking_min_notice_minutes" field.
+func BookingMinNoticeMinutesNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldBookingMinNoticeMinutes, v))
+}
+
+// BookingMinNoticeMinutesIn applies the In predicate on the "booking_min_notice_minutes" field.
+func BookingMinNoticeMinutesIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldBookingMinNoticeMinutes, vs...))
+}
+
+// BookingMinNoticeMinutesNotIn applies the NotIn predicate on the "booking_min_notice_minutes" field.
+func BookingMinNoticeMinutesNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldBookingMinNoticeMinutes, vs...))
+}
+
+// BookingMinNoticeMinutesGT applies the GT predicate on the "booking_min_notice_minutes" field.
+func BookingMinNoticeMinutesGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldBookingMinNoticeMinutes, v))
+}
+
+// BookingMinNoticeMinutesGTE applies the GTE predicate on the "booking_min_notice_minutes" field.
+func BookingMinNoticeMinutesGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldBookingMinNoticeMinutes, v))
+}
+
+// BookingMinNoticeMinutesLT applies the LT predicate on the "booking_min_notice_minutes" field.
+func BookingMinNoticeMinutesLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldBookingMinNoticeMinutes, v))
+}
+
+// BookingMinNoticeMinutesLTE applies the LTE predicate on the "booking_min_notice_minutes" field.
+func BookingMinNoticeMinutesLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldBookingMinNoticeMinutes, v))
+}
+
+// BookingMaxAdvanceDaysEQ applies the EQ predicate on the "booking_max_advance_days" field.
+func BookingMaxAdvanceDaysEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldBookingMaxAdvanceDays, v))
+}
+
+// BookingMaxAdvanceDaysNEQ applies the NEQ predicate on the "booking_max_advance_days" field.
+func BookingMaxAdvanceDaysNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldBookingMaxAdvanceDays, v))
+}
+
+// BookingMaxAdvanceDaysIn applies the In predicate on the "booking_max_advance_days" field.
+func BookingMaxAdvanceDaysIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldBookingMaxAdvanceDays, vs...))
+}
+
+// BookingMaxAdvanceDaysNotIn applies the NotIn predicate on the "booking_max_advance_days" field.
+func BookingMaxAdvanceDaysNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldBookingMaxAdvanceDays, vs...))
+}
+
+// BookingMaxAdvanceDaysGT applies the GT predicate on the "booking_max_advance_days" field.
+func BookingMaxAdvanceDaysGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldBookingMaxAdvanceDays, v))
+}
+
+// BookingMaxAdvanceDaysGTE applies the GTE predicate on the "booking_max_advance_days" field.
+func BookingMaxAdvanceDaysGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldBookingMaxAdvanceDays, v))
+}
+
+// BookingMaxAdvanceDaysLT applies the LT predicate on the "booking_max_advance_days" field.
+func BookingMaxAdvanceDaysLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldBookingMaxAdvanceDays, v))
+}
+
+// BookingMaxAdvanceDaysLTE applies the LTE predicate on the "booking_max_advance_days" field.
+func BookingMaxAdvanceDaysLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldBookingMaxAdvanceDays, v))
+}
+
+// CancelMinNoticeMinutesEQ applies the EQ predicate on the "cancel_min_notice_minutes" field.
+func CancelMinNoticeMinutesEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldCancelMinNoticeMinutes, v))
+}
+
+// CancelMinNoticeMinutesNEQ applies the NEQ predicate on the "cancel_min_notice_minutes" field.
+func CancelMinNoticeMinutesNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldCancelMinNoticeMinutes, v))
+}
+
+// CancelMinNoticeMinutesIn applies the In predicate on the "cancel_min_notice_minutes" field.
+func CancelMinNoticeMinutesIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldCancelMinNoticeMinutes, vs...))
+}
+
+// CancelMinNoticeMinutesNotIn applies the NotIn predicate on the "cancel_min_notice_minutes" field.
+func CancelMinNoticeMinutesNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldCancelMinNoticeMinutes, vs...))
+}
+
+// CancelMinNoticeMinutesGT applies the GT predicate on the "cancel_min_notice_minutes" field.
+func CancelMinNoticeMinutesGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldCancelMinNoticeMinutes, v))
+}
+
+// CancelMinNoticeMinutesGTE applies the GTE predicate on the "cancel_min_notice_minutes" field.
+func CancelMinNoticeMinutesGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldCancelMinNoticeMinutes, v))
+}
+
+// CancelMinNoticeMinutesLT applies the LT predicate on the "cancel_min_notice_minutes" field.
+func CancelMinNoticeMinutesLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldCancelMinNoticeMinutes, v))
+}
+
+// CancelMinNoticeMinutesLTE applies the LTE predicate on the "cancel_min_notice_minutes" field.
+func CancelMinNoticeMinutesLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldCancelMinNoticeMinutes, v))
+}
+
+// RescheduleMinNoticeMinutesEQ applies the EQ predicate on the "reschedule_min_notice_minutes" field.
+func RescheduleMinNoticeMinutesEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRescheduleMinNoticeMinutes, v))
+}
+
+// RescheduleMinNoticeMinutesNEQ applies the NEQ predicate on the "reschedule_min_notice_minutes" field.
+func RescheduleMinNoticeMinutesNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldRescheduleMinNoticeMinutes, v))
+}
+
+// RescheduleMinNoticeMinutesIn applies the In predicate on the "reschedule_min_notice_minutes" field.
+func RescheduleMinNoticeMinutesIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldRescheduleMinNoticeMinutes, vs...))
+}
+
+// RescheduleMinNoticeMinutesNotIn applies the NotIn predicate on the "reschedule_min_notice_minutes" field.
+func RescheduleMinNoticeMinutesNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldRescheduleMinNoticeMinutes, vs...))
+}
+
+// RescheduleMinNoticeMinutesGT applies the GT predicate on the "reschedule_min_notice_minutes" field.
+func RescheduleMinNoticeMinutesGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldRescheduleMinNoticeMinutes, v))
+}
+
+// RescheduleMinNoticeMinutesGTE applies the GTE predicate on the "reschedule_min_notice_minutes" field.
+func RescheduleMinNoticeMinutesGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldRescheduleMinNoticeMinutes, v))
+}
+
+// RescheduleMinNoticeMinutesLT applies the LT predicate on the "reschedule_min_notice_minutes" field.
+func RescheduleMinNoticeMinutesLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldRescheduleMinNoticeMinutes, v))
+}
+
+// RescheduleMinNoticeMinutesLTE applies the LTE predicate on the "reschedule_min_notice_minutes" field.
+func RescheduleMinNoticeMinutesLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldRescheduleMinNoticeMinutes, v))
+}
+
+// SlotIntervalMinutesEQ applies the EQ predicate on the "slot_interval_minutes" field.
+func SlotIntervalMinutesEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldSlotIntervalMinutes, v))
+}
+
+// SlotIntervalMinutesNEQ applies the NEQ predicate on the "slot_interval_minutes" field.
+func SlotIntervalMinutesNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldSlotIntervalMinutes, v))
+}
+
+// SlotIntervalMinutesIn applies the In predicate on the "slot_interval_minutes" field.
+func SlotIntervalMinutesIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldSlotIntervalMinutes, vs...))
+}
+
+// SlotIntervalMinutesNotIn applies the NotIn predicate on the "slot_interval_minutes" field.
+func SlotIntervalMinutesNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldSlotIntervalMinutes, vs...))
+}
+
+// SlotIntervalMinutesGT applies the GT predicate on the "slot_interval_minutes" field.
+func SlotIntervalMinutesGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldSlotIntervalMinutes, v))
+}
+
+// SlotIntervalMinutesGTE applies the GTE predicate on the "slot_interval_minutes" field.
+func SlotIntervalMinutesGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldSlotIntervalMinutes, v))
+}
+
+// SlotIntervalMinutesLT applies the LT predicate on the "slot_interval_minutes" field.
+func SlotIntervalMinutesLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldSlotIntervalMinutes, v))
+}
+
+// SlotIntervalMinutesLTE applies the LTE predicate on the "slot_interval_minutes" field.
+func SlotIntervalMinutesLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldSlotIntervalMinutes, v))
+}
+
+// BufferBeforeMinutesEQ applies the EQ predicate on the "buffer_before_minutes" field.
+func BufferBeforeMinutesEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldBufferBeforeMinutes, v))
+}
+
+// BufferBeforeMinutesNEQ applies the NEQ predicate on the "buffer_before_minutes" field.
+func BufferBeforeMinutesNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldBufferBeforeMinutes, v))
+}
+
+// BufferBeforeMinutesIn applies the In predicate on the "buffer_before_minutes" field.
+func BufferBeforeMinutesIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldBufferBeforeMinutes, vs...))
+}
+
+// BufferBeforeMinutesNotIn applies the NotIn predicate on the "buffer_before_minutes" field.
+func BufferBeforeMinutesNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldBufferBeforeMinutes, vs...))
+}
+
+// BufferBeforeMinutesGT applies the GT predicate on the "buffer_before_minutes" field.
+func BufferBeforeMinutesGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldBufferBeforeMinutes, v))
+}
+
+// BufferBeforeMinutesGTE applies the GTE predicate on the "buffer_before_minutes" field.
+func BufferBeforeMinutesGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldBufferBeforeMinutes, v))
+}
+
+// BufferBeforeMinutesLT applies the LT predicate on the "buffer_before_minutes" field.
+func BufferBeforeMinutesLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldBufferBeforeMinutes, v))
+}
+
+// BufferBeforeMinutesLTE applies the LTE predicate on the "buffer_before_minutes" field.
+func BufferBeforeMinutesLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldBufferBeforeMinutes, v))
+}
+
+// BufferAfterMinutesEQ applies the EQ predicate on the "buffer_after_minutes" field.
+func BufferAfterMinutesEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldBufferAfterMinutes, v))
+}
+
+// BufferAfterMinutesNEQ applies the NEQ predicate on the "buffer_after_minutes" field.
+func BufferAfterMinutesNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldBufferAfterMinutes, v))
+}
+
+// BufferAfterMinutesIn applies the In predicate on the "buffer_after_minutes" field.
+func BufferAfterMinutesIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldBufferAfterMinutes, vs...))
+}
+
+// BufferAfterMinutesNotIn applies the NotIn predicate on the "buffer_after_minutes" field.
+func BufferAfterMinutesNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldBufferAfterMinutes, vs...))
+}
+
+// BufferAfterMinutesGT applies the GT predicate on the "buffer_after_minutes" field.
+func BufferAfterMinutesGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldBufferAfterMinutes, v))
+}
+
+// BufferAfterMinutesGTE applies the GTE predicate on the "buffer_after_minutes" field.
+func BufferAfterMinutesGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldBufferAfterMinutes, v))
+}
+
+// BufferAfterMinutesLT applies the LT predicate on the "buffer_after_minutes" field.
+func BufferAfterMinutesLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldBufferAfterMinutes, v))
+}
+
+// BufferAfterMinutesLTE applies the LTE predicate on the "buffer_after_minutes" field.
+func BufferAfterMinutesLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldBufferAfterMinutes, v))
+}
+
+// RequireCancellationReasonEQ applies the EQ predicate on the "require_cancellation_reason" field.
+func RequireCancellationReasonEQ(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRequireCancellationReason, v))
+}
+
+// RequireCancellationReasonNEQ applies the NEQ predicate on the "require_cancellation_reason" field.
+func RequireCancellationReasonNEQ(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldRequireCancellationReason, v))
+}
+
+// WidgetAllowedOriginsIsNil applies the IsNil predicate on the "widget_allowed_origins" field.
+func WidgetAllowedOriginsIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldWidgetAllowedOrigins))
+}
+
+// WidgetAllowedOriginsNotNil applies the NotNil predicate on the "widget_allowed_origins" field.
+func WidgetAllowedOriginsNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldWidgetAllowedOrigins))
 }
 
 // HasStaff applies the HasEdge predicate on the "staff" edge.

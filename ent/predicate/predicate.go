@@ -60,8 +60,17 @@ type PortalSession func(*sql.Selector)
 // SavedCard is the predicate function for savedcard builders.
 type SavedCard func(*sql.Selector)
 
+// ScheduleException is the predicate function for scheduleexception builders.
+type ScheduleException func(*sql.Selector)
+
 // ScheduledMessage is the predicate function for scheduledmessage builders.
 type ScheduledMessage func(*sql.Selector)
+
+// Service is the predicate function for service builders.
+type Service func(*sql.Selector)
+
+// ServicePractitioner is the predicate function for servicepractitioner builders.
+type ServicePractitioner func(*sql.Selector)
 
 // SharedDocument is the predicate function for shareddocument builders.
 type SharedDocument func(*sql.Selector)
@@ -74,3 +83,6 @@ type Staff func(*sql.Selector)
 
 // StaffToken is the predicate function for stafftoken builders.
 type StaffToken func(*sql.Selector)
+
+// WorkingHours is the predicate function for workinghours builders.
+type WorkingHours func(*sql.Selector)

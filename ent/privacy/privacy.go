@@ -543,6 +543,30 @@ func (f SavedCardMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SavedCardMutation", m)
 }
 
+// The ScheduleExceptionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ScheduleExceptionQueryRuleFunc func(context.Context, *ent.ScheduleExceptionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ScheduleExceptionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ScheduleExceptionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ScheduleExceptionQuery", q)
+}
+
+// The ScheduleExceptionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ScheduleExceptionMutationRuleFunc func(context.Context, *ent.ScheduleExceptionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ScheduleExceptionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ScheduleExceptionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScheduleExceptionMutation", m)
+}
+
 // The ScheduledMessageQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ScheduledMessageQueryRuleFunc func(context.Context, *ent.ScheduledMessageQuery) error
@@ -565,6 +589,54 @@ func (f ScheduledMessageMutationRuleFunc) EvalMutation(ctx context.Context, m en
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScheduledMessageMutation", m)
+}
+
+// The ServiceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ServiceQueryRuleFunc func(context.Context, *ent.ServiceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ServiceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServiceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ServiceQuery", q)
+}
+
+// The ServiceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ServiceMutationRuleFunc func(context.Context, *ent.ServiceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ServiceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ServiceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ServiceMutation", m)
+}
+
+// The ServicePractitionerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ServicePractitionerQueryRuleFunc func(context.Context, *ent.ServicePractitionerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ServicePractitionerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePractitionerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ServicePractitionerQuery", q)
+}
+
+// The ServicePractitionerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ServicePractitionerMutationRuleFunc func(context.Context, *ent.ServicePractitionerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ServicePractitionerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ServicePractitionerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ServicePractitionerMutation", m)
 }
 
 // The SharedDocumentQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -663,6 +735,30 @@ func (f StaffTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StaffTokenMutation", m)
 }
 
+// The WorkingHoursQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type WorkingHoursQueryRuleFunc func(context.Context, *ent.WorkingHoursQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f WorkingHoursQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WorkingHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.WorkingHoursQuery", q)
+}
+
+// The WorkingHoursMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type WorkingHoursMutationRuleFunc func(context.Context, *ent.WorkingHoursMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f WorkingHoursMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.WorkingHoursMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WorkingHoursMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -734,7 +830,13 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SavedCardQuery:
 		return q.Filter(), nil
+	case *ent.ScheduleExceptionQuery:
+		return q.Filter(), nil
 	case *ent.ScheduledMessageQuery:
+		return q.Filter(), nil
+	case *ent.ServiceQuery:
+		return q.Filter(), nil
+	case *ent.ServicePractitionerQuery:
 		return q.Filter(), nil
 	case *ent.SharedDocumentQuery:
 		return q.Filter(), nil
@@ -743,6 +845,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.StaffQuery:
 		return q.Filter(), nil
 	case *ent.StaffTokenQuery:
+		return q.Filter(), nil
+	case *ent.WorkingHoursQuery:
 		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
@@ -787,7 +891,13 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.SavedCardMutation:
 		return m.Filter(), nil
+	case *ent.ScheduleExceptionMutation:
+		return m.Filter(), nil
 	case *ent.ScheduledMessageMutation:
+		return m.Filter(), nil
+	case *ent.ServiceMutation:
+		return m.Filter(), nil
+	case *ent.ServicePractitionerMutation:
 		return m.Filter(), nil
 	case *ent.SharedDocumentMutation:
 		return m.Filter(), nil
@@ -796,6 +906,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.StaffMutation:
 		return m.Filter(), nil
 	case *ent.StaffTokenMutation:
+		return m.Filter(), nil
+	case *ent.WorkingHoursMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

@@ -25,11 +25,15 @@ import (
 	"github.com/kith-health/kith/ent/portalsession"
 	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/ent/scheduledmessage"
+	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/schema"
+	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/pulid"
 
 	"entgo.io/ent"
@@ -56,6 +60,8 @@ func init() {
 	appointment.Hooks[1] = appointmentMixinHooks2[0]
 
 	appointment.Hooks[2] = appointmentHooks[0]
+
+	appointment.Hooks[3] = appointmentHooks[1]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentMixinFields1 := appointmentMixin[1].Fields()
@@ -526,6 +532,52 @@ func init() {
 	organizationDescQuietHoursEnd := organizationFields[9].Descriptor()
 	// organization.DefaultQuietHoursEnd holds the default value on creation for the quiet_hours_end field.
 	organization.DefaultQuietHoursEnd = organizationDescQuietHoursEnd.Default.(string)
+	// organizationDescBookingMinNoticeMinutes is the schema descriptor for booking_min_notice_minutes field.
+	organizationDescBookingMinNoticeMinutes := organizationFields[11].Descriptor()
+	// organization.DefaultBookingMinNoticeMinutes holds the default value on creation for the booking_min_notice_minutes field.
+	organization.DefaultBookingMinNoticeMinutes = organizationDescBookingMinNoticeMinutes.Default.(int)
+	// organization.BookingMinNoticeMinutesValidator is a validator for the "booking_min_notice_minutes" field. It is called by the builders before save.
+	organization.BookingMinNoticeMinutesValidator = organizationDescBookingMinNoticeMinutes.Validators[0].(func(int) error)
+	// organizationDescBookingMaxAdvanceDays is the schema descriptor for booking_max_advance_days field.
+	organizationDescBookingMaxAdvanceDays := organizationFields[12].Descriptor()
+	// organization.DefaultBookingMaxAdvanceDays holds the default value on creation for the booking_max_advance_days field.
+	organization.DefaultBookingMaxAdvanceDays = organizationDescBookingMaxAdvanceDays.Default.(int)
+	// organization.BookingMaxAdvanceDaysValidator is a validator for the "booking_max_advance_days" field. It is called by the builders before save.
+	organization.BookingMaxAdvanceDaysValidator = organizationDescBookingMaxAdvanceDays.Validators[0].(func(int) error)
+	// organizationDescCancelMinNoticeMinutes is the schema descriptor for cancel_min_notice_minutes field.
+	organizationDescCancelMinNoticeMinutes := organizationFields[13].Descriptor()
+	// organization.DefaultCancelMinNoticeMinutes holds the default value on creation for the cancel_min_notice_minutes field.
+	organization.DefaultCancelMinNoticeMinutes = organizationDescCancelMinNoticeMinutes.Default.(int)
+	// organization.CancelMinNoticeMinutesValidator is a validator for the "cancel_min_notice_minutes" field. It is called by the builders before save.
+	organization.CancelMinNoticeMinutesValidator = organizationDescCancelMinNoticeMinutes.Validators[0].(func(int) error)
+	// organizationDescRescheduleMinNoticeMinutes is the schema descriptor for reschedule_min_notice_minutes field.
+	organizationDescRescheduleMinNoticeMinutes := organizationFields[14].Descriptor()
+	// organization.DefaultRescheduleMinNoticeMinutes holds the default value on creation for the reschedule_min_notice_minutes field.
+	organization.DefaultRescheduleMinNoticeMinutes = organizationDescRescheduleMinNoticeMinutes.Default.(int)
+	// organization.RescheduleMinNoticeMinutesValidator is a validator for the "reschedule_min_notice_minutes" field. It is called by the builders before save.
+	organization.RescheduleMinNoticeMinutesValidator = organizationDescRescheduleMinNoticeMinutes.Validators[0].(func(int) error)
+	// organizationDescSlotIntervalMinutes is the schema descriptor for slot_interval_minutes field.
+	organizationDescSlotIntervalMinutes := organizationFields[15].Descriptor()
+	// organization.DefaultSlotIntervalMinutes holds the default value on creation for the slot_interval_minutes field.
+	organization.DefaultSlotIntervalMinutes = organizationDescSlotIntervalMinutes.Default.(int)
+	// organization.SlotIntervalMinutesValidator is a validator for the "slot_interval_minutes" field. It is called by the builders before save.
+	organization.SlotIntervalMinutesValidator = organizationDescSlotIntervalMinutes.Validators[0].(func(int) error)
+	// organizationDescBufferBeforeMinutes is the schema descriptor for buffer_before_minutes field.
+	organizationDescBufferBeforeMinutes := organizationFields[16].Descriptor()
+	// organization.DefaultBufferBeforeMinutes holds the default value on creation for the buffer_before_minutes field.
+	organization.DefaultBufferBeforeMinutes = organizationDescBufferBeforeMinutes.Default.(int)
+	// organization.BufferBeforeMinutesValidator is a validator for the "buffer_before_minutes" field. It is called by the builders before save.
+	organization.BufferBeforeMinutesValidator = organizationDescBufferBeforeMinutes.Validators[0].(func(int) error)
+	// organizationDescBufferAfterMinutes is the schema descriptor for buffer_after_minutes field.
+	organizationDescBufferAfterMinutes := organizationFields[17].Descriptor()
+	// organization.DefaultBufferAfterMinutes holds the default value on creation for the buffer_after_minutes field.
+	organization.DefaultBufferAfterMinutes = organizationDescBufferAfterMinutes.Default.(int)
+	// organization.BufferAfterMinutesValidator is a validator for the "buffer_after_minutes" field. It is called by the builders before save.
+	organization.BufferAfterMinutesValidator = organizationDescBufferAfterMinutes.Validators[0].(func(int) error)
+	// organizationDescRequireCancellationReason is the schema descriptor for require_cancellation_reason field.
+	organizationDescRequireCancellationReason := organizationFields[18].Descriptor()
+	// organization.DefaultRequireCancellationReason holds the default value on creation for the require_cancellation_reason field.
+	organization.DefaultRequireCancellationReason = organizationDescRequireCancellationReason.Default.(bool)
 	// organizationDescID is the schema descriptor for id field.
 	organizationDescID := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultID holds the default value on creation for the id field.
@@ -718,6 +770,42 @@ func init() {
 	savedcardDescID := savedcardMixinFields0[0].Descriptor()
 	// savedcard.DefaultID holds the default value on creation for the id field.
 	savedcard.DefaultID = savedcardDescID.Default.(func() pulid.ID)
+	scheduleexceptionMixin := schema.ScheduleException{}.Mixin()
+	scheduleexception.Policy = privacy.NewPolicies(scheduleexceptionMixin[2], schema.ScheduleException{})
+	scheduleexception.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := scheduleexception.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	scheduleexceptionMixinHooks2 := scheduleexceptionMixin[2].Hooks()
+	scheduleexceptionHooks := schema.ScheduleException{}.Hooks()
+
+	scheduleexception.Hooks[1] = scheduleexceptionMixinHooks2[0]
+
+	scheduleexception.Hooks[2] = scheduleexceptionHooks[0]
+	scheduleexceptionMixinFields0 := scheduleexceptionMixin[0].Fields()
+	_ = scheduleexceptionMixinFields0
+	scheduleexceptionMixinFields1 := scheduleexceptionMixin[1].Fields()
+	_ = scheduleexceptionMixinFields1
+	scheduleexceptionFields := schema.ScheduleException{}.Fields()
+	_ = scheduleexceptionFields
+	// scheduleexceptionDescCreatedAt is the schema descriptor for created_at field.
+	scheduleexceptionDescCreatedAt := scheduleexceptionMixinFields1[0].Descriptor()
+	// scheduleexception.DefaultCreatedAt holds the default value on creation for the created_at field.
+	scheduleexception.DefaultCreatedAt = scheduleexceptionDescCreatedAt.Default.(func() time.Time)
+	// scheduleexceptionDescUpdatedAt is the schema descriptor for updated_at field.
+	scheduleexceptionDescUpdatedAt := scheduleexceptionMixinFields1[1].Descriptor()
+	// scheduleexception.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	scheduleexception.DefaultUpdatedAt = scheduleexceptionDescUpdatedAt.Default.(func() time.Time)
+	// scheduleexception.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	scheduleexception.UpdateDefaultUpdatedAt = scheduleexceptionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// scheduleexceptionDescID is the schema descriptor for id field.
+	scheduleexceptionDescID := scheduleexceptionMixinFields0[0].Descriptor()
+	// scheduleexception.DefaultID holds the default value on creation for the id field.
+	scheduleexception.DefaultID = scheduleexceptionDescID.Default.(func() pulid.ID)
 	scheduledmessageMixin := schema.ScheduledMessage{}.Mixin()
 	scheduledmessage.Policy = privacy.NewPolicies(scheduledmessageMixin[2], schema.ScheduledMessage{})
 	scheduledmessage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -754,6 +842,71 @@ func init() {
 	scheduledmessageDescID := scheduledmessageMixinFields0[0].Descriptor()
 	// scheduledmessage.DefaultID holds the default value on creation for the id field.
 	scheduledmessage.DefaultID = scheduledmessageDescID.Default.(func() pulid.ID)
+	serviceMixin := schema.Service{}.Mixin()
+	service.Policy = privacy.NewPolicies(serviceMixin[2], schema.Service{})
+	service.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := service.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	serviceMixinHooks2 := serviceMixin[2].Hooks()
+	serviceHooks := schema.Service{}.Hooks()
+
+	service.Hooks[1] = serviceMixinHooks2[0]
+
+	service.Hooks[2] = serviceHooks[0]
+	serviceMixinFields0 := serviceMixin[0].Fields()
+	_ = serviceMixinFields0
+	serviceMixinFields1 := serviceMixin[1].Fields()
+	_ = serviceMixinFields1
+	serviceFields := schema.Service{}.Fields()
+	_ = serviceFields
+	// serviceDescCreatedAt is the schema descriptor for created_at field.
+	serviceDescCreatedAt := serviceMixinFields1[0].Descriptor()
+	// service.DefaultCreatedAt holds the default value on creation for the created_at field.
+	service.DefaultCreatedAt = serviceDescCreatedAt.Default.(func() time.Time)
+	// serviceDescUpdatedAt is the schema descriptor for updated_at field.
+	serviceDescUpdatedAt := serviceMixinFields1[1].Descriptor()
+	// service.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	service.DefaultUpdatedAt = serviceDescUpdatedAt.Default.(func() time.Time)
+	// service.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	service.UpdateDefaultUpdatedAt = serviceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// serviceDescName is the schema descriptor for name field.
+	serviceDescName := serviceFields[0].Descriptor()
+	// service.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	service.NameValidator = serviceDescName.Validators[0].(func(string) error)
+	// serviceDescBookableOnline is the schema descriptor for bookable_online field.
+	serviceDescBookableOnline := serviceFields[5].Descriptor()
+	// service.DefaultBookableOnline holds the default value on creation for the bookable_online field.
+	service.DefaultBookableOnline = serviceDescBookableOnline.Default.(bool)
+	// serviceDescID is the schema descriptor for id field.
+	serviceDescID := serviceMixinFields0[0].Descriptor()
+	// service.DefaultID holds the default value on creation for the id field.
+	service.DefaultID = serviceDescID.Default.(func() pulid.ID)
+	servicepractitionerMixin := schema.ServicePractitioner{}.Mixin()
+	servicepractitioner.Policy = privacy.NewPolicies(servicepractitionerMixin[1], schema.ServicePractitioner{})
+	servicepractitioner.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := servicepractitioner.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	servicepractitionerMixinHooks1 := servicepractitionerMixin[1].Hooks()
+
+	servicepractitioner.Hooks[1] = servicepractitionerMixinHooks1[0]
+	servicepractitionerMixinFields0 := servicepractitionerMixin[0].Fields()
+	_ = servicepractitionerMixinFields0
+	servicepractitionerFields := schema.ServicePractitioner{}.Fields()
+	_ = servicepractitionerFields
+	// servicepractitionerDescID is the schema descriptor for id field.
+	servicepractitionerDescID := servicepractitionerMixinFields0[0].Descriptor()
+	// servicepractitioner.DefaultID holds the default value on creation for the id field.
+	servicepractitioner.DefaultID = servicepractitionerDescID.Default.(func() pulid.ID)
 	shareddocumentMixin := schema.SharedDocument{}.Mixin()
 	shareddocument.Policy = privacy.NewPolicies(shareddocumentMixin[2], schema.SharedDocument{})
 	shareddocument.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -869,6 +1022,10 @@ func init() {
 	staffDescActive := staffFields[4].Descriptor()
 	// staff.DefaultActive holds the default value on creation for the active field.
 	staff.DefaultActive = staffDescActive.Default.(bool)
+	// staffDescTimeZone is the schema descriptor for time_zone field.
+	staffDescTimeZone := staffFields[5].Descriptor()
+	// staff.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	staff.TimeZoneValidator = staffDescTimeZone.Validators[0].(func(string) error)
 	// staffDescID is the schema descriptor for id field.
 	staffDescID := staffMixinFields0[0].Descriptor()
 	// staff.DefaultID holds the default value on creation for the id field.
@@ -898,6 +1055,46 @@ func init() {
 	stafftokenDescID := stafftokenMixinFields0[0].Descriptor()
 	// stafftoken.DefaultID holds the default value on creation for the id field.
 	stafftoken.DefaultID = stafftokenDescID.Default.(func() pulid.ID)
+	workinghoursMixin := schema.WorkingHours{}.Mixin()
+	workinghours.Policy = privacy.NewPolicies(workinghoursMixin[2], schema.WorkingHours{})
+	workinghours.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := workinghours.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	workinghoursMixinHooks2 := workinghoursMixin[2].Hooks()
+	workinghoursHooks := schema.WorkingHours{}.Hooks()
+
+	workinghours.Hooks[1] = workinghoursMixinHooks2[0]
+
+	workinghours.Hooks[2] = workinghoursHooks[0]
+	workinghoursMixinFields0 := workinghoursMixin[0].Fields()
+	_ = workinghoursMixinFields0
+	workinghoursMixinFields1 := workinghoursMixin[1].Fields()
+	_ = workinghoursMixinFields1
+	workinghoursFields := schema.WorkingHours{}.Fields()
+	_ = workinghoursFields
+	// workinghoursDescCreatedAt is the schema descriptor for created_at field.
+	workinghoursDescCreatedAt := workinghoursMixinFields1[0].Descriptor()
+	// workinghours.DefaultCreatedAt holds the default value on creation for the created_at field.
+	workinghours.DefaultCreatedAt = workinghoursDescCreatedAt.Default.(func() time.Time)
+	// workinghoursDescUpdatedAt is the schema descriptor for updated_at field.
+	workinghoursDescUpdatedAt := workinghoursMixinFields1[1].Descriptor()
+	// workinghours.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	workinghours.DefaultUpdatedAt = workinghoursDescUpdatedAt.Default.(func() time.Time)
+	// workinghours.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	workinghours.UpdateDefaultUpdatedAt = workinghoursDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// workinghoursDescWeekday is the schema descriptor for weekday field.
+	workinghoursDescWeekday := workinghoursFields[1].Descriptor()
+	// workinghours.WeekdayValidator is a validator for the "weekday" field. It is called by the builders before save.
+	workinghours.WeekdayValidator = workinghoursDescWeekday.Validators[0].(func(int) error)
+	// workinghoursDescID is the schema descriptor for id field.
+	workinghoursDescID := workinghoursMixinFields0[0].Descriptor()
+	// workinghours.DefaultID holds the default value on creation for the id field.
+	workinghours.DefaultID = workinghoursDescID.Default.(func() pulid.ID)
 }
 
 const (

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
 )
 
@@ -52,6 +53,15 @@ func (Appointment) Fields() []ent.Field {
 			Comment("When the appointment was cancelled.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Text("notes").Optional().Comment("Staff notes."),
+		field.String("service_id").GoType(pulidID).Optional().Comment("The service booked, if any."),
+		field.String("idempotency_key").Optional().Immutable().
+			Comment("The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.").
+			Annotations(entgql.Skip(entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipType)),
+		field.Enum("booked_via").
+			NamedValues("Staff", "STAFF", "Portal", "PORTAL", "Widget", "WIDGET").
+			Default("STAFF").Immutable().
+			Comment("Who booked it: staff, a client or contact signed in to the portal or booking widget, or a new visitor of the widget.").
+			Annotations(entgql.Type("BookedVia"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -66,6 +76,8 @@ func (Appointment) Edges() []ent.Edge {
 		edge.From("scheduled_messages", ScheduledMessage.Type).Ref("appointment").
 			Comment("Messages scheduled for the appointment.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("service", Service.Type).Field("service_id").Unique().
+			Comment("The service booked, if any."),
 	}
 }
 
@@ -74,6 +86,8 @@ func (Appointment) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("client_id", "starts_at"),
 		index.Fields("practitioner_id", "starts_at"),
+		// One appointment per idempotency key in an organisation.
+		index.Fields("organization_id", "idempotency_key").Unique(),
 	}
 }
 
@@ -90,10 +104,20 @@ func (Appointment) Annotations() []schema.Annotation {
 
 // Hooks of Appointment.
 func (Appointment) Hooks() []ent.Hook {
-	return []ent.Hook{prepareAppointment()}
+	return []ent.Hook{prepareAppointment(), noOverlap()}
 }
 
-// Policy of Appointment: staff; a portal viewer reads those of the client it acts for.
+// Policy of Appointment: staff read and write; a portal viewer reads those
+// of the client it acts for, and books, reschedules and cancels them when it
+// may manage that client's appointments (rule.AllowPortalAppointmentWrites).
 func (Appointment) Policy() ent.Policy {
-	return staffPolicy(rule.AllowPortalClientRows("client_id"))
+	return privacy.Policy{
+		Query: staffPolicy(rule.AllowPortalClientRows("client_id")).(privacy.Policy).Query,
+		Mutation: privacy.MutationPolicy{
+			rule.AllowIfSystem(),
+			rule.AllowIfStaff(),
+			rule.AllowPortalAppointmentWrites(),
+			privacy.AlwaysDenyRule(),
+		},
+	}
 }

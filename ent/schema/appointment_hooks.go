@@ -2,15 +2,19 @@ package schema
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kith-health/kith"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/hook"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -106,4 +110,103 @@ func checkTransition(ctx context.Context, m *gen.AppointmentMutation) error {
 		m.SetCancelledAt(time.Now().UTC())
 	}
 	return nil
+}
+
+// noOverlap refuses to book a practitioner twice at once: an appointment
+// that is booked or confirmed may not overlap another booked or confirmed
+// one of the same practitioner (back-to-back is fine). The check here gives
+// the early, friendly error; the database enforces the rule whatever the
+// race (an exclusion constraint on PostgreSQL, triggers on SQLite, whose
+// write transactions run one at a time), and its refusal reads the same:
+// kith.ErrSlotTaken.
+func noOverlap() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return hook.AppointmentFunc(func(ctx context.Context, m *gen.AppointmentMutation) (ent.Value, error) {
+			if m.Op().Is(ent.OpCreate) || m.Op().Is(ent.OpUpdateOne) {
+				if err := checkFree(ctx, m); err != nil {
+					return nil, err
+				}
+			}
+			v, err := next.Mutate(ctx, m)
+			if isOverlapViolation(err) {
+				return nil, kith.ErrSlotTaken
+			}
+			return v, err
+		})
+	}
+}
+
+// checkFree returns kith.ErrSlotTaken when the appointment m leaves behind
+// would overlap another active one of its practitioner.
+func checkFree(ctx context.Context, m *gen.AppointmentMutation) error {
+	_, movesOrRevives := m.StartsAt()
+	if _, ok := m.EndsAt(); ok {
+		movesOrRevives = true
+	}
+	if _, ok := m.PractitionerID(); ok {
+		movesOrRevives = true
+	}
+	if !m.Op().Is(ent.OpCreate) && !movesOrRevives {
+		return nil // status changes away from booked never add an overlap
+	}
+	value := func(get func() (time.Time, bool), old func(context.Context) (time.Time, error)) time.Time {
+		if v, ok := get(); ok {
+			return v
+		}
+		v, _ := old(ctx)
+		return v
+	}
+	start := value(m.StartsAt, m.OldStartsAt)
+	end := value(m.EndsAt, m.OldEndsAt)
+	practitioner, ok := m.PractitionerID()
+	if !ok {
+		practitioner, _ = m.OldPractitionerID(ctx)
+	}
+	status, ok := m.Status()
+	if !ok && !m.Op().Is(ent.OpCreate) {
+		status, _ = m.OldStatus(ctx)
+	}
+	if status != "" && status != appointment.StatusBooked && status != appointment.StatusConfirmed {
+		return nil
+	}
+	q := m.Client().Appointment.Query().Where(
+		appointment.PractitionerID(practitioner),
+		appointment.StatusIn(appointment.StatusBooked, appointment.StatusConfirmed),
+		appointment.StartsAtLT(end.UTC()),
+		appointment.EndsAtGT(start.UTC()),
+	)
+	if id, ok := m.ID(); ok {
+		q.Where(appointment.IDNEQ(id))
+	}
+	taken, err := q.Exist(viewer.NewContext(ctx, viewer.System{OrgID: orgOf(ctx)}))
+	if err != nil {
+		return fmt.Errorf("checking the practitioner's calendar: %w", err)
+	}
+	if taken {
+		return kith.ErrSlotTaken
+	}
+	return nil
+}
+
+// orgOf is the organisation of the viewer in ctx, if any.
+func orgOf(ctx context.Context) pulid.ID {
+	if v := viewer.FromContext(ctx); v != nil {
+		org, _ := v.Organization()
+		return org
+	}
+	return ""
+}
+
+// isOverlapViolation reports whether err is the database refusing an
+// overlapping appointment: PostgreSQL's exclusion_violation (23P01) on
+// appointments_no_overlap, or the SQLite trigger's message.
+func isOverlapViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23P01"
+	}
+	return strings.Contains(err.Error(), "kith: appointment overlaps")
 }

@@ -49,6 +49,19 @@ func (Organization) Fields() []ent.Field {
 			Comment("Local time (HH:MM) SMS held by quiet hours goes out."),
 		field.Text("sms_help_reply").Optional().
 			Comment("What kith answers a text saying HELP; a sentence with the practice's name and phone when empty."),
+		bookingRule("booking_min_notice_minutes", 120, "Minimum notice to book online, in minutes; staff are not bound by it."),
+		bookingRule("booking_max_advance_days", 60, "How many days ahead clients may book online."),
+		bookingRule("cancel_min_notice_minutes", 1440, "Minimum notice for a client to cancel, in minutes; staff are not bound by it."),
+		bookingRule("reschedule_min_notice_minutes", 1440, "Minimum notice for a client to reschedule, in minutes; staff are not bound by it."),
+		bookingRule("slot_interval_minutes", 15, "Minutes between the start times the booking widget offers."),
+		bookingRule("buffer_before_minutes", 0, "Free minutes needed before an appointment."),
+		bookingRule("buffer_after_minutes", 0, "Free minutes needed after an appointment."),
+		field.Bool("require_cancellation_reason").Default(false).
+			Comment("Clients must give a reason to cancel.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Strings("widget_allowed_origins").Optional().
+			Comment("Web origins (such as https://maple.example) whose pages may embed the booking widget; see updateBookingRules.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

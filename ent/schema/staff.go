@@ -40,6 +40,9 @@ func (Staff) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Bool("active").Default(true).
 			Comment("Inactive staff cannot sign in and their tokens stop working."),
+		field.String("time_zone").Optional().
+			Validate(optionalTimeZone).
+			Comment("IANA time zone of the practitioner's working hours; defaults to the organisation's."),
 	}
 }
 

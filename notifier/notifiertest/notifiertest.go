@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/notification"
+	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
@@ -84,16 +86,33 @@ func (e *Env) Client(t testing.TB, p kithtest.Practice, input map[string]any, co
 	return out.CreateClient.ID
 }
 
-// Book books an appointment of clientID with p's owner, starting in from now,
-// and returns its ID. The queue writes its confirmations.
+// Book books an appointment of clientID, starting in from now, with a
+// practitioner of its own named like p's owner (a practitioner is never
+// booked twice at once), and returns its ID. The queue writes its
+// confirmations.
 func (e *Env) Book(t testing.TB, p kithtest.Practice, clientID string, in time.Duration) string {
 	t.Helper()
 	at := time.Now().Add(in).UTC().Truncate(time.Minute)
+	practitioner := e.Practitioner(t, p, clientID)
 	var out struct{ CreateAppointment struct{ ID string } }
 	e.API.OK(p.Token, `mutation($in: CreateAppointmentInput!){ createAppointment(input: $in) { id } }`, map[string]any{"in": map[string]any{
-		"clientID": clientID, "practitionerID": string(p.Owner.ID),
+		"clientID": clientID, "practitionerID": string(practitioner),
 		"startsAt": at.Format(time.RFC3339), "endsAt": at.Add(50 * time.Minute).Format(time.RFC3339)}}, &out)
 	return out.CreateAppointment.ID
+}
+
+// Practitioner returns the practitioner Book books clientID's appointments
+// with: a staff member of p named like its owner, one per client.
+func (e *Env) Practitioner(t testing.TB, p kithtest.Practice, clientID string) pulid.ID {
+	t.Helper()
+	ctx := System(p)
+	email := strings.ToLower(clientID) + "@practitioners." + p.Org.Slug + ".example"
+	st, err := e.DB.Client.Staff.Query().Where(staff.Email(email)).Only(ctx)
+	if ent.IsNotFound(err) {
+		st, err = e.DB.Client.Staff.Create().SetName(p.Owner.Name).SetEmail(email).SetRole(staff.RolePractitioner).Save(ctx)
+	}
+	require.NoError(t, err)
+	return st.ID
 }
 
 // Sent writes, as the system, a notification of kind about appointmentID

@@ -1,0 +1,51 @@
+package booking_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/booking"
+	"github.com/kith-health/kith/ent"
+)
+
+// seedBusy gives the bundle's practitioner hours 08:00–22:00 every day and
+// 500 appointments of 30 minutes over the 30 days from start (17 a day, 40
+// minutes apart), with a 15-minute interval and 10-minute buffers.
+func seedBusy(tb testing.TB, b *bundle, start time.Time) {
+	tb.Helper()
+	_, err := booking.SetWorkingHours(b.ctx, b.db, b.prac.ID, everyDay("08:00", "22:00"))
+	require.NoError(tb, err)
+	_, err = booking.UpdateRules(b.ctx, b.db, b.org.ID, booking.RulesInput{SlotIntervalMinutes: ptr(15), BufferBeforeMinutes: ptr(10), BufferAfterMinutes: ptr(10)})
+	require.NoError(tb, err)
+	creates := make([]*ent.AppointmentCreate, 0, 500)
+	for i := range 500 {
+		at := start.AddDate(0, 0, i/17).Add(8*time.Hour + time.Duration(i%17)*40*time.Minute)
+		creates = append(creates, b.db.Appointment.Create().SetClientID(b.client.ID).SetPractitionerID(b.prac.ID).
+			SetStartsAt(at).SetEndsAt(at.Add(30*time.Minute)))
+	}
+	require.NoError(tb, b.db.Appointment.CreateBulk(creates...).Exec(b.ctx))
+}
+
+// BenchmarkAvailableSlots is availableSlots for one practitioner over 30
+// days with 500 existing appointments, in the Go API. On SQLite by
+// default; on PostgreSQL with TEST_DATABASE_URL. Goal: under 2 ms per call.
+func BenchmarkAvailableSlots(b *testing.B) {
+	bd := setup(b, "America/Toronto")
+	start := local(b, "America/Toronto", "2026-06-01 00:00")
+	seedBusy(b, bd, start)
+	b.SetParallelism(1)
+	q := booking.Query{OrgID: bd.org.ID, ServiceID: bd.svc.ID, PractitionerID: bd.prac.ID,
+		From: start, To: start.AddDate(0, 0, 30), TimeZone: "Europe/London", Now: longAgo}
+	slots, err := booking.Slots(bd.ctx, bd.db, q)
+	require.NoError(b, err)
+	require.NotEmpty(b, slots)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := booking.Slots(bd.ctx, bd.db, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(slots)), "slots")
+}

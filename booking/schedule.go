@@ -1,0 +1,153 @@
+package booking
+
+import (
+	"slices"
+	"time"
+
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/scheduleexception"
+)
+
+// span is a half-open interval of instants [start, end).
+type span struct{ start, end time.Time }
+
+// schedule is one practitioner's availability as loaded for a range: weekly
+// hours and date-specific hours in local clock times, time off and busy
+// appointments as instants.
+type schedule struct {
+	loc    *time.Location
+	weekly [7][][2]clock
+	// dated replaces the weekly hours of a local date (dateKey); an empty
+	// list closes the day.
+	dated map[int][][2]clock
+	// off is time off; busy are the practitioner's booked and confirmed
+	// appointments. Both are sorted by start and merged.
+	off, busy []span
+}
+
+// newSchedule builds a practitioner's schedule in loc from rows.
+func newSchedule(loc *time.Location, hours []*ent.WorkingHours, exceptions []*ent.ScheduleException) *schedule {
+	s := &schedule{loc: loc, dated: map[int][][2]clock{}}
+	for _, h := range hours {
+		st, err1 := parseClock("start", h.Start)
+		en, err2 := parseClock("end", h.End)
+		if err1 != nil || err2 != nil || h.Weekday < 0 || h.Weekday > 6 {
+			continue // hooks keep rows valid; skip rather than fail a read
+		}
+		s.weekly[h.Weekday] = append(s.weekly[h.Weekday], [2]clock{st, en})
+	}
+	for _, x := range exceptions {
+		switch x.Kind {
+		case scheduleexception.KindTimeOff:
+			if x.StartsAt != nil && x.EndsAt != nil {
+				s.off = append(s.off, span{x.StartsAt.UTC(), x.EndsAt.UTC()})
+			}
+		case scheduleexception.KindHours:
+			d, err := time.Parse(time.DateOnly, x.Date)
+			if err != nil {
+				continue
+			}
+			k := dateKey(d.Date())
+			if _, ok := s.dated[k]; !ok {
+				s.dated[k] = [][2]clock{}
+			}
+			if x.Start == "" && x.End == "" {
+				continue // closed
+			}
+			st, err1 := parseClock("start", x.Start)
+			en, err2 := parseClock("end", x.End)
+			if err1 == nil && err2 == nil {
+				s.dated[k] = append(s.dated[k], [2]clock{st, en})
+			}
+		}
+	}
+	s.off = merge(s.off)
+	return s
+}
+
+// merge sorts spans by start and joins overlapping or touching ones.
+func merge(spans []span) []span {
+	if len(spans) < 2 {
+		return spans
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.start.Compare(b.start) })
+	out := spans[:1]
+	for _, sp := range spans[1:] {
+		last := &out[len(out)-1]
+		if !sp.start.After(last.end) {
+			if sp.end.After(last.end) {
+				last.end = sp.end
+			}
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// open returns the practitioner's working spans on local dates from first to
+// last (inclusive), as instants, merged. Each date's clock times become
+// instants with time.Date in the practitioner's zone, never by adding 24
+// hours, so 09:00 stays 09:00 across daylight-saving changes.
+func (s *schedule) open(first, last time.Time) []span {
+	var out []span
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		y, m, day := d.Date()
+		intervals, ok := s.dated[dateKey(y, m, day)]
+		if !ok {
+			intervals = s.weekly[d.Weekday()]
+		}
+		for _, iv := range intervals {
+			out = append(out, span{at(y, m, day, iv[0], s.loc).UTC(), at(y, m, day, iv[1], s.loc).UTC()})
+		}
+	}
+	return merge(out)
+}
+
+// localDates returns the local dates (as midnight UTC values carrying only
+// the date) in loc covering instants from..to, widened by a day on each side
+// so intervals that cross midnight in another zone are not missed.
+func localDates(from, to time.Time, loc *time.Location) (time.Time, time.Time) {
+	fy, fm, fd := from.In(loc).Date()
+	ty, tm, td := to.In(loc).Date()
+	return time.Date(fy, fm, fd-1, 0, 0, 0, 0, time.UTC), time.Date(ty, tm, td+1, 0, 0, 0, 0, time.UTC)
+}
+
+// sweep appends to out the start times in [from, to) at which an appointment
+// of length dur fits: inside working spans, on the slot grid of each span
+// (every step from its start), clear of time off, and clear of busy
+// appointments by before and after. The spans, time off and busy lists are
+// sorted, so one pass with moving cursors does it.
+func (s *schedule) sweep(out []time.Time, spans []span, from, to time.Time, dur, step, before, after time.Duration) []time.Time {
+	if step <= 0 {
+		step = 15 * time.Minute
+	}
+	off, busy := 0, 0
+	for _, sp := range spans {
+		c := sp.start
+		if c.Before(from) {
+			// Jump to the first grid point at or after from.
+			n := (from.Sub(c) + step - 1) / step
+			c = c.Add(n * step)
+		}
+		for ; !c.Add(dur).After(sp.end) && c.Before(to); c = c.Add(step) {
+			end := c.Add(dur)
+			for off < len(s.off) && !s.off[off].end.After(c) {
+				off++
+			}
+			if off < len(s.off) && s.off[off].start.Before(end) {
+				// Time off: skip to its end on the grid.
+				continue
+			}
+			// An appointment [a, b) blocks c when c-before < b and end+after > a.
+			for busy < len(s.busy) && !s.busy[busy].end.After(c.Add(-before)) {
+				busy++
+			}
+			if busy < len(s.busy) && s.busy[busy].start.Before(end.Add(after)) {
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}

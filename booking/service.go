@@ -1,0 +1,154 @@
+package booking
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/service"
+	"github.com/kith-health/kith/ent/servicepractitioner"
+	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/pulid"
+)
+
+// Services returns the services of the viewer's organisation by name,
+// archived ones too when includeArchived.
+func Services(ctx context.Context, db *ent.Client, includeArchived bool) ([]*ent.Service, error) {
+	q := db.Service.Query().Order(service.ByName(), service.ByID())
+	if !includeArchived {
+		q.Where(service.ArchivedAtIsNil())
+	}
+	rows, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading services: %w", err)
+	}
+	return rows, nil
+}
+
+// Archive archives service id at now: it can no longer be booked, and
+// appointments keep it. Archiving twice keeps the first time.
+func Archive(ctx context.Context, db *ent.Client, id pulid.ID, now time.Time) (*ent.Service, error) {
+	svc, err := db.Service.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, &kith.NotFoundError{Field: "id", ID: id}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading service %s: %w", id, err)
+	}
+	if svc.ArchivedAt != nil {
+		return svc, nil
+	}
+	svc, err = svc.Update().SetArchivedAt(now.UTC()).SetBookableOnline(false).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("archiving service %s: %w", id, err)
+	}
+	return svc, nil
+}
+
+// Practitioner is a practitioner as the public widget shows them.
+type Practitioner struct {
+	ID   pulid.ID
+	Name string
+}
+
+// BookableService is a service as the public widget shows it: no staff-only
+// settings, and only its active practitioners' names.
+type BookableService struct {
+	ID              pulid.ID
+	Name            string
+	Description     string
+	DurationMinutes int
+	PriceCents      *int
+	Currency        string
+	Mode            service.Mode
+	Location        string
+	Practitioners   []Practitioner
+}
+
+// BookableServices lists, for anyone, the services of the organisation with
+// slug that are bookable online and not archived, with their practitioners.
+func BookableServices(ctx context.Context, db *ent.Client, slug string) ([]BookableService, error) {
+	org, err := OrganizationBySlug(ctx, db, slug)
+	if err != nil {
+		return nil, err
+	}
+	ctx = publicContext(ctx, org.ID)
+	rows, err := db.Service.Query().
+		Where(service.BookableOnline(true), service.ArchivedAtIsNil()).
+		WithPractitionerLinks(func(q *ent.ServicePractitionerQuery) {
+			q.WithStaff(func(q *ent.StaffQuery) { q.Where(staff.Active(true)).Select(staff.FieldID, staff.FieldName) })
+		}).
+		Order(service.ByName(), service.ByID()).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading bookable services: %w", err)
+	}
+	out := make([]BookableService, len(rows))
+	for i, s := range rows {
+		out[i] = BookableService{
+			ID: s.ID, Name: s.Name, Description: s.Description, DurationMinutes: s.DurationMinutes,
+			PriceCents: s.PriceCents, Currency: s.Currency, Mode: s.Mode, Location: s.Location,
+			Practitioners: []Practitioner{},
+		}
+		for _, l := range s.Edges.PractitionerLinks {
+			if p := l.Edges.Staff; p != nil {
+				out[i].Practitioners = append(out[i].Practitioners, Practitioner{ID: p.ID, Name: p.Name})
+			}
+		}
+		slices.SortFunc(out[i].Practitioners, func(a, b Practitioner) int {
+			return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+		})
+	}
+	return out, nil
+}
+
+// Practitioners returns who gives service svcID, active or not, by name.
+func Practitioners(ctx context.Context, db *ent.Client, svcID pulid.ID) ([]*ent.Staff, error) {
+	rows, err := db.ServicePractitioner.Query().Where(servicepractitioner.ServiceID(svcID)).
+		QueryStaff().Order(staff.ByName(), staff.ByID()).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the practitioners of service %s: %w", svcID, err)
+	}
+	return rows, nil
+}
+
+// activePractitioners returns the active practitioners of service svcID, by name.
+func activePractitioners(ctx context.Context, db *ent.Client, svcID pulid.ID) ([]*ent.Staff, error) {
+	rows, err := db.ServicePractitioner.Query().Where(servicepractitioner.ServiceID(svcID)).
+		QueryStaff().Where(staff.Active(true)).Order(staff.ByName(), staff.ByID()).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the practitioners of service %s: %w", svcID, err)
+	}
+	return rows, nil
+}
+
+// SetPractitioners makes staffIDs (staff of the viewer's organisation)
+// exactly those who give service svcID. Call it with a transaction's client.
+// An unknown ID is a NotFoundError on "practitionerIds.N".
+func SetPractitioners(ctx context.Context, db *ent.Client, svcID pulid.ID, staffIDs []pulid.ID) error {
+	staffIDs = kith.Dedupe(staffIDs)
+	found, err := db.Staff.Query().Where(staff.IDIn(staffIDs...)).IDs(ctx)
+	if err != nil {
+		return fmt.Errorf("reading practitioners: %w", err)
+	}
+	for i, id := range staffIDs {
+		if !slices.Contains(found, id) {
+			return &kith.NotFoundError{Field: fmt.Sprintf("practitionerIds.%d", i), ID: id}
+		}
+	}
+	if _, err := db.ServicePractitioner.Delete().Where(servicepractitioner.ServiceID(svcID)).Exec(ctx); err != nil {
+		return fmt.Errorf("clearing the practitioners of service %s: %w", svcID, err)
+	}
+	creates := make([]*ent.ServicePractitionerCreate, len(staffIDs))
+	for i, id := range staffIDs {
+		creates[i] = db.ServicePractitioner.Create().SetServiceID(svcID).SetStaffID(id)
+	}
+	if err := db.ServicePractitioner.CreateBulk(creates...).Exec(ctx); err != nil {
+		return fmt.Errorf("saving the practitioners of service %s: %w", svcID, err)
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package notifier
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/pulid"
+)
+
+// VisitorCode is a one-time code for a visitor of the booking widget, who
+// need not be a client yet: it proves the visitor reads the address before
+// kith books with it.
+type VisitorCode struct {
+	// OrgID is the practice whose widget the visitor uses.
+	OrgID pulid.ID
+	// To is the email address.
+	To string
+	// FirstName and LastName fill the recipient placeholders.
+	FirstName, LastName string
+	// Code fills [SignInCode].
+	Code string
+}
+
+// SendVisitorCode emails m's code with the organisation's sign-in code
+// template (in its language), once the transaction in ctx (if any) commits,
+// in the background. Unlike SendSecret it records no Notification, since
+// the visitor is no client whose history could hold it; the code is never
+// stored. An address that bounced before gets nothing.
+func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
+	db := q.db.Client
+	if c := ent.FromContext(ctx); c != nil {
+		db = c
+	}
+	sys := systemIn(ctx, m.OrgID)
+	org, err := db.Organization.Get(sys, m.OrgID)
+	if err != nil {
+		return fmt.Errorf("sending a booking code: %w", err)
+	}
+	bounced, err := db.EmailSuppression.Query().Where(emailsuppression.Email(m.To)).Exist(sys)
+	if err != nil || bounced {
+		return err
+	}
+	t, _, err := Effective(sys, db, org, message.KindSignInCode, message.ChannelEmail, "")
+	if err != nil {
+		return err
+	}
+	v := Occasion{Org: org}.Values(t.Language, q.cfg.Links)
+	v["RecipientFirstName"] = m.FirstName
+	v["RecipientLastName"] = m.LastName
+	v["RecipientName"] = joinName(m.FirstName, m.LastName)
+	v["SignInCode"] = m.Code
+	r := t.Render(v)
+	out := Outgoing{
+		MessageID: string(pulid.New("vc")), Channel: message.ChannelEmail, To: m.To, FromName: org.Name,
+		Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+	}
+	send := func() {
+		q.background.Add(1)
+		go func() {
+			defer q.background.Done()
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			sender, ok := q.senders[message.ChannelEmail]
+			if !ok {
+				q.cfg.Logger.Error("sending a booking code", "error", "no email provider is configured")
+				return
+			}
+			if l := q.limiters[message.ChannelEmail]; l != nil {
+				if err := l.Wait(ctx); err != nil {
+					return
+				}
+			}
+			if _, err := sender.Send(ctx, out); err != nil {
+				q.cfg.Logger.Error("sending a booking code", "error", err)
+			}
+		}()
+	}
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		tx.OnCommit(func(next ent.Committer) ent.Committer {
+			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+				if err := next.Commit(ctx, tx); err != nil {
+					return err
+				}
+				send()
+				return nil
+			})
+		})
+		return nil
+	}
+	send()
+	return nil
+}
