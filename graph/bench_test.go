@@ -148,9 +148,13 @@ func seedProfile(tb testing.TB, db *database.DB, p kithtest.Practice) pulid.ID {
 		other, err := c.ClientProfile.Create().SetFirstName(fmt.Sprintf("Other%02d", i)).SetLastName("Client").
 			SetEmail(fmt.Sprintf("other%02d@example.com", i)).AddPractitionerIDs(dr.ID).Save(ctx)
 		require.NoError(tb, err)
+		// Each with a practitioner of its own: one is never booked twice at once.
+		theirs, err := c.Staff.Create().SetName(fmt.Sprintf("Dr %02d", i)).SetEmail(fmt.Sprintf("dr%02d@bench.example", i)).
+			SetRole(staff.RolePractitioner).Save(ctx)
+		require.NoError(tb, err)
 		for d := range 3 {
 			start := day.AddDate(0, 0, d).Add(time.Duration(i%8) * time.Hour)
-			require.NoError(tb, c.Appointment.Create().SetClientID(other.ID).SetPractitionerID(dr.ID).
+			require.NoError(tb, c.Appointment.Create().SetClientID(other.ID).SetPractitionerID(theirs.ID).
 				SetStartsAt(start).SetEndsAt(start.Add(50*time.Minute)).Exec(ctx))
 		}
 	}

@@ -121,3 +121,28 @@ func BenchmarkPortalHome(b *testing.B) {
 	b.Run("checked", run(checked.URL+"/graphql", session))
 	b.Run("unchecked", run(unchecked.URL+"/graphql", ""))
 }
+
+// BenchmarkPortalAuthenticate is the access check alone: a session token
+// and the client it acts for, to a portal viewer (one statement).
+func BenchmarkPortalAuthenticate(b *testing.B) {
+	db := kithtest.DB(b, nil)
+	api := kithtest.NewAPI(b, db)
+	p := kithtest.NewPractice(b, db, "bench")
+	var c struct {
+		CreateClient struct {
+			ID           string
+			ContactLinks []struct{ ID string }
+		}
+	}
+	api.OK(p.Token, `mutation { createClient(input: {firstName: "Sam", lastName: "Rivera"},
+		contacts: [{contact: {firstName: "Pat", email: "pat@family.example"}, relationship: PARENT, portalScopes: [VIEW_FORMS]}]) { id contactLinks { id } } }`, nil, &c)
+	session := claimToken(b, api, p.Token, c.CreateClient.ContactLinks[0].ID, "pat@family.example")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := api.Portal.Authenticate(ctx, session, pulid.ID(c.CreateClient.ID))
+		if err != nil || v.ClientID == "" {
+			b.Fatal(err)
+		}
+	}
+}
