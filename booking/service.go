@@ -152,3 +152,18 @@ func SetPractitioners(ctx context.Context, db *ent.Client, svcID pulid.ID, staff
 	}
 	return nil
 }
+
+// WithPractitioners returns a function that, given a service just saved
+// (and the error of saving it), sets its practitioners to ids when ids is
+// not nil: for createService and updateService.
+func WithPractitioners(ctx context.Context, db *ent.Client, ids []pulid.ID) func(*ent.Service, error) (*ent.Service, error) {
+	return func(svc *ent.Service, err error) (*ent.Service, error) {
+		if err != nil || ids == nil {
+			return svc, err
+		}
+		if err := SetPractitioners(ctx, db, svc.ID, ids); err != nil {
+			return nil, err
+		}
+		return svc, nil
+	}
+}

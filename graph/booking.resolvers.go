@@ -19,31 +19,13 @@ import (
 // CreateService is the resolver for the createService field.
 func (r *mutationResolver) CreateService(ctx context.Context, input ent.CreateServiceInput, practitionerIds []pulid.ID) (*ent.Service, error) {
 	db := ent.FromContext(ctx)
-	svc, err := db.Service.Create().SetInput(input).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if practitionerIds != nil {
-		if err := booking.SetPractitioners(ctx, db, svc.ID, practitionerIds); err != nil {
-			return nil, err
-		}
-	}
-	return svc, nil
+	return booking.WithPractitioners(ctx, db, practitionerIds)(db.Service.Create().SetInput(input).Save(ctx))
 }
 
 // UpdateService is the resolver for the updateService field.
 func (r *mutationResolver) UpdateService(ctx context.Context, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) (*ent.Service, error) {
 	db := ent.FromContext(ctx)
-	svc, err := db.Service.UpdateOneID(id).SetInput(input).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if practitionerIds != nil {
-		if err := booking.SetPractitioners(ctx, db, svc.ID, practitionerIds); err != nil {
-			return nil, err
-		}
-	}
-	return svc, nil
+	return booking.WithPractitioners(ctx, db, practitionerIds)(db.Service.UpdateOneID(id).SetInput(input).Save(ctx))
 }
 
 // ArchiveService is the resolver for the archiveService field.

@@ -99,21 +99,27 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		MessageID: string(n.ID), Channel: message.ChannelEmail, To: m.To, FromName: org.Name,
 		Subject: real.Subject, HTML: real.HTML, Text: real.Text,
 	}
-	send := func() { q.handOver(context.WithoutCancel(ctx), n.ID, out) }
-	if tx := ent.TxFromContext(ctx); tx != nil {
-		tx.OnCommit(func(next ent.Committer) ent.Committer {
-			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-				if err := next.Commit(ctx, tx); err != nil {
-					return err
-				}
-				send()
-				return nil
-			})
-		})
-		return nil
-	}
-	send()
+	afterCommit(ctx, func() { q.handOver(context.WithoutCancel(ctx), n.ID, out) })
 	return nil
+}
+
+// afterCommit runs f once the transaction in ctx has committed, or at once
+// outside a transaction; a rolled-back transaction never runs it.
+func afterCommit(ctx context.Context, f func()) {
+	tx := ent.TxFromContext(ctx)
+	if tx == nil {
+		f()
+		return
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			if err := next.Commit(ctx, tx); err != nil {
+				return err
+			}
+			f()
+			return nil
+		})
+	})
 }
 
 // handOver sends out in the background and records the outcome on

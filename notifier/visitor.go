@@ -79,18 +79,6 @@ func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
 			}
 		}()
 	}
-	if tx := ent.TxFromContext(ctx); tx != nil {
-		tx.OnCommit(func(next ent.Committer) ent.Committer {
-			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-				if err := next.Commit(ctx, tx); err != nil {
-					return err
-				}
-				send()
-				return nil
-			})
-		})
-		return nil
-	}
-	send()
+	afterCommit(ctx, send)
 	return nil
 }

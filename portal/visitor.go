@@ -7,11 +7,8 @@ import (
 	"strings"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/viewer"
 )
 
 // VisitorMailer sends codes to visitors of the booking widget, who need not
@@ -50,15 +47,9 @@ func (s *Service) RequestVisitorCode(ctx context.Context, orgSlug, email, firstN
 		return errNoVisitorMailer
 	}
 	now := s.now()
-	if !s.byIP.allow(ip, now) || !s.byEmail.allow(orgSlug+"/"+email, now) {
-		return kith.ErrRateLimited
-	}
-	org, err := s.client(ctx).Organization.Query().Where(organization.Slug(orgSlug)).Only(viewer.SystemContext(ctx))
-	switch {
-	case ent.IsNotFound(err):
-		return nil
-	case err != nil:
-		return fmt.Errorf("requesting a booking code: %w", err)
+	org, err := s.codeRequest(ctx, orgSlug, email, ip, now)
+	if err != nil || org == nil {
+		return err
 	}
 	code, err := s.newSignInCode(ctx, org.ID, email, now)
 	if err != nil {
