@@ -10,6 +10,7 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
@@ -17,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/link"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/practice"
 	"github.com/kith-health/kith/viewer"
 )
@@ -105,6 +107,24 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 		NotifyReminders: &yes,
 		PortalScopes:    []kith.PortalScope{kith.PortalScopeMessaging},
 	}); err != nil {
+		return err
+	}
+	// Priya gives a bookable service on weekdays, so the booking widget has
+	// something to offer.
+	var hours []booking.Interval
+	for day := 1; day <= 5; day++ {
+		hours = append(hours, booking.Interval{Weekday: day, Start: "09:00", End: "17:00"})
+	}
+	if _, err := booking.SetWorkingHours(ctx, db, priya.ID, hours); err != nil {
+		return err
+	}
+	svc, err := db.Service.Create().SetName("Individual therapy").SetDurationMinutes(50).
+		SetBookableOnline(true).SetPriceCents(14000).SetCurrency("CAD").SetLocation("40 King Street West").
+		Save(ctx)
+	if err != nil {
+		return err
+	}
+	if err := booking.SetPractitioners(ctx, db, svc.ID, []pulid.ID{priya.ID}); err != nil {
 		return err
 	}
 	loc := contactinfo.Location(org.TimeZone)
