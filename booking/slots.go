@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -210,40 +209,25 @@ func loadSchedules(ctx context.Context, db *ent.Client, org *ent.Organization, p
 func busyTimes(ctx context.Context, db *ent.Client, org pulid.ID, practitioners []pulid.ID, from, to time.Time, ignore []pulid.ID) (map[pulid.ID][]span, error) {
 	from, to = from.UTC(), to.UTC()
 	args := []any{string(org), to, from}
-	param := func(v any) string {
-		args = append(args, v)
-		if db.Dialect() == dialect.Postgres {
-			return "$" + strconv.Itoa(len(args))
-		}
-		return "?"
+	for _, p := range practitioners {
+		args = append(args, string(p))
 	}
 	// SQLite keeps times in UTC as "2006-01-02 15:04:05[.fraction] +0000 UTC":
 	// the first 19 characters are whole seconds; an end with a fraction is
 	// rounded up, so a busy span never shrinks.
-	cols, ph := "practitioner_id, unixepoch(substr(starts_at, 1, 19)), unixepoch(substr(ends_at, 1, 19)) + (length(ends_at) > 29)", [3]string{"?", "?", "?"}
+	cols := "practitioner_id, unixepoch(substr(starts_at, 1, 19)), unixepoch(substr(ends_at, 1, 19)) + (length(ends_at) > 29)"
 	if db.Dialect() == dialect.Postgres {
-		cols, ph = "practitioner_id, floor(extract(epoch from starts_at))::bigint, ceil(extract(epoch from ends_at))::bigint", [3]string{"$1", "$2", "$3"}
+		cols = "practitioner_id, floor(extract(epoch from starts_at))::bigint, ceil(extract(epoch from ends_at))::bigint"
 	}
-	var q strings.Builder
-	fmt.Fprintf(&q, "SELECT %s FROM appointments WHERE organization_id = %s AND starts_at < %s AND ends_at > %s AND status IN ('BOOKED', 'CONFIRMED') AND practitioner_id IN (", cols, ph[0], ph[1], ph[2])
-	for i, p := range practitioners {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(param(string(p)))
-	}
-	q.WriteString(")")
+	q := "SELECT " + cols + " FROM appointments WHERE organization_id = ? AND starts_at < ? AND ends_at > ?" +
+		" AND status IN ('BOOKED', 'CONFIRMED') AND practitioner_id IN (" + placeholders(len(practitioners)) + ")"
 	if len(ignore) > 0 {
-		q.WriteString(" AND id NOT IN (")
-		for i, id := range ignore {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(param(string(id)))
+		q += " AND id NOT IN (" + placeholders(len(ignore)) + ")"
+		for _, id := range ignore {
+			args = append(args, string(id))
 		}
-		q.WriteString(")")
 	}
-	rows, err := db.QueryContext(ctx, q.String(), args...)
+	rows, err := db.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading appointments: %w", err)
 	}
@@ -265,6 +249,9 @@ func busyTimes(ctx context.Context, db *ent.Client, org pulid.ID, practitioners 
 	}
 	return out, nil
 }
+
+// placeholders is n comma-separated ? placeholders, for an IN list.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 var locations sync.Map // zone name → *time.Location
 

@@ -2,6 +2,33 @@
 
 package ent
 
+import (
+	"strconv"
+	"strings"
+
+	"entgo.io/ent/dialect"
+)
+
 // Dialect is the SQL dialect of the client's driver (dialect.SQLite or
 // dialect.Postgres), for the few statements written by hand for speed.
 func (c *Client) Dialect() string { return c.driver.Dialect() }
+
+// Rebind adapts a statement written by hand with ? placeholders to the
+// client's dialect: PostgreSQL's are numbered ($1, $2…), SQLite's stay.
+// The statement must hold no other ?.
+func (c *Client) Rebind(query string) string {
+	if c.driver.Dialect() != dialect.Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

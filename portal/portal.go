@@ -17,6 +17,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/ratelimit"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -46,6 +47,9 @@ type Config struct {
 	Now func() time.Time
 }
 
+// Limit is a token bucket: Burst requests at once, then one per Every.
+type Limit = ratelimit.Limit
+
 // Mailer sends the portal's emails; *notifier.Queue is one.
 type Mailer interface {
 	// SendSecret sends an invitation link or a sign-in code without
@@ -58,8 +62,8 @@ type Service struct {
 	db      *ent.Client
 	mail    Mailer
 	cfg     Config
-	byEmail *limiter
-	byIP    *limiter
+	byEmail *ratelimit.Keyed
+	byIP    *ratelimit.Keyed
 }
 
 // New returns a Service over db that sends its emails through mail.
@@ -85,7 +89,7 @@ func New(db *ent.Client, mail Mailer, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{db: db, mail: mail, cfg: cfg, byEmail: newLimiter(cfg.EmailLimit), byIP: newLimiter(cfg.IPLimit)}
+	return &Service{db: db, mail: mail, cfg: cfg, byEmail: ratelimit.New(cfg.EmailLimit), byIP: ratelimit.New(cfg.IPLimit)}
 }
 
 // client is the transaction's client in ctx, else the service's.

@@ -3,10 +3,8 @@ package portal
 import (
 	"database/sql"
 	"encoding/json"
-	"strconv"
 
 	"context"
-	"entgo.io/ent/dialect"
 	"fmt"
 	"strings"
 	"time"
@@ -59,10 +57,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, client pulid.I
 	if !strings.HasPrefix(token, SessionPrefix) {
 		return viewer.Portal{}, kith.ErrUnauthenticated
 	}
-	query := authStatement
-	if s.db.Dialect() == dialect.Postgres {
-		query = numbered(query)
-	}
+	query := s.db.Rebind(authStatement)
 	var (
 		v                         viewer.Portal
 		linkID, contactID, selfID sql.NullString
@@ -115,21 +110,6 @@ LEFT JOIN client_contacts l ON l.id = (
 LEFT JOIN clients c ON c.id = ? AND c.organization_id = s.organization_id AND c.email = s.email
 	AND c.portal_status = 'ACTIVE' AND c.status <> 'ARCHIVED'
 WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?`
-
-// numbered rewrites ? placeholders as $1, $2…
-func numbered(query string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
 
 // SignOut revokes the session of the portal viewer in ctx.
 func (s *Service) SignOut(ctx context.Context) error {

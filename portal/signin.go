@@ -76,7 +76,7 @@ func (s *Service) RequestSignIn(ctx context.Context, orgSlug, email, ip string) 
 // and returns the organisation of orgSlug, or nil when there is none: the
 // caller then answers as if it had sent the code.
 func (s *Service) codeRequest(ctx context.Context, orgSlug, email, ip string, now time.Time) (*ent.Organization, error) {
-	if !s.byIP.allow(ip, now) || !s.byEmail.allow(orgSlug+"/"+email, now) {
+	if !s.byIP.Allow(ip, now) || !s.byEmail.Allow(orgSlug+"/"+email, now) {
 		return nil, kith.ErrRateLimited
 	}
 	org, err := s.client(ctx).Organization.Query().Where(organization.Slug(orgSlug)).Only(viewer.SystemContext(ctx))
@@ -136,7 +136,7 @@ func (s *Service) newSignInCode(ctx context.Context, org pulid.ID, email string,
 func (s *Service) useCode(ctx context.Context, orgSlug, email, code, ip string) (pulid.ID, error) {
 	orgSlug = strings.ToLower(strings.TrimSpace(orgSlug))
 	now := s.now()
-	if !s.byIP.allow(ip, now) {
+	if !s.byIP.Allow(ip, now) {
 		return "", kith.ErrRateLimited
 	}
 	org, err := s.client(ctx).Organization.Query().Where(organization.Slug(orgSlug)).Only(viewer.SystemContext(ctx))
