@@ -78,9 +78,27 @@ func BookOnce(ctx context.Context, db *ent.Client, req Request) (Booked, error) 
 	a, err := inTx(ctx, db, func(ctx context.Context, tx *ent.Client) (*ent.Appointment, error) {
 		a, isNew, err := book(ctx, tx, req)
 		created = isNew
+		if err == nil {
+			err = withPractitioner(ctx, tx, a)
+		}
 		return a, err
 	})
 	return Booked{Appointment: a, New: created && err == nil}, err
+}
+
+// withPractitioner loads a's practitioner as the system in a's
+// organisation: whoever booked may read the practitioner's name on the
+// answer, a visitor with no viewer included.
+func withPractitioner(ctx context.Context, db *ent.Client, a *ent.Appointment) error {
+	if a.Edges.Practitioner != nil {
+		return nil
+	}
+	p, err := db.Staff.Get(publicContext(ctx, a.OrganizationID), a.PractitionerID)
+	if err != nil {
+		return fmt.Errorf("reading the appointment's practitioner: %w", err)
+	}
+	a.Edges.Practitioner = p
+	return nil
 }
 
 func book(ctx context.Context, db *ent.Client, req Request) (*ent.Appointment, bool, error) {

@@ -46,7 +46,7 @@ func Reschedule(ctx context.Context, db *ent.Client, c Change) (*ent.Appointment
 			return nil, err
 		}
 		now := nowOr(c.Now)
-		if svc == nil {
+		if svc == nil || (!c.AsStaff && !svc.BookableOnline) {
 			return nil, kith.Invalid("id", "this appointment is not for a service that can be booked online; call the practice to move it")
 		}
 		if err := Effective(org, svc).CheckReschedule(a.StartsAt, now, c.AsStaff); err != nil {
@@ -76,6 +76,7 @@ func Reschedule(ctx context.Context, db *ent.Client, c Change) (*ent.Appointment
 		if err != nil {
 			return nil, hideDenied(err, "id", c.ID)
 		}
+		out.Edges.Practitioner = practitioner
 		return out, nil
 	})
 }

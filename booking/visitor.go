@@ -42,6 +42,9 @@ func BookAsVisitor(ctx context.Context, db *ent.Client, v Visitor, req Request, 
 	v.FirstName, v.LastName, v.Phone = strings.TrimSpace(v.FirstName), strings.TrimSpace(v.LastName), strings.TrimSpace(v.Phone)
 	return inTx(ctx, db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
 		if a, err := repeated(ctx, db, v, req); a != nil || err != nil {
+			if err == nil {
+				err = withPractitioner(ctx, db, a)
+			}
 			return a, err
 		}
 		if err := verify(ctx); err != nil {
@@ -88,7 +91,7 @@ func repeated(ctx context.Context, db *ent.Client, v Visitor, req Request) (*ent
 // as a lead when there is none.
 func visitorClient(ctx context.Context, db *ent.Client, v Visitor) (pulid.ID, error) {
 	existing, err := db.ClientProfile.Query().
-		Where(clientprofile.EmailEqualFold(v.Email)).
+		Where(clientprofile.EmailEqualFold(v.Email), clientprofile.StatusNEQ(clientprofile.StatusArchived)).
 		Order(ent.Asc(clientprofile.FieldCreatedAt), ent.Asc(clientprofile.FieldID)).
 		First(ctx)
 	switch {

@@ -38,7 +38,7 @@ const (
 	moveMutation  = `mutation($id: ID!, $s: Time!) { reschedulePortalAppointment(id: $id, startsAt: $s) { id startsAt status } }`
 	dropMutation  = `mutation($id: ID!, $r: String) { cancelPortalAppointment(id: $id, reason: $r) { id status } }`
 	codeMutation  = `mutation($in: RequestBookingCodeInput!) { requestBookingCode(input: $in) }`
-	visitMutation = `mutation($in: BookAsVisitorInput!) { bookAsVisitor(input: $in) { id startsAt status } }`
+	visitMutation = `mutation($in: BookAsVisitorInput!) { bookAsVisitor(input: $in) { id startsAt status practitionerName } }`
 )
 
 func setupBookings(t *testing.T) *bookings {
@@ -271,9 +271,10 @@ func TestVisitorBooksWithACode(t *testing.T) {
 	e := b.api.Fail("", visitMutation, visit("vic@visitor.example", wrong, b.at(9, 0), "v-1"))
 	require.Equal(t, "BAD_USER_INPUT", e.Code())
 	require.Equal(t, "code", e.Field())
-	var out struct{ BookAsVisitor struct{ ID, Status string } }
+	var out struct{ BookAsVisitor struct{ ID, Status, PractitionerName string } }
 	b.api.OK("", visitMutation, visit("vic@visitor.example", code, b.at(9, 0), "v-1"), &out)
 	first := out.BookAsVisitor.ID
+	require.NotEmpty(t, out.BookAsVisitor.PractitionerName, "a visitor reads whom they booked with")
 	require.Equal(t, before+1, countClients())
 	var lead struct {
 		Node struct {
@@ -296,6 +297,7 @@ func TestVisitorBooksWithACode(t *testing.T) {
 	// Repeating the booking with its key needs no new code (the code is used up).
 	b.api.OK("", visitMutation, visit("vic@visitor.example", code, b.at(9, 0), "v-1"), &out)
 	require.Equal(t, first, out.BookAsVisitor.ID)
+	require.NotEmpty(t, out.BookAsVisitor.PractitionerName)
 	e = b.api.Fail("", visitMutation, visit("vic@visitor.example", code, b.at(12, 0), "v-2"))
 	require.Equal(t, "code", e.Field(), "a code works once")
 
