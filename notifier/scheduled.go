@@ -184,6 +184,15 @@ func (w *scheduledWorker) Work(ctx context.Context, job *river.Job[ScheduledArgs
 // any to commit.
 func (q *Queue) sendScheduled(ctx context.Context, tx *ent.Tx, args ScheduledArgs) (bool, error) {
 	db := tx.Client()
+	// A message no longer pending (sent, cancelled, or edited into a newer
+	// job that sent it) is done with. Checked first: the hook refuses any
+	// write to such a row, even the touch below.
+	pending, err := db.ScheduledMessage.Query().
+		Where(scheduledmessage.ID(args.ScheduledMessageID), scheduledmessage.StatusEQ(scheduledmessage.StatusPending)).
+		Exist(ctx)
+	if err != nil || !pending {
+		return false, err
+	}
 	// Touching the row first locks it (on PostgreSQL) until the transaction
 	// ends, so a staff edit made meanwhile waits, and what is read below is
 	// what goes.

@@ -1,6 +1,7 @@
 package notifier_test
 
 import (
+	"context"
 	"sort"
 	"testing"
 	"time"
@@ -148,6 +149,10 @@ func TestScheduledMessageEditAndCancel(t *testing.T) {
 	require.Empty(t, b.scheduledNotes(t, postponed))
 	require.Equal(t, "CANCELLED", b.scheduled(t, cancelled).Status)
 	require.Empty(t, b.scheduledNotes(t, cancelled))
+	var failed int
+	require.NoError(t, b.db.SQL.QueryRowContext(context.Background(),
+		"SELECT count(*) FROM river_job WHERE kind = 'kith_scheduled' AND state = 'retryable'").Scan(&failed))
+	require.Zero(t, failed, "the jobs of edited and cancelled messages end quietly, not in retries")
 
 	err := b.api.Fail(b.token, cancelScheduled, map[string]any{"id": cancelled})
 	require.Equal(t, "BAD_USER_INPUT", err.Code())
