@@ -82,10 +82,15 @@ func RemoveCard(ctx context.Context, db *ent.Client, provider payment.Provider, 
 	if err := db.SavedCard.DeleteOneID(id).Exec(ctx); err != nil {
 		return notFoundAs("id", id, err)
 	}
+	if err := portal.Record(ctx, db, ActionCardRemoved, describe(card), card.ID); err != nil {
+		return err
+	}
+	// The provider last: nothing after it can roll the card back into the
+	// list once the provider has forgotten it.
 	if err := provider.DeleteCard(ctx, card.ProviderToken); err != nil {
 		return fmt.Errorf("removing the card at the payment provider: %w", err)
 	}
-	return portal.Record(ctx, db, ActionCardRemoved, describe(card), card.ID)
+	return nil
 }
 
 // describe names a card as people recognise it: "visa ending 4242".
