@@ -271,7 +271,9 @@ func TestVisitorBooksWithACode(t *testing.T) {
 	e := b.api.Fail("", visitMutation, visit("vic@visitor.example", wrong, b.at(9, 0), "v-1"))
 	require.Equal(t, "BAD_USER_INPUT", e.Code())
 	require.Equal(t, "code", e.Field())
-	var out struct{ BookAsVisitor struct{ ID, Status, PractitionerName string } }
+	var out struct {
+		BookAsVisitor struct{ ID, Status, PractitionerName string }
+	}
 	b.api.OK("", visitMutation, visit("vic@visitor.example", code, b.at(9, 0), "v-1"), &out)
 	first := out.BookAsVisitor.ID
 	require.NotEmpty(t, out.BookAsVisitor.PractitionerName, "a visitor reads whom they booked with")

@@ -66,9 +66,11 @@ func (r *portalThreadMessageResolver) AuthorName(ctx context.Context, obj *ent.P
 	if obj.StaffID == "" {
 		return nil, nil
 	}
-	s, err := obj.QueryAuthor().Only(ctx)
+	s, err := obj.Edges.AuthorOrErr() // loaded with the page (messaging.PortalMessages)
 	if err != nil {
-		return nil, err
+		if s, err = obj.QueryAuthor().Only(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return &s.Name, nil
 }

@@ -181,7 +181,7 @@ func Messages(ctx context.Context, db *ent.Client, client, contact pulid.ID, fir
 		return nil, err
 	}
 	out, err := newestFirst(db.PortalMessage.Query().Where(inThread(client, contact))).
-		Limit(min(max(first, 0), maxFirst)).All(ctx)
+		WithAuthor().Limit(min(max(first, 0), maxFirst)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading messages: %w", err)
 	}
@@ -226,7 +226,7 @@ func MarkRead(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*T
 // thread about the client it acts for, newest first. The privacy rules
 // narrow the query to that thread, and to nothing without MESSAGING.
 func PortalMessages(ctx context.Context, db *ent.Client, first int) ([]*ent.PortalMessage, error) {
-	out, err := newestFirst(db.PortalMessage.Query()).Limit(min(max(first, 0), maxFirst)).All(ctx)
+	out, err := newestFirst(db.PortalMessage.Query()).WithAuthor().Limit(min(max(first, 0), maxFirst)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading messages: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/pulid"
 )
 
 // ReasonNoPortalAccess is why a portal message notice is skipped when its
@@ -116,7 +117,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 	if d.Skipped {
 		return nil
 	}
-	return q.insert(ctx, etx, river.InsertManyParams{Args: SendArgs{NotificationID: n.ID}})
+	return q.insert(ctx, etx, river.InsertManyParams{Args: SendArgs{NotificationIDs: []pulid.ID{n.ID}}})
 }
 
 // messagesLink is where a portal message notice points: the portal's
