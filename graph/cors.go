@@ -26,31 +26,40 @@ import (
 // The set of origins is cached for corsTTL, so a new origin works within a
 // minute on every server.
 
-// corsTTL is how long the set of allowed origins is cached.
-const corsTTL = time.Minute
+// corsTTL is how long the set of allowed origins is cached; corsRetry how
+// long a failed reload waits before the next try.
+const (
+	corsTTL   = time.Minute
+	corsRetry = 5 * time.Second
+)
 
 // corsHeaders are the request headers a widget may send.
 const corsHeaders = "Authorization, Content-Type, X-Kith-Client, X-Request-ID"
 
 // origins caches the union of every organisation's widget origins.
 type origins struct {
-	db  *ent.Client
-	mu  sync.Mutex
-	set map[string]bool
-	at  time.Time
+	db   *ent.Client
+	mu   sync.Mutex
+	set  map[string]bool
+	next time.Time // when to reload
 }
 
 // allowed reports whether some organisation lists origin, reloading the
 // list when it is older than corsTTL. A failed reload keeps the old list
-// (none at first) and tries again on the next request.
+// (none at first) and is tried again after corsRetry, not on every request
+// while the database is unwell; the reload does not end with the request
+// that started it.
 func (o *origins) allowed(ctx context.Context, origin string) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if now := time.Now(); o.set == nil || now.Sub(o.at) > corsTTL {
+	if now := time.Now(); now.After(o.next) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
 		rows, err := o.db.Organization.Query().
 			Where(organization.WidgetAllowedOriginsNotNil()).
 			Select(organization.FieldWidgetAllowedOrigins).
 			All(viewer.SystemContext(ctx))
+		o.next = now.Add(corsRetry)
 		if err == nil {
 			set := map[string]bool{}
 			for _, r := range rows {
@@ -58,7 +67,7 @@ func (o *origins) allowed(ctx context.Context, origin string) bool {
 					set[x] = true
 				}
 			}
-			o.set, o.at = set, now
+			o.set, o.next = set, now.Add(corsTTL)
 		}
 	}
 	return o.set[strings.ToLower(origin)]

@@ -25,6 +25,7 @@ type Keyed struct {
 	limit Limit
 	mu    sync.Mutex
 	keys  map[string]*bucket
+	swept time.Time // the last sweep
 }
 
 type bucket struct {
@@ -44,8 +45,12 @@ func (l *Keyed) Allow(key string, now time.Time) bool {
 	defer l.mu.Unlock()
 	b, ok := l.keys[key]
 	if !ok {
-		if len(l.keys) >= 10000 {
+		// Sweep when the map is large, at most once per Every: a flood of
+		// recent keys frees nothing, and sweeping on each would make every
+		// request wait on the lock.
+		if len(l.keys) >= 10000 && now.Sub(l.swept) >= l.limit.Every {
 			l.sweep(now)
+			l.swept = now
 		}
 		b = &bucket{lim: rate.NewLimiter(rate.Every(l.limit.Every), l.limit.Burst)}
 		l.keys[key] = b
