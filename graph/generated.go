@@ -5665,7 +5665,7 @@ input RequestBookingCodeInput {
   email: String!
   firstName: String!
   lastName: String!
-  "Mobile number; numbers without a country code are read in the practice's region."
+  "Accepted and not used yet: the phone given to bookAsVisitor is the one kept."
   phone: String
 }
 

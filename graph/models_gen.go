@@ -107,7 +107,7 @@ type RequestBookingCodeInput struct {
 	Email     string `json:"email"`
 	FirstName string `json:"firstName"`
 	LastName  string `json:"lastName"`
-	// Mobile number; numbers without a country code are read in the practice's region.
+	// Accepted and not used yet: the phone given to bookAsVisitor is the one kept.
 	Phone *string `json:"phone,omitempty"`
 }
 

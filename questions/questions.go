@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kith-health/kith"
 )
@@ -111,7 +112,7 @@ func Normalize(qs []Question) ([]Question, error) {
 			return nil, kith.Invalid(at("id"), "two questions have the ID %q; each needs its own", q.ID)
 		case q.Label == "":
 			return nil, kith.Invalid(at("label"), "question %d has no label; write the question", i+1)
-		case len(q.Label) > MaxLabel:
+		case utf8.RuneCountInString(q.Label) > MaxLabel:
 			return nil, kith.Invalid(at("label"), "a question has at most %d characters", MaxLabel)
 		case !slices.Contains(Types, q.Type):
 			return nil, kith.Invalid(at("type"), "%q is not a question type; use one of TEXT, LONG_TEXT, CHOICE, CHECKBOX, DATE", q.Type)
@@ -212,11 +213,11 @@ func checkOne(q Question, a *Answer, at func(string) string) error {
 		if strings.ContainsAny(a.Value, "\r\n") {
 			return kith.Invalid(at("value"), "the answer to %q fits on one line", q.Label)
 		}
-		if len(a.Value) > MaxText {
+		if utf8.RuneCountInString(a.Value) > MaxText {
 			return kith.Invalid(at("value"), "the answer to %q has at most %d characters", q.Label, MaxText)
 		}
 	case LongText:
-		if len(a.Value) > MaxLongText {
+		if utf8.RuneCountInString(a.Value) > MaxLongText {
 			return kith.Invalid(at("value"), "the answer to %q has at most %d characters", q.Label, MaxLongText)
 		}
 	case Choice:
