@@ -2,7 +2,6 @@ package message
 
 import (
 	"fmt"
-	"html"
 	"strconv"
 	"strings"
 	"time"
@@ -19,25 +18,18 @@ type Values map[string]string
 // written. Replacement is a single pass: a value that itself contains
 // "[ClientName]" is not expanded again.
 func Render(text string, v Values) string {
-	return renderPlaceholders(text, v, func(s string) string { return s })
+	return renderPlaceholders(text, v)
 }
 
-// RenderHTML is Render for HTML: the template's markup is kept and each value
-// is escaped with html.EscapeString, so it is safe in text and quoted
-// attributes such as href="[PortalLink]".
-func RenderHTML(markup string, v Values) string {
-	return renderPlaceholders(markup, v, html.EscapeString)
-}
-
-// renderPlaceholders replaces each known placeholder in text by its escaped value.
-func renderPlaceholders(text string, v Values, escape func(string) string) string {
+// renderPlaceholders replaces each known placeholder in text by its value.
+func renderPlaceholders(text string, v Values) string {
 	var b strings.Builder
 	b.Grow(len(text))
 	last := 0
 	forEachPlaceholder(text, func(start, end int, name string) bool {
 		if placeholderKnown[name] {
 			b.WriteString(text[last:start])
-			b.WriteString(escape(v[name]))
+			b.WriteString(v[name])
 			last = end
 		}
 		return true
@@ -77,8 +69,10 @@ func (e *TemplateError) Error() string { return fmt.Sprintf("%s: %v", e.Part, e.
 // Unwrap returns Err.
 func (e *TemplateError) Unwrap() error { return e.Err }
 
-// Validate returns a *TemplateError wrapping an *UnknownPlaceholderError for
-// the first part (subject, html, text) with an unknown placeholder, or nil.
+// Validate returns a *TemplateError for the first part (subject, html,
+// text) at fault, or nil: wrapping an *UnknownPlaceholderError for an
+// unknown placeholder, or for the HTML body an *HTMLError when it cannot be
+// rendered safely (see ValidateHTML).
 func (t Template) Validate() error {
 	for _, p := range []struct{ part, text string }{
 		{"subject", t.Subject},
@@ -87,6 +81,11 @@ func (t Template) Validate() error {
 	} {
 		if err := Validate(p.text); err != nil {
 			return &TemplateError{Part: p.part, Err: err}
+		}
+		if p.part == "html" && p.text != "" {
+			if err := ValidateHTML(p.text); err != nil {
+				return &TemplateError{Part: p.part, Err: err}
+			}
 		}
 	}
 	return nil
@@ -101,7 +100,13 @@ type Rendered struct {
 }
 
 // Render fills t with v, as sent and as previewed: the subject on one line,
-// HTML values escaped, and for SMS the encoding and segments.
+// the HTML body through RenderHTML (each value escaped for its context),
+// the text parts as plain text, and for SMS the encoding and segments.
+// Callers pass link values through Values.SafeLinks first.
+//
+// An HTML body that cannot be rendered safely (one stored before
+// saveMessageTemplate checked it) is replaced by kith's default HTML for the
+// kind in the template's language; subject and text stay the template's.
 func (t Template) Render(v Values) Rendered {
 	if t.Channel == ChannelSMS {
 		text := Render(t.Text, v)
@@ -109,7 +114,14 @@ func (t Template) Render(v Values) Rendered {
 		return Rendered{Text: text, SMS: &info}
 	}
 	subject := strings.Join(strings.Fields(Render(t.Subject, v)), " ")
-	return Rendered{Subject: subject, HTML: RenderHTML(t.HTML, v), Text: Render(t.Text, v)}
+	var html string
+	if t.HTML != "" {
+		var err error
+		if html, err = RenderHTML(t.HTML, v); err != nil {
+			html, _ = RenderHTML(Default(t.Kind, ChannelEmail, t.Language).HTML, v)
+		}
+	}
+	return Rendered{Subject: subject, HTML: html, Text: Render(t.Text, v)}
 }
 
 // SelectTemplate picks the template for a recipient from an organisation's
