@@ -97,7 +97,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 		return err
 	}
 	v := Occasion{Org: org, Client: c, Recipient: r}.Values(t.Language, q.cfg.Links)
-	v["PortalLink"] = messagesLink(q.cfg.Links, string(c.ID))
+	v["PortalLink"] = q.cfg.Links.safe(messagesLink(q.cfg.Links, string(c.ID)))
 	shown := t.Render(v)
 	create := db.Notification.Create().
 		SetClientID(c.ID).SetRecipientName(r.Name).

@@ -71,7 +71,8 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		v["SignInCode"] = code
 		return v
 	}
-	shown := t.Render(values(hiddenIf(m.Link, hiddenLink), hiddenIf(m.Code, hiddenCode)))
+	link := q.cfg.Links.safe(m.Link)
+	shown := t.Render(values(hiddenIf(link, hiddenLink), hiddenIf(m.Code, hiddenCode)))
 	bounced, err := db.EmailSuppression.Query().Where(emailsuppression.Email(m.To)).Exist(sys)
 	if err != nil {
 		return fmt.Errorf("checking the address: %w", err)
@@ -94,7 +95,7 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 	if bounced {
 		return nil
 	}
-	real := t.Render(values(m.Link, m.Code))
+	real := t.Render(values(link, m.Code))
 	out := Outgoing{
 		MessageID: string(n.ID), Channel: message.ChannelEmail, To: m.To, FromName: org.Name,
 		Subject: real.Subject, HTML: real.HTML, Text: real.Text,

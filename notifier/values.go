@@ -1,6 +1,7 @@
 package notifier
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/kith-health/kith/contactinfo"
@@ -16,6 +17,19 @@ type Links struct {
 	PortalURL string
 }
 
+// schemes are the URL schemes link placeholders may use beyond https: the
+// portal's own, when it is served over http (local development, such as
+// http://127.0.0.1:8080).
+func (l Links) schemes() []string {
+	if u, err := url.Parse(l.PortalURL); err == nil && u.Scheme == "http" {
+		return []string{"http"}
+	}
+	return nil
+}
+
+// safe is link when message.SafeLink allows it under l, else "".
+func (l Links) safe(link string) string { return message.SafeLink(link, l.schemes()...) }
+
 // Occasion is what a message is about: an appointment of a client, seen by
 // one recipient.
 type Occasion struct {
@@ -27,7 +41,9 @@ type Occasion struct {
 }
 
 // Values fills every placeholder the occasion knows, with dates and times in
-// the appointment's time zone, written in language.
+// the appointment's time zone, written in language. Links that are not
+// absolute https URLs (or http ones when the portal is served over http),
+// such as a javascript: telehealth URL, are left empty.
 func (o Occasion) Values(language string, links Links) message.Values {
 	v := message.Values{
 		"PracticeName": o.Org.Name,
@@ -63,6 +79,7 @@ func (o Occasion) Values(language string, links Links) message.Values {
 			v["ManageAppointmentLink"] = strings.TrimRight(links.PortalURL, "/") + "/appointments/" + string(a.ID)
 		}
 	}
+	v.SafeLinks(links.schemes()...)
 	return v
 }
 
