@@ -24,10 +24,14 @@ import (
 // and html/template's CSS filter would turn most names into "ZgotmplZ", so
 // a value there is a mistake better caught when the template is saved.
 
-// HTMLCacheSize is how many distinct HTML bodies keep their compiled form:
-// reminders render one template for thousands of recipients, and compile it
-// once.
-const HTMLCacheSize = 512
+// HTMLCacheSize is how many distinct HTML bodies keep their compiled form,
+// and HTMLCacheBytes their total length at most: reminders render one
+// template for thousands of recipients, and compile it once. The least
+// recently used are forgotten first.
+const (
+	HTMLCacheSize  = 512
+	HTMLCacheBytes = 8 << 20
+)
 
 // HTMLError says why an HTML body cannot be used: it is malformed, or a
 // placeholder sits where its value could not be escaped safely.
@@ -80,8 +84,8 @@ type htmlEntry struct {
 }
 
 // htmlCache holds the compiled HTML bodies most recently used, keyed by
-// their text, up to HTMLCacheSize of them.
-var htmlCache = newLRU[htmlEntry](HTMLCacheSize)
+// their text, up to HTMLCacheSize of them and HTMLCacheBytes of text.
+var htmlCache = newLRU[htmlEntry](HTMLCacheSize, HTMLCacheBytes)
 
 // compiledHTML returns markup compiled, from the cache when it is there.
 func compiledHTML(markup string) (*template.Template, error) {
@@ -227,12 +231,14 @@ func lineAt(s string, pos int) int {
 	return strings.Count(s[:pos], "\n") + 1
 }
 
-// lru is a map of at most size entries that forgets the least recently used.
+// lru is a map of at most size entries, whose keys are at most bytes long
+// in all, that forgets the least recently used.
 type lru[V any] struct {
-	mu    sync.Mutex
-	size  int
-	order *list.List // of *lruItem[V], most recent first
-	items map[string]*list.Element
+	mu          sync.Mutex
+	size, bytes int
+	used        int        // total length of the keys
+	order       *list.List // of *lruItem[V], most recent first
+	items       map[string]*list.Element
 }
 
 type lruItem[V any] struct {
@@ -240,8 +246,8 @@ type lruItem[V any] struct {
 	value V
 }
 
-func newLRU[V any](size int) *lru[V] {
-	return &lru[V]{size: size, order: list.New(), items: make(map[string]*list.Element, size)}
+func newLRU[V any](size, bytes int) *lru[V] {
+	return &lru[V]{size: size, bytes: bytes, order: list.New(), items: make(map[string]*list.Element, size)}
 }
 
 // get returns key's value and marks it used.
@@ -257,8 +263,12 @@ func (c *lru[V]) get(key string) (V, bool) {
 	return el.Value.(*lruItem[V]).value, true
 }
 
-// put stores key's value, forgetting the least recently used beyond size.
+// put stores key's value, forgetting the least recently used beyond the
+// bounds. A key longer than the byte bound is not stored.
 func (c *lru[V]) put(key string, value V) {
+	if len(key) > c.bytes {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
@@ -267,10 +277,13 @@ func (c *lru[V]) put(key string, value V) {
 		return
 	}
 	c.items[key] = c.order.PushFront(&lruItem[V]{key, value})
-	for c.order.Len() > c.size {
+	c.used += len(key)
+	for c.order.Len() > c.size || c.used > c.bytes {
 		old := c.order.Back()
 		c.order.Remove(old)
-		delete(c.items, old.Value.(*lruItem[V]).key)
+		k := old.Value.(*lruItem[V]).key
+		delete(c.items, k)
+		c.used -= len(k)
 	}
 }
 

@@ -277,7 +277,7 @@ func TestHTMLCompiledOnce(t *testing.T) {
 
 func TestLRU(t *testing.T) {
 	t.Parallel()
-	c := newLRU[int](3)
+	c := newLRU[int](3, 100)
 	for i := range 5 {
 		c.put(fmt.Sprint(i), i)
 	}
@@ -293,5 +293,33 @@ func TestLRU(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, 2, v)
 	require.Equal(t, 3, c.len())
+
+	c.put(strings.Repeat("x", 101), 6)
+	_, ok = c.get(strings.Repeat("x", 101))
+	require.False(t, ok, "too long to keep")
+	c.put(strings.Repeat("y", 100), 7)
+	require.Equal(t, 1, c.len(), "bounded in bytes: the others went")
 	require.LessOrEqual(t, htmlCache.len(), HTMLCacheSize)
+}
+
+// BenchmarkRenderDefaultEmail renders kith's default reminder email for one
+// recipient (its HTML compiled once, from the cache), beside the escaping
+// by hand it replaced.
+func BenchmarkRenderDefaultEmail(b *testing.B) {
+	tpl := Default(KindReminder, ChannelEmail, "en")
+	v := defaultValues()
+	b.Run("html/template", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = tpl.Render(v)
+		}
+	})
+	b.Run("by hand", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = byHand(tpl.HTML, v)
+			_ = Render(tpl.Text, v)
+			_ = Render(tpl.Subject, v)
+		}
+	})
 }
