@@ -21,6 +21,7 @@ type Placeholder struct {
 //
 // Names are case-sensitive. A value the message has nothing for renders as
 // empty text; kith's defaults only use placeholders their kind always fills.
+// Link placeholders (IsLink) hold only absolute https URLs (see SafeLink).
 var Placeholders = []Placeholder{
 	{"RecipientFirstName", "First name of the person receiving the message: the client, or their parent or contact."},
 	{"RecipientLastName", "Last name of the person receiving the message."},
@@ -37,7 +38,7 @@ var Placeholders = []Placeholder{
 	{"AppointmentEndTime", "Appointment end time in the client's time zone, e.g. 4:20 PM."},
 	{"AppointmentDuration", "Appointment length, e.g. 50 minutes."},
 	{"AppointmentLocation", "Where the appointment takes place; empty when it has no location."},
-	{"TelehealthLink", "Link to join a telehealth appointment; empty for in-person appointments."},
+	{"TelehealthLink", "Link to join a telehealth appointment; empty for in-person appointments, and for a link that is not https."},
 	{"ManageAppointmentLink", "Link where the recipient can reschedule or cancel; empty when they may not manage appointments."},
 	{"CancellationReason", "Reason given for a cancellation; empty when none was given."},
 	{"Message", "Custom text of a scheduled message, with its own placeholders already filled."},

@@ -36,7 +36,8 @@ type Secret struct {
 	FirstName, LastName string
 	// Language is the recipient's language; empty for the organisation's.
 	Language string
-	// Link fills [PortalLink]; Code fills [SignInCode].
+	// Link fills [PortalLink] (empty unless message.SafeLink allows it);
+	// Code fills [SignInCode].
 	Link, Code string
 }
 
