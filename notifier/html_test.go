@@ -8,8 +8,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/notifiertest"
 )
 
@@ -87,4 +89,29 @@ func TestTelehealthLinkIsNeverJavascript(t *testing.T) {
 		require.Equal(t, "Join: ", n.Text)
 	}
 	require.Len(t, moved, 1)
+}
+
+// TestLinksFollowThePortalScheme: links are https, or http when the portal
+// itself is served over http (local development).
+func TestLinksFollowThePortalScheme(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2031, 3, 11, 15, 0, 0, 0, time.UTC)
+	occasion := func(telehealth string) notifier.Occasion {
+		return notifier.Occasion{Org: &ent.Organization{Name: "Maple"}, Appointment: &ent.Appointment{
+			ID: "ap1", StartsAt: start, EndsAt: start.Add(time.Hour), TelehealthURL: telehealth}}
+	}
+	local := notifier.Links{PortalURL: "http://127.0.0.1:8080/"}
+	v := occasion("http://meet.example/room").Values("en", local)
+	require.Equal(t, "http://127.0.0.1:8080/appointments/ap1", v["ManageAppointmentLink"])
+	require.Equal(t, "http://127.0.0.1:8080/", v["PortalLink"])
+	require.Equal(t, "http://meet.example/room", v["TelehealthLink"])
+
+	public := notifier.Links{PortalURL: "https://kith.example"}
+	v = occasion("http://meet.example/room").Values("en", public)
+	require.Equal(t, "https://kith.example/appointments/ap1", v["ManageAppointmentLink"])
+	require.Empty(t, v["TelehealthLink"], "http only when the portal is")
+	for _, bad := range []string{"javascript:alert(1)", " JAVASCRIPT:alert(1)", "data:text/html,x", "/relative", "meet.example/room"} {
+		require.Empty(t, occasion(bad).Values("en", local)["TelehealthLink"], bad)
+	}
+	require.Equal(t, "https://meet.example/r?pwd=1", occasion("https://meet.example/r?pwd=1").Values("fr", public)["TelehealthLink"])
 }
