@@ -15,7 +15,6 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-
 // PayRequest asks to pay an invoice in full by card.
 type PayRequest struct {
 	// InvoiceID is an OPEN invoice of the acting client.

@@ -31,7 +31,9 @@ func repeatE(n int) string { return strings.Repeat("é", n) }
 
 func emailOf(n int) string { return strings.Repeat("a", n-len("@example.com")) + "@example.com" }
 
-func linkOf(n int) string { return "https://meet.example/" + strings.Repeat("a", n-len("https://meet.example/")) }
+func linkOf(n int) string {
+	return "https://meet.example/" + strings.Repeat("a", n-len("https://meet.example/"))
+}
 
 // TestInputLimits sends every free-text input a value one character over
 // its limit and one with a NUL: both are BAD_USER_INPUT on the field, with
@@ -110,7 +112,9 @@ func TestInputLimits(t *testing.T) {
 				return map[string]any{"in": map[string]any{"clientID": client.ID, "body": v, "sendAt": slot}}
 			}},
 		{name: "service name", query: `mutation($in: CreateServiceInput!) { createService(input: $in) { id } }`, field: "name", limit: 100,
-			vars: func(v string) map[string]any { return map[string]any{"in": map[string]any{"name": v, "durationMinutes": 50}} }},
+			vars: func(v string) map[string]any {
+				return map[string]any{"in": map[string]any{"name": v, "durationMinutes": 50}}
+			}},
 		{name: "search query", query: `query($v: String!) { searchContacts(query: $v) { id } }`, field: "query", limit: 200,
 			vars: func(v string) map[string]any { return map[string]any{"v": v} }},
 		{name: "cancellation reason", query: `mutation($id: ID!, $v: String!) { cancelAppointment(id: $id, reason: $v) { id } }`, field: "reason", limit: 255,
@@ -130,7 +134,7 @@ func TestInputLimits(t *testing.T) {
 			require.NotContains(t, e.Message, "ent:")
 			require.Less(t, len(e.Message), 300, "the message does not echo the value")
 
-			e = api.Fail(b.token, c.query, c.vars(valid(c.limit-3)[:1]+"a\x00b"))
+			e = api.Fail(b.token, c.query, c.vars(valid(c.limit - 3)[:1]+"a\x00b"))
 			require.Equal(t, "BAD_USER_INPUT", e.Code(), e.Message)
 			leaf := c.field[strings.LastIndex(c.field, ".")+1:]
 			require.True(t, strings.HasSuffix(e.Field(), leaf), "field %q for %s", e.Field(), c.field)
@@ -190,7 +194,9 @@ func TestInputBounds(t *testing.T) {
 		})
 	}
 	// A https link with a host is kept, and reaches the client as written.
-	var ok struct{ CreateAppointment struct{ TelehealthURL string } }
+	var ok struct {
+		CreateAppointment struct{ TelehealthURL string }
+	}
 	b.api.OK(b.token, `mutation($in: CreateAppointmentInput!) { createAppointment(input: $in) { telehealthURL } }`,
 		appt(soon, map[string]any{"telehealthURL": "https://meet.example/room?id=1"}), &ok)
 	require.Equal(t, "https://meet.example/room?id=1", ok.CreateAppointment.TelehealthURL)
