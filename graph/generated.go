@@ -5651,8 +5651,8 @@ input BookAppointmentInput {
   "One of the start times availableSlots offers."
   startsAt: Time!
   """
-  A key the caller makes up for this booking (a UUID, say), up to 200
-  characters: sending the same booking again with it returns the first
+  A key the caller makes up for this booking (a UUID, say), of 1 to 255
+  printable characters: sending the same booking again with it returns the first
   appointment instead of a second one.
   """
   idempotencyKey: String!
@@ -11872,7 +11872,8 @@ input PayPortalInvoiceInput {
   """
   A key the app makes once per payment attempt (a UUID) and sends again when
   it retries: kith charges at most once per key, and a repeat returns the
-  first answer. Use a new key to try again after a decline.
+  first answer. Use a new key to try again after a decline. 1 to 255
+  printable characters.
   """
   idempotencyKey: String!
 }
@@ -12207,11 +12208,17 @@ type Address {
 
 "A postal address. A contact with the ADDITIONAL_ADDRESS type needs line1, city or postalCode."
 input AddressInput {
+  "At most 200 characters."
   line1: String
+  "At most 200 characters."
   line2: String
+  "At most 100 characters."
   city: String
+  "At most 100 characters."
   region: String
+  "At most 20 characters."
   postalCode: String
+  "At most 100 characters."
   country: String
 }
 
@@ -12225,7 +12232,9 @@ type Phone {
 
 "A phone number with a label. Numbers without a country code are read in the organisation's phone region."
 input PhoneInput {
+  "At most 100 characters."
   label: String
+  "At most 32 characters."
   number: String!
 }
 
@@ -12326,7 +12335,7 @@ input ClientContactLinkInput {
   """
   allowDuplicate: Boolean = false
   relationship: Relationship!
-  "Optional wording for the relationship, such as stepfather."
+  "Optional wording for the relationship, such as stepfather; at most 100 characters."
   relationshipLabel: String
   contactTypes: [ContactType!]
   "Receive appointment reminders. Default false."
@@ -12371,7 +12380,7 @@ extend type Query {
   """
   Contacts whose name, email or phone matches query, best matches first.
   Phones are compared normalised, so 416-555-0100 finds +14165550100.
-  Search before creating a contact.
+  Search before creating a contact. The query has at most 200 characters.
   """
   searchContacts(query: String!, first: Int = 20): [Contact!]!
 }
@@ -12428,7 +12437,7 @@ type Mutation {
   rescheduleAppointment(id: ID!, startsAt: Time!, endsAt: Time!, practitionerID: ID): Appointment!
   "Mark a booked appointment confirmed."
   confirmAppointment(id: ID!): Appointment!
-  "Cancel a booked or confirmed appointment, saying why."
+  "Cancel a booked or confirmed appointment, saying why (at most 255 characters)."
   cancelAppointment(id: ID!, reason: String!): Appointment!
   "Mark a booked or confirmed appointment as missed by the client."
   markAppointmentMissed(id: ID!): Appointment!

@@ -237,4 +237,12 @@ func TestEveryWritePathRefuses(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, "notes", ve.Field)
 	require.Equal(t, "notes must not contain a NUL character", ve.Message)
+
+	// Tags appended by an update are bounded like tags set.
+	c, err := b.db.Client.ClientProfile.Create().SetOrganizationID(b.p.Org.ID).
+		SetFirstName("Sam").SetLastName("Rivera").SetEmail("sam@example.com").Save(ctx)
+	require.NoError(t, err)
+	err = b.db.Client.ClientProfile.UpdateOne(c).AppendTags([]string{"ok", strings.Repeat("t", 101)}).Exec(ctx)
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "appendTags.1", ve.Field)
 }

@@ -69,8 +69,33 @@ func validateClient() ent.Hook {
 				return err
 			}
 		}
+		if err := checkAppended(ctx, m); err != nil {
+			return err
+		}
 		return requireMobileForSMS(ctx, m)
 	}, writeOps)
+}
+
+// checkAppended bounds the tags and other phones an update appends
+// (appendTags, appendOtherPhones): each like a set one, and the list they
+// make with the old one within its limit.
+func checkAppended(ctx context.Context, m *gen.ClientProfileMutation) error {
+	if tags, ok := m.AppendedTags(); ok {
+		old, _ := oldOr(m.OldTags(ctx))
+		if err := checkTexts("appendTags", tags, maxLabel, max(0, maxTags-len(old))); err != nil {
+			return err
+		}
+	}
+	if phones, ok := m.AppendedOtherPhones(); ok {
+		old, _ := oldOr(m.OldOtherPhones(ctx))
+		if len(old)+len(phones) > maxPhones {
+			return kith.Invalid("appendOtherPhones", "a client has at most %d other phones", maxPhones)
+		}
+		if err := checkPhones("appendOtherPhones", phones); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pastDate accepts a YYYY-MM-DD date from earliestBirth (1900-01-01) to today.

@@ -146,6 +146,13 @@ func validateOrganization() ent.Hook {
 				return err
 			}
 		}
+		if leads, ok := m.AppendedReminderLeadMinutes(); ok {
+			for _, l := range leads {
+				if l <= 0 || l > maxLeadMinutes {
+					return kith.Invalid("appendReminderLeadMinutes", "%d is not a lead time: give minutes before the appointment, from 1 to 43200 (30 days)", l)
+				}
+			}
+		}
 		if leads, ok := m.ReminderLeadMinutes(); ok {
 			if len(leads) > maxLeads {
 				return kith.Invalid("reminderLeadMinutes", "give at most %d lead times, not %d", maxLeads, len(leads))
