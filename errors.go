@@ -86,16 +86,24 @@ func WithFieldPrefix(prefix string, err error) error {
 	return err
 }
 
-// CamelCase turns an ent field name such as "mobile_phone" into its GraphQL name "mobilePhone".
+// CamelCase turns an ent field name such as "mobile_phone" into its GraphQL
+// name "mobilePhone", with the initialisms entgql keeps ("telehealth_url"
+// gives "telehealthURL", "client_id" "clientID").
 func CamelCase(name string) string {
 	parts := strings.Split(name, "_")
 	for i := 1; i < len(parts); i++ {
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		switch p := parts[i]; {
+		case initialisms[p]:
+			parts[i] = strings.ToUpper(p)
+		case p != "":
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
 		}
 	}
 	return strings.Join(parts, "")
 }
+
+// initialisms are the words entgql writes in capitals within a name.
+var initialisms = map[string]bool{"id": true, "url": true, "uri": true, "html": true, "json": true, "ip": true, "uuid": true, "api": true, "http": true, "https": true}
 
 // NotFoundError reports that an input field names a record that does not
 // exist for the viewer. It matches ErrNotFound with errors.Is.

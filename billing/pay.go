@@ -15,9 +15,6 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// maxKeyLen caps idempotency keys.
-const maxKeyLen = 200
-
 // PayRequest asks to pay an invoice in full by card.
 type PayRequest struct {
 	// InvoiceID is an OPEN invoice of the acting client.
@@ -48,8 +45,8 @@ func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRe
 		return nil, errNoProvider
 	}
 	key := strings.TrimSpace(r.IdempotencyKey)
-	if key == "" || len(key) > maxKeyLen {
-		return nil, kith.Invalid("idempotencyKey", "give a key of 1 to %d characters, made once per payment (a UUID)", maxKeyLen)
+	if err := kith.CheckKey(key); err != nil {
+		return nil, kith.Invalid("idempotencyKey", "idempotencyKey %v; make one per payment", err)
 	}
 	token, field := strings.TrimSpace(r.Token), "token"
 	switch {

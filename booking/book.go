@@ -15,8 +15,18 @@ import (
 	"github.com/kith-health/kith/viewer"
 )
 
-// MaxKeyLength is the longest idempotency key a booking may carry.
-const MaxKeyLength = 200
+// MaxKeyLength is the longest idempotency key a booking may carry, in characters.
+const MaxKeyLength = kith.MaxKeyLength
+
+// CheckKey refuses an idempotency key that is not 1 to MaxKeyLength
+// printable characters once trimmed, as a ValidationError on idempotencyKey.
+// The portal and the widget, whose keys are required, check theirs with it.
+func CheckKey(key string) error {
+	if err := kith.CheckKey(strings.TrimSpace(key)); err != nil {
+		return &kith.ValidationError{Field: "idempotencyKey", Message: "idempotencyKey " + err.Error()}
+	}
+	return nil
+}
 
 // Request is a booking of a service with a practitioner for a client.
 type Request struct {
@@ -108,8 +118,10 @@ func book(ctx context.Context, db *ent.Client, req Request) (*ent.Appointment, b
 	}
 	sys := publicContext(ctx, org)
 	req.IdempotencyKey = strings.TrimSpace(req.IdempotencyKey)
-	if len(req.IdempotencyKey) > MaxKeyLength {
-		return nil, false, kith.Invalid("idempotencyKey", "the key is too long: at most %d characters", MaxKeyLength)
+	if req.IdempotencyKey != "" {
+		if err := CheckKey(req.IdempotencyKey); err != nil {
+			return nil, false, err
+		}
 	}
 	if req.Now.IsZero() {
 		req.Now = time.Now()

@@ -37,6 +37,9 @@ type Visitor struct {
 // already made with req's idempotency key (same email, same details) is
 // answered, so a retry needs no new code.
 func BookAsVisitor(ctx context.Context, db *ent.Client, v Visitor, req Request, verify func(context.Context) error) (*ent.Appointment, error) {
+	if err := CheckKey(req.IdempotencyKey); err != nil {
+		return nil, err
+	}
 	ctx = publicContext(ctx, v.OrgID)
 	v.Email = strings.ToLower(strings.TrimSpace(v.Email))
 	v.FirstName, v.LastName, v.Phone = strings.TrimSpace(v.FirstName), strings.TrimSpace(v.LastName), strings.TrimSpace(v.Phone)

@@ -34,27 +34,27 @@ type Appointment struct {
 	PractitionerID pulid.ID `json:"practitioner_id,omitempty"`
 	// CreatedByID holds the value of the "created_by_id" field.
 	CreatedByID pulid.ID `json:"created_by_id,omitempty"`
-	// Start, in UTC.
+	// Start, in UTC; from 2000-01-01 to 10 years from now.
 	StartsAt time.Time `json:"starts_at,omitempty"`
-	// End, in UTC; after the start.
+	// End, in UTC; after the start, and at most 24 hours after it.
 	EndsAt time.Time `json:"ends_at,omitempty"`
 	// IANA time zone the appointment is shown in: the client's.
 	TimeZone string `json:"time_zone,omitempty"`
-	// Where the appointment takes place.
+	// Where the appointment takes place; at most 255 characters.
 	Location string `json:"location,omitempty"`
-	// Video link for a telehealth appointment.
+	// Video link for a telehealth appointment: an absolute https address, at most 2,048 characters.
 	TelehealthURL string `json:"telehealth_url,omitempty"`
 	// Where the appointment stands; change it with the appointment mutations.
 	Status appointment.Status `json:"status,omitempty"`
-	// Why the appointment was cancelled.
+	// Why the appointment was cancelled; at most 255 characters.
 	CancellationReason string `json:"cancellation_reason,omitempty"`
 	// When the appointment was cancelled.
 	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
-	// Staff notes.
+	// Staff notes; at most 10,000 characters.
 	Notes string `json:"notes,omitempty"`
 	// The service booked, if any.
 	ServiceID pulid.ID `json:"service_id,omitempty"`
-	// The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.
+	// The caller's key for this booking, 1 to 255 printable characters: booking again with the same key returns this appointment instead of a second one.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	// Who booked it: staff, a client or contact signed in to the portal or booking widget, or a new visitor of the widget.
 	BookedVia appointment.BookedVia `json:"booked_via,omitempty"`

@@ -379,12 +379,42 @@ func (_c *AppointmentCreate) check() error {
 	if _, ok := _c.mutation.TimeZone(); !ok {
 		return &ValidationError{Name: "time_zone", err: errors.New(`ent: missing required field "Appointment.time_zone"`)}
 	}
+	if v, ok := _c.mutation.TimeZone(); ok {
+		if err := appointment.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Appointment.time_zone": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Location(); ok {
+		if err := appointment.LocationValidator(v); err != nil {
+			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "Appointment.location": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TelehealthURL(); ok {
+		if err := appointment.TelehealthURLValidator(v); err != nil {
+			return &ValidationError{Name: "telehealth_url", err: fmt.Errorf(`ent: validator failed for field "Appointment.telehealth_url": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Appointment.status"`)}
 	}
 	if v, ok := _c.mutation.Status(); ok {
 		if err := appointment.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Appointment.status": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CancellationReason(); ok {
+		if err := appointment.CancellationReasonValidator(v); err != nil {
+			return &ValidationError{Name: "cancellation_reason", err: fmt.Errorf(`ent: validator failed for field "Appointment.cancellation_reason": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Notes(); ok {
+		if err := appointment.NotesValidator(v); err != nil {
+			return &ValidationError{Name: "notes", err: fmt.Errorf(`ent: validator failed for field "Appointment.notes": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.IdempotencyKey(); ok {
+		if err := appointment.IdempotencyKeyValidator(v); err != nil {
+			return &ValidationError{Name: "idempotency_key", err: fmt.Errorf(`ent: validator failed for field "Appointment.idempotency_key": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.BookedVia(); !ok {

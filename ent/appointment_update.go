@@ -335,9 +335,34 @@ func (_u *AppointmentUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *AppointmentUpdate) check() error {
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := appointment.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Appointment.time_zone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Location(); ok {
+		if err := appointment.LocationValidator(v); err != nil {
+			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "Appointment.location": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TelehealthURL(); ok {
+		if err := appointment.TelehealthURLValidator(v); err != nil {
+			return &ValidationError{Name: "telehealth_url", err: fmt.Errorf(`ent: validator failed for field "Appointment.telehealth_url": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := appointment.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Appointment.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CancellationReason(); ok {
+		if err := appointment.CancellationReasonValidator(v); err != nil {
+			return &ValidationError{Name: "cancellation_reason", err: fmt.Errorf(`ent: validator failed for field "Appointment.cancellation_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Notes(); ok {
+		if err := appointment.NotesValidator(v); err != nil {
+			return &ValidationError{Name: "notes", err: fmt.Errorf(`ent: validator failed for field "Appointment.notes": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -851,9 +876,34 @@ func (_u *AppointmentUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *AppointmentUpdateOne) check() error {
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := appointment.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Appointment.time_zone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Location(); ok {
+		if err := appointment.LocationValidator(v); err != nil {
+			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "Appointment.location": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TelehealthURL(); ok {
+		if err := appointment.TelehealthURLValidator(v); err != nil {
+			return &ValidationError{Name: "telehealth_url", err: fmt.Errorf(`ent: validator failed for field "Appointment.telehealth_url": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := appointment.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Appointment.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CancellationReason(); ok {
+		if err := appointment.CancellationReasonValidator(v); err != nil {
+			return &ValidationError{Name: "cancellation_reason", err: fmt.Errorf(`ent: validator failed for field "Appointment.cancellation_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Notes(); ok {
+		if err := appointment.NotesValidator(v); err != nil {
+			return &ValidationError{Name: "notes", err: fmt.Errorf(`ent: validator failed for field "Appointment.notes": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {

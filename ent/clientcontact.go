@@ -35,7 +35,7 @@ type ClientContact struct {
 	ContactID pulid.ID `json:"contact_id,omitempty"`
 	// How the contact is related to the client: one relationship per pair.
 	Relationship clientcontact.Relationship `json:"relationship,omitempty"`
-	// Optional wording for the relationship, such as 'stepfather'.
+	// Optional wording for the relationship, such as 'stepfather'; at most 100 characters.
 	RelationshipLabel string `json:"relationship_label,omitempty"`
 	// Roles the contact plays for the client. ADDITIONAL_ADDRESS needs the contact to have an address.
 	ContactTypes []kith.ContactType `json:"contact_types,omitempty"`

@@ -320,6 +320,11 @@ func (_c *ClientContactCreate) check() error {
 			return &ValidationError{Name: "relationship", err: fmt.Errorf(`ent: validator failed for field "ClientContact.relationship": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.RelationshipLabel(); ok {
+		if err := clientcontact.RelationshipLabelValidator(v); err != nil {
+			return &ValidationError{Name: "relationship_label", err: fmt.Errorf(`ent: validator failed for field "ClientContact.relationship_label": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.NotifyReminders(); !ok {
 		return &ValidationError{Name: "notify_reminders", err: errors.New(`ent: missing required field "ClientContact.notify_reminders"`)}
 	}

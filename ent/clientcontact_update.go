@@ -230,6 +230,11 @@ func (_u *ClientContactUpdate) check() error {
 			return &ValidationError{Name: "relationship", err: fmt.Errorf(`ent: validator failed for field "ClientContact.relationship": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.RelationshipLabel(); ok {
+		if err := clientcontact.RelationshipLabelValidator(v); err != nil {
+			return &ValidationError{Name: "relationship_label", err: fmt.Errorf(`ent: validator failed for field "ClientContact.relationship_label": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PortalStatus(); ok {
 		if err := clientcontact.PortalStatusValidator(v); err != nil {
 			return &ValidationError{Name: "portal_status", err: fmt.Errorf(`ent: validator failed for field "ClientContact.portal_status": %w`, err)}
@@ -539,6 +544,11 @@ func (_u *ClientContactUpdateOne) check() error {
 	if v, ok := _u.mutation.Relationship(); ok {
 		if err := clientcontact.RelationshipValidator(v); err != nil {
 			return &ValidationError{Name: "relationship", err: fmt.Errorf(`ent: validator failed for field "ClientContact.relationship": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RelationshipLabel(); ok {
+		if err := clientcontact.RelationshipLabelValidator(v); err != nil {
+			return &ValidationError{Name: "relationship_label", err: fmt.Errorf(`ent: validator failed for field "ClientContact.relationship_label": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.PortalStatus(); ok {

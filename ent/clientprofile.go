@@ -28,29 +28,29 @@ type ClientProfile struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
-	// Legal first name.
+	// Legal first name; at most 100 characters.
 	FirstName string `json:"first_name,omitempty"`
-	// Legal last name.
+	// Legal last name; at most 100 characters.
 	LastName string `json:"last_name,omitempty"`
-	// Name the client goes by; messages use it when set.
+	// Name the client goes by; messages use it when set. At most 100 characters.
 	PreferredName string `json:"preferred_name,omitempty"`
-	// Personal pronouns, such as she/her.
+	// Personal pronouns, such as she/her; at most 100 characters.
 	Pronouns string `json:"pronouns,omitempty"`
-	// Salutation, such as Ms or Dr.
+	// Salutation, such as Ms or Dr; at most 100 characters.
 	Salutation string `json:"salutation,omitempty"`
-	// Date of birth.
+	// Date of birth, from 1900-01-01 to today.
 	DateOfBirth string `json:"date_of_birth,omitempty"`
-	// Sex assigned at birth, as chosen or written by staff.
+	// Sex assigned at birth, as chosen or written by staff; at most 100 characters.
 	SexAssignedAtBirth string `json:"sex_assigned_at_birth,omitempty"`
-	// BCP 47 tag of the language messages are written in; defaults to the organisation's.
+	// BCP 47 tag of the language messages are written in (at most 64 characters); defaults to the organisation's.
 	Language string `json:"language,omitempty"`
-	// IANA time zone appointments are shown in; defaults to the organisation's.
+	// IANA time zone appointments are shown in (at most 64 characters); defaults to the organisation's.
 	TimeZone string `json:"time_zone,omitempty"`
-	// Email address.
+	// Email address; at most 254 characters.
 	Email string `json:"email,omitempty"`
 	// The client agrees to receive email; needed for appointment links and access codes by email.
 	EmailConsent bool `json:"email_consent,omitempty"`
-	// Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region.
+	// Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region. At most 32 characters.
 	MobilePhone string `json:"mobile_phone,omitempty"`
 	// The client agrees to receive SMS; needs a mobile number.
 	SmsConsent bool `json:"sms_consent,omitempty"`
@@ -58,21 +58,21 @@ type ClientProfile struct {
 	MobileIsPrimary bool `json:"mobile_is_primary,omitempty"`
 	// The client agrees to receive voice calls.
 	VoiceConsent bool `json:"voice_consent,omitempty"`
-	// Other phone numbers, each with a label.
+	// Other phone numbers, each with a label: at most 10, labels of at most 100 characters, numbers of at most 32.
 	OtherPhones []contactinfo.Phone `json:"other_phones,omitempty"`
-	// Postal address, with apartment or suite.
+	// Postal address, with apartment or suite: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
 	Address *contactinfo.Address `json:"address,omitempty"`
 	// How messages reach the client and its contacts alike.
 	PreferredContactMethod clientprofile.PreferredContactMethod `json:"preferred_contact_method,omitempty"`
 	// Where the client is with the practice.
 	Status clientprofile.Status `json:"status,omitempty"`
-	// Free-form labels for sorting clients.
+	// Free-form labels for sorting clients: at most 50, each of at most 100 characters.
 	Tags []string `json:"tags,omitempty"`
-	// A warning staff see wherever the client appears, such as an allergy.
+	// A warning staff see wherever the client appears, such as an allergy; at most 255 characters.
 	Alert string `json:"alert,omitempty"`
-	// Staff notes.
+	// Staff notes; at most 10,000 characters.
 	Notes string `json:"notes,omitempty"`
-	// Who referred the client.
+	// Who referred the client; at most 255 characters.
 	ReferringProvider string `json:"referring_provider,omitempty"`
 	// The client itself receives appointment reminders.
 	NotifyReminders bool `json:"notify_reminders,omitempty"`

@@ -639,8 +639,53 @@ func (_c *ClientProfileCreate) check() error {
 			return &ValidationError{Name: "last_name", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.last_name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.PreferredName(); ok {
+		if err := clientprofile.PreferredNameValidator(v); err != nil {
+			return &ValidationError{Name: "preferred_name", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.preferred_name": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Pronouns(); ok {
+		if err := clientprofile.PronounsValidator(v); err != nil {
+			return &ValidationError{Name: "pronouns", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.pronouns": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Salutation(); ok {
+		if err := clientprofile.SalutationValidator(v); err != nil {
+			return &ValidationError{Name: "salutation", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.salutation": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.DateOfBirth(); ok {
+		if err := clientprofile.DateOfBirthValidator(v); err != nil {
+			return &ValidationError{Name: "date_of_birth", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.date_of_birth": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SexAssignedAtBirth(); ok {
+		if err := clientprofile.SexAssignedAtBirthValidator(v); err != nil {
+			return &ValidationError{Name: "sex_assigned_at_birth", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.sex_assigned_at_birth": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Language(); ok {
+		if err := clientprofile.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.language": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TimeZone(); ok {
+		if err := clientprofile.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.time_zone": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Email(); ok {
+		if err := clientprofile.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.email": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.EmailConsent(); !ok {
 		return &ValidationError{Name: "email_consent", err: errors.New(`ent: missing required field "ClientProfile.email_consent"`)}
+	}
+	if v, ok := _c.mutation.MobilePhone(); ok {
+		if err := clientprofile.MobilePhoneValidator(v); err != nil {
+			return &ValidationError{Name: "mobile_phone", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.mobile_phone": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.SmsConsent(); !ok {
 		return &ValidationError{Name: "sms_consent", err: errors.New(`ent: missing required field "ClientProfile.sms_consent"`)}
@@ -665,6 +710,21 @@ func (_c *ClientProfileCreate) check() error {
 	if v, ok := _c.mutation.Status(); ok {
 		if err := clientprofile.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.status": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Alert(); ok {
+		if err := clientprofile.AlertValidator(v); err != nil {
+			return &ValidationError{Name: "alert", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.alert": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Notes(); ok {
+		if err := clientprofile.NotesValidator(v); err != nil {
+			return &ValidationError{Name: "notes", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.notes": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ReferringProvider(); ok {
+		if err := clientprofile.ReferringProviderValidator(v); err != nil {
+			return &ValidationError{Name: "referring_provider", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.referring_provider": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.NotifyReminders(); !ok {

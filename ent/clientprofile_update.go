@@ -775,6 +775,51 @@ func (_u *ClientProfileUpdate) check() error {
 			return &ValidationError{Name: "last_name", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.last_name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PreferredName(); ok {
+		if err := clientprofile.PreferredNameValidator(v); err != nil {
+			return &ValidationError{Name: "preferred_name", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.preferred_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Pronouns(); ok {
+		if err := clientprofile.PronounsValidator(v); err != nil {
+			return &ValidationError{Name: "pronouns", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.pronouns": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Salutation(); ok {
+		if err := clientprofile.SalutationValidator(v); err != nil {
+			return &ValidationError{Name: "salutation", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.salutation": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DateOfBirth(); ok {
+		if err := clientprofile.DateOfBirthValidator(v); err != nil {
+			return &ValidationError{Name: "date_of_birth", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.date_of_birth": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SexAssignedAtBirth(); ok {
+		if err := clientprofile.SexAssignedAtBirthValidator(v); err != nil {
+			return &ValidationError{Name: "sex_assigned_at_birth", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.sex_assigned_at_birth": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := clientprofile.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := clientprofile.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.time_zone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Email(); ok {
+		if err := clientprofile.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.email": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MobilePhone(); ok {
+		if err := clientprofile.MobilePhoneValidator(v); err != nil {
+			return &ValidationError{Name: "mobile_phone", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.mobile_phone": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PreferredContactMethod(); ok {
 		if err := clientprofile.PreferredContactMethodValidator(v); err != nil {
 			return &ValidationError{Name: "preferred_contact_method", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.preferred_contact_method": %w`, err)}
@@ -783,6 +828,21 @@ func (_u *ClientProfileUpdate) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := clientprofile.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Alert(); ok {
+		if err := clientprofile.AlertValidator(v); err != nil {
+			return &ValidationError{Name: "alert", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.alert": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Notes(); ok {
+		if err := clientprofile.NotesValidator(v); err != nil {
+			return &ValidationError{Name: "notes", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.notes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReferringProvider(); ok {
+		if err := clientprofile.ReferringProviderValidator(v); err != nil {
+			return &ValidationError{Name: "referring_provider", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.referring_provider": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.PortalStatus(); ok {
@@ -2008,6 +2068,51 @@ func (_u *ClientProfileUpdateOne) check() error {
 			return &ValidationError{Name: "last_name", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.last_name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PreferredName(); ok {
+		if err := clientprofile.PreferredNameValidator(v); err != nil {
+			return &ValidationError{Name: "preferred_name", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.preferred_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Pronouns(); ok {
+		if err := clientprofile.PronounsValidator(v); err != nil {
+			return &ValidationError{Name: "pronouns", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.pronouns": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Salutation(); ok {
+		if err := clientprofile.SalutationValidator(v); err != nil {
+			return &ValidationError{Name: "salutation", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.salutation": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DateOfBirth(); ok {
+		if err := clientprofile.DateOfBirthValidator(v); err != nil {
+			return &ValidationError{Name: "date_of_birth", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.date_of_birth": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SexAssignedAtBirth(); ok {
+		if err := clientprofile.SexAssignedAtBirthValidator(v); err != nil {
+			return &ValidationError{Name: "sex_assigned_at_birth", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.sex_assigned_at_birth": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := clientprofile.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := clientprofile.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.time_zone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Email(); ok {
+		if err := clientprofile.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.email": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MobilePhone(); ok {
+		if err := clientprofile.MobilePhoneValidator(v); err != nil {
+			return &ValidationError{Name: "mobile_phone", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.mobile_phone": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PreferredContactMethod(); ok {
 		if err := clientprofile.PreferredContactMethodValidator(v); err != nil {
 			return &ValidationError{Name: "preferred_contact_method", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.preferred_contact_method": %w`, err)}
@@ -2016,6 +2121,21 @@ func (_u *ClientProfileUpdateOne) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := clientprofile.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Alert(); ok {
+		if err := clientprofile.AlertValidator(v); err != nil {
+			return &ValidationError{Name: "alert", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.alert": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Notes(); ok {
+		if err := clientprofile.NotesValidator(v); err != nil {
+			return &ValidationError{Name: "notes", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.notes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReferringProvider(); ok {
+		if err := clientprofile.ReferringProviderValidator(v); err != nil {
+			return &ValidationError{Name: "referring_provider", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.referring_provider": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.PortalStatus(); ok {

@@ -27,19 +27,19 @@ type Contact struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
-	// First name.
+	// First name; at most 100 characters.
 	FirstName string `json:"first_name,omitempty"`
-	// Last name.
+	// Last name; at most 100 characters.
 	LastName string `json:"last_name,omitempty"`
-	// Email address; may also be a client's.
+	// Email address; may also be a client's. At most 254 characters.
 	Email string `json:"email,omitempty"`
-	// Phone number in E.164 form.
+	// Phone number in E.164 form; at most 32 characters.
 	Phone string `json:"phone,omitempty"`
-	// Free-text reference, such as an account number to put on invoices.
+	// Free-text reference, such as an account number to put on invoices; at most 255 characters.
 	OrganizationReference string `json:"organization_reference,omitempty"`
-	// Postal address.
+	// Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
 	Address *contactinfo.Address `json:"address,omitempty"`
-	// Staff notes.
+	// Staff notes; at most 10,000 characters.
 	Notes string `json:"notes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ContactQuery when eager-loading is set.

@@ -270,6 +270,31 @@ func (_c *ContactCreate) check() error {
 			return &ValidationError{Name: "first_name", err: fmt.Errorf(`ent: validator failed for field "Contact.first_name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.LastName(); ok {
+		if err := contact.LastNameValidator(v); err != nil {
+			return &ValidationError{Name: "last_name", err: fmt.Errorf(`ent: validator failed for field "Contact.last_name": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Email(); ok {
+		if err := contact.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Contact.email": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Phone(); ok {
+		if err := contact.PhoneValidator(v); err != nil {
+			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Contact.phone": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.OrganizationReference(); ok {
+		if err := contact.OrganizationReferenceValidator(v); err != nil {
+			return &ValidationError{Name: "organization_reference", err: fmt.Errorf(`ent: validator failed for field "Contact.organization_reference": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Notes(); ok {
+		if err := contact.NotesValidator(v); err != nil {
+			return &ValidationError{Name: "notes", err: fmt.Errorf(`ent: validator failed for field "Contact.notes": %w`, err)}
+		}
+	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "Contact.organization"`)}
 	}

@@ -28,23 +28,23 @@ type Coverage struct {
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
 	// ClientID holds the value of the "client_id" field.
 	ClientID pulid.ID `json:"client_id,omitempty"`
-	// Province or region that issued the health card.
+	// Province or region that issued the health card; at most 64 characters.
 	Region string `json:"region,omitempty"`
-	// Health card number.
+	// Health card number; at most 64 characters.
 	HealthCardNumber string `json:"health_card_number,omitempty"`
-	// Health card version code.
+	// Health card version code; at most 64 characters.
 	HealthCardVersion string `json:"health_card_version,omitempty"`
-	// Default fee program.
+	// Default fee program; at most 255 characters.
 	FeeProgram string `json:"fee_program,omitempty"`
-	// Fee program number.
+	// Fee program number; at most 64 characters.
 	FeeProgramNumber string `json:"fee_program_number,omitempty"`
-	// Billing authorisation number.
+	// Billing authorisation number; at most 64 characters.
 	BillingAuthorizationNumber string `json:"billing_authorization_number,omitempty"`
-	// Case number.
+	// Case number; at most 64 characters.
 	CaseNumber string `json:"case_number,omitempty"`
-	// Sessions covered.
+	// Sessions covered, from 0 to 1000.
 	NumberOfSessions int `json:"number_of_sessions,omitempty"`
-	// Billing notes.
+	// Billing notes; at most 10,000 characters.
 	BillingNotes string `json:"billing_notes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CoverageQuery when eager-loading is set.

@@ -288,9 +288,49 @@ func (_c *CoverageCreate) check() error {
 	if _, ok := _c.mutation.ClientID(); !ok {
 		return &ValidationError{Name: "client_id", err: errors.New(`ent: missing required field "Coverage.client_id"`)}
 	}
+	if v, ok := _c.mutation.Region(); ok {
+		if err := coverage.RegionValidator(v); err != nil {
+			return &ValidationError{Name: "region", err: fmt.Errorf(`ent: validator failed for field "Coverage.region": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.HealthCardNumber(); ok {
+		if err := coverage.HealthCardNumberValidator(v); err != nil {
+			return &ValidationError{Name: "health_card_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_number": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.HealthCardVersion(); ok {
+		if err := coverage.HealthCardVersionValidator(v); err != nil {
+			return &ValidationError{Name: "health_card_version", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_version": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.FeeProgram(); ok {
+		if err := coverage.FeeProgramValidator(v); err != nil {
+			return &ValidationError{Name: "fee_program", err: fmt.Errorf(`ent: validator failed for field "Coverage.fee_program": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.FeeProgramNumber(); ok {
+		if err := coverage.FeeProgramNumberValidator(v); err != nil {
+			return &ValidationError{Name: "fee_program_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.fee_program_number": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.BillingAuthorizationNumber(); ok {
+		if err := coverage.BillingAuthorizationNumberValidator(v); err != nil {
+			return &ValidationError{Name: "billing_authorization_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.billing_authorization_number": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CaseNumber(); ok {
+		if err := coverage.CaseNumberValidator(v); err != nil {
+			return &ValidationError{Name: "case_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.case_number": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.NumberOfSessions(); ok {
 		if err := coverage.NumberOfSessionsValidator(v); err != nil {
 			return &ValidationError{Name: "number_of_sessions", err: fmt.Errorf(`ent: validator failed for field "Coverage.number_of_sessions": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.BillingNotes(); ok {
+		if err := coverage.BillingNotesValidator(v); err != nil {
+			return &ValidationError{Name: "billing_notes", err: fmt.Errorf(`ent: validator failed for field "Coverage.billing_notes": %w`, err)}
 		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {

@@ -270,9 +270,49 @@ func (_u *CoverageUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *CoverageUpdate) check() error {
+	if v, ok := _u.mutation.Region(); ok {
+		if err := coverage.RegionValidator(v); err != nil {
+			return &ValidationError{Name: "region", err: fmt.Errorf(`ent: validator failed for field "Coverage.region": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HealthCardNumber(); ok {
+		if err := coverage.HealthCardNumberValidator(v); err != nil {
+			return &ValidationError{Name: "health_card_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HealthCardVersion(); ok {
+		if err := coverage.HealthCardVersionValidator(v); err != nil {
+			return &ValidationError{Name: "health_card_version", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FeeProgram(); ok {
+		if err := coverage.FeeProgramValidator(v); err != nil {
+			return &ValidationError{Name: "fee_program", err: fmt.Errorf(`ent: validator failed for field "Coverage.fee_program": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FeeProgramNumber(); ok {
+		if err := coverage.FeeProgramNumberValidator(v); err != nil {
+			return &ValidationError{Name: "fee_program_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.fee_program_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BillingAuthorizationNumber(); ok {
+		if err := coverage.BillingAuthorizationNumberValidator(v); err != nil {
+			return &ValidationError{Name: "billing_authorization_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.billing_authorization_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CaseNumber(); ok {
+		if err := coverage.CaseNumberValidator(v); err != nil {
+			return &ValidationError{Name: "case_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.case_number": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.NumberOfSessions(); ok {
 		if err := coverage.NumberOfSessionsValidator(v); err != nil {
 			return &ValidationError{Name: "number_of_sessions", err: fmt.Errorf(`ent: validator failed for field "Coverage.number_of_sessions": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BillingNotes(); ok {
+		if err := coverage.BillingNotesValidator(v); err != nil {
+			return &ValidationError{Name: "billing_notes", err: fmt.Errorf(`ent: validator failed for field "Coverage.billing_notes": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -631,9 +671,49 @@ func (_u *CoverageUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *CoverageUpdateOne) check() error {
+	if v, ok := _u.mutation.Region(); ok {
+		if err := coverage.RegionValidator(v); err != nil {
+			return &ValidationError{Name: "region", err: fmt.Errorf(`ent: validator failed for field "Coverage.region": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HealthCardNumber(); ok {
+		if err := coverage.HealthCardNumberValidator(v); err != nil {
+			return &ValidationError{Name: "health_card_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HealthCardVersion(); ok {
+		if err := coverage.HealthCardVersionValidator(v); err != nil {
+			return &ValidationError{Name: "health_card_version", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FeeProgram(); ok {
+		if err := coverage.FeeProgramValidator(v); err != nil {
+			return &ValidationError{Name: "fee_program", err: fmt.Errorf(`ent: validator failed for field "Coverage.fee_program": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FeeProgramNumber(); ok {
+		if err := coverage.FeeProgramNumberValidator(v); err != nil {
+			return &ValidationError{Name: "fee_program_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.fee_program_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BillingAuthorizationNumber(); ok {
+		if err := coverage.BillingAuthorizationNumberValidator(v); err != nil {
+			return &ValidationError{Name: "billing_authorization_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.billing_authorization_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CaseNumber(); ok {
+		if err := coverage.CaseNumberValidator(v); err != nil {
+			return &ValidationError{Name: "case_number", err: fmt.Errorf(`ent: validator failed for field "Coverage.case_number": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.NumberOfSessions(); ok {
 		if err := coverage.NumberOfSessionsValidator(v); err != nil {
 			return &ValidationError{Name: "number_of_sessions", err: fmt.Errorf(`ent: validator failed for field "Coverage.number_of_sessions": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BillingNotes(); ok {
+		if err := coverage.BillingNotesValidator(v); err != nil {
+			return &ValidationError{Name: "billing_notes", err: fmt.Errorf(`ent: validator failed for field "Coverage.billing_notes": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {

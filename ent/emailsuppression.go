@@ -25,9 +25,9 @@ type EmailSuppression struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
-	// The address, lower-cased.
+	// The address, lower-cased; at most 254 characters.
 	Email string `json:"email,omitempty"`
-	// Why: bounce, dropped or spam report, with the provider's words.
+	// Why: bounce, dropped or spam report, with the provider's words; at most 10,000 characters.
 	Reason string `json:"reason,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EmailSuppressionQuery when eager-loading is set.

@@ -162,8 +162,18 @@ func (_c *EmailSuppressionCreate) check() error {
 	if _, ok := _c.mutation.Email(); !ok {
 		return &ValidationError{Name: "email", err: errors.New(`ent: missing required field "EmailSuppression.email"`)}
 	}
+	if v, ok := _c.mutation.Email(); ok {
+		if err := emailsuppression.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "EmailSuppression.email": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Reason(); !ok {
 		return &ValidationError{Name: "reason", err: errors.New(`ent: missing required field "EmailSuppression.reason"`)}
+	}
+	if v, ok := _c.mutation.Reason(); ok {
+		if err := emailsuppression.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "EmailSuppression.reason": %w`, err)}
+		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "EmailSuppression.organization"`)}

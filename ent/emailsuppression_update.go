@@ -97,6 +97,11 @@ func (_u *EmailSuppressionUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *EmailSuppressionUpdate) check() error {
+	if v, ok := _u.mutation.Reason(); ok {
+		if err := emailsuppression.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "EmailSuppression.reason": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "EmailSuppression.organization"`)
 	}
@@ -223,6 +228,11 @@ func (_u *EmailSuppressionUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *EmailSuppressionUpdateOne) check() error {
+	if v, ok := _u.mutation.Reason(); ok {
+		if err := emailsuppression.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "EmailSuppression.reason": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "EmailSuppression.organization"`)
 	}

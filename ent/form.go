@@ -34,11 +34,11 @@ type Form struct {
 	ClientID pulid.ID `json:"client_id,omitempty"`
 	// The contact it is addressed to; empty when it is for the client.
 	ContactID pulid.ID `json:"contact_id,omitempty"`
-	// The form's title.
+	// The form's title; at most 255 characters.
 	Title string `json:"title,omitempty"`
-	// Instructions shown above the questions.
+	// Instructions shown above the questions; at most 10,000 characters.
 	Description string `json:"description,omitempty"`
-	// The questions, in order.
+	// The questions, in order: at most 200, labels of at most 500 characters, at most 50 options each.
 	Questions []questions.Question `json:"questions,omitempty"`
 	// The person must sign, by typing their name, to submit it.
 	SignatureRequested bool `json:"signature_requested,omitempty"`
@@ -46,13 +46,13 @@ type Form struct {
 	Status form.Status `json:"status,omitempty"`
 	// The answers given, in the questions' order; unanswered questions are left out.
 	Answers []questions.Answer `json:"answers,omitempty"`
-	// The name typed as a signature, when one was requested.
+	// The name typed as a signature, when one was requested; at most 255 characters.
 	SignedName string `json:"signed_name,omitempty"`
 	// When it was signed.
 	SignedAt *time.Time `json:"signed_at,omitempty"`
 	// When it was submitted.
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
-	// The portal email address it was submitted with.
+	// The portal email address it was submitted with; at most 254 characters.
 	SubmittedBy string `json:"submitted_by,omitempty"`
 	// The staff member who sent it.
 	SentByID pulid.ID `json:"sent_by_id,omitempty"`

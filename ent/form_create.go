@@ -330,6 +330,16 @@ func (_c *FormCreate) check() error {
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "Form.title"`)}
 	}
+	if v, ok := _c.mutation.Title(); ok {
+		if err := form.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Form.title": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := form.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Form.description": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Questions(); !ok {
 		return &ValidationError{Name: "questions", err: errors.New(`ent: missing required field "Form.questions"`)}
 	}
@@ -342,6 +352,16 @@ func (_c *FormCreate) check() error {
 	if v, ok := _c.mutation.Status(); ok {
 		if err := form.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Form.status": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SignedName(); ok {
+		if err := form.SignedNameValidator(v); err != nil {
+			return &ValidationError{Name: "signed_name", err: fmt.Errorf(`ent: validator failed for field "Form.signed_name": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SubmittedBy(); ok {
+		if err := form.SubmittedByValidator(v); err != nil {
+			return &ValidationError{Name: "submitted_by", err: fmt.Errorf(`ent: validator failed for field "Form.submitted_by": %w`, err)}
 		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {

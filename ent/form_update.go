@@ -243,9 +243,29 @@ func (_u *FormUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *FormUpdate) check() error {
+	if v, ok := _u.mutation.Title(); ok {
+		if err := form.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Form.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := form.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Form.description": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := form.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Form.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SignedName(); ok {
+		if err := form.SignedNameValidator(v); err != nil {
+			return &ValidationError{Name: "signed_name", err: fmt.Errorf(`ent: validator failed for field "Form.signed_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SubmittedBy(); ok {
+		if err := form.SubmittedByValidator(v); err != nil {
+			return &ValidationError{Name: "submitted_by", err: fmt.Errorf(`ent: validator failed for field "Form.submitted_by": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -573,9 +593,29 @@ func (_u *FormUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *FormUpdateOne) check() error {
+	if v, ok := _u.mutation.Title(); ok {
+		if err := form.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Form.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := form.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Form.description": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := form.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Form.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SignedName(); ok {
+		if err := form.SignedNameValidator(v); err != nil {
+			return &ValidationError{Name: "signed_name", err: fmt.Errorf(`ent: validator failed for field "Form.signed_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SubmittedBy(); ok {
+		if err := form.SubmittedByValidator(v); err != nil {
+			return &ValidationError{Name: "submitted_by", err: fmt.Errorf(`ent: validator failed for field "Form.submitted_by": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {

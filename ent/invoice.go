@@ -30,7 +30,7 @@ type Invoice struct {
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
 	// ClientID holds the value of the "client_id" field.
 	ClientID pulid.ID `json:"client_id,omitempty"`
-	// The invoice's number in the organisation, such as INV-0001, given in order of issue.
+	// The invoice's number in the organisation, such as INV-0001, given in order of issue. At most 64 characters.
 	Number string `json:"number,omitempty"`
 	// What is billed: description, quantity and unit amount in cents.
 	Lines []kith.InvoiceLine `json:"lines,omitempty"`

@@ -280,14 +280,29 @@ func (_c *InvoiceCreate) check() error {
 	if _, ok := _c.mutation.Number(); !ok {
 		return &ValidationError{Name: "number", err: errors.New(`ent: missing required field "Invoice.number"`)}
 	}
+	if v, ok := _c.mutation.Number(); ok {
+		if err := invoice.NumberValidator(v); err != nil {
+			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Invoice.number": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Lines(); !ok {
 		return &ValidationError{Name: "lines", err: errors.New(`ent: missing required field "Invoice.lines"`)}
 	}
 	if _, ok := _c.mutation.TotalCents(); !ok {
 		return &ValidationError{Name: "total_cents", err: errors.New(`ent: missing required field "Invoice.total_cents"`)}
 	}
+	if v, ok := _c.mutation.TotalCents(); ok {
+		if err := invoice.TotalCentsValidator(v); err != nil {
+			return &ValidationError{Name: "total_cents", err: fmt.Errorf(`ent: validator failed for field "Invoice.total_cents": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Currency(); !ok {
 		return &ValidationError{Name: "currency", err: errors.New(`ent: missing required field "Invoice.currency"`)}
+	}
+	if v, ok := _c.mutation.Currency(); ok {
+		if err := invoice.CurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Invoice.currency": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Invoice.status"`)}
@@ -295,6 +310,11 @@ func (_c *InvoiceCreate) check() error {
 	if v, ok := _c.mutation.Status(); ok {
 		if err := invoice.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Invoice.status": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.DueDate(); ok {
+		if err := invoice.DueDateValidator(v); err != nil {
+			return &ValidationError{Name: "due_date", err: fmt.Errorf(`ent: validator failed for field "Invoice.due_date": %w`, err)}
 		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {

@@ -30,13 +30,13 @@ type MessageTemplate struct {
 	Kind message.Kind `json:"kind,omitempty"`
 	// EMAIL or SMS.
 	Channel message.Channel `json:"channel,omitempty"`
-	// BCP 47 tag; recipients in other languages get the organisation's language.
+	// BCP 47 tag (at most 64 characters); recipients in other languages get the organisation's language.
 	Language string `json:"language,omitempty"`
-	// Email subject; placeholders allowed.
+	// Email subject; placeholders allowed. At most 255 characters.
 	Subject string `json:"subject,omitempty"`
-	// Email HTML body; placeholder values are HTML-escaped.
+	// Email HTML body; placeholder values are HTML-escaped. At most 100,000 characters.
 	HTML string `json:"html,omitempty"`
-	// SMS text, or the plain-text email body.
+	// SMS text, or the plain-text email body; at most 20,000 characters.
 	Text string `json:"text,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MessageTemplateQuery when eager-loading is set.

@@ -211,11 +211,41 @@ func (_c *MessageTemplateCreate) check() error {
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "MessageTemplate.kind"`)}
 	}
+	if v, ok := _c.mutation.Kind(); ok {
+		if err := messagetemplate.KindValidator(string(v)); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.kind": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Channel(); !ok {
 		return &ValidationError{Name: "channel", err: errors.New(`ent: missing required field "MessageTemplate.channel"`)}
 	}
+	if v, ok := _c.mutation.Channel(); ok {
+		if err := messagetemplate.ChannelValidator(string(v)); err != nil {
+			return &ValidationError{Name: "channel", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.channel": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Language(); !ok {
 		return &ValidationError{Name: "language", err: errors.New(`ent: missing required field "MessageTemplate.language"`)}
+	}
+	if v, ok := _c.mutation.Language(); ok {
+		if err := messagetemplate.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.language": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Subject(); ok {
+		if err := messagetemplate.SubjectValidator(v); err != nil {
+			return &ValidationError{Name: "subject", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.subject": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.HTML(); ok {
+		if err := messagetemplate.HTMLValidator(v); err != nil {
+			return &ValidationError{Name: "html", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.html": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Text(); ok {
+		if err := messagetemplate.TextValidator(v); err != nil {
+			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.text": %w`, err)}
+		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "MessageTemplate.organization"`)}

@@ -186,6 +186,36 @@ func (_u *MessageTemplateUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MessageTemplateUpdate) check() error {
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := messagetemplate.KindValidator(string(v)); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.kind": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Channel(); ok {
+		if err := messagetemplate.ChannelValidator(string(v)); err != nil {
+			return &ValidationError{Name: "channel", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.channel": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := messagetemplate.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Subject(); ok {
+		if err := messagetemplate.SubjectValidator(v); err != nil {
+			return &ValidationError{Name: "subject", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.subject": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HTML(); ok {
+		if err := messagetemplate.HTMLValidator(v); err != nil {
+			return &ValidationError{Name: "html", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.html": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Text(); ok {
+		if err := messagetemplate.TextValidator(v); err != nil {
+			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.text": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "MessageTemplate.organization"`)
 	}
@@ -424,6 +454,36 @@ func (_u *MessageTemplateUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MessageTemplateUpdateOne) check() error {
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := messagetemplate.KindValidator(string(v)); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.kind": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Channel(); ok {
+		if err := messagetemplate.ChannelValidator(string(v)); err != nil {
+			return &ValidationError{Name: "channel", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.channel": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := messagetemplate.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Subject(); ok {
+		if err := messagetemplate.SubjectValidator(v); err != nil {
+			return &ValidationError{Name: "subject", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.subject": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HTML(); ok {
+		if err := messagetemplate.HTMLValidator(v); err != nil {
+			return &ValidationError{Name: "html", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.html": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Text(); ok {
+		if err := messagetemplate.TextValidator(v); err != nil {
+			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "MessageTemplate.text": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "MessageTemplate.organization"`)
 	}

@@ -38,25 +38,25 @@ type Notification struct {
 	ScheduledMessageID pulid.ID `json:"scheduled_message_id,omitempty"`
 	// The contact it went to; empty when it went to the client itself.
 	ContactID pulid.ID `json:"contact_id,omitempty"`
-	// Who it went to.
+	// Who it went to; at most 255 characters.
 	RecipientName string `json:"recipient_name,omitempty"`
 	// Kind holds the value of the "kind" field.
 	Kind message.Kind `json:"kind,omitempty"`
 	// Channel holds the value of the "channel" field.
 	Channel message.Channel `json:"channel,omitempty"`
-	// Email address or E.164 number.
+	// Email address or E.164 number; at most 254 characters.
 	Address string `json:"address,omitempty"`
-	// Subject holds the value of the "subject" field.
+	// The subject sent; at most 1,000,000 characters.
 	Subject string `json:"subject,omitempty"`
-	// HTML holds the value of the "html" field.
+	// The HTML sent; at most 1,000,000 characters.
 	HTML string `json:"html,omitempty"`
-	// Text holds the value of the "text" field.
+	// The text sent; at most 1,000,000 characters.
 	Text string `json:"text,omitempty"`
 	// QUEUED until handed to the provider, then SENT and DELIVERED, or FAILED; SKIPPED when the recipient could not or should not get it; CANCELLED when it was no longer due.
 	Status notification.Status `json:"status,omitempty"`
-	// Why it was skipped, failed or cancelled.
+	// Why it was skipped, failed or cancelled; at most 10,000 characters.
 	Reason string `json:"reason,omitempty"`
-	// The provider's ID: Twilio's SID or SendGrid's message ID.
+	// The provider's ID: Twilio's SID or SendGrid's message ID; at most 255 characters.
 	ProviderID string `json:"provider_id,omitempty"`
 	// How many times kith tried to hand it over.
 	Attempts int `json:"attempts,omitempty"`

@@ -412,11 +412,46 @@ func (_c *NotificationCreate) check() error {
 	if _, ok := _c.mutation.RecipientName(); !ok {
 		return &ValidationError{Name: "recipient_name", err: errors.New(`ent: missing required field "Notification.recipient_name"`)}
 	}
+	if v, ok := _c.mutation.RecipientName(); ok {
+		if err := notification.RecipientNameValidator(v); err != nil {
+			return &ValidationError{Name: "recipient_name", err: fmt.Errorf(`ent: validator failed for field "Notification.recipient_name": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Notification.kind"`)}
 	}
+	if v, ok := _c.mutation.Kind(); ok {
+		if err := notification.KindValidator(string(v)); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Notification.kind": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Channel(); !ok {
 		return &ValidationError{Name: "channel", err: errors.New(`ent: missing required field "Notification.channel"`)}
+	}
+	if v, ok := _c.mutation.Channel(); ok {
+		if err := notification.ChannelValidator(string(v)); err != nil {
+			return &ValidationError{Name: "channel", err: fmt.Errorf(`ent: validator failed for field "Notification.channel": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Address(); ok {
+		if err := notification.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Notification.address": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Subject(); ok {
+		if err := notification.SubjectValidator(v); err != nil {
+			return &ValidationError{Name: "subject", err: fmt.Errorf(`ent: validator failed for field "Notification.subject": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.HTML(); ok {
+		if err := notification.HTMLValidator(v); err != nil {
+			return &ValidationError{Name: "html", err: fmt.Errorf(`ent: validator failed for field "Notification.html": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Text(); ok {
+		if err := notification.TextValidator(v); err != nil {
+			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Notification.text": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Notification.status"`)}
@@ -426,8 +461,23 @@ func (_c *NotificationCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Notification.status": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Reason(); ok {
+		if err := notification.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "Notification.reason": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ProviderID(); ok {
+		if err := notification.ProviderIDValidator(v); err != nil {
+			return &ValidationError{Name: "provider_id", err: fmt.Errorf(`ent: validator failed for field "Notification.provider_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Attempts(); !ok {
 		return &ValidationError{Name: "attempts", err: errors.New(`ent: missing required field "Notification.attempts"`)}
+	}
+	if v, ok := _c.mutation.Attempts(); ok {
+		if err := notification.AttemptsValidator(v); err != nil {
+			return &ValidationError{Name: "attempts", err: fmt.Errorf(`ent: validator failed for field "Notification.attempts": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.SendAfter(); !ok {
 		return &ValidationError{Name: "send_after", err: errors.New(`ent: missing required field "Notification.send_after"`)}

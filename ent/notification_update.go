@@ -237,6 +237,21 @@ func (_u *NotificationUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Notification.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Reason(); ok {
+		if err := notification.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "Notification.reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ProviderID(); ok {
+		if err := notification.ProviderIDValidator(v); err != nil {
+			return &ValidationError{Name: "provider_id", err: fmt.Errorf(`ent: validator failed for field "Notification.provider_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Attempts(); ok {
+		if err := notification.AttemptsValidator(v); err != nil {
+			return &ValidationError{Name: "attempts", err: fmt.Errorf(`ent: validator failed for field "Notification.attempts": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Notification.organization"`)
 	}
@@ -555,6 +570,21 @@ func (_u *NotificationUpdateOne) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := notification.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Notification.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Reason(); ok {
+		if err := notification.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "Notification.reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ProviderID(); ok {
+		if err := notification.ProviderIDValidator(v); err != nil {
+			return &ValidationError{Name: "provider_id", err: fmt.Errorf(`ent: validator failed for field "Notification.provider_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Attempts(); ok {
+		if err := notification.AttemptsValidator(v); err != nil {
+			return &ValidationError{Name: "attempts", err: fmt.Errorf(`ent: validator failed for field "Notification.attempts": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {

@@ -23,45 +23,45 @@ type Organization struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record was last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// The practice's name, as clients see it.
+	// The practice's name, as clients see it; at most 100 characters.
 	Name string `json:"name,omitempty"`
-	// Short name staff type to sign in, such as `maple-therapy`: lower-case letters, digits and dashes.
+	// Short name staff type to sign in, such as `maple-therapy`: lower-case letters, digits and dashes, at most 64 characters.
 	Slug string `json:"slug,omitempty"`
-	// IANA time zone of the practice; new clients default to it.
+	// IANA time zone of the practice; new clients default to it. At most 64 characters.
 	TimeZone string `json:"time_zone,omitempty"`
-	// BCP 47 language tag; new clients default to it.
+	// BCP 47 language tag; new clients default to it. At most 64 characters.
 	DefaultLanguage string `json:"default_language,omitempty"`
 	// ISO 3166 region used to read phone numbers written without a country code, such as `CA`.
 	DefaultPhoneRegion string `json:"default_phone_region,omitempty"`
-	// The practice's phone number (`[PracticePhone]`).
+	// The practice's phone number (`[PracticePhone]`). At most 32 characters.
 	Phone string `json:"phone,omitempty"`
-	// The practice's email address (`[PracticeEmail]`).
+	// The practice's email address (`[PracticeEmail]`). At most 254 characters.
 	Email string `json:"email,omitempty"`
-	// How long before an appointment reminders go, in minutes; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes.
+	// How long before an appointment reminders go, in minutes, from 1 to 43200 (30 days), at most 10 of them; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes.
 	ReminderLeadMinutes []int `json:"reminder_lead_minutes,omitempty"`
 	// From this local time (HH:MM) SMS waits for quietHoursEnd; equal to quietHoursEnd to send at any hour.
 	QuietHoursStart string `json:"quiet_hours_start,omitempty"`
 	// Local time (HH:MM) SMS held by quiet hours goes out.
 	QuietHoursEnd string `json:"quiet_hours_end,omitempty"`
-	// What kith answers a text saying HELP; a sentence with the practice's name and phone when empty.
+	// What kith answers a text saying HELP; a sentence with the practice's name and phone when empty. At most 510 characters.
 	SmsHelpReply string `json:"sms_help_reply,omitempty"`
-	// Minimum notice to book online, in minutes; staff are not bound by it.
+	// Minimum notice to book online, in minutes; staff are not bound by it. From 0 to 525600.
 	BookingMinNoticeMinutes int `json:"booking_min_notice_minutes,omitempty"`
-	// How many days ahead clients may book online.
+	// How many days ahead clients may book online. From 1 to 730.
 	BookingMaxAdvanceDays int `json:"booking_max_advance_days,omitempty"`
-	// Minimum notice for a client to cancel, in minutes; staff are not bound by it.
+	// Minimum notice for a client to cancel, in minutes; staff are not bound by it. From 0 to 525600.
 	CancelMinNoticeMinutes int `json:"cancel_min_notice_minutes,omitempty"`
-	// Minimum notice for a client to reschedule, in minutes; staff are not bound by it.
+	// Minimum notice for a client to reschedule, in minutes; staff are not bound by it. From 0 to 525600.
 	RescheduleMinNoticeMinutes int `json:"reschedule_min_notice_minutes,omitempty"`
-	// Minutes between the start times the booking widget offers.
+	// Minutes between the start times the booking widget offers. From 5 to 1440.
 	SlotIntervalMinutes int `json:"slot_interval_minutes,omitempty"`
-	// Free minutes needed before an appointment.
+	// Free minutes needed before an appointment. From 0 to 1440.
 	BufferBeforeMinutes int `json:"buffer_before_minutes,omitempty"`
-	// Free minutes needed after an appointment.
+	// Free minutes needed after an appointment. From 0 to 1440.
 	BufferAfterMinutes int `json:"buffer_after_minutes,omitempty"`
 	// Clients must give a reason to cancel.
 	RequireCancellationReason bool `json:"require_cancellation_reason,omitempty"`
-	// Web origins (such as https://maple.example) whose pages may embed the booking widget; see updateBookingRules.
+	// Web origins (such as https://maple.example) whose pages may embed the booking widget, at most 20 of at most 2,048 characters; see updateBookingRules.
 	WidgetAllowedOrigins []string `json:"widget_allowed_origins,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.

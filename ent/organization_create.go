@@ -467,17 +467,57 @@ func (_c *OrganizationCreate) check() error {
 	if _, ok := _c.mutation.TimeZone(); !ok {
 		return &ValidationError{Name: "time_zone", err: errors.New(`ent: missing required field "Organization.time_zone"`)}
 	}
+	if v, ok := _c.mutation.TimeZone(); ok {
+		if err := organization.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Organization.time_zone": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.DefaultLanguage(); !ok {
 		return &ValidationError{Name: "default_language", err: errors.New(`ent: missing required field "Organization.default_language"`)}
+	}
+	if v, ok := _c.mutation.DefaultLanguage(); ok {
+		if err := organization.DefaultLanguageValidator(v); err != nil {
+			return &ValidationError{Name: "default_language", err: fmt.Errorf(`ent: validator failed for field "Organization.default_language": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.DefaultPhoneRegion(); !ok {
 		return &ValidationError{Name: "default_phone_region", err: errors.New(`ent: missing required field "Organization.default_phone_region"`)}
 	}
+	if v, ok := _c.mutation.DefaultPhoneRegion(); ok {
+		if err := organization.DefaultPhoneRegionValidator(v); err != nil {
+			return &ValidationError{Name: "default_phone_region", err: fmt.Errorf(`ent: validator failed for field "Organization.default_phone_region": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Phone(); ok {
+		if err := organization.PhoneValidator(v); err != nil {
+			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Organization.phone": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Email(); ok {
+		if err := organization.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Organization.email": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.QuietHoursStart(); !ok {
 		return &ValidationError{Name: "quiet_hours_start", err: errors.New(`ent: missing required field "Organization.quiet_hours_start"`)}
 	}
+	if v, ok := _c.mutation.QuietHoursStart(); ok {
+		if err := organization.QuietHoursStartValidator(v); err != nil {
+			return &ValidationError{Name: "quiet_hours_start", err: fmt.Errorf(`ent: validator failed for field "Organization.quiet_hours_start": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.QuietHoursEnd(); !ok {
 		return &ValidationError{Name: "quiet_hours_end", err: errors.New(`ent: missing required field "Organization.quiet_hours_end"`)}
+	}
+	if v, ok := _c.mutation.QuietHoursEnd(); ok {
+		if err := organization.QuietHoursEndValidator(v); err != nil {
+			return &ValidationError{Name: "quiet_hours_end", err: fmt.Errorf(`ent: validator failed for field "Organization.quiet_hours_end": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SmsHelpReply(); ok {
+		if err := organization.SmsHelpReplyValidator(v); err != nil {
+			return &ValidationError{Name: "sms_help_reply", err: fmt.Errorf(`ent: validator failed for field "Organization.sms_help_reply": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.BookingMinNoticeMinutes(); !ok {
 		return &ValidationError{Name: "booking_min_notice_minutes", err: errors.New(`ent: missing required field "Organization.booking_min_notice_minutes"`)}

@@ -468,6 +468,46 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := organization.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Organization.time_zone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DefaultLanguage(); ok {
+		if err := organization.DefaultLanguageValidator(v); err != nil {
+			return &ValidationError{Name: "default_language", err: fmt.Errorf(`ent: validator failed for field "Organization.default_language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DefaultPhoneRegion(); ok {
+		if err := organization.DefaultPhoneRegionValidator(v); err != nil {
+			return &ValidationError{Name: "default_phone_region", err: fmt.Errorf(`ent: validator failed for field "Organization.default_phone_region": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Phone(); ok {
+		if err := organization.PhoneValidator(v); err != nil {
+			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Organization.phone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Email(); ok {
+		if err := organization.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Organization.email": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.QuietHoursStart(); ok {
+		if err := organization.QuietHoursStartValidator(v); err != nil {
+			return &ValidationError{Name: "quiet_hours_start", err: fmt.Errorf(`ent: validator failed for field "Organization.quiet_hours_start": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.QuietHoursEnd(); ok {
+		if err := organization.QuietHoursEndValidator(v); err != nil {
+			return &ValidationError{Name: "quiet_hours_end", err: fmt.Errorf(`ent: validator failed for field "Organization.quiet_hours_end": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SmsHelpReply(); ok {
+		if err := organization.SmsHelpReplyValidator(v); err != nil {
+			return &ValidationError{Name: "sms_help_reply", err: fmt.Errorf(`ent: validator failed for field "Organization.sms_help_reply": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.BookingMinNoticeMinutes(); ok {
 		if err := organization.BookingMinNoticeMinutesValidator(v); err != nil {
 			return &ValidationError{Name: "booking_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.booking_min_notice_minutes": %w`, err)}
@@ -1137,6 +1177,46 @@ func (_u *OrganizationUpdateOne) check() error {
 	if v, ok := _u.mutation.Name(); ok {
 		if err := organization.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := organization.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Organization.time_zone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DefaultLanguage(); ok {
+		if err := organization.DefaultLanguageValidator(v); err != nil {
+			return &ValidationError{Name: "default_language", err: fmt.Errorf(`ent: validator failed for field "Organization.default_language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DefaultPhoneRegion(); ok {
+		if err := organization.DefaultPhoneRegionValidator(v); err != nil {
+			return &ValidationError{Name: "default_phone_region", err: fmt.Errorf(`ent: validator failed for field "Organization.default_phone_region": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Phone(); ok {
+		if err := organization.PhoneValidator(v); err != nil {
+			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Organization.phone": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Email(); ok {
+		if err := organization.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Organization.email": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.QuietHoursStart(); ok {
+		if err := organization.QuietHoursStartValidator(v); err != nil {
+			return &ValidationError{Name: "quiet_hours_start", err: fmt.Errorf(`ent: validator failed for field "Organization.quiet_hours_start": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.QuietHoursEnd(); ok {
+		if err := organization.QuietHoursEndValidator(v); err != nil {
+			return &ValidationError{Name: "quiet_hours_end", err: fmt.Errorf(`ent: validator failed for field "Organization.quiet_hours_end": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SmsHelpReply(); ok {
+		if err := organization.SmsHelpReplyValidator(v); err != nil {
+			return &ValidationError{Name: "sms_help_reply", err: fmt.Errorf(`ent: validator failed for field "Organization.sms_help_reply": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.BookingMinNoticeMinutes(); ok {

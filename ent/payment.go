@@ -33,19 +33,19 @@ type Payment struct {
 	Currency string `json:"currency,omitempty"`
 	// Status holds the value of the "status" field.
 	Status payment.Status `json:"status,omitempty"`
-	// Why the provider declined the card, for FAILED payments.
+	// Why the provider declined the card, for FAILED payments. At most 10,000 characters.
 	FailureReason string `json:"failure_reason,omitempty"`
-	// The payment provider's reference for the charge.
+	// The payment provider's reference for the charge. At most 255 characters.
 	ProviderID string `json:"provider_id,omitempty"`
-	// The card's network, such as visa, when it was a saved card.
+	// The card's network, such as visa, when it was a saved card. At most 64 characters.
 	CardBrand string `json:"card_brand,omitempty"`
-	// The card's last four digits, when it was a saved card.
+	// The card's last four digits, when it was a saved card. At most 64 characters.
 	CardLast4 string `json:"card_last4,omitempty"`
-	// The email address of the portal user who paid.
+	// The email address of the portal user who paid. At most 254 characters.
 	PaidBy string `json:"paid_by,omitempty"`
 	// The contact who paid; empty when the client did.
 	ContactID pulid.ID `json:"contact_id,omitempty"`
-	// The payer's key for this payment: the same key never charges twice.
+	// The payer's key for this payment: the same key never charges twice. 1 to 255 printable characters.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt time.Time `json:"created_at,omitempty"`

@@ -253,8 +253,18 @@ func (_c *PaymentCreate) check() error {
 	if _, ok := _c.mutation.AmountCents(); !ok {
 		return &ValidationError{Name: "amount_cents", err: errors.New(`ent: missing required field "Payment.amount_cents"`)}
 	}
+	if v, ok := _c.mutation.AmountCents(); ok {
+		if err := payment.AmountCentsValidator(v); err != nil {
+			return &ValidationError{Name: "amount_cents", err: fmt.Errorf(`ent: validator failed for field "Payment.amount_cents": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Currency(); !ok {
 		return &ValidationError{Name: "currency", err: errors.New(`ent: missing required field "Payment.currency"`)}
+	}
+	if v, ok := _c.mutation.Currency(); ok {
+		if err := payment.CurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Payment.currency": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Payment.status"`)}
@@ -264,11 +274,41 @@ func (_c *PaymentCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Payment.status": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.FailureReason(); ok {
+		if err := payment.FailureReasonValidator(v); err != nil {
+			return &ValidationError{Name: "failure_reason", err: fmt.Errorf(`ent: validator failed for field "Payment.failure_reason": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ProviderID(); ok {
+		if err := payment.ProviderIDValidator(v); err != nil {
+			return &ValidationError{Name: "provider_id", err: fmt.Errorf(`ent: validator failed for field "Payment.provider_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CardBrand(); ok {
+		if err := payment.CardBrandValidator(v); err != nil {
+			return &ValidationError{Name: "card_brand", err: fmt.Errorf(`ent: validator failed for field "Payment.card_brand": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CardLast4(); ok {
+		if err := payment.CardLast4Validator(v); err != nil {
+			return &ValidationError{Name: "card_last4", err: fmt.Errorf(`ent: validator failed for field "Payment.card_last4": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.PaidBy(); !ok {
 		return &ValidationError{Name: "paid_by", err: errors.New(`ent: missing required field "Payment.paid_by"`)}
 	}
+	if v, ok := _c.mutation.PaidBy(); ok {
+		if err := payment.PaidByValidator(v); err != nil {
+			return &ValidationError{Name: "paid_by", err: fmt.Errorf(`ent: validator failed for field "Payment.paid_by": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.IdempotencyKey(); !ok {
 		return &ValidationError{Name: "idempotency_key", err: errors.New(`ent: missing required field "Payment.idempotency_key"`)}
+	}
+	if v, ok := _c.mutation.IdempotencyKey(); ok {
+		if err := payment.IdempotencyKeyValidator(v); err != nil {
+			return &ValidationError{Name: "idempotency_key", err: fmt.Errorf(`ent: validator failed for field "Payment.idempotency_key": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Payment.created_at"`)}

@@ -25,9 +25,9 @@ type PhoneOptOut struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
-	// The number, in E.164 form.
+	// The number, in E.164 form; at most 32 characters.
 	Phone string `json:"phone,omitempty"`
-	// The word the number texted, such as STOP.
+	// The word the number texted, such as STOP; at most 255 characters.
 	Keyword string `json:"keyword,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PhoneOptOutQuery when eager-loading is set.

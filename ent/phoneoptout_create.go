@@ -170,6 +170,16 @@ func (_c *PhoneOptOutCreate) check() error {
 	if _, ok := _c.mutation.Phone(); !ok {
 		return &ValidationError{Name: "phone", err: errors.New(`ent: missing required field "PhoneOptOut.phone"`)}
 	}
+	if v, ok := _c.mutation.Phone(); ok {
+		if err := phoneoptout.PhoneValidator(v); err != nil {
+			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "PhoneOptOut.phone": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Keyword(); ok {
+		if err := phoneoptout.KeywordValidator(v); err != nil {
+			return &ValidationError{Name: "keyword", err: fmt.Errorf(`ent: validator failed for field "PhoneOptOut.keyword": %w`, err)}
+		}
+	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "PhoneOptOut.organization"`)}
 	}

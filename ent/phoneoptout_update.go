@@ -103,6 +103,11 @@ func (_u *PhoneOptOutUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PhoneOptOutUpdate) check() error {
+	if v, ok := _u.mutation.Keyword(); ok {
+		if err := phoneoptout.KeywordValidator(v); err != nil {
+			return &ValidationError{Name: "keyword", err: fmt.Errorf(`ent: validator failed for field "PhoneOptOut.keyword": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "PhoneOptOut.organization"`)
 	}
@@ -238,6 +243,11 @@ func (_u *PhoneOptOutUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PhoneOptOutUpdateOne) check() error {
+	if v, ok := _u.mutation.Keyword(); ok {
+		if err := phoneoptout.KeywordValidator(v); err != nil {
+			return &ValidationError{Name: "keyword", err: fmt.Errorf(`ent: validator failed for field "PhoneOptOut.keyword": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "PhoneOptOut.organization"`)
 	}

@@ -27,11 +27,11 @@ type PortalEvent struct {
 	ClientID pulid.ID `json:"client_id,omitempty"`
 	// The contact who acted; empty when the client did.
 	ContactID pulid.ID `json:"contact_id,omitempty"`
-	// The address the person signed in with.
+	// The address the person signed in with. At most 254 characters.
 	Email string `json:"email,omitempty"`
-	// What happened, such as SIGNED_IN, INVITATION_CLAIMED, DOCUMENT_VIEWED, FORM_SUBMITTED, INVOICE_PAID, MESSAGE_SENT or APPOINTMENT_BOOKED.
+	// What happened, such as SIGNED_IN, INVITATION_CLAIMED, DOCUMENT_VIEWED, FORM_SUBMITTED, INVOICE_PAID, MESSAGE_SENT or APPOINTMENT_BOOKED. At most 64 characters.
 	Action string `json:"action,omitempty"`
-	// What it was about, in words: a document's title, an invoice's number.
+	// What it was about, in words: a document's title, an invoice's number. At most 255 characters.
 	Detail string `json:"detail,omitempty"`
 	// The record it was about, if any.
 	SubjectID pulid.ID `json:"subject_id,omitempty"`

@@ -198,8 +198,23 @@ func (_c *PortalEventCreate) check() error {
 	if _, ok := _c.mutation.Email(); !ok {
 		return &ValidationError{Name: "email", err: errors.New(`ent: missing required field "PortalEvent.email"`)}
 	}
+	if v, ok := _c.mutation.Email(); ok {
+		if err := portalevent.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "PortalEvent.email": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Action(); !ok {
 		return &ValidationError{Name: "action", err: errors.New(`ent: missing required field "PortalEvent.action"`)}
+	}
+	if v, ok := _c.mutation.Action(); ok {
+		if err := portalevent.ActionValidator(v); err != nil {
+			return &ValidationError{Name: "action", err: fmt.Errorf(`ent: validator failed for field "PortalEvent.action": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Detail(); ok {
+		if err := portalevent.DetailValidator(v); err != nil {
+			return &ValidationError{Name: "detail", err: fmt.Errorf(`ent: validator failed for field "PortalEvent.detail": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "PortalEvent.created_at"`)}

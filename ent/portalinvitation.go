@@ -25,7 +25,7 @@ type PortalInvitation struct {
 	ClientID pulid.ID `json:"client_id,omitempty"`
 	// The contact's link to the client; empty when the client itself is invited.
 	LinkID pulid.ID `json:"link_id,omitempty"`
-	// Email holds the value of the "email" field.
+	// At most 254 characters.
 	Email string `json:"email,omitempty"`
 	// TokenHash holds the value of the "token_hash" field.
 	TokenHash []byte `json:"-"`

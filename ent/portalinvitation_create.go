@@ -206,6 +206,11 @@ func (_c *PortalInvitationCreate) check() error {
 	if _, ok := _c.mutation.Email(); !ok {
 		return &ValidationError{Name: "email", err: errors.New(`ent: missing required field "PortalInvitation.email"`)}
 	}
+	if v, ok := _c.mutation.Email(); ok {
+		if err := portalinvitation.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "PortalInvitation.email": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.TokenHash(); !ok {
 		return &ValidationError{Name: "token_hash", err: errors.New(`ent: missing required field "PortalInvitation.token_hash"`)}
 	}

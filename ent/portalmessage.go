@@ -29,11 +29,11 @@ type PortalMessage struct {
 	ContactID pulid.ID `json:"contact_id,omitempty"`
 	// FROM_PRACTICE when staff wrote it, FROM_PORTAL when the client or contact did.
 	Direction portalmessage.Direction `json:"direction,omitempty"`
-	// The message, as written.
+	// The message, as written. At most 10,000 characters.
 	Body string `json:"body,omitempty"`
 	// The staff member who wrote it; empty for a message from the portal.
 	StaffID pulid.ID `json:"staff_id,omitempty"`
-	// The address the portal user who wrote it signed in with; empty for a message from the practice.
+	// The address the portal user who wrote it signed in with; empty for a message from the practice. At most 254 characters.
 	AuthorEmail string `json:"author_email,omitempty"`
 	// When the other side first read it: staff for a message from the portal, the portal user for one from the practice.
 	ReadAt *time.Time `json:"read_at,omitempty"`

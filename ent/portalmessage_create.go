@@ -234,6 +234,16 @@ func (_c *PortalMessageCreate) check() error {
 	if _, ok := _c.mutation.Body(); !ok {
 		return &ValidationError{Name: "body", err: errors.New(`ent: missing required field "PortalMessage.body"`)}
 	}
+	if v, ok := _c.mutation.Body(); ok {
+		if err := portalmessage.BodyValidator(v); err != nil {
+			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "PortalMessage.body": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.AuthorEmail(); ok {
+		if err := portalmessage.AuthorEmailValidator(v); err != nil {
+			return &ValidationError{Name: "author_email", err: fmt.Errorf(`ent: validator failed for field "PortalMessage.author_email": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "PortalMessage.created_at"`)}
 	}

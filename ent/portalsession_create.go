@@ -155,6 +155,11 @@ func (_c *PortalSessionCreate) check() error {
 	if _, ok := _c.mutation.Email(); !ok {
 		return &ValidationError{Name: "email", err: errors.New(`ent: missing required field "PortalSession.email"`)}
 	}
+	if v, ok := _c.mutation.Email(); ok {
+		if err := portalsession.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "PortalSession.email": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.TokenHash(); !ok {
 		return &ValidationError{Name: "token_hash", err: errors.New(`ent: missing required field "PortalSession.token_hash"`)}
 	}

@@ -26,17 +26,17 @@ type SavedCard struct {
 	ClientID pulid.ID `json:"client_id,omitempty"`
 	// The contact who added it; empty when the client did.
 	ContactID pulid.ID `json:"contact_id,omitempty"`
-	// The email address of the portal user who added it.
+	// The email address of the portal user who added it. At most 254 characters.
 	AddedBy string `json:"added_by,omitempty"`
-	// The payment provider's token that charges the card.
+	// The payment provider's token that charges the card. At most 255 characters.
 	ProviderToken string `json:"-"`
-	// Brand holds the value of the "brand" field.
+	// At most 64 characters.
 	Brand string `json:"brand,omitempty"`
-	// Last4 holds the value of the "last4" field.
+	// At most 64 characters.
 	Last4 string `json:"last4,omitempty"`
-	// ExpMonth holds the value of the "exp_month" field.
+	// Expiry month, 1 to 12.
 	ExpMonth int `json:"exp_month,omitempty"`
-	// ExpYear holds the value of the "exp_year" field.
+	// Expiry year, 2000 to 2200.
 	ExpYear int `json:"exp_year,omitempty"`
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt time.Time `json:"created_at,omitempty"`

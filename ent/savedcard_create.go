@@ -188,20 +188,50 @@ func (_c *SavedCardCreate) check() error {
 	if _, ok := _c.mutation.AddedBy(); !ok {
 		return &ValidationError{Name: "added_by", err: errors.New(`ent: missing required field "SavedCard.added_by"`)}
 	}
+	if v, ok := _c.mutation.AddedBy(); ok {
+		if err := savedcard.AddedByValidator(v); err != nil {
+			return &ValidationError{Name: "added_by", err: fmt.Errorf(`ent: validator failed for field "SavedCard.added_by": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ProviderToken(); !ok {
 		return &ValidationError{Name: "provider_token", err: errors.New(`ent: missing required field "SavedCard.provider_token"`)}
+	}
+	if v, ok := _c.mutation.ProviderToken(); ok {
+		if err := savedcard.ProviderTokenValidator(v); err != nil {
+			return &ValidationError{Name: "provider_token", err: fmt.Errorf(`ent: validator failed for field "SavedCard.provider_token": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Brand(); !ok {
 		return &ValidationError{Name: "brand", err: errors.New(`ent: missing required field "SavedCard.brand"`)}
 	}
+	if v, ok := _c.mutation.Brand(); ok {
+		if err := savedcard.BrandValidator(v); err != nil {
+			return &ValidationError{Name: "brand", err: fmt.Errorf(`ent: validator failed for field "SavedCard.brand": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Last4(); !ok {
 		return &ValidationError{Name: "last4", err: errors.New(`ent: missing required field "SavedCard.last4"`)}
+	}
+	if v, ok := _c.mutation.Last4(); ok {
+		if err := savedcard.Last4Validator(v); err != nil {
+			return &ValidationError{Name: "last4", err: fmt.Errorf(`ent: validator failed for field "SavedCard.last4": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.ExpMonth(); !ok {
 		return &ValidationError{Name: "exp_month", err: errors.New(`ent: missing required field "SavedCard.exp_month"`)}
 	}
+	if v, ok := _c.mutation.ExpMonth(); ok {
+		if err := savedcard.ExpMonthValidator(v); err != nil {
+			return &ValidationError{Name: "exp_month", err: fmt.Errorf(`ent: validator failed for field "SavedCard.exp_month": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ExpYear(); !ok {
 		return &ValidationError{Name: "exp_year", err: errors.New(`ent: missing required field "SavedCard.exp_year"`)}
+	}
+	if v, ok := _c.mutation.ExpYear(); ok {
+		if err := savedcard.ExpYearValidator(v); err != nil {
+			return &ValidationError{Name: "exp_year", err: fmt.Errorf(`ent: validator failed for field "SavedCard.exp_year": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "SavedCard.created_at"`)}

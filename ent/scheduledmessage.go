@@ -31,17 +31,17 @@ type ScheduledMessage struct {
 	ClientID pulid.ID `json:"client_id,omitempty"`
 	// AppointmentID holds the value of the "appointment_id" field.
 	AppointmentID pulid.ID `json:"appointment_id,omitempty"`
-	// Email subject; placeholders allowed.
+	// Email subject; placeholders allowed. At most 255 characters.
 	Subject string `json:"subject,omitempty"`
-	// The message; placeholders allowed. It fills [Message] in the scheduled-message template.
+	// The message; placeholders allowed. It fills [Message] in the scheduled-message template. At most 10,000 characters.
 	Body string `json:"body,omitempty"`
-	// When it goes; or give minutesBeforeStart for an appointment.
+	// When it goes, from 2000-01-01 to 10 years from now (a time past goes at once); or give minutesBeforeStart for an appointment.
 	SendAt *time.Time `json:"send_at,omitempty"`
-	// For an appointment: how long before its start it goes; it follows the appointment when it moves.
+	// For an appointment: how long before its start it goes, from 0 to 43200 minutes (30 days); it follows the appointment when it moves.
 	MinutesBeforeStart *int `json:"minutes_before_start,omitempty"`
 	// PENDING until it goes; it can be edited or cancelled until then.
 	Status scheduledmessage.Status `json:"status,omitempty"`
-	// Why kith cancelled it, such as "the appointment was cancelled"; empty when staff cancelled it.
+	// Why kith cancelled it, such as "the appointment was cancelled"; empty when staff cancelled it. At most 255 characters.
 	Reason string `json:"reason,omitempty"`
 	// When it went: its notifications were written then.
 	SentAt *time.Time `json:"sent_at,omitempty"`

@@ -276,8 +276,23 @@ func (_c *ScheduledMessageCreate) check() error {
 	if _, ok := _c.mutation.ClientID(); !ok {
 		return &ValidationError{Name: "client_id", err: errors.New(`ent: missing required field "ScheduledMessage.client_id"`)}
 	}
+	if v, ok := _c.mutation.Subject(); ok {
+		if err := scheduledmessage.SubjectValidator(v); err != nil {
+			return &ValidationError{Name: "subject", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.subject": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Body(); !ok {
 		return &ValidationError{Name: "body", err: errors.New(`ent: missing required field "ScheduledMessage.body"`)}
+	}
+	if v, ok := _c.mutation.Body(); ok {
+		if err := scheduledmessage.BodyValidator(v); err != nil {
+			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.body": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.MinutesBeforeStart(); ok {
+		if err := scheduledmessage.MinutesBeforeStartValidator(v); err != nil {
+			return &ValidationError{Name: "minutes_before_start", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.minutes_before_start": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "ScheduledMessage.status"`)}
@@ -285,6 +300,11 @@ func (_c *ScheduledMessageCreate) check() error {
 	if v, ok := _c.mutation.Status(); ok {
 		if err := scheduledmessage.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.status": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Reason(); ok {
+		if err := scheduledmessage.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.reason": %w`, err)}
 		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {

@@ -218,9 +218,29 @@ func (_u *ScheduledMessageUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ScheduledMessageUpdate) check() error {
+	if v, ok := _u.mutation.Subject(); ok {
+		if err := scheduledmessage.SubjectValidator(v); err != nil {
+			return &ValidationError{Name: "subject", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.subject": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Body(); ok {
+		if err := scheduledmessage.BodyValidator(v); err != nil {
+			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.body": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MinutesBeforeStart(); ok {
+		if err := scheduledmessage.MinutesBeforeStartValidator(v); err != nil {
+			return &ValidationError{Name: "minutes_before_start", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.minutes_before_start": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := scheduledmessage.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Reason(); ok {
+		if err := scheduledmessage.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.reason": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -509,9 +529,29 @@ func (_u *ScheduledMessageUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ScheduledMessageUpdateOne) check() error {
+	if v, ok := _u.mutation.Subject(); ok {
+		if err := scheduledmessage.SubjectValidator(v); err != nil {
+			return &ValidationError{Name: "subject", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.subject": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Body(); ok {
+		if err := scheduledmessage.BodyValidator(v); err != nil {
+			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.body": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MinutesBeforeStart(); ok {
+		if err := scheduledmessage.MinutesBeforeStartValidator(v); err != nil {
+			return &ValidationError{Name: "minutes_before_start", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.minutes_before_start": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := scheduledmessage.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Reason(); ok {
+		if err := scheduledmessage.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "ScheduledMessage.reason": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {

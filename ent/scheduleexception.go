@@ -30,17 +30,17 @@ type ScheduleException struct {
 	StaffID pulid.ID `json:"staff_id,omitempty"`
 	// TIME_OFF: unavailable from startsAt to endsAt. HOURS: on date, the hours are start to end instead of the weekly ones (closed when both are null).
 	Kind scheduleexception.Kind `json:"kind,omitempty"`
-	// Start of time off.
+	// Start of time off; from 2000-01-01 to 10 years from now.
 	StartsAt *time.Time `json:"starts_at,omitempty"`
-	// End of time off, after the start.
+	// End of time off, after the start; at most 10 years from now.
 	EndsAt *time.Time `json:"ends_at,omitempty"`
-	// Local date, YYYY-MM-DD, whose hours change.
+	// Local date, YYYY-MM-DD, whose hours change; from 2000-01-01 to 10 years from now.
 	Date string `json:"date,omitempty"`
 	// Local start time that date, HH:MM.
 	Start string `json:"start,omitempty"`
 	// Local end time that date, HH:MM (24:00 for midnight).
 	End string `json:"end,omitempty"`
-	// Why, for staff.
+	// Why, for staff. At most 255 characters.
 	Note string `json:"note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ScheduleExceptionQuery when eager-loading is set.

@@ -260,6 +260,26 @@ func (_c *ScheduleExceptionCreate) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "ScheduleException.kind": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Date(); ok {
+		if err := scheduleexception.DateValidator(v); err != nil {
+			return &ValidationError{Name: "date", err: fmt.Errorf(`ent: validator failed for field "ScheduleException.date": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Start(); ok {
+		if err := scheduleexception.StartValidator(v); err != nil {
+			return &ValidationError{Name: "start", err: fmt.Errorf(`ent: validator failed for field "ScheduleException.start": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.End(); ok {
+		if err := scheduleexception.EndValidator(v); err != nil {
+			return &ValidationError{Name: "end", err: fmt.Errorf(`ent: validator failed for field "ScheduleException.end": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Note(); ok {
+		if err := scheduleexception.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "ScheduleException.note": %w`, err)}
+		}
+	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "ScheduleException.organization"`)}
 	}

@@ -25,13 +25,13 @@ type Service struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
-	// What the service is called, as clients see it in the booking widget.
+	// What the service is called, as clients see it in the booking widget; at most 100 characters.
 	Name string `json:"name,omitempty"`
-	// A sentence or two for clients choosing a service.
+	// A sentence or two for clients choosing a service. At most 10,000 characters.
 	Description string `json:"description,omitempty"`
 	// How long an appointment of the service lasts, in minutes (1 to 1440).
 	DurationMinutes int `json:"duration_minutes,omitempty"`
-	// Price in the currency's smallest unit (cents); null when not shown.
+	// Price in the currency's smallest unit (cents), from 0 to 100,000,000; null when not shown.
 	PriceCents *int `json:"price_cents,omitempty"`
 	// ISO 4217 code of the price, such as CAD; required with a price.
 	Currency string `json:"currency,omitempty"`
@@ -39,23 +39,23 @@ type Service struct {
 	BookableOnline bool `json:"bookable_online,omitempty"`
 	// Where the session happens: in person at location, or by video.
 	Mode service.Mode `json:"mode,omitempty"`
-	// Address or room of an in-person service.
+	// Address or room of an in-person service. At most 255 characters.
 	Location string `json:"location,omitempty"`
 	// When the service was archived: it can no longer be booked, and past appointments keep it.
 	ArchivedAt *time.Time `json:"archived_at,omitempty"`
-	// Minimum notice to book, in minutes. Null: the organisation's.
+	// Minimum notice to book, in minutes. From 0 to 525600; null: the organisation's.
 	BookingMinNoticeMinutes *int `json:"booking_min_notice_minutes,omitempty"`
-	// How many days ahead clients may book. Null: the organisation's.
+	// How many days ahead clients may book. From 1 to 730; null: the organisation's.
 	BookingMaxAdvanceDays *int `json:"booking_max_advance_days,omitempty"`
-	// Minimum notice for a client to cancel, in minutes. Null: the organisation's.
+	// Minimum notice for a client to cancel, in minutes. From 0 to 525600; null: the organisation's.
 	CancelMinNoticeMinutes *int `json:"cancel_min_notice_minutes,omitempty"`
-	// Minimum notice for a client to reschedule, in minutes. Null: the organisation's.
+	// Minimum notice for a client to reschedule, in minutes. From 0 to 525600; null: the organisation's.
 	RescheduleMinNoticeMinutes *int `json:"reschedule_min_notice_minutes,omitempty"`
-	// Minutes between the start times offered. Null: the organisation's.
+	// Minutes between the start times offered. From 5 to 1440; null: the organisation's.
 	SlotIntervalMinutes *int `json:"slot_interval_minutes,omitempty"`
-	// Free minutes needed before an appointment of the service. Null: the organisation's.
+	// Free minutes needed before an appointment of the service. From 0 to 1440; null: the organisation's.
 	BufferBeforeMinutes *int `json:"buffer_before_minutes,omitempty"`
-	// Free minutes needed after an appointment of the service. Null: the organisation's.
+	// Free minutes needed after an appointment of the service. From 0 to 1440; null: the organisation's.
 	BufferAfterMinutes *int `json:"buffer_after_minutes,omitempty"`
 	// Clients must give a reason to cancel. Null: the organisation's.
 	RequireCancellationReason *bool `json:"require_cancellation_reason,omitempty"`

@@ -401,8 +401,28 @@ func (_c *ServiceCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Service.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := service.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Service.description": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.DurationMinutes(); !ok {
 		return &ValidationError{Name: "duration_minutes", err: errors.New(`ent: missing required field "Service.duration_minutes"`)}
+	}
+	if v, ok := _c.mutation.DurationMinutes(); ok {
+		if err := service.DurationMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "duration_minutes", err: fmt.Errorf(`ent: validator failed for field "Service.duration_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.PriceCents(); ok {
+		if err := service.PriceCentsValidator(v); err != nil {
+			return &ValidationError{Name: "price_cents", err: fmt.Errorf(`ent: validator failed for field "Service.price_cents": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Currency(); ok {
+		if err := service.CurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Service.currency": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.BookableOnline(); !ok {
 		return &ValidationError{Name: "bookable_online", err: errors.New(`ent: missing required field "Service.bookable_online"`)}
@@ -413,6 +433,46 @@ func (_c *ServiceCreate) check() error {
 	if v, ok := _c.mutation.Mode(); ok {
 		if err := service.ModeValidator(v); err != nil {
 			return &ValidationError{Name: "mode", err: fmt.Errorf(`ent: validator failed for field "Service.mode": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Location(); ok {
+		if err := service.LocationValidator(v); err != nil {
+			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "Service.location": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.BookingMinNoticeMinutes(); ok {
+		if err := service.BookingMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "booking_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Service.booking_min_notice_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.BookingMaxAdvanceDays(); ok {
+		if err := service.BookingMaxAdvanceDaysValidator(v); err != nil {
+			return &ValidationError{Name: "booking_max_advance_days", err: fmt.Errorf(`ent: validator failed for field "Service.booking_max_advance_days": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CancelMinNoticeMinutes(); ok {
+		if err := service.CancelMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "cancel_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Service.cancel_min_notice_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.RescheduleMinNoticeMinutes(); ok {
+		if err := service.RescheduleMinNoticeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "reschedule_min_notice_minutes", err: fmt.Errorf(`ent: validator failed for field "Service.reschedule_min_notice_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SlotIntervalMinutes(); ok {
+		if err := service.SlotIntervalMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "slot_interval_minutes", err: fmt.Errorf(`ent: validator failed for field "Service.slot_interval_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.BufferBeforeMinutes(); ok {
+		if err := service.BufferBeforeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "buffer_before_minutes", err: fmt.Errorf(`ent: validator failed for field "Service.buffer_before_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.BufferAfterMinutes(); ok {
+		if err := service.BufferAfterMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "buffer_after_minutes", err: fmt.Errorf(`ent: validator failed for field "Service.buffer_after_minutes": %w`, err)}
 		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {

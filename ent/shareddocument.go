@@ -29,17 +29,17 @@ type SharedDocument struct {
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
 	// ClientID holds the value of the "client_id" field.
 	ClientID pulid.ID `json:"client_id,omitempty"`
-	// What the portal calls the document.
+	// What the portal calls the document. At most 255 characters.
 	Title string `json:"title,omitempty"`
-	// A few words about it, shown with the title.
+	// A few words about it, shown with the title. At most 10,000 characters.
 	Description string `json:"description,omitempty"`
-	// The file's name, such as treatment-plan.pdf.
+	// The file's name, such as treatment-plan.pdf. At most 255 characters.
 	FileName string `json:"file_name,omitempty"`
-	// The file's media type, such as application/pdf.
+	// The file's media type, such as application/pdf. At most 100 characters.
 	ContentType string `json:"content_type,omitempty"`
-	// The file's size in bytes, when known.
+	// The file's size in bytes, when known: from 0 to 1 TiB.
 	SizeBytes int64 `json:"size_bytes,omitempty"`
-	// Where the file is, in the practice's file store: an absolute https address. The portal gives it only when a document is opened.
+	// Where the file is, in the practice's file store: an absolute https address. The portal gives it only when a document is opened. At most 2,048 characters.
 	URL string `json:"url,omitempty"`
 	// The staff member who shared it.
 	SharedByID pulid.ID `json:"shared_by_id,omitempty"`

@@ -245,8 +245,28 @@ func (_c *SharedDocumentCreate) check() error {
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "SharedDocument.title"`)}
 	}
+	if v, ok := _c.mutation.Title(); ok {
+		if err := shareddocument.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.title": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := shareddocument.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.description": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.FileName(); !ok {
 		return &ValidationError{Name: "file_name", err: errors.New(`ent: missing required field "SharedDocument.file_name"`)}
+	}
+	if v, ok := _c.mutation.FileName(); ok {
+		if err := shareddocument.FileNameValidator(v); err != nil {
+			return &ValidationError{Name: "file_name", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.file_name": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ContentType(); ok {
+		if err := shareddocument.ContentTypeValidator(v); err != nil {
+			return &ValidationError{Name: "content_type", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.content_type": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.SizeBytes(); ok {
 		if err := shareddocument.SizeBytesValidator(v); err != nil {
@@ -255,6 +275,11 @@ func (_c *SharedDocumentCreate) check() error {
 	}
 	if _, ok := _c.mutation.URL(); !ok {
 		return &ValidationError{Name: "url", err: errors.New(`ent: missing required field "SharedDocument.url"`)}
+	}
+	if v, ok := _c.mutation.URL(); ok {
+		if err := shareddocument.URLValidator(v); err != nil {
+			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.url": %w`, err)}
+		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "SharedDocument.organization"`)}

@@ -192,9 +192,34 @@ func (_u *SharedDocumentUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *SharedDocumentUpdate) check() error {
+	if v, ok := _u.mutation.Title(); ok {
+		if err := shareddocument.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := shareddocument.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FileName(); ok {
+		if err := shareddocument.FileNameValidator(v); err != nil {
+			return &ValidationError{Name: "file_name", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.file_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ContentType(); ok {
+		if err := shareddocument.ContentTypeValidator(v); err != nil {
+			return &ValidationError{Name: "content_type", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.content_type": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.SizeBytes(); ok {
 		if err := shareddocument.SizeBytesValidator(v); err != nil {
 			return &ValidationError{Name: "size_bytes", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.size_bytes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.URL(); ok {
+		if err := shareddocument.URLValidator(v); err != nil {
+			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.url": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -448,9 +473,34 @@ func (_u *SharedDocumentUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *SharedDocumentUpdateOne) check() error {
+	if v, ok := _u.mutation.Title(); ok {
+		if err := shareddocument.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := shareddocument.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FileName(); ok {
+		if err := shareddocument.FileNameValidator(v); err != nil {
+			return &ValidationError{Name: "file_name", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.file_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ContentType(); ok {
+		if err := shareddocument.ContentTypeValidator(v); err != nil {
+			return &ValidationError{Name: "content_type", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.content_type": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.SizeBytes(); ok {
 		if err := shareddocument.SizeBytesValidator(v); err != nil {
 			return &ValidationError{Name: "size_bytes", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.size_bytes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.URL(); ok {
+		if err := shareddocument.URLValidator(v); err != nil {
+			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "SharedDocument.url": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {

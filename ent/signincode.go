@@ -21,7 +21,7 @@ type SignInCode struct {
 	ID pulid.ID `json:"id,omitempty"`
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
-	// Email holds the value of the "email" field.
+	// At most 254 characters.
 	Email string `json:"email,omitempty"`
 	// CodeHash holds the value of the "code_hash" field.
 	CodeHash []byte `json:"-"`

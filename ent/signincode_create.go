@@ -173,6 +173,11 @@ func (_c *SignInCodeCreate) check() error {
 	if _, ok := _c.mutation.Email(); !ok {
 		return &ValidationError{Name: "email", err: errors.New(`ent: missing required field "SignInCode.email"`)}
 	}
+	if v, ok := _c.mutation.Email(); ok {
+		if err := signincode.EmailValidator(v); err != nil {
+			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "SignInCode.email": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CodeHash(); !ok {
 		return &ValidationError{Name: "code_hash", err: errors.New(`ent: missing required field "SignInCode.code_hash"`)}
 	}
@@ -184,6 +189,11 @@ func (_c *SignInCodeCreate) check() error {
 	}
 	if _, ok := _c.mutation.FailedAttempts(); !ok {
 		return &ValidationError{Name: "failed_attempts", err: errors.New(`ent: missing required field "SignInCode.failed_attempts"`)}
+	}
+	if v, ok := _c.mutation.FailedAttempts(); ok {
+		if err := signincode.FailedAttemptsValidator(v); err != nil {
+			return &ValidationError{Name: "failed_attempts", err: fmt.Errorf(`ent: validator failed for field "SignInCode.failed_attempts": %w`, err)}
+		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "SignInCode.organization"`)}

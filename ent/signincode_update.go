@@ -103,6 +103,11 @@ func (_u *SignInCodeUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *SignInCodeUpdate) check() error {
+	if v, ok := _u.mutation.FailedAttempts(); ok {
+		if err := signincode.FailedAttemptsValidator(v); err != nil {
+			return &ValidationError{Name: "failed_attempts", err: fmt.Errorf(`ent: validator failed for field "SignInCode.failed_attempts": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "SignInCode.organization"`)
 	}
@@ -241,6 +246,11 @@ func (_u *SignInCodeUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *SignInCodeUpdateOne) check() error {
+	if v, ok := _u.mutation.FailedAttempts(); ok {
+		if err := signincode.FailedAttemptsValidator(v); err != nil {
+			return &ValidationError{Name: "failed_attempts", err: fmt.Errorf(`ent: validator failed for field "SignInCode.failed_attempts": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "SignInCode.organization"`)
 	}

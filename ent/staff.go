@@ -25,9 +25,9 @@ type Staff struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
-	// Full name, as shown to clients (`[PractitionerName]`).
+	// Full name, as shown to clients (`[PractitionerName]`); at most 100 characters.
 	Name string `json:"name,omitempty"`
-	// Sign-in email, unique in the organisation.
+	// Sign-in email, unique in the organisation. At most 254 characters.
 	Email string `json:"email,omitempty"`
 	// What the staff member may do: owners and admins manage staff and settings.
 	Role staff.Role `json:"role,omitempty"`

@@ -295,6 +295,11 @@ func (_c *StaffCreate) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "Staff.role": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.PasswordHash(); ok {
+		if err := staff.PasswordHashValidator(v); err != nil {
+			return &ValidationError{Name: "password_hash", err: fmt.Errorf(`ent: validator failed for field "Staff.password_hash": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Active(); !ok {
 		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Staff.active"`)}
 	}

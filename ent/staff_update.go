@@ -306,6 +306,11 @@ func (_u *StaffUpdate) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "Staff.role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PasswordHash(); ok {
+		if err := staff.PasswordHashValidator(v); err != nil {
+			return &ValidationError{Name: "password_hash", err: fmt.Errorf(`ent: validator failed for field "Staff.password_hash": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.TimeZone(); ok {
 		if err := staff.TimeZoneValidator(v); err != nil {
 			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Staff.time_zone": %w`, err)}
@@ -796,6 +801,11 @@ func (_u *StaffUpdateOne) check() error {
 	if v, ok := _u.mutation.Role(); ok {
 		if err := staff.RoleValidator(v); err != nil {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "Staff.role": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PasswordHash(); ok {
+		if err := staff.PasswordHashValidator(v); err != nil {
+			return &ValidationError{Name: "password_hash", err: fmt.Errorf(`ent: validator failed for field "Staff.password_hash": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.TimeZone(); ok {

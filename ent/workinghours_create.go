@@ -191,8 +191,18 @@ func (_c *WorkingHoursCreate) check() error {
 	if _, ok := _c.mutation.Start(); !ok {
 		return &ValidationError{Name: "start", err: errors.New(`ent: missing required field "WorkingHours.start"`)}
 	}
+	if v, ok := _c.mutation.Start(); ok {
+		if err := workinghours.StartValidator(v); err != nil {
+			return &ValidationError{Name: "start", err: fmt.Errorf(`ent: validator failed for field "WorkingHours.start": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.End(); !ok {
 		return &ValidationError{Name: "end", err: errors.New(`ent: missing required field "WorkingHours.end"`)}
+	}
+	if v, ok := _c.mutation.End(); ok {
+		if err := workinghours.EndValidator(v); err != nil {
+			return &ValidationError{Name: "end", err: fmt.Errorf(`ent: validator failed for field "WorkingHours.end": %w`, err)}
+		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "WorkingHours.organization"`)}

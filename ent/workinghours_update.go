@@ -137,6 +137,16 @@ func (_u *WorkingHoursUpdate) check() error {
 			return &ValidationError{Name: "weekday", err: fmt.Errorf(`ent: validator failed for field "WorkingHours.weekday": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Start(); ok {
+		if err := workinghours.StartValidator(v); err != nil {
+			return &ValidationError{Name: "start", err: fmt.Errorf(`ent: validator failed for field "WorkingHours.start": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.End(); ok {
+		if err := workinghours.EndValidator(v); err != nil {
+			return &ValidationError{Name: "end", err: fmt.Errorf(`ent: validator failed for field "WorkingHours.end": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "WorkingHours.organization"`)
 	}
@@ -313,6 +323,16 @@ func (_u *WorkingHoursUpdateOne) check() error {
 	if v, ok := _u.mutation.Weekday(); ok {
 		if err := workinghours.WeekdayValidator(v); err != nil {
 			return &ValidationError{Name: "weekday", err: fmt.Errorf(`ent: validator failed for field "WorkingHours.weekday": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Start(); ok {
+		if err := workinghours.StartValidator(v); err != nil {
+			return &ValidationError{Name: "start", err: fmt.Errorf(`ent: validator failed for field "WorkingHours.start": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.End(); ok {
+		if err := workinghours.EndValidator(v); err != nil {
+			return &ValidationError{Name: "end", err: fmt.Errorf(`ent: validator failed for field "WorkingHours.end": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {

@@ -22,6 +22,9 @@ func (r *mutationResolver) BookAppointment(ctx context.Context, input BookAppoin
 	if err != nil {
 		return nil, err
 	}
+	if err := booking.CheckKey(input.IdempotencyKey); err != nil {
+		return nil, err
+	}
 	b, err := booking.BookOnce(ctx, ent.FromContext(ctx), booking.Request{
 		ServiceID: input.ServiceID, PractitionerID: input.PractitionerID, StartsAt: input.StartsAt,
 		IdempotencyKey: input.IdempotencyKey, ClientID: c.ID, Via: appointment.BookedViaPortal,

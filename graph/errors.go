@@ -82,12 +82,10 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return set(CodeForbidden, kith.ErrForbidden.Error(), nil)
 		case errors.As(err, &eve):
-			field := kith.CamelCase(eve.Name)
-			msg := field + " is not valid"
-			if eve.Unwrap() != nil {
-				msg += ": " + eve.Unwrap().Error()
-			}
-			return set(CodeBadUserInput, msg, map[string]any{"field": field})
+			// A field's validator, or a required field left out: the
+			// validator's own sentence, never ent's wording.
+			v := kith.FieldValidation(eve.Name, eve.Unwrap())
+			return set(CodeBadUserInput, v.Message, map[string]any{"field": v.Field})
 		case ent.IsConstraintError(err):
 			return set(CodeConflict, "this would duplicate an existing record", nil)
 		case gerr.Message == "introspection disabled":

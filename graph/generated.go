@@ -5651,8 +5651,8 @@ input BookAppointmentInput {
   "One of the start times availableSlots offers."
   startsAt: Time!
   """
-  A key the caller makes up for this booking (a UUID, say), up to 200
-  characters: sending the same booking again with it returns the first
+  A key the caller makes up for this booking (a UUID, say), of 1 to 255
+  printable characters: sending the same booking again with it returns the first
   appointment instead of a second one.
   """
   idempotencyKey: String!
@@ -5740,11 +5740,11 @@ type Appointment implements Node {
   practitionerID: ID!
   createdByID: ID
   """
-  Start, in UTC.
+  Start, in UTC; from 2000-01-01 to 10 years from now.
   """
   startsAt: Time!
   """
-  End, in UTC; after the start.
+  End, in UTC; after the start, and at most 24 hours after it.
   """
   endsAt: Time!
   """
@@ -5752,11 +5752,11 @@ type Appointment implements Node {
   """
   timeZone: String!
   """
-  Where the appointment takes place.
+  Where the appointment takes place; at most 255 characters.
   """
   location: String
   """
-  Video link for a telehealth appointment.
+  Video link for a telehealth appointment: an absolute https address, at most 2,048 characters.
   """
   telehealthURL: String
   """
@@ -5764,7 +5764,7 @@ type Appointment implements Node {
   """
   status: AppointmentStatus!
   """
-  Why the appointment was cancelled.
+  Why the appointment was cancelled; at most 255 characters.
   """
   cancellationReason: String
   """
@@ -5772,7 +5772,7 @@ type Appointment implements Node {
   """
   cancelledAt: Time
   """
-  Staff notes.
+  Staff notes; at most 10,000 characters.
   """
   notes: String
   """
@@ -6187,7 +6187,7 @@ type ClientContact implements Node {
   """
   relationship: Relationship!
   """
-  Optional wording for the relationship, such as 'stepfather'.
+  Optional wording for the relationship, such as 'stepfather'; at most 100 characters.
   """
   relationshipLabel: String
   """
@@ -6349,43 +6349,43 @@ type Client implements Node {
   """
   updatedAt: Time!
   """
-  Legal first name.
+  Legal first name; at most 100 characters.
   """
   firstName: String!
   """
-  Legal last name.
+  Legal last name; at most 100 characters.
   """
   lastName: String!
   """
-  Name the client goes by; messages use it when set.
+  Name the client goes by; messages use it when set. At most 100 characters.
   """
   preferredName: String
   """
-  Personal pronouns, such as she/her.
+  Personal pronouns, such as she/her; at most 100 characters.
   """
   pronouns: String
   """
-  Salutation, such as Ms or Dr.
+  Salutation, such as Ms or Dr; at most 100 characters.
   """
   salutation: String
   """
-  Date of birth.
+  Date of birth, from 1900-01-01 to today.
   """
   dateOfBirth: Date
   """
-  Sex assigned at birth, as chosen or written by staff.
+  Sex assigned at birth, as chosen or written by staff; at most 100 characters.
   """
   sexAssignedAtBirth: String
   """
-  BCP 47 tag of the language messages are written in; defaults to the organisation's.
+  BCP 47 tag of the language messages are written in (at most 64 characters); defaults to the organisation's.
   """
   language: String
   """
-  IANA time zone appointments are shown in; defaults to the organisation's.
+  IANA time zone appointments are shown in (at most 64 characters); defaults to the organisation's.
   """
   timeZone: String
   """
-  Email address.
+  Email address; at most 254 characters.
   """
   email: String
   """
@@ -6393,7 +6393,7 @@ type Client implements Node {
   """
   emailConsent: Boolean!
   """
-  Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region.
+  Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region. At most 32 characters.
   """
   mobilePhone: String
   """
@@ -6409,11 +6409,11 @@ type Client implements Node {
   """
   voiceConsent: Boolean!
   """
-  Other phone numbers, each with a label.
+  Other phone numbers, each with a label: at most 10, labels of at most 100 characters, numbers of at most 32.
   """
   otherPhones: [Phone!]
   """
-  Postal address, with apartment or suite.
+  Postal address, with apartment or suite: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
   """
   address: Address
   """
@@ -6425,19 +6425,19 @@ type Client implements Node {
   """
   status: ClientStatus!
   """
-  Free-form labels for sorting clients.
+  Free-form labels for sorting clients: at most 50, each of at most 100 characters.
   """
   tags: [String!]
   """
-  A warning staff see wherever the client appears, such as an allergy.
+  A warning staff see wherever the client appears, such as an allergy; at most 255 characters.
   """
   alert: String
   """
-  Staff notes.
+  Staff notes; at most 10,000 characters.
   """
   notes: String
   """
-  Who referred the client.
+  Who referred the client; at most 255 characters.
   """
   referringProvider: String
   """
@@ -6977,31 +6977,31 @@ type Contact implements Node {
   """
   updatedAt: Time!
   """
-  First name.
+  First name; at most 100 characters.
   """
   firstName: String!
   """
-  Last name.
+  Last name; at most 100 characters.
   """
   lastName: String
   """
-  Email address; may also be a client's.
+  Email address; may also be a client's. At most 254 characters.
   """
   email: String
   """
-  Phone number in E.164 form.
+  Phone number in E.164 form; at most 32 characters.
   """
   phone: String
   """
-  Free-text reference, such as an account number to put on invoices.
+  Free-text reference, such as an account number to put on invoices; at most 255 characters.
   """
   organizationReference: String
   """
-  Postal address.
+  Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
   """
   address: Address
   """
-  Staff notes.
+  Staff notes; at most 10,000 characters.
   """
   notes: String
   """
@@ -7243,39 +7243,39 @@ type Coverage implements Node {
   updatedAt: Time!
   clientID: ID!
   """
-  Province or region that issued the health card.
+  Province or region that issued the health card; at most 64 characters.
   """
   region: String
   """
-  Health card number.
+  Health card number; at most 64 characters.
   """
   healthCardNumber: String
   """
-  Health card version code.
+  Health card version code; at most 64 characters.
   """
   healthCardVersion: String
   """
-  Default fee program.
+  Default fee program; at most 255 characters.
   """
   feeProgram: String
   """
-  Fee program number.
+  Fee program number; at most 64 characters.
   """
   feeProgramNumber: String
   """
-  Billing authorisation number.
+  Billing authorisation number; at most 64 characters.
   """
   billingAuthorizationNumber: String
   """
-  Case number.
+  Case number; at most 64 characters.
   """
   caseNumber: String
   """
-  Sessions covered.
+  Sessions covered, from 0 to 1000.
   """
   numberOfSessions: Int
   """
-  Billing notes.
+  Billing notes; at most 10,000 characters.
   """
   billingNotes: String
   client: Client!
@@ -7526,27 +7526,27 @@ Input was generated by ent.
 """
 input CreateAppointmentInput {
   """
-  Start, in UTC.
+  Start, in UTC; from 2000-01-01 to 10 years from now.
   """
   startsAt: Time!
   """
-  End, in UTC; after the start.
+  End, in UTC; after the start, and at most 24 hours after it.
   """
   endsAt: Time!
   """
-  Where the appointment takes place.
+  Where the appointment takes place; at most 255 characters.
   """
   location: String
   """
-  Video link for a telehealth appointment.
+  Video link for a telehealth appointment: an absolute https address, at most 2,048 characters.
   """
   telehealthURL: String
   """
-  Staff notes.
+  Staff notes; at most 10,000 characters.
   """
   notes: String
   """
-  The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.
+  The caller's key for this booking, 1 to 255 printable characters: booking again with the same key returns this appointment instead of a second one.
   """
   idempotencyKey: String
   clientID: ID!
@@ -7559,43 +7559,43 @@ Input was generated by ent.
 """
 input CreateClientInput {
   """
-  Legal first name.
+  Legal first name; at most 100 characters.
   """
   firstName: String!
   """
-  Legal last name.
+  Legal last name; at most 100 characters.
   """
   lastName: String!
   """
-  Name the client goes by; messages use it when set.
+  Name the client goes by; messages use it when set. At most 100 characters.
   """
   preferredName: String
   """
-  Personal pronouns, such as she/her.
+  Personal pronouns, such as she/her; at most 100 characters.
   """
   pronouns: String
   """
-  Salutation, such as Ms or Dr.
+  Salutation, such as Ms or Dr; at most 100 characters.
   """
   salutation: String
   """
-  Date of birth.
+  Date of birth, from 1900-01-01 to today.
   """
   dateOfBirth: Date
   """
-  Sex assigned at birth, as chosen or written by staff.
+  Sex assigned at birth, as chosen or written by staff; at most 100 characters.
   """
   sexAssignedAtBirth: String
   """
-  BCP 47 tag of the language messages are written in; defaults to the organisation's.
+  BCP 47 tag of the language messages are written in (at most 64 characters); defaults to the organisation's.
   """
   language: String
   """
-  IANA time zone appointments are shown in; defaults to the organisation's.
+  IANA time zone appointments are shown in (at most 64 characters); defaults to the organisation's.
   """
   timeZone: String
   """
-  Email address.
+  Email address; at most 254 characters.
   """
   email: String
   """
@@ -7603,7 +7603,7 @@ input CreateClientInput {
   """
   emailConsent: Boolean
   """
-  Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region.
+  Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region. At most 32 characters.
   """
   mobilePhone: String
   """
@@ -7619,11 +7619,11 @@ input CreateClientInput {
   """
   voiceConsent: Boolean
   """
-  Other phone numbers, each with a label.
+  Other phone numbers, each with a label: at most 10, labels of at most 100 characters, numbers of at most 32.
   """
   otherPhones: [PhoneInput!]
   """
-  Postal address, with apartment or suite.
+  Postal address, with apartment or suite: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
   """
   address: AddressInput
   """
@@ -7635,19 +7635,19 @@ input CreateClientInput {
   """
   status: ClientStatus
   """
-  Free-form labels for sorting clients.
+  Free-form labels for sorting clients: at most 50, each of at most 100 characters.
   """
   tags: [String!]
   """
-  A warning staff see wherever the client appears, such as an allergy.
+  A warning staff see wherever the client appears, such as an allergy; at most 255 characters.
   """
   alert: String
   """
-  Staff notes.
+  Staff notes; at most 10,000 characters.
   """
   notes: String
   """
-  Who referred the client.
+  Who referred the client; at most 255 characters.
   """
   referringProvider: String
   """
@@ -7670,31 +7670,31 @@ Input was generated by ent.
 """
 input CreateContactInput {
   """
-  First name.
+  First name; at most 100 characters.
   """
   firstName: String!
   """
-  Last name.
+  Last name; at most 100 characters.
   """
   lastName: String
   """
-  Email address; may also be a client's.
+  Email address; may also be a client's. At most 254 characters.
   """
   email: String
   """
-  Phone number in E.164 form.
+  Phone number in E.164 form; at most 32 characters.
   """
   phone: String
   """
-  Free-text reference, such as an account number to put on invoices.
+  Free-text reference, such as an account number to put on invoices; at most 255 characters.
   """
   organizationReference: String
   """
-  Postal address.
+  Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
   """
   address: AddressInput
   """
-  Staff notes.
+  Staff notes; at most 10,000 characters.
   """
   notes: String
 }
@@ -7704,39 +7704,39 @@ Input was generated by ent.
 """
 input CreateCoverageInput {
   """
-  Province or region that issued the health card.
+  Province or region that issued the health card; at most 64 characters.
   """
   region: String
   """
-  Health card number.
+  Health card number; at most 64 characters.
   """
   healthCardNumber: String
   """
-  Health card version code.
+  Health card version code; at most 64 characters.
   """
   healthCardVersion: String
   """
-  Default fee program.
+  Default fee program; at most 255 characters.
   """
   feeProgram: String
   """
-  Fee program number.
+  Fee program number; at most 64 characters.
   """
   feeProgramNumber: String
   """
-  Billing authorisation number.
+  Billing authorisation number; at most 64 characters.
   """
   billingAuthorizationNumber: String
   """
-  Case number.
+  Case number; at most 64 characters.
   """
   caseNumber: String
   """
-  Sessions covered.
+  Sessions covered, from 0 to 1000.
   """
   numberOfSessions: Int
   """
-  Billing notes.
+  Billing notes; at most 10,000 characters.
   """
   billingNotes: String
   clientID: ID!
@@ -7747,19 +7747,19 @@ Input was generated by ent.
 """
 input CreateScheduledMessageInput {
   """
-  Email subject; placeholders allowed.
+  Email subject; placeholders allowed. At most 255 characters.
   """
   subject: String
   """
-  The message; placeholders allowed. It fills [Message] in the scheduled-message template.
+  The message; placeholders allowed. It fills [Message] in the scheduled-message template. At most 10,000 characters.
   """
   body: String!
   """
-  When it goes; or give minutesBeforeStart for an appointment.
+  When it goes, from 2000-01-01 to 10 years from now (a time past goes at once); or give minutesBeforeStart for an appointment.
   """
   sendAt: Time
   """
-  For an appointment: how long before its start it goes; it follows the appointment when it moves.
+  For an appointment: how long before its start it goes, from 0 to 43200 minutes (30 days); it follows the appointment when it moves.
   """
   minutesBeforeStart: Int
   clientID: ID!
@@ -7771,11 +7771,11 @@ Input was generated by ent.
 """
 input CreateServiceInput {
   """
-  What the service is called, as clients see it in the booking widget.
+  What the service is called, as clients see it in the booking widget; at most 100 characters.
   """
   name: String!
   """
-  A sentence or two for clients choosing a service.
+  A sentence or two for clients choosing a service. At most 10,000 characters.
   """
   description: String
   """
@@ -7783,7 +7783,7 @@ input CreateServiceInput {
   """
   durationMinutes: Int!
   """
-  Price in the currency's smallest unit (cents); null when not shown.
+  Price in the currency's smallest unit (cents), from 0 to 100,000,000; null when not shown.
   """
   priceCents: Int
   """
@@ -7799,35 +7799,35 @@ input CreateServiceInput {
   """
   mode: ServiceMode
   """
-  Address or room of an in-person service.
+  Address or room of an in-person service. At most 255 characters.
   """
   location: String
   """
-  Minimum notice to book, in minutes. Null: the organisation's.
+  Minimum notice to book, in minutes. From 0 to 525600; null: the organisation's.
   """
   bookingMinNoticeMinutes: Int
   """
-  How many days ahead clients may book. Null: the organisation's.
+  How many days ahead clients may book. From 1 to 730; null: the organisation's.
   """
   bookingMaxAdvanceDays: Int
   """
-  Minimum notice for a client to cancel, in minutes. Null: the organisation's.
+  Minimum notice for a client to cancel, in minutes. From 0 to 525600; null: the organisation's.
   """
   cancelMinNoticeMinutes: Int
   """
-  Minimum notice for a client to reschedule, in minutes. Null: the organisation's.
+  Minimum notice for a client to reschedule, in minutes. From 0 to 525600; null: the organisation's.
   """
   rescheduleMinNoticeMinutes: Int
   """
-  Minutes between the start times offered. Null: the organisation's.
+  Minutes between the start times offered. From 5 to 1440; null: the organisation's.
   """
   slotIntervalMinutes: Int
   """
-  Free minutes needed before an appointment of the service. Null: the organisation's.
+  Free minutes needed before an appointment of the service. From 0 to 1440; null: the organisation's.
   """
   bufferBeforeMinutes: Int
   """
-  Free minutes needed after an appointment of the service. Null: the organisation's.
+  Free minutes needed after an appointment of the service. From 0 to 1440; null: the organisation's.
   """
   bufferAfterMinutes: Int
   """
@@ -7841,11 +7841,11 @@ Input was generated by ent.
 """
 input CreateStaffInput {
   """
-  Full name, as shown to clients (` + "`" + `[PractitionerName]` + "`" + `).
+  Full name, as shown to clients (` + "`" + `[PractitionerName]` + "`" + `); at most 100 characters.
   """
   name: String!
   """
-  Sign-in email, unique in the organisation.
+  Sign-in email, unique in the organisation. At most 254 characters.
   """
   email: String!
   """
@@ -7881,11 +7881,11 @@ type EmailSuppression implements Node {
   """
   updatedAt: Time!
   """
-  The address, lower-cased.
+  The address, lower-cased; at most 254 characters.
   """
   email: String!
   """
-  Why: bounce, dropped or spam report, with the provider's words.
+  Why: bounce, dropped or spam report, with the provider's words; at most 10,000 characters.
   """
   reason: String!
 }
@@ -8002,15 +8002,15 @@ type Form implements Node {
   """
   contactID: ID
   """
-  The form's title.
+  The form's title; at most 255 characters.
   """
   title: String!
   """
-  Instructions shown above the questions.
+  Instructions shown above the questions; at most 10,000 characters.
   """
   description: String
   """
-  The questions, in order.
+  The questions, in order: at most 200, labels of at most 500 characters, at most 50 options each.
   """
   questions: [FormQuestion!]!
   """
@@ -8026,7 +8026,7 @@ type Form implements Node {
   """
   answers: [FormAnswer!]
   """
-  The name typed as a signature, when one was requested.
+  The name typed as a signature, when one was requested; at most 255 characters.
   """
   signedName: String
   """
@@ -8038,7 +8038,7 @@ type Form implements Node {
   """
   submittedAt: Time
   """
-  The portal email address it was submitted with.
+  The portal email address it was submitted with; at most 254 characters.
   """
   submittedBy: String
   """
@@ -8076,7 +8076,7 @@ type Invoice implements Node {
   """
   updatedAt: Time!
   """
-  The invoice's number in the organisation, such as INV-0001, given in order of issue.
+  The invoice's number in the organisation, such as INV-0001, given in order of issue. At most 64 characters.
   """
   number: String!
   """
@@ -8164,19 +8164,19 @@ type MessageTemplate implements Node {
   """
   channel: Channel!
   """
-  BCP 47 tag; recipients in other languages get the organisation's language.
+  BCP 47 tag (at most 64 characters); recipients in other languages get the organisation's language.
   """
   language: String!
   """
-  Email subject; placeholders allowed.
+  Email subject; placeholders allowed. At most 255 characters.
   """
   subject: String
   """
-  Email HTML body; placeholder values are HTML-escaped.
+  Email HTML body; placeholder values are HTML-escaped. At most 100,000 characters.
   """
   html: String
   """
-  SMS text, or the plain-text email body.
+  SMS text, or the plain-text email body; at most 20,000 characters.
   """
   text: String
 }
@@ -8378,28 +8378,37 @@ type Notification implements Node {
   """
   contactID: ID
   """
-  Who it went to.
+  Who it went to; at most 255 characters.
   """
   recipientName: String!
   kind: MessageKind!
   channel: Channel!
   """
-  Email address or E.164 number.
+  Email address or E.164 number; at most 254 characters.
   """
   address: String
+  """
+  The subject sent; at most 1,000,000 characters.
+  """
   subject: String
+  """
+  The HTML sent; at most 1,000,000 characters.
+  """
   html: String
+  """
+  The text sent; at most 1,000,000 characters.
+  """
   text: String
   """
   QUEUED until handed to the provider, then SENT and DELIVERED, or FAILED; SKIPPED when the recipient could not or should not get it; CANCELLED when it was no longer due.
   """
   status: MessageStatus!
   """
-  Why it was skipped, failed or cancelled.
+  Why it was skipped, failed or cancelled; at most 10,000 characters.
   """
   reason: String
   """
-  The provider's ID: Twilio's SID or SendGrid's message ID.
+  The provider's ID: Twilio's SID or SendGrid's message ID; at most 255 characters.
   """
   providerID: String
   """
@@ -8851,19 +8860,19 @@ type Organization implements Node {
   """
   updatedAt: Time!
   """
-  The practice's name, as clients see it.
+  The practice's name, as clients see it; at most 100 characters.
   """
   name: String!
   """
-  Short name staff type to sign in, such as ` + "`" + `maple-therapy` + "`" + `: lower-case letters, digits and dashes.
+  Short name staff type to sign in, such as ` + "`" + `maple-therapy` + "`" + `: lower-case letters, digits and dashes, at most 64 characters.
   """
   slug: String!
   """
-  IANA time zone of the practice; new clients default to it.
+  IANA time zone of the practice; new clients default to it. At most 64 characters.
   """
   timeZone: String!
   """
-  BCP 47 language tag; new clients default to it.
+  BCP 47 language tag; new clients default to it. At most 64 characters.
   """
   defaultLanguage: String!
   """
@@ -8871,15 +8880,15 @@ type Organization implements Node {
   """
   defaultPhoneRegion: String!
   """
-  The practice's phone number (` + "`" + `[PracticePhone]` + "`" + `).
+  The practice's phone number (` + "`" + `[PracticePhone]` + "`" + `). At most 32 characters.
   """
   phone: String
   """
-  The practice's email address (` + "`" + `[PracticeEmail]` + "`" + `).
+  The practice's email address (` + "`" + `[PracticeEmail]` + "`" + `). At most 254 characters.
   """
   email: String
   """
-  How long before an appointment reminders go, in minutes; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes.
+  How long before an appointment reminders go, in minutes, from 1 to 43200 (30 days), at most 10 of them; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes.
   """
   reminderLeadMinutes: [Int!]
   """
@@ -8891,35 +8900,35 @@ type Organization implements Node {
   """
   quietHoursEnd: String!
   """
-  What kith answers a text saying HELP; a sentence with the practice's name and phone when empty.
+  What kith answers a text saying HELP; a sentence with the practice's name and phone when empty. At most 510 characters.
   """
   smsHelpReply: String
   """
-  Minimum notice to book online, in minutes; staff are not bound by it.
+  Minimum notice to book online, in minutes; staff are not bound by it. From 0 to 525600.
   """
   bookingMinNoticeMinutes: Int!
   """
-  How many days ahead clients may book online.
+  How many days ahead clients may book online. From 1 to 730.
   """
   bookingMaxAdvanceDays: Int!
   """
-  Minimum notice for a client to cancel, in minutes; staff are not bound by it.
+  Minimum notice for a client to cancel, in minutes; staff are not bound by it. From 0 to 525600.
   """
   cancelMinNoticeMinutes: Int!
   """
-  Minimum notice for a client to reschedule, in minutes; staff are not bound by it.
+  Minimum notice for a client to reschedule, in minutes; staff are not bound by it. From 0 to 525600.
   """
   rescheduleMinNoticeMinutes: Int!
   """
-  Minutes between the start times the booking widget offers.
+  Minutes between the start times the booking widget offers. From 5 to 1440.
   """
   slotIntervalMinutes: Int!
   """
-  Free minutes needed before an appointment.
+  Free minutes needed before an appointment. From 0 to 1440.
   """
   bufferBeforeMinutes: Int!
   """
-  Free minutes needed after an appointment.
+  Free minutes needed after an appointment. From 0 to 1440.
   """
   bufferAfterMinutes: Int!
   """
@@ -8927,7 +8936,7 @@ type Organization implements Node {
   """
   requireCancellationReason: Boolean!
   """
-  Web origins (such as https://maple.example) whose pages may embed the booking widget; see updateBookingRules.
+  Web origins (such as https://maple.example) whose pages may embed the booking widget, at most 20 of at most 2,048 characters; see updateBookingRules.
   """
   widgetAllowedOrigins: [String!]
 }
@@ -9275,23 +9284,23 @@ type Payment implements Node {
   currency: String!
   status: PaymentStatus!
   """
-  Why the provider declined the card, for FAILED payments.
+  Why the provider declined the card, for FAILED payments. At most 10,000 characters.
   """
   failureReason: String
   """
-  The payment provider's reference for the charge.
+  The payment provider's reference for the charge. At most 255 characters.
   """
   providerID: String
   """
-  The card's network, such as visa, when it was a saved card.
+  The card's network, such as visa, when it was a saved card. At most 64 characters.
   """
   cardBrand: String
   """
-  The card's last four digits, when it was a saved card.
+  The card's last four digits, when it was a saved card. At most 64 characters.
   """
   cardLast4: String
   """
-  The email address of the portal user who paid.
+  The email address of the portal user who paid. At most 254 characters.
   """
   paidBy: String!
   """
@@ -9299,7 +9308,7 @@ type Payment implements Node {
   """
   contactID: String
   """
-  The payer's key for this payment: the same key never charges twice.
+  The payer's key for this payment: the same key never charges twice. 1 to 255 printable characters.
   """
   idempotencyKey: String!
   createdAt: Time!
@@ -9329,11 +9338,11 @@ type PhoneOptOut implements Node {
   """
   updatedAt: Time!
   """
-  The number, in E.164 form.
+  The number, in E.164 form; at most 32 characters.
   """
   phone: String!
   """
-  The word the number texted, such as STOP.
+  The word the number texted, such as STOP; at most 255 characters.
   """
   keyword: String
 }
@@ -9439,15 +9448,15 @@ Something a client or contact did in the portal for a client.
 type PortalEvent implements Node {
   id: ID!
   """
-  The address the person signed in with.
+  The address the person signed in with. At most 254 characters.
   """
   email: String!
   """
-  What happened, such as SIGNED_IN, INVITATION_CLAIMED, DOCUMENT_VIEWED, FORM_SUBMITTED, INVOICE_PAID, MESSAGE_SENT or APPOINTMENT_BOOKED.
+  What happened, such as SIGNED_IN, INVITATION_CLAIMED, DOCUMENT_VIEWED, FORM_SUBMITTED, INVOICE_PAID, MESSAGE_SENT or APPOINTMENT_BOOKED. At most 64 characters.
   """
   action: String!
   """
-  What it was about, in words: a document's title, an invoice's number.
+  What it was about, in words: a document's title, an invoice's number. At most 255 characters.
   """
   detail: String
   """
@@ -9473,11 +9482,11 @@ type PortalMessage implements Node {
   """
   direction: MessageDirection!
   """
-  The message, as written.
+  The message, as written. At most 10,000 characters.
   """
   body: String!
   """
-  The address the portal user who wrote it signed in with; empty for a message from the practice.
+  The address the portal user who wrote it signed in with; empty for a message from the practice. At most 254 characters.
   """
   authorEmail: String
   """
@@ -9772,15 +9781,15 @@ type ScheduleException implements Node {
   """
   kind: ScheduleExceptionKind!
   """
-  Start of time off.
+  Start of time off; from 2000-01-01 to 10 years from now.
   """
   startsAt: Time
   """
-  End of time off, after the start.
+  End of time off, after the start; at most 10 years from now.
   """
   endsAt: Time
   """
-  Local date, YYYY-MM-DD, whose hours change.
+  Local date, YYYY-MM-DD, whose hours change; from 2000-01-01 to 10 years from now.
   """
   date: Date
   """
@@ -9792,7 +9801,7 @@ type ScheduleException implements Node {
   """
   end: String
   """
-  Why, for staff.
+  Why, for staff. At most 255 characters.
   """
   note: String
   staff: Staff!
@@ -10008,19 +10017,19 @@ type ScheduledMessage implements Node {
   clientID: ID!
   appointmentID: ID
   """
-  Email subject; placeholders allowed.
+  Email subject; placeholders allowed. At most 255 characters.
   """
   subject: String
   """
-  The message; placeholders allowed. It fills [Message] in the scheduled-message template.
+  The message; placeholders allowed. It fills [Message] in the scheduled-message template. At most 10,000 characters.
   """
   body: String!
   """
-  When it goes; or give minutesBeforeStart for an appointment.
+  When it goes, from 2000-01-01 to 10 years from now (a time past goes at once); or give minutesBeforeStart for an appointment.
   """
   sendAt: Time
   """
-  For an appointment: how long before its start it goes; it follows the appointment when it moves.
+  For an appointment: how long before its start it goes, from 0 to 43200 minutes (30 days); it follows the appointment when it moves.
   """
   minutesBeforeStart: Int
   """
@@ -10028,7 +10037,7 @@ type ScheduledMessage implements Node {
   """
   status: ScheduledMessageStatus!
   """
-  Why kith cancelled it, such as "the appointment was cancelled"; empty when staff cancelled it.
+  Why kith cancelled it, such as "the appointment was cancelled"; empty when staff cancelled it. At most 255 characters.
   """
   reason: String
   """
@@ -10294,11 +10303,11 @@ type Service implements Node {
   """
   updatedAt: Time!
   """
-  What the service is called, as clients see it in the booking widget.
+  What the service is called, as clients see it in the booking widget; at most 100 characters.
   """
   name: String!
   """
-  A sentence or two for clients choosing a service.
+  A sentence or two for clients choosing a service. At most 10,000 characters.
   """
   description: String
   """
@@ -10306,7 +10315,7 @@ type Service implements Node {
   """
   durationMinutes: Int!
   """
-  Price in the currency's smallest unit (cents); null when not shown.
+  Price in the currency's smallest unit (cents), from 0 to 100,000,000; null when not shown.
   """
   priceCents: Int
   """
@@ -10322,7 +10331,7 @@ type Service implements Node {
   """
   mode: ServiceMode!
   """
-  Address or room of an in-person service.
+  Address or room of an in-person service. At most 255 characters.
   """
   location: String
   """
@@ -10330,31 +10339,31 @@ type Service implements Node {
   """
   archivedAt: Time
   """
-  Minimum notice to book, in minutes. Null: the organisation's.
+  Minimum notice to book, in minutes. From 0 to 525600; null: the organisation's.
   """
   bookingMinNoticeMinutes: Int
   """
-  How many days ahead clients may book. Null: the organisation's.
+  How many days ahead clients may book. From 1 to 730; null: the organisation's.
   """
   bookingMaxAdvanceDays: Int
   """
-  Minimum notice for a client to cancel, in minutes. Null: the organisation's.
+  Minimum notice for a client to cancel, in minutes. From 0 to 525600; null: the organisation's.
   """
   cancelMinNoticeMinutes: Int
   """
-  Minimum notice for a client to reschedule, in minutes. Null: the organisation's.
+  Minimum notice for a client to reschedule, in minutes. From 0 to 525600; null: the organisation's.
   """
   rescheduleMinNoticeMinutes: Int
   """
-  Minutes between the start times offered. Null: the organisation's.
+  Minutes between the start times offered. From 5 to 1440; null: the organisation's.
   """
   slotIntervalMinutes: Int
   """
-  Free minutes needed before an appointment of the service. Null: the organisation's.
+  Free minutes needed before an appointment of the service. From 0 to 1440; null: the organisation's.
   """
   bufferBeforeMinutes: Int
   """
-  Free minutes needed after an appointment of the service. Null: the organisation's.
+  Free minutes needed after an appointment of the service. From 0 to 1440; null: the organisation's.
   """
   bufferAfterMinutes: Int
   """
@@ -10664,27 +10673,27 @@ type SharedDocument implements Node {
   updatedAt: Time!
   clientID: ID!
   """
-  What the portal calls the document.
+  What the portal calls the document. At most 255 characters.
   """
   title: String!
   """
-  A few words about it, shown with the title.
+  A few words about it, shown with the title. At most 10,000 characters.
   """
   description: String
   """
-  The file's name, such as treatment-plan.pdf.
+  The file's name, such as treatment-plan.pdf. At most 255 characters.
   """
   fileName: String!
   """
-  The file's media type, such as application/pdf.
+  The file's media type, such as application/pdf. At most 100 characters.
   """
   contentType: String
   """
-  The file's size in bytes, when known.
+  The file's size in bytes, when known: from 0 to 1 TiB.
   """
   sizeBytes: Int
   """
-  Where the file is, in the practice's file store: an absolute https address. The portal gives it only when a document is opened.
+  Where the file is, in the practice's file store: an absolute https address. The portal gives it only when a document is opened. At most 2,048 characters.
   """
   url: String!
   """
@@ -10711,11 +10720,11 @@ type Staff implements Node {
   """
   updatedAt: Time!
   """
-  Full name, as shown to clients (` + "`" + `[PractitionerName]` + "`" + `).
+  Full name, as shown to clients (` + "`" + `[PractitionerName]` + "`" + `); at most 100 characters.
   """
   name: String!
   """
-  Sign-in email, unique in the organisation.
+  Sign-in email, unique in the organisation. At most 254 characters.
   """
   email: String!
   """
@@ -10981,7 +10990,7 @@ input UpdateClientContactInput {
   """
   relationship: Relationship
   """
-  Optional wording for the relationship, such as 'stepfather'.
+  Optional wording for the relationship, such as 'stepfather'; at most 100 characters.
   """
   relationshipLabel: String
   clearRelationshipLabel: Boolean
@@ -11020,50 +11029,50 @@ Input was generated by ent.
 """
 input UpdateClientInput {
   """
-  Legal first name.
+  Legal first name; at most 100 characters.
   """
   firstName: String
   """
-  Legal last name.
+  Legal last name; at most 100 characters.
   """
   lastName: String
   """
-  Name the client goes by; messages use it when set.
+  Name the client goes by; messages use it when set. At most 100 characters.
   """
   preferredName: String
   clearPreferredName: Boolean
   """
-  Personal pronouns, such as she/her.
+  Personal pronouns, such as she/her; at most 100 characters.
   """
   pronouns: String
   clearPronouns: Boolean
   """
-  Salutation, such as Ms or Dr.
+  Salutation, such as Ms or Dr; at most 100 characters.
   """
   salutation: String
   clearSalutation: Boolean
   """
-  Date of birth.
+  Date of birth, from 1900-01-01 to today.
   """
   dateOfBirth: Date
   clearDateOfBirth: Boolean
   """
-  Sex assigned at birth, as chosen or written by staff.
+  Sex assigned at birth, as chosen or written by staff; at most 100 characters.
   """
   sexAssignedAtBirth: String
   clearSexAssignedAtBirth: Boolean
   """
-  BCP 47 tag of the language messages are written in; defaults to the organisation's.
+  BCP 47 tag of the language messages are written in (at most 64 characters); defaults to the organisation's.
   """
   language: String
   clearLanguage: Boolean
   """
-  IANA time zone appointments are shown in; defaults to the organisation's.
+  IANA time zone appointments are shown in (at most 64 characters); defaults to the organisation's.
   """
   timeZone: String
   clearTimeZone: Boolean
   """
-  Email address.
+  Email address; at most 254 characters.
   """
   email: String
   clearEmail: Boolean
@@ -11072,7 +11081,7 @@ input UpdateClientInput {
   """
   emailConsent: Boolean
   """
-  Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region.
+  Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region. At most 32 characters.
   """
   mobilePhone: String
   clearMobilePhone: Boolean
@@ -11089,13 +11098,13 @@ input UpdateClientInput {
   """
   voiceConsent: Boolean
   """
-  Other phone numbers, each with a label.
+  Other phone numbers, each with a label: at most 10, labels of at most 100 characters, numbers of at most 32.
   """
   otherPhones: [PhoneInput!]
   appendOtherPhones: [PhoneInput!]
   clearOtherPhones: Boolean
   """
-  Postal address, with apartment or suite.
+  Postal address, with apartment or suite: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
   """
   address: AddressInput
   clearAddress: Boolean
@@ -11108,23 +11117,23 @@ input UpdateClientInput {
   """
   status: ClientStatus
   """
-  Free-form labels for sorting clients.
+  Free-form labels for sorting clients: at most 50, each of at most 100 characters.
   """
   tags: [String!]
   appendTags: [String!]
   clearTags: Boolean
   """
-  A warning staff see wherever the client appears, such as an allergy.
+  A warning staff see wherever the client appears, such as an allergy; at most 255 characters.
   """
   alert: String
   clearAlert: Boolean
   """
-  Staff notes.
+  Staff notes; at most 10,000 characters.
   """
   notes: String
   clearNotes: Boolean
   """
-  Who referred the client.
+  Who referred the client; at most 255 characters.
   """
   referringProvider: String
   clearReferringProvider: Boolean
@@ -11150,36 +11159,36 @@ Input was generated by ent.
 """
 input UpdateContactInput {
   """
-  First name.
+  First name; at most 100 characters.
   """
   firstName: String
   """
-  Last name.
+  Last name; at most 100 characters.
   """
   lastName: String
   clearLastName: Boolean
   """
-  Email address; may also be a client's.
+  Email address; may also be a client's. At most 254 characters.
   """
   email: String
   clearEmail: Boolean
   """
-  Phone number in E.164 form.
+  Phone number in E.164 form; at most 32 characters.
   """
   phone: String
   clearPhone: Boolean
   """
-  Free-text reference, such as an account number to put on invoices.
+  Free-text reference, such as an account number to put on invoices; at most 255 characters.
   """
   organizationReference: String
   clearOrganizationReference: Boolean
   """
-  Postal address.
+  Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
   """
   address: AddressInput
   clearAddress: Boolean
   """
-  Staff notes.
+  Staff notes; at most 10,000 characters.
   """
   notes: String
   clearNotes: Boolean
@@ -11190,47 +11199,47 @@ Input was generated by ent.
 """
 input UpdateCoverageInput {
   """
-  Province or region that issued the health card.
+  Province or region that issued the health card; at most 64 characters.
   """
   region: String
   clearRegion: Boolean
   """
-  Health card number.
+  Health card number; at most 64 characters.
   """
   healthCardNumber: String
   clearHealthCardNumber: Boolean
   """
-  Health card version code.
+  Health card version code; at most 64 characters.
   """
   healthCardVersion: String
   clearHealthCardVersion: Boolean
   """
-  Default fee program.
+  Default fee program; at most 255 characters.
   """
   feeProgram: String
   clearFeeProgram: Boolean
   """
-  Fee program number.
+  Fee program number; at most 64 characters.
   """
   feeProgramNumber: String
   clearFeeProgramNumber: Boolean
   """
-  Billing authorisation number.
+  Billing authorisation number; at most 64 characters.
   """
   billingAuthorizationNumber: String
   clearBillingAuthorizationNumber: Boolean
   """
-  Case number.
+  Case number; at most 64 characters.
   """
   caseNumber: String
   clearCaseNumber: Boolean
   """
-  Sessions covered.
+  Sessions covered, from 0 to 1000.
   """
   numberOfSessions: Int
   clearNumberOfSessions: Boolean
   """
-  Billing notes.
+  Billing notes; at most 10,000 characters.
   """
   billingNotes: String
   clearBillingNotes: Boolean
@@ -11241,15 +11250,15 @@ Input was generated by ent.
 """
 input UpdateOrganizationInput {
   """
-  The practice's name, as clients see it.
+  The practice's name, as clients see it; at most 100 characters.
   """
   name: String
   """
-  IANA time zone of the practice; new clients default to it.
+  IANA time zone of the practice; new clients default to it. At most 64 characters.
   """
   timeZone: String
   """
-  BCP 47 language tag; new clients default to it.
+  BCP 47 language tag; new clients default to it. At most 64 characters.
   """
   defaultLanguage: String
   """
@@ -11257,17 +11266,17 @@ input UpdateOrganizationInput {
   """
   defaultPhoneRegion: String
   """
-  The practice's phone number (` + "`" + `[PracticePhone]` + "`" + `).
+  The practice's phone number (` + "`" + `[PracticePhone]` + "`" + `). At most 32 characters.
   """
   phone: String
   clearPhone: Boolean
   """
-  The practice's email address (` + "`" + `[PracticeEmail]` + "`" + `).
+  The practice's email address (` + "`" + `[PracticeEmail]` + "`" + `). At most 254 characters.
   """
   email: String
   clearEmail: Boolean
   """
-  How long before an appointment reminders go, in minutes; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes.
+  How long before an appointment reminders go, in minutes, from 1 to 43200 (30 days), at most 10 of them; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes.
   """
   reminderLeadMinutes: [Int!]
   appendReminderLeadMinutes: [Int!]
@@ -11281,7 +11290,7 @@ input UpdateOrganizationInput {
   """
   quietHoursEnd: String
   """
-  What kith answers a text saying HELP; a sentence with the practice's name and phone when empty.
+  What kith answers a text saying HELP; a sentence with the practice's name and phone when empty. At most 510 characters.
   """
   smsHelpReply: String
   clearSmsHelpReply: Boolean
@@ -11292,21 +11301,21 @@ Input was generated by ent.
 """
 input UpdateScheduledMessageInput {
   """
-  Email subject; placeholders allowed.
+  Email subject; placeholders allowed. At most 255 characters.
   """
   subject: String
   clearSubject: Boolean
   """
-  The message; placeholders allowed. It fills [Message] in the scheduled-message template.
+  The message; placeholders allowed. It fills [Message] in the scheduled-message template. At most 10,000 characters.
   """
   body: String
   """
-  When it goes; or give minutesBeforeStart for an appointment.
+  When it goes, from 2000-01-01 to 10 years from now (a time past goes at once); or give minutesBeforeStart for an appointment.
   """
   sendAt: Time
   clearSendAt: Boolean
   """
-  For an appointment: how long before its start it goes; it follows the appointment when it moves.
+  For an appointment: how long before its start it goes, from 0 to 43200 minutes (30 days); it follows the appointment when it moves.
   """
   minutesBeforeStart: Int
   clearMinutesBeforeStart: Boolean
@@ -11317,11 +11326,11 @@ Input was generated by ent.
 """
 input UpdateServiceInput {
   """
-  What the service is called, as clients see it in the booking widget.
+  What the service is called, as clients see it in the booking widget; at most 100 characters.
   """
   name: String
   """
-  A sentence or two for clients choosing a service.
+  A sentence or two for clients choosing a service. At most 10,000 characters.
   """
   description: String
   clearDescription: Boolean
@@ -11330,7 +11339,7 @@ input UpdateServiceInput {
   """
   durationMinutes: Int
   """
-  Price in the currency's smallest unit (cents); null when not shown.
+  Price in the currency's smallest unit (cents), from 0 to 100,000,000; null when not shown.
   """
   priceCents: Int
   clearPriceCents: Boolean
@@ -11348,42 +11357,42 @@ input UpdateServiceInput {
   """
   mode: ServiceMode
   """
-  Address or room of an in-person service.
+  Address or room of an in-person service. At most 255 characters.
   """
   location: String
   clearLocation: Boolean
   """
-  Minimum notice to book, in minutes. Null: the organisation's.
+  Minimum notice to book, in minutes. From 0 to 525600; null: the organisation's.
   """
   bookingMinNoticeMinutes: Int
   clearBookingMinNoticeMinutes: Boolean
   """
-  How many days ahead clients may book. Null: the organisation's.
+  How many days ahead clients may book. From 1 to 730; null: the organisation's.
   """
   bookingMaxAdvanceDays: Int
   clearBookingMaxAdvanceDays: Boolean
   """
-  Minimum notice for a client to cancel, in minutes. Null: the organisation's.
+  Minimum notice for a client to cancel, in minutes. From 0 to 525600; null: the organisation's.
   """
   cancelMinNoticeMinutes: Int
   clearCancelMinNoticeMinutes: Boolean
   """
-  Minimum notice for a client to reschedule, in minutes. Null: the organisation's.
+  Minimum notice for a client to reschedule, in minutes. From 0 to 525600; null: the organisation's.
   """
   rescheduleMinNoticeMinutes: Int
   clearRescheduleMinNoticeMinutes: Boolean
   """
-  Minutes between the start times offered. Null: the organisation's.
+  Minutes between the start times offered. From 5 to 1440; null: the organisation's.
   """
   slotIntervalMinutes: Int
   clearSlotIntervalMinutes: Boolean
   """
-  Free minutes needed before an appointment of the service. Null: the organisation's.
+  Free minutes needed before an appointment of the service. From 0 to 1440; null: the organisation's.
   """
   bufferBeforeMinutes: Int
   clearBufferBeforeMinutes: Boolean
   """
-  Free minutes needed after an appointment of the service. Null: the organisation's.
+  Free minutes needed after an appointment of the service. From 0 to 1440; null: the organisation's.
   """
   bufferAfterMinutes: Int
   clearBufferAfterMinutes: Boolean
@@ -11399,11 +11408,11 @@ Input was generated by ent.
 """
 input UpdateStaffInput {
   """
-  Full name, as shown to clients (` + "`" + `[PractitionerName]` + "`" + `).
+  Full name, as shown to clients (` + "`" + `[PractitionerName]` + "`" + `); at most 100 characters.
   """
   name: String
   """
-  Sign-in email, unique in the organisation.
+  Sign-in email, unique in the organisation. At most 254 characters.
   """
   email: String
   """
@@ -11863,7 +11872,8 @@ input PayPortalInvoiceInput {
   """
   A key the app makes once per payment attempt (a UUID) and sends again when
   it retries: kith charges at most once per key, and a repeat returns the
-  first answer. Use a new key to try again after a decline.
+  first answer. Use a new key to try again after a decline. 1 to 255
+  printable characters.
   """
   idempotencyKey: String!
 }
@@ -12198,11 +12208,17 @@ type Address {
 
 "A postal address. A contact with the ADDITIONAL_ADDRESS type needs line1, city or postalCode."
 input AddressInput {
+  "At most 200 characters."
   line1: String
+  "At most 200 characters."
   line2: String
+  "At most 100 characters."
   city: String
+  "At most 100 characters."
   region: String
+  "At most 20 characters."
   postalCode: String
+  "At most 100 characters."
   country: String
 }
 
@@ -12216,7 +12232,9 @@ type Phone {
 
 "A phone number with a label. Numbers without a country code are read in the organisation's phone region."
 input PhoneInput {
+  "At most 100 characters."
   label: String
+  "At most 32 characters."
   number: String!
 }
 
@@ -12317,7 +12335,7 @@ input ClientContactLinkInput {
   """
   allowDuplicate: Boolean = false
   relationship: Relationship!
-  "Optional wording for the relationship, such as stepfather."
+  "Optional wording for the relationship, such as stepfather; at most 100 characters."
   relationshipLabel: String
   contactTypes: [ContactType!]
   "Receive appointment reminders. Default false."
@@ -12362,7 +12380,7 @@ extend type Query {
   """
   Contacts whose name, email or phone matches query, best matches first.
   Phones are compared normalised, so 416-555-0100 finds +14165550100.
-  Search before creating a contact.
+  Search before creating a contact. The query has at most 200 characters.
   """
   searchContacts(query: String!, first: Int = 20): [Contact!]!
 }
@@ -12419,7 +12437,7 @@ type Mutation {
   rescheduleAppointment(id: ID!, startsAt: Time!, endsAt: Time!, practitionerID: ID): Appointment!
   "Mark a booked appointment confirmed."
   confirmAppointment(id: ID!): Appointment!
-  "Cancel a booked or confirmed appointment, saying why."
+  "Cancel a booked or confirmed appointment, saying why (at most 255 characters)."
   cancelAppointment(id: ID!, reason: String!): Appointment!
   "Mark a booked or confirmed appointment as missed by the client."
   markAppointmentMissed(id: ID!): Appointment!

@@ -18,8 +18,8 @@ type BookAppointmentInput struct {
 	PractitionerID pulid.ID `json:"practitionerId"`
 	// One of the start times availableSlots offers.
 	StartsAt time.Time `json:"startsAt"`
-	// A key the caller makes up for this booking (a UUID, say), up to 200
-	// characters: sending the same booking again with it returns the first
+	// A key the caller makes up for this booking (a UUID, say), of 1 to 255
+	// printable characters: sending the same booking again with it returns the first
 	// appointment instead of a second one.
 	IdempotencyKey string `json:"idempotencyKey"`
 }
@@ -96,7 +96,8 @@ type PayPortalInvoiceInput struct {
 	Token *string `json:"token,omitempty"`
 	// A key the app makes once per payment attempt (a UUID) and sends again when
 	// it retries: kith charges at most once per key, and a repeat returns the
-	// first answer. Use a new key to try again after a decline.
+	// first answer. Use a new key to try again after a decline. 1 to 255
+	// printable characters.
 	IdempotencyKey string `json:"idempotencyKey"`
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/predicate"
@@ -15,7 +16,13 @@ import (
 // word in the first or last name, or the email, or the phone number compared
 // by its digits (so "416-555-0100" finds "+14165550100"). Results are
 // ordered by last name, then first name, at most limit of them.
+//
+// A query over kith.MaxSearchLength characters, or with a NUL or invalid
+// UTF-8, is a ValidationError on query.
 func SearchContacts(ctx context.Context, c *ent.Client, query string, limit int) ([]*ent.Contact, error) {
+	if err := kith.CheckText(query, kith.MaxSearchLength); err != nil {
+		return nil, &kith.ValidationError{Field: "query", Message: "query " + err.Error()}
+	}
 	query = strings.TrimSpace(query)
 	if query == "" {
 		return []*ent.Contact{}, nil

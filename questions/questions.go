@@ -87,6 +87,15 @@ type Answer struct {
 	Values []string `json:"values,omitempty"`
 }
 
+// textOK refuses text that is not valid UTF-8, holds a NUL or is longer
+// than limit characters, as a ValidationError on field.
+func textOK(field, s string, limit int) error {
+	if err := kith.CheckText(s, limit); err != nil {
+		return kith.Invalid(field, "%s %v", field, err)
+	}
+	return nil
+}
+
 // Normalize checks a form's questions and returns them trimmed, with IDs
 // given to those without. Errors name the field as "questions.2.label".
 func Normalize(qs []Question) ([]Question, error) {
@@ -105,6 +114,12 @@ func Normalize(qs []Question) ([]Question, error) {
 			q.ID = "q" + strconv.Itoa(i+1)
 		}
 		q.Label = strings.TrimSpace(q.Label)
+		if err := textOK(at("id"), q.ID, maxQuestionID); err != nil {
+			return nil, err
+		}
+		if err := textOK(at("label"), q.Label, MaxLabel); err != nil {
+			return nil, err
+		}
 		switch {
 		case len(q.ID) > maxQuestionID:
 			return nil, kith.Invalid(at("id"), "a question ID has at most %d characters", maxQuestionID)
@@ -122,6 +137,9 @@ func Normalize(qs []Question) ([]Question, error) {
 		opts := make([]string, 0, len(q.Options))
 		for _, o := range q.Options {
 			o = strings.TrimSpace(o)
+			if err := textOK(at("options"), o, MaxLabel); err != nil {
+				return nil, err
+			}
 			switch {
 			case o == "":
 				return nil, kith.Invalid(at("options"), "question %d has an empty option", i+1)
@@ -156,6 +174,17 @@ func Check(qs []Question, answers []Answer) ([]Answer, error) {
 	for i, a := range answers {
 		at := func(field string) string { return fmt.Sprintf("answers.%d.%s", i, field) }
 		a.QuestionID = strings.TrimSpace(a.QuestionID)
+		if err := textOK(at("questionId"), a.QuestionID, maxQuestionID); err != nil {
+			return nil, err
+		}
+		if err := textOK(at("value"), a.Value, MaxLongText); err != nil {
+			return nil, err
+		}
+		for _, v := range a.Values {
+			if err := textOK(at("values"), v, MaxLabel); err != nil {
+				return nil, err
+			}
+		}
 		j := slices.IndexFunc(qs, func(q Question) bool { return q.ID == a.QuestionID })
 		if j < 0 {
 			return nil, kith.Invalid(at("questionId"), "the form has no question %q", a.QuestionID)

@@ -115,7 +115,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -123,6 +123,8 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// RelationshipLabelValidator is a validator for the "relationship_label" field. It is called by the builders before save.
+	RelationshipLabelValidator func(string) error
 	// DefaultNotifyReminders holds the default value on creation for the "notify_reminders" field.
 	DefaultNotifyReminders bool
 	// DefaultNotifyConfirmations holds the default value on creation for the "notify_confirmations" field.

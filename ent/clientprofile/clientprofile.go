@@ -204,7 +204,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -216,14 +216,38 @@ var (
 	FirstNameValidator func(string) error
 	// LastNameValidator is a validator for the "last_name" field. It is called by the builders before save.
 	LastNameValidator func(string) error
+	// PreferredNameValidator is a validator for the "preferred_name" field. It is called by the builders before save.
+	PreferredNameValidator func(string) error
+	// PronounsValidator is a validator for the "pronouns" field. It is called by the builders before save.
+	PronounsValidator func(string) error
+	// SalutationValidator is a validator for the "salutation" field. It is called by the builders before save.
+	SalutationValidator func(string) error
+	// DateOfBirthValidator is a validator for the "date_of_birth" field. It is called by the builders before save.
+	DateOfBirthValidator func(string) error
+	// SexAssignedAtBirthValidator is a validator for the "sex_assigned_at_birth" field. It is called by the builders before save.
+	SexAssignedAtBirthValidator func(string) error
+	// LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	LanguageValidator func(string) error
+	// TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	TimeZoneValidator func(string) error
+	// EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	EmailValidator func(string) error
 	// DefaultEmailConsent holds the default value on creation for the "email_consent" field.
 	DefaultEmailConsent bool
+	// MobilePhoneValidator is a validator for the "mobile_phone" field. It is called by the builders before save.
+	MobilePhoneValidator func(string) error
 	// DefaultSmsConsent holds the default value on creation for the "sms_consent" field.
 	DefaultSmsConsent bool
 	// DefaultMobileIsPrimary holds the default value on creation for the "mobile_is_primary" field.
 	DefaultMobileIsPrimary bool
 	// DefaultVoiceConsent holds the default value on creation for the "voice_consent" field.
 	DefaultVoiceConsent bool
+	// AlertValidator is a validator for the "alert" field. It is called by the builders before save.
+	AlertValidator func(string) error
+	// NotesValidator is a validator for the "notes" field. It is called by the builders before save.
+	NotesValidator func(string) error
+	// ReferringProviderValidator is a validator for the "referring_provider" field. It is called by the builders before save.
+	ReferringProviderValidator func(string) error
 	// DefaultNotifyReminders holds the default value on creation for the "notify_reminders" field.
 	DefaultNotifyReminders bool
 	// DefaultNotifyConfirmations holds the default value on creation for the "notify_confirmations" field.

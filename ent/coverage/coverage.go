@@ -98,7 +98,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -106,8 +106,24 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// RegionValidator is a validator for the "region" field. It is called by the builders before save.
+	RegionValidator func(string) error
+	// HealthCardNumberValidator is a validator for the "health_card_number" field. It is called by the builders before save.
+	HealthCardNumberValidator func(string) error
+	// HealthCardVersionValidator is a validator for the "health_card_version" field. It is called by the builders before save.
+	HealthCardVersionValidator func(string) error
+	// FeeProgramValidator is a validator for the "fee_program" field. It is called by the builders before save.
+	FeeProgramValidator func(string) error
+	// FeeProgramNumberValidator is a validator for the "fee_program_number" field. It is called by the builders before save.
+	FeeProgramNumberValidator func(string) error
+	// BillingAuthorizationNumberValidator is a validator for the "billing_authorization_number" field. It is called by the builders before save.
+	BillingAuthorizationNumberValidator func(string) error
+	// CaseNumberValidator is a validator for the "case_number" field. It is called by the builders before save.
+	CaseNumberValidator func(string) error
 	// NumberOfSessionsValidator is a validator for the "number_of_sessions" field. It is called by the builders before save.
 	NumberOfSessionsValidator func(int) error
+	// BillingNotesValidator is a validator for the "billing_notes" field. It is called by the builders before save.
+	BillingNotesValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )

@@ -116,7 +116,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -130,14 +130,30 @@ var (
 	SlugValidator func(string) error
 	// DefaultTimeZone holds the default value on creation for the "time_zone" field.
 	DefaultTimeZone string
+	// TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	TimeZoneValidator func(string) error
 	// DefaultDefaultLanguage holds the default value on creation for the "default_language" field.
 	DefaultDefaultLanguage string
+	// DefaultLanguageValidator is a validator for the "default_language" field. It is called by the builders before save.
+	DefaultLanguageValidator func(string) error
 	// DefaultDefaultPhoneRegion holds the default value on creation for the "default_phone_region" field.
 	DefaultDefaultPhoneRegion string
+	// DefaultPhoneRegionValidator is a validator for the "default_phone_region" field. It is called by the builders before save.
+	DefaultPhoneRegionValidator func(string) error
+	// PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	PhoneValidator func(string) error
+	// EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	EmailValidator func(string) error
 	// DefaultQuietHoursStart holds the default value on creation for the "quiet_hours_start" field.
 	DefaultQuietHoursStart string
+	// QuietHoursStartValidator is a validator for the "quiet_hours_start" field. It is called by the builders before save.
+	QuietHoursStartValidator func(string) error
 	// DefaultQuietHoursEnd holds the default value on creation for the "quiet_hours_end" field.
 	DefaultQuietHoursEnd string
+	// QuietHoursEndValidator is a validator for the "quiet_hours_end" field. It is called by the builders before save.
+	QuietHoursEndValidator func(string) error
+	// SmsHelpReplyValidator is a validator for the "sms_help_reply" field. It is called by the builders before save.
+	SmsHelpReplyValidator func(string) error
 	// DefaultBookingMinNoticeMinutes holds the default value on creation for the "booking_min_notice_minutes" field.
 	DefaultBookingMinNoticeMinutes int
 	// BookingMinNoticeMinutesValidator is a validator for the "booking_min_notice_minutes" field. It is called by the builders before save.

@@ -113,8 +113,24 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
+	// AmountCentsValidator is a validator for the "amount_cents" field. It is called by the builders before save.
+	AmountCentsValidator func(int) error
+	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	CurrencyValidator func(string) error
+	// FailureReasonValidator is a validator for the "failure_reason" field. It is called by the builders before save.
+	FailureReasonValidator func(string) error
+	// ProviderIDValidator is a validator for the "provider_id" field. It is called by the builders before save.
+	ProviderIDValidator func(string) error
+	// CardBrandValidator is a validator for the "card_brand" field. It is called by the builders before save.
+	CardBrandValidator func(string) error
+	// CardLast4Validator is a validator for the "card_last4" field. It is called by the builders before save.
+	CardLast4Validator func(string) error
+	// PaidByValidator is a validator for the "paid_by" field. It is called by the builders before save.
+	PaidByValidator func(string) error
+	// IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	IdempotencyKeyValidator func(string) error
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultID holds the default value on creation for the "id" field.

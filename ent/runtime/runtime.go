@@ -59,9 +59,11 @@ func init() {
 
 	appointment.Hooks[1] = appointmentMixinHooks2[0]
 
-	appointment.Hooks[2] = appointmentHooks[0]
+	appointment.Hooks[2] = appointmentMixinHooks2[1]
 
-	appointment.Hooks[3] = appointmentHooks[1]
+	appointment.Hooks[3] = appointmentHooks[0]
+
+	appointment.Hooks[4] = appointmentHooks[1]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentMixinFields1 := appointmentMixin[1].Fields()
@@ -78,6 +80,30 @@ func init() {
 	appointment.DefaultUpdatedAt = appointmentDescUpdatedAt.Default.(func() time.Time)
 	// appointment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	appointment.UpdateDefaultUpdatedAt = appointmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// appointmentDescTimeZone is the schema descriptor for time_zone field.
+	appointmentDescTimeZone := appointmentFields[5].Descriptor()
+	// appointment.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	appointment.TimeZoneValidator = appointmentDescTimeZone.Validators[0].(func(string) error)
+	// appointmentDescLocation is the schema descriptor for location field.
+	appointmentDescLocation := appointmentFields[6].Descriptor()
+	// appointment.LocationValidator is a validator for the "location" field. It is called by the builders before save.
+	appointment.LocationValidator = appointmentDescLocation.Validators[0].(func(string) error)
+	// appointmentDescTelehealthURL is the schema descriptor for telehealth_url field.
+	appointmentDescTelehealthURL := appointmentFields[7].Descriptor()
+	// appointment.TelehealthURLValidator is a validator for the "telehealth_url" field. It is called by the builders before save.
+	appointment.TelehealthURLValidator = appointmentDescTelehealthURL.Validators[0].(func(string) error)
+	// appointmentDescCancellationReason is the schema descriptor for cancellation_reason field.
+	appointmentDescCancellationReason := appointmentFields[9].Descriptor()
+	// appointment.CancellationReasonValidator is a validator for the "cancellation_reason" field. It is called by the builders before save.
+	appointment.CancellationReasonValidator = appointmentDescCancellationReason.Validators[0].(func(string) error)
+	// appointmentDescNotes is the schema descriptor for notes field.
+	appointmentDescNotes := appointmentFields[11].Descriptor()
+	// appointment.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
+	appointment.NotesValidator = appointmentDescNotes.Validators[0].(func(string) error)
+	// appointmentDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	appointmentDescIdempotencyKey := appointmentFields[13].Descriptor()
+	// appointment.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	appointment.IdempotencyKeyValidator = appointmentDescIdempotencyKey.Validators[0].(func(string) error)
 	// appointmentDescID is the schema descriptor for id field.
 	appointmentDescID := appointmentMixinFields0[0].Descriptor()
 	// appointment.DefaultID holds the default value on creation for the id field.
@@ -97,7 +123,9 @@ func init() {
 
 	clientcontact.Hooks[1] = clientcontactMixinHooks2[0]
 
-	clientcontact.Hooks[2] = clientcontactHooks[0]
+	clientcontact.Hooks[2] = clientcontactMixinHooks2[1]
+
+	clientcontact.Hooks[3] = clientcontactHooks[0]
 	clientcontactMixinFields0 := clientcontactMixin[0].Fields()
 	_ = clientcontactMixinFields0
 	clientcontactMixinFields1 := clientcontactMixin[1].Fields()
@@ -114,6 +142,10 @@ func init() {
 	clientcontact.DefaultUpdatedAt = clientcontactDescUpdatedAt.Default.(func() time.Time)
 	// clientcontact.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	clientcontact.UpdateDefaultUpdatedAt = clientcontactDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// clientcontactDescRelationshipLabel is the schema descriptor for relationship_label field.
+	clientcontactDescRelationshipLabel := clientcontactFields[3].Descriptor()
+	// clientcontact.RelationshipLabelValidator is a validator for the "relationship_label" field. It is called by the builders before save.
+	clientcontact.RelationshipLabelValidator = clientcontactDescRelationshipLabel.Validators[0].(func(string) error)
 	// clientcontactDescNotifyReminders is the schema descriptor for notify_reminders field.
 	clientcontactDescNotifyReminders := clientcontactFields[5].Descriptor()
 	// clientcontact.DefaultNotifyReminders holds the default value on creation for the notify_reminders field.
@@ -149,11 +181,13 @@ func init() {
 
 	clientprofile.Hooks[1] = clientprofileMixinHooks2[0]
 
-	clientprofile.Hooks[2] = clientprofileHooks[0]
+	clientprofile.Hooks[2] = clientprofileMixinHooks2[1]
 
-	clientprofile.Hooks[3] = clientprofileHooks[1]
+	clientprofile.Hooks[3] = clientprofileHooks[0]
 
-	clientprofile.Hooks[4] = clientprofileHooks[2]
+	clientprofile.Hooks[4] = clientprofileHooks[1]
+
+	clientprofile.Hooks[5] = clientprofileHooks[2]
 	clientprofileMixinFields0 := clientprofileMixin[0].Fields()
 	_ = clientprofileMixinFields0
 	clientprofileMixinFields1 := clientprofileMixin[1].Fields()
@@ -178,10 +212,46 @@ func init() {
 	clientprofileDescLastName := clientprofileFields[1].Descriptor()
 	// clientprofile.LastNameValidator is a validator for the "last_name" field. It is called by the builders before save.
 	clientprofile.LastNameValidator = clientprofileDescLastName.Validators[0].(func(string) error)
+	// clientprofileDescPreferredName is the schema descriptor for preferred_name field.
+	clientprofileDescPreferredName := clientprofileFields[2].Descriptor()
+	// clientprofile.PreferredNameValidator is a validator for the "preferred_name" field. It is called by the builders before save.
+	clientprofile.PreferredNameValidator = clientprofileDescPreferredName.Validators[0].(func(string) error)
+	// clientprofileDescPronouns is the schema descriptor for pronouns field.
+	clientprofileDescPronouns := clientprofileFields[3].Descriptor()
+	// clientprofile.PronounsValidator is a validator for the "pronouns" field. It is called by the builders before save.
+	clientprofile.PronounsValidator = clientprofileDescPronouns.Validators[0].(func(string) error)
+	// clientprofileDescSalutation is the schema descriptor for salutation field.
+	clientprofileDescSalutation := clientprofileFields[4].Descriptor()
+	// clientprofile.SalutationValidator is a validator for the "salutation" field. It is called by the builders before save.
+	clientprofile.SalutationValidator = clientprofileDescSalutation.Validators[0].(func(string) error)
+	// clientprofileDescDateOfBirth is the schema descriptor for date_of_birth field.
+	clientprofileDescDateOfBirth := clientprofileFields[5].Descriptor()
+	// clientprofile.DateOfBirthValidator is a validator for the "date_of_birth" field. It is called by the builders before save.
+	clientprofile.DateOfBirthValidator = clientprofileDescDateOfBirth.Validators[0].(func(string) error)
+	// clientprofileDescSexAssignedAtBirth is the schema descriptor for sex_assigned_at_birth field.
+	clientprofileDescSexAssignedAtBirth := clientprofileFields[6].Descriptor()
+	// clientprofile.SexAssignedAtBirthValidator is a validator for the "sex_assigned_at_birth" field. It is called by the builders before save.
+	clientprofile.SexAssignedAtBirthValidator = clientprofileDescSexAssignedAtBirth.Validators[0].(func(string) error)
+	// clientprofileDescLanguage is the schema descriptor for language field.
+	clientprofileDescLanguage := clientprofileFields[7].Descriptor()
+	// clientprofile.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	clientprofile.LanguageValidator = clientprofileDescLanguage.Validators[0].(func(string) error)
+	// clientprofileDescTimeZone is the schema descriptor for time_zone field.
+	clientprofileDescTimeZone := clientprofileFields[8].Descriptor()
+	// clientprofile.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	clientprofile.TimeZoneValidator = clientprofileDescTimeZone.Validators[0].(func(string) error)
+	// clientprofileDescEmail is the schema descriptor for email field.
+	clientprofileDescEmail := clientprofileFields[9].Descriptor()
+	// clientprofile.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	clientprofile.EmailValidator = clientprofileDescEmail.Validators[0].(func(string) error)
 	// clientprofileDescEmailConsent is the schema descriptor for email_consent field.
 	clientprofileDescEmailConsent := clientprofileFields[10].Descriptor()
 	// clientprofile.DefaultEmailConsent holds the default value on creation for the email_consent field.
 	clientprofile.DefaultEmailConsent = clientprofileDescEmailConsent.Default.(bool)
+	// clientprofileDescMobilePhone is the schema descriptor for mobile_phone field.
+	clientprofileDescMobilePhone := clientprofileFields[11].Descriptor()
+	// clientprofile.MobilePhoneValidator is a validator for the "mobile_phone" field. It is called by the builders before save.
+	clientprofile.MobilePhoneValidator = clientprofileDescMobilePhone.Validators[0].(func(string) error)
 	// clientprofileDescSmsConsent is the schema descriptor for sms_consent field.
 	clientprofileDescSmsConsent := clientprofileFields[12].Descriptor()
 	// clientprofile.DefaultSmsConsent holds the default value on creation for the sms_consent field.
@@ -194,6 +264,18 @@ func init() {
 	clientprofileDescVoiceConsent := clientprofileFields[14].Descriptor()
 	// clientprofile.DefaultVoiceConsent holds the default value on creation for the voice_consent field.
 	clientprofile.DefaultVoiceConsent = clientprofileDescVoiceConsent.Default.(bool)
+	// clientprofileDescAlert is the schema descriptor for alert field.
+	clientprofileDescAlert := clientprofileFields[20].Descriptor()
+	// clientprofile.AlertValidator is a validator for the "alert" field. It is called by the builders before save.
+	clientprofile.AlertValidator = clientprofileDescAlert.Validators[0].(func(string) error)
+	// clientprofileDescNotes is the schema descriptor for notes field.
+	clientprofileDescNotes := clientprofileFields[21].Descriptor()
+	// clientprofile.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
+	clientprofile.NotesValidator = clientprofileDescNotes.Validators[0].(func(string) error)
+	// clientprofileDescReferringProvider is the schema descriptor for referring_provider field.
+	clientprofileDescReferringProvider := clientprofileFields[22].Descriptor()
+	// clientprofile.ReferringProviderValidator is a validator for the "referring_provider" field. It is called by the builders before save.
+	clientprofile.ReferringProviderValidator = clientprofileDescReferringProvider.Validators[0].(func(string) error)
 	// clientprofileDescNotifyReminders is the schema descriptor for notify_reminders field.
 	clientprofileDescNotifyReminders := clientprofileFields[23].Descriptor()
 	// clientprofile.DefaultNotifyReminders holds the default value on creation for the notify_reminders field.
@@ -225,11 +307,13 @@ func init() {
 
 	contact.Hooks[1] = contactMixinHooks2[0]
 
-	contact.Hooks[2] = contactHooks[0]
+	contact.Hooks[2] = contactMixinHooks2[1]
 
-	contact.Hooks[3] = contactHooks[1]
+	contact.Hooks[3] = contactHooks[0]
 
-	contact.Hooks[4] = contactHooks[2]
+	contact.Hooks[4] = contactHooks[1]
+
+	contact.Hooks[5] = contactHooks[2]
 	contactMixinFields0 := contactMixin[0].Fields()
 	_ = contactMixinFields0
 	contactMixinFields1 := contactMixin[1].Fields()
@@ -250,6 +334,26 @@ func init() {
 	contactDescFirstName := contactFields[0].Descriptor()
 	// contact.FirstNameValidator is a validator for the "first_name" field. It is called by the builders before save.
 	contact.FirstNameValidator = contactDescFirstName.Validators[0].(func(string) error)
+	// contactDescLastName is the schema descriptor for last_name field.
+	contactDescLastName := contactFields[1].Descriptor()
+	// contact.LastNameValidator is a validator for the "last_name" field. It is called by the builders before save.
+	contact.LastNameValidator = contactDescLastName.Validators[0].(func(string) error)
+	// contactDescEmail is the schema descriptor for email field.
+	contactDescEmail := contactFields[2].Descriptor()
+	// contact.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	contact.EmailValidator = contactDescEmail.Validators[0].(func(string) error)
+	// contactDescPhone is the schema descriptor for phone field.
+	contactDescPhone := contactFields[3].Descriptor()
+	// contact.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	contact.PhoneValidator = contactDescPhone.Validators[0].(func(string) error)
+	// contactDescOrganizationReference is the schema descriptor for organization_reference field.
+	contactDescOrganizationReference := contactFields[4].Descriptor()
+	// contact.OrganizationReferenceValidator is a validator for the "organization_reference" field. It is called by the builders before save.
+	contact.OrganizationReferenceValidator = contactDescOrganizationReference.Validators[0].(func(string) error)
+	// contactDescNotes is the schema descriptor for notes field.
+	contactDescNotes := contactFields[6].Descriptor()
+	// contact.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
+	contact.NotesValidator = contactDescNotes.Validators[0].(func(string) error)
 	// contactDescID is the schema descriptor for id field.
 	contactDescID := contactMixinFields0[0].Descriptor()
 	// contact.DefaultID holds the default value on creation for the id field.
@@ -267,6 +371,8 @@ func init() {
 	coverageMixinHooks2 := coverageMixin[2].Hooks()
 
 	coverage.Hooks[1] = coverageMixinHooks2[0]
+
+	coverage.Hooks[2] = coverageMixinHooks2[1]
 	coverageMixinFields0 := coverageMixin[0].Fields()
 	_ = coverageMixinFields0
 	coverageMixinFields1 := coverageMixin[1].Fields()
@@ -283,10 +389,42 @@ func init() {
 	coverage.DefaultUpdatedAt = coverageDescUpdatedAt.Default.(func() time.Time)
 	// coverage.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	coverage.UpdateDefaultUpdatedAt = coverageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// coverageDescRegion is the schema descriptor for region field.
+	coverageDescRegion := coverageFields[1].Descriptor()
+	// coverage.RegionValidator is a validator for the "region" field. It is called by the builders before save.
+	coverage.RegionValidator = coverageDescRegion.Validators[0].(func(string) error)
+	// coverageDescHealthCardNumber is the schema descriptor for health_card_number field.
+	coverageDescHealthCardNumber := coverageFields[2].Descriptor()
+	// coverage.HealthCardNumberValidator is a validator for the "health_card_number" field. It is called by the builders before save.
+	coverage.HealthCardNumberValidator = coverageDescHealthCardNumber.Validators[0].(func(string) error)
+	// coverageDescHealthCardVersion is the schema descriptor for health_card_version field.
+	coverageDescHealthCardVersion := coverageFields[3].Descriptor()
+	// coverage.HealthCardVersionValidator is a validator for the "health_card_version" field. It is called by the builders before save.
+	coverage.HealthCardVersionValidator = coverageDescHealthCardVersion.Validators[0].(func(string) error)
+	// coverageDescFeeProgram is the schema descriptor for fee_program field.
+	coverageDescFeeProgram := coverageFields[4].Descriptor()
+	// coverage.FeeProgramValidator is a validator for the "fee_program" field. It is called by the builders before save.
+	coverage.FeeProgramValidator = coverageDescFeeProgram.Validators[0].(func(string) error)
+	// coverageDescFeeProgramNumber is the schema descriptor for fee_program_number field.
+	coverageDescFeeProgramNumber := coverageFields[5].Descriptor()
+	// coverage.FeeProgramNumberValidator is a validator for the "fee_program_number" field. It is called by the builders before save.
+	coverage.FeeProgramNumberValidator = coverageDescFeeProgramNumber.Validators[0].(func(string) error)
+	// coverageDescBillingAuthorizationNumber is the schema descriptor for billing_authorization_number field.
+	coverageDescBillingAuthorizationNumber := coverageFields[6].Descriptor()
+	// coverage.BillingAuthorizationNumberValidator is a validator for the "billing_authorization_number" field. It is called by the builders before save.
+	coverage.BillingAuthorizationNumberValidator = coverageDescBillingAuthorizationNumber.Validators[0].(func(string) error)
+	// coverageDescCaseNumber is the schema descriptor for case_number field.
+	coverageDescCaseNumber := coverageFields[7].Descriptor()
+	// coverage.CaseNumberValidator is a validator for the "case_number" field. It is called by the builders before save.
+	coverage.CaseNumberValidator = coverageDescCaseNumber.Validators[0].(func(string) error)
 	// coverageDescNumberOfSessions is the schema descriptor for number_of_sessions field.
 	coverageDescNumberOfSessions := coverageFields[8].Descriptor()
 	// coverage.NumberOfSessionsValidator is a validator for the "number_of_sessions" field. It is called by the builders before save.
 	coverage.NumberOfSessionsValidator = coverageDescNumberOfSessions.Validators[0].(func(int) error)
+	// coverageDescBillingNotes is the schema descriptor for billing_notes field.
+	coverageDescBillingNotes := coverageFields[9].Descriptor()
+	// coverage.BillingNotesValidator is a validator for the "billing_notes" field. It is called by the builders before save.
+	coverage.BillingNotesValidator = coverageDescBillingNotes.Validators[0].(func(string) error)
 	// coverageDescID is the schema descriptor for id field.
 	coverageDescID := coverageMixinFields0[0].Descriptor()
 	// coverage.DefaultID holds the default value on creation for the id field.
@@ -304,6 +442,8 @@ func init() {
 	emailsuppressionMixinHooks2 := emailsuppressionMixin[2].Hooks()
 
 	emailsuppression.Hooks[1] = emailsuppressionMixinHooks2[0]
+
+	emailsuppression.Hooks[2] = emailsuppressionMixinHooks2[1]
 	emailsuppressionMixinFields0 := emailsuppressionMixin[0].Fields()
 	_ = emailsuppressionMixinFields0
 	emailsuppressionMixinFields1 := emailsuppressionMixin[1].Fields()
@@ -320,6 +460,14 @@ func init() {
 	emailsuppression.DefaultUpdatedAt = emailsuppressionDescUpdatedAt.Default.(func() time.Time)
 	// emailsuppression.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	emailsuppression.UpdateDefaultUpdatedAt = emailsuppressionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// emailsuppressionDescEmail is the schema descriptor for email field.
+	emailsuppressionDescEmail := emailsuppressionFields[0].Descriptor()
+	// emailsuppression.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	emailsuppression.EmailValidator = emailsuppressionDescEmail.Validators[0].(func(string) error)
+	// emailsuppressionDescReason is the schema descriptor for reason field.
+	emailsuppressionDescReason := emailsuppressionFields[1].Descriptor()
+	// emailsuppression.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	emailsuppression.ReasonValidator = emailsuppressionDescReason.Validators[0].(func(string) error)
 	// emailsuppressionDescID is the schema descriptor for id field.
 	emailsuppressionDescID := emailsuppressionMixinFields0[0].Descriptor()
 	// emailsuppression.DefaultID holds the default value on creation for the id field.
@@ -339,7 +487,9 @@ func init() {
 
 	form.Hooks[1] = formMixinHooks2[0]
 
-	form.Hooks[2] = formHooks[0]
+	form.Hooks[2] = formMixinHooks2[1]
+
+	form.Hooks[3] = formHooks[0]
 	formMixinFields0 := formMixin[0].Fields()
 	_ = formMixinFields0
 	formMixinFields1 := formMixin[1].Fields()
@@ -356,10 +506,26 @@ func init() {
 	form.DefaultUpdatedAt = formDescUpdatedAt.Default.(func() time.Time)
 	// form.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	form.UpdateDefaultUpdatedAt = formDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// formDescTitle is the schema descriptor for title field.
+	formDescTitle := formFields[2].Descriptor()
+	// form.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	form.TitleValidator = formDescTitle.Validators[0].(func(string) error)
+	// formDescDescription is the schema descriptor for description field.
+	formDescDescription := formFields[3].Descriptor()
+	// form.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	form.DescriptionValidator = formDescDescription.Validators[0].(func(string) error)
 	// formDescSignatureRequested is the schema descriptor for signature_requested field.
 	formDescSignatureRequested := formFields[5].Descriptor()
 	// form.DefaultSignatureRequested holds the default value on creation for the signature_requested field.
 	form.DefaultSignatureRequested = formDescSignatureRequested.Default.(bool)
+	// formDescSignedName is the schema descriptor for signed_name field.
+	formDescSignedName := formFields[8].Descriptor()
+	// form.SignedNameValidator is a validator for the "signed_name" field. It is called by the builders before save.
+	form.SignedNameValidator = formDescSignedName.Validators[0].(func(string) error)
+	// formDescSubmittedBy is the schema descriptor for submitted_by field.
+	formDescSubmittedBy := formFields[11].Descriptor()
+	// form.SubmittedByValidator is a validator for the "submitted_by" field. It is called by the builders before save.
+	form.SubmittedByValidator = formDescSubmittedBy.Validators[0].(func(string) error)
 	// formDescID is the schema descriptor for id field.
 	formDescID := formMixinFields0[0].Descriptor()
 	// form.DefaultID holds the default value on creation for the id field.
@@ -379,9 +545,11 @@ func init() {
 
 	invoice.Hooks[1] = invoiceMixinHooks2[0]
 
-	invoice.Hooks[2] = invoiceHooks[0]
+	invoice.Hooks[2] = invoiceMixinHooks2[1]
 
-	invoice.Hooks[3] = invoiceHooks[1]
+	invoice.Hooks[3] = invoiceHooks[0]
+
+	invoice.Hooks[4] = invoiceHooks[1]
 	invoiceMixinFields0 := invoiceMixin[0].Fields()
 	_ = invoiceMixinFields0
 	invoiceMixinFields1 := invoiceMixin[1].Fields()
@@ -398,6 +566,22 @@ func init() {
 	invoice.DefaultUpdatedAt = invoiceDescUpdatedAt.Default.(func() time.Time)
 	// invoice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	invoice.UpdateDefaultUpdatedAt = invoiceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// invoiceDescNumber is the schema descriptor for number field.
+	invoiceDescNumber := invoiceFields[1].Descriptor()
+	// invoice.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	invoice.NumberValidator = invoiceDescNumber.Validators[0].(func(string) error)
+	// invoiceDescTotalCents is the schema descriptor for total_cents field.
+	invoiceDescTotalCents := invoiceFields[3].Descriptor()
+	// invoice.TotalCentsValidator is a validator for the "total_cents" field. It is called by the builders before save.
+	invoice.TotalCentsValidator = invoiceDescTotalCents.Validators[0].(func(int) error)
+	// invoiceDescCurrency is the schema descriptor for currency field.
+	invoiceDescCurrency := invoiceFields[4].Descriptor()
+	// invoice.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	invoice.CurrencyValidator = invoiceDescCurrency.Validators[0].(func(string) error)
+	// invoiceDescDueDate is the schema descriptor for due_date field.
+	invoiceDescDueDate := invoiceFields[6].Descriptor()
+	// invoice.DueDateValidator is a validator for the "due_date" field. It is called by the builders before save.
+	invoice.DueDateValidator = invoiceDescDueDate.Validators[0].(func(string) error)
 	// invoiceDescID is the schema descriptor for id field.
 	invoiceDescID := invoiceMixinFields0[0].Descriptor()
 	// invoice.DefaultID holds the default value on creation for the id field.
@@ -417,7 +601,9 @@ func init() {
 
 	messagetemplate.Hooks[1] = messagetemplateMixinHooks2[0]
 
-	messagetemplate.Hooks[2] = messagetemplateHooks[0]
+	messagetemplate.Hooks[2] = messagetemplateMixinHooks2[1]
+
+	messagetemplate.Hooks[3] = messagetemplateHooks[0]
 	messagetemplateMixinFields0 := messagetemplateMixin[0].Fields()
 	_ = messagetemplateMixinFields0
 	messagetemplateMixinFields1 := messagetemplateMixin[1].Fields()
@@ -434,6 +620,30 @@ func init() {
 	messagetemplate.DefaultUpdatedAt = messagetemplateDescUpdatedAt.Default.(func() time.Time)
 	// messagetemplate.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	messagetemplate.UpdateDefaultUpdatedAt = messagetemplateDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// messagetemplateDescKind is the schema descriptor for kind field.
+	messagetemplateDescKind := messagetemplateFields[0].Descriptor()
+	// messagetemplate.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	messagetemplate.KindValidator = messagetemplateDescKind.Validators[0].(func(string) error)
+	// messagetemplateDescChannel is the schema descriptor for channel field.
+	messagetemplateDescChannel := messagetemplateFields[1].Descriptor()
+	// messagetemplate.ChannelValidator is a validator for the "channel" field. It is called by the builders before save.
+	messagetemplate.ChannelValidator = messagetemplateDescChannel.Validators[0].(func(string) error)
+	// messagetemplateDescLanguage is the schema descriptor for language field.
+	messagetemplateDescLanguage := messagetemplateFields[2].Descriptor()
+	// messagetemplate.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	messagetemplate.LanguageValidator = messagetemplateDescLanguage.Validators[0].(func(string) error)
+	// messagetemplateDescSubject is the schema descriptor for subject field.
+	messagetemplateDescSubject := messagetemplateFields[3].Descriptor()
+	// messagetemplate.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	messagetemplate.SubjectValidator = messagetemplateDescSubject.Validators[0].(func(string) error)
+	// messagetemplateDescHTML is the schema descriptor for html field.
+	messagetemplateDescHTML := messagetemplateFields[4].Descriptor()
+	// messagetemplate.HTMLValidator is a validator for the "html" field. It is called by the builders before save.
+	messagetemplate.HTMLValidator = messagetemplateDescHTML.Validators[0].(func(string) error)
+	// messagetemplateDescText is the schema descriptor for text field.
+	messagetemplateDescText := messagetemplateFields[5].Descriptor()
+	// messagetemplate.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	messagetemplate.TextValidator = messagetemplateDescText.Validators[0].(func(string) error)
 	// messagetemplateDescID is the schema descriptor for id field.
 	messagetemplateDescID := messagetemplateMixinFields0[0].Descriptor()
 	// messagetemplate.DefaultID holds the default value on creation for the id field.
@@ -451,6 +661,8 @@ func init() {
 	notificationMixinHooks2 := notificationMixin[2].Hooks()
 
 	notification.Hooks[1] = notificationMixinHooks2[0]
+
+	notification.Hooks[2] = notificationMixinHooks2[1]
 	notificationMixinFields0 := notificationMixin[0].Fields()
 	_ = notificationMixinFields0
 	notificationMixinFields1 := notificationMixin[1].Fields()
@@ -467,10 +679,48 @@ func init() {
 	notification.DefaultUpdatedAt = notificationDescUpdatedAt.Default.(func() time.Time)
 	// notification.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	notification.UpdateDefaultUpdatedAt = notificationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// notificationDescRecipientName is the schema descriptor for recipient_name field.
+	notificationDescRecipientName := notificationFields[4].Descriptor()
+	// notification.RecipientNameValidator is a validator for the "recipient_name" field. It is called by the builders before save.
+	notification.RecipientNameValidator = notificationDescRecipientName.Validators[0].(func(string) error)
+	// notificationDescKind is the schema descriptor for kind field.
+	notificationDescKind := notificationFields[5].Descriptor()
+	// notification.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	notification.KindValidator = notificationDescKind.Validators[0].(func(string) error)
+	// notificationDescChannel is the schema descriptor for channel field.
+	notificationDescChannel := notificationFields[6].Descriptor()
+	// notification.ChannelValidator is a validator for the "channel" field. It is called by the builders before save.
+	notification.ChannelValidator = notificationDescChannel.Validators[0].(func(string) error)
+	// notificationDescAddress is the schema descriptor for address field.
+	notificationDescAddress := notificationFields[7].Descriptor()
+	// notification.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	notification.AddressValidator = notificationDescAddress.Validators[0].(func(string) error)
+	// notificationDescSubject is the schema descriptor for subject field.
+	notificationDescSubject := notificationFields[8].Descriptor()
+	// notification.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	notification.SubjectValidator = notificationDescSubject.Validators[0].(func(string) error)
+	// notificationDescHTML is the schema descriptor for html field.
+	notificationDescHTML := notificationFields[9].Descriptor()
+	// notification.HTMLValidator is a validator for the "html" field. It is called by the builders before save.
+	notification.HTMLValidator = notificationDescHTML.Validators[0].(func(string) error)
+	// notificationDescText is the schema descriptor for text field.
+	notificationDescText := notificationFields[10].Descriptor()
+	// notification.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	notification.TextValidator = notificationDescText.Validators[0].(func(string) error)
+	// notificationDescReason is the schema descriptor for reason field.
+	notificationDescReason := notificationFields[12].Descriptor()
+	// notification.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	notification.ReasonValidator = notificationDescReason.Validators[0].(func(string) error)
+	// notificationDescProviderID is the schema descriptor for provider_id field.
+	notificationDescProviderID := notificationFields[13].Descriptor()
+	// notification.ProviderIDValidator is a validator for the "provider_id" field. It is called by the builders before save.
+	notification.ProviderIDValidator = notificationDescProviderID.Validators[0].(func(string) error)
 	// notificationDescAttempts is the schema descriptor for attempts field.
 	notificationDescAttempts := notificationFields[14].Descriptor()
 	// notification.DefaultAttempts holds the default value on creation for the attempts field.
 	notification.DefaultAttempts = notificationDescAttempts.Default.(int)
+	// notification.AttemptsValidator is a validator for the "attempts" field. It is called by the builders before save.
+	notification.AttemptsValidator = notificationDescAttempts.Validators[0].(func(int) error)
 	// notificationDescID is the schema descriptor for id field.
 	notificationDescID := notificationMixinFields0[0].Descriptor()
 	// notification.DefaultID holds the default value on creation for the id field.
@@ -488,6 +738,8 @@ func init() {
 	organizationHooks := schema.Organization{}.Hooks()
 
 	organization.Hooks[1] = organizationHooks[0]
+
+	organization.Hooks[2] = organizationHooks[1]
 	organizationMixinFields0 := organizationMixin[0].Fields()
 	_ = organizationMixinFields0
 	organizationMixinFields1 := organizationMixin[1].Fields()
@@ -511,27 +763,63 @@ func init() {
 	// organizationDescSlug is the schema descriptor for slug field.
 	organizationDescSlug := organizationFields[1].Descriptor()
 	// organization.SlugValidator is a validator for the "slug" field. It is called by the builders before save.
-	organization.SlugValidator = organizationDescSlug.Validators[0].(func(string) error)
+	organization.SlugValidator = func() func(string) error {
+		validators := organizationDescSlug.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(slug string) error {
+			for _, fn := range fns {
+				if err := fn(slug); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// organizationDescTimeZone is the schema descriptor for time_zone field.
 	organizationDescTimeZone := organizationFields[2].Descriptor()
 	// organization.DefaultTimeZone holds the default value on creation for the time_zone field.
 	organization.DefaultTimeZone = organizationDescTimeZone.Default.(string)
+	// organization.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	organization.TimeZoneValidator = organizationDescTimeZone.Validators[0].(func(string) error)
 	// organizationDescDefaultLanguage is the schema descriptor for default_language field.
 	organizationDescDefaultLanguage := organizationFields[3].Descriptor()
 	// organization.DefaultDefaultLanguage holds the default value on creation for the default_language field.
 	organization.DefaultDefaultLanguage = organizationDescDefaultLanguage.Default.(string)
+	// organization.DefaultLanguageValidator is a validator for the "default_language" field. It is called by the builders before save.
+	organization.DefaultLanguageValidator = organizationDescDefaultLanguage.Validators[0].(func(string) error)
 	// organizationDescDefaultPhoneRegion is the schema descriptor for default_phone_region field.
 	organizationDescDefaultPhoneRegion := organizationFields[4].Descriptor()
 	// organization.DefaultDefaultPhoneRegion holds the default value on creation for the default_phone_region field.
 	organization.DefaultDefaultPhoneRegion = organizationDescDefaultPhoneRegion.Default.(string)
+	// organization.DefaultPhoneRegionValidator is a validator for the "default_phone_region" field. It is called by the builders before save.
+	organization.DefaultPhoneRegionValidator = organizationDescDefaultPhoneRegion.Validators[0].(func(string) error)
+	// organizationDescPhone is the schema descriptor for phone field.
+	organizationDescPhone := organizationFields[5].Descriptor()
+	// organization.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	organization.PhoneValidator = organizationDescPhone.Validators[0].(func(string) error)
+	// organizationDescEmail is the schema descriptor for email field.
+	organizationDescEmail := organizationFields[6].Descriptor()
+	// organization.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	organization.EmailValidator = organizationDescEmail.Validators[0].(func(string) error)
 	// organizationDescQuietHoursStart is the schema descriptor for quiet_hours_start field.
 	organizationDescQuietHoursStart := organizationFields[8].Descriptor()
 	// organization.DefaultQuietHoursStart holds the default value on creation for the quiet_hours_start field.
 	organization.DefaultQuietHoursStart = organizationDescQuietHoursStart.Default.(string)
+	// organization.QuietHoursStartValidator is a validator for the "quiet_hours_start" field. It is called by the builders before save.
+	organization.QuietHoursStartValidator = organizationDescQuietHoursStart.Validators[0].(func(string) error)
 	// organizationDescQuietHoursEnd is the schema descriptor for quiet_hours_end field.
 	organizationDescQuietHoursEnd := organizationFields[9].Descriptor()
 	// organization.DefaultQuietHoursEnd holds the default value on creation for the quiet_hours_end field.
 	organization.DefaultQuietHoursEnd = organizationDescQuietHoursEnd.Default.(string)
+	// organization.QuietHoursEndValidator is a validator for the "quiet_hours_end" field. It is called by the builders before save.
+	organization.QuietHoursEndValidator = organizationDescQuietHoursEnd.Validators[0].(func(string) error)
+	// organizationDescSmsHelpReply is the schema descriptor for sms_help_reply field.
+	organizationDescSmsHelpReply := organizationFields[10].Descriptor()
+	// organization.SmsHelpReplyValidator is a validator for the "sms_help_reply" field. It is called by the builders before save.
+	organization.SmsHelpReplyValidator = organizationDescSmsHelpReply.Validators[0].(func(string) error)
 	// organizationDescBookingMinNoticeMinutes is the schema descriptor for booking_min_notice_minutes field.
 	organizationDescBookingMinNoticeMinutes := organizationFields[11].Descriptor()
 	// organization.DefaultBookingMinNoticeMinutes holds the default value on creation for the booking_min_notice_minutes field.
@@ -595,10 +883,44 @@ func init() {
 	paymentMixinHooks1 := paymentMixin[1].Hooks()
 
 	payment.Hooks[1] = paymentMixinHooks1[0]
+
+	payment.Hooks[2] = paymentMixinHooks1[1]
 	paymentMixinFields0 := paymentMixin[0].Fields()
 	_ = paymentMixinFields0
 	paymentFields := schema.Payment{}.Fields()
 	_ = paymentFields
+	// paymentDescAmountCents is the schema descriptor for amount_cents field.
+	paymentDescAmountCents := paymentFields[2].Descriptor()
+	// payment.AmountCentsValidator is a validator for the "amount_cents" field. It is called by the builders before save.
+	payment.AmountCentsValidator = paymentDescAmountCents.Validators[0].(func(int) error)
+	// paymentDescCurrency is the schema descriptor for currency field.
+	paymentDescCurrency := paymentFields[3].Descriptor()
+	// payment.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	payment.CurrencyValidator = paymentDescCurrency.Validators[0].(func(string) error)
+	// paymentDescFailureReason is the schema descriptor for failure_reason field.
+	paymentDescFailureReason := paymentFields[5].Descriptor()
+	// payment.FailureReasonValidator is a validator for the "failure_reason" field. It is called by the builders before save.
+	payment.FailureReasonValidator = paymentDescFailureReason.Validators[0].(func(string) error)
+	// paymentDescProviderID is the schema descriptor for provider_id field.
+	paymentDescProviderID := paymentFields[6].Descriptor()
+	// payment.ProviderIDValidator is a validator for the "provider_id" field. It is called by the builders before save.
+	payment.ProviderIDValidator = paymentDescProviderID.Validators[0].(func(string) error)
+	// paymentDescCardBrand is the schema descriptor for card_brand field.
+	paymentDescCardBrand := paymentFields[7].Descriptor()
+	// payment.CardBrandValidator is a validator for the "card_brand" field. It is called by the builders before save.
+	payment.CardBrandValidator = paymentDescCardBrand.Validators[0].(func(string) error)
+	// paymentDescCardLast4 is the schema descriptor for card_last4 field.
+	paymentDescCardLast4 := paymentFields[8].Descriptor()
+	// payment.CardLast4Validator is a validator for the "card_last4" field. It is called by the builders before save.
+	payment.CardLast4Validator = paymentDescCardLast4.Validators[0].(func(string) error)
+	// paymentDescPaidBy is the schema descriptor for paid_by field.
+	paymentDescPaidBy := paymentFields[9].Descriptor()
+	// payment.PaidByValidator is a validator for the "paid_by" field. It is called by the builders before save.
+	payment.PaidByValidator = paymentDescPaidBy.Validators[0].(func(string) error)
+	// paymentDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	paymentDescIdempotencyKey := paymentFields[11].Descriptor()
+	// payment.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	payment.IdempotencyKeyValidator = paymentDescIdempotencyKey.Validators[0].(func(string) error)
 	// paymentDescCreatedAt is the schema descriptor for created_at field.
 	paymentDescCreatedAt := paymentFields[12].Descriptor()
 	// payment.DefaultCreatedAt holds the default value on creation for the created_at field.
@@ -620,6 +942,8 @@ func init() {
 	phoneoptoutMixinHooks2 := phoneoptoutMixin[2].Hooks()
 
 	phoneoptout.Hooks[1] = phoneoptoutMixinHooks2[0]
+
+	phoneoptout.Hooks[2] = phoneoptoutMixinHooks2[1]
 	phoneoptoutMixinFields0 := phoneoptoutMixin[0].Fields()
 	_ = phoneoptoutMixinFields0
 	phoneoptoutMixinFields1 := phoneoptoutMixin[1].Fields()
@@ -636,6 +960,14 @@ func init() {
 	phoneoptout.DefaultUpdatedAt = phoneoptoutDescUpdatedAt.Default.(func() time.Time)
 	// phoneoptout.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	phoneoptout.UpdateDefaultUpdatedAt = phoneoptoutDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// phoneoptoutDescPhone is the schema descriptor for phone field.
+	phoneoptoutDescPhone := phoneoptoutFields[0].Descriptor()
+	// phoneoptout.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	phoneoptout.PhoneValidator = phoneoptoutDescPhone.Validators[0].(func(string) error)
+	// phoneoptoutDescKeyword is the schema descriptor for keyword field.
+	phoneoptoutDescKeyword := phoneoptoutFields[1].Descriptor()
+	// phoneoptout.KeywordValidator is a validator for the "keyword" field. It is called by the builders before save.
+	phoneoptout.KeywordValidator = phoneoptoutDescKeyword.Validators[0].(func(string) error)
 	// phoneoptoutDescID is the schema descriptor for id field.
 	phoneoptoutDescID := phoneoptoutMixinFields0[0].Descriptor()
 	// phoneoptout.DefaultID holds the default value on creation for the id field.
@@ -653,10 +985,24 @@ func init() {
 	portaleventMixinHooks1 := portaleventMixin[1].Hooks()
 
 	portalevent.Hooks[1] = portaleventMixinHooks1[0]
+
+	portalevent.Hooks[2] = portaleventMixinHooks1[1]
 	portaleventMixinFields0 := portaleventMixin[0].Fields()
 	_ = portaleventMixinFields0
 	portaleventFields := schema.PortalEvent{}.Fields()
 	_ = portaleventFields
+	// portaleventDescEmail is the schema descriptor for email field.
+	portaleventDescEmail := portaleventFields[2].Descriptor()
+	// portalevent.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	portalevent.EmailValidator = portaleventDescEmail.Validators[0].(func(string) error)
+	// portaleventDescAction is the schema descriptor for action field.
+	portaleventDescAction := portaleventFields[3].Descriptor()
+	// portalevent.ActionValidator is a validator for the "action" field. It is called by the builders before save.
+	portalevent.ActionValidator = portaleventDescAction.Validators[0].(func(string) error)
+	// portaleventDescDetail is the schema descriptor for detail field.
+	portaleventDescDetail := portaleventFields[4].Descriptor()
+	// portalevent.DetailValidator is a validator for the "detail" field. It is called by the builders before save.
+	portalevent.DetailValidator = portaleventDescDetail.Validators[0].(func(string) error)
 	// portaleventDescCreatedAt is the schema descriptor for created_at field.
 	portaleventDescCreatedAt := portaleventFields[6].Descriptor()
 	// portalevent.DefaultCreatedAt holds the default value on creation for the created_at field.
@@ -678,10 +1024,16 @@ func init() {
 	portalinvitationMixinHooks1 := portalinvitationMixin[1].Hooks()
 
 	portalinvitation.Hooks[1] = portalinvitationMixinHooks1[0]
+
+	portalinvitation.Hooks[2] = portalinvitationMixinHooks1[1]
 	portalinvitationMixinFields0 := portalinvitationMixin[0].Fields()
 	_ = portalinvitationMixinFields0
 	portalinvitationFields := schema.PortalInvitation{}.Fields()
 	_ = portalinvitationFields
+	// portalinvitationDescEmail is the schema descriptor for email field.
+	portalinvitationDescEmail := portalinvitationFields[2].Descriptor()
+	// portalinvitation.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	portalinvitation.EmailValidator = portalinvitationDescEmail.Validators[0].(func(string) error)
 	// portalinvitationDescCreatedAt is the schema descriptor for created_at field.
 	portalinvitationDescCreatedAt := portalinvitationFields[5].Descriptor()
 	// portalinvitation.DefaultCreatedAt holds the default value on creation for the created_at field.
@@ -705,13 +1057,23 @@ func init() {
 
 	portalmessage.Hooks[1] = portalmessageMixinHooks1[0]
 
-	portalmessage.Hooks[2] = portalmessageHooks[0]
+	portalmessage.Hooks[2] = portalmessageMixinHooks1[1]
 
-	portalmessage.Hooks[3] = portalmessageHooks[1]
+	portalmessage.Hooks[3] = portalmessageHooks[0]
+
+	portalmessage.Hooks[4] = portalmessageHooks[1]
 	portalmessageMixinFields0 := portalmessageMixin[0].Fields()
 	_ = portalmessageMixinFields0
 	portalmessageFields := schema.PortalMessage{}.Fields()
 	_ = portalmessageFields
+	// portalmessageDescBody is the schema descriptor for body field.
+	portalmessageDescBody := portalmessageFields[3].Descriptor()
+	// portalmessage.BodyValidator is a validator for the "body" field. It is called by the builders before save.
+	portalmessage.BodyValidator = portalmessageDescBody.Validators[0].(func(string) error)
+	// portalmessageDescAuthorEmail is the schema descriptor for author_email field.
+	portalmessageDescAuthorEmail := portalmessageFields[5].Descriptor()
+	// portalmessage.AuthorEmailValidator is a validator for the "author_email" field. It is called by the builders before save.
+	portalmessage.AuthorEmailValidator = portalmessageDescAuthorEmail.Validators[0].(func(string) error)
 	// portalmessageDescCreatedAt is the schema descriptor for created_at field.
 	portalmessageDescCreatedAt := portalmessageFields[7].Descriptor()
 	// portalmessage.DefaultCreatedAt holds the default value on creation for the created_at field.
@@ -733,10 +1095,16 @@ func init() {
 	portalsessionMixinHooks1 := portalsessionMixin[1].Hooks()
 
 	portalsession.Hooks[1] = portalsessionMixinHooks1[0]
+
+	portalsession.Hooks[2] = portalsessionMixinHooks1[1]
 	portalsessionMixinFields0 := portalsessionMixin[0].Fields()
 	_ = portalsessionMixinFields0
 	portalsessionFields := schema.PortalSession{}.Fields()
 	_ = portalsessionFields
+	// portalsessionDescEmail is the schema descriptor for email field.
+	portalsessionDescEmail := portalsessionFields[0].Descriptor()
+	// portalsession.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	portalsession.EmailValidator = portalsessionDescEmail.Validators[0].(func(string) error)
 	// portalsessionDescCreatedAt is the schema descriptor for created_at field.
 	portalsessionDescCreatedAt := portalsessionFields[2].Descriptor()
 	// portalsession.DefaultCreatedAt holds the default value on creation for the created_at field.
@@ -758,10 +1126,36 @@ func init() {
 	savedcardMixinHooks1 := savedcardMixin[1].Hooks()
 
 	savedcard.Hooks[1] = savedcardMixinHooks1[0]
+
+	savedcard.Hooks[2] = savedcardMixinHooks1[1]
 	savedcardMixinFields0 := savedcardMixin[0].Fields()
 	_ = savedcardMixinFields0
 	savedcardFields := schema.SavedCard{}.Fields()
 	_ = savedcardFields
+	// savedcardDescAddedBy is the schema descriptor for added_by field.
+	savedcardDescAddedBy := savedcardFields[2].Descriptor()
+	// savedcard.AddedByValidator is a validator for the "added_by" field. It is called by the builders before save.
+	savedcard.AddedByValidator = savedcardDescAddedBy.Validators[0].(func(string) error)
+	// savedcardDescProviderToken is the schema descriptor for provider_token field.
+	savedcardDescProviderToken := savedcardFields[3].Descriptor()
+	// savedcard.ProviderTokenValidator is a validator for the "provider_token" field. It is called by the builders before save.
+	savedcard.ProviderTokenValidator = savedcardDescProviderToken.Validators[0].(func(string) error)
+	// savedcardDescBrand is the schema descriptor for brand field.
+	savedcardDescBrand := savedcardFields[4].Descriptor()
+	// savedcard.BrandValidator is a validator for the "brand" field. It is called by the builders before save.
+	savedcard.BrandValidator = savedcardDescBrand.Validators[0].(func(string) error)
+	// savedcardDescLast4 is the schema descriptor for last4 field.
+	savedcardDescLast4 := savedcardFields[5].Descriptor()
+	// savedcard.Last4Validator is a validator for the "last4" field. It is called by the builders before save.
+	savedcard.Last4Validator = savedcardDescLast4.Validators[0].(func(string) error)
+	// savedcardDescExpMonth is the schema descriptor for exp_month field.
+	savedcardDescExpMonth := savedcardFields[6].Descriptor()
+	// savedcard.ExpMonthValidator is a validator for the "exp_month" field. It is called by the builders before save.
+	savedcard.ExpMonthValidator = savedcardDescExpMonth.Validators[0].(func(int) error)
+	// savedcardDescExpYear is the schema descriptor for exp_year field.
+	savedcardDescExpYear := savedcardFields[7].Descriptor()
+	// savedcard.ExpYearValidator is a validator for the "exp_year" field. It is called by the builders before save.
+	savedcard.ExpYearValidator = savedcardDescExpYear.Validators[0].(func(int) error)
 	// savedcardDescCreatedAt is the schema descriptor for created_at field.
 	savedcardDescCreatedAt := savedcardFields[8].Descriptor()
 	// savedcard.DefaultCreatedAt holds the default value on creation for the created_at field.
@@ -785,7 +1179,9 @@ func init() {
 
 	scheduleexception.Hooks[1] = scheduleexceptionMixinHooks2[0]
 
-	scheduleexception.Hooks[2] = scheduleexceptionHooks[0]
+	scheduleexception.Hooks[2] = scheduleexceptionMixinHooks2[1]
+
+	scheduleexception.Hooks[3] = scheduleexceptionHooks[0]
 	scheduleexceptionMixinFields0 := scheduleexceptionMixin[0].Fields()
 	_ = scheduleexceptionMixinFields0
 	scheduleexceptionMixinFields1 := scheduleexceptionMixin[1].Fields()
@@ -802,6 +1198,22 @@ func init() {
 	scheduleexception.DefaultUpdatedAt = scheduleexceptionDescUpdatedAt.Default.(func() time.Time)
 	// scheduleexception.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	scheduleexception.UpdateDefaultUpdatedAt = scheduleexceptionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// scheduleexceptionDescDate is the schema descriptor for date field.
+	scheduleexceptionDescDate := scheduleexceptionFields[4].Descriptor()
+	// scheduleexception.DateValidator is a validator for the "date" field. It is called by the builders before save.
+	scheduleexception.DateValidator = scheduleexceptionDescDate.Validators[0].(func(string) error)
+	// scheduleexceptionDescStart is the schema descriptor for start field.
+	scheduleexceptionDescStart := scheduleexceptionFields[5].Descriptor()
+	// scheduleexception.StartValidator is a validator for the "start" field. It is called by the builders before save.
+	scheduleexception.StartValidator = scheduleexceptionDescStart.Validators[0].(func(string) error)
+	// scheduleexceptionDescEnd is the schema descriptor for end field.
+	scheduleexceptionDescEnd := scheduleexceptionFields[6].Descriptor()
+	// scheduleexception.EndValidator is a validator for the "end" field. It is called by the builders before save.
+	scheduleexception.EndValidator = scheduleexceptionDescEnd.Validators[0].(func(string) error)
+	// scheduleexceptionDescNote is the schema descriptor for note field.
+	scheduleexceptionDescNote := scheduleexceptionFields[7].Descriptor()
+	// scheduleexception.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	scheduleexception.NoteValidator = scheduleexceptionDescNote.Validators[0].(func(string) error)
 	// scheduleexceptionDescID is the schema descriptor for id field.
 	scheduleexceptionDescID := scheduleexceptionMixinFields0[0].Descriptor()
 	// scheduleexception.DefaultID holds the default value on creation for the id field.
@@ -821,7 +1233,9 @@ func init() {
 
 	scheduledmessage.Hooks[1] = scheduledmessageMixinHooks2[0]
 
-	scheduledmessage.Hooks[2] = scheduledmessageHooks[0]
+	scheduledmessage.Hooks[2] = scheduledmessageMixinHooks2[1]
+
+	scheduledmessage.Hooks[3] = scheduledmessageHooks[0]
 	scheduledmessageMixinFields0 := scheduledmessageMixin[0].Fields()
 	_ = scheduledmessageMixinFields0
 	scheduledmessageMixinFields1 := scheduledmessageMixin[1].Fields()
@@ -838,6 +1252,22 @@ func init() {
 	scheduledmessage.DefaultUpdatedAt = scheduledmessageDescUpdatedAt.Default.(func() time.Time)
 	// scheduledmessage.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	scheduledmessage.UpdateDefaultUpdatedAt = scheduledmessageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// scheduledmessageDescSubject is the schema descriptor for subject field.
+	scheduledmessageDescSubject := scheduledmessageFields[2].Descriptor()
+	// scheduledmessage.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	scheduledmessage.SubjectValidator = scheduledmessageDescSubject.Validators[0].(func(string) error)
+	// scheduledmessageDescBody is the schema descriptor for body field.
+	scheduledmessageDescBody := scheduledmessageFields[3].Descriptor()
+	// scheduledmessage.BodyValidator is a validator for the "body" field. It is called by the builders before save.
+	scheduledmessage.BodyValidator = scheduledmessageDescBody.Validators[0].(func(string) error)
+	// scheduledmessageDescMinutesBeforeStart is the schema descriptor for minutes_before_start field.
+	scheduledmessageDescMinutesBeforeStart := scheduledmessageFields[5].Descriptor()
+	// scheduledmessage.MinutesBeforeStartValidator is a validator for the "minutes_before_start" field. It is called by the builders before save.
+	scheduledmessage.MinutesBeforeStartValidator = scheduledmessageDescMinutesBeforeStart.Validators[0].(func(int) error)
+	// scheduledmessageDescReason is the schema descriptor for reason field.
+	scheduledmessageDescReason := scheduledmessageFields[7].Descriptor()
+	// scheduledmessage.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	scheduledmessage.ReasonValidator = scheduledmessageDescReason.Validators[0].(func(string) error)
 	// scheduledmessageDescID is the schema descriptor for id field.
 	scheduledmessageDescID := scheduledmessageMixinFields0[0].Descriptor()
 	// scheduledmessage.DefaultID holds the default value on creation for the id field.
@@ -857,7 +1287,9 @@ func init() {
 
 	service.Hooks[1] = serviceMixinHooks2[0]
 
-	service.Hooks[2] = serviceHooks[0]
+	service.Hooks[2] = serviceMixinHooks2[1]
+
+	service.Hooks[3] = serviceHooks[0]
 	serviceMixinFields0 := serviceMixin[0].Fields()
 	_ = serviceMixinFields0
 	serviceMixinFields1 := serviceMixin[1].Fields()
@@ -878,10 +1310,58 @@ func init() {
 	serviceDescName := serviceFields[0].Descriptor()
 	// service.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	service.NameValidator = serviceDescName.Validators[0].(func(string) error)
+	// serviceDescDescription is the schema descriptor for description field.
+	serviceDescDescription := serviceFields[1].Descriptor()
+	// service.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	service.DescriptionValidator = serviceDescDescription.Validators[0].(func(string) error)
+	// serviceDescDurationMinutes is the schema descriptor for duration_minutes field.
+	serviceDescDurationMinutes := serviceFields[2].Descriptor()
+	// service.DurationMinutesValidator is a validator for the "duration_minutes" field. It is called by the builders before save.
+	service.DurationMinutesValidator = serviceDescDurationMinutes.Validators[0].(func(int) error)
+	// serviceDescPriceCents is the schema descriptor for price_cents field.
+	serviceDescPriceCents := serviceFields[3].Descriptor()
+	// service.PriceCentsValidator is a validator for the "price_cents" field. It is called by the builders before save.
+	service.PriceCentsValidator = serviceDescPriceCents.Validators[0].(func(int) error)
+	// serviceDescCurrency is the schema descriptor for currency field.
+	serviceDescCurrency := serviceFields[4].Descriptor()
+	// service.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	service.CurrencyValidator = serviceDescCurrency.Validators[0].(func(string) error)
 	// serviceDescBookableOnline is the schema descriptor for bookable_online field.
 	serviceDescBookableOnline := serviceFields[5].Descriptor()
 	// service.DefaultBookableOnline holds the default value on creation for the bookable_online field.
 	service.DefaultBookableOnline = serviceDescBookableOnline.Default.(bool)
+	// serviceDescLocation is the schema descriptor for location field.
+	serviceDescLocation := serviceFields[7].Descriptor()
+	// service.LocationValidator is a validator for the "location" field. It is called by the builders before save.
+	service.LocationValidator = serviceDescLocation.Validators[0].(func(string) error)
+	// serviceDescBookingMinNoticeMinutes is the schema descriptor for booking_min_notice_minutes field.
+	serviceDescBookingMinNoticeMinutes := serviceFields[9].Descriptor()
+	// service.BookingMinNoticeMinutesValidator is a validator for the "booking_min_notice_minutes" field. It is called by the builders before save.
+	service.BookingMinNoticeMinutesValidator = serviceDescBookingMinNoticeMinutes.Validators[0].(func(int) error)
+	// serviceDescBookingMaxAdvanceDays is the schema descriptor for booking_max_advance_days field.
+	serviceDescBookingMaxAdvanceDays := serviceFields[10].Descriptor()
+	// service.BookingMaxAdvanceDaysValidator is a validator for the "booking_max_advance_days" field. It is called by the builders before save.
+	service.BookingMaxAdvanceDaysValidator = serviceDescBookingMaxAdvanceDays.Validators[0].(func(int) error)
+	// serviceDescCancelMinNoticeMinutes is the schema descriptor for cancel_min_notice_minutes field.
+	serviceDescCancelMinNoticeMinutes := serviceFields[11].Descriptor()
+	// service.CancelMinNoticeMinutesValidator is a validator for the "cancel_min_notice_minutes" field. It is called by the builders before save.
+	service.CancelMinNoticeMinutesValidator = serviceDescCancelMinNoticeMinutes.Validators[0].(func(int) error)
+	// serviceDescRescheduleMinNoticeMinutes is the schema descriptor for reschedule_min_notice_minutes field.
+	serviceDescRescheduleMinNoticeMinutes := serviceFields[12].Descriptor()
+	// service.RescheduleMinNoticeMinutesValidator is a validator for the "reschedule_min_notice_minutes" field. It is called by the builders before save.
+	service.RescheduleMinNoticeMinutesValidator = serviceDescRescheduleMinNoticeMinutes.Validators[0].(func(int) error)
+	// serviceDescSlotIntervalMinutes is the schema descriptor for slot_interval_minutes field.
+	serviceDescSlotIntervalMinutes := serviceFields[13].Descriptor()
+	// service.SlotIntervalMinutesValidator is a validator for the "slot_interval_minutes" field. It is called by the builders before save.
+	service.SlotIntervalMinutesValidator = serviceDescSlotIntervalMinutes.Validators[0].(func(int) error)
+	// serviceDescBufferBeforeMinutes is the schema descriptor for buffer_before_minutes field.
+	serviceDescBufferBeforeMinutes := serviceFields[14].Descriptor()
+	// service.BufferBeforeMinutesValidator is a validator for the "buffer_before_minutes" field. It is called by the builders before save.
+	service.BufferBeforeMinutesValidator = serviceDescBufferBeforeMinutes.Validators[0].(func(int) error)
+	// serviceDescBufferAfterMinutes is the schema descriptor for buffer_after_minutes field.
+	serviceDescBufferAfterMinutes := serviceFields[15].Descriptor()
+	// service.BufferAfterMinutesValidator is a validator for the "buffer_after_minutes" field. It is called by the builders before save.
+	service.BufferAfterMinutesValidator = serviceDescBufferAfterMinutes.Validators[0].(func(int) error)
 	// serviceDescID is the schema descriptor for id field.
 	serviceDescID := serviceMixinFields0[0].Descriptor()
 	// service.DefaultID holds the default value on creation for the id field.
@@ -899,6 +1379,8 @@ func init() {
 	servicepractitionerMixinHooks1 := servicepractitionerMixin[1].Hooks()
 
 	servicepractitioner.Hooks[1] = servicepractitionerMixinHooks1[0]
+
+	servicepractitioner.Hooks[2] = servicepractitionerMixinHooks1[1]
 	servicepractitionerMixinFields0 := servicepractitionerMixin[0].Fields()
 	_ = servicepractitionerMixinFields0
 	servicepractitionerFields := schema.ServicePractitioner{}.Fields()
@@ -922,7 +1404,9 @@ func init() {
 
 	shareddocument.Hooks[1] = shareddocumentMixinHooks2[0]
 
-	shareddocument.Hooks[2] = shareddocumentHooks[0]
+	shareddocument.Hooks[2] = shareddocumentMixinHooks2[1]
+
+	shareddocument.Hooks[3] = shareddocumentHooks[0]
 	shareddocumentMixinFields0 := shareddocumentMixin[0].Fields()
 	_ = shareddocumentMixinFields0
 	shareddocumentMixinFields1 := shareddocumentMixin[1].Fields()
@@ -939,10 +1423,30 @@ func init() {
 	shareddocument.DefaultUpdatedAt = shareddocumentDescUpdatedAt.Default.(func() time.Time)
 	// shareddocument.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	shareddocument.UpdateDefaultUpdatedAt = shareddocumentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// shareddocumentDescTitle is the schema descriptor for title field.
+	shareddocumentDescTitle := shareddocumentFields[1].Descriptor()
+	// shareddocument.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	shareddocument.TitleValidator = shareddocumentDescTitle.Validators[0].(func(string) error)
+	// shareddocumentDescDescription is the schema descriptor for description field.
+	shareddocumentDescDescription := shareddocumentFields[2].Descriptor()
+	// shareddocument.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	shareddocument.DescriptionValidator = shareddocumentDescDescription.Validators[0].(func(string) error)
+	// shareddocumentDescFileName is the schema descriptor for file_name field.
+	shareddocumentDescFileName := shareddocumentFields[3].Descriptor()
+	// shareddocument.FileNameValidator is a validator for the "file_name" field. It is called by the builders before save.
+	shareddocument.FileNameValidator = shareddocumentDescFileName.Validators[0].(func(string) error)
+	// shareddocumentDescContentType is the schema descriptor for content_type field.
+	shareddocumentDescContentType := shareddocumentFields[4].Descriptor()
+	// shareddocument.ContentTypeValidator is a validator for the "content_type" field. It is called by the builders before save.
+	shareddocument.ContentTypeValidator = shareddocumentDescContentType.Validators[0].(func(string) error)
 	// shareddocumentDescSizeBytes is the schema descriptor for size_bytes field.
 	shareddocumentDescSizeBytes := shareddocumentFields[5].Descriptor()
 	// shareddocument.SizeBytesValidator is a validator for the "size_bytes" field. It is called by the builders before save.
 	shareddocument.SizeBytesValidator = shareddocumentDescSizeBytes.Validators[0].(func(int64) error)
+	// shareddocumentDescURL is the schema descriptor for url field.
+	shareddocumentDescURL := shareddocumentFields[6].Descriptor()
+	// shareddocument.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	shareddocument.URLValidator = shareddocumentDescURL.Validators[0].(func(string) error)
 	// shareddocumentDescID is the schema descriptor for id field.
 	shareddocumentDescID := shareddocumentMixinFields0[0].Descriptor()
 	// shareddocument.DefaultID holds the default value on creation for the id field.
@@ -960,10 +1464,16 @@ func init() {
 	signincodeMixinHooks1 := signincodeMixin[1].Hooks()
 
 	signincode.Hooks[1] = signincodeMixinHooks1[0]
+
+	signincode.Hooks[2] = signincodeMixinHooks1[1]
 	signincodeMixinFields0 := signincodeMixin[0].Fields()
 	_ = signincodeMixinFields0
 	signincodeFields := schema.SignInCode{}.Fields()
 	_ = signincodeFields
+	// signincodeDescEmail is the schema descriptor for email field.
+	signincodeDescEmail := signincodeFields[0].Descriptor()
+	// signincode.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	signincode.EmailValidator = signincodeDescEmail.Validators[0].(func(string) error)
 	// signincodeDescCreatedAt is the schema descriptor for created_at field.
 	signincodeDescCreatedAt := signincodeFields[2].Descriptor()
 	// signincode.DefaultCreatedAt holds the default value on creation for the created_at field.
@@ -972,6 +1482,8 @@ func init() {
 	signincodeDescFailedAttempts := signincodeFields[4].Descriptor()
 	// signincode.DefaultFailedAttempts holds the default value on creation for the failed_attempts field.
 	signincode.DefaultFailedAttempts = signincodeDescFailedAttempts.Default.(int)
+	// signincode.FailedAttemptsValidator is a validator for the "failed_attempts" field. It is called by the builders before save.
+	signincode.FailedAttemptsValidator = signincodeDescFailedAttempts.Validators[0].(func(int) error)
 	// signincodeDescID is the schema descriptor for id field.
 	signincodeDescID := signincodeMixinFields0[0].Descriptor()
 	// signincode.DefaultID holds the default value on creation for the id field.
@@ -991,9 +1503,11 @@ func init() {
 
 	staff.Hooks[1] = staffMixinHooks2[0]
 
-	staff.Hooks[2] = staffHooks[0]
+	staff.Hooks[2] = staffMixinHooks2[1]
 
-	staff.Hooks[3] = staffHooks[1]
+	staff.Hooks[3] = staffHooks[0]
+
+	staff.Hooks[4] = staffHooks[1]
 	staffMixinFields0 := staffMixin[0].Fields()
 	_ = staffMixinFields0
 	staffMixinFields1 := staffMixin[1].Fields()
@@ -1018,6 +1532,10 @@ func init() {
 	staffDescEmail := staffFields[1].Descriptor()
 	// staff.EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	staff.EmailValidator = staffDescEmail.Validators[0].(func(string) error)
+	// staffDescPasswordHash is the schema descriptor for password_hash field.
+	staffDescPasswordHash := staffFields[3].Descriptor()
+	// staff.PasswordHashValidator is a validator for the "password_hash" field. It is called by the builders before save.
+	staff.PasswordHashValidator = staffDescPasswordHash.Validators[0].(func(string) error)
 	// staffDescActive is the schema descriptor for active field.
 	staffDescActive := staffFields[4].Descriptor()
 	// staff.DefaultActive holds the default value on creation for the active field.
@@ -1025,7 +1543,21 @@ func init() {
 	// staffDescTimeZone is the schema descriptor for time_zone field.
 	staffDescTimeZone := staffFields[5].Descriptor()
 	// staff.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
-	staff.TimeZoneValidator = staffDescTimeZone.Validators[0].(func(string) error)
+	staff.TimeZoneValidator = func() func(string) error {
+		validators := staffDescTimeZone.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(time_zone string) error {
+			for _, fn := range fns {
+				if err := fn(time_zone); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// staffDescID is the schema descriptor for id field.
 	staffDescID := staffMixinFields0[0].Descriptor()
 	// staff.DefaultID holds the default value on creation for the id field.
@@ -1043,6 +1575,8 @@ func init() {
 	stafftokenMixinHooks1 := stafftokenMixin[1].Hooks()
 
 	stafftoken.Hooks[1] = stafftokenMixinHooks1[0]
+
+	stafftoken.Hooks[2] = stafftokenMixinHooks1[1]
 	stafftokenMixinFields0 := stafftokenMixin[0].Fields()
 	_ = stafftokenMixinFields0
 	stafftokenFields := schema.StaffToken{}.Fields()
@@ -1070,7 +1604,9 @@ func init() {
 
 	workinghours.Hooks[1] = workinghoursMixinHooks2[0]
 
-	workinghours.Hooks[2] = workinghoursHooks[0]
+	workinghours.Hooks[2] = workinghoursMixinHooks2[1]
+
+	workinghours.Hooks[3] = workinghoursHooks[0]
 	workinghoursMixinFields0 := workinghoursMixin[0].Fields()
 	_ = workinghoursMixinFields0
 	workinghoursMixinFields1 := workinghoursMixin[1].Fields()
@@ -1091,6 +1627,14 @@ func init() {
 	workinghoursDescWeekday := workinghoursFields[1].Descriptor()
 	// workinghours.WeekdayValidator is a validator for the "weekday" field. It is called by the builders before save.
 	workinghours.WeekdayValidator = workinghoursDescWeekday.Validators[0].(func(int) error)
+	// workinghoursDescStart is the schema descriptor for start field.
+	workinghoursDescStart := workinghoursFields[2].Descriptor()
+	// workinghours.StartValidator is a validator for the "start" field. It is called by the builders before save.
+	workinghours.StartValidator = workinghoursDescStart.Validators[0].(func(string) error)
+	// workinghoursDescEnd is the schema descriptor for end field.
+	workinghoursDescEnd := workinghoursFields[3].Descriptor()
+	// workinghours.EndValidator is a validator for the "end" field. It is called by the builders before save.
+	workinghours.EndValidator = workinghoursDescEnd.Validators[0].(func(string) error)
 	// workinghoursDescID is the schema descriptor for id field.
 	workinghoursDescID := workinghoursMixinFields0[0].Descriptor()
 	// workinghours.DefaultID holds the default value on creation for the id field.

@@ -89,8 +89,20 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
+	// AddedByValidator is a validator for the "added_by" field. It is called by the builders before save.
+	AddedByValidator func(string) error
+	// ProviderTokenValidator is a validator for the "provider_token" field. It is called by the builders before save.
+	ProviderTokenValidator func(string) error
+	// BrandValidator is a validator for the "brand" field. It is called by the builders before save.
+	BrandValidator func(string) error
+	// Last4Validator is a validator for the "last4" field. It is called by the builders before save.
+	Last4Validator func(string) error
+	// ExpMonthValidator is a validator for the "exp_month" field. It is called by the builders before save.
+	ExpMonthValidator func(int) error
+	// ExpYearValidator is a validator for the "exp_year" field. It is called by the builders before save.
+	ExpYearValidator func(int) error
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultID holds the default value on creation for the "id" field.

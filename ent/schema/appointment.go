@@ -29,15 +29,15 @@ func (Appointment) Fields() []ent.Field {
 		field.String("created_by_id").GoType(pulidID).Optional().Immutable().
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Time("starts_at").
-			Comment("Start, in UTC.").
+			Comment("Start, in UTC; from 2000-01-01 to 10 years from now.").
 			Annotations(entgql.OrderField("STARTS_AT")),
 		field.Time("ends_at").
-			Comment("End, in UTC; after the start."),
-		field.String("time_zone").
+			Comment("End, in UTC; after the start, and at most 24 hours after it."),
+		field.String("time_zone").Validate(text(maxCode)).
 			Comment("IANA time zone the appointment is shown in: the client's.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		field.String("location").Optional().Comment("Where the appointment takes place."),
-		field.String("telehealth_url").Optional().Comment("Video link for a telehealth appointment."),
+		field.String("location").Optional().Validate(text(maxShort)).Comment("Where the appointment takes place; at most 255 characters."),
+		field.String("telehealth_url").Optional().Validate(httpsURL(true)).Comment("Video link for a telehealth appointment: an absolute https address, at most 2,048 characters."),
 		field.Enum("status").
 			NamedValues(
 				"Booked", "BOOKED", "Confirmed", "CONFIRMED", "Cancelled", "CANCELLED", "Completed", "COMPLETED", "Missed", "MISSED",
@@ -46,16 +46,16 @@ func (Appointment) Fields() []ent.Field {
 			Comment("Where the appointment stands; change it with the appointment mutations.").
 			Annotations(entgql.Type("AppointmentStatus"), entgql.OrderField("STATUS"),
 				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		field.String("cancellation_reason").Optional().
-			Comment("Why the appointment was cancelled.").
+		field.String("cancellation_reason").Optional().Validate(text(maxShort)).
+			Comment("Why the appointment was cancelled; at most 255 characters.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Time("cancelled_at").Optional().Nillable().
 			Comment("When the appointment was cancelled.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		field.Text("notes").Optional().Comment("Staff notes."),
+		field.Text("notes").Optional().Validate(text(maxNote)).Comment("Staff notes; at most 10,000 characters."),
 		field.String("service_id").GoType(pulidID).Optional().Comment("The service booked, if any."),
-		field.String("idempotency_key").Optional().Immutable().
-			Comment("The caller's key for this booking: booking again with the same key returns this appointment instead of a second one.").
+		field.String("idempotency_key").Optional().Immutable().Validate(key).
+			Comment("The caller's key for this booking, 1 to 255 printable characters: booking again with the same key returns this appointment instead of a second one.").
 			Annotations(entgql.Skip(entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipType)),
 		field.Enum("booked_via").
 			NamedValues("Staff", "STAFF", "Portal", "PORTAL", "Widget", "WIDGET").

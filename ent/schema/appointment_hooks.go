@@ -64,6 +64,16 @@ func checkTimes(ctx context.Context, m *gen.AppointmentMutation) error {
 	if !endSet {
 		end, _ = oldOr(m.OldEndsAt(ctx))
 	}
+	if startSet {
+		if err := checkInstant("startsAt", start); err != nil {
+			return err
+		}
+	}
+	if endSet {
+		if err := checkInstant("endsAt", end); err != nil {
+			return err
+		}
+	}
 	if !end.After(start) {
 		return kith.Invalid("endsAt", "the appointment must end after it starts")
 	}
@@ -105,6 +115,9 @@ func checkTransition(ctx context.Context, m *gen.AppointmentMutation) error {
 		reason, _ := m.CancellationReason()
 		if strings.TrimSpace(reason) == "" {
 			return kith.Invalid("reason", "say why the appointment is cancelled")
+		}
+		if err := checkOne("reason", reason, maxShort); err != nil {
+			return err
 		}
 		m.SetCancellationReason(strings.TrimSpace(reason))
 		m.SetCancelledAt(time.Now().UTC())

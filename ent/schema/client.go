@@ -29,30 +29,30 @@ func (ClientProfile) Mixin() []ent.Mixin {
 // Fields of ClientProfile.
 func (ClientProfile) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("first_name").NotEmpty().
-			Comment("Legal first name.").
+		field.String("first_name").Validate(requiredText(maxName)).
+			Comment("Legal first name; at most 100 characters.").
 			Annotations(entgql.OrderField("FIRST_NAME")),
-		field.String("last_name").NotEmpty().
-			Comment("Legal last name.").
+		field.String("last_name").Validate(requiredText(maxName)).
+			Comment("Legal last name; at most 100 characters.").
 			Annotations(entgql.OrderField("LAST_NAME")),
-		field.String("preferred_name").Optional().
-			Comment("Name the client goes by; messages use it when set."),
-		field.String("pronouns").Optional().Comment("Personal pronouns, such as she/her."),
-		field.String("salutation").Optional().Comment("Salutation, such as Ms or Dr."),
-		field.String("date_of_birth").Optional().
-			Comment("Date of birth.").
+		field.String("preferred_name").Optional().Validate(text(maxName)).
+			Comment("Name the client goes by; messages use it when set. At most 100 characters."),
+		field.String("pronouns").Optional().Validate(text(maxLabel)).Comment("Personal pronouns, such as she/her; at most 100 characters."),
+		field.String("salutation").Optional().Validate(text(maxLabel)).Comment("Salutation, such as Ms or Dr; at most 100 characters."),
+		field.String("date_of_birth").Optional().Validate(text(maxCode)).
+			Comment("Date of birth, from 1900-01-01 to today.").
 			Annotations(entgql.Type("Date")),
-		field.String("sex_assigned_at_birth").Optional().Comment("Sex assigned at birth, as chosen or written by staff."),
-		field.String("language").Optional().
-			Comment("BCP 47 tag of the language messages are written in; defaults to the organisation's."),
-		field.String("time_zone").Optional().
-			Comment("IANA time zone appointments are shown in; defaults to the organisation's."),
-		field.String("email").Optional().
-			Comment("Email address."),
+		field.String("sex_assigned_at_birth").Optional().Validate(text(maxLabel)).Comment("Sex assigned at birth, as chosen or written by staff; at most 100 characters."),
+		field.String("language").Optional().Validate(text(maxCode)).
+			Comment("BCP 47 tag of the language messages are written in (at most 64 characters); defaults to the organisation's."),
+		field.String("time_zone").Optional().Validate(text(maxCode)).
+			Comment("IANA time zone appointments are shown in (at most 64 characters); defaults to the organisation's."),
+		field.String("email").Optional().Validate(text(maxEmail)).
+			Comment("Email address; at most 254 characters."),
 		field.Bool("email_consent").Default(true).
 			Comment("The client agrees to receive email; needed for appointment links and access codes by email."),
-		field.String("mobile_phone").Optional().
-			Comment("Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region."),
+		field.String("mobile_phone").Optional().Validate(text(maxPhone)).
+			Comment("Mobile number in E.164 form; numbers without a country code are read in the organisation's phone region. At most 32 characters."),
 		field.Bool("sms_consent").Default(false).
 			Comment("The client agrees to receive SMS; needs a mobile number."),
 		field.Bool("mobile_is_primary").Default(true).
@@ -60,9 +60,9 @@ func (ClientProfile) Fields() []ent.Field {
 		field.Bool("voice_consent").Default(false).
 			Comment("The client agrees to receive voice calls."),
 		field.JSON("other_phones", []contactinfo.Phone{}).Optional().
-			Comment("Other phone numbers, each with a label."),
+			Comment("Other phone numbers, each with a label: at most 10, labels of at most 100 characters, numbers of at most 32."),
 		field.JSON("address", &contactinfo.Address{}).Optional().
-			Comment("Postal address, with apartment or suite."),
+			Comment("Postal address, with apartment or suite: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20."),
 		field.Enum("preferred_contact_method").
 			NamedValues(
 				"Email", "EMAIL", "SMS", "SMS", "Both", "BOTH",
@@ -78,11 +78,11 @@ func (ClientProfile) Fields() []ent.Field {
 			Comment("Where the client is with the practice.").
 			Annotations(entgql.Type("ClientStatus"), entgql.OrderField("STATUS")),
 		field.Strings("tags").Optional().
-			Comment("Free-form labels for sorting clients."),
-		field.String("alert").Optional().
-			Comment("A warning staff see wherever the client appears, such as an allergy."),
-		field.Text("notes").Optional().Comment("Staff notes."),
-		field.String("referring_provider").Optional().Comment("Who referred the client."),
+			Comment("Free-form labels for sorting clients: at most 50, each of at most 100 characters."),
+		field.String("alert").Optional().Validate(text(maxShort)).
+			Comment("A warning staff see wherever the client appears, such as an allergy; at most 255 characters."),
+		field.Text("notes").Optional().Validate(text(maxNote)).Comment("Staff notes; at most 10,000 characters."),
+		field.String("referring_provider").Optional().Validate(text(maxShort)).Comment("Who referred the client; at most 255 characters."),
 		field.Bool("notify_reminders").Default(true).
 			Comment("The client itself receives appointment reminders."),
 		field.Bool("notify_confirmations").Default(true).
@@ -159,15 +159,15 @@ func (Coverage) Mixin() []ent.Mixin {
 func (Coverage) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("client_id").GoType(pulidID).Immutable(),
-		field.String("region").Optional().Comment("Province or region that issued the health card."),
-		field.String("health_card_number").Optional().Comment("Health card number."),
-		field.String("health_card_version").Optional().Comment("Health card version code."),
-		field.String("fee_program").Optional().Comment("Default fee program."),
-		field.String("fee_program_number").Optional().Comment("Fee program number."),
-		field.String("billing_authorization_number").Optional().Comment("Billing authorisation number."),
-		field.String("case_number").Optional().Comment("Case number."),
-		field.Int("number_of_sessions").Optional().NonNegative().Comment("Sessions covered."),
-		field.Text("billing_notes").Optional().Comment("Billing notes."),
+		field.String("region").Optional().Validate(text(maxCode)).Comment("Province or region that issued the health card; at most 64 characters."),
+		field.String("health_card_number").Optional().Validate(text(maxCode)).Comment("Health card number; at most 64 characters."),
+		field.String("health_card_version").Optional().Validate(text(maxCode)).Comment("Health card version code; at most 64 characters."),
+		field.String("fee_program").Optional().Validate(text(maxShort)).Comment("Default fee program; at most 255 characters."),
+		field.String("fee_program_number").Optional().Validate(text(maxCode)).Comment("Fee program number; at most 64 characters."),
+		field.String("billing_authorization_number").Optional().Validate(text(maxCode)).Comment("Billing authorisation number; at most 64 characters."),
+		field.String("case_number").Optional().Validate(text(maxCode)).Comment("Case number; at most 64 characters."),
+		field.Int("number_of_sessions").Optional().Validate(between(0, maxSessions)).Comment("Sessions covered, from 0 to 1000."),
+		field.Text("billing_notes").Optional().Validate(text(maxNote)).Comment("Billing notes; at most 10,000 characters."),
 	}
 }
 

@@ -46,23 +46,59 @@ func validateClient() ent.Hook {
 			return err
 		}
 		if phones, ok := m.OtherPhones(); ok {
+			if err := checkPhones("otherPhones", phones); err != nil {
+				return err
+			}
 			for i := range phones {
 				n, err := contactinfo.NormalizePhone(phones[i].Number, org.DefaultPhoneRegion)
 				if err != nil || n == "" {
-					return kith.Invalid(fmt.Sprintf("otherPhones.%d.number", i), "%q %v", phones[i].Number, contactinfo.ErrPhone)
+					return kith.Invalid(fmt.Sprintf("otherPhones.%d.number", i), "%q %v", quoted(phones[i].Number), contactinfo.ErrPhone)
 				}
 				phones[i].Number = n
 			}
 			m.SetOtherPhones(phones)
 		}
 		if tags, ok := m.Tags(); ok {
+			if err := checkTexts("tags", tags, maxLabel, maxTags); err != nil {
+				return err
+			}
 			m.SetTags(kith.Dedupe(tags))
+		}
+		if a, ok := m.Address(); ok {
+			if err := checkAddress("address", a); err != nil {
+				return err
+			}
+		}
+		if err := checkAppended(ctx, m); err != nil {
+			return err
 		}
 		return requireMobileForSMS(ctx, m)
 	}, writeOps)
 }
 
-// pastDate accepts a YYYY-MM-DD date that is not in the future.
+// checkAppended bounds the tags and other phones an update appends
+// (appendTags, appendOtherPhones): each like a set one, and the list they
+// make with the old one within its limit.
+func checkAppended(ctx context.Context, m *gen.ClientProfileMutation) error {
+	if tags, ok := m.AppendedTags(); ok {
+		old, _ := oldOr(m.OldTags(ctx))
+		if err := checkTexts("appendTags", tags, maxLabel, max(0, maxTags-len(old))); err != nil {
+			return err
+		}
+	}
+	if phones, ok := m.AppendedOtherPhones(); ok {
+		old, _ := oldOr(m.OldOtherPhones(ctx))
+		if len(old)+len(phones) > maxPhones {
+			return kith.Invalid("appendOtherPhones", "a client has at most %d other phones", maxPhones)
+		}
+		if err := checkPhones("appendOtherPhones", phones); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pastDate accepts a YYYY-MM-DD date from earliestBirth (1900-01-01) to today.
 func pastDate(s string) (string, error) {
 	if s == "" {
 		return s, nil
@@ -72,6 +108,9 @@ func pastDate(s string) (string, error) {
 	}
 	if s > time.Now().Format(time.DateOnly) {
 		return "", fmt.Errorf("is in the future")
+	}
+	if s < earliestBirth {
+		return "", fmt.Errorf("is before %s", earliestBirth)
 	}
 	return s, nil
 }

@@ -34,8 +34,8 @@ func (ClientContact) Fields() []ent.Field {
 			Default("OTHER").
 			Comment("How the contact is related to the client: one relationship per pair.").
 			Annotations(entgql.Type("Relationship")),
-		field.String("relationship_label").Optional().
-			Comment("Optional wording for the relationship, such as 'stepfather'."),
+		field.String("relationship_label").Optional().Validate(text(maxLabel)).
+			Comment("Optional wording for the relationship, such as 'stepfather'; at most 100 characters."),
 		field.JSON("contact_types", []kith.ContactType{}).Optional().
 			Comment("Roles the contact plays for the client. ADDITIONAL_ADDRESS needs the contact to have an address."),
 		field.Bool("notify_reminders").Default(false).

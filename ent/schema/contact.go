@@ -24,19 +24,19 @@ func (Contact) Mixin() []ent.Mixin {
 // Fields of Contact.
 func (Contact) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("first_name").NotEmpty().
-			Comment("First name.").
+		field.String("first_name").Validate(requiredText(maxName)).
+			Comment("First name; at most 100 characters.").
 			Annotations(entgql.OrderField("FIRST_NAME")),
-		field.String("last_name").Optional().
-			Comment("Last name.").
+		field.String("last_name").Optional().Validate(text(maxName)).
+			Comment("Last name; at most 100 characters.").
 			Annotations(entgql.OrderField("LAST_NAME")),
-		field.String("email").Optional().Comment("Email address; may also be a client's."),
-		field.String("phone").Optional().Comment("Phone number in E.164 form."),
-		field.String("organization_reference").Optional().
-			Comment("Free-text reference, such as an account number to put on invoices."),
+		field.String("email").Optional().Validate(text(maxEmail)).Comment("Email address; may also be a client's. At most 254 characters."),
+		field.String("phone").Optional().Validate(text(maxPhone)).Comment("Phone number in E.164 form; at most 32 characters."),
+		field.String("organization_reference").Optional().Validate(text(maxShort)).
+			Comment("Free-text reference, such as an account number to put on invoices; at most 255 characters."),
 		field.JSON("address", &contactinfo.Address{}).Optional().
-			Comment("Postal address."),
-		field.Text("notes").Optional().Comment("Staff notes."),
+			Comment("Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20."),
+		field.Text("notes").Optional().Validate(text(maxNote)).Comment("Staff notes; at most 10,000 characters."),
 	}
 }
 

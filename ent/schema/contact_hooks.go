@@ -22,6 +22,11 @@ func validateContact() ent.Hook {
 		if err != nil {
 			return err
 		}
+		if a, ok := m.Address(); ok {
+			if err := checkAddress("address", a); err != nil {
+				return err
+			}
+		}
 		return each(m, map[string]normalizer{
 			"first_name":             required,
 			"last_name":              trimmed,

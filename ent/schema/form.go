@@ -32,12 +32,12 @@ func (Form) Fields() []ent.Field {
 		field.String("client_id").GoType(pulidID).Immutable(),
 		field.String("contact_id").GoType(pulidID).Optional().Immutable().
 			Comment("The contact it is addressed to; empty when it is for the client."),
-		field.String("title").
-			Comment("The form's title."),
-		field.Text("description").Optional().
-			Comment("Instructions shown above the questions."),
+		field.String("title").Validate(requiredText(maxShort)).
+			Comment("The form's title; at most 255 characters."),
+		field.Text("description").Optional().Validate(text(maxNote)).
+			Comment("Instructions shown above the questions; at most 10,000 characters."),
 		field.JSON("questions", []questions.Question{}).
-			Comment("The questions, in order.").
+			Comment("The questions, in order: at most 200, labels of at most 500 characters, at most 50 options each.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.Bool("signature_requested").Default(false).Immutable().
 			Comment("The person must sign, by typing their name, to submit it."),
@@ -49,14 +49,14 @@ func (Form) Fields() []ent.Field {
 		field.JSON("answers", []questions.Answer{}).Optional().
 			Comment("The answers given, in the questions' order; unanswered questions are left out.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		field.String("signed_name").Optional().
-			Comment("The name typed as a signature, when one was requested."),
+		field.String("signed_name").Optional().Validate(text(maxShort)).
+			Comment("The name typed as a signature, when one was requested; at most 255 characters."),
 		field.Time("signed_at").Optional().Nillable().
 			Comment("When it was signed."),
 		field.Time("submitted_at").Optional().Nillable().
 			Comment("When it was submitted."),
-		field.String("submitted_by").Optional().
-			Comment("The portal email address it was submitted with."),
+		field.String("submitted_by").Optional().Validate(text(maxEmail)).
+			Comment("The portal email address it was submitted with; at most 254 characters."),
 		field.String("sent_by_id").GoType(pulidID).Optional().Immutable().
 			Comment("The staff member who sent it."),
 	}

@@ -20,18 +20,35 @@ import (
 type normalizer func(string) (string, error)
 
 // normalize applies fn to field when the mutation sets it, and reports a
-// failure as a ValidationError on the field's GraphQL name.
+// failure as a ValidationError on the field's GraphQL name. Text that is
+// not valid UTF-8 or holds a NUL is refused before fn sees it; its length
+// is the field's validator's to check, after fn.
 func normalize(m ent.Mutation, field string, fn normalizer) error {
 	v, ok := m.Field(field)
 	if !ok {
 		return nil
 	}
 	s, _ := v.(string)
+	if err := kith.CheckText(s, len(s)); err != nil {
+		return kith.FieldValidation(field, err)
+	}
 	out, err := fn(s)
 	if err != nil {
-		return kith.Invalid(kith.CamelCase(field), "%q %v", s, err)
+		return kith.Invalid(kith.CamelCase(field), "%q %v", quoted(s), err)
 	}
 	return m.SetField(field, out)
+}
+
+// quoted is s cut to its first 40 characters, for an error message to
+// show without echoing a whole page of input.
+func quoted(s string) string {
+	n := 0
+	for i := range s {
+		if n++; n > 40 {
+			return s[:i] + "…"
+		}
+	}
+	return s
 }
 
 // required trims a value and refuses an empty one.
@@ -124,7 +141,22 @@ func validateOrganization() ent.Hook {
 		if err != nil {
 			return err
 		}
+		if origins, ok := m.WidgetAllowedOrigins(); ok {
+			if err := checkTexts("widgetAllowedOrigins", origins, maxURL, maxOrigins); err != nil {
+				return err
+			}
+		}
+		if leads, ok := m.AppendedReminderLeadMinutes(); ok {
+			for _, l := range leads {
+				if l <= 0 || l > maxLeadMinutes {
+					return kith.Invalid("appendReminderLeadMinutes", "%d is not a lead time: give minutes before the appointment, from 1 to 43200 (30 days)", l)
+				}
+			}
+		}
 		if leads, ok := m.ReminderLeadMinutes(); ok {
+			if len(leads) > maxLeads {
+				return kith.Invalid("reminderLeadMinutes", "give at most %d lead times, not %d", maxLeads, len(leads))
+			}
 			for _, l := range leads {
 				if l <= 0 || l > 30*24*60 {
 					return kith.Invalid("reminderLeadMinutes", "%d is not a lead time: give minutes before the appointment, from 1 to 43200 (30 days)", l)

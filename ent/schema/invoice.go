@@ -31,21 +31,21 @@ func (Invoice) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("client_id").GoType(pulidID).Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
-		field.String("number").Immutable().
-			Comment("The invoice's number in the organisation, such as INV-0001, given in order of issue."),
+		field.String("number").Validate(text(maxCode)).Immutable().
+			Comment("The invoice's number in the organisation, such as INV-0001, given in order of issue. At most 64 characters."),
 		field.JSON("lines", []kith.InvoiceLine{}).Immutable().
 			Comment("What is billed: description, quantity and unit amount in cents.").
 			Annotations(entgql.Type("[InvoiceLine!]")),
-		field.Int("total_cents").Immutable().
+		field.Int("total_cents").Immutable().Validate(between(0, maxInvoiceLines*maxLineQuantity*maxLineUnitCents)).
 			Comment("The sum of the lines, in the currency's smallest unit (cents)."),
-		field.String("currency").Immutable().
+		field.String("currency").Validate(text(maxCode)).Immutable().
 			Comment("ISO 4217 code, such as CAD."),
 		field.Enum("status").
 			NamedValues("Open", "OPEN", "Paid", "PAID", "Void", "VOID").
 			Default("OPEN").
 			Comment("OPEN until it is paid (PAID) or withdrawn (VOID).").
 			Annotations(entgql.Type("InvoiceStatus")),
-		field.String("due_date").Optional().Immutable().
+		field.String("due_date").Validate(text(maxCode)).Optional().Immutable().
 			Comment("When payment is due, as YYYY-MM-DD.").
 			Annotations(entgql.Type("Date")),
 		field.String("issued_by_id").GoType(pulidID).Optional().Immutable().

@@ -46,8 +46,8 @@ func issueInvoice() ent.Hook {
 			switch {
 			case l.Description == "":
 				return kith.Invalid(field+"description", "describe what line %d bills", i+1)
-			case len(l.Description) > maxLineDescription:
-				return kith.Invalid(field+"description", "a line's description has at most %d characters", maxLineDescription)
+			case kith.CheckText(l.Description, maxLineDescription) != nil:
+				return checkOne(field+"description", l.Description, maxLineDescription)
 			case l.Quantity < 1 || l.Quantity > maxLineQuantity:
 				return kith.Invalid(field+"quantity", "%d is not a quantity: give 1 to %d", l.Quantity, maxLineQuantity)
 			case l.UnitAmountCents < 0 || l.UnitAmountCents > maxLineUnitCents:
@@ -64,12 +64,15 @@ func issueInvoice() ent.Hook {
 		currency, _ := m.Currency()
 		currency = strings.ToUpper(strings.TrimSpace(currency))
 		if !currencyCode.MatchString(currency) {
-			return kith.Invalid("currency", "%q is not a currency code; use ISO 4217, such as CAD or USD", currency)
+			return kith.Invalid("currency", "%q is not a currency code; use ISO 4217, such as CAD or USD", quoted(currency))
 		}
 		m.SetCurrency(currency)
 		if due, ok := m.DueDate(); ok && due != "" {
 			if err := contactinfo.ValidateDate(due); err != nil {
-				return kith.Invalid("dueDate", "%q is not a date; write it YYYY-MM-DD", due)
+				return kith.Invalid("dueDate", "%q is not a date; write it YYYY-MM-DD", quoted(due))
+			}
+			if err := checkDate("dueDate", due); err != nil {
+				return err
 			}
 		}
 		org, ok := m.OrganizationID()

@@ -30,20 +30,20 @@ func (MessageTemplate) Mixin() []ent.Mixin {
 // Fields of MessageTemplate.
 func (MessageTemplate) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("kind").GoType(message.Kind("")).
+		field.String("kind").GoType(message.Kind("")).Validate(text(maxCode)).
 			Comment("Which message this template words.").
 			Annotations(entgql.Type("MessageKind")),
-		field.String("channel").GoType(message.Channel("")).
+		field.String("channel").GoType(message.Channel("")).Validate(text(maxCode)).
 			Comment("EMAIL or SMS.").
 			Annotations(entgql.Type("Channel")),
-		field.String("language").
-			Comment("BCP 47 tag; recipients in other languages get the organisation's language."),
-		field.String("subject").Optional().
-			Comment("Email subject; placeholders allowed."),
-		field.Text("html").Optional().
-			Comment("Email HTML body; placeholder values are HTML-escaped."),
-		field.Text("text").Optional().
-			Comment("SMS text, or the plain-text email body."),
+		field.String("language").Validate(text(maxCode)).
+			Comment("BCP 47 tag (at most 64 characters); recipients in other languages get the organisation's language."),
+		field.String("subject").Optional().Validate(text(maxSubject)).
+			Comment("Email subject; placeholders allowed. At most 255 characters."),
+		field.Text("html").Optional().Validate(text(maxHTML)).
+			Comment("Email HTML body; placeholder values are HTML-escaped. At most 100,000 characters."),
+		field.Text("text").Optional().Validate(text(maxTemplateText)).
+			Comment("SMS text, or the plain-text email body; at most 20,000 characters."),
 	}
 }
 
@@ -82,7 +82,7 @@ func validateTemplate() ent.Hook {
 			return err
 		}
 		if !t.Kind.IsValid() {
-			return kith.Invalid("kind", "%q is not a kind of message", t.Kind)
+			return kith.Invalid("kind", "%q is not a kind of message", quoted(string(t.Kind)))
 		}
 		switch {
 		case t.Channel == message.ChannelSMS && strings.TrimSpace(t.Text) == "":
@@ -92,7 +92,7 @@ func validateTemplate() ent.Hook {
 		case t.Channel == message.ChannelEmail && strings.TrimSpace(t.HTML+t.Text) == "":
 			return kith.Invalid("text", "an email template needs an HTML or a text body")
 		case !t.Channel.IsValid():
-			return kith.Invalid("channel", "%q is not a channel", t.Channel)
+			return kith.Invalid("channel", "%q is not a channel", quoted(string(t.Channel)))
 		}
 		var te *message.TemplateError
 		if err := t.Validate(); errors.As(err, &te) {

@@ -109,5 +109,5 @@ func (tenantMixin) Policy() ent.Policy {
 
 // Hooks implements ent.Mixin.
 func (tenantMixin) Hooks() []ent.Hook {
-	return []ent.Hook{rule.EdgesInOrganization()}
+	return []ent.Hook{presentValidation(), rule.EdgesInOrganization()}
 }

@@ -30,23 +30,23 @@ func (Notification) Fields() []ent.Field {
 			Comment("The scheduled message it came from, if any."),
 		field.String("contact_id").GoType(pulidID).Optional().Immutable().
 			Comment("The contact it went to; empty when it went to the client itself."),
-		field.String("recipient_name").Immutable().Comment("Who it went to."),
-		field.String("kind").GoType(message.Kind("")).Immutable().
+		field.String("recipient_name").Immutable().Validate(text(maxShort)).Comment("Who it went to; at most 255 characters."),
+		field.String("kind").GoType(message.Kind("")).Immutable().Validate(text(maxCode)).
 			Annotations(entgql.Type("MessageKind")),
-		field.String("channel").GoType(message.Channel("")).Immutable().
+		field.String("channel").GoType(message.Channel("")).Immutable().Validate(text(maxCode)).
 			Annotations(entgql.Type("Channel")),
-		field.String("address").Optional().Immutable().Comment("Email address or E.164 number."),
-		field.String("subject").Optional().Immutable(),
-		field.Text("html").Optional().Immutable(),
-		field.Text("text").Optional().Immutable(),
+		field.String("address").Optional().Immutable().Validate(text(maxEmail)).Comment("Email address or E.164 number; at most 254 characters."),
+		field.String("subject").Optional().Immutable().Validate(text(maxRendered)).Comment("The subject sent; at most 1,000,000 characters."),
+		field.Text("html").Optional().Immutable().Validate(text(maxRendered)).Comment("The HTML sent; at most 1,000,000 characters."),
+		field.Text("text").Optional().Immutable().Validate(text(maxRendered)).Comment("The text sent; at most 1,000,000 characters."),
 		field.Enum("status").
 			NamedValues("Queued", "QUEUED", "Sent", "SENT", "Delivered", "DELIVERED", "Failed", "FAILED", "Skipped", "SKIPPED", "Cancelled", "CANCELLED").
 			Default("QUEUED").
 			Comment("QUEUED until handed to the provider, then SENT and DELIVERED, or FAILED; SKIPPED when the recipient could not or should not get it; CANCELLED when it was no longer due.").
 			Annotations(entgql.Type("MessageStatus")),
-		field.String("reason").Optional().Comment("Why it was skipped, failed or cancelled."),
-		field.String("provider_id").Optional().Comment("The provider's ID: Twilio's SID or SendGrid's message ID."),
-		field.Int("attempts").Default(0).Comment("How many times kith tried to hand it over."),
+		field.String("reason").Optional().Validate(text(maxNote)).Comment("Why it was skipped, failed or cancelled; at most 10,000 characters."),
+		field.String("provider_id").Optional().Validate(text(maxShort)).Comment("The provider's ID: Twilio's SID or SendGrid's message ID; at most 255 characters."),
+		field.Int("attempts").Default(0).Validate(between(0, 1_000_000)).Comment("How many times kith tried to hand it over."),
 		field.Time("send_after").Comment("When it is due: after quiet hours for SMS."),
 		field.Time("sent_at").Optional().Nillable(),
 		field.Time("delivered_at").Optional().Nillable(),

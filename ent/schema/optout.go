@@ -21,8 +21,8 @@ func (PhoneOptOut) Mixin() []ent.Mixin {
 // Fields of PhoneOptOut.
 func (PhoneOptOut) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("phone").Immutable().Comment("The number, in E.164 form."),
-		field.String("keyword").Optional().Comment("The word the number texted, such as STOP."),
+		field.String("phone").Immutable().Validate(text(maxPhone)).Comment("The number, in E.164 form; at most 32 characters."),
+		field.String("keyword").Optional().Validate(text(maxShort)).Comment("The word the number texted, such as STOP; at most 255 characters."),
 	}
 }
 
@@ -55,8 +55,8 @@ func (EmailSuppression) Mixin() []ent.Mixin {
 // Fields of EmailSuppression.
 func (EmailSuppression) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("email").Immutable().Comment("The address, lower-cased."),
-		field.String("reason").Comment("Why: bounce, dropped or spam report, with the provider's words."),
+		field.String("email").Immutable().Validate(text(maxEmail)).Comment("The address, lower-cased; at most 254 characters."),
+		field.String("reason").Validate(text(maxNote)).Comment("Why: bounce, dropped or spam report, with the provider's words; at most 10,000 characters."),
 	}
 }
 

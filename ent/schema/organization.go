@@ -27,28 +27,28 @@ func (Organization) Mixin() []ent.Mixin {
 // Fields of Organization.
 func (Organization) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().
-			Comment("The practice's name, as clients see it."),
-		field.String("slug").Unique().Match(slugPattern).Immutable().
-			Comment("Short name staff type to sign in, such as `maple-therapy`: lower-case letters, digits and dashes."),
-		field.String("time_zone").Default("UTC").
-			Comment("IANA time zone of the practice; new clients default to it."),
-		field.String("default_language").Default("en").
-			Comment("BCP 47 language tag; new clients default to it."),
-		field.String("default_phone_region").Default("US").
+		field.String("name").Validate(requiredText(maxName)).
+			Comment("The practice's name, as clients see it; at most 100 characters."),
+		field.String("slug").Unique().Validate(text(maxCode)).Match(slugPattern).Immutable().
+			Comment("Short name staff type to sign in, such as `maple-therapy`: lower-case letters, digits and dashes, at most 64 characters."),
+		field.String("time_zone").Validate(text(maxCode)).Default("UTC").
+			Comment("IANA time zone of the practice; new clients default to it. At most 64 characters."),
+		field.String("default_language").Validate(text(maxCode)).Default("en").
+			Comment("BCP 47 language tag; new clients default to it. At most 64 characters."),
+		field.String("default_phone_region").Validate(text(maxCode)).Default("US").
 			Comment("ISO 3166 region used to read phone numbers written without a country code, such as `CA`."),
-		field.String("phone").Optional().
-			Comment("The practice's phone number (`[PracticePhone]`)."),
-		field.String("email").Optional().
-			Comment("The practice's email address (`[PracticeEmail]`)."),
+		field.String("phone").Validate(text(maxPhone)).Optional().
+			Comment("The practice's phone number (`[PracticePhone]`). At most 32 characters."),
+		field.String("email").Validate(text(maxEmail)).Optional().
+			Comment("The practice's email address (`[PracticeEmail]`). At most 254 characters."),
 		field.Ints("reminder_lead_minutes").Optional().
-			Comment("How long before an appointment reminders go, in minutes; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes."),
-		field.String("quiet_hours_start").Default("21:00").
+			Comment("How long before an appointment reminders go, in minutes, from 1 to 43200 (30 days), at most 10 of them; default one, 1440 (24 hours). Whole days keep the wall-clock time across daylight-saving changes."),
+		field.String("quiet_hours_start").Validate(text(maxCode)).Default("21:00").
 			Comment("From this local time (HH:MM) SMS waits for quietHoursEnd; equal to quietHoursEnd to send at any hour."),
-		field.String("quiet_hours_end").Default("08:00").
+		field.String("quiet_hours_end").Validate(text(maxCode)).Default("08:00").
 			Comment("Local time (HH:MM) SMS held by quiet hours goes out."),
-		field.Text("sms_help_reply").Optional().
-			Comment("What kith answers a text saying HELP; a sentence with the practice's name and phone when empty."),
+		field.Text("sms_help_reply").Validate(text(maxShort * 2)).Optional().
+			Comment("What kith answers a text saying HELP; a sentence with the practice's name and phone when empty. At most 510 characters."),
 		bookingRule("booking_min_notice_minutes", 120, "Minimum notice to book online, in minutes; staff are not bound by it."),
 		bookingRule("booking_max_advance_days", 60, "How many days ahead clients may book online."),
 		bookingRule("cancel_min_notice_minutes", 1440, "Minimum notice for a client to cancel, in minutes; staff are not bound by it."),
@@ -60,7 +60,7 @@ func (Organization) Fields() []ent.Field {
 			Comment("Clients must give a reason to cancel.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Strings("widget_allowed_origins").Optional().
-			Comment("Web origins (such as https://maple.example) whose pages may embed the booking widget; see updateBookingRules.").
+			Comment("Web origins (such as https://maple.example) whose pages may embed the booking widget, at most 20 of at most 2,048 characters; see updateBookingRules.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
@@ -84,7 +84,7 @@ func (Organization) Annotations() []schema.Annotation {
 
 // Hooks of Organization.
 func (Organization) Hooks() []ent.Hook {
-	return []ent.Hook{validateOrganization()}
+	return []ent.Hook{presentValidation(), validateOrganization()}
 }
 
 // Policy of Organization: staff and portal users see their own

@@ -33,27 +33,27 @@ func (Payment) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("client_id").GoType(pulidID).Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
-		field.Int("amount_cents").Immutable().
+		field.Int("amount_cents").Immutable().Validate(between(0, maxInvoiceLines*maxLineQuantity*maxLineUnitCents)).
 			Comment("What was charged (or tried), in the currency's smallest unit."),
-		field.String("currency").Immutable(),
+		field.String("currency").Validate(text(maxCode)).Immutable(),
 		field.Enum("status").
 			NamedValues("Succeeded", "SUCCEEDED", "Failed", "FAILED").
 			Immutable().
 			Annotations(entgql.Type("PaymentStatus")),
-		field.String("failure_reason").Optional().Immutable().
-			Comment("Why the provider declined the card, for FAILED payments."),
-		field.String("provider_id").Optional().Immutable().
-			Comment("The payment provider's reference for the charge."),
-		field.String("card_brand").Optional().Immutable().
-			Comment("The card's network, such as visa, when it was a saved card."),
-		field.String("card_last4").Optional().Immutable().
-			Comment("The card's last four digits, when it was a saved card."),
-		field.String("paid_by").Immutable().
-			Comment("The email address of the portal user who paid."),
+		field.String("failure_reason").Validate(text(maxNote)).Optional().Immutable().
+			Comment("Why the provider declined the card, for FAILED payments. At most 10,000 characters."),
+		field.String("provider_id").Validate(text(maxShort)).Optional().Immutable().
+			Comment("The payment provider's reference for the charge. At most 255 characters."),
+		field.String("card_brand").Validate(text(maxCode)).Optional().Immutable().
+			Comment("The card's network, such as visa, when it was a saved card. At most 64 characters."),
+		field.String("card_last4").Validate(text(maxCode)).Optional().Immutable().
+			Comment("The card's last four digits, when it was a saved card. At most 64 characters."),
+		field.String("paid_by").Validate(text(maxEmail)).Immutable().
+			Comment("The email address of the portal user who paid. At most 254 characters."),
 		field.String("contact_id").GoType(pulidID).Optional().Immutable().
 			Comment("The contact who paid; empty when the client did."),
-		field.String("idempotency_key").Immutable().
-			Comment("The payer's key for this payment: the same key never charges twice."),
+		field.String("idempotency_key").Validate(key).Immutable().
+			Comment("The payer's key for this payment: the same key never charges twice. 1 to 255 printable characters."),
 		field.Time("created_at").Default(now).Immutable(),
 	}
 }

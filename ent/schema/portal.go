@@ -29,7 +29,8 @@ func (PortalInvitation) Fields() []ent.Field {
 		field.String("client_id").GoType(pulidID).Immutable(),
 		field.String("link_id").GoType(pulidID).Optional().Immutable().
 			Comment("The contact's link to the client; empty when the client itself is invited."),
-		field.String("email").Immutable(),
+		field.String("email").Validate(text(maxEmail)).Immutable().
+			Comment("At most 254 characters."),
 		field.Bytes("token_hash").Sensitive().Unique().Immutable(),
 		field.String("invited_by").GoType(pulidID).Optional().Immutable(),
 		field.Time("created_at").Default(now).Immutable(),
@@ -66,7 +67,8 @@ func (PortalSession) Mixin() []ent.Mixin {
 // Fields of PortalSession.
 func (PortalSession) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("email").Immutable(),
+		field.String("email").Validate(text(maxEmail)).Immutable().
+			Comment("At most 254 characters."),
 		field.Bytes("token_hash").Sensitive().Unique().Immutable(),
 		field.Time("created_at").Default(now).Immutable(),
 		field.Time("expires_at").Immutable(),
@@ -95,11 +97,12 @@ func (SignInCode) Mixin() []ent.Mixin {
 // Fields of SignInCode.
 func (SignInCode) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("email").Immutable(),
+		field.String("email").Validate(text(maxEmail)).Immutable().
+			Comment("At most 254 characters."),
 		field.Bytes("code_hash").Sensitive().Immutable(),
 		field.Time("created_at").Default(now).Immutable(),
 		field.Time("expires_at").Immutable(),
-		field.Int("failed_attempts").Default(0),
+		field.Int("failed_attempts").Default(0).Validate(between(0, 1_000_000)),
 		field.Time("used_at").Optional().Nillable(),
 	}
 }

@@ -28,12 +28,12 @@ func (PortalEvent) Fields() []ent.Field {
 		field.String("contact_id").GoType(pulidID).Optional().Immutable().
 			Comment("The contact who acted; empty when the client did.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
-		field.String("email").Immutable().
-			Comment("The address the person signed in with."),
-		field.String("action").Immutable().
-			Comment("What happened, such as SIGNED_IN, INVITATION_CLAIMED, DOCUMENT_VIEWED, FORM_SUBMITTED, INVOICE_PAID, MESSAGE_SENT or APPOINTMENT_BOOKED."),
-		field.String("detail").Optional().Immutable().
-			Comment("What it was about, in words: a document's title, an invoice's number."),
+		field.String("email").Validate(text(maxEmail)).Immutable().
+			Comment("The address the person signed in with. At most 254 characters."),
+		field.String("action").Validate(text(maxCode)).Immutable().
+			Comment("What happened, such as SIGNED_IN, INVITATION_CLAIMED, DOCUMENT_VIEWED, FORM_SUBMITTED, INVOICE_PAID, MESSAGE_SENT or APPOINTMENT_BOOKED. At most 64 characters."),
+		field.String("detail").Validate(text(maxShort)).Optional().Immutable().
+			Comment("What it was about, in words: a document's title, an invoice's number. At most 255 characters."),
 		field.String("subject_id").GoType(pulidID).Optional().Immutable().
 			Comment("The record it was about, if any."),
 		field.Time("created_at").Default(now).Immutable().

@@ -40,13 +40,13 @@ func (PortalMessage) Fields() []ent.Field {
 			Immutable().
 			Comment("FROM_PRACTICE when staff wrote it, FROM_PORTAL when the client or contact did.").
 			Annotations(entgql.Type("MessageDirection")),
-		field.Text("body").Immutable().
-			Comment("The message, as written."),
+		field.Text("body").Validate(text(maxNote)).Immutable().
+			Comment("The message, as written. At most 10,000 characters."),
 		field.String("staff_id").GoType(pulidID).Optional().Immutable().
 			Comment("The staff member who wrote it; empty for a message from the portal.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
-		field.String("author_email").Optional().Immutable().
-			Comment("The address the portal user who wrote it signed in with; empty for a message from the practice."),
+		field.String("author_email").Validate(text(maxEmail)).Optional().Immutable().
+			Comment("The address the portal user who wrote it signed in with; empty for a message from the practice. At most 254 characters."),
 		field.Time("read_at").Optional().Nillable().
 			Comment("When the other side first read it: staff for a message from the portal, the portal user for one from the practice."),
 		field.Time("created_at").Default(now).Immutable().

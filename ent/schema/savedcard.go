@@ -30,14 +30,16 @@ func (SavedCard) Fields() []ent.Field {
 		field.String("client_id").GoType(pulidID).Immutable(),
 		field.String("contact_id").GoType(pulidID).Optional().Immutable().
 			Comment("The contact who added it; empty when the client did."),
-		field.String("added_by").Immutable().
-			Comment("The email address of the portal user who added it."),
-		field.String("provider_token").Sensitive().Immutable().
-			Comment("The payment provider's token that charges the card."),
-		field.String("brand").Immutable(),
-		field.String("last4").Immutable(),
-		field.Int("exp_month").Immutable(),
-		field.Int("exp_year").Immutable(),
+		field.String("added_by").Validate(text(maxEmail)).Immutable().
+			Comment("The email address of the portal user who added it. At most 254 characters."),
+		field.String("provider_token").Validate(text(maxShort)).Sensitive().Immutable().
+			Comment("The payment provider's token that charges the card. At most 255 characters."),
+		field.String("brand").Validate(text(maxCode)).Immutable().
+			Comment("At most 64 characters."),
+		field.String("last4").Validate(text(maxCode)).Immutable().
+			Comment("At most 64 characters."),
+		field.Int("exp_month").Immutable().Validate(between(1, 12)).Comment("Expiry month, 1 to 12."),
+		field.Int("exp_year").Immutable().Validate(between(2000, 2200)).Comment("Expiry year, 2000 to 2200."),
 		field.Time("created_at").Default(now).Immutable(),
 	}
 }

@@ -25,19 +25,19 @@ func (ScheduledMessage) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("client_id").GoType(pulidID).Immutable(),
 		field.String("appointment_id").GoType(pulidID).Optional().Immutable(),
-		field.String("subject").Optional().Comment("Email subject; placeholders allowed."),
-		field.Text("body").Comment("The message; placeholders allowed. It fills [Message] in the scheduled-message template."),
+		field.String("subject").Validate(text(maxSubject)).Optional().Comment("Email subject; placeholders allowed. At most 255 characters."),
+		field.Text("body").Validate(text(maxBody)).Comment("The message; placeholders allowed. It fills [Message] in the scheduled-message template. At most 10,000 characters."),
 		field.Time("send_at").Optional().Nillable().
-			Comment("When it goes; or give minutesBeforeStart for an appointment."),
-		field.Int("minutes_before_start").Optional().Nillable().
-			Comment("For an appointment: how long before its start it goes; it follows the appointment when it moves."),
+			Comment("When it goes, from 2000-01-01 to 10 years from now (a time past goes at once); or give minutesBeforeStart for an appointment."),
+		field.Int("minutes_before_start").Optional().Nillable().Validate(between(0, maxLeadMinutes)).
+			Comment("For an appointment: how long before its start it goes, from 0 to 43200 minutes (30 days); it follows the appointment when it moves."),
 		field.Enum("status").
 			NamedValues("Pending", "PENDING", "Sent", "SENT", "Cancelled", "CANCELLED").
 			Default("PENDING").
 			Comment("PENDING until it goes; it can be edited or cancelled until then.").
 			Annotations(entgql.Type("ScheduledMessageStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		field.String("reason").Optional().
-			Comment("Why kith cancelled it, such as \"the appointment was cancelled\"; empty when staff cancelled it.").
+		field.String("reason").Validate(text(maxShort)).Optional().
+			Comment("Why kith cancelled it, such as \"the appointment was cancelled\"; empty when staff cancelled it. At most 255 characters.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Time("sent_at").Optional().Nillable().
 			Comment("When it went: its notifications were written then.").

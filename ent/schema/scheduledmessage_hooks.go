@@ -44,7 +44,12 @@ func validateScheduledMessage() ent.Hook {
 				return kith.Invalid(field, "%v", err)
 			}
 		}
-		_, hasSendAt := m.SendAt()
+		sendAt, hasSendAt := m.SendAt()
+		if hasSendAt {
+			if err := checkInstant("sendAt", sendAt); err != nil {
+				return err
+			}
+		}
 		minutes, hasMinutes := m.MinutesBeforeStart()
 		if old != nil {
 			hasSendAt = hasSendAt || (old.SendAt != nil && !m.SendAtCleared())

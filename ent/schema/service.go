@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -9,6 +11,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/ent/rule"
 )
 
@@ -24,23 +27,24 @@ func (Service) Mixin() []ent.Mixin {
 
 // ruleOverride is a nullable per-service override of an organisation's booking rule.
 func ruleOverride(name, comment string) ent.Field {
-	return field.Int(name).Optional().Nillable().
-		Comment(comment + " Null: the organisation's.")
+	lim := booking.Limits[name]
+	return field.Int(name).Optional().Nillable().Validate(between(lim[0], lim[1])).
+		Comment(fmt.Sprintf("%s From %d to %d; null: the organisation's.", comment, lim[0], lim[1]))
 }
 
 // Fields of Service.
 func (Service) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().
-			Comment("What the service is called, as clients see it in the booking widget.").
+		field.String("name").Validate(requiredText(maxName)).
+			Comment("What the service is called, as clients see it in the booking widget; at most 100 characters.").
 			Annotations(entgql.OrderField("NAME")),
-		field.Text("description").Optional().
-			Comment("A sentence or two for clients choosing a service."),
-		field.Int("duration_minutes").
+		field.Text("description").Validate(text(maxNote)).Optional().
+			Comment("A sentence or two for clients choosing a service. At most 10,000 characters."),
+		field.Int("duration_minutes").Validate(between(1, 24*60)).
 			Comment("How long an appointment of the service lasts, in minutes (1 to 1440)."),
-		field.Int("price_cents").Optional().Nillable().
-			Comment("Price in the currency's smallest unit (cents); null when not shown."),
-		field.String("currency").Optional().
+		field.Int("price_cents").Optional().Nillable().Validate(between(0, maxCents)).
+			Comment("Price in the currency's smallest unit (cents), from 0 to 100,000,000; null when not shown."),
+		field.String("currency").Validate(text(maxCode)).Optional().
 			Comment("ISO 4217 code of the price, such as CAD; required with a price."),
 		field.Bool("bookable_online").Default(false).
 			Comment("Clients and visitors may book it in the booking widget."),
@@ -49,8 +53,8 @@ func (Service) Fields() []ent.Field {
 			Default("IN_PERSON").
 			Comment("Where the session happens: in person at location, or by video.").
 			Annotations(entgql.Type("ServiceMode")),
-		field.String("location").Optional().
-			Comment("Address or room of an in-person service."),
+		field.String("location").Validate(text(maxShort)).Optional().
+			Comment("Address or room of an in-person service. At most 255 characters."),
 		field.Time("archived_at").Optional().Nillable().
 			Comment("When the service was archived: it can no longer be booked, and past appointments keep it.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
@@ -152,11 +156,11 @@ func (WorkingHours) Mixin() []ent.Mixin {
 func (WorkingHours) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("staff_id").GoType(pulidID).Immutable(),
-		field.Int("weekday").Range(0, 6).
+		field.Int("weekday").Validate(between(0, 6)).
 			Comment("Day of the week: 0 Sunday, 1 Monday … 6 Saturday."),
-		field.String("start").
+		field.String("start").Validate(text(maxCode)).
 			Comment("Local start time, HH:MM, in the practitioner's time zone."),
-		field.String("end").
+		field.String("end").Validate(text(maxCode)).
 			Comment("Local end time, HH:MM (24:00 for midnight), after the start."),
 	}
 }
@@ -208,18 +212,18 @@ func (ScheduleException) Fields() []ent.Field {
 			Comment("TIME_OFF: unavailable from startsAt to endsAt. HOURS: on date, the hours are start to end instead of the weekly ones (closed when both are null).").
 			Annotations(entgql.Type("ScheduleExceptionKind")),
 		field.Time("starts_at").Optional().Nillable().Immutable().
-			Comment("Start of time off."),
+			Comment("Start of time off; from 2000-01-01 to 10 years from now."),
 		field.Time("ends_at").Optional().Nillable().Immutable().
-			Comment("End of time off, after the start."),
-		field.String("date").Optional().Immutable().
-			Comment("Local date, YYYY-MM-DD, whose hours change.").
+			Comment("End of time off, after the start; at most 10 years from now."),
+		field.String("date").Validate(text(maxCode)).Optional().Immutable().
+			Comment("Local date, YYYY-MM-DD, whose hours change; from 2000-01-01 to 10 years from now.").
 			Annotations(entgql.Type("Date")),
-		field.String("start").Optional().Immutable().
+		field.String("start").Validate(text(maxCode)).Optional().Immutable().
 			Comment("Local start time that date, HH:MM."),
-		field.String("end").Optional().Immutable().
+		field.String("end").Validate(text(maxCode)).Optional().Immutable().
 			Comment("Local end time that date, HH:MM (24:00 for midnight)."),
-		field.String("note").Optional().Immutable().
-			Comment("Why, for staff."),
+		field.String("note").Validate(text(maxShort)).Optional().Immutable().
+			Comment("Why, for staff. At most 255 characters."),
 	}
 }
 

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ func optionalTimeZone(s string) error {
 		return nil
 	}
 	if err := contactinfo.ValidateTimeZone(s); err != nil {
-		return kith.Invalid("timeZone", "%q is not an IANA time zone name, such as America/Toronto", s)
+		return kith.Invalid("timeZone", "%q is not an IANA time zone name, such as America/Toronto", quoted(s))
 	}
 	return nil
 }
@@ -33,8 +34,8 @@ func optionalTimeZone(s string) error {
 // Its range is booking.Limits'.
 func bookingRule(name string, def int, comment string) ent.Field {
 	lim := booking.Limits[name]
-	return field.Int(name).Default(def).Range(lim[0], lim[1]).
-		Comment(comment).
+	return field.Int(name).Default(def).Validate(between(lim[0], lim[1])).
+		Comment(fmt.Sprintf("%s From %d to %d.", comment, lim[0], lim[1])).
 		Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput))
 }
 
@@ -57,7 +58,7 @@ func validateService() ent.Hook {
 		if c, ok := m.Currency(); ok {
 			c = strings.ToUpper(strings.TrimSpace(c))
 			if c != "" && !currencyPattern.MatchString(c) {
-				return kith.Invalid("currency", "%q is not a currency: use an ISO 4217 code such as CAD", c)
+				return kith.Invalid("currency", "%q is not a currency: use an ISO 4217 code such as CAD", quoted(c))
 			}
 			m.SetCurrency(c)
 		}
@@ -134,6 +135,12 @@ func validateScheduleException() ent.Hook {
 			case !e.After(s):
 				return kith.Invalid("endsAt", "the end of time off must be after its start")
 			}
+			if err := checkInstant("startsAt", s); err != nil {
+				return err
+			}
+			if err := checkInstant("endsAt", e); err != nil {
+				return err
+			}
 			m.SetStartsAt(s.UTC())
 			m.SetEndsAt(e.UTC())
 			for _, f := range []string{"date", "start", "end"} {
@@ -147,7 +154,10 @@ func validateScheduleException() ent.Hook {
 				return kith.Invalid("date", "other hours need the date they apply to")
 			}
 			if _, err := time.Parse(time.DateOnly, d); err != nil {
-				return kith.Invalid("date", "%q is not a date written YYYY-MM-DD", d)
+				return kith.Invalid("date", "%q is not a date written YYYY-MM-DD", quoted(d))
+			}
+			if err := checkDate("date", d); err != nil {
+				return err
 			}
 			if _, ok := m.StartsAt(); ok {
 				return kith.Invalid("startsAt", "other hours have a date and local times, not instants")
@@ -176,12 +186,12 @@ func validateScheduleException() ent.Hook {
 func clockRange(start, end string) (string, string, error) {
 	s, err := clockTime(start)
 	if err != nil {
-		return "", "", kith.Invalid("start", "%q %v", start, err)
+		return "", "", kith.Invalid("start", "%q %v", quoted(start), err)
 	}
 	e := strings.TrimSpace(end)
 	if e != "24:00" {
 		if e, err = clockTime(end); err != nil {
-			return "", "", kith.Invalid("end", "%q %v", end, err)
+			return "", "", kith.Invalid("end", "%q %v", quoted(end), err)
 		}
 	}
 	if e <= s {

@@ -28,18 +28,18 @@ func (SharedDocument) Mixin() []ent.Mixin {
 func (SharedDocument) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("client_id").GoType(pulidID).Immutable(),
-		field.String("title").
-			Comment("What the portal calls the document."),
-		field.String("description").Optional().
-			Comment("A few words about it, shown with the title."),
-		field.String("file_name").
-			Comment("The file's name, such as treatment-plan.pdf."),
-		field.String("content_type").Optional().
-			Comment("The file's media type, such as application/pdf."),
-		field.Int64("size_bytes").Optional().NonNegative().
-			Comment("The file's size in bytes, when known."),
-		field.String("url").
-			Comment("Where the file is, in the practice's file store: an absolute https address. The portal gives it only when a document is opened."),
+		field.String("title").Validate(requiredText(maxShort)).
+			Comment("What the portal calls the document. At most 255 characters."),
+		field.String("description").Validate(text(maxNote)).Optional().
+			Comment("A few words about it, shown with the title. At most 10,000 characters."),
+		field.String("file_name").Validate(requiredText(maxShort)).
+			Comment("The file's name, such as treatment-plan.pdf. At most 255 characters."),
+		field.String("content_type").Validate(text(maxLabel)).Optional().
+			Comment("The file's media type, such as application/pdf. At most 100 characters."),
+		field.Int64("size_bytes").Optional().Validate(between64(0, 1<<40)).
+			Comment("The file's size in bytes, when known: from 0 to 1 TiB."),
+		field.String("url").Validate(httpsURL(false)).
+			Comment("Where the file is, in the practice's file store: an absolute https address. The portal gives it only when a document is opened. At most 2,048 characters."),
 		field.String("shared_by_id").GoType(pulidID).Optional().Immutable().
 			Comment("The staff member who shared it."),
 	}

@@ -24,11 +24,11 @@ func (Staff) Mixin() []ent.Mixin {
 // Fields of Staff.
 func (Staff) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().
-			Comment("Full name, as shown to clients (`[PractitionerName]`).").
+		field.String("name").Validate(requiredText(maxName)).
+			Comment("Full name, as shown to clients (`[PractitionerName]`); at most 100 characters.").
 			Annotations(entgql.OrderField("NAME")),
-		field.String("email").NotEmpty().
-			Comment("Sign-in email, unique in the organisation."),
+		field.String("email").Validate(requiredText(maxEmail)).
+			Comment("Sign-in email, unique in the organisation. At most 254 characters."),
 		field.Enum("role").
 			NamedValues(
 				"Owner", "OWNER", "Admin", "ADMIN", "Practitioner", "PRACTITIONER", "FrontDesk", "FRONT_DESK",
@@ -36,12 +36,12 @@ func (Staff) Fields() []ent.Field {
 			Default("PRACTITIONER").
 			Comment("What the staff member may do: owners and admins manage staff and settings.").
 			Annotations(entgql.Type("StaffRole")),
-		field.String("password_hash").Sensitive().Optional().
+		field.String("password_hash").Validate(text(maxShort)).Sensitive().Optional().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Bool("active").Default(true).
 			Comment("Inactive staff cannot sign in and their tokens stop working."),
 		field.String("time_zone").Optional().
-			Validate(optionalTimeZone).
+			Validate(text(maxCode)).Validate(optionalTimeZone).
 			Comment("IANA time zone of the practitioner's working hours; defaults to the organisation's."),
 	}
 }

@@ -122,7 +122,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -132,8 +132,32 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	DescriptionValidator func(string) error
+	// DurationMinutesValidator is a validator for the "duration_minutes" field. It is called by the builders before save.
+	DurationMinutesValidator func(int) error
+	// PriceCentsValidator is a validator for the "price_cents" field. It is called by the builders before save.
+	PriceCentsValidator func(int) error
+	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	CurrencyValidator func(string) error
 	// DefaultBookableOnline holds the default value on creation for the "bookable_online" field.
 	DefaultBookableOnline bool
+	// LocationValidator is a validator for the "location" field. It is called by the builders before save.
+	LocationValidator func(string) error
+	// BookingMinNoticeMinutesValidator is a validator for the "booking_min_notice_minutes" field. It is called by the builders before save.
+	BookingMinNoticeMinutesValidator func(int) error
+	// BookingMaxAdvanceDaysValidator is a validator for the "booking_max_advance_days" field. It is called by the builders before save.
+	BookingMaxAdvanceDaysValidator func(int) error
+	// CancelMinNoticeMinutesValidator is a validator for the "cancel_min_notice_minutes" field. It is called by the builders before save.
+	CancelMinNoticeMinutesValidator func(int) error
+	// RescheduleMinNoticeMinutesValidator is a validator for the "reschedule_min_notice_minutes" field. It is called by the builders before save.
+	RescheduleMinNoticeMinutesValidator func(int) error
+	// SlotIntervalMinutesValidator is a validator for the "slot_interval_minutes" field. It is called by the builders before save.
+	SlotIntervalMinutesValidator func(int) error
+	// BufferBeforeMinutesValidator is a validator for the "buffer_before_minutes" field. It is called by the builders before save.
+	BufferBeforeMinutesValidator func(int) error
+	// BufferAfterMinutesValidator is a validator for the "buffer_after_minutes" field. It is called by the builders before save.
+	BufferAfterMinutesValidator func(int) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )

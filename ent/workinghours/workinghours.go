@@ -80,7 +80,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -90,6 +90,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// WeekdayValidator is a validator for the "weekday" field. It is called by the builders before save.
 	WeekdayValidator func(int) error
+	// StartValidator is a validator for the "start" field. It is called by the builders before save.
+	StartValidator func(string) error
+	// EndValidator is a validator for the "end" field. It is called by the builders before save.
+	EndValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )

@@ -1,0 +1,103 @@
+package kith
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on what kith stores, in characters (runes), not bytes. ent/schema
+// attaches them to every string field; domain packages check the free text
+// they take that is no field (a search, a key) with the same functions.
+const (
+	// MaxKeyLength is the longest idempotency key, and the longest key or code a field keeps.
+	MaxKeyLength = 255
+	// MaxURLLength is the longest link kith keeps (telehealth links, documents).
+	MaxURLLength = 2048
+	// MaxSearchLength is the longest search query.
+	MaxSearchLength = 200
+)
+
+// RuleError is the rule a value broke, written as the end of a sentence
+// that starts with the field's name: "must be at most 100 characters". The
+// validators of ent/schema return it; FieldValidation completes the sentence.
+type RuleError struct {
+	// Rule is the end of the sentence.
+	Rule string
+}
+
+// Error implements error.
+func (e *RuleError) Error() string { return e.Rule }
+
+func broke(format string, args ...any) *RuleError {
+	return &RuleError{Rule: fmt.Sprintf(format, args...)}
+}
+
+// CheckText refuses text that is not valid UTF-8, holds a NUL character or
+// is longer than limit characters. It returns nil or a *RuleError.
+func CheckText(s string, limit int) error {
+	if !utf8.ValidString(s) {
+		return broke("must be valid UTF-8 text")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return broke("must not contain a NUL character")
+	}
+	if n := utf8.RuneCountInString(s); n > limit {
+		return broke("must be at most %d characters; this has %d", limit, n)
+	}
+	return nil
+}
+
+// CheckKey accepts an idempotency key or other caller-made key: 1 to
+// MaxKeyLength printable characters (letters, digits, punctuation, spaces
+// within). It returns nil or a *RuleError.
+func CheckKey(s string) error {
+	if s == "" {
+		return broke("must not be empty: give 1 to %d characters, such as a UUID", MaxKeyLength)
+	}
+	if err := CheckText(s, MaxKeyLength); err != nil {
+		return err
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return broke("must hold only printable characters, such as a UUID")
+		}
+	}
+	return nil
+}
+
+// CheckHTTPSURL accepts an absolute https address with a host, of at most
+// MaxURLLength characters, such as https://meet.example/room. It returns
+// nil or a *RuleError.
+func CheckHTTPSURL(s string) error {
+	if err := CheckText(s, MaxURLLength); err != nil {
+		return err
+	}
+	u, err := url.Parse(s)
+	if err != nil || !strings.EqualFold(u.Scheme, "https") || u.Host == "" || u.Hostname() == "" || u.User != nil ||
+		strings.ContainsAny(s, " \t\r\n\\") {
+		return broke("must be an absolute https address, such as https://meet.example/room")
+	}
+	return nil
+}
+
+// FieldValidation turns the failure of the ent field name (snake_case) into
+// a ValidationError on its GraphQL name with a sentence: the validator's
+// own rule when it gave one (a *RuleError), "… is required" when the field
+// is missing, else "… is not valid". ent's own wording never shows.
+func FieldValidation(name string, err error) *ValidationError {
+	field := CamelCase(name)
+	var re *RuleError
+	switch {
+	case errors.As(err, &re):
+		return &ValidationError{Field: field, Message: field + " " + re.Rule}
+	case err != nil && strings.Contains(err.Error(), "missing required"):
+		return &ValidationError{Field: field, Message: field + " is required"}
+	case err != nil && strings.Contains(err.Error(), "invalid enum value"):
+		return &ValidationError{Field: field, Message: field + " is not one of its allowed values"}
+	}
+	return &ValidationError{Field: field, Message: field + " is not valid"}
+}

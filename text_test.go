@@ -1,0 +1,32 @@
+package kith_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith"
+)
+
+func TestCamelCase(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"first_name": "firstName", "telehealth_url": "telehealthURL", "client_id": "clientID", "html": "html", "number_of_sessions": "numberOfSessions",
+	} {
+		require.Equal(t, want, kith.CamelCase(in))
+	}
+}
+
+// TestFieldValidation: ent's wording never shows; a validator's own does.
+func TestFieldValidation(t *testing.T) {
+	t.Parallel()
+	v := kith.FieldValidation("number_of_sessions", errors.New(`ent: validator failed for field "Coverage.number_of_sessions": value out of range`))
+	require.Equal(t, &kith.ValidationError{Field: "numberOfSessions", Message: "numberOfSessions is not valid"}, v)
+	v = kith.FieldValidation("first_name", errors.New(`ent: missing required field "Contact.first_name"`))
+	require.Equal(t, "firstName is required", v.Message)
+	v = kith.FieldValidation("first_name", kith.CheckText("a\x00", 10))
+	require.Equal(t, "firstName must not contain a NUL character", v.Message)
+	require.Equal(t, "must be at most 3 characters; this has 4", kith.CheckText("éééé", 3).Error())
+	require.NoError(t, kith.CheckText("ééé", 3))
+}
