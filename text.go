@@ -19,6 +19,10 @@ const (
 	MaxURLLength = 2048
 	// MaxSearchLength is the longest search query.
 	MaxSearchLength = 200
+	// MaxLineLength is the longest one-line text: a title, a reason, a provider's ID.
+	MaxLineLength = 255
+	// MaxNoteLength is the longest note or other long text, a provider's failure reason included.
+	MaxNoteLength = 10_000
 )
 
 // RuleError is the rule a value broke, written as the end of a sentence
@@ -100,4 +104,18 @@ func FieldValidation(name string, err error) *ValidationError {
 		return &ValidationError{Field: field, Message: field + " is not one of its allowed values"}
 	}
 	return &ValidationError{Field: field, Message: field + " is not valid"}
+}
+
+// Clip makes text that came from outside kith's API (a provider's reason or
+// ID) fit a field's limit instead of failing the write that records it:
+// invalid UTF-8 becomes U+FFFD, NUL characters are dropped, and text longer
+// than limit characters is cut to limit-1 and ends with "…".
+func Clip(s string, limit int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\x00", "")
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	runes := []rune(s)
+	return string(runes[:limit-1]) + "…"
 }

@@ -2,6 +2,7 @@ package kith_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -29,4 +30,12 @@ func TestFieldValidation(t *testing.T) {
 	require.Equal(t, "firstName must not contain a NUL character", v.Message)
 	require.Equal(t, "must be at most 3 characters; this has 4", kith.CheckText("éééé", 3).Error())
 	require.NoError(t, kith.CheckText("ééé", 3))
+}
+
+func TestClip(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "ok", kith.Clip("ok", 5))
+	require.Equal(t, "a\uFFFDb", kith.Clip("a\xffb\x00", 5))
+	require.Equal(t, "éééé…", kith.Clip("éééééé", 5))
+	require.NoError(t, kith.CheckText(kith.Clip(strings.Repeat("\xff\x00x", 100), 50), 50))
 }

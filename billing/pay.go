@@ -101,14 +101,14 @@ func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRe
 	var declined *payment.DeclinedError
 	switch {
 	case errors.As(err, &declined):
-		create.SetStatus(entpayment.StatusFailed).SetFailureReason(declined.Reason).SetProviderID(declined.ProviderID)
+		create.SetStatus(entpayment.StatusFailed).SetFailureReason(kith.Clip(declined.Reason, kith.MaxNoteLength)).SetProviderID(kith.Clip(declined.ProviderID, kith.MaxLineLength))
 		if err := portal.Record(ctx, db, ActionPaymentDeclined, inv.Number, inv.ID); err != nil {
 			return nil, err
 		}
 	case err != nil:
 		return nil, providerError(field, err)
 	default:
-		create.SetStatus(entpayment.StatusSucceeded).SetProviderID(charge.ProviderID)
+		create.SetStatus(entpayment.StatusSucceeded).SetProviderID(kith.Clip(charge.ProviderID, kith.MaxLineLength))
 		if err := db.Invoice.UpdateOneID(inv.ID).SetStatus(invoice.StatusPaid).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("marking invoice %s paid: %w", inv.Number, err)
 		}

@@ -96,7 +96,7 @@ func (q *Queue) applyStatus(ctx context.Context, where []predicate.Notification,
 	case notification.StatusDelivered:
 		u.SetDeliveredAt(at)
 	case notification.StatusFailed:
-		u.SetFailedAt(at).SetReason(cmp.Or(strings.TrimSpace(reason), reasonUndelivered))
+		u.SetFailedAt(at).SetReason(kith.Clip(cmp.Or(strings.TrimSpace(reason), reasonUndelivered), kith.MaxNoteLength))
 	}
 	n, err := u.Save(ctx)
 	if err != nil {
@@ -205,7 +205,10 @@ func (q *Queue) Suppress(ctx context.Context, orgID pulid.ID, email, reason stri
 	if orgID == "" || email == "" {
 		return errors.New("suppressing an address: an organisation and an address are required")
 	}
-	reason = cmp.Or(strings.TrimSpace(reason), "undeliverable")
+	if kith.CheckText(email, 254) != nil {
+		return nil // no address kith could have sent to: nothing to suppress
+	}
+	reason = kith.Clip(cmp.Or(strings.TrimSpace(reason), "undeliverable"), kith.MaxNoteLength)
 	sys := systemIn(ctx, orgID)
 	db := q.db.Client
 	existing, err := db.EmailSuppression.Query().

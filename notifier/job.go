@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
@@ -156,10 +157,7 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 		case r.err == nil:
 			sent = append(sent, i)
 		case IsPermanent(r.err) || last:
-			reason := r.err.Error()
-			if se := (*SendError)(nil); errors.As(r.err, &se) {
-				reason = se.Reason
-			}
+			reason := failureReason(r.err)
 			failed[reason] = append(failed[reason], ns[i].ID)
 		default:
 			retry = append(retry, fmt.Errorf("sending %s: %w", ns[i].ID, r.err))
@@ -176,7 +174,7 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	queued := notification.StatusEQ(notification.StatusQueued)
 	for _, i := range sent {
 		err = tx.Notification.Update().Where(notification.ID(ns[i].ID), queued).
-			SetStatus(notification.StatusSent).SetProviderID(results[i].receipt.ProviderID).
+			SetStatus(notification.StatusSent).SetProviderID(kith.Clip(results[i].receipt.ProviderID, kith.MaxLineLength)).
 			SetSentAt(now).AddAttempts(1).
 			Exec(ctx)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -153,7 +154,7 @@ func (q *Queue) handOver(ctx context.Context, id pulid.ID, out Outgoing) {
 		if err != nil {
 			update.SetStatus(notification.StatusFailed).SetReason(failureReason(err)).SetFailedAt(time.Now().UTC())
 		} else {
-			update.SetStatus(notification.StatusSent).SetProviderID(receipt.ProviderID).SetSentAt(time.Now().UTC())
+			update.SetStatus(notification.StatusSent).SetProviderID(kith.Clip(receipt.ProviderID, kith.MaxLineLength)).SetSentAt(time.Now().UTC())
 		}
 		if err := update.Exec(sys); err != nil {
 			q.cfg.Logger.Error("recording a portal email", "notification", id, "error", err)

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -251,4 +252,28 @@ func crashChild(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, q.Start(ctx))
 	time.Sleep(time.Minute) // killed long before
+}
+
+// TestProviderReasonIsClipped: a provider's failure reason longer than the
+// field allows, with a NUL and invalid UTF-8 in it, is recorded clipped
+// rather than failing the write that records the failure.
+func TestProviderReasonIsClipped(t *testing.T) {
+	t.Parallel()
+	b := setupQueue(t)
+	reason := "bad\x00number \xff" + strings.Repeat("é", 20_000)
+	b.sms.FailNext(1, notifier.Permanent("21211", reason, nil))
+	id := b.book(t, 72*time.Hour)
+
+	var failed *ent.Notification
+	require.Eventually(t, func() bool {
+		for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+			if n.Status == notification.StatusFailed {
+				failed = n
+			}
+		}
+		return failed != nil
+	}, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, 10_000, utf8.RuneCountInString(failed.Reason))
+	require.True(t, strings.HasPrefix(failed.Reason, "badnumber \uFFFDéé"), failed.Reason[:20])
+	require.True(t, strings.HasSuffix(failed.Reason, "…"))
 }

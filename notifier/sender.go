@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/message"
 )
 
@@ -108,7 +109,7 @@ func CheckChannel(m Outgoing, want message.Channel) error {
 func failureReason(err error) string {
 	var se *SendError
 	if errors.As(err, &se) && se.Reason != "" {
-		return se.Reason
+		return kith.Clip(se.Reason, kith.MaxNoteLength)
 	}
-	return err.Error()
+	return kith.Clip(err.Error(), kith.MaxNoteLength)
 }

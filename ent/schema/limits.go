@@ -21,18 +21,18 @@ import (
 // PostgreSQL cannot store; so both databases refuse alike, on every path
 // (GraphQL, CLI, jobs).
 const (
-	maxName         = 100       // a person's or a thing's name
-	maxEmail        = 254       // RFC 5321's longest address
-	maxPhone        = 32        // a phone number, as typed or in E.164
-	maxLabel        = 100       // a label, tag, relationship, pronouns
-	maxShort        = 255       // a one-line text: a title, an alert, a reason, a location
-	maxCode         = 64        // a code or number: health card, case number, region, language, time zone
-	maxNote         = 10_000    // notes and other long text staff write
-	maxSubject      = 255       // an email subject
-	maxBody         = 10_000    // the text of a message or an SMS template
-	maxHTML         = 100_000   // an email template's HTML
-	maxTemplateText = 20_000    // an SMS template or an email's plain text
-	maxRendered     = 1_000_000 // a message as sent: a template filled in
+	maxName         = 100                // a person's or a thing's name
+	maxEmail        = 254                // RFC 5321's longest address
+	maxPhone        = 32                 // a phone number, as typed or in E.164
+	maxLabel        = 100                // a label, tag, relationship, pronouns
+	maxShort        = kith.MaxLineLength // a one-line text: a title, an alert, a reason, a location
+	maxCode         = 64                 // a code or number: health card, case number, region, language, time zone
+	maxNote         = kith.MaxNoteLength // notes and other long text staff write
+	maxSubject      = 255                // an email subject
+	maxBody         = 10_000             // the text of a message or an SMS template
+	maxHTML         = 100_000            // an email template's HTML
+	maxTemplateText = 20_000             // an SMS template or an email's plain text
+	maxRendered     = 1_000_000          // a message as sent: a template filled in
 	maxKey          = kith.MaxKeyLength
 	maxURL          = kith.MaxURLLength
 	maxTags         = 50 // tags of a client
