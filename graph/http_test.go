@@ -493,8 +493,15 @@ func TestNoSecretInLogs(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		return rec
 	}
-	for _, rq := range requests {
-		rec := run(h, rq)
+	answers := make([]*httptest.ResponseRecorder, len(requests))
+	for i, rq := range requests {
+		answers[i] = run(h, rq)
+	}
+	for _, s := range secrets {
+		require.NotContains(t, log.String(), s, "a secret was logged")
+	}
+	for i, rq := range requests {
+		rec := answers[i]
 		var rsp kithtest.Response
 		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &rsp), "%s: %s", rq.name, rec.Body.String())
 		if rq.succeeds {
