@@ -544,3 +544,17 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// TestRejectedMutationOpensNothing: a mutation refused before it runs (its
+// variables do not coerce) is answered with that error without touching
+// the store, so a failing store does not turn it into INTERNAL.
+func TestRejectedMutationOpensNothing(t *testing.T) {
+	t.Parallel()
+	w := setupAccess(t)
+	require.NoError(t, w.db.SQL.Close())
+	a := send(t, w.api.Handler, rawPost(`{"query": "`+strings.ReplaceAll(signInMutation, `"`, `\"`)+`", "variables": {"in": {"organization": "alpha"}}}`))
+	require.Equal(t, http.StatusOK, a.rec.Code, a.rec.Body.String())
+	require.Len(t, a.rsp.Errors, 1, a.rec.Body.String())
+	require.Equal(t, "GRAPHQL_VALIDATION_FAILED", a.rsp.Errors[0].Code(), a.rsp.Errors[0].Message)
+	require.NotContains(t, a.members, "data")
+}

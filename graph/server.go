@@ -100,8 +100,9 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
 		Payments: cfg.Payments,
 	}}))
-	srv.AddTransport(getTransport{})
-	srv.AddTransport(postTransport{maxBody: cfg.MaxBodyBytes})
+	present := presenter(cfg.Logger)
+	srv.AddTransport(getTransport{present: present})
+	srv.AddTransport(postTransport{maxBody: cfg.MaxBodyBytes, present: present})
 	srv.AddTransport(otherMethods{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.MaxTokens)
@@ -112,7 +113,6 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity})
 	srv.Use(audience{})
 	srv.Use(newWidgetLimit(cfg.WidgetLimit))
-	present := presenter(cfg.Logger)
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverer(cfg.Logger))
 	srv.Use(transactioner{client: client, presenter: present, log: cfg.Logger})

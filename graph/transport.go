@@ -151,7 +151,10 @@ func acceptable(w http.ResponseWriter, r *http.Request) (string, bool) {
 }
 
 // postTransport is GraphQL over HTTP POST, with a JSON body.
-type postTransport struct{ maxBody int64 }
+type postTransport struct {
+	maxBody int64
+	present graphql.ErrorPresenterFunc
+}
 
 var _ graphql.Transport = postTransport{}
 
@@ -183,7 +186,7 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, media, params, false)
+	execute(w, r, exec, t.present, media, params, false)
 }
 
 // jsonContentType reports whether a request's Content-Type is JSON in UTF-8.
@@ -202,6 +205,9 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *req
 	if r.ContentLength > limit {
 		return nil, tooLarge(limit)
 	}
+	if r.Body == nil {
+		return nil, nil
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var big *http.MaxBytesError
 	switch {
@@ -215,7 +221,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *req
 
 // getTransport is GraphQL over HTTP GET, for queries only, with the
 // request in the URL's query string.
-type getTransport struct{}
+type getTransport struct{ present graphql.ErrorPresenterFunc }
 
 var _ graphql.Transport = getTransport{}
 
@@ -223,7 +229,7 @@ var _ graphql.Transport = getTransport{}
 func (getTransport) Supports(r *http.Request) bool { return r.Method == http.MethodGet }
 
 // Do implements graphql.Transport.
-func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	media, ok := acceptable(w, r)
 	if !ok {
 		return
@@ -236,7 +242,7 @@ func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, media, params, true)
+	execute(w, r, exec, t.present, media, params, true)
 }
 
 // otherMethods answers 405 to every method but GET and POST (preflight
@@ -258,34 +264,36 @@ func (otherMethods) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphEx
 // execute runs a decoded request: it answers a request that does not parse,
 // validate or coerce with its errors and no data (200 as application/json,
 // 400 as application/graphql-response+json), refuses anything but a query
-// when queryOnly (GET), and otherwise runs the operation.
-func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string, params *graphql.RawParams, queryOnly bool) {
+// when queryOnly (GET), and otherwise runs the operation. A request's
+// errors go through present, but not through the response middleware: no
+// transaction is opened for an operation that will not run.
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, present graphql.ErrorPresenterFunc,
+	media string, params *graphql.RawParams, queryOnly bool) {
 	ctx := r.Context()
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
-		for _, e := range errs {
-			if e.Extensions["code"] == nil { // gqlgen's persisted-query errors: the request's fault
-				if e.Extensions == nil {
-					e.Extensions = map[string]any{}
-				}
-				e.Extensions["code"] = CodeBadRequest
-			}
+		if oc != nil {
+			ctx = graphql.WithOperationContext(ctx, oc)
 		}
 		status := http.StatusOK
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
-		if oc == nil { // not seen in gqlgen; never dispatch without an operation context
-			writeErrors(w, media, status, errs, nil)
-			return
-		}
-		rsp := exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
-		for _, e := range rsp.Errors {
-			if code, _ := e.Extensions["code"].(string); code == CodeInternal && media == mediaGraphQLResponse {
+		presented := make(gqlerror.List, 0, len(errs))
+		for _, e := range errs {
+			if e.Extensions["code"] == nil && e.Err == nil { // gqlgen's persisted-query messages: the request's fault
+				if e.Extensions == nil {
+					e.Extensions = map[string]any{}
+				}
+				e.Extensions["code"] = CodeBadRequest
+			}
+			p := present(ctx, e)
+			if p.Extensions["code"] == CodeInternal && media == mediaGraphQLResponse {
 				status = http.StatusInternalServerError
 			}
+			presented = append(presented, p)
 		}
-		writeErrors(w, media, status, rsp.Errors, rsp.Extensions)
+		writeErrors(w, media, status, presented, nil)
 		return
 	}
 	if queryOnly && oc.Operation.Operation != ast.Query {
@@ -297,8 +305,8 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	b, err := json.Marshal(responses(ctx))
 	if err != nil {
-		rsp := exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapPath(nil, errors.New("the response could not be encoded as JSON"))})
-		writeErrors(w, media, http.StatusInternalServerError, rsp.Errors, nil)
+		writeErrors(w, media, http.StatusInternalServerError,
+			gqlerror.List{present(ctx, errors.New("the response could not be encoded as JSON"))}, nil)
 		return
 	}
 	w.Header().Set("Content-Type", media)
@@ -460,7 +468,9 @@ func notAnObject(what string, data []byte, err error) *requestError {
 		return badRequest("%s must be a JSON object, not %s", what, jsonKind(bytes.TrimSpace(data)))
 	case errors.As(err, &syntax):
 		return badRequest("%s is not valid JSON (the error is at byte %d)", what, syntax.Offset)
-	default: // io.ErrUnexpectedEOF and the decoder's depth limit
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("%s is not valid JSON: it ends before its JSON value does", what)
+	default: // such as the decoder's depth limit
 		return badRequest("%s is not valid JSON", what)
 	}
 }
