@@ -94,7 +94,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return set(CodeBadUserInput, gerr.Message, map[string]any{"field": argumentPath(ctx, gerr)})
 		}
 		id := requestID(ctx)
-		log.ErrorContext(ctx, "request failed", "request_id", id, "err", err)
+		log.ErrorContext(ctx, "request failed", "request_id", id, "operation", operationName(ctx), "err", err)
 		return set(CodeInternal, "something went wrong on our side; quote request "+id+" if you report it", map[string]any{"requestId": id})
 	}
 }
@@ -133,7 +133,7 @@ func argumentPath(ctx context.Context, gerr *gqlerror.Error) string {
 // recoverer turns a panic into an error the presenter reports as INTERNAL.
 func recoverer(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "panic", "request_id", requestID(ctx), "panic", p)
+		log.ErrorContext(ctx, "panic", "request_id", requestID(ctx), "operation", operationName(ctx), "panic", p)
 		return errors.New("internal error")
 	}
 }

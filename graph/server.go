@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -17,7 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -62,6 +60,10 @@ type HandlerConfig struct {
 	// Payments is the card payment provider. Default: none, and paying or
 	// saving a card answers INTERNAL.
 	Payments payment.Provider
+	// MaxBodyBytes caps the body of a request on every route; a larger one
+	// answers 413 PAYLOAD_TOO_LARGE. The webhooks keep their own, smaller
+	// caps under it. Default DefaultMaxBodyBytes (1 MiB).
+	MaxBodyBytes int64
 	// WidgetLimit caps the booking widget's public fields per IP address. Default DefaultWidgetLimit.
 	WidgetLimit ratelimit.Limit
 }
@@ -76,6 +78,9 @@ func (c *HandlerConfig) defaults() {
 	if c.MaxTokens == 0 {
 		c.MaxTokens = 10000
 	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -85,15 +90,20 @@ func (c *HandlerConfig) defaults() {
 }
 
 // NewHandler returns kith's HTTP handler: /graphql, GraphiQL at / when
-// enabled, /healthz, /readyz, and the webhooks when configured.
+// enabled, /healthz, /readyz, and the webhooks when configured. Every
+// route caps its request body (MaxBodyBytes) and answers with
+// X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer and
+// Cache-Control: no-store.
 func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http.Handler {
 	cfg.defaults()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{
 		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
 		Payments: cfg.Payments,
 	}}))
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	present := presenter(cfg.Logger)
+	srv.AddTransport(getTransport{present: present})
+	srv.AddTransport(postTransport{maxBody: cfg.MaxBodyBytes, present: present})
+	srv.AddTransport(otherMethods{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.MaxTokens)
 	if cfg.Introspection {
@@ -103,7 +113,6 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity})
 	srv.Use(audience{})
 	srv.Use(newWidgetLimit(cfg.WidgetLimit))
-	present := presenter(cfg.Logger)
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverer(cfg.Logger))
 	srv.Use(transactioner{client: client, presenter: present, log: cfg.Logger})
@@ -123,12 +132,12 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 		_, _ = w.Write([]byte("ready\n"))
 	})
 	if cfg.GraphiQL {
-		mux.Handle("GET /{$}", playground.Handler("kith", "/graphql"))
+		mux.Handle("GET /{$}", noFraming(playground.Handler("kith", "/graphql")))
 	}
 	if cfg.Webhooks != nil {
 		mux.Handle("/webhooks/", cfg.Webhooks)
 	}
-	return withRequestID(mux)
+	return withSecurityHeaders(withRequestID(withBodyLimit(cfg.MaxBodyBytes, mux)))
 }
 
 // authenticate puts the viewer of a valid bearer token in the context: a
@@ -142,7 +151,17 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 func authenticate(authn *auth.Service, portals *portal.Service, present graphql.ErrorPresenterFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), clientIPKey{}, remoteIP(r))
-		acting := pulid.ID(strings.TrimSpace(r.Header.Get("X-Kith-Client")))
+		header := strings.TrimSpace(r.Header.Get("X-Kith-Client"))
+		if header != "" && !safeRequestID.MatchString(header) {
+			// Not an ID at all (too long, or bytes no ID has): refused here,
+			// before it reaches a query or a log.
+			writeErrors(w, mediaJSON, http.StatusBadRequest, gqlerror.List{{
+				Message:    "the X-Kith-Client header must be the ID of a client you act for, as portalViewer lists them",
+				Extensions: map[string]any{"code": CodeBadUserInput, "field": "X-Kith-Client"},
+			}}, nil)
+			return
+		}
+		acting := pulid.ID(header)
 		ctx = context.WithValue(ctx, actingKey{}, acting)
 		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 			token = strings.TrimSpace(token)
@@ -159,9 +178,7 @@ func authenticate(authn *auth.Service, portals *portal.Service, present graphql.
 			case err == nil:
 				ctx = viewer.NewContext(ctx, v)
 			case !errors.Is(err, kith.ErrUnauthenticated):
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusServiceUnavailable)
-				_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{present(ctx, err)}})
+				writeErrors(w, mediaJSON, http.StatusServiceUnavailable, gqlerror.List{present(ctx, err)}, nil)
 				return
 			}
 		}

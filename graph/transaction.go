@@ -55,7 +55,7 @@ func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.Opera
 
 // InterceptResponse opens the transaction, and commits it only when no field failed.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !isMutation(graphql.GetOperationContext(ctx)) {
+	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
 	ctx = database.WithTxHolder(ctx) // so the notifier can enqueue jobs in this transaction

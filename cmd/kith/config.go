@@ -30,6 +30,9 @@ type config struct {
 	MaxComplexity int
 	// MaxPageSize is KITH_MAX_PAGE_SIZE. Default 100.
 	MaxPageSize int
+	// MaxBodyBytes is KITH_MAX_BODY_BYTES: the largest request body, on
+	// every route. Default 1048576 (1 MiB).
+	MaxBodyBytes int
 	// LogLevel is KITH_LOG_LEVEL: debug, info, warn or error. Default info.
 	LogLevel string
 	// LogFormat is KITH_LOG_FORMAT: text or json. Default text.
@@ -72,6 +75,7 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.DurationVar(&c.TokenTTL, "token-ttl", ttl, "lifetime of sign-in tokens (KITH_TOKEN_TTL)")
 	fs.IntVar(&c.MaxComplexity, "max-complexity", integer("KITH_MAX_COMPLEXITY", 10000), "largest query cost (KITH_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxPageSize, "max-page-size", integer("KITH_MAX_PAGE_SIZE", 100), "largest first/last (KITH_MAX_PAGE_SIZE)")
+	fs.IntVar(&c.MaxBodyBytes, "max-body-bytes", integer("KITH_MAX_BODY_BYTES", 1<<20), "largest request body in bytes, on every route (KITH_MAX_BODY_BYTES)")
 	fs.StringVar(&c.LogLevel, "log-level", str("KITH_LOG_LEVEL", "info"), "debug, info, warn or error (KITH_LOG_LEVEL)")
 	fs.StringVar(&c.PublicURL, "public-url", getenv("KITH_PUBLIC_URL"), "public address of the portal, for links in messages (KITH_PUBLIC_URL; default http://ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", str("KITH_LOG_FORMAT", "text"), "text or json (KITH_LOG_FORMAT)")

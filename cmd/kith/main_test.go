@@ -108,3 +108,38 @@ func TestOrgCreateAndToken(t *testing.T) {
 	require.Error(t, err)
 	require.ErrorIs(t, run(context.Background(), nil, env(vars), &out, &errOut), errUsage)
 }
+
+// TestServeMaxBodyBytes: KITH_MAX_BODY_BYTES caps request bodies, and
+// --max-body-bytes overrides it; less than one byte stops serve.
+func TestServeMaxBodyBytes(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"KITH_DATABASE_URL": "sqlite://" + t.TempDir() + "/kith.db", "KITH_ADDR": "127.0.0.1:0", "KITH_MAX_BODY_BYTES": "100"}
+	err := run(context.Background(), []string{"serve", "--max-body-bytes", "0"}, env(vars), io.Discard, io.Discard)
+	require.ErrorContains(t, err, "KITH_MAX_BODY_BYTES")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--max-body-bytes", "200"}, env(vars), &stdout, &stderr) }()
+	var addr string
+	require.Eventually(t, func() bool {
+		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+		}
+		return addr != ""
+	}, 10*time.Second, 20*time.Millisecond, stderr.String())
+	post := func(body string) (int, string) {
+		rsp, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		defer rsp.Body.Close()
+		b, _ := io.ReadAll(rsp.Body)
+		return rsp.StatusCode, string(b)
+	}
+	code, body := post(`{"query": "{ __typename }", "variables": {"pad": "` + strings.Repeat("x", 120) + `"}}`)
+	require.Equal(t, http.StatusOK, code, "150 bytes fit in the flag's 200: %s", body)
+	code, body = post(`{"query": "{ __typename }", "variables": {"pad": "` + strings.Repeat("x", 200) + `"}}`)
+	require.Equal(t, http.StatusRequestEntityTooLarge, code)
+	require.Contains(t, body, `"PAYLOAD_TOO_LARGE"`)
+	cancel()
+	require.NoError(t, <-done)
+}

@@ -75,6 +75,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer c.db.Close()
+	if c.cfg.MaxBodyBytes < 1 {
+		return fmt.Errorf("KITH_MAX_BODY_BYTES (--max-body-bytes) must be at least 1, not %d", c.cfg.MaxBodyBytes)
+	}
 	defer kith.TuneGC()()
 	cfg, log, db, authn := c.cfg, c.log, c.db, c.authn
 
@@ -130,6 +133,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			GraphiQL:      cfg.GraphiQL,
 			MaxPageSize:   cfg.MaxPageSize,
 			MaxComplexity: cfg.MaxComplexity,
+			MaxBodyBytes:  int64(cfg.MaxBodyBytes),
 			Logger:        log,
 			Ready:         db.Ping,
 			PublicURL:     publicURL,

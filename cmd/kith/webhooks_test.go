@@ -71,6 +71,16 @@ func TestServeWebhooks(t *testing.T) {
 	code, _ = post("/webhooks/sendgrid/events", "application/json", "[]", nil)
 	require.Equal(t, http.StatusForbidden, code)
 
+	// Under the 1 MiB cap on every route, each webhook keeps its own: Twilio's
+	// 64 KiB refuses a 100 KiB form; SendGrid's batches (at most 768 KB) fit.
+	code, _ = post("/webhooks/twilio/demo/inbound", "application/x-www-form-urlencoded", "Body="+strings.Repeat("a", 100<<10), map[string]string{"X-Twilio-Signature": sig})
+	require.Equal(t, http.StatusBadRequest, code)
+	code, _ = post("/webhooks/sendgrid/events", "application/json", "["+strings.Repeat(" ", 800<<10)+"]", nil)
+	require.Equal(t, http.StatusForbidden, code, "unsigned, but not too large")
+	code, body = post("/webhooks/sendgrid/events", "application/json", "["+strings.Repeat(" ", 2<<20)+"]", nil)
+	require.Equal(t, http.StatusRequestEntityTooLarge, code)
+	require.Contains(t, body, "PAYLOAD_TOO_LARGE")
+
 	cancel()
 	require.NoError(t, <-done)
 
