@@ -46,6 +46,10 @@ type HandlerConfig struct {
 	MaxComplexity int
 	// MaxTokens caps the tokens in a query document. Default 10000.
 	MaxTokens int
+	// MaxDepth caps how deep an operation's fields nest, through fragments. Default 15.
+	MaxDepth int
+	// MaxFields caps the fields (aliases included) one selection set asks for. Default 100.
+	MaxFields int
 	// Logger receives request errors. Default slog.Default().
 	Logger *slog.Logger
 	// Ready reports whether the store answers, for /readyz. Default: always ready.
@@ -76,6 +80,12 @@ func (c *HandlerConfig) defaults() {
 	if c.MaxTokens == 0 {
 		c.MaxTokens = 10000
 	}
+	if c.MaxDepth == 0 {
+		c.MaxDepth = 15
+	}
+	if c.MaxFields == 0 {
+		c.MaxFields = 100
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -100,7 +110,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity})
+	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity, maxDepth: cfg.MaxDepth, maxFields: cfg.MaxFields})
 	srv.Use(audience{})
 	srv.Use(newWidgetLimit(cfg.WidgetLimit))
 	present := presenter(cfg.Logger)

@@ -30,6 +30,10 @@ type config struct {
 	MaxComplexity int
 	// MaxPageSize is KITH_MAX_PAGE_SIZE. Default 100.
 	MaxPageSize int
+	// MaxDepth is KITH_MAX_DEPTH: how deep a query's fields may nest. Default 15.
+	MaxDepth int
+	// MaxFields is KITH_MAX_FIELDS: how many fields one selection set may ask for. Default 100.
+	MaxFields int
 	// LogLevel is KITH_LOG_LEVEL: debug, info, warn or error. Default info.
 	LogLevel string
 	// LogFormat is KITH_LOG_FORMAT: text or json. Default text.
@@ -72,6 +76,8 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.DurationVar(&c.TokenTTL, "token-ttl", ttl, "lifetime of sign-in tokens (KITH_TOKEN_TTL)")
 	fs.IntVar(&c.MaxComplexity, "max-complexity", integer("KITH_MAX_COMPLEXITY", 10000), "largest query cost (KITH_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxPageSize, "max-page-size", integer("KITH_MAX_PAGE_SIZE", 100), "largest first/last (KITH_MAX_PAGE_SIZE)")
+	fs.IntVar(&c.MaxDepth, "max-depth", integer("KITH_MAX_DEPTH", 15), "deepest nesting of fields in a query (KITH_MAX_DEPTH)")
+	fs.IntVar(&c.MaxFields, "max-fields", integer("KITH_MAX_FIELDS", 100), "most fields and aliases in one selection set (KITH_MAX_FIELDS)")
 	fs.StringVar(&c.LogLevel, "log-level", str("KITH_LOG_LEVEL", "info"), "debug, info, warn or error (KITH_LOG_LEVEL)")
 	fs.StringVar(&c.PublicURL, "public-url", getenv("KITH_PUBLIC_URL"), "public address of the portal, for links in messages (KITH_PUBLIC_URL; default http://ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", str("KITH_LOG_FORMAT", "text"), "text or json (KITH_LOG_FORMAT)")

@@ -130,6 +130,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			GraphiQL:      cfg.GraphiQL,
 			MaxPageSize:   cfg.MaxPageSize,
 			MaxComplexity: cfg.MaxComplexity,
+			MaxDepth:      cfg.MaxDepth,
+			MaxFields:     cfg.MaxFields,
 			Logger:        log,
 			Ready:         db.Ping,
 			PublicURL:     publicURL,
