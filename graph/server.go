@@ -111,6 +111,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity, maxDepth: cfg.MaxDepth, maxFields: cfg.MaxFields})
+	srv.Use(argumentCheck{})
 	srv.Use(audience{})
 	srv.Use(newWidgetLimit(cfg.WidgetLimit))
 	present := presenter(cfg.Logger)
