@@ -117,4 +117,3 @@ func TestArgumentMessages(t *testing.T) {
 		})
 	}
 }
-
