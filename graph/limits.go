@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // limits refuses, after validation and before any resolver runs, an
@@ -20,11 +22,17 @@ import (
 // listGuess for other lists. Its arithmetic saturates, so no nesting can
 // wrap it around, and each fragment is measured once, so no document can
 // make the measuring itself costly.
+// The fields are also counted before validation, repeats included (see
+// MutateOperationParameters).
 type limits struct {
 	maxPage   int
 	maxCost   int
 	maxDepth  int
 	maxFields int
+	maxTokens int
+	// parsed is the executor's cache of valid documents: those in it have
+	// passed the count before validation already.
+	parsed graphql.Cache[*ast.QueryDocument]
 }
 
 // listGuess is the assumed length of lists that take no size, such as
@@ -46,6 +54,7 @@ const saturated = math.MaxInt64
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = limits{}
 
@@ -54,6 +63,115 @@ func (limits) ExtensionName() string { return "KithLimits" }
 
 // Validate implements graphql.HandlerExtension.
 func (limits) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters implements graphql.OperationParameterMutator:
+// before gqlgen parses and validates a document it has not seen, it counts
+// the fields of each selection set as the executor will merge them (the
+// fields of one response key and of the fragments spread there together),
+// repeats included, at most twice maxFields, and how many that makes in
+// all, at most expandBudget. gqlparser compares the fields of a merged set
+// that share a response key pairwise: 5,000 repeats of __typename, or 50
+// aliases s: __schema { queryType { … 90 fields … } }, took seconds to
+// validate.
+func (l limits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if l.parsed != nil {
+		if _, ok := l.parsed.Get(ctx, p.Query); ok {
+			return nil
+		}
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.maxTokens)
+	if err != nil {
+		return nil // the executor parses it again and says what is wrong
+	}
+	pc := precount{limits: l, frags: map[string]*ast.FragmentDefinition{}, budget: expandBudget}
+	for _, f := range doc.Fragments {
+		pc.frags[f.Name] = f
+	}
+	for _, op := range doc.Operations {
+		if err := pc.set(pc.flatten(op.SelectionSet, nil, map[string]bool{}), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expandBudget caps the fields a document may expand to through its
+// fragments, before validation; each costs at least 1 unless in an empty
+// page, so no document within the cost limit comes near it.
+const expandBudget = 100_000
+
+// precount counts fields before validation: fragments are not yet
+// checked, so it follows them by name, once per selection set, and stops
+// below maxDepth (deeper is refused after validation).
+type precount struct {
+	limits
+	frags  map[string]*ast.FragmentDefinition
+	budget int
+}
+
+// set refuses fields, one merged selection set, when they are too many,
+// then does the same for the merged selection set of each response key.
+func (pc *precount) set(fields []*ast.Field, path ast.Path) *gqlerror.Error {
+	if len(fields) > 2*pc.maxFields {
+		return tooManyFields(path, len(fields), 2*pc.maxFields)
+	}
+	if pc.budget -= len(fields); pc.budget < 0 {
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("the query expands to more than %d fields through its fragments; ask for fewer", expandBudget),
+			Extensions: map[string]any{"code": CodeBadUserInput, "limit": expandBudget},
+		}
+	}
+	if len(path) >= pc.maxDepth {
+		return nil
+	}
+	var keys []string
+	merged := map[string][]*ast.Field{}
+	for _, f := range fields {
+		key := cmp.Or(f.Alias, f.Name)
+		if _, ok := merged[key]; !ok {
+			keys = append(keys, key)
+		}
+		merged[key] = pc.flatten(f.SelectionSet, merged[key], map[string]bool{})
+	}
+	for _, key := range keys {
+		if err := pc.set(merged[key], append(path[:len(path):len(path)], ast.PathName(key))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flatten appends to out the fields set writes, with those of its inline
+// fragments and of the named fragments it spreads (each once: seen).
+func (pc *precount) flatten(set ast.SelectionSet, out []*ast.Field, seen map[string]bool) []*ast.Field {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			out = append(out, s)
+		case *ast.InlineFragment:
+			out = pc.flatten(s.SelectionSet, out, seen)
+		case *ast.FragmentSpread:
+			if f := pc.frags[s.Name]; f != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				out = pc.flatten(f.SelectionSet, out, seen)
+			}
+		}
+	}
+	return out
+}
+
+// tooManyFields is the refusal of a selection set at path with n fields.
+func tooManyFields(path ast.Path, n, limit int) *gqlerror.Error {
+	where := "the query"
+	if len(path) > 0 {
+		where = path.String()
+	}
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf("%s asks for %d fields at one level, more than the limit of %d; ask for fewer fields or aliases", where, n, limit),
+		Path:       path,
+		Extensions: map[string]any{"code": CodeBadUserInput, "fields": n, "limit": limit},
+	}
+}
 
 // MutateOperationContext implements graphql.OperationContextMutator. gqlgen
 // calls it once per operation, before executing any field.
@@ -102,16 +220,7 @@ type measurer struct {
 // for; path is the response path to it, for errors.
 func (m *measurer) set(set ast.SelectionSet, path ast.Path) (measure, *gqlerror.Error) {
 	if n := len(m.responseKeys(set, map[string]bool{})); n > m.maxFields {
-		where := "the query"
-		if len(path) > 0 {
-			where = path.String()
-		}
-		return measure{}, &gqlerror.Error{
-			Message: fmt.Sprintf("%s asks for %d fields at one level, more than the limit of %d; ask for fewer fields or aliases",
-				where, n, m.maxFields),
-			Path:       path,
-			Extensions: map[string]any{"code": CodeBadUserInput, "fields": n, "limit": m.maxFields},
-		}
+		return measure{}, tooManyFields(path, n, m.maxFields)
 	}
 	var total measure
 	for _, sel := range set {

@@ -213,10 +213,40 @@ func TestFieldsLimit(t *testing.T) {
 		require.Zero(t, b.count(t, "clients"), "createClient ran")
 	})
 
-	t.Run("a field asked twice counts once", func(t *testing.T) {
+	t.Run("repeats, counted before validation", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
-		b.api.OK(b.token, "{ "+strings.Repeat("__typename ", 150)+" }", nil, nil)
+		// A field asked again counts once against the limit of 100, but
+		// validation compares repeats pairwise: at most 200 are written.
+		b.api.OK(b.token, "{ "+strings.Repeat("__typename ", 200)+" }", nil, nil)
+		e := b.api.Fail(b.token, "{ "+strings.Repeat("__typename ", 4900)+" }", nil)
+		requireCode(t, e, graph.CodeBadUserInput, "")
+		require.Equal(t, "the query asks for 4900 fields at one level, more than the limit of 200; ask for fewer fields or aliases", e.Message)
+		// Fields of one response key merge, and so do their selections.
+		q := "{ " + strings.Repeat("s: __schema { queryType { "+strings.Repeat("name ", 90)+"} } ", 50) + "}"
+		e = b.api.Fail(b.token, q, nil)
+		requireCode(t, e, graph.CodeBadUserInput, "")
+		require.Equal(t, "s.queryType asks for 4500 fields at one level, more than the limit of 200; ask for fewer fields or aliases", e.Message)
+		require.Equal(t, []any{"s", "queryType"}, e.Path)
+	})
+
+	t.Run("fragments expanding a hundredfold at each level", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		frag := func(name, typ, list, next string) string {
+			var f strings.Builder
+			fmt.Fprintf(&f, "fragment %s on %s { ", name, typ)
+			for i := range 90 {
+				fmt.Fprintf(&f, "a%d: %s { ...%s } ", i, list, next)
+			}
+			return f.String() + "}\n"
+		}
+		q := "{ clients(first: 1) { edges { node { ...F1 } } } }\n" +
+			frag("F1", "Client", "contacts", "F2") + frag("F2", "Contact", "clients", "F3") +
+			frag("F3", "Client", "contacts", "F4") + "fragment F4 on Contact { id }"
+		e := b.api.Fail(b.token, q, nil)
+		requireCode(t, e, graph.CodeBadUserInput, "")
+		require.Equal(t, "the query expands to more than 100000 fields through its fragments; ask for fewer", e.Message)
 	})
 
 	t.Run("configured", func(t *testing.T) {
