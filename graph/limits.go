@@ -22,6 +22,7 @@ import (
 // listGuess for other lists. Its arithmetic saturates, so no nesting can
 // wrap it around, and each fragment is measured once, so no document can
 // make the measuring itself costly.
+//
 // The fields are also counted before validation, repeats included (see
 // MutateOperationParameters).
 type limits struct {
