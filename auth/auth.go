@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ratelimit"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -35,12 +36,30 @@ type Config struct {
 	TokenTTL time.Duration
 	// BcryptCost is the bcrypt work factor. Default bcrypt.DefaultCost (10).
 	BcryptCost int
+	// AccountLimit caps failed sign-ins per account: the organisation and
+	// email asked for, whether or not they exist. Default DefaultAccountLimit.
+	AccountLimit ratelimit.Limit
+	// IPLimit caps failed sign-ins per client IP address. Default DefaultIPLimit.
+	IPLimit ratelimit.Limit
 }
+
+// DefaultAccountLimit lets one account fail to sign in 10 times at once,
+// then once every 5 minutes (under 300 guesses a day): plenty for a person
+// who mistypes, whatever their successes, and little for a guesser.
+var DefaultAccountLimit = ratelimit.Limit{Burst: 10, Every: 5 * time.Minute}
+
+// DefaultIPLimit lets one IP address fail to sign in 30 times at once, then
+// once every 30 seconds: a practice's staff behind one address can mistype
+// freely, and a guesser trying many accounts from it gets few tries.
+var DefaultIPLimit = ratelimit.Limit{Burst: 30, Every: 30 * time.Second}
 
 // Service signs staff in and authenticates their tokens.
 type Service struct {
-	client *ent.Client
-	cfg    Config
+	client    *ent.Client
+	cfg       Config
+	dummyHash []byte // compared against when nobody matches, at the cost of real hashes
+	byAccount *ratelimit.Keyed
+	byIP      *ratelimit.Keyed
 }
 
 // New returns a Service over client.
@@ -51,7 +70,22 @@ func New(client *ent.Client, cfg Config) *Service {
 	if cfg.BcryptCost == 0 {
 		cfg.BcryptCost = bcrypt.DefaultCost
 	}
-	return &Service{client: client, cfg: cfg}
+	if cfg.AccountLimit == (ratelimit.Limit{}) {
+		cfg.AccountLimit = DefaultAccountLimit
+	}
+	if cfg.IPLimit == (ratelimit.Limit{}) {
+		cfg.IPLimit = DefaultIPLimit
+	}
+	raw := make([]byte, 16)
+	_, _ = rand.Read(raw)
+	dummy, err := bcrypt.GenerateFromPassword([]byte(base64.RawURLEncoding.EncodeToString(raw)), cfg.BcryptCost)
+	if err != nil { // only for a cost outside bcrypt's range
+		dummy, _ = bcrypt.GenerateFromPassword(raw, bcrypt.DefaultCost)
+	}
+	return &Service{
+		client: client, cfg: cfg, dummyHash: dummy,
+		byAccount: ratelimit.New(cfg.AccountLimit), byIP: ratelimit.New(cfg.IPLimit),
+	}
 }
 
 // HashPassword returns the bcrypt hash of password, or a ValidationError on
@@ -91,36 +125,58 @@ type Token struct {
 
 // SignIn checks a staff member's password and issues a token. Any mismatch
 // (organisation, email, password, inactive staff) is ErrUnauthenticated,
-// so the answer does not tell which part was wrong.
-func (s *Service) SignIn(ctx context.Context, orgSlug, email, password string) (*Token, error) {
+// so the answer does not tell which part was wrong, and costs the same
+// bcrypt comparison. Failures are counted per account (organisation and
+// email, known or not) and per ip; past either limit, sign-in is
+// ErrRateLimited, whatever the password, until the limit refills.
+// Successful sign-ins are not counted.
+//
+// The counts live in this process's memory: each kith process counts its
+// own, and a restart forgets them.
+func (s *Service) SignIn(ctx context.Context, orgSlug, email, password, ip string) (*Token, error) {
+	orgSlug = strings.ToLower(strings.TrimSpace(orgSlug))
+	email = strings.ToLower(strings.TrimSpace(email))
+	now := time.Now()
+	endIP, ok := s.byIP.Attempt(ip, now)
+	if !ok {
+		return nil, kith.ErrRateLimited
+	}
+	endAccount, ok := s.byAccount.Attempt(orgSlug+"\x00"+email, now)
+	if !ok {
+		endIP(now, false)
+		return nil, kith.ErrRateLimited
+	}
+	tok, err := s.signIn(ctx, orgSlug, email, password)
+	failed := errors.Is(err, kith.ErrUnauthenticated)
+	done := time.Now()
+	endIP(done, failed)
+	endAccount(done, failed)
+	return tok, err
+}
+
+func (s *Service) signIn(ctx context.Context, orgSlug, email, password string) (*Token, error) {
 	sys := viewer.SystemContext(ctx)
 	st, err := s.db(ctx).Staff.Query().
 		Where(
-			staff.HasOrganizationWith(organization.Slug(strings.ToLower(strings.TrimSpace(orgSlug)))),
-			staff.Email(strings.ToLower(strings.TrimSpace(email))),
+			staff.HasOrganizationWith(organization.Slug(orgSlug)),
+			staff.Email(email),
 			staff.Active(true),
 		).
 		Only(sys)
 	if err != nil && !ent.IsNotFound(err) {
 		return nil, fmt.Errorf("signing in: %w", err)
 	}
-	hash := dummyHash
+	hash := s.dummyHash
 	if st != nil && st.PasswordHash != "" {
-		hash = st.PasswordHash
+		hash = []byte(st.PasswordHash)
 	}
 	// Compare even when nobody matched, so timing does not reveal who exists;
 	// staff without a password can only be given tokens (kith token).
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || st == nil || st.PasswordHash == "" {
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || st == nil || st.PasswordHash == "" {
 		return nil, kith.ErrUnauthenticated
 	}
 	return s.Issue(ctx, st)
 }
-
-// dummyHash is compared against when no staff member matches.
-var dummyHash, _ = func() (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte("kith-no-such-staff-member"), bcrypt.DefaultCost)
-	return string(h), err
-}()
 
 // Issue mints a token for st without a password: for sign-in and the
 // `kith token` command.

@@ -37,7 +37,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		if gerr.Extensions != nil && gerr.Extensions["code"] != nil {
-			return gerr // gqlgen's own parse and validation errors
+			return variableError(ctx, gerr) // gqlgen's own parse and validation errors
 		}
 		set := func(code, msg string, ext map[string]any) *gqlerror.Error {
 			gerr.Message = msg
@@ -91,7 +91,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case gerr.Message == "introspection disabled":
 			return set(CodeForbidden, "schema introspection is turned off on this server", nil)
 		case isArgumentError(ctx):
-			return set(CodeBadUserInput, gerr.Message, map[string]any{"field": argumentPath(ctx, gerr)})
+			return set(CodeBadUserInput, argumentMessage(ctx, gerr), map[string]any{"field": argumentPath(ctx, gerr)})
 		}
 		id := requestID(ctx)
 		log.ErrorContext(ctx, "request failed", "request_id", id, "operation", operationName(ctx), "err", err)

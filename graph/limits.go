@@ -1,29 +1,61 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// limits refuses, before anything runs, a page larger than maxPage and an
-// operation whose cost exceeds maxCost. Cost counts one per field, times the
-// size of every list it sits in: a connection's first or last (maxPage when
-// absent), nodes' ids, and listGuess for other lists.
+// limits refuses, after validation and before any resolver runs, an
+// operation nested deeper than maxDepth, a selection set asking for more
+// than maxFields fields (counting aliases, and the fields its fragments
+// bring), a page larger than maxPage and an operation whose cost exceeds
+// maxCost. Cost counts one per field, times the size of every list it sits
+// in: a connection's first or last (maxPage when absent), nodes' ids, and
+// listGuess for other lists. Its arithmetic saturates, so no nesting can
+// wrap it around, and each fragment is measured once, so no document can
+// make the measuring itself costly.
+//
+// The fields are also counted before validation, repeats included (see
+// MutateOperationParameters).
 type limits struct {
-	maxPage int
-	maxCost int
+	maxPage   int
+	maxCost   int
+	maxDepth  int
+	maxFields int
+	maxTokens int
+	// parsed is the executor's cache of valid documents: those in it have
+	// passed the count before validation already.
+	parsed graphql.Cache[*ast.QueryDocument]
 }
 
-// listGuess is the assumed length of lists that take no size, such as recipients.
+// listGuess is the assumed length of lists that take no size, such as
+// recipients. Introspection is costed apart (see schemaCost).
 const listGuess = 10
+
+// schemaCost is the cost of reading the schema (__schema): introspection
+// reads no records, and gqlparser's MaxIntrospectionDepth rule already
+// stops its lists from nesting more than three deep, so its lists do not
+// multiply, but each full read of the schema counts this much.
+const schemaCost = 1000
+
+// exact is where costs stop being told as numbers: beyond it a JSON
+// number may not keep its digits (and the cost may have saturated).
+const exact = 1 << 53
+
+// saturated is where cost stops counting: any cost this high is far over every limit.
+const saturated = math.MaxInt64
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = limits{}
 
@@ -33,63 +65,250 @@ func (limits) ExtensionName() string { return "KithLimits" }
 // Validate implements graphql.HandlerExtension.
 func (limits) Validate(graphql.ExecutableSchema) error { return nil }
 
-// MutateOperationContext implements graphql.OperationContextMutator.
-func (l limits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	cost, err := l.cost(oc.Operation.SelectionSet, oc.Variables)
-	if err != nil {
-		return err
+// MutateOperationParameters implements graphql.OperationParameterMutator:
+// before gqlgen parses and validates a document it has not seen, it counts
+// the fields of each selection set as the executor will merge them (the
+// fields of one response key and of the fragments spread there together),
+// repeats included, at most twice maxFields, and how many that makes in
+// all, at most expandBudget. gqlparser compares the fields of a merged set
+// that share a response key pairwise: 5,000 repeats of __typename, or 50
+// aliases s: __schema { queryType { … 90 fields … } }, took seconds to
+// validate.
+func (l limits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if l.parsed != nil {
+		if _, ok := l.parsed.Get(ctx, p.Query); ok {
+			return nil
+		}
 	}
-	if cost > l.maxCost {
-		return &gqlerror.Error{
-			Message:    fmt.Sprintf("the query would cost %d, more than the limit of %d; ask for smaller pages or fewer fields", cost, l.maxCost),
-			Extensions: map[string]any{"code": CodeBadUserInput, "cost": cost, "limit": l.maxCost},
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.maxTokens)
+	if err != nil {
+		return nil // the executor parses it again and says what is wrong
+	}
+	pc := precount{limits: l, frags: map[string]*ast.FragmentDefinition{}, budget: expandBudget}
+	for _, f := range doc.Fragments {
+		pc.frags[f.Name] = f
+	}
+	for _, op := range doc.Operations {
+		if err := pc.set(pc.flatten(op.SelectionSet, nil, map[string]bool{}), nil); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func (l limits) cost(set ast.SelectionSet, vars map[string]any) (int, *gqlerror.Error) {
-	total := 0
+// expandBudget caps the fields a document may expand to through its
+// fragments, before validation; each costs at least 1 unless in an empty
+// page, so no document within the cost limit comes near it.
+const expandBudget = 100_000
+
+// precount counts fields before validation: fragments are not yet
+// checked, so it follows them by name, once per selection set, and stops
+// below maxDepth (deeper is refused after validation).
+type precount struct {
+	limits
+	frags  map[string]*ast.FragmentDefinition
+	budget int
+}
+
+// set refuses fields, one merged selection set, when they are too many,
+// then does the same for the merged selection set of each response key.
+func (pc *precount) set(fields []*ast.Field, path ast.Path) *gqlerror.Error {
+	if len(fields) > 2*pc.maxFields {
+		return tooManyFields(path, len(fields), 2*pc.maxFields)
+	}
+	if pc.budget -= len(fields); pc.budget < 0 {
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("the query expands to more than %d fields through its fragments; ask for fewer", expandBudget),
+			Extensions: map[string]any{"code": CodeBadUserInput, "limit": expandBudget},
+		}
+	}
+	if len(path) >= pc.maxDepth {
+		return nil
+	}
+	var keys []string
+	merged := map[string][]*ast.Field{}
+	for _, f := range fields {
+		key := cmp.Or(f.Alias, f.Name)
+		if _, ok := merged[key]; !ok {
+			keys = append(keys, key)
+		}
+		merged[key] = pc.flatten(f.SelectionSet, merged[key], map[string]bool{})
+	}
+	for _, key := range keys {
+		if err := pc.set(merged[key], append(path[:len(path):len(path)], ast.PathName(key))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flatten appends to out the fields set writes, with those of its inline
+// fragments and of the named fragments it spreads (each once: seen).
+func (pc *precount) flatten(set ast.SelectionSet, out []*ast.Field, seen map[string]bool) []*ast.Field {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			out = append(out, s)
+		case *ast.InlineFragment:
+			out = pc.flatten(s.SelectionSet, out, seen)
+		case *ast.FragmentSpread:
+			if f := pc.frags[s.Name]; f != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				out = pc.flatten(f.SelectionSet, out, seen)
+			}
+		}
+	}
+	return out
+}
+
+// tooManyFields is the refusal of a selection set at path with n fields.
+func tooManyFields(path ast.Path, n, limit int) *gqlerror.Error {
+	where := "the query"
+	if len(path) > 0 {
+		where = path.String()
+	}
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf("%s asks for %d fields at one level, more than the limit of %d; ask for fewer fields or aliases", where, n, limit),
+		Path:       path,
+		Extensions: map[string]any{"code": CodeBadUserInput, "fields": n, "limit": limit},
+	}
+}
+
+// MutateOperationContext implements graphql.OperationContextMutator. gqlgen
+// calls it once per operation, before executing any field.
+func (l limits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	m := measurer{limits: l, vars: oc.Variables, frags: map[string]measure{}, keys: map[string]map[string]bool{}}
+	got, err := m.set(oc.Operation.SelectionSet, nil)
+	if err != nil {
+		return err
+	}
+	if got.depth > l.maxDepth {
+		return &gqlerror.Error{
+			Message: fmt.Sprintf("the query nests fields %d deep, more than the limit of %d; ask for fewer levels at once and follow up with node(id:) for the rest",
+				got.depth, l.maxDepth),
+			Extensions: map[string]any{"code": CodeBadUserInput, "depth": got.depth, "limit": l.maxDepth},
+		}
+	}
+	if got.cost > l.maxCost {
+		ext := map[string]any{"code": CodeBadUserInput, "limit": l.maxCost}
+		msg := fmt.Sprintf("the query would cost far more than the limit of %d; ask for smaller pages, fewer fields or fewer levels of lists", l.maxCost)
+		if got.cost < exact {
+			ext["cost"] = got.cost
+			msg = fmt.Sprintf("the query would cost %d, more than the limit of %d; ask for smaller pages or fewer fields", got.cost, l.maxCost)
+		}
+		return &gqlerror.Error{Message: msg, Extensions: ext}
+	}
+	return nil
+}
+
+// measure is what limits counts in a selection set: its cost, and how deep
+// its fields nest (1 for a set of leaves).
+type measure struct {
+	cost  int
+	depth int
+}
+
+// measurer walks one operation. Fragments are measured once each and
+// remembered: a fragment's measure does not depend on where it is spread.
+type measurer struct {
+	limits
+	vars  map[string]any
+	frags map[string]measure
+	keys  map[string]map[string]bool // the response keys each fragment adds to a set
+}
+
+// set measures a selection set, first checking how many fields it asks
+// for; path is the response path to it, for errors.
+func (m *measurer) set(set ast.SelectionSet, path ast.Path) (measure, *gqlerror.Error) {
+	if n := len(m.responseKeys(set, map[string]bool{})); n > m.maxFields {
+		return measure{}, tooManyFields(path, n, m.maxFields)
+	}
+	var total measure
 	for _, sel := range set {
 		var (
-			c   int
+			c   measure
 			err *gqlerror.Error
 		)
 		switch s := sel.(type) {
 		case *ast.Field:
-			c, err = l.fieldCost(s, vars)
+			c, err = m.field(s, path)
 		case *ast.InlineFragment:
-			c, err = l.cost(s.SelectionSet, vars)
+			c, err = m.set(s.SelectionSet, path)
 		case *ast.FragmentSpread:
-			c, err = l.cost(s.Definition.SelectionSet, vars)
+			c, err = m.fragment(s, path)
 		}
 		if err != nil {
-			return 0, err
+			return measure{}, err
 		}
-		total += c
+		total.cost = add(total.cost, c.cost)
+		total.depth = max(total.depth, c.depth)
 	}
 	return total, nil
 }
 
-func (l limits) fieldCost(f *ast.Field, vars map[string]any) (int, *gqlerror.Error) {
-	children, err := l.cost(f.SelectionSet, vars)
+// fragment measures a named fragment once, however often it is spread.
+func (m *measurer) fragment(s *ast.FragmentSpread, path ast.Path) (measure, *gqlerror.Error) {
+	if s.Definition == nil {
+		return measure{}, nil
+	}
+	if c, ok := m.frags[s.Name]; ok {
+		return c, nil
+	}
+	c, err := m.set(s.Definition.SelectionSet, path)
 	if err != nil {
-		return 0, err
+		return measure{}, err
+	}
+	m.frags[s.Name] = c
+	return c, nil
+}
+
+// responseKeys adds to keys the response keys (alias or name) set asks
+// for, with those of its fragments, which merge into the same object.
+func (m *measurer) responseKeys(set ast.SelectionSet, keys map[string]bool) map[string]bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			keys[s.Alias] = true
+		case *ast.InlineFragment:
+			m.responseKeys(s.SelectionSet, keys)
+		case *ast.FragmentSpread:
+			if s.Definition == nil {
+				continue
+			}
+			fk, ok := m.keys[s.Name]
+			if !ok {
+				fk = map[string]bool{}
+				m.keys[s.Name] = fk // before walking: validation has ruled out cycles
+				m.responseKeys(s.Definition.SelectionSet, fk)
+			}
+			for k := range fk {
+				keys[k] = true
+			}
+		}
+	}
+	return keys
+}
+
+func (m *measurer) field(f *ast.Field, parent ast.Path) (measure, *gqlerror.Error) {
+	path := append(parent[:len(parent):len(parent)], ast.PathName(f.Alias))
+	children, err := m.set(f.SelectionSet, path)
+	if err != nil {
+		return measure{}, err
 	}
 	n := 1
 	if f.Definition != nil {
-		args := f.ArgumentMap(vars)
+		args := f.ArgumentMap(m.vars)
 		switch {
+		case f.ObjectDefinition != nil && strings.HasPrefix(f.ObjectDefinition.Name, "__"):
+			// inside introspection: see schemaCost
+		case f.Name == "__schema":
+			return measure{cost: add(schemaCost, children.cost), depth: 1 + children.depth}, nil
 		case strings.HasSuffix(f.Definition.Type.Name(), "Connection"):
-			n = l.maxPage
+			n = m.maxPage
 			for _, name := range []string{"first", "last"} {
 				if v, ok := args[name].(int64); ok {
-					if v < 0 || int(v) > l.maxPage {
-						return 0, &gqlerror.Error{
-							Message:    fmt.Sprintf("%s must be between 0 and %d", name, l.maxPage),
-							Path:       ast.Path{ast.PathName(f.Alias)},
-							Extensions: map[string]any{"code": CodeBadUserInput, "field": name},
-						}
+					if err := m.pageSize(name, v, path); err != nil {
+						return measure{}, err
 					}
 					n = int(v)
 				}
@@ -102,15 +321,43 @@ func (l limits) fieldCost(f *ast.Field, vars map[string]any) (int, *gqlerror.Err
 				n = len(ids)
 			}
 			if v, ok := args["first"].(int64); ok {
-				if v < 0 || int(v) > l.maxPage {
-					return 0, &gqlerror.Error{
-						Message:    fmt.Sprintf("first must be between 0 and %d", l.maxPage),
-						Extensions: map[string]any{"code": CodeBadUserInput, "field": "first"},
-					}
+				if err := m.pageSize("first", v, path); err != nil {
+					return measure{}, err
 				}
 				n = int(v)
 			}
 		}
 	}
-	return 1 + n*children, nil
+	return measure{cost: add(1, mul(n, children.cost)), depth: 1 + children.depth}, nil
+}
+
+// pageSize refuses a first or last outside 0 to maxPage.
+func (m *measurer) pageSize(name string, v int64, path ast.Path) *gqlerror.Error {
+	if v >= 0 && v <= int64(m.maxPage) {
+		return nil
+	}
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf("%s must be between 0 and %d", name, m.maxPage),
+		Path:       path,
+		Extensions: map[string]any{"code": CodeBadUserInput, "field": name, "limit": m.maxPage},
+	}
+}
+
+// add is a+b for costs (never negative), stopping at saturated.
+func add(a, b int) int {
+	if a > saturated-b {
+		return saturated
+	}
+	return a + b
+}
+
+// mul is a*b for costs (never negative), stopping at saturated.
+func mul(a, b int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > saturated/b {
+		return saturated
+	}
+	return a * b
 }

@@ -64,7 +64,7 @@ func (r *clientContactResolver) IsConnection(ctx context.Context, obj *ent.Clien
 
 // SignIn is the resolver for the signIn field.
 func (r *mutationResolver) SignIn(ctx context.Context, input SignInInput) (*SignInPayload, error) {
-	tok, err := r.Auth.SignIn(ctx, input.Organization, input.Email, input.Password)
+	tok, err := r.Auth.SignIn(ctx, input.Organization, input.Email, input.Password, clientIP(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,10 @@ type HandlerConfig struct {
 	MaxComplexity int
 	// MaxTokens caps the tokens in a query document. Default 10000.
 	MaxTokens int
+	// MaxDepth caps how deep an operation's fields nest, through fragments. Default 15.
+	MaxDepth int
+	// MaxFields caps the fields (aliases included) one selection set asks for. Default 100.
+	MaxFields int
 	// Logger receives request errors. Default slog.Default().
 	Logger *slog.Logger
 	// Ready reports whether the store answers, for /readyz. Default: always ready.
@@ -81,6 +85,12 @@ func (c *HandlerConfig) defaults() {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if c.MaxDepth == 0 {
+		c.MaxDepth = 15
+	}
+	if c.MaxFields == 0 {
+		c.MaxFields = 100
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -104,13 +114,16 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	srv.AddTransport(getTransport{present: present})
 	srv.AddTransport(postTransport{maxBody: cfg.MaxBodyBytes, present: present})
 	srv.AddTransport(otherMethods{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	parsed := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(parsed)
 	srv.SetParserTokenLimit(cfg.MaxTokens)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity})
+	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity, maxDepth: cfg.MaxDepth, maxFields: cfg.MaxFields,
+		maxTokens: cfg.MaxTokens, parsed: parsed})
+	srv.Use(argumentCheck{})
 	srv.Use(audience{})
 	srv.Use(newWidgetLimit(cfg.WidgetLimit))
 	srv.SetErrorPresenter(present)

@@ -92,7 +92,15 @@ func schemaURL(t testing.TB, base string) string {
 
 // Auth returns an auth service with the cheapest bcrypt cost, for speed.
 func Auth(client *ent.Client) *auth.Service {
-	return auth.New(client, auth.Config{BcryptCost: bcrypt.MinCost})
+	return AuthWith(client, auth.Config{})
+}
+
+// AuthWith is Auth configured by cfg; its BcryptCost defaults to the cheapest.
+func AuthWith(client *ent.Client, cfg auth.Config) *auth.Service {
+	if cfg.BcryptCost == 0 {
+		cfg.BcryptCost = bcrypt.MinCost
+	}
+	return auth.New(client, cfg)
 }
 
 // Practice is an organisation with its owner and the owner's bearer token.
@@ -152,6 +160,16 @@ func NewAPI(t testing.TB, db *database.DB) *API {
 // defaults to https://kith.example) and sending its emails through mail;
 // nil mail records them in the API's Outbox instead.
 func NewAPIWith(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer) *API {
+	return newAPI(t, db, cfg, mail, graph.HandlerConfig{}, auth.Config{})
+}
+
+// NewAPIConfig is NewAPI with the handler configured by handler (NewAPI's
+// settings fill what it leaves out) and staff sign-in by authCfg (see AuthWith).
+func NewAPIConfig(t testing.TB, db *database.DB, handler graph.HandlerConfig, authCfg auth.Config) *API {
+	return newAPI(t, db, portal.Config{}, nil, handler, authCfg)
+}
+
+func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer, hc graph.HandlerConfig, ac auth.Config) *API {
 	a := &API{t: t, Outbox: &Outbox{}, Payments: testprovider.New()}
 	if mail == nil {
 		mail = a.Outbox
@@ -160,9 +178,12 @@ func NewAPIWith(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Ma
 		cfg.PublicURL = "https://kith.example"
 	}
 	a.Portal = portal.New(db.Client, mail, cfg)
-	a.Handler = graph.NewHandler(db.Client, Auth(db.Client), graph.HandlerConfig{
-		Introspection: true, GraphiQL: true, Ready: db.Ping, Portal: a.Portal, Payments: a.Payments,
-	})
+	hc.Introspection, hc.GraphiQL = true, true
+	if hc.Ready == nil {
+		hc.Ready = db.Ping
+	}
+	hc.Portal, hc.Payments = a.Portal, a.Payments
+	a.Handler = graph.NewHandler(db.Client, AuthWith(db.Client, ac), hc)
 	return a
 }
 

@@ -1,6 +1,7 @@
 // Package ratelimit keeps token buckets per key (an IP address, an email
-// address) in the process's memory, for the portal's sign-in and the
-// booking widget's public fields.
+// address) in the process's memory, for the portal's and staff's sign-in
+// and the booking widget's public fields. Each process keeps its own
+// buckets: several kith processes behind one address each allow the limit.
 package ratelimit
 
 import (
@@ -31,6 +32,7 @@ type Keyed struct {
 type bucket struct {
 	lim  *rate.Limiter
 	seen time.Time
+	held int // attempts under way (Attempt), each holding one token
 }
 
 // New returns a keyed limiter of l.
@@ -43,6 +45,40 @@ func New(l Limit) *Keyed {
 func (l *Keyed) Allow(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.bucket(key, now).lim.AllowN(now, 1)
+}
+
+// Attempt starts an attempt of key whose cost depends on how it ends, such
+// as a sign-in where only failures count, and reports whether key's
+// bucket has a token for it besides those held by attempts under way; so
+// attempts made at once cannot outrun the limit. It returns end, to be
+// called once when the attempt is over, at time done: counts takes the
+// token, else it is given back. A key is used with Attempt or with Allow,
+// not both.
+func (l *Keyed) Attempt(key string, now time.Time) (end func(done time.Time, counts bool), ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.bucket(key, now)
+	if b.lim.TokensAt(now)-float64(b.held) < 1 {
+		return nil, false
+	}
+	b.held++
+	var once sync.Once
+	return func(done time.Time, counts bool) {
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			b.held--
+			b.seen = done
+			if counts {
+				b.lim.AllowN(done, 1)
+			}
+		})
+	}, true
+}
+
+// bucket returns key's bucket, made when missing; l.mu is held.
+func (l *Keyed) bucket(key string, now time.Time) *bucket {
 	b, ok := l.keys[key]
 	if !ok {
 		// Sweep when the map is large, at most once per Every: a flood of
@@ -56,14 +92,14 @@ func (l *Keyed) Allow(key string, now time.Time) bool {
 		l.keys[key] = b
 	}
 	b.seen = now
-	return b.lim.AllowN(now, 1)
+	return b
 }
 
 // sweep drops the buckets that have refilled.
 func (l *Keyed) sweep(now time.Time) {
 	full := time.Duration(l.limit.Burst) * l.limit.Every
 	for k, b := range l.keys {
-		if now.Sub(b.seen) > full {
+		if b.held == 0 && now.Sub(b.seen) > full {
 			delete(l.keys, k)
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/ratelimit"
 )
 
 // config is what every command reads: flags, defaulting to KITH_* variables,
@@ -33,6 +36,10 @@ type config struct {
 	// MaxBodyBytes is KITH_MAX_BODY_BYTES: the largest request body, on
 	// every route. Default 1048576 (1 MiB).
 	MaxBodyBytes int
+	// MaxDepth is KITH_MAX_DEPTH: how deep a query's fields may nest. Default 15.
+	MaxDepth int
+	// MaxFields is KITH_MAX_FIELDS: how many fields one selection set may ask for. Default 100.
+	MaxFields int
 	// LogLevel is KITH_LOG_LEVEL: debug, info, warn or error. Default info.
 	LogLevel string
 	// LogFormat is KITH_LOG_FORMAT: text or json. Default text.
@@ -40,6 +47,33 @@ type config struct {
 	// PublicURL is KITH_PUBLIC_URL: where clients reach the portal, for links
 	// in messages. Default http:// plus Addr.
 	PublicURL string
+	// bad is what was wrong with the KITH_* variables flags could not take.
+	bad error
+	// SignInAccountLimit is KITH_SIGNIN_ACCOUNT_LIMIT: failed staff sign-ins
+	// per account, as BURST/EVERY. Default auth.DefaultAccountLimit (10/5m).
+	SignInAccountLimit limitValue
+	// SignInIPLimit is KITH_SIGNIN_IP_LIMIT: failed staff sign-ins per IP
+	// address, as BURST/EVERY. Default auth.DefaultIPLimit (30/30s).
+	SignInIPLimit limitValue
+}
+
+// limitValue is a rate limit written BURST/EVERY, such as 10/5m: BURST
+// at once, then one per EVERY (a Go duration).
+type limitValue ratelimit.Limit
+
+// String implements flag.Value.
+func (l *limitValue) String() string { return fmt.Sprintf("%d/%s", l.Burst, l.Every) }
+
+// Set implements flag.Value.
+func (l *limitValue) Set(s string) error {
+	burst, every, ok := strings.Cut(s, "/")
+	b, err1 := strconv.Atoi(strings.TrimSpace(burst))
+	e, err2 := time.ParseDuration(strings.TrimSpace(every))
+	if !ok || err1 != nil || err2 != nil || b < 1 || e <= 0 {
+		return fmt.Errorf("%q is not a rate limit written BURST/EVERY, such as 10/5m", s)
+	}
+	*l = limitValue{Burst: b, Every: e}
+	return nil
 }
 
 // flags registers the shared flags on fs with defaults from getenv.
@@ -76,8 +110,21 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.MaxComplexity, "max-complexity", integer("KITH_MAX_COMPLEXITY", 10000), "largest query cost (KITH_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxPageSize, "max-page-size", integer("KITH_MAX_PAGE_SIZE", 100), "largest first/last (KITH_MAX_PAGE_SIZE)")
 	fs.IntVar(&c.MaxBodyBytes, "max-body-bytes", integer("KITH_MAX_BODY_BYTES", 1<<20), "largest request body in bytes, on every route (KITH_MAX_BODY_BYTES)")
+	fs.IntVar(&c.MaxDepth, "max-depth", integer("KITH_MAX_DEPTH", 15), "deepest nesting of fields in a query (KITH_MAX_DEPTH)")
+	fs.IntVar(&c.MaxFields, "max-fields", integer("KITH_MAX_FIELDS", 100), "most fields and aliases in one selection set (KITH_MAX_FIELDS)")
 	fs.StringVar(&c.LogLevel, "log-level", str("KITH_LOG_LEVEL", "info"), "debug, info, warn or error (KITH_LOG_LEVEL)")
 	fs.StringVar(&c.PublicURL, "public-url", getenv("KITH_PUBLIC_URL"), "public address of the portal, for links in messages (KITH_PUBLIC_URL; default http://ADDR)")
+	limit := func(v *limitValue, name, key string, def ratelimit.Limit, usage string) {
+		*v = limitValue(def)
+		if env := getenv(key); env != "" {
+			if err := v.Set(env); err != nil {
+				c.bad = errors.Join(c.bad, fmt.Errorf("%s: %w", key, err))
+			}
+		}
+		fs.Var(v, name, usage+" ("+key+")")
+	}
+	limit(&c.SignInAccountLimit, "signin-account-limit", "KITH_SIGNIN_ACCOUNT_LIMIT", auth.DefaultAccountLimit, "failed staff sign-ins per account, BURST/EVERY")
+	limit(&c.SignInIPLimit, "signin-ip-limit", "KITH_SIGNIN_IP_LIMIT", auth.DefaultIPLimit, "failed staff sign-ins per IP address, BURST/EVERY")
 	fs.StringVar(&c.LogFormat, "log-format", str("KITH_LOG_FORMAT", "text"), "text or json (KITH_LOG_FORMAT)")
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
+	"github.com/kith-health/kith/ratelimit"
 )
 
 // command is what every subcommand starts with: its configuration, a
@@ -45,6 +46,9 @@ func start(ctx context.Context, name string, args []string, getenv func(string) 
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	if c.cfg.bad != nil {
+		return nil, c.cfg.bad
+	}
 	if check != nil {
 		if err := check(); err != nil {
 			return nil, err
@@ -62,7 +66,11 @@ func start(ctx context.Context, name string, args []string, getenv func(string) 
 		return nil, err
 	}
 	c.log.Info("database ready", "dialect", c.db.Dialect, "url", redactedURL(c.cfg.DatabaseURL))
-	c.authn = auth.New(c.db.Client, auth.Config{TokenTTL: c.cfg.TokenTTL})
+	c.authn = auth.New(c.db.Client, auth.Config{
+		TokenTTL:     c.cfg.TokenTTL,
+		AccountLimit: ratelimit.Limit(c.cfg.SignInAccountLimit),
+		IPLimit:      ratelimit.Limit(c.cfg.SignInIPLimit),
+	})
 	return c, nil
 }
 
@@ -134,6 +142,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			MaxPageSize:   cfg.MaxPageSize,
 			MaxComplexity: cfg.MaxComplexity,
 			MaxBodyBytes:  int64(cfg.MaxBodyBytes),
+			MaxDepth:      cfg.MaxDepth,
+			MaxFields:     cfg.MaxFields,
 			Logger:        log,
 			Ready:         db.Ping,
 			PublicURL:     publicURL,
