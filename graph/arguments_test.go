@@ -49,14 +49,15 @@ func TestNULRefused(t *testing.T) {
 }
 
 // TestInvalidUTF8Refused: a query sent by GET can carry bytes that are not
-// UTF-8 in a string literal; they are refused like NUL.
+// UTF-8 in a string literal; the transport refuses them, naming the GET
+// parameter (the argument gate would refuse them too).
 func TestInvalidUTF8Refused(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	_, rsp := roundTrip(t, b.api.Handler, gqlRequest(t, http.MethodGet, b.token, "{ searchContacts(query: \"\xff\xfe\") { id } }", nil))
 	require.Len(t, rsp.Errors, 1)
 	requireCode(t, rsp.Errors[0], graph.CodeBadUserInput, "query")
-	require.Equal(t, "query is not valid UTF-8 text", rsp.Errors[0].Message)
+	require.Equal(t, "the parameter query is not valid UTF-8", rsp.Errors[0].Message)
 }
 
 // TestArgumentMessages: an argument that cannot be decoded gets a sentence

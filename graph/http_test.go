@@ -251,8 +251,8 @@ func TestRequestErrorStatus(t *testing.T) {
 	}{
 		{"parse", `{"query": "{ me { id "}`, "GRAPHQL_PARSE_FAILED"},
 		{"unknown field", `{"query": "{ me { nope } }"}`, "GRAPHQL_VALIDATION_FAILED"},
-		{"missing variable", `{"query": "query($id: ID!) { node(id: $id) { id } }"}`, "GRAPHQL_VALIDATION_FAILED"},
-		{"variable of the wrong type", `{"query": "query($n: Int) { clients(first: $n) { totalCount } }", "variables": {"n": "ten"}}`, "GRAPHQL_VALIDATION_FAILED"},
+		{"missing variable", `{"query": "query($id: ID!) { node(id: $id) { id } }"}`, graph.CodeBadUserInput},
+		{"variable of the wrong type", `{"query": "query($n: Int) { clients(first: $n) { totalCount } }", "variables": {"n": "ten"}}`, graph.CodeBadUserInput},
 		{"no such operation", `{"query": "query A { me { id } }", "operationName": "B"}`, "GRAPHQL_VALIDATION_FAILED"},
 		{"unsupported persisted query", `{"query": "{ me { id } }", "extensions": {"persistedQuery": {"version": 2, "sha256Hash": "x"}}}`, graph.CodeBadRequest},
 	}
@@ -555,6 +555,6 @@ func TestRejectedMutationOpensNothing(t *testing.T) {
 	a := send(t, w.api.Handler, rawPost(`{"query": "`+strings.ReplaceAll(signInMutation, `"`, `\"`)+`", "variables": {"in": {"organization": "alpha"}}}`))
 	require.Equal(t, http.StatusOK, a.rec.Code, a.rec.Body.String())
 	require.Len(t, a.rsp.Errors, 1, a.rec.Body.String())
-	require.Equal(t, "GRAPHQL_VALIDATION_FAILED", a.rsp.Errors[0].Code(), a.rsp.Errors[0].Message)
+	require.Equal(t, graph.CodeBadUserInput, a.rsp.Errors[0].Code(), a.rsp.Errors[0].Message)
 	require.NotContains(t, a.members, "data")
 }

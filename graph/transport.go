@@ -57,6 +57,7 @@ type requestError struct {
 	status  int
 	code    string
 	message string
+	field   string // the parameter at fault, when there is one
 }
 
 func (e *requestError) Error() string { return e.message }
@@ -65,8 +66,8 @@ func badRequest(format string, args ...any) *requestError {
 	return &requestError{status: http.StatusBadRequest, code: CodeBadRequest, message: fmt.Sprintf(format, args...)}
 }
 
-func badUnicode(message string) *requestError {
-	return &requestError{status: http.StatusBadRequest, code: CodeBadUserInput, message: message}
+func badUnicode(field, message string) *requestError {
+	return &requestError{status: http.StatusBadRequest, code: CodeBadUserInput, message: message, field: field}
 }
 
 func tooLarge(limit int64) *requestError {
@@ -95,7 +96,11 @@ func writeErrors(w http.ResponseWriter, media string, status int, errs gqlerror.
 
 // writeRequestError answers e as media type.
 func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
-	writeErrors(w, media, e.status, gqlerror.List{{Message: e.message, Extensions: map[string]any{"code": e.code}}}, nil)
+	ext := map[string]any{"code": e.code}
+	if e.field != "" {
+		ext["field"] = e.field
+	}
+	writeErrors(w, media, e.status, gqlerror.List{{Message: e.message, Extensions: ext}}, nil)
 }
 
 // negotiate picks the response's media type from the Accept header:
@@ -319,7 +324,7 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 // null. Other members are ignored. Its errors never quote the body.
 func decodeRequest(body []byte) (*graphql.RawParams, *requestError) {
 	if !utf8.Valid(body) {
-		return nil, badUnicode("the request body is not valid UTF-8")
+		return nil, badUnicode("", "the request body is not valid UTF-8")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, badRequest(`the request body is empty; send a JSON object such as {"query": "{ me { name } }"}`)
@@ -332,7 +337,7 @@ func decodeRequest(body []byte) (*graphql.RawParams, *requestError) {
 		return nil, badRequest("the request body must be a JSON object with a query, not null")
 	}
 	if loneSurrogate(body) {
-		return nil, badUnicode(`the request body holds a \u escape of a lone UTF-16 surrogate, which is not a character`)
+		return nil, badUnicode("", `the request body holds a \u escape of a lone UTF-16 surrogate, which is not a character`)
 	}
 	params := &graphql.RawParams{}
 	if err := readMembers(params, members); err != nil {
@@ -360,7 +365,7 @@ func decodeQueryString(raw string) (*graphql.RawParams, *requestError) {
 		}
 		v := vs[0]
 		if !utf8.ValidString(v) {
-			return nil, badUnicode("the parameter " + key + " is not valid UTF-8")
+			return nil, badUnicode(key, "the parameter "+key+" is not valid UTF-8")
 		}
 		switch key {
 		case "query", "operationName":
@@ -375,7 +380,7 @@ func decodeQueryString(raw string) (*graphql.RawParams, *requestError) {
 				return nil, notAnObject("the parameter "+key, []byte(v), err)
 			}
 			if loneSurrogate([]byte(v)) {
-				return nil, badUnicode(`the parameter ` + key + ` holds a \u escape of a lone UTF-16 surrogate, which is not a character`)
+				return nil, badUnicode(key, `the parameter `+key+` holds a \u escape of a lone UTF-16 surrogate, which is not a character`)
 			}
 			members[key] = json.RawMessage(v)
 		}
