@@ -178,7 +178,9 @@ func noOverlap() ent.Hook {
 }
 
 // checkFree returns kith.ErrSlotTaken when the appointment m leaves behind
-// would overlap another active one of its practitioner.
+// would overlap another active one of its practitioner, having taken the
+// practitioner's lock (kith.LockPractitioner) for the rest of the
+// transaction.
 func checkFree(ctx context.Context, m *gen.AppointmentMutation) error {
 	_, movesOrRevives := m.StartsAt()
 	if _, ok := m.EndsAt(); ok {
@@ -209,6 +211,10 @@ func checkFree(ctx context.Context, m *gen.AppointmentMutation) error {
 	}
 	if status != "" && status != appointment.StatusBooked && status != appointment.StatusConfirmed {
 		return nil
+	}
+	// Whatever path writes it, one booking of a practitioner at a time.
+	if err := kith.LockPractitioner(ctx, m.Client(), practitioner); err != nil {
+		return err
 	}
 	q := m.Client().Appointment.Query().Where(
 		appointment.PractitionerID(practitioner),
