@@ -73,7 +73,7 @@ func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRe
 	if err != nil && !ent.IsNotFound(err) {
 		return nil, fmt.Errorf("paying invoice %s: %w", inv.Number, err)
 	}
-	if prev, perr := previous(ctx, db, inv, key); perr != nil || prev != nil {
+	if prev, perr := previous(ctx, db, inv, key, p.Email, card); perr != nil || prev != nil {
 		return prev, perr
 	}
 	if err != nil { // not OPEN
@@ -124,21 +124,32 @@ func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRe
 }
 
 // previous is the payment already made with key in inv's organisation,
-// when it was for inv (a retry); nil when there is none. A key used for
-// another invoice is BAD_USER_INPUT.
-func previous(ctx context.Context, db *ent.Client, inv *ent.Invoice, key string) (*ent.Payment, error) {
+// when it was the same payment (a retry: inv, by payer, with card, or with
+// a one-time card when card is nil); nil when there is none. A key used for
+// anything else is a ConflictError on idempotencyKey, as a booking's is.
+func previous(ctx context.Context, db *ent.Client, inv *ent.Invoice, key, payer string, card *ent.SavedCard) (*ent.Payment, error) {
 	prev, err := db.Payment.Query().Where(entpayment.IdempotencyKey(key)).Only(systemIn(ctx, inv.OrganizationID))
 	switch {
 	case ent.IsNotFound(err):
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("checking the idempotency key: %w", err)
-	case prev.InvoiceID != inv.ID:
-		return nil, kith.Invalid("idempotencyKey", "this key was used for another payment; make a new key for each payment")
+	case prev.InvoiceID != inv.ID || !strings.EqualFold(prev.PaidBy, payer) || !sameCard(prev, card):
+		return nil, &kith.ConflictError{Field: "idempotencyKey",
+			Message: "this idempotency key was already used for another payment; make a new key for each payment"}
 	}
 	out, err := db.Payment.Get(ctx, prev.ID) // as the viewer: it may read it, as it reads the invoice
 	if err != nil {
 		return nil, fmt.Errorf("reading the earlier payment: %w", err)
 	}
 	return out, nil
+}
+
+// sameCard reports whether payment p was made with card (a one-time card,
+// not saved, when card is nil), as far as the payment records it.
+func sameCard(p *ent.Payment, card *ent.SavedCard) bool {
+	if card == nil {
+		return p.CardLast4 == "" && p.CardBrand == ""
+	}
+	return p.CardLast4 == card.Last4 && p.CardBrand == card.Brand
 }

@@ -63,10 +63,12 @@ type Request struct {
 // service's duration, at the service's location, with booked_via req.Via;
 // the notifier's hook sends the confirmation and schedules reminders.
 //
-// Races are settled by the database: of two bookings of overlapping times
-// the loser gets kith.ErrSlotTaken (SLOT_TAKEN); of two bookings with one
-// key the loser answers the winner's appointment (or CONFLICT if its
-// details differ). The insert runs under a savepoint, so the loser's
+// Bookings of one practitioner run one at a time from the calendar check
+// to the commit (kith.LockPractitioner), so buffers hold under concurrency:
+// of two bookings within each other's buffers (or overlapping) the second
+// gets kith.ErrSlotTaken (SLOT_TAKEN); of two bookings with one key the
+// second answers the first's appointment (or CONFLICT if its details
+// differ). The database's own overlap rule stands behind it. The insert runs under a savepoint, so the loser's
 // transaction stays usable for that answer.
 func Book(ctx context.Context, db *ent.Client, req Request) (*ent.Appointment, error) {
 	b, err := BookOnce(ctx, db, req)
@@ -146,6 +148,11 @@ func book(ctx context.Context, db *ent.Client, req Request) (*ent.Appointment, b
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("reading practitioner %s: %w", req.PractitionerID, err)
+	}
+	// One booking of this practitioner at a time, from here to the commit:
+	// the buffers checked below cannot be taken meanwhile.
+	if err := kith.LockPractitioner(ctx, db, practitioner.ID); err != nil {
+		return nil, false, err
 	}
 	if err := CheckBookable(sys, db, svc.Edges.Organization, svc, practitioner, req.StartsAt, req.Now, req.AsStaff); err != nil {
 		if errors.Is(err, ErrSlotTaken) {

@@ -45,6 +45,9 @@ type Rules struct {
 	BufferAfterMinutes int
 	// RequireCancellationReason: clients give a reason to cancel.
 	RequireCancellationReason bool
+	// Location is the practice's time zone, in which MaxAdvanceDays counts
+	// calendar days; nil is UTC.
+	Location *time.Location
 }
 
 // Effective returns the rules of svc: org's, overridden by svc's non-null
@@ -59,6 +62,10 @@ func Effective(org *ent.Organization, svc *ent.Service) Rules {
 		BufferBeforeMinutes:        org.BufferBeforeMinutes,
 		BufferAfterMinutes:         org.BufferAfterMinutes,
 		RequireCancellationReason:  org.RequireCancellationReason,
+	}
+	r.Location, _ = Location(org.TimeZone) // a zone that does not load counts in UTC
+	if r.Location == nil {
+		r.Location = time.UTC
 	}
 	if svc == nil {
 		return r
@@ -89,9 +96,15 @@ func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
 // Earliest is the earliest start a client may book at now.
 func (r Rules) Earliest(now time.Time) time.Time { return now.Add(minutes(r.MinNoticeMinutes)) }
 
-// Latest is the instant a client's booking must start before.
+// Latest is the instant a client's booking must start before: the same
+// wall-clock time MaxAdvanceDays calendar days after now in the practice's
+// zone, so a day across a daylight-saving change is 23 or 25 hours.
 func (r Rules) Latest(now time.Time) time.Time {
-	return now.Add(time.Duration(r.MaxAdvanceDays) * 24 * time.Hour)
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return now.In(loc).AddDate(0, 0, r.MaxAdvanceDays)
 }
 
 // CheckCancel says whether an appointment starting at start may be cancelled

@@ -19,8 +19,10 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// MaxRange is the longest range Slots answers for at once.
-const MaxRange = 62 * 24 * time.Hour
+// MaxRangeDays is the longest range Slots answers for at once, in calendar
+// days of the asker's time zone (a day across a daylight-saving change is
+// 23 or 25 hours).
+const MaxRangeDays = 62
 
 // Query asks for the free start times of a service.
 type Query struct {
@@ -31,7 +33,7 @@ type Query struct {
 	// PractitionerID narrows to one practitioner; empty: every practitioner
 	// who gives the service.
 	PractitionerID pulid.ID
-	// From and To bound the start times, [From, To); at most MaxRange apart.
+	// From and To bound the start times, [From, To); at most MaxRangeDays apart.
 	From, To time.Time
 	// TimeZone is the asker's IANA zone: slots' starts are in it. Empty: UTC.
 	TimeZone string
@@ -69,8 +71,8 @@ func Slots(ctx context.Context, db *ent.Client, q Query) ([]Slot, error) {
 	switch {
 	case !q.To.After(q.From):
 		return nil, kith.Invalid("to", "the end of the range must be after its start")
-	case q.To.Sub(q.From) > MaxRange:
-		return nil, kith.Invalid("to", "the range is too long: ask for at most %d days at once", int(MaxRange/(24*time.Hour)))
+	case q.To.After(q.From.In(loc).AddDate(0, 0, MaxRangeDays)):
+		return nil, kith.Invalid("to", "the range is too long: ask for at most %d days at once", MaxRangeDays)
 	}
 	svc, org, practitioners, err := loadService(ctx, db, q.OrgID, q.ServiceID)
 	if err != nil {

@@ -345,17 +345,27 @@ func TestAppointments(t *testing.T) {
 		map[string]any{"id": a.ID, "s": "2031-11-04T09:00:00Z", "e": "2031-11-04T10:00:00Z"})
 	require.Equal(t, "BAD_USER_INPUT", err.Code())
 
+	// Only an appointment that has started can be missed or completed.
+	past := map[string]any{}
+	for k, v := range in {
+		past[k] = v
+	}
+	yesterday := time.Now().Add(-24 * time.Hour).UTC().Truncate(time.Minute)
+	past["startsAt"], past["endsAt"] = yesterday.Format(time.RFC3339), yesterday.Add(50*time.Minute).Format(time.RFC3339)
 	var second struct{ CreateAppointment appointmentOut }
-	b.api.OK(b.token, createAppointment, map[string]any{"in": in}, &second)
+	b.api.OK(b.token, createAppointment, map[string]any{"in": past}, &second)
 	require.Equal(t, "MISSED", do(`mutation($id: ID!){ markAppointmentMissed(id: $id)`+fields+`}`, map[string]any{"id": second.CreateAppointment.ID}).Status)
+	past["startsAt"], past["endsAt"] = yesterday.Add(time.Hour).Format(time.RFC3339), yesterday.Add(110*time.Minute).Format(time.RFC3339)
 	var third struct{ CreateAppointment appointmentOut }
-	b.api.OK(b.token, createAppointment, map[string]any{"in": in}, &third)
+	b.api.OK(b.token, createAppointment, map[string]any{"in": past}, &third)
 	require.Equal(t, "COMPLETED", do(`mutation($id: ID!){ completeAppointment(id: $id)`+fields+`}`, map[string]any{"id": third.CreateAppointment.ID}).Status)
 
+	var fourth struct{ CreateAppointment appointmentOut }
+	b.api.OK(b.token, createAppointment, map[string]any{"in": in}, &fourth)
 	var tz struct{ UpdateClient struct{ ID string } }
 	b.api.OK(b.token, `mutation($id: ID!){ updateClient(id: $id, input: {timeZone: "Asia/Tokyo"}){ id } }`, map[string]any{"id": c.ID}, &tz)
 	var node struct{ Node appointmentOut }
-	b.api.OK(b.token, `query($id: ID!){ node(id: $id){ ... on Appointment { timeZone startsAtLocal } } }`, map[string]any{"id": third.CreateAppointment.ID}, &node)
+	b.api.OK(b.token, `query($id: ID!){ node(id: $id){ ... on Appointment { timeZone startsAtLocal } } }`, map[string]any{"id": fourth.CreateAppointment.ID}, &node)
 	require.Equal(t, "Asia/Tokyo", node.Node.TimeZone, "upcoming appointments follow the client's time zone")
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
@@ -181,7 +182,7 @@ func (r *mutationResolver) DeleteCoverage(ctx context.Context, id pulid.ID) (pul
 
 // CreateAppointment is the resolver for the createAppointment field.
 func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error) {
-	return ent.FromContext(ctx).Appointment.Create().SetInput(input).Save(ctx)
+	return booking.Create(ctx, ent.FromContext(ctx), input)
 }
 
 // RescheduleAppointment is the resolver for the rescheduleAppointment field.

@@ -129,6 +129,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverer(cfg.Logger))
 	srv.Use(transactioner{client: client, presenter: present, log: cfg.Logger})
+	srv.Use(sessionViewer{})
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withCORS(client, authenticate(authn, cfg.Portal, present, srv)))

@@ -292,6 +292,12 @@ func TestPayingDeclinesAndRetries(t *testing.T) {
 	acting.OK(f.patS, payMutation, pay(f.samInv, "key-1", map[string]any{"cardId": poor}), &out)
 	require.Equal(t, declined.ID, out.PayPortalInvoice.ID)
 	require.Len(t, f.api.Payments.Charges(), 1)
+	// The same key with another card is another payment: CONFLICT, as a booking's key.
+	e0 := acting.Fail(f.patS, payMutation, pay(f.samInv, "key-1", map[string]any{"token": "tok_visa"}))
+	require.Equal(t, "CONFLICT", e0.Code())
+	require.Equal(t, "idempotencyKey", e0.Field())
+	require.Contains(t, e0.Message, "make a new key for each payment")
+	require.Len(t, f.api.Payments.Charges(), 1)
 
 	// A bad token or no card at all are errors, and change nothing.
 	e := acting.Fail(f.patS, payMutation, pay(f.samInv, "key-2", map[string]any{"token": "tok_bogus"}))
@@ -328,6 +334,7 @@ func TestPayingDeclinesAndRetries(t *testing.T) {
 	require.Contains(t, e.Message, "already paid")
 	second := f.issue(t, f.sam, 2500)
 	e = acting.Fail(f.patS, payMutation, pay(second, "key-2", map[string]any{"token": "tok_visa"}))
+	require.Equal(t, "CONFLICT", e.Code())
 	require.Equal(t, "idempotencyKey", e.Field())
 	require.Len(t, f.api.Payments.Charges(), 2)
 	e = f.api.Fail(f.p.Token, `mutation($id: ID!) { voidInvoice(id: $id) { id } }`, map[string]any{"id": f.samInv})

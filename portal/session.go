@@ -30,6 +30,15 @@ type Session struct {
 	Viewer viewer.Portal
 }
 
+// SessionViewer is the viewer the session signs in: the answer that starts
+// it is read as that viewer (graph resolves it so).
+func (s *Session) SessionViewer() viewer.Viewer {
+	if s == nil {
+		return nil
+	}
+	return s.Viewer
+}
+
 // issue starts a session for email in org.
 func (s *Service) issue(ctx context.Context, org pulid.ID, email string) (*Session, error) {
 	secret, h, err := newSecret(SessionPrefix)

@@ -111,6 +111,8 @@ func checkTransition(ctx context.Context, m *gen.AppointmentMutation) error {
 		return kith.Invalid("id", "the appointment is already %s", from)
 	case to == appointment.StatusConfirmed && from != appointment.StatusBooked:
 		return kith.Invalid("id", "the appointment is already confirmed")
+	case to == appointment.StatusMissed || to == appointment.StatusCompleted:
+		return checkStarted(ctx, m, to)
 	case to == appointment.StatusCancelled:
 		reason, _ := m.CancellationReason()
 		if strings.TrimSpace(reason) == "" {
@@ -123,6 +125,32 @@ func checkTransition(ctx context.Context, m *gen.AppointmentMutation) error {
 		m.SetCancelledAt(time.Now().UTC())
 	}
 	return nil
+}
+
+// checkStarted refuses to mark an appointment missed or completed before it
+// starts: only what has begun can have been missed or held.
+func checkStarted(ctx context.Context, m *gen.AppointmentMutation, to appointment.Status) error {
+	start, ok := m.StartsAt()
+	if !ok {
+		var err error
+		if start, err = m.OldStartsAt(ctx); err != nil {
+			return fmt.Errorf("reading the appointment's start: %w", err)
+		}
+	}
+	if !start.After(time.Now()) {
+		return nil
+	}
+	zone, _ := m.OldTimeZone(ctx)
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	verb := "marked missed"
+	if to == appointment.StatusCompleted {
+		verb = "completed"
+	}
+	return kith.Invalid("id", "the appointment starts %s: it can be %s only once it has started",
+		start.In(loc).Format("Mon 2 Jan 2006 15:04 MST"), verb)
 }
 
 // noOverlap refuses to book a practitioner twice at once: an appointment
@@ -150,7 +178,9 @@ func noOverlap() ent.Hook {
 }
 
 // checkFree returns kith.ErrSlotTaken when the appointment m leaves behind
-// would overlap another active one of its practitioner.
+// would overlap another active one of its practitioner, having taken the
+// practitioner's lock (kith.LockPractitioner) for the rest of the
+// transaction.
 func checkFree(ctx context.Context, m *gen.AppointmentMutation) error {
 	_, movesOrRevives := m.StartsAt()
 	if _, ok := m.EndsAt(); ok {
@@ -181,6 +211,10 @@ func checkFree(ctx context.Context, m *gen.AppointmentMutation) error {
 	}
 	if status != "" && status != appointment.StatusBooked && status != appointment.StatusConfirmed {
 		return nil
+	}
+	// Whatever path writes it, one booking of a practitioner at a time.
+	if err := kith.LockPractitioner(ctx, m.Client(), practitioner); err != nil {
+		return err
 	}
 	q := m.Client().Appointment.Query().Where(
 		appointment.PractitionerID(practitioner),

@@ -1,0 +1,36 @@
+package kith
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/kith-health/kith/pulid"
+)
+
+// Execer runs a hand-written statement in the caller's transaction; an
+// *ent.Client of a transaction is one.
+type Execer interface {
+	Dialect() string
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// LockPractitioner serialises, until the transaction of db ends, the
+// transactions that book or move appointments of practitioner id: call it
+// before reading the practitioner's calendar to decide a booking, so that
+// two bookings within each other's buffers cannot both see the time free.
+// On PostgreSQL it locks the practitioner's staff row (FOR NO KEY UPDATE,
+// which leaves foreign-key checks of other rows pointing at it alone);
+// SQLite needs nothing, since its write transactions (BEGIN IMMEDIATE) run
+// one at a time. db must be in a transaction.
+func LockPractitioner(ctx context.Context, db Execer, id pulid.ID) error {
+	if db.Dialect() != dialect.Postgres {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, "SELECT 1 FROM staff WHERE id = $1 FOR NO KEY UPDATE", string(id)); err != nil {
+		return fmt.Errorf("locking the practitioner's calendar: %w", err)
+	}
+	return nil
+}
