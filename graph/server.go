@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strings"
 	"time"
@@ -205,13 +206,24 @@ type (
 	actingKey   struct{}
 )
 
-// remoteIP is the address the request came from, without its port.
+// remoteIP is the address the request came from, without its port, as
+// rate limits count it: an IPv4 address whole, an IPv6 address by its /64
+// network, since one subscriber holds a whole /64 and could otherwise take
+// a fresh budget with every address in it.
 func remoteIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	addr = addr.Unmap()
+	if addr.Is6() {
+		return netip.PrefixFrom(addr, 64).Masked().String()
+	}
+	return addr.String()
 }
 
 // clientIP is the IP address the request came from, for rate limits.

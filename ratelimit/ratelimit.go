@@ -5,6 +5,7 @@
 package ratelimit
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
 
@@ -21,12 +22,22 @@ type Limit struct {
 
 // Keyed keeps one token bucket (golang.org/x/time/rate) per key, such as
 // an email address or an IP address, in this process's memory. Buckets
-// idle long enough to be full again are dropped.
+// idle long enough to be full again are dropped. A key is kept as a
+// fixed-size digest, so a caller's megabyte-long email costs what a short
+// one does.
 type Keyed struct {
 	limit Limit
 	mu    sync.Mutex
-	keys  map[string]*bucket
+	keys  map[digest]*bucket
 	swept time.Time // the last sweep
+}
+
+// digest is what Keyed keeps of a key: 128 bits of its SHA-256.
+type digest [16]byte
+
+func digestOf(key string) digest {
+	sum := sha256.Sum256([]byte(key))
+	return digest(sum[:16])
 }
 
 type bucket struct {
@@ -37,7 +48,7 @@ type bucket struct {
 
 // New returns a keyed limiter of l.
 func New(l Limit) *Keyed {
-	return &Keyed{limit: l, keys: make(map[string]*bucket)}
+	return &Keyed{limit: l, keys: make(map[digest]*bucket)}
 }
 
 // Allow takes one request of key from its bucket, and reports whether there
@@ -79,7 +90,8 @@ func (l *Keyed) Attempt(key string, now time.Time) (end func(done time.Time, cou
 
 // bucket returns key's bucket, made when missing; l.mu is held.
 func (l *Keyed) bucket(key string, now time.Time) *bucket {
-	b, ok := l.keys[key]
+	d := digestOf(key)
+	b, ok := l.keys[d]
 	if !ok {
 		// Sweep when the map is large, at most once per Every: a flood of
 		// recent keys frees nothing, and sweeping on each would make every
@@ -89,7 +101,7 @@ func (l *Keyed) bucket(key string, now time.Time) *bucket {
 			l.swept = now
 		}
 		b = &bucket{lim: rate.NewLimiter(rate.Every(l.limit.Every), l.limit.Burst)}
-		l.keys[key] = b
+		l.keys[d] = b
 	}
 	b.seen = now
 	return b
