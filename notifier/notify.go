@@ -281,7 +281,7 @@ func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.I
 }
 
 // scheduleReminders schedules a reminder job per lead time that is still
-// ahead. A job whose appointment has since moved or been cancelled sends
+// ahead, each with its due time in its arguments (see ReminderArgs). A job whose appointment has since moved or been cancelled sends
 // nothing, so older reminders need no cleaning up.
 func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment) error {
 	var jobs []river.InsertManyParams
@@ -294,7 +294,7 @@ func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.
 			continue
 		}
 		jobs = append(jobs, river.InsertManyParams{
-			Args:       ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC()},
+			Args:       ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC(), DueAt: due.UTC()},
 			InsertOpts: &river.InsertOpts{ScheduledAt: due.UTC()},
 		})
 	}
@@ -366,7 +366,8 @@ func (q *Queue) leads(org *ent.Organization) []time.Duration {
 // RemindNow queues the reminders of the given appointments to go now, as
 // when they fall due: for a staff member's "remind now", or appointments
 // that existed before reminders were scheduled for them. Each still goes
-// only if its appointment is on.
+// only if its appointment is on; asking again within the same minute adds
+// nothing.
 func (q *Queue) RemindNow(ctx context.Context, appointmentIDs ...pulid.ID) error {
 	as, err := q.db.Client.Appointment.Query().
 		Where(appointment.IDIn(appointmentIDs...)).
@@ -375,9 +376,10 @@ func (q *Queue) RemindNow(ctx context.Context, appointmentIDs ...pulid.ID) error
 	if err != nil {
 		return fmt.Errorf("finding appointments to remind: %w", err)
 	}
+	now := time.Now().UTC().Truncate(time.Minute)
 	jobs := make([]river.InsertManyParams, len(as))
 	for i, a := range as {
-		jobs[i] = river.InsertManyParams{Args: ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC()}}
+		jobs[i] = river.InsertManyParams{Args: ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC(), DueAt: now}}
 	}
 	return q.insert(ctx, nil, jobs...)
 }
