@@ -125,40 +125,69 @@ func (t Template) Render(v Values) Rendered {
 }
 
 // SelectTemplate picks the template for a recipient from an organisation's
-// custom templates: the one of kind and channel in the recipient's language
-// (an exact tag, else the bare base language, else any tag of that base
-// language), else likewise in the organisation's language, else kith's
-// Default in the organisation's language. Format Values in the returned
-// template's Language so dates read the same as the text.
+// custom templates of kind and channel, trying in turn:
+//
+//  1. the organisation's template in the recipient's language;
+//  2. kith's Default in the recipient's language, when kith writes it
+//     (HasDefault);
+//  3. the organisation's template in the organisation's language;
+//  4. kith's Default in the organisation's language (English when kith
+//     writes neither).
+//
+// Languages match by base language: a template in "fr" serves a recipient
+// in "fr-CA". Among the organisation's templates of one base language, the
+// exact tag wins, then the bare base language, then any other tag of it. An
+// empty recipientLanguage means the organisation's. Format Values in the
+// returned template's Language so dates read the same as the text.
 func SelectTemplate(custom []Template, kind Kind, channel Channel, recipientLanguage, orgLanguage string) Template {
 	for _, want := range []string{recipientLanguage, orgLanguage} {
 		if want == "" {
 			continue
 		}
-		base := languageBase(want)
-		best, bestScore := -1, 0
-		for i, t := range custom {
-			if t.Kind != kind || t.Channel != channel {
-				continue
-			}
-			score := 0
-			switch {
-			case strings.EqualFold(t.Language, want):
-				score = 3
-			case base != "" && strings.EqualFold(t.Language, base):
-				score = 2
-			case base != "" && languageBase(t.Language) == base:
-				score = 1
-			}
-			if score > bestScore {
-				best, bestScore = i, score
-			}
+		if t, ok := customIn(custom, kind, channel, want); ok {
+			return t
 		}
-		if best >= 0 {
-			return custom[best]
+		if HasDefault(want) {
+			return Default(kind, channel, want)
 		}
 	}
 	return Default(kind, channel, orgLanguage)
+}
+
+// customIn is the best of custom's templates of kind and channel for a
+// recipient reading want: the exact tag, else the bare base language, else
+// any tag of that base language.
+func customIn(custom []Template, kind Kind, channel Channel, want string) (Template, bool) {
+	base := languageBase(want)
+	best, bestScore := -1, 0
+	for i, t := range custom {
+		if t.Kind != kind || t.Channel != channel {
+			continue
+		}
+		score := 0
+		switch {
+		case strings.EqualFold(t.Language, want):
+			score = 3
+		case base != "" && strings.EqualFold(t.Language, base):
+			score = 2
+		case base != "" && languageBase(t.Language) == base:
+			score = 1
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	if best < 0 {
+		return Template{}, false
+	}
+	return custom[best], true
+}
+
+// HasDefault reports whether kith writes its default templates in the
+// language of tag (by base language: English and French, so "fr-CA" too).
+func HasDefault(tag string) bool {
+	_, ok := defaultLanguages[languageBase(tag)]
+	return ok
 }
 
 // languageBase returns the base language of a BCP 47 tag in lower case, such

@@ -200,8 +200,11 @@ func TestSelectTemplate(t *testing.T) {
 		{"organisation's language", KindReminder, ChannelSMS, "de", "en-CA", "custom en"},
 		{"no recipient language", KindReminder, ChannelSMS, "", "en", "custom en"},
 		{"custom language kith has no default for", KindReminder, ChannelEmail, "es", "en", "custom es"},
-		{"kith default in the organisation's language", KindReminder, ChannelEmail, "fr", "en", Default(KindReminder, ChannelEmail, "en").Text},
-		{"kith French default", KindMissed, ChannelSMS, "en", "fr-CA", Default(KindMissed, ChannelSMS, "fr").Text},
+		{"kith default in the recipient's language", KindReminder, ChannelEmail, "fr", "en", Default(KindReminder, ChannelEmail, "fr").Text},
+		{"kith default in the recipient's language before the organisation's own", KindConfirmation, ChannelSMS, "en", "fr", Default(KindConfirmation, ChannelSMS, "en").Text},
+		{"kith English default for an English recipient of a French practice", KindMissed, ChannelSMS, "en", "fr-CA", Default(KindMissed, ChannelSMS, "en").Text},
+		{"kith French default in the organisation's language", KindMissed, ChannelSMS, "de", "fr-CA", Default(KindMissed, ChannelSMS, "fr").Text},
+		{"organisation's own in its language when kith has none in the recipient's", KindConfirmation, ChannelSMS, "de", "fr-CA", "custom fr-FR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
