@@ -48,7 +48,9 @@ func TestRecipientLanguageChoosesTheDefault(t *testing.T) {
 	require.Contains(t, ns[0].Subject, "Rendez-vous confirmé")
 	require.Contains(t, ns[0].HTML, `lang="fr"`)
 
-	var preview struct{ PreviewMessage struct{ Language, Text string } }
+	var preview struct {
+		PreviewMessage struct{ Language, Text string }
+	}
 	env.API.OK(p.Token, `query($a: ID!){ previewMessage(appointmentID: $a, kind: REMINDER, channel: EMAIL){ language text } }`,
 		map[string]any{"a": id}, &preview)
 	require.Equal(t, "fr", preview.PreviewMessage.Language)
