@@ -16,25 +16,43 @@ type Values map[string]string
 // Render returns text with every known placeholder replaced by its value in v;
 // one with no value renders as empty text. Unknown bracketed words are left as
 // written. Replacement is a single pass: a value that itself contains
-// "[ClientName]" is not expanded again.
+// "[ClientName]" is not expanded again. A section's text (see Placeholders)
+// is kept when its condition holds in v and dropped otherwise, its tokens
+// always; of sections Validate refuses, a nested start is dropped and an
+// unended section runs to the end of the text.
 func Render(text string, v Values) string {
 	return renderPlaceholders(text, v)
 }
 
-// renderPlaceholders replaces each known placeholder in text by its value.
+// renderPlaceholders replaces each known placeholder in text by its value,
+// and keeps or drops each section's text.
 func renderPlaceholders(text string, v Values) string {
 	var b strings.Builder
 	b.Grow(len(text))
-	last := 0
+	last, open, hidden := 0, false, false
 	forEachPlaceholder(text, func(start, end int, name string) bool {
-		if placeholderKnown[name] {
+		if !placeholderKnown[name] {
+			return true
+		}
+		if !hidden {
 			b.WriteString(text[last:start])
+		}
+		last = end
+		switch shown := sectionShown[name]; {
+		case shown != nil:
+			if !open {
+				open, hidden = true, !shown(v)
+			}
+		case name == sectionEnd:
+			open, hidden = false, false
+		case !hidden:
 			b.WriteString(v[name])
-			last = end
 		}
 		return true
 	})
-	b.WriteString(text[last:])
+	if !hidden {
+		b.WriteString(text[last:])
+	}
 	return b.String()
 }
 
@@ -71,8 +89,9 @@ func (e *TemplateError) Unwrap() error { return e.Err }
 
 // Validate returns a *TemplateError for the first part (subject, html,
 // text) at fault, or nil: wrapping an *UnknownPlaceholderError for an
-// unknown placeholder, or for the HTML body an *HTMLError when it cannot be
-// rendered safely (see ValidateHTML).
+// unknown placeholder, a *SectionError for a section that cannot be used,
+// or for the HTML body an *HTMLError when it cannot be rendered safely (see
+// ValidateHTML).
 func (t Template) Validate() error {
 	for _, p := range []struct{ part, text string }{
 		{"subject", t.Subject},
