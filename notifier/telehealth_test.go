@@ -76,7 +76,9 @@ func TestTelehealthLinksReachContacts(t *testing.T) {
 	check(video, message.KindReschedule, room, "12 Elm St")
 
 	var recipients struct {
-		Node struct{ Recipients []struct{ Contact *struct{ ID string } } }
+		Node struct {
+			Recipients []struct{ Contact *struct{ ID string } }
+		}
 	}
 	env.API.OK(p.Token, `query($id: ID!){ node(id: $id) { ... on Client { recipients { contact { id } } } } }`,
 		map[string]any{"id": client}, &recipients)
