@@ -15,7 +15,6 @@ import (
 	"github.com/kith-health/kith/ent/hook"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/rule"
-	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
@@ -176,11 +175,11 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 	sys := rule.WithEdgeMemo(systemIn(ctx, c.OrganizationID), l.sameOrganization()...)
 	now := time.Now().UTC()
 	templates := map[message.Channel]message.Template{}
-	prefs, err := loadPreferences(sys, db, c)
+	recipients, prefs, err := loadAudience(sys, db, c)
 	if err != nil {
 		return err
 	}
-	plan := Plan(l.kind, link.Recipients(c, c.Edges.ContactLinks), prefs)
+	plan := Plan(l.kind, recipients, prefs)
 	creates := make([]*ent.NotificationCreate, 0, len(plan))
 	dues := make([]time.Time, 0, len(plan))
 	for _, d := range plan {

@@ -37,7 +37,10 @@ func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmen
 		return nil, &kith.NotFoundError{Field: "appointmentID", ID: appointmentID}
 	}
 	c := a.Edges.Client
-	recipients := link.Recipients(c, c.Edges.ContactLinks)
+	recipients, prefs, err := loadAudience(ctx, db, c)
+	if err != nil {
+		return nil, err
+	}
 	r := recipients[0]
 	if contactID != nil {
 		r = nil
@@ -57,13 +60,21 @@ func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmen
 	}
 	occasion := Occasion{Org: org, Client: c, Appointment: a, Practitioner: a.Edges.Practitioner, Recipient: r}
 	p := &Preview{Template: t, Rendered: t.Render(occasion.Values(t.Language, links))}
-	prefs, err := loadPreferences(ctx, db, c)
-	if err != nil {
-		return nil, err
-	}
 	// The planner that sends decides, over every recipient of the client.
 	p.Delivery = Explain(kind, recipients, prefs, r, channel)
 	return p, nil
+}
+
+// loadAudience reads who messages about c can reach and how: its
+// recipients in order (the client, then its contacts) and its preferences.
+// Sending (record) and previews (PreviewMessage) both plan from it. c needs
+// its contact links and their contacts loaded (withAudience).
+func loadAudience(ctx context.Context, db *ent.Client, c *ent.ClientProfile) ([]*link.Recipient, Preferences, error) {
+	prefs, err := loadPreferences(ctx, db, c)
+	if err != nil {
+		return nil, prefs, err
+	}
+	return link.Recipients(c, c.Edges.ContactLinks), prefs, nil
 }
 
 // loadPreferences reads the client's contact method and consents, and which
