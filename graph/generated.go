@@ -12473,7 +12473,7 @@ enum Channel {
   SMS
 }
 
-"A placeholder templates may use, such as [RecipientFirstName]."
+"A placeholder templates may use, such as [RecipientFirstName], or one of the section tokens [IfTelehealth], [IfInPerson] and [EndIf]."
 type Placeholder {
   "The name, without brackets."
   name: String!
@@ -12539,9 +12539,11 @@ extend type Query {
   "The placeholders templates may use."
   messagePlaceholders: [Placeholder!]!
   """
-  The wording kith would use for kind and channel in language: the
-  organisation's own template in that language, else in the organisation's
-  language, else kith's default.
+  The wording kith would use for kind and channel for a recipient reading
+  language (the organisation's language when omitted): the organisation's
+  own template in that language, else kith's default in it (kith writes
+  English and French), else the same two in the organisation's language.
+  Languages match by base language: fr-CA is served by fr.
   """
   effectiveMessageTemplate(kind: MessageKind!, channel: Channel!, language: String): EffectiveMessageTemplate!
   """
@@ -12555,7 +12557,10 @@ extend type Mutation {
   """
   Save the organisation's wording of a message. An unknown placeholder is
   BAD_USER_INPUT on the part (subject, html or text) naming it and listing
-  the valid ones. Owners and admins only.
+  the valid ones; so is a section that cannot be used (an unknown
+  condition, one never ended with [EndIf], an [EndIf] that ends none, one
+  section inside another, or in HTML one that does not end where it
+  begins). Owners and admins only.
   """
   saveMessageTemplate(input: SaveMessageTemplateInput!): MessageTemplate!
   "Delete an organisation's template; kith's default wording applies again. Returns its ID."

@@ -12,8 +12,11 @@ import (
 //
 // Defaults greet the recipient by [RecipientFirstName] and speak of "the
 // appointment for [ClientName]", which reads well whether the recipient is the
-// client or a parent or contact. They only use placeholders their kind always
-// fills, never optional ones such as [AppointmentLocation].
+// client or a parent or contact. They use the placeholders their kind always
+// fills, and optional ones only inside a section that shows when they have a
+// value: the confirmation, reminder and reschedule notices carry
+// [TelehealthLink] in an [IfTelehealth] section and [AppointmentLocation] in
+// an [IfInPerson] one.
 func Default(kind Kind, channel Channel, language string) Template {
 	lang := messageLanguage(language)
 	t := Template{Kind: kind, Channel: channel, Language: lang}
@@ -55,6 +58,9 @@ type defaultBlock struct {
 	link string // for a button, the placeholder it links to
 	code bool   // text is a code to show large
 	pre  bool   // text keeps its line breaks (a custom [Message])
+	// section, when set, is the token that begins the section the block is
+	// in, such as "IfTelehealth"; it ends with the block.
+	section string
 }
 
 func defaultPara(text string) defaultBlock { return defaultBlock{text: text} }
@@ -70,18 +76,33 @@ const (
 	defaultStyleCode   = `margin:24px 0;font-family:'Courier New',Courier,monospace;font-size:28px;font-weight:bold;letter-spacing:4px;`
 )
 
-// text writes c as a plain-text email.
+// telehealthBlock and inPersonBlock say where the session is, in sections:
+// the video link for a telehealth appointment, the location for one in person.
+func telehealthBlock(label string) defaultBlock {
+	return defaultBlock{text: label, link: "TelehealthLink", section: "IfTelehealth"}
+}
+func inPersonBlock(text string) defaultBlock {
+	return defaultBlock{text: text, section: "IfInPerson"}
+}
+
+// text writes c as a plain-text email, paragraphs a blank line apart (a
+// section's blank line is inside it).
 func (l defaultLanguage) text(c defaultCopy) string {
-	parts := []string{l.greeting}
+	var s strings.Builder
+	s.WriteString(l.greeting + "\n\n")
 	for _, b := range c.body {
+		p := b.text
 		if b.link != "" {
-			parts = append(parts, b.text+l.colon()+"["+b.link+"]")
+			p += l.colon() + "[" + b.link + "]"
+		}
+		if b.section != "" {
+			s.WriteString("[" + b.section + "]" + p + "\n\n[EndIf]")
 			continue
 		}
-		parts = append(parts, b.text)
+		s.WriteString(p + "\n\n")
 	}
-	parts = append(parts, l.signOff+"\n[PracticeName]")
-	return strings.Join(parts, "\n\n") + "\n"
+	s.WriteString(l.signOff + "\n[PracticeName]\n")
+	return s.String()
 }
 
 // colon is ": " in English and " : " in French.
@@ -108,6 +129,9 @@ func (l defaultLanguage) html(c defaultCopy) string {
 `)
 	b.WriteString(`<p style="` + defaultStylePara + `">` + esc(l.greeting) + "</p>\n")
 	for _, p := range c.body {
+		if p.section != "" {
+			b.WriteString("[" + p.section + "]")
+		}
 		switch {
 		case p.link != "":
 			href := "[" + p.link + "]"
@@ -120,10 +144,24 @@ func (l defaultLanguage) html(c defaultCopy) string {
 		default:
 			b.WriteString(`<p style="` + defaultStylePara + `">` + esc(p.text) + "</p>\n")
 		}
+		if p.section != "" {
+			b.WriteString("[EndIf]")
+		}
 	}
 	b.WriteString(`<p style="margin:24px 0 0;">` + esc(l.signOff) + "<br>[PracticeName]</p>\n</div>\n</body>\n</html>\n")
 	return b.String()
 }
+
+// Where the session is, in the notices about an appointment to come: the
+// SMS ending and the email paragraphs (see telehealthBlock, inPersonBlock).
+const (
+	enWhere    = "[IfTelehealth] Join by video: [TelehealthLink][EndIf][IfInPerson] Location: [AppointmentLocation][EndIf]"
+	enJoin     = "Join the video session"
+	enLocation = "Location: [AppointmentLocation]"
+	frWhere    = "[IfTelehealth] Rejoindre par video : [TelehealthLink][EndIf][IfInPerson] Lieu : [AppointmentLocation][EndIf]"
+	frJoin     = "Rejoindre la séance vidéo"
+	frLocation = "Lieu : [AppointmentLocation]"
+)
 
 // defaultLanguages holds the default copy by language. SMS copy keeps to the
 // GSM-7 alphabet (in French: no ê, â, î, ô, û or ç) so that it fits in two
@@ -136,26 +174,29 @@ var defaultLanguages = map[string]defaultLanguage{
 		orOpen:   "Or open this link:",
 		kinds: map[Kind]defaultCopy{
 			KindReminder: {
-				sms:     "Hi [RecipientFirstName], this is a reminder of the appointment for [ClientName] with [PractitionerName] on [AppointmentDate] at [AppointmentTime].\n[PracticeName]",
+				sms:     "Hi [RecipientFirstName], this is a reminder of the appointment for [ClientName] with [PractitionerName] on [AppointmentDate] at [AppointmentTime]." + enWhere + "\n[PracticeName]",
 				subject: "Appointment reminder: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
 					defaultPara("This is a reminder of the appointment for [ClientName] with [PractitionerName] on [AppointmentDate], from [AppointmentTime] to [AppointmentEndTime]."),
+					telehealthBlock(enJoin), inPersonBlock(enLocation),
 					defaultPara("If you need to reschedule or cancel, please let us know as soon as possible."),
 				},
 			},
 			KindConfirmation: {
-				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] is confirmed for [AppointmentDate] at [AppointmentTime].\n[PracticeName]",
+				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] is confirmed for [AppointmentDate] at [AppointmentTime]." + enWhere + "\n[PracticeName]",
 				subject: "Appointment confirmed: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
 					defaultPara("The appointment for [ClientName] with [PractitionerName] is confirmed for [AppointmentDate], from [AppointmentTime] to [AppointmentEndTime]."),
+					telehealthBlock(enJoin), inPersonBlock(enLocation),
 					defaultPara("If you need to reschedule or cancel, please let us know as soon as possible."),
 				},
 			},
 			KindReschedule: {
-				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] has been moved to [AppointmentDate] at [AppointmentTime].\n[PracticeName]",
+				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] has been moved to [AppointmentDate] at [AppointmentTime]." + enWhere + "\n[PracticeName]",
 				subject: "Appointment rescheduled: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
 					defaultPara("The appointment for [ClientName] with [PractitionerName] has been moved. It is now on [AppointmentDate], from [AppointmentTime] to [AppointmentEndTime]."),
+					telehealthBlock(enJoin), inPersonBlock(enLocation),
 					defaultPara("If the new time doesn't work, please let us know."),
 				},
 			},
@@ -215,26 +256,29 @@ var defaultLanguages = map[string]defaultLanguage{
 		orOpen:   "Ou ouvrez ce lien :",
 		kinds: map[Kind]defaultCopy{
 			KindReminder: {
-				sms:     "Bonjour [RecipientFirstName], nous vous rappelons le rendez-vous de [ClientName] avec [PractitionerName] le [AppointmentDate] à [AppointmentTime].\n[PracticeName]",
+				sms:     "Bonjour [RecipientFirstName], nous vous rappelons le rendez-vous de [ClientName] avec [PractitionerName] le [AppointmentDate] à [AppointmentTime]." + frWhere + "\n[PracticeName]",
 				subject: "Rappel de rendez-vous : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
 					defaultPara("Nous vous rappelons le rendez-vous de [ClientName] avec [PractitionerName] le [AppointmentDate], de [AppointmentTime] à [AppointmentEndTime]."),
+					telehealthBlock(frJoin), inPersonBlock(frLocation),
 					defaultPara("Si vous devez le déplacer ou l'annuler, veuillez nous en informer dès que possible."),
 				},
 			},
 			KindConfirmation: {
-				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] est confirmé pour le [AppointmentDate] à [AppointmentTime].\n[PracticeName]",
+				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] est confirmé pour le [AppointmentDate] à [AppointmentTime]." + frWhere + "\n[PracticeName]",
 				subject: "Rendez-vous confirmé : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
 					defaultPara("Le rendez-vous de [ClientName] avec [PractitionerName] est confirmé pour le [AppointmentDate], de [AppointmentTime] à [AppointmentEndTime]."),
+					telehealthBlock(frJoin), inPersonBlock(frLocation),
 					defaultPara("Si vous devez le déplacer ou l'annuler, veuillez nous en informer dès que possible."),
 				},
 			},
 			KindReschedule: {
-				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] a été déplacé au [AppointmentDate] à [AppointmentTime].\n[PracticeName]",
+				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] a été déplacé au [AppointmentDate] à [AppointmentTime]." + frWhere + "\n[PracticeName]",
 				subject: "Rendez-vous déplacé : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
 					defaultPara("Le rendez-vous de [ClientName] avec [PractitionerName] a été déplacé. Il aura lieu le [AppointmentDate], de [AppointmentTime] à [AppointmentEndTime]."),
+					telehealthBlock(frJoin), inPersonBlock(frLocation),
 					defaultPara("Si ce nouvel horaire ne vous convient pas, veuillez nous en informer."),
 				},
 			},

@@ -110,25 +110,67 @@ func compileHTML(markup string) (*template.Template, error) {
 	if err := t.Execute(io.Discard, Values{}); err != nil {
 		return nil, htmlErrorOf(err, src)
 	}
-	for _, n := range t.Tree.Root.Nodes {
-		a, ok := n.(*parse.ActionNode)
-		if !ok {
-			continue
-		}
-		if where := scriptOrStyle(a); where != "" {
+	var bad *HTMLError
+	forEachAction(t.Tree.Root, func(a *parse.ActionNode) {
+		if where := scriptOrStyle(a); where != "" && bad == nil {
 			name := placeholderOf(a)
-			return nil, &HTMLError{Line: lineAt(src, int(a.Position())), Placeholder: name, Message: fmt.Sprintf(
+			bad = &HTMLError{Line: lineAt(src, int(a.Position())), Placeholder: name, Message: fmt.Sprintf(
 				"[%s] on line %d is inside %s; placeholders may go in text and in attribute values such as href, "+
 					"not in <script> or <style> elements or in on… and style attributes",
 				name, lineAt(src, int(a.Position())), where)}
 		}
+	})
+	if bad != nil {
+		return nil, bad
 	}
 	return t, nil
 }
 
+// forEachAction calls fn with each action of the tree under n, those
+// inside sections ({{if}}) included.
+func forEachAction(n parse.Node, fn func(*parse.ActionNode)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			forEachAction(c, fn)
+		}
+	case *parse.IfNode:
+		forEachAction(n.List, fn)
+		forEachAction(n.ElseList, fn)
+	case *parse.ActionNode:
+		fn(n)
+	}
+}
+
+// sectionOf is the token that begins the section an {{if}} of htmlSource's
+// stands for, such as "IfTelehealth"; "" when it is none.
+func sectionOf(n parse.Node) string {
+	var pipe *parse.PipeNode
+	switch b := n.(type) {
+	case *parse.IfNode:
+		pipe = b.Pipe
+	case *parse.BranchNode: // what html/template reports
+		pipe = b.Pipe
+	}
+	if pipe == nil {
+		return ""
+	}
+	for name, pipeline := range sectionPipeline {
+		if "if "+pipe.String() == pipeline {
+			return name
+		}
+	}
+	return ""
+}
+
 // htmlSource writes markup as html/template source: each known placeholder
-// becomes an action reading its value from Values, and the rest is copied
-// as it is. The action delimiters are chosen so that the markup contains
+// becomes an action reading its value from Values, each section an {{if}}
+// over the values its condition reads (sectionPipeline) up to its {{end}},
+// and the rest is copied as it is. html/template then checks that a
+// section ends in the context it starts in, and escapes what it holds. The action delimiters are chosen so that the markup contains
 // neither: the left one starts with a character found nowhere else in it,
 // so no text of the practice's, "{{" or otherwise, can open an action, and
 // no action can begin inside the markup's own text.
@@ -148,7 +190,14 @@ func htmlSource(markup string) (src, left, right string) {
 			return true
 		}
 		b.WriteString(markup[last:start])
-		b.WriteString(left + "." + name + right)
+		switch {
+		case sectionPipeline[name] != "":
+			b.WriteString(left + sectionPipeline[name] + right)
+		case name == sectionEnd:
+			b.WriteString(left + "end" + right)
+		default:
+			b.WriteString(left + "." + name + right)
+		}
 		last = end
 		return true
 	})
@@ -211,6 +260,12 @@ func htmlErrorOf(err error, src string) *HTMLError {
 	switch te.ErrorCode {
 	case template.ErrEndContext:
 		e.Message = "the HTML is incomplete: a tag, a quoted attribute value, a comment, or a <script> or <style> element is left open; close it so that kith can tell where each placeholder goes"
+	case template.ErrBranchEnd:
+		section := sectionOf(te.Node)
+		if section == "" {
+			section = "IfTelehealth] or [IfInPerson"
+		}
+		e.Message = fmt.Sprintf("the [%s] section%s does not end where it begins: put whole elements, or text within one element or one attribute value, between it and its [EndIf]", section, near)
 	case template.ErrBadHTML:
 		e.Message = "the HTML" + near + " is malformed: quote attribute values that hold a quote, \"<\", \"=\" or \"`\", and separate attributes with spaces"
 	default:

@@ -208,23 +208,30 @@ func defaultValues() Values {
 // by hand (html.EscapeString), and their text parts as plain text.
 func TestDefaultsRenderAsBefore(t *testing.T) {
 	t.Parallel()
-	v := defaultValues()
+	telehealth := defaultValues()
+	inPerson := defaultValues()
+	inPerson["TelehealthLink"] = ""
 	for _, lang := range []string{"en", "fr"} {
 		for _, kind := range Kinds {
 			t.Run(lang+"/"+string(kind), func(t *testing.T) {
 				t.Parallel()
 				tpl := Default(kind, ChannelEmail, lang)
 				require.NoError(t, ValidateHTML(tpl.HTML))
-				r := tpl.Render(v)
-				before := byHand(tpl.HTML, v)
-				require.Equal(t, before, r.HTML)
-				require.NotContains(t, r.HTML, "<i>", "values are escaped")
-				require.NotContains(t, r.HTML, "ZgotmplZ")
-				require.Equal(t, Render(tpl.Text, v), r.Text, "the text part is plain text")
-				require.Contains(t, r.Text, `<i>&"'</i>`)
-				for name, value := range v {
-					if strings.Contains(tpl.HTML, "["+name+"]") {
-						require.Contains(t, r.HTML, html.EscapeString(value), name)
+				for _, v := range []Values{telehealth, inPerson} {
+					r := tpl.Render(v)
+					before := byHand(tpl.HTML, v)
+					require.Equal(t, before, r.HTML)
+					require.NotContains(t, r.HTML, "<i>", "values are escaped")
+					require.NotContains(t, r.HTML, "ZgotmplZ")
+					require.NotContains(t, r.HTML+r.Text, "[If", "no section token is left")
+					require.NotContains(t, r.HTML+r.Text, "[EndIf]", "no section token is left")
+					require.Equal(t, Render(tpl.Text, v), r.Text, "the text part is plain text")
+					require.Contains(t, r.Text, `<i>&"'</i>`)
+					shown := resolveSections(tpl.HTML, v)
+					for name, value := range v {
+						if strings.Contains(shown, "["+name+"]") {
+							require.Contains(t, r.HTML, html.EscapeString(value), name)
+						}
 					}
 				}
 			})
@@ -232,8 +239,22 @@ func TestDefaultsRenderAsBefore(t *testing.T) {
 	}
 }
 
-// byHand is how HTML bodies were rendered before html/template.
+// resolveSections keeps the text of markup's sections shown with v and
+// drops the others.
+func resolveSections(markup string, v Values) string {
+	return sectionRE.ReplaceAllStringFunc(markup, func(s string) string {
+		m := sectionRE.FindStringSubmatch(s)
+		if sectionShown[m[1]](v) {
+			return m[2]
+		}
+		return ""
+	})
+}
+
+// byHand is how HTML bodies were rendered before html/template, with each
+// section kept or dropped first.
 func byHand(markup string, v Values) string {
+	markup = resolveSections(markup, v)
 	var b strings.Builder
 	last := 0
 	forEachPlaceholder(markup, func(start, end int, name string) bool {

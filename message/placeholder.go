@@ -1,6 +1,7 @@
 package message
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,8 +21,20 @@ type Placeholder struct {
 // those that only some kinds of message fill.
 //
 // Names are case-sensitive. A value the message has nothing for renders as
-// empty text; kith's defaults only use placeholders their kind always fills.
-// Link placeholders (IsLink) hold only absolute https URLs (see SafeLink).
+// empty text; kith's defaults use an optional placeholder only inside a
+// section that shows when it has a value. Link placeholders (IsLink) hold
+// only absolute https URLs (see SafeLink).
+//
+// The last three are not values but sections, written in the same way: text
+// between [IfTelehealth] and [EndIf] shows only for a telehealth appointment
+// (one with a telehealth link), text between [IfInPerson] and [EndIf] only
+// for an in-person one (a location and no telehealth link); neither shows in
+// a message about no appointment. Sections may hold placeholders, markup
+// and line breaks, work in every part of a template (in HTML a section must
+// end in the same place it starts: within one attribute value, or around
+// whole tags), and cannot be nested. Validate refuses an unknown condition,
+// a section never ended, an [EndIf] that ends none, and one section inside
+// another.
 var Placeholders = []Placeholder{
 	{"RecipientFirstName", "First name of the person receiving the message: the client, or their parent or contact."},
 	{"RecipientLastName", "Last name of the person receiving the message."},
@@ -44,7 +57,44 @@ var Placeholders = []Placeholder{
 	{"Message", "Custom text of a scheduled message, with its own placeholders already filled."},
 	{"PortalLink", "Link to accept a portal invitation or sign in to the client portal."},
 	{"SignInCode", "One-time sign-in code (sign-in code messages only)."},
+	{"IfTelehealth", "Begins a section shown only for a telehealth appointment (one with a telehealth link), such as [IfTelehealth]Join by video: [TelehealthLink][EndIf]; end it with [EndIf]. Sections cannot be nested."},
+	{"IfInPerson", "Begins a section shown only for an in-person appointment (one with a location and no telehealth link), such as [IfInPerson]Location: [AppointmentLocation][EndIf]; end it with [EndIf]. Sections cannot be nested."},
+	{"EndIf", "Ends the section begun by [IfTelehealth] or [IfInPerson]."},
 }
+
+// sectionEnd is the token that ends a section.
+const sectionEnd = "EndIf"
+
+// sectionShown decides, for each token that begins a section, whether its
+// text shows in a message whose values are v. Link values are already safe
+// (Values.SafeLinks), so a telehealth appointment is one with a usable link.
+var sectionShown = map[string]func(v Values) bool{
+	"IfTelehealth": func(v Values) bool { return v["TelehealthLink"] != "" },
+	"IfInPerson":   func(v Values) bool { return v["TelehealthLink"] == "" && v["AppointmentLocation"] != "" },
+}
+
+// sectionPipeline is sectionShown written as html/template pipelines over
+// Values, for HTML bodies (see htmlSource); each reads the same values.
+var sectionPipeline = map[string]string{
+	"IfTelehealth": "if .TelehealthLink",
+	"IfInPerson":   "if and (not .TelehealthLink) .AppointmentLocation",
+}
+
+// sectionStarts lists the tokens that begin a section, for messages.
+const sectionStarts = "[IfTelehealth] or [IfInPerson]"
+
+// SectionError reports a section that cannot be used: an unknown condition,
+// a section never ended, an [EndIf] that ends none, or a section inside
+// another.
+type SectionError struct {
+	// Line is the line of the text at fault, from 1.
+	Line int
+	// Message is a sentence for the person who wrote the template.
+	Message string
+}
+
+// Error returns Message.
+func (e *SectionError) Error() string { return e.Message }
 
 // placeholderKnown holds the names of Placeholders.
 var placeholderKnown = func() map[string]bool {
@@ -94,20 +144,56 @@ func (e *UnknownPlaceholderError) Error() string {
 }
 
 // Validate returns an *UnknownPlaceholderError for the first placeholder in
-// text that is not in Placeholders, or nil.
+// text that is not in Placeholders, or a *SectionError for the first
+// section that cannot be used (see Placeholders), or nil.
 //
 // A placeholder is "[", one or more letters (any script, so [Prénom] is caught
 // as a mistake), then "]". Anything else in brackets is plain text and left
 // alone: "[1]", "[ note ]", "[Client_Name]", "[]".
 func Validate(text string) error {
-	var err error
-	forEachPlaceholder(text, func(_, _ int, name string) bool {
-		if !placeholderKnown[name] {
+	var (
+		err          error
+		open         string // the section begun and not yet ended
+		openedOnLine int
+	)
+	forEachPlaceholder(text, func(start, _ int, name string) bool {
+		line := lineAt(text, start)
+		switch {
+		case sectionShown[name] != nil:
+			if open != "" {
+				err = &SectionError{Line: line, Message: fmt.Sprintf(
+					"[%s] on line %d begins a section inside the [%s] section begun on line %d; sections cannot be nested: end that one with [EndIf] first",
+					name, line, open, openedOnLine)}
+				return false
+			}
+			open, openedOnLine = name, line
+		case name == sectionEnd:
+			if open == "" {
+				err = &SectionError{Line: line, Message: fmt.Sprintf(
+					"[EndIf] on line %d ends no section; begin one with %s", line, sectionStarts)}
+				return false
+			}
+			open = ""
+		case !placeholderKnown[name]:
+			if strings.HasPrefix(name, "If") {
+				msg := fmt.Sprintf("unknown condition [%s] on line %d", name, line)
+				for cond := range sectionShown {
+					if strings.EqualFold(cond, name) {
+						msg += " (did you mean [" + cond + "]?)"
+					}
+				}
+				err = &SectionError{Line: line, Message: msg + "; sections begin with " + sectionStarts + " and end with [EndIf]"}
+				return false
+			}
 			err = &UnknownPlaceholderError{Name: name, Valid: PlaceholderNames()}
 			return false
 		}
 		return true
 	})
+	if err == nil && open != "" {
+		err = &SectionError{Line: openedOnLine, Message: fmt.Sprintf(
+			"the [%s] section begun on line %d is never ended; end it with [EndIf]", open, openedOnLine)}
+	}
 	return err
 }
 

@@ -16,25 +16,43 @@ type Values map[string]string
 // Render returns text with every known placeholder replaced by its value in v;
 // one with no value renders as empty text. Unknown bracketed words are left as
 // written. Replacement is a single pass: a value that itself contains
-// "[ClientName]" is not expanded again.
+// "[ClientName]" is not expanded again. A section's text (see Placeholders)
+// is kept when its condition holds in v and dropped otherwise, its tokens
+// always; of sections Validate refuses, a nested start is dropped and an
+// unended section runs to the end of the text.
 func Render(text string, v Values) string {
 	return renderPlaceholders(text, v)
 }
 
-// renderPlaceholders replaces each known placeholder in text by its value.
+// renderPlaceholders replaces each known placeholder in text by its value,
+// and keeps or drops each section's text.
 func renderPlaceholders(text string, v Values) string {
 	var b strings.Builder
 	b.Grow(len(text))
-	last := 0
+	last, open, hidden := 0, false, false
 	forEachPlaceholder(text, func(start, end int, name string) bool {
-		if placeholderKnown[name] {
+		if !placeholderKnown[name] {
+			return true
+		}
+		if !hidden {
 			b.WriteString(text[last:start])
+		}
+		last = end
+		switch shown := sectionShown[name]; {
+		case shown != nil:
+			if !open {
+				open, hidden = true, !shown(v)
+			}
+		case name == sectionEnd:
+			open, hidden = false, false
+		case !hidden:
 			b.WriteString(v[name])
-			last = end
 		}
 		return true
 	})
-	b.WriteString(text[last:])
+	if !hidden {
+		b.WriteString(text[last:])
+	}
 	return b.String()
 }
 
@@ -71,8 +89,9 @@ func (e *TemplateError) Unwrap() error { return e.Err }
 
 // Validate returns a *TemplateError for the first part (subject, html,
 // text) at fault, or nil: wrapping an *UnknownPlaceholderError for an
-// unknown placeholder, or for the HTML body an *HTMLError when it cannot be
-// rendered safely (see ValidateHTML).
+// unknown placeholder, a *SectionError for a section that cannot be used,
+// or for the HTML body an *HTMLError when it cannot be rendered safely (see
+// ValidateHTML).
 func (t Template) Validate() error {
 	for _, p := range []struct{ part, text string }{
 		{"subject", t.Subject},
@@ -125,40 +144,69 @@ func (t Template) Render(v Values) Rendered {
 }
 
 // SelectTemplate picks the template for a recipient from an organisation's
-// custom templates: the one of kind and channel in the recipient's language
-// (an exact tag, else the bare base language, else any tag of that base
-// language), else likewise in the organisation's language, else kith's
-// Default in the organisation's language. Format Values in the returned
-// template's Language so dates read the same as the text.
+// custom templates of kind and channel, trying in turn:
+//
+//  1. the organisation's template in the recipient's language;
+//  2. kith's Default in the recipient's language, when kith writes it
+//     (HasDefault);
+//  3. the organisation's template in the organisation's language;
+//  4. kith's Default in the organisation's language (English when kith
+//     writes neither).
+//
+// Languages match by base language: a template in "fr" serves a recipient
+// in "fr-CA". Among the organisation's templates of one base language, the
+// exact tag wins, then the bare base language, then any other tag of it. An
+// empty recipientLanguage means the organisation's. Format Values in the
+// returned template's Language so dates read the same as the text.
 func SelectTemplate(custom []Template, kind Kind, channel Channel, recipientLanguage, orgLanguage string) Template {
 	for _, want := range []string{recipientLanguage, orgLanguage} {
 		if want == "" {
 			continue
 		}
-		base := languageBase(want)
-		best, bestScore := -1, 0
-		for i, t := range custom {
-			if t.Kind != kind || t.Channel != channel {
-				continue
-			}
-			score := 0
-			switch {
-			case strings.EqualFold(t.Language, want):
-				score = 3
-			case base != "" && strings.EqualFold(t.Language, base):
-				score = 2
-			case base != "" && languageBase(t.Language) == base:
-				score = 1
-			}
-			if score > bestScore {
-				best, bestScore = i, score
-			}
+		if t, ok := customIn(custom, kind, channel, want); ok {
+			return t
 		}
-		if best >= 0 {
-			return custom[best]
+		if HasDefault(want) {
+			return Default(kind, channel, want)
 		}
 	}
 	return Default(kind, channel, orgLanguage)
+}
+
+// customIn is the best of custom's templates of kind and channel for a
+// recipient reading want: the exact tag, else the bare base language, else
+// any tag of that base language.
+func customIn(custom []Template, kind Kind, channel Channel, want string) (Template, bool) {
+	base := languageBase(want)
+	best, bestScore := -1, 0
+	for i, t := range custom {
+		if t.Kind != kind || t.Channel != channel {
+			continue
+		}
+		score := 0
+		switch {
+		case strings.EqualFold(t.Language, want):
+			score = 3
+		case base != "" && strings.EqualFold(t.Language, base):
+			score = 2
+		case base != "" && languageBase(t.Language) == base:
+			score = 1
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	if best < 0 {
+		return Template{}, false
+	}
+	return custom[best], true
+}
+
+// HasDefault reports whether kith writes its default templates in the
+// language of tag (by base language: English and French, so "fr-CA" too).
+func HasDefault(tag string) bool {
+	_, ok := defaultLanguages[languageBase(tag)]
+	return ok
 }
 
 // languageBase returns the base language of a BCP 47 tag in lower case, such

@@ -2,6 +2,7 @@ package message
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func TestValidate(t *testing.T) {
 		{"empty", "", ""},
 		{"plain text", "See you soon.", ""},
 		{"known", "Hi [RecipientFirstName], see you [AppointmentDate].", ""},
-		{"every known name", "[" + strings.Join(PlaceholderNames(), "][") + "]", ""},
+		{"every known name", "[" + strings.Join(valueNames(), "][") + "][IfTelehealth][EndIf][IfInPerson][EndIf]", ""},
 		{"unknown", "Hi [FirstName]!", "FirstName"},
 		{"first unknown of two", "[ClientName] [Foo] [Bar]", "Foo"},
 		{"case matters", "Hi [recipientfirstname]", "recipientfirstname"},
@@ -51,11 +52,22 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// valueNames lists the placeholders that are values, not sections.
+func valueNames() []string {
+	var out []string
+	for _, n := range PlaceholderNames() {
+		if sectionShown[n] == nil && n != sectionEnd {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 func TestUnknownPlaceholderErrorMessage(t *testing.T) {
 	t.Parallel()
 	msg := Validate("[Foo]").Error()
 	require.True(t, strings.HasPrefix(msg, "unknown placeholder [Foo]; use one of [RecipientFirstName], [RecipientLastName], [RecipientName], "), msg)
-	require.True(t, strings.HasSuffix(msg, ", [SignInCode]"), msg)
+	require.True(t, strings.HasSuffix(msg, ", [SignInCode], [IfTelehealth], [IfInPerson], [EndIf]"), msg)
 	for _, n := range PlaceholderNames() {
 		require.Contains(t, msg, "["+n+"]")
 	}
@@ -77,8 +89,17 @@ func TestPlaceholders(t *testing.T) {
 		for _, r := range p.Name {
 			require.True(t, unicode.IsLetter(r), "%s must be letters only to be a token", p.Name)
 		}
-		require.NoError(t, Validate("["+p.Name+"]"))
+		switch {
+		case sectionShown[p.Name] != nil:
+			require.NoError(t, Validate("["+p.Name+"]x[EndIf]"))
+			require.Contains(t, p.Description, "[EndIf]")
+		case p.Name == sectionEnd:
+			require.NoError(t, Validate("[IfTelehealth]x["+p.Name+"]"))
+		default:
+			require.NoError(t, Validate("["+p.Name+"]"))
+		}
 	}
+	require.Len(t, sectionShown, len(sectionPipeline))
 	for _, n := range []string{"RecipientFirstName", "RecipientLastName", "RecipientName", "ClientFirstName", "ClientLastName", "ClientName",
 		"PractitionerName", "PracticeName", "AppointmentDate", "AppointmentTime", "AppointmentLocation", "TelehealthLink", "ManageAppointmentLink"} {
 		require.True(t, seen[n], "users know [%s]", n)
@@ -200,8 +221,11 @@ func TestSelectTemplate(t *testing.T) {
 		{"organisation's language", KindReminder, ChannelSMS, "de", "en-CA", "custom en"},
 		{"no recipient language", KindReminder, ChannelSMS, "", "en", "custom en"},
 		{"custom language kith has no default for", KindReminder, ChannelEmail, "es", "en", "custom es"},
-		{"kith default in the organisation's language", KindReminder, ChannelEmail, "fr", "en", Default(KindReminder, ChannelEmail, "en").Text},
-		{"kith French default", KindMissed, ChannelSMS, "en", "fr-CA", Default(KindMissed, ChannelSMS, "fr").Text},
+		{"kith default in the recipient's language", KindReminder, ChannelEmail, "fr", "en", Default(KindReminder, ChannelEmail, "fr").Text},
+		{"kith default in the recipient's language before the organisation's own", KindConfirmation, ChannelSMS, "en", "fr", Default(KindConfirmation, ChannelSMS, "en").Text},
+		{"kith English default for an English recipient of a French practice", KindMissed, ChannelSMS, "en", "fr-CA", Default(KindMissed, ChannelSMS, "en").Text},
+		{"kith French default in the organisation's language", KindMissed, ChannelSMS, "de", "fr-CA", Default(KindMissed, ChannelSMS, "fr").Text},
+		{"organisation's own in its language when kith has none in the recipient's", KindConfirmation, ChannelSMS, "de", "fr-CA", "custom fr-FR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,8 +317,27 @@ func TestDefaults(t *testing.T) {
 					require.Equal(t, lang.used, tpl.Language)
 					require.NoError(t, tpl.Validate())
 					require.Contains(t, tpl.Text, "[RecipientFirstName]")
+					all := tpl.Subject + tpl.HTML + tpl.Text
 					for _, name := range optional {
-						require.NotContains(t, tpl.Subject+tpl.HTML+tpl.Text, "["+name+"]")
+						require.NotContains(t, withoutSections(all), "["+name+"]", "optional placeholders only in sections")
+					}
+					for _, m := range sectionRE.FindAllStringSubmatch(all, -1) {
+						switch m[1] {
+						case "IfTelehealth":
+							require.Contains(t, m[2], "[TelehealthLink]")
+							require.NotContains(t, withoutPlaceholder(m[2], "TelehealthLink"), "[AppointmentLocation]")
+						case "IfInPerson":
+							require.Contains(t, m[2], "[AppointmentLocation]")
+							require.NotContains(t, withoutPlaceholder(m[2], "AppointmentLocation"), "[TelehealthLink]")
+						}
+					}
+					if kind == KindReminder || kind == KindConfirmation || kind == KindReschedule {
+						for _, part := range []string{tpl.HTML, tpl.Text} {
+							if part != "" {
+								require.Contains(t, part, "[IfTelehealth]", "the link for telehealth")
+								require.Contains(t, part, "[IfInPerson]", "where to go in person")
+							}
+						}
 					}
 					if channel == ChannelSMS {
 						require.Empty(t, tpl.Subject)
@@ -316,12 +359,29 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+// sectionRE matches a section of kith's defaults: its condition and text.
+var sectionRE = regexp.MustCompile(`(?s)\[(IfTelehealth|IfInPerson)\](.*?)\[EndIf\]`)
+
+// withoutSections is s with its sections, text and all, left out.
+func withoutSections(s string) string { return sectionRE.ReplaceAllString(s, "") }
+
+// withoutPlaceholder is s without [name].
+func withoutPlaceholder(s, name string) string { return strings.ReplaceAll(s, "["+name+"]", "") }
+
 func TestDefaultRendersForClientAndContact(t *testing.T) {
 	t.Parallel()
 	v := smsTypicalValues("en")
 	r := Default(KindReminder, ChannelSMS, "en").Render(v)
 	require.Equal(t, "Hi Alexandra, this is a reminder of the appointment for Samuel Tremblay-Gagnon with Dr. Catherine Lefebvre "+
-		"on Wednesday, September 30, 2026 at 10:30 AM.\nRiverside Counselling Centre", r.Text)
+		"on Wednesday, September 30, 2026 at 10:30 AM. Join by video: https://meet.kith.health/r/01J9Z8X7W6V5T4S3R2Q1P0\nRiverside Counselling Centre", r.Text)
+	v["TelehealthLink"] = ""
+	r = Default(KindReminder, ChannelSMS, "en").Render(v)
+	require.Equal(t, "Hi Alexandra, this is a reminder of the appointment for Samuel Tremblay-Gagnon with Dr. Catherine Lefebvre "+
+		"on Wednesday, September 30, 2026 at 10:30 AM. Location: 1234 Saint-Laurent Blvd, Suite 200, Montreal\nRiverside Counselling Centre", r.Text)
+	v["AppointmentLocation"] = ""
+	r = Default(KindReminder, ChannelSMS, "en").Render(v)
+	require.Equal(t, "Hi Alexandra, this is a reminder of the appointment for Samuel Tremblay-Gagnon with Dr. Catherine Lefebvre "+
+		"on Wednesday, September 30, 2026 at 10:30 AM.\nRiverside Counselling Centre", r.Text, "neither: as before")
 
 	v = smsTypicalValues("fr")
 	v["ClientName"] = "Alex <Roy> & Co"

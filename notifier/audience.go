@@ -2,6 +2,7 @@ package notifier
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -160,6 +161,34 @@ func Plan(kind message.Kind, recipients []*link.Recipient, prefs Preferences) []
 		}
 	}
 	return out
+}
+
+// Explain is Plan's decision for one recipient r of recipients on channel,
+// as previewMessage shows it: the Delivery Plan makes for r among all of
+// recipients (so a copy skipped for an address an earlier recipient already
+// gets says so), or, when Plan makes none, a skipped Delivery saying why:
+// the client's preferred method does not include channel, or r's flag for
+// kind is off ([ReasonFlagOff]). r must be one of recipients.
+func Explain(kind message.Kind, recipients []*link.Recipient, prefs Preferences, r *link.Recipient, channel message.Channel) Delivery {
+	for _, d := range Plan(kind, recipients, prefs) {
+		if d.Recipient == r && d.Channel == channel {
+			return d
+		}
+	}
+	d := Delivery{Recipient: r, Channel: channel, Skipped: true, Reason: ReasonFlagOff}
+	if !slices.Contains(audienceChannels(prefs.Method), channel) {
+		d.Reason = ReasonNotPreferred(channel)
+	}
+	return d
+}
+
+// ReasonFlagOff is why a recipient does not get a kind of message it turned off.
+const ReasonFlagOff = "this recipient does not receive this kind of message"
+
+// ReasonNotPreferred is why nobody gets a message on a channel the client's
+// preferred contact method leaves out.
+func ReasonNotPreferred(channel message.Channel) string {
+	return fmt.Sprintf("the client's preferred contact method does not include %s", channel)
 }
 
 // audienceChannels lists the channels of m in order; unknown methods mean the

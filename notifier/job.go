@@ -209,18 +209,28 @@ func rollback(tx *ent.Tx, err error) error {
 
 // ReminderArgs is the job that sends an appointment's reminders when they
 // fall due. StartsAt is the start it was scheduled for: a moved appointment
-// has its own newer job, and this one sends nothing.
+// has its own newer job, and this one sends nothing. DueAt is when it falls
+// due, which tells apart the jobs of an organisation's several lead times.
 type ReminderArgs struct {
 	AppointmentID pulid.ID  `json:"appointment_id"`
 	StartsAt      time.Time `json:"starts_at"`
+	// DueAt is the time the job is scheduled for (to the minute for
+	// RemindNow); zero in jobs queued before it was recorded.
+	DueAt time.Time `json:"due_at,omitzero"`
 }
 
 // Kind implements river.JobArgs.
 func (ReminderArgs) Kind() string { return "kith_reminder" }
 
-// InsertOpts keeps one reminder job per appointment, start and due time.
+// InsertOpts keeps one reminder job per appointment, start and due time:
+// an appointment moved away and back again is reminded once. The due time
+// is in the arguments because River computes a ByPeriod key from the time
+// of insertion, not from ScheduledAt: with ByPeriod alone, the jobs of two
+// lead times inserted together shared one key, which PostgreSQL refuses in
+// one statement ("ON CONFLICT DO UPDATE command cannot affect row a second
+// time") and SQLite kept as one job, silently dropping a reminder.
 func (ReminderArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Minute}}
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 type reminderWorker struct {

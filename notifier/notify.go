@@ -15,7 +15,6 @@ import (
 	"github.com/kith-health/kith/ent/hook"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/rule"
-	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
@@ -176,11 +175,11 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 	sys := rule.WithEdgeMemo(systemIn(ctx, c.OrganizationID), l.sameOrganization()...)
 	now := time.Now().UTC()
 	templates := map[message.Channel]message.Template{}
-	prefs, err := loadPreferences(sys, db, c)
+	recipients, prefs, err := loadAudience(sys, db, c)
 	if err != nil {
 		return err
 	}
-	plan := Plan(l.kind, link.Recipients(c, c.Edges.ContactLinks), prefs)
+	plan := Plan(l.kind, recipients, prefs)
 	creates := make([]*ent.NotificationCreate, 0, len(plan))
 	dues := make([]time.Time, 0, len(plan))
 	for _, d := range plan {
@@ -281,7 +280,7 @@ func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.I
 }
 
 // scheduleReminders schedules a reminder job per lead time that is still
-// ahead. A job whose appointment has since moved or been cancelled sends
+// ahead, each with its due time in its arguments (see ReminderArgs). A job whose appointment has since moved or been cancelled sends
 // nothing, so older reminders need no cleaning up.
 func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment) error {
 	var jobs []river.InsertManyParams
@@ -294,7 +293,7 @@ func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.
 			continue
 		}
 		jobs = append(jobs, river.InsertManyParams{
-			Args:       ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC()},
+			Args:       ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC(), DueAt: due.UTC()},
 			InsertOpts: &river.InsertOpts{ScheduledAt: due.UTC()},
 		})
 	}
@@ -366,7 +365,8 @@ func (q *Queue) leads(org *ent.Organization) []time.Duration {
 // RemindNow queues the reminders of the given appointments to go now, as
 // when they fall due: for a staff member's "remind now", or appointments
 // that existed before reminders were scheduled for them. Each still goes
-// only if its appointment is on.
+// only if its appointment is on; asking again within the same minute adds
+// nothing.
 func (q *Queue) RemindNow(ctx context.Context, appointmentIDs ...pulid.ID) error {
 	as, err := q.db.Client.Appointment.Query().
 		Where(appointment.IDIn(appointmentIDs...)).
@@ -375,9 +375,10 @@ func (q *Queue) RemindNow(ctx context.Context, appointmentIDs ...pulid.ID) error
 	if err != nil {
 		return fmt.Errorf("finding appointments to remind: %w", err)
 	}
+	now := time.Now().UTC().Truncate(time.Minute)
 	jobs := make([]river.InsertManyParams, len(as))
 	for i, a := range as {
-		jobs[i] = river.InsertManyParams{Args: ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC()}}
+		jobs[i] = river.InsertManyParams{Args: ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC(), DueAt: now}}
 	}
 	return q.insert(ctx, nil, jobs...)
 }

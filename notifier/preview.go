@@ -26,8 +26,10 @@ type Preview struct {
 
 // PreviewMessage renders kind on channel for one recipient of an
 // appointment: the client when contactID is nil, else that linked contact.
-// A recipient whose flag for kind is off is previewed all the same, with the
-// reason it would not receive the message.
+// Whether and where it would go is what sending decides (Explain over all
+// of the client's recipients, as record plans them): a recipient whose flag
+// for kind is off, or whose address an earlier recipient already gets, is
+// previewed all the same, with the reason it would not receive the message.
 func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmentID pulid.ID, contactID *pulid.ID,
 	kind message.Kind, channel message.Channel) (*Preview, error) {
 	a, err := loadAppointment(ctx, db, appointmentID)
@@ -35,7 +37,10 @@ func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmen
 		return nil, &kith.NotFoundError{Field: "appointmentID", ID: appointmentID}
 	}
 	c := a.Edges.Client
-	recipients := link.Recipients(c, c.Edges.ContactLinks)
+	recipients, prefs, err := loadAudience(ctx, db, c)
+	if err != nil {
+		return nil, err
+	}
 	r := recipients[0]
 	if contactID != nil {
 		r = nil
@@ -55,24 +60,22 @@ func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmen
 	}
 	occasion := Occasion{Org: org, Client: c, Appointment: a, Practitioner: a.Edges.Practitioner, Recipient: r}
 	p := &Preview{Template: t, Rendered: t.Render(occasion.Values(t.Language, links))}
-	prefs, err := loadPreferences(ctx, db, c)
-	if err != nil {
-		return nil, err
-	}
-	p.Delivery = Delivery{Recipient: r, Channel: channel, Skipped: true, Reason: ReasonFlagOff}
-	for _, d := range Plan(kind, []*link.Recipient{r}, prefs) {
-		if d.Channel == channel {
-			p.Delivery = d
-		}
-	}
-	if p.Delivery.Reason == ReasonFlagOff && !channelOf(c, channel) {
-		p.Delivery.Reason = fmt.Sprintf("the client's preferred contact method does not include %s", channel)
-	}
+	// The planner that sends decides, over every recipient of the client.
+	p.Delivery = Explain(kind, recipients, prefs, r, channel)
 	return p, nil
 }
 
-// ReasonFlagOff is why a recipient does not get a kind of message it turned off.
-const ReasonFlagOff = "this recipient does not receive this kind of message"
+// loadAudience reads who messages about c can reach and how: its
+// recipients in order (the client, then its contacts) and its preferences.
+// Sending (record) and previews (PreviewMessage) both plan from it. c needs
+// its contact links and their contacts loaded (withAudience).
+func loadAudience(ctx context.Context, db *ent.Client, c *ent.ClientProfile) ([]*link.Recipient, Preferences, error) {
+	prefs, err := loadPreferences(ctx, db, c)
+	if err != nil {
+		return nil, prefs, err
+	}
+	return link.Recipients(c, c.Edges.ContactLinks), prefs, nil
+}
 
 // loadPreferences reads the client's contact method and consents, and which
 // of its recipients' numbers opted out and which of their addresses bounced:
@@ -119,14 +122,4 @@ func setOf(values []string) map[string]bool {
 		set[v] = true
 	}
 	return set
-}
-
-// channelOf reports whether the client's preferred method includes channel.
-func channelOf(c *ent.ClientProfile, channel message.Channel) bool {
-	for _, ch := range audienceChannels(c.PreferredContactMethod) {
-		if ch == channel {
-			return true
-		}
-	}
-	return false
 }

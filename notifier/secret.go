@@ -88,7 +88,7 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		create.SetContactID(m.ContactID)
 	}
 	if bounced {
-		create.SetStatus(notification.StatusSkipped).SetReason("email to this address bounced before")
+		create.SetStatus(notification.StatusSkipped).SetReason(ReasonEmailBounced)
 	}
 	n, err := create.Save(sys)
 	if err != nil {

@@ -14,10 +14,15 @@ import (
 
 // senders builds one Sender per channel: Twilio for SMS when
 // KITH_TWILIO_ACCOUNT_SID is set, SendGrid for email when
-// KITH_SENDGRID_API_KEY is set, and otherwise the log channel, which records
-// and prints what would be sent. Credentials come from the environment only.
+// KITH_SENDGRID_API_KEY is set. Credentials come from the environment only.
+//
+// With neither, both channels are the log channel, which prints every
+// message whole, secrets included, and says so at WARN: that is development.
+// With one provider configured, kith is not in development and no message
+// is ever logged: the other channel has no Sender, so its messages fail
+// with "no … provider is configured", and a WARN says so at start-up.
 func senders(getenv func(string) string, log *slog.Logger) ([]notifier.Sender, error) {
-	var sms, email notifier.Sender = logsender.New(message.ChannelSMS, log), logsender.New(message.ChannelEmail, log)
+	var out []notifier.Sender
 	if sid := getenv("KITH_TWILIO_ACCOUNT_SID"); sid != "" {
 		s, err := twilio.New(twilio.Config{
 			AccountSID: sid,
@@ -28,7 +33,7 @@ func senders(getenv func(string) string, log *slog.Logger) ([]notifier.Sender, e
 		if err != nil {
 			return nil, err // says "configuring Twilio: …"
 		}
-		sms = s
+		out = append(out, s)
 	}
 	if key := getenv("KITH_SENDGRID_API_KEY"); key != "" {
 		s, err := sendgrid.New(sendgrid.Config{
@@ -40,10 +45,23 @@ func senders(getenv func(string) string, log *slog.Logger) ([]notifier.Sender, e
 		if err != nil {
 			return nil, err // says "configuring SendGrid: …"
 		}
-		email = s
+		out = append(out, s)
 	}
-	log.Info("message channels", "sms", fmt.Sprintf("%T", sms), "email", fmt.Sprintf("%T", email))
-	return []notifier.Sender{sms, email}, nil
+	switch len(out) {
+	case 0:
+		log.Warn(logsender.Warning)
+		return []notifier.Sender{logsender.New(message.ChannelSMS, log), logsender.New(message.ChannelEmail, log)}, nil
+	case 1:
+		missing, variable := message.ChannelEmail, "KITH_SENDGRID_API_KEY"
+		if out[0].Channel() == message.ChannelEmail {
+			missing, variable = message.ChannelSMS, "KITH_TWILIO_ACCOUNT_SID"
+		}
+		log.Warn(fmt.Sprintf("no %s provider is configured (%s): %s messages are not sent, and fail with that reason", missing, variable, missing))
+	}
+	for _, s := range out {
+		log.Info("message channel", "channel", s.Channel(), "provider", fmt.Sprintf("%T", s))
+	}
+	return out, nil
 }
 
 // sendRates reads KITH_SMS_RATE and KITH_EMAIL_RATE: messages a second each

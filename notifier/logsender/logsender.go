@@ -1,13 +1,15 @@
-// Package logsender is the channel kith uses when no provider is configured:
-// it sends nothing, records each message in memory and logs it, so that a
-// newcomer sees what would have been sent.
+// Package logsender is the development channel kith uses when no provider
+// is configured: it sends nothing, records each message in memory and logs
+// it in full, links and codes included, so that a newcomer sees what would
+// have been sent and can follow a portal invitation's claim link or type a
+// sign-in code. Those are secrets: the log channel is for development only
+// (see Warning), and kith never uses it beside a real provider.
 package logsender
 
 import (
 	"context"
 	"log/slog"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
@@ -16,8 +18,9 @@ import (
 // Capacity is how many of the latest messages a Sender keeps.
 const Capacity = 1000
 
-// textPreview is how many characters of the text a log line shows.
-const textPreview = 200
+// Warning is what kith logs at WARN when it starts with the log channel.
+const Warning = "no SMS or email provider is configured: the log channel prints every message in full, " +
+	"secrets included (portal claim links, sign-in codes); for development only"
 
 // Sender logs messages instead of sending them. It is safe for concurrent use.
 type Sender struct {
@@ -43,10 +46,11 @@ func New(channel message.Channel, log *slog.Logger) *Sender {
 // Channel returns the channel given to New.
 func (s *Sender) Channel() message.Channel { return s.channel }
 
-// Send records m and logs one line at info: message ID, channel, recipient,
-// subject and the first 200 characters of the text. It fails only for a
-// message on another channel. The receipt's ProviderID is "log-" and the
-// message ID; its Status is "logged".
+// Send records m and logs it whole, on one line at info: message ID,
+// channel, recipient, subject and the full text, or the full HTML for an
+// email without a text part. It fails only for a message on another
+// channel. The receipt's ProviderID is "log-" and the message ID; its
+// Status is "logged".
 func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
 	if err := notifier.CheckChannel(m, s.channel); err != nil {
 		return notifier.Receipt{}, err
@@ -68,7 +72,11 @@ func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receip
 	if m.Subject != "" {
 		attrs = append(attrs, slog.String("subject", m.Subject))
 	}
-	attrs = append(attrs, slog.String("text", preview(m.Text, textPreview)))
+	if m.Text == "" && m.HTML != "" {
+		attrs = append(attrs, slog.String("html", m.HTML))
+	} else {
+		attrs = append(attrs, slog.String("text", m.Text))
+	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "message logged, not sent: no "+string(s.channel)+" provider is configured", attrs...)
 	return notifier.Receipt{ProviderID: "log-" + m.MessageID, Status: "logged"}, nil
 }
@@ -81,17 +89,4 @@ func (s *Sender) Sent() []notifier.Outgoing {
 	out := make([]notifier.Outgoing, 0, len(s.ring))
 	out = append(out, s.ring[s.next:]...)
 	return append(out, s.ring[:s.next]...)
-}
-
-// preview returns the first n characters of text, with "…" when cut.
-func preview(text string, n int) string {
-	if utf8.RuneCountInString(text) <= n {
-		return text
-	}
-	i := 0
-	for range n {
-		_, size := utf8.DecodeRuneInString(text[i:])
-		i += size
-	}
-	return text[:i] + "…"
 }

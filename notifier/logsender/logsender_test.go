@@ -28,9 +28,12 @@ func TestSendLogs(t *testing.T) {
 		{"SMS", message.ChannelSMS,
 			notifier.Outgoing{MessageID: "nt1", Channel: message.ChannelSMS, To: "+14165550188", Text: "See you at 10:00."},
 			map[string]any{"message_id": "nt1", "channel": "SMS", "to": "+14165550188", "text": "See you at 10:00."}},
-		{"email with a long text", message.ChannelEmail,
-			notifier.Outgoing{MessageID: "nt2", To: "wei@example.com", Subject: "Tomorrow", HTML: "<p>secret markup</p>", Text: long},
-			map[string]any{"message_id": "nt2", "channel": "EMAIL", "to": "wei@example.com", "subject": "Tomorrow", "text": long[:2*200] + "…"}},
+		{"email with a long text, whole", message.ChannelEmail,
+			notifier.Outgoing{MessageID: "nt2", To: "wei@example.com", Subject: "Tomorrow", HTML: "<p>markup</p>", Text: long},
+			map[string]any{"message_id": "nt2", "channel": "EMAIL", "to": "wei@example.com", "subject": "Tomorrow", "text": long}},
+		{"email with HTML only", message.ChannelEmail,
+			notifier.Outgoing{MessageID: "nt3", To: "wei@example.com", Subject: "Code", HTML: "<p>Your code: 123456</p>"},
+			map[string]any{"message_id": "nt3", "channel": "EMAIL", "to": "wei@example.com", "subject": "Code", "html": "<p>Your code: 123456</p>"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

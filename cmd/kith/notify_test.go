@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"log/slog"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/logsender"
+	"github.com/kith-health/kith/notifier/sendgrid"
+)
+
+// TestSendersWiring: without providers both channels are the log channel,
+// with a WARN that it prints secrets and is for development; with one
+// provider the other channel has no sender at all (its messages fail with
+// the reason), so no message is ever logged, and a WARN says so.
+func TestSendersWiring(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	got, err := senders(env(nil), log)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	for _, s := range got {
+		require.IsType(t, &logsender.Sender{}, s)
+	}
+	require.Contains(t, buf.String(), "level=WARN")
+	require.Contains(t, buf.String(), "secrets included")
+	require.Contains(t, buf.String(), "for development only")
+
+	buf.Reset()
+	got, err = senders(env(map[string]string{"KITH_SENDGRID_API_KEY": "SG.test-key", "KITH_SENDGRID_FROM_EMAIL": "hello@maple.example"}), log)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.IsType(t, &sendgrid.Sender{}, got[0])
+	require.Equal(t, message.ChannelEmail, got[0].Channel())
+	require.Contains(t, buf.String(), "level=WARN")
+	require.Contains(t, buf.String(), "no SMS provider is configured")
+	require.NotContains(t, buf.String(), "for development only")
+	require.NotContains(t, buf.String(), "SG.test-key", "credentials are never logged")
+}
