@@ -76,7 +76,9 @@ func TestAppendInputs(t *testing.T) {
 
 	// The organisation's reminder lead times.
 	const updateOrg = `mutation($in: UpdateOrganizationInput!){ updateOrganization(input: $in){ reminderLeadMinutes } }`
-	var org struct{ UpdateOrganization struct{ ReminderLeadMinutes []int } }
+	var org struct {
+		UpdateOrganization struct{ ReminderLeadMinutes []int }
+	}
 	b.api.OK(b.token, updateOrg, map[string]any{"in": map[string]any{"reminderLeadMinutes": []int{1440}}}, &org)
 	b.api.OK(b.token, updateOrg, map[string]any{"in": map[string]any{"appendReminderLeadMinutes": []int{120, 1440}}}, &org)
 	require.Equal(t, []int{1440, 120}, org.UpdateOrganization.ReminderLeadMinutes)
