@@ -109,16 +109,20 @@ func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRe
 		return nil, providerError(field, err)
 	default:
 		create.SetStatus(entpayment.StatusSucceeded).SetProviderID(kith.Clip(charge.ProviderID, kith.MaxLineLength))
+	}
+	// The payment comes first: a portal viewer may mark an invoice PAID only
+	// once it has a succeeded payment (rule.AllowPortalPayInvoice).
+	out, err := create.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("recording the payment of invoice %s: %w", inv.Number, err)
+	}
+	if out.Status == entpayment.StatusSucceeded {
 		if err := db.Invoice.UpdateOneID(inv.ID).SetStatus(invoice.StatusPaid).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("marking invoice %s paid: %w", inv.Number, err)
 		}
 		if err := portal.Record(ctx, db, ActionInvoicePaid, inv.Number, inv.ID); err != nil {
 			return nil, err
 		}
-	}
-	out, err := create.Save(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("recording the payment of invoice %s: %w", inv.Number, err)
 	}
 	return out, nil
 }

@@ -104,12 +104,21 @@ func openSQLite(path string) (*sql.DB, error) {
 
 // sqliteDSN is the connection string of the file at path, with foreign keys
 // enforced or not.
+//
+// SQLite has no time type: the driver writes a time.Time as text in the
+// value's own offset ("2006-01-02 15:04:05.999999999 -0700 MST"), and SQLite
+// compares and sorts that text as text. _timezone=UTC makes the driver turn
+// every time.Time argument, of every statement (ent's, hand-written ones,
+// River's), to UTC before writing it, so that stored times and the times
+// they are compared with are all "… +0000 UTC" and text order is time
+// order. Times read back are in UTC. Migration 20261201215841_times_in_utc
+// rewrote the times stored before in another offset.
 func sqliteDSN(path string, foreignKeys bool) string {
 	fk := "0"
 	if foreignKeys {
 		fk = "1"
 	}
-	return "file:" + path + "?_pragma=foreign_keys(" + fk + ")&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return "file:" + path + "?_pragma=foreign_keys(" + fk + ")&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_timezone=UTC"
 }
 
 // Close closes the client and the pool.

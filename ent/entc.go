@@ -18,6 +18,12 @@ import (
 
 func main() {
 	ex, err := entgql.NewExtension(
+		// entgql's templates, with its mutation inputs' fixed (see the template).
+		entgql.WithTemplates(
+			entgql.CollectionTemplate, entgql.EnumTemplate, entgql.NodeTemplate, entgql.PaginationTemplate,
+			entgql.TransactionTemplate, entgql.EdgeTemplate,
+			gen.MustParse(gen.NewTemplate("gql_mutation_input").Funcs(entgql.TemplateFuncs).ParseFiles("./ent/template/gql_mutation_input.tmpl")),
+		),
 		entgql.WithConfigPath("./gqlgen.yml"),
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./ent.graphqls"),
@@ -27,9 +33,11 @@ func main() {
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
-	templates := append(entgql.AllTemplates,
+	templates := []*gen.Template{
 		gen.MustParse(gen.NewTemplate("idprefix").ParseFiles("./ent/template/idprefix.tmpl")),
-		gen.MustParse(gen.NewTemplate("dialect").ParseFiles("./ent/template/dialect.tmpl")))
+		gen.MustParse(gen.NewTemplate("dialect").ParseFiles("./ent/template/dialect.tmpl")),
+		gen.MustParse(gen.NewTemplate("appends").ParseFiles("./ent/template/appends.tmpl")),
+	}
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Features: []gen.Feature{
 			gen.FeaturePrivacy,

@@ -91,7 +91,7 @@ func (i *UpdateClientContactInput) Mutate(m *ClientContactMutation) {
 		m.SetContactTypes(v)
 	}
 	if i.AppendContactTypes != nil {
-		m.AppendContactTypes(i.ContactTypes)
+		m.AppendContactTypes(i.AppendContactTypes)
 	}
 	if v := i.NotifyReminders; v != nil {
 		m.SetNotifyReminders(*v)
@@ -112,7 +112,7 @@ func (i *UpdateClientContactInput) Mutate(m *ClientContactMutation) {
 		m.SetPortalScopes(v)
 	}
 	if i.AppendPortalScopes != nil {
-		m.AppendPortalScopes(i.PortalScopes)
+		m.AppendPortalScopes(i.AppendPortalScopes)
 	}
 }
 
@@ -377,7 +377,7 @@ func (i *UpdateClientProfileInput) Mutate(m *ClientProfileMutation) {
 		m.SetOtherPhones(v)
 	}
 	if i.AppendOtherPhones != nil {
-		m.AppendOtherPhones(i.OtherPhones)
+		m.AppendOtherPhones(i.AppendOtherPhones)
 	}
 	if i.ClearAddress {
 		m.ClearAddress()
@@ -398,7 +398,7 @@ func (i *UpdateClientProfileInput) Mutate(m *ClientProfileMutation) {
 		m.SetTags(v)
 	}
 	if i.AppendTags != nil {
-		m.AppendTags(i.Tags)
+		m.AppendTags(i.AppendTags)
 	}
 	if i.ClearAlert {
 		m.ClearAlert()
@@ -758,7 +758,7 @@ func (i *UpdateOrganizationInput) Mutate(m *OrganizationMutation) {
 		m.SetReminderLeadMinutes(v)
 	}
 	if i.AppendReminderLeadMinutes != nil {
-		m.AppendReminderLeadMinutes(i.ReminderLeadMinutes)
+		m.AppendReminderLeadMinutes(i.AppendReminderLeadMinutes)
 	}
 	if v := i.QuietHoursStart; v != nil {
 		m.SetQuietHoursStart(*v)

@@ -6,8 +6,11 @@ import (
 	"slices"
 
 	"entgo.io/ent"
+	"entgo.io/ent/entql"
 
 	"github.com/kith-health/kith"
+	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/viewer"
 )
@@ -52,7 +55,7 @@ func AllowPortalChange(scope kith.PortalScope, ops ent.Op, clientColumn string, 
 		if _, ok := viewer.PortalFromContext(ctx); !ok || !m.Op().Is(ops) {
 			return privacy.Skip
 		}
-		for _, f := range slices.Concat(m.Fields(), m.ClearedFields()) {
+		for _, f := range touched(m) {
 			if !slices.Contains(fields, f) {
 				return privacy.Denyf("%w", kith.ErrForbidden)
 			}
@@ -62,6 +65,100 @@ func AllowPortalChange(scope kith.PortalScope, ops ent.Op, clientColumn string, 
 		}
 		return narrow.EvalMutation(ctx, m)
 	})
+}
+
+// Columns and values of the invoices table the payment rule reads.
+const (
+	invoiceClient = "client_id"
+	invoiceStatus = "status"
+	invoiceOpen   = "OPEN"
+	invoicePaid   = "PAID"
+)
+
+// invoicePayFields are the only fields a portal viewer may write on an
+// invoice: paying it sets its status (its hook stamps paid_at), and locking
+// it first touches only updated_at.
+var invoicePayFields = []string{"status", "updated_at"}
+
+// AllowPortalPayInvoice lets a portal viewer with MANAGE_BILLING (the client
+// itself always) make the writes paying makes (package billing's Pay) to an
+// invoice of the client it acts for: one invoice at a time, while it is
+// OPEN, touching only its status, which may become PAID and nothing else,
+// and only once the invoice has a SUCCEEDED payment (Pay records it first).
+// Another client's invoice, or one it may not see, is left out as missing
+// (NOT_FOUND), and one no longer OPEN is not written; another status, another field, an edge
+// or several rows at once is FORBIDDEN. Other viewers are left to the next
+// rule.
+func AllowPortalPayInvoice() privacy.MutationRule {
+	narrow := privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+		p, _ := viewer.PortalFromContext(ctx)
+		client := string(p.ClientID)
+		if !p.Can(string(kith.PortalScopeManageBilling)) {
+			client = "" // no row matches: what it may not see reads as missing
+		}
+		f.Where(entql.FieldEQ(invoiceClient, client))
+		f.Where(entql.FieldEQ(invoiceStatus, invoiceOpen))
+		return privacy.Allow
+	})
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		if _, ok := viewer.PortalFromContext(ctx); !ok {
+			return privacy.Skip
+		}
+		if !m.Op().Is(ent.OpUpdateOne) || !onlyFields(m, invoicePayFields) {
+			return privacy.Denyf("%w", kith.ErrForbidden)
+		}
+		if status, ok := m.Field(invoiceStatus); ok {
+			if fmt.Sprint(status) != invoicePaid {
+				return privacy.Denyf("%w", kith.ErrForbidden)
+			}
+			if paid, err := hasSucceededPayment(ctx, m); err != nil || !paid {
+				return privacy.Denyf("%w", kith.ErrForbidden)
+			}
+		}
+		return narrow.EvalMutation(ctx, m)
+	})
+}
+
+// hasSucceededPayment reports whether the invoice m updates has a
+// SUCCEEDED payment (in m's transaction, read as kith itself in the
+// viewer's organisation): what makes it PAID.
+func hasSucceededPayment(ctx context.Context, m ent.Mutation) (bool, error) {
+	im, ok := m.(*gen.InvoiceMutation)
+	if !ok {
+		return false, nil
+	}
+	id, ok := im.ID()
+	p, _ := viewer.PortalFromContext(ctx)
+	if !ok {
+		return false, nil
+	}
+	return im.Client().Payment.Query().
+		Where(payment.InvoiceID(id), payment.StatusEQ(payment.StatusSucceeded)).
+		Exist(viewer.NewContext(ctx, viewer.System{OrgID: p.OrgID}))
+}
+
+// touched is every field m writes: those it sets, clears or appends to
+// (AppendedFields, which ent's Fields leaves out).
+func touched(m ent.Mutation) []string {
+	fields := slices.Concat(m.Fields(), m.ClearedFields())
+	if a, ok := m.(interface{ AppendedFields() []string }); ok {
+		fields = append(fields, a.AppendedFields()...)
+	}
+	return fields
+}
+
+// onlyFields reports whether m writes no field but fields (setting,
+// clearing, adding to or appending to one), and no edge.
+func onlyFields(m ent.Mutation, fields []string) bool {
+	if len(m.AddedFields()) > 0 || len(m.AddedEdges()) > 0 || len(m.RemovedEdges()) > 0 || len(m.ClearedEdges()) > 0 {
+		return false
+	}
+	for _, f := range touched(m) {
+		if !slices.Contains(fields, f) {
+			return false
+		}
+	}
+	return true
 }
 
 // idString is an ID field's value as a string; "" when unset.

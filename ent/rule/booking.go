@@ -66,12 +66,12 @@ func AllowPortalAppointmentWrites() privacy.MutationRule {
 			via, _ := m.BookedVia()
 			status, ok := m.Status()
 			if client != p.ClientID || via != appointment.BookedViaPortal || (ok && status != appointment.StatusBooked) ||
-				!only(m.Fields(), portalBookFields) {
+				!only(touched(m), portalBookFields) {
 				return privacy.Denyf("%w", kith.ErrForbidden)
 			}
 			return privacy.Allow
 		case m.Op().Is(ent.OpUpdateOne):
-			if status, ok := m.Status(); (ok && status != appointment.StatusCancelled) || !only(m.Fields(), portalMoveFields) {
+			if status, ok := m.Status(); (ok && status != appointment.StatusCancelled) || !only(touched(m), portalMoveFields) {
 				return privacy.Denyf("%w", kith.ErrForbidden)
 			}
 			m.Filter().Where(entql.FieldEQ(appointment.FieldClientID, string(p.ClientID)))

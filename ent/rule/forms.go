@@ -2,7 +2,7 @@ package rule
 
 import (
 	"context"
-	"slices"
+	"fmt"
 
 	"entgo.io/ent"
 	"entgo.io/ent/entql"
@@ -14,15 +14,18 @@ import (
 
 // Columns of the forms table the portal rules read.
 const (
-	formClient  = "client_id"
-	formContact = "contact_id"
-	formStatus  = "status"
-	formSent    = "SENT"
+	formClient      = "client_id"
+	formContact     = "contact_id"
+	formStatus      = "status"
+	formSubmittedBy = "submitted_by"
+	formSent        = "SENT"
+	formSubmitted   = "SUBMITTED"
 )
 
 // formSubmitFields are the only fields a portal viewer may write on a form:
-// what submitting it sets.
-var formSubmitFields = []string{"status", "answers", "signed_name", "signed_at", "submitted_at", "submitted_by", "updated_at"}
+// what submitting it gives (the form's hook stamps signed_at and
+// submitted_at).
+var formSubmitFields = []string{"status", "answers", "signed_name", "submitted_by", "updated_at"}
 
 // AllowPortalFormRows lets a portal viewer read the forms it may see: with
 // VIEW_FORMS (a client always has it), the forms of the client it acts for
@@ -42,8 +45,10 @@ func AllowPortalFormRows() privacy.QueryMutationRule {
 }
 
 // AllowPortalFormSubmit lets a portal viewer submit a form it may fill in:
-// one form at a time (update one), touching only what submitting sets, on a
-// form of the client it acts for that is still SENT, with VIEW_FORMS. A form
+// one form at a time (update one), making it SUBMITTED in the viewer's own
+// name (submitted_by, when set, its email) and touching nothing but what submitting
+// gives (formSubmitFields), on a form of the client it acts for that is
+// still SENT, with VIEW_FORMS. A form
 // addressed to a contact is filled in by that contact only; a form for the
 // client by the client or any of its contacts with VIEW_FORMS. Any other
 // form reads as missing (NOT_FOUND); any other write by a portal viewer is
@@ -59,16 +64,17 @@ func AllowPortalFormSubmit() privacy.MutationRule {
 		return privacy.Allow
 	})
 	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
-		if _, ok := viewer.PortalFromContext(ctx); !ok {
+		p, ok := viewer.PortalFromContext(ctx)
+		if !ok {
 			return privacy.Skip
 		}
-		if !m.Op().Is(ent.OpUpdateOne) || len(m.ClearedFields()) > 0 || len(m.AddedFields()) > 0 {
+		if !m.Op().Is(ent.OpUpdateOne) || len(m.ClearedFields()) > 0 || !onlyFields(m, formSubmitFields) {
 			return privacy.Denyf("%w", kith.ErrForbidden)
 		}
-		for _, name := range m.Fields() {
-			if !slices.Contains(formSubmitFields, name) {
-				return privacy.Denyf("%w", kith.ErrForbidden)
-			}
+		status, _ := m.Field(formStatus)
+		by, named := m.Field(formSubmittedBy)
+		if fmt.Sprint(status) != formSubmitted || named && fmt.Sprint(by) != p.Email {
+			return privacy.Denyf("%w", kith.ErrForbidden)
 		}
 		return filter.EvalMutation(ctx, m)
 	})

@@ -82,7 +82,7 @@ func AllowPortalMessageWrites() privacy.MutationRule {
 			}
 			return privacy.Allow
 		case m.Op().Is(ent.OpUpdate | ent.OpUpdateOne):
-			if fields := m.Fields(); len(fields) != 1 || fields[0] != portalmessage.FieldReadAt || len(m.ClearedFields()) > 0 {
+			if fields := touched(m); len(fields) != 1 || fields[0] != portalmessage.FieldReadAt || len(m.ClearedFields()) > 0 {
 				return privacy.Denyf("%w", kith.ErrNotFound)
 			}
 			f := m.Filter()

@@ -54,16 +54,19 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	appointmentMixinHooks0 := appointmentMixin[0].Hooks()
 	appointmentMixinHooks2 := appointmentMixin[2].Hooks()
 	appointmentHooks := schema.Appointment{}.Hooks()
 
-	appointment.Hooks[1] = appointmentMixinHooks2[0]
+	appointment.Hooks[1] = appointmentMixinHooks0[0]
 
-	appointment.Hooks[2] = appointmentMixinHooks2[1]
+	appointment.Hooks[2] = appointmentMixinHooks2[0]
 
-	appointment.Hooks[3] = appointmentHooks[0]
+	appointment.Hooks[3] = appointmentMixinHooks2[1]
 
-	appointment.Hooks[4] = appointmentHooks[1]
+	appointment.Hooks[4] = appointmentHooks[0]
+
+	appointment.Hooks[5] = appointmentHooks[1]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentMixinFields1 := appointmentMixin[1].Fields()
@@ -118,14 +121,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	clientcontactMixinHooks0 := clientcontactMixin[0].Hooks()
 	clientcontactMixinHooks2 := clientcontactMixin[2].Hooks()
 	clientcontactHooks := schema.ClientContact{}.Hooks()
 
-	clientcontact.Hooks[1] = clientcontactMixinHooks2[0]
+	clientcontact.Hooks[1] = clientcontactMixinHooks0[0]
 
-	clientcontact.Hooks[2] = clientcontactMixinHooks2[1]
+	clientcontact.Hooks[2] = clientcontactMixinHooks2[0]
 
-	clientcontact.Hooks[3] = clientcontactHooks[0]
+	clientcontact.Hooks[3] = clientcontactMixinHooks2[1]
+
+	clientcontact.Hooks[4] = clientcontactHooks[0]
 	clientcontactMixinFields0 := clientcontactMixin[0].Fields()
 	_ = clientcontactMixinFields0
 	clientcontactMixinFields1 := clientcontactMixin[1].Fields()
@@ -176,18 +182,21 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	clientprofileMixinHooks0 := clientprofileMixin[0].Hooks()
 	clientprofileMixinHooks2 := clientprofileMixin[2].Hooks()
 	clientprofileHooks := schema.ClientProfile{}.Hooks()
 
-	clientprofile.Hooks[1] = clientprofileMixinHooks2[0]
+	clientprofile.Hooks[1] = clientprofileMixinHooks0[0]
 
-	clientprofile.Hooks[2] = clientprofileMixinHooks2[1]
+	clientprofile.Hooks[2] = clientprofileMixinHooks2[0]
 
-	clientprofile.Hooks[3] = clientprofileHooks[0]
+	clientprofile.Hooks[3] = clientprofileMixinHooks2[1]
 
-	clientprofile.Hooks[4] = clientprofileHooks[1]
+	clientprofile.Hooks[4] = clientprofileHooks[0]
 
-	clientprofile.Hooks[5] = clientprofileHooks[2]
+	clientprofile.Hooks[5] = clientprofileHooks[1]
+
+	clientprofile.Hooks[6] = clientprofileHooks[2]
 	clientprofileMixinFields0 := clientprofileMixin[0].Fields()
 	_ = clientprofileMixinFields0
 	clientprofileMixinFields1 := clientprofileMixin[1].Fields()
@@ -302,18 +311,21 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	contactMixinHooks0 := contactMixin[0].Hooks()
 	contactMixinHooks2 := contactMixin[2].Hooks()
 	contactHooks := schema.Contact{}.Hooks()
 
-	contact.Hooks[1] = contactMixinHooks2[0]
+	contact.Hooks[1] = contactMixinHooks0[0]
 
-	contact.Hooks[2] = contactMixinHooks2[1]
+	contact.Hooks[2] = contactMixinHooks2[0]
 
-	contact.Hooks[3] = contactHooks[0]
+	contact.Hooks[3] = contactMixinHooks2[1]
 
-	contact.Hooks[4] = contactHooks[1]
+	contact.Hooks[4] = contactHooks[0]
 
-	contact.Hooks[5] = contactHooks[2]
+	contact.Hooks[5] = contactHooks[1]
+
+	contact.Hooks[6] = contactHooks[2]
 	contactMixinFields0 := contactMixin[0].Fields()
 	_ = contactMixinFields0
 	contactMixinFields1 := contactMixin[1].Fields()
@@ -368,11 +380,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	coverageMixinHooks0 := coverageMixin[0].Hooks()
 	coverageMixinHooks2 := coverageMixin[2].Hooks()
 
-	coverage.Hooks[1] = coverageMixinHooks2[0]
+	coverage.Hooks[1] = coverageMixinHooks0[0]
 
-	coverage.Hooks[2] = coverageMixinHooks2[1]
+	coverage.Hooks[2] = coverageMixinHooks2[0]
+
+	coverage.Hooks[3] = coverageMixinHooks2[1]
 	coverageMixinFields0 := coverageMixin[0].Fields()
 	_ = coverageMixinFields0
 	coverageMixinFields1 := coverageMixin[1].Fields()
@@ -439,11 +454,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	emailsuppressionMixinHooks0 := emailsuppressionMixin[0].Hooks()
 	emailsuppressionMixinHooks2 := emailsuppressionMixin[2].Hooks()
 
-	emailsuppression.Hooks[1] = emailsuppressionMixinHooks2[0]
+	emailsuppression.Hooks[1] = emailsuppressionMixinHooks0[0]
 
-	emailsuppression.Hooks[2] = emailsuppressionMixinHooks2[1]
+	emailsuppression.Hooks[2] = emailsuppressionMixinHooks2[0]
+
+	emailsuppression.Hooks[3] = emailsuppressionMixinHooks2[1]
 	emailsuppressionMixinFields0 := emailsuppressionMixin[0].Fields()
 	_ = emailsuppressionMixinFields0
 	emailsuppressionMixinFields1 := emailsuppressionMixin[1].Fields()
@@ -482,14 +500,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	formMixinHooks0 := formMixin[0].Hooks()
 	formMixinHooks2 := formMixin[2].Hooks()
 	formHooks := schema.Form{}.Hooks()
 
-	form.Hooks[1] = formMixinHooks2[0]
+	form.Hooks[1] = formMixinHooks0[0]
 
-	form.Hooks[2] = formMixinHooks2[1]
+	form.Hooks[2] = formMixinHooks2[0]
 
-	form.Hooks[3] = formHooks[0]
+	form.Hooks[3] = formMixinHooks2[1]
+
+	form.Hooks[4] = formHooks[0]
 	formMixinFields0 := formMixin[0].Fields()
 	_ = formMixinFields0
 	formMixinFields1 := formMixin[1].Fields()
@@ -540,16 +561,19 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	invoiceMixinHooks0 := invoiceMixin[0].Hooks()
 	invoiceMixinHooks2 := invoiceMixin[2].Hooks()
 	invoiceHooks := schema.Invoice{}.Hooks()
 
-	invoice.Hooks[1] = invoiceMixinHooks2[0]
+	invoice.Hooks[1] = invoiceMixinHooks0[0]
 
-	invoice.Hooks[2] = invoiceMixinHooks2[1]
+	invoice.Hooks[2] = invoiceMixinHooks2[0]
 
-	invoice.Hooks[3] = invoiceHooks[0]
+	invoice.Hooks[3] = invoiceMixinHooks2[1]
 
-	invoice.Hooks[4] = invoiceHooks[1]
+	invoice.Hooks[4] = invoiceHooks[0]
+
+	invoice.Hooks[5] = invoiceHooks[1]
 	invoiceMixinFields0 := invoiceMixin[0].Fields()
 	_ = invoiceMixinFields0
 	invoiceMixinFields1 := invoiceMixin[1].Fields()
@@ -596,14 +620,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	messagetemplateMixinHooks0 := messagetemplateMixin[0].Hooks()
 	messagetemplateMixinHooks2 := messagetemplateMixin[2].Hooks()
 	messagetemplateHooks := schema.MessageTemplate{}.Hooks()
 
-	messagetemplate.Hooks[1] = messagetemplateMixinHooks2[0]
+	messagetemplate.Hooks[1] = messagetemplateMixinHooks0[0]
 
-	messagetemplate.Hooks[2] = messagetemplateMixinHooks2[1]
+	messagetemplate.Hooks[2] = messagetemplateMixinHooks2[0]
 
-	messagetemplate.Hooks[3] = messagetemplateHooks[0]
+	messagetemplate.Hooks[3] = messagetemplateMixinHooks2[1]
+
+	messagetemplate.Hooks[4] = messagetemplateHooks[0]
 	messagetemplateMixinFields0 := messagetemplateMixin[0].Fields()
 	_ = messagetemplateMixinFields0
 	messagetemplateMixinFields1 := messagetemplateMixin[1].Fields()
@@ -658,11 +685,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	notificationMixinHooks0 := notificationMixin[0].Hooks()
 	notificationMixinHooks2 := notificationMixin[2].Hooks()
 
-	notification.Hooks[1] = notificationMixinHooks2[0]
+	notification.Hooks[1] = notificationMixinHooks0[0]
 
-	notification.Hooks[2] = notificationMixinHooks2[1]
+	notification.Hooks[2] = notificationMixinHooks2[0]
+
+	notification.Hooks[3] = notificationMixinHooks2[1]
 	notificationMixinFields0 := notificationMixin[0].Fields()
 	_ = notificationMixinFields0
 	notificationMixinFields1 := notificationMixin[1].Fields()
@@ -735,11 +765,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	organizationMixinHooks0 := organizationMixin[0].Hooks()
 	organizationHooks := schema.Organization{}.Hooks()
 
-	organization.Hooks[1] = organizationHooks[0]
+	organization.Hooks[1] = organizationMixinHooks0[0]
 
-	organization.Hooks[2] = organizationHooks[1]
+	organization.Hooks[2] = organizationHooks[0]
+
+	organization.Hooks[3] = organizationHooks[1]
 	organizationMixinFields0 := organizationMixin[0].Fields()
 	_ = organizationMixinFields0
 	organizationMixinFields1 := organizationMixin[1].Fields()
@@ -880,11 +913,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	paymentMixinHooks0 := paymentMixin[0].Hooks()
 	paymentMixinHooks1 := paymentMixin[1].Hooks()
 
-	payment.Hooks[1] = paymentMixinHooks1[0]
+	payment.Hooks[1] = paymentMixinHooks0[0]
 
-	payment.Hooks[2] = paymentMixinHooks1[1]
+	payment.Hooks[2] = paymentMixinHooks1[0]
+
+	payment.Hooks[3] = paymentMixinHooks1[1]
 	paymentMixinFields0 := paymentMixin[0].Fields()
 	_ = paymentMixinFields0
 	paymentFields := schema.Payment{}.Fields()
@@ -939,11 +975,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	phoneoptoutMixinHooks0 := phoneoptoutMixin[0].Hooks()
 	phoneoptoutMixinHooks2 := phoneoptoutMixin[2].Hooks()
 
-	phoneoptout.Hooks[1] = phoneoptoutMixinHooks2[0]
+	phoneoptout.Hooks[1] = phoneoptoutMixinHooks0[0]
 
-	phoneoptout.Hooks[2] = phoneoptoutMixinHooks2[1]
+	phoneoptout.Hooks[2] = phoneoptoutMixinHooks2[0]
+
+	phoneoptout.Hooks[3] = phoneoptoutMixinHooks2[1]
 	phoneoptoutMixinFields0 := phoneoptoutMixin[0].Fields()
 	_ = phoneoptoutMixinFields0
 	phoneoptoutMixinFields1 := phoneoptoutMixin[1].Fields()
@@ -982,11 +1021,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	portaleventMixinHooks0 := portaleventMixin[0].Hooks()
 	portaleventMixinHooks1 := portaleventMixin[1].Hooks()
 
-	portalevent.Hooks[1] = portaleventMixinHooks1[0]
+	portalevent.Hooks[1] = portaleventMixinHooks0[0]
 
-	portalevent.Hooks[2] = portaleventMixinHooks1[1]
+	portalevent.Hooks[2] = portaleventMixinHooks1[0]
+
+	portalevent.Hooks[3] = portaleventMixinHooks1[1]
 	portaleventMixinFields0 := portaleventMixin[0].Fields()
 	_ = portaleventMixinFields0
 	portaleventFields := schema.PortalEvent{}.Fields()
@@ -1021,11 +1063,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	portalinvitationMixinHooks0 := portalinvitationMixin[0].Hooks()
 	portalinvitationMixinHooks1 := portalinvitationMixin[1].Hooks()
 
-	portalinvitation.Hooks[1] = portalinvitationMixinHooks1[0]
+	portalinvitation.Hooks[1] = portalinvitationMixinHooks0[0]
 
-	portalinvitation.Hooks[2] = portalinvitationMixinHooks1[1]
+	portalinvitation.Hooks[2] = portalinvitationMixinHooks1[0]
+
+	portalinvitation.Hooks[3] = portalinvitationMixinHooks1[1]
 	portalinvitationMixinFields0 := portalinvitationMixin[0].Fields()
 	_ = portalinvitationMixinFields0
 	portalinvitationFields := schema.PortalInvitation{}.Fields()
@@ -1052,16 +1097,19 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	portalmessageMixinHooks0 := portalmessageMixin[0].Hooks()
 	portalmessageMixinHooks1 := portalmessageMixin[1].Hooks()
 	portalmessageHooks := schema.PortalMessage{}.Hooks()
 
-	portalmessage.Hooks[1] = portalmessageMixinHooks1[0]
+	portalmessage.Hooks[1] = portalmessageMixinHooks0[0]
 
-	portalmessage.Hooks[2] = portalmessageMixinHooks1[1]
+	portalmessage.Hooks[2] = portalmessageMixinHooks1[0]
 
-	portalmessage.Hooks[3] = portalmessageHooks[0]
+	portalmessage.Hooks[3] = portalmessageMixinHooks1[1]
 
-	portalmessage.Hooks[4] = portalmessageHooks[1]
+	portalmessage.Hooks[4] = portalmessageHooks[0]
+
+	portalmessage.Hooks[5] = portalmessageHooks[1]
 	portalmessageMixinFields0 := portalmessageMixin[0].Fields()
 	_ = portalmessageMixinFields0
 	portalmessageFields := schema.PortalMessage{}.Fields()
@@ -1092,11 +1140,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	portalsessionMixinHooks0 := portalsessionMixin[0].Hooks()
 	portalsessionMixinHooks1 := portalsessionMixin[1].Hooks()
 
-	portalsession.Hooks[1] = portalsessionMixinHooks1[0]
+	portalsession.Hooks[1] = portalsessionMixinHooks0[0]
 
-	portalsession.Hooks[2] = portalsessionMixinHooks1[1]
+	portalsession.Hooks[2] = portalsessionMixinHooks1[0]
+
+	portalsession.Hooks[3] = portalsessionMixinHooks1[1]
 	portalsessionMixinFields0 := portalsessionMixin[0].Fields()
 	_ = portalsessionMixinFields0
 	portalsessionFields := schema.PortalSession{}.Fields()
@@ -1123,11 +1174,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	savedcardMixinHooks0 := savedcardMixin[0].Hooks()
 	savedcardMixinHooks1 := savedcardMixin[1].Hooks()
 
-	savedcard.Hooks[1] = savedcardMixinHooks1[0]
+	savedcard.Hooks[1] = savedcardMixinHooks0[0]
 
-	savedcard.Hooks[2] = savedcardMixinHooks1[1]
+	savedcard.Hooks[2] = savedcardMixinHooks1[0]
+
+	savedcard.Hooks[3] = savedcardMixinHooks1[1]
 	savedcardMixinFields0 := savedcardMixin[0].Fields()
 	_ = savedcardMixinFields0
 	savedcardFields := schema.SavedCard{}.Fields()
@@ -1174,14 +1228,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	scheduleexceptionMixinHooks0 := scheduleexceptionMixin[0].Hooks()
 	scheduleexceptionMixinHooks2 := scheduleexceptionMixin[2].Hooks()
 	scheduleexceptionHooks := schema.ScheduleException{}.Hooks()
 
-	scheduleexception.Hooks[1] = scheduleexceptionMixinHooks2[0]
+	scheduleexception.Hooks[1] = scheduleexceptionMixinHooks0[0]
 
-	scheduleexception.Hooks[2] = scheduleexceptionMixinHooks2[1]
+	scheduleexception.Hooks[2] = scheduleexceptionMixinHooks2[0]
 
-	scheduleexception.Hooks[3] = scheduleexceptionHooks[0]
+	scheduleexception.Hooks[3] = scheduleexceptionMixinHooks2[1]
+
+	scheduleexception.Hooks[4] = scheduleexceptionHooks[0]
 	scheduleexceptionMixinFields0 := scheduleexceptionMixin[0].Fields()
 	_ = scheduleexceptionMixinFields0
 	scheduleexceptionMixinFields1 := scheduleexceptionMixin[1].Fields()
@@ -1228,14 +1285,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	scheduledmessageMixinHooks0 := scheduledmessageMixin[0].Hooks()
 	scheduledmessageMixinHooks2 := scheduledmessageMixin[2].Hooks()
 	scheduledmessageHooks := schema.ScheduledMessage{}.Hooks()
 
-	scheduledmessage.Hooks[1] = scheduledmessageMixinHooks2[0]
+	scheduledmessage.Hooks[1] = scheduledmessageMixinHooks0[0]
 
-	scheduledmessage.Hooks[2] = scheduledmessageMixinHooks2[1]
+	scheduledmessage.Hooks[2] = scheduledmessageMixinHooks2[0]
 
-	scheduledmessage.Hooks[3] = scheduledmessageHooks[0]
+	scheduledmessage.Hooks[3] = scheduledmessageMixinHooks2[1]
+
+	scheduledmessage.Hooks[4] = scheduledmessageHooks[0]
 	scheduledmessageMixinFields0 := scheduledmessageMixin[0].Fields()
 	_ = scheduledmessageMixinFields0
 	scheduledmessageMixinFields1 := scheduledmessageMixin[1].Fields()
@@ -1282,14 +1342,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	serviceMixinHooks0 := serviceMixin[0].Hooks()
 	serviceMixinHooks2 := serviceMixin[2].Hooks()
 	serviceHooks := schema.Service{}.Hooks()
 
-	service.Hooks[1] = serviceMixinHooks2[0]
+	service.Hooks[1] = serviceMixinHooks0[0]
 
-	service.Hooks[2] = serviceMixinHooks2[1]
+	service.Hooks[2] = serviceMixinHooks2[0]
 
-	service.Hooks[3] = serviceHooks[0]
+	service.Hooks[3] = serviceMixinHooks2[1]
+
+	service.Hooks[4] = serviceHooks[0]
 	serviceMixinFields0 := serviceMixin[0].Fields()
 	_ = serviceMixinFields0
 	serviceMixinFields1 := serviceMixin[1].Fields()
@@ -1376,11 +1439,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	servicepractitionerMixinHooks0 := servicepractitionerMixin[0].Hooks()
 	servicepractitionerMixinHooks1 := servicepractitionerMixin[1].Hooks()
 
-	servicepractitioner.Hooks[1] = servicepractitionerMixinHooks1[0]
+	servicepractitioner.Hooks[1] = servicepractitionerMixinHooks0[0]
 
-	servicepractitioner.Hooks[2] = servicepractitionerMixinHooks1[1]
+	servicepractitioner.Hooks[2] = servicepractitionerMixinHooks1[0]
+
+	servicepractitioner.Hooks[3] = servicepractitionerMixinHooks1[1]
 	servicepractitionerMixinFields0 := servicepractitionerMixin[0].Fields()
 	_ = servicepractitionerMixinFields0
 	servicepractitionerFields := schema.ServicePractitioner{}.Fields()
@@ -1399,14 +1465,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	shareddocumentMixinHooks0 := shareddocumentMixin[0].Hooks()
 	shareddocumentMixinHooks2 := shareddocumentMixin[2].Hooks()
 	shareddocumentHooks := schema.SharedDocument{}.Hooks()
 
-	shareddocument.Hooks[1] = shareddocumentMixinHooks2[0]
+	shareddocument.Hooks[1] = shareddocumentMixinHooks0[0]
 
-	shareddocument.Hooks[2] = shareddocumentMixinHooks2[1]
+	shareddocument.Hooks[2] = shareddocumentMixinHooks2[0]
 
-	shareddocument.Hooks[3] = shareddocumentHooks[0]
+	shareddocument.Hooks[3] = shareddocumentMixinHooks2[1]
+
+	shareddocument.Hooks[4] = shareddocumentHooks[0]
 	shareddocumentMixinFields0 := shareddocumentMixin[0].Fields()
 	_ = shareddocumentMixinFields0
 	shareddocumentMixinFields1 := shareddocumentMixin[1].Fields()
@@ -1461,11 +1530,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	signincodeMixinHooks0 := signincodeMixin[0].Hooks()
 	signincodeMixinHooks1 := signincodeMixin[1].Hooks()
 
-	signincode.Hooks[1] = signincodeMixinHooks1[0]
+	signincode.Hooks[1] = signincodeMixinHooks0[0]
 
-	signincode.Hooks[2] = signincodeMixinHooks1[1]
+	signincode.Hooks[2] = signincodeMixinHooks1[0]
+
+	signincode.Hooks[3] = signincodeMixinHooks1[1]
 	signincodeMixinFields0 := signincodeMixin[0].Fields()
 	_ = signincodeMixinFields0
 	signincodeFields := schema.SignInCode{}.Fields()
@@ -1498,16 +1570,19 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	staffMixinHooks0 := staffMixin[0].Hooks()
 	staffMixinHooks2 := staffMixin[2].Hooks()
 	staffHooks := schema.Staff{}.Hooks()
 
-	staff.Hooks[1] = staffMixinHooks2[0]
+	staff.Hooks[1] = staffMixinHooks0[0]
 
-	staff.Hooks[2] = staffMixinHooks2[1]
+	staff.Hooks[2] = staffMixinHooks2[0]
 
-	staff.Hooks[3] = staffHooks[0]
+	staff.Hooks[3] = staffMixinHooks2[1]
 
-	staff.Hooks[4] = staffHooks[1]
+	staff.Hooks[4] = staffHooks[0]
+
+	staff.Hooks[5] = staffHooks[1]
 	staffMixinFields0 := staffMixin[0].Fields()
 	_ = staffMixinFields0
 	staffMixinFields1 := staffMixin[1].Fields()
@@ -1572,11 +1647,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	stafftokenMixinHooks0 := stafftokenMixin[0].Hooks()
 	stafftokenMixinHooks1 := stafftokenMixin[1].Hooks()
 
-	stafftoken.Hooks[1] = stafftokenMixinHooks1[0]
+	stafftoken.Hooks[1] = stafftokenMixinHooks0[0]
 
-	stafftoken.Hooks[2] = stafftokenMixinHooks1[1]
+	stafftoken.Hooks[2] = stafftokenMixinHooks1[0]
+
+	stafftoken.Hooks[3] = stafftokenMixinHooks1[1]
 	stafftokenMixinFields0 := stafftokenMixin[0].Fields()
 	_ = stafftokenMixinFields0
 	stafftokenFields := schema.StaffToken{}.Fields()
@@ -1599,14 +1677,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	workinghoursMixinHooks0 := workinghoursMixin[0].Hooks()
 	workinghoursMixinHooks2 := workinghoursMixin[2].Hooks()
 	workinghoursHooks := schema.WorkingHours{}.Hooks()
 
-	workinghours.Hooks[1] = workinghoursMixinHooks2[0]
+	workinghours.Hooks[1] = workinghoursMixinHooks0[0]
 
-	workinghours.Hooks[2] = workinghoursMixinHooks2[1]
+	workinghours.Hooks[2] = workinghoursMixinHooks2[0]
 
-	workinghours.Hooks[3] = workinghoursHooks[0]
+	workinghours.Hooks[3] = workinghoursMixinHooks2[1]
+
+	workinghours.Hooks[4] = workinghoursHooks[0]
 	workinghoursMixinFields0 := workinghoursMixin[0].Fields()
 	_ = workinghoursMixinFields0
 	workinghoursMixinFields1 := workinghoursMixin[1].Fields()

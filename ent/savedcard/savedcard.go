@@ -89,7 +89,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// AddedByValidator is a validator for the "added_by" field. It is called by the builders before save.
 	AddedByValidator func(string) error

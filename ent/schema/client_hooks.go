@@ -17,7 +17,9 @@ import (
 
 // validateClient normalises a client's names, email, phones, language, time
 // zone and date of birth, fills language and time zone from the organisation,
-// and refuses SMS consent without a mobile number.
+// and refuses SMS consent without a mobile number. Tags and other phones are
+// checked as the whole list the client will have, set or appended to
+// (foldAppends).
 func validateClient() ent.Hook {
 	return hookOn(func(ctx context.Context, m *gen.ClientProfileMutation) error {
 		org, err := tenantOf(ctx, m)
@@ -59,43 +61,22 @@ func validateClient() ent.Hook {
 			m.SetOtherPhones(phones)
 		}
 		if tags, ok := m.Tags(); ok {
-			if err := checkTexts("tags", tags, maxLabel, maxTags); err != nil {
+			if err := checkTexts("tags", tags, maxLabel, len(tags)); err != nil {
 				return err
 			}
-			m.SetTags(kith.Dedupe(tags))
+			tags = kith.Dedupe(tags)
+			if len(tags) > maxTags {
+				return kith.Invalid("tags", "tags may hold at most %d items, not %d", maxTags, len(tags))
+			}
+			m.SetTags(tags)
 		}
 		if a, ok := m.Address(); ok {
 			if err := checkAddress("address", a); err != nil {
 				return err
 			}
 		}
-		if err := checkAppended(ctx, m); err != nil {
-			return err
-		}
 		return requireMobileForSMS(ctx, m)
 	}, writeOps)
-}
-
-// checkAppended bounds the tags and other phones an update appends
-// (appendTags, appendOtherPhones): each like a set one, and the list they
-// make with the old one within its limit.
-func checkAppended(ctx context.Context, m *gen.ClientProfileMutation) error {
-	if tags, ok := m.AppendedTags(); ok {
-		old, _ := oldOr(m.OldTags(ctx))
-		if err := checkTexts("appendTags", tags, maxLabel, max(0, maxTags-len(old))); err != nil {
-			return err
-		}
-	}
-	if phones, ok := m.AppendedOtherPhones(); ok {
-		old, _ := oldOr(m.OldOtherPhones(ctx))
-		if len(old)+len(phones) > maxPhones {
-			return kith.Invalid("appendOtherPhones", "a client has at most %d other phones", maxPhones)
-		}
-		if err := checkPhones("appendOtherPhones", phones); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // pastDate accepts a YYYY-MM-DD date from earliestBirth (1900-01-01) to today.

@@ -119,7 +119,8 @@ func checkNewForm(ctx context.Context, m *gen.FormMutation) error {
 }
 
 // checkSubmission checks a form being submitted: it must still be SENT and
-// the answers must fit its questions.
+// the answers must fit its questions. Answers written without submitting
+// (or appended to) are checked alike.
 func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 	id, _ := m.ID()
 	old, err := m.Client().Form.Get(ctx, id)
@@ -134,15 +135,21 @@ func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 			return kith.Invalid(kith.CamelCase(f), "a form's content does not change once it is sent; send a new one")
 		}
 	}
-	if s, ok := m.Status(); !ok || s != form.StatusSubmitted {
+	given, answering := m.Answers()
+	s, ok := m.Status()
+	submitting := ok && s == form.StatusSubmitted
+	if !answering && !submitting {
 		return nil
 	}
-	given, _ := m.Answers()
+	// Answers are checked whenever they are written, submitting or not.
 	answers, err := questions.Check(old.Questions, given)
 	if err != nil {
 		return err
 	}
 	m.SetAnswers(answers)
+	if !submitting {
+		return nil
+	}
 	name, _ := m.SignedName()
 	name = strings.Join(strings.Fields(name), " ")
 	switch {

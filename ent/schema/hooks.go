@@ -146,23 +146,17 @@ func validateOrganization() ent.Hook {
 				return err
 			}
 		}
-		if leads, ok := m.AppendedReminderLeadMinutes(); ok {
+		if leads, ok := m.ReminderLeadMinutes(); ok { // set or appended to (foldAppends)
 			for _, l := range leads {
 				if l <= 0 || l > maxLeadMinutes {
-					return kith.Invalid("appendReminderLeadMinutes", "%d is not a lead time: give minutes before the appointment, from 1 to 43200 (30 days)", l)
-				}
-			}
-		}
-		if leads, ok := m.ReminderLeadMinutes(); ok {
-			if len(leads) > maxLeads {
-				return kith.Invalid("reminderLeadMinutes", "give at most %d lead times, not %d", maxLeads, len(leads))
-			}
-			for _, l := range leads {
-				if l <= 0 || l > 30*24*60 {
 					return kith.Invalid("reminderLeadMinutes", "%d is not a lead time: give minutes before the appointment, from 1 to 43200 (30 days)", l)
 				}
 			}
-			m.SetReminderLeadMinutes(kith.Dedupe(leads))
+			leads = kith.Dedupe(leads)
+			if len(leads) > maxLeads {
+				return kith.Invalid("reminderLeadMinutes", "give at most %d lead times, not %d", maxLeads, len(leads))
+			}
+			m.SetReminderLeadMinutes(leads)
 		}
 		return nil
 	}, writeOps)

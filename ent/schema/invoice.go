@@ -89,11 +89,12 @@ func (Invoice) Hooks() []ent.Hook { return []ent.Hook{issueInvoice(), moveInvoic
 
 // Policy of Invoice: staff issue and void invoices; a portal viewer reads
 // the acting client's invoices with MANAGE_BILLING (the client itself
-// always), and may mark one PAID (package billing does, with a payment).
+// always), and may only move an OPEN one to PAID (package billing does,
+// with a payment): rule.AllowPortalPayInvoice.
 func (Invoice) Policy() ent.Policy {
 	return billingPolicy(
 		rule.AllowIfStaff(),
-		rule.AllowPortalChange(kith.PortalScopeManageBilling, ent.OpUpdateOne, "client_id", "status", "paid_at", "updated_at"),
+		rule.AllowPortalPayInvoice(),
 	)
 }
 

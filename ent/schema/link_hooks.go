@@ -12,7 +12,8 @@ import (
 )
 
 // validateLink removes repeated contact types and scopes, and requires an
-// address on a contact linked as an additional address.
+// address on a contact linked as an additional address; the lists are the
+// whole ones the link will have, set or appended to (foldAppends).
 func validateLink() ent.Hook {
 	return hookOn(func(ctx context.Context, m *gen.ClientContactMutation) error {
 		if label, ok := m.RelationshipLabel(); ok {
@@ -25,7 +26,8 @@ func validateLink() ent.Hook {
 		if !ok {
 			return nil
 		}
-		m.SetContactTypes(kith.Dedupe(types))
+		types = kith.Dedupe(types)
+		m.SetContactTypes(types)
 		if !slices.Contains(types, kith.ContactTypeAdditionalAddress) {
 			return nil
 		}

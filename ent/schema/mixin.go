@@ -49,6 +49,10 @@ func (m idMixin) Annotations() []schema.Annotation {
 	return []schema.Annotation{IDPrefix{Prefix: m.prefix}}
 }
 
+// Hooks implements ent.Mixin. Every schema has an ID, so this mixin's hooks
+// run first, right after the privacy policy: foldAppends.
+func (idMixin) Hooks() []ent.Hook { return []ent.Hook{foldAppends()} }
+
 // timeMixin records when a row was created and last updated.
 type timeMixin struct{ mixin.Schema }
 

@@ -71,7 +71,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	EmailValidator func(string) error
