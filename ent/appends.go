@@ -4,10 +4,12 @@ package ent
 
 import (
 	"context"
+	stdsql "database/sql"
 	"fmt"
 	"slices"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 )
 
 // FoldedAppend is a list field whose appended values FoldAppends turned
@@ -33,8 +35,19 @@ func (m *AppointmentMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *AppointmentMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM appointments WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Appointment to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -56,8 +69,19 @@ func (m *ClientContactMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *ClientContactMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM client_contacts WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the ClientContact to append to it: %w", err)
+		}
+	}
 	if appended, ok := m.AppendedContactTypes(); ok {
 		if !m.Op().Is(ent.OpUpdateOne) {
 			return nil, fmt.Errorf("ent: appending to ClientContact.contact_types needs an update of one row")
@@ -111,8 +135,19 @@ func (m *ClientProfileMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *ClientProfileMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM clients WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the ClientProfile to append to it: %w", err)
+		}
+	}
 	if appended, ok := m.AppendedOtherPhones(); ok {
 		if !m.Op().Is(ent.OpUpdateOne) {
 			return nil, fmt.Errorf("ent: appending to ClientProfile.other_phones needs an update of one row")
@@ -160,8 +195,19 @@ func (m *ContactMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *ContactMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM contacts WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Contact to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -177,8 +223,19 @@ func (m *CoverageMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *CoverageMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM coverages WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Coverage to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -194,8 +251,19 @@ func (m *EmailSuppressionMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *EmailSuppressionMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM email_suppressions WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the EmailSuppression to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -217,8 +285,19 @@ func (m *FormMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *FormMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM forms WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Form to append to it: %w", err)
+		}
+	}
 	if appended, ok := m.AppendedQuestions(); ok {
 		if !m.Op().Is(ent.OpUpdateOne) {
 			return nil, fmt.Errorf("ent: appending to Form.questions needs an update of one row")
@@ -266,8 +345,19 @@ func (m *InvoiceMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *InvoiceMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM invoices WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Invoice to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -283,8 +373,19 @@ func (m *MessageTemplateMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *MessageTemplateMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM message_templates WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the MessageTemplate to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -300,8 +401,19 @@ func (m *NotificationMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *NotificationMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Notification to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -323,8 +435,19 @@ func (m *OrganizationMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *OrganizationMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Organization to append to it: %w", err)
+		}
+	}
 	if appended, ok := m.AppendedReminderLeadMinutes(); ok {
 		if !m.Op().Is(ent.OpUpdateOne) {
 			return nil, fmt.Errorf("ent: appending to Organization.reminder_lead_minutes needs an update of one row")
@@ -372,8 +495,19 @@ func (m *PaymentMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *PaymentMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM payments WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Payment to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -389,8 +523,19 @@ func (m *PhoneOptOutMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *PhoneOptOutMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM phone_opt_outs WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the PhoneOptOut to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -406,8 +551,19 @@ func (m *PortalEventMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *PortalEventMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM portal_events WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the PortalEvent to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -423,8 +579,19 @@ func (m *PortalInvitationMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *PortalInvitationMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM portal_invitations WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the PortalInvitation to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -440,8 +607,19 @@ func (m *PortalMessageMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *PortalMessageMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM portal_messages WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the PortalMessage to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -457,8 +635,19 @@ func (m *PortalSessionMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *PortalSessionMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM portal_sessions WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the PortalSession to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -474,8 +663,19 @@ func (m *SavedCardMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *SavedCardMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM saved_cards WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the SavedCard to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -491,8 +691,19 @@ func (m *ScheduleExceptionMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *ScheduleExceptionMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM schedule_exceptions WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the ScheduleException to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -508,8 +719,19 @@ func (m *ScheduledMessageMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *ScheduledMessageMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM scheduled_messages WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the ScheduledMessage to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -525,8 +747,19 @@ func (m *ServiceMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *ServiceMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM services WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Service to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -542,8 +775,19 @@ func (m *ServicePractitionerMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *ServicePractitionerMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM service_practitioners WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the ServicePractitioner to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -559,8 +803,19 @@ func (m *SharedDocumentMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *SharedDocumentMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM shared_documents WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the SharedDocument to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -576,8 +831,19 @@ func (m *SignInCodeMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *SignInCodeMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM sign_in_codes WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the SignInCode to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -593,8 +859,19 @@ func (m *StaffMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *StaffMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM staff WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Staff to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -610,8 +887,19 @@ func (m *StaffTokenMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *StaffTokenMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM staff_tokens WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the StaffToken to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }
 
@@ -627,7 +915,18 @@ func (m *WorkingHoursMutation) AppendedFields() []string {
 // it sets (else the row's, or none when it clears it) followed by the
 // appended values. Hooks that check a list set then check what appending
 // makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
 func (m *WorkingHoursMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
 	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM working_hours WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the WorkingHours to append to it: %w", err)
+		}
+	}
 	return folded, nil
 }

@@ -3,9 +3,12 @@ package graph_test
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/kithtest"
 )
 
 // TestAppendInputs appends to every list an update input can append to:
@@ -86,4 +89,33 @@ func TestAppendInputs(t *testing.T) {
 	require.Equal(t, "appendReminderLeadMinutes", err.Field(), err.Message)
 	err = b.api.Fail(b.token, updateOrg, map[string]any{"in": map[string]any{"appendReminderLeadMinutes": []int{1, 2, 3, 4, 5, 6, 7, 8, 9}}})
 	require.Equal(t, "appendReminderLeadMinutes", err.Field(), "two and nine lead times are more than ten: %s", err.Message)
+}
+
+// TestConcurrentAppendsKeepEveryValue: 20 appends to one client's tags at
+// once all survive: on PostgreSQL the row is locked while an append reads
+// the old list, so none overwrites another.
+func TestConcurrentAppendsKeepEveryValue(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.createClient(t, map[string]any{"firstName": "Ana", "lastName": "Silva", "email": "ana@example.com"}, nil)
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan []kithtest.Error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rsp := b.api.Do(b.token, `mutation($id: ID!, $in: UpdateClientInput!){ updateClient(id: $id, input: $in){ id } }`,
+				map[string]any{"id": c.ID, "in": map[string]any{"appendTags": []string{fmt.Sprintf("tag %d", i)}}})
+			errs <- rsp.Errors
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		require.Empty(t, e)
+	}
+	var read struct{ Node struct{ Tags []string } }
+	b.api.OK(b.token, `query($id: ID!){ node(id: $id){ ... on Client { tags } } }`, map[string]any{"id": c.ID}, &read)
+	require.Len(t, read.Node.Tags, n, "every append survives: %v", read.Node.Tags)
 }

@@ -21,7 +21,25 @@ import (
 // With one provider configured, kith is not in development and no message
 // is ever logged: the other channel has no Sender, so its messages fail
 // with "no … provider is configured", and a WARN says so at start-up.
+//
+// A provider's setting given without its key (KITH_TWILIO_AUTH_TOKEN without
+// KITH_TWILIO_ACCOUNT_SID, KITH_SENDGRID_FROM_EMAIL without
+// KITH_SENDGRID_API_KEY, …) stops kith: a deployment whose key went
+// missing must not fall back to logging its messages, secrets and all.
 func senders(getenv func(string) string, log *slog.Logger) ([]notifier.Sender, error) {
+	for key, others := range map[string][]string{
+		"KITH_TWILIO_ACCOUNT_SID": {"KITH_TWILIO_AUTH_TOKEN", "KITH_TWILIO_FROM", "KITH_TWILIO_BASE_URL"},
+		"KITH_SENDGRID_API_KEY":   {"KITH_SENDGRID_FROM_EMAIL", "KITH_SENDGRID_FROM_NAME", "KITH_SENDGRID_BASE_URL"},
+	} {
+		if getenv(key) != "" {
+			continue
+		}
+		for _, other := range others {
+			if getenv(other) != "" {
+				return nil, fmt.Errorf("%s is set but %s is not: set %s too, or unset %s to use the log channel (development only)", other, key, key, other)
+			}
+		}
+	}
 	var out []notifier.Sender
 	if sid := getenv("KITH_TWILIO_ACCOUNT_SID"); sid != "" {
 		s, err := twilio.New(twilio.Config{

@@ -40,4 +40,15 @@ func TestSendersWiring(t *testing.T) {
 	require.Contains(t, buf.String(), "no SMS provider is configured")
 	require.NotContains(t, buf.String(), "for development only")
 	require.NotContains(t, buf.String(), "SG.test-key", "credentials are never logged")
+
+	// A provider half configured (its key missing) stops kith rather than
+	// logging messages with their secrets.
+	for _, half := range []map[string]string{
+		{"KITH_TWILIO_AUTH_TOKEN": "secret-token", "KITH_TWILIO_FROM": "+14165550100"},
+		{"KITH_SENDGRID_FROM_EMAIL": "hello@maple.example"},
+	} {
+		_, err = senders(env(half), log)
+		require.Error(t, err)
+		require.NotContains(t, err.Error(), "secret-token")
+	}
 }
