@@ -16,3 +16,38 @@ func TestDescribeUnknownScalar(t *testing.T) {
 		describe(ast.NamedType("ClientWhereInput", nil), []string{"status"}, "where.status", ""))
 	require.Equal(t, "tags.0 must be a string", describe(ast.ListType(ast.NonNullNamedType("String", nil), nil), []string{"0"}, "tags.0", ""))
 }
+
+// TestEveryOrderFieldHasACursorType: each value of every orderBy of the
+// schema names a field of its node whose type cursorValue knows, so that
+// the argument gate never refuses a cursor kith gave out; defaultOrder
+// names such fields too.
+func TestEveryOrderFieldHasACursorType(t *testing.T) {
+	t.Parallel()
+	seen := 0
+	for _, typ := range parsedSchema.Types {
+		for _, f := range typ.Fields {
+			arg := f.Arguments.ForName("orderBy")
+			if arg == nil {
+				continue
+			}
+			require.Nil(t, arg.Type.Elem, "%s.%s: a list orderBy writes cursors cursorValue does not read", typ.Name, f.Name)
+			enum := parsedSchema.Types[parsedSchema.Types[arg.Type.Name()].Fields.ForName("field").Type.Name()]
+			for _, v := range enum.EnumValues {
+				ft := orderFieldType(arg.Type, v.Name)
+				require.NotNil(t, ft, "%s %s names no field", arg.Type.Name(), v.Name)
+				known := parsedSchema.Types[ft.Name()].Kind == ast.Enum
+				switch ft.Name() {
+				case "Time", "String", "ID", "Int", "Float", "Boolean":
+					known = true
+				}
+				require.True(t, known, "%s %s is a %s", arg.Type.Name(), v.Name, ft.Name())
+				seen++
+			}
+			if d, ok := defaultOrder[typ.Name+"."+f.Name]; ok {
+				require.NotNil(t, enum.EnumValues.ForName(d), "defaultOrder of %s.%s", typ.Name, f.Name)
+			}
+		}
+	}
+	require.Greater(t, seen, 20)
+	require.Equal(t, "startsAt", lowerCamel("STARTS_AT"))
+}
