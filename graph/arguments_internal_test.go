@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -50,4 +51,31 @@ func TestEveryOrderFieldHasACursorType(t *testing.T) {
 	}
 	require.Greater(t, seen, 20)
 	require.Equal(t, "startsAt", lowerCamel("STARTS_AT"))
+}
+
+// TestBadVariable: the JSON values the specification's input coercion
+// refuses for each built-in scalar, which kith's schema does not all use.
+func TestBadVariable(t *testing.T) {
+	t.Parallel()
+	named := func(n string) *ast.Type { return ast.NamedType(n, nil) }
+	for _, tc := range []struct {
+		typ  string
+		v    any
+		want bool
+	}{
+		{"Int", json.Number("5"), false}, {"Int", int64(5), false}, {"Int", "5", true},
+		{"Float", json.Number("1.5"), false}, {"Float", float64(2), false}, {"Float", "1.5", true},
+		{"String", "5", false}, {"String", json.Number("5"), true}, {"String", true, true},
+		{"Boolean", true, false}, {"Boolean", "true", true}, {"Boolean", json.Number("1"), true},
+		{"ID", "cl1", false}, {"ID", json.Number("12"), false}, {"ID", int64(12), false},
+		{"ID", json.Number("1.5"), true}, {"ID", true, true},
+		{"ClientStatus", "ACTIVE", false}, {"ClientStatus", "active", true}, {"ClientStatus", json.Number("1"), true},
+		{"Time", "2026-01-01T00:00:00Z", false}, {"Time", json.Number("1"), true},
+	} {
+		_, bad := badVariable(tc.v, named(tc.typ), []string{"v"})
+		require.Equal(t, tc.want, bad, "%s %#v", tc.typ, tc.v)
+	}
+	p, bad := badVariable([]any{json.Number("1"), "2"}, ast.ListType(named("Float"), nil), []string{"v"})
+	require.True(t, bad)
+	require.Equal(t, []string{"v", "1"}, p)
 }
