@@ -18,19 +18,49 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
+// Limits on the values of an operation's arguments. Each is checked before
+// any resolver runs, so that no filter reaches a database's own limits:
+// the parameters of one statement (SQLite 32,766, PostgreSQL 65,535) or
+// the depth of an expression (SQLite 1,000), which the two would answer
+// differently.
+const (
+	// MaxListItems is the most items one list may hold, at any depth of
+	// input objects (a where's firstNameIn, ids, tags…).
+	MaxListItems = 1000
+	// MaxArgumentValues is the most values (strings, numbers, booleans,
+	// enums and IDs, each item of a list counted) all the arguments of one
+	// operation may hold together. A 1 MiB body can carry some 250,000.
+	MaxArgumentValues = 10_000
+	// MaxInputDepth is the deepest an argument may nest input objects and
+	// lists (where: {or: [{not: …}]} is 4 deep).
+	MaxInputDepth = 20
+)
+
 // argumentCheck refuses, before any resolver runs, an operation with an
 // argument value kith could not read or store alike on both databases. It
-// reads every argument of every field and directive, literal or variable,
-// through input objects, lists and fragments, so that no resolver, and no
-// eager loading of nested connections, meets a value it cannot decode:
+// reads every variable, and every argument of every field and directive,
+// literal or variable, through input objects, lists and fragments, so that
+// no resolver, and no eager loading of nested connections, meets a value it
+// cannot decode:
 //
+//   - a variable whose JSON value is not of its type: a string for an Int or
+//     Float, a number for a String, anything but true or false for a
+//     Boolean, anything but a string or an integer for an ID, an enum not
+//     spelt as one of its values (gqlparser coerces the first and last);
 //   - a string holding the NUL character (U+0000), which PostgreSQL's text
 //     refuses and SQLite keeps, or invalid UTF-8, whatever its type;
 //   - an Int outside the 32 bits GraphQL gives it;
-//   - a Cursor kith did not give out, a Time that is not RFC 3339, an ID
-//     that is not a string.
+//   - a Time that is not RFC 3339, an ID that is not a string;
+//   - a Cursor kith did not give out: one that does not decode, or whose
+//     ID is not a kith ID, or whose value does not fit the field the
+//     connection is ordered by (see cursorValue);
+//   - a list of more than MaxListItems, more than MaxArgumentValues values
+//     in all, input nested deeper than MaxInputDepth;
+//   - a where filter nested in another (in not, and, or, has…With) that
+//     sets no condition, which ent cannot turn into SQL.
 //
-// Each refusal is BAD_USER_INPUT naming the argument in extensions.field.
+// Each refusal is BAD_USER_INPUT naming the argument, or the variable, in
+// extensions.field.
 type argumentCheck struct{}
 
 var _ interface {
@@ -46,20 +76,113 @@ func (argumentCheck) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext implements graphql.OperationContextMutator.
 func (argumentCheck) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	w := argWalker{vars: oc.Variables, seen: map[string]bool{}}
+	if err := checkVariables(oc); err != nil {
+		return err
+	}
+	w := &argWalker{vars: oc.Variables, seen: map[string]bool{}}
 	if err := w.directives(oc.Operation.Directives, nil); err != nil {
 		return err
 	}
 	return w.set(oc.Operation.SelectionSet, nil)
 }
 
+// checkVariables refuses a variable whose JSON value GraphQL does not
+// coerce to its type, on the variable's path, as gqlparser's own errors.
+func checkVariables(oc *graphql.OperationContext) *gqlerror.Error {
+	for _, def := range oc.Operation.VariableDefinitions {
+		v, ok := oc.Variables[def.Variable]
+		if !ok {
+			continue
+		}
+		parts, bad := badVariable(v, def.Type, []string{def.Variable})
+		if !bad {
+			continue
+		}
+		path := ast.Path{ast.PathName("variable")}
+		for _, p := range parts {
+			if n, err := strconv.Atoi(p); err == nil {
+				path = append(path, ast.PathIndex(n))
+			} else {
+				path = append(path, ast.PathName(p))
+			}
+		}
+		field := fieldName(parts)
+		return &gqlerror.Error{
+			Message:    describe(def.Type, parts[1:], field, ""),
+			Path:       path,
+			Extensions: map[string]any{"code": CodeBadUserInput, "field": field},
+		}
+	}
+	return nil
+}
+
+// badVariable finds in v, the JSON value of a variable of type typ at path,
+// a value the GraphQL specification's input coercion refuses and gqlparser
+// lets through, and returns its path.
+func badVariable(v any, typ *ast.Type, path []string) ([]string, bool) {
+	if v == nil {
+		return nil, false
+	}
+	if typ.Elem != nil {
+		list, ok := v.([]any)
+		if !ok { // one value given for a list
+			return badVariable(v, typ.Elem, path)
+		}
+		for i, e := range list {
+			if p, bad := badVariable(e, typ.Elem, append(path[:len(path):len(path)], strconv.Itoa(i))); bad {
+				return p, true
+			}
+		}
+		return nil, false
+	}
+	def := parsedSchema.Types[typ.Name()]
+	if def == nil {
+		return nil, false
+	}
+	switch def.Kind {
+	case ast.InputObject:
+		m, _ := v.(map[string]any)
+		for k, e := range m {
+			if f := def.Fields.ForName(k); f != nil {
+				if p, bad := badVariable(e, f.Type, append(path[:len(path):len(path)], k)); bad {
+					return p, true
+				}
+			}
+		}
+		return nil, false
+	case ast.Enum:
+		s, ok := v.(string)
+		return path, !ok || def.EnumValues.ForName(s) == nil
+	}
+	ok := true
+	switch typ.Name() {
+	case "Int", "Float":
+		_, isString := v.(string)
+		ok = !isString
+	case "String", "Cursor", "Time", "Date":
+		_, ok = v.(string)
+	case "Boolean":
+		_, ok = v.(bool)
+	case "ID":
+		switch n := v.(type) {
+		case string, int, int64:
+		case json.Number:
+			_, err := n.Int64()
+			ok = err == nil
+		default:
+			ok = false
+		}
+	}
+	return path, !ok
+}
+
 // scalarChecks decode the scalars whose decoding can fail on a string or
-// number that passed validation; the presenter words the failure.
+// number that passed validation; the presenter words the failure. Cursors
+// are checked by argWalker.cursor.
 var scalarChecks = map[string]func(any) error{
-	"Cursor": func(v any) error { var c ent.Cursor; return c.UnmarshalGQL(v) },
-	"Time":   func(v any) error { _, err := graphql.UnmarshalTime(v); return err },
-	"ID":     func(v any) error { var id pulid.ID; return id.UnmarshalGQL(v) },
-	"Int":    checkInt32,
+	"Time": func(v any) error { _, err := graphql.UnmarshalTime(v); return err },
+	"ID":   func(v any) error { var id pulid.ID; return id.UnmarshalGQL(v) },
+	"Int":  checkInt32,
 }
 
 // checkInt32 refuses an Int that does not fit in 32 bits.
@@ -91,11 +214,23 @@ func checkInt32(v any) error {
 }
 
 type argWalker struct {
-	vars map[string]any
-	seen map[string]bool // fragments already read: their arguments do not change
+	vars   map[string]any
+	seen   map[string]bool // fragments already read: their arguments do not change
+	values int             // values read so far, in every argument
+	// cursor reports whether a cursor's value fits the field whose
+	// arguments are being read (see cursorValue).
+	cursor func(any) bool
 }
 
-func (w argWalker) set(set ast.SelectionSet, path ast.Path) *gqlerror.Error {
+// refusal is a value argWalker refuses: where, why, and the limit it
+// passed (0 for none).
+type refusal struct {
+	path  []string
+	msg   string
+	limit int
+}
+
+func (w *argWalker) set(set ast.SelectionSet, path ast.Path) *gqlerror.Error {
 	for _, sel := range set {
 		var err *gqlerror.Error
 		switch s := sel.(type) {
@@ -105,6 +240,7 @@ func (w argWalker) set(set ast.SelectionSet, path ast.Path) *gqlerror.Error {
 			if s.Definition != nil {
 				defs = s.Definition.Arguments
 			}
+			w.cursor = cursorValue(s, w.vars)
 			if err = w.arguments(s.Arguments, defs, p); err == nil {
 				if err = w.directives(s.Directives, p); err == nil {
 					err = w.set(s.SelectionSet, p)
@@ -127,7 +263,10 @@ func (w argWalker) set(set ast.SelectionSet, path ast.Path) *gqlerror.Error {
 	return nil
 }
 
-func (w argWalker) directives(list ast.DirectiveList, path ast.Path) *gqlerror.Error {
+func (w *argWalker) directives(list ast.DirectiveList, path ast.Path) *gqlerror.Error {
+	cursor := w.cursor
+	w.cursor = noCursorValue // a directive orders nothing
+	defer func() { w.cursor = cursor }()
 	for _, d := range list {
 		var defs ast.ArgumentDefinitionList
 		if d.Definition != nil {
@@ -140,7 +279,7 @@ func (w argWalker) directives(list ast.DirectiveList, path ast.Path) *gqlerror.E
 	return nil
 }
 
-func (w argWalker) arguments(args ast.ArgumentList, defs ast.ArgumentDefinitionList, path ast.Path) *gqlerror.Error {
+func (w *argWalker) arguments(args ast.ArgumentList, defs ast.ArgumentDefinitionList, path ast.Path) *gqlerror.Error {
 	for _, a := range args {
 		if a.Value == nil {
 			continue
@@ -153,50 +292,65 @@ func (w argWalker) arguments(args ast.ArgumentList, defs ast.ArgumentDefinitionL
 		if def := defs.ForName(a.Name); def != nil {
 			typ = def.Type
 		}
-		if field, msg := badValue(v, typ, []string{a.Name}); msg != "" {
-			return &gqlerror.Error{
-				Message:    msg,
-				Path:       path,
-				Extensions: map[string]any{"code": CodeBadUserInput, "field": fieldName(field)},
+		if r := w.value(v, typ, []string{a.Name}); r != nil {
+			ext := map[string]any{"code": CodeBadUserInput, "field": fieldName(r.path)}
+			if r.limit > 0 {
+				ext["limit"] = r.limit
 			}
+			return &gqlerror.Error{Message: r.msg, Path: path, Extensions: ext}
 		}
 	}
 	return nil
 }
 
-// badValue finds a value in v, of type typ (nil when unknown) at path,
-// that kith refuses, and returns its path and why.
-func badValue(v any, typ *ast.Type, path []string) ([]string, string) {
+// value finds a value in v, of type typ (nil when unknown) at path, that
+// kith refuses, and says where and why.
+func (w *argWalker) value(v any, typ *ast.Type, path []string) *refusal {
 	at := func(k string) []string { return append(path[:len(path):len(path)], k) }
+	if _, nested := v.([]any); nested || isMap(v) {
+		if len(path) > MaxInputDepth {
+			return &refusal{path: path[:1], limit: MaxInputDepth,
+				msg: fmt.Sprintf("%s nests input objects and lists more than %d deep; write the filter with fewer levels", fieldName(path[:1]), MaxInputDepth)}
+		}
+	} else if v != nil {
+		if w.values++; w.values > MaxArgumentValues {
+			return &refusal{path: path[:1], limit: MaxArgumentValues,
+				msg: fmt.Sprintf("the arguments of this operation hold more than %d values; split it into smaller requests", MaxArgumentValues)}
+		}
+	}
 	switch v := v.(type) {
 	case nil:
-		return nil, ""
+		return nil
 	case string:
-		switch {
-		case strings.IndexByte(v, 0) >= 0:
-			return path, fieldName(path) + " contains the NUL character (U+0000), which is not text kith can store; remove it"
-		case !utf8.ValidString(v):
-			return path, fieldName(path) + " is not valid UTF-8 text"
+		if r := badText(v, path); r != nil {
+			return r
 		}
 	case []any:
+		if len(v) > MaxListItems {
+			return &refusal{path: path, limit: MaxListItems,
+				msg: fmt.Sprintf("%s holds %d items, more than the %d a list may hold; split the request", fieldName(path), len(v), MaxListItems)}
+		}
 		var elem *ast.Type
 		if typ != nil {
 			elem = typ.Elem
 		}
 		for i, e := range v {
-			if p, msg := badValue(e, elem, at(strconv.Itoa(i))); msg != "" {
-				return p, msg
+			if r := w.value(e, elem, at(strconv.Itoa(i))); r != nil {
+				return r
 			}
 		}
-		return nil, ""
+		return nil
 	case map[string]any:
 		var def *ast.Definition
 		if typ != nil {
 			def = parsedSchema.Types[typ.Name()]
 		}
+		if def != nil && len(path) > 1 && strings.HasSuffix(def.Name, "WhereInput") && emptyWhere(v) {
+			return &refusal{path: path, msg: fieldName(path) + " sets no condition; give it at least one, or leave it out"}
+		}
 		for k, e := range v {
-			if p, msg := badValue(k, nil, at(k)); msg != "" {
-				return p, msg
+			if r := badText(k, at(k)); r != nil {
+				return r
 			}
 			var ft *ast.Type
 			if def != nil {
@@ -204,22 +358,68 @@ func badValue(v any, typ *ast.Type, path []string) ([]string, string) {
 					ft = f.Type
 				}
 			}
-			if p, msg := badValue(e, ft, at(k)); msg != "" {
-				return p, msg
+			if r := w.value(e, ft, at(k)); r != nil {
+				return r
 			}
 		}
-		return nil, ""
+		return nil
 	}
 	if typ == nil {
-		return nil, ""
+		return nil
 	}
 	if typ.Elem != nil { // one value given for a list
-		return badValue(v, typ.Elem, path)
+		w.values-- // counted once
+		return w.value(v, typ.Elem, path)
 	}
-	if check := scalarChecks[typ.Name()]; check != nil && check(v) != nil {
-		return path, describe(typ, nil, fieldName(path), "")
+	bad := false
+	if typ.Name() == "Cursor" {
+		bad = !w.cursorOK(v)
+	} else if check := scalarChecks[typ.Name()]; check != nil {
+		bad = check(v) != nil
 	}
-	return nil, ""
+	if bad {
+		return &refusal{path: path, msg: describe(typ, nil, fieldName(path), "")}
+	}
+	return nil
+}
+
+// badText refuses a string holding NUL or invalid UTF-8.
+func badText(s string, path []string) *refusal {
+	switch {
+	case strings.IndexByte(s, 0) >= 0:
+		return &refusal{path: path, msg: fieldName(path) + " contains the NUL character (U+0000), which is not text kith can store; remove it"}
+	case !utf8.ValidString(s):
+		return &refusal{path: path, msg: fieldName(path) + " is not valid UTF-8 text"}
+	}
+	return nil
+}
+
+func isMap(v any) bool { _, ok := v.(map[string]any); return ok }
+
+// emptyWhere reports whether a where filter sets no condition: each of its
+// fields is null or an empty list. ent refuses such a filter inside
+// another (it can write no SQL for it) but ignores it as the argument.
+func emptyWhere(m map[string]any) bool {
+	for _, v := range m {
+		if l, ok := v.([]any); v != nil && (!ok || len(l) > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// cursorOK reports whether v is a cursor kith could have given out for the
+// field being read: it decodes, its ID is a kith ID, and its value fits
+// the field the connection is ordered by.
+func (w *argWalker) cursorOK(v any) bool {
+	var c ent.Cursor
+	if c.UnmarshalGQL(v) != nil || !c.ID.WellFormed() {
+		return false
+	}
+	if w.cursor == nil {
+		return c.Value == nil
+	}
+	return w.cursor(c.Value)
 }
 
 // fieldName names an argument path in the style of every other

@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -36,6 +37,9 @@ const (
 func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		if gerr.Extensions["code"] == CodeNotFound && gerr.Extensions["field"] == nil {
+			return nodeNotFound(ctx, gerr) // entgql's node and nodes
+		}
 		if gerr.Extensions != nil && gerr.Extensions["code"] != nil {
 			return variableError(ctx, gerr) // gqlgen's own parse and validation errors
 		}
@@ -63,7 +67,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return set(CodeConflict, ce.Message, ext)
 		case errors.As(err, &nf):
-			return set(CodeNotFound, "nothing with ID "+string(nf.ID)+" was found", map[string]any{"field": nf.Field})
+			return set(CodeNotFound, notFoundMessage(nf.ID), map[string]any{"field": nf.Field})
 		case errors.Is(err, kith.ErrUnauthenticated):
 			return set(CodeUnauthenticated, kith.ErrUnauthenticated.Error(), nil)
 		case errors.Is(err, kith.ErrStaffOnly), errors.Is(err, kith.ErrPortalOnly):
@@ -97,6 +101,44 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		log.ErrorContext(ctx, "request failed", "request_id", id, "operation", operationName(ctx), "err", err)
 		return set(CodeInternal, "something went wrong on our side; quote request "+id+" if you report it", map[string]any{"requestId": id})
 	}
+}
+
+// notFoundMessage says that nothing was found with id, quoting id only
+// when it is shaped like a kith ID: an answer never repeats more of the
+// request than that.
+func notFoundMessage(id pulid.ID) string {
+	if id.WellFormed() {
+		return "nothing with ID " + string(id) + " was found"
+	}
+	return "nothing with that ID was found"
+}
+
+// nodeNotFound rewrites entgql's answer for node(id:) or nodes(ids:) when
+// an ID names nothing the viewer may see ("Could not resolve to a node
+// with the global id of …", the whole ID repeated) as kith's NOT_FOUND,
+// on the argument: id, or ids.N for the Nth of nodes.
+func nodeNotFound(ctx context.Context, gerr *gqlerror.Error) *gqlerror.Error {
+	field, id := "id", pulid.ID("")
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		if v, ok := fc.Args["id"].(pulid.ID); ok {
+			id = v
+		}
+		if ids, ok := fc.Args["ids"].([]pulid.ID); ok {
+			i := -1
+			if pc := graphql.GetPathContext(ctx); pc != nil && pc.Index != nil {
+				i = *pc.Index
+			} else if len(ids) == 1 { // nodes looks one ID up as node does
+				i = 0
+			}
+			field = "ids"
+			if i >= 0 && i < len(ids) {
+				field, id = "ids."+strconv.Itoa(i), ids[i]
+			}
+		}
+	}
+	gerr.Message = notFoundMessage(id)
+	gerr.Extensions = map[string]any{"code": CodeNotFound, "field": field}
+	return gerr
 }
 
 // isArgumentError reports whether the error came from reading a field's

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,9 @@ import (
 
 // PrefixLen is the length of every ID's type prefix.
 const PrefixLen = 2
+
+// Len is the length of every ID New gives out: its prefix and a ULID.
+const Len = PrefixLen + ulid.EncodedSize
 
 // ID is a prefixed ULID. It is stored as text and travels in GraphQL as ID.
 type ID string
@@ -45,6 +49,30 @@ func (id ID) Prefix() string {
 	}
 	return string(id[:PrefixLen])
 }
+
+// WellFormed reports whether id is shaped like an ID New gives out: two
+// lower-case ASCII letters, then a ULID in upper-case Crockford base32
+// (whose first character is at most 7). It says nothing of whether the
+// record exists.
+func (id ID) WellFormed() bool {
+	if len(id) != Len {
+		return false
+	}
+	for i := range PrefixLen {
+		if id[i] < 'a' || id[i] > 'z' {
+			return false
+		}
+	}
+	for i := PrefixLen; i < Len; i++ {
+		if !strings.ContainsRune(crockford, rune(id[i])) {
+			return false
+		}
+	}
+	return id[PrefixLen] <= '7'
+}
+
+// crockford is the alphabet of a ULID.
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (id *ID) UnmarshalGQL(v any) error {
