@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/pulid"
@@ -90,6 +91,9 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// validator's own sentence, never ent's wording.
 			v := kith.FieldValidation(eve.Name, eve.Unwrap())
 			return set(CodeBadUserInput, v.Message, map[string]any{"field": v.Field})
+		case database.IsConcurrencyConflict(err):
+			return set(CodeConflict, "another change to the same records was made at the same moment, and nothing of this one was written: send it again",
+				map[string]any{"retry": true})
 		case ent.IsConstraintError(err):
 			return set(CodeConflict, "this would duplicate an existing record", nil)
 		case gerr.Message == "introspection disabled":
