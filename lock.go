@@ -26,11 +26,28 @@ type Execer interface {
 // SQLite needs nothing, since its write transactions (BEGIN IMMEDIATE) run
 // one at a time. db must be in a transaction.
 func LockPractitioner(ctx context.Context, db Execer, id pulid.ID) error {
-	if db.Dialect() != dialect.Postgres {
-		return nil
-	}
-	if _, err := db.ExecContext(ctx, "SELECT 1 FROM staff WHERE id = $1 FOR NO KEY UPDATE", string(id)); err != nil {
+	if err := lockRow(ctx, db, "staff", id); err != nil {
 		return fmt.Errorf("locking the practitioner's calendar: %w", err)
 	}
 	return nil
+}
+
+// LockOrganization serialises, until the transaction of db ends, the
+// transactions that number records in organisation id (invoices), so two
+// issued at once cannot take the same number. As LockPractitioner, it locks
+// the row on PostgreSQL and needs nothing on SQLite.
+func LockOrganization(ctx context.Context, db Execer, id pulid.ID) error {
+	if err := lockRow(ctx, db, "organizations", id); err != nil {
+		return fmt.Errorf("locking the organisation's numbering: %w", err)
+	}
+	return nil
+}
+
+// lockRow locks the row id of table FOR NO KEY UPDATE on PostgreSQL.
+func lockRow(ctx context.Context, db Execer, table string, id pulid.ID) error {
+	if db.Dialect() != dialect.Postgres {
+		return nil
+	}
+	_, err := db.ExecContext(ctx, "SELECT 1 FROM "+table+" WHERE id = $1 FOR NO KEY UPDATE", string(id))
+	return err
 }

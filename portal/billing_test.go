@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -457,4 +458,39 @@ func TestCardsAreKeptOnlyAsProviderTokens(t *testing.T) {
 	e = f.api.Acting(f.sam).Fail(f.patS, `mutation { addPortalCard(token: "tok_declined") { id } }`, nil)
 	require.Equal(t, "BAD_USER_INPUT", e.Code())
 	require.Contains(t, e.Message, "declined")
+}
+
+// TestInvoicesIssuedAtOnceGetDistinctNumbers: 20 invoices issued at the
+// same moment all succeed, numbered INV-0001 to INV-0020 once each (on
+// PostgreSQL the organisation's row is locked while one is numbered).
+func TestInvoicesIssuedAtOnceGetDistinctNumbers(t *testing.T) {
+	t.Parallel()
+	f := &billingFamily{family: setup(t)}
+	const n = 20
+	numbers := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rsp := f.api.Do(f.p.Token, `mutation($c: ID!, $in: CreateInvoiceInput!) { createInvoice(clientId: $c, input: $in) { number } }`,
+				map[string]any{"c": f.sam, "in": map[string]any{"currency": "CAD", "lines": []map[string]any{{"description": "Session", "unitAmountCents": 100}}}})
+			if len(rsp.Errors) > 0 {
+				numbers <- "error: " + rsp.Errors[0].Message
+				return
+			}
+			var out struct{ CreateInvoice struct{ Number string } }
+			_ = json.Unmarshal(rsp.Data, &out)
+			numbers <- out.CreateInvoice.Number
+		}()
+	}
+	wg.Wait()
+	close(numbers)
+	seen := map[string]bool{}
+	for num := range numbers {
+		require.NotContains(t, num, "error", num)
+		seen[num] = true
+	}
+	require.Len(t, seen, n)
+	require.True(t, seen["INV-0001"] && seen[fmt.Sprintf("INV-%04d", n)])
 }

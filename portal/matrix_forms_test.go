@@ -25,8 +25,10 @@ func init() {
 	row("Query.portalForms", matrixOp{doc: `{ portalForms { id title } }`, vars: noVars, who: forScope, scope: kith.PortalScopeViewForms, list: "portalForms"})
 	row("Query.portalForm", matrixOp{doc: `query($id: ID!) { portalForm(id: $id) { id status } }`, roleVars: record("form"), who: forScope, scope: kith.PortalScopeViewForms})
 	row("Mutation.submitPortalForm", matrixOp{doc: `mutation($id: ID!) { submitPortalForm(id: $id, answers: [{questionId: "q1", value: "Fine"}]) { id status } }`,
-		roleVars: func(fx *fixture, r role) map[string]any { return map[string]any{"id": sendMatrixForm(fx, forActing(fx, r))} },
-		who:      forScope, scope: kith.PortalScopeViewForms})
+		roleVars: func(fx *fixture, r role) map[string]any {
+			return map[string]any{"id": sendMatrixForm(fx, forActing(fx, r))}
+		},
+		who: forScope, scope: kith.PortalScopeViewForms})
 	row("Mutation.shareDocument", matrixOp{doc: `mutation($id: ID!) { shareDocument(clientId: $id, input: {title: "Plan", fileName: "plan.pdf", url: "https://files.example/plan.pdf"}) { id } }`,
 		vars: func(fx *fixture) map[string]any { return map[string]any{"id": fx.spare} }, who: forStaff, target: true})
 	row("Mutation.sendForm", matrixOp{doc: `mutation($id: ID!) { sendForm(clientId: $id, input: {title: "Intake", questions: [{label: "How are you?", type: TEXT}]}) { id } }`,

@@ -79,6 +79,9 @@ func issueInvoice() ent.Hook {
 		if !ok {
 			return fmt.Errorf("issuing an invoice: no organisation")
 		}
+		if err := kith.LockOrganization(ctx, m.Client(), org); err != nil {
+			return err
+		}
 		n, err := m.Client().Invoice.Query().Where(invoice.OrganizationID(org)).
 			Count(viewer.NewContext(ctx, viewer.System{OrgID: org}))
 		if err != nil {
