@@ -225,4 +225,3 @@ func requireField(t *testing.T, err error, field string) {
 	require.True(t, errors.As(err, &ve), "want a ValidationError, got %v", err)
 	require.Equal(t, field, ve.Field)
 }
-

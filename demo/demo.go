@@ -18,8 +18,8 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/practice"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
 
