@@ -19,6 +19,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/kith-health/kith"
 
@@ -42,6 +43,11 @@ type HandlerConfig struct {
 	MaxPageSize int
 	// MaxComplexity caps an operation's cost (see limits). Default 10000.
 	MaxComplexity int
+	// MaxIntrospectionCost caps the size of what an operation's
+	// introspection (__schema, __type) answers, in fields and list
+	// elements, measured exactly on the schema. Default
+	// DefaultMaxIntrospectionCost.
+	MaxIntrospectionCost int
 	// MaxTokens caps the tokens in a query document. Default 10000.
 	MaxTokens int
 	// MaxDepth caps how deep an operation's fields nest, through fragments. Default 15.
@@ -79,6 +85,9 @@ func (c *HandlerConfig) defaults() {
 	if c.MaxComplexity == 0 {
 		c.MaxComplexity = 10000
 	}
+	if c.MaxIntrospectionCost == 0 {
+		c.MaxIntrospectionCost = DefaultMaxIntrospectionCost
+	}
 	if c.MaxTokens == 0 {
 		c.MaxTokens = 10000
 	}
@@ -106,10 +115,11 @@ func (c *HandlerConfig) defaults() {
 // Cache-Control: no-store.
 func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http.Handler {
 	cfg.defaults()
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{
 		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
 		Payments: cfg.Payments,
-	}}))
+	}})
+	srv := handler.New(es)
 	present := presenter(cfg.Logger)
 	srv.AddTransport(getTransport{present: present})
 	srv.AddTransport(postTransport{maxBody: cfg.MaxBodyBytes, present: present})
@@ -117,12 +127,20 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	parsed := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(parsed)
 	srv.SetParserTokenLimit(cfg.MaxTokens)
+	// gqlparser's MaxIntrospectionDepth walks a fragment once per spread, so
+	// fragments spreading the one before twice made it run for ever; limits
+	// measures introspection exactly instead (see introspector).
+	srv.SetValidationRulesFn(func() *rules.Rules {
+		r := rules.NewDefaultRules()
+		r.RemoveRule(rules.MaxIntrospectionDepth.Name)
+		return r
+	})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity, maxDepth: cfg.MaxDepth, maxFields: cfg.MaxFields,
-		maxTokens: cfg.MaxTokens, parsed: parsed})
+		maxTokens: cfg.MaxTokens, maxIntro: cfg.MaxIntrospectionCost, schema: es.Schema(), parsed: parsed})
 	srv.Use(argumentCheck{})
 	srv.Use(audience{})
 	srv.Use(newWidgetLimit(cfg.WidgetLimit))
