@@ -107,7 +107,7 @@ func TestIntrospectionCost(t *testing.T) {
 	t.Run("GraphiQL's introspection query fits with room to grow", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
-		api := apiWith(t, b.db, graph.HandlerConfig{MaxIntrospectionCost: graph.DefaultMaxIntrospectionCost / 3})
+		api := apiWith(t, b.db, graph.HandlerConfig{MaxIntrospectionCost: graph.DefaultMaxIntrospectionCost / 2})
 		api.OK(b.token, introspection.Query, nil, nil)
 	})
 

@@ -15,7 +15,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -114,6 +113,18 @@ func (c *HandlerConfig) defaults() {
 // X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer and
 // Cache-Control: no-store.
 func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http.Handler {
+	h, _ := newHandler(client, authn, cfg)
+	return h
+}
+
+// handlerCaches are a handler's caches, for tests to count what they hold.
+type handlerCaches struct {
+	parsed    *boundedCache[*ast.QueryDocument]
+	persisted *boundedCache[string]
+}
+
+// newHandler is NewHandler, with its caches.
+func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (http.Handler, handlerCaches) {
 	cfg.defaults()
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{
 		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
@@ -124,7 +135,8 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	srv.AddTransport(getTransport{present: present})
 	srv.AddTransport(postTransport{maxBody: cfg.MaxBodyBytes, present: present})
 	srv.AddTransport(otherMethods{})
-	parsed := lru.New[*ast.QueryDocument](1000)
+	caches := handlerCaches{parsed: queryCache[*ast.QueryDocument](), persisted: persistedQueries()}
+	parsed := caches.parsed
 	srv.SetQueryCache(parsed)
 	srv.SetParserTokenLimit(cfg.MaxTokens)
 	// gqlparser's MaxIntrospectionDepth walks a fragment once per spread, so
@@ -138,7 +150,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: caches.persisted})
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity, maxDepth: cfg.MaxDepth, maxFields: cfg.MaxFields,
 		maxTokens: cfg.MaxTokens, maxIntro: cfg.MaxIntrospectionCost, schema: es.Schema(), parsed: parsed})
 	srv.Use(argumentCheck{})
@@ -169,7 +181,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	if cfg.Webhooks != nil {
 		mux.Handle("/webhooks/", cfg.Webhooks)
 	}
-	return withSecurityHeaders(withRequestID(withBodyLimit(cfg.MaxBodyBytes, mux)))
+	return withSecurityHeaders(withRequestID(withBodyLimit(cfg.MaxBodyBytes, mux))), caches
 }
 
 // authenticate puts the viewer of a valid bearer token in the context: a
