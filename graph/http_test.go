@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -557,4 +559,57 @@ func TestRejectedMutationOpensNothing(t *testing.T) {
 	require.Len(t, a.rsp.Errors, 1, a.rec.Body.String())
 	require.Equal(t, graph.CodeBadUserInput, a.rsp.Errors[0].Code(), a.rsp.Errors[0].Message)
 	require.NotContains(t, a.members, "data")
+}
+
+// TestEveryRouteAnswersCodedErrors: every error kith's HTTP server
+// answers, on any route, is JSON with a code and a sentence, not Go's
+// plain text; /healthz and /readyz keep their plain bodies when all is well.
+func TestEveryRouteAnswersCodedErrors(t *testing.T) {
+	t.Parallel()
+	w := setupAccess(t)
+	hooks := http.NewServeMux()
+	hooks.HandleFunc("/webhooks/known/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hook\n")) })
+	h := loggedHandler(w, &logBuffer{}, graph.HandlerConfig{Webhooks: hooks})
+	down := graph.NewHandler(w.db.Client, kithtest.Auth(w.db.Client), graph.HandlerConfig{
+		Ready: func(context.Context) error { return errors.New("connection refused") },
+	})
+	noGraphiQL := graph.NewHandler(w.db.Client, kithtest.Auth(w.db.Client), graph.HandlerConfig{})
+
+	refused := func(h http.Handler, method, target string, status int, code, allow string) {
+		t.Helper()
+		a := send(t, h, httptest.NewRequest(method, target, nil))
+		e := requireRefused(t, a, status, code)
+		require.Equal(t, "application/json", a.rec.Header().Get("Content-Type"), "%s %s", method, target)
+		require.Equal(t, allow, a.rec.Header().Get("Allow"), "%s %s", method, target)
+		require.Equal(t, "nosniff", a.rec.Header().Get("X-Content-Type-Options"))
+		require.NotContains(t, e.Message, "secret", "the path is repeated")
+	}
+	for _, target := range []string{"/nope", "/graphql/", "/healthz/", "/secret-token", "/webhooks/unknown", "/favicon.ico"} {
+		refused(h, http.MethodGet, target, http.StatusNotFound, graph.CodeNotFound, "")
+		refused(h, http.MethodPost, target, http.StatusNotFound, graph.CodeNotFound, "")
+	}
+	refused(noGraphiQL, http.MethodGet, "/", http.StatusNotFound, graph.CodeNotFound, "")
+	refused(noGraphiQL, http.MethodGet, "/webhooks/twilio/", http.StatusNotFound, graph.CodeNotFound, "")
+	for _, target := range []string{"/", "/healthz", "/readyz"} {
+		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch, http.MethodOptions} {
+			refused(h, method, target, http.StatusMethodNotAllowed, graph.CodeMethodNotAllowed, "GET, HEAD")
+		}
+	}
+	refused(h, http.MethodPut, "/graphql", http.StatusMethodNotAllowed, graph.CodeMethodNotAllowed, "GET, POST")
+	refused(down, http.MethodGet, "/readyz", http.StatusServiceUnavailable, graph.CodeUnavailable, "")
+
+	// What answers well stays as it was.
+	for target, body := range map[string]string{"/healthz": "ok\n", "/readyz": "ready\n", "/webhooks/known/x": "hook\n"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		require.Equal(t, http.StatusOK, rec.Code, target)
+		require.Equal(t, body, rec.Body.String(), target)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Contains(t, rec.Header().Get("Content-Type"), "text/html")
+	rec = httptest.NewRecorder()
+	down.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,22 +167,62 @@ func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (htt
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.Handle("/healthz", onlyGET("/healthz"))
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := cfg.Ready(ctx); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			writeRequestError(w, mediaJSON, &requestError{status: http.StatusServiceUnavailable, code: CodeUnavailable,
+				message: "kith is not ready: its database does not answer; try again shortly"})
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
+	mux.Handle("/readyz", onlyGET("/readyz"))
 	if cfg.GraphiQL {
 		mux.Handle("GET /{$}", noFraming(playground.Handler("kith", "/graphql")))
+		mux.Handle("/{$}", onlyGET("/"))
 	}
 	if cfg.Webhooks != nil {
-		mux.Handle("/webhooks/", cfg.Webhooks)
+		mux.Handle("/webhooks/", knownPaths(cfg.Webhooks))
 	}
+	mux.HandleFunc("/", notFound)
 	return withSecurityHeaders(withRequestID(withBodyLimit(cfg.MaxBodyBytes, mux))), caches
+}
+
+// notFound answers a path kith serves nothing at, with a coded error. The
+// path is not repeated: a mistyped link could carry a token.
+func notFound(w http.ResponseWriter, _ *http.Request) {
+	writeRequestError(w, mediaJSON, &requestError{status: http.StatusNotFound, code: CodeNotFound,
+		message: "kith serves nothing at this path; the GraphQL API is at /graphql"})
+}
+
+// onlyGET answers 405, with a coded error, a request to path (a route that
+// answers GET and HEAD) with another method.
+func onlyGET(path string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeRequestError(w, mediaJSON, &requestError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed,
+			message: path + " answers GET and HEAD only, not " + strconv.Quote(r.Method)})
+	})
+}
+
+// knownPaths answers notFound for the paths h, when it is a ServeMux (as
+// the webhooks are), has no handler for, in place of its plain text.
+func knownPaths(h http.Handler) http.Handler {
+	m, ok := h.(interface {
+		Handler(*http.Request) (http.Handler, string)
+	})
+	if !ok {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := m.Handler(r); pattern == "" {
+			notFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // authenticate puts the viewer of a valid bearer token in the context: a

@@ -38,6 +38,8 @@ const (
 	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
 	CodeNotAcceptable        = "NOT_ACCEPTABLE"
+	// CodeUnavailable is /readyz's answer when the database does not.
+	CodeUnavailable = "UNAVAILABLE"
 )
 
 // DefaultMaxBodyBytes is the largest request body kith reads, on any route,
