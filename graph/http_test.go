@@ -3,10 +3,10 @@ package graph_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -612,4 +612,61 @@ func TestEveryRouteAnswersCodedErrors(t *testing.T) {
 	rec = httptest.NewRecorder()
 	down.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 	require.Equal(t, http.StatusOK, rec.Code)
+}
+
+// TestRequestMistakesAreSentences: a request naming no operation, or one
+// its document lacks, a persisted query kith does not know or whose hash
+// is wrong, and GET parameters that are not objects are each told so in a
+// sentence, with a code and the field at fault.
+func TestRequestMistakesAreSentences(t *testing.T) {
+	t.Parallel()
+	w := setupAccess(t)
+	h := w.api.Handler
+	post := func(body string) answer { return send(t, h, rawPost(body)) }
+	get := func(query string) answer {
+		return send(t, h, httptest.NewRequest(http.MethodGet, "/graphql?"+query, nil))
+	}
+	check := func(a answer, status int, code, field, message string) {
+		t.Helper()
+		e := requireRefused(t, a, status, code)
+		require.Equal(t, message, e.Message)
+		if field == "" {
+			require.NotContains(t, e.Extensions, "field")
+		} else {
+			require.Equal(t, field, e.Extensions["field"])
+		}
+	}
+	const two = `query A { __typename } query B { __typename }`
+	check(post(`{"query": "`+two+`"}`), 200, "GRAPHQL_VALIDATION_FAILED", "operationName",
+		"the query holds 2 operations; say which to run in operationName")
+	check(post(`{"query": "`+two+`", "operationName": "Csecret"}`), 200, "GRAPHQL_VALIDATION_FAILED", "operationName",
+		"operationName does not name an operation of the query; give the name of one of its operations")
+	check(post(`{"query": "query A { __typename }", "operationName": "B"}`), 200, "GRAPHQL_VALIDATION_FAILED", "operationName",
+		"operationName does not name an operation of the query; give the name of one of its operations")
+	a := post(`{"query": "` + two + `", "operationName": "B"}`)
+	require.Empty(t, a.rsp.Errors)
+
+	const query = `{ __typename }`
+	sum := sha256.Sum256([]byte(query))
+	hash := hex.EncodeToString(sum[:])
+	unknown := strings.Repeat("0", 64)
+	check(post(`{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "`+unknown+`"}}}`), 200,
+		"PERSISTED_QUERY_NOT_FOUND", "extensions.persistedQuery.sha256Hash",
+		"kith does not know this persisted query, or no longer keeps it; send it again with its query")
+	check(post(`{"query": "{ me { email } }", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "`+hash+`"}}}`), 200,
+		graph.CodeBadRequest, "extensions.persistedQuery.sha256Hash",
+		"extensions.persistedQuery.sha256Hash is not the SHA-256 of the query; hash the query's exact text, in lowercase hexadecimal")
+	check(post(`{"query": "`+query+`", "extensions": {"persistedQuery": {"version": 2, "sha256Hash": "`+hash+`"}}}`), 200,
+		graph.CodeBadRequest, "extensions.persistedQuery.version", "extensions.persistedQuery.version must be 1, the only version kith knows")
+	check(post(`{"query": "`+query+`", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": 7}}}`), 200,
+		graph.CodeBadRequest, "extensions.persistedQuery.sha256Hash", "extensions.persistedQuery.sha256Hash must be the query's SHA-256, 64 hexadecimal digits")
+	check(post(`{"query": "`+query+`", "extensions": {"persistedQuery": "yes"}}`), 200,
+		graph.CodeBadRequest, "extensions.persistedQuery", "extensions.persistedQuery must be an object holding version 1 and sha256Hash, the query's SHA-256 in hexadecimal")
+
+	check(get("query="+url.QueryEscape(query)+"&variables=%5B%5D"), 400, graph.CodeBadRequest, "",
+		"the parameter variables must be a JSON object, not an array")
+	check(get("query="+url.QueryEscape(query)+"&extensions=%5B1%5D"), 400, graph.CodeBadRequest, "",
+		"the parameter extensions must be a JSON object, not an array")
+	check(post(`[{"query": "`+query+`"}]`), 400, graph.CodeBadRequest, "",
+		"the request body is a JSON array, but batched requests are not supported; send one JSON object")
 }
