@@ -569,6 +569,7 @@ func TestEveryRouteAnswersCodedErrors(t *testing.T) {
 	w := setupAccess(t)
 	hooks := http.NewServeMux()
 	hooks.HandleFunc("/webhooks/known/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hook\n")) })
+	hooks.HandleFunc("POST /webhooks/posted/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("posted\n")) })
 	h := loggedHandler(w, &logBuffer{}, graph.HandlerConfig{Webhooks: hooks})
 	down := graph.NewHandler(w.db.Client, kithtest.Auth(w.db.Client), graph.HandlerConfig{
 		Ready: func(context.Context) error { return errors.New("connection refused") },
@@ -596,6 +597,7 @@ func TestEveryRouteAnswersCodedErrors(t *testing.T) {
 		}
 	}
 	refused(h, http.MethodPut, "/graphql", http.StatusMethodNotAllowed, graph.CodeMethodNotAllowed, "GET, POST")
+	refused(h, http.MethodGet, "/webhooks/posted/x", http.StatusMethodNotAllowed, graph.CodeMethodNotAllowed, "POST")
 	refused(down, http.MethodGet, "/readyz", http.StatusServiceUnavailable, graph.CodeUnavailable, "")
 
 	// What answers well stays as it was.

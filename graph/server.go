@@ -207,8 +207,9 @@ func onlyGET(path string) http.Handler {
 	})
 }
 
-// knownPaths answers notFound for the paths h, when it is a ServeMux (as
-// the webhooks are), has no handler for, in place of its plain text.
+// knownPaths answers, in place of the plain text of h when it is a
+// ServeMux (as the webhooks are), notFound for a path it has no handler
+// for and a coded 405, with Allow, for a method it does not take there.
 func knownPaths(h http.Handler) http.Handler {
 	m, ok := h.(interface {
 		Handler(*http.Request) (http.Handler, string)
@@ -217,11 +218,25 @@ func knownPaths(h http.Handler) http.Handler {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := m.Handler(r); pattern == "" {
+		if _, pattern := m.Handler(r); pattern != "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		var allow []string
+		for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			other := r.Clone(r.Context())
+			other.Method = method
+			if _, pattern := m.Handler(other); pattern != "" {
+				allow = append(allow, method)
+			}
+		}
+		if len(allow) == 0 {
 			notFound(w, r)
 			return
 		}
-		h.ServeHTTP(w, r)
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeRequestError(w, mediaJSON, &requestError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed,
+			message: "this webhook answers " + strings.Join(allow, ", ") + " only, not " + strconv.Quote(r.Method)})
 	})
 }
 
