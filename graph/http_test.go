@@ -2,9 +2,11 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -557,4 +559,116 @@ func TestRejectedMutationOpensNothing(t *testing.T) {
 	require.Len(t, a.rsp.Errors, 1, a.rec.Body.String())
 	require.Equal(t, graph.CodeBadUserInput, a.rsp.Errors[0].Code(), a.rsp.Errors[0].Message)
 	require.NotContains(t, a.members, "data")
+}
+
+// TestEveryRouteAnswersCodedErrors: every error kith's HTTP server
+// answers, on any route, is JSON with a code and a sentence, not Go's
+// plain text; /healthz and /readyz keep their plain bodies when all is well.
+func TestEveryRouteAnswersCodedErrors(t *testing.T) {
+	t.Parallel()
+	w := setupAccess(t)
+	hooks := http.NewServeMux()
+	hooks.HandleFunc("/webhooks/known/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hook\n")) })
+	hooks.HandleFunc("POST /webhooks/posted/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("posted\n")) })
+	h := loggedHandler(w, &logBuffer{}, graph.HandlerConfig{Webhooks: hooks})
+	down := graph.NewHandler(w.db.Client, kithtest.Auth(w.db.Client), graph.HandlerConfig{
+		Ready: func(context.Context) error { return errors.New("connection refused") },
+	})
+	noGraphiQL := graph.NewHandler(w.db.Client, kithtest.Auth(w.db.Client), graph.HandlerConfig{})
+
+	refused := func(h http.Handler, method, target string, status int, code, allow string) {
+		t.Helper()
+		a := send(t, h, httptest.NewRequest(method, target, nil))
+		e := requireRefused(t, a, status, code)
+		require.Equal(t, "application/json", a.rec.Header().Get("Content-Type"), "%s %s", method, target)
+		require.Equal(t, allow, a.rec.Header().Get("Allow"), "%s %s", method, target)
+		require.Equal(t, "nosniff", a.rec.Header().Get("X-Content-Type-Options"))
+		require.NotContains(t, e.Message, "secret", "the path is repeated")
+	}
+	for _, target := range []string{"/nope", "/graphql/", "/healthz/", "/secret-token", "/webhooks/unknown", "/favicon.ico"} {
+		refused(h, http.MethodGet, target, http.StatusNotFound, graph.CodeNotFound, "")
+		refused(h, http.MethodPost, target, http.StatusNotFound, graph.CodeNotFound, "")
+	}
+	refused(noGraphiQL, http.MethodGet, "/", http.StatusNotFound, graph.CodeNotFound, "")
+	refused(noGraphiQL, http.MethodGet, "/webhooks/twilio/", http.StatusNotFound, graph.CodeNotFound, "")
+	for _, target := range []string{"/", "/healthz", "/readyz"} {
+		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch, http.MethodOptions} {
+			refused(h, method, target, http.StatusMethodNotAllowed, graph.CodeMethodNotAllowed, "GET, HEAD")
+		}
+	}
+	refused(h, http.MethodPut, "/graphql", http.StatusMethodNotAllowed, graph.CodeMethodNotAllowed, "GET, POST")
+	refused(h, http.MethodGet, "/webhooks/posted/x", http.StatusMethodNotAllowed, graph.CodeMethodNotAllowed, "POST")
+	refused(down, http.MethodGet, "/readyz", http.StatusServiceUnavailable, graph.CodeUnavailable, "")
+
+	// What answers well stays as it was.
+	for target, body := range map[string]string{"/healthz": "ok\n", "/readyz": "ready\n", "/webhooks/known/x": "hook\n"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		require.Equal(t, http.StatusOK, rec.Code, target)
+		require.Equal(t, body, rec.Body.String(), target)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Contains(t, rec.Header().Get("Content-Type"), "text/html")
+	rec = httptest.NewRecorder()
+	down.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+}
+
+// TestRequestMistakesAreSentences: a request naming no operation, or one
+// its document lacks, a persisted query kith does not know or whose hash
+// is wrong, and GET parameters that are not objects are each told so in a
+// sentence, with a code and the field at fault.
+func TestRequestMistakesAreSentences(t *testing.T) {
+	t.Parallel()
+	w := setupAccess(t)
+	h := w.api.Handler
+	post := func(body string) answer { return send(t, h, rawPost(body)) }
+	get := func(query string) answer {
+		return send(t, h, httptest.NewRequest(http.MethodGet, "/graphql?"+query, nil))
+	}
+	check := func(a answer, status int, code, field, message string) {
+		t.Helper()
+		e := requireRefused(t, a, status, code)
+		require.Equal(t, message, e.Message)
+		if field == "" {
+			require.NotContains(t, e.Extensions, "field")
+		} else {
+			require.Equal(t, field, e.Extensions["field"])
+		}
+	}
+	const two = `query A { __typename } query B { __typename }`
+	check(post(`{"query": "`+two+`"}`), 200, "GRAPHQL_VALIDATION_FAILED", "operationName",
+		"the query holds 2 operations; say which to run in operationName")
+	check(post(`{"query": "`+two+`", "operationName": "Csecret"}`), 200, "GRAPHQL_VALIDATION_FAILED", "operationName",
+		"operationName does not name an operation of the query; give the name of one of its operations")
+	check(post(`{"query": "query A { __typename }", "operationName": "B"}`), 200, "GRAPHQL_VALIDATION_FAILED", "operationName",
+		"operationName does not name an operation of the query; give the name of one of its operations")
+	a := post(`{"query": "` + two + `", "operationName": "B"}`)
+	require.Empty(t, a.rsp.Errors)
+
+	const query = `{ __typename }`
+	sum := sha256.Sum256([]byte(query))
+	hash := hex.EncodeToString(sum[:])
+	unknown := strings.Repeat("0", 64)
+	check(post(`{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "`+unknown+`"}}}`), 200,
+		"PERSISTED_QUERY_NOT_FOUND", "extensions.persistedQuery.sha256Hash",
+		"kith does not know this persisted query, or no longer keeps it; send it again with its query")
+	check(post(`{"query": "{ me { email } }", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "`+hash+`"}}}`), 200,
+		graph.CodeBadRequest, "extensions.persistedQuery.sha256Hash",
+		"extensions.persistedQuery.sha256Hash is not the SHA-256 of the query; hash the query's exact text, in lowercase hexadecimal")
+	check(post(`{"query": "`+query+`", "extensions": {"persistedQuery": {"version": 2, "sha256Hash": "`+hash+`"}}}`), 200,
+		graph.CodeBadRequest, "extensions.persistedQuery.version", "extensions.persistedQuery.version must be 1, the only version kith knows")
+	check(post(`{"query": "`+query+`", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": 7}}}`), 200,
+		graph.CodeBadRequest, "extensions.persistedQuery.sha256Hash", "extensions.persistedQuery.sha256Hash must be the query's SHA-256, 64 hexadecimal digits")
+	check(post(`{"query": "`+query+`", "extensions": {"persistedQuery": "yes"}}`), 200,
+		graph.CodeBadRequest, "extensions.persistedQuery", "extensions.persistedQuery must be an object holding version 1 and sha256Hash, the query's SHA-256 in hexadecimal")
+
+	check(get("query="+url.QueryEscape(query)+"&variables=%5B%5D"), 400, graph.CodeBadRequest, "",
+		"the parameter variables must be a JSON object, not an array")
+	check(get("query="+url.QueryEscape(query)+"&extensions=%5B1%5D"), 400, graph.CodeBadRequest, "",
+		"the parameter extensions must be a JSON object, not an array")
+	check(post(`[{"query": "`+query+`"}]`), 400, graph.CodeBadRequest, "",
+		"the request body is a JSON array, but batched requests are not supported; send one JSON object")
 }

@@ -23,6 +23,11 @@ import (
 // wrap it around, and each fragment is measured once, so no document can
 // make the measuring itself costly.
 //
+// Introspection (__schema, __type) is costed apart, against maxIntro: its
+// cost is the exact size of its answer, measured on the schema (see
+// introspector), so that neither aliases nor lists of types and fields
+// inside it can make an answer of hundreds of megabytes.
+//
 // The fields are also counted before validation, repeats included (see
 // MutateOperationParameters).
 type limits struct {
@@ -31,20 +36,16 @@ type limits struct {
 	maxDepth  int
 	maxFields int
 	maxTokens int
+	maxIntro  int
+	schema    *ast.Schema
 	// parsed is the executor's cache of valid documents: those in it have
 	// passed the count before validation already.
 	parsed graphql.Cache[*ast.QueryDocument]
 }
 
 // listGuess is the assumed length of lists that take no size, such as
-// recipients. Introspection is costed apart (see schemaCost).
+// recipients. Introspection is costed apart (see introspector).
 const listGuess = 10
-
-// schemaCost is the cost of reading the schema (__schema): introspection
-// reads no records, and gqlparser's MaxIntrospectionDepth rule already
-// stops its lists from nesting more than three deep, so its lists do not
-// multiply, but each full read of the schema counts this much.
-const schemaCost = 1000
 
 // exact is where costs stop being told as numbers: beyond it a JSON
 // number may not keep its digits (and the cost may have saturated).
@@ -182,6 +183,15 @@ func (l limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 	if err != nil {
 		return err
 	}
+	if got.intro > l.maxIntro {
+		ext := map[string]any{"code": CodeBadUserInput, "limit": l.maxIntro}
+		msg := fmt.Sprintf("the query's introspection would answer far more than the limit of %d fields; ask for fewer types, fields or aliases at once", l.maxIntro)
+		if got.intro < exact {
+			ext["cost"] = got.intro
+			msg = fmt.Sprintf("the query's introspection would answer %d fields, more than the limit of %d; ask for fewer types, fields or aliases at once", got.intro, l.maxIntro)
+		}
+		return &gqlerror.Error{Message: msg, Extensions: ext}
+	}
 	if got.depth > l.maxDepth {
 		return &gqlerror.Error{
 			Message: fmt.Sprintf("the query nests fields %d deep, more than the limit of %d; ask for fewer levels at once and follow up with node(id:) for the rest",
@@ -201,10 +211,12 @@ func (l limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 	return nil
 }
 
-// measure is what limits counts in a selection set: its cost, and how deep
-// its fields nest (1 for a set of leaves).
+// measure is what limits counts in a selection set: its cost, the cost of
+// its introspection (see introspector), and how deep its fields nest (1
+// for a set of leaves).
 type measure struct {
 	cost  int
+	intro int
 	depth int
 }
 
@@ -215,6 +227,7 @@ type measurer struct {
 	vars  map[string]any
 	frags map[string]measure
 	keys  map[string]map[string]bool // the response keys each fragment adds to a set
+	in    *introspector              // made at the first introspection field
 }
 
 // set measures a selection set, first checking how many fields it asks
@@ -241,6 +254,7 @@ func (m *measurer) set(set ast.SelectionSet, path ast.Path) (measure, *gqlerror.
 			return measure{}, err
 		}
 		total.cost = add(total.cost, c.cost)
+		total.intro = add(total.intro, c.intro)
 		total.depth = max(total.depth, c.depth)
 	}
 	return total, nil
@@ -299,10 +313,17 @@ func (m *measurer) field(f *ast.Field, parent ast.Path) (measure, *gqlerror.Erro
 	if f.Definition != nil {
 		args := f.ArgumentMap(m.vars)
 		switch {
-		case f.ObjectDefinition != nil && strings.HasPrefix(f.ObjectDefinition.Name, "__"):
-			// inside introspection: see schemaCost
-		case f.Name == "__schema":
-			return measure{cost: add(schemaCost, children.cost), depth: 1 + children.depth}, nil
+		case f.Name == "__schema" || f.Name == "__type":
+			// Introspection: its own cost, the size of its answer. Its
+			// fields were measured above only for their depth and width.
+			if m.in == nil {
+				m.in = newIntrospector(m.schema, m.vars, m.maxIntro)
+			}
+			cost, over := m.in.root(f)
+			if over {
+				cost = saturated
+			}
+			return measure{intro: cost, depth: 1 + children.depth}, nil
 		case strings.HasSuffix(f.Definition.Type.Name(), "Connection"):
 			n = m.maxPage
 			for _, name := range []string{"first", "last"} {
@@ -328,7 +349,7 @@ func (m *measurer) field(f *ast.Field, parent ast.Path) (measure, *gqlerror.Erro
 			}
 		}
 	}
-	return measure{cost: add(1, mul(n, children.cost)), depth: 1 + children.depth}, nil
+	return measure{cost: add(1, mul(n, children.cost)), intro: mul(n, children.intro), depth: 1 + children.depth}, nil
 }
 
 // pageSize refuses a first or last outside 0 to maxPage.

@@ -10,16 +10,17 @@ import (
 	"net/http"
 	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/kith-health/kith"
 
@@ -43,6 +44,11 @@ type HandlerConfig struct {
 	MaxPageSize int
 	// MaxComplexity caps an operation's cost (see limits). Default 10000.
 	MaxComplexity int
+	// MaxIntrospectionCost caps the size of what an operation's
+	// introspection (__schema, __type) answers, in fields and list
+	// elements, measured exactly on the schema. Default
+	// DefaultMaxIntrospectionCost.
+	MaxIntrospectionCost int
 	// MaxTokens caps the tokens in a query document. Default 10000.
 	MaxTokens int
 	// MaxDepth caps how deep an operation's fields nest, through fragments. Default 15.
@@ -80,6 +86,9 @@ func (c *HandlerConfig) defaults() {
 	if c.MaxComplexity == 0 {
 		c.MaxComplexity = 10000
 	}
+	if c.MaxIntrospectionCost == 0 {
+		c.MaxIntrospectionCost = DefaultMaxIntrospectionCost
+	}
 	if c.MaxTokens == 0 {
 		c.MaxTokens = 10000
 	}
@@ -106,24 +115,46 @@ func (c *HandlerConfig) defaults() {
 // X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer and
 // Cache-Control: no-store.
 func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http.Handler {
+	h, _ := newHandler(client, authn, cfg)
+	return h
+}
+
+// handlerCaches are a handler's caches, for tests to count what they hold.
+type handlerCaches struct {
+	parsed    *boundedCache[*ast.QueryDocument]
+	persisted *boundedCache[string]
+}
+
+// newHandler is NewHandler, with its caches.
+func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (http.Handler, handlerCaches) {
 	cfg.defaults()
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{
 		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
 		Payments: cfg.Payments,
-	}}))
+	}})
+	srv := handler.New(es)
 	present := presenter(cfg.Logger)
 	srv.AddTransport(getTransport{present: present})
 	srv.AddTransport(postTransport{maxBody: cfg.MaxBodyBytes, present: present})
 	srv.AddTransport(otherMethods{})
-	parsed := lru.New[*ast.QueryDocument](1000)
+	caches := handlerCaches{parsed: queryCache[*ast.QueryDocument](), persisted: persistedQueries()}
+	parsed := caches.parsed
 	srv.SetQueryCache(parsed)
 	srv.SetParserTokenLimit(cfg.MaxTokens)
+	// gqlparser's MaxIntrospectionDepth walks a fragment once per spread, so
+	// fragments spreading the one before twice made it run for ever; limits
+	// measures introspection exactly instead (see introspector).
+	srv.SetValidationRulesFn(func() *rules.Rules {
+		r := rules.NewDefaultRules()
+		r.RemoveRule(rules.MaxIntrospectionDepth.Name)
+		return r
+	})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(persistedQuery{cache: caches.persisted})
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity, maxDepth: cfg.MaxDepth, maxFields: cfg.MaxFields,
-		maxTokens: cfg.MaxTokens, parsed: parsed})
+		maxTokens: cfg.MaxTokens, maxIntro: cfg.MaxIntrospectionCost, schema: es.Schema(), parsed: parsed})
 	srv.Use(argumentCheck{})
 	srv.Use(audience{})
 	srv.Use(newWidgetLimit(cfg.WidgetLimit))
@@ -137,22 +168,77 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) http
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.Handle("/healthz", onlyGET("/healthz"))
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := cfg.Ready(ctx); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			writeRequestError(w, mediaJSON, &requestError{status: http.StatusServiceUnavailable, code: CodeUnavailable,
+				message: "kith is not ready: its database does not answer; try again shortly"})
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
+	mux.Handle("/readyz", onlyGET("/readyz"))
 	if cfg.GraphiQL {
 		mux.Handle("GET /{$}", noFraming(playground.Handler("kith", "/graphql")))
+		mux.Handle("/{$}", onlyGET("/"))
 	}
 	if cfg.Webhooks != nil {
-		mux.Handle("/webhooks/", cfg.Webhooks)
+		mux.Handle("/webhooks/", knownPaths(cfg.Webhooks))
 	}
-	return withSecurityHeaders(withRequestID(withBodyLimit(cfg.MaxBodyBytes, mux)))
+	mux.HandleFunc("/", notFound)
+	return withSecurityHeaders(withRequestID(withBodyLimit(cfg.MaxBodyBytes, mux))), caches
+}
+
+// notFound answers a path kith serves nothing at, with a coded error. The
+// path is not repeated: a mistyped link could carry a token.
+func notFound(w http.ResponseWriter, _ *http.Request) {
+	writeRequestError(w, mediaJSON, &requestError{status: http.StatusNotFound, code: CodeNotFound,
+		message: "kith serves nothing at this path; the GraphQL API is at /graphql"})
+}
+
+// onlyGET answers 405, with a coded error, a request to path (a route that
+// answers GET and HEAD) with another method.
+func onlyGET(path string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeRequestError(w, mediaJSON, &requestError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed,
+			message: path + " answers GET and HEAD only, not " + strconv.Quote(r.Method)})
+	})
+}
+
+// knownPaths answers, in place of the plain text of h when it is a
+// ServeMux (as the webhooks are), notFound for a path it has no handler
+// for and a coded 405, with Allow, for a method it does not take there.
+func knownPaths(h http.Handler) http.Handler {
+	m, ok := h.(interface {
+		Handler(*http.Request) (http.Handler, string)
+	})
+	if !ok {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := m.Handler(r); pattern != "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		var allow []string
+		for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			other := r.Clone(r.Context())
+			other.Method = method
+			if _, pattern := m.Handler(other); pattern != "" {
+				allow = append(allow, method)
+			}
+		}
+		if len(allow) == 0 {
+			notFound(w, r)
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeRequestError(w, mediaJSON, &requestError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed,
+			message: "this webhook answers " + strings.Join(allow, ", ") + " only, not " + strconv.Quote(r.Method)})
+	})
 }
 
 // authenticate puts the viewer of a valid bearer token in the context: a

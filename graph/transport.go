@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -38,6 +39,8 @@ const (
 	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
 	CodeNotAcceptable        = "NOT_ACCEPTABLE"
+	// CodeUnavailable is /readyz's answer when the database does not.
+	CodeUnavailable = "UNAVAILABLE"
 )
 
 // DefaultMaxBodyBytes is the largest request body kith reads, on any route,
@@ -284,6 +287,9 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
+		if oc != nil && oc.Doc != nil && oc.Operation == nil && len(errs) == 1 {
+			errs = gqlerror.List{noSuchOperation(oc.Doc, params.OperationName)}
+		}
 		presented := make(gqlerror.List, 0, len(errs))
 		for _, e := range errs {
 			if e.Extensions["code"] == nil && e.Err == nil { // gqlgen's persisted-query messages: the request's fault
@@ -316,6 +322,18 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	}
 	w.Header().Set("Content-Type", media)
 	_, _ = w.Write(b)
+}
+
+// noSuchOperation is the error of a request whose operationName names no
+// operation of its document, or names none when the document holds
+// several; its code stays gqlgen's, GRAPHQL_VALIDATION_FAILED. The name
+// asked for is not repeated.
+func noSuchOperation(doc *ast.QueryDocument, name string) *gqlerror.Error {
+	msg := "operationName does not name an operation of the query; give the name of one of its operations"
+	if name == "" {
+		msg = fmt.Sprintf("the query holds %d operations; say which to run in operationName", len(doc.Operations))
+	}
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": errcode.ValidationFailed, "field": "operationName"}}
 }
 
 // decodeRequest reads a POST body: one JSON object, in UTF-8, whose query
@@ -467,7 +485,7 @@ func notAnObject(what string, data []byte, err error) *requestError {
 	switch {
 	case errors.Is(err, errTrailing):
 		return badRequest("%s goes on after its first JSON value; send a single JSON object", what)
-	case errors.As(err, &typ) && jsonKind(bytes.TrimSpace(data)) == "an array":
+	case errors.As(err, &typ) && jsonKind(bytes.TrimSpace(data)) == "an array" && what == "the request body":
 		return badRequest("%s is a JSON array, but batched requests are not supported; send one JSON object", what)
 	case errors.As(err, &typ):
 		return badRequest("%s must be a JSON object, not %s", what, jsonKind(bytes.TrimSpace(data)))

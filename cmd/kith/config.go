@@ -13,6 +13,7 @@ import (
 
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/ratelimit"
 )
 
@@ -31,6 +32,9 @@ type config struct {
 	TokenTTL time.Duration
 	// MaxComplexity is KITH_MAX_COMPLEXITY. Default 10000.
 	MaxComplexity int
+	// MaxIntrospectionCost is KITH_MAX_INTROSPECTION_COST: the largest
+	// answer introspection may make, in fields. Default 100000.
+	MaxIntrospectionCost int
 	// MaxPageSize is KITH_MAX_PAGE_SIZE. Default 100.
 	MaxPageSize int
 	// MaxBodyBytes is KITH_MAX_BODY_BYTES: the largest request body, on
@@ -108,6 +112,7 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolVar(&c.Introspection, "introspection", boolean("KITH_INTROSPECTION", true), "allow schema introspection (KITH_INTROSPECTION)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", ttl, "lifetime of sign-in tokens (KITH_TOKEN_TTL)")
 	fs.IntVar(&c.MaxComplexity, "max-complexity", integer("KITH_MAX_COMPLEXITY", 10000), "largest query cost (KITH_MAX_COMPLEXITY)")
+	fs.IntVar(&c.MaxIntrospectionCost, "max-introspection-cost", integer("KITH_MAX_INTROSPECTION_COST", graph.DefaultMaxIntrospectionCost), "largest introspection answer, in fields (KITH_MAX_INTROSPECTION_COST)")
 	fs.IntVar(&c.MaxPageSize, "max-page-size", integer("KITH_MAX_PAGE_SIZE", 100), "largest first/last (KITH_MAX_PAGE_SIZE)")
 	fs.IntVar(&c.MaxBodyBytes, "max-body-bytes", integer("KITH_MAX_BODY_BYTES", 1<<20), "largest request body in bytes, on every route (KITH_MAX_BODY_BYTES)")
 	fs.IntVar(&c.MaxDepth, "max-depth", integer("KITH_MAX_DEPTH", 15), "deepest nesting of fields in a query (KITH_MAX_DEPTH)")

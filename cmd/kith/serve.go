@@ -137,19 +137,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	srv := &http.Server{
 		Handler: graph.NewHandler(db.Client, authn, graph.HandlerConfig{
-			Introspection: cfg.Introspection,
-			GraphiQL:      cfg.GraphiQL,
-			MaxPageSize:   cfg.MaxPageSize,
-			MaxComplexity: cfg.MaxComplexity,
-			MaxBodyBytes:  int64(cfg.MaxBodyBytes),
-			MaxDepth:      cfg.MaxDepth,
-			MaxFields:     cfg.MaxFields,
-			Logger:        log,
-			Ready:         db.Ping,
-			PublicURL:     publicURL,
-			Webhooks:      hooks,
-			Portal:        portal.New(db.Client, queue, portal.Config{PublicURL: publicURL}),
-			Payments:      testprovider.New(), // sandbox only, no money moves: see README, Invoices and payments
+			Introspection:        cfg.Introspection,
+			GraphiQL:             cfg.GraphiQL,
+			MaxPageSize:          cfg.MaxPageSize,
+			MaxComplexity:        cfg.MaxComplexity,
+			MaxIntrospectionCost: cfg.MaxIntrospectionCost,
+			MaxBodyBytes:         int64(cfg.MaxBodyBytes),
+			MaxDepth:             cfg.MaxDepth,
+			MaxFields:            cfg.MaxFields,
+			Logger:               log,
+			Ready:                db.Ping,
+			PublicURL:            publicURL,
+			Webhooks:             hooks,
+			Portal:               portal.New(db.Client, queue, portal.Config{PublicURL: publicURL}),
+			Payments:             testprovider.New(), // sandbox only, no money moves: see README, Invoices and payments
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
