@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
@@ -144,15 +145,18 @@ func (q *Queue) scheduleMessages(ctx context.Context, db *ent.Client, etx *ent.T
 }
 
 // dueAt is when sm goes: its sendAt, or minutesBeforeStart before the start
-// of its appointment a. It is false for a relative message without one.
+// of its appointment a (a whole number of days keeps the wall-clock time in
+// the appointment's zone, as reminders do). It is false for a relative message without one.
 // Times are kept to the microsecond, as the databases store them.
 func dueAt(sm *ent.ScheduledMessage, a *ent.Appointment) (time.Time, bool) {
 	switch {
 	case sm.SendAt != nil:
 		return sm.SendAt.UTC().Truncate(time.Microsecond), true
 	case sm.MinutesBeforeStart != nil && a != nil:
+		// As reminders: whole days keep the wall-clock time across daylight saving.
 		lead := time.Duration(*sm.MinutesBeforeStart) * time.Minute
-		return a.StartsAt.Add(-lead).UTC().Truncate(time.Microsecond), true
+		due := ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), []time.Duration{lead})[0]
+		return due.UTC().Truncate(time.Microsecond), true
 	}
 	return time.Time{}, false
 }

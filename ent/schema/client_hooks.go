@@ -80,14 +80,23 @@ func validateClient() ent.Hook {
 }
 
 // pastDate accepts a YYYY-MM-DD date from earliestBirth (1900-01-01) to today.
-func pastDate(s string) (string, error) {
+func pastDate(s string) (string, error) { return pastDateAt(s, time.Now()) }
+
+// latestZone is the time zone furthest ahead of UTC (Kiribati's, UTC+14):
+// a date that is today there is today somewhere, so a child born today in
+// a practice east of UTC is not refused as born in the future.
+var latestZone = time.FixedZone("UTC+14", 14*60*60)
+
+// pastDateAt is pastDate at the instant now: "today" is the latest date
+// anywhere on Earth at now.
+func pastDateAt(s string, now time.Time) (string, error) {
 	if s == "" {
 		return s, nil
 	}
 	if err := contactinfo.ValidateDate(s); err != nil {
 		return "", err
 	}
-	if s > time.Now().Format(time.DateOnly) {
+	if s > now.In(latestZone).Format(time.DateOnly) {
 		return "", fmt.Errorf("is in the future")
 	}
 	if s < earliestBirth {
