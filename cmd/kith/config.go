@@ -88,23 +88,40 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 		}
 		return def
 	}
+	// An unset variable takes the default; one set to what does not parse
+	// is an error start reports, naming it, rather than a silent default.
 	boolean := func(key string, def bool) bool {
-		b, err := strconv.ParseBool(getenv(key))
+		v := getenv(key)
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
 		if err != nil {
+			c.bad = errors.Join(c.bad, fmt.Errorf("%s must be true or false (or 1 or 0), not %q", key, v))
 			return def
 		}
 		return b
 	}
 	integer := func(key string, def int) int {
-		n, err := strconv.Atoi(getenv(key))
-		if err != nil {
+		v := getenv(key)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			c.bad = errors.Join(c.bad, fmt.Errorf("%s must be a whole number of at least 1, not %q", key, v))
 			return def
 		}
 		return n
 	}
-	ttl, err := time.ParseDuration(getenv("KITH_TOKEN_TTL"))
-	if err != nil {
-		ttl = 12 * time.Hour
+	ttl := 12 * time.Hour
+	if v := getenv("KITH_TOKEN_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			c.bad = errors.Join(c.bad, fmt.Errorf("KITH_TOKEN_TTL must be a duration such as 12h or 90m, not %q", v))
+		} else {
+			ttl = d
+		}
 	}
 	fs.StringVar(&c.DatabaseURL, "database-url", str("KITH_DATABASE_URL", database.DefaultURL), "database: postgres://… or sqlite://path (KITH_DATABASE_URL)")
 	fs.StringVar(&c.Addr, "addr", str("KITH_ADDR", "127.0.0.1:8080"), "listen address (KITH_ADDR)")

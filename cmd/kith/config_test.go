@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"flag"
 	"io"
+	"strconv"
 	"testing"
 	"time"
 
@@ -41,4 +44,22 @@ func TestLimitSettings(t *testing.T) {
 
 	c = parse(map[string]string{"KITH_SIGNIN_ACCOUNT_LIMIT": "lots"})
 	require.ErrorContains(t, c.bad, `KITH_SIGNIN_ACCOUNT_LIMIT: "lots" is not a rate limit written BURST/EVERY, such as 10/5m`)
+}
+
+// TestSettingsThatDoNotParse: a KITH_* value that does not parse stops kith
+// with a sentence naming it (KITH_GRAPHIQL=off once left GraphiQL on).
+func TestSettingsThatDoNotParse(t *testing.T) {
+	t.Parallel()
+	for key, value := range map[string]string{
+		"KITH_GRAPHIQL": "off", "KITH_INTROSPECTION": "nope", "KITH_MAX_DEPTH": "deep",
+		"KITH_MAX_BODY_BYTES": "0", "KITH_MAX_PAGE_SIZE": "-5", "KITH_TOKEN_TTL": "soon",
+	} {
+		var stderr bytes.Buffer
+		err := run(context.Background(), []string{"migrate"}, env(map[string]string{
+			key: value, "KITH_DATABASE_URL": "sqlite://" + t.TempDir() + "/kith.db",
+		}), io.Discard, &stderr)
+		require.Error(t, err, key)
+		require.Contains(t, err.Error(), key, key)
+		require.Contains(t, err.Error(), strconv.Quote(value), key)
+	}
 }

@@ -33,7 +33,7 @@ func TestServeWebhooks(t *testing.T) {
 		"KITH_PUBLIC_URL": "https://kith.example", "KITH_TWILIO_AUTH_TOKEN": token,
 		// Twilio as a whole (a token without its account stops kith); nothing listens there.
 		"KITH_TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000", "KITH_TWILIO_FROM": "+14165550100",
-		"KITH_TWILIO_BASE_URL": "http://127.0.0.1:1",
+		"KITH_TWILIO_BASE_URL":             "http://127.0.0.1:1",
 		"KITH_SENDGRID_WEBHOOK_PUBLIC_KEY": base64.StdEncoding.EncodeToString(der),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
