@@ -77,6 +77,11 @@ type HandlerConfig struct {
 	MaxBodyBytes int64
 	// WidgetLimit caps the booking widget's public fields per IP address. Default DefaultWidgetLimit.
 	WidgetLimit ratelimit.Limit
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// kith, whose X-Forwarded-For header says who the client is; everybody
+	// else's is ignored. Default none: the connection's address is the
+	// client's.
+	TrustedProxies []netip.Prefix
 }
 
 func (c *HandlerConfig) defaults() {
@@ -164,7 +169,7 @@ func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (htt
 	srv.Use(sessionViewer{})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withCORS(client, authenticate(authn, cfg.Portal, present, srv)))
+	mux.Handle("/graphql", withCORS(client, authenticate(authn, cfg.Portal, cfg.TrustedProxies, present, srv)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
@@ -249,9 +254,9 @@ func knownPaths(h http.Handler) http.Handler {
 // UNAUTHENTICATED. When the token cannot be checked at all (the store is
 // down), the request ends with INTERNAL rather than pretending the
 // credentials were wrong.
-func authenticate(authn *auth.Service, portals *portal.Service, present graphql.ErrorPresenterFunc, next http.Handler) http.Handler {
+func authenticate(authn *auth.Service, portals *portal.Service, trusted []netip.Prefix, present graphql.ErrorPresenterFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), clientIPKey{}, remoteIP(r))
+		ctx := context.WithValue(r.Context(), clientIPKey{}, clientAddress(r, trusted))
 		header := strings.TrimSpace(r.Header.Get("X-Kith-Client"))
 		if header != "" && !safeRequestID.MatchString(header) {
 			// Not an ID at all (too long, or bytes no ID has): refused here,
@@ -292,6 +297,49 @@ type (
 	actingKey   struct{}
 )
 
+// clientAddress is the client's address as rate limits count it (see
+// remoteIP): the connection's, unless that is one of the trusted proxies;
+// then the nearest address in X-Forwarded-For, read from the right, that is
+// not a trusted proxy itself. An entry that does not parse ends the walk at
+// the last trusted hop, so a client cannot pass for another by writing the
+// header itself: only what the trusted proxies appended is believed.
+func clientAddress(r *http.Request, trusted []netip.Prefix) string {
+	if len(trusted) == 0 {
+		return remoteIP(r)
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !inPrefixes(peer, trusted) {
+		return remoteIP(r)
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		addr, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		peer = addr
+		if !inPrefixes(peer, trusted) {
+			break
+		}
+	}
+	return addressKey(peer)
+}
+
+// inPrefixes reports whether addr lies in one of prefixes.
+func inPrefixes(addr netip.Addr, prefixes []netip.Prefix) bool {
+	addr = addr.Unmap().WithZone("")
+	for _, p := range prefixes {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
 // remoteIP is the address the request came from, without its port, as
 // rate limits count it: an IPv4 address whole, an IPv6 address by its /64
 // network, since one subscriber holds a whole /64 and could otherwise take
@@ -305,7 +353,13 @@ func remoteIP(r *http.Request) string {
 	if err != nil {
 		return host
 	}
-	addr = addr.Unmap()
+	return addressKey(addr)
+}
+
+// addressKey is how rate limits name addr: an IPv4 address whole, an IPv6
+// one by its /64.
+func addressKey(addr netip.Addr) string {
+	addr = addr.Unmap().WithZone("")
 	if addr.Is6() {
 		return netip.PrefixFrom(addr, 64).Masked().String()
 	}

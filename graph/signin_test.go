@@ -1,8 +1,10 @@
 package graph_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -152,4 +154,35 @@ func TestSignInRateLimit(t *testing.T) {
 		rsp = signInAs(t, api.Handler, "192.0.2.30", "maple", "third@maple.example", "nope nope nope")
 		requireCode(t, only(t, rsp), graph.CodeRateLimited, "")
 	})
+}
+
+// TestSignInLimitBehindTrustedProxy: behind a trusted proxy each client
+// (X-Forwarded-For) has its own per-IP budget; a client that writes the
+// header itself, not through the proxy, is still counted by its own address.
+func TestSignInLimitBehindTrustedProxy(t *testing.T) {
+	t.Parallel()
+	db := kithtest.DB(t, nil)
+	kithtest.NewPractice(t, db, "maple")
+	api := kithtest.NewAPIConfig(t, db, graph.HandlerConfig{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, auth.Config{})
+	signIn := func(remote, forwarded, email string) kithtest.Response {
+		req := gqlRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
+			"organization": "maple", "email": email, "password": "password123",
+		}})
+		req.RemoteAddr = remote + ":40000"
+		if forwarded != "" {
+			req.Header.Set("X-Forwarded-For", forwarded)
+		}
+		_, rsp := roundTrip(t, api.Handler, req)
+		return rsp
+	}
+	for i := range 30 {
+		requireCode(t, only(t, signIn("10.0.0.2", "198.51.100.7", fmt.Sprintf("guess%d@maple.example", i))), graph.CodeUnauthenticated, "")
+	}
+	requireCode(t, only(t, signIn("10.0.0.2", "198.51.100.7", "one-more@maple.example")), graph.CodeRateLimited, "")
+	requireCode(t, only(t, signIn("10.0.0.2", "198.51.100.8", "other@maple.example")), graph.CodeUnauthenticated, "")
+	// Not from the proxy: the header is the client's own and ignored.
+	for i := range 30 {
+		requireCode(t, only(t, signIn("192.0.2.50", fmt.Sprintf("203.0.113.%d", i), fmt.Sprintf("g%d@maple.example", i))), graph.CodeUnauthenticated, "")
+	}
+	requireCode(t, only(t, signIn("192.0.2.50", "203.0.113.99", "last@maple.example")), graph.CodeRateLimited, "")
 }

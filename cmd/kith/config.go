@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -59,6 +60,45 @@ type config struct {
 	// SignInIPLimit is KITH_SIGNIN_IP_LIMIT: failed staff sign-ins per IP
 	// address, as BURST/EVERY. Default auth.DefaultIPLimit (30/30s).
 	SignInIPLimit limitValue
+	// TrustedProxies is KITH_TRUSTED_PROXIES: the networks (CIDRs, or single
+	// addresses, comma-separated) of the reverse proxies in front of kith,
+	// whose X-Forwarded-For is believed. Default none.
+	TrustedProxies proxiesValue
+}
+
+// proxiesValue is a comma-separated list of networks, such as
+// 10.0.0.0/8,fd00::/8; a single address stands for itself.
+type proxiesValue []netip.Prefix
+
+// String implements flag.Value.
+func (p *proxiesValue) String() string {
+	parts := make([]string, len(*p))
+	for i, n := range *p {
+		parts[i] = n.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// Set implements flag.Value.
+func (p *proxiesValue) Set(s string) error {
+	var out proxiesValue
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		n, err := netip.ParsePrefix(part)
+		if err != nil {
+			a, aerr := netip.ParseAddr(part)
+			if aerr != nil {
+				return fmt.Errorf("%q is not a network such as 10.0.0.0/8 or an address", part)
+			}
+			n = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, n.Masked())
+	}
+	*p = out
+	return nil
 }
 
 // limitValue is a rate limit written BURST/EVERY, such as 10/5m: BURST
@@ -147,6 +187,12 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	limit(&c.SignInAccountLimit, "signin-account-limit", "KITH_SIGNIN_ACCOUNT_LIMIT", auth.DefaultAccountLimit, "failed staff sign-ins per account, BURST/EVERY")
 	limit(&c.SignInIPLimit, "signin-ip-limit", "KITH_SIGNIN_IP_LIMIT", auth.DefaultIPLimit, "failed staff sign-ins per IP address, BURST/EVERY")
+	if v := getenv("KITH_TRUSTED_PROXIES"); v != "" {
+		if err := c.TrustedProxies.Set(v); err != nil {
+			c.bad = errors.Join(c.bad, fmt.Errorf("KITH_TRUSTED_PROXIES: %w", err))
+		}
+	}
+	fs.Var(&c.TrustedProxies, "trusted-proxies", "networks of the reverse proxies whose X-Forwarded-For is believed, comma-separated (KITH_TRUSTED_PROXIES; default none)")
 	fs.StringVar(&c.LogFormat, "log-format", str("KITH_LOG_FORMAT", "text"), "text or json (KITH_LOG_FORMAT)")
 }
 

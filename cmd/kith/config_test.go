@@ -53,6 +53,7 @@ func TestSettingsThatDoNotParse(t *testing.T) {
 	for key, value := range map[string]string{
 		"KITH_GRAPHIQL": "off", "KITH_INTROSPECTION": "nope", "KITH_MAX_DEPTH": "deep",
 		"KITH_MAX_BODY_BYTES": "0", "KITH_MAX_PAGE_SIZE": "-5", "KITH_TOKEN_TTL": "soon",
+		"KITH_TRUSTED_PROXIES": "proxy.local",
 	} {
 		var stderr bytes.Buffer
 		err := run(context.Background(), []string{"migrate"}, env(map[string]string{

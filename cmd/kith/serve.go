@@ -145,6 +145,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			MaxBodyBytes:         int64(cfg.MaxBodyBytes),
 			MaxDepth:             cfg.MaxDepth,
 			MaxFields:            cfg.MaxFields,
+			TrustedProxies:       cfg.TrustedProxies,
 			Logger:               log,
 			Ready:                db.Ping,
 			PublicURL:            publicURL,
