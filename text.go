@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -76,13 +77,20 @@ func CheckKey(s string) error {
 // CheckHTTPSURL accepts an absolute https address with a host, of at most
 // MaxURLLength characters, such as https://meet.example/room. It returns
 // nil or a *RuleError.
-func CheckHTTPSURL(s string) error {
+func CheckHTTPSURL(s string) error { return CheckURL(s) }
+
+// CheckURL is CheckHTTPSURL that also accepts the other schemes named
+// (such as "http", for a portal served from http://127.0.0.1 in
+// development): an absolute address with a host, no user, no space or
+// control character, of at most MaxURLLength characters.
+func CheckURL(s string, schemes ...string) error {
 	if err := CheckText(s, MaxURLLength); err != nil {
 		return err
 	}
 	u, err := url.Parse(s)
-	if err != nil || !strings.EqualFold(u.Scheme, "https") || u.Host == "" || u.Hostname() == "" || u.User != nil ||
-		strings.ContainsAny(s, " \t\r\n\\") {
+	if err != nil || u.Opaque != "" || u.Host == "" || u.Hostname() == "" || u.User != nil ||
+		strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\\' }) ||
+		!(strings.EqualFold(u.Scheme, "https") || slices.ContainsFunc(schemes, func(x string) bool { return strings.EqualFold(u.Scheme, x) })) {
 		return broke("must be an absolute https address, such as https://meet.example/room")
 	}
 	return nil

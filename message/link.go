@@ -1,9 +1,9 @@
 package message
 
 import (
-	"net/url"
 	"strings"
-	"unicode"
+
+	"github.com/kith-health/kith"
 )
 
 // linkPlaceholders are the placeholders whose values are links.
@@ -12,29 +12,17 @@ var linkPlaceholders = map[string]bool{"TelehealthLink": true, "ManageAppointmen
 // IsLink reports whether the placeholder name (without brackets) holds a link.
 func IsLink(name string) bool { return linkPlaceholders[name] }
 
-// SafeLink returns raw, trimmed, when it is an absolute URL with a host whose
-// scheme is https or one of schemes (such as "http", for a portal served
-// from http://127.0.0.1 in development); else "". javascript:, data:,
-// relative and malformed links are refused, as is any with a space or a
-// control character in it.
+// SafeLink returns raw, trimmed, when kith.CheckURL accepts it: an
+// absolute URL with a host whose scheme is https or one of schemes (such as
+// "http", for a portal served from http://127.0.0.1 in development); else
+// "". javascript:, data:, relative and malformed links are refused, as is
+// any with a space or a control character in it.
 func SafeLink(raw string, schemes ...string) string {
 	raw = strings.TrimSpace(raw)
-	if raw == "" || strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+	if kith.CheckURL(raw, schemes...) != nil {
 		return ""
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Opaque != "" || u.Host == "" {
-		return ""
-	}
-	if u.Scheme == "https" {
-		return raw
-	}
-	for _, s := range schemes {
-		if strings.EqualFold(u.Scheme, s) {
-			return raw
-		}
-	}
-	return ""
+	return raw
 }
 
 // SafeLinks empties, in v, each link placeholder's value that SafeLink
