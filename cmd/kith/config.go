@@ -196,6 +196,28 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.LogFormat, "log-format", str("KITH_LOG_FORMAT", "text"), "text or json (KITH_LOG_FORMAT)")
 }
 
+// positive refuses a limit given as a flag (variables are checked as they
+// are read) that is not a whole number of at least 1, naming it.
+func (c *config) positive() error {
+	var bad error
+	for _, s := range []struct {
+		flag, key string
+		n         int
+	}{
+		{"max-complexity", "KITH_MAX_COMPLEXITY", c.MaxComplexity},
+		{"max-introspection-cost", "KITH_MAX_INTROSPECTION_COST", c.MaxIntrospectionCost},
+		{"max-page-size", "KITH_MAX_PAGE_SIZE", c.MaxPageSize},
+		{"max-body-bytes", "KITH_MAX_BODY_BYTES", c.MaxBodyBytes},
+		{"max-depth", "KITH_MAX_DEPTH", c.MaxDepth},
+		{"max-fields", "KITH_MAX_FIELDS", c.MaxFields},
+	} {
+		if s.n < 1 {
+			bad = errors.Join(bad, fmt.Errorf("%s (--%s) must be a whole number of at least 1, not %d", s.key, s.flag, s.n))
+		}
+	}
+	return bad
+}
+
 // logger builds the structured logger the config asks for.
 func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level

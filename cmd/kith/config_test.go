@@ -64,3 +64,16 @@ func TestSettingsThatDoNotParse(t *testing.T) {
 		require.Contains(t, err.Error(), strconv.Quote(value), key)
 	}
 }
+
+// TestLimitFlagsBelowOne: a limit given as a flag is held to what its
+// variable is: a whole number of at least 1, checked before the database opens.
+func TestLimitFlagsBelowOne(t *testing.T) {
+	t.Parallel()
+	for _, flag := range []string{"--max-page-size=0", "--max-complexity=-1", "--max-depth=0", "--max-body-bytes=0"} {
+		err := run(context.Background(), []string{"migrate", flag}, env(map[string]string{
+			"KITH_DATABASE_URL": "sqlite://" + t.TempDir() + "/kith.db",
+		}), io.Discard, io.Discard)
+		require.Error(t, err, flag)
+		require.Contains(t, err.Error(), "must be a whole number of at least 1", flag)
+	}
+}

@@ -49,6 +49,9 @@ func start(ctx context.Context, name string, args []string, getenv func(string) 
 	if c.cfg.bad != nil {
 		return nil, c.cfg.bad
 	}
+	if err := c.cfg.positive(); err != nil { // flags as variables: before any start-up work
+		return nil, err
+	}
 	if check != nil {
 		if err := check(); err != nil {
 			return nil, err
@@ -83,9 +86,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer c.db.Close()
-	if c.cfg.MaxBodyBytes < 1 {
-		return fmt.Errorf("KITH_MAX_BODY_BYTES (--max-body-bytes) must be at least 1, not %d", c.cfg.MaxBodyBytes)
-	}
 	defer kith.TuneGC()()
 	cfg, log, db, authn := c.cfg, c.log, c.db, c.authn
 
