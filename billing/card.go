@@ -50,7 +50,7 @@ func AddCard(ctx context.Context, db *ent.Client, provider payment.Provider, tok
 	}
 	create := db.SavedCard.Create().
 		SetClientID(p.ClientID).SetAddedBy(p.Email).
-		SetProviderToken(card.Token).SetBrand(card.Brand).SetLast4(card.Last4).
+		SetProviderToken(card.Token).SetBrand(kith.Clip(card.Brand, 64)).SetLast4(kith.Clip(card.Last4, 64)).
 		SetExpMonth(card.ExpMonth).SetExpYear(card.ExpYear)
 	if p.ContactID != "" {
 		create.SetContactID(p.ContactID)

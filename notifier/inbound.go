@@ -142,6 +142,9 @@ func (q *Queue) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword strin
 	if orgID == "" || phone == "" {
 		return errors.New("opting out: an organisation and a number are required")
 	}
+	if kith.CheckText(phone, 32) != nil {
+		return nil // no number kith could have texted: nothing to opt out
+	}
 	sys := systemIn(ctx, orgID)
 	db := q.db.Client
 	existing, err := db.PhoneOptOut.Query().Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(phone)).Only(sys)

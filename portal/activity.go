@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/pulid"
@@ -31,7 +32,7 @@ func Record(ctx context.Context, db *ent.Client, action, detail string, subject 
 func record(ctx context.Context, db *ent.Client, org, client, contact pulid.ID, email, action, detail string, subject pulid.ID) error {
 	create := db.PortalEvent.Create().
 		SetOrganizationID(org).SetClientID(client).SetEmail(email).
-		SetAction(action).SetDetail(detail)
+		SetAction(action).SetDetail(kith.Clip(detail, kith.MaxLineLength))
 	if contact != "" {
 		create.SetContactID(contact)
 	}
