@@ -33,8 +33,9 @@ func createOrg(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer c.db.Close()
-	// The password comes from the environment only, never a flag that shows in ps.
-	p.OwnerPassword = getenv("KITH_OWNER_PASSWORD")
+	// The password comes from the environment only (KITH_OWNER_PASSWORD is
+	// a secret), never a flag that shows in ps.
+	p.OwnerPassword = c.cfg.OwnerPassword
 	org, owner, err := practice.Create(ctx, c.db.Client, c.authn, p)
 	if err != nil {
 		return err

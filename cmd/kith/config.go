@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,81 +9,368 @@ import (
 	"log/slog"
 	"net/netip"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/kith-health/kith/auth"
-	"github.com/kith-health/kith/database"
-	"github.com/kith-health/kith/graph"
+	envparse "github.com/caarlos0/env/v11" // not env: the tests have a helper of that name
+
 	"github.com/kith-health/kith/ratelimit"
 )
 
-// config is what every command reads: flags, defaulting to KITH_* variables,
-// defaulting to the values shown in each flag's help.
+// config is every setting kith reads, for every command. Each field tagged
+// env is one setting: its KITH_* variable (env), its default (envDefault),
+// what it means (help) and, for numbers and durations, the least it may be
+// (min). Its flag is the variable's name without KITH_, in lower case with
+// dashes (KITH_MAX_PAGE_SIZE is --max-page-size); a flag overrides its
+// variable. A secret (secret:"true") is a variable only, so that it never
+// shows in ps or shell history, and is never printed. A setting with
+// needs:"KITH_…" stops kith when it is set and that one is not.
+//
+// Adding a setting is adding one tagged field; --help, the checks and the
+// tests that hold README to the settings follow.
 type config struct {
-	// DatabaseURL is KITH_DATABASE_URL. Default database.DefaultURL (SQLite in ./kith-data).
-	DatabaseURL string
-	// Addr is KITH_ADDR, where serve listens. Default 127.0.0.1:8080.
-	Addr string
-	// GraphiQL is KITH_GRAPHIQL: serve GraphiQL at /. Default true.
-	GraphiQL bool
-	// Introspection is KITH_INTROSPECTION: allow schema introspection. Default true.
-	Introspection bool
-	// TokenTTL is KITH_TOKEN_TTL: how long sign-in tokens last. Default 12h.
-	TokenTTL time.Duration
-	// MaxComplexity is KITH_MAX_COMPLEXITY. Default 10000.
-	MaxComplexity int
-	// MaxIntrospectionCost is KITH_MAX_INTROSPECTION_COST: the largest
-	// answer introspection may make, in fields. Default 100000.
-	MaxIntrospectionCost int
-	// MaxPageSize is KITH_MAX_PAGE_SIZE. Default 100.
-	MaxPageSize int
-	// MaxBodyBytes is KITH_MAX_BODY_BYTES: the largest request body, on
-	// every route. Default 1048576 (1 MiB).
-	MaxBodyBytes int
-	// MaxDepth is KITH_MAX_DEPTH: how deep a query's fields may nest. Default 15.
-	MaxDepth int
-	// MaxFields is KITH_MAX_FIELDS: how many fields one selection set may ask for. Default 100.
-	MaxFields int
-	// LogLevel is KITH_LOG_LEVEL: debug, info, warn or error. Default info.
-	LogLevel string
-	// LogFormat is KITH_LOG_FORMAT: text or json. Default text.
-	LogFormat string
-	// PublicURL is KITH_PUBLIC_URL: where clients reach the portal, for links
-	// in messages. Default http:// plus Addr.
-	PublicURL string
-	// bad is what was wrong with the KITH_* variables flags could not take.
-	bad error
-	// SignInAccountLimit is KITH_SIGNIN_ACCOUNT_LIMIT: failed staff sign-ins
-	// per account, as BURST/EVERY. Default auth.DefaultAccountLimit (10/5m).
-	SignInAccountLimit limitValue
-	// SignInIPLimit is KITH_SIGNIN_IP_LIMIT: failed staff sign-ins per IP
-	// address, as BURST/EVERY. Default auth.DefaultIPLimit (30/30s).
-	SignInIPLimit limitValue
-	// TrustedProxies is KITH_TRUSTED_PROXIES: the networks (CIDRs, or single
-	// addresses, comma-separated) of the reverse proxies in front of kith,
-	// whose X-Forwarded-For is believed. Default none.
-	TrustedProxies proxiesValue
+	DatabaseURL          string        `env:"KITH_DATABASE_URL" envDefault:"sqlite://kith-data/kith.db" help:"database: postgres://… for PostgreSQL, sqlite://path for SQLite"`
+	Addr                 string        `env:"KITH_ADDR" envDefault:"127.0.0.1:8080" help:"listen address"`
+	GraphiQL             bool          `env:"KITH_GRAPHIQL" envDefault:"true" help:"serve GraphiQL at /"`
+	Introspection        bool          `env:"KITH_INTROSPECTION" envDefault:"true" help:"allow schema introspection"`
+	TokenTTL             time.Duration `env:"KITH_TOKEN_TTL" envDefault:"12h" min:"1s" help:"lifetime of sign-in tokens"`
+	MaxPageSize          int           `env:"KITH_MAX_PAGE_SIZE" envDefault:"100" min:"1" help:"largest first/last"`
+	MaxComplexity        int           `env:"KITH_MAX_COMPLEXITY" envDefault:"10000" min:"1" help:"largest query cost"`
+	MaxDepth             int           `env:"KITH_MAX_DEPTH" envDefault:"15" min:"1" help:"deepest nesting of fields in a query"`
+	MaxIntrospectionCost int           `env:"KITH_MAX_INTROSPECTION_COST" envDefault:"100000" min:"1" help:"largest introspection answer, in fields"`
+	MaxFields            int           `env:"KITH_MAX_FIELDS" envDefault:"100" min:"1" help:"most fields and aliases in one selection set"`
+	MaxBodyBytes         int           `env:"KITH_MAX_BODY_BYTES" envDefault:"1048576" min:"1" help:"largest request body in bytes, on every route"`
+	SignInAccountLimit   limitValue    `env:"KITH_SIGNIN_ACCOUNT_LIMIT" envDefault:"10/5m" help:"failed staff sign-ins per account: BURST/EVERY"`
+	SignInIPLimit        limitValue    `env:"KITH_SIGNIN_IP_LIMIT" envDefault:"30/30s" help:"failed staff sign-ins per IP address: BURST/EVERY"`
+	TrustedProxies       proxiesValue  `env:"KITH_TRUSTED_PROXIES" help:"networks (CIDRs or addresses, comma-separated) of the reverse proxies whose X-Forwarded-For is believed"`
+	LogLevel             logLevel      `env:"KITH_LOG_LEVEL" envDefault:"info" help:"debug, info, warn or error"`
+	LogFormat            logFormat     `env:"KITH_LOG_FORMAT" envDefault:"text" help:"text or json"`
+	PublicURL            string        `env:"KITH_PUBLIC_URL" helpDefault:"http://ADDR" help:"public address of the portal, for links in messages and webhooks"`
+	OwnerPassword        string        `env:"KITH_OWNER_PASSWORD" secret:"true" help:"the owner's password for kith org create"`
+	SMSRate              float64       `env:"KITH_SMS_RATE" envDefault:"0" min:"0" help:"SMS a second handed to the provider; 0 is no cap"`
+	EmailRate            float64       `env:"KITH_EMAIL_RATE" envDefault:"0" min:"0" help:"emails a second handed to the provider; 0 is no cap"`
+	// Twilio sends SMS when its AccountSID is set.
+	Twilio twilioConfig
+	// SendGrid sends email when its APIKey is set.
+	SendGrid sendgridConfig
+}
+
+// twilioConfig is Twilio's part of config.
+type twilioConfig struct {
+	AccountSID string `env:"KITH_TWILIO_ACCOUNT_SID" help:"Twilio account SID (AC…); set, Twilio sends SMS"`
+	AuthToken  string `env:"KITH_TWILIO_AUTH_TOKEN" secret:"true" needs:"KITH_TWILIO_ACCOUNT_SID" help:"Twilio auth token; set, kith serves Twilio's webhooks"`
+	From       string `env:"KITH_TWILIO_FROM" needs:"KITH_TWILIO_ACCOUNT_SID" help:"sending number in E.164 (+14165550100) or messaging service SID (MG…)"`
+	BaseURL    string `env:"KITH_TWILIO_BASE_URL" needs:"KITH_TWILIO_ACCOUNT_SID" helpDefault:"Twilio's own" help:"another Twilio API address, such as a mock"`
+}
+
+// sendgridConfig is SendGrid's part of config.
+type sendgridConfig struct {
+	APIKey           string `env:"KITH_SENDGRID_API_KEY" secret:"true" help:"SendGrid API key with Mail Send permission; set, SendGrid sends email"`
+	FromEmail        string `env:"KITH_SENDGRID_FROM_EMAIL" needs:"KITH_SENDGRID_API_KEY" help:"sender's address, verified in SendGrid"`
+	FromName         string `env:"KITH_SENDGRID_FROM_NAME" needs:"KITH_SENDGRID_API_KEY" help:"sender's name when the practice has none"`
+	BaseURL          string `env:"KITH_SENDGRID_BASE_URL" needs:"KITH_SENDGRID_API_KEY" helpDefault:"SendGrid's own" help:"another SendGrid API address, such as a mock"`
+	WebhookPublicKey string `env:"KITH_SENDGRID_WEBHOOK_PUBLIC_KEY" help:"verification key of SendGrid's signed event webhook; set, kith serves that webhook"`
+}
+
+// setting is one field of a config: where it is read from, what it
+// defaults to and means, and the field itself.
+type setting struct {
+	key, flag, def, help string
+	// helpDefault, when set, is what --help says the default is.
+	helpDefault string
+	// min is the least value a number or duration may take.
+	min string
+	// needs is the setting that must be set when this one is.
+	needs  string
+	secret bool
+	field  reflect.StructField
+	value  reflect.Value
+}
+
+// name is how sentences name the setting: the variable and its flag.
+func (s setting) name() string {
+	if s.flag == "" {
+		return s.key
+	}
+	return s.key + " (--" + s.flag + ")"
+}
+
+// settings lists the settings of c, in the order of its fields, walking
+// nested structs as env does.
+func settings(c *config) []setting {
+	var out []setting
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			key := f.Tag.Get("env")
+			if key == "" {
+				if f.Type.Kind() == reflect.Struct {
+					walk(v.Field(i))
+				}
+				continue
+			}
+			s := setting{
+				key: key, def: f.Tag.Get("envDefault"), help: f.Tag.Get("help"),
+				helpDefault: f.Tag.Get("helpDefault"), min: f.Tag.Get("min"), needs: f.Tag.Get("needs"),
+				secret: f.Tag.Get("secret") == "true", field: f, value: v.Field(i),
+			}
+			if !s.secret {
+				s.flag = strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(key, "KITH_")), "_", "-")
+			}
+			out = append(out, s)
+		}
+	}
+	walk(reflect.ValueOf(c).Elem())
+	return out
+}
+
+// settingFlag is a setting's flag: it records the value given, to be
+// parsed with the variables.
+type settingFlag struct {
+	given map[string]string
+	s     setting
+}
+
+// String implements flag.Value.
+func (f settingFlag) String() string {
+	if f.given == nil {
+		return ""
+	}
+	return f.given[f.s.key]
+}
+
+// Set implements flag.Value.
+func (f settingFlag) Set(v string) error { f.given[f.s.key] = v; return nil }
+
+// IsBoolFlag lets --graphiql stand for --graphiql=true.
+func (f settingFlag) IsBoolFlag() bool { return f.s.field.Type.Kind() == reflect.Bool }
+
+// flags registers a flag on fs for every setting that has one; what they
+// are given lands in the map returned, for load.
+func flags(fs *flag.FlagSet) map[string]string {
+	given := map[string]string{}
+	for _, s := range settings(&config{}) {
+		if s.flag != "" {
+			fs.Var(settingFlag{given, s}, s.flag, s.help)
+		}
+	}
+	return given
+}
+
+// load reads the config: each setting from given (its flag), else from
+// getenv (its variable; empty is unset), else its default. A value that
+// does not parse, or breaks a setting's rule, is an error whose sentences
+// name the setting and say what it must be; a secret's value is never in it.
+func load(getenv func(string) string, given map[string]string) (config, error) {
+	var c config
+	all := settings(&c)
+	vars := map[string]string{} // never nil: env would read the process's environment
+	for _, s := range all {
+		if v := getenv(s.key); v != "" {
+			vars[s.key] = v
+		}
+		if v, ok := given[s.key]; ok {
+			vars[s.key] = v
+		}
+	}
+	unparsed := map[string]bool{}
+	var bad error
+	if err := envparse.ParseWithOptions(&c, envparse.Options{Environment: vars}); err != nil {
+		bad = explain(err, all, vars, unparsed)
+	}
+	if err := errors.Join(bad, c.validate(unparsed)); err != nil {
+		return config{}, err
+	}
+	return c, nil
+}
+
+// explain turns env's errors into sentences naming each setting, and
+// marks the settings they are about in unparsed.
+func explain(err error, all []setting, vars map[string]string, unparsed map[string]bool) error {
+	var agg envparse.AggregateError
+	if !errors.As(err, &agg) {
+		return err
+	}
+	var out []error
+	for _, e := range agg.Errors {
+		var pe envparse.ParseError
+		if !errors.As(e, &pe) {
+			out = append(out, e)
+			continue
+		}
+		// Field names are unique among settings that can fail to parse
+		// (TestSettingsAreListed checks), so name and type find the setting.
+		for _, s := range all {
+			if s.field.Name == pe.Name && s.field.Type == pe.Type {
+				want := wanted(s.field.Type, s.min)
+				if want == "" {
+					want = pe.Err.Error()
+				}
+				out = append(out, fmt.Errorf("%s must be %s, not %s", s.name(), want, shown(s, vars[s.key])))
+				unparsed[s.key] = true
+				break
+			}
+		}
+	}
+	return errors.Join(out...)
+}
+
+// shown is a value as sentences quote it: a secret's never is.
+func shown(s setting, v string) string {
+	if s.secret {
+		return "the value given"
+	}
+	return strconv.Quote(v)
+}
+
+var (
+	// durationType is time.Duration, which is an int64 to reflect.
+	durationType = reflect.TypeFor[time.Duration]()
+	// textUnmarshaler is what kith's own setting types implement.
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// wanted says what a value of type t, at least min, must be; "" for types
+// whose parse errors say it themselves.
+func wanted(t reflect.Type, min string) string {
+	atLeast := ""
+	if min != "" {
+		atLeast = " of at least " + min
+	}
+	switch {
+	case reflect.PointerTo(t).Implements(textUnmarshaler):
+		return ""
+	case t == durationType:
+		return "a duration" + atLeast + ", such as 12h or 90m"
+	case t.Kind() == reflect.Bool:
+		return "true or false (or 1 or 0)"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return "a whole number" + atLeast
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return "a number" + atLeast
+	}
+	return ""
+}
+
+// validate holds the config to the rules parsing does not: each setting's
+// min, and its needs (a provider's setting without its key stops kith
+// rather than letting a deployment whose key went missing log its
+// messages, secrets and all). It passes over the settings in unparsed,
+// whose values are not what was given.
+func (c *config) validate(unparsed map[string]bool) error {
+	var bad []error
+	all := settings(c)
+	byKey := map[string]setting{}
+	for _, s := range all {
+		byKey[s.key] = s
+	}
+	for _, s := range all {
+		if unparsed[s.key] {
+			continue
+		}
+		if s.min != "" && below(s.value, s.min) {
+			bad = append(bad, fmt.Errorf("%s must be %s, not %s", s.name(), wanted(s.field.Type, s.min), shown(s, fmt.Sprint(s.value.Interface()))))
+		}
+		if s.needs != "" && !s.value.IsZero() && byKey[s.needs].value.IsZero() {
+			bad = append(bad, fmt.Errorf("%s is set but %s is not: set %s too, or unset %s to use the log channel (development only)",
+				s.key, s.needs, s.needs, s.key))
+		}
+	}
+	return errors.Join(bad...)
+}
+
+// below reports whether v is less than min, read in v's type.
+func below(v reflect.Value, min string) bool {
+	switch {
+	case v.Type() == durationType:
+		d, err := time.ParseDuration(min)
+		return err == nil && v.Int() < int64(d)
+	case v.CanInt():
+		n, err := strconv.ParseInt(min, 10, 64)
+		return err == nil && v.Int() < n
+	case v.CanUint():
+		n, err := strconv.ParseUint(min, 10, 64)
+		return err == nil && v.Uint() < n
+	case v.CanFloat():
+		f, err := strconv.ParseFloat(min, 64)
+		return err == nil && v.Float() < f
+	}
+	return false
+}
+
+// usage prints what command takes: its own flags, then every setting as
+// --flag (KITH_…) default X: help. Defaults come from the struct, never
+// from the environment; a secret says only whether getenv has it.
+func usage(w io.Writer, command string, fs *flag.FlagSet, getenv func(string) string) {
+	all := settings(&config{})
+	isSetting := map[string]bool{}
+	for _, s := range all {
+		isSetting[s.flag] = s.flag != ""
+	}
+	fmt.Fprintf(w, "Usage: kith %s [flags]\n", command)
+	first := true
+	fs.VisitAll(func(f *flag.Flag) {
+		if isSetting[f.Name] {
+			return
+		}
+		if first {
+			fmt.Fprintf(w, "\nFlags of %s:\n", command)
+			first = false
+		}
+		def := ""
+		if f.DefValue != "" && f.DefValue != "false" {
+			def = " default " + f.DefValue
+		}
+		fmt.Fprintf(w, "  --%s%s: %s\n", f.Name, def, f.Usage)
+	})
+	fmt.Fprintf(w, "\nSettings (a flag, else its KITH_* variable, else the default):\n")
+	for _, s := range all {
+		fmt.Fprintf(w, "  %s\n", s.usage(getenv))
+	}
+}
+
+// usage is the setting's line in --help.
+func (s setting) usage(getenv func(string) string) string {
+	if s.secret {
+		state := "(unset)"
+		if getenv(s.key) != "" {
+			state = "(set)"
+		}
+		return fmt.Sprintf("%s (variable only, secret) %s: %s", s.key, state, s.help)
+	}
+	def := s.def
+	switch {
+	case s.helpDefault != "":
+		def = s.helpDefault
+	case def == "":
+		def = "none"
+	}
+	return fmt.Sprintf("--%s (%s) default %s: %s", s.flag, s.key, def, s.help)
 }
 
 // proxiesValue is a comma-separated list of networks, such as
 // 10.0.0.0/8,fd00::/8; a single address stands for itself.
 type proxiesValue []netip.Prefix
 
-// String implements flag.Value.
-func (p *proxiesValue) String() string {
-	parts := make([]string, len(*p))
-	for i, n := range *p {
+// String lists the networks as they are written.
+func (p proxiesValue) String() string {
+	parts := make([]string, len(p))
+	for i, n := range p {
 		parts[i] = n.String()
 	}
 	return strings.Join(parts, ",")
 }
 
-// Set implements flag.Value.
-func (p *proxiesValue) Set(s string) error {
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (p *proxiesValue) UnmarshalText(text []byte) error {
 	var out proxiesValue
-	for _, part := range strings.Split(s, ",") {
+	for _, part := range strings.Split(string(text), ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
@@ -91,7 +379,7 @@ func (p *proxiesValue) Set(s string) error {
 		if err != nil {
 			a, aerr := netip.ParseAddr(part)
 			if aerr != nil {
-				return fmt.Errorf("%q is not a network such as 10.0.0.0/8 or an address", part)
+				return errors.New("networks such as 10.0.0.0/8 or addresses, comma-separated")
 			}
 			n = netip.PrefixFrom(a, a.BitLen())
 		}
@@ -105,134 +393,54 @@ func (p *proxiesValue) Set(s string) error {
 // at once, then one per EVERY (a Go duration).
 type limitValue ratelimit.Limit
 
-// String implements flag.Value.
-func (l *limitValue) String() string { return fmt.Sprintf("%d/%s", l.Burst, l.Every) }
+// String writes the limit as BURST/EVERY.
+func (l limitValue) String() string { return fmt.Sprintf("%d/%s", l.Burst, l.Every) }
 
-// Set implements flag.Value.
-func (l *limitValue) Set(s string) error {
-	burst, every, ok := strings.Cut(s, "/")
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (l *limitValue) UnmarshalText(text []byte) error {
+	burst, every, ok := strings.Cut(string(text), "/")
 	b, err1 := strconv.Atoi(strings.TrimSpace(burst))
 	e, err2 := time.ParseDuration(strings.TrimSpace(every))
 	if !ok || err1 != nil || err2 != nil || b < 1 || e <= 0 {
-		return fmt.Errorf("%q is not a rate limit written BURST/EVERY, such as 10/5m", s)
+		return errors.New("a rate limit written BURST/EVERY, such as 10/5m")
 	}
 	*l = limitValue{Burst: b, Every: e}
 	return nil
 }
 
-// flags registers the shared flags on fs with defaults from getenv.
-func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
-	str := func(key, def string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return def
+// logLevel is slog's level, written debug, info, warn or error.
+type logLevel slog.Level
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (l *logLevel) UnmarshalText(text []byte) error {
+	var level slog.Level
+	if err := level.UnmarshalText(text); err != nil {
+		return errors.New("debug, info, warn or error")
 	}
-	// An unset variable takes the default; one set to what does not parse
-	// is an error start reports, naming it, rather than a silent default.
-	boolean := func(key string, def bool) bool {
-		v := getenv(key)
-		if v == "" {
-			return def
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			c.bad = errors.Join(c.bad, fmt.Errorf("%s must be true or false (or 1 or 0), not %q", key, v))
-			return def
-		}
-		return b
-	}
-	integer := func(key string, def int) int {
-		v := getenv(key)
-		if v == "" {
-			return def
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			c.bad = errors.Join(c.bad, fmt.Errorf("%s must be a whole number of at least 1, not %q", key, v))
-			return def
-		}
-		return n
-	}
-	ttl := 12 * time.Hour
-	if v := getenv("KITH_TOKEN_TTL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			c.bad = errors.Join(c.bad, fmt.Errorf("KITH_TOKEN_TTL must be a duration such as 12h or 90m, not %q", v))
-		} else {
-			ttl = d
-		}
-	}
-	fs.StringVar(&c.DatabaseURL, "database-url", str("KITH_DATABASE_URL", database.DefaultURL), "database: postgres://… or sqlite://path (KITH_DATABASE_URL)")
-	fs.StringVar(&c.Addr, "addr", str("KITH_ADDR", "127.0.0.1:8080"), "listen address (KITH_ADDR)")
-	fs.BoolVar(&c.GraphiQL, "graphiql", boolean("KITH_GRAPHIQL", true), "serve GraphiQL at / (KITH_GRAPHIQL)")
-	fs.BoolVar(&c.Introspection, "introspection", boolean("KITH_INTROSPECTION", true), "allow schema introspection (KITH_INTROSPECTION)")
-	fs.DurationVar(&c.TokenTTL, "token-ttl", ttl, "lifetime of sign-in tokens (KITH_TOKEN_TTL)")
-	fs.IntVar(&c.MaxComplexity, "max-complexity", integer("KITH_MAX_COMPLEXITY", 10000), "largest query cost (KITH_MAX_COMPLEXITY)")
-	fs.IntVar(&c.MaxIntrospectionCost, "max-introspection-cost", integer("KITH_MAX_INTROSPECTION_COST", graph.DefaultMaxIntrospectionCost), "largest introspection answer, in fields (KITH_MAX_INTROSPECTION_COST)")
-	fs.IntVar(&c.MaxPageSize, "max-page-size", integer("KITH_MAX_PAGE_SIZE", 100), "largest first/last (KITH_MAX_PAGE_SIZE)")
-	fs.IntVar(&c.MaxBodyBytes, "max-body-bytes", integer("KITH_MAX_BODY_BYTES", 1<<20), "largest request body in bytes, on every route (KITH_MAX_BODY_BYTES)")
-	fs.IntVar(&c.MaxDepth, "max-depth", integer("KITH_MAX_DEPTH", 15), "deepest nesting of fields in a query (KITH_MAX_DEPTH)")
-	fs.IntVar(&c.MaxFields, "max-fields", integer("KITH_MAX_FIELDS", 100), "most fields and aliases in one selection set (KITH_MAX_FIELDS)")
-	fs.StringVar(&c.LogLevel, "log-level", str("KITH_LOG_LEVEL", "info"), "debug, info, warn or error (KITH_LOG_LEVEL)")
-	fs.StringVar(&c.PublicURL, "public-url", getenv("KITH_PUBLIC_URL"), "public address of the portal, for links in messages (KITH_PUBLIC_URL; default http://ADDR)")
-	limit := func(v *limitValue, name, key string, def ratelimit.Limit, usage string) {
-		*v = limitValue(def)
-		if env := getenv(key); env != "" {
-			if err := v.Set(env); err != nil {
-				c.bad = errors.Join(c.bad, fmt.Errorf("%s: %w", key, err))
-			}
-		}
-		fs.Var(v, name, usage+" ("+key+")")
-	}
-	limit(&c.SignInAccountLimit, "signin-account-limit", "KITH_SIGNIN_ACCOUNT_LIMIT", auth.DefaultAccountLimit, "failed staff sign-ins per account, BURST/EVERY")
-	limit(&c.SignInIPLimit, "signin-ip-limit", "KITH_SIGNIN_IP_LIMIT", auth.DefaultIPLimit, "failed staff sign-ins per IP address, BURST/EVERY")
-	if v := getenv("KITH_TRUSTED_PROXIES"); v != "" {
-		if err := c.TrustedProxies.Set(v); err != nil {
-			c.bad = errors.Join(c.bad, fmt.Errorf("KITH_TRUSTED_PROXIES: %w", err))
-		}
-	}
-	fs.Var(&c.TrustedProxies, "trusted-proxies", "networks of the reverse proxies whose X-Forwarded-For is believed, comma-separated (KITH_TRUSTED_PROXIES; default none)")
-	fs.StringVar(&c.LogFormat, "log-format", str("KITH_LOG_FORMAT", "text"), "text or json (KITH_LOG_FORMAT)")
+	*l = logLevel(level)
+	return nil
 }
 
-// positive refuses a limit given as a flag (variables are checked as they
-// are read) that is not a whole number of at least 1, naming it.
-func (c *config) positive() error {
-	var bad error
-	for _, s := range []struct {
-		flag, key string
-		n         int
-	}{
-		{"max-complexity", "KITH_MAX_COMPLEXITY", c.MaxComplexity},
-		{"max-introspection-cost", "KITH_MAX_INTROSPECTION_COST", c.MaxIntrospectionCost},
-		{"max-page-size", "KITH_MAX_PAGE_SIZE", c.MaxPageSize},
-		{"max-body-bytes", "KITH_MAX_BODY_BYTES", c.MaxBodyBytes},
-		{"max-depth", "KITH_MAX_DEPTH", c.MaxDepth},
-		{"max-fields", "KITH_MAX_FIELDS", c.MaxFields},
-	} {
-		if s.n < 1 {
-			bad = errors.Join(bad, fmt.Errorf("%s (--%s) must be a whole number of at least 1, not %d", s.key, s.flag, s.n))
-		}
+// logFormat is how logs are written: text or json.
+type logFormat string
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (f *logFormat) UnmarshalText(text []byte) error {
+	switch s := logFormat(text); s {
+	case "text", "json":
+		*f = s
+		return nil
 	}
-	return bad
+	return errors.New("text or json")
 }
 
 // logger builds the structured logger the config asks for.
-func (c *config) logger(w io.Writer) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return nil, fmt.Errorf("KITH_LOG_LEVEL: %w", err)
+func (c *config) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.Level(c.LogLevel)}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	opts := &slog.HandlerOptions{Level: level}
-	switch c.LogFormat {
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
-	default:
-		return nil, fmt.Errorf("KITH_LOG_FORMAT must be text or json, not %q", c.LogFormat)
-	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // redactedURL is the database URL with any password hidden, for logs.

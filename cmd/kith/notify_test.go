@@ -20,7 +20,7 @@ func TestSendersWiring(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
-	got, err := senders(env(nil), log)
+	got, err := senders(config{}, log)
 	require.NoError(t, err)
 	require.Len(t, got, 2)
 	for _, s := range got {
@@ -31,7 +31,7 @@ func TestSendersWiring(t *testing.T) {
 	require.Contains(t, buf.String(), "for development only")
 
 	buf.Reset()
-	got, err = senders(env(map[string]string{"KITH_SENDGRID_API_KEY": "SG.test-key", "KITH_SENDGRID_FROM_EMAIL": "hello@maple.example"}), log)
+	got, err = senders(config{SendGrid: sendgridConfig{APIKey: "SG.test-key", FromEmail: "hello@maple.example"}}, log)
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	require.IsType(t, &sendgrid.Sender{}, got[0])
@@ -47,7 +47,7 @@ func TestSendersWiring(t *testing.T) {
 		{"KITH_TWILIO_AUTH_TOKEN": "secret-token", "KITH_TWILIO_FROM": "+14165550100"},
 		{"KITH_SENDGRID_FROM_EMAIL": "hello@maple.example"},
 	} {
-		_, err = senders(env(half), log)
+		_, err = parse(t, half)
 		require.Error(t, err)
 		require.NotContains(t, err.Error(), "secret-token")
 	}

@@ -32,24 +32,24 @@ type command struct {
 	authn *auth.Service
 }
 
-// start parses the shared flags and those extra registers, runs check on
-// them, then builds the logger and opens and migrates the database.
+// start loads the config (flags, else KITH_* variables, else defaults) and
+// parses the flags extra registers, runs check on them, then builds the
+// logger and opens and migrates the database. --help prints every setting.
 func start(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
 	extra func(*flag.FlagSet), check func() error) (*command, error) {
 	c := &command{}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	c.cfg.flags(fs, getenv)
+	fs.Usage = func() { usage(fs.Output(), name, fs, getenv) }
+	given := flags(fs)
 	if extra != nil {
 		extra(fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	if c.cfg.bad != nil {
-		return nil, c.cfg.bad
-	}
-	if err := c.cfg.positive(); err != nil { // flags as variables: before any start-up work
+	var err error
+	if c.cfg, err = load(getenv, given); err != nil { // before any start-up work
 		return nil, err
 	}
 	if check != nil {
@@ -57,10 +57,7 @@ func start(ctx context.Context, name string, args []string, getenv func(string) 
 			return nil, err
 		}
 	}
-	var err error
-	if c.log, err = c.cfg.logger(stderr); err != nil {
-		return nil, err
-	}
+	c.log = c.cfg.logger(stderr)
 	if c.db, err = database.Open(ctx, c.cfg.DatabaseURL, database.Options{}); err != nil {
 		return nil, err
 	}
@@ -94,24 +91,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
 	}
 	publicURL := cmp.Or(cfg.PublicURL, "http://"+ln.Addr().String())
-	channels, err := senders(getenv, log)
-	if err != nil {
-		_ = ln.Close()
-		return err
-	}
-	rates, err := sendRates(getenv)
+	channels, err := senders(cfg, log)
 	if err != nil {
 		_ = ln.Close()
 		return err
 	}
 	queue, err := notifier.NewQueue(ctx, db, notifier.Config{
-		Senders: channels, Rates: rates, Links: notifier.Links{PortalURL: publicURL}, Logger: log,
+		Senders: channels, Rates: sendRates(cfg), Links: notifier.Links{PortalURL: publicURL}, Logger: log,
 	})
 	if err != nil {
 		_ = ln.Close()
 		return err
 	}
-	hooks, err := webhooks(getenv, publicURL, queue, log)
+	hooks, err := webhooks(cfg, publicURL, queue, log)
 	if err != nil {
 		_ = ln.Close()
 		return err

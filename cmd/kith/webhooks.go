@@ -13,10 +13,10 @@ import (
 // callbacks and incoming SMS, signed with KITH_TWILIO_AUTH_TOKEN and checked
 // against publicURL) when that token is set, SendGrid's event webhook when
 // KITH_SENDGRID_WEBHOOK_PUBLIC_KEY is set. It returns nil when neither is.
-func webhooks(getenv func(string) string, publicURL string, queue *notifier.Queue, log *slog.Logger) (http.Handler, error) {
+func webhooks(cfg config, publicURL string, queue *notifier.Queue, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mounted := false
-	if token := getenv("KITH_TWILIO_AUTH_TOKEN"); token != "" {
+	if token := cfg.Twilio.AuthToken; token != "" {
 		h, err := twilio.NewWebhook(twilio.WebhookConfig{AuthToken: token, PublicURL: publicURL, Logger: log}, queue)
 		if err != nil {
 			return nil, err // says "configuring the Twilio webhook: …"
@@ -25,7 +25,7 @@ func webhooks(getenv func(string) string, publicURL string, queue *notifier.Queu
 		mounted = true
 		log.Info("twilio webhooks", "status", publicURL+"/webhooks/twilio/{org}/status", "inbound", publicURL+"/webhooks/twilio/{org}/inbound")
 	}
-	if key := getenv("KITH_SENDGRID_WEBHOOK_PUBLIC_KEY"); key != "" {
+	if key := cfg.SendGrid.WebhookPublicKey; key != "" {
 		h, err := sendgrid.NewWebhook(sendgrid.WebhookConfig{PublicKey: key, Logger: log}, queue)
 		if err != nil {
 			return nil, err // says "configuring the SendGrid webhook: …"
