@@ -206,6 +206,7 @@ func explain(err error, all []setting, vars map[string]string, unparsed map[stri
 		}
 		// Field names are unique among settings that can fail to parse
 		// (TestSettingsAreListed checks), so name and type find the setting.
+		found := false
 		for _, s := range all {
 			if s.field.Name == pe.Name && s.field.Type == pe.Type {
 				want := wanted(s.field.Type, s.min)
@@ -214,8 +215,12 @@ func explain(err error, all []setting, vars map[string]string, unparsed map[stri
 				}
 				out = append(out, fmt.Errorf("%s must be %s, not %s", s.name(), want, shown(s, vars[s.key])))
 				unparsed[s.key] = true
+				found = true
 				break
 			}
+		}
+		if !found {
+			out = append(out, e)
 		}
 	}
 	return errors.Join(out...)

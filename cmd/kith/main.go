@@ -5,7 +5,8 @@
 //	kith org create ...        create an organisation and its owner
 //	kith token --org --email   mint a bearer token for a staff member
 //
-// Every flag can also be set with a KITH_* environment variable; see README.
+// Every setting is a KITH_* environment variable and a flag of every
+// command (`kith serve --help` lists them); see README, Configuration.
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -23,7 +25,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "kith:", err)
+		// One line per mistake (config reports them all at once), each "kith: …".
+		fmt.Fprintln(os.Stderr, "kith:", strings.ReplaceAll(err.Error(), "\n", "\nkith: "))
 		os.Exit(1)
 	}
 }
