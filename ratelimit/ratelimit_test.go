@@ -335,7 +335,7 @@ func (failing) Take(context.Context, string, ratelimit.Limit, string, time.Time)
 	return ratelimit.Result{}, errStore
 }
 func (failing) Give(context.Context, string, string, time.Duration) error { return errStore }
-func (failing) Close() error                                            { return nil }
+func (failing) Close() error                                              { return nil }
 
 // TestFailsClosed: when the store fails, nothing is allowed and the error
 // says so.
