@@ -14,6 +14,7 @@ package ratelimit
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -85,19 +86,29 @@ func (l *Limiter) Allow(ctx context.Context, key string, now time.Time) (bool, e
 	return r.OK, nil
 }
 
+// ErrDeadline is Wait's error when the token would come after the
+// context's deadline.
+var ErrDeadline = errors.New("waiting for a token would pass the context's deadline")
+
 // Wait takes one request of key from its bucket, waiting as long as it
-// takes for a token, or until ctx is done (its error).
+// takes for a token (as the store estimates it: another process may take
+// it first, and Wait waits again). It is ctx's error when ctx ends first,
+// and ErrDeadline, at once, when the wait would pass ctx's deadline.
 func (l *Limiter) Wait(ctx context.Context, key string) error {
 	if l.limit.Every <= 0 {
 		return nil
 	}
 	for {
-		r, err := l.store.Take(ctx, l.name, l.limit, key, time.Now())
+		now := time.Now()
+		r, err := l.store.Take(ctx, l.name, l.limit, key, now)
 		if err != nil {
 			return fmt.Errorf("checking rate limit %s: %w", l.name, err)
 		}
 		if r.OK {
 			return nil
+		}
+		if deadline, ok := ctx.Deadline(); ok && now.Add(r.Wait).After(deadline) {
+			return fmt.Errorf("rate limit %s: %w", l.name, ErrDeadline)
 		}
 		t := time.NewTimer(max(r.Wait, time.Millisecond))
 		select {

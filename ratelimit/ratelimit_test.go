@@ -323,7 +323,10 @@ func TestWait(t *testing.T) {
 	require.NoError(t, slow.Wait(ctx, "sms"))
 	short, cancelShort := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancelShort()
-	require.ErrorIs(t, slow.Wait(short, "sms"), context.DeadlineExceeded)
+	require.ErrorIs(t, slow.Wait(short, "sms"), ratelimit.ErrDeadline, "an hour's wait fits no minute")
+	cancelled, cancelNow := context.WithCancel(context.Background())
+	cancelNow()
+	require.ErrorIs(t, slow.Wait(cancelled, "sms"), context.Canceled)
 }
 
 // failing is a Store that fails.
