@@ -24,7 +24,6 @@ require (
 	github.com/vektah/gqlparser/v2 v2.5.37
 	golang.org/x/crypto v0.40.0
 	golang.org/x/text v0.41.0
-	golang.org/x/time v0.12.0
 	modernc.org/sqlite v1.60.1
 )
 

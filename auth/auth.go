@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -41,6 +42,10 @@ type Config struct {
 	AccountLimit ratelimit.Limit
 	// IPLimit caps failed sign-ins per client IP address. Default DefaultIPLimit.
 	IPLimit ratelimit.Limit
+	// Limits keeps the counts of AccountLimit and IPLimit: ratelimit.Open
+	// shares them between the kith processes of one PostgreSQL database.
+	// Default: a ratelimit.Memory of this Service's own.
+	Limits ratelimit.Store
 }
 
 // DefaultAccountLimit lets one account fail to sign in 10 times at once,
@@ -58,8 +63,8 @@ type Service struct {
 	client    *ent.Client
 	cfg       Config
 	dummyHash []byte // compared against when nobody matches, at the cost of real hashes
-	byAccount *ratelimit.Keyed
-	byIP      *ratelimit.Keyed
+	byAccount *ratelimit.Limiter
+	byIP      *ratelimit.Limiter
 }
 
 // New returns a Service over client.
@@ -76,6 +81,9 @@ func New(client *ent.Client, cfg Config) *Service {
 	if cfg.IPLimit == (ratelimit.Limit{}) {
 		cfg.IPLimit = DefaultIPLimit
 	}
+	if cfg.Limits == nil {
+		cfg.Limits = ratelimit.NewMemory()
+	}
 	raw := make([]byte, 16)
 	_, _ = rand.Read(raw)
 	dummy, err := bcrypt.GenerateFromPassword([]byte(base64.RawURLEncoding.EncodeToString(raw)), cfg.BcryptCost)
@@ -84,7 +92,8 @@ func New(client *ent.Client, cfg Config) *Service {
 	}
 	return &Service{
 		client: client, cfg: cfg, dummyHash: dummy,
-		byAccount: ratelimit.New(cfg.AccountLimit), byIP: ratelimit.New(cfg.IPLimit),
+		byAccount: ratelimit.New(cfg.Limits, "signin.account", cfg.AccountLimit),
+		byIP:      ratelimit.New(cfg.Limits, "signin.ip", cfg.IPLimit),
 	}
 }
 
@@ -129,22 +138,21 @@ type Token struct {
 // bcrypt comparison. Failures are counted per account (organisation and
 // email, known or not) and per ip; past either limit, sign-in is
 // ErrRateLimited, whatever the password, until the limit refills.
-// Successful sign-ins are not counted.
-//
-// The counts live in this process's memory: each kith process counts its
-// own, and a restart forgets them.
+// Successful sign-ins are not counted. The counts are kept in cfg.Limits;
+// when they cannot be checked, sign-in fails (INTERNAL) rather than go
+// uncounted.
 func (s *Service) SignIn(ctx context.Context, orgSlug, email, password, ip string) (*Token, error) {
 	orgSlug = strings.ToLower(strings.TrimSpace(orgSlug))
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := time.Now()
-	endIP, ok := s.byIP.Attempt(ip, now)
-	if !ok {
-		return nil, kith.ErrRateLimited
+	endIP, ok, err := s.byIP.Attempt(ctx, ip, now)
+	if err != nil || !ok {
+		return nil, cmp.Or(err, kith.ErrRateLimited)
 	}
-	endAccount, ok := s.byAccount.Attempt(orgSlug+"\x00"+email, now)
-	if !ok {
+	endAccount, ok, err := s.byAccount.Attempt(ctx, orgSlug+"\x00"+email, now)
+	if err != nil || !ok {
 		endIP(now, false)
-		return nil, kith.ErrRateLimited
+		return nil, cmp.Or(err, kith.ErrRateLimited)
 	}
 	tok, err := s.signIn(ctx, orgSlug, email, password)
 	failed := errors.Is(err, kith.ErrUnauthenticated)

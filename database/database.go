@@ -5,6 +5,7 @@ package database
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,6 +35,8 @@ type DB struct {
 	Dialect string
 	// sqlitePath is the SQLite file, for migrations that rebuild tables.
 	sqlitePath string
+	// postgresURL is the PostgreSQL database, for OpenPool.
+	postgresURL string
 }
 
 // Options tune Open.
@@ -86,9 +89,33 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	d := &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}
 	if name == dialect.SQLite {
 		d.sqlitePath = strings.TrimPrefix(url, "sqlite://")
+	} else {
+		d.postgresURL = url
 	}
 	return d, nil
 }
+
+// OpenPool opens another pool of at most n connections to d's PostgreSQL
+// database, for short statements that run while a transaction of SQL
+// holds a connection (rate-limit checks): they do not wait for SQL's
+// connections, which that many transactions may hold. It connects when
+// first used; the caller closes it. It is ErrNotPostgres on SQLite.
+func (d *DB) OpenPool(n int) (*sql.DB, error) {
+	if d.postgresURL == "" {
+		return nil, ErrNotPostgres
+	}
+	db, err := sql.Open("pgx", d.postgresURL)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database: %w", err)
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+// ErrNotPostgres is OpenPool's error on SQLite.
+var ErrNotPostgres = errors.New("the database is not PostgreSQL")
 
 // openSQLite opens the file at path with foreign keys on, WAL journaling,
 // a busy timeout and write transactions that take the lock when they begin,

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/database"
@@ -258,6 +259,45 @@ func TestWidgetRateLimit(t *testing.T) {
 	require.Len(t, errs, 1)
 	require.Equal(t, "RATE_LIMITED", errs[0].Code())
 	require.Empty(t, ask("203.0.113.2"), "another address has its own budget")
+}
+
+// TestWidgetRateLimitSharedByProcesses: two kith processes on one
+// PostgreSQL database share an address's widget budget.
+func TestWidgetRateLimitSharedByProcesses(t *testing.T) {
+	t.Parallel()
+	db := kithtest.DB(t, nil)
+	if db.Dialect == dialect.SQLite {
+		t.Skip("SQLite serves one kith process: its limits live in that process's memory")
+	}
+	kithtest.NewPractice(t, db, "maple")
+	var handlers []http.Handler
+	for range 2 {
+		limits, err := ratelimit.Open(db)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = limits.Close() })
+		handlers = append(handlers, graph.NewHandler(db.Client, kithtest.Auth(db.Client), graph.HandlerConfig{
+			WidgetLimit: ratelimit.Limit{Burst: 3, Every: time.Hour}, Limits: limits,
+		}))
+	}
+	ask := func(h http.Handler) []kithtest.Error {
+		body, _ := json.Marshal(map[string]any{"query": `{ bookableServices(organization: "maple") { id } }`})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = "203.0.113.1:4000"
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var rsp kithtest.Response
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &rsp))
+		return rsp.Errors
+	}
+	for i := range 3 {
+		require.Empty(t, ask(handlers[i%2]))
+	}
+	for _, h := range handlers {
+		errs := ask(h)
+		require.Len(t, errs, 1)
+		require.Equal(t, "RATE_LIMITED", errs[0].Code())
+	}
 }
 
 // BenchmarkAvailableSlotsHTTP is availableSlots through kith's real HTTP

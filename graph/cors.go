@@ -23,8 +23,10 @@ import (
 // the answers their own requests get. Credentials are therefore not allowed
 // (no Access-Control-Allow-Credentials). Preflight OPTIONS requests are
 // answered here with 204, with the CORS headers only for allowed origins.
-// The set of origins is cached for corsTTL, so a new origin works within a
-// minute on every server.
+// The set of origins is cached for corsTTL by each kith process, with no
+// invalidation between processes: an origin added or removed takes effect
+// within corsTTL (a minute) on every process. That bound is the design:
+// nothing else in a process's memory decides what a request may do.
 
 // corsTTL is how long the set of allowed origins is cached; corsRetry how
 // long a failed reload waits before the next try.

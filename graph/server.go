@@ -77,6 +77,10 @@ type HandlerConfig struct {
 	MaxBodyBytes int64
 	// WidgetLimit caps the booking widget's public fields per IP address. Default DefaultWidgetLimit.
 	WidgetLimit ratelimit.Limit
+	// Limits keeps the counts of WidgetLimit: ratelimit.Open shares them
+	// between the kith processes of one PostgreSQL database. Default: a
+	// ratelimit.Memory of this handler's own.
+	Limits ratelimit.Store
 	// TrustedProxies are the networks of the reverse proxies in front of
 	// kith, whose X-Forwarded-For header says who the client is; everybody
 	// else's is ignored. Default none: the connection's address is the
@@ -162,7 +166,7 @@ func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (htt
 		maxTokens: cfg.MaxTokens, maxIntro: cfg.MaxIntrospectionCost, schema: es.Schema(), parsed: parsed})
 	srv.Use(argumentCheck{})
 	srv.Use(audience{})
-	srv.Use(newWidgetLimit(cfg.WidgetLimit))
+	srv.Use(newWidgetLimit(cfg.Limits, cfg.WidgetLimit))
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverer(cfg.Logger))
 	srv.Use(transactioner{client: client, presenter: present, log: cfg.Logger})

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/auth"
@@ -185,4 +186,54 @@ func TestSignInLimitBehindTrustedProxy(t *testing.T) {
 		requireCode(t, only(t, signIn("192.0.2.50", fmt.Sprintf("203.0.113.%d", i), fmt.Sprintf("g%d@maple.example", i))), graph.CodeUnauthenticated, "")
 	}
 	requireCode(t, only(t, signIn("192.0.2.50", "203.0.113.99", "last@maple.example")), graph.CodeRateLimited, "")
+}
+
+// TestSignInLimitSharedByProcesses: two kith processes on one PostgreSQL
+// database (two handlers, each with its own store and pool) count one
+// budget: five failures in all, then both refuse, and thirty attempts at
+// once across both fail ten times and are refused twenty.
+func TestSignInLimitSharedByProcesses(t *testing.T) {
+	t.Parallel()
+	db := kithtest.DB(t, nil)
+	if db.Dialect == dialect.SQLite {
+		t.Skip("SQLite serves one kith process: its limits live in that process's memory")
+	}
+	kithtest.NewPractice(t, db, "maple")
+	cfg := auth.Config{AccountLimit: ratelimit.Limit{Burst: 5, Every: time.Hour}}
+	apis := []*kithtest.API{kithtest.NewAPIConfig(t, db, graph.HandlerConfig{}, cfg), kithtest.NewAPIConfig(t, db, graph.HandlerConfig{}, cfg)}
+	for i := range 5 {
+		rsp := signInAs(t, apis[i%2].Handler, "192.0.2.10", "maple", "owner@maple.example", "wrong password")
+		requireCode(t, only(t, rsp), graph.CodeUnauthenticated, "")
+	}
+	for _, api := range apis {
+		rsp := signInAs(t, api.Handler, "192.0.2.10", "maple", "owner@maple.example", ownerPassword)
+		requireCode(t, only(t, rsp), graph.CodeRateLimited, "")
+	}
+
+	codes := make([]string, 30)
+	var wg sync.WaitGroup
+	for i := range codes {
+		wg.Go(func() {
+			req := gqlRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
+				"organization": "maple", "email": "other@maple.example", "password": "not the password",
+			}})
+			req.RemoteAddr = fmt.Sprintf("198.51.100.%d:40000", i) // the per-IP limit stays out of it
+			rec := httptest.NewRecorder()
+			apis[i%2].Handler.ServeHTTP(rec, req)
+			switch body := rec.Body.String(); {
+			case strings.Contains(body, graph.CodeRateLimited):
+				codes[i] = graph.CodeRateLimited
+			case strings.Contains(body, graph.CodeUnauthenticated):
+				codes[i] = graph.CodeUnauthenticated
+			default:
+				codes[i] = body
+			}
+		})
+	}
+	wg.Wait()
+	n := map[string]int{}
+	for _, c := range codes {
+		n[c]++
+	}
+	require.Equal(t, map[string]int{graph.CodeUnauthenticated: 5, graph.CodeRateLimited: 25}, n)
 }

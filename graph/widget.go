@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -27,18 +28,18 @@ var DefaultWidgetLimit = ratelimit.Limit{Burst: 60, Every: time.Second}
 
 // widgetLimit answers RATE_LIMITED when an IP address calls the widget's
 // public fields faster than its limit.
-type widgetLimit struct{ byIP *ratelimit.Keyed }
+type widgetLimit struct{ byIP *ratelimit.Limiter }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.FieldInterceptor
 } = widgetLimit{}
 
-func newWidgetLimit(l ratelimit.Limit) widgetLimit {
+func newWidgetLimit(store ratelimit.Store, l ratelimit.Limit) widgetLimit {
 	if l == (ratelimit.Limit{}) {
 		l = DefaultWidgetLimit
 	}
-	return widgetLimit{byIP: ratelimit.New(l)}
+	return widgetLimit{byIP: ratelimit.New(store, "widget.ip", l)}
 }
 
 // ExtensionName implements graphql.HandlerExtension.
@@ -50,9 +51,11 @@ func (widgetLimit) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptField implements graphql.FieldInterceptor.
 func (l widgetLimit) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc != nil && (fc.Object == "Query" || fc.Object == "Mutation") && widgetFields[fc.Field.Name] &&
-		!l.byIP.Allow(clientIP(ctx), time.Now()) {
-		return nil, kith.ErrRateLimited
+	if fc != nil && (fc.Object == "Query" || fc.Object == "Mutation") && widgetFields[fc.Field.Name] {
+		// A count that cannot be checked refuses the field (INTERNAL).
+		if ok, err := l.byIP.Allow(ctx, clientIP(ctx), time.Now()); err != nil || !ok {
+			return nil, cmp.Or(err, kith.ErrRateLimited)
+		}
 	}
 	return next(ctx)
 }

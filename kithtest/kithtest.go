@@ -32,6 +32,7 @@ import (
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/practice"
+	"github.com/kith-health/kith/ratelimit"
 )
 
 // DB opens a new, migrated, empty database for t and closes it at cleanup.
@@ -176,6 +177,18 @@ func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer
 	}
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "https://kith.example"
+	}
+	if hc.Limits == nil { // the database's, as kith serve has
+		limits, err := ratelimit.Open(db)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = limits.Close() })
+		hc.Limits = limits
+	}
+	if cfg.Limits == nil {
+		cfg.Limits = hc.Limits
+	}
+	if ac.Limits == nil {
+		ac.Limits = hc.Limits
 	}
 	a.Portal = portal.New(db.Client, mail, cfg)
 	hc.Introspection, hc.GraphiQL = true, true

@@ -85,6 +85,8 @@ type htmlEntry struct {
 
 // htmlCache holds the compiled HTML bodies most recently used, keyed by
 // their text, up to HTMLCacheSize of them and HTMLCacheBytes of text.
+// Keyed by content, it is never stale: an edited template is another key,
+// so each kith process keeping its own changes nothing.
 var htmlCache = newLRU[htmlEntry](HTMLCacheSize, HTMLCacheBytes)
 
 // compiledHTML returns markup compiled, from the cache when it is there.

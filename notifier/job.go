@@ -130,7 +130,7 @@ func (w *sendWorker) send(ctx context.Context, sender Sender, org *ent.Organizat
 		return sendResult{tried: true, err: Permanent("no_organization", "the organisation no longer exists", nil)}
 	}
 	if l := w.q.limiters[n.Channel]; l != nil {
-		if err := l.Wait(ctx); err != nil {
+		if err := l.Wait(ctx, ""); err != nil {
 			return sendResult{err: err}
 		}
 	}

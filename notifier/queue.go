@@ -14,10 +14,10 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-	"golang.org/x/time/rate"
 
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/ratelimit"
 )
 
 // Config tunes a Queue.
@@ -36,7 +36,9 @@ type Config struct {
 	// organisations that set none. Default DefaultLeads (24 hours).
 	Leads []time.Duration
 	// Rates cap how many messages a second each channel hands to its
-	// provider (Twilio's long codes take about one a second). Default: no cap.
+	// provider (Twilio's long codes take about one a second), for all the
+	// kith processes of a PostgreSQL database together (see package
+	// ratelimit). Default: no cap.
 	Rates map[message.Channel]float64
 	// PollInterval is how often idle workers look for due jobs. Default 1s.
 	PollInterval time.Duration
@@ -57,7 +59,7 @@ type Queue struct {
 	river    *river.Client[*sql.Tx]
 	cfg      Config
 	senders  map[message.Channel]Sender
-	limiters map[message.Channel]*rate.Limiter
+	limiters map[message.Channel]*ratelimit.Limiter
 	// background counts portal emails being handed over (SendSecret).
 	background sync.WaitGroup
 }
@@ -95,13 +97,16 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return nil, fmt.Errorf("migrating the job tables: %w", err)
 	}
-	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender), limiters: make(map[message.Channel]*rate.Limiter)}
+	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender), limiters: make(map[message.Channel]*ratelimit.Limiter)}
 	for _, s := range cfg.Senders {
 		q.senders[s.Channel()] = s
 	}
+	limits := ratelimit.ForQueue(db) // workers wait for tokens outside transactions
 	for ch, perSecond := range cfg.Rates {
 		if perSecond > 0 {
-			q.limiters[ch] = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
+			q.limiters[ch] = ratelimit.New(limits, "notifier."+string(ch), ratelimit.Limit{
+				Burst: max(1, int(perSecond)), Every: time.Duration(float64(time.Second) / perSecond),
+			})
 		}
 	}
 	workers := river.NewWorkers()

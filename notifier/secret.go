@@ -145,7 +145,7 @@ func (q *Queue) handOver(ctx context.Context, id pulid.ID, out Outgoing) {
 			err = &SendError{Permanent: true, Reason: fmt.Sprintf("no %s provider is configured", out.Channel)}
 		default:
 			if l := q.limiters[out.Channel]; l != nil {
-				err = l.Wait(ctx)
+				err = l.Wait(ctx, "")
 			}
 			if err == nil {
 				receipt, err = sender.Send(ctx, out)

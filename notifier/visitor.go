@@ -70,7 +70,7 @@ func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
 				return
 			}
 			if l := q.limiters[message.ChannelEmail]; l != nil {
-				if err := l.Wait(ctx); err != nil {
+				if err := l.Wait(ctx, ""); err != nil {
 					return
 				}
 			}

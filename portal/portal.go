@@ -43,6 +43,10 @@ type Config struct {
 	// IPLimit caps sign-in requests and code checks per IP address.
 	// Default 20, then one every 10 seconds.
 	IPLimit Limit
+	// Limits keeps the counts of EmailLimit and IPLimit: ratelimit.Open
+	// shares them between the kith processes of one PostgreSQL database.
+	// Default: a ratelimit.Memory of this Service's own.
+	Limits ratelimit.Store
 	// Now tells the time. Default time.Now.
 	Now func() time.Time
 }
@@ -62,8 +66,8 @@ type Service struct {
 	db      *ent.Client
 	mail    Mailer
 	cfg     Config
-	byEmail *ratelimit.Keyed
-	byIP    *ratelimit.Keyed
+	byEmail *ratelimit.Limiter
+	byIP    *ratelimit.Limiter
 }
 
 // New returns a Service over db that sends its emails through mail.
@@ -89,7 +93,12 @@ func New(db *ent.Client, mail Mailer, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{db: db, mail: mail, cfg: cfg, byEmail: ratelimit.New(cfg.EmailLimit), byIP: ratelimit.New(cfg.IPLimit)}
+	if cfg.Limits == nil {
+		cfg.Limits = ratelimit.NewMemory()
+	}
+	return &Service{db: db, mail: mail, cfg: cfg,
+		byEmail: ratelimit.New(cfg.Limits, "portal.email", cfg.EmailLimit),
+		byIP:    ratelimit.New(cfg.Limits, "portal.ip", cfg.IPLimit)}
 }
 
 // client is the transaction's client in ctx, else the service's.

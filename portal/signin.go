@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -76,8 +77,11 @@ func (s *Service) RequestSignIn(ctx context.Context, orgSlug, email, ip string) 
 // and returns the organisation of orgSlug, or nil when there is none: the
 // caller then answers as if it had sent the code.
 func (s *Service) codeRequest(ctx context.Context, orgSlug, email, ip string, now time.Time) (*ent.Organization, error) {
-	if !s.byIP.Allow(ip, now) || !s.byEmail.Allow(orgSlug+"/"+email, now) {
-		return nil, kith.ErrRateLimited
+	if ok, err := s.byIP.Allow(ctx, ip, now); err != nil || !ok {
+		return nil, cmp.Or(err, kith.ErrRateLimited)
+	}
+	if ok, err := s.byEmail.Allow(ctx, orgSlug+"/"+email, now); err != nil || !ok {
+		return nil, cmp.Or(err, kith.ErrRateLimited)
 	}
 	org, err := s.client(ctx).Organization.Query().Where(organization.Slug(orgSlug)).Only(viewer.SystemContext(ctx))
 	switch {
@@ -136,8 +140,8 @@ func (s *Service) newSignInCode(ctx context.Context, org pulid.ID, email string,
 func (s *Service) useCode(ctx context.Context, orgSlug, email, code, ip string) (pulid.ID, error) {
 	orgSlug = strings.ToLower(strings.TrimSpace(orgSlug))
 	now := s.now()
-	if !s.byIP.Allow(ip, now) {
-		return "", kith.ErrRateLimited
+	if ok, err := s.byIP.Allow(ctx, ip, now); err != nil || !ok {
+		return "", cmp.Or(err, kith.ErrRateLimited)
 	}
 	org, err := s.client(ctx).Organization.Query().Where(organization.Slug(orgSlug)).Only(viewer.SystemContext(ctx))
 	switch {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/ent/notification"
@@ -141,6 +142,25 @@ func TestRateLimitPerIPAddress(t *testing.T) {
 		api.OK("", requestSignIn, map[string]any{"o": "practice", "e": "someone" + string(rune('a'+i)) + "@example.com"}, nil)
 	}
 	require.Equal(t, "RATE_LIMITED", api.Fail("", requestSignIn, map[string]any{"o": "practice", "e": "other@example.com"}).Code())
+}
+
+// TestRateLimitSharedByProcesses: two kith processes on one PostgreSQL
+// database share an address's sign-in budget: 5 code requests in all, not
+// 5 on each.
+func TestRateLimitSharedByProcesses(t *testing.T) {
+	t.Parallel()
+	db := kithtest.DB(t, nil)
+	if db.Dialect == dialect.SQLite {
+		t.Skip("SQLite serves one kith process: its limits live in that process's memory")
+	}
+	apis := []*kithtest.API{kithtest.NewAPI(t, db), kithtest.NewAPI(t, db)}
+	kithtest.NewPractice(t, db, "practice")
+	for i := range 5 {
+		apis[i%2].OK("", requestSignIn, map[string]any{"o": "practice", "e": "someone@example.com"}, nil)
+	}
+	for _, api := range apis {
+		require.Equal(t, "RATE_LIMITED", api.Fail("", requestSignIn, map[string]any{"o": "practice", "e": "someone@example.com"}).Code())
+	}
 }
 
 // TestPortalEmailsGoThroughTheNotifier sends an invitation and a sign-in

@@ -49,8 +49,8 @@ type config struct {
 	LogFormat            logFormat     `env:"KITH_LOG_FORMAT" envDefault:"text" help:"text or json"`
 	PublicURL            string        `env:"KITH_PUBLIC_URL" helpDefault:"http://ADDR" help:"public address of the portal, for links in messages and webhooks"`
 	OwnerPassword        string        `env:"KITH_OWNER_PASSWORD" secret:"true" help:"the owner's password for kith org create"`
-	SMSRate              float64       `env:"KITH_SMS_RATE" envDefault:"0" min:"0" help:"SMS a second handed to the provider; 0 is no cap"`
-	EmailRate            float64       `env:"KITH_EMAIL_RATE" envDefault:"0" min:"0" help:"emails a second handed to the provider; 0 is no cap"`
+	SMSRate              float64       `env:"KITH_SMS_RATE" envDefault:"0" min:"0" help:"SMS a second handed to the provider, all kith processes together; 0 is no cap"`
+	EmailRate            float64       `env:"KITH_EMAIL_RATE" envDefault:"0" min:"0" help:"emails a second handed to the provider, all kith processes together; 0 is no cap"`
 	// Twilio sends SMS when its AccountSID is set.
 	Twilio twilioConfig
 	// SendGrid sends email when its APIKey is set.

@@ -30,6 +30,9 @@ type command struct {
 	log   *slog.Logger
 	db    *database.DB
 	authn *auth.Service
+	// limits keeps the rate limits: shared by the processes of a
+	// PostgreSQL database. Its pool connects when first used.
+	limits ratelimit.Store
 }
 
 // start loads the config (flags, else KITH_* variables, else defaults) and
@@ -66,10 +69,15 @@ func start(ctx context.Context, name string, args []string, getenv func(string) 
 		return nil, err
 	}
 	c.log.Info("database ready", "dialect", c.db.Dialect, "url", redactedURL(c.cfg.DatabaseURL))
+	if c.limits, err = ratelimit.Open(c.db); err != nil {
+		_ = c.db.Close()
+		return nil, err
+	}
 	c.authn = auth.New(c.db.Client, auth.Config{
 		TokenTTL:     c.cfg.TokenTTL,
 		AccountLimit: ratelimit.Limit(c.cfg.SignInAccountLimit),
 		IPLimit:      ratelimit.Limit(c.cfg.SignInIPLimit),
+		Limits:       c.limits,
 	})
 	return c, nil
 }
@@ -83,6 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer c.db.Close()
+	defer c.limits.Close()
 	defer kith.TuneGC()()
 	cfg, log, db, authn := c.cfg, c.log, c.db, c.authn
 
@@ -142,7 +151,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			Ready:                db.Ping,
 			PublicURL:            publicURL,
 			Webhooks:             hooks,
-			Portal:               portal.New(db.Client, queue, portal.Config{PublicURL: publicURL}),
+			Limits:               c.limits,
+			Portal:               portal.New(db.Client, queue, portal.Config{PublicURL: publicURL, Limits: c.limits}),
 			Payments:             testprovider.New(), // sandbox only, no money moves: see README, Invoices and payments
 		}),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -1,0 +1,44 @@
+package notifier_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/kithtest"
+	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier"
+)
+
+// TestRatesSharedByProcesses: two queues on one PostgreSQL database (two
+// kith processes) share each channel's send rate.
+func TestRatesSharedByProcesses(t *testing.T) {
+	t.Parallel()
+	db := kithtest.DB(t, nil)
+	if db.Dialect == dialect.SQLite {
+		t.Skip("SQLite serves one kith process: its rates live in that process's memory")
+	}
+	ctx := context.Background()
+	var queues []*notifier.Queue
+	for range 2 {
+		q, err := notifier.NewQueue(ctx, db, notifier.Config{
+			Rates:  map[message.Channel]float64{message.ChannelSMS: 1.0 / 3600}, // one an hour
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		require.NoError(t, err)
+		queues = append(queues, q)
+	}
+	now := time.Now()
+	ok, err := queues[0].Limiter(message.ChannelSMS).Allow(ctx, "", now)
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, err = queues[1].Limiter(message.ChannelSMS).Allow(ctx, "", now)
+	require.NoError(t, err)
+	require.False(t, ok, "the second process sent its own hour's SMS")
+	require.Nil(t, queues[1].Limiter(message.ChannelEmail), "email has no cap")
+}
