@@ -25,6 +25,10 @@ type config struct {
 	DatabaseURL string
 	// Addr is KITH_ADDR, where serve listens. Default 127.0.0.1:8080.
 	Addr string
+	// AdminAddr is KITH_ADMIN_ADDR, where serve answers operators: /metrics
+	// (Prometheus) and /debug/pprof/, on a listener of their own. Default
+	// empty: not served.
+	AdminAddr string
 	// GraphiQL is KITH_GRAPHIQL: serve GraphiQL at /. Default true.
 	GraphiQL bool
 	// Introspection is KITH_INTROSPECTION: allow schema introspection. Default true.
@@ -165,6 +169,7 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.StringVar(&c.DatabaseURL, "database-url", str("KITH_DATABASE_URL", database.DefaultURL), "database: postgres://… or sqlite://path (KITH_DATABASE_URL)")
 	fs.StringVar(&c.Addr, "addr", str("KITH_ADDR", "127.0.0.1:8080"), "listen address (KITH_ADDR)")
+	fs.StringVar(&c.AdminAddr, "admin-addr", getenv("KITH_ADMIN_ADDR"), "listen address for /metrics and /debug/pprof/ (KITH_ADMIN_ADDR; default empty: off)")
 	fs.BoolVar(&c.GraphiQL, "graphiql", boolean("KITH_GRAPHIQL", true), "serve GraphiQL at / (KITH_GRAPHIQL)")
 	fs.BoolVar(&c.Introspection, "introspection", boolean("KITH_INTROSPECTION", true), "allow schema introspection (KITH_INTROSPECTION)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", ttl, "lifetime of sign-in tokens (KITH_TOKEN_TTL)")
