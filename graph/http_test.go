@@ -513,6 +513,9 @@ func TestNoSecretInLogs(t *testing.T) {
 	for _, s := range secrets {
 		require.NotContains(t, log.String(), s, "a secret was logged")
 	}
+	// Each request had its access-log line, and none of them held a secret.
+	require.Equal(t, len(requests), strings.Count(log.String(), " msg=request request_id="), log.String())
+	require.Contains(t, log.String(), "operation=mutation:signIn operation_name=SignIn")
 	for i, rq := range requests {
 		rec := answers[i]
 		var rsp kithtest.Response
