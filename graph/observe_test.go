@@ -87,6 +87,7 @@ func TestMetrics(t *testing.T) {
 	bearer := "Bearer " + o.p.Token
 	o.post(t, query(`query ClientChosenName { me { id } }`, nil), "Authorization", bearer)
 	o.post(t, query(`{ me { id } organization { slug } }`, nil), "Authorization", bearer)
+	o.post(t, query(`{ ...A } fragment A on Query { ...B ...B } fragment B on Query { me { id } __typename }`, nil), "Authorization", bearer)
 	o.post(t, query(`{ me { id } }`, nil))                                      // UNAUTHENTICATED
 	o.post(t, query(`{ me(`, nil))                                              // does not parse
 	o.post(t, query(`{ bookableServices(organization: "alpha") { id } }`, nil)) // the widget's one request
@@ -95,23 +96,34 @@ func TestMetrics(t *testing.T) {
 
 	text := o.scrape(t)
 	for _, want := range []string{
-		`kith_graphql_requests_total{code="OK",operation="query:me"} 1`,
+		`kith_graphql_requests_total{code="OK",operation="query:me"} 2`, // the fragments' one too
 		`kith_graphql_requests_total{code="OK",operation="query:me+"} 1`,
 		`kith_graphql_requests_total{code="UNAUTHENTICATED",operation="query:me"} 1`,
 		`kith_graphql_requests_total{code="GRAPHQL_PARSE_FAILED",operation="invalid"} 1`,
 		`kith_graphql_requests_total{code="OK",operation="query:bookableServices"} 1`,
 		`kith_graphql_requests_total{code="RATE_LIMITED",operation="query:bookableServices"} 2`,
 		`kith_graphql_errors_total{code="RATE_LIMITED",operation="query:bookableServices"} 2`,
-		`kith_graphql_request_duration_seconds_count{operation="query:me"} 2`,
+		`kith_graphql_request_duration_seconds_count{operation="query:me"} 3`,
 		`kith_rate_limited_total{limit="bookableServices"} 2`,
-		`kith_http_requests_total{route="/graphql",status="200"} 7`,
+		`kith_http_requests_total{route="/graphql",status="200"} 8`,
 		`go_sql_max_open_connections{db_name="kith"}`,
 		`go_sql_in_use_connections{db_name="kith"}`,
 		`go_goroutines`,
 	} {
-		require.Contains(t, text, want)
+		require.Contains(t, text, want, kithLines(text))
 	}
 	require.NotContains(t, text, "ClientChosenName", "operation names are the client's: not a label")
+}
+
+// kithLines are the lines of a scrape about kith's own counters, for messages.
+func kithLines(text string) string {
+	var out []string
+	for line := range strings.Lines(text) {
+		if strings.HasPrefix(line, "kith_") && !strings.Contains(line, "_bucket{") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "")
 }
 
 // TestTraces: a request is an HTTP span, its operation a child of it named
