@@ -236,6 +236,31 @@ func TestAccessLog(t *testing.T) {
 	require.NotContains(t, o.log.String(), "owner@alpha.example")
 }
 
+// TestAccessLogPortal: a portal session's requests log viewer=portal and
+// its organisation, and neither the invitation's token nor the session's.
+func TestAccessLogPortal(t *testing.T) {
+	t.Parallel()
+	o := setupObserved(t)
+	var c struct{ CreateClient struct{ ID string } }
+	o.api.OK(o.p.Token, `mutation { createClient(input: {firstName: "Sam", lastName: "Lee", email: "sam@example.com"}) { id } }`, nil, &c)
+	o.api.OK(o.p.Token, `mutation($id: ID!) { inviteClientToPortal(clientId: $id) { id } }`, map[string]any{"id": c.CreateClient.ID}, nil)
+	_, invitation, ok := strings.Cut(o.api.Outbox.Last(t, "sam@example.com").Link, "token=")
+	require.True(t, ok)
+	var claimed struct{ ClaimPortalInvitation struct{ Token string } }
+	o.api.OK("", `mutation($t: String!) { claimPortalInvitation(token: $t) { token } }`, map[string]any{"t": invitation}, &claimed)
+	session := claimed.ClaimPortalInvitation.Token
+	rec := o.post(t, query(`{ portalViewer { email } }`, nil), "Authorization", "Bearer "+session)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+
+	lines := strings.Split(strings.TrimSpace(o.log.String()), "\n")
+	last := lines[len(lines)-1]
+	require.Contains(t, last, " viewer=portal organization="+string(o.p.Org.ID)+" ")
+	require.Contains(t, last, " operation=query:portalViewer")
+	require.NotContains(t, o.log.String(), invitation)
+	require.NotContains(t, o.log.String(), session)
+	require.NotContains(t, o.log.String(), "sam@example.com")
+}
+
 // TestAccessLogProbes: health probes that succeed log at debug level only.
 func TestAccessLogProbes(t *testing.T) {
 	t.Parallel()
