@@ -15,6 +15,9 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
@@ -47,6 +50,10 @@ type Options struct {
 	// so that busy moments do not reconnect. Default 0: 4 per CPU (at least
 	// 8) on PostgreSQL, 8 on SQLite.
 	MaxOpenConns int
+	// TracerProvider gives each statement a span in the trace of its
+	// context (see tracingDriver). Default: the global provider,
+	// otel.GetTracerProvider(), which is a no-op until one is set.
+	TracerProvider trace.TracerProvider
 }
 
 // Open connects to url: "postgres://…" or "postgresql://…" for PostgreSQL,
@@ -82,7 +89,12 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
-	var drv dialect.Driver = recordingDriver{entsql.OpenDB(name, db)}
+	tp := opts.TracerProvider
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	var drv dialect.Driver = &tracingDriver{Driver: recordingDriver{entsql.OpenDB(name, db)},
+		tracer: tp.Tracer("github.com/kith-health/kith/database"), system: dbSystem(name)}
 	if opts.Log != nil {
 		drv = dialect.DebugWithContext(drv, opts.Log)
 	}
@@ -116,6 +128,14 @@ func (d *DB) OpenPool(n int) (*sql.DB, error) {
 
 // ErrNotPostgres is OpenPool's error on SQLite.
 var ErrNotPostgres = errors.New("the database is not PostgreSQL")
+
+// dbSystem is OpenTelemetry's name for dialect name.
+func dbSystem(name string) string {
+	if name == dialect.Postgres {
+		return "postgresql"
+	}
+	return name
+}
 
 // openSQLite opens the file at path with foreign keys on, WAL journaling,
 // a busy timeout and write transactions that take the lock when they begin,

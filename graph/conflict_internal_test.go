@@ -16,7 +16,7 @@ import (
 // with retry, not INTERNAL: nothing was written and sending it again works.
 func TestConcurrencyConflictIsRetryable(t *testing.T) {
 	t.Parallel()
-	present := presenter(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	present := presenter(slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	for _, code := range []string{"40P01", "40001"} {
 		gerr := present(context.Background(), fmt.Errorf("creating appointment: %w", &pgconn.PgError{Code: code, Message: "deadlock detected"}))
 		require.Equal(t, CodeConflict, gerr.Extensions["code"], code)

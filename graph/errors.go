@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
@@ -35,7 +36,9 @@ const (
 // code, the field at fault and a sentence a person understands. It is the
 // one place errors become codes. Anything unexpected is logged and answered
 // with INTERNAL and the request ID only.
-func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+//
+// A RATE_LIMITED error is counted in m by the field whose limit refused it.
+func presenter(log *slog.Logger, m *observe.Metrics) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		if gerr.Extensions["code"] == CodeNotFound && gerr.Extensions["field"] == nil {
@@ -78,6 +81,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(err, kith.ErrSlotTaken):
 			return set(CodeSlotTaken, kith.ErrSlotTaken.Error(), map[string]any{"field": "startsAt"})
 		case errors.Is(err, kith.ErrRateLimited):
+			m.RateLimited(limitName(ctx))
 			return set(CodeRateLimited, kith.ErrRateLimited.Error(), nil)
 		case errors.Is(err, kith.ErrNotFound), ent.IsNotFound(err), ent.IsNotSingular(err):
 			return set(CodeNotFound, "not found", nil)
@@ -105,6 +109,16 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		log.ErrorContext(ctx, "request failed", "request_id", id, "operation", operationName(ctx), "err", err)
 		return set(CodeInternal, "something went wrong on our side; quote request "+id+" if you report it", map[string]any{"requestId": id})
 	}
+}
+
+// limitName names the rate limit that refused the field of ctx by the
+// field's name in the schema (signIn, requestPortalSignIn, a booking
+// widget field), or "request" outside a field.
+func limitName(ctx context.Context) string {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		return fc.Field.Name
+	}
+	return "request"
 }
 
 // notFoundMessage says that nothing was found with id, quoting id only

@@ -2,14 +2,11 @@ package graph
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -21,12 +18,16 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/rules"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kith-health/kith"
 
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/payment"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
@@ -86,6 +87,13 @@ type HandlerConfig struct {
 	// else's is ignored. Default none: the connection's address is the
 	// client's.
 	TrustedProxies []netip.Prefix
+	// Metrics counts requests, operations, errors and rate-limit refusals.
+	// Default: none, nothing is counted.
+	Metrics *observe.Metrics
+	// TracerProvider gives each request (otelhttp) and each GraphQL
+	// operation a span. Default: the global provider,
+	// otel.GetTracerProvider(), a no-op until one is set.
+	TracerProvider trace.TracerProvider
 }
 
 func (c *HandlerConfig) defaults() {
@@ -112,6 +120,9 @@ func (c *HandlerConfig) defaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.TracerProvider == nil {
+		c.TracerProvider = otel.GetTracerProvider()
 	}
 	if c.Ready == nil {
 		c.Ready = func(context.Context) error { return nil }
@@ -142,7 +153,7 @@ func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (htt
 		Payments: cfg.Payments,
 	}})
 	srv := handler.New(es)
-	present := presenter(cfg.Logger)
+	present := presenter(cfg.Logger, cfg.Metrics)
 	srv.AddTransport(getTransport{present: present})
 	srv.AddTransport(postTransport{maxBody: cfg.MaxBodyBytes, present: present})
 	srv.AddTransport(otherMethods{})
@@ -158,6 +169,7 @@ func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (htt
 		r.RemoveRule(rules.MaxIntrospectionDepth.Name)
 		return r
 	})
+	srv.Use(operationTracer{tracer: observe.Tracer(cfg.TracerProvider, "graph")})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -197,7 +209,14 @@ func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (htt
 		mux.Handle("/webhooks/", knownPaths(cfg.Webhooks))
 	}
 	mux.HandleFunc("/", notFound)
-	return withSecurityHeaders(withRequestID(withBodyLimit(cfg.MaxBodyBytes, mux))), caches
+	h := withAccessLog(cfg.Logger, cfg.Metrics, routed(mux, withSecurityHeaders(withBodyLimit(cfg.MaxBodyBytes, mux))))
+	return otelhttp.NewHandler(h, "HTTP", otelhttp.WithTracerProvider(cfg.TracerProvider),
+		otelhttp.WithPropagators(observe.Propagator), otelhttp.WithFilter(notProbe)), caches
+}
+
+// notProbe leaves health probes, which come every few seconds, untraced.
+func notProbe(r *http.Request) bool {
+	return r.URL.Path != "/healthz" && r.URL.Path != "/readyz"
 }
 
 // notFound answers a path kith serves nothing at, with a coded error. The
@@ -287,6 +306,7 @@ func authenticate(authn *auth.Service, portals *portal.Service, trusted []netip.
 			switch {
 			case err == nil:
 				ctx = viewer.NewContext(ctx, v)
+				infoFrom(ctx).setViewer(v)
 			case !errors.Is(err, kith.ErrUnauthenticated):
 				writeErrors(w, mediaJSON, http.StatusServiceUnavailable, gqlerror.List{present(ctx, err)}, nil)
 				return
@@ -379,29 +399,5 @@ func clientIP(ctx context.Context) string {
 // actingHeader is the client a portal request named in X-Kith-Client.
 func actingHeader(ctx context.Context) pulid.ID {
 	id, _ := ctx.Value(actingKey{}).(pulid.ID)
-	return id
-}
-
-type requestIDKey struct{}
-
-var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-
-// withRequestID gives every request an ID (the caller's X-Request-ID when it
-// is safe to echo) and returns it in the X-Request-ID header.
-func withRequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-ID")
-		if !safeRequestID.MatchString(id) {
-			b := make([]byte, 8)
-			_, _ = rand.Read(b)
-			id = hex.EncodeToString(b)
-		}
-		w.Header().Set("X-Request-ID", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
-	})
-}
-
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
 }

@@ -87,6 +87,7 @@ type errorBody struct {
 
 // writeErrors answers status with errs and no data, as media type.
 func writeErrors(w http.ResponseWriter, media string, status int, errs gqlerror.List, ext map[string]any) {
+	noteErrors(w, errs)
 	b, err := json.Marshal(errorBody{Errors: errs, Extensions: ext})
 	if err != nil { // only strings and codes: cannot happen, but answer something coded
 		b = []byte(`{"errors":[{"message":"something went wrong on our side","extensions":{"code":"INTERNAL"}}]}`)
@@ -279,6 +280,7 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	media string, params *graphql.RawParams, queryOnly bool) {
 	ctx := r.Context()
 	oc, errs := exec.CreateOperationContext(ctx, params)
+	noteOperation(ctx, oc)
 	if errs != nil {
 		if oc != nil {
 			ctx = graphql.WithOperationContext(ctx, oc)
@@ -314,7 +316,11 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
-	b, err := json.Marshal(responses(ctx))
+	resp := responses(ctx)
+	if resp != nil {
+		noteErrors(w, resp.Errors)
+	}
+	b, err := json.Marshal(resp)
 	if err != nil {
 		writeErrors(w, media, http.StatusInternalServerError,
 			gqlerror.List{present(ctx, errors.New("the response could not be encoded as JSON"))}, nil)

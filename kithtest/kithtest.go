@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -192,6 +193,9 @@ func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer
 	}
 	a.Portal = portal.New(db.Client, mail, cfg)
 	hc.Introspection, hc.GraphiQL = true, true
+	if hc.Logger == nil { // warnings and errors, not the access log's line per request
+		hc.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
 	if hc.Ready == nil {
 		hc.Ready = db.Ping
 	}

@@ -134,11 +134,13 @@ func (w *sendWorker) send(ctx context.Context, sender Sender, org *ent.Organizat
 			return sendResult{err: err}
 		}
 	}
+	ctx, end := w.q.sendSpan(ctx, string(n.Channel))
 	receipt, err := sender.Send(ctx, Outgoing{
 		MessageID: string(n.ID), Channel: n.Channel, To: n.Address, FromName: org.Name,
 		Subject: n.Subject, HTML: n.HTML, Text: n.Text,
 		StatusCallbackURL: w.q.StatusCallbackURL(org, n.Channel),
 	})
+	end(err)
 	return sendResult{receipt: receipt, err: err, tried: true}
 }
 
@@ -198,7 +200,25 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("recording sends: %w", err)
 	}
+	w.countMessages(ns, results, last)
 	return errors.Join(retry...)
+}
+
+// countMessages counts in kith_messages_total what record wrote of each
+// of ns: sent, failed, or retry (tried, and to be tried again).
+func (w *sendWorker) countMessages(ns []*ent.Notification, results []sendResult, last bool) {
+	for i, r := range results {
+		status := "retry"
+		switch {
+		case r.err == nil:
+			status = "sent"
+		case IsPermanent(r.err) || last:
+			status = "failed"
+		case !r.tried:
+			continue // never handed over: the job ended first
+		}
+		w.q.cfg.Metrics.Message(string(ns[i].Channel), status)
+	}
 }
 
 // rollback rolls tx back and returns err.

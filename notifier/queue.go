@@ -14,9 +14,13 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/ratelimit"
 )
 
@@ -49,6 +53,12 @@ type Config struct {
 	RescueAfter time.Duration
 	// Logger receives the queue's logs. Default slog.Default().
 	Logger *slog.Logger
+	// Metrics counts jobs and messages. Default: none, nothing is counted.
+	Metrics *observe.Metrics
+	// TracerProvider gives each job and each hand-over to a provider a
+	// span. Default: the global provider, otel.GetTracerProvider(), a
+	// no-op until one is set.
+	TracerProvider trace.TracerProvider
 }
 
 // Queue sends messages durably: each copy is a Notification row and a River
@@ -60,6 +70,7 @@ type Queue struct {
 	cfg      Config
 	senders  map[message.Channel]Sender
 	limiters map[message.Channel]*ratelimit.Limiter
+	tracer   trace.Tracer
 	// background counts portal emails being handed over (SendSecret).
 	background sync.WaitGroup
 }
@@ -86,6 +97,9 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.TracerProvider == nil {
+		cfg.TracerProvider = otel.GetTracerProvider()
+	}
 	var driver riverdriver.Driver[*sql.Tx] = riverdatabasesql.New(db.SQL)
 	if db.Dialect == dialect.SQLite {
 		driver = riversqlite.New(db.SQL)
@@ -97,7 +111,8 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return nil, fmt.Errorf("migrating the job tables: %w", err)
 	}
-	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender), limiters: make(map[message.Channel]*ratelimit.Limiter)}
+	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender), limiters: make(map[message.Channel]*ratelimit.Limiter),
+		tracer: observe.Tracer(cfg.TracerProvider, "notifier")}
 	for _, s := range cfg.Senders {
 		q.senders[s.Channel()] = s
 	}
@@ -121,6 +136,7 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
 		JobTimeout:           min(cfg.RescueAfter, time.Minute),
 		RescueStuckJobsAfter: cfg.RescueAfter,
+		Middleware:           []rivertype.Middleware{&jobObserver{tracer: q.tracer, metrics: cfg.Metrics}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starting the job client: %w", err)

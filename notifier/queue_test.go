@@ -27,6 +27,7 @@ type queueBundle struct {
 	token string
 	email *fake.Sender
 	sms   *fake.Sender
+	queue *notifier.Queue
 }
 
 func setupQueue(t *testing.T, leads ...time.Duration) *queueBundle {
@@ -49,6 +50,7 @@ func setupQueueWith(t *testing.T, configure func(*notifier.Config)) *queueBundle
 	q, err := notifier.NewQueue(ctx, db, cfg)
 	require.NoError(t, err)
 	require.NoError(t, q.Start(ctx))
+	b.queue = q
 	t.Cleanup(func() {
 		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

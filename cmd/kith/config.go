@@ -33,6 +33,7 @@ import (
 type config struct {
 	DatabaseURL          string        `env:"KITH_DATABASE_URL" envDefault:"sqlite://kith-data/kith.db" help:"database: postgres://… for PostgreSQL, sqlite://path for SQLite"`
 	Addr                 string        `env:"KITH_ADDR" envDefault:"127.0.0.1:8080" help:"listen address"`
+	AdminAddr            string        `env:"KITH_ADMIN_ADDR" helpDefault:"none (off)" help:"listen address for /metrics (Prometheus) and /debug/pprof/, apart from the API"`
 	GraphiQL             bool          `env:"KITH_GRAPHIQL" envDefault:"true" help:"serve GraphiQL at /"`
 	Introspection        bool          `env:"KITH_INTROSPECTION" envDefault:"true" help:"allow schema introspection"`
 	TokenTTL             time.Duration `env:"KITH_TOKEN_TTL" envDefault:"12h" min:"1s" help:"lifetime of sign-in tokens"`

@@ -12,12 +12,15 @@ import (
 	"net/http"
 	"time"
 
+	"go.opentelemetry.io/otel"
+
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/ratelimit"
@@ -95,6 +98,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer kith.TuneGC()()
 	cfg, log, db, authn := c.cfg, c.log, c.db, c.authn
 
+	tp, stopTracing, err := observe.Tracing(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer flushTraces(log, stopTracing)
+	otel.SetTracerProvider(tp) // the database's spans, opened before, follow it
+	metrics := observe.NewMetrics()
+	metrics.CollectDB(db.SQL)
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
@@ -107,11 +119,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	queue, err := notifier.NewQueue(ctx, db, notifier.Config{
 		Senders: channels, Rates: sendRates(cfg), Links: notifier.Links{PortalURL: publicURL}, Logger: log,
+		Metrics: metrics, TracerProvider: tp,
 	})
 	if err != nil {
 		_ = ln.Close()
 		return err
 	}
+	metrics.CollectQueueDepth(queue.Depth)
 	hooks, err := webhooks(cfg, publicURL, queue, log)
 	if err != nil {
 		_ = ln.Close()
@@ -154,6 +168,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			Limits:               c.limits,
 			Portal:               portal.New(db.Client, queue, portal.Config{PublicURL: publicURL, Limits: c.limits}),
 			Payments:             testprovider.New(), // sandbox only, no money moves: see README, Invoices and payments
+			Metrics:              metrics,
+			TracerProvider:       tp,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -161,6 +177,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	admin, err := serveAdmin(cfg.AdminAddr, metrics, log)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer admin.close()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("kith listening", "addr", ln.Addr().String(), "graphiql", cfg.GraphiQL)
@@ -175,6 +197,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := admin.stop(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down the admin listener: %w", err)
 	}
 	if err := queue.Stop(shutdownCtx); err != nil {
 		return fmt.Errorf("stopping the notifier: %w", err)

@@ -1,0 +1,214 @@
+package graph
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/kith-health/kith/observe"
+	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/viewer"
+)
+
+// requestInfo is what the layers of one request tell its access-log line
+// and metrics as they learn it: the route (routed), the viewer
+// (authenticate), the operation (execute) and the codes of its errors
+// (noteErrors). Every write happens on the request's own goroutine.
+type requestInfo struct {
+	id        string
+	route     string   // the pattern of the mux that served it
+	operation string   // operationLabel, "" before one was read
+	name      string   // the operation's name as the client wrote it, when safe to log
+	viewer    string   // staff, portal, system or anonymous
+	org       pulid.ID // the viewer's organisation, if any
+	codes     []string // extensions.code of each error answered
+}
+
+type requestInfoKey struct{}
+
+// infoFrom is the request's info, or nil outside withAccessLog.
+func infoFrom(ctx context.Context) *requestInfo {
+	i, _ := ctx.Value(requestInfoKey{}).(*requestInfo)
+	return i
+}
+
+// setViewer records who the request came from, as authenticate found them.
+func (i *requestInfo) setViewer(v viewer.Viewer) {
+	if i == nil {
+		return
+	}
+	i.viewer = viewerKind(v)
+	i.org, _ = v.Organization()
+}
+
+// viewerKind names v's kind for logs: staff, portal, system or anonymous.
+func viewerKind(v viewer.Viewer) string {
+	switch v.(type) {
+	case viewer.Staff:
+		return "staff"
+	case viewer.Portal:
+		return "portal"
+	case viewer.System:
+		return "system"
+	default:
+		return "anonymous"
+	}
+}
+
+var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID is the ID of the request in ctx.
+func requestID(ctx context.Context) string {
+	if i := infoFrom(ctx); i != nil {
+		return i.id
+	}
+	return ""
+}
+
+// withAccessLog gives every request an ID (the caller's X-Request-ID when
+// it is safe to echo: at most 64 letters, digits, dots, dashes and
+// underscores), returns it in the X-Request-ID header, and when the request
+// is over writes one line about it to log and counts it in m. The line has
+// the request ID, method, route (the pattern that served it: never the
+// path, which a mistyped link may fill with a token, nor the query
+// string), status, duration, the GraphQL operation (its bounded label and
+// the client's name for it), the viewer's kind and organisation, and the
+// codes of the errors answered; never a body, variables, header or token.
+// Health probes (/healthz, /readyz) that succeed are logged at debug
+// level, everything else at info. It also names the request's HTTP span by
+// its method and route.
+func withAccessLog(log *slog.Logger, m *observe.Metrics, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-ID")
+		if !safeRequestID.MatchString(id) {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-ID", id)
+		info := &requestInfo{id: id, viewer: "anonymous"}
+		aw := &accessWriter{ResponseWriter: w, info: info}
+		ctx := context.WithValue(r.Context(), requestInfoKey{}, info)
+		panicked := true
+		defer func() {
+			status := aw.status
+			if panicked {
+				status = http.StatusInternalServerError
+			} else if status == 0 {
+				status = http.StatusOK
+			}
+			logRequest(ctx, log, m, r, info, status, time.Since(start))
+		}()
+		next.ServeHTTP(aw, r.WithContext(ctx))
+		panicked = false
+	})
+}
+
+// logRequest writes the access-log line of a request, counts it, and names its span.
+func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *http.Request, info *requestInfo, status int, d time.Duration) {
+	route := info.route
+	if route == "" {
+		route = "unmatched"
+	}
+	path := route
+	if _, p, ok := strings.Cut(route, " "); ok { // "GET /healthz": the path of a method's pattern
+		path = p
+	}
+	if span := trace.SpanFromContext(ctx); span.IsRecording() {
+		span.SetName(r.Method + " " + path)
+		span.SetAttributes(attribute.String("http.route", path), attribute.String("kith.request_id", info.id))
+	}
+	m.HTTPRequest(path, status)
+	isGraphQL := path == "/graphql" && r.Method != http.MethodOptions
+	if isGraphQL {
+		m.GraphQLRequest(cmpOr(info.operation, "invalid"), info.codes, d)
+	}
+	level := slog.LevelInfo
+	if (path == "/healthz" || path == "/readyz") && status < 400 {
+		level = slog.LevelDebug
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", info.id),
+		slog.String("method", r.Method),
+		slog.String("route", path),
+		slog.Int("status", status),
+		slog.Duration("duration", d),
+		slog.String("viewer", info.viewer),
+	}
+	if info.org != "" {
+		attrs = append(attrs, slog.String("organization", string(info.org)))
+	}
+	if isGraphQL {
+		attrs = append(attrs, slog.String("operation", cmpOr(info.operation, "invalid")))
+		if info.name != "" {
+			attrs = append(attrs, slog.String("operation_name", info.name))
+		}
+	}
+	if len(info.codes) > 0 {
+		attrs = append(attrs, slog.Any("codes", info.codes))
+	}
+	log.LogAttrs(ctx, level, "request", attrs...)
+}
+
+// cmpOr is a, or b when a is empty.
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// accessWriter remembers the status a handler answered.
+type accessWriter struct {
+	http.ResponseWriter
+	info   *requestInfo
+	status int
+}
+
+// WriteHeader implements http.ResponseWriter.
+func (w *accessWriter) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write implements http.ResponseWriter.
+func (w *accessWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *accessWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush implements http.Flusher when the connection's writer does.
+func (w *accessWriter) Flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// routed records the pattern of mux that will serve the request, then has next serve it.
+func routed(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info := infoFrom(r.Context()); info != nil {
+			_, info.route = mux.Handler(r)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
