@@ -9273,7 +9273,7 @@ type PageInfo {
   endCursor: Cursor
 }
 """
-An attempt to pay an invoice by card: SUCCEEDED or FAILED (declined).
+An attempt to pay an invoice by card: PENDING while the provider is asked, then SUCCEEDED or FAILED (declined).
 """
 type Payment implements Node {
   id: ID!
@@ -9282,6 +9282,9 @@ type Payment implements Node {
   """
   amountCents: Int!
   currency: String!
+  """
+  PENDING until the provider answered; then SUCCEEDED or FAILED, for good.
+  """
   status: PaymentStatus!
   """
   Why the provider declined the card, for FAILED payments. At most 10,000 characters.
@@ -9321,6 +9324,7 @@ type Payment implements Node {
 PaymentStatus is enum for the field status
 """
 enum PaymentStatus @goModel(model: "github.com/kith-health/kith/ent/payment.Status") {
+  PENDING
   SUCCEEDED
   FAILED
 }
