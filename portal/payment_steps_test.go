@@ -80,6 +80,10 @@ func TestPaymentHoldsNoWriteLock(t *testing.T) {
 	require.Equal(t, "invoiceId", e.Field())
 	require.Contains(t, e.Message, "already in progress")
 	require.Equal(t, 1, f.payments(t, payment.StatusPending))
+	// Nor may staff void it meanwhile.
+	e = f.api.Fail(f.p.Token, `mutation($id: ID!) { voidInvoice(id: $id) { id } }`, map[string]any{"id": f.samInv})
+	require.Equal(t, "BAD_USER_INPUT", e.Code())
+	require.Contains(t, e.Message, "being paid")
 
 	release()
 	rsp = await(t, paid, "the payment to finish")
