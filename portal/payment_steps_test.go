@@ -177,7 +177,9 @@ func TestPayRunsAlone(t *testing.T) {
 	require.Equal(t, "BAD_USER_INPUT", e.Code())
 	require.Equal(t, "payPortalInvoice", e.Field())
 	require.Empty(t, f.api.Payments.Charges())
-	var out struct{ Typename string `json:"__typename"` }
+	var out struct {
+		Typename string `json:"__typename"`
+	}
 	f.api.Acting(f.sam).OK(f.patS, `mutation($in: PayPortalInvoiceInput!) { __typename payPortalInvoice(input: $in) { id } }`,
 		pay(f.samInv, "k", map[string]any{"token": "tok_visa"}), &out)
 	require.Equal(t, "Mutation", out.Typename)
