@@ -195,10 +195,9 @@ func (a *attempt) claim(ctx context.Context) (pending, done *ent.Payment, err er
 // ErrInvalidToken (nothing charged) removes the claim; any other error
 // but a decline leaves it PENDING, to be resumed.
 func (a *attempt) charge(ctx context.Context, pending *ent.Payment) (*ent.Payment, error) {
-	sys := systemIn(ctx, a.inv.OrganizationID)
 	token := pending.ChargeToken
 	if token == "" {
-		token = a.token // claimed before the token was kept
+		token = a.token // every claim keeps one; this is only a safeguard
 	}
 	charge, err := a.provider.Charge(ctx, payment.ChargeRequest{
 		Amount: pending.AmountCents, Currency: pending.Currency, Token: token,
@@ -207,6 +206,7 @@ func (a *attempt) charge(ctx context.Context, pending *ent.Payment) (*ent.Paymen
 	})
 	// What the provider said is recorded even if the payer has gone.
 	ctx = context.WithoutCancel(ctx)
+	sys := systemIn(ctx, a.inv.OrganizationID)
 	var declined *payment.DeclinedError
 	switch {
 	case errors.Is(err, payment.ErrInvalidToken):
