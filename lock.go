@@ -51,3 +51,14 @@ func lockRow(ctx context.Context, db Execer, table string, id pulid.ID) error {
 	_, err := db.ExecContext(ctx, "SELECT 1 FROM "+table+" WHERE id = $1 FOR NO KEY UPDATE", string(id))
 	return err
 }
+
+// LockInvoice serialises, until the transaction of db ends, the
+// transactions that claim invoice id for a payment (package billing), so
+// two payments of it cannot both be claimed. As LockPractitioner, it locks
+// the row on PostgreSQL and needs nothing on SQLite.
+func LockInvoice(ctx context.Context, db Execer, id pulid.ID) error {
+	if err := lockRow(ctx, db, "invoices", id); err != nil {
+		return fmt.Errorf("locking the invoice: %w", err)
+	}
+	return nil
+}

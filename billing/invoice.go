@@ -7,6 +7,7 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/invoice"
+	entpayment "github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
@@ -40,7 +41,8 @@ func CreateInvoice(ctx context.Context, db *ent.Client, client pulid.ID, in NewI
 }
 
 // VoidInvoice withdraws OPEN invoice id. A paid or void one is
-// BAD_USER_INPUT: paid money is refunded, not voided.
+// BAD_USER_INPUT: paid money is refunded, not voided; so is one with a
+// PENDING payment, which may be paid any moment.
 func VoidInvoice(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Invoice, error) {
 	inv, err := db.Invoice.Get(ctx, id)
 	if err != nil {
@@ -55,6 +57,16 @@ func VoidInvoice(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Invoice
 		return nil, kith.Invalid("id", "invoice %s was paid meanwhile and cannot be voided", inv.Number)
 	case err != nil:
 		return nil, fmt.Errorf("voiding invoice %s: %w", inv.Number, err)
+	}
+	// Checked with the row locked by the update, as a claim locks it (Pay).
+	pending, err := db.Payment.Query().
+		Where(entpayment.InvoiceID(id), entpayment.StatusEQ(entpayment.StatusPending)).
+		Exist(systemIn(ctx, inv.OrganizationID))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("voiding invoice %s: %w", inv.Number, err)
+	case pending:
+		return nil, kith.Invalid("id", "invoice %s is being paid and cannot be voided now; look at it again in a moment", inv.Number)
 	}
 	return out, nil
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/invoice"
 	entpayment "github.com/kith-health/kith/ent/payment"
@@ -14,6 +16,13 @@ import (
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 )
+
+// PendingLease is how long a PENDING payment is taken to be in the hands
+// of the request that claimed it. Meanwhile another payment of its invoice
+// (another idempotency key) is a ConflictError; after it, the payment was
+// abandoned (its request crashed or gave up), and the next attempt to pay
+// the invoice resumes it first.
+const PendingLease = 2 * time.Minute
 
 // PayRequest asks to pay an invoice in full by card.
 type PayRequest struct {
@@ -29,13 +38,27 @@ type PayRequest struct {
 }
 
 // Pay pays an invoice of the acting client as the portal viewer in ctx,
-// through provider, in the transaction of db. A charge that succeeds makes
-// a SUCCEEDED payment and marks the invoice PAID together; a declined card
-// makes a FAILED payment with the provider's reason and leaves the invoice
-// OPEN. Either is an answer, not an error. The invoice's row stays locked
-// from before the charge to the end of the transaction, so two payments of
-// one invoice cannot both charge; the provider is given the organisation's
-// idempotency key, so a retry after a lost answer charges once.
+// through provider. db must be kith's client, not a transaction's: Pay
+// commits in steps of its own, so that no transaction (on SQLite, the one
+// write lock) is held while the provider is asked.
+//
+//  1. Claim: one short transaction, with the invoice locked, records a
+//     PENDING payment with the payer's key. The same key again finds it
+//     (or the answer it came to); while it is PENDING, a payment of the
+//     invoice with another key is a ConflictError on invoiceId.
+//  2. Charge: the provider is asked with no transaction open, with the
+//     organisation's and the payment's key as its idempotency key, so that
+//     asking again never charges twice.
+//  3. Finish: one short transaction makes the payment SUCCEEDED and the
+//     invoice PAID, or the payment FAILED (declined, with the provider's
+//     reason; the invoice stays OPEN), with the portal activity of either.
+//     Either is an answer, not an error.
+//
+// When the provider cannot be asked, or kith stops between the steps, the
+// payment stays PENDING: a retry with the same key resumes it, asking the
+// provider again with the same idempotency key; when nobody retries, the
+// next attempt to pay the invoice after PendingLease resumes it first. A
+// token the provider does not know charged nothing: its claim is removed.
 func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRequest) (*ent.Payment, error) {
 	p, err := biller(ctx)
 	if err != nil {
@@ -66,65 +89,204 @@ func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRe
 		}
 		token, field = card.ProviderToken, "cardId"
 	}
-
-	// Lock the invoice while it is OPEN; then a payment with this key may
-	// already exist (a retry), and is the answer.
-	err = db.Invoice.UpdateOneID(inv.ID).Where(invoice.StatusEQ(invoice.StatusOpen)).Exec(ctx)
-	if err != nil && !ent.IsNotFound(err) {
-		return nil, fmt.Errorf("paying invoice %s: %w", inv.Number, err)
-	}
-	if prev, perr := previous(ctx, db, inv, key, p.Email, card); perr != nil || prev != nil {
-		return prev, perr
-	}
-	if err != nil { // not OPEN
-		if inv, err = db.Invoice.Get(ctx, inv.ID); err != nil {
-			return nil, notFoundAs("invoiceId", r.InvoiceID, err)
+	c := attempt{db: db, provider: provider, inv: inv, key: key, payer: p.Email, contact: p.ContactID, card: card, token: token}
+	// A second round follows resuming an abandoned payment that failed.
+	for range 2 {
+		pending, done, err := c.claim(ctx)
+		switch {
+		case err != nil:
+			return nil, err
+		case done != nil:
+			return c.answer(ctx, done)
 		}
-		return nil, kith.Invalid("invoiceId", "invoice %s is already %s", inv.Number, strings.ToLower(string(inv.Status)))
+		out, err := c.charge(ctx, pending)
+		switch {
+		case errors.Is(err, payment.ErrInvalidToken) && pending.IdempotencyKey == key:
+			return nil, providerError(field, err)
+		case errors.Is(err, payment.ErrInvalidToken):
+			continue // the abandoned payment charged nothing, and is gone
+		case err != nil:
+			return nil, providerError(field, err)
+		case pending.IdempotencyKey == key:
+			return c.answer(ctx, out)
+		case out.Status == entpayment.StatusSucceeded:
+			return nil, kith.Invalid("invoiceId", "invoice %s is already paid", inv.Number)
+		}
 	}
+	return nil, &kith.ConflictError{Field: "invoiceId",
+		Message: fmt.Sprintf("a payment of invoice %s is already in progress; wait a moment, then look at the invoice again", inv.Number)}
+}
 
-	charge, err := provider.Charge(ctx, payment.ChargeRequest{
-		Amount: inv.TotalCents, Currency: inv.Currency, Token: token,
-		IdempotencyKey: string(inv.OrganizationID) + ":" + key,
-		Description:    "Invoice " + inv.Number,
+// attempt is one request to pay an invoice.
+type attempt struct {
+	db       *ent.Client
+	provider payment.Provider
+	inv      *ent.Invoice
+	key      string
+	payer    string
+	contact  pulid.ID
+	card     *ent.SavedCard // nil for a one-time card
+	token    string         // what the provider charges
+}
+
+// claim is step 1: in a short transaction with the invoice locked, it
+// finds the payment already made with the key (done, when finished), or the
+// PENDING payment to charge: the key's, an abandoned one of the invoice, or
+// a new one.
+func (a *attempt) claim(ctx context.Context) (pending, done *ent.Payment, err error) {
+	inv := a.inv
+	err = inTx(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
+		if err := kith.LockInvoice(ctx, tx, inv.ID); err != nil {
+			return fmt.Errorf("paying invoice %s: %w", inv.Number, err)
+		}
+		prev, err := previous(ctx, tx, inv, a.key, a.payer, a.card)
+		switch {
+		case err != nil:
+			return err
+		case prev != nil && prev.Status != entpayment.StatusPending:
+			done = prev
+			return nil
+		case prev != nil:
+			pending = prev
+			return nil
+		}
+		now, err := tx.Invoice.Get(ctx, inv.ID)
+		if err != nil {
+			return notFoundAs("invoiceId", inv.ID, err)
+		}
+		if now.Status != invoice.StatusOpen {
+			return kith.Invalid("invoiceId", "invoice %s is already %s", inv.Number, strings.ToLower(string(now.Status)))
+		}
+		other, err := tx.Payment.Query().
+			Where(entpayment.InvoiceID(inv.ID), entpayment.StatusEQ(entpayment.StatusPending)).
+			Order(entpayment.ByCreatedAt()).
+			First(systemIn(ctx, inv.OrganizationID))
+		switch {
+		case err == nil && time.Since(other.CreatedAt) < PendingLease:
+			return &kith.ConflictError{Field: "invoiceId",
+				Message: fmt.Sprintf("a payment of invoice %s is already in progress; wait a moment, then look at the invoice again", inv.Number)}
+		case err == nil:
+			pending = other // abandoned: resume it before anything new
+			return nil
+		case !ent.IsNotFound(err):
+			return fmt.Errorf("checking the payments of invoice %s: %w", inv.Number, err)
+		}
+		create := tx.Payment.Create().
+			SetInvoiceID(inv.ID).SetClientID(inv.ClientID).
+			SetAmountCents(inv.TotalCents).SetCurrency(inv.Currency).
+			SetPaidBy(a.payer).SetIdempotencyKey(a.key).
+			SetStatus(entpayment.StatusPending).SetChargeToken(a.token)
+		if a.contact != "" {
+			create.SetContactID(a.contact)
+		}
+		if a.card != nil {
+			create.SetCardBrand(a.card.Brand).SetCardLast4(a.card.Last4)
+		}
+		if pending, err = create.Save(ctx); err != nil {
+			return fmt.Errorf("claiming invoice %s for the payment: %w", inv.Number, err)
+		}
+		return nil
 	})
-	create := db.Payment.Create().
-		SetInvoiceID(inv.ID).SetClientID(inv.ClientID).
-		SetAmountCents(inv.TotalCents).SetCurrency(inv.Currency).
-		SetPaidBy(p.Email).SetIdempotencyKey(key)
-	if p.ContactID != "" {
-		create.SetContactID(p.ContactID)
+	return pending, done, err
+}
+
+// charge is steps 2 and 3: it asks the provider for pending's charge, with
+// no transaction open, and finishes the payment by the answer.
+// ErrInvalidToken (nothing charged) removes the claim; any other error
+// but a decline leaves it PENDING, to be resumed.
+func (a *attempt) charge(ctx context.Context, pending *ent.Payment) (*ent.Payment, error) {
+	token := pending.ChargeToken
+	if token == "" {
+		token = a.token // every claim keeps one; this is only a safeguard
 	}
-	if card != nil {
-		create.SetCardBrand(card.Brand).SetCardLast4(card.Last4)
-	}
+	charge, err := a.provider.Charge(ctx, payment.ChargeRequest{
+		Amount: pending.AmountCents, Currency: pending.Currency, Token: token,
+		IdempotencyKey: string(a.inv.OrganizationID) + ":" + pending.IdempotencyKey,
+		Description:    "Invoice " + a.inv.Number,
+	})
+	// What the provider said is recorded even if the payer has gone.
+	ctx = context.WithoutCancel(ctx)
+	sys := systemIn(ctx, a.inv.OrganizationID)
 	var declined *payment.DeclinedError
 	switch {
-	case errors.As(err, &declined):
-		create.SetStatus(entpayment.StatusFailed).SetFailureReason(kith.Clip(declined.Reason, kith.MaxNoteLength)).SetProviderID(kith.Clip(declined.ProviderID, kith.MaxLineLength))
-		if err := portal.Record(ctx, db, ActionPaymentDeclined, inv.Number, inv.ID); err != nil {
-			return nil, err
+	case errors.Is(err, payment.ErrInvalidToken):
+		if derr := inTx(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
+			return tx.Payment.DeleteOneID(pending.ID).Where(entpayment.StatusEQ(entpayment.StatusPending)).Exec(sys)
+		}); derr != nil && !ent.IsNotFound(derr) {
+			return nil, fmt.Errorf("removing the claim of a payment the provider refused: %w", derr)
 		}
-	case err != nil:
-		return nil, providerError(field, err)
-	default:
-		create.SetStatus(entpayment.StatusSucceeded).SetProviderID(kith.Clip(charge.ProviderID, kith.MaxLineLength))
+		return nil, err
+	case err != nil && !errors.As(err, &declined):
+		return nil, err
 	}
-	// The payment comes first: a portal viewer may mark an invoice PAID only
-	// once it has a succeeded payment (rule.AllowPortalPayInvoice).
-	out, err := create.Save(ctx)
+	var out *ent.Payment
+	err = inTx(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
+		finish := tx.Payment.Update().
+			Where(entpayment.ID(pending.ID), entpayment.StatusEQ(entpayment.StatusPending)).
+			ClearChargeToken()
+		if declined != nil {
+			finish.SetStatus(entpayment.StatusFailed).
+				SetFailureReason(kith.Clip(declined.Reason, kith.MaxNoteLength)).
+				SetProviderID(kith.Clip(declined.ProviderID, kith.MaxLineLength))
+		} else {
+			finish.SetStatus(entpayment.StatusSucceeded).SetProviderID(kith.Clip(charge.ProviderID, kith.MaxLineLength))
+		}
+		n, err := finish.Save(sys)
+		if err != nil {
+			return fmt.Errorf("recording the payment of invoice %s: %w", a.inv.Number, err)
+		}
+		if out, err = tx.Payment.Get(sys, pending.ID); err != nil {
+			return fmt.Errorf("reading the payment of invoice %s: %w", a.inv.Number, err)
+		}
+		switch {
+		case n == 0: // another request finished it first
+			return nil
+		case declined != nil:
+			return portal.Record(ctx, tx, ActionPaymentDeclined, a.inv.Number, a.inv.ID)
+		}
+		// The payment comes first: a portal viewer may mark an invoice PAID
+		// only once it has a succeeded payment (rule.AllowPortalPayInvoice).
+		if err := tx.Invoice.UpdateOneID(a.inv.ID).SetStatus(invoice.StatusPaid).Exec(ctx); err != nil {
+			return fmt.Errorf("marking invoice %s paid: %w", a.inv.Number, err)
+		}
+		return portal.Record(ctx, tx, ActionInvoicePaid, a.inv.Number, a.inv.ID)
+	})
+	return out, err
+}
+
+// answer is payment p as the viewer reads it, outside the transactions
+// that wrote it (its edges load through kith's client).
+func (a *attempt) answer(ctx context.Context, p *ent.Payment) (*ent.Payment, error) {
+	out, err := a.db.Payment.Get(ctx, p.ID)
 	if err != nil {
-		return nil, fmt.Errorf("recording the payment of invoice %s: %w", inv.Number, err)
-	}
-	if out.Status == entpayment.StatusSucceeded {
-		if err := db.Invoice.UpdateOneID(inv.ID).SetStatus(invoice.StatusPaid).Exec(ctx); err != nil {
-			return nil, fmt.Errorf("marking invoice %s paid: %w", inv.Number, err)
-		}
-		if err := portal.Record(ctx, db, ActionInvoicePaid, inv.Number, inv.ID); err != nil {
-			return nil, err
-		}
+		return nil, fmt.Errorf("reading the payment: %w", err)
 	}
 	return out, nil
+}
+
+// inTx runs f in a short transaction of its own on db, committed when f
+// returns nil and rolled back otherwise. f is given ctx carrying the
+// transaction, whose jobs the notifier writes in it.
+func inTx(ctx context.Context, db *ent.Client, f func(context.Context, *ent.Client) error) (err error) {
+	ctx = database.WithTxHolder(ctx)
+	tx, err := db.Tx(ctx)
+	if err != nil {
+		return fmt.Errorf("beginning a transaction: %w", err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	if err := f(ent.NewTxContext(ent.NewContext(ctx, tx.Client()), tx), tx.Client()); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
 }
 
 // previous is the payment already made with key in inv's organisation,

@@ -380,6 +380,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			payment.FieldPaidBy:         {Type: field.TypeString, Column: payment.FieldPaidBy},
 			payment.FieldContactID:      {Type: field.TypeString, Column: payment.FieldContactID},
 			payment.FieldIdempotencyKey: {Type: field.TypeString, Column: payment.FieldIdempotencyKey},
+			payment.FieldChargeToken:    {Type: field.TypeString, Column: payment.FieldChargeToken},
 			payment.FieldCreatedAt:      {Type: field.TypeTime, Column: payment.FieldCreatedAt},
 		},
 	}
@@ -3492,6 +3493,11 @@ func (f *PaymentFilter) WhereContactID(p entql.StringP) {
 // WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
 func (f *PaymentFilter) WhereIdempotencyKey(p entql.StringP) {
 	f.Where(p.Field(payment.FieldIdempotencyKey))
+}
+
+// WhereChargeToken applies the entql string predicate on the charge_token field.
+func (f *PaymentFilter) WhereChargeToken(p entql.StringP) {
+	f.Where(p.Field(payment.FieldChargeToken))
 }
 
 // WhereCreatedAt applies the entql time.Time predicate on the created_at field.

@@ -16519,6 +16519,7 @@ type PaymentMutation struct {
 	paid_by             *string
 	contact_id          *pulid.ID
 	idempotency_key     *string
+	charge_token        *string
 	created_at          *time.Time
 	clearedFields       map[string]struct{}
 	organization        *pulid.ID
@@ -17189,6 +17190,55 @@ func (m *PaymentMutation) ResetIdempotencyKey() {
 	m.idempotency_key = nil
 }
 
+// SetChargeToken sets the "charge_token" field.
+func (m *PaymentMutation) SetChargeToken(s string) {
+	m.charge_token = &s
+}
+
+// ChargeToken returns the value of the "charge_token" field in the mutation.
+func (m *PaymentMutation) ChargeToken() (r string, exists bool) {
+	v := m.charge_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChargeToken returns the old "charge_token" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldChargeToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChargeToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChargeToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChargeToken: %w", err)
+	}
+	return oldValue.ChargeToken, nil
+}
+
+// ClearChargeToken clears the value of the "charge_token" field.
+func (m *PaymentMutation) ClearChargeToken() {
+	m.charge_token = nil
+	m.clearedFields[payment.FieldChargeToken] = struct{}{}
+}
+
+// ChargeTokenCleared returns if the "charge_token" field was cleared in this mutation.
+func (m *PaymentMutation) ChargeTokenCleared() bool {
+	_, ok := m.clearedFields[payment.FieldChargeToken]
+	return ok
+}
+
+// ResetChargeToken resets all changes to the "charge_token" field.
+func (m *PaymentMutation) ResetChargeToken() {
+	m.charge_token = nil
+	delete(m.clearedFields, payment.FieldChargeToken)
+}
+
 // SetCreatedAt sets the "created_at" field.
 func (m *PaymentMutation) SetCreatedAt(t time.Time) {
 	m.created_at = &t
@@ -17340,7 +17390,7 @@ func (m *PaymentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PaymentMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.organization != nil {
 		fields = append(fields, payment.FieldOrganizationID)
 	}
@@ -17380,6 +17430,9 @@ func (m *PaymentMutation) Fields() []string {
 	if m.idempotency_key != nil {
 		fields = append(fields, payment.FieldIdempotencyKey)
 	}
+	if m.charge_token != nil {
+		fields = append(fields, payment.FieldChargeToken)
+	}
 	if m.created_at != nil {
 		fields = append(fields, payment.FieldCreatedAt)
 	}
@@ -17417,6 +17470,8 @@ func (m *PaymentMutation) Field(name string) (ent.Value, bool) {
 		return m.ContactID()
 	case payment.FieldIdempotencyKey:
 		return m.IdempotencyKey()
+	case payment.FieldChargeToken:
+		return m.ChargeToken()
 	case payment.FieldCreatedAt:
 		return m.CreatedAt()
 	}
@@ -17454,6 +17509,8 @@ func (m *PaymentMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldContactID(ctx)
 	case payment.FieldIdempotencyKey:
 		return m.OldIdempotencyKey(ctx)
+	case payment.FieldChargeToken:
+		return m.OldChargeToken(ctx)
 	case payment.FieldCreatedAt:
 		return m.OldCreatedAt(ctx)
 	}
@@ -17556,6 +17613,13 @@ func (m *PaymentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetIdempotencyKey(v)
 		return nil
+	case payment.FieldChargeToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChargeToken(v)
+		return nil
 	case payment.FieldCreatedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -17623,6 +17687,9 @@ func (m *PaymentMutation) ClearedFields() []string {
 	if m.FieldCleared(payment.FieldContactID) {
 		fields = append(fields, payment.FieldContactID)
 	}
+	if m.FieldCleared(payment.FieldChargeToken) {
+		fields = append(fields, payment.FieldChargeToken)
+	}
 	return fields
 }
 
@@ -17651,6 +17718,9 @@ func (m *PaymentMutation) ClearField(name string) error {
 		return nil
 	case payment.FieldContactID:
 		m.ClearContactID()
+		return nil
+	case payment.FieldChargeToken:
+		m.ClearChargeToken()
 		return nil
 	}
 	return fmt.Errorf("unknown Payment nullable field %s", name)
@@ -17698,6 +17768,9 @@ func (m *PaymentMutation) ResetField(name string) error {
 		return nil
 	case payment.FieldIdempotencyKey:
 		m.ResetIdempotencyKey()
+		return nil
+	case payment.FieldChargeToken:
+		m.ResetChargeToken()
 		return nil
 	case payment.FieldCreatedAt:
 		m.ResetCreatedAt()

@@ -16,7 +16,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// An attempt to pay an invoice by card: SUCCEEDED or FAILED (declined).
+// An attempt to pay an invoice by card: PENDING while the provider is asked, then SUCCEEDED or FAILED (declined).
 type Payment struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -31,7 +31,7 @@ type Payment struct {
 	AmountCents int `json:"amount_cents,omitempty"`
 	// Currency holds the value of the "currency" field.
 	Currency string `json:"currency,omitempty"`
-	// Status holds the value of the "status" field.
+	// PENDING until the provider answered; then SUCCEEDED or FAILED, for good.
 	Status payment.Status `json:"status,omitempty"`
 	// Why the provider declined the card, for FAILED payments. At most 10,000 characters.
 	FailureReason string `json:"failure_reason,omitempty"`
@@ -47,6 +47,8 @@ type Payment struct {
 	ContactID pulid.ID `json:"contact_id,omitempty"`
 	// The payer's key for this payment: the same key never charges twice. 1 to 255 printable characters.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// The provider token a PENDING payment charges, so that its charge can be asked again; cleared when it finishes.
+	ChargeToken string `json:"-"`
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -112,7 +114,7 @@ func (*Payment) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case payment.FieldAmountCents:
 			values[i] = new(sql.NullInt64)
-		case payment.FieldCurrency, payment.FieldStatus, payment.FieldFailureReason, payment.FieldProviderID, payment.FieldCardBrand, payment.FieldCardLast4, payment.FieldPaidBy, payment.FieldIdempotencyKey:
+		case payment.FieldCurrency, payment.FieldStatus, payment.FieldFailureReason, payment.FieldProviderID, payment.FieldCardBrand, payment.FieldCardLast4, payment.FieldPaidBy, payment.FieldIdempotencyKey, payment.FieldChargeToken:
 			values[i] = new(sql.NullString)
 		case payment.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -215,6 +217,12 @@ func (_m *Payment) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.IdempotencyKey = value.String
 			}
+		case payment.FieldChargeToken:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field charge_token", values[i])
+			} else if value.Valid {
+				_m.ChargeToken = value.String
+			}
 		case payment.FieldCreatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field created_at", values[i])
@@ -310,6 +318,8 @@ func (_m *Payment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("idempotency_key=")
 	builder.WriteString(_m.IdempotencyKey)
+	builder.WriteString(", ")
+	builder.WriteString("charge_token=<sensitive>")
 	builder.WriteString(", ")
 	builder.WriteString("created_at=")
 	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))

@@ -142,6 +142,20 @@ func (_c *PaymentCreate) SetIdempotencyKey(v string) *PaymentCreate {
 	return _c
 }
 
+// SetChargeToken sets the "charge_token" field.
+func (_c *PaymentCreate) SetChargeToken(v string) *PaymentCreate {
+	_c.mutation.SetChargeToken(v)
+	return _c
+}
+
+// SetNillableChargeToken sets the "charge_token" field if the given value is not nil.
+func (_c *PaymentCreate) SetNillableChargeToken(v *string) *PaymentCreate {
+	if v != nil {
+		_c.SetChargeToken(*v)
+	}
+	return _c
+}
+
 // SetCreatedAt sets the "created_at" field.
 func (_c *PaymentCreate) SetCreatedAt(v time.Time) *PaymentCreate {
 	_c.mutation.SetCreatedAt(v)
@@ -310,6 +324,11 @@ func (_c *PaymentCreate) check() error {
 			return &ValidationError{Name: "idempotency_key", err: fmt.Errorf(`ent: validator failed for field "Payment.idempotency_key": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ChargeToken(); ok {
+		if err := payment.ChargeTokenValidator(v); err != nil {
+			return &ValidationError{Name: "charge_token", err: fmt.Errorf(`ent: validator failed for field "Payment.charge_token": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Payment.created_at"`)}
 	}
@@ -396,6 +415,10 @@ func (_c *PaymentCreate) createSpec() (*Payment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.IdempotencyKey(); ok {
 		_spec.SetField(payment.FieldIdempotencyKey, field.TypeString, value)
 		_node.IdempotencyKey = value
+	}
+	if value, ok := _c.mutation.ChargeToken(); ok {
+		_spec.SetField(payment.FieldChargeToken, field.TypeString, value)
+		_node.ChargeToken = value
 	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(payment.FieldCreatedAt, field.TypeTime, value)

@@ -27,6 +27,80 @@ func (_u *PaymentUpdate) Where(ps ...predicate.Payment) *PaymentUpdate {
 	return _u
 }
 
+// SetStatus sets the "status" field.
+func (_u *PaymentUpdate) SetStatus(v payment.Status) *PaymentUpdate {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *PaymentUpdate) SetNillableStatus(v *payment.Status) *PaymentUpdate {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetFailureReason sets the "failure_reason" field.
+func (_u *PaymentUpdate) SetFailureReason(v string) *PaymentUpdate {
+	_u.mutation.SetFailureReason(v)
+	return _u
+}
+
+// SetNillableFailureReason sets the "failure_reason" field if the given value is not nil.
+func (_u *PaymentUpdate) SetNillableFailureReason(v *string) *PaymentUpdate {
+	if v != nil {
+		_u.SetFailureReason(*v)
+	}
+	return _u
+}
+
+// ClearFailureReason clears the value of the "failure_reason" field.
+func (_u *PaymentUpdate) ClearFailureReason() *PaymentUpdate {
+	_u.mutation.ClearFailureReason()
+	return _u
+}
+
+// SetProviderID sets the "provider_id" field.
+func (_u *PaymentUpdate) SetProviderID(v string) *PaymentUpdate {
+	_u.mutation.SetProviderID(v)
+	return _u
+}
+
+// SetNillableProviderID sets the "provider_id" field if the given value is not nil.
+func (_u *PaymentUpdate) SetNillableProviderID(v *string) *PaymentUpdate {
+	if v != nil {
+		_u.SetProviderID(*v)
+	}
+	return _u
+}
+
+// ClearProviderID clears the value of the "provider_id" field.
+func (_u *PaymentUpdate) ClearProviderID() *PaymentUpdate {
+	_u.mutation.ClearProviderID()
+	return _u
+}
+
+// SetChargeToken sets the "charge_token" field.
+func (_u *PaymentUpdate) SetChargeToken(v string) *PaymentUpdate {
+	_u.mutation.SetChargeToken(v)
+	return _u
+}
+
+// SetNillableChargeToken sets the "charge_token" field if the given value is not nil.
+func (_u *PaymentUpdate) SetNillableChargeToken(v *string) *PaymentUpdate {
+	if v != nil {
+		_u.SetChargeToken(*v)
+	}
+	return _u
+}
+
+// ClearChargeToken clears the value of the "charge_token" field.
+func (_u *PaymentUpdate) ClearChargeToken() *PaymentUpdate {
+	_u.mutation.ClearChargeToken()
+	return _u
+}
+
 // Mutation returns the PaymentMutation object of the builder.
 func (_u *PaymentUpdate) Mutation() *PaymentMutation {
 	return _u.mutation
@@ -61,6 +135,26 @@ func (_u *PaymentUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PaymentUpdate) check() error {
+	if v, ok := _u.mutation.Status(); ok {
+		if err := payment.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Payment.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FailureReason(); ok {
+		if err := payment.FailureReasonValidator(v); err != nil {
+			return &ValidationError{Name: "failure_reason", err: fmt.Errorf(`ent: validator failed for field "Payment.failure_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ProviderID(); ok {
+		if err := payment.ProviderIDValidator(v); err != nil {
+			return &ValidationError{Name: "provider_id", err: fmt.Errorf(`ent: validator failed for field "Payment.provider_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ChargeToken(); ok {
+		if err := payment.ChargeTokenValidator(v); err != nil {
+			return &ValidationError{Name: "charge_token", err: fmt.Errorf(`ent: validator failed for field "Payment.charge_token": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Payment.organization"`)
 	}
@@ -85,8 +179,17 @@ func (_u *PaymentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			}
 		}
 	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(payment.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.FailureReason(); ok {
+		_spec.SetField(payment.FieldFailureReason, field.TypeString, value)
+	}
 	if _u.mutation.FailureReasonCleared() {
 		_spec.ClearField(payment.FieldFailureReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProviderID(); ok {
+		_spec.SetField(payment.FieldProviderID, field.TypeString, value)
 	}
 	if _u.mutation.ProviderIDCleared() {
 		_spec.ClearField(payment.FieldProviderID, field.TypeString)
@@ -99,6 +202,12 @@ func (_u *PaymentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ContactIDCleared() {
 		_spec.ClearField(payment.FieldContactID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ChargeToken(); ok {
+		_spec.SetField(payment.FieldChargeToken, field.TypeString, value)
+	}
+	if _u.mutation.ChargeTokenCleared() {
+		_spec.ClearField(payment.FieldChargeToken, field.TypeString)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -118,6 +227,80 @@ type PaymentUpdateOne struct {
 	fields   []string
 	hooks    []Hook
 	mutation *PaymentMutation
+}
+
+// SetStatus sets the "status" field.
+func (_u *PaymentUpdateOne) SetStatus(v payment.Status) *PaymentUpdateOne {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *PaymentUpdateOne) SetNillableStatus(v *payment.Status) *PaymentUpdateOne {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetFailureReason sets the "failure_reason" field.
+func (_u *PaymentUpdateOne) SetFailureReason(v string) *PaymentUpdateOne {
+	_u.mutation.SetFailureReason(v)
+	return _u
+}
+
+// SetNillableFailureReason sets the "failure_reason" field if the given value is not nil.
+func (_u *PaymentUpdateOne) SetNillableFailureReason(v *string) *PaymentUpdateOne {
+	if v != nil {
+		_u.SetFailureReason(*v)
+	}
+	return _u
+}
+
+// ClearFailureReason clears the value of the "failure_reason" field.
+func (_u *PaymentUpdateOne) ClearFailureReason() *PaymentUpdateOne {
+	_u.mutation.ClearFailureReason()
+	return _u
+}
+
+// SetProviderID sets the "provider_id" field.
+func (_u *PaymentUpdateOne) SetProviderID(v string) *PaymentUpdateOne {
+	_u.mutation.SetProviderID(v)
+	return _u
+}
+
+// SetNillableProviderID sets the "provider_id" field if the given value is not nil.
+func (_u *PaymentUpdateOne) SetNillableProviderID(v *string) *PaymentUpdateOne {
+	if v != nil {
+		_u.SetProviderID(*v)
+	}
+	return _u
+}
+
+// ClearProviderID clears the value of the "provider_id" field.
+func (_u *PaymentUpdateOne) ClearProviderID() *PaymentUpdateOne {
+	_u.mutation.ClearProviderID()
+	return _u
+}
+
+// SetChargeToken sets the "charge_token" field.
+func (_u *PaymentUpdateOne) SetChargeToken(v string) *PaymentUpdateOne {
+	_u.mutation.SetChargeToken(v)
+	return _u
+}
+
+// SetNillableChargeToken sets the "charge_token" field if the given value is not nil.
+func (_u *PaymentUpdateOne) SetNillableChargeToken(v *string) *PaymentUpdateOne {
+	if v != nil {
+		_u.SetChargeToken(*v)
+	}
+	return _u
+}
+
+// ClearChargeToken clears the value of the "charge_token" field.
+func (_u *PaymentUpdateOne) ClearChargeToken() *PaymentUpdateOne {
+	_u.mutation.ClearChargeToken()
+	return _u
 }
 
 // Mutation returns the PaymentMutation object of the builder.
@@ -167,6 +350,26 @@ func (_u *PaymentUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PaymentUpdateOne) check() error {
+	if v, ok := _u.mutation.Status(); ok {
+		if err := payment.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Payment.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FailureReason(); ok {
+		if err := payment.FailureReasonValidator(v); err != nil {
+			return &ValidationError{Name: "failure_reason", err: fmt.Errorf(`ent: validator failed for field "Payment.failure_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ProviderID(); ok {
+		if err := payment.ProviderIDValidator(v); err != nil {
+			return &ValidationError{Name: "provider_id", err: fmt.Errorf(`ent: validator failed for field "Payment.provider_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ChargeToken(); ok {
+		if err := payment.ChargeTokenValidator(v); err != nil {
+			return &ValidationError{Name: "charge_token", err: fmt.Errorf(`ent: validator failed for field "Payment.charge_token": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Payment.organization"`)
 	}
@@ -208,8 +411,17 @@ func (_u *PaymentUpdateOne) sqlSave(ctx context.Context) (_node *Payment, err er
 			}
 		}
 	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(payment.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.FailureReason(); ok {
+		_spec.SetField(payment.FieldFailureReason, field.TypeString, value)
+	}
 	if _u.mutation.FailureReasonCleared() {
 		_spec.ClearField(payment.FieldFailureReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProviderID(); ok {
+		_spec.SetField(payment.FieldProviderID, field.TypeString, value)
 	}
 	if _u.mutation.ProviderIDCleared() {
 		_spec.ClearField(payment.FieldProviderID, field.TypeString)
@@ -222,6 +434,12 @@ func (_u *PaymentUpdateOne) sqlSave(ctx context.Context) (_node *Payment, err er
 	}
 	if _u.mutation.ContactIDCleared() {
 		_spec.ClearField(payment.FieldContactID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ChargeToken(); ok {
+		_spec.SetField(payment.FieldChargeToken, field.TypeString, value)
+	}
+	if _u.mutation.ChargeTokenCleared() {
+		_spec.ClearField(payment.FieldChargeToken, field.TypeString)
 	}
 	_node = &Payment{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -9273,7 +9273,7 @@ type PageInfo {
   endCursor: Cursor
 }
 """
-An attempt to pay an invoice by card: SUCCEEDED or FAILED (declined).
+An attempt to pay an invoice by card: PENDING while the provider is asked, then SUCCEEDED or FAILED (declined).
 """
 type Payment implements Node {
   id: ID!
@@ -9282,6 +9282,9 @@ type Payment implements Node {
   """
   amountCents: Int!
   currency: String!
+  """
+  PENDING until the provider answered; then SUCCEEDED or FAILED, for good.
+  """
   status: PaymentStatus!
   """
   Why the provider declined the card, for FAILED payments. At most 10,000 characters.
@@ -9321,6 +9324,7 @@ type Payment implements Node {
 PaymentStatus is enum for the field status
 """
 enum PaymentStatus @goModel(model: "github.com/kith-health/kith/ent/payment.Status") {
+  PENDING
   SUCCEEDED
   FAILED
 }
@@ -11834,7 +11838,7 @@ type PortalPayment {
   invoiceId: ID!
   amountCents: Int!
   currency: String!
-  "SUCCEEDED: the invoice is paid. FAILED: the card was declined and the invoice is still open."
+  "SUCCEEDED: the invoice is paid. FAILED: the card was declined and the invoice is still open. PENDING: the provider has not answered yet; paying again with the same idempotency key resumes it."
   status: PaymentStatus!
   "Why the card was declined, for a FAILED payment; empty otherwise."
   failureReason: String
@@ -11910,7 +11914,11 @@ extend type Mutation {
   provider's reason when the card is declined, and the invoice stays OPEN.
   Needs MANAGE_BILLING (the client itself always has it): without it the
   invoice reads as NOT_FOUND. An invoice already paid or void is
-  BAD_USER_INPUT.
+  BAD_USER_INPUT; one with a payment under way (PENDING, another
+  idempotency key) is CONFLICT on invoiceId. When the provider cannot be
+  reached the payment stays PENDING and the answer is INTERNAL: send the
+  same request, with the same key, again. It commits in steps of its own
+  and must be the only field of its mutation.
   """
   payPortalInvoice(input: PayPortalInvoiceInput!): PortalPayment! @portal
   """

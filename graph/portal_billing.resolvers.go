@@ -45,7 +45,7 @@ func (r *mutationResolver) PayPortalInvoice(ctx context.Context, input PayPortal
 	if input.CardID != nil {
 		req.CardID = *input.CardID
 	}
-	return billing.Pay(ctx, ent.FromContext(ctx), r.Payments, req)
+	return billing.Pay(ctx, r.DB, r.Payments, req) // in steps of its own: see ownSteps
 }
 
 // AddPortalCard is the resolver for the addPortalCard field.

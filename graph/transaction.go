@@ -16,7 +16,12 @@ import (
 // transactioner runs each mutation operation in one database transaction:
 // every field commits together or none does. Unlike entgql.Transactioner it
 // reports a failed commit (such as a deferred rule) through the presenter,
-// with a code and without database text.
+// with a code and without database text, and the transaction begins at the
+// mutation's first statement (database.WithLazyTx): slow work a field does
+// before it touches the database, such as signIn's bcrypt comparison, holds
+// no lock, which on SQLite is the one write lock of the whole database.
+// The fields of ownSteps are the exception: each runs alone, with no
+// transaction, and commits its own short ones.
 type transactioner struct {
 	client    *ent.Client
 	presenter graphql.ErrorPresenterFunc
@@ -35,13 +40,44 @@ func (transactioner) ExtensionName() string { return "KithTransactioner" }
 // Validate implements graphql.HandlerExtension.
 func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
 
+// ownSteps are the mutation fields that commit in short transactions of
+// their own instead of the mutation's, because they wait on something slow
+// between them; each must be the only field of its mutation, since what it
+// committed could not be rolled back with the others.
+//
+//   - payPortalInvoice claims the invoice with a PENDING payment, asks the
+//     payment provider with no transaction open, then finishes the payment
+//     (billing.Pay).
+var ownSteps = map[string]bool{"payPortalInvoice": true}
+
 func isMutation(oc *graphql.OperationContext) bool {
 	return oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Mutation
 }
 
-// MutateOperationContext runs a mutation's fields one at a time, since they share one transaction.
+// ownStep is the field of ownSteps that mutation oc asks for, if any, and
+// whether oc asks for other fields too (__typename aside).
+func ownStep(oc *graphql.OperationContext) (field string, others bool) {
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"}) {
+		switch {
+		case ownSteps[f.Name] && field == "":
+			field = f.Name
+		case f.Name != "__typename":
+			others = true
+		}
+	}
+	return field, others
+}
+
+// MutateOperationContext runs a mutation's fields one at a time, since they
+// share one transaction, and refuses a field of ownSteps with others.
 func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if isMutation(oc) {
+		if field, others := ownStep(oc); field != "" && others {
+			return &gqlerror.Error{
+				Message:    field + " must be the only field of its mutation: it commits in steps of its own; send the other fields in another request",
+				Extensions: map[string]any{"code": CodeBadUserInput, "field": field},
+			}
+		}
 		previous := oc.ResolverMiddleware
 		var mu sync.Mutex
 		oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
@@ -58,7 +94,10 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
-	ctx = database.WithTxHolder(ctx) // so the notifier can enqueue jobs in this transaction
+	if field, _ := ownStep(graphql.GetOperationContext(ctx)); field != "" {
+		return next(ctx)
+	}
+	ctx = database.WithLazyTx(ctx) // so the notifier can enqueue jobs in this transaction
 	tx, err := t.client.Tx(ctx)
 	if err != nil {
 		return &graphql.Response{Errors: gqlerror.List{t.presenter(ctx, err)}}

@@ -143,6 +143,8 @@ type API struct {
 	Outbox *Outbox
 	// Payments is the test payment provider behind Handler.
 	Payments *testprovider.Provider
+	// Auth is the staff sign-in service behind Handler.
+	Auth *auth.Service
 }
 
 // Acting returns a copy of the API whose requests act for client (the
@@ -200,7 +202,8 @@ func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer
 		hc.Ready = db.Ping
 	}
 	hc.Portal, hc.Payments = a.Portal, a.Payments
-	a.Handler = graph.NewHandler(db.Client, AuthWith(db.Client, ac), hc)
+	a.Auth = AuthWith(db.Client, ac)
+	a.Handler = graph.NewHandler(db.Client, a.Auth, hc)
 	return a
 }
 

@@ -616,7 +616,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "amount_cents", Type: field.TypeInt},
 		{Name: "currency", Type: field.TypeString},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"SUCCEEDED", "FAILED"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCEEDED", "FAILED"}},
 		{Name: "failure_reason", Type: field.TypeString, Nullable: true},
 		{Name: "provider_id", Type: field.TypeString, Nullable: true},
 		{Name: "card_brand", Type: field.TypeString, Nullable: true},
@@ -624,6 +624,7 @@ var (
 		{Name: "paid_by", Type: field.TypeString},
 		{Name: "contact_id", Type: field.TypeString, Nullable: true},
 		{Name: "idempotency_key", Type: field.TypeString},
+		{Name: "charge_token", Type: field.TypeString, Nullable: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "organization_id", Type: field.TypeString},
 		{Name: "invoice_id", Type: field.TypeString},
@@ -637,19 +638,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "payments_organizations_organization",
-				Columns:    []*schema.Column{PaymentsColumns[12]},
+				Columns:    []*schema.Column{PaymentsColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "payments_invoices_invoice",
-				Columns:    []*schema.Column{PaymentsColumns[13]},
+				Columns:    []*schema.Column{PaymentsColumns[14]},
 				RefColumns: []*schema.Column{InvoicesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "payments_clients_client",
-				Columns:    []*schema.Column{PaymentsColumns[14]},
+				Columns:    []*schema.Column{PaymentsColumns[15]},
 				RefColumns: []*schema.Column{ClientsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -658,22 +659,22 @@ var (
 			{
 				Name:    "payment_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{PaymentsColumns[12]},
+				Columns: []*schema.Column{PaymentsColumns[13]},
 			},
 			{
 				Name:    "payment_organization_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{PaymentsColumns[12], PaymentsColumns[10]},
+				Columns: []*schema.Column{PaymentsColumns[13], PaymentsColumns[10]},
 			},
 			{
 				Name:    "payment_invoice_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PaymentsColumns[13], PaymentsColumns[11]},
+				Columns: []*schema.Column{PaymentsColumns[14], PaymentsColumns[12]},
 			},
 			{
 				Name:    "payment_client_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PaymentsColumns[14], PaymentsColumns[11]},
+				Columns: []*schema.Column{PaymentsColumns[15], PaymentsColumns[12]},
 			},
 		},
 	}

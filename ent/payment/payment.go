@@ -45,6 +45,8 @@ const (
 	FieldContactID = "contact_id"
 	// FieldIdempotencyKey holds the string denoting the idempotency_key field in the database.
 	FieldIdempotencyKey = "idempotency_key"
+	// FieldChargeToken holds the string denoting the charge_token field in the database.
+	FieldChargeToken = "charge_token"
 	// FieldCreatedAt holds the string denoting the created_at field in the database.
 	FieldCreatedAt = "created_at"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
@@ -94,6 +96,7 @@ var Columns = []string{
 	FieldPaidBy,
 	FieldContactID,
 	FieldIdempotencyKey,
+	FieldChargeToken,
 	FieldCreatedAt,
 }
 
@@ -131,6 +134,8 @@ var (
 	PaidByValidator func(string) error
 	// IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	IdempotencyKeyValidator func(string) error
+	// ChargeTokenValidator is a validator for the "charge_token" field. It is called by the builders before save.
+	ChargeTokenValidator func(string) error
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultID holds the default value on creation for the "id" field.
@@ -142,6 +147,7 @@ type Status string
 
 // Status values.
 const (
+	StatusPending   Status = "PENDING"
 	StatusSucceeded Status = "SUCCEEDED"
 	StatusFailed    Status = "FAILED"
 )
@@ -153,7 +159,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusSucceeded, StatusFailed:
+	case StatusPending, StatusSucceeded, StatusFailed:
 		return nil
 	default:
 		return fmt.Errorf("payment: invalid enum value for status field: %q", s)
@@ -231,6 +237,11 @@ func ByContactID(opts ...sql.OrderTermOption) OrderOption {
 // ByIdempotencyKey orders the results by the idempotency_key field.
 func ByIdempotencyKey(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldIdempotencyKey, opts...).ToFunc()
+}
+
+// ByChargeToken orders the results by the charge_token field.
+func ByChargeToken(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldChargeToken, opts...).ToFunc()
 }
 
 // ByCreatedAt orders the results by the created_at field.

@@ -116,6 +116,11 @@ func IdempotencyKey(v string) predicate.Payment {
 	return predicate.Payment(sql.FieldEQ(FieldIdempotencyKey, v))
 }
 
+// ChargeToken applies equality check predicate on the "charge_token" field. It's identical to ChargeTokenEQ.
+func ChargeToken(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldChargeToken, v))
+}
+
 // CreatedAt applies equality check predicate on the "created_at" field. It's identical to CreatedAtEQ.
 func CreatedAt(v time.Time) predicate.Payment {
 	return predicate.Payment(sql.FieldEQ(FieldCreatedAt, v))
@@ -964,6 +969,81 @@ func IdempotencyKeyEqualFold(v string) predicate.Payment {
 // IdempotencyKeyContainsFold applies the ContainsFold predicate on the "idempotency_key" field.
 func IdempotencyKeyContainsFold(v string) predicate.Payment {
 	return predicate.Payment(sql.FieldContainsFold(FieldIdempotencyKey, v))
+}
+
+// ChargeTokenEQ applies the EQ predicate on the "charge_token" field.
+func ChargeTokenEQ(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldChargeToken, v))
+}
+
+// ChargeTokenNEQ applies the NEQ predicate on the "charge_token" field.
+func ChargeTokenNEQ(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldNEQ(FieldChargeToken, v))
+}
+
+// ChargeTokenIn applies the In predicate on the "charge_token" field.
+func ChargeTokenIn(vs ...string) predicate.Payment {
+	return predicate.Payment(sql.FieldIn(FieldChargeToken, vs...))
+}
+
+// ChargeTokenNotIn applies the NotIn predicate on the "charge_token" field.
+func ChargeTokenNotIn(vs ...string) predicate.Payment {
+	return predicate.Payment(sql.FieldNotIn(FieldChargeToken, vs...))
+}
+
+// ChargeTokenGT applies the GT predicate on the "charge_token" field.
+func ChargeTokenGT(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldGT(FieldChargeToken, v))
+}
+
+// ChargeTokenGTE applies the GTE predicate on the "charge_token" field.
+func ChargeTokenGTE(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldGTE(FieldChargeToken, v))
+}
+
+// ChargeTokenLT applies the LT predicate on the "charge_token" field.
+func ChargeTokenLT(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldLT(FieldChargeToken, v))
+}
+
+// ChargeTokenLTE applies the LTE predicate on the "charge_token" field.
+func ChargeTokenLTE(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldLTE(FieldChargeToken, v))
+}
+
+// ChargeTokenContains applies the Contains predicate on the "charge_token" field.
+func ChargeTokenContains(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldContains(FieldChargeToken, v))
+}
+
+// ChargeTokenHasPrefix applies the HasPrefix predicate on the "charge_token" field.
+func ChargeTokenHasPrefix(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldHasPrefix(FieldChargeToken, v))
+}
+
+// ChargeTokenHasSuffix applies the HasSuffix predicate on the "charge_token" field.
+func ChargeTokenHasSuffix(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldHasSuffix(FieldChargeToken, v))
+}
+
+// ChargeTokenIsNil applies the IsNil predicate on the "charge_token" field.
+func ChargeTokenIsNil() predicate.Payment {
+	return predicate.Payment(sql.FieldIsNull(FieldChargeToken))
+}
+
+// ChargeTokenNotNil applies the NotNil predicate on the "charge_token" field.
+func ChargeTokenNotNil() predicate.Payment {
+	return predicate.Payment(sql.FieldNotNull(FieldChargeToken))
+}
+
+// ChargeTokenEqualFold applies the EqualFold predicate on the "charge_token" field.
+func ChargeTokenEqualFold(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldEqualFold(FieldChargeToken, v))
+}
+
+// ChargeTokenContainsFold applies the ContainsFold predicate on the "charge_token" field.
+func ChargeTokenContainsFold(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldContainsFold(FieldChargeToken, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.

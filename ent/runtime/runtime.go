@@ -957,8 +957,12 @@ func init() {
 	paymentDescIdempotencyKey := paymentFields[11].Descriptor()
 	// payment.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	payment.IdempotencyKeyValidator = paymentDescIdempotencyKey.Validators[0].(func(string) error)
+	// paymentDescChargeToken is the schema descriptor for charge_token field.
+	paymentDescChargeToken := paymentFields[12].Descriptor()
+	// payment.ChargeTokenValidator is a validator for the "charge_token" field. It is called by the builders before save.
+	payment.ChargeTokenValidator = paymentDescChargeToken.Validators[0].(func(string) error)
 	// paymentDescCreatedAt is the schema descriptor for created_at field.
-	paymentDescCreatedAt := paymentFields[12].Descriptor()
+	paymentDescCreatedAt := paymentFields[13].Descriptor()
 	// payment.DefaultCreatedAt holds the default value on creation for the created_at field.
 	payment.DefaultCreatedAt = paymentDescCreatedAt.Default.(func() time.Time)
 	// paymentDescID is the schema descriptor for id field.

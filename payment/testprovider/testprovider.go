@@ -29,6 +29,9 @@ type Provider struct {
 	charges []payment.ChargeRequest
 	seq     int
 	err     error
+	lost    error                      // answers charges with, once made
+	hold    chan struct{}              // while not nil, charges wait for it to close
+	holding chan payment.ChargeRequest // where waiting charges are announced
 }
 
 type result struct {
@@ -73,12 +76,45 @@ func (p *Provider) lookup(token string) (card, bool) {
 }
 
 // Charge implements payment.Provider.
-func (p *Provider) Charge(_ context.Context, r payment.ChargeRequest) (payment.Charge, error) {
+func (p *Provider) Charge(ctx context.Context, r payment.ChargeRequest) (payment.Charge, error) {
+	if err := p.wait(ctx, r); err != nil {
+		return payment.Charge{}, err
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.err != nil {
 		return payment.Charge{}, p.err
 	}
+	charge, err := p.charge(r)
+	if p.lost != nil {
+		return payment.Charge{}, p.lost
+	}
+	return charge, err
+}
+
+// wait holds a charge while Hold is in force.
+func (p *Provider) wait(ctx context.Context, r payment.ChargeRequest) error {
+	p.mu.Lock()
+	hold, holding := p.hold, p.holding
+	p.mu.Unlock()
+	if hold == nil {
+		return nil
+	}
+	select {
+	case holding <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-hold:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// charge is Charge once the provider has it, with p.mu held.
+func (p *Provider) charge(r payment.ChargeRequest) (payment.Charge, error) {
 	if r.IdempotencyKey != "" {
 		if prev, ok := p.byKey[r.IdempotencyKey]; ok {
 			if prev.req != r {
@@ -145,6 +181,33 @@ func (p *Provider) Fail(err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.err = err
+}
+
+// LoseAnswers makes later charges happen but answer err, as when the
+// connection drops after the provider took the money; nil restores it.
+func (p *Provider) LoseAnswers(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lost = err
+}
+
+// Hold makes the charges asked for from now on wait, as a slow provider's
+// would, until release is called: each is sent on charging once it waits
+// (up to 64 unread). For tests of what happens while a charge is under way.
+func (p *Provider) Hold() (charging <-chan payment.ChargeRequest, release func()) {
+	hold, holding := make(chan struct{}), make(chan payment.ChargeRequest, 64)
+	p.mu.Lock()
+	p.hold, p.holding = hold, holding
+	p.mu.Unlock()
+	var once sync.Once
+	return holding, func() {
+		once.Do(func() {
+			p.mu.Lock()
+			p.hold, p.holding = nil, nil
+			p.mu.Unlock()
+			close(hold)
+		})
+	}
 }
 
 // Charges lists the charges the provider was really asked for, declined
