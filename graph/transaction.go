@@ -9,7 +9,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 )
 
@@ -58,7 +57,6 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
-	ctx = database.WithTxHolder(ctx) // so the notifier can enqueue jobs in this transaction
 	tx, err := t.client.Tx(ctx)
 	if err != nil {
 		return &graphql.Response{Errors: gqlerror.List{t.presenter(ctx, err)}}
