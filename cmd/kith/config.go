@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/graph"
+	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/ratelimit"
 )
 
@@ -64,6 +65,17 @@ type config struct {
 	// addresses, comma-separated) of the reverse proxies in front of kith,
 	// whose X-Forwarded-For is believed. Default none.
 	TrustedProxies proxiesValue
+	// ShutdownTimeout is KITH_SHUTDOWN_TIMEOUT: how long serve drains on
+	// SIGTERM (HTTP requests finish, then the messages being handed over)
+	// before it cancels what is left. Default 90s, longer than JobTimeout.
+	ShutdownTimeout time.Duration
+	// JobTimeout is KITH_JOB_TIMEOUT: how long one job (a batch of messages)
+	// may run before it is cancelled. Default notifier.DefaultJobTimeout (1m).
+	JobTimeout time.Duration
+	// RescueAfter is KITH_RESCUE_AFTER: how long the jobs of a process that
+	// died wait before another process takes them over. At least JobTimeout.
+	// Default 1h.
+	RescueAfter time.Duration
 }
 
 // proxiesValue is a comma-separated list of networks, such as
@@ -163,6 +175,21 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 			ttl = d
 		}
 	}
+	duration := func(key string, def time.Duration) time.Duration {
+		v := getenv(key)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			c.bad = errors.Join(c.bad, fmt.Errorf("%s must be a duration such as 90s or 1h, not %q", key, v))
+			return def
+		}
+		return d
+	}
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", duration("KITH_SHUTDOWN_TIMEOUT", 90*time.Second), "how long to drain on SIGTERM before cancelling sends (KITH_SHUTDOWN_TIMEOUT)")
+	fs.DurationVar(&c.JobTimeout, "job-timeout", duration("KITH_JOB_TIMEOUT", notifier.DefaultJobTimeout), "longest run of one job, a batch of messages (KITH_JOB_TIMEOUT)")
+	fs.DurationVar(&c.RescueAfter, "rescue-after", duration("KITH_RESCUE_AFTER", time.Hour), "how long a dead process's jobs wait before another takes them over (KITH_RESCUE_AFTER)")
 	fs.StringVar(&c.DatabaseURL, "database-url", str("KITH_DATABASE_URL", database.DefaultURL), "database: postgres://… or sqlite://path (KITH_DATABASE_URL)")
 	fs.StringVar(&c.Addr, "addr", str("KITH_ADDR", "127.0.0.1:8080"), "listen address (KITH_ADDR)")
 	fs.BoolVar(&c.GraphiQL, "graphiql", boolean("KITH_GRAPHIQL", true), "serve GraphiQL at / (KITH_GRAPHIQL)")
@@ -214,6 +241,21 @@ func (c *config) positive() error {
 		if s.n < 1 {
 			bad = errors.Join(bad, fmt.Errorf("%s (--%s) must be a whole number of at least 1, not %d", s.key, s.flag, s.n))
 		}
+	}
+	for _, s := range []struct {
+		flag, key string
+		d         time.Duration
+	}{
+		{"shutdown-timeout", "KITH_SHUTDOWN_TIMEOUT", c.ShutdownTimeout},
+		{"job-timeout", "KITH_JOB_TIMEOUT", c.JobTimeout},
+		{"rescue-after", "KITH_RESCUE_AFTER", c.RescueAfter},
+	} {
+		if s.d <= 0 {
+			bad = errors.Join(bad, fmt.Errorf("%s (--%s) must be a positive duration, not %s", s.key, s.flag, s.d))
+		}
+	}
+	if c.RescueAfter < c.JobTimeout {
+		bad = errors.Join(bad, fmt.Errorf("KITH_RESCUE_AFTER (%s) must be at least KITH_JOB_TIMEOUT (%s): a job still running would be taken over", c.RescueAfter, c.JobTimeout))
 	}
 	return bad
 }
