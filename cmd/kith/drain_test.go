@@ -231,7 +231,7 @@ func TestShutdownFinishesSends(t *testing.T) {
 	}
 
 	_, _, stop2 := serveIn(t, sg.vars(dbURL)) // the next process
-	time.Sleep(3 * time.Second)                // longer than River's first retry
+	time.Sleep(3 * time.Second)               // longer than River's first retry
 	require.NoError(t, stop2())
 	require.Zero(t, unfinishedSends(t, db))
 	got, _ := sg.counts()
@@ -253,4 +253,3 @@ func TestReadyWhileDraining(t *testing.T) {
 	draining.Store(true)
 	require.ErrorIs(t, ready(&draining, ok)(context.Background()), errDraining)
 }
-
