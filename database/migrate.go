@@ -77,7 +77,8 @@ func (d *DB) Migrate(ctx context.Context) error {
 // locked runs f holding goose's PostgreSQL session lock, on a connection
 // kept for the purpose.
 func (d *DB) locked(ctx context.Context, f func() error) (err error) {
-	locker, err := lock.NewPostgresSessionLocker()
+	// Others wait, trying again every second for up to 5 minutes.
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
 	if err != nil {
 		return fmt.Errorf("preparing the migration lock: %w", err)
 	}

@@ -253,3 +253,26 @@ func TestReadyWhileDraining(t *testing.T) {
 	draining.Store(true)
 	require.ErrorIs(t, ready(&draining, ok)(context.Background()), errDraining)
 }
+
+// TestMigrateStatus: kith migrate --status lists kith's and River's
+// migrations, pending on a fresh database it leaves as it was, applied
+// after kith migrate.
+func TestMigrateStatus(t *testing.T) {
+	t.Parallel()
+	vars := env(map[string]string{"KITH_DATABASE_URL": kithtest.DBURL(t)})
+	status := func() string {
+		var out bytes.Buffer
+		require.NoError(t, run(context.Background(), []string{"migrate", "--status"}, vars, &out, io.Discard))
+		return out.String()
+	}
+	before := status()
+	require.Regexp(t, `(?m)^kith  20261122005542 .* pending$`, before)
+	require.Regexp(t, `(?m)^river 1 .* pending$`, before)
+	require.NotContains(t, before, "applied")
+	require.Equal(t, before, status(), "--status changes nothing")
+	require.NoError(t, run(context.Background(), []string{"migrate"}, vars, io.Discard, io.Discard))
+	after := status()
+	require.Regexp(t, `(?m)^kith  20261122005542 .* applied 20`, after)
+	require.Regexp(t, `(?m)^river 1 .* applied$`, after)
+	require.Contains(t, after, "\n0 of ")
+}
