@@ -55,3 +55,17 @@ func TestJobsAreWrittenInTheTransaction(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n, "the change is refused whole")
 }
+
+// TestQueueReady: the queue is ready once started, and not once stopping.
+func TestQueueReady(t *testing.T) {
+	t.Parallel()
+	env := notifiertest.New(t)
+	ctx := context.Background()
+	require.ErrorIs(t, env.Queue.Ready(ctx), notifier.ErrNotRunning)
+	require.NoError(t, env.Queue.Start(ctx))
+	require.NoError(t, env.Queue.Ready(ctx))
+	stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	require.NoError(t, env.Queue.Stop(stop))
+	require.ErrorIs(t, env.Queue.Ready(ctx), notifier.ErrNotRunning)
+}
