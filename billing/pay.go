@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/invoice"
 	entpayment "github.com/kith-health/kith/ent/payment"
@@ -268,7 +267,6 @@ func (a *attempt) answer(ctx context.Context, p *ent.Payment) (*ent.Payment, err
 // returns nil and rolled back otherwise. f is given ctx carrying the
 // transaction, whose jobs the notifier writes in it.
 func inTx(ctx context.Context, db *ent.Client, f func(context.Context, *ent.Client) error) (err error) {
-	ctx = database.WithTxHolder(ctx)
 	tx, err := db.Tx(ctx)
 	if err != nil {
 		return fmt.Errorf("beginning a transaction: %w", err)

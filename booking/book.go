@@ -231,9 +231,7 @@ func orgOf(ctx context.Context) (pulid.ID, error) {
 
 // inTx runs f in the transaction in ctx, or in a new one committed when f
 // succeeds. f gets the transaction's client, and a ctx carrying it. (The
-// notifier enqueues its jobs after such a transaction commits; callers that
-// want them in the very transaction open it themselves with
-// database.WithTxHolder, as GraphQL mutations do.)
+// notifier writes its jobs in the transaction.)
 func inTx[T any](ctx context.Context, db *ent.Client, f func(context.Context, *ent.Client) (T, error)) (T, error) {
 	if tx := ent.TxFromContext(ctx); tx != nil {
 		return f(ctx, tx.Client())

@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
@@ -36,6 +37,10 @@ type DB struct {
 	SQL *sql.DB
 	// Dialect is dialect.SQLite or dialect.Postgres.
 	Dialect string
+	// Listener is a small pgx pool on the same PostgreSQL database for
+	// LISTEN (River's notifier hears of new jobs through it); nil on SQLite.
+	// It opens its connections only when used.
+	Listener *pgxpool.Pool
 	// sqlitePath is the SQLite file, for migrations that rebuild tables.
 	sqlitePath string
 	// postgresURL is the PostgreSQL database, for OpenPool.
@@ -93,7 +98,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}
-	var drv dialect.Driver = &tracingDriver{Driver: recordingDriver{entsql.OpenDB(name, db)},
+	var drv dialect.Driver = &tracingDriver{Driver: lazyDriver{entsql.OpenDB(name, db)},
 		tracer: tp.Tracer("github.com/kith-health/kith/database"), system: dbSystem(name)}
 	if opts.Log != nil {
 		drv = dialect.DebugWithContext(drv, opts.Log)
@@ -101,8 +106,18 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	d := &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}
 	if name == dialect.SQLite {
 		d.sqlitePath = strings.TrimPrefix(url, "sqlite://")
-	} else {
-		d.postgresURL = url
+		return d, nil
+	}
+	d.postgresURL = url
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("opening the database: %w", err)
+	}
+	cfg.MaxConns = 2 // one listening connection, one spare
+	if d.Listener, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("opening the database: %w", err)
 	}
 	return d, nil
 }
@@ -168,8 +183,13 @@ func sqliteDSN(path string, foreignKeys bool) string {
 	return "file:" + path + "?_pragma=foreign_keys(" + fk + ")&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_timezone=UTC"
 }
 
-// Close closes the client and the pool.
-func (d *DB) Close() error { return d.Client.Close() }
+// Close closes the client and the pools.
+func (d *DB) Close() error {
+	if d.Listener != nil {
+		d.Listener.Close()
+	}
+	return d.Client.Close()
+}
 
 // Ping reports whether the database answers, for readiness checks.
 func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }

@@ -7,91 +7,67 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/kith-health/kith/ent"
 )
 
-// recordingDriver is ent's SQL driver that also records the *sql.Tx of each
-// transaction in the TxHolder its context carries, so that code running in
-// the transaction (such as the notifier inserting River jobs) can write
-// through the very same transaction. With a lazy holder (WithLazyTx) it
-// begins the transaction only at its first statement.
-type recordingDriver struct{ *entsql.Driver }
+// lazyDriver is ent's SQL driver whose transactions, when their context
+// asks for it (WithLazyTx), begin only at their first statement.
+type lazyDriver struct{ *entsql.Driver }
 
 // Tx implements dialect.Driver.
-func (d recordingDriver) Tx(ctx context.Context) (dialect.Tx, error) { return d.BeginTx(ctx, nil) }
+func (d lazyDriver) Tx(ctx context.Context) (dialect.Tx, error) { return d.BeginTx(ctx, nil) }
 
-// BeginTx starts a transaction and records it in ctx's holder, if any; a
-// lazy holder's transaction starts at its first statement instead.
-func (d recordingDriver) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dialect.Tx, error) {
-	h, _ := ctx.Value(holderKey{}).(*TxHolder)
-	if h != nil && h.lazy {
-		l := &lazyTx{begin: func() (dialect.Tx, error) { return d.begin(ctx, opts, h) }}
-		h.mu.Lock()
-		h.begin = l.get
-		h.mu.Unlock()
-		return l, nil
+// BeginTx starts a transaction; one whose context is WithLazyTx's starts at
+// its first statement instead.
+func (d lazyDriver) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dialect.Tx, error) {
+	if lazy, _ := ctx.Value(lazyKey{}).(bool); lazy {
+		return &lazyTx{begin: func() (dialect.Tx, error) { return d.Driver.BeginTx(ctx, opts) }}, nil
 	}
-	return d.begin(ctx, opts, h)
+	return d.Driver.BeginTx(ctx, opts)
 }
 
-func (d recordingDriver) begin(ctx context.Context, opts *entsql.TxOptions, h *TxHolder) (dialect.Tx, error) {
-	tx, err := d.Driver.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	if h != nil {
-		if etx, ok := tx.(*entsql.Tx); ok {
-			h.mu.Lock()
-			h.tx, _ = etx.Tx.(*sql.Tx)
-			h.mu.Unlock()
-		}
-	}
-	return tx, nil
-}
+type lazyKey struct{}
 
-// TxHolder receives the *sql.Tx of the next transaction opened with its context.
-type TxHolder struct {
-	mu    sync.Mutex
-	tx    *sql.Tx
-	lazy  bool
-	begin func() (dialect.Tx, error) // a lazy transaction's start, once opened
-}
-
-type holderKey struct{}
-
-// WithTxHolder returns ctx carrying a holder for the transaction about to be
-// opened with it.
-func WithTxHolder(ctx context.Context) context.Context {
-	return context.WithValue(ctx, holderKey{}, &TxHolder{})
-}
-
-// WithLazyTx is WithTxHolder for a transaction that begins at its first
-// statement (or the first SQLTx) rather than when it is opened, and whose
-// commit or rollback without a statement is nothing. A GraphQL mutation
-// opens one: work it does before touching the database, such as a bcrypt
-// comparison, holds no lock, and SQLite's single write lock (BEGIN
-// IMMEDIATE) is taken only when the first statement needs it.
+// WithLazyTx returns ctx asking the transaction about to be opened with it
+// to begin at its first statement (or the first SQLTx) rather than when it
+// is opened; its commit or rollback without a statement is nothing. A
+// GraphQL mutation opens one: work it does before touching the database,
+// such as a bcrypt comparison, holds no lock, and SQLite's single write
+// lock (BEGIN IMMEDIATE) is taken only when the first statement needs it.
 func WithLazyTx(ctx context.Context) context.Context {
-	return context.WithValue(ctx, holderKey{}, &TxHolder{lazy: true})
+	return context.WithValue(ctx, lazyKey{}, true)
 }
 
-// SQLTx returns the transaction recorded in ctx's holder, if any, beginning
-// a lazy one that has not begun yet.
-func SQLTx(ctx context.Context) (*sql.Tx, bool) {
-	h, ok := ctx.Value(holderKey{}).(*TxHolder)
-	if !ok {
+// SQLTx returns the *sql.Tx that tx runs in, beginning a lazy one that has
+// not begun yet, so that code outside ent (such as the notifier inserting
+// River jobs) can write through the very same transaction. It holds for
+// every transaction of a client Open made, however it was opened; ok is
+// false only for a nil tx, a lazy one that could not begin, or a client on
+// another driver.
+func SQLTx(tx *ent.Tx) (stx *sql.Tx, ok bool) {
+	if tx == nil {
 		return nil, false
 	}
-	h.mu.Lock()
-	begin := h.begin
-	h.mu.Unlock()
-	if begin != nil {
-		if _, err := begin(); err != nil {
+	t := tx.DialectTx()
+	for {
+		switch w := t.(type) {
+		case *dialect.DebugTx: // Options.Log
+			t = w.Tx
+		case *tracingTx:
+			t = w.Tx
+		case *lazyTx:
+			var err error
+			if t, err = w.get(); err != nil {
+				return nil, false
+			}
+		case *entsql.Tx:
+			stx, ok = w.Tx.(*sql.Tx)
+			return stx, ok
+		default:
 			return nil, false
 		}
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.tx, h.tx != nil
 }
 
 // lazyTx is a dialect.Tx that begins the real transaction at its first

@@ -33,7 +33,7 @@ func TestLazyTxBeginsAtItsFirstStatement(t *testing.T) {
 	err = tx.Organization.Create().SetName("inside").SetSlug("inside").Exec(lazy)
 	require.NoError(t, err)
 	require.False(t, exists("inside"))
-	sqlTx, ok := database.SQLTx(lazy)
+	sqlTx, ok := database.SQLTx(tx)
 	require.True(t, ok)
 	var n int
 	require.NoError(t, sqlTx.QueryRowContext(ctx, "SELECT count(*) FROM organizations WHERE slug = 'inside'").Scan(&n))

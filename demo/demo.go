@@ -12,7 +12,6 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/contactinfo"
-	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/organization"
@@ -46,7 +45,7 @@ func Seed(ctx context.Context, client *ent.Client, authn *auth.Service) (*ent.St
 	}
 	// Seed as the system confined to the demo practice, through every hook
 	// (the notifier's too, in this transaction).
-	ctx = database.WithTxHolder(viewer.NewContext(ctx, viewer.System{OrgID: org.ID}))
+	ctx = viewer.NewContext(ctx, viewer.System{OrgID: org.ID})
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return nil, err

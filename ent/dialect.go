@@ -32,3 +32,12 @@ func (c *Client) Rebind(query string) string {
 	}
 	return b.String()
 }
+
+// DialectTx is the driver's transaction tx runs in, for code that must
+// write through the very same transaction outside ent (River's jobs).
+func (tx *Tx) DialectTx() dialect.Tx {
+	if d, ok := tx.config.driver.(*txDriver); ok {
+		return d.tx
+	}
+	return nil
+}

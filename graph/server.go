@@ -58,7 +58,8 @@ type HandlerConfig struct {
 	MaxFields int
 	// Logger receives request errors. Default slog.Default().
 	Logger *slog.Logger
-	// Ready reports whether the store answers, for /readyz. Default: always ready.
+	// Ready reports whether kith takes work (not shutting down, the store
+	// and the job queue answer), for /readyz. Default: always ready.
 	Ready func(context.Context) error
 	// PublicURL is where the portal and booking widget live, for links in
 	// messages. Default: none, and link placeholders render empty.
@@ -195,7 +196,7 @@ func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (htt
 		defer cancel()
 		if err := cfg.Ready(ctx); err != nil {
 			writeRequestError(w, mediaJSON, &requestError{status: http.StatusServiceUnavailable, code: CodeUnavailable,
-				message: "kith is not ready: its database does not answer; try again shortly"})
+				message: "kith is not ready (starting, shutting down, or its database or job queue does not answer); try again shortly"})
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))

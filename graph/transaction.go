@@ -97,7 +97,7 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	if field, _ := ownStep(graphql.GetOperationContext(ctx)); field != "" {
 		return next(ctx)
 	}
-	ctx = database.WithLazyTx(ctx) // so the notifier can enqueue jobs in this transaction
+	ctx = database.WithLazyTx(ctx) // slow work before the first statement holds no lock
 	tx, err := t.client.Tx(ctx)
 	if err != nil {
 		return &graphql.Response{Errors: gqlerror.List{t.presenter(ctx, err)}}

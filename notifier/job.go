@@ -11,7 +11,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
@@ -261,7 +260,7 @@ type reminderWorker struct {
 // Work sends the reminders of an appointment that is still on at the same
 // time, in one transaction with their send jobs.
 func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
-	ctx = database.WithTxHolder(viewer.SystemContext(ctx))
+	ctx = viewer.SystemContext(ctx)
 	tx, err := w.q.db.Client.Tx(ctx)
 	if err != nil {
 		return err

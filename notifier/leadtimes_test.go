@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/message"
@@ -22,7 +23,11 @@ type reminderJob struct {
 // reminderJobs lists the reminder jobs of appointmentID in River's table.
 func reminderJobs(t *testing.T, env *notifiertest.Env, appointmentID string) []reminderJob {
 	t.Helper()
-	rows, err := env.DB.SQL.Query(`SELECT args, scheduled_at FROM river_job WHERE kind = 'kith_reminder'`)
+	args := "args"
+	if env.DB.Dialect == dialect.SQLite {
+		args = "json(args)" // River keeps SQLite's as JSONB
+	}
+	rows, err := env.DB.SQL.Query(`SELECT ` + args + `, scheduled_at FROM river_job WHERE kind = 'kith_reminder'`)
 	require.NoError(t, err)
 	defer rows.Close()
 	var out []reminderJob

@@ -2,6 +2,7 @@ package notifier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,6 +30,11 @@ func (q *Queue) followAppointments() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return hook.AppointmentFunc(func(ctx context.Context, m *ent.AppointmentMutation) (ent.Value, error) {
 			kind, remind := noticeFor(ctx, m)
+			if kind != "" {
+				if err := needTx(m); err != nil {
+					return nil, err
+				}
+			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil || kind == "" {
 				return v, err
@@ -300,36 +306,32 @@ func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.
 	return q.insert(ctx, etx, jobs...)
 }
 
-// insert adds jobs in the transaction ctx recorded (database.SQLTx), so that
-// they exist exactly when the change that caused them does. A transaction
-// opened without a holder gets them right after it commits (a crash in
-// between leaves its notifications queued without a job); outside a
-// transaction they are added at once.
+// ErrNoTransaction is the error of a change that sends messages written
+// outside a transaction: its notifications and their jobs must commit with
+// it, or a crash in between loses the messages. Open one (Client.Tx).
+var ErrNoTransaction = errors.New("a change that sends messages must be written in a transaction")
+
+// needTx is ErrNoTransaction unless m runs in a transaction: checked before
+// a change that sends messages is written, so that it is refused whole.
+func needTx(m interface{ Tx() (*ent.Tx, error) }) error {
+	if _, err := m.Tx(); err != nil {
+		return ErrNoTransaction
+	}
+	return nil
+}
+
+// insert adds jobs in etx, the transaction of the change that causes them,
+// so that they exist exactly when it does. Without a transaction it fails
+// with ErrNoTransaction.
 func (q *Queue) insert(ctx context.Context, etx *ent.Tx, jobs ...river.InsertManyParams) error {
 	if len(jobs) == 0 {
 		return nil
 	}
-	if tx, ok := database.SQLTx(ctx); ok {
-		if _, err := q.river.InsertManyTx(ctx, tx, jobs); err != nil {
-			return fmt.Errorf("queueing messages: %w", err)
-		}
-		return nil
+	tx, ok := database.SQLTx(etx)
+	if !ok {
+		return ErrNoTransaction
 	}
-	if etx != nil {
-		etx.OnCommit(func(next ent.Committer) ent.Committer {
-			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-				if err := next.Commit(ctx, tx); err != nil {
-					return err
-				}
-				if _, err := q.river.InsertMany(ctx, jobs); err != nil {
-					return fmt.Errorf("queueing messages: %w", err)
-				}
-				return nil
-			})
-		})
-		return nil
-	}
-	if _, err := q.river.InsertMany(ctx, jobs); err != nil {
+	if _, err := q.river.InsertManyTx(ctx, tx, jobs); err != nil {
 		return fmt.Errorf("queueing messages: %w", err)
 	}
 	return nil
@@ -380,5 +382,14 @@ func (q *Queue) RemindNow(ctx context.Context, appointmentIDs ...pulid.ID) error
 	for i, a := range as {
 		jobs[i] = river.InsertManyParams{Args: ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC(), DueAt: now}}
 	}
-	return q.insert(ctx, nil, jobs...)
+	if len(jobs) == 0 {
+		return nil
+	}
+	if etx := ent.TxFromContext(ctx); etx != nil { // with the change that asks for them
+		return q.insert(ctx, etx, jobs...)
+	}
+	if _, err := q.river.InsertMany(ctx, jobs); err != nil { // one write: nothing else to commit with
+		return fmt.Errorf("queueing reminders: %w", err)
+	}
+	return nil
 }

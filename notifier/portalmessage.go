@@ -36,6 +36,11 @@ const ReasonNoPortalAccess = "they cannot read messages in the portal"
 func (q *Queue) followPortalMessages() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.PortalMessageFunc(func(ctx context.Context, m *ent.PortalMessageMutation) (ent.Value, error) {
+			if d, _ := m.Direction(); d == portalmessage.DirectionFromPractice {
+				if err := needTx(m); err != nil {
+					return nil, err
+				}
+			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
 				return v, err

@@ -3,9 +3,11 @@ package notifier
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -13,7 +15,6 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
@@ -48,9 +49,12 @@ type Config struct {
 	PollInterval time.Duration
 	// RescueAfter is how long messages a crashed process was handing over
 	// wait before another process takes them over (sending again those it
-	// had not recorded as sent). A job taking longer is cancelled. Default 1
-	// hour, sends taking at most 1 minute.
+	// had not recorded as sent). Default 1 hour.
 	RescueAfter time.Duration
+	// JobTimeout is how long one job (one batch of messages) may run before
+	// it is cancelled; at most RescueAfter. Default DefaultJobTimeout, or
+	// RescueAfter when that is shorter.
+	JobTimeout time.Duration
 	// Logger receives the queue's logs. Default slog.Default().
 	Logger *slog.Logger
 	// Metrics counts jobs and messages. Default: none, nothing is counted.
@@ -60,6 +64,9 @@ type Config struct {
 	// no-op until one is set.
 	TracerProvider trace.TracerProvider
 }
+
+// DefaultJobTimeout is how long one job may run when Config.JobTimeout is zero.
+const DefaultJobTimeout = time.Minute
 
 // Queue sends messages durably: each copy is a Notification row and a River
 // job in kith's own database, written in the same transaction as the change
@@ -73,9 +80,12 @@ type Queue struct {
 	tracer   trace.Tracer
 	// background counts portal emails being handed over (SendSecret).
 	background sync.WaitGroup
+	// started and stopping say where the queue is, for Ready.
+	started, stopping atomic.Bool
 }
 
-// NewQueue migrates River's tables, builds the queue and makes it follow the
+// NewQueue builds the queue on db, whose River tables database.Migrate
+// created, and makes it follow the
 // appointments of db's client: confirmations, reschedule, cancellation and
 // missed notices go out as appointments change, and reminders are scheduled.
 // It follows scheduled messages too: each goes at its time; and portal
@@ -100,17 +110,27 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	if cfg.TracerProvider == nil {
 		cfg.TracerProvider = otel.GetTracerProvider()
 	}
-	var driver riverdriver.Driver[*sql.Tx] = riverdatabasesql.New(db.SQL)
-	if db.Dialect == dialect.SQLite {
+	if cfg.JobTimeout == 0 {
+		cfg.JobTimeout = min(cfg.RescueAfter, DefaultJobTimeout)
+	}
+	if cfg.JobTimeout > cfg.RescueAfter {
+		return nil, fmt.Errorf("the job timeout (%s) must not be longer than the rescue time (%s)", cfg.JobTimeout, cfg.RescueAfter)
+	}
+	// On PostgreSQL jobs are fetched and inserted through database/sql, in
+	// the transactions of the changes that cause them, and the client hears
+	// of new jobs through LISTEN on a pgx connection: an insert's pg_notify
+	// is sent as its transaction commits, so a job due now starts at once
+	// rather than at the next poll.
+	var driver riverdriver.Driver[*sql.Tx]
+	switch {
+	case db.Dialect == dialect.SQLite:
 		driver = riversqlite.New(db.SQL)
+	case db.Listener != nil:
+		driver = riverdatabasesql.NewWithPgxListener(db.SQL, db.Listener)
+	default:
+		driver = riverdatabasesql.New(db.SQL)
 	}
-	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: cfg.Logger})
-	if err != nil {
-		return nil, fmt.Errorf("preparing the job tables: %w", err)
-	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("migrating the job tables: %w", err)
-	}
+	var err error
 	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender), limiters: make(map[message.Channel]*ratelimit.Limiter),
 		tracer: observe.Tracer(cfg.TracerProvider, "notifier")}
 	for _, s := range cfg.Senders {
@@ -131,10 +151,10 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	q.river, err = river.NewClient(driver, &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:              workers,
-		Logger:               cfg.Logger,
+		Logger:               slog.New(quieter{cfg.Logger.Handler()}),
 		FetchPollInterval:    cfg.PollInterval,
 		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
-		JobTimeout:           min(cfg.RescueAfter, time.Minute),
+		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		Middleware:           []rivertype.Middleware{&jobObserver{tracer: q.tracer, metrics: cfg.Metrics}},
 	})
@@ -147,13 +167,84 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	return q, nil
 }
 
-// Start begins sending due messages.
-func (q *Queue) Start(ctx context.Context) error { return q.river.Start(ctx) }
+// Start begins sending due messages. Only ctx's values are kept: its end
+// does not stop the queue (River would take it for a hard stop, cancelling
+// messages being handed over); call Stop.
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	q.started.Store(true)
+	return nil
+}
 
-// Stop finishes the messages being handed over and stops; the rest wait in
-// the database for the next start.
+// Stop stops taking jobs and waits for the messages being handed over until
+// ctx ends; then it cancels those still going (each is recorded, and goes
+// again later if the provider had not taken it) and waits for them to wind
+// up. The rest wait in the database for the next start. Give ctx longer
+// than Config.JobTimeout, so that no job is cut short.
 func (q *Queue) Stop(ctx context.Context) error {
+	q.stopping.Store(true)
 	err := q.river.Stop(ctx)
+	if err != nil && ctx.Err() != nil {
+		q.cfg.Logger.Warn("messages still being handed over at the shutdown timeout are cancelled")
+		hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if herr := q.river.StopAndCancel(hard); herr == nil {
+			err = nil
+		}
+	}
 	q.background.Wait()
 	return err
+}
+
+// ErrNotRunning is Ready's answer for a queue not started, stopping or stopped.
+var ErrNotRunning = errors.New("the job queue is not running")
+
+// Ready reports whether the queue takes jobs: started, not stopping, and
+// its tables answer. It is for readiness checks.
+func (q *Queue) Ready(ctx context.Context) error {
+	if !q.started.Load() || q.stopping.Load() {
+		return ErrNotRunning
+	}
+	select {
+	case <-q.river.Stopped():
+		return ErrNotRunning
+	default:
+	}
+	if _, err := q.river.JobList(ctx, river.NewJobListParams().First(1)); err != nil {
+		return fmt.Errorf("reading the job tables: %w", err)
+	}
+	return nil
+}
+
+// quieter is a slog.Handler that logs River's INFO (producers, the leader
+// election, maintenance every few seconds) at DEBUG; WARN and ERROR stay.
+type quieter struct{ slog.Handler }
+
+// Enabled implements slog.Handler.
+func (h quieter) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.Handler.Enabled(ctx, demote(l))
+}
+
+// Handle implements slog.Handler.
+func (h quieter) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = demote(r.Level)
+	return h.Handler.Handle(ctx, r)
+}
+
+// WithAttrs implements slog.Handler.
+func (h quieter) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return quieter{h.Handler.WithAttrs(attrs)}
+}
+
+// WithGroup implements slog.Handler.
+func (h quieter) WithGroup(name string) slog.Handler { return quieter{h.Handler.WithGroup(name)} }
+
+// demote turns INFO into DEBUG.
+func demote(l slog.Level) slog.Level {
+	if l >= slog.LevelInfo && l < slog.LevelWarn {
+		return slog.LevelDebug
+	}
+	return l
 }

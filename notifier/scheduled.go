@@ -8,7 +8,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kith-health/kith/contactinfo"
-	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -44,6 +43,11 @@ func (ScheduledArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Max
 func (q *Queue) followScheduledMessages() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return hook.ScheduledMessageFunc(func(ctx context.Context, m *ent.ScheduledMessageMutation) (ent.Value, error) {
+			if retimed(m) {
+				if err := needTx(m); err != nil {
+					return nil, err
+				}
+			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil || !retimed(m) {
 				return v, err
@@ -171,7 +175,7 @@ type scheduledWorker struct {
 // status SENT. One whose appointment was cancelled or missed is cancelled
 // instead (normally the appointment's change has done that already).
 func (w *scheduledWorker) Work(ctx context.Context, job *river.Job[ScheduledArgs]) error {
-	ctx = database.WithTxHolder(viewer.SystemContext(ctx))
+	ctx = viewer.SystemContext(ctx)
 	tx, err := w.q.db.Client.Tx(ctx)
 	if err != nil {
 		return err

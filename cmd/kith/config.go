@@ -52,6 +52,9 @@ type config struct {
 	OwnerPassword        string        `env:"KITH_OWNER_PASSWORD" secret:"true" help:"the owner's password for kith org create"`
 	SMSRate              float64       `env:"KITH_SMS_RATE" envDefault:"0" min:"0" help:"SMS a second handed to the provider, all kith processes together; 0 is no cap"`
 	EmailRate            float64       `env:"KITH_EMAIL_RATE" envDefault:"0" min:"0" help:"emails a second handed to the provider, all kith processes together; 0 is no cap"`
+	ShutdownTimeout      time.Duration `env:"KITH_SHUTDOWN_TIMEOUT" envDefault:"90s" min:"1s" help:"how long serve drains on SIGTERM (HTTP requests, then messages being handed over) before it cancels what is left; longer than KITH_JOB_TIMEOUT"`
+	JobTimeout           time.Duration `env:"KITH_JOB_TIMEOUT" envDefault:"1m" min:"1s" help:"longest run of one job (a batch of messages) before it is cancelled"`
+	RescueAfter          time.Duration `env:"KITH_RESCUE_AFTER" envDefault:"1h" min:"1s" help:"how long the jobs of a process that died wait before another takes them over; at least KITH_JOB_TIMEOUT"`
 	// Twilio sends SMS when its AccountSID is set.
 	Twilio twilioConfig
 	// SendGrid sends email when its APIKey is set.
@@ -287,6 +290,10 @@ func (c *config) validate(unparsed map[string]bool) error {
 			bad = append(bad, fmt.Errorf("%s is set but %s is not: set %s too, or unset %s to use the log channel (development only)",
 				s.key, s.needs, s.needs, s.key))
 		}
+	}
+	if !unparsed["KITH_RESCUE_AFTER"] && !unparsed["KITH_JOB_TIMEOUT"] && c.RescueAfter < c.JobTimeout {
+		bad = append(bad, fmt.Errorf("KITH_RESCUE_AFTER (%s) must be at least KITH_JOB_TIMEOUT (%s): a job still running would be taken over by another process",
+			c.RescueAfter, c.JobTimeout))
 	}
 	return errors.Join(bad...)
 }

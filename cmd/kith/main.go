@@ -1,7 +1,7 @@
 // Command kith serves kith's GraphQL API and administers its database.
 //
 //	kith serve [--demo]        start the server (SQLite in ./kith-data by default)
-//	kith migrate               apply database migrations and exit
+//	kith migrate [--status]    apply database migrations and exit (or list them)
 //	kith org create ...        create an organisation and its owner
 //	kith token --org --email   mint a bearer token for a staff member
 //
@@ -32,7 +32,7 @@ func main() {
 }
 
 // errUsage asks for the usage text to be printed.
-var errUsage = errors.New("usage: kith serve [--demo] | kith migrate | kith org create --name N --slug S --owner-email E --owner-name N | kith token --org SLUG --email E")
+var errUsage = errors.New("usage: kith serve [--demo] | kith migrate [--status] | kith org create --name N --slug S --owner-email E --owner-name N | kith token --org SLUG --email E")
 
 // run dispatches the subcommand in args.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,6 +14,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 )
+
+// TestMain runs the test binary as kith itself when KITH_TEST_RUN_MAIN=1,
+// so tests can start real kith processes (TestTwoProcesses).
+func TestMain(m *testing.M) {
+	if os.Getenv("KITH_TEST_RUN_MAIN") == "1" {
+		os.Args = append([]string{"kith"}, strings.Fields(os.Getenv("KITH_TEST_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
 
 // syncBuffer is a bytes.Buffer safe to read while the server writes it.
 type syncBuffer struct {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -43,6 +44,21 @@ type command struct {
 // logger and opens and migrates the database. --help prints every setting.
 func start(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
 	extra func(*flag.FlagSet), check func() error) (*command, error) {
+	c, err := open(ctx, name, args, getenv, stderr, extra, check)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.db.Migrate(ctx); err != nil {
+		_ = c.db.Close()
+		return nil, err
+	}
+	c.log.Info("database ready", "dialect", c.db.Dialect, "url", redactedURL(c.cfg.DatabaseURL))
+	return c, nil
+}
+
+// open is start without migrating.
+func open(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
+	extra func(*flag.FlagSet), check func() error) (*command, error) {
 	c := &command{}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -67,11 +83,6 @@ func start(ctx context.Context, name string, args []string, getenv func(string) 
 	if c.db, err = database.Open(ctx, c.cfg.DatabaseURL, database.Options{}); err != nil {
 		return nil, err
 	}
-	if err := c.db.Migrate(ctx); err != nil {
-		_ = c.db.Close()
-		return nil, err
-	}
-	c.log.Info("database ready", "dialect", c.db.Dialect, "url", redactedURL(c.cfg.DatabaseURL))
 	if c.limits, err = ratelimit.Open(c.db); err != nil {
 		_ = c.db.Close()
 		return nil, err
@@ -119,6 +130,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	queue, err := notifier.NewQueue(ctx, db, notifier.Config{
 		Senders: channels, Rates: sendRates(cfg), Links: notifier.Links{PortalURL: publicURL}, Logger: log,
+		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 		Metrics: metrics, TracerProvider: tp,
 	})
 	if err != nil {
@@ -131,7 +143,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		_ = ln.Close()
 		return err
 	}
-	if err := queue.Start(ctx); err != nil {
+	if cfg.ShutdownTimeout <= cfg.JobTimeout {
+		log.Warn("KITH_SHUTDOWN_TIMEOUT is not longer than KITH_JOB_TIMEOUT: a shutdown may cancel messages being handed over",
+			"shutdown_timeout", cfg.ShutdownTimeout, "job_timeout", cfg.JobTimeout)
+	}
+	if err := queue.Start(ctx); err != nil { // not stopped by ctx: see the shutdown below
 		_ = ln.Close()
 		return fmt.Errorf("starting the notifier: %w", err)
 	}
@@ -150,6 +166,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintf(stdout, "Authorization: Bearer %s\n", tok.Secret)
 	}
 
+	var draining atomic.Bool
 	srv := &http.Server{
 		Handler: graph.NewHandler(db.Client, authn, graph.HandlerConfig{
 			Introspection:        cfg.Introspection,
@@ -162,7 +179,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			MaxFields:            cfg.MaxFields,
 			TrustedProxies:       cfg.TrustedProxies,
 			Logger:               log,
-			Ready:                db.Ping,
+			Ready:                ready(&draining, db.Ping, queue.Ready),
 			PublicURL:            publicURL,
 			Webhooks:             hooks,
 			Limits:               c.limits,
@@ -192,17 +209,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// Drain in order, within KITH_SHUTDOWN_TIMEOUT: /readyz answers 503, the
+	// HTTP requests finish (their jobs are in their transactions), and the
+	// queue stops taking jobs and waits for those running; only at the
+	// deadline are sends still going cancelled.
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	draining.Store(true)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down: %w", err)
-	}
-	if err := admin.stop(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down the admin listener: %w", err)
-	}
+	httpErr := srv.Shutdown(shutdownCtx)
 	if err := queue.Stop(shutdownCtx); err != nil {
-		return fmt.Errorf("stopping the notifier: %w", err)
+		return errors.Join(httpErr, fmt.Errorf("stopping the notifier: %w", err))
+	}
+	if httpErr != nil {
+		return fmt.Errorf("shutting down: %w", httpErr)
+	}
+	if err := admin.stop(shutdownCtx); err != nil { // last: metrics are read while draining
+		return fmt.Errorf("shutting down the admin listener: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -210,10 +233,60 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, _, stderr io.Writer) error {
-	c, err := start(ctx, "migrate", args, getenv, stderr, nil, nil)
+// errDraining is /readyz's answer while serve shuts down.
+var errDraining = errors.New("shutting down")
+
+// ready is serve's readiness check: not draining, and every check passes.
+func ready(draining *atomic.Bool, checks ...func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if draining.Load() {
+			return errDraining
+		}
+		for _, check := range checks {
+			if err := check(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// migrate applies the migrations of kith and River's job tables, or with
+// --status lists them and whether each is applied, changing nothing.
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var status *bool
+	extra := func(fs *flag.FlagSet) {
+		status = fs.Bool("status", false, "list the migrations and whether each is applied, changing nothing")
+	}
+	c, err := open(ctx, "migrate", args, getenv, stderr, extra, nil)
 	if err != nil {
 		return err
 	}
-	return c.db.Close()
+	defer c.db.Close()
+	if !*status {
+		if err := c.db.Migrate(ctx); err != nil {
+			return err
+		}
+		c.log.Info("database ready", "dialect", c.db.Dialect, "url", redactedURL(c.cfg.DatabaseURL))
+		return nil
+	}
+	ms, err := c.db.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	pending := 0
+	for _, m := range ms {
+		state := "pending"
+		if m.Applied {
+			state = "applied"
+			if !m.AppliedAt.IsZero() {
+				state += " " + m.AppliedAt.UTC().Format(time.RFC3339)
+			}
+		} else {
+			pending++
+		}
+		fmt.Fprintf(stdout, "%-5s %-14d %-60s %s\n", m.Line, m.Version, m.Name, state)
+	}
+	fmt.Fprintf(stdout, "%d of %d migrations pending\n", pending, len(ms))
+	return nil
 }
