@@ -276,3 +276,34 @@ func TestMigrateStatus(t *testing.T) {
 	require.Regexp(t, `(?m)^river 1 .* applied$`, after)
 	require.Contains(t, after, "\n0 of ")
 }
+
+// TestDrainDelay: for KITH_DRAIN_DELAY after SIGTERM serve still answers
+// requests while /readyz says 503, so a load balancer stops sending before
+// the listener closes; then it stops.
+func TestDrainDelay(t *testing.T) {
+	t.Parallel()
+	dbURL := kithtest.DBURL(t)
+	token := practiceOn(t, dbURL)
+	vars := newFakeSendGrid(t).vars(dbURL)
+	vars["KITH_DRAIN_DELAY"] = "3s"
+	addr, stderr, stop := serveIn(t, vars)
+	readyz := func() int {
+		rsp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			return 0
+		}
+		rsp.Body.Close()
+		return rsp.StatusCode
+	}
+	require.Equal(t, http.StatusOK, readyz())
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "shutting down") }, 10*time.Second, 10*time.Millisecond)
+	require.Equal(t, http.StatusServiceUnavailable, readyz(), "out of rotation")
+	var me struct{ Me struct{ Email string } }
+	graphQL(t, addr, token, `{ me { email } }`, nil, &me) // still served
+	require.Equal(t, "olivia@maple.example", me.Me.Email)
+	require.NoError(t, <-stopped, stderr.String())
+	require.Zero(t, readyz(), "the listener is closed")
+}

@@ -209,12 +209,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
-	// Drain in order, within KITH_SHUTDOWN_TIMEOUT: /readyz answers 503, the
-	// HTTP requests finish (their jobs are in their transactions), and the
-	// queue stops taking jobs and waits for those running; only at the
-	// deadline are sends still going cancelled.
-	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	// Drain in order: /readyz answers 503 (for KITH_DRAIN_DELAY still
+	// serving), then within KITH_SHUTDOWN_TIMEOUT the HTTP requests finish
+	// (their jobs are in their transactions) and the queue stops taking jobs
+	// and waits for those running; only at the deadline are sends still
+	// going cancelled.
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout, "drain_delay", cfg.DrainDelay)
 	draining.Store(true)
+	if cfg.DrainDelay > 0 { // still serving, so a load balancer sees the 503 and stops sending
+		select {
+		case <-time.After(cfg.DrainDelay):
+		case err := <-errc:
+			return err
+		}
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	httpErr := srv.Shutdown(shutdownCtx)
