@@ -55,15 +55,6 @@ func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receip
 	if err := notifier.CheckChannel(m, s.channel); err != nil {
 		return notifier.Receipt{}, err
 	}
-	s.mu.Lock()
-	if len(s.ring) < Capacity {
-		s.ring = append(s.ring, m)
-	} else {
-		s.ring[s.next] = m
-		s.next = (s.next + 1) % Capacity
-	}
-	s.mu.Unlock()
-
 	attrs := []slog.Attr{
 		slog.String("message_id", m.MessageID),
 		slog.String("channel", string(s.channel)),
@@ -78,6 +69,15 @@ func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receip
 		attrs = append(attrs, slog.String("text", m.Text))
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "message logged, not sent: no "+string(s.channel)+" provider is configured", attrs...)
+	// Recorded after the line is written, so what Sent returns is in the log.
+	s.mu.Lock()
+	if len(s.ring) < Capacity {
+		s.ring = append(s.ring, m)
+	} else {
+		s.ring[s.next] = m
+		s.next = (s.next + 1) % Capacity
+	}
+	s.mu.Unlock()
 	return notifier.Receipt{ProviderID: "log-" + m.MessageID, Status: "logged"}, nil
 }
 
