@@ -44,23 +44,30 @@ func AddCard(ctx context.Context, db *ent.Client, provider payment.Provider, tok
 	if token = strings.TrimSpace(token); token == "" {
 		return nil, kith.Invalid("token", "enter a card: the token from the card form is empty")
 	}
+	// The provider is asked with no transaction open (addPortalCard is one
+	// of graph's ownSteps), so that a slow provider holds no lock; the card
+	// and its activity are then written in one short transaction.
 	card, err := provider.SaveCard(ctx, token)
 	if err != nil {
 		return nil, providerError("token", err)
 	}
-	create := db.SavedCard.Create().
-		SetClientID(p.ClientID).SetAddedBy(p.Email).
-		SetProviderToken(card.Token).SetBrand(kith.Clip(card.Brand, 64)).SetLast4(kith.Clip(card.Last4, 64)).
-		SetExpMonth(card.ExpMonth).SetExpYear(card.ExpYear)
-	if p.ContactID != "" {
-		create.SetContactID(p.ContactID)
-	}
-	out, err := create.Save(ctx)
+	var out *ent.SavedCard
+	err = inTx(ctx, db, func(ctx context.Context, db *ent.Client) error {
+		create := db.SavedCard.Create().
+			SetClientID(p.ClientID).SetAddedBy(p.Email).
+			SetProviderToken(card.Token).SetBrand(kith.Clip(card.Brand, 64)).SetLast4(kith.Clip(card.Last4, 64)).
+			SetExpMonth(card.ExpMonth).SetExpYear(card.ExpYear)
+		if p.ContactID != "" {
+			create.SetContactID(p.ContactID)
+		}
+		var err error
+		if out, err = create.Save(ctx); err != nil {
+			return fmt.Errorf("saving the card: %w", err)
+		}
+		return portal.Record(ctx, db, ActionCardAdded, describe(out), out.ID)
+	})
 	if err != nil {
 		_ = provider.DeleteCard(ctx, card.Token) // best effort: the provider keeps no card kith forgot
-		return nil, fmt.Errorf("saving the card: %w", err)
-	}
-	if err := portal.Record(ctx, db, ActionCardAdded, describe(out), out.ID); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -11924,7 +11924,9 @@ extend type Mutation {
   """
   Save a card for the client from a one-time token of the payment
   provider's card form. Needs MANAGE_BILLING (FORBIDDEN without it); a token
-  the provider refuses is BAD_USER_INPUT on token.
+  the provider refuses is BAD_USER_INPUT on token. The provider is asked
+  with no transaction open, then the card is written: it must be the only
+  field of its mutation.
   """
   addPortalCard(token: String!): PortalSavedCard! @portal
   "Remove one of the client's saved cards, here and at the payment provider. Answers its ID."

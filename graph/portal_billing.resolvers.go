@@ -53,7 +53,7 @@ func (r *mutationResolver) AddPortalCard(ctx context.Context, token string) (*en
 	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
 		return nil, err
 	}
-	return billing.AddCard(ctx, ent.FromContext(ctx), r.Payments, token)
+	return billing.AddCard(ctx, r.DB, r.Payments, token) // in steps of its own: see ownSteps
 }
 
 // RemovePortalCard is the resolver for the removePortalCard field.

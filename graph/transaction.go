@@ -48,7 +48,9 @@ func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
 //   - payPortalInvoice claims the invoice with a PENDING payment, asks the
 //     payment provider with no transaction open, then finishes the payment
 //     (billing.Pay).
-var ownSteps = map[string]bool{"payPortalInvoice": true}
+//   - addPortalCard asks the provider to keep the card with no transaction
+//     open, then writes the card and its activity (billing.AddCard).
+var ownSteps = map[string]bool{"payPortalInvoice": true, "addPortalCard": true}
 
 func isMutation(oc *graphql.OperationContext) bool {
 	return oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Mutation

@@ -184,3 +184,34 @@ func TestPayRunsAlone(t *testing.T) {
 		pay(f.samInv, "k", map[string]any{"token": "tok_visa"}), &out)
 	require.Equal(t, "Mutation", out.Typename)
 }
+
+// TestCardSaveHoldsNoWriteLock: while the provider is keeping a card
+// (addPortalCard) other writers go on, since the provider is asked with no
+// transaction open (on SQLite, before, they waited out the busy timeout
+// and failed); then the card and its activity are written together.
+func TestCardSaveHoldsNoWriteLock(t *testing.T) {
+	t.Parallel()
+	f := billingSetup(t)
+	saving, release := f.api.Payments.Hold()
+	defer release()
+	added := make(chan kithtest.Response, 1)
+	go func() {
+		added <- f.api.Acting(f.sam).Do(f.patS, `mutation($t: String!) { addPortalCard(token: $t) { id last4 } }`, map[string]any{"t": "tok_visa"})
+	}()
+	require.Equal(t, "tok_visa", await(t, saving, "the card to reach the provider").Token)
+
+	wrote := make(chan kithtest.Response, 1)
+	go func() {
+		wrote <- f.api.Do(f.p.Token, `mutation { createClient(input: {firstName: "Ari", lastName: "Lee", email: "ari@example.com"}) { id } }`, nil)
+	}()
+	rsp := await(t, wrote, "another write while a card is being saved")
+	require.Empty(t, rsp.Errors, "another write failed while a card was being saved")
+
+	release()
+	rsp = await(t, added, "the card to be saved")
+	require.Empty(t, rsp.Errors)
+	require.Contains(t, string(rsp.Data), `"last4":"4242"`)
+	cards, err := f.db.Client.SavedCard.Query().Count(viewer.SystemContext(context.Background()))
+	require.NoError(t, err)
+	require.Equal(t, 1, cards)
+}

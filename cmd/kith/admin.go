@@ -32,7 +32,7 @@ func createOrg(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
+	defer c.close()
 	// The password comes from the environment only (KITH_OWNER_PASSWORD is
 	// a secret), never a flag that shows in ps.
 	p.OwnerPassword = c.cfg.OwnerPassword
@@ -63,7 +63,7 @@ func mintToken(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
+	defer c.close()
 	st, err := c.db.Client.Staff.Query().
 		Where(staff.HasOrganizationWith(organization.Slug(*slug)), staff.Email(strings.ToLower(*email)), staff.Active(true)).
 		Only(viewer.SystemContext(ctx))

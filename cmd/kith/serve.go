@@ -49,7 +49,7 @@ func start(ctx context.Context, name string, args []string, getenv func(string) 
 		return nil, err
 	}
 	if err := c.db.Migrate(ctx); err != nil {
-		_ = c.db.Close()
+		_ = c.close()
 		return nil, err
 	}
 	c.log.Info("database ready", "dialect", c.db.Dialect, "url", redactedURL(c.cfg.DatabaseURL))
@@ -96,6 +96,9 @@ func open(ctx context.Context, name string, args []string, getenv func(string) s
 	return c, nil
 }
 
+// close closes the rate limits' pool, then the database.
+func (c *command) close() error { return errors.Join(c.limits.Close(), c.db.Close()) }
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var seedDemo *bool
 	c, err := start(ctx, "serve", args, getenv, stderr, func(fs *flag.FlagSet) {
@@ -104,8 +107,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
-	defer c.limits.Close()
+	defer c.close()
 	defer kith.TuneGC()()
 	cfg, log, db, authn := c.cfg, c.log, c.db, c.authn
 
@@ -270,7 +272,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
+	defer c.close()
 	if !*status {
 		if err := c.db.Migrate(ctx); err != nil {
 			return err

@@ -145,7 +145,10 @@ func (p *Provider) charge(r payment.ChargeRequest) (payment.Charge, error) {
 }
 
 // SaveCard implements payment.Provider.
-func (p *Provider) SaveCard(_ context.Context, token string) (payment.Card, error) {
+func (p *Provider) SaveCard(ctx context.Context, token string) (payment.Card, error) {
+	if err := p.wait(ctx, payment.ChargeRequest{Token: token}); err != nil {
+		return payment.Card{}, err
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.err != nil {
@@ -191,9 +194,10 @@ func (p *Provider) LoseAnswers(err error) {
 	p.lost = err
 }
 
-// Hold makes the charges asked for from now on wait, as a slow provider's
-// would, until release is called: each is sent on charging once it waits
-// (up to 64 unread). For tests of what happens while a charge is under way.
+// Hold makes the charges and card saves asked for from now on wait, as a
+// slow provider's would, until release is called: each is sent on charging
+// once it waits (up to 64 unread; a save as a request with only its Token).
+// For tests of what happens while a charge or a save is under way.
 func (p *Provider) Hold() (charging <-chan payment.ChargeRequest, release func()) {
 	hold, holding := make(chan struct{}), make(chan payment.ChargeRequest, 64)
 	p.mu.Lock()
