@@ -25,4 +25,3 @@ func TestRiverInfoIsDebug(t *testing.T) {
 	debug.With("client", "river").Info("producer: fetch")
 	require.Contains(t, buf.String(), "level=DEBUG msg=\"producer: fetch\" client=river")
 }
-
