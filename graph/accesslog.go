@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kith-health/kith/observe"
@@ -124,8 +125,12 @@ func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *ht
 		path = p
 	}
 	if span := trace.SpanFromContext(ctx); span.IsRecording() {
-		span.SetName(r.Method + " " + path)
-		span.SetAttributes(attribute.String("http.route", path), attribute.String("kith.request_id", info.id))
+		span.SetName(method(r) + " " + path)
+		span.SetAttributes(attribute.String("http.route", path), attribute.String("kith.request_id", info.id),
+			attribute.Int("http.response.status_code", status))
+		if status >= http.StatusInternalServerError {
+			span.SetStatus(codes.Error, http.StatusText(status))
+		}
 	}
 	m.HTTPRequest(path, status)
 	isGraphQL := path == "/graphql" && r.Method != http.MethodOptions
@@ -138,7 +143,7 @@ func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *ht
 	}
 	attrs := []slog.Attr{
 		slog.String("request_id", info.id),
-		slog.String("method", r.Method),
+		slog.String("method", method(r)),
 		slog.String("route", path),
 		slog.Int("status", status),
 		slog.Duration("duration", d),

@@ -176,6 +176,34 @@ func TestTraces(t *testing.T) {
 	require.Len(t, byName["mutation:signIn"], 1, spanNames(spans))
 }
 
+// TestTracesCarryNoPathOrClient: a request's span has its method, route
+// and status, never its path or query string (a mistyped link may carry a
+// token), the client's address (anyone's X-Forwarded-For) or user agent;
+// an unknown method is _OTHER. (otelhttp recorded all three.)
+func TestTracesCarryNoPathOrClient(t *testing.T) {
+	t.Parallel()
+	o := setupObserved(t)
+	for _, target := range []string{"/portal/claim/kith_inv_Secret-4141?token=kith_inv_Secret-4141", "/graphql?token=kith_inv_Secret-4141"} {
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		req.Header.Set("X-Forwarded-For", "6.6.6.6")
+		req.Header.Set("User-Agent", "agent-Secret-4141")
+		o.api.Handler.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	o.api.Handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("BREW", "/graphql", nil))
+	spans := o.spans.GetSpans()
+	require.Len(t, spans, 3, spanNames(spans))
+	for _, s := range spans {
+		for _, a := range s.Attributes {
+			v := a.Value.Emit()
+			require.NotContains(t, v, "Secret-4141", "%s: %s", s.Name, a.Key)
+			require.NotContains(t, v, "6.6.6.6", "%s: %s", s.Name, a.Key)
+		}
+	}
+	require.Equal(t, "GET /", spans[0].Name) // the catch-all route, not the path
+	require.Contains(t, spans[0].Attributes, attribute.Int("http.response.status_code", http.StatusNotFound))
+	require.Equal(t, "_OTHER /graphql", spans[2].Name)
+}
+
 func spanNames(spans tracetest.SpanStubs) string {
 	var out []string
 	for _, s := range spans {

@@ -18,7 +18,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/rules"
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
 
@@ -91,7 +90,7 @@ type HandlerConfig struct {
 	// Metrics counts requests, operations, errors and rate-limit refusals.
 	// Default: none, nothing is counted.
 	Metrics *observe.Metrics
-	// TracerProvider gives each request (otelhttp) and each GraphQL
+	// TracerProvider gives each request (withServerSpan) and each GraphQL
 	// operation a span. Default: the global provider,
 	// otel.GetTracerProvider(), a no-op until one is set.
 	TracerProvider trace.TracerProvider
@@ -211,8 +210,7 @@ func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (htt
 	}
 	mux.HandleFunc("/", notFound)
 	h := withAccessLog(cfg.Logger, cfg.Metrics, routed(mux, withSecurityHeaders(withBodyLimit(cfg.MaxBodyBytes, mux))))
-	return otelhttp.NewHandler(h, "HTTP", otelhttp.WithTracerProvider(cfg.TracerProvider),
-		otelhttp.WithPropagators(observe.Propagator), otelhttp.WithFilter(notProbe)), caches
+	return withServerSpan(cfg.TracerProvider, h), caches
 }
 
 // notProbe leaves health probes, which come every few seconds, untraced.
