@@ -3,6 +3,7 @@ package database
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -93,6 +94,9 @@ func (d *DB) locked(ctx context.Context, f func() error) (err error) {
 	defer func() {
 		if uerr := locker.SessionUnlock(context.WithoutCancel(ctx), conn); uerr != nil {
 			err = errors.Join(err, fmt.Errorf("releasing the migration lock: %w", uerr))
+			// The session still holds the lock: close it rather than give it
+			// back to the pool, so that the lock ends with it.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
 	return f()

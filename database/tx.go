@@ -138,26 +138,30 @@ func (l *lazyTx) QueryContext(ctx context.Context, query string, args ...any) (*
 	}).QueryContext(ctx, query, args...)
 }
 
-// Commit implements dialect.Tx: nothing, when no statement ran.
+// Commit implements dialect.Tx: nothing, when no statement ran; the error
+// of the begin, when it failed (so a mutation whose transaction never
+// began is not reported as committed).
 func (l *lazyTx) Commit() error {
-	if tx := l.end(); tx != nil {
+	tx, err := l.end()
+	if tx != nil {
 		return tx.Commit()
 	}
-	return nil
+	return err
 }
 
 // Rollback implements dialect.Tx: nothing, when no statement ran.
 func (l *lazyTx) Rollback() error {
-	if tx := l.end(); tx != nil {
+	if tx, _ := l.end(); tx != nil {
 		return tx.Rollback()
 	}
 	return nil
 }
 
-// end marks the transaction over and returns the real one, if it began.
-func (l *lazyTx) end() dialect.Tx {
+// end marks the transaction over and returns the real one, if it began,
+// or the error of its begin.
+func (l *lazyTx) end() (dialect.Tx, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.done = true
-	return l.tx
+	return l.tx, l.err
 }

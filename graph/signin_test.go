@@ -191,7 +191,7 @@ func TestSignInLimitBehindTrustedProxy(t *testing.T) {
 // TestSignInLimitSharedByProcesses: two kith processes on one PostgreSQL
 // database (two handlers, each with its own store and pool) count one
 // budget: five failures in all, then both refuse, and thirty attempts at
-// once across both fail ten times and are refused twenty.
+// once across both fail five times and are refused twenty-five.
 func TestSignInLimitSharedByProcesses(t *testing.T) {
 	t.Parallel()
 	db := kithtest.DB(t, nil)

@@ -285,7 +285,7 @@ func TestDrainDelay(t *testing.T) {
 	dbURL := kithtest.DBURL(t)
 	token := practiceOn(t, dbURL)
 	vars := newFakeSendGrid(t).vars(dbURL)
-	vars["KITH_DRAIN_DELAY"] = "3s"
+	vars["KITH_DRAIN_DELAY"] = "10s" // room for the checks below on a loaded machine
 	addr, stderr, stop := serveIn(t, vars)
 	readyz := func() int {
 		rsp, err := http.Get("http://" + addr + "/readyz")

@@ -139,7 +139,7 @@ func TestRollingRestart(t *testing.T) {
 	t.Cleanup(func() { _ = db.Close() })
 	sg := newFakeSendGrid(t)
 	vars := sg.vars(dbURL)
-	vars["KITH_DRAIN_DELAY"] = "1s"
+	vars["KITH_DRAIN_DELAY"] = "3s" // 30 health checks: a stalled checker does not fail a request
 
 	lb := &balancer{}
 	start := func() *backend {

@@ -153,6 +153,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		_ = ln.Close()
 		return fmt.Errorf("starting the notifier: %w", err)
 	}
+	queueStopped := false
+	defer func() { // on the ways out before the shutdown below, which stops it itself
+		if !queueStopped {
+			stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+			defer cancel()
+			_ = queue.Stop(stopCtx)
+		}
+	}()
 	if *seedDemo {
 		owner, err := demo.Seed(ctx, db.Client, authn)
 		if err != nil {
@@ -213,11 +221,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// Drain in order: /readyz answers 503 (for KITH_DRAIN_DELAY still
 	// serving), then within KITH_SHUTDOWN_TIMEOUT the HTTP requests finish
-	// (their jobs are in their transactions) and the queue stops taking jobs
-	// and waits for those running; only at the deadline are sends still
-	// going cancelled.
-	log.Info("shutting down", "timeout", cfg.ShutdownTimeout, "drain_delay", cfg.DrainDelay)
+	// and the queue stops taking jobs and waits for those running; only at
+	// the deadline are sends still going cancelled.
 	draining.Store(true)
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout, "drain_delay", cfg.DrainDelay)
 	if cfg.DrainDelay > 0 { // still serving, so a load balancer sees the 503 and stops sending
 		select {
 		case <-time.After(cfg.DrainDelay):
@@ -225,22 +232,32 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
+	// The requests and the queue drain side by side, each with the whole
+	// timeout: a job a request still writes is in the database, for
+	// whichever process runs next.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	httpErr := srv.Shutdown(shutdownCtx)
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Shutdown(shutdownCtx) }()
+	var errs []error
 	if err := queue.Stop(shutdownCtx); err != nil {
-		return errors.Join(httpErr, fmt.Errorf("stopping the notifier: %w", err))
+		errs = append(errs, fmt.Errorf("stopping the notifier: %w", err))
 	}
-	if httpErr != nil {
-		return fmt.Errorf("shutting down: %w", httpErr)
+	queueStopped = true
+	if err := <-httpDone; err != nil {
+		errs = append(errs, fmt.Errorf("shutting down: %w", err))
 	}
-	if err := admin.stop(shutdownCtx); err != nil { // last: metrics are read while draining
-		return fmt.Errorf("shutting down the admin listener: %w", err)
+	// Last, so that metrics are read while draining, and with time of its
+	// own: a scrape under way does not turn a clean drain into a failure.
+	adminCtx, cancelAdmin := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelAdmin()
+	if err := admin.stop(adminCtx); err != nil {
+		errs = append(errs, fmt.Errorf("shutting down the admin listener: %w", err))
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+		errs = append(errs, err)
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // errDraining is /readyz's answer while serve shuts down.
