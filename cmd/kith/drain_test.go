@@ -108,22 +108,7 @@ func practiceOn(t *testing.T, dbURL string) (token string) {
 // graphQL runs query on the server at addr as token, failing t on any error.
 func graphQL(t *testing.T, addr, token, query string, vars map[string]any, out any) {
 	t.Helper()
-	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	rsp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer rsp.Body.Close()
-	var r struct {
-		Data   json.RawMessage
-		Errors []any
-	}
-	require.NoError(t, json.NewDecoder(rsp.Body).Decode(&r))
-	require.Empty(t, r.Errors, query)
-	if out != nil {
-		require.NoError(t, json.Unmarshal(r.Data, out))
-	}
+	require.NoError(t, post(http.DefaultClient, addr, token, query, vars, out), query)
 }
 
 // booker books appointments through a server's API, each sending its

@@ -49,6 +49,22 @@ func startProcess(t *testing.T, vars map[string]string) *process {
 	return p
 }
 
+// processesOn skips t unless TEST_DATABASE_URL is PostgreSQL, which
+// several processes share; else it makes a database with a practice and
+// returns its URL, the owner's token and a connection to it.
+func processesOn(t *testing.T) (dbURL, token string, db *database.DB) {
+	t.Helper()
+	if !strings.HasPrefix(os.Getenv("TEST_DATABASE_URL"), "postgres") {
+		t.Skip("several processes share PostgreSQL only (TEST_DATABASE_URL)")
+	}
+	dbURL = kithtest.DBURL(t)
+	token = practiceOn(t, dbURL)
+	db, err := database.Open(context.Background(), dbURL, database.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return dbURL, token, db
+}
+
 // TestTwoProcesses runs two kith serve processes on one PostgreSQL
 // database: notices booked through either go exactly once; and when one is
 // killed (SIGKILL) holding sends, the other takes its jobs over after
@@ -56,14 +72,7 @@ func startProcess(t *testing.T, vars map[string]string) *process {
 // one was handing over possibly twice: it never recorded them).
 func TestTwoProcesses(t *testing.T) {
 	t.Parallel()
-	if !strings.HasPrefix(os.Getenv("TEST_DATABASE_URL"), "postgres") {
-		t.Skip("several processes share PostgreSQL only (TEST_DATABASE_URL)")
-	}
-	dbURL := kithtest.DBURL(t)
-	token := practiceOn(t, dbURL)
-	db, err := database.Open(context.Background(), dbURL, database.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
+	dbURL, token, db := processesOn(t)
 	sgA, sgB := newFakeSendGrid(t), newFakeSendGrid(t) // a provider each, to tell who sent what
 	vars := func(sg *fakeSendGrid) map[string]string {
 		v := sg.vars(dbURL)

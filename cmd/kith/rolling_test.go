@@ -2,12 +2,9 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -16,9 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/kithtest"
 )
 
 // balancer is a load balancer as a test sees one: it sends each request to
@@ -129,14 +124,7 @@ func post(client *http.Client, addr, token, query string, vars map[string]any, o
 // goes exactly once.
 func TestRollingRestart(t *testing.T) {
 	t.Parallel()
-	if !strings.HasPrefix(os.Getenv("TEST_DATABASE_URL"), "postgres") {
-		t.Skip("several processes share PostgreSQL only (TEST_DATABASE_URL)")
-	}
-	dbURL := kithtest.DBURL(t)
-	token := practiceOn(t, dbURL)
-	db, err := database.Open(context.Background(), dbURL, database.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
+	dbURL, token, db := processesOn(t)
 	sg := newFakeSendGrid(t)
 	vars := sg.vars(dbURL)
 	vars["KITH_DRAIN_DELAY"] = "3s" // 30 health checks: a stalled checker does not fail a request
