@@ -8,14 +8,26 @@
 //	tok_declined            visa ending 0002: declined on charge and on save (card_declined)
 //
 // Any other token is payment.ErrInvalidToken. Saved cards get tokens of
-// their own (card_1, card_2…) that charge like the token they came from
-// until they are deleted. Charges are idempotent by key.
+// their own (card_test_…) that charge like the token they came from until
+// they are deleted. Charges are idempotent by key.
+//
+// Several kith processes may each have a Provider and answer alike: a saved
+// card's token names the token it came from, so any process charges it,
+// and a charge's ID is made from its idempotency key, so a retry through
+// another process gets the same one. Only what a process saw itself is
+// kept in its memory: deletions (another process still charges a card
+// deleted through this one) and the check that a key is not reused for
+// another request.
 package testprovider
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/kith-health/kith/payment"
@@ -25,9 +37,9 @@ import (
 type Provider struct {
 	mu      sync.Mutex
 	saved   map[string]string // saved card token -> token it came from
+	deleted map[string]bool   // saved card tokens deleted through this Provider
 	byKey   map[string]result
 	charges []payment.ChargeRequest
-	seq     int
 	err     error
 	lost    error                      // answers charges with, once made
 	hold    chan struct{}              // while not nil, charges wait for it to close
@@ -44,7 +56,7 @@ var _ payment.Provider = (*Provider)(nil)
 
 // New returns a test provider that has saved no cards.
 func New() *Provider {
-	return &Provider{saved: map[string]string{}, byKey: map[string]result{}}
+	return &Provider{saved: map[string]string{}, deleted: map[string]bool{}, byKey: map[string]result{}}
 }
 
 // card is how a test token behaves.
@@ -66,10 +78,18 @@ var cards = map[string]card{
 	},
 }
 
+// savedPrefix starts a saved card's token: card_test_RANDOM_KIND, where
+// tok_KIND is the token it came from (card_test_…_visa from tok_visa).
+const savedPrefix = "card_test_"
+
 // lookup is the behaviour of token, following a saved card to its origin.
 func (p *Provider) lookup(token string) (card, bool) {
-	if origin, ok := p.saved[token]; ok {
-		token = origin
+	if p.deleted[token] {
+		return card{}, false
+	}
+	if rest, ok := strings.CutPrefix(token, savedPrefix); ok {
+		_, origin, _ := strings.Cut(rest, "_")
+		token = "tok_" + origin
 	}
 	c, ok := cards[token]
 	return c, ok
@@ -130,9 +150,8 @@ func (p *Provider) charge(r payment.ChargeRequest) (payment.Charge, error) {
 	if !ok {
 		return payment.Charge{}, payment.ErrInvalidToken
 	}
-	p.seq++
 	p.charges = append(p.charges, r)
-	res := result{req: r, charge: payment.Charge{ProviderID: fmt.Sprintf("ch_test_%d", p.seq), Status: payment.StatusSucceeded}}
+	res := result{req: r, charge: payment.Charge{ProviderID: chargeID(r.IdempotencyKey), Status: payment.StatusSucceeded}}
 	if c.chargeErr != nil {
 		d := *c.chargeErr.(*payment.DeclinedError)
 		d.ProviderID = res.charge.ProviderID
@@ -161,8 +180,7 @@ func (p *Provider) SaveCard(ctx context.Context, token string) (payment.Card, er
 	if c.saveErr != nil {
 		return payment.Card{}, c.saveErr
 	}
-	p.seq++
-	saved := fmt.Sprintf("card_test_%d", p.seq)
+	saved := savedPrefix + random() + "_" + strings.TrimPrefix(token, "tok_") // not the one-time token itself
 	p.saved[saved] = token
 	return payment.Card{Token: saved, Brand: c.brand, Last4: c.last4, ExpMonth: 12, ExpYear: 2034}, nil
 }
@@ -175,7 +193,27 @@ func (p *Provider) DeleteCard(_ context.Context, token string) error {
 		return p.err
 	}
 	delete(p.saved, token)
+	if strings.HasPrefix(token, savedPrefix) {
+		p.deleted[token] = true
+	}
 	return nil
+}
+
+// chargeID is the ID of a charge made with key: the same from every
+// process, for a key; random without one.
+func chargeID(key string) string {
+	if key == "" {
+		return "ch_test_" + random()
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "ch_test_" + hex.EncodeToString(sum[:8])
+}
+
+// random is 16 random hex digits.
+func random() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Fail makes every later call return err, as when the provider cannot be

@@ -60,3 +60,30 @@ func TestTokensBehaveLikeTheirNames(t *testing.T) {
 	_, err = p.Charge(ctx, req("tok_visa", "f"))
 	require.ErrorIs(t, err, down)
 }
+
+// TestProcessesAnswerAlike: a card saved through one process's provider
+// charges through another's (as kith's processes behind a load balancer
+// each have one), and a key gives one charge ID in every process.
+func TestProcessesAnswerAlike(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, b := testprovider.New(), testprovider.New()
+	card, err := a.SaveCard(ctx, "tok_insufficient_funds")
+	require.NoError(t, err)
+	_, err = b.Charge(ctx, payment.ChargeRequest{Amount: 100, Currency: "CAD", Token: card.Token, IdempotencyKey: "k1"})
+	var d *payment.DeclinedError
+	require.ErrorAs(t, err, &d, "charges like the token it came from")
+	visa, err := a.SaveCard(ctx, "tok_visa")
+	require.NoError(t, err)
+	req := payment.ChargeRequest{Amount: 100, Currency: "CAD", Token: visa.Token, IdempotencyKey: "k2"}
+	first, err := a.Charge(ctx, req)
+	require.NoError(t, err)
+	again, err := b.Charge(ctx, req)
+	require.NoError(t, err)
+	require.Equal(t, first.ProviderID, again.ProviderID)
+	require.NoError(t, a.DeleteCard(ctx, visa.Token))
+	_, err = a.Charge(ctx, payment.ChargeRequest{Amount: 100, Currency: "CAD", Token: visa.Token, IdempotencyKey: "k3"})
+	require.ErrorIs(t, err, payment.ErrInvalidToken, "deleted")
+	_, err = b.SaveCard(ctx, visa.Token)
+	require.ErrorIs(t, err, payment.ErrInvalidToken, "a saved card cannot be saved again")
+}
