@@ -53,7 +53,7 @@ type config struct {
 	SMSRate              float64       `env:"KITH_SMS_RATE" envDefault:"0" min:"0" help:"SMS a second handed to the provider, all kith processes together; 0 is no cap"`
 	EmailRate            float64       `env:"KITH_EMAIL_RATE" envDefault:"0" min:"0" help:"emails a second handed to the provider, all kith processes together; 0 is no cap"`
 	DrainDelay           time.Duration `env:"KITH_DRAIN_DELAY" envDefault:"0s" help:"how long serve, on SIGTERM, keeps serving with /readyz answering 503 before it closes its listener, so a load balancer takes it out of rotation first"`
-	ShutdownTimeout      time.Duration `env:"KITH_SHUTDOWN_TIMEOUT" envDefault:"90s" min:"1s" help:"how long serve drains on SIGTERM (HTTP requests, then messages being handed over) before it cancels what is left; longer than KITH_JOB_TIMEOUT"`
+	ShutdownTimeout      time.Duration `env:"KITH_SHUTDOWN_TIMEOUT" envDefault:"90s" min:"1s" help:"how long serve drains on SIGTERM (HTTP requests and messages being handed over, side by side) before it cancels what is left; longer than KITH_JOB_TIMEOUT"`
 	JobTimeout           time.Duration `env:"KITH_JOB_TIMEOUT" envDefault:"1m" min:"1s" help:"longest run of one job (a batch of messages) before it is cancelled"`
 	RescueAfter          time.Duration `env:"KITH_RESCUE_AFTER" envDefault:"1h" min:"1s" help:"how long the jobs of a process that died wait before another takes them over; at least KITH_JOB_TIMEOUT"`
 	// Twilio sends SMS when its AccountSID is set.
