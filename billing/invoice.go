@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
@@ -61,14 +62,18 @@ func VoidInvoice(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Invoice
 	// Checked with the row locked by the update, as a claim locks it (Pay).
 	pending, err := db.Payment.Query().
 		Where(entpayment.InvoiceID(id), entpayment.StatusEQ(entpayment.StatusPending)).
-		Exist(systemIn(ctx, inv.OrganizationID))
+		First(systemIn(ctx, inv.OrganizationID))
 	switch {
+	case ent.IsNotFound(err):
+		return out, nil
 	case err != nil:
 		return nil, fmt.Errorf("voiding invoice %s: %w", inv.Number, err)
-	case pending:
+	case time.Since(pending.CreatedAt) >= PendingLease: // abandoned: see Pay
+		return nil, kith.Invalid("id", "invoice %s has a card payment the payment provider never confirmed; "+
+			"it is settled when the invoice is next paid in the portal, and until then the invoice cannot be voided", inv.Number)
+	default:
 		return nil, kith.Invalid("id", "invoice %s is being paid and cannot be voided now; look at it again in a moment", inv.Number)
 	}
-	return out, nil
 }
 
 // Invoices lists up to first invoices of client, newest first, with

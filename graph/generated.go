@@ -11904,7 +11904,12 @@ extend type Mutation {
   only voided.
   """
   createInvoice(clientId: ID!, input: CreateInvoiceInput!): Invoice!
-  "Staff: withdraw an OPEN invoice. A paid invoice cannot be voided."
+  """
+  Staff: withdraw an OPEN invoice. A paid invoice cannot be voided, nor one
+  with a card payment under way (PENDING), which BAD_USER_INPUT says: one
+  the payment provider never confirmed is settled when the invoice is next
+  paid in the portal.
+  """
   voidInvoice(id: ID!): Invoice!
 
   """
