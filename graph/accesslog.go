@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -135,7 +136,7 @@ func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *ht
 	m.HTTPRequest(path, status)
 	isGraphQL := path == "/graphql" && r.Method != http.MethodOptions
 	if isGraphQL {
-		m.GraphQLRequest(cmpOr(info.operation, "invalid"), info.codes, d)
+		m.GraphQLRequest(cmp.Or(info.operation, "invalid"), info.codes, d)
 	}
 	level := slog.LevelInfo
 	if (path == "/healthz" || path == "/readyz") && status < 400 {
@@ -153,7 +154,7 @@ func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *ht
 		attrs = append(attrs, slog.String("organization", string(info.org)))
 	}
 	if isGraphQL {
-		attrs = append(attrs, slog.String("operation", cmpOr(info.operation, "invalid")))
+		attrs = append(attrs, slog.String("operation", cmp.Or(info.operation, "invalid")))
 		if info.name != "" {
 			attrs = append(attrs, slog.String("operation_name", info.name))
 		}
@@ -162,14 +163,6 @@ func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *ht
 		attrs = append(attrs, slog.Any("codes", info.codes))
 	}
 	log.LogAttrs(ctx, level, "request", attrs...)
-}
-
-// cmpOr is a, or b when a is empty.
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // accessWriter remembers the status a handler answered.

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"regexp"
@@ -54,7 +55,7 @@ func operationLabel(op *ast.OperationDefinition) string {
 		}
 	}
 	walk(op.SelectionSet)
-	label := string(op.Operation) + ":" + cmpOr(first, "__typename")
+	label := string(op.Operation) + ":" + cmp.Or(first, "__typename")
 	if more {
 		label += "+"
 	}
@@ -89,7 +90,7 @@ func noteErrors(w http.ResponseWriter, errs gqlerror.List) {
 	}
 	for _, e := range errs {
 		code, _ := e.Extensions["code"].(string)
-		info.codes = append(info.codes, cmpOr(code, "UNCODED"))
+		info.codes = append(info.codes, cmp.Or(code, "UNCODED"))
 	}
 }
 

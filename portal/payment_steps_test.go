@@ -46,6 +46,19 @@ func (f *billingFamily) age(t *testing.T, key string) {
 	require.NoError(t, err)
 }
 
+// anotherWriteGoesOn has staff create a client, which must succeed while
+// something is under way (on SQLite, a held write lock makes it wait out the
+// busy timeout and fail).
+func (f *billingFamily) anotherWriteGoesOn(t *testing.T, while string) {
+	t.Helper()
+	wrote := make(chan kithtest.Response, 1)
+	go func() {
+		wrote <- f.api.Do(f.p.Token, `mutation { createClient(input: {firstName: "Ari", lastName: "Lee", email: "ari@example.com"}) { id } }`, nil)
+	}()
+	rsp := await(t, wrote, "another write while "+while)
+	require.Empty(t, rsp.Errors, "another write failed while "+while)
+}
+
 // TestPaymentHoldsNoWriteLock: while the provider takes its time over a
 // charge, other mutations write and answer (on SQLite, whose one write lock
 // the payment used to hold across the charge, they waited, then failed),
@@ -62,18 +75,13 @@ func TestPaymentHoldsNoWriteLock(t *testing.T) {
 	}()
 	await(t, charging, "the charge to reach the provider")
 
-	wrote := make(chan kithtest.Response, 1)
-	go func() {
-		wrote <- f.api.Do(f.p.Token, `mutation { createClient(input: {firstName: "Ari", lastName: "Lee", email: "ari@example.com"}) { id } }`, nil)
-	}()
-	rsp := await(t, wrote, "another write while a charge is under way")
-	require.Empty(t, rsp.Errors, "another write failed while a charge was under way")
+	f.anotherWriteGoesOn(t, "a charge is under way")
 
 	second := make(chan kithtest.Response, 1)
 	go func() {
 		second <- f.api.Acting(f.sam).Do(f.patS, payMutation, pay(f.samInv, "second", map[string]any{"token": "tok_mastercard"}))
 	}()
-	rsp = await(t, second, "a second payment of the invoice")
+	rsp := await(t, second, "a second payment of the invoice")
 	require.Len(t, rsp.Errors, 1)
 	e := rsp.Errors[0]
 	require.Equal(t, "CONFLICT", e.Code())
@@ -204,15 +212,10 @@ func TestCardSaveHoldsNoWriteLock(t *testing.T) {
 	}()
 	require.Equal(t, "tok_visa", await(t, saving, "the card to reach the provider").Token)
 
-	wrote := make(chan kithtest.Response, 1)
-	go func() {
-		wrote <- f.api.Do(f.p.Token, `mutation { createClient(input: {firstName: "Ari", lastName: "Lee", email: "ari@example.com"}) { id } }`, nil)
-	}()
-	rsp := await(t, wrote, "another write while a card is being saved")
-	require.Empty(t, rsp.Errors, "another write failed while a card was being saved")
+	f.anotherWriteGoesOn(t, "a card is being saved")
 
 	release()
-	rsp = await(t, added, "the card to be saved")
+	rsp := await(t, added, "the card to be saved")
 	require.Empty(t, rsp.Errors)
 	require.Contains(t, string(rsp.Data), `"last4":"4242"`)
 	cards, err := f.db.Client.SavedCard.Query().Count(viewer.SystemContext(context.Background()))
