@@ -213,9 +213,10 @@ func newHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) (htt
 	return withServerSpan(cfg.TracerProvider, h), caches
 }
 
-// notProbe leaves health probes, which come every few seconds, untraced.
-func notProbe(r *http.Request) bool {
-	return r.URL.Path != "/healthz" && r.URL.Path != "/readyz"
+// isProbe reports whether r is a health probe (/healthz, /readyz), which
+// comes every few seconds and is not traced.
+func isProbe(r *http.Request) bool {
+	return r.URL.Path == "/healthz" || r.URL.Path == "/readyz"
 }
 
 // notFound answers a path kith serves nothing at, with a coded error. The

@@ -19,7 +19,7 @@ import (
 func withServerSpan(tp trace.TracerProvider, next http.Handler) http.Handler {
 	tracer := observe.Tracer(tp, "graph")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !notProbe(r) {
+		if isProbe(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
