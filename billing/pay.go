@@ -112,7 +112,12 @@ func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRe
 			return nil, kith.Invalid("invoiceId", "invoice %s is already paid", inv.Number)
 		}
 	}
-	return nil, &kith.ConflictError{Field: "invoiceId",
+	return nil, inProgress(inv)
+}
+
+// inProgress is the CONFLICT of a payment of inv while another is PENDING.
+func inProgress(inv *ent.Invoice) error {
+	return &kith.ConflictError{Field: "invoiceId",
 		Message: fmt.Sprintf("a payment of invoice %s is already in progress; wait a moment, then look at the invoice again", inv.Number)}
 }
 
@@ -162,8 +167,7 @@ func (a *attempt) claim(ctx context.Context) (pending, done *ent.Payment, err er
 			First(systemIn(ctx, inv.OrganizationID))
 		switch {
 		case err == nil && time.Since(other.CreatedAt) < PendingLease:
-			return &kith.ConflictError{Field: "invoiceId",
-				Message: fmt.Sprintf("a payment of invoice %s is already in progress; wait a moment, then look at the invoice again", inv.Number)}
+			return inProgress(inv)
 		case err == nil:
 			pending = other // abandoned: resume it before anything new
 			return nil
