@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
@@ -264,10 +265,7 @@ func (s *Service) Revoke(ctx context.Context, tokenHash []byte) error {
 // db returns the transaction's client when ctx carries one (a GraphQL
 // mutation), so writes join it, and the service's client otherwise.
 func (s *Service) db(ctx context.Context) *ent.Client {
-	if c := ent.FromContext(ctx); c != nil {
-		return c
-	}
-	return s.client
+	return transaction.Client(ctx, s.client)
 }
 
 func hashToken(secret string) []byte {

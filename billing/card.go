@@ -52,7 +52,7 @@ func AddCard(ctx context.Context, db *ent.Client, provider payment.Provider, tok
 		return nil, providerError("token", err)
 	}
 	var out *ent.SavedCard
-	err = inTx(ctx, db, func(ctx context.Context, db *ent.Client) error {
+	err = step(ctx, db, func(ctx context.Context, db *ent.Client) error {
 		create := db.SavedCard.Create().
 			SetClientID(p.ClientID).SetAddedBy(p.Email).
 			SetProviderToken(card.Token).SetBrand(kith.Clip(card.Brand, 64)).SetLast4(kith.Clip(card.Last4, 64)).

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/invoice"
 	entpayment "github.com/kith-health/kith/ent/payment"
@@ -139,7 +140,7 @@ type attempt struct {
 // a new one.
 func (a *attempt) claim(ctx context.Context) (pending, done *ent.Payment, err error) {
 	inv := a.inv
-	err = inTx(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
+	err = step(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
 		if err := kith.LockInvoice(ctx, tx, inv.ID); err != nil {
 			return fmt.Errorf("paying invoice %s: %w", inv.Number, err)
 		}
@@ -213,7 +214,7 @@ func (a *attempt) charge(ctx context.Context, pending *ent.Payment) (*ent.Paymen
 	var declined *payment.DeclinedError
 	switch {
 	case errors.Is(err, payment.ErrInvalidToken):
-		if derr := inTx(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
+		if derr := step(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
 			return tx.Payment.DeleteOneID(pending.ID).Where(entpayment.StatusEQ(entpayment.StatusPending)).Exec(sys)
 		}); derr != nil && !ent.IsNotFound(derr) {
 			return nil, fmt.Errorf("removing the claim of a payment the provider refused: %w", derr)
@@ -223,7 +224,7 @@ func (a *attempt) charge(ctx context.Context, pending *ent.Payment) (*ent.Paymen
 		return nil, err
 	}
 	var out *ent.Payment
-	err = inTx(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
+	err = step(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
 		finish := tx.Payment.Update().
 			Where(entpayment.ID(pending.ID), entpayment.StatusEQ(entpayment.StatusPending)).
 			ClearChargeToken()
@@ -267,28 +268,14 @@ func (a *attempt) answer(ctx context.Context, p *ent.Payment) (*ent.Payment, err
 	return out, nil
 }
 
-// inTx runs f in a short transaction of its own on db, committed when f
-// returns nil and rolled back otherwise. f is given ctx carrying the
-// transaction, whose jobs the notifier writes in it.
-func inTx(ctx context.Context, db *ent.Client, f func(context.Context, *ent.Client) error) (err error) {
-	tx, err := db.Tx(ctx)
-	if err != nil {
-		return fmt.Errorf("beginning a transaction: %w", err)
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			_ = tx.Rollback()
-			panic(r)
-		}
-	}()
-	if err := f(ent.NewTxContext(ent.NewContext(ctx, tx.Client()), tx), tx.Client()); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("committing: %w", err)
-	}
-	return nil
+// step runs f in a short transaction of its own (database.InTx; a
+// payment's steps run outside any request's transaction, see ownSteps in
+// graph), committed when f returns nil and rolled back otherwise.
+func step(ctx context.Context, db *ent.Client, f func(context.Context, *ent.Client) error) error {
+	_, err := transaction.Run(ctx, db, func(ctx context.Context, tx *ent.Client) (struct{}, error) {
+		return struct{}{}, f(ctx, tx)
+	})
+	return err
 }
 
 // previous is the payment already made with key in inv's organisation,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/service"
@@ -87,7 +88,7 @@ type Booked struct {
 // returned (for callers that record what happened only once).
 func BookOnce(ctx context.Context, db *ent.Client, req Request) (Booked, error) {
 	var created bool
-	a, err := inTx(ctx, db, func(ctx context.Context, tx *ent.Client) (*ent.Appointment, error) {
+	a, err := transaction.Run(ctx, db, func(ctx context.Context, tx *ent.Client) (*ent.Appointment, error) {
 		a, isNew, err := book(ctx, tx, req)
 		created = isNew
 		if err == nil {
@@ -227,29 +228,6 @@ func orgOf(ctx context.Context) (pulid.ID, error) {
 		return "", kith.ErrForbidden
 	}
 	return org, nil
-}
-
-// inTx runs f in the transaction in ctx, or in a new one committed when f
-// succeeds. f gets the transaction's client, and a ctx carrying it. (The
-// notifier writes its jobs in the transaction.)
-func inTx[T any](ctx context.Context, db *ent.Client, f func(context.Context, *ent.Client) (T, error)) (T, error) {
-	if tx := ent.TxFromContext(ctx); tx != nil {
-		return f(ctx, tx.Client())
-	}
-	var zero T
-	tx, err := db.Tx(ctx)
-	if err != nil {
-		return zero, fmt.Errorf("starting a transaction: %w", err)
-	}
-	v, err := f(ent.NewTxContext(ent.NewContext(ctx, tx.Client()), tx), tx.Client())
-	if err != nil {
-		_ = tx.Rollback()
-		return zero, err
-	}
-	if err := tx.Commit(); err != nil {
-		return zero, fmt.Errorf("committing the booking: %w", err)
-	}
-	return v, nil
 }
 
 // savepoint runs f under a savepoint of db's transaction and rolls back to

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/pulid"
@@ -40,7 +41,7 @@ type Change struct {
 // new time must be bookable (CheckBookable, not counting the appointment
 // itself). The notifier sends the reschedule notice and moves reminders.
 func Reschedule(ctx context.Context, db *ent.Client, c Change) (*ent.Appointment, error) {
-	return inTx(ctx, db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
+	return transaction.Run(ctx, db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
 		a, org, svc, err := loadAppointment(ctx, db, c.ID)
 		if err != nil {
 			return nil, err
@@ -91,7 +92,7 @@ func Reschedule(ctx context.Context, db *ent.Client, c Change) (*ent.Appointment
 // reason is required; without one DefaultCancellationReason is recorded.
 // The notifier sends the cancellation notice and cancels reminders.
 func Cancel(ctx context.Context, db *ent.Client, c Change) (*ent.Appointment, error) {
-	return inTx(ctx, db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
+	return transaction.Run(ctx, db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
 		a, org, svc, err := loadAppointment(ctx, db, c.ID)
 		if err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -43,7 +44,7 @@ func BookAsVisitor(ctx context.Context, db *ent.Client, v Visitor, req Request, 
 	ctx = publicContext(ctx, v.OrgID)
 	v.Email = strings.ToLower(strings.TrimSpace(v.Email))
 	v.FirstName, v.LastName, v.Phone = strings.TrimSpace(v.FirstName), strings.TrimSpace(v.LastName), strings.TrimSpace(v.Phone)
-	return inTx(ctx, db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
+	return transaction.Run(ctx, db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
 		if a, err := repeated(ctx, db, v, req); a != nil || err != nil {
 			if err == nil {
 				err = withPractitioner(ctx, db, a)

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/organization"
@@ -46,15 +47,10 @@ func Seed(ctx context.Context, client *ent.Client, authn *auth.Service) (*ent.St
 	// Seed as the system confined to the demo practice, through every hook
 	// (the notifier's too, in this transaction).
 	ctx = viewer.NewContext(ctx, viewer.System{OrgID: org.ID})
-	tx, err := client.Tx(ctx)
+	_, err = transaction.Run(ctx, client, func(ctx context.Context, tx *ent.Client) (struct{}, error) {
+		return struct{}{}, seed(ctx, tx, org)
+	})
 	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = tx.Rollback() }()
-	if err := seed(ctx, tx.Client(), org); err != nil {
-		return nil, fmt.Errorf("seeding the demo practice: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("seeding the demo practice: %w", err)
 	}
 	return owner, nil

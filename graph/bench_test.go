@@ -21,6 +21,7 @@ import (
 
 	kithroot "github.com/kith-health/kith"
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/staff"
@@ -111,6 +112,7 @@ func seedProfile(tb testing.TB, db *database.DB, p kithtest.Practice) pulid.ID {
 	ctx := viewer.NewContext(context.Background(), viewer.System{OrgID: p.Org.ID})
 	tx, err := db.Client.Tx(ctx)
 	require.NoError(tb, err)
+	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	defer func() { _ = tx.Rollback() }()
 	c := tx.Client()
 

@@ -18,19 +18,19 @@ import (
 
 // CreateService is the resolver for the createService field.
 func (r *mutationResolver) CreateService(ctx context.Context, input ent.CreateServiceInput, practitionerIds []pulid.ID) (*ent.Service, error) {
-	db := ent.FromContext(ctx)
+	db := r.tx(ctx)
 	return booking.WithPractitioners(ctx, db, practitionerIds)(db.Service.Create().SetInput(input).Save(ctx))
 }
 
 // UpdateService is the resolver for the updateService field.
 func (r *mutationResolver) UpdateService(ctx context.Context, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) (*ent.Service, error) {
-	db := ent.FromContext(ctx)
+	db := r.tx(ctx)
 	return booking.WithPractitioners(ctx, db, practitionerIds)(db.Service.UpdateOneID(id).SetInput(input).Save(ctx))
 }
 
 // ArchiveService is the resolver for the archiveService field.
 func (r *mutationResolver) ArchiveService(ctx context.Context, id pulid.ID) (*ent.Service, error) {
-	return booking.Archive(ctx, ent.FromContext(ctx), id, time.Now())
+	return booking.Archive(ctx, r.tx(ctx), id, time.Now())
 }
 
 // SetWorkingHours is the resolver for the setWorkingHours field.
@@ -39,17 +39,17 @@ func (r *mutationResolver) SetWorkingHours(ctx context.Context, staffID pulid.ID
 	for i, iv := range intervals {
 		in[i] = *iv
 	}
-	return booking.SetWorkingHours(ctx, ent.FromContext(ctx), staffID, in)
+	return booking.SetWorkingHours(ctx, r.tx(ctx), staffID, in)
 }
 
 // AddScheduleException is the resolver for the addScheduleException field.
 func (r *mutationResolver) AddScheduleException(ctx context.Context, input booking.Exception) (*ent.ScheduleException, error) {
-	return booking.AddException(ctx, ent.FromContext(ctx), input)
+	return booking.AddException(ctx, r.tx(ctx), input)
 }
 
 // RemoveScheduleException is the resolver for the removeScheduleException field.
 func (r *mutationResolver) RemoveScheduleException(ctx context.Context, id pulid.ID) (bool, error) {
-	if err := booking.RemoveException(ctx, ent.FromContext(ctx), id); err != nil {
+	if err := booking.RemoveException(ctx, r.tx(ctx), id); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -61,7 +61,7 @@ func (r *mutationResolver) UpdateBookingRules(ctx context.Context, input booking
 	if !ok {
 		return nil, kith.ErrUnauthenticated
 	}
-	return booking.UpdateRules(ctx, ent.FromContext(ctx), v.OrgID, input)
+	return booking.UpdateRules(ctx, r.tx(ctx), v.OrgID, input)
 }
 
 // Services is the resolver for the services field.

@@ -27,11 +27,11 @@ func (r *mutationResolver) managingClient(ctx context.Context) (*ent.ClientProfi
 
 // recorded notes action on appointment a in the portal viewer's activity,
 // and returns a.
-func recorded(ctx context.Context, action string, a *ent.Appointment, err error) (*ent.Appointment, error) {
+func (r *Resolver) recorded(ctx context.Context, action string, a *ent.Appointment, err error) (*ent.Appointment, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := portal.Record(ctx, ent.FromContext(ctx), action, booking.Describe(a), a.ID); err != nil {
+	if err := portal.Record(ctx, r.tx(ctx), action, booking.Describe(a), a.ID); err != nil {
 		return nil, err
 	}
 	return a, nil

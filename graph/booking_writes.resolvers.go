@@ -25,14 +25,14 @@ func (r *mutationResolver) BookAppointment(ctx context.Context, input BookAppoin
 	if err := booking.CheckKey(input.IdempotencyKey); err != nil {
 		return nil, err
 	}
-	b, err := booking.BookOnce(ctx, ent.FromContext(ctx), booking.Request{
+	b, err := booking.BookOnce(ctx, r.tx(ctx), booking.Request{
 		ServiceID: input.ServiceID, PractitionerID: input.PractitionerID, StartsAt: input.StartsAt,
 		IdempotencyKey: input.IdempotencyKey, ClientID: c.ID, Via: appointment.BookedViaPortal,
 	})
 	if err != nil || !b.New {
 		return b.Appointment, err
 	}
-	return recorded(ctx, booking.ActionBooked, b.Appointment, nil)
+	return r.recorded(ctx, booking.ActionBooked, b.Appointment, nil)
 }
 
 // ReschedulePortalAppointment is the resolver for the reschedulePortalAppointment field.
@@ -44,8 +44,8 @@ func (r *mutationResolver) ReschedulePortalAppointment(ctx context.Context, id p
 	if practitionerID != nil {
 		pid = *practitionerID
 	}
-	a, err := booking.Reschedule(ctx, ent.FromContext(ctx), booking.Change{ID: id, StartsAt: startsAt, PractitionerID: pid})
-	return recorded(ctx, booking.ActionRescheduled, a, err)
+	a, err := booking.Reschedule(ctx, r.tx(ctx), booking.Change{ID: id, StartsAt: startsAt, PractitionerID: pid})
+	return r.recorded(ctx, booking.ActionRescheduled, a, err)
 }
 
 // CancelPortalAppointment is the resolver for the cancelPortalAppointment field.
@@ -53,8 +53,8 @@ func (r *mutationResolver) CancelPortalAppointment(ctx context.Context, id pulid
 	if _, err := r.managingClient(ctx); err != nil {
 		return nil, err
 	}
-	a, err := booking.Cancel(ctx, ent.FromContext(ctx), booking.Change{ID: id, Reason: deref(reason)})
-	return recorded(ctx, booking.ActionCancelled, a, err)
+	a, err := booking.Cancel(ctx, r.tx(ctx), booking.Change{ID: id, Reason: deref(reason)})
+	return r.recorded(ctx, booking.ActionCancelled, a, err)
 }
 
 // RequestBookingCode is the resolver for the requestBookingCode field.
@@ -67,13 +67,13 @@ func (r *mutationResolver) RequestBookingCode(ctx context.Context, input Request
 
 // BookAsVisitor is the resolver for the bookAsVisitor field.
 func (r *mutationResolver) BookAsVisitor(ctx context.Context, input BookAsVisitorInput) (*ent.Appointment, error) {
-	org, err := booking.OrganizationBySlug(ctx, ent.FromContext(ctx), input.Organization)
+	org, err := booking.OrganizationBySlug(ctx, r.tx(ctx), input.Organization)
 	if err != nil {
 		return nil, kith.Invalid("code", "the code is wrong or has expired; ask for a new one") // like a wrong code: the slug tells nothing
 	}
 	v := booking.Visitor{OrgID: org.ID, Email: input.Email, FirstName: input.FirstName, LastName: input.LastName, Phone: deref(input.Phone)}
 	req := booking.Request{ServiceID: input.ServiceID, PractitionerID: input.PractitionerID, StartsAt: input.StartsAt, IdempotencyKey: input.IdempotencyKey}
-	return booking.BookAsVisitor(ctx, ent.FromContext(ctx), v, req, func(ctx context.Context) error {
+	return booking.BookAsVisitor(ctx, r.tx(ctx), v, req, func(ctx context.Context) error {
 		_, err := r.Portal.VerifyVisitorCode(ctx, input.Organization, input.Email, input.Code, clientIP(ctx))
 		return err
 	})

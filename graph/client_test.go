@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/viewer"
@@ -418,6 +419,7 @@ func seedClients(t *testing.T, db *database.DB, p kithtest.Practice, n int) {
 	ctx := viewer.NewContext(context.Background(), viewer.System{OrgID: p.Org.ID})
 	tx, err := db.Client.Tx(ctx)
 	require.NoError(t, err)
+	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	c := tx.Client()
 	for i := range n {
 		cl, err := c.ClientProfile.Create().SetFirstName(fmt.Sprintf("Client%03d", i)).SetLastName("Test").

@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
@@ -26,8 +27,8 @@ func hideDenied(ctx context.Context, err error) error {
 
 // setStatus moves an appointment to status; the appointment hook decides
 // whether the move is allowed.
-func setStatus(ctx context.Context, id pulid.ID, status appointment.Status, reason string) (*ent.Appointment, error) {
-	u := ent.FromContext(ctx).Appointment.UpdateOneID(id).SetStatus(status)
+func (r *Resolver) setStatus(ctx context.Context, id pulid.ID, status appointment.Status, reason string) (*ent.Appointment, error) {
+	u := r.tx(ctx).Appointment.UpdateOneID(id).SetStatus(status)
 	if status == appointment.StatusCancelled {
 		u.SetCancellationReason(reason)
 	}
@@ -96,3 +97,7 @@ func derefInt(n *int, def int) int {
 	}
 	return *n
 }
+
+// tx is the client of the mutation's transaction (package transaction), or
+// kith's client outside one.
+func (r *Resolver) tx(ctx context.Context) *ent.Client { return transaction.Client(ctx, r.DB) }

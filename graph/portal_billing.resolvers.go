@@ -26,14 +26,14 @@ func (r *mutationResolver) CreateInvoice(ctx context.Context, clientID pulid.ID,
 	for i, l := range input.Lines {
 		lines[i] = *l
 	}
-	return billing.CreateInvoice(ctx, ent.FromContext(ctx), clientID, billing.NewInvoice{
+	return billing.CreateInvoice(ctx, r.tx(ctx), clientID, billing.NewInvoice{
 		Lines: lines, Currency: input.Currency, DueDate: deref(input.DueDate),
 	})
 }
 
 // VoidInvoice is the resolver for the voidInvoice field.
 func (r *mutationResolver) VoidInvoice(ctx context.Context, id pulid.ID) (*ent.Invoice, error) {
-	return billing.VoidInvoice(ctx, ent.FromContext(ctx), id)
+	return billing.VoidInvoice(ctx, r.tx(ctx), id)
 }
 
 // PayPortalInvoice is the resolver for the payPortalInvoice field.
@@ -61,7 +61,7 @@ func (r *mutationResolver) RemovePortalCard(ctx context.Context, id pulid.ID) (p
 	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
 		return "", err
 	}
-	if err := billing.RemoveCard(ctx, ent.FromContext(ctx), r.Payments, id); err != nil {
+	if err := billing.RemoveCard(ctx, r.tx(ctx), r.Payments, id); err != nil {
 		return "", err
 	}
 	return id, nil

@@ -33,17 +33,17 @@ func (r *mutationResolver) SubmitPortalForm(ctx context.Context, id pulid.ID, an
 	if err := r.acting(ctx); err != nil {
 		return nil, err
 	}
-	return portal.SubmitForm(ctx, ent.FromContext(ctx), id, answers, signature)
+	return portal.SubmitForm(ctx, r.tx(ctx), id, answers, signature)
 }
 
 // ShareDocument is the resolver for the shareDocument field.
 func (r *mutationResolver) ShareDocument(ctx context.Context, clientID pulid.ID, input portal.DocumentInput) (*ent.SharedDocument, error) {
-	return portal.ShareDocument(ctx, ent.FromContext(ctx), clientID, input)
+	return portal.ShareDocument(ctx, r.tx(ctx), clientID, input)
 }
 
 // SendForm is the resolver for the sendForm field.
 func (r *mutationResolver) SendForm(ctx context.Context, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) (*ent.Form, error) {
-	return portal.SendForm(ctx, ent.FromContext(ctx), clientID, contactLinkID, input)
+	return portal.SendForm(ctx, r.tx(ctx), clientID, contactLinkID, input)
 }
 
 // SharedAt is the resolver for the sharedAt field.

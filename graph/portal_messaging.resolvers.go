@@ -37,12 +37,12 @@ func (r *messageThreadResolver) RelationshipLabel(ctx context.Context, obj *mess
 
 // SendPortalMessage is the resolver for the sendPortalMessage field.
 func (r *mutationResolver) SendPortalMessage(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, body string) (*ent.PortalMessage, error) {
-	return messaging.Send(ctx, ent.FromContext(ctx), clientID, threadContact(contactID), body)
+	return messaging.Send(ctx, r.tx(ctx), clientID, threadContact(contactID), body)
 }
 
 // MarkThreadRead is the resolver for the markThreadRead field.
 func (r *mutationResolver) MarkThreadRead(ctx context.Context, clientID pulid.ID, contactID *pulid.ID) (*messaging.Thread, error) {
-	return messaging.MarkRead(ctx, ent.FromContext(ctx), clientID, threadContact(contactID))
+	return messaging.MarkRead(ctx, r.tx(ctx), clientID, threadContact(contactID))
 }
 
 // SendMessageToPractice is the resolver for the sendMessageToPractice field.
@@ -50,7 +50,7 @@ func (r *mutationResolver) SendMessageToPractice(ctx context.Context, body strin
 	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
 		return nil, err
 	}
-	return messaging.SendToPractice(ctx, ent.FromContext(ctx), body)
+	return messaging.SendToPractice(ctx, r.tx(ctx), body)
 }
 
 // MarkPortalMessagesRead is the resolver for the markPortalMessagesRead field.
@@ -58,7 +58,7 @@ func (r *mutationResolver) MarkPortalMessagesRead(ctx context.Context) (int, err
 	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
 		return 0, err
 	}
-	return messaging.MarkPortalRead(ctx, ent.FromContext(ctx))
+	return messaging.MarkPortalRead(ctx, r.tx(ctx))
 }
 
 // AuthorName is the resolver for the authorName field.

@@ -87,7 +87,7 @@ func (r *mutationResolver) UpdateOrganization(ctx context.Context, input ent.Upd
 	if !ok {
 		return nil, kith.ErrUnauthenticated
 	}
-	return ent.FromContext(ctx).Organization.UpdateOneID(v.OrgID).SetInput(input).Save(ctx)
+	return r.tx(ctx).Organization.UpdateOneID(v.OrgID).SetInput(input).Save(ctx)
 }
 
 // CreateStaff is the resolver for the createStaff field.
@@ -96,7 +96,7 @@ func (r *mutationResolver) CreateStaff(ctx context.Context, input ent.CreateStaf
 	if err != nil {
 		return nil, err
 	}
-	return ent.FromContext(ctx).Staff.Create().SetInput(input).SetNillablePasswordHash(hash).Save(ctx)
+	return r.tx(ctx).Staff.Create().SetInput(input).SetNillablePasswordHash(hash).Save(ctx)
 }
 
 // UpdateStaff is the resolver for the updateStaff field.
@@ -105,12 +105,12 @@ func (r *mutationResolver) UpdateStaff(ctx context.Context, id pulid.ID, input e
 	if err != nil {
 		return nil, err
 	}
-	return ent.FromContext(ctx).Staff.UpdateOneID(id).SetInput(input).SetNillablePasswordHash(hash).Save(ctx)
+	return r.tx(ctx).Staff.UpdateOneID(id).SetInput(input).SetNillablePasswordHash(hash).Save(ctx)
 }
 
 // CreateClient is the resolver for the createClient field.
 func (r *mutationResolver) CreateClient(ctx context.Context, input ent.CreateClientProfileInput, contacts []*link.Input) (*ent.ClientProfile, error) {
-	db := ent.FromContext(ctx)
+	db := r.tx(ctx)
 	c, err := db.ClientProfile.Create().SetInput(input).Save(ctx)
 	if err != nil {
 		return nil, err
@@ -125,12 +125,12 @@ func (r *mutationResolver) CreateClient(ctx context.Context, input ent.CreateCli
 
 // UpdateClient is the resolver for the updateClient field.
 func (r *mutationResolver) UpdateClient(ctx context.Context, id pulid.ID, input ent.UpdateClientProfileInput) (*ent.ClientProfile, error) {
-	return ent.FromContext(ctx).ClientProfile.UpdateOneID(id).SetInput(input).Save(ctx)
+	return r.tx(ctx).ClientProfile.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // SetClientNotifications is the resolver for the setClientNotifications field.
 func (r *mutationResolver) SetClientNotifications(ctx context.Context, id pulid.ID, input ClientNotificationsInput) (*ent.ClientProfile, error) {
-	return ent.FromContext(ctx).ClientProfile.UpdateOneID(id).
+	return r.tx(ctx).ClientProfile.UpdateOneID(id).
 		SetNillableNotifyReminders(input.NotifyReminders).
 		SetNillableNotifyConfirmations(input.NotifyConfirmations).
 		SetNillableNotifyScheduled(input.NotifyScheduled).
@@ -142,52 +142,52 @@ func (r *mutationResolver) CreateContact(ctx context.Context, input ent.CreateCo
 	if allowDuplicate != nil && *allowDuplicate {
 		ctx = kith.WithDuplicatesAllowed(ctx)
 	}
-	return ent.FromContext(ctx).Contact.Create().SetInput(input).Save(ctx)
+	return r.tx(ctx).Contact.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateContact is the resolver for the updateContact field.
 func (r *mutationResolver) UpdateContact(ctx context.Context, id pulid.ID, input ent.UpdateContactInput) (*ent.Contact, error) {
-	return ent.FromContext(ctx).Contact.UpdateOneID(id).SetInput(input).Save(ctx)
+	return r.tx(ctx).Contact.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // AddClientContact is the resolver for the addClientContact field.
 func (r *mutationResolver) AddClientContact(ctx context.Context, clientID pulid.ID, input link.Input) (*ent.ClientContact, error) {
-	return link.Add(ctx, ent.FromContext(ctx), clientID, input)
+	return link.Add(ctx, r.tx(ctx), clientID, input)
 }
 
 // UpdateClientContact is the resolver for the updateClientContact field.
 func (r *mutationResolver) UpdateClientContact(ctx context.Context, id pulid.ID, input ent.UpdateClientContactInput) (*ent.ClientContact, error) {
-	return ent.FromContext(ctx).ClientContact.UpdateOneID(id).SetInput(input).Save(ctx)
+	return r.tx(ctx).ClientContact.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // RemoveClientContact is the resolver for the removeClientContact field.
 func (r *mutationResolver) RemoveClientContact(ctx context.Context, id pulid.ID) (pulid.ID, error) {
-	return id, ent.FromContext(ctx).ClientContact.DeleteOneID(id).Exec(ctx)
+	return id, r.tx(ctx).ClientContact.DeleteOneID(id).Exec(ctx)
 }
 
 // CreateCoverage is the resolver for the createCoverage field.
 func (r *mutationResolver) CreateCoverage(ctx context.Context, input ent.CreateCoverageInput) (*ent.Coverage, error) {
-	return ent.FromContext(ctx).Coverage.Create().SetInput(input).Save(ctx)
+	return r.tx(ctx).Coverage.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateCoverage is the resolver for the updateCoverage field.
 func (r *mutationResolver) UpdateCoverage(ctx context.Context, id pulid.ID, input ent.UpdateCoverageInput) (*ent.Coverage, error) {
-	return ent.FromContext(ctx).Coverage.UpdateOneID(id).SetInput(input).Save(ctx)
+	return r.tx(ctx).Coverage.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // DeleteCoverage is the resolver for the deleteCoverage field.
 func (r *mutationResolver) DeleteCoverage(ctx context.Context, id pulid.ID) (pulid.ID, error) {
-	return id, ent.FromContext(ctx).Coverage.DeleteOneID(id).Exec(ctx)
+	return id, r.tx(ctx).Coverage.DeleteOneID(id).Exec(ctx)
 }
 
 // CreateAppointment is the resolver for the createAppointment field.
 func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error) {
-	return booking.Create(ctx, ent.FromContext(ctx), input)
+	return booking.Create(ctx, r.tx(ctx), input)
 }
 
 // RescheduleAppointment is the resolver for the rescheduleAppointment field.
 func (r *mutationResolver) RescheduleAppointment(ctx context.Context, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) (*ent.Appointment, error) {
-	return ent.FromContext(ctx).Appointment.UpdateOneID(id).
+	return r.tx(ctx).Appointment.UpdateOneID(id).
 		SetStartsAt(startsAt).
 		SetEndsAt(endsAt).
 		SetNillablePractitionerID(practitionerID).
@@ -196,27 +196,27 @@ func (r *mutationResolver) RescheduleAppointment(ctx context.Context, id pulid.I
 
 // ConfirmAppointment is the resolver for the confirmAppointment field.
 func (r *mutationResolver) ConfirmAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error) {
-	return setStatus(ctx, id, appointment.StatusConfirmed, "")
+	return r.setStatus(ctx, id, appointment.StatusConfirmed, "")
 }
 
 // CancelAppointment is the resolver for the cancelAppointment field.
 func (r *mutationResolver) CancelAppointment(ctx context.Context, id pulid.ID, reason string) (*ent.Appointment, error) {
-	return setStatus(ctx, id, appointment.StatusCancelled, reason)
+	return r.setStatus(ctx, id, appointment.StatusCancelled, reason)
 }
 
 // MarkAppointmentMissed is the resolver for the markAppointmentMissed field.
 func (r *mutationResolver) MarkAppointmentMissed(ctx context.Context, id pulid.ID) (*ent.Appointment, error) {
-	return setStatus(ctx, id, appointment.StatusMissed, "")
+	return r.setStatus(ctx, id, appointment.StatusMissed, "")
 }
 
 // CompleteAppointment is the resolver for the completeAppointment field.
 func (r *mutationResolver) CompleteAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error) {
-	return setStatus(ctx, id, appointment.StatusCompleted, "")
+	return r.setStatus(ctx, id, appointment.StatusCompleted, "")
 }
 
 // SaveMessageTemplate is the resolver for the saveMessageTemplate field.
 func (r *mutationResolver) SaveMessageTemplate(ctx context.Context, input SaveMessageTemplateInput) (*ent.MessageTemplate, error) {
-	return notifier.Save(ctx, ent.FromContext(ctx), message.Template{
+	return notifier.Save(ctx, r.tx(ctx), message.Template{
 		Kind: input.Kind, Channel: input.Channel, Language: input.Language,
 		Subject: deref(input.Subject), HTML: deref(input.HTML), Text: deref(input.Text),
 	})
@@ -224,22 +224,22 @@ func (r *mutationResolver) SaveMessageTemplate(ctx context.Context, input SaveMe
 
 // DeleteMessageTemplate is the resolver for the deleteMessageTemplate field.
 func (r *mutationResolver) DeleteMessageTemplate(ctx context.Context, id pulid.ID) (pulid.ID, error) {
-	return id, ent.FromContext(ctx).MessageTemplate.DeleteOneID(id).Exec(ctx)
+	return id, r.tx(ctx).MessageTemplate.DeleteOneID(id).Exec(ctx)
 }
 
 // CreateScheduledMessage is the resolver for the createScheduledMessage field.
 func (r *mutationResolver) CreateScheduledMessage(ctx context.Context, input ent.CreateScheduledMessageInput) (*ent.ScheduledMessage, error) {
-	return ent.FromContext(ctx).ScheduledMessage.Create().SetInput(input).Save(ctx)
+	return r.tx(ctx).ScheduledMessage.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateScheduledMessage is the resolver for the updateScheduledMessage field.
 func (r *mutationResolver) UpdateScheduledMessage(ctx context.Context, id pulid.ID, input ent.UpdateScheduledMessageInput) (*ent.ScheduledMessage, error) {
-	return ent.FromContext(ctx).ScheduledMessage.UpdateOneID(id).SetInput(input).Save(ctx)
+	return r.tx(ctx).ScheduledMessage.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // CancelScheduledMessage is the resolver for the cancelScheduledMessage field.
 func (r *mutationResolver) CancelScheduledMessage(ctx context.Context, id pulid.ID) (*ent.ScheduledMessage, error) {
-	return ent.FromContext(ctx).ScheduledMessage.UpdateOneID(id).SetStatus(scheduledmessage.StatusCancelled).Save(ctx)
+	return r.tx(ctx).ScheduledMessage.UpdateOneID(id).SetStatus(scheduledmessage.StatusCancelled).Save(ctx)
 }
 
 // Me is the resolver for the me field.

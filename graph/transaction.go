@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 )
 
@@ -110,7 +111,7 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 			panic(r)
 		}
 	}()
-	rsp := next(ent.NewTxContext(ent.NewContext(ctx, tx.Client()), tx))
+	rsp := next(transaction.With(ctx, tx))
 	if len(rsp.Errors) > 0 {
 		_ = tx.Rollback()
 		return &graphql.Response{Errors: rsp.Errors}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/message"
@@ -78,6 +79,7 @@ func seedDue(b *testing.B, db *database.DB, n int) []pulid.ID {
 	ctx := viewer.NewContext(context.Background(), viewer.System{OrgID: p.Org.ID})
 	tx, err := db.Client.Tx(ctx)
 	require.NoError(b, err)
+	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	c := tx.Client()
 	at := time.Now().Add(24 * time.Hour)
 	ids := make([]pulid.ID, 0, n)

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
@@ -171,6 +172,7 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	if err != nil {
 		return err
 	}
+	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	now := time.Now().UTC()
 	queued := notification.StatusEQ(notification.StatusQueued)
 	for _, i := range sent {
@@ -265,6 +267,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 	if err != nil {
 		return err
 	}
+	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	a, err := loadAppointment(ctx, tx.Client(), job.Args.AppointmentID)
 	if ent.IsNotFound(err) {
 		return rollback(tx, nil)

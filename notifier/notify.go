@@ -10,6 +10,7 @@ import (
 
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
@@ -31,7 +32,7 @@ func (q *Queue) followAppointments() ent.Hook {
 		return hook.AppointmentFunc(func(ctx context.Context, m *ent.AppointmentMutation) (ent.Value, error) {
 			kind, remind := noticeFor(ctx, m)
 			if kind != "" {
-				if err := needTx(m); err != nil {
+				if err := needTx(ctx); err != nil {
 					return nil, err
 				}
 			}
@@ -52,7 +53,7 @@ func (q *Queue) followAppointments() ent.Hook {
 					return nil, err
 				}
 			}
-			etx, _ := m.Tx() // nil outside a transaction
+			etx := transaction.From(ctx) // nil outside a transaction
 			if err := q.followAppointment(ctx, m.Client(), etx, a, kind); err != nil {
 				return nil, fmt.Errorf("updating the appointment's scheduled messages: %w", err)
 			}
@@ -311,10 +312,11 @@ func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.
 // it, or a crash in between loses the messages. Open one (Client.Tx).
 var ErrNoTransaction = errors.New("a change that sends messages must be written in a transaction")
 
-// needTx is ErrNoTransaction unless m runs in a transaction: checked before
-// a change that sends messages is written, so that it is refused whole.
-func needTx(m interface{ Tx() (*ent.Tx, error) }) error {
-	if _, err := m.Tx(); err != nil {
+// needTx is ErrNoTransaction unless ctx carries a transaction: checked
+// before a change that sends messages is written, so that it is refused
+// whole.
+func needTx(ctx context.Context) error {
+	if transaction.From(ctx) == nil {
 		return ErrNoTransaction
 	}
 	return nil
@@ -385,7 +387,7 @@ func (q *Queue) RemindNow(ctx context.Context, appointmentIDs ...pulid.ID) error
 	if len(jobs) == 0 {
 		return nil
 	}
-	if etx := ent.TxFromContext(ctx); etx != nil { // with the change that asks for them
+	if etx := transaction.From(ctx); etx != nil { // with the change that asks for them
 		return q.insert(ctx, etx, jobs...)
 	}
 	if _, err := q.river.InsertMany(ctx, jobs); err != nil { // one write: nothing else to commit with

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -37,7 +38,7 @@ func (q *Queue) followPortalMessages() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.PortalMessageFunc(func(ctx context.Context, m *ent.PortalMessageMutation) (ent.Value, error) {
 			if d, _ := m.Direction(); d == portalmessage.DirectionFromPractice {
-				if err := needTx(m); err != nil {
+				if err := needTx(ctx); err != nil {
 					return nil, err
 				}
 			}
@@ -49,7 +50,7 @@ func (q *Queue) followPortalMessages() ent.Hook {
 			if !ok || msg.Direction != portalmessage.DirectionFromPractice {
 				return v, nil
 			}
-			etx, _ := m.Tx() // nil outside a transaction
+			etx := transaction.From(ctx) // nil outside a transaction
 			if err := q.notifyPortalMessage(ctx, m.Client(), etx, msg); err != nil {
 				return nil, fmt.Errorf("telling of the new message: %w", err)
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -44,7 +45,7 @@ func (q *Queue) followScheduledMessages() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return hook.ScheduledMessageFunc(func(ctx context.Context, m *ent.ScheduledMessageMutation) (ent.Value, error) {
 			if retimed(m) {
-				if err := needTx(m); err != nil {
+				if err := needTx(ctx); err != nil {
 					return nil, err
 				}
 			}
@@ -56,7 +57,7 @@ func (q *Queue) followScheduledMessages() ent.Hook {
 			if !ok || sm.Status != scheduledmessage.StatusPending {
 				return v, nil
 			}
-			etx, _ := m.Tx() // nil outside a transaction
+			etx := transaction.From(ctx) // nil outside a transaction
 			if err := q.scheduleMessages(ctx, m.Client(), etx, nil, sm); err != nil {
 				return nil, fmt.Errorf("scheduling the message: %w", err)
 			}
@@ -180,6 +181,7 @@ func (w *scheduledWorker) Work(ctx context.Context, job *river.Job[ScheduledArgs
 	if err != nil {
 		return err
 	}
+	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	write, err := w.q.sendScheduled(ctx, tx, job.Args)
 	if err != nil || !write {
 		_ = tx.Rollback()

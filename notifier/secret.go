@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/notification"
@@ -50,10 +50,7 @@ type Secret struct {
 // before it, the person asks for a new code or invitation. An address that
 // bounced before is recorded as skipped.
 func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
-	db := q.db.Client
-	if c := ent.FromContext(ctx); c != nil {
-		db = c
-	}
+	db := transaction.Client(ctx, q.db.Client)
 	c, err := db.ClientProfile.Query().Where(clientprofile.ID(m.ClientID)).WithOrganization().Only(ctx)
 	if err != nil {
 		return fmt.Errorf("sending %s: %w", m.Kind, err)
@@ -102,27 +99,8 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		MessageID: string(n.ID), Channel: message.ChannelEmail, To: m.To, FromName: org.Name,
 		Subject: real.Subject, HTML: real.HTML, Text: real.Text,
 	}
-	afterCommit(ctx, func() { q.handOver(context.WithoutCancel(ctx), n.ID, out) })
+	transaction.AfterCommit(ctx, func() { q.handOver(context.WithoutCancel(ctx), n.ID, out) })
 	return nil
-}
-
-// afterCommit runs f once the transaction in ctx has committed, or at once
-// outside a transaction; a rolled-back transaction never runs it.
-func afterCommit(ctx context.Context, f func()) {
-	tx := ent.TxFromContext(ctx)
-	if tx == nil {
-		f()
-		return
-	}
-	tx.OnCommit(func(next ent.Committer) ent.Committer {
-		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			if err := next.Commit(ctx, tx); err != nil {
-				return err
-			}
-			f()
-			return nil
-		})
-	})
 }
 
 // handOver sends out in the background and records the outcome on

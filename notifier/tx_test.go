@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/notifiertest"
@@ -42,7 +43,7 @@ func TestJobsAreWrittenInTheTransaction(t *testing.T) {
 
 	tx, err := env.DB.Client.Tx(ctx)
 	require.NoError(t, err)
-	_, err = create(tx.Client(), start).Save(ctx)
+	_, err = create(tx.Client(), start).Save(transaction.With(ctx, tx))
 	require.NoError(t, err)
 	require.Equal(t, 1, jobs(tx.Client()), "the confirmation's job is in the appointment's transaction, before it commits")
 	require.NoError(t, tx.Rollback())

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
@@ -31,10 +31,7 @@ type VisitorCode struct {
 // the visitor is no client whose history could hold it; the code is never
 // stored. An address that bounced before gets nothing.
 func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
-	db := q.db.Client
-	if c := ent.FromContext(ctx); c != nil {
-		db = c
-	}
+	db := transaction.Client(ctx, q.db.Client)
 	sys := systemIn(ctx, m.OrgID)
 	org, err := db.Organization.Get(sys, m.OrgID)
 	if err != nil {
@@ -79,6 +76,6 @@ func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
 			}
 		}()
 	}
-	afterCommit(ctx, send)
+	transaction.AfterCommit(ctx, send)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/pulid"
@@ -103,10 +104,7 @@ func New(db *ent.Client, mail Mailer, cfg Config) *Service {
 
 // client is the transaction's client in ctx, else the service's.
 func (s *Service) client(ctx context.Context) *ent.Client {
-	if c := ent.FromContext(ctx); c != nil {
-		return c
-	}
-	return s.db
+	return transaction.Client(ctx, s.db)
 }
 
 // now is the current time in UTC.
@@ -136,28 +134,3 @@ func hash(secret string) []byte {
 
 // normalEmail is an email address as kith stores it.
 func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
-
-// afterTx runs f once the transaction in ctx has ended, committed or rolled
-// back, or at once outside a transaction: for records that must outlive a
-// failed request, such as a wrong code's count.
-func afterTx(ctx context.Context, f func()) {
-	tx := ent.TxFromContext(ctx)
-	if tx == nil {
-		f()
-		return
-	}
-	tx.OnCommit(func(next ent.Committer) ent.Committer {
-		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			err := next.Commit(ctx, tx)
-			f()
-			return err
-		})
-	})
-	tx.OnRollback(func(next ent.Rollbacker) ent.Rollbacker {
-		return ent.RollbackFunc(func(ctx context.Context, tx *ent.Tx) error {
-			err := next.Rollback(ctx, tx)
-			f()
-			return err
-		})
-	})
-}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/signincode"
@@ -164,7 +165,7 @@ func (s *Service) useCode(ctx context.Context, orgSlug, email, code, ip string) 
 	}
 	if subtle.ConstantTimeCompare(row.CodeHash, codeHash(row.ID, strings.TrimSpace(code))) != 1 {
 		// Counted after the request's transaction ends, which this error rolls back.
-		afterTx(ctx, func() {
+		transaction.AfterEnd(ctx, func() {
 			_ = s.db.SignInCode.UpdateOneID(row.ID).AddFailedAttempts(1).Exec(systemIn(context.WithoutCancel(ctx), org.ID))
 		})
 		return "", errWrongCode

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/database/transaction"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
@@ -145,30 +146,29 @@ func requireReachableClient() ent.Hook {
 			if email != "" || mobile != "" {
 				return next.Mutate(ctx, m)
 			}
-			tx, err := cm.Tx()
-			if err != nil {
-				return nil, errUnreachable
+			if transaction.From(ctx) == nil {
+				return nil, errUnreachable // no link can follow in the same transaction
 			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
 				return nil, err
 			}
 			id, _ := cm.ID()
-			tx.OnCommit(func(next gen.Committer) gen.Committer {
-				return gen.CommitFunc(func(ctx context.Context, tx *gen.Tx) error {
-					ok, err := tx.ClientContact.Query().
-						Where(clientcontact.ClientID(id), clientcontact.HasContactWith(contact.Or(contact.EmailNEQ(""), contact.PhoneNEQ("")))).
-						Exist(ctx)
-					if err != nil {
-						return fmt.Errorf("checking the client's contacts: %w", err)
-					}
-					if !ok {
-						_ = tx.Rollback()
-						return errUnreachable
-					}
-					return next.Commit(ctx, tx)
-				})
+			err = transaction.BeforeCommit(ctx, func(ctx context.Context, tx *gen.Tx) error {
+				ok, err := tx.ClientContact.Query().
+					Where(clientcontact.ClientID(id), clientcontact.HasContactWith(contact.Or(contact.EmailNEQ(""), contact.PhoneNEQ("")))).
+					Exist(ctx)
+				if err != nil {
+					return fmt.Errorf("checking the client's contacts: %w", err)
+				}
+				if !ok {
+					return errUnreachable
+				}
+				return nil
 			})
+			if err != nil {
+				return nil, err
+			}
 			return v, nil
 		})
 	}
