@@ -6,14 +6,12 @@ package graph_test
 // client_test.go, which shares the package.
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -25,6 +23,7 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
+	"github.com/kith-health/kith/server"
 )
 
 // ---------------------------------------------------------------------------
@@ -157,25 +156,6 @@ func requireLooksMissing(t *testing.T, got, missing kithtest.Error, id, fake str
 	require.Equal(t, graph.CodeNotFound, got.Code(), "message: %s", got.Message)
 	got.Message = strings.ReplaceAll(got.Message, id, fake)
 	require.Equal(t, missing, got)
-}
-
-// gqlRequest builds a GraphQL request: POST with a JSON body, or GET with the
-// query in the URL. token "" sends no Authorization header.
-func gqlRequest(t *testing.T, method, token, query string, vars map[string]any) *http.Request {
-	t.Helper()
-	var req *http.Request
-	if method == http.MethodGet {
-		req = httptest.NewRequest(method, "/graphql?query="+url.QueryEscape(query), nil)
-	} else {
-		body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-		require.NoError(t, err)
-		req = httptest.NewRequest(method, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	return req
 }
 
 // roundTrip runs req through h and decodes the GraphQL response.
@@ -661,7 +641,7 @@ func TestAuthentication(t *testing.T) {
 
 	t.Run("bearer scheme required", func(t *testing.T) {
 		t.Parallel()
-		req := gqlRequest(t, http.MethodPost, "", clientsQuery, nil)
+		req := kithtest.NewRequest(t, http.MethodPost, "", clientsQuery, nil)
 		req.Header.Set("Authorization", "Basic "+w.a.Token)
 		_, rsp := roundTrip(t, w.api.Handler, req)
 		require.Len(t, rsp.Errors, 1)
@@ -995,7 +975,7 @@ func TestTransport(t *testing.T) {
 
 	t.Run("GET query", func(t *testing.T) {
 		t.Parallel()
-		rec, rsp := roundTrip(t, h, gqlRequest(t, http.MethodGet, w.a.Token, `{ me { email } }`, nil))
+		rec, rsp := roundTrip(t, h, kithtest.NewRequest(t, http.MethodGet, w.a.Token, `{ me { email } }`, nil))
 		require.Equal(t, http.StatusOK, rec.Code)
 		require.Empty(t, rsp.Errors)
 		require.JSONEq(t, `{"me": {"email": "owner@alpha.example"}}`, string(rsp.Data))
@@ -1004,7 +984,7 @@ func TestTransport(t *testing.T) {
 	t.Run("GET mutation refused", func(t *testing.T) {
 		t.Parallel()
 		w := w.with(t)
-		rec, rsp := roundTrip(t, h, gqlRequest(t, http.MethodGet, w.a.Token,
+		rec, rsp := roundTrip(t, h, kithtest.NewRequest(t, http.MethodGet, w.a.Token,
 			`mutation { createClient(input: {firstName: "Via", lastName: "Get", email: "get@alpha.example"}) { id } }`, nil))
 		require.NotEqual(t, http.StatusOK, rec.Code)
 		require.NotEmpty(t, rsp.Errors)
@@ -1015,7 +995,7 @@ func TestTransport(t *testing.T) {
 
 	t.Run("graphql-response+json", func(t *testing.T) {
 		t.Parallel()
-		req := gqlRequest(t, http.MethodPost, w.a.Token, `{ me { id } }`, nil)
+		req := kithtest.NewRequest(t, http.MethodPost, w.a.Token, `{ me { id } }`, nil)
 		req.Header.Set("Accept", "application/graphql-response+json")
 		rec, rsp := roundTrip(t, h, req)
 		require.Empty(t, rsp.Errors)
@@ -1024,7 +1004,7 @@ func TestTransport(t *testing.T) {
 
 	t.Run("plain json", func(t *testing.T) {
 		t.Parallel()
-		req := gqlRequest(t, http.MethodPost, w.a.Token, `{ me { id } }`, nil)
+		req := kithtest.NewRequest(t, http.MethodPost, w.a.Token, `{ me { id } }`, nil)
 		req.Header.Set("Accept", "application/json")
 		rec, _ := roundTrip(t, h, req)
 		require.Equal(t, "application/json", rec.Header().Get("Content-Type"))
@@ -1047,12 +1027,12 @@ func TestTransport(t *testing.T) {
 
 	t.Run("request ID", func(t *testing.T) {
 		t.Parallel()
-		req := gqlRequest(t, http.MethodPost, w.a.Token, `{ me { id } }`, nil)
+		req := kithtest.NewRequest(t, http.MethodPost, w.a.Token, `{ me { id } }`, nil)
 		req.Header.Set("X-Request-ID", "caller-id.1")
 		rec, _ := roundTrip(t, h, req)
 		require.Equal(t, "caller-id.1", rec.Header().Get("X-Request-ID"))
 
-		req = gqlRequest(t, http.MethodPost, w.a.Token, `{ me { id } }`, nil)
+		req = kithtest.NewRequest(t, http.MethodPost, w.a.Token, `{ me { id } }`, nil)
 		req.Header.Set("X-Request-ID", "bad id\r\n<script>")
 		rec, _ = roundTrip(t, h, req)
 		require.Regexp(t, `^[0-9a-f]{16}$`, rec.Header().Get("X-Request-ID"))
@@ -1061,20 +1041,20 @@ func TestTransport(t *testing.T) {
 	t.Run("introspection", func(t *testing.T) {
 		t.Parallel()
 		const query = `{ __schema { types { name } } }`
-		_, on := roundTrip(t, h, gqlRequest(t, http.MethodPost, w.a.Token, query, nil))
+		_, on := roundTrip(t, h, kithtest.NewRequest(t, http.MethodPost, w.a.Token, query, nil))
 		require.Empty(t, on.Errors)
 		require.Contains(t, string(on.Data), `"Client"`)
 
-		off := graph.NewHandler(w.db.Client, kithtest.Auth(w.db.Client), graph.HandlerConfig{Introspection: false})
-		_, rsp := roundTrip(t, off, gqlRequest(t, http.MethodPost, w.a.Token, query, nil))
+		off := server.New(w.db.Client, kithtest.Auth(w.db.Client), server.Config{})
+		_, rsp := roundTrip(t, off, kithtest.NewRequest(t, http.MethodPost, w.a.Token, query, nil))
 		require.NotEmpty(t, rsp.Errors)
 		require.NotContains(t, string(rsp.Data), `"Client"`)
 	})
 
 	t.Run("introspection off is not an internal error", func(t *testing.T) {
 		t.Parallel()
-		off := graph.NewHandler(w.db.Client, kithtest.Auth(w.db.Client), graph.HandlerConfig{Introspection: false})
-		_, rsp := roundTrip(t, off, gqlRequest(t, http.MethodPost, w.a.Token, `{ __schema { types { name } } }`, nil))
+		off := server.New(w.db.Client, kithtest.Auth(w.db.Client), server.Config{})
+		_, rsp := roundTrip(t, off, kithtest.NewRequest(t, http.MethodPost, w.a.Token, `{ __schema { types { name } } }`, nil))
 		require.Len(t, rsp.Errors, 1)
 		require.NotEmpty(t, rsp.Errors[0].Code())
 		require.NotEqual(t, graph.CodeInternal, rsp.Errors[0].Code(), rsp.Errors[0].Message)
@@ -1082,7 +1062,7 @@ func TestTransport(t *testing.T) {
 
 	t.Run("GraphiQL off", func(t *testing.T) {
 		t.Parallel()
-		off := graph.NewHandler(w.db.Client, kithtest.Auth(w.db.Client), graph.HandlerConfig{})
+		off := server.New(w.db.Client, kithtest.Auth(w.db.Client), server.Config{})
 		rec := httptest.NewRecorder()
 		off.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 		require.Equal(t, http.StatusNotFound, rec.Code)
@@ -1158,7 +1138,7 @@ func TestInternalErrorsRevealNothing(t *testing.T) {
 			w := setupAccess(t)
 			tc.breakStore(t, w)
 
-			rec, rsp := roundTrip(t, w.api.Handler, gqlRequest(t, http.MethodPost, tc.token(w), tc.query, nil))
+			rec, rsp := roundTrip(t, w.api.Handler, kithtest.NewRequest(t, http.MethodPost, tc.token(w), tc.query, nil))
 			require.Len(t, rsp.Errors, 1, "data %s", rsp.Data)
 			e := rsp.Errors[0]
 			require.Equal(t, graph.CodeInternal, e.Code(), e.Message)

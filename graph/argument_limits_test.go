@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/graph"
+	"github.com/kith-health/kith/kithtest"
 )
 
 func names(n int) []any {
@@ -171,12 +172,12 @@ func TestVariablesAreNotCoerced(t *testing.T) {
 			t.Parallel()
 			b := setup(t)
 			c := b.createClient(t, map[string]any{"firstName": "Sam", "lastName": "Stone", "email": "sam@example.com"}, nil)
-			a := send(t, b.api.Handler, authed(b.token, tc.query, tc.vars, c.ID))
-			require.Len(t, a.rsp.Errors, 1, a.rec.Body.String())
-			e := a.rsp.Errors[0]
+			a := kithtest.Send(t, b.api.Handler, authed(b.token, tc.query, tc.vars, c.ID))
+			require.Len(t, a.Response.Errors, 1, a.Rec.Body.String())
+			e := a.Response.Errors[0]
 			requireCode(t, e, graph.CodeBadUserInput, tc.field)
 			require.Equal(t, tc.msg, e.Message)
-			require.NotContains(t, a.members, "data", "a variable that does not coerce: the operation does not run")
+			require.NotContains(t, a.Members, "data", "a variable that does not coerce: the operation does not run")
 			require.Zero(t, b.count(t, "coverages"))
 			require.Equal(t, 1, b.count(t, "clients"))
 		})
@@ -193,7 +194,7 @@ func TestVariablesAreNotCoerced(t *testing.T) {
 // in vars becomes client.
 func authed(token, query, vars, client string) *http.Request {
 	q, _ := json.Marshal(query)
-	req := rawPost(`{"query": ` + string(q) + `, "variables": ` + strings.ReplaceAll(vars, "CLIENT", client) + `}`)
+	req := kithtest.RawPost(`{"query": ` + string(q) + `, "variables": ` + strings.ReplaceAll(vars, "CLIENT", client) + `}`)
 	req.Header.Set("Authorization", "Bearer "+token)
 	return req
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/graph"
+	"github.com/kith-health/kith/kithtest"
 )
 
 // TestNULRefused: a string argument holding U+0000 is refused with
@@ -54,7 +55,7 @@ func TestNULRefused(t *testing.T) {
 func TestInvalidUTF8Refused(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	_, rsp := roundTrip(t, b.api.Handler, gqlRequest(t, http.MethodGet, b.token, "{ searchContacts(query: \"\xff\xfe\") { id } }", nil))
+	_, rsp := roundTrip(t, b.api.Handler, kithtest.NewRequest(t, http.MethodGet, b.token, "{ searchContacts(query: \"\xff\xfe\") { id } }", nil))
 	require.Len(t, rsp.Errors, 1)
 	requireCode(t, rsp.Errors[0], graph.CodeBadUserInput, "query")
 	require.Equal(t, "the parameter query is not valid UTF-8", rsp.Errors[0].Message)

@@ -17,6 +17,7 @@ import (
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/server"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -205,43 +206,11 @@ func TestBookingSetupThroughAPI(t *testing.T) {
 	require.Equal(t, "NOT_FOUND", w.api.Fail("", slotsQuery, w.slotVars(w.service, 7, "UTC")).Code())
 }
 
-func TestWidgetCORS(t *testing.T) {
-	t.Parallel()
-	w := setupWidget(t)
-	preflight := func(origin string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
-		req.Header.Set("Origin", origin)
-		req.Header.Set("Access-Control-Request-Method", "POST")
-		req.Header.Set("Access-Control-Request-Headers", "content-type")
-		rec := httptest.NewRecorder()
-		w.api.Handler.ServeHTTP(rec, req)
-		return rec
-	}
-	ok := preflight("https://maple.example")
-	require.Equal(t, http.StatusNoContent, ok.Code)
-	require.Equal(t, "https://maple.example", ok.Header().Get("Access-Control-Allow-Origin"))
-	require.Contains(t, ok.Header().Get("Access-Control-Allow-Headers"), "Content-Type")
-	require.Empty(t, ok.Header().Get("Access-Control-Allow-Credentials"))
-
-	no := preflight("https://evil.example")
-	require.Equal(t, http.StatusNoContent, no.Code)
-	require.Empty(t, no.Header().Get("Access-Control-Allow-Origin"))
-
-	body, _ := json.Marshal(map[string]any{"query": `{ bookableServices(organization: "maple") { id } }`})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Origin", "https://maple.example")
-	rec := httptest.NewRecorder()
-	w.api.Handler.ServeHTTP(rec, req)
-	require.Equal(t, http.StatusOK, rec.Code)
-	require.Equal(t, "https://maple.example", rec.Header().Get("Access-Control-Allow-Origin"))
-}
-
 func TestWidgetRateLimit(t *testing.T) {
 	t.Parallel()
 	db := kithtest.DB(t, nil)
 	kithtest.NewPractice(t, db, "maple")
-	h := graph.NewHandler(db.Client, kithtest.Auth(db.Client), graph.HandlerConfig{WidgetLimit: ratelimit.Limit{Burst: 2, Every: time.Hour}})
+	h := server.New(db.Client, kithtest.Auth(db.Client), server.Config{HandlerConfig: graph.HandlerConfig{WidgetLimit: ratelimit.Limit{Burst: 2, Every: time.Hour}}})
 	ask := func(ip string) []kithtest.Error {
 		body, _ := json.Marshal(map[string]any{"query": `{ bookableServices(organization: "maple") { id } }`})
 		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
@@ -275,9 +244,9 @@ func TestWidgetRateLimitSharedByProcesses(t *testing.T) {
 		limits, err := ratelimit.Open(db)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = limits.Close() })
-		handlers = append(handlers, graph.NewHandler(db.Client, kithtest.Auth(db.Client), graph.HandlerConfig{
+		handlers = append(handlers, server.New(db.Client, kithtest.Auth(db.Client), server.Config{HandlerConfig: graph.HandlerConfig{
 			WidgetLimit: ratelimit.Limit{Burst: 3, Every: time.Hour}, Limits: limits,
-		}))
+		}}))
 	}
 	ask := func(h http.Handler) []kithtest.Error {
 		body, _ := json.Marshal(map[string]any{"query": `{ bookableServices(organization: "maple") { id } }`})
@@ -306,7 +275,7 @@ func TestWidgetRateLimitSharedByProcesses(t *testing.T) {
 func BenchmarkAvailableSlotsHTTP(b *testing.B) {
 	db := kithtest.DB(b, nil)
 	p := kithtest.NewPractice(b, db, "maple")
-	h := graph.NewHandler(db.Client, kithtest.Auth(db.Client), graph.HandlerConfig{WidgetLimit: ratelimit.Limit{Burst: 1 << 30, Every: time.Nanosecond}})
+	h := server.New(db.Client, kithtest.Auth(db.Client), server.Config{HandlerConfig: graph.HandlerConfig{WidgetLimit: ratelimit.Limit{Burst: 1 << 30, Every: time.Nanosecond}}})
 	api := kithtest.NewAPI(b, db)
 	var days []map[string]any
 	for d := range 7 {

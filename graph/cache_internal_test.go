@@ -57,7 +57,8 @@ func TestBoundedCache(t *testing.T) {
 // queries come.
 func TestQueryCachesHoldNoLargeText(t *testing.T) {
 	t.Parallel()
-	h, caches := newHandler(nil, nil, HandlerConfig{})
+	h := NewHandler(nil, nil, HandlerConfig{})
+	caches := h.caches
 	post := func(body any) map[string]any {
 		b, err := json.Marshal(body)
 		require.NoError(t, err)

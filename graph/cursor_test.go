@@ -17,6 +17,7 @@ import (
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/server"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -85,9 +86,9 @@ func TestForgedCursors(t *testing.T) {
 			db := kithtest.DB(t, nil)
 			p := kithtest.NewPractice(t, db, "maple")
 			var log bytes.Buffer
-			api := kithtest.NewAPIConfig(t, db, graph.HandlerConfig{
+			api := kithtest.NewAPIConfig(t, db, server.Config{HandlerConfig: graph.HandlerConfig{
 				Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-			}, auth.Config{})
+			}}, auth.Config{})
 			b := &bundle{db: db, api: api, p: p, token: p.Token}
 			b.createClient(t, map[string]any{"firstName": "Sam", "lastName": "Stone", "email": "sam@example.com"}, nil)
 			vars := map[string]any{"a": tc.after, "b": tc.after, "o": map[string]any{"field": "STARTS_AT"}}

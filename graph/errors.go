@@ -105,7 +105,7 @@ func presenter(log *slog.Logger, m *observe.Metrics) graphql.ErrorPresenterFunc 
 		case isArgumentError(ctx):
 			return set(CodeBadUserInput, argumentMessage(ctx, gerr), map[string]any{"field": argumentPath(ctx, gerr)})
 		}
-		id := requestID(ctx)
+		id := observe.RequestID(ctx)
 		log.ErrorContext(ctx, "request failed", "request_id", id, "operation", operationName(ctx), "err", err)
 		return set(CodeInternal, "something went wrong on our side; quote request "+id+" if you report it", map[string]any{"requestId": id})
 	}
@@ -193,7 +193,7 @@ func argumentPath(ctx context.Context, gerr *gqlerror.Error) string {
 // recoverer turns a panic into an error the presenter reports as INTERNAL.
 func recoverer(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "panic", "request_id", requestID(ctx), "operation", operationName(ctx), "panic", p)
+		log.ErrorContext(ctx, "panic", "request_id", observe.RequestID(ctx), "operation", operationName(ctx), "panic", p)
 		return errors.New("internal error")
 	}
 }

@@ -68,14 +68,14 @@ func TestIntrospectionCost(t *testing.T) {
 		q := introspectionBomb(88)
 		body, err := json.Marshal(map[string]string{"query": q})
 		require.NoError(t, err)
-		a := send(t, w.api.Handler, rawPost(string(body))) // no token
-		e := requireRefused(t, a, 200, graph.CodeBadUserInput)
+		a := kithtest.Send(t, w.api.Handler, kithtest.RawPost(string(body))) // no token
+		e := kithtest.RequireRefused(t, a, 200, graph.CodeBadUserInput)
 		require.Contains(t, e.Message, "the query's introspection would answer")
 		require.Contains(t, e.Message, "more than the limit of 100000")
 		require.EqualValues(t, graph.DefaultMaxIntrospectionCost, e.Extensions["limit"])
 		// No data entry: the executor never started, so no resolver ran.
-		require.NotContains(t, a.members, "data")
-		require.Less(t, a.rec.Body.Len(), 1000)
+		require.NotContains(t, a.Members, "data")
+		require.Less(t, a.Rec.Body.Len(), 1000)
 	})
 
 	t.Run("its cost is the size of the answer", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
+	"github.com/kith-health/kith/server"
 )
 
 // nestedLists is clients(first: 100) { edges { node { … } } } with levels
@@ -261,5 +262,5 @@ func TestFieldsLimit(t *testing.T) {
 
 // apiWith is an API over db whose handler has cfg.
 func apiWith(t *testing.T, db *database.DB, cfg graph.HandlerConfig) *kithtest.API {
-	return kithtest.NewAPIConfig(t, db, cfg, auth.Config{})
+	return kithtest.NewAPIConfig(t, db, server.Config{HandlerConfig: cfg}, auth.Config{})
 }

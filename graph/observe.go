@@ -3,7 +3,6 @@ package graph
 import (
 	"cmp"
 	"context"
-	"net/http"
 	"regexp"
 	"sync"
 
@@ -13,6 +12,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/kith-health/kith/observe"
 )
 
 // operationLabel names op for metrics, spans and the access log with
@@ -66,48 +67,30 @@ func operationLabel(op *ast.OperationDefinition) string {
 // logged only when it is one, of at most 64 characters.
 var graphqlName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]{0,63}$`)
 
-// noteOperation records the operation of oc in the request's info.
+// noteOperation records the operation of oc in the request's access-log
+// record (observe.Request).
 func noteOperation(ctx context.Context, oc *graphql.OperationContext) {
-	info := infoFrom(ctx)
-	if info == nil || oc == nil || oc.Operation == nil {
+	if oc == nil || oc.Operation == nil {
 		return
 	}
-	info.operation = operationLabel(oc.Operation)
+	name := ""
 	if graphqlName.MatchString(oc.Operation.Name) {
-		info.name = oc.Operation.Name
+		name = oc.Operation.Name
 	}
+	observe.RequestFrom(ctx).SetOperation(operationLabel(oc.Operation), name)
 }
 
-// noteErrors records the codes of errs, answered on w, in the request's
-// info (found through w, which withAccessLog wraps).
-func noteErrors(w http.ResponseWriter, errs gqlerror.List) {
-	if len(errs) == 0 {
-		return
-	}
-	info := writerInfo(w)
-	if info == nil {
+// noteErrors records the codes of errs, answered to the request of ctx, in
+// its access-log record.
+func noteErrors(ctx context.Context, errs gqlerror.List) {
+	req := observe.RequestFrom(ctx)
+	if req == nil {
 		return
 	}
 	for _, e := range errs {
 		code, _ := e.Extensions["code"].(string)
-		info.codes = append(info.codes, cmp.Or(code, "UNCODED"))
+		req.AddCodes(cmp.Or(code, "UNCODED"))
 	}
-}
-
-// writerInfo is the info of the request w answers, when w is (or wraps) an
-// accessWriter.
-func writerInfo(w http.ResponseWriter) *requestInfo {
-	for w != nil {
-		if aw, ok := w.(*accessWriter); ok {
-			return aw.info
-		}
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return nil
-		}
-		w = u.Unwrap()
-	}
-	return nil
 }
 
 // operationTracer gives each GraphQL operation that runs a span, a child

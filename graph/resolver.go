@@ -1,5 +1,11 @@
-// Package graph serves kith's GraphQL API: the gqlgen resolvers, the error
-// mapping, limits and transactions, and the HTTP handler that carries them.
+// Package graph is kith's GraphQL API: the gqlgen resolvers and the
+// extensions around them — kith's GraphQL-over-HTTP transports and the
+// shape of their error answers, the error presenter (the one place errors
+// become codes), cost, depth, width, argument and introspection limits,
+// query caches and persisted queries, cursors, the widget's rate limit,
+// the transaction of each mutation, and operation labels and spans.
+// NewHandler builds it as the http.Handler of /graphql; package server
+// routes to it, and authenticates and answers CORS in front of it.
 package graph
 
 import (

@@ -17,6 +17,7 @@ import (
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/server"
 )
 
 const ownerPassword = "correct horse battery"
@@ -31,7 +32,7 @@ func only(t *testing.T, rsp kithtest.Response) kithtest.Error {
 // signInAs posts signIn from ip and returns the response.
 func signInAs(t *testing.T, h http.Handler, ip, org, email, password string) kithtest.Response {
 	t.Helper()
-	req := gqlRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
+	req := kithtest.NewRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
 		"organization": org, "email": email, "password": password,
 	}})
 	req.RemoteAddr = ip + ":40000"
@@ -113,7 +114,7 @@ func TestSignInRateLimit(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range codes {
 			wg.Go(func() {
-				req := gqlRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
+				req := kithtest.NewRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
 					"organization": "maple", "email": "owner@maple.example", "password": "not the password",
 				}})
 				rec := httptest.NewRecorder()
@@ -140,7 +141,7 @@ func TestSignInRateLimit(t *testing.T) {
 		t.Parallel()
 		db := kithtest.DB(t, nil)
 		kithtest.NewPractice(t, db, "maple")
-		api := kithtest.NewAPIConfig(t, db, graph.HandlerConfig{}, auth.Config{
+		api := kithtest.NewAPIConfig(t, db, server.Config{}, auth.Config{
 			AccountLimit: ratelimit.Limit{Burst: 2, Every: time.Hour},
 			IPLimit:      ratelimit.Limit{Burst: 3, Every: time.Hour},
 		})
@@ -164,9 +165,9 @@ func TestSignInLimitBehindTrustedProxy(t *testing.T) {
 	t.Parallel()
 	db := kithtest.DB(t, nil)
 	kithtest.NewPractice(t, db, "maple")
-	api := kithtest.NewAPIConfig(t, db, graph.HandlerConfig{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, auth.Config{})
+	api := kithtest.NewAPIConfig(t, db, server.Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, auth.Config{})
 	signIn := func(remote, forwarded, email string) kithtest.Response {
-		req := gqlRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
+		req := kithtest.NewRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
 			"organization": "maple", "email": email, "password": "password123",
 		}})
 		req.RemoteAddr = remote + ":40000"
@@ -200,7 +201,7 @@ func TestSignInLimitSharedByProcesses(t *testing.T) {
 	}
 	kithtest.NewPractice(t, db, "maple")
 	cfg := auth.Config{AccountLimit: ratelimit.Limit{Burst: 5, Every: time.Hour}}
-	apis := []*kithtest.API{kithtest.NewAPIConfig(t, db, graph.HandlerConfig{}, cfg), kithtest.NewAPIConfig(t, db, graph.HandlerConfig{}, cfg)}
+	apis := []*kithtest.API{kithtest.NewAPIConfig(t, db, server.Config{}, cfg), kithtest.NewAPIConfig(t, db, server.Config{}, cfg)}
 	for i := range 5 {
 		rsp := signInAs(t, apis[i%2].Handler, "192.0.2.10", "maple", "owner@maple.example", "wrong password")
 		requireCode(t, only(t, rsp), graph.CodeUnauthenticated, "")
@@ -214,7 +215,7 @@ func TestSignInLimitSharedByProcesses(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range codes {
 		wg.Go(func() {
-			req := gqlRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
+			req := kithtest.NewRequest(t, http.MethodPost, "", signInMutation, map[string]any{"in": map[string]any{
 				"organization": "maple", "email": "other@maple.example", "password": "not the password",
 			}})
 			req.RemoteAddr = fmt.Sprintf("198.51.100.%d:40000", i) // the per-IP limit stays out of it

@@ -39,8 +39,6 @@ const (
 	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
 	CodeNotAcceptable        = "NOT_ACCEPTABLE"
-	// CodeUnavailable is /readyz's answer when the database does not.
-	CodeUnavailable = "UNAVAILABLE"
 )
 
 // DefaultMaxBodyBytes is the largest request body kith reads, on any route,
@@ -53,42 +51,61 @@ const (
 	mediaGraphQLResponse = "application/graphql-response+json"
 )
 
-// requestError is a client's mistake found by the HTTP layer: the status
-// to answer, a code and a sentence that says what is wrong without
-// repeating what was sent.
-type requestError struct {
-	status  int
-	code    string
-	message string
-	field   string // the parameter at fault, when there is one
+// RequestError is a client's mistake found before any operation runs, by
+// the transports or by package server in front of them: the status to
+// answer, a code and a sentence that says what is wrong without repeating
+// what was sent.
+type RequestError struct {
+	// Status is the HTTP status to answer.
+	Status int
+	// Code is the error's extensions.code.
+	Code string
+	// Message says what is wrong and what to do.
+	Message string
+	// Field is the parameter or header at fault, when there is one.
+	Field string
 }
 
-func (e *requestError) Error() string { return e.message }
+// Error implements error.
+func (e *RequestError) Error() string { return e.Message }
 
-func badRequest(format string, args ...any) *requestError {
-	return &requestError{status: http.StatusBadRequest, code: CodeBadRequest, message: fmt.Sprintf(format, args...)}
+func badRequest(format string, args ...any) *RequestError {
+	return &RequestError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: fmt.Sprintf(format, args...)}
 }
 
-func badUnicode(field, message string) *requestError {
-	return &requestError{status: http.StatusBadRequest, code: CodeBadUserInput, message: message, field: field}
+func badUnicode(field, message string) *RequestError {
+	return &RequestError{Status: http.StatusBadRequest, Code: CodeBadUserInput, Message: message, Field: field}
 }
 
-func tooLarge(limit int64) *requestError {
-	return &requestError{status: http.StatusRequestEntityTooLarge, code: CodePayloadTooLarge,
-		message: fmt.Sprintf("the request body is larger than the limit of %d bytes; send a smaller request", limit)}
+// TooLarge is the error of a request body over limit bytes: 413 PAYLOAD_TOO_LARGE.
+func TooLarge(limit int64) *RequestError {
+	return &RequestError{Status: http.StatusRequestEntityTooLarge, Code: CodePayloadTooLarge,
+		Message: fmt.Sprintf("the request body is larger than the limit of %d bytes; send a smaller request", limit)}
 }
 
 // errorBody is an answer that carries errors and, unlike graphql.Response,
 // no data entry: the operation never ran.
 type errorBody struct {
-	Errors     gqlerror.List  `json:"errors"`
-	Extensions map[string]any `json:"extensions,omitempty"`
+	Errors gqlerror.List `json:"errors"`
+}
+
+// WriteErrors answers status with errs and no data entry, as
+// application/json: the shape of every answer kith gives a request that
+// ran no operation, on any route. The errors' codes go to the request's
+// access-log record (observe.Request in ctx).
+func WriteErrors(ctx context.Context, w http.ResponseWriter, status int, errs gqlerror.List) {
+	writeErrors(ctx, w, mediaJSON, status, errs)
+}
+
+// WriteError answers e as application/json (see WriteErrors).
+func WriteError(ctx context.Context, w http.ResponseWriter, e *RequestError) {
+	writeRequestError(ctx, w, mediaJSON, e)
 }
 
 // writeErrors answers status with errs and no data, as media type.
-func writeErrors(w http.ResponseWriter, media string, status int, errs gqlerror.List, ext map[string]any) {
-	noteErrors(w, errs)
-	b, err := json.Marshal(errorBody{Errors: errs, Extensions: ext})
+func writeErrors(ctx context.Context, w http.ResponseWriter, media string, status int, errs gqlerror.List) {
+	noteErrors(ctx, errs)
+	b, err := json.Marshal(errorBody{Errors: errs})
 	if err != nil { // only strings and codes: cannot happen, but answer something coded
 		b = []byte(`{"errors":[{"message":"something went wrong on our side","extensions":{"code":"INTERNAL"}}]}`)
 		status = http.StatusInternalServerError
@@ -99,12 +116,12 @@ func writeErrors(w http.ResponseWriter, media string, status int, errs gqlerror.
 }
 
 // writeRequestError answers e as media type.
-func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
-	ext := map[string]any{"code": e.code}
-	if e.field != "" {
-		ext["field"] = e.field
+func writeRequestError(ctx context.Context, w http.ResponseWriter, media string, e *RequestError) {
+	ext := map[string]any{"code": e.Code}
+	if e.Field != "" {
+		ext["field"] = e.Field
 	}
-	writeErrors(w, media, e.status, gqlerror.List{{Message: e.message, Extensions: ext}}, nil)
+	writeErrors(ctx, w, media, e.Status, gqlerror.List{{Message: e.Message, Extensions: ext}})
 }
 
 // negotiate picks the response's media type from the Accept header:
@@ -153,8 +170,8 @@ func negotiate(r *http.Request) (media string, ok bool) {
 func acceptable(w http.ResponseWriter, r *http.Request) (string, bool) {
 	media, ok := negotiate(r)
 	if !ok {
-		writeRequestError(w, mediaJSON, &requestError{status: http.StatusNotAcceptable, code: CodeNotAcceptable,
-			message: "the Accept header allows neither application/graphql-response+json nor application/json, the only types kith answers in"})
+		writeRequestError(r.Context(), w, mediaJSON, &RequestError{Status: http.StatusNotAcceptable, Code: CodeNotAcceptable,
+			Message: "the Accept header allows neither application/graphql-response+json nor application/json, the only types kith answers in"})
 	}
 	return media, ok
 }
@@ -174,8 +191,8 @@ func (postTransport) Supports(r *http.Request) bool { return r.Method == http.Me
 // Do implements graphql.Transport.
 func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	if !jsonContentType(r.Header.Get("Content-Type")) {
-		writeRequestError(w, mediaJSON, &requestError{status: http.StatusUnsupportedMediaType, code: CodeUnsupportedMediaType,
-			message: "send the request as JSON, with the header Content-Type: application/json"})
+		writeRequestError(r.Context(), w, mediaJSON, &RequestError{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedMediaType,
+			Message: "send the request as JSON, with the header Content-Type: application/json"})
 		return
 	}
 	media, ok := acceptable(w, r)
@@ -185,12 +202,12 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	start := graphql.Now()
 	body, rerr := readBody(w, r, t.maxBody)
 	if rerr != nil {
-		writeRequestError(w, media, rerr)
+		writeRequestError(r.Context(), w, media, rerr)
 		return
 	}
 	params, rerr := decodeRequest(body)
 	if rerr != nil {
-		writeRequestError(w, media, rerr)
+		writeRequestError(r.Context(), w, media, rerr)
 		return
 	}
 	params.Headers = r.Header
@@ -210,9 +227,9 @@ func jsonContentType(header string) bool {
 
 // readBody reads at most limit bytes of the body: a larger one is a 413,
 // found without holding more than limit.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *requestError) {
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *RequestError) {
 	if r.ContentLength > limit {
-		return nil, tooLarge(limit)
+		return nil, TooLarge(limit)
 	}
 	if r.Body == nil {
 		return nil, nil
@@ -221,7 +238,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *req
 	var big *http.MaxBytesError
 	switch {
 	case errors.As(err, &big):
-		return nil, tooLarge(big.Limit)
+		return nil, TooLarge(big.Limit)
 	case err != nil:
 		return nil, badRequest("the request body could not be read to its end")
 	}
@@ -246,7 +263,7 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	start := graphql.Now()
 	params, rerr := decodeQueryString(r.URL.RawQuery)
 	if rerr != nil {
-		writeRequestError(w, media, rerr)
+		writeRequestError(r.Context(), w, media, rerr)
 		return
 	}
 	params.Headers = r.Header
@@ -255,7 +272,7 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 }
 
 // otherMethods answers 405 to every method but GET and POST (preflight
-// OPTIONS requests from allowed origins are answered before, by withCORS).
+// OPTIONS requests from allowed origins are answered before, by package server's CORS).
 type otherMethods struct{}
 
 var _ graphql.Transport = otherMethods{}
@@ -266,8 +283,8 @@ func (otherMethods) Supports(*http.Request) bool { return true }
 // Do implements graphql.Transport.
 func (otherMethods) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphExecutor) {
 	w.Header().Set("Allow", "GET, POST")
-	writeRequestError(w, mediaJSON, &requestError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed,
-		message: "/graphql answers GET (queries only) and POST, not " + strconv.Quote(r.Method)})
+	writeRequestError(r.Context(), w, mediaJSON, &RequestError{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed,
+		Message: "/graphql answers GET (queries only) and POST, not " + strconv.Quote(r.Method)})
 }
 
 // execute runs a decoded request: it answers a request that does not parse,
@@ -306,24 +323,24 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 			}
 			presented = append(presented, p)
 		}
-		writeErrors(w, media, status, presented, nil)
+		writeErrors(ctx, w, media, status, presented)
 		return
 	}
 	if queryOnly && oc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
-		writeRequestError(w, media, &requestError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed,
-			message: "a " + string(oc.Operation.Operation) + " cannot be sent with GET; send it with POST"})
+		writeRequestError(ctx, w, media, &RequestError{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed,
+			Message: "a " + string(oc.Operation.Operation) + " cannot be sent with GET; send it with POST"})
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	resp := responses(ctx)
 	if resp != nil {
-		noteErrors(w, resp.Errors)
+		noteErrors(ctx, resp.Errors)
 	}
 	b, err := json.Marshal(resp)
 	if err != nil {
-		writeErrors(w, media, http.StatusInternalServerError,
-			gqlerror.List{present(ctx, errors.New("the response could not be encoded as JSON"))}, nil)
+		writeErrors(ctx, w, media, http.StatusInternalServerError,
+			gqlerror.List{present(ctx, errors.New("the response could not be encoded as JSON"))})
 		return
 	}
 	w.Header().Set("Content-Type", media)
@@ -346,7 +363,7 @@ func noSuchOperation(doc *ast.QueryDocument, name string) *gqlerror.Error {
 // is a non-empty string (or absent with a persisted query's extension),
 // operationName a string or null, variables and extensions objects or
 // null. Other members are ignored. Its errors never quote the body.
-func decodeRequest(body []byte) (*graphql.RawParams, *requestError) {
+func decodeRequest(body []byte) (*graphql.RawParams, *RequestError) {
 	if !utf8.Valid(body) {
 		return nil, badUnicode("", "the request body is not valid UTF-8")
 	}
@@ -373,7 +390,7 @@ func decodeRequest(body []byte) (*graphql.RawParams, *requestError) {
 // decodeQueryString reads a GET request's parameters: query, operationName,
 // and variables and extensions as JSON objects, each at most once and in
 // UTF-8.
-func decodeQueryString(raw string) (*graphql.RawParams, *requestError) {
+func decodeQueryString(raw string) (*graphql.RawParams, *RequestError) {
 	values, err := url.ParseQuery(raw)
 	if err != nil {
 		return nil, badRequest("the URL's query string is malformed; encode each parameter with percent-encoding")
@@ -417,7 +434,7 @@ func decodeQueryString(raw string) (*graphql.RawParams, *requestError) {
 }
 
 // readMembers fills params from a request's JSON members, checking each's type.
-func readMembers(params *graphql.RawParams, members map[string]json.RawMessage) *requestError {
+func readMembers(params *graphql.RawParams, members map[string]json.RawMessage) *RequestError {
 	if raw, ok := members["extensions"]; ok {
 		if err := decodeObject("extensions", raw, &params.Extensions); err != nil {
 			return err
@@ -452,7 +469,7 @@ func readMembers(params *graphql.RawParams, members map[string]json.RawMessage) 
 
 // decodeObject decodes raw, a JSON object or null, into out, keeping
 // numbers as json.Number as gqlgen expects.
-func decodeObject(name string, raw json.RawMessage, out *map[string]any) *requestError {
+func decodeObject(name string, raw json.RawMessage, out *map[string]any) *RequestError {
 	switch jsonKind(raw) {
 	case "null":
 		return nil
@@ -483,7 +500,7 @@ var errTrailing = errors.New("more than one JSON value")
 
 // notAnObject explains why what, which should be one JSON object, is not:
 // the decoder's error is not quoted, since it can hold a piece of the body.
-func notAnObject(what string, data []byte, err error) *requestError {
+func notAnObject(what string, data []byte, err error) *RequestError {
 	var (
 		syntax *json.SyntaxError
 		typ    *json.UnmarshalTypeError
@@ -565,48 +582,6 @@ func escapedRune(data []byte, i int) (rune, bool) {
 		return 0, false
 	}
 	return rune(n), true
-}
-
-// withBodyLimit caps every request's body at limit bytes: a declared
-// length over it is answered 413 at once, and a body that runs past it
-// fails the handler's read (http.MaxBytesReader), so no body is ever held
-// whole. Handlers under it may set smaller caps of their own.
-func withBodyLimit(limit int64, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > limit {
-			writeRequestError(w, mediaJSON, tooLarge(limit))
-			return
-		}
-		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// withSecurityHeaders sets, on every answer, the headers that keep a
-// browser from sniffing types, sending our URLs (claim links carry
-// tokens) as referrers, or keeping answers (they carry tokens and health
-// records) in a cache.
-func withSecurityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cache-Control", "no-store")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// noFraming keeps a page out of other sites' frames (GraphiQL, against
-// clickjacking). Its scripts come from a CDN, so they are not restricted.
-func noFraming(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-		h.Set("X-Frame-Options", "DENY")
-		next.ServeHTTP(w, r)
-	})
 }
 
 // operationName is the name of the operation in ctx, as written in the

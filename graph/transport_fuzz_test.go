@@ -42,14 +42,14 @@ var requestSeeds = []string{
 // (or a persisted query's hash) whose text is valid UTF-8 with no U+FFFD
 // that source did not hold (nothing replaced silently), or a coded client
 // error, never both.
-func checkAnswer(t *testing.T, source string, params *graphql.RawParams, err *requestError) {
+func checkAnswer(t *testing.T, source string, params *graphql.RawParams, err *RequestError) {
 	t.Helper()
 	if (params == nil) == (err == nil) {
 		t.Fatalf("a request %v and an error %v", params, err)
 	}
 	if err != nil {
-		if err.status != http.StatusBadRequest || (err.code != CodeBadRequest && err.code != CodeBadUserInput) || len(strings.Fields(err.message)) < 4 {
-			t.Fatalf("not a coded client error: %d %s %q", err.status, err.code, err.message)
+		if err.Status != http.StatusBadRequest || (err.Code != CodeBadRequest && err.Code != CodeBadUserInput) || len(strings.Fields(err.Message)) < 4 {
+			t.Fatalf("not a coded client error: %d %s %q", err.Status, err.Code, err.Message)
 		}
 		return
 	}

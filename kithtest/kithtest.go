@@ -27,13 +27,13 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/practice"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/server"
 )
 
 // DB opens a new, migrated, empty database for t and closes it at cleanup.
@@ -130,9 +130,10 @@ func NewPractice(t testing.TB, db *database.DB, slug string) Practice {
 	return Practice{Org: org, Owner: owner, Token: tok.Secret}
 }
 
-// API drives kith's real HTTP handler in process. It reports failures to
-// the test that created it: a subtest that calls it must make its own with
-// NewAPI, or its failures stop the parent from the wrong goroutine.
+// API drives kith's real HTTP handler in process, built by server.New as
+// kith serve builds it. It reports failures to the test that created it:
+// a subtest that calls it must make its own with NewAPI, or its failures
+// stop the parent from the wrong goroutine.
 type API struct {
 	t       testing.TB
 	acting  string
@@ -164,16 +165,16 @@ func NewAPI(t testing.TB, db *database.DB) *API {
 // defaults to https://kith.example) and sending its emails through mail;
 // nil mail records them in the API's Outbox instead.
 func NewAPIWith(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer) *API {
-	return newAPI(t, db, cfg, mail, graph.HandlerConfig{}, auth.Config{})
+	return newAPI(t, db, cfg, mail, server.Config{}, auth.Config{})
 }
 
 // NewAPIConfig is NewAPI with the handler configured by handler (NewAPI's
 // settings fill what it leaves out) and staff sign-in by authCfg (see AuthWith).
-func NewAPIConfig(t testing.TB, db *database.DB, handler graph.HandlerConfig, authCfg auth.Config) *API {
+func NewAPIConfig(t testing.TB, db *database.DB, handler server.Config, authCfg auth.Config) *API {
 	return newAPI(t, db, portal.Config{}, nil, handler, authCfg)
 }
 
-func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer, hc graph.HandlerConfig, ac auth.Config) *API {
+func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer, hc server.Config, ac auth.Config) *API {
 	a := &API{t: t, Outbox: &Outbox{}, Payments: testprovider.New()}
 	if mail == nil {
 		mail = a.Outbox
@@ -203,7 +204,7 @@ func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer
 	}
 	hc.Portal, hc.Payments = a.Portal, a.Payments
 	a.Auth = AuthWith(db.Client, ac)
-	a.Handler = graph.NewHandler(db.Client, a.Auth, hc)
+	a.Handler = server.New(db.Client, a.Auth, hc)
 	return a
 }
 

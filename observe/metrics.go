@@ -3,7 +3,9 @@
 // tracer provider the standard OTEL_* variables ask for, and the admin
 // handler that serves /metrics and pprof. The parts of kith that count or
 // trace something take a *Metrics and a trace.TracerProvider; a nil
-// *Metrics counts nothing.
+// *Metrics counts nothing. Request is the record of one HTTP request
+// that the layers it passes fill for its access-log line (written by
+// package server).
 //
 // Every label takes values from a set kith bounds, never from what a
 // client writes: GraphQL operations are labelled by their type and first

@@ -25,6 +25,7 @@ import (
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/server"
 )
 
 // command is what every subcommand starts with: its configuration, a
@@ -178,25 +179,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	var draining atomic.Bool
 	srv := &http.Server{
-		Handler: graph.NewHandler(db.Client, authn, graph.HandlerConfig{
-			Introspection:        cfg.Introspection,
-			GraphiQL:             cfg.GraphiQL,
-			MaxPageSize:          cfg.MaxPageSize,
-			MaxComplexity:        cfg.MaxComplexity,
-			MaxIntrospectionCost: cfg.MaxIntrospectionCost,
-			MaxBodyBytes:         int64(cfg.MaxBodyBytes),
-			MaxDepth:             cfg.MaxDepth,
-			MaxFields:            cfg.MaxFields,
-			TrustedProxies:       cfg.TrustedProxies,
-			Logger:               log,
-			Ready:                ready(&draining, db.Ping, queue.Ready),
-			PublicURL:            publicURL,
-			Webhooks:             hooks,
-			Limits:               c.limits,
-			Portal:               portal.New(db.Client, queue, portal.Config{PublicURL: publicURL, Limits: c.limits}),
-			Payments:             testprovider.New(), // sandbox only, no money moves: see README, Invoices and payments
-			Metrics:              metrics,
-			TracerProvider:       tp,
+		Handler: server.New(db.Client, authn, server.Config{
+			HandlerConfig: graph.HandlerConfig{
+				Introspection:        cfg.Introspection,
+				MaxPageSize:          cfg.MaxPageSize,
+				MaxComplexity:        cfg.MaxComplexity,
+				MaxIntrospectionCost: cfg.MaxIntrospectionCost,
+				MaxBodyBytes:         int64(cfg.MaxBodyBytes),
+				MaxDepth:             cfg.MaxDepth,
+				MaxFields:            cfg.MaxFields,
+				Logger:               log,
+				PublicURL:            publicURL,
+				Limits:               c.limits,
+				Portal:               portal.New(db.Client, queue, portal.Config{PublicURL: publicURL, Limits: c.limits}),
+				Payments:             testprovider.New(), // sandbox only, no money moves: see README, Invoices and payments
+				Metrics:              metrics,
+				TracerProvider:       tp,
+			},
+			GraphiQL:       cfg.GraphiQL,
+			TrustedProxies: cfg.TrustedProxies,
+			Ready:          ready(&draining, db.Ping, queue.Ready),
+			Webhooks:       hooks,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -24,12 +24,12 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/notifier/sendgrid"
+	"github.com/kith-health/kith/server"
 )
 
 // signer holds an ECDSA P-256 key pair, as SendGrid's signed event webhook uses.
@@ -80,7 +80,7 @@ func newHooks(t *testing.T) *hooks {
 	wh, err := sendgrid.NewWebhook(sendgrid.WebhookConfig{PublicKey: s.public, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, env.Queue)
 	require.NoError(t, err)
 	return &hooks{env: env, p: env.Practice(t, "maple"), signer: s,
-		handler: graph.NewHandler(env.DB.Client, kithtest.Auth(env.DB.Client), graph.HandlerConfig{Webhooks: wh})}
+		handler: server.New(env.DB.Client, kithtest.Auth(env.DB.Client), server.Config{Webhooks: wh})}
 }
 
 // post sends body with the given signature and timestamp headers (none when empty).

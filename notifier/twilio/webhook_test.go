@@ -18,12 +18,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/notifier/twilio"
+	"github.com/kith-health/kith/server"
 )
 
 const (
@@ -64,7 +64,7 @@ func newHooks(t *testing.T) *hooks {
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}, env.Queue)
 	require.NoError(t, err)
-	return &hooks{env: env, p: p, handler: graph.NewHandler(env.DB.Client, kithtest.Auth(env.DB.Client), graph.HandlerConfig{Webhooks: wh})}
+	return &hooks{env: env, p: p, handler: server.New(env.DB.Client, kithtest.Auth(env.DB.Client), server.Config{Webhooks: wh})}
 }
 
 // post sends form to path, signed with sig (none when empty).

@@ -1,4 +1,4 @@
-package graph
+package server
 
 import (
 	"net/http"
@@ -17,7 +17,7 @@ import (
 // link may carry a token), the client's address (anyone's X-Forwarded-For)
 // or its user agent, which instrumentation such as otelhttp would record.
 func withServerSpan(tp trace.TracerProvider, next http.Handler) http.Handler {
-	tracer := observe.Tracer(tp, "graph")
+	tracer := observe.Tracer(tp, "server")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isProbe(r) {
 			next.ServeHTTP(w, r)

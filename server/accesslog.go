@@ -1,4 +1,4 @@
-package graph
+package server
 
 import (
 	"cmp"
@@ -16,39 +16,16 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kith-health/kith/observe"
-	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
 
-// requestInfo is what the layers of one request tell its access-log line
-// and metrics as they learn it: the route (routed), the viewer
-// (authenticate), the operation (execute) and the codes of its errors
-// (noteErrors). Every write happens on the request's own goroutine.
-type requestInfo struct {
-	id        string
-	route     string   // the pattern of the mux that served it
-	operation string   // operationLabel, "" before one was read
-	name      string   // the operation's name as the client wrote it, when safe to log
-	viewer    string   // staff, portal, system or anonymous
-	org       pulid.ID // the viewer's organisation, if any
-	codes     []string // extensions.code of each error answered
-}
-
-type requestInfoKey struct{}
-
-// infoFrom is the request's info, or nil outside withAccessLog.
-func infoFrom(ctx context.Context) *requestInfo {
-	i, _ := ctx.Value(requestInfoKey{}).(*requestInfo)
-	return i
-}
-
-// setViewer records who the request came from, as authenticate found them.
-func (i *requestInfo) setViewer(v viewer.Viewer) {
-	if i == nil {
+// noteViewer records in req who the request came from, as authenticate found them.
+func noteViewer(req *observe.Request, v viewer.Viewer) {
+	if req == nil {
 		return
 	}
-	i.viewer = viewerKind(v)
-	i.org, _ = v.Organization()
+	req.Viewer = viewerKind(v)
+	req.Organization, _ = v.Organization()
 }
 
 // viewerKind names v's kind for logs: staff, portal, system or anonymous.
@@ -65,15 +42,9 @@ func viewerKind(v viewer.Viewer) string {
 	}
 }
 
+// safeRequestID is how an ID a client sends looks when it is safe to echo
+// and log: X-Request-ID, and X-Kith-Client (see authenticate).
 var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-
-// requestID is the ID of the request in ctx.
-func requestID(ctx context.Context) string {
-	if i := infoFrom(ctx); i != nil {
-		return i.id
-	}
-	return ""
-}
 
 // withAccessLog gives every request an ID (the caller's X-Request-ID when
 // it is safe to echo: at most 64 letters, digits, dots, dashes and
@@ -97,9 +68,9 @@ func withAccessLog(log *slog.Logger, m *observe.Metrics, next http.Handler) http
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-ID", id)
-		info := &requestInfo{id: id, viewer: "anonymous"}
-		aw := &accessWriter{ResponseWriter: w, info: info}
-		ctx := context.WithValue(r.Context(), requestInfoKey{}, info)
+		info := &observe.Request{ID: id, Viewer: "anonymous"}
+		aw := &accessWriter{ResponseWriter: w}
+		ctx := observe.NewRequestContext(r.Context(), info)
 		panicked := true
 		defer func() {
 			status := aw.status
@@ -116,8 +87,8 @@ func withAccessLog(log *slog.Logger, m *observe.Metrics, next http.Handler) http
 }
 
 // logRequest writes the access-log line of a request, counts it, and names its span.
-func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *http.Request, info *requestInfo, status int, d time.Duration) {
-	route := info.route
+func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *http.Request, info *observe.Request, status int, d time.Duration) {
+	route := info.Route
 	if route == "" {
 		route = "unmatched"
 	}
@@ -127,7 +98,7 @@ func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *ht
 	}
 	if span := trace.SpanFromContext(ctx); span.IsRecording() {
 		span.SetName(method(r) + " " + path)
-		span.SetAttributes(attribute.String("http.route", path), attribute.String("kith.request_id", info.id),
+		span.SetAttributes(attribute.String("http.route", path), attribute.String("kith.request_id", info.ID),
 			attribute.Int("http.response.status_code", status))
 		if status >= http.StatusInternalServerError {
 			span.SetStatus(codes.Error, http.StatusText(status))
@@ -136,31 +107,31 @@ func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *ht
 	m.HTTPRequest(path, status)
 	isGraphQL := path == "/graphql" && r.Method != http.MethodOptions
 	if isGraphQL {
-		m.GraphQLRequest(cmp.Or(info.operation, "invalid"), info.codes, d)
+		m.GraphQLRequest(cmp.Or(info.Operation, "invalid"), info.Codes, d)
 	}
 	level := slog.LevelInfo
 	if (path == "/healthz" || path == "/readyz") && status < 400 {
 		level = slog.LevelDebug
 	}
 	attrs := []slog.Attr{
-		slog.String("request_id", info.id),
+		slog.String("request_id", info.ID),
 		slog.String("method", method(r)),
 		slog.String("route", path),
 		slog.Int("status", status),
 		slog.Duration("duration", d),
-		slog.String("viewer", info.viewer),
+		slog.String("viewer", info.Viewer),
 	}
-	if info.org != "" {
-		attrs = append(attrs, slog.String("organization", string(info.org)))
+	if info.Organization != "" {
+		attrs = append(attrs, slog.String("organization", string(info.Organization)))
 	}
 	if isGraphQL {
-		attrs = append(attrs, slog.String("operation", cmp.Or(info.operation, "invalid")))
-		if info.name != "" {
-			attrs = append(attrs, slog.String("operation_name", info.name))
+		attrs = append(attrs, slog.String("operation", cmp.Or(info.Operation, "invalid")))
+		if info.OperationName != "" {
+			attrs = append(attrs, slog.String("operation_name", info.OperationName))
 		}
 	}
-	if len(info.codes) > 0 {
-		attrs = append(attrs, slog.Any("codes", info.codes))
+	if len(info.Codes) > 0 {
+		attrs = append(attrs, slog.Any("codes", info.Codes))
 	}
 	log.LogAttrs(ctx, level, "request", attrs...)
 }
@@ -168,7 +139,6 @@ func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *ht
 // accessWriter remembers the status a handler answered.
 type accessWriter struct {
 	http.ResponseWriter
-	info   *requestInfo
 	status int
 }
 
@@ -204,8 +174,8 @@ func (w *accessWriter) Flush() {
 // routed records the pattern of mux that will serve the request, then has next serve it.
 func routed(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info := infoFrom(r.Context()); info != nil {
-			_, info.route = mux.Handler(r)
+		if info := observe.RequestFrom(r.Context()); info != nil {
+			_, info.Route = mux.Handler(r)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -1,4 +1,4 @@
-package graph_test
+package server_test
 
 import (
 	"encoding/json"
@@ -21,6 +21,7 @@ import (
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/server"
 )
 
 // observed is a practice and kith's handler over a database of its own,
@@ -31,22 +32,22 @@ type observed struct {
 	api     *kithtest.API
 	metrics *observe.Metrics
 	spans   *tracetest.InMemoryExporter
-	log     *logBuffer
+	log     *kithtest.LogBuffer
 }
 
 func setupObserved(t *testing.T) *observed {
 	t.Helper()
-	o := &observed{metrics: observe.NewMetrics(), spans: tracetest.NewInMemoryExporter(), log: &logBuffer{}}
+	o := &observed{metrics: observe.NewMetrics(), spans: tracetest.NewInMemoryExporter(), log: &kithtest.LogBuffer{}}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(o.spans))
 	t.Cleanup(func() { _ = tp.Shutdown(t.Context()) })
 	o.db = kithtest.Open(t, kithtest.DBURL(t), database.Options{TracerProvider: tp})
 	o.metrics.CollectDB(o.db.SQL)
 	o.p = kithtest.NewPractice(t, o.db, "alpha")
-	o.api = kithtest.NewAPIConfig(t, o.db, graph.HandlerConfig{
+	o.api = kithtest.NewAPIConfig(t, o.db, server.Config{HandlerConfig: graph.HandlerConfig{
 		Metrics: o.metrics, TracerProvider: tp,
 		Logger:      slog.New(slog.NewTextHandler(o.log, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		WidgetLimit: ratelimit.Limit{Burst: 1, Every: time.Hour},
-	}, auth.Config{})
+	}}, auth.Config{})
 	return o
 }
 
