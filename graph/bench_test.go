@@ -19,7 +19,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
-	kithroot "github.com/kith-health/kith"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
@@ -28,6 +27,7 @@ import (
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/server"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -53,7 +53,7 @@ func BenchmarkClientProfile(b *testing.B) {
 		b.Skip("TEST_DATABASE_URL is not set: this benchmark compares kith with a pgx baseline on PostgreSQL")
 	}
 	// Both handlers run with the GC setting kith serve uses.
-	b.Cleanup(kithroot.TuneGC())
+	b.Cleanup(server.TuneGC())
 	ctx := context.Background()
 	db := kithtest.DB(b, nil)
 	p := kithtest.NewPractice(b, db, "bench")
@@ -87,7 +87,7 @@ func BenchmarkClientProfile(b *testing.B) {
 // BenchmarkClientProfileSQLite is the kith half of BenchmarkClientProfile on
 // the embedded SQLite store; it needs no server.
 func BenchmarkClientProfileSQLite(b *testing.B) {
-	b.Cleanup(kithroot.TuneGC())
+	b.Cleanup(server.TuneGC())
 	ctx := context.Background()
 	db, err := database.Open(ctx, "sqlite://"+b.TempDir()+"/kith.db", database.Options{})
 	require.NoError(b, err)

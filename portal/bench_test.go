@@ -13,9 +13,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	kithroot "github.com/kith-health/kith"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/server"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -35,7 +35,7 @@ const portalQuery = `{
 // access checks cost. Run it on PostgreSQL with TEST_DATABASE_URL, beside
 // graph's BenchmarkClientProfile.
 func BenchmarkPortalHome(b *testing.B) {
-	b.Cleanup(kithroot.TuneGC())
+	b.Cleanup(server.TuneGC())
 	db := kithtest.DB(b, nil)
 	api := kithtest.NewAPI(b, db)
 	p := kithtest.NewPractice(b, db, "bench")

@@ -15,7 +15,6 @@ import (
 
 	"go.opentelemetry.io/otel"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
@@ -109,7 +108,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer c.close()
-	defer kith.TuneGC()()
+	defer server.TuneGC()()
 	cfg, log, db, authn := c.cfg, c.log, c.db, c.authn
 
 	tp, stopTracing, err := observe.Tracing(ctx, getenv)
