@@ -5691,20 +5691,20 @@ extend type Mutation {
   Books an appointment for the client the portal viewer acts for: the
   client itself, or a contact allowed to manage its appointments.
   """
-  bookAppointment(input: BookAppointmentInput!): PortalAppointment! @portal
+  bookAppointment(input: BookAppointmentInput!): PortalAppointment! @portal(acting: true)
   """
   Moves an appointment of the client the viewer acts for to startsAt, with
   practitionerId if given (else the same practitioner), keeping its service
   and length. Refused (BAD_USER_INPUT on id) closer to the start than the
   rescheduling notice.
   """
-  reschedulePortalAppointment(id: ID!, startsAt: Time!, practitionerId: ID): PortalAppointment! @portal
+  reschedulePortalAppointment(id: ID!, startsAt: Time!, practitionerId: ID): PortalAppointment! @portal(acting: true)
   """
   Cancels an appointment of the client the viewer acts for. Refused
   (BAD_USER_INPUT on id) closer to the start than the cancellation notice;
   reason is required when the practice asks for one.
   """
-  cancelPortalAppointment(id: ID!, reason: String): PortalAppointment! @portal
+  cancelPortalAppointment(id: ID!, reason: String): PortalAppointment! @portal(acting: true)
   """
   Emails a visitor of the booking widget a one-time code that confirms the
   address (valid 10 minutes). The answer is true whether or not the
@@ -11605,8 +11605,14 @@ or @portal need a staff sign-in; a portal session gets FORBIDDEN there.
 """
 directive @public on FIELD_DEFINITION
 
-"A root field for people signed in to the client portal (a portal session)."
-directive @portal on FIELD_DEFINITION
+"""
+A root field for people signed in to the client portal (a portal session);
+staff get FORBIDDEN there. With acting: true the field works on the client the
+request acts for, and answers the acting-client error when there is none:
+BAD_USER_INPUT on X-Kith-Client when the header is missing, NOT_FOUND on
+X-Kith-Client when it names a client the person may not act for right now.
+"""
+directive @portal(acting: Boolean! = false) on FIELD_DEFINITION
 
 "Where a portal invitation stands."
 enum PortalInvitationState {
@@ -11740,7 +11746,7 @@ extend type Query {
   header is missing; NOT_FOUND when it names a client the person may not act
   for (right now).
   """
-  portalClient: PortalClient! @portal
+  portalClient: PortalClient! @portal(acting: true)
   "What an invitation link is for, without using it (mail scanners open links)."
   portalInvitation(token: String!): PortalInvitationInfo! @public
 }
@@ -11892,9 +11898,9 @@ extend type Query {
   The invoices of the client this request acts for, newest first. Empty for a
   contact without MANAGE_BILLING.
   """
-  portalInvoices(status: InvoiceStatus, first: Int = 50): [PortalInvoice!]! @portal
+  portalInvoices(status: InvoiceStatus, first: Int = 50): [PortalInvoice!]! @portal(acting: true)
   "The client's saved cards, oldest first. Empty for a contact without MANAGE_BILLING."
-  portalSavedCards: [PortalSavedCard!]! @portal
+  portalSavedCards: [PortalSavedCard!]! @portal(acting: true)
 }
 
 extend type Mutation {
@@ -11925,7 +11931,7 @@ extend type Mutation {
   same request, with the same key, again. It commits in steps of its own
   and must be the only field of its mutation.
   """
-  payPortalInvoice(input: PayPortalInvoiceInput!): PortalPayment! @portal
+  payPortalInvoice(input: PayPortalInvoiceInput!): PortalPayment! @portal(acting: true)
   """
   Save a card for the client from a one-time token of the payment
   provider's card form. Needs MANAGE_BILLING (FORBIDDEN without it); a token
@@ -11933,9 +11939,9 @@ extend type Mutation {
   with no transaction open, then the card is written: it must be the only
   field of its mutation.
   """
-  addPortalCard(token: String!): PortalSavedCard! @portal
+  addPortalCard(token: String!): PortalSavedCard! @portal(acting: true)
   "Remove one of the client's saved cards, here and at the payment provider. Answers its ID."
-  removePortalCard(id: ID!): ID! @portal
+  removePortalCard(id: ID!): ID! @portal(acting: true)
 }
 `, BuiltIn: false},
 	{Name: "../portal_forms.graphqls", Input: `# Documents and forms shared with a client through the portal. Staff share a
@@ -12080,13 +12086,13 @@ extend type Client {
 
 extend type Query {
   "The documents shared with the client this request acts for, newest first (a contact needs VIEW_DOCUMENTS). No download address: see portalDocument."
-  portalDocuments(first: Int = 50): [PortalDocument!]! @portal
+  portalDocuments(first: Int = 50): [PortalDocument!]! @portal(acting: true)
   "One shared document, with its download address; the view is recorded in the client's portal activity (DOCUMENT_VIEWED)."
-  portalDocument(id: ID!): PortalDocument! @portal
+  portalDocument(id: ID!): PortalDocument! @portal(acting: true)
   "The forms the person may see for the client this request acts for, newest first, optionally only those in status (a contact needs VIEW_FORMS)."
-  portalForms(status: FormStatus, first: Int = 50): [PortalForm!]! @portal
+  portalForms(status: FormStatus, first: Int = 50): [PortalForm!]! @portal(acting: true)
   "One form the person may see."
-  portalForm(id: ID!): PortalForm! @portal
+  portalForm(id: ID!): PortalForm! @portal(acting: true)
 }
 
 extend type Mutation {
@@ -12099,7 +12105,7 @@ extend type Mutation {
   submitted by that contact only (FORBIDDEN for the client). Recorded in the
   client's portal activity (FORM_SUBMITTED).
   """
-  submitPortalForm(id: ID!, answers: [FormAnswerInput!]!, signature: String): PortalForm! @portal
+  submitPortalForm(id: ID!, answers: [FormAnswerInput!]!, signature: String): PortalForm! @portal(acting: true)
 
   "Staff: share a document with the client through the portal."
   shareDocument(clientId: ID!, input: ShareDocumentInput!): SharedDocument!
@@ -12175,7 +12181,7 @@ extend type Query {
   about the client this request acts for (X-Kith-Client), newest first.
   Empty for a contact without the MESSAGING scope.
   """
-  portalMessages(first: Int = 50): [PortalThreadMessage!]! @portal
+  portalMessages(first: Int = 50): [PortalThreadMessage!]! @portal(acting: true)
 }
 
 extend type Mutation {
@@ -12193,9 +12199,9 @@ extend type Mutation {
   this request acts for. NOT_FOUND for a contact without the MESSAGING
   scope. Staff see it unread in the thread; they get no email.
   """
-  sendMessageToPractice(body: String!): PortalThreadMessage! @portal
+  sendMessageToPractice(body: String!): PortalThreadMessage! @portal(acting: true)
   "Mark the practice's messages of the portal user's own thread read; returns how many were unread."
-  markPortalMessagesRead: Int! @portal
+  markPortalMessagesRead: Int! @portal(acting: true)
 }
 `, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# kith's practitioner API. Types generated from the ent schemas are in

@@ -150,7 +150,7 @@ func (r *queryResolver) PortalViewer(ctx context.Context) (*viewer.Portal, error
 
 // PortalClient is the resolver for the portalClient field.
 func (r *queryResolver) PortalClient(ctx context.Context) (*ent.ClientProfile, error) {
-	return r.Portal.ActingClient(ctx, actingHeader(ctx))
+	return r.Portal.ActingClient(ctx)
 }
 
 // PortalInvitation is the resolver for the portalInvitation field.

@@ -30,9 +30,6 @@ func (r *clientResolver) Forms(ctx context.Context, obj *ent.ClientProfile, stat
 
 // SubmitPortalForm is the resolver for the submitPortalForm field.
 func (r *mutationResolver) SubmitPortalForm(ctx context.Context, id pulid.ID, answers []*questions.Answer, signature *string) (*ent.Form, error) {
-	if err := r.acting(ctx); err != nil {
-		return nil, err
-	}
 	return portal.SubmitForm(ctx, r.tx(ctx), id, answers, signature)
 }
 
@@ -78,35 +75,21 @@ func (r *portalFormResolver) SentAt(ctx context.Context, obj *ent.Form) (*time.T
 
 // PortalDocuments is the resolver for the portalDocuments field.
 func (r *queryResolver) PortalDocuments(ctx context.Context, first *int) ([]*ent.SharedDocument, error) {
-	p, err := r.actingViewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return portal.Documents(ctx, r.DB, p.ClientID, derefInt(first, 50))
+	return portal.Documents(ctx, r.DB, actingFor(ctx), derefInt(first, 50))
 }
 
 // PortalDocument is the resolver for the portalDocument field.
 func (r *queryResolver) PortalDocument(ctx context.Context, id pulid.ID) (*ent.SharedDocument, error) {
-	if err := r.acting(ctx); err != nil {
-		return nil, err
-	}
 	return portal.OpenDocument(ctx, r.DB, id)
 }
 
 // PortalForms is the resolver for the portalForms field.
 func (r *queryResolver) PortalForms(ctx context.Context, status *form.Status, first *int) ([]*ent.Form, error) {
-	p, err := r.actingViewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return portal.Forms(ctx, r.DB, p.ClientID, status, derefInt(first, 50))
+	return portal.Forms(ctx, r.DB, actingFor(ctx), status, derefInt(first, 50))
 }
 
 // PortalForm is the resolver for the portalForm field.
 func (r *queryResolver) PortalForm(ctx context.Context, id pulid.ID) (*ent.Form, error) {
-	if err := r.acting(ctx); err != nil {
-		return nil, err
-	}
 	return portal.Form(ctx, r.DB, id)
 }
 

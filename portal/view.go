@@ -52,23 +52,18 @@ func (s *Service) Acting(ctx context.Context, p viewer.Portal) (*Access, error) 
 	return &a, nil
 }
 
-// ActingClient is the client the portal viewer in ctx acts for. requested
-// is the client the request named (the X-Kith-Client header): missing, it
-// is a ValidationError; not one the viewer may act for right now, it is
-// NOT_FOUND, like a client that does not exist.
-func (s *Service) ActingClient(ctx context.Context, requested pulid.ID) (*ent.ClientProfile, error) {
+// ActingClient is the client the portal viewer in ctx acts for, read
+// through the portal's privacy rules. The field asking for it is declared
+// @portal(acting: true), so graph has refused a request acting for no
+// client; one that still reaches here reads as missing.
+func (s *Service) ActingClient(ctx context.Context) (*ent.ClientProfile, error) {
 	p, ok := viewer.PortalFromContext(ctx)
-	switch {
-	case !ok:
+	if !ok {
 		return nil, kith.ErrUnauthenticated
-	case requested == "":
-		return nil, kith.Invalid("X-Kith-Client", "name the client you act for in the X-Kith-Client header; portalViewer lists them")
-	case p.ClientID == "":
-		return nil, &kith.NotFoundError{Field: "X-Kith-Client", ID: requested}
 	}
-	c, err := s.client(ctx).ClientProfile.Get(ctx, p.ClientID) // through the portal's privacy rules
+	c, err := s.client(ctx).ClientProfile.Get(ctx, p.ClientID)
 	if err != nil {
-		return nil, notFoundAs("X-Kith-Client", requested, err)
+		return nil, notFoundAs("X-Kith-Client", p.ClientID, err)
 	}
 	return c, nil
 }
