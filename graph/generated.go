@@ -57,7 +57,6 @@ type ResolverRoot interface {
 	ClientContact() ClientContactResolver
 	MessageThread() MessageThreadResolver
 	Mutation() MutationResolver
-	PortalAccess() PortalAccessResolver
 	PortalAppointment() PortalAppointmentResolver
 	PortalClient() PortalClientResolver
 	PortalDocument() PortalDocumentResolver
@@ -972,14 +971,6 @@ type MutationResolver interface {
 	CreateScheduledMessage(ctx context.Context, input ent.CreateScheduledMessageInput) (*ent.ScheduledMessage, error)
 	UpdateScheduledMessage(ctx context.Context, id pulid.ID, input ent.UpdateScheduledMessageInput) (*ent.ScheduledMessage, error)
 	CancelScheduledMessage(ctx context.Context, id pulid.ID) (*ent.ScheduledMessage, error)
-}
-type PortalAccessResolver interface {
-	ClientID(ctx context.Context, obj *portal.Access) (pulid.ID, error)
-	ClientFirstName(ctx context.Context, obj *portal.Access) (string, error)
-	ClientLastName(ctx context.Context, obj *portal.Access) (string, error)
-
-	Relationship(ctx context.Context, obj *portal.Access) (*clientcontact.Relationship, error)
-	RelationshipLabel(ctx context.Context, obj *portal.Access) (*string, error)
 }
 type PortalAppointmentResolver interface {
 	StartsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error)
@@ -26667,7 +26658,7 @@ func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field gr
 			return ec.fieldContext_PortalAccess_clientId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().ClientID(ctx, obj)
+			return obj.ClientID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
@@ -26678,7 +26669,7 @@ func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26690,7 +26681,7 @@ func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, f
 			return ec.fieldContext_PortalAccess_clientFirstName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().ClientFirstName(ctx, obj)
+			return obj.ClientFirstName, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -26701,7 +26692,7 @@ func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26713,7 +26704,7 @@ func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, fi
 			return ec.fieldContext_PortalAccess_clientLastName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().ClientLastName(ctx, obj)
+			return obj.ClientLastName, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -26724,7 +26715,7 @@ func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientLastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_asClient(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26759,7 +26750,7 @@ func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, fiel
 			return ec.fieldContext_PortalAccess_relationship(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().Relationship(ctx, obj)
+			return obj.Relationship, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *clientcontact.Relationship) graphql.Marshaler {
@@ -26770,7 +26761,7 @@ func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type Relationship does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type Relationship does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26782,7 +26773,7 @@ func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context,
 			return ec.fieldContext_PortalAccess_relationshipLabel(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().RelationshipLabel(ctx, obj)
+			return obj.RelationshipLabel, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -26793,7 +26784,7 @@ func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26805,7 +26796,7 @@ func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field grap
 			return ec.fieldContext_PortalAccess_scopes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Scopes(), nil
+			return obj.Scopes, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []kith.PortalScope) graphql.Marshaler {
@@ -26816,7 +26807,7 @@ func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errors.New("field of type PortalScope does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type PortalScope does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26828,7 +26819,7 @@ func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Cont
 			return ec.fieldContext_PortalAccess_canManageAppointments(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CanManageAppointments(), nil
+			return obj.CanManageAppointments, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -26839,7 +26830,7 @@ func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAppointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -58103,209 +58094,44 @@ func (ec *executionContext) _PortalAccess(ctx context.Context, sel ast.Selection
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PortalAccess")
 		case "clientId":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_clientId(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "clientFirstName":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_clientFirstName(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_clientFirstName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "clientLastName":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_clientLastName(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_clientLastName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "asClient":
 			out.Values[i] = ec._PortalAccess_asClient(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "relationship":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_relationship(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "relationshipLabel":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_relationshipLabel(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_relationshipLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "scopes":
 			out.Values[i] = ec._PortalAccess_scopes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "canManageAppointments":
 			out.Values[i] = ec._PortalAccess_canManageAppointments(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

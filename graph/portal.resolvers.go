@@ -12,7 +12,6 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
@@ -67,40 +66,6 @@ func (r *mutationResolver) RevokeClientPortal(ctx context.Context, clientID puli
 // RevokeContactPortal is the resolver for the revokeContactPortal field.
 func (r *mutationResolver) RevokeContactPortal(ctx context.Context, linkID pulid.ID) (*ent.ClientContact, error) {
 	return r.Portal.RevokeContact(ctx, linkID)
-}
-
-// ClientID is the resolver for the clientId field.
-func (r *portalAccessResolver) ClientID(ctx context.Context, obj *portal.Access) (pulid.ID, error) {
-	return obj.Client.ID, nil
-}
-
-// ClientFirstName is the resolver for the clientFirstName field.
-func (r *portalAccessResolver) ClientFirstName(ctx context.Context, obj *portal.Access) (string, error) {
-	if obj.Client.PreferredName != "" {
-		return obj.Client.PreferredName, nil
-	}
-	return obj.Client.FirstName, nil
-}
-
-// ClientLastName is the resolver for the clientLastName field.
-func (r *portalAccessResolver) ClientLastName(ctx context.Context, obj *portal.Access) (string, error) {
-	return obj.Client.LastName, nil
-}
-
-// Relationship is the resolver for the relationship field.
-func (r *portalAccessResolver) Relationship(ctx context.Context, obj *portal.Access) (*clientcontact.Relationship, error) {
-	if obj.Link == nil {
-		return nil, nil
-	}
-	return &obj.Link.Relationship, nil
-}
-
-// RelationshipLabel is the resolver for the relationshipLabel field.
-func (r *portalAccessResolver) RelationshipLabel(ctx context.Context, obj *portal.Access) (*string, error) {
-	if obj.Link == nil {
-		return nil, nil
-	}
-	return optional(obj.Link.RelationshipLabel), nil
 }
 
 // StartsAtLocal is the resolver for the startsAtLocal field.
@@ -158,9 +123,6 @@ func (r *queryResolver) PortalInvitation(ctx context.Context, token string) (*po
 	return r.Portal.Invitation(ctx, token)
 }
 
-// PortalAccess returns PortalAccessResolver implementation.
-func (r *Resolver) PortalAccess() PortalAccessResolver { return &portalAccessResolver{r} }
-
 // PortalAppointment returns PortalAppointmentResolver implementation.
 func (r *Resolver) PortalAppointment() PortalAppointmentResolver {
 	return &portalAppointmentResolver{r}
@@ -173,7 +135,6 @@ func (r *Resolver) PortalClient() PortalClientResolver { return &portalClientRes
 func (r *Resolver) PortalViewer() PortalViewerResolver { return &portalViewerResolver{r} }
 
 type (
-	portalAccessResolver      struct{ *Resolver }
 	portalAppointmentResolver struct{ *Resolver }
 	portalClientResolver      struct{ *Resolver }
 	portalViewerResolver      struct{ *Resolver }

@@ -52,11 +52,7 @@ func (s *Service) recordAll(ctx context.Context, org pulid.ID, email, action str
 		return err
 	}
 	for _, a := range all {
-		var contact pulid.ID
-		if a.Link != nil {
-			contact = a.Link.ContactID
-		}
-		if err := record(ctx, s.client(ctx), org, a.Client.ID, contact, email, action, "", ""); err != nil {
+		if err := record(ctx, s.client(ctx), org, a.ClientID, a.ContactID, email, action, "", ""); err != nil {
 			return err
 		}
 	}
