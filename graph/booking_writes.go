@@ -4,9 +4,9 @@ import (
 	"context"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -26,7 +26,7 @@ func (r *Resolver) recorded(ctx context.Context, action string, a *ent.Appointme
 	if err != nil {
 		return nil, err
 	}
-	if err := portal.Record(ctx, r.tx(ctx), action, booking.Describe(a), a.ID); err != nil {
+	if err := activity.Record(ctx, r.tx(ctx), action, booking.Describe(a), a.ID); err != nil {
 		return nil, err
 	}
 	return a, nil

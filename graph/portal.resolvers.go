@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/portal"
@@ -19,7 +20,7 @@ import (
 
 // PortalActivity is the resolver for the portalActivity field.
 func (r *clientResolver) PortalActivity(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.PortalEvent, error) {
-	return portal.Activity(ctx, r.DB, obj.ID, derefInt(first, 50))
+	return activity.List(ctx, r.DB, obj.ID, derefInt(first, 50))
 }
 
 // RequestSignIn is the resolver for the requestSignIn field.

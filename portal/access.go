@@ -94,7 +94,7 @@ const accessColumns = `a.client_id, a.first_name, a.preferred_name, a.last_name,
 // NULL when the person has no access (LEFT JOIN).
 type accessRow struct {
 	client, first, preferred, last, link, contact, relationship, label, scopes sql.NullString
-	canManage                                                                 sql.NullBool
+	canManage                                                                  sql.NullBool
 }
 
 // dest are the scan destinations of accessColumns.

@@ -1,17 +1,18 @@
-// Package messaging runs secure messaging between the practice and the
-// client portal (seed 003). A thread is a client and one person: the
-// client's own thread (no contact) holds only the client's messages, and
-// each contact has its own thread with the practice about the client.
-// Staff read and answer every thread of the clients they see; a portal
-// user reads and writes only its own thread of the client it acts for, a
-// contact only with the MESSAGING scope. Those rights are the privacy
-// rules of PortalMessage (rule.AllowPortalThreadRows and
-// rule.AllowPortalMessageWrites); this package only asks for the rows.
+// Package thread owns the portal's message threads (seed 003): secure
+// messaging between the practice and the client portal, not the
+// notifications package message renders or notifier sends. A thread is a
+// client and one person: the client's own thread (no contact) holds only
+// the client's messages, and each contact has its own thread with the
+// practice about the client. Staff read and answer every thread of the
+// clients they see; a portal user reads and writes only its own thread of
+// the client it acts for, a contact only with the MESSAGING scope. Those
+// rights are the privacy rules of PortalMessage (rule.AllowPortalThreadRows
+// and rule.AllowPortalMessageWrites); this package only asks for the rows.
 //
 // The notifier (notifier.NewQueue) emails the person when staff write, so
 // every path meets it; staff learn of portal messages from the threads'
 // unread counts, not by email.
-package messaging
+package thread
 
 import (
 	"context"
@@ -21,11 +22,11 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/predicate"
-	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
@@ -68,11 +69,11 @@ func newestFirst(q *ent.PortalMessageQuery) *ent.PortalMessageQuery {
 	return q.Order(ent.Desc(portalmessage.FieldCreatedAt), ent.Desc(portalmessage.FieldID))
 }
 
-// Threads lists the message threads of client id as the staff viewer in
+// List lists the message threads of client id as the staff viewer in
 // ctx sees them: the client's own first, then each contact's that has
 // messages or that the contact can read in the portal, latest activity
 // first. A client the viewer does not see is NOT_FOUND on clientId.
-func Threads(ctx context.Context, db *ent.Client, id pulid.ID) ([]*Thread, error) {
+func List(ctx context.Context, db *ent.Client, id pulid.ID) ([]*Thread, error) {
 	c, err := db.ClientProfile.Get(ctx, id)
 	if err != nil {
 		return nil, notFoundAs("clientId", id, err)
@@ -116,9 +117,9 @@ func Threads(ctx context.Context, db *ent.Client, id pulid.ID) ([]*Thread, error
 	return threads, nil
 }
 
-// ThreadOf is the thread of client and contact (empty for the client's own)
+// Of is the thread of client and contact (empty for the client's own)
 // as the staff viewer in ctx sees it.
-func ThreadOf(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread, error) {
+func Of(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread, error) {
 	c, err := db.ClientProfile.Get(ctx, client)
 	if err != nil {
 		return nil, notFoundAs("clientId", client, err)
@@ -177,7 +178,7 @@ func (t *Thread) load(ctx context.Context, db *ent.Client) error {
 // contact (empty for the client's own), newest first, as the staff viewer
 // in ctx sees them.
 func Messages(ctx context.Context, db *ent.Client, client, contact pulid.ID, first int) ([]*ent.PortalMessage, error) {
-	if _, err := ThreadOf(ctx, db, client, contact); err != nil {
+	if _, err := Of(ctx, db, client, contact); err != nil {
 		return nil, err
 	}
 	out, err := newestFirst(db.PortalMessage.Query().Where(inThread(client, contact))).
@@ -210,7 +211,7 @@ func Send(ctx context.Context, db *ent.Client, client, contact pulid.ID, body st
 // MarkRead marks the portal's unread messages of the thread of client and
 // contact read, as the staff viewer in ctx, and returns the thread.
 func MarkRead(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread, error) {
-	if _, err := ThreadOf(ctx, db, client, contact); err != nil {
+	if _, err := Of(ctx, db, client, contact); err != nil {
 		return nil, err
 	}
 	err := db.PortalMessage.Update().
@@ -219,7 +220,7 @@ func MarkRead(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*T
 	if err != nil {
 		return nil, fmt.Errorf("marking messages read: %w", err)
 	}
-	return ThreadOf(ctx, db, client, contact)
+	return Of(ctx, db, client, contact)
 }
 
 // PortalMessages lists the latest first messages of the portal viewer's own
@@ -251,7 +252,7 @@ func SendToPractice(ctx context.Context, db *ent.Client, body string) (*ent.Port
 	if err != nil {
 		return nil, fmt.Errorf("sending the message: %w", err)
 	}
-	if err := portal.Record(ctx, db, ActionMessageSent, "", m.ID); err != nil {
+	if err := activity.Record(ctx, db, ActionMessageSent, "", m.ID); err != nil {
 		return nil, err
 	}
 	return m, nil
