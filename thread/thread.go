@@ -16,15 +16,19 @@ package thread
 
 import (
 	"context"
+	stdsql "database/sql"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/pulid"
@@ -82,36 +86,36 @@ func List(ctx context.Context, db *ent.Client, id pulid.ID) ([]*Thread, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing message threads: %w", err)
 	}
-	written, err := db.PortalMessage.Query().
-		Where(portalmessage.ClientID(id), portalmessage.ContactIDNotNil()).
-		Unique(true).Select(portalmessage.FieldContactID).Strings(ctx)
+	last, unread, err := summaries(ctx, db, id)
 	if err != nil {
-		return nil, fmt.Errorf("listing message threads: %w", err)
+		return nil, err
 	}
 	threads := []*Thread{{ClientID: id, CanReadInPortal: c.PortalStatus == kith.PortalStatusActive}}
+	linked := map[pulid.ID]bool{}
 	for _, l := range links {
-		i := slices.Index(written, string(l.ContactID))
-		if i >= 0 {
-			written = slices.Delete(written, i, i+1)
-		}
-		if i >= 0 || readable(l) {
+		linked[l.ContactID] = true
+		if _, written := last[l.ContactID]; written || readable(l) {
 			threads = append(threads, &Thread{ClientID: id, Contact: l.Edges.Contact, Link: l, CanReadInPortal: readable(l)})
 		}
 	}
-	for _, contact := range written { // threads of contacts no longer linked
-		co, err := db.Contact.Get(ctx, pulid.ID(contact))
-		if ent.IsNotFound(err) {
-			continue // the contact was deleted
+	var unlinked []pulid.ID // threads of contacts no longer linked
+	for who := range last {
+		if who != "" && !linked[who] {
+			unlinked = append(unlinked, who)
 		}
+	}
+	if len(unlinked) > 0 {
+		slices.Sort(unlinked)
+		cs, err := db.Contact.Query().Where(contact.IDIn(unlinked...)).Order(contact.ByID()).All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("listing message threads: %w", err)
 		}
-		threads = append(threads, &Thread{ClientID: id, Contact: co})
+		for _, co := range cs { // a deleted contact's thread is left out
+			threads = append(threads, &Thread{ClientID: id, Contact: co})
+		}
 	}
 	for _, t := range threads {
-		if err := t.load(ctx, db); err != nil {
-			return nil, err
-		}
+		t.LastMessage, t.UnreadCount = last[t.contactID()], unread[t.contactID()]
 	}
 	slices.SortStableFunc(threads[1:], func(a, b *Thread) int { return b.activity().Compare(a.activity()) })
 	return threads, nil
@@ -172,6 +176,53 @@ func (t *Thread) load(ctx context.Context, db *ent.Client) error {
 		return fmt.Errorf("reading the thread: %w", err)
 	}
 	return nil
+}
+
+// summaries reads the latest message and the count of unread portal
+// messages of every thread of client, by the thread's contact ("" for the
+// client's own), in two statements however many threads there are.
+func summaries(ctx context.Context, db *ent.Client, client pulid.ID) (map[pulid.ID]*ent.PortalMessage, map[pulid.ID]int, error) {
+	latest, err := db.PortalMessage.Query().Where(portalmessage.ClientID(client), latestOfThread()).All(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing message threads: %w", err)
+	}
+	last := make(map[pulid.ID]*ent.PortalMessage, len(latest))
+	for _, m := range latest {
+		last[m.ContactID] = m
+	}
+	var counts []struct {
+		ContactID stdsql.NullString `json:"contact_id"`
+		Count     int               `json:"count"`
+	}
+	err = db.PortalMessage.Query().
+		Where(portalmessage.ClientID(client), portalmessage.DirectionEQ(portalmessage.DirectionFromPortal), portalmessage.ReadAtIsNil()).
+		GroupBy(portalmessage.FieldContactID).Aggregate(ent.Count()).Scan(ctx, &counts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing message threads: %w", err)
+	}
+	unread := make(map[pulid.ID]int, len(counts))
+	for _, c := range counts {
+		unread[pulid.ID(c.ContactID.String)] = c.Count
+	}
+	return last, unread, nil
+}
+
+// latestOfThread keeps the latest message of each thread (newestFirst's
+// first): those with no later message of the same client and contact.
+func latestOfThread() predicate.PortalMessage {
+	return func(s *sql.Selector) {
+		later := sql.Dialect(s.Dialect()).Table(portalmessage.Table).As("later")
+		thread := func(c func(string) string) string { return "COALESCE(" + c(portalmessage.FieldContactID) + ", '')" }
+		created, id := portalmessage.FieldCreatedAt, portalmessage.FieldID
+		s.Where(sql.NotExists(sql.Dialect(s.Dialect()).Select(later.C(id)).From(later).Where(sql.And(
+			sql.ColumnsEQ(later.C(portalmessage.FieldClientID), s.C(portalmessage.FieldClientID)),
+			sql.ExprP(thread(later.C)+" = "+thread(s.C)),
+			sql.Or(
+				sql.ColumnsGT(later.C(created), s.C(created)),
+				sql.And(sql.ColumnsEQ(later.C(created), s.C(created)), sql.ColumnsGT(later.C(id), s.C(id))),
+			),
+		))))
+	}
 }
 
 // Messages lists the latest first messages of the thread of client and
