@@ -30,16 +30,15 @@ const (
 // errNoProvider is the error of paying when no payment provider is wired.
 var errNoProvider = errors.New("billing: no payment provider is configured")
 
-// biller is the portal viewer in ctx when it acts for a client. Whether it
-// may manage the client's billing is the privacy rules' business: without
-// MANAGE_BILLING the client's invoices and cards read as missing.
+// biller is the portal viewer in ctx. That it acts for a client is
+// declared on the GraphQL fields (@portal(acting: true)), which answer the
+// one acting-client error; whether it may manage the client's billing is
+// the privacy rules' business: without MANAGE_BILLING, or acting for no
+// client, the client's invoices and cards read as missing.
 func biller(ctx context.Context) (viewer.Portal, error) {
 	p, ok := viewer.PortalFromContext(ctx)
-	switch {
-	case !ok:
+	if !ok {
 		return viewer.Portal{}, kith.ErrUnauthenticated
-	case p.ClientID == "":
-		return viewer.Portal{}, kith.Invalid("X-Kith-Client", "name the client you act for in the X-Kith-Client header; portalViewer lists them")
 	}
 	return p, nil
 }

@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/savedcard"
 	"github.com/kith-health/kith/payment"
-	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -64,7 +64,7 @@ func AddCard(ctx context.Context, db *ent.Client, provider payment.Provider, tok
 		if out, err = create.Save(ctx); err != nil {
 			return fmt.Errorf("saving the card: %w", err)
 		}
-		return portal.Record(ctx, db, ActionCardAdded, describe(out), out.ID)
+		return activity.Record(ctx, db, ActionCardAdded, describe(out), out.ID)
 	})
 	if err != nil {
 		_ = provider.DeleteCard(ctx, card.Token) // best effort: the provider keeps no card kith forgot
@@ -89,7 +89,7 @@ func RemoveCard(ctx context.Context, db *ent.Client, provider payment.Provider, 
 	if err := db.SavedCard.DeleteOneID(id).Exec(ctx); err != nil {
 		return notFoundAs("id", id, err)
 	}
-	if err := portal.Record(ctx, db, ActionCardRemoved, describe(card), card.ID); err != nil {
+	if err := activity.Record(ctx, db, ActionCardRemoved, describe(card), card.ID); err != nil {
 		return err
 	}
 	// The provider last: nothing after it can roll the card back into the

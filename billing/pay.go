@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/invoice"
 	entpayment "github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/payment"
-	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -246,14 +246,14 @@ func (a *attempt) charge(ctx context.Context, pending *ent.Payment) (*ent.Paymen
 		case n == 0: // another request finished it first
 			return nil
 		case declined != nil:
-			return portal.Record(ctx, tx, ActionPaymentDeclined, a.inv.Number, a.inv.ID)
+			return activity.Record(ctx, tx, ActionPaymentDeclined, a.inv.Number, a.inv.ID)
 		}
 		// The payment comes first: a portal viewer may mark an invoice PAID
 		// only once it has a succeeded payment (rule.AllowPortalPayInvoice).
 		if err := tx.Invoice.UpdateOneID(a.inv.ID).SetStatus(invoice.StatusPaid).Exec(ctx); err != nil {
 			return fmt.Errorf("marking invoice %s paid: %w", a.inv.Number, err)
 		}
-		return portal.Record(ctx, tx, ActionInvoicePaid, a.inv.Number, a.inv.ID)
+		return activity.Record(ctx, tx, ActionInvoicePaid, a.inv.Number, a.inv.ID)
 	})
 	return out, err
 }

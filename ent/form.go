@@ -16,7 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 )
 
 // A form sent to a client, or to one of its contacts, to fill in (and sign) in the portal.
@@ -39,13 +39,13 @@ type Form struct {
 	// Instructions shown above the questions; at most 10,000 characters.
 	Description string `json:"description,omitempty"`
 	// The questions, in order: at most 200, labels of at most 500 characters, at most 50 options each.
-	Questions []questions.Question `json:"questions,omitempty"`
+	Questions []schematype.Question `json:"questions,omitempty"`
 	// The person must sign, by typing their name, to submit it.
 	SignatureRequested bool `json:"signature_requested,omitempty"`
 	// SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.
 	Status form.Status `json:"status,omitempty"`
 	// The answers given, in the questions' order; unanswered questions are left out.
-	Answers []questions.Answer `json:"answers,omitempty"`
+	Answers []schematype.Answer `json:"answers,omitempty"`
 	// The name typed as a signature, when one was requested; at most 255 characters.
 	SignedName string `json:"signed_name,omitempty"`
 	// When it was signed.

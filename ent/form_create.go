@@ -16,7 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 )
 
 // FormCreate is the builder for creating a Form entity.
@@ -101,7 +101,7 @@ func (_c *FormCreate) SetNillableDescription(v *string) *FormCreate {
 }
 
 // SetQuestions sets the "questions" field.
-func (_c *FormCreate) SetQuestions(v []questions.Question) *FormCreate {
+func (_c *FormCreate) SetQuestions(v []schematype.Question) *FormCreate {
 	_c.mutation.SetQuestions(v)
 	return _c
 }
@@ -135,7 +135,7 @@ func (_c *FormCreate) SetNillableStatus(v *form.Status) *FormCreate {
 }
 
 // SetAnswers sets the "answers" field.
-func (_c *FormCreate) SetAnswers(v []questions.Answer) *FormCreate {
+func (_c *FormCreate) SetAnswers(v []schematype.Answer) *FormCreate {
 	_c.mutation.SetAnswers(v)
 	return _c
 }

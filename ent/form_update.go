@@ -14,7 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/predicate"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 )
 
 // FormUpdate is the builder for updating Form entities.
@@ -71,13 +71,13 @@ func (_u *FormUpdate) ClearDescription() *FormUpdate {
 }
 
 // SetQuestions sets the "questions" field.
-func (_u *FormUpdate) SetQuestions(v []questions.Question) *FormUpdate {
+func (_u *FormUpdate) SetQuestions(v []schematype.Question) *FormUpdate {
 	_u.mutation.SetQuestions(v)
 	return _u
 }
 
 // AppendQuestions appends value to the "questions" field.
-func (_u *FormUpdate) AppendQuestions(v []questions.Question) *FormUpdate {
+func (_u *FormUpdate) AppendQuestions(v []schematype.Question) *FormUpdate {
 	_u.mutation.AppendQuestions(v)
 	return _u
 }
@@ -97,13 +97,13 @@ func (_u *FormUpdate) SetNillableStatus(v *form.Status) *FormUpdate {
 }
 
 // SetAnswers sets the "answers" field.
-func (_u *FormUpdate) SetAnswers(v []questions.Answer) *FormUpdate {
+func (_u *FormUpdate) SetAnswers(v []schematype.Answer) *FormUpdate {
 	_u.mutation.SetAnswers(v)
 	return _u
 }
 
 // AppendAnswers appends value to the "answers" field.
-func (_u *FormUpdate) AppendAnswers(v []questions.Answer) *FormUpdate {
+func (_u *FormUpdate) AppendAnswers(v []schematype.Answer) *FormUpdate {
 	_u.mutation.AppendAnswers(v)
 	return _u
 }
@@ -408,13 +408,13 @@ func (_u *FormUpdateOne) ClearDescription() *FormUpdateOne {
 }
 
 // SetQuestions sets the "questions" field.
-func (_u *FormUpdateOne) SetQuestions(v []questions.Question) *FormUpdateOne {
+func (_u *FormUpdateOne) SetQuestions(v []schematype.Question) *FormUpdateOne {
 	_u.mutation.SetQuestions(v)
 	return _u
 }
 
 // AppendQuestions appends value to the "questions" field.
-func (_u *FormUpdateOne) AppendQuestions(v []questions.Question) *FormUpdateOne {
+func (_u *FormUpdateOne) AppendQuestions(v []schematype.Question) *FormUpdateOne {
 	_u.mutation.AppendQuestions(v)
 	return _u
 }
@@ -434,13 +434,13 @@ func (_u *FormUpdateOne) SetNillableStatus(v *form.Status) *FormUpdateOne {
 }
 
 // SetAnswers sets the "answers" field.
-func (_u *FormUpdateOne) SetAnswers(v []questions.Answer) *FormUpdateOne {
+func (_u *FormUpdateOne) SetAnswers(v []schematype.Answer) *FormUpdateOne {
 	_u.mutation.SetAnswers(v)
 	return _u
 }
 
 // AppendAnswers appends value to the "answers" field.
-func (_u *FormUpdateOne) AppendAnswers(v []questions.Answer) *FormUpdateOne {
+func (_u *FormUpdateOne) AppendAnswers(v []schematype.Answer) *FormUpdateOne {
 	_u.mutation.AppendAnswers(v)
 	return _u
 }

@@ -43,7 +43,7 @@ import (
 	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 )
 
 const (
@@ -8920,12 +8920,12 @@ type FormMutation struct {
 	updated_at          *time.Time
 	title               *string
 	description         *string
-	questions           *[]questions.Question
-	appendquestions     []questions.Question
+	questions           *[]schematype.Question
+	appendquestions     []schematype.Question
 	signature_requested *bool
 	status              *form.Status
-	answers             *[]questions.Answer
-	appendanswers       []questions.Answer
+	answers             *[]schematype.Answer
+	appendanswers       []schematype.Answer
 	signed_name         *string
 	signed_at           *time.Time
 	submitted_at        *time.Time
@@ -9327,13 +9327,13 @@ func (m *FormMutation) ResetDescription() {
 }
 
 // SetQuestions sets the "questions" field.
-func (m *FormMutation) SetQuestions(q []questions.Question) {
-	m.questions = &q
+func (m *FormMutation) SetQuestions(s []schematype.Question) {
+	m.questions = &s
 	m.appendquestions = nil
 }
 
 // Questions returns the value of the "questions" field in the mutation.
-func (m *FormMutation) Questions() (r []questions.Question, exists bool) {
+func (m *FormMutation) Questions() (r []schematype.Question, exists bool) {
 	v := m.questions
 	if v == nil {
 		return
@@ -9344,7 +9344,7 @@ func (m *FormMutation) Questions() (r []questions.Question, exists bool) {
 // OldQuestions returns the old "questions" field's value of the Form entity.
 // If the Form object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *FormMutation) OldQuestions(ctx context.Context) (v []questions.Question, err error) {
+func (m *FormMutation) OldQuestions(ctx context.Context) (v []schematype.Question, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldQuestions is only allowed on UpdateOne operations")
 	}
@@ -9358,13 +9358,13 @@ func (m *FormMutation) OldQuestions(ctx context.Context) (v []questions.Question
 	return oldValue.Questions, nil
 }
 
-// AppendQuestions adds q to the "questions" field.
-func (m *FormMutation) AppendQuestions(q []questions.Question) {
-	m.appendquestions = append(m.appendquestions, q...)
+// AppendQuestions adds s to the "questions" field.
+func (m *FormMutation) AppendQuestions(s []schematype.Question) {
+	m.appendquestions = append(m.appendquestions, s...)
 }
 
 // AppendedQuestions returns the list of values that were appended to the "questions" field in this mutation.
-func (m *FormMutation) AppendedQuestions() ([]questions.Question, bool) {
+func (m *FormMutation) AppendedQuestions() ([]schematype.Question, bool) {
 	if len(m.appendquestions) == 0 {
 		return nil, false
 	}
@@ -9450,13 +9450,13 @@ func (m *FormMutation) ResetStatus() {
 }
 
 // SetAnswers sets the "answers" field.
-func (m *FormMutation) SetAnswers(q []questions.Answer) {
-	m.answers = &q
+func (m *FormMutation) SetAnswers(s []schematype.Answer) {
+	m.answers = &s
 	m.appendanswers = nil
 }
 
 // Answers returns the value of the "answers" field in the mutation.
-func (m *FormMutation) Answers() (r []questions.Answer, exists bool) {
+func (m *FormMutation) Answers() (r []schematype.Answer, exists bool) {
 	v := m.answers
 	if v == nil {
 		return
@@ -9467,7 +9467,7 @@ func (m *FormMutation) Answers() (r []questions.Answer, exists bool) {
 // OldAnswers returns the old "answers" field's value of the Form entity.
 // If the Form object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *FormMutation) OldAnswers(ctx context.Context) (v []questions.Answer, err error) {
+func (m *FormMutation) OldAnswers(ctx context.Context) (v []schematype.Answer, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldAnswers is only allowed on UpdateOne operations")
 	}
@@ -9481,13 +9481,13 @@ func (m *FormMutation) OldAnswers(ctx context.Context) (v []questions.Answer, er
 	return oldValue.Answers, nil
 }
 
-// AppendAnswers adds q to the "answers" field.
-func (m *FormMutation) AppendAnswers(q []questions.Answer) {
-	m.appendanswers = append(m.appendanswers, q...)
+// AppendAnswers adds s to the "answers" field.
+func (m *FormMutation) AppendAnswers(s []schematype.Answer) {
+	m.appendanswers = append(m.appendanswers, s...)
 }
 
 // AppendedAnswers returns the list of values that were appended to the "answers" field in this mutation.
-func (m *FormMutation) AppendedAnswers() ([]questions.Answer, bool) {
+func (m *FormMutation) AppendedAnswers() ([]schematype.Answer, bool) {
 	if len(m.appendanswers) == 0 {
 		return nil, false
 	}
@@ -10090,7 +10090,7 @@ func (m *FormMutation) SetField(name string, value ent.Value) error {
 		m.SetDescription(v)
 		return nil
 	case form.FieldQuestions:
-		v, ok := value.([]questions.Question)
+		v, ok := value.([]schematype.Question)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -10111,7 +10111,7 @@ func (m *FormMutation) SetField(name string, value ent.Value) error {
 		m.SetStatus(v)
 		return nil
 	case form.FieldAnswers:
-		v, ok := value.([]questions.Answer)
+		v, ok := value.([]schematype.Answer)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

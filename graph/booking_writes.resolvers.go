@@ -18,8 +18,7 @@ import (
 
 // BookAppointment is the resolver for the bookAppointment field.
 func (r *mutationResolver) BookAppointment(ctx context.Context, input BookAppointmentInput) (*ent.Appointment, error) {
-	c, err := r.managingClient(ctx)
-	if err != nil {
+	if err := mayManageAppointments(ctx); err != nil {
 		return nil, err
 	}
 	if err := booking.CheckKey(input.IdempotencyKey); err != nil {
@@ -27,7 +26,7 @@ func (r *mutationResolver) BookAppointment(ctx context.Context, input BookAppoin
 	}
 	b, err := booking.BookOnce(ctx, r.tx(ctx), booking.Request{
 		ServiceID: input.ServiceID, PractitionerID: input.PractitionerID, StartsAt: input.StartsAt,
-		IdempotencyKey: input.IdempotencyKey, ClientID: c.ID, Via: appointment.BookedViaPortal,
+		IdempotencyKey: input.IdempotencyKey, ClientID: actingFor(ctx), Via: appointment.BookedViaPortal,
 	})
 	if err != nil || !b.New {
 		return b.Appointment, err
@@ -37,7 +36,7 @@ func (r *mutationResolver) BookAppointment(ctx context.Context, input BookAppoin
 
 // ReschedulePortalAppointment is the resolver for the reschedulePortalAppointment field.
 func (r *mutationResolver) ReschedulePortalAppointment(ctx context.Context, id pulid.ID, startsAt time.Time, practitionerID *pulid.ID) (*ent.Appointment, error) {
-	if _, err := r.managingClient(ctx); err != nil {
+	if err := mayManageAppointments(ctx); err != nil {
 		return nil, err
 	}
 	var pid pulid.ID
@@ -50,7 +49,7 @@ func (r *mutationResolver) ReschedulePortalAppointment(ctx context.Context, id p
 
 // CancelPortalAppointment is the resolver for the cancelPortalAppointment field.
 func (r *mutationResolver) CancelPortalAppointment(ctx context.Context, id pulid.ID, reason *string) (*ent.Appointment, error) {
-	if _, err := r.managingClient(ctx); err != nil {
+	if err := mayManageAppointments(ctx); err != nil {
 		return nil, err
 	}
 	a, err := booking.Cancel(ctx, r.tx(ctx), booking.Change{ID: id, Reason: deref(reason)})

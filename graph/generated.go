@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/document"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
@@ -31,12 +32,13 @@ import (
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
+	form1 "github.com/kith-health/kith/form"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/messaging"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
+	"github.com/kith-health/kith/thread"
 	"github.com/kith-health/kith/viewer"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -57,7 +59,6 @@ type ResolverRoot interface {
 	ClientContact() ClientContactResolver
 	MessageThread() MessageThreadResolver
 	Mutation() MutationResolver
-	PortalAccess() PortalAccessResolver
 	PortalAppointment() PortalAppointmentResolver
 	PortalClient() PortalClientResolver
 	PortalDocument() PortalDocumentResolver
@@ -421,16 +422,16 @@ type ComplexityRoot struct {
 		RevokeClientPortal          func(childComplexity int, clientID pulid.ID) int
 		RevokeContactPortal         func(childComplexity int, linkID pulid.ID) int
 		SaveMessageTemplate         func(childComplexity int, input SaveMessageTemplateInput) int
-		SendForm                    func(childComplexity int, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) int
+		SendForm                    func(childComplexity int, clientID pulid.ID, contactLinkID *pulid.ID, input form1.Input) int
 		SendMessageToPractice       func(childComplexity int, body string) int
 		SendPortalMessage           func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, body string) int
 		SetClientNotifications      func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
 		SetWorkingHours             func(childComplexity int, staffID pulid.ID, intervals []*booking.Interval) int
-		ShareDocument               func(childComplexity int, clientID pulid.ID, input portal.DocumentInput) int
+		ShareDocument               func(childComplexity int, clientID pulid.ID, input document.Input) int
 		SignIn                      func(childComplexity int, input SignInInput) int
 		SignOut                     func(childComplexity int) int
 		SignOutOfPortal             func(childComplexity int) int
-		SubmitPortalForm            func(childComplexity int, id pulid.ID, answers []*questions.Answer, signature *string) int
+		SubmitPortalForm            func(childComplexity int, id pulid.ID, answers []*schematype.Answer, signature *string) int
 		UpdateBookingRules          func(childComplexity int, input booking.RulesInput) int
 		UpdateClient                func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
 		UpdateClientContact         func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
@@ -901,7 +902,7 @@ type ClientResolver interface {
 	Invoices(ctx context.Context, obj *ent.ClientProfile, status *invoice.Status, first *int) ([]*ent.Invoice, error)
 	SharedDocuments(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.SharedDocument, error)
 	Forms(ctx context.Context, obj *ent.ClientProfile, status *form.Status, first *int) ([]*ent.Form, error)
-	MessageThreads(ctx context.Context, obj *ent.ClientProfile) ([]*messaging.Thread, error)
+	MessageThreads(ctx context.Context, obj *ent.ClientProfile) ([]*thread.Thread, error)
 	Recipients(ctx context.Context, obj *ent.ClientProfile) ([]*link.Recipient, error)
 	BillingContacts(ctx context.Context, obj *ent.ClientProfile) ([]*ent.ClientContact, error)
 }
@@ -909,8 +910,8 @@ type ClientContactResolver interface {
 	IsConnection(ctx context.Context, obj *ent.ClientContact) (bool, error)
 }
 type MessageThreadResolver interface {
-	Relationship(ctx context.Context, obj *messaging.Thread) (*clientcontact.Relationship, error)
-	RelationshipLabel(ctx context.Context, obj *messaging.Thread) (*string, error)
+	Relationship(ctx context.Context, obj *thread.Thread) (*clientcontact.Relationship, error)
+	RelationshipLabel(ctx context.Context, obj *thread.Thread) (*string, error)
 }
 type MutationResolver interface {
 	SignIn(ctx context.Context, input SignInInput) (*SignInPayload, error)
@@ -960,11 +961,11 @@ type MutationResolver interface {
 	PayPortalInvoice(ctx context.Context, input PayPortalInvoiceInput) (*ent.Payment, error)
 	AddPortalCard(ctx context.Context, token string) (*ent.SavedCard, error)
 	RemovePortalCard(ctx context.Context, id pulid.ID) (pulid.ID, error)
-	SubmitPortalForm(ctx context.Context, id pulid.ID, answers []*questions.Answer, signature *string) (*ent.Form, error)
-	ShareDocument(ctx context.Context, clientID pulid.ID, input portal.DocumentInput) (*ent.SharedDocument, error)
-	SendForm(ctx context.Context, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) (*ent.Form, error)
+	SubmitPortalForm(ctx context.Context, id pulid.ID, answers []*schematype.Answer, signature *string) (*ent.Form, error)
+	ShareDocument(ctx context.Context, clientID pulid.ID, input document.Input) (*ent.SharedDocument, error)
+	SendForm(ctx context.Context, clientID pulid.ID, contactLinkID *pulid.ID, input form1.Input) (*ent.Form, error)
 	SendPortalMessage(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, body string) (*ent.PortalMessage, error)
-	MarkThreadRead(ctx context.Context, clientID pulid.ID, contactID *pulid.ID) (*messaging.Thread, error)
+	MarkThreadRead(ctx context.Context, clientID pulid.ID, contactID *pulid.ID) (*thread.Thread, error)
 	SendMessageToPractice(ctx context.Context, body string) (*ent.PortalMessage, error)
 	MarkPortalMessagesRead(ctx context.Context) (int, error)
 	SaveMessageTemplate(ctx context.Context, input SaveMessageTemplateInput) (*ent.MessageTemplate, error)
@@ -972,14 +973,6 @@ type MutationResolver interface {
 	CreateScheduledMessage(ctx context.Context, input ent.CreateScheduledMessageInput) (*ent.ScheduledMessage, error)
 	UpdateScheduledMessage(ctx context.Context, id pulid.ID, input ent.UpdateScheduledMessageInput) (*ent.ScheduledMessage, error)
 	CancelScheduledMessage(ctx context.Context, id pulid.ID) (*ent.ScheduledMessage, error)
-}
-type PortalAccessResolver interface {
-	ClientID(ctx context.Context, obj *portal.Access) (pulid.ID, error)
-	ClientFirstName(ctx context.Context, obj *portal.Access) (string, error)
-	ClientLastName(ctx context.Context, obj *portal.Access) (string, error)
-
-	Relationship(ctx context.Context, obj *portal.Access) (*clientcontact.Relationship, error)
-	RelationshipLabel(ctx context.Context, obj *portal.Access) (*string, error)
 }
 type PortalAppointmentResolver interface {
 	StartsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error)
@@ -2941,7 +2934,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SendForm(childComplexity, args["clientId"].(pulid.ID), args["contactLinkId"].(*pulid.ID), args["input"].(portal.FormInput)), true
+		return e.ComplexityRoot.Mutation.SendForm(childComplexity, args["clientId"].(pulid.ID), args["contactLinkId"].(*pulid.ID), args["input"].(form1.Input)), true
 	case "Mutation.sendMessageToPractice":
 		if e.ComplexityRoot.Mutation.SendMessageToPractice == nil {
 			break
@@ -2996,7 +2989,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ShareDocument(childComplexity, args["clientId"].(pulid.ID), args["input"].(portal.DocumentInput)), true
+		return e.ComplexityRoot.Mutation.ShareDocument(childComplexity, args["clientId"].(pulid.ID), args["input"].(document.Input)), true
 	case "Mutation.signIn":
 		if e.ComplexityRoot.Mutation.SignIn == nil {
 			break
@@ -3030,7 +3023,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SubmitPortalForm(childComplexity, args["id"].(pulid.ID), args["answers"].([]*questions.Answer), args["signature"].(*string)), true
+		return e.ComplexityRoot.Mutation.SubmitPortalForm(childComplexity, args["id"].(pulid.ID), args["answers"].([]*schematype.Answer), args["signature"].(*string)), true
 	case "Mutation.updateBookingRules":
 		if e.ComplexityRoot.Mutation.UpdateBookingRules == nil {
 			break
@@ -5691,20 +5684,20 @@ extend type Mutation {
   Books an appointment for the client the portal viewer acts for: the
   client itself, or a contact allowed to manage its appointments.
   """
-  bookAppointment(input: BookAppointmentInput!): PortalAppointment! @portal
+  bookAppointment(input: BookAppointmentInput!): PortalAppointment! @portal(acting: true)
   """
   Moves an appointment of the client the viewer acts for to startsAt, with
   practitionerId if given (else the same practitioner), keeping its service
   and length. Refused (BAD_USER_INPUT on id) closer to the start than the
   rescheduling notice.
   """
-  reschedulePortalAppointment(id: ID!, startsAt: Time!, practitionerId: ID): PortalAppointment! @portal
+  reschedulePortalAppointment(id: ID!, startsAt: Time!, practitionerId: ID): PortalAppointment! @portal(acting: true)
   """
   Cancels an appointment of the client the viewer acts for. Refused
   (BAD_USER_INPUT on id) closer to the start than the cancellation notice;
   reason is required when the practice asks for one.
   """
-  cancelPortalAppointment(id: ID!, reason: String): PortalAppointment! @portal
+  cancelPortalAppointment(id: ID!, reason: String): PortalAppointment! @portal(acting: true)
   """
   Emails a visitor of the booking widget a one-time code that confirms the
   address (valid 10 minutes). The answer is true whether or not the
@@ -11605,8 +11598,14 @@ or @portal need a staff sign-in; a portal session gets FORBIDDEN there.
 """
 directive @public on FIELD_DEFINITION
 
-"A root field for people signed in to the client portal (a portal session)."
-directive @portal on FIELD_DEFINITION
+"""
+A root field for people signed in to the client portal (a portal session);
+staff get FORBIDDEN there. With acting: true the field works on the client the
+request acts for, and answers the acting-client error when there is none:
+BAD_USER_INPUT on X-Kith-Client when the header is missing, NOT_FOUND on
+X-Kith-Client when it names a client the person may not act for right now.
+"""
+directive @portal(acting: Boolean! = false) on FIELD_DEFINITION
 
 "Where a portal invitation stands."
 enum PortalInvitationState {
@@ -11740,7 +11739,7 @@ extend type Query {
   header is missing; NOT_FOUND when it names a client the person may not act
   for (right now).
   """
-  portalClient: PortalClient! @portal
+  portalClient: PortalClient! @portal(acting: true)
   "What an invitation link is for, without using it (mail scanners open links)."
   portalInvitation(token: String!): PortalInvitationInfo! @public
 }
@@ -11892,9 +11891,9 @@ extend type Query {
   The invoices of the client this request acts for, newest first. Empty for a
   contact without MANAGE_BILLING.
   """
-  portalInvoices(status: InvoiceStatus, first: Int = 50): [PortalInvoice!]! @portal
+  portalInvoices(status: InvoiceStatus, first: Int = 50): [PortalInvoice!]! @portal(acting: true)
   "The client's saved cards, oldest first. Empty for a contact without MANAGE_BILLING."
-  portalSavedCards: [PortalSavedCard!]! @portal
+  portalSavedCards: [PortalSavedCard!]! @portal(acting: true)
 }
 
 extend type Mutation {
@@ -11925,7 +11924,7 @@ extend type Mutation {
   same request, with the same key, again. It commits in steps of its own
   and must be the only field of its mutation.
   """
-  payPortalInvoice(input: PayPortalInvoiceInput!): PortalPayment! @portal
+  payPortalInvoice(input: PayPortalInvoiceInput!): PortalPayment! @portal(acting: true)
   """
   Save a card for the client from a one-time token of the payment
   provider's card form. Needs MANAGE_BILLING (FORBIDDEN without it); a token
@@ -11933,9 +11932,9 @@ extend type Mutation {
   with no transaction open, then the card is written: it must be the only
   field of its mutation.
   """
-  addPortalCard(token: String!): PortalSavedCard! @portal
+  addPortalCard(token: String!): PortalSavedCard! @portal(acting: true)
   "Remove one of the client's saved cards, here and at the payment provider. Answers its ID."
-  removePortalCard(id: ID!): ID! @portal
+  removePortalCard(id: ID!): ID! @portal(acting: true)
 }
 `, BuiltIn: false},
 	{Name: "../portal_forms.graphqls", Input: `# Documents and forms shared with a client through the portal. Staff share a
@@ -12080,13 +12079,13 @@ extend type Client {
 
 extend type Query {
   "The documents shared with the client this request acts for, newest first (a contact needs VIEW_DOCUMENTS). No download address: see portalDocument."
-  portalDocuments(first: Int = 50): [PortalDocument!]! @portal
+  portalDocuments(first: Int = 50): [PortalDocument!]! @portal(acting: true)
   "One shared document, with its download address; the view is recorded in the client's portal activity (DOCUMENT_VIEWED)."
-  portalDocument(id: ID!): PortalDocument! @portal
+  portalDocument(id: ID!): PortalDocument! @portal(acting: true)
   "The forms the person may see for the client this request acts for, newest first, optionally only those in status (a contact needs VIEW_FORMS)."
-  portalForms(status: FormStatus, first: Int = 50): [PortalForm!]! @portal
+  portalForms(status: FormStatus, first: Int = 50): [PortalForm!]! @portal(acting: true)
   "One form the person may see."
-  portalForm(id: ID!): PortalForm! @portal
+  portalForm(id: ID!): PortalForm! @portal(acting: true)
 }
 
 extend type Mutation {
@@ -12099,7 +12098,7 @@ extend type Mutation {
   submitted by that contact only (FORBIDDEN for the client). Recorded in the
   client's portal activity (FORM_SUBMITTED).
   """
-  submitPortalForm(id: ID!, answers: [FormAnswerInput!]!, signature: String): PortalForm! @portal
+  submitPortalForm(id: ID!, answers: [FormAnswerInput!]!, signature: String): PortalForm! @portal(acting: true)
 
   "Staff: share a document with the client through the portal."
   shareDocument(clientId: ID!, input: ShareDocumentInput!): SharedDocument!
@@ -12175,7 +12174,7 @@ extend type Query {
   about the client this request acts for (X-Kith-Client), newest first.
   Empty for a contact without the MESSAGING scope.
   """
-  portalMessages(first: Int = 50): [PortalThreadMessage!]! @portal
+  portalMessages(first: Int = 50): [PortalThreadMessage!]! @portal(acting: true)
 }
 
 extend type Mutation {
@@ -12193,9 +12192,9 @@ extend type Mutation {
   this request acts for. NOT_FOUND for a contact without the MESSAGING
   scope. Staff see it unread in the thread; they get no email.
   """
-  sendMessageToPractice(body: String!): PortalThreadMessage! @portal
+  sendMessageToPractice(body: String!): PortalThreadMessage! @portal(acting: true)
   "Mark the practice's messages of the portal user's own thread read; returns how many were unread."
-  markPortalMessagesRead: Int! @portal
+  markPortalMessagesRead: Int! @portal(acting: true)
 }
 `, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# kith's practitioner API. Types generated from the ent schemas are in
@@ -15067,8 +15066,8 @@ func (ec *executionContext) field_Mutation_sendForm_args(ctx context.Context, ra
 	}
 	args["contactLinkId"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (portal.FormInput, error) {
-			return ec.unmarshalNSendFormInput2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐFormInput(ctx, v)
+		func(ctx context.Context, v any) (form1.Input, error) {
+			return ec.unmarshalNSendFormInput2githubᚗcomᚋkithᚑhealthᚋkithᚋformᚐInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15177,8 +15176,8 @@ func (ec *executionContext) field_Mutation_shareDocument_args(ctx context.Contex
 	}
 	args["clientId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (portal.DocumentInput, error) {
-			return ec.unmarshalNShareDocumentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐDocumentInput(ctx, v)
+		func(ctx context.Context, v any) (document.Input, error) {
+			return ec.unmarshalNShareDocumentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋdocumentᚐInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15213,8 +15212,8 @@ func (ec *executionContext) field_Mutation_submitPortalForm_args(ctx context.Con
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "answers",
-		func(ctx context.Context, v any) ([]*questions.Answer, error) {
-			return ec.unmarshalNFormAnswerInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*schematype.Answer, error) {
+			return ec.unmarshalNFormAnswerInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswerᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18889,8 +18888,8 @@ func (ec *executionContext) _Client_messageThreads(ctx context.Context, field gr
 			return ec.Resolvers.Client().MessageThreads(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*messaging.Thread) graphql.Marshaler {
-			return ec.marshalNMessageThread2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThreadᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*thread.Thread) graphql.Marshaler {
+			return ec.marshalNMessageThread2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋthreadᚐThreadᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20749,8 +20748,8 @@ func (ec *executionContext) _Form_questions(ctx context.Context, field graphql.C
 			return obj.Questions, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []questions.Question) graphql.Marshaler {
-			return ec.marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.Question) graphql.Marshaler {
+			return ec.marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20827,8 +20826,8 @@ func (ec *executionContext) _Form_answers(ctx context.Context, field graphql.Col
 			return obj.Answers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []questions.Answer) graphql.Marshaler {
-			return ec.marshalOFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.Answer) graphql.Marshaler {
+			return ec.marshalOFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswerᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21058,7 +21057,7 @@ func (ec *executionContext) fieldContext_Form_sentBy(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _FormAnswer_questionId(ctx context.Context, field graphql.CollectedField, obj *questions.Answer) (ret graphql.Marshaler) {
+func (ec *executionContext) _FormAnswer_questionId(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21081,7 +21080,7 @@ func (ec *executionContext) fieldContext_FormAnswer_questionId(_ context.Context
 	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _FormAnswer_value(ctx context.Context, field graphql.CollectedField, obj *questions.Answer) (ret graphql.Marshaler) {
+func (ec *executionContext) _FormAnswer_value(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21104,7 +21103,7 @@ func (ec *executionContext) fieldContext_FormAnswer_value(_ context.Context, fie
 	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _FormAnswer_values(ctx context.Context, field graphql.CollectedField, obj *questions.Answer) (ret graphql.Marshaler) {
+func (ec *executionContext) _FormAnswer_values(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21127,7 +21126,7 @@ func (ec *executionContext) fieldContext_FormAnswer_values(_ context.Context, fi
 	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _FormQuestion_id(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+func (ec *executionContext) _FormQuestion_id(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21150,7 +21149,7 @@ func (ec *executionContext) fieldContext_FormQuestion_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _FormQuestion_label(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+func (ec *executionContext) _FormQuestion_label(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21173,7 +21172,7 @@ func (ec *executionContext) fieldContext_FormQuestion_label(_ context.Context, f
 	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _FormQuestion_type(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+func (ec *executionContext) _FormQuestion_type(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21185,8 +21184,8 @@ func (ec *executionContext) _FormQuestion_type(ctx context.Context, field graphq
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v questions.Type) graphql.Marshaler {
-			return ec.marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.QuestionType) graphql.Marshaler {
+			return ec.marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21196,7 +21195,7 @@ func (ec *executionContext) fieldContext_FormQuestion_type(_ context.Context, fi
 	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type FormQuestionType does not have child fields"))
 }
 
-func (ec *executionContext) _FormQuestion_required(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+func (ec *executionContext) _FormQuestion_required(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21219,7 +21218,7 @@ func (ec *executionContext) fieldContext_FormQuestion_required(_ context.Context
 	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _FormQuestion_options(ctx context.Context, field graphql.CollectedField, obj *questions.Question) (ret graphql.Marshaler) {
+func (ec *executionContext) _FormQuestion_options(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22051,7 +22050,7 @@ func (ec *executionContext) fieldContext_MessageTemplate_text(_ context.Context,
 	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MessageThread_contact(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageThread_contact(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22083,7 +22082,7 @@ func (ec *executionContext) fieldContext_MessageThread_contact(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _MessageThread_relationship(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageThread_relationship(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22106,7 +22105,7 @@ func (ec *executionContext) fieldContext_MessageThread_relationship(_ context.Co
 	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errors.New("field of type Relationship does not have child fields"))
 }
 
-func (ec *executionContext) _MessageThread_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageThread_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22129,7 +22128,7 @@ func (ec *executionContext) fieldContext_MessageThread_relationshipLabel(_ conte
 	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _MessageThread_lastMessage(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageThread_lastMessage(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22161,7 +22160,7 @@ func (ec *executionContext) fieldContext_MessageThread_lastMessage(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _MessageThread_unreadCount(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageThread_unreadCount(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22184,7 +22183,7 @@ func (ec *executionContext) fieldContext_MessageThread_unreadCount(_ context.Con
 	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _MessageThread_canReadInPortal(ctx context.Context, field graphql.CollectedField, obj *messaging.Thread) (ret graphql.Marshaler) {
+func (ec *executionContext) _MessageThread_canReadInPortal(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24243,7 +24242,7 @@ func (ec *executionContext) _Mutation_submitPortalForm(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SubmitPortalForm(ctx, fc.Args["id"].(pulid.ID), fc.Args["answers"].([]*questions.Answer), fc.Args["signature"].(*string))
+			return ec.Resolvers.Mutation().SubmitPortalForm(ctx, fc.Args["id"].(pulid.ID), fc.Args["answers"].([]*schematype.Answer), fc.Args["signature"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Form) graphql.Marshaler {
@@ -24287,7 +24286,7 @@ func (ec *executionContext) _Mutation_shareDocument(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ShareDocument(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["input"].(portal.DocumentInput))
+			return ec.Resolvers.Mutation().ShareDocument(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["input"].(document.Input))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.SharedDocument) graphql.Marshaler {
@@ -24331,7 +24330,7 @@ func (ec *executionContext) _Mutation_sendForm(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SendForm(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["contactLinkId"].(*pulid.ID), fc.Args["input"].(portal.FormInput))
+			return ec.Resolvers.Mutation().SendForm(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["contactLinkId"].(*pulid.ID), fc.Args["input"].(form1.Input))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Form) graphql.Marshaler {
@@ -24422,8 +24421,8 @@ func (ec *executionContext) _Mutation_markThreadRead(ctx context.Context, field 
 			return ec.Resolvers.Mutation().MarkThreadRead(ctx, fc.Args["clientId"].(pulid.ID), fc.Args["contactId"].(*pulid.ID))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *messaging.Thread) graphql.Marshaler {
-			return ec.marshalNMessageThread2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThread(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *thread.Thread) graphql.Marshaler {
+			return ec.marshalNMessageThread2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋthreadᚐThread(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26661,7 +26660,7 @@ func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field gr
 			return ec.fieldContext_PortalAccess_clientId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().ClientID(ctx, obj)
+			return obj.ClientID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
@@ -26672,7 +26671,7 @@ func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26684,7 +26683,7 @@ func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, f
 			return ec.fieldContext_PortalAccess_clientFirstName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().ClientFirstName(ctx, obj)
+			return obj.ClientFirstName, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -26695,7 +26694,7 @@ func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26707,7 +26706,7 @@ func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, fi
 			return ec.fieldContext_PortalAccess_clientLastName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().ClientLastName(ctx, obj)
+			return obj.ClientLastName, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -26718,7 +26717,7 @@ func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientLastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_asClient(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26753,7 +26752,7 @@ func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, fiel
 			return ec.fieldContext_PortalAccess_relationship(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().Relationship(ctx, obj)
+			return obj.Relationship, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *clientcontact.Relationship) graphql.Marshaler {
@@ -26764,7 +26763,7 @@ func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type Relationship does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type Relationship does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26776,7 +26775,7 @@ func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context,
 			return ec.fieldContext_PortalAccess_relationshipLabel(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PortalAccess().RelationshipLabel(ctx, obj)
+			return obj.RelationshipLabel, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -26787,7 +26786,7 @@ func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26799,7 +26798,7 @@ func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field grap
 			return ec.fieldContext_PortalAccess_scopes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Scopes(), nil
+			return obj.Scopes, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []kith.PortalScope) graphql.Marshaler {
@@ -26810,7 +26809,7 @@ func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errors.New("field of type PortalScope does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type PortalScope does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -26822,7 +26821,7 @@ func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Cont
 			return ec.fieldContext_PortalAccess_canManageAppointments(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CanManageAppointments(), nil
+			return obj.CanManageAppointments, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -26833,7 +26832,7 @@ func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAppointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -27752,8 +27751,8 @@ func (ec *executionContext) _PortalForm_questions(ctx context.Context, field gra
 			return obj.Questions, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []questions.Question) graphql.Marshaler {
-			return ec.marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.Question) graphql.Marshaler {
+			return ec.marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -27876,8 +27875,8 @@ func (ec *executionContext) _PortalForm_answers(ctx context.Context, field graph
 			return obj.Answers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []questions.Answer) graphql.Marshaler {
-			return ec.marshalNFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.Answer) graphql.Marshaler {
+			return ec.marshalNFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswerᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -42156,8 +42155,8 @@ func (ec *executionContext) unmarshalInputEmailSuppressionWhereInput(ctx context
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputFormAnswerInput(ctx context.Context, obj any) (questions.Answer, error) {
-	var it questions.Answer
+func (ec *executionContext) unmarshalInputFormAnswerInput(ctx context.Context, obj any) (schematype.Answer, error) {
+	var it schematype.Answer
 	if obj == nil {
 		return it, nil
 	}
@@ -42200,8 +42199,8 @@ func (ec *executionContext) unmarshalInputFormAnswerInput(ctx context.Context, o
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputFormQuestionInput(ctx context.Context, obj any) (questions.Question, error) {
-	var it questions.Question
+func (ec *executionContext) unmarshalInputFormQuestionInput(ctx context.Context, obj any) (schematype.Question, error) {
+	var it schematype.Question
 	if obj == nil {
 		return it, nil
 	}
@@ -42238,7 +42237,7 @@ func (ec *executionContext) unmarshalInputFormQuestionInput(ctx context.Context,
 			it.Label = data
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐType(ctx, v)
+			data, err := ec.unmarshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -49468,8 +49467,8 @@ func (ec *executionContext) unmarshalInputScheduledMessageWhereInput(ctx context
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputSendFormInput(ctx context.Context, obj any) (portal.FormInput, error) {
-	var it portal.FormInput
+func (ec *executionContext) unmarshalInputSendFormInput(ctx context.Context, obj any) (form1.Input, error) {
+	var it form1.Input
 	if obj == nil {
 		return it, nil
 	}
@@ -49506,7 +49505,7 @@ func (ec *executionContext) unmarshalInputSendFormInput(ctx context.Context, obj
 			it.Description = data
 		case "questions":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questions"))
-			data, err := ec.unmarshalNFormQuestionInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx, v)
+			data, err := ec.unmarshalNFormQuestionInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -50938,8 +50937,8 @@ func (ec *executionContext) unmarshalInputServiceWhereInput(ctx context.Context,
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputShareDocumentInput(ctx context.Context, obj any) (portal.DocumentInput, error) {
-	var it portal.DocumentInput
+func (ec *executionContext) unmarshalInputShareDocumentInput(ctx context.Context, obj any) (document.Input, error) {
+	var it document.Input
 	if obj == nil {
 		return it, nil
 	}
@@ -56200,7 +56199,7 @@ func (ec *executionContext) _Form(ctx context.Context, sel ast.SelectionSet, obj
 
 var formAnswerImplementors = []string{"FormAnswer"}
 
-func (ec *executionContext) _FormAnswer(ctx context.Context, sel ast.SelectionSet, obj *questions.Answer) graphql.Marshaler {
+func (ec *executionContext) _FormAnswer(ctx context.Context, sel ast.SelectionSet, obj *schematype.Answer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, formAnswerImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -56248,7 +56247,7 @@ func (ec *executionContext) _FormAnswer(ctx context.Context, sel ast.SelectionSe
 
 var formQuestionImplementors = []string{"FormQuestion"}
 
-func (ec *executionContext) _FormQuestion(ctx context.Context, sel ast.SelectionSet, obj *questions.Question) graphql.Marshaler {
+func (ec *executionContext) _FormQuestion(ctx context.Context, sel ast.SelectionSet, obj *schematype.Question) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, formQuestionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -56641,7 +56640,7 @@ func (ec *executionContext) _MessageTemplate(ctx context.Context, sel ast.Select
 
 var messageThreadImplementors = []string{"MessageThread"}
 
-func (ec *executionContext) _MessageThread(ctx context.Context, sel ast.SelectionSet, obj *messaging.Thread) graphql.Marshaler {
+func (ec *executionContext) _MessageThread(ctx context.Context, sel ast.SelectionSet, obj *thread.Thread) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageThreadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -58097,209 +58096,44 @@ func (ec *executionContext) _PortalAccess(ctx context.Context, sel ast.Selection
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PortalAccess")
 		case "clientId":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_clientId(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "clientFirstName":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_clientFirstName(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_clientFirstName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "clientLastName":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_clientLastName(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_clientLastName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "asClient":
 			out.Values[i] = ec._PortalAccess_asClient(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "relationship":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_relationship(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "relationshipLabel":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._PortalAccess_relationshipLabel(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._PortalAccess_relationshipLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "scopes":
 			out.Values[i] = ec._PortalAccess_scopes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "canManageAppointments":
 			out.Values[i] = ec._PortalAccess_canManageAppointments(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -62820,15 +62654,15 @@ func (ec *executionContext) marshalNForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkith�
 	return ec._Form(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFormAnswer2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx context.Context, sel ast.SelectionSet, v questions.Answer) graphql.Marshaler {
+func (ec *executionContext) marshalNFormAnswer2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswer(ctx context.Context, sel ast.SelectionSet, v schematype.Answer) graphql.Marshaler {
 	return ec._FormAnswer(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []questions.Answer) graphql.Marshaler {
+func (ec *executionContext) marshalNFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Answer) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFormAnswer2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx, sel, v[i])
+		return ec.marshalNFormAnswer2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswer(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -62840,13 +62674,13 @@ func (ec *executionContext) marshalNFormAnswer2ᚕgithubᚗcomᚋkithᚑhealth�
 	return ret
 }
 
-func (ec *executionContext) unmarshalNFormAnswerInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx context.Context, v any) ([]*questions.Answer, error) {
+func (ec *executionContext) unmarshalNFormAnswerInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswerᚄ(ctx context.Context, v any) ([]*schematype.Answer, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*questions.Answer, len(vSlice))
+	res := make([]*schematype.Answer, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNFormAnswerInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNFormAnswerInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswer(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -62854,20 +62688,20 @@ func (ec *executionContext) unmarshalNFormAnswerInput2ᚕᚖgithubᚗcomᚋkith�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNFormAnswerInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx context.Context, v any) (*questions.Answer, error) {
+func (ec *executionContext) unmarshalNFormAnswerInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswer(ctx context.Context, v any) (*schematype.Answer, error) {
 	res, err := ec.unmarshalInputFormAnswerInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNFormQuestion2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestion(ctx context.Context, sel ast.SelectionSet, v questions.Question) graphql.Marshaler {
+func (ec *executionContext) marshalNFormQuestion2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestion(ctx context.Context, sel ast.SelectionSet, v schematype.Question) graphql.Marshaler {
 	return ec._FormQuestion(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []questions.Question) graphql.Marshaler {
+func (ec *executionContext) marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Question) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFormQuestion2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestion(ctx, sel, v[i])
+		return ec.marshalNFormQuestion2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestion(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -62879,13 +62713,13 @@ func (ec *executionContext) marshalNFormQuestion2ᚕgithubᚗcomᚋkithᚑhealth
 	return ret
 }
 
-func (ec *executionContext) unmarshalNFormQuestionInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestionᚄ(ctx context.Context, v any) ([]*questions.Question, error) {
+func (ec *executionContext) unmarshalNFormQuestionInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionᚄ(ctx context.Context, v any) ([]*schematype.Question, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*questions.Question, len(vSlice))
+	res := make([]*schematype.Question, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNFormQuestionInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestion(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNFormQuestionInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestion(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -62893,18 +62727,18 @@ func (ec *executionContext) unmarshalNFormQuestionInput2ᚕᚖgithubᚗcomᚋkit
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNFormQuestionInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐQuestion(ctx context.Context, v any) (*questions.Question, error) {
+func (ec *executionContext) unmarshalNFormQuestionInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestion(ctx context.Context, v any) (*schematype.Question, error) {
 	res, err := ec.unmarshalInputFormQuestionInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐType(ctx context.Context, v any) (questions.Type, error) {
-	var res questions.Type
+func (ec *executionContext) unmarshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(ctx context.Context, v any) (schematype.QuestionType, error) {
+	var res schematype.QuestionType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐType(ctx context.Context, sel ast.SelectionSet, v questions.Type) graphql.Marshaler {
+func (ec *executionContext) marshalNFormQuestionType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐQuestionType(ctx context.Context, sel ast.SelectionSet, v schematype.QuestionType) graphql.Marshaler {
 	return v
 }
 
@@ -63135,11 +62969,11 @@ func (ec *executionContext) unmarshalNMessageTemplateWhereInput2ᚖgithubᚗcom�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMessageThread2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThreadᚄ(ctx context.Context, sel ast.SelectionSet, v []*messaging.Thread) graphql.Marshaler {
+func (ec *executionContext) marshalNMessageThread2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋthreadᚐThreadᚄ(ctx context.Context, sel ast.SelectionSet, v []*thread.Thread) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMessageThread2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThread(ctx, sel, v[i])
+		return ec.marshalNMessageThread2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋthreadᚐThread(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -63151,7 +62985,7 @@ func (ec *executionContext) marshalNMessageThread2ᚕᚖgithubᚗcomᚋkithᚑhe
 	return ret
 }
 
-func (ec *executionContext) marshalNMessageThread2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessagingᚐThread(ctx context.Context, sel ast.SelectionSet, v *messaging.Thread) graphql.Marshaler {
+func (ec *executionContext) marshalNMessageThread2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋthreadᚐThread(ctx context.Context, sel ast.SelectionSet, v *thread.Thread) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -63906,7 +63740,7 @@ func (ec *executionContext) unmarshalNScheduledMessageWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNSendFormInput2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐFormInput(ctx context.Context, v any) (portal.FormInput, error) {
+func (ec *executionContext) unmarshalNSendFormInput2githubᚗcomᚋkithᚑhealthᚋkithᚋformᚐInput(ctx context.Context, v any) (form1.Input, error) {
 	res, err := ec.unmarshalInputSendFormInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -63968,7 +63802,7 @@ func (ec *executionContext) unmarshalNServiceWhereInput2ᚖgithubᚗcomᚋkith�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNShareDocumentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋportalᚐDocumentInput(ctx context.Context, v any) (portal.DocumentInput, error) {
+func (ec *executionContext) unmarshalNShareDocumentInput2githubᚗcomᚋkithᚑhealthᚋkithᚋdocumentᚐInput(ctx context.Context, v any) (document.Input, error) {
 	res, err := ec.unmarshalInputShareDocumentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -65171,14 +65005,14 @@ func (ec *executionContext) unmarshalOEmailSuppressionWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []questions.Answer) graphql.Marshaler {
+func (ec *executionContext) marshalOFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Answer) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFormAnswer2githubᚗcomᚋkithᚑhealthᚋkithᚋquestionsᚐAnswer(ctx, sel, v[i])
+		return ec.marshalNFormAnswer2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswer(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

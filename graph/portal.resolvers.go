@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
@@ -20,7 +20,7 @@ import (
 
 // PortalActivity is the resolver for the portalActivity field.
 func (r *clientResolver) PortalActivity(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.PortalEvent, error) {
-	return portal.Activity(ctx, r.DB, obj.ID, derefInt(first, 50))
+	return activity.List(ctx, r.DB, obj.ID, derefInt(first, 50))
 }
 
 // RequestSignIn is the resolver for the requestSignIn field.
@@ -67,40 +67,6 @@ func (r *mutationResolver) RevokeClientPortal(ctx context.Context, clientID puli
 // RevokeContactPortal is the resolver for the revokeContactPortal field.
 func (r *mutationResolver) RevokeContactPortal(ctx context.Context, linkID pulid.ID) (*ent.ClientContact, error) {
 	return r.Portal.RevokeContact(ctx, linkID)
-}
-
-// ClientID is the resolver for the clientId field.
-func (r *portalAccessResolver) ClientID(ctx context.Context, obj *portal.Access) (pulid.ID, error) {
-	return obj.Client.ID, nil
-}
-
-// ClientFirstName is the resolver for the clientFirstName field.
-func (r *portalAccessResolver) ClientFirstName(ctx context.Context, obj *portal.Access) (string, error) {
-	if obj.Client.PreferredName != "" {
-		return obj.Client.PreferredName, nil
-	}
-	return obj.Client.FirstName, nil
-}
-
-// ClientLastName is the resolver for the clientLastName field.
-func (r *portalAccessResolver) ClientLastName(ctx context.Context, obj *portal.Access) (string, error) {
-	return obj.Client.LastName, nil
-}
-
-// Relationship is the resolver for the relationship field.
-func (r *portalAccessResolver) Relationship(ctx context.Context, obj *portal.Access) (*clientcontact.Relationship, error) {
-	if obj.Link == nil {
-		return nil, nil
-	}
-	return &obj.Link.Relationship, nil
-}
-
-// RelationshipLabel is the resolver for the relationshipLabel field.
-func (r *portalAccessResolver) RelationshipLabel(ctx context.Context, obj *portal.Access) (*string, error) {
-	if obj.Link == nil {
-		return nil, nil
-	}
-	return optional(obj.Link.RelationshipLabel), nil
 }
 
 // StartsAtLocal is the resolver for the startsAtLocal field.
@@ -150,16 +116,13 @@ func (r *queryResolver) PortalViewer(ctx context.Context) (*viewer.Portal, error
 
 // PortalClient is the resolver for the portalClient field.
 func (r *queryResolver) PortalClient(ctx context.Context) (*ent.ClientProfile, error) {
-	return r.Portal.ActingClient(ctx, actingHeader(ctx))
+	return r.Portal.ActingClient(ctx)
 }
 
 // PortalInvitation is the resolver for the portalInvitation field.
 func (r *queryResolver) PortalInvitation(ctx context.Context, token string) (*portal.Invitation, error) {
 	return r.Portal.Invitation(ctx, token)
 }
-
-// PortalAccess returns PortalAccessResolver implementation.
-func (r *Resolver) PortalAccess() PortalAccessResolver { return &portalAccessResolver{r} }
 
 // PortalAppointment returns PortalAppointmentResolver implementation.
 func (r *Resolver) PortalAppointment() PortalAppointmentResolver {
@@ -173,7 +136,6 @@ func (r *Resolver) PortalClient() PortalClientResolver { return &portalClientRes
 func (r *Resolver) PortalViewer() PortalViewerResolver { return &portalViewerResolver{r} }
 
 type (
-	portalAccessResolver      struct{ *Resolver }
 	portalAppointmentResolver struct{ *Resolver }
 	portalClientResolver      struct{ *Resolver }
 	portalViewerResolver      struct{ *Resolver }

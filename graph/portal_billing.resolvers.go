@@ -38,9 +38,6 @@ func (r *mutationResolver) VoidInvoice(ctx context.Context, id pulid.ID) (*ent.I
 
 // PayPortalInvoice is the resolver for the payPortalInvoice field.
 func (r *mutationResolver) PayPortalInvoice(ctx context.Context, input PayPortalInvoiceInput) (*ent.Payment, error) {
-	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
-		return nil, err
-	}
 	req := billing.PayRequest{InvoiceID: input.InvoiceID, Token: deref(input.Token), IdempotencyKey: input.IdempotencyKey}
 	if input.CardID != nil {
 		req.CardID = *input.CardID
@@ -50,17 +47,11 @@ func (r *mutationResolver) PayPortalInvoice(ctx context.Context, input PayPortal
 
 // AddPortalCard is the resolver for the addPortalCard field.
 func (r *mutationResolver) AddPortalCard(ctx context.Context, token string) (*ent.SavedCard, error) {
-	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
-		return nil, err
-	}
 	return billing.AddCard(ctx, r.DB, r.Payments, token) // in steps of its own: see ownSteps
 }
 
 // RemovePortalCard is the resolver for the removePortalCard field.
 func (r *mutationResolver) RemovePortalCard(ctx context.Context, id pulid.ID) (pulid.ID, error) {
-	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
-		return "", err
-	}
 	if err := billing.RemoveCard(ctx, r.tx(ctx), r.Payments, id); err != nil {
 		return "", err
 	}
@@ -69,18 +60,10 @@ func (r *mutationResolver) RemovePortalCard(ctx context.Context, id pulid.ID) (p
 
 // PortalInvoices is the resolver for the portalInvoices field.
 func (r *queryResolver) PortalInvoices(ctx context.Context, status *invoice.Status, first *int) ([]*ent.Invoice, error) {
-	c, err := r.Portal.ActingClient(ctx, actingHeader(ctx))
-	if err != nil {
-		return nil, err
-	}
-	return billing.Invoices(ctx, r.DB, c.ID, status, derefInt(first, 50))
+	return billing.Invoices(ctx, r.DB, actingFor(ctx), status, derefInt(first, 50))
 }
 
 // PortalSavedCards is the resolver for the portalSavedCards field.
 func (r *queryResolver) PortalSavedCards(ctx context.Context) ([]*ent.SavedCard, error) {
-	c, err := r.Portal.ActingClient(ctx, actingHeader(ctx))
-	if err != nil {
-		return nil, err
-	}
-	return billing.Cards(ctx, r.DB, c.ID)
+	return billing.Cards(ctx, r.DB, actingFor(ctx))
 }

@@ -10,40 +10,39 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/kith-health/kith/document"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/ent/form"
-	"github.com/kith-health/kith/portal"
+	entform "github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/form"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
 // SharedDocuments is the resolver for the sharedDocuments field.
 func (r *clientResolver) SharedDocuments(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.SharedDocument, error) {
-	return portal.Documents(ctx, r.DB, obj.ID, derefInt(first, 50))
+	return document.List(ctx, r.DB, obj.ID, derefInt(first, 50))
 }
 
 // Forms is the resolver for the forms field.
-func (r *clientResolver) Forms(ctx context.Context, obj *ent.ClientProfile, status *form.Status, first *int) ([]*ent.Form, error) {
-	return portal.Forms(ctx, r.DB, obj.ID, status, derefInt(first, 50))
+func (r *clientResolver) Forms(ctx context.Context, obj *ent.ClientProfile, status *entform.Status, first *int) ([]*ent.Form, error) {
+	return form.List(ctx, r.DB, obj.ID, status, derefInt(first, 50))
 }
 
 // SubmitPortalForm is the resolver for the submitPortalForm field.
-func (r *mutationResolver) SubmitPortalForm(ctx context.Context, id pulid.ID, answers []*questions.Answer, signature *string) (*ent.Form, error) {
-	if err := r.acting(ctx); err != nil {
-		return nil, err
-	}
-	return portal.SubmitForm(ctx, r.tx(ctx), id, answers, signature)
+func (r *mutationResolver) SubmitPortalForm(ctx context.Context, id pulid.ID, answers []*schematype.Answer, signature *string) (*ent.Form, error) {
+	return form.Submit(ctx, r.tx(ctx), id, answers, signature)
 }
 
 // ShareDocument is the resolver for the shareDocument field.
-func (r *mutationResolver) ShareDocument(ctx context.Context, clientID pulid.ID, input portal.DocumentInput) (*ent.SharedDocument, error) {
-	return portal.ShareDocument(ctx, r.tx(ctx), clientID, input)
+func (r *mutationResolver) ShareDocument(ctx context.Context, clientID pulid.ID, input document.Input) (*ent.SharedDocument, error) {
+	return document.Share(ctx, r.tx(ctx), clientID, input)
 }
 
 // SendForm is the resolver for the sendForm field.
-func (r *mutationResolver) SendForm(ctx context.Context, clientID pulid.ID, contactLinkID *pulid.ID, input portal.FormInput) (*ent.Form, error) {
-	return portal.SendForm(ctx, r.tx(ctx), clientID, contactLinkID, input)
+func (r *mutationResolver) SendForm(ctx context.Context, clientID pulid.ID, contactLinkID *pulid.ID, input form.Input) (*ent.Form, error) {
+	return form.Send(ctx, r.tx(ctx), clientID, contactLinkID, input)
 }
 
 // SharedAt is the resolver for the sharedAt field.
@@ -68,7 +67,7 @@ func (r *portalFormResolver) AddressedToContact(ctx context.Context, obj *ent.Fo
 // CanSubmit is the resolver for the canSubmit field.
 func (r *portalFormResolver) CanSubmit(ctx context.Context, obj *ent.Form) (bool, error) {
 	p, _ := viewer.PortalFromContext(ctx)
-	return portal.CanSubmit(p, obj), nil
+	return form.CanSubmit(p, obj), nil
 }
 
 // SentAt is the resolver for the sentAt field.
@@ -78,36 +77,22 @@ func (r *portalFormResolver) SentAt(ctx context.Context, obj *ent.Form) (*time.T
 
 // PortalDocuments is the resolver for the portalDocuments field.
 func (r *queryResolver) PortalDocuments(ctx context.Context, first *int) ([]*ent.SharedDocument, error) {
-	p, err := r.actingViewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return portal.Documents(ctx, r.DB, p.ClientID, derefInt(first, 50))
+	return document.List(ctx, r.DB, actingFor(ctx), derefInt(first, 50))
 }
 
 // PortalDocument is the resolver for the portalDocument field.
 func (r *queryResolver) PortalDocument(ctx context.Context, id pulid.ID) (*ent.SharedDocument, error) {
-	if err := r.acting(ctx); err != nil {
-		return nil, err
-	}
-	return portal.OpenDocument(ctx, r.DB, id)
+	return document.Open(ctx, r.DB, id)
 }
 
 // PortalForms is the resolver for the portalForms field.
-func (r *queryResolver) PortalForms(ctx context.Context, status *form.Status, first *int) ([]*ent.Form, error) {
-	p, err := r.actingViewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return portal.Forms(ctx, r.DB, p.ClientID, status, derefInt(first, 50))
+func (r *queryResolver) PortalForms(ctx context.Context, status *entform.Status, first *int) ([]*ent.Form, error) {
+	return form.List(ctx, r.DB, actingFor(ctx), status, derefInt(first, 50))
 }
 
 // PortalForm is the resolver for the portalForm field.
 func (r *queryResolver) PortalForm(ctx context.Context, id pulid.ID) (*ent.Form, error) {
-	if err := r.acting(ctx); err != nil {
-		return nil, err
-	}
-	return portal.Form(ctx, r.DB, id)
+	return form.Get(ctx, r.DB, id)
 }
 
 // PortalDocument returns PortalDocumentResolver implementation.

@@ -10,17 +10,17 @@ import (
 
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
-	"github.com/kith-health/kith/messaging"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/thread"
 )
 
 // MessageThreads is the resolver for the messageThreads field.
-func (r *clientResolver) MessageThreads(ctx context.Context, obj *ent.ClientProfile) ([]*messaging.Thread, error) {
-	return messaging.Threads(ctx, r.DB, obj.ID)
+func (r *clientResolver) MessageThreads(ctx context.Context, obj *ent.ClientProfile) ([]*thread.Thread, error) {
+	return thread.List(ctx, r.DB, obj.ID)
 }
 
 // Relationship is the resolver for the relationship field.
-func (r *messageThreadResolver) Relationship(ctx context.Context, obj *messaging.Thread) (*clientcontact.Relationship, error) {
+func (r *messageThreadResolver) Relationship(ctx context.Context, obj *thread.Thread) (*clientcontact.Relationship, error) {
 	if obj.Link == nil {
 		return nil, nil
 	}
@@ -28,7 +28,7 @@ func (r *messageThreadResolver) Relationship(ctx context.Context, obj *messaging
 }
 
 // RelationshipLabel is the resolver for the relationshipLabel field.
-func (r *messageThreadResolver) RelationshipLabel(ctx context.Context, obj *messaging.Thread) (*string, error) {
+func (r *messageThreadResolver) RelationshipLabel(ctx context.Context, obj *thread.Thread) (*string, error) {
 	if obj.Link == nil {
 		return nil, nil
 	}
@@ -37,28 +37,22 @@ func (r *messageThreadResolver) RelationshipLabel(ctx context.Context, obj *mess
 
 // SendPortalMessage is the resolver for the sendPortalMessage field.
 func (r *mutationResolver) SendPortalMessage(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, body string) (*ent.PortalMessage, error) {
-	return messaging.Send(ctx, r.tx(ctx), clientID, threadContact(contactID), body)
+	return thread.Send(ctx, r.tx(ctx), clientID, threadContact(contactID), body)
 }
 
 // MarkThreadRead is the resolver for the markThreadRead field.
-func (r *mutationResolver) MarkThreadRead(ctx context.Context, clientID pulid.ID, contactID *pulid.ID) (*messaging.Thread, error) {
-	return messaging.MarkRead(ctx, r.tx(ctx), clientID, threadContact(contactID))
+func (r *mutationResolver) MarkThreadRead(ctx context.Context, clientID pulid.ID, contactID *pulid.ID) (*thread.Thread, error) {
+	return thread.MarkRead(ctx, r.tx(ctx), clientID, threadContact(contactID))
 }
 
 // SendMessageToPractice is the resolver for the sendMessageToPractice field.
 func (r *mutationResolver) SendMessageToPractice(ctx context.Context, body string) (*ent.PortalMessage, error) {
-	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
-		return nil, err
-	}
-	return messaging.SendToPractice(ctx, r.tx(ctx), body)
+	return thread.SendToPractice(ctx, r.tx(ctx), body)
 }
 
 // MarkPortalMessagesRead is the resolver for the markPortalMessagesRead field.
 func (r *mutationResolver) MarkPortalMessagesRead(ctx context.Context) (int, error) {
-	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
-		return 0, err
-	}
-	return messaging.MarkPortalRead(ctx, r.tx(ctx))
+	return thread.MarkPortalRead(ctx, r.tx(ctx))
 }
 
 // AuthorName is the resolver for the authorName field.
@@ -66,7 +60,7 @@ func (r *portalThreadMessageResolver) AuthorName(ctx context.Context, obj *ent.P
 	if obj.StaffID == "" {
 		return nil, nil
 	}
-	s, err := obj.Edges.AuthorOrErr() // loaded with the page (messaging.PortalMessages)
+	s, err := obj.Edges.AuthorOrErr() // loaded with the page (thread.PortalMessages)
 	if err != nil {
 		if s, err = obj.QueryAuthor().Only(ctx); err != nil {
 			return nil, err
@@ -77,15 +71,12 @@ func (r *portalThreadMessageResolver) AuthorName(ctx context.Context, obj *ent.P
 
 // ThreadMessages is the resolver for the threadMessages field.
 func (r *queryResolver) ThreadMessages(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, first *int) ([]*ent.PortalMessage, error) {
-	return messaging.Messages(ctx, r.DB, clientID, threadContact(contactID), derefInt(first, 50))
+	return thread.Messages(ctx, r.DB, clientID, threadContact(contactID), derefInt(first, 50))
 }
 
 // PortalMessages is the resolver for the portalMessages field.
 func (r *queryResolver) PortalMessages(ctx context.Context, first *int) ([]*ent.PortalMessage, error) {
-	if _, err := r.Portal.ActingClient(ctx, actingHeader(ctx)); err != nil {
-		return nil, err
-	}
-	return messaging.PortalMessages(ctx, r.DB, derefInt(first, 50))
+	return thread.PortalMessages(ctx, r.DB, derefInt(first, 50))
 }
 
 // MessageThread returns MessageThreadResolver implementation.

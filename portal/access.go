@@ -2,120 +2,169 @@ package portal
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
-	"github.com/kith-health/kith/ent/clientprofile"
-	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
 
-// Access is one client a portal email may act for: as the client itself
-// (Link is nil) or as one of its contacts, through Link.
+// Access is one client a portal email may act for, and how: as the client
+// itself (LinkID empty) or as one of its contacts, through the link LinkID.
+// It is a row of accessStatement, the one definition of portal access:
+// Authenticate reads the access of one request, Accesses every client for
+// the client switcher, and the privacy rules read the viewer.Portal an
+// Access makes (Viewer).
 type Access struct {
-	// Client is the client acted for.
-	Client *ent.ClientProfile
-	// Link is the contact's link to the client, with its relationship,
-	// scopes and can-manage-appointments flag; nil for the client itself.
-	Link *ent.ClientContact
+	// ClientID is the client acted for.
+	ClientID pulid.ID
+	// ClientFirstName is the client's preferred name when set, else its
+	// first name; ClientLastName its last name.
+	ClientFirstName, ClientLastName string
+	// LinkID and ContactID are the contact's link to the client and the
+	// contact; both are empty for the client itself.
+	LinkID, ContactID pulid.ID
+	// Relationship and RelationshipLabel are the link's; nil for the
+	// client itself.
+	Relationship      *clientcontact.Relationship
+	RelationshipLabel *string
+	// Scopes are what the person may do for the client: every scope for the
+	// client itself, the link's scopes for a contact.
+	Scopes []kith.PortalScope
+	// CanManageAppointments says the person may book, reschedule and cancel
+	// the client's appointments: always the client itself, a contact when
+	// its link allows it.
+	CanManageAppointments bool
 }
 
 // AsClient reports whether the person is the client.
-func (a Access) AsClient() bool { return a.Link == nil }
-
-// Scopes are what the person may do for the client: every scope for the
-// client itself, the link's scopes for a contact.
-func (a Access) Scopes() []kith.PortalScope {
-	if a.Link == nil {
-		return kith.PortalScopes
-	}
-	return a.Link.PortalScopes
-}
-
-// CanManageAppointments reports whether the person may book, reschedule
-// and cancel the client's appointments.
-func (a Access) CanManageAppointments() bool { return a.Link == nil || a.Link.CanManageAppointments }
-
-// Accesses lists the clients email may act for in organisation org: the
-// client whose own portal access is active, then each client whose link to
-// a contact with that email is active. Archived clients are left out.
-func (s *Service) Accesses(ctx context.Context, org pulid.ID, email string) ([]Access, error) {
-	sys := systemIn(ctx, org)
-	db := s.client(ctx)
-	email = normalEmail(email)
-	own, err := db.ClientProfile.Query().
-		Where(clientprofile.Email(email), clientprofile.PortalStatusEQ(kith.PortalStatusActive), clientprofile.StatusNEQ(clientprofile.StatusArchived)).
-		Order(clientprofile.ByFirstName(), clientprofile.ByID()).
-		All(sys)
-	if err != nil {
-		return nil, fmt.Errorf("finding portal access: %w", err)
-	}
-	links, err := db.ClientContact.Query().
-		Where(
-			clientcontact.PortalStatusEQ(kith.PortalStatusActive),
-			clientcontact.HasContactWith(contact.Email(email)),
-			clientcontact.HasClientWith(clientprofile.StatusNEQ(clientprofile.StatusArchived)),
-		).
-		WithClient().
-		Order(clientcontact.ByCreatedAt(), clientcontact.ByID()).
-		All(sys)
-	if err != nil {
-		return nil, fmt.Errorf("finding portal access: %w", err)
-	}
-	out := make([]Access, 0, len(own)+len(links))
-	for _, c := range own {
-		out = append(out, Access{Client: c})
-	}
-	for _, l := range links {
-		out = append(out, Access{Client: l.Edges.Client, Link: l})
-	}
-	return out, nil
-}
-
-// accessTo is email's access to client in org, or ErrNotFound. It looks
-// for a contact's link first, the common case (parents), then the client.
-func (s *Service) accessTo(ctx context.Context, org pulid.ID, email string, client pulid.ID) (Access, error) {
-	sys := systemIn(ctx, org)
-	db := s.client(ctx)
-	l, err := db.ClientContact.Query().
-		Where(
-			clientcontact.ClientID(client),
-			clientcontact.PortalStatusEQ(kith.PortalStatusActive),
-			clientcontact.HasContactWith(contact.Email(email)),
-			clientcontact.HasClientWith(clientprofile.StatusNEQ(clientprofile.StatusArchived)),
-		).
-		First(sys)
-	switch {
-	case err == nil:
-		return Access{Client: &ent.ClientProfile{ID: client, OrganizationID: org}, Link: l}, nil
-	case !ent.IsNotFound(err):
-		return Access{}, fmt.Errorf("checking portal access: %w", err)
-	}
-	c, err := db.ClientProfile.Query().
-		Where(clientprofile.ID(client), clientprofile.Email(email), clientprofile.PortalStatusEQ(kith.PortalStatusActive), clientprofile.StatusNEQ(clientprofile.StatusArchived)).
-		Only(sys)
-	switch {
-	case ent.IsNotFound(err):
-		return Access{}, kith.ErrNotFound
-	case err != nil:
-		return Access{}, fmt.Errorf("checking portal access: %w", err)
-	}
-	return Access{Client: c}, nil
-}
+func (a Access) AsClient() bool { return a.LinkID == "" }
 
 // Viewer is the portal viewer of a session acting through a.
 func (a Access) Viewer(session viewer.Portal) viewer.Portal {
-	session.ClientID = a.Client.ID
-	session.LinkID, session.ContactID, session.Scopes = "", "", nil
-	session.CanManageAppointments = a.CanManageAppointments()
-	if a.Link != nil {
-		session.LinkID, session.ContactID = a.Link.ID, a.Link.ContactID
-		for _, sc := range a.Link.PortalScopes {
+	session.ClientID, session.LinkID, session.ContactID = a.ClientID, a.LinkID, a.ContactID
+	session.CanManageAppointments, session.Scopes = a.CanManageAppointments, nil
+	if !a.AsClient() {
+		for _, sc := range a.Scopes {
 			session.Scopes = append(session.Scopes, string(sc))
 		}
 	}
 	return session
+}
+
+// accessStatement is the one definition of portal access, as SQL: a WITH
+// clause ending in `access`, every client the person of the CTE `person`
+// (its organization_id and email) may act for, and how: the client whose
+// email it is, when the client's own portal access is ACTIVE, and each
+// client whose link to a contact with that email is ACTIVE. Archived
+// clients give none. With oneClient it is only the client person.client_id
+// (one request's access, read through the index of that client). The
+// statement that uses it starts `WITH person AS (...), ` and selects
+// accessColumns from access.
+func accessStatement(oneClient bool) string {
+	own, linked := "", ""
+	if oneClient {
+		own, linked = ` AND c.id = p.client_id`, ` AND l.client_id = p.client_id`
+	}
+	return `access AS (
+	SELECT c.id AS client_id, c.first_name, c.preferred_name, c.last_name,
+		NULL AS link_id, NULL AS contact_id, NULL AS relationship, NULL AS relationship_label,
+		NULL AS portal_scopes, TRUE AS can_manage_appointments, NULL AS link_created_at
+	FROM person p
+	JOIN clients c ON c.organization_id = p.organization_id AND c.email = p.email
+	WHERE c.portal_status = 'ACTIVE' AND c.status <> 'ARCHIVED'` + own + `
+	UNION ALL
+	SELECT c.id, c.first_name, c.preferred_name, c.last_name,
+		l.id, l.contact_id, l.relationship, l.relationship_label,
+		l.portal_scopes, l.can_manage_appointments, l.created_at
+	FROM person p
+	JOIN contacts co ON co.organization_id = p.organization_id AND co.email = p.email
+	JOIN client_contacts l ON l.contact_id = co.id AND l.organization_id = p.organization_id
+	JOIN clients c ON c.id = l.client_id
+	WHERE l.portal_status = 'ACTIVE' AND c.status <> 'ARCHIVED'` + linked + `)`
+}
+
+// accessColumns are the columns of access scanAccess reads, in order.
+const accessColumns = `a.client_id, a.first_name, a.preferred_name, a.last_name, a.link_id, a.contact_id, a.relationship, a.relationship_label, a.portal_scopes, a.can_manage_appointments`
+
+// accessRow holds the columns of accessColumns as scanned: every one is
+// NULL when the person has no access (LEFT JOIN).
+type accessRow struct {
+	client, first, preferred, last, link, contact, relationship, label, scopes sql.NullString
+	canManage                                                                  sql.NullBool
+}
+
+// dest are the scan destinations of accessColumns.
+func (r *accessRow) dest() []any {
+	return []any{&r.client, &r.first, &r.preferred, &r.last, &r.link, &r.contact, &r.relationship, &r.label, &r.scopes, &r.canManage}
+}
+
+// access is the row as an Access; ok is false when it holds none.
+func (r *accessRow) access() (a Access, ok bool, err error) {
+	if !r.client.Valid {
+		return Access{}, false, nil
+	}
+	a = Access{
+		ClientID: pulid.ID(r.client.String), ClientFirstName: r.first.String, ClientLastName: r.last.String,
+		LinkID: pulid.ID(r.link.String), ContactID: pulid.ID(r.contact.String), CanManageAppointments: r.canManage.Bool,
+	}
+	if r.preferred.String != "" {
+		a.ClientFirstName = r.preferred.String
+	}
+	if a.AsClient() {
+		a.Scopes, a.CanManageAppointments = kith.PortalScopes, true
+		return a, true, nil
+	}
+	rel := clientcontact.Relationship(r.relationship.String)
+	a.Relationship = &rel
+	if r.label.String != "" {
+		a.RelationshipLabel = &r.label.String
+	}
+	a.Scopes = []kith.PortalScope{}
+	if r.scopes.String != "" {
+		if err := json.Unmarshal([]byte(r.scopes.String), &a.Scopes); err != nil {
+			return Access{}, false, fmt.Errorf("reading portal scopes: %w", err)
+		}
+	}
+	return a, true, nil
+}
+
+// accessesStatement lists every access of the email (second placeholder)
+// in the organisation (first): the client's own first, by first name, then
+// each contact's link, oldest first.
+var accessesStatement = `WITH person AS (SELECT CAST(? AS TEXT) AS organization_id, CAST(? AS TEXT) AS email),
+` + accessStatement(false) + `
+SELECT ` + accessColumns + ` FROM access a
+ORDER BY a.link_id IS NOT NULL, CASE WHEN a.link_id IS NULL THEN a.first_name END, a.link_created_at, COALESCE(a.link_id, a.client_id)`
+
+// Accesses lists the clients email may act for in organisation org
+// (accessStatement), in one statement: the client whose own portal access
+// is active, then each client whose link to a contact with that email is
+// active.
+func (s *Service) Accesses(ctx context.Context, org pulid.ID, email string) ([]Access, error) {
+	db := s.client(ctx)
+	rows, err := db.QueryContext(ctx, db.Rebind(accessesStatement), string(org), normalEmail(email))
+	if err != nil {
+		return nil, fmt.Errorf("finding portal access: %w", err)
+	}
+	defer rows.Close()
+	var out []Access
+	for rows.Next() {
+		var r accessRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, fmt.Errorf("finding portal access: %w", err)
+		}
+		a, _, err := r.access()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("finding portal access: %w", err)
+	}
+	return out, nil
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -398,14 +398,14 @@ func TestPortalWritesOnlySubmissions(t *testing.T) {
 	kimForm := f.send(t, f.kim, "", intake("Kim intake"))
 	db := f.db.Client
 	ctx := viewer.NewContext(context.Background(), viewer.Portal{OrgID: f.p.Org.ID, Email: "alex@stone.example", ClientID: pulid.ID(f.alex)})
-	answers := []questions.Answer{{QuestionID: "name", Value: "Alex"}, {QuestionID: "colour", Value: "Red"}, {QuestionID: "consent", Values: []string{"I agree"}}}
+	answers := []schematype.Answer{{QuestionID: "name", Value: "Alex"}, {QuestionID: "colour", Value: "Red"}, {QuestionID: "consent", Values: []string{"I agree"}}}
 
 	// Another client's form reads as missing, even straight through ent.
 	err := db.Form.UpdateOneID(pulid.ID(kimForm)).SetStatus(form.StatusSubmitted).SetAnswers(answers).SetSignedName("Alex").Exec(ctx)
 	require.True(t, ent.IsNotFound(err), "%v", err)
 	// Anything but a submission is refused: other fields, new rows, deletes, documents.
 	require.ErrorIs(t, db.Form.UpdateOneID(pulid.ID(alexForm)).SetTitle("Mine now").Exec(ctx), privacy.Deny)
-	require.ErrorIs(t, db.Form.Create().SetClientID(pulid.ID(f.alex)).SetTitle("x").SetQuestions([]questions.Question{{Label: "A", Type: questions.Text}}).Exec(ctx), privacy.Deny)
+	require.ErrorIs(t, db.Form.Create().SetClientID(pulid.ID(f.alex)).SetTitle("x").SetQuestions([]schematype.Question{{Label: "A", Type: schematype.QuestionText}}).Exec(ctx), privacy.Deny)
 	require.ErrorIs(t, db.Form.DeleteOneID(pulid.ID(alexForm)).Exec(ctx), privacy.Deny)
 	require.ErrorIs(t, db.SharedDocument.Create().SetClientID(pulid.ID(f.alex)).SetTitle("x").SetFileName("x.pdf").SetURL("https://x.example/x").Exec(ctx), privacy.Deny)
 	// The submission itself goes through, once.

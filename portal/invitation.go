@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -259,7 +260,8 @@ func (s *Service) Claim(ctx context.Context, token string) (*Session, error) {
 		}
 		contact = l.ContactID
 	}
-	if err := record(ctx, db, inv.OrganizationID, inv.ClientID, contact, inv.Email, ActionInvitationClaimed, "", inv.ID); err != nil {
+	e := activity.Event{OrgID: inv.OrganizationID, ClientID: inv.ClientID, ContactID: contact, Email: inv.Email, Action: ActionInvitationClaimed, SubjectID: inv.ID}
+	if err := activity.RecordEvent(ctx, db, e); err != nil {
 		return nil, err
 	}
 	return s.issue(ctx, inv.OrganizationID, inv.Email)

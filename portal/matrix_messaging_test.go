@@ -6,7 +6,7 @@ import (
 	"github.com/kith-health/kith"
 )
 
-// Matrix rows for secure messaging (package messaging).
+// Matrix rows for secure messaging (package thread).
 func init() {
 	thread := func(fx *fixture) map[string]any { return map[string]any{"c": fx.sam} }
 	row("Query.threadMessages", matrixOp{doc: `query($c: ID!) { threadMessages(clientId: $c) { id } }`, vars: thread, who: forStaff, target: true})

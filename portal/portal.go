@@ -1,8 +1,18 @@
 // Package portal owns the client portal's people: invitations to the portal,
 // sign-in by email with one-time codes, sessions, and which clients a
-// signed-in email may act for, decided afresh on every request. What a
-// portal user may then read is decided by the privacy rules of package
-// ent/rule, from the viewer.Portal this package builds.
+// signed-in email may act for.
+//
+// Access is defined once, in accessStatement (access.go): the clients an
+// email may act for in an organisation, as the client itself (its own
+// portal access ACTIVE) or as a contact (the link ACTIVE, with its scopes
+// and can-manage-appointments flag), archived clients left out; one row is
+// an Access. Authenticate reads the access of one request with the session,
+// in one statement, and makes the viewer.Portal the request runs as
+// (Access.Viewer); Accesses lists every Access for the client switcher
+// (portalViewer.clients) and sign-in. What a portal viewer then reads is
+// decided by the privacy rules of package ent/rule from that viewer.Portal;
+// that a GraphQL field needs an acting client at all is declared on the
+// field, @portal(acting: true), and enforced by graph.
 package portal
 
 import (

@@ -1,9 +1,6 @@
 package portal
 
 import (
-	"database/sql"
-	"encoding/json"
-
 	"context"
 	"fmt"
 	"strings"
@@ -61,19 +58,13 @@ func (s *Service) issue(ctx context.Context, org pulid.ID, email string) (*Sessi
 // ErrUnauthenticated when the token is unknown, expired or revoked.
 // Revoking a contact's access or changing its scopes takes effect here, on
 // the very next request. It costs one statement: the session and the
-// person's access to client are read together (authStatement).
+// person's access to client (accessStatement) are read together
+// (authStatement).
 func (s *Service) Authenticate(ctx context.Context, token string, client pulid.ID) (viewer.Portal, error) {
 	if !strings.HasPrefix(token, SessionPrefix) {
 		return viewer.Portal{}, kith.ErrUnauthenticated
 	}
-	query := s.db.Rebind(authStatement)
-	var (
-		v                         viewer.Portal
-		linkID, contactID, selfID sql.NullString
-		scopes                    sql.NullString
-		canManage                 sql.NullBool
-	)
-	rows, err := s.db.QueryContext(ctx, query, string(client), string(client), hash(token), s.now())
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(authStatement), string(client), hash(token), s.now())
 	if err != nil {
 		return viewer.Portal{}, fmt.Errorf("checking a portal session: %w", err)
 	}
@@ -84,41 +75,33 @@ func (s *Service) Authenticate(ctx context.Context, token string, client pulid.I
 		}
 		return viewer.Portal{}, kith.ErrUnauthenticated
 	}
-	if err := rows.Scan(&v.SessionID, &v.OrgID, &v.Email, &linkID, &contactID, &scopes, &canManage, &selfID); err != nil {
+	var (
+		v viewer.Portal
+		r accessRow
+	)
+	if err := rows.Scan(append([]any{&v.SessionID, &v.OrgID, &v.Email}, r.dest()...)...); err != nil {
 		return viewer.Portal{}, fmt.Errorf("checking a portal session: %w", err)
 	}
-	switch {
-	case linkID.Valid:
-		v.ClientID, v.LinkID, v.ContactID = client, pulid.ID(linkID.String), pulid.ID(contactID.String)
-		v.CanManageAppointments = canManage.Bool
-		if scopes.Valid && scopes.String != "" {
-			if err := json.Unmarshal([]byte(scopes.String), &v.Scopes); err != nil {
-				return viewer.Portal{}, fmt.Errorf("reading portal scopes: %w", err)
-			}
-		}
-	case selfID.Valid:
-		v.ClientID, v.CanManageAppointments = client, true
+	a, ok, err := r.access()
+	if err != nil || !ok {
+		return v, err
 	}
-	return v, nil
+	return a.Viewer(v), nil
 }
 
-// authStatement reads, for a client (the first two placeholders), the live
-// session of a token's hash (the third) at a time (the fourth), with the
-// session's access to the client: the first active link of a contact with
-// the session's email, and the client's own access. Archived clients give
-// none. Written for SQLite's ? placeholders;
-// numbered turns them into PostgreSQL's.
-const authStatement = `SELECT s.id, s.organization_id, s.email, l.id, l.contact_id, l.portal_scopes, l.can_manage_appointments, c.id
-FROM portal_sessions s
-LEFT JOIN client_contacts l ON l.id = (
-	SELECT l2.id FROM client_contacts l2
-	JOIN contacts co ON co.id = l2.contact_id AND co.email = s.email
-	JOIN clients lc ON lc.id = l2.client_id AND lc.status <> 'ARCHIVED'
-	WHERE l2.organization_id = s.organization_id AND l2.client_id = ? AND l2.portal_status = 'ACTIVE'
-	ORDER BY l2.id LIMIT 1)
-LEFT JOIN clients c ON c.id = ? AND c.organization_id = s.organization_id AND c.email = s.email
-	AND c.portal_status = 'ACTIVE' AND c.status <> 'ARCHIVED'
-WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?`
+// authStatement reads, for a client (the first placeholder), the live
+// session of a token's hash (the second) at a time (the third), with the
+// session's access to the client (accessStatement): a contact's link
+// first, the lowest link ID, then the client's own access. Written for
+// SQLite's ? placeholders; Rebind turns them into PostgreSQL's.
+var authStatement = `WITH person AS (
+	SELECT id, organization_id, email, CAST(? AS TEXT) AS client_id FROM portal_sessions
+	WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?),
+` + accessStatement(true) + `
+SELECT p.id, p.organization_id, p.email, ` + accessColumns + `
+FROM person p LEFT JOIN access a ON TRUE
+ORDER BY a.link_id IS NULL, a.link_id
+LIMIT 1`
 
 // SignOut revokes the session of the portal viewer in ctx.
 func (s *Service) SignOut(ctx context.Context) error {

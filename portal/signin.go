@@ -54,18 +54,19 @@ func (s *Service) RequestSignIn(ctx context.Context, orgSlug, email, ip string) 
 		return err
 	}
 	first := access[0]
-	m := notifier.Secret{Kind: message.KindSignInCode, ClientID: first.Client.ID, To: email, Code: code, Language: first.Client.Language}
-	if first.Link != nil {
-		co, err := first.Link.QueryContact().Only(sys)
+	c, err := s.client(ctx).ClientProfile.Get(sys, first.ClientID)
+	if err != nil {
+		return fmt.Errorf("requesting a sign-in code: %w", err)
+	}
+	m := notifier.Secret{Kind: message.KindSignInCode, ClientID: c.ID, To: email, Code: code, Language: c.Language}
+	if first.AsClient() {
+		m.FirstName, m.LastName = first.ClientFirstName, first.ClientLastName
+	} else {
+		co, err := s.client(ctx).Contact.Get(sys, first.ContactID)
 		if err != nil {
 			return fmt.Errorf("requesting a sign-in code: %w", err)
 		}
 		m.ContactID, m.FirstName, m.LastName = co.ID, co.FirstName, co.LastName
-	} else {
-		m.FirstName, m.LastName = first.Client.FirstName, first.Client.LastName
-		if first.Client.PreferredName != "" {
-			m.FirstName = first.Client.PreferredName
-		}
 	}
 	if err := s.mail.SendSecret(sys, m); err != nil {
 		return fmt.Errorf("requesting a sign-in code: %w", err)

@@ -23,7 +23,8 @@ func (s *Service) Practice(ctx context.Context, org pulid.ID) (string, error) {
 	return o.Name, nil
 }
 
-// AccessesOf lists the clients the portal viewer p may act for (Accesses).
+// AccessesOf lists the clients the portal viewer p may act for (Accesses),
+// for the client switcher.
 func (s *Service) AccessesOf(ctx context.Context, p viewer.Portal) ([]*Access, error) {
 	all, err := s.Accesses(ctx, p.OrgID, p.Email)
 	if err != nil {
@@ -37,38 +38,36 @@ func (s *Service) AccessesOf(ctx context.Context, p viewer.Portal) ([]*Access, e
 }
 
 // Acting is the access through which p acts for its client on this
-// request, or nil when it acts for none.
+// request, as Authenticate decided it, or nil when it acts for none. It is
+// the entry of Accesses that Authenticate chose, with the client's name.
 func (s *Service) Acting(ctx context.Context, p viewer.Portal) (*Access, error) {
 	if p.ClientID == "" {
 		return nil, nil
 	}
-	a, err := s.accessTo(ctx, p.OrgID, p.Email, p.ClientID)
+	all, err := s.AccessesOf(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	if a.Client, err = s.client(ctx).ClientProfile.Get(systemIn(ctx, p.OrgID), p.ClientID); err != nil {
-		return nil, fmt.Errorf("reading the client: %w", err)
+	for _, a := range all {
+		if a.ClientID == p.ClientID && a.LinkID == p.LinkID {
+			return a, nil
+		}
 	}
-	return &a, nil
+	return nil, nil // revoked since the request was authenticated
 }
 
-// ActingClient is the client the portal viewer in ctx acts for. requested
-// is the client the request named (the X-Kith-Client header): missing, it
-// is a ValidationError; not one the viewer may act for right now, it is
-// NOT_FOUND, like a client that does not exist.
-func (s *Service) ActingClient(ctx context.Context, requested pulid.ID) (*ent.ClientProfile, error) {
+// ActingClient is the client the portal viewer in ctx acts for, read
+// through the portal's privacy rules. The field asking for it is declared
+// @portal(acting: true), so graph has refused a request acting for no
+// client; one that still reaches here reads as missing.
+func (s *Service) ActingClient(ctx context.Context) (*ent.ClientProfile, error) {
 	p, ok := viewer.PortalFromContext(ctx)
-	switch {
-	case !ok:
+	if !ok {
 		return nil, kith.ErrUnauthenticated
-	case requested == "":
-		return nil, kith.Invalid("X-Kith-Client", "name the client you act for in the X-Kith-Client header; portalViewer lists them")
-	case p.ClientID == "":
-		return nil, &kith.NotFoundError{Field: "X-Kith-Client", ID: requested}
 	}
-	c, err := s.client(ctx).ClientProfile.Get(ctx, p.ClientID) // through the portal's privacy rules
+	c, err := s.client(ctx).ClientProfile.Get(ctx, p.ClientID)
 	if err != nil {
-		return nil, notFoundAs("X-Kith-Client", requested, err)
+		return nil, notFoundAs("X-Kith-Client", p.ClientID, err)
 	}
 	return c, nil
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -68,8 +68,8 @@ func TestFormAnswersAreAlwaysChecked(t *testing.T) {
 	db := f.db.Client
 	alex := viewer.NewContext(context.Background(), viewer.Portal{OrgID: f.p.Org.ID, Email: "alex@stone.example", ClientID: pulid.ID(f.alex)})
 	staff := viewer.NewContext(context.Background(), viewer.Staff{OrgID: f.p.Org.ID, StaffID: f.p.Owner.ID, Role: viewer.RoleOwner})
-	bad := []questions.Answer{{QuestionID: "colour", Value: "Green"}}
-	good := []questions.Answer{{QuestionID: "name", Value: "Alex"}, {QuestionID: "colour", Value: "Red"}, {QuestionID: "consent", Values: []string{"I agree"}}}
+	bad := []schematype.Answer{{QuestionID: "colour", Value: "Green"}}
+	good := []schematype.Answer{{QuestionID: "name", Value: "Alex"}, {QuestionID: "colour", Value: "Red"}, {QuestionID: "consent", Values: []string{"I agree"}}}
 
 	err := db.Form.UpdateOneID(alexForm).SetAnswers(bad).Exec(alex)
 	require.ErrorIs(t, err, privacy.Deny, "answers without submitting")

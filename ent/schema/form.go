@@ -11,7 +11,7 @@ import (
 
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Form is a form staff send to a client, to fill in (and sign, when a
@@ -36,7 +36,7 @@ func (Form) Fields() []ent.Field {
 			Comment("The form's title; at most 255 characters."),
 		field.Text("description").Optional().Validate(text(maxNote)).
 			Comment("Instructions shown above the questions; at most 10,000 characters."),
-		field.JSON("questions", []questions.Question{}).
+		field.JSON("questions", []schematype.Question{}).
 			Comment("The questions, in order: at most 200, labels of at most 500 characters, at most 50 options each.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.Bool("signature_requested").Default(false).Immutable().
@@ -46,7 +46,7 @@ func (Form) Fields() []ent.Field {
 			Default("SENT").
 			Comment("SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.").
 			Annotations(entgql.Type("FormStatus")),
-		field.JSON("answers", []questions.Answer{}).Optional().
+		field.JSON("answers", []schematype.Answer{}).Optional().
 			Comment("The answers given, in the questions' order; unanswered questions are left out.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.String("signed_name").Optional().Validate(text(maxShort)).

@@ -14,7 +14,7 @@ import (
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/form"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 )
 
 // validateSharedDocument requires a title, a plain file name, a media type
@@ -88,7 +88,7 @@ func checkNewForm(ctx context.Context, m *gen.FormMutation) error {
 		return err
 	}
 	qs, _ := m.Questions()
-	qs, err := questions.Normalize(qs)
+	qs, err := schematype.NormalizeQuestions(qs)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 		return nil
 	}
 	// Answers are checked whenever they are written, submitting or not.
-	answers, err := questions.Check(old.Questions, given)
+	answers, err := schematype.CheckAnswers(old.Questions, given)
 	if err != nil {
 		return err
 	}

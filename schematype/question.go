@@ -1,8 +1,9 @@
-// Package questions owns the content of a form sent to a client: its
-// questions, the answers a client or contact gives in the portal, and the
-// checks both must pass. It knows nothing of storage; the ent hooks of the
-// Form schema call it, so every write path gets the same rules.
-package questions
+// Form questions and answers: the value types of Form.questions and
+// Form.answers, and the checks of their values, which the Form schema's
+// hooks run on every write (ent/schema/form_hooks.go). Sending and
+// submitting forms is package form's.
+
+package schematype
 
 import (
 	"fmt"
@@ -16,51 +17,51 @@ import (
 	"github.com/kith-health/kith"
 )
 
-// Type is what kind of answer a question takes.
-type Type string
+// QuestionType is what kind of answer a form question takes.
+type QuestionType string
 
-// Question types.
+// Form question types.
 const (
-	// Text is a one-line answer.
-	Text Type = "TEXT"
-	// LongText is a free answer over several lines.
-	LongText Type = "LONG_TEXT"
-	// Choice is exactly one of the question's options.
-	Choice Type = "CHOICE"
-	// Checkbox is any number of the question's options ticked; a single
+	// QuestionText is a one-line answer.
+	QuestionText QuestionType = "TEXT"
+	// QuestionLongText is a free answer over several lines.
+	QuestionLongText QuestionType = "LONG_TEXT"
+	// QuestionChoice is exactly one of the question's options.
+	QuestionChoice QuestionType = "CHOICE"
+	// QuestionCheckbox is any number of the question's options ticked; a single
 	// option such as "I agree" makes a consent box.
-	Checkbox Type = "CHECKBOX"
-	// Date is a calendar date written YYYY-MM-DD.
-	Date Type = "DATE"
+	QuestionCheckbox QuestionType = "CHECKBOX"
+	// QuestionDate is a calendar date written YYYY-MM-DD.
+	QuestionDate QuestionType = "DATE"
 )
 
-// Types lists every Type.
-var Types = []Type{Text, LongText, Choice, Checkbox, Date}
+// QuestionTypes lists every QuestionType.
+var QuestionTypes = []QuestionType{QuestionText, QuestionLongText, QuestionChoice, QuestionCheckbox, QuestionDate}
 
 // MarshalGQL implements graphql.Marshaler.
-func (t Type) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(t))) }
+func (t QuestionType) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(t))) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
-func (t *Type) UnmarshalGQL(v any) error {
+func (t *QuestionType) UnmarshalGQL(v any) error {
 	s, _ := v.(string)
-	if !slices.Contains(Types, Type(s)) {
+	if !slices.Contains(QuestionTypes, QuestionType(s)) {
 		return fmt.Errorf("%v is not a valid FormQuestionType", v)
 	}
-	*t = Type(s)
+	*t = QuestionType(s)
 	return nil
 }
 
 // Limits on a form's size, so one form cannot fill the database.
 const (
-	MaxQuestions  = 200
-	MaxOptions    = 50
-	MaxLabel      = 500
-	MaxText       = 1000
-	MaxLongText   = 20000
-	maxQuestionID = 64
+	MaxQuestions      = 200
+	MaxOptions        = 50
+	MaxQuestionLabel  = 500
+	MaxTextAnswer     = 1000
+	MaxLongTextAnswer = 20000
+	maxQuestionID     = 64
 )
 
-// Question is one question of a form.
+// Question is one question of a form (stored in Form.questions).
 type Question struct {
 	// ID names the question within its form; answers refer to it. Staff
 	// may leave it empty: it becomes q1, q2… by position.
@@ -68,37 +69,37 @@ type Question struct {
 	// Label is the question as the person reads it.
 	Label string `json:"label"`
 	// Type is the kind of answer it takes.
-	Type Type `json:"type"`
-	// Required questions must be answered: a Checkbox needs at least one
+	Type QuestionType `json:"type"`
+	// Required questions must be answered: a QuestionCheckbox needs at least one
 	// option ticked.
 	Required bool `json:"required,omitempty"`
-	// Options are the choices of a Choice or Checkbox question.
+	// Options are the choices of a QuestionChoice or QuestionCheckbox question.
 	Options []string `json:"options,omitempty"`
 }
 
-// Answer is the answer to one question: Value for text, date and choice
+// Answer is the answer to one form question: Value for text, date and choice
 // questions, Values (the options ticked) for checkbox questions.
 type Answer struct {
 	// QuestionID is the question answered.
 	QuestionID string `json:"questionId"`
-	// Value is the answer to a Text, LongText, Date or Choice question.
+	// Value is the answer to a text, long text, date or choice question.
 	Value string `json:"value,omitempty"`
-	// Values are the options ticked in a Checkbox question.
+	// Values are the options ticked in a checkbox question.
 	Values []string `json:"values,omitempty"`
 }
 
 // textOK refuses text that is not valid UTF-8, holds a NUL or is longer
 // than limit characters, as a ValidationError on field.
-func textOK(field, s string, limit int) error {
+func questionTextOK(field, s string, limit int) error {
 	if err := kith.CheckText(s, limit); err != nil {
 		return kith.Invalid(field, "%s %v", field, err)
 	}
 	return nil
 }
 
-// Normalize checks a form's questions and returns them trimmed, with IDs
+// NormalizeQuestions checks a form's questions and returns them trimmed, with IDs
 // given to those without. Errors name the field as "questions.2.label".
-func Normalize(qs []Question) ([]Question, error) {
+func NormalizeQuestions(qs []Question) ([]Question, error) {
 	switch {
 	case len(qs) == 0:
 		return nil, kith.Invalid("questions", "a form needs at least one question")
@@ -114,10 +115,10 @@ func Normalize(qs []Question) ([]Question, error) {
 			q.ID = "q" + strconv.Itoa(i+1)
 		}
 		q.Label = strings.TrimSpace(q.Label)
-		if err := textOK(at("id"), q.ID, maxQuestionID); err != nil {
+		if err := questionTextOK(at("id"), q.ID, maxQuestionID); err != nil {
 			return nil, err
 		}
-		if err := textOK(at("label"), q.Label, MaxLabel); err != nil {
+		if err := questionTextOK(at("label"), q.Label, MaxQuestionLabel); err != nil {
 			return nil, err
 		}
 		switch {
@@ -127,17 +128,17 @@ func Normalize(qs []Question) ([]Question, error) {
 			return nil, kith.Invalid(at("id"), "two questions have the ID %q; each needs its own", q.ID)
 		case q.Label == "":
 			return nil, kith.Invalid(at("label"), "question %d has no label; write the question", i+1)
-		case utf8.RuneCountInString(q.Label) > MaxLabel:
-			return nil, kith.Invalid(at("label"), "a question has at most %d characters", MaxLabel)
-		case !slices.Contains(Types, q.Type):
+		case utf8.RuneCountInString(q.Label) > MaxQuestionLabel:
+			return nil, kith.Invalid(at("label"), "a question has at most %d characters", MaxQuestionLabel)
+		case !slices.Contains(QuestionTypes, q.Type):
 			return nil, kith.Invalid(at("type"), "%q is not a question type; use one of TEXT, LONG_TEXT, CHOICE, CHECKBOX, DATE", q.Type)
 		}
 		seen[q.ID] = true
-		hasOptions := q.Type == Choice || q.Type == Checkbox
+		hasOptions := q.Type == QuestionChoice || q.Type == QuestionCheckbox
 		opts := make([]string, 0, len(q.Options))
 		for _, o := range q.Options {
 			o = strings.TrimSpace(o)
-			if err := textOK(at("options"), o, MaxLabel); err != nil {
+			if err := questionTextOK(at("options"), o, MaxQuestionLabel); err != nil {
 				return nil, err
 			}
 			switch {
@@ -164,24 +165,24 @@ func Normalize(qs []Question) ([]Question, error) {
 	return out, nil
 }
 
-// Check checks answers against the questions of a form and returns them
+// CheckAnswers checks answers against the questions of a form and returns them
 // trimmed, in the questions' order, leaving out unanswered ones. Every
 // required question must be answered, a choice must be one of the options
 // and a date a real one. Errors name the field as "answers.1.value", or
 // "answers" for a required question left unanswered.
-func Check(qs []Question, answers []Answer) ([]Answer, error) {
+func CheckAnswers(qs []Question, answers []Answer) ([]Answer, error) {
 	byID := map[string]Answer{}
 	for i, a := range answers {
 		at := func(field string) string { return fmt.Sprintf("answers.%d.%s", i, field) }
 		a.QuestionID = strings.TrimSpace(a.QuestionID)
-		if err := textOK(at("questionId"), a.QuestionID, maxQuestionID); err != nil {
+		if err := questionTextOK(at("questionId"), a.QuestionID, maxQuestionID); err != nil {
 			return nil, err
 		}
-		if err := textOK(at("value"), a.Value, MaxLongText); err != nil {
+		if err := questionTextOK(at("value"), a.Value, MaxLongTextAnswer); err != nil {
 			return nil, err
 		}
 		for _, v := range a.Values {
-			if err := textOK(at("values"), v, MaxLabel); err != nil {
+			if err := questionTextOK(at("values"), v, MaxQuestionLabel); err != nil {
 				return nil, err
 			}
 		}
@@ -214,7 +215,7 @@ func Check(qs []Question, answers []Answer) ([]Answer, error) {
 
 // checkOne checks one answer to q, trimming it in place.
 func checkOne(q Question, a *Answer, at func(string) string) error {
-	if q.Type == Checkbox {
+	if q.Type == QuestionCheckbox {
 		if a.Value != "" {
 			return kith.Invalid(at("value"), "%q is a checkbox question: give the options ticked in values", q.Label)
 		}
@@ -238,22 +239,22 @@ func checkOne(q Question, a *Answer, at func(string) string) error {
 		return nil
 	}
 	switch q.Type {
-	case Text:
+	case QuestionText:
 		if strings.ContainsAny(a.Value, "\r\n") {
 			return kith.Invalid(at("value"), "the answer to %q fits on one line", q.Label)
 		}
-		if utf8.RuneCountInString(a.Value) > MaxText {
-			return kith.Invalid(at("value"), "the answer to %q has at most %d characters", q.Label, MaxText)
+		if utf8.RuneCountInString(a.Value) > MaxTextAnswer {
+			return kith.Invalid(at("value"), "the answer to %q has at most %d characters", q.Label, MaxTextAnswer)
 		}
-	case LongText:
-		if utf8.RuneCountInString(a.Value) > MaxLongText {
-			return kith.Invalid(at("value"), "the answer to %q has at most %d characters", q.Label, MaxLongText)
+	case QuestionLongText:
+		if utf8.RuneCountInString(a.Value) > MaxLongTextAnswer {
+			return kith.Invalid(at("value"), "the answer to %q has at most %d characters", q.Label, MaxLongTextAnswer)
 		}
-	case Choice:
+	case QuestionChoice:
 		if !slices.Contains(q.Options, a.Value) {
 			return kith.Invalid(at("value"), "%q is not an option of %q", a.Value, q.Label)
 		}
-	case Date:
+	case QuestionDate:
 		if _, err := time.Parse(time.DateOnly, a.Value); err != nil {
 			return kith.Invalid(at("value"), "%q is not a date written YYYY-MM-DD, as %q needs", a.Value, q.Label)
 		}

@@ -1,23 +1,30 @@
-package portal
+// Package document owns the documents staff share with a client through
+// the portal: kith keeps the address of the file in the practice's file
+// store and what the portal shows about it, never the file. A contact sees
+// them with the VIEW_DOCUMENTS scope (rule.AllowPortalScopeRows); opening
+// one in the portal is recorded in the client's portal activity.
+package document
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
 
-// ActionDocumentViewed is recorded when a portal user opens a shared
+// ActionViewed is the portal activity of a portal user opens a shared
 // document (reads its download address).
-const ActionDocumentViewed = "DOCUMENT_VIEWED"
+const ActionViewed = "DOCUMENT_VIEWED"
 
-// DocumentInput describes a document to share. kith keeps the address of
+// Input describes a document to share. kith keeps the address of
 // the file in the practice's file store and what the portal shows about it,
 // not the file itself.
-type DocumentInput struct {
+type Input struct {
 	// Title is what the portal calls the document.
 	Title string
 	// Description is a few words about it; optional.
@@ -32,9 +39,9 @@ type DocumentInput struct {
 	URL string
 }
 
-// ShareDocument shares a document with client id through the portal, as
+// Share shares a document with client id through the portal, as
 // the staff member in ctx. Another organisation's client reads as missing.
-func ShareDocument(ctx context.Context, db *ent.Client, client pulid.ID, in DocumentInput) (*ent.SharedDocument, error) {
+func Share(ctx context.Context, db *ent.Client, client pulid.ID, in Input) (*ent.SharedDocument, error) {
 	c, err := db.ClientProfile.Get(ctx, client)
 	if err != nil {
 		return nil, notFoundAs("clientId", client, err)
@@ -53,10 +60,10 @@ func ShareDocument(ctx context.Context, db *ent.Client, client pulid.ID, in Docu
 	return d, nil
 }
 
-// Documents lists up to first documents shared with client c, newest
+// List lists up to first documents shared with client c, newest
 // first, as the viewer in ctx may see them: staff all, a portal viewer
 // those of the client it acts for when it may (rule.AllowPortalScopeRows).
-func Documents(ctx context.Context, db *ent.Client, c pulid.ID, first int) ([]*ent.SharedDocument, error) {
+func List(ctx context.Context, db *ent.Client, c pulid.ID, first int) ([]*ent.SharedDocument, error) {
 	out, err := db.SharedDocument.Query().
 		Where(shareddocument.ClientID(c)).
 		Order(ent.Desc(shareddocument.FieldCreatedAt), ent.Desc(shareddocument.FieldID)).
@@ -68,15 +75,23 @@ func Documents(ctx context.Context, db *ent.Client, c pulid.ID, first int) ([]*e
 	return out, nil
 }
 
-// OpenDocument is document id as the portal viewer in ctx may see it, and
+// Open is document id as the portal viewer in ctx may see it, and
 // records that it viewed it. One it may not see reads as missing.
-func OpenDocument(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.SharedDocument, error) {
+func Open(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.SharedDocument, error) {
 	d, err := db.SharedDocument.Get(ctx, id)
 	if err != nil {
 		return nil, notFoundAs("id", id, err)
 	}
-	if err := Record(ctx, db, ActionDocumentViewed, d.Title, d.ID); err != nil {
+	if err := activity.Record(ctx, db, ActionViewed, d.Title, d.ID); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// notFoundAs reports a record the viewer cannot read as missing on field.
+func notFoundAs(field string, id pulid.ID, err error) error {
+	if ent.IsNotFound(err) {
+		return &kith.NotFoundError{Field: field, ID: id}
+	}
+	return err
 }

@@ -1,42 +1,49 @@
-package portal
+// Package form owns the forms staff send a client through the portal: what
+// a form asks (its questions, package schematype's value types, checked by
+// the Form schema's hooks on every write), sending it to the client or one
+// of its contacts, listing it, and submitting its answers in the portal.
+// Who may read and submit which form is the privacy rules' business
+// (rule.AllowPortalFormRows, rule.AllowPortalFormSubmit).
+package form
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/ent/form"
+	entform "github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/questions"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
-// ActionFormSubmitted is recorded when a portal user submits a form.
-const ActionFormSubmitted = "FORM_SUBMITTED"
+// ActionSubmitted is recorded when a portal user submits a entform.
+const ActionSubmitted = "FORM_SUBMITTED"
 
-// FormInput describes a form to send.
-type FormInput struct {
+// Input describes a form to send.
+type Input struct {
 	// Title is the form's title.
 	Title string
 	// Description holds instructions shown above the questions; optional.
 	Description string
 	// Questions are the questions, in order.
-	Questions []*questions.Question
+	Questions []*schematype.Question
 	// SignatureRequested makes the person sign, by typing their name.
 	SignatureRequested bool
 }
 
-// SendForm sends a form to client, as the staff member in ctx: to the
+// Send sends a form to client, as the staff member in ctx: to the
 // client itself, or with link to the contact of that link of the client.
 // Another organisation's client, or a link of another client, reads as
 // missing.
-func SendForm(ctx context.Context, db *ent.Client, client pulid.ID, link *pulid.ID, in FormInput) (*ent.Form, error) {
+func Send(ctx context.Context, db *ent.Client, client pulid.ID, link *pulid.ID, in Input) (*ent.Form, error) {
 	c, err := db.ClientProfile.Get(ctx, client)
 	if err != nil {
 		return nil, notFoundAs("clientId", client, err)
 	}
-	qs := make([]questions.Question, len(in.Questions))
+	qs := make([]schematype.Question, len(in.Questions))
 	for i, q := range in.Questions {
 		qs[i] = *q
 	}
@@ -63,16 +70,16 @@ func SendForm(ctx context.Context, db *ent.Client, client pulid.ID, link *pulid.
 	return f, nil
 }
 
-// Forms lists up to first forms of client c, newest first, optionally only
+// List lists up to first forms of client c, newest first, optionally only
 // those in status, as the viewer in ctx may see them: staff all, a portal
 // viewer those rule.AllowPortalFormRows lets it see.
-func Forms(ctx context.Context, db *ent.Client, c pulid.ID, status *form.Status, first int) ([]*ent.Form, error) {
+func List(ctx context.Context, db *ent.Client, c pulid.ID, status *entform.Status, first int) ([]*ent.Form, error) {
 	q := db.Form.Query().
-		Where(form.ClientID(c)).
-		Order(ent.Desc(form.FieldCreatedAt), ent.Desc(form.FieldID)).
+		Where(entform.ClientID(c)).
+		Order(ent.Desc(entform.FieldCreatedAt), ent.Desc(entform.FieldID)).
 		Limit(min(max(first, 0), 100))
 	if status != nil {
-		q.Where(form.StatusEQ(*status))
+		q.Where(entform.StatusEQ(*status))
 	}
 	out, err := q.All(ctx)
 	if err != nil {
@@ -81,9 +88,9 @@ func Forms(ctx context.Context, db *ent.Client, c pulid.ID, status *form.Status,
 	return out, nil
 }
 
-// Form is form id as the viewer in ctx may see it; one it may not see
+// Get is form id as the viewer in ctx may see it; one it may not see
 // reads as missing.
-func Form(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Form, error) {
+func Get(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Form, error) {
 	f, err := db.Form.Get(ctx, id)
 	if err != nil {
 		return nil, notFoundAs("id", id, err)
@@ -95,38 +102,38 @@ func Form(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Form, error) {
 // still SENT and addressed to p (a form for the client to the client or any
 // contact who sees it, a form for a contact to that contact only).
 func CanSubmit(p viewer.Portal, f *ent.Form) bool {
-	if f.Status != form.StatusSent || f.ClientID != p.ClientID || !p.Can(string(kith.PortalScopeViewForms)) {
+	if f.Status != entform.StatusSent || f.ClientID != p.ClientID || !p.Can(string(kith.PortalScopeViewForms)) {
 		return false
 	}
 	return f.ContactID == "" || f.ContactID == p.ContactID
 }
 
-// SubmitForm fills in and submits form id as the portal viewer in ctx, with
+// Submit fills in and submits form id as the portal viewer in ctx, with
 // answers and, when the form asks for one, signature (the signer's typed
 // full name). The form's hook checks the answers; the privacy rule
 // (rule.AllowPortalFormSubmit) lets the write through only for a form the
 // viewer may fill in that is still SENT, so two racing submissions make one.
-func SubmitForm(ctx context.Context, db *ent.Client, id pulid.ID, answers []*questions.Answer, signature *string) (*ent.Form, error) {
+func Submit(ctx context.Context, db *ent.Client, id pulid.ID, answers []*schematype.Answer, signature *string) (*ent.Form, error) {
 	p, ok := viewer.PortalFromContext(ctx)
 	if !ok {
 		return nil, kith.ErrUnauthenticated
 	}
-	f, err := Form(ctx, db, id)
+	f, err := Get(ctx, db, id)
 	if err != nil {
 		return nil, err
 	}
 	switch {
-	case f.Status != form.StatusSent:
+	case f.Status != entform.StatusSent:
 		return nil, kith.Invalid("id", "this form was already submitted; it can be filled in only once")
 	case !CanSubmit(p, f):
 		return nil, kith.ErrForbidden // the client sees its contacts' forms but does not fill them in
 	}
-	given := make([]questions.Answer, len(answers))
+	given := make([]schematype.Answer, len(answers))
 	for i, a := range answers {
 		given[i] = *a
 	}
 	update := db.Form.UpdateOneID(f.ID).
-		SetStatus(form.StatusSubmitted).SetAnswers(given).SetSubmittedBy(p.Email)
+		SetStatus(entform.StatusSubmitted).SetAnswers(given).SetSubmittedBy(p.Email)
 	if signature != nil {
 		update.SetSignedName(*signature)
 	}
@@ -137,8 +144,16 @@ func SubmitForm(ctx context.Context, db *ent.Client, id pulid.ID, answers []*que
 	case err != nil:
 		return nil, fmt.Errorf("submitting the form: %w", err)
 	}
-	if err := Record(ctx, db, ActionFormSubmitted, f.Title, f.ID); err != nil {
+	if err := activity.Record(ctx, db, ActionSubmitted, f.Title, f.ID); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// notFoundAs reports a record the viewer cannot read as missing on field.
+func notFoundAs(field string, id pulid.ID, err error) error {
+	if ent.IsNotFound(err) {
+		return &kith.NotFoundError{Field: field, ID: id}
+	}
+	return err
 }

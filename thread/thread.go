@@ -1,31 +1,36 @@
-// Package messaging runs secure messaging between the practice and the
-// client portal (seed 003). A thread is a client and one person: the
-// client's own thread (no contact) holds only the client's messages, and
-// each contact has its own thread with the practice about the client.
-// Staff read and answer every thread of the clients they see; a portal
-// user reads and writes only its own thread of the client it acts for, a
-// contact only with the MESSAGING scope. Those rights are the privacy
-// rules of PortalMessage (rule.AllowPortalThreadRows and
-// rule.AllowPortalMessageWrites); this package only asks for the rows.
+// Package thread owns the portal's message threads (seed 003): secure
+// messaging between the practice and the client portal, not the
+// notifications package message renders or notifier sends. A thread is a
+// client and one person: the client's own thread (no contact) holds only
+// the client's messages, and each contact has its own thread with the
+// practice about the client. Staff read and answer every thread of the
+// clients they see; a portal user reads and writes only its own thread of
+// the client it acts for, a contact only with the MESSAGING scope. Those
+// rights are the privacy rules of PortalMessage (rule.AllowPortalThreadRows
+// and rule.AllowPortalMessageWrites); this package only asks for the rows.
 //
 // The notifier (notifier.NewQueue) emails the person when staff write, so
 // every path meets it; staff learn of portal messages from the threads'
 // unread counts, not by email.
-package messaging
+package thread
 
 import (
 	"context"
+	stdsql "database/sql"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/predicate"
-	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
@@ -68,11 +73,11 @@ func newestFirst(q *ent.PortalMessageQuery) *ent.PortalMessageQuery {
 	return q.Order(ent.Desc(portalmessage.FieldCreatedAt), ent.Desc(portalmessage.FieldID))
 }
 
-// Threads lists the message threads of client id as the staff viewer in
+// List lists the message threads of client id as the staff viewer in
 // ctx sees them: the client's own first, then each contact's that has
 // messages or that the contact can read in the portal, latest activity
 // first. A client the viewer does not see is NOT_FOUND on clientId.
-func Threads(ctx context.Context, db *ent.Client, id pulid.ID) ([]*Thread, error) {
+func List(ctx context.Context, db *ent.Client, id pulid.ID) ([]*Thread, error) {
 	c, err := db.ClientProfile.Get(ctx, id)
 	if err != nil {
 		return nil, notFoundAs("clientId", id, err)
@@ -81,44 +86,44 @@ func Threads(ctx context.Context, db *ent.Client, id pulid.ID) ([]*Thread, error
 	if err != nil {
 		return nil, fmt.Errorf("listing message threads: %w", err)
 	}
-	written, err := db.PortalMessage.Query().
-		Where(portalmessage.ClientID(id), portalmessage.ContactIDNotNil()).
-		Unique(true).Select(portalmessage.FieldContactID).Strings(ctx)
+	last, unread, err := summaries(ctx, db, id)
 	if err != nil {
-		return nil, fmt.Errorf("listing message threads: %w", err)
+		return nil, err
 	}
 	threads := []*Thread{{ClientID: id, CanReadInPortal: c.PortalStatus == kith.PortalStatusActive}}
+	linked := map[pulid.ID]bool{}
 	for _, l := range links {
-		i := slices.Index(written, string(l.ContactID))
-		if i >= 0 {
-			written = slices.Delete(written, i, i+1)
-		}
-		if i >= 0 || readable(l) {
+		linked[l.ContactID] = true
+		if _, written := last[l.ContactID]; written || readable(l) {
 			threads = append(threads, &Thread{ClientID: id, Contact: l.Edges.Contact, Link: l, CanReadInPortal: readable(l)})
 		}
 	}
-	for _, contact := range written { // threads of contacts no longer linked
-		co, err := db.Contact.Get(ctx, pulid.ID(contact))
-		if ent.IsNotFound(err) {
-			continue // the contact was deleted
+	var unlinked []pulid.ID // threads of contacts no longer linked
+	for who := range last {
+		if who != "" && !linked[who] {
+			unlinked = append(unlinked, who)
 		}
+	}
+	if len(unlinked) > 0 {
+		slices.Sort(unlinked)
+		cs, err := db.Contact.Query().Where(contact.IDIn(unlinked...)).Order(contact.ByID()).All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("listing message threads: %w", err)
 		}
-		threads = append(threads, &Thread{ClientID: id, Contact: co})
+		for _, co := range cs { // a deleted contact's thread is left out
+			threads = append(threads, &Thread{ClientID: id, Contact: co})
+		}
 	}
 	for _, t := range threads {
-		if err := t.load(ctx, db); err != nil {
-			return nil, err
-		}
+		t.LastMessage, t.UnreadCount = last[t.contactID()], unread[t.contactID()]
 	}
 	slices.SortStableFunc(threads[1:], func(a, b *Thread) int { return b.activity().Compare(a.activity()) })
 	return threads, nil
 }
 
-// ThreadOf is the thread of client and contact (empty for the client's own)
+// Of is the thread of client and contact (empty for the client's own)
 // as the staff viewer in ctx sees it.
-func ThreadOf(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread, error) {
+func Of(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread, error) {
 	c, err := db.ClientProfile.Get(ctx, client)
 	if err != nil {
 		return nil, notFoundAs("clientId", client, err)
@@ -173,11 +178,58 @@ func (t *Thread) load(ctx context.Context, db *ent.Client) error {
 	return nil
 }
 
+// summaries reads the latest message and the count of unread portal
+// messages of every thread of client, by the thread's contact ("" for the
+// client's own), in two statements however many threads there are.
+func summaries(ctx context.Context, db *ent.Client, client pulid.ID) (map[pulid.ID]*ent.PortalMessage, map[pulid.ID]int, error) {
+	latest, err := db.PortalMessage.Query().Where(portalmessage.ClientID(client), latestOfThread()).All(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing message threads: %w", err)
+	}
+	last := make(map[pulid.ID]*ent.PortalMessage, len(latest))
+	for _, m := range latest {
+		last[m.ContactID] = m
+	}
+	var counts []struct {
+		ContactID stdsql.NullString `json:"contact_id"`
+		Count     int               `json:"count"`
+	}
+	err = db.PortalMessage.Query().
+		Where(portalmessage.ClientID(client), portalmessage.DirectionEQ(portalmessage.DirectionFromPortal), portalmessage.ReadAtIsNil()).
+		GroupBy(portalmessage.FieldContactID).Aggregate(ent.Count()).Scan(ctx, &counts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing message threads: %w", err)
+	}
+	unread := make(map[pulid.ID]int, len(counts))
+	for _, c := range counts {
+		unread[pulid.ID(c.ContactID.String)] = c.Count
+	}
+	return last, unread, nil
+}
+
+// latestOfThread keeps the latest message of each thread (newestFirst's
+// first): those with no later message of the same client and contact.
+func latestOfThread() predicate.PortalMessage {
+	return func(s *sql.Selector) {
+		later := sql.Dialect(s.Dialect()).Table(portalmessage.Table).As("later")
+		thread := func(c func(string) string) string { return "COALESCE(" + c(portalmessage.FieldContactID) + ", '')" }
+		created, id := portalmessage.FieldCreatedAt, portalmessage.FieldID
+		s.Where(sql.NotExists(sql.Dialect(s.Dialect()).Select(later.C(id)).From(later).Where(sql.And(
+			sql.ColumnsEQ(later.C(portalmessage.FieldClientID), s.C(portalmessage.FieldClientID)),
+			sql.ExprP(thread(later.C)+" = "+thread(s.C)),
+			sql.Or(
+				sql.ColumnsGT(later.C(created), s.C(created)),
+				sql.And(sql.ColumnsEQ(later.C(created), s.C(created)), sql.ColumnsGT(later.C(id), s.C(id))),
+			),
+		))))
+	}
+}
+
 // Messages lists the latest first messages of the thread of client and
 // contact (empty for the client's own), newest first, as the staff viewer
 // in ctx sees them.
 func Messages(ctx context.Context, db *ent.Client, client, contact pulid.ID, first int) ([]*ent.PortalMessage, error) {
-	if _, err := ThreadOf(ctx, db, client, contact); err != nil {
+	if _, err := Of(ctx, db, client, contact); err != nil {
 		return nil, err
 	}
 	out, err := newestFirst(db.PortalMessage.Query().Where(inThread(client, contact))).
@@ -210,7 +262,7 @@ func Send(ctx context.Context, db *ent.Client, client, contact pulid.ID, body st
 // MarkRead marks the portal's unread messages of the thread of client and
 // contact read, as the staff viewer in ctx, and returns the thread.
 func MarkRead(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread, error) {
-	if _, err := ThreadOf(ctx, db, client, contact); err != nil {
+	if _, err := Of(ctx, db, client, contact); err != nil {
 		return nil, err
 	}
 	err := db.PortalMessage.Update().
@@ -219,7 +271,7 @@ func MarkRead(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*T
 	if err != nil {
 		return nil, fmt.Errorf("marking messages read: %w", err)
 	}
-	return ThreadOf(ctx, db, client, contact)
+	return Of(ctx, db, client, contact)
 }
 
 // PortalMessages lists the latest first messages of the portal viewer's own
@@ -251,7 +303,7 @@ func SendToPractice(ctx context.Context, db *ent.Client, body string) (*ent.Port
 	if err != nil {
 		return nil, fmt.Errorf("sending the message: %w", err)
 	}
-	if err := portal.Record(ctx, db, ActionMessageSent, "", m.ID); err != nil {
+	if err := activity.Record(ctx, db, ActionMessageSent, "", m.ID); err != nil {
 		return nil, err
 	}
 	return m, nil
