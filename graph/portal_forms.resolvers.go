@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/kith-health/kith/document"
 	"github.com/kith-health/kith/ent"
 	entform "github.com/kith-health/kith/ent/form"
