@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/ent"
