@@ -93,12 +93,13 @@ UNION ALL SELECT practitioner_id, %d, 0, '', '', '', %s, %s FROM appointments
 		return nil, fmt.Errorf("reading the practitioners' schedules: %w", err)
 	}
 	defer rows.Close()
+	// Declared once: Scan takes their addresses, so each would be allocated
+	// again for every row if declared in the loop.
+	var (
+		staff, date, start, end       string
+		what, weekday, fromSec, toSec int64
+	)
 	for rows.Next() {
-		var (
-			staff, date, start, end string
-			what, weekday           int
-			fromSec, toSec          int64
-		)
 		if err := rows.Scan(&staff, &what, &weekday, &date, &start, &end, &fromSec, &toSec); err != nil {
 			return nil, fmt.Errorf("reading the practitioners' schedules: %w", err)
 		}
@@ -108,7 +109,7 @@ UNION ALL SELECT practitioner_id, %d, 0, '', '', '', %s, %s FROM appointments
 		}
 		switch what {
 		case rowWeekly:
-			s.addWeekly(weekday, start, end)
+			s.addWeekly(int(weekday), start, end)
 		case rowDated:
 			s.addDated(date, start, end)
 		case rowTimeOff:
