@@ -136,12 +136,9 @@ func book(ctx context.Context, db *ent.Client, req Request) (*ent.Appointment, b
 	if !req.AsStaff {
 		q.Where(service.BookableOnline(true))
 	}
-	svc, err := q.Only(sys)
-	if ent.IsNotFound(err) {
-		return nil, false, &kith.NotFoundError{Field: "serviceId", ID: req.ServiceID}
-	}
+	svc, err := onlyService(sys, q, req.ServiceID)
 	if err != nil {
-		return nil, false, fmt.Errorf("reading service %s: %w", req.ServiceID, err)
+		return nil, false, err
 	}
 	practitioner, err := db.Staff.Get(sys, req.PractitionerID)
 	if ent.IsNotFound(err) {
@@ -176,6 +173,7 @@ func book(ctx context.Context, db *ent.Client, req Request) (*ent.Appointment, b
 		if err != nil {
 			return nil, false, hideDenied(err, "clientId", req.ClientID)
 		}
+		a.Edges.Practitioner = practitioner // read above: BookOnce need not read it again
 		return a, true, nil
 	}
 	create.SetIdempotencyKey(req.IdempotencyKey)
@@ -193,6 +191,7 @@ func book(ctx context.Context, db *ent.Client, req Request) (*ent.Appointment, b
 	if err != nil {
 		return nil, false, hideDenied(err, "clientId", req.ClientID)
 	}
+	a.Edges.Practitioner = practitioner
 	return a, true, nil
 }
 

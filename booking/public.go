@@ -36,25 +36,29 @@ func OrganizationBySlug(ctx context.Context, db *ent.Client, slug string) (*ent.
 }
 
 // PublicSlots answers the widget's availableSlots for anyone: q's service
-// must belong to the organisation with slug and be bookable online (any
-// other reads as not found), and the notice rules always apply. q.OrgID and
-// q.AsStaff are set here; a zero q.Now is the current time.
+// must belong to the organisation with slug, be bookable online and not
+// archived (any other reads as not found), and the notice rules always
+// apply. q.OrgID and q.AsStaff are set here; a zero q.Now is the current
+// time. It runs four statements: the organisation, the service, its
+// practitioners and their schedules.
 func PublicSlots(ctx context.Context, db *ent.Client, slug string, q Query) ([]Slot, error) {
 	org, err := OrganizationBySlug(ctx, db, slug)
 	if err != nil {
 		return nil, err
 	}
 	ctx = publicContext(ctx, org.ID)
-	ok, err := db.Service.Query().Where(service.ID(q.ServiceID), service.BookableOnline(true)).Exist(ctx)
+	svc, err := onlyService(ctx, db.Service.Query().
+		Where(service.ID(q.ServiceID), service.OrganizationID(org.ID), service.BookableOnline(true), service.ArchivedAtIsNil()), q.ServiceID)
 	if err != nil {
-		return nil, fmt.Errorf("reading service %s: %w", q.ServiceID, err)
-	}
-	if !ok {
-		return nil, &kith.NotFoundError{Field: "serviceId", ID: q.ServiceID}
+		return nil, err
 	}
 	q.OrgID, q.AsStaff, q.Ignore = org.ID, false, nil
 	if q.Now.IsZero() {
 		q.Now = time.Now()
 	}
-	return Slots(ctx, db, q)
+	loc, err := q.location()
+	if err != nil {
+		return nil, err
+	}
+	return slotsOf(ctx, db, org, svc, q, loc)
 }

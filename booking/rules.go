@@ -11,20 +11,8 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
-
-// Limits are the allowed ranges of the booking rules, in their units
-// (minutes, or days for booking_max_advance_days), keyed by ent field name.
-// The organisation's rules and the services' overrides share them.
-var Limits = map[string][2]int{
-	"booking_min_notice_minutes":    {0, 365 * 24 * 60},
-	"booking_max_advance_days":      {1, 730},
-	"cancel_min_notice_minutes":     {0, 365 * 24 * 60},
-	"reschedule_min_notice_minutes": {0, 365 * 24 * 60},
-	"slot_interval_minutes":         {5, 24 * 60},
-	"buffer_before_minutes":         {0, 24 * 60},
-	"buffer_after_minutes":          {0, 24 * 60},
-}
 
 // Rules are the booking rules that apply to one service: the organisation's,
 // overridden by the service's where it sets them.
@@ -206,13 +194,14 @@ func UpdateRules(ctx context.Context, db *ent.Client, orgID pulid.ID, in RulesIn
 	return org, nil
 }
 
-// CheckLimit refuses a value of the booking rule named (ent field name) out of its range.
+// CheckLimit refuses a value of the booking rule named (ent field name) out
+// of its range, schematype.BookingRuleLimits'.
 func CheckLimit(name string, v int) error {
-	lim, ok := Limits[name]
-	if !ok || (v >= lim[0] && v <= lim[1]) {
+	lim, ok := schematype.BookingRuleLimits[name]
+	if !ok || lim.Contains(v) {
 		return nil
 	}
-	return kith.Invalid(kith.CamelCase(name), "%d is out of range: give %d to %d", v, lim[0], lim[1])
+	return kith.Invalid(kith.CamelCase(name), "%d is out of range: give %d to %d", v, lim.Min, lim.Max)
 }
 
 // NormalizeOrigins checks web origins (scheme, host and optional port, such

@@ -3,9 +3,6 @@ package booking
 import (
 	"slices"
 	"time"
-
-	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/ent/scheduleexception"
 )
 
 // span is a half-open interval of instants [start, end).
@@ -25,43 +22,50 @@ type schedule struct {
 	off, busy []span
 }
 
-// newSchedule builds a practitioner's schedule in loc from rows.
-func newSchedule(loc *time.Location, hours []*ent.WorkingHours, exceptions []*ent.ScheduleException) *schedule {
-	s := &schedule{loc: loc, dated: map[int][][2]clock{}}
-	for _, h := range hours {
-		st, err1 := parseClock("start", h.Start)
-		en, err2 := parseClock("end", h.End)
-		if err1 != nil || err2 != nil || h.Weekday < 0 || h.Weekday > 6 {
-			continue // hooks keep rows valid; skip rather than fail a read
-		}
-		s.weekly[h.Weekday] = append(s.weekly[h.Weekday], [2]clock{st, en})
+// newSchedule is an empty schedule of a practitioner working in loc; the
+// add methods fill it from the rows loadSchedules reads, and sorted makes
+// it ready to sweep.
+func newSchedule(loc *time.Location) *schedule {
+	return &schedule{loc: loc, dated: map[int][][2]clock{}}
+}
+
+// addWeekly adds weekly hours on weekday (0 Sunday … 6 Saturday), from start
+// to end (HH:MM). Invalid rows are skipped: hooks keep them valid, and a read
+// should not fail on one.
+func (s *schedule) addWeekly(weekday int, start, end string) {
+	st, err1 := parseClock("start", start)
+	en, err2 := parseClock("end", end)
+	if err1 != nil || err2 != nil || weekday < 0 || weekday > 6 {
+		return
 	}
-	for _, x := range exceptions {
-		switch x.Kind {
-		case scheduleexception.KindTimeOff:
-			if x.StartsAt != nil && x.EndsAt != nil {
-				s.off = append(s.off, span{x.StartsAt.UTC(), x.EndsAt.UTC()})
-			}
-		case scheduleexception.KindHours:
-			d, err := time.Parse(time.DateOnly, x.Date)
-			if err != nil {
-				continue
-			}
-			k := dateKey(d.Date())
-			if _, ok := s.dated[k]; !ok {
-				s.dated[k] = [][2]clock{}
-			}
-			if x.Start == "" && x.End == "" {
-				continue // closed
-			}
-			st, err1 := parseClock("start", x.Start)
-			en, err2 := parseClock("end", x.End)
-			if err1 == nil && err2 == nil {
-				s.dated[k] = append(s.dated[k], [2]clock{st, en})
-			}
-		}
+	s.weekly[weekday] = append(s.weekly[weekday], [2]clock{st, en})
+}
+
+// addDated adds hours that replace the weekly ones on a local date
+// (YYYY-MM-DD), from start to end; both empty close the day.
+func (s *schedule) addDated(date, start, end string) {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return
 	}
-	s.off = merge(s.off)
+	k := dateKey(d.Date())
+	if _, ok := s.dated[k]; !ok {
+		s.dated[k] = [][2]clock{}
+	}
+	if start == "" && end == "" {
+		return // closed
+	}
+	st, err1 := parseClock("start", start)
+	en, err2 := parseClock("end", end)
+	if err1 == nil && err2 == nil {
+		s.dated[k] = append(s.dated[k], [2]clock{st, en})
+	}
+}
+
+// sorted sorts and merges the time off and busy spans, as sweep and
+// CheckBookable need them.
+func (s *schedule) sorted() *schedule {
+	s.off, s.busy = merge(s.off), merge(s.busy)
 	return s
 }
 

@@ -15,18 +15,69 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
-// Services returns the services of the viewer's organisation by name,
-// archived ones too when includeArchived.
-func Services(ctx context.Context, db *ent.Client, includeArchived bool) ([]*ent.Service, error) {
+// ServiceList says which services Services returns and what it reads with
+// them, so a list costs the same number of statements whatever its length.
+type ServiceList struct {
+	// IncludeArchived: archived services too.
+	IncludeArchived bool
+	// Practitioners: every service's practitioners too, in two statements
+	// for all (the links, then the staff); PractitionersOf answers from them.
+	Practitioners bool
+	// Rules: the organisation too, in one statement; RulesOf answers from it.
+	Rules bool
+}
+
+// Services returns the services of the viewer's organisation by name, with
+// what list asks for.
+func Services(ctx context.Context, db *ent.Client, list ServiceList) ([]*ent.Service, error) {
 	q := db.Service.Query().Order(service.ByName(), service.ByID())
-	if !includeArchived {
+	if !list.IncludeArchived {
 		q.Where(service.ArchivedAtIsNil())
+	}
+	if list.Practitioners {
+		q.WithPractitionerLinks(func(q *ent.ServicePractitionerQuery) { q.WithStaff() })
+	}
+	if list.Rules {
+		q.WithOrganization()
 	}
 	rows, err := q.All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading services: %w", err)
 	}
 	return rows, nil
+}
+
+// PractitionersOf returns who gives svc, active or not, by name: from what
+// Services read with it, or read now.
+func PractitionersOf(ctx context.Context, db *ent.Client, svc *ent.Service) ([]*ent.Staff, error) {
+	links, err := svc.Edges.PractitionerLinksOrErr()
+	if err != nil {
+		return Practitioners(ctx, db, svc.ID)
+	}
+	out := make([]*ent.Staff, 0, len(links))
+	for _, l := range links {
+		p, err := l.Edges.StaffOrErr()
+		if ent.IsNotLoaded(err) {
+			return Practitioners(ctx, db, svc.ID)
+		}
+		if p != nil { // nil: a staff member the viewer may not read
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b *ent.Staff) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+	return out, nil
+}
+
+// RulesOf returns the booking rules that apply to svc, with its
+// organisation's as Services read it, or read now.
+func RulesOf(ctx context.Context, svc *ent.Service) (Rules, error) {
+	org, err := svc.Edges.OrganizationOrErr()
+	if err != nil {
+		if org, err = svc.QueryOrganization().Only(ctx); err != nil {
+			return Rules{}, fmt.Errorf("reading the organisation of service %s: %w", svc.ID, err)
+		}
+	}
+	return Effective(org, svc), nil
 }
 
 // Archive archives service id at now: it can no longer be booked, and

@@ -3,6 +3,7 @@ package booking_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +37,14 @@ type bundle struct {
 // rules in the way (they are tested on their own).
 func setup(t testing.TB, zone string) *bundle {
 	t.Helper()
-	db := kithtest.DB(t, nil)
+	return setupCounting(t, zone, nil)
+}
+
+// setupCounting is setup on a database that counts its statements in
+// statements (when not nil).
+func setupCounting(t testing.TB, zone string, statements *atomic.Int64) *bundle {
+	t.Helper()
+	db := kithtest.DB(t, statements)
 	p := kithtest.NewPractice(t, db, "practice")
 	ctx := viewer.NewContext(context.Background(), viewer.Staff{OrgID: p.Org.ID, StaffID: p.Owner.ID, Role: viewer.RoleOwner})
 	c := db.Client
@@ -401,9 +409,61 @@ func TestRulesAndServices(t *testing.T) {
 	svc, err := booking.Archive(b.ctx, b.db, b.svc.ID, time.Now())
 	require.NoError(t, err)
 	require.NotNil(t, svc.ArchivedAt)
-	list, err := booking.Services(b.ctx, b.db, false)
+	list, err := booking.Services(b.ctx, b.db, booking.ServiceList{})
 	require.NoError(t, err)
 	require.Empty(t, list)
 	_, err = booking.Slots(b.ctx, b.db, booking.Query{OrgID: b.org.ID, ServiceID: b.svc.ID, From: start, To: start.Add(time.Hour)})
 	require.ErrorIs(t, err, kith.ErrNotFound, "archived")
+}
+
+// TestSlotsStatements: the slots of a range read each row once, in four
+// statements whatever the range or the number of practitioners: the
+// widget's (organisation, service, practitioners, schedules) and staff's
+// (service, its organisation, practitioners, schedules). Booking checks a
+// time in one statement for the schedule too.
+func TestSlotsStatements(t *testing.T) {
+	t.Parallel()
+	var statements atomic.Int64
+	b := setupCounting(t, "America/Toronto", &statements)
+	bea, err := b.db.Staff.Create().SetName("Bea").SetEmail("bea@practice.example").Save(b.ctx)
+	require.NoError(t, err)
+	require.NoError(t, booking.SetPractitioners(b.ctx, b.db, b.svc.ID, []pulid.ID{b.prac.ID, bea.ID}))
+	_, err = booking.SetWorkingHours(b.ctx, b.db, bea.ID, everyDay("08:00", "12:00"))
+	require.NoError(t, err)
+	from := local(t, "America/Toronto", "2026-06-01 00:00")
+	_, err = booking.AddException(b.ctx, b.db, booking.Exception{StaffID: b.prac.ID, Kind: scheduleexception.KindTimeOff,
+		StartsAt: ptr(from.Add(10 * time.Hour)), EndsAt: ptr(from.Add(12 * time.Hour))})
+	require.NoError(t, err)
+	_, err = booking.AddException(b.ctx, b.db, booking.Exception{StaffID: bea.ID, Kind: scheduleexception.KindHours, Date: "2026-06-02", Start: "13:00", End: "14:00"})
+	require.NoError(t, err)
+	b.book(t, from.Add(9*time.Hour), 60)
+
+	count := func(f func() ([]booking.Slot, error)) ([]booking.Slot, int64) {
+		t.Helper()
+		statements.Store(0)
+		slots, err := f()
+		require.NoError(t, err)
+		return slots, statements.Load()
+	}
+	q := booking.Query{ServiceID: b.svc.ID, From: from, To: from.AddDate(0, 0, 14), TimeZone: "America/Toronto", Now: longAgo}
+	public, n := count(func() ([]booking.Slot, error) { return booking.PublicSlots(context.Background(), b.db, "practice", q) })
+	require.EqualValues(t, 4, n, "the widget's availableSlots")
+	staffQ := q
+	staffQ.OrgID = b.org.ID
+	staff, n := count(func() ([]booking.Slot, error) { return booking.Slots(b.ctx, b.db, staffQ) })
+	require.EqualValues(t, 4, n, "staff's slots")
+	require.Equal(t, public, staff)
+
+	// What the one statement read shows in the slots: Ada's appointment
+	// (09:00) and time off (10:00–12:00) on the 1st, Bea's other hours on
+	// the 2nd.
+	starts := map[string][]string{}
+	for _, s := range public {
+		if d := s.Start.Format(time.DateOnly); d <= "2026-06-02" {
+			starts[s.PractitionerName+" "+d] = append(starts[s.PractitionerName+" "+d], s.Start.Format("15:04"))
+		}
+	}
+	require.Equal(t, []string{"12:00", "12:30", "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00"}, starts["Dr Ada 2026-06-01"])
+	require.Equal(t, []string{"08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:00"}, starts["Bea 2026-06-01"])
+	require.Equal(t, []string{"13:00"}, starts["Bea 2026-06-02"])
 }

@@ -934,14 +934,14 @@ func (_q *ClientProfileQuery) collectField(ctx context.Context, oneNode bool, op
 	return nil
 }
 
-type clientprofilePaginateArgs struct {
+type clientPaginateArgs struct {
 	first, last   *int
 	after, before *Cursor
-	opts          []ClientProfilePaginateOption
+	opts          []ClientPaginateOption
 }
 
-func newClientProfilePaginateArgs(rv map[string]any) *clientprofilePaginateArgs {
-	args := &clientprofilePaginateArgs{}
+func newClientPaginateArgs(rv map[string]any) *clientPaginateArgs {
+	args := &clientPaginateArgs{}
 	if rv == nil {
 		return args
 	}
@@ -962,7 +962,7 @@ func newClientProfilePaginateArgs(rv map[string]any) *clientprofilePaginateArgs 
 		case map[string]any:
 			var (
 				err1, err2 error
-				order      = &ClientProfileOrder{Field: &ClientProfileOrderField{}, Direction: entgql.OrderDirectionAsc}
+				order      = &ClientOrder{Field: &ClientOrderField{}, Direction: entgql.OrderDirectionAsc}
 			)
 			if d, ok := v[directionField]; ok {
 				err1 = order.Direction.UnmarshalGQL(d)
@@ -971,16 +971,16 @@ func newClientProfilePaginateArgs(rv map[string]any) *clientprofilePaginateArgs 
 				err2 = order.Field.UnmarshalGQL(f)
 			}
 			if err1 == nil && err2 == nil {
-				args.opts = append(args.opts, WithClientProfileOrder(order))
+				args.opts = append(args.opts, WithClientOrder(order))
 			}
-		case *ClientProfileOrder:
+		case *ClientOrder:
 			if v != nil {
-				args.opts = append(args.opts, WithClientProfileOrder(v))
+				args.opts = append(args.opts, WithClientOrder(v))
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*ClientProfileWhereInput); ok {
-		args.opts = append(args.opts, WithClientProfileFilter(v.Filter))
+	if v, ok := rv[whereField].(*ClientWhereInput); ok {
+		args.opts = append(args.opts, WithClientFilter(v.Filter))
 	}
 	return args
 }
@@ -3437,11 +3437,11 @@ func (_q *StaffQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&ClientProfileClient{config: _q.config}).Query()
 			)
-			args := newClientProfilePaginateArgs(fieldArgs(ctx, new(ClientProfileWhereInput), path...))
+			args := newClientPaginateArgs(fieldArgs(ctx, new(ClientWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
-			pager, err := newClientProfilePager(args.opts, args.last != nil)
+			pager, err := newClientPager(args.opts, args.last != nil)
 			if err != nil {
 				return fmt.Errorf("create new pager in path %q: %w", path, err)
 			}

@@ -332,20 +332,20 @@ func (_m *SharedDocument) SharedBy(ctx context.Context) (*Staff, error) {
 }
 
 func (_m *Staff) AssignedClients(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientProfileOrder, where *ClientProfileWhereInput,
-) (*ClientProfileConnection, error) {
-	opts := []ClientProfilePaginateOption{
-		WithClientProfileOrder(orderBy),
-		WithClientProfileFilter(where.Filter),
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientOrder, where *ClientWhereInput,
+) (*ClientConnection, error) {
+	opts := []ClientPaginateOption{
+		WithClientOrder(orderBy),
+		WithClientFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
 	if nodes, err := _m.NamedAssignedClients(alias); err == nil || hasTotalCount {
-		pager, err := newClientProfilePager(opts, last != nil)
+		pager, err := newClientPager(opts, last != nil)
 		if err != nil {
 			return nil, err
 		}
-		conn := &ClientProfileConnection{Edges: []*ClientProfileEdge{}, TotalCount: totalCount}
+		conn := &ClientConnection{Edges: []*ClientEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}

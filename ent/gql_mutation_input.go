@@ -128,8 +128,8 @@ func (c *ClientContactUpdateOne) SetInput(i UpdateClientContactInput) *ClientCon
 	return c
 }
 
-// CreateClientProfileInput represents a mutation input for creating clientprofiles.
-type CreateClientProfileInput struct {
+// CreateClientInput represents a mutation input for creating clients.
+type CreateClientInput struct {
 	FirstName              string
 	LastName               string
 	PreferredName          *string
@@ -159,8 +159,8 @@ type CreateClientProfileInput struct {
 	PractitionerIDs        []pulid.ID
 }
 
-// Mutate applies the CreateClientProfileInput on the ClientProfileMutation builder.
-func (i *CreateClientProfileInput) Mutate(m *ClientProfileMutation) {
+// Mutate applies the CreateClientInput on the ClientProfileMutation builder.
+func (i *CreateClientInput) Mutate(m *ClientProfileMutation) {
 	m.SetFirstName(i.FirstName)
 	m.SetLastName(i.LastName)
 	if v := i.PreferredName; v != nil {
@@ -240,14 +240,14 @@ func (i *CreateClientProfileInput) Mutate(m *ClientProfileMutation) {
 	}
 }
 
-// SetInput applies the change-set in the CreateClientProfileInput on the ClientProfileCreate builder.
-func (c *ClientProfileCreate) SetInput(i CreateClientProfileInput) *ClientProfileCreate {
+// SetInput applies the change-set in the CreateClientInput on the ClientProfileCreate builder.
+func (c *ClientProfileCreate) SetInput(i CreateClientInput) *ClientProfileCreate {
 	i.Mutate(c.Mutation())
 	return c
 }
 
-// UpdateClientProfileInput represents a mutation input for updating clientprofiles.
-type UpdateClientProfileInput struct {
+// UpdateClientInput represents a mutation input for updating clients.
+type UpdateClientInput struct {
 	FirstName               *string
 	LastName                *string
 	ClearPreferredName      bool
@@ -296,8 +296,8 @@ type UpdateClientProfileInput struct {
 	RemovePractitionerIDs   []pulid.ID
 }
 
-// Mutate applies the UpdateClientProfileInput on the ClientProfileMutation builder.
-func (i *UpdateClientProfileInput) Mutate(m *ClientProfileMutation) {
+// Mutate applies the UpdateClientInput on the ClientProfileMutation builder.
+func (i *UpdateClientInput) Mutate(m *ClientProfileMutation) {
 	if v := i.FirstName; v != nil {
 		m.SetFirstName(*v)
 	}
@@ -438,14 +438,14 @@ func (i *UpdateClientProfileInput) Mutate(m *ClientProfileMutation) {
 	}
 }
 
-// SetInput applies the change-set in the UpdateClientProfileInput on the ClientProfileUpdate builder.
-func (c *ClientProfileUpdate) SetInput(i UpdateClientProfileInput) *ClientProfileUpdate {
+// SetInput applies the change-set in the UpdateClientInput on the ClientProfileUpdate builder.
+func (c *ClientProfileUpdate) SetInput(i UpdateClientInput) *ClientProfileUpdate {
 	i.Mutate(c.Mutation())
 	return c
 }
 
-// SetInput applies the change-set in the UpdateClientProfileInput on the ClientProfileUpdateOne builder.
-func (c *ClientProfileUpdateOne) SetInput(i UpdateClientProfileInput) *ClientProfileUpdateOne {
+// SetInput applies the change-set in the UpdateClientInput on the ClientProfileUpdateOne builder.
+func (c *ClientProfileUpdateOne) SetInput(i UpdateClientInput) *ClientProfileUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -783,20 +783,20 @@ func (_m *ClientContact) ToEdge(order *ClientContactOrder) *ClientContactEdge {
 	}
 }
 
-// ClientProfileEdge is the edge representation of ClientProfile.
-type ClientProfileEdge struct {
+// ClientEdge is the edge representation of Client.
+type ClientEdge struct {
 	Node   *ClientProfile `json:"node"`
 	Cursor Cursor         `json:"cursor"`
 }
 
-// ClientProfileConnection is the connection containing edges to ClientProfile.
-type ClientProfileConnection struct {
-	Edges      []*ClientProfileEdge `json:"edges"`
-	PageInfo   PageInfo             `json:"pageInfo"`
-	TotalCount int                  `json:"totalCount"`
+// ClientConnection is the connection containing edges to Client.
+type ClientConnection struct {
+	Edges      []*ClientEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
 }
 
-func (c *ClientProfileConnection) build(nodes []*ClientProfile, pager *clientprofilePager, after *Cursor, first *int, before *Cursor, last *int) {
+func (c *ClientConnection) build(nodes []*ClientProfile, pager *clientPager, after *Cursor, first *int, before *Cursor, last *int) {
 	c.PageInfo.HasNextPage = before != nil
 	c.PageInfo.HasPreviousPage = after != nil
 	if first != nil && *first+1 == len(nodes) {
@@ -817,10 +817,10 @@ func (c *ClientProfileConnection) build(nodes []*ClientProfile, pager *clientpro
 			return nodes[i]
 		}
 	}
-	c.Edges = make([]*ClientProfileEdge, len(nodes))
+	c.Edges = make([]*ClientEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ClientProfileEdge{
+		c.Edges[i] = &ClientEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -834,30 +834,30 @@ func (c *ClientProfileConnection) build(nodes []*ClientProfile, pager *clientpro
 	}
 }
 
-// ClientProfilePaginateOption enables pagination customization.
-type ClientProfilePaginateOption func(*clientprofilePager) error
+// ClientPaginateOption enables pagination customization.
+type ClientPaginateOption func(*clientPager) error
 
-// WithClientProfileOrder configures pagination ordering.
-func WithClientProfileOrder(order *ClientProfileOrder) ClientProfilePaginateOption {
+// WithClientOrder configures pagination ordering.
+func WithClientOrder(order *ClientOrder) ClientPaginateOption {
 	if order == nil {
-		order = DefaultClientProfileOrder
+		order = DefaultClientOrder
 	}
 	o := *order
-	return func(pager *clientprofilePager) error {
+	return func(pager *clientPager) error {
 		if err := o.Direction.Validate(); err != nil {
 			return err
 		}
 		if o.Field == nil {
-			o.Field = DefaultClientProfileOrder.Field
+			o.Field = DefaultClientOrder.Field
 		}
 		pager.order = &o
 		return nil
 	}
 }
 
-// WithClientProfileFilter configures pagination filter.
-func WithClientProfileFilter(filter func(*ClientProfileQuery) (*ClientProfileQuery, error)) ClientProfilePaginateOption {
-	return func(pager *clientprofilePager) error {
+// WithClientFilter configures pagination filter.
+func WithClientFilter(filter func(*ClientProfileQuery) (*ClientProfileQuery, error)) ClientPaginateOption {
+	return func(pager *clientPager) error {
 		if filter == nil {
 			return errors.New("ClientProfileQuery filter cannot be nil")
 		}
@@ -866,55 +866,55 @@ func WithClientProfileFilter(filter func(*ClientProfileQuery) (*ClientProfileQue
 	}
 }
 
-type clientprofilePager struct {
+type clientPager struct {
 	reverse bool
-	order   *ClientProfileOrder
+	order   *ClientOrder
 	filter  func(*ClientProfileQuery) (*ClientProfileQuery, error)
 }
 
-func newClientProfilePager(opts []ClientProfilePaginateOption, reverse bool) (*clientprofilePager, error) {
-	pager := &clientprofilePager{reverse: reverse}
+func newClientPager(opts []ClientPaginateOption, reverse bool) (*clientPager, error) {
+	pager := &clientPager{reverse: reverse}
 	for _, opt := range opts {
 		if err := opt(pager); err != nil {
 			return nil, err
 		}
 	}
 	if pager.order == nil {
-		pager.order = DefaultClientProfileOrder
+		pager.order = DefaultClientOrder
 	}
 	return pager, nil
 }
 
-func (p *clientprofilePager) applyFilter(query *ClientProfileQuery) (*ClientProfileQuery, error) {
+func (p *clientPager) applyFilter(query *ClientProfileQuery) (*ClientProfileQuery, error) {
 	if p.filter != nil {
 		return p.filter(query)
 	}
 	return query, nil
 }
 
-func (p *clientprofilePager) toCursor(_m *ClientProfile) Cursor {
+func (p *clientPager) toCursor(_m *ClientProfile) Cursor {
 	return p.order.Field.toCursor(_m)
 }
 
-func (p *clientprofilePager) applyCursors(query *ClientProfileQuery, after, before *Cursor) (*ClientProfileQuery, error) {
+func (p *clientPager) applyCursors(query *ClientProfileQuery, after, before *Cursor) (*ClientProfileQuery, error) {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultClientProfileOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultClientOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
 }
 
-func (p *clientprofilePager) applyOrder(query *ClientProfileQuery) *ClientProfileQuery {
+func (p *clientPager) applyOrder(query *ClientProfileQuery) *ClientProfileQuery {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
 	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultClientProfileOrder.Field {
-		query = query.Order(DefaultClientProfileOrder.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultClientOrder.Field {
+		query = query.Order(DefaultClientOrder.Field.toTerm(direction.OrderTermOption()))
 	}
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(p.order.Field.column)
@@ -922,7 +922,7 @@ func (p *clientprofilePager) applyOrder(query *ClientProfileQuery) *ClientProfil
 	return query
 }
 
-func (p *clientprofilePager) orderExpr(query *ClientProfileQuery) sql.Querier {
+func (p *clientPager) orderExpr(query *ClientProfileQuery) sql.Querier {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
@@ -932,28 +932,28 @@ func (p *clientprofilePager) orderExpr(query *ClientProfileQuery) sql.Querier {
 	}
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultClientProfileOrder.Field {
-			b.Comma().Ident(DefaultClientProfileOrder.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultClientOrder.Field {
+			b.Comma().Ident(DefaultClientOrder.Field.column).Pad().WriteString(string(direction))
 		}
 	})
 }
 
-// Paginate executes the query and returns a relay based cursor connection to ClientProfile.
+// Paginate executes the query and returns a relay based cursor connection to Client.
 func (_m *ClientProfileQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...ClientProfilePaginateOption,
-) (*ClientProfileConnection, error) {
+	before *Cursor, last *int, opts ...ClientPaginateOption,
+) (*ClientConnection, error) {
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
-	pager, err := newClientProfilePager(opts, last != nil)
+	pager, err := newClientPager(opts, last != nil)
 	if err != nil {
 		return nil, err
 	}
 	if _m, err = pager.applyFilter(_m); err != nil {
 		return nil, err
 	}
-	conn := &ClientProfileConnection{Edges: []*ClientProfileEdge{}}
+	conn := &ClientConnection{Edges: []*ClientEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
@@ -993,7 +993,7 @@ func (_m *ClientProfileQuery) Paginate(
 
 var (
 	// ClientProfileOrderFieldCreatedAt orders ClientProfile by created_at.
-	ClientProfileOrderFieldCreatedAt = &ClientProfileOrderField{
+	ClientProfileOrderFieldCreatedAt = &ClientOrderField{
 		Value: func(_m *ClientProfile) (ent.Value, error) {
 			return _m.CreatedAt, nil
 		},
@@ -1007,7 +1007,7 @@ var (
 		},
 	}
 	// ClientProfileOrderFieldUpdatedAt orders ClientProfile by updated_at.
-	ClientProfileOrderFieldUpdatedAt = &ClientProfileOrderField{
+	ClientProfileOrderFieldUpdatedAt = &ClientOrderField{
 		Value: func(_m *ClientProfile) (ent.Value, error) {
 			return _m.UpdatedAt, nil
 		},
@@ -1021,7 +1021,7 @@ var (
 		},
 	}
 	// ClientProfileOrderFieldFirstName orders ClientProfile by first_name.
-	ClientProfileOrderFieldFirstName = &ClientProfileOrderField{
+	ClientProfileOrderFieldFirstName = &ClientOrderField{
 		Value: func(_m *ClientProfile) (ent.Value, error) {
 			return _m.FirstName, nil
 		},
@@ -1035,7 +1035,7 @@ var (
 		},
 	}
 	// ClientProfileOrderFieldLastName orders ClientProfile by last_name.
-	ClientProfileOrderFieldLastName = &ClientProfileOrderField{
+	ClientProfileOrderFieldLastName = &ClientOrderField{
 		Value: func(_m *ClientProfile) (ent.Value, error) {
 			return _m.LastName, nil
 		},
@@ -1049,7 +1049,7 @@ var (
 		},
 	}
 	// ClientProfileOrderFieldStatus orders ClientProfile by status.
-	ClientProfileOrderFieldStatus = &ClientProfileOrderField{
+	ClientProfileOrderFieldStatus = &ClientOrderField{
 		Value: func(_m *ClientProfile) (ent.Value, error) {
 			return _m.Status, nil
 		},
@@ -1065,7 +1065,7 @@ var (
 )
 
 // String implement fmt.Stringer interface.
-func (f ClientProfileOrderField) String() string {
+func (f ClientOrderField) String() string {
 	var str string
 	switch f.column {
 	case ClientProfileOrderFieldCreatedAt.column:
@@ -1083,15 +1083,15 @@ func (f ClientProfileOrderField) String() string {
 }
 
 // MarshalGQL implements graphql.Marshaler interface.
-func (f ClientProfileOrderField) MarshalGQL(w io.Writer) {
+func (f ClientOrderField) MarshalGQL(w io.Writer) {
 	io.WriteString(w, strconv.Quote(f.String()))
 }
 
 // UnmarshalGQL implements graphql.Unmarshaler interface.
-func (f *ClientProfileOrderField) UnmarshalGQL(v interface{}) error {
+func (f *ClientOrderField) UnmarshalGQL(v interface{}) error {
 	str, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("ClientProfileOrderField %T must be a string", v)
+		return fmt.Errorf("ClientOrderField %T must be a string", v)
 	}
 	switch str {
 	case "CREATED_AT":
@@ -1105,13 +1105,13 @@ func (f *ClientProfileOrderField) UnmarshalGQL(v interface{}) error {
 	case "STATUS":
 		*f = *ClientProfileOrderFieldStatus
 	default:
-		return fmt.Errorf("%s is not a valid ClientProfileOrderField", str)
+		return fmt.Errorf("%s is not a valid ClientOrderField", str)
 	}
 	return nil
 }
 
-// ClientProfileOrderField defines the ordering field of ClientProfile.
-type ClientProfileOrderField struct {
+// ClientOrderField defines the ordering field of ClientProfile.
+type ClientOrderField struct {
 	// Value extracts the ordering value from the given ClientProfile.
 	Value    func(*ClientProfile) (ent.Value, error)
 	column   string // field or computed.
@@ -1119,16 +1119,16 @@ type ClientProfileOrderField struct {
 	toCursor func(*ClientProfile) Cursor
 }
 
-// ClientProfileOrder defines the ordering of ClientProfile.
-type ClientProfileOrder struct {
-	Direction OrderDirection           `json:"direction"`
-	Field     *ClientProfileOrderField `json:"field"`
+// ClientOrder defines the ordering of ClientProfile.
+type ClientOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *ClientOrderField `json:"field"`
 }
 
-// DefaultClientProfileOrder is the default ordering of ClientProfile.
-var DefaultClientProfileOrder = &ClientProfileOrder{
+// DefaultClientOrder is the default ordering of ClientProfile.
+var DefaultClientOrder = &ClientOrder{
 	Direction: entgql.OrderDirectionAsc,
-	Field: &ClientProfileOrderField{
+	Field: &ClientOrderField{
 		Value: func(_m *ClientProfile) (ent.Value, error) {
 			return _m.ID, nil
 		},
@@ -1140,12 +1140,12 @@ var DefaultClientProfileOrder = &ClientProfileOrder{
 	},
 }
 
-// ToEdge converts ClientProfile into ClientProfileEdge.
-func (_m *ClientProfile) ToEdge(order *ClientProfileOrder) *ClientProfileEdge {
+// ToEdge converts Client into ClientEdge.
+func (_m *ClientProfile) ToEdge(order *ClientOrder) *ClientEdge {
 	if order == nil {
-		order = DefaultClientProfileOrder
+		order = DefaultClientOrder
 	}
-	return &ClientProfileEdge{
+	return &ClientEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -257,8 +257,8 @@ type AppointmentWhereInput struct {
 	BookedViaNotIn []appointment.BookedVia `json:"bookedViaNotIn,omitempty"`
 
 	// "client" edge predicates.
-	HasClient     *bool                      `json:"hasClient,omitempty"`
-	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
+	HasClient     *bool               `json:"hasClient,omitempty"`
+	HasClientWith []*ClientWhereInput `json:"hasClientWith,omitempty"`
 
 	// "practitioner" edge predicates.
 	HasPractitioner     *bool              `json:"hasPractitioner,omitempty"`
@@ -1123,8 +1123,8 @@ type ClientContactWhereInput struct {
 	PortalStatusNotIn []kith.PortalStatus `json:"portalStatusNotIn,omitempty"`
 
 	// "client" edge predicates.
-	HasClient     *bool                      `json:"hasClient,omitempty"`
-	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
+	HasClient     *bool               `json:"hasClient,omitempty"`
+	HasClientWith []*ClientWhereInput `json:"hasClientWith,omitempty"`
 
 	// "contact" edge predicates.
 	HasContact     *bool                `json:"hasContact,omitempty"`
@@ -1492,12 +1492,12 @@ func (i *ClientContactWhereInput) P() (predicate.ClientContact, error) {
 	}
 }
 
-// ClientProfileWhereInput represents a where input for filtering ClientProfile queries.
-type ClientProfileWhereInput struct {
-	Predicates []predicate.ClientProfile  `json:"-"`
-	Not        *ClientProfileWhereInput   `json:"not,omitempty"`
-	Or         []*ClientProfileWhereInput `json:"or,omitempty"`
-	And        []*ClientProfileWhereInput `json:"and,omitempty"`
+// ClientWhereInput represents a where input for filtering ClientProfile queries.
+type ClientWhereInput struct {
+	Predicates []predicate.ClientProfile `json:"-"`
+	Not        *ClientWhereInput         `json:"not,omitempty"`
+	Or         []*ClientWhereInput       `json:"or,omitempty"`
+	And        []*ClientWhereInput       `json:"and,omitempty"`
 
 	// "id" field predicates.
 	ID      *pulid.ID  `json:"id,omitempty"`
@@ -1829,18 +1829,18 @@ type ClientProfileWhereInput struct {
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *ClientProfileWhereInput) AddPredicates(predicates ...predicate.ClientProfile) {
+func (i *ClientWhereInput) AddPredicates(predicates ...predicate.ClientProfile) {
 	i.Predicates = append(i.Predicates, predicates...)
 }
 
-// Filter applies the ClientProfileWhereInput filter on the ClientProfileQuery builder.
-func (i *ClientProfileWhereInput) Filter(q *ClientProfileQuery) (*ClientProfileQuery, error) {
+// Filter applies the ClientWhereInput filter on the ClientProfileQuery builder.
+func (i *ClientWhereInput) Filter(q *ClientProfileQuery) (*ClientProfileQuery, error) {
 	if i == nil {
 		return q, nil
 	}
 	p, err := i.P()
 	if err != nil {
-		if err == ErrEmptyClientProfileWhereInput {
+		if err == ErrEmptyClientWhereInput {
 			return q, nil
 		}
 		return nil, err
@@ -1848,12 +1848,12 @@ func (i *ClientProfileWhereInput) Filter(q *ClientProfileQuery) (*ClientProfileQ
 	return q.Where(p), nil
 }
 
-// ErrEmptyClientProfileWhereInput is returned in case the ClientProfileWhereInput is empty.
-var ErrEmptyClientProfileWhereInput = errors.New("ent: empty predicate ClientProfileWhereInput")
+// ErrEmptyClientWhereInput is returned in case the ClientWhereInput is empty.
+var ErrEmptyClientWhereInput = errors.New("ent: empty predicate ClientWhereInput")
 
 // P returns a predicate for filtering clientprofiles.
 // An error is returned if the input is empty or invalid.
-func (i *ClientProfileWhereInput) P() (predicate.ClientProfile, error) {
+func (i *ClientWhereInput) P() (predicate.ClientProfile, error) {
 	var predicates []predicate.ClientProfile
 	if i.Not != nil {
 		p, err := i.Not.P()
@@ -2766,7 +2766,7 @@ func (i *ClientProfileWhereInput) P() (predicate.ClientProfile, error) {
 	}
 	switch len(predicates) {
 	case 0:
-		return nil, ErrEmptyClientProfileWhereInput
+		return nil, ErrEmptyClientWhereInput
 	case 1:
 		return predicates[0], nil
 	default:
@@ -2912,8 +2912,8 @@ type ContactWhereInput struct {
 	NotesContainsFold *string  `json:"notesContainsFold,omitempty"`
 
 	// "clients" edge predicates.
-	HasClients     *bool                      `json:"hasClients,omitempty"`
-	HasClientsWith []*ClientProfileWhereInput `json:"hasClientsWith,omitempty"`
+	HasClients     *bool               `json:"hasClients,omitempty"`
+	HasClientsWith []*ClientWhereInput `json:"hasClientsWith,omitempty"`
 
 	// "client_links" edge predicates.
 	HasClientLinks     *bool                      `json:"hasClientLinks,omitempty"`
@@ -3575,8 +3575,8 @@ type CoverageWhereInput struct {
 	BillingNotesContainsFold *string  `json:"billingNotesContainsFold,omitempty"`
 
 	// "client" edge predicates.
-	HasClient     *bool                      `json:"hasClient,omitempty"`
-	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
+	HasClient     *bool               `json:"hasClient,omitempty"`
+	HasClientWith []*ClientWhereInput `json:"hasClientWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -5333,8 +5333,8 @@ type NotificationWhereInput struct {
 	FailedAtNotNil bool        `json:"failedAtNotNil,omitempty"`
 
 	// "client" edge predicates.
-	HasClient     *bool                      `json:"hasClient,omitempty"`
-	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
+	HasClient     *bool               `json:"hasClient,omitempty"`
+	HasClientWith []*ClientWhereInput `json:"hasClientWith,omitempty"`
 
 	// "appointment" edge predicates.
 	HasAppointment     *bool                    `json:"hasAppointment,omitempty"`
@@ -8377,8 +8377,8 @@ type ScheduledMessageWhereInput struct {
 	SentAtNotNil bool        `json:"sentAtNotNil,omitempty"`
 
 	// "client" edge predicates.
-	HasClient     *bool                      `json:"hasClient,omitempty"`
-	HasClientWith []*ClientProfileWhereInput `json:"hasClientWith,omitempty"`
+	HasClient     *bool               `json:"hasClient,omitempty"`
+	HasClientWith []*ClientWhereInput `json:"hasClientWith,omitempty"`
 
 	// "appointment" edge predicates.
 	HasAppointment     *bool                    `json:"hasAppointment,omitempty"`
@@ -9875,8 +9875,8 @@ type StaffWhereInput struct {
 	TimeZoneContainsFold *string  `json:"timeZoneContainsFold,omitempty"`
 
 	// "assigned_clients" edge predicates.
-	HasAssignedClients     *bool                      `json:"hasAssignedClients,omitempty"`
-	HasAssignedClientsWith []*ClientProfileWhereInput `json:"hasAssignedClientsWith,omitempty"`
+	HasAssignedClients     *bool               `json:"hasAssignedClients,omitempty"`
+	HasAssignedClientsWith []*ClientWhereInput `json:"hasAssignedClientsWith,omitempty"`
 
 	// "appointments" edge predicates.
 	HasAppointments     *bool                    `json:"hasAppointments,omitempty"`

@@ -7,8 +7,10 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/ent"
@@ -66,7 +68,12 @@ func (r *mutationResolver) UpdateBookingRules(ctx context.Context, input booking
 
 // Services is the resolver for the services field.
 func (r *queryResolver) Services(ctx context.Context, includeArchived *bool) ([]*ent.Service, error) {
-	return booking.Services(ctx, r.DB, derefBool(includeArchived))
+	fields := graphql.CollectAllFields(ctx)
+	return booking.Services(ctx, r.DB, booking.ServiceList{
+		IncludeArchived: derefBool(includeArchived),
+		Practitioners:   slices.Contains(fields, "practitioners"),
+		Rules:           slices.Contains(fields, "effectiveRules"),
+	})
 }
 
 // WorkingHours is the resolver for the workingHours field.
@@ -106,15 +113,14 @@ func (r *queryResolver) AvailableSlots(ctx context.Context, organization string,
 
 // Practitioners is the resolver for the practitioners field.
 func (r *serviceResolver) Practitioners(ctx context.Context, obj *ent.Service) ([]*ent.Staff, error) {
-	return booking.Practitioners(ctx, r.DB, obj.ID)
+	return booking.PractitionersOf(ctx, r.DB, obj)
 }
 
 // EffectiveRules is the resolver for the effectiveRules field.
 func (r *serviceResolver) EffectiveRules(ctx context.Context, obj *ent.Service) (*booking.Rules, error) {
-	org, err := obj.QueryOrganization().Only(ctx)
+	rules, err := booking.RulesOf(ctx, obj)
 	if err != nil {
 		return nil, err
 	}
-	rules := booking.Effective(org, obj)
 	return &rules, nil
 }

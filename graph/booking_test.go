@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -320,4 +322,41 @@ func BenchmarkAvailableSlotsHTTP(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(rsp.Data.AvailableSlots)), "slots")
+}
+
+// TestServicesStatementsDoNotGrow: the services list with each service's
+// practitioners and effective rules costs the same number of statements for
+// one service as for six (no read per service).
+func TestServicesStatementsDoNotGrow(t *testing.T) {
+	t.Parallel()
+	statements := func(n int) int64 {
+		var counter atomic.Int64
+		db := kithtest.DB(t, &counter)
+		p := kithtest.NewPractice(t, db, fmt.Sprintf("s%d", n))
+		api := kithtest.NewAPI(t, db)
+		for i := range n {
+			api.OK(p.Token, `mutation($n: String!, $p: [ID!]) { createService(input: {name: $n, durationMinutes: 30, bookingMinNoticeMinutes: 60}, practitionerIds: $p) { id } }`,
+				map[string]any{"n": fmt.Sprintf("Service %d", i), "p": []string{string(p.Owner.ID)}}, nil)
+		}
+		q := `{ services { id name practitioners { id name } effectiveRules { minNoticeMinutes slotIntervalMinutes } } }`
+		var out struct {
+			Services []struct {
+				Practitioners  []struct{ ID, Name string }
+				EffectiveRules struct{ MinNoticeMinutes, SlotIntervalMinutes int }
+			}
+		}
+		api.OK(p.Token, q, nil, nil) // warm the token and query caches
+		counter.Store(0)
+		api.OK(p.Token, q, nil, &out)
+		require.Len(t, out.Services, n)
+		for _, s := range out.Services {
+			require.Len(t, s.Practitioners, 1)
+			require.Equal(t, string(p.Owner.ID), s.Practitioners[0].ID)
+			require.Equal(t, 60, s.EffectiveRules.MinNoticeMinutes, "the service's override")
+		}
+		return counter.Load()
+	}
+	one, six := statements(1), statements(6)
+	require.Equal(t, one, six, "statements for 1 service vs 6")
+	t.Logf("%d statements for 1 service and for 6", one)
 }

@@ -34,10 +34,10 @@ func (r *queryResolver) Appointments(ctx context.Context, after *entgql.Cursor[p
 }
 
 // Clients is the resolver for the clients field.
-func (r *queryResolver) Clients(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientProfileOrder, where *ent.ClientProfileWhereInput) (*ent.ClientProfileConnection, error) {
+func (r *queryResolver) Clients(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientOrder, where *ent.ClientWhereInput) (*ent.ClientConnection, error) {
 	q := r.DB.ClientProfile.Query()
 	preloadLinks(ctx, q, "edges", "node")
-	return q.Paginate(ctx, after, first, before, last, ent.WithClientProfileOrder(orderBy), ent.WithClientProfileFilter(where.Filter))
+	return q.Paginate(ctx, after, first, before, last, ent.WithClientOrder(orderBy), ent.WithClientFilter(where.Filter))
 }
 
 // Contacts is the resolver for the contacts field.

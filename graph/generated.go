@@ -397,7 +397,7 @@ type ComplexityRoot struct {
 		CompleteAppointment         func(childComplexity int, id pulid.ID) int
 		ConfirmAppointment          func(childComplexity int, id pulid.ID) int
 		CreateAppointment           func(childComplexity int, input ent.CreateAppointmentInput) int
-		CreateClient                func(childComplexity int, input ent.CreateClientProfileInput, contacts []*link.Input) int
+		CreateClient                func(childComplexity int, input ent.CreateClientInput, contacts []*link.Input) int
 		CreateContact               func(childComplexity int, input ent.CreateContactInput, allowDuplicate *bool) int
 		CreateCoverage              func(childComplexity int, input ent.CreateCoverageInput) int
 		CreateInvoice               func(childComplexity int, clientID pulid.ID, input CreateInvoiceInput) int
@@ -433,7 +433,7 @@ type ComplexityRoot struct {
 		SignOutOfPortal             func(childComplexity int) int
 		SubmitPortalForm            func(childComplexity int, id pulid.ID, answers []*schematype.Answer, signature *string) int
 		UpdateBookingRules          func(childComplexity int, input booking.RulesInput) int
-		UpdateClient                func(childComplexity int, id pulid.ID, input ent.UpdateClientProfileInput) int
+		UpdateClient                func(childComplexity int, id pulid.ID, input ent.UpdateClientInput) int
 		UpdateClientContact         func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
 		UpdateContact               func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
 		UpdateCoverage              func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
@@ -708,7 +708,7 @@ type ComplexityRoot struct {
 		Appointments             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		AvailableSlots           func(childComplexity int, organization string, serviceID pulid.ID, practitionerID *pulid.ID, from time.Time, to time.Time, timeZone string) int
 		BookableServices         func(childComplexity int, organization string) int
-		Clients                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientProfileOrder, where *ent.ClientProfileWhereInput) int
+		Clients                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientOrder, where *ent.ClientWhereInput) int
 		Contacts                 func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) int
 		EffectiveMessageTemplate func(childComplexity int, kind message.Kind, channel message.Channel, language *string) int
 		EmailSuppressions        func(childComplexity int) int
@@ -856,7 +856,7 @@ type ComplexityRoot struct {
 	Staff struct {
 		Active          func(childComplexity int) int
 		Appointments    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
-		AssignedClients func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientProfileOrder, where *ent.ClientProfileWhereInput) int
+		AssignedClients func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientOrder, where *ent.ClientWhereInput) int
 		CreatedAt       func(childComplexity int) int
 		Email           func(childComplexity int) int
 		ID              func(childComplexity int) int
@@ -919,8 +919,8 @@ type MutationResolver interface {
 	UpdateOrganization(ctx context.Context, input ent.UpdateOrganizationInput) (*ent.Organization, error)
 	CreateStaff(ctx context.Context, input ent.CreateStaffInput, password *string) (*ent.Staff, error)
 	UpdateStaff(ctx context.Context, id pulid.ID, input ent.UpdateStaffInput, password *string) (*ent.Staff, error)
-	CreateClient(ctx context.Context, input ent.CreateClientProfileInput, contacts []*link.Input) (*ent.ClientProfile, error)
-	UpdateClient(ctx context.Context, id pulid.ID, input ent.UpdateClientProfileInput) (*ent.ClientProfile, error)
+	CreateClient(ctx context.Context, input ent.CreateClientInput, contacts []*link.Input) (*ent.ClientProfile, error)
+	UpdateClient(ctx context.Context, id pulid.ID, input ent.UpdateClientInput) (*ent.ClientProfile, error)
 	SetClientNotifications(ctx context.Context, id pulid.ID, input ClientNotificationsInput) (*ent.ClientProfile, error)
 	CreateContact(ctx context.Context, input ent.CreateContactInput, allowDuplicate *bool) (*ent.Contact, error)
 	UpdateContact(ctx context.Context, id pulid.ID, input ent.UpdateContactInput) (*ent.Contact, error)
@@ -1004,7 +1004,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []pulid.ID) ([]ent.Noder, error)
 	Appointments(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) (*ent.AppointmentConnection, error)
-	Clients(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientProfileOrder, where *ent.ClientProfileWhereInput) (*ent.ClientProfileConnection, error)
+	Clients(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientOrder, where *ent.ClientWhereInput) (*ent.ClientConnection, error)
 	Contacts(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) (*ent.ContactConnection, error)
 	EmailSuppressions(ctx context.Context) ([]*ent.EmailSuppression, error)
 	MessageTemplates(ctx context.Context) ([]*ent.MessageTemplate, error)
@@ -2664,7 +2664,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateClient(childComplexity, args["input"].(ent.CreateClientProfileInput), args["contacts"].([]*link.Input)), true
+		return e.ComplexityRoot.Mutation.CreateClient(childComplexity, args["input"].(ent.CreateClientInput), args["contacts"].([]*link.Input)), true
 	case "Mutation.createContact":
 		if e.ComplexityRoot.Mutation.CreateContact == nil {
 			break
@@ -3045,7 +3045,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateClient(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateClientProfileInput)), true
+		return e.ComplexityRoot.Mutation.UpdateClient(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateClientInput)), true
 	case "Mutation.updateClientContact":
 		if e.ComplexityRoot.Mutation.UpdateClientContact == nil {
 			break
@@ -4357,7 +4357,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Clients(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.ClientProfileOrder), args["where"].(*ent.ClientProfileWhereInput)), true
+		return e.ComplexityRoot.Query.Clients(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.ClientOrder), args["where"].(*ent.ClientWhereInput)), true
 	case "Query.contacts":
 		if e.ComplexityRoot.Query.Contacts == nil {
 			break
@@ -5186,7 +5186,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Staff.AssignedClients(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.ClientProfileOrder), args["where"].(*ent.ClientProfileWhereInput)), true
+		return e.ComplexityRoot.Staff.AssignedClients(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.ClientOrder), args["where"].(*ent.ClientWhereInput)), true
 	case "Staff.createdAt":
 		if e.ComplexityRoot.Staff.CreatedAt == nil {
 			break
@@ -6161,177 +6161,9 @@ enum BookedVia @goModel(model: "github.com/kith-health/kith/ent/appointment.Book
   WIDGET
 }
 """
-How one contact is linked to one client: the relationship, the contact types, the notification flags, and what the contact may do in the portal for that client.
-"""
-type ClientContact implements Node {
-  id: ID!
-  """
-  When the record was created.
-  """
-  createdAt: Time!
-  """
-  When the record was last changed.
-  """
-  updatedAt: Time!
-  clientID: ID!
-  contactID: ID!
-  """
-  How the contact is related to the client: one relationship per pair.
-  """
-  relationship: Relationship!
-  """
-  Optional wording for the relationship, such as 'stepfather'; at most 100 characters.
-  """
-  relationshipLabel: String
-  """
-  Roles the contact plays for the client. ADDITIONAL_ADDRESS needs the contact to have an address.
-  """
-  contactTypes: [ContactType!]
-  """
-  The contact receives appointment reminders for the client.
-  """
-  notifyReminders: Boolean!
-  """
-  The contact receives confirmations, cancellation and missed-appointment notices.
-  """
-  notifyConfirmations: Boolean!
-  """
-  The contact receives scheduled emails and SMS about the client's appointments.
-  """
-  notifyScheduled: Boolean!
-  """
-  The contact may book, reschedule and cancel the client's appointments in the booking widget.
-  """
-  canManageAppointments: Boolean!
-  """
-  What the contact may do in the portal for the client.
-  """
-  portalScopes: [PortalScope!]
-  """
-  The contact's portal access for this client. ACTIVE makes the contact a connection.
-  """
-  portalStatus: PortalStatus!
-  client: Client!
-  contact: Contact!
-}
-"""
-Ordering options for ClientContact connections
-"""
-input ClientContactOrder {
-  """
-  The ordering direction.
-  """
-  direction: OrderDirection! = ASC
-  """
-  The field by which to order ClientContacts.
-  """
-  field: ClientContactOrderField!
-}
-"""
-Properties by which ClientContact connections can be ordered.
-"""
-enum ClientContactOrderField {
-  CREATED_AT
-  UPDATED_AT
-}
-"""
-ClientContactWhereInput is used for filtering ClientContact objects.
-Input was generated by ent.
-"""
-input ClientContactWhereInput {
-  not: ClientContactWhereInput
-  and: [ClientContactWhereInput!]
-  or: [ClientContactWhereInput!]
-  """
-  id field predicates
-  """
-  id: ID
-  idNEQ: ID
-  idIn: [ID!]
-  idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
-  """
-  created_at field predicates
-  """
-  createdAt: Time
-  createdAtNEQ: Time
-  createdAtIn: [Time!]
-  createdAtNotIn: [Time!]
-  createdAtGT: Time
-  createdAtGTE: Time
-  createdAtLT: Time
-  createdAtLTE: Time
-  """
-  updated_at field predicates
-  """
-  updatedAt: Time
-  updatedAtNEQ: Time
-  updatedAtIn: [Time!]
-  updatedAtNotIn: [Time!]
-  updatedAtGT: Time
-  updatedAtGTE: Time
-  updatedAtLT: Time
-  updatedAtLTE: Time
-  """
-  relationship field predicates
-  """
-  relationship: Relationship
-  relationshipNEQ: Relationship
-  relationshipIn: [Relationship!]
-  relationshipNotIn: [Relationship!]
-  """
-  relationship_label field predicates
-  """
-  relationshipLabel: String
-  relationshipLabelNEQ: String
-  relationshipLabelIn: [String!]
-  relationshipLabelNotIn: [String!]
-  relationshipLabelGT: String
-  relationshipLabelGTE: String
-  relationshipLabelLT: String
-  relationshipLabelLTE: String
-  relationshipLabelContains: String
-  relationshipLabelHasPrefix: String
-  relationshipLabelHasSuffix: String
-  relationshipLabelIsNil: Boolean
-  relationshipLabelNotNil: Boolean
-  relationshipLabelEqualFold: String
-  relationshipLabelContainsFold: String
-  """
-  notify_reminders field predicates
-  """
-  notifyReminders: Boolean
-  notifyRemindersNEQ: Boolean
-  """
-  notify_confirmations field predicates
-  """
-  notifyConfirmations: Boolean
-  notifyConfirmationsNEQ: Boolean
-  """
-  notify_scheduled field predicates
-  """
-  notifyScheduled: Boolean
-  notifyScheduledNEQ: Boolean
-  """
-  can_manage_appointments field predicates
-  """
-  canManageAppointments: Boolean
-  canManageAppointmentsNEQ: Boolean
-  """
-  portal_status field predicates
-  """
-  portalStatus: PortalStatus
-  portalStatusNEQ: PortalStatus
-  portalStatusIn: [PortalStatus!]
-  portalStatusNotIn: [PortalStatus!]
-}
-"""
 A person the practice serves: who appointments are for. Its contacts, their relationship and flags are in contactLinks; recipients lists who receives its messages.
 """
-type Client implements Node {
+type Client implements Node @goModel(model: "github.com/kith-health/kith/ent.ClientProfile") {
   id: ID!
   """
   When the record was created.
@@ -6543,6 +6375,174 @@ type ClientConnection {
   totalCount: Int!
 }
 """
+How one contact is linked to one client: the relationship, the contact types, the notification flags, and what the contact may do in the portal for that client.
+"""
+type ClientContact implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  clientID: ID!
+  contactID: ID!
+  """
+  How the contact is related to the client: one relationship per pair.
+  """
+  relationship: Relationship!
+  """
+  Optional wording for the relationship, such as 'stepfather'; at most 100 characters.
+  """
+  relationshipLabel: String
+  """
+  Roles the contact plays for the client. ADDITIONAL_ADDRESS needs the contact to have an address.
+  """
+  contactTypes: [ContactType!]
+  """
+  The contact receives appointment reminders for the client.
+  """
+  notifyReminders: Boolean!
+  """
+  The contact receives confirmations, cancellation and missed-appointment notices.
+  """
+  notifyConfirmations: Boolean!
+  """
+  The contact receives scheduled emails and SMS about the client's appointments.
+  """
+  notifyScheduled: Boolean!
+  """
+  The contact may book, reschedule and cancel the client's appointments in the booking widget.
+  """
+  canManageAppointments: Boolean!
+  """
+  What the contact may do in the portal for the client.
+  """
+  portalScopes: [PortalScope!]
+  """
+  The contact's portal access for this client. ACTIVE makes the contact a connection.
+  """
+  portalStatus: PortalStatus!
+  client: Client!
+  contact: Contact!
+}
+"""
+Ordering options for ClientContact connections
+"""
+input ClientContactOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ClientContacts.
+  """
+  field: ClientContactOrderField!
+}
+"""
+Properties by which ClientContact connections can be ordered.
+"""
+enum ClientContactOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+ClientContactWhereInput is used for filtering ClientContact objects.
+Input was generated by ent.
+"""
+input ClientContactWhereInput {
+  not: ClientContactWhereInput
+  and: [ClientContactWhereInput!]
+  or: [ClientContactWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  relationship field predicates
+  """
+  relationship: Relationship
+  relationshipNEQ: Relationship
+  relationshipIn: [Relationship!]
+  relationshipNotIn: [Relationship!]
+  """
+  relationship_label field predicates
+  """
+  relationshipLabel: String
+  relationshipLabelNEQ: String
+  relationshipLabelIn: [String!]
+  relationshipLabelNotIn: [String!]
+  relationshipLabelGT: String
+  relationshipLabelGTE: String
+  relationshipLabelLT: String
+  relationshipLabelLTE: String
+  relationshipLabelContains: String
+  relationshipLabelHasPrefix: String
+  relationshipLabelHasSuffix: String
+  relationshipLabelIsNil: Boolean
+  relationshipLabelNotNil: Boolean
+  relationshipLabelEqualFold: String
+  relationshipLabelContainsFold: String
+  """
+  notify_reminders field predicates
+  """
+  notifyReminders: Boolean
+  notifyRemindersNEQ: Boolean
+  """
+  notify_confirmations field predicates
+  """
+  notifyConfirmations: Boolean
+  notifyConfirmationsNEQ: Boolean
+  """
+  notify_scheduled field predicates
+  """
+  notifyScheduled: Boolean
+  notifyScheduledNEQ: Boolean
+  """
+  can_manage_appointments field predicates
+  """
+  canManageAppointments: Boolean
+  canManageAppointmentsNEQ: Boolean
+  """
+  portal_status field predicates
+  """
+  portalStatus: PortalStatus
+  portalStatusNEQ: PortalStatus
+  portalStatusIn: [PortalStatus!]
+  portalStatusNotIn: [PortalStatus!]
+}
+"""
 An edge in a connection.
 """
 type ClientEdge {
@@ -6577,6 +6577,15 @@ enum ClientOrderField {
   FIRST_NAME
   LAST_NAME
   STATUS
+}
+"""
+ClientStatus is enum for the field status
+"""
+enum ClientStatus @goModel(model: "github.com/kith-health/kith/ent/clientprofile.Status") {
+  LEAD
+  ACTIVE
+  INACTIVE
+  ARCHIVED
 }
 """
 ClientWhereInput is used for filtering Client objects.
@@ -6946,15 +6955,6 @@ input ClientWhereInput {
   """
   hasContactLinks: Boolean
   hasContactLinksWith: [ClientContactWhereInput!]
-}
-"""
-ClientStatus is enum for the field status
-"""
-enum ClientStatus @goModel(model: "github.com/kith-health/kith/ent/clientprofile.Status") {
-  LEAD
-  ACTIVE
-  INACTIVE
-  ARCHIVED
 }
 """
 A person around one or more clients (a parent, spouse, guardian, whoever pays). A contact belongs to the organisation, not to one client, and can be linked to several.
@@ -14610,8 +14610,8 @@ func (ec *executionContext) field_Mutation_createClient_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ent.CreateClientProfileInput, error) {
-			return ec.unmarshalNCreateClientInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateClientProfileInput(ctx, v)
+		func(ctx context.Context, v any) (ent.CreateClientInput, error) {
+			return ec.unmarshalNCreateClientInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateClientInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15278,8 +15278,8 @@ func (ec *executionContext) field_Mutation_updateClient_args(ctx context.Context
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ent.UpdateClientProfileInput, error) {
-			return ec.unmarshalNUpdateClientInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateClientProfileInput(ctx, v)
+		func(ctx context.Context, v any) (ent.UpdateClientInput, error) {
+			return ec.unmarshalNUpdateClientInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateClientInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15650,16 +15650,16 @@ func (ec *executionContext) field_Query_clients_args(ctx context.Context, rawArg
 	}
 	args["last"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*ent.ClientProfileOrder, error) {
-			return ec.unmarshalOClientOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileOrder(ctx, v)
+		func(ctx context.Context, v any) (*ent.ClientOrder, error) {
+			return ec.unmarshalOClientOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["orderBy"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.ClientProfileWhereInput, error) {
-			return ec.unmarshalOClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInput(ctx, v)
+		func(ctx context.Context, v any) (*ent.ClientWhereInput, error) {
+			return ec.unmarshalOClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16294,16 +16294,16 @@ func (ec *executionContext) field_Staff_assignedClients_args(ctx context.Context
 	}
 	args["last"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*ent.ClientProfileOrder, error) {
-			return ec.unmarshalOClientOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileOrder(ctx, v)
+		func(ctx context.Context, v any) (*ent.ClientOrder, error) {
+			return ec.unmarshalOClientOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["orderBy"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.ClientProfileWhereInput, error) {
-			return ec.unmarshalOClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInput(ctx, v)
+		func(ctx context.Context, v any) (*ent.ClientWhereInput, error) {
+			return ec.unmarshalOClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18972,7 +18972,7 @@ func (ec *executionContext) fieldContext_Client_billingContacts(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ClientConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfileConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ClientConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ClientConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18984,8 +18984,8 @@ func (ec *executionContext) _ClientConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ClientProfileEdge) graphql.Marshaler {
-			return ec.marshalOClientEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileEdge(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ClientEdge) graphql.Marshaler {
+			return ec.marshalOClientEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientEdge(ctx, selections, v)
 		},
 		true,
 		false,
@@ -19004,7 +19004,7 @@ func (ec *executionContext) fieldContext_ClientConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ClientConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfileConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ClientConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ClientConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19036,7 +19036,7 @@ func (ec *executionContext) fieldContext_ClientConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ClientConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfileConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ClientConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ClientConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19468,7 +19468,7 @@ func (ec *executionContext) fieldContext_ClientContact_isConnection(_ context.Co
 	return graphql.NewScalarFieldContext("ClientContact", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _ClientEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfileEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ClientEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ClientEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19500,7 +19500,7 @@ func (ec *executionContext) fieldContext_ClientEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _ClientEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfileEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ClientEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ClientEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22415,7 +22415,7 @@ func (ec *executionContext) _Mutation_createClient(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateClient(ctx, fc.Args["input"].(ent.CreateClientProfileInput), fc.Args["contacts"].([]*link.Input))
+			return ec.Resolvers.Mutation().CreateClient(ctx, fc.Args["input"].(ent.CreateClientInput), fc.Args["contacts"].([]*link.Input))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
@@ -22459,7 +22459,7 @@ func (ec *executionContext) _Mutation_updateClient(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateClient(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(ent.UpdateClientProfileInput))
+			return ec.Resolvers.Mutation().UpdateClient(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(ent.UpdateClientInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
@@ -29434,11 +29434,11 @@ func (ec *executionContext) _Query_clients(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Clients(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ClientProfileOrder), fc.Args["where"].(*ent.ClientProfileWhereInput))
+			return ec.Resolvers.Query().Clients(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ClientOrder), fc.Args["where"].(*ent.ClientWhereInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfileConnection) graphql.Marshaler {
-			return ec.marshalNClientConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientConnection) graphql.Marshaler {
+			return ec.marshalNClientConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -33001,11 +33001,11 @@ func (ec *executionContext) _Staff_assignedClients(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.AssignedClients(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ClientProfileOrder), fc.Args["where"].(*ent.ClientProfileWhereInput))
+			return obj.AssignedClients(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ClientOrder), fc.Args["where"].(*ent.ClientWhereInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfileConnection) graphql.Marshaler {
-			return ec.marshalNClientConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientConnection) graphql.Marshaler {
+			return ec.marshalNClientConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -35936,7 +35936,7 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 			it.HasClient = data
 		case "hasClientWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClientWith"))
-			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36850,8 +36850,8 @@ func (ec *executionContext) unmarshalInputClientNotificationsInput(ctx context.C
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputClientOrder(ctx context.Context, obj any) (ent.ClientProfileOrder, error) {
-	var it ent.ClientProfileOrder
+func (ec *executionContext) unmarshalInputClientOrder(ctx context.Context, obj any) (ent.ClientOrder, error) {
+	var it ent.ClientOrder
 	if obj == nil {
 		return it, nil
 	}
@@ -36881,7 +36881,7 @@ func (ec *executionContext) unmarshalInputClientOrder(ctx context.Context, obj a
 			it.Direction = data
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNClientOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileOrderField(ctx, v)
+			data, err := ec.unmarshalNClientOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36891,8 +36891,8 @@ func (ec *executionContext) unmarshalInputClientOrder(ctx context.Context, obj a
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputClientWhereInput(ctx context.Context, obj any) (ent.ClientProfileWhereInput, error) {
-	var it ent.ClientProfileWhereInput
+func (ec *executionContext) unmarshalInputClientWhereInput(ctx context.Context, obj any) (ent.ClientWhereInput, error) {
+	var it ent.ClientWhereInput
 	if obj == nil {
 		return it, nil
 	}
@@ -36911,21 +36911,21 @@ func (ec *executionContext) unmarshalInputClientWhereInput(ctx context.Context, 
 		switch k {
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
-			data, err := ec.unmarshalOClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInput(ctx, v)
+			data, err := ec.unmarshalOClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Not = data
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.And = data
 		case "or":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39656,7 +39656,7 @@ func (ec *executionContext) unmarshalInputContactWhereInput(ctx context.Context,
 			it.HasClients = data
 		case "hasClientsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClientsWith"))
-			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40938,7 +40938,7 @@ func (ec *executionContext) unmarshalInputCoverageWhereInput(ctx context.Context
 			it.HasClient = data
 		case "hasClientWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClientWith"))
-			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41034,8 +41034,8 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputCreateClientInput(ctx context.Context, obj any) (ent.CreateClientProfileInput, error) {
-	var it ent.CreateClientProfileInput
+func (ec *executionContext) unmarshalInputCreateClientInput(ctx context.Context, obj any) (ent.CreateClientInput, error) {
+	var it ent.CreateClientInput
 	if obj == nil {
 		return it, nil
 	}
@@ -45066,7 +45066,7 @@ func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Con
 			it.HasClient = data
 		case "hasClientWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClientWith"))
-			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -49443,7 +49443,7 @@ func (ec *executionContext) unmarshalInputScheduledMessageWhereInput(ctx context
 			it.HasClient = data
 		case "hasClientWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClientWith"))
-			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -51632,7 +51632,7 @@ func (ec *executionContext) unmarshalInputStaffWhereInput(ctx context.Context, o
 			it.HasAssignedClients = data
 		case "hasAssignedClientsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignedClientsWith"))
-			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInputᚄ(ctx, v)
+			data, err := ec.unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -51770,8 +51770,8 @@ func (ec *executionContext) unmarshalInputUpdateClientContactInput(ctx context.C
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context, obj any) (ent.UpdateClientProfileInput, error) {
-	var it ent.UpdateClientProfileInput
+func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context, obj any) (ent.UpdateClientInput, error) {
+	var it ent.UpdateClientInput
 	if obj == nil {
 		return it, nil
 	}
@@ -55152,7 +55152,7 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 
 var clientConnectionImplementors = []string{"ClientConnection"}
 
-func (ec *executionContext) _ClientConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ClientProfileConnection) graphql.Marshaler {
+func (ec *executionContext) _ClientConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ClientConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, clientConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -55417,7 +55417,7 @@ func (ec *executionContext) _ClientContact(ctx context.Context, sel ast.Selectio
 
 var clientEdgeImplementors = []string{"ClientEdge"}
 
-func (ec *executionContext) _ClientEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ClientProfileEdge) graphql.Marshaler {
+func (ec *executionContext) _ClientEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ClientEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, clientEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -62294,7 +62294,7 @@ func (ec *executionContext) marshalNClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkit
 	return ec._Client(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNClientConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ClientProfileConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNClientConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ClientConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -62366,13 +62366,13 @@ func (ec *executionContext) unmarshalNClientNotificationsInput2githubᚗcomᚋki
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNClientOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileOrderField(ctx context.Context, v any) (*ent.ClientProfileOrderField, error) {
-	var res = new(ent.ClientProfileOrderField)
+func (ec *executionContext) unmarshalNClientOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientOrderField(ctx context.Context, v any) (*ent.ClientOrderField, error) {
+	var res = new(ent.ClientOrderField)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNClientOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ClientProfileOrderField) graphql.Marshaler {
+func (ec *executionContext) marshalNClientOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ClientOrderField) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -62392,7 +62392,7 @@ func (ec *executionContext) marshalNClientStatus2githubᚗcomᚋkithᚑhealthᚋ
 	return v
 }
 
-func (ec *executionContext) unmarshalNClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInput(ctx context.Context, v any) (*ent.ClientProfileWhereInput, error) {
+func (ec *executionContext) unmarshalNClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInput(ctx context.Context, v any) (*ent.ClientWhereInput, error) {
 	res, err := ec.unmarshalInputClientWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -62510,7 +62510,7 @@ func (ec *executionContext) unmarshalNCreateAppointmentInput2githubᚗcomᚋkith
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateClientInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateClientProfileInput(ctx context.Context, v any) (ent.CreateClientProfileInput, error) {
+func (ec *executionContext) unmarshalNCreateClientInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateClientInput(ctx context.Context, v any) (ent.CreateClientInput, error) {
 	res, err := ec.unmarshalInputCreateClientInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -63974,7 +63974,7 @@ func (ec *executionContext) unmarshalNUpdateClientContactInput2githubᚗcomᚋki
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUpdateClientInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateClientProfileInput(ctx context.Context, v any) (ent.UpdateClientProfileInput, error) {
+func (ec *executionContext) unmarshalNUpdateClientInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateClientInput(ctx context.Context, v any) (ent.UpdateClientInput, error) {
 	res, err := ec.unmarshalInputUpdateClientInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -64575,27 +64575,27 @@ func (ec *executionContext) unmarshalOClientContactWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOClientEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ClientProfileEdge) graphql.Marshaler {
+func (ec *executionContext) marshalOClientEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ClientEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOClientEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileEdge(ctx, sel, v[i])
+		return ec.marshalOClientEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientEdge(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOClientEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ClientProfileEdge) graphql.Marshaler {
+func (ec *executionContext) marshalOClientEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ClientEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ClientEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOClientOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileOrder(ctx context.Context, v any) (*ent.ClientProfileOrder, error) {
+func (ec *executionContext) unmarshalOClientOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientOrder(ctx context.Context, v any) (*ent.ClientOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -64655,16 +64655,16 @@ func (ec *executionContext) marshalOClientStatus2ᚖgithubᚗcomᚋkithᚑhealth
 	return v
 }
 
-func (ec *executionContext) unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInputᚄ(ctx context.Context, v any) ([]*ent.ClientProfileWhereInput, error) {
+func (ec *executionContext) unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInputᚄ(ctx context.Context, v any) ([]*ent.ClientWhereInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*ent.ClientProfileWhereInput, len(vSlice))
+	res := make([]*ent.ClientWhereInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -64672,7 +64672,7 @@ func (ec *executionContext) unmarshalOClientWhereInput2ᚕᚖgithubᚗcomᚋkith
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileWhereInput(ctx context.Context, v any) (*ent.ClientProfileWhereInput, error) {
+func (ec *executionContext) unmarshalOClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInput(ctx context.Context, v any) (*ent.ClientWhereInput, error) {
 	if v == nil {
 		return nil, nil
 	}

@@ -109,7 +109,7 @@ func (r *mutationResolver) UpdateStaff(ctx context.Context, id pulid.ID, input e
 }
 
 // CreateClient is the resolver for the createClient field.
-func (r *mutationResolver) CreateClient(ctx context.Context, input ent.CreateClientProfileInput, contacts []*link.Input) (*ent.ClientProfile, error) {
+func (r *mutationResolver) CreateClient(ctx context.Context, input ent.CreateClientInput, contacts []*link.Input) (*ent.ClientProfile, error) {
 	db := r.tx(ctx)
 	c, err := db.ClientProfile.Create().SetInput(input).Save(ctx)
 	if err != nil {
@@ -124,7 +124,7 @@ func (r *mutationResolver) CreateClient(ctx context.Context, input ent.CreateCli
 }
 
 // UpdateClient is the resolver for the updateClient field.
-func (r *mutationResolver) UpdateClient(ctx context.Context, id pulid.ID, input ent.UpdateClientProfileInput) (*ent.ClientProfile, error) {
+func (r *mutationResolver) UpdateClient(ctx context.Context, id pulid.ID, input ent.UpdateClientInput) (*ent.ClientProfile, error) {
 	return r.tx(ctx).ClientProfile.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 

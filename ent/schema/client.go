@@ -131,6 +131,9 @@ func (ClientProfile) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A person the practice serves: who appointments are for. Its contacts, their relationship and flags are in contactLinks; recipients lists who receives its messages."),
 		entsql.Table("clients"),
+		// GraphQL calls it Client: its types are Client, ClientConnection,
+		// CreateClientInput … and fragments on Client collect its fields.
+		entgql.Type("Client"),
 		entgql.RelayConnection(),
 		entgql.QueryField("clients").Description("Clients of the viewer's organisation."),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),

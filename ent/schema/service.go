@@ -11,8 +11,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/ent/rule"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Service is something a practice offers to book: a kind of session with a
@@ -27,9 +27,9 @@ func (Service) Mixin() []ent.Mixin {
 
 // ruleOverride is a nullable per-service override of an organisation's booking rule.
 func ruleOverride(name, comment string) ent.Field {
-	lim := booking.Limits[name]
-	return field.Int(name).Optional().Nillable().Validate(between(lim[0], lim[1])).
-		Comment(fmt.Sprintf("%s From %d to %d; null: the organisation's.", comment, lim[0], lim[1]))
+	lim := schematype.BookingRuleLimits[name]
+	return field.Int(name).Optional().Nillable().Validate(between(lim.Min, lim.Max)).
+		Comment(fmt.Sprintf("%s From %d to %d; null: the organisation's.", comment, lim.Min, lim.Max))
 }
 
 // Fields of Service.

@@ -12,10 +12,10 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/scheduleexception"
+	"github.com/kith-health/kith/schematype"
 )
 
 // optionalTimeZone accepts an IANA zone name, or nothing.
@@ -31,11 +31,11 @@ func optionalTimeZone(s string) error {
 
 // bookingRule is an organisation-wide booking rule in whole units, with its
 // default and range. updateBookingRules writes it.
-// Its range is booking.Limits'.
+// Its range is schematype.BookingRuleLimits'.
 func bookingRule(name string, def int, comment string) ent.Field {
-	lim := booking.Limits[name]
-	return field.Int(name).Default(def).Validate(between(lim[0], lim[1])).
-		Comment(fmt.Sprintf("%s From %d to %d.", comment, lim[0], lim[1])).
+	lim := schematype.BookingRuleLimits[name]
+	return field.Int(name).Default(def).Validate(between(lim.Min, lim.Max)).
+		Comment(fmt.Sprintf("%s From %d to %d.", comment, lim.Min, lim.Max)).
 		Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput))
 }
 
@@ -62,13 +62,13 @@ func validateService() ent.Hook {
 			}
 			m.SetCurrency(c)
 		}
-		for name, lim := range booking.Limits {
+		for name, lim := range schematype.BookingRuleLimits {
 			v, ok := m.Field(name)
 			if !ok {
 				continue
 			}
-			if n, _ := v.(int); n < lim[0] || n > lim[1] {
-				return kith.Invalid(kith.CamelCase(name), "%d is out of range: give %d to %d", n, lim[0], lim[1])
+			if n, _ := v.(int); !lim.Contains(n) {
+				return kith.Invalid(kith.CamelCase(name), "%d is out of range: give %d to %d", n, lim.Min, lim.Max)
 			}
 		}
 		// A price needs its currency, once the change is applied.
