@@ -15,8 +15,8 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -121,7 +121,7 @@ func TestRealCursorsPage(t *testing.T) {
 			"startsAt": start.Format(time.RFC3339), "endsAt": start.Add(50 * time.Minute).Format(time.RFC3339)}}, nil)
 		b.createContact(t, map[string]any{"firstName": name, "lastName": "Lee", "email": name + "@lee.example"})
 		require.NoError(t, b.db.Client.Notification.Create().SetClientID(pulid.ID(c.ID)).SetRecipientName(name).
-			SetKind(message.KindReminder).SetChannel(message.ChannelEmail).SetSendAfter(start).
+			SetKind(schematype.MessageKindReminder).SetChannel(schematype.ChannelEmail).SetSendAfter(start).
 			Exec(viewer.NewContext(context.Background(), viewer.System{OrgID: b.p.Org.ID})))
 	}
 	type page struct {

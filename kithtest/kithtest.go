@@ -28,12 +28,12 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/graph"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/practice"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/schematype"
 )
 
 // DB opens a new, migrated, empty database for t and closes it at cleanup.
@@ -224,7 +224,7 @@ func (o *Outbox) SendSecret(_ context.Context, m notifier.Secret) error {
 // SendVisitorCode implements portal.VisitorMailer: it records a sign-in
 // code message.
 func (o *Outbox) SendVisitorCode(_ context.Context, m notifier.VisitorCode) error {
-	return o.SendSecret(context.Background(), notifier.Secret{Kind: message.KindSignInCode, To: m.To, FirstName: m.FirstName, LastName: m.LastName, Code: m.Code})
+	return o.SendSecret(context.Background(), notifier.Secret{Kind: schematype.MessageKindSignInCode, To: m.To, FirstName: m.FirstName, LastName: m.LastName, Code: m.Code})
 }
 
 // Last returns the last message sent to address, failing the test when

@@ -18,10 +18,10 @@ import (
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -40,10 +40,10 @@ func BenchmarkRemindersFallingDue(b *testing.B) {
 		b.StopTimer()
 		db := kithtest.DB(b, nil)
 		ids := seedDue(b, db, n)
-		email := fake.New(message.ChannelEmail)
+		email := fake.New(schematype.ChannelEmail)
 		ctx := context.Background()
 		q, err := notifier.NewQueue(ctx, db, notifier.Config{
-			Senders:      []notifier.Sender{email, fake.New(message.ChannelSMS)},
+			Senders:      []notifier.Sender{email, fake.New(schematype.ChannelSMS)},
 			NoQuietHours: true,
 			Workers:      50,
 			PollInterval: 50 * time.Millisecond,

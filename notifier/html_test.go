@@ -10,9 +10,9 @@ import (
 
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/notifiertest"
+	"github.com/kith-health/kith/schematype"
 )
 
 const saveTemplate = `mutation($in: SaveMessageTemplateInput!){ saveMessageTemplate(input: $in){ id } }`
@@ -77,8 +77,8 @@ func TestTelehealthLinkIsNeverJavascript(t *testing.T) {
 	env.API.OK(p.Token, `mutation($id: ID!, $s: Time!, $e: Time!){ rescheduleAppointment(id: $id, startsAt: $s, endsAt: $e) { id } }`,
 		map[string]any{"id": id, "s": at.Format(time.RFC3339), "e": at.Add(50 * time.Minute).Format(time.RFC3339)}, nil)
 	var moved []string
-	for _, n := range env.Notifications(t, id, message.ChannelEmail) {
-		if n.Kind != message.KindReschedule {
+	for _, n := range env.Notifications(t, id, schematype.ChannelEmail) {
+		if n.Kind != schematype.MessageKindReschedule {
 			continue
 		}
 		require.Equal(t, notification.StatusQueued, n.Status)

@@ -21,8 +21,9 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/predicate"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -161,7 +162,7 @@ func (q *Queue) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword strin
 		return fmt.Errorf("recording the opt-out of %s: %w", phone, err)
 	}
 	err = db.Notification.Update().
-		Where(notification.OrganizationID(orgID), notification.ChannelEQ(message.ChannelSMS),
+		Where(notification.OrganizationID(orgID), notification.ChannelEQ(schematype.ChannelSMS),
 			notification.Address(phone), notification.StatusEQ(notification.StatusQueued)).
 		SetStatus(notification.StatusCancelled).SetReason(ReasonOptedOutCancel).
 		Exec(sys)
@@ -361,8 +362,8 @@ func (q *Queue) pendingReminders(ctx context.Context, orgID pulid.ID, phone stri
 	notes, err := q.db.Client.Notification.Query().
 		Where(
 			notification.OrganizationID(orgID),
-			notification.KindEQ(message.KindReminder),
-			notification.ChannelEQ(message.ChannelSMS),
+			notification.KindEQ(schematype.MessageKindReminder),
+			notification.ChannelEQ(schematype.ChannelSMS),
 			notification.Address(phone),
 			notification.StatusIn(notification.StatusSent, notification.StatusDelivered),
 			notification.HasAppointmentWith(
@@ -401,16 +402,16 @@ func clientFirstName(c *ent.ClientProfile) string {
 // "Tuesday, March 3, 2026 at 2:00 PM".
 func when(a *ent.Appointment) string {
 	loc := contactinfo.Location(a.TimeZone)
-	return message.FormatDate(a.StartsAt, loc, "en") + " at " + message.FormatTime(a.StartsAt, loc, "en")
+	return compose.FormatDate(a.StartsAt, loc, "en") + " at " + compose.FormatTime(a.StartsAt, loc, "en")
 }
 
 // StatusCallbackURL is where Twilio reports the delivery of an SMS of org:
 // the Twilio webhook's status address under Config.Links.PortalURL (kith's
 // public address). It is empty for other channels, and when no public
 // address is configured.
-func (q *Queue) StatusCallbackURL(org *ent.Organization, channel message.Channel) string {
+func (q *Queue) StatusCallbackURL(org *ent.Organization, channel schematype.Channel) string {
 	base := strings.TrimRight(q.cfg.Links.PortalURL, "/")
-	if channel != message.ChannelSMS || base == "" || org == nil {
+	if channel != schematype.ChannelSMS || base == "" || org == nil {
 		return ""
 	}
 	return base + TwilioStatusPath(org.Slug)

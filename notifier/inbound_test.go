@@ -16,9 +16,10 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/notifiertest"
+	"github.com/kith-health/kith/schematype"
 )
 
 const (
@@ -41,7 +42,7 @@ func samAndAlex(t *testing.T, env *notifiertest.Env, p kithtest.Practice) string
 
 // byAddress maps an appointment's notifications on channel by address to
 // their status and reason.
-func byAddress(t *testing.T, env *notifiertest.Env, appointmentID string, channel message.Channel) map[string]string {
+func byAddress(t *testing.T, env *notifiertest.Env, appointmentID string, channel schematype.Channel) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, n := range env.Notifications(t, appointmentID, channel) {
@@ -78,7 +79,7 @@ func TestApplyStatusOnlyMovesForward(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sid := "SM" + strings.ReplaceAll(tc.name, " ", "")
-			n := env.Sent(t, p, a, message.KindConfirmation, message.ChannelSMS, samPhone, sid)
+			n := env.Sent(t, p, a, schematype.MessageKindConfirmation, schematype.ChannelSMS, samPhone, sid)
 			var first *time.Time
 			for i, s := range tc.steps {
 				at := time.Now().Add(time.Duration(i) * time.Minute)
@@ -99,7 +100,7 @@ func TestApplyStatusOnlyMovesForward(t *testing.T) {
 	}
 
 	t.Run("unknown or another organisation's message", func(t *testing.T) {
-		n := env.Sent(t, p, a, message.KindConfirmation, message.ChannelSMS, samPhone, "SMmaple")
+		n := env.Sent(t, p, a, schematype.MessageKindConfirmation, schematype.ChannelSMS, samPhone, "SMmaple")
 		changed, err := env.Queue.ApplyStatus(ctx, p.Org.ID, "SMnobody", notification.StatusDelivered, "", time.Time{})
 		require.NoError(t, err)
 		require.False(t, changed)
@@ -110,7 +111,7 @@ func TestApplyStatusOnlyMovesForward(t *testing.T) {
 	})
 
 	t.Run("by kith's ID", func(t *testing.T) {
-		n := env.Sent(t, p, a, message.KindConfirmation, message.ChannelEmail, "alex@example.com", "sg-1")
+		n := env.Sent(t, p, a, schematype.MessageKindConfirmation, schematype.ChannelEmail, "alex@example.com", "sg-1")
 		org, err := env.Queue.MessageOrganization(ctx, n.ID)
 		require.NoError(t, err)
 		require.Equal(t, p.Org.ID, org)
@@ -134,7 +135,7 @@ func TestStopOptsOutAtOnce(t *testing.T) {
 	ctx := context.Background()
 	sam := samAndAlex(t, env, p)
 	first := env.Book(t, p, sam, 72*time.Hour)
-	require.Equal(t, map[string]string{samPhone: "QUEUED", alexPhone: "QUEUED"}, byAddress(t, env, first, message.ChannelSMS))
+	require.Equal(t, map[string]string{samPhone: "QUEUED", alexPhone: "QUEUED"}, byAddress(t, env, first, schematype.ChannelSMS))
 
 	reply, err := env.Queue.HandleInboundSMS(ctx, p.Org.ID, samPhone, "  Stop. ")
 	require.NoError(t, err)
@@ -144,13 +145,13 @@ func TestStopOptsOutAtOnce(t *testing.T) {
 	require.Equal(t, samPhone, optOut.Phone)
 	require.Equal(t, "STOP", optOut.Keyword)
 	require.Equal(t, map[string]string{samPhone: "CANCELLED " + notifier.ReasonOptedOutCancel, alexPhone: "QUEUED"},
-		byAddress(t, env, first, message.ChannelSMS), "Sam's queued SMS is cancelled; Alex's number did not opt out")
+		byAddress(t, env, first, schematype.ChannelSMS), "Sam's queued SMS is cancelled; Alex's number did not opt out")
 	require.Equal(t, map[string]string{"": "SKIPPED " + notifier.ReasonNoEmail, "alex@example.com": "QUEUED"},
-		byAddress(t, env, first, message.ChannelEmail), "email is not touched")
+		byAddress(t, env, first, schematype.ChannelEmail), "email is not touched")
 
 	second := env.Book(t, p, sam, 96*time.Hour)
 	require.Equal(t, map[string]string{samPhone: "SKIPPED " + notifier.ReasonPhoneOptedOut, alexPhone: "QUEUED"},
-		byAddress(t, env, second, message.ChannelSMS))
+		byAddress(t, env, second, schematype.ChannelSMS))
 
 	var preview struct {
 		PreviewMessage struct{ SkippedReason *string }
@@ -167,7 +168,7 @@ func TestStopOptsOutAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n, "START opts back in")
 	third := env.Book(t, p, sam, 120*time.Hour)
-	require.Equal(t, map[string]string{samPhone: "QUEUED", alexPhone: "QUEUED"}, byAddress(t, env, third, message.ChannelSMS))
+	require.Equal(t, map[string]string{samPhone: "QUEUED", alexPhone: "QUEUED"}, byAddress(t, env, third, schematype.ChannelSMS))
 }
 
 func TestStopSynonyms(t *testing.T) {
@@ -243,16 +244,16 @@ func TestConfirmReplies(t *testing.T) {
 	require.Contains(t, reply, "no appointment waiting for confirmation", "no reminder went out yet")
 
 	// Only reminders count, on SMS, to this number, of appointments still booked.
-	env.Sent(t, p, miaAppt, message.KindConfirmation, message.ChannelSMS, alexPhone, "SM1")
-	env.Sent(t, p, miaAppt, message.KindReminder, message.ChannelSMS, "+14165550110", "SM2")
+	env.Sent(t, p, miaAppt, schematype.MessageKindConfirmation, schematype.ChannelSMS, alexPhone, "SM1")
+	env.Sent(t, p, miaAppt, schematype.MessageKindReminder, schematype.ChannelSMS, "+14165550110", "SM2")
 	reply, err = env.Queue.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "yes")
 	require.NoError(t, err)
 	require.Contains(t, reply, "no appointment waiting for confirmation")
 
-	env.Sent(t, p, miaAppt, message.KindReminder, message.ChannelSMS, alexPhone, "SM3")
-	env.Sent(t, p, miaAppt, message.KindReminder, message.ChannelSMS, alexPhone, "SM4") // a second lead time
-	env.Sent(t, p, noahAppt, message.KindReminder, message.ChannelSMS, alexPhone, "SM5")
-	env.Sent(t, p, cancelled, message.KindReminder, message.ChannelSMS, alexPhone, "SM6")
+	env.Sent(t, p, miaAppt, schematype.MessageKindReminder, schematype.ChannelSMS, alexPhone, "SM3")
+	env.Sent(t, p, miaAppt, schematype.MessageKindReminder, schematype.ChannelSMS, alexPhone, "SM4") // a second lead time
+	env.Sent(t, p, noahAppt, schematype.MessageKindReminder, schematype.ChannelSMS, alexPhone, "SM5")
+	env.Sent(t, p, cancelled, schematype.MessageKindReminder, schematype.ChannelSMS, alexPhone, "SM6")
 	env.API.OK(p.Token, `mutation($id: ID!){ cancelAppointment(id: $id, reason: "Moved away") { id } }`, map[string]any{"id": cancelled}, nil)
 
 	reply, err = env.Queue.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "C")
@@ -273,12 +274,12 @@ func TestConfirmReplies(t *testing.T) {
 	require.Equal(t, "Which appointment are you confirming? Reply C1 for Mia on "+when(env.Appointment(t, miaAppt))+".", reply,
 		"a choice out of range lists what is left")
 
-	before := len(env.Notifications(t, miaAppt, message.ChannelSMS))
+	before := len(env.Notifications(t, miaAppt, schematype.ChannelSMS))
 	reply, err = env.Queue.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "Confirm")
 	require.NoError(t, err)
 	require.Equal(t, "Thanks, Mia's appointment on "+when(env.Appointment(t, miaAppt))+" is confirmed.", reply, "one left: confirmed")
 	require.Equal(t, appointment.StatusConfirmed, env.Appointment(t, miaAppt).Status)
-	require.Len(t, env.Notifications(t, miaAppt, message.ChannelSMS), before, "confirming by text sends nothing")
+	require.Len(t, env.Notifications(t, miaAppt, schematype.ChannelSMS), before, "confirming by text sends nothing")
 
 	reply, err = env.Queue.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "C")
 	require.NoError(t, err)
@@ -287,7 +288,7 @@ func TestConfirmReplies(t *testing.T) {
 	// Another organisation's reply cannot confirm maple's appointments.
 	birch := env.Practice(t, "birch")
 	other := env.Book(t, p, mia, 98*time.Hour)
-	env.Sent(t, p, other, message.KindReminder, message.ChannelSMS, alexPhone, "SM7")
+	env.Sent(t, p, other, schematype.MessageKindReminder, schematype.ChannelSMS, alexPhone, "SM7")
 	reply, err = env.Queue.HandleInboundSMS(ctx, birch.Org.ID, alexPhone, "C")
 	require.NoError(t, err)
 	require.Contains(t, reply, "no appointment waiting for confirmation")
@@ -301,7 +302,7 @@ func TestYesFromAnOptedOutNumberOptsIn(t *testing.T) {
 	ctx := context.Background()
 	sam := samAndAlex(t, env, p)
 	a := env.Book(t, p, sam, 72*time.Hour)
-	env.Sent(t, p, a, message.KindReminder, message.ChannelSMS, samPhone, "SM1")
+	env.Sent(t, p, a, schematype.MessageKindReminder, schematype.ChannelSMS, samPhone, "SM1")
 	require.NoError(t, env.Queue.OptOut(ctx, p.Org.ID, samPhone, "STOP"))
 
 	reply, err := env.Queue.HandleInboundSMS(ctx, p.Org.ID, samPhone, "YES")
@@ -334,20 +335,20 @@ func TestSuppressedAddressIsSkipped(t *testing.T) {
 
 	a := env.Book(t, p, sam, 72*time.Hour)
 	require.Equal(t, map[string]string{"": "SKIPPED " + notifier.ReasonNoEmail, "alex@example.com": "SKIPPED " + notifier.ReasonEmailBounced},
-		byAddress(t, env, a, message.ChannelEmail), "written Alex@Example.com, suppressed as ALEX@example.com")
-	require.Equal(t, map[string]string{samPhone: "QUEUED", alexPhone: "QUEUED"}, byAddress(t, env, a, message.ChannelSMS))
+		byAddress(t, env, a, schematype.ChannelEmail), "written Alex@Example.com, suppressed as ALEX@example.com")
+	require.Equal(t, map[string]string{samPhone: "QUEUED", alexPhone: "QUEUED"}, byAddress(t, env, a, schematype.ChannelSMS))
 }
 
 func TestStatusCallbackURL(t *testing.T) {
 	t.Parallel()
 	env := notifiertest.New(t)
 	p := env.Practice(t, "maple")
-	require.Equal(t, notifiertest.PublicURL+"/webhooks/twilio/maple/status", env.Queue.StatusCallbackURL(p.Org, message.ChannelSMS))
-	require.Empty(t, env.Queue.StatusCallbackURL(p.Org, message.ChannelEmail), "Twilio only")
+	require.Equal(t, notifiertest.PublicURL+"/webhooks/twilio/maple/status", env.Queue.StatusCallbackURL(p.Org, schematype.ChannelSMS))
+	require.Empty(t, env.Queue.StatusCallbackURL(p.Org, schematype.ChannelEmail), "Twilio only")
 }
 
 // when is how replies write an appointment's start, in its time zone.
 func when(a *ent.Appointment) string {
 	loc := contactinfo.Location(a.TimeZone)
-	return message.FormatDate(a.StartsAt, loc, "en") + " at " + message.FormatTime(a.StartsAt, loc, "en")
+	return compose.FormatDate(a.StartsAt, loc, "en") + " at " + compose.FormatTime(a.StartsAt, loc, "en")
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -279,7 +279,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		(a.Status != appointment.StatusBooked && a.Status != appointment.StatusConfirmed) {
 		return rollback(tx, nil) // moved, cancelled or over: nothing to remind
 	}
-	if err := w.q.notifyAbout(ctx, tx.Client(), tx, message.KindReminder, a); err != nil {
+	if err := w.q.notifyAbout(ctx, tx.Client(), tx, schematype.MessageKindReminder, a); err != nil {
 		return rollback(tx, err)
 	}
 	return tx.Commit()

@@ -9,9 +9,9 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/notifiertest"
+	"github.com/kith-health/kith/schematype"
 )
 
 // reminderJob is a reminder job in River's table: the start it reminds of
@@ -85,7 +85,7 @@ func TestSeveralLeadTimes(t *testing.T) {
 				"relationship": "PARENT", "notifyConfirmations": true, "notifyReminders": true, "allowDuplicate": true})
 		id := env.Book(t, p, client, 10*24*time.Hour)
 
-		for _, ch := range message.Channels {
+		for _, ch := range schematype.Channels {
 			require.Len(t, env.Notifications(t, id, ch), 3, "%v: a confirmation for each recipient on %s", leads, ch)
 		}
 		start := env.Appointment(t, id).StartsAt

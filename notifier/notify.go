@@ -17,8 +17,9 @@ import (
 	"github.com/kith-health/kith/ent/hook"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/rule"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -48,7 +49,7 @@ func (q *Queue) followAppointments() ent.Hook {
 			// (staff, a portal user, a widget visitor): read and written as
 			// the system, confined to the appointment's organisation.
 			ctx = systemIn(ctx, a.OrganizationID)
-			if kind != message.KindConfirmation {
+			if kind != schematype.MessageKindConfirmation {
 				if err := cancelReminders(ctx, m.Client(), a, kind); err != nil {
 					return nil, err
 				}
@@ -72,9 +73,9 @@ func (q *Queue) followAppointments() ent.Hook {
 
 // noticeFor says which notice a mutation calls for, and whether reminders
 // must be scheduled (the appointment is new or moved).
-func noticeFor(ctx context.Context, m *ent.AppointmentMutation) (message.Kind, bool) {
+func noticeFor(ctx context.Context, m *ent.AppointmentMutation) (schematype.MessageKind, bool) {
 	if m.Op().Is(ent.OpCreate) {
-		return message.KindConfirmation, true
+		return schematype.MessageKindConfirmation, true
 	}
 	if !m.Op().Is(ent.OpUpdateOne) {
 		return "", false
@@ -82,14 +83,14 @@ func noticeFor(ctx context.Context, m *ent.AppointmentMutation) (message.Kind, b
 	if status, ok := m.Status(); ok {
 		switch status {
 		case appointment.StatusCancelled:
-			return message.KindCancellation, false
+			return schematype.MessageKindCancellation, false
 		case appointment.StatusMissed:
-			return message.KindMissed, false
+			return schematype.MessageKindMissed, false
 		}
 	}
 	if start, ok := m.StartsAt(); ok {
 		if old, err := m.OldStartsAt(ctx); err == nil && !old.Equal(start) {
-			return message.KindReschedule, true
+			return schematype.MessageKindReschedule, true
 		}
 	}
 	return "", false
@@ -98,13 +99,13 @@ func noticeFor(ctx context.Context, m *ent.AppointmentMutation) (message.Kind, b
 // cancelReminders cancels the reminders of a that still wait (an SMS held
 // for the morning, say): they would give the old time, or remind of an
 // appointment that is off.
-func cancelReminders(ctx context.Context, db *ent.Client, a *ent.Appointment, because message.Kind) error {
+func cancelReminders(ctx context.Context, db *ent.Client, a *ent.Appointment, because schematype.MessageKind) error {
 	reason := "the appointment moved"
-	if because != message.KindReschedule {
+	if because != schematype.MessageKindReschedule {
 		reason = "the appointment is off"
 	}
 	err := db.Notification.Update().
-		Where(notification.AppointmentID(a.ID), notification.KindEQ(message.KindReminder), notification.StatusEQ(notification.StatusQueued)).
+		Where(notification.AppointmentID(a.ID), notification.KindEQ(schematype.MessageKindReminder), notification.StatusEQ(notification.StatusQueued)).
 		SetStatus(notification.StatusCancelled).SetReason(reason).
 		Exec(systemIn(ctx, a.OrganizationID))
 	if err != nil {
@@ -133,7 +134,7 @@ func withAudience(q *ent.ClientProfileQuery) {
 // notify writes one Notification per recipient and channel of kind about
 // appointment id (skipped ones with their reason) through db, and a job to
 // send the others, one per channel and due time (see insert).
-func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind message.Kind, id pulid.ID) error {
+func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind schematype.MessageKind, id pulid.ID) error {
 	a, err := loadAppointment(ctx, db, id)
 	if err != nil {
 		return err
@@ -142,13 +143,13 @@ func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind me
 }
 
 // notifyAbout is notify for an appointment read with loadAppointment.
-func (q *Queue) notifyAbout(ctx context.Context, db *ent.Client, etx *ent.Tx, kind message.Kind, a *ent.Appointment) error {
+func (q *Queue) notifyAbout(ctx context.Context, db *ent.Client, etx *ent.Tx, kind schematype.MessageKind, a *ent.Appointment) error {
 	return q.record(ctx, db, etx, letter{kind: kind, client: a.Edges.Client, appointment: a, practitioner: a.Edges.Practitioner})
 }
 
 // letter is a message to every recipient of a client who follows its kind.
 type letter struct {
-	kind message.Kind
+	kind schematype.MessageKind
 	// client has its organisation, links and contacts loaded (withAudience).
 	client *ent.ClientProfile
 	// appointment is what the message is about; nil for one about the client.
@@ -160,9 +161,9 @@ type letter struct {
 }
 
 // render fills t for one recipient whose placeholder values are v.
-func (l letter) render(t message.Template, v message.Values) message.Rendered {
+func (l letter) render(t compose.Template, v compose.Values) compose.Rendered {
 	if s := l.scheduled; s != nil {
-		v["Message"] = message.Render(s.Body, v)
+		v["Message"] = compose.Render(s.Body, v)
 		if s.Subject != "" {
 			t.Subject = s.Subject
 		}
@@ -181,7 +182,7 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 	// to the client's organisation.
 	sys := rule.WithEdgeMemo(systemIn(ctx, c.OrganizationID), l.sameOrganization()...)
 	now := time.Now().UTC()
-	templates := map[message.Channel]message.Template{}
+	templates := map[schematype.Channel]compose.Template{}
 	recipients, prefs, err := loadAudience(sys, db, c)
 	if err != nil {
 		return err
@@ -200,7 +201,7 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 		occasion := Occasion{Org: org, Client: c, Appointment: l.appointment, Practitioner: l.practitioner, Recipient: d.Recipient}
 		r := l.render(t, occasion.Values(t.Language, q.cfg.Links))
 		due := now
-		if d.Channel == message.ChannelSMS {
+		if d.Channel == schematype.ChannelSMS {
 			due = q.quietHours(org).Next(now, contactinfo.Location(c.TimeZone)).UTC()
 		}
 		create := db.Notification.Create().
@@ -259,7 +260,7 @@ func (l letter) sameOrganization() []pulid.ID {
 // it is after now, or available at once.
 func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.InsertManyParams {
 	type batch struct {
-		channel message.Channel
+		channel schematype.Channel
 		due     int64 // Unix microseconds
 	}
 	var (

@@ -13,9 +13,9 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/observe"
+	"github.com/kith-health/kith/schematype"
 )
 
 // TestObserved: each job worked is a span and a count by kind and
@@ -39,7 +39,7 @@ func TestObserved(t *testing.T) {
 		return rec.Body.String()
 	}
 	require.Eventually(t, func() bool {
-		for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+		for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 			if n.Status == notification.StatusQueued {
 				return false
 			}

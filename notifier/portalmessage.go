@@ -19,8 +19,8 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ReasonNoPortalAccess is why a portal message notice is skipped when its
@@ -89,7 +89,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 		return err
 	}
 	prefs.Method = clientprofile.PreferredContactMethodEmail
-	plan := Plan(message.KindPortalMessage, []*link.Recipient{r}, prefs)
+	plan := Plan(schematype.MessageKindPortalMessage, []*link.Recipient{r}, prefs)
 	if len(plan) == 0 {
 		return nil
 	}
@@ -98,7 +98,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 		d.Skipped, d.Reason = true, ReasonNoPortalAccess
 	}
 	org := c.Edges.Organization
-	t, _, err := Effective(sys, db, org, message.KindPortalMessage, message.ChannelEmail, c.Language)
+	t, _, err := Effective(sys, db, org, schematype.MessageKindPortalMessage, schematype.ChannelEmail, c.Language)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 	shown := t.Render(v)
 	create := db.Notification.Create().
 		SetClientID(c.ID).SetRecipientName(r.Name).
-		SetKind(message.KindPortalMessage).SetChannel(d.Channel).SetAddress(d.Address).
+		SetKind(schematype.MessageKindPortalMessage).SetChannel(d.Channel).SetAddress(d.Address).
 		SetSubject(shown.Subject).SetHTML(shown.HTML).SetText(shown.Text).
 		SetSendAfter(time.Now().UTC())
 	if r.Contact != nil {

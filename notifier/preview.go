@@ -10,8 +10,9 @@ import (
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Preview is exactly what one recipient would receive.
@@ -19,9 +20,9 @@ type Preview struct {
 	// Delivery says where it would go, or why it would not.
 	Delivery Delivery
 	// Template is the wording used, after language fallback.
-	Template message.Template
+	Template compose.Template
 	// Rendered is the message with every placeholder filled.
-	Rendered message.Rendered
+	Rendered compose.Rendered
 }
 
 // PreviewMessage renders kind on channel for one recipient of an
@@ -31,7 +32,7 @@ type Preview struct {
 // for kind is off, or whose address an earlier recipient already gets, is
 // previewed all the same, with the reason it would not receive the message.
 func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmentID pulid.ID, contactID *pulid.ID,
-	kind message.Kind, channel message.Channel) (*Preview, error) {
+	kind schematype.MessageKind, channel schematype.Channel) (*Preview, error) {
 	a, err := loadAppointment(ctx, db, appointmentID)
 	if err != nil {
 		return nil, &kith.NotFoundError{Field: "appointmentID", ID: appointmentID}

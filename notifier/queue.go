@@ -20,9 +20,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kith-health/kith/database"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Config tunes a Queue.
@@ -44,7 +44,7 @@ type Config struct {
 	// provider (Twilio's long codes take about one a second), for all the
 	// kith processes of a PostgreSQL database together (see package
 	// ratelimit). Default: no cap.
-	Rates map[message.Channel]float64
+	Rates map[schematype.Channel]float64
 	// PollInterval is how often idle workers look for due jobs. Default 1s.
 	PollInterval time.Duration
 	// RescueAfter is how long messages a crashed process was handing over
@@ -75,8 +75,8 @@ type Queue struct {
 	db       *database.DB
 	river    *river.Client[*sql.Tx]
 	cfg      Config
-	senders  map[message.Channel]Sender
-	limiters map[message.Channel]*ratelimit.Limiter
+	senders  map[schematype.Channel]Sender
+	limiters map[schematype.Channel]*ratelimit.Limiter
 	tracer   trace.Tracer
 	// background counts portal emails being handed over (SendSecret).
 	background sync.WaitGroup
@@ -131,7 +131,7 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 		driver = riverdatabasesql.New(db.SQL)
 	}
 	var err error
-	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender), limiters: make(map[message.Channel]*ratelimit.Limiter),
+	q := &Queue{db: db, cfg: cfg, senders: make(map[schematype.Channel]Sender), limiters: make(map[schematype.Channel]*ratelimit.Limiter),
 		tracer: observe.Tracer(cfg.TracerProvider, "notifier")}
 	for _, s := range cfg.Senders {
 		q.senders[s.Channel()] = s

@@ -15,9 +15,9 @@ import (
 
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/schematype"
 )
 
 // queueBundle is a practice with its API and a running queue whose senders record.
@@ -39,7 +39,7 @@ func setupQueueWith(t *testing.T, configure func(*notifier.Config)) *queueBundle
 	db := kithtest.DB(t, nil)
 	p := kithtest.NewPractice(t, db, "maple")
 	b := &queueBundle{db: db, token: p.Token,
-		email: fake.New(message.ChannelEmail), sms: fake.New(message.ChannelSMS)}
+		email: fake.New(schematype.ChannelEmail), sms: fake.New(schematype.ChannelSMS)}
 	ctx := context.Background()
 	cfg := notifier.Config{
 		Senders:      []notifier.Sender{b.email, b.sms},
@@ -227,7 +227,7 @@ func TestRestartMidBatch(t *testing.T) {
 		require.NoError(t, err)
 		return q
 	}
-	first := []slowSender{{fake.New(message.ChannelEmail), 15 * time.Millisecond}, {fake.New(message.ChannelSMS), 15 * time.Millisecond}}
+	first := []slowSender{{fake.New(schematype.ChannelEmail), 15 * time.Millisecond}, {fake.New(schematype.ChannelSMS), 15 * time.Millisecond}}
 	q1 := newQueue(first[0], first[1])
 	b := &queueBundle{db: db, api: kithtest.NewAPI(t, db), token: p.Token}
 	const appointments = 20
@@ -250,7 +250,7 @@ func TestRestartMidBatch(t *testing.T) {
 	require.NoError(t, q1.Stop(stop))
 	require.Less(t, sent(first...), total, "the first queue stopped in the middle of the batch")
 
-	second := []slowSender{{fake.New(message.ChannelEmail), 0}, {fake.New(message.ChannelSMS), 0}}
+	second := []slowSender{{fake.New(schematype.ChannelEmail), 0}, {fake.New(schematype.ChannelSMS), 0}}
 	q2 := newQueue(second[0], second[1])
 	require.NoError(t, q2.Start(ctx))
 	t.Cleanup(func() { _ = q2.Stop(context.Background()) })

@@ -15,8 +15,8 @@ import (
 	"github.com/kith-health/kith/ent/hook"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -81,18 +81,18 @@ func retimed(m *ent.ScheduledMessageMutation) bool {
 // for their new time; when it is cancelled or missed, they are all
 // cancelled, with the reason, since they were written for a session that
 // will not take place.
-func (q *Queue) followAppointment(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment, kind message.Kind) error {
+func (q *Queue) followAppointment(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment, kind schematype.MessageKind) error {
 	sys := systemIn(ctx, a.OrganizationID)
 	pending := db.ScheduledMessage.Query().
 		Where(scheduledmessage.AppointmentID(a.ID), scheduledmessage.StatusEQ(scheduledmessage.StatusPending))
 	switch kind {
-	case message.KindReschedule:
+	case schematype.MessageKindReschedule:
 		sms, err := pending.Where(scheduledmessage.MinutesBeforeStartNotNil()).All(sys)
 		if err != nil {
 			return fmt.Errorf("finding scheduled messages: %w", err)
 		}
 		return q.scheduleMessages(ctx, db, etx, a, sms...)
-	case message.KindCancellation, message.KindMissed:
+	case schematype.MessageKindCancellation, schematype.MessageKindMissed:
 		ids, err := pending.IDs(sys)
 		if err != nil {
 			return fmt.Errorf("finding scheduled messages: %w", err)
@@ -217,7 +217,7 @@ func (q *Queue) sendScheduled(ctx context.Context, tx *ent.Tx, args ScheduledArg
 		return false, fmt.Errorf("reading the scheduled message: %w", err)
 	}
 	sys := systemIn(ctx, sm.OrganizationID)
-	l := letter{kind: message.KindScheduled, scheduled: sm}
+	l := letter{kind: schematype.MessageKindScheduled, scheduled: sm}
 	if sm.AppointmentID != "" {
 		a, err := loadAppointment(sys, db, sm.AppointmentID)
 		if err != nil {

@@ -10,8 +10,9 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // hiddenLink and hiddenCode stand in for a secret in the stored copy of a
@@ -24,8 +25,8 @@ const (
 // Secret is a portal email that carries a one-time secret to one address:
 // an invitation's claim link or a sign-in code.
 type Secret struct {
-	// Kind is message.KindPortalInvitation or message.KindSignInCode.
-	Kind message.Kind
+	// Kind is schematype.MessageKindPortalInvitation or schematype.MessageKindSignInCode.
+	Kind schematype.MessageKind
 	// ClientID is the client the message concerns; its message history
 	// lists it.
 	ClientID pulid.ID
@@ -37,7 +38,7 @@ type Secret struct {
 	FirstName, LastName string
 	// Language is the recipient's language; empty for the organisation's.
 	Language string
-	// Link fills [PortalLink] (empty unless message.SafeLink allows it);
+	// Link fills [PortalLink] (empty unless compose.SafeLink allows it);
 	// Code fills [SignInCode].
 	Link, Code string
 }
@@ -57,11 +58,11 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 	}
 	org := c.Edges.Organization
 	sys := systemIn(ctx, org.ID)
-	t, _, err := Effective(sys, db, org, m.Kind, message.ChannelEmail, m.Language)
+	t, _, err := Effective(sys, db, org, m.Kind, schematype.ChannelEmail, m.Language)
 	if err != nil {
 		return err
 	}
-	values := func(link, code string) message.Values {
+	values := func(link, code string) compose.Values {
 		v := Occasion{Org: org, Client: c}.Values(t.Language, q.cfg.Links)
 		v["RecipientFirstName"] = m.FirstName
 		v["RecipientLastName"] = m.LastName
@@ -78,7 +79,7 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 	}
 	create := db.Notification.Create().
 		SetClientID(c.ID).SetRecipientName(joinName(m.FirstName, m.LastName)).
-		SetKind(m.Kind).SetChannel(message.ChannelEmail).SetAddress(m.To).
+		SetKind(m.Kind).SetChannel(schematype.ChannelEmail).SetAddress(m.To).
 		SetSubject(shown.Subject).SetHTML(shown.HTML).SetText(shown.Text).
 		SetSendAfter(time.Now().UTC())
 	if m.ContactID != "" {
@@ -96,7 +97,7 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 	}
 	real := t.Render(values(link, m.Code))
 	out := Outgoing{
-		MessageID: string(n.ID), Channel: message.ChannelEmail, To: m.To, FromName: org.Name,
+		MessageID: string(n.ID), Channel: schematype.ChannelEmail, To: m.To, FromName: org.Name,
 		Subject: real.Subject, HTML: real.HTML, Text: real.Text,
 	}
 	transaction.AfterCommit(ctx, func() { q.handOver(context.WithoutCancel(ctx), n.ID, out) })

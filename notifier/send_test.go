@@ -19,16 +19,16 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
 // notifications returns the queued, sent and failed notifications of an
 // appointment on channel, by ID.
-func notifications(t *testing.T, db *database.DB, appointmentID string, channel message.Channel) map[pulid.ID]*ent.Notification {
+func notifications(t *testing.T, db *database.DB, appointmentID string, channel schematype.Channel) map[pulid.ID]*ent.Notification {
 	t.Helper()
 	ns, err := db.Client.Notification.Query().
 		Where(notification.AppointmentID(pulid.ID(appointmentID)), notification.ChannelEQ(channel),
@@ -60,7 +60,7 @@ func TestBatchSendsEachOnItsOwn(t *testing.T) {
 	id := b.book(t, 72*time.Hour) // Sam by email and SMS, Alex by SMS
 
 	require.Eventually(t, func() bool {
-		for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+		for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 			if n.Status == notification.StatusQueued {
 				return false
 			}
@@ -69,7 +69,7 @@ func TestBatchSendsEachOnItsOwn(t *testing.T) {
 	}, 10*time.Second, 20*time.Millisecond)
 	require.Equal(t, 2, sendJobs(t, b.db), "one job for the email, one for both SMS")
 	var sent, failed int
-	for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+	for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 		require.Equal(t, 1, n.Attempts)
 		switch n.Status {
 		case notification.StatusSent:
@@ -99,7 +99,7 @@ func TestBatchRetriesOnlyTheUnsent(t *testing.T) {
 	require.Equal(t, 3, b.sms.Attempts(), "two tries, then the one that failed")
 	require.NotEqual(t, b.sms.Sent()[0].MessageID, b.sms.Sent()[1].MessageID, "each sent once")
 	attempts := map[int]int{}
-	for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+	for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 		require.Equal(t, notification.StatusSent, n.Status)
 		attempts[n.Attempts]++
 	}
@@ -109,13 +109,13 @@ func TestBatchRetriesOnlyTheUnsent(t *testing.T) {
 // recordingSender hands a message over by appending its ID to a file, which
 // outlives a process killed in the middle of a batch.
 type recordingSender struct {
-	channel message.Channel
+	channel schematype.Channel
 	delay   time.Duration
 	mu      sync.Mutex
 	f       *os.File
 }
 
-func (s *recordingSender) Channel() message.Channel { return s.channel }
+func (s *recordingSender) Channel() schematype.Channel { return s.channel }
 
 func (s *recordingSender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
 	time.Sleep(s.delay)
@@ -191,7 +191,7 @@ func TestCrashMidBatch(t *testing.T) {
 		IDs(viewer.SystemContext(ctx))
 	require.NoError(t, err)
 
-	email, sms := fake.New(message.ChannelEmail), fake.New(message.ChannelSMS)
+	email, sms := fake.New(schematype.ChannelEmail), fake.New(schematype.ChannelSMS)
 	q, err := notifier.NewQueue(ctx, db, notifier.Config{Senders: []notifier.Sender{email, sms},
 		NoQuietHours: true, PollInterval: 50 * time.Millisecond, RescueAfter: time.Second, Logger: quiet})
 	require.NoError(t, err)
@@ -243,8 +243,8 @@ func crashChild(t *testing.T) {
 	require.NoError(t, err)
 	q, err := notifier.NewQueue(ctx, db, notifier.Config{
 		Senders: []notifier.Sender{
-			&recordingSender{channel: message.ChannelEmail, delay: 10 * time.Millisecond, f: f},
-			&recordingSender{channel: message.ChannelSMS, delay: 10 * time.Millisecond, f: f},
+			&recordingSender{channel: schematype.ChannelEmail, delay: 10 * time.Millisecond, f: f},
+			&recordingSender{channel: schematype.ChannelSMS, delay: 10 * time.Millisecond, f: f},
 		},
 		NoQuietHours: true, Workers: 2, PollInterval: 20 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -266,7 +266,7 @@ func TestProviderReasonIsClipped(t *testing.T) {
 
 	var failed *ent.Notification
 	require.Eventually(t, func() bool {
-		for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+		for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 			if n.Status == notification.StatusFailed {
 				failed = n
 			}

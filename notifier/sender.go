@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Outgoing is one rendered message to one address, as handed to a Sender.
@@ -15,7 +15,7 @@ type Outgoing struct {
 	// their webhooks where they can (SendGrid's custom_args).
 	MessageID string
 	// Channel is the channel the message travels by.
-	Channel message.Channel
+	Channel schematype.Channel
 	// To is the recipient: an E.164 number for SMS, an email address for email.
 	To string
 	// FromName is the practice's name, shown as the email's sender.
@@ -44,7 +44,7 @@ type Sender interface {
 	// Send hands m to the provider and returns its receipt.
 	Send(ctx context.Context, m Outgoing) (Receipt, error)
 	// Channel is the channel this Sender sends on.
-	Channel() message.Channel
+	Channel() schematype.Channel
 }
 
 // SendError is a failed send, classified.
@@ -97,7 +97,7 @@ func IsPermanent(err error) bool {
 
 // CheckChannel returns a permanent SendError when m is addressed to a channel
 // other than want; an empty Channel is accepted.
-func CheckChannel(m Outgoing, want message.Channel) error {
+func CheckChannel(m Outgoing, want schematype.Channel) error {
 	if m.Channel != "" && m.Channel != want {
 		return Permanent("wrong_channel", fmt.Sprintf("this sender sends %s, not %s", want, m.Channel), nil)
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 )
 
 // Links are the public addresses messages point to.
@@ -27,8 +27,8 @@ func (l Links) schemes() []string {
 	return nil
 }
 
-// safe is link when message.SafeLink allows it under l, else "".
-func (l Links) safe(link string) string { return message.SafeLink(link, l.schemes()...) }
+// safe is link when compose.SafeLink allows it under l, else "".
+func (l Links) safe(link string) string { return compose.SafeLink(link, l.schemes()...) }
 
 // Occasion is what a message is about: an appointment of a client, seen by
 // one recipient.
@@ -44,8 +44,8 @@ type Occasion struct {
 // the appointment's time zone, written in language. Links that are not
 // absolute https URLs (or http ones when the portal is served over http),
 // such as a javascript: telehealth URL, are left empty.
-func (o Occasion) Values(language string, links Links) message.Values {
-	v := message.Values{
+func (o Occasion) Values(language string, links Links) compose.Values {
+	v := compose.Values{
 		"PracticeName": o.Org.Name,
 		"PortalLink":   links.PortalURL,
 	}
@@ -68,10 +68,10 @@ func (o Occasion) Values(language string, links Links) message.Values {
 	}
 	if a := o.Appointment; a != nil {
 		loc := contactinfo.Location(a.TimeZone)
-		v["AppointmentDate"] = message.FormatDate(a.StartsAt, loc, language)
-		v["AppointmentTime"] = message.FormatTime(a.StartsAt, loc, language)
-		v["AppointmentEndTime"] = message.FormatTime(a.EndsAt, loc, language)
-		v["AppointmentDuration"] = message.FormatDuration(a.EndsAt.Sub(a.StartsAt), language)
+		v["AppointmentDate"] = compose.FormatDate(a.StartsAt, loc, language)
+		v["AppointmentTime"] = compose.FormatTime(a.StartsAt, loc, language)
+		v["AppointmentEndTime"] = compose.FormatTime(a.EndsAt, loc, language)
+		v["AppointmentDuration"] = compose.FormatDuration(a.EndsAt.Sub(a.StartsAt), language)
 		v["AppointmentLocation"] = a.Location
 		v["TelehealthLink"] = a.TelehealthURL
 		v["CancellationReason"] = a.CancellationReason

@@ -7,8 +7,8 @@ import (
 
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/emailsuppression"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // VisitorCode is a one-time code for a visitor of the booking widget, who
@@ -41,7 +41,7 @@ func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
 	if err != nil || bounced {
 		return err
 	}
-	t, _, err := Effective(sys, db, org, message.KindSignInCode, message.ChannelEmail, "")
+	t, _, err := Effective(sys, db, org, schematype.MessageKindSignInCode, schematype.ChannelEmail, "")
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
 	v["SignInCode"] = m.Code
 	r := t.Render(v)
 	out := Outgoing{
-		MessageID: string(pulid.New("vc")), Channel: message.ChannelEmail, To: m.To, FromName: org.Name,
+		MessageID: string(pulid.New("vc")), Channel: schematype.ChannelEmail, To: m.To, FromName: org.Name,
 		Subject: r.Subject, HTML: r.HTML, Text: r.Text,
 	}
 	send := func() {
@@ -61,12 +61,12 @@ func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
 			defer q.background.Done()
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()
-			sender, ok := q.senders[message.ChannelEmail]
+			sender, ok := q.senders[schematype.ChannelEmail]
 			if !ok {
 				q.cfg.Logger.Error("sending a booking code", "error", "no email provider is configured")
 				return
 			}
-			if l := q.limiters[message.ChannelEmail]; l != nil {
+			if l := q.limiters[schematype.ChannelEmail]; l != nil {
 				if err := l.Wait(ctx, ""); err != nil {
 					return
 				}

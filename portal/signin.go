@@ -15,9 +15,9 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/signincode"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -54,7 +54,7 @@ func (s *Service) RequestSignIn(ctx context.Context, orgSlug, email, ip string) 
 		return err
 	}
 	first := access[0]
-	m := notifier.Secret{Kind: message.KindSignInCode, ClientID: first.Client.ID, To: email, Code: code, Language: first.Client.Language}
+	m := notifier.Secret{Kind: schematype.MessageKindSignInCode, ClientID: first.Client.ID, To: email, Code: code, Language: first.Client.Language}
 	if first.Link != nil {
 		co, err := first.Link.QueryContact().Only(sys)
 		if err != nil {

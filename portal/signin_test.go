@@ -12,10 +12,10 @@ import (
 
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
 	"github.com/kith-health/kith/portal"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -44,7 +44,7 @@ func TestSignInWithAnEmailedCode(t *testing.T) {
 	f.api.OK("", requestSignIn, map[string]any{"o": "practice", "e": "  PAT@family.example "}, &ok)
 	require.True(t, ok.RequestSignIn)
 	code := f.api.Outbox.Last(t, patEmail)
-	require.Equal(t, message.KindSignInCode, code.Kind)
+	require.Equal(t, schematype.MessageKindSignInCode, code.Kind)
 	require.Len(t, code.Code, 6)
 	require.Equal(t, "Pat", code.FirstName)
 
@@ -169,7 +169,7 @@ func TestRateLimitSharedByProcesses(t *testing.T) {
 func TestPortalEmailsGoThroughTheNotifier(t *testing.T) {
 	t.Parallel()
 	db := kithtest.DB(t, nil)
-	email := fake.New(message.ChannelEmail)
+	email := fake.New(schematype.ChannelEmail)
 	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
 		Senders: []notifier.Sender{email}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -200,7 +200,7 @@ func TestPortalEmailsGoThroughTheNotifier(t *testing.T) {
 		require.NotContains(t, n.Text+n.HTML, "kith_pi_")
 		require.Equal(t, alex.CreateClient.ID, string(n.ClientID))
 	}
-	code := db.Client.Notification.Query().Where(notification.KindEQ(message.KindSignInCode)).OnlyX(sys)
+	code := db.Client.Notification.Query().Where(notification.KindEQ(schematype.MessageKindSignInCode)).OnlyX(sys)
 	require.Contains(t, code.Text, "••••••")
 }
 

@@ -15,7 +15,8 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/schematype"
 )
 
 // MessageTemplate is an organisation's own wording of one kind of message on
@@ -30,10 +31,10 @@ func (MessageTemplate) Mixin() []ent.Mixin {
 // Fields of MessageTemplate.
 func (MessageTemplate) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("kind").GoType(message.Kind("")).Validate(text(maxCode)).
+		field.String("kind").GoType(schematype.MessageKind("")).Validate(text(maxCode)).
 			Comment("Which message this template words.").
 			Annotations(entgql.Type("MessageKind")),
-		field.String("channel").GoType(message.Channel("")).Validate(text(maxCode)).
+		field.String("channel").GoType(schematype.Channel("")).Validate(text(maxCode)).
 			Comment("EMAIL or SMS.").
 			Annotations(entgql.Type("Channel")),
 		field.String("language").Validate(text(maxCode)).
@@ -85,16 +86,16 @@ func validateTemplate() ent.Hook {
 			return kith.Invalid("kind", "%q is not a kind of message", quoted(string(t.Kind)))
 		}
 		switch {
-		case t.Channel == message.ChannelSMS && strings.TrimSpace(t.Text) == "":
+		case t.Channel == schematype.ChannelSMS && strings.TrimSpace(t.Text) == "":
 			return kith.Invalid("text", "an SMS template needs its text")
-		case t.Channel == message.ChannelEmail && strings.TrimSpace(t.Subject) == "":
+		case t.Channel == schematype.ChannelEmail && strings.TrimSpace(t.Subject) == "":
 			return kith.Invalid("subject", "an email template needs a subject")
-		case t.Channel == message.ChannelEmail && strings.TrimSpace(t.HTML+t.Text) == "":
+		case t.Channel == schematype.ChannelEmail && strings.TrimSpace(t.HTML+t.Text) == "":
 			return kith.Invalid("text", "an email template needs an HTML or a text body")
 		case !t.Channel.IsValid():
 			return kith.Invalid("channel", "%q is not a channel", quoted(string(t.Channel)))
 		}
-		var te *message.TemplateError
+		var te *compose.TemplateError
 		if err := t.Validate(); errors.As(err, &te) {
 			return kith.Invalid(te.Part, "%v", te.Err)
 		}
@@ -103,15 +104,15 @@ func validateTemplate() ent.Hook {
 }
 
 // templateOf is the template the mutation will leave: its new values, else the old ones.
-func templateOf(ctx context.Context, m *gen.MessageTemplateMutation) (message.Template, error) {
-	var t message.Template
+func templateOf(ctx context.Context, m *gen.MessageTemplateMutation) (compose.Template, error) {
+	var t compose.Template
 	if m.Op().Is(ent.OpUpdateOne) {
 		id, _ := m.ID()
 		old, err := m.Client().MessageTemplate.Get(ctx, id)
 		if err != nil {
 			return t, err
 		}
-		t = message.Template{Kind: old.Kind, Channel: old.Channel, Language: old.Language, Subject: old.Subject, HTML: old.HTML, Text: old.Text}
+		t = compose.Template{Kind: old.Kind, Channel: old.Channel, Language: old.Language, Subject: old.Subject, HTML: old.HTML, Text: old.Text}
 	}
 	if v, ok := m.Kind(); ok {
 		t.Kind = v

@@ -9,7 +9,7 @@ import (
 	"github.com/kith-health/kith"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/scheduledmessage"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 )
 
 // validateScheduledMessage requires a body with known placeholders and one
@@ -40,7 +40,7 @@ func validateScheduledMessage() ent.Hook {
 			return kith.Invalid("body", "the message is empty")
 		}
 		for field, text := range map[string]string{"body": body, "subject": valueOr(m.Subject, old, func(o *gen.ScheduledMessage) string { return o.Subject })} {
-			if err := message.Validate(text); err != nil {
+			if err := compose.Validate(text); err != nil {
 				return kith.Invalid(field, "%v", err)
 			}
 		}

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Sender records the messages it is given. It is safe for concurrent use.
 type Sender struct {
-	channel message.Channel
+	channel schematype.Channel
 
 	mu       sync.Mutex
 	sent     []notifier.Outgoing
@@ -25,10 +25,10 @@ type Sender struct {
 var _ notifier.Sender = (*Sender)(nil)
 
 // New returns a Sender for channel.
-func New(channel message.Channel) *Sender { return &Sender{channel: channel} }
+func New(channel schematype.Channel) *Sender { return &Sender{channel: channel} }
 
 // Channel returns the channel given to New.
-func (s *Sender) Channel() message.Channel { return s.channel }
+func (s *Sender) Channel() schematype.Channel { return s.channel }
 
 // Send records m and returns a receipt whose ProviderID is "fake-" and the
 // attempt's number, Status "sent". It fails, recording nothing, when ctx is

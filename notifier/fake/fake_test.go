@@ -7,10 +7,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/kith-health/kith/message"
+	"github.com/stretchr/testify/require"
+
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
-	"github.com/stretchr/testify/require"
+	"github.com/kith-health/kith/schematype"
 )
 
 func TestFailNext(t *testing.T) {
@@ -30,8 +31,8 @@ func TestFailNext(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := fake.New(message.ChannelEmail)
-			require.Equal(t, message.ChannelEmail, s.Channel())
+			s := fake.New(schematype.ChannelEmail)
+			require.Equal(t, schematype.ChannelEmail, s.Channel())
 			s.FailNext(tt.fail, tt.err)
 			for i := range tt.fail + 2 {
 				m := notifier.Outgoing{MessageID: fmt.Sprint(i), To: "wei@example.com"}
@@ -59,10 +60,10 @@ func TestSendRefuses(t *testing.T) {
 	t.Parallel()
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
-	s := fake.New(message.ChannelSMS)
+	s := fake.New(schematype.ChannelSMS)
 	_, err := s.Send(cancelled, notifier.Outgoing{MessageID: "1"})
 	require.True(t, errors.Is(err, context.Canceled))
-	_, err = s.Send(context.Background(), notifier.Outgoing{MessageID: "2", Channel: message.ChannelEmail})
+	_, err = s.Send(context.Background(), notifier.Outgoing{MessageID: "2", Channel: schematype.ChannelEmail})
 	require.True(t, notifier.IsPermanent(err))
 	require.Empty(t, s.Sent())
 	require.Zero(t, s.Attempts())
@@ -70,7 +71,7 @@ func TestSendRefuses(t *testing.T) {
 
 func TestSendConcurrently(t *testing.T) {
 	t.Parallel()
-	s := fake.New(message.ChannelSMS)
+	s := fake.New(schematype.ChannelSMS)
 	s.FailNext(10, nil)
 	var wg sync.WaitGroup
 	for i := range 50 {

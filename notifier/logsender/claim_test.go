@@ -15,10 +15,10 @@ import (
 
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/logsender"
 	"github.com/kith-health/kith/portal"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -46,9 +46,9 @@ func TestInvitationClaimedFromTheLog(t *testing.T) {
 	db := kithtest.DB(t, nil)
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	email := logsender.New(message.ChannelEmail, log)
+	email := logsender.New(schematype.ChannelEmail, log)
 	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
-		Senders: []notifier.Sender{email, logsender.New(message.ChannelSMS, log)},
+		Senders: []notifier.Sender{email, logsender.New(schematype.ChannelSMS, log)},
 		Links:   notifier.Links{PortalURL: "https://kith.example"},
 		Logger:  log,
 	})
@@ -74,7 +74,7 @@ func TestInvitationClaimedFromTheLog(t *testing.T) {
 	require.NotEmpty(t, session.ClaimPortalInvitation.Token)
 
 	ns, err := db.Client.Notification.Query().
-		Where(notification.KindEQ(message.KindPortalInvitation)).
+		Where(notification.KindEQ(schematype.MessageKindPortalInvitation)).
 		All(viewer.SystemContext(context.Background()))
 	require.NoError(t, err)
 	require.Len(t, ns, 1)

@@ -11,8 +11,8 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Capacity is how many of the latest messages a Sender keeps.
@@ -24,7 +24,7 @@ const Warning = "no SMS or email provider is configured: the log channel prints 
 
 // Sender logs messages instead of sending them. It is safe for concurrent use.
 type Sender struct {
-	channel message.Channel
+	channel schematype.Channel
 	log     *slog.Logger
 
 	mu   sync.Mutex
@@ -36,7 +36,7 @@ var _ notifier.Sender = (*Sender)(nil)
 
 // New returns a Sender for channel that logs to log, or to slog.Default()
 // when log is nil.
-func New(channel message.Channel, log *slog.Logger) *Sender {
+func New(channel schematype.Channel, log *slog.Logger) *Sender {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -44,7 +44,7 @@ func New(channel message.Channel, log *slog.Logger) *Sender {
 }
 
 // Channel returns the channel given to New.
-func (s *Sender) Channel() message.Channel { return s.channel }
+func (s *Sender) Channel() schematype.Channel { return s.channel }
 
 // Send records m and logs it whole, on one line at info: message ID,
 // channel, recipient, subject and the full text, or the full HTML for an

@@ -10,10 +10,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/kith-health/kith/message"
+	"github.com/stretchr/testify/require"
+
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/logsender"
-	"github.com/stretchr/testify/require"
+	"github.com/kith-health/kith/schematype"
 )
 
 func TestSendLogs(t *testing.T) {
@@ -21,17 +22,17 @@ func TestSendLogs(t *testing.T) {
 	long := strings.Repeat("é", 250)
 	tests := []struct {
 		name    string
-		channel message.Channel
+		channel schematype.Channel
 		m       notifier.Outgoing
 		want    map[string]any
 	}{
-		{"SMS", message.ChannelSMS,
-			notifier.Outgoing{MessageID: "nt1", Channel: message.ChannelSMS, To: "+14165550188", Text: "See you at 10:00."},
+		{"SMS", schematype.ChannelSMS,
+			notifier.Outgoing{MessageID: "nt1", Channel: schematype.ChannelSMS, To: "+14165550188", Text: "See you at 10:00."},
 			map[string]any{"message_id": "nt1", "channel": "SMS", "to": "+14165550188", "text": "See you at 10:00."}},
-		{"email with a long text, whole", message.ChannelEmail,
+		{"email with a long text, whole", schematype.ChannelEmail,
 			notifier.Outgoing{MessageID: "nt2", To: "wei@example.com", Subject: "Tomorrow", HTML: "<p>markup</p>", Text: long},
 			map[string]any{"message_id": "nt2", "channel": "EMAIL", "to": "wei@example.com", "subject": "Tomorrow", "text": long}},
-		{"email with HTML only", message.ChannelEmail,
+		{"email with HTML only", schematype.ChannelEmail,
 			notifier.Outgoing{MessageID: "nt3", To: "wei@example.com", Subject: "Code", HTML: "<p>Your code: 123456</p>"},
 			map[string]any{"message_id": "nt3", "channel": "EMAIL", "to": "wei@example.com", "subject": "Code", "html": "<p>Your code: 123456</p>"}},
 	}
@@ -61,7 +62,7 @@ func TestSendLogs(t *testing.T) {
 
 func TestSentKeepsTheLatest(t *testing.T) {
 	t.Parallel()
-	s := logsender.New(message.ChannelSMS, slog.New(slog.DiscardHandler))
+	s := logsender.New(schematype.ChannelSMS, slog.New(slog.DiscardHandler))
 	const n = logsender.Capacity + 234
 	var wg sync.WaitGroup
 	for i := range n {
@@ -80,8 +81,8 @@ func TestSentKeepsTheLatest(t *testing.T) {
 
 func TestSendWrongChannel(t *testing.T) {
 	t.Parallel()
-	s := logsender.New(message.ChannelSMS, nil)
-	_, err := s.Send(context.Background(), notifier.Outgoing{MessageID: "nt1", Channel: message.ChannelEmail})
+	s := logsender.New(schematype.ChannelSMS, nil)
+	_, err := s.Send(context.Background(), notifier.Outgoing{MessageID: "nt1", Channel: schematype.ChannelEmail})
 	require.True(t, notifier.IsPermanent(err))
 	require.Empty(t, s.Sent())
 }

@@ -19,9 +19,9 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -117,7 +117,7 @@ func (e *Env) Practitioner(t testing.TB, p kithtest.Practice, clientID string) p
 
 // Sent writes, as the system, a notification of kind about appointmentID
 // that went on channel to address with providerID, status SENT.
-func (e *Env) Sent(t testing.TB, p kithtest.Practice, appointmentID string, kind message.Kind, channel message.Channel, address, providerID string) *ent.Notification {
+func (e *Env) Sent(t testing.TB, p kithtest.Practice, appointmentID string, kind schematype.MessageKind, channel schematype.Channel, address, providerID string) *ent.Notification {
 	t.Helper()
 	ctx := System(p)
 	a, err := e.DB.Client.Appointment.Get(ctx, pulid.ID(appointmentID))
@@ -142,7 +142,7 @@ func (e *Env) Notification(t testing.TB, id pulid.ID) *ent.Notification {
 }
 
 // Notifications lists the notifications about appointmentID on channel, as the system.
-func (e *Env) Notifications(t testing.TB, appointmentID string, channel message.Channel) []*ent.Notification {
+func (e *Env) Notifications(t testing.TB, appointmentID string, channel schematype.Channel) []*ent.Notification {
 	t.Helper()
 	ns, err := e.DB.Client.Notification.Query().
 		Where(notification.AppointmentID(pulid.ID(appointmentID)), notification.ChannelEQ(channel)).

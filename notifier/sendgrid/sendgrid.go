@@ -20,12 +20,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/kith-health/kith/contactinfo"
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
 	"github.com/sendgrid/rest"
 	sg "github.com/sendgrid/sendgrid-go"
 	"github.com/sendgrid/sendgrid-go/helpers/mail"
+
+	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/schematype"
 )
 
 // DefaultBaseURL is SendGrid's API, used when Config.BaseURL is empty.
@@ -95,15 +96,15 @@ func New(cfg Config) (*Sender, error) {
 	return &Sender{cfg: cfg, client: &rest.Client{HTTPClient: &http.Client{Transport: cfg.Transport, Timeout: cfg.Timeout}}}, nil
 }
 
-// Channel returns message.ChannelEmail.
-func (s *Sender) Channel() message.Channel { return message.ChannelEmail }
+// Channel returns schematype.ChannelEmail.
+func (s *Sender) Channel() schematype.Channel { return schematype.ChannelEmail }
 
 // Send sends m as an email with a plain-text and an HTML part, from
 // Config.FromEmail under m.FromName (else Config.FromName), with
 // custom_args {MessageIDArg: m.MessageID}. The receipt's ProviderID is
 // SendGrid's X-Message-Id, empty when the answer has none.
 func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
-	if err := notifier.CheckChannel(m, message.ChannelEmail); err != nil {
+	if err := notifier.CheckChannel(m, schematype.ChannelEmail); err != nil {
 		return notifier.Receipt{}, fmt.Errorf("sending email: %w", err)
 	}
 	req := sg.GetRequest(s.cfg.APIKey, "/v3/mail/send", s.cfg.BaseURL)

@@ -11,10 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kith-health/kith/message"
+	"github.com/stretchr/testify/require"
+
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/sendgrid"
-	"github.com/stretchr/testify/require"
+	"github.com/kith-health/kith/schematype"
 )
 
 const apiKey = "SG.test-key.0123456789"
@@ -33,7 +34,7 @@ func prismURL(t *testing.T) string {
 
 func email(to string) notifier.Outgoing {
 	return notifier.Outgoing{
-		MessageID: "nt01", Channel: message.ChannelEmail, To: to, FromName: "Maple Therapy",
+		MessageID: "nt01", Channel: schematype.ChannelEmail, To: to, FromName: "Maple Therapy",
 		Subject: "Your appointment tomorrow",
 		HTML:    "<p>Sam sees Dr Lee tomorrow at <b>10:00</b>.</p>",
 		Text:    "Sam sees Dr Lee tomorrow at 10:00.",
@@ -76,7 +77,7 @@ func TestNew(t *testing.T) {
 			s, err := sendgrid.New(cfg)
 			if tt.want == "" {
 				require.NoError(t, err)
-				require.Equal(t, message.ChannelEmail, s.Channel())
+				require.Equal(t, schematype.ChannelEmail, s.Channel())
 				return
 			}
 			require.ErrorContains(t, err, "configuring SendGrid")
@@ -184,7 +185,7 @@ func TestSendRequest(t *testing.T) {
 			t.Cleanup(srv.Close)
 			s, err := sendgrid.New(sendgrid.Config{APIKey: apiKey, FromEmail: "hello@maple.example", FromName: "Maple", BaseURL: srv.URL + "/mock/"})
 			require.NoError(t, err)
-			m := notifier.Outgoing{MessageID: "nt42", Channel: message.ChannelEmail, To: "wei@example.com",
+			m := notifier.Outgoing{MessageID: "nt42", Channel: schematype.ChannelEmail, To: "wei@example.com",
 				FromName: tt.fromName, Subject: "Hello", HTML: tt.html, Text: "Hi"}
 			r, err := s.Send(context.Background(), m)
 			require.NoError(t, err)
@@ -290,7 +291,7 @@ func TestSendWrongChannel(t *testing.T) {
 	s, err := sendgrid.New(sendgrid.Config{APIKey: apiKey, FromEmail: "hello@maple.example", BaseURL: "http://127.0.0.1:9"})
 	require.NoError(t, err)
 	m := email("wei@example.com")
-	m.Channel = message.ChannelSMS
+	m.Channel = schematype.ChannelSMS
 	_, err = s.Send(context.Background(), m)
 	require.True(t, notifier.IsPermanent(err))
 }

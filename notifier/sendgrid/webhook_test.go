@@ -26,10 +26,10 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/notifier/sendgrid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // signer holds an ECDSA P-256 key pair, as SendGrid's signed event webhook uses.
@@ -112,7 +112,7 @@ func (h *hooks) email(t *testing.T, address string) *ent.Notification {
 	t.Helper()
 	client := h.env.Client(t, h.p, map[string]any{"firstName": "Sam", "lastName": "Lee", "email": address})
 	a := h.env.Book(t, h.p, client, 72*time.Hour)
-	return h.env.Sent(t, h.p, a, message.KindConfirmation, message.ChannelEmail, address, "sg-"+address)
+	return h.env.Sent(t, h.p, a, schematype.MessageKindConfirmation, schematype.ChannelEmail, address, "sg-"+address)
 }
 
 func event(kind string, n *ent.Notification, extra ...string) map[string]any {
@@ -249,7 +249,7 @@ func TestWebhookEvents(t *testing.T) {
 		// The next message to that address is skipped, saying why.
 		client := env.Client(t, p, map[string]any{"firstName": "Ana", "lastName": "Gone", "email": "Gone@Example.com", "notifyConfirmations": true})
 		a := env.Book(t, p, client, 96*time.Hour)
-		ns := env.Notifications(t, a, message.ChannelEmail)
+		ns := env.Notifications(t, a, schematype.ChannelEmail)
 		require.Len(t, ns, 1)
 		require.Equal(t, notification.StatusSkipped, ns[0].Status)
 		require.Equal(t, notifier.ReasonEmailBounced, ns[0].Reason)

@@ -25,10 +25,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
+
+	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/schematype"
 )
 
 // DefaultTimeout bounds one request to Twilio when Config.Timeout is zero.
@@ -109,14 +110,14 @@ func New(cfg Config) (*Sender, error) {
 	return s, nil
 }
 
-// Channel returns message.ChannelSMS.
-func (s *Sender) Channel() message.Channel { return message.ChannelSMS }
+// Channel returns schematype.ChannelSMS.
+func (s *Sender) Channel() schematype.Channel { return schematype.ChannelSMS }
 
 // Send sends m.Text to m.To as SMS from Config.From (as a messaging service
 // when it is an MG SID), asking for status callbacks at m.StatusCallbackURL
 // when set. The receipt's ProviderID is the message SID.
 func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
-	if err := notifier.CheckChannel(m, message.ChannelSMS); err != nil {
+	if err := notifier.CheckChannel(m, schematype.ChannelSMS); err != nil {
 		return notifier.Receipt{}, fmt.Errorf("sending SMS: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)

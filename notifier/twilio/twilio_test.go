@@ -12,10 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kith-health/kith/message"
+	"github.com/stretchr/testify/require"
+
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/twilio"
-	"github.com/stretchr/testify/require"
+	"github.com/kith-health/kith/schematype"
 )
 
 const (
@@ -38,7 +39,7 @@ func prismURL(t *testing.T) string {
 }
 
 func sms(to string) notifier.Outgoing {
-	return notifier.Outgoing{MessageID: "nt01", Channel: message.ChannelSMS, To: to, Text: "Reminder: Sam sees Dr Lee tomorrow at 10:00."}
+	return notifier.Outgoing{MessageID: "nt01", Channel: schematype.ChannelSMS, To: to, Text: "Reminder: Sam sees Dr Lee tomorrow at 10:00."}
 }
 
 func TestNew(t *testing.T) {
@@ -70,7 +71,7 @@ func TestNew(t *testing.T) {
 			s, err := twilio.New(cfg)
 			if tt.want == "" {
 				require.NoError(t, err)
-				require.Equal(t, message.ChannelSMS, s.Channel())
+				require.Equal(t, schematype.ChannelSMS, s.Channel())
 				return
 			}
 			require.ErrorContains(t, err, "configuring Twilio")
@@ -279,7 +280,7 @@ func TestSendWrongChannel(t *testing.T) {
 	s, err := twilio.New(twilio.Config{AccountSID: accountSID, AuthToken: authToken, From: fromNumber, BaseURL: "http://127.0.0.1:9"})
 	require.NoError(t, err)
 	m := sms("+14165550188")
-	m.Channel = message.ChannelEmail
+	m.Channel = schematype.ChannelEmail
 	_, err = s.Send(context.Background(), m)
 	require.True(t, notifier.IsPermanent(err))
 	var se *notifier.SendError

@@ -20,10 +20,10 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/notifier/twilio"
+	"github.com/kith-health/kith/schematype"
 )
 
 const (
@@ -193,7 +193,7 @@ func TestWebhookStatusOrdering(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sid := "SM" + strings.ReplaceAll(tc.name, " ", "")
-			n := env.Sent(t, p, a, message.KindReminder, message.ChannelSMS, "+14165550100", sid)
+			n := env.Sent(t, p, a, schematype.MessageKindReminder, schematype.ChannelSMS, "+14165550100", sid)
 			var updated time.Time // when it reached its final status
 			for _, ev := range tc.events {
 				report(sid, ev[0], ev[1])
@@ -215,7 +215,7 @@ func TestWebhookStatusOrdering(t *testing.T) {
 
 	t.Run("another organisation's address", func(t *testing.T) {
 		env.Practice(t, "birch")
-		n := env.Sent(t, p, a, message.KindReminder, message.ChannelSMS, "+14165550100", "SMmaple")
+		n := env.Sent(t, p, a, schematype.MessageKindReminder, schematype.ChannelSMS, "+14165550100", "SMmaple")
 		form := url.Values{"MessageSid": {"SMmaple"}, "MessageStatus": {"delivered"}}
 		rec := h.signed(notifier.TwilioStatusPath("birch"), form)
 		require.Equal(t, http.StatusOK, rec.Code)
@@ -245,8 +245,8 @@ func TestWebhookInbound(t *testing.T) {
 	}
 	mia := env.Book(t, p, child("Mia", "+14165550110"), 26*time.Hour)
 	noah := env.Book(t, p, child("Noah", "+14165550111"), 50*time.Hour)
-	env.Sent(t, p, mia, message.KindReminder, message.ChannelSMS, parentPhone, "SM1")
-	env.Sent(t, p, noah, message.KindReminder, message.ChannelSMS, parentPhone, "SM2")
+	env.Sent(t, p, mia, schematype.MessageKindReminder, schematype.ChannelSMS, parentPhone, "SM1")
+	env.Sent(t, p, noah, schematype.MessageKindReminder, schematype.ChannelSMS, parentPhone, "SM2")
 
 	require.Equal(t, empty, text(parentPhone, "Thanks, see you then"), "no automatic answer")
 
@@ -266,8 +266,8 @@ func TestWebhookInbound(t *testing.T) {
 	// later ones skipped.
 	queued := func(appointmentID string) []string {
 		var out []string
-		for _, n := range env.Notifications(t, appointmentID, message.ChannelSMS) {
-			if n.Address == parentPhone && n.Kind == message.KindConfirmation {
+		for _, n := range env.Notifications(t, appointmentID, schematype.ChannelSMS) {
+			if n.Address == parentPhone && n.Kind == schematype.MessageKindConfirmation {
 				out = append(out, string(n.Status)+" "+n.Reason)
 			}
 		}
