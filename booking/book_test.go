@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -18,7 +16,7 @@ import (
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
@@ -30,14 +28,12 @@ func (b *bundle) bookAt(start time.Time, key string) booking.Request {
 		ClientID: b.client.ID, Via: appointment.BookedViaPortal, Now: start.Add(-72 * time.Hour)}
 }
 
-// follow installs a notifier queue (not started) on the bundle's database,
-// so appointment changes write Notification rows.
+// follow makes sure the bundle's database has a notifier queue (not
+// started), so appointment changes write Notification rows: kithtest.DB
+// attaches one.
 func (b *bundle) follow(t testing.TB) {
 	t.Helper()
-	_, err := notifier.NewQueue(context.Background(), b.store, notifier.Config{
-		NoQuietHours: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	require.NoError(t, err)
+	require.NotNil(t, kithtest.NotifierOf(t, b.store))
 }
 
 // notices counts the notifications of kind about appointment id.

@@ -14,6 +14,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
+
+	"github.com/kith-health/kith/ent/effect"
 )
 
 func main() {
@@ -49,7 +51,10 @@ func main() {
 		},
 		Templates: templates,
 		Hooks:     []gen.Hook{describeTypes("./ent.graphqls")},
-	}, entc.Extensions(ex))
+	}, entc.Extensions(ex),
+		// The notifier the schema's hooks reach (package ent/effect), set once per client.
+		entc.Dependency(entc.DependencyName("Effects"), entc.DependencyType(&effect.Slot{})),
+	)
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}

@@ -38,7 +38,7 @@ func BenchmarkRemindersFallingDue(b *testing.B) {
 	}
 	for range b.N {
 		b.StopTimer()
-		db := kithtest.DB(b, nil)
+		db := kithtest.BareDB(b, nil) // its own queue below
 		ids := seedDue(b, db, n)
 		email := fake.New(schematype.ChannelEmail)
 		ctx := context.Background()

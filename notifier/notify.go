@@ -2,7 +2,6 @@ package notifier
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -14,7 +13,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
-	"github.com/kith-health/kith/ent/hook"
+	"github.com/kith-health/kith/ent/effect"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/rule"
 	"github.com/kith-health/kith/notifier/compose"
@@ -22,79 +21,6 @@ import (
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
-
-// followAppointments is the hook through which appointment changes send
-// notices: a new appointment a confirmation, a moved one a reschedule notice,
-// a cancelled or missed one that notice; new and moved appointments also get
-// their reminders scheduled, and scheduled messages follow the appointment
-// (see followAppointment). It writes in the mutation's transaction.
-func (q *Queue) followAppointments() ent.Hook {
-	return func(next ent.Mutator) ent.Mutator {
-		return hook.AppointmentFunc(func(ctx context.Context, m *ent.AppointmentMutation) (ent.Value, error) {
-			kind, remind := noticeFor(ctx, m)
-			if kind != "" {
-				if err := needTx(ctx); err != nil {
-					return nil, err
-				}
-			}
-			v, err := next.Mutate(ctx, m)
-			if err != nil || kind == "" {
-				return v, err
-			}
-			a, ok := v.(*ent.Appointment)
-			if !ok {
-				return v, nil
-			}
-			// Notices are kith's own doing, whoever changed the appointment
-			// (staff, a portal user, a widget visitor): read and written as
-			// the system, confined to the appointment's organisation.
-			ctx = systemIn(ctx, a.OrganizationID)
-			if kind != schematype.MessageKindConfirmation {
-				if err := cancelReminders(ctx, m.Client(), a, kind); err != nil {
-					return nil, err
-				}
-			}
-			etx := transaction.From(ctx) // nil outside a transaction
-			if err := q.followAppointment(ctx, m.Client(), etx, a, kind); err != nil {
-				return nil, fmt.Errorf("updating the appointment's scheduled messages: %w", err)
-			}
-			if err := q.notify(ctx, m.Client(), etx, kind, a.ID); err != nil {
-				return nil, fmt.Errorf("notifying about the appointment: %w", err)
-			}
-			if remind {
-				if err := q.scheduleReminders(ctx, m.Client(), etx, a); err != nil {
-					return nil, fmt.Errorf("scheduling reminders: %w", err)
-				}
-			}
-			return v, nil
-		})
-	}
-}
-
-// noticeFor says which notice a mutation calls for, and whether reminders
-// must be scheduled (the appointment is new or moved).
-func noticeFor(ctx context.Context, m *ent.AppointmentMutation) (schematype.MessageKind, bool) {
-	if m.Op().Is(ent.OpCreate) {
-		return schematype.MessageKindConfirmation, true
-	}
-	if !m.Op().Is(ent.OpUpdateOne) {
-		return "", false
-	}
-	if status, ok := m.Status(); ok {
-		switch status {
-		case appointment.StatusCancelled:
-			return schematype.MessageKindCancellation, false
-		case appointment.StatusMissed:
-			return schematype.MessageKindMissed, false
-		}
-	}
-	if start, ok := m.StartsAt(); ok {
-		if old, err := m.OldStartsAt(ctx); err == nil && !old.Equal(start) {
-			return schematype.MessageKindReschedule, true
-		}
-	}
-	return "", false
-}
 
 // cancelReminders cancels the reminders of a that still wait (an SMS held
 // for the morning, say): they would give the old time, or remind of an
@@ -308,31 +234,16 @@ func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.
 	return q.insert(ctx, etx, jobs...)
 }
 
-// ErrNoTransaction is the error of a change that sends messages written
-// outside a transaction: its notifications and their jobs must commit with
-// it, or a crash in between loses the messages. Open one (Client.Tx).
-var ErrNoTransaction = errors.New("a change that sends messages must be written in a transaction")
-
-// needTx is ErrNoTransaction unless ctx carries a transaction: checked
-// before a change that sends messages is written, so that it is refused
-// whole.
-func needTx(ctx context.Context) error {
-	if transaction.From(ctx) == nil {
-		return ErrNoTransaction
-	}
-	return nil
-}
-
 // insert adds jobs in etx, the transaction of the change that causes them,
 // so that they exist exactly when it does. Without a transaction it fails
-// with ErrNoTransaction.
+// with effect.ErrNoTransaction.
 func (q *Queue) insert(ctx context.Context, etx *ent.Tx, jobs ...river.InsertManyParams) error {
 	if len(jobs) == 0 {
 		return nil
 	}
 	tx, ok := database.SQLTx(etx)
 	if !ok {
-		return ErrNoTransaction
+		return effect.ErrNoTransaction
 	}
 	if _, err := q.river.InsertManyTx(ctx, tx, jobs); err != nil {
 		return fmt.Errorf("queueing messages: %w", err)

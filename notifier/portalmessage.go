@@ -11,13 +11,10 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
-	"github.com/kith-health/kith/ent/hook"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -27,37 +24,6 @@ import (
 // person cannot read the thread in the portal now (no active access, or a
 // contact without the MESSAGING scope).
 const ReasonNoPortalAccess = "they cannot read messages in the portal"
-
-// followPortalMessages is the hook through which a message the practice
-// writes in a portal thread tells the thread's person by email, in the
-// mutation's transaction: "You have a new message from [PracticeName]"
-// with a link to the portal, never the message itself (it is health
-// information). Messages from the portal email nobody: staff see them as
-// unread in the client's threads.
-func (q *Queue) followPortalMessages() ent.Hook {
-	return hook.On(func(next ent.Mutator) ent.Mutator {
-		return hook.PortalMessageFunc(func(ctx context.Context, m *ent.PortalMessageMutation) (ent.Value, error) {
-			if d, _ := m.Direction(); d == portalmessage.DirectionFromPractice {
-				if err := needTx(ctx); err != nil {
-					return nil, err
-				}
-			}
-			v, err := next.Mutate(ctx, m)
-			if err != nil {
-				return v, err
-			}
-			msg, ok := v.(*ent.PortalMessage)
-			if !ok || msg.Direction != portalmessage.DirectionFromPractice {
-				return v, nil
-			}
-			etx := transaction.From(ctx) // nil outside a transaction
-			if err := q.notifyPortalMessage(ctx, m.Client(), etx, msg); err != nil {
-				return nil, fmt.Errorf("telling of the new message: %w", err)
-			}
-			return v, nil
-		})
-	}, ent.OpCreate)
-}
 
 // notifyPortalMessage records one KindPortalMessage email to the person of
 // msg's thread (the client, or the contact through its link) and queues

@@ -85,12 +85,13 @@ type Queue struct {
 }
 
 // NewQueue builds the queue on db, whose River tables database.Migrate
-// created, and makes it follow the
-// appointments of db's client: confirmations, reschedule, cancellation and
-// missed notices go out as appointments change, and reminders are scheduled.
-// It follows scheduled messages too: each goes at its time; and portal
-// messages: the practice's tell their person by email (followPortalMessages).
-// Call Start to begin sending.
+// created, and attaches it to db's client as the notifier its schema's
+// hooks call (ent/effect, ent/schema/notifier_hooks.go): confirmations,
+// reschedule, cancellation and missed notices go out as appointments
+// change, and reminders are scheduled; scheduled messages each go at their
+// time; the practice's portal messages tell their person by email. A
+// client takes one queue: a second NewQueue on db fails with
+// effect.ErrAttached. Call Start to begin sending.
 func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) {
 	if cfg.Workers == 0 {
 		cfg.Workers = 10
@@ -161,9 +162,9 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	if err != nil {
 		return nil, fmt.Errorf("starting the job client: %w", err)
 	}
-	db.Client.Appointment.Use(q.followAppointments())
-	db.Client.ScheduledMessage.Use(q.followScheduledMessages())
-	db.Client.PortalMessage.Use(q.followPortalMessages())
+	if err := db.Client.Effects.Attach(q); err != nil {
+		return nil, fmt.Errorf("attaching the notifier: %w", err)
+	}
 	return q, nil
 }
 

@@ -217,12 +217,16 @@ func (s slowSender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Rec
 // and starts another on the same database: every message goes exactly once.
 func TestRestartMidBatch(t *testing.T) {
 	t.Parallel()
-	db := kithtest.DB(t, nil)
+	dbURL := kithtest.DBURL(t)
+	db := kithtest.Open(t, dbURL, database.Options{})
+	kithtest.AttachNotifier(t, db, notifier.Config{NoQuietHours: true}) // writes the messages booked below
 	p := kithtest.NewPractice(t, db, "maple")
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Each queue that sends runs as a process of its own, on its own client
+	// of the database.
 	newQueue := func(email, sms notifier.Sender) *notifier.Queue {
-		q, err := notifier.NewQueue(ctx, db, notifier.Config{Senders: []notifier.Sender{email, sms},
+		q, err := notifier.NewQueue(ctx, kithtest.Open(t, dbURL, database.Options{}), notifier.Config{Senders: []notifier.Sender{email, sms},
 			NoQuietHours: true, Workers: 4, PollInterval: 20 * time.Millisecond, Logger: quiet})
 		require.NoError(t, err)
 		return q

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/schematype"
@@ -19,14 +20,15 @@ import (
 // kith processes) share each channel's send rate.
 func TestRatesSharedByProcesses(t *testing.T) {
 	t.Parallel()
-	db := kithtest.DB(t, nil)
+	dbURL := kithtest.DBURL(t)
+	db := kithtest.Open(t, dbURL, database.Options{})
 	if db.Dialect == dialect.SQLite {
 		t.Skip("SQLite serves one kith process: its rates live in that process's memory")
 	}
 	ctx := context.Background()
 	var queues []*notifier.Queue
-	for range 2 {
-		q, err := notifier.NewQueue(ctx, db, notifier.Config{
+	for range 2 { // two processes, each with its own client of the database
+		q, err := notifier.NewQueue(ctx, kithtest.Open(t, dbURL, database.Options{}), notifier.Config{
 			Rates:  map[schematype.Channel]float64{schematype.ChannelSMS: 1.0 / 3600}, // one an hour
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		})

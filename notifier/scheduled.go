@@ -12,7 +12,6 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
-	"github.com/kith-health/kith/ent/hook"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
@@ -36,45 +35,6 @@ func (ScheduledArgs) Kind() string { return "kith_scheduled" }
 // with River's backoff. Jobs are not unique: a second job for the same
 // message and time finds it already sent.
 func (ScheduledArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
-
-// followScheduledMessages is the hook that queues a scheduled message's job
-// when the message is created or its time changes, in the mutation's
-// transaction. Its older job, if any, then finds a time that no longer
-// matches and sends nothing.
-func (q *Queue) followScheduledMessages() ent.Hook {
-	return func(next ent.Mutator) ent.Mutator {
-		return hook.ScheduledMessageFunc(func(ctx context.Context, m *ent.ScheduledMessageMutation) (ent.Value, error) {
-			if retimed(m) {
-				if err := needTx(ctx); err != nil {
-					return nil, err
-				}
-			}
-			v, err := next.Mutate(ctx, m)
-			if err != nil || !retimed(m) {
-				return v, err
-			}
-			sm, ok := v.(*ent.ScheduledMessage)
-			if !ok || sm.Status != scheduledmessage.StatusPending {
-				return v, nil
-			}
-			etx := transaction.From(ctx) // nil outside a transaction
-			if err := q.scheduleMessages(ctx, m.Client(), etx, nil, sm); err != nil {
-				return nil, fmt.Errorf("scheduling the message: %w", err)
-			}
-			return v, nil
-		})
-	}
-}
-
-// retimed reports whether m creates a message or changes when it goes.
-func retimed(m *ent.ScheduledMessageMutation) bool {
-	if m.Op().Is(ent.OpCreate) {
-		return true
-	}
-	_, sendAt := m.SendAt()
-	_, minutes := m.MinutesBeforeStart()
-	return m.Op().Is(ent.OpUpdateOne) && (sendAt || minutes || m.SendAtCleared() || m.MinutesBeforeStartCleared())
-}
 
 // followAppointment keeps an appointment's pending scheduled messages in
 // step with it: when it moves, those timed relative to its start get a job

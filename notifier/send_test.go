@@ -192,7 +192,8 @@ func TestCrashMidBatch(t *testing.T) {
 	require.NoError(t, err)
 
 	email, sms := fake.New(schematype.ChannelEmail), fake.New(schematype.ChannelSMS)
-	q, err := notifier.NewQueue(ctx, db, notifier.Config{Senders: []notifier.Sender{email, sms},
+	// The surviving process: a client of its own.
+	q, err := notifier.NewQueue(ctx, kithtest.Open(t, dbURL, database.Options{}), notifier.Config{Senders: []notifier.Sender{email, sms},
 		NoQuietHours: true, PollInterval: 50 * time.Millisecond, RescueAfter: time.Second, Logger: quiet})
 	require.NoError(t, err)
 	require.NoError(t, q.Start(ctx))

@@ -168,7 +168,7 @@ func TestRateLimitSharedByProcesses(t *testing.T) {
 // stored copy does not.
 func TestPortalEmailsGoThroughTheNotifier(t *testing.T) {
 	t.Parallel()
-	db := kithtest.DB(t, nil)
+	db := kithtest.BareDB(t, nil) // its own queue below
 	email := fake.New(schematype.ChannelEmail)
 	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
 		Senders: []notifier.Sender{email}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -15,7 +14,6 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/schematype"
 )
 
@@ -95,24 +93,35 @@ func validateTemplate() ent.Hook {
 		case !t.Channel.IsValid():
 			return kith.Invalid("channel", "%q is not a channel", quoted(string(t.Channel)))
 		}
-		var te *compose.TemplateError
-		if err := t.Validate(); errors.As(err, &te) {
-			return kith.Invalid(te.Part, "%v", te.Err)
+		// The placeholder and HTML rules are the renderer's (the notifier's).
+		n, err := m.Effects.Notifier()
+		if err != nil {
+			return err
+		}
+		if part, err := n.CheckTemplate(t.Subject, t.HTML, t.Text); err != nil {
+			return kith.Invalid(part, "%v", err)
 		}
 		return nil
 	}, writeOps)
 }
 
+// template is a MessageTemplate's wording as a mutation will leave it.
+type template struct {
+	Kind                schematype.MessageKind
+	Channel             schematype.Channel
+	Subject, HTML, Text string
+}
+
 // templateOf is the template the mutation will leave: its new values, else the old ones.
-func templateOf(ctx context.Context, m *gen.MessageTemplateMutation) (compose.Template, error) {
-	var t compose.Template
+func templateOf(ctx context.Context, m *gen.MessageTemplateMutation) (template, error) {
+	var t template
 	if m.Op().Is(ent.OpUpdateOne) {
 		id, _ := m.ID()
 		old, err := m.Client().MessageTemplate.Get(ctx, id)
 		if err != nil {
 			return t, err
 		}
-		t = compose.Template{Kind: old.Kind, Channel: old.Channel, Language: old.Language, Subject: old.Subject, HTML: old.HTML, Text: old.Text}
+		t = template{Kind: old.Kind, Channel: old.Channel, Subject: old.Subject, HTML: old.HTML, Text: old.Text}
 	}
 	if v, ok := m.Kind(); ok {
 		t.Kind = v

@@ -43,7 +43,7 @@ var claimLink = regexp.MustCompile(`https://kith\.example/portal/claim\?token=([
 // copy still hides it.
 func TestInvitationClaimedFromTheLog(t *testing.T) {
 	t.Parallel()
-	db := kithtest.DB(t, nil)
+	db := kithtest.BareDB(t, nil) // its own queue below
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	email := logsender.New(schematype.ChannelEmail, log)

@@ -20,13 +20,14 @@ import (
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/fake"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
 // PublicURL is the public address the queue is configured with.
-const PublicURL = "https://kith.example"
+const PublicURL = kithtest.PublicURL
 
 // Env is a database with a queue that follows its appointments, and the API.
 type Env struct {
@@ -34,6 +35,8 @@ type Env struct {
 	DB *database.DB
 	// Queue follows DB's appointments; it is not started.
 	Queue *notifier.Queue
+	// Email and SMS record what Queue hands to the providers, once started.
+	Email, SMS *fake.Sender
 	// API is kith's HTTP handler over DB.
 	API *kithtest.API
 }
@@ -43,14 +46,12 @@ type Env struct {
 // never started.
 func New(t testing.TB) *Env {
 	t.Helper()
-	db := kithtest.DB(t, nil)
-	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
+	db := kithtest.BareDB(t, nil)
+	n := kithtest.AttachNotifier(t, db, notifier.Config{
 		NoQuietHours: true,
-		Links:        notifier.Links{PortalURL: PublicURL},
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	require.NoError(t, err)
-	return &Env{DB: db, Queue: q, API: kithtest.NewAPI(t, db)}
+	return &Env{DB: db, Queue: n.Queue, Email: n.Email, SMS: n.SMS, API: kithtest.NewAPI(t, db)}
 }
 
 // Practice creates an organisation with slug and its owner (kithtest.NewPractice).
