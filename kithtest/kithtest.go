@@ -31,6 +31,7 @@ import (
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/practice"
@@ -85,7 +86,7 @@ func AttachNotifier(t testing.TB, db *database.DB, cfg notifier.Config) *Notifie
 	t.Helper()
 	n := &Notifier{Email: fake.New(schematype.ChannelEmail), SMS: fake.New(schematype.ChannelSMS)}
 	if cfg.Senders == nil {
-		cfg.Senders = []notifier.Sender{n.Email, n.SMS}
+		cfg.Senders = []provider.Sender{n.Email, n.SMS}
 	}
 	if cfg.Links.PortalURL == "" {
 		cfg.Links.PortalURL = PublicURL

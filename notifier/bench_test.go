@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
@@ -43,7 +44,7 @@ func BenchmarkRemindersFallingDue(b *testing.B) {
 		email := fake.New(schematype.ChannelEmail)
 		ctx := context.Background()
 		q, err := notifier.NewQueue(ctx, db, notifier.Config{
-			Senders:      []notifier.Sender{email, fake.New(schematype.ChannelSMS)},
+			Senders:      []provider.Sender{email, fake.New(schematype.ChannelSMS)},
 			NoQuietHours: true,
 			Workers:      50,
 			PollInterval: 50 * time.Millisecond,

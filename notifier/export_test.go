@@ -6,4 +6,4 @@ import (
 )
 
 // Limiter is the send rate of channel ch, nil when it has none.
-func (q *Queue) Limiter(ch schematype.Channel) *ratelimit.Limiter { return q.limiters[ch] }
+func (q *Queue) Limiter(ch schematype.Channel) *ratelimit.Limiter { return q.handover.Limiter(ch) }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/schematype"
 )
@@ -30,7 +31,7 @@ func TestObserved(t *testing.T) {
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
 	b := setupQueueWith(t, func(c *notifier.Config) { c.NoQuietHours = true; c.Metrics = m; c.TracerProvider = tp })
 	m.CollectQueueDepth(b.queue.Depth)
-	b.sms.FailNext(1, notifier.Permanent("21610", "the recipient has opted out (STOP)", nil))
+	b.sms.FailNext(1, provider.Permanent("21610", "the recipient has opted out (STOP)", nil))
 	id := b.book(t, 72*time.Hour) // Sam by email and SMS, Alex by SMS: two send jobs
 
 	scrape := func() string {

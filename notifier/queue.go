@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/ratelimit"
 	"github.com/kith-health/kith/schematype"
@@ -29,7 +30,7 @@ import (
 type Config struct {
 	// Senders deliver the channels, one Sender per channel. A message on a
 	// channel without one fails with that reason.
-	Senders []Sender
+	Senders []provider.Sender
 	// Links are the public addresses messages point to. Default: none.
 	Links Links
 	// Workers is how many messages are handed over at once. Default 10.
@@ -72,13 +73,13 @@ const DefaultJobTimeout = time.Minute
 // job in kith's own database, written in the same transaction as the change
 // that caused it, so a crash or restart loses nothing.
 type Queue struct {
-	db       *database.DB
-	river    *river.Client[*sql.Tx]
-	cfg      Config
-	senders  map[schematype.Channel]Sender
-	limiters map[schematype.Channel]*ratelimit.Limiter
-	tracer   trace.Tracer
-	// background counts portal emails being handed over (SendSecret).
+	db    *database.DB
+	river *river.Client[*sql.Tx]
+	cfg   Config
+	// handover hands every message to its provider: the workers' and the
+	// one-time emails' (deliverAfterCommit).
+	handover *provider.Handover
+	// background counts one-time emails being handed over (deliverAfterCommit).
 	background sync.WaitGroup
 	// started and stopping say where the queue is, for Ready.
 	started, stopping atomic.Bool
@@ -132,19 +133,19 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 		driver = riverdatabasesql.New(db.SQL)
 	}
 	var err error
-	q := &Queue{db: db, cfg: cfg, senders: make(map[schematype.Channel]Sender), limiters: make(map[schematype.Channel]*ratelimit.Limiter),
-		tracer: observe.Tracer(cfg.TracerProvider, "notifier")}
-	for _, s := range cfg.Senders {
-		q.senders[s.Channel()] = s
-	}
+	tracer := observe.Tracer(cfg.TracerProvider, "notifier")
 	limits := ratelimit.ForQueue(db) // workers wait for tokens outside transactions
+	limiters := make(map[schematype.Channel]*ratelimit.Limiter)
 	for ch, perSecond := range cfg.Rates {
 		if perSecond > 0 {
-			q.limiters[ch] = ratelimit.New(limits, "notifier."+string(ch), ratelimit.Limit{
+			limiters[ch] = ratelimit.New(limits, "notifier."+string(ch), ratelimit.Limit{
 				Burst: max(1, int(perSecond)), Every: time.Duration(float64(time.Second) / perSecond),
 			})
 		}
 	}
+	q := &Queue{db: db, cfg: cfg, handover: provider.NewHandover(provider.HandoverConfig{
+		Senders: cfg.Senders, Limiters: limiters, Tracer: tracer, Metrics: cfg.Metrics,
+	})}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{q: q})
 	river.AddWorker(workers, &reminderWorker{q: q})
@@ -157,7 +158,7 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
-		Middleware:           []rivertype.Middleware{&jobObserver{tracer: q.tracer, metrics: cfg.Metrics}},
+		Middleware:           []rivertype.Middleware{&jobObserver{tracer: tracer, metrics: cfg.Metrics}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starting the job client: %w", err)

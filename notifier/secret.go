@@ -11,6 +11,7 @@ import (
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 )
@@ -96,49 +97,22 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		return nil
 	}
 	real := t.Render(values(link, m.Code))
-	out := Outgoing{
+	out := provider.Outgoing{
 		MessageID: string(n.ID), Channel: schematype.ChannelEmail, To: m.To, FromName: org.Name,
 		Subject: real.Subject, HTML: real.HTML, Text: real.Text,
 	}
-	transaction.AfterCommit(ctx, func() { q.handOver(context.WithoutCancel(ctx), n.ID, out) })
-	return nil
-}
-
-// handOver sends out in the background and records the outcome on
-// notification id. Stop waits for it.
-func (q *Queue) handOver(ctx context.Context, id pulid.ID, out Outgoing) {
-	q.background.Add(1)
-	go func() {
-		defer q.background.Done()
-		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		sys := systemIn(ctx, "")
-		update := q.db.Client.Notification.UpdateOneID(id).AddAttempts(1)
-		sender, ok := q.senders[out.Channel]
-		var (
-			receipt Receipt
-			err     error
-		)
-		switch {
-		case !ok:
-			err = &SendError{Permanent: true, Reason: fmt.Sprintf("no %s provider is configured", out.Channel)}
-		default:
-			if l := q.limiters[out.Channel]; l != nil {
-				err = l.Wait(ctx, "")
-			}
-			if err == nil {
-				receipt, err = sender.Send(ctx, out)
-			}
-		}
-		if err != nil {
-			update.SetStatus(notification.StatusFailed).SetReason(failureReason(err)).SetFailedAt(time.Now().UTC())
+	q.deliverAfterCommit(ctx, out, func(ctx context.Context, r provider.Result) {
+		update := q.db.Client.Notification.UpdateOneID(n.ID).AddAttempts(1)
+		if r.Err != nil {
+			update.SetStatus(notification.StatusFailed).SetReason(provider.FailureReason(r.Err)).SetFailedAt(time.Now().UTC())
 		} else {
-			update.SetStatus(notification.StatusSent).SetProviderID(kith.Clip(receipt.ProviderID, kith.MaxLineLength)).SetSentAt(time.Now().UTC())
+			update.SetStatus(notification.StatusSent).SetProviderID(kith.Clip(r.Receipt.ProviderID, kith.MaxLineLength)).SetSentAt(time.Now().UTC())
 		}
-		if err := update.Exec(sys); err != nil {
-			q.cfg.Logger.Error("recording a portal email", "notification", id, "error", err)
+		if err := update.Exec(systemIn(ctx, "")); err != nil {
+			q.cfg.Logger.Error("recording a portal email", "notification", n.ID, "error", err)
 		}
-	}()
+	})
+	return nil
 }
 
 // hiddenIf is hidden when secret is set, else empty.

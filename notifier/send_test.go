@@ -21,6 +21,7 @@ import (
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
@@ -55,7 +56,7 @@ func sendJobs(t *testing.T, db *database.DB) int {
 func TestBatchSendsEachOnItsOwn(t *testing.T) {
 	t.Parallel()
 	b := setupQueue(t)
-	optedOut := notifier.Permanent("21610", "the recipient has opted out (STOP)", nil)
+	optedOut := provider.Permanent("21610", "the recipient has opted out (STOP)", nil)
 	b.sms.FailNext(1, optedOut)
 	id := b.book(t, 72*time.Hour) // Sam by email and SMS, Alex by SMS
 
@@ -91,7 +92,7 @@ func TestBatchSendsEachOnItsOwn(t *testing.T) {
 func TestBatchRetriesOnlyTheUnsent(t *testing.T) {
 	t.Parallel()
 	b := setupQueue(t)
-	b.sms.FailNext(1, notifier.Transient("20429", "too many requests", nil))
+	b.sms.FailNext(1, provider.Transient("20429", "too many requests", nil))
 	id := b.book(t, 72*time.Hour)
 
 	require.Eventually(t, func() bool { return len(b.sms.Sent()) == 2 }, 20*time.Second, 50*time.Millisecond)
@@ -117,14 +118,14 @@ type recordingSender struct {
 
 func (s *recordingSender) Channel() schematype.Channel { return s.channel }
 
-func (s *recordingSender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
+func (s *recordingSender) Send(ctx context.Context, m provider.Outgoing) (provider.Receipt, error) {
 	time.Sleep(s.delay)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.f.WriteString(m.MessageID + "\n"); err != nil {
-		return notifier.Receipt{}, err
+		return provider.Receipt{}, err
 	}
-	return notifier.Receipt{ProviderID: "rec-" + m.MessageID}, nil
+	return provider.Receipt{ProviderID: "rec-" + m.MessageID}, nil
 }
 
 // handedOver reads the IDs a recordingSender wrote to path.
@@ -193,7 +194,7 @@ func TestCrashMidBatch(t *testing.T) {
 
 	email, sms := fake.New(schematype.ChannelEmail), fake.New(schematype.ChannelSMS)
 	// The surviving process: a client of its own.
-	q, err := notifier.NewQueue(ctx, kithtest.Open(t, dbURL, database.Options{}), notifier.Config{Senders: []notifier.Sender{email, sms},
+	q, err := notifier.NewQueue(ctx, kithtest.Open(t, dbURL, database.Options{}), notifier.Config{Senders: []provider.Sender{email, sms},
 		NoQuietHours: true, PollInterval: 50 * time.Millisecond, RescueAfter: time.Second, Logger: quiet})
 	require.NoError(t, err)
 	require.NoError(t, q.Start(ctx))
@@ -243,7 +244,7 @@ func crashChild(t *testing.T) {
 	f, err := os.OpenFile(os.Getenv(crashLogEnv), os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
 	q, err := notifier.NewQueue(ctx, db, notifier.Config{
-		Senders: []notifier.Sender{
+		Senders: []provider.Sender{
 			&recordingSender{channel: schematype.ChannelEmail, delay: 10 * time.Millisecond, f: f},
 			&recordingSender{channel: schematype.ChannelSMS, delay: 10 * time.Millisecond, f: f},
 		},
@@ -262,7 +263,7 @@ func TestProviderReasonIsClipped(t *testing.T) {
 	t.Parallel()
 	b := setupQueue(t)
 	reason := "bad\x00number \xff" + strings.Repeat("é", 20_000)
-	b.sms.FailNext(1, notifier.Permanent("21211", reason, nil))
+	b.sms.FailNext(1, provider.Permanent("21211", reason, nil))
 	id := b.book(t, 72*time.Hour)
 
 	var failed *ent.Notification

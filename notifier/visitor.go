@@ -3,10 +3,10 @@ package notifier
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 )
@@ -51,31 +51,14 @@ func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
 	v["RecipientName"] = joinName(m.FirstName, m.LastName)
 	v["SignInCode"] = m.Code
 	r := t.Render(v)
-	out := Outgoing{
+	out := provider.Outgoing{
 		MessageID: string(pulid.New("vc")), Channel: schematype.ChannelEmail, To: m.To, FromName: org.Name,
 		Subject: r.Subject, HTML: r.HTML, Text: r.Text,
 	}
-	send := func() {
-		q.background.Add(1)
-		go func() {
-			defer q.background.Done()
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			defer cancel()
-			sender, ok := q.senders[schematype.ChannelEmail]
-			if !ok {
-				q.cfg.Logger.Error("sending a booking code", "error", "no email provider is configured")
-				return
-			}
-			if l := q.limiters[schematype.ChannelEmail]; l != nil {
-				if err := l.Wait(ctx, ""); err != nil {
-					return
-				}
-			}
-			if _, err := sender.Send(ctx, out); err != nil {
-				q.cfg.Logger.Error("sending a booking code", "error", err)
-			}
-		}()
-	}
-	transaction.AfterCommit(ctx, send)
+	q.deliverAfterCommit(ctx, out, func(_ context.Context, r provider.Result) {
+		if r.Err != nil {
+			q.cfg.Logger.Error("sending a booking code", "error", r.Err)
+		}
+	})
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
@@ -171,7 +172,7 @@ func TestPortalEmailsGoThroughTheNotifier(t *testing.T) {
 	db := kithtest.BareDB(t, nil) // its own queue below
 	email := fake.New(schematype.ChannelEmail)
 	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
-		Senders: []notifier.Sender{email}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Senders: []provider.Sender{email}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = q.Stop(context.Background()) })

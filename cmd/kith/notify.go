@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/logsender"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/notifier/sendgrid"
 	"github.com/kith-health/kith/notifier/twilio"
 	"github.com/kith-health/kith/schematype"
@@ -23,8 +23,8 @@ import (
 // (A provider's setting given without its key stopped kith in
 // config.validate: a deployment whose key went missing must not fall back
 // to logging its messages, secrets and all.)
-func senders(cfg config, log *slog.Logger) ([]notifier.Sender, error) {
-	var out []notifier.Sender
+func senders(cfg config, log *slog.Logger) ([]provider.Sender, error) {
+	var out []provider.Sender
 	if tw := cfg.Twilio; tw.AccountSID != "" {
 		s, err := twilio.New(twilio.Config{
 			AccountSID: tw.AccountSID,
@@ -52,7 +52,7 @@ func senders(cfg config, log *slog.Logger) ([]notifier.Sender, error) {
 	switch len(out) {
 	case 0:
 		log.Warn(logsender.Warning)
-		return []notifier.Sender{logsender.New(schematype.ChannelSMS, log), logsender.New(schematype.ChannelEmail, log)}, nil
+		return []provider.Sender{logsender.New(schematype.ChannelSMS, log), logsender.New(schematype.ChannelEmail, log)}, nil
 	case 1:
 		missing, variable := schematype.ChannelEmail, "KITH_SENDGRID_API_KEY"
 		if out[0].Channel() == schematype.ChannelEmail {

@@ -17,6 +17,7 @@ import (
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/logsender"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
@@ -48,7 +49,7 @@ func TestInvitationClaimedFromTheLog(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	email := logsender.New(schematype.ChannelEmail, log)
 	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
-		Senders: []notifier.Sender{email, logsender.New(schematype.ChannelSMS, log)},
+		Senders: []provider.Sender{email, logsender.New(schematype.ChannelSMS, log)},
 		Links:   notifier.Links{PortalURL: "https://kith.example"},
 		Logger:  log,
 	})

@@ -11,7 +11,7 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/schematype"
 )
 
@@ -28,11 +28,11 @@ type Sender struct {
 	log     *slog.Logger
 
 	mu   sync.Mutex
-	ring []notifier.Outgoing // up to Capacity, oldest at next once full
+	ring []provider.Outgoing // up to Capacity, oldest at next once full
 	next int
 }
 
-var _ notifier.Sender = (*Sender)(nil)
+var _ provider.Sender = (*Sender)(nil)
 
 // New returns a Sender for channel that logs to log, or to slog.Default()
 // when log is nil.
@@ -51,9 +51,9 @@ func (s *Sender) Channel() schematype.Channel { return s.channel }
 // email without a text part. It fails only for a message on another
 // channel. The receipt's ProviderID is "log-" and the message ID; its
 // Status is "logged".
-func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
-	if err := notifier.CheckChannel(m, s.channel); err != nil {
-		return notifier.Receipt{}, err
+func (s *Sender) Send(ctx context.Context, m provider.Outgoing) (provider.Receipt, error) {
+	if err := provider.CheckChannel(m, s.channel); err != nil {
+		return provider.Receipt{}, err
 	}
 	attrs := []slog.Attr{
 		slog.String("message_id", m.MessageID),
@@ -78,15 +78,15 @@ func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receip
 		s.next = (s.next + 1) % Capacity
 	}
 	s.mu.Unlock()
-	return notifier.Receipt{ProviderID: "log-" + m.MessageID, Status: "logged"}, nil
+	return provider.Receipt{ProviderID: "log-" + m.MessageID, Status: "logged"}, nil
 }
 
 // Sent returns the recorded messages, oldest first: all of them, or the
 // latest Capacity.
-func (s *Sender) Sent() []notifier.Outgoing {
+func (s *Sender) Sent() []provider.Outgoing {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]notifier.Outgoing, 0, len(s.ring))
+	out := make([]provider.Outgoing, 0, len(s.ring))
 	out = append(out, s.ring[s.next:]...)
 	return append(out, s.ring[:s.next]...)
 }

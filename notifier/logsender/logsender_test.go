@@ -12,8 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/logsender"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/schematype"
 )
 
@@ -23,17 +23,17 @@ func TestSendLogs(t *testing.T) {
 	tests := []struct {
 		name    string
 		channel schematype.Channel
-		m       notifier.Outgoing
+		m       provider.Outgoing
 		want    map[string]any
 	}{
 		{"SMS", schematype.ChannelSMS,
-			notifier.Outgoing{MessageID: "nt1", Channel: schematype.ChannelSMS, To: "+14165550188", Text: "See you at 10:00."},
+			provider.Outgoing{MessageID: "nt1", Channel: schematype.ChannelSMS, To: "+14165550188", Text: "See you at 10:00."},
 			map[string]any{"message_id": "nt1", "channel": "SMS", "to": "+14165550188", "text": "See you at 10:00."}},
 		{"email with a long text, whole", schematype.ChannelEmail,
-			notifier.Outgoing{MessageID: "nt2", To: "wei@example.com", Subject: "Tomorrow", HTML: "<p>markup</p>", Text: long},
+			provider.Outgoing{MessageID: "nt2", To: "wei@example.com", Subject: "Tomorrow", HTML: "<p>markup</p>", Text: long},
 			map[string]any{"message_id": "nt2", "channel": "EMAIL", "to": "wei@example.com", "subject": "Tomorrow", "text": long}},
 		{"email with HTML only", schematype.ChannelEmail,
-			notifier.Outgoing{MessageID: "nt3", To: "wei@example.com", Subject: "Code", HTML: "<p>Your code: 123456</p>"},
+			provider.Outgoing{MessageID: "nt3", To: "wei@example.com", Subject: "Code", HTML: "<p>Your code: 123456</p>"},
 			map[string]any{"message_id": "nt3", "channel": "EMAIL", "to": "wei@example.com", "subject": "Code", "html": "<p>Your code: 123456</p>"}},
 	}
 	for _, tt := range tests {
@@ -44,8 +44,8 @@ func TestSendLogs(t *testing.T) {
 			require.Equal(t, tt.channel, s.Channel())
 			r, err := s.Send(context.Background(), tt.m)
 			require.NoError(t, err)
-			require.Equal(t, notifier.Receipt{ProviderID: "log-" + tt.m.MessageID, Status: "logged"}, r)
-			require.Equal(t, []notifier.Outgoing{tt.m}, s.Sent())
+			require.Equal(t, provider.Receipt{ProviderID: "log-" + tt.m.MessageID, Status: "logged"}, r)
+			require.Equal(t, []provider.Outgoing{tt.m}, s.Sent())
 
 			var line map[string]any
 			require.NoError(t, json.Unmarshal(buf.Bytes(), &line), buf.String())
@@ -66,7 +66,7 @@ func TestSentKeepsTheLatest(t *testing.T) {
 	const n = logsender.Capacity + 234
 	var wg sync.WaitGroup
 	for i := range n {
-		_, err := s.Send(context.Background(), notifier.Outgoing{MessageID: fmt.Sprint(i), To: "+14165550188"})
+		_, err := s.Send(context.Background(), provider.Outgoing{MessageID: fmt.Sprint(i), To: "+14165550188"})
 		require.NoError(t, err)
 		if i%100 == 0 {
 			wg.Go(func() { _ = s.Sent() }) // reading while sending is safe
@@ -82,7 +82,7 @@ func TestSentKeepsTheLatest(t *testing.T) {
 func TestSendWrongChannel(t *testing.T) {
 	t.Parallel()
 	s := logsender.New(schematype.ChannelSMS, nil)
-	_, err := s.Send(context.Background(), notifier.Outgoing{MessageID: "nt1", Channel: schematype.ChannelEmail})
-	require.True(t, notifier.IsPermanent(err))
+	_, err := s.Send(context.Background(), provider.Outgoing{MessageID: "nt1", Channel: schematype.ChannelEmail})
+	require.True(t, provider.IsPermanent(err))
 	require.Empty(t, s.Sent())
 }

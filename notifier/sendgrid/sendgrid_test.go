@@ -13,7 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/notifier/sendgrid"
 	"github.com/kith-health/kith/schematype"
 )
@@ -32,8 +32,8 @@ func prismURL(t *testing.T) string {
 	return u
 }
 
-func email(to string) notifier.Outgoing {
-	return notifier.Outgoing{
+func email(to string) provider.Outgoing {
+	return provider.Outgoing{
 		MessageID: "nt01", Channel: schematype.ChannelEmail, To: to, FromName: "Maple Therapy",
 		Subject: "Your appointment tomorrow",
 		HTML:    "<p>Sam sees Dr Lee tomorrow at <b>10:00</b>.</p>",
@@ -96,14 +96,14 @@ func TestSendPrism(t *testing.T) {
 	base := prismURL(t)
 	tests := []struct {
 		name      string
-		m         notifier.Outgoing
+		m         provider.Outgoing
 		prefer    int // 0: Prism's first success
 		permanent bool
 		code      string // empty for success
 		reason    string // part of the reason
 	}{
 		{name: "valid", m: email("wei@example.com")},
-		{name: "text only, no practice name", m: func() notifier.Outgoing {
+		{name: "text only, no practice name", m: func() provider.Outgoing {
 			m := email("wei@example.com")
 			m.HTML, m.FromName = "", ""
 			return m
@@ -132,8 +132,8 @@ func TestSendPrism(t *testing.T) {
 			}
 			require.Error(t, err)
 			require.ErrorContains(t, err, "sending email")
-			require.Equal(t, tt.permanent, notifier.IsPermanent(err), "%v", err)
-			var se *notifier.SendError
+			require.Equal(t, tt.permanent, provider.IsPermanent(err), "%v", err)
+			var se *provider.SendError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, tt.code, se.Code)
 			require.Contains(t, se.Reason, tt.reason)
@@ -185,11 +185,11 @@ func TestSendRequest(t *testing.T) {
 			t.Cleanup(srv.Close)
 			s, err := sendgrid.New(sendgrid.Config{APIKey: apiKey, FromEmail: "hello@maple.example", FromName: "Maple", BaseURL: srv.URL + "/mock/"})
 			require.NoError(t, err)
-			m := notifier.Outgoing{MessageID: "nt42", Channel: schematype.ChannelEmail, To: "wei@example.com",
+			m := provider.Outgoing{MessageID: "nt42", Channel: schematype.ChannelEmail, To: "wei@example.com",
 				FromName: tt.fromName, Subject: "Hello", HTML: tt.html, Text: "Hi"}
 			r, err := s.Send(context.Background(), m)
 			require.NoError(t, err)
-			require.Equal(t, notifier.Receipt{ProviderID: "sg-0123", Status: "accepted"}, r)
+			require.Equal(t, provider.Receipt{ProviderID: "sg-0123", Status: "accepted"}, r)
 			req := <-got
 			require.Equal(t, "/mock/v3/mail/send", req.path)
 			require.Equal(t, "Bearer "+apiKey, req.auth)
@@ -234,8 +234,8 @@ func TestSendErrors(t *testing.T) {
 			require.NoError(t, err)
 			_, err = s.Send(context.Background(), email("wei@example.com"))
 			require.Error(t, err)
-			require.Equal(t, tt.permanent, notifier.IsPermanent(err), "%v", err)
-			var se *notifier.SendError
+			require.Equal(t, tt.permanent, provider.IsPermanent(err), "%v", err)
+			var se *provider.SendError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, fmt.Sprintf("http_%d", tt.status), se.Code)
 			require.Equal(t, tt.reason, se.Reason)
@@ -278,8 +278,8 @@ func TestSendTransientWithoutAnswer(t *testing.T) {
 			_, err = s.Send(tt.ctx, email("wei@example.com"))
 			require.Less(t, time.Since(start), 3*time.Second)
 			require.Error(t, err)
-			require.False(t, notifier.IsPermanent(err), "%v", err)
-			var se *notifier.SendError
+			require.False(t, provider.IsPermanent(err), "%v", err)
+			var se *provider.SendError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, tt.code, se.Code)
 		})
@@ -293,5 +293,5 @@ func TestSendWrongChannel(t *testing.T) {
 	m := email("wei@example.com")
 	m.Channel = schematype.ChannelSMS
 	_, err = s.Send(context.Background(), m)
-	require.True(t, notifier.IsPermanent(err))
+	require.True(t, provider.IsPermanent(err))
 }

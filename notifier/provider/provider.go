@@ -1,4 +1,11 @@
-package notifier
+// Package provider is the contract between kith and the services that
+// carry its messages (packages twilio, sendgrid, logsender, fake): a
+// Sender per channel, the Outgoing message it is handed, its Receipt, and
+// the classified SendError of a refusal; and Handover, the one way kith
+// hands a message to a provider (rate limit, span, metrics, provider call,
+// failure classification), used by the queue's workers and by the portal's
+// one-time emails alike. It imports nothing of the queue.
+package provider
 
 import (
 	"context"
@@ -104,9 +111,9 @@ func CheckChannel(m Outgoing, want schematype.Channel) error {
 	return nil
 }
 
-// failureReason is the sentence recorded on a message that could not be
+// FailureReason is the sentence recorded on a message that could not be
 // sent: a SendError's reason, else the error's text.
-func failureReason(err error) string {
+func FailureReason(err error) string {
 	var se *SendError
 	if errors.As(err, &se) && se.Reason != "" {
 		return kith.Clip(se.Reason, kith.MaxNoteLength)
