@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -248,4 +250,16 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		return rollback(tx, err)
 	}
 	return tx.Commit()
+}
+
+// StatusCallbackURL is where Twilio reports the delivery of an SMS of org:
+// the Twilio webhook's status address (inbound.TwilioStatusPath) under
+// Config.Links.PortalURL (kith's public address). It is empty for other
+// channels, and when no public address is configured.
+func (q *Queue) StatusCallbackURL(org *ent.Organization, channel schematype.Channel) string {
+	base := strings.TrimRight(q.cfg.Links.PortalURL, "/")
+	if channel != schematype.ChannelSMS || base == "" || org == nil {
+		return ""
+	}
+	return base + inbound.TwilioStatusPath(org.Slug)
 }

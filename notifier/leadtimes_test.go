@@ -9,7 +9,7 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/schematype"
 )
@@ -70,7 +70,8 @@ func reminderJobs(t *testing.T, env *notifiertest.Env, appointmentID string) []r
 // lead time (PostgreSQL refused the batch; SQLite kept one reminder).
 func TestSeveralLeadTimes(t *testing.T) {
 	t.Parallel()
-	toronto := zone(t, "America/Toronto")
+	toronto, err := time.LoadLocation("America/Toronto")
+	require.NoError(t, err)
 	for _, leads := range [][]int{{60, 1440}, {60, 120}, {1440, 10080}, {60, 1440, 10080}} {
 		env := notifiertest.New(t)
 		p := env.Practice(t, "maple")
@@ -105,7 +106,7 @@ func TestSeveralLeadTimes(t *testing.T) {
 				ds = append(ds, time.Duration(m)*time.Minute)
 			}
 			var out []time.Time
-			for _, due := range notifier.ReminderTimes(start, toronto, ds) {
+			for _, due := range compose.ReminderTimes(start, toronto, ds) {
 				out = append(out, due.UTC().Truncate(time.Second))
 			}
 			return out

@@ -113,7 +113,7 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 	if err != nil {
 		return err
 	}
-	plan := Plan(l.kind, recipients, prefs)
+	plan := compose.Plan(l.kind, recipients, prefs)
 	creates := make([]*ent.NotificationCreate, 0, len(plan))
 	dues := make([]time.Time, 0, len(plan))
 	for _, d := range plan {
@@ -124,7 +124,7 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 			}
 			templates[d.Channel] = t
 		}
-		occasion := Occasion{Org: org, Client: c, Appointment: l.appointment, Practitioner: l.practitioner, Recipient: d.Recipient}
+		occasion := compose.Occasion{Org: org, Client: c, Appointment: l.appointment, Practitioner: l.practitioner, Recipient: d.Recipient}
 		r := l.render(t, occasion.Values(t.Language, q.cfg.Links))
 		due := now
 		if d.Channel == schematype.ChannelSMS {
@@ -222,7 +222,7 @@ func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.
 	if err != nil {
 		return err
 	}
-	for _, due := range ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), q.leads(org)) {
+	for _, due := range compose.ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), q.leads(org)) {
 		if due.Before(time.Now()) {
 			continue
 		}
@@ -253,17 +253,17 @@ func (q *Queue) insert(ctx context.Context, etx *ent.Tx, jobs ...river.InsertMan
 
 // quietHours are the organisation's hours without SMS, unless the queue
 // sends at any hour.
-func (q *Queue) quietHours(org *ent.Organization) QuietHours {
+func (q *Queue) quietHours(org *ent.Organization) compose.QuietHours {
 	if q.cfg.NoQuietHours {
-		return QuietHours{}
+		return compose.QuietHours{}
 	}
 	start, err1 := time.Parse("15:04", org.QuietHoursStart)
 	end, err2 := time.Parse("15:04", org.QuietHoursEnd)
 	if err1 != nil || err2 != nil {
-		return DefaultQuietHours
+		return compose.DefaultQuietHours
 	}
 	midnight := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
-	return QuietHours{Start: start.Sub(midnight), End: end.Sub(midnight)}
+	return compose.QuietHours{Start: start.Sub(midnight), End: end.Sub(midnight)}
 }
 
 // leads are the organisation's reminder lead times, or the queue's default.

@@ -16,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/link"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 )
@@ -55,7 +56,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 		return err
 	}
 	prefs.Method = clientprofile.PreferredContactMethodEmail
-	plan := Plan(schematype.MessageKindPortalMessage, []*link.Recipient{r}, prefs)
+	plan := compose.Plan(schematype.MessageKindPortalMessage, []*link.Recipient{r}, prefs)
 	if len(plan) == 0 {
 		return nil
 	}
@@ -68,8 +69,8 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 	if err != nil {
 		return err
 	}
-	v := Occasion{Org: org, Client: c, Recipient: r}.Values(t.Language, q.cfg.Links)
-	v["PortalLink"] = q.cfg.Links.safe(messagesLink(q.cfg.Links, string(c.ID)))
+	v := compose.Occasion{Org: org, Client: c, Recipient: r}.Values(t.Language, q.cfg.Links)
+	v["PortalLink"] = q.cfg.Links.Safe(messagesLink(q.cfg.Links, string(c.ID)))
 	shown := t.Render(v)
 	create := db.Notification.Create().
 		SetClientID(c.ID).SetRecipientName(r.Name).
@@ -94,7 +95,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 
 // messagesLink is where a portal message notice points: the portal's
 // messages, acting for client. Empty without a portal address.
-func messagesLink(links Links, client string) string {
+func messagesLink(links compose.Links, client string) string {
 	if links.PortalURL == "" {
 		return ""
 	}

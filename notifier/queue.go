@@ -20,10 +20,13 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/observe"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/ratelimit"
 	"github.com/kith-health/kith/schematype"
+	"github.com/kith-health/kith/viewer"
 )
 
 // Config tunes a Queue.
@@ -32,14 +35,14 @@ type Config struct {
 	// channel without one fails with that reason.
 	Senders []provider.Sender
 	// Links are the public addresses messages point to. Default: none.
-	Links Links
+	Links compose.Links
 	// Workers is how many messages are handed over at once. Default 10.
 	Workers int
 	// NoQuietHours sends SMS at any hour, whatever the organisations' quiet
 	// hours say (for tests and deployments that must). Default false.
 	NoQuietHours bool
 	// Leads are how long before an appointment reminders go for
-	// organisations that set none. Default DefaultLeads (24 hours).
+	// organisations that set none. Default compose.DefaultLeads (24 hours).
 	Leads []time.Duration
 	// Rates cap how many messages a second each channel hands to its
 	// provider (Twilio's long codes take about one a second), for all the
@@ -98,7 +101,7 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 		cfg.Workers = 10
 	}
 	if len(cfg.Leads) == 0 {
-		cfg.Leads = DefaultLeads
+		cfg.Leads = compose.DefaultLeads
 	}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = time.Second
@@ -249,4 +252,10 @@ func demote(l slog.Level) slog.Level {
 		return slog.LevelDebug
 	}
 	return l
+}
+
+// systemIn is ctx acting as the system, confined to orgID when it is set:
+// what the queue writes is kith's own doing, whoever caused it.
+func systemIn(ctx context.Context, orgID pulid.ID) context.Context {
+	return viewer.NewContext(ctx, viewer.System{OrgID: orgID})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
@@ -120,7 +121,7 @@ func dueAt(sm *ent.ScheduledMessage, a *ent.Appointment) (time.Time, bool) {
 	case sm.MinutesBeforeStart != nil && a != nil:
 		// As reminders: whole days keep the wall-clock time across daylight saving.
 		lead := time.Duration(*sm.MinutesBeforeStart) * time.Minute
-		due := ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), []time.Duration{lead})[0]
+		due := compose.ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), []time.Duration{lead})[0]
 		return due.UTC().Truncate(time.Microsecond), true
 	}
 	return time.Time{}, false

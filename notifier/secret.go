@@ -64,7 +64,7 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		return err
 	}
 	values := func(link, code string) compose.Values {
-		v := Occasion{Org: org, Client: c}.Values(t.Language, q.cfg.Links)
+		v := compose.Occasion{Org: org, Client: c}.Values(t.Language, q.cfg.Links)
 		v["RecipientFirstName"] = m.FirstName
 		v["RecipientLastName"] = m.LastName
 		v["RecipientName"] = joinName(m.FirstName, m.LastName)
@@ -72,7 +72,7 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		v["SignInCode"] = code
 		return v
 	}
-	link := q.cfg.Links.safe(m.Link)
+	link := q.cfg.Links.Safe(m.Link)
 	shown := t.Render(values(hiddenIf(link, hiddenLink), hiddenIf(m.Code, hiddenCode)))
 	bounced, err := db.EmailSuppression.Query().Where(emailsuppression.Email(m.To)).Exist(sys)
 	if err != nil {
@@ -87,7 +87,7 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		create.SetContactID(m.ContactID)
 	}
 	if bounced {
-		create.SetStatus(notification.StatusSkipped).SetReason(ReasonEmailBounced)
+		create.SetStatus(notification.StatusSkipped).SetReason(compose.ReasonEmailBounced)
 	}
 	n, err := create.Save(sys)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -45,7 +46,7 @@ func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
 	if err != nil {
 		return err
 	}
-	v := Occasion{Org: org}.Values(t.Language, q.cfg.Links)
+	v := compose.Occasion{Org: org}.Values(t.Language, q.cfg.Links)
 	v["RecipientFirstName"] = m.FirstName
 	v["RecipientLastName"] = m.LastName
 	v["RecipientName"] = joinName(m.FirstName, m.LastName)

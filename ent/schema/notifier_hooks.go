@@ -36,6 +36,25 @@ func notifierFor(ctx context.Context, slot *effect.Slot) (effect.Notifier, error
 	return n, nil
 }
 
+// notifyAfter writes m through next, then tells the notifier of the
+// written value (tell), in the same transaction. Without a notifier or a
+// transaction the change is refused whole, before it is written.
+func notifyAfter(ctx context.Context, m ent.Mutation, slot *effect.Slot, next ent.Mutator,
+	tell func(effect.Notifier, ent.Value) error) (ent.Value, error) {
+	n, err := notifierFor(ctx, slot)
+	if err != nil {
+		return nil, err
+	}
+	v, err := next.Mutate(ctx, m)
+	if err != nil {
+		return v, err
+	}
+	if err := tell(n, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // notifyOfAppointment sends the notices of appointment changes: a new
 // appointment a confirmation, a moved one a reschedule notice, a cancelled
 // or missed one that notice; new and moved appointments also get their
@@ -48,18 +67,9 @@ func notifyOfAppointment() ent.Hook {
 			if notice == "" {
 				return next.Mutate(ctx, m)
 			}
-			n, err := notifierFor(ctx, m.Effects)
-			if err != nil {
-				return nil, err
-			}
-			v, err := next.Mutate(ctx, m)
-			if err != nil {
-				return v, err
-			}
-			if err := n.AppointmentChanged(ctx, m, v, notice, remind); err != nil {
-				return nil, err
-			}
-			return v, nil
+			return notifyAfter(ctx, m, m.Effects, next, func(n effect.Notifier, v ent.Value) error {
+				return n.AppointmentChanged(ctx, m, v, notice, remind)
+			})
 		})
 	}
 }
@@ -100,21 +110,15 @@ func queueScheduledMessage() ent.Hook {
 			if !retimed(m) {
 				return next.Mutate(ctx, m)
 			}
-			n, err := notifierFor(ctx, m.Effects)
-			if err != nil {
-				return nil, err
-			}
-			v, err := next.Mutate(ctx, m)
-			if err != nil {
-				return v, err
-			}
-			if sm, ok := v.(*gen.ScheduledMessage); !ok || sm.Status != scheduledmessage.StatusPending {
-				return v, nil
-			}
-			if err := n.ScheduledMessageTimed(ctx, m, v); err != nil {
-				return nil, fmt.Errorf("scheduling the message: %w", err)
-			}
-			return v, nil
+			return notifyAfter(ctx, m, m.Effects, next, func(n effect.Notifier, v ent.Value) error {
+				if sm, ok := v.(*gen.ScheduledMessage); !ok || sm.Status != scheduledmessage.StatusPending {
+					return nil
+				}
+				if err := n.ScheduledMessageTimed(ctx, m, v); err != nil {
+					return fmt.Errorf("scheduling the message: %w", err)
+				}
+				return nil
+			})
 		})
 	}
 }
@@ -140,18 +144,12 @@ func notifyOfPortalMessage() ent.Hook {
 			if d, _ := m.Direction(); d != portalmessage.DirectionFromPractice {
 				return next.Mutate(ctx, m)
 			}
-			n, err := notifierFor(ctx, m.Effects)
-			if err != nil {
-				return nil, err
-			}
-			v, err := next.Mutate(ctx, m)
-			if err != nil {
-				return v, err
-			}
-			if err := n.PracticeWrote(ctx, m, v); err != nil {
-				return nil, fmt.Errorf("telling of the new message: %w", err)
-			}
-			return v, nil
+			return notifyAfter(ctx, m, m.Effects, next, func(n effect.Notifier, v ent.Value) error {
+				if err := n.PracticeWrote(ctx, m, v); err != nil {
+					return fmt.Errorf("telling of the new message: %w", err)
+				}
+				return nil
+			})
 		})
 	}, ent.OpCreate)
 }

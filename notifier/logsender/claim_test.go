@@ -16,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/logsender"
 	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/portal"
@@ -50,7 +51,7 @@ func TestInvitationClaimedFromTheLog(t *testing.T) {
 	email := logsender.New(schematype.ChannelEmail, log)
 	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
 		Senders: []provider.Sender{email, logsender.New(schematype.ChannelSMS, log)},
-		Links:   notifier.Links{PortalURL: "https://kith.example"},
+		Links:   compose.Links{PortalURL: "https://kith.example"},
 		Logger:  log,
 	})
 	require.NoError(t, err)

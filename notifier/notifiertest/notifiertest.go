@@ -21,6 +21,7 @@ import (
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
@@ -37,6 +38,8 @@ type Env struct {
 	Queue *notifier.Queue
 	// Email and SMS record what Queue hands to the providers, once started.
 	Email, SMS *fake.Sender
+	// Inbound acts on what the providers report about DB's messages.
+	Inbound *inbound.Service
 	// API is kith's HTTP handler over DB.
 	API *kithtest.API
 }
@@ -51,7 +54,7 @@ func New(t testing.TB) *Env {
 		NoQuietHours: true,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	return &Env{DB: db, Queue: n.Queue, Email: n.Email, SMS: n.SMS, API: kithtest.NewAPI(t, db)}
+	return &Env{DB: db, Queue: n.Queue, Email: n.Email, SMS: n.SMS, Inbound: inbound.New(db.Client), API: kithtest.NewAPI(t, db)}
 }
 
 // Practice creates an organisation with slug and its owner (kithtest.NewPractice).

@@ -26,7 +26,8 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/notifier/sendgrid"
 	"github.com/kith-health/kith/schematype"
@@ -77,7 +78,7 @@ func newHooks(t *testing.T) *hooks {
 	t.Helper()
 	env := notifiertest.New(t)
 	s := newSigner(t)
-	wh, err := sendgrid.NewWebhook(sendgrid.WebhookConfig{PublicKey: s.public, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, env.Queue)
+	wh, err := sendgrid.NewWebhook(sendgrid.WebhookConfig{PublicKey: s.public, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, env.Inbound)
 	require.NoError(t, err)
 	return &hooks{env: env, p: env.Practice(t, "maple"), signer: s,
 		handler: graph.NewHandler(env.DB.Client, kithtest.Auth(env.DB.Client), graph.HandlerConfig{Webhooks: wh})}
@@ -145,7 +146,7 @@ func TestNewWebhook(t *testing.T) {
 		{"negative window", sendgrid.WebhookConfig{PublicKey: newSigner(t).public, Window: -time.Second}, "window"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := sendgrid.NewWebhook(tc.cfg, &notifier.Queue{})
+			_, err := sendgrid.NewWebhook(tc.cfg, &inbound.Service{})
 			if tc.want == "" {
 				require.NoError(t, err)
 				return
@@ -252,7 +253,7 @@ func TestWebhookEvents(t *testing.T) {
 		ns := env.Notifications(t, a, schematype.ChannelEmail)
 		require.Len(t, ns, 1)
 		require.Equal(t, notification.StatusSkipped, ns[0].Status)
-		require.Equal(t, notifier.ReasonEmailBounced, ns[0].Reason)
+		require.Equal(t, compose.ReasonEmailBounced, ns[0].Reason)
 	})
 
 	t.Run("dropped and spam reports suppress; a block does not", func(t *testing.T) {

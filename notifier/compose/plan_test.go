@@ -1,4 +1,4 @@
-package notifier_test
+package compose_test
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/schematype"
 )
 
@@ -55,7 +55,7 @@ type row struct {
 	Reason  string
 }
 
-func rows(t *testing.T, ds []notifier.Delivery) []row {
+func rows(t *testing.T, ds []compose.Delivery) []row {
 	t.Helper()
 	out := make([]row, 0, len(ds))
 	for _, d := range ds {
@@ -74,8 +74,8 @@ const (
 	methodBoth  = clientprofile.PreferredContactMethodBoth
 )
 
-func consented(m clientprofile.PreferredContactMethod) notifier.Preferences {
-	return notifier.Preferences{Method: m, EmailConsent: true, SMSConsent: true}
+func consented(m clientprofile.PreferredContactMethod) compose.Preferences {
+	return compose.Preferences{Method: m, EmailConsent: true, SMSConsent: true}
 }
 
 func TestPlan(t *testing.T) {
@@ -94,7 +94,7 @@ func TestPlan(t *testing.T) {
 		name       string
 		kind       schematype.MessageKind
 		recipients []*link.Recipient
-		prefs      notifier.Preferences
+		prefs      compose.Preferences
 		want       []row
 	}{
 		{
@@ -133,7 +133,7 @@ func TestPlan(t *testing.T) {
 			name:       "no method means the default, EMAIL",
 			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn)},
-			prefs:      notifier.Preferences{EmailConsent: true, SMSConsent: true},
+			prefs:      compose.Preferences{EmailConsent: true, SMSConsent: true},
 			want:       []row{{"Jamie Rivera", email, jamieEmail, ""}},
 		},
 		{
@@ -179,7 +179,7 @@ func TestPlan(t *testing.T) {
 			},
 			prefs: consented(methodEmail),
 			want: []row{
-				{"Kid Rivera", email, "", notifier.ReasonNoEmail},
+				{"Kid Rivera", email, "", compose.ReasonNoEmail},
 				{"Alex Rivera", email, alexEmail, ""},
 			},
 		},
@@ -188,7 +188,7 @@ func TestPlan(t *testing.T) {
 			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{client("Kid Rivera", "   ", "", allOn)},
 			prefs:      consented(methodEmail),
-			want:       []row{{"Kid Rivera", email, "", notifier.ReasonNoEmail}},
+			want:       []row{{"Kid Rivera", email, "", compose.ReasonNoEmail}},
 		},
 		{
 			name: "missing phone is skipped with BOTH, email still goes",
@@ -202,81 +202,81 @@ func TestPlan(t *testing.T) {
 				{"Jamie Rivera", email, jamieEmail, ""},
 				{"Jamie Rivera", sms, jamiePhone, ""},
 				{"Sam Rivera", email, "sam@example.com", ""},
-				{"Sam Rivera", sms, "", notifier.ReasonNoPhone},
+				{"Sam Rivera", sms, "", compose.ReasonNoPhone},
 			},
 		},
 		{
 			name:       "no SMS consent: every SMS skipped, email goes",
 			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
-			prefs:      notifier.Preferences{Method: methodBoth, EmailConsent: true},
+			prefs:      compose.Preferences{Method: methodBoth, EmailConsent: true},
 			want: []row{
 				{"Jamie Rivera", email, jamieEmail, ""},
-				{"Jamie Rivera", sms, jamiePhone, notifier.ReasonNoSMSConsent},
+				{"Jamie Rivera", sms, jamiePhone, compose.ReasonNoSMSConsent},
 				{"Alex Rivera", email, alexEmail, ""},
-				{"Alex Rivera", sms, alexPhone, notifier.ReasonNoSMSConsent},
+				{"Alex Rivera", sms, alexPhone, compose.ReasonNoSMSConsent},
 			},
 		},
 		{
 			name:       "no email consent: every email skipped",
 			kind:       schematype.MessageKindMissed,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
-			prefs:      notifier.Preferences{Method: methodEmail, SMSConsent: true},
+			prefs:      compose.Preferences{Method: methodEmail, SMSConsent: true},
 			want: []row{
-				{"Jamie Rivera", email, jamieEmail, notifier.ReasonNoEmailConsent},
-				{"Alex Rivera", email, alexEmail, notifier.ReasonNoEmailConsent},
+				{"Jamie Rivera", email, jamieEmail, compose.ReasonNoEmailConsent},
+				{"Alex Rivera", email, alexEmail, compose.ReasonNoEmailConsent},
 			},
 		},
 		{
 			name:       "a missing number is reported before missing consent",
 			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{client("Kid Rivera", "", "", allOn)},
-			prefs:      notifier.Preferences{Method: methodSMS},
-			want:       []row{{"Kid Rivera", sms, "", notifier.ReasonNoPhone}},
+			prefs:      compose.Preferences{Method: methodSMS},
+			want:       []row{{"Kid Rivera", sms, "", compose.ReasonNoPhone}},
 		},
 		{
 			name:       "opted-out number: that recipient's SMS skipped",
 			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
-			prefs: notifier.Preferences{
+			prefs: compose.Preferences{
 				Method: methodSMS, SMSConsent: true,
 				PhoneOptedOut: is(alexPhone),
 			},
 			want: []row{
 				{"Jamie Rivera", sms, jamiePhone, ""},
-				{"Alex Rivera", sms, alexPhone, notifier.ReasonPhoneOptedOut},
+				{"Alex Rivera", sms, alexPhone, compose.ReasonPhoneOptedOut},
 			},
 		},
 		{
 			name:       "missing consent is reported before an opt-out",
 			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn)},
-			prefs:      notifier.Preferences{Method: methodSMS, PhoneOptedOut: is(jamiePhone)},
-			want:       []row{{"Jamie Rivera", sms, jamiePhone, notifier.ReasonNoSMSConsent}},
+			prefs:      compose.Preferences{Method: methodSMS, PhoneOptedOut: is(jamiePhone)},
+			want:       []row{{"Jamie Rivera", sms, jamiePhone, compose.ReasonNoSMSConsent}},
 		},
 		{
 			name:       "opt-out only affects SMS",
 			kind:       schematype.MessageKindReschedule,
 			recipients: []*link.Recipient{jamie(allOn)},
-			prefs: notifier.Preferences{
+			prefs: compose.Preferences{
 				Method: methodBoth, EmailConsent: true, SMSConsent: true,
 				PhoneOptedOut: is(jamiePhone),
 			},
 			want: []row{
 				{"Jamie Rivera", email, jamieEmail, ""},
-				{"Jamie Rivera", sms, jamiePhone, notifier.ReasonPhoneOptedOut},
+				{"Jamie Rivera", sms, jamiePhone, compose.ReasonPhoneOptedOut},
 			},
 		},
 		{
 			name:       "bounced email: that recipient's email skipped",
 			kind:       schematype.MessageKindConfirmation,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
-			prefs: notifier.Preferences{
+			prefs: compose.Preferences{
 				Method: methodBoth, EmailConsent: true, SMSConsent: true,
 				EmailUndeliverable: is(jamieEmail),
 			},
 			want: []row{
-				{"Jamie Rivera", email, jamieEmail, notifier.ReasonEmailBounced},
+				{"Jamie Rivera", email, jamieEmail, compose.ReasonEmailBounced},
 				{"Jamie Rivera", sms, jamiePhone, ""},
 				{"Alex Rivera", email, alexEmail, ""},
 				{"Alex Rivera", sms, alexPhone, ""},
@@ -332,13 +332,13 @@ func TestPlan(t *testing.T) {
 				client("Kid Rivera", alexEmail, "", allOn),
 				alex(allOn),
 			},
-			prefs: notifier.Preferences{
+			prefs: compose.Preferences{
 				Method: methodEmail, EmailConsent: true,
 				EmailUndeliverable: is(alexEmail),
 			},
 			want: []row{
-				{"Kid Rivera", email, alexEmail, notifier.ReasonEmailBounced},
-				{"Alex Rivera", email, alexEmail, notifier.ReasonEmailBounced},
+				{"Kid Rivera", email, alexEmail, compose.ReasonEmailBounced},
+				{"Alex Rivera", email, alexEmail, compose.ReasonEmailBounced},
 			},
 		},
 		{
@@ -355,10 +355,10 @@ func TestPlan(t *testing.T) {
 			name:       "FlagNone: still checked for consent and address",
 			kind:       schematype.MessageKindSignInCode,
 			recipients: []*link.Recipient{contact("Sam Rivera", "", "+14165550199", allOff)},
-			prefs:      notifier.Preferences{Method: methodBoth, EmailConsent: true},
+			prefs:      compose.Preferences{Method: methodBoth, EmailConsent: true},
 			want: []row{
-				{"Sam Rivera", email, "", notifier.ReasonNoEmail},
-				{"Sam Rivera", sms, "+14165550199", notifier.ReasonNoSMSConsent},
+				{"Sam Rivera", email, "", compose.ReasonNoEmail},
+				{"Sam Rivera", sms, "+14165550199", compose.ReasonNoSMSConsent},
 			},
 		},
 		{
@@ -378,7 +378,7 @@ func TestPlan(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			require.Equal(t, tc.want, rows(t, notifier.Plan(tc.kind, tc.recipients, tc.prefs)))
+			require.Equal(t, tc.want, rows(t, compose.Plan(tc.kind, tc.recipients, tc.prefs)))
 		})
 	}
 }
@@ -406,7 +406,7 @@ func TestPlanFollowsKindFlag(t *testing.T) {
 	require.Len(t, want, len(schematype.MessageKinds), "every kind is covered")
 	for _, kind := range schematype.MessageKinds {
 		var got []string
-		for _, d := range notifier.Plan(kind, recipients, consented(methodEmail)) {
+		for _, d := range compose.Plan(kind, recipients, consented(methodEmail)) {
 			require.False(t, d.Skipped, "%s: %v", kind, d)
 			got = append(got, d.Recipient.Name)
 		}
@@ -417,12 +417,12 @@ func TestPlanFollowsKindFlag(t *testing.T) {
 func TestPlanPassesAddressesToChecks(t *testing.T) {
 	t.Parallel()
 	var phones, emails []string
-	prefs := notifier.Preferences{
+	prefs := compose.Preferences{
 		Method: methodBoth, EmailConsent: true, SMSConsent: true,
 		PhoneOptedOut:      func(n string) bool { phones = append(phones, n); return false },
 		EmailUndeliverable: func(e string) bool { emails = append(emails, e); return false },
 	}
-	notifier.Plan(schematype.MessageKindReminder, []*link.Recipient{
+	compose.Plan(schematype.MessageKindReminder, []*link.Recipient{
 		client("Jamie Rivera", " jamie@example.com ", " +1 416 555 0100 ", allOn),
 	}, prefs)
 	require.Equal(t, []string{"+14165550100"}, phones)
@@ -433,21 +433,21 @@ func TestDelivery(t *testing.T) {
 	t.Parallel()
 	alex := contact("Alex Rivera", "alex@example.com", "", allOn)
 	kid := client("Kid Rivera", "alex@example.com", "", allOn)
-	ds := notifier.Plan(schematype.MessageKindReminder, []*link.Recipient{alex, kid}, consented(methodBoth))
+	ds := compose.Plan(schematype.MessageKindReminder, []*link.Recipient{alex, kid}, consented(methodBoth))
 	require.Len(t, ds, 4)
 
 	require.Equal(t, "Alex Rivera (CONTACT) EMAIL alex@example.com", ds[0].String())
 	require.Equal(t, "Alex Rivera (CONTACT) SMS skipped: no mobile number", ds[1].String())
 	require.Equal(t, "Kid Rivera (CLIENT) EMAIL alex@example.com skipped: same address as Alex Rivera", ds[2].String())
-	require.Equal(t, "<nil recipient> SMS", notifier.Delivery{Channel: sms}.String())
+	require.Equal(t, "<nil recipient> SMS", compose.Delivery{Channel: sms}.String())
 
 	require.False(t, ds[0].IsDuplicate())
 	require.False(t, ds[1].IsDuplicate())
 	require.True(t, ds[2].IsDuplicate())
-	require.Equal(t, notifier.ReasonSameAddress(alex), ds[2].Reason)
+	require.Equal(t, compose.ReasonSameAddress(alex), ds[2].Reason)
 
 	// Names fall back so a reason never reads "same address as ".
-	require.Equal(t, "same address as Sam", notifier.ReasonSameAddress(&link.Recipient{Kind: link.RecipientContact, FirstName: "Sam"}))
-	require.Equal(t, "same address as the client", notifier.ReasonSameAddress(&link.Recipient{Kind: link.RecipientClient}))
-	require.Equal(t, "same address as a contact", notifier.ReasonSameAddress(&link.Recipient{Kind: link.RecipientContact}))
+	require.Equal(t, "same address as Sam", compose.ReasonSameAddress(&link.Recipient{Kind: link.RecipientContact, FirstName: "Sam"}))
+	require.Equal(t, "same address as the client", compose.ReasonSameAddress(&link.Recipient{Kind: link.RecipientClient}))
+	require.Equal(t, "same address as a contact", compose.ReasonSameAddress(&link.Recipient{Kind: link.RecipientContact}))
 }

@@ -1,4 +1,4 @@
-package notifier
+package compose
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/schematype"
 )
 
@@ -92,9 +91,9 @@ func (d Delivery) String() string {
 // Plan decides who receives a message of kind and on which channel.
 //
 // Recipients are considered in order (the client first, as [link.Recipients]
-// lists them). A recipient whose flag for compose.FlagOf(kind) is off gets no Delivery
+// lists them). A recipient whose flag for FlagOf(kind) is off gets no Delivery
 // at all: they chose not to receive this kind, so that is not a skip. For
-// [compose.FlagNone] kinds every recipient given is included; the caller passes only
+// [FlagNone] kinds every recipient given is included; the caller passes only
 // the named person.
 //
 // Every included recipient gets one Delivery per channel of prefs.Method, in
@@ -110,7 +109,7 @@ func (d Delivery) String() string {
 // Only deliveries that are sent claim an address, so a duplicate's reason
 // always names someone who does receive the message.
 func Plan(kind schematype.MessageKind, recipients []*link.Recipient, prefs Preferences) []Delivery {
-	flag := compose.FlagOf(kind)
+	flag := FlagOf(kind)
 	channels := audienceChannels(prefs.Method)
 	out := make([]Delivery, 0, len(recipients)*len(channels))
 	type key struct {
@@ -127,7 +126,7 @@ func Plan(kind schematype.MessageKind, recipients []*link.Recipient, prefs Prefe
 			var norm string
 			switch ch {
 			case schematype.ChannelEmail:
-				d.Address = audienceTrim(r.Email)
+				d.Address = trimmed(r.Email)
 				norm = strings.ToLower(d.Address)
 				switch {
 				case d.Address == "":
@@ -138,7 +137,7 @@ func Plan(kind schematype.MessageKind, recipients []*link.Recipient, prefs Prefe
 					d.Reason = ReasonEmailBounced
 				}
 			case schematype.ChannelSMS:
-				d.Address = audiencePhoneKey(audienceTrim(r.Phone))
+				d.Address = PhoneKey(trimmed(r.Phone))
 				norm = d.Address
 				switch {
 				case d.Address == "":
@@ -205,31 +204,47 @@ func audienceChannels(m clientprofile.PreferredContactMethod) []schematype.Chann
 	}
 }
 
-// audienceFollows reports whether r's flag for f is on; every recipient follows compose.FlagNone.
-func audienceFollows(r *link.Recipient, f compose.Flag) bool {
+// audienceFollows reports whether r's flag for f is on; every recipient follows FlagNone.
+func audienceFollows(r *link.Recipient, f Flag) bool {
 	switch f {
-	case compose.FlagReminders:
+	case FlagReminders:
 		return r.NotifyReminders
-	case compose.FlagConfirmations:
+	case FlagConfirmations:
 		return r.NotifyConfirmations
-	case compose.FlagScheduled:
+	case FlagScheduled:
 		return r.NotifyScheduled
 	default:
 		return true
 	}
 }
 
-func audienceTrim(s *string) string {
+// Addresses lists the numbers and email addresses of recipients as Plan
+// compares them (numbers without spaces and punctuation, addresses in lower
+// case), for reading which of them opted out or bounced.
+func Addresses(recipients []*link.Recipient) (phones, emails []string) {
+	for _, r := range recipients {
+		if phone := PhoneKey(trimmed(r.Phone)); phone != "" {
+			phones = append(phones, phone)
+		}
+		if email := strings.ToLower(trimmed(r.Email)); email != "" {
+			emails = append(emails, email)
+		}
+	}
+	return phones, emails
+}
+
+// trimmed is *s without surrounding space, "" for nil.
+func trimmed(s *string) string {
 	if s == nil {
 		return ""
 	}
 	return strings.TrimSpace(*s)
 }
 
-// audiencePhoneKey drops the spaces and punctuation people write in numbers, so
+// PhoneKey drops the spaces and punctuation people write in numbers, so
 // "+1 (416) 555-0100" and "+14165550100" are the same address. Stored numbers
 // are already E.164 and come back unchanged.
-func audiencePhoneKey(s string) string {
+func PhoneKey(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
 		case ' ', '-', '.', '(', ')', '\t':
