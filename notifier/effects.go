@@ -46,11 +46,18 @@ func (q *Queue) AppointmentChanged(ctx context.Context, m entgo.Mutation, v entg
 	if err := q.followAppointment(ctx, db, etx, a, kind); err != nil {
 		return fmt.Errorf("updating the appointment's scheduled messages: %w", err)
 	}
-	if err := q.notify(ctx, db, etx, kind, a.ID); err != nil {
+	// The appointment as written, with what its messages need: read once
+	// (its client, organisation, links and contacts, and practitioner) for
+	// the notice and the reminders alike.
+	loaded, err := withAudienceOf(ctx, db, a)
+	if err != nil {
+		return fmt.Errorf("reading the appointment's recipients: %w", err)
+	}
+	if err := q.notifyAbout(ctx, db, etx, kind, loaded); err != nil {
 		return fmt.Errorf("notifying about the appointment: %w", err)
 	}
 	if remind {
-		if err := q.scheduleReminders(ctx, db, etx, a); err != nil {
+		if err := q.scheduleReminders(ctx, etx, loaded); err != nil {
 			return fmt.Errorf("scheduling reminders: %w", err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/effect"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/rule"
@@ -49,6 +50,25 @@ func loadAppointment(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.App
 		Only(ctx)
 }
 
+// withAudienceOf is a copy of a, as written, with the edges
+// loadAppointment loads: a is not read again. The copy, not a, gets them:
+// a goes back to the writer, whose own viewer reads its edges.
+func withAudienceOf(ctx context.Context, db *ent.Client, a *ent.Appointment) (*ent.Appointment, error) {
+	cq := db.ClientProfile.Query().Where(clientprofile.ID(a.ClientID))
+	withAudience(cq)
+	c, err := cq.Only(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := db.Staff.Get(ctx, a.PractitionerID)
+	if err != nil {
+		return nil, err
+	}
+	loaded := *a
+	loaded.Edges.Client, loaded.Edges.Practitioner = c, p
+	return &loaded, nil
+}
+
 // withAudience makes a client query load what messages about the client
 // need: its organisation, and its links with their contacts in order.
 func withAudience(q *ent.ClientProfileQuery) {
@@ -57,18 +77,10 @@ func withAudience(q *ent.ClientProfileQuery) {
 	})
 }
 
-// notify writes one Notification per recipient and channel of kind about
-// appointment id (skipped ones with their reason) through db, and a job to
-// send the others, one per channel and due time (see insert).
-func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind schematype.MessageKind, id pulid.ID) error {
-	a, err := loadAppointment(ctx, db, id)
-	if err != nil {
-		return err
-	}
-	return q.notifyAbout(ctx, db, etx, kind, a)
-}
-
-// notifyAbout is notify for an appointment read with loadAppointment.
+// notifyAbout writes one Notification per recipient and channel of kind
+// about a, read with loadAppointment or withAudienceOf (skipped ones with
+// their reason) through db, and a job to send the others, one per channel
+// and due time (see insert).
 func (q *Queue) notifyAbout(ctx context.Context, db *ent.Client, etx *ent.Tx, kind schematype.MessageKind, a *ent.Appointment) error {
 	return q.record(ctx, db, etx, letter{kind: kind, client: a.Edges.Client, appointment: a, practitioner: a.Edges.Practitioner})
 }
@@ -114,14 +126,18 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 		return err
 	}
 	plan := compose.Plan(l.kind, recipients, prefs)
+	var customs []compose.Template // the organisation's wording of l.kind on every channel: one read
+	if len(plan) > 0 {
+		if customs, err = custom(sys, db, l.kind); err != nil {
+			return err
+		}
+	}
 	creates := make([]*ent.NotificationCreate, 0, len(plan))
 	dues := make([]time.Time, 0, len(plan))
 	for _, d := range plan {
 		t, ok := templates[d.Channel]
 		if !ok {
-			if t, _, err = Effective(sys, db, org, l.kind, d.Channel, c.Language); err != nil {
-				return err
-			}
+			t, _ = effective(customs, org, l.kind, d.Channel, c.Language)
 			templates[d.Channel] = t
 		}
 		occasion := compose.Occasion{Org: org, Client: c, Appointment: l.appointment, Practitioner: l.practitioner, Recipient: d.Recipient}
@@ -216,12 +232,11 @@ func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.I
 // scheduleReminders schedules a reminder job per lead time that is still
 // ahead, each with its due time in its arguments (see ReminderArgs). A job whose appointment has since moved or been cancelled sends
 // nothing, so older reminders need no cleaning up.
-func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment) error {
+// a has its client and the client's organisation loaded, whose lead times
+// apply.
+func (q *Queue) scheduleReminders(ctx context.Context, etx *ent.Tx, a *ent.Appointment) error {
 	var jobs []river.InsertManyParams
-	org, err := db.Organization.Get(systemIn(ctx, a.OrganizationID), a.OrganizationID)
-	if err != nil {
-		return err
-	}
+	org := a.Edges.Client.Edges.Organization
 	for _, due := range compose.ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), q.leads(org)) {
 		if due.Before(time.Now()) {
 			continue

@@ -9,6 +9,7 @@ import (
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/messagetemplate"
+	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/schematype"
 )
@@ -16,8 +17,14 @@ import (
 // Custom returns the organisation's own templates of kind on channel, in
 // every language; the viewer in ctx decides the organisation.
 func Custom(ctx context.Context, db *ent.Client, kind schematype.MessageKind, channel schematype.Channel) ([]compose.Template, error) {
+	return custom(ctx, db, kind, messagetemplate.Channel(channel))
+}
+
+// custom is Custom for the templates of kind that match where (one channel,
+// or all of them: see record).
+func custom(ctx context.Context, db *ent.Client, kind schematype.MessageKind, where ...predicate.MessageTemplate) ([]compose.Template, error) {
 	rows, err := db.MessageTemplate.Query().
-		Where(messagetemplate.Kind(kind), messagetemplate.Channel(channel)).
+		Where(messagetemplate.Kind(kind)).Where(where...).
 		All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("loading templates: %w", err)
@@ -37,11 +44,17 @@ func Effective(ctx context.Context, db *ent.Client, org *ent.Organization, kind 
 	if err != nil {
 		return compose.Template{}, false, err
 	}
+	t, isDefault := effective(custom, org, kind, channel, language)
+	return t, isDefault, nil
+}
+
+// effective is Effective among custom, the organisation's templates.
+func effective(custom []compose.Template, org *ent.Organization, kind schematype.MessageKind, channel schematype.Channel, language string) (compose.Template, bool) {
 	if language == "" {
 		language = org.DefaultLanguage
 	}
 	t := compose.SelectTemplate(custom, kind, channel, language, org.DefaultLanguage)
-	return t, !slices.Contains(custom, t), nil
+	return t, !slices.Contains(custom, t)
 }
 
 // Save stores the organisation's wording of t.Kind on t.Channel in

@@ -68,6 +68,12 @@ var (
 type Sender struct {
 	cfg  Config
 	base *url.URL // nil: Twilio's own
+	// sdk is the SDK client of the account, built once. twilio-go (1.31)
+	// sends with context.Background() and takes no context, so each Send
+	// uses a shallow copy whose http.Client carries that message's context
+	// (roundTripper): the copy is a few words, the transport's pooled
+	// connections are shared.
+	sdk *client.Client
 }
 
 var _ provider.Sender = (*Sender)(nil)
@@ -107,6 +113,8 @@ func New(cfg Config) (*Sender, error) {
 	if s.cfg.Transport == nil {
 		s.cfg.Transport = http.DefaultTransport
 	}
+	s.sdk = &client.Client{Credentials: client.NewCredentials(s.cfg.AccountSID, s.cfg.AuthToken)}
+	s.sdk.SetAccountSid(s.cfg.AccountSID)
 	return s, nil
 }
 
@@ -123,15 +131,12 @@ func (s *Sender) Send(ctx context.Context, m provider.Outgoing) (provider.Receip
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel() // CreateMessage has read the body when it returns
 	rt := &roundTripper{ctx: ctx, base: s.base, next: s.cfg.Transport}
-	c := &client.Client{
-		Credentials: client.NewCredentials(s.cfg.AccountSID, s.cfg.AuthToken),
-		HTTPClient: &http.Client{
-			Transport: rt,
-			// As the SDK's own client: report redirects, do not follow them.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+	c := *s.sdk // see Sender.sdk
+	c.HTTPClient = &http.Client{
+		Transport: rt,
+		// As the SDK's own client: report redirects, do not follow them.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	c.SetAccountSid(s.cfg.AccountSID)
 
 	// Empty fields are left out, as the SDK does with unset ones, so that
 	// Twilio refuses a message without recipient or text.
@@ -150,7 +155,7 @@ func (s *Sender) Send(ctx context.Context, m provider.Outgoing) (provider.Receip
 	if m.StatusCallbackURL != "" {
 		params.SetStatusCallback(m.StatusCallbackURL)
 	}
-	msg, err := api.NewApiServiceWithClient(c).CreateMessage(params)
+	msg, err := api.NewApiServiceWithClient(&c).CreateMessage(params)
 	if err != nil {
 		return provider.Receipt{}, fmt.Errorf("sending SMS: %w", classify(ctx, rt.lastStatus(), err))
 	}
