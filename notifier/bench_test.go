@@ -40,7 +40,6 @@ func BenchmarkRemindersFallingDue(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		db := kithtest.BareDB(b, nil) // its own queue below
-		ids := seedDue(b, db, n)
 		email := fake.New(schematype.ChannelEmail)
 		ctx := context.Background()
 		q, err := notifier.NewQueue(ctx, db, notifier.Config{
@@ -50,6 +49,12 @@ func BenchmarkRemindersFallingDue(b *testing.B) {
 			PollInterval: 50 * time.Millisecond,
 			Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 		})
+		require.NoError(b, err)
+		ids := seedDue(b, db, n)
+		// The seed's confirmations and reminder jobs are not what is measured.
+		_, err = db.SQL.ExecContext(ctx, "DELETE FROM river_job")
+		require.NoError(b, err)
+		_, err = db.SQL.ExecContext(ctx, "DELETE FROM notifications")
 		require.NoError(b, err)
 		require.NoError(b, q.RemindNow(ctx, ids...)) // all fall due at once
 
