@@ -1,12 +1,14 @@
 package booking_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/booking"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 )
 
@@ -19,13 +21,17 @@ func seedBusy(tb testing.TB, b *bundle, start time.Time) {
 	require.NoError(tb, err)
 	_, err = booking.UpdateRules(b.ctx, b.db, b.org.ID, booking.RulesInput{SlotIntervalMinutes: ptr(15), BufferBeforeMinutes: ptr(10), BufferAfterMinutes: ptr(10)})
 	require.NoError(tb, err)
-	creates := make([]*ent.AppointmentCreate, 0, 500)
-	for i := range 500 {
-		at := start.AddDate(0, 0, i/17).Add(8*time.Hour + time.Duration(i%17)*40*time.Minute)
-		creates = append(creates, b.db.Appointment.Create().SetClientID(b.client.ID).SetPractitionerID(b.prac.ID).
-			SetStartsAt(at).SetEndsAt(at.Add(30*time.Minute)))
-	}
-	require.NoError(tb, b.db.Appointment.CreateBulk(creates...).Exec(b.ctx))
+	// In a transaction: appointments send their confirmations (the notifier).
+	_, err = transaction.Run(b.ctx, b.db, func(ctx context.Context, db *ent.Client) (struct{}, error) {
+		creates := make([]*ent.AppointmentCreate, 0, 500)
+		for i := range 500 {
+			at := start.AddDate(0, 0, i/17).Add(8*time.Hour + time.Duration(i%17)*40*time.Minute)
+			creates = append(creates, db.Appointment.Create().SetClientID(b.client.ID).SetPractitionerID(b.prac.ID).
+				SetStartsAt(at).SetEndsAt(at.Add(30*time.Minute)))
+		}
+		return struct{}{}, db.Appointment.CreateBulk(creates...).Exec(ctx)
+	})
+	require.NoError(tb, err)
 }
 
 // BenchmarkAvailableSlots is availableSlots for one practitioner over 30

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -18,9 +16,9 @@ import (
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -30,18 +28,16 @@ func (b *bundle) bookAt(start time.Time, key string) booking.Request {
 		ClientID: b.client.ID, Via: appointment.BookedViaPortal, Now: start.Add(-72 * time.Hour)}
 }
 
-// follow installs a notifier queue (not started) on the bundle's database,
-// so appointment changes write Notification rows.
+// follow makes sure the bundle's database has a notifier queue (not
+// started), so appointment changes write Notification rows: kithtest.DB
+// attaches one.
 func (b *bundle) follow(t testing.TB) {
 	t.Helper()
-	_, err := notifier.NewQueue(context.Background(), b.store, notifier.Config{
-		NoQuietHours: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	require.NoError(t, err)
+	require.NotNil(t, kithtest.NotifierOf(t, b.store))
 }
 
 // notices counts the notifications of kind about appointment id.
-func (b *bundle) notices(t testing.TB, id pulid.ID, kind message.Kind) int {
+func (b *bundle) notices(t testing.TB, id pulid.ID, kind schematype.MessageKind) int {
 	t.Helper()
 	n, err := b.db.Notification.Query().Where(notification.AppointmentID(id), notification.KindEQ(kind)).
 		Count(viewer.NewContext(context.Background(), viewer.System{OrgID: b.org.ID}))
@@ -148,13 +144,13 @@ func TestBookIdempotency(t *testing.T) {
 	first, err := booking.BookOnce(b.ctx, b.db, b.bookAt(start, "same"))
 	require.NoError(t, err)
 	require.True(t, first.New)
-	require.Equal(t, 1, b.notices(t, first.Appointment.ID, message.KindConfirmation))
+	require.Equal(t, 1, b.notices(t, first.Appointment.ID, schematype.MessageKindConfirmation))
 
 	again, err := booking.BookOnce(b.ctx, b.db, b.bookAt(start, "same"))
 	require.NoError(t, err)
 	require.False(t, again.New)
 	require.Equal(t, first.Appointment.ID, again.Appointment.ID)
-	require.Equal(t, 1, b.notices(t, first.Appointment.ID, message.KindConfirmation), "notified once")
+	require.Equal(t, 1, b.notices(t, first.Appointment.ID, schematype.MessageKindConfirmation), "notified once")
 
 	_, err = booking.Book(b.ctx, b.db, b.bookAt(start.Add(time.Hour), "same"))
 	var conflict *kith.ConflictError
@@ -182,7 +178,7 @@ func TestBookIdempotency(t *testing.T) {
 		require.NoError(t, err, "caller %d", i)
 	}
 	require.Len(t, slices.Compact(ids), 1)
-	require.Equal(t, 1, b.notices(t, ids[0], message.KindConfirmation))
+	require.Equal(t, 1, b.notices(t, ids[0], schematype.MessageKindConfirmation))
 }
 
 func TestRescheduleAndCancelRules(t *testing.T) {
@@ -208,7 +204,7 @@ func TestRescheduleAndCancelRules(t *testing.T) {
 	moved, err := booking.Reschedule(b.ctx, b.db, booking.Change{ID: a.ID, StartsAt: start.Add(30 * time.Minute), Now: start.Add(-48 * time.Hour)})
 	require.NoError(t, err, "moving onto its own old time is fine: it does not count itself")
 	require.Equal(t, start.Add(90*time.Minute).UTC(), moved.EndsAt.UTC())
-	require.Equal(t, 1, b.notices(t, a.ID, message.KindReschedule))
+	require.Equal(t, 1, b.notices(t, a.ID, schematype.MessageKindReschedule))
 
 	// Staff are not bound by the notice.
 	_, err = booking.Reschedule(b.ctx, b.db, booking.Change{ID: a.ID, StartsAt: start.Add(4 * time.Hour), Now: late, AsStaff: true})
@@ -216,7 +212,7 @@ func TestRescheduleAndCancelRules(t *testing.T) {
 	cancelled, err := booking.Cancel(b.ctx, b.db, booking.Change{ID: a.ID, Reason: "closed", Now: late, AsStaff: true})
 	require.NoError(t, err)
 	require.Equal(t, appointment.StatusCancelled, cancelled.Status)
-	require.Equal(t, 1, b.notices(t, a.ID, message.KindCancellation))
+	require.Equal(t, 1, b.notices(t, a.ID, schematype.MessageKindCancellation))
 }
 
 func requireField(t *testing.T, err error, field string) {

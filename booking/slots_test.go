@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/scheduleexception"
@@ -83,8 +84,10 @@ func local(t testing.TB, zone, s string) time.Time {
 // book adds an appointment of the practitioner from start for minutes.
 func (b *bundle) book(t testing.TB, start time.Time, minutes int) *ent.Appointment {
 	t.Helper()
-	a, err := b.db.Appointment.Create().SetClientID(b.client.ID).SetPractitionerID(b.prac.ID).
-		SetStartsAt(start).SetEndsAt(start.Add(time.Duration(minutes) * time.Minute)).Save(b.ctx)
+	a, err := transaction.Run(b.ctx, b.db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
+		return db.Appointment.Create().SetClientID(b.client.ID).SetPractitionerID(b.prac.ID).
+			SetStartsAt(start).SetEndsAt(start.Add(time.Duration(minutes) * time.Minute)).Save(ctx)
+	})
 	require.NoError(t, err)
 	return a
 }
@@ -186,7 +189,9 @@ func TestSlotsHonourAppointmentsRulesAndExceptions(t *testing.T) {
 		}, want: []string{"09:00", "11:00", "11:30", "12:00"}},
 		{name: "cancelled and completed appointments do not block", arrange: func(t *testing.T, b *bundle) {
 			a := b.book(t, day(t, "10:00"), 60)
-			_, err := b.db.Appointment.UpdateOne(a).SetStatus(appointment.StatusCancelled).SetCancellationReason("ill").Save(b.ctx)
+			_, err := transaction.Run(b.ctx, b.db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
+				return db.Appointment.UpdateOne(a).SetStatus(appointment.StatusCancelled).SetCancellationReason("ill").Save(ctx)
+			})
 			require.NoError(t, err)
 		}, want: []string{"09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00"}},
 		{name: "buffers before and after", arrange: func(t *testing.T, b *bundle) {

@@ -23,6 +23,7 @@ import (
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/effect"
 	_ "github.com/kith-health/kith/ent/runtime" // schema hooks and privacy policies
 )
 
@@ -103,7 +104,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if opts.Log != nil {
 		drv = dialect.DebugWithContext(drv, opts.Log)
 	}
-	d := &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}
+	d := &DB{Client: ent.NewClient(ent.Driver(drv), ent.Effects(&effect.Slot{})), SQL: db, Dialect: name}
 	if name == dialect.SQLite {
 		d.sqlitePath = strings.TrimPrefix(url, "sqlite://")
 		return d, nil

@@ -21,6 +21,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/effect"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
@@ -158,7 +159,8 @@ type (
 		// hooks to execute on mutations.
 		hooks *hooks
 		// interceptors to execute on queries.
-		inters *inters
+		inters  *inters
+		Effects *effect.Slot
 	}
 	// Option function to configure the client.
 	Option func(*config)
@@ -199,6 +201,13 @@ func Log(fn func(...any)) Option {
 func Driver(driver dialect.Driver) Option {
 	return func(c *config) {
 		c.driver = driver
+	}
+}
+
+// Effects configures the Effects.
+func Effects(v *effect.Slot) Option {
+	return func(c *config) {
+		c.Effects = v
 	}
 }
 

@@ -20,6 +20,8 @@ import (
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/kith-health/kith/ent/effect"
 )
 
 func main() {
@@ -60,7 +62,10 @@ func main() {
 			gen.FeatureSnapshot,
 		},
 		Templates: templates,
-	}, entc.Extensions(ex))
+	}, entc.Extensions(ex),
+		// The notifier the schema's hooks reach (package ent/effect), set once per client.
+		entc.Dependency(entc.DependencyName("Effects"), entc.DependencyType(&effect.Slot{})),
+	)
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}

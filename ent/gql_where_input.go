@@ -24,8 +24,8 @@ import (
 	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/workinghours"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // AppointmentWhereInput represents a where input for filtering Appointment queries.
@@ -4518,34 +4518,34 @@ type MessageTemplateWhereInput struct {
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
 	// "kind" field predicates.
-	Kind             *message.Kind  `json:"kind,omitempty"`
-	KindNEQ          *message.Kind  `json:"kindNEQ,omitempty"`
-	KindIn           []message.Kind `json:"kindIn,omitempty"`
-	KindNotIn        []message.Kind `json:"kindNotIn,omitempty"`
-	KindGT           *message.Kind  `json:"kindGT,omitempty"`
-	KindGTE          *message.Kind  `json:"kindGTE,omitempty"`
-	KindLT           *message.Kind  `json:"kindLT,omitempty"`
-	KindLTE          *message.Kind  `json:"kindLTE,omitempty"`
-	KindContains     *message.Kind  `json:"kindContains,omitempty"`
-	KindHasPrefix    *message.Kind  `json:"kindHasPrefix,omitempty"`
-	KindHasSuffix    *message.Kind  `json:"kindHasSuffix,omitempty"`
-	KindEqualFold    *message.Kind  `json:"kindEqualFold,omitempty"`
-	KindContainsFold *message.Kind  `json:"kindContainsFold,omitempty"`
+	Kind             *schematype.MessageKind  `json:"kind,omitempty"`
+	KindNEQ          *schematype.MessageKind  `json:"kindNEQ,omitempty"`
+	KindIn           []schematype.MessageKind `json:"kindIn,omitempty"`
+	KindNotIn        []schematype.MessageKind `json:"kindNotIn,omitempty"`
+	KindGT           *schematype.MessageKind  `json:"kindGT,omitempty"`
+	KindGTE          *schematype.MessageKind  `json:"kindGTE,omitempty"`
+	KindLT           *schematype.MessageKind  `json:"kindLT,omitempty"`
+	KindLTE          *schematype.MessageKind  `json:"kindLTE,omitempty"`
+	KindContains     *schematype.MessageKind  `json:"kindContains,omitempty"`
+	KindHasPrefix    *schematype.MessageKind  `json:"kindHasPrefix,omitempty"`
+	KindHasSuffix    *schematype.MessageKind  `json:"kindHasSuffix,omitempty"`
+	KindEqualFold    *schematype.MessageKind  `json:"kindEqualFold,omitempty"`
+	KindContainsFold *schematype.MessageKind  `json:"kindContainsFold,omitempty"`
 
 	// "channel" field predicates.
-	Channel             *message.Channel  `json:"channel,omitempty"`
-	ChannelNEQ          *message.Channel  `json:"channelNEQ,omitempty"`
-	ChannelIn           []message.Channel `json:"channelIn,omitempty"`
-	ChannelNotIn        []message.Channel `json:"channelNotIn,omitempty"`
-	ChannelGT           *message.Channel  `json:"channelGT,omitempty"`
-	ChannelGTE          *message.Channel  `json:"channelGTE,omitempty"`
-	ChannelLT           *message.Channel  `json:"channelLT,omitempty"`
-	ChannelLTE          *message.Channel  `json:"channelLTE,omitempty"`
-	ChannelContains     *message.Channel  `json:"channelContains,omitempty"`
-	ChannelHasPrefix    *message.Channel  `json:"channelHasPrefix,omitempty"`
-	ChannelHasSuffix    *message.Channel  `json:"channelHasSuffix,omitempty"`
-	ChannelEqualFold    *message.Channel  `json:"channelEqualFold,omitempty"`
-	ChannelContainsFold *message.Channel  `json:"channelContainsFold,omitempty"`
+	Channel             *schematype.Channel  `json:"channel,omitempty"`
+	ChannelNEQ          *schematype.Channel  `json:"channelNEQ,omitempty"`
+	ChannelIn           []schematype.Channel `json:"channelIn,omitempty"`
+	ChannelNotIn        []schematype.Channel `json:"channelNotIn,omitempty"`
+	ChannelGT           *schematype.Channel  `json:"channelGT,omitempty"`
+	ChannelGTE          *schematype.Channel  `json:"channelGTE,omitempty"`
+	ChannelLT           *schematype.Channel  `json:"channelLT,omitempty"`
+	ChannelLTE          *schematype.Channel  `json:"channelLTE,omitempty"`
+	ChannelContains     *schematype.Channel  `json:"channelContains,omitempty"`
+	ChannelHasPrefix    *schematype.Channel  `json:"channelHasPrefix,omitempty"`
+	ChannelHasSuffix    *schematype.Channel  `json:"channelHasSuffix,omitempty"`
+	ChannelEqualFold    *schematype.Channel  `json:"channelEqualFold,omitempty"`
+	ChannelContainsFold *schematype.Channel  `json:"channelContainsFold,omitempty"`
 
 	// "language" field predicates.
 	Language             *string  `json:"language,omitempty"`
@@ -5139,34 +5139,34 @@ type NotificationWhereInput struct {
 	RecipientNameContainsFold *string  `json:"recipientNameContainsFold,omitempty"`
 
 	// "kind" field predicates.
-	Kind             *message.Kind  `json:"kind,omitempty"`
-	KindNEQ          *message.Kind  `json:"kindNEQ,omitempty"`
-	KindIn           []message.Kind `json:"kindIn,omitempty"`
-	KindNotIn        []message.Kind `json:"kindNotIn,omitempty"`
-	KindGT           *message.Kind  `json:"kindGT,omitempty"`
-	KindGTE          *message.Kind  `json:"kindGTE,omitempty"`
-	KindLT           *message.Kind  `json:"kindLT,omitempty"`
-	KindLTE          *message.Kind  `json:"kindLTE,omitempty"`
-	KindContains     *message.Kind  `json:"kindContains,omitempty"`
-	KindHasPrefix    *message.Kind  `json:"kindHasPrefix,omitempty"`
-	KindHasSuffix    *message.Kind  `json:"kindHasSuffix,omitempty"`
-	KindEqualFold    *message.Kind  `json:"kindEqualFold,omitempty"`
-	KindContainsFold *message.Kind  `json:"kindContainsFold,omitempty"`
+	Kind             *schematype.MessageKind  `json:"kind,omitempty"`
+	KindNEQ          *schematype.MessageKind  `json:"kindNEQ,omitempty"`
+	KindIn           []schematype.MessageKind `json:"kindIn,omitempty"`
+	KindNotIn        []schematype.MessageKind `json:"kindNotIn,omitempty"`
+	KindGT           *schematype.MessageKind  `json:"kindGT,omitempty"`
+	KindGTE          *schematype.MessageKind  `json:"kindGTE,omitempty"`
+	KindLT           *schematype.MessageKind  `json:"kindLT,omitempty"`
+	KindLTE          *schematype.MessageKind  `json:"kindLTE,omitempty"`
+	KindContains     *schematype.MessageKind  `json:"kindContains,omitempty"`
+	KindHasPrefix    *schematype.MessageKind  `json:"kindHasPrefix,omitempty"`
+	KindHasSuffix    *schematype.MessageKind  `json:"kindHasSuffix,omitempty"`
+	KindEqualFold    *schematype.MessageKind  `json:"kindEqualFold,omitempty"`
+	KindContainsFold *schematype.MessageKind  `json:"kindContainsFold,omitempty"`
 
 	// "channel" field predicates.
-	Channel             *message.Channel  `json:"channel,omitempty"`
-	ChannelNEQ          *message.Channel  `json:"channelNEQ,omitempty"`
-	ChannelIn           []message.Channel `json:"channelIn,omitempty"`
-	ChannelNotIn        []message.Channel `json:"channelNotIn,omitempty"`
-	ChannelGT           *message.Channel  `json:"channelGT,omitempty"`
-	ChannelGTE          *message.Channel  `json:"channelGTE,omitempty"`
-	ChannelLT           *message.Channel  `json:"channelLT,omitempty"`
-	ChannelLTE          *message.Channel  `json:"channelLTE,omitempty"`
-	ChannelContains     *message.Channel  `json:"channelContains,omitempty"`
-	ChannelHasPrefix    *message.Channel  `json:"channelHasPrefix,omitempty"`
-	ChannelHasSuffix    *message.Channel  `json:"channelHasSuffix,omitempty"`
-	ChannelEqualFold    *message.Channel  `json:"channelEqualFold,omitempty"`
-	ChannelContainsFold *message.Channel  `json:"channelContainsFold,omitempty"`
+	Channel             *schematype.Channel  `json:"channel,omitempty"`
+	ChannelNEQ          *schematype.Channel  `json:"channelNEQ,omitempty"`
+	ChannelIn           []schematype.Channel `json:"channelIn,omitempty"`
+	ChannelNotIn        []schematype.Channel `json:"channelNotIn,omitempty"`
+	ChannelGT           *schematype.Channel  `json:"channelGT,omitempty"`
+	ChannelGTE          *schematype.Channel  `json:"channelGTE,omitempty"`
+	ChannelLT           *schematype.Channel  `json:"channelLT,omitempty"`
+	ChannelLTE          *schematype.Channel  `json:"channelLTE,omitempty"`
+	ChannelContains     *schematype.Channel  `json:"channelContains,omitempty"`
+	ChannelHasPrefix    *schematype.Channel  `json:"channelHasPrefix,omitempty"`
+	ChannelHasSuffix    *schematype.Channel  `json:"channelHasSuffix,omitempty"`
+	ChannelEqualFold    *schematype.Channel  `json:"channelEqualFold,omitempty"`
+	ChannelContainsFold *schematype.Channel  `json:"channelContainsFold,omitempty"`
 
 	// "address" field predicates.
 	Address             *string  `json:"address,omitempty"`

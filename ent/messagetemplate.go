@@ -11,8 +11,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // An organisation's own wording of one kind of message on one channel in one language. Where it has none, kith's default applies.
@@ -27,9 +27,9 @@ type MessageTemplate struct {
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
 	// Which message this template words.
-	Kind message.Kind `json:"kind,omitempty"`
+	Kind schematype.MessageKind `json:"kind,omitempty"`
 	// EMAIL or SMS.
-	Channel message.Channel `json:"channel,omitempty"`
+	Channel schematype.Channel `json:"channel,omitempty"`
 	// BCP 47 tag (at most 64 characters); recipients in other languages get the organisation's language.
 	Language string `json:"language,omitempty"`
 	// Email subject; placeholders allowed. At most 255 characters.
@@ -118,13 +118,13 @@ func (_m *MessageTemplate) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field kind", values[i])
 			} else if value.Valid {
-				_m.Kind = message.Kind(value.String)
+				_m.Kind = schematype.MessageKind(value.String)
 			}
 		case messagetemplate.FieldChannel:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field channel", values[i])
 			} else if value.Valid {
-				_m.Channel = message.Channel(value.String)
+				_m.Channel = schematype.Channel(value.String)
 			}
 		case messagetemplate.FieldLanguage:
 			if value, ok := values[i].(*sql.NullString); !ok {

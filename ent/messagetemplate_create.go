@@ -12,8 +12,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/organization"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // MessageTemplateCreate is the builder for creating a MessageTemplate entity.
@@ -58,13 +58,13 @@ func (_c *MessageTemplateCreate) SetOrganizationID(v pulid.ID) *MessageTemplateC
 }
 
 // SetKind sets the "kind" field.
-func (_c *MessageTemplateCreate) SetKind(v message.Kind) *MessageTemplateCreate {
+func (_c *MessageTemplateCreate) SetKind(v schematype.MessageKind) *MessageTemplateCreate {
 	_c.mutation.SetKind(v)
 	return _c
 }
 
 // SetChannel sets the "channel" field.
-func (_c *MessageTemplateCreate) SetChannel(v message.Channel) *MessageTemplateCreate {
+func (_c *MessageTemplateCreate) SetChannel(v schematype.Channel) *MessageTemplateCreate {
 	_c.mutation.SetChannel(v)
 	return _c
 }

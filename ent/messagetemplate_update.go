@@ -13,7 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/predicate"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/schematype"
 )
 
 // MessageTemplateUpdate is the builder for updating MessageTemplate entities.
@@ -36,13 +36,13 @@ func (_u *MessageTemplateUpdate) SetUpdatedAt(v time.Time) *MessageTemplateUpdat
 }
 
 // SetKind sets the "kind" field.
-func (_u *MessageTemplateUpdate) SetKind(v message.Kind) *MessageTemplateUpdate {
+func (_u *MessageTemplateUpdate) SetKind(v schematype.MessageKind) *MessageTemplateUpdate {
 	_u.mutation.SetKind(v)
 	return _u
 }
 
 // SetNillableKind sets the "kind" field if the given value is not nil.
-func (_u *MessageTemplateUpdate) SetNillableKind(v *message.Kind) *MessageTemplateUpdate {
+func (_u *MessageTemplateUpdate) SetNillableKind(v *schematype.MessageKind) *MessageTemplateUpdate {
 	if v != nil {
 		_u.SetKind(*v)
 	}
@@ -50,13 +50,13 @@ func (_u *MessageTemplateUpdate) SetNillableKind(v *message.Kind) *MessageTempla
 }
 
 // SetChannel sets the "channel" field.
-func (_u *MessageTemplateUpdate) SetChannel(v message.Channel) *MessageTemplateUpdate {
+func (_u *MessageTemplateUpdate) SetChannel(v schematype.Channel) *MessageTemplateUpdate {
 	_u.mutation.SetChannel(v)
 	return _u
 }
 
 // SetNillableChannel sets the "channel" field if the given value is not nil.
-func (_u *MessageTemplateUpdate) SetNillableChannel(v *message.Channel) *MessageTemplateUpdate {
+func (_u *MessageTemplateUpdate) SetNillableChannel(v *schematype.Channel) *MessageTemplateUpdate {
 	if v != nil {
 		_u.SetChannel(*v)
 	}
@@ -291,13 +291,13 @@ func (_u *MessageTemplateUpdateOne) SetUpdatedAt(v time.Time) *MessageTemplateUp
 }
 
 // SetKind sets the "kind" field.
-func (_u *MessageTemplateUpdateOne) SetKind(v message.Kind) *MessageTemplateUpdateOne {
+func (_u *MessageTemplateUpdateOne) SetKind(v schematype.MessageKind) *MessageTemplateUpdateOne {
 	_u.mutation.SetKind(v)
 	return _u
 }
 
 // SetNillableKind sets the "kind" field if the given value is not nil.
-func (_u *MessageTemplateUpdateOne) SetNillableKind(v *message.Kind) *MessageTemplateUpdateOne {
+func (_u *MessageTemplateUpdateOne) SetNillableKind(v *schematype.MessageKind) *MessageTemplateUpdateOne {
 	if v != nil {
 		_u.SetKind(*v)
 	}
@@ -305,13 +305,13 @@ func (_u *MessageTemplateUpdateOne) SetNillableKind(v *message.Kind) *MessageTem
 }
 
 // SetChannel sets the "channel" field.
-func (_u *MessageTemplateUpdateOne) SetChannel(v message.Channel) *MessageTemplateUpdateOne {
+func (_u *MessageTemplateUpdateOne) SetChannel(v schematype.Channel) *MessageTemplateUpdateOne {
 	_u.mutation.SetChannel(v)
 	return _u
 }
 
 // SetNillableChannel sets the "channel" field if the given value is not nil.
-func (_u *MessageTemplateUpdateOne) SetNillableChannel(v *message.Channel) *MessageTemplateUpdateOne {
+func (_u *MessageTemplateUpdateOne) SetNillableChannel(v *schematype.Channel) *MessageTemplateUpdateOne {
 	if v != nil {
 		_u.SetChannel(*v)
 	}

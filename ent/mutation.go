@@ -41,7 +41,6 @@ import (
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
 	"github.com/kith-health/kith/ent/workinghours"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 )
@@ -11736,8 +11735,8 @@ type MessageTemplateMutation struct {
 	id                  *pulid.ID
 	created_at          *time.Time
 	updated_at          *time.Time
-	kind                *message.Kind
-	channel             *message.Channel
+	kind                *schematype.MessageKind
+	channel             *schematype.Channel
 	language            *string
 	subject             *string
 	html                *string
@@ -11963,12 +11962,12 @@ func (m *MessageTemplateMutation) ResetOrganizationID() {
 }
 
 // SetKind sets the "kind" field.
-func (m *MessageTemplateMutation) SetKind(value message.Kind) {
-	m.kind = &value
+func (m *MessageTemplateMutation) SetKind(sk schematype.MessageKind) {
+	m.kind = &sk
 }
 
 // Kind returns the value of the "kind" field in the mutation.
-func (m *MessageTemplateMutation) Kind() (r message.Kind, exists bool) {
+func (m *MessageTemplateMutation) Kind() (r schematype.MessageKind, exists bool) {
 	v := m.kind
 	if v == nil {
 		return
@@ -11979,7 +11978,7 @@ func (m *MessageTemplateMutation) Kind() (r message.Kind, exists bool) {
 // OldKind returns the old "kind" field's value of the MessageTemplate entity.
 // If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *MessageTemplateMutation) OldKind(ctx context.Context) (v message.Kind, err error) {
+func (m *MessageTemplateMutation) OldKind(ctx context.Context) (v schematype.MessageKind, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldKind is only allowed on UpdateOne operations")
 	}
@@ -11999,12 +11998,12 @@ func (m *MessageTemplateMutation) ResetKind() {
 }
 
 // SetChannel sets the "channel" field.
-func (m *MessageTemplateMutation) SetChannel(value message.Channel) {
-	m.channel = &value
+func (m *MessageTemplateMutation) SetChannel(s schematype.Channel) {
+	m.channel = &s
 }
 
 // Channel returns the value of the "channel" field in the mutation.
-func (m *MessageTemplateMutation) Channel() (r message.Channel, exists bool) {
+func (m *MessageTemplateMutation) Channel() (r schematype.Channel, exists bool) {
 	v := m.channel
 	if v == nil {
 		return
@@ -12015,7 +12014,7 @@ func (m *MessageTemplateMutation) Channel() (r message.Channel, exists bool) {
 // OldChannel returns the old "channel" field's value of the MessageTemplate entity.
 // If the MessageTemplate object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *MessageTemplateMutation) OldChannel(ctx context.Context) (v message.Channel, err error) {
+func (m *MessageTemplateMutation) OldChannel(ctx context.Context) (v schematype.Channel, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
 	}
@@ -12390,14 +12389,14 @@ func (m *MessageTemplateMutation) SetField(name string, value ent.Value) error {
 		m.SetOrganizationID(v)
 		return nil
 	case messagetemplate.FieldKind:
-		v, ok := value.(message.Kind)
+		v, ok := value.(schematype.MessageKind)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetKind(v)
 		return nil
 	case messagetemplate.FieldChannel:
-		v, ok := value.(message.Channel)
+		v, ok := value.(schematype.Channel)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -12615,8 +12614,8 @@ type NotificationMutation struct {
 	created_at               *time.Time
 	updated_at               *time.Time
 	recipient_name           *string
-	kind                     *message.Kind
-	channel                  *message.Channel
+	kind                     *schematype.MessageKind
+	channel                  *schematype.Channel
 	address                  *string
 	subject                  *string
 	html                     *string
@@ -13078,12 +13077,12 @@ func (m *NotificationMutation) ResetRecipientName() {
 }
 
 // SetKind sets the "kind" field.
-func (m *NotificationMutation) SetKind(value message.Kind) {
-	m.kind = &value
+func (m *NotificationMutation) SetKind(sk schematype.MessageKind) {
+	m.kind = &sk
 }
 
 // Kind returns the value of the "kind" field in the mutation.
-func (m *NotificationMutation) Kind() (r message.Kind, exists bool) {
+func (m *NotificationMutation) Kind() (r schematype.MessageKind, exists bool) {
 	v := m.kind
 	if v == nil {
 		return
@@ -13094,7 +13093,7 @@ func (m *NotificationMutation) Kind() (r message.Kind, exists bool) {
 // OldKind returns the old "kind" field's value of the Notification entity.
 // If the Notification object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *NotificationMutation) OldKind(ctx context.Context) (v message.Kind, err error) {
+func (m *NotificationMutation) OldKind(ctx context.Context) (v schematype.MessageKind, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldKind is only allowed on UpdateOne operations")
 	}
@@ -13114,12 +13113,12 @@ func (m *NotificationMutation) ResetKind() {
 }
 
 // SetChannel sets the "channel" field.
-func (m *NotificationMutation) SetChannel(value message.Channel) {
-	m.channel = &value
+func (m *NotificationMutation) SetChannel(s schematype.Channel) {
+	m.channel = &s
 }
 
 // Channel returns the value of the "channel" field in the mutation.
-func (m *NotificationMutation) Channel() (r message.Channel, exists bool) {
+func (m *NotificationMutation) Channel() (r schematype.Channel, exists bool) {
 	v := m.channel
 	if v == nil {
 		return
@@ -13130,7 +13129,7 @@ func (m *NotificationMutation) Channel() (r message.Channel, exists bool) {
 // OldChannel returns the old "channel" field's value of the Notification entity.
 // If the Notification object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *NotificationMutation) OldChannel(ctx context.Context) (v message.Channel, err error) {
+func (m *NotificationMutation) OldChannel(ctx context.Context) (v schematype.Channel, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
 	}
@@ -14125,14 +14124,14 @@ func (m *NotificationMutation) SetField(name string, value ent.Value) error {
 		m.SetRecipientName(v)
 		return nil
 	case notification.FieldKind:
-		v, ok := value.(message.Kind)
+		v, ok := value.(schematype.MessageKind)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetKind(v)
 		return nil
 	case notification.FieldChannel:
-		v, ok := value.(message.Channel)
+		v, ok := value.(schematype.Channel)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

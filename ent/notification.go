@@ -15,8 +15,8 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // One copy of a message to one recipient on one channel, with its status: the notifier's record of what it sent, and of whom it skipped and why.
@@ -41,9 +41,9 @@ type Notification struct {
 	// Who it went to; at most 255 characters.
 	RecipientName string `json:"recipient_name,omitempty"`
 	// Kind holds the value of the "kind" field.
-	Kind message.Kind `json:"kind,omitempty"`
+	Kind schematype.MessageKind `json:"kind,omitempty"`
 	// Channel holds the value of the "channel" field.
-	Channel message.Channel `json:"channel,omitempty"`
+	Channel schematype.Channel `json:"channel,omitempty"`
 	// Email address or E.164 number; at most 254 characters.
 	Address string `json:"address,omitempty"`
 	// The subject sent; at most 1,000,000 characters.
@@ -234,13 +234,13 @@ func (_m *Notification) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field kind", values[i])
 			} else if value.Valid {
-				_m.Kind = message.Kind(value.String)
+				_m.Kind = schematype.MessageKind(value.String)
 			}
 		case notification.FieldChannel:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field channel", values[i])
 			} else if value.Valid {
-				_m.Channel = message.Channel(value.String)
+				_m.Channel = schematype.Channel(value.String)
 			}
 		case notification.FieldAddress:
 			if value, ok := values[i].(*sql.NullString); !ok {

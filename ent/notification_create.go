@@ -16,8 +16,8 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // NotificationCreate is the builder for creating a Notification entity.
@@ -116,13 +116,13 @@ func (_c *NotificationCreate) SetRecipientName(v string) *NotificationCreate {
 }
 
 // SetKind sets the "kind" field.
-func (_c *NotificationCreate) SetKind(v message.Kind) *NotificationCreate {
+func (_c *NotificationCreate) SetKind(v schematype.MessageKind) *NotificationCreate {
 	_c.mutation.SetKind(v)
 	return _c
 }
 
 // SetChannel sets the "channel" field.
-func (_c *NotificationCreate) SetChannel(v message.Channel) *NotificationCreate {
+func (_c *NotificationCreate) SetChannel(v schematype.Channel) *NotificationCreate {
 	_c.mutation.SetChannel(v)
 	return _c
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/schematype"
 )
 
 const staffCreate = `mutation($in: CreateAppointmentInput!) { createAppointment(input: $in) { id startsAt status } }`
@@ -43,7 +43,7 @@ func TestMissedAndCompletedOnlyOnceStarted(t *testing.T) {
 	var node struct{ Node struct{ Status string } }
 	b.api.OK(b.p.Token, `query($id: ID!) { node(id: $id) { ... on Appointment { status } } }`, map[string]any{"id": ahead}, &node)
 	require.Equal(t, "BOOKED", node.Node.Status)
-	require.Empty(t, b.notified(t, ahead, message.KindMissed), "no MISSED notice")
+	require.Empty(t, b.notified(t, ahead, schematype.MessageKindMissed), "no MISSED notice")
 
 	yesterday := time.Now().Add(-25 * time.Hour).UTC().Truncate(time.Minute)
 	missed := create(yesterday)

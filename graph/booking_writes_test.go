@@ -10,9 +10,9 @@ import (
 
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // bookings is a practice (Toronto) whose owner works every day 09:00–17:00
@@ -128,10 +128,10 @@ func (b *bookings) book(t *testing.T, session, client string, start time.Time, k
 }
 
 // notified lists the addresses sent kind about appointment id by email.
-func (b *bookings) notified(t *testing.T, id string, kind message.Kind) []string {
+func (b *bookings) notified(t *testing.T, id string, kind schematype.MessageKind) []string {
 	t.Helper()
 	rows, err := b.env.DB.Client.Notification.Query().
-		Where(notification.AppointmentID(pulid.ID(id)), notification.KindEQ(kind), notification.ChannelEQ(message.ChannelEmail)).
+		Where(notification.AppointmentID(pulid.ID(id)), notification.KindEQ(kind), notification.ChannelEQ(schematype.ChannelEmail)).
 		All(notifiertest.System(b.p))
 	require.NoError(t, err)
 	var out []string
@@ -149,11 +149,11 @@ func TestPortalBooksReschedulesAndCancels(t *testing.T) {
 	a := b.book(t, b.samS, b.sam, b.at(10, 0), "sam-1")
 	require.Equal(t, "BOOKED", a.Status)
 	require.Equal(t, time.Hour, a.EndsAt.Sub(a.StartsAt))
-	require.Equal(t, []string{"pat@example.com", "sam@example.com"}, b.notified(t, a.ID, message.KindConfirmation),
+	require.Equal(t, []string{"pat@example.com", "sam@example.com"}, b.notified(t, a.ID, schematype.MessageKindConfirmation),
 		"the client and the contact who follows confirmations")
 	again := b.book(t, b.samS, b.sam, b.at(10, 0), "sam-1")
 	require.Equal(t, a.ID, again.ID, "the same key returns the same appointment")
-	require.Len(t, b.notified(t, a.ID, message.KindConfirmation), 2, "and notifies once")
+	require.Len(t, b.notified(t, a.ID, schematype.MessageKindConfirmation), 2, "and notifies once")
 	e := b.api.Acting(b.sam).Fail(b.samS, bookMutation, b.bookVars(b.at(11, 0), "sam-1"))
 	require.Equal(t, "CONFLICT", e.Code())
 	require.Equal(t, "idempotencyKey", e.Field())
@@ -182,7 +182,7 @@ func TestPortalBooksReschedulesAndCancels(t *testing.T) {
 	var moved struct{ ReschedulePortalAppointment bookedAppointment }
 	b.api.Acting(b.sam).OK(b.patS, moveMutation, map[string]any{"id": a.ID, "s": b.at(15, 30)}, &moved)
 	require.True(t, b.at(15, 30).Equal(moved.ReschedulePortalAppointment.StartsAt))
-	require.Equal(t, []string{"pat@example.com", "sam@example.com"}, b.notified(t, a.ID, message.KindReschedule))
+	require.Equal(t, []string{"pat@example.com", "sam@example.com"}, b.notified(t, a.ID, schematype.MessageKindReschedule))
 	b.book(t, b.alexS, b.alex, b.at(10, 0), "alex-3")
 	e = b.api.Acting(b.sam).Fail(b.samS, moveMutation, map[string]any{"id": patAppt.ID, "s": b.at(11, 30)})
 	require.Equal(t, "SLOT_TAKEN", e.Code(), "11:30–12:30 overlaps Alex's 11:00")
@@ -191,7 +191,7 @@ func TestPortalBooksReschedulesAndCancels(t *testing.T) {
 	var dropped struct{ CancelPortalAppointment bookedAppointment }
 	b.api.Acting(b.sam).OK(b.samS, dropMutation, map[string]any{"id": a.ID}, &dropped)
 	require.Equal(t, "CANCELLED", dropped.CancelPortalAppointment.Status)
-	require.Equal(t, []string{"pat@example.com", "sam@example.com"}, b.notified(t, a.ID, message.KindCancellation))
+	require.Equal(t, []string{"pat@example.com", "sam@example.com"}, b.notified(t, a.ID, schematype.MessageKindCancellation))
 	b.book(t, b.samS, b.sam, b.at(15, 30), "sam-2")
 
 	// What the portal did shows in the client's activity.
@@ -294,7 +294,7 @@ func TestVisitorBooksWithACode(t *testing.T) {
 	require.Equal(t, "vic@visitor.example", lead.Node.Client.Email)
 	require.Equal(t, "+14165550142", lead.Node.Client.MobilePhone)
 	require.False(t, lead.Node.Client.SmsConsent)
-	require.Equal(t, []string{"vic@visitor.example"}, b.notified(t, first, message.KindConfirmation))
+	require.Equal(t, []string{"vic@visitor.example"}, b.notified(t, first, schematype.MessageKindConfirmation))
 
 	// Repeating the booking with its key needs no new code (the code is used up).
 	b.api.OK("", visitMutation, visit("vic@visitor.example", code, b.at(9, 0), "v-1"), &out)

@@ -15,9 +15,9 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/server"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -122,7 +122,7 @@ func TestRealCursorsPage(t *testing.T) {
 			"startsAt": start.Format(time.RFC3339), "endsAt": start.Add(50 * time.Minute).Format(time.RFC3339)}}, nil)
 		b.createContact(t, map[string]any{"firstName": name, "lastName": "Lee", "email": name + "@lee.example"})
 		require.NoError(t, b.db.Client.Notification.Create().SetClientID(pulid.ID(c.ID)).SetRecipientName(name).
-			SetKind(message.KindReminder).SetChannel(message.ChannelEmail).SetSendAfter(start).
+			SetKind(schematype.MessageKindReminder).SetChannel(schematype.ChannelEmail).SetSendAfter(start).
 			Exec(viewer.NewContext(context.Background(), viewer.System{OrgID: b.p.Org.ID})))
 	}
 	type page struct {
@@ -148,7 +148,7 @@ func TestRealCursorsPage(t *testing.T) {
 		  back: ` + tc.field + `(last: 1, before: $b` + order + `) { totalCount } }`
 		var seen []string
 		after := any(nil)
-		for range 5 {
+		for range 50 { // the appointments' confirmations are notifications too
 			var out map[string]page
 			b.api.OK(b.token, q, map[string]any{"a": after, "b": after}, &out)
 			pg := out[tc.field]

@@ -34,7 +34,7 @@ import (
 	"github.com/kith-health/kith/ent/staff"
 	form1 "github.com/kith-health/kith/form"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -710,7 +710,7 @@ type ComplexityRoot struct {
 		BookableServices         func(childComplexity int, organization string) int
 		Clients                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientOrder, where *ent.ClientWhereInput) int
 		Contacts                 func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) int
-		EffectiveMessageTemplate func(childComplexity int, kind message.Kind, channel message.Channel, language *string) int
+		EffectiveMessageTemplate func(childComplexity int, kind schematype.MessageKind, channel schematype.Channel, language *string) int
 		EmailSuppressions        func(childComplexity int) int
 		Me                       func(childComplexity int) int
 		MessagePlaceholders      func(childComplexity int) int
@@ -730,7 +730,7 @@ type ComplexityRoot struct {
 		PortalMessages           func(childComplexity int, first *int) int
 		PortalSavedCards         func(childComplexity int) int
 		PortalViewer             func(childComplexity int) int
-		PreviewMessage           func(childComplexity int, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) int
+		PreviewMessage           func(childComplexity int, appointmentID pulid.ID, contactID *pulid.ID, kind schematype.MessageKind, channel schematype.Channel) int
 		ScheduleExceptions       func(childComplexity int, staffID pulid.ID, from *time.Time, to *time.Time) int
 		ScheduledMessages        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) int
 		SearchContacts           func(childComplexity int, query string, first *int) int
@@ -1031,9 +1031,9 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.Staff, error)
 	Organization(ctx context.Context) (*ent.Organization, error)
 	SearchContacts(ctx context.Context, query string, first *int) ([]*ent.Contact, error)
-	MessagePlaceholders(ctx context.Context) ([]*message.Placeholder, error)
-	EffectiveMessageTemplate(ctx context.Context, kind message.Kind, channel message.Channel, language *string) (*EffectiveMessageTemplate, error)
-	PreviewMessage(ctx context.Context, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) (*MessagePreview, error)
+	MessagePlaceholders(ctx context.Context) ([]*compose.Placeholder, error)
+	EffectiveMessageTemplate(ctx context.Context, kind schematype.MessageKind, channel schematype.Channel, language *string) (*EffectiveMessageTemplate, error)
+	PreviewMessage(ctx context.Context, appointmentID pulid.ID, contactID *pulid.ID, kind schematype.MessageKind, channel schematype.Channel) (*MessagePreview, error)
 }
 type ServiceResolver interface {
 	Practitioners(ctx context.Context, obj *ent.Service) ([]*ent.Staff, error)
@@ -4379,7 +4379,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.EffectiveMessageTemplate(childComplexity, args["kind"].(message.Kind), args["channel"].(message.Channel), args["language"].(*string)), true
+		return e.ComplexityRoot.Query.EffectiveMessageTemplate(childComplexity, args["kind"].(schematype.MessageKind), args["channel"].(schematype.Channel), args["language"].(*string)), true
 	case "Query.emailSuppressions":
 		if e.ComplexityRoot.Query.EmailSuppressions == nil {
 			break
@@ -4555,7 +4555,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PreviewMessage(childComplexity, args["appointmentID"].(pulid.ID), args["contactID"].(*pulid.ID), args["kind"].(message.Kind), args["channel"].(message.Channel)), true
+		return e.ComplexityRoot.Query.PreviewMessage(childComplexity, args["appointmentID"].(pulid.ID), args["contactID"].(*pulid.ID), args["kind"].(schematype.MessageKind), args["channel"].(schematype.Channel)), true
 	case "Query.scheduleExceptions":
 		if e.ComplexityRoot.Query.ScheduleExceptions == nil {
 			break
@@ -15726,16 +15726,16 @@ func (ec *executionContext) field_Query_effectiveMessageTemplate_args(ctx contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
-		func(ctx context.Context, v any) (message.Kind, error) {
-			return ec.unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+		func(ctx context.Context, v any) (schematype.MessageKind, error) {
+			return ec.unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["kind"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "channel",
-		func(ctx context.Context, v any) (message.Channel, error) {
-			return ec.unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+		func(ctx context.Context, v any) (schematype.Channel, error) {
+			return ec.unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15968,16 +15968,16 @@ func (ec *executionContext) field_Query_previewMessage_args(ctx context.Context,
 	}
 	args["contactID"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
-		func(ctx context.Context, v any) (message.Kind, error) {
-			return ec.unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+		func(ctx context.Context, v any) (schematype.MessageKind, error) {
+			return ec.unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["kind"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "channel",
-		func(ctx context.Context, v any) (message.Channel, error) {
-			return ec.unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+		func(ctx context.Context, v any) (schematype.Channel, error) {
+			return ec.unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20311,8 +20311,8 @@ func (ec *executionContext) _EffectiveMessageTemplate_kind(ctx context.Context, 
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v message.Kind) graphql.Marshaler {
-			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
+			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20334,8 +20334,8 @@ func (ec *executionContext) _EffectiveMessageTemplate_channel(ctx context.Contex
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v message.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21823,8 +21823,8 @@ func (ec *executionContext) _MessagePreview_sms(ctx context.Context, field graph
 			return obj.Sms, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *message.SMSInfo) graphql.Marshaler {
-			return ec.marshalOSMSInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐSMSInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *compose.SMSInfo) graphql.Marshaler {
+			return ec.marshalOSMSInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋnotifierᚋcomposeᚐSMSInfo(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21924,8 +21924,8 @@ func (ec *executionContext) _MessageTemplate_kind(ctx context.Context, field gra
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v message.Kind) graphql.Marshaler {
-			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
+			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21947,8 +21947,8 @@ func (ec *executionContext) _MessageTemplate_channel(ctx context.Context, field 
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v message.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24935,8 +24935,8 @@ func (ec *executionContext) _Notification_kind(ctx context.Context, field graphq
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v message.Kind) graphql.Marshaler {
-			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
+			return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24958,8 +24958,8 @@ func (ec *executionContext) _Notification_channel(ctx context.Context, field gra
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v message.Channel) graphql.Marshaler {
-			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26605,7 +26605,7 @@ func (ec *executionContext) fieldContext_PhoneOptOut_keyword(_ context.Context, 
 	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Placeholder_name(ctx context.Context, field graphql.CollectedField, obj *message.Placeholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Placeholder_name(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26628,7 +26628,7 @@ func (ec *executionContext) fieldContext_Placeholder_name(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Placeholder_description(ctx context.Context, field graphql.CollectedField, obj *message.Placeholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Placeholder_description(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30528,8 +30528,8 @@ func (ec *executionContext) _Query_messagePlaceholders(ctx context.Context, fiel
 			return ec.Resolvers.Query().MessagePlaceholders(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*message.Placeholder) graphql.Marshaler {
-			return ec.marshalNPlaceholder2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐPlaceholderᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*compose.Placeholder) graphql.Marshaler {
+			return ec.marshalNPlaceholder2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋnotifierᚋcomposeᚐPlaceholderᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30558,7 +30558,7 @@ func (ec *executionContext) _Query_effectiveMessageTemplate(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EffectiveMessageTemplate(ctx, fc.Args["kind"].(message.Kind), fc.Args["channel"].(message.Channel), fc.Args["language"].(*string))
+			return ec.Resolvers.Query().EffectiveMessageTemplate(ctx, fc.Args["kind"].(schematype.MessageKind), fc.Args["channel"].(schematype.Channel), fc.Args["language"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *EffectiveMessageTemplate) graphql.Marshaler {
@@ -30602,7 +30602,7 @@ func (ec *executionContext) _Query_previewMessage(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PreviewMessage(ctx, fc.Args["appointmentID"].(pulid.ID), fc.Args["contactID"].(*pulid.ID), fc.Args["kind"].(message.Kind), fc.Args["channel"].(message.Channel))
+			return ec.Resolvers.Query().PreviewMessage(ctx, fc.Args["appointmentID"].(pulid.ID), fc.Args["contactID"].(*pulid.ID), fc.Args["kind"].(schematype.MessageKind), fc.Args["channel"].(schematype.Channel))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *MessagePreview) graphql.Marshaler {
@@ -31052,7 +31052,7 @@ func (ec *executionContext) fieldContext_Recipient_canManageAppointments(_ conte
 	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _SMSInfo_encoding(ctx context.Context, field graphql.CollectedField, obj *message.SMSInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _SMSInfo_encoding(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31075,7 +31075,7 @@ func (ec *executionContext) fieldContext_SMSInfo_encoding(_ context.Context, fie
 	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SMSInfo_segments(ctx context.Context, field graphql.CollectedField, obj *message.SMSInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _SMSInfo_segments(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31098,7 +31098,7 @@ func (ec *executionContext) fieldContext_SMSInfo_segments(_ context.Context, fie
 	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SMSInfo_characters(ctx context.Context, field graphql.CollectedField, obj *message.SMSInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _SMSInfo_characters(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -42559,182 +42559,182 @@ func (ec *executionContext) unmarshalInputMessageTemplateWhereInput(ctx context.
 			it.UpdatedAtLTE = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Kind = data
 		case "kindNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindNEQ = data
 		case "kindIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
-			data, err := ec.unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKindᚄ(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindIn = data
 		case "kindNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
-			data, err := ec.unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKindᚄ(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindNotIn = data
 		case "kindGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGT"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindGT = data
 		case "kindGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGTE"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindGTE = data
 		case "kindLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLT"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindLT = data
 		case "kindLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLTE"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindLTE = data
 		case "kindContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContains"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindContains = data
 		case "kindHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasPrefix"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindHasPrefix = data
 		case "kindHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasSuffix"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindHasSuffix = data
 		case "kindEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindEqualFold"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindEqualFold = data
 		case "kindContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContainsFold"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindContainsFold = data
 		case "channel":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Channel = data
 		case "channelNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelNEQ"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelNEQ = data
 		case "channelIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelIn"))
-			data, err := ec.unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannelᚄ(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannelᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelIn = data
 		case "channelNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelNotIn"))
-			data, err := ec.unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannelᚄ(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannelᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelNotIn = data
 		case "channelGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelGT"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelGT = data
 		case "channelGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelGTE"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelGTE = data
 		case "channelLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelLT"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelLT = data
 		case "channelLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelLTE"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelLTE = data
 		case "channelContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelContains"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelContains = data
 		case "channelHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelHasPrefix"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelHasPrefix = data
 		case "channelHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelHasSuffix"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelHasSuffix = data
 		case "channelEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelEqualFold"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelEqualFold = data
 		case "channelContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelContainsFold"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43897,182 +43897,182 @@ func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Con
 			it.RecipientNameContainsFold = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Kind = data
 		case "kindNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindNEQ = data
 		case "kindIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
-			data, err := ec.unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKindᚄ(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindIn = data
 		case "kindNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
-			data, err := ec.unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKindᚄ(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindNotIn = data
 		case "kindGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGT"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindGT = data
 		case "kindGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGTE"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindGTE = data
 		case "kindLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLT"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindLT = data
 		case "kindLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLTE"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindLTE = data
 		case "kindContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContains"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindContains = data
 		case "kindHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasPrefix"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindHasPrefix = data
 		case "kindHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasSuffix"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindHasSuffix = data
 		case "kindEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindEqualFold"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindEqualFold = data
 		case "kindContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContainsFold"))
-			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindContainsFold = data
 		case "channel":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Channel = data
 		case "channelNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelNEQ"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelNEQ = data
 		case "channelIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelIn"))
-			data, err := ec.unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannelᚄ(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannelᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelIn = data
 		case "channelNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelNotIn"))
-			data, err := ec.unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannelᚄ(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannelᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelNotIn = data
 		case "channelGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelGT"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelGT = data
 		case "channelGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelGTE"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelGTE = data
 		case "channelLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelLT"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelLT = data
 		case "channelLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelLTE"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelLTE = data
 		case "channelContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelContains"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelContains = data
 		case "channelHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelHasPrefix"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelHasPrefix = data
 		case "channelHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelHasSuffix"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelHasSuffix = data
 		case "channelEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelEqualFold"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChannelEqualFold = data
 		case "channelContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelContainsFold"))
-			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47381,14 +47381,14 @@ func (ec *executionContext) unmarshalInputSaveMessageTemplateInput(ctx context.C
 		switch k {
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Kind = data
 		case "channel":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
-			data, err := ec.unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, v)
+			data, err := ec.unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -58042,7 +58042,7 @@ func (ec *executionContext) _PhoneOptOut(ctx context.Context, sel ast.SelectionS
 
 var placeholderImplementors = []string{"Placeholder"}
 
-func (ec *executionContext) _Placeholder(ctx context.Context, sel ast.SelectionSet, obj *message.Placeholder) graphql.Marshaler {
+func (ec *executionContext) _Placeholder(ctx context.Context, sel ast.SelectionSet, obj *compose.Placeholder) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, placeholderImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -60509,7 +60509,7 @@ func (ec *executionContext) _Recipient(ctx context.Context, sel ast.SelectionSet
 
 var sMSInfoImplementors = []string{"SMSInfo"}
 
-func (ec *executionContext) _SMSInfo(ctx context.Context, sel ast.SelectionSet, obj *message.SMSInfo) graphql.Marshaler {
+func (ec *executionContext) _SMSInfo(ctx context.Context, sel ast.SelectionSet, obj *compose.SMSInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sMSInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -62274,13 +62274,13 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx context.Context, v any) (message.Channel, error) {
-	var res message.Channel
+func (ec *executionContext) unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx context.Context, v any) (schematype.Channel, error) {
+	var res schematype.Channel
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx context.Context, sel ast.SelectionSet, v message.Channel) graphql.Marshaler {
+func (ec *executionContext) marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx context.Context, sel ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
 	return v
 }
 
@@ -62892,13 +62892,13 @@ func (ec *executionContext) marshalNMessageDirection2githubᚗcomᚋkithᚑhealt
 	return v
 }
 
-func (ec *executionContext) unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx context.Context, v any) (message.Kind, error) {
-	var res message.Kind
+func (ec *executionContext) unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx context.Context, v any) (schematype.MessageKind, error) {
+	var res schematype.MessageKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx context.Context, sel ast.SelectionSet, v message.Kind) graphql.Marshaler {
+func (ec *executionContext) marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx context.Context, sel ast.SelectionSet, v schematype.MessageKind) graphql.Marshaler {
 	return v
 }
 
@@ -63162,11 +63162,11 @@ func (ec *executionContext) unmarshalNPhoneOptOutWhereInput2ᚖgithubᚗcomᚋki
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPlaceholder2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐPlaceholderᚄ(ctx context.Context, sel ast.SelectionSet, v []*message.Placeholder) graphql.Marshaler {
+func (ec *executionContext) marshalNPlaceholder2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋnotifierᚋcomposeᚐPlaceholderᚄ(ctx context.Context, sel ast.SelectionSet, v []*compose.Placeholder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPlaceholder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐPlaceholder(ctx, sel, v[i])
+		return ec.marshalNPlaceholder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋnotifierᚋcomposeᚐPlaceholder(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -63178,7 +63178,7 @@ func (ec *executionContext) marshalNPlaceholder2ᚕᚖgithubᚗcomᚋkithᚑheal
 	return ret
 }
 
-func (ec *executionContext) marshalNPlaceholder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐPlaceholder(ctx context.Context, sel ast.SelectionSet, v *message.Placeholder) graphql.Marshaler {
+func (ec *executionContext) marshalNPlaceholder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋnotifierᚋcomposeᚐPlaceholder(ctx context.Context, sel ast.SelectionSet, v *compose.Placeholder) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -64429,16 +64429,16 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannelᚄ(ctx context.Context, v any) ([]message.Channel, error) {
+func (ec *executionContext) unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannelᚄ(ctx context.Context, v any) ([]schematype.Channel, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]message.Channel, len(vSlice))
+	res := make([]schematype.Channel, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -64446,14 +64446,14 @@ func (ec *executionContext) unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋ
 	return res, nil
 }
 
-func (ec *executionContext) marshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []message.Channel) graphql.Marshaler {
+func (ec *executionContext) marshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Channel) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx, sel, v[i])
+		return ec.marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -64465,16 +64465,16 @@ func (ec *executionContext) marshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋki
 	return ret
 }
 
-func (ec *executionContext) unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx context.Context, v any) (*message.Channel, error) {
+func (ec *executionContext) unmarshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx context.Context, v any) (*schematype.Channel, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(message.Channel)
+	var res = new(schematype.Channel)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐChannel(ctx context.Context, sel ast.SelectionSet, v *message.Channel) graphql.Marshaler {
+func (ec *executionContext) marshalOChannel2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx context.Context, sel ast.SelectionSet, v *schematype.Channel) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -65212,16 +65212,16 @@ func (ec *executionContext) marshalOInvoiceStatus2ᚖgithubᚗcomᚋkithᚑhealt
 	return v
 }
 
-func (ec *executionContext) unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKindᚄ(ctx context.Context, v any) ([]message.Kind, error) {
+func (ec *executionContext) unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKindᚄ(ctx context.Context, v any) ([]schematype.MessageKind, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]message.Kind, len(vSlice))
+	res := make([]schematype.MessageKind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -65229,14 +65229,14 @@ func (ec *executionContext) unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealt
 	return res, nil
 }
 
-func (ec *executionContext) marshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []message.Kind) graphql.Marshaler {
+func (ec *executionContext) marshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKindᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.MessageKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx, sel, v[i])
+		return ec.marshalNMessageKind2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -65248,16 +65248,16 @@ func (ec *executionContext) marshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealth�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx context.Context, v any) (*message.Kind, error) {
+func (ec *executionContext) unmarshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx context.Context, v any) (*schematype.MessageKind, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(message.Kind)
+	var res = new(schematype.MessageKind)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐKind(ctx context.Context, sel ast.SelectionSet, v *message.Kind) graphql.Marshaler {
+func (ec *executionContext) marshalOMessageKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKind(ctx context.Context, sel ast.SelectionSet, v *schematype.MessageKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -65667,7 +65667,7 @@ func (ec *executionContext) marshalORelationship2ᚖgithubᚗcomᚋkithᚑhealth
 	return v
 }
 
-func (ec *executionContext) marshalOSMSInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋmessageᚐSMSInfo(ctx context.Context, sel ast.SelectionSet, v *message.SMSInfo) graphql.Marshaler {
+func (ec *executionContext) marshalOSMSInfo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋnotifierᚋcomposeᚐSMSInfo(ctx context.Context, sel ast.SelectionSet, v *compose.SMSInfo) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/payment"
 	"github.com/kith-health/kith/portal"
@@ -132,7 +132,7 @@ type handlerCaches struct {
 func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) *Handler {
 	cfg = cfg.WithDefaults()
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{
-		DB: client, Auth: authn, Links: notifier.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
+		DB: client, Auth: authn, Links: compose.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
 		Payments: cfg.Payments,
 	}})
 	srv := handler.New(es)

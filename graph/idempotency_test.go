@@ -6,9 +6,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/ent/appointment"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // TestStaffCreateAppointmentHonoursIdempotencyKey: staff's createAppointment
@@ -21,12 +21,12 @@ func TestStaffCreateAppointmentHonoursIdempotencyKey(t *testing.T) {
 	extra := map[string]any{"idempotencyKey": " staff-1 ", "location": "Room 2", "notes": "first visit"}
 	var first, again struct{ CreateAppointment struct{ ID, Status string } }
 	b.api.OK(b.p.Token, staffCreate, b.staffAppointment(b.at(10, 0), extra), &first)
-	notices := b.notified(t, first.CreateAppointment.ID, message.KindConfirmation)
+	notices := b.notified(t, first.CreateAppointment.ID, schematype.MessageKindConfirmation)
 	require.NotEmpty(t, notices)
 
 	b.api.OK(b.p.Token, staffCreate, b.staffAppointment(b.at(10, 0), extra), &again)
 	require.Equal(t, first.CreateAppointment.ID, again.CreateAppointment.ID, "the same key and details return the same appointment")
-	require.Equal(t, notices, b.notified(t, first.CreateAppointment.ID, message.KindConfirmation), "and notify once")
+	require.Equal(t, notices, b.notified(t, first.CreateAppointment.ID, schematype.MessageKindConfirmation), "and notify once")
 
 	for name, vars := range map[string]map[string]any{
 		"another start": b.staffAppointment(b.at(12, 0), extra),

@@ -7,8 +7,9 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 type BookAppointmentInput struct {
@@ -59,8 +60,8 @@ type CreateInvoiceInput struct {
 
 // The wording kith uses for one kind of message, channel and language.
 type EffectiveMessageTemplate struct {
-	Kind    message.Kind    `json:"kind"`
-	Channel message.Channel `json:"channel"`
+	Kind    schematype.MessageKind `json:"kind"`
+	Channel schematype.Channel     `json:"channel"`
 	// The language of the wording found, after fallback.
 	Language string  `json:"language"`
 	Subject  *string `json:"subject,omitempty"`
@@ -84,7 +85,7 @@ type MessagePreview struct {
 	HTML     *string `json:"html,omitempty"`
 	Text     string  `json:"text"`
 	// For SMS: encoding and segments.
-	Sms *message.SMSInfo `json:"sms,omitempty"`
+	Sms *compose.SMSInfo `json:"sms,omitempty"`
 }
 
 type PayPortalInvoiceInput struct {
@@ -120,8 +121,8 @@ type RequestSignInInput struct {
 
 // An organisation's own wording; saving replaces the one of the same kind, channel and language.
 type SaveMessageTemplateInput struct {
-	Kind    message.Kind    `json:"kind"`
-	Channel message.Channel `json:"channel"`
+	Kind    schematype.MessageKind `json:"kind"`
+	Channel schematype.Channel     `json:"channel"`
 	// BCP 47 tag, such as en or fr-CA.
 	Language string `json:"language"`
 	// Email subject.

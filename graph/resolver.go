@@ -11,7 +11,7 @@ package graph
 import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/payment"
 	"github.com/kith-health/kith/portal"
 )
@@ -23,7 +23,7 @@ type Resolver struct {
 	// Auth signs staff in and out.
 	Auth *auth.Service
 	// Links are the public addresses messages point to.
-	Links notifier.Links
+	Links compose.Links
 	// Portal runs portal invitations, sign-ins and sessions.
 	Portal *portal.Service
 	// Payments charges cards and keeps saved cards (package billing).

@@ -18,9 +18,10 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -216,7 +217,7 @@ func (r *mutationResolver) CompleteAppointment(ctx context.Context, id pulid.ID)
 
 // SaveMessageTemplate is the resolver for the saveMessageTemplate field.
 func (r *mutationResolver) SaveMessageTemplate(ctx context.Context, input SaveMessageTemplateInput) (*ent.MessageTemplate, error) {
-	return notifier.Save(ctx, r.tx(ctx), message.Template{
+	return notifier.Save(ctx, r.tx(ctx), compose.Template{
 		Kind: input.Kind, Channel: input.Channel, Language: input.Language,
 		Subject: deref(input.Subject), HTML: deref(input.HTML), Text: deref(input.Text),
 	})
@@ -273,19 +274,19 @@ func (r *queryResolver) SearchContacts(ctx context.Context, query string, first 
 }
 
 // MessagePlaceholders is the resolver for the messagePlaceholders field.
-func (r *queryResolver) MessagePlaceholders(ctx context.Context) ([]*message.Placeholder, error) {
+func (r *queryResolver) MessagePlaceholders(ctx context.Context) ([]*compose.Placeholder, error) {
 	if viewer.FromContext(ctx) == nil {
 		return nil, kith.ErrUnauthenticated
 	}
-	out := make([]*message.Placeholder, len(message.Placeholders))
-	for i := range message.Placeholders {
-		out[i] = &message.Placeholders[i]
+	out := make([]*compose.Placeholder, len(compose.Placeholders))
+	for i := range compose.Placeholders {
+		out[i] = &compose.Placeholders[i]
 	}
 	return out, nil
 }
 
 // EffectiveMessageTemplate is the resolver for the effectiveMessageTemplate field.
-func (r *queryResolver) EffectiveMessageTemplate(ctx context.Context, kind message.Kind, channel message.Channel, language *string) (*EffectiveMessageTemplate, error) {
+func (r *queryResolver) EffectiveMessageTemplate(ctx context.Context, kind schematype.MessageKind, channel schematype.Channel, language *string) (*EffectiveMessageTemplate, error) {
 	org, err := r.Organization(ctx)
 	if err != nil {
 		return nil, err
@@ -299,7 +300,7 @@ func (r *queryResolver) EffectiveMessageTemplate(ctx context.Context, kind messa
 }
 
 // PreviewMessage is the resolver for the previewMessage field.
-func (r *queryResolver) PreviewMessage(ctx context.Context, appointmentID pulid.ID, contactID *pulid.ID, kind message.Kind, channel message.Channel) (*MessagePreview, error) {
+func (r *queryResolver) PreviewMessage(ctx context.Context, appointmentID pulid.ID, contactID *pulid.ID, kind schematype.MessageKind, channel schematype.Channel) (*MessagePreview, error) {
 	if viewer.FromContext(ctx) == nil {
 		return nil, kith.ErrUnauthenticated
 	}

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
@@ -27,24 +28,97 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/practice"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/server"
 )
 
-// DB opens a new, migrated, empty database for t and closes it at cleanup.
-// Statements, when not nil, counts every statement ent runs on it.
+// DB opens a new, migrated, empty database for t with the notifier
+// cmd/kith serve attaches (see AttachNotifier: recording senders, not
+// started), and closes it at cleanup. Statements, when not nil, counts
+// every statement ent runs on it.
 func DB(t testing.TB, statements *atomic.Int64) *database.DB {
+	t.Helper()
+	db := BareDB(t, statements)
+	AttachNotifier(t, db, notifier.Config{})
+	return db
+}
+
+// BareDB is DB without a notifier, for tests that attach their own
+// (notifier.NewQueue): until one is attached, its client refuses the
+// changes that send messages (effect.ErrNoNotifier).
+func BareDB(t testing.TB, statements *atomic.Int64) *database.DB {
 	t.Helper()
 	opts := database.Options{}
 	if statements != nil {
 		opts.Log = func(context.Context, ...any) { statements.Add(1) }
 	}
 	return Open(t, DBURL(t), opts)
+}
+
+// PublicURL is kith's public address in tests: the queue's links and the
+// portal's.
+const PublicURL = "https://kith.example"
+
+// Notifier is the notifier AttachNotifier attached to a test database.
+type Notifier struct {
+	// Queue is built by notifier.NewQueue, as cmd/kith serve builds it; it
+	// is not started, so what it queues stays QUEUED unless a test starts it.
+	Queue *notifier.Queue
+	// Email and SMS record what the queue hands to the providers.
+	Email, SMS *fake.Sender
+}
+
+// notifiers holds the Notifier of each test database AttachNotifier set up.
+var notifiers sync.Map // *database.DB → *Notifier
+
+// AttachNotifier builds db's queue with notifier.NewQueue, the constructor
+// cmd/kith serve uses, and returns it. cfg's Senders default to recording
+// ones (fake), its Links to PublicURL, its Logger to warnings on stderr.
+// A database takes one: DB has attached one already (see NotifierOf).
+func AttachNotifier(t testing.TB, db *database.DB, cfg notifier.Config) *Notifier {
+	t.Helper()
+	n := &Notifier{Email: fake.New(schematype.ChannelEmail), SMS: fake.New(schematype.ChannelSMS)}
+	if cfg.Senders == nil {
+		cfg.Senders = []provider.Sender{n.Email, n.SMS}
+	}
+	if cfg.Links.PortalURL == "" {
+		cfg.Links.PortalURL = PublicURL
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	q, err := notifier.NewQueue(context.Background(), db, cfg)
+	require.NoError(t, err)
+	n.Queue = q
+	notifiers.Store(db, n)
+	t.Cleanup(func() {
+		notifiers.Delete(db)
+		stop, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = q.Stop(stop) // a queue a test started
+	})
+	return n
+}
+
+// NotifierOf is the Notifier AttachNotifier attached to db, attaching a
+// default one to a BareDB that has none; nil when the test attached its own
+// queue with notifier.NewQueue.
+func NotifierOf(t testing.TB, db *database.DB) *Notifier {
+	t.Helper()
+	if n, ok := notifiers.Load(db); ok {
+		return n.(*Notifier)
+	}
+	if _, err := db.Client.Effects.Notifier(); err == nil {
+		return nil // the test's own
+	}
+	return AttachNotifier(t, db, notifier.Config{})
 }
 
 // DBURL returns the address of a new, empty database for t, dropped at
@@ -146,6 +220,9 @@ type API struct {
 	Payments *testprovider.Provider
 	// Auth is the staff sign-in service behind Handler.
 	Auth *auth.Service
+	// Notifier is the notifier of the database behind Handler (NotifierOf);
+	// nil when the test attached its own queue.
+	Notifier *Notifier
 }
 
 // Acting returns a copy of the API whose requests act for client (the
@@ -175,12 +252,12 @@ func NewAPIConfig(t testing.TB, db *database.DB, handler server.Config, authCfg 
 }
 
 func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer, hc server.Config, ac auth.Config) *API {
-	a := &API{t: t, Outbox: &Outbox{}, Payments: testprovider.New()}
+	a := &API{t: t, Outbox: &Outbox{}, Payments: testprovider.New(), Notifier: NotifierOf(t, db)}
 	if mail == nil {
 		mail = a.Outbox
 	}
 	if cfg.PublicURL == "" {
-		cfg.PublicURL = "https://kith.example"
+		cfg.PublicURL = PublicURL
 	}
 	if hc.Limits == nil { // the database's, as kith serve has
 		limits, err := ratelimit.Open(db)
@@ -225,7 +302,7 @@ func (o *Outbox) SendSecret(_ context.Context, m notifier.Secret) error {
 // SendVisitorCode implements portal.VisitorMailer: it records a sign-in
 // code message.
 func (o *Outbox) SendVisitorCode(_ context.Context, m notifier.VisitorCode) error {
-	return o.SendSecret(context.Background(), notifier.Secret{Kind: message.KindSignInCode, To: m.To, FirstName: m.FirstName, LastName: m.LastName, Code: m.Code})
+	return o.SendSecret(context.Background(), notifier.Secret{Kind: schematype.MessageKindSignInCode, To: m.To, FirstName: m.FirstName, LastName: m.LastName, Code: m.Code})
 }
 
 // Last returns the last message sent to address, failing the test when

@@ -10,9 +10,9 @@ import (
 
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/notifiertest"
+	"github.com/kith-health/kith/schematype"
 )
 
 const saveTemplate = `mutation($in: SaveMessageTemplateInput!){ saveMessageTemplate(input: $in){ id } }`
@@ -77,8 +77,8 @@ func TestTelehealthLinkIsNeverJavascript(t *testing.T) {
 	env.API.OK(p.Token, `mutation($id: ID!, $s: Time!, $e: Time!){ rescheduleAppointment(id: $id, startsAt: $s, endsAt: $e) { id } }`,
 		map[string]any{"id": id, "s": at.Format(time.RFC3339), "e": at.Add(50 * time.Minute).Format(time.RFC3339)}, nil)
 	var moved []string
-	for _, n := range env.Notifications(t, id, message.ChannelEmail) {
-		if n.Kind != message.KindReschedule {
+	for _, n := range env.Notifications(t, id, schematype.ChannelEmail) {
+		if n.Kind != schematype.MessageKindReschedule {
 			continue
 		}
 		require.Equal(t, notification.StatusQueued, n.Status)
@@ -96,17 +96,17 @@ func TestTelehealthLinkIsNeverJavascript(t *testing.T) {
 func TestLinksFollowThePortalScheme(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2031, 3, 11, 15, 0, 0, 0, time.UTC)
-	occasion := func(telehealth string) notifier.Occasion {
-		return notifier.Occasion{Org: &ent.Organization{Name: "Maple"}, Appointment: &ent.Appointment{
+	occasion := func(telehealth string) compose.Occasion {
+		return compose.Occasion{Org: &ent.Organization{Name: "Maple"}, Appointment: &ent.Appointment{
 			ID: "ap1", StartsAt: start, EndsAt: start.Add(time.Hour), TelehealthURL: telehealth}}
 	}
-	local := notifier.Links{PortalURL: "http://127.0.0.1:8080/"}
+	local := compose.Links{PortalURL: "http://127.0.0.1:8080/"}
 	v := occasion("http://meet.example/room").Values("en", local)
 	require.Equal(t, "http://127.0.0.1:8080/appointments/ap1", v["ManageAppointmentLink"])
 	require.Equal(t, "http://127.0.0.1:8080/", v["PortalLink"])
 	require.Equal(t, "http://meet.example/room", v["TelehealthLink"])
 
-	public := notifier.Links{PortalURL: "https://kith.example"}
+	public := compose.Links{PortalURL: "https://kith.example"}
 	v = occasion("http://meet.example/room").Values("en", public)
 	require.Equal(t, "https://kith.example/appointments/ap1", v["ManageAppointmentLink"])
 	require.Empty(t, v["TelehealthLink"], "http only when the portal is")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,8 +17,10 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/inbound"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -56,13 +59,6 @@ type sendWorker struct {
 	q *Queue
 }
 
-// sendResult is what became of handing one notification over.
-type sendResult struct {
-	receipt Receipt
-	err     error
-	tried   bool // false when the job ended before it was handed over
-}
-
 // Work sends the job's notifications that are still queued, several at a
 // time, each on its own: a sent one is marked SENT; a permanent failure (invalid
 // number, opted out) or one on the job's last attempt is marked FAILED with
@@ -85,24 +81,20 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil {
 		return err
 	}
-	results := make([]sendResult, len(ns))
+	last := job.Attempt >= job.MaxAttempts
+	results := make([]provider.Result, len(ns))
 	sem := make(chan struct{}, sendParallelism)
 	var wg sync.WaitGroup
 	for i, n := range ns {
-		sender, ok := w.q.senders[n.Channel]
-		if !ok {
-			results[i] = sendResult{tried: true, err: Permanent("no_provider", fmt.Sprintf("no %s provider is configured", n.Channel), nil)}
-			continue
-		}
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			results[i] = w.send(ctx, sender, orgs[n.OrganizationID], n)
+			results[i] = w.send(ctx, orgs[n.OrganizationID], n, last)
 		})
 	}
 	wg.Wait()
 	// What was handed over is recorded even when the job is being cancelled.
-	return w.record(context.WithoutCancel(ctx), ns, results, job.Attempt >= job.MaxAttempts)
+	return w.record(context.WithoutCancel(ctx), ns, results, last)
 }
 
 // organizations loads the organisations of ns, by ID.
@@ -124,30 +116,23 @@ func (w *sendWorker) organizations(ctx context.Context, ns []*ent.Notification) 
 	return byID, nil
 }
 
-// send hands n to sender, within its channel's rate limit.
-func (w *sendWorker) send(ctx context.Context, sender Sender, org *ent.Organization, n *ent.Notification) sendResult {
+// send hands n to its provider (provider.Handover.Deliver); last says
+// no try follows a transient failure.
+func (w *sendWorker) send(ctx context.Context, org *ent.Organization, n *ent.Notification, last bool) provider.Result {
 	if org == nil {
-		return sendResult{tried: true, err: Permanent("no_organization", "the organisation no longer exists", nil)}
+		return provider.Result{Tried: true, Err: provider.Permanent("no_organization", "the organisation no longer exists", nil)}
 	}
-	if l := w.q.limiters[n.Channel]; l != nil {
-		if err := l.Wait(ctx, ""); err != nil {
-			return sendResult{err: err}
-		}
-	}
-	ctx, end := w.q.sendSpan(ctx, string(n.Channel))
-	receipt, err := sender.Send(ctx, Outgoing{
+	return w.q.handover.Deliver(ctx, provider.Outgoing{
 		MessageID: string(n.ID), Channel: n.Channel, To: n.Address, FromName: org.Name,
 		Subject: n.Subject, HTML: n.HTML, Text: n.Text,
 		StatusCallbackURL: w.q.StatusCallbackURL(org, n.Channel),
-	})
-	end(err)
-	return sendResult{receipt: receipt, err: err, tried: true}
+	}, last)
 }
 
 // record writes what became of each of ns in one transaction, and returns
 // the transient errors, if any, for River to try again. On the last attempt
 // transient failures are final.
-func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results []sendResult, last bool) error {
+func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results []provider.Result, last bool) error {
 	var (
 		sent     []int
 		failed   = map[string][]pulid.ID{} // by reason
@@ -155,17 +140,17 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 		retry    []error
 	)
 	for i, r := range results {
-		switch {
-		case r.err == nil:
+		switch r.Outcome(last) {
+		case "sent":
 			sent = append(sent, i)
-		case IsPermanent(r.err) || last:
-			reason := failureReason(r.err)
+		case "failed":
+			reason := provider.FailureReason(r.Err)
 			failed[reason] = append(failed[reason], ns[i].ID)
-		default:
-			retry = append(retry, fmt.Errorf("sending %s: %w", ns[i].ID, r.err))
-			if r.tried {
-				attempts = append(attempts, ns[i].ID)
-			}
+		case "retry":
+			retry = append(retry, fmt.Errorf("sending %s: %w", ns[i].ID, r.Err))
+			attempts = append(attempts, ns[i].ID)
+		default: // never tried: the job ended first
+			retry = append(retry, fmt.Errorf("sending %s: %w", ns[i].ID, r.Err))
 		}
 	}
 	tx, err := w.q.db.Client.Tx(ctx)
@@ -177,7 +162,7 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	queued := notification.StatusEQ(notification.StatusQueued)
 	for _, i := range sent {
 		err = tx.Notification.Update().Where(notification.ID(ns[i].ID), queued).
-			SetStatus(notification.StatusSent).SetProviderID(kith.Clip(results[i].receipt.ProviderID, kith.MaxLineLength)).
+			SetStatus(notification.StatusSent).SetProviderID(kith.Clip(results[i].Receipt.ProviderID, kith.MaxLineLength)).
 			SetSentAt(now).AddAttempts(1).
 			Exec(ctx)
 		if err != nil {
@@ -201,25 +186,7 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("recording sends: %w", err)
 	}
-	w.countMessages(ns, results, last)
 	return errors.Join(retry...)
-}
-
-// countMessages counts in kith_messages_total what record wrote of each
-// of ns: sent, failed, or retry (tried, and to be tried again).
-func (w *sendWorker) countMessages(ns []*ent.Notification, results []sendResult, last bool) {
-	for i, r := range results {
-		status := "retry"
-		switch {
-		case r.err == nil:
-			status = "sent"
-		case IsPermanent(r.err) || last:
-			status = "failed"
-		case !r.tried:
-			continue // never handed over: the job ended first
-		}
-		w.q.cfg.Metrics.Message(string(ns[i].Channel), status)
-	}
 }
 
 // rollback rolls tx back and returns err.
@@ -279,8 +246,20 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		(a.Status != appointment.StatusBooked && a.Status != appointment.StatusConfirmed) {
 		return rollback(tx, nil) // moved, cancelled or over: nothing to remind
 	}
-	if err := w.q.notifyAbout(ctx, tx.Client(), tx, message.KindReminder, a); err != nil {
+	if err := w.q.notifyAbout(ctx, tx.Client(), tx, schematype.MessageKindReminder, a); err != nil {
 		return rollback(tx, err)
 	}
 	return tx.Commit()
+}
+
+// StatusCallbackURL is where Twilio reports the delivery of an SMS of org:
+// the Twilio webhook's status address (inbound.TwilioStatusPath) under
+// Config.Links.PortalURL (kith's public address). It is empty for other
+// channels, and when no public address is configured.
+func (q *Queue) StatusCallbackURL(org *ent.Organization, channel schematype.Channel) string {
+	base := strings.TrimRight(q.cfg.Links.PortalURL, "/")
+	if channel != schematype.ChannelSMS || base == "" || org == nil {
+		return ""
+	}
+	return base + inbound.TwilioStatusPath(org.Slug)
 }

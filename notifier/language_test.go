@@ -7,8 +7,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/notifiertest"
+	"github.com/kith-health/kith/schematype"
 )
 
 // TestRecipientLanguageChoosesTheDefault: in an English-speaking practice,
@@ -36,13 +37,13 @@ func TestRecipientLanguageChoosesTheDefault(t *testing.T) {
 		got := effectiveIn(lang)
 		require.Equal(t, "fr", got.Language, lang)
 		require.True(t, got.IsDefault, lang)
-		require.Equal(t, message.Default(message.KindConfirmation, message.ChannelEmail, "fr").Text, *got.Text, lang)
+		require.Equal(t, compose.Default(schematype.MessageKindConfirmation, schematype.ChannelEmail, "fr").Text, *got.Text, lang)
 	}
 
 	client := env.Client(t, p, map[string]any{"firstName": "Élodie", "lastName": "Roy", "email": "elodie@example.com",
 		"language": "fr-CA", "notifyConfirmations": true})
 	id := env.Book(t, p, client, 72*time.Hour)
-	ns := env.Notifications(t, id, message.ChannelEmail)
+	ns := env.Notifications(t, id, schematype.ChannelEmail)
 	require.Len(t, ns, 1)
 	require.True(t, strings.HasPrefix(ns[0].Text, "Bonjour Élodie,"), ns[0].Text)
 	require.Contains(t, ns[0].Subject, "Rendez-vous confirmé")

@@ -9,9 +9,9 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/notifiertest"
+	"github.com/kith-health/kith/schematype"
 )
 
 // reminderJob is a reminder job in River's table: the start it reminds of
@@ -70,7 +70,8 @@ func reminderJobs(t *testing.T, env *notifiertest.Env, appointmentID string) []r
 // lead time (PostgreSQL refused the batch; SQLite kept one reminder).
 func TestSeveralLeadTimes(t *testing.T) {
 	t.Parallel()
-	toronto := zone(t, "America/Toronto")
+	toronto, err := time.LoadLocation("America/Toronto")
+	require.NoError(t, err)
 	for _, leads := range [][]int{{60, 1440}, {60, 120}, {1440, 10080}, {60, 1440, 10080}} {
 		env := notifiertest.New(t)
 		p := env.Practice(t, "maple")
@@ -85,7 +86,7 @@ func TestSeveralLeadTimes(t *testing.T) {
 				"relationship": "PARENT", "notifyConfirmations": true, "notifyReminders": true, "allowDuplicate": true})
 		id := env.Book(t, p, client, 10*24*time.Hour)
 
-		for _, ch := range message.Channels {
+		for _, ch := range schematype.Channels {
 			require.Len(t, env.Notifications(t, id, ch), 3, "%v: a confirmation for each recipient on %s", leads, ch)
 		}
 		start := env.Appointment(t, id).StartsAt
@@ -105,7 +106,7 @@ func TestSeveralLeadTimes(t *testing.T) {
 				ds = append(ds, time.Duration(m)*time.Minute)
 			}
 			var out []time.Time
-			for _, due := range notifier.ReminderTimes(start, toronto, ds) {
+			for _, due := range compose.ReminderTimes(start, toronto, ds) {
 				out = append(out, due.UTC().Truncate(time.Second))
 			}
 			return out

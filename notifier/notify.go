@@ -2,7 +2,6 @@ package notifier
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -14,97 +13,26 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
-	"github.com/kith-health/kith/ent/hook"
+	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/effect"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/rule"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
-
-// followAppointments is the hook through which appointment changes send
-// notices: a new appointment a confirmation, a moved one a reschedule notice,
-// a cancelled or missed one that notice; new and moved appointments also get
-// their reminders scheduled, and scheduled messages follow the appointment
-// (see followAppointment). It writes in the mutation's transaction.
-func (q *Queue) followAppointments() ent.Hook {
-	return func(next ent.Mutator) ent.Mutator {
-		return hook.AppointmentFunc(func(ctx context.Context, m *ent.AppointmentMutation) (ent.Value, error) {
-			kind, remind := noticeFor(ctx, m)
-			if kind != "" {
-				if err := needTx(ctx); err != nil {
-					return nil, err
-				}
-			}
-			v, err := next.Mutate(ctx, m)
-			if err != nil || kind == "" {
-				return v, err
-			}
-			a, ok := v.(*ent.Appointment)
-			if !ok {
-				return v, nil
-			}
-			// Notices are kith's own doing, whoever changed the appointment
-			// (staff, a portal user, a widget visitor): read and written as
-			// the system, confined to the appointment's organisation.
-			ctx = systemIn(ctx, a.OrganizationID)
-			if kind != message.KindConfirmation {
-				if err := cancelReminders(ctx, m.Client(), a, kind); err != nil {
-					return nil, err
-				}
-			}
-			etx := transaction.From(ctx) // nil outside a transaction
-			if err := q.followAppointment(ctx, m.Client(), etx, a, kind); err != nil {
-				return nil, fmt.Errorf("updating the appointment's scheduled messages: %w", err)
-			}
-			if err := q.notify(ctx, m.Client(), etx, kind, a.ID); err != nil {
-				return nil, fmt.Errorf("notifying about the appointment: %w", err)
-			}
-			if remind {
-				if err := q.scheduleReminders(ctx, m.Client(), etx, a); err != nil {
-					return nil, fmt.Errorf("scheduling reminders: %w", err)
-				}
-			}
-			return v, nil
-		})
-	}
-}
-
-// noticeFor says which notice a mutation calls for, and whether reminders
-// must be scheduled (the appointment is new or moved).
-func noticeFor(ctx context.Context, m *ent.AppointmentMutation) (message.Kind, bool) {
-	if m.Op().Is(ent.OpCreate) {
-		return message.KindConfirmation, true
-	}
-	if !m.Op().Is(ent.OpUpdateOne) {
-		return "", false
-	}
-	if status, ok := m.Status(); ok {
-		switch status {
-		case appointment.StatusCancelled:
-			return message.KindCancellation, false
-		case appointment.StatusMissed:
-			return message.KindMissed, false
-		}
-	}
-	if start, ok := m.StartsAt(); ok {
-		if old, err := m.OldStartsAt(ctx); err == nil && !old.Equal(start) {
-			return message.KindReschedule, true
-		}
-	}
-	return "", false
-}
 
 // cancelReminders cancels the reminders of a that still wait (an SMS held
 // for the morning, say): they would give the old time, or remind of an
 // appointment that is off.
-func cancelReminders(ctx context.Context, db *ent.Client, a *ent.Appointment, because message.Kind) error {
+func cancelReminders(ctx context.Context, db *ent.Client, a *ent.Appointment, because schematype.MessageKind) error {
 	reason := "the appointment moved"
-	if because != message.KindReschedule {
+	if because != schematype.MessageKindReschedule {
 		reason = "the appointment is off"
 	}
 	err := db.Notification.Update().
-		Where(notification.AppointmentID(a.ID), notification.KindEQ(message.KindReminder), notification.StatusEQ(notification.StatusQueued)).
+		Where(notification.AppointmentID(a.ID), notification.KindEQ(schematype.MessageKindReminder), notification.StatusEQ(notification.StatusQueued)).
 		SetStatus(notification.StatusCancelled).SetReason(reason).
 		Exec(systemIn(ctx, a.OrganizationID))
 	if err != nil {
@@ -122,6 +50,25 @@ func loadAppointment(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.App
 		Only(ctx)
 }
 
+// withAudienceOf is a copy of a, as written, with the edges
+// loadAppointment loads: a is not read again. The copy, not a, gets them:
+// a goes back to the writer, whose own viewer reads its edges.
+func withAudienceOf(ctx context.Context, db *ent.Client, a *ent.Appointment) (*ent.Appointment, error) {
+	cq := db.ClientProfile.Query().Where(clientprofile.ID(a.ClientID))
+	withAudience(cq)
+	c, err := cq.Only(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := db.Staff.Get(ctx, a.PractitionerID)
+	if err != nil {
+		return nil, err
+	}
+	loaded := *a
+	loaded.Edges.Client, loaded.Edges.Practitioner = c, p
+	return &loaded, nil
+}
+
 // withAudience makes a client query load what messages about the client
 // need: its organisation, and its links with their contacts in order.
 func withAudience(q *ent.ClientProfileQuery) {
@@ -130,25 +77,17 @@ func withAudience(q *ent.ClientProfileQuery) {
 	})
 }
 
-// notify writes one Notification per recipient and channel of kind about
-// appointment id (skipped ones with their reason) through db, and a job to
-// send the others, one per channel and due time (see insert).
-func (q *Queue) notify(ctx context.Context, db *ent.Client, etx *ent.Tx, kind message.Kind, id pulid.ID) error {
-	a, err := loadAppointment(ctx, db, id)
-	if err != nil {
-		return err
-	}
-	return q.notifyAbout(ctx, db, etx, kind, a)
-}
-
-// notifyAbout is notify for an appointment read with loadAppointment.
-func (q *Queue) notifyAbout(ctx context.Context, db *ent.Client, etx *ent.Tx, kind message.Kind, a *ent.Appointment) error {
+// notifyAbout writes one Notification per recipient and channel of kind
+// about a, read with loadAppointment or withAudienceOf (skipped ones with
+// their reason) through db, and a job to send the others, one per channel
+// and due time (see insert).
+func (q *Queue) notifyAbout(ctx context.Context, db *ent.Client, etx *ent.Tx, kind schematype.MessageKind, a *ent.Appointment) error {
 	return q.record(ctx, db, etx, letter{kind: kind, client: a.Edges.Client, appointment: a, practitioner: a.Edges.Practitioner})
 }
 
 // letter is a message to every recipient of a client who follows its kind.
 type letter struct {
-	kind message.Kind
+	kind schematype.MessageKind
 	// client has its organisation, links and contacts loaded (withAudience).
 	client *ent.ClientProfile
 	// appointment is what the message is about; nil for one about the client.
@@ -160,9 +99,9 @@ type letter struct {
 }
 
 // render fills t for one recipient whose placeholder values are v.
-func (l letter) render(t message.Template, v message.Values) message.Rendered {
+func (l letter) render(t compose.Template, v compose.Values) compose.Rendered {
 	if s := l.scheduled; s != nil {
-		v["Message"] = message.Render(s.Body, v)
+		v["Message"] = compose.Render(s.Body, v)
 		if s.Subject != "" {
 			t.Subject = s.Subject
 		}
@@ -181,26 +120,30 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 	// to the client's organisation.
 	sys := rule.WithEdgeMemo(systemIn(ctx, c.OrganizationID), l.sameOrganization()...)
 	now := time.Now().UTC()
-	templates := map[message.Channel]message.Template{}
+	templates := map[schematype.Channel]compose.Template{}
 	recipients, prefs, err := loadAudience(sys, db, c)
 	if err != nil {
 		return err
 	}
-	plan := Plan(l.kind, recipients, prefs)
+	plan := compose.Plan(l.kind, recipients, prefs)
+	var customs []compose.Template // the organisation's wording of l.kind on every channel: one read
+	if len(plan) > 0 {
+		if customs, err = custom(sys, db, l.kind); err != nil {
+			return err
+		}
+	}
 	creates := make([]*ent.NotificationCreate, 0, len(plan))
 	dues := make([]time.Time, 0, len(plan))
 	for _, d := range plan {
 		t, ok := templates[d.Channel]
 		if !ok {
-			if t, _, err = Effective(sys, db, org, l.kind, d.Channel, c.Language); err != nil {
-				return err
-			}
+			t, _ = effective(customs, org, l.kind, d.Channel, c.Language)
 			templates[d.Channel] = t
 		}
-		occasion := Occasion{Org: org, Client: c, Appointment: l.appointment, Practitioner: l.practitioner, Recipient: d.Recipient}
+		occasion := compose.Occasion{Org: org, Client: c, Appointment: l.appointment, Practitioner: l.practitioner, Recipient: d.Recipient}
 		r := l.render(t, occasion.Values(t.Language, q.cfg.Links))
 		due := now
-		if d.Channel == message.ChannelSMS {
+		if d.Channel == schematype.ChannelSMS {
 			due = q.quietHours(org).Next(now, contactinfo.Location(c.TimeZone)).UTC()
 		}
 		create := db.Notification.Create().
@@ -259,7 +202,7 @@ func (l letter) sameOrganization() []pulid.ID {
 // it is after now, or available at once.
 func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.InsertManyParams {
 	type batch struct {
-		channel message.Channel
+		channel schematype.Channel
 		due     int64 // Unix microseconds
 	}
 	var (
@@ -289,13 +232,12 @@ func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.I
 // scheduleReminders schedules a reminder job per lead time that is still
 // ahead, each with its due time in its arguments (see ReminderArgs). A job whose appointment has since moved or been cancelled sends
 // nothing, so older reminders need no cleaning up.
-func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment) error {
+// a has its client and the client's organisation loaded, whose lead times
+// apply.
+func (q *Queue) scheduleReminders(ctx context.Context, etx *ent.Tx, a *ent.Appointment) error {
 	var jobs []river.InsertManyParams
-	org, err := db.Organization.Get(systemIn(ctx, a.OrganizationID), a.OrganizationID)
-	if err != nil {
-		return err
-	}
-	for _, due := range ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), q.leads(org)) {
+	org := a.Edges.Client.Edges.Organization
+	for _, due := range compose.ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), q.leads(org)) {
 		if due.Before(time.Now()) {
 			continue
 		}
@@ -307,31 +249,16 @@ func (q *Queue) scheduleReminders(ctx context.Context, db *ent.Client, etx *ent.
 	return q.insert(ctx, etx, jobs...)
 }
 
-// ErrNoTransaction is the error of a change that sends messages written
-// outside a transaction: its notifications and their jobs must commit with
-// it, or a crash in between loses the messages. Open one (Client.Tx).
-var ErrNoTransaction = errors.New("a change that sends messages must be written in a transaction")
-
-// needTx is ErrNoTransaction unless ctx carries a transaction: checked
-// before a change that sends messages is written, so that it is refused
-// whole.
-func needTx(ctx context.Context) error {
-	if transaction.From(ctx) == nil {
-		return ErrNoTransaction
-	}
-	return nil
-}
-
 // insert adds jobs in etx, the transaction of the change that causes them,
 // so that they exist exactly when it does. Without a transaction it fails
-// with ErrNoTransaction.
+// with effect.ErrNoTransaction.
 func (q *Queue) insert(ctx context.Context, etx *ent.Tx, jobs ...river.InsertManyParams) error {
 	if len(jobs) == 0 {
 		return nil
 	}
 	tx, ok := database.SQLTx(etx)
 	if !ok {
-		return ErrNoTransaction
+		return effect.ErrNoTransaction
 	}
 	if _, err := q.river.InsertManyTx(ctx, tx, jobs); err != nil {
 		return fmt.Errorf("queueing messages: %w", err)
@@ -341,17 +268,17 @@ func (q *Queue) insert(ctx context.Context, etx *ent.Tx, jobs ...river.InsertMan
 
 // quietHours are the organisation's hours without SMS, unless the queue
 // sends at any hour.
-func (q *Queue) quietHours(org *ent.Organization) QuietHours {
+func (q *Queue) quietHours(org *ent.Organization) compose.QuietHours {
 	if q.cfg.NoQuietHours {
-		return QuietHours{}
+		return compose.QuietHours{}
 	}
 	start, err1 := time.Parse("15:04", org.QuietHoursStart)
 	end, err2 := time.Parse("15:04", org.QuietHoursEnd)
 	if err1 != nil || err2 != nil {
-		return DefaultQuietHours
+		return compose.DefaultQuietHours
 	}
 	midnight := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
-	return QuietHours{Start: start.Sub(midnight), End: end.Sub(midnight)}
+	return compose.QuietHours{Start: start.Sub(midnight), End: end.Sub(midnight)}
 }
 
 // leads are the organisation's reminder lead times, or the queue's default.

@@ -69,28 +69,6 @@ func jobOutcome(job *rivertype.JobRow, err error) string {
 	}
 }
 
-// sendSpan starts the span of handing n's message to the provider of channel.
-func (q *Queue) sendSpan(ctx context.Context, channel string) (context.Context, func(error)) {
-	ctx, span := q.tracer.Start(ctx, "send "+channel, trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(attribute.String("kith.channel", channel)))
-	return ctx, func(err error) {
-		if err != nil {
-			// The reason only: a provider's own text may quote the address.
-			span.SetStatus(codes.Error, failureReasonCode(err))
-		}
-		span.End()
-	}
-}
-
-// failureReasonCode is the short reason of a SendError, or "error".
-func failureReasonCode(err error) string {
-	var se *SendError
-	if errors.As(err, &se) && se.Reason != "" && len(se.Reason) <= 40 {
-		return se.Reason
-	}
-	return "error"
-}
-
 // Depth counts the jobs waiting or running by state (available, scheduled,
 // retryable, running), for kith_queue_jobs. It reads River's own table.
 func (q *Queue) Depth(ctx context.Context) (map[string]int64, error) {

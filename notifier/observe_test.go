@@ -13,9 +13,10 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/observe"
+	"github.com/kith-health/kith/schematype"
 )
 
 // TestObserved: each job worked is a span and a count by kind and
@@ -30,7 +31,7 @@ func TestObserved(t *testing.T) {
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
 	b := setupQueueWith(t, func(c *notifier.Config) { c.NoQuietHours = true; c.Metrics = m; c.TracerProvider = tp })
 	m.CollectQueueDepth(b.queue.Depth)
-	b.sms.FailNext(1, notifier.Permanent("21610", "the recipient has opted out (STOP)", nil))
+	b.sms.FailNext(1, provider.Permanent("21610", "the recipient has opted out (STOP)", nil))
 	id := b.book(t, 72*time.Hour) // Sam by email and SMS, Alex by SMS: two send jobs
 
 	scrape := func() string {
@@ -39,7 +40,7 @@ func TestObserved(t *testing.T) {
 		return rec.Body.String()
 	}
 	require.Eventually(t, func() bool {
-		for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+		for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 			if n.Status == notification.StatusQueued {
 				return false
 			}

@@ -11,53 +11,20 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
-	"github.com/kith-health/kith/ent/hook"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ReasonNoPortalAccess is why a portal message notice is skipped when its
 // person cannot read the thread in the portal now (no active access, or a
 // contact without the MESSAGING scope).
 const ReasonNoPortalAccess = "they cannot read messages in the portal"
-
-// followPortalMessages is the hook through which a message the practice
-// writes in a portal thread tells the thread's person by email, in the
-// mutation's transaction: "You have a new message from [PracticeName]"
-// with a link to the portal, never the message itself (it is health
-// information). Messages from the portal email nobody: staff see them as
-// unread in the client's threads.
-func (q *Queue) followPortalMessages() ent.Hook {
-	return hook.On(func(next ent.Mutator) ent.Mutator {
-		return hook.PortalMessageFunc(func(ctx context.Context, m *ent.PortalMessageMutation) (ent.Value, error) {
-			if d, _ := m.Direction(); d == portalmessage.DirectionFromPractice {
-				if err := needTx(ctx); err != nil {
-					return nil, err
-				}
-			}
-			v, err := next.Mutate(ctx, m)
-			if err != nil {
-				return v, err
-			}
-			msg, ok := v.(*ent.PortalMessage)
-			if !ok || msg.Direction != portalmessage.DirectionFromPractice {
-				return v, nil
-			}
-			etx := transaction.From(ctx) // nil outside a transaction
-			if err := q.notifyPortalMessage(ctx, m.Client(), etx, msg); err != nil {
-				return nil, fmt.Errorf("telling of the new message: %w", err)
-			}
-			return v, nil
-		})
-	}, ent.OpCreate)
-}
 
 // notifyPortalMessage records one KindPortalMessage email to the person of
 // msg's thread (the client, or the contact through its link) and queues
@@ -89,7 +56,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 		return err
 	}
 	prefs.Method = clientprofile.PreferredContactMethodEmail
-	plan := Plan(message.KindPortalMessage, []*link.Recipient{r}, prefs)
+	plan := compose.Plan(schematype.MessageKindPortalMessage, []*link.Recipient{r}, prefs)
 	if len(plan) == 0 {
 		return nil
 	}
@@ -98,16 +65,16 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 		d.Skipped, d.Reason = true, ReasonNoPortalAccess
 	}
 	org := c.Edges.Organization
-	t, _, err := Effective(sys, db, org, message.KindPortalMessage, message.ChannelEmail, c.Language)
+	t, _, err := Effective(sys, db, org, schematype.MessageKindPortalMessage, schematype.ChannelEmail, c.Language)
 	if err != nil {
 		return err
 	}
-	v := Occasion{Org: org, Client: c, Recipient: r}.Values(t.Language, q.cfg.Links)
-	v["PortalLink"] = q.cfg.Links.safe(messagesLink(q.cfg.Links, string(c.ID)))
+	v := compose.Occasion{Org: org, Client: c, Recipient: r}.Values(t.Language, q.cfg.Links)
+	v["PortalLink"] = q.cfg.Links.Safe(messagesLink(q.cfg.Links, string(c.ID)))
 	shown := t.Render(v)
 	create := db.Notification.Create().
 		SetClientID(c.ID).SetRecipientName(r.Name).
-		SetKind(message.KindPortalMessage).SetChannel(d.Channel).SetAddress(d.Address).
+		SetKind(schematype.MessageKindPortalMessage).SetChannel(d.Channel).SetAddress(d.Address).
 		SetSubject(shown.Subject).SetHTML(shown.HTML).SetText(shown.Text).
 		SetSendAfter(time.Now().UTC())
 	if r.Contact != nil {
@@ -128,7 +95,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 
 // messagesLink is where a portal message notice points: the portal's
 // messages, acting for client. Empty without a portal address.
-func messagesLink(links Links, client string) string {
+func messagesLink(links compose.Links, client string) string {
 	if links.PortalURL == "" {
 		return ""
 	}

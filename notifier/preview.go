@@ -10,28 +10,29 @@ import (
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Preview is exactly what one recipient would receive.
 type Preview struct {
 	// Delivery says where it would go, or why it would not.
-	Delivery Delivery
+	Delivery compose.Delivery
 	// Template is the wording used, after language fallback.
-	Template message.Template
+	Template compose.Template
 	// Rendered is the message with every placeholder filled.
-	Rendered message.Rendered
+	Rendered compose.Rendered
 }
 
 // PreviewMessage renders kind on channel for one recipient of an
 // appointment: the client when contactID is nil, else that linked contact.
-// Whether and where it would go is what sending decides (Explain over all
+// Whether and where it would go is what sending decides (compose.Explain over all
 // of the client's recipients, as record plans them): a recipient whose flag
 // for kind is off, or whose address an earlier recipient already gets, is
 // previewed all the same, with the reason it would not receive the message.
-func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmentID pulid.ID, contactID *pulid.ID,
-	kind message.Kind, channel message.Channel) (*Preview, error) {
+func PreviewMessage(ctx context.Context, db *ent.Client, links compose.Links, appointmentID pulid.ID, contactID *pulid.ID,
+	kind schematype.MessageKind, channel schematype.Channel) (*Preview, error) {
 	a, err := loadAppointment(ctx, db, appointmentID)
 	if err != nil {
 		return nil, &kith.NotFoundError{Field: "appointmentID", ID: appointmentID}
@@ -58,10 +59,10 @@ func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmen
 	if err != nil {
 		return nil, err
 	}
-	occasion := Occasion{Org: org, Client: c, Appointment: a, Practitioner: a.Edges.Practitioner, Recipient: r}
+	occasion := compose.Occasion{Org: org, Client: c, Appointment: a, Practitioner: a.Edges.Practitioner, Recipient: r}
 	p := &Preview{Template: t, Rendered: t.Render(occasion.Values(t.Language, links))}
 	// The planner that sends decides, over every recipient of the client.
-	p.Delivery = Explain(kind, recipients, prefs, r, channel)
+	p.Delivery = compose.Explain(kind, recipients, prefs, r, channel)
 	return p, nil
 }
 
@@ -69,7 +70,7 @@ func PreviewMessage(ctx context.Context, db *ent.Client, links Links, appointmen
 // recipients in order (the client, then its contacts) and its preferences.
 // Sending (record) and previews (PreviewMessage) both plan from it. c needs
 // its contact links and their contacts loaded (withAudience).
-func loadAudience(ctx context.Context, db *ent.Client, c *ent.ClientProfile) ([]*link.Recipient, Preferences, error) {
+func loadAudience(ctx context.Context, db *ent.Client, c *ent.ClientProfile) ([]*link.Recipient, compose.Preferences, error) {
 	prefs, err := loadPreferences(ctx, db, c)
 	if err != nil {
 		return nil, prefs, err
@@ -81,17 +82,9 @@ func loadAudience(ctx context.Context, db *ent.Client, c *ent.ClientProfile) ([]
 // of its recipients' numbers opted out and which of their addresses bounced:
 // one query for each, however many recipients there are. c needs its
 // contact links and their contacts loaded to cover them.
-func loadPreferences(ctx context.Context, db *ent.Client, c *ent.ClientProfile) (Preferences, error) {
-	p := Preferences{Method: c.PreferredContactMethod, EmailConsent: c.EmailConsent, SMSConsent: c.SmsConsent}
-	var phones, emails []string
-	for _, r := range link.Recipients(c, c.Edges.ContactLinks) {
-		if phone := audiencePhoneKey(audienceTrim(r.Phone)); phone != "" {
-			phones = append(phones, phone)
-		}
-		if email := strings.ToLower(audienceTrim(r.Email)); email != "" {
-			emails = append(emails, email)
-		}
-	}
+func loadPreferences(ctx context.Context, db *ent.Client, c *ent.ClientProfile) (compose.Preferences, error) {
+	p := compose.Preferences{Method: c.PreferredContactMethod, EmailConsent: c.EmailConsent, SMSConsent: c.SmsConsent}
+	phones, emails := compose.Addresses(link.Recipients(c, c.Edges.ContactLinks))
 	if len(phones) > 0 {
 		out, err := db.PhoneOptOut.Query().
 			Where(phoneoptout.OrganizationID(c.OrganizationID), phoneoptout.PhoneIn(phones...)).
@@ -100,7 +93,7 @@ func loadPreferences(ctx context.Context, db *ent.Client, c *ent.ClientProfile) 
 			return p, fmt.Errorf("reading opted-out numbers: %w", err)
 		}
 		set := setOf(out)
-		p.PhoneOptedOut = func(phone string) bool { return set[audiencePhoneKey(phone)] }
+		p.PhoneOptedOut = func(phone string) bool { return set[compose.PhoneKey(phone)] }
 	}
 	if len(emails) > 0 {
 		out, err := db.EmailSuppression.Query().

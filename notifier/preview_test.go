@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/notifiertest"
+	"github.com/kith-health/kith/schematype"
 )
 
 // TestPreviewAgreesWithSending: for every recipient of a client and every
@@ -44,9 +44,9 @@ func TestPreviewAgreesWithSending(t *testing.T) {
 
 	type outcome struct{ Address, Reason string }
 	sent := map[string]outcome{}
-	for _, ch := range message.Channels {
+	for _, ch := range schematype.Channels {
 		for _, n := range env.Notifications(t, id, ch) {
-			if n.Kind != message.KindConfirmation {
+			if n.Kind != schematype.MessageKindConfirmation {
 				continue
 			}
 			if n.Status != notification.StatusSkipped {
@@ -56,11 +56,11 @@ func TestPreviewAgreesWithSending(t *testing.T) {
 		}
 	}
 	require.Equal(t, outcome{"nina@example.com", "same address as Nina Park"}, sent["Kim Park EMAIL"])
-	require.Equal(t, outcome{"", notifier.ReasonNoPhone}, sent["Lee Park SMS"])
+	require.Equal(t, outcome{"", compose.ReasonNoPhone}, sent["Lee Park SMS"])
 	require.Len(t, sent, 6, "Ola takes reminders only")
 
 	for _, r := range recipients.Node.Recipients {
-		for _, ch := range message.Channels {
+		for _, ch := range schematype.Channels {
 			vars := map[string]any{"a": id, "ch": ch}
 			if r.Contact != nil {
 				vars["c"] = r.Contact.ID
@@ -77,7 +77,7 @@ func TestPreviewAgreesWithSending(t *testing.T) {
 			got := outcome{deref(preview.PreviewMessage.Address), deref(preview.PreviewMessage.SkippedReason)}
 			want, ok := sent[r.Name+" "+string(ch)]
 			if !ok {
-				want = outcome{Reason: notifier.ReasonFlagOff}
+				want = outcome{Reason: compose.ReasonFlagOff}
 			}
 			require.Equal(t, r.Name, preview.PreviewMessage.RecipientName)
 			require.Equal(t, want, got, "%s on %s: the preview says what sending did", r.Name, ch)

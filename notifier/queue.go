@@ -20,31 +20,35 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kith-health/kith/database"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/observe"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/schematype"
+	"github.com/kith-health/kith/viewer"
 )
 
 // Config tunes a Queue.
 type Config struct {
 	// Senders deliver the channels, one Sender per channel. A message on a
 	// channel without one fails with that reason.
-	Senders []Sender
+	Senders []provider.Sender
 	// Links are the public addresses messages point to. Default: none.
-	Links Links
+	Links compose.Links
 	// Workers is how many messages are handed over at once. Default 10.
 	Workers int
 	// NoQuietHours sends SMS at any hour, whatever the organisations' quiet
 	// hours say (for tests and deployments that must). Default false.
 	NoQuietHours bool
 	// Leads are how long before an appointment reminders go for
-	// organisations that set none. Default DefaultLeads (24 hours).
+	// organisations that set none. Default compose.DefaultLeads (24 hours).
 	Leads []time.Duration
 	// Rates cap how many messages a second each channel hands to its
 	// provider (Twilio's long codes take about one a second), for all the
 	// kith processes of a PostgreSQL database together (see package
 	// ratelimit). Default: no cap.
-	Rates map[message.Channel]float64
+	Rates map[schematype.Channel]float64
 	// PollInterval is how often idle workers look for due jobs. Default 1s.
 	PollInterval time.Duration
 	// RescueAfter is how long messages a crashed process was handing over
@@ -72,31 +76,32 @@ const DefaultJobTimeout = time.Minute
 // job in kith's own database, written in the same transaction as the change
 // that caused it, so a crash or restart loses nothing.
 type Queue struct {
-	db       *database.DB
-	river    *river.Client[*sql.Tx]
-	cfg      Config
-	senders  map[message.Channel]Sender
-	limiters map[message.Channel]*ratelimit.Limiter
-	tracer   trace.Tracer
-	// background counts portal emails being handed over (SendSecret).
+	db    *database.DB
+	river *river.Client[*sql.Tx]
+	cfg   Config
+	// handover hands every message to its provider: the workers' and the
+	// one-time emails' (deliverAfterCommit).
+	handover *provider.Handover
+	// background counts one-time emails being handed over (deliverAfterCommit).
 	background sync.WaitGroup
 	// started and stopping say where the queue is, for Ready.
 	started, stopping atomic.Bool
 }
 
 // NewQueue builds the queue on db, whose River tables database.Migrate
-// created, and makes it follow the
-// appointments of db's client: confirmations, reschedule, cancellation and
-// missed notices go out as appointments change, and reminders are scheduled.
-// It follows scheduled messages too: each goes at its time; and portal
-// messages: the practice's tell their person by email (followPortalMessages).
-// Call Start to begin sending.
+// created, and attaches it to db's client as the notifier its schema's
+// hooks call (ent/effect, ent/schema/notifier_hooks.go): confirmations,
+// reschedule, cancellation and missed notices go out as appointments
+// change, and reminders are scheduled; scheduled messages each go at their
+// time; the practice's portal messages tell their person by email. A
+// client takes one queue: a second NewQueue on db fails with
+// effect.ErrAttached. Call Start to begin sending.
 func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) {
 	if cfg.Workers == 0 {
 		cfg.Workers = 10
 	}
 	if len(cfg.Leads) == 0 {
-		cfg.Leads = DefaultLeads
+		cfg.Leads = compose.DefaultLeads
 	}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = time.Second
@@ -131,19 +136,19 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 		driver = riverdatabasesql.New(db.SQL)
 	}
 	var err error
-	q := &Queue{db: db, cfg: cfg, senders: make(map[message.Channel]Sender), limiters: make(map[message.Channel]*ratelimit.Limiter),
-		tracer: observe.Tracer(cfg.TracerProvider, "notifier")}
-	for _, s := range cfg.Senders {
-		q.senders[s.Channel()] = s
-	}
+	tracer := observe.Tracer(cfg.TracerProvider, "notifier")
 	limits := ratelimit.ForQueue(db) // workers wait for tokens outside transactions
+	limiters := make(map[schematype.Channel]*ratelimit.Limiter)
 	for ch, perSecond := range cfg.Rates {
 		if perSecond > 0 {
-			q.limiters[ch] = ratelimit.New(limits, "notifier."+string(ch), ratelimit.Limit{
+			limiters[ch] = ratelimit.New(limits, "notifier."+string(ch), ratelimit.Limit{
 				Burst: max(1, int(perSecond)), Every: time.Duration(float64(time.Second) / perSecond),
 			})
 		}
 	}
+	q := &Queue{db: db, cfg: cfg, handover: provider.NewHandover(provider.HandoverConfig{
+		Senders: cfg.Senders, Limiters: limiters, Tracer: tracer, Metrics: cfg.Metrics,
+	})}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{q: q})
 	river.AddWorker(workers, &reminderWorker{q: q})
@@ -156,14 +161,14 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
-		Middleware:           []rivertype.Middleware{&jobObserver{tracer: q.tracer, metrics: cfg.Metrics}},
+		Middleware:           []rivertype.Middleware{&jobObserver{tracer: tracer, metrics: cfg.Metrics}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starting the job client: %w", err)
 	}
-	db.Client.Appointment.Use(q.followAppointments())
-	db.Client.ScheduledMessage.Use(q.followScheduledMessages())
-	db.Client.PortalMessage.Use(q.followPortalMessages())
+	if err := db.Client.Effects.Attach(q); err != nil {
+		return nil, fmt.Errorf("attaching the notifier: %w", err)
+	}
 	return q, nil
 }
 
@@ -247,4 +252,10 @@ func demote(l slog.Level) slog.Level {
 		return slog.LevelDebug
 	}
 	return l
+}
+
+// systemIn is ctx acting as the system, confined to orgID when it is set:
+// what the queue writes is kith's own doing, whoever caused it.
+func systemIn(ctx context.Context, orgID pulid.ID) context.Context {
+	return viewer.NewContext(ctx, viewer.System{OrgID: orgID})
 }

@@ -15,9 +15,10 @@ import (
 
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/provider"
+	"github.com/kith-health/kith/schematype"
 )
 
 // queueBundle is a practice with its API and a running queue whose senders record.
@@ -36,13 +37,13 @@ func setupQueue(t *testing.T, leads ...time.Duration) *queueBundle {
 
 func setupQueueWith(t *testing.T, configure func(*notifier.Config)) *queueBundle {
 	t.Helper()
-	db := kithtest.DB(t, nil)
+	db := kithtest.BareDB(t, nil) // its own queue below
 	p := kithtest.NewPractice(t, db, "maple")
 	b := &queueBundle{db: db, token: p.Token,
-		email: fake.New(message.ChannelEmail), sms: fake.New(message.ChannelSMS)}
+		email: fake.New(schematype.ChannelEmail), sms: fake.New(schematype.ChannelSMS)}
 	ctx := context.Background()
 	cfg := notifier.Config{
-		Senders:      []notifier.Sender{b.email, b.sms},
+		Senders:      []provider.Sender{b.email, b.sms},
 		PollInterval: 50 * time.Millisecond,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
@@ -157,8 +158,8 @@ func TestRemindersFollowTheAppointment(t *testing.T) {
 func TestSendFailures(t *testing.T) {
 	t.Parallel()
 	b := setupQueue(t)
-	b.sms.FailNext(2, notifier.Permanent("21610", "the recipient has opted out (STOP)", nil))
-	b.email.FailNext(1, notifier.Transient("http_503", "SendGrid is unavailable", nil))
+	b.sms.FailNext(2, provider.Permanent("21610", "the recipient has opted out (STOP)", nil))
+	b.email.FailNext(1, provider.Transient("http_503", "SendGrid is unavailable", nil))
 	id := b.book(t, 72*time.Hour)
 	require.Eventually(t, func() bool {
 		return slices.ContainsFunc(b.notes(t, id, "CONFIRMATION"), func(n note) bool { return n.Channel == "EMAIL" && n.Status == "SENT" })
@@ -208,7 +209,7 @@ type slowSender struct {
 	delay time.Duration
 }
 
-func (s slowSender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
+func (s slowSender) Send(ctx context.Context, m provider.Outgoing) (provider.Receipt, error) {
 	time.Sleep(s.delay)
 	return s.Sender.Send(ctx, m)
 }
@@ -217,17 +218,21 @@ func (s slowSender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Rec
 // and starts another on the same database: every message goes exactly once.
 func TestRestartMidBatch(t *testing.T) {
 	t.Parallel()
-	db := kithtest.DB(t, nil)
+	dbURL := kithtest.DBURL(t)
+	db := kithtest.Open(t, dbURL, database.Options{})
+	kithtest.AttachNotifier(t, db, notifier.Config{NoQuietHours: true}) // writes the messages booked below
 	p := kithtest.NewPractice(t, db, "maple")
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	newQueue := func(email, sms notifier.Sender) *notifier.Queue {
-		q, err := notifier.NewQueue(ctx, db, notifier.Config{Senders: []notifier.Sender{email, sms},
+	// Each queue that sends runs as a process of its own, on its own client
+	// of the database.
+	newQueue := func(email, sms provider.Sender) *notifier.Queue {
+		q, err := notifier.NewQueue(ctx, kithtest.Open(t, dbURL, database.Options{}), notifier.Config{Senders: []provider.Sender{email, sms},
 			NoQuietHours: true, Workers: 4, PollInterval: 20 * time.Millisecond, Logger: quiet})
 		require.NoError(t, err)
 		return q
 	}
-	first := []slowSender{{fake.New(message.ChannelEmail), 15 * time.Millisecond}, {fake.New(message.ChannelSMS), 15 * time.Millisecond}}
+	first := []slowSender{{fake.New(schematype.ChannelEmail), 15 * time.Millisecond}, {fake.New(schematype.ChannelSMS), 15 * time.Millisecond}}
 	q1 := newQueue(first[0], first[1])
 	b := &queueBundle{db: db, api: kithtest.NewAPI(t, db), token: p.Token}
 	const appointments = 20
@@ -250,7 +255,7 @@ func TestRestartMidBatch(t *testing.T) {
 	require.NoError(t, q1.Stop(stop))
 	require.Less(t, sent(first...), total, "the first queue stopped in the middle of the batch")
 
-	second := []slowSender{{fake.New(message.ChannelEmail), 0}, {fake.New(message.ChannelSMS), 0}}
+	second := []slowSender{{fake.New(schematype.ChannelEmail), 0}, {fake.New(schematype.ChannelSMS), 0}}
 	q2 := newQueue(second[0], second[1])
 	require.NoError(t, q2.Start(ctx))
 	t.Cleanup(func() { _ = q2.Stop(context.Background()) })

@@ -12,11 +12,11 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
-	"github.com/kith-health/kith/ent/hook"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -37,62 +37,23 @@ func (ScheduledArgs) Kind() string { return "kith_scheduled" }
 // message and time finds it already sent.
 func (ScheduledArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
 
-// followScheduledMessages is the hook that queues a scheduled message's job
-// when the message is created or its time changes, in the mutation's
-// transaction. Its older job, if any, then finds a time that no longer
-// matches and sends nothing.
-func (q *Queue) followScheduledMessages() ent.Hook {
-	return func(next ent.Mutator) ent.Mutator {
-		return hook.ScheduledMessageFunc(func(ctx context.Context, m *ent.ScheduledMessageMutation) (ent.Value, error) {
-			if retimed(m) {
-				if err := needTx(ctx); err != nil {
-					return nil, err
-				}
-			}
-			v, err := next.Mutate(ctx, m)
-			if err != nil || !retimed(m) {
-				return v, err
-			}
-			sm, ok := v.(*ent.ScheduledMessage)
-			if !ok || sm.Status != scheduledmessage.StatusPending {
-				return v, nil
-			}
-			etx := transaction.From(ctx) // nil outside a transaction
-			if err := q.scheduleMessages(ctx, m.Client(), etx, nil, sm); err != nil {
-				return nil, fmt.Errorf("scheduling the message: %w", err)
-			}
-			return v, nil
-		})
-	}
-}
-
-// retimed reports whether m creates a message or changes when it goes.
-func retimed(m *ent.ScheduledMessageMutation) bool {
-	if m.Op().Is(ent.OpCreate) {
-		return true
-	}
-	_, sendAt := m.SendAt()
-	_, minutes := m.MinutesBeforeStart()
-	return m.Op().Is(ent.OpUpdateOne) && (sendAt || minutes || m.SendAtCleared() || m.MinutesBeforeStartCleared())
-}
-
 // followAppointment keeps an appointment's pending scheduled messages in
 // step with it: when it moves, those timed relative to its start get a job
 // for their new time; when it is cancelled or missed, they are all
 // cancelled, with the reason, since they were written for a session that
 // will not take place.
-func (q *Queue) followAppointment(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment, kind message.Kind) error {
+func (q *Queue) followAppointment(ctx context.Context, db *ent.Client, etx *ent.Tx, a *ent.Appointment, kind schematype.MessageKind) error {
 	sys := systemIn(ctx, a.OrganizationID)
 	pending := db.ScheduledMessage.Query().
 		Where(scheduledmessage.AppointmentID(a.ID), scheduledmessage.StatusEQ(scheduledmessage.StatusPending))
 	switch kind {
-	case message.KindReschedule:
+	case schematype.MessageKindReschedule:
 		sms, err := pending.Where(scheduledmessage.MinutesBeforeStartNotNil()).All(sys)
 		if err != nil {
 			return fmt.Errorf("finding scheduled messages: %w", err)
 		}
 		return q.scheduleMessages(ctx, db, etx, a, sms...)
-	case message.KindCancellation, message.KindMissed:
+	case schematype.MessageKindCancellation, schematype.MessageKindMissed:
 		ids, err := pending.IDs(sys)
 		if err != nil {
 			return fmt.Errorf("finding scheduled messages: %w", err)
@@ -160,7 +121,7 @@ func dueAt(sm *ent.ScheduledMessage, a *ent.Appointment) (time.Time, bool) {
 	case sm.MinutesBeforeStart != nil && a != nil:
 		// As reminders: whole days keep the wall-clock time across daylight saving.
 		lead := time.Duration(*sm.MinutesBeforeStart) * time.Minute
-		due := ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), []time.Duration{lead})[0]
+		due := compose.ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), []time.Duration{lead})[0]
 		return due.UTC().Truncate(time.Microsecond), true
 	}
 	return time.Time{}, false
@@ -217,7 +178,7 @@ func (q *Queue) sendScheduled(ctx context.Context, tx *ent.Tx, args ScheduledArg
 		return false, fmt.Errorf("reading the scheduled message: %w", err)
 	}
 	sys := systemIn(ctx, sm.OrganizationID)
-	l := letter{kind: message.KindScheduled, scheduled: sm}
+	l := letter{kind: schematype.MessageKindScheduled, scheduled: sm}
 	if sm.AppointmentID != "" {
 		a, err := loadAppointment(sys, db, sm.AppointmentID)
 		if err != nil {

@@ -10,8 +10,10 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // hiddenLink and hiddenCode stand in for a secret in the stored copy of a
@@ -24,8 +26,8 @@ const (
 // Secret is a portal email that carries a one-time secret to one address:
 // an invitation's claim link or a sign-in code.
 type Secret struct {
-	// Kind is message.KindPortalInvitation or message.KindSignInCode.
-	Kind message.Kind
+	// Kind is schematype.MessageKindPortalInvitation or schematype.MessageKindSignInCode.
+	Kind schematype.MessageKind
 	// ClientID is the client the message concerns; its message history
 	// lists it.
 	ClientID pulid.ID
@@ -37,7 +39,7 @@ type Secret struct {
 	FirstName, LastName string
 	// Language is the recipient's language; empty for the organisation's.
 	Language string
-	// Link fills [PortalLink] (empty unless message.SafeLink allows it);
+	// Link fills [PortalLink] (empty unless compose.SafeLink allows it);
 	// Code fills [SignInCode].
 	Link, Code string
 }
@@ -57,12 +59,12 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 	}
 	org := c.Edges.Organization
 	sys := systemIn(ctx, org.ID)
-	t, _, err := Effective(sys, db, org, m.Kind, message.ChannelEmail, m.Language)
+	t, _, err := Effective(sys, db, org, m.Kind, schematype.ChannelEmail, m.Language)
 	if err != nil {
 		return err
 	}
-	values := func(link, code string) message.Values {
-		v := Occasion{Org: org, Client: c}.Values(t.Language, q.cfg.Links)
+	values := func(link, code string) compose.Values {
+		v := compose.Occasion{Org: org, Client: c}.Values(t.Language, q.cfg.Links)
 		v["RecipientFirstName"] = m.FirstName
 		v["RecipientLastName"] = m.LastName
 		v["RecipientName"] = joinName(m.FirstName, m.LastName)
@@ -70,7 +72,7 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		v["SignInCode"] = code
 		return v
 	}
-	link := q.cfg.Links.safe(m.Link)
+	link := q.cfg.Links.Safe(m.Link)
 	shown := t.Render(values(hiddenIf(link, hiddenLink), hiddenIf(m.Code, hiddenCode)))
 	bounced, err := db.EmailSuppression.Query().Where(emailsuppression.Email(m.To)).Exist(sys)
 	if err != nil {
@@ -78,14 +80,14 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 	}
 	create := db.Notification.Create().
 		SetClientID(c.ID).SetRecipientName(joinName(m.FirstName, m.LastName)).
-		SetKind(m.Kind).SetChannel(message.ChannelEmail).SetAddress(m.To).
+		SetKind(m.Kind).SetChannel(schematype.ChannelEmail).SetAddress(m.To).
 		SetSubject(shown.Subject).SetHTML(shown.HTML).SetText(shown.Text).
 		SetSendAfter(time.Now().UTC())
 	if m.ContactID != "" {
 		create.SetContactID(m.ContactID)
 	}
 	if bounced {
-		create.SetStatus(notification.StatusSkipped).SetReason(ReasonEmailBounced)
+		create.SetStatus(notification.StatusSkipped).SetReason(compose.ReasonEmailBounced)
 	}
 	n, err := create.Save(sys)
 	if err != nil {
@@ -95,49 +97,22 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		return nil
 	}
 	real := t.Render(values(link, m.Code))
-	out := Outgoing{
-		MessageID: string(n.ID), Channel: message.ChannelEmail, To: m.To, FromName: org.Name,
+	out := provider.Outgoing{
+		MessageID: string(n.ID), Channel: schematype.ChannelEmail, To: m.To, FromName: org.Name,
 		Subject: real.Subject, HTML: real.HTML, Text: real.Text,
 	}
-	transaction.AfterCommit(ctx, func() { q.handOver(context.WithoutCancel(ctx), n.ID, out) })
-	return nil
-}
-
-// handOver sends out in the background and records the outcome on
-// notification id. Stop waits for it.
-func (q *Queue) handOver(ctx context.Context, id pulid.ID, out Outgoing) {
-	q.background.Add(1)
-	go func() {
-		defer q.background.Done()
-		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		sys := systemIn(ctx, "")
-		update := q.db.Client.Notification.UpdateOneID(id).AddAttempts(1)
-		sender, ok := q.senders[out.Channel]
-		var (
-			receipt Receipt
-			err     error
-		)
-		switch {
-		case !ok:
-			err = &SendError{Permanent: true, Reason: fmt.Sprintf("no %s provider is configured", out.Channel)}
-		default:
-			if l := q.limiters[out.Channel]; l != nil {
-				err = l.Wait(ctx, "")
-			}
-			if err == nil {
-				receipt, err = sender.Send(ctx, out)
-			}
-		}
-		if err != nil {
-			update.SetStatus(notification.StatusFailed).SetReason(failureReason(err)).SetFailedAt(time.Now().UTC())
+	q.deliverAfterCommit(ctx, out, func(ctx context.Context, r provider.Result) {
+		update := q.db.Client.Notification.UpdateOneID(n.ID).AddAttempts(1)
+		if r.Err != nil {
+			update.SetStatus(notification.StatusFailed).SetReason(provider.FailureReason(r.Err)).SetFailedAt(time.Now().UTC())
 		} else {
-			update.SetStatus(notification.StatusSent).SetProviderID(kith.Clip(receipt.ProviderID, kith.MaxLineLength)).SetSentAt(time.Now().UTC())
+			update.SetStatus(notification.StatusSent).SetProviderID(kith.Clip(r.Receipt.ProviderID, kith.MaxLineLength)).SetSentAt(time.Now().UTC())
 		}
-		if err := update.Exec(sys); err != nil {
-			q.cfg.Logger.Error("recording a portal email", "notification", id, "error", err)
+		if err := update.Exec(systemIn(ctx, "")); err != nil {
+			q.cfg.Logger.Error("recording a portal email", "notification", n.ID, "error", err)
 		}
-	}()
+	})
+	return nil
 }
 
 // hiddenIf is hidden when secret is set, else empty.

@@ -19,16 +19,17 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
 // notifications returns the queued, sent and failed notifications of an
 // appointment on channel, by ID.
-func notifications(t *testing.T, db *database.DB, appointmentID string, channel message.Channel) map[pulid.ID]*ent.Notification {
+func notifications(t *testing.T, db *database.DB, appointmentID string, channel schematype.Channel) map[pulid.ID]*ent.Notification {
 	t.Helper()
 	ns, err := db.Client.Notification.Query().
 		Where(notification.AppointmentID(pulid.ID(appointmentID)), notification.ChannelEQ(channel),
@@ -55,12 +56,12 @@ func sendJobs(t *testing.T, db *database.DB) int {
 func TestBatchSendsEachOnItsOwn(t *testing.T) {
 	t.Parallel()
 	b := setupQueue(t)
-	optedOut := notifier.Permanent("21610", "the recipient has opted out (STOP)", nil)
+	optedOut := provider.Permanent("21610", "the recipient has opted out (STOP)", nil)
 	b.sms.FailNext(1, optedOut)
 	id := b.book(t, 72*time.Hour) // Sam by email and SMS, Alex by SMS
 
 	require.Eventually(t, func() bool {
-		for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+		for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 			if n.Status == notification.StatusQueued {
 				return false
 			}
@@ -69,7 +70,7 @@ func TestBatchSendsEachOnItsOwn(t *testing.T) {
 	}, 10*time.Second, 20*time.Millisecond)
 	require.Equal(t, 2, sendJobs(t, b.db), "one job for the email, one for both SMS")
 	var sent, failed int
-	for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+	for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 		require.Equal(t, 1, n.Attempts)
 		switch n.Status {
 		case notification.StatusSent:
@@ -91,7 +92,7 @@ func TestBatchSendsEachOnItsOwn(t *testing.T) {
 func TestBatchRetriesOnlyTheUnsent(t *testing.T) {
 	t.Parallel()
 	b := setupQueue(t)
-	b.sms.FailNext(1, notifier.Transient("20429", "too many requests", nil))
+	b.sms.FailNext(1, provider.Transient("20429", "too many requests", nil))
 	id := b.book(t, 72*time.Hour)
 
 	require.Eventually(t, func() bool { return len(b.sms.Sent()) == 2 }, 20*time.Second, 50*time.Millisecond)
@@ -99,7 +100,7 @@ func TestBatchRetriesOnlyTheUnsent(t *testing.T) {
 	require.Equal(t, 3, b.sms.Attempts(), "two tries, then the one that failed")
 	require.NotEqual(t, b.sms.Sent()[0].MessageID, b.sms.Sent()[1].MessageID, "each sent once")
 	attempts := map[int]int{}
-	for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+	for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 		require.Equal(t, notification.StatusSent, n.Status)
 		attempts[n.Attempts]++
 	}
@@ -109,22 +110,22 @@ func TestBatchRetriesOnlyTheUnsent(t *testing.T) {
 // recordingSender hands a message over by appending its ID to a file, which
 // outlives a process killed in the middle of a batch.
 type recordingSender struct {
-	channel message.Channel
+	channel schematype.Channel
 	delay   time.Duration
 	mu      sync.Mutex
 	f       *os.File
 }
 
-func (s *recordingSender) Channel() message.Channel { return s.channel }
+func (s *recordingSender) Channel() schematype.Channel { return s.channel }
 
-func (s *recordingSender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
+func (s *recordingSender) Send(ctx context.Context, m provider.Outgoing) (provider.Receipt, error) {
 	time.Sleep(s.delay)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.f.WriteString(m.MessageID + "\n"); err != nil {
-		return notifier.Receipt{}, err
+		return provider.Receipt{}, err
 	}
-	return notifier.Receipt{ProviderID: "rec-" + m.MessageID}, nil
+	return provider.Receipt{ProviderID: "rec-" + m.MessageID}, nil
 }
 
 // handedOver reads the IDs a recordingSender wrote to path.
@@ -191,8 +192,9 @@ func TestCrashMidBatch(t *testing.T) {
 		IDs(viewer.SystemContext(ctx))
 	require.NoError(t, err)
 
-	email, sms := fake.New(message.ChannelEmail), fake.New(message.ChannelSMS)
-	q, err := notifier.NewQueue(ctx, db, notifier.Config{Senders: []notifier.Sender{email, sms},
+	email, sms := fake.New(schematype.ChannelEmail), fake.New(schematype.ChannelSMS)
+	// The surviving process: a client of its own.
+	q, err := notifier.NewQueue(ctx, kithtest.Open(t, dbURL, database.Options{}), notifier.Config{Senders: []provider.Sender{email, sms},
 		NoQuietHours: true, PollInterval: 50 * time.Millisecond, RescueAfter: time.Second, Logger: quiet})
 	require.NoError(t, err)
 	require.NoError(t, q.Start(ctx))
@@ -242,9 +244,9 @@ func crashChild(t *testing.T) {
 	f, err := os.OpenFile(os.Getenv(crashLogEnv), os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
 	q, err := notifier.NewQueue(ctx, db, notifier.Config{
-		Senders: []notifier.Sender{
-			&recordingSender{channel: message.ChannelEmail, delay: 10 * time.Millisecond, f: f},
-			&recordingSender{channel: message.ChannelSMS, delay: 10 * time.Millisecond, f: f},
+		Senders: []provider.Sender{
+			&recordingSender{channel: schematype.ChannelEmail, delay: 10 * time.Millisecond, f: f},
+			&recordingSender{channel: schematype.ChannelSMS, delay: 10 * time.Millisecond, f: f},
 		},
 		NoQuietHours: true, Workers: 2, PollInterval: 20 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -261,12 +263,12 @@ func TestProviderReasonIsClipped(t *testing.T) {
 	t.Parallel()
 	b := setupQueue(t)
 	reason := "bad\x00number \xff" + strings.Repeat("é", 20_000)
-	b.sms.FailNext(1, notifier.Permanent("21211", reason, nil))
+	b.sms.FailNext(1, provider.Permanent("21211", reason, nil))
 	id := b.book(t, 72*time.Hour)
 
 	var failed *ent.Notification
 	require.Eventually(t, func() bool {
-		for _, n := range notifications(t, b.db, id, message.ChannelSMS) {
+		for _, n := range notifications(t, b.db, id, schematype.ChannelSMS) {
 			if n.Status == notification.StatusFailed {
 				failed = n
 			}

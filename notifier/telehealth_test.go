@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier/notifiertest"
+	"github.com/kith-health/kith/schematype"
 )
 
 const room = "https://meet.example/r/nina-01?pwd=a&b=1"
@@ -41,10 +41,10 @@ func TestTelehealthLinksReachContacts(t *testing.T) {
 	video := book(72*time.Hour, map[string]any{"telehealthURL": room})
 	office := book(96*time.Hour, map[string]any{"location": "12 Elm St, Suite <2>"})
 
-	check := func(id string, kind message.Kind, want, never string) {
+	check := func(id string, kind schematype.MessageKind, want, never string) {
 		t.Helper()
 		n := 0
-		for _, ch := range message.Channels {
+		for _, ch := range schematype.Channels {
 			for _, note := range env.Notifications(t, id, ch) {
 				if note.Kind != kind {
 					continue
@@ -53,18 +53,18 @@ func TestTelehealthLinksReachContacts(t *testing.T) {
 				require.Contains(t, note.Text, want, "%s %s to %s", kind, ch, note.RecipientName)
 				require.NotContains(t, note.Text+note.HTML, never)
 				require.NotContains(t, note.Text+note.HTML, "[If")
-				if ch == message.ChannelEmail {
+				if ch == schematype.ChannelEmail {
 					require.Contains(t, note.HTML, strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(want), "%s HTML", kind)
 				}
 			}
 		}
 		require.Equal(t, 4, n, "%s: the client and its contact, by SMS and email", kind)
 	}
-	check(video, message.KindConfirmation, room, "12 Elm St")
-	check(office, message.KindConfirmation, "12 Elm St, Suite <2>", "meet.example")
-	for _, ch := range message.Channels {
+	check(video, schematype.MessageKindConfirmation, room, "12 Elm St")
+	check(office, schematype.MessageKindConfirmation, "12 Elm St, Suite <2>", "meet.example")
+	for _, ch := range schematype.Channels {
 		for _, note := range env.Notifications(t, video, ch) {
-			if ch == message.ChannelEmail {
+			if ch == schematype.ChannelEmail {
 				require.Contains(t, note.HTML, `href="https://meet.example/r/nina-01?pwd=a&amp;b=1"`)
 			}
 		}
@@ -73,7 +73,7 @@ func TestTelehealthLinksReachContacts(t *testing.T) {
 	at := time.Now().Add(120 * time.Hour).UTC().Truncate(time.Minute)
 	env.API.OK(p.Token, `mutation($id: ID!, $s: Time!, $e: Time!){ rescheduleAppointment(id: $id, startsAt: $s, endsAt: $e) { id } }`,
 		map[string]any{"id": video, "s": at.Format(time.RFC3339), "e": at.Add(50 * time.Minute).Format(time.RFC3339)}, nil)
-	check(video, message.KindReschedule, room, "12 Elm St")
+	check(video, schematype.MessageKindReschedule, room, "12 Elm St")
 
 	var recipients struct {
 		Node struct {
@@ -84,30 +84,30 @@ func TestTelehealthLinksReachContacts(t *testing.T) {
 		map[string]any{"id": client}, &recipients)
 	kim := recipients.Node.Recipients[1].Contact.ID
 	type preview struct{ HTML, Text, SkippedReason *string }
-	previewOf := func(id string, channel message.Channel) preview {
+	previewOf := func(id string, channel schematype.Channel) preview {
 		var out struct{ PreviewMessage preview }
 		env.API.OK(p.Token, `query($a: ID!, $c: ID, $ch: Channel!){ previewMessage(appointmentID: $a, contactID: $c, kind: REMINDER, channel: $ch){ html text skippedReason } }`,
 			map[string]any{"a": id, "c": kim, "ch": channel}, &out)
 		return out.PreviewMessage
 	}
-	pv := previewOf(video, message.ChannelEmail)
+	pv := previewOf(video, schematype.ChannelEmail)
 	require.Nil(t, pv.SkippedReason)
 	require.Contains(t, *pv.Text, "Join the video session: "+room)
 	require.Contains(t, *pv.HTML, `href="https://meet.example/r/nina-01?pwd=a&amp;b=1"`)
-	pv = previewOf(video, message.ChannelSMS)
+	pv = previewOf(video, schematype.ChannelSMS)
 	require.Contains(t, *pv.Text, "Join by video: "+room)
-	pv = previewOf(office, message.ChannelEmail)
+	pv = previewOf(office, schematype.ChannelEmail)
 	require.Contains(t, *pv.Text, "Location: 12 Elm St, Suite <2>")
 	require.Contains(t, *pv.HTML, "Location: 12 Elm St, Suite &lt;2&gt;")
 	require.NotContains(t, *pv.HTML+*pv.Text, "meet.example")
-	pv = previewOf(office, message.ChannelSMS)
+	pv = previewOf(office, schematype.ChannelSMS)
 	require.Contains(t, *pv.Text, "Location: 12 Elm St, Suite <2>")
 
 	// The practice's own wording may use the sections too.
 	env.API.OK(p.Token, saveTemplate, map[string]any{"in": map[string]any{"kind": "REMINDER", "channel": "SMS", "language": "en",
 		"text": "See you [AppointmentDate].[IfTelehealth] Video: [TelehealthLink][EndIf][IfInPerson] Come to [AppointmentLocation].[EndIf]"}}, nil)
-	require.True(t, strings.HasSuffix(*previewOf(video, message.ChannelSMS).Text, ". Video: "+room))
-	require.True(t, strings.HasSuffix(*previewOf(office, message.ChannelSMS).Text, ". Come to 12 Elm St, Suite <2>."))
+	require.True(t, strings.HasSuffix(*previewOf(video, schematype.ChannelSMS).Text, ". Video: "+room))
+	require.True(t, strings.HasSuffix(*previewOf(office, schematype.ChannelSMS).Text, ". Come to 12 Elm St, Suite <2>."))
 }
 
 // TestSaveTemplateRefusesBadSections: an unknown condition, a section never

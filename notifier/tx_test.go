@@ -9,6 +9,8 @@ import (
 
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/effect"
+	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/pulid"
@@ -50,11 +52,34 @@ func TestJobsAreWrittenInTheTransaction(t *testing.T) {
 	require.Zero(t, jobs(env.DB.Client), "and goes with it")
 
 	_, err = create(env.DB.Client, start.Add(2*time.Hour)).Save(ctx)
-	require.ErrorIs(t, err, notifier.ErrNoTransaction)
+	require.ErrorIs(t, err, effect.ErrNoTransaction)
 	require.Zero(t, jobs(env.DB.Client))
 	n, err := env.DB.Client.Appointment.Query().Count(ctx)
 	require.NoError(t, err)
 	require.Zero(t, n, "the change is refused whole")
+}
+
+// TestOneNotifierPerClient: the queue attaches itself once to its
+// database's client; a second queue is refused rather than stacked (which
+// would send every message twice), and a client with none refuses the
+// changes that send messages instead of writing them silently.
+func TestOneNotifierPerClient(t *testing.T) {
+	t.Parallel()
+	env := notifiertest.New(t)
+	_, err := notifier.NewQueue(context.Background(), env.DB, notifier.Config{})
+	require.ErrorIs(t, err, effect.ErrAttached)
+
+	bare := kithtest.BareDB(t, nil)
+	p := kithtest.NewPractice(t, bare, "bare")
+	ctx := viewer.NewContext(context.Background(), viewer.System{OrgID: p.Org.ID})
+	c, err := bare.Client.ClientProfile.Create().SetFirstName("Sam").SetLastName("Lee").SetEmail("sam@example.com").Save(ctx)
+	require.NoError(t, err)
+	_, err = transaction.Run(ctx, bare.Client, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
+		at := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
+		return db.Appointment.Create().SetClientID(c.ID).SetPractitionerID(p.Owner.ID).
+			SetStartsAt(at).SetEndsAt(at.Add(50 * time.Minute)).Save(ctx)
+	})
+	require.ErrorIs(t, err, effect.ErrNoNotifier)
 }
 
 // TestQueueReady: the queue is ready once started, and not once stopping.

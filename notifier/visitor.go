@@ -3,12 +3,13 @@ package notifier
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/emailsuppression"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // VisitorCode is a one-time code for a visitor of the booking widget, who
@@ -41,41 +42,24 @@ func (q *Queue) SendVisitorCode(ctx context.Context, m VisitorCode) error {
 	if err != nil || bounced {
 		return err
 	}
-	t, _, err := Effective(sys, db, org, message.KindSignInCode, message.ChannelEmail, "")
+	t, _, err := Effective(sys, db, org, schematype.MessageKindSignInCode, schematype.ChannelEmail, "")
 	if err != nil {
 		return err
 	}
-	v := Occasion{Org: org}.Values(t.Language, q.cfg.Links)
+	v := compose.Occasion{Org: org}.Values(t.Language, q.cfg.Links)
 	v["RecipientFirstName"] = m.FirstName
 	v["RecipientLastName"] = m.LastName
 	v["RecipientName"] = joinName(m.FirstName, m.LastName)
 	v["SignInCode"] = m.Code
 	r := t.Render(v)
-	out := Outgoing{
-		MessageID: string(pulid.New("vc")), Channel: message.ChannelEmail, To: m.To, FromName: org.Name,
+	out := provider.Outgoing{
+		MessageID: string(pulid.New("vc")), Channel: schematype.ChannelEmail, To: m.To, FromName: org.Name,
 		Subject: r.Subject, HTML: r.HTML, Text: r.Text,
 	}
-	send := func() {
-		q.background.Add(1)
-		go func() {
-			defer q.background.Done()
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			defer cancel()
-			sender, ok := q.senders[message.ChannelEmail]
-			if !ok {
-				q.cfg.Logger.Error("sending a booking code", "error", "no email provider is configured")
-				return
-			}
-			if l := q.limiters[message.ChannelEmail]; l != nil {
-				if err := l.Wait(ctx, ""); err != nil {
-					return
-				}
-			}
-			if _, err := sender.Send(ctx, out); err != nil {
-				q.cfg.Logger.Error("sending a booking code", "error", err)
-			}
-		}()
-	}
-	transaction.AfterCommit(ctx, send)
+	q.deliverAfterCommit(ctx, out, func(_ context.Context, r provider.Result) {
+		if r.Err != nil {
+			q.cfg.Logger.Error("sending a booking code", "error", r.Err)
+		}
+	})
 	return nil
 }

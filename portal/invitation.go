@@ -14,9 +14,9 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/portalinvitation"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -133,7 +133,7 @@ func (s *Service) invite(ctx context.Context, c *ent.ClientProfile, l *ent.Clien
 		return fmt.Errorf("inviting to the portal: %w", err)
 	}
 	err = s.mail.SendSecret(ctx, notifier.Secret{
-		Kind: message.KindPortalInvitation, ClientID: c.ID, ContactID: contactID,
+		Kind: schematype.MessageKindPortalInvitation, ClientID: c.ID, ContactID: contactID,
 		To: normalEmail(email), FirstName: first, LastName: last, Language: c.Language,
 		Link: s.claimLink(token),
 	})

@@ -15,9 +15,9 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/signincode"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -58,7 +58,7 @@ func (s *Service) RequestSignIn(ctx context.Context, orgSlug, email, ip string) 
 	if err != nil {
 		return fmt.Errorf("requesting a sign-in code: %w", err)
 	}
-	m := notifier.Secret{Kind: message.KindSignInCode, ClientID: c.ID, To: email, Code: code, Language: c.Language}
+	m := notifier.Secret{Kind: schematype.MessageKindSignInCode, ClientID: c.ID, To: email, Code: code, Language: c.Language}
 	if first.AsClient() {
 		m.FirstName, m.LastName = first.ClientFirstName, first.ClientLastName
 	} else {

@@ -12,10 +12,11 @@ import (
 
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/portal"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -44,7 +45,7 @@ func TestSignInWithAnEmailedCode(t *testing.T) {
 	f.api.OK("", requestSignIn, map[string]any{"o": "practice", "e": "  PAT@family.example "}, &ok)
 	require.True(t, ok.RequestSignIn)
 	code := f.api.Outbox.Last(t, patEmail)
-	require.Equal(t, message.KindSignInCode, code.Kind)
+	require.Equal(t, schematype.MessageKindSignInCode, code.Kind)
 	require.Len(t, code.Code, 6)
 	require.Equal(t, "Pat", code.FirstName)
 
@@ -168,10 +169,10 @@ func TestRateLimitSharedByProcesses(t *testing.T) {
 // stored copy does not.
 func TestPortalEmailsGoThroughTheNotifier(t *testing.T) {
 	t.Parallel()
-	db := kithtest.DB(t, nil)
-	email := fake.New(message.ChannelEmail)
+	db := kithtest.BareDB(t, nil) // its own queue below
+	email := fake.New(schematype.ChannelEmail)
 	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
-		Senders: []notifier.Sender{email}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Senders: []provider.Sender{email}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = q.Stop(context.Background()) })
@@ -200,7 +201,7 @@ func TestPortalEmailsGoThroughTheNotifier(t *testing.T) {
 		require.NotContains(t, n.Text+n.HTML, "kith_pi_")
 		require.Equal(t, alex.CreateClient.ID, string(n.ClientID))
 	}
-	code := db.Client.Notification.Query().Where(notification.KindEQ(message.KindSignInCode)).OnlyX(sys)
+	code := db.Client.Notification.Query().Where(notification.KindEQ(schematype.MessageKindSignInCode)).OnlyX(sys)
 	require.Contains(t, code.Text, "••••••")
 }
 

@@ -10,9 +10,9 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -323,13 +323,13 @@ func TestTheOtherSideIsEmailedWithoutTheMessage(t *testing.T) {
 
 	sys := viewer.NewContext(context.Background(), viewer.System{OrgID: f.p.Org.ID})
 	ns := f.env.DB.Client.Notification.Query().
-		Where(notification.KindEQ(message.KindPortalMessage)).
+		Where(notification.KindEQ(schematype.MessageKindPortalMessage)).
 		Order(notification.ByCreatedAt(), notification.ByID()).AllX(sys)
 	require.Len(t, ns, 3, "one per message from the practice, none for the portal's")
 	byAddress := map[string]int{}
 	for i, n := range ns {
 		byAddress[n.Address] = i
-		require.Equal(t, message.ChannelEmail, n.Channel)
+		require.Equal(t, schematype.ChannelEmail, n.Channel)
 		require.Equal(t, pulid.ID(f.alex), n.ClientID)
 		require.NotContains(t, n.Subject+n.HTML+n.Text, secret)
 		require.Equal(t, "You have a new message from Practice Practice", n.Subject)

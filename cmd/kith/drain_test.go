@@ -20,8 +20,8 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier/sendgrid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -140,7 +140,7 @@ func (b *booker) book(t *testing.T, addr string) {
 // emails lists the email notifications in the database at dbURL.
 func emails(t *testing.T, db *database.DB) []*ent.Notification {
 	t.Helper()
-	ns, err := db.Client.Notification.Query().Where(notification.ChannelEQ(message.ChannelEmail)).All(viewer.SystemContext(context.Background()))
+	ns, err := db.Client.Notification.Query().Where(notification.ChannelEQ(schematype.ChannelEmail)).All(viewer.SystemContext(context.Background()))
 	require.NoError(t, err)
 	return ns
 }

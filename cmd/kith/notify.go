@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/logsender"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/notifier/sendgrid"
 	"github.com/kith-health/kith/notifier/twilio"
+	"github.com/kith-health/kith/schematype"
 )
 
 // senders builds one Sender per channel: Twilio for SMS when
@@ -23,8 +23,8 @@ import (
 // (A provider's setting given without its key stopped kith in
 // config.validate: a deployment whose key went missing must not fall back
 // to logging its messages, secrets and all.)
-func senders(cfg config, log *slog.Logger) ([]notifier.Sender, error) {
-	var out []notifier.Sender
+func senders(cfg config, log *slog.Logger) ([]provider.Sender, error) {
+	var out []provider.Sender
 	if tw := cfg.Twilio; tw.AccountSID != "" {
 		s, err := twilio.New(twilio.Config{
 			AccountSID: tw.AccountSID,
@@ -52,11 +52,11 @@ func senders(cfg config, log *slog.Logger) ([]notifier.Sender, error) {
 	switch len(out) {
 	case 0:
 		log.Warn(logsender.Warning)
-		return []notifier.Sender{logsender.New(message.ChannelSMS, log), logsender.New(message.ChannelEmail, log)}, nil
+		return []provider.Sender{logsender.New(schematype.ChannelSMS, log), logsender.New(schematype.ChannelEmail, log)}, nil
 	case 1:
-		missing, variable := message.ChannelEmail, "KITH_SENDGRID_API_KEY"
-		if out[0].Channel() == message.ChannelEmail {
-			missing, variable = message.ChannelSMS, "KITH_TWILIO_ACCOUNT_SID"
+		missing, variable := schematype.ChannelEmail, "KITH_SENDGRID_API_KEY"
+		if out[0].Channel() == schematype.ChannelEmail {
+			missing, variable = schematype.ChannelSMS, "KITH_TWILIO_ACCOUNT_SID"
 		}
 		log.Warn(fmt.Sprintf("no %s provider is configured (%s): %s messages are not sent, and fail with that reason", missing, variable, missing))
 	}
@@ -68,6 +68,6 @@ func senders(cfg config, log *slog.Logger) ([]notifier.Sender, error) {
 
 // sendRates is KITH_SMS_RATE and KITH_EMAIL_RATE: messages a second each
 // channel may hand to its provider; 0 means no cap.
-func sendRates(cfg config) map[message.Channel]float64 {
-	return map[message.Channel]float64{message.ChannelSMS: cfg.SMSRate, message.ChannelEmail: cfg.EmailRate}
+func sendRates(cfg config) map[schematype.Channel]float64 {
+	return map[schematype.Channel]float64{schematype.ChannelSMS: cfg.SMSRate, schematype.ChannelEmail: cfg.EmailRate}
 }

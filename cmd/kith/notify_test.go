@@ -7,9 +7,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier/logsender"
 	"github.com/kith-health/kith/notifier/sendgrid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // TestSendersWiring: without providers both channels are the log channel,
@@ -35,7 +35,7 @@ func TestSendersWiring(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	require.IsType(t, &sendgrid.Sender{}, got[0])
-	require.Equal(t, message.ChannelEmail, got[0].Channel())
+	require.Equal(t, schematype.ChannelEmail, got[0].Channel())
 	require.Contains(t, buf.String(), "level=WARN")
 	require.Contains(t, buf.String(), "no SMS provider is configured")
 	require.NotContains(t, buf.String(), "for development only")

@@ -20,6 +20,8 @@ import (
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/payment/testprovider"
 	"github.com/kith-health/kith/portal"
@@ -131,7 +133,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	queue, err := notifier.NewQueue(ctx, db, notifier.Config{
-		Senders: channels, Rates: sendRates(cfg), Links: notifier.Links{PortalURL: publicURL}, Logger: log,
+		Senders: channels, Rates: sendRates(cfg), Links: compose.Links{PortalURL: publicURL}, Logger: log,
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 		Metrics: metrics, TracerProvider: tp,
 	})
@@ -140,7 +142,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	metrics.CollectQueueDepth(queue.Depth)
-	hooks, err := webhooks(cfg, publicURL, queue, log)
+	hooks, err := webhooks(cfg, publicURL, inbound.New(db.Client), log)
 	if err != nil {
 		_ = ln.Close()
 		return err

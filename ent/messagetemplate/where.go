@@ -8,8 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/kith-health/kith/ent/predicate"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ID filters vertices based on their ID field.
@@ -73,13 +73,13 @@ func OrganizationID(v pulid.ID) predicate.MessageTemplate {
 }
 
 // Kind applies equality check predicate on the "kind" field. It's identical to KindEQ.
-func Kind(v message.Kind) predicate.MessageTemplate {
+func Kind(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldEQ(FieldKind, vc))
 }
 
 // Channel applies equality check predicate on the "channel" field. It's identical to ChannelEQ.
-func Channel(v message.Channel) predicate.MessageTemplate {
+func Channel(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldEQ(FieldChannel, vc))
 }
@@ -255,19 +255,19 @@ func OrganizationIDContainsFold(v pulid.ID) predicate.MessageTemplate {
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.
-func KindEQ(v message.Kind) predicate.MessageTemplate {
+func KindEQ(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldEQ(FieldKind, vc))
 }
 
 // KindNEQ applies the NEQ predicate on the "kind" field.
-func KindNEQ(v message.Kind) predicate.MessageTemplate {
+func KindNEQ(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldNEQ(FieldKind, vc))
 }
 
 // KindIn applies the In predicate on the "kind" field.
-func KindIn(vs ...message.Kind) predicate.MessageTemplate {
+func KindIn(vs ...schematype.MessageKind) predicate.MessageTemplate {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = string(vs[i])
@@ -276,7 +276,7 @@ func KindIn(vs ...message.Kind) predicate.MessageTemplate {
 }
 
 // KindNotIn applies the NotIn predicate on the "kind" field.
-func KindNotIn(vs ...message.Kind) predicate.MessageTemplate {
+func KindNotIn(vs ...schematype.MessageKind) predicate.MessageTemplate {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = string(vs[i])
@@ -285,73 +285,73 @@ func KindNotIn(vs ...message.Kind) predicate.MessageTemplate {
 }
 
 // KindGT applies the GT predicate on the "kind" field.
-func KindGT(v message.Kind) predicate.MessageTemplate {
+func KindGT(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldGT(FieldKind, vc))
 }
 
 // KindGTE applies the GTE predicate on the "kind" field.
-func KindGTE(v message.Kind) predicate.MessageTemplate {
+func KindGTE(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldGTE(FieldKind, vc))
 }
 
 // KindLT applies the LT predicate on the "kind" field.
-func KindLT(v message.Kind) predicate.MessageTemplate {
+func KindLT(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldLT(FieldKind, vc))
 }
 
 // KindLTE applies the LTE predicate on the "kind" field.
-func KindLTE(v message.Kind) predicate.MessageTemplate {
+func KindLTE(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldLTE(FieldKind, vc))
 }
 
 // KindContains applies the Contains predicate on the "kind" field.
-func KindContains(v message.Kind) predicate.MessageTemplate {
+func KindContains(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldContains(FieldKind, vc))
 }
 
 // KindHasPrefix applies the HasPrefix predicate on the "kind" field.
-func KindHasPrefix(v message.Kind) predicate.MessageTemplate {
+func KindHasPrefix(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldHasPrefix(FieldKind, vc))
 }
 
 // KindHasSuffix applies the HasSuffix predicate on the "kind" field.
-func KindHasSuffix(v message.Kind) predicate.MessageTemplate {
+func KindHasSuffix(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldHasSuffix(FieldKind, vc))
 }
 
 // KindEqualFold applies the EqualFold predicate on the "kind" field.
-func KindEqualFold(v message.Kind) predicate.MessageTemplate {
+func KindEqualFold(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldEqualFold(FieldKind, vc))
 }
 
 // KindContainsFold applies the ContainsFold predicate on the "kind" field.
-func KindContainsFold(v message.Kind) predicate.MessageTemplate {
+func KindContainsFold(v schematype.MessageKind) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldContainsFold(FieldKind, vc))
 }
 
 // ChannelEQ applies the EQ predicate on the "channel" field.
-func ChannelEQ(v message.Channel) predicate.MessageTemplate {
+func ChannelEQ(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldEQ(FieldChannel, vc))
 }
 
 // ChannelNEQ applies the NEQ predicate on the "channel" field.
-func ChannelNEQ(v message.Channel) predicate.MessageTemplate {
+func ChannelNEQ(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldNEQ(FieldChannel, vc))
 }
 
 // ChannelIn applies the In predicate on the "channel" field.
-func ChannelIn(vs ...message.Channel) predicate.MessageTemplate {
+func ChannelIn(vs ...schematype.Channel) predicate.MessageTemplate {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = string(vs[i])
@@ -360,7 +360,7 @@ func ChannelIn(vs ...message.Channel) predicate.MessageTemplate {
 }
 
 // ChannelNotIn applies the NotIn predicate on the "channel" field.
-func ChannelNotIn(vs ...message.Channel) predicate.MessageTemplate {
+func ChannelNotIn(vs ...schematype.Channel) predicate.MessageTemplate {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = string(vs[i])
@@ -369,55 +369,55 @@ func ChannelNotIn(vs ...message.Channel) predicate.MessageTemplate {
 }
 
 // ChannelGT applies the GT predicate on the "channel" field.
-func ChannelGT(v message.Channel) predicate.MessageTemplate {
+func ChannelGT(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldGT(FieldChannel, vc))
 }
 
 // ChannelGTE applies the GTE predicate on the "channel" field.
-func ChannelGTE(v message.Channel) predicate.MessageTemplate {
+func ChannelGTE(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldGTE(FieldChannel, vc))
 }
 
 // ChannelLT applies the LT predicate on the "channel" field.
-func ChannelLT(v message.Channel) predicate.MessageTemplate {
+func ChannelLT(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldLT(FieldChannel, vc))
 }
 
 // ChannelLTE applies the LTE predicate on the "channel" field.
-func ChannelLTE(v message.Channel) predicate.MessageTemplate {
+func ChannelLTE(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldLTE(FieldChannel, vc))
 }
 
 // ChannelContains applies the Contains predicate on the "channel" field.
-func ChannelContains(v message.Channel) predicate.MessageTemplate {
+func ChannelContains(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldContains(FieldChannel, vc))
 }
 
 // ChannelHasPrefix applies the HasPrefix predicate on the "channel" field.
-func ChannelHasPrefix(v message.Channel) predicate.MessageTemplate {
+func ChannelHasPrefix(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldHasPrefix(FieldChannel, vc))
 }
 
 // ChannelHasSuffix applies the HasSuffix predicate on the "channel" field.
-func ChannelHasSuffix(v message.Channel) predicate.MessageTemplate {
+func ChannelHasSuffix(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldHasSuffix(FieldChannel, vc))
 }
 
 // ChannelEqualFold applies the EqualFold predicate on the "channel" field.
-func ChannelEqualFold(v message.Channel) predicate.MessageTemplate {
+func ChannelEqualFold(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldEqualFold(FieldChannel, vc))
 }
 
 // ChannelContainsFold applies the ContainsFold predicate on the "channel" field.
-func ChannelContainsFold(v message.Channel) predicate.MessageTemplate {
+func ChannelContainsFold(v schematype.Channel) predicate.MessageTemplate {
 	vc := string(v)
 	return predicate.MessageTemplate(sql.FieldContainsFold(FieldChannel, vc))
 }

@@ -8,8 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/kith-health/kith/ent/predicate"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ID filters vertices based on their ID field.
@@ -98,13 +98,13 @@ func RecipientName(v string) predicate.Notification {
 }
 
 // Kind applies equality check predicate on the "kind" field. It's identical to KindEQ.
-func Kind(v message.Kind) predicate.Notification {
+func Kind(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldEQ(FieldKind, vc))
 }
 
 // Channel applies equality check predicate on the "channel" field. It's identical to ChannelEQ.
-func Channel(v message.Channel) predicate.Notification {
+func Channel(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldEQ(FieldChannel, vc))
 }
@@ -690,19 +690,19 @@ func RecipientNameContainsFold(v string) predicate.Notification {
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.
-func KindEQ(v message.Kind) predicate.Notification {
+func KindEQ(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldEQ(FieldKind, vc))
 }
 
 // KindNEQ applies the NEQ predicate on the "kind" field.
-func KindNEQ(v message.Kind) predicate.Notification {
+func KindNEQ(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldNEQ(FieldKind, vc))
 }
 
 // KindIn applies the In predicate on the "kind" field.
-func KindIn(vs ...message.Kind) predicate.Notification {
+func KindIn(vs ...schematype.MessageKind) predicate.Notification {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = string(vs[i])
@@ -711,7 +711,7 @@ func KindIn(vs ...message.Kind) predicate.Notification {
 }
 
 // KindNotIn applies the NotIn predicate on the "kind" field.
-func KindNotIn(vs ...message.Kind) predicate.Notification {
+func KindNotIn(vs ...schematype.MessageKind) predicate.Notification {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = string(vs[i])
@@ -720,73 +720,73 @@ func KindNotIn(vs ...message.Kind) predicate.Notification {
 }
 
 // KindGT applies the GT predicate on the "kind" field.
-func KindGT(v message.Kind) predicate.Notification {
+func KindGT(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldGT(FieldKind, vc))
 }
 
 // KindGTE applies the GTE predicate on the "kind" field.
-func KindGTE(v message.Kind) predicate.Notification {
+func KindGTE(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldGTE(FieldKind, vc))
 }
 
 // KindLT applies the LT predicate on the "kind" field.
-func KindLT(v message.Kind) predicate.Notification {
+func KindLT(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldLT(FieldKind, vc))
 }
 
 // KindLTE applies the LTE predicate on the "kind" field.
-func KindLTE(v message.Kind) predicate.Notification {
+func KindLTE(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldLTE(FieldKind, vc))
 }
 
 // KindContains applies the Contains predicate on the "kind" field.
-func KindContains(v message.Kind) predicate.Notification {
+func KindContains(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldContains(FieldKind, vc))
 }
 
 // KindHasPrefix applies the HasPrefix predicate on the "kind" field.
-func KindHasPrefix(v message.Kind) predicate.Notification {
+func KindHasPrefix(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldHasPrefix(FieldKind, vc))
 }
 
 // KindHasSuffix applies the HasSuffix predicate on the "kind" field.
-func KindHasSuffix(v message.Kind) predicate.Notification {
+func KindHasSuffix(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldHasSuffix(FieldKind, vc))
 }
 
 // KindEqualFold applies the EqualFold predicate on the "kind" field.
-func KindEqualFold(v message.Kind) predicate.Notification {
+func KindEqualFold(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldEqualFold(FieldKind, vc))
 }
 
 // KindContainsFold applies the ContainsFold predicate on the "kind" field.
-func KindContainsFold(v message.Kind) predicate.Notification {
+func KindContainsFold(v schematype.MessageKind) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldContainsFold(FieldKind, vc))
 }
 
 // ChannelEQ applies the EQ predicate on the "channel" field.
-func ChannelEQ(v message.Channel) predicate.Notification {
+func ChannelEQ(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldEQ(FieldChannel, vc))
 }
 
 // ChannelNEQ applies the NEQ predicate on the "channel" field.
-func ChannelNEQ(v message.Channel) predicate.Notification {
+func ChannelNEQ(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldNEQ(FieldChannel, vc))
 }
 
 // ChannelIn applies the In predicate on the "channel" field.
-func ChannelIn(vs ...message.Channel) predicate.Notification {
+func ChannelIn(vs ...schematype.Channel) predicate.Notification {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = string(vs[i])
@@ -795,7 +795,7 @@ func ChannelIn(vs ...message.Channel) predicate.Notification {
 }
 
 // ChannelNotIn applies the NotIn predicate on the "channel" field.
-func ChannelNotIn(vs ...message.Channel) predicate.Notification {
+func ChannelNotIn(vs ...schematype.Channel) predicate.Notification {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = string(vs[i])
@@ -804,55 +804,55 @@ func ChannelNotIn(vs ...message.Channel) predicate.Notification {
 }
 
 // ChannelGT applies the GT predicate on the "channel" field.
-func ChannelGT(v message.Channel) predicate.Notification {
+func ChannelGT(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldGT(FieldChannel, vc))
 }
 
 // ChannelGTE applies the GTE predicate on the "channel" field.
-func ChannelGTE(v message.Channel) predicate.Notification {
+func ChannelGTE(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldGTE(FieldChannel, vc))
 }
 
 // ChannelLT applies the LT predicate on the "channel" field.
-func ChannelLT(v message.Channel) predicate.Notification {
+func ChannelLT(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldLT(FieldChannel, vc))
 }
 
 // ChannelLTE applies the LTE predicate on the "channel" field.
-func ChannelLTE(v message.Channel) predicate.Notification {
+func ChannelLTE(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldLTE(FieldChannel, vc))
 }
 
 // ChannelContains applies the Contains predicate on the "channel" field.
-func ChannelContains(v message.Channel) predicate.Notification {
+func ChannelContains(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldContains(FieldChannel, vc))
 }
 
 // ChannelHasPrefix applies the HasPrefix predicate on the "channel" field.
-func ChannelHasPrefix(v message.Channel) predicate.Notification {
+func ChannelHasPrefix(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldHasPrefix(FieldChannel, vc))
 }
 
 // ChannelHasSuffix applies the HasSuffix predicate on the "channel" field.
-func ChannelHasSuffix(v message.Channel) predicate.Notification {
+func ChannelHasSuffix(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldHasSuffix(FieldChannel, vc))
 }
 
 // ChannelEqualFold applies the EqualFold predicate on the "channel" field.
-func ChannelEqualFold(v message.Channel) predicate.Notification {
+func ChannelEqualFold(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldEqualFold(FieldChannel, vc))
 }
 
 // ChannelContainsFold applies the ContainsFold predicate on the "channel" field.
-func ChannelContainsFold(v message.Channel) predicate.Notification {
+func ChannelContainsFold(v schematype.Channel) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldContainsFold(FieldChannel, vc))
 }

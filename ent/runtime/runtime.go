@@ -67,6 +67,8 @@ func init() {
 	appointment.Hooks[4] = appointmentHooks[0]
 
 	appointment.Hooks[5] = appointmentHooks[1]
+
+	appointment.Hooks[6] = appointmentHooks[2]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentMixinFields1 := appointmentMixin[1].Fields()
@@ -1114,6 +1116,8 @@ func init() {
 	portalmessage.Hooks[4] = portalmessageHooks[0]
 
 	portalmessage.Hooks[5] = portalmessageHooks[1]
+
+	portalmessage.Hooks[6] = portalmessageHooks[2]
 	portalmessageMixinFields0 := portalmessageMixin[0].Fields()
 	_ = portalmessageMixinFields0
 	portalmessageFields := schema.PortalMessage{}.Fields()
@@ -1300,6 +1304,8 @@ func init() {
 	scheduledmessage.Hooks[3] = scheduledmessageMixinHooks2[1]
 
 	scheduledmessage.Hooks[4] = scheduledmessageHooks[0]
+
+	scheduledmessage.Hooks[5] = scheduledmessageHooks[1]
 	scheduledmessageMixinFields0 := scheduledmessageMixin[0].Fields()
 	_ = scheduledmessageMixinFields0
 	scheduledmessageMixinFields1 := scheduledmessageMixin[1].Fields()

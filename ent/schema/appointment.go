@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
 )
@@ -104,7 +105,7 @@ func (Appointment) Annotations() []schema.Annotation {
 
 // Hooks of Appointment.
 func (Appointment) Hooks() []ent.Hook {
-	return []ent.Hook{prepareAppointment(), noOverlap()}
+	return []ent.Hook{notifyOfAppointment(), prepareAppointment(), noOverlap()}
 }
 
 // Policy of Appointment: staff read and write; a portal viewer reads those

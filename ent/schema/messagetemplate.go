@@ -2,7 +2,6 @@ package schema
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -15,7 +14,7 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/schematype"
 )
 
 // MessageTemplate is an organisation's own wording of one kind of message on
@@ -30,10 +29,10 @@ func (MessageTemplate) Mixin() []ent.Mixin {
 // Fields of MessageTemplate.
 func (MessageTemplate) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("kind").GoType(message.Kind("")).Validate(text(maxCode)).
+		field.String("kind").GoType(schematype.MessageKind("")).Validate(text(maxCode)).
 			Comment("Which message this template words.").
 			Annotations(entgql.Type("MessageKind")),
-		field.String("channel").GoType(message.Channel("")).Validate(text(maxCode)).
+		field.String("channel").GoType(schematype.Channel("")).Validate(text(maxCode)).
 			Comment("EMAIL or SMS.").
 			Annotations(entgql.Type("Channel")),
 		field.String("language").Validate(text(maxCode)).
@@ -85,33 +84,44 @@ func validateTemplate() ent.Hook {
 			return kith.Invalid("kind", "%q is not a kind of message", quoted(string(t.Kind)))
 		}
 		switch {
-		case t.Channel == message.ChannelSMS && strings.TrimSpace(t.Text) == "":
+		case t.Channel == schematype.ChannelSMS && strings.TrimSpace(t.Text) == "":
 			return kith.Invalid("text", "an SMS template needs its text")
-		case t.Channel == message.ChannelEmail && strings.TrimSpace(t.Subject) == "":
+		case t.Channel == schematype.ChannelEmail && strings.TrimSpace(t.Subject) == "":
 			return kith.Invalid("subject", "an email template needs a subject")
-		case t.Channel == message.ChannelEmail && strings.TrimSpace(t.HTML+t.Text) == "":
+		case t.Channel == schematype.ChannelEmail && strings.TrimSpace(t.HTML+t.Text) == "":
 			return kith.Invalid("text", "an email template needs an HTML or a text body")
 		case !t.Channel.IsValid():
 			return kith.Invalid("channel", "%q is not a channel", quoted(string(t.Channel)))
 		}
-		var te *message.TemplateError
-		if err := t.Validate(); errors.As(err, &te) {
-			return kith.Invalid(te.Part, "%v", te.Err)
+		// The placeholder and HTML rules are the renderer's (the notifier's).
+		n, err := m.Effects.Notifier()
+		if err != nil {
+			return err
+		}
+		if part, err := n.CheckTemplate(t.Subject, t.HTML, t.Text); err != nil {
+			return kith.Invalid(part, "%v", err)
 		}
 		return nil
 	}, writeOps)
 }
 
+// template is a MessageTemplate's wording as a mutation will leave it.
+type template struct {
+	Kind                schematype.MessageKind
+	Channel             schematype.Channel
+	Subject, HTML, Text string
+}
+
 // templateOf is the template the mutation will leave: its new values, else the old ones.
-func templateOf(ctx context.Context, m *gen.MessageTemplateMutation) (message.Template, error) {
-	var t message.Template
+func templateOf(ctx context.Context, m *gen.MessageTemplateMutation) (template, error) {
+	var t template
 	if m.Op().Is(ent.OpUpdateOne) {
 		id, _ := m.ID()
 		old, err := m.Client().MessageTemplate.Get(ctx, id)
 		if err != nil {
 			return t, err
 		}
-		t = message.Template{Kind: old.Kind, Channel: old.Channel, Language: old.Language, Subject: old.Subject, HTML: old.HTML, Text: old.Text}
+		t = template{Kind: old.Kind, Channel: old.Channel, Subject: old.Subject, HTML: old.HTML, Text: old.Text}
 	}
 	if v, ok := m.Kind(); ok {
 		t.Kind = v

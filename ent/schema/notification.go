@@ -9,7 +9,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Notification is one copy of a message to one recipient on one channel: sent,
@@ -31,9 +31,9 @@ func (Notification) Fields() []ent.Field {
 		field.String("contact_id").GoType(pulidID).Optional().Immutable().
 			Comment("The contact it went to; empty when it went to the client itself."),
 		field.String("recipient_name").Immutable().Validate(text(maxShort)).Comment("Who it went to; at most 255 characters."),
-		field.String("kind").GoType(message.Kind("")).Immutable().Validate(text(maxCode)).
+		field.String("kind").GoType(schematype.MessageKind("")).Immutable().Validate(text(maxCode)).
 			Annotations(entgql.Type("MessageKind")),
-		field.String("channel").GoType(message.Channel("")).Immutable().Validate(text(maxCode)).
+		field.String("channel").GoType(schematype.Channel("")).Immutable().Validate(text(maxCode)).
 			Annotations(entgql.Type("Channel")),
 		field.String("address").Optional().Immutable().Validate(text(maxEmail)).Comment("Email address or E.164 number; at most 254 characters."),
 		field.String("subject").Optional().Immutable().Validate(text(maxRendered)).Comment("The subject sent; at most 1,000,000 characters."),

@@ -80,7 +80,7 @@ func (PortalMessage) Annotations() []schema.Annotation {
 
 // Hooks of PortalMessage.
 func (PortalMessage) Hooks() []ent.Hook {
-	return []ent.Hook{stampPortalMessage(), requireLinkedContact()}
+	return []ent.Hook{notifyOfPortalMessage(), stampPortalMessage(), requireLinkedContact()}
 }
 
 // Policy of PortalMessage: staff read and write every thread; a portal

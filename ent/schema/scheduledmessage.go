@@ -73,7 +73,9 @@ func (ScheduledMessage) Annotations() []schema.Annotation {
 }
 
 // Hooks of ScheduledMessage.
-func (ScheduledMessage) Hooks() []ent.Hook { return []ent.Hook{validateScheduledMessage()} }
+func (ScheduledMessage) Hooks() []ent.Hook {
+	return []ent.Hook{queueScheduledMessage(), validateScheduledMessage()}
+}
 
 // Policy of ScheduledMessage.
 func (ScheduledMessage) Policy() ent.Policy { return staffPolicy() }

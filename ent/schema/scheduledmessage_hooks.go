@@ -9,7 +9,6 @@ import (
 	"github.com/kith-health/kith"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/scheduledmessage"
-	"github.com/kith-health/kith/message"
 )
 
 // validateScheduledMessage requires a body with known placeholders and one
@@ -39,8 +38,12 @@ func validateScheduledMessage() ent.Hook {
 		if strings.TrimSpace(body) == "" {
 			return kith.Invalid("body", "the message is empty")
 		}
+		n, err := m.Effects.Notifier() // the placeholder rules are the renderer's
+		if err != nil {
+			return err
+		}
 		for field, text := range map[string]string{"body": body, "subject": valueOr(m.Subject, old, func(o *gen.ScheduledMessage) string { return o.Subject })} {
-			if err := message.Validate(text); err != nil {
+			if err := n.CheckText(text); err != nil {
 				return kith.Invalid(field, "%v", err)
 			}
 		}

@@ -15,10 +15,12 @@ import (
 
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/logsender"
+	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/portal"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -43,13 +45,13 @@ var claimLink = regexp.MustCompile(`https://kith\.example/portal/claim\?token=([
 // copy still hides it.
 func TestInvitationClaimedFromTheLog(t *testing.T) {
 	t.Parallel()
-	db := kithtest.DB(t, nil)
+	db := kithtest.BareDB(t, nil) // its own queue below
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	email := logsender.New(message.ChannelEmail, log)
+	email := logsender.New(schematype.ChannelEmail, log)
 	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
-		Senders: []notifier.Sender{email, logsender.New(message.ChannelSMS, log)},
-		Links:   notifier.Links{PortalURL: "https://kith.example"},
+		Senders: []provider.Sender{email, logsender.New(schematype.ChannelSMS, log)},
+		Links:   compose.Links{PortalURL: "https://kith.example"},
 		Logger:  log,
 	})
 	require.NoError(t, err)
@@ -74,7 +76,7 @@ func TestInvitationClaimedFromTheLog(t *testing.T) {
 	require.NotEmpty(t, session.ClaimPortalInvitation.Token)
 
 	ns, err := db.Client.Notification.Query().
-		Where(notification.KindEQ(message.KindPortalInvitation)).
+		Where(notification.KindEQ(schematype.MessageKindPortalInvitation)).
 		All(viewer.SystemContext(context.Background()))
 	require.NoError(t, err)
 	require.Len(t, ns, 1)

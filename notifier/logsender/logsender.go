@@ -11,8 +11,8 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/provider"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Capacity is how many of the latest messages a Sender keeps.
@@ -24,19 +24,19 @@ const Warning = "no SMS or email provider is configured: the log channel prints 
 
 // Sender logs messages instead of sending them. It is safe for concurrent use.
 type Sender struct {
-	channel message.Channel
+	channel schematype.Channel
 	log     *slog.Logger
 
 	mu   sync.Mutex
-	ring []notifier.Outgoing // up to Capacity, oldest at next once full
+	ring []provider.Outgoing // up to Capacity, oldest at next once full
 	next int
 }
 
-var _ notifier.Sender = (*Sender)(nil)
+var _ provider.Sender = (*Sender)(nil)
 
 // New returns a Sender for channel that logs to log, or to slog.Default()
 // when log is nil.
-func New(channel message.Channel, log *slog.Logger) *Sender {
+func New(channel schematype.Channel, log *slog.Logger) *Sender {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -44,16 +44,16 @@ func New(channel message.Channel, log *slog.Logger) *Sender {
 }
 
 // Channel returns the channel given to New.
-func (s *Sender) Channel() message.Channel { return s.channel }
+func (s *Sender) Channel() schematype.Channel { return s.channel }
 
 // Send records m and logs it whole, on one line at info: message ID,
 // channel, recipient, subject and the full text, or the full HTML for an
 // email without a text part. It fails only for a message on another
 // channel. The receipt's ProviderID is "log-" and the message ID; its
 // Status is "logged".
-func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
-	if err := notifier.CheckChannel(m, s.channel); err != nil {
-		return notifier.Receipt{}, err
+func (s *Sender) Send(ctx context.Context, m provider.Outgoing) (provider.Receipt, error) {
+	if err := provider.CheckChannel(m, s.channel); err != nil {
+		return provider.Receipt{}, err
 	}
 	attrs := []slog.Attr{
 		slog.String("message_id", m.MessageID),
@@ -78,15 +78,15 @@ func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receip
 		s.next = (s.next + 1) % Capacity
 	}
 	s.mu.Unlock()
-	return notifier.Receipt{ProviderID: "log-" + m.MessageID, Status: "logged"}, nil
+	return provider.Receipt{ProviderID: "log-" + m.MessageID, Status: "logged"}, nil
 }
 
 // Sent returns the recorded messages, oldest first: all of them, or the
 // latest Capacity.
-func (s *Sender) Sent() []notifier.Outgoing {
+func (s *Sender) Sent() []provider.Outgoing {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]notifier.Outgoing, 0, len(s.ring))
+	out := make([]provider.Outgoing, 0, len(s.ring))
 	out = append(out, s.ring[s.next:]...)
 	return append(out, s.ring[:s.next]...)
 }

@@ -10,10 +10,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
-	"github.com/kith-health/kith/notifier/logsender"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/notifier/logsender"
+	"github.com/kith-health/kith/notifier/provider"
+	"github.com/kith-health/kith/schematype"
 )
 
 func TestSendLogs(t *testing.T) {
@@ -21,18 +22,18 @@ func TestSendLogs(t *testing.T) {
 	long := strings.Repeat("é", 250)
 	tests := []struct {
 		name    string
-		channel message.Channel
-		m       notifier.Outgoing
+		channel schematype.Channel
+		m       provider.Outgoing
 		want    map[string]any
 	}{
-		{"SMS", message.ChannelSMS,
-			notifier.Outgoing{MessageID: "nt1", Channel: message.ChannelSMS, To: "+14165550188", Text: "See you at 10:00."},
+		{"SMS", schematype.ChannelSMS,
+			provider.Outgoing{MessageID: "nt1", Channel: schematype.ChannelSMS, To: "+14165550188", Text: "See you at 10:00."},
 			map[string]any{"message_id": "nt1", "channel": "SMS", "to": "+14165550188", "text": "See you at 10:00."}},
-		{"email with a long text, whole", message.ChannelEmail,
-			notifier.Outgoing{MessageID: "nt2", To: "wei@example.com", Subject: "Tomorrow", HTML: "<p>markup</p>", Text: long},
+		{"email with a long text, whole", schematype.ChannelEmail,
+			provider.Outgoing{MessageID: "nt2", To: "wei@example.com", Subject: "Tomorrow", HTML: "<p>markup</p>", Text: long},
 			map[string]any{"message_id": "nt2", "channel": "EMAIL", "to": "wei@example.com", "subject": "Tomorrow", "text": long}},
-		{"email with HTML only", message.ChannelEmail,
-			notifier.Outgoing{MessageID: "nt3", To: "wei@example.com", Subject: "Code", HTML: "<p>Your code: 123456</p>"},
+		{"email with HTML only", schematype.ChannelEmail,
+			provider.Outgoing{MessageID: "nt3", To: "wei@example.com", Subject: "Code", HTML: "<p>Your code: 123456</p>"},
 			map[string]any{"message_id": "nt3", "channel": "EMAIL", "to": "wei@example.com", "subject": "Code", "html": "<p>Your code: 123456</p>"}},
 	}
 	for _, tt := range tests {
@@ -43,8 +44,8 @@ func TestSendLogs(t *testing.T) {
 			require.Equal(t, tt.channel, s.Channel())
 			r, err := s.Send(context.Background(), tt.m)
 			require.NoError(t, err)
-			require.Equal(t, notifier.Receipt{ProviderID: "log-" + tt.m.MessageID, Status: "logged"}, r)
-			require.Equal(t, []notifier.Outgoing{tt.m}, s.Sent())
+			require.Equal(t, provider.Receipt{ProviderID: "log-" + tt.m.MessageID, Status: "logged"}, r)
+			require.Equal(t, []provider.Outgoing{tt.m}, s.Sent())
 
 			var line map[string]any
 			require.NoError(t, json.Unmarshal(buf.Bytes(), &line), buf.String())
@@ -61,11 +62,11 @@ func TestSendLogs(t *testing.T) {
 
 func TestSentKeepsTheLatest(t *testing.T) {
 	t.Parallel()
-	s := logsender.New(message.ChannelSMS, slog.New(slog.DiscardHandler))
+	s := logsender.New(schematype.ChannelSMS, slog.New(slog.DiscardHandler))
 	const n = logsender.Capacity + 234
 	var wg sync.WaitGroup
 	for i := range n {
-		_, err := s.Send(context.Background(), notifier.Outgoing{MessageID: fmt.Sprint(i), To: "+14165550188"})
+		_, err := s.Send(context.Background(), provider.Outgoing{MessageID: fmt.Sprint(i), To: "+14165550188"})
 		require.NoError(t, err)
 		if i%100 == 0 {
 			wg.Go(func() { _ = s.Sent() }) // reading while sending is safe
@@ -80,8 +81,8 @@ func TestSentKeepsTheLatest(t *testing.T) {
 
 func TestSendWrongChannel(t *testing.T) {
 	t.Parallel()
-	s := logsender.New(message.ChannelSMS, nil)
-	_, err := s.Send(context.Background(), notifier.Outgoing{MessageID: "nt1", Channel: message.ChannelEmail})
-	require.True(t, notifier.IsPermanent(err))
+	s := logsender.New(schematype.ChannelSMS, nil)
+	_, err := s.Send(context.Background(), provider.Outgoing{MessageID: "nt1", Channel: schematype.ChannelEmail})
+	require.True(t, provider.IsPermanent(err))
 	require.Empty(t, s.Sent())
 }

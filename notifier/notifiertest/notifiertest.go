@@ -19,14 +19,16 @@ import (
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
 	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/fake"
+	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
 // PublicURL is the public address the queue is configured with.
-const PublicURL = "https://kith.example"
+const PublicURL = kithtest.PublicURL
 
 // Env is a database with a queue that follows its appointments, and the API.
 type Env struct {
@@ -34,6 +36,10 @@ type Env struct {
 	DB *database.DB
 	// Queue follows DB's appointments; it is not started.
 	Queue *notifier.Queue
+	// Email and SMS record what Queue hands to the providers, once started.
+	Email, SMS *fake.Sender
+	// Inbound acts on what the providers report about DB's messages.
+	Inbound *inbound.Service
 	// API is kith's HTTP handler over DB.
 	API *kithtest.API
 }
@@ -43,14 +49,12 @@ type Env struct {
 // never started.
 func New(t testing.TB) *Env {
 	t.Helper()
-	db := kithtest.DB(t, nil)
-	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
+	db := kithtest.BareDB(t, nil)
+	n := kithtest.AttachNotifier(t, db, notifier.Config{
 		NoQuietHours: true,
-		Links:        notifier.Links{PortalURL: PublicURL},
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	require.NoError(t, err)
-	return &Env{DB: db, Queue: q, API: kithtest.NewAPI(t, db)}
+	return &Env{DB: db, Queue: n.Queue, Email: n.Email, SMS: n.SMS, Inbound: inbound.New(db.Client), API: kithtest.NewAPI(t, db)}
 }
 
 // Practice creates an organisation with slug and its owner (kithtest.NewPractice).
@@ -117,7 +121,7 @@ func (e *Env) Practitioner(t testing.TB, p kithtest.Practice, clientID string) p
 
 // Sent writes, as the system, a notification of kind about appointmentID
 // that went on channel to address with providerID, status SENT.
-func (e *Env) Sent(t testing.TB, p kithtest.Practice, appointmentID string, kind message.Kind, channel message.Channel, address, providerID string) *ent.Notification {
+func (e *Env) Sent(t testing.TB, p kithtest.Practice, appointmentID string, kind schematype.MessageKind, channel schematype.Channel, address, providerID string) *ent.Notification {
 	t.Helper()
 	ctx := System(p)
 	a, err := e.DB.Client.Appointment.Get(ctx, pulid.ID(appointmentID))
@@ -142,7 +146,7 @@ func (e *Env) Notification(t testing.TB, id pulid.ID) *ent.Notification {
 }
 
 // Notifications lists the notifications about appointmentID on channel, as the system.
-func (e *Env) Notifications(t testing.TB, appointmentID string, channel message.Channel) []*ent.Notification {
+func (e *Env) Notifications(t testing.TB, appointmentID string, channel schematype.Channel) []*ent.Notification {
 	t.Helper()
 	ns, err := e.DB.Client.Notification.Query().
 		Where(notification.AppointmentID(pulid.ID(appointmentID)), notification.ChannelEQ(channel)).

@@ -20,12 +20,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/kith-health/kith/contactinfo"
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
 	"github.com/sendgrid/rest"
 	sg "github.com/sendgrid/sendgrid-go"
 	"github.com/sendgrid/sendgrid-go/helpers/mail"
+
+	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/notifier/provider"
+	"github.com/kith-health/kith/schematype"
 )
 
 // DefaultBaseURL is SendGrid's API, used when Config.BaseURL is empty.
@@ -65,7 +66,7 @@ type Sender struct {
 	client *rest.Client
 }
 
-var _ notifier.Sender = (*Sender)(nil)
+var _ provider.Sender = (*Sender)(nil)
 
 // New validates cfg and returns a Sender.
 func New(cfg Config) (*Sender, error) {
@@ -95,32 +96,32 @@ func New(cfg Config) (*Sender, error) {
 	return &Sender{cfg: cfg, client: &rest.Client{HTTPClient: &http.Client{Transport: cfg.Transport, Timeout: cfg.Timeout}}}, nil
 }
 
-// Channel returns message.ChannelEmail.
-func (s *Sender) Channel() message.Channel { return message.ChannelEmail }
+// Channel returns schematype.ChannelEmail.
+func (s *Sender) Channel() schematype.Channel { return schematype.ChannelEmail }
 
 // Send sends m as an email with a plain-text and an HTML part, from
 // Config.FromEmail under m.FromName (else Config.FromName), with
 // custom_args {MessageIDArg: m.MessageID}. The receipt's ProviderID is
 // SendGrid's X-Message-Id, empty when the answer has none.
-func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
-	if err := notifier.CheckChannel(m, message.ChannelEmail); err != nil {
-		return notifier.Receipt{}, fmt.Errorf("sending email: %w", err)
+func (s *Sender) Send(ctx context.Context, m provider.Outgoing) (provider.Receipt, error) {
+	if err := provider.CheckChannel(m, schematype.ChannelEmail); err != nil {
+		return provider.Receipt{}, fmt.Errorf("sending email: %w", err)
 	}
 	req := sg.GetRequest(s.cfg.APIKey, "/v3/mail/send", s.cfg.BaseURL)
 	req.Method = rest.Post
 	req.Body = mail.GetRequestBody(s.mail(m))
 	resp, err := s.client.SendWithContext(ctx, req)
 	if err != nil {
-		return notifier.Receipt{}, fmt.Errorf("sending email: %w", classifyErr(ctx, err))
+		return provider.Receipt{}, fmt.Errorf("sending email: %w", classifyErr(ctx, err))
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return notifier.Receipt{ProviderID: http.Header(resp.Headers).Get("X-Message-Id"), Status: "accepted"}, nil
+		return provider.Receipt{ProviderID: http.Header(resp.Headers).Get("X-Message-Id"), Status: "accepted"}, nil
 	}
-	return notifier.Receipt{}, fmt.Errorf("sending email: %w", classify(resp))
+	return provider.Receipt{}, fmt.Errorf("sending email: %w", classify(resp))
 }
 
 // mail builds the v3 request body of m.
-func (s *Sender) mail(m notifier.Outgoing) *mail.SGMailV3 {
+func (s *Sender) mail(m provider.Outgoing) *mail.SGMailV3 {
 	name := m.FromName
 	if name == "" {
 		name = s.cfg.FromName
@@ -169,41 +170,41 @@ func messages(body string) string {
 	return strings.Join(parts, "; ")
 }
 
-// classify turns an unsuccessful answer into a *notifier.SendError.
-func classify(resp *rest.Response) *notifier.SendError {
+// classify turns an unsuccessful answer into a *provider.SendError.
+func classify(resp *rest.Response) *provider.SendError {
 	status := resp.StatusCode
 	code := "http_" + strconv.Itoa(status)
 	detail := messages(resp.Body)
 	err := fmt.Errorf("SendGrid answered %d: %s", status, truncate(resp.Body, 500))
 	switch {
 	case status == http.StatusTooManyRequests:
-		return notifier.Transient(code, "SendGrid is limiting the rate of requests", err)
+		return provider.Transient(code, "SendGrid is limiting the rate of requests", err)
 	case status >= 500:
-		return notifier.Transient(code, fmt.Sprintf("SendGrid is unavailable (HTTP %d)", status), err)
+		return provider.Transient(code, fmt.Sprintf("SendGrid is unavailable (HTTP %d)", status), err)
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		reason := "SendGrid rejected the API key"
 		if detail != "" {
 			reason += " (" + detail + ")"
 		}
-		return notifier.Permanent(code, reason, err)
+		return provider.Permanent(code, reason, err)
 	case status == http.StatusRequestEntityTooLarge:
-		return notifier.Permanent(code, "the email is too large for SendGrid", err)
+		return provider.Permanent(code, "the email is too large for SendGrid", err)
 	case detail != "":
-		return notifier.Permanent(code, "SendGrid refused the email: "+detail, err)
+		return provider.Permanent(code, "SendGrid refused the email: "+detail, err)
 	}
-	return notifier.Permanent(code, fmt.Sprintf("SendGrid refused the email (HTTP %d)", status), err)
+	return provider.Permanent(code, fmt.Sprintf("SendGrid refused the email (HTTP %d)", status), err)
 }
 
 // classifyErr classifies an error that came before any answer.
-func classifyErr(ctx context.Context, err error) *notifier.SendError {
+func classifyErr(ctx context.Context, err error) *provider.SendError {
 	var netErr net.Error
 	switch {
 	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
-		return notifier.Transient("timeout", "SendGrid did not answer in time", err)
+		return provider.Transient("timeout", "SendGrid did not answer in time", err)
 	case errors.As(err, &netErr):
-		return notifier.Transient("network", "SendGrid could not be reached", err)
+		return provider.Transient("network", "SendGrid could not be reached", err)
 	}
-	return notifier.Transient("unexpected", "SendGrid could not be asked", err)
+	return provider.Transient("unexpected", "SendGrid could not be asked", err)
 }
 
 // truncate returns s cut to at most n bytes, on a rune boundary.

@@ -11,10 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
-	"github.com/kith-health/kith/notifier/sendgrid"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/notifier/provider"
+	"github.com/kith-health/kith/notifier/sendgrid"
+	"github.com/kith-health/kith/schematype"
 )
 
 const apiKey = "SG.test-key.0123456789"
@@ -31,9 +32,9 @@ func prismURL(t *testing.T) string {
 	return u
 }
 
-func email(to string) notifier.Outgoing {
-	return notifier.Outgoing{
-		MessageID: "nt01", Channel: message.ChannelEmail, To: to, FromName: "Maple Therapy",
+func email(to string) provider.Outgoing {
+	return provider.Outgoing{
+		MessageID: "nt01", Channel: schematype.ChannelEmail, To: to, FromName: "Maple Therapy",
 		Subject: "Your appointment tomorrow",
 		HTML:    "<p>Sam sees Dr Lee tomorrow at <b>10:00</b>.</p>",
 		Text:    "Sam sees Dr Lee tomorrow at 10:00.",
@@ -76,7 +77,7 @@ func TestNew(t *testing.T) {
 			s, err := sendgrid.New(cfg)
 			if tt.want == "" {
 				require.NoError(t, err)
-				require.Equal(t, message.ChannelEmail, s.Channel())
+				require.Equal(t, schematype.ChannelEmail, s.Channel())
 				return
 			}
 			require.ErrorContains(t, err, "configuring SendGrid")
@@ -95,14 +96,14 @@ func TestSendPrism(t *testing.T) {
 	base := prismURL(t)
 	tests := []struct {
 		name      string
-		m         notifier.Outgoing
+		m         provider.Outgoing
 		prefer    int // 0: Prism's first success
 		permanent bool
 		code      string // empty for success
 		reason    string // part of the reason
 	}{
 		{name: "valid", m: email("wei@example.com")},
-		{name: "text only, no practice name", m: func() notifier.Outgoing {
+		{name: "text only, no practice name", m: func() provider.Outgoing {
 			m := email("wei@example.com")
 			m.HTML, m.FromName = "", ""
 			return m
@@ -131,8 +132,8 @@ func TestSendPrism(t *testing.T) {
 			}
 			require.Error(t, err)
 			require.ErrorContains(t, err, "sending email")
-			require.Equal(t, tt.permanent, notifier.IsPermanent(err), "%v", err)
-			var se *notifier.SendError
+			require.Equal(t, tt.permanent, provider.IsPermanent(err), "%v", err)
+			var se *provider.SendError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, tt.code, se.Code)
 			require.Contains(t, se.Reason, tt.reason)
@@ -184,11 +185,11 @@ func TestSendRequest(t *testing.T) {
 			t.Cleanup(srv.Close)
 			s, err := sendgrid.New(sendgrid.Config{APIKey: apiKey, FromEmail: "hello@maple.example", FromName: "Maple", BaseURL: srv.URL + "/mock/"})
 			require.NoError(t, err)
-			m := notifier.Outgoing{MessageID: "nt42", Channel: message.ChannelEmail, To: "wei@example.com",
+			m := provider.Outgoing{MessageID: "nt42", Channel: schematype.ChannelEmail, To: "wei@example.com",
 				FromName: tt.fromName, Subject: "Hello", HTML: tt.html, Text: "Hi"}
 			r, err := s.Send(context.Background(), m)
 			require.NoError(t, err)
-			require.Equal(t, notifier.Receipt{ProviderID: "sg-0123", Status: "accepted"}, r)
+			require.Equal(t, provider.Receipt{ProviderID: "sg-0123", Status: "accepted"}, r)
 			req := <-got
 			require.Equal(t, "/mock/v3/mail/send", req.path)
 			require.Equal(t, "Bearer "+apiKey, req.auth)
@@ -233,8 +234,8 @@ func TestSendErrors(t *testing.T) {
 			require.NoError(t, err)
 			_, err = s.Send(context.Background(), email("wei@example.com"))
 			require.Error(t, err)
-			require.Equal(t, tt.permanent, notifier.IsPermanent(err), "%v", err)
-			var se *notifier.SendError
+			require.Equal(t, tt.permanent, provider.IsPermanent(err), "%v", err)
+			var se *provider.SendError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, fmt.Sprintf("http_%d", tt.status), se.Code)
 			require.Equal(t, tt.reason, se.Reason)
@@ -277,8 +278,8 @@ func TestSendTransientWithoutAnswer(t *testing.T) {
 			_, err = s.Send(tt.ctx, email("wei@example.com"))
 			require.Less(t, time.Since(start), 3*time.Second)
 			require.Error(t, err)
-			require.False(t, notifier.IsPermanent(err), "%v", err)
-			var se *notifier.SendError
+			require.False(t, provider.IsPermanent(err), "%v", err)
+			var se *provider.SendError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, tt.code, se.Code)
 		})
@@ -290,7 +291,7 @@ func TestSendWrongChannel(t *testing.T) {
 	s, err := sendgrid.New(sendgrid.Config{APIKey: apiKey, FromEmail: "hello@maple.example", BaseURL: "http://127.0.0.1:9"})
 	require.NoError(t, err)
 	m := email("wei@example.com")
-	m.Channel = message.ChannelSMS
+	m.Channel = schematype.ChannelSMS
 	_, err = s.Send(context.Background(), m)
-	require.True(t, notifier.IsPermanent(err))
+	require.True(t, provider.IsPermanent(err))
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/sendgrid/sendgrid-go/helpers/eventwebhook"
 
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -31,20 +31,20 @@ const WebhookPath = "/webhooks/sendgrid/events"
 // seconds or when it reaches 768 KB.
 const maxEventsBody = 4 << 20
 
-// EventHandler acts on what SendGrid reports. *notifier.Queue is one; the
+// EventHandler acts on what SendGrid reports. *inbound.Service is one; the
 // interface keeps this package's webhook testable on its own.
 type EventHandler interface {
 	// MessageOrganization returns the organisation of kith's message id, ""
 	// when there is no such message.
 	MessageOrganization(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	// ApplyStatusByID moves kith's message id forward to status (see
-	// notifier.Queue.ApplyStatusByID).
+	// inbound.Service.ApplyStatusByID).
 	ApplyStatusByID(ctx context.Context, id pulid.ID, status notification.Status, reason string, at time.Time) (bool, error)
-	// Suppress stops email to an address of the organisation (see notifier.Queue.Suppress).
+	// Suppress stops email to an address of the organisation (see inbound.Service.Suppress).
 	Suppress(ctx context.Context, orgID pulid.ID, email, reason string) error
 }
 
-var _ EventHandler = (*notifier.Queue)(nil)
+var _ EventHandler = (*inbound.Service)(nil)
 
 // WebhookConfig configures the SendGrid event webhook.
 type WebhookConfig struct {

@@ -25,11 +25,12 @@ import (
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/notifier/sendgrid"
 	"github.com/kith-health/kith/server"
+	"github.com/kith-health/kith/schematype"
 )
 
 // signer holds an ECDSA P-256 key pair, as SendGrid's signed event webhook uses.
@@ -77,7 +78,7 @@ func newHooks(t *testing.T) *hooks {
 	t.Helper()
 	env := notifiertest.New(t)
 	s := newSigner(t)
-	wh, err := sendgrid.NewWebhook(sendgrid.WebhookConfig{PublicKey: s.public, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, env.Queue)
+	wh, err := sendgrid.NewWebhook(sendgrid.WebhookConfig{PublicKey: s.public, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, env.Inbound)
 	require.NoError(t, err)
 	return &hooks{env: env, p: env.Practice(t, "maple"), signer: s,
 		handler: server.New(env.DB.Client, kithtest.Auth(env.DB.Client), server.Config{Webhooks: wh})}
@@ -112,7 +113,7 @@ func (h *hooks) email(t *testing.T, address string) *ent.Notification {
 	t.Helper()
 	client := h.env.Client(t, h.p, map[string]any{"firstName": "Sam", "lastName": "Lee", "email": address})
 	a := h.env.Book(t, h.p, client, 72*time.Hour)
-	return h.env.Sent(t, h.p, a, message.KindConfirmation, message.ChannelEmail, address, "sg-"+address)
+	return h.env.Sent(t, h.p, a, schematype.MessageKindConfirmation, schematype.ChannelEmail, address, "sg-"+address)
 }
 
 func event(kind string, n *ent.Notification, extra ...string) map[string]any {
@@ -145,7 +146,7 @@ func TestNewWebhook(t *testing.T) {
 		{"negative window", sendgrid.WebhookConfig{PublicKey: newSigner(t).public, Window: -time.Second}, "window"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := sendgrid.NewWebhook(tc.cfg, &notifier.Queue{})
+			_, err := sendgrid.NewWebhook(tc.cfg, &inbound.Service{})
 			if tc.want == "" {
 				require.NoError(t, err)
 				return
@@ -249,10 +250,10 @@ func TestWebhookEvents(t *testing.T) {
 		// The next message to that address is skipped, saying why.
 		client := env.Client(t, p, map[string]any{"firstName": "Ana", "lastName": "Gone", "email": "Gone@Example.com", "notifyConfirmations": true})
 		a := env.Book(t, p, client, 96*time.Hour)
-		ns := env.Notifications(t, a, message.ChannelEmail)
+		ns := env.Notifications(t, a, schematype.ChannelEmail)
 		require.Len(t, ns, 1)
 		require.Equal(t, notification.StatusSkipped, ns[0].Status)
-		require.Equal(t, notifier.ReasonEmailBounced, ns[0].Reason)
+		require.Equal(t, compose.ReasonEmailBounced, ns[0].Reason)
 	})
 
 	t.Run("dropped and spam reports suppress; a block does not", func(t *testing.T) {

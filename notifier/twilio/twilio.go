@@ -25,10 +25,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
+
+	"github.com/kith-health/kith/notifier/provider"
+	"github.com/kith-health/kith/schematype"
 )
 
 // DefaultTimeout bounds one request to Twilio when Config.Timeout is zero.
@@ -67,9 +68,15 @@ var (
 type Sender struct {
 	cfg  Config
 	base *url.URL // nil: Twilio's own
+	// sdk is the SDK client of the account, built once. twilio-go (1.31)
+	// sends with context.Background() and takes no context, so each Send
+	// uses a shallow copy whose http.Client carries that message's context
+	// (roundTripper): the copy is a few words, the transport's pooled
+	// connections are shared.
+	sdk *client.Client
 }
 
-var _ notifier.Sender = (*Sender)(nil)
+var _ provider.Sender = (*Sender)(nil)
 
 // New validates cfg and returns a Sender.
 func New(cfg Config) (*Sender, error) {
@@ -106,31 +113,30 @@ func New(cfg Config) (*Sender, error) {
 	if s.cfg.Transport == nil {
 		s.cfg.Transport = http.DefaultTransport
 	}
+	s.sdk = &client.Client{Credentials: client.NewCredentials(s.cfg.AccountSID, s.cfg.AuthToken)}
+	s.sdk.SetAccountSid(s.cfg.AccountSID)
 	return s, nil
 }
 
-// Channel returns message.ChannelSMS.
-func (s *Sender) Channel() message.Channel { return message.ChannelSMS }
+// Channel returns schematype.ChannelSMS.
+func (s *Sender) Channel() schematype.Channel { return schematype.ChannelSMS }
 
 // Send sends m.Text to m.To as SMS from Config.From (as a messaging service
 // when it is an MG SID), asking for status callbacks at m.StatusCallbackURL
 // when set. The receipt's ProviderID is the message SID.
-func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receipt, error) {
-	if err := notifier.CheckChannel(m, message.ChannelSMS); err != nil {
-		return notifier.Receipt{}, fmt.Errorf("sending SMS: %w", err)
+func (s *Sender) Send(ctx context.Context, m provider.Outgoing) (provider.Receipt, error) {
+	if err := provider.CheckChannel(m, schematype.ChannelSMS); err != nil {
+		return provider.Receipt{}, fmt.Errorf("sending SMS: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel() // CreateMessage has read the body when it returns
 	rt := &roundTripper{ctx: ctx, base: s.base, next: s.cfg.Transport}
-	c := &client.Client{
-		Credentials: client.NewCredentials(s.cfg.AccountSID, s.cfg.AuthToken),
-		HTTPClient: &http.Client{
-			Transport: rt,
-			// As the SDK's own client: report redirects, do not follow them.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+	c := *s.sdk // see Sender.sdk
+	c.HTTPClient = &http.Client{
+		Transport: rt,
+		// As the SDK's own client: report redirects, do not follow them.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	c.SetAccountSid(s.cfg.AccountSID)
 
 	// Empty fields are left out, as the SDK does with unset ones, so that
 	// Twilio refuses a message without recipient or text.
@@ -149,11 +155,11 @@ func (s *Sender) Send(ctx context.Context, m notifier.Outgoing) (notifier.Receip
 	if m.StatusCallbackURL != "" {
 		params.SetStatusCallback(m.StatusCallbackURL)
 	}
-	msg, err := api.NewApiServiceWithClient(c).CreateMessage(params)
+	msg, err := api.NewApiServiceWithClient(&c).CreateMessage(params)
 	if err != nil {
-		return notifier.Receipt{}, fmt.Errorf("sending SMS: %w", classify(ctx, rt.lastStatus(), err))
+		return provider.Receipt{}, fmt.Errorf("sending SMS: %w", classify(ctx, rt.lastStatus(), err))
 	}
-	var r notifier.Receipt
+	var r provider.Receipt
 	if msg.Sid != nil {
 		r.ProviderID = *msg.Sid
 	}
@@ -213,9 +219,9 @@ var reasons = map[int]string{
 	21614: "the number is not a valid mobile number",
 }
 
-// classify turns an error of the SDK into a *notifier.SendError. status is
+// classify turns an error of the SDK into a *provider.SendError. status is
 // the HTTP status seen, 0 if none.
-func classify(ctx context.Context, status int, err error) *notifier.SendError {
+func classify(ctx context.Context, status int, err error) *provider.SendError {
 	var rest *client.TwilioRestError
 	if errors.As(err, &rest) {
 		if rest.Status != 0 {
@@ -228,10 +234,10 @@ func classify(ctx context.Context, status int, err error) *notifier.SendError {
 		reason, known := reasons[rest.Code]
 		switch {
 		case known && status != http.StatusTooManyRequests && status < 500:
-			return notifier.Permanent(code, reason, err)
+			return provider.Permanent(code, reason, err)
 		case status == 0:
 			// Raised by the SDK before sending, such as 21222 for bad credentials.
-			return notifier.Permanent(code, describe("Twilio's client refused the request", rest.Message), err)
+			return provider.Permanent(code, describe("Twilio's client refused the request", rest.Message), err)
 		}
 		return byStatus(status, code, rest.Message, err)
 	}
@@ -242,26 +248,26 @@ func classify(ctx context.Context, status int, err error) *notifier.SendError {
 	var netErr net.Error
 	switch {
 	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
-		return notifier.Transient("timeout", "Twilio did not answer in time", err)
+		return provider.Transient("timeout", "Twilio did not answer in time", err)
 	case errors.As(err, &netErr):
-		return notifier.Transient("network", "Twilio could not be reached", err)
+		return provider.Transient("network", "Twilio could not be reached", err)
 	}
 	// Unexpected, such as a success body that is not JSON: not provably final.
-	return notifier.Transient("unexpected", "Twilio's answer could not be read", err)
+	return provider.Transient("unexpected", "Twilio's answer could not be read", err)
 }
 
 // byStatus classifies by HTTP status: 429 and 5xx are transient, the rest
 // permanent.
-func byStatus(status int, code, detail string, err error) *notifier.SendError {
+func byStatus(status int, code, detail string, err error) *provider.SendError {
 	switch {
 	case status == http.StatusTooManyRequests:
-		return notifier.Transient(code, "Twilio is limiting the rate of requests", err)
+		return provider.Transient(code, "Twilio is limiting the rate of requests", err)
 	case status >= 500:
-		return notifier.Transient(code, describe(fmt.Sprintf("Twilio is unavailable (HTTP %d)", status), detail), err)
+		return provider.Transient(code, describe(fmt.Sprintf("Twilio is unavailable (HTTP %d)", status), detail), err)
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return notifier.Permanent(code, "Twilio rejected the account SID or auth token", err)
+		return provider.Permanent(code, "Twilio rejected the account SID or auth token", err)
 	}
-	return notifier.Permanent(code, describe(fmt.Sprintf("Twilio refused the message (HTTP %d)", status), detail), err)
+	return provider.Permanent(code, describe(fmt.Sprintf("Twilio refused the message (HTTP %d)", status), detail), err)
 }
 
 // describe appends Twilio's own message to a reason, when there is one.

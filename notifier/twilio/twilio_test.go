@@ -12,10 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
-	"github.com/kith-health/kith/notifier/twilio"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/notifier/provider"
+	"github.com/kith-health/kith/notifier/twilio"
+	"github.com/kith-health/kith/schematype"
 )
 
 const (
@@ -37,8 +38,8 @@ func prismURL(t *testing.T) string {
 	return u
 }
 
-func sms(to string) notifier.Outgoing {
-	return notifier.Outgoing{MessageID: "nt01", Channel: message.ChannelSMS, To: to, Text: "Reminder: Sam sees Dr Lee tomorrow at 10:00."}
+func sms(to string) provider.Outgoing {
+	return provider.Outgoing{MessageID: "nt01", Channel: schematype.ChannelSMS, To: to, Text: "Reminder: Sam sees Dr Lee tomorrow at 10:00."}
 }
 
 func TestNew(t *testing.T) {
@@ -70,7 +71,7 @@ func TestNew(t *testing.T) {
 			s, err := twilio.New(cfg)
 			if tt.want == "" {
 				require.NoError(t, err)
-				require.Equal(t, message.ChannelSMS, s.Channel())
+				require.Equal(t, schematype.ChannelSMS, s.Channel())
 				return
 			}
 			require.ErrorContains(t, err, "configuring Twilio")
@@ -90,23 +91,23 @@ func TestSendPrism(t *testing.T) {
 	tests := []struct {
 		name      string
 		from      string
-		m         notifier.Outgoing
+		m         provider.Outgoing
 		permanent bool // else success
 	}{
 		{"from a number", fromNumber, sms("+14165550188"), false},
 		{"from a messaging service", serviceSID, sms("+33612345678"), false},
-		{"with a status callback", fromNumber, func() notifier.Outgoing {
+		{"with a status callback", fromNumber, func() provider.Outgoing {
 			m := sms("+14165550188")
 			m.StatusCallbackURL = "https://kith.example/webhooks/twilio?message=nt01"
 			return m
 		}(), false},
-		{"unicode text", fromNumber, func() notifier.Outgoing {
+		{"unicode text", fromNumber, func() provider.Outgoing {
 			m := sms("+14165550188")
 			m.Text = "Rappel : rendez-vous demain à 10 h 👍"
 			return m
 		}(), false},
 		{"no recipient", fromNumber, sms(""), true},
-		{"status callback that is no URL", fromNumber, func() notifier.Outgoing {
+		{"status callback that is no URL", fromNumber, func() provider.Outgoing {
 			m := sms("+14165550188")
 			m.StatusCallbackURL = "not a url"
 			return m
@@ -125,8 +126,8 @@ func TestSendPrism(t *testing.T) {
 				return
 			}
 			require.Error(t, err)
-			require.True(t, notifier.IsPermanent(err), "%v is not permanent", err)
-			var se *notifier.SendError
+			require.True(t, provider.IsPermanent(err), "%v is not permanent", err)
+			var se *provider.SendError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, "http_422", se.Code)
 			require.ErrorContains(t, err, "sending SMS")
@@ -174,8 +175,8 @@ func TestSendErrors(t *testing.T) {
 			require.NoError(t, err)
 			_, err = s.Send(context.Background(), sms("+14165550188"))
 			require.Error(t, err)
-			require.Equal(t, tt.permanent, notifier.IsPermanent(err), "%v", err)
-			var se *notifier.SendError
+			require.Equal(t, tt.permanent, provider.IsPermanent(err), "%v", err)
+			var se *provider.SendError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, tt.code, se.Code)
 			require.Contains(t, se.Reason, tt.reason)
@@ -221,7 +222,7 @@ func TestSendRequest(t *testing.T) {
 			m.StatusCallbackURL = tt.callback
 			r, err := s.Send(context.Background(), m)
 			require.NoError(t, err)
-			require.Equal(t, notifier.Receipt{ProviderID: "SM0123456789abcdef0123456789abcdef", Status: "accepted"}, r)
+			require.Equal(t, provider.Receipt{ProviderID: "SM0123456789abcdef0123456789abcdef", Status: "accepted"}, r)
 			req := <-got
 			require.Equal(t, tt.prefix+"/2010-04-01/Accounts/"+accountSID+"/Messages.json", req.path)
 			require.Equal(t, accountSID, req.user)
@@ -266,8 +267,8 @@ func TestSendTransientWithoutAnswer(t *testing.T) {
 			_, err = s.Send(tt.ctx, sms("+14165550188"))
 			require.Less(t, time.Since(start), 3*time.Second)
 			require.Error(t, err)
-			require.False(t, notifier.IsPermanent(err), "%v", err)
-			var se *notifier.SendError
+			require.False(t, provider.IsPermanent(err), "%v", err)
+			var se *provider.SendError
 			require.ErrorAs(t, err, &se)
 			require.Equal(t, tt.code, se.Code)
 		})
@@ -279,10 +280,10 @@ func TestSendWrongChannel(t *testing.T) {
 	s, err := twilio.New(twilio.Config{AccountSID: accountSID, AuthToken: authToken, From: fromNumber, BaseURL: "http://127.0.0.1:9"})
 	require.NoError(t, err)
 	m := sms("+14165550188")
-	m.Channel = message.ChannelEmail
+	m.Channel = schematype.ChannelEmail
 	_, err = s.Send(context.Background(), m)
-	require.True(t, notifier.IsPermanent(err))
-	var se *notifier.SendError
+	require.True(t, provider.IsPermanent(err))
+	var se *provider.SendError
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, "wrong_channel", se.Code)
 }

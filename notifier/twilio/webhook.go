@@ -16,7 +16,7 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/notification"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -26,21 +26,21 @@ const SignatureHeader = "X-Twilio-Signature"
 // maxWebhookBody bounds the form Twilio posts; its requests are a few KB.
 const maxWebhookBody = 64 << 10
 
-// InboundHandler acts on what Twilio reports. *notifier.Queue is one; the
+// InboundHandler acts on what Twilio reports. *inbound.Service is one; the
 // interface keeps this package's webhook testable on its own.
 type InboundHandler interface {
 	// OrganizationBySlug returns the organisation's ID, or an error wrapping
 	// kith.ErrNotFound when there is none.
 	OrganizationBySlug(ctx context.Context, slug string) (pulid.ID, error)
 	// ApplyStatus moves the organisation's message with Twilio SID
-	// providerID forward to status (see notifier.Queue.ApplyStatus).
+	// providerID forward to status (see inbound.Service.ApplyStatus).
 	ApplyStatus(ctx context.Context, orgID pulid.ID, providerID string, status notification.Status, reason string, at time.Time) (bool, error)
 	// HandleInboundSMS acts on an SMS sent to the organisation and returns
-	// the answer, "" for none (see notifier.Queue.HandleInboundSMS).
+	// the answer, "" for none (see inbound.Service.HandleInboundSMS).
 	HandleInboundSMS(ctx context.Context, orgID pulid.ID, from, body string) (string, error)
 }
 
-var _ InboundHandler = (*notifier.Queue)(nil)
+var _ InboundHandler = (*inbound.Service)(nil)
 
 // WebhookConfig configures the Twilio webhook.
 type WebhookConfig struct {

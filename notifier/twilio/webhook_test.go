@@ -19,11 +19,12 @@ import (
 
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/kithtest"
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/notifier/twilio"
 	"github.com/kith-health/kith/server"
+	"github.com/kith-health/kith/schematype"
 )
 
 const (
@@ -62,7 +63,7 @@ func newHooks(t *testing.T) *hooks {
 	wh, err := twilio.NewWebhook(twilio.WebhookConfig{
 		AuthToken: webhookToken, PublicURL: notifiertest.PublicURL + "/",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, env.Queue)
+	}, env.Inbound)
 	require.NoError(t, err)
 	return &hooks{env: env, p: p, handler: server.New(env.DB.Client, kithtest.Auth(env.DB.Client), server.Config{Webhooks: wh})}
 }
@@ -113,8 +114,8 @@ type stubHandler struct{ twilio.InboundHandler }
 func TestWebhookSignature(t *testing.T) {
 	t.Parallel()
 	h := newHooks(t)
-	status := notifier.TwilioStatusPath("maple")
-	inbound := notifier.TwilioInboundPath("maple")
+	status := inbound.TwilioStatusPath("maple")
+	inboundPath := inbound.TwilioInboundPath("maple")
 	form := url.Values{"MessageSid": {"SMnone"}, "MessageStatus": {"delivered"}, "AccountSid": {"AC1"}}
 	help := url.Values{"From": {parentPhone}, "Body": {"HELP"}}
 	for _, tc := range []struct {
@@ -125,16 +126,16 @@ func TestWebhookSignature(t *testing.T) {
 		want int
 	}{
 		{"valid status", status, form, sign(webhookToken, notifiertest.PublicURL+status, form), http.StatusOK},
-		{"valid inbound", inbound, help, sign(webhookToken, notifiertest.PublicURL+inbound, help), http.StatusOK},
+		{"valid inbound", inboundPath, help, sign(webhookToken, notifiertest.PublicURL+inboundPath, help), http.StatusOK},
 		{"valid, with the port", status, form, sign(webhookToken, "https://kith.example:443"+status, form), http.StatusOK},
 		{"missing", status, form, "", http.StatusForbidden},
 		{"wrong token", status, form, sign("0123456789abcdef0123456789abcdef", notifiertest.PublicURL+status, form), http.StatusForbidden},
 		{"signed for another address", status, form, sign(webhookToken, "https://elsewhere.example"+status, form), http.StatusForbidden},
-		{"signed for another organisation", status, form, sign(webhookToken, notifiertest.PublicURL+notifier.TwilioStatusPath("birch"), form), http.StatusForbidden},
+		{"signed for another organisation", status, form, sign(webhookToken, notifiertest.PublicURL+inbound.TwilioStatusPath("birch"), form), http.StatusForbidden},
 		{"garbage", status, form, "bm90IGEgc2lnbmF0dXJl", http.StatusForbidden},
-		{"unknown organisation, signed", notifier.TwilioStatusPath("nobody"), form,
-			sign(webhookToken, notifiertest.PublicURL+notifier.TwilioStatusPath("nobody"), form), http.StatusNotFound},
-		{"unknown organisation, unsigned", notifier.TwilioStatusPath("nobody"), form, "", http.StatusForbidden},
+		{"unknown organisation, signed", inbound.TwilioStatusPath("nobody"), form,
+			sign(webhookToken, notifiertest.PublicURL+inbound.TwilioStatusPath("nobody"), form), http.StatusNotFound},
+		{"unknown organisation, unsigned", inbound.TwilioStatusPath("nobody"), form, "", http.StatusForbidden},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := h.post(tc.path, tc.form, tc.sig)
@@ -144,10 +145,10 @@ func TestWebhookSignature(t *testing.T) {
 
 	t.Run("tampered parameters", func(t *testing.T) {
 		signed := url.Values{"From": {parentPhone}, "Body": {"HELP"}}
-		sig := sign(webhookToken, notifiertest.PublicURL+inbound, signed)
-		rec := h.post(inbound, url.Values{"From": {parentPhone}, "Body": {"STOP"}}, sig)
+		sig := sign(webhookToken, notifiertest.PublicURL+inboundPath, signed)
+		rec := h.post(inboundPath, url.Values{"From": {parentPhone}, "Body": {"STOP"}}, sig)
 		require.Equal(t, http.StatusForbidden, rec.Code)
-		out, err := h.env.Queue.OptedOut(context.Background(), h.p.Org.ID, parentPhone)
+		out, err := h.env.Inbound.OptedOut(context.Background(), h.p.Org.ID, parentPhone)
 		require.NoError(t, err)
 		require.False(t, out, "a refused request changes nothing")
 	})
@@ -166,7 +167,7 @@ func TestWebhookStatusOrdering(t *testing.T) {
 	env, p := h.env, h.p
 	client := env.Client(t, p, map[string]any{"firstName": "Sam", "lastName": "Lee", "mobilePhone": "+14165550100", "smsConsent": true, "preferredContactMethod": "SMS"})
 	a := env.Book(t, p, client, 72*time.Hour)
-	path := notifier.TwilioStatusPath("maple")
+	path := inbound.TwilioStatusPath("maple")
 	report := func(sid, status, code string) {
 		t.Helper()
 		form := url.Values{"MessageSid": {sid}, "MessageStatus": {status}, "SmsStatus": {status}}
@@ -193,7 +194,7 @@ func TestWebhookStatusOrdering(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sid := "SM" + strings.ReplaceAll(tc.name, " ", "")
-			n := env.Sent(t, p, a, message.KindReminder, message.ChannelSMS, "+14165550100", sid)
+			n := env.Sent(t, p, a, schematype.MessageKindReminder, schematype.ChannelSMS, "+14165550100", sid)
 			var updated time.Time // when it reached its final status
 			for _, ev := range tc.events {
 				report(sid, ev[0], ev[1])
@@ -215,9 +216,9 @@ func TestWebhookStatusOrdering(t *testing.T) {
 
 	t.Run("another organisation's address", func(t *testing.T) {
 		env.Practice(t, "birch")
-		n := env.Sent(t, p, a, message.KindReminder, message.ChannelSMS, "+14165550100", "SMmaple")
+		n := env.Sent(t, p, a, schematype.MessageKindReminder, schematype.ChannelSMS, "+14165550100", "SMmaple")
 		form := url.Values{"MessageSid": {"SMmaple"}, "MessageStatus": {"delivered"}}
-		rec := h.signed(notifier.TwilioStatusPath("birch"), form)
+		rec := h.signed(inbound.TwilioStatusPath("birch"), form)
 		require.Equal(t, http.StatusOK, rec.Code)
 		require.Equal(t, notification.StatusSent, env.Notification(t, n.ID).Status)
 	})
@@ -227,7 +228,7 @@ func TestWebhookInbound(t *testing.T) {
 	t.Parallel()
 	h := newHooks(t)
 	env, p := h.env, h.p
-	path := notifier.TwilioInboundPath("maple")
+	path := inbound.TwilioInboundPath("maple")
 	text := func(from, body string) string {
 		t.Helper()
 		rec := h.signed(path, url.Values{"From": {from}, "To": {"+14165550000"}, "Body": {body}, "MessageSid": {"SMin"}})
@@ -245,8 +246,8 @@ func TestWebhookInbound(t *testing.T) {
 	}
 	mia := env.Book(t, p, child("Mia", "+14165550110"), 26*time.Hour)
 	noah := env.Book(t, p, child("Noah", "+14165550111"), 50*time.Hour)
-	env.Sent(t, p, mia, message.KindReminder, message.ChannelSMS, parentPhone, "SM1")
-	env.Sent(t, p, noah, message.KindReminder, message.ChannelSMS, parentPhone, "SM2")
+	env.Sent(t, p, mia, schematype.MessageKindReminder, schematype.ChannelSMS, parentPhone, "SM1")
+	env.Sent(t, p, noah, schematype.MessageKindReminder, schematype.ChannelSMS, parentPhone, "SM2")
 
 	require.Equal(t, empty, text(parentPhone, "Thanks, see you then"), "no automatic answer")
 
@@ -266,8 +267,8 @@ func TestWebhookInbound(t *testing.T) {
 	// later ones skipped.
 	queued := func(appointmentID string) []string {
 		var out []string
-		for _, n := range env.Notifications(t, appointmentID, message.ChannelSMS) {
-			if n.Address == parentPhone && n.Kind == message.KindConfirmation {
+		for _, n := range env.Notifications(t, appointmentID, schematype.ChannelSMS) {
+			if n.Address == parentPhone && n.Kind == schematype.MessageKindConfirmation {
 				out = append(out, string(n.Status)+" "+n.Reason)
 			}
 		}
@@ -275,10 +276,10 @@ func TestWebhookInbound(t *testing.T) {
 	}
 	require.Equal(t, []string{"QUEUED "}, queued(mia))
 	require.Equal(t, empty, text(parentPhone, "STOP"), "Twilio answers STOP itself")
-	require.Equal(t, []string{"CANCELLED " + notifier.ReasonOptedOutCancel}, queued(mia))
-	require.Equal(t, []string{"CANCELLED " + notifier.ReasonOptedOutCancel}, queued(noah))
+	require.Equal(t, []string{"CANCELLED " + inbound.ReasonOptedOutCancel}, queued(mia))
+	require.Equal(t, []string{"CANCELLED " + inbound.ReasonOptedOutCancel}, queued(noah))
 	later := env.Book(t, p, child("Ella", "+14165550112"), 74*time.Hour)
-	require.Equal(t, []string{"SKIPPED " + notifier.ReasonPhoneOptedOut}, queued(later))
+	require.Equal(t, []string{"SKIPPED " + compose.ReasonPhoneOptedOut}, queued(later))
 
 	require.Equal(t, empty, text(parentPhone, "START"))
 	again := env.Book(t, p, child("Liam", "+14165550113"), 98*time.Hour)

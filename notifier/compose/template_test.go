@@ -1,4 +1,4 @@
-package message
+package compose
 
 import (
 	"fmt"
@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/schematype"
 )
 
 func TestValidate(t *testing.T) {
@@ -146,7 +148,7 @@ func TestRender(t *testing.T) {
 
 func TestTemplateValidate(t *testing.T) {
 	t.Parallel()
-	ok := Template{Kind: KindReminder, Channel: ChannelEmail, Language: "en",
+	ok := Template{Kind: schematype.MessageKindReminder, Channel: schematype.ChannelEmail, Language: "en",
 		Subject: "Reminder for [ClientName]", HTML: "<p>Hi [RecipientFirstName]</p>", Text: "Hi [RecipientFirstName]"}
 	with := func(f func(*Template)) Template { tpl := ok; f(&tpl); return tpl }
 	tests := []struct {
@@ -155,7 +157,7 @@ func TestTemplateValidate(t *testing.T) {
 		part, unknown string
 	}{
 		{"valid", ok, "", ""},
-		{"empty", Template{Kind: KindReminder, Channel: ChannelSMS}, "", ""},
+		{"empty", Template{Kind: schematype.MessageKindReminder, Channel: schematype.ChannelSMS}, "", ""},
 		{"subject", with(func(t *Template) { t.Subject = "[Subject]" }), "subject", "Subject"},
 		{"html", with(func(t *Template) { t.HTML = "<p>[Name]</p>" }), "html", "Name"},
 		{"text", with(func(t *Template) { t.Text = "[Date]" }), "text", "Date"},
@@ -184,11 +186,11 @@ func TestTemplateRender(t *testing.T) {
 	t.Parallel()
 	v := Values{"ClientName": "Sam\r\nBcc: x@y.test", "RecipientFirstName": "Ana & Bo"}
 
-	sms := Template{Kind: KindReminder, Channel: ChannelSMS, Text: "Hi [RecipientFirstName] 😀"}
+	sms := Template{Kind: schematype.MessageKindReminder, Channel: schematype.ChannelSMS, Text: "Hi [RecipientFirstName] 😀"}
 	r := sms.Render(v)
 	require.Equal(t, Rendered{Text: "Hi Ana & Bo 😀", SMS: &SMSInfo{SMSEncodingUCS2, 1, 14}}, r)
 
-	email := Template{Kind: KindReminder, Channel: ChannelEmail,
+	email := Template{Kind: schematype.MessageKindReminder, Channel: schematype.ChannelEmail,
 		Subject: "  For [ClientName] ", HTML: "<p>Hi [RecipientFirstName]</p>", Text: "Hi [RecipientFirstName]"}
 	r = email.Render(v)
 	require.Equal(t, Rendered{Subject: "For Sam Bcc: x@y.test", HTML: "<p>Hi Ana &amp; Bo</p>", Text: "Hi Ana & Bo"}, r,
@@ -197,35 +199,35 @@ func TestTemplateRender(t *testing.T) {
 
 func TestSelectTemplate(t *testing.T) {
 	t.Parallel()
-	custom := func(kind Kind, channel Channel, lang string) Template {
+	custom := func(kind schematype.MessageKind, channel schematype.Channel, lang string) Template {
 		return Template{Kind: kind, Channel: channel, Language: lang, Text: "custom " + lang}
 	}
 	all := []Template{
-		custom(KindReminder, ChannelSMS, "fr-FR"),
-		custom(KindReminder, ChannelSMS, "fr"),
-		custom(KindReminder, ChannelSMS, "fr-CA"),
-		custom(KindReminder, ChannelSMS, "en"),
-		custom(KindReminder, ChannelEmail, "es"),
-		custom(KindConfirmation, ChannelSMS, "fr-FR"),
+		custom(schematype.MessageKindReminder, schematype.ChannelSMS, "fr-FR"),
+		custom(schematype.MessageKindReminder, schematype.ChannelSMS, "fr"),
+		custom(schematype.MessageKindReminder, schematype.ChannelSMS, "fr-CA"),
+		custom(schematype.MessageKindReminder, schematype.ChannelSMS, "en"),
+		custom(schematype.MessageKindReminder, schematype.ChannelEmail, "es"),
+		custom(schematype.MessageKindConfirmation, schematype.ChannelSMS, "fr-FR"),
 	}
 	tests := []struct {
 		name                     string
-		kind                     Kind
-		channel                  Channel
+		kind                     schematype.MessageKind
+		channel                  schematype.Channel
 		recipient, org, wantText string
 	}{
-		{"exact tag", KindReminder, ChannelSMS, "fr-CA", "en", "custom fr-CA"},
-		{"exact tag, any case", KindReminder, ChannelSMS, "FR-ca", "en", "custom fr-CA"},
-		{"bare base language", KindReminder, ChannelSMS, "fr-BE", "en", "custom fr"},
-		{"sibling region", KindConfirmation, ChannelSMS, "fr-CA", "en", "custom fr-FR"},
-		{"organisation's language", KindReminder, ChannelSMS, "de", "en-CA", "custom en"},
-		{"no recipient language", KindReminder, ChannelSMS, "", "en", "custom en"},
-		{"custom language kith has no default for", KindReminder, ChannelEmail, "es", "en", "custom es"},
-		{"kith default in the recipient's language", KindReminder, ChannelEmail, "fr", "en", Default(KindReminder, ChannelEmail, "fr").Text},
-		{"kith default in the recipient's language before the organisation's own", KindConfirmation, ChannelSMS, "en", "fr", Default(KindConfirmation, ChannelSMS, "en").Text},
-		{"kith English default for an English recipient of a French practice", KindMissed, ChannelSMS, "en", "fr-CA", Default(KindMissed, ChannelSMS, "en").Text},
-		{"kith French default in the organisation's language", KindMissed, ChannelSMS, "de", "fr-CA", Default(KindMissed, ChannelSMS, "fr").Text},
-		{"organisation's own in its language when kith has none in the recipient's", KindConfirmation, ChannelSMS, "de", "fr-CA", "custom fr-FR"},
+		{"exact tag", schematype.MessageKindReminder, schematype.ChannelSMS, "fr-CA", "en", "custom fr-CA"},
+		{"exact tag, any case", schematype.MessageKindReminder, schematype.ChannelSMS, "FR-ca", "en", "custom fr-CA"},
+		{"bare base language", schematype.MessageKindReminder, schematype.ChannelSMS, "fr-BE", "en", "custom fr"},
+		{"sibling region", schematype.MessageKindConfirmation, schematype.ChannelSMS, "fr-CA", "en", "custom fr-FR"},
+		{"organisation's language", schematype.MessageKindReminder, schematype.ChannelSMS, "de", "en-CA", "custom en"},
+		{"no recipient language", schematype.MessageKindReminder, schematype.ChannelSMS, "", "en", "custom en"},
+		{"custom language kith has no default for", schematype.MessageKindReminder, schematype.ChannelEmail, "es", "en", "custom es"},
+		{"kith default in the recipient's language", schematype.MessageKindReminder, schematype.ChannelEmail, "fr", "en", Default(schematype.MessageKindReminder, schematype.ChannelEmail, "fr").Text},
+		{"kith default in the recipient's language before the organisation's own", schematype.MessageKindConfirmation, schematype.ChannelSMS, "en", "fr", Default(schematype.MessageKindConfirmation, schematype.ChannelSMS, "en").Text},
+		{"kith English default for an English recipient of a French practice", schematype.MessageKindMissed, schematype.ChannelSMS, "en", "fr-CA", Default(schematype.MessageKindMissed, schematype.ChannelSMS, "en").Text},
+		{"kith French default in the organisation's language", schematype.MessageKindMissed, schematype.ChannelSMS, "de", "fr-CA", Default(schematype.MessageKindMissed, schematype.ChannelSMS, "fr").Text},
+		{"organisation's own in its language when kith has none in the recipient's", schematype.MessageKindConfirmation, schematype.ChannelSMS, "de", "fr-CA", "custom fr-FR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,8 +309,8 @@ func TestDefaults(t *testing.T) {
 	// Placeholders a message may lack; defaults must read well without them.
 	optional := []string{"PracticePhone", "PracticeEmail", "AppointmentLocation", "TelehealthLink", "ManageAppointmentLink", "CancellationReason"}
 	for _, lang := range []struct{ asked, used string }{{"en", "en"}, {"fr", "fr"}, {"fr-CA", "fr"}, {"en-US", "en"}, {"es", "en"}, {"", "en"}} {
-		for _, kind := range Kinds {
-			for _, channel := range Channels {
+		for _, kind := range schematype.MessageKinds {
+			for _, channel := range schematype.Channels {
 				t.Run(fmt.Sprintf("%s/%s/%s", lang.asked, kind, channel), func(t *testing.T) {
 					t.Parallel()
 					tpl := Default(kind, channel, lang.asked)
@@ -331,7 +333,7 @@ func TestDefaults(t *testing.T) {
 							require.NotContains(t, withoutPlaceholder(m[2], "AppointmentLocation"), "[TelehealthLink]")
 						}
 					}
-					if kind == KindReminder || kind == KindConfirmation || kind == KindReschedule {
+					if kind == schematype.MessageKindReminder || kind == schematype.MessageKindConfirmation || kind == schematype.MessageKindReschedule {
 						for _, part := range []string{tpl.HTML, tpl.Text} {
 							if part != "" {
 								require.Contains(t, part, "[IfTelehealth]", "the link for telehealth")
@@ -339,7 +341,7 @@ func TestDefaults(t *testing.T) {
 							}
 						}
 					}
-					if channel == ChannelSMS {
+					if channel == schematype.ChannelSMS {
 						require.Empty(t, tpl.Subject)
 						require.Empty(t, tpl.HTML)
 						require.NotEmpty(t, tpl.Text)
@@ -371,40 +373,40 @@ func withoutPlaceholder(s, name string) string { return strings.ReplaceAll(s, "[
 func TestDefaultRendersForClientAndContact(t *testing.T) {
 	t.Parallel()
 	v := smsTypicalValues("en")
-	r := Default(KindReminder, ChannelSMS, "en").Render(v)
+	r := Default(schematype.MessageKindReminder, schematype.ChannelSMS, "en").Render(v)
 	require.Equal(t, "Hi Alexandra, this is a reminder of the appointment for Samuel Tremblay-Gagnon with Dr. Catherine Lefebvre "+
 		"on Wednesday, September 30, 2026 at 10:30 AM. Join by video: https://meet.kith.health/r/01J9Z8X7W6V5T4S3R2Q1P0\nRiverside Counselling Centre", r.Text)
 	v["TelehealthLink"] = ""
-	r = Default(KindReminder, ChannelSMS, "en").Render(v)
+	r = Default(schematype.MessageKindReminder, schematype.ChannelSMS, "en").Render(v)
 	require.Equal(t, "Hi Alexandra, this is a reminder of the appointment for Samuel Tremblay-Gagnon with Dr. Catherine Lefebvre "+
 		"on Wednesday, September 30, 2026 at 10:30 AM. Location: 1234 Saint-Laurent Blvd, Suite 200, Montreal\nRiverside Counselling Centre", r.Text)
 	v["AppointmentLocation"] = ""
-	r = Default(KindReminder, ChannelSMS, "en").Render(v)
+	r = Default(schematype.MessageKindReminder, schematype.ChannelSMS, "en").Render(v)
 	require.Equal(t, "Hi Alexandra, this is a reminder of the appointment for Samuel Tremblay-Gagnon with Dr. Catherine Lefebvre "+
 		"on Wednesday, September 30, 2026 at 10:30 AM.\nRiverside Counselling Centre", r.Text, "neither: as before")
 
 	v = smsTypicalValues("fr")
 	v["ClientName"] = "Alex <Roy> & Co"
-	r = Default(KindReminder, ChannelEmail, "fr-CA").Render(v)
+	r = Default(schematype.MessageKindReminder, schematype.ChannelEmail, "fr-CA").Render(v)
 	require.Contains(t, r.HTML, "Bonjour Alexandra,")
 	require.Contains(t, r.HTML, "Alex &lt;Roy&gt; &amp; Co")
 	require.NotContains(t, r.HTML, "<Roy>")
 	require.Contains(t, r.Text, "Alex <Roy> & Co")
 	require.Equal(t, "Rappel de rendez-vous : mercredi 30 septembre 2026 à 10 h 30", r.Subject)
 
-	r = Default(KindPortalInvitation, ChannelEmail, "en").Render(v)
+	r = Default(schematype.MessageKindPortalInvitation, schematype.ChannelEmail, "en").Render(v)
 	require.Contains(t, r.HTML, `href="`+v["PortalLink"]+`"`)
 	require.NotContains(t, r.HTML+r.Text+r.Subject, "[")
 
 	v["Message"] = "Line one\nLine <two>"
-	r = Default(KindScheduled, ChannelEmail, "en").Render(v)
+	r = Default(schematype.MessageKindScheduled, schematype.ChannelEmail, "en").Render(v)
 	require.Contains(t, r.HTML, "white-space:pre-line;\">Line one\nLine &lt;two&gt;</p>")
 }
 
 func TestDefaultUnknownKind(t *testing.T) {
 	t.Parallel()
-	tpl := Default(Kind("NOPE"), ChannelEmail, "fr")
-	require.Equal(t, Template{Kind: "NOPE", Channel: ChannelEmail, Language: "fr"}, tpl)
+	tpl := Default(schematype.MessageKind("NOPE"), schematype.ChannelEmail, "fr")
+	require.Equal(t, Template{Kind: "NOPE", Channel: schematype.ChannelEmail, Language: "fr"}, tpl)
 	require.NoError(t, tpl.Validate())
-	require.Equal(t, Template{Kind: KindReminder, Channel: "FAX", Language: "en"}, Default(KindReminder, "FAX", "en"))
+	require.Equal(t, Template{Kind: schematype.MessageKindReminder, Channel: "FAX", Language: "en"}, Default(schematype.MessageKindReminder, "FAX", "en"))
 }

@@ -1,4 +1,4 @@
-package notifier_test
+package compose_test
 
 import (
 	"testing"
@@ -7,8 +7,8 @@ import (
 
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/schematype"
 )
 
 func ptr(s string) *string { return &s }
@@ -50,12 +50,12 @@ func contact(name, email, phone string, f flags) *link.Recipient {
 // row is a Delivery as a test reads it: Reason is empty when the copy is sent.
 type row struct {
 	Who     string
-	Channel message.Channel
+	Channel schematype.Channel
 	Address string
 	Reason  string
 }
 
-func rows(t *testing.T, ds []notifier.Delivery) []row {
+func rows(t *testing.T, ds []compose.Delivery) []row {
 	t.Helper()
 	out := make([]row, 0, len(ds))
 	for _, d := range ds {
@@ -66,16 +66,16 @@ func rows(t *testing.T, ds []notifier.Delivery) []row {
 }
 
 const (
-	email = message.ChannelEmail
-	sms   = message.ChannelSMS
+	email = schematype.ChannelEmail
+	sms   = schematype.ChannelSMS
 
 	methodEmail = clientprofile.PreferredContactMethodEmail
 	methodSMS   = clientprofile.PreferredContactMethodSMS
 	methodBoth  = clientprofile.PreferredContactMethodBoth
 )
 
-func consented(m clientprofile.PreferredContactMethod) notifier.Preferences {
-	return notifier.Preferences{Method: m, EmailConsent: true, SMSConsent: true}
+func consented(m clientprofile.PreferredContactMethod) compose.Preferences {
+	return compose.Preferences{Method: m, EmailConsent: true, SMSConsent: true}
 }
 
 func TestPlan(t *testing.T) {
@@ -92,14 +92,14 @@ func TestPlan(t *testing.T) {
 
 	cases := []struct {
 		name       string
-		kind       message.Kind
+		kind       schematype.MessageKind
 		recipients []*link.Recipient
-		prefs      notifier.Preferences
+		prefs      compose.Preferences
 		want       []row
 	}{
 		{
 			name:       "EMAIL: client and contact by email",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
 			prefs:      consented(methodEmail),
 			want: []row{
@@ -109,7 +109,7 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name:       "SMS: client and contact by SMS",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
 			prefs:      consented(methodSMS),
 			want: []row{
@@ -119,7 +119,7 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name:       "BOTH: email then SMS for each recipient in order",
-			kind:       message.KindConfirmation,
+			kind:       schematype.MessageKindConfirmation,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
 			prefs:      consented(methodBoth),
 			want: []row{
@@ -131,14 +131,14 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name:       "no method means the default, EMAIL",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn)},
-			prefs:      notifier.Preferences{EmailConsent: true, SMSConsent: true},
+			prefs:      compose.Preferences{EmailConsent: true, SMSConsent: true},
 			want:       []row{{"Jamie Rivera", email, jamieEmail, ""}},
 		},
 		{
 			name:       "client flags off, contact on: the client is absent, not skipped",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOff), alex(allOn)},
 			prefs:      consented(methodBoth),
 			want: []row{
@@ -148,7 +148,7 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name: "child uses the parent's email with its flags off: the parent gets it once",
-			kind: message.KindReminder,
+			kind: schematype.MessageKindReminder,
 			recipients: []*link.Recipient{
 				client("Kid Rivera", "Alex@Example.com", "", allOff),
 				alex(allOn),
@@ -158,41 +158,41 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name:       "contact flag for another kind only: no delivery",
-			kind:       message.KindScheduled,
+			kind:       schematype.MessageKindScheduled,
 			recipients: []*link.Recipient{jamie(allOn), alex(flags{reminders: true, confirmations: true})},
 			prefs:      consented(methodEmail),
 			want:       []row{{"Jamie Rivera", email, jamieEmail, ""}},
 		},
 		{
 			name:       "every flag off: nobody",
-			kind:       message.KindCancellation,
+			kind:       schematype.MessageKindCancellation,
 			recipients: []*link.Recipient{jamie(allOff), alex(allOff)},
 			prefs:      consented(methodBoth),
 			want:       []row{},
 		},
 		{
 			name: "missing email is skipped, not dropped",
-			kind: message.KindReminder,
+			kind: schematype.MessageKindReminder,
 			recipients: []*link.Recipient{
 				client("Kid Rivera", "", "", allOn),
 				alex(allOn),
 			},
 			prefs: consented(methodEmail),
 			want: []row{
-				{"Kid Rivera", email, "", notifier.ReasonNoEmail},
+				{"Kid Rivera", email, "", compose.ReasonNoEmail},
 				{"Alex Rivera", email, alexEmail, ""},
 			},
 		},
 		{
 			name:       "blank email counts as missing",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{client("Kid Rivera", "   ", "", allOn)},
 			prefs:      consented(methodEmail),
-			want:       []row{{"Kid Rivera", email, "", notifier.ReasonNoEmail}},
+			want:       []row{{"Kid Rivera", email, "", compose.ReasonNoEmail}},
 		},
 		{
 			name: "missing phone is skipped with BOTH, email still goes",
-			kind: message.KindReminder,
+			kind: schematype.MessageKindReminder,
 			recipients: []*link.Recipient{
 				jamie(allOn),
 				contact("Sam Rivera", "sam@example.com", "", allOn),
@@ -202,81 +202,81 @@ func TestPlan(t *testing.T) {
 				{"Jamie Rivera", email, jamieEmail, ""},
 				{"Jamie Rivera", sms, jamiePhone, ""},
 				{"Sam Rivera", email, "sam@example.com", ""},
-				{"Sam Rivera", sms, "", notifier.ReasonNoPhone},
+				{"Sam Rivera", sms, "", compose.ReasonNoPhone},
 			},
 		},
 		{
 			name:       "no SMS consent: every SMS skipped, email goes",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
-			prefs:      notifier.Preferences{Method: methodBoth, EmailConsent: true},
+			prefs:      compose.Preferences{Method: methodBoth, EmailConsent: true},
 			want: []row{
 				{"Jamie Rivera", email, jamieEmail, ""},
-				{"Jamie Rivera", sms, jamiePhone, notifier.ReasonNoSMSConsent},
+				{"Jamie Rivera", sms, jamiePhone, compose.ReasonNoSMSConsent},
 				{"Alex Rivera", email, alexEmail, ""},
-				{"Alex Rivera", sms, alexPhone, notifier.ReasonNoSMSConsent},
+				{"Alex Rivera", sms, alexPhone, compose.ReasonNoSMSConsent},
 			},
 		},
 		{
 			name:       "no email consent: every email skipped",
-			kind:       message.KindMissed,
+			kind:       schematype.MessageKindMissed,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
-			prefs:      notifier.Preferences{Method: methodEmail, SMSConsent: true},
+			prefs:      compose.Preferences{Method: methodEmail, SMSConsent: true},
 			want: []row{
-				{"Jamie Rivera", email, jamieEmail, notifier.ReasonNoEmailConsent},
-				{"Alex Rivera", email, alexEmail, notifier.ReasonNoEmailConsent},
+				{"Jamie Rivera", email, jamieEmail, compose.ReasonNoEmailConsent},
+				{"Alex Rivera", email, alexEmail, compose.ReasonNoEmailConsent},
 			},
 		},
 		{
 			name:       "a missing number is reported before missing consent",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{client("Kid Rivera", "", "", allOn)},
-			prefs:      notifier.Preferences{Method: methodSMS},
-			want:       []row{{"Kid Rivera", sms, "", notifier.ReasonNoPhone}},
+			prefs:      compose.Preferences{Method: methodSMS},
+			want:       []row{{"Kid Rivera", sms, "", compose.ReasonNoPhone}},
 		},
 		{
 			name:       "opted-out number: that recipient's SMS skipped",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
-			prefs: notifier.Preferences{
+			prefs: compose.Preferences{
 				Method: methodSMS, SMSConsent: true,
 				PhoneOptedOut: is(alexPhone),
 			},
 			want: []row{
 				{"Jamie Rivera", sms, jamiePhone, ""},
-				{"Alex Rivera", sms, alexPhone, notifier.ReasonPhoneOptedOut},
+				{"Alex Rivera", sms, alexPhone, compose.ReasonPhoneOptedOut},
 			},
 		},
 		{
 			name:       "missing consent is reported before an opt-out",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{jamie(allOn)},
-			prefs:      notifier.Preferences{Method: methodSMS, PhoneOptedOut: is(jamiePhone)},
-			want:       []row{{"Jamie Rivera", sms, jamiePhone, notifier.ReasonNoSMSConsent}},
+			prefs:      compose.Preferences{Method: methodSMS, PhoneOptedOut: is(jamiePhone)},
+			want:       []row{{"Jamie Rivera", sms, jamiePhone, compose.ReasonNoSMSConsent}},
 		},
 		{
 			name:       "opt-out only affects SMS",
-			kind:       message.KindReschedule,
+			kind:       schematype.MessageKindReschedule,
 			recipients: []*link.Recipient{jamie(allOn)},
-			prefs: notifier.Preferences{
+			prefs: compose.Preferences{
 				Method: methodBoth, EmailConsent: true, SMSConsent: true,
 				PhoneOptedOut: is(jamiePhone),
 			},
 			want: []row{
 				{"Jamie Rivera", email, jamieEmail, ""},
-				{"Jamie Rivera", sms, jamiePhone, notifier.ReasonPhoneOptedOut},
+				{"Jamie Rivera", sms, jamiePhone, compose.ReasonPhoneOptedOut},
 			},
 		},
 		{
 			name:       "bounced email: that recipient's email skipped",
-			kind:       message.KindConfirmation,
+			kind:       schematype.MessageKindConfirmation,
 			recipients: []*link.Recipient{jamie(allOn), alex(allOn)},
-			prefs: notifier.Preferences{
+			prefs: compose.Preferences{
 				Method: methodBoth, EmailConsent: true, SMSConsent: true,
 				EmailUndeliverable: is(jamieEmail),
 			},
 			want: []row{
-				{"Jamie Rivera", email, jamieEmail, notifier.ReasonEmailBounced},
+				{"Jamie Rivera", email, jamieEmail, compose.ReasonEmailBounced},
 				{"Jamie Rivera", sms, jamiePhone, ""},
 				{"Alex Rivera", email, alexEmail, ""},
 				{"Alex Rivera", sms, alexPhone, ""},
@@ -284,7 +284,7 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name: "same email for client and contact, different case: one copy",
-			kind: message.KindReminder,
+			kind: schematype.MessageKindReminder,
 			recipients: []*link.Recipient{
 				client("Kid Rivera", "ALEX@example.com", "", allOn),
 				alex(allOn),
@@ -297,7 +297,7 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name: "same phone for client and contact, written differently: one SMS",
-			kind: message.KindReminder,
+			kind: schematype.MessageKindReminder,
 			recipients: []*link.Recipient{
 				client("Kid Rivera", "kid@example.com", "+1 (416) 555-0111", allOn),
 				alex(allOn),
@@ -312,7 +312,7 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name: "same email for two contacts: the second names the first",
-			kind: message.KindScheduled,
+			kind: schematype.MessageKindScheduled,
 			recipients: []*link.Recipient{
 				jamie(allOn),
 				contact("Pat Rivera", "parents@example.com", "", allOn),
@@ -327,23 +327,23 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name: "a skipped copy does not claim its address: the next one gives its own reason",
-			kind: message.KindReminder,
+			kind: schematype.MessageKindReminder,
 			recipients: []*link.Recipient{
 				client("Kid Rivera", alexEmail, "", allOn),
 				alex(allOn),
 			},
-			prefs: notifier.Preferences{
+			prefs: compose.Preferences{
 				Method: methodEmail, EmailConsent: true,
 				EmailUndeliverable: is(alexEmail),
 			},
 			want: []row{
-				{"Kid Rivera", email, alexEmail, notifier.ReasonEmailBounced},
-				{"Alex Rivera", email, alexEmail, notifier.ReasonEmailBounced},
+				{"Kid Rivera", email, alexEmail, compose.ReasonEmailBounced},
+				{"Alex Rivera", email, alexEmail, compose.ReasonEmailBounced},
 			},
 		},
 		{
 			name:       "FlagNone: the named person gets it whatever their flags",
-			kind:       message.KindPortalInvitation,
+			kind:       schematype.MessageKindPortalInvitation,
 			recipients: []*link.Recipient{alex(allOff)},
 			prefs:      consented(methodBoth),
 			want: []row{
@@ -353,24 +353,24 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name:       "FlagNone: still checked for consent and address",
-			kind:       message.KindSignInCode,
+			kind:       schematype.MessageKindSignInCode,
 			recipients: []*link.Recipient{contact("Sam Rivera", "", "+14165550199", allOff)},
-			prefs:      notifier.Preferences{Method: methodBoth, EmailConsent: true},
+			prefs:      compose.Preferences{Method: methodBoth, EmailConsent: true},
 			want: []row{
-				{"Sam Rivera", email, "", notifier.ReasonNoEmail},
-				{"Sam Rivera", sms, "+14165550199", notifier.ReasonNoSMSConsent},
+				{"Sam Rivera", email, "", compose.ReasonNoEmail},
+				{"Sam Rivera", sms, "+14165550199", compose.ReasonNoSMSConsent},
 			},
 		},
 		{
 			name:       "nil recipients are ignored",
-			kind:       message.KindReminder,
+			kind:       schematype.MessageKindReminder,
 			recipients: []*link.Recipient{nil, jamie(allOn), nil},
 			prefs:      consented(methodEmail),
 			want:       []row{{"Jamie Rivera", email, jamieEmail, ""}},
 		},
 		{
 			name:  "no recipients",
-			kind:  message.KindReminder,
+			kind:  schematype.MessageKindReminder,
 			prefs: consented(methodBoth),
 			want:  []row{},
 		},
@@ -378,7 +378,7 @@ func TestPlan(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			require.Equal(t, tc.want, rows(t, notifier.Plan(tc.kind, tc.recipients, tc.prefs)))
+			require.Equal(t, tc.want, rows(t, compose.Plan(tc.kind, tc.recipients, tc.prefs)))
 		})
 	}
 }
@@ -392,21 +392,21 @@ func TestPlanFollowsKindFlag(t *testing.T) {
 		contact("Confirmations Only", "c@example.com", "", flags{confirmations: true}),
 		contact("Scheduled Only", "s@example.com", "", flags{scheduled: true}),
 	}
-	want := map[message.Kind][]string{
-		message.KindReminder:         {"Reminders Only"},
-		message.KindConfirmation:     {"Confirmations Only"},
-		message.KindReschedule:       {"Confirmations Only"},
-		message.KindCancellation:     {"Confirmations Only"},
-		message.KindMissed:           {"Confirmations Only"},
-		message.KindScheduled:        {"Scheduled Only"},
-		message.KindPortalInvitation: {"Reminders Only", "Confirmations Only", "Scheduled Only"},
-		message.KindSignInCode:       {"Reminders Only", "Confirmations Only", "Scheduled Only"},
-		message.KindPortalMessage:    {"Reminders Only", "Confirmations Only", "Scheduled Only"},
+	want := map[schematype.MessageKind][]string{
+		schematype.MessageKindReminder:         {"Reminders Only"},
+		schematype.MessageKindConfirmation:     {"Confirmations Only"},
+		schematype.MessageKindReschedule:       {"Confirmations Only"},
+		schematype.MessageKindCancellation:     {"Confirmations Only"},
+		schematype.MessageKindMissed:           {"Confirmations Only"},
+		schematype.MessageKindScheduled:        {"Scheduled Only"},
+		schematype.MessageKindPortalInvitation: {"Reminders Only", "Confirmations Only", "Scheduled Only"},
+		schematype.MessageKindSignInCode:       {"Reminders Only", "Confirmations Only", "Scheduled Only"},
+		schematype.MessageKindPortalMessage:    {"Reminders Only", "Confirmations Only", "Scheduled Only"},
 	}
-	require.Len(t, want, len(message.Kinds), "every kind is covered")
-	for _, kind := range message.Kinds {
+	require.Len(t, want, len(schematype.MessageKinds), "every kind is covered")
+	for _, kind := range schematype.MessageKinds {
 		var got []string
-		for _, d := range notifier.Plan(kind, recipients, consented(methodEmail)) {
+		for _, d := range compose.Plan(kind, recipients, consented(methodEmail)) {
 			require.False(t, d.Skipped, "%s: %v", kind, d)
 			got = append(got, d.Recipient.Name)
 		}
@@ -417,12 +417,12 @@ func TestPlanFollowsKindFlag(t *testing.T) {
 func TestPlanPassesAddressesToChecks(t *testing.T) {
 	t.Parallel()
 	var phones, emails []string
-	prefs := notifier.Preferences{
+	prefs := compose.Preferences{
 		Method: methodBoth, EmailConsent: true, SMSConsent: true,
 		PhoneOptedOut:      func(n string) bool { phones = append(phones, n); return false },
 		EmailUndeliverable: func(e string) bool { emails = append(emails, e); return false },
 	}
-	notifier.Plan(message.KindReminder, []*link.Recipient{
+	compose.Plan(schematype.MessageKindReminder, []*link.Recipient{
 		client("Jamie Rivera", " jamie@example.com ", " +1 416 555 0100 ", allOn),
 	}, prefs)
 	require.Equal(t, []string{"+14165550100"}, phones)
@@ -433,21 +433,21 @@ func TestDelivery(t *testing.T) {
 	t.Parallel()
 	alex := contact("Alex Rivera", "alex@example.com", "", allOn)
 	kid := client("Kid Rivera", "alex@example.com", "", allOn)
-	ds := notifier.Plan(message.KindReminder, []*link.Recipient{alex, kid}, consented(methodBoth))
+	ds := compose.Plan(schematype.MessageKindReminder, []*link.Recipient{alex, kid}, consented(methodBoth))
 	require.Len(t, ds, 4)
 
 	require.Equal(t, "Alex Rivera (CONTACT) EMAIL alex@example.com", ds[0].String())
 	require.Equal(t, "Alex Rivera (CONTACT) SMS skipped: no mobile number", ds[1].String())
 	require.Equal(t, "Kid Rivera (CLIENT) EMAIL alex@example.com skipped: same address as Alex Rivera", ds[2].String())
-	require.Equal(t, "<nil recipient> SMS", notifier.Delivery{Channel: sms}.String())
+	require.Equal(t, "<nil recipient> SMS", compose.Delivery{Channel: sms}.String())
 
 	require.False(t, ds[0].IsDuplicate())
 	require.False(t, ds[1].IsDuplicate())
 	require.True(t, ds[2].IsDuplicate())
-	require.Equal(t, notifier.ReasonSameAddress(alex), ds[2].Reason)
+	require.Equal(t, compose.ReasonSameAddress(alex), ds[2].Reason)
 
 	// Names fall back so a reason never reads "same address as ".
-	require.Equal(t, "same address as Sam", notifier.ReasonSameAddress(&link.Recipient{Kind: link.RecipientContact, FirstName: "Sam"}))
-	require.Equal(t, "same address as the client", notifier.ReasonSameAddress(&link.Recipient{Kind: link.RecipientClient}))
-	require.Equal(t, "same address as a contact", notifier.ReasonSameAddress(&link.Recipient{Kind: link.RecipientContact}))
+	require.Equal(t, "same address as Sam", compose.ReasonSameAddress(&link.Recipient{Kind: link.RecipientContact, FirstName: "Sam"}))
+	require.Equal(t, "same address as the client", compose.ReasonSameAddress(&link.Recipient{Kind: link.RecipientClient}))
+	require.Equal(t, "same address as a contact", compose.ReasonSameAddress(&link.Recipient{Kind: link.RecipientContact}))
 }

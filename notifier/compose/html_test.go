@@ -1,4 +1,4 @@
-package message
+package compose
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/schematype"
 )
 
 func TestRenderHTMLContexts(t *testing.T) {
@@ -117,7 +119,7 @@ func TestValidateHTML(t *testing.T) {
 
 func TestTemplateValidateHTML(t *testing.T) {
 	t.Parallel()
-	tpl := Template{Kind: KindReminder, Channel: ChannelEmail, Language: "en", Subject: "Hi", Text: "Hi",
+	tpl := Template{Kind: schematype.MessageKindReminder, Channel: schematype.ChannelEmail, Language: "en", Subject: "Hi", Text: "Hi",
 		HTML: `<script>alert("[RecipientFirstName]")</script>`}
 	var te *TemplateError
 	require.ErrorAs(t, tpl.Validate(), &te)
@@ -137,7 +139,7 @@ func TestTemplateValidateHTML(t *testing.T) {
 func TestTemplateRenderBrokenStoredHTML(t *testing.T) {
 	t.Parallel()
 	// Saved before templates were checked: rendered with kith's default HTML.
-	tpl := Template{Kind: KindReminder, Channel: ChannelEmail, Language: "fr", Subject: "Rappel [ClientName]", Text: "Bonjour [RecipientFirstName]",
+	tpl := Template{Kind: schematype.MessageKindReminder, Channel: schematype.ChannelEmail, Language: "fr", Subject: "Rappel [ClientName]", Text: "Bonjour [RecipientFirstName]",
 		HTML: `<p onclick="[ClientName]">`}
 	r := tpl.Render(Values{"RecipientFirstName": "Ana", "ClientName": "<b>Sam</b>"})
 	require.Equal(t, "Rappel <b>Sam</b>", r.Subject)
@@ -212,10 +214,10 @@ func TestDefaultsRenderAsBefore(t *testing.T) {
 	inPerson := defaultValues()
 	inPerson["TelehealthLink"] = ""
 	for _, lang := range []string{"en", "fr"} {
-		for _, kind := range Kinds {
+		for _, kind := range schematype.MessageKinds {
 			t.Run(lang+"/"+string(kind), func(t *testing.T) {
 				t.Parallel()
-				tpl := Default(kind, ChannelEmail, lang)
+				tpl := Default(kind, schematype.ChannelEmail, lang)
 				require.NoError(t, ValidateHTML(tpl.HTML))
 				for _, v := range []Values{telehealth, inPerson} {
 					r := tpl.Render(v)
@@ -327,7 +329,7 @@ func TestLRU(t *testing.T) {
 // recipient (its HTML compiled once, from the cache), beside the escaping
 // by hand it replaced.
 func BenchmarkRenderDefaultEmail(b *testing.B) {
-	tpl := Default(KindReminder, ChannelEmail, "en")
+	tpl := Default(schematype.MessageKindReminder, schematype.ChannelEmail, "en")
 	v := defaultValues()
 	b.Run("html/template", func(b *testing.B) {
 		b.ReportAllocs()

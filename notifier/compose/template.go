@@ -1,4 +1,4 @@
-package message
+package compose
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+
+	"github.com/kith-health/kith/schematype"
 )
 
 // Values maps a placeholder name, without brackets, to its value, already
@@ -60,9 +62,9 @@ func renderPlaceholders(text string, v Values) string {
 // SMS uses Text only; email uses Subject, HTML and Text.
 type Template struct {
 	// Kind is the kind of message.
-	Kind Kind
+	Kind schematype.MessageKind
 	// Channel is SMS or email.
-	Channel Channel
+	Channel schematype.Channel
 	// Language is the BCP 47 tag the template is written in, such as "fr".
 	Language string
 	// Subject is the email subject, plain text.
@@ -127,7 +129,7 @@ type Rendered struct {
 // saveMessageTemplate checked it) is replaced by kith's default HTML for the
 // kind in the template's language; subject and text stay the template's.
 func (t Template) Render(v Values) Rendered {
-	if t.Channel == ChannelSMS {
+	if t.Channel == schematype.ChannelSMS {
 		text := Render(t.Text, v)
 		info := AnalyzeSMS(text)
 		return Rendered{Text: text, SMS: &info}
@@ -137,7 +139,7 @@ func (t Template) Render(v Values) Rendered {
 	if t.HTML != "" {
 		var err error
 		if html, err = RenderHTML(t.HTML, v); err != nil {
-			html, _ = RenderHTML(Default(t.Kind, ChannelEmail, t.Language).HTML, v)
+			html, _ = RenderHTML(Default(t.Kind, schematype.ChannelEmail, t.Language).HTML, v)
 		}
 	}
 	return Rendered{Subject: subject, HTML: html, Text: Render(t.Text, v)}
@@ -158,7 +160,7 @@ func (t Template) Render(v Values) Rendered {
 // exact tag wins, then the bare base language, then any other tag of it. An
 // empty recipientLanguage means the organisation's. Format Values in the
 // returned template's Language so dates read the same as the text.
-func SelectTemplate(custom []Template, kind Kind, channel Channel, recipientLanguage, orgLanguage string) Template {
+func SelectTemplate(custom []Template, kind schematype.MessageKind, channel schematype.Channel, recipientLanguage, orgLanguage string) Template {
 	for _, want := range []string{recipientLanguage, orgLanguage} {
 		if want == "" {
 			continue
@@ -176,7 +178,7 @@ func SelectTemplate(custom []Template, kind Kind, channel Channel, recipientLang
 // customIn is the best of custom's templates of kind and channel for a
 // recipient reading want: the exact tag, else the bare base language, else
 // any tag of that base language.
-func customIn(custom []Template, kind Kind, channel Channel, want string) (Template, bool) {
+func customIn(custom []Template, kind schematype.MessageKind, channel schematype.Channel, want string) (Template, bool) {
 	base := languageBase(want)
 	best, bestScore := -1, 0
 	for i, t := range custom {

@@ -1,4 +1,11 @@
-package notifier
+// Package inbound is what providers tell kith after a message left:
+// delivery reports, opt-outs (STOP) and opt-ins, bounces, and SMS replies,
+// which answer HELP and confirm appointments through the appointment's own
+// status change (its schema hooks decide whether it may). The webhooks of
+// notifier/twilio and notifier/sendgrid call a Service; it writes as the
+// system, confined to the organisation concerned. It also owns the
+// addresses those webhooks are served at.
+package inbound
 
 import (
 	"cmp"
@@ -14,6 +21,7 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -21,15 +29,17 @@ import (
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/phoneoptout"
 	"github.com/kith-health/kith/ent/predicate"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
-// This file holds what providers tell kith after a message left: delivery
-// reports, opt-outs, bounces and SMS replies. The webhooks of
-// notifier/twilio and notifier/sendgrid call these methods; they write as the
-// system, confined to the organisation concerned.
+// Service acts on what providers report, on one database.
+type Service struct{ db *ent.Client }
+
+// New returns the Service of db.
+func New(db *ent.Client) *Service { return &Service{db: db} }
 
 // ReasonOptedOutCancel is why a queued SMS is cancelled when its number texts STOP.
 const ReasonOptedOutCancel = "the number opted out (STOP)"
@@ -53,7 +63,7 @@ var forwardFrom = map[notification.Status][]notification.Status{
 // status only moves forward (see forwardFrom), so a late or repeated report
 // changes nothing; changed says whether this one did. orgID, when set,
 // confines the search to that organisation. An unknown providerID is no error.
-func (q *Queue) ApplyStatus(ctx context.Context, orgID pulid.ID, providerID string, status notification.Status,
+func (s *Service) ApplyStatus(ctx context.Context, orgID pulid.ID, providerID string, status notification.Status,
 	reason string, at time.Time) (changed bool, err error) {
 	if providerID == "" {
 		return false, nil
@@ -62,22 +72,22 @@ func (q *Queue) ApplyStatus(ctx context.Context, orgID pulid.ID, providerID stri
 	if orgID != "" {
 		where = append(where, notification.OrganizationID(orgID))
 	}
-	return q.applyStatus(systemIn(ctx, orgID), where, status, reason, at)
+	return s.applyStatus(systemIn(ctx, orgID), where, status, reason, at)
 }
 
 // ApplyStatusByID is ApplyStatus for the message kith knows as id (the
 // kith_message_id SendGrid's events carry).
-func (q *Queue) ApplyStatusByID(ctx context.Context, id pulid.ID, status notification.Status, reason string, at time.Time) (bool, error) {
+func (s *Service) ApplyStatusByID(ctx context.Context, id pulid.ID, status notification.Status, reason string, at time.Time) (bool, error) {
 	if id == "" {
 		return false, nil
 	}
-	return q.applyStatus(viewer.SystemContext(ctx), []predicate.Notification{notification.ID(id)}, status, reason, at)
+	return s.applyStatus(viewer.SystemContext(ctx), []predicate.Notification{notification.ID(id)}, status, reason, at)
 }
 
 // applyStatus moves the notifications matching where to status in a single
 // conditional UPDATE, so that concurrent or repeated reports cannot move a
 // message backwards.
-func (q *Queue) applyStatus(ctx context.Context, where []predicate.Notification, status notification.Status,
+func (s *Service) applyStatus(ctx context.Context, where []predicate.Notification, status notification.Status,
 	reason string, at time.Time) (bool, error) {
 	from, ok := forwardFrom[status]
 	if !ok {
@@ -87,7 +97,7 @@ func (q *Queue) applyStatus(ctx context.Context, where []predicate.Notification,
 		at = time.Now()
 	}
 	at = at.UTC()
-	u := q.db.Client.Notification.Update().
+	u := s.db.Notification.Update().
 		Where(where...).Where(notification.StatusIn(from...)).
 		SetStatus(status)
 	switch status {
@@ -107,11 +117,11 @@ func (q *Queue) applyStatus(ctx context.Context, where []predicate.Notification,
 
 // MessageOrganization returns the organisation of the message kith knows as
 // id, or "" when there is no such message.
-func (q *Queue) MessageOrganization(ctx context.Context, id pulid.ID) (pulid.ID, error) {
+func (s *Service) MessageOrganization(ctx context.Context, id pulid.ID) (pulid.ID, error) {
 	if id == "" {
 		return "", nil
 	}
-	n, err := q.db.Client.Notification.Query().Where(notification.ID(id)).Only(viewer.SystemContext(ctx))
+	n, err := s.db.Notification.Query().Where(notification.ID(id)).Only(viewer.SystemContext(ctx))
 	switch {
 	case ent.IsNotFound(err):
 		return "", nil
@@ -123,8 +133,8 @@ func (q *Queue) MessageOrganization(ctx context.Context, id pulid.ID) (pulid.ID,
 
 // OrganizationBySlug returns the ID of the organisation whose slug is slug,
 // or an error wrapping kith.ErrNotFound when there is none.
-func (q *Queue) OrganizationBySlug(ctx context.Context, slug string) (pulid.ID, error) {
-	id, err := q.db.Client.Organization.Query().Where(organization.Slug(slug)).OnlyID(viewer.SystemContext(ctx))
+func (s *Service) OrganizationBySlug(ctx context.Context, slug string) (pulid.ID, error) {
+	id, err := s.db.Organization.Query().Where(organization.Slug(slug)).OnlyID(viewer.SystemContext(ctx))
 	switch {
 	case ent.IsNotFound(err):
 		return "", fmt.Errorf("organisation %q: %w", slug, kith.ErrNotFound)
@@ -137,7 +147,7 @@ func (q *Queue) OrganizationBySlug(ctx context.Context, slug string) (pulid.ID, 
 // OptOut records that phone texted keyword (STOP or a synonym) to the
 // organisation: no SMS goes to it until it opts back in. Its SMS still
 // waiting to go are cancelled at once. Repeating it changes nothing.
-func (q *Queue) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword string) error {
+func (s *Service) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword string) error {
 	phone = normalizePhone(phone, "")
 	if orgID == "" || phone == "" {
 		return errors.New("opting out: an organisation and a number are required")
@@ -146,7 +156,7 @@ func (q *Queue) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword strin
 		return nil // no number kith could have texted: nothing to opt out
 	}
 	sys := systemIn(ctx, orgID)
-	db := q.db.Client
+	db := s.db
 	existing, err := db.PhoneOptOut.Query().Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(phone)).Only(sys)
 	switch {
 	case ent.IsNotFound(err):
@@ -161,7 +171,7 @@ func (q *Queue) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword strin
 		return fmt.Errorf("recording the opt-out of %s: %w", phone, err)
 	}
 	err = db.Notification.Update().
-		Where(notification.OrganizationID(orgID), notification.ChannelEQ(message.ChannelSMS),
+		Where(notification.OrganizationID(orgID), notification.ChannelEQ(schematype.ChannelSMS),
 			notification.Address(phone), notification.StatusEQ(notification.StatusQueued)).
 		SetStatus(notification.StatusCancelled).SetReason(ReasonOptedOutCancel).
 		Exec(sys)
@@ -174,12 +184,12 @@ func (q *Queue) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword strin
 // OptIn lifts phone's opt-out in the organisation (it texted START): SMS
 // goes to it again from the next message on. Messages skipped meanwhile stay
 // skipped.
-func (q *Queue) OptIn(ctx context.Context, orgID pulid.ID, phone string) error {
+func (s *Service) OptIn(ctx context.Context, orgID pulid.ID, phone string) error {
 	phone = normalizePhone(phone, "")
 	if orgID == "" || phone == "" {
 		return errors.New("opting in: an organisation and a number are required")
 	}
-	_, err := q.db.Client.PhoneOptOut.Delete().
+	_, err := s.db.PhoneOptOut.Delete().
 		Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(phone)).
 		Exec(systemIn(ctx, orgID))
 	if err != nil {
@@ -189,8 +199,8 @@ func (q *Queue) OptIn(ctx context.Context, orgID pulid.ID, phone string) error {
 }
 
 // OptedOut reports whether phone has opted out of the organisation's SMS.
-func (q *Queue) OptedOut(ctx context.Context, orgID pulid.ID, phone string) (bool, error) {
-	ok, err := q.db.Client.PhoneOptOut.Query().
+func (s *Service) OptedOut(ctx context.Context, orgID pulid.ID, phone string) (bool, error) {
+	ok, err := s.db.PhoneOptOut.Query().
 		Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(normalizePhone(phone, ""))).
 		Exist(systemIn(ctx, orgID))
 	if err != nil {
@@ -203,7 +213,7 @@ func (q *Queue) OptedOut(ctx context.Context, orgID pulid.ID, phone string) (boo
 // organisation (it bounced, or its owner reported spam), with the reason.
 // The address is compared case-insensitively. Repeating it with the same
 // reason changes nothing.
-func (q *Queue) Suppress(ctx context.Context, orgID pulid.ID, email, reason string) error {
+func (s *Service) Suppress(ctx context.Context, orgID pulid.ID, email, reason string) error {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if orgID == "" || email == "" {
 		return errors.New("suppressing an address: an organisation and an address are required")
@@ -213,7 +223,7 @@ func (q *Queue) Suppress(ctx context.Context, orgID pulid.ID, email, reason stri
 	}
 	reason = kith.Clip(cmp.Or(strings.TrimSpace(reason), "undeliverable"), kith.MaxNoteLength)
 	sys := systemIn(ctx, orgID)
-	db := q.db.Client
+	db := s.db
 	existing, err := db.EmailSuppression.Query().
 		Where(emailsuppression.OrganizationID(orgID), emailsuppression.Email(email)).Only(sys)
 	switch {
@@ -264,9 +274,9 @@ var (
 //     for C1, C2…, which confirm that one. With none, it says so.
 //   - Anything else gets no answer and changes nothing: people write to the
 //     practice's number as to a person, and kith does not pretend to be one.
-func (q *Queue) HandleInboundSMS(ctx context.Context, orgID pulid.ID, from, body string) (string, error) {
+func (s *Service) HandleInboundSMS(ctx context.Context, orgID pulid.ID, from, body string) (string, error) {
 	sys := systemIn(ctx, orgID)
-	org, err := q.db.Client.Organization.Get(sys, orgID)
+	org, err := s.db.Organization.Get(sys, orgID)
 	if err != nil {
 		return "", fmt.Errorf("reading organisation %s: %w", orgID, err)
 	}
@@ -277,26 +287,26 @@ func (q *Queue) HandleInboundSMS(ctx context.Context, orgID pulid.ID, from, body
 	word := strings.TrimRight(strings.ToUpper(strings.TrimSpace(body)), ".! ")
 	switch {
 	case slices.Contains(stopWords, word):
-		return "", q.OptOut(ctx, orgID, phone, word)
+		return "", s.OptOut(ctx, orgID, phone, word)
 	case slices.Contains(startWords, word):
-		return "", q.OptIn(ctx, orgID, phone)
+		return "", s.OptIn(ctx, orgID, phone)
 	case word == "YES":
-		out, err := q.OptedOut(ctx, orgID, phone)
+		out, err := s.OptedOut(ctx, orgID, phone)
 		if err != nil {
 			return "", err
 		}
 		if out {
-			return "", q.OptIn(ctx, orgID, phone)
+			return "", s.OptIn(ctx, orgID, phone)
 		}
-		return q.confirmReply(sys, org, phone, 0)
+		return s.confirmReply(sys, org, phone, 0)
 	case slices.Contains(helpWords, word):
 		return helpReply(org), nil
 	case slices.Contains(confirmWords, word):
-		return q.confirmReply(sys, org, phone, 0)
+		return s.confirmReply(sys, org, phone, 0)
 	}
 	if m := confirmOne.FindStringSubmatch(word); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		return q.confirmReply(sys, org, phone, n)
+		return s.confirmReply(sys, org, phone, n)
 	}
 	return "", nil
 }
@@ -316,8 +326,8 @@ func helpReply(org *ent.Organization) string {
 // confirmReply confirms the pending appointment of phone, the choice-th
 // (from 1) when the number has several, and says what it did. choice 0
 // means "the only one".
-func (q *Queue) confirmReply(ctx context.Context, org *ent.Organization, phone string, choice int) (string, error) {
-	pending, err := q.pendingReminders(ctx, org.ID, phone)
+func (s *Service) confirmReply(ctx context.Context, org *ent.Organization, phone string, choice int) (string, error) {
+	pending, err := s.pendingReminders(ctx, org.ID, phone)
 	if err != nil {
 		return "", err
 	}
@@ -330,10 +340,11 @@ func (q *Queue) confirmReply(ctx context.Context, org *ent.Organization, phone s
 		return askWhich(pending), nil
 	}
 	a := pending[choice-1]
-	_, err = q.db.Client.Appointment.UpdateOneID(a.ID).
-		Where(appointment.StatusEQ(appointment.StatusBooked)).
-		SetStatus(appointment.StatusConfirmed).
-		Save(ctx)
+	// The appointment's own status change, as staff's confirmAppointment
+	// makes it: its schema hooks refuse one no longer booked.
+	_, err = transaction.Run(ctx, s.db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
+		return db.Appointment.UpdateOneID(a.ID).SetStatus(appointment.StatusConfirmed).Save(ctx)
+	})
 	var invalid *kith.ValidationError
 	switch {
 	case ent.IsNotFound(err) || errors.As(err, &invalid):
@@ -357,12 +368,12 @@ func askWhich(pending []*ent.Appointment) string {
 // pendingReminders returns the appointments of the organisation an SMS
 // reminder went to phone about (sent or delivered) that are still BOOKED
 // and ahead, each once, soonest first, with their clients.
-func (q *Queue) pendingReminders(ctx context.Context, orgID pulid.ID, phone string) ([]*ent.Appointment, error) {
-	notes, err := q.db.Client.Notification.Query().
+func (s *Service) pendingReminders(ctx context.Context, orgID pulid.ID, phone string) ([]*ent.Appointment, error) {
+	notes, err := s.db.Notification.Query().
 		Where(
 			notification.OrganizationID(orgID),
-			notification.KindEQ(message.KindReminder),
-			notification.ChannelEQ(message.ChannelSMS),
+			notification.KindEQ(schematype.MessageKindReminder),
+			notification.ChannelEQ(schematype.ChannelSMS),
 			notification.Address(phone),
 			notification.StatusIn(notification.StatusSent, notification.StatusDelivered),
 			notification.HasAppointmentWith(
@@ -401,19 +412,7 @@ func clientFirstName(c *ent.ClientProfile) string {
 // "Tuesday, March 3, 2026 at 2:00 PM".
 func when(a *ent.Appointment) string {
 	loc := contactinfo.Location(a.TimeZone)
-	return message.FormatDate(a.StartsAt, loc, "en") + " at " + message.FormatTime(a.StartsAt, loc, "en")
-}
-
-// StatusCallbackURL is where Twilio reports the delivery of an SMS of org:
-// the Twilio webhook's status address under Config.Links.PortalURL (kith's
-// public address). It is empty for other channels, and when no public
-// address is configured.
-func (q *Queue) StatusCallbackURL(org *ent.Organization, channel message.Channel) string {
-	base := strings.TrimRight(q.cfg.Links.PortalURL, "/")
-	if channel != message.ChannelSMS || base == "" || org == nil {
-		return ""
-	}
-	return base + TwilioStatusPath(org.Slug)
+	return compose.FormatDate(a.StartsAt, loc, "en") + " at " + compose.FormatTime(a.StartsAt, loc, "en")
 }
 
 // TwilioStatusPath is the path of the Twilio status callback of the
@@ -435,7 +434,7 @@ func normalizePhone(raw, region string) string {
 	if e164, err := contactinfo.NormalizePhone(raw, region); err == nil {
 		return e164
 	}
-	return audiencePhoneKey(strings.TrimSpace(raw))
+	return compose.PhoneKey(strings.TrimSpace(raw))
 }
 
 // systemIn is ctx acting as the system, confined to orgID when it is set.

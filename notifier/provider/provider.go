@@ -1,4 +1,11 @@
-package notifier
+// Package provider is the contract between kith and the services that
+// carry its messages (packages twilio, sendgrid, logsender, fake): a
+// Sender per channel, the Outgoing message it is handed, its Receipt, and
+// the classified SendError of a refusal; and Handover, the one way kith
+// hands a message to a provider (rate limit, span, metrics, provider call,
+// failure classification), used by the queue's workers and by the portal's
+// one-time emails alike. It imports nothing of the queue.
+package provider
 
 import (
 	"context"
@@ -6,7 +13,7 @@ import (
 	"fmt"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Outgoing is one rendered message to one address, as handed to a Sender.
@@ -15,7 +22,7 @@ type Outgoing struct {
 	// their webhooks where they can (SendGrid's custom_args).
 	MessageID string
 	// Channel is the channel the message travels by.
-	Channel message.Channel
+	Channel schematype.Channel
 	// To is the recipient: an E.164 number for SMS, an email address for email.
 	To string
 	// FromName is the practice's name, shown as the email's sender.
@@ -44,7 +51,7 @@ type Sender interface {
 	// Send hands m to the provider and returns its receipt.
 	Send(ctx context.Context, m Outgoing) (Receipt, error)
 	// Channel is the channel this Sender sends on.
-	Channel() message.Channel
+	Channel() schematype.Channel
 }
 
 // SendError is a failed send, classified.
@@ -97,16 +104,16 @@ func IsPermanent(err error) bool {
 
 // CheckChannel returns a permanent SendError when m is addressed to a channel
 // other than want; an empty Channel is accepted.
-func CheckChannel(m Outgoing, want message.Channel) error {
+func CheckChannel(m Outgoing, want schematype.Channel) error {
 	if m.Channel != "" && m.Channel != want {
 		return Permanent("wrong_channel", fmt.Sprintf("this sender sends %s, not %s", want, m.Channel), nil)
 	}
 	return nil
 }
 
-// failureReason is the sentence recorded on a message that could not be
+// FailureReason is the sentence recorded on a message that could not be
 // sent: a SendError's reason, else the error's text.
-func failureReason(err error) string {
+func FailureReason(err error) string {
 	var se *SendError
 	if errors.As(err, &se) && se.Reason != "" {
 		return kith.Clip(se.Reason, kith.MaxNoteLength)

@@ -1,4 +1,4 @@
-package notifier_test
+package compose_test
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/notifier"
+	"github.com/kith-health/kith/notifier/compose"
 )
 
 // local is how expected times are written: wall clock and UTC offset, which
@@ -117,7 +117,7 @@ func TestReminderTimes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			loc := zone(t, tc.zone)
-			got := notifier.ReminderTimes(parse(t, tc.start), loc, tc.leads)
+			got := compose.ReminderTimes(parse(t, tc.start), loc, tc.leads)
 			require.Equal(t, tc.want, formatAll(got, loc))
 			for _, g := range got {
 				require.Equal(t, loc, g.Location(), "results are in loc")
@@ -130,7 +130,7 @@ func TestReminderTimesNilLocation(t *testing.T) {
 	t.Parallel()
 	paris := zone(t, "Europe/Paris")
 	start := time.Date(2026, 3, 29, 10, 0, 0, 0, paris)
-	got := notifier.ReminderTimes(start, nil, nil)
+	got := compose.ReminderTimes(start, nil, nil)
 	require.Equal(t, []string{"2026-03-28 10:00:00 +0100"}, formatAll(got, paris))
 	require.Equal(t, paris, got[0].Location())
 }
@@ -142,8 +142,8 @@ func TestReminderTimesTwoZones(t *testing.T) {
 	start := time.Date(2026, 3, 8, 15, 0, 0, 0, time.UTC) // 11:00 EDT, 16:00 CET
 	toronto, paris := zone(t, "America/Toronto"), zone(t, "Europe/Paris")
 
-	inToronto := notifier.ReminderTimes(start, toronto, nil)
-	inParis := notifier.ReminderTimes(start, paris, nil)
+	inToronto := compose.ReminderTimes(start, toronto, nil)
+	inParis := compose.ReminderTimes(start, paris, nil)
 	require.Equal(t, []string{"2026-03-07 11:00:00 -0500"}, formatAll(inToronto, toronto))
 	require.Equal(t, []string{"2026-03-07 16:00:00 +0100"}, formatAll(inParis, paris))
 	require.Equal(t, 23*time.Hour, start.Sub(inToronto[0]))
@@ -163,7 +163,7 @@ func TestReminderTimesWholeYear(t *testing.T) {
 				if start.Hour()*60+start.Minute() != m {
 					continue // this wall time does not exist on the appointment day
 				}
-				got := notifier.ReminderTimes(start, loc, nil)
+				got := compose.ReminderTimes(start, loc, nil)
 				if len(got) != 1 {
 					t.Fatalf("%s %v: %d reminders", name, start, len(got))
 				}
@@ -213,12 +213,12 @@ func TestQuietHoursNext(t *testing.T) {
 		toronto = "America/Toronto"
 		paris   = "Europe/Paris"
 	)
-	def := notifier.DefaultQuietHours
-	noon := notifier.QuietHours{Start: 12 * time.Hour, End: 13 * time.Hour}
+	def := compose.DefaultQuietHours
+	noon := compose.QuietHours{Start: 12 * time.Hour, End: 13 * time.Hour}
 	cases := []struct {
 		name string
 		zone string
-		q    notifier.QuietHours
+		q    compose.QuietHours
 		at   string
 		want string // empty: at itself
 	}{
@@ -234,10 +234,10 @@ func TestQuietHoursNext(t *testing.T) {
 		{"Toronto: first 01:30 of fall-back", toronto, def, "2026-11-01 01:30 -0400", "2026-11-01 08:00:00 -0500"},
 		{"Toronto: second 01:30 of fall-back", toronto, def, "2026-11-01 01:30 -0500", "2026-11-01 08:00:00 -0500"},
 		{"Toronto: end inside the spring gap is read on EST", toronto,
-			notifier.QuietHours{Start: 21 * time.Hour, End: 2*time.Hour + 30*time.Minute},
+			compose.QuietHours{Start: 21 * time.Hour, End: 2*time.Hour + 30*time.Minute},
 			"2026-03-08 01:00 -0500", "2026-03-08 03:30:00 -0400"},
 		{"Toronto: end with minutes", toronto,
-			notifier.QuietHours{Start: 22 * time.Hour, End: 7*time.Hour + 30*time.Minute},
+			compose.QuietHours{Start: 22 * time.Hour, End: 7*time.Hour + 30*time.Minute},
 			"2026-03-07 23:00 -0500", "2026-03-08 07:30:00 -0400"},
 		{"Paris: evening before the jump waits to 08:00 CEST", paris, def, "2026-03-28 23:00 +0100", "2026-03-29 08:00:00 +0200"},
 		{"Paris: 01:59 before the jump", paris, def, "2026-03-29 01:59 +0100", "2026-03-29 08:00:00 +0200"},
@@ -251,10 +251,10 @@ func TestQuietHoursNext(t *testing.T) {
 		{"non-wrapping window: end is outside", paris, noon, "2026-03-29 13:00 +0200", ""},
 		{"non-wrapping window: before", paris, noon, "2026-03-29 11:59 +0200", ""},
 		{"non-wrapping window: evening", paris, noon, "2026-03-29 23:00 +0200", ""},
-		{"zero QuietHours: never quiet", toronto, notifier.QuietHours{}, "2026-03-07 23:00 -0500", ""},
-		{"Start == End: never quiet", toronto, notifier.QuietHours{Start: 9 * time.Hour, End: 9 * time.Hour}, "2026-03-07 09:00 -0500", ""},
+		{"zero QuietHours: never quiet", toronto, compose.QuietHours{}, "2026-03-07 23:00 -0500", ""},
+		{"Start == End: never quiet", toronto, compose.QuietHours{Start: 9 * time.Hour, End: 9 * time.Hour}, "2026-03-07 09:00 -0500", ""},
 		{"offsets beyond a day are taken modulo 24h", toronto,
-			notifier.QuietHours{Start: 45 * time.Hour, End: 32 * time.Hour},
+			compose.QuietHours{Start: 45 * time.Hour, End: 32 * time.Hour},
 			"2026-03-07 23:00 -0500", "2026-03-08 08:00:00 -0400"},
 		{"instant given in UTC is read in the zone", toronto, def, "2026-03-08 04:00 +0000", "2026-03-08 08:00:00 -0400"},
 	}
@@ -277,7 +277,7 @@ func TestQuietHoursNext(t *testing.T) {
 func TestQuietHoursNextNilLocation(t *testing.T) {
 	t.Parallel()
 	paris := zone(t, "Europe/Paris")
-	got := notifier.DefaultQuietHours.Next(time.Date(2026, 3, 28, 22, 0, 0, 0, paris), nil)
+	got := compose.DefaultQuietHours.Next(time.Date(2026, 3, 28, 22, 0, 0, 0, paris), nil)
 	require.Equal(t, "2026-03-29 08:00:00 +0200", got.Format(local))
 }
 
@@ -286,7 +286,7 @@ func TestQuietHoursNextNilLocation(t *testing.T) {
 func TestQuietHoursNextTwoZones(t *testing.T) {
 	t.Parallel()
 	toronto, paris := zone(t, "America/Toronto"), zone(t, "Europe/Paris")
-	q := notifier.DefaultQuietHours
+	q := compose.DefaultQuietHours
 	cases := []struct {
 		at             time.Time
 		toronto, paris string // empty: sent at once
@@ -321,7 +321,7 @@ func TestQuietHoursNextTwoZones(t *testing.T) {
 // otherwise reads End (08:00) on the wall clock, within 12 hours.
 func TestQuietHoursNextWholeYear(t *testing.T) {
 	t.Parallel()
-	q := notifier.DefaultQuietHours
+	q := compose.DefaultQuietHours
 	for _, name := range []string{"America/Toronto", "Europe/Paris", "Australia/Sydney", "Australia/Lord_Howe"} {
 		loc := zone(t, name)
 		for at := time.Date(2026, 1, 1, 0, 0, 0, 0, loc); at.Year() == 2026; at = at.Add(20 * time.Minute) {

@@ -1,7 +1,9 @@
-package message
+package compose
 
 import (
 	"strings"
+
+	"github.com/kith-health/kith/schematype"
 )
 
 // Default returns kith's built-in template of kind for channel, in English or
@@ -17,7 +19,7 @@ import (
 // value: the confirmation, reminder and reschedule notices carry
 // [TelehealthLink] in an [IfTelehealth] section and [AppointmentLocation] in
 // an [IfInPerson] one.
-func Default(kind Kind, channel Channel, language string) Template {
+func Default(kind schematype.MessageKind, channel schematype.Channel, language string) Template {
 	lang := messageLanguage(language)
 	t := Template{Kind: kind, Channel: channel, Language: lang}
 	l := defaultLanguages[lang]
@@ -26,9 +28,9 @@ func Default(kind Kind, channel Channel, language string) Template {
 		return t
 	}
 	switch channel {
-	case ChannelSMS:
+	case schematype.ChannelSMS:
 		t.Text = c.sms
-	case ChannelEmail:
+	case schematype.ChannelEmail:
 		t.Subject = c.subject
 		t.HTML = l.html(c)
 		t.Text = l.text(c)
@@ -42,7 +44,7 @@ type defaultLanguage struct {
 	greeting string // first line of an email
 	signOff  string // line above [PracticeName] at the end of an email
 	orOpen   string // introduces a button's link written out
-	kinds    map[Kind]defaultCopy
+	kinds    map[schematype.MessageKind]defaultCopy
 }
 
 // defaultCopy is the copy of one kind of message.
@@ -172,8 +174,8 @@ var defaultLanguages = map[string]defaultLanguage{
 		greeting: "Hi [RecipientFirstName],",
 		signOff:  "Kind regards,",
 		orOpen:   "Or open this link:",
-		kinds: map[Kind]defaultCopy{
-			KindReminder: {
+		kinds: map[schematype.MessageKind]defaultCopy{
+			schematype.MessageKindReminder: {
 				sms:     "Hi [RecipientFirstName], this is a reminder of the appointment for [ClientName] with [PractitionerName] on [AppointmentDate] at [AppointmentTime]." + enWhere + "\n[PracticeName]",
 				subject: "Appointment reminder: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
@@ -182,7 +184,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If you need to reschedule or cancel, please let us know as soon as possible."),
 				},
 			},
-			KindConfirmation: {
+			schematype.MessageKindConfirmation: {
 				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] is confirmed for [AppointmentDate] at [AppointmentTime]." + enWhere + "\n[PracticeName]",
 				subject: "Appointment confirmed: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
@@ -191,7 +193,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If you need to reschedule or cancel, please let us know as soon as possible."),
 				},
 			},
-			KindReschedule: {
+			schematype.MessageKindReschedule: {
 				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] has been moved to [AppointmentDate] at [AppointmentTime]." + enWhere + "\n[PracticeName]",
 				subject: "Appointment rescheduled: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
@@ -200,7 +202,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If the new time doesn't work, please let us know."),
 				},
 			},
-			KindCancellation: {
+			schematype.MessageKindCancellation: {
 				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] on [AppointmentDate] at [AppointmentTime] has been cancelled. Please contact us to book another time.\n[PracticeName]",
 				subject: "Appointment cancelled: [AppointmentDate] at [AppointmentTime]",
 				body: []defaultBlock{
@@ -208,7 +210,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If you would like to book another time, please get in touch. We're happy to help."),
 				},
 			},
-			KindMissed: {
+			schematype.MessageKindMissed: {
 				sms:     "Hi [RecipientFirstName], the appointment for [ClientName] with [PractitionerName] on [AppointmentDate] at [AppointmentTime] was missed. We hope all is well. Please contact us to book another time.\n[PracticeName]",
 				subject: "Missed appointment on [AppointmentDate]",
 				body: []defaultBlock{
@@ -216,12 +218,12 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("We hope all is well. Please get in touch to book another time."),
 				},
 			},
-			KindScheduled: {
+			schematype.MessageKindScheduled: {
 				sms:     "Hi [RecipientFirstName],\n[Message]\n[PracticeName]",
 				subject: "A message from [PracticeName]",
 				body:    []defaultBlock{{text: "[Message]", pre: true}},
 			},
-			KindPortalInvitation: {
+			schematype.MessageKindPortalInvitation: {
 				sms:     "Hi [RecipientFirstName], [PracticeName] has invited you to its secure client portal. Accept the invitation here: [PortalLink]",
 				subject: "Your invitation to the [PracticeName] client portal",
 				body: []defaultBlock{
@@ -230,7 +232,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("If you weren't expecting this invitation, you can ignore this email."),
 				},
 			},
-			KindSignInCode: {
+			schematype.MessageKindSignInCode: {
 				sms:     "Hi [RecipientFirstName], your [PracticeName] sign-in code is [SignInCode]. Never share it. If you didn't ask for it, you can ignore this message.",
 				subject: "Your [PracticeName] sign-in code",
 				body: []defaultBlock{
@@ -239,7 +241,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Never share this code with anyone. If you didn't ask for it, you can ignore this email."),
 				},
 			},
-			KindPortalMessage: {
+			schematype.MessageKindPortalMessage: {
 				sms:     "Hi [RecipientFirstName], you have a new message from [PracticeName] in its secure client portal: [PortalLink]",
 				subject: "You have a new message from [PracticeName]",
 				body: []defaultBlock{
@@ -254,8 +256,8 @@ var defaultLanguages = map[string]defaultLanguage{
 		greeting: "Bonjour [RecipientFirstName],",
 		signOff:  "Cordialement,",
 		orOpen:   "Ou ouvrez ce lien :",
-		kinds: map[Kind]defaultCopy{
-			KindReminder: {
+		kinds: map[schematype.MessageKind]defaultCopy{
+			schematype.MessageKindReminder: {
 				sms:     "Bonjour [RecipientFirstName], nous vous rappelons le rendez-vous de [ClientName] avec [PractitionerName] le [AppointmentDate] à [AppointmentTime]." + frWhere + "\n[PracticeName]",
 				subject: "Rappel de rendez-vous : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
@@ -264,7 +266,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Si vous devez le déplacer ou l'annuler, veuillez nous en informer dès que possible."),
 				},
 			},
-			KindConfirmation: {
+			schematype.MessageKindConfirmation: {
 				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] est confirmé pour le [AppointmentDate] à [AppointmentTime]." + frWhere + "\n[PracticeName]",
 				subject: "Rendez-vous confirmé : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
@@ -273,7 +275,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Si vous devez le déplacer ou l'annuler, veuillez nous en informer dès que possible."),
 				},
 			},
-			KindReschedule: {
+			schematype.MessageKindReschedule: {
 				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] a été déplacé au [AppointmentDate] à [AppointmentTime]." + frWhere + "\n[PracticeName]",
 				subject: "Rendez-vous déplacé : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
@@ -282,7 +284,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Si ce nouvel horaire ne vous convient pas, veuillez nous en informer."),
 				},
 			},
-			KindCancellation: {
+			schematype.MessageKindCancellation: {
 				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] du [AppointmentDate] à [AppointmentTime] a été annulé. Communiquez avec nous pour en fixer un autre.\n[PracticeName]",
 				subject: "Rendez-vous annulé : [AppointmentDate] à [AppointmentTime]",
 				body: []defaultBlock{
@@ -290,7 +292,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Pour en fixer un autre, n'hésitez pas à communiquer avec nous. Nous serons heureux de vous aider."),
 				},
 			},
-			KindMissed: {
+			schematype.MessageKindMissed: {
 				sms:     "Bonjour [RecipientFirstName], le rendez-vous de [ClientName] avec [PractitionerName] du [AppointmentDate] à [AppointmentTime] a été manqué. Nous espérons que tout va bien. Communiquez avec nous pour en fixer un autre.\n[PracticeName]",
 				subject: "Rendez-vous manqué du [AppointmentDate]",
 				body: []defaultBlock{
@@ -298,12 +300,12 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Nous espérons que tout va bien. N'hésitez pas à communiquer avec nous pour fixer un autre rendez-vous."),
 				},
 			},
-			KindScheduled: {
+			schematype.MessageKindScheduled: {
 				sms:     "Bonjour [RecipientFirstName],\n[Message]\n[PracticeName]",
 				subject: "Un message de [PracticeName]",
 				body:    []defaultBlock{{text: "[Message]", pre: true}},
 			},
-			KindPortalInvitation: {
+			schematype.MessageKindPortalInvitation: {
 				sms:     "Bonjour [RecipientFirstName], [PracticeName] vous invite à rejoindre son portail client sécurisé. Acceptez l'invitation ici : [PortalLink]",
 				subject: "Invitation au portail client de [PracticeName]",
 				body: []defaultBlock{
@@ -312,7 +314,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Si vous n'attendiez pas cette invitation, vous pouvez ignorer ce courriel."),
 				},
 			},
-			KindSignInCode: {
+			schematype.MessageKindSignInCode: {
 				sms:     "Bonjour [RecipientFirstName], votre code de connexion pour [PracticeName] est [SignInCode]. Ne le partagez avec personne. Si vous ne l'avez pas demandé, ignorez ce message.",
 				subject: "Votre code de connexion pour [PracticeName]",
 				body: []defaultBlock{
@@ -321,7 +323,7 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultPara("Ne le partagez avec personne. Si vous ne l'avez pas demandé, vous pouvez ignorer ce courriel."),
 				},
 			},
-			KindPortalMessage: {
+			schematype.MessageKindPortalMessage: {
 				sms:     "Bonjour [RecipientFirstName], vous avez un nouveau message de [PracticeName] dans son portail client sécurisé : [PortalLink]",
 				subject: "Vous avez un nouveau message de [PracticeName]",
 				body: []defaultBlock{

@@ -1,4 +1,4 @@
-package message
+package compose
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/schematype"
 )
 
 func TestAnalyzeSMS(t *testing.T) {
@@ -102,10 +104,10 @@ func smsTypicalValues(lang string) Values {
 func TestDefaultSMSFitsTwoGSMSegments(t *testing.T) {
 	t.Parallel()
 	for _, lang := range []string{"en", "fr"} {
-		for _, kind := range Kinds {
+		for _, kind := range schematype.MessageKinds {
 			t.Run(fmt.Sprintf("%s/%s", lang, kind), func(t *testing.T) {
 				t.Parallel()
-				tpl := Default(kind, ChannelSMS, lang)
+				tpl := Default(kind, schematype.ChannelSMS, lang)
 				r := tpl.Render(smsTypicalValues(lang))
 				require.NotNil(t, r.SMS)
 				require.Equal(t, SMSEncodingGSM7, r.SMS.Encoding, r.Text)

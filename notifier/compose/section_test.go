@@ -1,10 +1,12 @@
-package message
+package compose
 
 import (
 	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/schematype"
 )
 
 func TestValidateSections(t *testing.T) {
@@ -35,7 +37,7 @@ func TestValidateSections(t *testing.T) {
 	require.Equal(t, 3, se.Line)
 
 	// A template's part at fault is named, HTML included.
-	err := Template{Kind: KindReminder, Channel: ChannelEmail, Subject: "Hi", HTML: "<p>[IfTelehealth]x</p>", Text: "ok"}.Validate()
+	err := Template{Kind: schematype.MessageKindReminder, Channel: schematype.ChannelEmail, Subject: "Hi", HTML: "<p>[IfTelehealth]x</p>", Text: "ok"}.Validate()
 	var te *TemplateError
 	require.ErrorAs(t, err, &te)
 	require.Equal(t, "html", te.Part)
@@ -79,10 +81,10 @@ func TestRenderSections(t *testing.T) {
 func TestDefaultSMSInPersonFitsTwoGSMSegments(t *testing.T) {
 	t.Parallel()
 	for _, lang := range []string{"en", "fr"} {
-		for _, kind := range []Kind{KindReminder, KindConfirmation, KindReschedule} {
+		for _, kind := range []schematype.MessageKind{schematype.MessageKindReminder, schematype.MessageKindConfirmation, schematype.MessageKindReschedule} {
 			v := smsTypicalValues(lang)
 			v["TelehealthLink"] = ""
-			r := Default(kind, ChannelSMS, lang).Render(v)
+			r := Default(kind, schematype.ChannelSMS, lang).Render(v)
 			require.Equal(t, SMSEncodingGSM7, r.SMS.Encoding, r.Text)
 			require.LessOrEqual(t, r.SMS.Segments, 2, "%s/%s: %s", lang, kind, r.Text)
 			require.Contains(t, r.Text, v["AppointmentLocation"], fmt.Sprint(lang, kind))

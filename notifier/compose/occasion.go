@@ -1,4 +1,4 @@
-package notifier
+package compose
 
 import (
 	"net/url"
@@ -7,7 +7,6 @@ import (
 	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
 )
 
 // Links are the public addresses messages point to.
@@ -27,8 +26,8 @@ func (l Links) schemes() []string {
 	return nil
 }
 
-// safe is link when message.SafeLink allows it under l, else "".
-func (l Links) safe(link string) string { return message.SafeLink(link, l.schemes()...) }
+// Safe is link when SafeLink allows it under l, else "".
+func (l Links) Safe(link string) string { return SafeLink(link, l.schemes()...) }
 
 // Occasion is what a message is about: an appointment of a client, seen by
 // one recipient.
@@ -44,8 +43,8 @@ type Occasion struct {
 // the appointment's time zone, written in language. Links that are not
 // absolute https URLs (or http ones when the portal is served over http),
 // such as a javascript: telehealth URL, are left empty.
-func (o Occasion) Values(language string, links Links) message.Values {
-	v := message.Values{
+func (o Occasion) Values(language string, links Links) Values {
+	v := Values{
 		"PracticeName": o.Org.Name,
 		"PortalLink":   links.PortalURL,
 	}
@@ -68,10 +67,10 @@ func (o Occasion) Values(language string, links Links) message.Values {
 	}
 	if a := o.Appointment; a != nil {
 		loc := contactinfo.Location(a.TimeZone)
-		v["AppointmentDate"] = message.FormatDate(a.StartsAt, loc, language)
-		v["AppointmentTime"] = message.FormatTime(a.StartsAt, loc, language)
-		v["AppointmentEndTime"] = message.FormatTime(a.EndsAt, loc, language)
-		v["AppointmentDuration"] = message.FormatDuration(a.EndsAt.Sub(a.StartsAt), language)
+		v["AppointmentDate"] = FormatDate(a.StartsAt, loc, language)
+		v["AppointmentTime"] = FormatTime(a.StartsAt, loc, language)
+		v["AppointmentEndTime"] = FormatTime(a.EndsAt, loc, language)
+		v["AppointmentDuration"] = FormatDuration(a.EndsAt.Sub(a.StartsAt), language)
 		v["AppointmentLocation"] = a.Location
 		v["TelehealthLink"] = a.TelehealthURL
 		v["CancellationReason"] = a.CancellationReason

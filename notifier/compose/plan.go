@@ -1,4 +1,4 @@
-package notifier
+package compose
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/link"
-	"github.com/kith-health/kith/message"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Preferences are the client's choices that decide how a message about the
@@ -34,7 +34,7 @@ type Delivery struct {
 	// Recipient is who the copy is for.
 	Recipient *link.Recipient
 	// Channel is how the copy travels.
-	Channel message.Channel
+	Channel schematype.Channel
 	// Address is the email address or E.164 number, empty when the recipient
 	// has none for Channel.
 	Address string
@@ -91,9 +91,9 @@ func (d Delivery) String() string {
 // Plan decides who receives a message of kind and on which channel.
 //
 // Recipients are considered in order (the client first, as [link.Recipients]
-// lists them). A recipient whose flag for kind.Flag() is off gets no Delivery
+// lists them). A recipient whose flag for FlagOf(kind) is off gets no Delivery
 // at all: they chose not to receive this kind, so that is not a skip. For
-// [message.FlagNone] kinds every recipient given is included; the caller passes only
+// [FlagNone] kinds every recipient given is included; the caller passes only
 // the named person.
 //
 // Every included recipient gets one Delivery per channel of prefs.Method, in
@@ -108,12 +108,12 @@ func (d Delivery) String() string {
 //
 // Only deliveries that are sent claim an address, so a duplicate's reason
 // always names someone who does receive the message.
-func Plan(kind message.Kind, recipients []*link.Recipient, prefs Preferences) []Delivery {
-	flag := kind.Flag()
+func Plan(kind schematype.MessageKind, recipients []*link.Recipient, prefs Preferences) []Delivery {
+	flag := FlagOf(kind)
 	channels := audienceChannels(prefs.Method)
 	out := make([]Delivery, 0, len(recipients)*len(channels))
 	type key struct {
-		ch   message.Channel
+		ch   schematype.Channel
 		addr string
 	}
 	claimed := make(map[key]*link.Recipient)
@@ -125,8 +125,8 @@ func Plan(kind message.Kind, recipients []*link.Recipient, prefs Preferences) []
 			d := Delivery{Recipient: r, Channel: ch}
 			var norm string
 			switch ch {
-			case message.ChannelEmail:
-				d.Address = audienceTrim(r.Email)
+			case schematype.ChannelEmail:
+				d.Address = trimmed(r.Email)
 				norm = strings.ToLower(d.Address)
 				switch {
 				case d.Address == "":
@@ -136,8 +136,8 @@ func Plan(kind message.Kind, recipients []*link.Recipient, prefs Preferences) []
 				case prefs.EmailUndeliverable != nil && prefs.EmailUndeliverable(d.Address):
 					d.Reason = ReasonEmailBounced
 				}
-			case message.ChannelSMS:
-				d.Address = audiencePhoneKey(audienceTrim(r.Phone))
+			case schematype.ChannelSMS:
+				d.Address = PhoneKey(trimmed(r.Phone))
 				norm = d.Address
 				switch {
 				case d.Address == "":
@@ -169,7 +169,7 @@ func Plan(kind message.Kind, recipients []*link.Recipient, prefs Preferences) []
 // gets says so), or, when Plan makes none, a skipped Delivery saying why:
 // the client's preferred method does not include channel, or r's flag for
 // kind is off ([ReasonFlagOff]). r must be one of recipients.
-func Explain(kind message.Kind, recipients []*link.Recipient, prefs Preferences, r *link.Recipient, channel message.Channel) Delivery {
+func Explain(kind schematype.MessageKind, recipients []*link.Recipient, prefs Preferences, r *link.Recipient, channel schematype.Channel) Delivery {
 	for _, d := range Plan(kind, recipients, prefs) {
 		if d.Recipient == r && d.Channel == channel {
 			return d
@@ -187,48 +187,64 @@ const ReasonFlagOff = "this recipient does not receive this kind of message"
 
 // ReasonNotPreferred is why nobody gets a message on a channel the client's
 // preferred contact method leaves out.
-func ReasonNotPreferred(channel message.Channel) string {
+func ReasonNotPreferred(channel schematype.Channel) string {
 	return fmt.Sprintf("the client's preferred contact method does not include %s", channel)
 }
 
 // audienceChannels lists the channels of m in order; unknown methods mean the
 // default, EMAIL.
-func audienceChannels(m clientprofile.PreferredContactMethod) []message.Channel {
+func audienceChannels(m clientprofile.PreferredContactMethod) []schematype.Channel {
 	switch m {
 	case clientprofile.PreferredContactMethodSMS:
-		return []message.Channel{message.ChannelSMS}
+		return []schematype.Channel{schematype.ChannelSMS}
 	case clientprofile.PreferredContactMethodBoth:
-		return []message.Channel{message.ChannelEmail, message.ChannelSMS}
+		return []schematype.Channel{schematype.ChannelEmail, schematype.ChannelSMS}
 	default:
-		return []message.Channel{message.ChannelEmail}
+		return []schematype.Channel{schematype.ChannelEmail}
 	}
 }
 
-// audienceFollows reports whether r's flag for f is on; every recipient follows message.FlagNone.
-func audienceFollows(r *link.Recipient, f message.Flag) bool {
+// audienceFollows reports whether r's flag for f is on; every recipient follows FlagNone.
+func audienceFollows(r *link.Recipient, f Flag) bool {
 	switch f {
-	case message.FlagReminders:
+	case FlagReminders:
 		return r.NotifyReminders
-	case message.FlagConfirmations:
+	case FlagConfirmations:
 		return r.NotifyConfirmations
-	case message.FlagScheduled:
+	case FlagScheduled:
 		return r.NotifyScheduled
 	default:
 		return true
 	}
 }
 
-func audienceTrim(s *string) string {
+// Addresses lists the numbers and email addresses of recipients as Plan
+// compares them (numbers without spaces and punctuation, addresses in lower
+// case), for reading which of them opted out or bounced.
+func Addresses(recipients []*link.Recipient) (phones, emails []string) {
+	for _, r := range recipients {
+		if phone := PhoneKey(trimmed(r.Phone)); phone != "" {
+			phones = append(phones, phone)
+		}
+		if email := strings.ToLower(trimmed(r.Email)); email != "" {
+			emails = append(emails, email)
+		}
+	}
+	return phones, emails
+}
+
+// trimmed is *s without surrounding space, "" for nil.
+func trimmed(s *string) string {
 	if s == nil {
 		return ""
 	}
 	return strings.TrimSpace(*s)
 }
 
-// audiencePhoneKey drops the spaces and punctuation people write in numbers, so
+// PhoneKey drops the spaces and punctuation people write in numbers, so
 // "+1 (416) 555-0100" and "+14165550100" are the same address. Stored numbers
 // are already E.164 and come back unchanged.
-func audiencePhoneKey(s string) string {
+func PhoneKey(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
 		case ' ', '-', '.', '(', ')', '\t':
