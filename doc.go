@@ -1,5 +1,6 @@
-// Package kith holds the vocabulary shared by every part of kith: the errors
-// that the data layer returns and the API maps to GraphQL codes, and the small
-// value types of a client–contact link. Code generation starts here too
-// (generate.go).
+// Package kith holds the errors every layer of kith shares: the sentinel and
+// typed errors the data layer returns (ErrNotFound, ValidationError,
+// ConflictError, …) and graph maps to GraphQL codes in one place. Code
+// generation starts here too (generate.go). Value types and the checks of
+// values live in package schematype; the rest in the domain packages.
 package kith

@@ -10,10 +10,10 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -52,7 +52,7 @@ func Record(ctx context.Context, db *ent.Client, action, detail string, subject 
 func RecordEvent(ctx context.Context, db *ent.Client, e Event) error {
 	create := db.PortalEvent.Create().
 		SetOrganizationID(e.OrgID).SetClientID(e.ClientID).SetEmail(e.Email).
-		SetAction(e.Action).SetDetail(kith.Clip(e.Detail, kith.MaxLineLength))
+		SetAction(e.Action).SetDetail(schematype.Clip(e.Detail, schematype.MaxLineLength))
 	if e.ContactID != "" {
 		create.SetContactID(e.ContactID)
 	}

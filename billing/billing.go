@@ -1,7 +1,7 @@
 // Package billing owns invoices, card payments and saved cards. Staff issue
 // and void invoices; in the client portal, the client itself and contacts
 // with the MANAGE_BILLING scope pay them and manage the client's saved
-// cards. Money moves only through a payment.Provider, by token: kith never
+// cards. Money moves only through a cardprocessor.Provider, by token: kith never
 // sees a card number. Who may read and write what is decided by the
 // schemas' privacy rules (ent/schema, ent/rule); this package checks the
 // scope again before it asks the provider anything.
@@ -14,7 +14,7 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
-	"github.com/kith-health/kith/payment"
+	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
@@ -59,11 +59,11 @@ func systemIn(ctx context.Context, org pulid.ID) context.Context {
 // providerError turns what the provider said about a token into an error
 // the payer can act on, on field; other errors pass through.
 func providerError(field string, err error) error {
-	var declined *payment.DeclinedError
+	var declined *cardprocessor.DeclinedError
 	switch {
 	case errors.As(err, &declined):
 		return kith.Invalid(field, "the card was declined: %s; try another card", declined.Reason)
-	case errors.Is(err, payment.ErrInvalidToken):
+	case errors.Is(err, cardprocessor.ErrInvalidToken):
 		return kith.Invalid(field, "the payment provider does not recognise this card; enter it again")
 	default:
 		return fmt.Errorf("asking the payment provider: %w", err)

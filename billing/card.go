@@ -9,8 +9,9 @@ import (
 	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/savedcard"
-	"github.com/kith-health/kith/payment"
+	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Cards lists client's saved cards, oldest first, as the viewer in ctx may
@@ -30,12 +31,12 @@ func Cards(ctx context.Context, db *ent.Client, client pulid.ID) ([]*ent.SavedCa
 // from a one-time token of the provider's card form. kith keeps the
 // provider's reusable token, the brand, the last four digits and the
 // expiry.
-func AddCard(ctx context.Context, db *ent.Client, provider payment.Provider, token string) (*ent.SavedCard, error) {
+func AddCard(ctx context.Context, db *ent.Client, provider cardprocessor.Provider, token string) (*ent.SavedCard, error) {
 	p, err := biller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !p.Can(string(kith.PortalScopeManageBilling)) {
+	if !p.Can(string(schematype.PortalScopeManageBilling)) {
 		return nil, kith.ErrForbidden // before the provider keeps a card kith would refuse
 	}
 	if provider == nil {
@@ -55,7 +56,7 @@ func AddCard(ctx context.Context, db *ent.Client, provider payment.Provider, tok
 	err = step(ctx, db, func(ctx context.Context, db *ent.Client) error {
 		create := db.SavedCard.Create().
 			SetClientID(p.ClientID).SetAddedBy(p.Email).
-			SetProviderToken(card.Token).SetBrand(kith.Clip(card.Brand, 64)).SetLast4(kith.Clip(card.Last4, 64)).
+			SetProviderToken(card.Token).SetBrand(schematype.Clip(card.Brand, 64)).SetLast4(schematype.Clip(card.Last4, 64)).
 			SetExpMonth(card.ExpMonth).SetExpYear(card.ExpYear)
 		if p.ContactID != "" {
 			create.SetContactID(p.ContactID)
@@ -75,7 +76,7 @@ func AddCard(ctx context.Context, db *ent.Client, provider payment.Provider, tok
 
 // RemoveCard deletes saved card id of the acting client, here and at the
 // provider, as the portal viewer in ctx.
-func RemoveCard(ctx context.Context, db *ent.Client, provider payment.Provider, id pulid.ID) error {
+func RemoveCard(ctx context.Context, db *ent.Client, provider cardprocessor.Provider, id pulid.ID) error {
 	if _, err := biller(ctx); err != nil {
 		return err
 	}

@@ -10,13 +10,14 @@ import (
 	"github.com/kith-health/kith/ent/invoice"
 	entpayment "github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
 // NewInvoice is what staff bill a client.
 type NewInvoice struct {
 	// Lines are what is billed; the invoice's total is their sum.
-	Lines []kith.InvoiceLine
+	Lines []schematype.InvoiceLine
 	// Currency is an ISO 4217 code such as CAD.
 	Currency string
 	// DueDate (YYYY-MM-DD) is optional.

@@ -13,8 +13,9 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/invoice"
 	entpayment "github.com/kith-health/kith/ent/payment"
-	"github.com/kith-health/kith/payment"
+	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // PendingLease is how long a PENDING payment is taken to be in the hands
@@ -59,7 +60,7 @@ type PayRequest struct {
 // provider again with the same idempotency key; when nobody retries, the
 // next attempt to pay the invoice after PendingLease resumes it first. A
 // token the provider does not know charged nothing: its claim is removed.
-func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRequest) (*ent.Payment, error) {
+func Pay(ctx context.Context, db *ent.Client, provider cardprocessor.Provider, r PayRequest) (*ent.Payment, error) {
 	p, err := biller(ctx)
 	if err != nil {
 		return nil, err
@@ -68,7 +69,7 @@ func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRe
 		return nil, errNoProvider
 	}
 	key := strings.TrimSpace(r.IdempotencyKey)
-	if err := kith.CheckKey(key); err != nil {
+	if err := schematype.CheckKey(key); err != nil {
 		return nil, kith.Invalid("idempotencyKey", "idempotencyKey %v; make one per payment", err)
 	}
 	token, field := strings.TrimSpace(r.Token), "token"
@@ -101,9 +102,9 @@ func Pay(ctx context.Context, db *ent.Client, provider payment.Provider, r PayRe
 		}
 		out, err := c.charge(ctx, pending)
 		switch {
-		case errors.Is(err, payment.ErrInvalidToken) && pending.IdempotencyKey == key:
+		case errors.Is(err, cardprocessor.ErrInvalidToken) && pending.IdempotencyKey == key:
 			return nil, providerError(field, err)
-		case errors.Is(err, payment.ErrInvalidToken):
+		case errors.Is(err, cardprocessor.ErrInvalidToken):
 			continue // the abandoned payment charged nothing, and is gone
 		case err != nil:
 			return nil, providerError(field, err)
@@ -125,7 +126,7 @@ func inProgress(inv *ent.Invoice) error {
 // attempt is one request to pay an invoice.
 type attempt struct {
 	db       *ent.Client
-	provider payment.Provider
+	provider cardprocessor.Provider
 	inv      *ent.Invoice
 	key      string
 	payer    string
@@ -141,7 +142,7 @@ type attempt struct {
 func (a *attempt) claim(ctx context.Context) (pending, done *ent.Payment, err error) {
 	inv := a.inv
 	err = step(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
-		if err := kith.LockInvoice(ctx, tx, inv.ID); err != nil {
+		if err := transaction.LockInvoice(ctx, tx, inv.ID); err != nil {
 			return fmt.Errorf("paying invoice %s: %w", inv.Number, err)
 		}
 		prev, err := previous(ctx, tx, inv, a.key, a.payer, a.card)
@@ -203,7 +204,7 @@ func (a *attempt) charge(ctx context.Context, pending *ent.Payment) (*ent.Paymen
 	if token == "" {
 		token = a.token // every claim keeps one; this is only a safeguard
 	}
-	charge, err := a.provider.Charge(ctx, payment.ChargeRequest{
+	charge, err := a.provider.Charge(ctx, cardprocessor.ChargeRequest{
 		Amount: pending.AmountCents, Currency: pending.Currency, Token: token,
 		IdempotencyKey: string(a.inv.OrganizationID) + ":" + pending.IdempotencyKey,
 		Description:    "Invoice " + a.inv.Number,
@@ -211,9 +212,9 @@ func (a *attempt) charge(ctx context.Context, pending *ent.Payment) (*ent.Paymen
 	// What the provider said is recorded even if the payer has gone.
 	ctx = context.WithoutCancel(ctx)
 	sys := systemIn(ctx, a.inv.OrganizationID)
-	var declined *payment.DeclinedError
+	var declined *cardprocessor.DeclinedError
 	switch {
-	case errors.Is(err, payment.ErrInvalidToken):
+	case errors.Is(err, cardprocessor.ErrInvalidToken):
 		if derr := step(ctx, a.db, func(ctx context.Context, tx *ent.Client) error {
 			return tx.Payment.DeleteOneID(pending.ID).Where(entpayment.StatusEQ(entpayment.StatusPending)).Exec(sys)
 		}); derr != nil && !ent.IsNotFound(derr) {
@@ -230,10 +231,10 @@ func (a *attempt) charge(ctx context.Context, pending *ent.Payment) (*ent.Paymen
 			ClearChargeToken()
 		if declined != nil {
 			finish.SetStatus(entpayment.StatusFailed).
-				SetFailureReason(kith.Clip(declined.Reason, kith.MaxNoteLength)).
-				SetProviderID(kith.Clip(declined.ProviderID, kith.MaxLineLength))
+				SetFailureReason(schematype.Clip(declined.Reason, schematype.MaxNoteLength)).
+				SetProviderID(schematype.Clip(declined.ProviderID, schematype.MaxLineLength))
 		} else {
-			finish.SetStatus(entpayment.StatusSucceeded).SetProviderID(kith.Clip(charge.ProviderID, kith.MaxLineLength))
+			finish.SetStatus(entpayment.StatusSucceeded).SetProviderID(schematype.Clip(charge.ProviderID, schematype.MaxLineLength))
 		}
 		n, err := finish.Save(sys)
 		if err != nil {

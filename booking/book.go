@@ -13,17 +13,18 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
 // MaxKeyLength is the longest idempotency key a booking may carry, in characters.
-const MaxKeyLength = kith.MaxKeyLength
+const MaxKeyLength = schematype.MaxKeyLength
 
 // CheckKey refuses an idempotency key that is not 1 to MaxKeyLength
 // printable characters once trimmed, as a ValidationError on idempotencyKey.
 // The portal and the widget, whose keys are required, check theirs with it.
 func CheckKey(key string) error {
-	if err := kith.CheckKey(strings.TrimSpace(key)); err != nil {
+	if err := schematype.CheckKey(strings.TrimSpace(key)); err != nil {
 		return &kith.ValidationError{Field: "idempotencyKey", Message: "idempotencyKey " + err.Error()}
 	}
 	return nil
@@ -65,7 +66,7 @@ type Request struct {
 // the notifier's hook sends the confirmation and schedules reminders.
 //
 // Bookings of one practitioner run one at a time from the calendar check
-// to the commit (kith.LockPractitioner), so buffers hold under concurrency:
+// to the commit (transaction.LockPractitioner), so buffers hold under concurrency:
 // of two bookings within each other's buffers (or overlapping) the second
 // gets kith.ErrSlotTaken (SLOT_TAKEN); of two bookings with one key the
 // second answers the first's appointment (or CONFLICT if its details
@@ -149,7 +150,7 @@ func book(ctx context.Context, db *ent.Client, req Request) (*ent.Appointment, b
 	}
 	// One booking of this practitioner at a time, from here to the commit:
 	// the buffers checked below cannot be taken meanwhile.
-	if err := kith.LockPractitioner(ctx, db, practitioner.ID); err != nil {
+	if err := transaction.LockPractitioner(ctx, db, practitioner.ID); err != nil {
 		return nil, false, err
 	}
 	if err := CheckBookable(sys, db, svc.Edges.Organization, svc, practitioner, req.StartsAt, req.Now, req.AsStaff); err != nil {

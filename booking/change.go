@@ -65,7 +65,7 @@ func Reschedule(ctx context.Context, db *ent.Client, c Change) (*ent.Appointment
 		if err != nil {
 			return nil, fmt.Errorf("reading practitioner %s: %w", pid, err)
 		}
-		if err := kith.LockPractitioner(ctx, db, practitioner.ID); err != nil { // as Book does
+		if err := transaction.LockPractitioner(ctx, db, practitioner.ID); err != nil { // as Book does
 			return nil, err
 		}
 		if err := CheckBookable(sys, db, org, svc, practitioner, c.StartsAt, now, c.AsStaff, a.ID); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ServiceList says which services Services returns and what it reads with
@@ -181,7 +182,7 @@ func activePractitioners(ctx context.Context, db *ent.Client, svcID pulid.ID) ([
 // exactly those who give service svcID. Call it with a transaction's client.
 // An unknown ID is a NotFoundError on "practitionerIds.N".
 func SetPractitioners(ctx context.Context, db *ent.Client, svcID pulid.ID, staffIDs []pulid.ID) error {
-	staffIDs = kith.Dedupe(staffIDs)
+	staffIDs = schematype.Dedupe(staffIDs)
 	found, err := db.Staff.Query().Where(staff.IDIn(staffIDs...)).IDs(ctx)
 	if err != nil {
 		return fmt.Errorf("reading practitioners: %w", err)

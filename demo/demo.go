@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/booking"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
@@ -20,6 +18,7 @@ import (
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/practice"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -67,7 +66,7 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	if err := db.ClientProfile.Create().
 		SetFirstName("Alex").SetLastName("Rivera").SetPronouns("they/them").
 		SetEmail("alex.rivera@example.com").SetMobilePhone("416 555 0101").SetSmsConsent(true).
-		SetPortalStatus(kith.PortalStatusActive).
+		SetPortalStatus(schematype.PortalStatusActive).
 		AddPractitionerIDs(priya.ID).Exec(ctx); err != nil {
 		return err
 	}
@@ -82,25 +81,25 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	}
 	yes := true
 	alex := &ent.CreateContactInput{FirstName: "Alex", LastName: ptr("Rivera"), Email: ptr("alex.rivera@example.com"),
-		Phone: ptr("416 555 0101"), Address: &contactinfo.Address{Line1: "12 Elm Street", Line2: "Apt 3", City: "Toronto", Region: "ON", PostalCode: "M4B 1B3", Country: "CA"}}
+		Phone: ptr("416 555 0101"), Address: &schematype.Address{Line1: "12 Elm Street", Line2: "Apt 3", City: "Toronto", Region: "ON", PostalCode: "M4B 1B3", Country: "CA"}}
 	alexLink, err := link.Add(ctx, db, sam.ID, link.Input{
 		Contact: alex, Relationship: clientcontact.RelationshipParent,
-		ContactTypes:    []kith.ContactType{kith.ContactTypeEmergency, kith.ContactTypeBilling, kith.ContactTypeAdditionalAddress},
+		ContactTypes:    []schematype.ContactType{schematype.ContactTypeEmergency, schematype.ContactTypeBilling, schematype.ContactTypeAdditionalAddress},
 		NotifyReminders: &yes, NotifyConfirmations: &yes, NotifyScheduled: &yes, CanManageAppointments: &yes,
-		PortalScopes: kith.PortalScopes,
+		PortalScopes: schematype.PortalScopes,
 	})
 	if err != nil {
 		return err
 	}
-	if err := alexLink.Update().SetPortalStatus(kith.PortalStatusActive).Exec(ctx); err != nil {
+	if err := alexLink.Update().SetPortalStatus(schematype.PortalStatusActive).Exec(ctx); err != nil {
 		return err
 	}
 	jordan := &ent.CreateContactInput{FirstName: "Jordan", LastName: ptr("Rivera"), Email: ptr("jordan.rivera@example.com"), Phone: ptr("416 555 0102")}
 	if _, err := link.Add(ctx, db, sam.ID, link.Input{
 		Contact: jordan, Relationship: clientcontact.RelationshipParent,
-		ContactTypes:    []kith.ContactType{kith.ContactTypeEmergency},
+		ContactTypes:    []schematype.ContactType{schematype.ContactTypeEmergency},
 		NotifyReminders: &yes,
-		PortalScopes:    []kith.PortalScope{kith.PortalScopeMessaging},
+		PortalScopes:    []schematype.PortalScope{schematype.PortalScopeMessaging},
 	}); err != nil {
 		return err
 	}
@@ -122,7 +121,7 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	if err := booking.SetPractitioners(ctx, db, svc.ID, []pulid.ID{priya.ID}); err != nil {
 		return err
 	}
-	loc := contactinfo.Location(org.TimeZone)
+	loc := schematype.Location(org.TimeZone)
 	tomorrow := time.Now().In(loc).AddDate(0, 0, 1)
 	start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 15, 30, 0, 0, loc)
 	return db.Appointment.Create().

@@ -10,12 +10,12 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // How one contact is linked to one client: the relationship, the contact types, the notification flags, and what the contact may do in the portal for that client.
@@ -38,7 +38,7 @@ type ClientContact struct {
 	// Optional wording for the relationship, such as 'stepfather'; at most 100 characters.
 	RelationshipLabel string `json:"relationship_label,omitempty"`
 	// Roles the contact plays for the client. ADDITIONAL_ADDRESS needs the contact to have an address.
-	ContactTypes []kith.ContactType `json:"contact_types,omitempty"`
+	ContactTypes []schematype.ContactType `json:"contact_types,omitempty"`
 	// The contact receives appointment reminders for the client.
 	NotifyReminders bool `json:"notify_reminders,omitempty"`
 	// The contact receives confirmations, cancellation and missed-appointment notices.
@@ -48,9 +48,9 @@ type ClientContact struct {
 	// The contact may book, reschedule and cancel the client's appointments in the booking widget.
 	CanManageAppointments bool `json:"can_manage_appointments,omitempty"`
 	// What the contact may do in the portal for the client.
-	PortalScopes []kith.PortalScope `json:"portal_scopes,omitempty"`
+	PortalScopes []schematype.PortalScope `json:"portal_scopes,omitempty"`
 	// The contact's portal access for this client. ACTIVE makes the contact a connection.
-	PortalStatus kith.PortalStatus `json:"portal_status,omitempty"`
+	PortalStatus schematype.PortalStatus `json:"portal_status,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ClientContactQuery when eager-loading is set.
 	Edges        ClientContactEdges `json:"edges"`
@@ -227,7 +227,7 @@ func (_m *ClientContact) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field portal_status", values[i])
 			} else if value.Valid {
-				_m.PortalStatus = kith.PortalStatus(value.String)
+				_m.PortalStatus = schematype.PortalStatus(value.String)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -10,12 +10,12 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ClientContactCreate is the builder for creating a ClientContact entity.
@@ -100,7 +100,7 @@ func (_c *ClientContactCreate) SetNillableRelationshipLabel(v *string) *ClientCo
 }
 
 // SetContactTypes sets the "contact_types" field.
-func (_c *ClientContactCreate) SetContactTypes(v []kith.ContactType) *ClientContactCreate {
+func (_c *ClientContactCreate) SetContactTypes(v []schematype.ContactType) *ClientContactCreate {
 	_c.mutation.SetContactTypes(v)
 	return _c
 }
@@ -162,19 +162,19 @@ func (_c *ClientContactCreate) SetNillableCanManageAppointments(v *bool) *Client
 }
 
 // SetPortalScopes sets the "portal_scopes" field.
-func (_c *ClientContactCreate) SetPortalScopes(v []kith.PortalScope) *ClientContactCreate {
+func (_c *ClientContactCreate) SetPortalScopes(v []schematype.PortalScope) *ClientContactCreate {
 	_c.mutation.SetPortalScopes(v)
 	return _c
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (_c *ClientContactCreate) SetPortalStatus(v kith.PortalStatus) *ClientContactCreate {
+func (_c *ClientContactCreate) SetPortalStatus(v schematype.PortalStatus) *ClientContactCreate {
 	_c.mutation.SetPortalStatus(v)
 	return _c
 }
 
 // SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
-func (_c *ClientContactCreate) SetNillablePortalStatus(v *kith.PortalStatus) *ClientContactCreate {
+func (_c *ClientContactCreate) SetNillablePortalStatus(v *schematype.PortalStatus) *ClientContactCreate {
 	if v != nil {
 		_c.SetPortalStatus(*v)
 	}

@@ -12,9 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ClientContactUpdate is the builder for updating ClientContact entities.
@@ -71,13 +71,13 @@ func (_u *ClientContactUpdate) ClearRelationshipLabel() *ClientContactUpdate {
 }
 
 // SetContactTypes sets the "contact_types" field.
-func (_u *ClientContactUpdate) SetContactTypes(v []kith.ContactType) *ClientContactUpdate {
+func (_u *ClientContactUpdate) SetContactTypes(v []schematype.ContactType) *ClientContactUpdate {
 	_u.mutation.SetContactTypes(v)
 	return _u
 }
 
 // AppendContactTypes appends value to the "contact_types" field.
-func (_u *ClientContactUpdate) AppendContactTypes(v []kith.ContactType) *ClientContactUpdate {
+func (_u *ClientContactUpdate) AppendContactTypes(v []schematype.ContactType) *ClientContactUpdate {
 	_u.mutation.AppendContactTypes(v)
 	return _u
 }
@@ -145,13 +145,13 @@ func (_u *ClientContactUpdate) SetNillableCanManageAppointments(v *bool) *Client
 }
 
 // SetPortalScopes sets the "portal_scopes" field.
-func (_u *ClientContactUpdate) SetPortalScopes(v []kith.PortalScope) *ClientContactUpdate {
+func (_u *ClientContactUpdate) SetPortalScopes(v []schematype.PortalScope) *ClientContactUpdate {
 	_u.mutation.SetPortalScopes(v)
 	return _u
 }
 
 // AppendPortalScopes appends value to the "portal_scopes" field.
-func (_u *ClientContactUpdate) AppendPortalScopes(v []kith.PortalScope) *ClientContactUpdate {
+func (_u *ClientContactUpdate) AppendPortalScopes(v []schematype.PortalScope) *ClientContactUpdate {
 	_u.mutation.AppendPortalScopes(v)
 	return _u
 }
@@ -163,13 +163,13 @@ func (_u *ClientContactUpdate) ClearPortalScopes() *ClientContactUpdate {
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (_u *ClientContactUpdate) SetPortalStatus(v kith.PortalStatus) *ClientContactUpdate {
+func (_u *ClientContactUpdate) SetPortalStatus(v schematype.PortalStatus) *ClientContactUpdate {
 	_u.mutation.SetPortalStatus(v)
 	return _u
 }
 
 // SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
-func (_u *ClientContactUpdate) SetNillablePortalStatus(v *kith.PortalStatus) *ClientContactUpdate {
+func (_u *ClientContactUpdate) SetNillablePortalStatus(v *schematype.PortalStatus) *ClientContactUpdate {
 	if v != nil {
 		_u.SetPortalStatus(*v)
 	}
@@ -374,13 +374,13 @@ func (_u *ClientContactUpdateOne) ClearRelationshipLabel() *ClientContactUpdateO
 }
 
 // SetContactTypes sets the "contact_types" field.
-func (_u *ClientContactUpdateOne) SetContactTypes(v []kith.ContactType) *ClientContactUpdateOne {
+func (_u *ClientContactUpdateOne) SetContactTypes(v []schematype.ContactType) *ClientContactUpdateOne {
 	_u.mutation.SetContactTypes(v)
 	return _u
 }
 
 // AppendContactTypes appends value to the "contact_types" field.
-func (_u *ClientContactUpdateOne) AppendContactTypes(v []kith.ContactType) *ClientContactUpdateOne {
+func (_u *ClientContactUpdateOne) AppendContactTypes(v []schematype.ContactType) *ClientContactUpdateOne {
 	_u.mutation.AppendContactTypes(v)
 	return _u
 }
@@ -448,13 +448,13 @@ func (_u *ClientContactUpdateOne) SetNillableCanManageAppointments(v *bool) *Cli
 }
 
 // SetPortalScopes sets the "portal_scopes" field.
-func (_u *ClientContactUpdateOne) SetPortalScopes(v []kith.PortalScope) *ClientContactUpdateOne {
+func (_u *ClientContactUpdateOne) SetPortalScopes(v []schematype.PortalScope) *ClientContactUpdateOne {
 	_u.mutation.SetPortalScopes(v)
 	return _u
 }
 
 // AppendPortalScopes appends value to the "portal_scopes" field.
-func (_u *ClientContactUpdateOne) AppendPortalScopes(v []kith.PortalScope) *ClientContactUpdateOne {
+func (_u *ClientContactUpdateOne) AppendPortalScopes(v []schematype.PortalScope) *ClientContactUpdateOne {
 	_u.mutation.AppendPortalScopes(v)
 	return _u
 }
@@ -466,13 +466,13 @@ func (_u *ClientContactUpdateOne) ClearPortalScopes() *ClientContactUpdateOne {
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (_u *ClientContactUpdateOne) SetPortalStatus(v kith.PortalStatus) *ClientContactUpdateOne {
+func (_u *ClientContactUpdateOne) SetPortalStatus(v schematype.PortalStatus) *ClientContactUpdateOne {
 	_u.mutation.SetPortalStatus(v)
 	return _u
 }
 
 // SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
-func (_u *ClientContactUpdateOne) SetNillablePortalStatus(v *kith.PortalStatus) *ClientContactUpdateOne {
+func (_u *ClientContactUpdateOne) SetNillablePortalStatus(v *schematype.PortalStatus) *ClientContactUpdateOne {
 	if v != nil {
 		_u.SetPortalStatus(*v)
 	}

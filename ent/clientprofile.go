@@ -10,11 +10,10 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // A person the practice serves: who appointments are for. Its contacts, their relationship and flags are in contactLinks; recipients lists who receives its messages.
@@ -59,9 +58,9 @@ type ClientProfile struct {
 	// The client agrees to receive voice calls.
 	VoiceConsent bool `json:"voice_consent,omitempty"`
 	// Other phone numbers, each with a label: at most 10, labels of at most 100 characters, numbers of at most 32.
-	OtherPhones []contactinfo.Phone `json:"other_phones,omitempty"`
+	OtherPhones []schematype.Phone `json:"other_phones,omitempty"`
 	// Postal address, with apartment or suite: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
-	Address *contactinfo.Address `json:"address,omitempty"`
+	Address *schematype.Address `json:"address,omitempty"`
 	// How messages reach the client and its contacts alike.
 	PreferredContactMethod clientprofile.PreferredContactMethod `json:"preferred_contact_method,omitempty"`
 	// Where the client is with the practice.
@@ -81,7 +80,7 @@ type ClientProfile struct {
 	// The client itself receives scheduled emails and SMS.
 	NotifyScheduled bool `json:"notify_scheduled,omitempty"`
 	// The client's own portal access. ACTIVE once the client claimed its invitation.
-	PortalStatus kith.PortalStatus `json:"portal_status,omitempty"`
+	PortalStatus schematype.PortalStatus `json:"portal_status,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ClientProfileQuery when eager-loading is set.
 	Edges        ClientProfileEdges `json:"edges"`
@@ -403,7 +402,7 @@ func (_m *ClientProfile) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field portal_status", values[i])
 			} else if value.Valid {
-				_m.PortalStatus = kith.PortalStatus(value.String)
+				_m.PortalStatus = schematype.PortalStatus(value.String)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

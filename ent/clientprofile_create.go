@@ -10,8 +10,6 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -21,6 +19,7 @@ import (
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ClientProfileCreate is the builder for creating a ClientProfile entity.
@@ -259,13 +258,13 @@ func (_c *ClientProfileCreate) SetNillableVoiceConsent(v *bool) *ClientProfileCr
 }
 
 // SetOtherPhones sets the "other_phones" field.
-func (_c *ClientProfileCreate) SetOtherPhones(v []contactinfo.Phone) *ClientProfileCreate {
+func (_c *ClientProfileCreate) SetOtherPhones(v []schematype.Phone) *ClientProfileCreate {
 	_c.mutation.SetOtherPhones(v)
 	return _c
 }
 
 // SetAddress sets the "address" field.
-func (_c *ClientProfileCreate) SetAddress(v *contactinfo.Address) *ClientProfileCreate {
+func (_c *ClientProfileCreate) SetAddress(v *schematype.Address) *ClientProfileCreate {
 	_c.mutation.SetAddress(v)
 	return _c
 }
@@ -389,13 +388,13 @@ func (_c *ClientProfileCreate) SetNillableNotifyScheduled(v *bool) *ClientProfil
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (_c *ClientProfileCreate) SetPortalStatus(v kith.PortalStatus) *ClientProfileCreate {
+func (_c *ClientProfileCreate) SetPortalStatus(v schematype.PortalStatus) *ClientProfileCreate {
 	_c.mutation.SetPortalStatus(v)
 	return _c
 }
 
 // SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
-func (_c *ClientProfileCreate) SetNillablePortalStatus(v *kith.PortalStatus) *ClientProfileCreate {
+func (_c *ClientProfileCreate) SetNillablePortalStatus(v *schematype.PortalStatus) *ClientProfileCreate {
 	if v != nil {
 		_c.SetPortalStatus(*v)
 	}

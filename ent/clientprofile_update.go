@@ -12,8 +12,6 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
-	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -23,6 +21,7 @@ import (
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ClientProfileUpdate is the builder for updating ClientProfile entities.
@@ -309,13 +308,13 @@ func (_u *ClientProfileUpdate) SetNillableVoiceConsent(v *bool) *ClientProfileUp
 }
 
 // SetOtherPhones sets the "other_phones" field.
-func (_u *ClientProfileUpdate) SetOtherPhones(v []contactinfo.Phone) *ClientProfileUpdate {
+func (_u *ClientProfileUpdate) SetOtherPhones(v []schematype.Phone) *ClientProfileUpdate {
 	_u.mutation.SetOtherPhones(v)
 	return _u
 }
 
 // AppendOtherPhones appends value to the "other_phones" field.
-func (_u *ClientProfileUpdate) AppendOtherPhones(v []contactinfo.Phone) *ClientProfileUpdate {
+func (_u *ClientProfileUpdate) AppendOtherPhones(v []schematype.Phone) *ClientProfileUpdate {
 	_u.mutation.AppendOtherPhones(v)
 	return _u
 }
@@ -327,7 +326,7 @@ func (_u *ClientProfileUpdate) ClearOtherPhones() *ClientProfileUpdate {
 }
 
 // SetAddress sets the "address" field.
-func (_u *ClientProfileUpdate) SetAddress(v *contactinfo.Address) *ClientProfileUpdate {
+func (_u *ClientProfileUpdate) SetAddress(v *schematype.Address) *ClientProfileUpdate {
 	_u.mutation.SetAddress(v)
 	return _u
 }
@@ -487,13 +486,13 @@ func (_u *ClientProfileUpdate) SetNillableNotifyScheduled(v *bool) *ClientProfil
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (_u *ClientProfileUpdate) SetPortalStatus(v kith.PortalStatus) *ClientProfileUpdate {
+func (_u *ClientProfileUpdate) SetPortalStatus(v schematype.PortalStatus) *ClientProfileUpdate {
 	_u.mutation.SetPortalStatus(v)
 	return _u
 }
 
 // SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
-func (_u *ClientProfileUpdate) SetNillablePortalStatus(v *kith.PortalStatus) *ClientProfileUpdate {
+func (_u *ClientProfileUpdate) SetNillablePortalStatus(v *schematype.PortalStatus) *ClientProfileUpdate {
 	if v != nil {
 		_u.SetPortalStatus(*v)
 	}
@@ -1589,13 +1588,13 @@ func (_u *ClientProfileUpdateOne) SetNillableVoiceConsent(v *bool) *ClientProfil
 }
 
 // SetOtherPhones sets the "other_phones" field.
-func (_u *ClientProfileUpdateOne) SetOtherPhones(v []contactinfo.Phone) *ClientProfileUpdateOne {
+func (_u *ClientProfileUpdateOne) SetOtherPhones(v []schematype.Phone) *ClientProfileUpdateOne {
 	_u.mutation.SetOtherPhones(v)
 	return _u
 }
 
 // AppendOtherPhones appends value to the "other_phones" field.
-func (_u *ClientProfileUpdateOne) AppendOtherPhones(v []contactinfo.Phone) *ClientProfileUpdateOne {
+func (_u *ClientProfileUpdateOne) AppendOtherPhones(v []schematype.Phone) *ClientProfileUpdateOne {
 	_u.mutation.AppendOtherPhones(v)
 	return _u
 }
@@ -1607,7 +1606,7 @@ func (_u *ClientProfileUpdateOne) ClearOtherPhones() *ClientProfileUpdateOne {
 }
 
 // SetAddress sets the "address" field.
-func (_u *ClientProfileUpdateOne) SetAddress(v *contactinfo.Address) *ClientProfileUpdateOne {
+func (_u *ClientProfileUpdateOne) SetAddress(v *schematype.Address) *ClientProfileUpdateOne {
 	_u.mutation.SetAddress(v)
 	return _u
 }
@@ -1767,13 +1766,13 @@ func (_u *ClientProfileUpdateOne) SetNillableNotifyScheduled(v *bool) *ClientPro
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (_u *ClientProfileUpdateOne) SetPortalStatus(v kith.PortalStatus) *ClientProfileUpdateOne {
+func (_u *ClientProfileUpdateOne) SetPortalStatus(v schematype.PortalStatus) *ClientProfileUpdateOne {
 	_u.mutation.SetPortalStatus(v)
 	return _u
 }
 
 // SetNillablePortalStatus sets the "portal_status" field if the given value is not nil.
-func (_u *ClientProfileUpdateOne) SetNillablePortalStatus(v *kith.PortalStatus) *ClientProfileUpdateOne {
+func (_u *ClientProfileUpdateOne) SetNillablePortalStatus(v *schematype.PortalStatus) *ClientProfileUpdateOne {
 	if v != nil {
 		_u.SetPortalStatus(*v)
 	}

@@ -10,10 +10,10 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // A person around one or more clients (a parent, spouse, guardian, whoever pays). A contact belongs to the organisation, not to one client, and can be linked to several.
@@ -38,7 +38,7 @@ type Contact struct {
 	// Free-text reference, such as an account number to put on invoices; at most 255 characters.
 	OrganizationReference string `json:"organization_reference,omitempty"`
 	// Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
-	Address *contactinfo.Address `json:"address,omitempty"`
+	Address *schematype.Address `json:"address,omitempty"`
 	// Staff notes; at most 10,000 characters.
 	Notes string `json:"notes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.

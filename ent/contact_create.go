@@ -10,12 +10,12 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ContactCreate is the builder for creating a Contact entity.
@@ -122,7 +122,7 @@ func (_c *ContactCreate) SetNillableOrganizationReference(v *string) *ContactCre
 }
 
 // SetAddress sets the "address" field.
-func (_c *ContactCreate) SetAddress(v *contactinfo.Address) *ContactCreate {
+func (_c *ContactCreate) SetAddress(v *schematype.Address) *ContactCreate {
 	_c.mutation.SetAddress(v)
 	return _c
 }

@@ -11,12 +11,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ContactUpdate is the builder for updating Contact entities.
@@ -133,7 +133,7 @@ func (_u *ContactUpdate) ClearOrganizationReference() *ContactUpdate {
 }
 
 // SetAddress sets the "address" field.
-func (_u *ContactUpdate) SetAddress(v *contactinfo.Address) *ContactUpdate {
+func (_u *ContactUpdate) SetAddress(v *schematype.Address) *ContactUpdate {
 	_u.mutation.SetAddress(v)
 	return _u
 }
@@ -607,7 +607,7 @@ func (_u *ContactUpdateOne) ClearOrganizationReference() *ContactUpdateOne {
 }
 
 // SetAddress sets the "address" field.
-func (_u *ContactUpdateOne) SetAddress(v *contactinfo.Address) *ContactUpdateOne {
+func (_u *ContactUpdateOne) SetAddress(v *schematype.Address) *ContactUpdateOne {
 	_u.mutation.SetAddress(v)
 	return _u
 }

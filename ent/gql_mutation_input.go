@@ -5,13 +5,12 @@ package ent
 import (
 	"time"
 
-	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // CreateAppointmentInput represents a mutation input for creating appointments.
@@ -62,15 +61,15 @@ type UpdateClientContactInput struct {
 	ClearRelationshipLabel bool
 	RelationshipLabel      *string
 	ClearContactTypes      bool
-	ContactTypes           []kith.ContactType
-	AppendContactTypes     []kith.ContactType
+	ContactTypes           []schematype.ContactType
+	AppendContactTypes     []schematype.ContactType
 	NotifyReminders        *bool
 	NotifyConfirmations    *bool
 	NotifyScheduled        *bool
 	CanManageAppointments  *bool
 	ClearPortalScopes      bool
-	PortalScopes           []kith.PortalScope
-	AppendPortalScopes     []kith.PortalScope
+	PortalScopes           []schematype.PortalScope
+	AppendPortalScopes     []schematype.PortalScope
 }
 
 // Mutate applies the UpdateClientContactInput on the ClientContactMutation builder.
@@ -145,8 +144,8 @@ type CreateClientInput struct {
 	SmsConsent             *bool
 	MobileIsPrimary        *bool
 	VoiceConsent           *bool
-	OtherPhones            []contactinfo.Phone
-	Address                *contactinfo.Address
+	OtherPhones            []schematype.Phone
+	Address                *schematype.Address
 	PreferredContactMethod *clientprofile.PreferredContactMethod
 	Status                 *clientprofile.Status
 	Tags                   []string
@@ -273,10 +272,10 @@ type UpdateClientInput struct {
 	MobileIsPrimary         *bool
 	VoiceConsent            *bool
 	ClearOtherPhones        bool
-	OtherPhones             []contactinfo.Phone
-	AppendOtherPhones       []contactinfo.Phone
+	OtherPhones             []schematype.Phone
+	AppendOtherPhones       []schematype.Phone
 	ClearAddress            bool
-	Address                 *contactinfo.Address
+	Address                 *schematype.Address
 	PreferredContactMethod  *clientprofile.PreferredContactMethod
 	Status                  *clientprofile.Status
 	ClearTags               bool
@@ -457,7 +456,7 @@ type CreateContactInput struct {
 	Email                 *string
 	Phone                 *string
 	OrganizationReference *string
-	Address               *contactinfo.Address
+	Address               *schematype.Address
 	Notes                 *string
 }
 
@@ -502,7 +501,7 @@ type UpdateContactInput struct {
 	ClearOrganizationReference bool
 	OrganizationReference      *string
 	ClearAddress               bool
-	Address                    *contactinfo.Address
+	Address                    *schematype.Address
 	ClearNotes                 bool
 	Notes                      *string
 }

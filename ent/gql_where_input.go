@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -1117,10 +1116,10 @@ type ClientContactWhereInput struct {
 	CanManageAppointmentsNEQ *bool `json:"canManageAppointmentsNEQ,omitempty"`
 
 	// "portal_status" field predicates.
-	PortalStatus      *kith.PortalStatus  `json:"portalStatus,omitempty"`
-	PortalStatusNEQ   *kith.PortalStatus  `json:"portalStatusNEQ,omitempty"`
-	PortalStatusIn    []kith.PortalStatus `json:"portalStatusIn,omitempty"`
-	PortalStatusNotIn []kith.PortalStatus `json:"portalStatusNotIn,omitempty"`
+	PortalStatus      *schematype.PortalStatus  `json:"portalStatus,omitempty"`
+	PortalStatusNEQ   *schematype.PortalStatus  `json:"portalStatusNEQ,omitempty"`
+	PortalStatusIn    []schematype.PortalStatus `json:"portalStatusIn,omitempty"`
+	PortalStatusNotIn []schematype.PortalStatus `json:"portalStatusNotIn,omitempty"`
 
 	// "client" edge predicates.
 	HasClient     *bool               `json:"hasClient,omitempty"`

@@ -10,11 +10,11 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // What a client owes the practice: lines, total, and whether it is open, paid or void.
@@ -33,7 +33,7 @@ type Invoice struct {
 	// The invoice's number in the organisation, such as INV-0001, given in order of issue. At most 64 characters.
 	Number string `json:"number,omitempty"`
 	// What is billed: description, quantity and unit amount in cents.
-	Lines []kith.InvoiceLine `json:"lines,omitempty"`
+	Lines []schematype.InvoiceLine `json:"lines,omitempty"`
 	// The sum of the lines, in the currency's smallest unit (cents).
 	TotalCents int `json:"total_cents,omitempty"`
 	// ISO 4217 code, such as CAD.

@@ -10,12 +10,12 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // InvoiceCreate is the builder for creating a Invoice entity.
@@ -72,7 +72,7 @@ func (_c *InvoiceCreate) SetNumber(v string) *InvoiceCreate {
 }
 
 // SetLines sets the "lines" field.
-func (_c *InvoiceCreate) SetLines(v []kith.InvoiceLine) *InvoiceCreate {
+func (_c *InvoiceCreate) SetLines(v []schematype.InvoiceLine) *InvoiceCreate {
 	_c.mutation.SetLines(v)
 	return _c
 }

@@ -11,8 +11,6 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -1821,15 +1819,15 @@ type ClientContactMutation struct {
 	updated_at              *time.Time
 	relationship            *clientcontact.Relationship
 	relationship_label      *string
-	contact_types           *[]kith.ContactType
-	appendcontact_types     []kith.ContactType
+	contact_types           *[]schematype.ContactType
+	appendcontact_types     []schematype.ContactType
 	notify_reminders        *bool
 	notify_confirmations    *bool
 	notify_scheduled        *bool
 	can_manage_appointments *bool
-	portal_scopes           *[]kith.PortalScope
-	appendportal_scopes     []kith.PortalScope
-	portal_status           *kith.PortalStatus
+	portal_scopes           *[]schematype.PortalScope
+	appendportal_scopes     []schematype.PortalScope
+	portal_status           *schematype.PortalStatus
 	clearedFields           map[string]struct{}
 	organization            *pulid.ID
 	clearedorganization     bool
@@ -2212,13 +2210,13 @@ func (m *ClientContactMutation) ResetRelationshipLabel() {
 }
 
 // SetContactTypes sets the "contact_types" field.
-func (m *ClientContactMutation) SetContactTypes(kt []kith.ContactType) {
-	m.contact_types = &kt
+func (m *ClientContactMutation) SetContactTypes(st []schematype.ContactType) {
+	m.contact_types = &st
 	m.appendcontact_types = nil
 }
 
 // ContactTypes returns the value of the "contact_types" field in the mutation.
-func (m *ClientContactMutation) ContactTypes() (r []kith.ContactType, exists bool) {
+func (m *ClientContactMutation) ContactTypes() (r []schematype.ContactType, exists bool) {
 	v := m.contact_types
 	if v == nil {
 		return
@@ -2229,7 +2227,7 @@ func (m *ClientContactMutation) ContactTypes() (r []kith.ContactType, exists boo
 // OldContactTypes returns the old "contact_types" field's value of the ClientContact entity.
 // If the ClientContact object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ClientContactMutation) OldContactTypes(ctx context.Context) (v []kith.ContactType, err error) {
+func (m *ClientContactMutation) OldContactTypes(ctx context.Context) (v []schematype.ContactType, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldContactTypes is only allowed on UpdateOne operations")
 	}
@@ -2243,13 +2241,13 @@ func (m *ClientContactMutation) OldContactTypes(ctx context.Context) (v []kith.C
 	return oldValue.ContactTypes, nil
 }
 
-// AppendContactTypes adds kt to the "contact_types" field.
-func (m *ClientContactMutation) AppendContactTypes(kt []kith.ContactType) {
-	m.appendcontact_types = append(m.appendcontact_types, kt...)
+// AppendContactTypes adds st to the "contact_types" field.
+func (m *ClientContactMutation) AppendContactTypes(st []schematype.ContactType) {
+	m.appendcontact_types = append(m.appendcontact_types, st...)
 }
 
 // AppendedContactTypes returns the list of values that were appended to the "contact_types" field in this mutation.
-func (m *ClientContactMutation) AppendedContactTypes() ([]kith.ContactType, bool) {
+func (m *ClientContactMutation) AppendedContactTypes() ([]schematype.ContactType, bool) {
 	if len(m.appendcontact_types) == 0 {
 		return nil, false
 	}
@@ -2421,13 +2419,13 @@ func (m *ClientContactMutation) ResetCanManageAppointments() {
 }
 
 // SetPortalScopes sets the "portal_scopes" field.
-func (m *ClientContactMutation) SetPortalScopes(ks []kith.PortalScope) {
-	m.portal_scopes = &ks
+func (m *ClientContactMutation) SetPortalScopes(ss []schematype.PortalScope) {
+	m.portal_scopes = &ss
 	m.appendportal_scopes = nil
 }
 
 // PortalScopes returns the value of the "portal_scopes" field in the mutation.
-func (m *ClientContactMutation) PortalScopes() (r []kith.PortalScope, exists bool) {
+func (m *ClientContactMutation) PortalScopes() (r []schematype.PortalScope, exists bool) {
 	v := m.portal_scopes
 	if v == nil {
 		return
@@ -2438,7 +2436,7 @@ func (m *ClientContactMutation) PortalScopes() (r []kith.PortalScope, exists boo
 // OldPortalScopes returns the old "portal_scopes" field's value of the ClientContact entity.
 // If the ClientContact object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ClientContactMutation) OldPortalScopes(ctx context.Context) (v []kith.PortalScope, err error) {
+func (m *ClientContactMutation) OldPortalScopes(ctx context.Context) (v []schematype.PortalScope, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPortalScopes is only allowed on UpdateOne operations")
 	}
@@ -2452,13 +2450,13 @@ func (m *ClientContactMutation) OldPortalScopes(ctx context.Context) (v []kith.P
 	return oldValue.PortalScopes, nil
 }
 
-// AppendPortalScopes adds ks to the "portal_scopes" field.
-func (m *ClientContactMutation) AppendPortalScopes(ks []kith.PortalScope) {
-	m.appendportal_scopes = append(m.appendportal_scopes, ks...)
+// AppendPortalScopes adds ss to the "portal_scopes" field.
+func (m *ClientContactMutation) AppendPortalScopes(ss []schematype.PortalScope) {
+	m.appendportal_scopes = append(m.appendportal_scopes, ss...)
 }
 
 // AppendedPortalScopes returns the list of values that were appended to the "portal_scopes" field in this mutation.
-func (m *ClientContactMutation) AppendedPortalScopes() ([]kith.PortalScope, bool) {
+func (m *ClientContactMutation) AppendedPortalScopes() ([]schematype.PortalScope, bool) {
 	if len(m.appendportal_scopes) == 0 {
 		return nil, false
 	}
@@ -2486,12 +2484,12 @@ func (m *ClientContactMutation) ResetPortalScopes() {
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (m *ClientContactMutation) SetPortalStatus(ks kith.PortalStatus) {
-	m.portal_status = &ks
+func (m *ClientContactMutation) SetPortalStatus(ss schematype.PortalStatus) {
+	m.portal_status = &ss
 }
 
 // PortalStatus returns the value of the "portal_status" field in the mutation.
-func (m *ClientContactMutation) PortalStatus() (r kith.PortalStatus, exists bool) {
+func (m *ClientContactMutation) PortalStatus() (r schematype.PortalStatus, exists bool) {
 	v := m.portal_status
 	if v == nil {
 		return
@@ -2502,7 +2500,7 @@ func (m *ClientContactMutation) PortalStatus() (r kith.PortalStatus, exists bool
 // OldPortalStatus returns the old "portal_status" field's value of the ClientContact entity.
 // If the ClientContact object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ClientContactMutation) OldPortalStatus(ctx context.Context) (v kith.PortalStatus, err error) {
+func (m *ClientContactMutation) OldPortalStatus(ctx context.Context) (v schematype.PortalStatus, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPortalStatus is only allowed on UpdateOne operations")
 	}
@@ -2811,7 +2809,7 @@ func (m *ClientContactMutation) SetField(name string, value ent.Value) error {
 		m.SetRelationshipLabel(v)
 		return nil
 	case clientcontact.FieldContactTypes:
-		v, ok := value.([]kith.ContactType)
+		v, ok := value.([]schematype.ContactType)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -2846,14 +2844,14 @@ func (m *ClientContactMutation) SetField(name string, value ent.Value) error {
 		m.SetCanManageAppointments(v)
 		return nil
 	case clientcontact.FieldPortalScopes:
-		v, ok := value.([]kith.PortalScope)
+		v, ok := value.([]schematype.PortalScope)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPortalScopes(v)
 		return nil
 	case clientcontact.FieldPortalStatus:
-		v, ok := value.(kith.PortalStatus)
+		v, ok := value.(schematype.PortalStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -3108,9 +3106,9 @@ type ClientProfileMutation struct {
 	sms_consent               *bool
 	mobile_is_primary         *bool
 	voice_consent             *bool
-	other_phones              *[]contactinfo.Phone
-	appendother_phones        []contactinfo.Phone
-	address                   **contactinfo.Address
+	other_phones              *[]schematype.Phone
+	appendother_phones        []schematype.Phone
+	address                   **schematype.Address
 	preferred_contact_method  *clientprofile.PreferredContactMethod
 	status                    *clientprofile.Status
 	tags                      *[]string
@@ -3121,7 +3119,7 @@ type ClientProfileMutation struct {
 	notify_reminders          *bool
 	notify_confirmations      *bool
 	notify_scheduled          *bool
-	portal_status             *kith.PortalStatus
+	portal_status             *schematype.PortalStatus
 	clearedFields             map[string]struct{}
 	organization              *pulid.ID
 	clearedorganization       bool
@@ -4018,13 +4016,13 @@ func (m *ClientProfileMutation) ResetVoiceConsent() {
 }
 
 // SetOtherPhones sets the "other_phones" field.
-func (m *ClientProfileMutation) SetOtherPhones(c []contactinfo.Phone) {
-	m.other_phones = &c
+func (m *ClientProfileMutation) SetOtherPhones(s []schematype.Phone) {
+	m.other_phones = &s
 	m.appendother_phones = nil
 }
 
 // OtherPhones returns the value of the "other_phones" field in the mutation.
-func (m *ClientProfileMutation) OtherPhones() (r []contactinfo.Phone, exists bool) {
+func (m *ClientProfileMutation) OtherPhones() (r []schematype.Phone, exists bool) {
 	v := m.other_phones
 	if v == nil {
 		return
@@ -4035,7 +4033,7 @@ func (m *ClientProfileMutation) OtherPhones() (r []contactinfo.Phone, exists boo
 // OldOtherPhones returns the old "other_phones" field's value of the ClientProfile entity.
 // If the ClientProfile object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ClientProfileMutation) OldOtherPhones(ctx context.Context) (v []contactinfo.Phone, err error) {
+func (m *ClientProfileMutation) OldOtherPhones(ctx context.Context) (v []schematype.Phone, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldOtherPhones is only allowed on UpdateOne operations")
 	}
@@ -4049,13 +4047,13 @@ func (m *ClientProfileMutation) OldOtherPhones(ctx context.Context) (v []contact
 	return oldValue.OtherPhones, nil
 }
 
-// AppendOtherPhones adds c to the "other_phones" field.
-func (m *ClientProfileMutation) AppendOtherPhones(c []contactinfo.Phone) {
-	m.appendother_phones = append(m.appendother_phones, c...)
+// AppendOtherPhones adds s to the "other_phones" field.
+func (m *ClientProfileMutation) AppendOtherPhones(s []schematype.Phone) {
+	m.appendother_phones = append(m.appendother_phones, s...)
 }
 
 // AppendedOtherPhones returns the list of values that were appended to the "other_phones" field in this mutation.
-func (m *ClientProfileMutation) AppendedOtherPhones() ([]contactinfo.Phone, bool) {
+func (m *ClientProfileMutation) AppendedOtherPhones() ([]schematype.Phone, bool) {
 	if len(m.appendother_phones) == 0 {
 		return nil, false
 	}
@@ -4083,12 +4081,12 @@ func (m *ClientProfileMutation) ResetOtherPhones() {
 }
 
 // SetAddress sets the "address" field.
-func (m *ClientProfileMutation) SetAddress(c *contactinfo.Address) {
-	m.address = &c
+func (m *ClientProfileMutation) SetAddress(s *schematype.Address) {
+	m.address = &s
 }
 
 // Address returns the value of the "address" field in the mutation.
-func (m *ClientProfileMutation) Address() (r *contactinfo.Address, exists bool) {
+func (m *ClientProfileMutation) Address() (r *schematype.Address, exists bool) {
 	v := m.address
 	if v == nil {
 		return
@@ -4099,7 +4097,7 @@ func (m *ClientProfileMutation) Address() (r *contactinfo.Address, exists bool) 
 // OldAddress returns the old "address" field's value of the ClientProfile entity.
 // If the ClientProfile object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ClientProfileMutation) OldAddress(ctx context.Context) (v *contactinfo.Address, err error) {
+func (m *ClientProfileMutation) OldAddress(ctx context.Context) (v *schematype.Address, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
 	}
@@ -4524,12 +4522,12 @@ func (m *ClientProfileMutation) ResetNotifyScheduled() {
 }
 
 // SetPortalStatus sets the "portal_status" field.
-func (m *ClientProfileMutation) SetPortalStatus(ks kith.PortalStatus) {
-	m.portal_status = &ks
+func (m *ClientProfileMutation) SetPortalStatus(ss schematype.PortalStatus) {
+	m.portal_status = &ss
 }
 
 // PortalStatus returns the value of the "portal_status" field in the mutation.
-func (m *ClientProfileMutation) PortalStatus() (r kith.PortalStatus, exists bool) {
+func (m *ClientProfileMutation) PortalStatus() (r schematype.PortalStatus, exists bool) {
 	v := m.portal_status
 	if v == nil {
 		return
@@ -4540,7 +4538,7 @@ func (m *ClientProfileMutation) PortalStatus() (r kith.PortalStatus, exists bool
 // OldPortalStatus returns the old "portal_status" field's value of the ClientProfile entity.
 // If the ClientProfile object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ClientProfileMutation) OldPortalStatus(ctx context.Context) (v kith.PortalStatus, err error) {
+func (m *ClientProfileMutation) OldPortalStatus(ctx context.Context) (v schematype.PortalStatus, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPortalStatus is only allowed on UpdateOne operations")
 	}
@@ -5308,14 +5306,14 @@ func (m *ClientProfileMutation) SetField(name string, value ent.Value) error {
 		m.SetVoiceConsent(v)
 		return nil
 	case clientprofile.FieldOtherPhones:
-		v, ok := value.([]contactinfo.Phone)
+		v, ok := value.([]schematype.Phone)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOtherPhones(v)
 		return nil
 	case clientprofile.FieldAddress:
-		v, ok := value.(*contactinfo.Address)
+		v, ok := value.(*schematype.Address)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -5385,7 +5383,7 @@ func (m *ClientProfileMutation) SetField(name string, value ent.Value) error {
 		m.SetNotifyScheduled(v)
 		return nil
 	case clientprofile.FieldPortalStatus:
-		v, ok := value.(kith.PortalStatus)
+		v, ok := value.(schematype.PortalStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -5872,7 +5870,7 @@ type ContactMutation struct {
 	email                  *string
 	phone                  *string
 	organization_reference *string
-	address                **contactinfo.Address
+	address                **schematype.Address
 	notes                  *string
 	clearedFields          map[string]struct{}
 	organization           *pulid.ID
@@ -6333,12 +6331,12 @@ func (m *ContactMutation) ResetOrganizationReference() {
 }
 
 // SetAddress sets the "address" field.
-func (m *ContactMutation) SetAddress(c *contactinfo.Address) {
-	m.address = &c
+func (m *ContactMutation) SetAddress(s *schematype.Address) {
+	m.address = &s
 }
 
 // Address returns the value of the "address" field in the mutation.
-func (m *ContactMutation) Address() (r *contactinfo.Address, exists bool) {
+func (m *ContactMutation) Address() (r *schematype.Address, exists bool) {
 	v := m.address
 	if v == nil {
 		return
@@ -6349,7 +6347,7 @@ func (m *ContactMutation) Address() (r *contactinfo.Address, exists bool) {
 // OldAddress returns the old "address" field's value of the Contact entity.
 // If the Contact object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ContactMutation) OldAddress(ctx context.Context) (v *contactinfo.Address, err error) {
+func (m *ContactMutation) OldAddress(ctx context.Context) (v *schematype.Address, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
 	}
@@ -6753,7 +6751,7 @@ func (m *ContactMutation) SetField(name string, value ent.Value) error {
 		m.SetOrganizationReference(v)
 		return nil
 	case contact.FieldAddress:
-		v, ok := value.(*contactinfo.Address)
+		v, ok := value.(*schematype.Address)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -10440,8 +10438,8 @@ type InvoiceMutation struct {
 	created_at          *time.Time
 	updated_at          *time.Time
 	number              *string
-	lines               *[]kith.InvoiceLine
-	appendlines         []kith.InvoiceLine
+	lines               *[]schematype.InvoiceLine
+	appendlines         []schematype.InvoiceLine
 	total_cents         *int
 	addtotal_cents      *int
 	currency            *string
@@ -10748,13 +10746,13 @@ func (m *InvoiceMutation) ResetNumber() {
 }
 
 // SetLines sets the "lines" field.
-func (m *InvoiceMutation) SetLines(kl []kith.InvoiceLine) {
-	m.lines = &kl
+func (m *InvoiceMutation) SetLines(sl []schematype.InvoiceLine) {
+	m.lines = &sl
 	m.appendlines = nil
 }
 
 // Lines returns the value of the "lines" field in the mutation.
-func (m *InvoiceMutation) Lines() (r []kith.InvoiceLine, exists bool) {
+func (m *InvoiceMutation) Lines() (r []schematype.InvoiceLine, exists bool) {
 	v := m.lines
 	if v == nil {
 		return
@@ -10765,7 +10763,7 @@ func (m *InvoiceMutation) Lines() (r []kith.InvoiceLine, exists bool) {
 // OldLines returns the old "lines" field's value of the Invoice entity.
 // If the Invoice object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *InvoiceMutation) OldLines(ctx context.Context) (v []kith.InvoiceLine, err error) {
+func (m *InvoiceMutation) OldLines(ctx context.Context) (v []schematype.InvoiceLine, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldLines is only allowed on UpdateOne operations")
 	}
@@ -10779,13 +10777,13 @@ func (m *InvoiceMutation) OldLines(ctx context.Context) (v []kith.InvoiceLine, e
 	return oldValue.Lines, nil
 }
 
-// AppendLines adds kl to the "lines" field.
-func (m *InvoiceMutation) AppendLines(kl []kith.InvoiceLine) {
-	m.appendlines = append(m.appendlines, kl...)
+// AppendLines adds sl to the "lines" field.
+func (m *InvoiceMutation) AppendLines(sl []schematype.InvoiceLine) {
+	m.appendlines = append(m.appendlines, sl...)
 }
 
 // AppendedLines returns the list of values that were appended to the "lines" field in this mutation.
-func (m *InvoiceMutation) AppendedLines() ([]kith.InvoiceLine, bool) {
+func (m *InvoiceMutation) AppendedLines() ([]schematype.InvoiceLine, bool) {
 	if len(m.appendlines) == 0 {
 		return nil, false
 	}
@@ -11418,7 +11416,7 @@ func (m *InvoiceMutation) SetField(name string, value ent.Value) error {
 		m.SetNumber(v)
 		return nil
 	case invoice.FieldLines:
-		v, ok := value.([]kith.InvoiceLine)
+		v, ok := value.([]schematype.InvoiceLine)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

@@ -102,7 +102,7 @@ func Get(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Form, error) {
 // still SENT and addressed to p (a form for the client to the client or any
 // contact who sees it, a form for a contact to that contact only).
 func CanSubmit(p viewer.Portal, f *ent.Form) bool {
-	if f.Status != entform.StatusSent || f.ClientID != p.ClientID || !p.Can(string(kith.PortalScopeViewForms)) {
+	if f.Status != entform.StatusSent || f.ClientID != p.ClientID || !p.Can(string(schematype.PortalScopeViewForms)) {
 		return false
 	}
 	return f.ContactID == "" || f.ContactID == p.ContactID

@@ -7,8 +7,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // defaultOrder is the order field of a connection whose resolver orders it
@@ -109,7 +109,10 @@ func fits(typ *ast.Type) func(any) bool {
 			return ok && t.UTC().Year() >= 1 && t.UTC().Year() <= 9999
 		}
 	case "String":
-		ok = func(v any) bool { s, ok := v.(string); return ok && kith.CheckText(s, kith.MaxNoteLength) == nil }
+		ok = func(v any) bool {
+			s, ok := v.(string)
+			return ok && schematype.CheckText(s, schematype.MaxNoteLength) == nil
+		}
 	case "ID":
 		ok = func(v any) bool { s, ok := v.(string); return ok && pulid.ID(s).WellFormed() }
 	case "Int":

@@ -17,6 +17,7 @@ import (
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -93,7 +94,7 @@ func presenter(log *slog.Logger, m *observe.Metrics) graphql.ErrorPresenterFunc 
 		case errors.As(err, &eve):
 			// A field's validator, or a required field left out: the
 			// validator's own sentence, never ent's wording.
-			v := kith.FieldValidation(eve.Name, eve.Unwrap())
+			v := schematype.FieldValidation(eve.Name, eve.Unwrap())
 			return set(CodeBadUserInput, v.Message, map[string]any{"field": v.Field})
 		case database.IsConcurrencyConflict(err):
 			return set(CodeConflict, "another change to the same records was made at the same moment, and nothing of this one was written: send it again",

@@ -15,9 +15,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/booking"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/document"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
@@ -407,7 +405,7 @@ type ComplexityRoot struct {
 		DeleteCoverage              func(childComplexity int, id pulid.ID) int
 		DeleteMessageTemplate       func(childComplexity int, id pulid.ID) int
 		InviteClientToPortal        func(childComplexity int, clientID pulid.ID) int
-		InviteContactToPortal       func(childComplexity int, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) int
+		InviteContactToPortal       func(childComplexity int, linkID pulid.ID, scopes []schematype.PortalScope, canManageAppointments *bool) int
 		MarkAppointmentMissed       func(childComplexity int, id pulid.ID) int
 		MarkPortalMessagesRead      func(childComplexity int) int
 		MarkThreadRead              func(childComplexity int, clientID pulid.ID, contactID *pulid.ID) int
@@ -953,7 +951,7 @@ type MutationResolver interface {
 	ClaimPortalInvitation(ctx context.Context, token string) (*portal.Session, error)
 	SignOutOfPortal(ctx context.Context) (bool, error)
 	InviteClientToPortal(ctx context.Context, clientID pulid.ID) (*ent.ClientProfile, error)
-	InviteContactToPortal(ctx context.Context, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) (*ent.ClientContact, error)
+	InviteContactToPortal(ctx context.Context, linkID pulid.ID, scopes []schematype.PortalScope, canManageAppointments *bool) (*ent.ClientContact, error)
 	RevokeClientPortal(ctx context.Context, clientID pulid.ID) (*ent.ClientProfile, error)
 	RevokeContactPortal(ctx context.Context, linkID pulid.ID) (*ent.ClientContact, error)
 	CreateInvoice(ctx context.Context, clientID pulid.ID, input CreateInvoiceInput) (*ent.Invoice, error)
@@ -2774,7 +2772,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.InviteContactToPortal(childComplexity, args["linkId"].(pulid.ID), args["scopes"].([]kith.PortalScope), args["canManageAppointments"].(*bool)), true
+		return e.ComplexityRoot.Mutation.InviteContactToPortal(childComplexity, args["linkId"].(pulid.ID), args["scopes"].([]schematype.PortalScope), args["canManageAppointments"].(*bool)), true
 	case "Mutation.markAppointmentMissed":
 		if e.ComplexityRoot.Mutation.MarkAppointmentMissed == nil {
 			break
@@ -9502,7 +9500,7 @@ type PortalMessage implements Node {
 """
 PortalStatus is enum for the field portal_status
 """
-enum PortalStatus @goModel(model: "github.com/kith-health/kith.PortalStatus") {
+enum PortalStatus @goModel(model: "github.com/kith-health/kith/schematype.PortalStatus") {
   NONE
   INVITED
   ACTIVE
@@ -14798,8 +14796,8 @@ func (ec *executionContext) field_Mutation_inviteContactToPortal_args(ctx contex
 	}
 	args["linkId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scopes",
-		func(ctx context.Context, v any) ([]kith.PortalScope, error) {
-			return ec.unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]schematype.PortalScope, error) {
+			return ec.unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16372,7 +16370,7 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Address_line1(ctx context.Context, field graphql.CollectedField, obj *contactinfo.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_line1(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16395,7 +16393,7 @@ func (ec *executionContext) fieldContext_Address_line1(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *contactinfo.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16418,7 +16416,7 @@ func (ec *executionContext) fieldContext_Address_line2(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *contactinfo.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16441,7 +16439,7 @@ func (ec *executionContext) fieldContext_Address_city(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Address_region(ctx context.Context, field graphql.CollectedField, obj *contactinfo.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_region(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16464,7 +16462,7 @@ func (ec *executionContext) fieldContext_Address_region(_ context.Context, field
 	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *contactinfo.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16487,7 +16485,7 @@ func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, f
 	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Address_country(ctx context.Context, field graphql.CollectedField, obj *contactinfo.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_country(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18202,8 +18200,8 @@ func (ec *executionContext) _Client_otherPhones(ctx context.Context, field graph
 			return obj.OtherPhones, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []contactinfo.Phone) graphql.Marshaler {
-			return ec.marshalOPhone2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhoneᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.Phone) graphql.Marshaler {
+			return ec.marshalOPhone2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhoneᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18234,8 +18232,8 @@ func (ec *executionContext) _Client_address(ctx context.Context, field graphql.C
 			return obj.Address, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *contactinfo.Address) graphql.Marshaler {
-			return ec.marshalOAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐAddress(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18473,8 +18471,8 @@ func (ec *executionContext) _Client_portalStatus(ctx context.Context, field grap
 			return obj.PortalStatus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kith.PortalStatus) graphql.Marshaler {
-			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.PortalStatus) graphql.Marshaler {
+			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19232,8 +19230,8 @@ func (ec *executionContext) _ClientContact_contactTypes(ctx context.Context, fie
 			return obj.ContactTypes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kith.ContactType) graphql.Marshaler {
-			return ec.marshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐContactTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.ContactType) graphql.Marshaler {
+			return ec.marshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -19347,8 +19345,8 @@ func (ec *executionContext) _ClientContact_portalScopes(ctx context.Context, fie
 			return obj.PortalScopes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kith.PortalScope) graphql.Marshaler {
-			return ec.marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.PortalScope) graphql.Marshaler {
+			return ec.marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -19370,8 +19368,8 @@ func (ec *executionContext) _ClientContact_portalStatus(ctx context.Context, fie
 			return obj.PortalStatus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kith.PortalStatus) graphql.Marshaler {
-			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.PortalStatus) graphql.Marshaler {
+			return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19719,8 +19717,8 @@ func (ec *executionContext) _Contact_address(ctx context.Context, field graphql.
 			return obj.Address, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *contactinfo.Address) graphql.Marshaler {
-			return ec.marshalOAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐAddress(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21345,8 +21343,8 @@ func (ec *executionContext) _Invoice_lines(ctx context.Context, field graphql.Co
 			return obj.Lines, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kith.InvoiceLine) graphql.Marshaler {
-			return ec.marshalNInvoiceLine2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐInvoiceLineᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.InvoiceLine) graphql.Marshaler {
+			return ec.marshalNInvoiceLine2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐInvoiceLineᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21558,7 +21556,7 @@ func (ec *executionContext) fieldContext_Invoice_payments(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _InvoiceLine_description(ctx context.Context, field graphql.CollectedField, obj *kith.InvoiceLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvoiceLine_description(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21581,7 +21579,7 @@ func (ec *executionContext) fieldContext_InvoiceLine_description(_ context.Conte
 	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InvoiceLine_quantity(ctx context.Context, field graphql.CollectedField, obj *kith.InvoiceLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvoiceLine_quantity(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21604,7 +21602,7 @@ func (ec *executionContext) fieldContext_InvoiceLine_quantity(_ context.Context,
 	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _InvoiceLine_unitAmountCents(ctx context.Context, field graphql.CollectedField, obj *kith.InvoiceLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvoiceLine_unitAmountCents(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21627,7 +21625,7 @@ func (ec *executionContext) fieldContext_InvoiceLine_unitAmountCents(_ context.C
 	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _InvoiceLine_amountCents(ctx context.Context, field graphql.CollectedField, obj *kith.InvoiceLine) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvoiceLine_amountCents(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23890,7 +23888,7 @@ func (ec *executionContext) _Mutation_inviteContactToPortal(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().InviteContactToPortal(ctx, fc.Args["linkId"].(pulid.ID), fc.Args["scopes"].([]kith.PortalScope), fc.Args["canManageAppointments"].(*bool))
+			return ec.Resolvers.Mutation().InviteContactToPortal(ctx, fc.Args["linkId"].(pulid.ID), fc.Args["scopes"].([]schematype.PortalScope), fc.Args["canManageAppointments"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientContact) graphql.Marshaler {
@@ -26444,7 +26442,7 @@ func (ec *executionContext) fieldContext_Payment_invoice(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Phone_label(ctx context.Context, field graphql.CollectedField, obj *contactinfo.Phone) (ret graphql.Marshaler) {
+func (ec *executionContext) _Phone_label(ctx context.Context, field graphql.CollectedField, obj *schematype.Phone) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26467,7 +26465,7 @@ func (ec *executionContext) fieldContext_Phone_label(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Phone", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Phone_number(ctx context.Context, field graphql.CollectedField, obj *contactinfo.Phone) (ret graphql.Marshaler) {
+func (ec *executionContext) _Phone_number(ctx context.Context, field graphql.CollectedField, obj *schematype.Phone) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26801,8 +26799,8 @@ func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field grap
 			return obj.Scopes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kith.PortalScope) graphql.Marshaler {
-			return ec.marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.PortalScope) graphql.Marshaler {
+			return ec.marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28183,8 +28181,8 @@ func (ec *executionContext) _PortalInvoice_lines(ctx context.Context, field grap
 			return obj.Lines, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kith.InvoiceLine) graphql.Marshaler {
-			return ec.marshalNInvoiceLine2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐInvoiceLineᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.InvoiceLine) graphql.Marshaler {
+			return ec.marshalNInvoiceLine2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐInvoiceLineᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -34473,8 +34471,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj any) (contactinfo.Address, error) {
-	var it contactinfo.Address
+func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj any) (schematype.Address, error) {
+	var it schematype.Address
 	if obj == nil {
 		return it, nil
 	}
@@ -36291,7 +36289,7 @@ func (ec *executionContext) unmarshalInputClientContactLinkInput(ctx context.Con
 			it.RelationshipLabel = data
 		case "contactTypes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactTypes"))
-			data, err := ec.unmarshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐContactTypeᚄ(ctx, v)
+			data, err := ec.unmarshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36326,7 +36324,7 @@ func (ec *executionContext) unmarshalInputClientContactLinkInput(ctx context.Con
 			it.CanManageAppointments = data
 		case "portalScopes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalScopes"))
-			data, err := ec.unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx, v)
+			data, err := ec.unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36775,28 +36773,28 @@ func (ec *executionContext) unmarshalInputClientContactWhereInput(ctx context.Co
 			it.CanManageAppointmentsNEQ = data
 		case "portalStatus":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalStatus"))
-			data, err := ec.unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, v)
+			data, err := ec.unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PortalStatus = data
 		case "portalStatusNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalStatusNEQ"))
-			data, err := ec.unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, v)
+			data, err := ec.unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PortalStatusNEQ = data
 		case "portalStatusIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalStatusIn"))
-			data, err := ec.unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PortalStatusIn = data
 		case "portalStatusNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalStatusNotIn"))
-			data, err := ec.unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41159,14 +41157,14 @@ func (ec *executionContext) unmarshalInputCreateClientInput(ctx context.Context,
 			it.VoiceConsent = data
 		case "otherPhones":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("otherPhones"))
-			data, err := ec.unmarshalOPhoneInput2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhoneᚄ(ctx, v)
+			data, err := ec.unmarshalOPhoneInput2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhoneᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OtherPhones = data
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
-			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐAddress(ctx, v)
+			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41301,7 +41299,7 @@ func (ec *executionContext) unmarshalInputCreateContactInput(ctx context.Context
 			it.OrganizationReference = data
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
-			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐAddress(ctx, v)
+			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41431,7 +41429,7 @@ func (ec *executionContext) unmarshalInputCreateInvoiceInput(ctx context.Context
 		switch k {
 		case "lines":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
-			data, err := ec.unmarshalNInvoiceLineInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐInvoiceLineᚄ(ctx, v)
+			data, err := ec.unmarshalNInvoiceLineInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐInvoiceLineᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42261,8 +42259,8 @@ func (ec *executionContext) unmarshalInputFormQuestionInput(ctx context.Context,
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputInvoiceLineInput(ctx context.Context, obj any) (kith.InvoiceLine, error) {
-	var it kith.InvoiceLine
+func (ec *executionContext) unmarshalInputInvoiceLineInput(ctx context.Context, obj any) (schematype.InvoiceLine, error) {
+	var it schematype.InvoiceLine
 	if obj == nil {
 		return it, nil
 	}
@@ -46780,8 +46778,8 @@ func (ec *executionContext) unmarshalInputPayPortalInvoiceInput(ctx context.Cont
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputPhoneInput(ctx context.Context, obj any) (contactinfo.Phone, error) {
-	var it contactinfo.Phone
+func (ec *executionContext) unmarshalInputPhoneInput(ctx context.Context, obj any) (schematype.Phone, error) {
+	var it schematype.Phone
 	if obj == nil {
 		return it, nil
 	}
@@ -51697,14 +51695,14 @@ func (ec *executionContext) unmarshalInputUpdateClientContactInput(ctx context.C
 			it.ClearRelationshipLabel = data
 		case "contactTypes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactTypes"))
-			data, err := ec.unmarshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐContactTypeᚄ(ctx, v)
+			data, err := ec.unmarshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ContactTypes = data
 		case "appendContactTypes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendContactTypes"))
-			data, err := ec.unmarshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐContactTypeᚄ(ctx, v)
+			data, err := ec.unmarshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -51746,14 +51744,14 @@ func (ec *executionContext) unmarshalInputUpdateClientContactInput(ctx context.C
 			it.CanManageAppointments = data
 		case "portalScopes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalScopes"))
-			data, err := ec.unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx, v)
+			data, err := ec.unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PortalScopes = data
 		case "appendPortalScopes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendPortalScopes"))
-			data, err := ec.unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx, v)
+			data, err := ec.unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -51958,14 +51956,14 @@ func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context,
 			it.VoiceConsent = data
 		case "otherPhones":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("otherPhones"))
-			data, err := ec.unmarshalOPhoneInput2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhoneᚄ(ctx, v)
+			data, err := ec.unmarshalOPhoneInput2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhoneᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OtherPhones = data
 		case "appendOtherPhones":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendOtherPhones"))
-			data, err := ec.unmarshalOPhoneInput2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhoneᚄ(ctx, v)
+			data, err := ec.unmarshalOPhoneInput2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhoneᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -51979,7 +51977,7 @@ func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context,
 			it.ClearOtherPhones = data
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
-			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐAddress(ctx, v)
+			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -52198,7 +52196,7 @@ func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context
 			it.ClearOrganizationReference = data
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
-			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐAddress(ctx, v)
+			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -53695,7 +53693,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 var addressImplementors = []string{"Address"}
 
-func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *contactinfo.Address) graphql.Marshaler {
+func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *schematype.Address) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, addressImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -56436,7 +56434,7 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 
 var invoiceLineImplementors = []string{"InvoiceLine"}
 
-func (ec *executionContext) _InvoiceLine(ctx context.Context, sel ast.SelectionSet, obj *kith.InvoiceLine) graphql.Marshaler {
+func (ec *executionContext) _InvoiceLine(ctx context.Context, sel ast.SelectionSet, obj *schematype.InvoiceLine) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, invoiceLineImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -57941,7 +57939,7 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 
 var phoneImplementors = []string{"Phone"}
 
-func (ec *executionContext) _Phone(ctx context.Context, sel ast.SelectionSet, obj *contactinfo.Phone) graphql.Marshaler {
+func (ec *executionContext) _Phone(ctx context.Context, sel ast.SelectionSet, obj *schematype.Phone) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, phoneImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -62459,13 +62457,13 @@ func (ec *executionContext) marshalNContactOrderField2ᚖgithubᚗcomᚋkithᚑh
 	return v
 }
 
-func (ec *executionContext) unmarshalNContactType2githubᚗcomᚋkithᚑhealthᚋkithᚐContactType(ctx context.Context, v any) (kith.ContactType, error) {
-	var res kith.ContactType
+func (ec *executionContext) unmarshalNContactType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactType(ctx context.Context, v any) (schematype.ContactType, error) {
+	var res schematype.ContactType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNContactType2githubᚗcomᚋkithᚑhealthᚋkithᚐContactType(ctx context.Context, sel ast.SelectionSet, v kith.ContactType) graphql.Marshaler {
+func (ec *executionContext) marshalNContactType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactType(ctx context.Context, sel ast.SelectionSet, v schematype.ContactType) graphql.Marshaler {
 	return v
 }
 
@@ -62833,15 +62831,15 @@ func (ec *executionContext) marshalNInvoice2ᚖgithubᚗcomᚋkithᚑhealthᚋki
 	return ec._Invoice(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNInvoiceLine2githubᚗcomᚋkithᚑhealthᚋkithᚐInvoiceLine(ctx context.Context, sel ast.SelectionSet, v kith.InvoiceLine) graphql.Marshaler {
+func (ec *executionContext) marshalNInvoiceLine2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐInvoiceLine(ctx context.Context, sel ast.SelectionSet, v schematype.InvoiceLine) graphql.Marshaler {
 	return ec._InvoiceLine(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNInvoiceLine2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐInvoiceLineᚄ(ctx context.Context, sel ast.SelectionSet, v []kith.InvoiceLine) graphql.Marshaler {
+func (ec *executionContext) marshalNInvoiceLine2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐInvoiceLineᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.InvoiceLine) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNInvoiceLine2githubᚗcomᚋkithᚑhealthᚋkithᚐInvoiceLine(ctx, sel, v[i])
+		return ec.marshalNInvoiceLine2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐInvoiceLine(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -62853,13 +62851,13 @@ func (ec *executionContext) marshalNInvoiceLine2ᚕgithubᚗcomᚋkithᚑhealth�
 	return ret
 }
 
-func (ec *executionContext) unmarshalNInvoiceLineInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐInvoiceLineᚄ(ctx context.Context, v any) ([]*kith.InvoiceLine, error) {
+func (ec *executionContext) unmarshalNInvoiceLineInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐInvoiceLineᚄ(ctx context.Context, v any) ([]*schematype.InvoiceLine, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*kith.InvoiceLine, len(vSlice))
+	res := make([]*schematype.InvoiceLine, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNInvoiceLineInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐInvoiceLine(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNInvoiceLineInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐInvoiceLine(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -62867,7 +62865,7 @@ func (ec *executionContext) unmarshalNInvoiceLineInput2ᚕᚖgithubᚗcomᚋkith
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNInvoiceLineInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐInvoiceLine(ctx context.Context, v any) (*kith.InvoiceLine, error) {
+func (ec *executionContext) unmarshalNInvoiceLineInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐInvoiceLine(ctx context.Context, v any) (*schematype.InvoiceLine, error) {
 	res, err := ec.unmarshalInputInvoiceLineInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -63106,11 +63104,11 @@ func (ec *executionContext) marshalNPaymentStatus2githubᚗcomᚋkithᚑhealth�
 	return v
 }
 
-func (ec *executionContext) marshalNPhone2githubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhone(ctx context.Context, sel ast.SelectionSet, v contactinfo.Phone) graphql.Marshaler {
+func (ec *executionContext) marshalNPhone2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhone(ctx context.Context, sel ast.SelectionSet, v schematype.Phone) graphql.Marshaler {
 	return ec._Phone(ctx, sel, &v)
 }
 
-func (ec *executionContext) unmarshalNPhoneInput2githubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhone(ctx context.Context, v any) (contactinfo.Phone, error) {
+func (ec *executionContext) unmarshalNPhoneInput2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhone(ctx context.Context, v any) (schematype.Phone, error) {
 	res, err := ec.unmarshalInputPhoneInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -63459,23 +63457,23 @@ func (ec *executionContext) marshalNPortalSavedCard2ᚖgithubᚗcomᚋkithᚑhea
 	return ec._PortalSavedCard(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx context.Context, v any) (kith.PortalScope, error) {
-	var res kith.PortalScope
+func (ec *executionContext) unmarshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScope(ctx context.Context, v any) (schematype.PortalScope, error) {
+	var res schematype.PortalScope
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx context.Context, sel ast.SelectionSet, v kith.PortalScope) graphql.Marshaler {
+func (ec *executionContext) marshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScope(ctx context.Context, sel ast.SelectionSet, v schematype.PortalScope) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx context.Context, v any) ([]kith.PortalScope, error) {
+func (ec *executionContext) unmarshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx context.Context, v any) ([]schematype.PortalScope, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]kith.PortalScope, len(vSlice))
+	res := make([]schematype.PortalScope, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScope(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -63483,11 +63481,11 @@ func (ec *executionContext) unmarshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealt
 	return res, nil
 }
 
-func (ec *executionContext) marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx context.Context, sel ast.SelectionSet, v []kith.PortalScope) graphql.Marshaler {
+func (ec *executionContext) marshalNPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.PortalScope) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx, sel, v[i])
+		return ec.marshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScope(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -63509,13 +63507,13 @@ func (ec *executionContext) marshalNPortalSession2ᚖgithubᚗcomᚋkithᚑhealt
 	return ec._PortalSession(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx context.Context, v any) (kith.PortalStatus, error) {
-	var res kith.PortalStatus
+func (ec *executionContext) unmarshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx context.Context, v any) (schematype.PortalStatus, error) {
+	var res schematype.PortalStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx context.Context, sel ast.SelectionSet, v kith.PortalStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx context.Context, sel ast.SelectionSet, v schematype.PortalStatus) graphql.Marshaler {
 	return v
 }
 
@@ -64220,14 +64218,14 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
-func (ec *executionContext) marshalOAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐAddress(ctx context.Context, sel ast.SelectionSet, v *contactinfo.Address) graphql.Marshaler {
+func (ec *executionContext) marshalOAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx context.Context, sel ast.SelectionSet, v *schematype.Address) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Address(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐAddress(ctx context.Context, v any) (*contactinfo.Address, error) {
+func (ec *executionContext) unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx context.Context, v any) (*schematype.Address, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -64786,16 +64784,16 @@ func (ec *executionContext) unmarshalOContactOrder2ᚖgithubᚗcomᚋkithᚑheal
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐContactTypeᚄ(ctx context.Context, v any) ([]kith.ContactType, error) {
+func (ec *executionContext) unmarshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(ctx context.Context, v any) ([]schematype.ContactType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]kith.ContactType, len(vSlice))
+	res := make([]schematype.ContactType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNContactType2githubᚗcomᚋkithᚑhealthᚋkithᚐContactType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNContactType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -64803,14 +64801,14 @@ func (ec *executionContext) unmarshalOContactType2ᚕgithubᚗcomᚋkithᚑhealt
 	return res, nil
 }
 
-func (ec *executionContext) marshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐContactTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kith.ContactType) graphql.Marshaler {
+func (ec *executionContext) marshalOContactType2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ContactType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNContactType2githubᚗcomᚋkithᚑhealthᚋkithᚐContactType(ctx, sel, v[i])
+		return ec.marshalNContactType2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐContactType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -65452,14 +65450,14 @@ func (ec *executionContext) marshalOPayment2ᚕᚖgithubᚗcomᚋkithᚑhealth�
 	return ret
 }
 
-func (ec *executionContext) marshalOPhone2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhoneᚄ(ctx context.Context, sel ast.SelectionSet, v []contactinfo.Phone) graphql.Marshaler {
+func (ec *executionContext) marshalOPhone2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhoneᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Phone) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPhone2githubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhone(ctx, sel, v[i])
+		return ec.marshalNPhone2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhone(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -65471,16 +65469,16 @@ func (ec *executionContext) marshalOPhone2ᚕgithubᚗcomᚋkithᚑhealthᚋkith
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPhoneInput2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhoneᚄ(ctx context.Context, v any) ([]contactinfo.Phone, error) {
+func (ec *executionContext) unmarshalOPhoneInput2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhoneᚄ(ctx context.Context, v any) ([]schematype.Phone, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]contactinfo.Phone, len(vSlice))
+	res := make([]schematype.Phone, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPhoneInput2githubᚗcomᚋkithᚑhealthᚋkithᚋcontactinfoᚐPhone(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPhoneInput2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPhone(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -65527,16 +65525,16 @@ func (ec *executionContext) marshalOPortalMessage2ᚖgithubᚗcomᚋkithᚑhealt
 	return ec._PortalMessage(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx context.Context, v any) ([]kith.PortalScope, error) {
+func (ec *executionContext) unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx context.Context, v any) ([]schematype.PortalScope, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]kith.PortalScope, len(vSlice))
+	res := make([]schematype.PortalScope, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScope(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -65544,14 +65542,14 @@ func (ec *executionContext) unmarshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealt
 	return res, nil
 }
 
-func (ec *executionContext) marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalScopeᚄ(ctx context.Context, sel ast.SelectionSet, v []kith.PortalScope) graphql.Marshaler {
+func (ec *executionContext) marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScopeᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.PortalScope) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalScope(ctx, sel, v[i])
+		return ec.marshalNPortalScope2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalScope(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -65563,16 +65561,16 @@ func (ec *executionContext) marshalOPortalScope2ᚕgithubᚗcomᚋkithᚑhealth�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatusᚄ(ctx context.Context, v any) ([]kith.PortalStatus, error) {
+func (ec *executionContext) unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatusᚄ(ctx context.Context, v any) ([]schematype.PortalStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]kith.PortalStatus, len(vSlice))
+	res := make([]schematype.PortalStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -65580,14 +65578,14 @@ func (ec *executionContext) unmarshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑheal
 	return res, nil
 }
 
-func (ec *executionContext) marshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []kith.PortalStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.PortalStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx, sel, v[i])
+		return ec.marshalNPortalStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -65599,16 +65597,16 @@ func (ec *executionContext) marshalOPortalStatus2ᚕgithubᚗcomᚋkithᚑhealth
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx context.Context, v any) (*kith.PortalStatus, error) {
+func (ec *executionContext) unmarshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx context.Context, v any) (*schematype.PortalStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(kith.PortalStatus)
+	var res = new(schematype.PortalStatus)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚐPortalStatus(ctx context.Context, sel ast.SelectionSet, v *kith.PortalStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐPortalStatus(ctx context.Context, sel ast.SelectionSet, v *schematype.PortalStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

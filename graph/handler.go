@@ -18,7 +18,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/observe"
-	"github.com/kith-health/kith/payment"
+	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/ratelimit"
 )
@@ -54,7 +54,7 @@ type HandlerConfig struct {
 	Portal *portal.Service
 	// Payments is the card payment provider. Default: none, and paying or
 	// saving a card answers INTERNAL.
-	Payments payment.Provider
+	Payments cardprocessor.Provider
 	// MaxBodyBytes caps the body of a request; a larger one answers 413
 	// PAYLOAD_TOO_LARGE. Package server caps every route with it. Default
 	// DefaultMaxBodyBytes (1 MiB).

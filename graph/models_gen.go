@@ -5,7 +5,6 @@ package graph
 import (
 	"time"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
@@ -51,7 +50,7 @@ type ClientNotificationsInput struct {
 
 type CreateInvoiceInput struct {
 	// At least one line; at most 100.
-	Lines []*kith.InvoiceLine `json:"lines"`
+	Lines []*schematype.InvoiceLine `json:"lines"`
 	// ISO 4217 currency code, such as CAD or USD.
 	Currency string `json:"currency"`
 	// When payment is due (YYYY-MM-DD).

@@ -11,10 +11,10 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/activity"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -55,7 +55,7 @@ func (r *mutationResolver) InviteClientToPortal(ctx context.Context, clientID pu
 }
 
 // InviteContactToPortal is the resolver for the inviteContactToPortal field.
-func (r *mutationResolver) InviteContactToPortal(ctx context.Context, linkID pulid.ID, scopes []kith.PortalScope, canManageAppointments *bool) (*ent.ClientContact, error) {
+func (r *mutationResolver) InviteContactToPortal(ctx context.Context, linkID pulid.ID, scopes []schematype.PortalScope, canManageAppointments *bool) (*ent.ClientContact, error) {
 	return r.Portal.InviteContact(ctx, linkID, scopes, canManageAppointments)
 }
 
@@ -71,7 +71,7 @@ func (r *mutationResolver) RevokeContactPortal(ctx context.Context, linkID pulid
 
 // StartsAtLocal is the resolver for the startsAtLocal field.
 func (r *portalAppointmentResolver) StartsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error) {
-	return obj.StartsAt.In(contactinfo.Location(obj.TimeZone)).Format(time.RFC3339), nil
+	return obj.StartsAt.In(schematype.Location(obj.TimeZone)).Format(time.RFC3339), nil
 }
 
 // PractitionerName is the resolver for the practitionerName field.

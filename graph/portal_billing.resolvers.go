@@ -8,11 +8,11 @@ package graph
 import (
 	"context"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/billing"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Invoices is the resolver for the invoices field.
@@ -22,7 +22,7 @@ func (r *clientResolver) Invoices(ctx context.Context, obj *ent.ClientProfile, s
 
 // CreateInvoice is the resolver for the createInvoice field.
 func (r *mutationResolver) CreateInvoice(ctx context.Context, clientID pulid.ID, input CreateInvoiceInput) (*ent.Invoice, error) {
-	lines := make([]kith.InvoiceLine, len(input.Lines))
+	lines := make([]schematype.InvoiceLine, len(input.Lines))
 	for i, l := range input.Lines {
 		lines[i] = *l
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier/compose"
-	"github.com/kith-health/kith/payment"
+	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/portal"
 )
 
@@ -27,5 +27,5 @@ type Resolver struct {
 	// Portal runs portal invitations, sign-ins and sessions.
 	Portal *portal.Service
 	// Payments charges cards and keeps saved cards (package billing).
-	Payments payment.Provider
+	Payments cardprocessor.Provider
 }

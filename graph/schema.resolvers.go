@@ -13,7 +13,6 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/booking"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -27,12 +26,12 @@ import (
 
 // StartsAtLocal is the resolver for the startsAtLocal field.
 func (r *appointmentResolver) StartsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error) {
-	return obj.StartsAt.In(contactinfo.Location(obj.TimeZone)).Format(time.RFC3339), nil
+	return obj.StartsAt.In(schematype.Location(obj.TimeZone)).Format(time.RFC3339), nil
 }
 
 // EndsAtLocal is the resolver for the endsAtLocal field.
 func (r *appointmentResolver) EndsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error) {
-	return obj.EndsAt.In(contactinfo.Location(obj.TimeZone)).Format(time.RFC3339), nil
+	return obj.EndsAt.In(schematype.Location(obj.TimeZone)).Format(time.RFC3339), nil
 }
 
 // Recipients is the resolver for the recipients field.
@@ -52,7 +51,7 @@ func (r *clientResolver) BillingContacts(ctx context.Context, obj *ent.ClientPro
 	}
 	billing := []*ent.ClientContact{}
 	for _, l := range links {
-		if slices.Contains(l.ContactTypes, kith.ContactTypeBilling) {
+		if slices.Contains(l.ContactTypes, schematype.ContactTypeBilling) {
 			billing = append(billing, l)
 		}
 	}
@@ -61,7 +60,7 @@ func (r *clientResolver) BillingContacts(ctx context.Context, obj *ent.ClientPro
 
 // IsConnection is the resolver for the isConnection field.
 func (r *clientContactResolver) IsConnection(ctx context.Context, obj *ent.ClientContact) (bool, error) {
-	return obj.PortalStatus == kith.PortalStatusActive, nil
+	return obj.PortalStatus == schematype.PortalStatusActive, nil
 }
 
 // SignIn is the resolver for the signIn field.
@@ -141,7 +140,7 @@ func (r *mutationResolver) SetClientNotifications(ctx context.Context, id pulid.
 // CreateContact is the resolver for the createContact field.
 func (r *mutationResolver) CreateContact(ctx context.Context, input ent.CreateContactInput, allowDuplicate *bool) (*ent.Contact, error) {
 	if allowDuplicate != nil && *allowDuplicate {
-		ctx = kith.WithDuplicatesAllowed(ctx)
+		ctx = schematype.WithDuplicatesAllowed(ctx)
 	}
 	return r.tx(ctx).Contact.Create().SetInput(input).Save(ctx)
 }

@@ -31,7 +31,7 @@ import (
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
 	"github.com/kith-health/kith/notifier/provider"
-	"github.com/kith-health/kith/payment/testprovider"
+	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/practice"
 	"github.com/kith-health/kith/ratelimit"

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Input describes a contact to link to a client: an existing one (ContactID)
@@ -29,12 +30,12 @@ type Input struct {
 	// RelationshipLabel is optional wording for the relationship.
 	RelationshipLabel *string
 	// ContactTypes are the roles the contact plays for the client.
-	ContactTypes []kith.ContactType
+	ContactTypes []schematype.ContactType
 	// NotifyReminders, NotifyConfirmations, NotifyScheduled and
 	// CanManageAppointments are the link's flags; nil means false.
 	NotifyReminders, NotifyConfirmations, NotifyScheduled, CanManageAppointments *bool
 	// PortalScopes are what the contact may do in the portal for the client.
-	PortalScopes []kith.PortalScope
+	PortalScopes []schematype.PortalScope
 }
 
 // Add links a new or existing contact to client clientID with c, which
@@ -84,7 +85,7 @@ func contactFor(ctx context.Context, c *ent.Client, in Input) (pulid.ID, error) 
 		return *in.ContactID, nil
 	}
 	if in.AllowDuplicate != nil && *in.AllowDuplicate {
-		ctx = kith.WithDuplicatesAllowed(ctx)
+		ctx = schematype.WithDuplicatesAllowed(ctx)
 	}
 	created, err := c.Contact.Create().SetInput(*in.Contact).Save(ctx)
 	if err != nil {

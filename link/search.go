@@ -10,6 +10,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/schematype"
 )
 
 // SearchContacts finds the contacts a staff member may mean by query: every
@@ -17,10 +18,10 @@ import (
 // by its digits (so "416-555-0100" finds "+14165550100"). Results are
 // ordered by last name, then first name, at most limit of them.
 //
-// A query over kith.MaxSearchLength characters, or with a NUL or invalid
+// A query over schematype.MaxSearchLength characters, or with a NUL or invalid
 // UTF-8, is a ValidationError on query.
 func SearchContacts(ctx context.Context, c *ent.Client, query string, limit int) ([]*ent.Contact, error) {
-	if err := kith.CheckText(query, kith.MaxSearchLength); err != nil {
+	if err := schematype.CheckText(query, schematype.MaxSearchLength); err != nil {
 		return nil, &kith.ValidationError{Field: "query", Message: "query " + err.Error()}
 	}
 	query = strings.TrimSpace(query)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
@@ -162,7 +161,7 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	queued := notification.StatusEQ(notification.StatusQueued)
 	for _, i := range sent {
 		err = tx.Notification.Update().Where(notification.ID(ns[i].ID), queued).
-			SetStatus(notification.StatusSent).SetProviderID(kith.Clip(results[i].Receipt.ProviderID, kith.MaxLineLength)).
+			SetStatus(notification.StatusSent).SetProviderID(schematype.Clip(results[i].Receipt.ProviderID, schematype.MaxLineLength)).
 			SetSentAt(now).AddAttempts(1).
 			Exec(ctx)
 		if err != nil {

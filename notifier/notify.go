@@ -7,7 +7,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
@@ -144,7 +143,7 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 		r := l.render(t, occasion.Values(t.Language, q.cfg.Links))
 		due := now
 		if d.Channel == schematype.ChannelSMS {
-			due = q.quietHours(org).Next(now, contactinfo.Location(c.TimeZone)).UTC()
+			due = q.quietHours(org).Next(now, schematype.Location(c.TimeZone)).UTC()
 		}
 		create := db.Notification.Create().
 			SetClientID(c.ID).
@@ -237,7 +236,7 @@ func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.I
 func (q *Queue) scheduleReminders(ctx context.Context, etx *ent.Tx, a *ent.Appointment) error {
 	var jobs []river.InsertManyParams
 	org := a.Edges.Client.Edges.Organization
-	for _, due := range compose.ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), q.leads(org)) {
+	for _, due := range compose.ReminderTimes(a.StartsAt, schematype.Location(a.TimeZone), q.leads(org)) {
 		if due.Before(time.Now()) {
 			continue
 		}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
@@ -43,13 +42,13 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 		return err
 	}
 	recipients := link.Recipients(c, c.Edges.ContactLinks)
-	r, canRead := recipients[0], c.PortalStatus == kith.PortalStatusActive
+	r, canRead := recipients[0], c.PortalStatus == schematype.PortalStatusActive
 	if msg.ContactID != "" {
 		if len(recipients) < 2 {
 			return nil // the link is gone: nobody to tell
 		}
 		r = recipients[1]
-		canRead = r.Link.PortalStatus == kith.PortalStatusActive && slices.Contains(r.Link.PortalScopes, kith.PortalScopeMessaging)
+		canRead = r.Link.PortalStatus == schematype.PortalStatusActive && slices.Contains(r.Link.PortalScopes, schematype.PortalScopeMessaging)
 	}
 	prefs, err := loadPreferences(sys, db, c)
 	if err != nil {

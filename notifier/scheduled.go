@@ -7,7 +7,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
@@ -121,7 +120,7 @@ func dueAt(sm *ent.ScheduledMessage, a *ent.Appointment) (time.Time, bool) {
 	case sm.MinutesBeforeStart != nil && a != nil:
 		// As reminders: whole days keep the wall-clock time across daylight saving.
 		lead := time.Duration(*sm.MinutesBeforeStart) * time.Minute
-		due := compose.ReminderTimes(a.StartsAt, contactinfo.Location(a.TimeZone), []time.Duration{lead})[0]
+		due := compose.ReminderTimes(a.StartsAt, schematype.Location(a.TimeZone), []time.Duration{lead})[0]
 		return due.UTC().Truncate(time.Microsecond), true
 	}
 	return time.Time{}, false

@@ -8,8 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/schematype"
 )
 
 const (
@@ -195,7 +195,7 @@ func TestScheduledMessageFollowsItsAppointment(t *testing.T) {
 	b.api.OK(b.token, `query($id: ID!){ node(id: $id) { ... on Appointment { startsAt timeZone } } }`, map[string]any{"id": pulled}, &moved)
 	start, err := time.Parse(time.RFC3339, moved.Node.StartsAt)
 	require.NoError(t, err)
-	require.Contains(t, notes[0].Text, "See you at "+compose.FormatTime(start, contactinfo.Location(moved.Node.TimeZone), "en"), "[AppointmentTime] is the new time")
+	require.Contains(t, notes[0].Text, "See you at "+compose.FormatTime(start, schematype.Location(moved.Node.TimeZone), "en"), "[AppointmentTime] is the new time")
 	time.Sleep(time.Second)
 	require.Equal(t, "PENDING", b.scheduled(t, pushedMsg).Status, "it moved with its appointment")
 	require.Empty(t, b.scheduledNotes(t, pushedMsg))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -106,7 +105,7 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		if r.Err != nil {
 			update.SetStatus(notification.StatusFailed).SetReason(provider.FailureReason(r.Err)).SetFailedAt(time.Now().UTC())
 		} else {
-			update.SetStatus(notification.StatusSent).SetProviderID(kith.Clip(r.Receipt.ProviderID, kith.MaxLineLength)).SetSentAt(time.Now().UTC())
+			update.SetStatus(notification.StatusSent).SetProviderID(schematype.Clip(r.Receipt.ProviderID, schematype.MaxLineLength)).SetSentAt(time.Now().UTC())
 		}
 		if err := update.Exec(systemIn(ctx, "")); err != nil {
 			q.cfg.Logger.Error("recording a portal email", "notification", n.ID, "error", err)

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/predicate"
@@ -61,7 +60,7 @@ func effective(custom []compose.Template, org *ent.Organization, kind schematype
 // t.Language, replacing the one it had. The MessageTemplate hook refuses
 // unknown placeholders.
 func Save(ctx context.Context, db *ent.Client, t compose.Template) (*ent.MessageTemplate, error) {
-	lang, err := contactinfo.NormalizeLanguage(t.Language)
+	lang, err := schematype.NormalizeLanguage(t.Language)
 	if err != nil {
 		return nil, kith.Invalid("language", "%q %v", t.Language, err)
 	}

@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -33,7 +33,7 @@ type Access struct {
 	RelationshipLabel *string
 	// Scopes are what the person may do for the client: every scope for the
 	// client itself, the link's scopes for a contact.
-	Scopes []kith.PortalScope
+	Scopes []schematype.PortalScope
 	// CanManageAppointments says the person may book, reschedule and cancel
 	// the client's appointments: always the client itself, a contact when
 	// its link allows it.
@@ -115,7 +115,7 @@ func (r *accessRow) access() (a Access, ok bool, err error) {
 		a.ClientFirstName = r.preferred.String
 	}
 	if a.AsClient() {
-		a.Scopes, a.CanManageAppointments = kith.PortalScopes, true
+		a.Scopes, a.CanManageAppointments = schematype.PortalScopes, true
 		return a, true, nil
 	}
 	rel := clientcontact.Relationship(r.relationship.String)
@@ -123,7 +123,7 @@ func (r *accessRow) access() (a Access, ok bool, err error) {
 	if r.label.String != "" {
 		a.RelationshipLabel = &r.label.String
 	}
-	a.Scopes = []kith.PortalScope{}
+	a.Scopes = []schematype.PortalScope{}
 	if r.scopes.String != "" {
 		if err := json.Unmarshal([]byte(r.scopes.String), &a.Scopes); err != nil {
 			return Access{}, false, fmt.Errorf("reading portal scopes: %w", err)

@@ -38,13 +38,13 @@ func (s *Service) InviteClient(ctx context.Context, id pulid.ID) (*ent.ClientPro
 		return nil, kith.Invalid("clientId", "%s has no email address; add one before inviting them to the portal", c.FirstName)
 	case !c.EmailConsent:
 		return nil, kith.Invalid("clientId", "%s has not agreed to email, and portal invitations go by email", c.FirstName)
-	case c.PortalStatus == kith.PortalStatusActive:
+	case c.PortalStatus == schematype.PortalStatusActive:
 		return nil, kith.Invalid("clientId", "%s already has portal access and signs in with their email", c.FirstName)
 	}
 	if err := s.invite(ctx, c, nil, c.Email, c.FirstName, c.LastName); err != nil {
 		return nil, err
 	}
-	return c.Update().SetPortalStatus(kith.PortalStatusInvited).Save(ctx)
+	return c.Update().SetPortalStatus(schematype.PortalStatusInvited).Save(ctx)
 }
 
 // InviteContact gives the contact of link id portal access for the link's
@@ -52,7 +52,7 @@ func (s *Service) InviteClient(ctx context.Context, id pulid.ID) (*ent.ClientPro
 // given, emails the contact an invitation, and marks the link INVITED
 // until it is claimed. A contact whose access is active gets no new
 // invitation; changing its scopes needs none.
-func (s *Service) InviteContact(ctx context.Context, id pulid.ID, scopes []kith.PortalScope, canManage *bool) (*ent.ClientContact, error) {
+func (s *Service) InviteContact(ctx context.Context, id pulid.ID, scopes []schematype.PortalScope, canManage *bool) (*ent.ClientContact, error) {
 	db := s.client(ctx)
 	l, err := db.ClientContact.Query().Where(clientcontact.ID(id)).WithContact().WithClient().Only(ctx)
 	if err != nil {
@@ -61,7 +61,7 @@ func (s *Service) InviteContact(ctx context.Context, id pulid.ID, scopes []kith.
 	co := l.Edges.Contact
 	update := l.Update()
 	if scopes != nil {
-		update.SetPortalScopes(kith.Dedupe(scopes))
+		update.SetPortalScopes(schematype.Dedupe(scopes))
 	}
 	if canManage != nil {
 		update.SetCanManageAppointments(*canManage)
@@ -69,11 +69,11 @@ func (s *Service) InviteContact(ctx context.Context, id pulid.ID, scopes []kith.
 	switch {
 	case co.Email == "":
 		return nil, kith.Invalid("linkId", "%s has no email address; add one before inviting them to the portal", co.FirstName)
-	case l.PortalStatus != kith.PortalStatusActive:
+	case l.PortalStatus != schematype.PortalStatusActive:
 		if err := s.invite(ctx, l.Edges.Client, l, co.Email, co.FirstName, co.LastName); err != nil {
 			return nil, err
 		}
-		update.SetPortalStatus(kith.PortalStatusInvited)
+		update.SetPortalStatus(schematype.PortalStatusInvited)
 	}
 	return update.Save(ctx)
 }
@@ -88,7 +88,7 @@ func (s *Service) RevokeClient(ctx context.Context, id pulid.ID) (*ent.ClientPro
 	if err := s.voidInvitations(ctx, c.OrganizationID, c.ID, ""); err != nil {
 		return nil, err
 	}
-	return c.Update().SetPortalStatus(kith.PortalStatusRevoked).Save(ctx)
+	return c.Update().SetPortalStatus(schematype.PortalStatusRevoked).Save(ctx)
 }
 
 // RevokeContact ends the portal access of link id's contact for its client
@@ -102,7 +102,7 @@ func (s *Service) RevokeContact(ctx context.Context, id pulid.ID) (*ent.ClientCo
 	if err := s.voidInvitations(ctx, l.OrganizationID, l.ClientID, l.ID); err != nil {
 		return nil, err
 	}
-	return l.Update().SetPortalStatus(kith.PortalStatusRevoked).Save(ctx)
+	return l.Update().SetPortalStatus(schematype.PortalStatusRevoked).Save(ctx)
 }
 
 // invite voids the older invitations of client (and link), stores a new
@@ -245,9 +245,9 @@ func (s *Service) Claim(ctx context.Context, token string) (*Session, error) {
 		return nil, unusable(InvitationUsed)
 	}
 	if inv.LinkID != "" {
-		err = db.ClientContact.UpdateOneID(inv.LinkID).SetPortalStatus(kith.PortalStatusActive).Exec(sys)
+		err = db.ClientContact.UpdateOneID(inv.LinkID).SetPortalStatus(schematype.PortalStatusActive).Exec(sys)
 	} else {
-		err = db.ClientProfile.UpdateOneID(inv.ClientID).SetPortalStatus(kith.PortalStatusActive).Exec(sys)
+		err = db.ClientProfile.UpdateOneID(inv.ClientID).SetPortalStatus(schematype.PortalStatusActive).Exec(sys)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("claiming the invitation: %w", err)

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Matrix rows for invoices, payments and saved cards.
@@ -16,7 +16,7 @@ func init() {
 		}
 		return r.acting
 	}
-	billing := kith.PortalScopeManageBilling
+	billing := schematype.PortalScopeManageBilling
 	row("Query.portalInvoices", matrixOp{doc: `{ portalInvoices { id number } }`, vars: noVars, who: forScope, scope: billing, list: "portalInvoices"})
 	row("Query.portalSavedCards", matrixOp{doc: `{ portalSavedCards { id last4 } }`, vars: noVars, who: forScope, scope: billing, list: "portalSavedCards"})
 	row("Mutation.createInvoice", matrixOp{doc: `mutation($id: ID!) { createInvoice(clientId: $id, input: {currency: "CAD", lines: [{description: "Session", unitAmountCents: 12000}]}) { id } }`,

@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Rows of the authorisation matrix for booking, rescheduling and cancelling
@@ -18,7 +18,7 @@ import (
 // client acting for itself always may.
 
 // manageAppointments stands for can-manage-appointments in role.scopes.
-const manageAppointments kith.PortalScope = "MANAGE_APPOINTMENTS (link flag)"
+const manageAppointments schematype.PortalScope = "MANAGE_APPOINTMENTS (link flag)"
 
 // bookingStart is a start time the matrix's bookable practitioner is free
 // at: n hours into their 06:00–22:00 days, from four days ahead.
@@ -106,6 +106,6 @@ func init() {
 		session := claimToken(t, fx.api, tok, link.AddClientContact.ID, "manager@family.example")
 		require.NotEmpty(t, session)
 		fx.roles = append(fx.roles, role{name: "contact who manages appointments", token: session, acting: fx.sam, portal: true, access: true,
-			scopes: []kith.PortalScope{manageAppointments}, contact: link.AddClientContact.Contact.ID})
+			scopes: []schematype.PortalScope{manageAppointments}, contact: link.AddClientContact.Contact.ID})
 	})
 }

@@ -3,7 +3,7 @@ package portal_test
 import (
 	"testing"
 
-	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Matrix rows for shared documents and forms.
@@ -20,15 +20,15 @@ func init() {
 			return map[string]any{"id": fx.records[kind+"/"+forActing(fx, r)]}
 		}
 	}
-	row("Query.portalDocuments", matrixOp{doc: `{ portalDocuments { id title } }`, vars: noVars, who: forScope, scope: kith.PortalScopeViewDocuments, list: "portalDocuments"})
-	row("Query.portalDocument", matrixOp{doc: `query($id: ID!) { portalDocument(id: $id) { id url } }`, roleVars: record("document"), who: forScope, scope: kith.PortalScopeViewDocuments})
-	row("Query.portalForms", matrixOp{doc: `{ portalForms { id title } }`, vars: noVars, who: forScope, scope: kith.PortalScopeViewForms, list: "portalForms"})
-	row("Query.portalForm", matrixOp{doc: `query($id: ID!) { portalForm(id: $id) { id status } }`, roleVars: record("form"), who: forScope, scope: kith.PortalScopeViewForms})
+	row("Query.portalDocuments", matrixOp{doc: `{ portalDocuments { id title } }`, vars: noVars, who: forScope, scope: schematype.PortalScopeViewDocuments, list: "portalDocuments"})
+	row("Query.portalDocument", matrixOp{doc: `query($id: ID!) { portalDocument(id: $id) { id url } }`, roleVars: record("document"), who: forScope, scope: schematype.PortalScopeViewDocuments})
+	row("Query.portalForms", matrixOp{doc: `{ portalForms { id title } }`, vars: noVars, who: forScope, scope: schematype.PortalScopeViewForms, list: "portalForms"})
+	row("Query.portalForm", matrixOp{doc: `query($id: ID!) { portalForm(id: $id) { id status } }`, roleVars: record("form"), who: forScope, scope: schematype.PortalScopeViewForms})
 	row("Mutation.submitPortalForm", matrixOp{doc: `mutation($id: ID!) { submitPortalForm(id: $id, answers: [{questionId: "q1", value: "Fine"}]) { id status } }`,
 		roleVars: func(fx *fixture, r role) map[string]any {
 			return map[string]any{"id": sendMatrixForm(fx, forActing(fx, r))}
 		},
-		who: forScope, scope: kith.PortalScopeViewForms})
+		who: forScope, scope: schematype.PortalScopeViewForms})
 	row("Mutation.shareDocument", matrixOp{doc: `mutation($id: ID!) { shareDocument(clientId: $id, input: {title: "Plan", fileName: "plan.pdf", url: "https://files.example/plan.pdf"}) { id } }`,
 		vars: func(fx *fixture) map[string]any { return map[string]any{"id": fx.spare} }, who: forStaff, target: true})
 	row("Mutation.sendForm", matrixOp{doc: `mutation($id: ID!) { sendForm(clientId: $id, input: {title: "Intake", questions: [{label: "How are you?", type: TEXT}]}) { id } }`,

@@ -10,10 +10,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/portal"
+	"github.com/kith-health/kith/schematype"
 )
 
 // The authorisation matrix: every role against every root query and
@@ -42,7 +42,7 @@ type matrixOp struct {
 	roleVars func(fx *fixture, r role) map[string]any
 	who      audience
 	// scope is the scope a contact needs, for forScope.
-	scope kith.PortalScope
+	scope schematype.PortalScope
 	// target: the operation names a record of the practice, so staff of
 	// another organisation get NOT_FOUND (otherwise they act on their own).
 	target bool
@@ -185,7 +185,7 @@ type role struct {
 	// access: the portal viewer may act for the client it names.
 	access bool
 	self   bool
-	scopes []kith.PortalScope
+	scopes []schematype.PortalScope
 	// contact is the contact the portal viewer is, if not the client.
 	contact string
 }
@@ -347,7 +347,7 @@ func newFixture(t *testing.T) *fixture {
 	kim := ids(`mutation { createClient(input: {firstName: "Kim", lastName: "Rivera"}, contacts: [{contact: {firstName: "Xan", email: "xan@family.example"}, relationship: PARENT, portalScopes: [VIEW_FORMS, VIEW_DOCUMENTS, MANAGE_BILLING, MESSAGING]}]) { id contactLinks { id } } }`, nil)
 	fx.kim = str(kim, "createClient", "id")
 	kimLink := kim["createClient"].(map[string]any)["contactLinks"].([]any)[0].(map[string]any)["id"].(string)
-	fx.roles = append(fx.roles, role{name: "contact of Kim acting for Sam", token: claimToken(t, api, tok, kimLink, "xan@family.example"), acting: fx.sam, portal: true, scopes: kith.PortalScopes})
+	fx.roles = append(fx.roles, role{name: "contact of Kim acting for Sam", token: claimToken(t, api, tok, kimLink, "xan@family.example"), acting: fx.sam, portal: true, scopes: schematype.PortalScopes})
 
 	// Alex is a client with its own portal access.
 	fx.alex = str(ids(`mutation { createClient(input: {firstName: "Alex", lastName: "Stone", email: "alex@stone.example"}) { id } }`, nil), "createClient", "id")
@@ -407,9 +407,9 @@ func claimToken(t testing.TB, api *kithtest.API, staff, link, email string) stri
 	return out.ClaimPortalInvitation.Token
 }
 
-func scopesFor(mask int) []kith.PortalScope {
-	var out []kith.PortalScope
-	for i, s := range kith.PortalScopes {
+func scopesFor(mask int) []schematype.PortalScope {
+	var out []schematype.PortalScope
+	for i, s := range schematype.PortalScopes {
 		if mask&(1<<i) != 0 {
 			out = append(out, s)
 		}

@@ -39,7 +39,7 @@ func TestPortalInvoiceWritesArePaymentsOnly(t *testing.T) {
 	forbidden(db.Invoice.UpdateOneID(inv).ClearPaidAt().Exec(alex), "a client clears when it paid")
 	forbidden(db.Invoice.Update().Where(invoice.ID(inv)).SetStatus(invoice.StatusPaid).Exec(alex), "several invoices at once")
 	pat := viewer.NewContext(context.Background(), viewer.Portal{OrgID: f.p.Org.ID, Email: patEmail, ClientID: pulid.ID(f.sam),
-		ContactID: "co_pat", LinkID: pulid.ID(f.samLink), Scopes: []string{string(kith.PortalScopeManageBilling)}})
+		ContactID: "co_pat", LinkID: pulid.ID(f.samLink), Scopes: []string{string(schematype.PortalScopeManageBilling)}})
 	forbidden(db.Invoice.UpdateOneID(pulid.ID(f.samInv)).SetStatus(invoice.StatusVoid).Exec(pat), "a billing contact voids the invoice")
 	got, err := db.Invoice.Get(viewer.NewContext(context.Background(), viewer.System{OrgID: f.p.Org.ID}), inv)
 	require.NoError(t, err)

@@ -89,9 +89,9 @@ type Answer struct {
 }
 
 // textOK refuses text that is not valid UTF-8, holds a NUL or is longer
-// than limit characters, as a ValidationError on field.
+// than limit characters, as a kith.ValidationError on field.
 func questionTextOK(field, s string, limit int) error {
-	if err := kith.CheckText(s, limit); err != nil {
+	if err := CheckText(s, limit); err != nil {
 		return kith.Invalid(field, "%s %v", field, err)
 	}
 	return nil

@@ -32,6 +32,7 @@ import (
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -90,7 +91,7 @@ func List(ctx context.Context, db *ent.Client, id pulid.ID) ([]*Thread, error) {
 	if err != nil {
 		return nil, err
 	}
-	threads := []*Thread{{ClientID: id, CanReadInPortal: c.PortalStatus == kith.PortalStatusActive}}
+	threads := []*Thread{{ClientID: id, CanReadInPortal: c.PortalStatus == schematype.PortalStatusActive}}
 	linked := map[pulid.ID]bool{}
 	for _, l := range links {
 		linked[l.ContactID] = true
@@ -128,7 +129,7 @@ func Of(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread,
 	if err != nil {
 		return nil, notFoundAs("clientId", client, err)
 	}
-	t := &Thread{ClientID: client, CanReadInPortal: c.PortalStatus == kith.PortalStatusActive}
+	t := &Thread{ClientID: client, CanReadInPortal: c.PortalStatus == schematype.PortalStatusActive}
 	if contact != "" {
 		if t.Contact, err = db.Contact.Get(ctx, contact); err != nil {
 			return nil, notFoundAs("contactId", contact, err)
@@ -144,7 +145,7 @@ func Of(ctx context.Context, db *ent.Client, client, contact pulid.ID) (*Thread,
 
 // readable reports whether l's contact can read its thread in the portal.
 func readable(l *ent.ClientContact) bool {
-	return l.PortalStatus == kith.PortalStatusActive && slices.Contains(l.PortalScopes, kith.PortalScopeMessaging)
+	return l.PortalStatus == schematype.PortalStatusActive && slices.Contains(l.PortalScopes, schematype.PortalScopeMessaging)
 }
 
 // contactID is the thread's contact, empty for the client's own.

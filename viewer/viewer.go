@@ -104,7 +104,7 @@ type Portal struct {
 	// LinkID and ContactID are set when the person acts as a contact of the
 	// client; both are empty when the person is the client.
 	LinkID, ContactID pulid.ID
-	// Scopes are what a contact may do for the client (kith.PortalScope
+	// Scopes are what a contact may do for the client (schematype.PortalScope
 	// values); a client acting for itself may do everything.
 	Scopes []string
 	// CanManageAppointments says the person may book, reschedule and cancel

@@ -23,7 +23,7 @@ import (
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/observe"
-	"github.com/kith-health/kith/payment/testprovider"
+	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/ratelimit"
 	"github.com/kith-health/kith/server"

@@ -12,8 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 const (
@@ -171,10 +171,10 @@ func RelationshipValidator(r Relationship) error {
 	}
 }
 
-const DefaultPortalStatus kith.PortalStatus = "NONE"
+const DefaultPortalStatus schematype.PortalStatus = "NONE"
 
 // PortalStatusValidator is a validator for the "portal_status" field enum values. It is called by the builders before save.
-func PortalStatusValidator(ps kith.PortalStatus) error {
+func PortalStatusValidator(ps schematype.PortalStatus) error {
 	switch ps {
 	case "NONE", "INVITED", "ACTIVE", "REVOKED":
 		return nil
@@ -312,8 +312,8 @@ func (e *Relationship) UnmarshalGQL(val interface{}) error {
 }
 
 var (
-	// kith.PortalStatus must implement graphql.Marshaler.
-	_ graphql.Marshaler = (*kith.PortalStatus)(nil)
-	// kith.PortalStatus must implement graphql.Unmarshaler.
-	_ graphql.Unmarshaler = (*kith.PortalStatus)(nil)
+	// schematype.PortalStatus must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*schematype.PortalStatus)(nil)
+	// schematype.PortalStatus must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*schematype.PortalStatus)(nil)
 )

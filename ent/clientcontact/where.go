@@ -7,9 +7,9 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ID filters vertices based on their ID field.
@@ -553,19 +553,19 @@ func PortalScopesNotNil() predicate.ClientContact {
 }
 
 // PortalStatusEQ applies the EQ predicate on the "portal_status" field.
-func PortalStatusEQ(v kith.PortalStatus) predicate.ClientContact {
+func PortalStatusEQ(v schematype.PortalStatus) predicate.ClientContact {
 	vc := v
 	return predicate.ClientContact(sql.FieldEQ(FieldPortalStatus, vc))
 }
 
 // PortalStatusNEQ applies the NEQ predicate on the "portal_status" field.
-func PortalStatusNEQ(v kith.PortalStatus) predicate.ClientContact {
+func PortalStatusNEQ(v schematype.PortalStatus) predicate.ClientContact {
 	vc := v
 	return predicate.ClientContact(sql.FieldNEQ(FieldPortalStatus, vc))
 }
 
 // PortalStatusIn applies the In predicate on the "portal_status" field.
-func PortalStatusIn(vs ...kith.PortalStatus) predicate.ClientContact {
+func PortalStatusIn(vs ...schematype.PortalStatus) predicate.ClientContact {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -574,7 +574,7 @@ func PortalStatusIn(vs ...kith.PortalStatus) predicate.ClientContact {
 }
 
 // PortalStatusNotIn applies the NotIn predicate on the "portal_status" field.
-func PortalStatusNotIn(vs ...kith.PortalStatus) predicate.ClientContact {
+func PortalStatusNotIn(vs ...schematype.PortalStatus) predicate.ClientContact {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]

@@ -7,9 +7,9 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ID filters vertices based on their ID field.
@@ -1498,19 +1498,19 @@ func NotifyScheduledNEQ(v bool) predicate.ClientProfile {
 }
 
 // PortalStatusEQ applies the EQ predicate on the "portal_status" field.
-func PortalStatusEQ(v kith.PortalStatus) predicate.ClientProfile {
+func PortalStatusEQ(v schematype.PortalStatus) predicate.ClientProfile {
 	vc := v
 	return predicate.ClientProfile(sql.FieldEQ(FieldPortalStatus, vc))
 }
 
 // PortalStatusNEQ applies the NEQ predicate on the "portal_status" field.
-func PortalStatusNEQ(v kith.PortalStatus) predicate.ClientProfile {
+func PortalStatusNEQ(v schematype.PortalStatus) predicate.ClientProfile {
 	vc := v
 	return predicate.ClientProfile(sql.FieldNEQ(FieldPortalStatus, vc))
 }
 
 // PortalStatusIn applies the In predicate on the "portal_status" field.
-func PortalStatusIn(vs ...kith.PortalStatus) predicate.ClientProfile {
+func PortalStatusIn(vs ...schematype.PortalStatus) predicate.ClientProfile {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -1519,7 +1519,7 @@ func PortalStatusIn(vs ...kith.PortalStatus) predicate.ClientProfile {
 }
 
 // PortalStatusNotIn applies the NotIn predicate on the "portal_status" field.
-func PortalStatusNotIn(vs ...kith.PortalStatus) predicate.ClientProfile {
+func PortalStatusNotIn(vs ...schematype.PortalStatus) predicate.ClientProfile {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]

@@ -12,6 +12,7 @@ import (
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -26,7 +27,7 @@ import (
 // viewer's contact (empty when the client acts). A portal viewer without
 // the scope is FORBIDDEN; one writing for another client or contact reads
 // as NOT_FOUND, like a client that does not exist.
-func AllowPortalCreate(scope kith.PortalScope, clientField, contactField string) privacy.MutationRule {
+func AllowPortalCreate(scope schematype.PortalScope, clientField, contactField string) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
 		p, ok := viewer.PortalFromContext(ctx)
 		if !ok || !m.Op().Is(ent.OpCreate) {
@@ -49,7 +50,7 @@ func AllowPortalCreate(scope kith.PortalScope, clientField, contactField string)
 // acts for, found by clientColumn, setting only fields. A row of another
 // client, or one it may not see, is left out as missing (NOT_FOUND); a
 // change to any other field, or to edges, is FORBIDDEN.
-func AllowPortalChange(scope kith.PortalScope, ops ent.Op, clientColumn string, fields ...string) privacy.MutationRule {
+func AllowPortalChange(scope schematype.PortalScope, ops ent.Op, clientColumn string, fields ...string) privacy.MutationRule {
 	narrow := portalRows(clientColumn, func(p viewer.Portal) bool { return p.Can(string(scope)) })
 	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
 		if _, ok := viewer.PortalFromContext(ctx); !ok || !m.Op().Is(ops) {
@@ -93,7 +94,7 @@ func AllowPortalPayInvoice() privacy.MutationRule {
 	narrow := privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
 		p, _ := viewer.PortalFromContext(ctx)
 		client := string(p.ClientID)
-		if !p.Can(string(kith.PortalScopeManageBilling)) {
+		if !p.Can(string(schematype.PortalScopeManageBilling)) {
 			client = "" // no row matches: what it may not see reads as missing
 		}
 		f.Where(entql.FieldEQ(invoiceClient, client))

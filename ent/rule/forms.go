@@ -9,6 +9,7 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -83,7 +84,7 @@ func AllowPortalFormSubmit() privacy.MutationRule {
 // portalForms narrows f to the forms p may see.
 func portalForms(p viewer.Portal, f privacy.Filter) {
 	client := string(p.ClientID)
-	if !p.Can(string(kith.PortalScopeViewForms)) {
+	if !p.Can(string(schematype.PortalScopeViewForms)) {
 		client = "" // no row matches: what it may not see reads as missing
 	}
 	f.Where(entql.FieldEQ(formClient, client))

@@ -10,6 +10,7 @@ import (
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/portalmessage"
 	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -21,16 +22,16 @@ import (
 // left to the next rule.
 func AllowPortalThreadRows(clientColumn, contactColumn string) privacy.QueryMutationRule {
 	return withPortalScope{
-		scope: kith.PortalScopeMessaging,
+		scope: schematype.PortalScopeMessaging,
 		rule:  AllowPortalOwnRows(clientColumn, contactColumn),
-		none:  AllowPortalScopeRows(clientColumn, kith.PortalScopeMessaging), // reads nothing without the scope
+		none:  AllowPortalScopeRows(clientColumn, schematype.PortalScopeMessaging), // reads nothing without the scope
 	}
 }
 
 // withPortalScope is rule for a portal viewer with scope, and none for one
 // without it.
 type withPortalScope struct {
-	scope      kith.PortalScope
+	scope      schematype.PortalScope
 	rule, none privacy.QueryMutationRule
 }
 
@@ -68,7 +69,7 @@ func AllowPortalMessageWrites() privacy.MutationRule {
 		if !ok {
 			return privacy.Skip
 		}
-		if !p.Can(string(kith.PortalScopeMessaging)) {
+		if !p.Can(string(schematype.PortalScopeMessaging)) {
 			return privacy.Denyf("%w", kith.ErrNotFound)
 		}
 		switch {

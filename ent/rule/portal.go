@@ -5,8 +5,8 @@ import (
 
 	"entgo.io/ent/entql"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/privacy"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -23,7 +23,7 @@ func AllowPortalClientRows(column string) privacy.QueryMutationRule {
 // only with scope, such as shared documents (VIEW_DOCUMENTS); a client
 // acting for itself always sees them. Without the scope they read as
 // missing.
-func AllowPortalScopeRows(column string, scope kith.PortalScope) privacy.QueryMutationRule {
+func AllowPortalScopeRows(column string, scope schematype.PortalScope) privacy.QueryMutationRule {
 	return portalRows(column, func(p viewer.Portal) bool { return p.Can(string(scope)) })
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/hook"
@@ -179,7 +180,7 @@ func noOverlap() ent.Hook {
 
 // checkFree returns kith.ErrSlotTaken when the appointment m leaves behind
 // would overlap another active one of its practitioner, having taken the
-// practitioner's lock (kith.LockPractitioner) for the rest of the
+// practitioner's lock (transaction.LockPractitioner) for the rest of the
 // transaction.
 func checkFree(ctx context.Context, m *gen.AppointmentMutation) error {
 	_, movesOrRevives := m.StartsAt()
@@ -213,7 +214,7 @@ func checkFree(ctx context.Context, m *gen.AppointmentMutation) error {
 		return nil
 	}
 	// Whatever path writes it, one booking of a practitioner at a time.
-	if err := kith.LockPractitioner(ctx, m.Client(), practitioner); err != nil {
+	if err := transaction.LockPractitioner(ctx, m.Client(), practitioner); err != nil {
 		return err
 	}
 	q := m.Client().Appointment.Query().Where(

@@ -11,10 +11,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ClientProfile is a client: a person the practice serves, who appointments are for.
@@ -59,9 +58,9 @@ func (ClientProfile) Fields() []ent.Field {
 			Comment("The mobile number is the client's primary number."),
 		field.Bool("voice_consent").Default(false).
 			Comment("The client agrees to receive voice calls."),
-		field.JSON("other_phones", []contactinfo.Phone{}).Optional().
+		field.JSON("other_phones", []schematype.Phone{}).Optional().
 			Comment("Other phone numbers, each with a label: at most 10, labels of at most 100 characters, numbers of at most 32."),
-		field.JSON("address", &contactinfo.Address{}).Optional().
+		field.JSON("address", &schematype.Address{}).Optional().
 			Comment("Postal address, with apartment or suite: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20."),
 		field.Enum("preferred_contact_method").
 			NamedValues(
@@ -90,8 +89,8 @@ func (ClientProfile) Fields() []ent.Field {
 		field.Bool("notify_scheduled").Default(true).
 			Comment("The client itself receives scheduled emails and SMS."),
 		field.Enum("portal_status").
-			GoType(kith.PortalStatus("")).
-			Default(string(kith.PortalStatusNone)).
+			GoType(schematype.PortalStatus("")).
+			Default(string(schematype.PortalStatusNone)).
 			Comment("The client's own portal access. ACTIVE once the client claimed its invitation.").
 			Annotations(entgql.Type("PortalStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}

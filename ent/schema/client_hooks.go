@@ -8,12 +8,12 @@ import (
 	"entgo.io/ent"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/database/transaction"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/contact"
+	"github.com/kith-health/kith/schematype"
 )
 
 // validateClient normalises a client's names, email, phones, language, time
@@ -39,9 +39,9 @@ func validateClient() ent.Hook {
 			"first_name":     required,
 			"last_name":      required,
 			"preferred_name": trimmed,
-			"email":          contactinfo.NormalizeEmail,
+			"email":          schematype.NormalizeEmail,
 			"mobile_phone":   phoneIn(org.DefaultPhoneRegion),
-			"language":       contactinfo.NormalizeLanguage,
+			"language":       schematype.NormalizeLanguage,
 			"time_zone":      timeZone,
 			"date_of_birth":  pastDate,
 		}, "first_name", "last_name", "preferred_name", "email", "mobile_phone", "language", "time_zone", "date_of_birth")
@@ -53,9 +53,9 @@ func validateClient() ent.Hook {
 				return err
 			}
 			for i := range phones {
-				n, err := contactinfo.NormalizePhone(phones[i].Number, org.DefaultPhoneRegion)
+				n, err := schematype.NormalizePhone(phones[i].Number, org.DefaultPhoneRegion)
 				if err != nil || n == "" {
-					return kith.Invalid(fmt.Sprintf("otherPhones.%d.number", i), "%q %v", quoted(phones[i].Number), contactinfo.ErrPhone)
+					return kith.Invalid(fmt.Sprintf("otherPhones.%d.number", i), "%q %v", quoted(phones[i].Number), schematype.ErrPhone)
 				}
 				phones[i].Number = n
 			}
@@ -65,7 +65,7 @@ func validateClient() ent.Hook {
 			if err := checkTexts("tags", tags, maxLabel, len(tags)); err != nil {
 				return err
 			}
-			tags = kith.Dedupe(tags)
+			tags = schematype.Dedupe(tags)
 			if len(tags) > maxTags {
 				return kith.Invalid("tags", "tags may hold at most %d items, not %d", maxTags, len(tags))
 			}
@@ -94,7 +94,7 @@ func pastDateAt(s string, now time.Time) (string, error) {
 	if s == "" {
 		return s, nil
 	}
-	if err := contactinfo.ValidateDate(s); err != nil {
+	if err := schematype.ValidateDate(s); err != nil {
 		return "", err
 	}
 	if s > now.In(latestZone).Format(time.DateOnly) {

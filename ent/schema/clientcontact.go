@@ -9,7 +9,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/schematype"
 )
 
 // ClientContact links one contact to one client and says how: the
@@ -36,7 +36,7 @@ func (ClientContact) Fields() []ent.Field {
 			Annotations(entgql.Type("Relationship")),
 		field.String("relationship_label").Optional().Validate(text(maxLabel)).
 			Comment("Optional wording for the relationship, such as 'stepfather'; at most 100 characters."),
-		field.JSON("contact_types", []kith.ContactType{}).Optional().
+		field.JSON("contact_types", []schematype.ContactType{}).Optional().
 			Comment("Roles the contact plays for the client. ADDITIONAL_ADDRESS needs the contact to have an address."),
 		field.Bool("notify_reminders").Default(false).
 			Comment("The contact receives appointment reminders for the client."),
@@ -46,11 +46,11 @@ func (ClientContact) Fields() []ent.Field {
 			Comment("The contact receives scheduled emails and SMS about the client's appointments."),
 		field.Bool("can_manage_appointments").Default(false).
 			Comment("The contact may book, reschedule and cancel the client's appointments in the booking widget."),
-		field.JSON("portal_scopes", []kith.PortalScope{}).Optional().
+		field.JSON("portal_scopes", []schematype.PortalScope{}).Optional().
 			Comment("What the contact may do in the portal for the client."),
 		field.Enum("portal_status").
-			GoType(kith.PortalStatus("")).
-			Default(string(kith.PortalStatusNone)).
+			GoType(schematype.PortalStatus("")).
+			Default(string(schematype.PortalStatusNone)).
 			Comment("The contact's portal access for this client. ACTIVE makes the contact a connection.").
 			Annotations(entgql.Type("PortalStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}

@@ -9,7 +9,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Contact is a person around one or more clients: a parent, a spouse, a
@@ -34,7 +34,7 @@ func (Contact) Fields() []ent.Field {
 		field.String("phone").Optional().Validate(text(maxPhone)).Comment("Phone number in E.164 form; at most 32 characters."),
 		field.String("organization_reference").Optional().Validate(text(maxShort)).
 			Comment("Free-text reference, such as an account number to put on invoices; at most 255 characters."),
-		field.JSON("address", &contactinfo.Address{}).Optional().
+		field.JSON("address", &schematype.Address{}).Optional().
 			Comment("Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20."),
 		field.Text("notes").Optional().Validate(text(maxNote)).Comment("Staff notes; at most 10,000 characters."),
 	}

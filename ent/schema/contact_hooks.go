@@ -7,12 +7,12 @@ import (
 	"entgo.io/ent"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // validateContact normalises a contact's names, email and phone.
@@ -30,7 +30,7 @@ func validateContact() ent.Hook {
 		return each(m, map[string]normalizer{
 			"first_name":             required,
 			"last_name":              trimmed,
-			"email":                  contactinfo.NormalizeEmail,
+			"email":                  schematype.NormalizeEmail,
 			"phone":                  phoneIn(org.DefaultPhoneRegion),
 			"organization_reference": trimmed,
 		}, "first_name", "last_name", "email", "phone", "organization_reference")
@@ -39,10 +39,10 @@ func validateContact() ent.Hook {
 
 // refuseDuplicateContact fails a new contact whose email or phone matches
 // existing contacts with a ConflictError listing them, unless the context
-// says the caller knows it is a different person (kith.WithDuplicatesAllowed).
+// says the caller knows it is a different person (schematype.WithDuplicatesAllowed).
 func refuseDuplicateContact() ent.Hook {
 	return hookOn(func(ctx context.Context, m *gen.ContactMutation) error {
-		if kith.DuplicatesAllowed(ctx) {
+		if schematype.DuplicatesAllowed(ctx) {
 			return nil
 		}
 		email, _ := m.Email()
@@ -97,7 +97,7 @@ func checkAddressStillNeeded() ent.Hook {
 			return err
 		}
 		for _, l := range links {
-			if slices.Contains(l.ContactTypes, kith.ContactTypeAdditionalAddress) {
+			if slices.Contains(l.ContactTypes, schematype.ContactTypeAdditionalAddress) {
 				return kith.Invalid("address", "the contact is an additional address of a client, so it needs an address; remove that contact type first")
 			}
 		}

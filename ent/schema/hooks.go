@@ -9,10 +9,10 @@ import (
 	"entgo.io/ent"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -29,8 +29,8 @@ func normalize(m ent.Mutation, field string, fn normalizer) error {
 		return nil
 	}
 	s, _ := v.(string)
-	if err := kith.CheckText(s, len(s)); err != nil {
-		return kith.FieldValidation(field, err)
+	if err := schematype.CheckText(s, len(s)); err != nil {
+		return schematype.FieldValidation(field, err)
 	}
 	out, err := fn(s)
 	if err != nil {
@@ -65,15 +65,15 @@ func trimmed(s string) (string, error) { return strings.TrimSpace(s), nil }
 
 // phoneIn reads phone numbers in region.
 func phoneIn(region string) normalizer {
-	return func(s string) (string, error) { return contactinfo.NormalizePhone(s, region) }
+	return func(s string) (string, error) { return schematype.NormalizePhone(s, region) }
 }
 
 // timeZone accepts IANA zone names.
-func timeZone(s string) (string, error) { return s, contactinfo.ValidateTimeZone(s) }
+func timeZone(s string) (string, error) { return s, schematype.ValidateTimeZone(s) }
 
 // region accepts phone regions such as CA.
 func region(s string) (string, error) {
-	if !contactinfo.ValidRegion(s) {
+	if !schematype.ValidRegion(s) {
 		return "", fmt.Errorf("is not a phone region kith knows; use an ISO 3166 code such as CA or GB")
 	}
 	return strings.ToUpper(s), nil
@@ -131,10 +131,10 @@ func validateOrganization() ent.Hook {
 		err := each(m, map[string]normalizer{
 			"name":                 required,
 			"time_zone":            timeZone,
-			"default_language":     contactinfo.NormalizeLanguage,
+			"default_language":     schematype.NormalizeLanguage,
 			"default_phone_region": region,
 			"phone":                phoneIn(phoneRegion),
-			"email":                contactinfo.NormalizeEmail,
+			"email":                schematype.NormalizeEmail,
 			"quiet_hours_start":    clockTime,
 			"quiet_hours_end":      clockTime,
 		}, "name", "time_zone", "default_language", "default_phone_region", "phone", "email", "quiet_hours_start", "quiet_hours_end")
@@ -152,7 +152,7 @@ func validateOrganization() ent.Hook {
 					return kith.Invalid("reminderLeadMinutes", "%d is not a lead time: give minutes before the appointment, from 1 to 43200 (30 days)", l)
 				}
 			}
-			leads = kith.Dedupe(leads)
+			leads = schematype.Dedupe(leads)
 			if len(leads) > maxLeads {
 				return kith.Invalid("reminderLeadMinutes", "give at most %d lead times, not %d", maxLeads, len(leads))
 			}
@@ -175,7 +175,7 @@ func normalizeStaffEmail() ent.Hook {
 	return hookOn(func(_ context.Context, m *gen.StaffMutation) error {
 		return each(m, map[string]normalizer{
 			"name":  required,
-			"email": func(s string) (string, error) { return nonEmpty(contactinfo.NormalizeEmail(s)) },
+			"email": func(s string) (string, error) { return nonEmpty(schematype.NormalizeEmail(s)) },
 		}, "name", "email")
 	}, writeOps)
 }

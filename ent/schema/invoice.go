@@ -11,9 +11,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/ent/rule"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Invoice is what a client owes the practice: its lines, their total and
@@ -33,7 +33,7 @@ func (Invoice) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("number").Validate(text(maxCode)).Immutable().
 			Comment("The invoice's number in the organisation, such as INV-0001, given in order of issue. At most 64 characters."),
-		field.JSON("lines", []kith.InvoiceLine{}).Immutable().
+		field.JSON("lines", []schematype.InvoiceLine{}).Immutable().
 			Comment("What is billed: description, quantity and unit amount in cents.").
 			Annotations(entgql.Type("[InvoiceLine!]")),
 		field.Int("total_cents").Immutable().Validate(between(0, maxInvoiceLines*maxLineQuantity*maxLineUnitCents)).
@@ -106,7 +106,7 @@ func billingPolicy(writes ...privacy.MutationRule) ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			rule.AllowIfSystem(), rule.AllowIfStaff(),
-			rule.AllowPortalScopeRows("client_id", kith.PortalScopeManageBilling),
+			rule.AllowPortalScopeRows("client_id", schematype.PortalScopeManageBilling),
 			privacy.AlwaysDenyRule(),
 		},
 		Mutation: slices.Concat(

@@ -10,9 +10,10 @@ import (
 	"entgo.io/ent"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/database/transaction"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -46,7 +47,7 @@ func issueInvoice() ent.Hook {
 			switch {
 			case l.Description == "":
 				return kith.Invalid(field+"description", "describe what line %d bills", i+1)
-			case kith.CheckText(l.Description, maxLineDescription) != nil:
+			case schematype.CheckText(l.Description, maxLineDescription) != nil:
 				return checkOne(field+"description", l.Description, maxLineDescription)
 			case l.Quantity < 1 || l.Quantity > maxLineQuantity:
 				return kith.Invalid(field+"quantity", "%d is not a quantity: give 1 to %d", l.Quantity, maxLineQuantity)
@@ -68,7 +69,7 @@ func issueInvoice() ent.Hook {
 		}
 		m.SetCurrency(currency)
 		if due, ok := m.DueDate(); ok && due != "" {
-			if err := contactinfo.ValidateDate(due); err != nil {
+			if err := schematype.ValidateDate(due); err != nil {
 				return kith.Invalid("dueDate", "%q is not a date; write it YYYY-MM-DD", quoted(due))
 			}
 			if err := checkDate("dueDate", due); err != nil {
@@ -79,7 +80,7 @@ func issueInvoice() ent.Hook {
 		if !ok {
 			return fmt.Errorf("issuing an invoice: no organisation")
 		}
-		if err := kith.LockOrganization(ctx, m.Client(), org); err != nil {
+		if err := transaction.LockOrganization(ctx, m.Client(), org); err != nil {
 			return err
 		}
 		n, err := m.Client().Invoice.Query().Where(invoice.OrganizationID(org)).

@@ -10,8 +10,8 @@ import (
 	"entgo.io/ent"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Limits of the fields, in characters (runes, not bytes). Every string field
@@ -21,20 +21,20 @@ import (
 // PostgreSQL cannot store; so both databases refuse alike, on every path
 // (GraphQL, CLI, jobs).
 const (
-	maxName         = 100                // a person's or a thing's name
-	maxEmail        = 254                // RFC 5321's longest address
-	maxPhone        = 32                 // a phone number, as typed or in E.164
-	maxLabel        = 100                // a label, tag, relationship, pronouns
-	maxShort        = kith.MaxLineLength // a one-line text: a title, an alert, a reason, a location
-	maxCode         = 64                 // a code or number: health card, case number, region, language, time zone
-	maxNote         = kith.MaxNoteLength // notes and other long text staff write
-	maxSubject      = 255                // an email subject
-	maxBody         = 10_000             // the text of a message or an SMS template
-	maxHTML         = 100_000            // an email template's HTML
-	maxTemplateText = 20_000             // an SMS template or an email's plain text
-	maxRendered     = 1_000_000          // a message as sent: a template filled in
-	maxKey          = kith.MaxKeyLength
-	maxURL          = kith.MaxURLLength
+	maxName         = 100                      // a person's or a thing's name
+	maxEmail        = 254                      // RFC 5321's longest address
+	maxPhone        = 32                       // a phone number, as typed or in E.164
+	maxLabel        = 100                      // a label, tag, relationship, pronouns
+	maxShort        = schematype.MaxLineLength // a one-line text: a title, an alert, a reason, a location
+	maxCode         = 64                       // a code or number: health card, case number, region, language, time zone
+	maxNote         = schematype.MaxNoteLength // notes and other long text staff write
+	maxSubject      = 255                      // an email subject
+	maxBody         = 10_000                   // the text of a message or an SMS template
+	maxHTML         = 100_000                  // an email template's HTML
+	maxTemplateText = 20_000                   // an SMS template or an email's plain text
+	maxRendered     = 1_000_000                // a message as sent: a template filled in
+	maxKey          = schematype.MaxKeyLength
+	maxURL          = schematype.MaxURLLength
 	maxTags         = 50 // tags of a client
 	maxPhones       = 10 // other phones of a client
 	maxOrigins      = 20 // web origins that may embed the widget
@@ -46,16 +46,16 @@ const (
 
 // text is the validator of a string field of at most limit characters.
 func text(limit int) func(string) error {
-	return func(s string) error { return kith.CheckText(s, limit) }
+	return func(s string) error { return schematype.CheckText(s, limit) }
 }
 
 // requiredText is text that may not be empty or only spaces.
 func requiredText(limit int) func(string) error {
 	return func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return &kith.RuleError{Rule: "is required: it may not be empty"}
+			return &schematype.RuleError{Rule: "is required: it may not be empty"}
 		}
-		return kith.CheckText(s, limit)
+		return schematype.CheckText(s, limit)
 	}
 }
 
@@ -66,18 +66,18 @@ func httpsURL(optional bool) func(string) error {
 		if s == "" && optional {
 			return nil
 		}
-		return kith.CheckHTTPSURL(s)
+		return schematype.CheckHTTPSURL(s)
 	}
 }
 
 // key is the validator of an idempotency key: 1 to 255 printable characters.
-func key(s string) error { return kith.CheckKey(s) }
+func key(s string) error { return schematype.CheckKey(s) }
 
 // between is the validator of an integer field from lo to hi.
 func between(lo, hi int) func(int) error {
 	return func(n int) error {
 		if n < lo || n > hi {
-			return &kith.RuleError{Rule: fmt.Sprintf("must be from %d to %d, not %d", lo, hi, n)}
+			return &schematype.RuleError{Rule: fmt.Sprintf("must be from %d to %d, not %d", lo, hi, n)}
 		}
 		return nil
 	}
@@ -87,7 +87,7 @@ func between(lo, hi int) func(int) error {
 func between64(lo, hi int64) func(int64) error {
 	return func(n int64) error {
 		if n < lo || n > hi {
-			return &kith.RuleError{Rule: fmt.Sprintf("must be from %d to %d, not %d", lo, hi, n)}
+			return &schematype.RuleError{Rule: fmt.Sprintf("must be from %d to %d, not %d", lo, hi, n)}
 		}
 		return nil
 	}
@@ -127,7 +127,7 @@ func checkTexts(field string, list []string, limit, most int) error {
 		return kith.Invalid(field, "%s may hold at most %d items, not %d", field, most, len(list))
 	}
 	for i, s := range list {
-		if err := kith.CheckText(s, limit); err != nil {
+		if err := schematype.CheckText(s, limit); err != nil {
 			at := fmt.Sprintf("%s.%d", field, i)
 			return &kith.ValidationError{Field: at, Message: fmt.Sprintf("%s %v", at, err)}
 		}
@@ -135,16 +135,16 @@ func checkTexts(field string, list []string, limit, most int) error {
 	return nil
 }
 
-// checkOne is kith.CheckText for the field named field, as a ValidationError.
+// checkOne is schematype.CheckText for the field named field, as a ValidationError.
 func checkOne(field, s string, limit int) error {
-	if err := kith.CheckText(s, limit); err != nil {
+	if err := schematype.CheckText(s, limit); err != nil {
 		return &kith.ValidationError{Field: field, Message: fmt.Sprintf("%s %v", field, err)}
 	}
 	return nil
 }
 
 // checkAddress checks the lines of a postal address under field ("address").
-func checkAddress(field string, a *contactinfo.Address) error {
+func checkAddress(field string, a *schematype.Address) error {
 	if a == nil {
 		return nil
 	}
@@ -164,7 +164,7 @@ func checkAddress(field string, a *contactinfo.Address) error {
 }
 
 // checkPhones checks a client's other phones: their labels and numbers.
-func checkPhones(field string, phones []contactinfo.Phone) error {
+func checkPhones(field string, phones []schematype.Phone) error {
 	if len(phones) > maxPhones {
 		return kith.Invalid(field, "%s may hold at most %d numbers, not %d", field, maxPhones, len(phones))
 	}
@@ -193,7 +193,7 @@ func presentValidation() ent.Hook {
 			if err != nil && errors.As(err, &eve) {
 				var ve *kith.ValidationError
 				if !errors.As(err, &ve) {
-					return v, kith.FieldValidation(eve.Name, eve.Unwrap())
+					return v, schematype.FieldValidation(eve.Name, eve.Unwrap())
 				}
 			}
 			return v, err

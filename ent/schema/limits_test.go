@@ -8,11 +8,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/schematype"
 )
 
 // FuzzValidators checks the validators of free text, keys and links: they
-// never panic, refuse with a *kith.RuleError only, and accept text exactly
+// never panic, refuse with a *schematype.RuleError only, and accept text exactly
 // when it is valid UTF-8 without NUL within its limit. Its seed corpus runs
 // with the normal tests; go test -fuzz FuzzValidators ./ent/schema explores.
 func FuzzValidators(f *testing.F) {
@@ -44,7 +44,7 @@ func FuzzValidators(f *testing.F) {
 		err = key(s)
 		if err == nil {
 			n := utf8.RuneCountInString(s)
-			if n < 1 || n > kith.MaxKeyLength || strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
+			if n < 1 || n > schematype.MaxKeyLength || strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
 				t.Fatalf("key(%q) accepted", s)
 			}
 			for _, r := range s {
@@ -59,7 +59,7 @@ func FuzzValidators(f *testing.F) {
 		if err == nil {
 			u, perr := url.Parse(s)
 			if perr != nil || !strings.EqualFold(u.Scheme, "https") || u.Hostname() == "" ||
-				utf8.RuneCountInString(s) > kith.MaxURLLength || strings.ContainsRune(s, 0) {
+				utf8.RuneCountInString(s) > schematype.MaxURLLength || strings.ContainsRune(s, 0) {
 				t.Fatalf("httpsURL(%q) accepted", s)
 			}
 		}
@@ -76,17 +76,17 @@ func FuzzValidators(f *testing.F) {
 	})
 }
 
-// ruleOnly fails unless err is nil or a *kith.RuleError with a sentence.
+// ruleOnly fails unless err is nil or a *schematype.RuleError with a sentence.
 func ruleOnly(t *testing.T, err error) {
 	t.Helper()
 	if err == nil {
 		return
 	}
-	var re *kith.RuleError
+	var re *schematype.RuleError
 	if !errors.As(err, &re) || !strings.HasPrefix(re.Rule, "must ") && !strings.HasPrefix(re.Rule, "is ") {
 		t.Fatalf("%T %v is not a rule", err, err)
 	}
-	if v := kith.FieldValidation("first_name", err); !strings.HasPrefix(v.Message, "firstName ") || v.Field != "firstName" {
+	if v := schematype.FieldValidation("first_name", err); !strings.HasPrefix(v.Message, "firstName ") || v.Field != "firstName" {
 		t.Fatalf("FieldValidation gave %+v", v)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kith-health/kith"
 	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/schematype"
 )
 
 // validateLink removes repeated contact types and scopes, and requires an
@@ -20,15 +21,15 @@ func validateLink() ent.Hook {
 			m.SetRelationshipLabel(strings.TrimSpace(label))
 		}
 		if scopes, ok := m.PortalScopes(); ok {
-			m.SetPortalScopes(kith.Dedupe(scopes))
+			m.SetPortalScopes(schematype.Dedupe(scopes))
 		}
 		types, ok := m.ContactTypes()
 		if !ok {
 			return nil
 		}
-		types = kith.Dedupe(types)
+		types = schematype.Dedupe(types)
 		m.SetContactTypes(types)
-		if !slices.Contains(types, kith.ContactTypeAdditionalAddress) {
+		if !slices.Contains(types, schematype.ContactTypeAdditionalAddress) {
 			return nil
 		}
 		contactID, ok := m.ContactID()

@@ -12,7 +12,6 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/schematype"
 )
@@ -73,7 +72,7 @@ func (MessageTemplate) Policy() ent.Policy { return adminWritePolicy() }
 // one without the parts its channel needs.
 func validateTemplate() ent.Hook {
 	return hookOn(func(ctx context.Context, m *gen.MessageTemplateMutation) error {
-		if err := normalize(m, "language", contactinfo.NormalizeLanguage); err != nil {
+		if err := normalize(m, "language", schematype.NormalizeLanguage); err != nil {
 			return err
 		}
 		t, err := templateOf(ctx, m)

@@ -9,8 +9,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/rule"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Payment is one attempt to pay an invoice by card through the payment
@@ -98,5 +98,5 @@ func (Payment) Annotations() []schema.Annotation {
 // own (package billing, PENDING, before the provider is asked). Only kith
 // itself finishes one (the system viewer); nobody else edits one.
 func (Payment) Policy() ent.Policy {
-	return billingPolicy(rule.AllowPortalCreate(kith.PortalScopeManageBilling, "client_id", "contact_id"))
+	return billingPolicy(rule.AllowPortalCreate(schematype.PortalScopeManageBilling, "client_id", "contact_id"))
 }

@@ -9,8 +9,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/rule"
+	"github.com/kith-health/kith/schematype"
 )
 
 // SavedCard is a card a client's billing managers saved in the portal to pay
@@ -66,7 +66,7 @@ func (SavedCard) Annotations() []schema.Annotation {
 // read them.
 func (SavedCard) Policy() ent.Policy {
 	return billingPolicy(
-		rule.AllowPortalCreate(kith.PortalScopeManageBilling, "client_id", "contact_id"),
-		rule.AllowPortalChange(kith.PortalScopeManageBilling, ent.OpDeleteOne, "client_id"),
+		rule.AllowPortalCreate(schematype.PortalScopeManageBilling, "client_id", "contact_id"),
+		rule.AllowPortalChange(schematype.PortalScopeManageBilling, ent.OpDeleteOne, "client_id"),
 	)
 }

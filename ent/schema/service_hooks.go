@@ -12,7 +12,6 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/scheduleexception"
 	"github.com/kith-health/kith/schematype"
@@ -23,7 +22,7 @@ func optionalTimeZone(s string) error {
 	if s == "" {
 		return nil
 	}
-	if err := contactinfo.ValidateTimeZone(s); err != nil {
+	if err := schematype.ValidateTimeZone(s); err != nil {
 		return kith.Invalid("timeZone", "%q is not an IANA time zone name, such as America/Toronto", quoted(s))
 	}
 	return nil

@@ -9,8 +9,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent/rule"
+	"github.com/kith-health/kith/schematype"
 )
 
 // SharedDocument is a document the practice shares with a client through
@@ -74,5 +74,5 @@ func (SharedDocument) Hooks() []ent.Hook { return []ent.Hook{validateSharedDocum
 // Policy of SharedDocument: staff; a portal viewer reads the documents of
 // the client it acts for, a contact only with VIEW_DOCUMENTS.
 func (SharedDocument) Policy() ent.Policy {
-	return staffPolicy(rule.AllowPortalScopeRows("client_id", kith.PortalScopeViewDocuments))
+	return staffPolicy(rule.AllowPortalScopeRows("client_id", schematype.PortalScopeViewDocuments))
 }

@@ -3,7 +3,7 @@ package compose
 import (
 	"strings"
 
-	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/schematype"
 )
 
 // linkPlaceholders are the placeholders whose values are links.
@@ -12,14 +12,14 @@ var linkPlaceholders = map[string]bool{"TelehealthLink": true, "ManageAppointmen
 // IsLink reports whether the placeholder name (without brackets) holds a link.
 func IsLink(name string) bool { return linkPlaceholders[name] }
 
-// SafeLink returns raw, trimmed, when kith.CheckURL accepts it: an
+// SafeLink returns raw, trimmed, when schematype.CheckURL accepts it: an
 // absolute URL with a host whose scheme is https or one of schemes (such as
 // "http", for a portal served from http://127.0.0.1 in development); else
 // "". javascript:, data:, relative and malformed links are refused, as is
 // any with a space or a control character in it.
 func SafeLink(raw string, schemes ...string) string {
 	raw = strings.TrimSpace(raw)
-	if kith.CheckURL(raw, schemes...) != nil {
+	if schematype.CheckURL(raw, schemes...) != nil {
 		return ""
 	}
 	return raw

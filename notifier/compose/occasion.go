@@ -4,9 +4,9 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/link"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Links are the public addresses messages point to.
@@ -66,7 +66,7 @@ func (o Occasion) Values(language string, links Links) Values {
 		v["PractitionerName"] = p.Name
 	}
 	if a := o.Appointment; a != nil {
-		loc := contactinfo.Location(a.TimeZone)
+		loc := schematype.Location(a.TimeZone)
 		v["AppointmentDate"] = FormatDate(a.StartsAt, loc, language)
 		v["AppointmentTime"] = FormatTime(a.StartsAt, loc, language)
 		v["AppointmentEndTime"] = FormatTime(a.EndsAt, loc, language)

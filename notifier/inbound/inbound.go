@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
@@ -106,7 +105,7 @@ func (s *Service) applyStatus(ctx context.Context, where []predicate.Notificatio
 	case notification.StatusDelivered:
 		u.SetDeliveredAt(at)
 	case notification.StatusFailed:
-		u.SetFailedAt(at).SetReason(kith.Clip(cmp.Or(strings.TrimSpace(reason), reasonUndelivered), kith.MaxNoteLength))
+		u.SetFailedAt(at).SetReason(schematype.Clip(cmp.Or(strings.TrimSpace(reason), reasonUndelivered), schematype.MaxNoteLength))
 	}
 	n, err := u.Save(ctx)
 	if err != nil {
@@ -152,7 +151,7 @@ func (s *Service) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword str
 	if orgID == "" || phone == "" {
 		return errors.New("opting out: an organisation and a number are required")
 	}
-	if kith.CheckText(phone, 32) != nil {
+	if schematype.CheckText(phone, 32) != nil {
 		return nil // no number kith could have texted: nothing to opt out
 	}
 	sys := systemIn(ctx, orgID)
@@ -218,10 +217,10 @@ func (s *Service) Suppress(ctx context.Context, orgID pulid.ID, email, reason st
 	if orgID == "" || email == "" {
 		return errors.New("suppressing an address: an organisation and an address are required")
 	}
-	if kith.CheckText(email, 254) != nil {
+	if schematype.CheckText(email, 254) != nil {
 		return nil // no address kith could have sent to: nothing to suppress
 	}
-	reason = kith.Clip(cmp.Or(strings.TrimSpace(reason), "undeliverable"), kith.MaxNoteLength)
+	reason = schematype.Clip(cmp.Or(strings.TrimSpace(reason), "undeliverable"), schematype.MaxNoteLength)
 	sys := systemIn(ctx, orgID)
 	db := s.db
 	existing, err := db.EmailSuppression.Query().
@@ -411,7 +410,7 @@ func clientFirstName(c *ent.ClientProfile) string {
 // when is an appointment's start in its time zone, e.g.
 // "Tuesday, March 3, 2026 at 2:00 PM".
 func when(a *ent.Appointment) string {
-	loc := contactinfo.Location(a.TimeZone)
+	loc := schematype.Location(a.TimeZone)
 	return compose.FormatDate(a.StartsAt, loc, "en") + " at " + compose.FormatTime(a.StartsAt, loc, "en")
 }
 
@@ -431,7 +430,7 @@ func TwilioInboundPath(slug string) string {
 // country code; a number phonenumbers cannot read (a short code, say) is
 // kept with its spaces and punctuation dropped.
 func normalizePhone(raw, region string) string {
-	if e164, err := contactinfo.NormalizePhone(raw, region); err == nil {
+	if e164, err := schematype.NormalizePhone(raw, region); err == nil {
 		return e164
 	}
 	return compose.PhoneKey(strings.TrimSpace(raw))

@@ -9,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -349,6 +348,6 @@ func TestStatusCallbackURL(t *testing.T) {
 
 // when is how replies write an appointment's start, in its time zone.
 func when(a *ent.Appointment) string {
-	loc := contactinfo.Location(a.TimeZone)
+	loc := schematype.Location(a.TimeZone)
 	return compose.FormatDate(a.StartsAt, loc, "en") + " at " + compose.FormatTime(a.StartsAt, loc, "en")
 }

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/schematype"
 )
 
@@ -116,7 +115,7 @@ func CheckChannel(m Outgoing, want schematype.Channel) error {
 func FailureReason(err error) string {
 	var se *SendError
 	if errors.As(err, &se) && se.Reason != "" {
-		return kith.Clip(se.Reason, kith.MaxNoteLength)
+		return schematype.Clip(se.Reason, schematype.MaxNoteLength)
 	}
-	return kith.Clip(err.Error(), kith.MaxNoteLength)
+	return schematype.Clip(err.Error(), schematype.MaxNoteLength)
 }

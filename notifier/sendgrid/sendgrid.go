@@ -24,7 +24,6 @@ import (
 	sg "github.com/sendgrid/sendgrid-go"
 	"github.com/sendgrid/sendgrid-go/helpers/mail"
 
-	"github.com/kith-health/kith/contactinfo"
 	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/schematype"
 )
@@ -74,7 +73,7 @@ func New(cfg Config) (*Sender, error) {
 	if cfg.APIKey == "" || strings.ContainsAny(cfg.APIKey, " \t\r\n") {
 		errs = append(errs, errors.New("API key must be set, without spaces"))
 	}
-	if email, err := contactinfo.NormalizeEmail(cfg.FromEmail); err != nil || email == "" {
+	if email, err := schematype.NormalizeEmail(cfg.FromEmail); err != nil || email == "" {
 		errs = append(errs, fmt.Errorf("from email %q must be an address such as hello@example.com", cfg.FromEmail))
 	}
 	if cfg.BaseURL == "" {

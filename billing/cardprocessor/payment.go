@@ -1,10 +1,10 @@
-// Package payment is kith's side of a card payment provider. kith never sees
+// Package cardprocessor is kith's side of a card payment provider. kith never sees
 // or stores card numbers: the payer's browser hands the card to the provider,
 // which answers with a token, and kith charges, saves and deletes cards only
 // through that token. A Provider is the one seam to a real provider (Stripe
 // and the like); package testprovider is a deterministic one for tests and
 // sandboxes.
-package payment
+package cardprocessor
 
 import "context"
 

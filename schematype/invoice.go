@@ -1,4 +1,4 @@
-package kith
+package schematype
 
 // InvoiceLine is one line of an invoice: what was provided, how many, and
 // the price of one in the invoice currency's smallest unit (cents).

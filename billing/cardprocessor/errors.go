@@ -1,4 +1,4 @@
-package payment
+package cardprocessor
 
 import "errors"
 

@@ -1,11 +1,11 @@
-package contactinfo_test
+package schematype_test
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/contactinfo"
+	"github.com/kith-health/kith/schematype"
 )
 
 func TestNormalizePhone(t *testing.T) {
@@ -18,39 +18,39 @@ func TestNormalizePhone(t *testing.T) {
 		{"", "CA", ""},
 	}
 	for _, tc := range cases {
-		got, err := contactinfo.NormalizePhone(tc.raw, tc.region)
+		got, err := schematype.NormalizePhone(tc.raw, tc.region)
 		require.NoError(t, err, tc.raw)
 		require.Equal(t, tc.want, got, tc.raw)
 	}
 	for _, bad := range []string{"12", "not a number", "+1 555 0100"} {
-		_, err := contactinfo.NormalizePhone(bad, "CA")
-		require.ErrorIs(t, err, contactinfo.ErrPhone, bad)
+		_, err := schematype.NormalizePhone(bad, "CA")
+		require.ErrorIs(t, err, schematype.ErrPhone, bad)
 	}
 }
 
 func TestNormalizeEmail(t *testing.T) {
 	t.Parallel()
-	got, err := contactinfo.NormalizeEmail("  Ana.Silva@Example.COM ")
+	got, err := schematype.NormalizeEmail("  Ana.Silva@Example.COM ")
 	require.NoError(t, err)
 	require.Equal(t, "ana.silva@example.com", got)
 	for _, bad := range []string{"ana", "ana@", "Ana <ana@example.com>", "a@b, c@d", "ana@localhost"} {
-		_, err := contactinfo.NormalizeEmail(bad)
-		require.ErrorIs(t, err, contactinfo.ErrEmail, bad)
+		_, err := schematype.NormalizeEmail(bad)
+		require.ErrorIs(t, err, schematype.ErrEmail, bad)
 	}
 }
 
 func TestLocale(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, contactinfo.ValidateTimeZone("America/Toronto"))
+	require.NoError(t, schematype.ValidateTimeZone("America/Toronto"))
 	for _, bad := range []string{"", "Local", "Mars/Olympus"} {
-		require.ErrorIs(t, contactinfo.ValidateTimeZone(bad), contactinfo.ErrTimeZone, bad)
+		require.ErrorIs(t, schematype.ValidateTimeZone(bad), schematype.ErrTimeZone, bad)
 	}
-	tag, err := contactinfo.NormalizeLanguage("fr-ca")
+	tag, err := schematype.NormalizeLanguage("fr-ca")
 	require.NoError(t, err)
 	require.Equal(t, "fr-CA", tag)
-	_, err = contactinfo.NormalizeLanguage("not a tag")
-	require.ErrorIs(t, err, contactinfo.ErrLanguage)
-	require.NoError(t, contactinfo.ValidateDate("2017-03-14"))
-	require.ErrorIs(t, contactinfo.ValidateDate("2017-02-30"), contactinfo.ErrDate)
-	require.Equal(t, "Europe/Paris", contactinfo.Location("Europe/Paris").String())
+	_, err = schematype.NormalizeLanguage("not a tag")
+	require.ErrorIs(t, err, schematype.ErrLanguage)
+	require.NoError(t, schematype.ValidateDate("2017-03-14"))
+	require.ErrorIs(t, schematype.ValidateDate("2017-02-30"), schematype.ErrDate)
+	require.Equal(t, "Europe/Paris", schematype.Location("Europe/Paris").String())
 }

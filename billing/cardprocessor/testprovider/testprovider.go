@@ -1,4 +1,4 @@
-// Package testprovider is a payment.Provider that moves no money, for tests,
+// Package testprovider is a cardprocessor.Provider that moves no money, for tests,
 // demos and sandboxes. It answers deterministically by token, like a real
 // provider's test mode:
 //
@@ -7,7 +7,7 @@
 //	tok_insufficient_funds  visa ending 9995: saves, but every charge is declined (insufficient_funds)
 //	tok_declined            visa ending 0002: declined on charge and on save (card_declined)
 //
-// Any other token is payment.ErrInvalidToken. Saved cards get tokens of
+// Any other token is cardprocessor.ErrInvalidToken. Saved cards get tokens of
 // their own (card_test_…) that charge like the token they came from until
 // they are deleted. Charges are idempotent by key.
 //
@@ -30,7 +30,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/kith-health/kith/payment"
+	"github.com/kith-health/kith/billing/cardprocessor"
 )
 
 // Provider is the test payment provider. The zero value is not ready: use New.
@@ -39,20 +39,20 @@ type Provider struct {
 	saved   map[string]string // saved card token -> token it came from
 	deleted map[string]bool   // saved card tokens deleted through this Provider
 	byKey   map[string]result
-	charges []payment.ChargeRequest
+	charges []cardprocessor.ChargeRequest
 	err     error
 	lost    error                      // answers charges with, once made
 	hold    chan struct{}              // while not nil, charges wait for it to close
-	holding chan payment.ChargeRequest // where waiting charges are announced
+	holding chan cardprocessor.ChargeRequest // where waiting charges are announced
 }
 
 type result struct {
-	req    payment.ChargeRequest
-	charge payment.Charge
+	req    cardprocessor.ChargeRequest
+	charge cardprocessor.Charge
 	err    error
 }
 
-var _ payment.Provider = (*Provider)(nil)
+var _ cardprocessor.Provider = (*Provider)(nil)
 
 // New returns a test provider that has saved no cards.
 func New() *Provider {
@@ -69,12 +69,12 @@ type card struct {
 var cards = map[string]card{
 	"tok_visa":       {brand: "visa", last4: "4242"},
 	"tok_mastercard": {brand: "mastercard", last4: "4444"},
-	"tok_insufficient_funds": {brand: "visa", last4: "9995", chargeErr: &payment.DeclinedError{
+	"tok_insufficient_funds": {brand: "visa", last4: "9995", chargeErr: &cardprocessor.DeclinedError{
 		Code: "insufficient_funds", Reason: "the card has insufficient funds",
 	}},
 	"tok_declined": {brand: "visa", last4: "0002",
-		saveErr:   &payment.DeclinedError{Code: "card_declined", Reason: "the card was declined"},
-		chargeErr: &payment.DeclinedError{Code: "card_declined", Reason: "the card was declined"},
+		saveErr:   &cardprocessor.DeclinedError{Code: "card_declined", Reason: "the card was declined"},
+		chargeErr: &cardprocessor.DeclinedError{Code: "card_declined", Reason: "the card was declined"},
 	},
 }
 
@@ -95,25 +95,25 @@ func (p *Provider) lookup(token string) (card, bool) {
 	return c, ok
 }
 
-// Charge implements payment.Provider.
-func (p *Provider) Charge(ctx context.Context, r payment.ChargeRequest) (payment.Charge, error) {
+// Charge implements cardprocessor.Provider.
+func (p *Provider) Charge(ctx context.Context, r cardprocessor.ChargeRequest) (cardprocessor.Charge, error) {
 	if err := p.wait(ctx, r); err != nil {
-		return payment.Charge{}, err
+		return cardprocessor.Charge{}, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.err != nil {
-		return payment.Charge{}, p.err
+		return cardprocessor.Charge{}, p.err
 	}
 	charge, err := p.charge(r)
 	if p.lost != nil {
-		return payment.Charge{}, p.lost
+		return cardprocessor.Charge{}, p.lost
 	}
 	return charge, err
 }
 
 // wait holds a charge while Hold is in force.
-func (p *Provider) wait(ctx context.Context, r payment.ChargeRequest) error {
+func (p *Provider) wait(ctx context.Context, r cardprocessor.ChargeRequest) error {
 	p.mu.Lock()
 	hold, holding := p.hold, p.holding
 	p.mu.Unlock()
@@ -134,28 +134,28 @@ func (p *Provider) wait(ctx context.Context, r payment.ChargeRequest) error {
 }
 
 // charge is Charge once the provider has it, with p.mu held.
-func (p *Provider) charge(r payment.ChargeRequest) (payment.Charge, error) {
+func (p *Provider) charge(r cardprocessor.ChargeRequest) (cardprocessor.Charge, error) {
 	if r.IdempotencyKey != "" {
 		if prev, ok := p.byKey[r.IdempotencyKey]; ok {
 			if prev.req != r {
-				return payment.Charge{}, errors.New("testprovider: idempotency key reused with a different request")
+				return cardprocessor.Charge{}, errors.New("testprovider: idempotency key reused with a different request")
 			}
 			return prev.charge, prev.err
 		}
 	}
 	if r.Amount <= 0 {
-		return payment.Charge{}, fmt.Errorf("testprovider: amount %d is not positive", r.Amount)
+		return cardprocessor.Charge{}, fmt.Errorf("testprovider: amount %d is not positive", r.Amount)
 	}
 	c, ok := p.lookup(r.Token)
 	if !ok {
-		return payment.Charge{}, payment.ErrInvalidToken
+		return cardprocessor.Charge{}, cardprocessor.ErrInvalidToken
 	}
 	p.charges = append(p.charges, r)
-	res := result{req: r, charge: payment.Charge{ProviderID: chargeID(r.IdempotencyKey), Status: payment.StatusSucceeded}}
+	res := result{req: r, charge: cardprocessor.Charge{ProviderID: chargeID(r.IdempotencyKey), Status: cardprocessor.StatusSucceeded}}
 	if c.chargeErr != nil {
-		d := *c.chargeErr.(*payment.DeclinedError)
+		d := *c.chargeErr.(*cardprocessor.DeclinedError)
 		d.ProviderID = res.charge.ProviderID
-		res.charge.Status, res.err = payment.StatusFailed, &d
+		res.charge.Status, res.err = cardprocessor.StatusFailed, &d
 	}
 	if r.IdempotencyKey != "" {
 		p.byKey[r.IdempotencyKey] = res
@@ -163,29 +163,29 @@ func (p *Provider) charge(r payment.ChargeRequest) (payment.Charge, error) {
 	return res.charge, res.err
 }
 
-// SaveCard implements payment.Provider.
-func (p *Provider) SaveCard(ctx context.Context, token string) (payment.Card, error) {
-	if err := p.wait(ctx, payment.ChargeRequest{Token: token}); err != nil {
-		return payment.Card{}, err
+// SaveCard implements cardprocessor.Provider.
+func (p *Provider) SaveCard(ctx context.Context, token string) (cardprocessor.Card, error) {
+	if err := p.wait(ctx, cardprocessor.ChargeRequest{Token: token}); err != nil {
+		return cardprocessor.Card{}, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.err != nil {
-		return payment.Card{}, p.err
+		return cardprocessor.Card{}, p.err
 	}
 	c, ok := cards[token] // a saved card cannot be saved again
 	if !ok {
-		return payment.Card{}, payment.ErrInvalidToken
+		return cardprocessor.Card{}, cardprocessor.ErrInvalidToken
 	}
 	if c.saveErr != nil {
-		return payment.Card{}, c.saveErr
+		return cardprocessor.Card{}, c.saveErr
 	}
 	saved := savedPrefix + random() + "_" + strings.TrimPrefix(token, "tok_") // not the one-time token itself
 	p.saved[saved] = token
-	return payment.Card{Token: saved, Brand: c.brand, Last4: c.last4, ExpMonth: 12, ExpYear: 2034}, nil
+	return cardprocessor.Card{Token: saved, Brand: c.brand, Last4: c.last4, ExpMonth: 12, ExpYear: 2034}, nil
 }
 
-// DeleteCard implements payment.Provider.
+// DeleteCard implements cardprocessor.Provider.
 func (p *Provider) DeleteCard(_ context.Context, token string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -236,8 +236,8 @@ func (p *Provider) LoseAnswers(err error) {
 // slow provider's would, until release is called: each is sent on charging
 // once it waits (up to 64 unread; a save as a request with only its Token).
 // For tests of what happens while a charge or a save is under way.
-func (p *Provider) Hold() (charging <-chan payment.ChargeRequest, release func()) {
-	hold, holding := make(chan struct{}), make(chan payment.ChargeRequest, 64)
+func (p *Provider) Hold() (charging <-chan cardprocessor.ChargeRequest, release func()) {
+	hold, holding := make(chan struct{}), make(chan cardprocessor.ChargeRequest, 64)
 	p.mu.Lock()
 	p.hold, p.holding = hold, holding
 	p.mu.Unlock()
@@ -254,10 +254,10 @@ func (p *Provider) Hold() (charging <-chan payment.ChargeRequest, release func()
 
 // Charges lists the charges the provider was really asked for, declined
 // ones included, in order; idempotent replays are not repeated.
-func (p *Provider) Charges() []payment.ChargeRequest {
+func (p *Provider) Charges() []cardprocessor.ChargeRequest {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return append([]payment.ChargeRequest(nil), p.charges...)
+	return append([]cardprocessor.ChargeRequest(nil), p.charges...)
 }
 
 // Saved reports whether token is a card the provider still keeps.

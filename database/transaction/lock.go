@@ -1,4 +1,4 @@
-package kith
+package transaction
 
 import (
 	"context"

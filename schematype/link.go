@@ -1,4 +1,4 @@
-package kith
+package schematype
 
 import (
 	"fmt"

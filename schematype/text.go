@@ -1,4 +1,4 @@
-package kith
+package schematype
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kith-health/kith"
 )
 
 // Limits on what kith stores, in characters (runes), not bytes. ent/schema
@@ -97,21 +99,21 @@ func CheckURL(s string, schemes ...string) error {
 }
 
 // FieldValidation turns the failure of the ent field name (snake_case) into
-// a ValidationError on its GraphQL name with a sentence: the validator's
+// a kith.ValidationError on its GraphQL name with a sentence: the validator's
 // own rule when it gave one (a *RuleError), "… is required" when the field
 // is missing, else "… is not valid". ent's own wording never shows.
-func FieldValidation(name string, err error) *ValidationError {
-	field := CamelCase(name)
+func FieldValidation(name string, err error) *kith.ValidationError {
+	field := kith.CamelCase(name)
 	var re *RuleError
 	switch {
 	case errors.As(err, &re):
-		return &ValidationError{Field: field, Message: field + " " + re.Rule}
+		return &kith.ValidationError{Field: field, Message: field + " " + re.Rule}
 	case err != nil && strings.Contains(err.Error(), "missing required"):
-		return &ValidationError{Field: field, Message: field + " is required"}
+		return &kith.ValidationError{Field: field, Message: field + " is required"}
 	case err != nil && strings.Contains(err.Error(), "invalid enum value"):
-		return &ValidationError{Field: field, Message: field + " is not one of its allowed values"}
+		return &kith.ValidationError{Field: field, Message: field + " is not one of its allowed values"}
 	}
-	return &ValidationError{Field: field, Message: field + " is not valid"}
+	return &kith.ValidationError{Field: field, Message: field + " is not valid"}
 }
 
 // Clip makes text that came from outside kith's API (a provider's reason or

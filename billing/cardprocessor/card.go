@@ -1,4 +1,4 @@
-package payment
+package cardprocessor
 
 // Card is a card the provider keeps for kith: the token kith charges it by
 // and what a person needs to recognise it. Never a card number.

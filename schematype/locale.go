@@ -1,4 +1,4 @@
-package contactinfo
+package schematype
 
 import (
 	"errors"
