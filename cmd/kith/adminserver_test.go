@@ -26,7 +26,7 @@ func TestServeAdmin(t *testing.T) {
 	t.Parallel()
 	vars := map[string]string{"KITH_DATABASE_URL": kithtest.DBURL(t), "KITH_ADDR": "127.0.0.1:0", "KITH_ADMIN_ADDR": "127.0.0.1:0"}
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr kithtest.LogBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(vars), &stdout, &stderr) }()
 	var public, admin string

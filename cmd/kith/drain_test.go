@@ -155,10 +155,10 @@ func unfinishedSends(t *testing.T, db *database.DB) int {
 
 // serveIn starts serve in this process with vars and returns its address
 // and a stop that cancels its context and returns what run returned.
-func serveIn(t *testing.T, vars map[string]string) (addr string, stderr *syncBuffer, stop func() error) {
+func serveIn(t *testing.T, vars map[string]string) (addr string, stderr *kithtest.LogBuffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stderr = &syncBuffer{}
+	stderr = &kithtest.LogBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env(vars), io.Discard, stderr) }()
 	require.Eventually(t, func() bool {

@@ -8,11 +8,12 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/kithtest"
 )
 
 // TestMain runs the test binary as kith itself when KITH_TEST_RUN_MAIN=1,
@@ -25,19 +26,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
-
-// syncBuffer is a bytes.Buffer safe to read while the server writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
@@ -52,7 +40,7 @@ func TestServeDemo(t *testing.T) {
 	t.Parallel()
 	vars := map[string]string{"KITH_DATABASE_URL": "sqlite://" + t.TempDir() + "/kith.db", "KITH_ADDR": "127.0.0.1:0"}
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr kithtest.LogBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve", "--demo"}, env(vars), &stdout, &stderr) }()
 
@@ -89,7 +77,7 @@ func TestServeDemo(t *testing.T) {
 
 	// A second --demo run seeds nothing new and prints a fresh token.
 	ctx2, cancel2 := context.WithCancel(context.Background())
-	var out2, err2 syncBuffer
+	var out2, err2 kithtest.LogBuffer
 	done2 := make(chan error, 1)
 	go func() { done2 <- run(ctx2, []string{"serve", "--demo"}, env(vars), &out2, &err2) }()
 	require.Eventually(t, func() bool { return bearer.MatchString(out2.String()) }, 10*time.Second, 20*time.Millisecond, err2.String())
@@ -130,7 +118,7 @@ func TestServeMaxBodyBytes(t *testing.T) {
 	require.ErrorContains(t, err, "KITH_MAX_BODY_BYTES")
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr kithtest.LogBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve", "--max-body-bytes", "200"}, env(vars), &stdout, &stderr) }()
 	var addr string

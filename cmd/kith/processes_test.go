@@ -19,14 +19,14 @@ import (
 // process is a real kith serve, this test binary run as kith (TestMain).
 type process struct {
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *kithtest.LogBuffer
 	addr   string
 }
 
 // startProcess starts kith serve with vars and waits until it listens.
 func startProcess(t *testing.T, vars map[string]string) *process {
 	t.Helper()
-	p := &process{stderr: &syncBuffer{}}
+	p := &process{stderr: &kithtest.LogBuffer{}}
 	p.cmd = exec.Command(os.Args[0])
 	p.cmd.Env = append(os.Environ(), "KITH_TEST_RUN_MAIN=1", "KITH_TEST_ARGS=serve")
 	for k, v := range vars {

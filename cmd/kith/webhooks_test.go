@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/kithtest"
 )
 
 // TestServeWebhooks starts `kith serve --demo` with both webhooks configured
@@ -37,7 +39,7 @@ func TestServeWebhooks(t *testing.T) {
 		"KITH_SENDGRID_WEBHOOK_PUBLIC_KEY": base64.StdEncoding.EncodeToString(der),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr kithtest.LogBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve", "--demo"}, env(vars), &stdout, &stderr) }()
 	var addr string

@@ -1,13 +1,11 @@
 package logsender_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,19 +22,6 @@ import (
 	"github.com/kith-health/kith/viewer"
 )
 
-// syncBuffer is a bytes.Buffer safe to read while the queue writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 var claimLink = regexp.MustCompile(`https://kith\.example/portal/claim\?token=([^\s"\\]+)`)
 
 // TestInvitationClaimedFromTheLog: as in the demo, with no provider
@@ -46,7 +31,7 @@ var claimLink = regexp.MustCompile(`https://kith\.example/portal/claim\?token=([
 func TestInvitationClaimedFromTheLog(t *testing.T) {
 	t.Parallel()
 	db := kithtest.BareDB(t, nil) // its own queue below
-	var logs syncBuffer
+	var logs kithtest.LogBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	email := logsender.New(schematype.ChannelEmail, log)
 	q, err := notifier.NewQueue(context.Background(), db, notifier.Config{
