@@ -40,6 +40,9 @@ func biller(ctx context.Context) (viewer.Portal, error) {
 	if !ok {
 		return viewer.Portal{}, kith.ErrUnauthenticated
 	}
+	if p.ClientID == "" { // a caller outside GraphQL: nothing to act on
+		return viewer.Portal{}, kith.ErrNotFound
+	}
 	return p, nil
 }
 

@@ -1,6 +1,6 @@
 // Package thread owns the portal's message threads (seed 003): secure
 // messaging between the practice and the client portal, not the
-// notifications package message renders or notifier sends. A thread is a
+// notifications notifier/compose renders and notifier sends. A thread is a
 // client and one person: the client's own thread (no contact) holds only
 // the client's messages, and each contact has its own thread with the
 // practice about the client. Staff read and answer every thread of the
@@ -294,6 +294,9 @@ func SendToPractice(ctx context.Context, db *ent.Client, body string) (*ent.Port
 	p, ok := viewer.PortalFromContext(ctx)
 	if !ok {
 		return nil, kith.ErrUnauthenticated
+	}
+	if p.ClientID == "" { // a caller outside GraphQL: no client to write about
+		return nil, kith.ErrNotFound
 	}
 	create := db.PortalMessage.Create().SetClientID(p.ClientID).SetBody(body).
 		SetDirection(portalmessage.DirectionFromPortal)

@@ -340,9 +340,12 @@ func (s *Service) confirmReply(ctx context.Context, org *ent.Organization, phone
 	}
 	a := pending[choice-1]
 	// The appointment's own status change, as staff's confirmAppointment
-	// makes it: its schema hooks refuse one no longer booked.
+	// makes it: its schema hooks refuse one no longer booked, and the
+	// update applies only while it is still BOOKED, so a cancellation
+	// committed since the read above is never overwritten (NotFound).
 	_, err = transaction.Run(ctx, s.db, func(ctx context.Context, db *ent.Client) (*ent.Appointment, error) {
-		return db.Appointment.UpdateOneID(a.ID).SetStatus(appointment.StatusConfirmed).Save(ctx)
+		return db.Appointment.UpdateOneID(a.ID).Where(appointment.StatusEQ(appointment.StatusBooked)).
+			SetStatus(appointment.StatusConfirmed).Save(ctx)
 	})
 	var invalid *kith.ValidationError
 	switch {
