@@ -3,6 +3,11 @@
 // puts one in a context; From and Client find it again, in resolvers,
 // domain functions and ent hooks alike. AfterCommit, AfterEnd and
 // BeforeCommit are the only ways to run code at a transaction's end.
+//
+// Outside a transaction AfterCommit and AfterEnd run their function at
+// once, since a single statement has already committed; what must be
+// written with the change that causes it (a notification and its job) is
+// refused there instead (effect.ErrNoTransaction), so open one with Run.
 package transaction
 
 import (
