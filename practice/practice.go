@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/viewer"
@@ -40,39 +41,38 @@ func Create(ctx context.Context, client *ent.Client, authn *auth.Service, p Prac
 			return nil, nil, err
 		}
 	}
-	tx, err := client.Tx(ctx)
+	var org *ent.Organization
+	var st *ent.Staff
+	_, err := transaction.Run(ctx, client, func(ctx context.Context, tx *ent.Client) (struct{}, error) {
+		create := tx.Organization.Create().SetName(p.Name).SetSlug(p.Slug)
+		if p.TimeZone != "" {
+			create.SetTimeZone(p.TimeZone)
+		}
+		if p.Language != "" {
+			create.SetDefaultLanguage(p.Language)
+		}
+		if p.PhoneRegion != "" {
+			create.SetDefaultPhoneRegion(p.PhoneRegion)
+		}
+		var err error
+		if org, err = create.Save(ctx); err != nil {
+			return struct{}{}, fmt.Errorf("creating organisation: %w", err)
+		}
+		owner := tx.Staff.Create().
+			SetOrganizationID(org.ID).
+			SetName(p.OwnerName).
+			SetEmail(p.OwnerEmail).
+			SetRole(staff.RoleOwner)
+		if hash != "" {
+			owner.SetPasswordHash(hash)
+		}
+		if st, err = owner.Save(ctx); err != nil {
+			return struct{}{}, fmt.Errorf("creating owner: %w", err)
+		}
+		return struct{}{}, nil
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("creating organisation: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	create := tx.Organization.Create().SetName(p.Name).SetSlug(p.Slug)
-	if p.TimeZone != "" {
-		create.SetTimeZone(p.TimeZone)
-	}
-	if p.Language != "" {
-		create.SetDefaultLanguage(p.Language)
-	}
-	if p.PhoneRegion != "" {
-		create.SetDefaultPhoneRegion(p.PhoneRegion)
-	}
-	org, err := create.Save(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("creating organisation: %w", err)
-	}
-	owner := tx.Staff.Create().
-		SetOrganizationID(org.ID).
-		SetName(p.OwnerName).
-		SetEmail(p.OwnerEmail).
-		SetRole(staff.RoleOwner)
-	if hash != "" {
-		owner.SetPasswordHash(hash)
-	}
-	st, err := owner.Save(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("creating owner: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, nil, fmt.Errorf("creating organisation: %w", err)
+		return nil, nil, err
 	}
 	return org.Unwrap(), st.Unwrap(), nil
 }
