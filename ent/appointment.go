@@ -78,13 +78,16 @@ type AppointmentEdges struct {
 	ScheduledMessages []*ScheduledMessage `json:"scheduled_messages,omitempty"`
 	// The service booked, if any.
 	Service *Service `json:"service,omitempty"`
+	// The appointment's history, oldest first: booked, rescheduled, confirmed, cancelled…
+	Changes []*AppointmentChange `json:"changes,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
 	totalCount [5]map[string]int
 
 	namedScheduledMessages map[string][]*ScheduledMessage
+	namedChanges           map[string][]*AppointmentChange
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -149,6 +152,15 @@ func (e AppointmentEdges) ServiceOrErr() (*Service, error) {
 		return nil, &NotFoundError{label: service.Label}
 	}
 	return nil, &NotLoadedError{edge: "service"}
+}
+
+// ChangesOrErr returns the Changes value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppointmentEdges) ChangesOrErr() ([]*AppointmentChange, error) {
+	if e.loadedTypes[6] {
+		return e.Changes, nil
+	}
+	return nil, &NotLoadedError{edge: "changes"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -335,6 +347,11 @@ func (_m *Appointment) QueryService() *ServiceQuery {
 	return NewAppointmentClient(_m.config).QueryService(_m)
 }
 
+// QueryChanges queries the "changes" edge of the Appointment entity.
+func (_m *Appointment) QueryChanges() *AppointmentChangeQuery {
+	return NewAppointmentClient(_m.config).QueryChanges(_m)
+}
+
 // Update returns a builder for updating this Appointment.
 // Note that you need to call Appointment.Unwrap() before calling this method if this Appointment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -438,6 +455,30 @@ func (_m *Appointment) appendNamedScheduledMessages(name string, edges ...*Sched
 		_m.Edges.namedScheduledMessages[name] = []*ScheduledMessage{}
 	} else {
 		_m.Edges.namedScheduledMessages[name] = append(_m.Edges.namedScheduledMessages[name], edges...)
+	}
+}
+
+// NamedChanges returns the Changes named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Appointment) NamedChanges(name string) ([]*AppointmentChange, error) {
+	if _m.Edges.namedChanges == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedChanges[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Appointment) appendNamedChanges(name string, edges ...*AppointmentChange) {
+	if _m.Edges.namedChanges == nil {
+		_m.Edges.namedChanges = make(map[string][]*AppointmentChange)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedChanges[name] = []*AppointmentChange{}
+	} else {
+		_m.Edges.namedChanges[name] = append(_m.Edges.namedChanges[name], edges...)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -282,6 +283,21 @@ func (_c *AppointmentCreate) AddScheduledMessages(v ...*ScheduledMessage) *Appoi
 // SetService sets the "service" edge to the Service entity.
 func (_c *AppointmentCreate) SetService(v *Service) *AppointmentCreate {
 	return _c.SetServiceID(v.ID)
+}
+
+// AddChangeIDs adds the "changes" edge to the AppointmentChange entity by IDs.
+func (_c *AppointmentCreate) AddChangeIDs(ids ...pulid.ID) *AppointmentCreate {
+	_c.mutation.AddChangeIDs(ids...)
+	return _c
+}
+
+// AddChanges adds the "changes" edges to the AppointmentChange entity.
+func (_c *AppointmentCreate) AddChanges(v ...*AppointmentChange) *AppointmentCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddChangeIDs(ids...)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -620,6 +636,22 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ServiceID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ChangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ChangesTable,
+			Columns: []string{appointment.ChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointmentchange.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/service"
@@ -253,6 +254,21 @@ func (_u *AppointmentUpdate) SetService(v *Service) *AppointmentUpdate {
 	return _u.SetServiceID(v.ID)
 }
 
+// AddChangeIDs adds the "changes" edge to the AppointmentChange entity by IDs.
+func (_u *AppointmentUpdate) AddChangeIDs(ids ...pulid.ID) *AppointmentUpdate {
+	_u.mutation.AddChangeIDs(ids...)
+	return _u
+}
+
+// AddChanges adds the "changes" edges to the AppointmentChange entity.
+func (_u *AppointmentUpdate) AddChanges(v ...*AppointmentChange) *AppointmentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddChangeIDs(ids...)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdate) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -289,6 +305,27 @@ func (_u *AppointmentUpdate) RemoveScheduledMessages(v ...*ScheduledMessage) *Ap
 func (_u *AppointmentUpdate) ClearService() *AppointmentUpdate {
 	_u.mutation.ClearService()
 	return _u
+}
+
+// ClearChanges clears all "changes" edges to the AppointmentChange entity.
+func (_u *AppointmentUpdate) ClearChanges() *AppointmentUpdate {
+	_u.mutation.ClearChanges()
+	return _u
+}
+
+// RemoveChangeIDs removes the "changes" edge to AppointmentChange entities by IDs.
+func (_u *AppointmentUpdate) RemoveChangeIDs(ids ...pulid.ID) *AppointmentUpdate {
+	_u.mutation.RemoveChangeIDs(ids...)
+	return _u
+}
+
+// RemoveChanges removes "changes" edges to AppointmentChange entities.
+func (_u *AppointmentUpdate) RemoveChanges(v ...*AppointmentChange) *AppointmentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveChangeIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -540,6 +577,51 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ChangesTable,
+			Columns: []string{appointment.ChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointmentchange.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedChangesIDs(); len(nodes) > 0 && !_u.mutation.ChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ChangesTable,
+			Columns: []string{appointment.ChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointmentchange.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ChangesTable,
+			Columns: []string{appointment.ChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointmentchange.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{appointment.Label}
@@ -781,6 +863,21 @@ func (_u *AppointmentUpdateOne) SetService(v *Service) *AppointmentUpdateOne {
 	return _u.SetServiceID(v.ID)
 }
 
+// AddChangeIDs adds the "changes" edge to the AppointmentChange entity by IDs.
+func (_u *AppointmentUpdateOne) AddChangeIDs(ids ...pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.AddChangeIDs(ids...)
+	return _u
+}
+
+// AddChanges adds the "changes" edges to the AppointmentChange entity.
+func (_u *AppointmentUpdateOne) AddChanges(v ...*AppointmentChange) *AppointmentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddChangeIDs(ids...)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdateOne) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -817,6 +914,27 @@ func (_u *AppointmentUpdateOne) RemoveScheduledMessages(v ...*ScheduledMessage) 
 func (_u *AppointmentUpdateOne) ClearService() *AppointmentUpdateOne {
 	_u.mutation.ClearService()
 	return _u
+}
+
+// ClearChanges clears all "changes" edges to the AppointmentChange entity.
+func (_u *AppointmentUpdateOne) ClearChanges() *AppointmentUpdateOne {
+	_u.mutation.ClearChanges()
+	return _u
+}
+
+// RemoveChangeIDs removes the "changes" edge to AppointmentChange entities by IDs.
+func (_u *AppointmentUpdateOne) RemoveChangeIDs(ids ...pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.RemoveChangeIDs(ids...)
+	return _u
+}
+
+// RemoveChanges removes "changes" edges to AppointmentChange entities.
+func (_u *AppointmentUpdateOne) RemoveChanges(v ...*AppointmentChange) *AppointmentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveChangeIDs(ids...)
 }
 
 // Where appends a list predicates to the AppointmentUpdate builder.
@@ -1091,6 +1209,51 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(service.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ChangesTable,
+			Columns: []string{appointment.ChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointmentchange.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedChangesIDs(); len(nodes) > 0 && !_u.mutation.ChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ChangesTable,
+			Columns: []string{appointment.ChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointmentchange.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ChangesTable,
+			Columns: []string{appointment.ChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointmentchange.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

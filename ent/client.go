@@ -17,12 +17,14 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/effect"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -55,6 +57,8 @@ type Client struct {
 	Schema *migrate.Schema
 	// Appointment is the client for interacting with the Appointment builders.
 	Appointment *AppointmentClient
+	// AppointmentChange is the client for interacting with the AppointmentChange builders.
+	AppointmentChange *AppointmentChangeClient
 	// ClientContact is the client for interacting with the ClientContact builders.
 	ClientContact *ClientContactClient
 	// ClientProfile is the client for interacting with the ClientProfile builders.
@@ -65,6 +69,8 @@ type Client struct {
 	Coverage *CoverageClient
 	// EmailSuppression is the client for interacting with the EmailSuppression builders.
 	EmailSuppression *EmailSuppressionClient
+	// ExportRecord is the client for interacting with the ExportRecord builders.
+	ExportRecord *ExportRecordClient
 	// Form is the client for interacting with the Form builders.
 	Form *FormClient
 	// Invoice is the client for interacting with the Invoice builders.
@@ -119,11 +125,13 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Appointment = NewAppointmentClient(c.config)
+	c.AppointmentChange = NewAppointmentChangeClient(c.config)
 	c.ClientContact = NewClientContactClient(c.config)
 	c.ClientProfile = NewClientProfileClient(c.config)
 	c.Contact = NewContactClient(c.config)
 	c.Coverage = NewCoverageClient(c.config)
 	c.EmailSuppression = NewEmailSuppressionClient(c.config)
+	c.ExportRecord = NewExportRecordClient(c.config)
 	c.Form = NewFormClient(c.config)
 	c.Invoice = NewInvoiceClient(c.config)
 	c.MessageTemplate = NewMessageTemplateClient(c.config)
@@ -246,11 +254,13 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:                 ctx,
 		config:              cfg,
 		Appointment:         NewAppointmentClient(cfg),
+		AppointmentChange:   NewAppointmentChangeClient(cfg),
 		ClientContact:       NewClientContactClient(cfg),
 		ClientProfile:       NewClientProfileClient(cfg),
 		Contact:             NewContactClient(cfg),
 		Coverage:            NewCoverageClient(cfg),
 		EmailSuppression:    NewEmailSuppressionClient(cfg),
+		ExportRecord:        NewExportRecordClient(cfg),
 		Form:                NewFormClient(cfg),
 		Invoice:             NewInvoiceClient(cfg),
 		MessageTemplate:     NewMessageTemplateClient(cfg),
@@ -292,11 +302,13 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:                 ctx,
 		config:              cfg,
 		Appointment:         NewAppointmentClient(cfg),
+		AppointmentChange:   NewAppointmentChangeClient(cfg),
 		ClientContact:       NewClientContactClient(cfg),
 		ClientProfile:       NewClientProfileClient(cfg),
 		Contact:             NewContactClient(cfg),
 		Coverage:            NewCoverageClient(cfg),
 		EmailSuppression:    NewEmailSuppressionClient(cfg),
+		ExportRecord:        NewExportRecordClient(cfg),
 		Form:                NewFormClient(cfg),
 		Invoice:             NewInvoiceClient(cfg),
 		MessageTemplate:     NewMessageTemplateClient(cfg),
@@ -347,12 +359,13 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.EmailSuppression, c.Form, c.Invoice, c.MessageTemplate, c.Notification,
-		c.Organization, c.Payment, c.PhoneOptOut, c.PortalEvent, c.PortalInvitation,
-		c.PortalMessage, c.PortalSession, c.SavedCard, c.ScheduleException,
-		c.ScheduledMessage, c.Service, c.ServicePractitioner, c.SharedDocument,
-		c.SignInCode, c.Staff, c.StaffToken, c.WorkingHours,
+		c.Appointment, c.AppointmentChange, c.ClientContact, c.ClientProfile, c.Contact,
+		c.Coverage, c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice,
+		c.MessageTemplate, c.Notification, c.Organization, c.Payment, c.PhoneOptOut,
+		c.PortalEvent, c.PortalInvitation, c.PortalMessage, c.PortalSession,
+		c.SavedCard, c.ScheduleException, c.ScheduledMessage, c.Service,
+		c.ServicePractitioner, c.SharedDocument, c.SignInCode, c.Staff, c.StaffToken,
+		c.WorkingHours,
 	} {
 		n.Use(hooks...)
 	}
@@ -362,12 +375,13 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Appointment, c.ClientContact, c.ClientProfile, c.Contact, c.Coverage,
-		c.EmailSuppression, c.Form, c.Invoice, c.MessageTemplate, c.Notification,
-		c.Organization, c.Payment, c.PhoneOptOut, c.PortalEvent, c.PortalInvitation,
-		c.PortalMessage, c.PortalSession, c.SavedCard, c.ScheduleException,
-		c.ScheduledMessage, c.Service, c.ServicePractitioner, c.SharedDocument,
-		c.SignInCode, c.Staff, c.StaffToken, c.WorkingHours,
+		c.Appointment, c.AppointmentChange, c.ClientContact, c.ClientProfile, c.Contact,
+		c.Coverage, c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice,
+		c.MessageTemplate, c.Notification, c.Organization, c.Payment, c.PhoneOptOut,
+		c.PortalEvent, c.PortalInvitation, c.PortalMessage, c.PortalSession,
+		c.SavedCard, c.ScheduleException, c.ScheduledMessage, c.Service,
+		c.ServicePractitioner, c.SharedDocument, c.SignInCode, c.Staff, c.StaffToken,
+		c.WorkingHours,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -378,6 +392,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *AppointmentMutation:
 		return c.Appointment.mutate(ctx, m)
+	case *AppointmentChangeMutation:
+		return c.AppointmentChange.mutate(ctx, m)
 	case *ClientContactMutation:
 		return c.ClientContact.mutate(ctx, m)
 	case *ClientProfileMutation:
@@ -388,6 +404,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Coverage.mutate(ctx, m)
 	case *EmailSuppressionMutation:
 		return c.EmailSuppression.mutate(ctx, m)
+	case *ExportRecordMutation:
+		return c.ExportRecord.mutate(ctx, m)
 	case *FormMutation:
 		return c.Form.mutate(ctx, m)
 	case *InvoiceMutation:
@@ -639,6 +657,22 @@ func (c *AppointmentClient) QueryService(_m *Appointment) *ServiceQuery {
 	return query
 }
 
+// QueryChanges queries the changes edge of a Appointment.
+func (c *AppointmentClient) QueryChanges(_m *Appointment) *AppointmentChangeQuery {
+	query := (&AppointmentChangeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(appointmentchange.Table, appointmentchange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, appointment.ChangesTable, appointment.ChangesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AppointmentClient) Hooks() []Hook {
 	hooks := c.hooks.Appointment
@@ -662,6 +696,220 @@ func (c *AppointmentClient) mutate(ctx context.Context, m *AppointmentMutation) 
 		return (&AppointmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Appointment mutation op: %q", m.Op())
+	}
+}
+
+// AppointmentChangeClient is a client for the AppointmentChange schema.
+type AppointmentChangeClient struct {
+	config
+}
+
+// NewAppointmentChangeClient returns a client for the AppointmentChange from the given config.
+func NewAppointmentChangeClient(c config) *AppointmentChangeClient {
+	return &AppointmentChangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `appointmentchange.Hooks(f(g(h())))`.
+func (c *AppointmentChangeClient) Use(hooks ...Hook) {
+	c.hooks.AppointmentChange = append(c.hooks.AppointmentChange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `appointmentchange.Intercept(f(g(h())))`.
+func (c *AppointmentChangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AppointmentChange = append(c.inters.AppointmentChange, interceptors...)
+}
+
+// Create returns a builder for creating a AppointmentChange entity.
+func (c *AppointmentChangeClient) Create() *AppointmentChangeCreate {
+	mutation := newAppointmentChangeMutation(c.config, OpCreate)
+	return &AppointmentChangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AppointmentChange entities.
+func (c *AppointmentChangeClient) CreateBulk(builders ...*AppointmentChangeCreate) *AppointmentChangeCreateBulk {
+	return &AppointmentChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AppointmentChangeClient) MapCreateBulk(slice any, setFunc func(*AppointmentChangeCreate, int)) *AppointmentChangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AppointmentChangeCreateBulk{err: fmt.Errorf("calling to AppointmentChangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AppointmentChangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AppointmentChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AppointmentChange.
+func (c *AppointmentChangeClient) Update() *AppointmentChangeUpdate {
+	mutation := newAppointmentChangeMutation(c.config, OpUpdate)
+	return &AppointmentChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AppointmentChangeClient) UpdateOne(_m *AppointmentChange) *AppointmentChangeUpdateOne {
+	mutation := newAppointmentChangeMutation(c.config, OpUpdateOne, withAppointmentChange(_m))
+	return &AppointmentChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AppointmentChangeClient) UpdateOneID(id pulid.ID) *AppointmentChangeUpdateOne {
+	mutation := newAppointmentChangeMutation(c.config, OpUpdateOne, withAppointmentChangeID(id))
+	return &AppointmentChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AppointmentChange.
+func (c *AppointmentChangeClient) Delete() *AppointmentChangeDelete {
+	mutation := newAppointmentChangeMutation(c.config, OpDelete)
+	return &AppointmentChangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AppointmentChangeClient) DeleteOne(_m *AppointmentChange) *AppointmentChangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AppointmentChangeClient) DeleteOneID(id pulid.ID) *AppointmentChangeDeleteOne {
+	builder := c.Delete().Where(appointmentchange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AppointmentChangeDeleteOne{builder}
+}
+
+// Query returns a query builder for AppointmentChange.
+func (c *AppointmentChangeClient) Query() *AppointmentChangeQuery {
+	return &AppointmentChangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAppointmentChange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AppointmentChange entity by its id.
+func (c *AppointmentChangeClient) Get(ctx context.Context, id pulid.ID) (*AppointmentChange, error) {
+	return c.Query().Where(appointmentchange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AppointmentChangeClient) GetX(ctx context.Context, id pulid.ID) *AppointmentChange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a AppointmentChange.
+func (c *AppointmentChangeClient) QueryOrganization(_m *AppointmentChange) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointmentchange.Table, appointmentchange.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointmentchange.OrganizationTable, appointmentchange.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppointment queries the appointment edge of a AppointmentChange.
+func (c *AppointmentChangeClient) QueryAppointment(_m *AppointmentChange) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointmentchange.Table, appointmentchange.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointmentchange.AppointmentTable, appointmentchange.AppointmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a AppointmentChange.
+func (c *AppointmentChangeClient) QueryClient(_m *AppointmentChange) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointmentchange.Table, appointmentchange.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointmentchange.ClientTable, appointmentchange.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStaff queries the staff edge of a AppointmentChange.
+func (c *AppointmentChangeClient) QueryStaff(_m *AppointmentChange) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointmentchange.Table, appointmentchange.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointmentchange.StaffTable, appointmentchange.StaffColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContact queries the contact edge of a AppointmentChange.
+func (c *AppointmentChangeClient) QueryContact(_m *AppointmentChange) *ContactQuery {
+	query := (&ContactClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointmentchange.Table, appointmentchange.FieldID, id),
+			sqlgraph.To(contact.Table, contact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointmentchange.ContactTable, appointmentchange.ContactColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AppointmentChangeClient) Hooks() []Hook {
+	hooks := c.hooks.AppointmentChange
+	return append(hooks[:len(hooks):len(hooks)], appointmentchange.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AppointmentChangeClient) Interceptors() []Interceptor {
+	return c.inters.AppointmentChange
+}
+
+func (c *AppointmentChangeClient) mutate(ctx context.Context, m *AppointmentChangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AppointmentChangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AppointmentChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AppointmentChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AppointmentChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AppointmentChange mutation op: %q", m.Op())
 	}
 }
 
@@ -1588,6 +1836,188 @@ func (c *EmailSuppressionClient) mutate(ctx context.Context, m *EmailSuppression
 		return (&EmailSuppressionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown EmailSuppression mutation op: %q", m.Op())
+	}
+}
+
+// ExportRecordClient is a client for the ExportRecord schema.
+type ExportRecordClient struct {
+	config
+}
+
+// NewExportRecordClient returns a client for the ExportRecord from the given config.
+func NewExportRecordClient(c config) *ExportRecordClient {
+	return &ExportRecordClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `exportrecord.Hooks(f(g(h())))`.
+func (c *ExportRecordClient) Use(hooks ...Hook) {
+	c.hooks.ExportRecord = append(c.hooks.ExportRecord, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `exportrecord.Intercept(f(g(h())))`.
+func (c *ExportRecordClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ExportRecord = append(c.inters.ExportRecord, interceptors...)
+}
+
+// Create returns a builder for creating a ExportRecord entity.
+func (c *ExportRecordClient) Create() *ExportRecordCreate {
+	mutation := newExportRecordMutation(c.config, OpCreate)
+	return &ExportRecordCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ExportRecord entities.
+func (c *ExportRecordClient) CreateBulk(builders ...*ExportRecordCreate) *ExportRecordCreateBulk {
+	return &ExportRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ExportRecordClient) MapCreateBulk(slice any, setFunc func(*ExportRecordCreate, int)) *ExportRecordCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ExportRecordCreateBulk{err: fmt.Errorf("calling to ExportRecordClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ExportRecordCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ExportRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ExportRecord.
+func (c *ExportRecordClient) Update() *ExportRecordUpdate {
+	mutation := newExportRecordMutation(c.config, OpUpdate)
+	return &ExportRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ExportRecordClient) UpdateOne(_m *ExportRecord) *ExportRecordUpdateOne {
+	mutation := newExportRecordMutation(c.config, OpUpdateOne, withExportRecord(_m))
+	return &ExportRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ExportRecordClient) UpdateOneID(id pulid.ID) *ExportRecordUpdateOne {
+	mutation := newExportRecordMutation(c.config, OpUpdateOne, withExportRecordID(id))
+	return &ExportRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ExportRecord.
+func (c *ExportRecordClient) Delete() *ExportRecordDelete {
+	mutation := newExportRecordMutation(c.config, OpDelete)
+	return &ExportRecordDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ExportRecordClient) DeleteOne(_m *ExportRecord) *ExportRecordDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ExportRecordClient) DeleteOneID(id pulid.ID) *ExportRecordDeleteOne {
+	builder := c.Delete().Where(exportrecord.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ExportRecordDeleteOne{builder}
+}
+
+// Query returns a query builder for ExportRecord.
+func (c *ExportRecordClient) Query() *ExportRecordQuery {
+	return &ExportRecordQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeExportRecord},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ExportRecord entity by its id.
+func (c *ExportRecordClient) Get(ctx context.Context, id pulid.ID) (*ExportRecord, error) {
+	return c.Query().Where(exportrecord.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ExportRecordClient) GetX(ctx context.Context, id pulid.ID) *ExportRecord {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a ExportRecord.
+func (c *ExportRecordClient) QueryOrganization(_m *ExportRecord) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(exportrecord.Table, exportrecord.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, exportrecord.OrganizationTable, exportrecord.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStaff queries the staff edge of a ExportRecord.
+func (c *ExportRecordClient) QueryStaff(_m *ExportRecord) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(exportrecord.Table, exportrecord.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, exportrecord.StaffTable, exportrecord.StaffColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a ExportRecord.
+func (c *ExportRecordClient) QueryClient(_m *ExportRecord) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(exportrecord.Table, exportrecord.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, exportrecord.ClientTable, exportrecord.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ExportRecordClient) Hooks() []Hook {
+	hooks := c.hooks.ExportRecord
+	return append(hooks[:len(hooks):len(hooks)], exportrecord.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ExportRecordClient) Interceptors() []Interceptor {
+	return c.inters.ExportRecord
+}
+
+func (c *ExportRecordClient) mutate(ctx context.Context, m *ExportRecordMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ExportRecordCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ExportRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ExportRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ExportRecordDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ExportRecord mutation op: %q", m.Op())
 	}
 }
 
@@ -5208,18 +5638,20 @@ func (c *WorkingHoursClient) mutate(ctx context.Context, m *WorkingHoursMutation
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		Form, Invoice, MessageTemplate, Notification, Organization, Payment,
-		PhoneOptOut, PortalEvent, PortalInvitation, PortalMessage, PortalSession,
-		SavedCard, ScheduleException, ScheduledMessage, Service, ServicePractitioner,
-		SharedDocument, SignInCode, Staff, StaffToken, WorkingHours []ent.Hook
+		Appointment, AppointmentChange, ClientContact, ClientProfile, Contact, Coverage,
+		EmailSuppression, ExportRecord, Form, Invoice, MessageTemplate, Notification,
+		Organization, Payment, PhoneOptOut, PortalEvent, PortalInvitation,
+		PortalMessage, PortalSession, SavedCard, ScheduleException, ScheduledMessage,
+		Service, ServicePractitioner, SharedDocument, SignInCode, Staff, StaffToken,
+		WorkingHours []ent.Hook
 	}
 	inters struct {
-		Appointment, ClientContact, ClientProfile, Contact, Coverage, EmailSuppression,
-		Form, Invoice, MessageTemplate, Notification, Organization, Payment,
-		PhoneOptOut, PortalEvent, PortalInvitation, PortalMessage, PortalSession,
-		SavedCard, ScheduleException, ScheduledMessage, Service, ServicePractitioner,
-		SharedDocument, SignInCode, Staff, StaffToken, WorkingHours []ent.Interceptor
+		Appointment, AppointmentChange, ClientContact, ClientProfile, Contact, Coverage,
+		EmailSuppression, ExportRecord, Form, Invoice, MessageTemplate, Notification,
+		Organization, Payment, PhoneOptOut, PortalEvent, PortalInvitation,
+		PortalMessage, PortalSession, SavedCard, ScheduleException, ScheduledMessage,
+		Service, ServicePractitioner, SharedDocument, SignInCode, Staff, StaffToken,
+		WorkingHours []ent.Interceptor
 	}
 )
 

@@ -13,11 +13,13 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -100,11 +102,13 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			appointment.Table:         appointment.ValidColumn,
+			appointmentchange.Table:   appointmentchange.ValidColumn,
 			clientcontact.Table:       clientcontact.ValidColumn,
 			clientprofile.Table:       clientprofile.ValidColumn,
 			contact.Table:             contact.ValidColumn,
 			coverage.Table:            coverage.ValidColumn,
 			emailsuppression.Table:    emailsuppression.ValidColumn,
+			exportrecord.Table:        exportrecord.ValidColumn,
 			form.Table:                form.ValidColumn,
 			invoice.Table:             invoice.ValidColumn,
 			messagetemplate.Table:     messagetemplate.ValidColumn,

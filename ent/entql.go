@@ -4,11 +4,13 @@ package ent
 
 import (
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -40,7 +42,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -74,6 +76,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   appointmentchange.Table,
+			Columns: appointmentchange.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: appointmentchange.FieldID,
+			},
+		},
+		Type: "AppointmentChange",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			appointmentchange.FieldOrganizationID:   {Type: field.TypeString, Column: appointmentchange.FieldOrganizationID},
+			appointmentchange.FieldAppointmentID:    {Type: field.TypeString, Column: appointmentchange.FieldAppointmentID},
+			appointmentchange.FieldClientID:         {Type: field.TypeString, Column: appointmentchange.FieldClientID},
+			appointmentchange.FieldAction:           {Type: field.TypeEnum, Column: appointmentchange.FieldAction},
+			appointmentchange.FieldStartsAt:         {Type: field.TypeTime, Column: appointmentchange.FieldStartsAt},
+			appointmentchange.FieldPreviousStartsAt: {Type: field.TypeTime, Column: appointmentchange.FieldPreviousStartsAt},
+			appointmentchange.FieldReason:           {Type: field.TypeString, Column: appointmentchange.FieldReason},
+			appointmentchange.FieldActor:            {Type: field.TypeEnum, Column: appointmentchange.FieldActor},
+			appointmentchange.FieldStaffID:          {Type: field.TypeString, Column: appointmentchange.FieldStaffID},
+			appointmentchange.FieldContactID:        {Type: field.TypeString, Column: appointmentchange.FieldContactID},
+			appointmentchange.FieldCreatedAt:        {Type: field.TypeTime, Column: appointmentchange.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   clientcontact.Table,
 			Columns: clientcontact.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -99,7 +125,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			clientcontact.FieldPortalStatus:          {Type: field.TypeEnum, Column: clientcontact.FieldPortalStatus},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   clientprofile.Table,
 			Columns: clientprofile.Columns,
@@ -142,7 +168,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			clientprofile.FieldPortalStatus:           {Type: field.TypeEnum, Column: clientprofile.FieldPortalStatus},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contact.Table,
 			Columns: contact.Columns,
@@ -165,7 +191,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contact.FieldNotes:                 {Type: field.TypeString, Column: contact.FieldNotes},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   coverage.Table,
 			Columns: coverage.Columns,
@@ -191,7 +217,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			coverage.FieldBillingNotes:               {Type: field.TypeString, Column: coverage.FieldBillingNotes},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   emailsuppression.Table,
 			Columns: emailsuppression.Columns,
@@ -209,7 +235,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 			emailsuppression.FieldReason:         {Type: field.TypeString, Column: emailsuppression.FieldReason},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   exportrecord.Table,
+			Columns: exportrecord.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: exportrecord.FieldID,
+			},
+		},
+		Type: "ExportRecord",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			exportrecord.FieldOrganizationID: {Type: field.TypeString, Column: exportrecord.FieldOrganizationID},
+			exportrecord.FieldStaffID:        {Type: field.TypeString, Column: exportrecord.FieldStaffID},
+			exportrecord.FieldKind:           {Type: field.TypeEnum, Column: exportrecord.FieldKind},
+			exportrecord.FieldParameters:     {Type: field.TypeString, Column: exportrecord.FieldParameters},
+			exportrecord.FieldClientID:       {Type: field.TypeString, Column: exportrecord.FieldClientID},
+			exportrecord.FieldRowCount:       {Type: field.TypeInt, Column: exportrecord.FieldRowCount},
+			exportrecord.FieldCreatedAt:      {Type: field.TypeTime, Column: exportrecord.FieldCreatedAt},
+			exportrecord.FieldCompletedAt:    {Type: field.TypeTime, Column: exportrecord.FieldCompletedAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   form.Table,
 			Columns: form.Columns,
@@ -238,7 +285,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			form.FieldSentByID:           {Type: field.TypeString, Column: form.FieldSentByID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   invoice.Table,
 			Columns: invoice.Columns,
@@ -264,7 +311,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			invoice.FieldVoidedAt:       {Type: field.TypeTime, Column: invoice.FieldVoidedAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   messagetemplate.Table,
 			Columns: messagetemplate.Columns,
@@ -286,7 +333,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			messagetemplate.FieldText:           {Type: field.TypeString, Column: messagetemplate.FieldText},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -321,7 +368,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldFailedAt:           {Type: field.TypeTime, Column: notification.FieldFailedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -356,7 +403,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldWidgetAllowedOrigins:       {Type: field.TypeJSON, Column: organization.FieldWidgetAllowedOrigins},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   payment.Table,
 			Columns: payment.Columns,
@@ -384,7 +431,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			payment.FieldCreatedAt:      {Type: field.TypeTime, Column: payment.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phoneoptout.Table,
 			Columns: phoneoptout.Columns,
@@ -402,7 +449,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phoneoptout.FieldKeyword:        {Type: field.TypeString, Column: phoneoptout.FieldKeyword},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalevent.Table,
 			Columns: portalevent.Columns,
@@ -423,7 +470,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalevent.FieldCreatedAt:      {Type: field.TypeTime, Column: portalevent.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalinvitation.Table,
 			Columns: portalinvitation.Columns,
@@ -446,7 +493,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalinvitation.FieldVoidedAt:       {Type: field.TypeTime, Column: portalinvitation.FieldVoidedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalmessage.Table,
 			Columns: portalmessage.Columns,
@@ -468,7 +515,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalmessage.FieldCreatedAt:      {Type: field.TypeTime, Column: portalmessage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalsession.Table,
 			Columns: portalsession.Columns,
@@ -487,7 +534,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalsession.FieldRevokedAt:      {Type: field.TypeTime, Column: portalsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   savedcard.Table,
 			Columns: savedcard.Columns,
@@ -510,7 +557,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			savedcard.FieldCreatedAt:      {Type: field.TypeTime, Column: savedcard.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduleexception.Table,
 			Columns: scheduleexception.Columns,
@@ -534,7 +581,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduleexception.FieldNote:           {Type: field.TypeString, Column: scheduleexception.FieldNote},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduledmessage.Table,
 			Columns: scheduledmessage.Columns,
@@ -559,7 +606,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldSentAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSentAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   service.Table,
 			Columns: service.Columns,
@@ -592,7 +639,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			service.FieldRequireCancellationReason:  {Type: field.TypeBool, Column: service.FieldRequireCancellationReason},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicepractitioner.Table,
 			Columns: servicepractitioner.Columns,
@@ -608,7 +655,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicepractitioner.FieldStaffID:        {Type: field.TypeString, Column: servicepractitioner.FieldStaffID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shareddocument.Table,
 			Columns: shareddocument.Columns,
@@ -632,7 +679,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shareddocument.FieldSharedByID:     {Type: field.TypeString, Column: shareddocument.FieldSharedByID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signincode.Table,
 			Columns: signincode.Columns,
@@ -652,7 +699,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -674,7 +721,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldTimeZone:       {Type: field.TypeString, Column: staff.FieldTimeZone},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -693,7 +740,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stafftoken.FieldRevokedAt:      {Type: field.TypeTime, Column: stafftoken.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workinghours.Table,
 			Columns: workinghours.Columns,
@@ -784,6 +831,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Appointment",
 		"Service",
+	)
+	graph.MustAddE(
+		"changes",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.ChangesTable,
+			Columns: []string{appointment.ChangesColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"AppointmentChange",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointmentchange.OrganizationTable,
+			Columns: []string{appointmentchange.OrganizationColumn},
+			Bidi:    false,
+		},
+		"AppointmentChange",
+		"Organization",
+	)
+	graph.MustAddE(
+		"appointment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointmentchange.AppointmentTable,
+			Columns: []string{appointmentchange.AppointmentColumn},
+			Bidi:    false,
+		},
+		"AppointmentChange",
+		"Appointment",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointmentchange.ClientTable,
+			Columns: []string{appointmentchange.ClientColumn},
+			Bidi:    false,
+		},
+		"AppointmentChange",
+		"ClientProfile",
+	)
+	graph.MustAddE(
+		"staff",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointmentchange.StaffTable,
+			Columns: []string{appointmentchange.StaffColumn},
+			Bidi:    false,
+		},
+		"AppointmentChange",
+		"Staff",
+	)
+	graph.MustAddE(
+		"contact",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointmentchange.ContactTable,
+			Columns: []string{appointmentchange.ContactColumn},
+			Bidi:    false,
+		},
+		"AppointmentChange",
+		"Contact",
 	)
 	graph.MustAddE(
 		"organization",
@@ -976,6 +1095,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"EmailSuppression",
 		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   exportrecord.OrganizationTable,
+			Columns: []string{exportrecord.OrganizationColumn},
+			Bidi:    false,
+		},
+		"ExportRecord",
+		"Organization",
+	)
+	graph.MustAddE(
+		"staff",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   exportrecord.StaffTable,
+			Columns: []string{exportrecord.StaffColumn},
+			Bidi:    false,
+		},
+		"ExportRecord",
+		"Staff",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   exportrecord.ClientTable,
+			Columns: []string{exportrecord.ClientColumn},
+			Bidi:    false,
+		},
+		"ExportRecord",
+		"ClientProfile",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1800,6 +1955,185 @@ func (f *AppointmentFilter) WhereHasServiceWith(preds ...predicate.Service) {
 	})))
 }
 
+// WhereHasChanges applies a predicate to check if query has an edge changes.
+func (f *AppointmentFilter) WhereHasChanges() {
+	f.Where(entql.HasEdge("changes"))
+}
+
+// WhereHasChangesWith applies a predicate to check if query has an edge changes with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasChangesWith(preds ...predicate.AppointmentChange) {
+	f.Where(entql.HasEdgeWith("changes", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AppointmentChangeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AppointmentChangeQuery builder.
+func (_q *AppointmentChangeQuery) Filter() *AppointmentChangeFilter {
+	return &AppointmentChangeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AppointmentChangeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AppointmentChangeMutation builder.
+func (m *AppointmentChangeMutation) Filter() *AppointmentChangeFilter {
+	return &AppointmentChangeFilter{config: m.config, predicateAdder: m}
+}
+
+// AppointmentChangeFilter provides a generic filtering capability at runtime for AppointmentChangeQuery.
+type AppointmentChangeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AppointmentChangeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AppointmentChangeFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(appointmentchange.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *AppointmentChangeFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(appointmentchange.FieldOrganizationID))
+}
+
+// WhereAppointmentID applies the entql string predicate on the appointment_id field.
+func (f *AppointmentChangeFilter) WhereAppointmentID(p entql.StringP) {
+	f.Where(p.Field(appointmentchange.FieldAppointmentID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *AppointmentChangeFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(appointmentchange.FieldClientID))
+}
+
+// WhereAction applies the entql string predicate on the action field.
+func (f *AppointmentChangeFilter) WhereAction(p entql.StringP) {
+	f.Where(p.Field(appointmentchange.FieldAction))
+}
+
+// WhereStartsAt applies the entql time.Time predicate on the starts_at field.
+func (f *AppointmentChangeFilter) WhereStartsAt(p entql.TimeP) {
+	f.Where(p.Field(appointmentchange.FieldStartsAt))
+}
+
+// WherePreviousStartsAt applies the entql time.Time predicate on the previous_starts_at field.
+func (f *AppointmentChangeFilter) WherePreviousStartsAt(p entql.TimeP) {
+	f.Where(p.Field(appointmentchange.FieldPreviousStartsAt))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *AppointmentChangeFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(appointmentchange.FieldReason))
+}
+
+// WhereActor applies the entql string predicate on the actor field.
+func (f *AppointmentChangeFilter) WhereActor(p entql.StringP) {
+	f.Where(p.Field(appointmentchange.FieldActor))
+}
+
+// WhereStaffID applies the entql string predicate on the staff_id field.
+func (f *AppointmentChangeFilter) WhereStaffID(p entql.StringP) {
+	f.Where(p.Field(appointmentchange.FieldStaffID))
+}
+
+// WhereContactID applies the entql string predicate on the contact_id field.
+func (f *AppointmentChangeFilter) WhereContactID(p entql.StringP) {
+	f.Where(p.Field(appointmentchange.FieldContactID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AppointmentChangeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(appointmentchange.FieldCreatedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *AppointmentChangeFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *AppointmentChangeFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAppointment applies a predicate to check if query has an edge appointment.
+func (f *AppointmentChangeFilter) WhereHasAppointment() {
+	f.Where(entql.HasEdge("appointment"))
+}
+
+// WhereHasAppointmentWith applies a predicate to check if query has an edge appointment with a given conditions (other predicates).
+func (f *AppointmentChangeFilter) WhereHasAppointmentWith(preds ...predicate.Appointment) {
+	f.Where(entql.HasEdgeWith("appointment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *AppointmentChangeFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *AppointmentChangeFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStaff applies a predicate to check if query has an edge staff.
+func (f *AppointmentChangeFilter) WhereHasStaff() {
+	f.Where(entql.HasEdge("staff"))
+}
+
+// WhereHasStaffWith applies a predicate to check if query has an edge staff with a given conditions (other predicates).
+func (f *AppointmentChangeFilter) WhereHasStaffWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("staff", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContact applies a predicate to check if query has an edge contact.
+func (f *AppointmentChangeFilter) WhereHasContact() {
+	f.Where(entql.HasEdge("contact"))
+}
+
+// WhereHasContactWith applies a predicate to check if query has an edge contact with a given conditions (other predicates).
+func (f *AppointmentChangeFilter) WhereHasContactWith(preds ...predicate.Contact) {
+	f.Where(entql.HasEdgeWith("contact", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ClientContactQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1829,7 +2163,7 @@ type ClientContactFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ClientContactFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1981,7 +2315,7 @@ type ClientProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ClientProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2269,7 +2603,7 @@ type ContactFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContactFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2401,7 +2735,7 @@ type CoverageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CoverageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2534,7 +2868,7 @@ type EmailSuppressionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmailSuppressionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2585,6 +2919,128 @@ func (f *EmailSuppressionFilter) WhereHasOrganizationWith(preds ...predicate.Org
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ExportRecordQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ExportRecordQuery builder.
+func (_q *ExportRecordQuery) Filter() *ExportRecordFilter {
+	return &ExportRecordFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ExportRecordMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ExportRecordMutation builder.
+func (m *ExportRecordMutation) Filter() *ExportRecordFilter {
+	return &ExportRecordFilter{config: m.config, predicateAdder: m}
+}
+
+// ExportRecordFilter provides a generic filtering capability at runtime for ExportRecordQuery.
+type ExportRecordFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ExportRecordFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ExportRecordFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(exportrecord.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *ExportRecordFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(exportrecord.FieldOrganizationID))
+}
+
+// WhereStaffID applies the entql string predicate on the staff_id field.
+func (f *ExportRecordFilter) WhereStaffID(p entql.StringP) {
+	f.Where(p.Field(exportrecord.FieldStaffID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ExportRecordFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(exportrecord.FieldKind))
+}
+
+// WhereParameters applies the entql string predicate on the parameters field.
+func (f *ExportRecordFilter) WhereParameters(p entql.StringP) {
+	f.Where(p.Field(exportrecord.FieldParameters))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *ExportRecordFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(exportrecord.FieldClientID))
+}
+
+// WhereRowCount applies the entql int predicate on the row_count field.
+func (f *ExportRecordFilter) WhereRowCount(p entql.IntP) {
+	f.Where(p.Field(exportrecord.FieldRowCount))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ExportRecordFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(exportrecord.FieldCreatedAt))
+}
+
+// WhereCompletedAt applies the entql time.Time predicate on the completed_at field.
+func (f *ExportRecordFilter) WhereCompletedAt(p entql.TimeP) {
+	f.Where(p.Field(exportrecord.FieldCompletedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ExportRecordFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ExportRecordFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStaff applies a predicate to check if query has an edge staff.
+func (f *ExportRecordFilter) WhereHasStaff() {
+	f.Where(entql.HasEdge("staff"))
+}
+
+// WhereHasStaffWith applies a predicate to check if query has an edge staff with a given conditions (other predicates).
+func (f *ExportRecordFilter) WhereHasStaffWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("staff", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *ExportRecordFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *ExportRecordFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *FormQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2613,7 +3069,7 @@ type FormFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FormFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2789,7 +3245,7 @@ type InvoiceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InvoiceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2936,7 +3392,7 @@ type MessageTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3035,7 +3491,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3255,7 +3711,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3419,7 +3875,7 @@ type PaymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PaymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3576,7 +4032,7 @@ type PhoneOptOutFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneOptOutFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3655,7 +4111,7 @@ type PortalEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3777,7 +4233,7 @@ type PortalInvitationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalInvitationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3881,7 +4337,7 @@ type PortalMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4008,7 +4464,7 @@ type PortalSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4092,7 +4548,7 @@ type SavedCardFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SavedCardFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4210,7 +4666,7 @@ type ScheduleExceptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduleExceptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4333,7 +4789,7 @@ type ScheduledMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduledMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4475,7 +4931,7 @@ type ServiceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServiceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4643,7 +5099,7 @@ type ServicePractitionerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServicePractitionerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4740,7 +5196,7 @@ type SharedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SharedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4877,7 +5333,7 @@ type SignInCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4966,7 +5422,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5107,7 +5563,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5205,7 +5661,7 @@ type WorkingHoursFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkingHoursFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

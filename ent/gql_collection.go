@@ -11,11 +11,13 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -343,6 +345,140 @@ func newAppointmentPaginateArgs(rv map[string]any) *appointmentPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AppointmentWhereInput); ok {
 		args.opts = append(args.opts, WithAppointmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AppointmentChangeQuery) CollectFields(ctx context.Context, satisfies ...string) (*AppointmentChangeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AppointmentChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(appointmentchange.Columns))
+		selectedFields = []string{appointmentchange.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "appointment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAppointment = query
+			if _, ok := fieldSeen[appointmentchange.FieldAppointmentID]; !ok {
+				selectedFields = append(selectedFields, appointmentchange.FieldAppointmentID)
+				fieldSeen[appointmentchange.FieldAppointmentID] = struct{}{}
+			}
+
+		case "staff":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withStaff = query
+			if _, ok := fieldSeen[appointmentchange.FieldStaffID]; !ok {
+				selectedFields = append(selectedFields, appointmentchange.FieldStaffID)
+				fieldSeen[appointmentchange.FieldStaffID] = struct{}{}
+			}
+
+		case "contact":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContactClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contactImplementors)...); err != nil {
+				return err
+			}
+			_q.withContact = query
+			if _, ok := fieldSeen[appointmentchange.FieldContactID]; !ok {
+				selectedFields = append(selectedFields, appointmentchange.FieldContactID)
+				fieldSeen[appointmentchange.FieldContactID] = struct{}{}
+			}
+		case "action":
+			if _, ok := fieldSeen[appointmentchange.FieldAction]; !ok {
+				selectedFields = append(selectedFields, appointmentchange.FieldAction)
+				fieldSeen[appointmentchange.FieldAction] = struct{}{}
+			}
+		case "startsAt":
+			if _, ok := fieldSeen[appointmentchange.FieldStartsAt]; !ok {
+				selectedFields = append(selectedFields, appointmentchange.FieldStartsAt)
+				fieldSeen[appointmentchange.FieldStartsAt] = struct{}{}
+			}
+		case "previousStartsAt":
+			if _, ok := fieldSeen[appointmentchange.FieldPreviousStartsAt]; !ok {
+				selectedFields = append(selectedFields, appointmentchange.FieldPreviousStartsAt)
+				fieldSeen[appointmentchange.FieldPreviousStartsAt] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[appointmentchange.FieldReason]; !ok {
+				selectedFields = append(selectedFields, appointmentchange.FieldReason)
+				fieldSeen[appointmentchange.FieldReason] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen[appointmentchange.FieldActor]; !ok {
+				selectedFields = append(selectedFields, appointmentchange.FieldActor)
+				fieldSeen[appointmentchange.FieldActor] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[appointmentchange.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, appointmentchange.FieldCreatedAt)
+				fieldSeen[appointmentchange.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type appointmentchangePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AppointmentChangePaginateOption
+}
+
+func newAppointmentChangePaginateArgs(rv map[string]any) *appointmentchangePaginateArgs {
+	args := &appointmentchangePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
 	}
 	return args
 }
@@ -1399,6 +1535,142 @@ func newEmailSuppressionPaginateArgs(rv map[string]any) *emailsuppressionPaginat
 	}
 	if v, ok := rv[whereField].(*EmailSuppressionWhereInput); ok {
 		args.opts = append(args.opts, WithEmailSuppressionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ExportRecordQuery) CollectFields(ctx context.Context, satisfies ...string) (*ExportRecordQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ExportRecordQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(exportrecord.Columns))
+		selectedFields = []string{exportrecord.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "staff":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withStaff = query
+			if _, ok := fieldSeen[exportrecord.FieldStaffID]; !ok {
+				selectedFields = append(selectedFields, exportrecord.FieldStaffID)
+				fieldSeen[exportrecord.FieldStaffID] = struct{}{}
+			}
+
+		case "client":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ClientProfileClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, clientprofileImplementors)...); err != nil {
+				return err
+			}
+			_q.withClient = query
+			if _, ok := fieldSeen[exportrecord.FieldClientID]; !ok {
+				selectedFields = append(selectedFields, exportrecord.FieldClientID)
+				fieldSeen[exportrecord.FieldClientID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[exportrecord.FieldKind]; !ok {
+				selectedFields = append(selectedFields, exportrecord.FieldKind)
+				fieldSeen[exportrecord.FieldKind] = struct{}{}
+			}
+		case "parameters":
+			if _, ok := fieldSeen[exportrecord.FieldParameters]; !ok {
+				selectedFields = append(selectedFields, exportrecord.FieldParameters)
+				fieldSeen[exportrecord.FieldParameters] = struct{}{}
+			}
+		case "rowCount":
+			if _, ok := fieldSeen[exportrecord.FieldRowCount]; !ok {
+				selectedFields = append(selectedFields, exportrecord.FieldRowCount)
+				fieldSeen[exportrecord.FieldRowCount] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[exportrecord.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, exportrecord.FieldCreatedAt)
+				fieldSeen[exportrecord.FieldCreatedAt] = struct{}{}
+			}
+		case "completedAt":
+			if _, ok := fieldSeen[exportrecord.FieldCompletedAt]; !ok {
+				selectedFields = append(selectedFields, exportrecord.FieldCompletedAt)
+				fieldSeen[exportrecord.FieldCompletedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type exportrecordPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ExportRecordPaginateOption
+}
+
+func newExportRecordPaginateArgs(rv map[string]any) *exportrecordPaginateArgs {
+	args := &exportrecordPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ExportRecordOrder{Field: &ExportRecordOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithExportRecordOrder(order))
+			}
+		case *ExportRecordOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithExportRecordOrder(v))
+			}
+		}
 	}
 	return args
 }

@@ -61,6 +61,30 @@ func (_m *Appointment) Service(ctx context.Context) (*Service, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *AppointmentChange) Appointment(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.AppointmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *AppointmentChange) Staff(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.StaffOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStaff().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *AppointmentChange) Contact(ctx context.Context) (*Contact, error) {
+	result, err := _m.Edges.ContactOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContact().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ClientContact) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -197,6 +221,22 @@ func (_m *Coverage) Client(ctx context.Context) (*ClientProfile, error) {
 		result, err = _m.QueryClient().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *ExportRecord) Staff(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.StaffOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStaff().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ExportRecord) Client(ctx context.Context) (*ClientProfile, error) {
+	result, err := _m.Edges.ClientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryClient().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Form) Client(ctx context.Context) (*ClientProfile, error) {

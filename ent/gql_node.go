@@ -10,11 +10,13 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -43,6 +45,11 @@ var appointmentImplementors = []string{"Appointment", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Appointment) IsNode() {}
 
+var appointmentchangeImplementors = []string{"AppointmentChange", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AppointmentChange) IsNode() {}
+
 var clientcontactImplementors = []string{"ClientContact", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -67,6 +74,11 @@ var emailsuppressionImplementors = []string{"EmailSuppression", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*EmailSuppression) IsNode() {}
+
+var exportrecordImplementors = []string{"ExportRecord", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ExportRecord) IsNode() {}
 
 var formImplementors = []string{"Form", "Node"}
 
@@ -214,6 +226,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			}
 		}
 		return query.Only(ctx)
+	case appointmentchange.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.AppointmentChange.Query().
+			Where(appointmentchange.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, appointmentchangeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case clientcontact.Table:
 		var uid pulid.ID
 		if err := uid.UnmarshalGQL(id); err != nil {
@@ -275,6 +300,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(emailsuppression.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, emailsuppressionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case exportrecord.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.ExportRecord.Query().
+			Where(exportrecord.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, exportrecordImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -563,6 +601,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 				*noder = node
 			}
 		}
+	case appointmentchange.Table:
+		query := c.AppointmentChange.Query().
+			Where(appointmentchange.IDIn(ids...))
+		query, err := query.CollectFields(ctx, appointmentchangeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case clientcontact.Table:
 		query := c.ClientContact.Query().
 			Where(clientcontact.IDIn(ids...))
@@ -631,6 +685,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.EmailSuppression.Query().
 			Where(emailsuppression.IDIn(ids...))
 		query, err := query.CollectFields(ctx, emailsuppressionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case exportrecord.Table:
+		query := c.ExportRecord.Query().
+			Where(exportrecord.IDIn(ids...))
+		query, err := query.CollectFields(ctx, exportrecordImplementors...)
 		if err != nil {
 			return nil, err
 		}

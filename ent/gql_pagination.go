@@ -15,11 +15,13 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -464,6 +466,255 @@ func (_m *Appointment) ToEdge(order *AppointmentOrder) *AppointmentEdge {
 		order = DefaultAppointmentOrder
 	}
 	return &AppointmentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AppointmentChangeEdge is the edge representation of AppointmentChange.
+type AppointmentChangeEdge struct {
+	Node   *AppointmentChange `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// AppointmentChangeConnection is the connection containing edges to AppointmentChange.
+type AppointmentChangeConnection struct {
+	Edges      []*AppointmentChangeEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *AppointmentChangeConnection) build(nodes []*AppointmentChange, pager *appointmentchangePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AppointmentChange
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AppointmentChange {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AppointmentChange {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AppointmentChangeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AppointmentChangeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AppointmentChangePaginateOption enables pagination customization.
+type AppointmentChangePaginateOption func(*appointmentchangePager) error
+
+// WithAppointmentChangeOrder configures pagination ordering.
+func WithAppointmentChangeOrder(order *AppointmentChangeOrder) AppointmentChangePaginateOption {
+	if order == nil {
+		order = DefaultAppointmentChangeOrder
+	}
+	o := *order
+	return func(pager *appointmentchangePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAppointmentChangeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAppointmentChangeFilter configures pagination filter.
+func WithAppointmentChangeFilter(filter func(*AppointmentChangeQuery) (*AppointmentChangeQuery, error)) AppointmentChangePaginateOption {
+	return func(pager *appointmentchangePager) error {
+		if filter == nil {
+			return errors.New("AppointmentChangeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type appointmentchangePager struct {
+	reverse bool
+	order   *AppointmentChangeOrder
+	filter  func(*AppointmentChangeQuery) (*AppointmentChangeQuery, error)
+}
+
+func newAppointmentChangePager(opts []AppointmentChangePaginateOption, reverse bool) (*appointmentchangePager, error) {
+	pager := &appointmentchangePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAppointmentChangeOrder
+	}
+	return pager, nil
+}
+
+func (p *appointmentchangePager) applyFilter(query *AppointmentChangeQuery) (*AppointmentChangeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *appointmentchangePager) toCursor(_m *AppointmentChange) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *appointmentchangePager) applyCursors(query *AppointmentChangeQuery, after, before *Cursor) (*AppointmentChangeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAppointmentChangeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *appointmentchangePager) applyOrder(query *AppointmentChangeQuery) *AppointmentChangeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAppointmentChangeOrder.Field {
+		query = query.Order(DefaultAppointmentChangeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *appointmentchangePager) orderExpr(query *AppointmentChangeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAppointmentChangeOrder.Field {
+			b.Comma().Ident(DefaultAppointmentChangeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AppointmentChange.
+func (_m *AppointmentChangeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AppointmentChangePaginateOption,
+) (*AppointmentChangeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAppointmentChangePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AppointmentChangeConnection{Edges: []*AppointmentChangeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// AppointmentChangeOrderField defines the ordering field of AppointmentChange.
+type AppointmentChangeOrderField struct {
+	// Value extracts the ordering value from the given AppointmentChange.
+	Value    func(*AppointmentChange) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) appointmentchange.OrderOption
+	toCursor func(*AppointmentChange) Cursor
+}
+
+// AppointmentChangeOrder defines the ordering of AppointmentChange.
+type AppointmentChangeOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *AppointmentChangeOrderField `json:"field"`
+}
+
+// DefaultAppointmentChangeOrder is the default ordering of AppointmentChange.
+var DefaultAppointmentChangeOrder = &AppointmentChangeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AppointmentChangeOrderField{
+		Value: func(_m *AppointmentChange) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: appointmentchange.FieldID,
+		toTerm: appointmentchange.ByID,
+		toCursor: func(_m *AppointmentChange) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AppointmentChange into AppointmentChangeEdge.
+func (_m *AppointmentChange) ToEdge(order *AppointmentChangeOrder) *AppointmentChangeEdge {
+	if order == nil {
+		order = DefaultAppointmentChangeOrder
+	}
+	return &AppointmentChangeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2124,6 +2375,302 @@ func (_m *EmailSuppression) ToEdge(order *EmailSuppressionOrder) *EmailSuppressi
 		order = DefaultEmailSuppressionOrder
 	}
 	return &EmailSuppressionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ExportRecordEdge is the edge representation of ExportRecord.
+type ExportRecordEdge struct {
+	Node   *ExportRecord `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ExportRecordConnection is the connection containing edges to ExportRecord.
+type ExportRecordConnection struct {
+	Edges      []*ExportRecordEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ExportRecordConnection) build(nodes []*ExportRecord, pager *exportrecordPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ExportRecord
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ExportRecord {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ExportRecord {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ExportRecordEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ExportRecordEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ExportRecordPaginateOption enables pagination customization.
+type ExportRecordPaginateOption func(*exportrecordPager) error
+
+// WithExportRecordOrder configures pagination ordering.
+func WithExportRecordOrder(order *ExportRecordOrder) ExportRecordPaginateOption {
+	if order == nil {
+		order = DefaultExportRecordOrder
+	}
+	o := *order
+	return func(pager *exportrecordPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultExportRecordOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithExportRecordFilter configures pagination filter.
+func WithExportRecordFilter(filter func(*ExportRecordQuery) (*ExportRecordQuery, error)) ExportRecordPaginateOption {
+	return func(pager *exportrecordPager) error {
+		if filter == nil {
+			return errors.New("ExportRecordQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type exportrecordPager struct {
+	reverse bool
+	order   *ExportRecordOrder
+	filter  func(*ExportRecordQuery) (*ExportRecordQuery, error)
+}
+
+func newExportRecordPager(opts []ExportRecordPaginateOption, reverse bool) (*exportrecordPager, error) {
+	pager := &exportrecordPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultExportRecordOrder
+	}
+	return pager, nil
+}
+
+func (p *exportrecordPager) applyFilter(query *ExportRecordQuery) (*ExportRecordQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *exportrecordPager) toCursor(_m *ExportRecord) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *exportrecordPager) applyCursors(query *ExportRecordQuery, after, before *Cursor) (*ExportRecordQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultExportRecordOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *exportrecordPager) applyOrder(query *ExportRecordQuery) *ExportRecordQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultExportRecordOrder.Field {
+		query = query.Order(DefaultExportRecordOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *exportrecordPager) orderExpr(query *ExportRecordQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultExportRecordOrder.Field {
+			b.Comma().Ident(DefaultExportRecordOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ExportRecord.
+func (_m *ExportRecordQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ExportRecordPaginateOption,
+) (*ExportRecordConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newExportRecordPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ExportRecordConnection{Edges: []*ExportRecordEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ExportRecordOrderFieldCreatedAt orders ExportRecord by created_at.
+	ExportRecordOrderFieldCreatedAt = &ExportRecordOrderField{
+		Value: func(_m *ExportRecord) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: exportrecord.FieldCreatedAt,
+		toTerm: exportrecord.ByCreatedAt,
+		toCursor: func(_m *ExportRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ExportRecordOrderField) String() string {
+	var str string
+	switch f.column {
+	case ExportRecordOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ExportRecordOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ExportRecordOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ExportRecordOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ExportRecordOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ExportRecordOrderField", str)
+	}
+	return nil
+}
+
+// ExportRecordOrderField defines the ordering field of ExportRecord.
+type ExportRecordOrderField struct {
+	// Value extracts the ordering value from the given ExportRecord.
+	Value    func(*ExportRecord) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) exportrecord.OrderOption
+	toCursor func(*ExportRecord) Cursor
+}
+
+// ExportRecordOrder defines the ordering of ExportRecord.
+type ExportRecordOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ExportRecordOrderField `json:"field"`
+}
+
+// DefaultExportRecordOrder is the default ordering of ExportRecord.
+var DefaultExportRecordOrder = &ExportRecordOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ExportRecordOrderField{
+		Value: func(_m *ExportRecord) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: exportrecord.FieldID,
+		toTerm: exportrecord.ByID,
+		toCursor: func(_m *ExportRecord) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ExportRecord into ExportRecordEdge.
+func (_m *ExportRecord) ToEdge(order *ExportRecordOrder) *ExportRecordEdge {
+	if order == nil {
+		order = DefaultExportRecordOrder
+	}
+	return &ExportRecordEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

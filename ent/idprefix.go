@@ -7,11 +7,13 @@ import (
 	"fmt"
 
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -39,11 +41,13 @@ import (
 // tableByPrefix maps each global ID prefix to its table.
 var tableByPrefix = map[string]string{
 	"ap": appointment.Table,
+	"ah": appointmentchange.Table,
 	"lk": clientcontact.Table,
 	"cl": clientprofile.Table,
 	"co": contact.Table,
 	"cv": coverage.Table,
 	"es": emailsuppression.Table,
+	"ex": exportrecord.Table,
 	"fm": form.Table,
 	"iv": invoice.Table,
 	"mt": messagetemplate.Table,
@@ -83,6 +87,12 @@ var edgeTable = map[string]string{
 	"Appointment.created_by":           staff.Table,
 	"Appointment.scheduled_messages":   scheduledmessage.Table,
 	"Appointment.service":              service.Table,
+	"Appointment.changes":              appointmentchange.Table,
+	"AppointmentChange.organization":   organization.Table,
+	"AppointmentChange.appointment":    appointment.Table,
+	"AppointmentChange.client":         clientprofile.Table,
+	"AppointmentChange.staff":          staff.Table,
+	"AppointmentChange.contact":        contact.Table,
 	"ClientContact.organization":       organization.Table,
 	"ClientContact.client":             clientprofile.Table,
 	"ClientContact.contact":            contact.Table,
@@ -99,6 +109,9 @@ var edgeTable = map[string]string{
 	"Coverage.organization":            organization.Table,
 	"Coverage.client":                  clientprofile.Table,
 	"EmailSuppression.organization":    organization.Table,
+	"ExportRecord.organization":        organization.Table,
+	"ExportRecord.staff":               staff.Table,
+	"ExportRecord.client":              clientprofile.Table,
 	"Form.organization":                organization.Table,
 	"Form.client":                      clientprofile.Table,
 	"Form.contact":                     contact.Table,

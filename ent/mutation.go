@@ -12,11 +12,13 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -53,11 +55,13 @@ const (
 
 	// Node types.
 	TypeAppointment         = "Appointment"
+	TypeAppointmentChange   = "AppointmentChange"
 	TypeClientContact       = "ClientContact"
 	TypeClientProfile       = "ClientProfile"
 	TypeContact             = "Contact"
 	TypeCoverage            = "Coverage"
 	TypeEmailSuppression    = "EmailSuppression"
+	TypeExportRecord        = "ExportRecord"
 	TypeForm                = "Form"
 	TypeInvoice             = "Invoice"
 	TypeMessageTemplate     = "MessageTemplate"
@@ -114,6 +118,9 @@ type AppointmentMutation struct {
 	clearedscheduled_messages bool
 	service                   *pulid.ID
 	clearedservice            bool
+	changes                   map[pulid.ID]struct{}
+	removedchanges            map[pulid.ID]struct{}
+	clearedchanges            bool
 	done                      bool
 	oldValue                  func(context.Context) (*Appointment, error)
 	predicates                []predicate.Appointment
@@ -1164,6 +1171,60 @@ func (m *AppointmentMutation) ResetService() {
 	m.clearedservice = false
 }
 
+// AddChangeIDs adds the "changes" edge to the AppointmentChange entity by ids.
+func (m *AppointmentMutation) AddChangeIDs(ids ...pulid.ID) {
+	if m.changes == nil {
+		m.changes = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.changes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearChanges clears the "changes" edge to the AppointmentChange entity.
+func (m *AppointmentMutation) ClearChanges() {
+	m.clearedchanges = true
+}
+
+// ChangesCleared reports if the "changes" edge to the AppointmentChange entity was cleared.
+func (m *AppointmentMutation) ChangesCleared() bool {
+	return m.clearedchanges
+}
+
+// RemoveChangeIDs removes the "changes" edge to the AppointmentChange entity by IDs.
+func (m *AppointmentMutation) RemoveChangeIDs(ids ...pulid.ID) {
+	if m.removedchanges == nil {
+		m.removedchanges = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.changes, ids[i])
+		m.removedchanges[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedChanges returns the removed IDs of the "changes" edge to the AppointmentChange entity.
+func (m *AppointmentMutation) RemovedChangesIDs() (ids []pulid.ID) {
+	for id := range m.removedchanges {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ChangesIDs returns the "changes" edge IDs in the mutation.
+func (m *AppointmentMutation) ChangesIDs() (ids []pulid.ID) {
+	for id := range m.changes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetChanges resets all changes to the "changes" edge.
+func (m *AppointmentMutation) ResetChanges() {
+	m.changes = nil
+	m.clearedchanges = false
+	m.removedchanges = nil
+}
+
 // Where appends a list predicates to the AppointmentMutation builder.
 func (m *AppointmentMutation) Where(ps ...predicate.Appointment) {
 	m.predicates = append(m.predicates, ps...)
@@ -1637,7 +1698,7 @@ func (m *AppointmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppointmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.organization != nil {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1655,6 +1716,9 @@ func (m *AppointmentMutation) AddedEdges() []string {
 	}
 	if m.service != nil {
 		edges = append(edges, appointment.EdgeService)
+	}
+	if m.changes != nil {
+		edges = append(edges, appointment.EdgeChanges)
 	}
 	return edges
 }
@@ -1689,15 +1753,24 @@ func (m *AppointmentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.service; id != nil {
 			return []ent.Value{*id}
 		}
+	case appointment.EdgeChanges:
+		ids := make([]ent.Value, 0, len(m.changes))
+		for id := range m.changes {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppointmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedscheduled_messages != nil {
 		edges = append(edges, appointment.EdgeScheduledMessages)
+	}
+	if m.removedchanges != nil {
+		edges = append(edges, appointment.EdgeChanges)
 	}
 	return edges
 }
@@ -1712,13 +1785,19 @@ func (m *AppointmentMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case appointment.EdgeChanges:
+		ids := make([]ent.Value, 0, len(m.removedchanges))
+		for id := range m.removedchanges {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppointmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedorganization {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1736,6 +1815,9 @@ func (m *AppointmentMutation) ClearedEdges() []string {
 	}
 	if m.clearedservice {
 		edges = append(edges, appointment.EdgeService)
+	}
+	if m.clearedchanges {
+		edges = append(edges, appointment.EdgeChanges)
 	}
 	return edges
 }
@@ -1756,6 +1838,8 @@ func (m *AppointmentMutation) EdgeCleared(name string) bool {
 		return m.clearedscheduled_messages
 	case appointment.EdgeService:
 		return m.clearedservice
+	case appointment.EdgeChanges:
+		return m.clearedchanges
 	}
 	return false
 }
@@ -1805,8 +1889,1200 @@ func (m *AppointmentMutation) ResetEdge(name string) error {
 	case appointment.EdgeService:
 		m.ResetService()
 		return nil
+	case appointment.EdgeChanges:
+		m.ResetChanges()
+		return nil
 	}
 	return fmt.Errorf("unknown Appointment edge %s", name)
+}
+
+// AppointmentChangeMutation represents an operation that mutates the AppointmentChange nodes in the graph.
+type AppointmentChangeMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	action              *appointmentchange.Action
+	starts_at           *time.Time
+	previous_starts_at  *time.Time
+	reason              *string
+	actor               *appointmentchange.Actor
+	created_at          *time.Time
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	appointment         *pulid.ID
+	clearedappointment  bool
+	client              *pulid.ID
+	clearedclient       bool
+	staff               *pulid.ID
+	clearedstaff        bool
+	contact             *pulid.ID
+	clearedcontact      bool
+	done                bool
+	oldValue            func(context.Context) (*AppointmentChange, error)
+	predicates          []predicate.AppointmentChange
+}
+
+var _ ent.Mutation = (*AppointmentChangeMutation)(nil)
+
+// appointmentchangeOption allows management of the mutation configuration using functional options.
+type appointmentchangeOption func(*AppointmentChangeMutation)
+
+// newAppointmentChangeMutation creates new mutation for the AppointmentChange entity.
+func newAppointmentChangeMutation(c config, op Op, opts ...appointmentchangeOption) *AppointmentChangeMutation {
+	m := &AppointmentChangeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAppointmentChange,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAppointmentChangeID sets the ID field of the mutation.
+func withAppointmentChangeID(id pulid.ID) appointmentchangeOption {
+	return func(m *AppointmentChangeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AppointmentChange
+		)
+		m.oldValue = func(ctx context.Context) (*AppointmentChange, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AppointmentChange.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAppointmentChange sets the old AppointmentChange of the mutation.
+func withAppointmentChange(node *AppointmentChange) appointmentchangeOption {
+	return func(m *AppointmentChangeMutation) {
+		m.oldValue = func(context.Context) (*AppointmentChange, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AppointmentChangeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AppointmentChangeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AppointmentChange entities.
+func (m *AppointmentChangeMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AppointmentChangeMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AppointmentChangeMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AppointmentChange.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *AppointmentChangeMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *AppointmentChangeMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *AppointmentChangeMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetAppointmentID sets the "appointment_id" field.
+func (m *AppointmentChangeMutation) SetAppointmentID(pu pulid.ID) {
+	m.appointment = &pu
+}
+
+// AppointmentID returns the value of the "appointment_id" field in the mutation.
+func (m *AppointmentChangeMutation) AppointmentID() (r pulid.ID, exists bool) {
+	v := m.appointment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointmentID returns the old "appointment_id" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldAppointmentID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointmentID: %w", err)
+	}
+	return oldValue.AppointmentID, nil
+}
+
+// ResetAppointmentID resets all changes to the "appointment_id" field.
+func (m *AppointmentChangeMutation) ResetAppointmentID() {
+	m.appointment = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *AppointmentChangeMutation) SetClientID(pu pulid.ID) {
+	m.client = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *AppointmentChangeMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *AppointmentChangeMutation) ResetClientID() {
+	m.client = nil
+}
+
+// SetAction sets the "action" field.
+func (m *AppointmentChangeMutation) SetAction(a appointmentchange.Action) {
+	m.action = &a
+}
+
+// Action returns the value of the "action" field in the mutation.
+func (m *AppointmentChangeMutation) Action() (r appointmentchange.Action, exists bool) {
+	v := m.action
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAction returns the old "action" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldAction(ctx context.Context) (v appointmentchange.Action, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAction: %w", err)
+	}
+	return oldValue.Action, nil
+}
+
+// ResetAction resets all changes to the "action" field.
+func (m *AppointmentChangeMutation) ResetAction() {
+	m.action = nil
+}
+
+// SetStartsAt sets the "starts_at" field.
+func (m *AppointmentChangeMutation) SetStartsAt(t time.Time) {
+	m.starts_at = &t
+}
+
+// StartsAt returns the value of the "starts_at" field in the mutation.
+func (m *AppointmentChangeMutation) StartsAt() (r time.Time, exists bool) {
+	v := m.starts_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsAt returns the old "starts_at" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldStartsAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsAt: %w", err)
+	}
+	return oldValue.StartsAt, nil
+}
+
+// ResetStartsAt resets all changes to the "starts_at" field.
+func (m *AppointmentChangeMutation) ResetStartsAt() {
+	m.starts_at = nil
+}
+
+// SetPreviousStartsAt sets the "previous_starts_at" field.
+func (m *AppointmentChangeMutation) SetPreviousStartsAt(t time.Time) {
+	m.previous_starts_at = &t
+}
+
+// PreviousStartsAt returns the value of the "previous_starts_at" field in the mutation.
+func (m *AppointmentChangeMutation) PreviousStartsAt() (r time.Time, exists bool) {
+	v := m.previous_starts_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousStartsAt returns the old "previous_starts_at" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldPreviousStartsAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousStartsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousStartsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousStartsAt: %w", err)
+	}
+	return oldValue.PreviousStartsAt, nil
+}
+
+// ClearPreviousStartsAt clears the value of the "previous_starts_at" field.
+func (m *AppointmentChangeMutation) ClearPreviousStartsAt() {
+	m.previous_starts_at = nil
+	m.clearedFields[appointmentchange.FieldPreviousStartsAt] = struct{}{}
+}
+
+// PreviousStartsAtCleared returns if the "previous_starts_at" field was cleared in this mutation.
+func (m *AppointmentChangeMutation) PreviousStartsAtCleared() bool {
+	_, ok := m.clearedFields[appointmentchange.FieldPreviousStartsAt]
+	return ok
+}
+
+// ResetPreviousStartsAt resets all changes to the "previous_starts_at" field.
+func (m *AppointmentChangeMutation) ResetPreviousStartsAt() {
+	m.previous_starts_at = nil
+	delete(m.clearedFields, appointmentchange.FieldPreviousStartsAt)
+}
+
+// SetReason sets the "reason" field.
+func (m *AppointmentChangeMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *AppointmentChangeMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *AppointmentChangeMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[appointmentchange.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *AppointmentChangeMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[appointmentchange.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *AppointmentChangeMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, appointmentchange.FieldReason)
+}
+
+// SetActor sets the "actor" field.
+func (m *AppointmentChangeMutation) SetActor(a appointmentchange.Actor) {
+	m.actor = &a
+}
+
+// Actor returns the value of the "actor" field in the mutation.
+func (m *AppointmentChangeMutation) Actor() (r appointmentchange.Actor, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActor returns the old "actor" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldActor(ctx context.Context) (v appointmentchange.Actor, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActor: %w", err)
+	}
+	return oldValue.Actor, nil
+}
+
+// ResetActor resets all changes to the "actor" field.
+func (m *AppointmentChangeMutation) ResetActor() {
+	m.actor = nil
+}
+
+// SetStaffID sets the "staff_id" field.
+func (m *AppointmentChangeMutation) SetStaffID(pu pulid.ID) {
+	m.staff = &pu
+}
+
+// StaffID returns the value of the "staff_id" field in the mutation.
+func (m *AppointmentChangeMutation) StaffID() (r pulid.ID, exists bool) {
+	v := m.staff
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStaffID returns the old "staff_id" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldStaffID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStaffID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStaffID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStaffID: %w", err)
+	}
+	return oldValue.StaffID, nil
+}
+
+// ClearStaffID clears the value of the "staff_id" field.
+func (m *AppointmentChangeMutation) ClearStaffID() {
+	m.staff = nil
+	m.clearedFields[appointmentchange.FieldStaffID] = struct{}{}
+}
+
+// StaffIDCleared returns if the "staff_id" field was cleared in this mutation.
+func (m *AppointmentChangeMutation) StaffIDCleared() bool {
+	_, ok := m.clearedFields[appointmentchange.FieldStaffID]
+	return ok
+}
+
+// ResetStaffID resets all changes to the "staff_id" field.
+func (m *AppointmentChangeMutation) ResetStaffID() {
+	m.staff = nil
+	delete(m.clearedFields, appointmentchange.FieldStaffID)
+}
+
+// SetContactID sets the "contact_id" field.
+func (m *AppointmentChangeMutation) SetContactID(pu pulid.ID) {
+	m.contact = &pu
+}
+
+// ContactID returns the value of the "contact_id" field in the mutation.
+func (m *AppointmentChangeMutation) ContactID() (r pulid.ID, exists bool) {
+	v := m.contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactID returns the old "contact_id" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldContactID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactID: %w", err)
+	}
+	return oldValue.ContactID, nil
+}
+
+// ClearContactID clears the value of the "contact_id" field.
+func (m *AppointmentChangeMutation) ClearContactID() {
+	m.contact = nil
+	m.clearedFields[appointmentchange.FieldContactID] = struct{}{}
+}
+
+// ContactIDCleared returns if the "contact_id" field was cleared in this mutation.
+func (m *AppointmentChangeMutation) ContactIDCleared() bool {
+	_, ok := m.clearedFields[appointmentchange.FieldContactID]
+	return ok
+}
+
+// ResetContactID resets all changes to the "contact_id" field.
+func (m *AppointmentChangeMutation) ResetContactID() {
+	m.contact = nil
+	delete(m.clearedFields, appointmentchange.FieldContactID)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AppointmentChangeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AppointmentChangeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AppointmentChange entity.
+// If the AppointmentChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentChangeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AppointmentChangeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *AppointmentChangeMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[appointmentchange.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *AppointmentChangeMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *AppointmentChangeMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *AppointmentChangeMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearAppointment clears the "appointment" edge to the Appointment entity.
+func (m *AppointmentChangeMutation) ClearAppointment() {
+	m.clearedappointment = true
+	m.clearedFields[appointmentchange.FieldAppointmentID] = struct{}{}
+}
+
+// AppointmentCleared reports if the "appointment" edge to the Appointment entity was cleared.
+func (m *AppointmentChangeMutation) AppointmentCleared() bool {
+	return m.clearedappointment
+}
+
+// AppointmentIDs returns the "appointment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppointmentID instead. It exists only for internal usage by the builders.
+func (m *AppointmentChangeMutation) AppointmentIDs() (ids []pulid.ID) {
+	if id := m.appointment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAppointment resets all changes to the "appointment" edge.
+func (m *AppointmentChangeMutation) ResetAppointment() {
+	m.appointment = nil
+	m.clearedappointment = false
+}
+
+// ClearClient clears the "client" edge to the ClientProfile entity.
+func (m *AppointmentChangeMutation) ClearClient() {
+	m.clearedclient = true
+	m.clearedFields[appointmentchange.FieldClientID] = struct{}{}
+}
+
+// ClientCleared reports if the "client" edge to the ClientProfile entity was cleared.
+func (m *AppointmentChangeMutation) ClientCleared() bool {
+	return m.clearedclient
+}
+
+// ClientIDs returns the "client" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClientID instead. It exists only for internal usage by the builders.
+func (m *AppointmentChangeMutation) ClientIDs() (ids []pulid.ID) {
+	if id := m.client; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClient resets all changes to the "client" edge.
+func (m *AppointmentChangeMutation) ResetClient() {
+	m.client = nil
+	m.clearedclient = false
+}
+
+// ClearStaff clears the "staff" edge to the Staff entity.
+func (m *AppointmentChangeMutation) ClearStaff() {
+	m.clearedstaff = true
+	m.clearedFields[appointmentchange.FieldStaffID] = struct{}{}
+}
+
+// StaffCleared reports if the "staff" edge to the Staff entity was cleared.
+func (m *AppointmentChangeMutation) StaffCleared() bool {
+	return m.StaffIDCleared() || m.clearedstaff
+}
+
+// StaffIDs returns the "staff" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StaffID instead. It exists only for internal usage by the builders.
+func (m *AppointmentChangeMutation) StaffIDs() (ids []pulid.ID) {
+	if id := m.staff; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStaff resets all changes to the "staff" edge.
+func (m *AppointmentChangeMutation) ResetStaff() {
+	m.staff = nil
+	m.clearedstaff = false
+}
+
+// ClearContact clears the "contact" edge to the Contact entity.
+func (m *AppointmentChangeMutation) ClearContact() {
+	m.clearedcontact = true
+	m.clearedFields[appointmentchange.FieldContactID] = struct{}{}
+}
+
+// ContactCleared reports if the "contact" edge to the Contact entity was cleared.
+func (m *AppointmentChangeMutation) ContactCleared() bool {
+	return m.ContactIDCleared() || m.clearedcontact
+}
+
+// ContactIDs returns the "contact" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContactID instead. It exists only for internal usage by the builders.
+func (m *AppointmentChangeMutation) ContactIDs() (ids []pulid.ID) {
+	if id := m.contact; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContact resets all changes to the "contact" edge.
+func (m *AppointmentChangeMutation) ResetContact() {
+	m.contact = nil
+	m.clearedcontact = false
+}
+
+// Where appends a list predicates to the AppointmentChangeMutation builder.
+func (m *AppointmentChangeMutation) Where(ps ...predicate.AppointmentChange) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AppointmentChangeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AppointmentChangeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AppointmentChange, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AppointmentChangeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AppointmentChangeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AppointmentChange).
+func (m *AppointmentChangeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AppointmentChangeMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.organization != nil {
+		fields = append(fields, appointmentchange.FieldOrganizationID)
+	}
+	if m.appointment != nil {
+		fields = append(fields, appointmentchange.FieldAppointmentID)
+	}
+	if m.client != nil {
+		fields = append(fields, appointmentchange.FieldClientID)
+	}
+	if m.action != nil {
+		fields = append(fields, appointmentchange.FieldAction)
+	}
+	if m.starts_at != nil {
+		fields = append(fields, appointmentchange.FieldStartsAt)
+	}
+	if m.previous_starts_at != nil {
+		fields = append(fields, appointmentchange.FieldPreviousStartsAt)
+	}
+	if m.reason != nil {
+		fields = append(fields, appointmentchange.FieldReason)
+	}
+	if m.actor != nil {
+		fields = append(fields, appointmentchange.FieldActor)
+	}
+	if m.staff != nil {
+		fields = append(fields, appointmentchange.FieldStaffID)
+	}
+	if m.contact != nil {
+		fields = append(fields, appointmentchange.FieldContactID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, appointmentchange.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AppointmentChangeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case appointmentchange.FieldOrganizationID:
+		return m.OrganizationID()
+	case appointmentchange.FieldAppointmentID:
+		return m.AppointmentID()
+	case appointmentchange.FieldClientID:
+		return m.ClientID()
+	case appointmentchange.FieldAction:
+		return m.Action()
+	case appointmentchange.FieldStartsAt:
+		return m.StartsAt()
+	case appointmentchange.FieldPreviousStartsAt:
+		return m.PreviousStartsAt()
+	case appointmentchange.FieldReason:
+		return m.Reason()
+	case appointmentchange.FieldActor:
+		return m.Actor()
+	case appointmentchange.FieldStaffID:
+		return m.StaffID()
+	case appointmentchange.FieldContactID:
+		return m.ContactID()
+	case appointmentchange.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AppointmentChangeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case appointmentchange.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case appointmentchange.FieldAppointmentID:
+		return m.OldAppointmentID(ctx)
+	case appointmentchange.FieldClientID:
+		return m.OldClientID(ctx)
+	case appointmentchange.FieldAction:
+		return m.OldAction(ctx)
+	case appointmentchange.FieldStartsAt:
+		return m.OldStartsAt(ctx)
+	case appointmentchange.FieldPreviousStartsAt:
+		return m.OldPreviousStartsAt(ctx)
+	case appointmentchange.FieldReason:
+		return m.OldReason(ctx)
+	case appointmentchange.FieldActor:
+		return m.OldActor(ctx)
+	case appointmentchange.FieldStaffID:
+		return m.OldStaffID(ctx)
+	case appointmentchange.FieldContactID:
+		return m.OldContactID(ctx)
+	case appointmentchange.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AppointmentChange field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppointmentChangeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case appointmentchange.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case appointmentchange.FieldAppointmentID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointmentID(v)
+		return nil
+	case appointmentchange.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case appointmentchange.FieldAction:
+		v, ok := value.(appointmentchange.Action)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAction(v)
+		return nil
+	case appointmentchange.FieldStartsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsAt(v)
+		return nil
+	case appointmentchange.FieldPreviousStartsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousStartsAt(v)
+		return nil
+	case appointmentchange.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case appointmentchange.FieldActor:
+		v, ok := value.(appointmentchange.Actor)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActor(v)
+		return nil
+	case appointmentchange.FieldStaffID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStaffID(v)
+		return nil
+	case appointmentchange.FieldContactID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactID(v)
+		return nil
+	case appointmentchange.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentChange field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AppointmentChangeMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AppointmentChangeMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppointmentChangeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AppointmentChange numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AppointmentChangeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(appointmentchange.FieldPreviousStartsAt) {
+		fields = append(fields, appointmentchange.FieldPreviousStartsAt)
+	}
+	if m.FieldCleared(appointmentchange.FieldReason) {
+		fields = append(fields, appointmentchange.FieldReason)
+	}
+	if m.FieldCleared(appointmentchange.FieldStaffID) {
+		fields = append(fields, appointmentchange.FieldStaffID)
+	}
+	if m.FieldCleared(appointmentchange.FieldContactID) {
+		fields = append(fields, appointmentchange.FieldContactID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AppointmentChangeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AppointmentChangeMutation) ClearField(name string) error {
+	switch name {
+	case appointmentchange.FieldPreviousStartsAt:
+		m.ClearPreviousStartsAt()
+		return nil
+	case appointmentchange.FieldReason:
+		m.ClearReason()
+		return nil
+	case appointmentchange.FieldStaffID:
+		m.ClearStaffID()
+		return nil
+	case appointmentchange.FieldContactID:
+		m.ClearContactID()
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentChange nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AppointmentChangeMutation) ResetField(name string) error {
+	switch name {
+	case appointmentchange.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case appointmentchange.FieldAppointmentID:
+		m.ResetAppointmentID()
+		return nil
+	case appointmentchange.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case appointmentchange.FieldAction:
+		m.ResetAction()
+		return nil
+	case appointmentchange.FieldStartsAt:
+		m.ResetStartsAt()
+		return nil
+	case appointmentchange.FieldPreviousStartsAt:
+		m.ResetPreviousStartsAt()
+		return nil
+	case appointmentchange.FieldReason:
+		m.ResetReason()
+		return nil
+	case appointmentchange.FieldActor:
+		m.ResetActor()
+		return nil
+	case appointmentchange.FieldStaffID:
+		m.ResetStaffID()
+		return nil
+	case appointmentchange.FieldContactID:
+		m.ResetContactID()
+		return nil
+	case appointmentchange.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentChange field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AppointmentChangeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.organization != nil {
+		edges = append(edges, appointmentchange.EdgeOrganization)
+	}
+	if m.appointment != nil {
+		edges = append(edges, appointmentchange.EdgeAppointment)
+	}
+	if m.client != nil {
+		edges = append(edges, appointmentchange.EdgeClient)
+	}
+	if m.staff != nil {
+		edges = append(edges, appointmentchange.EdgeStaff)
+	}
+	if m.contact != nil {
+		edges = append(edges, appointmentchange.EdgeContact)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AppointmentChangeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case appointmentchange.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointmentchange.EdgeAppointment:
+		if id := m.appointment; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointmentchange.EdgeClient:
+		if id := m.client; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointmentchange.EdgeStaff:
+		if id := m.staff; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointmentchange.EdgeContact:
+		if id := m.contact; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AppointmentChangeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AppointmentChangeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AppointmentChangeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedorganization {
+		edges = append(edges, appointmentchange.EdgeOrganization)
+	}
+	if m.clearedappointment {
+		edges = append(edges, appointmentchange.EdgeAppointment)
+	}
+	if m.clearedclient {
+		edges = append(edges, appointmentchange.EdgeClient)
+	}
+	if m.clearedstaff {
+		edges = append(edges, appointmentchange.EdgeStaff)
+	}
+	if m.clearedcontact {
+		edges = append(edges, appointmentchange.EdgeContact)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AppointmentChangeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case appointmentchange.EdgeOrganization:
+		return m.clearedorganization
+	case appointmentchange.EdgeAppointment:
+		return m.clearedappointment
+	case appointmentchange.EdgeClient:
+		return m.clearedclient
+	case appointmentchange.EdgeStaff:
+		return m.clearedstaff
+	case appointmentchange.EdgeContact:
+		return m.clearedcontact
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AppointmentChangeMutation) ClearEdge(name string) error {
+	switch name {
+	case appointmentchange.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case appointmentchange.EdgeAppointment:
+		m.ClearAppointment()
+		return nil
+	case appointmentchange.EdgeClient:
+		m.ClearClient()
+		return nil
+	case appointmentchange.EdgeStaff:
+		m.ClearStaff()
+		return nil
+	case appointmentchange.EdgeContact:
+		m.ClearContact()
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentChange unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AppointmentChangeMutation) ResetEdge(name string) error {
+	switch name {
+	case appointmentchange.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case appointmentchange.EdgeAppointment:
+		m.ResetAppointment()
+		return nil
+	case appointmentchange.EdgeClient:
+		m.ResetClient()
+		return nil
+	case appointmentchange.EdgeStaff:
+		m.ResetStaff()
+		return nil
+	case appointmentchange.EdgeContact:
+		m.ResetContact()
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentChange edge %s", name)
 }
 
 // ClientContactMutation represents an operation that mutates the ClientContact nodes in the graph.
@@ -8905,6 +10181,958 @@ func (m *EmailSuppressionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown EmailSuppression edge %s", name)
+}
+
+// ExportRecordMutation represents an operation that mutates the ExportRecord nodes in the graph.
+type ExportRecordMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	kind                *exportrecord.Kind
+	parameters          *string
+	row_count           *int
+	addrow_count        *int
+	created_at          *time.Time
+	completed_at        *time.Time
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	staff               *pulid.ID
+	clearedstaff        bool
+	client              *pulid.ID
+	clearedclient       bool
+	done                bool
+	oldValue            func(context.Context) (*ExportRecord, error)
+	predicates          []predicate.ExportRecord
+}
+
+var _ ent.Mutation = (*ExportRecordMutation)(nil)
+
+// exportrecordOption allows management of the mutation configuration using functional options.
+type exportrecordOption func(*ExportRecordMutation)
+
+// newExportRecordMutation creates new mutation for the ExportRecord entity.
+func newExportRecordMutation(c config, op Op, opts ...exportrecordOption) *ExportRecordMutation {
+	m := &ExportRecordMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeExportRecord,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withExportRecordID sets the ID field of the mutation.
+func withExportRecordID(id pulid.ID) exportrecordOption {
+	return func(m *ExportRecordMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ExportRecord
+		)
+		m.oldValue = func(ctx context.Context) (*ExportRecord, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ExportRecord.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withExportRecord sets the old ExportRecord of the mutation.
+func withExportRecord(node *ExportRecord) exportrecordOption {
+	return func(m *ExportRecordMutation) {
+		m.oldValue = func(context.Context) (*ExportRecord, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ExportRecordMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ExportRecordMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ExportRecord entities.
+func (m *ExportRecordMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ExportRecordMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ExportRecordMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ExportRecord.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ExportRecordMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ExportRecordMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the ExportRecord entity.
+// If the ExportRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExportRecordMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ExportRecordMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStaffID sets the "staff_id" field.
+func (m *ExportRecordMutation) SetStaffID(pu pulid.ID) {
+	m.staff = &pu
+}
+
+// StaffID returns the value of the "staff_id" field in the mutation.
+func (m *ExportRecordMutation) StaffID() (r pulid.ID, exists bool) {
+	v := m.staff
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStaffID returns the old "staff_id" field's value of the ExportRecord entity.
+// If the ExportRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExportRecordMutation) OldStaffID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStaffID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStaffID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStaffID: %w", err)
+	}
+	return oldValue.StaffID, nil
+}
+
+// ResetStaffID resets all changes to the "staff_id" field.
+func (m *ExportRecordMutation) ResetStaffID() {
+	m.staff = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ExportRecordMutation) SetKind(e exportrecord.Kind) {
+	m.kind = &e
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ExportRecordMutation) Kind() (r exportrecord.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ExportRecord entity.
+// If the ExportRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExportRecordMutation) OldKind(ctx context.Context) (v exportrecord.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ExportRecordMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetParameters sets the "parameters" field.
+func (m *ExportRecordMutation) SetParameters(s string) {
+	m.parameters = &s
+}
+
+// Parameters returns the value of the "parameters" field in the mutation.
+func (m *ExportRecordMutation) Parameters() (r string, exists bool) {
+	v := m.parameters
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParameters returns the old "parameters" field's value of the ExportRecord entity.
+// If the ExportRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExportRecordMutation) OldParameters(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParameters is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParameters requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParameters: %w", err)
+	}
+	return oldValue.Parameters, nil
+}
+
+// ClearParameters clears the value of the "parameters" field.
+func (m *ExportRecordMutation) ClearParameters() {
+	m.parameters = nil
+	m.clearedFields[exportrecord.FieldParameters] = struct{}{}
+}
+
+// ParametersCleared returns if the "parameters" field was cleared in this mutation.
+func (m *ExportRecordMutation) ParametersCleared() bool {
+	_, ok := m.clearedFields[exportrecord.FieldParameters]
+	return ok
+}
+
+// ResetParameters resets all changes to the "parameters" field.
+func (m *ExportRecordMutation) ResetParameters() {
+	m.parameters = nil
+	delete(m.clearedFields, exportrecord.FieldParameters)
+}
+
+// SetClientID sets the "client_id" field.
+func (m *ExportRecordMutation) SetClientID(pu pulid.ID) {
+	m.client = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *ExportRecordMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the ExportRecord entity.
+// If the ExportRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExportRecordMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *ExportRecordMutation) ClearClientID() {
+	m.client = nil
+	m.clearedFields[exportrecord.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *ExportRecordMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[exportrecord.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *ExportRecordMutation) ResetClientID() {
+	m.client = nil
+	delete(m.clearedFields, exportrecord.FieldClientID)
+}
+
+// SetRowCount sets the "row_count" field.
+func (m *ExportRecordMutation) SetRowCount(i int) {
+	m.row_count = &i
+	m.addrow_count = nil
+}
+
+// RowCount returns the value of the "row_count" field in the mutation.
+func (m *ExportRecordMutation) RowCount() (r int, exists bool) {
+	v := m.row_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRowCount returns the old "row_count" field's value of the ExportRecord entity.
+// If the ExportRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExportRecordMutation) OldRowCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRowCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRowCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRowCount: %w", err)
+	}
+	return oldValue.RowCount, nil
+}
+
+// AddRowCount adds i to the "row_count" field.
+func (m *ExportRecordMutation) AddRowCount(i int) {
+	if m.addrow_count != nil {
+		*m.addrow_count += i
+	} else {
+		m.addrow_count = &i
+	}
+}
+
+// AddedRowCount returns the value that was added to the "row_count" field in this mutation.
+func (m *ExportRecordMutation) AddedRowCount() (r int, exists bool) {
+	v := m.addrow_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRowCount resets all changes to the "row_count" field.
+func (m *ExportRecordMutation) ResetRowCount() {
+	m.row_count = nil
+	m.addrow_count = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ExportRecordMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ExportRecordMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ExportRecord entity.
+// If the ExportRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExportRecordMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ExportRecordMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (m *ExportRecordMutation) SetCompletedAt(t time.Time) {
+	m.completed_at = &t
+}
+
+// CompletedAt returns the value of the "completed_at" field in the mutation.
+func (m *ExportRecordMutation) CompletedAt() (r time.Time, exists bool) {
+	v := m.completed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedAt returns the old "completed_at" field's value of the ExportRecord entity.
+// If the ExportRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExportRecordMutation) OldCompletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedAt: %w", err)
+	}
+	return oldValue.CompletedAt, nil
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (m *ExportRecordMutation) ClearCompletedAt() {
+	m.completed_at = nil
+	m.clearedFields[exportrecord.FieldCompletedAt] = struct{}{}
+}
+
+// CompletedAtCleared returns if the "completed_at" field was cleared in this mutation.
+func (m *ExportRecordMutation) CompletedAtCleared() bool {
+	_, ok := m.clearedFields[exportrecord.FieldCompletedAt]
+	return ok
+}
+
+// ResetCompletedAt resets all changes to the "completed_at" field.
+func (m *ExportRecordMutation) ResetCompletedAt() {
+	m.completed_at = nil
+	delete(m.clearedFields, exportrecord.FieldCompletedAt)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ExportRecordMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[exportrecord.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ExportRecordMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ExportRecordMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ExportRecordMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearStaff clears the "staff" edge to the Staff entity.
+func (m *ExportRecordMutation) ClearStaff() {
+	m.clearedstaff = true
+	m.clearedFields[exportrecord.FieldStaffID] = struct{}{}
+}
+
+// StaffCleared reports if the "staff" edge to the Staff entity was cleared.
+func (m *ExportRecordMutation) StaffCleared() bool {
+	return m.clearedstaff
+}
+
+// StaffIDs returns the "staff" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StaffID instead. It exists only for internal usage by the builders.
+func (m *ExportRecordMutation) StaffIDs() (ids []pulid.ID) {
+	if id := m.staff; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStaff resets all changes to the "staff" edge.
+func (m *ExportRecordMutation) ResetStaff() {
+	m.staff = nil
+	m.clearedstaff = false
+}
+
+// ClearClient clears the "client" edge to the ClientProfile entity.
+func (m *ExportRecordMutation) ClearClient() {
+	m.clearedclient = true
+	m.clearedFields[exportrecord.FieldClientID] = struct{}{}
+}
+
+// ClientCleared reports if the "client" edge to the ClientProfile entity was cleared.
+func (m *ExportRecordMutation) ClientCleared() bool {
+	return m.ClientIDCleared() || m.clearedclient
+}
+
+// ClientIDs returns the "client" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClientID instead. It exists only for internal usage by the builders.
+func (m *ExportRecordMutation) ClientIDs() (ids []pulid.ID) {
+	if id := m.client; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClient resets all changes to the "client" edge.
+func (m *ExportRecordMutation) ResetClient() {
+	m.client = nil
+	m.clearedclient = false
+}
+
+// Where appends a list predicates to the ExportRecordMutation builder.
+func (m *ExportRecordMutation) Where(ps ...predicate.ExportRecord) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ExportRecordMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ExportRecordMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ExportRecord, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ExportRecordMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ExportRecordMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ExportRecord).
+func (m *ExportRecordMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ExportRecordMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.organization != nil {
+		fields = append(fields, exportrecord.FieldOrganizationID)
+	}
+	if m.staff != nil {
+		fields = append(fields, exportrecord.FieldStaffID)
+	}
+	if m.kind != nil {
+		fields = append(fields, exportrecord.FieldKind)
+	}
+	if m.parameters != nil {
+		fields = append(fields, exportrecord.FieldParameters)
+	}
+	if m.client != nil {
+		fields = append(fields, exportrecord.FieldClientID)
+	}
+	if m.row_count != nil {
+		fields = append(fields, exportrecord.FieldRowCount)
+	}
+	if m.created_at != nil {
+		fields = append(fields, exportrecord.FieldCreatedAt)
+	}
+	if m.completed_at != nil {
+		fields = append(fields, exportrecord.FieldCompletedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ExportRecordMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case exportrecord.FieldOrganizationID:
+		return m.OrganizationID()
+	case exportrecord.FieldStaffID:
+		return m.StaffID()
+	case exportrecord.FieldKind:
+		return m.Kind()
+	case exportrecord.FieldParameters:
+		return m.Parameters()
+	case exportrecord.FieldClientID:
+		return m.ClientID()
+	case exportrecord.FieldRowCount:
+		return m.RowCount()
+	case exportrecord.FieldCreatedAt:
+		return m.CreatedAt()
+	case exportrecord.FieldCompletedAt:
+		return m.CompletedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ExportRecordMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case exportrecord.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case exportrecord.FieldStaffID:
+		return m.OldStaffID(ctx)
+	case exportrecord.FieldKind:
+		return m.OldKind(ctx)
+	case exportrecord.FieldParameters:
+		return m.OldParameters(ctx)
+	case exportrecord.FieldClientID:
+		return m.OldClientID(ctx)
+	case exportrecord.FieldRowCount:
+		return m.OldRowCount(ctx)
+	case exportrecord.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case exportrecord.FieldCompletedAt:
+		return m.OldCompletedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ExportRecord field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExportRecordMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case exportrecord.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case exportrecord.FieldStaffID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStaffID(v)
+		return nil
+	case exportrecord.FieldKind:
+		v, ok := value.(exportrecord.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case exportrecord.FieldParameters:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParameters(v)
+		return nil
+	case exportrecord.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case exportrecord.FieldRowCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRowCount(v)
+		return nil
+	case exportrecord.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case exportrecord.FieldCompletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ExportRecord field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ExportRecordMutation) AddedFields() []string {
+	var fields []string
+	if m.addrow_count != nil {
+		fields = append(fields, exportrecord.FieldRowCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ExportRecordMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case exportrecord.FieldRowCount:
+		return m.AddedRowCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExportRecordMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case exportrecord.FieldRowCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRowCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ExportRecord numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ExportRecordMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(exportrecord.FieldParameters) {
+		fields = append(fields, exportrecord.FieldParameters)
+	}
+	if m.FieldCleared(exportrecord.FieldClientID) {
+		fields = append(fields, exportrecord.FieldClientID)
+	}
+	if m.FieldCleared(exportrecord.FieldCompletedAt) {
+		fields = append(fields, exportrecord.FieldCompletedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ExportRecordMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ExportRecordMutation) ClearField(name string) error {
+	switch name {
+	case exportrecord.FieldParameters:
+		m.ClearParameters()
+		return nil
+	case exportrecord.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case exportrecord.FieldCompletedAt:
+		m.ClearCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ExportRecord nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ExportRecordMutation) ResetField(name string) error {
+	switch name {
+	case exportrecord.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case exportrecord.FieldStaffID:
+		m.ResetStaffID()
+		return nil
+	case exportrecord.FieldKind:
+		m.ResetKind()
+		return nil
+	case exportrecord.FieldParameters:
+		m.ResetParameters()
+		return nil
+	case exportrecord.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case exportrecord.FieldRowCount:
+		m.ResetRowCount()
+		return nil
+	case exportrecord.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case exportrecord.FieldCompletedAt:
+		m.ResetCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ExportRecord field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ExportRecordMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.organization != nil {
+		edges = append(edges, exportrecord.EdgeOrganization)
+	}
+	if m.staff != nil {
+		edges = append(edges, exportrecord.EdgeStaff)
+	}
+	if m.client != nil {
+		edges = append(edges, exportrecord.EdgeClient)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ExportRecordMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case exportrecord.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case exportrecord.EdgeStaff:
+		if id := m.staff; id != nil {
+			return []ent.Value{*id}
+		}
+	case exportrecord.EdgeClient:
+		if id := m.client; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ExportRecordMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ExportRecordMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ExportRecordMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedorganization {
+		edges = append(edges, exportrecord.EdgeOrganization)
+	}
+	if m.clearedstaff {
+		edges = append(edges, exportrecord.EdgeStaff)
+	}
+	if m.clearedclient {
+		edges = append(edges, exportrecord.EdgeClient)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ExportRecordMutation) EdgeCleared(name string) bool {
+	switch name {
+	case exportrecord.EdgeOrganization:
+		return m.clearedorganization
+	case exportrecord.EdgeStaff:
+		return m.clearedstaff
+	case exportrecord.EdgeClient:
+		return m.clearedclient
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ExportRecordMutation) ClearEdge(name string) error {
+	switch name {
+	case exportrecord.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case exportrecord.EdgeStaff:
+		m.ClearStaff()
+		return nil
+	case exportrecord.EdgeClient:
+		m.ClearClient()
+		return nil
+	}
+	return fmt.Errorf("unknown ExportRecord unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ExportRecordMutation) ResetEdge(name string) error {
+	switch name {
+	case exportrecord.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case exportrecord.EdgeStaff:
+		m.ResetStaff()
+		return nil
+	case exportrecord.EdgeClient:
+		m.ResetClient()
+		return nil
+	}
+	return fmt.Errorf("unknown ExportRecord edge %s", name)
 }
 
 // FormMutation represents an operation that mutates the Form nodes in the graph.

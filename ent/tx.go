@@ -16,6 +16,8 @@ type Tx struct {
 	config
 	// Appointment is the client for interacting with the Appointment builders.
 	Appointment *AppointmentClient
+	// AppointmentChange is the client for interacting with the AppointmentChange builders.
+	AppointmentChange *AppointmentChangeClient
 	// ClientContact is the client for interacting with the ClientContact builders.
 	ClientContact *ClientContactClient
 	// ClientProfile is the client for interacting with the ClientProfile builders.
@@ -26,6 +28,8 @@ type Tx struct {
 	Coverage *CoverageClient
 	// EmailSuppression is the client for interacting with the EmailSuppression builders.
 	EmailSuppression *EmailSuppressionClient
+	// ExportRecord is the client for interacting with the ExportRecord builders.
+	ExportRecord *ExportRecordClient
 	// Form is the client for interacting with the Form builders.
 	Form *FormClient
 	// Invoice is the client for interacting with the Invoice builders.
@@ -200,11 +204,13 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.Appointment = NewAppointmentClient(tx.config)
+	tx.AppointmentChange = NewAppointmentChangeClient(tx.config)
 	tx.ClientContact = NewClientContactClient(tx.config)
 	tx.ClientProfile = NewClientProfileClient(tx.config)
 	tx.Contact = NewContactClient(tx.config)
 	tx.Coverage = NewCoverageClient(tx.config)
 	tx.EmailSuppression = NewEmailSuppressionClient(tx.config)
+	tx.ExportRecord = NewExportRecordClient(tx.config)
 	tx.Form = NewFormClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.MessageTemplate = NewMessageTemplateClient(tx.config)

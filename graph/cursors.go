@@ -17,6 +17,7 @@ import (
 // connection is then ordered by ID, and its cursors carry the ID alone.
 var defaultOrder = map[string]string{
 	"Query.notifications": "CREATED_AT", // newest first: see Notifications
+	"Query.exports":       "CREATED_AT", // newest first: see Exports
 }
 
 // cursorValue returns what the value of a cursor given to the connection

@@ -51,6 +51,14 @@ func (r *queryResolver) EmailSuppressions(ctx context.Context) ([]*ent.EmailSupp
 	return r.DB.EmailSuppression.Query().Order(emailsuppression.ByEmail()).All(ctx)
 }
 
+// Exports is the resolver for the exports field.
+func (r *queryResolver) Exports(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ExportRecordOrder) (*ent.ExportRecordConnection, error) {
+	if orderBy == nil { // newest first
+		orderBy = &ent.ExportRecordOrder{Field: ent.ExportRecordOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}
+	}
+	return r.DB.ExportRecord.Query().Paginate(ctx, after, first, before, last, ent.WithExportRecordOrder(orderBy))
+}
+
 // MessageTemplates is the resolver for the messageTemplates field.
 func (r *queryResolver) MessageTemplates(ctx context.Context) ([]*ent.MessageTemplate, error) {
 	return r.DB.MessageTemplate.Query().

@@ -19,8 +19,10 @@ import (
 	"github.com/kith-health/kith/document"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/notification"
@@ -37,6 +39,7 @@ import (
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/thread"
+	"github.com/kith-health/kith/timeline"
 	"github.com/kith-health/kith/viewer"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -105,6 +108,19 @@ type ComplexityRoot struct {
 		TelehealthURL      func(childComplexity int) int
 		TimeZone           func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
+	}
+
+	AppointmentChange struct {
+		Action           func(childComplexity int) int
+		Actor            func(childComplexity int) int
+		Appointment      func(childComplexity int) int
+		Contact          func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		PreviousStartsAt func(childComplexity int) int
+		Reason           func(childComplexity int) int
+		Staff            func(childComplexity int) int
+		StartsAt         func(childComplexity int) int
 	}
 
 	AppointmentConnection struct {
@@ -194,6 +210,7 @@ type ComplexityRoot struct {
 		Status                 func(childComplexity int) int
 		Tags                   func(childComplexity int) int
 		TimeZone               func(childComplexity int) int
+		Timeline               func(childComplexity int, first *int, after *string) int
 		UpdatedAt              func(childComplexity int) int
 		VoiceConsent           func(childComplexity int) int
 	}
@@ -288,6 +305,28 @@ type ComplexityRoot struct {
 		ID        func(childComplexity int) int
 		Reason    func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+	}
+
+	ExportRecord struct {
+		Client      func(childComplexity int) int
+		CompletedAt func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Parameters  func(childComplexity int) int
+		RowCount    func(childComplexity int) int
+		Staff       func(childComplexity int) int
+	}
+
+	ExportRecordConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ExportRecordEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Form struct {
@@ -710,6 +749,7 @@ type ComplexityRoot struct {
 		Contacts                 func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) int
 		EffectiveMessageTemplate func(childComplexity int, kind schematype.MessageKind, channel schematype.Channel, language *string) int
 		EmailSuppressions        func(childComplexity int) int
+		Exports                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ExportRecordOrder) int
 		Me                       func(childComplexity int) int
 		MessagePlaceholders      func(childComplexity int) int
 		MessageTemplates         func(childComplexity int) int
@@ -875,6 +915,32 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TimelineConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	TimelineEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TimelineEntry struct {
+		Actor   func(childComplexity int) int
+		At      func(childComplexity int) int
+		Contact func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Record  func(childComplexity int) int
+		Staff   func(childComplexity int) int
+		Summary func(childComplexity int) int
+	}
+
+	TimelinePageInfo struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+	}
+
 	WorkingHours struct {
 		CreatedAt func(childComplexity int) int
 		End       func(childComplexity int) int
@@ -903,6 +969,7 @@ type ClientResolver interface {
 	MessageThreads(ctx context.Context, obj *ent.ClientProfile) ([]*thread.Thread, error)
 	Recipients(ctx context.Context, obj *ent.ClientProfile) ([]*link.Recipient, error)
 	BillingContacts(ctx context.Context, obj *ent.ClientProfile) ([]*ent.ClientContact, error)
+	Timeline(ctx context.Context, obj *ent.ClientProfile, first *int, after *string) (*timeline.Connection, error)
 }
 type ClientContactResolver interface {
 	IsConnection(ctx context.Context, obj *ent.ClientContact) (bool, error)
@@ -1005,6 +1072,7 @@ type QueryResolver interface {
 	Clients(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientOrder, where *ent.ClientWhereInput) (*ent.ClientConnection, error)
 	Contacts(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) (*ent.ContactConnection, error)
 	EmailSuppressions(ctx context.Context) ([]*ent.EmailSuppression, error)
+	Exports(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ExportRecordOrder) (*ent.ExportRecordConnection, error)
 	MessageTemplates(ctx context.Context) ([]*ent.MessageTemplate, error)
 	Notifications(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) (*ent.NotificationConnection, error)
 	PhoneOptOuts(ctx context.Context) ([]*ent.PhoneOptOut, error)
@@ -1242,6 +1310,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.UpdatedAt(childComplexity), true
+
+	case "AppointmentChange.action":
+		if e.ComplexityRoot.AppointmentChange.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.Action(childComplexity), true
+	case "AppointmentChange.actor":
+		if e.ComplexityRoot.AppointmentChange.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.Actor(childComplexity), true
+	case "AppointmentChange.appointment":
+		if e.ComplexityRoot.AppointmentChange.Appointment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.Appointment(childComplexity), true
+	case "AppointmentChange.contact":
+		if e.ComplexityRoot.AppointmentChange.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.Contact(childComplexity), true
+	case "AppointmentChange.createdAt":
+		if e.ComplexityRoot.AppointmentChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.CreatedAt(childComplexity), true
+	case "AppointmentChange.id":
+		if e.ComplexityRoot.AppointmentChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.ID(childComplexity), true
+	case "AppointmentChange.previousStartsAt":
+		if e.ComplexityRoot.AppointmentChange.PreviousStartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.PreviousStartsAt(childComplexity), true
+	case "AppointmentChange.reason":
+		if e.ComplexityRoot.AppointmentChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.Reason(childComplexity), true
+	case "AppointmentChange.staff":
+		if e.ComplexityRoot.AppointmentChange.Staff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.Staff(childComplexity), true
+	case "AppointmentChange.startsAt":
+		if e.ComplexityRoot.AppointmentChange.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentChange.StartsAt(childComplexity), true
 
 	case "AppointmentConnection.edges":
 		if e.ComplexityRoot.AppointmentConnection.Edges == nil {
@@ -1687,6 +1816,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.TimeZone(childComplexity), true
+	case "Client.timeline":
+		if e.ComplexityRoot.Client.Timeline == nil {
+			break
+		}
+
+		args, err := ec.field_Client_timeline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Client.Timeline(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Client.updatedAt":
 		if e.ComplexityRoot.Client.UpdatedAt == nil {
 			break
@@ -2098,6 +2238,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EmailSuppression.UpdatedAt(childComplexity), true
+
+	case "ExportRecord.client":
+		if e.ComplexityRoot.ExportRecord.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecord.Client(childComplexity), true
+	case "ExportRecord.completedAt":
+		if e.ComplexityRoot.ExportRecord.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecord.CompletedAt(childComplexity), true
+	case "ExportRecord.createdAt":
+		if e.ComplexityRoot.ExportRecord.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecord.CreatedAt(childComplexity), true
+	case "ExportRecord.id":
+		if e.ComplexityRoot.ExportRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecord.ID(childComplexity), true
+	case "ExportRecord.kind":
+		if e.ComplexityRoot.ExportRecord.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecord.Kind(childComplexity), true
+	case "ExportRecord.parameters":
+		if e.ComplexityRoot.ExportRecord.Parameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecord.Parameters(childComplexity), true
+	case "ExportRecord.rowCount":
+		if e.ComplexityRoot.ExportRecord.RowCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecord.RowCount(childComplexity), true
+	case "ExportRecord.staff":
+		if e.ComplexityRoot.ExportRecord.Staff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecord.Staff(childComplexity), true
+
+	case "ExportRecordConnection.edges":
+		if e.ComplexityRoot.ExportRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecordConnection.Edges(childComplexity), true
+	case "ExportRecordConnection.pageInfo":
+		if e.ComplexityRoot.ExportRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecordConnection.PageInfo(childComplexity), true
+	case "ExportRecordConnection.totalCount":
+		if e.ComplexityRoot.ExportRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecordConnection.TotalCount(childComplexity), true
+
+	case "ExportRecordEdge.cursor":
+		if e.ComplexityRoot.ExportRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecordEdge.Cursor(childComplexity), true
+	case "ExportRecordEdge.node":
+		if e.ComplexityRoot.ExportRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportRecordEdge.Node(childComplexity), true
 
 	case "Form.answers":
 		if e.ComplexityRoot.Form.Answers == nil {
@@ -4384,6 +4605,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.EmailSuppressions(childComplexity), true
+	case "Query.exports":
+		if e.ComplexityRoot.Query.Exports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Exports(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.ExportRecordOrder)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -5260,6 +5492,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StaffEdge.Node(childComplexity), true
 
+	case "TimelineConnection.edges":
+		if e.ComplexityRoot.TimelineConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineConnection.Edges(childComplexity), true
+	case "TimelineConnection.pageInfo":
+		if e.ComplexityRoot.TimelineConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineConnection.PageInfo(childComplexity), true
+
+	case "TimelineEdge.cursor":
+		if e.ComplexityRoot.TimelineEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEdge.Cursor(childComplexity), true
+	case "TimelineEdge.node":
+		if e.ComplexityRoot.TimelineEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEdge.Node(childComplexity), true
+
+	case "TimelineEntry.actor":
+		if e.ComplexityRoot.TimelineEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Actor(childComplexity), true
+	case "TimelineEntry.at":
+		if e.ComplexityRoot.TimelineEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.At(childComplexity), true
+	case "TimelineEntry.contact":
+		if e.ComplexityRoot.TimelineEntry.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Contact(childComplexity), true
+	case "TimelineEntry.id":
+		if e.ComplexityRoot.TimelineEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.ID(childComplexity), true
+	case "TimelineEntry.kind":
+		if e.ComplexityRoot.TimelineEntry.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Kind(childComplexity), true
+	case "TimelineEntry.record":
+		if e.ComplexityRoot.TimelineEntry.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Record(childComplexity), true
+	case "TimelineEntry.staff":
+		if e.ComplexityRoot.TimelineEntry.Staff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Staff(childComplexity), true
+	case "TimelineEntry.summary":
+		if e.ComplexityRoot.TimelineEntry.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Summary(childComplexity), true
+
+	case "TimelinePageInfo.endCursor":
+		if e.ComplexityRoot.TimelinePageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinePageInfo.EndCursor(childComplexity), true
+	case "TimelinePageInfo.hasNextPage":
+		if e.ComplexityRoot.TimelinePageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinePageInfo.HasNextPage(childComplexity), true
+
 	case "WorkingHours.createdAt":
 		if e.ComplexityRoot.WorkingHours.CreatedAt == nil {
 			break
@@ -5343,6 +5663,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateStaffInput,
 		ec.unmarshalInputEmailSuppressionOrder,
 		ec.unmarshalInputEmailSuppressionWhereInput,
+		ec.unmarshalInputExportRecordOrder,
 		ec.unmarshalInputFormAnswerInput,
 		ec.unmarshalInputFormQuestionInput,
 		ec.unmarshalInputInvoiceLineInput,
@@ -5815,6 +6136,59 @@ type Appointment implements Node {
   The service booked, if any.
   """
   service: Service
+}
+"""
+One step in an appointment's history (booked, rescheduled, confirmed, cancelled, completed, missed) and who made it.
+"""
+type AppointmentChange implements Node {
+  id: ID!
+  """
+  What happened to the appointment.
+  """
+  action: AppointmentChangeAction!
+  """
+  The appointment's start after the change, in UTC.
+  """
+  startsAt: Time!
+  """
+  The start before a reschedule, in UTC.
+  """
+  previousStartsAt: Time
+  """
+  The cancellation's reason; at most 255 characters.
+  """
+  reason: String
+  """
+  Who made the change: a staff member, the client or a contact (portal, booking widget, a reply by SMS), or kith itself.
+  """
+  actor: TimelineActor!
+  """
+  When the change was made.
+  """
+  createdAt: Time!
+  """
+  The appointment that changed.
+  """
+  appointment: Appointment!
+  """
+  The staff member who made the change; null when someone else did.
+  """
+  staff: Staff
+  """
+  The contact who made the change; null when someone else did.
+  """
+  contact: Contact
+}
+"""
+AppointmentChangeAction is enum for the field action
+"""
+enum AppointmentChangeAction @goModel(model: "github.com/kith-health/kith/ent/appointmentchange.Action") {
+  BOOKED
+  RESCHEDULED
+  CONFIRMED
+  CANCELLED
+  COMPLETED
+  MISSED
 }
 """
 A connection to a list of items.
@@ -7975,6 +8349,98 @@ input EmailSuppressionWhereInput {
   reasonContainsFold: String
 }
 """
+ExportKind is enum for the field kind
+"""
+enum ExportKind @goModel(model: "github.com/kith-health/kith/ent/exportrecord.Kind") {
+  CLIENTS
+  CONTACTS
+  APPOINTMENTS
+  FACE_SHEET
+}
+"""
+One export (CSV) or printed face sheet: who, what, with which parameters, how many rows, when.
+"""
+type ExportRecord implements Node {
+  id: ID!
+  """
+  What was exported: the clients, the contacts with their links, the appointments of a date range (CSV), or one client's face sheet (HTML).
+  """
+  kind: ExportKind!
+  """
+  The export's parameters in words, such as from=2026-01-01T00:00:00Z to=2026-02-01T00:00:00Z, or the face sheet's client ID; at most 255 characters.
+  """
+  parameters: String
+  """
+  Rows written: data rows of a CSV (the header not counted), contacts on a face sheet.
+  """
+  rowCount: Int!
+  """
+  When the export started.
+  """
+  createdAt: Time!
+  """
+  When its last row was written; null when it broke off (the connection closed, the database failed).
+  """
+  completedAt: Time
+  """
+  Who exported.
+  """
+  staff: Staff!
+  """
+  The client of a face sheet.
+  """
+  client: Client
+}
+"""
+A connection to a list of items.
+"""
+type ExportRecordConnection {
+  """
+  A list of edges.
+  """
+  edges: [ExportRecordEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ExportRecordEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ExportRecord
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for ExportRecord connections
+"""
+input ExportRecordOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ExportRecords.
+  """
+  field: ExportRecordOrderField!
+}
+"""
+Properties by which ExportRecord connections can be ordered.
+"""
+enum ExportRecordOrderField {
+  CREATED_AT
+}
+"""
 A form sent to a client, or to one of its contacts, to fill in (and sign) in the portal.
 """
 type Form implements Node {
@@ -9632,6 +10098,35 @@ type Query {
   """
   emailSuppressions: [EmailSuppression!]!
   """
+  The audit list of exports and printed face sheets of the viewer's organisation, newest first; owners and admins only.
+  """
+  exports(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ExportRecords returned from the connection.
+    """
+    orderBy: ExportRecordOrder
+  ): ExportRecordConnection!
+  """
   The organisation's own message templates; kith's defaults fill the gaps (see effectiveMessageTemplate).
   """
   messageTemplates: [MessageTemplate!]!
@@ -10975,6 +11470,15 @@ input StaffWhereInput {
 The builtin Time type
 """
 scalar Time
+"""
+TimelineActor is enum for the field actor
+"""
+enum TimelineActor @goModel(model: "github.com/kith-health/kith/ent/appointmentchange.Actor") {
+  STAFF
+  CLIENT
+  CONTACT
+  KITH
+}
 """
 UpdateClientContactInput is used for update ClientContact object.
 Input was generated by ent.
@@ -12607,6 +13111,84 @@ extend type Mutation {
   cancelScheduledMessage(id: ID!): ScheduledMessage!
 }
 `, BuiltIn: false},
+	{Name: "../timeline.graphqls", Input: `# Client.timeline (package timeline): one feed of what happened with a client.
+
+extend type Client {
+  """
+  Staff: what happened with the client, newest first, one page at a time
+  (first at most the page size, default 20; after is an entry's cursor):
+  appointments and their changes, every message sent or skipped, forms sent
+  and submitted, documents shared and viewed, portal activity and payments.
+  Any staff member of the organisation reads it; never a portal viewer.
+  """
+  timeline(first: Int, after: String): TimelineConnection!
+}
+
+"A page of a client's timeline, newest first."
+type TimelineConnection {
+  edges: [TimelineEdge!]!
+  pageInfo: TimelinePageInfo!
+}
+
+"One entry of a timeline and its cursor."
+type TimelineEdge {
+  node: TimelineEntry!
+  "Give it as after to read on from this entry."
+  cursor: String!
+}
+
+"Where a timeline page lies."
+type TimelinePageInfo {
+  "Whether older entries follow this page."
+  hasNextPage: Boolean!
+  "The cursor of the page's last entry, to read on from; null on an empty page."
+  endCursor: String
+}
+
+"""
+Something that happened with a client. Entries are ordered by at, then by
+their ID; the same record may give several entries (a form sent, then
+submitted).
+"""
+type TimelineEntry {
+  "The entry's ID: its record's ID and its kind, stable across reads."
+  id: String!
+  "When it happened."
+  at: Time!
+  "What happened."
+  kind: TimelineKind!
+  "A line saying what happened, such as 'Reminder by email to Alex Rivera: sent'."
+  summary: String!
+  "Who did it."
+  actor: TimelineActor!
+  "The staff member who did it, when staff did."
+  staff: Staff
+  "The contact who did it, when a contact did; for a message, the contact it went to."
+  contact: Contact
+  "The record the entry is about: an appointment, a notification, a form, a document, a portal event or a payment. Null when it is no longer there."
+  record: Node
+}
+
+"What a timeline entry records."
+enum TimelineKind {
+  APPOINTMENT_BOOKED
+  APPOINTMENT_RESCHEDULED
+  APPOINTMENT_CONFIRMED
+  APPOINTMENT_CANCELLED
+  APPOINTMENT_COMPLETED
+  APPOINTMENT_MISSED
+  "A message (a Notification) sent, queued, failed, skipped or cancelled; summary says which."
+  MESSAGE
+  FORM_SENT
+  FORM_SUBMITTED
+  DOCUMENT_SHARED
+  DOCUMENT_VIEWED
+  "Anything else done in the portal (signed in, claimed an invitation, sent a message, added a card); summary names it."
+  PORTAL_ACTIVITY
+  "A payment made or declined; summary says which."
+  PAYMENT
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -12864,6 +13446,8 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_recipients(ctx, field)
 	case "billingContacts":
 		return ec.fieldContext_Client_billingContacts(ctx, field)
+	case "timeline":
+		return ec.fieldContext_Client_timeline(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Client", field.Name)
 }
@@ -13050,6 +13634,50 @@ func (ec *executionContext) childFields_EmailSuppression(ctx context.Context, fi
 		return ec.fieldContext_EmailSuppression_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EmailSuppression", field.Name)
+}
+
+func (ec *executionContext) childFields_ExportRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ExportRecord_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ExportRecord_kind(ctx, field)
+	case "parameters":
+		return ec.fieldContext_ExportRecord_parameters(ctx, field)
+	case "rowCount":
+		return ec.fieldContext_ExportRecord_rowCount(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ExportRecord_createdAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_ExportRecord_completedAt(ctx, field)
+	case "staff":
+		return ec.fieldContext_ExportRecord_staff(ctx, field)
+	case "client":
+		return ec.fieldContext_ExportRecord_client(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExportRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_ExportRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ExportRecordConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ExportRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ExportRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExportRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ExportRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ExportRecordEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ExportRecordEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExportRecordEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Form(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14026,6 +14654,58 @@ func (ec *executionContext) childFields_StaffEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type StaffEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TimelineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TimelineConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TimelineConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TimelineEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TimelineEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TimelineEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_TimelineEntry_at(ctx, field)
+	case "kind":
+		return ec.fieldContext_TimelineEntry_kind(ctx, field)
+	case "summary":
+		return ec.fieldContext_TimelineEntry_summary(ctx, field)
+	case "actor":
+		return ec.fieldContext_TimelineEntry_actor(ctx, field)
+	case "staff":
+		return ec.fieldContext_TimelineEntry_staff(ctx, field)
+	case "contact":
+		return ec.fieldContext_TimelineEntry_contact(ctx, field)
+	case "record":
+		return ec.fieldContext_TimelineEntry_record(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelinePageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_TimelinePageInfo_hasNextPage(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_TimelinePageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelinePageInfo", field.Name)
+}
+
 func (ec *executionContext) childFields_WorkingHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -14395,6 +15075,28 @@ func (ec *executionContext) field_Client_sharedDocuments_args(ctx context.Contex
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Client_timeline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -15747,6 +16449,52 @@ func (ec *executionContext) field_Query_effectiveMessageTemplate_args(ctx contex
 		return nil, err
 	}
 	args["language"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ExportRecordOrder, error) {
+			return ec.unmarshalOExportRecordOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
 	return args, nil
 }
 
@@ -17115,6 +17863,263 @@ func (ec *executionContext) _Appointment_endsAtLocal(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Appointment_endsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Appointment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentChange_action(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointmentchange.Action) graphql.Marshaler {
+			return ec.marshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type AppointmentChangeAction does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentChange_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_startsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentChange_previousStartsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_previousStartsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousStartsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_previousStartsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentChange_reason(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentChange_actor(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointmentchange.Actor) graphql.Marshaler {
+			return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type TimelineActor does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentChange_appointment(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_appointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_appointment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppointmentChange_staff(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_staff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Staff(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalOStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppointmentChange_contact(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentChange_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentChange_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AppointmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentConnection) (ret graphql.Marshaler) {
@@ -18970,6 +19975,50 @@ func (ec *executionContext) fieldContext_Client_billingContacts(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Client_timeline(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_timeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Client().Timeline(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *timeline.Connection) graphql.Marshaler {
+			return ec.marshalNTimelineConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_timeline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Client_timeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ClientConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ClientConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20571,6 +21620,350 @@ func (ec *executionContext) _EmailSuppression_reason(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_EmailSuppression_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ExportRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecord_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ExportRecord_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecord_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v exportrecord.Kind) graphql.Marshaler {
+			return ec.marshalNExportKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋexportrecordᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type ExportKind does not have child fields"))
+}
+
+func (ec *executionContext) _ExportRecord_parameters(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecord_parameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parameters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecord_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ExportRecord_rowCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecord_rowCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecord_rowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ExportRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecord_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ExportRecord_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecord_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecord_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ExportRecord_staff(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecord_staff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Staff(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalNStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecord_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExportRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExportRecord_client(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecord_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Client(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
+			return ec.marshalOClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecord_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExportRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExportRecordConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecordConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ExportRecordEdge) graphql.Marshaler {
+			return ec.marshalOExportRecordEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExportRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExportRecordEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExportRecordConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecordConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExportRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExportRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecordConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportRecordConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ExportRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecordEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ExportRecord) graphql.Marshaler {
+			return ec.marshalOExportRecord2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExportRecordEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExportRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExportRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportRecordEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportRecordEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _Form_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -29542,6 +30935,50 @@ func (ec *executionContext) fieldContext_Query_emailSuppressions(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_exports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Exports(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ExportRecordOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ExportRecordConnection) graphql.Marshaler {
+			return ec.marshalNExportRecordConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExportRecordConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_messageTemplates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33217,6 +34654,382 @@ func (ec *executionContext) _StaffEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_StaffEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _TimelineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *timeline.Connection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.Edge) graphql.Marshaler {
+			return ec.marshalNTimelineEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *timeline.Connection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v timeline.PageInfo) graphql.Marshaler {
+			return ec.marshalNTimelinePageInfo2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelinePageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEdge_node(ctx context.Context, field graphql.CollectedField, obj *timeline.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *timeline.Entry) graphql.Marshaler {
+			return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *timeline.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TimelineEntry_id(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TimelineEntry_at(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v timeline.Kind) graphql.Marshaler {
+			return ec.marshalNTimelineKind2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type TimelineKind does not have child fields"))
+}
+
+func (ec *executionContext) _TimelineEntry_summary(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TimelineEntry_actor(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointmentchange.Actor) graphql.Marshaler {
+			return ec.marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type TimelineActor does not have child fields"))
+}
+
+func (ec *executionContext) _TimelineEntry_staff(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_staff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Staff, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalOStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_contact(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_record(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelinePageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *timeline.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinePageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinePageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _TimelinePageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *timeline.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinePageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinePageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _WorkingHours_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -42148,6 +43961,47 @@ func (ec *executionContext) unmarshalInputEmailSuppressionWhereInput(ctx context
 				return it, err
 			}
 			it.ReasonContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputExportRecordOrder(ctx context.Context, obj any) (ent.ExportRecordOrder, error) {
+	var it ent.ExportRecordOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNExportRecordOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
 		}
 	}
 	return it, nil
@@ -53648,6 +55502,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Form(ctx, sel, obj)
+	case *ent.ExportRecord:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ExportRecord(ctx, sel, obj)
 	case *ent.EmailSuppression:
 		if obj == nil {
 			return graphql.Null
@@ -53673,6 +55532,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Client(ctx, sel, obj)
+	case *ent.AppointmentChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AppointmentChange(ctx, sel, obj)
 	case *ent.Appointment:
 		if obj == nil {
 			return graphql.Null
@@ -54090,6 +55954,188 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 				}()
 				res = ec._Appointment_endsAtLocal(ctx, field, obj)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var appointmentChangeImplementors = []string{"AppointmentChange", "Node"}
+
+func (ec *executionContext) _AppointmentChange(ctx context.Context, sel ast.SelectionSet, obj *ent.AppointmentChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppointmentChange")
+		case "id":
+			out.Values[i] = ec._AppointmentChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "action":
+			out.Values[i] = ec._AppointmentChange_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startsAt":
+			out.Values[i] = ec._AppointmentChange_startsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousStartsAt":
+			out.Values[i] = ec._AppointmentChange_previousStartsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._AppointmentChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._AppointmentChange_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AppointmentChange_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appointment":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AppointmentChange_appointment(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "staff":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AppointmentChange_staff(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "contact":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AppointmentChange_contact(ctx, field, obj)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -55127,6 +57173,44 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "timeline":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Client_timeline(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -55944,6 +58028,236 @@ func (ec *executionContext) _EmailSuppression(ctx context.Context, sel ast.Selec
 			}
 		case "reason":
 			out.Values[i] = ec._EmailSuppression_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var exportRecordImplementors = []string{"ExportRecord", "Node"}
+
+func (ec *executionContext) _ExportRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.ExportRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exportRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExportRecord")
+		case "id":
+			out.Values[i] = ec._ExportRecord_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ExportRecord_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parameters":
+			out.Values[i] = ec._ExportRecord_parameters(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowCount":
+			out.Values[i] = ec._ExportRecord_rowCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ExportRecord_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completedAt":
+			out.Values[i] = ec._ExportRecord_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "staff":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ExportRecord_staff(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "client":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ExportRecord_client(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var exportRecordConnectionImplementors = []string{"ExportRecordConnection"}
+
+func (ec *executionContext) _ExportRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ExportRecordConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exportRecordConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExportRecordConnection")
+		case "edges":
+			out.Values[i] = ec._ExportRecordConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ExportRecordConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ExportRecordConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var exportRecordEdgeImplementors = []string{"ExportRecordEdge"}
+
+func (ec *executionContext) _ExportRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ExportRecordEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exportRecordEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExportRecordEdge")
+		case "node":
+			out.Values[i] = ec._ExportRecordEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ExportRecordEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -59773,6 +62087,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "exports":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_exports(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "messageTemplates":
 			field := field
 
@@ -61600,6 +63936,208 @@ func (ec *executionContext) _StaffEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var timelineConnectionImplementors = []string{"TimelineConnection"}
+
+func (ec *executionContext) _TimelineConnection(ctx context.Context, sel ast.SelectionSet, obj *timeline.Connection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineConnection")
+		case "edges":
+			out.Values[i] = ec._TimelineConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TimelineConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var timelineEdgeImplementors = []string{"TimelineEdge"}
+
+func (ec *executionContext) _TimelineEdge(ctx context.Context, sel ast.SelectionSet, obj *timeline.Edge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineEdge")
+		case "node":
+			out.Values[i] = ec._TimelineEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TimelineEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var timelineEntryImplementors = []string{"TimelineEntry"}
+
+func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.SelectionSet, obj *timeline.Entry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineEntry")
+		case "id":
+			out.Values[i] = ec._TimelineEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._TimelineEntry_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._TimelineEntry_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._TimelineEntry_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._TimelineEntry_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "staff":
+			out.Values[i] = ec._TimelineEntry_staff(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contact":
+			out.Values[i] = ec._TimelineEntry_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "record":
+			out.Values[i] = ec._TimelineEntry_record(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var timelinePageInfoImplementors = []string{"TimelinePageInfo"}
+
+func (ec *executionContext) _TimelinePageInfo(ctx context.Context, sel ast.SelectionSet, obj *timeline.PageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelinePageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelinePageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._TimelinePageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._TimelinePageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var workingHoursImplementors = []string{"WorkingHours", "Node"}
 
 func (ec *executionContext) _WorkingHours(ctx context.Context, sel ast.SelectionSet, obj *ent.WorkingHours) graphql.Marshaler {
@@ -62106,6 +64644,16 @@ func (ec *executionContext) marshalNAppointment2ᚖgithubᚗcomᚋkithᚑhealth�
 		return graphql.Null
 	}
 	return ec._Appointment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(ctx context.Context, v any) (appointmentchange.Action, error) {
+	var res appointmentchange.Action
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(ctx context.Context, sel ast.SelectionSet, v appointmentchange.Action) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNAppointmentConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AppointmentConnection) graphql.Marshaler {
@@ -62624,6 +65172,42 @@ func (ec *executionContext) marshalNEmailSuppressionOrderField2ᚖgithubᚗcom�
 func (ec *executionContext) unmarshalNEmailSuppressionWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐEmailSuppressionWhereInput(ctx context.Context, v any) (*ent.EmailSuppressionWhereInput, error) {
 	res, err := ec.unmarshalInputEmailSuppressionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExportKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋexportrecordᚐKind(ctx context.Context, v any) (exportrecord.Kind, error) {
+	var res exportrecord.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExportKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋexportrecordᚐKind(ctx context.Context, sel ast.SelectionSet, v exportrecord.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNExportRecordConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ExportRecordConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ExportRecordConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExportRecordOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordOrderField(ctx context.Context, v any) (*ent.ExportRecordOrderField, error) {
+	var res = new(ent.ExportRecordOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExportRecordOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ExportRecordOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalNForm2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐFormᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Form) graphql.Marshaler {
@@ -63967,6 +66551,76 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) unmarshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx context.Context, v any) (appointmentchange.Actor, error) {
+	var res appointmentchange.Actor
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimelineActor2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐActor(ctx context.Context, sel ast.SelectionSet, v appointmentchange.Actor) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNTimelineConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐConnection(ctx context.Context, sel ast.SelectionSet, v *timeline.Connection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TimelineConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTimelineEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*timeline.Edge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelineEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTimelineEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐEdge(ctx context.Context, sel ast.SelectionSet, v *timeline.Edge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TimelineEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTimelineEntry2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐEntry(ctx context.Context, sel ast.SelectionSet, v *timeline.Entry) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTimelineKind2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐKind(ctx context.Context, v any) (timeline.Kind, error) {
+	var res timeline.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimelineKind2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐKind(ctx context.Context, sel ast.SelectionSet, v timeline.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNTimelinePageInfo2githubᚗcomᚋkithᚑhealthᚋkithᚋtimelineᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v timeline.PageInfo) graphql.Marshaler {
+	return ec._TimelinePageInfo(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNUpdateClientContactInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateClientContactInput(ctx context.Context, v any) (ent.UpdateClientContactInput, error) {
 	res, err := ec.unmarshalInputUpdateClientContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -65000,6 +67654,41 @@ func (ec *executionContext) unmarshalOEmailSuppressionWhereInput2ᚖgithubᚗcom
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputEmailSuppressionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExportRecord2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecord(ctx context.Context, sel ast.SelectionSet, v *ent.ExportRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExportRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOExportRecordEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ExportRecordEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOExportRecordEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOExportRecordEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ExportRecordEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExportRecordEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOExportRecordOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐExportRecordOrder(ctx context.Context, v any) (*ent.ExportRecordOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputExportRecordOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

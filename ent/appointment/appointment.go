@@ -67,6 +67,8 @@ const (
 	EdgeScheduledMessages = "scheduled_messages"
 	// EdgeService holds the string denoting the service edge name in mutations.
 	EdgeService = "service"
+	// EdgeChanges holds the string denoting the changes edge name in mutations.
+	EdgeChanges = "changes"
 	// Table holds the table name of the appointment in the database.
 	Table = "appointments"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -111,6 +113,13 @@ const (
 	ServiceInverseTable = "services"
 	// ServiceColumn is the table column denoting the service relation/edge.
 	ServiceColumn = "service_id"
+	// ChangesTable is the table that holds the changes relation/edge.
+	ChangesTable = "appointment_changes"
+	// ChangesInverseTable is the table name for the AppointmentChange entity.
+	// It exists in this package in order to avoid circular dependency with the "appointmentchange" package.
+	ChangesInverseTable = "appointment_changes"
+	// ChangesColumn is the table column denoting the changes relation/edge.
+	ChangesColumn = "appointment_id"
 )
 
 // Columns holds all SQL columns for appointment fields.
@@ -152,7 +161,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [7]ent.Hook
+	Hooks  [8]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -378,6 +387,20 @@ func ByServiceField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newServiceStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByChangesCount orders the results by changes count.
+func ByChangesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newChangesStep(), opts...)
+	}
+}
+
+// ByChanges orders the results by changes terms.
+func ByChanges(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newChangesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -418,6 +441,13 @@ func newServiceStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ServiceInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ServiceTable, ServiceColumn),
+	)
+}
+func newChangesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ChangesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, ChangesTable, ChangesColumn),
 	)
 }
 

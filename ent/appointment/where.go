@@ -1334,6 +1334,29 @@ func HasServiceWith(preds ...predicate.Service) predicate.Appointment {
 	})
 }
 
+// HasChanges applies the HasEdge predicate on the "changes" edge.
+func HasChanges() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, ChangesTable, ChangesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasChangesWith applies the HasEdge predicate on the "changes" edge with a given conditions (other predicates).
+func HasChangesWith(preds ...predicate.AppointmentChange) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newChangesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Appointment) predicate.Appointment {
 	return predicate.Appointment(sql.AndPredicates(predicates...))

@@ -21,6 +21,18 @@ func (f AppointmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AppointmentMutation", m)
 }
 
+// The AppointmentChangeFunc type is an adapter to allow the use of ordinary
+// function as AppointmentChange mutator.
+type AppointmentChangeFunc func(context.Context, *ent.AppointmentChangeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AppointmentChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AppointmentChangeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AppointmentChangeMutation", m)
+}
+
 // The ClientContactFunc type is an adapter to allow the use of ordinary
 // function as ClientContact mutator.
 type ClientContactFunc func(context.Context, *ent.ClientContactMutation) (ent.Value, error)
@@ -79,6 +91,18 @@ func (f EmailSuppressionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EmailSuppressionMutation", m)
+}
+
+// The ExportRecordFunc type is an adapter to allow the use of ordinary
+// function as ExportRecord mutator.
+type ExportRecordFunc func(context.Context, *ent.ExportRecordMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ExportRecordFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ExportRecordMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExportRecordMutation", m)
 }
 
 // The FormFunc type is an adapter to allow the use of ordinary

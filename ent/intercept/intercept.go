@@ -9,11 +9,13 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -119,6 +121,33 @@ func (f TraverseAppointment) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AppointmentQuery", q)
+}
+
+// The AppointmentChangeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AppointmentChangeFunc func(context.Context, *ent.AppointmentChangeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AppointmentChangeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AppointmentChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AppointmentChangeQuery", q)
+}
+
+// The TraverseAppointmentChange type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAppointmentChange func(context.Context, *ent.AppointmentChangeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAppointmentChange) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAppointmentChange) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppointmentChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AppointmentChangeQuery", q)
 }
 
 // The ClientContactFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -254,6 +283,33 @@ func (f TraverseEmailSuppression) Traverse(ctx context.Context, q ent.Query) err
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.EmailSuppressionQuery", q)
+}
+
+// The ExportRecordFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ExportRecordFunc func(context.Context, *ent.ExportRecordQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ExportRecordFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ExportRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ExportRecordQuery", q)
+}
+
+// The TraverseExportRecord type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseExportRecord func(context.Context, *ent.ExportRecordQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseExportRecord) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseExportRecord) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ExportRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ExportRecordQuery", q)
 }
 
 // The FormFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -828,6 +884,8 @@ func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
 	case *ent.AppointmentQuery:
 		return &query[*ent.AppointmentQuery, predicate.Appointment, appointment.OrderOption]{typ: ent.TypeAppointment, tq: q}, nil
+	case *ent.AppointmentChangeQuery:
+		return &query[*ent.AppointmentChangeQuery, predicate.AppointmentChange, appointmentchange.OrderOption]{typ: ent.TypeAppointmentChange, tq: q}, nil
 	case *ent.ClientContactQuery:
 		return &query[*ent.ClientContactQuery, predicate.ClientContact, clientcontact.OrderOption]{typ: ent.TypeClientContact, tq: q}, nil
 	case *ent.ClientProfileQuery:
@@ -838,6 +896,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CoverageQuery, predicate.Coverage, coverage.OrderOption]{typ: ent.TypeCoverage, tq: q}, nil
 	case *ent.EmailSuppressionQuery:
 		return &query[*ent.EmailSuppressionQuery, predicate.EmailSuppression, emailsuppression.OrderOption]{typ: ent.TypeEmailSuppression, tq: q}, nil
+	case *ent.ExportRecordQuery:
+		return &query[*ent.ExportRecordQuery, predicate.ExportRecord, exportrecord.OrderOption]{typ: ent.TypeExportRecord, tq: q}, nil
 	case *ent.FormQuery:
 		return &query[*ent.FormQuery, predicate.Form, form.OrderOption]{typ: ent.TypeForm, tq: q}, nil
 	case *ent.InvoiceQuery:

@@ -91,6 +91,76 @@ var (
 			},
 		},
 	}
+	// AppointmentChangesColumns holds the columns for the "appointment_changes" table.
+	AppointmentChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"BOOKED", "RESCHEDULED", "CONFIRMED", "CANCELLED", "COMPLETED", "MISSED"}},
+		{Name: "starts_at", Type: field.TypeTime},
+		{Name: "previous_starts_at", Type: field.TypeTime, Nullable: true},
+		{Name: "reason", Type: field.TypeString, Nullable: true},
+		{Name: "actor", Type: field.TypeEnum, Enums: []string{"STAFF", "CLIENT", "CONTACT", "KITH"}},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "appointment_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "staff_id", Type: field.TypeString, Nullable: true},
+		{Name: "contact_id", Type: field.TypeString, Nullable: true},
+	}
+	// AppointmentChangesTable holds the schema information for the "appointment_changes" table.
+	AppointmentChangesTable = &schema.Table{
+		Name:       "appointment_changes",
+		Columns:    AppointmentChangesColumns,
+		PrimaryKey: []*schema.Column{AppointmentChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "appointment_changes_organizations_organization",
+				Columns:    []*schema.Column{AppointmentChangesColumns[7]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "appointment_changes_appointments_appointment",
+				Columns:    []*schema.Column{AppointmentChangesColumns[8]},
+				RefColumns: []*schema.Column{AppointmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "appointment_changes_clients_client",
+				Columns:    []*schema.Column{AppointmentChangesColumns[9]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "appointment_changes_staff_staff",
+				Columns:    []*schema.Column{AppointmentChangesColumns[10]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointment_changes_contacts_contact",
+				Columns:    []*schema.Column{AppointmentChangesColumns[11]},
+				RefColumns: []*schema.Column{ContactsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "appointmentchange_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppointmentChangesColumns[7]},
+			},
+			{
+				Name:    "appointmentchange_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{AppointmentChangesColumns[9], AppointmentChangesColumns[6]},
+			},
+			{
+				Name:    "appointmentchange_appointment_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppointmentChangesColumns[8]},
+			},
+		},
+	}
 	// ClientContactsColumns holds the columns for the "client_contacts" table.
 	ClientContactsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -333,6 +403,56 @@ var (
 				Name:    "emailsuppression_organization_id_email",
 				Unique:  true,
 				Columns: []*schema.Column{EmailSuppressionsColumns[5], EmailSuppressionsColumns[3]},
+			},
+		},
+	}
+	// ExportRecordsColumns holds the columns for the "export_records" table.
+	ExportRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CLIENTS", "CONTACTS", "APPOINTMENTS", "FACE_SHEET"}},
+		{Name: "parameters", Type: field.TypeString, Nullable: true},
+		{Name: "row_count", Type: field.TypeInt, Default: 0},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "staff_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString, Nullable: true},
+	}
+	// ExportRecordsTable holds the schema information for the "export_records" table.
+	ExportRecordsTable = &schema.Table{
+		Name:       "export_records",
+		Columns:    ExportRecordsColumns,
+		PrimaryKey: []*schema.Column{ExportRecordsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "export_records_organizations_organization",
+				Columns:    []*schema.Column{ExportRecordsColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "export_records_staff_staff",
+				Columns:    []*schema.Column{ExportRecordsColumns[7]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "export_records_clients_client",
+				Columns:    []*schema.Column{ExportRecordsColumns[8]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "exportrecord_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{ExportRecordsColumns[6]},
+			},
+			{
+				Name:    "exportrecord_organization_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ExportRecordsColumns[6], ExportRecordsColumns[4]},
 			},
 		},
 	}
@@ -1379,11 +1499,13 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AppointmentsTable,
+		AppointmentChangesTable,
 		ClientContactsTable,
 		ClientsTable,
 		ContactsTable,
 		CoveragesTable,
 		EmailSuppressionsTable,
+		ExportRecordsTable,
 		FormsTable,
 		InvoicesTable,
 		MessageTemplatesTable,
@@ -1418,6 +1540,14 @@ func init() {
 	AppointmentsTable.Annotation = &entsql.Annotation{
 		Table: "appointments",
 	}
+	AppointmentChangesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	AppointmentChangesTable.ForeignKeys[1].RefTable = AppointmentsTable
+	AppointmentChangesTable.ForeignKeys[2].RefTable = ClientsTable
+	AppointmentChangesTable.ForeignKeys[3].RefTable = StaffTable
+	AppointmentChangesTable.ForeignKeys[4].RefTable = ContactsTable
+	AppointmentChangesTable.Annotation = &entsql.Annotation{
+		Table: "appointment_changes",
+	}
 	ClientContactsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ClientContactsTable.ForeignKeys[1].RefTable = ClientsTable
 	ClientContactsTable.ForeignKeys[2].RefTable = ContactsTable
@@ -1440,6 +1570,12 @@ func init() {
 	EmailSuppressionsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	EmailSuppressionsTable.Annotation = &entsql.Annotation{
 		Table: "email_suppressions",
+	}
+	ExportRecordsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ExportRecordsTable.ForeignKeys[1].RefTable = StaffTable
+	ExportRecordsTable.ForeignKeys[2].RefTable = ClientsTable
+	ExportRecordsTable.Annotation = &entsql.Annotation{
+		Table: "export_records",
 	}
 	FormsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	FormsTable.ForeignKeys[1].RefTable = ClientsTable

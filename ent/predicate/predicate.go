@@ -9,6 +9,9 @@ import (
 // Appointment is the predicate function for appointment builders.
 type Appointment func(*sql.Selector)
 
+// AppointmentChange is the predicate function for appointmentchange builders.
+type AppointmentChange func(*sql.Selector)
+
 // ClientContact is the predicate function for clientcontact builders.
 type ClientContact func(*sql.Selector)
 
@@ -23,6 +26,9 @@ type Coverage func(*sql.Selector)
 
 // EmailSuppression is the predicate function for emailsuppression builders.
 type EmailSuppression func(*sql.Selector)
+
+// ExportRecord is the predicate function for exportrecord builders.
+type ExportRecord func(*sql.Selector)
 
 // Form is the predicate function for form builders.
 type Form func(*sql.Selector)

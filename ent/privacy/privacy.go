@@ -135,6 +135,30 @@ func (f AppointmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppointmentMutation", m)
 }
 
+// The AppointmentChangeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AppointmentChangeQueryRuleFunc func(context.Context, *ent.AppointmentChangeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AppointmentChangeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppointmentChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AppointmentChangeQuery", q)
+}
+
+// The AppointmentChangeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AppointmentChangeMutationRuleFunc func(context.Context, *ent.AppointmentChangeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AppointmentChangeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AppointmentChangeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppointmentChangeMutation", m)
+}
+
 // The ClientContactQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ClientContactQueryRuleFunc func(context.Context, *ent.ClientContactQuery) error
@@ -253,6 +277,30 @@ func (f EmailSuppressionMutationRuleFunc) EvalMutation(ctx context.Context, m en
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmailSuppressionMutation", m)
+}
+
+// The ExportRecordQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ExportRecordQueryRuleFunc func(context.Context, *ent.ExportRecordQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ExportRecordQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ExportRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ExportRecordQuery", q)
+}
+
+// The ExportRecordMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ExportRecordMutationRuleFunc func(context.Context, *ent.ExportRecordMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ExportRecordMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ExportRecordMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExportRecordMutation", m)
 }
 
 // The FormQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -796,6 +844,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.AppointmentQuery:
 		return q.Filter(), nil
+	case *ent.AppointmentChangeQuery:
+		return q.Filter(), nil
 	case *ent.ClientContactQuery:
 		return q.Filter(), nil
 	case *ent.ClientProfileQuery:
@@ -805,6 +855,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.CoverageQuery:
 		return q.Filter(), nil
 	case *ent.EmailSuppressionQuery:
+		return q.Filter(), nil
+	case *ent.ExportRecordQuery:
 		return q.Filter(), nil
 	case *ent.FormQuery:
 		return q.Filter(), nil
@@ -857,6 +909,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.AppointmentMutation:
 		return m.Filter(), nil
+	case *ent.AppointmentChangeMutation:
+		return m.Filter(), nil
 	case *ent.ClientContactMutation:
 		return m.Filter(), nil
 	case *ent.ClientProfileMutation:
@@ -866,6 +920,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CoverageMutation:
 		return m.Filter(), nil
 	case *ent.EmailSuppressionMutation:
+		return m.Filter(), nil
+	case *ent.ExportRecordMutation:
 		return m.Filter(), nil
 	case *ent.FormMutation:
 		return m.Filter(), nil

@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/messagetemplate"
@@ -69,6 +71,8 @@ func init() {
 	appointment.Hooks[5] = appointmentHooks[1]
 
 	appointment.Hooks[6] = appointmentHooks[2]
+
+	appointment.Hooks[7] = appointmentHooks[3]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentMixinFields1 := appointmentMixin[1].Fields()
@@ -113,6 +117,40 @@ func init() {
 	appointmentDescID := appointmentMixinFields0[0].Descriptor()
 	// appointment.DefaultID holds the default value on creation for the id field.
 	appointment.DefaultID = appointmentDescID.Default.(func() pulid.ID)
+	appointmentchangeMixin := schema.AppointmentChange{}.Mixin()
+	appointmentchange.Policy = privacy.NewPolicies(appointmentchangeMixin[1], schema.AppointmentChange{})
+	appointmentchange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := appointmentchange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	appointmentchangeMixinHooks0 := appointmentchangeMixin[0].Hooks()
+	appointmentchangeMixinHooks1 := appointmentchangeMixin[1].Hooks()
+
+	appointmentchange.Hooks[1] = appointmentchangeMixinHooks0[0]
+
+	appointmentchange.Hooks[2] = appointmentchangeMixinHooks1[0]
+
+	appointmentchange.Hooks[3] = appointmentchangeMixinHooks1[1]
+	appointmentchangeMixinFields0 := appointmentchangeMixin[0].Fields()
+	_ = appointmentchangeMixinFields0
+	appointmentchangeFields := schema.AppointmentChange{}.Fields()
+	_ = appointmentchangeFields
+	// appointmentchangeDescReason is the schema descriptor for reason field.
+	appointmentchangeDescReason := appointmentchangeFields[5].Descriptor()
+	// appointmentchange.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	appointmentchange.ReasonValidator = appointmentchangeDescReason.Validators[0].(func(string) error)
+	// appointmentchangeDescCreatedAt is the schema descriptor for created_at field.
+	appointmentchangeDescCreatedAt := appointmentchangeFields[9].Descriptor()
+	// appointmentchange.DefaultCreatedAt holds the default value on creation for the created_at field.
+	appointmentchange.DefaultCreatedAt = appointmentchangeDescCreatedAt.Default.(func() time.Time)
+	// appointmentchangeDescID is the schema descriptor for id field.
+	appointmentchangeDescID := appointmentchangeMixinFields0[0].Descriptor()
+	// appointmentchange.DefaultID holds the default value on creation for the id field.
+	appointmentchange.DefaultID = appointmentchangeDescID.Default.(func() pulid.ID)
 	clientcontactMixin := schema.ClientContact{}.Mixin()
 	clientcontact.Policy = privacy.NewPolicies(clientcontactMixin[2], schema.ClientContact{})
 	clientcontact.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -492,6 +530,46 @@ func init() {
 	emailsuppressionDescID := emailsuppressionMixinFields0[0].Descriptor()
 	// emailsuppression.DefaultID holds the default value on creation for the id field.
 	emailsuppression.DefaultID = emailsuppressionDescID.Default.(func() pulid.ID)
+	exportrecordMixin := schema.ExportRecord{}.Mixin()
+	exportrecord.Policy = privacy.NewPolicies(exportrecordMixin[1], schema.ExportRecord{})
+	exportrecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := exportrecord.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	exportrecordMixinHooks0 := exportrecordMixin[0].Hooks()
+	exportrecordMixinHooks1 := exportrecordMixin[1].Hooks()
+
+	exportrecord.Hooks[1] = exportrecordMixinHooks0[0]
+
+	exportrecord.Hooks[2] = exportrecordMixinHooks1[0]
+
+	exportrecord.Hooks[3] = exportrecordMixinHooks1[1]
+	exportrecordMixinFields0 := exportrecordMixin[0].Fields()
+	_ = exportrecordMixinFields0
+	exportrecordFields := schema.ExportRecord{}.Fields()
+	_ = exportrecordFields
+	// exportrecordDescParameters is the schema descriptor for parameters field.
+	exportrecordDescParameters := exportrecordFields[2].Descriptor()
+	// exportrecord.ParametersValidator is a validator for the "parameters" field. It is called by the builders before save.
+	exportrecord.ParametersValidator = exportrecordDescParameters.Validators[0].(func(string) error)
+	// exportrecordDescRowCount is the schema descriptor for row_count field.
+	exportrecordDescRowCount := exportrecordFields[4].Descriptor()
+	// exportrecord.DefaultRowCount holds the default value on creation for the row_count field.
+	exportrecord.DefaultRowCount = exportrecordDescRowCount.Default.(int)
+	// exportrecord.RowCountValidator is a validator for the "row_count" field. It is called by the builders before save.
+	exportrecord.RowCountValidator = exportrecordDescRowCount.Validators[0].(func(int) error)
+	// exportrecordDescCreatedAt is the schema descriptor for created_at field.
+	exportrecordDescCreatedAt := exportrecordFields[5].Descriptor()
+	// exportrecord.DefaultCreatedAt holds the default value on creation for the created_at field.
+	exportrecord.DefaultCreatedAt = exportrecordDescCreatedAt.Default.(func() time.Time)
+	// exportrecordDescID is the schema descriptor for id field.
+	exportrecordDescID := exportrecordMixinFields0[0].Descriptor()
+	// exportrecord.DefaultID holds the default value on creation for the id field.
+	exportrecord.DefaultID = exportrecordDescID.Default.(func() pulid.ID)
 	formMixin := schema.Form{}.Mixin()
 	form.Policy = privacy.NewPolicies(formMixin[2], schema.Form{})
 	form.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -79,6 +79,9 @@ func (Appointment) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("service", Service.Type).Field("service_id").Unique().
 			Comment("The service booked, if any."),
+		edge.From("changes", AppointmentChange.Type).Ref("appointment").
+			Comment("The appointment's history, oldest first: booked, rescheduled, confirmed, cancelled…").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -105,7 +108,7 @@ func (Appointment) Annotations() []schema.Annotation {
 
 // Hooks of Appointment.
 func (Appointment) Hooks() []ent.Hook {
-	return []ent.Hook{notifyOfAppointment(), prepareAppointment(), noOverlap()}
+	return []ent.Hook{notifyOfAppointment(), prepareAppointment(), noOverlap(), recordAppointmentChange()}
 }
 
 // Policy of Appointment: staff read and write; a portal viewer reads those

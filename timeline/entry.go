@@ -1,0 +1,342 @@
+package timeline
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/appointmentchange"
+	"github.com/kith-health/kith/ent/contact"
+	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/notification"
+	"github.com/kith-health/kith/ent/payment"
+	"github.com/kith-health/kith/ent/portalevent"
+	"github.com/kith-health/kith/ent/shareddocument"
+	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/pulid"
+)
+
+// Entry is one thing that happened with a client (GraphQL's TimelineEntry).
+type Entry struct {
+	// ID is the entry's ID: its record's, with a suffix when one record
+	// gives several entries (a form sent, then submitted).
+	ID string
+	// At is when it happened.
+	At time.Time
+	// Kind is what happened.
+	Kind Kind
+	// Summary says it in a line.
+	Summary string
+	// Actor is who did it.
+	Actor appointmentchange.Actor
+	// Staff is the staff member who did it, if staff did.
+	Staff *ent.Staff
+	// Contact is the contact who did it, or a message's recipient.
+	Contact *ent.Contact
+	// Record is what the entry is about; nil when it cannot be read.
+	Record ent.Noder
+
+	staffID, contactID pulid.ID
+}
+
+// ids collects the IDs of rows of each source, in order.
+type ids map[string][]pulid.ID
+
+// load reads the records of rows through ent as the viewer in ctx, one
+// statement per kind of record (and one each for the staff and contacts
+// named), and turns each row into its entry. A row whose record can no
+// longer be read (deleted since) is left out.
+func load(ctx context.Context, db *ent.Client, client *ent.ClientProfile, rows []row) ([]*Entry, error) {
+	by := ids{}
+	for _, r := range rows {
+		src := r.src
+		if src == srcFormSubmitted {
+			src = srcFormSent
+		}
+		by[src] = append(by[src], r.rid)
+	}
+	l := loaded{}
+	if err := l.read(ctx, db, by); err != nil {
+		return nil, err
+	}
+	out := make([]*Entry, 0, len(rows))
+	for _, r := range rows {
+		e := l.entry(client, r)
+		if e == nil {
+			continue
+		}
+		e.ID, e.At = r.pos.EID, r.pos.At
+		out = append(out, e)
+	}
+	if err := l.people(ctx, db, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// loaded holds the records of a page by ID.
+type loaded struct {
+	changes       map[pulid.ID]*ent.AppointmentChange
+	appointments  map[pulid.ID]*ent.Appointment
+	notifications map[pulid.ID]*ent.Notification
+	forms         map[pulid.ID]*ent.Form
+	documents     map[pulid.ID]*ent.SharedDocument
+	events        map[pulid.ID]*ent.PortalEvent
+	payments      map[pulid.ID]*ent.Payment
+}
+
+// byID indexes records by their ID.
+func byID[T any](all []T, id func(T) pulid.ID) map[pulid.ID]T {
+	m := make(map[pulid.ID]T, len(all))
+	for _, x := range all {
+		m[id(x)] = x
+	}
+	return m
+}
+
+func (l *loaded) read(ctx context.Context, db *ent.Client, by ids) error {
+	wrap := func(err error) error { return fmt.Errorf("reading the timeline's records: %w", err) }
+	if len(by[srcAppointment]) > 0 {
+		all, err := db.AppointmentChange.Query().Where(appointmentchange.IDIn(by[srcAppointment]...)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.changes = byID(all, func(x *ent.AppointmentChange) pulid.ID { return x.ID })
+		var appts []pulid.ID
+		for _, c := range all {
+			appts = append(appts, c.AppointmentID)
+		}
+		as, err := db.Appointment.Query().Where(appointment.IDIn(appts...)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.appointments = byID(as, func(x *ent.Appointment) pulid.ID { return x.ID })
+	}
+	if len(by[srcMessage]) > 0 {
+		all, err := db.Notification.Query().Where(notification.IDIn(by[srcMessage]...)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.notifications = byID(all, func(x *ent.Notification) pulid.ID { return x.ID })
+	}
+	if len(by[srcFormSent]) > 0 {
+		all, err := db.Form.Query().Where(form.IDIn(by[srcFormSent]...)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.forms = byID(all, func(x *ent.Form) pulid.ID { return x.ID })
+	}
+	var docs []pulid.ID
+	if len(by[srcPortal]) > 0 {
+		all, err := db.PortalEvent.Query().Where(portalevent.IDIn(by[srcPortal]...)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.events = byID(all, func(x *ent.PortalEvent) pulid.ID { return x.ID })
+		for _, e := range all {
+			if e.SubjectID.Prefix() == "sd" {
+				docs = append(docs, e.SubjectID)
+			}
+		}
+	}
+	if docs = append(docs, by[srcDocumentShared]...); len(docs) > 0 {
+		all, err := db.SharedDocument.Query().Where(shareddocument.IDIn(docs...)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.documents = byID(all, func(x *ent.SharedDocument) pulid.ID { return x.ID })
+	}
+	if len(by[srcPayment]) > 0 {
+		all, err := db.Payment.Query().Where(payment.IDIn(by[srcPayment]...)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.payments = byID(all, func(x *ent.Payment) pulid.ID { return x.ID })
+	}
+	return nil
+}
+
+// entry turns row r into its entry, or nil when its record is gone.
+func (l *loaded) entry(client *ent.ClientProfile, r row) *Entry {
+	switch r.src {
+	case srcAppointment:
+		c := l.changes[r.rid]
+		if c == nil {
+			return nil
+		}
+		e := &Entry{Kind: Kind("APPOINTMENT_" + string(c.Action)), Actor: c.Actor, staffID: c.StaffID, contactID: c.ContactID}
+		zone := client.TimeZone
+		if a := l.appointments[c.AppointmentID]; a != nil {
+			e.Record, zone = a, a.TimeZone
+		}
+		e.Summary = appointmentSummary(c, zone)
+		return e
+	case srcMessage:
+		n := l.notifications[r.rid]
+		if n == nil {
+			return nil
+		}
+		return &Entry{Kind: KindMessage, Actor: appointmentchange.ActorKith, contactID: n.ContactID, Record: n, Summary: messageSummary(n)}
+	case srcFormSent, srcFormSubmitted:
+		f := l.forms[r.rid]
+		if f == nil {
+			return nil
+		}
+		if r.src == srcFormSent {
+			e := &Entry{Kind: KindFormSent, Actor: staffOrKith(f.SentByID), staffID: f.SentByID, Record: f,
+				Summary: fmt.Sprintf("Form %q sent", f.Title)}
+			if f.SignatureRequested {
+				e.Summary += ", signature requested"
+			}
+			return e
+		}
+		return &Entry{Kind: KindFormSubmitted, Actor: clientOrContact(f.ContactID), contactID: f.ContactID, Record: f,
+			Summary: fmt.Sprintf("Form %q submitted by %s", f.Title, f.SubmittedBy)}
+	case srcDocumentShared:
+		d := l.documents[r.rid]
+		if d == nil {
+			return nil
+		}
+		return &Entry{Kind: KindDocumentShared, Actor: staffOrKith(d.SharedByID), staffID: d.SharedByID, Record: d,
+			Summary: fmt.Sprintf("Document %q shared", d.Title)}
+	case srcPortal:
+		p := l.events[r.rid]
+		if p == nil {
+			return nil
+		}
+		e := &Entry{Kind: KindPortalActivity, Actor: clientOrContact(p.ContactID), contactID: p.ContactID, Record: p,
+			Summary: portalSummary(p)}
+		if d := l.documents[p.SubjectID]; d != nil && p.Action == "DOCUMENT_VIEWED" {
+			e.Kind, e.Record = KindDocumentViewed, d
+			e.Summary = fmt.Sprintf("Document %q viewed in the portal by %s", d.Title, p.Email)
+		}
+		return e
+	case srcPayment:
+		p := l.payments[r.rid]
+		if p == nil {
+			return nil
+		}
+		return &Entry{Kind: KindPayment, Actor: clientOrContact(p.ContactID), contactID: p.ContactID, Record: p,
+			Summary: paymentSummary(p)}
+	}
+	return nil
+}
+
+// people reads the staff and contacts the entries name, one statement each.
+func (l *loaded) people(ctx context.Context, db *ent.Client, entries []*Entry) error {
+	var staffIDs, contactIDs []pulid.ID
+	for _, e := range entries {
+		if e.staffID != "" {
+			staffIDs = append(staffIDs, e.staffID)
+		}
+		if e.contactID != "" {
+			contactIDs = append(contactIDs, e.contactID)
+		}
+	}
+	var (
+		staffByID    map[pulid.ID]*ent.Staff
+		contactsByID map[pulid.ID]*ent.Contact
+	)
+	if len(staffIDs) > 0 {
+		all, err := db.Staff.Query().Where(staff.IDIn(staffIDs...)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("reading the timeline's staff: %w", err)
+		}
+		staffByID = byID(all, func(x *ent.Staff) pulid.ID { return x.ID })
+	}
+	if len(contactIDs) > 0 {
+		all, err := db.Contact.Query().Where(contact.IDIn(contactIDs...)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("reading the timeline's contacts: %w", err)
+		}
+		contactsByID = byID(all, func(x *ent.Contact) pulid.ID { return x.ID })
+	}
+	for _, e := range entries {
+		e.Staff, e.Contact = staffByID[e.staffID], contactsByID[e.contactID]
+		if e.Staff != nil && e.Actor == appointmentchange.ActorStaff {
+			e.Summary += " by " + e.Staff.Name
+		}
+	}
+	return nil
+}
+
+func staffOrKith(id pulid.ID) appointmentchange.Actor {
+	if id != "" {
+		return appointmentchange.ActorStaff
+	}
+	return appointmentchange.ActorKith
+}
+
+func clientOrContact(id pulid.ID) appointmentchange.Actor {
+	if id != "" {
+		return appointmentchange.ActorContact
+	}
+	return appointmentchange.ActorClient
+}
+
+// when writes t in zone, as a person reads it.
+func when(t time.Time, zone string) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
+}
+
+func appointmentSummary(c *ent.AppointmentChange, zone string) string {
+	at := when(c.StartsAt, zone)
+	switch c.Action {
+	case appointmentchange.ActionBooked:
+		return "Appointment booked for " + at
+	case appointmentchange.ActionRescheduled:
+		if c.PreviousStartsAt != nil {
+			return "Appointment moved from " + when(*c.PreviousStartsAt, zone) + " to " + at
+		}
+		return "Appointment moved to " + at
+	case appointmentchange.ActionCancelled:
+		s := "Appointment of " + at + " cancelled"
+		if c.Reason != "" {
+			s += " (" + c.Reason + ")"
+		}
+		return s
+	case appointmentchange.ActionConfirmed:
+		return "Appointment of " + at + " confirmed"
+	case appointmentchange.ActionCompleted:
+		return "Appointment of " + at + " completed"
+	case appointmentchange.ActionMissed:
+		return "Appointment of " + at + " marked missed"
+	}
+	return "Appointment of " + at + " changed"
+}
+
+// words turns an UPPER_CASE name into lower-case words.
+func words(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", " ")) }
+
+func messageSummary(n *ent.Notification) string {
+	kind := words(string(n.Kind))
+	channel := "email"
+	if n.Channel == "SMS" {
+		channel = "SMS"
+	}
+	s := strings.ToUpper(kind[:1]) + kind[1:] + " by " + channel + " to " + n.RecipientName + ": " + words(string(n.Status))
+	if n.Reason != "" && (n.Status == notification.StatusSkipped || n.Status == notification.StatusFailed || n.Status == notification.StatusCancelled) {
+		s += " (" + n.Reason + ")"
+	}
+	return s
+}
+
+func portalSummary(p *ent.PortalEvent) string {
+	s := words(p.Action)
+	s = strings.ToUpper(s[:1]) + s[1:] + " in the portal"
+	if p.Detail != "" {
+		s += ": " + p.Detail
+	}
+	return s + " (" + p.Email + ")"
+}
+
+func paymentSummary(p *ent.Payment) string {
+	return fmt.Sprintf("Payment of %d.%02d %s by %s: %s", p.AmountCents/100, p.AmountCents%100, p.Currency, p.PaidBy, words(string(p.Status)))
+}
