@@ -1,6 +1,6 @@
 // Package server owns kith's public HTTP handler: its routes (/graphql,
 // GraphiQL at /, /healthz, /readyz, the providers' webhooks under
-// /webhooks/), the middleware every request passes (server span, access
+// /webhooks/, the exports and face sheets of package export), the middleware every request passes (server span, access
 // log, security headers, body limit), and, in front of the GraphQL API,
 // CORS for the booking widget and the authentication of bearer tokens and
 // portal sessions into the viewer. The API itself is package graph's
@@ -20,6 +20,7 @@ import (
 
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/export"
 	"github.com/kith-health/kith/graph"
 )
 
@@ -63,6 +64,10 @@ func New(client *ent.Client, authn *auth.Service, cfg Config) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withCORS(client, authenticate(authn, cfg.Portal, cfg.TrustedProxies, api.Present, api)))
+	// CSV exports and the face sheet: staff's bearer token, as for /graphql.
+	exports := authenticate(authn, cfg.Portal, cfg.TrustedProxies, api.Present, export.New(client, api.Present))
+	mux.Handle("/exports/", exports)
+	mux.Handle("/clients/{id}/face-sheet", exports)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})

@@ -1,0 +1,67 @@
+package export
+
+import (
+	"encoding/csv"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// PageSize is how many rows an export reads per statement before it writes
+// them out.
+const PageSize = 500
+
+// formulaStart are the characters a spreadsheet reads as the start of a
+// formula (or, for tab and carriage return, that hide one).
+const formulaStart = "=+-@\t\r"
+
+// Defuse guards a cell against spreadsheet formula injection: a cell that
+// starts with = + - @, a tab or a carriage return gets a leading apostrophe,
+// which spreadsheets show as text and do not evaluate. A phone number in
+// E.164 (+1416…) is written '+1416… for that reason.
+func Defuse(cell string) string {
+	if cell != "" && strings.ContainsRune(formulaStart, rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
+
+// sheet writes an RFC 4180 CSV (UTF-8, CRLF line ends, quoted where
+// needed) to an HTTP answer, a page at a time.
+type sheet struct {
+	w     *csv.Writer
+	flush func()
+	rows  int
+}
+
+func newSheet(w io.Writer) *sheet {
+	c := csv.NewWriter(w)
+	c.UseCRLF = true
+	s := &sheet{w: c, flush: func() {}}
+	if f, ok := w.(http.Flusher); ok {
+		s.flush = f.Flush
+	}
+	return s
+}
+
+// header writes the column names (not counted as a row).
+func (s *sheet) header(cols ...string) error { return s.w.Write(cols) }
+
+// row writes one data row, each cell defused.
+func (s *sheet) row(cells ...string) error {
+	for i, c := range cells {
+		cells[i] = Defuse(c)
+	}
+	s.rows++
+	return s.w.Write(cells)
+}
+
+// page sends what was written so far to the client.
+func (s *sheet) page() error {
+	s.w.Flush()
+	if err := s.w.Error(); err != nil {
+		return err
+	}
+	s.flush()
+	return nil
+}
