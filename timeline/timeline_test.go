@@ -3,6 +3,7 @@ package timeline_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -230,4 +231,16 @@ func TestTimelineIsolation(t *testing.T) {
 	missing := b.api.Fail(b.p.Token, timelineQuery, map[string]any{"id": string(pulid.New("cl"))})
 	require.Equal(t, got.Code(), missing.Code())
 	require.Equal(t, fmt.Sprint(got.Extensions["field"]), fmt.Sprint(missing.Extensions["field"]))
+
+	// Never in the portal: the client itself, signed in, reads no timeline.
+	b.api.OK(b.p.Token, `mutation($id: ID!) { inviteClientToPortal(clientId: $id) { id } }`, map[string]any{"id": b.client}, nil)
+	link := b.api.Outbox.Last(t, "ana@example.com").Link
+	_, claim, ok := strings.Cut(link, "token=")
+	require.True(t, ok, link)
+	var session struct{ ClaimPortalInvitation struct{ Token string } }
+	b.api.OK("", `mutation($t: String!) { claimPortalInvitation(token: $t) { token } }`, map[string]any{"t": claim}, &session)
+	portal := b.api.Acting(b.client).Do(session.ClaimPortalInvitation.Token, timelineQuery, map[string]any{"id": b.client})
+	require.NotEmpty(t, portal.Errors)
+	require.Contains(t, []string{"FORBIDDEN", "NOT_FOUND"}, portal.Errors[0].Code())
+	require.NotContains(t, string(portal.Data), "edges")
 }
