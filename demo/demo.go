@@ -1,6 +1,7 @@
 // Package demo seeds, once, a small practice a newcomer can explore: a
 // practitioner, a child client with no email or phone whose two parents are
-// its contacts, one parent who is also a client, and an upcoming appointment.
+// its contacts, one parent who is also a client, an upcoming appointment,
+// and a history for the child's timeline (history.go).
 package demo
 
 import (
@@ -124,11 +125,14 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	loc := schematype.Location(org.TimeZone)
 	tomorrow := time.Now().In(loc).AddDate(0, 0, 1)
 	start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 15, 30, 0, 0, loc)
-	return db.Appointment.Create().
+	if err := db.Appointment.Create().
 		SetClientID(sam.ID).SetPractitionerID(priya.ID).
 		SetStartsAt(start).SetEndsAt(start.Add(50 * time.Minute)).
 		SetLocation("Room 2, 40 King Street West").
-		Exec(ctx)
+		Exec(ctx); err != nil {
+		return err
+	}
+	return seedHistory(ctx, db, org, priya, sam, alexLink)
 }
 
 func ptr(s string) *string { return &s }

@@ -329,8 +329,7 @@ func messageSummary(n *ent.Notification) string {
 }
 
 func portalSummary(p *ent.PortalEvent) string {
-	s := words(p.Action)
-	s = strings.ToUpper(s[:1]) + s[1:] + " in the portal"
+	s := "Portal: " + words(p.Action)
 	if p.Detail != "" {
 		s += ": " + p.Detail
 	}

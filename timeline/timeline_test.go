@@ -165,7 +165,7 @@ func TestTimelineHasEverySource(t *testing.T) {
 	for _, e := range entries {
 		if e.Kind == "PORTAL_ACTIVITY" {
 			n++
-			require.Contains(t, e.Summary, "Signed in")
+			require.Contains(t, e.Summary, "Portal: signed in")
 		}
 	}
 	require.Equal(t, 1, n, "a form submitted in the portal shows once, as the form's")
