@@ -138,6 +138,10 @@ func TestTimelineHasEverySource(t *testing.T) {
 		SetAmountCents(12000).SetCurrency("CAD").SetStatus(payment.StatusSucceeded).SetPaidBy("ana@example.com").SetIdempotencyKey("k1").Save(sys)
 	require.NoError(t, err)
 
+	before := b.statements.Load()
+	require.Len(t, b.timeline(t, 100, nil).Edges, 12)
+	t.Logf("a timeline page with every source: %d statements", b.statements.Load()-before)
+
 	entries := b.all(t, 3)
 	kinds := map[string]entry{}
 	for i, e := range entries {
