@@ -45,13 +45,32 @@ type Entry struct {
 // ids collects the IDs of rows of each source, in order.
 type ids map[string][]pulid.ID
 
+// span is the time window of a page's rows of one source.
+type span struct{ lo, hi time.Time }
+
+// spans are the windows of each source.
+type spans map[string]span
+
+// add widens the window of src to t.
+func (s spans) add(src string, t time.Time) {
+	w, ok := s[src]
+	if !ok || t.Before(w.lo) {
+		w.lo = t
+	}
+	if !ok || t.After(w.hi) {
+		w.hi = t
+	}
+	s[src] = w
+}
+
 // load reads the records of rows through ent as the viewer in ctx, one
 // statement per kind of record (and one each for the staff and contacts
 // named), and turns each row into its entry. A row whose record can no
 // longer be read (deleted since) is left out.
 func load(ctx context.Context, db *ent.Client, client *ent.ClientProfile, rows []row) ([]*Entry, error) {
-	by := ids{}
+	by, when := ids{}, spans{}
 	for _, r := range rows {
+		when.add(r.src, r.pos.At)
 		src := r.src
 		if src == srcFormSubmitted {
 			src = srcFormSent
@@ -59,7 +78,7 @@ func load(ctx context.Context, db *ent.Client, client *ent.ClientProfile, rows [
 		by[src] = append(by[src], r.rid)
 	}
 	l := loaded{}
-	if err := l.read(ctx, db, by); err != nil {
+	if err := l.read(ctx, db, client.ID, by, when); err != nil {
 		return nil, err
 	}
 	out := make([]*Entry, 0, len(rows))
@@ -97,10 +116,16 @@ func byID[T any](all []T, id func(T) pulid.ID) map[pulid.ID]T {
 	return m
 }
 
-func (l *loaded) read(ctx context.Context, db *ent.Client, by ids) error {
+// read loads the records of by. The tables that grow with a client's
+// history are read by ID within the client's rows of the page's window (its
+// (client_id, created_at) index), which is also the plan SQLite, without
+// statistics, picks over the organisation's index.
+func (l *loaded) read(ctx context.Context, db *ent.Client, client pulid.ID, by ids, when spans) error {
 	wrap := func(err error) error { return fmt.Errorf("reading the timeline's records: %w", err) }
 	if len(by[srcAppointment]) > 0 {
-		all, err := db.AppointmentChange.Query().Where(appointmentchange.IDIn(by[srcAppointment]...)).All(ctx)
+		all, err := db.AppointmentChange.Query().Where(appointmentchange.ClientID(client),
+			appointmentchange.CreatedAtGTE(when[srcAppointment].lo), appointmentchange.CreatedAtLTE(when[srcAppointment].hi),
+			appointmentchange.IDIn(by[srcAppointment]...)).All(ctx)
 		if err != nil {
 			return wrap(err)
 		}
@@ -116,14 +141,16 @@ func (l *loaded) read(ctx context.Context, db *ent.Client, by ids) error {
 		l.appointments = byID(as, func(x *ent.Appointment) pulid.ID { return x.ID })
 	}
 	if len(by[srcMessage]) > 0 {
-		all, err := db.Notification.Query().Where(notification.IDIn(by[srcMessage]...)).All(ctx)
+		all, err := db.Notification.Query().Where(notification.ClientID(client),
+			notification.CreatedAtGTE(when[srcMessage].lo), notification.CreatedAtLTE(when[srcMessage].hi),
+			notification.IDIn(by[srcMessage]...)).All(ctx)
 		if err != nil {
 			return wrap(err)
 		}
 		l.notifications = byID(all, func(x *ent.Notification) pulid.ID { return x.ID })
 	}
 	if len(by[srcFormSent]) > 0 {
-		all, err := db.Form.Query().Where(form.IDIn(by[srcFormSent]...)).All(ctx)
+		all, err := db.Form.Query().Where(form.ClientID(client), form.IDIn(by[srcFormSent]...)).All(ctx)
 		if err != nil {
 			return wrap(err)
 		}
@@ -131,7 +158,9 @@ func (l *loaded) read(ctx context.Context, db *ent.Client, by ids) error {
 	}
 	var docs []pulid.ID
 	if len(by[srcPortal]) > 0 {
-		all, err := db.PortalEvent.Query().Where(portalevent.IDIn(by[srcPortal]...)).All(ctx)
+		all, err := db.PortalEvent.Query().Where(portalevent.ClientID(client),
+			portalevent.CreatedAtGTE(when[srcPortal].lo), portalevent.CreatedAtLTE(when[srcPortal].hi),
+			portalevent.IDIn(by[srcPortal]...)).All(ctx)
 		if err != nil {
 			return wrap(err)
 		}
@@ -143,14 +172,16 @@ func (l *loaded) read(ctx context.Context, db *ent.Client, by ids) error {
 		}
 	}
 	if docs = append(docs, by[srcDocumentShared]...); len(docs) > 0 {
-		all, err := db.SharedDocument.Query().Where(shareddocument.IDIn(docs...)).All(ctx)
+		all, err := db.SharedDocument.Query().Where(shareddocument.ClientID(client), shareddocument.IDIn(docs...)).All(ctx)
 		if err != nil {
 			return wrap(err)
 		}
 		l.documents = byID(all, func(x *ent.SharedDocument) pulid.ID { return x.ID })
 	}
 	if len(by[srcPayment]) > 0 {
-		all, err := db.Payment.Query().Where(payment.IDIn(by[srcPayment]...)).All(ctx)
+		all, err := db.Payment.Query().Where(payment.ClientID(client),
+			payment.CreatedAtGTE(when[srcPayment].lo), payment.CreatedAtLTE(when[srcPayment].hi),
+			payment.IDIn(by[srcPayment]...)).All(ctx)
 		if err != nil {
 			return wrap(err)
 		}

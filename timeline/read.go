@@ -104,18 +104,15 @@ func Read(ctx context.Context, db *ent.Client, client *ent.ClientProfile, first 
 // query runs the UNION ALL: limit rows of client in org older than from
 // (all when nil), newest first.
 func query(ctx context.Context, db *ent.Client, org, client pulid.ID, from *position, limit int) ([]row, error) {
-	branches := make([]string, len(sources))
 	var args []any
-	for i, s := range sources {
-		branches[i] = s.sql
+	for range sources {
 		args = append(args, org, client)
+		if from != nil {
+			args = append(args, from.At, from.At, from.EID)
+		}
+		args = append(args, limit)
 	}
-	q := "SELECT at, eid, src, rid FROM (" + strings.Join(branches, " UNION ALL ") + ") t"
-	if from != nil {
-		q += " WHERE at < ? OR (at = ? AND eid < ?)"
-		args = append(args, from.At, from.At, from.EID)
-	}
-	q += " ORDER BY at DESC, eid DESC LIMIT ?"
+	q := statement(from != nil)
 	args = append(args, limit)
 	rs, err := db.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
@@ -142,6 +139,16 @@ func query(ctx context.Context, db *ent.Client, org, client pulid.ID, from *posi
 		return nil, fmt.Errorf("reading the timeline: %w", err)
 	}
 	return out, nil
+}
+
+// statement is the UNION ALL of the sources' branches, the newest limit
+// rows of all (after a cursor when after).
+func statement(after bool) string {
+	branches := make([]string, len(sources))
+	for i, s := range sources {
+		branches[i] = s.branch(after)
+	}
+	return "SELECT at, eid, src, rid FROM (" + strings.Join(branches, " UNION ALL ") + ") t ORDER BY at DESC, eid DESC LIMIT ?"
 }
 
 // sqliteTime is how the SQLite driver writes a time (in UTC, see package

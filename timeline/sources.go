@@ -1,13 +1,23 @@
 package timeline
 
-// A source is one branch of the timeline's UNION ALL: a SELECT of the
-// columns at (when it happened), eid (the entry's ID, unique across
-// sources), src (which source, so load knows how to read the row) and rid
-// (the row's ID), with two ? placeholders, the organisation and the client,
-// in that order. Every branch must filter by both.
+// A source is one branch of the timeline's UNION ALL: the rows of table
+// (filtered by organisation and client, and by where when set) with at, the
+// column of when it happened, and eid, the expression of the entry's ID
+// (unique across sources). Each branch reads its newest rows first through
+// the table's (client_id, created_at) index and stops at the page's size,
+// so a page reads at most a page per source however long the client's
+// history is.
 type source struct {
-	name string
-	sql  string
+	// src names the source in the rows read back, for load.
+	src string
+	// table is the table read.
+	table string
+	// at is the time column (indexed with client_id).
+	at string
+	// eid is the entry's ID, an expression over the row.
+	eid string
+	// where narrows the rows further, when set.
+	where string
 }
 
 // Sources of a timeline entry, as read back in src.
@@ -27,14 +37,30 @@ const (
 const mirrored = `'APPOINTMENT_BOOKED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED', 'FORM_SUBMITTED', 'INVOICE_PAID', 'PAYMENT_DECLINED'`
 
 // sources are the timeline's branches. Add a capability's records here
-// (and a case in load). Each branch is served by an index on
-// (client_id, created_at) or (client_id), so a page reads few rows.
+// (and a case in load, entry.go).
 var sources = []source{
-	{srcAppointment, `SELECT created_at AS at, id AS eid, '` + srcAppointment + `' AS src, id AS rid FROM appointment_changes WHERE organization_id = ? AND client_id = ?`},
-	{srcMessage, `SELECT created_at, id, '` + srcMessage + `', id FROM notifications WHERE organization_id = ? AND client_id = ?`},
-	{srcFormSent, `SELECT created_at, id || ':sent', '` + srcFormSent + `', id FROM forms WHERE organization_id = ? AND client_id = ?`},
-	{srcFormSubmitted, `SELECT submitted_at, id || ':submitted', '` + srcFormSubmitted + `', id FROM forms WHERE organization_id = ? AND client_id = ? AND submitted_at IS NOT NULL`},
-	{srcDocumentShared, `SELECT created_at, id, '` + srcDocumentShared + `', id FROM shared_documents WHERE organization_id = ? AND client_id = ?`},
-	{srcPortal, `SELECT created_at, id, '` + srcPortal + `', id FROM portal_events WHERE organization_id = ? AND client_id = ? AND action NOT IN (` + mirrored + `)`},
-	{srcPayment, `SELECT created_at, id, '` + srcPayment + `', id FROM payments WHERE organization_id = ? AND client_id = ?`},
+	{src: srcAppointment, table: "appointment_changes", at: "created_at", eid: "id"},
+	{src: srcMessage, table: "notifications", at: "created_at", eid: "id"},
+	{src: srcFormSent, table: "forms", at: "created_at", eid: "id || ':sent'"},
+	// Forms are few per client: submitted_at needs no index of its own.
+	{src: srcFormSubmitted, table: "forms", at: "submitted_at", eid: "id || ':submitted'", where: "submitted_at IS NOT NULL"},
+	{src: srcDocumentShared, table: "shared_documents", at: "created_at", eid: "id"},
+	{src: srcPortal, table: "portal_events", at: "created_at", eid: "id", where: "action NOT IN (" + mirrored + ")"},
+	{src: srcPayment, table: "payments", at: "created_at", eid: "id"},
+}
+
+// branch is the SELECT of s for a page of limit rows, after a cursor when
+// after: its placeholders are the organisation, the client, then (after) the
+// cursor's time twice and its entry ID, then the limit.
+func (s source) branch(after bool) string {
+	q := "SELECT " + s.at + " AS at, " + s.eid + " AS eid, '" + s.src + "' AS src, id AS rid FROM " + s.table +
+		" WHERE organization_id = ? AND client_id = ?"
+	if s.where != "" {
+		q += " AND " + s.where
+	}
+	if after {
+		// at <= first, so that the index's range stops at the cursor.
+		q += " AND " + s.at + " <= ? AND (" + s.at + " < ? OR " + s.eid + " < ?)"
+	}
+	return "SELECT * FROM (" + q + " ORDER BY " + s.at + " DESC, " + s.eid + " DESC LIMIT ?) b"
 }

@@ -74,7 +74,7 @@ type page struct {
 	}
 }
 
-func (b *bundle) timeline(t *testing.T, first int, after *string) page {
+func (b *bundle) timeline(t testing.TB, first int, after *string) page {
 	t.Helper()
 	var out struct{ Node struct{ Timeline page } }
 	vars := map[string]any{"id": b.client, "first": first}
