@@ -26,7 +26,9 @@ func TestDemoTimeline(t *testing.T) {
 				Node struct {
 					FirstName string
 					Timeline  struct {
-						Edges []struct{ Node struct{ Kind, Summary, Actor string } }
+						Edges []struct {
+							Node struct{ Kind, Summary, Actor string }
+						}
 					}
 				}
 			}

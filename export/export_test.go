@@ -226,7 +226,9 @@ func TestExportsPageThroughManyRows(t *testing.T) {
 		seen[r["id"]] = true
 	}
 	var out struct {
-		Exports struct{ Edges []struct{ Node struct{ RowCount int } } }
+		Exports struct {
+			Edges []struct{ Node struct{ RowCount int } }
+		}
 	}
 	b.api.OK(b.maple.Token, `{ exports(first: 1) { edges { node { rowCount } } } }`, nil, &out)
 	require.Equal(t, n+2, out.Exports.Edges[0].Node.RowCount)
