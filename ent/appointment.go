@@ -78,13 +78,16 @@ type AppointmentEdges struct {
 	ScheduledMessages []*ScheduledMessage `json:"scheduled_messages,omitempty"`
 	// The service booked, if any.
 	Service *Service `json:"service,omitempty"`
+	// Forms sent from the appointment (sendForm with appointmentId), as staff see them; a portal viewer only those it may see.
+	Forms []*Form `json:"forms,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedScheduledMessages map[string][]*ScheduledMessage
+	namedForms             map[string][]*Form
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -149,6 +152,15 @@ func (e AppointmentEdges) ServiceOrErr() (*Service, error) {
 		return nil, &NotFoundError{label: service.Label}
 	}
 	return nil, &NotLoadedError{edge: "service"}
+}
+
+// FormsOrErr returns the Forms value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppointmentEdges) FormsOrErr() ([]*Form, error) {
+	if e.loadedTypes[6] {
+		return e.Forms, nil
+	}
+	return nil, &NotLoadedError{edge: "forms"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -335,6 +347,11 @@ func (_m *Appointment) QueryService() *ServiceQuery {
 	return NewAppointmentClient(_m.config).QueryService(_m)
 }
 
+// QueryForms queries the "forms" edge of the Appointment entity.
+func (_m *Appointment) QueryForms() *FormQuery {
+	return NewAppointmentClient(_m.config).QueryForms(_m)
+}
+
 // Update returns a builder for updating this Appointment.
 // Note that you need to call Appointment.Unwrap() before calling this method if this Appointment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -438,6 +455,30 @@ func (_m *Appointment) appendNamedScheduledMessages(name string, edges ...*Sched
 		_m.Edges.namedScheduledMessages[name] = []*ScheduledMessage{}
 	} else {
 		_m.Edges.namedScheduledMessages[name] = append(_m.Edges.namedScheduledMessages[name], edges...)
+	}
+}
+
+// NamedForms returns the Forms named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Appointment) NamedForms(name string) ([]*Form, error) {
+	if _m.Edges.namedForms == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedForms[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Appointment) appendNamedForms(name string, edges ...*Form) {
+	if _m.Edges.namedForms == nil {
+		_m.Edges.namedForms = make(map[string][]*Form)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedForms[name] = []*Form{}
+	} else {
+		_m.Edges.namedForms[name] = append(_m.Edges.namedForms[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/service"
@@ -282,6 +283,21 @@ func (_c *AppointmentCreate) AddScheduledMessages(v ...*ScheduledMessage) *Appoi
 // SetService sets the "service" edge to the Service entity.
 func (_c *AppointmentCreate) SetService(v *Service) *AppointmentCreate {
 	return _c.SetServiceID(v.ID)
+}
+
+// AddFormIDs adds the "forms" edge to the Form entity by IDs.
+func (_c *AppointmentCreate) AddFormIDs(ids ...pulid.ID) *AppointmentCreate {
+	_c.mutation.AddFormIDs(ids...)
+	return _c
+}
+
+// AddForms adds the "forms" edges to the Form entity.
+func (_c *AppointmentCreate) AddForms(v ...*Form) *AppointmentCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFormIDs(ids...)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -620,6 +636,22 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ServiceID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FormsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/service"
@@ -253,6 +254,21 @@ func (_u *AppointmentUpdate) SetService(v *Service) *AppointmentUpdate {
 	return _u.SetServiceID(v.ID)
 }
 
+// AddFormIDs adds the "forms" edge to the Form entity by IDs.
+func (_u *AppointmentUpdate) AddFormIDs(ids ...pulid.ID) *AppointmentUpdate {
+	_u.mutation.AddFormIDs(ids...)
+	return _u
+}
+
+// AddForms adds the "forms" edges to the Form entity.
+func (_u *AppointmentUpdate) AddForms(v ...*Form) *AppointmentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFormIDs(ids...)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdate) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -289,6 +305,27 @@ func (_u *AppointmentUpdate) RemoveScheduledMessages(v ...*ScheduledMessage) *Ap
 func (_u *AppointmentUpdate) ClearService() *AppointmentUpdate {
 	_u.mutation.ClearService()
 	return _u
+}
+
+// ClearForms clears all "forms" edges to the Form entity.
+func (_u *AppointmentUpdate) ClearForms() *AppointmentUpdate {
+	_u.mutation.ClearForms()
+	return _u
+}
+
+// RemoveFormIDs removes the "forms" edge to Form entities by IDs.
+func (_u *AppointmentUpdate) RemoveFormIDs(ids ...pulid.ID) *AppointmentUpdate {
+	_u.mutation.RemoveFormIDs(ids...)
+	return _u
+}
+
+// RemoveForms removes "forms" edges to Form entities.
+func (_u *AppointmentUpdate) RemoveForms(v ...*Form) *AppointmentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFormIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -540,6 +577,51 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.FormsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFormsIDs(); len(nodes) > 0 && !_u.mutation.FormsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FormsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{appointment.Label}
@@ -781,6 +863,21 @@ func (_u *AppointmentUpdateOne) SetService(v *Service) *AppointmentUpdateOne {
 	return _u.SetServiceID(v.ID)
 }
 
+// AddFormIDs adds the "forms" edge to the Form entity by IDs.
+func (_u *AppointmentUpdateOne) AddFormIDs(ids ...pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.AddFormIDs(ids...)
+	return _u
+}
+
+// AddForms adds the "forms" edges to the Form entity.
+func (_u *AppointmentUpdateOne) AddForms(v ...*Form) *AppointmentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFormIDs(ids...)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdateOne) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -817,6 +914,27 @@ func (_u *AppointmentUpdateOne) RemoveScheduledMessages(v ...*ScheduledMessage) 
 func (_u *AppointmentUpdateOne) ClearService() *AppointmentUpdateOne {
 	_u.mutation.ClearService()
 	return _u
+}
+
+// ClearForms clears all "forms" edges to the Form entity.
+func (_u *AppointmentUpdateOne) ClearForms() *AppointmentUpdateOne {
+	_u.mutation.ClearForms()
+	return _u
+}
+
+// RemoveFormIDs removes the "forms" edge to Form entities by IDs.
+func (_u *AppointmentUpdateOne) RemoveFormIDs(ids ...pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.RemoveFormIDs(ids...)
+	return _u
+}
+
+// RemoveForms removes "forms" edges to Form entities.
+func (_u *AppointmentUpdateOne) RemoveForms(v ...*Form) *AppointmentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFormIDs(ids...)
 }
 
 // Where appends a list predicates to the AppointmentUpdate builder.
@@ -1091,6 +1209,51 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(service.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FormsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFormsIDs(); len(nodes) > 0 && !_u.mutation.FormsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FormsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

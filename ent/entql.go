@@ -236,6 +236,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			form.FieldSubmittedAt:        {Type: field.TypeTime, Column: form.FieldSubmittedAt},
 			form.FieldSubmittedBy:        {Type: field.TypeString, Column: form.FieldSubmittedBy},
 			form.FieldSentByID:           {Type: field.TypeString, Column: form.FieldSentByID},
+			form.FieldAppointmentID:      {Type: field.TypeString, Column: form.FieldAppointmentID},
+			form.FieldReminderSentAt:     {Type: field.TypeTime, Column: form.FieldReminderSentAt},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -304,6 +306,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldAppointmentID:      {Type: field.TypeString, Column: notification.FieldAppointmentID},
 			notification.FieldScheduledMessageID: {Type: field.TypeString, Column: notification.FieldScheduledMessageID},
 			notification.FieldContactID:          {Type: field.TypeString, Column: notification.FieldContactID},
+			notification.FieldFormID:             {Type: field.TypeString, Column: notification.FieldFormID},
 			notification.FieldRecipientName:      {Type: field.TypeString, Column: notification.FieldRecipientName},
 			notification.FieldKind:               {Type: field.TypeString, Column: notification.FieldKind},
 			notification.FieldChannel:            {Type: field.TypeString, Column: notification.FieldChannel},
@@ -353,6 +356,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldBufferBeforeMinutes:        {Type: field.TypeInt, Column: organization.FieldBufferBeforeMinutes},
 			organization.FieldBufferAfterMinutes:         {Type: field.TypeInt, Column: organization.FieldBufferAfterMinutes},
 			organization.FieldRequireCancellationReason:  {Type: field.TypeBool, Column: organization.FieldRequireCancellationReason},
+			organization.FieldPortalInviteOnCreate:       {Type: field.TypeBool, Column: organization.FieldPortalInviteOnCreate},
+			organization.FieldFormReminderDelayHours:     {Type: field.TypeInt, Column: organization.FieldFormReminderDelayHours},
 			organization.FieldWidgetAllowedOrigins:       {Type: field.TypeJSON, Column: organization.FieldWidgetAllowedOrigins},
 		},
 	}
@@ -786,6 +791,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Service",
 	)
 	graph.MustAddE(
+		"forms",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"Form",
+	)
+	graph.MustAddE(
 		"organization",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1026,6 +1043,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Staff",
 	)
 	graph.MustAddE(
+		"appointment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   form.AppointmentTable,
+			Columns: []string{form.AppointmentColumn},
+			Bidi:    false,
+		},
+		"Form",
+		"Appointment",
+	)
+	graph.MustAddE(
 		"organization",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1132,6 +1161,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Notification",
 		"ScheduledMessage",
+	)
+	graph.MustAddE(
+		"form",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.FormTable,
+			Columns: []string{notification.FormColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Form",
 	)
 	graph.MustAddE(
 		"staff",
@@ -1794,6 +1835,20 @@ func (f *AppointmentFilter) WhereHasService() {
 // WhereHasServiceWith applies a predicate to check if query has an edge service with a given conditions (other predicates).
 func (f *AppointmentFilter) WhereHasServiceWith(preds ...predicate.Service) {
 	f.Where(entql.HasEdgeWith("service", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasForms applies a predicate to check if query has an edge forms.
+func (f *AppointmentFilter) WhereHasForms() {
+	f.Where(entql.HasEdge("forms"))
+}
+
+// WhereHasFormsWith applies a predicate to check if query has an edge forms with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasFormsWith(preds ...predicate.Form) {
+	f.Where(entql.HasEdgeWith("forms", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2704,6 +2759,16 @@ func (f *FormFilter) WhereSentByID(p entql.StringP) {
 	f.Where(p.Field(form.FieldSentByID))
 }
 
+// WhereAppointmentID applies the entql string predicate on the appointment_id field.
+func (f *FormFilter) WhereAppointmentID(p entql.StringP) {
+	f.Where(p.Field(form.FieldAppointmentID))
+}
+
+// WhereReminderSentAt applies the entql time.Time predicate on the reminder_sent_at field.
+func (f *FormFilter) WhereReminderSentAt(p entql.TimeP) {
+	f.Where(p.Field(form.FieldReminderSentAt))
+}
+
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
 func (f *FormFilter) WhereHasOrganization() {
 	f.Where(entql.HasEdge("organization"))
@@ -2754,6 +2819,20 @@ func (f *FormFilter) WhereHasSentBy() {
 // WhereHasSentByWith applies a predicate to check if query has an edge sent_by with a given conditions (other predicates).
 func (f *FormFilter) WhereHasSentByWith(preds ...predicate.Staff) {
 	f.Where(entql.HasEdgeWith("sent_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAppointment applies a predicate to check if query has an edge appointment.
+func (f *FormFilter) WhereHasAppointment() {
+	f.Where(entql.HasEdge("appointment"))
+}
+
+// WhereHasAppointmentWith applies a predicate to check if query has an edge appointment with a given conditions (other predicates).
+func (f *FormFilter) WhereHasAppointmentWith(preds ...predicate.Appointment) {
+	f.Where(entql.HasEdgeWith("appointment", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3081,6 +3160,11 @@ func (f *NotificationFilter) WhereContactID(p entql.StringP) {
 	f.Where(p.Field(notification.FieldContactID))
 }
 
+// WhereFormID applies the entql string predicate on the form_id field.
+func (f *NotificationFilter) WhereFormID(p entql.StringP) {
+	f.Where(p.Field(notification.FieldFormID))
+}
+
 // WhereRecipientName applies the entql string predicate on the recipient_name field.
 func (f *NotificationFilter) WhereRecipientName(p entql.StringP) {
 	f.Where(p.Field(notification.FieldRecipientName))
@@ -3220,6 +3304,20 @@ func (f *NotificationFilter) WhereHasScheduledMessage() {
 // WhereHasScheduledMessageWith applies a predicate to check if query has an edge scheduled_message with a given conditions (other predicates).
 func (f *NotificationFilter) WhereHasScheduledMessageWith(preds ...predicate.ScheduledMessage) {
 	f.Where(entql.HasEdgeWith("scheduled_message", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasForm applies a predicate to check if query has an edge form.
+func (f *NotificationFilter) WhereHasForm() {
+	f.Where(entql.HasEdge("form"))
+}
+
+// WhereHasFormWith applies a predicate to check if query has an edge form with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasFormWith(preds ...predicate.Form) {
+	f.Where(entql.HasEdgeWith("form", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3369,6 +3467,16 @@ func (f *OrganizationFilter) WhereBufferAfterMinutes(p entql.IntP) {
 // WhereRequireCancellationReason applies the entql bool predicate on the require_cancellation_reason field.
 func (f *OrganizationFilter) WhereRequireCancellationReason(p entql.BoolP) {
 	f.Where(p.Field(organization.FieldRequireCancellationReason))
+}
+
+// WherePortalInviteOnCreate applies the entql bool predicate on the portal_invite_on_create field.
+func (f *OrganizationFilter) WherePortalInviteOnCreate(p entql.BoolP) {
+	f.Where(p.Field(organization.FieldPortalInviteOnCreate))
+}
+
+// WhereFormReminderDelayHours applies the entql int predicate on the form_reminder_delay_hours field.
+func (f *OrganizationFilter) WhereFormReminderDelayHours(p entql.IntP) {
+	f.Where(p.Field(organization.FieldFormReminderDelayHours))
 }
 
 // WhereWidgetAllowedOrigins applies the entql json.RawMessage predicate on the widget_allowed_origins field.

@@ -194,6 +194,26 @@ func (_u *FormUpdate) ClearSubmittedBy() *FormUpdate {
 	return _u
 }
 
+// SetReminderSentAt sets the "reminder_sent_at" field.
+func (_u *FormUpdate) SetReminderSentAt(v time.Time) *FormUpdate {
+	_u.mutation.SetReminderSentAt(v)
+	return _u
+}
+
+// SetNillableReminderSentAt sets the "reminder_sent_at" field if the given value is not nil.
+func (_u *FormUpdate) SetNillableReminderSentAt(v *time.Time) *FormUpdate {
+	if v != nil {
+		_u.SetReminderSentAt(*v)
+	}
+	return _u
+}
+
+// ClearReminderSentAt clears the value of the "reminder_sent_at" field.
+func (_u *FormUpdate) ClearReminderSentAt() *FormUpdate {
+	_u.mutation.ClearReminderSentAt()
+	return _u
+}
+
 // Mutation returns the FormMutation object of the builder.
 func (_u *FormUpdate) Mutation() *FormMutation {
 	return _u.mutation
@@ -346,6 +366,12 @@ func (_u *FormUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SubmittedByCleared() {
 		_spec.ClearField(form.FieldSubmittedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReminderSentAt(); ok {
+		_spec.SetField(form.FieldReminderSentAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReminderSentAtCleared() {
+		_spec.ClearField(form.FieldReminderSentAt, field.TypeTime)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -531,6 +557,26 @@ func (_u *FormUpdateOne) ClearSubmittedBy() *FormUpdateOne {
 	return _u
 }
 
+// SetReminderSentAt sets the "reminder_sent_at" field.
+func (_u *FormUpdateOne) SetReminderSentAt(v time.Time) *FormUpdateOne {
+	_u.mutation.SetReminderSentAt(v)
+	return _u
+}
+
+// SetNillableReminderSentAt sets the "reminder_sent_at" field if the given value is not nil.
+func (_u *FormUpdateOne) SetNillableReminderSentAt(v *time.Time) *FormUpdateOne {
+	if v != nil {
+		_u.SetReminderSentAt(*v)
+	}
+	return _u
+}
+
+// ClearReminderSentAt clears the value of the "reminder_sent_at" field.
+func (_u *FormUpdateOne) ClearReminderSentAt() *FormUpdateOne {
+	_u.mutation.ClearReminderSentAt()
+	return _u
+}
+
 // Mutation returns the FormMutation object of the builder.
 func (_u *FormUpdateOne) Mutation() *FormMutation {
 	return _u.mutation
@@ -713,6 +759,12 @@ func (_u *FormUpdateOne) sqlSave(ctx context.Context) (_node *Form, err error) {
 	}
 	if _u.mutation.SubmittedByCleared() {
 		_spec.ClearField(form.FieldSubmittedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReminderSentAt(); ok {
+		_spec.SetField(form.FieldReminderSentAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReminderSentAtCleared() {
+		_spec.ClearField(form.FieldReminderSentAt, field.TypeTime)
 	}
 	_node = &Form{config: _u.config}
 	_spec.Assign = _node.assignValues

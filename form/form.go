@@ -32,12 +32,19 @@ type Input struct {
 	Questions []*schematype.Question
 	// SignatureRequested makes the person sign, by typing their name.
 	SignatureRequested bool
+	// AppointmentID is the appointment the form is sent from ("Send Form
+	// To" in the appointment dialog), one of the same client's; optional.
+	AppointmentID *pulid.ID
 }
 
 // Send sends a form to client, as the staff member in ctx: to the
-// client itself, or with link to the contact of that link of the client.
-// Another organisation's client, or a link of another client, reads as
-// missing.
+// client itself, or with link to the contact of that link of the client,
+// from in.AppointmentID when given. Another organisation's client, link or
+// appointment, or a link of another client, reads as missing; an
+// appointment of another client is refused by the Form schema's hook
+// (BAD_USER_INPUT on appointmentId). The Form's notifier hook emails the
+// addressee (FORM_REQUEST) and schedules the reminder, in ctx's
+// transaction.
 func Send(ctx context.Context, db *ent.Client, client pulid.ID, link *pulid.ID, in Input) (*ent.Form, error) {
 	c, err := db.ClientProfile.Get(ctx, client)
 	if err != nil {
@@ -59,6 +66,13 @@ func Send(ctx context.Context, db *ent.Client, client pulid.ID, link *pulid.ID, 
 			return nil, notFoundAs("contactLinkId", *link, err)
 		}
 		create.SetContactID(l.ContactID)
+	}
+	if id := in.AppointmentID; id != nil {
+		a, err := db.Appointment.Get(ctx, *id)
+		if err != nil {
+			return nil, notFoundAs("appointmentId", *id, err)
+		}
+		create.SetAppointmentID(a.ID)
 	}
 	if st, ok := viewer.StaffFromContext(ctx); ok {
 		create.SetSentByID(st.StaffID)

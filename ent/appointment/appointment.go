@@ -67,6 +67,8 @@ const (
 	EdgeScheduledMessages = "scheduled_messages"
 	// EdgeService holds the string denoting the service edge name in mutations.
 	EdgeService = "service"
+	// EdgeForms holds the string denoting the forms edge name in mutations.
+	EdgeForms = "forms"
 	// Table holds the table name of the appointment in the database.
 	Table = "appointments"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -111,6 +113,13 @@ const (
 	ServiceInverseTable = "services"
 	// ServiceColumn is the table column denoting the service relation/edge.
 	ServiceColumn = "service_id"
+	// FormsTable is the table that holds the forms relation/edge.
+	FormsTable = "forms"
+	// FormsInverseTable is the table name for the Form entity.
+	// It exists in this package in order to avoid circular dependency with the "form" package.
+	FormsInverseTable = "forms"
+	// FormsColumn is the table column denoting the forms relation/edge.
+	FormsColumn = "appointment_id"
 )
 
 // Columns holds all SQL columns for appointment fields.
@@ -378,6 +387,20 @@ func ByServiceField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newServiceStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByFormsCount orders the results by forms count.
+func ByFormsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFormsStep(), opts...)
+	}
+}
+
+// ByForms orders the results by forms terms.
+func ByForms(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFormsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -418,6 +441,13 @@ func newServiceStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ServiceInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ServiceTable, ServiceColumn),
+	)
+}
+func newFormsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FormsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, FormsTable, FormsColumn),
 	)
 }
 

@@ -51,6 +51,10 @@ const (
 	FieldSubmittedBy = "submitted_by"
 	// FieldSentByID holds the string denoting the sent_by_id field in the database.
 	FieldSentByID = "sent_by_id"
+	// FieldAppointmentID holds the string denoting the appointment_id field in the database.
+	FieldAppointmentID = "appointment_id"
+	// FieldReminderSentAt holds the string denoting the reminder_sent_at field in the database.
+	FieldReminderSentAt = "reminder_sent_at"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeClient holds the string denoting the client edge name in mutations.
@@ -59,6 +63,8 @@ const (
 	EdgeContact = "contact"
 	// EdgeSentBy holds the string denoting the sent_by edge name in mutations.
 	EdgeSentBy = "sent_by"
+	// EdgeAppointment holds the string denoting the appointment edge name in mutations.
+	EdgeAppointment = "appointment"
 	// Table holds the table name of the form in the database.
 	Table = "forms"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -89,6 +95,13 @@ const (
 	SentByInverseTable = "staff"
 	// SentByColumn is the table column denoting the sent_by relation/edge.
 	SentByColumn = "sent_by_id"
+	// AppointmentTable is the table that holds the appointment relation/edge.
+	AppointmentTable = "forms"
+	// AppointmentInverseTable is the table name for the Appointment entity.
+	// It exists in this package in order to avoid circular dependency with the "appointment" package.
+	AppointmentInverseTable = "appointments"
+	// AppointmentColumn is the table column denoting the appointment relation/edge.
+	AppointmentColumn = "appointment_id"
 )
 
 // Columns holds all SQL columns for form fields.
@@ -110,6 +123,8 @@ var Columns = []string{
 	FieldSubmittedAt,
 	FieldSubmittedBy,
 	FieldSentByID,
+	FieldAppointmentID,
+	FieldReminderSentAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -128,7 +143,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -254,6 +269,16 @@ func BySentByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSentByID, opts...).ToFunc()
 }
 
+// ByAppointmentID orders the results by the appointment_id field.
+func ByAppointmentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAppointmentID, opts...).ToFunc()
+}
+
+// ByReminderSentAt orders the results by the reminder_sent_at field.
+func ByReminderSentAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReminderSentAt, opts...).ToFunc()
+}
+
 // ByOrganizationField orders the results by organization field.
 func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -279,6 +304,13 @@ func ByContactField(field string, opts ...sql.OrderTermOption) OrderOption {
 func BySentByField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newSentByStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByAppointmentField orders the results by appointment field.
+func ByAppointmentField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAppointmentStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newOrganizationStep() *sqlgraph.Step {
@@ -307,6 +339,13 @@ func newSentByStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SentByInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, SentByTable, SentByColumn),
+	)
+}
+func newAppointmentStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AppointmentInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, AppointmentTable, AppointmentColumn),
 	)
 }
 

@@ -79,6 +79,9 @@ func (Appointment) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("service", Service.Type).Field("service_id").Unique().
 			Comment("The service booked, if any."),
+		edge.From("forms", Form.Type).Ref("appointment").
+			Comment("Forms sent from the appointment (sendForm with appointmentId), as staff see them; a portal viewer only those it may see.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

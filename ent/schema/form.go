@@ -59,6 +59,11 @@ func (Form) Fields() []ent.Field {
 			Comment("The portal email address it was submitted with; at most 254 characters."),
 		field.String("sent_by_id").GoType(pulidID).Optional().Immutable().
 			Comment("The staff member who sent it."),
+		field.String("appointment_id").GoType(pulidID).Optional().Immutable().
+			Comment("The appointment it was sent from (\"Send Form To\" in the appointment dialog), one of the same client's; empty otherwise."),
+		field.Time("reminder_sent_at").Optional().Nillable().
+			Comment("When kith emailed the reminder of this still unsubmitted form (organisation's formReminderDelayHours after it was sent); null until then, and for a form submitted in time.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}
 }
 
@@ -70,12 +75,14 @@ func (Form) Edges() []ent.Edge {
 			Comment("The contact it is addressed to; null when it is for the client."),
 		edge.To("sent_by", Staff.Type).Field("sent_by_id").Unique().Immutable().
 			Comment("The staff member who sent it."),
+		edge.To("appointment", Appointment.Type).Field("appointment_id").Unique().Immutable().
+			Comment("The appointment it was sent from; null when it was sent from the client's record."),
 	}
 }
 
 // Indexes of Form.
 func (Form) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("client_id", "created_at")}
+	return []ent.Index{index.Fields("client_id", "created_at"), index.Fields("appointment_id")}
 }
 
 // Annotations of Form.
@@ -88,7 +95,7 @@ func (Form) Annotations() []schema.Annotation {
 }
 
 // Hooks of Form.
-func (Form) Hooks() []ent.Hook { return []ent.Hook{validateForm()} }
+func (Form) Hooks() []ent.Hook { return []ent.Hook{validateForm(), notifyOfForm()} }
 
 // Policy of Form: staff read and write; a portal viewer reads the forms it
 // may see (rule.AllowPortalFormRows) and submits the ones it may fill in

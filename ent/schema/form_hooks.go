@@ -12,8 +12,10 @@ import (
 
 	"github.com/kith-health/kith"
 	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 )
 
@@ -101,11 +103,14 @@ func checkNewForm(ctx context.Context, m *gen.FormMutation) error {
 			return kith.Invalid(kith.CamelCase(f), "a form is filled in through the portal, after it is sent")
 		}
 	}
+	client, _ := m.ClientID()
+	if err := checkFormAppointment(ctx, m, client); err != nil {
+		return err
+	}
 	contact, ok := m.ContactID()
 	if !ok {
 		return nil
 	}
-	client, _ := m.ClientID()
 	linked, err := m.Client().ClientContact.Query().
 		Where(clientcontact.ClientID(client), clientcontact.ContactID(contact)).
 		Exist(ctx)
@@ -114,6 +119,28 @@ func checkNewForm(ctx context.Context, m *gen.FormMutation) error {
 		return fmt.Errorf("checking the form's contact: %w", err)
 	case !linked:
 		return kith.Invalid("contactLinkId", "the form can go only to a contact of the client")
+	}
+	return nil
+}
+
+// checkFormAppointment requires the appointment a form is sent from, if
+// any, to be one of the form's client: another client's is BAD_USER_INPUT
+// on appointmentId. (Another organisation's is refused before, as missing:
+// the sender reads it first, and the tenant mixin keeps edges within the
+// organisation.)
+func checkFormAppointment(ctx context.Context, m *gen.FormMutation, client pulid.ID) error {
+	id, ok := m.AppointmentID()
+	if !ok {
+		return nil
+	}
+	same, err := m.Client().Appointment.Query().
+		Where(appointment.ID(id), appointment.ClientID(client)).
+		Exist(ctx)
+	switch {
+	case err != nil:
+		return fmt.Errorf("checking the form's appointment: %w", err)
+	case !same:
+		return kith.Invalid("appointmentId", "the form can be sent only from an appointment of the same client")
 	}
 	return nil
 }
