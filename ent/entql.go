@@ -234,6 +234,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			form.FieldSignedName:         {Type: field.TypeString, Column: form.FieldSignedName},
 			form.FieldSignedAt:           {Type: field.TypeTime, Column: form.FieldSignedAt},
 			form.FieldSubmittedAt:        {Type: field.TypeTime, Column: form.FieldSubmittedAt},
+			form.FieldWithdrawnAt:        {Type: field.TypeTime, Column: form.FieldWithdrawnAt},
 			form.FieldSubmittedBy:        {Type: field.TypeString, Column: form.FieldSubmittedBy},
 			form.FieldSentByID:           {Type: field.TypeString, Column: form.FieldSentByID},
 			form.FieldAppointmentID:      {Type: field.TypeString, Column: form.FieldAppointmentID},
@@ -2747,6 +2748,11 @@ func (f *FormFilter) WhereSignedAt(p entql.TimeP) {
 // WhereSubmittedAt applies the entql time.Time predicate on the submitted_at field.
 func (f *FormFilter) WhereSubmittedAt(p entql.TimeP) {
 	f.Where(p.Field(form.FieldSubmittedAt))
+}
+
+// WhereWithdrawnAt applies the entql time.Time predicate on the withdrawn_at field.
+func (f *FormFilter) WhereWithdrawnAt(p entql.TimeP) {
+	f.Where(p.Field(form.FieldWithdrawnAt))
 }
 
 // WhereSubmittedBy applies the entql string predicate on the submitted_by field.

@@ -43,7 +43,7 @@ type Form struct {
 	Questions []schematype.Question `json:"questions,omitempty"`
 	// The person must sign, by typing their name, to submit it.
 	SignatureRequested bool `json:"signature_requested,omitempty"`
-	// SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.
+	// SENT until it is filled in, then SUBMITTED; WITHDRAWN when staff took it back unsubmitted (withdrawForm): it can no longer be filled in and is not reminded of. A submitted or withdrawn form no longer changes.
 	Status form.Status `json:"status,omitempty"`
 	// The answers given, in the questions' order; unanswered questions are left out.
 	Answers []schematype.Answer `json:"answers,omitempty"`
@@ -53,6 +53,8 @@ type Form struct {
 	SignedAt *time.Time `json:"signed_at,omitempty"`
 	// When it was submitted.
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	// When staff withdrew it.
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 	// The portal email address it was submitted with; at most 254 characters.
 	SubmittedBy string `json:"submitted_by,omitempty"`
 	// The staff member who sent it.
@@ -154,7 +156,7 @@ func (*Form) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case form.FieldTitle, form.FieldDescription, form.FieldStatus, form.FieldSignedName, form.FieldSubmittedBy:
 			values[i] = new(sql.NullString)
-		case form.FieldCreatedAt, form.FieldUpdatedAt, form.FieldSignedAt, form.FieldSubmittedAt, form.FieldReminderSentAt:
+		case form.FieldCreatedAt, form.FieldUpdatedAt, form.FieldSignedAt, form.FieldSubmittedAt, form.FieldWithdrawnAt, form.FieldReminderSentAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -266,6 +268,13 @@ func (_m *Form) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.SubmittedAt = new(time.Time)
 				*_m.SubmittedAt = value.Time
+			}
+		case form.FieldWithdrawnAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field withdrawn_at", values[i])
+			} else if value.Valid {
+				_m.WithdrawnAt = new(time.Time)
+				*_m.WithdrawnAt = value.Time
 			}
 		case form.FieldSubmittedBy:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -396,6 +405,11 @@ func (_m *Form) String() string {
 	builder.WriteString(", ")
 	if v := _m.SubmittedAt; v != nil {
 		builder.WriteString("submitted_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.WithdrawnAt; v != nil {
+		builder.WriteString("withdrawn_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

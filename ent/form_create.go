@@ -183,6 +183,20 @@ func (_c *FormCreate) SetNillableSubmittedAt(v *time.Time) *FormCreate {
 	return _c
 }
 
+// SetWithdrawnAt sets the "withdrawn_at" field.
+func (_c *FormCreate) SetWithdrawnAt(v time.Time) *FormCreate {
+	_c.mutation.SetWithdrawnAt(v)
+	return _c
+}
+
+// SetNillableWithdrawnAt sets the "withdrawn_at" field if the given value is not nil.
+func (_c *FormCreate) SetNillableWithdrawnAt(v *time.Time) *FormCreate {
+	if v != nil {
+		_c.SetWithdrawnAt(*v)
+	}
+	return _c
+}
+
 // SetSubmittedBy sets the "submitted_by" field.
 func (_c *FormCreate) SetSubmittedBy(v string) *FormCreate {
 	_c.mutation.SetSubmittedBy(v)
@@ -482,6 +496,10 @@ func (_c *FormCreate) createSpec() (*Form, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SubmittedAt(); ok {
 		_spec.SetField(form.FieldSubmittedAt, field.TypeTime, value)
 		_node.SubmittedAt = &value
+	}
+	if value, ok := _c.mutation.WithdrawnAt(); ok {
+		_spec.SetField(form.FieldWithdrawnAt, field.TypeTime, value)
+		_node.WithdrawnAt = &value
 	}
 	if value, ok := _c.mutation.SubmittedBy(); ok {
 		_spec.SetField(form.FieldSubmittedBy, field.TypeString, value)

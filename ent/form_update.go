@@ -174,6 +174,26 @@ func (_u *FormUpdate) ClearSubmittedAt() *FormUpdate {
 	return _u
 }
 
+// SetWithdrawnAt sets the "withdrawn_at" field.
+func (_u *FormUpdate) SetWithdrawnAt(v time.Time) *FormUpdate {
+	_u.mutation.SetWithdrawnAt(v)
+	return _u
+}
+
+// SetNillableWithdrawnAt sets the "withdrawn_at" field if the given value is not nil.
+func (_u *FormUpdate) SetNillableWithdrawnAt(v *time.Time) *FormUpdate {
+	if v != nil {
+		_u.SetWithdrawnAt(*v)
+	}
+	return _u
+}
+
+// ClearWithdrawnAt clears the value of the "withdrawn_at" field.
+func (_u *FormUpdate) ClearWithdrawnAt() *FormUpdate {
+	_u.mutation.ClearWithdrawnAt()
+	return _u
+}
+
 // SetSubmittedBy sets the "submitted_by" field.
 func (_u *FormUpdate) SetSubmittedBy(v string) *FormUpdate {
 	_u.mutation.SetSubmittedBy(v)
@@ -361,6 +381,12 @@ func (_u *FormUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SubmittedAtCleared() {
 		_spec.ClearField(form.FieldSubmittedAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.WithdrawnAt(); ok {
+		_spec.SetField(form.FieldWithdrawnAt, field.TypeTime, value)
+	}
+	if _u.mutation.WithdrawnAtCleared() {
+		_spec.ClearField(form.FieldWithdrawnAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.SubmittedBy(); ok {
 		_spec.SetField(form.FieldSubmittedBy, field.TypeString, value)
 	}
@@ -534,6 +560,26 @@ func (_u *FormUpdateOne) SetNillableSubmittedAt(v *time.Time) *FormUpdateOne {
 // ClearSubmittedAt clears the value of the "submitted_at" field.
 func (_u *FormUpdateOne) ClearSubmittedAt() *FormUpdateOne {
 	_u.mutation.ClearSubmittedAt()
+	return _u
+}
+
+// SetWithdrawnAt sets the "withdrawn_at" field.
+func (_u *FormUpdateOne) SetWithdrawnAt(v time.Time) *FormUpdateOne {
+	_u.mutation.SetWithdrawnAt(v)
+	return _u
+}
+
+// SetNillableWithdrawnAt sets the "withdrawn_at" field if the given value is not nil.
+func (_u *FormUpdateOne) SetNillableWithdrawnAt(v *time.Time) *FormUpdateOne {
+	if v != nil {
+		_u.SetWithdrawnAt(*v)
+	}
+	return _u
+}
+
+// ClearWithdrawnAt clears the value of the "withdrawn_at" field.
+func (_u *FormUpdateOne) ClearWithdrawnAt() *FormUpdateOne {
+	_u.mutation.ClearWithdrawnAt()
 	return _u
 }
 
@@ -753,6 +799,12 @@ func (_u *FormUpdateOne) sqlSave(ctx context.Context) (_node *Form, err error) {
 	}
 	if _u.mutation.SubmittedAtCleared() {
 		_spec.ClearField(form.FieldSubmittedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.WithdrawnAt(); ok {
+		_spec.SetField(form.FieldWithdrawnAt, field.TypeTime, value)
+	}
+	if _u.mutation.WithdrawnAtCleared() {
+		_spec.ClearField(form.FieldWithdrawnAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.SubmittedBy(); ok {
 		_spec.SetField(form.FieldSubmittedBy, field.TypeString, value)

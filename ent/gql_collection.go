@@ -1562,6 +1562,11 @@ func (_q *FormQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, form.FieldSubmittedAt)
 				fieldSeen[form.FieldSubmittedAt] = struct{}{}
 			}
+		case "withdrawnAt":
+			if _, ok := fieldSeen[form.FieldWithdrawnAt]; !ok {
+				selectedFields = append(selectedFields, form.FieldWithdrawnAt)
+				fieldSeen[form.FieldWithdrawnAt] = struct{}{}
+			}
 		case "submittedBy":
 			if _, ok := fieldSeen[form.FieldSubmittedBy]; !ok {
 				selectedFields = append(selectedFields, form.FieldSubmittedBy)

@@ -9009,6 +9009,7 @@ type FormMutation struct {
 	signed_name         *string
 	signed_at           *time.Time
 	submitted_at        *time.Time
+	withdrawn_at        *time.Time
 	submitted_by        *string
 	reminder_sent_at    *time.Time
 	clearedFields       map[string]struct{}
@@ -9744,6 +9745,55 @@ func (m *FormMutation) ResetSubmittedAt() {
 	delete(m.clearedFields, form.FieldSubmittedAt)
 }
 
+// SetWithdrawnAt sets the "withdrawn_at" field.
+func (m *FormMutation) SetWithdrawnAt(t time.Time) {
+	m.withdrawn_at = &t
+}
+
+// WithdrawnAt returns the value of the "withdrawn_at" field in the mutation.
+func (m *FormMutation) WithdrawnAt() (r time.Time, exists bool) {
+	v := m.withdrawn_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithdrawnAt returns the old "withdrawn_at" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldWithdrawnAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithdrawnAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithdrawnAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithdrawnAt: %w", err)
+	}
+	return oldValue.WithdrawnAt, nil
+}
+
+// ClearWithdrawnAt clears the value of the "withdrawn_at" field.
+func (m *FormMutation) ClearWithdrawnAt() {
+	m.withdrawn_at = nil
+	m.clearedFields[form.FieldWithdrawnAt] = struct{}{}
+}
+
+// WithdrawnAtCleared returns if the "withdrawn_at" field was cleared in this mutation.
+func (m *FormMutation) WithdrawnAtCleared() bool {
+	_, ok := m.clearedFields[form.FieldWithdrawnAt]
+	return ok
+}
+
+// ResetWithdrawnAt resets all changes to the "withdrawn_at" field.
+func (m *FormMutation) ResetWithdrawnAt() {
+	m.withdrawn_at = nil
+	delete(m.clearedFields, form.FieldWithdrawnAt)
+}
+
 // SetSubmittedBy sets the "submitted_by" field.
 func (m *FormMutation) SetSubmittedBy(s string) {
 	m.submitted_by = &s
@@ -10109,7 +10159,7 @@ func (m *FormMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FormMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, form.FieldCreatedAt)
 	}
@@ -10151,6 +10201,9 @@ func (m *FormMutation) Fields() []string {
 	}
 	if m.submitted_at != nil {
 		fields = append(fields, form.FieldSubmittedAt)
+	}
+	if m.withdrawn_at != nil {
+		fields = append(fields, form.FieldWithdrawnAt)
 	}
 	if m.submitted_by != nil {
 		fields = append(fields, form.FieldSubmittedBy)
@@ -10200,6 +10253,8 @@ func (m *FormMutation) Field(name string) (ent.Value, bool) {
 		return m.SignedAt()
 	case form.FieldSubmittedAt:
 		return m.SubmittedAt()
+	case form.FieldWithdrawnAt:
+		return m.WithdrawnAt()
 	case form.FieldSubmittedBy:
 		return m.SubmittedBy()
 	case form.FieldSentByID:
@@ -10245,6 +10300,8 @@ func (m *FormMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldSignedAt(ctx)
 	case form.FieldSubmittedAt:
 		return m.OldSubmittedAt(ctx)
+	case form.FieldWithdrawnAt:
+		return m.OldWithdrawnAt(ctx)
 	case form.FieldSubmittedBy:
 		return m.OldSubmittedBy(ctx)
 	case form.FieldSentByID:
@@ -10360,6 +10417,13 @@ func (m *FormMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSubmittedAt(v)
 		return nil
+	case form.FieldWithdrawnAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithdrawnAt(v)
+		return nil
 	case form.FieldSubmittedBy:
 		v, ok := value.(string)
 		if !ok {
@@ -10436,6 +10500,9 @@ func (m *FormMutation) ClearedFields() []string {
 	if m.FieldCleared(form.FieldSubmittedAt) {
 		fields = append(fields, form.FieldSubmittedAt)
 	}
+	if m.FieldCleared(form.FieldWithdrawnAt) {
+		fields = append(fields, form.FieldWithdrawnAt)
+	}
 	if m.FieldCleared(form.FieldSubmittedBy) {
 		fields = append(fields, form.FieldSubmittedBy)
 	}
@@ -10479,6 +10546,9 @@ func (m *FormMutation) ClearField(name string) error {
 		return nil
 	case form.FieldSubmittedAt:
 		m.ClearSubmittedAt()
+		return nil
+	case form.FieldWithdrawnAt:
+		m.ClearWithdrawnAt()
 		return nil
 	case form.FieldSubmittedBy:
 		m.ClearSubmittedBy()
@@ -10541,6 +10611,9 @@ func (m *FormMutation) ResetField(name string) error {
 		return nil
 	case form.FieldSubmittedAt:
 		m.ResetSubmittedAt()
+		return nil
+	case form.FieldWithdrawnAt:
+		m.ResetWithdrawnAt()
 		return nil
 	case form.FieldSubmittedBy:
 		m.ResetSubmittedBy()

@@ -1,7 +1,8 @@
 // Package form owns the forms staff send a client through the portal: what
 // a form asks (its questions, package schematype's value types, checked by
 // the Form schema's hooks on every write), sending it to the client or one
-// of its contacts, listing it, and submitting its answers in the portal.
+// of its contacts (from one of its appointments, if staff like), listing
+// it, submitting its answers in the portal, and withdrawing it unsubmitted.
 // Who may read and submit which form is the privacy rules' business
 // (rule.AllowPortalFormRows, rule.AllowPortalFormSubmit).
 package form
@@ -137,6 +138,8 @@ func Submit(ctx context.Context, db *ent.Client, id pulid.ID, answers []*schemat
 		return nil, err
 	}
 	switch {
+	case f.Status == entform.StatusWithdrawn:
+		return nil, kith.Invalid("id", "this form was withdrawn; it can no longer be filled in")
 	case f.Status != entform.StatusSent:
 		return nil, kith.Invalid("id", "this form was already submitted; it can be filled in only once")
 	case !CanSubmit(p, f):
@@ -160,6 +163,32 @@ func Submit(ctx context.Context, db *ent.Client, id pulid.ID, answers []*schemat
 	}
 	if err := activity.Record(ctx, db, ActionSubmitted, f.Title, f.ID); err != nil {
 		return nil, err
+	}
+	return f, nil
+}
+
+// Withdraw takes back form id, as the staff member in ctx, while it is
+// still SENT: it becomes WITHDRAWN, can no longer be filled in, and its
+// reminder sends nothing. A submitted or already withdrawn form is
+// BAD_USER_INPUT on id; another organisation's reads as missing.
+func Withdraw(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Form, error) {
+	f, err := Get(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	switch f.Status {
+	case entform.StatusSubmitted:
+		return nil, kith.Invalid("id", "this form was already submitted; it can no longer be withdrawn")
+	case entform.StatusWithdrawn:
+		return nil, kith.Invalid("id", "this form was already withdrawn")
+	}
+	f, err = db.Form.UpdateOneID(id).Where(entform.StatusEQ(entform.StatusSent)).
+		SetStatus(entform.StatusWithdrawn).Save(ctx)
+	switch {
+	case ent.IsNotFound(err): // submitted meanwhile
+		return nil, kith.Invalid("id", "this form was already submitted; it can no longer be withdrawn")
+	case err != nil:
+		return nil, fmt.Errorf("withdrawing the form: %w", err)
 	}
 	return f, nil
 }

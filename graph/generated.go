@@ -314,6 +314,7 @@ type ComplexityRoot struct {
 		SubmittedBy        func(childComplexity int) int
 		Title              func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
+		WithdrawnAt        func(childComplexity int) int
 	}
 
 	FormAnswer struct {
@@ -445,6 +446,7 @@ type ComplexityRoot struct {
 		UpdateStaff                 func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
 		VerifySignIn                func(childComplexity int, input VerifySignInInput) int
 		VoidInvoice                 func(childComplexity int, id pulid.ID) int
+		WithdrawForm                func(childComplexity int, id pulid.ID) int
 	}
 
 	Notification struct {
@@ -970,6 +972,7 @@ type MutationResolver interface {
 	SubmitPortalForm(ctx context.Context, id pulid.ID, answers []*schematype.Answer, signature *string) (*ent.Form, error)
 	ShareDocument(ctx context.Context, clientID pulid.ID, input document.Input) (*ent.SharedDocument, error)
 	SendForm(ctx context.Context, clientID pulid.ID, contactLinkID *pulid.ID, input form1.Input) (*ent.Form, error)
+	WithdrawForm(ctx context.Context, id pulid.ID) (*ent.Form, error)
 	SendPortalMessage(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, body string) (*ent.PortalMessage, error)
 	MarkThreadRead(ctx context.Context, clientID pulid.ID, contactID *pulid.ID) (*thread.Thread, error)
 	SendMessageToPractice(ctx context.Context, body string) (*ent.PortalMessage, error)
@@ -2245,6 +2248,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Form.UpdatedAt(childComplexity), true
+	case "Form.withdrawnAt":
+		if e.ComplexityRoot.Form.WithdrawnAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.WithdrawnAt(childComplexity), true
 
 	case "FormAnswer.questionId":
 		if e.ComplexityRoot.FormAnswer.QuestionID == nil {
@@ -3175,6 +3184,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VoidInvoice(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.withdrawForm":
+		if e.ComplexityRoot.Mutation.WithdrawForm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawForm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawForm(childComplexity, args["id"].(pulid.ID)), true
 
 	case "Notification.address":
 		if e.ComplexityRoot.Notification.Address == nil {
@@ -8069,7 +8089,7 @@ type Form implements Node {
   """
   signatureRequested: Boolean!
   """
-  SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.
+  SENT until it is filled in, then SUBMITTED; WITHDRAWN when staff took it back unsubmitted (withdrawForm): it can no longer be filled in and is not reminded of. A submitted or withdrawn form no longer changes.
   """
   status: FormStatus!
   """
@@ -8088,6 +8108,10 @@ type Form implements Node {
   When it was submitted.
   """
   submittedAt: Time
+  """
+  When staff withdrew it.
+  """
+  withdrawnAt: Time
   """
   The portal email address it was submitted with; at most 254 characters.
   """
@@ -8124,6 +8148,7 @@ FormStatus is enum for the field status
 enum FormStatus @goModel(model: "github.com/kith-health/kith/ent/form.Status") {
   SENT
   SUBMITTED
+  WITHDRAWN
 }
 """
 What a client owes the practice: lines, total, and whether it is open, paid or void.
@@ -12185,7 +12210,7 @@ type PortalForm {
   questions: [FormQuestion!]!
   "The person filling it in must sign it by typing their full name."
   signatureRequested: Boolean!
-  "SENT until it is filled in, then SUBMITTED."
+  "SENT until it is filled in, then SUBMITTED; WITHDRAWN when the practice took it back."
   status: FormStatus!
   "True when it was sent to one of the client's contacts rather than to the client."
   addressedToContact: Boolean!
@@ -12245,6 +12270,13 @@ extend type Mutation {
   formReminderDelayHours, one FORM_REMINDER email follows.
   """
   sendForm(clientId: ID!, contactLinkId: ID, input: SendFormInput!): Form!
+  """
+  Staff: withdraw a form still unsubmitted. It becomes WITHDRAWN: the portal
+  still lists it but it can no longer be filled in (BAD_USER_INPUT on id),
+  and its reminder is not sent. A submitted or already withdrawn form is
+  BAD_USER_INPUT on id.
+  """
+  withdrawForm(id: ID!): Form!
 }
 `, BuiltIn: false},
 	{Name: "../portal_messaging.graphqls", Input: `# Secure messaging between the practice and the client portal (seed 003).
@@ -13233,6 +13265,8 @@ func (ec *executionContext) childFields_Form(ctx context.Context, field graphql.
 		return ec.fieldContext_Form_signedAt(ctx, field)
 	case "submittedAt":
 		return ec.fieldContext_Form_submittedAt(ctx, field)
+	case "withdrawnAt":
+		return ec.fieldContext_Form_withdrawnAt(ctx, field)
 	case "submittedBy":
 		return ec.fieldContext_Form_submittedBy(ctx, field)
 	case "sentByID":
@@ -15606,6 +15640,20 @@ func (ec *executionContext) field_Mutation_verifySignIn_args(ctx context.Context
 }
 
 func (ec *executionContext) field_Mutation_voidInvoice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -21110,6 +21158,29 @@ func (ec *executionContext) fieldContext_Form_submittedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _Form_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_withdrawnAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
 func (ec *executionContext) _Form_submittedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24631,6 +24702,50 @@ func (ec *executionContext) fieldContext_Mutation_sendForm(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_sendForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawForm(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Form) graphql.Marshaler {
+			return ec.marshalNForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawForm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Form(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -56660,6 +56775,11 @@ func (ec *executionContext) _Form(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "withdrawnAt":
+			out.Values[i] = ec._Form_withdrawnAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "submittedBy":
 			out.Values[i] = ec._Form_submittedBy(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -57789,6 +57909,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "sendForm":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sendForm(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawForm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawForm(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -17,7 +17,8 @@ import (
 const (
 	sendFormFrom = `mutation($c: ID!, $l: ID, $in: SendFormInput!) { sendForm(clientId: $c, contactLinkId: $l, input: $in) {
 		id createdAt appointment { id } } }`
-	submitForm = `mutation($id: ID!, $a: [FormAnswerInput!]!, $s: String) { submitPortalForm(id: $id, answers: $a, signature: $s) { status } }`
+	withdrawForm = `mutation($id: ID!) { withdrawForm(id: $id) { status } }`
+	submitForm   = `mutation($id: ID!, $a: [FormAnswerInput!]!, $s: String) { submitPortalForm(id: $id, answers: $a, signature: $s) { status } }`
 )
 
 // formNote is a form's notification as the API shows it.
@@ -232,10 +233,11 @@ func TestAnUnsubmittedFormIsRemindedOnce(t *testing.T) {
 	b.api.OK(b.token, sendFormFrom, map[string]any{"c": client, "in": consentForm("Consent", true)}, &sent)
 	form := sent.SendForm.ID
 	submitted := b.send(t, map[string]any{"c": client, "in": consentForm("Submitted in time", false)})
+	withdrawn := b.send(t, map[string]any{"c": client, "in": consentForm("Sent by mistake", false)})
 
 	jobs, err := b.queue.FormReminderJobs(ctx)
 	require.NoError(t, err)
-	require.Len(t, jobs, 2, "one reminder per form")
+	require.Len(t, jobs, 3, "one reminder per form")
 	var sentAt struct {
 		Node struct{ CreatedAt time.Time }
 	}
@@ -252,7 +254,20 @@ func TestAnUnsubmittedFormIsRemindedOnce(t *testing.T) {
 	session := b.claimAs(t, "sam@example.com")
 	b.api.Acting(client).OK(session, submitForm, map[string]any{"id": submitted, "a": []map[string]any{{"questionId": "ok", "values": []string{"I agree"}}}}, nil)
 
-	// Both fall due; run each twice, as a second process or a retry would.
+	// Staff withdraw one: it can no longer be filled in, nor withdrawn again.
+	var w struct{ WithdrawForm struct{ Status string } }
+	b.api.OK(b.token, withdrawForm, map[string]any{"id": withdrawn}, &w)
+	require.Equal(t, "WITHDRAWN", w.WithdrawForm.Status)
+	e := b.api.Fail(b.token, withdrawForm, map[string]any{"id": withdrawn})
+	require.Equal(t, "BAD_USER_INPUT", e.Code())
+	require.Equal(t, "this form was already withdrawn", e.Message)
+	e = b.api.Acting(client).Fail(session, submitForm, map[string]any{"id": withdrawn, "a": []map[string]any{{"questionId": "ok", "values": []string{"I agree"}}}})
+	require.Equal(t, "BAD_USER_INPUT", e.Code())
+	require.Equal(t, "this form was withdrawn; it can no longer be filled in", e.Message)
+	e = b.api.Fail(b.token, withdrawForm, map[string]any{"id": submitted})
+	require.Equal(t, "this form was already submitted; it can no longer be withdrawn", e.Message)
+
+	// All fall due; run each twice, as a second process or a retry would.
 	for range 2 {
 		for _, j := range jobs {
 			require.NoError(t, b.queue.RunNow(ctx, j.ID))
@@ -280,21 +295,24 @@ func TestAnUnsubmittedFormIsRemindedOnce(t *testing.T) {
 	for _, n := range b.formNotes(t, submitted) {
 		require.NotEqual(t, "FORM_REMINDER", n.Kind, "a submitted form sends none")
 	}
+	for _, n := range b.formNotes(t, withdrawn) {
+		require.NotEqual(t, "FORM_REMINDER", n.Kind, "a withdrawn form sends none")
+	}
 	var reminded struct {
 		Node struct{ ReminderSentAt *time.Time }
 	}
 	b.api.OK(b.token, `query($id: ID!) { node(id: $id) { ... on Form { reminderSentAt } } }`, map[string]any{"id": form}, &reminded)
 	require.NotNil(t, reminded.Node.ReminderSentAt)
-	require.Eventually(t, func() bool { return countTo(b.email.Sent(), "sam@example.com") == 3 }, 10*time.Second, 20*time.Millisecond,
-		"two requests and one reminder")
+	require.Eventually(t, func() bool { return countTo(b.email.Sent(), "sam@example.com") == 4 }, 10*time.Second, 20*time.Millisecond,
+		"three requests and one reminder")
 
 	// 0 turns reminders off: no job for a new form.
 	b.api.OK(b.token, `mutation { updateOrganization(input: {formReminderDelayHours: 0}) { id } }`, nil, nil)
 	b.send(t, map[string]any{"c": client, "in": consentForm("No reminder", false)})
 	jobs, err = b.queue.FormReminderJobs(ctx)
 	require.NoError(t, err)
-	require.Len(t, jobs, 2)
-	e := b.api.Fail(b.token, `mutation { updateOrganization(input: {formReminderDelayHours: 721}) { id } }`, nil)
+	require.Len(t, jobs, 3)
+	e = b.api.Fail(b.token, `mutation { updateOrganization(input: {formReminderDelayHours: 721}) { id } }`, nil)
 	require.Equal(t, "BAD_USER_INPUT", e.Code())
 	require.Equal(t, "formReminderDelayHours", e.Field())
 }

@@ -47,6 +47,8 @@ const (
 	FieldSignedAt = "signed_at"
 	// FieldSubmittedAt holds the string denoting the submitted_at field in the database.
 	FieldSubmittedAt = "submitted_at"
+	// FieldWithdrawnAt holds the string denoting the withdrawn_at field in the database.
+	FieldWithdrawnAt = "withdrawn_at"
 	// FieldSubmittedBy holds the string denoting the submitted_by field in the database.
 	FieldSubmittedBy = "submitted_by"
 	// FieldSentByID holds the string denoting the sent_by_id field in the database.
@@ -121,6 +123,7 @@ var Columns = []string{
 	FieldSignedName,
 	FieldSignedAt,
 	FieldSubmittedAt,
+	FieldWithdrawnAt,
 	FieldSubmittedBy,
 	FieldSentByID,
 	FieldAppointmentID,
@@ -175,6 +178,7 @@ const DefaultStatus = StatusSent
 const (
 	StatusSent      Status = "SENT"
 	StatusSubmitted Status = "SUBMITTED"
+	StatusWithdrawn Status = "WITHDRAWN"
 )
 
 func (s Status) String() string {
@@ -184,7 +188,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusSent, StatusSubmitted:
+	case StatusSent, StatusSubmitted, StatusWithdrawn:
 		return nil
 	default:
 		return fmt.Errorf("form: invalid enum value for status field: %q", s)
@@ -257,6 +261,11 @@ func BySignedAt(opts ...sql.OrderTermOption) OrderOption {
 // BySubmittedAt orders the results by the submitted_at field.
 func BySubmittedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSubmittedAt, opts...).ToFunc()
+}
+
+// ByWithdrawnAt orders the results by the withdrawn_at field.
+func ByWithdrawnAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWithdrawnAt, opts...).ToFunc()
 }
 
 // BySubmittedBy orders the results by the submitted_by field.

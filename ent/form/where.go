@@ -111,6 +111,11 @@ func SubmittedAt(v time.Time) predicate.Form {
 	return predicate.Form(sql.FieldEQ(FieldSubmittedAt, v))
 }
 
+// WithdrawnAt applies equality check predicate on the "withdrawn_at" field. It's identical to WithdrawnAtEQ.
+func WithdrawnAt(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldEQ(FieldWithdrawnAt, v))
+}
+
 // SubmittedBy applies equality check predicate on the "submitted_by" field. It's identical to SubmittedByEQ.
 func SubmittedBy(v string) predicate.Form {
 	return predicate.Form(sql.FieldEQ(FieldSubmittedBy, v))
@@ -784,6 +789,56 @@ func SubmittedAtIsNil() predicate.Form {
 // SubmittedAtNotNil applies the NotNil predicate on the "submitted_at" field.
 func SubmittedAtNotNil() predicate.Form {
 	return predicate.Form(sql.FieldNotNull(FieldSubmittedAt))
+}
+
+// WithdrawnAtEQ applies the EQ predicate on the "withdrawn_at" field.
+func WithdrawnAtEQ(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldEQ(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtNEQ applies the NEQ predicate on the "withdrawn_at" field.
+func WithdrawnAtNEQ(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldNEQ(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtIn applies the In predicate on the "withdrawn_at" field.
+func WithdrawnAtIn(vs ...time.Time) predicate.Form {
+	return predicate.Form(sql.FieldIn(FieldWithdrawnAt, vs...))
+}
+
+// WithdrawnAtNotIn applies the NotIn predicate on the "withdrawn_at" field.
+func WithdrawnAtNotIn(vs ...time.Time) predicate.Form {
+	return predicate.Form(sql.FieldNotIn(FieldWithdrawnAt, vs...))
+}
+
+// WithdrawnAtGT applies the GT predicate on the "withdrawn_at" field.
+func WithdrawnAtGT(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldGT(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtGTE applies the GTE predicate on the "withdrawn_at" field.
+func WithdrawnAtGTE(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldGTE(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtLT applies the LT predicate on the "withdrawn_at" field.
+func WithdrawnAtLT(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldLT(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtLTE applies the LTE predicate on the "withdrawn_at" field.
+func WithdrawnAtLTE(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldLTE(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtIsNil applies the IsNil predicate on the "withdrawn_at" field.
+func WithdrawnAtIsNil() predicate.Form {
+	return predicate.Form(sql.FieldIsNull(FieldWithdrawnAt))
+}
+
+// WithdrawnAtNotNil applies the NotNil predicate on the "withdrawn_at" field.
+func WithdrawnAtNotNil() predicate.Form {
+	return predicate.Form(sql.FieldNotNull(FieldWithdrawnAt))
 }
 
 // SubmittedByEQ applies the EQ predicate on the "submitted_by" field.

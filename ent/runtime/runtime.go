@@ -548,7 +548,7 @@ func init() {
 	// form.SignedNameValidator is a validator for the "signed_name" field. It is called by the builders before save.
 	form.SignedNameValidator = formDescSignedName.Validators[0].(func(string) error)
 	// formDescSubmittedBy is the schema descriptor for submitted_by field.
-	formDescSubmittedBy := formFields[11].Descriptor()
+	formDescSubmittedBy := formFields[12].Descriptor()
 	// form.SubmittedByValidator is a validator for the "submitted_by" field. It is called by the builders before save.
 	form.SubmittedByValidator = formDescSubmittedBy.Validators[0].(func(string) error)
 	// formDescID is the schema descriptor for id field.

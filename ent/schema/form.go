@@ -18,7 +18,8 @@ import (
 // signature is requested) in the portal. Sent to the client, the client
 // and its contacts with VIEW_FORMS see it; sent to a named contact
 // (contact_id), that contact (with VIEW_FORMS) and the client see it, and
-// only that contact fills it in. It is filled in once: SENT, then SUBMITTED.
+// only that contact fills it in. It is filled in once: SENT, then SUBMITTED
+// (or WITHDRAWN by staff before that).
 type Form struct{ ent.Schema }
 
 // Mixin of Form.
@@ -42,9 +43,9 @@ func (Form) Fields() []ent.Field {
 		field.Bool("signature_requested").Default(false).Immutable().
 			Comment("The person must sign, by typing their name, to submit it."),
 		field.Enum("status").
-			NamedValues("Sent", "SENT", "Submitted", "SUBMITTED").
+			NamedValues("Sent", "SENT", "Submitted", "SUBMITTED", "Withdrawn", "WITHDRAWN").
 			Default("SENT").
-			Comment("SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.").
+			Comment("SENT until it is filled in, then SUBMITTED; WITHDRAWN when staff took it back unsubmitted (withdrawForm): it can no longer be filled in and is not reminded of. A submitted or withdrawn form no longer changes.").
 			Annotations(entgql.Type("FormStatus")),
 		field.JSON("answers", []schematype.Answer{}).Optional().
 			Comment("The answers given, in the questions' order; unanswered questions are left out.").
@@ -55,6 +56,8 @@ func (Form) Fields() []ent.Field {
 			Comment("When it was signed."),
 		field.Time("submitted_at").Optional().Nillable().
 			Comment("When it was submitted."),
+		field.Time("withdrawn_at").Optional().Nillable().
+			Comment("When staff withdrew it."),
 		field.String("submitted_by").Optional().Validate(text(maxEmail)).
 			Comment("The portal email address it was submitted with; at most 254 characters."),
 		field.String("sent_by_id").GoType(pulidID).Optional().Immutable().

@@ -98,7 +98,7 @@ func checkNewForm(ctx context.Context, m *gen.FormMutation) error {
 	if s, ok := m.Status(); ok && s != form.StatusSent {
 		return kith.Invalid("status", "a form is sent first, then submitted in the portal")
 	}
-	for _, f := range []string{form.FieldAnswers, form.FieldSignedName, form.FieldSignedAt, form.FieldSubmittedAt, form.FieldSubmittedBy} {
+	for _, f := range []string{form.FieldAnswers, form.FieldSignedName, form.FieldSignedAt, form.FieldSubmittedAt, form.FieldSubmittedBy, form.FieldWithdrawnAt} {
 		if _, set := m.Field(f); set {
 			return kith.Invalid(kith.CamelCase(f), "a form is filled in through the portal, after it is sent")
 		}
@@ -145,8 +145,9 @@ func checkFormAppointment(ctx context.Context, m *gen.FormMutation, client pulid
 	return nil
 }
 
-// checkSubmission checks a form being submitted: it must still be SENT and
-// the answers must fit its questions. Answers written without submitting
+// checkSubmission checks a form being submitted or withdrawn: it must
+// still be SENT, the answers must fit its questions, and a withdrawn one
+// takes none. Answers written without submitting
 // (or appended to) are checked alike.
 func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 	id, _ := m.ID()
@@ -154,8 +155,11 @@ func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 	if err != nil {
 		return err
 	}
-	if old.Status != form.StatusSent {
+	switch old.Status {
+	case form.StatusSubmitted:
 		return kith.Invalid("id", "this form was already submitted; it can be filled in only once")
+	case form.StatusWithdrawn:
+		return kith.Invalid("id", "this form was withdrawn; it can no longer be filled in")
 	}
 	for _, f := range []string{form.FieldTitle, form.FieldDescription, form.FieldQuestions} {
 		if _, set := m.Field(f); set {
@@ -164,6 +168,15 @@ func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 	}
 	given, answering := m.Answers()
 	s, ok := m.Status()
+	if ok && s == form.StatusWithdrawn {
+		if answering {
+			return kith.Invalid("answers", "a withdrawn form takes no answers")
+		}
+		if _, set := m.WithdrawnAt(); !set {
+			m.SetWithdrawnAt(time.Now().UTC())
+		}
+		return nil
+	}
 	submitting := ok && s == form.StatusSubmitted
 	if !answering && !submitting {
 		return nil
