@@ -338,3 +338,27 @@ func countTo(sent []provider.Outgoing, address string) int {
 	}
 	return n
 }
+
+func TestTheFormRequestIsEditableLikeEveryTemplate(t *testing.T) {
+	t.Parallel()
+	b := setupForms(t)
+	client, _ := b.formClient(t, "Sam")
+	b.inviteClient(t, client)
+	b.api.OK(b.token, saveTemplate, map[string]any{"in": map[string]any{"kind": "FORM_REQUEST", "channel": "EMAIL", "language": "en",
+		"subject": "Please fill in [FormTitle]",
+		"text":    "Dear [RecipientFirstName], [FormTitle] (sent [FormSentDate]) waits for you.[IfSignature] Sign it, please.[EndIf] [PortalLink]",
+		"html":    `<p>Dear [RecipientFirstName], <a href="[PortalLink]">[FormTitle]</a>[IfSignature] Sign it, please.[EndIf]</p>`}}, nil)
+
+	signed := b.formNotes(t, b.send(t, map[string]any{"c": client, "in": consentForm("Consent", true)}))[0]
+	require.Equal(t, "Please fill in Consent", signed.Subject)
+	require.Contains(t, signed.Text, "Dear Sam, Consent (sent ")
+	require.Contains(t, signed.Text, "waits for you. Sign it, please. https://kith.example/portal/forms/")
+	unsigned := b.formNotes(t, b.send(t, map[string]any{"c": client, "in": consentForm("Survey", false)}))[0]
+	require.Contains(t, unsigned.Text, "waits for you. https://kith.example/portal/forms/", "the section shows only when a signature is asked")
+	require.NotContains(t, unsigned.HTML, "Sign it")
+
+	e := b.api.Fail(b.token, saveTemplate, map[string]any{"in": map[string]any{"kind": "FORM_REQUEST", "channel": "EMAIL", "language": "en",
+		"subject": "x", "text": "[Ifsignature]x[EndIf]", "html": "<p>x</p>"}})
+	require.Equal(t, "BAD_USER_INPUT", e.Code())
+	require.Contains(t, e.Message, "did you mean [IfSignature]?")
+}

@@ -60,7 +60,7 @@ var Placeholders = []Placeholder{
 	{"PortalLink", "Link to accept a portal invitation or sign in to the client portal."},
 	{"SignInCode", "One-time sign-in code (sign-in code messages only)."},
 	{"FormTitle", "Title of the form sent (form request and form reminder messages only)."},
-	{"FormSentDate", "Date the form was sent, in the recipient's time zone and the message's language (form request and form reminder messages only)."},
+	{"FormSentDate", "Date the form was sent, in the client's time zone and the message's language (form request and form reminder messages only)."},
 	{"IfTelehealth", "Begins a section shown only for a telehealth appointment (one with a telehealth link), such as [IfTelehealth]Join by video: [TelehealthLink][EndIf]; end it with [EndIf]. Sections cannot be nested."},
 	{"IfInPerson", "Begins a section shown only for an in-person appointment (one with a location and no telehealth link), such as [IfInPerson]Location: [AppointmentLocation][EndIf]; end it with [EndIf]. Sections cannot be nested."},
 	{"IfSignature", "Begins a section shown only in a message about a form that asks for the person's signature, such as [IfSignature]Please sign it by typing your full name.[EndIf]; end it with [EndIf]. Sections cannot be nested."},
