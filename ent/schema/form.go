@@ -97,7 +97,9 @@ func (Form) Annotations() []schema.Annotation {
 	}
 }
 
-// Hooks of Form.
+// Hooks of Form: its checks as it is sent, submitted or withdrawn
+// (validateForm), and, when one is sent, the FORM_REQUEST email to its
+// addressee with the job of its one reminder (notifyOfForm).
 func (Form) Hooks() []ent.Hook { return []ent.Hook{validateForm(), notifyOfForm()} }
 
 // Policy of Form: staff read and write; a portal viewer reads the forms it
