@@ -1,7 +1,9 @@
 // Package demo seeds, once, a small practice a newcomer can explore: a
 // practitioner, a child client with no email or phone whose two parents are
-// its contacts, one parent who is also a client, an upcoming appointment,
-// and a history for the child's timeline (history.go).
+// its contacts, one parent who is also a client, an upcoming appointment
+// and a consent form sent from it to a parent, and a history for the child's
+// timeline (history.go). New clients with an email are invited to its portal
+// as they are created.
 package demo
 
 import (
@@ -16,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/form"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/practice"
 	"github.com/kith-health/kith/pulid"
@@ -125,14 +128,34 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	loc := schematype.Location(org.TimeZone)
 	tomorrow := time.Now().In(loc).AddDate(0, 0, 1)
 	start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 15, 30, 0, 0, loc)
-	if err := db.Appointment.Create().
+	appt, err := db.Appointment.Create().
 		SetClientID(sam.ID).SetPractitionerID(priya.ID).
 		SetStartsAt(start).SetEndsAt(start.Add(50 * time.Minute)).
 		SetLocation("Room 2, 40 King Street West").
-		Exec(ctx); err != nil {
+		Save(ctx)
+	if err != nil {
 		return err
 	}
-	return seedHistory(ctx, db, org, priya, sam, alexLink)
+	// "Send Form To" from the appointment: Alex gets the FORM_REQUEST email
+	// (with a signature asked) and, unsubmitted after 72 hours, a reminder.
+	if _, err := form.Send(ctx, db, sam.ID, &alexLink.ID, form.Input{
+		Title:       "Consent for Sam's sessions",
+		Description: "Please read and sign before Sam's first session.",
+		Questions: []*schematype.Question{
+			{ID: "allergies", Label: "Allergies or medical conditions we should know about", Type: schematype.QuestionLongText},
+			{ID: "consent", Label: "Consent", Type: schematype.QuestionCheckbox, Required: true,
+				Options: []string{"I consent to Sam's therapy sessions"}},
+		},
+		SignatureRequested: true,
+		AppointmentID:      &appt.ID,
+	}); err != nil {
+		return fmt.Errorf("sending the demo form: %w", err)
+	}
+	if err := seedHistory(ctx, db, org, priya, sam, alexLink); err != nil {
+		return err
+	}
+	// New clients with an email are invited to the portal as they are created.
+	return db.Organization.UpdateOne(org).SetPortalInviteOnCreate(true).Exec(ctx)
 }
 
 func ptr(s string) *string { return &s }

@@ -80,14 +80,17 @@ type AppointmentEdges struct {
 	Service *Service `json:"service,omitempty"`
 	// The appointment's history, oldest first: booked, rescheduled, confirmed, cancelled…
 	Changes []*AppointmentChange `json:"changes,omitempty"`
+	// Forms sent from the appointment (sendForm with appointmentId), as staff see them; a portal viewer only those it may see.
+	Forms []*Form `json:"forms,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedScheduledMessages map[string][]*ScheduledMessage
 	namedChanges           map[string][]*AppointmentChange
+	namedForms             map[string][]*Form
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -161,6 +164,15 @@ func (e AppointmentEdges) ChangesOrErr() ([]*AppointmentChange, error) {
 		return e.Changes, nil
 	}
 	return nil, &NotLoadedError{edge: "changes"}
+}
+
+// FormsOrErr returns the Forms value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppointmentEdges) FormsOrErr() ([]*Form, error) {
+	if e.loadedTypes[7] {
+		return e.Forms, nil
+	}
+	return nil, &NotLoadedError{edge: "forms"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -352,6 +364,11 @@ func (_m *Appointment) QueryChanges() *AppointmentChangeQuery {
 	return NewAppointmentClient(_m.config).QueryChanges(_m)
 }
 
+// QueryForms queries the "forms" edge of the Appointment entity.
+func (_m *Appointment) QueryForms() *FormQuery {
+	return NewAppointmentClient(_m.config).QueryForms(_m)
+}
+
 // Update returns a builder for updating this Appointment.
 // Note that you need to call Appointment.Unwrap() before calling this method if this Appointment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -479,6 +496,30 @@ func (_m *Appointment) appendNamedChanges(name string, edges ...*AppointmentChan
 		_m.Edges.namedChanges[name] = []*AppointmentChange{}
 	} else {
 		_m.Edges.namedChanges[name] = append(_m.Edges.namedChanges[name], edges...)
+	}
+}
+
+// NamedForms returns the Forms named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Appointment) NamedForms(name string) ([]*Form, error) {
+	if _m.Edges.namedForms == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedForms[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Appointment) appendNamedForms(name string, edges ...*Form) {
+	if _m.Edges.namedForms == nil {
+		_m.Edges.namedForms = make(map[string][]*Form)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedForms[name] = []*Form{}
+	} else {
+		_m.Edges.namedForms[name] = append(_m.Edges.namedForms[name], edges...)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/service"
@@ -298,6 +299,21 @@ func (_c *AppointmentCreate) AddChanges(v ...*AppointmentChange) *AppointmentCre
 		ids[i] = v[i].ID
 	}
 	return _c.AddChangeIDs(ids...)
+}
+
+// AddFormIDs adds the "forms" edge to the Form entity by IDs.
+func (_c *AppointmentCreate) AddFormIDs(ids ...pulid.ID) *AppointmentCreate {
+	_c.mutation.AddFormIDs(ids...)
+	return _c
+}
+
+// AddForms adds the "forms" edges to the Form entity.
+func (_c *AppointmentCreate) AddForms(v ...*Form) *AppointmentCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFormIDs(ids...)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -647,6 +663,22 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(appointmentchange.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FormsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

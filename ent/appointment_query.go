@@ -16,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -38,10 +39,12 @@ type AppointmentQuery struct {
 	withScheduledMessages      *ScheduledMessageQuery
 	withService                *ServiceQuery
 	withChanges                *AppointmentChangeQuery
+	withForms                  *FormQuery
 	modifiers                  []func(*sql.Selector)
 	loadTotal                  []func(context.Context, []*Appointment) error
 	withNamedScheduledMessages map[string]*ScheduledMessageQuery
 	withNamedChanges           map[string]*AppointmentChangeQuery
+	withNamedForms             map[string]*FormQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -225,6 +228,28 @@ func (_q *AppointmentQuery) QueryChanges() *AppointmentChangeQuery {
 			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
 			sqlgraph.To(appointmentchange.Table, appointmentchange.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, appointment.ChangesTable, appointment.ChangesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryForms chains the current query on the "forms" edge.
+func (_q *AppointmentQuery) QueryForms() *FormQuery {
+	query := (&FormClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(form.Table, form.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, appointment.FormsTable, appointment.FormsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -431,6 +456,7 @@ func (_q *AppointmentQuery) Clone() *AppointmentQuery {
 		withScheduledMessages: _q.withScheduledMessages.Clone(),
 		withService:           _q.withService.Clone(),
 		withChanges:           _q.withChanges.Clone(),
+		withForms:             _q.withForms.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -511,6 +537,17 @@ func (_q *AppointmentQuery) WithChanges(opts ...func(*AppointmentChangeQuery)) *
 		opt(query)
 	}
 	_q.withChanges = query
+	return _q
+}
+
+// WithForms tells the query-builder to eager-load the nodes that are connected to
+// the "forms" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithForms(opts ...func(*FormQuery)) *AppointmentQuery {
+	query := (&FormClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withForms = query
 	return _q
 }
 
@@ -598,7 +635,7 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Appointment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withOrganization != nil,
 			_q.withClient != nil,
 			_q.withPractitioner != nil,
@@ -606,6 +643,7 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withScheduledMessages != nil,
 			_q.withService != nil,
 			_q.withChanges != nil,
+			_q.withForms != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -675,6 +713,13 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withForms; query != nil {
+		if err := _q.loadForms(ctx, query, nodes,
+			func(n *Appointment) { n.Edges.Forms = []*Form{} },
+			func(n *Appointment, e *Form) { n.Edges.Forms = append(n.Edges.Forms, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedScheduledMessages {
 		if err := _q.loadScheduledMessages(ctx, query, nodes,
 			func(n *Appointment) { n.appendNamedScheduledMessages(name) },
@@ -686,6 +731,13 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadChanges(ctx, query, nodes,
 			func(n *Appointment) { n.appendNamedChanges(name) },
 			func(n *Appointment, e *AppointmentChange) { n.appendNamedChanges(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedForms {
+		if err := _q.loadForms(ctx, query, nodes,
+			func(n *Appointment) { n.appendNamedForms(name) },
+			func(n *Appointment, e *Form) { n.appendNamedForms(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -902,6 +954,36 @@ func (_q *AppointmentQuery) loadChanges(ctx context.Context, query *AppointmentC
 	}
 	return nil
 }
+func (_q *AppointmentQuery) loadForms(ctx context.Context, query *FormQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Form)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*Appointment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(form.FieldAppointmentID)
+	}
+	query.Where(predicate.Form(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(appointment.FormsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AppointmentID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "appointment_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *AppointmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1027,6 +1109,20 @@ func (_q *AppointmentQuery) WithNamedChanges(name string, opts ...func(*Appointm
 		_q.withNamedChanges = make(map[string]*AppointmentChangeQuery)
 	}
 	_q.withNamedChanges[name] = query
+	return _q
+}
+
+// WithNamedForms tells the query-builder to eager-load the nodes that are connected to the "forms"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithNamedForms(name string, opts ...func(*FormQuery)) *AppointmentQuery {
+	query := (&FormClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedForms == nil {
+		_q.withNamedForms = make(map[string]*FormQuery)
+	}
+	_q.withNamedForms[name] = query
 	return _q
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/appointmentchange"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/service"
@@ -269,6 +270,21 @@ func (_u *AppointmentUpdate) AddChanges(v ...*AppointmentChange) *AppointmentUpd
 	return _u.AddChangeIDs(ids...)
 }
 
+// AddFormIDs adds the "forms" edge to the Form entity by IDs.
+func (_u *AppointmentUpdate) AddFormIDs(ids ...pulid.ID) *AppointmentUpdate {
+	_u.mutation.AddFormIDs(ids...)
+	return _u
+}
+
+// AddForms adds the "forms" edges to the Form entity.
+func (_u *AppointmentUpdate) AddForms(v ...*Form) *AppointmentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFormIDs(ids...)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdate) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -326,6 +342,27 @@ func (_u *AppointmentUpdate) RemoveChanges(v ...*AppointmentChange) *Appointment
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveChangeIDs(ids...)
+}
+
+// ClearForms clears all "forms" edges to the Form entity.
+func (_u *AppointmentUpdate) ClearForms() *AppointmentUpdate {
+	_u.mutation.ClearForms()
+	return _u
+}
+
+// RemoveFormIDs removes the "forms" edge to Form entities by IDs.
+func (_u *AppointmentUpdate) RemoveFormIDs(ids ...pulid.ID) *AppointmentUpdate {
+	_u.mutation.RemoveFormIDs(ids...)
+	return _u
+}
+
+// RemoveForms removes "forms" edges to Form entities.
+func (_u *AppointmentUpdate) RemoveForms(v ...*Form) *AppointmentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFormIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -622,6 +659,51 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.FormsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFormsIDs(); len(nodes) > 0 && !_u.mutation.FormsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FormsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{appointment.Label}
@@ -878,6 +960,21 @@ func (_u *AppointmentUpdateOne) AddChanges(v ...*AppointmentChange) *Appointment
 	return _u.AddChangeIDs(ids...)
 }
 
+// AddFormIDs adds the "forms" edge to the Form entity by IDs.
+func (_u *AppointmentUpdateOne) AddFormIDs(ids ...pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.AddFormIDs(ids...)
+	return _u
+}
+
+// AddForms adds the "forms" edges to the Form entity.
+func (_u *AppointmentUpdateOne) AddForms(v ...*Form) *AppointmentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFormIDs(ids...)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdateOne) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -935,6 +1032,27 @@ func (_u *AppointmentUpdateOne) RemoveChanges(v ...*AppointmentChange) *Appointm
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveChangeIDs(ids...)
+}
+
+// ClearForms clears all "forms" edges to the Form entity.
+func (_u *AppointmentUpdateOne) ClearForms() *AppointmentUpdateOne {
+	_u.mutation.ClearForms()
+	return _u
+}
+
+// RemoveFormIDs removes the "forms" edge to Form entities by IDs.
+func (_u *AppointmentUpdateOne) RemoveFormIDs(ids ...pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.RemoveFormIDs(ids...)
+	return _u
+}
+
+// RemoveForms removes "forms" edges to Form entities.
+func (_u *AppointmentUpdateOne) RemoveForms(v ...*Form) *AppointmentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFormIDs(ids...)
 }
 
 // Where appends a list predicates to the AppointmentUpdate builder.
@@ -1254,6 +1372,51 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(appointmentchange.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FormsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFormsIDs(); len(nodes) > 0 && !_u.mutation.FormsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FormsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -673,6 +673,22 @@ func (c *AppointmentClient) QueryChanges(_m *Appointment) *AppointmentChangeQuer
 	return query
 }
 
+// QueryForms queries the forms edge of a Appointment.
+func (c *AppointmentClient) QueryForms(_m *Appointment) *FormQuery {
+	query := (&FormClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(form.Table, form.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, appointment.FormsTable, appointment.FormsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AppointmentClient) Hooks() []Hook {
 	hooks := c.hooks.Appointment
@@ -2193,6 +2209,22 @@ func (c *FormClient) QuerySentBy(_m *Form) *StaffQuery {
 	return query
 }
 
+// QueryAppointment queries the appointment edge of a Form.
+func (c *FormClient) QueryAppointment(_m *Form) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(form.Table, form.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, form.AppointmentTable, form.AppointmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *FormClient) Hooks() []Hook {
 	hooks := c.hooks.Form
@@ -2732,6 +2764,22 @@ func (c *NotificationClient) QueryScheduledMessage(_m *Notification) *ScheduledM
 			sqlgraph.From(notification.Table, notification.FieldID, id),
 			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, notification.ScheduledMessageTable, notification.ScheduledMessageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryForm queries the form edge of a Notification.
+func (c *NotificationClient) QueryForm(_m *Notification) *FormQuery {
+	query := (&FormClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, id),
+			sqlgraph.To(form.Table, form.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.FormTable, notification.FormColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

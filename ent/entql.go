@@ -281,8 +281,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			form.FieldSignedName:         {Type: field.TypeString, Column: form.FieldSignedName},
 			form.FieldSignedAt:           {Type: field.TypeTime, Column: form.FieldSignedAt},
 			form.FieldSubmittedAt:        {Type: field.TypeTime, Column: form.FieldSubmittedAt},
+			form.FieldWithdrawnAt:        {Type: field.TypeTime, Column: form.FieldWithdrawnAt},
 			form.FieldSubmittedBy:        {Type: field.TypeString, Column: form.FieldSubmittedBy},
 			form.FieldSentByID:           {Type: field.TypeString, Column: form.FieldSentByID},
+			form.FieldAppointmentID:      {Type: field.TypeString, Column: form.FieldAppointmentID},
+			form.FieldReminderSentAt:     {Type: field.TypeTime, Column: form.FieldReminderSentAt},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -351,6 +354,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldAppointmentID:      {Type: field.TypeString, Column: notification.FieldAppointmentID},
 			notification.FieldScheduledMessageID: {Type: field.TypeString, Column: notification.FieldScheduledMessageID},
 			notification.FieldContactID:          {Type: field.TypeString, Column: notification.FieldContactID},
+			notification.FieldFormID:             {Type: field.TypeString, Column: notification.FieldFormID},
 			notification.FieldRecipientName:      {Type: field.TypeString, Column: notification.FieldRecipientName},
 			notification.FieldKind:               {Type: field.TypeString, Column: notification.FieldKind},
 			notification.FieldChannel:            {Type: field.TypeString, Column: notification.FieldChannel},
@@ -400,6 +404,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldBufferBeforeMinutes:        {Type: field.TypeInt, Column: organization.FieldBufferBeforeMinutes},
 			organization.FieldBufferAfterMinutes:         {Type: field.TypeInt, Column: organization.FieldBufferAfterMinutes},
 			organization.FieldRequireCancellationReason:  {Type: field.TypeBool, Column: organization.FieldRequireCancellationReason},
+			organization.FieldPortalInviteOnCreate:       {Type: field.TypeBool, Column: organization.FieldPortalInviteOnCreate},
+			organization.FieldFormReminderDelayHours:     {Type: field.TypeInt, Column: organization.FieldFormReminderDelayHours},
 			organization.FieldWidgetAllowedOrigins:       {Type: field.TypeJSON, Column: organization.FieldWidgetAllowedOrigins},
 		},
 	}
@@ -845,6 +851,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"AppointmentChange",
 	)
 	graph.MustAddE(
+		"forms",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.FormsTable,
+			Columns: []string{appointment.FormsColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"Form",
+	)
+	graph.MustAddE(
 		"organization",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1181,6 +1199,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Staff",
 	)
 	graph.MustAddE(
+		"appointment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   form.AppointmentTable,
+			Columns: []string{form.AppointmentColumn},
+			Bidi:    false,
+		},
+		"Form",
+		"Appointment",
+	)
+	graph.MustAddE(
 		"organization",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1287,6 +1317,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Notification",
 		"ScheduledMessage",
+	)
+	graph.MustAddE(
+		"form",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.FormTable,
+			Columns: []string{notification.FormColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Form",
 	)
 	graph.MustAddE(
 		"staff",
@@ -1963,6 +2005,20 @@ func (f *AppointmentFilter) WhereHasChanges() {
 // WhereHasChangesWith applies a predicate to check if query has an edge changes with a given conditions (other predicates).
 func (f *AppointmentFilter) WhereHasChangesWith(preds ...predicate.AppointmentChange) {
 	f.Where(entql.HasEdgeWith("changes", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasForms applies a predicate to check if query has an edge forms.
+func (f *AppointmentFilter) WhereHasForms() {
+	f.Where(entql.HasEdge("forms"))
+}
+
+// WhereHasFormsWith applies a predicate to check if query has an edge forms with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasFormsWith(preds ...predicate.Form) {
+	f.Where(entql.HasEdgeWith("forms", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3150,6 +3206,11 @@ func (f *FormFilter) WhereSubmittedAt(p entql.TimeP) {
 	f.Where(p.Field(form.FieldSubmittedAt))
 }
 
+// WhereWithdrawnAt applies the entql time.Time predicate on the withdrawn_at field.
+func (f *FormFilter) WhereWithdrawnAt(p entql.TimeP) {
+	f.Where(p.Field(form.FieldWithdrawnAt))
+}
+
 // WhereSubmittedBy applies the entql string predicate on the submitted_by field.
 func (f *FormFilter) WhereSubmittedBy(p entql.StringP) {
 	f.Where(p.Field(form.FieldSubmittedBy))
@@ -3158,6 +3219,16 @@ func (f *FormFilter) WhereSubmittedBy(p entql.StringP) {
 // WhereSentByID applies the entql string predicate on the sent_by_id field.
 func (f *FormFilter) WhereSentByID(p entql.StringP) {
 	f.Where(p.Field(form.FieldSentByID))
+}
+
+// WhereAppointmentID applies the entql string predicate on the appointment_id field.
+func (f *FormFilter) WhereAppointmentID(p entql.StringP) {
+	f.Where(p.Field(form.FieldAppointmentID))
+}
+
+// WhereReminderSentAt applies the entql time.Time predicate on the reminder_sent_at field.
+func (f *FormFilter) WhereReminderSentAt(p entql.TimeP) {
+	f.Where(p.Field(form.FieldReminderSentAt))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
@@ -3210,6 +3281,20 @@ func (f *FormFilter) WhereHasSentBy() {
 // WhereHasSentByWith applies a predicate to check if query has an edge sent_by with a given conditions (other predicates).
 func (f *FormFilter) WhereHasSentByWith(preds ...predicate.Staff) {
 	f.Where(entql.HasEdgeWith("sent_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAppointment applies a predicate to check if query has an edge appointment.
+func (f *FormFilter) WhereHasAppointment() {
+	f.Where(entql.HasEdge("appointment"))
+}
+
+// WhereHasAppointmentWith applies a predicate to check if query has an edge appointment with a given conditions (other predicates).
+func (f *FormFilter) WhereHasAppointmentWith(preds ...predicate.Appointment) {
+	f.Where(entql.HasEdgeWith("appointment", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3537,6 +3622,11 @@ func (f *NotificationFilter) WhereContactID(p entql.StringP) {
 	f.Where(p.Field(notification.FieldContactID))
 }
 
+// WhereFormID applies the entql string predicate on the form_id field.
+func (f *NotificationFilter) WhereFormID(p entql.StringP) {
+	f.Where(p.Field(notification.FieldFormID))
+}
+
 // WhereRecipientName applies the entql string predicate on the recipient_name field.
 func (f *NotificationFilter) WhereRecipientName(p entql.StringP) {
 	f.Where(p.Field(notification.FieldRecipientName))
@@ -3676,6 +3766,20 @@ func (f *NotificationFilter) WhereHasScheduledMessage() {
 // WhereHasScheduledMessageWith applies a predicate to check if query has an edge scheduled_message with a given conditions (other predicates).
 func (f *NotificationFilter) WhereHasScheduledMessageWith(preds ...predicate.ScheduledMessage) {
 	f.Where(entql.HasEdgeWith("scheduled_message", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasForm applies a predicate to check if query has an edge form.
+func (f *NotificationFilter) WhereHasForm() {
+	f.Where(entql.HasEdge("form"))
+}
+
+// WhereHasFormWith applies a predicate to check if query has an edge form with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasFormWith(preds ...predicate.Form) {
+	f.Where(entql.HasEdgeWith("form", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3825,6 +3929,16 @@ func (f *OrganizationFilter) WhereBufferAfterMinutes(p entql.IntP) {
 // WhereRequireCancellationReason applies the entql bool predicate on the require_cancellation_reason field.
 func (f *OrganizationFilter) WhereRequireCancellationReason(p entql.BoolP) {
 	f.Where(p.Field(organization.FieldRequireCancellationReason))
+}
+
+// WherePortalInviteOnCreate applies the entql bool predicate on the portal_invite_on_create field.
+func (f *OrganizationFilter) WherePortalInviteOnCreate(p entql.BoolP) {
+	f.Where(p.Field(organization.FieldPortalInviteOnCreate))
+}
+
+// WhereFormReminderDelayHours applies the entql int predicate on the form_reminder_delay_hours field.
+func (f *OrganizationFilter) WhereFormReminderDelayHours(p entql.IntP) {
+	f.Where(p.Field(organization.FieldFormReminderDelayHours))
 }
 
 // WhereWidgetAllowedOrigins applies the entql json.RawMessage predicate on the widget_allowed_origins field.

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/form"
@@ -42,7 +43,7 @@ type Form struct {
 	Questions []schematype.Question `json:"questions,omitempty"`
 	// The person must sign, by typing their name, to submit it.
 	SignatureRequested bool `json:"signature_requested,omitempty"`
-	// SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.
+	// SENT until it is filled in, then SUBMITTED; WITHDRAWN when staff took it back unsubmitted (withdrawForm): it can no longer be filled in and is not reminded of. A submitted or withdrawn form no longer changes.
 	Status form.Status `json:"status,omitempty"`
 	// The answers given, in the questions' order; unanswered questions are left out.
 	Answers []schematype.Answer `json:"answers,omitempty"`
@@ -52,10 +53,16 @@ type Form struct {
 	SignedAt *time.Time `json:"signed_at,omitempty"`
 	// When it was submitted.
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	// When staff withdrew it.
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 	// The portal email address it was submitted with; at most 254 characters.
 	SubmittedBy string `json:"submitted_by,omitempty"`
 	// The staff member who sent it.
 	SentByID pulid.ID `json:"sent_by_id,omitempty"`
+	// The appointment it was sent from ("Send Form To" in the appointment dialog), one of the same client's; empty otherwise.
+	AppointmentID pulid.ID `json:"appointment_id,omitempty"`
+	// When kith emailed the reminder of this still unsubmitted form (organisation's formReminderDelayHours after it was sent); null until then, and for a form submitted in time.
+	ReminderSentAt *time.Time `json:"reminder_sent_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the FormQuery when eager-loading is set.
 	Edges        FormEdges `json:"edges"`
@@ -72,11 +79,13 @@ type FormEdges struct {
 	Contact *Contact `json:"contact,omitempty"`
 	// The staff member who sent it.
 	SentBy *Staff `json:"sent_by,omitempty"`
+	// The appointment it was sent from; null when it was sent from the client's record.
+	Appointment *Appointment `json:"appointment,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -123,6 +132,17 @@ func (e FormEdges) SentByOrErr() (*Staff, error) {
 	return nil, &NotLoadedError{edge: "sent_by"}
 }
 
+// AppointmentOrErr returns the Appointment value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e FormEdges) AppointmentOrErr() (*Appointment, error) {
+	if e.Appointment != nil {
+		return e.Appointment, nil
+	} else if e.loadedTypes[4] {
+		return nil, &NotFoundError{label: appointment.Label}
+	}
+	return nil, &NotLoadedError{edge: "appointment"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Form) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -130,13 +150,13 @@ func (*Form) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case form.FieldQuestions, form.FieldAnswers:
 			values[i] = new([]byte)
-		case form.FieldID, form.FieldOrganizationID, form.FieldClientID, form.FieldContactID, form.FieldSentByID:
+		case form.FieldID, form.FieldOrganizationID, form.FieldClientID, form.FieldContactID, form.FieldSentByID, form.FieldAppointmentID:
 			values[i] = new(pulid.ID)
 		case form.FieldSignatureRequested:
 			values[i] = new(sql.NullBool)
 		case form.FieldTitle, form.FieldDescription, form.FieldStatus, form.FieldSignedName, form.FieldSubmittedBy:
 			values[i] = new(sql.NullString)
-		case form.FieldCreatedAt, form.FieldUpdatedAt, form.FieldSignedAt, form.FieldSubmittedAt:
+		case form.FieldCreatedAt, form.FieldUpdatedAt, form.FieldSignedAt, form.FieldSubmittedAt, form.FieldWithdrawnAt, form.FieldReminderSentAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -249,6 +269,13 @@ func (_m *Form) assignValues(columns []string, values []any) error {
 				_m.SubmittedAt = new(time.Time)
 				*_m.SubmittedAt = value.Time
 			}
+		case form.FieldWithdrawnAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field withdrawn_at", values[i])
+			} else if value.Valid {
+				_m.WithdrawnAt = new(time.Time)
+				*_m.WithdrawnAt = value.Time
+			}
 		case form.FieldSubmittedBy:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field submitted_by", values[i])
@@ -260,6 +287,19 @@ func (_m *Form) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field sent_by_id", values[i])
 			} else if value != nil {
 				_m.SentByID = *value
+			}
+		case form.FieldAppointmentID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field appointment_id", values[i])
+			} else if value != nil {
+				_m.AppointmentID = *value
+			}
+		case form.FieldReminderSentAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field reminder_sent_at", values[i])
+			} else if value.Valid {
+				_m.ReminderSentAt = new(time.Time)
+				*_m.ReminderSentAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -292,6 +332,11 @@ func (_m *Form) QueryContact() *ContactQuery {
 // QuerySentBy queries the "sent_by" edge of the Form entity.
 func (_m *Form) QuerySentBy() *StaffQuery {
 	return NewFormClient(_m.config).QuerySentBy(_m)
+}
+
+// QueryAppointment queries the "appointment" edge of the Form entity.
+func (_m *Form) QueryAppointment() *AppointmentQuery {
+	return NewFormClient(_m.config).QueryAppointment(_m)
 }
 
 // Update returns a builder for updating this Form.
@@ -363,11 +408,24 @@ func (_m *Form) String() string {
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
+	if v := _m.WithdrawnAt; v != nil {
+		builder.WriteString("withdrawn_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
 	builder.WriteString("submitted_by=")
 	builder.WriteString(_m.SubmittedBy)
 	builder.WriteString(", ")
 	builder.WriteString("sent_by_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.SentByID))
+	builder.WriteString(", ")
+	builder.WriteString("appointment_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AppointmentID))
+	builder.WriteString(", ")
+	if v := _m.ReminderSentAt; v != nil {
+		builder.WriteString("reminder_sent_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/form"
@@ -182,6 +183,20 @@ func (_c *FormCreate) SetNillableSubmittedAt(v *time.Time) *FormCreate {
 	return _c
 }
 
+// SetWithdrawnAt sets the "withdrawn_at" field.
+func (_c *FormCreate) SetWithdrawnAt(v time.Time) *FormCreate {
+	_c.mutation.SetWithdrawnAt(v)
+	return _c
+}
+
+// SetNillableWithdrawnAt sets the "withdrawn_at" field if the given value is not nil.
+func (_c *FormCreate) SetNillableWithdrawnAt(v *time.Time) *FormCreate {
+	if v != nil {
+		_c.SetWithdrawnAt(*v)
+	}
+	return _c
+}
+
 // SetSubmittedBy sets the "submitted_by" field.
 func (_c *FormCreate) SetSubmittedBy(v string) *FormCreate {
 	_c.mutation.SetSubmittedBy(v)
@@ -206,6 +221,34 @@ func (_c *FormCreate) SetSentByID(v pulid.ID) *FormCreate {
 func (_c *FormCreate) SetNillableSentByID(v *pulid.ID) *FormCreate {
 	if v != nil {
 		_c.SetSentByID(*v)
+	}
+	return _c
+}
+
+// SetAppointmentID sets the "appointment_id" field.
+func (_c *FormCreate) SetAppointmentID(v pulid.ID) *FormCreate {
+	_c.mutation.SetAppointmentID(v)
+	return _c
+}
+
+// SetNillableAppointmentID sets the "appointment_id" field if the given value is not nil.
+func (_c *FormCreate) SetNillableAppointmentID(v *pulid.ID) *FormCreate {
+	if v != nil {
+		_c.SetAppointmentID(*v)
+	}
+	return _c
+}
+
+// SetReminderSentAt sets the "reminder_sent_at" field.
+func (_c *FormCreate) SetReminderSentAt(v time.Time) *FormCreate {
+	_c.mutation.SetReminderSentAt(v)
+	return _c
+}
+
+// SetNillableReminderSentAt sets the "reminder_sent_at" field if the given value is not nil.
+func (_c *FormCreate) SetNillableReminderSentAt(v *time.Time) *FormCreate {
+	if v != nil {
+		_c.SetReminderSentAt(*v)
 	}
 	return _c
 }
@@ -242,6 +285,11 @@ func (_c *FormCreate) SetContact(v *Contact) *FormCreate {
 // SetSentBy sets the "sent_by" edge to the Staff entity.
 func (_c *FormCreate) SetSentBy(v *Staff) *FormCreate {
 	return _c.SetSentByID(v.ID)
+}
+
+// SetAppointment sets the "appointment" edge to the Appointment entity.
+func (_c *FormCreate) SetAppointment(v *Appointment) *FormCreate {
+	return _c.SetAppointmentID(v.ID)
 }
 
 // Mutation returns the FormMutation object of the builder.
@@ -449,9 +497,17 @@ func (_c *FormCreate) createSpec() (*Form, *sqlgraph.CreateSpec) {
 		_spec.SetField(form.FieldSubmittedAt, field.TypeTime, value)
 		_node.SubmittedAt = &value
 	}
+	if value, ok := _c.mutation.WithdrawnAt(); ok {
+		_spec.SetField(form.FieldWithdrawnAt, field.TypeTime, value)
+		_node.WithdrawnAt = &value
+	}
 	if value, ok := _c.mutation.SubmittedBy(); ok {
 		_spec.SetField(form.FieldSubmittedBy, field.TypeString, value)
 		_node.SubmittedBy = value
+	}
+	if value, ok := _c.mutation.ReminderSentAt(); ok {
+		_spec.SetField(form.FieldReminderSentAt, field.TypeTime, value)
+		_node.ReminderSentAt = &value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -519,6 +575,23 @@ func (_c *FormCreate) createSpec() (*Form, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.SentByID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AppointmentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   form.AppointmentTable,
+			Columns: []string{form.AppointmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.AppointmentID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

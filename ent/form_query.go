@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/form"
@@ -32,6 +33,7 @@ type FormQuery struct {
 	withClient       *ClientProfileQuery
 	withContact      *ContactQuery
 	withSentBy       *StaffQuery
+	withAppointment  *AppointmentQuery
 	modifiers        []func(*sql.Selector)
 	loadTotal        []func(context.Context, []*Form) error
 	// intermediate query (i.e. traversal path).
@@ -151,6 +153,28 @@ func (_q *FormQuery) QuerySentBy() *StaffQuery {
 			sqlgraph.From(form.Table, form.FieldID, selector),
 			sqlgraph.To(staff.Table, staff.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, form.SentByTable, form.SentByColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAppointment chains the current query on the "appointment" edge.
+func (_q *FormQuery) QueryAppointment() *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(form.Table, form.FieldID, selector),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, form.AppointmentTable, form.AppointmentColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -354,6 +378,7 @@ func (_q *FormQuery) Clone() *FormQuery {
 		withClient:       _q.withClient.Clone(),
 		withContact:      _q.withContact.Clone(),
 		withSentBy:       _q.withSentBy.Clone(),
+		withAppointment:  _q.withAppointment.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -401,6 +426,17 @@ func (_q *FormQuery) WithSentBy(opts ...func(*StaffQuery)) *FormQuery {
 		opt(query)
 	}
 	_q.withSentBy = query
+	return _q
+}
+
+// WithAppointment tells the query-builder to eager-load the nodes that are connected to
+// the "appointment" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *FormQuery) WithAppointment(opts ...func(*AppointmentQuery)) *FormQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAppointment = query
 	return _q
 }
 
@@ -488,11 +524,12 @@ func (_q *FormQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Form, e
 	var (
 		nodes       = []*Form{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withOrganization != nil,
 			_q.withClient != nil,
 			_q.withContact != nil,
 			_q.withSentBy != nil,
+			_q.withAppointment != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -537,6 +574,12 @@ func (_q *FormQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Form, e
 	if query := _q.withSentBy; query != nil {
 		if err := _q.loadSentBy(ctx, query, nodes, nil,
 			func(n *Form, e *Staff) { n.Edges.SentBy = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAppointment; query != nil {
+		if err := _q.loadAppointment(ctx, query, nodes, nil,
+			func(n *Form, e *Appointment) { n.Edges.Appointment = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -664,6 +707,35 @@ func (_q *FormQuery) loadSentBy(ctx context.Context, query *StaffQuery, nodes []
 	}
 	return nil
 }
+func (_q *FormQuery) loadAppointment(ctx context.Context, query *AppointmentQuery, nodes []*Form, init func(*Form), assign func(*Form, *Appointment)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Form)
+	for i := range nodes {
+		fk := nodes[i].AppointmentID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(appointment.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "appointment_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *FormQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -704,6 +776,9 @@ func (_q *FormQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withSentBy != nil {
 			_spec.Node.AddColumnOnce(form.FieldSentByID)
+		}
+		if _q.withAppointment != nil {
+			_spec.Node.AddColumnOnce(form.FieldAppointmentID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -174,6 +174,26 @@ func (_u *FormUpdate) ClearSubmittedAt() *FormUpdate {
 	return _u
 }
 
+// SetWithdrawnAt sets the "withdrawn_at" field.
+func (_u *FormUpdate) SetWithdrawnAt(v time.Time) *FormUpdate {
+	_u.mutation.SetWithdrawnAt(v)
+	return _u
+}
+
+// SetNillableWithdrawnAt sets the "withdrawn_at" field if the given value is not nil.
+func (_u *FormUpdate) SetNillableWithdrawnAt(v *time.Time) *FormUpdate {
+	if v != nil {
+		_u.SetWithdrawnAt(*v)
+	}
+	return _u
+}
+
+// ClearWithdrawnAt clears the value of the "withdrawn_at" field.
+func (_u *FormUpdate) ClearWithdrawnAt() *FormUpdate {
+	_u.mutation.ClearWithdrawnAt()
+	return _u
+}
+
 // SetSubmittedBy sets the "submitted_by" field.
 func (_u *FormUpdate) SetSubmittedBy(v string) *FormUpdate {
 	_u.mutation.SetSubmittedBy(v)
@@ -191,6 +211,26 @@ func (_u *FormUpdate) SetNillableSubmittedBy(v *string) *FormUpdate {
 // ClearSubmittedBy clears the value of the "submitted_by" field.
 func (_u *FormUpdate) ClearSubmittedBy() *FormUpdate {
 	_u.mutation.ClearSubmittedBy()
+	return _u
+}
+
+// SetReminderSentAt sets the "reminder_sent_at" field.
+func (_u *FormUpdate) SetReminderSentAt(v time.Time) *FormUpdate {
+	_u.mutation.SetReminderSentAt(v)
+	return _u
+}
+
+// SetNillableReminderSentAt sets the "reminder_sent_at" field if the given value is not nil.
+func (_u *FormUpdate) SetNillableReminderSentAt(v *time.Time) *FormUpdate {
+	if v != nil {
+		_u.SetReminderSentAt(*v)
+	}
+	return _u
+}
+
+// ClearReminderSentAt clears the value of the "reminder_sent_at" field.
+func (_u *FormUpdate) ClearReminderSentAt() *FormUpdate {
+	_u.mutation.ClearReminderSentAt()
 	return _u
 }
 
@@ -341,11 +381,23 @@ func (_u *FormUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SubmittedAtCleared() {
 		_spec.ClearField(form.FieldSubmittedAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.WithdrawnAt(); ok {
+		_spec.SetField(form.FieldWithdrawnAt, field.TypeTime, value)
+	}
+	if _u.mutation.WithdrawnAtCleared() {
+		_spec.ClearField(form.FieldWithdrawnAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.SubmittedBy(); ok {
 		_spec.SetField(form.FieldSubmittedBy, field.TypeString, value)
 	}
 	if _u.mutation.SubmittedByCleared() {
 		_spec.ClearField(form.FieldSubmittedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReminderSentAt(); ok {
+		_spec.SetField(form.FieldReminderSentAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReminderSentAtCleared() {
+		_spec.ClearField(form.FieldReminderSentAt, field.TypeTime)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -511,6 +563,26 @@ func (_u *FormUpdateOne) ClearSubmittedAt() *FormUpdateOne {
 	return _u
 }
 
+// SetWithdrawnAt sets the "withdrawn_at" field.
+func (_u *FormUpdateOne) SetWithdrawnAt(v time.Time) *FormUpdateOne {
+	_u.mutation.SetWithdrawnAt(v)
+	return _u
+}
+
+// SetNillableWithdrawnAt sets the "withdrawn_at" field if the given value is not nil.
+func (_u *FormUpdateOne) SetNillableWithdrawnAt(v *time.Time) *FormUpdateOne {
+	if v != nil {
+		_u.SetWithdrawnAt(*v)
+	}
+	return _u
+}
+
+// ClearWithdrawnAt clears the value of the "withdrawn_at" field.
+func (_u *FormUpdateOne) ClearWithdrawnAt() *FormUpdateOne {
+	_u.mutation.ClearWithdrawnAt()
+	return _u
+}
+
 // SetSubmittedBy sets the "submitted_by" field.
 func (_u *FormUpdateOne) SetSubmittedBy(v string) *FormUpdateOne {
 	_u.mutation.SetSubmittedBy(v)
@@ -528,6 +600,26 @@ func (_u *FormUpdateOne) SetNillableSubmittedBy(v *string) *FormUpdateOne {
 // ClearSubmittedBy clears the value of the "submitted_by" field.
 func (_u *FormUpdateOne) ClearSubmittedBy() *FormUpdateOne {
 	_u.mutation.ClearSubmittedBy()
+	return _u
+}
+
+// SetReminderSentAt sets the "reminder_sent_at" field.
+func (_u *FormUpdateOne) SetReminderSentAt(v time.Time) *FormUpdateOne {
+	_u.mutation.SetReminderSentAt(v)
+	return _u
+}
+
+// SetNillableReminderSentAt sets the "reminder_sent_at" field if the given value is not nil.
+func (_u *FormUpdateOne) SetNillableReminderSentAt(v *time.Time) *FormUpdateOne {
+	if v != nil {
+		_u.SetReminderSentAt(*v)
+	}
+	return _u
+}
+
+// ClearReminderSentAt clears the value of the "reminder_sent_at" field.
+func (_u *FormUpdateOne) ClearReminderSentAt() *FormUpdateOne {
+	_u.mutation.ClearReminderSentAt()
 	return _u
 }
 
@@ -708,11 +800,23 @@ func (_u *FormUpdateOne) sqlSave(ctx context.Context) (_node *Form, err error) {
 	if _u.mutation.SubmittedAtCleared() {
 		_spec.ClearField(form.FieldSubmittedAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.WithdrawnAt(); ok {
+		_spec.SetField(form.FieldWithdrawnAt, field.TypeTime, value)
+	}
+	if _u.mutation.WithdrawnAtCleared() {
+		_spec.ClearField(form.FieldWithdrawnAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.SubmittedBy(); ok {
 		_spec.SetField(form.FieldSubmittedBy, field.TypeString, value)
 	}
 	if _u.mutation.SubmittedByCleared() {
 		_spec.ClearField(form.FieldSubmittedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReminderSentAt(); ok {
+		_spec.SetField(form.FieldReminderSentAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReminderSentAtCleared() {
+		_spec.ClearField(form.FieldReminderSentAt, field.TypeTime)
 	}
 	_node = &Form{config: _u.config}
 	_spec.Assign = _node.assignValues

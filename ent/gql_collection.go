@@ -206,6 +206,19 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, appointment.FieldServiceID)
 				fieldSeen[appointment.FieldServiceID] = struct{}{}
 			}
+
+		case "forms":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FormClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, formImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedForms(alias, func(wq *FormQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[appointment.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, appointment.FieldCreatedAt)
@@ -1741,6 +1754,21 @@ func (_q *FormQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, form.FieldSentByID)
 				fieldSeen[form.FieldSentByID] = struct{}{}
 			}
+
+		case "appointment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAppointment = query
+			if _, ok := fieldSeen[form.FieldAppointmentID]; !ok {
+				selectedFields = append(selectedFields, form.FieldAppointmentID)
+				fieldSeen[form.FieldAppointmentID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[form.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, form.FieldCreatedAt)
@@ -1806,6 +1834,11 @@ func (_q *FormQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, form.FieldSubmittedAt)
 				fieldSeen[form.FieldSubmittedAt] = struct{}{}
 			}
+		case "withdrawnAt":
+			if _, ok := fieldSeen[form.FieldWithdrawnAt]; !ok {
+				selectedFields = append(selectedFields, form.FieldWithdrawnAt)
+				fieldSeen[form.FieldWithdrawnAt] = struct{}{}
+			}
 		case "submittedBy":
 			if _, ok := fieldSeen[form.FieldSubmittedBy]; !ok {
 				selectedFields = append(selectedFields, form.FieldSubmittedBy)
@@ -1815,6 +1848,16 @@ func (_q *FormQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[form.FieldSentByID]; !ok {
 				selectedFields = append(selectedFields, form.FieldSentByID)
 				fieldSeen[form.FieldSentByID] = struct{}{}
+			}
+		case "appointmentID":
+			if _, ok := fieldSeen[form.FieldAppointmentID]; !ok {
+				selectedFields = append(selectedFields, form.FieldAppointmentID)
+				fieldSeen[form.FieldAppointmentID] = struct{}{}
+			}
+		case "reminderSentAt":
+			if _, ok := fieldSeen[form.FieldReminderSentAt]; !ok {
+				selectedFields = append(selectedFields, form.FieldReminderSentAt)
+				fieldSeen[form.FieldReminderSentAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2230,6 +2273,21 @@ func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, notification.FieldScheduledMessageID)
 				fieldSeen[notification.FieldScheduledMessageID] = struct{}{}
 			}
+
+		case "form":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FormClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, formImplementors)...); err != nil {
+				return err
+			}
+			_q.withForm = query
+			if _, ok := fieldSeen[notification.FieldFormID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldFormID)
+				fieldSeen[notification.FieldFormID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[notification.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, notification.FieldCreatedAt)
@@ -2259,6 +2317,11 @@ func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[notification.FieldContactID]; !ok {
 				selectedFields = append(selectedFields, notification.FieldContactID)
 				fieldSeen[notification.FieldContactID] = struct{}{}
+			}
+		case "formID":
+			if _, ok := fieldSeen[notification.FieldFormID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldFormID)
+				fieldSeen[notification.FieldFormID] = struct{}{}
 			}
 		case "recipientName":
 			if _, ok := fieldSeen[notification.FieldRecipientName]; !ok {
@@ -2523,6 +2586,16 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[organization.FieldRequireCancellationReason]; !ok {
 				selectedFields = append(selectedFields, organization.FieldRequireCancellationReason)
 				fieldSeen[organization.FieldRequireCancellationReason] = struct{}{}
+			}
+		case "portalInviteOnCreate":
+			if _, ok := fieldSeen[organization.FieldPortalInviteOnCreate]; !ok {
+				selectedFields = append(selectedFields, organization.FieldPortalInviteOnCreate)
+				fieldSeen[organization.FieldPortalInviteOnCreate] = struct{}{}
+			}
+		case "formReminderDelayHours":
+			if _, ok := fieldSeen[organization.FieldFormReminderDelayHours]; !ok {
+				selectedFields = append(selectedFields, organization.FieldFormReminderDelayHours)
+				fieldSeen[organization.FieldFormReminderDelayHours] = struct{}{}
 			}
 		case "widgetAllowedOrigins":
 			if _, ok := fieldSeen[organization.FieldWidgetAllowedOrigins]; !ok {

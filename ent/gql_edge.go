@@ -61,6 +61,18 @@ func (_m *Appointment) Service(ctx context.Context) (*Service, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Appointment) Forms(ctx context.Context) (result []*Form, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedForms(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FormsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryForms().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *AppointmentChange) Appointment(ctx context.Context) (*Appointment, error) {
 	result, err := _m.Edges.AppointmentOrErr()
 	if IsNotLoaded(err) {
@@ -263,6 +275,14 @@ func (_m *Form) SentBy(ctx context.Context) (*Staff, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Form) Appointment(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.AppointmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Invoice) Payments(ctx context.Context) (result []*Payment, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedPayments(graphql.GetFieldContext(ctx).Field.Alias)
@@ -303,6 +323,14 @@ func (_m *Notification) ScheduledMessage(ctx context.Context) (*ScheduledMessage
 	result, err := _m.Edges.ScheduledMessageOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryScheduledMessage().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Notification) Form(ctx context.Context) (*Form, error) {
+	result, err := _m.Edges.FormOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryForm().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

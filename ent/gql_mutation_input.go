@@ -722,6 +722,8 @@ type UpdateOrganizationInput struct {
 	QuietHoursEnd             *string
 	ClearSmsHelpReply         bool
 	SmsHelpReply              *string
+	PortalInviteOnCreate      *bool
+	FormReminderDelayHours    *int
 }
 
 // Mutate applies the UpdateOrganizationInput on the OrganizationMutation builder.
@@ -770,6 +772,12 @@ func (i *UpdateOrganizationInput) Mutate(m *OrganizationMutation) {
 	}
 	if v := i.SmsHelpReply; v != nil {
 		m.SetSmsHelpReply(*v)
+	}
+	if v := i.PortalInviteOnCreate; v != nil {
+		m.SetPortalInviteOnCreate(*v)
+	}
+	if v := i.FormReminderDelayHours; v != nil {
+		m.SetFormReminderDelayHours(*v)
 	}
 }
 

@@ -5122,6 +5122,23 @@ type NotificationWhereInput struct {
 	ContactIDEqualFold    *pulid.ID  `json:"contactIDEqualFold,omitempty"`
 	ContactIDContainsFold *pulid.ID  `json:"contactIDContainsFold,omitempty"`
 
+	// "form_id" field predicates.
+	FormID             *pulid.ID  `json:"formID,omitempty"`
+	FormIDNEQ          *pulid.ID  `json:"formIDNEQ,omitempty"`
+	FormIDIn           []pulid.ID `json:"formIDIn,omitempty"`
+	FormIDNotIn        []pulid.ID `json:"formIDNotIn,omitempty"`
+	FormIDGT           *pulid.ID  `json:"formIDGT,omitempty"`
+	FormIDGTE          *pulid.ID  `json:"formIDGTE,omitempty"`
+	FormIDLT           *pulid.ID  `json:"formIDLT,omitempty"`
+	FormIDLTE          *pulid.ID  `json:"formIDLTE,omitempty"`
+	FormIDContains     *pulid.ID  `json:"formIDContains,omitempty"`
+	FormIDHasPrefix    *pulid.ID  `json:"formIDHasPrefix,omitempty"`
+	FormIDHasSuffix    *pulid.ID  `json:"formIDHasSuffix,omitempty"`
+	FormIDIsNil        bool       `json:"formIDIsNil,omitempty"`
+	FormIDNotNil       bool       `json:"formIDNotNil,omitempty"`
+	FormIDEqualFold    *pulid.ID  `json:"formIDEqualFold,omitempty"`
+	FormIDContainsFold *pulid.ID  `json:"formIDContainsFold,omitempty"`
+
 	// "recipient_name" field predicates.
 	RecipientName             *string  `json:"recipientName,omitempty"`
 	RecipientNameNEQ          *string  `json:"recipientNameNEQ,omitempty"`
@@ -5664,6 +5681,51 @@ func (i *NotificationWhereInput) P() (predicate.Notification, error) {
 	}
 	if i.ContactIDContainsFold != nil {
 		predicates = append(predicates, notification.ContactIDContainsFold(*i.ContactIDContainsFold))
+	}
+	if i.FormID != nil {
+		predicates = append(predicates, notification.FormIDEQ(*i.FormID))
+	}
+	if i.FormIDNEQ != nil {
+		predicates = append(predicates, notification.FormIDNEQ(*i.FormIDNEQ))
+	}
+	if len(i.FormIDIn) > 0 {
+		predicates = append(predicates, notification.FormIDIn(i.FormIDIn...))
+	}
+	if len(i.FormIDNotIn) > 0 {
+		predicates = append(predicates, notification.FormIDNotIn(i.FormIDNotIn...))
+	}
+	if i.FormIDGT != nil {
+		predicates = append(predicates, notification.FormIDGT(*i.FormIDGT))
+	}
+	if i.FormIDGTE != nil {
+		predicates = append(predicates, notification.FormIDGTE(*i.FormIDGTE))
+	}
+	if i.FormIDLT != nil {
+		predicates = append(predicates, notification.FormIDLT(*i.FormIDLT))
+	}
+	if i.FormIDLTE != nil {
+		predicates = append(predicates, notification.FormIDLTE(*i.FormIDLTE))
+	}
+	if i.FormIDContains != nil {
+		predicates = append(predicates, notification.FormIDContains(*i.FormIDContains))
+	}
+	if i.FormIDHasPrefix != nil {
+		predicates = append(predicates, notification.FormIDHasPrefix(*i.FormIDHasPrefix))
+	}
+	if i.FormIDHasSuffix != nil {
+		predicates = append(predicates, notification.FormIDHasSuffix(*i.FormIDHasSuffix))
+	}
+	if i.FormIDIsNil {
+		predicates = append(predicates, notification.FormIDIsNil())
+	}
+	if i.FormIDNotNil {
+		predicates = append(predicates, notification.FormIDNotNil())
+	}
+	if i.FormIDEqualFold != nil {
+		predicates = append(predicates, notification.FormIDEqualFold(*i.FormIDEqualFold))
+	}
+	if i.FormIDContainsFold != nil {
+		predicates = append(predicates, notification.FormIDContainsFold(*i.FormIDContainsFold))
 	}
 	if i.RecipientName != nil {
 		predicates = append(predicates, notification.RecipientNameEQ(*i.RecipientName))
@@ -6551,6 +6613,20 @@ type OrganizationWhereInput struct {
 	// "require_cancellation_reason" field predicates.
 	RequireCancellationReason    *bool `json:"requireCancellationReason,omitempty"`
 	RequireCancellationReasonNEQ *bool `json:"requireCancellationReasonNEQ,omitempty"`
+
+	// "portal_invite_on_create" field predicates.
+	PortalInviteOnCreate    *bool `json:"portalInviteOnCreate,omitempty"`
+	PortalInviteOnCreateNEQ *bool `json:"portalInviteOnCreateNEQ,omitempty"`
+
+	// "form_reminder_delay_hours" field predicates.
+	FormReminderDelayHours      *int  `json:"formReminderDelayHours,omitempty"`
+	FormReminderDelayHoursNEQ   *int  `json:"formReminderDelayHoursNEQ,omitempty"`
+	FormReminderDelayHoursIn    []int `json:"formReminderDelayHoursIn,omitempty"`
+	FormReminderDelayHoursNotIn []int `json:"formReminderDelayHoursNotIn,omitempty"`
+	FormReminderDelayHoursGT    *int  `json:"formReminderDelayHoursGT,omitempty"`
+	FormReminderDelayHoursGTE   *int  `json:"formReminderDelayHoursGTE,omitempty"`
+	FormReminderDelayHoursLT    *int  `json:"formReminderDelayHoursLT,omitempty"`
+	FormReminderDelayHoursLTE   *int  `json:"formReminderDelayHoursLTE,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -7277,6 +7353,36 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 	}
 	if i.RequireCancellationReasonNEQ != nil {
 		predicates = append(predicates, organization.RequireCancellationReasonNEQ(*i.RequireCancellationReasonNEQ))
+	}
+	if i.PortalInviteOnCreate != nil {
+		predicates = append(predicates, organization.PortalInviteOnCreateEQ(*i.PortalInviteOnCreate))
+	}
+	if i.PortalInviteOnCreateNEQ != nil {
+		predicates = append(predicates, organization.PortalInviteOnCreateNEQ(*i.PortalInviteOnCreateNEQ))
+	}
+	if i.FormReminderDelayHours != nil {
+		predicates = append(predicates, organization.FormReminderDelayHoursEQ(*i.FormReminderDelayHours))
+	}
+	if i.FormReminderDelayHoursNEQ != nil {
+		predicates = append(predicates, organization.FormReminderDelayHoursNEQ(*i.FormReminderDelayHoursNEQ))
+	}
+	if len(i.FormReminderDelayHoursIn) > 0 {
+		predicates = append(predicates, organization.FormReminderDelayHoursIn(i.FormReminderDelayHoursIn...))
+	}
+	if len(i.FormReminderDelayHoursNotIn) > 0 {
+		predicates = append(predicates, organization.FormReminderDelayHoursNotIn(i.FormReminderDelayHoursNotIn...))
+	}
+	if i.FormReminderDelayHoursGT != nil {
+		predicates = append(predicates, organization.FormReminderDelayHoursGT(*i.FormReminderDelayHoursGT))
+	}
+	if i.FormReminderDelayHoursGTE != nil {
+		predicates = append(predicates, organization.FormReminderDelayHoursGTE(*i.FormReminderDelayHoursGTE))
+	}
+	if i.FormReminderDelayHoursLT != nil {
+		predicates = append(predicates, organization.FormReminderDelayHoursLT(*i.FormReminderDelayHoursLT))
+	}
+	if i.FormReminderDelayHoursLTE != nil {
+		predicates = append(predicates, organization.FormReminderDelayHoursLTE(*i.FormReminderDelayHoursLTE))
 	}
 
 	switch len(predicates) {

@@ -121,6 +121,9 @@ type AppointmentMutation struct {
 	changes                   map[pulid.ID]struct{}
 	removedchanges            map[pulid.ID]struct{}
 	clearedchanges            bool
+	forms                     map[pulid.ID]struct{}
+	removedforms              map[pulid.ID]struct{}
+	clearedforms              bool
 	done                      bool
 	oldValue                  func(context.Context) (*Appointment, error)
 	predicates                []predicate.Appointment
@@ -1225,6 +1228,60 @@ func (m *AppointmentMutation) ResetChanges() {
 	m.removedchanges = nil
 }
 
+// AddFormIDs adds the "forms" edge to the Form entity by ids.
+func (m *AppointmentMutation) AddFormIDs(ids ...pulid.ID) {
+	if m.forms == nil {
+		m.forms = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.forms[ids[i]] = struct{}{}
+	}
+}
+
+// ClearForms clears the "forms" edge to the Form entity.
+func (m *AppointmentMutation) ClearForms() {
+	m.clearedforms = true
+}
+
+// FormsCleared reports if the "forms" edge to the Form entity was cleared.
+func (m *AppointmentMutation) FormsCleared() bool {
+	return m.clearedforms
+}
+
+// RemoveFormIDs removes the "forms" edge to the Form entity by IDs.
+func (m *AppointmentMutation) RemoveFormIDs(ids ...pulid.ID) {
+	if m.removedforms == nil {
+		m.removedforms = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.forms, ids[i])
+		m.removedforms[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedForms returns the removed IDs of the "forms" edge to the Form entity.
+func (m *AppointmentMutation) RemovedFormsIDs() (ids []pulid.ID) {
+	for id := range m.removedforms {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FormsIDs returns the "forms" edge IDs in the mutation.
+func (m *AppointmentMutation) FormsIDs() (ids []pulid.ID) {
+	for id := range m.forms {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetForms resets all changes to the "forms" edge.
+func (m *AppointmentMutation) ResetForms() {
+	m.forms = nil
+	m.clearedforms = false
+	m.removedforms = nil
+}
+
 // Where appends a list predicates to the AppointmentMutation builder.
 func (m *AppointmentMutation) Where(ps ...predicate.Appointment) {
 	m.predicates = append(m.predicates, ps...)
@@ -1698,7 +1755,7 @@ func (m *AppointmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppointmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.organization != nil {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1719,6 +1776,9 @@ func (m *AppointmentMutation) AddedEdges() []string {
 	}
 	if m.changes != nil {
 		edges = append(edges, appointment.EdgeChanges)
+	}
+	if m.forms != nil {
+		edges = append(edges, appointment.EdgeForms)
 	}
 	return edges
 }
@@ -1759,18 +1819,27 @@ func (m *AppointmentMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case appointment.EdgeForms:
+		ids := make([]ent.Value, 0, len(m.forms))
+		for id := range m.forms {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppointmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedscheduled_messages != nil {
 		edges = append(edges, appointment.EdgeScheduledMessages)
 	}
 	if m.removedchanges != nil {
 		edges = append(edges, appointment.EdgeChanges)
+	}
+	if m.removedforms != nil {
+		edges = append(edges, appointment.EdgeForms)
 	}
 	return edges
 }
@@ -1791,13 +1860,19 @@ func (m *AppointmentMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case appointment.EdgeForms:
+		ids := make([]ent.Value, 0, len(m.removedforms))
+		for id := range m.removedforms {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppointmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedorganization {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1818,6 +1893,9 @@ func (m *AppointmentMutation) ClearedEdges() []string {
 	}
 	if m.clearedchanges {
 		edges = append(edges, appointment.EdgeChanges)
+	}
+	if m.clearedforms {
+		edges = append(edges, appointment.EdgeForms)
 	}
 	return edges
 }
@@ -1840,6 +1918,8 @@ func (m *AppointmentMutation) EdgeCleared(name string) bool {
 		return m.clearedservice
 	case appointment.EdgeChanges:
 		return m.clearedchanges
+	case appointment.EdgeForms:
+		return m.clearedforms
 	}
 	return false
 }
@@ -1891,6 +1971,9 @@ func (m *AppointmentMutation) ResetEdge(name string) error {
 		return nil
 	case appointment.EdgeChanges:
 		m.ResetChanges()
+		return nil
+	case appointment.EdgeForms:
+		m.ResetForms()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment edge %s", name)
@@ -11154,7 +11237,9 @@ type FormMutation struct {
 	signed_name         *string
 	signed_at           *time.Time
 	submitted_at        *time.Time
+	withdrawn_at        *time.Time
 	submitted_by        *string
+	reminder_sent_at    *time.Time
 	clearedFields       map[string]struct{}
 	organization        *pulid.ID
 	clearedorganization bool
@@ -11164,6 +11249,8 @@ type FormMutation struct {
 	clearedcontact      bool
 	sent_by             *pulid.ID
 	clearedsent_by      bool
+	appointment         *pulid.ID
+	clearedappointment  bool
 	done                bool
 	oldValue            func(context.Context) (*Form, error)
 	predicates          []predicate.Form
@@ -11886,6 +11973,55 @@ func (m *FormMutation) ResetSubmittedAt() {
 	delete(m.clearedFields, form.FieldSubmittedAt)
 }
 
+// SetWithdrawnAt sets the "withdrawn_at" field.
+func (m *FormMutation) SetWithdrawnAt(t time.Time) {
+	m.withdrawn_at = &t
+}
+
+// WithdrawnAt returns the value of the "withdrawn_at" field in the mutation.
+func (m *FormMutation) WithdrawnAt() (r time.Time, exists bool) {
+	v := m.withdrawn_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithdrawnAt returns the old "withdrawn_at" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldWithdrawnAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithdrawnAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithdrawnAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithdrawnAt: %w", err)
+	}
+	return oldValue.WithdrawnAt, nil
+}
+
+// ClearWithdrawnAt clears the value of the "withdrawn_at" field.
+func (m *FormMutation) ClearWithdrawnAt() {
+	m.withdrawn_at = nil
+	m.clearedFields[form.FieldWithdrawnAt] = struct{}{}
+}
+
+// WithdrawnAtCleared returns if the "withdrawn_at" field was cleared in this mutation.
+func (m *FormMutation) WithdrawnAtCleared() bool {
+	_, ok := m.clearedFields[form.FieldWithdrawnAt]
+	return ok
+}
+
+// ResetWithdrawnAt resets all changes to the "withdrawn_at" field.
+func (m *FormMutation) ResetWithdrawnAt() {
+	m.withdrawn_at = nil
+	delete(m.clearedFields, form.FieldWithdrawnAt)
+}
+
 // SetSubmittedBy sets the "submitted_by" field.
 func (m *FormMutation) SetSubmittedBy(s string) {
 	m.submitted_by = &s
@@ -11982,6 +12118,104 @@ func (m *FormMutation) SentByIDCleared() bool {
 func (m *FormMutation) ResetSentByID() {
 	m.sent_by = nil
 	delete(m.clearedFields, form.FieldSentByID)
+}
+
+// SetAppointmentID sets the "appointment_id" field.
+func (m *FormMutation) SetAppointmentID(pu pulid.ID) {
+	m.appointment = &pu
+}
+
+// AppointmentID returns the value of the "appointment_id" field in the mutation.
+func (m *FormMutation) AppointmentID() (r pulid.ID, exists bool) {
+	v := m.appointment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointmentID returns the old "appointment_id" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldAppointmentID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointmentID: %w", err)
+	}
+	return oldValue.AppointmentID, nil
+}
+
+// ClearAppointmentID clears the value of the "appointment_id" field.
+func (m *FormMutation) ClearAppointmentID() {
+	m.appointment = nil
+	m.clearedFields[form.FieldAppointmentID] = struct{}{}
+}
+
+// AppointmentIDCleared returns if the "appointment_id" field was cleared in this mutation.
+func (m *FormMutation) AppointmentIDCleared() bool {
+	_, ok := m.clearedFields[form.FieldAppointmentID]
+	return ok
+}
+
+// ResetAppointmentID resets all changes to the "appointment_id" field.
+func (m *FormMutation) ResetAppointmentID() {
+	m.appointment = nil
+	delete(m.clearedFields, form.FieldAppointmentID)
+}
+
+// SetReminderSentAt sets the "reminder_sent_at" field.
+func (m *FormMutation) SetReminderSentAt(t time.Time) {
+	m.reminder_sent_at = &t
+}
+
+// ReminderSentAt returns the value of the "reminder_sent_at" field in the mutation.
+func (m *FormMutation) ReminderSentAt() (r time.Time, exists bool) {
+	v := m.reminder_sent_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReminderSentAt returns the old "reminder_sent_at" field's value of the Form entity.
+// If the Form object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormMutation) OldReminderSentAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReminderSentAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReminderSentAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReminderSentAt: %w", err)
+	}
+	return oldValue.ReminderSentAt, nil
+}
+
+// ClearReminderSentAt clears the value of the "reminder_sent_at" field.
+func (m *FormMutation) ClearReminderSentAt() {
+	m.reminder_sent_at = nil
+	m.clearedFields[form.FieldReminderSentAt] = struct{}{}
+}
+
+// ReminderSentAtCleared returns if the "reminder_sent_at" field was cleared in this mutation.
+func (m *FormMutation) ReminderSentAtCleared() bool {
+	_, ok := m.clearedFields[form.FieldReminderSentAt]
+	return ok
+}
+
+// ResetReminderSentAt resets all changes to the "reminder_sent_at" field.
+func (m *FormMutation) ResetReminderSentAt() {
+	m.reminder_sent_at = nil
+	delete(m.clearedFields, form.FieldReminderSentAt)
 }
 
 // ClearOrganization clears the "organization" edge to the Organization entity.
@@ -12092,6 +12326,33 @@ func (m *FormMutation) ResetSentBy() {
 	m.clearedsent_by = false
 }
 
+// ClearAppointment clears the "appointment" edge to the Appointment entity.
+func (m *FormMutation) ClearAppointment() {
+	m.clearedappointment = true
+	m.clearedFields[form.FieldAppointmentID] = struct{}{}
+}
+
+// AppointmentCleared reports if the "appointment" edge to the Appointment entity was cleared.
+func (m *FormMutation) AppointmentCleared() bool {
+	return m.AppointmentIDCleared() || m.clearedappointment
+}
+
+// AppointmentIDs returns the "appointment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppointmentID instead. It exists only for internal usage by the builders.
+func (m *FormMutation) AppointmentIDs() (ids []pulid.ID) {
+	if id := m.appointment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAppointment resets all changes to the "appointment" edge.
+func (m *FormMutation) ResetAppointment() {
+	m.appointment = nil
+	m.clearedappointment = false
+}
+
 // Where appends a list predicates to the FormMutation builder.
 func (m *FormMutation) Where(ps ...predicate.Form) {
 	m.predicates = append(m.predicates, ps...)
@@ -12126,7 +12387,7 @@ func (m *FormMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FormMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, form.FieldCreatedAt)
 	}
@@ -12169,11 +12430,20 @@ func (m *FormMutation) Fields() []string {
 	if m.submitted_at != nil {
 		fields = append(fields, form.FieldSubmittedAt)
 	}
+	if m.withdrawn_at != nil {
+		fields = append(fields, form.FieldWithdrawnAt)
+	}
 	if m.submitted_by != nil {
 		fields = append(fields, form.FieldSubmittedBy)
 	}
 	if m.sent_by != nil {
 		fields = append(fields, form.FieldSentByID)
+	}
+	if m.appointment != nil {
+		fields = append(fields, form.FieldAppointmentID)
+	}
+	if m.reminder_sent_at != nil {
+		fields = append(fields, form.FieldReminderSentAt)
 	}
 	return fields
 }
@@ -12211,10 +12481,16 @@ func (m *FormMutation) Field(name string) (ent.Value, bool) {
 		return m.SignedAt()
 	case form.FieldSubmittedAt:
 		return m.SubmittedAt()
+	case form.FieldWithdrawnAt:
+		return m.WithdrawnAt()
 	case form.FieldSubmittedBy:
 		return m.SubmittedBy()
 	case form.FieldSentByID:
 		return m.SentByID()
+	case form.FieldAppointmentID:
+		return m.AppointmentID()
+	case form.FieldReminderSentAt:
+		return m.ReminderSentAt()
 	}
 	return nil, false
 }
@@ -12252,10 +12528,16 @@ func (m *FormMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldSignedAt(ctx)
 	case form.FieldSubmittedAt:
 		return m.OldSubmittedAt(ctx)
+	case form.FieldWithdrawnAt:
+		return m.OldWithdrawnAt(ctx)
 	case form.FieldSubmittedBy:
 		return m.OldSubmittedBy(ctx)
 	case form.FieldSentByID:
 		return m.OldSentByID(ctx)
+	case form.FieldAppointmentID:
+		return m.OldAppointmentID(ctx)
+	case form.FieldReminderSentAt:
+		return m.OldReminderSentAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Form field %s", name)
 }
@@ -12363,6 +12645,13 @@ func (m *FormMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSubmittedAt(v)
 		return nil
+	case form.FieldWithdrawnAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithdrawnAt(v)
+		return nil
 	case form.FieldSubmittedBy:
 		v, ok := value.(string)
 		if !ok {
@@ -12376,6 +12665,20 @@ func (m *FormMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSentByID(v)
+		return nil
+	case form.FieldAppointmentID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointmentID(v)
+		return nil
+	case form.FieldReminderSentAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReminderSentAt(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Form field %s", name)
@@ -12425,11 +12728,20 @@ func (m *FormMutation) ClearedFields() []string {
 	if m.FieldCleared(form.FieldSubmittedAt) {
 		fields = append(fields, form.FieldSubmittedAt)
 	}
+	if m.FieldCleared(form.FieldWithdrawnAt) {
+		fields = append(fields, form.FieldWithdrawnAt)
+	}
 	if m.FieldCleared(form.FieldSubmittedBy) {
 		fields = append(fields, form.FieldSubmittedBy)
 	}
 	if m.FieldCleared(form.FieldSentByID) {
 		fields = append(fields, form.FieldSentByID)
+	}
+	if m.FieldCleared(form.FieldAppointmentID) {
+		fields = append(fields, form.FieldAppointmentID)
+	}
+	if m.FieldCleared(form.FieldReminderSentAt) {
+		fields = append(fields, form.FieldReminderSentAt)
 	}
 	return fields
 }
@@ -12463,11 +12775,20 @@ func (m *FormMutation) ClearField(name string) error {
 	case form.FieldSubmittedAt:
 		m.ClearSubmittedAt()
 		return nil
+	case form.FieldWithdrawnAt:
+		m.ClearWithdrawnAt()
+		return nil
 	case form.FieldSubmittedBy:
 		m.ClearSubmittedBy()
 		return nil
 	case form.FieldSentByID:
 		m.ClearSentByID()
+		return nil
+	case form.FieldAppointmentID:
+		m.ClearAppointmentID()
+		return nil
+	case form.FieldReminderSentAt:
+		m.ClearReminderSentAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Form nullable field %s", name)
@@ -12519,11 +12840,20 @@ func (m *FormMutation) ResetField(name string) error {
 	case form.FieldSubmittedAt:
 		m.ResetSubmittedAt()
 		return nil
+	case form.FieldWithdrawnAt:
+		m.ResetWithdrawnAt()
+		return nil
 	case form.FieldSubmittedBy:
 		m.ResetSubmittedBy()
 		return nil
 	case form.FieldSentByID:
 		m.ResetSentByID()
+		return nil
+	case form.FieldAppointmentID:
+		m.ResetAppointmentID()
+		return nil
+	case form.FieldReminderSentAt:
+		m.ResetReminderSentAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Form field %s", name)
@@ -12531,7 +12861,7 @@ func (m *FormMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *FormMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.organization != nil {
 		edges = append(edges, form.EdgeOrganization)
 	}
@@ -12543,6 +12873,9 @@ func (m *FormMutation) AddedEdges() []string {
 	}
 	if m.sent_by != nil {
 		edges = append(edges, form.EdgeSentBy)
+	}
+	if m.appointment != nil {
+		edges = append(edges, form.EdgeAppointment)
 	}
 	return edges
 }
@@ -12567,13 +12900,17 @@ func (m *FormMutation) AddedIDs(name string) []ent.Value {
 		if id := m.sent_by; id != nil {
 			return []ent.Value{*id}
 		}
+	case form.EdgeAppointment:
+		if id := m.appointment; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *FormMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	return edges
 }
 
@@ -12585,7 +12922,7 @@ func (m *FormMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *FormMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedorganization {
 		edges = append(edges, form.EdgeOrganization)
 	}
@@ -12597,6 +12934,9 @@ func (m *FormMutation) ClearedEdges() []string {
 	}
 	if m.clearedsent_by {
 		edges = append(edges, form.EdgeSentBy)
+	}
+	if m.clearedappointment {
+		edges = append(edges, form.EdgeAppointment)
 	}
 	return edges
 }
@@ -12613,6 +12953,8 @@ func (m *FormMutation) EdgeCleared(name string) bool {
 		return m.clearedcontact
 	case form.EdgeSentBy:
 		return m.clearedsent_by
+	case form.EdgeAppointment:
+		return m.clearedappointment
 	}
 	return false
 }
@@ -12633,6 +12975,9 @@ func (m *FormMutation) ClearEdge(name string) error {
 	case form.EdgeSentBy:
 		m.ClearSentBy()
 		return nil
+	case form.EdgeAppointment:
+		m.ClearAppointment()
+		return nil
 	}
 	return fmt.Errorf("unknown Form unique edge %s", name)
 }
@@ -12652,6 +12997,9 @@ func (m *FormMutation) ResetEdge(name string) error {
 		return nil
 	case form.EdgeSentBy:
 		m.ResetSentBy()
+		return nil
+	case form.EdgeAppointment:
+		m.ResetAppointment()
 		return nil
 	}
 	return fmt.Errorf("unknown Form edge %s", name)
@@ -14866,6 +15214,8 @@ type NotificationMutation struct {
 	clearedcontact           bool
 	scheduled_message        *pulid.ID
 	clearedscheduled_message bool
+	form                     *pulid.ID
+	clearedform              bool
 	done                     bool
 	oldValue                 func(context.Context) (*Notification, error)
 	predicates               []predicate.Notification
@@ -15264,6 +15614,55 @@ func (m *NotificationMutation) ContactIDCleared() bool {
 func (m *NotificationMutation) ResetContactID() {
 	m.contact = nil
 	delete(m.clearedFields, notification.FieldContactID)
+}
+
+// SetFormID sets the "form_id" field.
+func (m *NotificationMutation) SetFormID(pu pulid.ID) {
+	m.form = &pu
+}
+
+// FormID returns the value of the "form_id" field in the mutation.
+func (m *NotificationMutation) FormID() (r pulid.ID, exists bool) {
+	v := m.form
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFormID returns the old "form_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldFormID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFormID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFormID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFormID: %w", err)
+	}
+	return oldValue.FormID, nil
+}
+
+// ClearFormID clears the value of the "form_id" field.
+func (m *NotificationMutation) ClearFormID() {
+	m.form = nil
+	m.clearedFields[notification.FieldFormID] = struct{}{}
+}
+
+// FormIDCleared returns if the "form_id" field was cleared in this mutation.
+func (m *NotificationMutation) FormIDCleared() bool {
+	_, ok := m.clearedFields[notification.FieldFormID]
+	return ok
+}
+
+// ResetFormID resets all changes to the "form_id" field.
+func (m *NotificationMutation) ResetFormID() {
+	m.form = nil
+	delete(m.clearedFields, notification.FieldFormID)
 }
 
 // SetRecipientName sets the "recipient_name" field.
@@ -16078,6 +16477,33 @@ func (m *NotificationMutation) ResetScheduledMessage() {
 	m.clearedscheduled_message = false
 }
 
+// ClearForm clears the "form" edge to the Form entity.
+func (m *NotificationMutation) ClearForm() {
+	m.clearedform = true
+	m.clearedFields[notification.FieldFormID] = struct{}{}
+}
+
+// FormCleared reports if the "form" edge to the Form entity was cleared.
+func (m *NotificationMutation) FormCleared() bool {
+	return m.FormIDCleared() || m.clearedform
+}
+
+// FormIDs returns the "form" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FormID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) FormIDs() (ids []pulid.ID) {
+	if id := m.form; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetForm resets all changes to the "form" edge.
+func (m *NotificationMutation) ResetForm() {
+	m.form = nil
+	m.clearedform = false
+}
+
 // Where appends a list predicates to the NotificationMutation builder.
 func (m *NotificationMutation) Where(ps ...predicate.Notification) {
 	m.predicates = append(m.predicates, ps...)
@@ -16112,7 +16538,7 @@ func (m *NotificationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *NotificationMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, notification.FieldCreatedAt)
 	}
@@ -16133,6 +16559,9 @@ func (m *NotificationMutation) Fields() []string {
 	}
 	if m.contact != nil {
 		fields = append(fields, notification.FieldContactID)
+	}
+	if m.form != nil {
+		fields = append(fields, notification.FieldFormID)
 	}
 	if m.recipient_name != nil {
 		fields = append(fields, notification.FieldRecipientName)
@@ -16201,6 +16630,8 @@ func (m *NotificationMutation) Field(name string) (ent.Value, bool) {
 		return m.ScheduledMessageID()
 	case notification.FieldContactID:
 		return m.ContactID()
+	case notification.FieldFormID:
+		return m.FormID()
 	case notification.FieldRecipientName:
 		return m.RecipientName()
 	case notification.FieldKind:
@@ -16254,6 +16685,8 @@ func (m *NotificationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldScheduledMessageID(ctx)
 	case notification.FieldContactID:
 		return m.OldContactID(ctx)
+	case notification.FieldFormID:
+		return m.OldFormID(ctx)
 	case notification.FieldRecipientName:
 		return m.OldRecipientName(ctx)
 	case notification.FieldKind:
@@ -16341,6 +16774,13 @@ func (m *NotificationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetContactID(v)
+		return nil
+	case notification.FieldFormID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFormID(v)
 		return nil
 	case notification.FieldRecipientName:
 		v, ok := value.(string)
@@ -16501,6 +16941,9 @@ func (m *NotificationMutation) ClearedFields() []string {
 	if m.FieldCleared(notification.FieldContactID) {
 		fields = append(fields, notification.FieldContactID)
 	}
+	if m.FieldCleared(notification.FieldFormID) {
+		fields = append(fields, notification.FieldFormID)
+	}
 	if m.FieldCleared(notification.FieldAddress) {
 		fields = append(fields, notification.FieldAddress)
 	}
@@ -16550,6 +16993,9 @@ func (m *NotificationMutation) ClearField(name string) error {
 		return nil
 	case notification.FieldContactID:
 		m.ClearContactID()
+		return nil
+	case notification.FieldFormID:
+		m.ClearFormID()
 		return nil
 	case notification.FieldAddress:
 		m.ClearAddress()
@@ -16607,6 +17053,9 @@ func (m *NotificationMutation) ResetField(name string) error {
 	case notification.FieldContactID:
 		m.ResetContactID()
 		return nil
+	case notification.FieldFormID:
+		m.ResetFormID()
+		return nil
 	case notification.FieldRecipientName:
 		m.ResetRecipientName()
 		return nil
@@ -16658,7 +17107,7 @@ func (m *NotificationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *NotificationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.organization != nil {
 		edges = append(edges, notification.EdgeOrganization)
 	}
@@ -16673,6 +17122,9 @@ func (m *NotificationMutation) AddedEdges() []string {
 	}
 	if m.scheduled_message != nil {
 		edges = append(edges, notification.EdgeScheduledMessage)
+	}
+	if m.form != nil {
+		edges = append(edges, notification.EdgeForm)
 	}
 	return edges
 }
@@ -16701,13 +17153,17 @@ func (m *NotificationMutation) AddedIDs(name string) []ent.Value {
 		if id := m.scheduled_message; id != nil {
 			return []ent.Value{*id}
 		}
+	case notification.EdgeForm:
+		if id := m.form; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *NotificationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	return edges
 }
 
@@ -16719,7 +17175,7 @@ func (m *NotificationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *NotificationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedorganization {
 		edges = append(edges, notification.EdgeOrganization)
 	}
@@ -16734,6 +17190,9 @@ func (m *NotificationMutation) ClearedEdges() []string {
 	}
 	if m.clearedscheduled_message {
 		edges = append(edges, notification.EdgeScheduledMessage)
+	}
+	if m.clearedform {
+		edges = append(edges, notification.EdgeForm)
 	}
 	return edges
 }
@@ -16752,6 +17211,8 @@ func (m *NotificationMutation) EdgeCleared(name string) bool {
 		return m.clearedcontact
 	case notification.EdgeScheduledMessage:
 		return m.clearedscheduled_message
+	case notification.EdgeForm:
+		return m.clearedform
 	}
 	return false
 }
@@ -16775,6 +17236,9 @@ func (m *NotificationMutation) ClearEdge(name string) error {
 	case notification.EdgeScheduledMessage:
 		m.ClearScheduledMessage()
 		return nil
+	case notification.EdgeForm:
+		m.ClearForm()
+		return nil
 	}
 	return fmt.Errorf("unknown Notification unique edge %s", name)
 }
@@ -16797,6 +17261,9 @@ func (m *NotificationMutation) ResetEdge(name string) error {
 		return nil
 	case notification.EdgeScheduledMessage:
 		m.ResetScheduledMessage()
+		return nil
+	case notification.EdgeForm:
+		m.ResetForm()
 		return nil
 	}
 	return fmt.Errorf("unknown Notification edge %s", name)
@@ -16837,6 +17304,9 @@ type OrganizationMutation struct {
 	buffer_after_minutes             *int
 	addbuffer_after_minutes          *int
 	require_cancellation_reason      *bool
+	portal_invite_on_create          *bool
+	form_reminder_delay_hours        *int
+	addform_reminder_delay_hours     *int
 	widget_allowed_origins           *[]string
 	appendwidget_allowed_origins     []string
 	clearedFields                    map[string]struct{}
@@ -17916,6 +18386,98 @@ func (m *OrganizationMutation) ResetRequireCancellationReason() {
 	m.require_cancellation_reason = nil
 }
 
+// SetPortalInviteOnCreate sets the "portal_invite_on_create" field.
+func (m *OrganizationMutation) SetPortalInviteOnCreate(b bool) {
+	m.portal_invite_on_create = &b
+}
+
+// PortalInviteOnCreate returns the value of the "portal_invite_on_create" field in the mutation.
+func (m *OrganizationMutation) PortalInviteOnCreate() (r bool, exists bool) {
+	v := m.portal_invite_on_create
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPortalInviteOnCreate returns the old "portal_invite_on_create" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldPortalInviteOnCreate(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPortalInviteOnCreate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPortalInviteOnCreate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPortalInviteOnCreate: %w", err)
+	}
+	return oldValue.PortalInviteOnCreate, nil
+}
+
+// ResetPortalInviteOnCreate resets all changes to the "portal_invite_on_create" field.
+func (m *OrganizationMutation) ResetPortalInviteOnCreate() {
+	m.portal_invite_on_create = nil
+}
+
+// SetFormReminderDelayHours sets the "form_reminder_delay_hours" field.
+func (m *OrganizationMutation) SetFormReminderDelayHours(i int) {
+	m.form_reminder_delay_hours = &i
+	m.addform_reminder_delay_hours = nil
+}
+
+// FormReminderDelayHours returns the value of the "form_reminder_delay_hours" field in the mutation.
+func (m *OrganizationMutation) FormReminderDelayHours() (r int, exists bool) {
+	v := m.form_reminder_delay_hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFormReminderDelayHours returns the old "form_reminder_delay_hours" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldFormReminderDelayHours(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFormReminderDelayHours is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFormReminderDelayHours requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFormReminderDelayHours: %w", err)
+	}
+	return oldValue.FormReminderDelayHours, nil
+}
+
+// AddFormReminderDelayHours adds i to the "form_reminder_delay_hours" field.
+func (m *OrganizationMutation) AddFormReminderDelayHours(i int) {
+	if m.addform_reminder_delay_hours != nil {
+		*m.addform_reminder_delay_hours += i
+	} else {
+		m.addform_reminder_delay_hours = &i
+	}
+}
+
+// AddedFormReminderDelayHours returns the value that was added to the "form_reminder_delay_hours" field in this mutation.
+func (m *OrganizationMutation) AddedFormReminderDelayHours() (r int, exists bool) {
+	v := m.addform_reminder_delay_hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFormReminderDelayHours resets all changes to the "form_reminder_delay_hours" field.
+func (m *OrganizationMutation) ResetFormReminderDelayHours() {
+	m.form_reminder_delay_hours = nil
+	m.addform_reminder_delay_hours = nil
+}
+
 // SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
 func (m *OrganizationMutation) SetWidgetAllowedOrigins(s []string) {
 	m.widget_allowed_origins = &s
@@ -18069,7 +18631,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 24)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -18133,6 +18695,12 @@ func (m *OrganizationMutation) Fields() []string {
 	if m.require_cancellation_reason != nil {
 		fields = append(fields, organization.FieldRequireCancellationReason)
 	}
+	if m.portal_invite_on_create != nil {
+		fields = append(fields, organization.FieldPortalInviteOnCreate)
+	}
+	if m.form_reminder_delay_hours != nil {
+		fields = append(fields, organization.FieldFormReminderDelayHours)
+	}
 	if m.widget_allowed_origins != nil {
 		fields = append(fields, organization.FieldWidgetAllowedOrigins)
 	}
@@ -18186,6 +18754,10 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.BufferAfterMinutes()
 	case organization.FieldRequireCancellationReason:
 		return m.RequireCancellationReason()
+	case organization.FieldPortalInviteOnCreate:
+		return m.PortalInviteOnCreate()
+	case organization.FieldFormReminderDelayHours:
+		return m.FormReminderDelayHours()
 	case organization.FieldWidgetAllowedOrigins:
 		return m.WidgetAllowedOrigins()
 	}
@@ -18239,6 +18811,10 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldBufferAfterMinutes(ctx)
 	case organization.FieldRequireCancellationReason:
 		return m.OldRequireCancellationReason(ctx)
+	case organization.FieldPortalInviteOnCreate:
+		return m.OldPortalInviteOnCreate(ctx)
+	case organization.FieldFormReminderDelayHours:
+		return m.OldFormReminderDelayHours(ctx)
 	case organization.FieldWidgetAllowedOrigins:
 		return m.OldWidgetAllowedOrigins(ctx)
 	}
@@ -18397,6 +18973,20 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRequireCancellationReason(v)
 		return nil
+	case organization.FieldPortalInviteOnCreate:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPortalInviteOnCreate(v)
+		return nil
+	case organization.FieldFormReminderDelayHours:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFormReminderDelayHours(v)
+		return nil
 	case organization.FieldWidgetAllowedOrigins:
 		v, ok := value.([]string)
 		if !ok {
@@ -18433,6 +19023,9 @@ func (m *OrganizationMutation) AddedFields() []string {
 	if m.addbuffer_after_minutes != nil {
 		fields = append(fields, organization.FieldBufferAfterMinutes)
 	}
+	if m.addform_reminder_delay_hours != nil {
+		fields = append(fields, organization.FieldFormReminderDelayHours)
+	}
 	return fields
 }
 
@@ -18455,6 +19048,8 @@ func (m *OrganizationMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedBufferBeforeMinutes()
 	case organization.FieldBufferAfterMinutes:
 		return m.AddedBufferAfterMinutes()
+	case organization.FieldFormReminderDelayHours:
+		return m.AddedFormReminderDelayHours()
 	}
 	return nil, false
 }
@@ -18512,6 +19107,13 @@ func (m *OrganizationMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddBufferAfterMinutes(v)
+		return nil
+	case organization.FieldFormReminderDelayHours:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFormReminderDelayHours(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Organization numeric field %s", name)
@@ -18635,6 +19237,12 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldRequireCancellationReason:
 		m.ResetRequireCancellationReason()
+		return nil
+	case organization.FieldPortalInviteOnCreate:
+		m.ResetPortalInviteOnCreate()
+		return nil
+	case organization.FieldFormReminderDelayHours:
+		m.ResetFormReminderDelayHours()
 		return nil
 	case organization.FieldWidgetAllowedOrigins:
 		m.ResetWidgetAllowedOrigins()

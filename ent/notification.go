@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -38,6 +39,8 @@ type Notification struct {
 	ScheduledMessageID pulid.ID `json:"scheduled_message_id,omitempty"`
 	// The contact it went to; empty when it went to the client itself.
 	ContactID pulid.ID `json:"contact_id,omitempty"`
+	// The form it asked for or reminded of (FORM_REQUEST, FORM_REMINDER), if any.
+	FormID pulid.ID `json:"form_id,omitempty"`
 	// Who it went to; at most 255 characters.
 	RecipientName string `json:"recipient_name,omitempty"`
 	// Kind holds the value of the "kind" field.
@@ -86,11 +89,13 @@ type NotificationEdges struct {
 	Contact *Contact `json:"contact,omitempty"`
 	// ScheduledMessage holds the value of the scheduled_message edge.
 	ScheduledMessage *ScheduledMessage `json:"scheduled_message,omitempty"`
+	// Form holds the value of the form edge.
+	Form *Form `json:"form,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -148,12 +153,23 @@ func (e NotificationEdges) ScheduledMessageOrErr() (*ScheduledMessage, error) {
 	return nil, &NotLoadedError{edge: "scheduled_message"}
 }
 
+// FormOrErr returns the Form value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e NotificationEdges) FormOrErr() (*Form, error) {
+	if e.Form != nil {
+		return e.Form, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: form.Label}
+	}
+	return nil, &NotLoadedError{edge: "form"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Notification) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case notification.FieldID, notification.FieldOrganizationID, notification.FieldClientID, notification.FieldAppointmentID, notification.FieldScheduledMessageID, notification.FieldContactID:
+		case notification.FieldID, notification.FieldOrganizationID, notification.FieldClientID, notification.FieldAppointmentID, notification.FieldScheduledMessageID, notification.FieldContactID, notification.FieldFormID:
 			values[i] = new(pulid.ID)
 		case notification.FieldAttempts:
 			values[i] = new(sql.NullInt64)
@@ -223,6 +239,12 @@ func (_m *Notification) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field contact_id", values[i])
 			} else if value != nil {
 				_m.ContactID = *value
+			}
+		case notification.FieldFormID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field form_id", values[i])
+			} else if value != nil {
+				_m.FormID = *value
 			}
 		case notification.FieldRecipientName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -355,6 +377,11 @@ func (_m *Notification) QueryScheduledMessage() *ScheduledMessageQuery {
 	return NewNotificationClient(_m.config).QueryScheduledMessage(_m)
 }
 
+// QueryForm queries the "form" edge of the Notification entity.
+func (_m *Notification) QueryForm() *FormQuery {
+	return NewNotificationClient(_m.config).QueryForm(_m)
+}
+
 // Update returns a builder for updating this Notification.
 // Note that you need to call Notification.Unwrap() before calling this method if this Notification
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -398,6 +425,9 @@ func (_m *Notification) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("contact_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ContactID))
+	builder.WriteString(", ")
+	builder.WriteString("form_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FormID))
 	builder.WriteString(", ")
 	builder.WriteString("recipient_name=")
 	builder.WriteString(_m.RecipientName)

@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -105,6 +106,20 @@ func (_c *NotificationCreate) SetContactID(v pulid.ID) *NotificationCreate {
 func (_c *NotificationCreate) SetNillableContactID(v *pulid.ID) *NotificationCreate {
 	if v != nil {
 		_c.SetContactID(*v)
+	}
+	return _c
+}
+
+// SetFormID sets the "form_id" field.
+func (_c *NotificationCreate) SetFormID(v pulid.ID) *NotificationCreate {
+	_c.mutation.SetFormID(v)
+	return _c
+}
+
+// SetNillableFormID sets the "form_id" field if the given value is not nil.
+func (_c *NotificationCreate) SetNillableFormID(v *pulid.ID) *NotificationCreate {
+	if v != nil {
+		_c.SetFormID(*v)
 	}
 	return _c
 }
@@ -324,6 +339,11 @@ func (_c *NotificationCreate) SetContact(v *Contact) *NotificationCreate {
 // SetScheduledMessage sets the "scheduled_message" edge to the ScheduledMessage entity.
 func (_c *NotificationCreate) SetScheduledMessage(v *ScheduledMessage) *NotificationCreate {
 	return _c.SetScheduledMessageID(v.ID)
+}
+
+// SetForm sets the "form" edge to the Form entity.
+func (_c *NotificationCreate) SetForm(v *Form) *NotificationCreate {
+	return _c.SetFormID(v.ID)
 }
 
 // Mutation returns the NotificationMutation object of the builder.
@@ -674,6 +694,23 @@ func (_c *NotificationCreate) createSpec() (*Notification, *sqlgraph.CreateSpec)
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ScheduledMessageID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FormIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.FormTable,
+			Columns: []string{notification.FormColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.FormID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
+	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
@@ -34,6 +35,7 @@ type NotificationQuery struct {
 	withAppointment      *AppointmentQuery
 	withContact          *ContactQuery
 	withScheduledMessage *ScheduledMessageQuery
+	withForm             *FormQuery
 	modifiers            []func(*sql.Selector)
 	loadTotal            []func(context.Context, []*Notification) error
 	// intermediate query (i.e. traversal path).
@@ -175,6 +177,28 @@ func (_q *NotificationQuery) QueryScheduledMessage() *ScheduledMessageQuery {
 			sqlgraph.From(notification.Table, notification.FieldID, selector),
 			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, notification.ScheduledMessageTable, notification.ScheduledMessageColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryForm chains the current query on the "form" edge.
+func (_q *NotificationQuery) QueryForm() *FormQuery {
+	query := (&FormClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, selector),
+			sqlgraph.To(form.Table, form.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.FormTable, notification.FormColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -379,6 +403,7 @@ func (_q *NotificationQuery) Clone() *NotificationQuery {
 		withAppointment:      _q.withAppointment.Clone(),
 		withContact:          _q.withContact.Clone(),
 		withScheduledMessage: _q.withScheduledMessage.Clone(),
+		withForm:             _q.withForm.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -437,6 +462,17 @@ func (_q *NotificationQuery) WithScheduledMessage(opts ...func(*ScheduledMessage
 		opt(query)
 	}
 	_q.withScheduledMessage = query
+	return _q
+}
+
+// WithForm tells the query-builder to eager-load the nodes that are connected to
+// the "form" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *NotificationQuery) WithForm(opts ...func(*FormQuery)) *NotificationQuery {
+	query := (&FormClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withForm = query
 	return _q
 }
 
@@ -524,12 +560,13 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Notification{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withOrganization != nil,
 			_q.withClient != nil,
 			_q.withAppointment != nil,
 			_q.withContact != nil,
 			_q.withScheduledMessage != nil,
+			_q.withForm != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -580,6 +617,12 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withScheduledMessage; query != nil {
 		if err := _q.loadScheduledMessage(ctx, query, nodes, nil,
 			func(n *Notification, e *ScheduledMessage) { n.Edges.ScheduledMessage = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withForm; query != nil {
+		if err := _q.loadForm(ctx, query, nodes, nil,
+			func(n *Notification, e *Form) { n.Edges.Form = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -736,6 +779,35 @@ func (_q *NotificationQuery) loadScheduledMessage(ctx context.Context, query *Sc
 	}
 	return nil
 }
+func (_q *NotificationQuery) loadForm(ctx context.Context, query *FormQuery, nodes []*Notification, init func(*Notification), assign func(*Notification, *Form)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Notification)
+	for i := range nodes {
+		fk := nodes[i].FormID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(form.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "form_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *NotificationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -779,6 +851,9 @@ func (_q *NotificationQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withScheduledMessage != nil {
 			_spec.Node.AddColumnOnce(notification.FieldScheduledMessageID)
+		}
+		if _q.withForm != nil {
+			_spec.Node.AddColumnOnce(notification.FieldFormID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

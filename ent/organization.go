@@ -61,6 +61,10 @@ type Organization struct {
 	BufferAfterMinutes int `json:"buffer_after_minutes,omitempty"`
 	// Clients must give a reason to cancel.
 	RequireCancellationReason bool `json:"require_cancellation_reason,omitempty"`
+	// createClient invites the new client to the portal by email (the invitation inviteClientToPortal sends, valid for 72 hours) when it has an email address and email consent; without them the client is created uninvited and its portalStatus stays NONE. Off by default.
+	PortalInviteOnCreate bool `json:"portal_invite_on_create,omitempty"`
+	// How many hours after a form is sent one reminder email goes to its addressee if it is still unsubmitted, from 0 (no reminder) to 720 (30 days); default 72. A form's reminder is timed when it is sent; setting 0 also stops the reminders not yet sent.
+	FormReminderDelayHours int `json:"form_reminder_delay_hours,omitempty"`
 	// Web origins (such as https://maple.example) whose pages may embed the booking widget, at most 20 of at most 2,048 characters; see updateBookingRules.
 	WidgetAllowedOrigins []string `json:"widget_allowed_origins,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -98,9 +102,9 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case organization.FieldID:
 			values[i] = new(pulid.ID)
-		case organization.FieldRequireCancellationReason:
+		case organization.FieldRequireCancellationReason, organization.FieldPortalInviteOnCreate:
 			values[i] = new(sql.NullBool)
-		case organization.FieldBookingMinNoticeMinutes, organization.FieldBookingMaxAdvanceDays, organization.FieldCancelMinNoticeMinutes, organization.FieldRescheduleMinNoticeMinutes, organization.FieldSlotIntervalMinutes, organization.FieldBufferBeforeMinutes, organization.FieldBufferAfterMinutes:
+		case organization.FieldBookingMinNoticeMinutes, organization.FieldBookingMaxAdvanceDays, organization.FieldCancelMinNoticeMinutes, organization.FieldRescheduleMinNoticeMinutes, organization.FieldSlotIntervalMinutes, organization.FieldBufferBeforeMinutes, organization.FieldBufferAfterMinutes, organization.FieldFormReminderDelayHours:
 			values[i] = new(sql.NullInt64)
 		case organization.FieldName, organization.FieldSlug, organization.FieldTimeZone, organization.FieldDefaultLanguage, organization.FieldDefaultPhoneRegion, organization.FieldPhone, organization.FieldEmail, organization.FieldQuietHoursStart, organization.FieldQuietHoursEnd, organization.FieldSmsHelpReply:
 			values[i] = new(sql.NullString)
@@ -255,6 +259,18 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RequireCancellationReason = value.Bool
 			}
+		case organization.FieldPortalInviteOnCreate:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field portal_invite_on_create", values[i])
+			} else if value.Valid {
+				_m.PortalInviteOnCreate = value.Bool
+			}
+		case organization.FieldFormReminderDelayHours:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field form_reminder_delay_hours", values[i])
+			} else if value.Valid {
+				_m.FormReminderDelayHours = int(value.Int64)
+			}
 		case organization.FieldWidgetAllowedOrigins:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field widget_allowed_origins", values[i])
@@ -366,6 +382,12 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("require_cancellation_reason=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RequireCancellationReason))
+	builder.WriteString(", ")
+	builder.WriteString("portal_invite_on_create=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PortalInviteOnCreate))
+	builder.WriteString(", ")
+	builder.WriteString("form_reminder_delay_hours=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FormReminderDelayHours))
 	builder.WriteString(", ")
 	builder.WriteString("widget_allowed_origins=")
 	builder.WriteString(fmt.Sprintf("%v", _m.WidgetAllowedOrigins))

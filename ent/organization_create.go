@@ -292,6 +292,34 @@ func (_c *OrganizationCreate) SetNillableRequireCancellationReason(v *bool) *Org
 	return _c
 }
 
+// SetPortalInviteOnCreate sets the "portal_invite_on_create" field.
+func (_c *OrganizationCreate) SetPortalInviteOnCreate(v bool) *OrganizationCreate {
+	_c.mutation.SetPortalInviteOnCreate(v)
+	return _c
+}
+
+// SetNillablePortalInviteOnCreate sets the "portal_invite_on_create" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillablePortalInviteOnCreate(v *bool) *OrganizationCreate {
+	if v != nil {
+		_c.SetPortalInviteOnCreate(*v)
+	}
+	return _c
+}
+
+// SetFormReminderDelayHours sets the "form_reminder_delay_hours" field.
+func (_c *OrganizationCreate) SetFormReminderDelayHours(v int) *OrganizationCreate {
+	_c.mutation.SetFormReminderDelayHours(v)
+	return _c
+}
+
+// SetNillableFormReminderDelayHours sets the "form_reminder_delay_hours" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableFormReminderDelayHours(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetFormReminderDelayHours(*v)
+	}
+	return _c
+}
+
 // SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
 func (_c *OrganizationCreate) SetWidgetAllowedOrigins(v []string) *OrganizationCreate {
 	_c.mutation.SetWidgetAllowedOrigins(v)
@@ -429,6 +457,14 @@ func (_c *OrganizationCreate) defaults() error {
 	if _, ok := _c.mutation.RequireCancellationReason(); !ok {
 		v := organization.DefaultRequireCancellationReason
 		_c.mutation.SetRequireCancellationReason(v)
+	}
+	if _, ok := _c.mutation.PortalInviteOnCreate(); !ok {
+		v := organization.DefaultPortalInviteOnCreate
+		_c.mutation.SetPortalInviteOnCreate(v)
+	}
+	if _, ok := _c.mutation.FormReminderDelayHours(); !ok {
+		v := organization.DefaultFormReminderDelayHours
+		_c.mutation.SetFormReminderDelayHours(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if organization.DefaultID == nil {
@@ -578,6 +614,17 @@ func (_c *OrganizationCreate) check() error {
 	if _, ok := _c.mutation.RequireCancellationReason(); !ok {
 		return &ValidationError{Name: "require_cancellation_reason", err: errors.New(`ent: missing required field "Organization.require_cancellation_reason"`)}
 	}
+	if _, ok := _c.mutation.PortalInviteOnCreate(); !ok {
+		return &ValidationError{Name: "portal_invite_on_create", err: errors.New(`ent: missing required field "Organization.portal_invite_on_create"`)}
+	}
+	if _, ok := _c.mutation.FormReminderDelayHours(); !ok {
+		return &ValidationError{Name: "form_reminder_delay_hours", err: errors.New(`ent: missing required field "Organization.form_reminder_delay_hours"`)}
+	}
+	if v, ok := _c.mutation.FormReminderDelayHours(); ok {
+		if err := organization.FormReminderDelayHoursValidator(v); err != nil {
+			return &ValidationError{Name: "form_reminder_delay_hours", err: fmt.Errorf(`ent: validator failed for field "Organization.form_reminder_delay_hours": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -696,6 +743,14 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.RequireCancellationReason(); ok {
 		_spec.SetField(organization.FieldRequireCancellationReason, field.TypeBool, value)
 		_node.RequireCancellationReason = value
+	}
+	if value, ok := _c.mutation.PortalInviteOnCreate(); ok {
+		_spec.SetField(organization.FieldPortalInviteOnCreate, field.TypeBool, value)
+		_node.PortalInviteOnCreate = value
+	}
+	if value, ok := _c.mutation.FormReminderDelayHours(); ok {
+		_spec.SetField(organization.FieldFormReminderDelayHours, field.TypeInt, value)
+		_node.FormReminderDelayHours = value
 	}
 	if value, ok := _c.mutation.WidgetAllowedOrigins(); ok {
 		_spec.SetField(organization.FieldWidgetAllowedOrigins, field.TypeJSON, value)

@@ -360,6 +360,41 @@ func (_u *OrganizationUpdate) SetNillableRequireCancellationReason(v *bool) *Org
 	return _u
 }
 
+// SetPortalInviteOnCreate sets the "portal_invite_on_create" field.
+func (_u *OrganizationUpdate) SetPortalInviteOnCreate(v bool) *OrganizationUpdate {
+	_u.mutation.SetPortalInviteOnCreate(v)
+	return _u
+}
+
+// SetNillablePortalInviteOnCreate sets the "portal_invite_on_create" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillablePortalInviteOnCreate(v *bool) *OrganizationUpdate {
+	if v != nil {
+		_u.SetPortalInviteOnCreate(*v)
+	}
+	return _u
+}
+
+// SetFormReminderDelayHours sets the "form_reminder_delay_hours" field.
+func (_u *OrganizationUpdate) SetFormReminderDelayHours(v int) *OrganizationUpdate {
+	_u.mutation.ResetFormReminderDelayHours()
+	_u.mutation.SetFormReminderDelayHours(v)
+	return _u
+}
+
+// SetNillableFormReminderDelayHours sets the "form_reminder_delay_hours" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableFormReminderDelayHours(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetFormReminderDelayHours(*v)
+	}
+	return _u
+}
+
+// AddFormReminderDelayHours adds value to the "form_reminder_delay_hours" field.
+func (_u *OrganizationUpdate) AddFormReminderDelayHours(v int) *OrganizationUpdate {
+	_u.mutation.AddFormReminderDelayHours(v)
+	return _u
+}
+
 // SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
 func (_u *OrganizationUpdate) SetWidgetAllowedOrigins(v []string) *OrganizationUpdate {
 	_u.mutation.SetWidgetAllowedOrigins(v)
@@ -543,6 +578,11 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "buffer_after_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.buffer_after_minutes": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FormReminderDelayHours(); ok {
+		if err := organization.FormReminderDelayHoursValidator(v); err != nil {
+			return &ValidationError{Name: "form_reminder_delay_hours", err: fmt.Errorf(`ent: validator failed for field "Organization.form_reminder_delay_hours": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -652,6 +692,15 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.RequireCancellationReason(); ok {
 		_spec.SetField(organization.FieldRequireCancellationReason, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.PortalInviteOnCreate(); ok {
+		_spec.SetField(organization.FieldPortalInviteOnCreate, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.FormReminderDelayHours(); ok {
+		_spec.SetField(organization.FieldFormReminderDelayHours, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFormReminderDelayHours(); ok {
+		_spec.AddField(organization.FieldFormReminderDelayHours, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.WidgetAllowedOrigins(); ok {
 		_spec.SetField(organization.FieldWidgetAllowedOrigins, field.TypeJSON, value)
@@ -1058,6 +1107,41 @@ func (_u *OrganizationUpdateOne) SetNillableRequireCancellationReason(v *bool) *
 	return _u
 }
 
+// SetPortalInviteOnCreate sets the "portal_invite_on_create" field.
+func (_u *OrganizationUpdateOne) SetPortalInviteOnCreate(v bool) *OrganizationUpdateOne {
+	_u.mutation.SetPortalInviteOnCreate(v)
+	return _u
+}
+
+// SetNillablePortalInviteOnCreate sets the "portal_invite_on_create" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillablePortalInviteOnCreate(v *bool) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetPortalInviteOnCreate(*v)
+	}
+	return _u
+}
+
+// SetFormReminderDelayHours sets the "form_reminder_delay_hours" field.
+func (_u *OrganizationUpdateOne) SetFormReminderDelayHours(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetFormReminderDelayHours()
+	_u.mutation.SetFormReminderDelayHours(v)
+	return _u
+}
+
+// SetNillableFormReminderDelayHours sets the "form_reminder_delay_hours" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableFormReminderDelayHours(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetFormReminderDelayHours(*v)
+	}
+	return _u
+}
+
+// AddFormReminderDelayHours adds value to the "form_reminder_delay_hours" field.
+func (_u *OrganizationUpdateOne) AddFormReminderDelayHours(v int) *OrganizationUpdateOne {
+	_u.mutation.AddFormReminderDelayHours(v)
+	return _u
+}
+
 // SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
 func (_u *OrganizationUpdateOne) SetWidgetAllowedOrigins(v []string) *OrganizationUpdateOne {
 	_u.mutation.SetWidgetAllowedOrigins(v)
@@ -1254,6 +1338,11 @@ func (_u *OrganizationUpdateOne) check() error {
 			return &ValidationError{Name: "buffer_after_minutes", err: fmt.Errorf(`ent: validator failed for field "Organization.buffer_after_minutes": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FormReminderDelayHours(); ok {
+		if err := organization.FormReminderDelayHoursValidator(v); err != nil {
+			return &ValidationError{Name: "form_reminder_delay_hours", err: fmt.Errorf(`ent: validator failed for field "Organization.form_reminder_delay_hours": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1380,6 +1469,15 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.RequireCancellationReason(); ok {
 		_spec.SetField(organization.FieldRequireCancellationReason, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.PortalInviteOnCreate(); ok {
+		_spec.SetField(organization.FieldPortalInviteOnCreate, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.FormReminderDelayHours(); ok {
+		_spec.SetField(organization.FieldFormReminderDelayHours, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFormReminderDelayHours(); ok {
+		_spec.AddField(organization.FieldFormReminderDelayHours, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.WidgetAllowedOrigins(); ok {
 		_spec.SetField(organization.FieldWidgetAllowedOrigins, field.TypeJSON, value)

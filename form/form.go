@@ -1,7 +1,8 @@
 // Package form owns the forms staff send a client through the portal: what
 // a form asks (its questions, package schematype's value types, checked by
 // the Form schema's hooks on every write), sending it to the client or one
-// of its contacts, listing it, and submitting its answers in the portal.
+// of its contacts (from one of its appointments, if staff like), listing
+// it, submitting its answers in the portal, and withdrawing it unsubmitted.
 // Who may read and submit which form is the privacy rules' business
 // (rule.AllowPortalFormRows, rule.AllowPortalFormSubmit).
 package form
@@ -32,12 +33,19 @@ type Input struct {
 	Questions []*schematype.Question
 	// SignatureRequested makes the person sign, by typing their name.
 	SignatureRequested bool
+	// AppointmentID is the appointment the form is sent from ("Send Form
+	// To" in the appointment dialog), one of the same client's; optional.
+	AppointmentID *pulid.ID
 }
 
 // Send sends a form to client, as the staff member in ctx: to the
-// client itself, or with link to the contact of that link of the client.
-// Another organisation's client, or a link of another client, reads as
-// missing.
+// client itself, or with link to the contact of that link of the client,
+// from in.AppointmentID when given. Another organisation's client, link or
+// appointment, or a link of another client, reads as missing; an
+// appointment of another client is refused by the Form schema's hook
+// (BAD_USER_INPUT on appointmentId). The Form's notifier hook emails the
+// addressee (FORM_REQUEST) and schedules the reminder, in ctx's
+// transaction.
 func Send(ctx context.Context, db *ent.Client, client pulid.ID, link *pulid.ID, in Input) (*ent.Form, error) {
 	c, err := db.ClientProfile.Get(ctx, client)
 	if err != nil {
@@ -59,6 +67,13 @@ func Send(ctx context.Context, db *ent.Client, client pulid.ID, link *pulid.ID, 
 			return nil, notFoundAs("contactLinkId", *link, err)
 		}
 		create.SetContactID(l.ContactID)
+	}
+	if id := in.AppointmentID; id != nil {
+		a, err := db.Appointment.Get(ctx, *id)
+		if err != nil {
+			return nil, notFoundAs("appointmentId", *id, err)
+		}
+		create.SetAppointmentID(a.ID)
 	}
 	if st, ok := viewer.StaffFromContext(ctx); ok {
 		create.SetSentByID(st.StaffID)
@@ -123,6 +138,8 @@ func Submit(ctx context.Context, db *ent.Client, id pulid.ID, answers []*schemat
 		return nil, err
 	}
 	switch {
+	case f.Status == entform.StatusWithdrawn:
+		return nil, kith.Invalid("id", "this form was withdrawn; it can no longer be filled in")
 	case f.Status != entform.StatusSent:
 		return nil, kith.Invalid("id", "this form was already submitted; it can be filled in only once")
 	case !CanSubmit(p, f):
@@ -146,6 +163,32 @@ func Submit(ctx context.Context, db *ent.Client, id pulid.ID, answers []*schemat
 	}
 	if err := activity.Record(ctx, db, ActionSubmitted, f.Title, f.ID); err != nil {
 		return nil, err
+	}
+	return f, nil
+}
+
+// Withdraw takes back form id, as the staff member in ctx, while it is
+// still SENT: it becomes WITHDRAWN, can no longer be filled in, and its
+// reminder sends nothing. A submitted or already withdrawn form is
+// BAD_USER_INPUT on id; another organisation's reads as missing.
+func Withdraw(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Form, error) {
+	f, err := Get(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	switch f.Status {
+	case entform.StatusSubmitted:
+		return nil, kith.Invalid("id", "this form was already submitted; it can no longer be withdrawn")
+	case entform.StatusWithdrawn:
+		return nil, kith.Invalid("id", "this form was already withdrawn")
+	}
+	f, err = db.Form.UpdateOneID(id).Where(entform.StatusEQ(entform.StatusSent)).
+		SetStatus(entform.StatusWithdrawn).Save(ctx)
+	switch {
+	case ent.IsNotFound(err): // submitted meanwhile
+		return nil, kith.Invalid("id", "this form was already submitted; it can no longer be withdrawn")
+	case err != nil:
+		return nil, fmt.Errorf("withdrawing the form: %w", err)
 	}
 	return f, nil
 }

@@ -94,6 +94,7 @@ type ComplexityRoot struct {
 		CreatedByID        func(childComplexity int) int
 		EndsAt             func(childComplexity int) int
 		EndsAtLocal        func(childComplexity int) int
+		Forms              func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Location           func(childComplexity int) int
 		Notes              func(childComplexity int) int
@@ -331,6 +332,8 @@ type ComplexityRoot struct {
 
 	Form struct {
 		Answers            func(childComplexity int) int
+		Appointment        func(childComplexity int) int
+		AppointmentID      func(childComplexity int) int
 		Client             func(childComplexity int) int
 		ClientID           func(childComplexity int) int
 		Contact            func(childComplexity int) int
@@ -339,6 +342,7 @@ type ComplexityRoot struct {
 		Description        func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Questions          func(childComplexity int) int
+		ReminderSentAt     func(childComplexity int) int
 		SentBy             func(childComplexity int) int
 		SentByID           func(childComplexity int) int
 		SignatureRequested func(childComplexity int) int
@@ -349,6 +353,7 @@ type ComplexityRoot struct {
 		SubmittedBy        func(childComplexity int) int
 		Title              func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
+		WithdrawnAt        func(childComplexity int) int
 	}
 
 	FormAnswer struct {
@@ -480,6 +485,7 @@ type ComplexityRoot struct {
 		UpdateStaff                 func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
 		VerifySignIn                func(childComplexity int, input VerifySignInInput) int
 		VoidInvoice                 func(childComplexity int, id pulid.ID) int
+		WithdrawForm                func(childComplexity int, id pulid.ID) int
 	}
 
 	Notification struct {
@@ -495,6 +501,8 @@ type ComplexityRoot struct {
 		CreatedAt          func(childComplexity int) int
 		DeliveredAt        func(childComplexity int) int
 		FailedAt           func(childComplexity int) int
+		Form               func(childComplexity int) int
+		FormID             func(childComplexity int) int
 		HTML               func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Kind               func(childComplexity int) int
@@ -532,9 +540,11 @@ type ComplexityRoot struct {
 		DefaultLanguage            func(childComplexity int) int
 		DefaultPhoneRegion         func(childComplexity int) int
 		Email                      func(childComplexity int) int
+		FormReminderDelayHours     func(childComplexity int) int
 		ID                         func(childComplexity int) int
 		Name                       func(childComplexity int) int
 		Phone                      func(childComplexity int) int
+		PortalInviteOnCreate       func(childComplexity int) int
 		QuietHoursEnd              func(childComplexity int) int
 		QuietHoursStart            func(childComplexity int) int
 		ReminderLeadMinutes        func(childComplexity int) int
@@ -1029,6 +1039,7 @@ type MutationResolver interface {
 	SubmitPortalForm(ctx context.Context, id pulid.ID, answers []*schematype.Answer, signature *string) (*ent.Form, error)
 	ShareDocument(ctx context.Context, clientID pulid.ID, input document.Input) (*ent.SharedDocument, error)
 	SendForm(ctx context.Context, clientID pulid.ID, contactLinkID *pulid.ID, input form1.Input) (*ent.Form, error)
+	WithdrawForm(ctx context.Context, id pulid.ID) (*ent.Form, error)
 	SendPortalMessage(ctx context.Context, clientID pulid.ID, contactID *pulid.ID, body string) (*ent.PortalMessage, error)
 	MarkThreadRead(ctx context.Context, clientID pulid.ID, contactID *pulid.ID) (*thread.Thread, error)
 	SendMessageToPractice(ctx context.Context, body string) (*ent.PortalMessage, error)
@@ -1221,6 +1232,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.EndsAtLocal(childComplexity), true
+	case "Appointment.forms":
+		if e.ComplexityRoot.Appointment.Forms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Forms(childComplexity), true
 	case "Appointment.id":
 		if e.ComplexityRoot.Appointment.ID == nil {
 			break
@@ -2326,6 +2343,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Form.Answers(childComplexity), true
+	case "Form.appointment":
+		if e.ComplexityRoot.Form.Appointment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.Appointment(childComplexity), true
+	case "Form.appointmentID":
+		if e.ComplexityRoot.Form.AppointmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.AppointmentID(childComplexity), true
 	case "Form.client":
 		if e.ComplexityRoot.Form.Client == nil {
 			break
@@ -2374,6 +2403,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Form.Questions(childComplexity), true
+	case "Form.reminderSentAt":
+		if e.ComplexityRoot.Form.ReminderSentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.ReminderSentAt(childComplexity), true
 	case "Form.sentBy":
 		if e.ComplexityRoot.Form.SentBy == nil {
 			break
@@ -2434,6 +2469,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Form.UpdatedAt(childComplexity), true
+	case "Form.withdrawnAt":
+		if e.ComplexityRoot.Form.WithdrawnAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Form.WithdrawnAt(childComplexity), true
 
 	case "FormAnswer.questionId":
 		if e.ComplexityRoot.FormAnswer.QuestionID == nil {
@@ -3364,6 +3405,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VoidInvoice(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.withdrawForm":
+		if e.ComplexityRoot.Mutation.WithdrawForm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawForm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawForm(childComplexity, args["id"].(pulid.ID)), true
 
 	case "Notification.address":
 		if e.ComplexityRoot.Notification.Address == nil {
@@ -3437,6 +3489,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Notification.FailedAt(childComplexity), true
+	case "Notification.form":
+		if e.ComplexityRoot.Notification.Form == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Form(childComplexity), true
+	case "Notification.formID":
+		if e.ComplexityRoot.Notification.FormID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.FormID(childComplexity), true
 	case "Notification.html":
 		if e.ComplexityRoot.Notification.HTML == nil {
 			break
@@ -3608,6 +3672,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Email(childComplexity), true
+	case "Organization.formReminderDelayHours":
+		if e.ComplexityRoot.Organization.FormReminderDelayHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.FormReminderDelayHours(childComplexity), true
 	case "Organization.id":
 		if e.ComplexityRoot.Organization.ID == nil {
 			break
@@ -3626,6 +3696,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Phone(childComplexity), true
+	case "Organization.portalInviteOnCreate":
+		if e.ComplexityRoot.Organization.PortalInviteOnCreate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.PortalInviteOnCreate(childComplexity), true
 	case "Organization.quietHoursEnd":
 		if e.ComplexityRoot.Organization.QuietHoursEnd == nil {
 			break
@@ -6136,6 +6212,10 @@ type Appointment implements Node {
   The service booked, if any.
   """
   service: Service
+  """
+  Forms sent from the appointment (sendForm with appointmentId), as staff see them; a portal viewer only those it may see.
+  """
+  forms: [Form!]
 }
 """
 One step in an appointment's history (booked, rescheduled, confirmed, cancelled, completed, missed) and who made it.
@@ -8475,7 +8555,7 @@ type Form implements Node {
   """
   signatureRequested: Boolean!
   """
-  SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.
+  SENT until it is filled in, then SUBMITTED; WITHDRAWN when staff took it back unsubmitted (withdrawForm): it can no longer be filled in and is not reminded of. A submitted or withdrawn form no longer changes.
   """
   status: FormStatus!
   """
@@ -8495,6 +8575,10 @@ type Form implements Node {
   """
   submittedAt: Time
   """
+  When staff withdrew it.
+  """
+  withdrawnAt: Time
+  """
   The portal email address it was submitted with; at most 254 characters.
   """
   submittedBy: String
@@ -8502,6 +8586,14 @@ type Form implements Node {
   The staff member who sent it.
   """
   sentByID: ID
+  """
+  The appointment it was sent from ("Send Form To" in the appointment dialog), one of the same client's; empty otherwise.
+  """
+  appointmentID: ID
+  """
+  When kith emailed the reminder of this still unsubmitted form (organisation's formReminderDelayHours after it was sent); null until then, and for a form submitted in time.
+  """
+  reminderSentAt: Time
   client: Client!
   """
   The contact it is addressed to; null when it is for the client.
@@ -8511,6 +8603,10 @@ type Form implements Node {
   The staff member who sent it.
   """
   sentBy: Staff
+  """
+  The appointment it was sent from; null when it was sent from the client's record.
+  """
+  appointment: Appointment
 }
 """
 FormStatus is enum for the field status
@@ -8518,6 +8614,7 @@ FormStatus is enum for the field status
 enum FormStatus @goModel(model: "github.com/kith-health/kith/ent/form.Status") {
   SENT
   SUBMITTED
+  WITHDRAWN
 }
 """
 What a client owes the practice: lines, total, and whether it is open, paid or void.
@@ -8835,6 +8932,10 @@ type Notification implements Node {
   """
   contactID: ID
   """
+  The form it asked for or reminded of (FORM_REQUEST, FORM_REMINDER), if any.
+  """
+  formID: ID
+  """
   Who it went to; at most 255 characters.
   """
   recipientName: String!
@@ -8883,6 +8984,7 @@ type Notification implements Node {
   appointment: Appointment
   contact: Contact
   scheduledMessage: ScheduledMessage
+  form: Form
 }
 """
 A connection to a list of items.
@@ -9045,6 +9147,24 @@ input NotificationWhereInput {
   contactIDNotNil: Boolean
   contactIDEqualFold: ID
   contactIDContainsFold: ID
+  """
+  form_id field predicates
+  """
+  formID: ID
+  formIDNEQ: ID
+  formIDIn: [ID!]
+  formIDNotIn: [ID!]
+  formIDGT: ID
+  formIDGTE: ID
+  formIDLT: ID
+  formIDLTE: ID
+  formIDContains: ID
+  formIDHasPrefix: ID
+  formIDHasSuffix: ID
+  formIDIsNil: Boolean
+  formIDNotNil: Boolean
+  formIDEqualFold: ID
+  formIDContainsFold: ID
   """
   recipient_name field predicates
   """
@@ -9393,6 +9513,14 @@ type Organization implements Node {
   """
   requireCancellationReason: Boolean!
   """
+  createClient invites the new client to the portal by email (the invitation inviteClientToPortal sends, valid for 72 hours) when it has an email address and email consent; without them the client is created uninvited and its portalStatus stays NONE. Off by default.
+  """
+  portalInviteOnCreate: Boolean!
+  """
+  How many hours after a form is sent one reminder email goes to its addressee if it is still unsubmitted, from 0 (no reminder) to 720 (30 days); default 72. A form's reminder is timed when it is sent; setting 0 also stops the reminders not yet sent.
+  """
+  formReminderDelayHours: Int!
+  """
   Web origins (such as https://maple.example) whose pages may embed the booking widget, at most 20 of at most 2,048 characters; see updateBookingRules.
   """
   widgetAllowedOrigins: [String!]
@@ -9706,6 +9834,22 @@ input OrganizationWhereInput {
   """
   requireCancellationReason: Boolean
   requireCancellationReasonNEQ: Boolean
+  """
+  portal_invite_on_create field predicates
+  """
+  portalInviteOnCreate: Boolean
+  portalInviteOnCreateNEQ: Boolean
+  """
+  form_reminder_delay_hours field predicates
+  """
+  formReminderDelayHours: Int
+  formReminderDelayHoursNEQ: Int
+  formReminderDelayHoursIn: [Int!]
+  formReminderDelayHoursNotIn: [Int!]
+  formReminderDelayHoursGT: Int
+  formReminderDelayHoursGTE: Int
+  formReminderDelayHoursLT: Int
+  formReminderDelayHoursLTE: Int
 }
 """
 Information about pagination in a connection.
@@ -11793,6 +11937,14 @@ input UpdateOrganizationInput {
   """
   smsHelpReply: String
   clearSmsHelpReply: Boolean
+  """
+  createClient invites the new client to the portal by email (the invitation inviteClientToPortal sends, valid for 72 hours) when it has an email address and email consent; without them the client is created uninvited and its portalStatus stays NONE. Off by default.
+  """
+  portalInviteOnCreate: Boolean
+  """
+  How many hours after a form is sent one reminder email goes to its addressee if it is still unsubmitted, from 0 (no reminder) to 720 (30 days); default 72. A form's reminder is timed when it is sent; setting 0 also stops the reminders not yet sent.
+  """
+  formReminderDelayHours: Int
 }
 """
 UpdateScheduledMessageInput is used for update ScheduledMessage object.
@@ -12528,6 +12680,12 @@ input SendFormInput {
   questions: [FormQuestionInput!]!
   "The person must sign, by typing their full name, to submit it."
   signatureRequested: Boolean! = false
+  """
+  The appointment the form is sent from ("Send Form To" in the appointment
+  dialog): one of the same client's (another client's is BAD_USER_INPUT on
+  appointmentId, another organisation's NOT_FOUND). Appointment.forms lists it.
+  """
+  appointmentId: ID
 }
 
 "A document shared with the client, as the portal shows it."
@@ -12556,7 +12714,7 @@ type PortalForm {
   questions: [FormQuestion!]!
   "The person filling it in must sign it by typing their full name."
   signatureRequested: Boolean!
-  "SENT until it is filled in, then SUBMITTED."
+  "SENT until it is filled in, then SUBMITTED; WITHDRAWN when the practice took it back."
   status: FormStatus!
   "True when it was sent to one of the client's contacts rather than to the client."
   addressedToContact: Boolean!
@@ -12606,10 +12764,23 @@ extend type Mutation {
   shareDocument(clientId: ID!, input: ShareDocumentInput!): SharedDocument!
   """
   Staff: send a form to the client, or with contactLinkId to that link's
-  contact (the "Send Form To" list is the client's contactLinks). It shows
-  in the portal at once; kith sends no email about it yet.
+  contact (the "Send Form To" list is the client's contactLinks), from an
+  appointment with input.appointmentId. It shows in the portal at once, and
+  the addressee gets the FORM_REQUEST email with a link to it (saying when a
+  signature is asked), under the rules of every message: by email with the
+  client's email consent, SKIPPED with the reason for no address, a bounced
+  address, or no portal access to open it (see notifications(where:
+  {formID})). If it is still unsubmitted after the organisation's
+  formReminderDelayHours, one FORM_REMINDER email follows.
   """
   sendForm(clientId: ID!, contactLinkId: ID, input: SendFormInput!): Form!
+  """
+  Staff: withdraw a form still unsubmitted. It becomes WITHDRAWN: the portal
+  still lists it but it can no longer be filled in (BAD_USER_INPUT on id),
+  and its reminder is not sent. A submitted or already withdrawn form is
+  BAD_USER_INPUT on id.
+  """
+  withdrawForm(id: ID!): Form!
 }
 `, BuiltIn: false},
 	{Name: "../portal_messaging.graphqls", Input: `# Secure messaging between the practice and the client portal (seed 003).
@@ -12917,7 +13088,13 @@ type Mutation {
   """
   Create a client with new or existing contacts linked to it, in one
   transaction: nothing is written if any part is wrong. A client with neither
-  email nor mobile needs at least one contact with an email or phone.
+  email nor mobile needs at least one contact with an email or phone. When
+  the organisation's portalInviteOnCreate is on, a client with an email and
+  email consent is invited to the portal in the same transaction (the
+  invitation of inviteClientToPortal, valid for 72 hours, emailed once the
+  client is written) and comes back with portalStatus INVITED; without an
+  email or consent it is created all the same, uninvited, with portalStatus
+  NONE.
   """
   createClient(input: CreateClientInput!, contacts: [ClientContactLinkInput!]): Client!
   "Change a client."
@@ -12981,6 +13158,10 @@ enum MessageKind {
   SIGN_IN_CODE
   "Tells a client or contact the practice wrote to them in the portal; never carries the message."
   PORTAL_MESSAGE
+  "Tells a form's addressee (the client, or the contact it is addressed to) that a form waits for them in the portal, and whether it asks for their signature."
+  FORM_REQUEST
+  "Reminds a form's addressee, once, of a form still unsubmitted after the organisation's formReminderDelayHours."
+  FORM_REMINDER
 }
 
 "How a message travels."
@@ -13260,6 +13441,8 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_scheduledMessages(ctx, field)
 	case "service":
 		return ec.fieldContext_Appointment_service(ctx, field)
+	case "forms":
+		return ec.fieldContext_Appointment_forms(ctx, field)
 	case "startsAtLocal":
 		return ec.fieldContext_Appointment_startsAtLocal(ctx, field)
 	case "endsAtLocal":
@@ -13710,16 +13893,24 @@ func (ec *executionContext) childFields_Form(ctx context.Context, field graphql.
 		return ec.fieldContext_Form_signedAt(ctx, field)
 	case "submittedAt":
 		return ec.fieldContext_Form_submittedAt(ctx, field)
+	case "withdrawnAt":
+		return ec.fieldContext_Form_withdrawnAt(ctx, field)
 	case "submittedBy":
 		return ec.fieldContext_Form_submittedBy(ctx, field)
 	case "sentByID":
 		return ec.fieldContext_Form_sentByID(ctx, field)
+	case "appointmentID":
+		return ec.fieldContext_Form_appointmentID(ctx, field)
+	case "reminderSentAt":
+		return ec.fieldContext_Form_reminderSentAt(ctx, field)
 	case "client":
 		return ec.fieldContext_Form_client(ctx, field)
 	case "contact":
 		return ec.fieldContext_Form_contact(ctx, field)
 	case "sentBy":
 		return ec.fieldContext_Form_sentBy(ctx, field)
+	case "appointment":
+		return ec.fieldContext_Form_appointment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Form", field.Name)
 }
@@ -13878,6 +14069,8 @@ func (ec *executionContext) childFields_Notification(ctx context.Context, field 
 		return ec.fieldContext_Notification_scheduledMessageID(ctx, field)
 	case "contactID":
 		return ec.fieldContext_Notification_contactID(ctx, field)
+	case "formID":
+		return ec.fieldContext_Notification_formID(ctx, field)
 	case "recipientName":
 		return ec.fieldContext_Notification_recipientName(ctx, field)
 	case "kind":
@@ -13916,6 +14109,8 @@ func (ec *executionContext) childFields_Notification(ctx context.Context, field 
 		return ec.fieldContext_Notification_contact(ctx, field)
 	case "scheduledMessage":
 		return ec.fieldContext_Notification_scheduledMessage(ctx, field)
+	case "form":
+		return ec.fieldContext_Notification_form(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
 }
@@ -13988,6 +14183,10 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_bufferAfterMinutes(ctx, field)
 	case "requireCancellationReason":
 		return ec.fieldContext_Organization_requireCancellationReason(ctx, field)
+	case "portalInviteOnCreate":
+		return ec.fieldContext_Organization_portalInviteOnCreate(ctx, field)
+	case "formReminderDelayHours":
+		return ec.fieldContext_Organization_formReminderDelayHours(ctx, field)
 	case "widgetAllowedOrigins":
 		return ec.fieldContext_Organization_widgetAllowedOrigins(ctx, field)
 	}
@@ -16156,6 +16355,20 @@ func (ec *executionContext) field_Mutation_voidInvoice_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_PortalClient_appointments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17814,6 +18027,38 @@ func (ec *executionContext) fieldContext_Appointment_service(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Service(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_forms(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_forms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Forms(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Form) graphql.Marshaler {
+			return ec.marshalOForm2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐFormᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_forms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Form(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22306,6 +22551,29 @@ func (ec *executionContext) fieldContext_Form_submittedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _Form_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_withdrawnAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
 func (ec *executionContext) _Form_submittedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22350,6 +22618,52 @@ func (ec *executionContext) _Form_sentByID(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Form_sentByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Form_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_appointmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppointmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Form_reminderSentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_reminderSentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReminderSentAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_reminderSentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Form_client(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -22443,6 +22757,38 @@ func (ec *executionContext) fieldContext_Form_sentBy(_ context.Context, field gr
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Form_appointment(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Form_appointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Form_appointment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Form",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25755,6 +26101,50 @@ func (ec *executionContext) fieldContext_Mutation_sendForm(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_withdrawForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawForm(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Form) graphql.Marshaler {
+			return ec.marshalNForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawForm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Form(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_sendPortalMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26291,6 +26681,29 @@ func (ec *executionContext) fieldContext_Notification_contactID(_ context.Contex
 	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _Notification_formID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_formID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FormID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_formID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Notification_recipientName(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26759,6 +27172,38 @@ func (ec *executionContext) fieldContext_Notification_scheduledMessage(_ context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ScheduledMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Notification_form(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_form(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Form(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Form) graphql.Marshaler {
+			return ec.marshalOForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Notification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Form(ctx, field)
 		},
 	}
 	return fc, nil
@@ -27410,6 +27855,52 @@ func (ec *executionContext) _Organization_requireCancellationReason(ctx context.
 }
 func (ec *executionContext) fieldContext_Organization_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_portalInviteOnCreate(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_portalInviteOnCreate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PortalInviteOnCreate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_portalInviteOnCreate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_formReminderDelayHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_formReminderDelayHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FormReminderDelayHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_formReminderDelayHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Organization_widgetAllowedOrigins(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -45054,7 +45545,7 @@ func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "appointmentID", "appointmentIDNEQ", "appointmentIDIn", "appointmentIDNotIn", "appointmentIDGT", "appointmentIDGTE", "appointmentIDLT", "appointmentIDLTE", "appointmentIDContains", "appointmentIDHasPrefix", "appointmentIDHasSuffix", "appointmentIDIsNil", "appointmentIDNotNil", "appointmentIDEqualFold", "appointmentIDContainsFold", "scheduledMessageID", "scheduledMessageIDNEQ", "scheduledMessageIDIn", "scheduledMessageIDNotIn", "scheduledMessageIDGT", "scheduledMessageIDGTE", "scheduledMessageIDLT", "scheduledMessageIDLTE", "scheduledMessageIDContains", "scheduledMessageIDHasPrefix", "scheduledMessageIDHasSuffix", "scheduledMessageIDIsNil", "scheduledMessageIDNotNil", "scheduledMessageIDEqualFold", "scheduledMessageIDContainsFold", "contactID", "contactIDNEQ", "contactIDIn", "contactIDNotIn", "contactIDGT", "contactIDGTE", "contactIDLT", "contactIDLTE", "contactIDContains", "contactIDHasPrefix", "contactIDHasSuffix", "contactIDIsNil", "contactIDNotNil", "contactIDEqualFold", "contactIDContainsFold", "recipientName", "recipientNameNEQ", "recipientNameIn", "recipientNameNotIn", "recipientNameGT", "recipientNameGTE", "recipientNameLT", "recipientNameLTE", "recipientNameContains", "recipientNameHasPrefix", "recipientNameHasSuffix", "recipientNameEqualFold", "recipientNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "channelGT", "channelGTE", "channelLT", "channelLTE", "channelContains", "channelHasPrefix", "channelHasSuffix", "channelEqualFold", "channelContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectIsNil", "subjectNotNil", "subjectEqualFold", "subjectContainsFold", "html", "htmlNEQ", "htmlIn", "htmlNotIn", "htmlGT", "htmlGTE", "htmlLT", "htmlLTE", "htmlContains", "htmlHasPrefix", "htmlHasSuffix", "htmlIsNil", "htmlNotNil", "htmlEqualFold", "htmlContainsFold", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textIsNil", "textNotNil", "textEqualFold", "textContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "providerID", "providerIDNEQ", "providerIDIn", "providerIDNotIn", "providerIDGT", "providerIDGTE", "providerIDLT", "providerIDLTE", "providerIDContains", "providerIDHasPrefix", "providerIDHasSuffix", "providerIDIsNil", "providerIDNotNil", "providerIDEqualFold", "providerIDContainsFold", "attempts", "attemptsNEQ", "attemptsIn", "attemptsNotIn", "attemptsGT", "attemptsGTE", "attemptsLT", "attemptsLTE", "sendAfter", "sendAfterNEQ", "sendAfterIn", "sendAfterNotIn", "sendAfterGT", "sendAfterGTE", "sendAfterLT", "sendAfterLTE", "sentAt", "sentAtNEQ", "sentAtIn", "sentAtNotIn", "sentAtGT", "sentAtGTE", "sentAtLT", "sentAtLTE", "sentAtIsNil", "sentAtNotNil", "deliveredAt", "deliveredAtNEQ", "deliveredAtIn", "deliveredAtNotIn", "deliveredAtGT", "deliveredAtGTE", "deliveredAtLT", "deliveredAtLTE", "deliveredAtIsNil", "deliveredAtNotNil", "failedAt", "failedAtNEQ", "failedAtIn", "failedAtNotIn", "failedAtGT", "failedAtGTE", "failedAtLT", "failedAtLTE", "failedAtIsNil", "failedAtNotNil", "hasClient", "hasClientWith", "hasAppointment", "hasAppointmentWith", "hasContact", "hasContactWith", "hasScheduledMessage", "hasScheduledMessageWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "appointmentID", "appointmentIDNEQ", "appointmentIDIn", "appointmentIDNotIn", "appointmentIDGT", "appointmentIDGTE", "appointmentIDLT", "appointmentIDLTE", "appointmentIDContains", "appointmentIDHasPrefix", "appointmentIDHasSuffix", "appointmentIDIsNil", "appointmentIDNotNil", "appointmentIDEqualFold", "appointmentIDContainsFold", "scheduledMessageID", "scheduledMessageIDNEQ", "scheduledMessageIDIn", "scheduledMessageIDNotIn", "scheduledMessageIDGT", "scheduledMessageIDGTE", "scheduledMessageIDLT", "scheduledMessageIDLTE", "scheduledMessageIDContains", "scheduledMessageIDHasPrefix", "scheduledMessageIDHasSuffix", "scheduledMessageIDIsNil", "scheduledMessageIDNotNil", "scheduledMessageIDEqualFold", "scheduledMessageIDContainsFold", "contactID", "contactIDNEQ", "contactIDIn", "contactIDNotIn", "contactIDGT", "contactIDGTE", "contactIDLT", "contactIDLTE", "contactIDContains", "contactIDHasPrefix", "contactIDHasSuffix", "contactIDIsNil", "contactIDNotNil", "contactIDEqualFold", "contactIDContainsFold", "formID", "formIDNEQ", "formIDIn", "formIDNotIn", "formIDGT", "formIDGTE", "formIDLT", "formIDLTE", "formIDContains", "formIDHasPrefix", "formIDHasSuffix", "formIDIsNil", "formIDNotNil", "formIDEqualFold", "formIDContainsFold", "recipientName", "recipientNameNEQ", "recipientNameIn", "recipientNameNotIn", "recipientNameGT", "recipientNameGTE", "recipientNameLT", "recipientNameLTE", "recipientNameContains", "recipientNameHasPrefix", "recipientNameHasSuffix", "recipientNameEqualFold", "recipientNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "channelGT", "channelGTE", "channelLT", "channelLTE", "channelContains", "channelHasPrefix", "channelHasSuffix", "channelEqualFold", "channelContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectIsNil", "subjectNotNil", "subjectEqualFold", "subjectContainsFold", "html", "htmlNEQ", "htmlIn", "htmlNotIn", "htmlGT", "htmlGTE", "htmlLT", "htmlLTE", "htmlContains", "htmlHasPrefix", "htmlHasSuffix", "htmlIsNil", "htmlNotNil", "htmlEqualFold", "htmlContainsFold", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textIsNil", "textNotNil", "textEqualFold", "textContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "providerID", "providerIDNEQ", "providerIDIn", "providerIDNotIn", "providerIDGT", "providerIDGTE", "providerIDLT", "providerIDLTE", "providerIDContains", "providerIDHasPrefix", "providerIDHasSuffix", "providerIDIsNil", "providerIDNotNil", "providerIDEqualFold", "providerIDContainsFold", "attempts", "attemptsNEQ", "attemptsIn", "attemptsNotIn", "attemptsGT", "attemptsGTE", "attemptsLT", "attemptsLTE", "sendAfter", "sendAfterNEQ", "sendAfterIn", "sendAfterNotIn", "sendAfterGT", "sendAfterGTE", "sendAfterLT", "sendAfterLTE", "sentAt", "sentAtNEQ", "sentAtIn", "sentAtNotIn", "sentAtGT", "sentAtGTE", "sentAtLT", "sentAtLTE", "sentAtIsNil", "sentAtNotNil", "deliveredAt", "deliveredAtNEQ", "deliveredAtIn", "deliveredAtNotIn", "deliveredAtGT", "deliveredAtGTE", "deliveredAtLT", "deliveredAtLTE", "deliveredAtIsNil", "deliveredAtNotNil", "failedAt", "failedAtNEQ", "failedAtIn", "failedAtNotIn", "failedAtGT", "failedAtGTE", "failedAtLT", "failedAtLTE", "failedAtIsNil", "failedAtNotNil", "hasClient", "hasClientWith", "hasAppointment", "hasAppointmentWith", "hasContact", "hasContactWith", "hasScheduledMessage", "hasScheduledMessageWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -45656,6 +46147,111 @@ func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.ContactIDContainsFold = data
+		case "formID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormID = data
+		case "formIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDNEQ = data
+		case "formIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDIn = data
+		case "formIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDNotIn = data
+		case "formIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDGT = data
+		case "formIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDGTE = data
+		case "formIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDLT = data
+		case "formIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDLTE = data
+		case "formIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDContains = data
+		case "formIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDHasPrefix = data
+		case "formIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDHasSuffix = data
+		case "formIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDIsNil = data
+		case "formIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDNotNil = data
+		case "formIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDEqualFold = data
+		case "formIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormIDContainsFold = data
 		case "recipientName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -47022,7 +47618,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "defaultLanguageGT", "defaultLanguageGTE", "defaultLanguageLT", "defaultLanguageLTE", "defaultLanguageContains", "defaultLanguageHasPrefix", "defaultLanguageHasSuffix", "defaultLanguageEqualFold", "defaultLanguageContainsFold", "defaultPhoneRegion", "defaultPhoneRegionNEQ", "defaultPhoneRegionIn", "defaultPhoneRegionNotIn", "defaultPhoneRegionGT", "defaultPhoneRegionGTE", "defaultPhoneRegionLT", "defaultPhoneRegionLTE", "defaultPhoneRegionContains", "defaultPhoneRegionHasPrefix", "defaultPhoneRegionHasSuffix", "defaultPhoneRegionEqualFold", "defaultPhoneRegionContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "quietHoursStart", "quietHoursStartNEQ", "quietHoursStartIn", "quietHoursStartNotIn", "quietHoursStartGT", "quietHoursStartGTE", "quietHoursStartLT", "quietHoursStartLTE", "quietHoursStartContains", "quietHoursStartHasPrefix", "quietHoursStartHasSuffix", "quietHoursStartEqualFold", "quietHoursStartContainsFold", "quietHoursEnd", "quietHoursEndNEQ", "quietHoursEndIn", "quietHoursEndNotIn", "quietHoursEndGT", "quietHoursEndGTE", "quietHoursEndLT", "quietHoursEndLTE", "quietHoursEndContains", "quietHoursEndHasPrefix", "quietHoursEndHasSuffix", "quietHoursEndEqualFold", "quietHoursEndContainsFold", "smsHelpReply", "smsHelpReplyNEQ", "smsHelpReplyIn", "smsHelpReplyNotIn", "smsHelpReplyGT", "smsHelpReplyGTE", "smsHelpReplyLT", "smsHelpReplyLTE", "smsHelpReplyContains", "smsHelpReplyHasPrefix", "smsHelpReplyHasSuffix", "smsHelpReplyIsNil", "smsHelpReplyNotNil", "smsHelpReplyEqualFold", "smsHelpReplyContainsFold", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "requireCancellationReason", "requireCancellationReasonNEQ"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "defaultLanguageGT", "defaultLanguageGTE", "defaultLanguageLT", "defaultLanguageLTE", "defaultLanguageContains", "defaultLanguageHasPrefix", "defaultLanguageHasSuffix", "defaultLanguageEqualFold", "defaultLanguageContainsFold", "defaultPhoneRegion", "defaultPhoneRegionNEQ", "defaultPhoneRegionIn", "defaultPhoneRegionNotIn", "defaultPhoneRegionGT", "defaultPhoneRegionGTE", "defaultPhoneRegionLT", "defaultPhoneRegionLTE", "defaultPhoneRegionContains", "defaultPhoneRegionHasPrefix", "defaultPhoneRegionHasSuffix", "defaultPhoneRegionEqualFold", "defaultPhoneRegionContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "quietHoursStart", "quietHoursStartNEQ", "quietHoursStartIn", "quietHoursStartNotIn", "quietHoursStartGT", "quietHoursStartGTE", "quietHoursStartLT", "quietHoursStartLTE", "quietHoursStartContains", "quietHoursStartHasPrefix", "quietHoursStartHasSuffix", "quietHoursStartEqualFold", "quietHoursStartContainsFold", "quietHoursEnd", "quietHoursEndNEQ", "quietHoursEndIn", "quietHoursEndNotIn", "quietHoursEndGT", "quietHoursEndGTE", "quietHoursEndLT", "quietHoursEndLTE", "quietHoursEndContains", "quietHoursEndHasPrefix", "quietHoursEndHasSuffix", "quietHoursEndEqualFold", "quietHoursEndContainsFold", "smsHelpReply", "smsHelpReplyNEQ", "smsHelpReplyIn", "smsHelpReplyNotIn", "smsHelpReplyGT", "smsHelpReplyGTE", "smsHelpReplyLT", "smsHelpReplyLTE", "smsHelpReplyContains", "smsHelpReplyHasPrefix", "smsHelpReplyHasSuffix", "smsHelpReplyIsNil", "smsHelpReplyNotNil", "smsHelpReplyEqualFold", "smsHelpReplyContainsFold", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "requireCancellationReason", "requireCancellationReasonNEQ", "portalInviteOnCreate", "portalInviteOnCreateNEQ", "formReminderDelayHours", "formReminderDelayHoursNEQ", "formReminderDelayHoursIn", "formReminderDelayHoursNotIn", "formReminderDelayHoursGT", "formReminderDelayHoursGTE", "formReminderDelayHoursLT", "formReminderDelayHoursLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -48576,6 +49172,76 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.RequireCancellationReasonNEQ = data
+		case "portalInviteOnCreate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalInviteOnCreate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PortalInviteOnCreate = data
+		case "portalInviteOnCreateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalInviteOnCreateNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PortalInviteOnCreateNEQ = data
+		case "formReminderDelayHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formReminderDelayHours"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormReminderDelayHours = data
+		case "formReminderDelayHoursNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formReminderDelayHoursNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormReminderDelayHoursNEQ = data
+		case "formReminderDelayHoursIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formReminderDelayHoursIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormReminderDelayHoursIn = data
+		case "formReminderDelayHoursNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formReminderDelayHoursNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormReminderDelayHoursNotIn = data
+		case "formReminderDelayHoursGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formReminderDelayHoursGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormReminderDelayHoursGT = data
+		case "formReminderDelayHoursGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formReminderDelayHoursGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormReminderDelayHoursGTE = data
+		case "formReminderDelayHoursLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formReminderDelayHoursLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormReminderDelayHoursLT = data
+		case "formReminderDelayHoursLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formReminderDelayHoursLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormReminderDelayHoursLTE = data
 		}
 	}
 	return it, nil
@@ -51334,7 +52000,7 @@ func (ec *executionContext) unmarshalInputSendFormInput(ctx context.Context, obj
 		asMap["signatureRequested"] = false
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "questions", "signatureRequested"}
+	fieldsInOrder := [...]string{"title", "description", "questions", "signatureRequested", "appointmentId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51369,6 +52035,13 @@ func (ec *executionContext) unmarshalInputSendFormInput(ctx context.Context, obj
 				return it, err
 			}
 			it.SignatureRequested = data
+		case "appointmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appointmentId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppointmentID = data
 		}
 	}
 	return it, nil
@@ -54241,7 +54914,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "timeZone", "defaultLanguage", "defaultPhoneRegion", "phone", "clearPhone", "email", "clearEmail", "reminderLeadMinutes", "appendReminderLeadMinutes", "clearReminderLeadMinutes", "quietHoursStart", "quietHoursEnd", "smsHelpReply", "clearSmsHelpReply"}
+	fieldsInOrder := [...]string{"name", "timeZone", "defaultLanguage", "defaultPhoneRegion", "phone", "clearPhone", "email", "clearEmail", "reminderLeadMinutes", "appendReminderLeadMinutes", "clearReminderLeadMinutes", "quietHoursStart", "quietHoursEnd", "smsHelpReply", "clearSmsHelpReply", "portalInviteOnCreate", "formReminderDelayHours"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -54353,6 +55026,20 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 				return it, err
 			}
 			it.ClearSmsHelpReply = data
+		case "portalInviteOnCreate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portalInviteOnCreate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PortalInviteOnCreate = data
+		case "formReminderDelayHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formReminderDelayHours"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormReminderDelayHours = data
 		}
 	}
 	return it, nil
@@ -55877,6 +56564,44 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 					}
 				}()
 				res = ec._Appointment_service(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "forms":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Appointment_forms(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -58364,6 +59089,11 @@ func (ec *executionContext) _Form(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "withdrawnAt":
+			out.Values[i] = ec._Form_withdrawnAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "submittedBy":
 			out.Values[i] = ec._Form_submittedBy(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -58371,6 +59101,16 @@ func (ec *executionContext) _Form(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "sentByID":
 			out.Values[i] = ec._Form_sentByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appointmentID":
+			out.Values[i] = ec._Form_appointmentID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reminderSentAt":
+			out.Values[i] = ec._Form_reminderSentAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -58460,6 +59200,44 @@ func (ec *executionContext) _Form(ctx context.Context, sel ast.SelectionSet, obj
 					}
 				}()
 				res = ec._Form_sentBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "appointment":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Form_appointment(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -59449,6 +60227,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "withdrawForm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawForm(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "sendPortalMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sendPortalMessage(ctx, field)
@@ -59577,6 +60362,11 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 			}
 		case "contactID":
 			out.Values[i] = ec._Notification_contactID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "formID":
+			out.Values[i] = ec._Notification_formID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -59779,6 +60569,44 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 					}
 				}()
 				res = ec._Notification_scheduledMessage(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "form":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Notification_form(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -60038,6 +60866,16 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			}
 		case "requireCancellationReason":
 			out.Values[i] = ec._Organization_requireCancellationReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "portalInviteOnCreate":
+			out.Values[i] = ec._Organization_portalInviteOnCreate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "formReminderDelayHours":
+			out.Values[i] = ec._Organization_formReminderDelayHours(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -67690,6 +68528,32 @@ func (ec *executionContext) unmarshalOExportRecordOrder2ᚖgithubᚗcomᚋkith�
 	}
 	res, err := ec.unmarshalInputExportRecordOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOForm2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐFormᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Form) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOForm2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐForm(ctx context.Context, sel ast.SelectionSet, v *ent.Form) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Form(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOFormAnswer2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Answer) graphql.Marshaler {

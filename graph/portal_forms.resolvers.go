@@ -44,6 +44,11 @@ func (r *mutationResolver) SendForm(ctx context.Context, clientID pulid.ID, cont
 	return form.Send(ctx, r.tx(ctx), clientID, contactLinkID, input)
 }
 
+// WithdrawForm is the resolver for the withdrawForm field.
+func (r *mutationResolver) WithdrawForm(ctx context.Context, id pulid.ID) (*ent.Form, error) {
+	return form.Withdraw(ctx, r.tx(ctx), id)
+}
+
 // SharedAt is the resolver for the sharedAt field.
 func (r *portalDocumentResolver) SharedAt(ctx context.Context, obj *ent.SharedDocument) (*time.Time, error) {
 	return &obj.CreatedAt, nil

@@ -120,7 +120,7 @@ func (r *mutationResolver) CreateClient(ctx context.Context, input ent.CreateCli
 			return nil, kith.WithFieldPrefix(fmt.Sprintf("contacts.%d", i), err)
 		}
 	}
-	return c, nil
+	return r.Portal.InviteNewClient(ctx, c)
 }
 
 // UpdateClient is the resolver for the updateClient field.

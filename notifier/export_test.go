@@ -1,9 +1,46 @@
 package notifier
 
 import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/riverqueue/river"
+
 	"github.com/kith-health/kith/ratelimit"
 	"github.com/kith-health/kith/schematype"
 )
 
 // Limiter is the send rate of channel ch, nil when it has none.
 func (q *Queue) Limiter(ch schematype.Channel) *ratelimit.Limiter { return q.handover.Limiter(ch) }
+
+// FormReminderJob is a form reminder job as River keeps it.
+type FormReminderJob struct {
+	ID          int64
+	Args        FormReminderArgs
+	ScheduledAt time.Time
+	State       string
+}
+
+// FormReminderJobs lists the form reminder jobs, in every state.
+func (q *Queue) FormReminderJobs(ctx context.Context) ([]FormReminderJob, error) {
+	res, err := q.river.JobList(ctx, river.NewJobListParams().Kinds(FormReminderArgs{}.Kind()).First(100))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FormReminderJob, len(res.Jobs))
+	for i, j := range res.Jobs {
+		out[i] = FormReminderJob{ID: j.ID, ScheduledAt: j.ScheduledAt, State: string(j.State)}
+		if err := json.Unmarshal(j.EncodedArgs, &out[i].Args); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// RunNow makes River's job id available at once, as though it fell due
+// (River's JobRetry; a completed job runs again).
+func (q *Queue) RunNow(ctx context.Context, id int64) error {
+	_, err := q.river.JobRetry(ctx, id)
+	return err
+}

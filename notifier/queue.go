@@ -93,7 +93,8 @@ type Queue struct {
 // hooks call (ent/effect, ent/schema/notifier_hooks.go): confirmations,
 // reschedule, cancellation and missed notices go out as appointments
 // change, and reminders are scheduled; scheduled messages each go at their
-// time; the practice's portal messages tell their person by email. A
+// time; the practice's portal messages tell their person by email; a form
+// sent emails its addressee and, if unsubmitted, reminds them once. A
 // client takes one queue: a second NewQueue on db fails with
 // effect.ErrAttached. Call Start to begin sending.
 func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) {
@@ -153,6 +154,7 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	river.AddWorker(workers, &sendWorker{q: q})
 	river.AddWorker(workers, &reminderWorker{q: q})
 	river.AddWorker(workers, &scheduledWorker{q: q})
+	river.AddWorker(workers, &formReminderWorker{q: q})
 	q.river, err = river.NewClient(driver, &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:              workers,

@@ -47,6 +47,33 @@ func (s *Service) InviteClient(ctx context.Context, id pulid.ID) (*ent.ClientPro
 	return c.Update().SetPortalStatus(schematype.PortalStatusInvited).Save(ctx)
 }
 
+// InviteNewClient invites c, a client just created in ctx's transaction,
+// to the portal when its organisation asks for it (portalInviteOnCreate)
+// and c has an email address and email consent: the invitation InviteClient
+// sends, valid for Config.InvitationTTL (72 hours), sent only once the
+// transaction commits and never if it rolls back. It returns c as it now
+// is: INVITED when invited, else unchanged (its portalStatus stays NONE),
+// which is how the caller knows.
+func (s *Service) InviteNewClient(ctx context.Context, c *ent.ClientProfile) (*ent.ClientProfile, error) {
+	if c.Email == "" || !c.EmailConsent || c.PortalStatus != schematype.PortalStatusNone {
+		return c, nil
+	}
+	db := s.client(ctx)
+	on, err := db.Organization.Query().
+		Where(organization.ID(c.OrganizationID), organization.PortalInviteOnCreate(true)).
+		Exist(systemIn(ctx, c.OrganizationID))
+	if err != nil {
+		return nil, fmt.Errorf("reading the organisation's portal setting: %w", err)
+	}
+	if !on {
+		return c, nil
+	}
+	if err := s.invite(ctx, c, nil, c.Email, c.FirstName, c.LastName); err != nil {
+		return nil, err
+	}
+	return c.Update().SetPortalStatus(schematype.PortalStatusInvited).Save(ctx)
+}
+
 // InviteContact gives the contact of link id portal access for the link's
 // client: it sets the scopes and the can-manage-appointments flag when
 // given, emails the contact an invitation, and marks the link INVITED

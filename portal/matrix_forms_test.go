@@ -34,6 +34,9 @@ func init() {
 	row("Mutation.sendForm", matrixOp{doc: `mutation($id: ID!) { sendForm(clientId: $id, input: {title: "Intake", questions: [{label: "How are you?", type: TEXT}]}) { id } }`,
 		vars: func(fx *fixture) map[string]any { return map[string]any{"id": fx.spare} }, who: forStaff, target: true})
 
+	row("Mutation.withdrawForm", matrixOp{doc: `mutation($id: ID!) { withdrawForm(id: $id) { id status } }`,
+		vars: func(fx *fixture) map[string]any { return map[string]any{"id": sendMatrixForm(fx, fx.spare)} }, who: forStaff, target: true})
+
 	// A document and a form for Sam and for Alex, for those who may see them.
 	fixtureHooks = append(fixtureHooks, func(t *testing.T, fx *fixture) {
 		t.Helper()

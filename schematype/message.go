@@ -25,12 +25,19 @@ const (
 	// MessageKindPortalMessage tells a client or contact that the practice
 	// wrote to them in the portal; it never carries the message itself.
 	MessageKindPortalMessage MessageKind = "PORTAL_MESSAGE"
+	// MessageKindFormRequest tells a form's addressee that a form waits for
+	// them in the portal, saying when it asks for a signature.
+	MessageKindFormRequest MessageKind = "FORM_REQUEST"
+	// MessageKindFormReminder reminds a form's addressee, once, of a form
+	// still unsubmitted after the organisation's formReminderDelayHours.
+	MessageKindFormReminder MessageKind = "FORM_REMINDER"
 )
 
 // MessageKinds lists every MessageKind.
 var MessageKinds = []MessageKind{
 	MessageKindReminder, MessageKindConfirmation, MessageKindReschedule, MessageKindCancellation, MessageKindMissed,
 	MessageKindScheduled, MessageKindPortalInvitation, MessageKindSignInCode, MessageKindPortalMessage,
+	MessageKindFormRequest, MessageKindFormReminder,
 }
 
 // IsValid reports whether k is a known kind.

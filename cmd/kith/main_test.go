@@ -65,6 +65,17 @@ func TestServeDemo(t *testing.T) {
 	body, _ := io.ReadAll(rsp.Body)
 	_ = rsp.Body.Close()
 	require.JSONEq(t, `{"data":{"clients":{"totalCount":2},"organization":{"slug":"demo"}}}`, string(body))
+	// The demo's appointment has a consent form sent from it to a parent.
+	req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/graphql",
+		strings.NewReader(`{"query":"{ appointments(first: 1) { edges { node { forms { title signatureRequested contact { firstName } } } } } organization { portalInviteOnCreate formReminderDelayHours } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok[1])
+	rsp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ = io.ReadAll(rsp.Body)
+	_ = rsp.Body.Close()
+	require.JSONEq(t, `{"data":{"appointments":{"edges":[{"node":{"forms":[{"title":"Consent for Sam's sessions","signatureRequested":true,"contact":{"firstName":"Alex"}}]}}]},
+		"organization":{"portalInviteOnCreate":true,"formReminderDelayHours":72}}}`, string(body))
 	require.NotContains(t, stderr.String(), tok[1], "secrets are never logged")
 
 	cancel()

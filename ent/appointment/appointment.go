@@ -69,6 +69,8 @@ const (
 	EdgeService = "service"
 	// EdgeChanges holds the string denoting the changes edge name in mutations.
 	EdgeChanges = "changes"
+	// EdgeForms holds the string denoting the forms edge name in mutations.
+	EdgeForms = "forms"
 	// Table holds the table name of the appointment in the database.
 	Table = "appointments"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -120,6 +122,13 @@ const (
 	ChangesInverseTable = "appointment_changes"
 	// ChangesColumn is the table column denoting the changes relation/edge.
 	ChangesColumn = "appointment_id"
+	// FormsTable is the table that holds the forms relation/edge.
+	FormsTable = "forms"
+	// FormsInverseTable is the table name for the Form entity.
+	// It exists in this package in order to avoid circular dependency with the "form" package.
+	FormsInverseTable = "forms"
+	// FormsColumn is the table column denoting the forms relation/edge.
+	FormsColumn = "appointment_id"
 )
 
 // Columns holds all SQL columns for appointment fields.
@@ -401,6 +410,20 @@ func ByChanges(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newChangesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByFormsCount orders the results by forms count.
+func ByFormsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFormsStep(), opts...)
+	}
+}
+
+// ByForms orders the results by forms terms.
+func ByForms(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFormsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -448,6 +471,13 @@ func newChangesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ChangesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, ChangesTable, ChangesColumn),
+	)
+}
+func newFormsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FormsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, FormsTable, FormsColumn),
 	)
 }
 

@@ -1357,6 +1357,29 @@ func HasChangesWith(preds ...predicate.AppointmentChange) predicate.Appointment 
 	})
 }
 
+// HasForms applies the HasEdge predicate on the "forms" edge.
+func HasForms() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, FormsTable, FormsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFormsWith applies the HasEdge predicate on the "forms" edge with a given conditions (other predicates).
+func HasFormsWith(preds ...predicate.Form) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newFormsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Appointment) predicate.Appointment {
 	return predicate.Appointment(sql.AndPredicates(predicates...))

@@ -1,7 +1,7 @@
 // Package effect is how ent/schema reaches the notifier without importing
 // it: the Notifier interface the schema's hooks call when a change sends
 // messages (appointments, scheduled messages, the practice's portal
-// messages) or stores wording (message templates, scheduled messages), and
+// messages, forms sent) or stores wording (message templates, scheduled messages), and
 // the Slot each ent client carries it in (the client's Effects dependency,
 // see ent/entc.go). It imports neither kith's generated ent package (which
 // imports it) nor any domain package: its methods take entgo.io/ent's own
@@ -38,6 +38,9 @@ type Notifier interface {
 	// PracticeWrote tells the person of a portal thread, by email, that the
 	// practice wrote to them there.
 	PracticeWrote(ctx context.Context, m ent.Mutation, v ent.Value) error
+	// FormSent emails a new form's addressee that it waits for them in the
+	// portal, and schedules the form's reminder.
+	FormSent(ctx context.Context, m ent.Mutation, v ent.Value) error
 	// CheckTemplate checks the wording of a template: it returns the part
 	// at fault ("subject", "html" or "text") and the problem, or "" and nil.
 	CheckTemplate(subject, html, text string) (part string, err error)

@@ -47,10 +47,16 @@ const (
 	FieldSignedAt = "signed_at"
 	// FieldSubmittedAt holds the string denoting the submitted_at field in the database.
 	FieldSubmittedAt = "submitted_at"
+	// FieldWithdrawnAt holds the string denoting the withdrawn_at field in the database.
+	FieldWithdrawnAt = "withdrawn_at"
 	// FieldSubmittedBy holds the string denoting the submitted_by field in the database.
 	FieldSubmittedBy = "submitted_by"
 	// FieldSentByID holds the string denoting the sent_by_id field in the database.
 	FieldSentByID = "sent_by_id"
+	// FieldAppointmentID holds the string denoting the appointment_id field in the database.
+	FieldAppointmentID = "appointment_id"
+	// FieldReminderSentAt holds the string denoting the reminder_sent_at field in the database.
+	FieldReminderSentAt = "reminder_sent_at"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeClient holds the string denoting the client edge name in mutations.
@@ -59,6 +65,8 @@ const (
 	EdgeContact = "contact"
 	// EdgeSentBy holds the string denoting the sent_by edge name in mutations.
 	EdgeSentBy = "sent_by"
+	// EdgeAppointment holds the string denoting the appointment edge name in mutations.
+	EdgeAppointment = "appointment"
 	// Table holds the table name of the form in the database.
 	Table = "forms"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -89,6 +97,13 @@ const (
 	SentByInverseTable = "staff"
 	// SentByColumn is the table column denoting the sent_by relation/edge.
 	SentByColumn = "sent_by_id"
+	// AppointmentTable is the table that holds the appointment relation/edge.
+	AppointmentTable = "forms"
+	// AppointmentInverseTable is the table name for the Appointment entity.
+	// It exists in this package in order to avoid circular dependency with the "appointment" package.
+	AppointmentInverseTable = "appointments"
+	// AppointmentColumn is the table column denoting the appointment relation/edge.
+	AppointmentColumn = "appointment_id"
 )
 
 // Columns holds all SQL columns for form fields.
@@ -108,8 +123,11 @@ var Columns = []string{
 	FieldSignedName,
 	FieldSignedAt,
 	FieldSubmittedAt,
+	FieldWithdrawnAt,
 	FieldSubmittedBy,
 	FieldSentByID,
+	FieldAppointmentID,
+	FieldReminderSentAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -128,7 +146,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -160,6 +178,7 @@ const DefaultStatus = StatusSent
 const (
 	StatusSent      Status = "SENT"
 	StatusSubmitted Status = "SUBMITTED"
+	StatusWithdrawn Status = "WITHDRAWN"
 )
 
 func (s Status) String() string {
@@ -169,7 +188,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusSent, StatusSubmitted:
+	case StatusSent, StatusSubmitted, StatusWithdrawn:
 		return nil
 	default:
 		return fmt.Errorf("form: invalid enum value for status field: %q", s)
@@ -244,6 +263,11 @@ func BySubmittedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSubmittedAt, opts...).ToFunc()
 }
 
+// ByWithdrawnAt orders the results by the withdrawn_at field.
+func ByWithdrawnAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWithdrawnAt, opts...).ToFunc()
+}
+
 // BySubmittedBy orders the results by the submitted_by field.
 func BySubmittedBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSubmittedBy, opts...).ToFunc()
@@ -252,6 +276,16 @@ func BySubmittedBy(opts ...sql.OrderTermOption) OrderOption {
 // BySentByID orders the results by the sent_by_id field.
 func BySentByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSentByID, opts...).ToFunc()
+}
+
+// ByAppointmentID orders the results by the appointment_id field.
+func ByAppointmentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAppointmentID, opts...).ToFunc()
+}
+
+// ByReminderSentAt orders the results by the reminder_sent_at field.
+func ByReminderSentAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReminderSentAt, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.
@@ -281,6 +315,13 @@ func BySentByField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newSentByStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByAppointmentField orders the results by appointment field.
+func ByAppointmentField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAppointmentStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -307,6 +348,13 @@ func newSentByStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SentByInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, SentByTable, SentByColumn),
+	)
+}
+func newAppointmentStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AppointmentInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, AppointmentTable, AppointmentColumn),
 	)
 }
 

@@ -111,6 +111,11 @@ func SubmittedAt(v time.Time) predicate.Form {
 	return predicate.Form(sql.FieldEQ(FieldSubmittedAt, v))
 }
 
+// WithdrawnAt applies equality check predicate on the "withdrawn_at" field. It's identical to WithdrawnAtEQ.
+func WithdrawnAt(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldEQ(FieldWithdrawnAt, v))
+}
+
 // SubmittedBy applies equality check predicate on the "submitted_by" field. It's identical to SubmittedByEQ.
 func SubmittedBy(v string) predicate.Form {
 	return predicate.Form(sql.FieldEQ(FieldSubmittedBy, v))
@@ -119,6 +124,16 @@ func SubmittedBy(v string) predicate.Form {
 // SentByID applies equality check predicate on the "sent_by_id" field. It's identical to SentByIDEQ.
 func SentByID(v pulid.ID) predicate.Form {
 	return predicate.Form(sql.FieldEQ(FieldSentByID, v))
+}
+
+// AppointmentID applies equality check predicate on the "appointment_id" field. It's identical to AppointmentIDEQ.
+func AppointmentID(v pulid.ID) predicate.Form {
+	return predicate.Form(sql.FieldEQ(FieldAppointmentID, v))
+}
+
+// ReminderSentAt applies equality check predicate on the "reminder_sent_at" field. It's identical to ReminderSentAtEQ.
+func ReminderSentAt(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldEQ(FieldReminderSentAt, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -776,6 +791,56 @@ func SubmittedAtNotNil() predicate.Form {
 	return predicate.Form(sql.FieldNotNull(FieldSubmittedAt))
 }
 
+// WithdrawnAtEQ applies the EQ predicate on the "withdrawn_at" field.
+func WithdrawnAtEQ(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldEQ(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtNEQ applies the NEQ predicate on the "withdrawn_at" field.
+func WithdrawnAtNEQ(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldNEQ(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtIn applies the In predicate on the "withdrawn_at" field.
+func WithdrawnAtIn(vs ...time.Time) predicate.Form {
+	return predicate.Form(sql.FieldIn(FieldWithdrawnAt, vs...))
+}
+
+// WithdrawnAtNotIn applies the NotIn predicate on the "withdrawn_at" field.
+func WithdrawnAtNotIn(vs ...time.Time) predicate.Form {
+	return predicate.Form(sql.FieldNotIn(FieldWithdrawnAt, vs...))
+}
+
+// WithdrawnAtGT applies the GT predicate on the "withdrawn_at" field.
+func WithdrawnAtGT(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldGT(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtGTE applies the GTE predicate on the "withdrawn_at" field.
+func WithdrawnAtGTE(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldGTE(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtLT applies the LT predicate on the "withdrawn_at" field.
+func WithdrawnAtLT(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldLT(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtLTE applies the LTE predicate on the "withdrawn_at" field.
+func WithdrawnAtLTE(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldLTE(FieldWithdrawnAt, v))
+}
+
+// WithdrawnAtIsNil applies the IsNil predicate on the "withdrawn_at" field.
+func WithdrawnAtIsNil() predicate.Form {
+	return predicate.Form(sql.FieldIsNull(FieldWithdrawnAt))
+}
+
+// WithdrawnAtNotNil applies the NotNil predicate on the "withdrawn_at" field.
+func WithdrawnAtNotNil() predicate.Form {
+	return predicate.Form(sql.FieldNotNull(FieldWithdrawnAt))
+}
+
 // SubmittedByEQ applies the EQ predicate on the "submitted_by" field.
 func SubmittedByEQ(v string) predicate.Form {
 	return predicate.Form(sql.FieldEQ(FieldSubmittedBy, v))
@@ -931,6 +996,136 @@ func SentByIDContainsFold(v pulid.ID) predicate.Form {
 	return predicate.Form(sql.FieldContainsFold(FieldSentByID, vc))
 }
 
+// AppointmentIDEQ applies the EQ predicate on the "appointment_id" field.
+func AppointmentIDEQ(v pulid.ID) predicate.Form {
+	return predicate.Form(sql.FieldEQ(FieldAppointmentID, v))
+}
+
+// AppointmentIDNEQ applies the NEQ predicate on the "appointment_id" field.
+func AppointmentIDNEQ(v pulid.ID) predicate.Form {
+	return predicate.Form(sql.FieldNEQ(FieldAppointmentID, v))
+}
+
+// AppointmentIDIn applies the In predicate on the "appointment_id" field.
+func AppointmentIDIn(vs ...pulid.ID) predicate.Form {
+	return predicate.Form(sql.FieldIn(FieldAppointmentID, vs...))
+}
+
+// AppointmentIDNotIn applies the NotIn predicate on the "appointment_id" field.
+func AppointmentIDNotIn(vs ...pulid.ID) predicate.Form {
+	return predicate.Form(sql.FieldNotIn(FieldAppointmentID, vs...))
+}
+
+// AppointmentIDGT applies the GT predicate on the "appointment_id" field.
+func AppointmentIDGT(v pulid.ID) predicate.Form {
+	return predicate.Form(sql.FieldGT(FieldAppointmentID, v))
+}
+
+// AppointmentIDGTE applies the GTE predicate on the "appointment_id" field.
+func AppointmentIDGTE(v pulid.ID) predicate.Form {
+	return predicate.Form(sql.FieldGTE(FieldAppointmentID, v))
+}
+
+// AppointmentIDLT applies the LT predicate on the "appointment_id" field.
+func AppointmentIDLT(v pulid.ID) predicate.Form {
+	return predicate.Form(sql.FieldLT(FieldAppointmentID, v))
+}
+
+// AppointmentIDLTE applies the LTE predicate on the "appointment_id" field.
+func AppointmentIDLTE(v pulid.ID) predicate.Form {
+	return predicate.Form(sql.FieldLTE(FieldAppointmentID, v))
+}
+
+// AppointmentIDContains applies the Contains predicate on the "appointment_id" field.
+func AppointmentIDContains(v pulid.ID) predicate.Form {
+	vc := string(v)
+	return predicate.Form(sql.FieldContains(FieldAppointmentID, vc))
+}
+
+// AppointmentIDHasPrefix applies the HasPrefix predicate on the "appointment_id" field.
+func AppointmentIDHasPrefix(v pulid.ID) predicate.Form {
+	vc := string(v)
+	return predicate.Form(sql.FieldHasPrefix(FieldAppointmentID, vc))
+}
+
+// AppointmentIDHasSuffix applies the HasSuffix predicate on the "appointment_id" field.
+func AppointmentIDHasSuffix(v pulid.ID) predicate.Form {
+	vc := string(v)
+	return predicate.Form(sql.FieldHasSuffix(FieldAppointmentID, vc))
+}
+
+// AppointmentIDIsNil applies the IsNil predicate on the "appointment_id" field.
+func AppointmentIDIsNil() predicate.Form {
+	return predicate.Form(sql.FieldIsNull(FieldAppointmentID))
+}
+
+// AppointmentIDNotNil applies the NotNil predicate on the "appointment_id" field.
+func AppointmentIDNotNil() predicate.Form {
+	return predicate.Form(sql.FieldNotNull(FieldAppointmentID))
+}
+
+// AppointmentIDEqualFold applies the EqualFold predicate on the "appointment_id" field.
+func AppointmentIDEqualFold(v pulid.ID) predicate.Form {
+	vc := string(v)
+	return predicate.Form(sql.FieldEqualFold(FieldAppointmentID, vc))
+}
+
+// AppointmentIDContainsFold applies the ContainsFold predicate on the "appointment_id" field.
+func AppointmentIDContainsFold(v pulid.ID) predicate.Form {
+	vc := string(v)
+	return predicate.Form(sql.FieldContainsFold(FieldAppointmentID, vc))
+}
+
+// ReminderSentAtEQ applies the EQ predicate on the "reminder_sent_at" field.
+func ReminderSentAtEQ(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldEQ(FieldReminderSentAt, v))
+}
+
+// ReminderSentAtNEQ applies the NEQ predicate on the "reminder_sent_at" field.
+func ReminderSentAtNEQ(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldNEQ(FieldReminderSentAt, v))
+}
+
+// ReminderSentAtIn applies the In predicate on the "reminder_sent_at" field.
+func ReminderSentAtIn(vs ...time.Time) predicate.Form {
+	return predicate.Form(sql.FieldIn(FieldReminderSentAt, vs...))
+}
+
+// ReminderSentAtNotIn applies the NotIn predicate on the "reminder_sent_at" field.
+func ReminderSentAtNotIn(vs ...time.Time) predicate.Form {
+	return predicate.Form(sql.FieldNotIn(FieldReminderSentAt, vs...))
+}
+
+// ReminderSentAtGT applies the GT predicate on the "reminder_sent_at" field.
+func ReminderSentAtGT(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldGT(FieldReminderSentAt, v))
+}
+
+// ReminderSentAtGTE applies the GTE predicate on the "reminder_sent_at" field.
+func ReminderSentAtGTE(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldGTE(FieldReminderSentAt, v))
+}
+
+// ReminderSentAtLT applies the LT predicate on the "reminder_sent_at" field.
+func ReminderSentAtLT(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldLT(FieldReminderSentAt, v))
+}
+
+// ReminderSentAtLTE applies the LTE predicate on the "reminder_sent_at" field.
+func ReminderSentAtLTE(v time.Time) predicate.Form {
+	return predicate.Form(sql.FieldLTE(FieldReminderSentAt, v))
+}
+
+// ReminderSentAtIsNil applies the IsNil predicate on the "reminder_sent_at" field.
+func ReminderSentAtIsNil() predicate.Form {
+	return predicate.Form(sql.FieldIsNull(FieldReminderSentAt))
+}
+
+// ReminderSentAtNotNil applies the NotNil predicate on the "reminder_sent_at" field.
+func ReminderSentAtNotNil() predicate.Form {
+	return predicate.Form(sql.FieldNotNull(FieldReminderSentAt))
+}
+
 // HasOrganization applies the HasEdge predicate on the "organization" edge.
 func HasOrganization() predicate.Form {
 	return predicate.Form(func(s *sql.Selector) {
@@ -1015,6 +1210,29 @@ func HasSentBy() predicate.Form {
 func HasSentByWith(preds ...predicate.Staff) predicate.Form {
 	return predicate.Form(func(s *sql.Selector) {
 		step := newSentByStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAppointment applies the HasEdge predicate on the "appointment" edge.
+func HasAppointment() predicate.Form {
+	return predicate.Form(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, AppointmentTable, AppointmentColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAppointmentWith applies the HasEdge predicate on the "appointment" edge with a given conditions (other predicates).
+func HasAppointmentWith(preds ...predicate.Appointment) predicate.Form {
+	return predicate.Form(func(s *sql.Selector) {
+		step := newAppointmentStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -465,16 +465,19 @@ var (
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "questions", Type: field.TypeJSON},
 		{Name: "signature_requested", Type: field.TypeBool, Default: false},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"SENT", "SUBMITTED"}, Default: "SENT"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"SENT", "SUBMITTED", "WITHDRAWN"}, Default: "SENT"},
 		{Name: "answers", Type: field.TypeJSON, Nullable: true},
 		{Name: "signed_name", Type: field.TypeString, Nullable: true},
 		{Name: "signed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "submitted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "withdrawn_at", Type: field.TypeTime, Nullable: true},
 		{Name: "submitted_by", Type: field.TypeString, Nullable: true},
+		{Name: "reminder_sent_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organization_id", Type: field.TypeString},
 		{Name: "client_id", Type: field.TypeString},
 		{Name: "contact_id", Type: field.TypeString, Nullable: true},
 		{Name: "sent_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "appointment_id", Type: field.TypeString, Nullable: true},
 	}
 	// FormsTable holds the schema information for the "forms" table.
 	FormsTable = &schema.Table{
@@ -484,26 +487,32 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "forms_organizations_organization",
-				Columns:    []*schema.Column{FormsColumns[13]},
+				Columns:    []*schema.Column{FormsColumns[15]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "forms_clients_client",
-				Columns:    []*schema.Column{FormsColumns[14]},
+				Columns:    []*schema.Column{FormsColumns[16]},
 				RefColumns: []*schema.Column{ClientsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "forms_contacts_contact",
-				Columns:    []*schema.Column{FormsColumns[15]},
+				Columns:    []*schema.Column{FormsColumns[17]},
 				RefColumns: []*schema.Column{ContactsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "forms_staff_sent_by",
-				Columns:    []*schema.Column{FormsColumns[16]},
+				Columns:    []*schema.Column{FormsColumns[18]},
 				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "forms_appointments_appointment",
+				Columns:    []*schema.Column{FormsColumns[19]},
+				RefColumns: []*schema.Column{AppointmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -511,12 +520,17 @@ var (
 			{
 				Name:    "form_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{FormsColumns[13]},
+				Columns: []*schema.Column{FormsColumns[15]},
 			},
 			{
 				Name:    "form_client_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{FormsColumns[14], FormsColumns[1]},
+				Columns: []*schema.Column{FormsColumns[16], FormsColumns[1]},
+			},
+			{
+				Name:    "form_appointment_id",
+				Unique:  false,
+				Columns: []*schema.Column{FormsColumns[19]},
 			},
 		},
 	}
@@ -638,6 +652,7 @@ var (
 		{Name: "appointment_id", Type: field.TypeString, Nullable: true},
 		{Name: "contact_id", Type: field.TypeString, Nullable: true},
 		{Name: "scheduled_message_id", Type: field.TypeString, Nullable: true},
+		{Name: "form_id", Type: field.TypeString, Nullable: true},
 	}
 	// NotificationsTable holds the schema information for the "notifications" table.
 	NotificationsTable = &schema.Table{
@@ -675,6 +690,12 @@ var (
 				RefColumns: []*schema.Column{ScheduledMessagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
+			{
+				Symbol:     "notifications_forms_form",
+				Columns:    []*schema.Column{NotificationsColumns[23]},
+				RefColumns: []*schema.Column{FormsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
 		},
 		Indexes: []*schema.Index{
 			{
@@ -691,6 +712,11 @@ var (
 				Name:    "notification_appointment_id",
 				Unique:  false,
 				Columns: []*schema.Column{NotificationsColumns[20]},
+			},
+			{
+				Name:    "notification_form_id",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[23]},
 			},
 			{
 				Name:    "notification_status_send_after",
@@ -723,6 +749,8 @@ var (
 		{Name: "buffer_before_minutes", Type: field.TypeInt, Default: 0},
 		{Name: "buffer_after_minutes", Type: field.TypeInt, Default: 0},
 		{Name: "require_cancellation_reason", Type: field.TypeBool, Default: false},
+		{Name: "portal_invite_on_create", Type: field.TypeBool, Default: false},
+		{Name: "form_reminder_delay_hours", Type: field.TypeInt, Default: 72},
 		{Name: "widget_allowed_origins", Type: field.TypeJSON, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
@@ -1581,6 +1609,7 @@ func init() {
 	FormsTable.ForeignKeys[1].RefTable = ClientsTable
 	FormsTable.ForeignKeys[2].RefTable = ContactsTable
 	FormsTable.ForeignKeys[3].RefTable = StaffTable
+	FormsTable.ForeignKeys[4].RefTable = AppointmentsTable
 	FormsTable.Annotation = &entsql.Annotation{
 		Table: "forms",
 	}
@@ -1598,6 +1627,7 @@ func init() {
 	NotificationsTable.ForeignKeys[2].RefTable = AppointmentsTable
 	NotificationsTable.ForeignKeys[3].RefTable = ContactsTable
 	NotificationsTable.ForeignKeys[4].RefTable = ScheduledMessagesTable
+	NotificationsTable.ForeignKeys[5].RefTable = FormsTable
 	NotificationsTable.Annotation = &entsql.Annotation{
 		Table: "notifications",
 	}

@@ -33,6 +33,8 @@ const (
 	FieldScheduledMessageID = "scheduled_message_id"
 	// FieldContactID holds the string denoting the contact_id field in the database.
 	FieldContactID = "contact_id"
+	// FieldFormID holds the string denoting the form_id field in the database.
+	FieldFormID = "form_id"
 	// FieldRecipientName holds the string denoting the recipient_name field in the database.
 	FieldRecipientName = "recipient_name"
 	// FieldKind holds the string denoting the kind field in the database.
@@ -73,6 +75,8 @@ const (
 	EdgeContact = "contact"
 	// EdgeScheduledMessage holds the string denoting the scheduled_message edge name in mutations.
 	EdgeScheduledMessage = "scheduled_message"
+	// EdgeForm holds the string denoting the form edge name in mutations.
+	EdgeForm = "form"
 	// Table holds the table name of the notification in the database.
 	Table = "notifications"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -110,6 +114,13 @@ const (
 	ScheduledMessageInverseTable = "scheduled_messages"
 	// ScheduledMessageColumn is the table column denoting the scheduled_message relation/edge.
 	ScheduledMessageColumn = "scheduled_message_id"
+	// FormTable is the table that holds the form relation/edge.
+	FormTable = "notifications"
+	// FormInverseTable is the table name for the Form entity.
+	// It exists in this package in order to avoid circular dependency with the "form" package.
+	FormInverseTable = "forms"
+	// FormColumn is the table column denoting the form relation/edge.
+	FormColumn = "form_id"
 )
 
 // Columns holds all SQL columns for notification fields.
@@ -122,6 +133,7 @@ var Columns = []string{
 	FieldAppointmentID,
 	FieldScheduledMessageID,
 	FieldContactID,
+	FieldFormID,
 	FieldRecipientName,
 	FieldKind,
 	FieldChannel,
@@ -262,6 +274,11 @@ func ByContactID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContactID, opts...).ToFunc()
 }
 
+// ByFormID orders the results by the form_id field.
+func ByFormID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFormID, opts...).ToFunc()
+}
+
 // ByRecipientName orders the results by the recipient_name field.
 func ByRecipientName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRecipientName, opts...).ToFunc()
@@ -371,6 +388,13 @@ func ByScheduledMessageField(field string, opts ...sql.OrderTermOption) OrderOpt
 		sqlgraph.OrderByNeighborTerms(s, newScheduledMessageStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByFormField orders the results by form field.
+func ByFormField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFormStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -404,6 +428,13 @@ func newScheduledMessageStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ScheduledMessageInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ScheduledMessageTable, ScheduledMessageColumn),
+	)
+}
+func newFormStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FormInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, FormTable, FormColumn),
 	)
 }
 

@@ -92,6 +92,11 @@ func ContactID(v pulid.ID) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldContactID, v))
 }
 
+// FormID applies equality check predicate on the "form_id" field. It's identical to FormIDEQ.
+func FormID(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldFormID, v))
+}
+
 // RecipientName applies equality check predicate on the "recipient_name" field. It's identical to RecipientNameEQ.
 func RecipientName(v string) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldRecipientName, v))
@@ -622,6 +627,86 @@ func ContactIDEqualFold(v pulid.ID) predicate.Notification {
 func ContactIDContainsFold(v pulid.ID) predicate.Notification {
 	vc := string(v)
 	return predicate.Notification(sql.FieldContainsFold(FieldContactID, vc))
+}
+
+// FormIDEQ applies the EQ predicate on the "form_id" field.
+func FormIDEQ(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldFormID, v))
+}
+
+// FormIDNEQ applies the NEQ predicate on the "form_id" field.
+func FormIDNEQ(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldNEQ(FieldFormID, v))
+}
+
+// FormIDIn applies the In predicate on the "form_id" field.
+func FormIDIn(vs ...pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldIn(FieldFormID, vs...))
+}
+
+// FormIDNotIn applies the NotIn predicate on the "form_id" field.
+func FormIDNotIn(vs ...pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldNotIn(FieldFormID, vs...))
+}
+
+// FormIDGT applies the GT predicate on the "form_id" field.
+func FormIDGT(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldGT(FieldFormID, v))
+}
+
+// FormIDGTE applies the GTE predicate on the "form_id" field.
+func FormIDGTE(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldGTE(FieldFormID, v))
+}
+
+// FormIDLT applies the LT predicate on the "form_id" field.
+func FormIDLT(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldLT(FieldFormID, v))
+}
+
+// FormIDLTE applies the LTE predicate on the "form_id" field.
+func FormIDLTE(v pulid.ID) predicate.Notification {
+	return predicate.Notification(sql.FieldLTE(FieldFormID, v))
+}
+
+// FormIDContains applies the Contains predicate on the "form_id" field.
+func FormIDContains(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldContains(FieldFormID, vc))
+}
+
+// FormIDHasPrefix applies the HasPrefix predicate on the "form_id" field.
+func FormIDHasPrefix(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldHasPrefix(FieldFormID, vc))
+}
+
+// FormIDHasSuffix applies the HasSuffix predicate on the "form_id" field.
+func FormIDHasSuffix(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldHasSuffix(FieldFormID, vc))
+}
+
+// FormIDIsNil applies the IsNil predicate on the "form_id" field.
+func FormIDIsNil() predicate.Notification {
+	return predicate.Notification(sql.FieldIsNull(FieldFormID))
+}
+
+// FormIDNotNil applies the NotNil predicate on the "form_id" field.
+func FormIDNotNil() predicate.Notification {
+	return predicate.Notification(sql.FieldNotNull(FieldFormID))
+}
+
+// FormIDEqualFold applies the EqualFold predicate on the "form_id" field.
+func FormIDEqualFold(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldEqualFold(FieldFormID, vc))
+}
+
+// FormIDContainsFold applies the ContainsFold predicate on the "form_id" field.
+func FormIDContainsFold(v pulid.ID) predicate.Notification {
+	vc := string(v)
+	return predicate.Notification(sql.FieldContainsFold(FieldFormID, vc))
 }
 
 // RecipientNameEQ applies the EQ predicate on the "recipient_name" field.
@@ -1664,6 +1749,29 @@ func HasScheduledMessage() predicate.Notification {
 func HasScheduledMessageWith(preds ...predicate.ScheduledMessage) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newScheduledMessageStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasForm applies the HasEdge predicate on the "form" edge.
+func HasForm() predicate.Notification {
+	return predicate.Notification(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, FormTable, FormColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFormWith applies the HasEdge predicate on the "form" edge with a given conditions (other predicates).
+func HasFormWith(preds ...predicate.Form) predicate.Notification {
+	return predicate.Notification(func(s *sql.Selector) {
+		step := newFormStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

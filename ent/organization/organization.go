@@ -58,6 +58,10 @@ const (
 	FieldBufferAfterMinutes = "buffer_after_minutes"
 	// FieldRequireCancellationReason holds the string denoting the require_cancellation_reason field in the database.
 	FieldRequireCancellationReason = "require_cancellation_reason"
+	// FieldPortalInviteOnCreate holds the string denoting the portal_invite_on_create field in the database.
+	FieldPortalInviteOnCreate = "portal_invite_on_create"
+	// FieldFormReminderDelayHours holds the string denoting the form_reminder_delay_hours field in the database.
+	FieldFormReminderDelayHours = "form_reminder_delay_hours"
 	// FieldWidgetAllowedOrigins holds the string denoting the widget_allowed_origins field in the database.
 	FieldWidgetAllowedOrigins = "widget_allowed_origins"
 	// EdgeStaff holds the string denoting the staff edge name in mutations.
@@ -97,6 +101,8 @@ var Columns = []string{
 	FieldBufferBeforeMinutes,
 	FieldBufferAfterMinutes,
 	FieldRequireCancellationReason,
+	FieldPortalInviteOnCreate,
+	FieldFormReminderDelayHours,
 	FieldWidgetAllowedOrigins,
 }
 
@@ -184,6 +190,12 @@ var (
 	BufferAfterMinutesValidator func(int) error
 	// DefaultRequireCancellationReason holds the default value on creation for the "require_cancellation_reason" field.
 	DefaultRequireCancellationReason bool
+	// DefaultPortalInviteOnCreate holds the default value on creation for the "portal_invite_on_create" field.
+	DefaultPortalInviteOnCreate bool
+	// DefaultFormReminderDelayHours holds the default value on creation for the "form_reminder_delay_hours" field.
+	DefaultFormReminderDelayHours int
+	// FormReminderDelayHoursValidator is a validator for the "form_reminder_delay_hours" field. It is called by the builders before save.
+	FormReminderDelayHoursValidator func(int) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -294,6 +306,16 @@ func ByBufferAfterMinutes(opts ...sql.OrderTermOption) OrderOption {
 // ByRequireCancellationReason orders the results by the require_cancellation_reason field.
 func ByRequireCancellationReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRequireCancellationReason, opts...).ToFunc()
+}
+
+// ByPortalInviteOnCreate orders the results by the portal_invite_on_create field.
+func ByPortalInviteOnCreate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPortalInviteOnCreate, opts...).ToFunc()
+}
+
+// ByFormReminderDelayHours orders the results by the form_reminder_delay_hours field.
+func ByFormReminderDelayHours(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFormReminderDelayHours, opts...).ToFunc()
 }
 
 // ByStaffCount orders the results by staff count.

@@ -156,6 +156,16 @@ func RequireCancellationReason(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldRequireCancellationReason, v))
 }
 
+// PortalInviteOnCreate applies equality check predicate on the "portal_invite_on_create" field. It's identical to PortalInviteOnCreateEQ.
+func PortalInviteOnCreate(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldPortalInviteOnCreate, v))
+}
+
+// FormReminderDelayHours applies equality check predicate on the "form_reminder_delay_hours" field. It's identical to FormReminderDelayHoursEQ.
+func FormReminderDelayHours(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldFormReminderDelayHours, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldCreatedAt, v))
@@ -1214,6 +1224,56 @@ func RequireCancellationReasonEQ(v bool) predicate.Organization {
 // RequireCancellationReasonNEQ applies the NEQ predicate on the "require_cancellation_reason" field.
 func RequireCancellationReasonNEQ(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldNEQ(FieldRequireCancellationReason, v))
+}
+
+// PortalInviteOnCreateEQ applies the EQ predicate on the "portal_invite_on_create" field.
+func PortalInviteOnCreateEQ(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldPortalInviteOnCreate, v))
+}
+
+// PortalInviteOnCreateNEQ applies the NEQ predicate on the "portal_invite_on_create" field.
+func PortalInviteOnCreateNEQ(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldPortalInviteOnCreate, v))
+}
+
+// FormReminderDelayHoursEQ applies the EQ predicate on the "form_reminder_delay_hours" field.
+func FormReminderDelayHoursEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldFormReminderDelayHours, v))
+}
+
+// FormReminderDelayHoursNEQ applies the NEQ predicate on the "form_reminder_delay_hours" field.
+func FormReminderDelayHoursNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldFormReminderDelayHours, v))
+}
+
+// FormReminderDelayHoursIn applies the In predicate on the "form_reminder_delay_hours" field.
+func FormReminderDelayHoursIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldFormReminderDelayHours, vs...))
+}
+
+// FormReminderDelayHoursNotIn applies the NotIn predicate on the "form_reminder_delay_hours" field.
+func FormReminderDelayHoursNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldFormReminderDelayHours, vs...))
+}
+
+// FormReminderDelayHoursGT applies the GT predicate on the "form_reminder_delay_hours" field.
+func FormReminderDelayHoursGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldFormReminderDelayHours, v))
+}
+
+// FormReminderDelayHoursGTE applies the GTE predicate on the "form_reminder_delay_hours" field.
+func FormReminderDelayHoursGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldFormReminderDelayHours, v))
+}
+
+// FormReminderDelayHoursLT applies the LT predicate on the "form_reminder_delay_hours" field.
+func FormReminderDelayHoursLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldFormReminderDelayHours, v))
+}
+
+// FormReminderDelayHoursLTE applies the LTE predicate on the "form_reminder_delay_hours" field.
+func FormReminderDelayHoursLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldFormReminderDelayHours, v))
 }
 
 // WidgetAllowedOriginsIsNil applies the IsNil predicate on the "widget_allowed_origins" field.

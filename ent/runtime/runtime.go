@@ -591,6 +591,8 @@ func init() {
 	form.Hooks[3] = formMixinHooks2[1]
 
 	form.Hooks[4] = formHooks[0]
+
+	form.Hooks[5] = formHooks[1]
 	formMixinFields0 := formMixin[0].Fields()
 	_ = formMixinFields0
 	formMixinFields1 := formMixin[1].Fields()
@@ -624,7 +626,7 @@ func init() {
 	// form.SignedNameValidator is a validator for the "signed_name" field. It is called by the builders before save.
 	form.SignedNameValidator = formDescSignedName.Validators[0].(func(string) error)
 	// formDescSubmittedBy is the schema descriptor for submitted_by field.
-	formDescSubmittedBy := formFields[11].Descriptor()
+	formDescSubmittedBy := formFields[12].Descriptor()
 	// form.SubmittedByValidator is a validator for the "submitted_by" field. It is called by the builders before save.
 	form.SubmittedByValidator = formDescSubmittedBy.Validators[0].(func(string) error)
 	// formDescID is the schema descriptor for id field.
@@ -790,43 +792,43 @@ func init() {
 	// notification.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	notification.UpdateDefaultUpdatedAt = notificationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// notificationDescRecipientName is the schema descriptor for recipient_name field.
-	notificationDescRecipientName := notificationFields[4].Descriptor()
+	notificationDescRecipientName := notificationFields[5].Descriptor()
 	// notification.RecipientNameValidator is a validator for the "recipient_name" field. It is called by the builders before save.
 	notification.RecipientNameValidator = notificationDescRecipientName.Validators[0].(func(string) error)
 	// notificationDescKind is the schema descriptor for kind field.
-	notificationDescKind := notificationFields[5].Descriptor()
+	notificationDescKind := notificationFields[6].Descriptor()
 	// notification.KindValidator is a validator for the "kind" field. It is called by the builders before save.
 	notification.KindValidator = notificationDescKind.Validators[0].(func(string) error)
 	// notificationDescChannel is the schema descriptor for channel field.
-	notificationDescChannel := notificationFields[6].Descriptor()
+	notificationDescChannel := notificationFields[7].Descriptor()
 	// notification.ChannelValidator is a validator for the "channel" field. It is called by the builders before save.
 	notification.ChannelValidator = notificationDescChannel.Validators[0].(func(string) error)
 	// notificationDescAddress is the schema descriptor for address field.
-	notificationDescAddress := notificationFields[7].Descriptor()
+	notificationDescAddress := notificationFields[8].Descriptor()
 	// notification.AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	notification.AddressValidator = notificationDescAddress.Validators[0].(func(string) error)
 	// notificationDescSubject is the schema descriptor for subject field.
-	notificationDescSubject := notificationFields[8].Descriptor()
+	notificationDescSubject := notificationFields[9].Descriptor()
 	// notification.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
 	notification.SubjectValidator = notificationDescSubject.Validators[0].(func(string) error)
 	// notificationDescHTML is the schema descriptor for html field.
-	notificationDescHTML := notificationFields[9].Descriptor()
+	notificationDescHTML := notificationFields[10].Descriptor()
 	// notification.HTMLValidator is a validator for the "html" field. It is called by the builders before save.
 	notification.HTMLValidator = notificationDescHTML.Validators[0].(func(string) error)
 	// notificationDescText is the schema descriptor for text field.
-	notificationDescText := notificationFields[10].Descriptor()
+	notificationDescText := notificationFields[11].Descriptor()
 	// notification.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	notification.TextValidator = notificationDescText.Validators[0].(func(string) error)
 	// notificationDescReason is the schema descriptor for reason field.
-	notificationDescReason := notificationFields[12].Descriptor()
+	notificationDescReason := notificationFields[13].Descriptor()
 	// notification.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
 	notification.ReasonValidator = notificationDescReason.Validators[0].(func(string) error)
 	// notificationDescProviderID is the schema descriptor for provider_id field.
-	notificationDescProviderID := notificationFields[13].Descriptor()
+	notificationDescProviderID := notificationFields[14].Descriptor()
 	// notification.ProviderIDValidator is a validator for the "provider_id" field. It is called by the builders before save.
 	notification.ProviderIDValidator = notificationDescProviderID.Validators[0].(func(string) error)
 	// notificationDescAttempts is the schema descriptor for attempts field.
-	notificationDescAttempts := notificationFields[14].Descriptor()
+	notificationDescAttempts := notificationFields[15].Descriptor()
 	// notification.DefaultAttempts holds the default value on creation for the attempts field.
 	notification.DefaultAttempts = notificationDescAttempts.Default.(int)
 	// notification.AttemptsValidator is a validator for the "attempts" field. It is called by the builders before save.
@@ -979,6 +981,16 @@ func init() {
 	organizationDescRequireCancellationReason := organizationFields[18].Descriptor()
 	// organization.DefaultRequireCancellationReason holds the default value on creation for the require_cancellation_reason field.
 	organization.DefaultRequireCancellationReason = organizationDescRequireCancellationReason.Default.(bool)
+	// organizationDescPortalInviteOnCreate is the schema descriptor for portal_invite_on_create field.
+	organizationDescPortalInviteOnCreate := organizationFields[19].Descriptor()
+	// organization.DefaultPortalInviteOnCreate holds the default value on creation for the portal_invite_on_create field.
+	organization.DefaultPortalInviteOnCreate = organizationDescPortalInviteOnCreate.Default.(bool)
+	// organizationDescFormReminderDelayHours is the schema descriptor for form_reminder_delay_hours field.
+	organizationDescFormReminderDelayHours := organizationFields[20].Descriptor()
+	// organization.DefaultFormReminderDelayHours holds the default value on creation for the form_reminder_delay_hours field.
+	organization.DefaultFormReminderDelayHours = organizationDescFormReminderDelayHours.Default.(int)
+	// organization.FormReminderDelayHoursValidator is a validator for the "form_reminder_delay_hours" field. It is called by the builders before save.
+	organization.FormReminderDelayHoursValidator = organizationDescFormReminderDelayHours.Validators[0].(func(int) error)
 	// organizationDescID is the schema descriptor for id field.
 	organizationDescID := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultID holds the default value on creation for the id field.

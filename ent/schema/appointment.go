@@ -82,6 +82,9 @@ func (Appointment) Edges() []ent.Edge {
 		edge.From("changes", AppointmentChange.Type).Ref("appointment").
 			Comment("The appointment's history, oldest first: booked, rescheduled, confirmed, cancelled…").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("forms", Form.Type).Ref("appointment").
+			Comment("Forms sent from the appointment (sendForm with appointmentId), as staff see them; a portal viewer only those it may see.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

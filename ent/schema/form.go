@@ -18,7 +18,8 @@ import (
 // signature is requested) in the portal. Sent to the client, the client
 // and its contacts with VIEW_FORMS see it; sent to a named contact
 // (contact_id), that contact (with VIEW_FORMS) and the client see it, and
-// only that contact fills it in. It is filled in once: SENT, then SUBMITTED.
+// only that contact fills it in. It is filled in once: SENT, then SUBMITTED
+// (or WITHDRAWN by staff before that).
 type Form struct{ ent.Schema }
 
 // Mixin of Form.
@@ -42,9 +43,9 @@ func (Form) Fields() []ent.Field {
 		field.Bool("signature_requested").Default(false).Immutable().
 			Comment("The person must sign, by typing their name, to submit it."),
 		field.Enum("status").
-			NamedValues("Sent", "SENT", "Submitted", "SUBMITTED").
+			NamedValues("Sent", "SENT", "Submitted", "SUBMITTED", "Withdrawn", "WITHDRAWN").
 			Default("SENT").
-			Comment("SENT until it is filled in, then SUBMITTED; a submitted form no longer changes.").
+			Comment("SENT until it is filled in, then SUBMITTED; WITHDRAWN when staff took it back unsubmitted (withdrawForm): it can no longer be filled in and is not reminded of. A submitted or withdrawn form no longer changes.").
 			Annotations(entgql.Type("FormStatus")),
 		field.JSON("answers", []schematype.Answer{}).Optional().
 			Comment("The answers given, in the questions' order; unanswered questions are left out.").
@@ -55,10 +56,17 @@ func (Form) Fields() []ent.Field {
 			Comment("When it was signed."),
 		field.Time("submitted_at").Optional().Nillable().
 			Comment("When it was submitted."),
+		field.Time("withdrawn_at").Optional().Nillable().
+			Comment("When staff withdrew it."),
 		field.String("submitted_by").Optional().Validate(text(maxEmail)).
 			Comment("The portal email address it was submitted with; at most 254 characters."),
 		field.String("sent_by_id").GoType(pulidID).Optional().Immutable().
 			Comment("The staff member who sent it."),
+		field.String("appointment_id").GoType(pulidID).Optional().Immutable().
+			Comment("The appointment it was sent from (\"Send Form To\" in the appointment dialog), one of the same client's; empty otherwise."),
+		field.Time("reminder_sent_at").Optional().Nillable().
+			Comment("When kith emailed the reminder of this still unsubmitted form (organisation's formReminderDelayHours after it was sent); null until then, and for a form submitted in time.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}
 }
 
@@ -70,12 +78,14 @@ func (Form) Edges() []ent.Edge {
 			Comment("The contact it is addressed to; null when it is for the client."),
 		edge.To("sent_by", Staff.Type).Field("sent_by_id").Unique().Immutable().
 			Comment("The staff member who sent it."),
+		edge.To("appointment", Appointment.Type).Field("appointment_id").Unique().Immutable().
+			Comment("The appointment it was sent from; null when it was sent from the client's record."),
 	}
 }
 
 // Indexes of Form.
 func (Form) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("client_id", "created_at")}
+	return []ent.Index{index.Fields("client_id", "created_at"), index.Fields("appointment_id")}
 }
 
 // Annotations of Form.
@@ -87,8 +97,10 @@ func (Form) Annotations() []schema.Annotation {
 	}
 }
 
-// Hooks of Form.
-func (Form) Hooks() []ent.Hook { return []ent.Hook{validateForm()} }
+// Hooks of Form: its checks as it is sent, submitted or withdrawn
+// (validateForm), and, when one is sent, the FORM_REQUEST email to its
+// addressee with the job of its one reminder (notifyOfForm).
+func (Form) Hooks() []ent.Hook { return []ent.Hook{validateForm(), notifyOfForm()} }
 
 // Policy of Form: staff read and write; a portal viewer reads the forms it
 // may see (rule.AllowPortalFormRows) and submits the ones it may fill in

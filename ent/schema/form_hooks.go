@@ -12,8 +12,10 @@ import (
 
 	"github.com/kith-health/kith"
 	gen "github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 )
 
@@ -96,16 +98,19 @@ func checkNewForm(ctx context.Context, m *gen.FormMutation) error {
 	if s, ok := m.Status(); ok && s != form.StatusSent {
 		return kith.Invalid("status", "a form is sent first, then submitted in the portal")
 	}
-	for _, f := range []string{form.FieldAnswers, form.FieldSignedName, form.FieldSignedAt, form.FieldSubmittedAt, form.FieldSubmittedBy} {
+	for _, f := range []string{form.FieldAnswers, form.FieldSignedName, form.FieldSignedAt, form.FieldSubmittedAt, form.FieldSubmittedBy, form.FieldWithdrawnAt} {
 		if _, set := m.Field(f); set {
 			return kith.Invalid(kith.CamelCase(f), "a form is filled in through the portal, after it is sent")
 		}
+	}
+	client, _ := m.ClientID()
+	if err := checkFormAppointment(ctx, m, client); err != nil {
+		return err
 	}
 	contact, ok := m.ContactID()
 	if !ok {
 		return nil
 	}
-	client, _ := m.ClientID()
 	linked, err := m.Client().ClientContact.Query().
 		Where(clientcontact.ClientID(client), clientcontact.ContactID(contact)).
 		Exist(ctx)
@@ -118,8 +123,31 @@ func checkNewForm(ctx context.Context, m *gen.FormMutation) error {
 	return nil
 }
 
-// checkSubmission checks a form being submitted: it must still be SENT and
-// the answers must fit its questions. Answers written without submitting
+// checkFormAppointment requires the appointment a form is sent from, if
+// any, to be one of the form's client: another client's is BAD_USER_INPUT
+// on appointmentId. (Another organisation's is refused before, as missing:
+// the sender reads it first, and the tenant mixin keeps edges within the
+// organisation.)
+func checkFormAppointment(ctx context.Context, m *gen.FormMutation, client pulid.ID) error {
+	id, ok := m.AppointmentID()
+	if !ok {
+		return nil
+	}
+	same, err := m.Client().Appointment.Query().
+		Where(appointment.ID(id), appointment.ClientID(client)).
+		Exist(ctx)
+	switch {
+	case err != nil:
+		return fmt.Errorf("checking the form's appointment: %w", err)
+	case !same:
+		return kith.Invalid("appointmentId", "the form can be sent only from an appointment of the same client")
+	}
+	return nil
+}
+
+// checkSubmission checks a form being submitted or withdrawn: it must
+// still be SENT, the answers must fit its questions, and a withdrawn one
+// takes none. Answers written without submitting
 // (or appended to) are checked alike.
 func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 	id, _ := m.ID()
@@ -127,8 +155,11 @@ func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 	if err != nil {
 		return err
 	}
-	if old.Status != form.StatusSent {
+	switch old.Status {
+	case form.StatusSubmitted:
 		return kith.Invalid("id", "this form was already submitted; it can be filled in only once")
+	case form.StatusWithdrawn:
+		return kith.Invalid("id", "this form was withdrawn; it can no longer be filled in")
 	}
 	for _, f := range []string{form.FieldTitle, form.FieldDescription, form.FieldQuestions} {
 		if _, set := m.Field(f); set {
@@ -137,6 +168,15 @@ func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 	}
 	given, answering := m.Answers()
 	s, ok := m.Status()
+	if ok && s == form.StatusWithdrawn {
+		if answering {
+			return kith.Invalid("answers", "a withdrawn form takes no answers")
+		}
+		if _, set := m.WithdrawnAt(); !set {
+			m.SetWithdrawnAt(time.Now().UTC())
+		}
+		return nil
+	}
 	submitting := ok && s == form.StatusSubmitted
 	if !answering && !submitting {
 		return nil

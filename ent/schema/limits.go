@@ -42,6 +42,8 @@ const (
 	maxSessions     = 1000
 	maxCents        = 100_000_000  // 1,000,000.00 in a currency's units
 	maxLeadMinutes  = 30 * 24 * 60 // a lead time: 30 days
+	// maxFormReminderDelayHours caps formReminderDelayHours: 30 days.
+	maxFormReminderDelayHours = 30 * 24
 )
 
 // text is the validator of a string field of at most limit characters.

@@ -30,6 +30,8 @@ func (Notification) Fields() []ent.Field {
 			Comment("The scheduled message it came from, if any."),
 		field.String("contact_id").GoType(pulidID).Optional().Immutable().
 			Comment("The contact it went to; empty when it went to the client itself."),
+		field.String("form_id").GoType(pulidID).Optional().Immutable().
+			Comment("The form it asked for or reminded of (FORM_REQUEST, FORM_REMINDER), if any."),
 		field.String("recipient_name").Immutable().Validate(text(maxShort)).Comment("Who it went to; at most 255 characters."),
 		field.String("kind").GoType(schematype.MessageKind("")).Immutable().Validate(text(maxCode)).
 			Annotations(entgql.Type("MessageKind")),
@@ -61,6 +63,7 @@ func (Notification) Edges() []ent.Edge {
 		edge.To("appointment", Appointment.Type).Field("appointment_id").Unique().Immutable(),
 		edge.To("contact", Contact.Type).Field("contact_id").Unique().Immutable(),
 		edge.To("scheduled_message", ScheduledMessage.Type).Field("scheduled_message_id").Unique().Immutable(),
+		edge.To("form", Form.Type).Field("form_id").Unique().Immutable(),
 	}
 }
 
@@ -69,6 +72,7 @@ func (Notification) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("client_id", "created_at"),
 		index.Fields("appointment_id"),
+		index.Fields("form_id"),
 		index.Fields("status", "send_after"),
 	}
 }

@@ -153,3 +153,21 @@ func notifyOfPortalMessage() ent.Hook {
 		})
 	}, ent.OpCreate)
 }
+
+// notifyOfForm emails a form's addressee, the client or the contact it is
+// addressed to, the FORM_REQUEST message with a link to the form in the
+// portal, and schedules its one reminder after the organisation's
+// formReminderDelayHours (notifier.Queue.FormSent). The reminder goes only
+// if the form is still unsubmitted then.
+func notifyOfForm() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.FormFunc(func(ctx context.Context, m *gen.FormMutation) (ent.Value, error) {
+			return notifyAfter(ctx, m, m.Effects, next, func(n effect.Notifier, v ent.Value) error {
+				if err := n.FormSent(ctx, m, v); err != nil {
+					return fmt.Errorf("telling of the form: %w", err)
+				}
+				return nil
+			})
+		})
+	}, ent.OpCreate)
+}

@@ -59,6 +59,10 @@ func (Organization) Fields() []ent.Field {
 		field.Bool("require_cancellation_reason").Default(false).
 			Comment("Clients must give a reason to cancel.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Bool("portal_invite_on_create").Default(false).
+			Comment("createClient invites the new client to the portal by email (the invitation inviteClientToPortal sends, valid for 72 hours) when it has an email address and email consent; without them the client is created uninvited and its portalStatus stays NONE. Off by default."),
+		field.Int("form_reminder_delay_hours").Default(72).Validate(between(0, maxFormReminderDelayHours)).
+			Comment("How many hours after a form is sent one reminder email goes to its addressee if it is still unsubmitted, from 0 (no reminder) to 720 (30 days); default 72. A form's reminder is timed when it is sent; setting 0 also stops the reminders not yet sent."),
 		field.Strings("widget_allowed_origins").Optional().
 			Comment("Web origins (such as https://maple.example) whose pages may embed the booking widget, at most 20 of at most 2,048 characters; see updateBookingRules.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

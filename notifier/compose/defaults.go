@@ -87,6 +87,12 @@ func inPersonBlock(text string) defaultBlock {
 	return defaultBlock{text: text, section: "IfInPerson"}
 }
 
+// signatureBlock is a paragraph shown only about a form that asks for a
+// signature.
+func signatureBlock(text string) defaultBlock {
+	return defaultBlock{text: text, section: "IfSignature"}
+}
+
 // text writes c as a plain-text email, paragraphs a blank line apart (a
 // section's blank line is inside it).
 func (l defaultLanguage) text(c defaultCopy) string {
@@ -249,6 +255,24 @@ var defaultLanguages = map[string]defaultLanguage{
 					defaultButton("Read the message", "PortalLink"),
 				},
 			},
+			schematype.MessageKindFormRequest: {
+				sms:     "Hi [RecipientFirstName], [PracticeName] has sent you a form to fill in[IfSignature] and sign[EndIf] in its client portal: [FormTitle]. Open it here: [PortalLink]",
+				subject: "[PracticeName] has sent you a form: [FormTitle]",
+				body: []defaultBlock{
+					defaultPara("[PracticeName] has sent you the form \"[FormTitle]\" to fill in in its secure client portal."),
+					signatureBlock("This form asks for your signature: you sign it by typing your full name when you submit it."),
+					defaultButton("Open the form", "PortalLink"),
+				},
+			},
+			schematype.MessageKindFormReminder: {
+				sms:     "Hi [RecipientFirstName], a reminder from [PracticeName]: the form [FormTitle] still waits for you[IfSignature] to fill in and sign[EndIf] in its client portal: [PortalLink]",
+				subject: "Reminder: the form [FormTitle] is waiting for you",
+				body: []defaultBlock{
+					defaultPara("This is a reminder that the form \"[FormTitle]\", sent to you on [FormSentDate], still waits for you in the secure client portal of [PracticeName]."),
+					signatureBlock("This form asks for your signature: you sign it by typing your full name when you submit it."),
+					defaultButton("Open the form", "PortalLink"),
+				},
+			},
 		},
 	},
 	"fr": {
@@ -329,6 +353,24 @@ var defaultLanguages = map[string]defaultLanguage{
 				body: []defaultBlock{
 					defaultPara("Vous avez un nouveau message de [PracticeName] dans son portail client sécurisé. Pour protéger votre vie privée, il n'est pas inclus dans ce courriel."),
 					defaultButton("Lire le message", "PortalLink"),
+				},
+			},
+			schematype.MessageKindFormRequest: {
+				sms:     "Bonjour [RecipientFirstName], [PracticeName] vous a envoyé un formulaire à remplir[IfSignature] et à signer[EndIf] dans son portail client : [FormTitle]. Ouvrez-le ici : [PortalLink]",
+				subject: "[PracticeName] vous a envoyé un formulaire : [FormTitle]",
+				body: []defaultBlock{
+					defaultPara("[PracticeName] vous a envoyé le formulaire « [FormTitle] » à remplir dans son portail client sécurisé."),
+					signatureBlock("Ce formulaire demande votre signature : vous le signez en tapant votre nom complet au moment de l'envoyer."),
+					defaultButton("Ouvrir le formulaire", "PortalLink"),
+				},
+			},
+			schematype.MessageKindFormReminder: {
+				sms:     "Bonjour [RecipientFirstName], rappel de [PracticeName] : le formulaire [FormTitle] vous attend toujours[IfSignature] (à remplir et à signer)[EndIf] dans son portail client : [PortalLink]",
+				subject: "Rappel : le formulaire [FormTitle] vous attend",
+				body: []defaultBlock{
+					defaultPara("Nous vous rappelons que le formulaire « [FormTitle] », envoyé le [FormSentDate], vous attend toujours dans le portail client sécurisé de [PracticeName]."),
+					signatureBlock("Ce formulaire demande votre signature : vous le signez en tapant votre nom complet au moment de l'envoyer."),
+					defaultButton("Ouvrir le formulaire", "PortalLink"),
 				},
 			},
 		},

@@ -29,14 +29,17 @@ func (l Links) schemes() []string {
 // Safe is link when SafeLink allows it under l, else "".
 func (l Links) Safe(link string) string { return SafeLink(link, l.schemes()...) }
 
-// Occasion is what a message is about: an appointment of a client, seen by
-// one recipient.
+// Occasion is what a message is about: an appointment of a client, or a
+// form sent to the client or one of its contacts, seen by one recipient.
 type Occasion struct {
 	Org          *ent.Organization
 	Client       *ent.ClientProfile
 	Appointment  *ent.Appointment
 	Practitioner *ent.Staff
 	Recipient    *link.Recipient
+	// Form fills [FormTitle] and [FormSentDate] and shows [IfSignature]
+	// sections when it asks for a signature.
+	Form *ent.Form
 }
 
 // Values fills every placeholder the occasion knows, with dates and times in
@@ -76,6 +79,17 @@ func (o Occasion) Values(language string, links Links) Values {
 		v["CancellationReason"] = a.CancellationReason
 		if links.PortalURL != "" && (o.Recipient == nil || o.Recipient.CanManageAppointments) {
 			v["ManageAppointmentLink"] = strings.TrimRight(links.PortalURL, "/") + "/appointments/" + string(a.ID)
+		}
+	}
+	if f := o.Form; f != nil {
+		v["FormTitle"] = f.Title
+		zone := "UTC"
+		if o.Client != nil {
+			zone = o.Client.TimeZone
+		}
+		v["FormSentDate"] = FormatDate(f.CreatedAt, schematype.Location(zone), language)
+		if f.SignatureRequested {
+			v[SignatureRequested] = "yes"
 		}
 	}
 	v.SafeLinks(links.schemes()...)

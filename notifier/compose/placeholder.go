@@ -25,11 +25,13 @@ type Placeholder struct {
 // section that shows when it has a value. Link placeholders (IsLink) hold
 // only absolute https URLs (see SafeLink).
 //
-// The last three are not values but sections, written in the same way: text
+// The last four are not values but sections, written in the same way: text
 // between [IfTelehealth] and [EndIf] shows only for a telehealth appointment
 // (one with a telehealth link), text between [IfInPerson] and [EndIf] only
 // for an in-person one (a location and no telehealth link); neither shows in
-// a message about no appointment. Sections may hold placeholders, markup
+// a message about no appointment. Text between [IfSignature] and [EndIf]
+// shows only in a message about a form that asks for a signature (the
+// value SignatureRequested, which is no placeholder, is set). Sections may hold placeholders, markup
 // and line breaks, work in every part of a template (in HTML a section must
 // end in the same place it starts: within one attribute value, or around
 // whole tags), and cannot be nested. Validate refuses an unknown condition,
@@ -57,9 +59,12 @@ var Placeholders = []Placeholder{
 	{"Message", "Custom text of a scheduled message, with its own placeholders already filled."},
 	{"PortalLink", "Link to accept a portal invitation or sign in to the client portal."},
 	{"SignInCode", "One-time sign-in code (sign-in code messages only)."},
+	{"FormTitle", "Title of the form sent (form request and form reminder messages only)."},
+	{"FormSentDate", "Date the form was sent, in the client's time zone and the message's language (form request and form reminder messages only)."},
 	{"IfTelehealth", "Begins a section shown only for a telehealth appointment (one with a telehealth link), such as [IfTelehealth]Join by video: [TelehealthLink][EndIf]; end it with [EndIf]. Sections cannot be nested."},
 	{"IfInPerson", "Begins a section shown only for an in-person appointment (one with a location and no telehealth link), such as [IfInPerson]Location: [AppointmentLocation][EndIf]; end it with [EndIf]. Sections cannot be nested."},
-	{"EndIf", "Ends the section begun by [IfTelehealth] or [IfInPerson]."},
+	{"IfSignature", "Begins a section shown only in a message about a form that asks for the person's signature, such as [IfSignature]Please sign it by typing your full name.[EndIf]; end it with [EndIf]. Sections cannot be nested."},
+	{"EndIf", "Ends the section begun by [IfTelehealth], [IfInPerson] or [IfSignature]."},
 }
 
 // sectionEnd is the token that ends a section.
@@ -71,17 +76,23 @@ const sectionEnd = "EndIf"
 var sectionShown = map[string]func(v Values) bool{
 	"IfTelehealth": func(v Values) bool { return v["TelehealthLink"] != "" },
 	"IfInPerson":   func(v Values) bool { return v["TelehealthLink"] == "" && v["AppointmentLocation"] != "" },
+	"IfSignature":  func(v Values) bool { return v[SignatureRequested] != "" },
 }
+
+// SignatureRequested is the value (not a placeholder: templates cannot
+// print it) that shows [IfSignature] sections when it is not empty.
+const SignatureRequested = "SignatureRequested"
 
 // sectionPipeline is sectionShown written as html/template pipelines over
 // Values, for HTML bodies (see htmlSource); each reads the same values.
 var sectionPipeline = map[string]string{
 	"IfTelehealth": "if .TelehealthLink",
 	"IfInPerson":   "if and (not .TelehealthLink) .AppointmentLocation",
+	"IfSignature":  "if ." + SignatureRequested,
 }
 
 // sectionStarts lists the tokens that begin a section, for messages.
-const sectionStarts = "[IfTelehealth] or [IfInPerson]"
+const sectionStarts = "[IfTelehealth], [IfInPerson] or [IfSignature]"
 
 // SectionError reports a section that cannot be used: an unknown condition,
 // a section never ended, an [EndIf] that ends none, or a section inside

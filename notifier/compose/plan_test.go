@@ -402,6 +402,8 @@ func TestPlanFollowsKindFlag(t *testing.T) {
 		schematype.MessageKindPortalInvitation: {"Reminders Only", "Confirmations Only", "Scheduled Only"},
 		schematype.MessageKindSignInCode:       {"Reminders Only", "Confirmations Only", "Scheduled Only"},
 		schematype.MessageKindPortalMessage:    {"Reminders Only", "Confirmations Only", "Scheduled Only"},
+		schematype.MessageKindFormRequest:      {"Reminders Only", "Confirmations Only", "Scheduled Only"},
+		schematype.MessageKindFormReminder:     {"Reminders Only", "Confirmations Only", "Scheduled Only"},
 	}
 	require.Len(t, want, len(schematype.MessageKinds), "every kind is covered")
 	for _, kind := range schematype.MessageKinds {

@@ -91,6 +91,9 @@ func smsTypicalValues(lang string) Values {
 		"Message":               "Please remember to bring your completed intake form to your first session.",
 		"PortalLink":            "https://riverside.kith.health/invite/01J9Z8X7W6V5T4S3R2Q1P0",
 		"SignInCode":            "482913",
+		"FormTitle":             "Intake questionnaire",
+		"FormSentDate":          "Wednesday, September 30, 2026",
+		SignatureRequested:      "yes",
 	}
 	if lang == "fr" {
 		v["AppointmentDate"] = "mercredi 30 septembre 2026"

@@ -69,7 +69,7 @@ func TestUnknownPlaceholderErrorMessage(t *testing.T) {
 	t.Parallel()
 	msg := Validate("[Foo]").Error()
 	require.True(t, strings.HasPrefix(msg, "unknown placeholder [Foo]; use one of [RecipientFirstName], [RecipientLastName], [RecipientName], "), msg)
-	require.True(t, strings.HasSuffix(msg, ", [SignInCode], [IfTelehealth], [IfInPerson], [EndIf]"), msg)
+	require.True(t, strings.HasSuffix(msg, ", [SignInCode], [FormTitle], [FormSentDate], [IfTelehealth], [IfInPerson], [IfSignature], [EndIf]"), msg)
 	for _, n := range PlaceholderNames() {
 		require.Contains(t, msg, "["+n+"]")
 	}
@@ -362,7 +362,7 @@ func TestDefaults(t *testing.T) {
 }
 
 // sectionRE matches a section of kith's defaults: its condition and text.
-var sectionRE = regexp.MustCompile(`(?s)\[(IfTelehealth|IfInPerson)\](.*?)\[EndIf\]`)
+var sectionRE = regexp.MustCompile(`(?s)\[(IfTelehealth|IfInPerson|IfSignature)\](.*?)\[EndIf\]`)
 
 // withoutSections is s with its sections, text and all, left out.
 func withoutSections(s string) string { return sectionRE.ReplaceAllString(s, "") }
