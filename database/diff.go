@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,8 +47,10 @@ func main() {
 		return
 	}
 	ctx := context.Background()
-	sql.Register("sqlite3", &sqlite.Driver{})           // Atlas opens SQLite under this name
-	sql.Register("postgres", stdlib.GetDefaultDriver()) // and PostgreSQL under this one
+	sql.Register("sqlite3", &sqlite.Driver{}) // Atlas opens SQLite under this name
+	if !slices.Contains(sql.Drivers(), "postgres") { // and PostgreSQL under this one (lib/pq, which River links, registers it already)
+		sql.Register("postgres", stdlib.GetDefaultDriver())
+	}
 
 	if err := diff(ctx, "database/migrations/sqlite", dialect.SQLite,
 		"sqlite://dev?mode=memory&_pragma=foreign_keys(1)", name); err != nil {

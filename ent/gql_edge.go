@@ -199,6 +199,14 @@ func (_m *Coverage) Client(ctx context.Context) (*ClientProfile, error) {
 	return result, err
 }
 
+func (_m *Coverage) BillingContact(ctx context.Context) (*ClientContact, error) {
+	result, err := _m.Edges.BillingContactOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBillingContact().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Form) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {

@@ -33,7 +33,7 @@ const (
 // names are the English and French names of each region, and the old
 // abbreviations still seen on forms, folded (see fold).
 var names = map[string]Region{
-	"alberta": Alberta,
+	"alberta":          Alberta,
 	"british columbia": BritishColumbia, "colombie britannique": BritishColumbia,
 	"manitoba":      Manitoba,
 	"new brunswick": NewBrunswick, "nouveau brunswick": NewBrunswick,
@@ -41,8 +41,8 @@ var names = map[string]Region{
 	"terre neuve et labrador": NewfoundlandAndLabrador, "nf": NewfoundlandAndLabrador, "nfld": NewfoundlandAndLabrador,
 	"nova scotia": NovaScotia, "nouvelle ecosse": NovaScotia,
 	"northwest territories": NorthwestTerritories, "territoires du nord ouest": NorthwestTerritories,
-	"nunavut": Nunavut,
-	"ontario": Ontario,
+	"nunavut":              Nunavut,
+	"ontario":              Ontario,
 	"prince edward island": PrinceEdwardIsland, "ile du prince edouard": PrinceEdwardIsland, "pei": PrinceEdwardIsland,
 	"quebec": Quebec, "pq": Quebec,
 	"saskatchewan": Saskatchewan,

@@ -64,7 +64,8 @@ var ErrNoTransaction = errors.New("a change that sends messages must be written 
 // Slot holds the Notifier of one ent client and of every transaction of
 // it: it is set once, by Attach. The zero Slot, and a nil one, hold none.
 type Slot struct {
-	n atomic.Pointer[holder]
+	n  atomic.Pointer[holder]
+	hc atomic.Pointer[validatorHolder] // see healthcard.go
 }
 
 // holder wraps a Notifier for atomic.Pointer.
