@@ -43,7 +43,7 @@ type Coverage struct {
 	HealthCardStatus *coverage.HealthCardStatus `json:"health_card_status,omitempty"`
 	// What the last validation found, in words.
 	HealthCardNote string `json:"health_card_note,omitempty"`
-	// The link (lk…, one of the client's billingContacts) of the contact billed for this coverage: it must have the BILLING contact type. Removing that type from the link, or the link, clears it, and that mutation says so in extensions.warnings (BILLING_CONTACT_CLEARED).
+	// The link (lk…, one of the client's billingContacts) of the contact billed for this coverage, set by setCoverageBillingContact: it must have the BILLING contact type. Removing that type from the link, or the link, clears it, and that mutation says so in extensions.warnings (BILLING_CONTACT_CLEARED).
 	BillingContactID pulid.ID `json:"billing_contact_id,omitempty"`
 	// Default fee program; at most 255 characters.
 	FeeProgram string `json:"fee_program,omitempty"`

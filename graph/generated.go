@@ -444,6 +444,7 @@ type ComplexityRoot struct {
 		SendMessageToPractice       func(childComplexity int, body string) int
 		SendPortalMessage           func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, body string) int
 		SetClientNotifications      func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
+		SetCoverageBillingContact   func(childComplexity int, id pulid.ID, billingContactID *pulid.ID) int
 		SetWorkingHours             func(childComplexity int, staffID pulid.ID, intervals []*booking.Interval) int
 		ShareDocument               func(childComplexity int, clientID pulid.ID, input document.Input) int
 		SignIn                      func(childComplexity int, input SignInInput) int
@@ -955,6 +956,7 @@ type MutationResolver interface {
 	UpdateCoverage(ctx context.Context, id pulid.ID, input ent.UpdateCoverageInput) (*ent.Coverage, error)
 	DeleteCoverage(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	ValidateHealthCard(ctx context.Context, id pulid.ID) (*ent.Coverage, error)
+	SetCoverageBillingContact(ctx context.Context, id pulid.ID, billingContactID *pulid.ID) (*ent.Coverage, error)
 	CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error)
 	RescheduleAppointment(ctx context.Context, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) (*ent.Appointment, error)
 	ConfirmAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
@@ -3081,6 +3083,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetClientNotifications(childComplexity, args["id"].(pulid.ID), args["input"].(ClientNotificationsInput)), true
+	case "Mutation.setCoverageBillingContact":
+		if e.ComplexityRoot.Mutation.SetCoverageBillingContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCoverageBillingContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCoverageBillingContact(childComplexity, args["id"].(pulid.ID), args["billingContactID"].(*pulid.ID)), true
 	case "Mutation.setWorkingHours":
 		if e.ComplexityRoot.Mutation.SetWorkingHours == nil {
 			break
@@ -7394,7 +7407,7 @@ type Coverage implements Node {
   """
   healthCardNote: String
   """
-  The link (lk…, one of the client's billingContacts) of the contact billed for this coverage: it must have the BILLING contact type. Removing that type from the link, or the link, clears it, and that mutation says so in extensions.warnings (BILLING_CONTACT_CLEARED).
+  The link (lk…, one of the client's billingContacts) of the contact billed for this coverage, set by setCoverageBillingContact: it must have the BILLING contact type. Removing that type from the link, or the link, clears it, and that mutation says so in extensions.warnings (BILLING_CONTACT_CLEARED).
   """
   billingContactID: ID
   """
@@ -12679,9 +12692,8 @@ type Mutation {
   """
   Add a coverage record (a funding source) to a client. Its health card is
   validated (see Coverage.healthCardNumber): a wrong one is BAD_USER_INPUT on
-  healthCardNumber or healthCardVersion with what is wrong. Its billing
-  contact must be one of the client's billingContacts (BAD_USER_INPUT on
-  billingContactID otherwise).
+  healthCardNumber or healthCardVersion with what is wrong. Name its billing
+  contact with setCoverageBillingContact.
   """
   createCoverage(input: CreateCoverageInput!): Coverage!
   "Change a coverage record; writing its region, number or version validates the card again."
@@ -12699,6 +12711,16 @@ type Mutation {
   BAD_USER_INPUT on id.
   """
   validateHealthCard(id: ID!): Coverage!
+  """
+  Name the billing contact of a coverage record (the funding source): one
+  of the client's billingContacts, by its link's ID (lk…), which must have
+  the BILLING contact type; null clears it. Another client's link, one
+  without BILLING, or a contact's ID (co…) is BAD_USER_INPUT on
+  billingContactID with a sentence saying why. Taking BILLING from that
+  link, or removing it, clears it again, and that mutation's answer says so
+  in extensions.warnings (BILLING_CONTACT_CLEARED).
+  """
+  setCoverageBillingContact(id: ID!, billingContactID: ID): Coverage!
 
   "Book an appointment. It is shown in the client's time zone."
   createAppointment(input: CreateAppointmentInput!): Appointment!
@@ -15430,6 +15452,28 @@ func (ec *executionContext) field_Mutation_setClientNotifications_args(ctx conte
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setCoverageBillingContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "billingContactID",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["billingContactID"] = arg1
 	return args, nil
 }
 
@@ -23581,6 +23625,50 @@ func (ec *executionContext) fieldContext_Mutation_validateHealthCard(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_validateHealthCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCoverageBillingContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCoverageBillingContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCoverageBillingContact(ctx, fc.Args["id"].(pulid.ID), fc.Args["billingContactID"].(*pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCoverageBillingContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCoverageBillingContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -57960,6 +58048,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "validateHealthCard":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_validateHealthCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCoverageBillingContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCoverageBillingContact(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

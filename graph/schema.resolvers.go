@@ -193,6 +193,15 @@ func (r *mutationResolver) ValidateHealthCard(ctx context.Context, id pulid.ID) 
 	return db.Coverage.UpdateOneID(id).SetRegion(c.Region).Save(ctx) // writing the card validates it (the schema's hook)
 }
 
+// SetCoverageBillingContact is the resolver for the setCoverageBillingContact field.
+func (r *mutationResolver) SetCoverageBillingContact(ctx context.Context, id pulid.ID, billingContactID *pulid.ID) (*ent.Coverage, error) {
+	update := r.tx(ctx).Coverage.UpdateOneID(id)
+	if billingContactID == nil {
+		return update.ClearBillingContactID().Save(ctx)
+	}
+	return update.SetBillingContactID(*billingContactID).Save(ctx) // checked by the schema's hook
+}
+
 // CreateAppointment is the resolver for the createAppointment field.
 func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error) {
 	return booking.Create(ctx, r.tx(ctx), input)

@@ -182,7 +182,7 @@ func (Coverage) Fields() []ent.Field {
 			Comment("What the last validation found, in words.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 		field.String("billing_contact_id").GoType(pulidID).Optional().
-			Comment("The link (lk…, one of the client's billingContacts) of the contact billed for this coverage: it must have the BILLING contact type. Removing that type from the link, or the link, clears it, and that mutation says so in extensions.warnings (BILLING_CONTACT_CLEARED)."),
+			Comment("The link (lk…, one of the client's billingContacts) of the contact billed for this coverage, set by setCoverageBillingContact: it must have the BILLING contact type. Removing that type from the link, or the link, clears it, and that mutation says so in extensions.warnings (BILLING_CONTACT_CLEARED)."),
 		field.String("fee_program").Optional().Validate(text(maxShort)).Comment("Default fee program; at most 255 characters."),
 		field.String("fee_program_number").Optional().Validate(text(maxCode)).Comment("Fee program number; at most 64 characters."),
 		field.String("billing_authorization_number").Optional().Validate(text(maxCode)).Comment("Billing authorisation number; at most 64 characters."),
