@@ -160,7 +160,7 @@ func TestInvoiceAddressedToBillingContact(t *testing.T) {
 
 	type billedTo struct {
 		LinkID, ContactID, Name, OrganizationReference, Email string
-		Address                                                struct{ Line1, City, PostalCode string }
+		Address                                               struct{ Line1, City, PostalCode string }
 	}
 	var out struct {
 		CreateInvoice struct {

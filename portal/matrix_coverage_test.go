@@ -4,8 +4,11 @@ import "testing"
 
 // Matrix rows for health cards and billing contacts.
 func init() {
+	card := func(fx *fixture) map[string]any { return map[string]any{"id": fx.records["coverage/card"]} }
 	row("Mutation.validateHealthCard", matrixOp{doc: `mutation($id: ID!) { validateHealthCard(id: $id) { id healthCardStatus } }`,
-		vars: id(func(fx *fixture) string { return fx.records["coverage/card"] }), who: forStaff, target: true})
+		vars: card, who: forStaff, target: true})
+	row("Mutation.setCoverageBillingContact", matrixOp{doc: `mutation($id: ID!) { setCoverageBillingContact(id: $id, billingContactID: null) { id billingContact { id } } }`,
+		vars: card, who: forStaff, target: true})
 
 	// A coverage of the spare client with an Ontario health card.
 	fixtureHooks = append(fixtureHooks, func(t *testing.T, fx *fixture) {
