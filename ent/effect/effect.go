@@ -12,6 +12,9 @@
 // confirmation silently not sent is worse than an error a test or a
 // misconfigured tool sees at once. cmd/kith serve and every test database
 // (package kithtest) attach one.
+//
+// The Slot also carries the health card validator the Coverage hook calls
+// (healthcard.go): the format check unless an eligibility service is set.
 package effect
 
 import (
