@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/coverage"
@@ -37,10 +38,16 @@ func checkBillingContact() ent.Hook {
 }
 
 // billingLink is link id of client with the BILLING type, or the error on
-// field that says why it is not one.
+// field that says why it is not one. It locks the link first
+// (transaction.LockLink), as releaseBillingContact does before it reads
+// which coverage records a link bills, so neither misses the other's
+// change on PostgreSQL.
 func billingLink(ctx context.Context, db *gen.Client, field string, client, id pulid.ID) (*gen.ClientContact, error) {
 	if id.Prefix() == "co" {
 		return nil, kith.Invalid(field, "%s is a contact's ID: give the ID of its link to the client (lk…), as the client's billingContacts list them", id)
+	}
+	if err := transaction.LockLink(ctx, db, id); err != nil {
+		return nil, err
 	}
 	link, err := db.ClientContact.Query().Where(clientcontact.ID(id)).WithContact().Only(ctx)
 	if err != nil {
@@ -90,6 +97,11 @@ func releaseBillingContact() ent.Hook {
 			links, err := lm.IDs(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("reading the links: %w", err)
+			}
+			for _, id := range links { // before reading who they bill: see billingLink
+				if err := transaction.LockLink(ctx, lm.Client(), id); err != nil {
+					return nil, err
+				}
 			}
 			covs, err := lm.Client().Coverage.Query().
 				Where(coverage.BillingContactIDIn(links...)).
