@@ -67,7 +67,7 @@ func validateHealthCard() ent.Hook {
 			m.ClearHealthCardNote()
 			return nil
 		}
-		m.SetHealthCardValidatedAt(time.Now().UTC())
+		m.SetHealthCardValidatedAt(time.Now().UTC().Truncate(time.Microsecond)) // as PostgreSQL keeps it
 		m.SetHealthCardValidatedBy(res.Method)
 		m.SetHealthCardStatus(coverage.HealthCardStatus(res.Status))
 		m.SetHealthCardNote(res.Note)
