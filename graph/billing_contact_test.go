@@ -156,6 +156,9 @@ func TestInvoiceAddressedToBillingContact(t *testing.T) {
 	require.Equal(t, "BAD_USER_INPUT", e.Code())
 	require.Equal(t, "billingContactId", e.Field())
 	require.Equal(t, "Lin Chen is not a billing contact of the client: add BILLING to the link's contact types first", e.Message)
+	e = b.api.Fail(b.token, issue, map[string]any{"c": f.client, "l": f.weiContact})
+	require.Equal(t, "billingContactId", e.Field())
+	require.Equal(t, f.weiContact+" is a contact's ID: give the ID of its link to the client (lk…), as the client's billingContacts list them", e.Message)
 	require.Zero(t, b.count(t, "invoices"))
 
 	type billedTo struct {
