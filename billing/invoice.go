@@ -22,6 +22,10 @@ type NewInvoice struct {
 	Currency string
 	// DueDate (YYYY-MM-DD) is optional.
 	DueDate string
+	// BillingContact is the link (lk…) of the billing contact the invoice
+	// is addressed to, or "" for the client: the schema's hook checks it
+	// and keeps a copy of the contact (Invoice.BilledTo).
+	BillingContact pulid.ID
 }
 
 // CreateInvoice issues an OPEN invoice to client as the viewer in ctx
@@ -34,6 +38,9 @@ func CreateInvoice(ctx context.Context, db *ent.Client, client pulid.ID, in NewI
 	create := db.Invoice.Create().SetClientID(client).SetLines(in.Lines).SetCurrency(in.Currency).SetDueDate(in.DueDate)
 	if s, ok := viewer.StaffFromContext(ctx); ok {
 		create.SetIssuedByID(s.StaffID)
+	}
+	if in.BillingContact != "" {
+		create.SetBillingContactID(in.BillingContact)
 	}
 	inv, err := create.Save(ctx)
 	if err != nil {

@@ -85,7 +85,7 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	}
 	yes := true
 	alex := &ent.CreateContactInput{FirstName: "Alex", LastName: ptr("Rivera"), Email: ptr("alex.rivera@example.com"),
-		Phone: ptr("416 555 0101"), Address: &schematype.Address{Line1: "12 Elm Street", Line2: "Apt 3", City: "Toronto", Region: "ON", PostalCode: "M4B 1B3", Country: "CA"}}
+		Phone: ptr("416 555 0101"), OrganizationReference: ptr("NORTHWIND-4471"), Address: &schematype.Address{Line1: "12 Elm Street", Line2: "Apt 3", City: "Toronto", Region: "ON", PostalCode: "M4B 1B3", Country: "CA"}}
 	alexLink, err := link.Add(ctx, db, sam.ID, link.Input{
 		Contact: alex, Relationship: clientcontact.RelationshipParent,
 		ContactTypes:    []schematype.ContactType{schematype.ContactTypeEmergency, schematype.ContactTypeBilling, schematype.ContactTypeAdditionalAddress},
@@ -96,6 +96,9 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 		return err
 	}
 	if err := alexLink.Update().SetPortalStatus(schematype.PortalStatusActive).Exec(ctx); err != nil {
+		return err
+	}
+	if err := seedCoverage(ctx, db, sam.ID, alexLink.ID); err != nil {
 		return err
 	}
 	jordan := &ent.CreateContactInput{FirstName: "Jordan", LastName: ptr("Rivera"), Email: ptr("jordan.rivera@example.com"), Phone: ptr("416 555 0102")}

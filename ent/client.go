@@ -1679,6 +1679,22 @@ func (c *CoverageClient) QueryClient(_m *Coverage) *ClientProfileQuery {
 	return query
 }
 
+// QueryBillingContact queries the billing_contact edge of a Coverage.
+func (c *CoverageClient) QueryBillingContact(_m *Coverage) *ClientContactQuery {
+	query := (&ClientContactClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(coverage.Table, coverage.FieldID, id),
+			sqlgraph.To(clientcontact.Table, clientcontact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, coverage.BillingContactTable, coverage.BillingContactColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *CoverageClient) Hooks() []Hook {
 	hooks := c.hooks.Coverage

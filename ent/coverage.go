@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/organization"
@@ -28,12 +29,22 @@ type Coverage struct {
 	OrganizationID pulid.ID `json:"organization_id,omitempty"`
 	// ClientID holds the value of the "client_id" field.
 	ClientID pulid.ID `json:"client_id,omitempty"`
-	// Province or region that issued the health card; at most 64 characters.
+	// Province or territory that issued the health card: its code (ON, BC, QC…, stored so) or its English or French name (Ontario, Québec…). Another region is kept as written and its card is not checked. At most 64 characters.
 	Region string `json:"region,omitempty"`
-	// Health card number; at most 64 characters.
+	// Health card number, checked against its region's format when written (Ontario's and British Columbia's check digits, Québec's letters and birth date against the client's name and date of birth, the other provinces' lengths): a wrong one is refused. Stored without spaces or dashes. At most 64 characters.
 	HealthCardNumber string `json:"health_card_number,omitempty"`
-	// Health card version code; at most 64 characters.
+	// Health card version code: one or two letters, Ontario's cards only. At most 64 characters.
 	HealthCardVersion string `json:"health_card_version,omitempty"`
+	// When the health card was last validated: each time its region, number or version is written, and by validateHealthCard. Empty without a number.
+	HealthCardValidatedAt *time.Time `json:"health_card_validated_at,omitempty"`
+	// How it was validated: FORMAT (kith's check of the region's format) or the name of the eligibility service.
+	HealthCardValidatedBy string `json:"health_card_validated_by,omitempty"`
+	// What the last validation found: VALID (the region's format, or the eligibility service accepted it), UNCHECKED (kith knows no format for the region) or NOT_ELIGIBLE (the eligibility service refused it). A card that cannot be right is never stored.
+	HealthCardStatus *coverage.HealthCardStatus `json:"health_card_status,omitempty"`
+	// What the last validation found, in words.
+	HealthCardNote string `json:"health_card_note,omitempty"`
+	// The link (lk…, one of the client's billingContacts) of the contact billed for this coverage, set by setCoverageBillingContact: it must have the BILLING contact type. Removing that type from the link, or the link, clears it, and that mutation says so in extensions.warnings (BILLING_CONTACT_CLEARED).
+	BillingContactID pulid.ID `json:"billing_contact_id,omitempty"`
 	// Default fee program; at most 255 characters.
 	FeeProgram string `json:"fee_program,omitempty"`
 	// Fee program number; at most 64 characters.
@@ -58,11 +69,13 @@ type CoverageEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// Client holds the value of the client edge.
 	Client *ClientProfile `json:"client,omitempty"`
+	// The billing contact of this funding source: one of the client's links with the BILLING type.
+	BillingContact *ClientContact `json:"billing_contact,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -87,18 +100,29 @@ func (e CoverageEdges) ClientOrErr() (*ClientProfile, error) {
 	return nil, &NotLoadedError{edge: "client"}
 }
 
+// BillingContactOrErr returns the BillingContact value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e CoverageEdges) BillingContactOrErr() (*ClientContact, error) {
+	if e.BillingContact != nil {
+		return e.BillingContact, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: clientcontact.Label}
+	}
+	return nil, &NotLoadedError{edge: "billing_contact"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Coverage) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case coverage.FieldID, coverage.FieldOrganizationID, coverage.FieldClientID:
+		case coverage.FieldID, coverage.FieldOrganizationID, coverage.FieldClientID, coverage.FieldBillingContactID:
 			values[i] = new(pulid.ID)
 		case coverage.FieldNumberOfSessions:
 			values[i] = new(sql.NullInt64)
-		case coverage.FieldRegion, coverage.FieldHealthCardNumber, coverage.FieldHealthCardVersion, coverage.FieldFeeProgram, coverage.FieldFeeProgramNumber, coverage.FieldBillingAuthorizationNumber, coverage.FieldCaseNumber, coverage.FieldBillingNotes:
+		case coverage.FieldRegion, coverage.FieldHealthCardNumber, coverage.FieldHealthCardVersion, coverage.FieldHealthCardValidatedBy, coverage.FieldHealthCardStatus, coverage.FieldHealthCardNote, coverage.FieldFeeProgram, coverage.FieldFeeProgramNumber, coverage.FieldBillingAuthorizationNumber, coverage.FieldCaseNumber, coverage.FieldBillingNotes:
 			values[i] = new(sql.NullString)
-		case coverage.FieldCreatedAt, coverage.FieldUpdatedAt:
+		case coverage.FieldCreatedAt, coverage.FieldUpdatedAt, coverage.FieldHealthCardValidatedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -163,6 +187,38 @@ func (_m *Coverage) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.HealthCardVersion = value.String
 			}
+		case coverage.FieldHealthCardValidatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field health_card_validated_at", values[i])
+			} else if value.Valid {
+				_m.HealthCardValidatedAt = new(time.Time)
+				*_m.HealthCardValidatedAt = value.Time
+			}
+		case coverage.FieldHealthCardValidatedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field health_card_validated_by", values[i])
+			} else if value.Valid {
+				_m.HealthCardValidatedBy = value.String
+			}
+		case coverage.FieldHealthCardStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field health_card_status", values[i])
+			} else if value.Valid {
+				_m.HealthCardStatus = new(coverage.HealthCardStatus)
+				*_m.HealthCardStatus = coverage.HealthCardStatus(value.String)
+			}
+		case coverage.FieldHealthCardNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field health_card_note", values[i])
+			} else if value.Valid {
+				_m.HealthCardNote = value.String
+			}
+		case coverage.FieldBillingContactID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field billing_contact_id", values[i])
+			} else if value != nil {
+				_m.BillingContactID = *value
+			}
 		case coverage.FieldFeeProgram:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field fee_program", values[i])
@@ -222,6 +278,11 @@ func (_m *Coverage) QueryClient() *ClientProfileQuery {
 	return NewCoverageClient(_m.config).QueryClient(_m)
 }
 
+// QueryBillingContact queries the "billing_contact" edge of the Coverage entity.
+func (_m *Coverage) QueryBillingContact() *ClientContactQuery {
+	return NewCoverageClient(_m.config).QueryBillingContact(_m)
+}
+
 // Update returns a builder for updating this Coverage.
 // Note that you need to call Coverage.Unwrap() before calling this method if this Coverage
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -265,6 +326,25 @@ func (_m *Coverage) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("health_card_version=")
 	builder.WriteString(_m.HealthCardVersion)
+	builder.WriteString(", ")
+	if v := _m.HealthCardValidatedAt; v != nil {
+		builder.WriteString("health_card_validated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("health_card_validated_by=")
+	builder.WriteString(_m.HealthCardValidatedBy)
+	builder.WriteString(", ")
+	if v := _m.HealthCardStatus; v != nil {
+		builder.WriteString("health_card_status=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("health_card_note=")
+	builder.WriteString(_m.HealthCardNote)
+	builder.WriteString(", ")
+	builder.WriteString("billing_contact_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BillingContactID))
 	builder.WriteString(", ")
 	builder.WriteString("fee_program=")
 	builder.WriteString(_m.FeeProgram)

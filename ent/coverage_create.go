@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/organization"
@@ -101,6 +102,76 @@ func (_c *CoverageCreate) SetHealthCardVersion(v string) *CoverageCreate {
 func (_c *CoverageCreate) SetNillableHealthCardVersion(v *string) *CoverageCreate {
 	if v != nil {
 		_c.SetHealthCardVersion(*v)
+	}
+	return _c
+}
+
+// SetHealthCardValidatedAt sets the "health_card_validated_at" field.
+func (_c *CoverageCreate) SetHealthCardValidatedAt(v time.Time) *CoverageCreate {
+	_c.mutation.SetHealthCardValidatedAt(v)
+	return _c
+}
+
+// SetNillableHealthCardValidatedAt sets the "health_card_validated_at" field if the given value is not nil.
+func (_c *CoverageCreate) SetNillableHealthCardValidatedAt(v *time.Time) *CoverageCreate {
+	if v != nil {
+		_c.SetHealthCardValidatedAt(*v)
+	}
+	return _c
+}
+
+// SetHealthCardValidatedBy sets the "health_card_validated_by" field.
+func (_c *CoverageCreate) SetHealthCardValidatedBy(v string) *CoverageCreate {
+	_c.mutation.SetHealthCardValidatedBy(v)
+	return _c
+}
+
+// SetNillableHealthCardValidatedBy sets the "health_card_validated_by" field if the given value is not nil.
+func (_c *CoverageCreate) SetNillableHealthCardValidatedBy(v *string) *CoverageCreate {
+	if v != nil {
+		_c.SetHealthCardValidatedBy(*v)
+	}
+	return _c
+}
+
+// SetHealthCardStatus sets the "health_card_status" field.
+func (_c *CoverageCreate) SetHealthCardStatus(v coverage.HealthCardStatus) *CoverageCreate {
+	_c.mutation.SetHealthCardStatus(v)
+	return _c
+}
+
+// SetNillableHealthCardStatus sets the "health_card_status" field if the given value is not nil.
+func (_c *CoverageCreate) SetNillableHealthCardStatus(v *coverage.HealthCardStatus) *CoverageCreate {
+	if v != nil {
+		_c.SetHealthCardStatus(*v)
+	}
+	return _c
+}
+
+// SetHealthCardNote sets the "health_card_note" field.
+func (_c *CoverageCreate) SetHealthCardNote(v string) *CoverageCreate {
+	_c.mutation.SetHealthCardNote(v)
+	return _c
+}
+
+// SetNillableHealthCardNote sets the "health_card_note" field if the given value is not nil.
+func (_c *CoverageCreate) SetNillableHealthCardNote(v *string) *CoverageCreate {
+	if v != nil {
+		_c.SetHealthCardNote(*v)
+	}
+	return _c
+}
+
+// SetBillingContactID sets the "billing_contact_id" field.
+func (_c *CoverageCreate) SetBillingContactID(v pulid.ID) *CoverageCreate {
+	_c.mutation.SetBillingContactID(v)
+	return _c
+}
+
+// SetNillableBillingContactID sets the "billing_contact_id" field if the given value is not nil.
+func (_c *CoverageCreate) SetNillableBillingContactID(v *pulid.ID) *CoverageCreate {
+	if v != nil {
+		_c.SetBillingContactID(*v)
 	}
 	return _c
 }
@@ -213,6 +284,11 @@ func (_c *CoverageCreate) SetClient(v *ClientProfile) *CoverageCreate {
 	return _c.SetClientID(v.ID)
 }
 
+// SetBillingContact sets the "billing_contact" edge to the ClientContact entity.
+func (_c *CoverageCreate) SetBillingContact(v *ClientContact) *CoverageCreate {
+	return _c.SetBillingContactID(v.ID)
+}
+
 // Mutation returns the CoverageMutation object of the builder.
 func (_c *CoverageCreate) Mutation() *CoverageMutation {
 	return _c.mutation
@@ -301,6 +377,11 @@ func (_c *CoverageCreate) check() error {
 	if v, ok := _c.mutation.HealthCardVersion(); ok {
 		if err := coverage.HealthCardVersionValidator(v); err != nil {
 			return &ValidationError{Name: "health_card_version", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_version": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.HealthCardStatus(); ok {
+		if err := coverage.HealthCardStatusValidator(v); err != nil {
+			return &ValidationError{Name: "health_card_status", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_status": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.FeeProgram(); ok {
@@ -394,6 +475,22 @@ func (_c *CoverageCreate) createSpec() (*Coverage, *sqlgraph.CreateSpec) {
 		_spec.SetField(coverage.FieldHealthCardVersion, field.TypeString, value)
 		_node.HealthCardVersion = value
 	}
+	if value, ok := _c.mutation.HealthCardValidatedAt(); ok {
+		_spec.SetField(coverage.FieldHealthCardValidatedAt, field.TypeTime, value)
+		_node.HealthCardValidatedAt = &value
+	}
+	if value, ok := _c.mutation.HealthCardValidatedBy(); ok {
+		_spec.SetField(coverage.FieldHealthCardValidatedBy, field.TypeString, value)
+		_node.HealthCardValidatedBy = value
+	}
+	if value, ok := _c.mutation.HealthCardStatus(); ok {
+		_spec.SetField(coverage.FieldHealthCardStatus, field.TypeEnum, value)
+		_node.HealthCardStatus = &value
+	}
+	if value, ok := _c.mutation.HealthCardNote(); ok {
+		_spec.SetField(coverage.FieldHealthCardNote, field.TypeString, value)
+		_node.HealthCardNote = value
+	}
 	if value, ok := _c.mutation.FeeProgram(); ok {
 		_spec.SetField(coverage.FieldFeeProgram, field.TypeString, value)
 		_node.FeeProgram = value
@@ -450,6 +547,23 @@ func (_c *CoverageCreate) createSpec() (*Coverage, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ClientID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.BillingContactIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   coverage.BillingContactTable,
+			Columns: []string{coverage.BillingContactColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.BillingContactID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/organization"
@@ -22,14 +23,15 @@ import (
 // CoverageQuery is the builder for querying Coverage entities.
 type CoverageQuery struct {
 	config
-	ctx              *QueryContext
-	order            []coverage.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Coverage
-	withOrganization *OrganizationQuery
-	withClient       *ClientProfileQuery
-	modifiers        []func(*sql.Selector)
-	loadTotal        []func(context.Context, []*Coverage) error
+	ctx                *QueryContext
+	order              []coverage.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Coverage
+	withOrganization   *OrganizationQuery
+	withClient         *ClientProfileQuery
+	withBillingContact *ClientContactQuery
+	modifiers          []func(*sql.Selector)
+	loadTotal          []func(context.Context, []*Coverage) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -103,6 +105,28 @@ func (_q *CoverageQuery) QueryClient() *ClientProfileQuery {
 			sqlgraph.From(coverage.Table, coverage.FieldID, selector),
 			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, coverage.ClientTable, coverage.ClientColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryBillingContact chains the current query on the "billing_contact" edge.
+func (_q *CoverageQuery) QueryBillingContact() *ClientContactQuery {
+	query := (&ClientContactClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(coverage.Table, coverage.FieldID, selector),
+			sqlgraph.To(clientcontact.Table, clientcontact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, coverage.BillingContactTable, coverage.BillingContactColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -297,13 +321,14 @@ func (_q *CoverageQuery) Clone() *CoverageQuery {
 		return nil
 	}
 	return &CoverageQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]coverage.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.Coverage{}, _q.predicates...),
-		withOrganization: _q.withOrganization.Clone(),
-		withClient:       _q.withClient.Clone(),
+		config:             _q.config,
+		ctx:                _q.ctx.Clone(),
+		order:              append([]coverage.OrderOption{}, _q.order...),
+		inters:             append([]Interceptor{}, _q.inters...),
+		predicates:         append([]predicate.Coverage{}, _q.predicates...),
+		withOrganization:   _q.withOrganization.Clone(),
+		withClient:         _q.withClient.Clone(),
+		withBillingContact: _q.withBillingContact.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -329,6 +354,17 @@ func (_q *CoverageQuery) WithClient(opts ...func(*ClientProfileQuery)) *Coverage
 		opt(query)
 	}
 	_q.withClient = query
+	return _q
+}
+
+// WithBillingContact tells the query-builder to eager-load the nodes that are connected to
+// the "billing_contact" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CoverageQuery) WithBillingContact(opts ...func(*ClientContactQuery)) *CoverageQuery {
+	query := (&ClientContactClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withBillingContact = query
 	return _q
 }
 
@@ -416,9 +452,10 @@ func (_q *CoverageQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cov
 	var (
 		nodes       = []*Coverage{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withOrganization != nil,
 			_q.withClient != nil,
+			_q.withBillingContact != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -451,6 +488,12 @@ func (_q *CoverageQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cov
 	if query := _q.withClient; query != nil {
 		if err := _q.loadClient(ctx, query, nodes, nil,
 			func(n *Coverage, e *ClientProfile) { n.Edges.Client = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withBillingContact; query != nil {
+		if err := _q.loadBillingContact(ctx, query, nodes, nil,
+			func(n *Coverage, e *ClientContact) { n.Edges.BillingContact = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -520,6 +563,35 @@ func (_q *CoverageQuery) loadClient(ctx context.Context, query *ClientProfileQue
 	}
 	return nil
 }
+func (_q *CoverageQuery) loadBillingContact(ctx context.Context, query *ClientContactQuery, nodes []*Coverage, init func(*Coverage), assign func(*Coverage, *ClientContact)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Coverage)
+	for i := range nodes {
+		fk := nodes[i].BillingContactID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(clientcontact.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "billing_contact_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *CoverageQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -554,6 +626,9 @@ func (_q *CoverageQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withClient != nil {
 			_spec.Node.AddColumnOnce(coverage.FieldClientID)
+		}
+		if _q.withBillingContact != nil {
+			_spec.Node.AddColumnOnce(coverage.FieldBillingContactID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -11,8 +11,10 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/pulid"
 )
 
 // CoverageUpdate is the builder for updating Coverage entities.
@@ -91,6 +93,106 @@ func (_u *CoverageUpdate) SetNillableHealthCardVersion(v *string) *CoverageUpdat
 // ClearHealthCardVersion clears the value of the "health_card_version" field.
 func (_u *CoverageUpdate) ClearHealthCardVersion() *CoverageUpdate {
 	_u.mutation.ClearHealthCardVersion()
+	return _u
+}
+
+// SetHealthCardValidatedAt sets the "health_card_validated_at" field.
+func (_u *CoverageUpdate) SetHealthCardValidatedAt(v time.Time) *CoverageUpdate {
+	_u.mutation.SetHealthCardValidatedAt(v)
+	return _u
+}
+
+// SetNillableHealthCardValidatedAt sets the "health_card_validated_at" field if the given value is not nil.
+func (_u *CoverageUpdate) SetNillableHealthCardValidatedAt(v *time.Time) *CoverageUpdate {
+	if v != nil {
+		_u.SetHealthCardValidatedAt(*v)
+	}
+	return _u
+}
+
+// ClearHealthCardValidatedAt clears the value of the "health_card_validated_at" field.
+func (_u *CoverageUpdate) ClearHealthCardValidatedAt() *CoverageUpdate {
+	_u.mutation.ClearHealthCardValidatedAt()
+	return _u
+}
+
+// SetHealthCardValidatedBy sets the "health_card_validated_by" field.
+func (_u *CoverageUpdate) SetHealthCardValidatedBy(v string) *CoverageUpdate {
+	_u.mutation.SetHealthCardValidatedBy(v)
+	return _u
+}
+
+// SetNillableHealthCardValidatedBy sets the "health_card_validated_by" field if the given value is not nil.
+func (_u *CoverageUpdate) SetNillableHealthCardValidatedBy(v *string) *CoverageUpdate {
+	if v != nil {
+		_u.SetHealthCardValidatedBy(*v)
+	}
+	return _u
+}
+
+// ClearHealthCardValidatedBy clears the value of the "health_card_validated_by" field.
+func (_u *CoverageUpdate) ClearHealthCardValidatedBy() *CoverageUpdate {
+	_u.mutation.ClearHealthCardValidatedBy()
+	return _u
+}
+
+// SetHealthCardStatus sets the "health_card_status" field.
+func (_u *CoverageUpdate) SetHealthCardStatus(v coverage.HealthCardStatus) *CoverageUpdate {
+	_u.mutation.SetHealthCardStatus(v)
+	return _u
+}
+
+// SetNillableHealthCardStatus sets the "health_card_status" field if the given value is not nil.
+func (_u *CoverageUpdate) SetNillableHealthCardStatus(v *coverage.HealthCardStatus) *CoverageUpdate {
+	if v != nil {
+		_u.SetHealthCardStatus(*v)
+	}
+	return _u
+}
+
+// ClearHealthCardStatus clears the value of the "health_card_status" field.
+func (_u *CoverageUpdate) ClearHealthCardStatus() *CoverageUpdate {
+	_u.mutation.ClearHealthCardStatus()
+	return _u
+}
+
+// SetHealthCardNote sets the "health_card_note" field.
+func (_u *CoverageUpdate) SetHealthCardNote(v string) *CoverageUpdate {
+	_u.mutation.SetHealthCardNote(v)
+	return _u
+}
+
+// SetNillableHealthCardNote sets the "health_card_note" field if the given value is not nil.
+func (_u *CoverageUpdate) SetNillableHealthCardNote(v *string) *CoverageUpdate {
+	if v != nil {
+		_u.SetHealthCardNote(*v)
+	}
+	return _u
+}
+
+// ClearHealthCardNote clears the value of the "health_card_note" field.
+func (_u *CoverageUpdate) ClearHealthCardNote() *CoverageUpdate {
+	_u.mutation.ClearHealthCardNote()
+	return _u
+}
+
+// SetBillingContactID sets the "billing_contact_id" field.
+func (_u *CoverageUpdate) SetBillingContactID(v pulid.ID) *CoverageUpdate {
+	_u.mutation.SetBillingContactID(v)
+	return _u
+}
+
+// SetNillableBillingContactID sets the "billing_contact_id" field if the given value is not nil.
+func (_u *CoverageUpdate) SetNillableBillingContactID(v *pulid.ID) *CoverageUpdate {
+	if v != nil {
+		_u.SetBillingContactID(*v)
+	}
+	return _u
+}
+
+// ClearBillingContactID clears the value of the "billing_contact_id" field.
+func (_u *CoverageUpdate) ClearBillingContactID() *CoverageUpdate {
+	_u.mutation.ClearBillingContactID()
 	return _u
 }
 
@@ -221,9 +323,20 @@ func (_u *CoverageUpdate) ClearBillingNotes() *CoverageUpdate {
 	return _u
 }
 
+// SetBillingContact sets the "billing_contact" edge to the ClientContact entity.
+func (_u *CoverageUpdate) SetBillingContact(v *ClientContact) *CoverageUpdate {
+	return _u.SetBillingContactID(v.ID)
+}
+
 // Mutation returns the CoverageMutation object of the builder.
 func (_u *CoverageUpdate) Mutation() *CoverageMutation {
 	return _u.mutation
+}
+
+// ClearBillingContact clears the "billing_contact" edge to the ClientContact entity.
+func (_u *CoverageUpdate) ClearBillingContact() *CoverageUpdate {
+	_u.mutation.ClearBillingContact()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -283,6 +396,11 @@ func (_u *CoverageUpdate) check() error {
 	if v, ok := _u.mutation.HealthCardVersion(); ok {
 		if err := coverage.HealthCardVersionValidator(v); err != nil {
 			return &ValidationError{Name: "health_card_version", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HealthCardStatus(); ok {
+		if err := coverage.HealthCardStatusValidator(v); err != nil {
+			return &ValidationError{Name: "health_card_status", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_status": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.FeeProgram(); ok {
@@ -357,6 +475,30 @@ func (_u *CoverageUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.HealthCardVersionCleared() {
 		_spec.ClearField(coverage.FieldHealthCardVersion, field.TypeString)
 	}
+	if value, ok := _u.mutation.HealthCardValidatedAt(); ok {
+		_spec.SetField(coverage.FieldHealthCardValidatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.HealthCardValidatedAtCleared() {
+		_spec.ClearField(coverage.FieldHealthCardValidatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HealthCardValidatedBy(); ok {
+		_spec.SetField(coverage.FieldHealthCardValidatedBy, field.TypeString, value)
+	}
+	if _u.mutation.HealthCardValidatedByCleared() {
+		_spec.ClearField(coverage.FieldHealthCardValidatedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.HealthCardStatus(); ok {
+		_spec.SetField(coverage.FieldHealthCardStatus, field.TypeEnum, value)
+	}
+	if _u.mutation.HealthCardStatusCleared() {
+		_spec.ClearField(coverage.FieldHealthCardStatus, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.HealthCardNote(); ok {
+		_spec.SetField(coverage.FieldHealthCardNote, field.TypeString, value)
+	}
+	if _u.mutation.HealthCardNoteCleared() {
+		_spec.ClearField(coverage.FieldHealthCardNote, field.TypeString)
+	}
 	if value, ok := _u.mutation.FeeProgram(); ok {
 		_spec.SetField(coverage.FieldFeeProgram, field.TypeString, value)
 	}
@@ -395,6 +537,35 @@ func (_u *CoverageUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.BillingNotesCleared() {
 		_spec.ClearField(coverage.FieldBillingNotes, field.TypeString)
+	}
+	if _u.mutation.BillingContactCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   coverage.BillingContactTable,
+			Columns: []string{coverage.BillingContactColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BillingContactIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   coverage.BillingContactTable,
+			Columns: []string{coverage.BillingContactColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -479,6 +650,106 @@ func (_u *CoverageUpdateOne) SetNillableHealthCardVersion(v *string) *CoverageUp
 // ClearHealthCardVersion clears the value of the "health_card_version" field.
 func (_u *CoverageUpdateOne) ClearHealthCardVersion() *CoverageUpdateOne {
 	_u.mutation.ClearHealthCardVersion()
+	return _u
+}
+
+// SetHealthCardValidatedAt sets the "health_card_validated_at" field.
+func (_u *CoverageUpdateOne) SetHealthCardValidatedAt(v time.Time) *CoverageUpdateOne {
+	_u.mutation.SetHealthCardValidatedAt(v)
+	return _u
+}
+
+// SetNillableHealthCardValidatedAt sets the "health_card_validated_at" field if the given value is not nil.
+func (_u *CoverageUpdateOne) SetNillableHealthCardValidatedAt(v *time.Time) *CoverageUpdateOne {
+	if v != nil {
+		_u.SetHealthCardValidatedAt(*v)
+	}
+	return _u
+}
+
+// ClearHealthCardValidatedAt clears the value of the "health_card_validated_at" field.
+func (_u *CoverageUpdateOne) ClearHealthCardValidatedAt() *CoverageUpdateOne {
+	_u.mutation.ClearHealthCardValidatedAt()
+	return _u
+}
+
+// SetHealthCardValidatedBy sets the "health_card_validated_by" field.
+func (_u *CoverageUpdateOne) SetHealthCardValidatedBy(v string) *CoverageUpdateOne {
+	_u.mutation.SetHealthCardValidatedBy(v)
+	return _u
+}
+
+// SetNillableHealthCardValidatedBy sets the "health_card_validated_by" field if the given value is not nil.
+func (_u *CoverageUpdateOne) SetNillableHealthCardValidatedBy(v *string) *CoverageUpdateOne {
+	if v != nil {
+		_u.SetHealthCardValidatedBy(*v)
+	}
+	return _u
+}
+
+// ClearHealthCardValidatedBy clears the value of the "health_card_validated_by" field.
+func (_u *CoverageUpdateOne) ClearHealthCardValidatedBy() *CoverageUpdateOne {
+	_u.mutation.ClearHealthCardValidatedBy()
+	return _u
+}
+
+// SetHealthCardStatus sets the "health_card_status" field.
+func (_u *CoverageUpdateOne) SetHealthCardStatus(v coverage.HealthCardStatus) *CoverageUpdateOne {
+	_u.mutation.SetHealthCardStatus(v)
+	return _u
+}
+
+// SetNillableHealthCardStatus sets the "health_card_status" field if the given value is not nil.
+func (_u *CoverageUpdateOne) SetNillableHealthCardStatus(v *coverage.HealthCardStatus) *CoverageUpdateOne {
+	if v != nil {
+		_u.SetHealthCardStatus(*v)
+	}
+	return _u
+}
+
+// ClearHealthCardStatus clears the value of the "health_card_status" field.
+func (_u *CoverageUpdateOne) ClearHealthCardStatus() *CoverageUpdateOne {
+	_u.mutation.ClearHealthCardStatus()
+	return _u
+}
+
+// SetHealthCardNote sets the "health_card_note" field.
+func (_u *CoverageUpdateOne) SetHealthCardNote(v string) *CoverageUpdateOne {
+	_u.mutation.SetHealthCardNote(v)
+	return _u
+}
+
+// SetNillableHealthCardNote sets the "health_card_note" field if the given value is not nil.
+func (_u *CoverageUpdateOne) SetNillableHealthCardNote(v *string) *CoverageUpdateOne {
+	if v != nil {
+		_u.SetHealthCardNote(*v)
+	}
+	return _u
+}
+
+// ClearHealthCardNote clears the value of the "health_card_note" field.
+func (_u *CoverageUpdateOne) ClearHealthCardNote() *CoverageUpdateOne {
+	_u.mutation.ClearHealthCardNote()
+	return _u
+}
+
+// SetBillingContactID sets the "billing_contact_id" field.
+func (_u *CoverageUpdateOne) SetBillingContactID(v pulid.ID) *CoverageUpdateOne {
+	_u.mutation.SetBillingContactID(v)
+	return _u
+}
+
+// SetNillableBillingContactID sets the "billing_contact_id" field if the given value is not nil.
+func (_u *CoverageUpdateOne) SetNillableBillingContactID(v *pulid.ID) *CoverageUpdateOne {
+	if v != nil {
+		_u.SetBillingContactID(*v)
+	}
+	return _u
+}
+
+// ClearBillingContactID clears the value of the "billing_contact_id" field.
+func (_u *CoverageUpdateOne) ClearBillingContactID() *CoverageUpdateOne {
+	_u.mutation.ClearBillingContactID()
 	return _u
 }
 
@@ -609,9 +880,20 @@ func (_u *CoverageUpdateOne) ClearBillingNotes() *CoverageUpdateOne {
 	return _u
 }
 
+// SetBillingContact sets the "billing_contact" edge to the ClientContact entity.
+func (_u *CoverageUpdateOne) SetBillingContact(v *ClientContact) *CoverageUpdateOne {
+	return _u.SetBillingContactID(v.ID)
+}
+
 // Mutation returns the CoverageMutation object of the builder.
 func (_u *CoverageUpdateOne) Mutation() *CoverageMutation {
 	return _u.mutation
+}
+
+// ClearBillingContact clears the "billing_contact" edge to the ClientContact entity.
+func (_u *CoverageUpdateOne) ClearBillingContact() *CoverageUpdateOne {
+	_u.mutation.ClearBillingContact()
+	return _u
 }
 
 // Where appends a list predicates to the CoverageUpdate builder.
@@ -684,6 +966,11 @@ func (_u *CoverageUpdateOne) check() error {
 	if v, ok := _u.mutation.HealthCardVersion(); ok {
 		if err := coverage.HealthCardVersionValidator(v); err != nil {
 			return &ValidationError{Name: "health_card_version", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HealthCardStatus(); ok {
+		if err := coverage.HealthCardStatusValidator(v); err != nil {
+			return &ValidationError{Name: "health_card_status", err: fmt.Errorf(`ent: validator failed for field "Coverage.health_card_status": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.FeeProgram(); ok {
@@ -775,6 +1062,30 @@ func (_u *CoverageUpdateOne) sqlSave(ctx context.Context) (_node *Coverage, err 
 	if _u.mutation.HealthCardVersionCleared() {
 		_spec.ClearField(coverage.FieldHealthCardVersion, field.TypeString)
 	}
+	if value, ok := _u.mutation.HealthCardValidatedAt(); ok {
+		_spec.SetField(coverage.FieldHealthCardValidatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.HealthCardValidatedAtCleared() {
+		_spec.ClearField(coverage.FieldHealthCardValidatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HealthCardValidatedBy(); ok {
+		_spec.SetField(coverage.FieldHealthCardValidatedBy, field.TypeString, value)
+	}
+	if _u.mutation.HealthCardValidatedByCleared() {
+		_spec.ClearField(coverage.FieldHealthCardValidatedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.HealthCardStatus(); ok {
+		_spec.SetField(coverage.FieldHealthCardStatus, field.TypeEnum, value)
+	}
+	if _u.mutation.HealthCardStatusCleared() {
+		_spec.ClearField(coverage.FieldHealthCardStatus, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.HealthCardNote(); ok {
+		_spec.SetField(coverage.FieldHealthCardNote, field.TypeString, value)
+	}
+	if _u.mutation.HealthCardNoteCleared() {
+		_spec.ClearField(coverage.FieldHealthCardNote, field.TypeString)
+	}
 	if value, ok := _u.mutation.FeeProgram(); ok {
 		_spec.SetField(coverage.FieldFeeProgram, field.TypeString, value)
 	}
@@ -813,6 +1124,35 @@ func (_u *CoverageUpdateOne) sqlSave(ctx context.Context) (_node *Coverage, err 
 	}
 	if _u.mutation.BillingNotesCleared() {
 		_spec.ClearField(coverage.FieldBillingNotes, field.TypeString)
+	}
+	if _u.mutation.BillingContactCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   coverage.BillingContactTable,
+			Columns: []string{coverage.BillingContactColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BillingContactIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   coverage.BillingContactTable,
+			Columns: []string{coverage.BillingContactColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &Coverage{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -209,6 +209,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			coverage.FieldRegion:                     {Type: field.TypeString, Column: coverage.FieldRegion},
 			coverage.FieldHealthCardNumber:           {Type: field.TypeString, Column: coverage.FieldHealthCardNumber},
 			coverage.FieldHealthCardVersion:          {Type: field.TypeString, Column: coverage.FieldHealthCardVersion},
+			coverage.FieldHealthCardValidatedAt:      {Type: field.TypeTime, Column: coverage.FieldHealthCardValidatedAt},
+			coverage.FieldHealthCardValidatedBy:      {Type: field.TypeString, Column: coverage.FieldHealthCardValidatedBy},
+			coverage.FieldHealthCardStatus:           {Type: field.TypeEnum, Column: coverage.FieldHealthCardStatus},
+			coverage.FieldHealthCardNote:             {Type: field.TypeString, Column: coverage.FieldHealthCardNote},
+			coverage.FieldBillingContactID:           {Type: field.TypeString, Column: coverage.FieldBillingContactID},
 			coverage.FieldFeeProgram:                 {Type: field.TypeString, Column: coverage.FieldFeeProgram},
 			coverage.FieldFeeProgramNumber:           {Type: field.TypeString, Column: coverage.FieldFeeProgramNumber},
 			coverage.FieldBillingAuthorizationNumber: {Type: field.TypeString, Column: coverage.FieldBillingAuthorizationNumber},
@@ -299,19 +304,21 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Invoice",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			invoice.FieldCreatedAt:      {Type: field.TypeTime, Column: invoice.FieldCreatedAt},
-			invoice.FieldUpdatedAt:      {Type: field.TypeTime, Column: invoice.FieldUpdatedAt},
-			invoice.FieldOrganizationID: {Type: field.TypeString, Column: invoice.FieldOrganizationID},
-			invoice.FieldClientID:       {Type: field.TypeString, Column: invoice.FieldClientID},
-			invoice.FieldNumber:         {Type: field.TypeString, Column: invoice.FieldNumber},
-			invoice.FieldLines:          {Type: field.TypeJSON, Column: invoice.FieldLines},
-			invoice.FieldTotalCents:     {Type: field.TypeInt, Column: invoice.FieldTotalCents},
-			invoice.FieldCurrency:       {Type: field.TypeString, Column: invoice.FieldCurrency},
-			invoice.FieldStatus:         {Type: field.TypeEnum, Column: invoice.FieldStatus},
-			invoice.FieldDueDate:        {Type: field.TypeString, Column: invoice.FieldDueDate},
-			invoice.FieldIssuedByID:     {Type: field.TypeString, Column: invoice.FieldIssuedByID},
-			invoice.FieldPaidAt:         {Type: field.TypeTime, Column: invoice.FieldPaidAt},
-			invoice.FieldVoidedAt:       {Type: field.TypeTime, Column: invoice.FieldVoidedAt},
+			invoice.FieldCreatedAt:        {Type: field.TypeTime, Column: invoice.FieldCreatedAt},
+			invoice.FieldUpdatedAt:        {Type: field.TypeTime, Column: invoice.FieldUpdatedAt},
+			invoice.FieldOrganizationID:   {Type: field.TypeString, Column: invoice.FieldOrganizationID},
+			invoice.FieldClientID:         {Type: field.TypeString, Column: invoice.FieldClientID},
+			invoice.FieldNumber:           {Type: field.TypeString, Column: invoice.FieldNumber},
+			invoice.FieldLines:            {Type: field.TypeJSON, Column: invoice.FieldLines},
+			invoice.FieldTotalCents:       {Type: field.TypeInt, Column: invoice.FieldTotalCents},
+			invoice.FieldCurrency:         {Type: field.TypeString, Column: invoice.FieldCurrency},
+			invoice.FieldStatus:           {Type: field.TypeEnum, Column: invoice.FieldStatus},
+			invoice.FieldDueDate:          {Type: field.TypeString, Column: invoice.FieldDueDate},
+			invoice.FieldIssuedByID:       {Type: field.TypeString, Column: invoice.FieldIssuedByID},
+			invoice.FieldBillingContactID: {Type: field.TypeString, Column: invoice.FieldBillingContactID},
+			invoice.FieldBilledTo:         {Type: field.TypeJSON, Column: invoice.FieldBilledTo},
+			invoice.FieldPaidAt:           {Type: field.TypeTime, Column: invoice.FieldPaidAt},
+			invoice.FieldVoidedAt:         {Type: field.TypeTime, Column: invoice.FieldVoidedAt},
 		},
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
@@ -1101,6 +1108,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Coverage",
 		"ClientProfile",
+	)
+	graph.MustAddE(
+		"billing_contact",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   coverage.BillingContactTable,
+			Columns: []string{coverage.BillingContactColumn},
+			Bidi:    false,
+		},
+		"Coverage",
+		"ClientContact",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2837,6 +2856,31 @@ func (f *CoverageFilter) WhereHealthCardVersion(p entql.StringP) {
 	f.Where(p.Field(coverage.FieldHealthCardVersion))
 }
 
+// WhereHealthCardValidatedAt applies the entql time.Time predicate on the health_card_validated_at field.
+func (f *CoverageFilter) WhereHealthCardValidatedAt(p entql.TimeP) {
+	f.Where(p.Field(coverage.FieldHealthCardValidatedAt))
+}
+
+// WhereHealthCardValidatedBy applies the entql string predicate on the health_card_validated_by field.
+func (f *CoverageFilter) WhereHealthCardValidatedBy(p entql.StringP) {
+	f.Where(p.Field(coverage.FieldHealthCardValidatedBy))
+}
+
+// WhereHealthCardStatus applies the entql string predicate on the health_card_status field.
+func (f *CoverageFilter) WhereHealthCardStatus(p entql.StringP) {
+	f.Where(p.Field(coverage.FieldHealthCardStatus))
+}
+
+// WhereHealthCardNote applies the entql string predicate on the health_card_note field.
+func (f *CoverageFilter) WhereHealthCardNote(p entql.StringP) {
+	f.Where(p.Field(coverage.FieldHealthCardNote))
+}
+
+// WhereBillingContactID applies the entql string predicate on the billing_contact_id field.
+func (f *CoverageFilter) WhereBillingContactID(p entql.StringP) {
+	f.Where(p.Field(coverage.FieldBillingContactID))
+}
+
 // WhereFeeProgram applies the entql string predicate on the fee_program field.
 func (f *CoverageFilter) WhereFeeProgram(p entql.StringP) {
 	f.Where(p.Field(coverage.FieldFeeProgram))
@@ -2889,6 +2933,20 @@ func (f *CoverageFilter) WhereHasClient() {
 // WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
 func (f *CoverageFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
 	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBillingContact applies a predicate to check if query has an edge billing_contact.
+func (f *CoverageFilter) WhereHasBillingContact() {
+	f.Where(entql.HasEdge("billing_contact"))
+}
+
+// WhereHasBillingContactWith applies a predicate to check if query has an edge billing_contact with a given conditions (other predicates).
+func (f *CoverageFilter) WhereHasBillingContactWith(preds ...predicate.ClientContact) {
+	f.Where(entql.HasEdgeWith("billing_contact", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3394,6 +3452,16 @@ func (f *InvoiceFilter) WhereDueDate(p entql.StringP) {
 // WhereIssuedByID applies the entql string predicate on the issued_by_id field.
 func (f *InvoiceFilter) WhereIssuedByID(p entql.StringP) {
 	f.Where(p.Field(invoice.FieldIssuedByID))
+}
+
+// WhereBillingContactID applies the entql string predicate on the billing_contact_id field.
+func (f *InvoiceFilter) WhereBillingContactID(p entql.StringP) {
+	f.Where(p.Field(invoice.FieldBillingContactID))
+}
+
+// WhereBilledTo applies the entql json.RawMessage predicate on the billed_to field.
+func (f *InvoiceFilter) WhereBilledTo(p entql.BytesP) {
+	f.Where(p.Field(invoice.FieldBilledTo))
 }
 
 // WherePaidAt applies the entql time.Time predicate on the paid_at field.

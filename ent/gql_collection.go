@@ -1325,6 +1325,21 @@ func (_q *CoverageQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, coverage.FieldClientID)
 				fieldSeen[coverage.FieldClientID] = struct{}{}
 			}
+
+		case "billingContact":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ClientContactClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, clientcontactImplementors)...); err != nil {
+				return err
+			}
+			_q.withBillingContact = query
+			if _, ok := fieldSeen[coverage.FieldBillingContactID]; !ok {
+				selectedFields = append(selectedFields, coverage.FieldBillingContactID)
+				fieldSeen[coverage.FieldBillingContactID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[coverage.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, coverage.FieldCreatedAt)
@@ -1354,6 +1369,31 @@ func (_q *CoverageQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[coverage.FieldHealthCardVersion]; !ok {
 				selectedFields = append(selectedFields, coverage.FieldHealthCardVersion)
 				fieldSeen[coverage.FieldHealthCardVersion] = struct{}{}
+			}
+		case "healthCardValidatedAt":
+			if _, ok := fieldSeen[coverage.FieldHealthCardValidatedAt]; !ok {
+				selectedFields = append(selectedFields, coverage.FieldHealthCardValidatedAt)
+				fieldSeen[coverage.FieldHealthCardValidatedAt] = struct{}{}
+			}
+		case "healthCardValidatedBy":
+			if _, ok := fieldSeen[coverage.FieldHealthCardValidatedBy]; !ok {
+				selectedFields = append(selectedFields, coverage.FieldHealthCardValidatedBy)
+				fieldSeen[coverage.FieldHealthCardValidatedBy] = struct{}{}
+			}
+		case "healthCardStatus":
+			if _, ok := fieldSeen[coverage.FieldHealthCardStatus]; !ok {
+				selectedFields = append(selectedFields, coverage.FieldHealthCardStatus)
+				fieldSeen[coverage.FieldHealthCardStatus] = struct{}{}
+			}
+		case "healthCardNote":
+			if _, ok := fieldSeen[coverage.FieldHealthCardNote]; !ok {
+				selectedFields = append(selectedFields, coverage.FieldHealthCardNote)
+				fieldSeen[coverage.FieldHealthCardNote] = struct{}{}
+			}
+		case "billingContactID":
+			if _, ok := fieldSeen[coverage.FieldBillingContactID]; !ok {
+				selectedFields = append(selectedFields, coverage.FieldBillingContactID)
+				fieldSeen[coverage.FieldBillingContactID] = struct{}{}
 			}
 		case "feeProgram":
 			if _, ok := fieldSeen[coverage.FieldFeeProgram]; !ok {
@@ -1997,6 +2037,16 @@ func (_q *InvoiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[invoice.FieldIssuedByID]; !ok {
 				selectedFields = append(selectedFields, invoice.FieldIssuedByID)
 				fieldSeen[invoice.FieldIssuedByID] = struct{}{}
+			}
+		case "billingContactID":
+			if _, ok := fieldSeen[invoice.FieldBillingContactID]; !ok {
+				selectedFields = append(selectedFields, invoice.FieldBillingContactID)
+				fieldSeen[invoice.FieldBillingContactID] = struct{}{}
+			}
+		case "billedTo":
+			if _, ok := fieldSeen[invoice.FieldBilledTo]; !ok {
+				selectedFields = append(selectedFields, invoice.FieldBilledTo)
+				fieldSeen[invoice.FieldBilledTo] = struct{}{}
 			}
 		case "paidAt":
 			if _, ok := fieldSeen[invoice.FieldPaidAt]; !ok {

@@ -235,6 +235,14 @@ func (_m *Coverage) Client(ctx context.Context) (*ClientProfile, error) {
 	return result, err
 }
 
+func (_m *Coverage) BillingContact(ctx context.Context) (*ClientContact, error) {
+	result, err := _m.Edges.BillingContactOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBillingContact().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ExportRecord) Staff(ctx context.Context) (*Staff, error) {
 	result, err := _m.Edges.StaffOrErr()
 	if IsNotLoaded(err) {

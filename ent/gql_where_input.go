@@ -3476,6 +3476,23 @@ type CoverageWhereInput struct {
 	HealthCardVersionEqualFold    *string  `json:"healthCardVersionEqualFold,omitempty"`
 	HealthCardVersionContainsFold *string  `json:"healthCardVersionContainsFold,omitempty"`
 
+	// "billing_contact_id" field predicates.
+	BillingContactID             *pulid.ID  `json:"billingContactID,omitempty"`
+	BillingContactIDNEQ          *pulid.ID  `json:"billingContactIDNEQ,omitempty"`
+	BillingContactIDIn           []pulid.ID `json:"billingContactIDIn,omitempty"`
+	BillingContactIDNotIn        []pulid.ID `json:"billingContactIDNotIn,omitempty"`
+	BillingContactIDGT           *pulid.ID  `json:"billingContactIDGT,omitempty"`
+	BillingContactIDGTE          *pulid.ID  `json:"billingContactIDGTE,omitempty"`
+	BillingContactIDLT           *pulid.ID  `json:"billingContactIDLT,omitempty"`
+	BillingContactIDLTE          *pulid.ID  `json:"billingContactIDLTE,omitempty"`
+	BillingContactIDContains     *pulid.ID  `json:"billingContactIDContains,omitempty"`
+	BillingContactIDHasPrefix    *pulid.ID  `json:"billingContactIDHasPrefix,omitempty"`
+	BillingContactIDHasSuffix    *pulid.ID  `json:"billingContactIDHasSuffix,omitempty"`
+	BillingContactIDIsNil        bool       `json:"billingContactIDIsNil,omitempty"`
+	BillingContactIDNotNil       bool       `json:"billingContactIDNotNil,omitempty"`
+	BillingContactIDEqualFold    *pulid.ID  `json:"billingContactIDEqualFold,omitempty"`
+	BillingContactIDContainsFold *pulid.ID  `json:"billingContactIDContainsFold,omitempty"`
+
 	// "fee_program" field predicates.
 	FeeProgram             *string  `json:"feeProgram,omitempty"`
 	FeeProgramNEQ          *string  `json:"feeProgramNEQ,omitempty"`
@@ -3576,6 +3593,10 @@ type CoverageWhereInput struct {
 	// "client" edge predicates.
 	HasClient     *bool               `json:"hasClient,omitempty"`
 	HasClientWith []*ClientWhereInput `json:"hasClientWith,omitempty"`
+
+	// "billing_contact" edge predicates.
+	HasBillingContact     *bool                      `json:"hasBillingContact,omitempty"`
+	HasBillingContactWith []*ClientContactWhereInput `json:"hasBillingContactWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3895,6 +3916,51 @@ func (i *CoverageWhereInput) P() (predicate.Coverage, error) {
 	if i.HealthCardVersionContainsFold != nil {
 		predicates = append(predicates, coverage.HealthCardVersionContainsFold(*i.HealthCardVersionContainsFold))
 	}
+	if i.BillingContactID != nil {
+		predicates = append(predicates, coverage.BillingContactIDEQ(*i.BillingContactID))
+	}
+	if i.BillingContactIDNEQ != nil {
+		predicates = append(predicates, coverage.BillingContactIDNEQ(*i.BillingContactIDNEQ))
+	}
+	if len(i.BillingContactIDIn) > 0 {
+		predicates = append(predicates, coverage.BillingContactIDIn(i.BillingContactIDIn...))
+	}
+	if len(i.BillingContactIDNotIn) > 0 {
+		predicates = append(predicates, coverage.BillingContactIDNotIn(i.BillingContactIDNotIn...))
+	}
+	if i.BillingContactIDGT != nil {
+		predicates = append(predicates, coverage.BillingContactIDGT(*i.BillingContactIDGT))
+	}
+	if i.BillingContactIDGTE != nil {
+		predicates = append(predicates, coverage.BillingContactIDGTE(*i.BillingContactIDGTE))
+	}
+	if i.BillingContactIDLT != nil {
+		predicates = append(predicates, coverage.BillingContactIDLT(*i.BillingContactIDLT))
+	}
+	if i.BillingContactIDLTE != nil {
+		predicates = append(predicates, coverage.BillingContactIDLTE(*i.BillingContactIDLTE))
+	}
+	if i.BillingContactIDContains != nil {
+		predicates = append(predicates, coverage.BillingContactIDContains(*i.BillingContactIDContains))
+	}
+	if i.BillingContactIDHasPrefix != nil {
+		predicates = append(predicates, coverage.BillingContactIDHasPrefix(*i.BillingContactIDHasPrefix))
+	}
+	if i.BillingContactIDHasSuffix != nil {
+		predicates = append(predicates, coverage.BillingContactIDHasSuffix(*i.BillingContactIDHasSuffix))
+	}
+	if i.BillingContactIDIsNil {
+		predicates = append(predicates, coverage.BillingContactIDIsNil())
+	}
+	if i.BillingContactIDNotNil {
+		predicates = append(predicates, coverage.BillingContactIDNotNil())
+	}
+	if i.BillingContactIDEqualFold != nil {
+		predicates = append(predicates, coverage.BillingContactIDEqualFold(*i.BillingContactIDEqualFold))
+	}
+	if i.BillingContactIDContainsFold != nil {
+		predicates = append(predicates, coverage.BillingContactIDContainsFold(*i.BillingContactIDContainsFold))
+	}
 	if i.FeeProgram != nil {
 		predicates = append(predicates, coverage.FeeProgramEQ(*i.FeeProgram))
 	}
@@ -4168,6 +4234,24 @@ func (i *CoverageWhereInput) P() (predicate.Coverage, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, coverage.HasClientWith(with...))
+	}
+	if i.HasBillingContact != nil {
+		p := coverage.HasBillingContact()
+		if !*i.HasBillingContact {
+			p = coverage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBillingContactWith) > 0 {
+		with := make([]predicate.ClientContact, 0, len(i.HasBillingContactWith))
+		for _, w := range i.HasBillingContactWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBillingContactWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, coverage.HasBillingContactWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -109,6 +109,7 @@ var edgeTable = map[string]string{
 	"Contact.client_links":             clientcontact.Table,
 	"Coverage.organization":            organization.Table,
 	"Coverage.client":                  clientprofile.Table,
+	"Coverage.billing_contact":         clientcontact.Table,
 	"EmailSuppression.organization":    organization.Table,
 	"ExportRecord.organization":        organization.Table,
 	"ExportRecord.staff":               staff.Table,

@@ -44,6 +44,10 @@ type Invoice struct {
 	DueDate string `json:"due_date,omitempty"`
 	// The staff member who issued it.
 	IssuedByID pulid.ID `json:"issued_by_id,omitempty"`
+	// The link (lk…) of the billing contact the invoice is addressed to, if any: a link of the client with the BILLING type when it was issued. The link may since have been removed; billedTo keeps who it was.
+	BillingContactID pulid.ID `json:"billing_contact_id,omitempty"`
+	// Whom the invoice is addressed to: the billing contact's name, organisation reference, email and address as they were when it was issued. Empty for an invoice addressed to the client.
+	BilledTo *schematype.BilledTo `json:"billed_to,omitempty"`
 	// When it was paid.
 	PaidAt *time.Time `json:"paid_at,omitempty"`
 	// When it was voided.
@@ -107,9 +111,9 @@ func (*Invoice) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case invoice.FieldLines:
+		case invoice.FieldLines, invoice.FieldBilledTo:
 			values[i] = new([]byte)
-		case invoice.FieldID, invoice.FieldOrganizationID, invoice.FieldClientID, invoice.FieldIssuedByID:
+		case invoice.FieldID, invoice.FieldOrganizationID, invoice.FieldClientID, invoice.FieldIssuedByID, invoice.FieldBillingContactID:
 			values[i] = new(pulid.ID)
 		case invoice.FieldTotalCents:
 			values[i] = new(sql.NullInt64)
@@ -205,6 +209,20 @@ func (_m *Invoice) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field issued_by_id", values[i])
 			} else if value != nil {
 				_m.IssuedByID = *value
+			}
+		case invoice.FieldBillingContactID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field billing_contact_id", values[i])
+			} else if value != nil {
+				_m.BillingContactID = *value
+			}
+		case invoice.FieldBilledTo:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field billed_to", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.BilledTo); err != nil {
+					return fmt.Errorf("unmarshal field billed_to: %w", err)
+				}
 			}
 		case invoice.FieldPaidAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -303,6 +321,12 @@ func (_m *Invoice) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("issued_by_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.IssuedByID))
+	builder.WriteString(", ")
+	builder.WriteString("billing_contact_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BillingContactID))
+	builder.WriteString(", ")
+	builder.WriteString("billed_to=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BilledTo))
 	builder.WriteString(", ")
 	if v := _m.PaidAt; v != nil {
 		builder.WriteString("paid_at=")

@@ -131,6 +131,26 @@ func (_c *InvoiceCreate) SetNillableIssuedByID(v *pulid.ID) *InvoiceCreate {
 	return _c
 }
 
+// SetBillingContactID sets the "billing_contact_id" field.
+func (_c *InvoiceCreate) SetBillingContactID(v pulid.ID) *InvoiceCreate {
+	_c.mutation.SetBillingContactID(v)
+	return _c
+}
+
+// SetNillableBillingContactID sets the "billing_contact_id" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableBillingContactID(v *pulid.ID) *InvoiceCreate {
+	if v != nil {
+		_c.SetBillingContactID(*v)
+	}
+	return _c
+}
+
+// SetBilledTo sets the "billed_to" field.
+func (_c *InvoiceCreate) SetBilledTo(v *schematype.BilledTo) *InvoiceCreate {
+	_c.mutation.SetBilledTo(v)
+	return _c
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (_c *InvoiceCreate) SetPaidAt(v time.Time) *InvoiceCreate {
 	_c.mutation.SetPaidAt(v)
@@ -393,6 +413,14 @@ func (_c *InvoiceCreate) createSpec() (*Invoice, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.IssuedByID(); ok {
 		_spec.SetField(invoice.FieldIssuedByID, field.TypeString, value)
 		_node.IssuedByID = value
+	}
+	if value, ok := _c.mutation.BillingContactID(); ok {
+		_spec.SetField(invoice.FieldBillingContactID, field.TypeString, value)
+		_node.BillingContactID = value
+	}
+	if value, ok := _c.mutation.BilledTo(); ok {
+		_spec.SetField(invoice.FieldBilledTo, field.TypeJSON, value)
+		_node.BilledTo = value
 	}
 	if value, ok := _c.mutation.PaidAt(); ok {
 		_spec.SetField(invoice.FieldPaidAt, field.TypeTime, value)

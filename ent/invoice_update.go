@@ -213,6 +213,12 @@ func (_u *InvoiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.IssuedByIDCleared() {
 		_spec.ClearField(invoice.FieldIssuedByID, field.TypeString)
 	}
+	if _u.mutation.BillingContactIDCleared() {
+		_spec.ClearField(invoice.FieldBillingContactID, field.TypeString)
+	}
+	if _u.mutation.BilledToCleared() {
+		_spec.ClearField(invoice.FieldBilledTo, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.PaidAt(); ok {
 		_spec.SetField(invoice.FieldPaidAt, field.TypeTime, value)
 	}
@@ -502,6 +508,12 @@ func (_u *InvoiceUpdateOne) sqlSave(ctx context.Context) (_node *Invoice, err er
 	}
 	if _u.mutation.IssuedByIDCleared() {
 		_spec.ClearField(invoice.FieldIssuedByID, field.TypeString)
+	}
+	if _u.mutation.BillingContactIDCleared() {
+		_spec.ClearField(invoice.FieldBillingContactID, field.TypeString)
+	}
+	if _u.mutation.BilledToCleared() {
+		_spec.ClearField(invoice.FieldBilledTo, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.PaidAt(); ok {
 		_spec.SetField(invoice.FieldPaidAt, field.TypeTime, value)

@@ -8384,6 +8384,10 @@ type CoverageMutation struct {
 	region                       *string
 	health_card_number           *string
 	health_card_version          *string
+	health_card_validated_at     *time.Time
+	health_card_validated_by     *string
+	health_card_status           *coverage.HealthCardStatus
+	health_card_note             *string
 	fee_program                  *string
 	fee_program_number           *string
 	billing_authorization_number *string
@@ -8396,6 +8400,8 @@ type CoverageMutation struct {
 	clearedorganization          bool
 	client                       *pulid.ID
 	clearedclient                bool
+	billing_contact              *pulid.ID
+	clearedbilling_contact       bool
 	done                         bool
 	oldValue                     func(context.Context) (*Coverage, error)
 	predicates                   []predicate.Coverage
@@ -8796,6 +8802,251 @@ func (m *CoverageMutation) ResetHealthCardVersion() {
 	delete(m.clearedFields, coverage.FieldHealthCardVersion)
 }
 
+// SetHealthCardValidatedAt sets the "health_card_validated_at" field.
+func (m *CoverageMutation) SetHealthCardValidatedAt(t time.Time) {
+	m.health_card_validated_at = &t
+}
+
+// HealthCardValidatedAt returns the value of the "health_card_validated_at" field in the mutation.
+func (m *CoverageMutation) HealthCardValidatedAt() (r time.Time, exists bool) {
+	v := m.health_card_validated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHealthCardValidatedAt returns the old "health_card_validated_at" field's value of the Coverage entity.
+// If the Coverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CoverageMutation) OldHealthCardValidatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHealthCardValidatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHealthCardValidatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHealthCardValidatedAt: %w", err)
+	}
+	return oldValue.HealthCardValidatedAt, nil
+}
+
+// ClearHealthCardValidatedAt clears the value of the "health_card_validated_at" field.
+func (m *CoverageMutation) ClearHealthCardValidatedAt() {
+	m.health_card_validated_at = nil
+	m.clearedFields[coverage.FieldHealthCardValidatedAt] = struct{}{}
+}
+
+// HealthCardValidatedAtCleared returns if the "health_card_validated_at" field was cleared in this mutation.
+func (m *CoverageMutation) HealthCardValidatedAtCleared() bool {
+	_, ok := m.clearedFields[coverage.FieldHealthCardValidatedAt]
+	return ok
+}
+
+// ResetHealthCardValidatedAt resets all changes to the "health_card_validated_at" field.
+func (m *CoverageMutation) ResetHealthCardValidatedAt() {
+	m.health_card_validated_at = nil
+	delete(m.clearedFields, coverage.FieldHealthCardValidatedAt)
+}
+
+// SetHealthCardValidatedBy sets the "health_card_validated_by" field.
+func (m *CoverageMutation) SetHealthCardValidatedBy(s string) {
+	m.health_card_validated_by = &s
+}
+
+// HealthCardValidatedBy returns the value of the "health_card_validated_by" field in the mutation.
+func (m *CoverageMutation) HealthCardValidatedBy() (r string, exists bool) {
+	v := m.health_card_validated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHealthCardValidatedBy returns the old "health_card_validated_by" field's value of the Coverage entity.
+// If the Coverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CoverageMutation) OldHealthCardValidatedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHealthCardValidatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHealthCardValidatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHealthCardValidatedBy: %w", err)
+	}
+	return oldValue.HealthCardValidatedBy, nil
+}
+
+// ClearHealthCardValidatedBy clears the value of the "health_card_validated_by" field.
+func (m *CoverageMutation) ClearHealthCardValidatedBy() {
+	m.health_card_validated_by = nil
+	m.clearedFields[coverage.FieldHealthCardValidatedBy] = struct{}{}
+}
+
+// HealthCardValidatedByCleared returns if the "health_card_validated_by" field was cleared in this mutation.
+func (m *CoverageMutation) HealthCardValidatedByCleared() bool {
+	_, ok := m.clearedFields[coverage.FieldHealthCardValidatedBy]
+	return ok
+}
+
+// ResetHealthCardValidatedBy resets all changes to the "health_card_validated_by" field.
+func (m *CoverageMutation) ResetHealthCardValidatedBy() {
+	m.health_card_validated_by = nil
+	delete(m.clearedFields, coverage.FieldHealthCardValidatedBy)
+}
+
+// SetHealthCardStatus sets the "health_card_status" field.
+func (m *CoverageMutation) SetHealthCardStatus(ccs coverage.HealthCardStatus) {
+	m.health_card_status = &ccs
+}
+
+// HealthCardStatus returns the value of the "health_card_status" field in the mutation.
+func (m *CoverageMutation) HealthCardStatus() (r coverage.HealthCardStatus, exists bool) {
+	v := m.health_card_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHealthCardStatus returns the old "health_card_status" field's value of the Coverage entity.
+// If the Coverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CoverageMutation) OldHealthCardStatus(ctx context.Context) (v *coverage.HealthCardStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHealthCardStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHealthCardStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHealthCardStatus: %w", err)
+	}
+	return oldValue.HealthCardStatus, nil
+}
+
+// ClearHealthCardStatus clears the value of the "health_card_status" field.
+func (m *CoverageMutation) ClearHealthCardStatus() {
+	m.health_card_status = nil
+	m.clearedFields[coverage.FieldHealthCardStatus] = struct{}{}
+}
+
+// HealthCardStatusCleared returns if the "health_card_status" field was cleared in this mutation.
+func (m *CoverageMutation) HealthCardStatusCleared() bool {
+	_, ok := m.clearedFields[coverage.FieldHealthCardStatus]
+	return ok
+}
+
+// ResetHealthCardStatus resets all changes to the "health_card_status" field.
+func (m *CoverageMutation) ResetHealthCardStatus() {
+	m.health_card_status = nil
+	delete(m.clearedFields, coverage.FieldHealthCardStatus)
+}
+
+// SetHealthCardNote sets the "health_card_note" field.
+func (m *CoverageMutation) SetHealthCardNote(s string) {
+	m.health_card_note = &s
+}
+
+// HealthCardNote returns the value of the "health_card_note" field in the mutation.
+func (m *CoverageMutation) HealthCardNote() (r string, exists bool) {
+	v := m.health_card_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHealthCardNote returns the old "health_card_note" field's value of the Coverage entity.
+// If the Coverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CoverageMutation) OldHealthCardNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHealthCardNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHealthCardNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHealthCardNote: %w", err)
+	}
+	return oldValue.HealthCardNote, nil
+}
+
+// ClearHealthCardNote clears the value of the "health_card_note" field.
+func (m *CoverageMutation) ClearHealthCardNote() {
+	m.health_card_note = nil
+	m.clearedFields[coverage.FieldHealthCardNote] = struct{}{}
+}
+
+// HealthCardNoteCleared returns if the "health_card_note" field was cleared in this mutation.
+func (m *CoverageMutation) HealthCardNoteCleared() bool {
+	_, ok := m.clearedFields[coverage.FieldHealthCardNote]
+	return ok
+}
+
+// ResetHealthCardNote resets all changes to the "health_card_note" field.
+func (m *CoverageMutation) ResetHealthCardNote() {
+	m.health_card_note = nil
+	delete(m.clearedFields, coverage.FieldHealthCardNote)
+}
+
+// SetBillingContactID sets the "billing_contact_id" field.
+func (m *CoverageMutation) SetBillingContactID(pu pulid.ID) {
+	m.billing_contact = &pu
+}
+
+// BillingContactID returns the value of the "billing_contact_id" field in the mutation.
+func (m *CoverageMutation) BillingContactID() (r pulid.ID, exists bool) {
+	v := m.billing_contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBillingContactID returns the old "billing_contact_id" field's value of the Coverage entity.
+// If the Coverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CoverageMutation) OldBillingContactID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBillingContactID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBillingContactID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBillingContactID: %w", err)
+	}
+	return oldValue.BillingContactID, nil
+}
+
+// ClearBillingContactID clears the value of the "billing_contact_id" field.
+func (m *CoverageMutation) ClearBillingContactID() {
+	m.billing_contact = nil
+	m.clearedFields[coverage.FieldBillingContactID] = struct{}{}
+}
+
+// BillingContactIDCleared returns if the "billing_contact_id" field was cleared in this mutation.
+func (m *CoverageMutation) BillingContactIDCleared() bool {
+	_, ok := m.clearedFields[coverage.FieldBillingContactID]
+	return ok
+}
+
+// ResetBillingContactID resets all changes to the "billing_contact_id" field.
+func (m *CoverageMutation) ResetBillingContactID() {
+	m.billing_contact = nil
+	delete(m.clearedFields, coverage.FieldBillingContactID)
+}
+
 // SetFeeProgram sets the "fee_program" field.
 func (m *CoverageMutation) SetFeeProgram(s string) {
 	m.fee_program = &s
@@ -9165,6 +9416,33 @@ func (m *CoverageMutation) ResetClient() {
 	m.clearedclient = false
 }
 
+// ClearBillingContact clears the "billing_contact" edge to the ClientContact entity.
+func (m *CoverageMutation) ClearBillingContact() {
+	m.clearedbilling_contact = true
+	m.clearedFields[coverage.FieldBillingContactID] = struct{}{}
+}
+
+// BillingContactCleared reports if the "billing_contact" edge to the ClientContact entity was cleared.
+func (m *CoverageMutation) BillingContactCleared() bool {
+	return m.BillingContactIDCleared() || m.clearedbilling_contact
+}
+
+// BillingContactIDs returns the "billing_contact" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BillingContactID instead. It exists only for internal usage by the builders.
+func (m *CoverageMutation) BillingContactIDs() (ids []pulid.ID) {
+	if id := m.billing_contact; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBillingContact resets all changes to the "billing_contact" edge.
+func (m *CoverageMutation) ResetBillingContact() {
+	m.billing_contact = nil
+	m.clearedbilling_contact = false
+}
+
 // Where appends a list predicates to the CoverageMutation builder.
 func (m *CoverageMutation) Where(ps ...predicate.Coverage) {
 	m.predicates = append(m.predicates, ps...)
@@ -9199,7 +9477,7 @@ func (m *CoverageMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CoverageMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, coverage.FieldCreatedAt)
 	}
@@ -9220,6 +9498,21 @@ func (m *CoverageMutation) Fields() []string {
 	}
 	if m.health_card_version != nil {
 		fields = append(fields, coverage.FieldHealthCardVersion)
+	}
+	if m.health_card_validated_at != nil {
+		fields = append(fields, coverage.FieldHealthCardValidatedAt)
+	}
+	if m.health_card_validated_by != nil {
+		fields = append(fields, coverage.FieldHealthCardValidatedBy)
+	}
+	if m.health_card_status != nil {
+		fields = append(fields, coverage.FieldHealthCardStatus)
+	}
+	if m.health_card_note != nil {
+		fields = append(fields, coverage.FieldHealthCardNote)
+	}
+	if m.billing_contact != nil {
+		fields = append(fields, coverage.FieldBillingContactID)
 	}
 	if m.fee_program != nil {
 		fields = append(fields, coverage.FieldFeeProgram)
@@ -9261,6 +9554,16 @@ func (m *CoverageMutation) Field(name string) (ent.Value, bool) {
 		return m.HealthCardNumber()
 	case coverage.FieldHealthCardVersion:
 		return m.HealthCardVersion()
+	case coverage.FieldHealthCardValidatedAt:
+		return m.HealthCardValidatedAt()
+	case coverage.FieldHealthCardValidatedBy:
+		return m.HealthCardValidatedBy()
+	case coverage.FieldHealthCardStatus:
+		return m.HealthCardStatus()
+	case coverage.FieldHealthCardNote:
+		return m.HealthCardNote()
+	case coverage.FieldBillingContactID:
+		return m.BillingContactID()
 	case coverage.FieldFeeProgram:
 		return m.FeeProgram()
 	case coverage.FieldFeeProgramNumber:
@@ -9296,6 +9599,16 @@ func (m *CoverageMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldHealthCardNumber(ctx)
 	case coverage.FieldHealthCardVersion:
 		return m.OldHealthCardVersion(ctx)
+	case coverage.FieldHealthCardValidatedAt:
+		return m.OldHealthCardValidatedAt(ctx)
+	case coverage.FieldHealthCardValidatedBy:
+		return m.OldHealthCardValidatedBy(ctx)
+	case coverage.FieldHealthCardStatus:
+		return m.OldHealthCardStatus(ctx)
+	case coverage.FieldHealthCardNote:
+		return m.OldHealthCardNote(ctx)
+	case coverage.FieldBillingContactID:
+		return m.OldBillingContactID(ctx)
 	case coverage.FieldFeeProgram:
 		return m.OldFeeProgram(ctx)
 	case coverage.FieldFeeProgramNumber:
@@ -9365,6 +9678,41 @@ func (m *CoverageMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetHealthCardVersion(v)
+		return nil
+	case coverage.FieldHealthCardValidatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHealthCardValidatedAt(v)
+		return nil
+	case coverage.FieldHealthCardValidatedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHealthCardValidatedBy(v)
+		return nil
+	case coverage.FieldHealthCardStatus:
+		v, ok := value.(coverage.HealthCardStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHealthCardStatus(v)
+		return nil
+	case coverage.FieldHealthCardNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHealthCardNote(v)
+		return nil
+	case coverage.FieldBillingContactID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBillingContactID(v)
 		return nil
 	case coverage.FieldFeeProgram:
 		v, ok := value.(string)
@@ -9462,6 +9810,21 @@ func (m *CoverageMutation) ClearedFields() []string {
 	if m.FieldCleared(coverage.FieldHealthCardVersion) {
 		fields = append(fields, coverage.FieldHealthCardVersion)
 	}
+	if m.FieldCleared(coverage.FieldHealthCardValidatedAt) {
+		fields = append(fields, coverage.FieldHealthCardValidatedAt)
+	}
+	if m.FieldCleared(coverage.FieldHealthCardValidatedBy) {
+		fields = append(fields, coverage.FieldHealthCardValidatedBy)
+	}
+	if m.FieldCleared(coverage.FieldHealthCardStatus) {
+		fields = append(fields, coverage.FieldHealthCardStatus)
+	}
+	if m.FieldCleared(coverage.FieldHealthCardNote) {
+		fields = append(fields, coverage.FieldHealthCardNote)
+	}
+	if m.FieldCleared(coverage.FieldBillingContactID) {
+		fields = append(fields, coverage.FieldBillingContactID)
+	}
 	if m.FieldCleared(coverage.FieldFeeProgram) {
 		fields = append(fields, coverage.FieldFeeProgram)
 	}
@@ -9502,6 +9865,21 @@ func (m *CoverageMutation) ClearField(name string) error {
 		return nil
 	case coverage.FieldHealthCardVersion:
 		m.ClearHealthCardVersion()
+		return nil
+	case coverage.FieldHealthCardValidatedAt:
+		m.ClearHealthCardValidatedAt()
+		return nil
+	case coverage.FieldHealthCardValidatedBy:
+		m.ClearHealthCardValidatedBy()
+		return nil
+	case coverage.FieldHealthCardStatus:
+		m.ClearHealthCardStatus()
+		return nil
+	case coverage.FieldHealthCardNote:
+		m.ClearHealthCardNote()
+		return nil
+	case coverage.FieldBillingContactID:
+		m.ClearBillingContactID()
 		return nil
 	case coverage.FieldFeeProgram:
 		m.ClearFeeProgram()
@@ -9550,6 +9928,21 @@ func (m *CoverageMutation) ResetField(name string) error {
 	case coverage.FieldHealthCardVersion:
 		m.ResetHealthCardVersion()
 		return nil
+	case coverage.FieldHealthCardValidatedAt:
+		m.ResetHealthCardValidatedAt()
+		return nil
+	case coverage.FieldHealthCardValidatedBy:
+		m.ResetHealthCardValidatedBy()
+		return nil
+	case coverage.FieldHealthCardStatus:
+		m.ResetHealthCardStatus()
+		return nil
+	case coverage.FieldHealthCardNote:
+		m.ResetHealthCardNote()
+		return nil
+	case coverage.FieldBillingContactID:
+		m.ResetBillingContactID()
+		return nil
 	case coverage.FieldFeeProgram:
 		m.ResetFeeProgram()
 		return nil
@@ -9574,12 +9967,15 @@ func (m *CoverageMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CoverageMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.organization != nil {
 		edges = append(edges, coverage.EdgeOrganization)
 	}
 	if m.client != nil {
 		edges = append(edges, coverage.EdgeClient)
+	}
+	if m.billing_contact != nil {
+		edges = append(edges, coverage.EdgeBillingContact)
 	}
 	return edges
 }
@@ -9596,13 +9992,17 @@ func (m *CoverageMutation) AddedIDs(name string) []ent.Value {
 		if id := m.client; id != nil {
 			return []ent.Value{*id}
 		}
+	case coverage.EdgeBillingContact:
+		if id := m.billing_contact; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CoverageMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -9614,12 +10014,15 @@ func (m *CoverageMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CoverageMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedorganization {
 		edges = append(edges, coverage.EdgeOrganization)
 	}
 	if m.clearedclient {
 		edges = append(edges, coverage.EdgeClient)
+	}
+	if m.clearedbilling_contact {
+		edges = append(edges, coverage.EdgeBillingContact)
 	}
 	return edges
 }
@@ -9632,6 +10035,8 @@ func (m *CoverageMutation) EdgeCleared(name string) bool {
 		return m.clearedorganization
 	case coverage.EdgeClient:
 		return m.clearedclient
+	case coverage.EdgeBillingContact:
+		return m.clearedbilling_contact
 	}
 	return false
 }
@@ -9646,6 +10051,9 @@ func (m *CoverageMutation) ClearEdge(name string) error {
 	case coverage.EdgeClient:
 		m.ClearClient()
 		return nil
+	case coverage.EdgeBillingContact:
+		m.ClearBillingContact()
+		return nil
 	}
 	return fmt.Errorf("unknown Coverage unique edge %s", name)
 }
@@ -9659,6 +10067,9 @@ func (m *CoverageMutation) ResetEdge(name string) error {
 		return nil
 	case coverage.EdgeClient:
 		m.ResetClient()
+		return nil
+	case coverage.EdgeBillingContact:
+		m.ResetBillingContact()
 		return nil
 	}
 	return fmt.Errorf("unknown Coverage edge %s", name)
@@ -13022,6 +13433,8 @@ type InvoiceMutation struct {
 	status              *invoice.Status
 	due_date            *string
 	issued_by_id        *pulid.ID
+	billing_contact_id  *pulid.ID
+	billed_to           **schematype.BilledTo
 	paid_at             *time.Time
 	voided_at           *time.Time
 	clearedFields       map[string]struct{}
@@ -13598,6 +14011,104 @@ func (m *InvoiceMutation) ResetIssuedByID() {
 	delete(m.clearedFields, invoice.FieldIssuedByID)
 }
 
+// SetBillingContactID sets the "billing_contact_id" field.
+func (m *InvoiceMutation) SetBillingContactID(pu pulid.ID) {
+	m.billing_contact_id = &pu
+}
+
+// BillingContactID returns the value of the "billing_contact_id" field in the mutation.
+func (m *InvoiceMutation) BillingContactID() (r pulid.ID, exists bool) {
+	v := m.billing_contact_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBillingContactID returns the old "billing_contact_id" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldBillingContactID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBillingContactID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBillingContactID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBillingContactID: %w", err)
+	}
+	return oldValue.BillingContactID, nil
+}
+
+// ClearBillingContactID clears the value of the "billing_contact_id" field.
+func (m *InvoiceMutation) ClearBillingContactID() {
+	m.billing_contact_id = nil
+	m.clearedFields[invoice.FieldBillingContactID] = struct{}{}
+}
+
+// BillingContactIDCleared returns if the "billing_contact_id" field was cleared in this mutation.
+func (m *InvoiceMutation) BillingContactIDCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldBillingContactID]
+	return ok
+}
+
+// ResetBillingContactID resets all changes to the "billing_contact_id" field.
+func (m *InvoiceMutation) ResetBillingContactID() {
+	m.billing_contact_id = nil
+	delete(m.clearedFields, invoice.FieldBillingContactID)
+}
+
+// SetBilledTo sets the "billed_to" field.
+func (m *InvoiceMutation) SetBilledTo(st *schematype.BilledTo) {
+	m.billed_to = &st
+}
+
+// BilledTo returns the value of the "billed_to" field in the mutation.
+func (m *InvoiceMutation) BilledTo() (r *schematype.BilledTo, exists bool) {
+	v := m.billed_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBilledTo returns the old "billed_to" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldBilledTo(ctx context.Context) (v *schematype.BilledTo, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBilledTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBilledTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBilledTo: %w", err)
+	}
+	return oldValue.BilledTo, nil
+}
+
+// ClearBilledTo clears the value of the "billed_to" field.
+func (m *InvoiceMutation) ClearBilledTo() {
+	m.billed_to = nil
+	m.clearedFields[invoice.FieldBilledTo] = struct{}{}
+}
+
+// BilledToCleared returns if the "billed_to" field was cleared in this mutation.
+func (m *InvoiceMutation) BilledToCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldBilledTo]
+	return ok
+}
+
+// ResetBilledTo resets all changes to the "billed_to" field.
+func (m *InvoiceMutation) ResetBilledTo() {
+	m.billed_to = nil
+	delete(m.clearedFields, invoice.FieldBilledTo)
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (m *InvoiceMutation) SetPaidAt(t time.Time) {
 	m.paid_at = &t
@@ -13838,7 +14349,7 @@ func (m *InvoiceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InvoiceMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, invoice.FieldCreatedAt)
 	}
@@ -13871,6 +14382,12 @@ func (m *InvoiceMutation) Fields() []string {
 	}
 	if m.issued_by_id != nil {
 		fields = append(fields, invoice.FieldIssuedByID)
+	}
+	if m.billing_contact_id != nil {
+		fields = append(fields, invoice.FieldBillingContactID)
+	}
+	if m.billed_to != nil {
+		fields = append(fields, invoice.FieldBilledTo)
 	}
 	if m.paid_at != nil {
 		fields = append(fields, invoice.FieldPaidAt)
@@ -13908,6 +14425,10 @@ func (m *InvoiceMutation) Field(name string) (ent.Value, bool) {
 		return m.DueDate()
 	case invoice.FieldIssuedByID:
 		return m.IssuedByID()
+	case invoice.FieldBillingContactID:
+		return m.BillingContactID()
+	case invoice.FieldBilledTo:
+		return m.BilledTo()
 	case invoice.FieldPaidAt:
 		return m.PaidAt()
 	case invoice.FieldVoidedAt:
@@ -13943,6 +14464,10 @@ func (m *InvoiceMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDueDate(ctx)
 	case invoice.FieldIssuedByID:
 		return m.OldIssuedByID(ctx)
+	case invoice.FieldBillingContactID:
+		return m.OldBillingContactID(ctx)
+	case invoice.FieldBilledTo:
+		return m.OldBilledTo(ctx)
 	case invoice.FieldPaidAt:
 		return m.OldPaidAt(ctx)
 	case invoice.FieldVoidedAt:
@@ -14033,6 +14558,20 @@ func (m *InvoiceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetIssuedByID(v)
 		return nil
+	case invoice.FieldBillingContactID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBillingContactID(v)
+		return nil
+	case invoice.FieldBilledTo:
+		v, ok := value.(*schematype.BilledTo)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBilledTo(v)
+		return nil
 	case invoice.FieldPaidAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -14098,6 +14637,12 @@ func (m *InvoiceMutation) ClearedFields() []string {
 	if m.FieldCleared(invoice.FieldIssuedByID) {
 		fields = append(fields, invoice.FieldIssuedByID)
 	}
+	if m.FieldCleared(invoice.FieldBillingContactID) {
+		fields = append(fields, invoice.FieldBillingContactID)
+	}
+	if m.FieldCleared(invoice.FieldBilledTo) {
+		fields = append(fields, invoice.FieldBilledTo)
+	}
 	if m.FieldCleared(invoice.FieldPaidAt) {
 		fields = append(fields, invoice.FieldPaidAt)
 	}
@@ -14123,6 +14668,12 @@ func (m *InvoiceMutation) ClearField(name string) error {
 		return nil
 	case invoice.FieldIssuedByID:
 		m.ClearIssuedByID()
+		return nil
+	case invoice.FieldBillingContactID:
+		m.ClearBillingContactID()
+		return nil
+	case invoice.FieldBilledTo:
+		m.ClearBilledTo()
 		return nil
 	case invoice.FieldPaidAt:
 		m.ClearPaidAt()
@@ -14170,6 +14721,12 @@ func (m *InvoiceMutation) ResetField(name string) error {
 		return nil
 	case invoice.FieldIssuedByID:
 		m.ResetIssuedByID()
+		return nil
+	case invoice.FieldBillingContactID:
+		m.ResetBillingContactID()
+		return nil
+	case invoice.FieldBilledTo:
+		m.ResetBilledTo()
 		return nil
 	case invoice.FieldPaidAt:
 		m.ResetPaidAt()

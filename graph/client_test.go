@@ -473,7 +473,7 @@ func TestClientDetails(t *testing.T) {
 	var cov struct {
 		CreateCoverage struct{ ID, HealthCardNumber string }
 	}
-	b.api.OK(b.token, `mutation($c: ID!){ createCoverage(input: {clientID: $c, region: "ON", healthCardNumber: "1234-567-890", healthCardVersion: "AB", numberOfSessions: 10}) { id healthCardNumber } }`,
+	b.api.OK(b.token, `mutation($c: ID!){ createCoverage(input: {clientID: $c, region: "ON", healthCardNumber: "1234-567-897", healthCardVersion: "AB", numberOfSessions: 10}) { id healthCardNumber } }`,
 		map[string]any{"c": c.ID}, &cov)
 	err := b.api.Fail(b.token, `mutation($id: ID!){ updateCoverage(id: $id, input: {numberOfSessions: -1}) { id } }`, map[string]any{"id": cov.CreateCoverage.ID})
 	require.Equal(t, "BAD_USER_INPUT", err.Code())

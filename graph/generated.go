@@ -22,6 +22,7 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
@@ -56,6 +57,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Appointment() AppointmentResolver
+	BilledTo() BilledToResolver
 	Client() ClientResolver
 	ClientContact() ClientContactResolver
 	MessageThread() MessageThreadResolver
@@ -64,6 +66,7 @@ type ResolverRoot interface {
 	PortalClient() PortalClientResolver
 	PortalDocument() PortalDocumentResolver
 	PortalForm() PortalFormResolver
+	PortalInvoice() PortalInvoiceResolver
 	PortalThreadMessage() PortalThreadMessageResolver
 	PortalViewer() PortalViewerResolver
 	Query() QueryResolver
@@ -139,6 +142,15 @@ type ComplexityRoot struct {
 		PractitionerID   func(childComplexity int) int
 		PractitionerName func(childComplexity int) int
 		Start            func(childComplexity int) int
+	}
+
+	BilledTo struct {
+		Address               func(childComplexity int) int
+		ContactID             func(childComplexity int) int
+		Email                 func(childComplexity int) int
+		LinkID                func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		OrganizationReference func(childComplexity int) int
 	}
 
 	BookablePractitioner struct {
@@ -275,6 +287,8 @@ type ComplexityRoot struct {
 
 	Coverage struct {
 		BillingAuthorizationNumber func(childComplexity int) int
+		BillingContact             func(childComplexity int) int
+		BillingContactID           func(childComplexity int) int
 		BillingNotes               func(childComplexity int) int
 		CaseNumber                 func(childComplexity int) int
 		Client                     func(childComplexity int) int
@@ -282,7 +296,11 @@ type ComplexityRoot struct {
 		CreatedAt                  func(childComplexity int) int
 		FeeProgram                 func(childComplexity int) int
 		FeeProgramNumber           func(childComplexity int) int
+		HealthCardNote             func(childComplexity int) int
 		HealthCardNumber           func(childComplexity int) int
+		HealthCardStatus           func(childComplexity int) int
+		HealthCardValidatedAt      func(childComplexity int) int
+		HealthCardValidatedBy      func(childComplexity int) int
 		HealthCardVersion          func(childComplexity int) int
 		ID                         func(childComplexity int) int
 		NumberOfSessions           func(childComplexity int) int
@@ -371,19 +389,21 @@ type ComplexityRoot struct {
 	}
 
 	Invoice struct {
-		CreatedAt  func(childComplexity int) int
-		Currency   func(childComplexity int) int
-		DueDate    func(childComplexity int) int
-		ID         func(childComplexity int) int
-		IssuedByID func(childComplexity int) int
-		Lines      func(childComplexity int) int
-		Number     func(childComplexity int) int
-		PaidAt     func(childComplexity int) int
-		Payments   func(childComplexity int) int
-		Status     func(childComplexity int) int
-		TotalCents func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
-		VoidedAt   func(childComplexity int) int
+		BilledTo         func(childComplexity int) int
+		BillingContactID func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Currency         func(childComplexity int) int
+		DueDate          func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IssuedByID       func(childComplexity int) int
+		Lines            func(childComplexity int) int
+		Number           func(childComplexity int) int
+		PaidAt           func(childComplexity int) int
+		Payments         func(childComplexity int) int
+		Status           func(childComplexity int) int
+		TotalCents       func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		VoidedAt         func(childComplexity int) int
 	}
 
 	InvoiceLine struct {
@@ -468,6 +488,7 @@ type ComplexityRoot struct {
 		SendMessageToPractice       func(childComplexity int, body string) int
 		SendPortalMessage           func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, body string) int
 		SetClientNotifications      func(childComplexity int, id pulid.ID, input ClientNotificationsInput) int
+		SetCoverageBillingContact   func(childComplexity int, id pulid.ID, billingContactID *pulid.ID) int
 		SetWorkingHours             func(childComplexity int, staffID pulid.ID, intervals []*booking.Interval) int
 		ShareDocument               func(childComplexity int, clientID pulid.ID, input document.Input) int
 		SignIn                      func(childComplexity int, input SignInInput) int
@@ -483,6 +504,7 @@ type ComplexityRoot struct {
 		UpdateScheduledMessage      func(childComplexity int, id pulid.ID, input ent.UpdateScheduledMessageInput) int
 		UpdateService               func(childComplexity int, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) int
 		UpdateStaff                 func(childComplexity int, id pulid.ID, input ent.UpdateStaffInput, password *string) int
+		ValidateHealthCard          func(childComplexity int, id pulid.ID) int
 		VerifySignIn                func(childComplexity int, input VerifySignInInput) int
 		VoidInvoice                 func(childComplexity int, id pulid.ID) int
 		WithdrawForm                func(childComplexity int, id pulid.ID) int
@@ -683,6 +705,7 @@ type ComplexityRoot struct {
 	}
 
 	PortalInvoice struct {
+		BilledTo   func(childComplexity int) int
 		CreatedAt  func(childComplexity int) int
 		Currency   func(childComplexity int) int
 		DueDate    func(childComplexity int) int
@@ -971,6 +994,10 @@ type AppointmentResolver interface {
 	StartsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error)
 	EndsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error)
 }
+type BilledToResolver interface {
+	LinkID(ctx context.Context, obj *schematype.BilledTo) (pulid.ID, error)
+	ContactID(ctx context.Context, obj *schematype.BilledTo) (pulid.ID, error)
+}
 type ClientResolver interface {
 	PortalActivity(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.PortalEvent, error)
 	Invoices(ctx context.Context, obj *ent.ClientProfile, status *invoice.Status, first *int) ([]*ent.Invoice, error)
@@ -1005,6 +1032,8 @@ type MutationResolver interface {
 	CreateCoverage(ctx context.Context, input ent.CreateCoverageInput) (*ent.Coverage, error)
 	UpdateCoverage(ctx context.Context, id pulid.ID, input ent.UpdateCoverageInput) (*ent.Coverage, error)
 	DeleteCoverage(ctx context.Context, id pulid.ID) (pulid.ID, error)
+	ValidateHealthCard(ctx context.Context, id pulid.ID) (*ent.Coverage, error)
+	SetCoverageBillingContact(ctx context.Context, id pulid.ID, billingContactID *pulid.ID) (*ent.Coverage, error)
 	CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error)
 	RescheduleAppointment(ctx context.Context, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) (*ent.Appointment, error)
 	ConfirmAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
@@ -1067,6 +1096,9 @@ type PortalFormResolver interface {
 	CanSubmit(ctx context.Context, obj *ent.Form) (bool, error)
 
 	SentAt(ctx context.Context, obj *ent.Form) (*time.Time, error)
+}
+type PortalInvoiceResolver interface {
+	BilledTo(ctx context.Context, obj *ent.Invoice) (*schematype.BilledTo, error)
 }
 type PortalThreadMessageResolver interface {
 	AuthorName(ctx context.Context, obj *ent.PortalMessage) (*string, error)
@@ -1439,6 +1471,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AvailableSlot.Start(childComplexity), true
+
+	case "BilledTo.address":
+		if e.ComplexityRoot.BilledTo.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BilledTo.Address(childComplexity), true
+	case "BilledTo.contactId":
+		if e.ComplexityRoot.BilledTo.ContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BilledTo.ContactID(childComplexity), true
+	case "BilledTo.email":
+		if e.ComplexityRoot.BilledTo.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BilledTo.Email(childComplexity), true
+	case "BilledTo.linkId":
+		if e.ComplexityRoot.BilledTo.LinkID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BilledTo.LinkID(childComplexity), true
+	case "BilledTo.name":
+		if e.ComplexityRoot.BilledTo.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BilledTo.Name(childComplexity), true
+	case "BilledTo.organizationReference":
+		if e.ComplexityRoot.BilledTo.OrganizationReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BilledTo.OrganizationReference(childComplexity), true
 
 	case "BookablePractitioner.id":
 		if e.ComplexityRoot.BookablePractitioner.ID == nil {
@@ -2103,6 +2172,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coverage.BillingAuthorizationNumber(childComplexity), true
+	case "Coverage.billingContact":
+		if e.ComplexityRoot.Coverage.BillingContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.BillingContact(childComplexity), true
+	case "Coverage.billingContactID":
+		if e.ComplexityRoot.Coverage.BillingContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.BillingContactID(childComplexity), true
 	case "Coverage.billingNotes":
 		if e.ComplexityRoot.Coverage.BillingNotes == nil {
 			break
@@ -2145,12 +2226,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coverage.FeeProgramNumber(childComplexity), true
+	case "Coverage.healthCardNote":
+		if e.ComplexityRoot.Coverage.HealthCardNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.HealthCardNote(childComplexity), true
 	case "Coverage.healthCardNumber":
 		if e.ComplexityRoot.Coverage.HealthCardNumber == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Coverage.HealthCardNumber(childComplexity), true
+	case "Coverage.healthCardStatus":
+		if e.ComplexityRoot.Coverage.HealthCardStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.HealthCardStatus(childComplexity), true
+	case "Coverage.healthCardValidatedAt":
+		if e.ComplexityRoot.Coverage.HealthCardValidatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.HealthCardValidatedAt(childComplexity), true
+	case "Coverage.healthCardValidatedBy":
+		if e.ComplexityRoot.Coverage.HealthCardValidatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.HealthCardValidatedBy(childComplexity), true
 	case "Coverage.healthCardVersion":
 		if e.ComplexityRoot.Coverage.HealthCardVersion == nil {
 			break
@@ -2526,6 +2631,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FormQuestion.Type(childComplexity), true
 
+	case "Invoice.billedTo":
+		if e.ComplexityRoot.Invoice.BilledTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.BilledTo(childComplexity), true
+	case "Invoice.billingContactID":
+		if e.ComplexityRoot.Invoice.BillingContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.BillingContactID(childComplexity), true
 	case "Invoice.createdAt":
 		if e.ComplexityRoot.Invoice.CreatedAt == nil {
 			break
@@ -3228,6 +3345,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetClientNotifications(childComplexity, args["id"].(pulid.ID), args["input"].(ClientNotificationsInput)), true
+	case "Mutation.setCoverageBillingContact":
+		if e.ComplexityRoot.Mutation.SetCoverageBillingContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCoverageBillingContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCoverageBillingContact(childComplexity, args["id"].(pulid.ID), args["billingContactID"].(*pulid.ID)), true
 	case "Mutation.setWorkingHours":
 		if e.ComplexityRoot.Mutation.SetWorkingHours == nil {
 			break
@@ -3383,6 +3511,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateStaff(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateStaffInput), args["password"].(*string)), true
+	case "Mutation.validateHealthCard":
+		if e.ComplexityRoot.Mutation.ValidateHealthCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_validateHealthCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ValidateHealthCard(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.verifySignIn":
 		if e.ComplexityRoot.Mutation.VerifySignIn == nil {
 			break
@@ -4314,6 +4453,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PortalInvitationInfo.State(childComplexity), true
 
+	case "PortalInvoice.billedTo":
+		if e.ComplexityRoot.PortalInvoice.BilledTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalInvoice.BilledTo(childComplexity), true
 	case "PortalInvoice.createdAt":
 		if e.ComplexityRoot.PortalInvoice.CreatedAt == nil {
 			break
@@ -7688,17 +7833,37 @@ type Coverage implements Node {
   updatedAt: Time!
   clientID: ID!
   """
-  Province or region that issued the health card; at most 64 characters.
+  Province or territory that issued the health card: its code (ON, BC, QC…, stored so) or its English or French name (Ontario, Québec…). Another region is kept as written and its card is not checked. At most 64 characters.
   """
   region: String
   """
-  Health card number; at most 64 characters.
+  Health card number, checked against its region's format when written (Ontario's and British Columbia's check digits, Québec's letters and birth date against the client's name and date of birth, the other provinces' lengths): a wrong one is refused. Stored without spaces or dashes. At most 64 characters.
   """
   healthCardNumber: String
   """
-  Health card version code; at most 64 characters.
+  Health card version code: one or two letters, Ontario's cards only. At most 64 characters.
   """
   healthCardVersion: String
+  """
+  When the health card was last validated: each time its region, number or version is written, and by validateHealthCard. Empty without a number.
+  """
+  healthCardValidatedAt: Time
+  """
+  How it was validated: FORMAT (kith's check of the region's format) or the name of the eligibility service.
+  """
+  healthCardValidatedBy: String
+  """
+  What the last validation found: VALID (the region's format, or the eligibility service accepted it), UNCHECKED (kith knows no format for the region) or NOT_ELIGIBLE (the eligibility service refused it). A card that cannot be right is never stored.
+  """
+  healthCardStatus: HealthCardStatus
+  """
+  What the last validation found, in words.
+  """
+  healthCardNote: String
+  """
+  The link (lk…, one of the client's billingContacts) of the contact billed for this coverage, set by setCoverageBillingContact: it must have the BILLING contact type. Removing that type from the link, or the link, clears it, and that mutation says so in extensions.warnings (BILLING_CONTACT_CLEARED).
+  """
+  billingContactID: ID
   """
   Default fee program; at most 255 characters.
   """
@@ -7724,6 +7889,10 @@ type Coverage implements Node {
   """
   billingNotes: String
   client: Client!
+  """
+  The billing contact of this funding source: one of the client's links with the BILLING type.
+  """
+  billingContact: ClientContact
 }
 """
 Ordering options for Coverage connections
@@ -7857,6 +8026,24 @@ input CoverageWhereInput {
   healthCardVersionEqualFold: String
   healthCardVersionContainsFold: String
   """
+  billing_contact_id field predicates
+  """
+  billingContactID: ID
+  billingContactIDNEQ: ID
+  billingContactIDIn: [ID!]
+  billingContactIDNotIn: [ID!]
+  billingContactIDGT: ID
+  billingContactIDGTE: ID
+  billingContactIDLT: ID
+  billingContactIDLTE: ID
+  billingContactIDContains: ID
+  billingContactIDHasPrefix: ID
+  billingContactIDHasSuffix: ID
+  billingContactIDIsNil: Boolean
+  billingContactIDNotNil: Boolean
+  billingContactIDEqualFold: ID
+  billingContactIDContainsFold: ID
+  """
   fee_program field predicates
   """
   feeProgram: String
@@ -7964,6 +8151,11 @@ input CoverageWhereInput {
   """
   hasClient: Boolean
   hasClientWith: [ClientWhereInput!]
+  """
+  billing_contact edge predicates
+  """
+  hasBillingContact: Boolean
+  hasBillingContactWith: [ClientContactWhereInput!]
 }
 """
 CreateAppointmentInput is used for create Appointment object.
@@ -8149,15 +8341,15 @@ Input was generated by ent.
 """
 input CreateCoverageInput {
   """
-  Province or region that issued the health card; at most 64 characters.
+  Province or territory that issued the health card: its code (ON, BC, QC…, stored so) or its English or French name (Ontario, Québec…). Another region is kept as written and its card is not checked. At most 64 characters.
   """
   region: String
   """
-  Health card number; at most 64 characters.
+  Health card number, checked against its region's format when written (Ontario's and British Columbia's check digits, Québec's letters and birth date against the client's name and date of birth, the other provinces' lengths): a wrong one is refused. Stored without spaces or dashes. At most 64 characters.
   """
   healthCardNumber: String
   """
-  Health card version code; at most 64 characters.
+  Health card version code: one or two letters, Ontario's cards only. At most 64 characters.
   """
   healthCardVersion: String
   """
@@ -8617,6 +8809,14 @@ enum FormStatus @goModel(model: "github.com/kith-health/kith/ent/form.Status") {
   WITHDRAWN
 }
 """
+HealthCardStatus is enum for the field health_card_status
+"""
+enum HealthCardStatus @goModel(model: "github.com/kith-health/kith/ent/coverage.HealthCardStatus") {
+  VALID
+  UNCHECKED
+  NOT_ELIGIBLE
+}
+"""
 What a client owes the practice: lines, total, and whether it is open, paid or void.
 """
 type Invoice implements Node {
@@ -8657,6 +8857,14 @@ type Invoice implements Node {
   The staff member who issued it.
   """
   issuedByID: String
+  """
+  The link (lk…) of the billing contact the invoice is addressed to, if any: a link of the client with the BILLING type when it was issued. The link may since have been removed; billedTo keeps who it was.
+  """
+  billingContactID: String
+  """
+  Whom the invoice is addressed to: the billing contact's name, organisation reference, email and address as they were when it was issued. Empty for an invoice addressed to the client.
+  """
+  billedTo: BilledTo
   """
   When it was paid.
   """
@@ -11842,17 +12050,17 @@ Input was generated by ent.
 """
 input UpdateCoverageInput {
   """
-  Province or region that issued the health card; at most 64 characters.
+  Province or territory that issued the health card: its code (ON, BC, QC…, stored so) or its English or French name (Ontario, Québec…). Another region is kept as written and its card is not checked. At most 64 characters.
   """
   region: String
   clearRegion: Boolean
   """
-  Health card number; at most 64 characters.
+  Health card number, checked against its region's format when written (Ontario's and British Columbia's check digits, Québec's letters and birth date against the client's name and date of birth, the other provinces' lengths): a wrong one is refused. Stored without spaces or dashes. At most 64 characters.
   """
   healthCardNumber: String
   clearHealthCardNumber: Boolean
   """
-  Health card version code; at most 64 characters.
+  Health card version code: one or two letters, Ontario's cards only. At most 64 characters.
   """
   healthCardVersion: String
   clearHealthCardVersion: Boolean
@@ -12465,6 +12673,32 @@ input CreateInvoiceInput {
   currency: String!
   "When payment is due (YYYY-MM-DD)."
   dueDate: Date
+  """
+  Address the invoice to a billing contact: the ID of one of the client's
+  billingContacts (a link, lk…, with the BILLING type). The invoice keeps
+  the contact's name, organisation reference, email and address as they
+  are now (billedTo); later edits of the contact do not change it. A link
+  without BILLING, or another client's, is BAD_USER_INPUT on
+  billingContactId. Leave it out to address the invoice to the client.
+  """
+  billingContactId: ID
+}
+
+"""
+Whom an invoice is addressed to: a billing contact of the client as it
+stood when the invoice was issued.
+"""
+type BilledTo {
+  "The link (lk…) the invoice was addressed through; it may since have been removed."
+  linkId: ID!
+  "The contact (co…)."
+  contactId: ID!
+  "The contact's first and last name."
+  name: String!
+  "The contact's reference at its organisation, such as an insurer's or employer's account number, to map the invoice to."
+  organizationReference: String
+  email: String
+  address: Address
 }
 
 "An invoice as the portal shows it."
@@ -12481,6 +12715,14 @@ type PortalInvoice {
   "When it was issued."
   createdAt: Time!
   paidAt: Time
+  """
+  The billing contact the invoice is addressed to, as it stood when the
+  invoice was issued: shown to the client itself and to that contact, and
+  null for anyone else (another contact with MANAGE_BILLING sees the
+  invoice, not whom it is addressed to), or when it is addressed to the
+  client.
+  """
+  billedTo: BilledTo
   "Payments made or tried for it."
   payments: [PortalPayment!]!
 }
@@ -13112,17 +13354,54 @@ type Mutation {
 
   "Link a new or existing contact to a client. A pair has one link."
   addClientContact(clientID: ID!, input: ClientContactLinkInput!): ClientContact!
-  "Change how a contact is linked to a client."
+  """
+  Change how a contact is linked to a client. Taking BILLING from its
+  contact types clears it as the billing contact of the client's coverage
+  records, and the answer says so in extensions.warnings
+  (BILLING_CONTACT_CLEARED, field contactTypes, the coverages' IDs).
+  """
   updateClientContact(id: ID!, input: UpdateClientContactInput!): ClientContact!
-  "Remove a contact from a client. Only the link goes; the contact stays and can be linked again. Returns the link's ID."
+  """
+  Remove a contact from a client. Only the link goes; the contact stays and
+  can be linked again. Returns the link's ID. A coverage whose billing
+  contact it was has none any more, and the answer says so in
+  extensions.warnings (BILLING_CONTACT_CLEARED, field id). Invoices
+  addressed to it keep their billedTo.
+  """
   removeClientContact(id: ID!): ID!
 
-  "Add a coverage record to a client."
+  """
+  Add a coverage record (a funding source) to a client. Its health card is
+  validated (see Coverage.healthCardNumber): a wrong one is BAD_USER_INPUT on
+  healthCardNumber or healthCardVersion with what is wrong. Name its billing
+  contact with setCoverageBillingContact.
+  """
   createCoverage(input: CreateCoverageInput!): Coverage!
-  "Change a coverage record."
+  "Change a coverage record; writing its region, number or version validates the card again."
   updateCoverage(id: ID!, input: UpdateCoverageInput!): Coverage!
   "Delete a coverage record. Returns its ID."
   deleteCoverage(id: ID!): ID!
+  """
+  Validate a coverage's health card again, as writing it does: the format
+  of its region against the client's name, date of birth and sex as they
+  are now, then the eligibility service when one is attached. Records
+  when, how and what it found (healthCardValidatedAt, healthCardValidatedBy,
+  healthCardStatus, healthCardNote). A card that no longer checks is
+  BAD_USER_INPUT on healthCardNumber or healthCardVersion, saying what is
+  wrong, and changes nothing; a coverage without a number is
+  BAD_USER_INPUT on id.
+  """
+  validateHealthCard(id: ID!): Coverage!
+  """
+  Name the billing contact of a coverage record (the funding source): one
+  of the client's billingContacts, by its link's ID (lk…), which must have
+  the BILLING contact type; null clears it. Another client's link, one
+  without BILLING, or a contact's ID (co…) is BAD_USER_INPUT on
+  billingContactID with a sentence saying why. Taking BILLING from that
+  link, or removing it, clears it again, and that mutation's answer says so
+  in extensions.warnings (BILLING_CONTACT_CLEARED).
+  """
+  setCoverageBillingContact(id: ID!, billingContactID: ID): Coverage!
 
   "Book an appointment. It is shown in the client's time zone."
   createAppointment(input: CreateAppointmentInput!): Appointment!
@@ -13485,6 +13764,24 @@ func (ec *executionContext) childFields_AvailableSlot(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type AvailableSlot", field.Name)
 }
 
+func (ec *executionContext) childFields_BilledTo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "linkId":
+		return ec.fieldContext_BilledTo_linkId(ctx, field)
+	case "contactId":
+		return ec.fieldContext_BilledTo_contactId(ctx, field)
+	case "name":
+		return ec.fieldContext_BilledTo_name(ctx, field)
+	case "organizationReference":
+		return ec.fieldContext_BilledTo_organizationReference(ctx, field)
+	case "email":
+		return ec.fieldContext_BilledTo_email(ctx, field)
+	case "address":
+		return ec.fieldContext_BilledTo_address(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BilledTo", field.Name)
+}
+
 func (ec *executionContext) childFields_BookablePractitioner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -13765,6 +14062,16 @@ func (ec *executionContext) childFields_Coverage(ctx context.Context, field grap
 		return ec.fieldContext_Coverage_healthCardNumber(ctx, field)
 	case "healthCardVersion":
 		return ec.fieldContext_Coverage_healthCardVersion(ctx, field)
+	case "healthCardValidatedAt":
+		return ec.fieldContext_Coverage_healthCardValidatedAt(ctx, field)
+	case "healthCardValidatedBy":
+		return ec.fieldContext_Coverage_healthCardValidatedBy(ctx, field)
+	case "healthCardStatus":
+		return ec.fieldContext_Coverage_healthCardStatus(ctx, field)
+	case "healthCardNote":
+		return ec.fieldContext_Coverage_healthCardNote(ctx, field)
+	case "billingContactID":
+		return ec.fieldContext_Coverage_billingContactID(ctx, field)
 	case "feeProgram":
 		return ec.fieldContext_Coverage_feeProgram(ctx, field)
 	case "feeProgramNumber":
@@ -13779,6 +14086,8 @@ func (ec *executionContext) childFields_Coverage(ctx context.Context, field grap
 		return ec.fieldContext_Coverage_billingNotes(ctx, field)
 	case "client":
 		return ec.fieldContext_Coverage_client(ctx, field)
+	case "billingContact":
+		return ec.fieldContext_Coverage_billingContact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
 }
@@ -13965,6 +14274,10 @@ func (ec *executionContext) childFields_Invoice(ctx context.Context, field graph
 		return ec.fieldContext_Invoice_dueDate(ctx, field)
 	case "issuedByID":
 		return ec.fieldContext_Invoice_issuedByID(ctx, field)
+	case "billingContactID":
+		return ec.fieldContext_Invoice_billingContactID(ctx, field)
+	case "billedTo":
+		return ec.fieldContext_Invoice_billedTo(ctx, field)
 	case "paidAt":
 		return ec.fieldContext_Invoice_paidAt(ctx, field)
 	case "voidedAt":
@@ -14461,6 +14774,8 @@ func (ec *executionContext) childFields_PortalInvoice(ctx context.Context, field
 		return ec.fieldContext_PortalInvoice_createdAt(ctx, field)
 	case "paidAt":
 		return ec.fieldContext_PortalInvoice_paidAt(ctx, field)
+	case "billedTo":
+		return ec.fieldContext_PortalInvoice_billedTo(ctx, field)
 	case "payments":
 		return ec.fieldContext_PortalInvoice_payments(ctx, field)
 	}
@@ -16041,6 +16356,28 @@ func (ec *executionContext) field_Mutation_setClientNotifications_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setCoverageBillingContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "billingContactID",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["billingContactID"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setWorkingHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16324,6 +16661,20 @@ func (ec *executionContext) field_Mutation_updateStaff_args(ctx context.Context,
 		return nil, err
 	}
 	args["password"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_validateHealthCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -18576,6 +18927,153 @@ func (ec *executionContext) _AvailableSlot_practitionerName(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_AvailableSlot_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BilledTo_linkId(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BilledTo_linkId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BilledTo().LinkID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BilledTo_linkId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BilledTo_contactId(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BilledTo_contactId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BilledTo().ContactID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BilledTo_contactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BilledTo_name(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BilledTo_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BilledTo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BilledTo_organizationReference(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BilledTo_organizationReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BilledTo_organizationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BilledTo_email(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BilledTo_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BilledTo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BilledTo_address(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BilledTo_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BilledTo_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BilledTo",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BookablePractitioner_id(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
@@ -21421,6 +21919,121 @@ func (ec *executionContext) fieldContext_Coverage_healthCardVersion(_ context.Co
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Coverage_healthCardValidatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_healthCardValidatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HealthCardValidatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_healthCardValidatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Coverage_healthCardValidatedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_healthCardValidatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HealthCardValidatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_healthCardValidatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Coverage_healthCardStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_healthCardStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HealthCardStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coverage.HealthCardStatus) graphql.Marshaler {
+			return ec.marshalOHealthCardStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcoverageᚐHealthCardStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_healthCardStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type HealthCardStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Coverage_healthCardNote(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_healthCardNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HealthCardNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_healthCardNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Coverage_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_billingContactID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BillingContactID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Coverage_feeProgram(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21586,6 +22199,38 @@ func (ec *executionContext) fieldContext_Coverage_client(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Client(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_billingContact(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_billingContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BillingContact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientContact) graphql.Marshaler {
+			return ec.marshalOClientContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_billingContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientContact(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23217,6 +23862,61 @@ func (ec *executionContext) fieldContext_Invoice_issuedByID(_ context.Context, f
 	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Invoice_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_billingContactID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BillingContactID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOString2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Invoice_billedTo(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_billedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BilledTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.BilledTo) graphql.Marshaler {
+			return ec.marshalOBilledTo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐBilledTo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_billedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Invoice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BilledTo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Invoice_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24620,6 +25320,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteCoverage(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_validateHealthCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_validateHealthCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ValidateHealthCard(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_validateHealthCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_validateHealthCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCoverageBillingContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCoverageBillingContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCoverageBillingContact(ctx, fc.Args["id"].(pulid.ID), fc.Args["billingContactID"].(*pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCoverageBillingContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCoverageBillingContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30221,6 +31009,38 @@ func (ec *executionContext) _PortalInvoice_paidAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PortalInvoice_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PortalInvoice_billedTo(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalInvoice_billedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalInvoice().BilledTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.BilledTo) graphql.Marshaler {
+			return ec.marshalOBilledTo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐBilledTo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalInvoice_billedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalInvoice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BilledTo(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PortalInvoice_payments(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -42034,7 +42854,7 @@ func (ec *executionContext) unmarshalInputCoverageWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionIsNil", "regionNotNil", "regionEqualFold", "regionContainsFold", "healthCardNumber", "healthCardNumberNEQ", "healthCardNumberIn", "healthCardNumberNotIn", "healthCardNumberGT", "healthCardNumberGTE", "healthCardNumberLT", "healthCardNumberLTE", "healthCardNumberContains", "healthCardNumberHasPrefix", "healthCardNumberHasSuffix", "healthCardNumberIsNil", "healthCardNumberNotNil", "healthCardNumberEqualFold", "healthCardNumberContainsFold", "healthCardVersion", "healthCardVersionNEQ", "healthCardVersionIn", "healthCardVersionNotIn", "healthCardVersionGT", "healthCardVersionGTE", "healthCardVersionLT", "healthCardVersionLTE", "healthCardVersionContains", "healthCardVersionHasPrefix", "healthCardVersionHasSuffix", "healthCardVersionIsNil", "healthCardVersionNotNil", "healthCardVersionEqualFold", "healthCardVersionContainsFold", "feeProgram", "feeProgramNEQ", "feeProgramIn", "feeProgramNotIn", "feeProgramGT", "feeProgramGTE", "feeProgramLT", "feeProgramLTE", "feeProgramContains", "feeProgramHasPrefix", "feeProgramHasSuffix", "feeProgramIsNil", "feeProgramNotNil", "feeProgramEqualFold", "feeProgramContainsFold", "feeProgramNumber", "feeProgramNumberNEQ", "feeProgramNumberIn", "feeProgramNumberNotIn", "feeProgramNumberGT", "feeProgramNumberGTE", "feeProgramNumberLT", "feeProgramNumberLTE", "feeProgramNumberContains", "feeProgramNumberHasPrefix", "feeProgramNumberHasSuffix", "feeProgramNumberIsNil", "feeProgramNumberNotNil", "feeProgramNumberEqualFold", "feeProgramNumberContainsFold", "billingAuthorizationNumber", "billingAuthorizationNumberNEQ", "billingAuthorizationNumberIn", "billingAuthorizationNumberNotIn", "billingAuthorizationNumberGT", "billingAuthorizationNumberGTE", "billingAuthorizationNumberLT", "billingAuthorizationNumberLTE", "billingAuthorizationNumberContains", "billingAuthorizationNumberHasPrefix", "billingAuthorizationNumberHasSuffix", "billingAuthorizationNumberIsNil", "billingAuthorizationNumberNotNil", "billingAuthorizationNumberEqualFold", "billingAuthorizationNumberContainsFold", "caseNumber", "caseNumberNEQ", "caseNumberIn", "caseNumberNotIn", "caseNumberGT", "caseNumberGTE", "caseNumberLT", "caseNumberLTE", "caseNumberContains", "caseNumberHasPrefix", "caseNumberHasSuffix", "caseNumberIsNil", "caseNumberNotNil", "caseNumberEqualFold", "caseNumberContainsFold", "numberOfSessions", "numberOfSessionsNEQ", "numberOfSessionsIn", "numberOfSessionsNotIn", "numberOfSessionsGT", "numberOfSessionsGTE", "numberOfSessionsLT", "numberOfSessionsLTE", "numberOfSessionsIsNil", "numberOfSessionsNotNil", "billingNotes", "billingNotesNEQ", "billingNotesIn", "billingNotesNotIn", "billingNotesGT", "billingNotesGTE", "billingNotesLT", "billingNotesLTE", "billingNotesContains", "billingNotesHasPrefix", "billingNotesHasSuffix", "billingNotesIsNil", "billingNotesNotNil", "billingNotesEqualFold", "billingNotesContainsFold", "hasClient", "hasClientWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionIsNil", "regionNotNil", "regionEqualFold", "regionContainsFold", "healthCardNumber", "healthCardNumberNEQ", "healthCardNumberIn", "healthCardNumberNotIn", "healthCardNumberGT", "healthCardNumberGTE", "healthCardNumberLT", "healthCardNumberLTE", "healthCardNumberContains", "healthCardNumberHasPrefix", "healthCardNumberHasSuffix", "healthCardNumberIsNil", "healthCardNumberNotNil", "healthCardNumberEqualFold", "healthCardNumberContainsFold", "healthCardVersion", "healthCardVersionNEQ", "healthCardVersionIn", "healthCardVersionNotIn", "healthCardVersionGT", "healthCardVersionGTE", "healthCardVersionLT", "healthCardVersionLTE", "healthCardVersionContains", "healthCardVersionHasPrefix", "healthCardVersionHasSuffix", "healthCardVersionIsNil", "healthCardVersionNotNil", "healthCardVersionEqualFold", "healthCardVersionContainsFold", "billingContactID", "billingContactIDNEQ", "billingContactIDIn", "billingContactIDNotIn", "billingContactIDGT", "billingContactIDGTE", "billingContactIDLT", "billingContactIDLTE", "billingContactIDContains", "billingContactIDHasPrefix", "billingContactIDHasSuffix", "billingContactIDIsNil", "billingContactIDNotNil", "billingContactIDEqualFold", "billingContactIDContainsFold", "feeProgram", "feeProgramNEQ", "feeProgramIn", "feeProgramNotIn", "feeProgramGT", "feeProgramGTE", "feeProgramLT", "feeProgramLTE", "feeProgramContains", "feeProgramHasPrefix", "feeProgramHasSuffix", "feeProgramIsNil", "feeProgramNotNil", "feeProgramEqualFold", "feeProgramContainsFold", "feeProgramNumber", "feeProgramNumberNEQ", "feeProgramNumberIn", "feeProgramNumberNotIn", "feeProgramNumberGT", "feeProgramNumberGTE", "feeProgramNumberLT", "feeProgramNumberLTE", "feeProgramNumberContains", "feeProgramNumberHasPrefix", "feeProgramNumberHasSuffix", "feeProgramNumberIsNil", "feeProgramNumberNotNil", "feeProgramNumberEqualFold", "feeProgramNumberContainsFold", "billingAuthorizationNumber", "billingAuthorizationNumberNEQ", "billingAuthorizationNumberIn", "billingAuthorizationNumberNotIn", "billingAuthorizationNumberGT", "billingAuthorizationNumberGTE", "billingAuthorizationNumberLT", "billingAuthorizationNumberLTE", "billingAuthorizationNumberContains", "billingAuthorizationNumberHasPrefix", "billingAuthorizationNumberHasSuffix", "billingAuthorizationNumberIsNil", "billingAuthorizationNumberNotNil", "billingAuthorizationNumberEqualFold", "billingAuthorizationNumberContainsFold", "caseNumber", "caseNumberNEQ", "caseNumberIn", "caseNumberNotIn", "caseNumberGT", "caseNumberGTE", "caseNumberLT", "caseNumberLTE", "caseNumberContains", "caseNumberHasPrefix", "caseNumberHasSuffix", "caseNumberIsNil", "caseNumberNotNil", "caseNumberEqualFold", "caseNumberContainsFold", "numberOfSessions", "numberOfSessionsNEQ", "numberOfSessionsIn", "numberOfSessionsNotIn", "numberOfSessionsGT", "numberOfSessionsGTE", "numberOfSessionsLT", "numberOfSessionsLTE", "numberOfSessionsIsNil", "numberOfSessionsNotNil", "billingNotes", "billingNotesNEQ", "billingNotesIn", "billingNotesNotIn", "billingNotesGT", "billingNotesGTE", "billingNotesLT", "billingNotesLTE", "billingNotesContains", "billingNotesHasPrefix", "billingNotesHasSuffix", "billingNotesIsNil", "billingNotesNotNil", "billingNotesEqualFold", "billingNotesContainsFold", "hasClient", "hasClientWith", "hasBillingContact", "hasBillingContactWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42636,6 +43456,111 @@ func (ec *executionContext) unmarshalInputCoverageWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HealthCardVersionContainsFold = data
+		case "billingContactID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactID = data
+		case "billingContactIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDNEQ = data
+		case "billingContactIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDIn = data
+		case "billingContactIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDNotIn = data
+		case "billingContactIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDGT = data
+		case "billingContactIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDGTE = data
+		case "billingContactIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDLT = data
+		case "billingContactIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDLTE = data
+		case "billingContactIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDContains = data
+		case "billingContactIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDHasPrefix = data
+		case "billingContactIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDHasSuffix = data
+		case "billingContactIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDIsNil = data
+		case "billingContactIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDNotNil = data
+		case "billingContactIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDEqualFold = data
+		case "billingContactIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactIDContainsFold = data
 		case "feeProgram":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feeProgram"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -43245,6 +44170,20 @@ func (ec *executionContext) unmarshalInputCoverageWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasClientWith = data
+		case "hasBillingContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBillingContact"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBillingContact = data
+		case "hasBillingContactWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBillingContactWith"))
+			data, err := ec.unmarshalOClientContactWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientContactWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBillingContactWith = data
 		}
 	}
 	return it, nil
@@ -43724,7 +44663,7 @@ func (ec *executionContext) unmarshalInputCreateInvoiceInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"lines", "currency", "dueDate"}
+	fieldsInOrder := [...]string{"lines", "currency", "dueDate", "billingContactId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -43752,6 +44691,13 @@ func (ec *executionContext) unmarshalInputCreateInvoiceInput(ctx context.Context
 				return it, err
 			}
 			it.DueDate = data
+		case "billingContactId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billingContactId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillingContactID = data
 		}
 	}
 	return it, nil
@@ -57048,6 +57994,135 @@ func (ec *executionContext) _AvailableSlot(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var billedToImplementors = []string{"BilledTo"}
+
+func (ec *executionContext) _BilledTo(ctx context.Context, sel ast.SelectionSet, obj *schematype.BilledTo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, billedToImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BilledTo")
+		case "linkId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BilledTo_linkId(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "contactId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BilledTo_contactId(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "name":
+			out.Values[i] = ec._BilledTo_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationReference":
+			out.Values[i] = ec._BilledTo_organizationReference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._BilledTo_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.Values[i] = ec._BilledTo_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var bookablePractitionerImplementors = []string{"BookablePractitioner"}
 
 func (ec *executionContext) _BookablePractitioner(ctx context.Context, sel ast.SelectionSet, obj *booking.Practitioner) graphql.Marshaler {
@@ -58562,6 +59637,31 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "healthCardValidatedAt":
+			out.Values[i] = ec._Coverage_healthCardValidatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "healthCardValidatedBy":
+			out.Values[i] = ec._Coverage_healthCardValidatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "healthCardStatus":
+			out.Values[i] = ec._Coverage_healthCardStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "healthCardNote":
+			out.Values[i] = ec._Coverage_healthCardNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "billingContactID":
+			out.Values[i] = ec._Coverage_billingContactID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "feeProgram":
 			out.Values[i] = ec._Coverage_feeProgram(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -58603,6 +59703,44 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 				}()
 				res = ec._Coverage_client(ctx, field, obj)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "billingContact":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Coverage_billingContact(ctx, field, obj)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -59455,6 +60593,16 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "billingContactID":
+			out.Values[i] = ec._Invoice_billingContactID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "billedTo":
+			out.Values[i] = ec._Invoice_billedTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "paidAt":
 			out.Values[i] = ec._Invoice_paidAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -59985,6 +61133,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteCoverage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteCoverage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validateHealthCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_validateHealthCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCoverageBillingContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCoverageBillingContact(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -62128,6 +63290,44 @@ func (ec *executionContext) _PortalInvoice(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "billedTo":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalInvoice_billedTo(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "payments":
 			field := field
 
@@ -67837,6 +69037,13 @@ func (ec *executionContext) unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋki
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOBilledTo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐBilledTo(ctx context.Context, sel ast.SelectionSet, v *schematype.BilledTo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BilledTo(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBookedVia2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐBookedViaᚄ(ctx context.Context, v any) ([]appointment.BookedVia, error) {
 	if v == nil {
 		return nil, nil
@@ -68585,6 +69792,22 @@ func (ec *executionContext) unmarshalOFormStatus2ᚖgithubᚗcomᚋkithᚑhealth
 }
 
 func (ec *executionContext) marshalOFormStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋformᚐStatus(ctx context.Context, sel ast.SelectionSet, v *form.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOHealthCardStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcoverageᚐHealthCardStatus(ctx context.Context, v any) (*coverage.HealthCardStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(coverage.HealthCardStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHealthCardStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcoverageᚐHealthCardStatus(ctx context.Context, sel ast.SelectionSet, v *coverage.HealthCardStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -101,3 +101,11 @@ func derefInt(n *int, def int) int {
 // tx is the client of the mutation's transaction (package transaction), or
 // kith's client outside one.
 func (r *Resolver) tx(ctx context.Context) *ent.Client { return transaction.Client(ctx, r.DB) }
+
+// derefID is *id, or "" for nil.
+func derefID(id *pulid.ID) pulid.ID {
+	if id == nil {
+		return ""
+	}
+	return *id
+}

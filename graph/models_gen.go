@@ -55,6 +55,13 @@ type CreateInvoiceInput struct {
 	Currency string `json:"currency"`
 	// When payment is due (YYYY-MM-DD).
 	DueDate *string `json:"dueDate,omitempty"`
+	// Address the invoice to a billing contact: the ID of one of the client's
+	// billingContacts (a link, lk…, with the BILLING type). The invoice keeps
+	// the contact's name, organisation reference, email and address as they
+	// are now (billedTo); later edits of the contact do not change it. A link
+	// without BILLING, or another client's, is BAD_USER_INPUT on
+	// billingContactId. Leave it out to address the invoice to the client.
+	BillingContactID *pulid.ID `json:"billingContactId,omitempty"`
 }
 
 // The wording kith uses for one kind of message, channel and language.

@@ -15,6 +15,16 @@ import (
 	"github.com/kith-health/kith/schematype"
 )
 
+// LinkID is the resolver for the linkId field.
+func (r *billedToResolver) LinkID(ctx context.Context, obj *schematype.BilledTo) (pulid.ID, error) {
+	return pulid.ID(obj.LinkID), nil
+}
+
+// ContactID is the resolver for the contactId field.
+func (r *billedToResolver) ContactID(ctx context.Context, obj *schematype.BilledTo) (pulid.ID, error) {
+	return pulid.ID(obj.ContactID), nil
+}
+
 // Invoices is the resolver for the invoices field.
 func (r *clientResolver) Invoices(ctx context.Context, obj *ent.ClientProfile, status *invoice.Status, first *int) ([]*ent.Invoice, error) {
 	return billing.Invoices(ctx, r.DB, obj.ID, status, derefInt(first, 50))
@@ -28,6 +38,7 @@ func (r *mutationResolver) CreateInvoice(ctx context.Context, clientID pulid.ID,
 	}
 	return billing.CreateInvoice(ctx, r.tx(ctx), clientID, billing.NewInvoice{
 		Lines: lines, Currency: input.Currency, DueDate: deref(input.DueDate),
+		BillingContact: derefID(input.BillingContactID),
 	})
 }
 
@@ -58,6 +69,11 @@ func (r *mutationResolver) RemovePortalCard(ctx context.Context, id pulid.ID) (p
 	return id, nil
 }
 
+// BilledTo is the resolver for the billedTo field.
+func (r *portalInvoiceResolver) BilledTo(ctx context.Context, obj *ent.Invoice) (*schematype.BilledTo, error) {
+	return billing.BilledTo(ctx, obj), nil
+}
+
 // PortalInvoices is the resolver for the portalInvoices field.
 func (r *queryResolver) PortalInvoices(ctx context.Context, status *invoice.Status, first *int) ([]*ent.Invoice, error) {
 	return billing.Invoices(ctx, r.DB, actingFor(ctx), status, derefInt(first, 50))
@@ -67,3 +83,14 @@ func (r *queryResolver) PortalInvoices(ctx context.Context, status *invoice.Stat
 func (r *queryResolver) PortalSavedCards(ctx context.Context) ([]*ent.SavedCard, error) {
 	return billing.Cards(ctx, r.DB, actingFor(ctx))
 }
+
+// BilledTo returns BilledToResolver implementation.
+func (r *Resolver) BilledTo() BilledToResolver { return &billedToResolver{r} }
+
+// PortalInvoice returns PortalInvoiceResolver implementation.
+func (r *Resolver) PortalInvoice() PortalInvoiceResolver { return &portalInvoiceResolver{r} }
+
+type (
+	billedToResolver      struct{ *Resolver }
+	portalInvoiceResolver struct{ *Resolver }
+)

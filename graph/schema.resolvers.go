@@ -180,6 +180,28 @@ func (r *mutationResolver) DeleteCoverage(ctx context.Context, id pulid.ID) (pul
 	return id, r.tx(ctx).Coverage.DeleteOneID(id).Exec(ctx)
 }
 
+// ValidateHealthCard is the resolver for the validateHealthCard field.
+func (r *mutationResolver) ValidateHealthCard(ctx context.Context, id pulid.ID) (*ent.Coverage, error) {
+	db := r.tx(ctx)
+	c, err := db.Coverage.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.HealthCardNumber == "" {
+		return nil, kith.Invalid("id", "this coverage has no health card number to validate; add one with updateCoverage")
+	}
+	return db.Coverage.UpdateOneID(id).SetRegion(c.Region).Save(ctx) // writing the card validates it (the schema's hook)
+}
+
+// SetCoverageBillingContact is the resolver for the setCoverageBillingContact field.
+func (r *mutationResolver) SetCoverageBillingContact(ctx context.Context, id pulid.ID, billingContactID *pulid.ID) (*ent.Coverage, error) {
+	update := r.tx(ctx).Coverage.UpdateOneID(id)
+	if billingContactID == nil {
+		return update.ClearBillingContactID().Save(ctx)
+	}
+	return update.SetBillingContactID(*billingContactID).Save(ctx) // checked by the schema's hook
+}
+
 // CreateAppointment is the resolver for the createAppointment field.
 func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error) {
 	return booking.Create(ctx, r.tx(ctx), input)

@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
@@ -92,7 +93,9 @@ func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.Opera
 	return nil
 }
 
-// InterceptResponse opens the transaction, and commits it only when no field failed.
+// InterceptResponse opens the transaction, and commits it only when no
+// field failed; what the changes told (kith.Tell) is answered in
+// extensions.warnings after the commit, and nothing of a rolled-back one.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
@@ -101,6 +104,7 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 		return next(ctx)
 	}
 	ctx = database.WithLazyTx(ctx) // slow work before the first statement holds no lock
+	ctx, notices := kith.WithNotices(ctx)
 	tx, err := t.client.Tx(ctx)
 	if err != nil {
 		return &graphql.Response{Errors: gqlerror.List{t.presenter(ctx, err)}}
@@ -119,5 +123,26 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	if err := tx.Commit(); err != nil {
 		return &graphql.Response{Errors: gqlerror.List{t.presenter(ctx, err)}}
 	}
+	if list := notices.List(); len(list) > 0 {
+		if rsp.Extensions == nil {
+			rsp.Extensions = map[string]any{}
+		}
+		rsp.Extensions["warnings"] = warnings(list)
+	}
 	return rsp
+}
+
+// warnings are the notices of a committed mutation as the response's
+// extensions.warnings: each with its code, field, message and the IDs of
+// the records it changed.
+func warnings(list []kith.Notice) []map[string]any {
+	out := make([]map[string]any, len(list))
+	for i, n := range list {
+		ids := make([]string, len(n.IDs))
+		for j, id := range n.IDs {
+			ids[j] = string(id)
+		}
+		out[i] = map[string]any{"code": n.Code, "field": n.Field, "message": n.Message, "ids": ids}
+	}
+	return out
 }

@@ -26,12 +26,12 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
 	"github.com/kith-health/kith/notifier/provider"
-	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/practice"
 	"github.com/kith-health/kith/ratelimit"
@@ -337,6 +337,8 @@ func (o *Outbox) Count(address string) int {
 type Response struct {
 	Data   json.RawMessage `json:"data"`
 	Errors []Error         `json:"errors"`
+	// Extensions are the response's extensions, such as warnings.
+	Extensions map[string]any `json:"extensions"`
 	// Status is the HTTP status code.
 	Status int `json:"-"`
 }

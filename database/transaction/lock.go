@@ -62,3 +62,16 @@ func LockInvoice(ctx context.Context, db Execer, id pulid.ID) error {
 	}
 	return nil
 }
+
+// LockLink serialises, until the transaction of db ends, the transactions
+// that choose client–contact link id as a billing contact with those that
+// take its BILLING type away or remove it, so a coverage or invoice never
+// names a link that has just stopped being a billing contact. As
+// LockPractitioner, it locks the row on PostgreSQL and needs nothing on
+// SQLite.
+func LockLink(ctx context.Context, db Execer, id pulid.ID) error {
+	if err := lockRow(ctx, db, "client_contacts", id); err != nil {
+		return fmt.Errorf("locking the contact's link: %w", err)
+	}
+	return nil
+}

@@ -3,6 +3,9 @@
 package coverage
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -30,6 +33,16 @@ const (
 	FieldHealthCardNumber = "health_card_number"
 	// FieldHealthCardVersion holds the string denoting the health_card_version field in the database.
 	FieldHealthCardVersion = "health_card_version"
+	// FieldHealthCardValidatedAt holds the string denoting the health_card_validated_at field in the database.
+	FieldHealthCardValidatedAt = "health_card_validated_at"
+	// FieldHealthCardValidatedBy holds the string denoting the health_card_validated_by field in the database.
+	FieldHealthCardValidatedBy = "health_card_validated_by"
+	// FieldHealthCardStatus holds the string denoting the health_card_status field in the database.
+	FieldHealthCardStatus = "health_card_status"
+	// FieldHealthCardNote holds the string denoting the health_card_note field in the database.
+	FieldHealthCardNote = "health_card_note"
+	// FieldBillingContactID holds the string denoting the billing_contact_id field in the database.
+	FieldBillingContactID = "billing_contact_id"
 	// FieldFeeProgram holds the string denoting the fee_program field in the database.
 	FieldFeeProgram = "fee_program"
 	// FieldFeeProgramNumber holds the string denoting the fee_program_number field in the database.
@@ -46,6 +59,8 @@ const (
 	EdgeOrganization = "organization"
 	// EdgeClient holds the string denoting the client edge name in mutations.
 	EdgeClient = "client"
+	// EdgeBillingContact holds the string denoting the billing_contact edge name in mutations.
+	EdgeBillingContact = "billing_contact"
 	// Table holds the table name of the coverage in the database.
 	Table = "coverages"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -62,6 +77,13 @@ const (
 	ClientInverseTable = "clients"
 	// ClientColumn is the table column denoting the client relation/edge.
 	ClientColumn = "client_id"
+	// BillingContactTable is the table that holds the billing_contact relation/edge.
+	BillingContactTable = "coverages"
+	// BillingContactInverseTable is the table name for the ClientContact entity.
+	// It exists in this package in order to avoid circular dependency with the "clientcontact" package.
+	BillingContactInverseTable = "client_contacts"
+	// BillingContactColumn is the table column denoting the billing_contact relation/edge.
+	BillingContactColumn = "billing_contact_id"
 )
 
 // Columns holds all SQL columns for coverage fields.
@@ -74,6 +96,11 @@ var Columns = []string{
 	FieldRegion,
 	FieldHealthCardNumber,
 	FieldHealthCardVersion,
+	FieldHealthCardValidatedAt,
+	FieldHealthCardValidatedBy,
+	FieldHealthCardStatus,
+	FieldHealthCardNote,
+	FieldBillingContactID,
 	FieldFeeProgram,
 	FieldFeeProgramNumber,
 	FieldBillingAuthorizationNumber,
@@ -98,7 +125,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [4]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -127,6 +154,30 @@ var (
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
+
+// HealthCardStatus defines the type for the "health_card_status" enum field.
+type HealthCardStatus string
+
+// HealthCardStatus values.
+const (
+	HealthCardStatusValid       HealthCardStatus = "VALID"
+	HealthCardStatusUnchecked   HealthCardStatus = "UNCHECKED"
+	HealthCardStatusNotEligible HealthCardStatus = "NOT_ELIGIBLE"
+)
+
+func (hcs HealthCardStatus) String() string {
+	return string(hcs)
+}
+
+// HealthCardStatusValidator is a validator for the "health_card_status" field enum values. It is called by the builders before save.
+func HealthCardStatusValidator(hcs HealthCardStatus) error {
+	switch hcs {
+	case HealthCardStatusValid, HealthCardStatusUnchecked, HealthCardStatusNotEligible:
+		return nil
+	default:
+		return fmt.Errorf("coverage: invalid enum value for health_card_status field: %q", hcs)
+	}
+}
 
 // OrderOption defines the ordering options for the Coverage queries.
 type OrderOption func(*sql.Selector)
@@ -169,6 +220,31 @@ func ByHealthCardNumber(opts ...sql.OrderTermOption) OrderOption {
 // ByHealthCardVersion orders the results by the health_card_version field.
 func ByHealthCardVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldHealthCardVersion, opts...).ToFunc()
+}
+
+// ByHealthCardValidatedAt orders the results by the health_card_validated_at field.
+func ByHealthCardValidatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHealthCardValidatedAt, opts...).ToFunc()
+}
+
+// ByHealthCardValidatedBy orders the results by the health_card_validated_by field.
+func ByHealthCardValidatedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHealthCardValidatedBy, opts...).ToFunc()
+}
+
+// ByHealthCardStatus orders the results by the health_card_status field.
+func ByHealthCardStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHealthCardStatus, opts...).ToFunc()
+}
+
+// ByHealthCardNote orders the results by the health_card_note field.
+func ByHealthCardNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHealthCardNote, opts...).ToFunc()
+}
+
+// ByBillingContactID orders the results by the billing_contact_id field.
+func ByBillingContactID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBillingContactID, opts...).ToFunc()
 }
 
 // ByFeeProgram orders the results by the fee_program field.
@@ -214,6 +290,13 @@ func ByClientField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newClientStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByBillingContactField orders the results by billing_contact field.
+func ByBillingContactField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newBillingContactStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -227,4 +310,29 @@ func newClientStep() *sqlgraph.Step {
 		sqlgraph.To(ClientInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ClientTable, ClientColumn),
 	)
+}
+func newBillingContactStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(BillingContactInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, BillingContactTable, BillingContactColumn),
+	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e HealthCardStatus) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *HealthCardStatus) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = HealthCardStatus(str)
+	if err := HealthCardStatusValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid HealthCardStatus", str)
+	}
+	return nil
 }

@@ -91,6 +91,26 @@ func HealthCardVersion(v string) predicate.Coverage {
 	return predicate.Coverage(sql.FieldEQ(FieldHealthCardVersion, v))
 }
 
+// HealthCardValidatedAt applies equality check predicate on the "health_card_validated_at" field. It's identical to HealthCardValidatedAtEQ.
+func HealthCardValidatedAt(v time.Time) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEQ(FieldHealthCardValidatedAt, v))
+}
+
+// HealthCardValidatedBy applies equality check predicate on the "health_card_validated_by" field. It's identical to HealthCardValidatedByEQ.
+func HealthCardValidatedBy(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEQ(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardNote applies equality check predicate on the "health_card_note" field. It's identical to HealthCardNoteEQ.
+func HealthCardNote(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEQ(FieldHealthCardNote, v))
+}
+
+// BillingContactID applies equality check predicate on the "billing_contact_id" field. It's identical to BillingContactIDEQ.
+func BillingContactID(v pulid.ID) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEQ(FieldBillingContactID, v))
+}
+
 // FeeProgram applies equality check predicate on the "fee_program" field. It's identical to FeeProgramEQ.
 func FeeProgram(v string) predicate.Coverage {
 	return predicate.Coverage(sql.FieldEQ(FieldFeeProgram, v))
@@ -566,6 +586,316 @@ func HealthCardVersionContainsFold(v string) predicate.Coverage {
 	return predicate.Coverage(sql.FieldContainsFold(FieldHealthCardVersion, v))
 }
 
+// HealthCardValidatedAtEQ applies the EQ predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtEQ(v time.Time) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEQ(FieldHealthCardValidatedAt, v))
+}
+
+// HealthCardValidatedAtNEQ applies the NEQ predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtNEQ(v time.Time) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNEQ(FieldHealthCardValidatedAt, v))
+}
+
+// HealthCardValidatedAtIn applies the In predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtIn(vs ...time.Time) predicate.Coverage {
+	return predicate.Coverage(sql.FieldIn(FieldHealthCardValidatedAt, vs...))
+}
+
+// HealthCardValidatedAtNotIn applies the NotIn predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtNotIn(vs ...time.Time) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotIn(FieldHealthCardValidatedAt, vs...))
+}
+
+// HealthCardValidatedAtGT applies the GT predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtGT(v time.Time) predicate.Coverage {
+	return predicate.Coverage(sql.FieldGT(FieldHealthCardValidatedAt, v))
+}
+
+// HealthCardValidatedAtGTE applies the GTE predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtGTE(v time.Time) predicate.Coverage {
+	return predicate.Coverage(sql.FieldGTE(FieldHealthCardValidatedAt, v))
+}
+
+// HealthCardValidatedAtLT applies the LT predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtLT(v time.Time) predicate.Coverage {
+	return predicate.Coverage(sql.FieldLT(FieldHealthCardValidatedAt, v))
+}
+
+// HealthCardValidatedAtLTE applies the LTE predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtLTE(v time.Time) predicate.Coverage {
+	return predicate.Coverage(sql.FieldLTE(FieldHealthCardValidatedAt, v))
+}
+
+// HealthCardValidatedAtIsNil applies the IsNil predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtIsNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldIsNull(FieldHealthCardValidatedAt))
+}
+
+// HealthCardValidatedAtNotNil applies the NotNil predicate on the "health_card_validated_at" field.
+func HealthCardValidatedAtNotNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotNull(FieldHealthCardValidatedAt))
+}
+
+// HealthCardValidatedByEQ applies the EQ predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByEQ(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEQ(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByNEQ applies the NEQ predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByNEQ(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNEQ(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByIn applies the In predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByIn(vs ...string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldIn(FieldHealthCardValidatedBy, vs...))
+}
+
+// HealthCardValidatedByNotIn applies the NotIn predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByNotIn(vs ...string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotIn(FieldHealthCardValidatedBy, vs...))
+}
+
+// HealthCardValidatedByGT applies the GT predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByGT(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldGT(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByGTE applies the GTE predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByGTE(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldGTE(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByLT applies the LT predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByLT(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldLT(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByLTE applies the LTE predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByLTE(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldLTE(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByContains applies the Contains predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByContains(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldContains(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByHasPrefix applies the HasPrefix predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByHasPrefix(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldHasPrefix(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByHasSuffix applies the HasSuffix predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByHasSuffix(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldHasSuffix(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByIsNil applies the IsNil predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByIsNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldIsNull(FieldHealthCardValidatedBy))
+}
+
+// HealthCardValidatedByNotNil applies the NotNil predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByNotNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotNull(FieldHealthCardValidatedBy))
+}
+
+// HealthCardValidatedByEqualFold applies the EqualFold predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByEqualFold(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEqualFold(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardValidatedByContainsFold applies the ContainsFold predicate on the "health_card_validated_by" field.
+func HealthCardValidatedByContainsFold(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldContainsFold(FieldHealthCardValidatedBy, v))
+}
+
+// HealthCardStatusEQ applies the EQ predicate on the "health_card_status" field.
+func HealthCardStatusEQ(v HealthCardStatus) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEQ(FieldHealthCardStatus, v))
+}
+
+// HealthCardStatusNEQ applies the NEQ predicate on the "health_card_status" field.
+func HealthCardStatusNEQ(v HealthCardStatus) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNEQ(FieldHealthCardStatus, v))
+}
+
+// HealthCardStatusIn applies the In predicate on the "health_card_status" field.
+func HealthCardStatusIn(vs ...HealthCardStatus) predicate.Coverage {
+	return predicate.Coverage(sql.FieldIn(FieldHealthCardStatus, vs...))
+}
+
+// HealthCardStatusNotIn applies the NotIn predicate on the "health_card_status" field.
+func HealthCardStatusNotIn(vs ...HealthCardStatus) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotIn(FieldHealthCardStatus, vs...))
+}
+
+// HealthCardStatusIsNil applies the IsNil predicate on the "health_card_status" field.
+func HealthCardStatusIsNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldIsNull(FieldHealthCardStatus))
+}
+
+// HealthCardStatusNotNil applies the NotNil predicate on the "health_card_status" field.
+func HealthCardStatusNotNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotNull(FieldHealthCardStatus))
+}
+
+// HealthCardNoteEQ applies the EQ predicate on the "health_card_note" field.
+func HealthCardNoteEQ(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEQ(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteNEQ applies the NEQ predicate on the "health_card_note" field.
+func HealthCardNoteNEQ(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNEQ(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteIn applies the In predicate on the "health_card_note" field.
+func HealthCardNoteIn(vs ...string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldIn(FieldHealthCardNote, vs...))
+}
+
+// HealthCardNoteNotIn applies the NotIn predicate on the "health_card_note" field.
+func HealthCardNoteNotIn(vs ...string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotIn(FieldHealthCardNote, vs...))
+}
+
+// HealthCardNoteGT applies the GT predicate on the "health_card_note" field.
+func HealthCardNoteGT(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldGT(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteGTE applies the GTE predicate on the "health_card_note" field.
+func HealthCardNoteGTE(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldGTE(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteLT applies the LT predicate on the "health_card_note" field.
+func HealthCardNoteLT(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldLT(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteLTE applies the LTE predicate on the "health_card_note" field.
+func HealthCardNoteLTE(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldLTE(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteContains applies the Contains predicate on the "health_card_note" field.
+func HealthCardNoteContains(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldContains(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteHasPrefix applies the HasPrefix predicate on the "health_card_note" field.
+func HealthCardNoteHasPrefix(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldHasPrefix(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteHasSuffix applies the HasSuffix predicate on the "health_card_note" field.
+func HealthCardNoteHasSuffix(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldHasSuffix(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteIsNil applies the IsNil predicate on the "health_card_note" field.
+func HealthCardNoteIsNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldIsNull(FieldHealthCardNote))
+}
+
+// HealthCardNoteNotNil applies the NotNil predicate on the "health_card_note" field.
+func HealthCardNoteNotNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotNull(FieldHealthCardNote))
+}
+
+// HealthCardNoteEqualFold applies the EqualFold predicate on the "health_card_note" field.
+func HealthCardNoteEqualFold(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEqualFold(FieldHealthCardNote, v))
+}
+
+// HealthCardNoteContainsFold applies the ContainsFold predicate on the "health_card_note" field.
+func HealthCardNoteContainsFold(v string) predicate.Coverage {
+	return predicate.Coverage(sql.FieldContainsFold(FieldHealthCardNote, v))
+}
+
+// BillingContactIDEQ applies the EQ predicate on the "billing_contact_id" field.
+func BillingContactIDEQ(v pulid.ID) predicate.Coverage {
+	return predicate.Coverage(sql.FieldEQ(FieldBillingContactID, v))
+}
+
+// BillingContactIDNEQ applies the NEQ predicate on the "billing_contact_id" field.
+func BillingContactIDNEQ(v pulid.ID) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNEQ(FieldBillingContactID, v))
+}
+
+// BillingContactIDIn applies the In predicate on the "billing_contact_id" field.
+func BillingContactIDIn(vs ...pulid.ID) predicate.Coverage {
+	return predicate.Coverage(sql.FieldIn(FieldBillingContactID, vs...))
+}
+
+// BillingContactIDNotIn applies the NotIn predicate on the "billing_contact_id" field.
+func BillingContactIDNotIn(vs ...pulid.ID) predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotIn(FieldBillingContactID, vs...))
+}
+
+// BillingContactIDGT applies the GT predicate on the "billing_contact_id" field.
+func BillingContactIDGT(v pulid.ID) predicate.Coverage {
+	return predicate.Coverage(sql.FieldGT(FieldBillingContactID, v))
+}
+
+// BillingContactIDGTE applies the GTE predicate on the "billing_contact_id" field.
+func BillingContactIDGTE(v pulid.ID) predicate.Coverage {
+	return predicate.Coverage(sql.FieldGTE(FieldBillingContactID, v))
+}
+
+// BillingContactIDLT applies the LT predicate on the "billing_contact_id" field.
+func BillingContactIDLT(v pulid.ID) predicate.Coverage {
+	return predicate.Coverage(sql.FieldLT(FieldBillingContactID, v))
+}
+
+// BillingContactIDLTE applies the LTE predicate on the "billing_contact_id" field.
+func BillingContactIDLTE(v pulid.ID) predicate.Coverage {
+	return predicate.Coverage(sql.FieldLTE(FieldBillingContactID, v))
+}
+
+// BillingContactIDContains applies the Contains predicate on the "billing_contact_id" field.
+func BillingContactIDContains(v pulid.ID) predicate.Coverage {
+	vc := string(v)
+	return predicate.Coverage(sql.FieldContains(FieldBillingContactID, vc))
+}
+
+// BillingContactIDHasPrefix applies the HasPrefix predicate on the "billing_contact_id" field.
+func BillingContactIDHasPrefix(v pulid.ID) predicate.Coverage {
+	vc := string(v)
+	return predicate.Coverage(sql.FieldHasPrefix(FieldBillingContactID, vc))
+}
+
+// BillingContactIDHasSuffix applies the HasSuffix predicate on the "billing_contact_id" field.
+func BillingContactIDHasSuffix(v pulid.ID) predicate.Coverage {
+	vc := string(v)
+	return predicate.Coverage(sql.FieldHasSuffix(FieldBillingContactID, vc))
+}
+
+// BillingContactIDIsNil applies the IsNil predicate on the "billing_contact_id" field.
+func BillingContactIDIsNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldIsNull(FieldBillingContactID))
+}
+
+// BillingContactIDNotNil applies the NotNil predicate on the "billing_contact_id" field.
+func BillingContactIDNotNil() predicate.Coverage {
+	return predicate.Coverage(sql.FieldNotNull(FieldBillingContactID))
+}
+
+// BillingContactIDEqualFold applies the EqualFold predicate on the "billing_contact_id" field.
+func BillingContactIDEqualFold(v pulid.ID) predicate.Coverage {
+	vc := string(v)
+	return predicate.Coverage(sql.FieldEqualFold(FieldBillingContactID, vc))
+}
+
+// BillingContactIDContainsFold applies the ContainsFold predicate on the "billing_contact_id" field.
+func BillingContactIDContainsFold(v pulid.ID) predicate.Coverage {
+	vc := string(v)
+	return predicate.Coverage(sql.FieldContainsFold(FieldBillingContactID, vc))
+}
+
 // FeeProgramEQ applies the EQ predicate on the "fee_program" field.
 func FeeProgramEQ(v string) predicate.Coverage {
 	return predicate.Coverage(sql.FieldEQ(FieldFeeProgram, v))
@@ -1029,6 +1359,29 @@ func HasClient() predicate.Coverage {
 func HasClientWith(preds ...predicate.ClientProfile) predicate.Coverage {
 	return predicate.Coverage(func(s *sql.Selector) {
 		step := newClientStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasBillingContact applies the HasEdge predicate on the "billing_contact" edge.
+func HasBillingContact() predicate.Coverage {
+	return predicate.Coverage(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, BillingContactTable, BillingContactColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasBillingContactWith applies the HasEdge predicate on the "billing_contact" edge with a given conditions (other predicates).
+func HasBillingContactWith(preds ...predicate.ClientContact) predicate.Coverage {
+	return predicate.Coverage(func(s *sql.Selector) {
+		step := newBillingContactStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

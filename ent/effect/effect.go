@@ -12,6 +12,9 @@
 // confirmation silently not sent is worse than an error a test or a
 // misconfigured tool sees at once. cmd/kith serve and every test database
 // (package kithtest) attach one.
+//
+// The Slot also carries the health card validator the Coverage hook calls
+// (healthcard.go): the format check unless an eligibility service is set.
 package effect
 
 import (
@@ -67,7 +70,8 @@ var ErrNoTransaction = errors.New("a change that sends messages must be written 
 // Slot holds the Notifier of one ent client and of every transaction of
 // it: it is set once, by Attach. The zero Slot, and a nil one, hold none.
 type Slot struct {
-	n atomic.Pointer[holder]
+	n  atomic.Pointer[holder]
+	hc atomic.Pointer[validatorHolder] // see healthcard.go
 }
 
 // holder wraps a Notifier for atomic.Pointer.

@@ -41,6 +41,10 @@ const (
 	FieldDueDate = "due_date"
 	// FieldIssuedByID holds the string denoting the issued_by_id field in the database.
 	FieldIssuedByID = "issued_by_id"
+	// FieldBillingContactID holds the string denoting the billing_contact_id field in the database.
+	FieldBillingContactID = "billing_contact_id"
+	// FieldBilledTo holds the string denoting the billed_to field in the database.
+	FieldBilledTo = "billed_to"
 	// FieldPaidAt holds the string denoting the paid_at field in the database.
 	FieldPaidAt = "paid_at"
 	// FieldVoidedAt holds the string denoting the voided_at field in the database.
@@ -90,6 +94,8 @@ var Columns = []string{
 	FieldStatus,
 	FieldDueDate,
 	FieldIssuedByID,
+	FieldBillingContactID,
+	FieldBilledTo,
 	FieldPaidAt,
 	FieldVoidedAt,
 }
@@ -110,7 +116,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [6]ent.Hook
+	Hooks  [7]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -213,6 +219,11 @@ func ByDueDate(opts ...sql.OrderTermOption) OrderOption {
 // ByIssuedByID orders the results by the issued_by_id field.
 func ByIssuedByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldIssuedByID, opts...).ToFunc()
+}
+
+// ByBillingContactID orders the results by the billing_contact_id field.
+func ByBillingContactID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBillingContactID, opts...).ToFunc()
 }
 
 // ByPaidAt orders the results by the paid_at field.

@@ -101,6 +101,11 @@ func IssuedByID(v pulid.ID) predicate.Invoice {
 	return predicate.Invoice(sql.FieldEQ(FieldIssuedByID, v))
 }
 
+// BillingContactID applies equality check predicate on the "billing_contact_id" field. It's identical to BillingContactIDEQ.
+func BillingContactID(v pulid.ID) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldBillingContactID, v))
+}
+
 // PaidAt applies equality check predicate on the "paid_at" field. It's identical to PaidAtEQ.
 func PaidAt(v time.Time) predicate.Invoice {
 	return predicate.Invoice(sql.FieldEQ(FieldPaidAt, v))
@@ -674,6 +679,96 @@ func IssuedByIDEqualFold(v pulid.ID) predicate.Invoice {
 func IssuedByIDContainsFold(v pulid.ID) predicate.Invoice {
 	vc := string(v)
 	return predicate.Invoice(sql.FieldContainsFold(FieldIssuedByID, vc))
+}
+
+// BillingContactIDEQ applies the EQ predicate on the "billing_contact_id" field.
+func BillingContactIDEQ(v pulid.ID) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldBillingContactID, v))
+}
+
+// BillingContactIDNEQ applies the NEQ predicate on the "billing_contact_id" field.
+func BillingContactIDNEQ(v pulid.ID) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldBillingContactID, v))
+}
+
+// BillingContactIDIn applies the In predicate on the "billing_contact_id" field.
+func BillingContactIDIn(vs ...pulid.ID) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldBillingContactID, vs...))
+}
+
+// BillingContactIDNotIn applies the NotIn predicate on the "billing_contact_id" field.
+func BillingContactIDNotIn(vs ...pulid.ID) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldBillingContactID, vs...))
+}
+
+// BillingContactIDGT applies the GT predicate on the "billing_contact_id" field.
+func BillingContactIDGT(v pulid.ID) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldBillingContactID, v))
+}
+
+// BillingContactIDGTE applies the GTE predicate on the "billing_contact_id" field.
+func BillingContactIDGTE(v pulid.ID) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldBillingContactID, v))
+}
+
+// BillingContactIDLT applies the LT predicate on the "billing_contact_id" field.
+func BillingContactIDLT(v pulid.ID) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldBillingContactID, v))
+}
+
+// BillingContactIDLTE applies the LTE predicate on the "billing_contact_id" field.
+func BillingContactIDLTE(v pulid.ID) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldBillingContactID, v))
+}
+
+// BillingContactIDContains applies the Contains predicate on the "billing_contact_id" field.
+func BillingContactIDContains(v pulid.ID) predicate.Invoice {
+	vc := string(v)
+	return predicate.Invoice(sql.FieldContains(FieldBillingContactID, vc))
+}
+
+// BillingContactIDHasPrefix applies the HasPrefix predicate on the "billing_contact_id" field.
+func BillingContactIDHasPrefix(v pulid.ID) predicate.Invoice {
+	vc := string(v)
+	return predicate.Invoice(sql.FieldHasPrefix(FieldBillingContactID, vc))
+}
+
+// BillingContactIDHasSuffix applies the HasSuffix predicate on the "billing_contact_id" field.
+func BillingContactIDHasSuffix(v pulid.ID) predicate.Invoice {
+	vc := string(v)
+	return predicate.Invoice(sql.FieldHasSuffix(FieldBillingContactID, vc))
+}
+
+// BillingContactIDIsNil applies the IsNil predicate on the "billing_contact_id" field.
+func BillingContactIDIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldBillingContactID))
+}
+
+// BillingContactIDNotNil applies the NotNil predicate on the "billing_contact_id" field.
+func BillingContactIDNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldBillingContactID))
+}
+
+// BillingContactIDEqualFold applies the EqualFold predicate on the "billing_contact_id" field.
+func BillingContactIDEqualFold(v pulid.ID) predicate.Invoice {
+	vc := string(v)
+	return predicate.Invoice(sql.FieldEqualFold(FieldBillingContactID, vc))
+}
+
+// BillingContactIDContainsFold applies the ContainsFold predicate on the "billing_contact_id" field.
+func BillingContactIDContainsFold(v pulid.ID) predicate.Invoice {
+	vc := string(v)
+	return predicate.Invoice(sql.FieldContainsFold(FieldBillingContactID, vc))
+}
+
+// BilledToIsNil applies the IsNil predicate on the "billed_to" field.
+func BilledToIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldBilledTo))
+}
+
+// BilledToNotNil applies the NotNil predicate on the "billed_to" field.
+func BilledToNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldBilledTo))
 }
 
 // PaidAtEQ applies the EQ predicate on the "paid_at" field.

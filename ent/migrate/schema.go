@@ -335,6 +335,10 @@ var (
 		{Name: "region", Type: field.TypeString, Nullable: true},
 		{Name: "health_card_number", Type: field.TypeString, Nullable: true},
 		{Name: "health_card_version", Type: field.TypeString, Nullable: true},
+		{Name: "health_card_validated_at", Type: field.TypeTime, Nullable: true},
+		{Name: "health_card_validated_by", Type: field.TypeString, Nullable: true},
+		{Name: "health_card_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"VALID", "UNCHECKED", "NOT_ELIGIBLE"}},
+		{Name: "health_card_note", Type: field.TypeString, Nullable: true},
 		{Name: "fee_program", Type: field.TypeString, Nullable: true},
 		{Name: "fee_program_number", Type: field.TypeString, Nullable: true},
 		{Name: "billing_authorization_number", Type: field.TypeString, Nullable: true},
@@ -343,6 +347,7 @@ var (
 		{Name: "billing_notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "organization_id", Type: field.TypeString},
 		{Name: "client_id", Type: field.TypeString},
+		{Name: "billing_contact_id", Type: field.TypeString, Nullable: true},
 	}
 	// CoveragesTable holds the schema information for the "coverages" table.
 	CoveragesTable = &schema.Table{
@@ -352,22 +357,28 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "coverages_organizations_organization",
-				Columns:    []*schema.Column{CoveragesColumns[12]},
+				Columns:    []*schema.Column{CoveragesColumns[16]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "coverages_clients_client",
-				Columns:    []*schema.Column{CoveragesColumns[13]},
+				Columns:    []*schema.Column{CoveragesColumns[17]},
 				RefColumns: []*schema.Column{ClientsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "coverages_client_contacts_billing_contact",
+				Columns:    []*schema.Column{CoveragesColumns[18]},
+				RefColumns: []*schema.Column{ClientContactsColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "coverage_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{CoveragesColumns[12]},
+				Columns: []*schema.Column{CoveragesColumns[16]},
 			},
 		},
 	}
@@ -546,6 +557,8 @@ var (
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "PAID", "VOID"}, Default: "OPEN"},
 		{Name: "due_date", Type: field.TypeString, Nullable: true},
 		{Name: "issued_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "billing_contact_id", Type: field.TypeString, Nullable: true},
+		{Name: "billed_to", Type: field.TypeJSON, Nullable: true},
 		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
 		{Name: "voided_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organization_id", Type: field.TypeString},
@@ -559,13 +572,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "invoices_organizations_organization",
-				Columns:    []*schema.Column{InvoicesColumns[12]},
+				Columns:    []*schema.Column{InvoicesColumns[14]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "invoices_clients_client",
-				Columns:    []*schema.Column{InvoicesColumns[13]},
+				Columns:    []*schema.Column{InvoicesColumns[15]},
 				RefColumns: []*schema.Column{ClientsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -574,17 +587,17 @@ var (
 			{
 				Name:    "invoice_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[12]},
+				Columns: []*schema.Column{InvoicesColumns[14]},
 			},
 			{
 				Name:    "invoice_organization_id_number",
 				Unique:  true,
-				Columns: []*schema.Column{InvoicesColumns[12], InvoicesColumns[3]},
+				Columns: []*schema.Column{InvoicesColumns[14], InvoicesColumns[3]},
 			},
 			{
 				Name:    "invoice_client_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[13], InvoicesColumns[1]},
+				Columns: []*schema.Column{InvoicesColumns[15], InvoicesColumns[1]},
 			},
 		},
 	}
@@ -1592,6 +1605,7 @@ func init() {
 	}
 	CoveragesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	CoveragesTable.ForeignKeys[1].RefTable = ClientsTable
+	CoveragesTable.ForeignKeys[2].RefTable = ClientContactsTable
 	CoveragesTable.Annotation = &entsql.Annotation{
 		Table: "coverages",
 	}

@@ -172,6 +172,8 @@ func init() {
 	clientcontact.Hooks[3] = clientcontactMixinHooks2[1]
 
 	clientcontact.Hooks[4] = clientcontactHooks[0]
+
+	clientcontact.Hooks[5] = clientcontactHooks[1]
 	clientcontactMixinFields0 := clientcontactMixin[0].Fields()
 	_ = clientcontactMixinFields0
 	clientcontactMixinFields1 := clientcontactMixin[1].Fields()
@@ -422,12 +424,17 @@ func init() {
 	}
 	coverageMixinHooks0 := coverageMixin[0].Hooks()
 	coverageMixinHooks2 := coverageMixin[2].Hooks()
+	coverageHooks := schema.Coverage{}.Hooks()
 
 	coverage.Hooks[1] = coverageMixinHooks0[0]
 
 	coverage.Hooks[2] = coverageMixinHooks2[0]
 
 	coverage.Hooks[3] = coverageMixinHooks2[1]
+
+	coverage.Hooks[4] = coverageHooks[0]
+
+	coverage.Hooks[5] = coverageHooks[1]
 	coverageMixinFields0 := coverageMixin[0].Fields()
 	_ = coverageMixinFields0
 	coverageMixinFields1 := coverageMixin[1].Fields()
@@ -457,27 +464,27 @@ func init() {
 	// coverage.HealthCardVersionValidator is a validator for the "health_card_version" field. It is called by the builders before save.
 	coverage.HealthCardVersionValidator = coverageDescHealthCardVersion.Validators[0].(func(string) error)
 	// coverageDescFeeProgram is the schema descriptor for fee_program field.
-	coverageDescFeeProgram := coverageFields[4].Descriptor()
+	coverageDescFeeProgram := coverageFields[9].Descriptor()
 	// coverage.FeeProgramValidator is a validator for the "fee_program" field. It is called by the builders before save.
 	coverage.FeeProgramValidator = coverageDescFeeProgram.Validators[0].(func(string) error)
 	// coverageDescFeeProgramNumber is the schema descriptor for fee_program_number field.
-	coverageDescFeeProgramNumber := coverageFields[5].Descriptor()
+	coverageDescFeeProgramNumber := coverageFields[10].Descriptor()
 	// coverage.FeeProgramNumberValidator is a validator for the "fee_program_number" field. It is called by the builders before save.
 	coverage.FeeProgramNumberValidator = coverageDescFeeProgramNumber.Validators[0].(func(string) error)
 	// coverageDescBillingAuthorizationNumber is the schema descriptor for billing_authorization_number field.
-	coverageDescBillingAuthorizationNumber := coverageFields[6].Descriptor()
+	coverageDescBillingAuthorizationNumber := coverageFields[11].Descriptor()
 	// coverage.BillingAuthorizationNumberValidator is a validator for the "billing_authorization_number" field. It is called by the builders before save.
 	coverage.BillingAuthorizationNumberValidator = coverageDescBillingAuthorizationNumber.Validators[0].(func(string) error)
 	// coverageDescCaseNumber is the schema descriptor for case_number field.
-	coverageDescCaseNumber := coverageFields[7].Descriptor()
+	coverageDescCaseNumber := coverageFields[12].Descriptor()
 	// coverage.CaseNumberValidator is a validator for the "case_number" field. It is called by the builders before save.
 	coverage.CaseNumberValidator = coverageDescCaseNumber.Validators[0].(func(string) error)
 	// coverageDescNumberOfSessions is the schema descriptor for number_of_sessions field.
-	coverageDescNumberOfSessions := coverageFields[8].Descriptor()
+	coverageDescNumberOfSessions := coverageFields[13].Descriptor()
 	// coverage.NumberOfSessionsValidator is a validator for the "number_of_sessions" field. It is called by the builders before save.
 	coverage.NumberOfSessionsValidator = coverageDescNumberOfSessions.Validators[0].(func(int) error)
 	// coverageDescBillingNotes is the schema descriptor for billing_notes field.
-	coverageDescBillingNotes := coverageFields[9].Descriptor()
+	coverageDescBillingNotes := coverageFields[14].Descriptor()
 	// coverage.BillingNotesValidator is a validator for the "billing_notes" field. It is called by the builders before save.
 	coverage.BillingNotesValidator = coverageDescBillingNotes.Validators[0].(func(string) error)
 	// coverageDescID is the schema descriptor for id field.
@@ -656,6 +663,8 @@ func init() {
 	invoice.Hooks[4] = invoiceHooks[0]
 
 	invoice.Hooks[5] = invoiceHooks[1]
+
+	invoice.Hooks[6] = invoiceHooks[2]
 	invoiceMixinFields0 := invoiceMixin[0].Fields()
 	_ = invoiceMixinFields0
 	invoiceMixinFields1 := invoiceMixin[1].Fields()

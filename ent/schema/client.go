@@ -161,9 +161,28 @@ func (Coverage) Mixin() []ent.Mixin {
 func (Coverage) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("client_id").GoType(pulidID).Immutable(),
-		field.String("region").Optional().Validate(text(maxCode)).Comment("Province or region that issued the health card; at most 64 characters."),
-		field.String("health_card_number").Optional().Validate(text(maxCode)).Comment("Health card number; at most 64 characters."),
-		field.String("health_card_version").Optional().Validate(text(maxCode)).Comment("Health card version code; at most 64 characters."),
+		field.String("region").Optional().Validate(text(maxCode)).
+			Comment("Province or territory that issued the health card: its code (ON, BC, QC…, stored so) or its English or French name (Ontario, Québec…). Another region is kept as written and its card is not checked. At most 64 characters."),
+		field.String("health_card_number").Optional().Validate(text(maxCode)).
+			Comment("Health card number, checked against its region's format when written (Ontario's and British Columbia's check digits, Québec's letters and birth date against the client's name and date of birth, the other provinces' lengths): a wrong one is refused. Stored without spaces or dashes. At most 64 characters."),
+		field.String("health_card_version").Optional().Validate(text(maxCode)).
+			Comment("Health card version code: one or two letters, Ontario's cards only. At most 64 characters."),
+		field.Time("health_card_validated_at").Optional().Nillable().
+			Comment("When the health card was last validated: each time its region, number or version is written, and by validateHealthCard. Empty without a number.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		field.String("health_card_validated_by").Optional().
+			Comment("How it was validated: FORMAT (kith's check of the region's format) or the name of the eligibility service.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		field.Enum("health_card_status").
+			NamedValues("Valid", "VALID", "Unchecked", "UNCHECKED", "NotEligible", "NOT_ELIGIBLE").
+			Optional().Nillable().
+			Comment("What the last validation found: VALID (the region's format, or the eligibility service accepted it), UNCHECKED (kith knows no format for the region) or NOT_ELIGIBLE (the eligibility service refused it). A card that cannot be right is never stored.").
+			Annotations(entgql.Type("HealthCardStatus"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		field.String("health_card_note").Optional().
+			Comment("What the last validation found, in words.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		field.String("billing_contact_id").GoType(pulidID).Optional().
+			Comment("The link (lk…, one of the client's billingContacts) of the contact billed for this coverage, set by setCoverageBillingContact: it must have the BILLING contact type. Removing that type from the link, or the link, clears it, and that mutation says so in extensions.warnings (BILLING_CONTACT_CLEARED)."),
 		field.String("fee_program").Optional().Validate(text(maxShort)).Comment("Default fee program; at most 255 characters."),
 		field.String("fee_program_number").Optional().Validate(text(maxCode)).Comment("Fee program number; at most 64 characters."),
 		field.String("billing_authorization_number").Optional().Validate(text(maxCode)).Comment("Billing authorisation number; at most 64 characters."),
@@ -177,7 +196,14 @@ func (Coverage) Fields() []ent.Field {
 func (Coverage) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
+		edge.To("billing_contact", ClientContact.Type).Field("billing_contact_id").Unique().
+			Comment("The billing contact of this funding source: one of the client's links with the BILLING type."),
 	}
+}
+
+// Hooks of Coverage: health cards are validated, billing contacts checked.
+func (Coverage) Hooks() []ent.Hook {
+	return []ent.Hook{validateHealthCard(), checkBillingContact()}
 }
 
 // Annotations of Coverage.

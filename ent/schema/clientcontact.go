@@ -78,9 +78,11 @@ func (ClientContact) Annotations() []schema.Annotation {
 	}
 }
 
-// Hooks of ClientContact.
+// Hooks of ClientContact: contact types are checked; a link that loses its
+// BILLING type, or is removed, stops being the billing contact of the
+// client's coverage records.
 func (ClientContact) Hooks() []ent.Hook {
-	return []ent.Hook{validateLink()}
+	return []ent.Hook{validateLink(), releaseBillingContact()}
 }
 
 // Policy of ClientContact.

@@ -50,6 +50,11 @@ func (Invoice) Fields() []ent.Field {
 			Annotations(entgql.Type("Date")),
 		field.String("issued_by_id").GoType(pulidID).Optional().Immutable().
 			Comment("The staff member who issued it."),
+		field.String("billing_contact_id").GoType(pulidID).Optional().Immutable().
+			Comment("The link (lk…) of the billing contact the invoice is addressed to, if any: a link of the client with the BILLING type when it was issued. The link may since have been removed; billedTo keeps who it was."),
+		field.JSON("billed_to", &schematype.BilledTo{}).Optional().Immutable().
+			Comment("Whom the invoice is addressed to: the billing contact's name, organisation reference, email and address as they were when it was issued. Empty for an invoice addressed to the client.").
+			Annotations(entgql.Type("BilledTo")),
 		field.Time("paid_at").Optional().Nillable().
 			Comment("When it was paid."),
 		field.Time("voided_at").Optional().Nillable().
@@ -85,7 +90,9 @@ func (Invoice) Annotations() []schema.Annotation {
 }
 
 // Hooks of Invoice.
-func (Invoice) Hooks() []ent.Hook { return []ent.Hook{issueInvoice(), moveInvoice()} }
+func (Invoice) Hooks() []ent.Hook {
+	return []ent.Hook{issueInvoice(), addressInvoice(), moveInvoice()}
+}
 
 // Policy of Invoice: staff issue and void invoices; a portal viewer reads
 // the acting client's invoices with MANAGE_BILLING (the client itself
