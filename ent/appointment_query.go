@@ -14,7 +14,9 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -36,6 +38,8 @@ type AppointmentQuery struct {
 	withCreatedBy              *StaffQuery
 	withScheduledMessages      *ScheduledMessageQuery
 	withService                *ServiceQuery
+	withPracticeLocation       *LocationQuery
+	withHeldAtContactLink      *ClientContactQuery
 	modifiers                  []func(*sql.Selector)
 	loadTotal                  []func(context.Context, []*Appointment) error
 	withNamedScheduledMessages map[string]*ScheduledMessageQuery
@@ -200,6 +204,50 @@ func (_q *AppointmentQuery) QueryService() *ServiceQuery {
 			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
 			sqlgraph.To(service.Table, service.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, appointment.ServiceTable, appointment.ServiceColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPracticeLocation chains the current query on the "practice_location" edge.
+func (_q *AppointmentQuery) QueryPracticeLocation() *LocationQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(location.Table, location.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.PracticeLocationTable, appointment.PracticeLocationColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryHeldAtContactLink chains the current query on the "held_at_contact_link" edge.
+func (_q *AppointmentQuery) QueryHeldAtContactLink() *ClientContactQuery {
+	query := (&ClientContactClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(clientcontact.Table, clientcontact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.HeldAtContactLinkTable, appointment.HeldAtContactLinkColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -405,6 +453,8 @@ func (_q *AppointmentQuery) Clone() *AppointmentQuery {
 		withCreatedBy:         _q.withCreatedBy.Clone(),
 		withScheduledMessages: _q.withScheduledMessages.Clone(),
 		withService:           _q.withService.Clone(),
+		withPracticeLocation:  _q.withPracticeLocation.Clone(),
+		withHeldAtContactLink: _q.withHeldAtContactLink.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -474,6 +524,28 @@ func (_q *AppointmentQuery) WithService(opts ...func(*ServiceQuery)) *Appointmen
 		opt(query)
 	}
 	_q.withService = query
+	return _q
+}
+
+// WithPracticeLocation tells the query-builder to eager-load the nodes that are connected to
+// the "practice_location" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithPracticeLocation(opts ...func(*LocationQuery)) *AppointmentQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPracticeLocation = query
+	return _q
+}
+
+// WithHeldAtContactLink tells the query-builder to eager-load the nodes that are connected to
+// the "held_at_contact_link" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithHeldAtContactLink(opts ...func(*ClientContactQuery)) *AppointmentQuery {
+	query := (&ClientContactClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withHeldAtContactLink = query
 	return _q
 }
 
@@ -561,13 +633,15 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Appointment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [8]bool{
 			_q.withOrganization != nil,
 			_q.withClient != nil,
 			_q.withPractitioner != nil,
 			_q.withCreatedBy != nil,
 			_q.withScheduledMessages != nil,
 			_q.withService != nil,
+			_q.withPracticeLocation != nil,
+			_q.withHeldAtContactLink != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -627,6 +701,18 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if query := _q.withService; query != nil {
 		if err := _q.loadService(ctx, query, nodes, nil,
 			func(n *Appointment, e *Service) { n.Edges.Service = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPracticeLocation; query != nil {
+		if err := _q.loadPracticeLocation(ctx, query, nodes, nil,
+			func(n *Appointment, e *Location) { n.Edges.PracticeLocation = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withHeldAtContactLink; query != nil {
+		if err := _q.loadHeldAtContactLink(ctx, query, nodes, nil,
+			func(n *Appointment, e *ClientContact) { n.Edges.HeldAtContactLink = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -820,6 +906,64 @@ func (_q *AppointmentQuery) loadService(ctx context.Context, query *ServiceQuery
 	}
 	return nil
 }
+func (_q *AppointmentQuery) loadPracticeLocation(ctx context.Context, query *LocationQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Location)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Appointment)
+	for i := range nodes {
+		fk := nodes[i].PracticeLocationID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(location.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "practice_location_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *AppointmentQuery) loadHeldAtContactLink(ctx context.Context, query *ClientContactQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *ClientContact)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Appointment)
+	for i := range nodes {
+		fk := nodes[i].HeldAtContactLinkID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(clientcontact.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "held_at_contact_link_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *AppointmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -863,6 +1007,12 @@ func (_q *AppointmentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withService != nil {
 			_spec.Node.AddColumnOnce(appointment.FieldServiceID)
+		}
+		if _q.withPracticeLocation != nil {
+			_spec.Node.AddColumnOnce(appointment.FieldPracticeLocationID)
+		}
+		if _q.withHeldAtContactLink != nil {
+			_spec.Node.AddColumnOnce(appointment.FieldHeldAtContactLinkID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

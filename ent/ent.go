@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -107,6 +108,7 @@ func checkColumn(t, c string) error {
 			emailsuppression.Table:    emailsuppression.ValidColumn,
 			form.Table:                form.ValidColumn,
 			invoice.Table:             invoice.ValidColumn,
+			location.Table:            location.ValidColumn,
 			messagetemplate.Table:     messagetemplate.ValidColumn,
 			notification.Table:        notification.ValidColumn,
 			organization.Table:        organization.ValidColumn,

@@ -61,6 +61,22 @@ func (_m *Appointment) Service(ctx context.Context) (*Service, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Appointment) PracticeLocation(ctx context.Context) (*Location, error) {
+	result, err := _m.Edges.PracticeLocationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPracticeLocation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) HeldAtContactLink(ctx context.Context) (*ClientContact, error) {
+	result, err := _m.Edges.HeldAtContactLinkOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHeldAtContactLink().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ClientContact) Client(ctx context.Context) (*ClientProfile, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -153,6 +169,14 @@ func (_m *ClientProfile) ScheduledMessages(
 		return conn, nil
 	}
 	return _m.QueryScheduledMessages().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ClientProfile) DefaultLocation(ctx context.Context) (*Location, error) {
+	result, err := _m.Edges.DefaultLocationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDefaultLocation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *ClientProfile) ContactLinks(ctx context.Context) (result []*ClientContact, err error) {
@@ -311,6 +335,14 @@ func (_m *ScheduledMessage) Appointment(ctx context.Context) (*Appointment, erro
 	result, err := _m.Edges.AppointmentOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Service) PracticeLocation(ctx context.Context) (*Location, error) {
+	result, err := _m.Edges.PracticeLocationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPracticeLocation().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -46,6 +47,7 @@ var tableByPrefix = map[string]string{
 	"es": emailsuppression.Table,
 	"fm": form.Table,
 	"iv": invoice.Table,
+	"lc": location.Table,
 	"mt": messagetemplate.Table,
 	"nt": notification.Table,
 	"or": organization.Table,
@@ -83,6 +85,8 @@ var edgeTable = map[string]string{
 	"Appointment.created_by":           staff.Table,
 	"Appointment.scheduled_messages":   scheduledmessage.Table,
 	"Appointment.service":              service.Table,
+	"Appointment.practice_location":    location.Table,
+	"Appointment.held_at_contact_link": clientcontact.Table,
 	"ClientContact.organization":       organization.Table,
 	"ClientContact.client":             clientprofile.Table,
 	"ClientContact.contact":            contact.Table,
@@ -92,6 +96,7 @@ var edgeTable = map[string]string{
 	"ClientProfile.appointments":       appointment.Table,
 	"ClientProfile.coverages":          coverage.Table,
 	"ClientProfile.scheduled_messages": scheduledmessage.Table,
+	"ClientProfile.default_location":   location.Table,
 	"ClientProfile.contact_links":      clientcontact.Table,
 	"Contact.organization":             organization.Table,
 	"Contact.clients":                  clientprofile.Table,
@@ -106,6 +111,7 @@ var edgeTable = map[string]string{
 	"Invoice.organization":             organization.Table,
 	"Invoice.client":                   clientprofile.Table,
 	"Invoice.payments":                 payment.Table,
+	"Location.organization":            organization.Table,
 	"MessageTemplate.organization":     organization.Table,
 	"Notification.organization":        organization.Table,
 	"Notification.client":              clientprofile.Table,
@@ -134,6 +140,7 @@ var edgeTable = map[string]string{
 	"ScheduledMessage.appointment":     appointment.Table,
 	"Service.organization":             organization.Table,
 	"Service.practitioner_links":       servicepractitioner.Table,
+	"Service.practice_location":        location.Table,
 	"ServicePractitioner.organization": organization.Table,
 	"ServicePractitioner.service":      service.Table,
 	"ServicePractitioner.staff":        staff.Table,

@@ -30,6 +30,8 @@ type Tx struct {
 	Form *FormClient
 	// Invoice is the client for interacting with the Invoice builders.
 	Invoice *InvoiceClient
+	// Location is the client for interacting with the Location builders.
+	Location *LocationClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
@@ -207,6 +209,7 @@ func (tx *Tx) init() {
 	tx.EmailSuppression = NewEmailSuppressionClient(tx.config)
 	tx.Form = NewFormClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)
+	tx.Location = NewLocationClient(tx.config)
 	tx.MessageTemplate = NewMessageTemplateClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)

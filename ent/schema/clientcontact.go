@@ -80,7 +80,7 @@ func (ClientContact) Annotations() []schema.Annotation {
 
 // Hooks of ClientContact.
 func (ClientContact) Hooks() []ent.Hook {
-	return []ent.Hook{validateLink()}
+	return []ent.Hook{validateLink(), releaseHeldAtAddress()}
 }
 
 // Policy of ClientContact.
