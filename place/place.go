@@ -67,11 +67,13 @@ func heldAtContact(a *ent.Appointment, c *ent.ClientProfile) *ent.Contact {
 	return nil
 }
 
-// Load reads what Written needs of a that is not loaded yet, through db as
-// the viewer in ctx, and returns where a is held.
+// Load reads what Written needs of a through db as the viewer in ctx, and
+// returns where a is held. It reads the edges again: those loaded for a
+// GraphQL answer hold only the fields the query asked for.
 func Load(ctx context.Context, db *ent.Client, a *ent.Appointment) (string, error) {
 	loaded := *a
-	if a.PracticeLocationID != "" && a.Edges.PracticeLocation == nil {
+	loaded.Edges = ent.AppointmentEdges{}
+	if a.PracticeLocationID != "" {
 		l, err := db.Location.Get(ctx, a.PracticeLocationID)
 		if err != nil {
 			return "", fmt.Errorf("reading the appointment's location: %w", err)
@@ -87,7 +89,7 @@ func Load(ctx context.Context, db *ent.Client, a *ent.Appointment) (string, erro
 				return "", fmt.Errorf("reading the appointment's client: %w", err)
 			}
 		case appointment.AddressSourceContact:
-			if a.HeldAtContactLinkID != "" && a.Edges.HeldAtContactLink == nil {
+			if a.HeldAtContactLinkID != "" {
 				l, err := db.ClientContact.Query().Where(clientcontact.ID(a.HeldAtContactLinkID)).WithContact().Only(ctx)
 				if err != nil {
 					return "", fmt.Errorf("reading the contact the appointment is held at: %w", err)
