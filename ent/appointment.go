@@ -42,7 +42,7 @@ type Appointment struct {
 	EndsAt time.Time `json:"ends_at,omitempty"`
 	// IANA time zone the appointment is shown in: the client's.
 	TimeZone string `json:"time_zone,omitempty"`
-	// A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: this text is then a detail such as a room.
+	// A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: the text is for a one-off place.
 	Location string `json:"location,omitempty"`
 	// The location of the practice where the appointment is held.
 	PracticeLocationID pulid.ID `json:"practice_location_id,omitempty"`

@@ -40,7 +40,7 @@ type Service struct {
 	BookableOnline bool `json:"bookable_online,omitempty"`
 	// Where the session happens: in person at location, or by video.
 	Mode service.Mode `json:"mode,omitempty"`
-	// Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: this text is then a detail such as a room.
+	// Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: the text is for a one-off place.
 	Location string `json:"location,omitempty"`
 	// The location the service is given at.
 	PracticeLocationID pulid.ID `json:"practice_location_id,omitempty"`

@@ -6061,7 +6061,7 @@ type Appointment implements Node {
   """
   timeZone: String!
   """
-  A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: this text is then a detail such as a room.
+  A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: the text is for a one-off place.
   """
   location: String
   """
@@ -7989,7 +7989,7 @@ input CreateAppointmentInput {
   """
   endsAt: Time!
   """
-  A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: this text is then a detail such as a room.
+  A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: the text is for a one-off place.
   """
   location: String
   """
@@ -8294,7 +8294,7 @@ input CreateServiceInput {
   """
   mode: ServiceMode
   """
-  Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: this text is then a detail such as a room.
+  Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: the text is for a one-off place.
   """
   location: String
   """
@@ -11049,7 +11049,7 @@ type Service implements Node {
   """
   mode: ServiceMode!
   """
-  Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: this text is then a detail such as a room.
+  Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: the text is for a one-off place.
   """
   location: String
   """
@@ -12147,7 +12147,7 @@ input UpdateServiceInput {
   """
   mode: ServiceMode
   """
-  Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: this text is then a detail such as a room.
+  Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: the text is for a one-off place.
   """
   location: String
   clearLocation: Boolean
