@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kith-health/kith/schematype"
 )
 
 // TestPortalBookingTakesTheServicesLocation books through the portal a
@@ -27,6 +29,11 @@ func TestPortalBookingTakesTheServicesLocation(t *testing.T) {
 	b.api.OK(b.p.Token, `query($id: ID!) { node(id: $id) { ... on Appointment { practiceLocation { id } heldAt } } }`, map[string]any{"id": booked.ID}, &staff)
 	require.Equal(t, loc.CreateLocation.ID, staff.Node.PracticeLocation.ID, "the service's location")
 	require.Equal(t, "Downtown clinic, 40 King Street West, Toronto", staff.Node.HeldAt)
+	sent := b.env.Notifications(t, booked.ID, schematype.ChannelEmail)
+	require.NotEmpty(t, sent)
+	for _, n := range sent {
+		require.Contains(t, n.Text, "Downtown clinic, 40 King Street West, Toronto", "the confirmation says where")
+	}
 
 	type public struct {
 		Name    string

@@ -118,7 +118,7 @@ func (Appointment) Annotations() []schema.Annotation {
 
 // Hooks of Appointment.
 func (Appointment) Hooks() []ent.Hook {
-	return []ent.Hook{notifyOfAppointment(), prepareAppointment(), placeAppointment(), noOverlap()}
+	return []ent.Hook{notifyOfAppointment(), placeAppointment(), prepareAppointment(), noOverlap()}
 }
 
 // Policy of Appointment: staff read and write; a portal viewer reads those

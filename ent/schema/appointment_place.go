@@ -46,10 +46,9 @@ func checkServiceLocation() ent.Hook {
 // must be active; an address source is the client's own address (which it
 // must have) or, with CONTACT, one of the client's links whose contact
 // types include ADDITIONAL_ADDRESS; a location and an address source
-// exclude each other. A new appointment that names no place and no video
-// link takes its service's location (an in-person service's), else the
-// client's default location, when active; on every path, so bookings by
-// staff, the portal and the widget alike.
+// exclude each other. It runs before prepareAppointment, which gives a new
+// appointment that names no place its default location (defaultLocation)
+// from the client it reads anyway.
 func placeAppointment() ent.Hook {
 	return hookOn(func(ctx context.Context, m *gen.AppointmentMutation) error {
 		if id, ok := m.PracticeLocationID(); ok {
@@ -64,12 +63,7 @@ func placeAppointment() ent.Hook {
 			m.SetAddressSource(src)
 		}
 		if srcSet {
-			if err := checkAddressSource(ctx, m, src); err != nil {
-				return err
-			}
-		}
-		if m.Op().Is(ent.OpCreate) && !srcSet {
-			return defaultLocation(ctx, m)
+			return checkAddressSource(ctx, m, src)
 		}
 		return nil
 	}, writeOps)
@@ -118,14 +112,18 @@ func checkAddressSource(ctx context.Context, m *gen.AppointmentMutation, src app
 	return nil
 }
 
-// defaultLocation gives a new appointment that names no place, no video
-// link and no location its service's location, else (when it has no text
-// location either and its service is not by video) the client's default
-// one. An archived location is not taken. Both are read as kith itself,
-// in the organisation: a portal or widget booking takes them without
-// seeing the client's record whole.
-func defaultLocation(ctx context.Context, m *gen.AppointmentMutation) error {
+// defaultLocation gives a new appointment of client c that names no
+// location, no address and no video link its service's location (an
+// in-person service's), else (when it has no text location either and its
+// service is not by video) c's default one, when active: on every path, so
+// bookings by staff, the portal and the widget alike. The service and the
+// location are read as kith itself, in the organisation: a portal or widget
+// booking takes them as the widget shows them to anyone.
+func defaultLocation(ctx context.Context, m *gen.AppointmentMutation, c *gen.ClientProfile) error {
 	if _, ok := m.PracticeLocationID(); ok {
+		return nil
+	}
+	if _, ok := m.AddressSource(); ok {
 		return nil
 	}
 	if u, _ := m.TelehealthURL(); u != "" {
@@ -144,11 +142,6 @@ func defaultLocation(ctx context.Context, m *gen.AppointmentMutation) error {
 		chosen = svc.PracticeLocationID
 	}
 	if text, _ := m.Location(); chosen == "" && text == "" {
-		clientID, _ := m.ClientID()
-		c, err := m.Client().ClientProfile.Get(sys, clientID)
-		if err != nil {
-			return &kith.NotFoundError{Field: "clientID", ID: clientID}
-		}
 		chosen = c.DefaultLocationID
 	}
 	if chosen == "" {
