@@ -9,6 +9,7 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/servicepractitioner"
 	"github.com/kith-health/kith/ent/staff"
@@ -118,7 +119,10 @@ type BookableService struct {
 	Currency        string
 	Mode            service.Mode
 	Location        string
-	Practitioners   []Practitioner
+	// PracticeLocation is the location the service is given at, when it
+	// has an active one.
+	PracticeLocation *ent.Location
+	Practitioners    []Practitioner
 }
 
 // BookableServices lists, for anyone, the services of the organisation with
@@ -131,6 +135,7 @@ func BookableServices(ctx context.Context, db *ent.Client, slug string) ([]Booka
 	ctx = publicContext(ctx, org.ID)
 	rows, err := db.Service.Query().
 		Where(service.BookableOnline(true), service.ArchivedAtIsNil()).
+		WithPracticeLocation(func(q *ent.LocationQuery) { q.Where(location.Active(true)) }).
 		WithPractitionerLinks(func(q *ent.ServicePractitionerQuery) {
 			q.WithStaff(func(q *ent.StaffQuery) { q.Where(staff.Active(true)).Select(staff.FieldID, staff.FieldName) })
 		}).
@@ -144,7 +149,7 @@ func BookableServices(ctx context.Context, db *ent.Client, slug string) ([]Booka
 		out[i] = BookableService{
 			ID: s.ID, Name: s.Name, Description: s.Description, DurationMinutes: s.DurationMinutes,
 			PriceCents: s.PriceCents, Currency: s.Currency, Mode: s.Mode, Location: s.Location,
-			Practitioners: []Practitioner{},
+			PracticeLocation: s.Edges.PracticeLocation, Practitioners: []Practitioner{},
 		}
 		for _, l := range s.Edges.PractitionerLinks {
 			if p := l.Edges.Staff; p != nil {

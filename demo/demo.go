@@ -1,9 +1,10 @@
 // Package demo seeds, once, a small practice a newcomer can explore: a
-// practitioner, a child client with no email or phone whose two parents are
-// its contacts, one parent who is also a client, an upcoming appointment
-// and a consent form sent from it to a parent, and a history for the child's
-// timeline (history.go). New clients with an email are invited to its portal
-// as they are created.
+// practitioner, a location, a child client with no email or phone whose two
+// parents are its contacts (one of them an additional address), one parent
+// who is also a client, an upcoming appointment at the location with a
+// consent form sent from it to a parent, a home visit at the parent's
+// address, and a history for the child's timeline (history.go). New clients
+// with an email are invited to its portal as they are created.
 package demo
 
 import (
@@ -65,6 +66,13 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	if err != nil {
 		return err
 	}
+	// The practice's clinic: Sam is treated there, and the service is given there.
+	clinic, err := db.Location.Create().SetName("King Street clinic").SetPhone("416 555 0100").
+		SetAddress(&schematype.Address{Line1: "40 King Street West", Line2: "Suite 200", City: "Toronto", Region: "ON", PostalCode: "M5H 3Y2", Country: "CA"}).
+		Save(ctx)
+	if err != nil {
+		return err
+	}
 	// Alex is a parent of Sam and a client in their own right, with the same
 	// email, and uses the portal as both: one sign-in, two clients.
 	if err := db.ClientProfile.Create().
@@ -78,6 +86,7 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	sam, err := db.ClientProfile.Create().
 		SetFirstName("Samuel").SetPreferredName("Sam").SetLastName("Rivera").
 		SetDateOfBirth("2017-03-14").SetAlert("Peanut allergy").
+		SetQualified(true).SetDefaultLocationID(clinic.ID).
 		SetNotifyReminders(false).SetNotifyConfirmations(false).SetNotifyScheduled(false).
 		AddPractitionerIDs(priya.ID).Save(ctx)
 	if err != nil {
@@ -120,7 +129,7 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 		return err
 	}
 	svc, err := db.Service.Create().SetName("Individual therapy").SetDurationMinutes(50).
-		SetBookableOnline(true).SetPriceCents(14000).SetCurrency("CAD").SetLocation("40 King Street West").
+		SetBookableOnline(true).SetPriceCents(14000).SetCurrency("CAD").SetPracticeLocationID(clinic.ID).
 		Save(ctx)
 	if err != nil {
 		return err
@@ -131,12 +140,21 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	loc := schematype.Location(org.TimeZone)
 	tomorrow := time.Now().In(loc).AddDate(0, 0, 1)
 	start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 15, 30, 0, 0, loc)
+	// At the clinic, Sam's default location.
 	appt, err := db.Appointment.Create().
-		SetClientID(sam.ID).SetPractitionerID(priya.ID).
+		SetClientID(sam.ID).SetPractitionerID(priya.ID).SetServiceID(svc.ID).
 		SetStartsAt(start).SetEndsAt(start.Add(50 * time.Minute)).
-		SetLocation("Room 2, 40 King Street West").
 		Save(ctx)
 	if err != nil {
+		return err
+	}
+	// A home visit two days later, at Alex's address (an additional address of Sam's).
+	visit := start.AddDate(0, 0, 2)
+	if err := db.Appointment.Create().
+		SetClientID(sam.ID).SetPractitionerID(priya.ID).
+		SetStartsAt(visit).SetEndsAt(visit.Add(50 * time.Minute)).
+		SetHeldAtContactLinkID(alexLink.ID).
+		Exec(ctx); err != nil {
 		return err
 	}
 	// "Send Form To" from the appointment: Alex gets the FORM_REQUEST email

@@ -10,7 +10,9 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/kith-health/kith/ent/appointment"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/staff"
@@ -40,8 +42,14 @@ type Appointment struct {
 	EndsAt time.Time `json:"ends_at,omitempty"`
 	// IANA time zone the appointment is shown in: the client's.
 	TimeZone string `json:"time_zone,omitempty"`
-	// Where the appointment takes place; at most 255 characters.
+	// A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: the text is for a one-off place.
 	Location string `json:"location,omitempty"`
+	// The location of the practice where the appointment is held.
+	PracticeLocationID pulid.ID `json:"practice_location_id,omitempty"`
+	// The appointment is held at an address of the client's: CLIENT, the client's own address; CONTACT, the address of the additional-address contact of heldAtContactLink. Null: at a location, a one-off place or by video. Messages show the address as it is when they are sent.
+	AddressSource *appointment.AddressSource `json:"address_source,omitempty"`
+	// The client's link to the contact whose address the appointment is held at.
+	HeldAtContactLinkID pulid.ID `json:"held_at_contact_link_id,omitempty"`
 	// Video link for a telehealth appointment: an absolute https address, at most 2,048 characters.
 	TelehealthURL string `json:"telehealth_url,omitempty"`
 	// Where the appointment stands; change it with the appointment mutations.
@@ -82,11 +90,15 @@ type AppointmentEdges struct {
 	Changes []*AppointmentChange `json:"changes,omitempty"`
 	// Forms sent from the appointment (sendForm with appointmentId), as staff see them; a portal viewer only those it may see.
 	Forms []*Form `json:"forms,omitempty"`
+	// The location of the practice where the appointment is held: an active one when chosen. A new in-person appointment that names no place takes its service's location, else the client's default location.
+	PracticeLocation *Location `json:"practice_location,omitempty"`
+	// With addressSource CONTACT, the client's link to the contact whose address the appointment is held at; the link's contact types include ADDITIONAL_ADDRESS (see `Client.appointmentAddresses`). When the link loses that type or is removed, the appointment keeps the address as its text location and the reference is cleared.
+	HeldAtContactLink *ClientContact `json:"held_at_contact_link,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [8]map[string]int
 
 	namedScheduledMessages map[string][]*ScheduledMessage
 	namedChanges           map[string][]*AppointmentChange
@@ -175,14 +187,36 @@ func (e AppointmentEdges) FormsOrErr() ([]*Form, error) {
 	return nil, &NotLoadedError{edge: "forms"}
 }
 
+// PracticeLocationOrErr returns the PracticeLocation value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AppointmentEdges) PracticeLocationOrErr() (*Location, error) {
+	if e.PracticeLocation != nil {
+		return e.PracticeLocation, nil
+	} else if e.loadedTypes[8] {
+		return nil, &NotFoundError{label: location.Label}
+	}
+	return nil, &NotLoadedError{edge: "practice_location"}
+}
+
+// HeldAtContactLinkOrErr returns the HeldAtContactLink value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AppointmentEdges) HeldAtContactLinkOrErr() (*ClientContact, error) {
+	if e.HeldAtContactLink != nil {
+		return e.HeldAtContactLink, nil
+	} else if e.loadedTypes[9] {
+		return nil, &NotFoundError{label: clientcontact.Label}
+	}
+	return nil, &NotLoadedError{edge: "held_at_contact_link"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Appointment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case appointment.FieldID, appointment.FieldOrganizationID, appointment.FieldClientID, appointment.FieldPractitionerID, appointment.FieldCreatedByID, appointment.FieldServiceID:
+		case appointment.FieldID, appointment.FieldOrganizationID, appointment.FieldClientID, appointment.FieldPractitionerID, appointment.FieldCreatedByID, appointment.FieldPracticeLocationID, appointment.FieldHeldAtContactLinkID, appointment.FieldServiceID:
 			values[i] = new(pulid.ID)
-		case appointment.FieldTimeZone, appointment.FieldLocation, appointment.FieldTelehealthURL, appointment.FieldStatus, appointment.FieldCancellationReason, appointment.FieldNotes, appointment.FieldIdempotencyKey, appointment.FieldBookedVia:
+		case appointment.FieldTimeZone, appointment.FieldLocation, appointment.FieldAddressSource, appointment.FieldTelehealthURL, appointment.FieldStatus, appointment.FieldCancellationReason, appointment.FieldNotes, appointment.FieldIdempotencyKey, appointment.FieldBookedVia:
 			values[i] = new(sql.NullString)
 		case appointment.FieldCreatedAt, appointment.FieldUpdatedAt, appointment.FieldStartsAt, appointment.FieldEndsAt, appointment.FieldCancelledAt:
 			values[i] = new(sql.NullTime)
@@ -266,6 +300,25 @@ func (_m *Appointment) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field location", values[i])
 			} else if value.Valid {
 				_m.Location = value.String
+			}
+		case appointment.FieldPracticeLocationID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field practice_location_id", values[i])
+			} else if value != nil {
+				_m.PracticeLocationID = *value
+			}
+		case appointment.FieldAddressSource:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field address_source", values[i])
+			} else if value.Valid {
+				_m.AddressSource = new(appointment.AddressSource)
+				*_m.AddressSource = appointment.AddressSource(value.String)
+			}
+		case appointment.FieldHeldAtContactLinkID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field held_at_contact_link_id", values[i])
+			} else if value != nil {
+				_m.HeldAtContactLinkID = *value
 			}
 		case appointment.FieldTelehealthURL:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -369,6 +422,16 @@ func (_m *Appointment) QueryForms() *FormQuery {
 	return NewAppointmentClient(_m.config).QueryForms(_m)
 }
 
+// QueryPracticeLocation queries the "practice_location" edge of the Appointment entity.
+func (_m *Appointment) QueryPracticeLocation() *LocationQuery {
+	return NewAppointmentClient(_m.config).QueryPracticeLocation(_m)
+}
+
+// QueryHeldAtContactLink queries the "held_at_contact_link" edge of the Appointment entity.
+func (_m *Appointment) QueryHeldAtContactLink() *ClientContactQuery {
+	return NewAppointmentClient(_m.config).QueryHeldAtContactLink(_m)
+}
+
 // Update returns a builder for updating this Appointment.
 // Note that you need to call Appointment.Unwrap() before calling this method if this Appointment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -421,6 +484,17 @@ func (_m *Appointment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("location=")
 	builder.WriteString(_m.Location)
+	builder.WriteString(", ")
+	builder.WriteString("practice_location_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PracticeLocationID))
+	builder.WriteString(", ")
+	if v := _m.AddressSource; v != nil {
+		builder.WriteString("address_source=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("held_at_contact_link_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HeldAtContactLinkID))
 	builder.WriteString(", ")
 	builder.WriteString("telehealth_url=")
 	builder.WriteString(_m.TelehealthURL)

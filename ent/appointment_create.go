@@ -12,8 +12,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/appointmentchange"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/service"
@@ -116,6 +118,48 @@ func (_c *AppointmentCreate) SetLocation(v string) *AppointmentCreate {
 func (_c *AppointmentCreate) SetNillableLocation(v *string) *AppointmentCreate {
 	if v != nil {
 		_c.SetLocation(*v)
+	}
+	return _c
+}
+
+// SetPracticeLocationID sets the "practice_location_id" field.
+func (_c *AppointmentCreate) SetPracticeLocationID(v pulid.ID) *AppointmentCreate {
+	_c.mutation.SetPracticeLocationID(v)
+	return _c
+}
+
+// SetNillablePracticeLocationID sets the "practice_location_id" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillablePracticeLocationID(v *pulid.ID) *AppointmentCreate {
+	if v != nil {
+		_c.SetPracticeLocationID(*v)
+	}
+	return _c
+}
+
+// SetAddressSource sets the "address_source" field.
+func (_c *AppointmentCreate) SetAddressSource(v appointment.AddressSource) *AppointmentCreate {
+	_c.mutation.SetAddressSource(v)
+	return _c
+}
+
+// SetNillableAddressSource sets the "address_source" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableAddressSource(v *appointment.AddressSource) *AppointmentCreate {
+	if v != nil {
+		_c.SetAddressSource(*v)
+	}
+	return _c
+}
+
+// SetHeldAtContactLinkID sets the "held_at_contact_link_id" field.
+func (_c *AppointmentCreate) SetHeldAtContactLinkID(v pulid.ID) *AppointmentCreate {
+	_c.mutation.SetHeldAtContactLinkID(v)
+	return _c
+}
+
+// SetNillableHeldAtContactLinkID sets the "held_at_contact_link_id" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableHeldAtContactLinkID(v *pulid.ID) *AppointmentCreate {
+	if v != nil {
+		_c.SetHeldAtContactLinkID(*v)
 	}
 	return _c
 }
@@ -316,6 +360,16 @@ func (_c *AppointmentCreate) AddForms(v ...*Form) *AppointmentCreate {
 	return _c.AddFormIDs(ids...)
 }
 
+// SetPracticeLocation sets the "practice_location" edge to the Location entity.
+func (_c *AppointmentCreate) SetPracticeLocation(v *Location) *AppointmentCreate {
+	return _c.SetPracticeLocationID(v.ID)
+}
+
+// SetHeldAtContactLink sets the "held_at_contact_link" edge to the ClientContact entity.
+func (_c *AppointmentCreate) SetHeldAtContactLink(v *ClientContact) *AppointmentCreate {
+	return _c.SetHeldAtContactLinkID(v.ID)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_c *AppointmentCreate) Mutation() *AppointmentMutation {
 	return _c.mutation
@@ -421,6 +475,11 @@ func (_c *AppointmentCreate) check() error {
 			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "Appointment.location": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.AddressSource(); ok {
+		if err := appointment.AddressSourceValidator(v); err != nil {
+			return &ValidationError{Name: "address_source", err: fmt.Errorf(`ent: validator failed for field "Appointment.address_source": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.TelehealthURL(); ok {
 		if err := appointment.TelehealthURLValidator(v); err != nil {
 			return &ValidationError{Name: "telehealth_url", err: fmt.Errorf(`ent: validator failed for field "Appointment.telehealth_url": %w`, err)}
@@ -524,6 +583,10 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Location(); ok {
 		_spec.SetField(appointment.FieldLocation, field.TypeString, value)
 		_node.Location = value
+	}
+	if value, ok := _c.mutation.AddressSource(); ok {
+		_spec.SetField(appointment.FieldAddressSource, field.TypeEnum, value)
+		_node.AddressSource = &value
 	}
 	if value, ok := _c.mutation.TelehealthURL(); ok {
 		_spec.SetField(appointment.FieldTelehealthURL, field.TypeString, value)
@@ -684,6 +747,40 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PracticeLocationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.PracticeLocationTable,
+			Columns: []string{appointment.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.PracticeLocationID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.HeldAtContactLinkIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.HeldAtContactLinkTable,
+			Columns: []string{appointment.HeldAtContactLinkColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.HeldAtContactLinkID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -15,8 +15,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/appointmentchange"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -40,6 +42,8 @@ type AppointmentQuery struct {
 	withService                *ServiceQuery
 	withChanges                *AppointmentChangeQuery
 	withForms                  *FormQuery
+	withPracticeLocation       *LocationQuery
+	withHeldAtContactLink      *ClientContactQuery
 	modifiers                  []func(*sql.Selector)
 	loadTotal                  []func(context.Context, []*Appointment) error
 	withNamedScheduledMessages map[string]*ScheduledMessageQuery
@@ -257,6 +261,50 @@ func (_q *AppointmentQuery) QueryForms() *FormQuery {
 	return query
 }
 
+// QueryPracticeLocation chains the current query on the "practice_location" edge.
+func (_q *AppointmentQuery) QueryPracticeLocation() *LocationQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(location.Table, location.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.PracticeLocationTable, appointment.PracticeLocationColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryHeldAtContactLink chains the current query on the "held_at_contact_link" edge.
+func (_q *AppointmentQuery) QueryHeldAtContactLink() *ClientContactQuery {
+	query := (&ClientContactClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(clientcontact.Table, clientcontact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.HeldAtContactLinkTable, appointment.HeldAtContactLinkColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Appointment entity from the query.
 // Returns a *NotFoundError when no Appointment was found.
 func (_q *AppointmentQuery) First(ctx context.Context) (*Appointment, error) {
@@ -457,6 +505,8 @@ func (_q *AppointmentQuery) Clone() *AppointmentQuery {
 		withService:           _q.withService.Clone(),
 		withChanges:           _q.withChanges.Clone(),
 		withForms:             _q.withForms.Clone(),
+		withPracticeLocation:  _q.withPracticeLocation.Clone(),
+		withHeldAtContactLink: _q.withHeldAtContactLink.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -551,6 +601,28 @@ func (_q *AppointmentQuery) WithForms(opts ...func(*FormQuery)) *AppointmentQuer
 	return _q
 }
 
+// WithPracticeLocation tells the query-builder to eager-load the nodes that are connected to
+// the "practice_location" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithPracticeLocation(opts ...func(*LocationQuery)) *AppointmentQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPracticeLocation = query
+	return _q
+}
+
+// WithHeldAtContactLink tells the query-builder to eager-load the nodes that are connected to
+// the "held_at_contact_link" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithHeldAtContactLink(opts ...func(*ClientContactQuery)) *AppointmentQuery {
+	query := (&ClientContactClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withHeldAtContactLink = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -635,7 +707,7 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Appointment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [10]bool{
 			_q.withOrganization != nil,
 			_q.withClient != nil,
 			_q.withPractitioner != nil,
@@ -644,6 +716,8 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withService != nil,
 			_q.withChanges != nil,
 			_q.withForms != nil,
+			_q.withPracticeLocation != nil,
+			_q.withHeldAtContactLink != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -717,6 +791,18 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadForms(ctx, query, nodes,
 			func(n *Appointment) { n.Edges.Forms = []*Form{} },
 			func(n *Appointment, e *Form) { n.Edges.Forms = append(n.Edges.Forms, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPracticeLocation; query != nil {
+		if err := _q.loadPracticeLocation(ctx, query, nodes, nil,
+			func(n *Appointment, e *Location) { n.Edges.PracticeLocation = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withHeldAtContactLink; query != nil {
+		if err := _q.loadHeldAtContactLink(ctx, query, nodes, nil,
+			func(n *Appointment, e *ClientContact) { n.Edges.HeldAtContactLink = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -984,6 +1070,64 @@ func (_q *AppointmentQuery) loadForms(ctx context.Context, query *FormQuery, nod
 	}
 	return nil
 }
+func (_q *AppointmentQuery) loadPracticeLocation(ctx context.Context, query *LocationQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Location)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Appointment)
+	for i := range nodes {
+		fk := nodes[i].PracticeLocationID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(location.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "practice_location_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *AppointmentQuery) loadHeldAtContactLink(ctx context.Context, query *ClientContactQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *ClientContact)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Appointment)
+	for i := range nodes {
+		fk := nodes[i].HeldAtContactLinkID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(clientcontact.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "held_at_contact_link_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *AppointmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1027,6 +1171,12 @@ func (_q *AppointmentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withService != nil {
 			_spec.Node.AddColumnOnce(appointment.FieldServiceID)
+		}
+		if _q.withPracticeLocation != nil {
+			_spec.Node.AddColumnOnce(appointment.FieldPracticeLocationID)
+		}
+		if _q.withHeldAtContactLink != nil {
+			_spec.Node.AddColumnOnce(appointment.FieldHeldAtContactLinkID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -13,7 +13,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/appointmentchange"
+	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/service"
@@ -113,6 +115,66 @@ func (_u *AppointmentUpdate) SetNillableLocation(v *string) *AppointmentUpdate {
 // ClearLocation clears the value of the "location" field.
 func (_u *AppointmentUpdate) ClearLocation() *AppointmentUpdate {
 	_u.mutation.ClearLocation()
+	return _u
+}
+
+// SetPracticeLocationID sets the "practice_location_id" field.
+func (_u *AppointmentUpdate) SetPracticeLocationID(v pulid.ID) *AppointmentUpdate {
+	_u.mutation.SetPracticeLocationID(v)
+	return _u
+}
+
+// SetNillablePracticeLocationID sets the "practice_location_id" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillablePracticeLocationID(v *pulid.ID) *AppointmentUpdate {
+	if v != nil {
+		_u.SetPracticeLocationID(*v)
+	}
+	return _u
+}
+
+// ClearPracticeLocationID clears the value of the "practice_location_id" field.
+func (_u *AppointmentUpdate) ClearPracticeLocationID() *AppointmentUpdate {
+	_u.mutation.ClearPracticeLocationID()
+	return _u
+}
+
+// SetAddressSource sets the "address_source" field.
+func (_u *AppointmentUpdate) SetAddressSource(v appointment.AddressSource) *AppointmentUpdate {
+	_u.mutation.SetAddressSource(v)
+	return _u
+}
+
+// SetNillableAddressSource sets the "address_source" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableAddressSource(v *appointment.AddressSource) *AppointmentUpdate {
+	if v != nil {
+		_u.SetAddressSource(*v)
+	}
+	return _u
+}
+
+// ClearAddressSource clears the value of the "address_source" field.
+func (_u *AppointmentUpdate) ClearAddressSource() *AppointmentUpdate {
+	_u.mutation.ClearAddressSource()
+	return _u
+}
+
+// SetHeldAtContactLinkID sets the "held_at_contact_link_id" field.
+func (_u *AppointmentUpdate) SetHeldAtContactLinkID(v pulid.ID) *AppointmentUpdate {
+	_u.mutation.SetHeldAtContactLinkID(v)
+	return _u
+}
+
+// SetNillableHeldAtContactLinkID sets the "held_at_contact_link_id" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableHeldAtContactLinkID(v *pulid.ID) *AppointmentUpdate {
+	if v != nil {
+		_u.SetHeldAtContactLinkID(*v)
+	}
+	return _u
+}
+
+// ClearHeldAtContactLinkID clears the value of the "held_at_contact_link_id" field.
+func (_u *AppointmentUpdate) ClearHeldAtContactLinkID() *AppointmentUpdate {
+	_u.mutation.ClearHeldAtContactLinkID()
 	return _u
 }
 
@@ -285,6 +347,16 @@ func (_u *AppointmentUpdate) AddForms(v ...*Form) *AppointmentUpdate {
 	return _u.AddFormIDs(ids...)
 }
 
+// SetPracticeLocation sets the "practice_location" edge to the Location entity.
+func (_u *AppointmentUpdate) SetPracticeLocation(v *Location) *AppointmentUpdate {
+	return _u.SetPracticeLocationID(v.ID)
+}
+
+// SetHeldAtContactLink sets the "held_at_contact_link" edge to the ClientContact entity.
+func (_u *AppointmentUpdate) SetHeldAtContactLink(v *ClientContact) *AppointmentUpdate {
+	return _u.SetHeldAtContactLinkID(v.ID)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdate) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -365,6 +437,18 @@ func (_u *AppointmentUpdate) RemoveForms(v ...*Form) *AppointmentUpdate {
 	return _u.RemoveFormIDs(ids...)
 }
 
+// ClearPracticeLocation clears the "practice_location" edge to the Location entity.
+func (_u *AppointmentUpdate) ClearPracticeLocation() *AppointmentUpdate {
+	_u.mutation.ClearPracticeLocation()
+	return _u
+}
+
+// ClearHeldAtContactLink clears the "held_at_contact_link" edge to the ClientContact entity.
+func (_u *AppointmentUpdate) ClearHeldAtContactLink() *AppointmentUpdate {
+	_u.mutation.ClearHeldAtContactLink()
+	return _u
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *AppointmentUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
@@ -417,6 +501,11 @@ func (_u *AppointmentUpdate) check() error {
 	if v, ok := _u.mutation.Location(); ok {
 		if err := appointment.LocationValidator(v); err != nil {
 			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "Appointment.location": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AddressSource(); ok {
+		if err := appointment.AddressSourceValidator(v); err != nil {
+			return &ValidationError{Name: "address_source", err: fmt.Errorf(`ent: validator failed for field "Appointment.address_source": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.TelehealthURL(); ok {
@@ -480,6 +569,12 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.LocationCleared() {
 		_spec.ClearField(appointment.FieldLocation, field.TypeString)
+	}
+	if value, ok := _u.mutation.AddressSource(); ok {
+		_spec.SetField(appointment.FieldAddressSource, field.TypeEnum, value)
+	}
+	if _u.mutation.AddressSourceCleared() {
+		_spec.ClearField(appointment.FieldAddressSource, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.TelehealthURL(); ok {
 		_spec.SetField(appointment.FieldTelehealthURL, field.TypeString, value)
@@ -704,6 +799,64 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.PracticeLocationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.PracticeLocationTable,
+			Columns: []string{appointment.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PracticeLocationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.PracticeLocationTable,
+			Columns: []string{appointment.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HeldAtContactLinkCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.HeldAtContactLinkTable,
+			Columns: []string{appointment.HeldAtContactLinkColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HeldAtContactLinkIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.HeldAtContactLinkTable,
+			Columns: []string{appointment.HeldAtContactLinkColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{appointment.Label}
@@ -803,6 +956,66 @@ func (_u *AppointmentUpdateOne) SetNillableLocation(v *string) *AppointmentUpdat
 // ClearLocation clears the value of the "location" field.
 func (_u *AppointmentUpdateOne) ClearLocation() *AppointmentUpdateOne {
 	_u.mutation.ClearLocation()
+	return _u
+}
+
+// SetPracticeLocationID sets the "practice_location_id" field.
+func (_u *AppointmentUpdateOne) SetPracticeLocationID(v pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.SetPracticeLocationID(v)
+	return _u
+}
+
+// SetNillablePracticeLocationID sets the "practice_location_id" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillablePracticeLocationID(v *pulid.ID) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetPracticeLocationID(*v)
+	}
+	return _u
+}
+
+// ClearPracticeLocationID clears the value of the "practice_location_id" field.
+func (_u *AppointmentUpdateOne) ClearPracticeLocationID() *AppointmentUpdateOne {
+	_u.mutation.ClearPracticeLocationID()
+	return _u
+}
+
+// SetAddressSource sets the "address_source" field.
+func (_u *AppointmentUpdateOne) SetAddressSource(v appointment.AddressSource) *AppointmentUpdateOne {
+	_u.mutation.SetAddressSource(v)
+	return _u
+}
+
+// SetNillableAddressSource sets the "address_source" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableAddressSource(v *appointment.AddressSource) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetAddressSource(*v)
+	}
+	return _u
+}
+
+// ClearAddressSource clears the value of the "address_source" field.
+func (_u *AppointmentUpdateOne) ClearAddressSource() *AppointmentUpdateOne {
+	_u.mutation.ClearAddressSource()
+	return _u
+}
+
+// SetHeldAtContactLinkID sets the "held_at_contact_link_id" field.
+func (_u *AppointmentUpdateOne) SetHeldAtContactLinkID(v pulid.ID) *AppointmentUpdateOne {
+	_u.mutation.SetHeldAtContactLinkID(v)
+	return _u
+}
+
+// SetNillableHeldAtContactLinkID sets the "held_at_contact_link_id" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableHeldAtContactLinkID(v *pulid.ID) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetHeldAtContactLinkID(*v)
+	}
+	return _u
+}
+
+// ClearHeldAtContactLinkID clears the value of the "held_at_contact_link_id" field.
+func (_u *AppointmentUpdateOne) ClearHeldAtContactLinkID() *AppointmentUpdateOne {
+	_u.mutation.ClearHeldAtContactLinkID()
 	return _u
 }
 
@@ -975,6 +1188,16 @@ func (_u *AppointmentUpdateOne) AddForms(v ...*Form) *AppointmentUpdateOne {
 	return _u.AddFormIDs(ids...)
 }
 
+// SetPracticeLocation sets the "practice_location" edge to the Location entity.
+func (_u *AppointmentUpdateOne) SetPracticeLocation(v *Location) *AppointmentUpdateOne {
+	return _u.SetPracticeLocationID(v.ID)
+}
+
+// SetHeldAtContactLink sets the "held_at_contact_link" edge to the ClientContact entity.
+func (_u *AppointmentUpdateOne) SetHeldAtContactLink(v *ClientContact) *AppointmentUpdateOne {
+	return _u.SetHeldAtContactLinkID(v.ID)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdateOne) Mutation() *AppointmentMutation {
 	return _u.mutation
@@ -1055,6 +1278,18 @@ func (_u *AppointmentUpdateOne) RemoveForms(v ...*Form) *AppointmentUpdateOne {
 	return _u.RemoveFormIDs(ids...)
 }
 
+// ClearPracticeLocation clears the "practice_location" edge to the Location entity.
+func (_u *AppointmentUpdateOne) ClearPracticeLocation() *AppointmentUpdateOne {
+	_u.mutation.ClearPracticeLocation()
+	return _u
+}
+
+// ClearHeldAtContactLink clears the "held_at_contact_link" edge to the ClientContact entity.
+func (_u *AppointmentUpdateOne) ClearHeldAtContactLink() *AppointmentUpdateOne {
+	_u.mutation.ClearHeldAtContactLink()
+	return _u
+}
+
 // Where appends a list predicates to the AppointmentUpdate builder.
 func (_u *AppointmentUpdateOne) Where(ps ...predicate.Appointment) *AppointmentUpdateOne {
 	_u.mutation.Where(ps...)
@@ -1120,6 +1355,11 @@ func (_u *AppointmentUpdateOne) check() error {
 	if v, ok := _u.mutation.Location(); ok {
 		if err := appointment.LocationValidator(v); err != nil {
 			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "Appointment.location": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AddressSource(); ok {
+		if err := appointment.AddressSourceValidator(v); err != nil {
+			return &ValidationError{Name: "address_source", err: fmt.Errorf(`ent: validator failed for field "Appointment.address_source": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.TelehealthURL(); ok {
@@ -1200,6 +1440,12 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 	}
 	if _u.mutation.LocationCleared() {
 		_spec.ClearField(appointment.FieldLocation, field.TypeString)
+	}
+	if value, ok := _u.mutation.AddressSource(); ok {
+		_spec.SetField(appointment.FieldAddressSource, field.TypeEnum, value)
+	}
+	if _u.mutation.AddressSourceCleared() {
+		_spec.ClearField(appointment.FieldAddressSource, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.TelehealthURL(); ok {
 		_spec.SetField(appointment.FieldTelehealthURL, field.TypeString, value)
@@ -1417,6 +1663,64 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(form.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PracticeLocationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.PracticeLocationTable,
+			Columns: []string{appointment.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PracticeLocationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.PracticeLocationTable,
+			Columns: []string{appointment.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HeldAtContactLinkCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.HeldAtContactLinkTable,
+			Columns: []string{appointment.HeldAtContactLinkColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HeldAtContactLinkIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.HeldAtContactLinkTable,
+			Columns: []string{appointment.HeldAtContactLinkColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(clientcontact.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -27,6 +27,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -75,6 +76,8 @@ type Client struct {
 	Form *FormClient
 	// Invoice is the client for interacting with the Invoice builders.
 	Invoice *InvoiceClient
+	// Location is the client for interacting with the Location builders.
+	Location *LocationClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
@@ -134,6 +137,7 @@ func (c *Client) init() {
 	c.ExportRecord = NewExportRecordClient(c.config)
 	c.Form = NewFormClient(c.config)
 	c.Invoice = NewInvoiceClient(c.config)
+	c.Location = NewLocationClient(c.config)
 	c.MessageTemplate = NewMessageTemplateClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
@@ -263,6 +267,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ExportRecord:        NewExportRecordClient(cfg),
 		Form:                NewFormClient(cfg),
 		Invoice:             NewInvoiceClient(cfg),
+		Location:            NewLocationClient(cfg),
 		MessageTemplate:     NewMessageTemplateClient(cfg),
 		Notification:        NewNotificationClient(cfg),
 		Organization:        NewOrganizationClient(cfg),
@@ -311,6 +316,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ExportRecord:        NewExportRecordClient(cfg),
 		Form:                NewFormClient(cfg),
 		Invoice:             NewInvoiceClient(cfg),
+		Location:            NewLocationClient(cfg),
 		MessageTemplate:     NewMessageTemplateClient(cfg),
 		Notification:        NewNotificationClient(cfg),
 		Organization:        NewOrganizationClient(cfg),
@@ -360,7 +366,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Appointment, c.AppointmentChange, c.ClientContact, c.ClientProfile, c.Contact,
-		c.Coverage, c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice,
+		c.Coverage, c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice, c.Location,
 		c.MessageTemplate, c.Notification, c.Organization, c.Payment, c.PhoneOptOut,
 		c.PortalEvent, c.PortalInvitation, c.PortalMessage, c.PortalSession,
 		c.SavedCard, c.ScheduleException, c.ScheduledMessage, c.Service,
@@ -376,7 +382,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Appointment, c.AppointmentChange, c.ClientContact, c.ClientProfile, c.Contact,
-		c.Coverage, c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice,
+		c.Coverage, c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice, c.Location,
 		c.MessageTemplate, c.Notification, c.Organization, c.Payment, c.PhoneOptOut,
 		c.PortalEvent, c.PortalInvitation, c.PortalMessage, c.PortalSession,
 		c.SavedCard, c.ScheduleException, c.ScheduledMessage, c.Service,
@@ -410,6 +416,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Form.mutate(ctx, m)
 	case *InvoiceMutation:
 		return c.Invoice.mutate(ctx, m)
+	case *LocationMutation:
+		return c.Location.mutate(ctx, m)
 	case *MessageTemplateMutation:
 		return c.MessageTemplate.mutate(ctx, m)
 	case *NotificationMutation:
@@ -682,6 +690,38 @@ func (c *AppointmentClient) QueryForms(_m *Appointment) *FormQuery {
 			sqlgraph.From(appointment.Table, appointment.FieldID, id),
 			sqlgraph.To(form.Table, form.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, appointment.FormsTable, appointment.FormsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPracticeLocation queries the practice_location edge of a Appointment.
+func (c *AppointmentClient) QueryPracticeLocation(_m *Appointment) *LocationQuery {
+	query := (&LocationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(location.Table, location.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.PracticeLocationTable, appointment.PracticeLocationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHeldAtContactLink queries the held_at_contact_link edge of a Appointment.
+func (c *AppointmentClient) QueryHeldAtContactLink(_m *Appointment) *ClientContactQuery {
+	query := (&ClientContactClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(clientcontact.Table, clientcontact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.HeldAtContactLinkTable, appointment.HeldAtContactLinkColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1308,6 +1348,22 @@ func (c *ClientProfileClient) QueryScheduledMessages(_m *ClientProfile) *Schedul
 			sqlgraph.From(clientprofile.Table, clientprofile.FieldID, id),
 			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, clientprofile.ScheduledMessagesTable, clientprofile.ScheduledMessagesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDefaultLocation queries the default_location edge of a ClientProfile.
+func (c *ClientProfileClient) QueryDefaultLocation(_m *ClientProfile) *LocationQuery {
+	query := (&LocationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clientprofile.Table, clientprofile.FieldID, id),
+			sqlgraph.To(location.Table, location.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, clientprofile.DefaultLocationTable, clientprofile.DefaultLocationColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2446,6 +2502,156 @@ func (c *InvoiceClient) mutate(ctx context.Context, m *InvoiceMutation) (Value, 
 		return (&InvoiceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Invoice mutation op: %q", m.Op())
+	}
+}
+
+// LocationClient is a client for the Location schema.
+type LocationClient struct {
+	config
+}
+
+// NewLocationClient returns a client for the Location from the given config.
+func NewLocationClient(c config) *LocationClient {
+	return &LocationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `location.Hooks(f(g(h())))`.
+func (c *LocationClient) Use(hooks ...Hook) {
+	c.hooks.Location = append(c.hooks.Location, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `location.Intercept(f(g(h())))`.
+func (c *LocationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Location = append(c.inters.Location, interceptors...)
+}
+
+// Create returns a builder for creating a Location entity.
+func (c *LocationClient) Create() *LocationCreate {
+	mutation := newLocationMutation(c.config, OpCreate)
+	return &LocationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Location entities.
+func (c *LocationClient) CreateBulk(builders ...*LocationCreate) *LocationCreateBulk {
+	return &LocationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LocationClient) MapCreateBulk(slice any, setFunc func(*LocationCreate, int)) *LocationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LocationCreateBulk{err: fmt.Errorf("calling to LocationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LocationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LocationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Location.
+func (c *LocationClient) Update() *LocationUpdate {
+	mutation := newLocationMutation(c.config, OpUpdate)
+	return &LocationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LocationClient) UpdateOne(_m *Location) *LocationUpdateOne {
+	mutation := newLocationMutation(c.config, OpUpdateOne, withLocation(_m))
+	return &LocationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LocationClient) UpdateOneID(id pulid.ID) *LocationUpdateOne {
+	mutation := newLocationMutation(c.config, OpUpdateOne, withLocationID(id))
+	return &LocationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Location.
+func (c *LocationClient) Delete() *LocationDelete {
+	mutation := newLocationMutation(c.config, OpDelete)
+	return &LocationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LocationClient) DeleteOne(_m *Location) *LocationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LocationClient) DeleteOneID(id pulid.ID) *LocationDeleteOne {
+	builder := c.Delete().Where(location.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LocationDeleteOne{builder}
+}
+
+// Query returns a query builder for Location.
+func (c *LocationClient) Query() *LocationQuery {
+	return &LocationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLocation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Location entity by its id.
+func (c *LocationClient) Get(ctx context.Context, id pulid.ID) (*Location, error) {
+	return c.Query().Where(location.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LocationClient) GetX(ctx context.Context, id pulid.ID) *Location {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a Location.
+func (c *LocationClient) QueryOrganization(_m *Location) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(location.Table, location.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, location.OrganizationTable, location.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LocationClient) Hooks() []Hook {
+	hooks := c.hooks.Location
+	return append(hooks[:len(hooks):len(hooks)], location.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LocationClient) Interceptors() []Interceptor {
+	return c.inters.Location
+}
+
+func (c *LocationClient) mutate(ctx context.Context, m *LocationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LocationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LocationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LocationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LocationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Location mutation op: %q", m.Op())
 	}
 }
 
@@ -4629,6 +4835,22 @@ func (c *ServiceClient) QueryPractitionerLinks(_m *Service) *ServicePractitioner
 	return query
 }
 
+// QueryPracticeLocation queries the practice_location edge of a Service.
+func (c *ServiceClient) QueryPracticeLocation(_m *Service) *LocationQuery {
+	query := (&LocationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(service.Table, service.FieldID, id),
+			sqlgraph.To(location.Table, location.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, service.PracticeLocationTable, service.PracticeLocationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ServiceClient) Hooks() []Hook {
 	hooks := c.hooks.Service
@@ -5703,19 +5925,19 @@ func (c *WorkingHoursClient) mutate(ctx context.Context, m *WorkingHoursMutation
 type (
 	hooks struct {
 		Appointment, AppointmentChange, ClientContact, ClientProfile, Contact, Coverage,
-		EmailSuppression, ExportRecord, Form, Invoice, MessageTemplate, Notification,
-		Organization, Payment, PhoneOptOut, PortalEvent, PortalInvitation,
-		PortalMessage, PortalSession, SavedCard, ScheduleException, ScheduledMessage,
-		Service, ServicePractitioner, SharedDocument, SignInCode, Staff, StaffToken,
-		WorkingHours []ent.Hook
+		EmailSuppression, ExportRecord, Form, Invoice, Location, MessageTemplate,
+		Notification, Organization, Payment, PhoneOptOut, PortalEvent,
+		PortalInvitation, PortalMessage, PortalSession, SavedCard, ScheduleException,
+		ScheduledMessage, Service, ServicePractitioner, SharedDocument, SignInCode,
+		Staff, StaffToken, WorkingHours []ent.Hook
 	}
 	inters struct {
 		Appointment, AppointmentChange, ClientContact, ClientProfile, Contact, Coverage,
-		EmailSuppression, ExportRecord, Form, Invoice, MessageTemplate, Notification,
-		Organization, Payment, PhoneOptOut, PortalEvent, PortalInvitation,
-		PortalMessage, PortalSession, SavedCard, ScheduleException, ScheduledMessage,
-		Service, ServicePractitioner, SharedDocument, SignInCode, Staff, StaffToken,
-		WorkingHours []ent.Interceptor
+		EmailSuppression, ExportRecord, Form, Invoice, Location, MessageTemplate,
+		Notification, Organization, Payment, PhoneOptOut, PortalEvent,
+		PortalInvitation, PortalMessage, PortalSession, SavedCard, ScheduleException,
+		ScheduledMessage, Service, ServicePractitioner, SharedDocument, SignInCode,
+		Staff, StaffToken, WorkingHours []ent.Interceptor
 	}
 )
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -73,6 +74,12 @@ type ClientProfile struct {
 	Notes string `json:"notes,omitempty"`
 	// Who referred the client; at most 255 characters.
 	ReferringProvider string `json:"referring_provider,omitempty"`
+	// The client is qualified: assessed as eligible for the care or funded program the practice sees it under (often by the referring provider's or the funder's intake). Null when it does not apply or is not recorded; false when assessed and not qualified.
+	Qualified *bool `json:"qualified,omitempty"`
+	// The client's Veteran ID (a service or file number from a veterans' program), for billing such programs; at most 64 characters.
+	VeteranID string `json:"veteran_id,omitempty"`
+	// The location where the client is treated: an active location of the organisation.
+	DefaultLocationID pulid.ID `json:"default_location_id,omitempty"`
 	// The client itself receives appointment reminders.
 	NotifyReminders bool `json:"notify_reminders,omitempty"`
 	// The client itself receives confirmations, cancellation and missed-appointment notices.
@@ -101,13 +108,15 @@ type ClientProfileEdges struct {
 	Coverages []*Coverage `json:"coverages,omitempty"`
 	// Messages scheduled for the client or its appointments.
 	ScheduledMessages []*ScheduledMessage `json:"scheduled_messages,omitempty"`
+	// The location where the client is treated; new appointments held in person take it when neither they nor their service name one.
+	DefaultLocation *Location `json:"default_location,omitempty"`
 	// ContactLinks holds the value of the contact_links edge.
 	ContactLinks []*ClientContact `json:"contact_links,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
 	namedContacts          map[string][]*Contact
 	namedPractitioners     map[string][]*Staff
@@ -173,10 +182,21 @@ func (e ClientProfileEdges) ScheduledMessagesOrErr() ([]*ScheduledMessage, error
 	return nil, &NotLoadedError{edge: "scheduled_messages"}
 }
 
+// DefaultLocationOrErr returns the DefaultLocation value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ClientProfileEdges) DefaultLocationOrErr() (*Location, error) {
+	if e.DefaultLocation != nil {
+		return e.DefaultLocation, nil
+	} else if e.loadedTypes[6] {
+		return nil, &NotFoundError{label: location.Label}
+	}
+	return nil, &NotLoadedError{edge: "default_location"}
+}
+
 // ContactLinksOrErr returns the ContactLinks value or an error if the edge
 // was not loaded in eager-loading.
 func (e ClientProfileEdges) ContactLinksOrErr() ([]*ClientContact, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.ContactLinks, nil
 	}
 	return nil, &NotLoadedError{edge: "contact_links"}
@@ -189,11 +209,11 @@ func (*ClientProfile) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case clientprofile.FieldOtherPhones, clientprofile.FieldAddress, clientprofile.FieldTags:
 			values[i] = new([]byte)
-		case clientprofile.FieldID, clientprofile.FieldOrganizationID:
+		case clientprofile.FieldID, clientprofile.FieldOrganizationID, clientprofile.FieldDefaultLocationID:
 			values[i] = new(pulid.ID)
-		case clientprofile.FieldEmailConsent, clientprofile.FieldSmsConsent, clientprofile.FieldMobileIsPrimary, clientprofile.FieldVoiceConsent, clientprofile.FieldNotifyReminders, clientprofile.FieldNotifyConfirmations, clientprofile.FieldNotifyScheduled:
+		case clientprofile.FieldEmailConsent, clientprofile.FieldSmsConsent, clientprofile.FieldMobileIsPrimary, clientprofile.FieldVoiceConsent, clientprofile.FieldQualified, clientprofile.FieldNotifyReminders, clientprofile.FieldNotifyConfirmations, clientprofile.FieldNotifyScheduled:
 			values[i] = new(sql.NullBool)
-		case clientprofile.FieldFirstName, clientprofile.FieldLastName, clientprofile.FieldPreferredName, clientprofile.FieldPronouns, clientprofile.FieldSalutation, clientprofile.FieldDateOfBirth, clientprofile.FieldSexAssignedAtBirth, clientprofile.FieldLanguage, clientprofile.FieldTimeZone, clientprofile.FieldEmail, clientprofile.FieldMobilePhone, clientprofile.FieldPreferredContactMethod, clientprofile.FieldStatus, clientprofile.FieldAlert, clientprofile.FieldNotes, clientprofile.FieldReferringProvider, clientprofile.FieldPortalStatus:
+		case clientprofile.FieldFirstName, clientprofile.FieldLastName, clientprofile.FieldPreferredName, clientprofile.FieldPronouns, clientprofile.FieldSalutation, clientprofile.FieldDateOfBirth, clientprofile.FieldSexAssignedAtBirth, clientprofile.FieldLanguage, clientprofile.FieldTimeZone, clientprofile.FieldEmail, clientprofile.FieldMobilePhone, clientprofile.FieldPreferredContactMethod, clientprofile.FieldStatus, clientprofile.FieldAlert, clientprofile.FieldNotes, clientprofile.FieldReferringProvider, clientprofile.FieldVeteranID, clientprofile.FieldPortalStatus:
 			values[i] = new(sql.NullString)
 		case clientprofile.FieldCreatedAt, clientprofile.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -380,6 +400,25 @@ func (_m *ClientProfile) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ReferringProvider = value.String
 			}
+		case clientprofile.FieldQualified:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field qualified", values[i])
+			} else if value.Valid {
+				_m.Qualified = new(bool)
+				*_m.Qualified = value.Bool
+			}
+		case clientprofile.FieldVeteranID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field veteran_id", values[i])
+			} else if value.Valid {
+				_m.VeteranID = value.String
+			}
+		case clientprofile.FieldDefaultLocationID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field default_location_id", values[i])
+			} else if value != nil {
+				_m.DefaultLocationID = *value
+			}
 		case clientprofile.FieldNotifyReminders:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field notify_reminders", values[i])
@@ -445,6 +484,11 @@ func (_m *ClientProfile) QueryCoverages() *CoverageQuery {
 // QueryScheduledMessages queries the "scheduled_messages" edge of the ClientProfile entity.
 func (_m *ClientProfile) QueryScheduledMessages() *ScheduledMessageQuery {
 	return NewClientProfileClient(_m.config).QueryScheduledMessages(_m)
+}
+
+// QueryDefaultLocation queries the "default_location" edge of the ClientProfile entity.
+func (_m *ClientProfile) QueryDefaultLocation() *LocationQuery {
+	return NewClientProfileClient(_m.config).QueryDefaultLocation(_m)
 }
 
 // QueryContactLinks queries the "contact_links" edge of the ClientProfile entity.
@@ -552,6 +596,17 @@ func (_m *ClientProfile) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("referring_provider=")
 	builder.WriteString(_m.ReferringProvider)
+	builder.WriteString(", ")
+	if v := _m.Qualified; v != nil {
+		builder.WriteString("qualified=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("veteran_id=")
+	builder.WriteString(_m.VeteranID)
+	builder.WriteString(", ")
+	builder.WriteString("default_location_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DefaultLocationID))
 	builder.WriteString(", ")
 	builder.WriteString("notify_reminders=")
 	builder.WriteString(fmt.Sprintf("%v", _m.NotifyReminders))

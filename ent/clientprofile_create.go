@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
@@ -345,6 +346,48 @@ func (_c *ClientProfileCreate) SetNillableReferringProvider(v *string) *ClientPr
 	return _c
 }
 
+// SetQualified sets the "qualified" field.
+func (_c *ClientProfileCreate) SetQualified(v bool) *ClientProfileCreate {
+	_c.mutation.SetQualified(v)
+	return _c
+}
+
+// SetNillableQualified sets the "qualified" field if the given value is not nil.
+func (_c *ClientProfileCreate) SetNillableQualified(v *bool) *ClientProfileCreate {
+	if v != nil {
+		_c.SetQualified(*v)
+	}
+	return _c
+}
+
+// SetVeteranID sets the "veteran_id" field.
+func (_c *ClientProfileCreate) SetVeteranID(v string) *ClientProfileCreate {
+	_c.mutation.SetVeteranID(v)
+	return _c
+}
+
+// SetNillableVeteranID sets the "veteran_id" field if the given value is not nil.
+func (_c *ClientProfileCreate) SetNillableVeteranID(v *string) *ClientProfileCreate {
+	if v != nil {
+		_c.SetVeteranID(*v)
+	}
+	return _c
+}
+
+// SetDefaultLocationID sets the "default_location_id" field.
+func (_c *ClientProfileCreate) SetDefaultLocationID(v pulid.ID) *ClientProfileCreate {
+	_c.mutation.SetDefaultLocationID(v)
+	return _c
+}
+
+// SetNillableDefaultLocationID sets the "default_location_id" field if the given value is not nil.
+func (_c *ClientProfileCreate) SetNillableDefaultLocationID(v *pulid.ID) *ClientProfileCreate {
+	if v != nil {
+		_c.SetDefaultLocationID(*v)
+	}
+	return _c
+}
+
 // SetNotifyReminders sets the "notify_reminders" field.
 func (_c *ClientProfileCreate) SetNotifyReminders(v bool) *ClientProfileCreate {
 	_c.mutation.SetNotifyReminders(v)
@@ -493,6 +536,11 @@ func (_c *ClientProfileCreate) AddScheduledMessages(v ...*ScheduledMessage) *Cli
 		ids[i] = v[i].ID
 	}
 	return _c.AddScheduledMessageIDs(ids...)
+}
+
+// SetDefaultLocation sets the "default_location" edge to the Location entity.
+func (_c *ClientProfileCreate) SetDefaultLocation(v *Location) *ClientProfileCreate {
+	return _c.SetDefaultLocationID(v.ID)
 }
 
 // AddContactLinkIDs adds the "contact_links" edge to the ClientContact entity by IDs.
@@ -726,6 +774,11 @@ func (_c *ClientProfileCreate) check() error {
 			return &ValidationError{Name: "referring_provider", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.referring_provider": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.VeteranID(); ok {
+		if err := clientprofile.VeteranIDValidator(v); err != nil {
+			return &ValidationError{Name: "veteran_id", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.veteran_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.NotifyReminders(); !ok {
 		return &ValidationError{Name: "notify_reminders", err: errors.New(`ent: missing required field "ClientProfile.notify_reminders"`)}
 	}
@@ -881,6 +934,14 @@ func (_c *ClientProfileCreate) createSpec() (*ClientProfile, *sqlgraph.CreateSpe
 		_spec.SetField(clientprofile.FieldReferringProvider, field.TypeString, value)
 		_node.ReferringProvider = value
 	}
+	if value, ok := _c.mutation.Qualified(); ok {
+		_spec.SetField(clientprofile.FieldQualified, field.TypeBool, value)
+		_node.Qualified = &value
+	}
+	if value, ok := _c.mutation.VeteranID(); ok {
+		_spec.SetField(clientprofile.FieldVeteranID, field.TypeString, value)
+		_node.VeteranID = value
+	}
 	if value, ok := _c.mutation.NotifyReminders(); ok {
 		_spec.SetField(clientprofile.FieldNotifyReminders, field.TypeBool, value)
 		_node.NotifyReminders = value
@@ -999,6 +1060,23 @@ func (_c *ClientProfileCreate) createSpec() (*ClientProfile, *sqlgraph.CreateSpe
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DefaultLocationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   clientprofile.DefaultLocationTable,
+			Columns: []string{clientprofile.DefaultLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.DefaultLocationID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ContactLinksIDs(); len(nodes) > 0 {

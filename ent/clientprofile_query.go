@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
@@ -38,6 +39,7 @@ type ClientProfileQuery struct {
 	withAppointments           *AppointmentQuery
 	withCoverages              *CoverageQuery
 	withScheduledMessages      *ScheduledMessageQuery
+	withDefaultLocation        *LocationQuery
 	withContactLinks           *ClientContactQuery
 	modifiers                  []func(*sql.Selector)
 	loadTotal                  []func(context.Context, []*ClientProfile) error
@@ -208,6 +210,28 @@ func (_q *ClientProfileQuery) QueryScheduledMessages() *ScheduledMessageQuery {
 			sqlgraph.From(clientprofile.Table, clientprofile.FieldID, selector),
 			sqlgraph.To(scheduledmessage.Table, scheduledmessage.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, clientprofile.ScheduledMessagesTable, clientprofile.ScheduledMessagesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDefaultLocation chains the current query on the "default_location" edge.
+func (_q *ClientProfileQuery) QueryDefaultLocation() *LocationQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clientprofile.Table, clientprofile.FieldID, selector),
+			sqlgraph.To(location.Table, location.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, clientprofile.DefaultLocationTable, clientprofile.DefaultLocationColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -435,6 +459,7 @@ func (_q *ClientProfileQuery) Clone() *ClientProfileQuery {
 		withAppointments:      _q.withAppointments.Clone(),
 		withCoverages:         _q.withCoverages.Clone(),
 		withScheduledMessages: _q.withScheduledMessages.Clone(),
+		withDefaultLocation:   _q.withDefaultLocation.Clone(),
 		withContactLinks:      _q.withContactLinks.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -505,6 +530,17 @@ func (_q *ClientProfileQuery) WithScheduledMessages(opts ...func(*ScheduledMessa
 		opt(query)
 	}
 	_q.withScheduledMessages = query
+	return _q
+}
+
+// WithDefaultLocation tells the query-builder to eager-load the nodes that are connected to
+// the "default_location" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ClientProfileQuery) WithDefaultLocation(opts ...func(*LocationQuery)) *ClientProfileQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDefaultLocation = query
 	return _q
 }
 
@@ -603,13 +639,14 @@ func (_q *ClientProfileQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	var (
 		nodes       = []*ClientProfile{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withOrganization != nil,
 			_q.withContacts != nil,
 			_q.withPractitioners != nil,
 			_q.withAppointments != nil,
 			_q.withCoverages != nil,
 			_q.withScheduledMessages != nil,
+			_q.withDefaultLocation != nil,
 			_q.withContactLinks != nil,
 		}
 	)
@@ -674,6 +711,12 @@ func (_q *ClientProfileQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 			func(n *ClientProfile, e *ScheduledMessage) {
 				n.Edges.ScheduledMessages = append(n.Edges.ScheduledMessages, e)
 			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDefaultLocation; query != nil {
+		if err := _q.loadDefaultLocation(ctx, query, nodes, nil,
+			func(n *ClientProfile, e *Location) { n.Edges.DefaultLocation = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -975,6 +1018,35 @@ func (_q *ClientProfileQuery) loadScheduledMessages(ctx context.Context, query *
 	}
 	return nil
 }
+func (_q *ClientProfileQuery) loadDefaultLocation(ctx context.Context, query *LocationQuery, nodes []*ClientProfile, init func(*ClientProfile), assign func(*ClientProfile, *Location)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*ClientProfile)
+	for i := range nodes {
+		fk := nodes[i].DefaultLocationID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(location.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "default_location_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 func (_q *ClientProfileQuery) loadContactLinks(ctx context.Context, query *ClientContactQuery, nodes []*ClientProfile, init func(*ClientProfile), assign func(*ClientProfile, *ClientContact)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[pulid.ID]*ClientProfile)
@@ -1036,6 +1108,9 @@ func (_q *ClientProfileQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withOrganization != nil {
 			_spec.Node.AddColumnOnce(clientprofile.FieldOrganizationID)
+		}
+		if _q.withDefaultLocation != nil {
+			_spec.Node.AddColumnOnce(clientprofile.FieldDefaultLocationID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

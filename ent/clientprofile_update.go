@@ -17,6 +17,7 @@ import (
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/scheduledmessage"
 	"github.com/kith-health/kith/ent/staff"
@@ -443,6 +444,66 @@ func (_u *ClientProfileUpdate) ClearReferringProvider() *ClientProfileUpdate {
 	return _u
 }
 
+// SetQualified sets the "qualified" field.
+func (_u *ClientProfileUpdate) SetQualified(v bool) *ClientProfileUpdate {
+	_u.mutation.SetQualified(v)
+	return _u
+}
+
+// SetNillableQualified sets the "qualified" field if the given value is not nil.
+func (_u *ClientProfileUpdate) SetNillableQualified(v *bool) *ClientProfileUpdate {
+	if v != nil {
+		_u.SetQualified(*v)
+	}
+	return _u
+}
+
+// ClearQualified clears the value of the "qualified" field.
+func (_u *ClientProfileUpdate) ClearQualified() *ClientProfileUpdate {
+	_u.mutation.ClearQualified()
+	return _u
+}
+
+// SetVeteranID sets the "veteran_id" field.
+func (_u *ClientProfileUpdate) SetVeteranID(v string) *ClientProfileUpdate {
+	_u.mutation.SetVeteranID(v)
+	return _u
+}
+
+// SetNillableVeteranID sets the "veteran_id" field if the given value is not nil.
+func (_u *ClientProfileUpdate) SetNillableVeteranID(v *string) *ClientProfileUpdate {
+	if v != nil {
+		_u.SetVeteranID(*v)
+	}
+	return _u
+}
+
+// ClearVeteranID clears the value of the "veteran_id" field.
+func (_u *ClientProfileUpdate) ClearVeteranID() *ClientProfileUpdate {
+	_u.mutation.ClearVeteranID()
+	return _u
+}
+
+// SetDefaultLocationID sets the "default_location_id" field.
+func (_u *ClientProfileUpdate) SetDefaultLocationID(v pulid.ID) *ClientProfileUpdate {
+	_u.mutation.SetDefaultLocationID(v)
+	return _u
+}
+
+// SetNillableDefaultLocationID sets the "default_location_id" field if the given value is not nil.
+func (_u *ClientProfileUpdate) SetNillableDefaultLocationID(v *pulid.ID) *ClientProfileUpdate {
+	if v != nil {
+		_u.SetDefaultLocationID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultLocationID clears the value of the "default_location_id" field.
+func (_u *ClientProfileUpdate) ClearDefaultLocationID() *ClientProfileUpdate {
+	_u.mutation.ClearDefaultLocationID()
+	return _u
+}
+
 // SetNotifyReminders sets the "notify_reminders" field.
 func (_u *ClientProfileUpdate) SetNotifyReminders(v bool) *ClientProfileUpdate {
 	_u.mutation.SetNotifyReminders(v)
@@ -574,6 +635,11 @@ func (_u *ClientProfileUpdate) AddScheduledMessages(v ...*ScheduledMessage) *Cli
 	return _u.AddScheduledMessageIDs(ids...)
 }
 
+// SetDefaultLocation sets the "default_location" edge to the Location entity.
+func (_u *ClientProfileUpdate) SetDefaultLocation(v *Location) *ClientProfileUpdate {
+	return _u.SetDefaultLocationID(v.ID)
+}
+
 // AddContactLinkIDs adds the "contact_links" edge to the ClientContact entity by IDs.
 func (_u *ClientProfileUpdate) AddContactLinkIDs(ids ...pulid.ID) *ClientProfileUpdate {
 	_u.mutation.AddContactLinkIDs(ids...)
@@ -697,6 +763,12 @@ func (_u *ClientProfileUpdate) RemoveScheduledMessages(v ...*ScheduledMessage) *
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveScheduledMessageIDs(ids...)
+}
+
+// ClearDefaultLocation clears the "default_location" edge to the Location entity.
+func (_u *ClientProfileUpdate) ClearDefaultLocation() *ClientProfileUpdate {
+	_u.mutation.ClearDefaultLocation()
+	return _u
 }
 
 // ClearContactLinks clears all "contact_links" edges to the ClientContact entity.
@@ -842,6 +914,11 @@ func (_u *ClientProfileUpdate) check() error {
 	if v, ok := _u.mutation.ReferringProvider(); ok {
 		if err := clientprofile.ReferringProviderValidator(v); err != nil {
 			return &ValidationError{Name: "referring_provider", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.referring_provider": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.VeteranID(); ok {
+		if err := clientprofile.VeteranIDValidator(v); err != nil {
+			return &ValidationError{Name: "veteran_id", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.veteran_id": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.PortalStatus(); ok {
@@ -993,6 +1070,18 @@ func (_u *ClientProfileUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.ReferringProviderCleared() {
 		_spec.ClearField(clientprofile.FieldReferringProvider, field.TypeString)
+	}
+	if value, ok := _u.mutation.Qualified(); ok {
+		_spec.SetField(clientprofile.FieldQualified, field.TypeBool, value)
+	}
+	if _u.mutation.QualifiedCleared() {
+		_spec.ClearField(clientprofile.FieldQualified, field.TypeBool)
+	}
+	if value, ok := _u.mutation.VeteranID(); ok {
+		_spec.SetField(clientprofile.FieldVeteranID, field.TypeString, value)
+	}
+	if _u.mutation.VeteranIDCleared() {
+		_spec.ClearField(clientprofile.FieldVeteranID, field.TypeString)
 	}
 	if value, ok := _u.mutation.NotifyReminders(); ok {
 		_spec.SetField(clientprofile.FieldNotifyReminders, field.TypeBool, value)
@@ -1245,6 +1334,35 @@ func (_u *ClientProfileUpdate) sqlSave(ctx context.Context) (_node int, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DefaultLocationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   clientprofile.DefaultLocationTable,
+			Columns: []string{clientprofile.DefaultLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DefaultLocationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   clientprofile.DefaultLocationTable,
+			Columns: []string{clientprofile.DefaultLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1723,6 +1841,66 @@ func (_u *ClientProfileUpdateOne) ClearReferringProvider() *ClientProfileUpdateO
 	return _u
 }
 
+// SetQualified sets the "qualified" field.
+func (_u *ClientProfileUpdateOne) SetQualified(v bool) *ClientProfileUpdateOne {
+	_u.mutation.SetQualified(v)
+	return _u
+}
+
+// SetNillableQualified sets the "qualified" field if the given value is not nil.
+func (_u *ClientProfileUpdateOne) SetNillableQualified(v *bool) *ClientProfileUpdateOne {
+	if v != nil {
+		_u.SetQualified(*v)
+	}
+	return _u
+}
+
+// ClearQualified clears the value of the "qualified" field.
+func (_u *ClientProfileUpdateOne) ClearQualified() *ClientProfileUpdateOne {
+	_u.mutation.ClearQualified()
+	return _u
+}
+
+// SetVeteranID sets the "veteran_id" field.
+func (_u *ClientProfileUpdateOne) SetVeteranID(v string) *ClientProfileUpdateOne {
+	_u.mutation.SetVeteranID(v)
+	return _u
+}
+
+// SetNillableVeteranID sets the "veteran_id" field if the given value is not nil.
+func (_u *ClientProfileUpdateOne) SetNillableVeteranID(v *string) *ClientProfileUpdateOne {
+	if v != nil {
+		_u.SetVeteranID(*v)
+	}
+	return _u
+}
+
+// ClearVeteranID clears the value of the "veteran_id" field.
+func (_u *ClientProfileUpdateOne) ClearVeteranID() *ClientProfileUpdateOne {
+	_u.mutation.ClearVeteranID()
+	return _u
+}
+
+// SetDefaultLocationID sets the "default_location_id" field.
+func (_u *ClientProfileUpdateOne) SetDefaultLocationID(v pulid.ID) *ClientProfileUpdateOne {
+	_u.mutation.SetDefaultLocationID(v)
+	return _u
+}
+
+// SetNillableDefaultLocationID sets the "default_location_id" field if the given value is not nil.
+func (_u *ClientProfileUpdateOne) SetNillableDefaultLocationID(v *pulid.ID) *ClientProfileUpdateOne {
+	if v != nil {
+		_u.SetDefaultLocationID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultLocationID clears the value of the "default_location_id" field.
+func (_u *ClientProfileUpdateOne) ClearDefaultLocationID() *ClientProfileUpdateOne {
+	_u.mutation.ClearDefaultLocationID()
+	return _u
+}
+
 // SetNotifyReminders sets the "notify_reminders" field.
 func (_u *ClientProfileUpdateOne) SetNotifyReminders(v bool) *ClientProfileUpdateOne {
 	_u.mutation.SetNotifyReminders(v)
@@ -1854,6 +2032,11 @@ func (_u *ClientProfileUpdateOne) AddScheduledMessages(v ...*ScheduledMessage) *
 	return _u.AddScheduledMessageIDs(ids...)
 }
 
+// SetDefaultLocation sets the "default_location" edge to the Location entity.
+func (_u *ClientProfileUpdateOne) SetDefaultLocation(v *Location) *ClientProfileUpdateOne {
+	return _u.SetDefaultLocationID(v.ID)
+}
+
 // AddContactLinkIDs adds the "contact_links" edge to the ClientContact entity by IDs.
 func (_u *ClientProfileUpdateOne) AddContactLinkIDs(ids ...pulid.ID) *ClientProfileUpdateOne {
 	_u.mutation.AddContactLinkIDs(ids...)
@@ -1977,6 +2160,12 @@ func (_u *ClientProfileUpdateOne) RemoveScheduledMessages(v ...*ScheduledMessage
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveScheduledMessageIDs(ids...)
+}
+
+// ClearDefaultLocation clears the "default_location" edge to the Location entity.
+func (_u *ClientProfileUpdateOne) ClearDefaultLocation() *ClientProfileUpdateOne {
+	_u.mutation.ClearDefaultLocation()
+	return _u
 }
 
 // ClearContactLinks clears all "contact_links" edges to the ClientContact entity.
@@ -2135,6 +2324,11 @@ func (_u *ClientProfileUpdateOne) check() error {
 	if v, ok := _u.mutation.ReferringProvider(); ok {
 		if err := clientprofile.ReferringProviderValidator(v); err != nil {
 			return &ValidationError{Name: "referring_provider", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.referring_provider": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.VeteranID(); ok {
+		if err := clientprofile.VeteranIDValidator(v); err != nil {
+			return &ValidationError{Name: "veteran_id", err: fmt.Errorf(`ent: validator failed for field "ClientProfile.veteran_id": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.PortalStatus(); ok {
@@ -2303,6 +2497,18 @@ func (_u *ClientProfileUpdateOne) sqlSave(ctx context.Context) (_node *ClientPro
 	}
 	if _u.mutation.ReferringProviderCleared() {
 		_spec.ClearField(clientprofile.FieldReferringProvider, field.TypeString)
+	}
+	if value, ok := _u.mutation.Qualified(); ok {
+		_spec.SetField(clientprofile.FieldQualified, field.TypeBool, value)
+	}
+	if _u.mutation.QualifiedCleared() {
+		_spec.ClearField(clientprofile.FieldQualified, field.TypeBool)
+	}
+	if value, ok := _u.mutation.VeteranID(); ok {
+		_spec.SetField(clientprofile.FieldVeteranID, field.TypeString, value)
+	}
+	if _u.mutation.VeteranIDCleared() {
+		_spec.ClearField(clientprofile.FieldVeteranID, field.TypeString)
 	}
 	if value, ok := _u.mutation.NotifyReminders(); ok {
 		_spec.SetField(clientprofile.FieldNotifyReminders, field.TypeBool, value)
@@ -2555,6 +2761,35 @@ func (_u *ClientProfileUpdateOne) sqlSave(ctx context.Context) (_node *ClientPro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(scheduledmessage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DefaultLocationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   clientprofile.DefaultLocationTable,
+			Columns: []string{clientprofile.DefaultLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DefaultLocationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   clientprofile.DefaultLocationTable,
+			Columns: []string{clientprofile.DefaultLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -22,6 +22,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -111,6 +112,7 @@ func checkColumn(t, c string) error {
 			exportrecord.Table:        exportrecord.ValidColumn,
 			form.Table:                form.ValidColumn,
 			invoice.Table:             invoice.ValidColumn,
+			location.Table:            location.ValidColumn,
 			messagetemplate.Table:     messagetemplate.ValidColumn,
 			notification.Table:        notification.ValidColumn,
 			organization.Table:        organization.ValidColumn,

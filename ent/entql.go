@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -42,7 +43,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 30)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -54,24 +55,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Appointment",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			appointment.FieldCreatedAt:          {Type: field.TypeTime, Column: appointment.FieldCreatedAt},
-			appointment.FieldUpdatedAt:          {Type: field.TypeTime, Column: appointment.FieldUpdatedAt},
-			appointment.FieldOrganizationID:     {Type: field.TypeString, Column: appointment.FieldOrganizationID},
-			appointment.FieldClientID:           {Type: field.TypeString, Column: appointment.FieldClientID},
-			appointment.FieldPractitionerID:     {Type: field.TypeString, Column: appointment.FieldPractitionerID},
-			appointment.FieldCreatedByID:        {Type: field.TypeString, Column: appointment.FieldCreatedByID},
-			appointment.FieldStartsAt:           {Type: field.TypeTime, Column: appointment.FieldStartsAt},
-			appointment.FieldEndsAt:             {Type: field.TypeTime, Column: appointment.FieldEndsAt},
-			appointment.FieldTimeZone:           {Type: field.TypeString, Column: appointment.FieldTimeZone},
-			appointment.FieldLocation:           {Type: field.TypeString, Column: appointment.FieldLocation},
-			appointment.FieldTelehealthURL:      {Type: field.TypeString, Column: appointment.FieldTelehealthURL},
-			appointment.FieldStatus:             {Type: field.TypeEnum, Column: appointment.FieldStatus},
-			appointment.FieldCancellationReason: {Type: field.TypeString, Column: appointment.FieldCancellationReason},
-			appointment.FieldCancelledAt:        {Type: field.TypeTime, Column: appointment.FieldCancelledAt},
-			appointment.FieldNotes:              {Type: field.TypeString, Column: appointment.FieldNotes},
-			appointment.FieldServiceID:          {Type: field.TypeString, Column: appointment.FieldServiceID},
-			appointment.FieldIdempotencyKey:     {Type: field.TypeString, Column: appointment.FieldIdempotencyKey},
-			appointment.FieldBookedVia:          {Type: field.TypeEnum, Column: appointment.FieldBookedVia},
+			appointment.FieldCreatedAt:           {Type: field.TypeTime, Column: appointment.FieldCreatedAt},
+			appointment.FieldUpdatedAt:           {Type: field.TypeTime, Column: appointment.FieldUpdatedAt},
+			appointment.FieldOrganizationID:      {Type: field.TypeString, Column: appointment.FieldOrganizationID},
+			appointment.FieldClientID:            {Type: field.TypeString, Column: appointment.FieldClientID},
+			appointment.FieldPractitionerID:      {Type: field.TypeString, Column: appointment.FieldPractitionerID},
+			appointment.FieldCreatedByID:         {Type: field.TypeString, Column: appointment.FieldCreatedByID},
+			appointment.FieldStartsAt:            {Type: field.TypeTime, Column: appointment.FieldStartsAt},
+			appointment.FieldEndsAt:              {Type: field.TypeTime, Column: appointment.FieldEndsAt},
+			appointment.FieldTimeZone:            {Type: field.TypeString, Column: appointment.FieldTimeZone},
+			appointment.FieldLocation:            {Type: field.TypeString, Column: appointment.FieldLocation},
+			appointment.FieldPracticeLocationID:  {Type: field.TypeString, Column: appointment.FieldPracticeLocationID},
+			appointment.FieldAddressSource:       {Type: field.TypeEnum, Column: appointment.FieldAddressSource},
+			appointment.FieldHeldAtContactLinkID: {Type: field.TypeString, Column: appointment.FieldHeldAtContactLinkID},
+			appointment.FieldTelehealthURL:       {Type: field.TypeString, Column: appointment.FieldTelehealthURL},
+			appointment.FieldStatus:              {Type: field.TypeEnum, Column: appointment.FieldStatus},
+			appointment.FieldCancellationReason:  {Type: field.TypeString, Column: appointment.FieldCancellationReason},
+			appointment.FieldCancelledAt:         {Type: field.TypeTime, Column: appointment.FieldCancelledAt},
+			appointment.FieldNotes:               {Type: field.TypeString, Column: appointment.FieldNotes},
+			appointment.FieldServiceID:           {Type: field.TypeString, Column: appointment.FieldServiceID},
+			appointment.FieldIdempotencyKey:      {Type: field.TypeString, Column: appointment.FieldIdempotencyKey},
+			appointment.FieldBookedVia:           {Type: field.TypeEnum, Column: appointment.FieldBookedVia},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -162,6 +166,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			clientprofile.FieldAlert:                  {Type: field.TypeString, Column: clientprofile.FieldAlert},
 			clientprofile.FieldNotes:                  {Type: field.TypeString, Column: clientprofile.FieldNotes},
 			clientprofile.FieldReferringProvider:      {Type: field.TypeString, Column: clientprofile.FieldReferringProvider},
+			clientprofile.FieldQualified:              {Type: field.TypeBool, Column: clientprofile.FieldQualified},
+			clientprofile.FieldVeteranID:              {Type: field.TypeString, Column: clientprofile.FieldVeteranID},
+			clientprofile.FieldDefaultLocationID:      {Type: field.TypeString, Column: clientprofile.FieldDefaultLocationID},
 			clientprofile.FieldNotifyReminders:        {Type: field.TypeBool, Column: clientprofile.FieldNotifyReminders},
 			clientprofile.FieldNotifyConfirmations:    {Type: field.TypeBool, Column: clientprofile.FieldNotifyConfirmations},
 			clientprofile.FieldNotifyScheduled:        {Type: field.TypeBool, Column: clientprofile.FieldNotifyScheduled},
@@ -323,6 +330,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   location.Table,
+			Columns: location.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: location.FieldID,
+			},
+		},
+		Type: "Location",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			location.FieldCreatedAt:      {Type: field.TypeTime, Column: location.FieldCreatedAt},
+			location.FieldUpdatedAt:      {Type: field.TypeTime, Column: location.FieldUpdatedAt},
+			location.FieldOrganizationID: {Type: field.TypeString, Column: location.FieldOrganizationID},
+			location.FieldName:           {Type: field.TypeString, Column: location.FieldName},
+			location.FieldAddress:        {Type: field.TypeJSON, Column: location.FieldAddress},
+			location.FieldTimeZone:       {Type: field.TypeString, Column: location.FieldTimeZone},
+			location.FieldPhone:          {Type: field.TypeString, Column: location.FieldPhone},
+			location.FieldActive:         {Type: field.TypeBool, Column: location.FieldActive},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   messagetemplate.Table,
 			Columns: messagetemplate.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -343,7 +371,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			messagetemplate.FieldText:           {Type: field.TypeString, Column: messagetemplate.FieldText},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -379,7 +407,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldFailedAt:           {Type: field.TypeTime, Column: notification.FieldFailedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -416,7 +444,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldWidgetAllowedOrigins:       {Type: field.TypeJSON, Column: organization.FieldWidgetAllowedOrigins},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   payment.Table,
 			Columns: payment.Columns,
@@ -444,7 +472,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			payment.FieldCreatedAt:      {Type: field.TypeTime, Column: payment.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phoneoptout.Table,
 			Columns: phoneoptout.Columns,
@@ -462,7 +490,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phoneoptout.FieldKeyword:        {Type: field.TypeString, Column: phoneoptout.FieldKeyword},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalevent.Table,
 			Columns: portalevent.Columns,
@@ -483,7 +511,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalevent.FieldCreatedAt:      {Type: field.TypeTime, Column: portalevent.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalinvitation.Table,
 			Columns: portalinvitation.Columns,
@@ -506,7 +534,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalinvitation.FieldVoidedAt:       {Type: field.TypeTime, Column: portalinvitation.FieldVoidedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalmessage.Table,
 			Columns: portalmessage.Columns,
@@ -528,7 +556,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalmessage.FieldCreatedAt:      {Type: field.TypeTime, Column: portalmessage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalsession.Table,
 			Columns: portalsession.Columns,
@@ -547,7 +575,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalsession.FieldRevokedAt:      {Type: field.TypeTime, Column: portalsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   savedcard.Table,
 			Columns: savedcard.Columns,
@@ -570,7 +598,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			savedcard.FieldCreatedAt:      {Type: field.TypeTime, Column: savedcard.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduleexception.Table,
 			Columns: scheduleexception.Columns,
@@ -594,7 +622,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduleexception.FieldNote:           {Type: field.TypeString, Column: scheduleexception.FieldNote},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduledmessage.Table,
 			Columns: scheduledmessage.Columns,
@@ -619,7 +647,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldSentAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSentAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   service.Table,
 			Columns: service.Columns,
@@ -641,6 +669,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			service.FieldBookableOnline:             {Type: field.TypeBool, Column: service.FieldBookableOnline},
 			service.FieldMode:                       {Type: field.TypeEnum, Column: service.FieldMode},
 			service.FieldLocation:                   {Type: field.TypeString, Column: service.FieldLocation},
+			service.FieldPracticeLocationID:         {Type: field.TypeString, Column: service.FieldPracticeLocationID},
 			service.FieldArchivedAt:                 {Type: field.TypeTime, Column: service.FieldArchivedAt},
 			service.FieldBookingMinNoticeMinutes:    {Type: field.TypeInt, Column: service.FieldBookingMinNoticeMinutes},
 			service.FieldBookingMaxAdvanceDays:      {Type: field.TypeInt, Column: service.FieldBookingMaxAdvanceDays},
@@ -652,7 +681,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			service.FieldRequireCancellationReason:  {Type: field.TypeBool, Column: service.FieldRequireCancellationReason},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicepractitioner.Table,
 			Columns: servicepractitioner.Columns,
@@ -668,7 +697,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicepractitioner.FieldStaffID:        {Type: field.TypeString, Column: servicepractitioner.FieldStaffID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shareddocument.Table,
 			Columns: shareddocument.Columns,
@@ -692,7 +721,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shareddocument.FieldSharedByID:     {Type: field.TypeString, Column: shareddocument.FieldSharedByID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signincode.Table,
 			Columns: signincode.Columns,
@@ -712,7 +741,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -734,7 +763,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldTimeZone:       {Type: field.TypeString, Column: staff.FieldTimeZone},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -753,7 +782,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stafftoken.FieldRevokedAt:      {Type: field.TypeTime, Column: stafftoken.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workinghours.Table,
 			Columns: workinghours.Columns,
@@ -868,6 +897,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Appointment",
 		"Form",
+	)
+	graph.MustAddE(
+		"practice_location",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.PracticeLocationTable,
+			Columns: []string{appointment.PracticeLocationColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"Location",
+	)
+	graph.MustAddE(
+		"held_at_contact_link",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.HeldAtContactLinkTable,
+			Columns: []string{appointment.HeldAtContactLinkColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"ClientContact",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1036,6 +1089,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ClientProfile",
 		"ScheduledMessage",
+	)
+	graph.MustAddE(
+		"default_location",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   clientprofile.DefaultLocationTable,
+			Columns: []string{clientprofile.DefaultLocationColumn},
+			Bidi:    false,
+		},
+		"ClientProfile",
+		"Location",
 	)
 	graph.MustAddE(
 		"contact_links",
@@ -1264,6 +1329,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Invoice",
 		"Payment",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   location.OrganizationTable,
+			Columns: []string{location.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Location",
+		"Organization",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1614,6 +1691,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ServicePractitioner",
 	)
 	graph.MustAddE(
+		"practice_location",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   service.PracticeLocationTable,
+			Columns: []string{service.PracticeLocationColumn},
+			Bidi:    false,
+		},
+		"Service",
+		"Location",
+	)
+	graph.MustAddE(
 		"organization",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1892,6 +1981,21 @@ func (f *AppointmentFilter) WhereLocation(p entql.StringP) {
 	f.Where(p.Field(appointment.FieldLocation))
 }
 
+// WherePracticeLocationID applies the entql string predicate on the practice_location_id field.
+func (f *AppointmentFilter) WherePracticeLocationID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldPracticeLocationID))
+}
+
+// WhereAddressSource applies the entql string predicate on the address_source field.
+func (f *AppointmentFilter) WhereAddressSource(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldAddressSource))
+}
+
+// WhereHeldAtContactLinkID applies the entql string predicate on the held_at_contact_link_id field.
+func (f *AppointmentFilter) WhereHeldAtContactLinkID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldHeldAtContactLinkID))
+}
+
 // WhereTelehealthURL applies the entql string predicate on the telehealth_url field.
 func (f *AppointmentFilter) WhereTelehealthURL(p entql.StringP) {
 	f.Where(p.Field(appointment.FieldTelehealthURL))
@@ -2038,6 +2142,34 @@ func (f *AppointmentFilter) WhereHasForms() {
 // WhereHasFormsWith applies a predicate to check if query has an edge forms with a given conditions (other predicates).
 func (f *AppointmentFilter) WhereHasFormsWith(preds ...predicate.Form) {
 	f.Where(entql.HasEdgeWith("forms", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPracticeLocation applies a predicate to check if query has an edge practice_location.
+func (f *AppointmentFilter) WhereHasPracticeLocation() {
+	f.Where(entql.HasEdge("practice_location"))
+}
+
+// WhereHasPracticeLocationWith applies a predicate to check if query has an edge practice_location with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasPracticeLocationWith(preds ...predicate.Location) {
+	f.Where(entql.HasEdgeWith("practice_location", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasHeldAtContactLink applies a predicate to check if query has an edge held_at_contact_link.
+func (f *AppointmentFilter) WhereHasHeldAtContactLink() {
+	f.Where(entql.HasEdge("held_at_contact_link"))
+}
+
+// WhereHasHeldAtContactLinkWith applies a predicate to check if query has an edge held_at_contact_link with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasHeldAtContactLinkWith(preds ...predicate.ClientContact) {
+	f.Where(entql.HasEdgeWith("held_at_contact_link", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2531,6 +2663,21 @@ func (f *ClientProfileFilter) WhereReferringProvider(p entql.StringP) {
 	f.Where(p.Field(clientprofile.FieldReferringProvider))
 }
 
+// WhereQualified applies the entql bool predicate on the qualified field.
+func (f *ClientProfileFilter) WhereQualified(p entql.BoolP) {
+	f.Where(p.Field(clientprofile.FieldQualified))
+}
+
+// WhereVeteranID applies the entql string predicate on the veteran_id field.
+func (f *ClientProfileFilter) WhereVeteranID(p entql.StringP) {
+	f.Where(p.Field(clientprofile.FieldVeteranID))
+}
+
+// WhereDefaultLocationID applies the entql string predicate on the default_location_id field.
+func (f *ClientProfileFilter) WhereDefaultLocationID(p entql.StringP) {
+	f.Where(p.Field(clientprofile.FieldDefaultLocationID))
+}
+
 // WhereNotifyReminders applies the entql bool predicate on the notify_reminders field.
 func (f *ClientProfileFilter) WhereNotifyReminders(p entql.BoolP) {
 	f.Where(p.Field(clientprofile.FieldNotifyReminders))
@@ -2629,6 +2776,20 @@ func (f *ClientProfileFilter) WhereHasScheduledMessages() {
 // WhereHasScheduledMessagesWith applies a predicate to check if query has an edge scheduled_messages with a given conditions (other predicates).
 func (f *ClientProfileFilter) WhereHasScheduledMessagesWith(preds ...predicate.ScheduledMessage) {
 	f.Where(entql.HasEdgeWith("scheduled_messages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDefaultLocation applies a predicate to check if query has an edge default_location.
+func (f *ClientProfileFilter) WhereHasDefaultLocation() {
+	f.Where(entql.HasEdge("default_location"))
+}
+
+// WhereHasDefaultLocationWith applies a predicate to check if query has an edge default_location with a given conditions (other predicates).
+func (f *ClientProfileFilter) WhereHasDefaultLocationWith(preds ...predicate.Location) {
+	f.Where(entql.HasEdgeWith("default_location", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3517,6 +3678,100 @@ func (f *InvoiceFilter) WhereHasPaymentsWith(preds ...predicate.Payment) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LocationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LocationQuery builder.
+func (_q *LocationQuery) Filter() *LocationFilter {
+	return &LocationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LocationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LocationMutation builder.
+func (m *LocationMutation) Filter() *LocationFilter {
+	return &LocationFilter{config: m.config, predicateAdder: m}
+}
+
+// LocationFilter provides a generic filtering capability at runtime for LocationQuery.
+type LocationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LocationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *LocationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(location.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LocationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(location.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LocationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(location.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *LocationFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(location.FieldOrganizationID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *LocationFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(location.FieldName))
+}
+
+// WhereAddress applies the entql json.RawMessage predicate on the address field.
+func (f *LocationFilter) WhereAddress(p entql.BytesP) {
+	f.Where(p.Field(location.FieldAddress))
+}
+
+// WhereTimeZone applies the entql string predicate on the time_zone field.
+func (f *LocationFilter) WhereTimeZone(p entql.StringP) {
+	f.Where(p.Field(location.FieldTimeZone))
+}
+
+// WherePhone applies the entql string predicate on the phone field.
+func (f *LocationFilter) WherePhone(p entql.StringP) {
+	f.Where(p.Field(location.FieldPhone))
+}
+
+// WhereActive applies the entql bool predicate on the active field.
+func (f *LocationFilter) WhereActive(p entql.BoolP) {
+	f.Where(p.Field(location.FieldActive))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *LocationFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *LocationFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MessageTemplateQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3545,7 +3800,7 @@ type MessageTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3644,7 +3899,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3883,7 +4138,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4057,7 +4312,7 @@ type PaymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PaymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4214,7 +4469,7 @@ type PhoneOptOutFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneOptOutFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4293,7 +4548,7 @@ type PortalEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4415,7 +4670,7 @@ type PortalInvitationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalInvitationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4519,7 +4774,7 @@ type PortalMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4646,7 +4901,7 @@ type PortalSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4730,7 +4985,7 @@ type SavedCardFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SavedCardFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4848,7 +5103,7 @@ type ScheduleExceptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduleExceptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4971,7 +5226,7 @@ type ScheduledMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduledMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5113,7 +5368,7 @@ type ServiceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServiceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5177,6 +5432,11 @@ func (f *ServiceFilter) WhereMode(p entql.StringP) {
 // WhereLocation applies the entql string predicate on the location field.
 func (f *ServiceFilter) WhereLocation(p entql.StringP) {
 	f.Where(p.Field(service.FieldLocation))
+}
+
+// WherePracticeLocationID applies the entql string predicate on the practice_location_id field.
+func (f *ServiceFilter) WherePracticeLocationID(p entql.StringP) {
+	f.Where(p.Field(service.FieldPracticeLocationID))
 }
 
 // WhereArchivedAt applies the entql time.Time predicate on the archived_at field.
@@ -5252,6 +5512,20 @@ func (f *ServiceFilter) WhereHasPractitionerLinksWith(preds ...predicate.Service
 	})))
 }
 
+// WhereHasPracticeLocation applies a predicate to check if query has an edge practice_location.
+func (f *ServiceFilter) WhereHasPracticeLocation() {
+	f.Where(entql.HasEdge("practice_location"))
+}
+
+// WhereHasPracticeLocationWith applies a predicate to check if query has an edge practice_location with a given conditions (other predicates).
+func (f *ServiceFilter) WhereHasPracticeLocationWith(preds ...predicate.Location) {
+	f.Where(entql.HasEdgeWith("practice_location", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ServicePractitionerQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -5281,7 +5555,7 @@ type ServicePractitionerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServicePractitionerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5378,7 +5652,7 @@ type SharedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SharedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5515,7 +5789,7 @@ type SignInCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5604,7 +5878,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5745,7 +6019,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5843,7 +6117,7 @@ type WorkingHoursFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkingHoursFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -20,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -219,6 +220,36 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 			_q.WithNamedForms(alias, func(wq *FormQuery) {
 				*wq = *query
 			})
+
+		case "practiceLocation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LocationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, locationImplementors)...); err != nil {
+				return err
+			}
+			_q.withPracticeLocation = query
+			if _, ok := fieldSeen[appointment.FieldPracticeLocationID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldPracticeLocationID)
+				fieldSeen[appointment.FieldPracticeLocationID] = struct{}{}
+			}
+
+		case "heldAtContactLink":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ClientContactClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, clientcontactImplementors)...); err != nil {
+				return err
+			}
+			_q.withHeldAtContactLink = query
+			if _, ok := fieldSeen[appointment.FieldHeldAtContactLinkID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldHeldAtContactLinkID)
+				fieldSeen[appointment.FieldHeldAtContactLinkID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[appointment.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, appointment.FieldCreatedAt)
@@ -263,6 +294,21 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[appointment.FieldLocation]; !ok {
 				selectedFields = append(selectedFields, appointment.FieldLocation)
 				fieldSeen[appointment.FieldLocation] = struct{}{}
+			}
+		case "practiceLocationID":
+			if _, ok := fieldSeen[appointment.FieldPracticeLocationID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldPracticeLocationID)
+				fieldSeen[appointment.FieldPracticeLocationID] = struct{}{}
+			}
+		case "addressSource":
+			if _, ok := fieldSeen[appointment.FieldAddressSource]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldAddressSource)
+				fieldSeen[appointment.FieldAddressSource] = struct{}{}
+			}
+		case "heldAtContactLinkID":
+			if _, ok := fieldSeen[appointment.FieldHeldAtContactLinkID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldHeldAtContactLinkID)
+				fieldSeen[appointment.FieldHeldAtContactLinkID] = struct{}{}
 			}
 		case "telehealthURL":
 			if _, ok := fieldSeen[appointment.FieldTelehealthURL]; !ok {
@@ -914,6 +960,21 @@ func (_q *ClientProfileQuery) collectField(ctx context.Context, oneNode bool, op
 				*wq = *query
 			})
 
+		case "defaultLocation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LocationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, locationImplementors)...); err != nil {
+				return err
+			}
+			_q.withDefaultLocation = query
+			if _, ok := fieldSeen[clientprofile.FieldDefaultLocationID]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldDefaultLocationID)
+				fieldSeen[clientprofile.FieldDefaultLocationID] = struct{}{}
+			}
+
 		case "contactLinks":
 			var (
 				alias = field.Alias
@@ -1050,6 +1111,21 @@ func (_q *ClientProfileQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[clientprofile.FieldReferringProvider]; !ok {
 				selectedFields = append(selectedFields, clientprofile.FieldReferringProvider)
 				fieldSeen[clientprofile.FieldReferringProvider] = struct{}{}
+			}
+		case "qualified":
+			if _, ok := fieldSeen[clientprofile.FieldQualified]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldQualified)
+				fieldSeen[clientprofile.FieldQualified] = struct{}{}
+			}
+		case "veteranID":
+			if _, ok := fieldSeen[clientprofile.FieldVeteranID]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldVeteranID)
+				fieldSeen[clientprofile.FieldVeteranID] = struct{}{}
+			}
+		case "defaultLocationID":
+			if _, ok := fieldSeen[clientprofile.FieldDefaultLocationID]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldDefaultLocationID)
+				fieldSeen[clientprofile.FieldDefaultLocationID] = struct{}{}
 			}
 		case "notifyReminders":
 			if _, ok := fieldSeen[clientprofile.FieldNotifyReminders]; !ok {
@@ -2114,6 +2190,125 @@ func newInvoicePaginateArgs(rv map[string]any) *invoicePaginateArgs {
 				args.opts = append(args.opts, WithInvoiceOrder(v))
 			}
 		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LocationQuery) CollectFields(ctx context.Context, satisfies ...string) (*LocationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LocationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(location.Columns))
+		selectedFields = []string{location.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[location.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, location.FieldCreatedAt)
+				fieldSeen[location.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[location.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, location.FieldUpdatedAt)
+				fieldSeen[location.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[location.FieldName]; !ok {
+				selectedFields = append(selectedFields, location.FieldName)
+				fieldSeen[location.FieldName] = struct{}{}
+			}
+		case "address":
+			if _, ok := fieldSeen[location.FieldAddress]; !ok {
+				selectedFields = append(selectedFields, location.FieldAddress)
+				fieldSeen[location.FieldAddress] = struct{}{}
+			}
+		case "timeZone":
+			if _, ok := fieldSeen[location.FieldTimeZone]; !ok {
+				selectedFields = append(selectedFields, location.FieldTimeZone)
+				fieldSeen[location.FieldTimeZone] = struct{}{}
+			}
+		case "phone":
+			if _, ok := fieldSeen[location.FieldPhone]; !ok {
+				selectedFields = append(selectedFields, location.FieldPhone)
+				fieldSeen[location.FieldPhone] = struct{}{}
+			}
+		case "active":
+			if _, ok := fieldSeen[location.FieldActive]; !ok {
+				selectedFields = append(selectedFields, location.FieldActive)
+				fieldSeen[location.FieldActive] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type locationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LocationPaginateOption
+}
+
+func newLocationPaginateArgs(rv map[string]any) *locationPaginateArgs {
+	args := &locationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LocationOrder{Field: &LocationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLocationOrder(order))
+			}
+		case *LocationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLocationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LocationWhereInput); ok {
+		args.opts = append(args.opts, WithLocationFilter(v.Filter))
 	}
 	return args
 }
@@ -3485,6 +3680,21 @@ func (_q *ServiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "practiceLocation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LocationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, locationImplementors)...); err != nil {
+				return err
+			}
+			_q.withPracticeLocation = query
+			if _, ok := fieldSeen[service.FieldPracticeLocationID]; !ok {
+				selectedFields = append(selectedFields, service.FieldPracticeLocationID)
+				fieldSeen[service.FieldPracticeLocationID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[service.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, service.FieldCreatedAt)
@@ -3534,6 +3744,11 @@ func (_q *ServiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[service.FieldLocation]; !ok {
 				selectedFields = append(selectedFields, service.FieldLocation)
 				fieldSeen[service.FieldLocation] = struct{}{}
+			}
+		case "practiceLocationID":
+			if _, ok := fieldSeen[service.FieldPracticeLocationID]; !ok {
+				selectedFields = append(selectedFields, service.FieldPracticeLocationID)
+				fieldSeen[service.FieldPracticeLocationID] = struct{}{}
 			}
 		case "archivedAt":
 			if _, ok := fieldSeen[service.FieldArchivedAt]; !ok {

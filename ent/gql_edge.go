@@ -73,6 +73,22 @@ func (_m *Appointment) Forms(ctx context.Context) (result []*Form, err error) {
 	return result, err
 }
 
+func (_m *Appointment) PracticeLocation(ctx context.Context) (*Location, error) {
+	result, err := _m.Edges.PracticeLocationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPracticeLocation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) HeldAtContactLink(ctx context.Context) (*ClientContact, error) {
+	result, err := _m.Edges.HeldAtContactLinkOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHeldAtContactLink().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *AppointmentChange) Appointment(ctx context.Context) (*Appointment, error) {
 	result, err := _m.Edges.AppointmentOrErr()
 	if IsNotLoaded(err) {
@@ -189,6 +205,14 @@ func (_m *ClientProfile) ScheduledMessages(
 		return conn, nil
 	}
 	return _m.QueryScheduledMessages().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ClientProfile) DefaultLocation(ctx context.Context) (*Location, error) {
+	result, err := _m.Edges.DefaultLocationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDefaultLocation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *ClientProfile) ContactLinks(ctx context.Context) (result []*ClientContact, err error) {
@@ -387,6 +411,14 @@ func (_m *ScheduledMessage) Appointment(ctx context.Context) (*Appointment, erro
 	result, err := _m.Edges.AppointmentOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Service) PracticeLocation(ctx context.Context) (*Location, error) {
+	result, err := _m.Edges.PracticeLocationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPracticeLocation().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

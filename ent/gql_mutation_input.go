@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/service"
@@ -15,15 +16,17 @@ import (
 
 // CreateAppointmentInput represents a mutation input for creating appointments.
 type CreateAppointmentInput struct {
-	StartsAt       time.Time
-	EndsAt         time.Time
-	Location       *string
-	TelehealthURL  *string
-	Notes          *string
-	IdempotencyKey *string
-	ClientID       pulid.ID
-	PractitionerID pulid.ID
-	ServiceID      *pulid.ID
+	StartsAt           time.Time
+	EndsAt             time.Time
+	Location           *string
+	AddressSource      *appointment.AddressSource
+	TelehealthURL      *string
+	Notes              *string
+	IdempotencyKey     *string
+	ClientID           pulid.ID
+	PractitionerID     pulid.ID
+	ServiceID          *pulid.ID
+	PracticeLocationID *pulid.ID
 }
 
 // Mutate applies the CreateAppointmentInput on the AppointmentMutation builder.
@@ -32,6 +35,9 @@ func (i *CreateAppointmentInput) Mutate(m *AppointmentMutation) {
 	m.SetEndsAt(i.EndsAt)
 	if v := i.Location; v != nil {
 		m.SetLocation(*v)
+	}
+	if v := i.AddressSource; v != nil {
+		m.SetAddressSource(*v)
 	}
 	if v := i.TelehealthURL; v != nil {
 		m.SetTelehealthURL(*v)
@@ -46,6 +52,9 @@ func (i *CreateAppointmentInput) Mutate(m *AppointmentMutation) {
 	m.SetPractitionerID(i.PractitionerID)
 	if v := i.ServiceID; v != nil {
 		m.SetServiceID(*v)
+	}
+	if v := i.PracticeLocationID; v != nil {
+		m.SetPracticeLocationID(*v)
 	}
 }
 
@@ -152,10 +161,13 @@ type CreateClientInput struct {
 	Alert                  *string
 	Notes                  *string
 	ReferringProvider      *string
+	Qualified              *bool
+	VeteranID              *string
 	NotifyReminders        *bool
 	NotifyConfirmations    *bool
 	NotifyScheduled        *bool
 	PractitionerIDs        []pulid.ID
+	DefaultLocationID      *pulid.ID
 }
 
 // Mutate applies the CreateClientInput on the ClientProfileMutation builder.
@@ -225,6 +237,12 @@ func (i *CreateClientInput) Mutate(m *ClientProfileMutation) {
 	if v := i.ReferringProvider; v != nil {
 		m.SetReferringProvider(*v)
 	}
+	if v := i.Qualified; v != nil {
+		m.SetQualified(*v)
+	}
+	if v := i.VeteranID; v != nil {
+		m.SetVeteranID(*v)
+	}
 	if v := i.NotifyReminders; v != nil {
 		m.SetNotifyReminders(*v)
 	}
@@ -236,6 +254,9 @@ func (i *CreateClientInput) Mutate(m *ClientProfileMutation) {
 	}
 	if v := i.PractitionerIDs; len(v) > 0 {
 		m.AddPractitionerIDs(v...)
+	}
+	if v := i.DefaultLocationID; v != nil {
+		m.SetDefaultLocationID(*v)
 	}
 }
 
@@ -287,12 +308,18 @@ type UpdateClientInput struct {
 	Notes                   *string
 	ClearReferringProvider  bool
 	ReferringProvider       *string
+	ClearQualified          bool
+	Qualified               *bool
+	ClearVeteranID          bool
+	VeteranID               *string
 	NotifyReminders         *bool
 	NotifyConfirmations     *bool
 	NotifyScheduled         *bool
 	ClearPractitioners      bool
 	AddPractitionerIDs      []pulid.ID
 	RemovePractitionerIDs   []pulid.ID
+	ClearDefaultLocation    bool
+	DefaultLocationID       *pulid.ID
 }
 
 // Mutate applies the UpdateClientInput on the ClientProfileMutation builder.
@@ -417,6 +444,18 @@ func (i *UpdateClientInput) Mutate(m *ClientProfileMutation) {
 	if v := i.ReferringProvider; v != nil {
 		m.SetReferringProvider(*v)
 	}
+	if i.ClearQualified {
+		m.ClearQualified()
+	}
+	if v := i.Qualified; v != nil {
+		m.SetQualified(*v)
+	}
+	if i.ClearVeteranID {
+		m.ClearVeteranID()
+	}
+	if v := i.VeteranID; v != nil {
+		m.SetVeteranID(*v)
+	}
 	if v := i.NotifyReminders; v != nil {
 		m.SetNotifyReminders(*v)
 	}
@@ -434,6 +473,12 @@ func (i *UpdateClientInput) Mutate(m *ClientProfileMutation) {
 	}
 	if v := i.RemovePractitionerIDs; len(v) > 0 {
 		m.RemovePractitionerIDs(v...)
+	}
+	if i.ClearDefaultLocation {
+		m.ClearDefaultLocation()
+	}
+	if v := i.DefaultLocationID; v != nil {
+		m.SetDefaultLocationID(*v)
 	}
 }
 
@@ -705,6 +750,90 @@ func (c *CoverageUpdateOne) SetInput(i UpdateCoverageInput) *CoverageUpdateOne {
 	return c
 }
 
+// CreateLocationInput represents a mutation input for creating locations.
+type CreateLocationInput struct {
+	Name     string
+	Address  *schematype.Address
+	TimeZone *string
+	Phone    *string
+	Active   *bool
+}
+
+// Mutate applies the CreateLocationInput on the LocationMutation builder.
+func (i *CreateLocationInput) Mutate(m *LocationMutation) {
+	m.SetName(i.Name)
+	if v := i.Address; v != nil {
+		m.SetAddress(v)
+	}
+	if v := i.TimeZone; v != nil {
+		m.SetTimeZone(*v)
+	}
+	if v := i.Phone; v != nil {
+		m.SetPhone(*v)
+	}
+	if v := i.Active; v != nil {
+		m.SetActive(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateLocationInput on the LocationCreate builder.
+func (c *LocationCreate) SetInput(i CreateLocationInput) *LocationCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateLocationInput represents a mutation input for updating locations.
+type UpdateLocationInput struct {
+	Name          *string
+	ClearAddress  bool
+	Address       *schematype.Address
+	ClearTimeZone bool
+	TimeZone      *string
+	ClearPhone    bool
+	Phone         *string
+	Active        *bool
+}
+
+// Mutate applies the UpdateLocationInput on the LocationMutation builder.
+func (i *UpdateLocationInput) Mutate(m *LocationMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearAddress {
+		m.ClearAddress()
+	}
+	if v := i.Address; v != nil {
+		m.SetAddress(v)
+	}
+	if i.ClearTimeZone {
+		m.ClearTimeZone()
+	}
+	if v := i.TimeZone; v != nil {
+		m.SetTimeZone(*v)
+	}
+	if i.ClearPhone {
+		m.ClearPhone()
+	}
+	if v := i.Phone; v != nil {
+		m.SetPhone(*v)
+	}
+	if v := i.Active; v != nil {
+		m.SetActive(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateLocationInput on the LocationUpdate builder.
+func (c *LocationUpdate) SetInput(i UpdateLocationInput) *LocationUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateLocationInput on the LocationUpdateOne builder.
+func (c *LocationUpdateOne) SetInput(i UpdateLocationInput) *LocationUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // UpdateOrganizationInput represents a mutation input for updating organizations.
 type UpdateOrganizationInput struct {
 	Name                      *string
@@ -893,6 +1022,7 @@ type CreateServiceInput struct {
 	BufferBeforeMinutes        *int
 	BufferAfterMinutes         *int
 	RequireCancellationReason  *bool
+	PracticeLocationID         *pulid.ID
 }
 
 // Mutate applies the CreateServiceInput on the ServiceMutation builder.
@@ -941,6 +1071,9 @@ func (i *CreateServiceInput) Mutate(m *ServiceMutation) {
 	if v := i.RequireCancellationReason; v != nil {
 		m.SetRequireCancellationReason(*v)
 	}
+	if v := i.PracticeLocationID; v != nil {
+		m.SetPracticeLocationID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateServiceInput on the ServiceCreate builder.
@@ -979,6 +1112,8 @@ type UpdateServiceInput struct {
 	BufferAfterMinutes              *int
 	ClearRequireCancellationReason  bool
 	RequireCancellationReason       *bool
+	ClearPracticeLocation           bool
+	PracticeLocationID              *pulid.ID
 }
 
 // Mutate applies the UpdateServiceInput on the ServiceMutation builder.
@@ -1066,6 +1201,12 @@ func (i *UpdateServiceInput) Mutate(m *ServiceMutation) {
 	}
 	if v := i.RequireCancellationReason; v != nil {
 		m.SetRequireCancellationReason(*v)
+	}
+	if i.ClearPracticeLocation {
+		m.ClearPracticeLocation()
+	}
+	if v := i.PracticeLocationID; v != nil {
+		m.SetPracticeLocationID(*v)
 	}
 }
 

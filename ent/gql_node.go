@@ -19,6 +19,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -89,6 +90,11 @@ var invoiceImplementors = []string{"Invoice", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Invoice) IsNode() {}
+
+var locationImplementors = []string{"Location", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Location) IsNode() {}
 
 var messagetemplateImplementors = []string{"MessageTemplate", "Node"}
 
@@ -339,6 +345,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(invoice.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, invoiceImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case location.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.Location.Query().
+			Where(location.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, locationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -733,6 +752,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.Invoice.Query().
 			Where(invoice.IDIn(ids...))
 		query, err := query.CollectFields(ctx, invoiceImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case location.Table:
+		query := c.Location.Query().
+			Where(location.IDIn(ids...))
+		query, err := query.CollectFields(ctx, locationImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -3299,6 +3300,338 @@ func (_m *Invoice) ToEdge(order *InvoiceOrder) *InvoiceEdge {
 		order = DefaultInvoiceOrder
 	}
 	return &InvoiceEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LocationEdge is the edge representation of Location.
+type LocationEdge struct {
+	Node   *Location `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// LocationConnection is the connection containing edges to Location.
+type LocationConnection struct {
+	Edges      []*LocationEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *LocationConnection) build(nodes []*Location, pager *locationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Location
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Location {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Location {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LocationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LocationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LocationPaginateOption enables pagination customization.
+type LocationPaginateOption func(*locationPager) error
+
+// WithLocationOrder configures pagination ordering.
+func WithLocationOrder(order *LocationOrder) LocationPaginateOption {
+	if order == nil {
+		order = DefaultLocationOrder
+	}
+	o := *order
+	return func(pager *locationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLocationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLocationFilter configures pagination filter.
+func WithLocationFilter(filter func(*LocationQuery) (*LocationQuery, error)) LocationPaginateOption {
+	return func(pager *locationPager) error {
+		if filter == nil {
+			return errors.New("LocationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type locationPager struct {
+	reverse bool
+	order   *LocationOrder
+	filter  func(*LocationQuery) (*LocationQuery, error)
+}
+
+func newLocationPager(opts []LocationPaginateOption, reverse bool) (*locationPager, error) {
+	pager := &locationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLocationOrder
+	}
+	return pager, nil
+}
+
+func (p *locationPager) applyFilter(query *LocationQuery) (*LocationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *locationPager) toCursor(_m *Location) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *locationPager) applyCursors(query *LocationQuery, after, before *Cursor) (*LocationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLocationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *locationPager) applyOrder(query *LocationQuery) *LocationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLocationOrder.Field {
+		query = query.Order(DefaultLocationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *locationPager) orderExpr(query *LocationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLocationOrder.Field {
+			b.Comma().Ident(DefaultLocationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Location.
+func (_m *LocationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LocationPaginateOption,
+) (*LocationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLocationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LocationConnection{Edges: []*LocationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LocationOrderFieldCreatedAt orders Location by created_at.
+	LocationOrderFieldCreatedAt = &LocationOrderField{
+		Value: func(_m *Location) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: location.FieldCreatedAt,
+		toTerm: location.ByCreatedAt,
+		toCursor: func(_m *Location) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LocationOrderFieldUpdatedAt orders Location by updated_at.
+	LocationOrderFieldUpdatedAt = &LocationOrderField{
+		Value: func(_m *Location) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: location.FieldUpdatedAt,
+		toTerm: location.ByUpdatedAt,
+		toCursor: func(_m *Location) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// LocationOrderFieldName orders Location by name.
+	LocationOrderFieldName = &LocationOrderField{
+		Value: func(_m *Location) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: location.FieldName,
+		toTerm: location.ByName,
+		toCursor: func(_m *Location) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LocationOrderField) String() string {
+	var str string
+	switch f.column {
+	case LocationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LocationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case LocationOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LocationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LocationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LocationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LocationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *LocationOrderFieldUpdatedAt
+	case "NAME":
+		*f = *LocationOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid LocationOrderField", str)
+	}
+	return nil
+}
+
+// LocationOrderField defines the ordering field of Location.
+type LocationOrderField struct {
+	// Value extracts the ordering value from the given Location.
+	Value    func(*Location) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) location.OrderOption
+	toCursor func(*Location) Cursor
+}
+
+// LocationOrder defines the ordering of Location.
+type LocationOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *LocationOrderField `json:"field"`
+}
+
+// DefaultLocationOrder is the default ordering of Location.
+var DefaultLocationOrder = &LocationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LocationOrderField{
+		Value: func(_m *Location) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: location.FieldID,
+		toTerm: location.ByID,
+		toCursor: func(_m *Location) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Location into LocationEdge.
+func (_m *Location) ToEdge(order *LocationOrder) *LocationEdge {
+	if order == nil {
+		order = DefaultLocationOrder
+	}
+	return &LocationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -163,6 +164,48 @@ type AppointmentWhereInput struct {
 	LocationEqualFold    *string  `json:"locationEqualFold,omitempty"`
 	LocationContainsFold *string  `json:"locationContainsFold,omitempty"`
 
+	// "practice_location_id" field predicates.
+	PracticeLocationID             *pulid.ID  `json:"practiceLocationID,omitempty"`
+	PracticeLocationIDNEQ          *pulid.ID  `json:"practiceLocationIDNEQ,omitempty"`
+	PracticeLocationIDIn           []pulid.ID `json:"practiceLocationIDIn,omitempty"`
+	PracticeLocationIDNotIn        []pulid.ID `json:"practiceLocationIDNotIn,omitempty"`
+	PracticeLocationIDGT           *pulid.ID  `json:"practiceLocationIDGT,omitempty"`
+	PracticeLocationIDGTE          *pulid.ID  `json:"practiceLocationIDGTE,omitempty"`
+	PracticeLocationIDLT           *pulid.ID  `json:"practiceLocationIDLT,omitempty"`
+	PracticeLocationIDLTE          *pulid.ID  `json:"practiceLocationIDLTE,omitempty"`
+	PracticeLocationIDContains     *pulid.ID  `json:"practiceLocationIDContains,omitempty"`
+	PracticeLocationIDHasPrefix    *pulid.ID  `json:"practiceLocationIDHasPrefix,omitempty"`
+	PracticeLocationIDHasSuffix    *pulid.ID  `json:"practiceLocationIDHasSuffix,omitempty"`
+	PracticeLocationIDIsNil        bool       `json:"practiceLocationIDIsNil,omitempty"`
+	PracticeLocationIDNotNil       bool       `json:"practiceLocationIDNotNil,omitempty"`
+	PracticeLocationIDEqualFold    *pulid.ID  `json:"practiceLocationIDEqualFold,omitempty"`
+	PracticeLocationIDContainsFold *pulid.ID  `json:"practiceLocationIDContainsFold,omitempty"`
+
+	// "address_source" field predicates.
+	AddressSource       *appointment.AddressSource  `json:"addressSource,omitempty"`
+	AddressSourceNEQ    *appointment.AddressSource  `json:"addressSourceNEQ,omitempty"`
+	AddressSourceIn     []appointment.AddressSource `json:"addressSourceIn,omitempty"`
+	AddressSourceNotIn  []appointment.AddressSource `json:"addressSourceNotIn,omitempty"`
+	AddressSourceIsNil  bool                        `json:"addressSourceIsNil,omitempty"`
+	AddressSourceNotNil bool                        `json:"addressSourceNotNil,omitempty"`
+
+	// "held_at_contact_link_id" field predicates.
+	HeldAtContactLinkID             *pulid.ID  `json:"heldAtContactLinkID,omitempty"`
+	HeldAtContactLinkIDNEQ          *pulid.ID  `json:"heldAtContactLinkIDNEQ,omitempty"`
+	HeldAtContactLinkIDIn           []pulid.ID `json:"heldAtContactLinkIDIn,omitempty"`
+	HeldAtContactLinkIDNotIn        []pulid.ID `json:"heldAtContactLinkIDNotIn,omitempty"`
+	HeldAtContactLinkIDGT           *pulid.ID  `json:"heldAtContactLinkIDGT,omitempty"`
+	HeldAtContactLinkIDGTE          *pulid.ID  `json:"heldAtContactLinkIDGTE,omitempty"`
+	HeldAtContactLinkIDLT           *pulid.ID  `json:"heldAtContactLinkIDLT,omitempty"`
+	HeldAtContactLinkIDLTE          *pulid.ID  `json:"heldAtContactLinkIDLTE,omitempty"`
+	HeldAtContactLinkIDContains     *pulid.ID  `json:"heldAtContactLinkIDContains,omitempty"`
+	HeldAtContactLinkIDHasPrefix    *pulid.ID  `json:"heldAtContactLinkIDHasPrefix,omitempty"`
+	HeldAtContactLinkIDHasSuffix    *pulid.ID  `json:"heldAtContactLinkIDHasSuffix,omitempty"`
+	HeldAtContactLinkIDIsNil        bool       `json:"heldAtContactLinkIDIsNil,omitempty"`
+	HeldAtContactLinkIDNotNil       bool       `json:"heldAtContactLinkIDNotNil,omitempty"`
+	HeldAtContactLinkIDEqualFold    *pulid.ID  `json:"heldAtContactLinkIDEqualFold,omitempty"`
+	HeldAtContactLinkIDContainsFold *pulid.ID  `json:"heldAtContactLinkIDContainsFold,omitempty"`
+
 	// "telehealth_url" field predicates.
 	TelehealthURL             *string  `json:"telehealthURL,omitempty"`
 	TelehealthURLNEQ          *string  `json:"telehealthURLNEQ,omitempty"`
@@ -274,6 +317,14 @@ type AppointmentWhereInput struct {
 	// "service" edge predicates.
 	HasService     *bool                `json:"hasService,omitempty"`
 	HasServiceWith []*ServiceWhereInput `json:"hasServiceWith,omitempty"`
+
+	// "practice_location" edge predicates.
+	HasPracticeLocation     *bool                 `json:"hasPracticeLocation,omitempty"`
+	HasPracticeLocationWith []*LocationWhereInput `json:"hasPracticeLocationWith,omitempty"`
+
+	// "held_at_contact_link" edge predicates.
+	HasHeldAtContactLink     *bool                      `json:"hasHeldAtContactLink,omitempty"`
+	HasHeldAtContactLinkWith []*ClientContactWhereInput `json:"hasHeldAtContactLinkWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -674,6 +725,114 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 	if i.LocationContainsFold != nil {
 		predicates = append(predicates, appointment.LocationContainsFold(*i.LocationContainsFold))
 	}
+	if i.PracticeLocationID != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDEQ(*i.PracticeLocationID))
+	}
+	if i.PracticeLocationIDNEQ != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDNEQ(*i.PracticeLocationIDNEQ))
+	}
+	if len(i.PracticeLocationIDIn) > 0 {
+		predicates = append(predicates, appointment.PracticeLocationIDIn(i.PracticeLocationIDIn...))
+	}
+	if len(i.PracticeLocationIDNotIn) > 0 {
+		predicates = append(predicates, appointment.PracticeLocationIDNotIn(i.PracticeLocationIDNotIn...))
+	}
+	if i.PracticeLocationIDGT != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDGT(*i.PracticeLocationIDGT))
+	}
+	if i.PracticeLocationIDGTE != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDGTE(*i.PracticeLocationIDGTE))
+	}
+	if i.PracticeLocationIDLT != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDLT(*i.PracticeLocationIDLT))
+	}
+	if i.PracticeLocationIDLTE != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDLTE(*i.PracticeLocationIDLTE))
+	}
+	if i.PracticeLocationIDContains != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDContains(*i.PracticeLocationIDContains))
+	}
+	if i.PracticeLocationIDHasPrefix != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDHasPrefix(*i.PracticeLocationIDHasPrefix))
+	}
+	if i.PracticeLocationIDHasSuffix != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDHasSuffix(*i.PracticeLocationIDHasSuffix))
+	}
+	if i.PracticeLocationIDIsNil {
+		predicates = append(predicates, appointment.PracticeLocationIDIsNil())
+	}
+	if i.PracticeLocationIDNotNil {
+		predicates = append(predicates, appointment.PracticeLocationIDNotNil())
+	}
+	if i.PracticeLocationIDEqualFold != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDEqualFold(*i.PracticeLocationIDEqualFold))
+	}
+	if i.PracticeLocationIDContainsFold != nil {
+		predicates = append(predicates, appointment.PracticeLocationIDContainsFold(*i.PracticeLocationIDContainsFold))
+	}
+	if i.AddressSource != nil {
+		predicates = append(predicates, appointment.AddressSourceEQ(*i.AddressSource))
+	}
+	if i.AddressSourceNEQ != nil {
+		predicates = append(predicates, appointment.AddressSourceNEQ(*i.AddressSourceNEQ))
+	}
+	if len(i.AddressSourceIn) > 0 {
+		predicates = append(predicates, appointment.AddressSourceIn(i.AddressSourceIn...))
+	}
+	if len(i.AddressSourceNotIn) > 0 {
+		predicates = append(predicates, appointment.AddressSourceNotIn(i.AddressSourceNotIn...))
+	}
+	if i.AddressSourceIsNil {
+		predicates = append(predicates, appointment.AddressSourceIsNil())
+	}
+	if i.AddressSourceNotNil {
+		predicates = append(predicates, appointment.AddressSourceNotNil())
+	}
+	if i.HeldAtContactLinkID != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDEQ(*i.HeldAtContactLinkID))
+	}
+	if i.HeldAtContactLinkIDNEQ != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDNEQ(*i.HeldAtContactLinkIDNEQ))
+	}
+	if len(i.HeldAtContactLinkIDIn) > 0 {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDIn(i.HeldAtContactLinkIDIn...))
+	}
+	if len(i.HeldAtContactLinkIDNotIn) > 0 {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDNotIn(i.HeldAtContactLinkIDNotIn...))
+	}
+	if i.HeldAtContactLinkIDGT != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDGT(*i.HeldAtContactLinkIDGT))
+	}
+	if i.HeldAtContactLinkIDGTE != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDGTE(*i.HeldAtContactLinkIDGTE))
+	}
+	if i.HeldAtContactLinkIDLT != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDLT(*i.HeldAtContactLinkIDLT))
+	}
+	if i.HeldAtContactLinkIDLTE != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDLTE(*i.HeldAtContactLinkIDLTE))
+	}
+	if i.HeldAtContactLinkIDContains != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDContains(*i.HeldAtContactLinkIDContains))
+	}
+	if i.HeldAtContactLinkIDHasPrefix != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDHasPrefix(*i.HeldAtContactLinkIDHasPrefix))
+	}
+	if i.HeldAtContactLinkIDHasSuffix != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDHasSuffix(*i.HeldAtContactLinkIDHasSuffix))
+	}
+	if i.HeldAtContactLinkIDIsNil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDIsNil())
+	}
+	if i.HeldAtContactLinkIDNotNil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDNotNil())
+	}
+	if i.HeldAtContactLinkIDEqualFold != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDEqualFold(*i.HeldAtContactLinkIDEqualFold))
+	}
+	if i.HeldAtContactLinkIDContainsFold != nil {
+		predicates = append(predicates, appointment.HeldAtContactLinkIDContainsFold(*i.HeldAtContactLinkIDContainsFold))
+	}
 	if i.TelehealthURL != nil {
 		predicates = append(predicates, appointment.TelehealthURLEQ(*i.TelehealthURL))
 	}
@@ -998,6 +1157,42 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, appointment.HasServiceWith(with...))
+	}
+	if i.HasPracticeLocation != nil {
+		p := appointment.HasPracticeLocation()
+		if !*i.HasPracticeLocation {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPracticeLocationWith) > 0 {
+		with := make([]predicate.Location, 0, len(i.HasPracticeLocationWith))
+		for _, w := range i.HasPracticeLocationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPracticeLocationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasPracticeLocationWith(with...))
+	}
+	if i.HasHeldAtContactLink != nil {
+		p := appointment.HasHeldAtContactLink()
+		if !*i.HasHeldAtContactLink {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHeldAtContactLinkWith) > 0 {
+		with := make([]predicate.ClientContact, 0, len(i.HasHeldAtContactLinkWith))
+		for _, w := range i.HasHeldAtContactLinkWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHeldAtContactLinkWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasHeldAtContactLinkWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -1790,6 +1985,46 @@ type ClientWhereInput struct {
 	ReferringProviderEqualFold    *string  `json:"referringProviderEqualFold,omitempty"`
 	ReferringProviderContainsFold *string  `json:"referringProviderContainsFold,omitempty"`
 
+	// "qualified" field predicates.
+	Qualified       *bool `json:"qualified,omitempty"`
+	QualifiedNEQ    *bool `json:"qualifiedNEQ,omitempty"`
+	QualifiedIsNil  bool  `json:"qualifiedIsNil,omitempty"`
+	QualifiedNotNil bool  `json:"qualifiedNotNil,omitempty"`
+
+	// "veteran_id" field predicates.
+	VeteranID             *string  `json:"veteranID,omitempty"`
+	VeteranIDNEQ          *string  `json:"veteranIDNEQ,omitempty"`
+	VeteranIDIn           []string `json:"veteranIDIn,omitempty"`
+	VeteranIDNotIn        []string `json:"veteranIDNotIn,omitempty"`
+	VeteranIDGT           *string  `json:"veteranIDGT,omitempty"`
+	VeteranIDGTE          *string  `json:"veteranIDGTE,omitempty"`
+	VeteranIDLT           *string  `json:"veteranIDLT,omitempty"`
+	VeteranIDLTE          *string  `json:"veteranIDLTE,omitempty"`
+	VeteranIDContains     *string  `json:"veteranIDContains,omitempty"`
+	VeteranIDHasPrefix    *string  `json:"veteranIDHasPrefix,omitempty"`
+	VeteranIDHasSuffix    *string  `json:"veteranIDHasSuffix,omitempty"`
+	VeteranIDIsNil        bool     `json:"veteranIDIsNil,omitempty"`
+	VeteranIDNotNil       bool     `json:"veteranIDNotNil,omitempty"`
+	VeteranIDEqualFold    *string  `json:"veteranIDEqualFold,omitempty"`
+	VeteranIDContainsFold *string  `json:"veteranIDContainsFold,omitempty"`
+
+	// "default_location_id" field predicates.
+	DefaultLocationID             *pulid.ID  `json:"defaultLocationID,omitempty"`
+	DefaultLocationIDNEQ          *pulid.ID  `json:"defaultLocationIDNEQ,omitempty"`
+	DefaultLocationIDIn           []pulid.ID `json:"defaultLocationIDIn,omitempty"`
+	DefaultLocationIDNotIn        []pulid.ID `json:"defaultLocationIDNotIn,omitempty"`
+	DefaultLocationIDGT           *pulid.ID  `json:"defaultLocationIDGT,omitempty"`
+	DefaultLocationIDGTE          *pulid.ID  `json:"defaultLocationIDGTE,omitempty"`
+	DefaultLocationIDLT           *pulid.ID  `json:"defaultLocationIDLT,omitempty"`
+	DefaultLocationIDLTE          *pulid.ID  `json:"defaultLocationIDLTE,omitempty"`
+	DefaultLocationIDContains     *pulid.ID  `json:"defaultLocationIDContains,omitempty"`
+	DefaultLocationIDHasPrefix    *pulid.ID  `json:"defaultLocationIDHasPrefix,omitempty"`
+	DefaultLocationIDHasSuffix    *pulid.ID  `json:"defaultLocationIDHasSuffix,omitempty"`
+	DefaultLocationIDIsNil        bool       `json:"defaultLocationIDIsNil,omitempty"`
+	DefaultLocationIDNotNil       bool       `json:"defaultLocationIDNotNil,omitempty"`
+	DefaultLocationIDEqualFold    *pulid.ID  `json:"defaultLocationIDEqualFold,omitempty"`
+	DefaultLocationIDContainsFold *pulid.ID  `json:"defaultLocationIDContainsFold,omitempty"`
+
 	// "notify_reminders" field predicates.
 	NotifyReminders    *bool `json:"notifyReminders,omitempty"`
 	NotifyRemindersNEQ *bool `json:"notifyRemindersNEQ,omitempty"`
@@ -1821,6 +2056,10 @@ type ClientWhereInput struct {
 	// "scheduled_messages" edge predicates.
 	HasScheduledMessages     *bool                         `json:"hasScheduledMessages,omitempty"`
 	HasScheduledMessagesWith []*ScheduledMessageWhereInput `json:"hasScheduledMessagesWith,omitempty"`
+
+	// "default_location" edge predicates.
+	HasDefaultLocation     *bool                 `json:"hasDefaultLocation,omitempty"`
+	HasDefaultLocationWith []*LocationWhereInput `json:"hasDefaultLocationWith,omitempty"`
 
 	// "contact_links" edge predicates.
 	HasContactLinks     *bool                      `json:"hasContactLinks,omitempty"`
@@ -2636,6 +2875,108 @@ func (i *ClientWhereInput) P() (predicate.ClientProfile, error) {
 	if i.ReferringProviderContainsFold != nil {
 		predicates = append(predicates, clientprofile.ReferringProviderContainsFold(*i.ReferringProviderContainsFold))
 	}
+	if i.Qualified != nil {
+		predicates = append(predicates, clientprofile.QualifiedEQ(*i.Qualified))
+	}
+	if i.QualifiedNEQ != nil {
+		predicates = append(predicates, clientprofile.QualifiedNEQ(*i.QualifiedNEQ))
+	}
+	if i.QualifiedIsNil {
+		predicates = append(predicates, clientprofile.QualifiedIsNil())
+	}
+	if i.QualifiedNotNil {
+		predicates = append(predicates, clientprofile.QualifiedNotNil())
+	}
+	if i.VeteranID != nil {
+		predicates = append(predicates, clientprofile.VeteranIDEQ(*i.VeteranID))
+	}
+	if i.VeteranIDNEQ != nil {
+		predicates = append(predicates, clientprofile.VeteranIDNEQ(*i.VeteranIDNEQ))
+	}
+	if len(i.VeteranIDIn) > 0 {
+		predicates = append(predicates, clientprofile.VeteranIDIn(i.VeteranIDIn...))
+	}
+	if len(i.VeteranIDNotIn) > 0 {
+		predicates = append(predicates, clientprofile.VeteranIDNotIn(i.VeteranIDNotIn...))
+	}
+	if i.VeteranIDGT != nil {
+		predicates = append(predicates, clientprofile.VeteranIDGT(*i.VeteranIDGT))
+	}
+	if i.VeteranIDGTE != nil {
+		predicates = append(predicates, clientprofile.VeteranIDGTE(*i.VeteranIDGTE))
+	}
+	if i.VeteranIDLT != nil {
+		predicates = append(predicates, clientprofile.VeteranIDLT(*i.VeteranIDLT))
+	}
+	if i.VeteranIDLTE != nil {
+		predicates = append(predicates, clientprofile.VeteranIDLTE(*i.VeteranIDLTE))
+	}
+	if i.VeteranIDContains != nil {
+		predicates = append(predicates, clientprofile.VeteranIDContains(*i.VeteranIDContains))
+	}
+	if i.VeteranIDHasPrefix != nil {
+		predicates = append(predicates, clientprofile.VeteranIDHasPrefix(*i.VeteranIDHasPrefix))
+	}
+	if i.VeteranIDHasSuffix != nil {
+		predicates = append(predicates, clientprofile.VeteranIDHasSuffix(*i.VeteranIDHasSuffix))
+	}
+	if i.VeteranIDIsNil {
+		predicates = append(predicates, clientprofile.VeteranIDIsNil())
+	}
+	if i.VeteranIDNotNil {
+		predicates = append(predicates, clientprofile.VeteranIDNotNil())
+	}
+	if i.VeteranIDEqualFold != nil {
+		predicates = append(predicates, clientprofile.VeteranIDEqualFold(*i.VeteranIDEqualFold))
+	}
+	if i.VeteranIDContainsFold != nil {
+		predicates = append(predicates, clientprofile.VeteranIDContainsFold(*i.VeteranIDContainsFold))
+	}
+	if i.DefaultLocationID != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDEQ(*i.DefaultLocationID))
+	}
+	if i.DefaultLocationIDNEQ != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDNEQ(*i.DefaultLocationIDNEQ))
+	}
+	if len(i.DefaultLocationIDIn) > 0 {
+		predicates = append(predicates, clientprofile.DefaultLocationIDIn(i.DefaultLocationIDIn...))
+	}
+	if len(i.DefaultLocationIDNotIn) > 0 {
+		predicates = append(predicates, clientprofile.DefaultLocationIDNotIn(i.DefaultLocationIDNotIn...))
+	}
+	if i.DefaultLocationIDGT != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDGT(*i.DefaultLocationIDGT))
+	}
+	if i.DefaultLocationIDGTE != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDGTE(*i.DefaultLocationIDGTE))
+	}
+	if i.DefaultLocationIDLT != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDLT(*i.DefaultLocationIDLT))
+	}
+	if i.DefaultLocationIDLTE != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDLTE(*i.DefaultLocationIDLTE))
+	}
+	if i.DefaultLocationIDContains != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDContains(*i.DefaultLocationIDContains))
+	}
+	if i.DefaultLocationIDHasPrefix != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDHasPrefix(*i.DefaultLocationIDHasPrefix))
+	}
+	if i.DefaultLocationIDHasSuffix != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDHasSuffix(*i.DefaultLocationIDHasSuffix))
+	}
+	if i.DefaultLocationIDIsNil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDIsNil())
+	}
+	if i.DefaultLocationIDNotNil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDNotNil())
+	}
+	if i.DefaultLocationIDEqualFold != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDEqualFold(*i.DefaultLocationIDEqualFold))
+	}
+	if i.DefaultLocationIDContainsFold != nil {
+		predicates = append(predicates, clientprofile.DefaultLocationIDContainsFold(*i.DefaultLocationIDContainsFold))
+	}
 	if i.NotifyReminders != nil {
 		predicates = append(predicates, clientprofile.NotifyRemindersEQ(*i.NotifyReminders))
 	}
@@ -2744,6 +3085,24 @@ func (i *ClientWhereInput) P() (predicate.ClientProfile, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, clientprofile.HasScheduledMessagesWith(with...))
+	}
+	if i.HasDefaultLocation != nil {
+		p := clientprofile.HasDefaultLocation()
+		if !*i.HasDefaultLocation {
+			p = clientprofile.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDefaultLocationWith) > 0 {
+		with := make([]predicate.Location, 0, len(i.HasDefaultLocationWith))
+		for _, w := range i.HasDefaultLocationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDefaultLocationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, clientprofile.HasDefaultLocationWith(with...))
 	}
 	if i.HasContactLinks != nil {
 		p := clientprofile.HasContactLinks()
@@ -4560,6 +4919,386 @@ func (i *EmailSuppressionWhereInput) P() (predicate.EmailSuppression, error) {
 		return predicates[0], nil
 	default:
 		return emailsuppression.And(predicates...), nil
+	}
+}
+
+// LocationWhereInput represents a where input for filtering Location queries.
+type LocationWhereInput struct {
+	Predicates []predicate.Location  `json:"-"`
+	Not        *LocationWhereInput   `json:"not,omitempty"`
+	Or         []*LocationWhereInput `json:"or,omitempty"`
+	And        []*LocationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "time_zone" field predicates.
+	TimeZone             *string  `json:"timeZone,omitempty"`
+	TimeZoneNEQ          *string  `json:"timeZoneNEQ,omitempty"`
+	TimeZoneIn           []string `json:"timeZoneIn,omitempty"`
+	TimeZoneNotIn        []string `json:"timeZoneNotIn,omitempty"`
+	TimeZoneGT           *string  `json:"timeZoneGT,omitempty"`
+	TimeZoneGTE          *string  `json:"timeZoneGTE,omitempty"`
+	TimeZoneLT           *string  `json:"timeZoneLT,omitempty"`
+	TimeZoneLTE          *string  `json:"timeZoneLTE,omitempty"`
+	TimeZoneContains     *string  `json:"timeZoneContains,omitempty"`
+	TimeZoneHasPrefix    *string  `json:"timeZoneHasPrefix,omitempty"`
+	TimeZoneHasSuffix    *string  `json:"timeZoneHasSuffix,omitempty"`
+	TimeZoneIsNil        bool     `json:"timeZoneIsNil,omitempty"`
+	TimeZoneNotNil       bool     `json:"timeZoneNotNil,omitempty"`
+	TimeZoneEqualFold    *string  `json:"timeZoneEqualFold,omitempty"`
+	TimeZoneContainsFold *string  `json:"timeZoneContainsFold,omitempty"`
+
+	// "phone" field predicates.
+	Phone             *string  `json:"phone,omitempty"`
+	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
+	PhoneIn           []string `json:"phoneIn,omitempty"`
+	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
+	PhoneGT           *string  `json:"phoneGT,omitempty"`
+	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
+	PhoneLT           *string  `json:"phoneLT,omitempty"`
+	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
+	PhoneContains     *string  `json:"phoneContains,omitempty"`
+	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
+	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
+	PhoneIsNil        bool     `json:"phoneIsNil,omitempty"`
+	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
+	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
+	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+
+	// "active" field predicates.
+	Active    *bool `json:"active,omitempty"`
+	ActiveNEQ *bool `json:"activeNEQ,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LocationWhereInput) AddPredicates(predicates ...predicate.Location) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LocationWhereInput filter on the LocationQuery builder.
+func (i *LocationWhereInput) Filter(q *LocationQuery) (*LocationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLocationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLocationWhereInput is returned in case the LocationWhereInput is empty.
+var ErrEmptyLocationWhereInput = errors.New("ent: empty predicate LocationWhereInput")
+
+// P returns a predicate for filtering locations.
+// An error is returned if the input is empty or invalid.
+func (i *LocationWhereInput) P() (predicate.Location, error) {
+	var predicates []predicate.Location
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, location.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Location, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, location.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Location, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, location.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, location.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, location.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, location.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, location.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, location.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, location.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, location.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, location.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, location.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, location.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, location.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, location.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, location.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, location.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, location.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, location.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, location.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, location.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, location.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, location.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, location.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, location.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, location.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, location.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, location.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, location.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, location.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, location.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, location.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, location.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, location.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, location.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, location.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, location.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, location.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, location.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, location.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.TimeZone != nil {
+		predicates = append(predicates, location.TimeZoneEQ(*i.TimeZone))
+	}
+	if i.TimeZoneNEQ != nil {
+		predicates = append(predicates, location.TimeZoneNEQ(*i.TimeZoneNEQ))
+	}
+	if len(i.TimeZoneIn) > 0 {
+		predicates = append(predicates, location.TimeZoneIn(i.TimeZoneIn...))
+	}
+	if len(i.TimeZoneNotIn) > 0 {
+		predicates = append(predicates, location.TimeZoneNotIn(i.TimeZoneNotIn...))
+	}
+	if i.TimeZoneGT != nil {
+		predicates = append(predicates, location.TimeZoneGT(*i.TimeZoneGT))
+	}
+	if i.TimeZoneGTE != nil {
+		predicates = append(predicates, location.TimeZoneGTE(*i.TimeZoneGTE))
+	}
+	if i.TimeZoneLT != nil {
+		predicates = append(predicates, location.TimeZoneLT(*i.TimeZoneLT))
+	}
+	if i.TimeZoneLTE != nil {
+		predicates = append(predicates, location.TimeZoneLTE(*i.TimeZoneLTE))
+	}
+	if i.TimeZoneContains != nil {
+		predicates = append(predicates, location.TimeZoneContains(*i.TimeZoneContains))
+	}
+	if i.TimeZoneHasPrefix != nil {
+		predicates = append(predicates, location.TimeZoneHasPrefix(*i.TimeZoneHasPrefix))
+	}
+	if i.TimeZoneHasSuffix != nil {
+		predicates = append(predicates, location.TimeZoneHasSuffix(*i.TimeZoneHasSuffix))
+	}
+	if i.TimeZoneIsNil {
+		predicates = append(predicates, location.TimeZoneIsNil())
+	}
+	if i.TimeZoneNotNil {
+		predicates = append(predicates, location.TimeZoneNotNil())
+	}
+	if i.TimeZoneEqualFold != nil {
+		predicates = append(predicates, location.TimeZoneEqualFold(*i.TimeZoneEqualFold))
+	}
+	if i.TimeZoneContainsFold != nil {
+		predicates = append(predicates, location.TimeZoneContainsFold(*i.TimeZoneContainsFold))
+	}
+	if i.Phone != nil {
+		predicates = append(predicates, location.PhoneEQ(*i.Phone))
+	}
+	if i.PhoneNEQ != nil {
+		predicates = append(predicates, location.PhoneNEQ(*i.PhoneNEQ))
+	}
+	if len(i.PhoneIn) > 0 {
+		predicates = append(predicates, location.PhoneIn(i.PhoneIn...))
+	}
+	if len(i.PhoneNotIn) > 0 {
+		predicates = append(predicates, location.PhoneNotIn(i.PhoneNotIn...))
+	}
+	if i.PhoneGT != nil {
+		predicates = append(predicates, location.PhoneGT(*i.PhoneGT))
+	}
+	if i.PhoneGTE != nil {
+		predicates = append(predicates, location.PhoneGTE(*i.PhoneGTE))
+	}
+	if i.PhoneLT != nil {
+		predicates = append(predicates, location.PhoneLT(*i.PhoneLT))
+	}
+	if i.PhoneLTE != nil {
+		predicates = append(predicates, location.PhoneLTE(*i.PhoneLTE))
+	}
+	if i.PhoneContains != nil {
+		predicates = append(predicates, location.PhoneContains(*i.PhoneContains))
+	}
+	if i.PhoneHasPrefix != nil {
+		predicates = append(predicates, location.PhoneHasPrefix(*i.PhoneHasPrefix))
+	}
+	if i.PhoneHasSuffix != nil {
+		predicates = append(predicates, location.PhoneHasSuffix(*i.PhoneHasSuffix))
+	}
+	if i.PhoneIsNil {
+		predicates = append(predicates, location.PhoneIsNil())
+	}
+	if i.PhoneNotNil {
+		predicates = append(predicates, location.PhoneNotNil())
+	}
+	if i.PhoneEqualFold != nil {
+		predicates = append(predicates, location.PhoneEqualFold(*i.PhoneEqualFold))
+	}
+	if i.PhoneContainsFold != nil {
+		predicates = append(predicates, location.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+	if i.Active != nil {
+		predicates = append(predicates, location.ActiveEQ(*i.Active))
+	}
+	if i.ActiveNEQ != nil {
+		predicates = append(predicates, location.ActiveNEQ(*i.ActiveNEQ))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLocationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return location.And(predicates...), nil
 	}
 }
 
@@ -9214,6 +9953,23 @@ type ServiceWhereInput struct {
 	LocationEqualFold    *string  `json:"locationEqualFold,omitempty"`
 	LocationContainsFold *string  `json:"locationContainsFold,omitempty"`
 
+	// "practice_location_id" field predicates.
+	PracticeLocationID             *pulid.ID  `json:"practiceLocationID,omitempty"`
+	PracticeLocationIDNEQ          *pulid.ID  `json:"practiceLocationIDNEQ,omitempty"`
+	PracticeLocationIDIn           []pulid.ID `json:"practiceLocationIDIn,omitempty"`
+	PracticeLocationIDNotIn        []pulid.ID `json:"practiceLocationIDNotIn,omitempty"`
+	PracticeLocationIDGT           *pulid.ID  `json:"practiceLocationIDGT,omitempty"`
+	PracticeLocationIDGTE          *pulid.ID  `json:"practiceLocationIDGTE,omitempty"`
+	PracticeLocationIDLT           *pulid.ID  `json:"practiceLocationIDLT,omitempty"`
+	PracticeLocationIDLTE          *pulid.ID  `json:"practiceLocationIDLTE,omitempty"`
+	PracticeLocationIDContains     *pulid.ID  `json:"practiceLocationIDContains,omitempty"`
+	PracticeLocationIDHasPrefix    *pulid.ID  `json:"practiceLocationIDHasPrefix,omitempty"`
+	PracticeLocationIDHasSuffix    *pulid.ID  `json:"practiceLocationIDHasSuffix,omitempty"`
+	PracticeLocationIDIsNil        bool       `json:"practiceLocationIDIsNil,omitempty"`
+	PracticeLocationIDNotNil       bool       `json:"practiceLocationIDNotNil,omitempty"`
+	PracticeLocationIDEqualFold    *pulid.ID  `json:"practiceLocationIDEqualFold,omitempty"`
+	PracticeLocationIDContainsFold *pulid.ID  `json:"practiceLocationIDContainsFold,omitempty"`
+
 	// "archived_at" field predicates.
 	ArchivedAt       *time.Time  `json:"archivedAt,omitempty"`
 	ArchivedAtNEQ    *time.Time  `json:"archivedAtNEQ,omitempty"`
@@ -9315,6 +10071,10 @@ type ServiceWhereInput struct {
 	RequireCancellationReasonNEQ    *bool `json:"requireCancellationReasonNEQ,omitempty"`
 	RequireCancellationReasonIsNil  bool  `json:"requireCancellationReasonIsNil,omitempty"`
 	RequireCancellationReasonNotNil bool  `json:"requireCancellationReasonNotNil,omitempty"`
+
+	// "practice_location" edge predicates.
+	HasPracticeLocation     *bool                 `json:"hasPracticeLocation,omitempty"`
+	HasPracticeLocationWith []*LocationWhereInput `json:"hasPracticeLocationWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -9706,6 +10466,51 @@ func (i *ServiceWhereInput) P() (predicate.Service, error) {
 	if i.LocationContainsFold != nil {
 		predicates = append(predicates, service.LocationContainsFold(*i.LocationContainsFold))
 	}
+	if i.PracticeLocationID != nil {
+		predicates = append(predicates, service.PracticeLocationIDEQ(*i.PracticeLocationID))
+	}
+	if i.PracticeLocationIDNEQ != nil {
+		predicates = append(predicates, service.PracticeLocationIDNEQ(*i.PracticeLocationIDNEQ))
+	}
+	if len(i.PracticeLocationIDIn) > 0 {
+		predicates = append(predicates, service.PracticeLocationIDIn(i.PracticeLocationIDIn...))
+	}
+	if len(i.PracticeLocationIDNotIn) > 0 {
+		predicates = append(predicates, service.PracticeLocationIDNotIn(i.PracticeLocationIDNotIn...))
+	}
+	if i.PracticeLocationIDGT != nil {
+		predicates = append(predicates, service.PracticeLocationIDGT(*i.PracticeLocationIDGT))
+	}
+	if i.PracticeLocationIDGTE != nil {
+		predicates = append(predicates, service.PracticeLocationIDGTE(*i.PracticeLocationIDGTE))
+	}
+	if i.PracticeLocationIDLT != nil {
+		predicates = append(predicates, service.PracticeLocationIDLT(*i.PracticeLocationIDLT))
+	}
+	if i.PracticeLocationIDLTE != nil {
+		predicates = append(predicates, service.PracticeLocationIDLTE(*i.PracticeLocationIDLTE))
+	}
+	if i.PracticeLocationIDContains != nil {
+		predicates = append(predicates, service.PracticeLocationIDContains(*i.PracticeLocationIDContains))
+	}
+	if i.PracticeLocationIDHasPrefix != nil {
+		predicates = append(predicates, service.PracticeLocationIDHasPrefix(*i.PracticeLocationIDHasPrefix))
+	}
+	if i.PracticeLocationIDHasSuffix != nil {
+		predicates = append(predicates, service.PracticeLocationIDHasSuffix(*i.PracticeLocationIDHasSuffix))
+	}
+	if i.PracticeLocationIDIsNil {
+		predicates = append(predicates, service.PracticeLocationIDIsNil())
+	}
+	if i.PracticeLocationIDNotNil {
+		predicates = append(predicates, service.PracticeLocationIDNotNil())
+	}
+	if i.PracticeLocationIDEqualFold != nil {
+		predicates = append(predicates, service.PracticeLocationIDEqualFold(*i.PracticeLocationIDEqualFold))
+	}
+	if i.PracticeLocationIDContainsFold != nil {
+		predicates = append(predicates, service.PracticeLocationIDContainsFold(*i.PracticeLocationIDContainsFold))
+	}
 	if i.ArchivedAt != nil {
 		predicates = append(predicates, service.ArchivedAtEQ(*i.ArchivedAt))
 	}
@@ -9959,6 +10764,24 @@ func (i *ServiceWhereInput) P() (predicate.Service, error) {
 		predicates = append(predicates, service.RequireCancellationReasonNotNil())
 	}
 
+	if i.HasPracticeLocation != nil {
+		p := service.HasPracticeLocation()
+		if !*i.HasPracticeLocation {
+			p = service.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPracticeLocationWith) > 0 {
+		with := make([]predicate.Location, 0, len(i.HasPracticeLocationWith))
+		for _, w := range i.HasPracticeLocationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPracticeLocationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, service.HasPracticeLocationWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyServiceWhereInput

@@ -16,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -50,6 +51,7 @@ var tableByPrefix = map[string]string{
 	"ex": exportrecord.Table,
 	"fm": form.Table,
 	"iv": invoice.Table,
+	"lc": location.Table,
 	"mt": messagetemplate.Table,
 	"nt": notification.Table,
 	"or": organization.Table,
@@ -89,6 +91,8 @@ var edgeTable = map[string]string{
 	"Appointment.service":              service.Table,
 	"Appointment.changes":              appointmentchange.Table,
 	"Appointment.forms":                form.Table,
+	"Appointment.practice_location":    location.Table,
+	"Appointment.held_at_contact_link": clientcontact.Table,
 	"AppointmentChange.organization":   organization.Table,
 	"AppointmentChange.appointment":    appointment.Table,
 	"AppointmentChange.client":         clientprofile.Table,
@@ -103,6 +107,7 @@ var edgeTable = map[string]string{
 	"ClientProfile.appointments":       appointment.Table,
 	"ClientProfile.coverages":          coverage.Table,
 	"ClientProfile.scheduled_messages": scheduledmessage.Table,
+	"ClientProfile.default_location":   location.Table,
 	"ClientProfile.contact_links":      clientcontact.Table,
 	"Contact.organization":             organization.Table,
 	"Contact.clients":                  clientprofile.Table,
@@ -122,6 +127,7 @@ var edgeTable = map[string]string{
 	"Invoice.organization":             organization.Table,
 	"Invoice.client":                   clientprofile.Table,
 	"Invoice.payments":                 payment.Table,
+	"Location.organization":            organization.Table,
 	"MessageTemplate.organization":     organization.Table,
 	"Notification.organization":        organization.Table,
 	"Notification.client":              clientprofile.Table,
@@ -151,6 +157,7 @@ var edgeTable = map[string]string{
 	"ScheduledMessage.appointment":     appointment.Table,
 	"Service.organization":             organization.Table,
 	"Service.practitioner_links":       servicepractitioner.Table,
+	"Service.practice_location":        location.Table,
 	"ServicePractitioner.organization": organization.Table,
 	"ServicePractitioner.service":      service.Table,
 	"ServicePractitioner.staff":        staff.Table,

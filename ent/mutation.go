@@ -21,6 +21,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -64,6 +65,7 @@ const (
 	TypeExportRecord        = "ExportRecord"
 	TypeForm                = "Form"
 	TypeInvoice             = "Invoice"
+	TypeLocation            = "Location"
 	TypeMessageTemplate     = "MessageTemplate"
 	TypeNotification        = "Notification"
 	TypeOrganization        = "Organization"
@@ -88,45 +90,50 @@ const (
 // AppointmentMutation represents an operation that mutates the Appointment nodes in the graph.
 type AppointmentMutation struct {
 	config
-	op                        Op
-	typ                       string
-	id                        *pulid.ID
-	created_at                *time.Time
-	updated_at                *time.Time
-	starts_at                 *time.Time
-	ends_at                   *time.Time
-	time_zone                 *string
-	location                  *string
-	telehealth_url            *string
-	status                    *appointment.Status
-	cancellation_reason       *string
-	cancelled_at              *time.Time
-	notes                     *string
-	idempotency_key           *string
-	booked_via                *appointment.BookedVia
-	clearedFields             map[string]struct{}
-	organization              *pulid.ID
-	clearedorganization       bool
-	client                    *pulid.ID
-	clearedclient             bool
-	practitioner              *pulid.ID
-	clearedpractitioner       bool
-	created_by                *pulid.ID
-	clearedcreated_by         bool
-	scheduled_messages        map[pulid.ID]struct{}
-	removedscheduled_messages map[pulid.ID]struct{}
-	clearedscheduled_messages bool
-	service                   *pulid.ID
-	clearedservice            bool
-	changes                   map[pulid.ID]struct{}
-	removedchanges            map[pulid.ID]struct{}
-	clearedchanges            bool
-	forms                     map[pulid.ID]struct{}
-	removedforms              map[pulid.ID]struct{}
-	clearedforms              bool
-	done                      bool
-	oldValue                  func(context.Context) (*Appointment, error)
-	predicates                []predicate.Appointment
+	op                          Op
+	typ                         string
+	id                          *pulid.ID
+	created_at                  *time.Time
+	updated_at                  *time.Time
+	starts_at                   *time.Time
+	ends_at                     *time.Time
+	time_zone                   *string
+	location                    *string
+	address_source              *appointment.AddressSource
+	telehealth_url              *string
+	status                      *appointment.Status
+	cancellation_reason         *string
+	cancelled_at                *time.Time
+	notes                       *string
+	idempotency_key             *string
+	booked_via                  *appointment.BookedVia
+	clearedFields               map[string]struct{}
+	organization                *pulid.ID
+	clearedorganization         bool
+	client                      *pulid.ID
+	clearedclient               bool
+	practitioner                *pulid.ID
+	clearedpractitioner         bool
+	created_by                  *pulid.ID
+	clearedcreated_by           bool
+	scheduled_messages          map[pulid.ID]struct{}
+	removedscheduled_messages   map[pulid.ID]struct{}
+	clearedscheduled_messages   bool
+	service                     *pulid.ID
+	clearedservice              bool
+	changes                     map[pulid.ID]struct{}
+	removedchanges              map[pulid.ID]struct{}
+	clearedchanges              bool
+	forms                       map[pulid.ID]struct{}
+	removedforms                map[pulid.ID]struct{}
+	clearedforms                bool
+	practice_location           *pulid.ID
+	clearedpractice_location    bool
+	held_at_contact_link        *pulid.ID
+	clearedheld_at_contact_link bool
+	done                        bool
+	oldValue                    func(context.Context) (*Appointment, error)
+	predicates                  []predicate.Appointment
 }
 
 var _ ent.Mutation = (*AppointmentMutation)(nil)
@@ -617,6 +624,153 @@ func (m *AppointmentMutation) LocationCleared() bool {
 func (m *AppointmentMutation) ResetLocation() {
 	m.location = nil
 	delete(m.clearedFields, appointment.FieldLocation)
+}
+
+// SetPracticeLocationID sets the "practice_location_id" field.
+func (m *AppointmentMutation) SetPracticeLocationID(pu pulid.ID) {
+	m.practice_location = &pu
+}
+
+// PracticeLocationID returns the value of the "practice_location_id" field in the mutation.
+func (m *AppointmentMutation) PracticeLocationID() (r pulid.ID, exists bool) {
+	v := m.practice_location
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeLocationID returns the old "practice_location_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldPracticeLocationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeLocationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeLocationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeLocationID: %w", err)
+	}
+	return oldValue.PracticeLocationID, nil
+}
+
+// ClearPracticeLocationID clears the value of the "practice_location_id" field.
+func (m *AppointmentMutation) ClearPracticeLocationID() {
+	m.practice_location = nil
+	m.clearedFields[appointment.FieldPracticeLocationID] = struct{}{}
+}
+
+// PracticeLocationIDCleared returns if the "practice_location_id" field was cleared in this mutation.
+func (m *AppointmentMutation) PracticeLocationIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldPracticeLocationID]
+	return ok
+}
+
+// ResetPracticeLocationID resets all changes to the "practice_location_id" field.
+func (m *AppointmentMutation) ResetPracticeLocationID() {
+	m.practice_location = nil
+	delete(m.clearedFields, appointment.FieldPracticeLocationID)
+}
+
+// SetAddressSource sets the "address_source" field.
+func (m *AppointmentMutation) SetAddressSource(as appointment.AddressSource) {
+	m.address_source = &as
+}
+
+// AddressSource returns the value of the "address_source" field in the mutation.
+func (m *AppointmentMutation) AddressSource() (r appointment.AddressSource, exists bool) {
+	v := m.address_source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddressSource returns the old "address_source" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldAddressSource(ctx context.Context) (v *appointment.AddressSource, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddressSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddressSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddressSource: %w", err)
+	}
+	return oldValue.AddressSource, nil
+}
+
+// ClearAddressSource clears the value of the "address_source" field.
+func (m *AppointmentMutation) ClearAddressSource() {
+	m.address_source = nil
+	m.clearedFields[appointment.FieldAddressSource] = struct{}{}
+}
+
+// AddressSourceCleared returns if the "address_source" field was cleared in this mutation.
+func (m *AppointmentMutation) AddressSourceCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldAddressSource]
+	return ok
+}
+
+// ResetAddressSource resets all changes to the "address_source" field.
+func (m *AppointmentMutation) ResetAddressSource() {
+	m.address_source = nil
+	delete(m.clearedFields, appointment.FieldAddressSource)
+}
+
+// SetHeldAtContactLinkID sets the "held_at_contact_link_id" field.
+func (m *AppointmentMutation) SetHeldAtContactLinkID(pu pulid.ID) {
+	m.held_at_contact_link = &pu
+}
+
+// HeldAtContactLinkID returns the value of the "held_at_contact_link_id" field in the mutation.
+func (m *AppointmentMutation) HeldAtContactLinkID() (r pulid.ID, exists bool) {
+	v := m.held_at_contact_link
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeldAtContactLinkID returns the old "held_at_contact_link_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldHeldAtContactLinkID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeldAtContactLinkID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeldAtContactLinkID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeldAtContactLinkID: %w", err)
+	}
+	return oldValue.HeldAtContactLinkID, nil
+}
+
+// ClearHeldAtContactLinkID clears the value of the "held_at_contact_link_id" field.
+func (m *AppointmentMutation) ClearHeldAtContactLinkID() {
+	m.held_at_contact_link = nil
+	m.clearedFields[appointment.FieldHeldAtContactLinkID] = struct{}{}
+}
+
+// HeldAtContactLinkIDCleared returns if the "held_at_contact_link_id" field was cleared in this mutation.
+func (m *AppointmentMutation) HeldAtContactLinkIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldHeldAtContactLinkID]
+	return ok
+}
+
+// ResetHeldAtContactLinkID resets all changes to the "held_at_contact_link_id" field.
+func (m *AppointmentMutation) ResetHeldAtContactLinkID() {
+	m.held_at_contact_link = nil
+	delete(m.clearedFields, appointment.FieldHeldAtContactLinkID)
 }
 
 // SetTelehealthURL sets the "telehealth_url" field.
@@ -1282,6 +1436,60 @@ func (m *AppointmentMutation) ResetForms() {
 	m.removedforms = nil
 }
 
+// ClearPracticeLocation clears the "practice_location" edge to the Location entity.
+func (m *AppointmentMutation) ClearPracticeLocation() {
+	m.clearedpractice_location = true
+	m.clearedFields[appointment.FieldPracticeLocationID] = struct{}{}
+}
+
+// PracticeLocationCleared reports if the "practice_location" edge to the Location entity was cleared.
+func (m *AppointmentMutation) PracticeLocationCleared() bool {
+	return m.PracticeLocationIDCleared() || m.clearedpractice_location
+}
+
+// PracticeLocationIDs returns the "practice_location" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeLocationID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) PracticeLocationIDs() (ids []pulid.ID) {
+	if id := m.practice_location; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPracticeLocation resets all changes to the "practice_location" edge.
+func (m *AppointmentMutation) ResetPracticeLocation() {
+	m.practice_location = nil
+	m.clearedpractice_location = false
+}
+
+// ClearHeldAtContactLink clears the "held_at_contact_link" edge to the ClientContact entity.
+func (m *AppointmentMutation) ClearHeldAtContactLink() {
+	m.clearedheld_at_contact_link = true
+	m.clearedFields[appointment.FieldHeldAtContactLinkID] = struct{}{}
+}
+
+// HeldAtContactLinkCleared reports if the "held_at_contact_link" edge to the ClientContact entity was cleared.
+func (m *AppointmentMutation) HeldAtContactLinkCleared() bool {
+	return m.HeldAtContactLinkIDCleared() || m.clearedheld_at_contact_link
+}
+
+// HeldAtContactLinkIDs returns the "held_at_contact_link" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HeldAtContactLinkID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) HeldAtContactLinkIDs() (ids []pulid.ID) {
+	if id := m.held_at_contact_link; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHeldAtContactLink resets all changes to the "held_at_contact_link" edge.
+func (m *AppointmentMutation) ResetHeldAtContactLink() {
+	m.held_at_contact_link = nil
+	m.clearedheld_at_contact_link = false
+}
+
 // Where appends a list predicates to the AppointmentMutation builder.
 func (m *AppointmentMutation) Where(ps ...predicate.Appointment) {
 	m.predicates = append(m.predicates, ps...)
@@ -1316,7 +1524,7 @@ func (m *AppointmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AppointmentMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, appointment.FieldCreatedAt)
 	}
@@ -1346,6 +1554,15 @@ func (m *AppointmentMutation) Fields() []string {
 	}
 	if m.location != nil {
 		fields = append(fields, appointment.FieldLocation)
+	}
+	if m.practice_location != nil {
+		fields = append(fields, appointment.FieldPracticeLocationID)
+	}
+	if m.address_source != nil {
+		fields = append(fields, appointment.FieldAddressSource)
+	}
+	if m.held_at_contact_link != nil {
+		fields = append(fields, appointment.FieldHeldAtContactLinkID)
 	}
 	if m.telehealth_url != nil {
 		fields = append(fields, appointment.FieldTelehealthURL)
@@ -1399,6 +1616,12 @@ func (m *AppointmentMutation) Field(name string) (ent.Value, bool) {
 		return m.TimeZone()
 	case appointment.FieldLocation:
 		return m.Location()
+	case appointment.FieldPracticeLocationID:
+		return m.PracticeLocationID()
+	case appointment.FieldAddressSource:
+		return m.AddressSource()
+	case appointment.FieldHeldAtContactLinkID:
+		return m.HeldAtContactLinkID()
 	case appointment.FieldTelehealthURL:
 		return m.TelehealthURL()
 	case appointment.FieldStatus:
@@ -1444,6 +1667,12 @@ func (m *AppointmentMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldTimeZone(ctx)
 	case appointment.FieldLocation:
 		return m.OldLocation(ctx)
+	case appointment.FieldPracticeLocationID:
+		return m.OldPracticeLocationID(ctx)
+	case appointment.FieldAddressSource:
+		return m.OldAddressSource(ctx)
+	case appointment.FieldHeldAtContactLinkID:
+		return m.OldHeldAtContactLinkID(ctx)
 	case appointment.FieldTelehealthURL:
 		return m.OldTelehealthURL(ctx)
 	case appointment.FieldStatus:
@@ -1539,6 +1768,27 @@ func (m *AppointmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLocation(v)
 		return nil
+	case appointment.FieldPracticeLocationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeLocationID(v)
+		return nil
+	case appointment.FieldAddressSource:
+		v, ok := value.(appointment.AddressSource)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddressSource(v)
+		return nil
+	case appointment.FieldHeldAtContactLinkID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeldAtContactLinkID(v)
+		return nil
 	case appointment.FieldTelehealthURL:
 		v, ok := value.(string)
 		if !ok {
@@ -1631,6 +1881,15 @@ func (m *AppointmentMutation) ClearedFields() []string {
 	if m.FieldCleared(appointment.FieldLocation) {
 		fields = append(fields, appointment.FieldLocation)
 	}
+	if m.FieldCleared(appointment.FieldPracticeLocationID) {
+		fields = append(fields, appointment.FieldPracticeLocationID)
+	}
+	if m.FieldCleared(appointment.FieldAddressSource) {
+		fields = append(fields, appointment.FieldAddressSource)
+	}
+	if m.FieldCleared(appointment.FieldHeldAtContactLinkID) {
+		fields = append(fields, appointment.FieldHeldAtContactLinkID)
+	}
 	if m.FieldCleared(appointment.FieldTelehealthURL) {
 		fields = append(fields, appointment.FieldTelehealthURL)
 	}
@@ -1668,6 +1927,15 @@ func (m *AppointmentMutation) ClearField(name string) error {
 		return nil
 	case appointment.FieldLocation:
 		m.ClearLocation()
+		return nil
+	case appointment.FieldPracticeLocationID:
+		m.ClearPracticeLocationID()
+		return nil
+	case appointment.FieldAddressSource:
+		m.ClearAddressSource()
+		return nil
+	case appointment.FieldHeldAtContactLinkID:
+		m.ClearHeldAtContactLinkID()
 		return nil
 	case appointment.FieldTelehealthURL:
 		m.ClearTelehealthURL()
@@ -1725,6 +1993,15 @@ func (m *AppointmentMutation) ResetField(name string) error {
 	case appointment.FieldLocation:
 		m.ResetLocation()
 		return nil
+	case appointment.FieldPracticeLocationID:
+		m.ResetPracticeLocationID()
+		return nil
+	case appointment.FieldAddressSource:
+		m.ResetAddressSource()
+		return nil
+	case appointment.FieldHeldAtContactLinkID:
+		m.ResetHeldAtContactLinkID()
+		return nil
 	case appointment.FieldTelehealthURL:
 		m.ResetTelehealthURL()
 		return nil
@@ -1755,7 +2032,7 @@ func (m *AppointmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppointmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 10)
 	if m.organization != nil {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1779,6 +2056,12 @@ func (m *AppointmentMutation) AddedEdges() []string {
 	}
 	if m.forms != nil {
 		edges = append(edges, appointment.EdgeForms)
+	}
+	if m.practice_location != nil {
+		edges = append(edges, appointment.EdgePracticeLocation)
+	}
+	if m.held_at_contact_link != nil {
+		edges = append(edges, appointment.EdgeHeldAtContactLink)
 	}
 	return edges
 }
@@ -1825,13 +2108,21 @@ func (m *AppointmentMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case appointment.EdgePracticeLocation:
+		if id := m.practice_location; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgeHeldAtContactLink:
+		if id := m.held_at_contact_link; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppointmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 10)
 	if m.removedscheduled_messages != nil {
 		edges = append(edges, appointment.EdgeScheduledMessages)
 	}
@@ -1872,7 +2163,7 @@ func (m *AppointmentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppointmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 10)
 	if m.clearedorganization {
 		edges = append(edges, appointment.EdgeOrganization)
 	}
@@ -1897,6 +2188,12 @@ func (m *AppointmentMutation) ClearedEdges() []string {
 	if m.clearedforms {
 		edges = append(edges, appointment.EdgeForms)
 	}
+	if m.clearedpractice_location {
+		edges = append(edges, appointment.EdgePracticeLocation)
+	}
+	if m.clearedheld_at_contact_link {
+		edges = append(edges, appointment.EdgeHeldAtContactLink)
+	}
 	return edges
 }
 
@@ -1920,6 +2217,10 @@ func (m *AppointmentMutation) EdgeCleared(name string) bool {
 		return m.clearedchanges
 	case appointment.EdgeForms:
 		return m.clearedforms
+	case appointment.EdgePracticeLocation:
+		return m.clearedpractice_location
+	case appointment.EdgeHeldAtContactLink:
+		return m.clearedheld_at_contact_link
 	}
 	return false
 }
@@ -1942,6 +2243,12 @@ func (m *AppointmentMutation) ClearEdge(name string) error {
 		return nil
 	case appointment.EdgeService:
 		m.ClearService()
+		return nil
+	case appointment.EdgePracticeLocation:
+		m.ClearPracticeLocation()
+		return nil
+	case appointment.EdgeHeldAtContactLink:
+		m.ClearHeldAtContactLink()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment unique edge %s", name)
@@ -1974,6 +2281,12 @@ func (m *AppointmentMutation) ResetEdge(name string) error {
 		return nil
 	case appointment.EdgeForms:
 		m.ResetForms()
+		return nil
+	case appointment.EdgePracticeLocation:
+		m.ResetPracticeLocation()
+		return nil
+	case appointment.EdgeHeldAtContactLink:
+		m.ResetHeldAtContactLink()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment edge %s", name)
@@ -4475,6 +4788,8 @@ type ClientProfileMutation struct {
 	alert                     *string
 	notes                     *string
 	referring_provider        *string
+	qualified                 *bool
+	veteran_id                *string
 	notify_reminders          *bool
 	notify_confirmations      *bool
 	notify_scheduled          *bool
@@ -4497,6 +4812,8 @@ type ClientProfileMutation struct {
 	scheduled_messages        map[pulid.ID]struct{}
 	removedscheduled_messages map[pulid.ID]struct{}
 	clearedscheduled_messages bool
+	default_location          *pulid.ID
+	cleareddefault_location   bool
 	contact_links             map[pulid.ID]struct{}
 	removedcontact_links      map[pulid.ID]struct{}
 	clearedcontact_links      bool
@@ -5772,6 +6089,153 @@ func (m *ClientProfileMutation) ResetReferringProvider() {
 	delete(m.clearedFields, clientprofile.FieldReferringProvider)
 }
 
+// SetQualified sets the "qualified" field.
+func (m *ClientProfileMutation) SetQualified(b bool) {
+	m.qualified = &b
+}
+
+// Qualified returns the value of the "qualified" field in the mutation.
+func (m *ClientProfileMutation) Qualified() (r bool, exists bool) {
+	v := m.qualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQualified returns the old "qualified" field's value of the ClientProfile entity.
+// If the ClientProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClientProfileMutation) OldQualified(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQualified is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQualified requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQualified: %w", err)
+	}
+	return oldValue.Qualified, nil
+}
+
+// ClearQualified clears the value of the "qualified" field.
+func (m *ClientProfileMutation) ClearQualified() {
+	m.qualified = nil
+	m.clearedFields[clientprofile.FieldQualified] = struct{}{}
+}
+
+// QualifiedCleared returns if the "qualified" field was cleared in this mutation.
+func (m *ClientProfileMutation) QualifiedCleared() bool {
+	_, ok := m.clearedFields[clientprofile.FieldQualified]
+	return ok
+}
+
+// ResetQualified resets all changes to the "qualified" field.
+func (m *ClientProfileMutation) ResetQualified() {
+	m.qualified = nil
+	delete(m.clearedFields, clientprofile.FieldQualified)
+}
+
+// SetVeteranID sets the "veteran_id" field.
+func (m *ClientProfileMutation) SetVeteranID(s string) {
+	m.veteran_id = &s
+}
+
+// VeteranID returns the value of the "veteran_id" field in the mutation.
+func (m *ClientProfileMutation) VeteranID() (r string, exists bool) {
+	v := m.veteran_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVeteranID returns the old "veteran_id" field's value of the ClientProfile entity.
+// If the ClientProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClientProfileMutation) OldVeteranID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVeteranID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVeteranID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVeteranID: %w", err)
+	}
+	return oldValue.VeteranID, nil
+}
+
+// ClearVeteranID clears the value of the "veteran_id" field.
+func (m *ClientProfileMutation) ClearVeteranID() {
+	m.veteran_id = nil
+	m.clearedFields[clientprofile.FieldVeteranID] = struct{}{}
+}
+
+// VeteranIDCleared returns if the "veteran_id" field was cleared in this mutation.
+func (m *ClientProfileMutation) VeteranIDCleared() bool {
+	_, ok := m.clearedFields[clientprofile.FieldVeteranID]
+	return ok
+}
+
+// ResetVeteranID resets all changes to the "veteran_id" field.
+func (m *ClientProfileMutation) ResetVeteranID() {
+	m.veteran_id = nil
+	delete(m.clearedFields, clientprofile.FieldVeteranID)
+}
+
+// SetDefaultLocationID sets the "default_location_id" field.
+func (m *ClientProfileMutation) SetDefaultLocationID(pu pulid.ID) {
+	m.default_location = &pu
+}
+
+// DefaultLocationID returns the value of the "default_location_id" field in the mutation.
+func (m *ClientProfileMutation) DefaultLocationID() (r pulid.ID, exists bool) {
+	v := m.default_location
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDefaultLocationID returns the old "default_location_id" field's value of the ClientProfile entity.
+// If the ClientProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClientProfileMutation) OldDefaultLocationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDefaultLocationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDefaultLocationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDefaultLocationID: %w", err)
+	}
+	return oldValue.DefaultLocationID, nil
+}
+
+// ClearDefaultLocationID clears the value of the "default_location_id" field.
+func (m *ClientProfileMutation) ClearDefaultLocationID() {
+	m.default_location = nil
+	m.clearedFields[clientprofile.FieldDefaultLocationID] = struct{}{}
+}
+
+// DefaultLocationIDCleared returns if the "default_location_id" field was cleared in this mutation.
+func (m *ClientProfileMutation) DefaultLocationIDCleared() bool {
+	_, ok := m.clearedFields[clientprofile.FieldDefaultLocationID]
+	return ok
+}
+
+// ResetDefaultLocationID resets all changes to the "default_location_id" field.
+func (m *ClientProfileMutation) ResetDefaultLocationID() {
+	m.default_location = nil
+	delete(m.clearedFields, clientprofile.FieldDefaultLocationID)
+}
+
 // SetNotifyReminders sets the "notify_reminders" field.
 func (m *ClientProfileMutation) SetNotifyReminders(b bool) {
 	m.notify_reminders = &b
@@ -6213,6 +6677,33 @@ func (m *ClientProfileMutation) ResetScheduledMessages() {
 	m.removedscheduled_messages = nil
 }
 
+// ClearDefaultLocation clears the "default_location" edge to the Location entity.
+func (m *ClientProfileMutation) ClearDefaultLocation() {
+	m.cleareddefault_location = true
+	m.clearedFields[clientprofile.FieldDefaultLocationID] = struct{}{}
+}
+
+// DefaultLocationCleared reports if the "default_location" edge to the Location entity was cleared.
+func (m *ClientProfileMutation) DefaultLocationCleared() bool {
+	return m.DefaultLocationIDCleared() || m.cleareddefault_location
+}
+
+// DefaultLocationIDs returns the "default_location" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DefaultLocationID instead. It exists only for internal usage by the builders.
+func (m *ClientProfileMutation) DefaultLocationIDs() (ids []pulid.ID) {
+	if id := m.default_location; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDefaultLocation resets all changes to the "default_location" edge.
+func (m *ClientProfileMutation) ResetDefaultLocation() {
+	m.default_location = nil
+	m.cleareddefault_location = false
+}
+
 // AddContactLinkIDs adds the "contact_links" edge to the ClientContact entity by ids.
 func (m *ClientProfileMutation) AddContactLinkIDs(ids ...pulid.ID) {
 	if m.contact_links == nil {
@@ -6301,7 +6792,7 @@ func (m *ClientProfileMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ClientProfileMutation) Fields() []string {
-	fields := make([]string, 0, 30)
+	fields := make([]string, 0, 33)
 	if m.created_at != nil {
 		fields = append(fields, clientprofile.FieldCreatedAt)
 	}
@@ -6380,6 +6871,15 @@ func (m *ClientProfileMutation) Fields() []string {
 	if m.referring_provider != nil {
 		fields = append(fields, clientprofile.FieldReferringProvider)
 	}
+	if m.qualified != nil {
+		fields = append(fields, clientprofile.FieldQualified)
+	}
+	if m.veteran_id != nil {
+		fields = append(fields, clientprofile.FieldVeteranID)
+	}
+	if m.default_location != nil {
+		fields = append(fields, clientprofile.FieldDefaultLocationID)
+	}
 	if m.notify_reminders != nil {
 		fields = append(fields, clientprofile.FieldNotifyReminders)
 	}
@@ -6452,6 +6952,12 @@ func (m *ClientProfileMutation) Field(name string) (ent.Value, bool) {
 		return m.Notes()
 	case clientprofile.FieldReferringProvider:
 		return m.ReferringProvider()
+	case clientprofile.FieldQualified:
+		return m.Qualified()
+	case clientprofile.FieldVeteranID:
+		return m.VeteranID()
+	case clientprofile.FieldDefaultLocationID:
+		return m.DefaultLocationID()
 	case clientprofile.FieldNotifyReminders:
 		return m.NotifyReminders()
 	case clientprofile.FieldNotifyConfirmations:
@@ -6521,6 +7027,12 @@ func (m *ClientProfileMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldNotes(ctx)
 	case clientprofile.FieldReferringProvider:
 		return m.OldReferringProvider(ctx)
+	case clientprofile.FieldQualified:
+		return m.OldQualified(ctx)
+	case clientprofile.FieldVeteranID:
+		return m.OldVeteranID(ctx)
+	case clientprofile.FieldDefaultLocationID:
+		return m.OldDefaultLocationID(ctx)
 	case clientprofile.FieldNotifyReminders:
 		return m.OldNotifyReminders(ctx)
 	case clientprofile.FieldNotifyConfirmations:
@@ -6720,6 +7232,27 @@ func (m *ClientProfileMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReferringProvider(v)
 		return nil
+	case clientprofile.FieldQualified:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQualified(v)
+		return nil
+	case clientprofile.FieldVeteranID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVeteranID(v)
+		return nil
+	case clientprofile.FieldDefaultLocationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDefaultLocationID(v)
+		return nil
 	case clientprofile.FieldNotifyReminders:
 		v, ok := value.(bool)
 		if !ok {
@@ -6823,6 +7356,15 @@ func (m *ClientProfileMutation) ClearedFields() []string {
 	if m.FieldCleared(clientprofile.FieldReferringProvider) {
 		fields = append(fields, clientprofile.FieldReferringProvider)
 	}
+	if m.FieldCleared(clientprofile.FieldQualified) {
+		fields = append(fields, clientprofile.FieldQualified)
+	}
+	if m.FieldCleared(clientprofile.FieldVeteranID) {
+		fields = append(fields, clientprofile.FieldVeteranID)
+	}
+	if m.FieldCleared(clientprofile.FieldDefaultLocationID) {
+		fields = append(fields, clientprofile.FieldDefaultLocationID)
+	}
 	return fields
 }
 
@@ -6881,6 +7423,15 @@ func (m *ClientProfileMutation) ClearField(name string) error {
 		return nil
 	case clientprofile.FieldReferringProvider:
 		m.ClearReferringProvider()
+		return nil
+	case clientprofile.FieldQualified:
+		m.ClearQualified()
+		return nil
+	case clientprofile.FieldVeteranID:
+		m.ClearVeteranID()
+		return nil
+	case clientprofile.FieldDefaultLocationID:
+		m.ClearDefaultLocationID()
 		return nil
 	}
 	return fmt.Errorf("unknown ClientProfile nullable field %s", name)
@@ -6968,6 +7519,15 @@ func (m *ClientProfileMutation) ResetField(name string) error {
 	case clientprofile.FieldReferringProvider:
 		m.ResetReferringProvider()
 		return nil
+	case clientprofile.FieldQualified:
+		m.ResetQualified()
+		return nil
+	case clientprofile.FieldVeteranID:
+		m.ResetVeteranID()
+		return nil
+	case clientprofile.FieldDefaultLocationID:
+		m.ResetDefaultLocationID()
+		return nil
 	case clientprofile.FieldNotifyReminders:
 		m.ResetNotifyReminders()
 		return nil
@@ -6986,7 +7546,7 @@ func (m *ClientProfileMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ClientProfileMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.organization != nil {
 		edges = append(edges, clientprofile.EdgeOrganization)
 	}
@@ -7004,6 +7564,9 @@ func (m *ClientProfileMutation) AddedEdges() []string {
 	}
 	if m.scheduled_messages != nil {
 		edges = append(edges, clientprofile.EdgeScheduledMessages)
+	}
+	if m.default_location != nil {
+		edges = append(edges, clientprofile.EdgeDefaultLocation)
 	}
 	if m.contact_links != nil {
 		edges = append(edges, clientprofile.EdgeContactLinks)
@@ -7049,6 +7612,10 @@ func (m *ClientProfileMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case clientprofile.EdgeDefaultLocation:
+		if id := m.default_location; id != nil {
+			return []ent.Value{*id}
+		}
 	case clientprofile.EdgeContactLinks:
 		ids := make([]ent.Value, 0, len(m.contact_links))
 		for id := range m.contact_links {
@@ -7061,7 +7628,7 @@ func (m *ClientProfileMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ClientProfileMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedcontacts != nil {
 		edges = append(edges, clientprofile.EdgeContacts)
 	}
@@ -7129,7 +7696,7 @@ func (m *ClientProfileMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ClientProfileMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedorganization {
 		edges = append(edges, clientprofile.EdgeOrganization)
 	}
@@ -7147,6 +7714,9 @@ func (m *ClientProfileMutation) ClearedEdges() []string {
 	}
 	if m.clearedscheduled_messages {
 		edges = append(edges, clientprofile.EdgeScheduledMessages)
+	}
+	if m.cleareddefault_location {
+		edges = append(edges, clientprofile.EdgeDefaultLocation)
 	}
 	if m.clearedcontact_links {
 		edges = append(edges, clientprofile.EdgeContactLinks)
@@ -7170,6 +7740,8 @@ func (m *ClientProfileMutation) EdgeCleared(name string) bool {
 		return m.clearedcoverages
 	case clientprofile.EdgeScheduledMessages:
 		return m.clearedscheduled_messages
+	case clientprofile.EdgeDefaultLocation:
+		return m.cleareddefault_location
 	case clientprofile.EdgeContactLinks:
 		return m.clearedcontact_links
 	}
@@ -7182,6 +7754,9 @@ func (m *ClientProfileMutation) ClearEdge(name string) error {
 	switch name {
 	case clientprofile.EdgeOrganization:
 		m.ClearOrganization()
+		return nil
+	case clientprofile.EdgeDefaultLocation:
+		m.ClearDefaultLocation()
 		return nil
 	}
 	return fmt.Errorf("unknown ClientProfile unique edge %s", name)
@@ -7208,6 +7783,9 @@ func (m *ClientProfileMutation) ResetEdge(name string) error {
 		return nil
 	case clientprofile.EdgeScheduledMessages:
 		m.ResetScheduledMessages()
+		return nil
+	case clientprofile.EdgeDefaultLocation:
+		m.ResetDefaultLocation()
 		return nil
 	case clientprofile.EdgeContactLinks:
 		m.ResetContactLinks()
@@ -14856,6 +15434,830 @@ func (m *InvoiceMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Invoice edge %s", name)
+}
+
+// LocationMutation represents an operation that mutates the Location nodes in the graph.
+type LocationMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	name                *string
+	address             **schematype.Address
+	time_zone           *string
+	phone               *string
+	active              *bool
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*Location, error)
+	predicates          []predicate.Location
+}
+
+var _ ent.Mutation = (*LocationMutation)(nil)
+
+// locationOption allows management of the mutation configuration using functional options.
+type locationOption func(*LocationMutation)
+
+// newLocationMutation creates new mutation for the Location entity.
+func newLocationMutation(c config, op Op, opts ...locationOption) *LocationMutation {
+	m := &LocationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLocation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLocationID sets the ID field of the mutation.
+func withLocationID(id pulid.ID) locationOption {
+	return func(m *LocationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Location
+		)
+		m.oldValue = func(ctx context.Context) (*Location, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Location.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLocation sets the old Location of the mutation.
+func withLocation(node *Location) locationOption {
+	return func(m *LocationMutation) {
+		m.oldValue = func(context.Context) (*Location, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LocationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LocationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Location entities.
+func (m *LocationMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LocationMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LocationMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Location.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LocationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LocationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LocationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LocationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LocationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LocationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *LocationMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *LocationMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *LocationMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetName sets the "name" field.
+func (m *LocationMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *LocationMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *LocationMutation) ResetName() {
+	m.name = nil
+}
+
+// SetAddress sets the "address" field.
+func (m *LocationMutation) SetAddress(s *schematype.Address) {
+	m.address = &s
+}
+
+// Address returns the value of the "address" field in the mutation.
+func (m *LocationMutation) Address() (r *schematype.Address, exists bool) {
+	v := m.address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddress returns the old "address" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldAddress(ctx context.Context) (v *schematype.Address, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddress: %w", err)
+	}
+	return oldValue.Address, nil
+}
+
+// ClearAddress clears the value of the "address" field.
+func (m *LocationMutation) ClearAddress() {
+	m.address = nil
+	m.clearedFields[location.FieldAddress] = struct{}{}
+}
+
+// AddressCleared returns if the "address" field was cleared in this mutation.
+func (m *LocationMutation) AddressCleared() bool {
+	_, ok := m.clearedFields[location.FieldAddress]
+	return ok
+}
+
+// ResetAddress resets all changes to the "address" field.
+func (m *LocationMutation) ResetAddress() {
+	m.address = nil
+	delete(m.clearedFields, location.FieldAddress)
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (m *LocationMutation) SetTimeZone(s string) {
+	m.time_zone = &s
+}
+
+// TimeZone returns the value of the "time_zone" field in the mutation.
+func (m *LocationMutation) TimeZone() (r string, exists bool) {
+	v := m.time_zone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimeZone returns the old "time_zone" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldTimeZone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimeZone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimeZone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimeZone: %w", err)
+	}
+	return oldValue.TimeZone, nil
+}
+
+// ClearTimeZone clears the value of the "time_zone" field.
+func (m *LocationMutation) ClearTimeZone() {
+	m.time_zone = nil
+	m.clearedFields[location.FieldTimeZone] = struct{}{}
+}
+
+// TimeZoneCleared returns if the "time_zone" field was cleared in this mutation.
+func (m *LocationMutation) TimeZoneCleared() bool {
+	_, ok := m.clearedFields[location.FieldTimeZone]
+	return ok
+}
+
+// ResetTimeZone resets all changes to the "time_zone" field.
+func (m *LocationMutation) ResetTimeZone() {
+	m.time_zone = nil
+	delete(m.clearedFields, location.FieldTimeZone)
+}
+
+// SetPhone sets the "phone" field.
+func (m *LocationMutation) SetPhone(s string) {
+	m.phone = &s
+}
+
+// Phone returns the value of the "phone" field in the mutation.
+func (m *LocationMutation) Phone() (r string, exists bool) {
+	v := m.phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhone returns the old "phone" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldPhone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhone: %w", err)
+	}
+	return oldValue.Phone, nil
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (m *LocationMutation) ClearPhone() {
+	m.phone = nil
+	m.clearedFields[location.FieldPhone] = struct{}{}
+}
+
+// PhoneCleared returns if the "phone" field was cleared in this mutation.
+func (m *LocationMutation) PhoneCleared() bool {
+	_, ok := m.clearedFields[location.FieldPhone]
+	return ok
+}
+
+// ResetPhone resets all changes to the "phone" field.
+func (m *LocationMutation) ResetPhone() {
+	m.phone = nil
+	delete(m.clearedFields, location.FieldPhone)
+}
+
+// SetActive sets the "active" field.
+func (m *LocationMutation) SetActive(b bool) {
+	m.active = &b
+}
+
+// Active returns the value of the "active" field in the mutation.
+func (m *LocationMutation) Active() (r bool, exists bool) {
+	v := m.active
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActive returns the old "active" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldActive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActive: %w", err)
+	}
+	return oldValue.Active, nil
+}
+
+// ResetActive resets all changes to the "active" field.
+func (m *LocationMutation) ResetActive() {
+	m.active = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *LocationMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[location.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *LocationMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *LocationMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *LocationMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the LocationMutation builder.
+func (m *LocationMutation) Where(ps ...predicate.Location) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LocationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LocationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Location, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LocationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LocationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Location).
+func (m *LocationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LocationMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, location.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, location.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, location.FieldOrganizationID)
+	}
+	if m.name != nil {
+		fields = append(fields, location.FieldName)
+	}
+	if m.address != nil {
+		fields = append(fields, location.FieldAddress)
+	}
+	if m.time_zone != nil {
+		fields = append(fields, location.FieldTimeZone)
+	}
+	if m.phone != nil {
+		fields = append(fields, location.FieldPhone)
+	}
+	if m.active != nil {
+		fields = append(fields, location.FieldActive)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LocationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case location.FieldCreatedAt:
+		return m.CreatedAt()
+	case location.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case location.FieldOrganizationID:
+		return m.OrganizationID()
+	case location.FieldName:
+		return m.Name()
+	case location.FieldAddress:
+		return m.Address()
+	case location.FieldTimeZone:
+		return m.TimeZone()
+	case location.FieldPhone:
+		return m.Phone()
+	case location.FieldActive:
+		return m.Active()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LocationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case location.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case location.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case location.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case location.FieldName:
+		return m.OldName(ctx)
+	case location.FieldAddress:
+		return m.OldAddress(ctx)
+	case location.FieldTimeZone:
+		return m.OldTimeZone(ctx)
+	case location.FieldPhone:
+		return m.OldPhone(ctx)
+	case location.FieldActive:
+		return m.OldActive(ctx)
+	}
+	return nil, fmt.Errorf("unknown Location field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LocationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case location.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case location.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case location.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case location.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case location.FieldAddress:
+		v, ok := value.(*schematype.Address)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddress(v)
+		return nil
+	case location.FieldTimeZone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimeZone(v)
+		return nil
+	case location.FieldPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhone(v)
+		return nil
+	case location.FieldActive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActive(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Location field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LocationMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LocationMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LocationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Location numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LocationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(location.FieldAddress) {
+		fields = append(fields, location.FieldAddress)
+	}
+	if m.FieldCleared(location.FieldTimeZone) {
+		fields = append(fields, location.FieldTimeZone)
+	}
+	if m.FieldCleared(location.FieldPhone) {
+		fields = append(fields, location.FieldPhone)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LocationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LocationMutation) ClearField(name string) error {
+	switch name {
+	case location.FieldAddress:
+		m.ClearAddress()
+		return nil
+	case location.FieldTimeZone:
+		m.ClearTimeZone()
+		return nil
+	case location.FieldPhone:
+		m.ClearPhone()
+		return nil
+	}
+	return fmt.Errorf("unknown Location nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LocationMutation) ResetField(name string) error {
+	switch name {
+	case location.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case location.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case location.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case location.FieldName:
+		m.ResetName()
+		return nil
+	case location.FieldAddress:
+		m.ResetAddress()
+		return nil
+	case location.FieldTimeZone:
+		m.ResetTimeZone()
+		return nil
+	case location.FieldPhone:
+		m.ResetPhone()
+		return nil
+	case location.FieldActive:
+		m.ResetActive()
+		return nil
+	}
+	return fmt.Errorf("unknown Location field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LocationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, location.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LocationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case location.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LocationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LocationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LocationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, location.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LocationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case location.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LocationMutation) ClearEdge(name string) error {
+	switch name {
+	case location.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown Location unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LocationMutation) ResetEdge(name string) error {
+	switch name {
+	case location.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown Location edge %s", name)
 }
 
 // MessageTemplateMutation represents an operation that mutates the MessageTemplate nodes in the graph.
@@ -28814,6 +30216,8 @@ type ServiceMutation struct {
 	practitioner_links               map[pulid.ID]struct{}
 	removedpractitioner_links        map[pulid.ID]struct{}
 	clearedpractitioner_links        bool
+	practice_location                *pulid.ID
+	clearedpractice_location         bool
 	done                             bool
 	oldValue                         func(context.Context) (*Service, error)
 	predicates                       []predicate.Service
@@ -29410,6 +30814,55 @@ func (m *ServiceMutation) LocationCleared() bool {
 func (m *ServiceMutation) ResetLocation() {
 	m.location = nil
 	delete(m.clearedFields, service.FieldLocation)
+}
+
+// SetPracticeLocationID sets the "practice_location_id" field.
+func (m *ServiceMutation) SetPracticeLocationID(pu pulid.ID) {
+	m.practice_location = &pu
+}
+
+// PracticeLocationID returns the value of the "practice_location_id" field in the mutation.
+func (m *ServiceMutation) PracticeLocationID() (r pulid.ID, exists bool) {
+	v := m.practice_location
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeLocationID returns the old "practice_location_id" field's value of the Service entity.
+// If the Service object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceMutation) OldPracticeLocationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeLocationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeLocationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeLocationID: %w", err)
+	}
+	return oldValue.PracticeLocationID, nil
+}
+
+// ClearPracticeLocationID clears the value of the "practice_location_id" field.
+func (m *ServiceMutation) ClearPracticeLocationID() {
+	m.practice_location = nil
+	m.clearedFields[service.FieldPracticeLocationID] = struct{}{}
+}
+
+// PracticeLocationIDCleared returns if the "practice_location_id" field was cleared in this mutation.
+func (m *ServiceMutation) PracticeLocationIDCleared() bool {
+	_, ok := m.clearedFields[service.FieldPracticeLocationID]
+	return ok
+}
+
+// ResetPracticeLocationID resets all changes to the "practice_location_id" field.
+func (m *ServiceMutation) ResetPracticeLocationID() {
+	m.practice_location = nil
+	delete(m.clearedFields, service.FieldPracticeLocationID)
 }
 
 // SetArchivedAt sets the "archived_at" field.
@@ -30081,6 +31534,33 @@ func (m *ServiceMutation) ResetPractitionerLinks() {
 	m.removedpractitioner_links = nil
 }
 
+// ClearPracticeLocation clears the "practice_location" edge to the Location entity.
+func (m *ServiceMutation) ClearPracticeLocation() {
+	m.clearedpractice_location = true
+	m.clearedFields[service.FieldPracticeLocationID] = struct{}{}
+}
+
+// PracticeLocationCleared reports if the "practice_location" edge to the Location entity was cleared.
+func (m *ServiceMutation) PracticeLocationCleared() bool {
+	return m.PracticeLocationIDCleared() || m.clearedpractice_location
+}
+
+// PracticeLocationIDs returns the "practice_location" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeLocationID instead. It exists only for internal usage by the builders.
+func (m *ServiceMutation) PracticeLocationIDs() (ids []pulid.ID) {
+	if id := m.practice_location; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPracticeLocation resets all changes to the "practice_location" edge.
+func (m *ServiceMutation) ResetPracticeLocation() {
+	m.practice_location = nil
+	m.clearedpractice_location = false
+}
+
 // Where appends a list predicates to the ServiceMutation builder.
 func (m *ServiceMutation) Where(ps ...predicate.Service) {
 	m.predicates = append(m.predicates, ps...)
@@ -30115,7 +31595,7 @@ func (m *ServiceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ServiceMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, service.FieldCreatedAt)
 	}
@@ -30148,6 +31628,9 @@ func (m *ServiceMutation) Fields() []string {
 	}
 	if m.location != nil {
 		fields = append(fields, service.FieldLocation)
+	}
+	if m.practice_location != nil {
+		fields = append(fields, service.FieldPracticeLocationID)
 	}
 	if m.archived_at != nil {
 		fields = append(fields, service.FieldArchivedAt)
@@ -30206,6 +31689,8 @@ func (m *ServiceMutation) Field(name string) (ent.Value, bool) {
 		return m.Mode()
 	case service.FieldLocation:
 		return m.Location()
+	case service.FieldPracticeLocationID:
+		return m.PracticeLocationID()
 	case service.FieldArchivedAt:
 		return m.ArchivedAt()
 	case service.FieldBookingMinNoticeMinutes:
@@ -30255,6 +31740,8 @@ func (m *ServiceMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldMode(ctx)
 	case service.FieldLocation:
 		return m.OldLocation(ctx)
+	case service.FieldPracticeLocationID:
+		return m.OldPracticeLocationID(ctx)
 	case service.FieldArchivedAt:
 		return m.OldArchivedAt(ctx)
 	case service.FieldBookingMinNoticeMinutes:
@@ -30358,6 +31845,13 @@ func (m *ServiceMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetLocation(v)
+		return nil
+	case service.FieldPracticeLocationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeLocationID(v)
 		return nil
 	case service.FieldArchivedAt:
 		v, ok := value.(time.Time)
@@ -30575,6 +32069,9 @@ func (m *ServiceMutation) ClearedFields() []string {
 	if m.FieldCleared(service.FieldLocation) {
 		fields = append(fields, service.FieldLocation)
 	}
+	if m.FieldCleared(service.FieldPracticeLocationID) {
+		fields = append(fields, service.FieldPracticeLocationID)
+	}
 	if m.FieldCleared(service.FieldArchivedAt) {
 		fields = append(fields, service.FieldArchivedAt)
 	}
@@ -30627,6 +32124,9 @@ func (m *ServiceMutation) ClearField(name string) error {
 		return nil
 	case service.FieldLocation:
 		m.ClearLocation()
+		return nil
+	case service.FieldPracticeLocationID:
+		m.ClearPracticeLocationID()
 		return nil
 	case service.FieldArchivedAt:
 		m.ClearArchivedAt()
@@ -30696,6 +32196,9 @@ func (m *ServiceMutation) ResetField(name string) error {
 	case service.FieldLocation:
 		m.ResetLocation()
 		return nil
+	case service.FieldPracticeLocationID:
+		m.ResetPracticeLocationID()
+		return nil
 	case service.FieldArchivedAt:
 		m.ResetArchivedAt()
 		return nil
@@ -30729,12 +32232,15 @@ func (m *ServiceMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ServiceMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.organization != nil {
 		edges = append(edges, service.EdgeOrganization)
 	}
 	if m.practitioner_links != nil {
 		edges = append(edges, service.EdgePractitionerLinks)
+	}
+	if m.practice_location != nil {
+		edges = append(edges, service.EdgePracticeLocation)
 	}
 	return edges
 }
@@ -30753,13 +32259,17 @@ func (m *ServiceMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case service.EdgePracticeLocation:
+		if id := m.practice_location; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ServiceMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedpractitioner_links != nil {
 		edges = append(edges, service.EdgePractitionerLinks)
 	}
@@ -30782,12 +32292,15 @@ func (m *ServiceMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ServiceMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedorganization {
 		edges = append(edges, service.EdgeOrganization)
 	}
 	if m.clearedpractitioner_links {
 		edges = append(edges, service.EdgePractitionerLinks)
+	}
+	if m.clearedpractice_location {
+		edges = append(edges, service.EdgePracticeLocation)
 	}
 	return edges
 }
@@ -30800,6 +32313,8 @@ func (m *ServiceMutation) EdgeCleared(name string) bool {
 		return m.clearedorganization
 	case service.EdgePractitionerLinks:
 		return m.clearedpractitioner_links
+	case service.EdgePracticeLocation:
+		return m.clearedpractice_location
 	}
 	return false
 }
@@ -30810,6 +32325,9 @@ func (m *ServiceMutation) ClearEdge(name string) error {
 	switch name {
 	case service.EdgeOrganization:
 		m.ClearOrganization()
+		return nil
+	case service.EdgePracticeLocation:
+		m.ClearPracticeLocation()
 		return nil
 	}
 	return fmt.Errorf("unknown Service unique edge %s", name)
@@ -30824,6 +32342,9 @@ func (m *ServiceMutation) ResetEdge(name string) error {
 		return nil
 	case service.EdgePractitionerLinks:
 		m.ResetPractitionerLinks()
+		return nil
+	case service.EdgePracticeLocation:
+		m.ResetPracticeLocation()
 		return nil
 	}
 	return fmt.Errorf("unknown Service edge %s", name)

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/pulid"
@@ -39,8 +40,10 @@ type Service struct {
 	BookableOnline bool `json:"bookable_online,omitempty"`
 	// Where the session happens: in person at location, or by video.
 	Mode service.Mode `json:"mode,omitempty"`
-	// Address or room of an in-person service. At most 255 characters.
+	// Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: the text is for a one-off place.
 	Location string `json:"location,omitempty"`
+	// The location the service is given at.
+	PracticeLocationID pulid.ID `json:"practice_location_id,omitempty"`
 	// When the service was archived: it can no longer be booked, and past appointments keep it.
 	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 	// Minimum notice to book, in minutes. From 0 to 525600; null: the organisation's.
@@ -71,9 +74,13 @@ type ServiceEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// Who gives the service; see practitioners.
 	PractitionerLinks []*ServicePractitioner `json:"practitioner_links,omitempty"`
+	// The location the service is given at, an active one of the organisation: appointments of the service, booked by staff, the portal or the widget, are held there unless they name another place.
+	PracticeLocation *Location `json:"practice_location,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
+	// totalCount holds the count of the edges above.
+	totalCount [1]map[string]int
 
 	namedPractitionerLinks map[string][]*ServicePractitioner
 }
@@ -98,12 +105,23 @@ func (e ServiceEdges) PractitionerLinksOrErr() ([]*ServicePractitioner, error) {
 	return nil, &NotLoadedError{edge: "practitioner_links"}
 }
 
+// PracticeLocationOrErr returns the PracticeLocation value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ServiceEdges) PracticeLocationOrErr() (*Location, error) {
+	if e.PracticeLocation != nil {
+		return e.PracticeLocation, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: location.Label}
+	}
+	return nil, &NotLoadedError{edge: "practice_location"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Service) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case service.FieldID, service.FieldOrganizationID:
+		case service.FieldID, service.FieldOrganizationID, service.FieldPracticeLocationID:
 			values[i] = new(pulid.ID)
 		case service.FieldBookableOnline, service.FieldRequireCancellationReason:
 			values[i] = new(sql.NullBool)
@@ -201,6 +219,12 @@ func (_m *Service) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Location = value.String
 			}
+		case service.FieldPracticeLocationID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field practice_location_id", values[i])
+			} else if value != nil {
+				_m.PracticeLocationID = *value
+			}
 		case service.FieldArchivedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field archived_at", values[i])
@@ -287,6 +311,11 @@ func (_m *Service) QueryPractitionerLinks() *ServicePractitionerQuery {
 	return NewServiceClient(_m.config).QueryPractitionerLinks(_m)
 }
 
+// QueryPracticeLocation queries the "practice_location" edge of the Service entity.
+func (_m *Service) QueryPracticeLocation() *LocationQuery {
+	return NewServiceClient(_m.config).QueryPracticeLocation(_m)
+}
+
 // Update returns a builder for updating this Service.
 // Note that you need to call Service.Unwrap() before calling this method if this Service
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -344,6 +373,9 @@ func (_m *Service) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("location=")
 	builder.WriteString(_m.Location)
+	builder.WriteString(", ")
+	builder.WriteString("practice_location_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PracticeLocationID))
 	builder.WriteString(", ")
 	if v := _m.ArchivedAt; v != nil {
 		builder.WriteString("archived_at=")

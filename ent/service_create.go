@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/servicepractitioner"
@@ -149,6 +150,20 @@ func (_c *ServiceCreate) SetLocation(v string) *ServiceCreate {
 func (_c *ServiceCreate) SetNillableLocation(v *string) *ServiceCreate {
 	if v != nil {
 		_c.SetLocation(*v)
+	}
+	return _c
+}
+
+// SetPracticeLocationID sets the "practice_location_id" field.
+func (_c *ServiceCreate) SetPracticeLocationID(v pulid.ID) *ServiceCreate {
+	_c.mutation.SetPracticeLocationID(v)
+	return _c
+}
+
+// SetNillablePracticeLocationID sets the "practice_location_id" field if the given value is not nil.
+func (_c *ServiceCreate) SetNillablePracticeLocationID(v *pulid.ID) *ServiceCreate {
+	if v != nil {
+		_c.SetPracticeLocationID(*v)
 	}
 	return _c
 }
@@ -311,6 +326,11 @@ func (_c *ServiceCreate) AddPractitionerLinks(v ...*ServicePractitioner) *Servic
 		ids[i] = v[i].ID
 	}
 	return _c.AddPractitionerLinkIDs(ids...)
+}
+
+// SetPracticeLocation sets the "practice_location" edge to the Location entity.
+func (_c *ServiceCreate) SetPracticeLocation(v *Location) *ServiceCreate {
+	return _c.SetPracticeLocationID(v.ID)
 }
 
 // Mutation returns the ServiceMutation object of the builder.
@@ -620,6 +640,23 @@ func (_c *ServiceCreate) createSpec() (*Service, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PracticeLocationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   service.PracticeLocationTable,
+			Columns: []string{service.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.PracticeLocationID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

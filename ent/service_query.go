@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/organization"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/service"
@@ -29,6 +30,7 @@ type ServiceQuery struct {
 	predicates                 []predicate.Service
 	withOrganization           *OrganizationQuery
 	withPractitionerLinks      *ServicePractitionerQuery
+	withPracticeLocation       *LocationQuery
 	modifiers                  []func(*sql.Selector)
 	loadTotal                  []func(context.Context, []*Service) error
 	withNamedPractitionerLinks map[string]*ServicePractitionerQuery
@@ -105,6 +107,28 @@ func (_q *ServiceQuery) QueryPractitionerLinks() *ServicePractitionerQuery {
 			sqlgraph.From(service.Table, service.FieldID, selector),
 			sqlgraph.To(servicepractitioner.Table, servicepractitioner.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, service.PractitionerLinksTable, service.PractitionerLinksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPracticeLocation chains the current query on the "practice_location" edge.
+func (_q *ServiceQuery) QueryPracticeLocation() *LocationQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(service.Table, service.FieldID, selector),
+			sqlgraph.To(location.Table, location.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, service.PracticeLocationTable, service.PracticeLocationColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -306,6 +330,7 @@ func (_q *ServiceQuery) Clone() *ServiceQuery {
 		predicates:            append([]predicate.Service{}, _q.predicates...),
 		withOrganization:      _q.withOrganization.Clone(),
 		withPractitionerLinks: _q.withPractitionerLinks.Clone(),
+		withPracticeLocation:  _q.withPracticeLocation.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -331,6 +356,17 @@ func (_q *ServiceQuery) WithPractitionerLinks(opts ...func(*ServicePractitionerQ
 		opt(query)
 	}
 	_q.withPractitionerLinks = query
+	return _q
+}
+
+// WithPracticeLocation tells the query-builder to eager-load the nodes that are connected to
+// the "practice_location" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ServiceQuery) WithPracticeLocation(opts ...func(*LocationQuery)) *ServiceQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPracticeLocation = query
 	return _q
 }
 
@@ -418,9 +454,10 @@ func (_q *ServiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Serv
 	var (
 		nodes       = []*Service{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withOrganization != nil,
 			_q.withPractitionerLinks != nil,
+			_q.withPracticeLocation != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -456,6 +493,12 @@ func (_q *ServiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Serv
 			func(n *Service, e *ServicePractitioner) {
 				n.Edges.PractitionerLinks = append(n.Edges.PractitionerLinks, e)
 			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPracticeLocation; query != nil {
+		if err := _q.loadPracticeLocation(ctx, query, nodes, nil,
+			func(n *Service, e *Location) { n.Edges.PracticeLocation = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -533,6 +576,35 @@ func (_q *ServiceQuery) loadPractitionerLinks(ctx context.Context, query *Servic
 	}
 	return nil
 }
+func (_q *ServiceQuery) loadPracticeLocation(ctx context.Context, query *LocationQuery, nodes []*Service, init func(*Service), assign func(*Service, *Location)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*Service)
+	for i := range nodes {
+		fk := nodes[i].PracticeLocationID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(location.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "practice_location_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *ServiceQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -564,6 +636,9 @@ func (_q *ServiceQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withOrganization != nil {
 			_spec.Node.AddColumnOnce(service.FieldOrganizationID)
+		}
+		if _q.withPracticeLocation != nil {
+			_spec.Node.AddColumnOnce(service.FieldPracticeLocationID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/ent/service"
 	"github.com/kith-health/kith/ent/servicepractitioner"
@@ -183,6 +184,26 @@ func (_u *ServiceUpdate) SetNillableLocation(v *string) *ServiceUpdate {
 // ClearLocation clears the value of the "location" field.
 func (_u *ServiceUpdate) ClearLocation() *ServiceUpdate {
 	_u.mutation.ClearLocation()
+	return _u
+}
+
+// SetPracticeLocationID sets the "practice_location_id" field.
+func (_u *ServiceUpdate) SetPracticeLocationID(v pulid.ID) *ServiceUpdate {
+	_u.mutation.SetPracticeLocationID(v)
+	return _u
+}
+
+// SetNillablePracticeLocationID sets the "practice_location_id" field if the given value is not nil.
+func (_u *ServiceUpdate) SetNillablePracticeLocationID(v *pulid.ID) *ServiceUpdate {
+	if v != nil {
+		_u.SetPracticeLocationID(*v)
+	}
+	return _u
+}
+
+// ClearPracticeLocationID clears the value of the "practice_location_id" field.
+func (_u *ServiceUpdate) ClearPracticeLocationID() *ServiceUpdate {
+	_u.mutation.ClearPracticeLocationID()
 	return _u
 }
 
@@ -430,6 +451,11 @@ func (_u *ServiceUpdate) AddPractitionerLinks(v ...*ServicePractitioner) *Servic
 	return _u.AddPractitionerLinkIDs(ids...)
 }
 
+// SetPracticeLocation sets the "practice_location" edge to the Location entity.
+func (_u *ServiceUpdate) SetPracticeLocation(v *Location) *ServiceUpdate {
+	return _u.SetPracticeLocationID(v.ID)
+}
+
 // Mutation returns the ServiceMutation object of the builder.
 func (_u *ServiceUpdate) Mutation() *ServiceMutation {
 	return _u.mutation
@@ -454,6 +480,12 @@ func (_u *ServiceUpdate) RemovePractitionerLinks(v ...*ServicePractitioner) *Ser
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePractitionerLinkIDs(ids...)
+}
+
+// ClearPracticeLocation clears the "practice_location" edge to the Location entity.
+func (_u *ServiceUpdate) ClearPracticeLocation() *ServiceUpdate {
+	_u.mutation.ClearPracticeLocation()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -753,6 +785,35 @@ func (_u *ServiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.PracticeLocationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   service.PracticeLocationTable,
+			Columns: []string{service.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PracticeLocationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   service.PracticeLocationTable,
+			Columns: []string{service.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{service.Label}
@@ -926,6 +987,26 @@ func (_u *ServiceUpdateOne) SetNillableLocation(v *string) *ServiceUpdateOne {
 // ClearLocation clears the value of the "location" field.
 func (_u *ServiceUpdateOne) ClearLocation() *ServiceUpdateOne {
 	_u.mutation.ClearLocation()
+	return _u
+}
+
+// SetPracticeLocationID sets the "practice_location_id" field.
+func (_u *ServiceUpdateOne) SetPracticeLocationID(v pulid.ID) *ServiceUpdateOne {
+	_u.mutation.SetPracticeLocationID(v)
+	return _u
+}
+
+// SetNillablePracticeLocationID sets the "practice_location_id" field if the given value is not nil.
+func (_u *ServiceUpdateOne) SetNillablePracticeLocationID(v *pulid.ID) *ServiceUpdateOne {
+	if v != nil {
+		_u.SetPracticeLocationID(*v)
+	}
+	return _u
+}
+
+// ClearPracticeLocationID clears the value of the "practice_location_id" field.
+func (_u *ServiceUpdateOne) ClearPracticeLocationID() *ServiceUpdateOne {
+	_u.mutation.ClearPracticeLocationID()
 	return _u
 }
 
@@ -1173,6 +1254,11 @@ func (_u *ServiceUpdateOne) AddPractitionerLinks(v ...*ServicePractitioner) *Ser
 	return _u.AddPractitionerLinkIDs(ids...)
 }
 
+// SetPracticeLocation sets the "practice_location" edge to the Location entity.
+func (_u *ServiceUpdateOne) SetPracticeLocation(v *Location) *ServiceUpdateOne {
+	return _u.SetPracticeLocationID(v.ID)
+}
+
 // Mutation returns the ServiceMutation object of the builder.
 func (_u *ServiceUpdateOne) Mutation() *ServiceMutation {
 	return _u.mutation
@@ -1197,6 +1283,12 @@ func (_u *ServiceUpdateOne) RemovePractitionerLinks(v ...*ServicePractitioner) *
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePractitionerLinkIDs(ids...)
+}
+
+// ClearPracticeLocation clears the "practice_location" edge to the Location entity.
+func (_u *ServiceUpdateOne) ClearPracticeLocation() *ServiceUpdateOne {
+	_u.mutation.ClearPracticeLocation()
+	return _u
 }
 
 // Where appends a list predicates to the ServiceUpdate builder.
@@ -1519,6 +1611,35 @@ func (_u *ServiceUpdateOne) sqlSave(ctx context.Context) (_node *Service, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(servicepractitioner.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PracticeLocationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   service.PracticeLocationTable,
+			Columns: []string{service.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PracticeLocationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   service.PracticeLocationTable,
+			Columns: []string{service.PracticeLocationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

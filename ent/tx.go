@@ -34,6 +34,8 @@ type Tx struct {
 	Form *FormClient
 	// Invoice is the client for interacting with the Invoice builders.
 	Invoice *InvoiceClient
+	// Location is the client for interacting with the Location builders.
+	Location *LocationClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
@@ -213,6 +215,7 @@ func (tx *Tx) init() {
 	tx.ExportRecord = NewExportRecordClient(tx.config)
 	tx.Form = NewFormClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)
+	tx.Location = NewLocationClient(tx.config)
 	tx.MessageTemplate = NewMessageTemplateClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)

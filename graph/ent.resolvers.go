@@ -59,6 +59,12 @@ func (r *queryResolver) Exports(ctx context.Context, after *entgql.Cursor[pulid.
 	return r.DB.ExportRecord.Query().Paginate(ctx, after, first, before, last, ent.WithExportRecordOrder(orderBy))
 }
 
+// Locations is the resolver for the locations field.
+func (r *queryResolver) Locations(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.LocationOrder, where *ent.LocationWhereInput) (*ent.LocationConnection, error) {
+	return r.DB.Location.Query().
+		Paginate(ctx, after, first, before, last, ent.WithLocationOrder(orderBy), ent.WithLocationFilter(where.Filter))
+}
+
 // MessageTemplates is the resolver for the messageTemplates field.
 func (r *queryResolver) MessageTemplates(ctx context.Context) ([]*ent.MessageTemplate, error) {
 	return r.DB.MessageTemplate.Query().

@@ -36,6 +36,7 @@ import (
 	form1 "github.com/kith-health/kith/form"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/notifier/compose"
+	"github.com/kith-health/kith/place"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -87,31 +88,44 @@ type ComplexityRoot struct {
 	}
 
 	Appointment struct {
-		BookedVia          func(childComplexity int) int
-		CancellationReason func(childComplexity int) int
-		CancelledAt        func(childComplexity int) int
-		Client             func(childComplexity int) int
-		ClientID           func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		CreatedBy          func(childComplexity int) int
-		CreatedByID        func(childComplexity int) int
-		EndsAt             func(childComplexity int) int
-		EndsAtLocal        func(childComplexity int) int
-		Forms              func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		Location           func(childComplexity int) int
-		Notes              func(childComplexity int) int
-		Practitioner       func(childComplexity int) int
-		PractitionerID     func(childComplexity int) int
-		ScheduledMessages  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) int
-		Service            func(childComplexity int) int
-		ServiceID          func(childComplexity int) int
-		StartsAt           func(childComplexity int) int
-		StartsAtLocal      func(childComplexity int) int
-		Status             func(childComplexity int) int
-		TelehealthURL      func(childComplexity int) int
-		TimeZone           func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
+		AddressSource       func(childComplexity int) int
+		BookedVia           func(childComplexity int) int
+		CancellationReason  func(childComplexity int) int
+		CancelledAt         func(childComplexity int) int
+		Client              func(childComplexity int) int
+		ClientID            func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		CreatedBy           func(childComplexity int) int
+		CreatedByID         func(childComplexity int) int
+		EndsAt              func(childComplexity int) int
+		EndsAtLocal         func(childComplexity int) int
+		Forms               func(childComplexity int) int
+		HeldAt              func(childComplexity int) int
+		HeldAtContactLink   func(childComplexity int) int
+		HeldAtContactLinkID func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Location            func(childComplexity int) int
+		Notes               func(childComplexity int) int
+		PracticeLocation    func(childComplexity int) int
+		PracticeLocationID  func(childComplexity int) int
+		Practitioner        func(childComplexity int) int
+		PractitionerID      func(childComplexity int) int
+		ScheduledMessages   func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ScheduledMessageOrder, where *ent.ScheduledMessageWhereInput) int
+		Service             func(childComplexity int) int
+		ServiceID           func(childComplexity int) int
+		StartsAt            func(childComplexity int) int
+		StartsAtLocal       func(childComplexity int) int
+		Status              func(childComplexity int) int
+		TelehealthURL       func(childComplexity int) int
+		TimeZone            func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+	}
+
+	AppointmentAddress struct {
+		Address func(childComplexity int) int
+		Label   func(childComplexity int) int
+		Link    func(childComplexity int) int
+		Source  func(childComplexity int) int
 	}
 
 	AppointmentChange struct {
@@ -159,15 +173,16 @@ type ComplexityRoot struct {
 	}
 
 	BookableService struct {
-		Currency        func(childComplexity int) int
-		Description     func(childComplexity int) int
-		DurationMinutes func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Location        func(childComplexity int) int
-		Mode            func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Practitioners   func(childComplexity int) int
-		PriceCents      func(childComplexity int) int
+		Currency         func(childComplexity int) int
+		Description      func(childComplexity int) int
+		DurationMinutes  func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Location         func(childComplexity int) int
+		Mode             func(childComplexity int) int
+		Name             func(childComplexity int) int
+		PracticeLocation func(childComplexity int) int
+		Practitioners    func(childComplexity int) int
+		PriceCents       func(childComplexity int) int
 	}
 
 	BookingRules struct {
@@ -184,6 +199,7 @@ type ComplexityRoot struct {
 	Client struct {
 		Address                func(childComplexity int) int
 		Alert                  func(childComplexity int) int
+		AppointmentAddresses   func(childComplexity int) int
 		Appointments           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		BillingContacts        func(childComplexity int) int
 		ContactLinks           func(childComplexity int) int
@@ -191,6 +207,8 @@ type ComplexityRoot struct {
 		Coverages              func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
 		DateOfBirth            func(childComplexity int) int
+		DefaultLocation        func(childComplexity int) int
+		DefaultLocationID      func(childComplexity int) int
 		Email                  func(childComplexity int) int
 		EmailConsent           func(childComplexity int) int
 		FirstName              func(childComplexity int) int
@@ -213,6 +231,7 @@ type ComplexityRoot struct {
 		PreferredContactMethod func(childComplexity int) int
 		PreferredName          func(childComplexity int) int
 		Pronouns               func(childComplexity int) int
+		Qualified              func(childComplexity int) int
 		Recipients             func(childComplexity int) int
 		ReferringProvider      func(childComplexity int) int
 		Salutation             func(childComplexity int) int
@@ -225,6 +244,7 @@ type ComplexityRoot struct {
 		TimeZone               func(childComplexity int) int
 		Timeline               func(childComplexity int, first *int, after *string) int
 		UpdatedAt              func(childComplexity int) int
+		VeteranID              func(childComplexity int) int
 		VoiceConsent           func(childComplexity int) int
 	}
 
@@ -413,6 +433,28 @@ type ComplexityRoot struct {
 		UnitAmountCents func(childComplexity int) int
 	}
 
+	Location struct {
+		Active    func(childComplexity int) int
+		Address   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Phone     func(childComplexity int) int
+		TimeZone  func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	LocationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LocationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	MessagePreview struct {
 		Address       func(childComplexity int) int
 		HTML          func(childComplexity int) int
@@ -458,11 +500,12 @@ type ComplexityRoot struct {
 		ClaimPortalInvitation       func(childComplexity int, token string) int
 		CompleteAppointment         func(childComplexity int, id pulid.ID) int
 		ConfirmAppointment          func(childComplexity int, id pulid.ID) int
-		CreateAppointment           func(childComplexity int, input ent.CreateAppointmentInput) int
+		CreateAppointment           func(childComplexity int, input ent.CreateAppointmentInput, heldAtContactLinkID *pulid.ID) int
 		CreateClient                func(childComplexity int, input ent.CreateClientInput, contacts []*link.Input) int
 		CreateContact               func(childComplexity int, input ent.CreateContactInput, allowDuplicate *bool) int
 		CreateCoverage              func(childComplexity int, input ent.CreateCoverageInput) int
 		CreateInvoice               func(childComplexity int, clientID pulid.ID, input CreateInvoiceInput) int
+		CreateLocation              func(childComplexity int, input ent.CreateLocationInput) int
 		CreateScheduledMessage      func(childComplexity int, input ent.CreateScheduledMessageInput) int
 		CreateService               func(childComplexity int, input ent.CreateServiceInput, practitionerIds []pulid.ID) int
 		CreateStaff                 func(childComplexity int, input ent.CreateStaffInput, password *string) int
@@ -500,6 +543,7 @@ type ComplexityRoot struct {
 		UpdateClientContact         func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
 		UpdateContact               func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
 		UpdateCoverage              func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
+		UpdateLocation              func(childComplexity int, id pulid.ID, input ent.UpdateLocationInput) int
 		UpdateOrganization          func(childComplexity int, input ent.UpdateOrganizationInput) int
 		UpdateScheduledMessage      func(childComplexity int, id pulid.ID, input ent.UpdateScheduledMessageInput) int
 		UpdateService               func(childComplexity int, id pulid.ID, input ent.UpdateServiceInput, practitionerIds []pulid.ID) int
@@ -636,6 +680,7 @@ type ComplexityRoot struct {
 		EndsAt           func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Location         func(childComplexity int) int
+		PracticeLocation func(childComplexity int) int
 		PractitionerName func(childComplexity int) int
 		StartsAt         func(childComplexity int) int
 		StartsAtLocal    func(childComplexity int) int
@@ -774,6 +819,13 @@ type ComplexityRoot struct {
 		Practice  func(childComplexity int) int
 	}
 
+	PublicLocation struct {
+		Address  func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Phone    func(childComplexity int) int
+		TimeZone func(childComplexity int) int
+	}
+
 	Query struct {
 		Appointments             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		AvailableSlots           func(childComplexity int, organization string, serviceID pulid.ID, practitionerID *pulid.ID, from time.Time, to time.Time, timeZone string) int
@@ -783,6 +835,7 @@ type ComplexityRoot struct {
 		EffectiveMessageTemplate func(childComplexity int, kind schematype.MessageKind, channel schematype.Channel, language *string) int
 		EmailSuppressions        func(childComplexity int) int
 		Exports                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ExportRecordOrder) int
+		Locations                func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.LocationOrder, where *ent.LocationWhereInput) int
 		Me                       func(childComplexity int) int
 		MessagePlaceholders      func(childComplexity int) int
 		MessageTemplates         func(childComplexity int) int
@@ -894,6 +947,8 @@ type ComplexityRoot struct {
 		Location                   func(childComplexity int) int
 		Mode                       func(childComplexity int) int
 		Name                       func(childComplexity int) int
+		PracticeLocation           func(childComplexity int) int
+		PracticeLocationID         func(childComplexity int) int
 		Practitioners              func(childComplexity int) int
 		PriceCents                 func(childComplexity int) int
 		RequireCancellationReason  func(childComplexity int) int
@@ -991,6 +1046,7 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AppointmentResolver interface {
+	HeldAt(ctx context.Context, obj *ent.Appointment) (*string, error)
 	StartsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error)
 	EndsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error)
 }
@@ -999,6 +1055,7 @@ type BilledToResolver interface {
 	ContactID(ctx context.Context, obj *schematype.BilledTo) (pulid.ID, error)
 }
 type ClientResolver interface {
+	AppointmentAddresses(ctx context.Context, obj *ent.ClientProfile) ([]*place.Address, error)
 	PortalActivity(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.PortalEvent, error)
 	Invoices(ctx context.Context, obj *ent.ClientProfile, status *invoice.Status, first *int) ([]*ent.Invoice, error)
 	SharedDocuments(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.SharedDocument, error)
@@ -1034,7 +1091,7 @@ type MutationResolver interface {
 	DeleteCoverage(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	ValidateHealthCard(ctx context.Context, id pulid.ID) (*ent.Coverage, error)
 	SetCoverageBillingContact(ctx context.Context, id pulid.ID, billingContactID *pulid.ID) (*ent.Coverage, error)
-	CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error)
+	CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput, heldAtContactLinkID *pulid.ID) (*ent.Appointment, error)
 	RescheduleAppointment(ctx context.Context, id pulid.ID, startsAt time.Time, endsAt time.Time, practitionerID *pulid.ID) (*ent.Appointment, error)
 	ConfirmAppointment(ctx context.Context, id pulid.ID) (*ent.Appointment, error)
 	CancelAppointment(ctx context.Context, id pulid.ID, reason string) (*ent.Appointment, error)
@@ -1052,6 +1109,8 @@ type MutationResolver interface {
 	CancelPortalAppointment(ctx context.Context, id pulid.ID, reason *string) (*ent.Appointment, error)
 	RequestBookingCode(ctx context.Context, input RequestBookingCodeInput) (bool, error)
 	BookAsVisitor(ctx context.Context, input BookAsVisitorInput) (*ent.Appointment, error)
+	CreateLocation(ctx context.Context, input ent.CreateLocationInput) (*ent.Location, error)
+	UpdateLocation(ctx context.Context, id pulid.ID, input ent.UpdateLocationInput) (*ent.Location, error)
 	RequestSignIn(ctx context.Context, input RequestSignInInput) (bool, error)
 	VerifySignIn(ctx context.Context, input VerifySignInInput) (*portal.Session, error)
 	ClaimPortalInvitation(ctx context.Context, token string) (*portal.Session, error)
@@ -1116,6 +1175,7 @@ type QueryResolver interface {
 	Contacts(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) (*ent.ContactConnection, error)
 	EmailSuppressions(ctx context.Context) ([]*ent.EmailSuppression, error)
 	Exports(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ExportRecordOrder) (*ent.ExportRecordConnection, error)
+	Locations(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.LocationOrder, where *ent.LocationWhereInput) (*ent.LocationConnection, error)
 	MessageTemplates(ctx context.Context) ([]*ent.MessageTemplate, error)
 	Notifications(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) (*ent.NotificationConnection, error)
 	PhoneOptOuts(ctx context.Context) ([]*ent.PhoneOptOut, error)
@@ -1204,6 +1264,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Address.Region(childComplexity), true
 
+	case "Appointment.addressSource":
+		if e.ComplexityRoot.Appointment.AddressSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.AddressSource(childComplexity), true
 	case "Appointment.bookedVia":
 		if e.ComplexityRoot.Appointment.BookedVia == nil {
 			break
@@ -1270,6 +1336,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.Forms(childComplexity), true
+	case "Appointment.heldAt":
+		if e.ComplexityRoot.Appointment.HeldAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.HeldAt(childComplexity), true
+	case "Appointment.heldAtContactLink":
+		if e.ComplexityRoot.Appointment.HeldAtContactLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.HeldAtContactLink(childComplexity), true
+	case "Appointment.heldAtContactLinkID":
+		if e.ComplexityRoot.Appointment.HeldAtContactLinkID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.HeldAtContactLinkID(childComplexity), true
 	case "Appointment.id":
 		if e.ComplexityRoot.Appointment.ID == nil {
 			break
@@ -1288,6 +1372,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.Notes(childComplexity), true
+	case "Appointment.practiceLocation":
+		if e.ComplexityRoot.Appointment.PracticeLocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.PracticeLocation(childComplexity), true
+	case "Appointment.practiceLocationID":
+		if e.ComplexityRoot.Appointment.PracticeLocationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.PracticeLocationID(childComplexity), true
 	case "Appointment.practitioner":
 		if e.ComplexityRoot.Appointment.Practitioner == nil {
 			break
@@ -1359,6 +1455,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.UpdatedAt(childComplexity), true
+
+	case "AppointmentAddress.address":
+		if e.ComplexityRoot.AppointmentAddress.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentAddress.Address(childComplexity), true
+	case "AppointmentAddress.label":
+		if e.ComplexityRoot.AppointmentAddress.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentAddress.Label(childComplexity), true
+	case "AppointmentAddress.contactLink":
+		if e.ComplexityRoot.AppointmentAddress.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentAddress.Link(childComplexity), true
+	case "AppointmentAddress.source":
+		if e.ComplexityRoot.AppointmentAddress.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentAddress.Source(childComplexity), true
 
 	case "AppointmentChange.action":
 		if e.ComplexityRoot.AppointmentChange.Action == nil {
@@ -1564,6 +1685,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookableService.Name(childComplexity), true
+	case "BookableService.practiceLocation":
+		if e.ComplexityRoot.BookableService.PracticeLocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookableService.PracticeLocation(childComplexity), true
 	case "BookableService.practitioners":
 		if e.ComplexityRoot.BookableService.Practitioners == nil {
 			break
@@ -1638,6 +1765,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.Alert(childComplexity), true
+	case "Client.appointmentAddresses":
+		if e.ComplexityRoot.Client.AppointmentAddresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.AppointmentAddresses(childComplexity), true
 	case "Client.appointments":
 		if e.ComplexityRoot.Client.Appointments == nil {
 			break
@@ -1685,6 +1818,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.DateOfBirth(childComplexity), true
+	case "Client.defaultLocation":
+		if e.ComplexityRoot.Client.DefaultLocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.DefaultLocation(childComplexity), true
+	case "Client.defaultLocationID":
+		if e.ComplexityRoot.Client.DefaultLocationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.DefaultLocationID(childComplexity), true
 	case "Client.email":
 		if e.ComplexityRoot.Client.Email == nil {
 			break
@@ -1832,6 +1977,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.Pronouns(childComplexity), true
+	case "Client.qualified":
+		if e.ComplexityRoot.Client.Qualified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.Qualified(childComplexity), true
 	case "Client.recipients":
 		if e.ComplexityRoot.Client.Recipients == nil {
 			break
@@ -1919,6 +2070,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.UpdatedAt(childComplexity), true
+	case "Client.veteranID":
+		if e.ComplexityRoot.Client.VeteranID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.VeteranID(childComplexity), true
 	case "Client.voiceConsent":
 		if e.ComplexityRoot.Client.VoiceConsent == nil {
 			break
@@ -2747,6 +2904,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InvoiceLine.UnitAmountCents(childComplexity), true
 
+	case "Location.active":
+		if e.ComplexityRoot.Location.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Active(childComplexity), true
+	case "Location.address":
+		if e.ComplexityRoot.Location.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Address(childComplexity), true
+	case "Location.createdAt":
+		if e.ComplexityRoot.Location.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.CreatedAt(childComplexity), true
+	case "Location.id":
+		if e.ComplexityRoot.Location.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.ID(childComplexity), true
+	case "Location.name":
+		if e.ComplexityRoot.Location.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Name(childComplexity), true
+	case "Location.phone":
+		if e.ComplexityRoot.Location.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Phone(childComplexity), true
+	case "Location.timeZone":
+		if e.ComplexityRoot.Location.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.TimeZone(childComplexity), true
+	case "Location.updatedAt":
+		if e.ComplexityRoot.Location.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.UpdatedAt(childComplexity), true
+
+	case "LocationConnection.edges":
+		if e.ComplexityRoot.LocationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationConnection.Edges(childComplexity), true
+	case "LocationConnection.pageInfo":
+		if e.ComplexityRoot.LocationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationConnection.PageInfo(childComplexity), true
+	case "LocationConnection.totalCount":
+		if e.ComplexityRoot.LocationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationConnection.TotalCount(childComplexity), true
+
+	case "LocationEdge.cursor":
+		if e.ComplexityRoot.LocationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationEdge.Cursor(childComplexity), true
+	case "LocationEdge.node":
+		if e.ComplexityRoot.LocationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationEdge.Node(childComplexity), true
+
 	case "MessagePreview.address":
 		if e.ComplexityRoot.MessagePreview.Address == nil {
 			break
@@ -3030,7 +3268,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAppointment(childComplexity, args["input"].(ent.CreateAppointmentInput)), true
+		return e.ComplexityRoot.Mutation.CreateAppointment(childComplexity, args["input"].(ent.CreateAppointmentInput), args["heldAtContactLinkID"].(*pulid.ID)), true
 	case "Mutation.createClient":
 		if e.ComplexityRoot.Mutation.CreateClient == nil {
 			break
@@ -3075,6 +3313,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateInvoice(childComplexity, args["clientId"].(pulid.ID), args["input"].(CreateInvoiceInput)), true
+	case "Mutation.createLocation":
+		if e.ComplexityRoot.Mutation.CreateLocation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLocation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLocation(childComplexity, args["input"].(ent.CreateLocationInput)), true
 	case "Mutation.createScheduledMessage":
 		if e.ComplexityRoot.Mutation.CreateScheduledMessage == nil {
 			break
@@ -3467,6 +3716,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCoverage(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateCoverageInput)), true
+	case "Mutation.updateLocation":
+		if e.ComplexityRoot.Mutation.UpdateLocation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLocation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLocation(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateLocationInput)), true
 	case "Mutation.updateOrganization":
 		if e.ComplexityRoot.Mutation.UpdateOrganization == nil {
 			break
@@ -4136,6 +4396,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PortalAppointment.Location(childComplexity), true
+	case "PortalAppointment.practiceLocation":
+		if e.ComplexityRoot.PortalAppointment.PracticeLocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalAppointment.PracticeLocation(childComplexity), true
 	case "PortalAppointment.practitionerName":
 		if e.ComplexityRoot.PortalAppointment.PractitionerName == nil {
 			break
@@ -4754,6 +5020,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PortalViewer.Practice(childComplexity), true
 
+	case "PublicLocation.address":
+		if e.ComplexityRoot.PublicLocation.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicLocation.Address(childComplexity), true
+	case "PublicLocation.name":
+		if e.ComplexityRoot.PublicLocation.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicLocation.Name(childComplexity), true
+	case "PublicLocation.phone":
+		if e.ComplexityRoot.PublicLocation.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicLocation.Phone(childComplexity), true
+	case "PublicLocation.timeZone":
+		if e.ComplexityRoot.PublicLocation.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicLocation.TimeZone(childComplexity), true
+
 	case "Query.appointments":
 		if e.ComplexityRoot.Query.Appointments == nil {
 			break
@@ -4838,6 +5129,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Exports(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.ExportRecordOrder)), true
 
+	case "Query.locations":
+		if e.ComplexityRoot.Query.Locations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_locations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Locations(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.LocationOrder), args["where"].(*ent.LocationWhereInput)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -5475,6 +5777,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.Name(childComplexity), true
+	case "Service.practiceLocation":
+		if e.ComplexityRoot.Service.PracticeLocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.PracticeLocation(childComplexity), true
+	case "Service.practiceLocationID":
+		if e.ComplexityRoot.Service.PracticeLocationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.PracticeLocationID(childComplexity), true
 	case "Service.practitioners":
 		if e.ComplexityRoot.Service.Practitioners == nil {
 			break
@@ -5879,6 +6193,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateContactInput,
 		ec.unmarshalInputCreateCoverageInput,
 		ec.unmarshalInputCreateInvoiceInput,
+		ec.unmarshalInputCreateLocationInput,
 		ec.unmarshalInputCreateScheduledMessageInput,
 		ec.unmarshalInputCreateServiceInput,
 		ec.unmarshalInputCreateStaffInput,
@@ -5888,6 +6203,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputFormAnswerInput,
 		ec.unmarshalInputFormQuestionInput,
 		ec.unmarshalInputInvoiceLineInput,
+		ec.unmarshalInputLocationOrder,
+		ec.unmarshalInputLocationWhereInput,
 		ec.unmarshalInputMessageTemplateOrder,
 		ec.unmarshalInputMessageTemplateWhereInput,
 		ec.unmarshalInputNotificationOrder,
@@ -5917,6 +6234,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateClientInput,
 		ec.unmarshalInputUpdateContactInput,
 		ec.unmarshalInputUpdateCoverageInput,
+		ec.unmarshalInputUpdateLocationInput,
 		ec.unmarshalInputUpdateOrganizationInput,
 		ec.unmarshalInputUpdateScheduledMessageInput,
 		ec.unmarshalInputUpdateServiceInput,
@@ -6285,9 +6603,21 @@ type Appointment implements Node {
   """
   timeZone: String!
   """
-  Where the appointment takes place; at most 255 characters.
+  A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: the text is for a one-off place.
   """
   location: String
+  """
+  The location of the practice where the appointment is held.
+  """
+  practiceLocationID: ID
+  """
+  The appointment is held at an address of the client's: CLIENT, the client's own address; CONTACT, the address of the additional-address contact of heldAtContactLink. Null: at a location, a one-off place or by video. Messages show the address as it is when they are sent.
+  """
+  addressSource: AppointmentAddressSource
+  """
+  The client's link to the contact whose address the appointment is held at.
+  """
+  heldAtContactLinkID: ID
   """
   Video link for a telehealth appointment: an absolute https address, at most 2,048 characters.
   """
@@ -6361,6 +6691,21 @@ type Appointment implements Node {
   Forms sent from the appointment (sendForm with appointmentId), as staff see them; a portal viewer only those it may see.
   """
   forms: [Form!]
+  """
+  The location of the practice where the appointment is held: an active one when chosen. A new in-person appointment that names no place takes its service's location, else the client's default location.
+  """
+  practiceLocation: Location
+  """
+  With addressSource CONTACT, the client's link to the contact whose address the appointment is held at; the link's contact types include ADDITIONAL_ADDRESS (see ` + "`" + `Client.appointmentAddresses` + "`" + `). When the link loses that type or is removed, the appointment keeps the address as its text location and the reference is cleared.
+  """
+  heldAtContactLink: ClientContact
+}
+"""
+AppointmentAddressSource is enum for the field address_source
+"""
+enum AppointmentAddressSource @goModel(model: "github.com/kith-health/kith/ent/appointment.AddressSource") {
+  CLIENT
+  CONTACT
 }
 """
 One step in an appointment's history (booked, rescheduled, confirmed, cancelled, completed, missed) and who made it.
@@ -6625,6 +6970,51 @@ input AppointmentWhereInput {
   locationEqualFold: String
   locationContainsFold: String
   """
+  practice_location_id field predicates
+  """
+  practiceLocationID: ID
+  practiceLocationIDNEQ: ID
+  practiceLocationIDIn: [ID!]
+  practiceLocationIDNotIn: [ID!]
+  practiceLocationIDGT: ID
+  practiceLocationIDGTE: ID
+  practiceLocationIDLT: ID
+  practiceLocationIDLTE: ID
+  practiceLocationIDContains: ID
+  practiceLocationIDHasPrefix: ID
+  practiceLocationIDHasSuffix: ID
+  practiceLocationIDIsNil: Boolean
+  practiceLocationIDNotNil: Boolean
+  practiceLocationIDEqualFold: ID
+  practiceLocationIDContainsFold: ID
+  """
+  address_source field predicates
+  """
+  addressSource: AppointmentAddressSource
+  addressSourceNEQ: AppointmentAddressSource
+  addressSourceIn: [AppointmentAddressSource!]
+  addressSourceNotIn: [AppointmentAddressSource!]
+  addressSourceIsNil: Boolean
+  addressSourceNotNil: Boolean
+  """
+  held_at_contact_link_id field predicates
+  """
+  heldAtContactLinkID: ID
+  heldAtContactLinkIDNEQ: ID
+  heldAtContactLinkIDIn: [ID!]
+  heldAtContactLinkIDNotIn: [ID!]
+  heldAtContactLinkIDGT: ID
+  heldAtContactLinkIDGTE: ID
+  heldAtContactLinkIDLT: ID
+  heldAtContactLinkIDLTE: ID
+  heldAtContactLinkIDContains: ID
+  heldAtContactLinkIDHasPrefix: ID
+  heldAtContactLinkIDHasSuffix: ID
+  heldAtContactLinkIDIsNil: Boolean
+  heldAtContactLinkIDNotNil: Boolean
+  heldAtContactLinkIDEqualFold: ID
+  heldAtContactLinkIDContainsFold: ID
+  """
   telehealth_url field predicates
   """
   telehealthURL: String
@@ -6748,6 +7138,16 @@ input AppointmentWhereInput {
   """
   hasService: Boolean
   hasServiceWith: [ServiceWhereInput!]
+  """
+  practice_location edge predicates
+  """
+  hasPracticeLocation: Boolean
+  hasPracticeLocationWith: [LocationWhereInput!]
+  """
+  held_at_contact_link edge predicates
+  """
+  hasHeldAtContactLink: Boolean
+  hasHeldAtContactLinkWith: [ClientContactWhereInput!]
 }
 """
 BookedVia is enum for the field booked_via
@@ -6863,6 +7263,18 @@ type Client implements Node @goModel(model: "github.com/kith-health/kith/ent.Cli
   """
   referringProvider: String
   """
+  The client is qualified: assessed as eligible for the care or funded program the practice sees it under (often by the referring provider's or the funder's intake). Null when it does not apply or is not recorded; false when assessed and not qualified.
+  """
+  qualified: Boolean
+  """
+  The client's Veteran ID (a service or file number from a veterans' program), for billing such programs; at most 64 characters.
+  """
+  veteranID: String
+  """
+  The location where the client is treated: an active location of the organisation.
+  """
+  defaultLocationID: ID
+  """
   The client itself receives appointment reminders.
   """
   notifyReminders: Boolean!
@@ -6952,6 +7364,10 @@ type Client implements Node @goModel(model: "github.com/kith-health/kith/ent.Cli
     """
     where: ScheduledMessageWhereInput
   ): ScheduledMessageConnection!
+  """
+  The location where the client is treated; new appointments held in person take it when neither they nor their service name one.
+  """
+  defaultLocation: Location
   contactLinks: [ClientContact!]
 }
 """
@@ -7508,6 +7924,49 @@ input ClientWhereInput {
   referringProviderEqualFold: String
   referringProviderContainsFold: String
   """
+  qualified field predicates
+  """
+  qualified: Boolean
+  qualifiedNEQ: Boolean
+  qualifiedIsNil: Boolean
+  qualifiedNotNil: Boolean
+  """
+  veteran_id field predicates
+  """
+  veteranID: String
+  veteranIDNEQ: String
+  veteranIDIn: [String!]
+  veteranIDNotIn: [String!]
+  veteranIDGT: String
+  veteranIDGTE: String
+  veteranIDLT: String
+  veteranIDLTE: String
+  veteranIDContains: String
+  veteranIDHasPrefix: String
+  veteranIDHasSuffix: String
+  veteranIDIsNil: Boolean
+  veteranIDNotNil: Boolean
+  veteranIDEqualFold: String
+  veteranIDContainsFold: String
+  """
+  default_location_id field predicates
+  """
+  defaultLocationID: ID
+  defaultLocationIDNEQ: ID
+  defaultLocationIDIn: [ID!]
+  defaultLocationIDNotIn: [ID!]
+  defaultLocationIDGT: ID
+  defaultLocationIDGTE: ID
+  defaultLocationIDLT: ID
+  defaultLocationIDLTE: ID
+  defaultLocationIDContains: ID
+  defaultLocationIDHasPrefix: ID
+  defaultLocationIDHasSuffix: ID
+  defaultLocationIDIsNil: Boolean
+  defaultLocationIDNotNil: Boolean
+  defaultLocationIDEqualFold: ID
+  defaultLocationIDContainsFold: ID
+  """
   notify_reminders field predicates
   """
   notifyReminders: Boolean
@@ -7547,6 +8006,11 @@ input ClientWhereInput {
   """
   hasScheduledMessages: Boolean
   hasScheduledMessagesWith: [ScheduledMessageWhereInput!]
+  """
+  default_location edge predicates
+  """
+  hasDefaultLocation: Boolean
+  hasDefaultLocationWith: [LocationWhereInput!]
   """
   contact_links edge predicates
   """
@@ -8171,9 +8635,13 @@ input CreateAppointmentInput {
   """
   endsAt: Time!
   """
-  Where the appointment takes place; at most 255 characters.
+  A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: the text is for a one-off place.
   """
   location: String
+  """
+  The appointment is held at an address of the client's: CLIENT, the client's own address; CONTACT, the address of the additional-address contact of heldAtContactLink. Null: at a location, a one-off place or by video. Messages show the address as it is when they are sent.
+  """
+  addressSource: AppointmentAddressSource
   """
   Video link for a telehealth appointment: an absolute https address, at most 2,048 characters.
   """
@@ -8189,6 +8657,7 @@ input CreateAppointmentInput {
   clientID: ID!
   practitionerID: ID!
   serviceID: ID
+  practiceLocationID: ID
 }
 """
 CreateClientInput is used for create Client object.
@@ -8288,6 +8757,14 @@ input CreateClientInput {
   """
   referringProvider: String
   """
+  The client is qualified: assessed as eligible for the care or funded program the practice sees it under (often by the referring provider's or the funder's intake). Null when it does not apply or is not recorded; false when assessed and not qualified.
+  """
+  qualified: Boolean
+  """
+  The client's Veteran ID (a service or file number from a veterans' program), for billing such programs; at most 64 characters.
+  """
+  veteranID: String
+  """
   The client itself receives appointment reminders.
   """
   notifyReminders: Boolean
@@ -8300,6 +8777,7 @@ input CreateClientInput {
   """
   notifyScheduled: Boolean
   practitionerIDs: [ID!]
+  defaultLocationID: ID
 }
 """
 CreateContactInput is used for create Contact object.
@@ -8379,6 +8857,32 @@ input CreateCoverageInput {
   clientID: ID!
 }
 """
+CreateLocationInput is used for create Location object.
+Input was generated by ent.
+"""
+input CreateLocationInput {
+  """
+  What the location is called, as clients see it in messages and the booking widget; at most 100 characters.
+  """
+  name: String!
+  """
+  Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
+  """
+  address: AddressInput
+  """
+  IANA time zone of the location, such as America/Toronto (at most 64 characters); defaults to the organisation's.
+  """
+  timeZone: String
+  """
+  Phone number in E.164 form; numbers without a country code are read in the organisation's phone region. At most 32 characters.
+  """
+  phone: String
+  """
+  The location may be chosen for services, appointments and clients. An archived location (false) stays on what already names it.
+  """
+  active: Boolean
+}
+"""
 CreateScheduledMessageInput is used for create ScheduledMessage object.
 Input was generated by ent.
 """
@@ -8436,7 +8940,7 @@ input CreateServiceInput {
   """
   mode: ServiceMode
   """
-  Address or room of an in-person service. At most 255 characters.
+  Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: the text is for a one-off place.
   """
   location: String
   """
@@ -8471,6 +8975,7 @@ input CreateServiceInput {
   Clients must give a reason to cancel. Null: the organisation's.
   """
   requireCancellationReason: Boolean
+  practiceLocationID: ID
 }
 """
 CreateStaffInput is used for create Staff object.
@@ -8885,6 +9390,190 @@ enum InvoiceStatus @goModel(model: "github.com/kith-health/kith/ent/invoice.Stat
   OPEN
   PAID
   VOID
+}
+"""
+A place of the practice where clients are seen: its name, address, time zone and phone. Services and appointments name it (their text ` + "`" + `location` + "`" + ` is for a one-off place); a client has a default one. Archive it with ` + "`" + `active: false` + "`" + `: it is never deleted, so what names it keeps it.
+"""
+type Location implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  What the location is called, as clients see it in messages and the booking widget; at most 100 characters.
+  """
+  name: String!
+  """
+  Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
+  """
+  address: Address
+  """
+  IANA time zone of the location, such as America/Toronto (at most 64 characters); defaults to the organisation's.
+  """
+  timeZone: String
+  """
+  Phone number in E.164 form; numbers without a country code are read in the organisation's phone region. At most 32 characters.
+  """
+  phone: String
+  """
+  The location may be chosen for services, appointments and clients. An archived location (false) stays on what already names it.
+  """
+  active: Boolean!
+}
+"""
+A connection to a list of items.
+"""
+type LocationConnection {
+  """
+  A list of edges.
+  """
+  edges: [LocationEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type LocationEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Location
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Location connections
+"""
+input LocationOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Locations.
+  """
+  field: LocationOrderField!
+}
+"""
+Properties by which Location connections can be ordered.
+"""
+enum LocationOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NAME
+}
+"""
+LocationWhereInput is used for filtering Location objects.
+Input was generated by ent.
+"""
+input LocationWhereInput {
+  not: LocationWhereInput
+  and: [LocationWhereInput!]
+  or: [LocationWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  time_zone field predicates
+  """
+  timeZone: String
+  timeZoneNEQ: String
+  timeZoneIn: [String!]
+  timeZoneNotIn: [String!]
+  timeZoneGT: String
+  timeZoneGTE: String
+  timeZoneLT: String
+  timeZoneLTE: String
+  timeZoneContains: String
+  timeZoneHasPrefix: String
+  timeZoneHasSuffix: String
+  timeZoneIsNil: Boolean
+  timeZoneNotNil: Boolean
+  timeZoneEqualFold: String
+  timeZoneContainsFold: String
+  """
+  phone field predicates
+  """
+  phone: String
+  phoneNEQ: String
+  phoneIn: [String!]
+  phoneNotIn: [String!]
+  phoneGT: String
+  phoneGTE: String
+  phoneLT: String
+  phoneLTE: String
+  phoneContains: String
+  phoneHasPrefix: String
+  phoneHasSuffix: String
+  phoneIsNil: Boolean
+  phoneNotNil: Boolean
+  phoneEqualFold: String
+  phoneContainsFold: String
+  """
+  active field predicates
+  """
+  active: Boolean
+  activeNEQ: Boolean
 }
 """
 MessageDirection is enum for the field direction
@@ -10479,6 +11168,40 @@ type Query {
     orderBy: ExportRecordOrder
   ): ExportRecordConnection!
   """
+  Locations of the viewer's organisation, archived ones too (filter with ` + "`" + `where: {active: true}` + "`" + `).
+  """
+  locations(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Locations returned from the connection.
+    """
+    orderBy: LocationOrder
+
+    """
+    Filtering options for Locations returned from the connection.
+    """
+    where: LocationWhereInput
+  ): LocationConnection!
+  """
   The organisation's own message templates; kith's defaults fill the gaps (see effectiveMessageTemplate).
   """
   messageTemplates: [MessageTemplate!]!
@@ -11173,9 +11896,13 @@ type Service implements Node {
   """
   mode: ServiceMode!
   """
-  Address or room of an in-person service. At most 255 characters.
+  Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: the text is for a one-off place.
   """
   location: String
+  """
+  The location the service is given at.
+  """
+  practiceLocationID: ID
   """
   When the service was archived: it can no longer be booked, and past appointments keep it.
   """
@@ -11212,6 +11939,10 @@ type Service implements Node {
   Clients must give a reason to cancel. Null: the organisation's.
   """
   requireCancellationReason: Boolean
+  """
+  The location the service is given at, an active one of the organisation: appointments of the service, booked by staff, the portal or the widget, are held there unless they name another place.
+  """
+  practiceLocation: Location
 }
 """
 ServiceMode is enum for the field mode
@@ -11389,6 +12120,24 @@ input ServiceWhereInput {
   locationEqualFold: String
   locationContainsFold: String
   """
+  practice_location_id field predicates
+  """
+  practiceLocationID: ID
+  practiceLocationIDNEQ: ID
+  practiceLocationIDIn: [ID!]
+  practiceLocationIDNotIn: [ID!]
+  practiceLocationIDGT: ID
+  practiceLocationIDGTE: ID
+  practiceLocationIDLT: ID
+  practiceLocationIDLTE: ID
+  practiceLocationIDContains: ID
+  practiceLocationIDHasPrefix: ID
+  practiceLocationIDHasSuffix: ID
+  practiceLocationIDIsNil: Boolean
+  practiceLocationIDNotNil: Boolean
+  practiceLocationIDEqualFold: ID
+  practiceLocationIDContainsFold: ID
+  """
   archived_at field predicates
   """
   archivedAt: Time
@@ -11499,6 +12248,11 @@ input ServiceWhereInput {
   requireCancellationReasonNEQ: Boolean
   requireCancellationReasonIsNil: Boolean
   requireCancellationReasonNotNil: Boolean
+  """
+  practice_location edge predicates
+  """
+  hasPracticeLocation: Boolean
+  hasPracticeLocationWith: [LocationWhereInput!]
 }
 """
 A document shared with a client through the portal; the file stays in the practice's file store, at url.
@@ -11989,6 +12743,16 @@ input UpdateClientInput {
   referringProvider: String
   clearReferringProvider: Boolean
   """
+  The client is qualified: assessed as eligible for the care or funded program the practice sees it under (often by the referring provider's or the funder's intake). Null when it does not apply or is not recorded; false when assessed and not qualified.
+  """
+  qualified: Boolean
+  clearQualified: Boolean
+  """
+  The client's Veteran ID (a service or file number from a veterans' program), for billing such programs; at most 64 characters.
+  """
+  veteranID: String
+  clearVeteranID: Boolean
+  """
   The client itself receives appointment reminders.
   """
   notifyReminders: Boolean
@@ -12003,6 +12767,8 @@ input UpdateClientInput {
   addPractitionerIDs: [ID!]
   removePractitionerIDs: [ID!]
   clearPractitioners: Boolean
+  defaultLocationID: ID
+  clearDefaultLocation: Boolean
 }
 """
 UpdateContactInput is used for update Contact object.
@@ -12094,6 +12860,35 @@ input UpdateCoverageInput {
   """
   billingNotes: String
   clearBillingNotes: Boolean
+}
+"""
+UpdateLocationInput is used for update Location object.
+Input was generated by ent.
+"""
+input UpdateLocationInput {
+  """
+  What the location is called, as clients see it in messages and the booking widget; at most 100 characters.
+  """
+  name: String
+  """
+  Postal address: lines of at most 200 characters, city, region and country of at most 100, postal code of at most 20.
+  """
+  address: AddressInput
+  clearAddress: Boolean
+  """
+  IANA time zone of the location, such as America/Toronto (at most 64 characters); defaults to the organisation's.
+  """
+  timeZone: String
+  clearTimeZone: Boolean
+  """
+  Phone number in E.164 form; numbers without a country code are read in the organisation's phone region. At most 32 characters.
+  """
+  phone: String
+  clearPhone: Boolean
+  """
+  The location may be chosen for services, appointments and clients. An archived location (false) stays on what already names it.
+  """
+  active: Boolean
 }
 """
 UpdateOrganizationInput is used for update Organization object.
@@ -12216,7 +13011,7 @@ input UpdateServiceInput {
   """
   mode: ServiceMode
   """
-  Address or room of an in-person service. At most 255 characters.
+  Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: the text is for a one-off place.
   """
   location: String
   clearLocation: Boolean
@@ -12260,6 +13055,8 @@ input UpdateServiceInput {
   """
   requireCancellationReason: Boolean
   clearRequireCancellationReason: Boolean
+  practiceLocationID: ID
+  clearPracticeLocation: Boolean
 }
 """
 UpdateStaffInput is used for update Staff object.
@@ -12444,6 +13241,77 @@ input WorkingHoursWhereInput {
   """
   hasStaff: Boolean
   hasStaffWith: [StaffWhereInput!]
+}
+`, BuiltIn: false},
+	{Name: "../locations.graphqls", Input: `# Locations of the practice and where an appointment is held (issue 13).
+# Owners and admins manage locations (createLocation, updateLocation; a
+# location is archived with active: false, never deleted); every staff member
+# reads them (locations, in ent.graphqls). Services, appointments and clients
+# name one by practiceLocationID / defaultLocationID. The booking widget and
+# the portal show a location as PublicLocation.
+
+"A location of the practice as anyone may see it, in the booking widget and the portal: what the practice publishes about it."
+type PublicLocation {
+  name: String!
+  address: Address
+  "IANA time zone of the location, such as America/Toronto."
+  timeZone: String!
+  "Phone number in E.164 form."
+  phone: String
+}
+
+"""
+An address an appointment of the client may be held at besides a location:
+the client's own (source CLIENT), or that of a contact linked to the client
+with the type ADDITIONAL_ADDRESS (source CONTACT, with its link).
+"""
+type AppointmentAddress {
+  "What createAppointment takes as addressSource for this address."
+  source: AppointmentAddressSource!
+  "For CONTACT, the client's link to the contact: pass its ID as createAppointment's heldAtContactLinkID."
+  contactLink: ClientContact
+  "Whose address it is: the client's or the contact's name."
+  label: String!
+  address: Address!
+}
+
+extend type Client {
+  """
+  Where an appointment of the client may be held besides a location, to pick
+  rather than retype: the client's own address when it has one, then each
+  additional-address contact's, in the order they were linked.
+  """
+  appointmentAddresses: [AppointmentAddress!]!
+}
+
+extend type Appointment {
+  """
+  Where the appointment is held, on one line, as messages write it
+  ([AppointmentLocation]): its location's name and address, else the address
+  it is held at, else its text location. Null when it names no place.
+  """
+  heldAt: String
+}
+
+extend type BookableService {
+  "The location the service is given at, when it has an active one."
+  practiceLocation: PublicLocation
+}
+
+extend type PortalAppointment {
+  "The location of the practice where the appointment is held, if any: its name, address, time zone and phone."
+  practiceLocation: PublicLocation
+}
+
+extend type Mutation {
+  "Adds a location to the organisation. Its time zone defaults to the organisation's. Owners and admins."
+  createLocation(input: CreateLocationInput!): Location!
+  """
+  Changes a location; ` + "`" + `active: false` + "`" + ` archives it: it can no longer be
+  chosen for services, appointments or clients, and what already names it
+  keeps it. Owners and admins.
+  """
+  updateLocation(id: ID!, input: UpdateLocationInput!): Location!
 }
 `, BuiltIn: false},
 	{Name: "../portal.graphqls", Input: `# The client portal: invitations, email sign-in with one-time codes, and what
@@ -13403,8 +14271,16 @@ type Mutation {
   """
   setCoverageBillingContact(id: ID!, billingContactID: ID): Coverage!
 
-  "Book an appointment. It is shown in the client's time zone."
-  createAppointment(input: CreateAppointmentInput!): Appointment!
+  """
+  Book an appointment. It is shown in the client's time zone. Where it is
+  held: a location (practiceLocationID, an active one), an address of the
+  client's (addressSource CLIENT, or CONTACT with heldAtContactLinkID, the
+  client's link to an additional-address contact: see
+  Client.appointmentAddresses), or a one-off place as text (location). With
+  none of them and no video link it takes its service's location, else the
+  client's default location.
+  """
+  createAppointment(input: CreateAppointmentInput!, heldAtContactLinkID: ID): Appointment!
   "Move a booked or confirmed appointment, optionally to another practitioner."
   rescheduleAppointment(id: ID!, startsAt: Time!, endsAt: Time!, practitionerID: ID): Appointment!
   "Mark a booked appointment confirmed."
@@ -13696,6 +14572,12 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_timeZone(ctx, field)
 	case "location":
 		return ec.fieldContext_Appointment_location(ctx, field)
+	case "practiceLocationID":
+		return ec.fieldContext_Appointment_practiceLocationID(ctx, field)
+	case "addressSource":
+		return ec.fieldContext_Appointment_addressSource(ctx, field)
+	case "heldAtContactLinkID":
+		return ec.fieldContext_Appointment_heldAtContactLinkID(ctx, field)
 	case "telehealthURL":
 		return ec.fieldContext_Appointment_telehealthURL(ctx, field)
 	case "status":
@@ -13722,12 +14604,32 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_service(ctx, field)
 	case "forms":
 		return ec.fieldContext_Appointment_forms(ctx, field)
+	case "practiceLocation":
+		return ec.fieldContext_Appointment_practiceLocation(ctx, field)
+	case "heldAtContactLink":
+		return ec.fieldContext_Appointment_heldAtContactLink(ctx, field)
+	case "heldAt":
+		return ec.fieldContext_Appointment_heldAt(ctx, field)
 	case "startsAtLocal":
 		return ec.fieldContext_Appointment_startsAtLocal(ctx, field)
 	case "endsAtLocal":
 		return ec.fieldContext_Appointment_endsAtLocal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Appointment", field.Name)
+}
+
+func (ec *executionContext) childFields_AppointmentAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_AppointmentAddress_source(ctx, field)
+	case "contactLink":
+		return ec.fieldContext_AppointmentAddress_contactLink(ctx, field)
+	case "label":
+		return ec.fieldContext_AppointmentAddress_label(ctx, field)
+	case "address":
+		return ec.fieldContext_AppointmentAddress_address(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppointmentAddress", field.Name)
 }
 
 func (ec *executionContext) childFields_AppointmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13812,6 +14714,8 @@ func (ec *executionContext) childFields_BookableService(ctx context.Context, fie
 		return ec.fieldContext_BookableService_location(ctx, field)
 	case "practitioners":
 		return ec.fieldContext_BookableService_practitioners(ctx, field)
+	case "practiceLocation":
+		return ec.fieldContext_BookableService_practiceLocation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BookableService", field.Name)
 }
@@ -13892,6 +14796,12 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_notes(ctx, field)
 	case "referringProvider":
 		return ec.fieldContext_Client_referringProvider(ctx, field)
+	case "qualified":
+		return ec.fieldContext_Client_qualified(ctx, field)
+	case "veteranID":
+		return ec.fieldContext_Client_veteranID(ctx, field)
+	case "defaultLocationID":
+		return ec.fieldContext_Client_defaultLocationID(ctx, field)
 	case "notifyReminders":
 		return ec.fieldContext_Client_notifyReminders(ctx, field)
 	case "notifyConfirmations":
@@ -13910,8 +14820,12 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_coverages(ctx, field)
 	case "scheduledMessages":
 		return ec.fieldContext_Client_scheduledMessages(ctx, field)
+	case "defaultLocation":
+		return ec.fieldContext_Client_defaultLocation(ctx, field)
 	case "contactLinks":
 		return ec.fieldContext_Client_contactLinks(ctx, field)
+	case "appointmentAddresses":
+		return ec.fieldContext_Client_appointmentAddresses(ctx, field)
 	case "portalActivity":
 		return ec.fieldContext_Client_portalActivity(ctx, field)
 	case "invoices":
@@ -14302,6 +15216,50 @@ func (ec *executionContext) childFields_InvoiceLine(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type InvoiceLine", field.Name)
 }
 
+func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Location_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Location_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Location_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_Location_name(ctx, field)
+	case "address":
+		return ec.fieldContext_Location_address(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Location_timeZone(ctx, field)
+	case "phone":
+		return ec.fieldContext_Location_phone(ctx, field)
+	case "active":
+		return ec.fieldContext_Location_active(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
+func (ec *executionContext) childFields_LocationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LocationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LocationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LocationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LocationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LocationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LocationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LocationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LocationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_MessagePreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "recipientName":
@@ -14630,6 +15588,8 @@ func (ec *executionContext) childFields_PortalAppointment(ctx context.Context, f
 		return ec.fieldContext_PortalAppointment_location(ctx, field)
 	case "telehealthUrl":
 		return ec.fieldContext_PortalAppointment_telehealthUrl(ctx, field)
+	case "practiceLocation":
+		return ec.fieldContext_PortalAppointment_practiceLocation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PortalAppointment", field.Name)
 }
@@ -14894,6 +15854,20 @@ func (ec *executionContext) childFields_PortalViewer(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type PortalViewer", field.Name)
 }
 
+func (ec *executionContext) childFields_PublicLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_PublicLocation_name(ctx, field)
+	case "address":
+		return ec.fieldContext_PublicLocation_address(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_PublicLocation_timeZone(ctx, field)
+	case "phone":
+		return ec.fieldContext_PublicLocation_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublicLocation", field.Name)
+}
+
 func (ec *executionContext) childFields_Recipient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -15050,6 +16024,8 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_mode(ctx, field)
 	case "location":
 		return ec.fieldContext_Service_location(ctx, field)
+	case "practiceLocationID":
+		return ec.fieldContext_Service_practiceLocationID(ctx, field)
 	case "archivedAt":
 		return ec.fieldContext_Service_archivedAt(ctx, field)
 	case "bookingMinNoticeMinutes":
@@ -15068,6 +16044,8 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_bufferAfterMinutes(ctx, field)
 	case "requireCancellationReason":
 		return ec.fieldContext_Service_requireCancellationReason(ctx, field)
+	case "practiceLocation":
+		return ec.fieldContext_Service_practiceLocation(ctx, field)
 	case "practitioners":
 		return ec.fieldContext_Service_practitioners(ctx, field)
 	case "effectiveRules":
@@ -15817,6 +16795,14 @@ func (ec *executionContext) field_Mutation_createAppointment_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "heldAtContactLinkID",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["heldAtContactLinkID"] = arg1
 	return args, nil
 }
 
@@ -15897,6 +16883,20 @@ func (ec *executionContext) field_Mutation_createInvoice_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createLocation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateLocationInput, error) {
+			return ec.unmarshalNCreateLocationInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateLocationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -16568,6 +17568,28 @@ func (ec *executionContext) field_Mutation_updateCoverage_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateLocation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateLocationInput, error) {
+			return ec.unmarshalNUpdateLocationInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateLocationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17059,6 +18081,60 @@ func (ec *executionContext) field_Query_exports_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_locations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LocationOrder, error) {
+			return ec.unmarshalOLocationOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LocationWhereInput, error) {
+			return ec.unmarshalOLocationWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -18050,6 +19126,75 @@ func (ec *executionContext) fieldContext_Appointment_location(_ context.Context,
 	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Appointment_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_practiceLocationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PracticeLocationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Appointment_addressSource(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_addressSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddressSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *appointment.AddressSource) graphql.Marshaler {
+			return ec.marshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_addressSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type AppointmentAddressSource does not have child fields"))
+}
+
+func (ec *executionContext) _Appointment_heldAtContactLinkID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_heldAtContactLinkID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeldAtContactLinkID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_heldAtContactLinkID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Appointment_telehealthURL(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18415,6 +19560,93 @@ func (ec *executionContext) fieldContext_Appointment_forms(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Appointment_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_practiceLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PracticeLocation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_practiceLocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_heldAtContactLink(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_heldAtContactLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeldAtContactLink(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientContact) graphql.Marshaler {
+			return ec.marshalOClientContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_heldAtContactLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientContact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_heldAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_heldAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Appointment().HeldAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_heldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Appointment_startsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18459,6 +19691,116 @@ func (ec *executionContext) _Appointment_endsAtLocal(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Appointment_endsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Appointment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentAddress_source(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentAddress_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointment.AddressSource) graphql.Marshaler {
+			return ec.marshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentAddress_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errors.New("field of type AppointmentAddressSource does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentAddress_contactLink(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentAddress_contactLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ClientContact) graphql.Marshaler {
+			return ec.marshalOClientContact2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentAddress_contactLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentAddress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientContact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppointmentAddress_label(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentAddress_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentAddress_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AppointmentAddress_address(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentAddress_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Address) graphql.Marshaler {
+			return ec.marshalNAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentAddress_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentAddress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AppointmentChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -19338,6 +20680,38 @@ func (ec *executionContext) fieldContext_BookableService_practitioners(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _BookableService_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookableService_practiceLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PracticeLocation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOPublicLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookableService_practiceLocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookableService",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublicLocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BookingRules_minNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20138,6 +21512,75 @@ func (ec *executionContext) fieldContext_Client_referringProvider(_ context.Cont
 	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Client_qualified(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_qualified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Qualified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Client_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Client_veteranID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_veteranID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VeteranID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Client_veteranID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Client_defaultLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_defaultLocationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultLocationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Client_defaultLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Client_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20414,6 +21857,38 @@ func (ec *executionContext) fieldContext_Client_scheduledMessages(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Client_defaultLocation(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_defaultLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultLocation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Client_defaultLocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Client_contactLinks(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20441,6 +21916,38 @@ func (ec *executionContext) fieldContext_Client_contactLinks(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ClientContact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Client_appointmentAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_appointmentAddresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Client().AppointmentAddresses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*place.Address) graphql.Marshaler {
+			return ec.marshalNAppointmentAddress2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋplaceᚐAddressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_appointmentAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentAddress(ctx, field)
 		},
 	}
 	return fc, nil
@@ -24087,6 +25594,341 @@ func (ec *executionContext) fieldContext_InvoiceLine_amountCents(_ context.Conte
 	return graphql.NewScalarFieldContext("InvoiceLine", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Location_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Location_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Location_address(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Location_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Location_active(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _LocationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LocationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LocationEdge) graphql.Marshaler {
+			return ec.marshalOLocationEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LocationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LocationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LocationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LocationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LocationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LocationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LocationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LocationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LocationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LocationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LocationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LocationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LocationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocationEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
 func (ec *executionContext) _MessagePreview_recipientName(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25424,7 +27266,7 @@ func (ec *executionContext) _Mutation_createAppointment(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAppointment(ctx, fc.Args["input"].(ent.CreateAppointmentInput))
+			return ec.Resolvers.Mutation().CreateAppointment(ctx, fc.Args["input"].(ent.CreateAppointmentInput), fc.Args["heldAtContactLinkID"].(*pulid.ID))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
@@ -26200,6 +28042,94 @@ func (ec *executionContext) fieldContext_Mutation_bookAsVisitor(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_bookAsVisitor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createLocation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateLocation(ctx, fc.Args["input"].(ent.CreateLocationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalNLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createLocation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createLocation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLocation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateLocation(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(ent.UpdateLocationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalNLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateLocation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLocation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29712,6 +31642,38 @@ func (ec *executionContext) fieldContext_PortalAppointment_telehealthUrl(_ conte
 	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _PortalAppointment_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalAppointment_practiceLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PracticeLocation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOPublicLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalAppointment_practiceLocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalAppointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublicLocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PortalClient_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31994,6 +33956,107 @@ func (ec *executionContext) fieldContext_PortalViewer_actingFor(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _PublicLocation_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublicLocation_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublicLocation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PublicLocation_address(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublicLocation_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PublicLocation_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicLocation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicLocation_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublicLocation_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublicLocation_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PublicLocation_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublicLocation_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PublicLocation_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32284,6 +34347,50 @@ func (ec *executionContext) fieldContext_Query_exports(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_exports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_locations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_locations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Locations(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LocationOrder), fc.Args["where"].(*ent.LocationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LocationConnection) graphql.Marshaler {
+			return ec.marshalNLocationConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_locations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_locations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34887,6 +36994,29 @@ func (ec *executionContext) fieldContext_Service_location(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Service_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_practiceLocationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PracticeLocationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Service_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35092,6 +37222,38 @@ func (ec *executionContext) _Service_requireCancellationReason(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_Service_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Service_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_practiceLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PracticeLocation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_practiceLocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Service",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Service_practitioners(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -37712,7 +39874,7 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "serviceID", "serviceIDNEQ", "serviceIDIn", "serviceIDNotIn", "serviceIDGT", "serviceIDGTE", "serviceIDLT", "serviceIDLTE", "serviceIDContains", "serviceIDHasPrefix", "serviceIDHasSuffix", "serviceIDIsNil", "serviceIDNotNil", "serviceIDEqualFold", "serviceIDContainsFold", "bookedVia", "bookedViaNEQ", "bookedViaIn", "bookedViaNotIn", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasService", "hasServiceWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "practiceLocationID", "practiceLocationIDNEQ", "practiceLocationIDIn", "practiceLocationIDNotIn", "practiceLocationIDGT", "practiceLocationIDGTE", "practiceLocationIDLT", "practiceLocationIDLTE", "practiceLocationIDContains", "practiceLocationIDHasPrefix", "practiceLocationIDHasSuffix", "practiceLocationIDIsNil", "practiceLocationIDNotNil", "practiceLocationIDEqualFold", "practiceLocationIDContainsFold", "addressSource", "addressSourceNEQ", "addressSourceIn", "addressSourceNotIn", "addressSourceIsNil", "addressSourceNotNil", "heldAtContactLinkID", "heldAtContactLinkIDNEQ", "heldAtContactLinkIDIn", "heldAtContactLinkIDNotIn", "heldAtContactLinkIDGT", "heldAtContactLinkIDGTE", "heldAtContactLinkIDLT", "heldAtContactLinkIDLTE", "heldAtContactLinkIDContains", "heldAtContactLinkIDHasPrefix", "heldAtContactLinkIDHasSuffix", "heldAtContactLinkIDIsNil", "heldAtContactLinkIDNotNil", "heldAtContactLinkIDEqualFold", "heldAtContactLinkIDContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "serviceID", "serviceIDNEQ", "serviceIDIn", "serviceIDNotIn", "serviceIDGT", "serviceIDGTE", "serviceIDLT", "serviceIDLTE", "serviceIDContains", "serviceIDHasPrefix", "serviceIDHasSuffix", "serviceIDIsNil", "serviceIDNotNil", "serviceIDEqualFold", "serviceIDContainsFold", "bookedVia", "bookedViaNEQ", "bookedViaIn", "bookedViaNotIn", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasService", "hasServiceWith", "hasPracticeLocation", "hasPracticeLocationWith", "hasHeldAtContactLink", "hasHeldAtContactLinkWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38503,6 +40665,258 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.LocationContainsFold = data
+		case "practiceLocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationID = data
+		case "practiceLocationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDNEQ = data
+		case "practiceLocationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDIn = data
+		case "practiceLocationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDNotIn = data
+		case "practiceLocationIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDGT = data
+		case "practiceLocationIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDGTE = data
+		case "practiceLocationIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDLT = data
+		case "practiceLocationIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDLTE = data
+		case "practiceLocationIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDContains = data
+		case "practiceLocationIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDHasPrefix = data
+		case "practiceLocationIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDHasSuffix = data
+		case "practiceLocationIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDIsNil = data
+		case "practiceLocationIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDNotNil = data
+		case "practiceLocationIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDEqualFold = data
+		case "practiceLocationIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDContainsFold = data
+		case "addressSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressSource"))
+			data, err := ec.unmarshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressSource = data
+		case "addressSourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressSourceNEQ"))
+			data, err := ec.unmarshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressSourceNEQ = data
+		case "addressSourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressSourceIn"))
+			data, err := ec.unmarshalOAppointmentAddressSource2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressSourceIn = data
+		case "addressSourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressSourceNotIn"))
+			data, err := ec.unmarshalOAppointmentAddressSource2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressSourceNotIn = data
+		case "addressSourceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressSourceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressSourceIsNil = data
+		case "addressSourceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressSourceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressSourceNotNil = data
+		case "heldAtContactLinkID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkID = data
+		case "heldAtContactLinkIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDNEQ = data
+		case "heldAtContactLinkIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDIn = data
+		case "heldAtContactLinkIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDNotIn = data
+		case "heldAtContactLinkIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDGT = data
+		case "heldAtContactLinkIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDGTE = data
+		case "heldAtContactLinkIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDLT = data
+		case "heldAtContactLinkIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDLTE = data
+		case "heldAtContactLinkIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDContains = data
+		case "heldAtContactLinkIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDHasPrefix = data
+		case "heldAtContactLinkIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDHasSuffix = data
+		case "heldAtContactLinkIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDIsNil = data
+		case "heldAtContactLinkIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDNotNil = data
+		case "heldAtContactLinkIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDEqualFold = data
+		case "heldAtContactLinkIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtContactLinkIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtContactLinkIDContainsFold = data
 		case "telehealthURL":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("telehealthURL"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -39119,6 +41533,34 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasServiceWith = data
+		case "hasPracticeLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticeLocation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticeLocation = data
+		case "hasPracticeLocationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticeLocationWith"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticeLocationWith = data
+		case "hasHeldAtContactLink":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHeldAtContactLink"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHeldAtContactLink = data
+		case "hasHeldAtContactLinkWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHeldAtContactLinkWith"))
+			data, err := ec.unmarshalOClientContactWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientContactWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHeldAtContactLinkWith = data
 		}
 	}
 	return it, nil
@@ -40024,7 +42466,7 @@ func (ec *executionContext) unmarshalInputClientWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "preferredName", "preferredNameNEQ", "preferredNameIn", "preferredNameNotIn", "preferredNameGT", "preferredNameGTE", "preferredNameLT", "preferredNameLTE", "preferredNameContains", "preferredNameHasPrefix", "preferredNameHasSuffix", "preferredNameIsNil", "preferredNameNotNil", "preferredNameEqualFold", "preferredNameContainsFold", "pronouns", "pronounsNEQ", "pronounsIn", "pronounsNotIn", "pronounsGT", "pronounsGTE", "pronounsLT", "pronounsLTE", "pronounsContains", "pronounsHasPrefix", "pronounsHasSuffix", "pronounsIsNil", "pronounsNotNil", "pronounsEqualFold", "pronounsContainsFold", "salutation", "salutationNEQ", "salutationIn", "salutationNotIn", "salutationGT", "salutationGTE", "salutationLT", "salutationLTE", "salutationContains", "salutationHasPrefix", "salutationHasSuffix", "salutationIsNil", "salutationNotNil", "salutationEqualFold", "salutationContainsFold", "dateOfBirth", "dateOfBirthNEQ", "dateOfBirthIn", "dateOfBirthNotIn", "dateOfBirthGT", "dateOfBirthGTE", "dateOfBirthLT", "dateOfBirthLTE", "dateOfBirthContains", "dateOfBirthHasPrefix", "dateOfBirthHasSuffix", "dateOfBirthIsNil", "dateOfBirthNotNil", "dateOfBirthEqualFold", "dateOfBirthContainsFold", "sexAssignedAtBirth", "sexAssignedAtBirthNEQ", "sexAssignedAtBirthIn", "sexAssignedAtBirthNotIn", "sexAssignedAtBirthGT", "sexAssignedAtBirthGTE", "sexAssignedAtBirthLT", "sexAssignedAtBirthLTE", "sexAssignedAtBirthContains", "sexAssignedAtBirthHasPrefix", "sexAssignedAtBirthHasSuffix", "sexAssignedAtBirthIsNil", "sexAssignedAtBirthNotNil", "sexAssignedAtBirthEqualFold", "sexAssignedAtBirthContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "emailConsent", "emailConsentNEQ", "mobilePhone", "mobilePhoneNEQ", "mobilePhoneIn", "mobilePhoneNotIn", "mobilePhoneGT", "mobilePhoneGTE", "mobilePhoneLT", "mobilePhoneLTE", "mobilePhoneContains", "mobilePhoneHasPrefix", "mobilePhoneHasSuffix", "mobilePhoneIsNil", "mobilePhoneNotNil", "mobilePhoneEqualFold", "mobilePhoneContainsFold", "smsConsent", "smsConsentNEQ", "mobileIsPrimary", "mobileIsPrimaryNEQ", "voiceConsent", "voiceConsentNEQ", "preferredContactMethod", "preferredContactMethodNEQ", "preferredContactMethodIn", "preferredContactMethodNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "alert", "alertNEQ", "alertIn", "alertNotIn", "alertGT", "alertGTE", "alertLT", "alertLTE", "alertContains", "alertHasPrefix", "alertHasSuffix", "alertIsNil", "alertNotNil", "alertEqualFold", "alertContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "referringProvider", "referringProviderNEQ", "referringProviderIn", "referringProviderNotIn", "referringProviderGT", "referringProviderGTE", "referringProviderLT", "referringProviderLTE", "referringProviderContains", "referringProviderHasPrefix", "referringProviderHasSuffix", "referringProviderIsNil", "referringProviderNotNil", "referringProviderEqualFold", "referringProviderContainsFold", "notifyReminders", "notifyRemindersNEQ", "notifyConfirmations", "notifyConfirmationsNEQ", "notifyScheduled", "notifyScheduledNEQ", "hasContacts", "hasContactsWith", "hasPractitioners", "hasPractitionersWith", "hasAppointments", "hasAppointmentsWith", "hasCoverages", "hasCoveragesWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasContactLinks", "hasContactLinksWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "preferredName", "preferredNameNEQ", "preferredNameIn", "preferredNameNotIn", "preferredNameGT", "preferredNameGTE", "preferredNameLT", "preferredNameLTE", "preferredNameContains", "preferredNameHasPrefix", "preferredNameHasSuffix", "preferredNameIsNil", "preferredNameNotNil", "preferredNameEqualFold", "preferredNameContainsFold", "pronouns", "pronounsNEQ", "pronounsIn", "pronounsNotIn", "pronounsGT", "pronounsGTE", "pronounsLT", "pronounsLTE", "pronounsContains", "pronounsHasPrefix", "pronounsHasSuffix", "pronounsIsNil", "pronounsNotNil", "pronounsEqualFold", "pronounsContainsFold", "salutation", "salutationNEQ", "salutationIn", "salutationNotIn", "salutationGT", "salutationGTE", "salutationLT", "salutationLTE", "salutationContains", "salutationHasPrefix", "salutationHasSuffix", "salutationIsNil", "salutationNotNil", "salutationEqualFold", "salutationContainsFold", "dateOfBirth", "dateOfBirthNEQ", "dateOfBirthIn", "dateOfBirthNotIn", "dateOfBirthGT", "dateOfBirthGTE", "dateOfBirthLT", "dateOfBirthLTE", "dateOfBirthContains", "dateOfBirthHasPrefix", "dateOfBirthHasSuffix", "dateOfBirthIsNil", "dateOfBirthNotNil", "dateOfBirthEqualFold", "dateOfBirthContainsFold", "sexAssignedAtBirth", "sexAssignedAtBirthNEQ", "sexAssignedAtBirthIn", "sexAssignedAtBirthNotIn", "sexAssignedAtBirthGT", "sexAssignedAtBirthGTE", "sexAssignedAtBirthLT", "sexAssignedAtBirthLTE", "sexAssignedAtBirthContains", "sexAssignedAtBirthHasPrefix", "sexAssignedAtBirthHasSuffix", "sexAssignedAtBirthIsNil", "sexAssignedAtBirthNotNil", "sexAssignedAtBirthEqualFold", "sexAssignedAtBirthContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "emailConsent", "emailConsentNEQ", "mobilePhone", "mobilePhoneNEQ", "mobilePhoneIn", "mobilePhoneNotIn", "mobilePhoneGT", "mobilePhoneGTE", "mobilePhoneLT", "mobilePhoneLTE", "mobilePhoneContains", "mobilePhoneHasPrefix", "mobilePhoneHasSuffix", "mobilePhoneIsNil", "mobilePhoneNotNil", "mobilePhoneEqualFold", "mobilePhoneContainsFold", "smsConsent", "smsConsentNEQ", "mobileIsPrimary", "mobileIsPrimaryNEQ", "voiceConsent", "voiceConsentNEQ", "preferredContactMethod", "preferredContactMethodNEQ", "preferredContactMethodIn", "preferredContactMethodNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "alert", "alertNEQ", "alertIn", "alertNotIn", "alertGT", "alertGTE", "alertLT", "alertLTE", "alertContains", "alertHasPrefix", "alertHasSuffix", "alertIsNil", "alertNotNil", "alertEqualFold", "alertContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "referringProvider", "referringProviderNEQ", "referringProviderIn", "referringProviderNotIn", "referringProviderGT", "referringProviderGTE", "referringProviderLT", "referringProviderLTE", "referringProviderContains", "referringProviderHasPrefix", "referringProviderHasSuffix", "referringProviderIsNil", "referringProviderNotNil", "referringProviderEqualFold", "referringProviderContainsFold", "qualified", "qualifiedNEQ", "qualifiedIsNil", "qualifiedNotNil", "veteranID", "veteranIDNEQ", "veteranIDIn", "veteranIDNotIn", "veteranIDGT", "veteranIDGTE", "veteranIDLT", "veteranIDLTE", "veteranIDContains", "veteranIDHasPrefix", "veteranIDHasSuffix", "veteranIDIsNil", "veteranIDNotNil", "veteranIDEqualFold", "veteranIDContainsFold", "defaultLocationID", "defaultLocationIDNEQ", "defaultLocationIDIn", "defaultLocationIDNotIn", "defaultLocationIDGT", "defaultLocationIDGTE", "defaultLocationIDLT", "defaultLocationIDLTE", "defaultLocationIDContains", "defaultLocationIDHasPrefix", "defaultLocationIDHasSuffix", "defaultLocationIDIsNil", "defaultLocationIDNotNil", "defaultLocationIDEqualFold", "defaultLocationIDContainsFold", "notifyReminders", "notifyRemindersNEQ", "notifyConfirmations", "notifyConfirmationsNEQ", "notifyScheduled", "notifyScheduledNEQ", "hasContacts", "hasContactsWith", "hasPractitioners", "hasPractitionersWith", "hasAppointments", "hasAppointmentsWith", "hasCoverages", "hasCoveragesWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasDefaultLocation", "hasDefaultLocationWith", "hasContactLinks", "hasContactLinksWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41774,6 +44216,244 @@ func (ec *executionContext) unmarshalInputClientWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.ReferringProviderContainsFold = data
+		case "qualified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualified"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualified = data
+		case "qualifiedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedNEQ = data
+		case "qualifiedIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedIsNil = data
+		case "qualifiedNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedNotNil = data
+		case "veteranID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranID = data
+		case "veteranIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDNEQ = data
+		case "veteranIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDIn = data
+		case "veteranIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDNotIn = data
+		case "veteranIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDGT = data
+		case "veteranIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDGTE = data
+		case "veteranIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDLT = data
+		case "veteranIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDLTE = data
+		case "veteranIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDContains = data
+		case "veteranIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDHasPrefix = data
+		case "veteranIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDHasSuffix = data
+		case "veteranIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDIsNil = data
+		case "veteranIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDNotNil = data
+		case "veteranIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDEqualFold = data
+		case "veteranIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranIDContainsFold = data
+		case "defaultLocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationID = data
+		case "defaultLocationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDNEQ = data
+		case "defaultLocationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDIn = data
+		case "defaultLocationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDNotIn = data
+		case "defaultLocationIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDGT = data
+		case "defaultLocationIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDGTE = data
+		case "defaultLocationIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDLT = data
+		case "defaultLocationIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDLTE = data
+		case "defaultLocationIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDContains = data
+		case "defaultLocationIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDHasPrefix = data
+		case "defaultLocationIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDHasSuffix = data
+		case "defaultLocationIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDIsNil = data
+		case "defaultLocationIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDNotNil = data
+		case "defaultLocationIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDEqualFold = data
+		case "defaultLocationIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationIDContainsFold = data
 		case "notifyReminders":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifyReminders"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -41886,6 +44566,20 @@ func (ec *executionContext) unmarshalInputClientWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasScheduledMessagesWith = data
+		case "hasDefaultLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDefaultLocation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDefaultLocation = data
+		case "hasDefaultLocationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDefaultLocationWith"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDefaultLocationWith = data
 		case "hasContactLinks":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContactLinks"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -44200,7 +46894,7 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "telehealthURL", "notes", "idempotencyKey", "clientID", "practitionerID", "serviceID"}
+	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "addressSource", "telehealthURL", "notes", "idempotencyKey", "clientID", "practitionerID", "serviceID", "practiceLocationID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -44228,6 +46922,13 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 				return it, err
 			}
 			it.Location = data
+		case "addressSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressSource"))
+			data, err := ec.unmarshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressSource = data
 		case "telehealthURL":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("telehealthURL"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -44270,6 +46971,13 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 				return it, err
 			}
 			it.ServiceID = data
+		case "practiceLocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationID = data
 		}
 	}
 	return it, nil
@@ -44286,7 +46994,7 @@ func (ec *executionContext) unmarshalInputCreateClientInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"firstName", "lastName", "preferredName", "pronouns", "salutation", "dateOfBirth", "sexAssignedAtBirth", "language", "timeZone", "email", "emailConsent", "mobilePhone", "smsConsent", "mobileIsPrimary", "voiceConsent", "otherPhones", "address", "preferredContactMethod", "status", "tags", "alert", "notes", "referringProvider", "notifyReminders", "notifyConfirmations", "notifyScheduled", "practitionerIDs"}
+	fieldsInOrder := [...]string{"firstName", "lastName", "preferredName", "pronouns", "salutation", "dateOfBirth", "sexAssignedAtBirth", "language", "timeZone", "email", "emailConsent", "mobilePhone", "smsConsent", "mobileIsPrimary", "voiceConsent", "otherPhones", "address", "preferredContactMethod", "status", "tags", "alert", "notes", "referringProvider", "qualified", "veteranID", "notifyReminders", "notifyConfirmations", "notifyScheduled", "practitionerIDs", "defaultLocationID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -44454,6 +47162,20 @@ func (ec *executionContext) unmarshalInputCreateClientInput(ctx context.Context,
 				return it, err
 			}
 			it.ReferringProvider = data
+		case "qualified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualified"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualified = data
+		case "veteranID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranID = data
 		case "notifyReminders":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifyReminders"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -44482,6 +47204,13 @@ func (ec *executionContext) unmarshalInputCreateClientInput(ctx context.Context,
 				return it, err
 			}
 			it.PractitionerIDs = data
+		case "defaultLocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationID = data
 		}
 	}
 	return it, nil
@@ -44703,6 +47432,64 @@ func (ec *executionContext) unmarshalInputCreateInvoiceInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCreateLocationInput(ctx context.Context, obj any) (ent.CreateLocationInput, error) {
+	var it ent.CreateLocationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "address", "timeZone", "phone", "active"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateScheduledMessageInput(ctx context.Context, obj any) (ent.CreateScheduledMessageInput, error) {
 	var it ent.CreateScheduledMessageInput
 	if obj == nil {
@@ -44779,7 +47566,7 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "durationMinutes", "priceCents", "currency", "bookableOnline", "mode", "location", "bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason"}
+	fieldsInOrder := [...]string{"name", "description", "durationMinutes", "priceCents", "currency", "bookableOnline", "mode", "location", "bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason", "practiceLocationID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -44898,6 +47685,13 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.RequireCancellationReason = data
+		case "practiceLocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationID = data
 		}
 	}
 	return it, nil
@@ -45593,6 +48387,574 @@ func (ec *executionContext) unmarshalInputInvoiceLineInput(ctx context.Context, 
 				return it, err
 			}
 			it.UnitAmountCents = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputLocationOrder(ctx context.Context, obj any) (ent.LocationOrder, error) {
+	var it ent.LocationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLocationOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputLocationWhereInput(ctx context.Context, obj any) (ent.LocationWhereInput, error) {
+	var it ent.LocationWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "active", "activeNEQ"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "timeZoneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneNEQ = data
+		case "timeZoneIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneIn = data
+		case "timeZoneNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneNotIn = data
+		case "timeZoneGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneGT = data
+		case "timeZoneGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneGTE = data
+		case "timeZoneLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneLT = data
+		case "timeZoneLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneLTE = data
+		case "timeZoneContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneContains = data
+		case "timeZoneHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneHasPrefix = data
+		case "timeZoneHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneHasSuffix = data
+		case "timeZoneIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneIsNil = data
+		case "timeZoneNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneNotNil = data
+		case "timeZoneEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneEqualFold = data
+		case "timeZoneContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZoneContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZoneContainsFold = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "phoneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNEQ = data
+		case "phoneIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneIn = data
+		case "phoneNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNotIn = data
+		case "phoneGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneGT = data
+		case "phoneGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneGTE = data
+		case "phoneLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneLT = data
+		case "phoneLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneLTE = data
+		case "phoneContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneContains = data
+		case "phoneHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneHasPrefix = data
+		case "phoneHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneHasSuffix = data
+		case "phoneIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneIsNil = data
+		case "phoneNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNotNil = data
+		case "phoneEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneEqualFold = data
+		case "phoneContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneContainsFold = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "activeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveNEQ = data
 		}
 	}
 	return it, nil
@@ -53045,7 +56407,7 @@ func (ec *executionContext) unmarshalInputServiceWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "durationMinutes", "durationMinutesNEQ", "durationMinutesIn", "durationMinutesNotIn", "durationMinutesGT", "durationMinutesGTE", "durationMinutesLT", "durationMinutesLTE", "priceCents", "priceCentsNEQ", "priceCentsIn", "priceCentsNotIn", "priceCentsGT", "priceCentsGTE", "priceCentsLT", "priceCentsLTE", "priceCentsIsNil", "priceCentsNotNil", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyIsNil", "currencyNotNil", "currencyEqualFold", "currencyContainsFold", "bookableOnline", "bookableOnlineNEQ", "mode", "modeNEQ", "modeIn", "modeNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMinNoticeMinutesIsNil", "bookingMinNoticeMinutesNotNil", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "bookingMaxAdvanceDaysIsNil", "bookingMaxAdvanceDaysNotNil", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "cancelMinNoticeMinutesIsNil", "cancelMinNoticeMinutesNotNil", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "rescheduleMinNoticeMinutesIsNil", "rescheduleMinNoticeMinutesNotNil", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "slotIntervalMinutesIsNil", "slotIntervalMinutesNotNil", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferBeforeMinutesIsNil", "bufferBeforeMinutesNotNil", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "bufferAfterMinutesIsNil", "bufferAfterMinutesNotNil", "requireCancellationReason", "requireCancellationReasonNEQ", "requireCancellationReasonIsNil", "requireCancellationReasonNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "durationMinutes", "durationMinutesNEQ", "durationMinutesIn", "durationMinutesNotIn", "durationMinutesGT", "durationMinutesGTE", "durationMinutesLT", "durationMinutesLTE", "priceCents", "priceCentsNEQ", "priceCentsIn", "priceCentsNotIn", "priceCentsGT", "priceCentsGTE", "priceCentsLT", "priceCentsLTE", "priceCentsIsNil", "priceCentsNotNil", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyIsNil", "currencyNotNil", "currencyEqualFold", "currencyContainsFold", "bookableOnline", "bookableOnlineNEQ", "mode", "modeNEQ", "modeIn", "modeNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "practiceLocationID", "practiceLocationIDNEQ", "practiceLocationIDIn", "practiceLocationIDNotIn", "practiceLocationIDGT", "practiceLocationIDGTE", "practiceLocationIDLT", "practiceLocationIDLTE", "practiceLocationIDContains", "practiceLocationIDHasPrefix", "practiceLocationIDHasSuffix", "practiceLocationIDIsNil", "practiceLocationIDNotNil", "practiceLocationIDEqualFold", "practiceLocationIDContainsFold", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMinNoticeMinutesIsNil", "bookingMinNoticeMinutesNotNil", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "bookingMaxAdvanceDaysIsNil", "bookingMaxAdvanceDaysNotNil", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "cancelMinNoticeMinutesIsNil", "cancelMinNoticeMinutesNotNil", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "rescheduleMinNoticeMinutesIsNil", "rescheduleMinNoticeMinutesNotNil", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "slotIntervalMinutesIsNil", "slotIntervalMinutesNotNil", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferBeforeMinutesIsNil", "bufferBeforeMinutesNotNil", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "bufferAfterMinutesIsNil", "bufferAfterMinutesNotNil", "requireCancellationReason", "requireCancellationReasonNEQ", "requireCancellationReasonIsNil", "requireCancellationReasonNotNil", "hasPracticeLocation", "hasPracticeLocationWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -53815,6 +57177,111 @@ func (ec *executionContext) unmarshalInputServiceWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.LocationContainsFold = data
+		case "practiceLocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationID = data
+		case "practiceLocationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDNEQ = data
+		case "practiceLocationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDIn = data
+		case "practiceLocationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDNotIn = data
+		case "practiceLocationIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDGT = data
+		case "practiceLocationIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDGTE = data
+		case "practiceLocationIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDLT = data
+		case "practiceLocationIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDLTE = data
+		case "practiceLocationIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDContains = data
+		case "practiceLocationIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDHasPrefix = data
+		case "practiceLocationIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDHasSuffix = data
+		case "practiceLocationIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDIsNil = data
+		case "practiceLocationIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDNotNil = data
+		case "practiceLocationIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDEqualFold = data
+		case "practiceLocationIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationIDContainsFold = data
 		case "archivedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -54403,6 +57870,20 @@ func (ec *executionContext) unmarshalInputServiceWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.RequireCancellationReasonNotNil = data
+		case "hasPracticeLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticeLocation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticeLocation = data
+		case "hasPracticeLocationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticeLocationWith"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticeLocationWith = data
 		}
 	}
 	return it, nil
@@ -55252,7 +58733,7 @@ func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"firstName", "lastName", "preferredName", "clearPreferredName", "pronouns", "clearPronouns", "salutation", "clearSalutation", "dateOfBirth", "clearDateOfBirth", "sexAssignedAtBirth", "clearSexAssignedAtBirth", "language", "clearLanguage", "timeZone", "clearTimeZone", "email", "clearEmail", "emailConsent", "mobilePhone", "clearMobilePhone", "smsConsent", "mobileIsPrimary", "voiceConsent", "otherPhones", "appendOtherPhones", "clearOtherPhones", "address", "clearAddress", "preferredContactMethod", "status", "tags", "appendTags", "clearTags", "alert", "clearAlert", "notes", "clearNotes", "referringProvider", "clearReferringProvider", "notifyReminders", "notifyConfirmations", "notifyScheduled", "addPractitionerIDs", "removePractitionerIDs", "clearPractitioners"}
+	fieldsInOrder := [...]string{"firstName", "lastName", "preferredName", "clearPreferredName", "pronouns", "clearPronouns", "salutation", "clearSalutation", "dateOfBirth", "clearDateOfBirth", "sexAssignedAtBirth", "clearSexAssignedAtBirth", "language", "clearLanguage", "timeZone", "clearTimeZone", "email", "clearEmail", "emailConsent", "mobilePhone", "clearMobilePhone", "smsConsent", "mobileIsPrimary", "voiceConsent", "otherPhones", "appendOtherPhones", "clearOtherPhones", "address", "clearAddress", "preferredContactMethod", "status", "tags", "appendTags", "clearTags", "alert", "clearAlert", "notes", "clearNotes", "referringProvider", "clearReferringProvider", "qualified", "clearQualified", "veteranID", "clearVeteranID", "notifyReminders", "notifyConfirmations", "notifyScheduled", "addPractitionerIDs", "removePractitionerIDs", "clearPractitioners", "defaultLocationID", "clearDefaultLocation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -55539,6 +59020,34 @@ func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearReferringProvider = data
+		case "qualified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualified"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualified = data
+		case "clearQualified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearQualified"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearQualified = data
+		case "veteranID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("veteranID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VeteranID = data
+		case "clearVeteranID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearVeteranID"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearVeteranID = data
 		case "notifyReminders":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifyReminders"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -55581,6 +59090,20 @@ func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearPractitioners = data
+		case "defaultLocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultLocationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultLocationID = data
+		case "clearDefaultLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDefaultLocation"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDefaultLocation = data
 		}
 	}
 	return it, nil
@@ -55849,6 +59372,85 @@ func (ec *executionContext) unmarshalInputUpdateCoverageInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateLocationInput(ctx context.Context, obj any) (ent.UpdateLocationInput, error) {
+	var it ent.UpdateLocationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "address", "clearAddress", "timeZone", "clearTimeZone", "phone", "clearPhone", "active"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "clearAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAddress"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAddress = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "clearTimeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTimeZone"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTimeZone = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "clearPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPhone"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPhone = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Context, obj any) (ent.UpdateOrganizationInput, error) {
 	var it ent.UpdateOrganizationInput
 	if obj == nil {
@@ -56074,7 +59676,7 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "clearDescription", "durationMinutes", "priceCents", "clearPriceCents", "currency", "clearCurrency", "bookableOnline", "mode", "location", "clearLocation", "bookingMinNoticeMinutes", "clearBookingMinNoticeMinutes", "bookingMaxAdvanceDays", "clearBookingMaxAdvanceDays", "cancelMinNoticeMinutes", "clearCancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "clearRescheduleMinNoticeMinutes", "slotIntervalMinutes", "clearSlotIntervalMinutes", "bufferBeforeMinutes", "clearBufferBeforeMinutes", "bufferAfterMinutes", "clearBufferAfterMinutes", "requireCancellationReason", "clearRequireCancellationReason"}
+	fieldsInOrder := [...]string{"name", "description", "clearDescription", "durationMinutes", "priceCents", "clearPriceCents", "currency", "clearCurrency", "bookableOnline", "mode", "location", "clearLocation", "bookingMinNoticeMinutes", "clearBookingMinNoticeMinutes", "bookingMaxAdvanceDays", "clearBookingMaxAdvanceDays", "cancelMinNoticeMinutes", "clearCancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "clearRescheduleMinNoticeMinutes", "slotIntervalMinutes", "clearSlotIntervalMinutes", "bufferBeforeMinutes", "clearBufferBeforeMinutes", "bufferAfterMinutes", "clearBufferAfterMinutes", "requireCancellationReason", "clearRequireCancellationReason", "practiceLocationID", "clearPracticeLocation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -56277,6 +59879,20 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.ClearRequireCancellationReason = data
+		case "practiceLocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("practiceLocationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PracticeLocationID = data
+		case "clearPracticeLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPracticeLocation"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPracticeLocation = data
 		}
 	}
 	return it, nil
@@ -57125,6 +60741,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._MessageTemplate(ctx, sel, obj)
+	case *ent.Location:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Location(ctx, sel, obj)
 	case *ent.Invoice:
 		if obj == nil {
 			return graphql.Null
@@ -57310,6 +60931,21 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 			}
 		case "location":
 			out.Values[i] = ec._Appointment_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practiceLocationID":
+			out.Values[i] = ec._Appointment_practiceLocationID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "addressSource":
+			out.Values[i] = ec._Appointment_addressSource(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "heldAtContactLinkID":
+			out.Values[i] = ec._Appointment_heldAtContactLinkID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -57576,6 +61212,120 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "practiceLocation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Appointment_practiceLocation(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "heldAtContactLink":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Appointment_heldAtContactLink(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "heldAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Appointment_heldAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "startsAtLocal":
 			field := field
 
@@ -57652,6 +61402,59 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var appointmentAddressImplementors = []string{"AppointmentAddress"}
+
+func (ec *executionContext) _AppointmentAddress(ctx context.Context, sel ast.SelectionSet, obj *place.Address) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentAddressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppointmentAddress")
+		case "source":
+			out.Values[i] = ec._AppointmentAddress_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactLink":
+			out.Values[i] = ec._AppointmentAddress_contactLink(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._AppointmentAddress_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._AppointmentAddress_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -58223,6 +62026,11 @@ func (ec *executionContext) _BookableService(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "practiceLocation":
+			out.Values[i] = ec._BookableService_practiceLocation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -58459,6 +62267,21 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "qualified":
+			out.Values[i] = ec._Client_qualified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "veteranID":
+			out.Values[i] = ec._Client_veteranID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "defaultLocationID":
+			out.Values[i] = ec._Client_defaultLocationID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "notifyReminders":
 			out.Values[i] = ec._Client_notifyReminders(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58669,6 +62492,44 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "defaultLocation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Client_defaultLocation(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "contactLinks":
 			field := field
 
@@ -58680,6 +62541,44 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 				}()
 				res = ec._Client_contactLinks(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "appointmentAddresses":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Client_appointmentAddresses(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -60725,6 +64624,170 @@ func (ec *executionContext) _InvoiceLine(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var locationImplementors = []string{"Location", "Node"}
+
+func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *ent.Location) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, locationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Location")
+		case "id":
+			out.Values[i] = ec._Location_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Location_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Location_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Location_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._Location_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timeZone":
+			out.Values[i] = ec._Location_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._Location_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._Location_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var locationConnectionImplementors = []string{"LocationConnection"}
+
+func (ec *executionContext) _LocationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LocationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, locationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LocationConnection")
+		case "edges":
+			out.Values[i] = ec._LocationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LocationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LocationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var locationEdgeImplementors = []string{"LocationEdge"}
+
+func (ec *executionContext) _LocationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LocationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, locationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LocationEdge")
+		case "node":
+			out.Values[i] = ec._LocationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LocationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var messagePreviewImplementors = []string{"MessagePreview"}
 
 func (ec *executionContext) _MessagePreview(ctx context.Context, sel ast.SelectionSet, obj *MessagePreview) graphql.Marshaler {
@@ -61273,6 +65336,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "bookAsVisitor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_bookAsVisitor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createLocation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createLocation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateLocation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLocation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -62591,6 +66668,44 @@ func (ec *executionContext) _PortalAppointment(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "practiceLocation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalAppointment_practiceLocation(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -63973,6 +68088,59 @@ func (ec *executionContext) _PortalViewer(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var publicLocationImplementors = []string{"PublicLocation"}
+
+func (ec *executionContext) _PublicLocation(ctx context.Context, sel ast.SelectionSet, obj *ent.Location) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publicLocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublicLocation")
+		case "name":
+			out.Values[i] = ec._PublicLocation_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._PublicLocation_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timeZone":
+			out.Values[i] = ec._PublicLocation_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._PublicLocation_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -64135,6 +68303,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_exports(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "locations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_locations(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -65380,6 +69570,11 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "practiceLocationID":
+			out.Values[i] = ec._Service_practiceLocationID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "archivedAt":
 			out.Values[i] = ec._Service_archivedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -65425,6 +69620,44 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "practiceLocation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_practiceLocation(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "practitioners":
 			field := field
 
@@ -66674,6 +70907,16 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAddress(ctx context.Context, sel ast.SelectionSet, v *schematype.Address) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Address(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAppointment2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointment(ctx context.Context, sel ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -66682,6 +70925,42 @@ func (ec *executionContext) marshalNAppointment2ᚖgithubᚗcomᚋkithᚑhealth�
 		return graphql.Null
 	}
 	return ec._Appointment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAppointmentAddress2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋplaceᚐAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []*place.Address) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppointmentAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋplaceᚐAddress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAppointmentAddress2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋplaceᚐAddress(ctx context.Context, sel ast.SelectionSet, v *place.Address) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AppointmentAddress(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx context.Context, v any) (appointment.AddressSource, error) {
+	var res appointment.AddressSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx context.Context, sel ast.SelectionSet, v appointment.AddressSource) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNAppointmentChangeAction2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentchangeᚐAction(ctx context.Context, v any) (appointmentchange.Action, error) {
@@ -67114,6 +71393,11 @@ func (ec *executionContext) unmarshalNCreateInvoiceInput2githubᚗcomᚋkithᚑh
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateLocationInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateLocationInput(ctx context.Context, v any) (ent.CreateLocationInput, error) {
+	res, err := ec.unmarshalInputCreateLocationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateScheduledMessageInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCreateScheduledMessageInput(ctx context.Context, v any) (ent.CreateScheduledMessageInput, error) {
 	res, err := ec.unmarshalInputCreateScheduledMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -67500,6 +71784,47 @@ func (ec *executionContext) unmarshalNInvoiceStatus2githubᚗcomᚋkithᚑhealth
 
 func (ec *executionContext) marshalNInvoiceStatus2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋinvoiceᚐStatus(ctx context.Context, sel ast.SelectionSet, v invoice.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLocationConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LocationConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LocationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLocationOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationOrderField(ctx context.Context, v any) (*ent.LocationOrderField, error) {
+	var res = new(ent.LocationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLocationOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LocationOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNLocationWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInput(ctx context.Context, v any) (*ent.LocationWhereInput, error) {
+	res, err := ec.unmarshalInputLocationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx context.Context, v any) (portalmessage.Direction, error) {
@@ -68679,6 +73004,11 @@ func (ec *executionContext) unmarshalNUpdateCoverageInput2githubᚗcomᚋkithᚑ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateLocationInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateLocationInput(ctx context.Context, v any) (ent.UpdateLocationInput, error) {
+	res, err := ec.unmarshalInputUpdateLocationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateOrganizationInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateOrganizationInput(ctx context.Context, v any) (ent.UpdateOrganizationInput, error) {
 	res, err := ec.unmarshalInputUpdateOrganizationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -68930,6 +73260,58 @@ func (ec *executionContext) marshalOAppointment2ᚖgithubᚗcomᚋkithᚑhealth�
 		return graphql.Null
 	}
 	return ec._Appointment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAppointmentAddressSource2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSourceᚄ(ctx context.Context, v any) ([]appointment.AddressSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]appointment.AddressSource, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAppointmentAddressSource2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []appointment.AddressSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppointmentAddressSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx context.Context, v any) (*appointment.AddressSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(appointment.AddressSource)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAppointmentAddressSource2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋappointmentᚐAddressSource(ctx context.Context, sel ast.SelectionSet, v *appointment.AddressSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOAppointmentEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐAppointmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AppointmentEdge) graphql.Marshaler {
@@ -69986,6 +74368,66 @@ func (ec *executionContext) marshalOInvoiceStatus2ᚖgithubᚗcomᚋkithᚑhealt
 	return v
 }
 
+func (ec *executionContext) marshalOLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLocationEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LocationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLocationEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLocationEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LocationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LocationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLocationOrder2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationOrder(ctx context.Context, v any) (*ent.LocationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLocationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInputᚄ(ctx context.Context, v any) ([]*ent.LocationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LocationWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLocationWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLocationWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInput(ctx context.Context, v any) (*ent.LocationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLocationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKindᚄ(ctx context.Context, v any) ([]schematype.MessageKind, error) {
 	if v == nil {
 		return nil, nil
@@ -70387,6 +74829,13 @@ func (ec *executionContext) marshalOPortalStatus2ᚖgithubᚗcomᚋkithᚑhealth
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOPublicLocation2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PublicLocation(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORelationship2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationshipᚄ(ctx context.Context, v any) ([]clientcontact.Relationship, error) {

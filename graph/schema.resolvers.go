@@ -203,8 +203,8 @@ func (r *mutationResolver) SetCoverageBillingContact(ctx context.Context, id pul
 }
 
 // CreateAppointment is the resolver for the createAppointment field.
-func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error) {
-	return booking.Create(ctx, r.tx(ctx), input)
+func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput, heldAtContactLinkID *pulid.ID) (*ent.Appointment, error) {
+	return booking.Create(ctx, r.tx(ctx), input, heldAtContactLinkID)
 }
 
 // RescheduleAppointment is the resolver for the rescheduleAppointment field.

@@ -41,11 +41,13 @@ func cancelReminders(ctx context.Context, db *ent.Client, a *ent.Appointment, be
 }
 
 // loadAppointment reads an appointment with what its messages need: the
-// client, its organisation, links and contacts, and the practitioner.
+// client, its organisation, links and contacts, the practitioner and the
+// location it is held at.
 func loadAppointment(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Appointment, error) {
 	return db.Appointment.Query().Where(appointment.ID(id)).
 		WithClient(withAudience).
 		WithPractitioner().
+		WithPracticeLocation().
 		Only(ctx)
 }
 
@@ -65,6 +67,11 @@ func withAudienceOf(ctx context.Context, db *ent.Client, a *ent.Appointment) (*e
 	}
 	loaded := *a
 	loaded.Edges.Client, loaded.Edges.Practitioner = c, p
+	if a.PracticeLocationID != "" {
+		if loaded.Edges.PracticeLocation, err = db.Location.Get(ctx, a.PracticeLocationID); err != nil {
+			return nil, err
+		}
+	}
 	return &loaded, nil
 }
 

@@ -23,3 +23,18 @@ type Address struct {
 func (a *Address) IsZero() bool {
 	return a == nil || strings.TrimSpace(a.Line1+a.City+a.PostalCode) == ""
 }
+
+// OneLine is a written on one line, its non-empty parts joined by commas:
+// "40 King Street West, Suite 2, Toronto, ON, M5H 3Y2, CA". Empty for nil.
+func (a *Address) OneLine() string {
+	if a == nil {
+		return ""
+	}
+	parts := make([]string, 0, 6)
+	for _, p := range []string{a.Line1, a.Line2, a.City, strings.TrimSpace(a.Region + " " + a.PostalCode), a.Country} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -39,6 +39,12 @@ const (
 	FieldTimeZone = "time_zone"
 	// FieldLocation holds the string denoting the location field in the database.
 	FieldLocation = "location"
+	// FieldPracticeLocationID holds the string denoting the practice_location_id field in the database.
+	FieldPracticeLocationID = "practice_location_id"
+	// FieldAddressSource holds the string denoting the address_source field in the database.
+	FieldAddressSource = "address_source"
+	// FieldHeldAtContactLinkID holds the string denoting the held_at_contact_link_id field in the database.
+	FieldHeldAtContactLinkID = "held_at_contact_link_id"
 	// FieldTelehealthURL holds the string denoting the telehealth_url field in the database.
 	FieldTelehealthURL = "telehealth_url"
 	// FieldStatus holds the string denoting the status field in the database.
@@ -71,6 +77,10 @@ const (
 	EdgeChanges = "changes"
 	// EdgeForms holds the string denoting the forms edge name in mutations.
 	EdgeForms = "forms"
+	// EdgePracticeLocation holds the string denoting the practice_location edge name in mutations.
+	EdgePracticeLocation = "practice_location"
+	// EdgeHeldAtContactLink holds the string denoting the held_at_contact_link edge name in mutations.
+	EdgeHeldAtContactLink = "held_at_contact_link"
 	// Table holds the table name of the appointment in the database.
 	Table = "appointments"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -129,6 +139,20 @@ const (
 	FormsInverseTable = "forms"
 	// FormsColumn is the table column denoting the forms relation/edge.
 	FormsColumn = "appointment_id"
+	// PracticeLocationTable is the table that holds the practice_location relation/edge.
+	PracticeLocationTable = "appointments"
+	// PracticeLocationInverseTable is the table name for the Location entity.
+	// It exists in this package in order to avoid circular dependency with the "location" package.
+	PracticeLocationInverseTable = "locations"
+	// PracticeLocationColumn is the table column denoting the practice_location relation/edge.
+	PracticeLocationColumn = "practice_location_id"
+	// HeldAtContactLinkTable is the table that holds the held_at_contact_link relation/edge.
+	HeldAtContactLinkTable = "appointments"
+	// HeldAtContactLinkInverseTable is the table name for the ClientContact entity.
+	// It exists in this package in order to avoid circular dependency with the "clientcontact" package.
+	HeldAtContactLinkInverseTable = "client_contacts"
+	// HeldAtContactLinkColumn is the table column denoting the held_at_contact_link relation/edge.
+	HeldAtContactLinkColumn = "held_at_contact_link_id"
 )
 
 // Columns holds all SQL columns for appointment fields.
@@ -144,6 +168,9 @@ var Columns = []string{
 	FieldEndsAt,
 	FieldTimeZone,
 	FieldLocation,
+	FieldPracticeLocationID,
+	FieldAddressSource,
+	FieldHeldAtContactLinkID,
 	FieldTelehealthURL,
 	FieldStatus,
 	FieldCancellationReason,
@@ -170,7 +197,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [8]ent.Hook
+	Hooks  [9]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -193,6 +220,29 @@ var (
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
+
+// AddressSource defines the type for the "address_source" enum field.
+type AddressSource string
+
+// AddressSource values.
+const (
+	AddressSourceClient  AddressSource = "CLIENT"
+	AddressSourceContact AddressSource = "CONTACT"
+)
+
+func (as AddressSource) String() string {
+	return string(as)
+}
+
+// AddressSourceValidator is a validator for the "address_source" field enum values. It is called by the builders before save.
+func AddressSourceValidator(as AddressSource) error {
+	switch as {
+	case AddressSourceClient, AddressSourceContact:
+		return nil
+	default:
+		return fmt.Errorf("appointment: invalid enum value for address_source field: %q", as)
+	}
+}
 
 // Status defines the type for the "status" enum field.
 type Status string
@@ -306,6 +356,21 @@ func ByTimeZone(opts ...sql.OrderTermOption) OrderOption {
 // ByLocation orders the results by the location field.
 func ByLocation(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLocation, opts...).ToFunc()
+}
+
+// ByPracticeLocationID orders the results by the practice_location_id field.
+func ByPracticeLocationID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPracticeLocationID, opts...).ToFunc()
+}
+
+// ByAddressSource orders the results by the address_source field.
+func ByAddressSource(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAddressSource, opts...).ToFunc()
+}
+
+// ByHeldAtContactLinkID orders the results by the held_at_contact_link_id field.
+func ByHeldAtContactLinkID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHeldAtContactLinkID, opts...).ToFunc()
 }
 
 // ByTelehealthURL orders the results by the telehealth_url field.
@@ -424,6 +489,20 @@ func ByForms(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newFormsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByPracticeLocationField orders the results by practice_location field.
+func ByPracticeLocationField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPracticeLocationStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByHeldAtContactLinkField orders the results by held_at_contact_link field.
+func ByHeldAtContactLinkField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newHeldAtContactLinkStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -479,6 +558,38 @@ func newFormsStep() *sqlgraph.Step {
 		sqlgraph.To(FormsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, FormsTable, FormsColumn),
 	)
+}
+func newPracticeLocationStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PracticeLocationInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, PracticeLocationTable, PracticeLocationColumn),
+	)
+}
+func newHeldAtContactLinkStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(HeldAtContactLinkInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, HeldAtContactLinkTable, HeldAtContactLinkColumn),
+	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e AddressSource) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *AddressSource) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = AddressSource(str)
+	if err := AddressSourceValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid AddressSource", str)
+	}
+	return nil
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

@@ -106,6 +106,16 @@ func Location(v string) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldLocation, v))
 }
 
+// PracticeLocationID applies equality check predicate on the "practice_location_id" field. It's identical to PracticeLocationIDEQ.
+func PracticeLocationID(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldPracticeLocationID, v))
+}
+
+// HeldAtContactLinkID applies equality check predicate on the "held_at_contact_link_id" field. It's identical to HeldAtContactLinkIDEQ.
+func HeldAtContactLinkID(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldHeldAtContactLinkID, v))
+}
+
 // TelehealthURL applies equality check predicate on the "telehealth_url" field. It's identical to TelehealthURLEQ.
 func TelehealthURL(v string) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldTelehealthURL, v))
@@ -724,6 +734,196 @@ func LocationEqualFold(v string) predicate.Appointment {
 // LocationContainsFold applies the ContainsFold predicate on the "location" field.
 func LocationContainsFold(v string) predicate.Appointment {
 	return predicate.Appointment(sql.FieldContainsFold(FieldLocation, v))
+}
+
+// PracticeLocationIDEQ applies the EQ predicate on the "practice_location_id" field.
+func PracticeLocationIDEQ(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDNEQ applies the NEQ predicate on the "practice_location_id" field.
+func PracticeLocationIDNEQ(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDIn applies the In predicate on the "practice_location_id" field.
+func PracticeLocationIDIn(vs ...pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldPracticeLocationID, vs...))
+}
+
+// PracticeLocationIDNotIn applies the NotIn predicate on the "practice_location_id" field.
+func PracticeLocationIDNotIn(vs ...pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldPracticeLocationID, vs...))
+}
+
+// PracticeLocationIDGT applies the GT predicate on the "practice_location_id" field.
+func PracticeLocationIDGT(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGT(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDGTE applies the GTE predicate on the "practice_location_id" field.
+func PracticeLocationIDGTE(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGTE(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDLT applies the LT predicate on the "practice_location_id" field.
+func PracticeLocationIDLT(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLT(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDLTE applies the LTE predicate on the "practice_location_id" field.
+func PracticeLocationIDLTE(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLTE(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDContains applies the Contains predicate on the "practice_location_id" field.
+func PracticeLocationIDContains(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldContains(FieldPracticeLocationID, vc))
+}
+
+// PracticeLocationIDHasPrefix applies the HasPrefix predicate on the "practice_location_id" field.
+func PracticeLocationIDHasPrefix(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldHasPrefix(FieldPracticeLocationID, vc))
+}
+
+// PracticeLocationIDHasSuffix applies the HasSuffix predicate on the "practice_location_id" field.
+func PracticeLocationIDHasSuffix(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldHasSuffix(FieldPracticeLocationID, vc))
+}
+
+// PracticeLocationIDIsNil applies the IsNil predicate on the "practice_location_id" field.
+func PracticeLocationIDIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldPracticeLocationID))
+}
+
+// PracticeLocationIDNotNil applies the NotNil predicate on the "practice_location_id" field.
+func PracticeLocationIDNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldPracticeLocationID))
+}
+
+// PracticeLocationIDEqualFold applies the EqualFold predicate on the "practice_location_id" field.
+func PracticeLocationIDEqualFold(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldEqualFold(FieldPracticeLocationID, vc))
+}
+
+// PracticeLocationIDContainsFold applies the ContainsFold predicate on the "practice_location_id" field.
+func PracticeLocationIDContainsFold(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldContainsFold(FieldPracticeLocationID, vc))
+}
+
+// AddressSourceEQ applies the EQ predicate on the "address_source" field.
+func AddressSourceEQ(v AddressSource) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldAddressSource, v))
+}
+
+// AddressSourceNEQ applies the NEQ predicate on the "address_source" field.
+func AddressSourceNEQ(v AddressSource) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldAddressSource, v))
+}
+
+// AddressSourceIn applies the In predicate on the "address_source" field.
+func AddressSourceIn(vs ...AddressSource) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldAddressSource, vs...))
+}
+
+// AddressSourceNotIn applies the NotIn predicate on the "address_source" field.
+func AddressSourceNotIn(vs ...AddressSource) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldAddressSource, vs...))
+}
+
+// AddressSourceIsNil applies the IsNil predicate on the "address_source" field.
+func AddressSourceIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldAddressSource))
+}
+
+// AddressSourceNotNil applies the NotNil predicate on the "address_source" field.
+func AddressSourceNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldAddressSource))
+}
+
+// HeldAtContactLinkIDEQ applies the EQ predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDEQ(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldHeldAtContactLinkID, v))
+}
+
+// HeldAtContactLinkIDNEQ applies the NEQ predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDNEQ(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldHeldAtContactLinkID, v))
+}
+
+// HeldAtContactLinkIDIn applies the In predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDIn(vs ...pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldHeldAtContactLinkID, vs...))
+}
+
+// HeldAtContactLinkIDNotIn applies the NotIn predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDNotIn(vs ...pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldHeldAtContactLinkID, vs...))
+}
+
+// HeldAtContactLinkIDGT applies the GT predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDGT(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGT(FieldHeldAtContactLinkID, v))
+}
+
+// HeldAtContactLinkIDGTE applies the GTE predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDGTE(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGTE(FieldHeldAtContactLinkID, v))
+}
+
+// HeldAtContactLinkIDLT applies the LT predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDLT(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLT(FieldHeldAtContactLinkID, v))
+}
+
+// HeldAtContactLinkIDLTE applies the LTE predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDLTE(v pulid.ID) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLTE(FieldHeldAtContactLinkID, v))
+}
+
+// HeldAtContactLinkIDContains applies the Contains predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDContains(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldContains(FieldHeldAtContactLinkID, vc))
+}
+
+// HeldAtContactLinkIDHasPrefix applies the HasPrefix predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDHasPrefix(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldHasPrefix(FieldHeldAtContactLinkID, vc))
+}
+
+// HeldAtContactLinkIDHasSuffix applies the HasSuffix predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDHasSuffix(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldHasSuffix(FieldHeldAtContactLinkID, vc))
+}
+
+// HeldAtContactLinkIDIsNil applies the IsNil predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldHeldAtContactLinkID))
+}
+
+// HeldAtContactLinkIDNotNil applies the NotNil predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldHeldAtContactLinkID))
+}
+
+// HeldAtContactLinkIDEqualFold applies the EqualFold predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDEqualFold(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldEqualFold(FieldHeldAtContactLinkID, vc))
+}
+
+// HeldAtContactLinkIDContainsFold applies the ContainsFold predicate on the "held_at_contact_link_id" field.
+func HeldAtContactLinkIDContainsFold(v pulid.ID) predicate.Appointment {
+	vc := string(v)
+	return predicate.Appointment(sql.FieldContainsFold(FieldHeldAtContactLinkID, vc))
 }
 
 // TelehealthURLEQ applies the EQ predicate on the "telehealth_url" field.
@@ -1372,6 +1572,52 @@ func HasForms() predicate.Appointment {
 func HasFormsWith(preds ...predicate.Form) predicate.Appointment {
 	return predicate.Appointment(func(s *sql.Selector) {
 		step := newFormsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPracticeLocation applies the HasEdge predicate on the "practice_location" edge.
+func HasPracticeLocation() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, PracticeLocationTable, PracticeLocationColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPracticeLocationWith applies the HasEdge predicate on the "practice_location" edge with a given conditions (other predicates).
+func HasPracticeLocationWith(preds ...predicate.Location) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newPracticeLocationStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasHeldAtContactLink applies the HasEdge predicate on the "held_at_contact_link" edge.
+func HasHeldAtContactLink() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, HeldAtContactLinkTable, HeldAtContactLinkColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasHeldAtContactLinkWith applies the HasEdge predicate on the "held_at_contact_link" edge with a given conditions (other predicates).
+func HasHeldAtContactLinkWith(preds ...predicate.ClientContact) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newHeldAtContactLinkStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -73,6 +73,12 @@ const (
 	FieldNotes = "notes"
 	// FieldReferringProvider holds the string denoting the referring_provider field in the database.
 	FieldReferringProvider = "referring_provider"
+	// FieldQualified holds the string denoting the qualified field in the database.
+	FieldQualified = "qualified"
+	// FieldVeteranID holds the string denoting the veteran_id field in the database.
+	FieldVeteranID = "veteran_id"
+	// FieldDefaultLocationID holds the string denoting the default_location_id field in the database.
+	FieldDefaultLocationID = "default_location_id"
 	// FieldNotifyReminders holds the string denoting the notify_reminders field in the database.
 	FieldNotifyReminders = "notify_reminders"
 	// FieldNotifyConfirmations holds the string denoting the notify_confirmations field in the database.
@@ -93,6 +99,8 @@ const (
 	EdgeCoverages = "coverages"
 	// EdgeScheduledMessages holds the string denoting the scheduled_messages edge name in mutations.
 	EdgeScheduledMessages = "scheduled_messages"
+	// EdgeDefaultLocation holds the string denoting the default_location edge name in mutations.
+	EdgeDefaultLocation = "default_location"
 	// EdgeContactLinks holds the string denoting the contact_links edge name in mutations.
 	EdgeContactLinks = "contact_links"
 	// Table holds the table name of the clientprofile in the database.
@@ -135,6 +143,13 @@ const (
 	ScheduledMessagesInverseTable = "scheduled_messages"
 	// ScheduledMessagesColumn is the table column denoting the scheduled_messages relation/edge.
 	ScheduledMessagesColumn = "client_id"
+	// DefaultLocationTable is the table that holds the default_location relation/edge.
+	DefaultLocationTable = "clients"
+	// DefaultLocationInverseTable is the table name for the Location entity.
+	// It exists in this package in order to avoid circular dependency with the "location" package.
+	DefaultLocationInverseTable = "locations"
+	// DefaultLocationColumn is the table column denoting the default_location relation/edge.
+	DefaultLocationColumn = "default_location_id"
 	// ContactLinksTable is the table that holds the contact_links relation/edge.
 	ContactLinksTable = "client_contacts"
 	// ContactLinksInverseTable is the table name for the ClientContact entity.
@@ -173,6 +188,9 @@ var Columns = []string{
 	FieldAlert,
 	FieldNotes,
 	FieldReferringProvider,
+	FieldQualified,
+	FieldVeteranID,
+	FieldDefaultLocationID,
 	FieldNotifyReminders,
 	FieldNotifyConfirmations,
 	FieldNotifyScheduled,
@@ -204,7 +222,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [7]ent.Hook
+	Hooks  [8]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -248,6 +266,8 @@ var (
 	NotesValidator func(string) error
 	// ReferringProviderValidator is a validator for the "referring_provider" field. It is called by the builders before save.
 	ReferringProviderValidator func(string) error
+	// VeteranIDValidator is a validator for the "veteran_id" field. It is called by the builders before save.
+	VeteranIDValidator func(string) error
 	// DefaultNotifyReminders holds the default value on creation for the "notify_reminders" field.
 	DefaultNotifyReminders bool
 	// DefaultNotifyConfirmations holds the default value on creation for the "notify_confirmations" field.
@@ -448,6 +468,21 @@ func ByReferringProvider(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReferringProvider, opts...).ToFunc()
 }
 
+// ByQualified orders the results by the qualified field.
+func ByQualified(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQualified, opts...).ToFunc()
+}
+
+// ByVeteranID orders the results by the veteran_id field.
+func ByVeteranID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVeteranID, opts...).ToFunc()
+}
+
+// ByDefaultLocationID orders the results by the default_location_id field.
+func ByDefaultLocationID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDefaultLocationID, opts...).ToFunc()
+}
+
 // ByNotifyReminders orders the results by the notify_reminders field.
 func ByNotifyReminders(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNotifyReminders, opts...).ToFunc()
@@ -545,6 +580,13 @@ func ByScheduledMessages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption
 	}
 }
 
+// ByDefaultLocationField orders the results by default_location field.
+func ByDefaultLocationField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDefaultLocationStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByContactLinksCount orders the results by contact_links count.
 func ByContactLinksCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -598,6 +640,13 @@ func newScheduledMessagesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ScheduledMessagesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, ScheduledMessagesTable, ScheduledMessagesColumn),
+	)
+}
+func newDefaultLocationStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DefaultLocationInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, DefaultLocationTable, DefaultLocationColumn),
 	)
 }
 func newContactLinksStep() *sqlgraph.Step {

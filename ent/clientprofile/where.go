@@ -162,6 +162,21 @@ func ReferringProvider(v string) predicate.ClientProfile {
 	return predicate.ClientProfile(sql.FieldEQ(FieldReferringProvider, v))
 }
 
+// Qualified applies equality check predicate on the "qualified" field. It's identical to QualifiedEQ.
+func Qualified(v bool) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldEQ(FieldQualified, v))
+}
+
+// VeteranID applies equality check predicate on the "veteran_id" field. It's identical to VeteranIDEQ.
+func VeteranID(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldEQ(FieldVeteranID, v))
+}
+
+// DefaultLocationID applies equality check predicate on the "default_location_id" field. It's identical to DefaultLocationIDEQ.
+func DefaultLocationID(v pulid.ID) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldEQ(FieldDefaultLocationID, v))
+}
+
 // NotifyReminders applies equality check predicate on the "notify_reminders" field. It's identical to NotifyRemindersEQ.
 func NotifyReminders(v bool) predicate.ClientProfile {
 	return predicate.ClientProfile(sql.FieldEQ(FieldNotifyReminders, v))
@@ -1467,6 +1482,181 @@ func ReferringProviderContainsFold(v string) predicate.ClientProfile {
 	return predicate.ClientProfile(sql.FieldContainsFold(FieldReferringProvider, v))
 }
 
+// QualifiedEQ applies the EQ predicate on the "qualified" field.
+func QualifiedEQ(v bool) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldEQ(FieldQualified, v))
+}
+
+// QualifiedNEQ applies the NEQ predicate on the "qualified" field.
+func QualifiedNEQ(v bool) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldNEQ(FieldQualified, v))
+}
+
+// QualifiedIsNil applies the IsNil predicate on the "qualified" field.
+func QualifiedIsNil() predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldIsNull(FieldQualified))
+}
+
+// QualifiedNotNil applies the NotNil predicate on the "qualified" field.
+func QualifiedNotNil() predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldNotNull(FieldQualified))
+}
+
+// VeteranIDEQ applies the EQ predicate on the "veteran_id" field.
+func VeteranIDEQ(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldEQ(FieldVeteranID, v))
+}
+
+// VeteranIDNEQ applies the NEQ predicate on the "veteran_id" field.
+func VeteranIDNEQ(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldNEQ(FieldVeteranID, v))
+}
+
+// VeteranIDIn applies the In predicate on the "veteran_id" field.
+func VeteranIDIn(vs ...string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldIn(FieldVeteranID, vs...))
+}
+
+// VeteranIDNotIn applies the NotIn predicate on the "veteran_id" field.
+func VeteranIDNotIn(vs ...string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldNotIn(FieldVeteranID, vs...))
+}
+
+// VeteranIDGT applies the GT predicate on the "veteran_id" field.
+func VeteranIDGT(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldGT(FieldVeteranID, v))
+}
+
+// VeteranIDGTE applies the GTE predicate on the "veteran_id" field.
+func VeteranIDGTE(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldGTE(FieldVeteranID, v))
+}
+
+// VeteranIDLT applies the LT predicate on the "veteran_id" field.
+func VeteranIDLT(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldLT(FieldVeteranID, v))
+}
+
+// VeteranIDLTE applies the LTE predicate on the "veteran_id" field.
+func VeteranIDLTE(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldLTE(FieldVeteranID, v))
+}
+
+// VeteranIDContains applies the Contains predicate on the "veteran_id" field.
+func VeteranIDContains(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldContains(FieldVeteranID, v))
+}
+
+// VeteranIDHasPrefix applies the HasPrefix predicate on the "veteran_id" field.
+func VeteranIDHasPrefix(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldHasPrefix(FieldVeteranID, v))
+}
+
+// VeteranIDHasSuffix applies the HasSuffix predicate on the "veteran_id" field.
+func VeteranIDHasSuffix(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldHasSuffix(FieldVeteranID, v))
+}
+
+// VeteranIDIsNil applies the IsNil predicate on the "veteran_id" field.
+func VeteranIDIsNil() predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldIsNull(FieldVeteranID))
+}
+
+// VeteranIDNotNil applies the NotNil predicate on the "veteran_id" field.
+func VeteranIDNotNil() predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldNotNull(FieldVeteranID))
+}
+
+// VeteranIDEqualFold applies the EqualFold predicate on the "veteran_id" field.
+func VeteranIDEqualFold(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldEqualFold(FieldVeteranID, v))
+}
+
+// VeteranIDContainsFold applies the ContainsFold predicate on the "veteran_id" field.
+func VeteranIDContainsFold(v string) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldContainsFold(FieldVeteranID, v))
+}
+
+// DefaultLocationIDEQ applies the EQ predicate on the "default_location_id" field.
+func DefaultLocationIDEQ(v pulid.ID) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldEQ(FieldDefaultLocationID, v))
+}
+
+// DefaultLocationIDNEQ applies the NEQ predicate on the "default_location_id" field.
+func DefaultLocationIDNEQ(v pulid.ID) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldNEQ(FieldDefaultLocationID, v))
+}
+
+// DefaultLocationIDIn applies the In predicate on the "default_location_id" field.
+func DefaultLocationIDIn(vs ...pulid.ID) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldIn(FieldDefaultLocationID, vs...))
+}
+
+// DefaultLocationIDNotIn applies the NotIn predicate on the "default_location_id" field.
+func DefaultLocationIDNotIn(vs ...pulid.ID) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldNotIn(FieldDefaultLocationID, vs...))
+}
+
+// DefaultLocationIDGT applies the GT predicate on the "default_location_id" field.
+func DefaultLocationIDGT(v pulid.ID) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldGT(FieldDefaultLocationID, v))
+}
+
+// DefaultLocationIDGTE applies the GTE predicate on the "default_location_id" field.
+func DefaultLocationIDGTE(v pulid.ID) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldGTE(FieldDefaultLocationID, v))
+}
+
+// DefaultLocationIDLT applies the LT predicate on the "default_location_id" field.
+func DefaultLocationIDLT(v pulid.ID) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldLT(FieldDefaultLocationID, v))
+}
+
+// DefaultLocationIDLTE applies the LTE predicate on the "default_location_id" field.
+func DefaultLocationIDLTE(v pulid.ID) predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldLTE(FieldDefaultLocationID, v))
+}
+
+// DefaultLocationIDContains applies the Contains predicate on the "default_location_id" field.
+func DefaultLocationIDContains(v pulid.ID) predicate.ClientProfile {
+	vc := string(v)
+	return predicate.ClientProfile(sql.FieldContains(FieldDefaultLocationID, vc))
+}
+
+// DefaultLocationIDHasPrefix applies the HasPrefix predicate on the "default_location_id" field.
+func DefaultLocationIDHasPrefix(v pulid.ID) predicate.ClientProfile {
+	vc := string(v)
+	return predicate.ClientProfile(sql.FieldHasPrefix(FieldDefaultLocationID, vc))
+}
+
+// DefaultLocationIDHasSuffix applies the HasSuffix predicate on the "default_location_id" field.
+func DefaultLocationIDHasSuffix(v pulid.ID) predicate.ClientProfile {
+	vc := string(v)
+	return predicate.ClientProfile(sql.FieldHasSuffix(FieldDefaultLocationID, vc))
+}
+
+// DefaultLocationIDIsNil applies the IsNil predicate on the "default_location_id" field.
+func DefaultLocationIDIsNil() predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldIsNull(FieldDefaultLocationID))
+}
+
+// DefaultLocationIDNotNil applies the NotNil predicate on the "default_location_id" field.
+func DefaultLocationIDNotNil() predicate.ClientProfile {
+	return predicate.ClientProfile(sql.FieldNotNull(FieldDefaultLocationID))
+}
+
+// DefaultLocationIDEqualFold applies the EqualFold predicate on the "default_location_id" field.
+func DefaultLocationIDEqualFold(v pulid.ID) predicate.ClientProfile {
+	vc := string(v)
+	return predicate.ClientProfile(sql.FieldEqualFold(FieldDefaultLocationID, vc))
+}
+
+// DefaultLocationIDContainsFold applies the ContainsFold predicate on the "default_location_id" field.
+func DefaultLocationIDContainsFold(v pulid.ID) predicate.ClientProfile {
+	vc := string(v)
+	return predicate.ClientProfile(sql.FieldContainsFold(FieldDefaultLocationID, vc))
+}
+
 // NotifyRemindersEQ applies the EQ predicate on the "notify_reminders" field.
 func NotifyRemindersEQ(v bool) predicate.ClientProfile {
 	return predicate.ClientProfile(sql.FieldEQ(FieldNotifyReminders, v))
@@ -1657,6 +1847,29 @@ func HasScheduledMessages() predicate.ClientProfile {
 func HasScheduledMessagesWith(preds ...predicate.ScheduledMessage) predicate.ClientProfile {
 	return predicate.ClientProfile(func(s *sql.Selector) {
 		step := newScheduledMessagesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDefaultLocation applies the HasEdge predicate on the "default_location" edge.
+func HasDefaultLocation() predicate.ClientProfile {
+	return predicate.ClientProfile(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, DefaultLocationTable, DefaultLocationColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDefaultLocationWith applies the HasEdge predicate on the "default_location" edge with a given conditions (other predicates).
+func HasDefaultLocationWith(preds ...predicate.Location) predicate.ClientProfile {
+	return predicate.ClientProfile(func(s *sql.Selector) {
+		step := newDefaultLocationStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -364,6 +365,33 @@ func (f TraverseInvoice) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.InvoiceQuery", q)
+}
+
+// The LocationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LocationFunc func(context.Context, *ent.LocationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LocationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LocationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LocationQuery", q)
+}
+
+// The TraverseLocation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLocation func(context.Context, *ent.LocationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLocation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLocation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LocationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LocationQuery", q)
 }
 
 // The MessageTemplateFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -902,6 +930,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.FormQuery, predicate.Form, form.OrderOption]{typ: ent.TypeForm, tq: q}, nil
 	case *ent.InvoiceQuery:
 		return &query[*ent.InvoiceQuery, predicate.Invoice, invoice.OrderOption]{typ: ent.TypeInvoice, tq: q}, nil
+	case *ent.LocationQuery:
+		return &query[*ent.LocationQuery, predicate.Location, location.OrderOption]{typ: ent.TypeLocation, tq: q}, nil
 	case *ent.MessageTemplateQuery:
 		return &query[*ent.MessageTemplateQuery, predicate.MessageTemplate, messagetemplate.OrderOption]{typ: ent.TypeMessageTemplate, tq: q}, nil
 	case *ent.NotificationQuery:

@@ -18,6 +18,7 @@ var (
 		{Name: "ends_at", Type: field.TypeTime},
 		{Name: "time_zone", Type: field.TypeString},
 		{Name: "location", Type: field.TypeString, Nullable: true},
+		{Name: "address_source", Type: field.TypeEnum, Nullable: true, Enums: []string{"CLIENT", "CONTACT"}},
 		{Name: "telehealth_url", Type: field.TypeString, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"BOOKED", "CONFIRMED", "CANCELLED", "COMPLETED", "MISSED"}, Default: "BOOKED"},
 		{Name: "cancellation_reason", Type: field.TypeString, Nullable: true},
@@ -30,6 +31,8 @@ var (
 		{Name: "practitioner_id", Type: field.TypeString},
 		{Name: "created_by_id", Type: field.TypeString, Nullable: true},
 		{Name: "service_id", Type: field.TypeString, Nullable: true},
+		{Name: "practice_location_id", Type: field.TypeString, Nullable: true},
+		{Name: "held_at_contact_link_id", Type: field.TypeString, Nullable: true},
 	}
 	// AppointmentsTable holds the schema information for the "appointments" table.
 	AppointmentsTable = &schema.Table{
@@ -39,32 +42,44 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "appointments_organizations_organization",
-				Columns:    []*schema.Column{AppointmentsColumns[14]},
+				Columns:    []*schema.Column{AppointmentsColumns[15]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_clients_client",
-				Columns:    []*schema.Column{AppointmentsColumns[15]},
+				Columns:    []*schema.Column{AppointmentsColumns[16]},
 				RefColumns: []*schema.Column{ClientsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_staff_practitioner",
-				Columns:    []*schema.Column{AppointmentsColumns[16]},
+				Columns:    []*schema.Column{AppointmentsColumns[17]},
 				RefColumns: []*schema.Column{StaffColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_staff_created_by",
-				Columns:    []*schema.Column{AppointmentsColumns[17]},
+				Columns:    []*schema.Column{AppointmentsColumns[18]},
 				RefColumns: []*schema.Column{StaffColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "appointments_services_service",
-				Columns:    []*schema.Column{AppointmentsColumns[18]},
+				Columns:    []*schema.Column{AppointmentsColumns[19]},
 				RefColumns: []*schema.Column{ServicesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_locations_practice_location",
+				Columns:    []*schema.Column{AppointmentsColumns[20]},
+				RefColumns: []*schema.Column{LocationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_client_contacts_held_at_contact_link",
+				Columns:    []*schema.Column{AppointmentsColumns[21]},
+				RefColumns: []*schema.Column{ClientContactsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -72,22 +87,22 @@ var (
 			{
 				Name:    "appointment_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[14]},
+				Columns: []*schema.Column{AppointmentsColumns[15]},
 			},
 			{
 				Name:    "appointment_client_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[16], AppointmentsColumns[3]},
 			},
 			{
 				Name:    "appointment_practitioner_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[16], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[17], AppointmentsColumns[3]},
 			},
 			{
 				Name:    "appointment_organization_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{AppointmentsColumns[14], AppointmentsColumns[12]},
+				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[13]},
 			},
 		},
 	}
@@ -245,11 +260,14 @@ var (
 		{Name: "alert", Type: field.TypeString, Nullable: true},
 		{Name: "notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "referring_provider", Type: field.TypeString, Nullable: true},
+		{Name: "qualified", Type: field.TypeBool, Nullable: true},
+		{Name: "veteran_id", Type: field.TypeString, Nullable: true},
 		{Name: "notify_reminders", Type: field.TypeBool, Default: true},
 		{Name: "notify_confirmations", Type: field.TypeBool, Default: true},
 		{Name: "notify_scheduled", Type: field.TypeBool, Default: true},
 		{Name: "portal_status", Type: field.TypeEnum, Enums: []string{"NONE", "INVITED", "ACTIVE", "REVOKED"}, Default: "NONE"},
 		{Name: "organization_id", Type: field.TypeString},
+		{Name: "default_location_id", Type: field.TypeString, Nullable: true},
 	}
 	// ClientsTable holds the schema information for the "clients" table.
 	ClientsTable = &schema.Table{
@@ -259,26 +277,32 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "clients_organizations_organization",
-				Columns:    []*schema.Column{ClientsColumns[30]},
+				Columns:    []*schema.Column{ClientsColumns[32]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "clients_locations_default_location",
+				Columns:    []*schema.Column{ClientsColumns[33]},
+				RefColumns: []*schema.Column{LocationsColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "clientprofile_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ClientsColumns[30]},
+				Columns: []*schema.Column{ClientsColumns[32]},
 			},
 			{
 				Name:    "clientprofile_organization_id_last_name_first_name",
 				Unique:  false,
-				Columns: []*schema.Column{ClientsColumns[30], ClientsColumns[4], ClientsColumns[3]},
+				Columns: []*schema.Column{ClientsColumns[32], ClientsColumns[4], ClientsColumns[3]},
 			},
 			{
 				Name:    "clientprofile_organization_id_email",
 				Unique:  false,
-				Columns: []*schema.Column{ClientsColumns[30], ClientsColumns[12]},
+				Columns: []*schema.Column{ClientsColumns[32], ClientsColumns[12]},
 			},
 		},
 	}
@@ -598,6 +622,44 @@ var (
 				Name:    "invoice_client_id_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{InvoicesColumns[15], InvoicesColumns[1]},
+			},
+		},
+	}
+	// LocationsColumns holds the columns for the "locations" table.
+	LocationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString},
+		{Name: "address", Type: field.TypeJSON, Nullable: true},
+		{Name: "time_zone", Type: field.TypeString, Nullable: true},
+		{Name: "phone", Type: field.TypeString, Nullable: true},
+		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "organization_id", Type: field.TypeString},
+	}
+	// LocationsTable holds the schema information for the "locations" table.
+	LocationsTable = &schema.Table{
+		Name:       "locations",
+		Columns:    LocationsColumns,
+		PrimaryKey: []*schema.Column{LocationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "locations_organizations_organization",
+				Columns:    []*schema.Column{LocationsColumns[8]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "location_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{LocationsColumns[8]},
+			},
+			{
+				Name:    "location_organization_id_name",
+				Unique:  false,
+				Columns: []*schema.Column{LocationsColumns[8], LocationsColumns[3]},
 			},
 		},
 	}
@@ -1226,6 +1288,7 @@ var (
 		{Name: "buffer_after_minutes", Type: field.TypeInt, Nullable: true},
 		{Name: "require_cancellation_reason", Type: field.TypeBool, Nullable: true},
 		{Name: "organization_id", Type: field.TypeString},
+		{Name: "practice_location_id", Type: field.TypeString, Nullable: true},
 	}
 	// ServicesTable holds the schema information for the "services" table.
 	ServicesTable = &schema.Table{
@@ -1238,6 +1301,12 @@ var (
 				Columns:    []*schema.Column{ServicesColumns[20]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "services_locations_practice_location",
+				Columns:    []*schema.Column{ServicesColumns[21]},
+				RefColumns: []*schema.Column{LocationsColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
@@ -1549,6 +1618,7 @@ var (
 		ExportRecordsTable,
 		FormsTable,
 		InvoicesTable,
+		LocationsTable,
 		MessageTemplatesTable,
 		NotificationsTable,
 		OrganizationsTable,
@@ -1578,6 +1648,8 @@ func init() {
 	AppointmentsTable.ForeignKeys[2].RefTable = StaffTable
 	AppointmentsTable.ForeignKeys[3].RefTable = StaffTable
 	AppointmentsTable.ForeignKeys[4].RefTable = ServicesTable
+	AppointmentsTable.ForeignKeys[5].RefTable = LocationsTable
+	AppointmentsTable.ForeignKeys[6].RefTable = ClientContactsTable
 	AppointmentsTable.Annotation = &entsql.Annotation{
 		Table: "appointments",
 	}
@@ -1596,6 +1668,7 @@ func init() {
 		Table: "client_contacts",
 	}
 	ClientsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ClientsTable.ForeignKeys[1].RefTable = LocationsTable
 	ClientsTable.Annotation = &entsql.Annotation{
 		Table: "clients",
 	}
@@ -1631,6 +1704,10 @@ func init() {
 	InvoicesTable.ForeignKeys[1].RefTable = ClientsTable
 	InvoicesTable.Annotation = &entsql.Annotation{
 		Table: "invoices",
+	}
+	LocationsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	LocationsTable.Annotation = &entsql.Annotation{
+		Table: "locations",
 	}
 	MessageTemplatesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	MessageTemplatesTable.Annotation = &entsql.Annotation{
@@ -1695,6 +1772,7 @@ func init() {
 		Table: "scheduled_messages",
 	}
 	ServicesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ServicesTable.ForeignKeys[1].RefTable = LocationsTable
 	ServicesTable.Annotation = &entsql.Annotation{
 		Table: "services",
 	}

@@ -36,6 +36,9 @@ type Form func(*sql.Selector)
 // Invoice is the predicate function for invoice builders.
 type Invoice func(*sql.Selector)
 
+// Location is the predicate function for location builders.
+type Location func(*sql.Selector)
+
 // MessageTemplate is the predicate function for messagetemplate builders.
 type MessageTemplate func(*sql.Selector)
 

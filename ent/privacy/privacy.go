@@ -351,6 +351,30 @@ func (f InvoiceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InvoiceMutation", m)
 }
 
+// The LocationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LocationQueryRuleFunc func(context.Context, *ent.LocationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LocationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LocationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LocationQuery", q)
+}
+
+// The LocationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LocationMutationRuleFunc func(context.Context, *ent.LocationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LocationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LocationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LocationMutation", m)
+}
+
 // The MessageTemplateQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MessageTemplateQueryRuleFunc func(context.Context, *ent.MessageTemplateQuery) error
@@ -862,6 +886,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.InvoiceQuery:
 		return q.Filter(), nil
+	case *ent.LocationQuery:
+		return q.Filter(), nil
 	case *ent.MessageTemplateQuery:
 		return q.Filter(), nil
 	case *ent.NotificationQuery:
@@ -926,6 +952,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.FormMutation:
 		return m.Filter(), nil
 	case *ent.InvoiceMutation:
+		return m.Filter(), nil
+	case *ent.LocationMutation:
 		return m.Filter(), nil
 	case *ent.MessageTemplateMutation:
 		return m.Filter(), nil

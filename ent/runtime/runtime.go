@@ -16,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/location"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -73,6 +74,8 @@ func init() {
 	appointment.Hooks[6] = appointmentHooks[2]
 
 	appointment.Hooks[7] = appointmentHooks[3]
+
+	appointment.Hooks[8] = appointmentHooks[4]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentMixinFields1 := appointmentMixin[1].Fields()
@@ -98,19 +101,19 @@ func init() {
 	// appointment.LocationValidator is a validator for the "location" field. It is called by the builders before save.
 	appointment.LocationValidator = appointmentDescLocation.Validators[0].(func(string) error)
 	// appointmentDescTelehealthURL is the schema descriptor for telehealth_url field.
-	appointmentDescTelehealthURL := appointmentFields[7].Descriptor()
+	appointmentDescTelehealthURL := appointmentFields[10].Descriptor()
 	// appointment.TelehealthURLValidator is a validator for the "telehealth_url" field. It is called by the builders before save.
 	appointment.TelehealthURLValidator = appointmentDescTelehealthURL.Validators[0].(func(string) error)
 	// appointmentDescCancellationReason is the schema descriptor for cancellation_reason field.
-	appointmentDescCancellationReason := appointmentFields[9].Descriptor()
+	appointmentDescCancellationReason := appointmentFields[12].Descriptor()
 	// appointment.CancellationReasonValidator is a validator for the "cancellation_reason" field. It is called by the builders before save.
 	appointment.CancellationReasonValidator = appointmentDescCancellationReason.Validators[0].(func(string) error)
 	// appointmentDescNotes is the schema descriptor for notes field.
-	appointmentDescNotes := appointmentFields[11].Descriptor()
+	appointmentDescNotes := appointmentFields[14].Descriptor()
 	// appointment.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
 	appointment.NotesValidator = appointmentDescNotes.Validators[0].(func(string) error)
 	// appointmentDescIdempotencyKey is the schema descriptor for idempotency_key field.
-	appointmentDescIdempotencyKey := appointmentFields[13].Descriptor()
+	appointmentDescIdempotencyKey := appointmentFields[16].Descriptor()
 	// appointment.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	appointment.IdempotencyKeyValidator = appointmentDescIdempotencyKey.Validators[0].(func(string) error)
 	// appointmentDescID is the schema descriptor for id field.
@@ -174,6 +177,8 @@ func init() {
 	clientcontact.Hooks[4] = clientcontactHooks[0]
 
 	clientcontact.Hooks[5] = clientcontactHooks[1]
+
+	clientcontact.Hooks[6] = clientcontactHooks[2]
 	clientcontactMixinFields0 := clientcontactMixin[0].Fields()
 	_ = clientcontactMixinFields0
 	clientcontactMixinFields1 := clientcontactMixin[1].Fields()
@@ -239,6 +244,8 @@ func init() {
 	clientprofile.Hooks[5] = clientprofileHooks[1]
 
 	clientprofile.Hooks[6] = clientprofileHooks[2]
+
+	clientprofile.Hooks[7] = clientprofileHooks[3]
 	clientprofileMixinFields0 := clientprofileMixin[0].Fields()
 	_ = clientprofileMixinFields0
 	clientprofileMixinFields1 := clientprofileMixin[1].Fields()
@@ -327,16 +334,20 @@ func init() {
 	clientprofileDescReferringProvider := clientprofileFields[22].Descriptor()
 	// clientprofile.ReferringProviderValidator is a validator for the "referring_provider" field. It is called by the builders before save.
 	clientprofile.ReferringProviderValidator = clientprofileDescReferringProvider.Validators[0].(func(string) error)
+	// clientprofileDescVeteranID is the schema descriptor for veteran_id field.
+	clientprofileDescVeteranID := clientprofileFields[24].Descriptor()
+	// clientprofile.VeteranIDValidator is a validator for the "veteran_id" field. It is called by the builders before save.
+	clientprofile.VeteranIDValidator = clientprofileDescVeteranID.Validators[0].(func(string) error)
 	// clientprofileDescNotifyReminders is the schema descriptor for notify_reminders field.
-	clientprofileDescNotifyReminders := clientprofileFields[23].Descriptor()
+	clientprofileDescNotifyReminders := clientprofileFields[26].Descriptor()
 	// clientprofile.DefaultNotifyReminders holds the default value on creation for the notify_reminders field.
 	clientprofile.DefaultNotifyReminders = clientprofileDescNotifyReminders.Default.(bool)
 	// clientprofileDescNotifyConfirmations is the schema descriptor for notify_confirmations field.
-	clientprofileDescNotifyConfirmations := clientprofileFields[24].Descriptor()
+	clientprofileDescNotifyConfirmations := clientprofileFields[27].Descriptor()
 	// clientprofile.DefaultNotifyConfirmations holds the default value on creation for the notify_confirmations field.
 	clientprofile.DefaultNotifyConfirmations = clientprofileDescNotifyConfirmations.Default.(bool)
 	// clientprofileDescNotifyScheduled is the schema descriptor for notify_scheduled field.
-	clientprofileDescNotifyScheduled := clientprofileFields[25].Descriptor()
+	clientprofileDescNotifyScheduled := clientprofileFields[28].Descriptor()
 	// clientprofile.DefaultNotifyScheduled holds the default value on creation for the notify_scheduled field.
 	clientprofile.DefaultNotifyScheduled = clientprofileDescNotifyScheduled.Default.(bool)
 	// clientprofileDescID is the schema descriptor for id field.
@@ -701,6 +712,63 @@ func init() {
 	invoiceDescID := invoiceMixinFields0[0].Descriptor()
 	// invoice.DefaultID holds the default value on creation for the id field.
 	invoice.DefaultID = invoiceDescID.Default.(func() pulid.ID)
+	locationMixin := schema.Location{}.Mixin()
+	location.Policy = privacy.NewPolicies(locationMixin[2], schema.Location{})
+	location.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := location.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	locationMixinHooks0 := locationMixin[0].Hooks()
+	locationMixinHooks2 := locationMixin[2].Hooks()
+	locationHooks := schema.Location{}.Hooks()
+
+	location.Hooks[1] = locationMixinHooks0[0]
+
+	location.Hooks[2] = locationMixinHooks2[0]
+
+	location.Hooks[3] = locationMixinHooks2[1]
+
+	location.Hooks[4] = locationHooks[0]
+	locationMixinFields0 := locationMixin[0].Fields()
+	_ = locationMixinFields0
+	locationMixinFields1 := locationMixin[1].Fields()
+	_ = locationMixinFields1
+	locationFields := schema.Location{}.Fields()
+	_ = locationFields
+	// locationDescCreatedAt is the schema descriptor for created_at field.
+	locationDescCreatedAt := locationMixinFields1[0].Descriptor()
+	// location.DefaultCreatedAt holds the default value on creation for the created_at field.
+	location.DefaultCreatedAt = locationDescCreatedAt.Default.(func() time.Time)
+	// locationDescUpdatedAt is the schema descriptor for updated_at field.
+	locationDescUpdatedAt := locationMixinFields1[1].Descriptor()
+	// location.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	location.DefaultUpdatedAt = locationDescUpdatedAt.Default.(func() time.Time)
+	// location.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	location.UpdateDefaultUpdatedAt = locationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// locationDescName is the schema descriptor for name field.
+	locationDescName := locationFields[0].Descriptor()
+	// location.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	location.NameValidator = locationDescName.Validators[0].(func(string) error)
+	// locationDescTimeZone is the schema descriptor for time_zone field.
+	locationDescTimeZone := locationFields[2].Descriptor()
+	// location.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	location.TimeZoneValidator = locationDescTimeZone.Validators[0].(func(string) error)
+	// locationDescPhone is the schema descriptor for phone field.
+	locationDescPhone := locationFields[3].Descriptor()
+	// location.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	location.PhoneValidator = locationDescPhone.Validators[0].(func(string) error)
+	// locationDescActive is the schema descriptor for active field.
+	locationDescActive := locationFields[4].Descriptor()
+	// location.DefaultActive holds the default value on creation for the active field.
+	location.DefaultActive = locationDescActive.Default.(bool)
+	// locationDescID is the schema descriptor for id field.
+	locationDescID := locationMixinFields0[0].Descriptor()
+	// location.DefaultID holds the default value on creation for the id field.
+	location.DefaultID = locationDescID.Default.(func() pulid.ID)
 	messagetemplateMixin := schema.MessageTemplate{}.Mixin()
 	messagetemplate.Policy = privacy.NewPolicies(messagetemplateMixin[2], schema.MessageTemplate{})
 	messagetemplate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1462,6 +1530,8 @@ func init() {
 	service.Hooks[3] = serviceMixinHooks2[1]
 
 	service.Hooks[4] = serviceHooks[0]
+
+	service.Hooks[5] = serviceHooks[1]
 	serviceMixinFields0 := serviceMixin[0].Fields()
 	_ = serviceMixinFields0
 	serviceMixinFields1 := serviceMixin[1].Fields()
@@ -1507,31 +1577,31 @@ func init() {
 	// service.LocationValidator is a validator for the "location" field. It is called by the builders before save.
 	service.LocationValidator = serviceDescLocation.Validators[0].(func(string) error)
 	// serviceDescBookingMinNoticeMinutes is the schema descriptor for booking_min_notice_minutes field.
-	serviceDescBookingMinNoticeMinutes := serviceFields[9].Descriptor()
+	serviceDescBookingMinNoticeMinutes := serviceFields[10].Descriptor()
 	// service.BookingMinNoticeMinutesValidator is a validator for the "booking_min_notice_minutes" field. It is called by the builders before save.
 	service.BookingMinNoticeMinutesValidator = serviceDescBookingMinNoticeMinutes.Validators[0].(func(int) error)
 	// serviceDescBookingMaxAdvanceDays is the schema descriptor for booking_max_advance_days field.
-	serviceDescBookingMaxAdvanceDays := serviceFields[10].Descriptor()
+	serviceDescBookingMaxAdvanceDays := serviceFields[11].Descriptor()
 	// service.BookingMaxAdvanceDaysValidator is a validator for the "booking_max_advance_days" field. It is called by the builders before save.
 	service.BookingMaxAdvanceDaysValidator = serviceDescBookingMaxAdvanceDays.Validators[0].(func(int) error)
 	// serviceDescCancelMinNoticeMinutes is the schema descriptor for cancel_min_notice_minutes field.
-	serviceDescCancelMinNoticeMinutes := serviceFields[11].Descriptor()
+	serviceDescCancelMinNoticeMinutes := serviceFields[12].Descriptor()
 	// service.CancelMinNoticeMinutesValidator is a validator for the "cancel_min_notice_minutes" field. It is called by the builders before save.
 	service.CancelMinNoticeMinutesValidator = serviceDescCancelMinNoticeMinutes.Validators[0].(func(int) error)
 	// serviceDescRescheduleMinNoticeMinutes is the schema descriptor for reschedule_min_notice_minutes field.
-	serviceDescRescheduleMinNoticeMinutes := serviceFields[12].Descriptor()
+	serviceDescRescheduleMinNoticeMinutes := serviceFields[13].Descriptor()
 	// service.RescheduleMinNoticeMinutesValidator is a validator for the "reschedule_min_notice_minutes" field. It is called by the builders before save.
 	service.RescheduleMinNoticeMinutesValidator = serviceDescRescheduleMinNoticeMinutes.Validators[0].(func(int) error)
 	// serviceDescSlotIntervalMinutes is the schema descriptor for slot_interval_minutes field.
-	serviceDescSlotIntervalMinutes := serviceFields[13].Descriptor()
+	serviceDescSlotIntervalMinutes := serviceFields[14].Descriptor()
 	// service.SlotIntervalMinutesValidator is a validator for the "slot_interval_minutes" field. It is called by the builders before save.
 	service.SlotIntervalMinutesValidator = serviceDescSlotIntervalMinutes.Validators[0].(func(int) error)
 	// serviceDescBufferBeforeMinutes is the schema descriptor for buffer_before_minutes field.
-	serviceDescBufferBeforeMinutes := serviceFields[14].Descriptor()
+	serviceDescBufferBeforeMinutes := serviceFields[15].Descriptor()
 	// service.BufferBeforeMinutesValidator is a validator for the "buffer_before_minutes" field. It is called by the builders before save.
 	service.BufferBeforeMinutesValidator = serviceDescBufferBeforeMinutes.Validators[0].(func(int) error)
 	// serviceDescBufferAfterMinutes is the schema descriptor for buffer_after_minutes field.
-	serviceDescBufferAfterMinutes := serviceFields[15].Descriptor()
+	serviceDescBufferAfterMinutes := serviceFields[16].Descriptor()
 	// service.BufferAfterMinutesValidator is a validator for the "buffer_after_minutes" field. It is called by the builders before save.
 	service.BufferAfterMinutesValidator = serviceDescBufferAfterMinutes.Validators[0].(func(int) error)
 	// serviceDescID is the schema descriptor for id field.

@@ -37,7 +37,16 @@ func (Appointment) Fields() []ent.Field {
 		field.String("time_zone").Validate(text(maxCode)).
 			Comment("IANA time zone the appointment is shown in: the client's.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		field.String("location").Optional().Validate(text(maxShort)).Comment("Where the appointment takes place; at most 255 characters."),
+		field.String("location").Optional().Validate(text(maxShort)).Comment("A one-off place, as free text; at most 255 characters. A practiceLocation or an address source, when set, wins in messages: the text is for a one-off place."),
+		field.String("practice_location_id").GoType(pulidID).Optional().
+			Comment("The location of the practice where the appointment is held."),
+		field.Enum("address_source").
+			NamedValues("Client", "CLIENT", "Contact", "CONTACT").
+			Optional().Nillable().
+			Comment("The appointment is held at an address of the client's: CLIENT, the client's own address; CONTACT, the address of the additional-address contact of heldAtContactLink. Null: at a location, a one-off place or by video. Messages show the address as it is when they are sent.").
+			Annotations(entgql.Type("AppointmentAddressSource")),
+		field.String("held_at_contact_link_id").GoType(pulidID).Optional().
+			Comment("The client's link to the contact whose address the appointment is held at."),
 		field.String("telehealth_url").Optional().Validate(httpsURL(true)).Comment("Video link for a telehealth appointment: an absolute https address, at most 2,048 characters."),
 		field.Enum("status").
 			NamedValues(
@@ -85,6 +94,10 @@ func (Appointment) Edges() []ent.Edge {
 		edge.From("forms", Form.Type).Ref("appointment").
 			Comment("Forms sent from the appointment (sendForm with appointmentId), as staff see them; a portal viewer only those it may see.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("practice_location", Location.Type).Field("practice_location_id").Unique().
+			Comment("The location of the practice where the appointment is held: an active one when chosen. A new in-person appointment that names no place takes its service's location, else the client's default location."),
+		edge.To("held_at_contact_link", ClientContact.Type).Field("held_at_contact_link_id").Unique().
+			Comment("With addressSource CONTACT, the client's link to the contact whose address the appointment is held at; the link's contact types include ADDITIONAL_ADDRESS (see `Client.appointmentAddresses`). When the link loses that type or is removed, the appointment keeps the address as its text location and the reference is cleared."),
 	}
 }
 
@@ -111,7 +124,7 @@ func (Appointment) Annotations() []schema.Annotation {
 
 // Hooks of Appointment.
 func (Appointment) Hooks() []ent.Hook {
-	return []ent.Hook{notifyOfAppointment(), prepareAppointment(), noOverlap(), recordAppointmentChange()}
+	return []ent.Hook{notifyOfAppointment(), placeAppointment(), prepareAppointment(), noOverlap(), recordAppointmentChange()}
 }
 
 // Policy of Appointment: staff read and write; a portal viewer reads those

@@ -20,8 +20,9 @@ import (
 )
 
 // prepareAppointment keeps times in UTC with the end after the start, gives a
-// new appointment the client's time zone and its author, and allows status
-// changes only from booked or confirmed.
+// new appointment the client's time zone, its author and, when it names no
+// place, its default location (defaultLocation), and allows status changes
+// only from booked or confirmed.
 func prepareAppointment() ent.Hook {
 	return hookOn(func(ctx context.Context, m *gen.AppointmentMutation) error {
 		create := m.Op().Is(ent.OpCreate)
@@ -50,7 +51,7 @@ func startAppointment(ctx context.Context, m *gen.AppointmentMutation) error {
 		return &kith.NotFoundError{Field: "clientID", ID: clientID}
 	}
 	m.SetTimeZone(c.TimeZone)
-	return nil
+	return defaultLocation(ctx, m, c)
 }
 
 func checkTimes(ctx context.Context, m *gen.AppointmentMutation) error {

@@ -82,6 +82,12 @@ func (ClientProfile) Fields() []ent.Field {
 			Comment("A warning staff see wherever the client appears, such as an allergy; at most 255 characters."),
 		field.Text("notes").Optional().Validate(text(maxNote)).Comment("Staff notes; at most 10,000 characters."),
 		field.String("referring_provider").Optional().Validate(text(maxShort)).Comment("Who referred the client; at most 255 characters."),
+		field.Bool("qualified").Optional().Nillable().
+			Comment("The client is qualified: assessed as eligible for the care or funded program the practice sees it under (often by the referring provider's or the funder's intake). Null when it does not apply or is not recorded; false when assessed and not qualified."),
+		field.String("veteran_id").Optional().Validate(text(maxCode)).
+			Comment("The client's Veteran ID (a service or file number from a veterans' program), for billing such programs; at most 64 characters."),
+		field.String("default_location_id").GoType(pulidID).Optional().
+			Comment("The location where the client is treated: an active location of the organisation."),
 		field.Bool("notify_reminders").Default(true).
 			Comment("The client itself receives appointment reminders."),
 		field.Bool("notify_confirmations").Default(true).
@@ -114,6 +120,8 @@ func (ClientProfile) Edges() []ent.Edge {
 		edge.From("scheduled_messages", ScheduledMessage.Type).Ref("client").
 			Comment("Messages scheduled for the client or its appointments.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("default_location", Location.Type).Field("default_location_id").Unique().
+			Comment("The location where the client is treated; new appointments held in person take it when neither they nor their service name one."),
 	}
 }
 
@@ -141,7 +149,7 @@ func (ClientProfile) Annotations() []schema.Annotation {
 
 // Hooks of ClientProfile.
 func (ClientProfile) Hooks() []ent.Hook {
-	return []ent.Hook{validateClient(), requireReachableClient(), followClientTimeZone()}
+	return []ent.Hook{validateClient(), requireReachableClient(), followClientTimeZone(), checkClientLocation()}
 }
 
 // Policy of ClientProfile: staff; a portal viewer reads the client it acts for.

@@ -82,7 +82,7 @@ func (ClientContact) Annotations() []schema.Annotation {
 // BILLING type, or is removed, stops being the billing contact of the
 // client's coverage records.
 func (ClientContact) Hooks() []ent.Hook {
-	return []ent.Hook{validateLink(), releaseBillingContact()}
+	return []ent.Hook{validateLink(), releaseBillingContact(), releaseHeldAtAddress()}
 }
 
 // Policy of ClientContact.

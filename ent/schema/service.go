@@ -54,7 +54,9 @@ func (Service) Fields() []ent.Field {
 			Comment("Where the session happens: in person at location, or by video.").
 			Annotations(entgql.Type("ServiceMode")),
 		field.String("location").Validate(text(maxShort)).Optional().
-			Comment("Address or room of an in-person service. At most 255 characters."),
+			Comment("Address or room of an in-person service, as free text; at most 255 characters. A practiceLocation, when set, wins: the text is for a one-off place."),
+		field.String("practice_location_id").GoType(pulidID).Optional().
+			Comment("The location the service is given at."),
 		field.Time("archived_at").Optional().Nillable().
 			Comment("When the service was archived: it can no longer be booked, and past appointments keep it.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
@@ -76,6 +78,8 @@ func (Service) Edges() []ent.Edge {
 		edge.From("practitioner_links", ServicePractitioner.Type).Ref("service").
 			Comment("Who gives the service; see practitioners.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("practice_location", Location.Type).Field("practice_location_id").Unique().
+			Comment("The location the service is given at, an active one of the organisation: appointments of the service, booked by staff, the portal or the widget, are held there unless they name another place."),
 	}
 }
 
@@ -95,7 +99,7 @@ func (Service) Annotations() []schema.Annotation {
 
 // Hooks of Service.
 func (Service) Hooks() []ent.Hook {
-	return []ent.Hook{validateService()}
+	return []ent.Hook{validateService(), checkServiceLocation()}
 }
 
 // Policy of Service: every staff member reads services; owners and admins

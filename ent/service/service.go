@@ -41,6 +41,8 @@ const (
 	FieldMode = "mode"
 	// FieldLocation holds the string denoting the location field in the database.
 	FieldLocation = "location"
+	// FieldPracticeLocationID holds the string denoting the practice_location_id field in the database.
+	FieldPracticeLocationID = "practice_location_id"
 	// FieldArchivedAt holds the string denoting the archived_at field in the database.
 	FieldArchivedAt = "archived_at"
 	// FieldBookingMinNoticeMinutes holds the string denoting the booking_min_notice_minutes field in the database.
@@ -63,6 +65,8 @@ const (
 	EdgeOrganization = "organization"
 	// EdgePractitionerLinks holds the string denoting the practitioner_links edge name in mutations.
 	EdgePractitionerLinks = "practitioner_links"
+	// EdgePracticeLocation holds the string denoting the practice_location edge name in mutations.
+	EdgePracticeLocation = "practice_location"
 	// Table holds the table name of the service in the database.
 	Table = "services"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -79,6 +83,13 @@ const (
 	PractitionerLinksInverseTable = "service_practitioners"
 	// PractitionerLinksColumn is the table column denoting the practitioner_links relation/edge.
 	PractitionerLinksColumn = "service_id"
+	// PracticeLocationTable is the table that holds the practice_location relation/edge.
+	PracticeLocationTable = "services"
+	// PracticeLocationInverseTable is the table name for the Location entity.
+	// It exists in this package in order to avoid circular dependency with the "location" package.
+	PracticeLocationInverseTable = "locations"
+	// PracticeLocationColumn is the table column denoting the practice_location relation/edge.
+	PracticeLocationColumn = "practice_location_id"
 )
 
 // Columns holds all SQL columns for service fields.
@@ -95,6 +106,7 @@ var Columns = []string{
 	FieldBookableOnline,
 	FieldMode,
 	FieldLocation,
+	FieldPracticeLocationID,
 	FieldArchivedAt,
 	FieldBookingMinNoticeMinutes,
 	FieldBookingMaxAdvanceDays,
@@ -122,7 +134,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -251,6 +263,11 @@ func ByLocation(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLocation, opts...).ToFunc()
 }
 
+// ByPracticeLocationID orders the results by the practice_location_id field.
+func ByPracticeLocationID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPracticeLocationID, opts...).ToFunc()
+}
+
 // ByArchivedAt orders the results by the archived_at field.
 func ByArchivedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldArchivedAt, opts...).ToFunc()
@@ -316,6 +333,13 @@ func ByPractitionerLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption
 		sqlgraph.OrderByNeighborTerms(s, newPractitionerLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByPracticeLocationField orders the results by practice_location field.
+func ByPracticeLocationField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPracticeLocationStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -328,6 +352,13 @@ func newPractitionerLinksStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PractitionerLinksInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, PractitionerLinksTable, PractitionerLinksColumn),
+	)
+}
+func newPracticeLocationStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PracticeLocationInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, PracticeLocationTable, PracticeLocationColumn),
 	)
 }
 

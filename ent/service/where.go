@@ -106,6 +106,11 @@ func Location(v string) predicate.Service {
 	return predicate.Service(sql.FieldEQ(FieldLocation, v))
 }
 
+// PracticeLocationID applies equality check predicate on the "practice_location_id" field. It's identical to PracticeLocationIDEQ.
+func PracticeLocationID(v pulid.ID) predicate.Service {
+	return predicate.Service(sql.FieldEQ(FieldPracticeLocationID, v))
+}
+
 // ArchivedAt applies equality check predicate on the "archived_at" field. It's identical to ArchivedAtEQ.
 func ArchivedAt(v time.Time) predicate.Service {
 	return predicate.Service(sql.FieldEQ(FieldArchivedAt, v))
@@ -711,6 +716,86 @@ func LocationContainsFold(v string) predicate.Service {
 	return predicate.Service(sql.FieldContainsFold(FieldLocation, v))
 }
 
+// PracticeLocationIDEQ applies the EQ predicate on the "practice_location_id" field.
+func PracticeLocationIDEQ(v pulid.ID) predicate.Service {
+	return predicate.Service(sql.FieldEQ(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDNEQ applies the NEQ predicate on the "practice_location_id" field.
+func PracticeLocationIDNEQ(v pulid.ID) predicate.Service {
+	return predicate.Service(sql.FieldNEQ(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDIn applies the In predicate on the "practice_location_id" field.
+func PracticeLocationIDIn(vs ...pulid.ID) predicate.Service {
+	return predicate.Service(sql.FieldIn(FieldPracticeLocationID, vs...))
+}
+
+// PracticeLocationIDNotIn applies the NotIn predicate on the "practice_location_id" field.
+func PracticeLocationIDNotIn(vs ...pulid.ID) predicate.Service {
+	return predicate.Service(sql.FieldNotIn(FieldPracticeLocationID, vs...))
+}
+
+// PracticeLocationIDGT applies the GT predicate on the "practice_location_id" field.
+func PracticeLocationIDGT(v pulid.ID) predicate.Service {
+	return predicate.Service(sql.FieldGT(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDGTE applies the GTE predicate on the "practice_location_id" field.
+func PracticeLocationIDGTE(v pulid.ID) predicate.Service {
+	return predicate.Service(sql.FieldGTE(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDLT applies the LT predicate on the "practice_location_id" field.
+func PracticeLocationIDLT(v pulid.ID) predicate.Service {
+	return predicate.Service(sql.FieldLT(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDLTE applies the LTE predicate on the "practice_location_id" field.
+func PracticeLocationIDLTE(v pulid.ID) predicate.Service {
+	return predicate.Service(sql.FieldLTE(FieldPracticeLocationID, v))
+}
+
+// PracticeLocationIDContains applies the Contains predicate on the "practice_location_id" field.
+func PracticeLocationIDContains(v pulid.ID) predicate.Service {
+	vc := string(v)
+	return predicate.Service(sql.FieldContains(FieldPracticeLocationID, vc))
+}
+
+// PracticeLocationIDHasPrefix applies the HasPrefix predicate on the "practice_location_id" field.
+func PracticeLocationIDHasPrefix(v pulid.ID) predicate.Service {
+	vc := string(v)
+	return predicate.Service(sql.FieldHasPrefix(FieldPracticeLocationID, vc))
+}
+
+// PracticeLocationIDHasSuffix applies the HasSuffix predicate on the "practice_location_id" field.
+func PracticeLocationIDHasSuffix(v pulid.ID) predicate.Service {
+	vc := string(v)
+	return predicate.Service(sql.FieldHasSuffix(FieldPracticeLocationID, vc))
+}
+
+// PracticeLocationIDIsNil applies the IsNil predicate on the "practice_location_id" field.
+func PracticeLocationIDIsNil() predicate.Service {
+	return predicate.Service(sql.FieldIsNull(FieldPracticeLocationID))
+}
+
+// PracticeLocationIDNotNil applies the NotNil predicate on the "practice_location_id" field.
+func PracticeLocationIDNotNil() predicate.Service {
+	return predicate.Service(sql.FieldNotNull(FieldPracticeLocationID))
+}
+
+// PracticeLocationIDEqualFold applies the EqualFold predicate on the "practice_location_id" field.
+func PracticeLocationIDEqualFold(v pulid.ID) predicate.Service {
+	vc := string(v)
+	return predicate.Service(sql.FieldEqualFold(FieldPracticeLocationID, vc))
+}
+
+// PracticeLocationIDContainsFold applies the ContainsFold predicate on the "practice_location_id" field.
+func PracticeLocationIDContainsFold(v pulid.ID) predicate.Service {
+	vc := string(v)
+	return predicate.Service(sql.FieldContainsFold(FieldPracticeLocationID, vc))
+}
+
 // ArchivedAtEQ applies the EQ predicate on the "archived_at" field.
 func ArchivedAtEQ(v time.Time) predicate.Service {
 	return predicate.Service(sql.FieldEQ(FieldArchivedAt, v))
@@ -1169,6 +1254,29 @@ func HasPractitionerLinks() predicate.Service {
 func HasPractitionerLinksWith(preds ...predicate.ServicePractitioner) predicate.Service {
 	return predicate.Service(func(s *sql.Selector) {
 		step := newPractitionerLinksStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPracticeLocation applies the HasEdge predicate on the "practice_location" edge.
+func HasPracticeLocation() predicate.Service {
+	return predicate.Service(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, PracticeLocationTable, PracticeLocationColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPracticeLocationWith applies the HasEdge predicate on the "practice_location" edge with a given conditions (other predicates).
+func HasPracticeLocationWith(preds ...predicate.Location) predicate.Service {
+	return predicate.Service(func(s *sql.Selector) {
+		step := newPracticeLocationStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/link"
+	"github.com/kith-health/kith/place"
 	"github.com/kith-health/kith/schematype"
 )
 
@@ -31,6 +32,9 @@ func (l Links) Safe(link string) string { return SafeLink(link, l.schemes()...) 
 
 // Occasion is what a message is about: an appointment of a client, or a
 // form sent to the client or one of its contacts, seen by one recipient.
+// [AppointmentLocation] is where the appointment is held (place.Written):
+// the appointment's practice location as loaded on it, an address of the
+// client's from the client's links as loaded, else its text.
 type Occasion struct {
 	Org          *ent.Organization
 	Client       *ent.ClientProfile
@@ -74,7 +78,7 @@ func (o Occasion) Values(language string, links Links) Values {
 		v["AppointmentTime"] = FormatTime(a.StartsAt, loc, language)
 		v["AppointmentEndTime"] = FormatTime(a.EndsAt, loc, language)
 		v["AppointmentDuration"] = FormatDuration(a.EndsAt.Sub(a.StartsAt), language)
-		v["AppointmentLocation"] = a.Location
+		v["AppointmentLocation"] = place.Written(a, o.Client)
 		v["TelehealthLink"] = a.TelehealthURL
 		v["CancellationReason"] = a.CancellationReason
 		if links.PortalURL != "" && (o.Recipient == nil || o.Recipient.CanManageAppointments) {

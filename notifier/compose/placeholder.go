@@ -52,7 +52,7 @@ var Placeholders = []Placeholder{
 	{"AppointmentTime", "Appointment start time in the client's time zone, e.g. 3:30 PM."},
 	{"AppointmentEndTime", "Appointment end time in the client's time zone, e.g. 4:20 PM."},
 	{"AppointmentDuration", "Appointment length, e.g. 50 minutes."},
-	{"AppointmentLocation", "Where the appointment takes place; empty when it has no location."},
+	{"AppointmentLocation", "Where the appointment takes place: its location's name and address, else the client's or contact's address it is held at, else its one-off place; empty when it names none."},
 	{"TelehealthLink", "Link to join a telehealth appointment; empty for in-person appointments, and for a link that is not https."},
 	{"ManageAppointmentLink", "Link where the recipient can reschedule or cancel; empty when they may not manage appointments."},
 	{"CancellationReason", "Reason given for a cancellation; empty when none was given."},
