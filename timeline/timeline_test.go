@@ -139,7 +139,10 @@ func TestTimelineHasEverySource(t *testing.T) {
 	require.NoError(t, err)
 
 	before := b.statements.Load()
-	require.Len(t, b.timeline(t, 100, nil).Edges, 12)
+	// 13: three appointment changes, their three messages, the form's
+	// request (skipped: Ana has no portal access), the form sent and
+	// submitted, the document shared and viewed, a sign-in and a payment.
+	require.Len(t, b.timeline(t, 100, nil).Edges, 13)
 	t.Logf("a timeline page with every source: %d statements", b.statements.Load()-before)
 
 	entries := b.all(t, 3)
@@ -162,6 +165,14 @@ func TestTimelineHasEverySource(t *testing.T) {
 	require.Equal(t, appt, booked.Record.ID)
 	require.Contains(t, kinds["APPOINTMENT_CANCELLED"].Summary, "travelling")
 	require.Equal(t, "KITH", kinds["MESSAGE"].Actor)
+	formRequest := false
+	for _, e := range entries {
+		if e.Kind == "MESSAGE" && strings.Contains(e.Summary, "Form request") {
+			formRequest = true
+			require.Contains(t, e.Summary, "skipped", "a message kith did not send shows, with why")
+		}
+	}
+	require.True(t, formRequest, "the form's email shows beside the form")
 	require.Equal(t, doc.ShareDocument.ID, kinds["DOCUMENT_VIEWED"].Record.ID)
 	require.Equal(t, "CLIENT", kinds["PAYMENT"].Actor)
 	require.Contains(t, kinds["PAYMENT"].Summary, "120.00 CAD")
