@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // PageSize is how many rows an export reads per statement before it writes
@@ -31,15 +32,30 @@ func Defuse(cell string) string {
 type sheet struct {
 	w     *csv.Writer
 	flush func()
-	rows  int
+	// extend moves the connection's write deadline (the server's
+	// WriteTimeout counts from the request) a page further on.
+	extend func()
+	rows   int
 }
+
+// pageTime is how long one page of rows may take to reach the client: the
+// write deadline is moved this far on before each page, so an export of any
+// length runs as long as its pages keep flowing.
+const pageTime = time.Minute
 
 func newSheet(w io.Writer) *sheet {
 	c := csv.NewWriter(w)
 	c.UseCRLF = true
-	s := &sheet{w: c, flush: func() {}}
+	s := &sheet{w: c, flush: func() {}, extend: func() {}}
 	if f, ok := w.(http.Flusher); ok {
 		s.flush = f.Flush
+	}
+	if rw, ok := w.(http.ResponseWriter); ok {
+		rc := http.NewResponseController(rw)
+		// Not every writer supports deadlines (a test recorder): then the
+		// server's own timeout is all there is.
+		s.extend = func() { _ = rc.SetWriteDeadline(time.Now().Add(pageTime)) }
+		s.extend()
 	}
 	return s
 }
@@ -63,5 +79,6 @@ func (s *sheet) page() error {
 		return err
 	}
 	s.flush()
+	s.extend()
 	return nil
 }

@@ -123,7 +123,9 @@ func problem(t *testing.T, rec *httptest.ResponseRecorder, status int) map[strin
 func TestClientsCSV(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rows := sheet(t, b.get(b.maple.Token, "/exports/clients.csv"))
+	rec := b.get(b.maple.Token, "/exports/clients.csv")
+	require.Equal(t, "no-store", rec.Header().Get("Cache-Control"), "health information is kept in no cache")
+	rows := sheet(t, rec)
 	require.Len(t, rows, 2, "maple's two clients, not birch's")
 	byID := map[string]map[string]string{}
 	for _, r := range rows {
@@ -248,11 +250,15 @@ func TestExportAccess(t *testing.T) {
 	require.Equal(t, "FORBIDDEN", problem(t, b.get(b.portal, face), http.StatusForbidden)["code"])
 	require.Equal(t, http.StatusOK, b.get(b.practitioner, face).Code, "any staff member prints a face sheet")
 
-	req := httptest.NewRequest(http.MethodPost, "/exports/clients.csv", nil)
-	req.Header.Set("Authorization", "Bearer "+b.maple.Token)
-	rec := httptest.NewRecorder()
-	b.api.Handler.ServeHTTP(rec, req)
-	require.Equal(t, "METHOD_NOT_ALLOWED", problem(t, rec, http.StatusMethodNotAllowed)["code"])
+	// HEAD too: an export is run and recorded only when it is fetched.
+	for _, method := range []string{http.MethodPost, http.MethodHead} {
+		req := httptest.NewRequest(method, "/exports/clients.csv", nil)
+		req.Header.Set("Authorization", "Bearer "+b.maple.Token)
+		rec := httptest.NewRecorder()
+		b.api.Handler.ServeHTTP(rec, req)
+		require.Equal(t, "METHOD_NOT_ALLOWED", problem(t, rec, http.StatusMethodNotAllowed)["code"], method)
+		require.Equal(t, "GET", rec.Header().Get("Allow"))
+	}
 	require.Equal(t, "NOT_FOUND", problem(t, b.get(b.maple.Token, "/exports/nothing.csv"), http.StatusNotFound)["code"])
 
 	// Nothing refused reached the audit list.

@@ -42,14 +42,15 @@ func New(db *ent.Client, present graphql.ErrorPresenterFunc) *Handler {
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
-// route serves path with serve for GET and HEAD, and answers 405 to other
-// methods.
+// route serves path with serve for GET, and answers 405 to other methods:
+// HEAD too, since an export or a face sheet is read and recorded on the
+// audit list only when it is fetched.
 func (h *Handler) route(path string, serve func(http.ResponseWriter, *http.Request) error) {
 	h.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
+		if r.Method != http.MethodGet {
+			w.Header().Set("Allow", "GET")
 			graph.WriteError(r.Context(), w, &graph.RequestError{Status: http.StatusMethodNotAllowed, Code: graph.CodeMethodNotAllowed,
-				Message: "this path answers GET and HEAD only, not " + strconv.Quote(r.Method)})
+				Message: "this path answers GET only, not " + strconv.Quote(r.Method)})
 			return
 		}
 		if err := serve(w, r); err != nil {
@@ -110,4 +111,5 @@ func staffOf(ctx context.Context, admin bool) (viewer.Staff, error) {
 func attachment(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store") // health information: no copy in a cache
 }
