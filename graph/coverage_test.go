@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"testing"
 
@@ -180,4 +181,24 @@ func TestHealthCardValidatorSeam(t *testing.T) {
 	_, rsp = b.createCoverage(t, map[string]any{"clientID": marie, "region": "Bavaria", "healthCardNumber": "1"})
 	require.Empty(t, rsp.Errors)
 	require.Len(t, service.cards, 1, "a card of a wrong format, or of a region kith does not know, is not sent to the service")
+}
+
+// downService is an eligibility service that does not answer.
+type downService struct{}
+
+func (downService) Validate(context.Context, healthcard.Card) (healthcard.Result, error) {
+	return healthcard.Result{}, errors.New("dial tcp 10.0.0.9:443: connection refused")
+}
+
+func TestHealthCardServiceDown(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.db.Client.Effects.SetHealthCardValidator(downService{})
+	marie := newQuebecer(t, b)
+	cov, rsp := b.createCoverage(t, map[string]any{"clientID": marie, "region": "ON", "healthCardNumber": "1234 567 897", "healthCardVersion": "AB"})
+	require.Empty(t, rsp.Errors, "a service that is down does not stop staff recording a card of the right format")
+	require.Equal(t, "UNCHECKED", cov.HealthCardStatus)
+	require.Equal(t, "FORMAT", cov.HealthCardValidatedBy)
+	require.Contains(t, cov.HealthCardNote, "did not answer")
+	require.NotContains(t, cov.HealthCardNote, "10.0.0.9", "the service's error text is not shown")
 }

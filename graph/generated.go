@@ -14263,9 +14263,10 @@ type Mutation {
   """
   Name the billing contact of a coverage record (the funding source): one
   of the client's billingContacts, by its link's ID (lk…), which must have
-  the BILLING contact type; null clears it. Another client's link, one
-  without BILLING, or a contact's ID (co…) is BAD_USER_INPUT on
-  billingContactID with a sentence saying why. Taking BILLING from that
+  the BILLING contact type; null clears it. Another client's link or one
+  without BILLING is BAD_USER_INPUT on billingContactID with a sentence
+  saying why; another organisation's link, or a contact's ID (co…), is
+  NOT_FOUND on it. Taking BILLING from that
   link, or removing it, clears it again, and that mutation's answer says so
   in extensions.warnings (BILLING_CONTACT_CLEARED).
   """

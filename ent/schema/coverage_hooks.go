@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -52,7 +53,7 @@ func validateHealthCard() ent.Hook {
 		if v := m.Effects.HealthCardValidator(); res.Status == healthcard.StatusValid {
 			if _, format := v.(healthcard.Format); !format {
 				card.Region, card.Number, card.Version = res.Region, res.Number, res.Version
-				if res, err = v.Validate(ctx, card); err != nil {
+				if res, err = eligibility(ctx, v, card, res); err != nil {
 					return err
 				}
 			}
@@ -73,6 +74,31 @@ func validateHealthCard() ent.Hook {
 		m.SetHealthCardNote(res.Note)
 		return nil
 	}, writeOps)
+}
+
+// eligibilityTime is how long the eligibility service may take: it is asked
+// inside the write's transaction.
+const eligibilityTime = 5 * time.Second
+
+// eligibility asks v about a card whose format is right (formatted). A card
+// the service refuses (a *kith.ValidationError) refuses the write; a
+// service that fails or does not answer in eligibilityTime does not: the
+// card is kept as its format check found it, UNCHECKED, with a note saying
+// why, and validateHealthCard asks again later.
+func eligibility(ctx context.Context, v healthcard.Validator, card healthcard.Card, formatted healthcard.Result) (healthcard.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, eligibilityTime)
+	defer cancel()
+	res, err := v.Validate(ctx, card)
+	var invalid *kith.ValidationError
+	switch {
+	case err == nil:
+		return res, nil
+	case errors.As(err, &invalid):
+		return res, err
+	}
+	formatted.Status = healthcard.StatusUnchecked
+	formatted.Note = "the format is right, but the eligibility service did not answer; run validateHealthCard to ask it again"
+	return formatted, nil
 }
 
 // cardWritten reports whether m sets or clears the region, number or version.
