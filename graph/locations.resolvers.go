@@ -15,7 +15,7 @@ import (
 
 // HeldAt is the resolver for the heldAt field.
 func (r *appointmentResolver) HeldAt(ctx context.Context, obj *ent.Appointment) (*string, error) {
-	s, err := place.Load(ctx, r.DB, obj)
+	s, err := place.Load(ctx, r.tx(ctx), obj)
 	if err != nil || s == "" {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func (r *appointmentResolver) HeldAt(ctx context.Context, obj *ent.Appointment) 
 
 // AppointmentAddresses is the resolver for the appointmentAddresses field.
 func (r *clientResolver) AppointmentAddresses(ctx context.Context, obj *ent.ClientProfile) ([]*place.Address, error) {
-	addrs, err := place.Addresses(ctx, r.DB, obj)
+	addrs, err := place.Addresses(ctx, r.tx(ctx), obj)
 	if err != nil {
 		return nil, err
 	}
