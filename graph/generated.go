@@ -13887,7 +13887,8 @@ extend type Mutation {
   """
   Staff: withdraw a form still unsubmitted. It becomes WITHDRAWN: the portal
   still lists it but it can no longer be filled in (BAD_USER_INPUT on id),
-  and its reminder is not sent. A submitted or already withdrawn form is
+  its reminder is not sent, and its request email, if still waiting to go,
+  is cancelled. A submitted or already withdrawn form is
   BAD_USER_INPUT on id.
   """
   withdrawForm(id: ID!): Form!

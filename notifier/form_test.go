@@ -254,6 +254,10 @@ func TestAnUnsubmittedFormIsRemindedOnce(t *testing.T) {
 	session := b.claimAs(t, "sam@example.com")
 	b.api.Acting(client).OK(session, submitForm, map[string]any{"id": submitted, "a": []map[string]any{{"questionId": "ok", "values": []string{"I agree"}}}}, nil)
 
+	// The three requests went (a request still waiting when its form is
+	// withdrawn would be cancelled: TestWithdrawingAFormCancelsItsWaitingEmail).
+	require.Eventually(t, func() bool { return countTo(b.email.Sent(), "sam@example.com") == 3 }, 10*time.Second, 20*time.Millisecond)
+
 	// Staff withdraw one: it can no longer be filled in, nor withdrawn again.
 	var w struct{ WithdrawForm struct{ Status string } }
 	b.api.OK(b.token, withdrawForm, map[string]any{"id": withdrawn}, &w)
@@ -361,4 +365,35 @@ func TestTheFormRequestIsEditableLikeEveryTemplate(t *testing.T) {
 		"subject": "x", "text": "[Ifsignature]x[EndIf]", "html": "<p>x</p>"}})
 	require.Equal(t, "BAD_USER_INPUT", e.Code())
 	require.Contains(t, e.Message, "did you mean [IfSignature]?")
+}
+
+func TestWithdrawingAFormCancelsItsWaitingEmail(t *testing.T) {
+	t.Parallel()
+	db := kithtest.DB(t, nil) // its queue is attached, not started: emails wait
+	p := kithtest.NewPractice(t, db, "maple")
+	api := kithtest.NewAPI(t, db)
+	var c struct{ CreateClient struct{ ID string } }
+	api.OK(p.Token, `mutation { createClient(input: {firstName: "Sam", lastName: "Lee", email: "sam@example.com"}) { id } }`, nil, &c)
+	client := c.CreateClient.ID
+	api.OK(p.Token, `mutation($id: ID!) { inviteClientToPortal(clientId: $id) { id } }`, map[string]any{"id": client}, nil)
+	var sent struct{ SendForm struct{ ID string } }
+	api.OK(p.Token, sendFormFrom, map[string]any{"c": client, "in": consentForm("Sent by mistake", false)}, &sent)
+
+	notes := func() []formNote {
+		var out struct {
+			Notifications struct{ Edges []struct{ Node formNote } }
+		}
+		api.OK(p.Token, `query($f: ID!) { notifications(where: {formID: $f}) { edges { node { kind status reason } } } }`,
+			map[string]any{"f": sent.SendForm.ID}, &out)
+		var ns []formNote
+		for _, e := range out.Notifications.Edges {
+			ns = append(ns, e.Node)
+		}
+		return ns
+	}
+	require.Equal(t, []formNote{{Kind: "FORM_REQUEST", Status: "QUEUED"}}, notes())
+
+	api.OK(p.Token, withdrawForm, map[string]any{"id": sent.SendForm.ID}, nil)
+	require.Equal(t, []formNote{{Kind: "FORM_REQUEST", Status: "CANCELLED", Reason: "the form was withdrawn"}}, notes(),
+		"an email still waiting does not ask for a form that can no longer be filled in")
 }

@@ -611,6 +611,8 @@ func init() {
 	form.Hooks[4] = formHooks[0]
 
 	form.Hooks[5] = formHooks[1]
+
+	form.Hooks[6] = formHooks[2]
 	formMixinFields0 := formMixin[0].Fields()
 	_ = formMixinFields0
 	formMixinFields1 := formMixin[1].Fields()

@@ -100,7 +100,9 @@ func (Form) Annotations() []schema.Annotation {
 // Hooks of Form: its checks as it is sent, submitted or withdrawn
 // (validateForm), and, when one is sent, the FORM_REQUEST email to its
 // addressee with the job of its one reminder (notifyOfForm).
-func (Form) Hooks() []ent.Hook { return []ent.Hook{validateForm(), notifyOfForm()} }
+func (Form) Hooks() []ent.Hook {
+	return []ent.Hook{validateForm(), notifyOfForm(), cancelFormEmails()}
+}
 
 // Policy of Form: staff read and write; a portal viewer reads the forms it
 // may see (rule.AllowPortalFormRows) and submits the ones it may fill in

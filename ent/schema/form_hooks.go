@@ -15,8 +15,11 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/hook"
+	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
+	"github.com/kith-health/kith/viewer"
 )
 
 // validateSharedDocument requires a title, a plain file name, a media type
@@ -207,4 +210,31 @@ func checkSubmission(ctx context.Context, m *gen.FormMutation) error {
 		m.SetSubmittedAt(time.Now().UTC())
 	}
 	return nil
+}
+
+// cancelFormEmails cancels the emails of a form being withdrawn that still
+// wait to go (its FORM_REQUEST, held or retrying): they would ask for a
+// form that can no longer be filled in. Its reminder's job sends nothing
+// for a withdrawn form.
+func cancelFormEmails() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.FormFunc(func(ctx context.Context, m *gen.FormMutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if s, ok := m.Status(); err != nil || !ok || s != form.StatusWithdrawn {
+				return v, err
+			}
+			f, ok := v.(*gen.Form)
+			if !ok {
+				return v, nil
+			}
+			err = m.Client().Notification.Update().
+				Where(notification.FormID(f.ID), notification.StatusEQ(notification.StatusQueued)).
+				SetStatus(notification.StatusCancelled).SetReason("the form was withdrawn").
+				Exec(viewer.NewContext(ctx, viewer.System{OrgID: f.OrganizationID}))
+			if err != nil {
+				return nil, fmt.Errorf("cancelling the withdrawn form's emails: %w", err)
+			}
+			return v, nil
+		})
+	}, ent.OpUpdateOne)
 }
