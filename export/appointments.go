@@ -9,15 +9,21 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/exportrecord"
+	"github.com/kith-health/kith/place"
 )
 
 // MaxSpan is the longest date range of an appointments export.
 const MaxSpan = 366 * 24 * time.Hour
 
 // appointmentColumns are the columns of appointments.csv. Times are in the
-// appointment's time zone (the client's), with their offset.
+// appointment's time zone (the client's), with their offset. location is
+// where the appointment is held, written out as Appointment.heldAt is
+// (package place): the practice location's name and address, the client's
+// or the contact's address, else the one-off text; practice_location is the
+// location's name and address_source CLIENT or CONTACT.
 var appointmentColumns = []string{"id", "starts_at", "ends_at", "time_zone", "status", "client_id", "client_name",
-	"practitioner", "service", "location", "telehealth_url", "booked_via", "cancellation_reason", "created_at"}
+	"practitioner", "service", "location", "practice_location", "address_source", "telehealth_url", "booked_via",
+	"cancellation_reason", "created_at"}
 
 // appointments streams GET /exports/appointments.csv?from=…&to=…: the
 // appointments starting from from (included) to to (excluded), by start.
@@ -49,7 +55,8 @@ func (h *Handler) appointments(w http.ResponseWriter, r *http.Request) error {
 		q := h.db.Appointment.Query().
 			Where(appointment.StartsAtGTE(from), appointment.StartsAtLT(to)).
 			Order(appointment.ByStartsAt(), appointment.ByID()).Limit(PageSize).
-			WithClient().WithPractitioner().WithService()
+			WithClient().WithPractitioner().WithService().WithPracticeLocation().
+			WithHeldAtContactLink(func(q *ent.ClientContactQuery) { q.WithContact() })
 		if last != nil {
 			q.Where(appointment.Or(appointment.StartsAtGT(last.StartsAt),
 				appointment.And(appointment.StartsAtEQ(last.StartsAt), appointment.IDGT(last.ID))))
@@ -83,7 +90,7 @@ func appointmentCells(a *ent.Appointment) []string {
 	if err != nil {
 		loc = time.UTC
 	}
-	var client, practitioner, service string
+	var client, practitioner, service, practiceLocation, source string
 	if c := a.Edges.Client; c != nil {
 		client = strings.TrimSpace(c.FirstName + " " + c.LastName)
 	}
@@ -93,9 +100,15 @@ func appointmentCells(a *ent.Appointment) []string {
 	if sv := a.Edges.Service; sv != nil {
 		service = sv.Name
 	}
+	if l := a.Edges.PracticeLocation; l != nil {
+		practiceLocation = l.Name
+	}
+	if a.AddressSource != nil {
+		source = string(*a.AddressSource)
+	}
 	return []string{string(a.ID), a.StartsAt.In(loc).Format(time.RFC3339), a.EndsAt.In(loc).Format(time.RFC3339), a.TimeZone,
-		string(a.Status), string(a.ClientID), client, practitioner, service, a.Location, a.TelehealthURL, string(a.BookedVia),
-		a.CancellationReason, stamp(a.CreatedAt)}
+		string(a.Status), string(a.ClientID), client, practitioner, service, place.Written(a, a.Edges.Client), practiceLocation,
+		source, a.TelehealthURL, string(a.BookedVia), a.CancellationReason, stamp(a.CreatedAt)}
 }
 
 // dateRange reads the from and to parameters: each a date (YYYY-MM-DD, the

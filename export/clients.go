@@ -15,10 +15,12 @@ import (
 // left out: they are staff's working text, not a record to hand on.
 var clientColumns = []string{"id", "first_name", "preferred_name", "last_name", "pronouns", "date_of_birth",
 	"email", "email_consent", "mobile_phone", "sms_consent", "other_phones", "language", "time_zone", "status", "tags",
-	"address_line1", "address_line2", "city", "region", "postal_code", "country", "referring_provider", "created_at"}
+	"address_line1", "address_line2", "city", "region", "postal_code", "country", "referring_provider",
+	"veteran_id", "qualified", "default_location", "created_at"}
 
 // clients streams GET /exports/clients.csv: every client of the
-// organisation, ordered by ID.
+// organisation, ordered by ID, each with its default location's name
+// (loaded with the page: one more statement per page).
 func (h *Handler) clients(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	s, err := staffOf(ctx, true)
@@ -36,7 +38,7 @@ func (h *Handler) clients(w http.ResponseWriter, r *http.Request) error {
 	}
 	var after pulid.ID
 	for {
-		q := h.db.ClientProfile.Query().Order(clientprofile.ByID()).Limit(PageSize)
+		q := h.db.ClientProfile.Query().Order(clientprofile.ByID()).Limit(PageSize).WithDefaultLocation()
 		if after != "" {
 			q.Where(clientprofile.IDGT(after))
 		}
@@ -46,10 +48,15 @@ func (h *Handler) clients(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, c := range page {
 			a := address(c.Address)
+			var defaultLocation string
+			if l := c.Edges.DefaultLocation; l != nil {
+				defaultLocation = l.Name
+			}
 			if err := out.row(string(c.ID), c.FirstName, c.PreferredName, c.LastName, c.Pronouns, c.DateOfBirth,
 				c.Email, yesNo(c.EmailConsent), c.MobilePhone, yesNo(c.SmsConsent), phones(c.OtherPhones), c.Language, c.TimeZone,
 				string(c.Status), strings.Join(c.Tags, "; "),
-				a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country, c.ReferringProvider, stamp(c.CreatedAt)); err != nil {
+				a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country, c.ReferringProvider,
+				c.VeteranID, yesNoEmpty(c.Qualified), defaultLocation, stamp(c.CreatedAt)); err != nil {
 				return errStartedBy(err)
 			}
 		}
@@ -100,6 +107,14 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// yesNoEmpty is yes or no, or empty for nil (not recorded).
+func yesNoEmpty(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	return yesNo(*b)
 }
 
 // stamp writes t in RFC 3339, UTC.

@@ -8,15 +8,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -320,4 +324,150 @@ func TestFaceSheet(t *testing.T) {
 	require.Equal(t, string(b.maple.Owner.ID), last.Staff.ID)
 	require.NotNil(t, last.CompletedAt)
 	require.Equal(t, 1, out.Exports.Edges[1].Node.RowCount, "Sam's one contact")
+}
+
+// TestExportsShowPlacesAndCoverage checks the columns and face-sheet
+// entries of locations, addresses held at, Veteran ID, qualified and
+// coverage.
+func TestExportsShowPlacesAndCoverage(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	var loc struct{ CreateLocation struct{ ID string } }
+	b.api.OK(b.maple.Token, `mutation { createLocation(input: {name: "Downtown clinic",
+		address: {line1: "40 King Street West", city: "Toronto"}}) { id } }`, nil, &loc)
+	var mia struct {
+		CreateClient struct {
+			ID           string
+			ContactLinks []struct{ ID string }
+		}
+	}
+	b.api.OK(b.maple.Token, `mutation($l: ID!) { createClient(input: {firstName: "Mia", lastName: "Chen", email: "mia@example.com",
+		veteranID: "VA-123", qualified: true, defaultLocationID: $l, address: {line1: "12 Elm Street", city: "Toronto"}},
+		contacts: [{contact: {firstName: "Jordan", lastName: "Chen", organizationReference: "<b>ACME-7</b>",
+			address: {line1: "8 Oak Avenue", city: "Oakville"}}, relationship: PARENT, contactTypes: [ADDITIONAL_ADDRESS, BILLING]}])
+		{ id contactLinks { id } } }`, map[string]any{"l": loc.CreateLocation.ID}, &mia)
+	client, link := mia.CreateClient.ID, mia.CreateClient.ContactLinks[0].ID
+
+	clients := map[string]map[string]string{}
+	for _, r := range sheet(t, b.get(b.maple.Token, "/exports/clients.csv")) {
+		clients[r["id"]] = r
+	}
+	require.Equal(t, "VA-123", clients[client]["veteran_id"])
+	require.Equal(t, "yes", clients[client]["qualified"])
+	require.Equal(t, "Downtown clinic", clients[client]["default_location"])
+	require.Empty(t, clients[b.sam]["qualified"], "not recorded")
+	require.Empty(t, clients[b.sam]["default_location"])
+
+	toronto, _ := time.LoadLocation("America/Toronto")
+	d := time.Now().In(toronto).AddDate(0, 0, 3)
+	day := time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, toronto)
+	for i, c := range []struct {
+		in     map[string]any
+		heldAt any
+	}{
+		{map[string]any{"practiceLocationID": loc.CreateLocation.ID}, nil},
+		{map[string]any{"addressSource": "CLIENT"}, nil},
+		{nil, link},
+		{map[string]any{"location": "Community hall"}, nil},
+	} {
+		at := day.Add(time.Duration(i) * time.Hour)
+		in := map[string]any{"clientID": client, "practitionerID": string(b.maple.Owner.ID), "startsAt": at, "endsAt": at.Add(50 * time.Minute)}
+		for k, v := range c.in {
+			in[k] = v
+		}
+		b.api.OK(b.maple.Token, `mutation($in: CreateAppointmentInput!, $h: ID) { createAppointment(input: $in, heldAtContactLinkID: $h) { id } }`,
+			map[string]any{"in": in, "h": c.heldAt}, nil)
+	}
+	rows := sheet(t, b.get(b.maple.Token, "/exports/appointments.csv?from="+day.Format("2006-01-02")+"&to="+day.AddDate(0, 0, 1).Format("2006-01-02")))
+	require.Len(t, rows, 4)
+	for i, want := range []struct{ location, practiceLocation, source string }{
+		{"Downtown clinic, 40 King Street West, Toronto", "Downtown clinic", ""},
+		{"12 Elm Street, Toronto", "", "CLIENT"},
+		{"8 Oak Avenue, Oakville", "", "CONTACT"},
+		{"Community hall", "", ""},
+	} {
+		require.Equal(t, want.location, rows[i]["location"], i)
+		require.Equal(t, want.practiceLocation, rows[i]["practice_location"], i)
+		require.Equal(t, want.source, rows[i]["address_source"], i)
+	}
+
+	var cov struct{ CreateCoverage struct{ ID string } }
+	b.api.OK(b.maple.Token, `mutation($c: ID!) { createCoverage(input: {clientID: $c, region: "ON", healthCardNumber: "1234-567-897",
+		healthCardVersion: "AB", feeProgram: "<i>OHIP</i>"}) { id } }`, map[string]any{"c": client}, &cov)
+	b.api.OK(b.maple.Token, `mutation($id: ID!, $l: ID) { setCoverageBillingContact(id: $id, billingContactID: $l) { id } }`,
+		map[string]any{"id": cov.CreateCoverage.ID, "l": link}, nil)
+
+	html := b.get(b.maple.Token, "/clients/"+client+"/face-sheet").Body.String()
+	for _, want := range []string{"Veteran ID", "VA-123", "Qualified", "<dd>yes</dd>", "Default location", "Downtown clinic",
+		"<h2>Coverage</h2>", "<td>ON</td>", "1234567897 AB", "VALID", "(FORMAT)", "Jordan Chen",
+		"&lt;i&gt;OHIP&lt;/i&gt;", "Ref. &lt;b&gt;ACME-7&lt;/b&gt;"} {
+		require.Contains(t, html, want)
+	}
+	require.NotContains(t, html, "<i>OHIP</i>", "escaped")
+	require.Contains(t, b.get(b.maple.Token, "/clients/"+b.sam+"/face-sheet").Body.String(), "No coverage.")
+}
+
+// TestAppointmentsCSVStatementsDoNotGrow proves the places are loaded per
+// page, not per row: 4 appointments cost as many statements as 40, held
+// at a location, the client's address, a contact's and a text place in
+// turn.
+func TestAppointmentsCSVStatementsDoNotGrow(t *testing.T) {
+	t.Parallel()
+	start := time.Now().UTC().AddDate(0, 0, 2).Truncate(24 * time.Hour)
+	path := "/exports/appointments.csv?from=" + start.Format(time.RFC3339) + "&to=" + start.AddDate(0, 0, 3).Format(time.RFC3339)
+	statements := func(n int) int64 {
+		var counter atomic.Int64
+		db := kithtest.DB(t, &counter)
+		p := kithtest.NewPractice(t, db, fmt.Sprintf("n%d", n))
+		ctx := viewer.NewContext(context.Background(), viewer.System{OrgID: p.Org.ID})
+		tx, err := db.Client.Tx(ctx)
+		require.NoError(t, err)
+		ctx = transaction.With(ctx, tx) // the hooks of its writes find it
+		c := tx.Client()
+		l, err := c.Location.Create().SetName("Downtown clinic").Save(ctx)
+		require.NoError(t, err)
+		cl, err := c.ClientProfile.Create().SetFirstName("Mia").SetLastName("Chen").SetEmail("mia@example.com").
+			SetAddress(&schematype.Address{Line1: "12 Elm Street", City: "Toronto"}).Save(ctx)
+		require.NoError(t, err)
+		k, err := c.Contact.Create().SetFirstName("Jordan").SetAddress(&schematype.Address{Line1: "8 Oak Avenue", City: "Oakville"}).Save(ctx)
+		require.NoError(t, err)
+		link, err := c.ClientContact.Create().SetClientID(cl.ID).SetContactID(k.ID).
+			SetContactTypes([]schematype.ContactType{schematype.ContactTypeAdditionalAddress}).Save(ctx)
+		require.NoError(t, err)
+		for i := range n {
+			at := start.Add(time.Duration(i) * time.Hour)
+			a := c.Appointment.Create().SetClientID(cl.ID).SetPractitionerID(p.Owner.ID).SetStartsAt(at).SetEndsAt(at.Add(50 * time.Minute))
+			switch i % 4 {
+			case 0:
+				a.SetPracticeLocationID(l.ID)
+			case 1:
+				a.SetAddressSource(appointment.AddressSourceClient)
+			case 2:
+				a.SetAddressSource(appointment.AddressSourceContact).SetHeldAtContactLinkID(link.ID)
+			default:
+				a.SetLocation("Community hall")
+			}
+			require.NoError(t, a.Exec(ctx))
+		}
+		require.NoError(t, tx.Commit())
+		api := kithtest.NewAPI(t, db)
+		sheet(t, httpGet(api, p.Token, path)) // warm the token cache
+		counter.Store(0)
+		rows := sheet(t, httpGet(api, p.Token, path))
+		require.Len(t, rows, n)
+		require.Equal(t, "8 Oak Avenue, Oakville", rows[2]["location"])
+		return counter.Load()
+	}
+	four, forty := statements(4), statements(40)
+	require.Equal(t, four, forty, "statements for 4 appointments vs 40")
+	t.Logf("%d statements for 4 appointments and for 40", four)
+}
+
+// httpGet is GET path through api's handler as token's bearer.
+func httpGet(api *kithtest.API, token, path string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	api.Handler.ServeHTTP(rec, req)
+	return rec
 }

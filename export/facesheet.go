@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -29,12 +30,19 @@ type faceSheet struct {
 	Lang, Practice, Name, Alert, Printed, PrintedBy string
 	Details                                         []detail
 	Contacts                                        []sheetContact
+	Coverages                                       []sheetCoverage
 }
 
 type detail struct{ Label, Value string }
 
 type sheetContact struct {
 	Name, Reference, Relationship, Types, Phone, Email, Address string
+}
+
+// sheetCoverage is one coverage record of the client: its health card,
+// fee program and billing contact.
+type sheetCoverage struct {
+	Region, Card, Status, Validated, FeeProgram, BillingContact, BillingReference string
 }
 
 // faceSheet serves GET /clients/{id}/face-sheet: a printable page of the
@@ -54,6 +62,11 @@ func (h *Handler) faceSheet(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := h.db.ClientProfile.Query().Where(clientprofile.ID(id)).
 		WithContactLinks(func(q *ent.ClientContactQuery) { q.Order(clientcontact.ByCreatedAt()).WithContact() }).
+		WithDefaultLocation().
+		WithCoverages(func(q *ent.CoverageQuery) {
+			q.Order(coverage.ByCreatedAt(), coverage.ByID()).
+				WithBillingContact(func(q *ent.ClientContactQuery) { q.WithContact() })
+		}).
 		Only(ctx)
 	if ent.IsNotFound(err) {
 		return missing
@@ -88,7 +101,9 @@ func (h *Handler) faceSheet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// sheetOf lays out client c of org, printed by me.
+// sheetOf lays out client c of org, printed by me: c loaded with its
+// contact links (and their contacts), its default location and its
+// coverages (with their billing contacts' links and contacts).
 func sheetOf(c *ent.ClientProfile, org *ent.Organization, me *ent.Staff) faceSheet {
 	name := strings.TrimSpace(c.FirstName + " " + c.LastName)
 	if c.PreferredName != "" && c.PreferredName != c.FirstName {
@@ -116,6 +131,11 @@ func sheetOf(c *ent.ClientProfile, org *ent.Organization, me *ent.Staff) faceShe
 	add("Language", c.Language)
 	add("Time zone", c.TimeZone)
 	add("Referring provider", c.ReferringProvider)
+	add("Veteran ID", c.VeteranID)
+	add("Qualified", yesNoEmpty(c.Qualified))
+	if l := c.Edges.DefaultLocation; l != nil {
+		add("Default location", l.Name)
+	}
 	add("Tags", strings.Join(c.Tags, ", "))
 	add("Client ID", string(c.ID))
 	for _, l := range c.Edges.ContactLinks {
@@ -135,7 +155,35 @@ func sheetOf(c *ent.ClientProfile, org *ent.Organization, me *ent.Staff) faceShe
 			Reference: k.OrganizationReference, Relationship: rel, Types: strings.Join(types, ", "),
 			Phone: k.Phone, Email: k.Email, Address: oneLine(k.Address)})
 	}
+	zone := location(org.TimeZone)
+	for _, v := range c.Edges.Coverages {
+		p.Coverages = append(p.Coverages, coverageOf(v, zone))
+	}
 	return p
+}
+
+// coverageOf lays out coverage v, its validation date in zone.
+func coverageOf(v *ent.Coverage, zone *time.Location) sheetCoverage {
+	out := sheetCoverage{Region: v.Region, Card: strings.TrimSpace(v.HealthCardNumber + " " + v.HealthCardVersion),
+		FeeProgram: v.FeeProgram}
+	if v.FeeProgramNumber != "" {
+		out.FeeProgram = strings.TrimSpace(out.FeeProgram + " (" + v.FeeProgramNumber + ")")
+	}
+	if v.HealthCardStatus != nil {
+		out.Status = string(*v.HealthCardStatus)
+	}
+	if at := v.HealthCardValidatedAt; at != nil {
+		out.Validated = at.In(zone).Format("2 Jan 2006")
+		if v.HealthCardValidatedBy != "" {
+			out.Validated += " (" + v.HealthCardValidatedBy + ")"
+		}
+	}
+	if l := v.Edges.BillingContact; l != nil && l.Edges.Contact != nil {
+		k := l.Edges.Contact
+		out.BillingContact = strings.TrimSpace(k.FirstName + " " + k.LastName)
+		out.BillingReference = k.OrganizationReference
+	}
+	return out
 }
 
 // oneLine writes an address on one line.
