@@ -43,7 +43,7 @@ func TestDemoTimeline(t *testing.T) {
 		t.Logf("%-24s %-8s %s", e.Node.Kind, e.Node.Actor, e.Node.Summary)
 	}
 	for _, k := range []string{"APPOINTMENT_BOOKED", "APPOINTMENT_COMPLETED", "APPOINTMENT_RESCHEDULED", "MESSAGE",
-		"FORM_SENT", "FORM_SUBMITTED", "DOCUMENT_SHARED", "DOCUMENT_VIEWED", "PORTAL_ACTIVITY"} {
+		"FORM_SENT", "FORM_SUBMITTED", "FORM_WITHDRAWN", "INVOICE_ISSUED", "DOCUMENT_SHARED", "DOCUMENT_VIEWED", "PORTAL_ACTIVITY"} {
 		require.True(t, kinds[k], k)
 	}
 }

@@ -17,7 +17,8 @@ import (
 // seedHistory gives Sam a past worth reading on Client.timeline: a session
 // last week that Priya completed, one next week she booked and moved, a
 // treatment plan she shared and Alex opened in the portal, an intake form
-// she sent to Alex and Alex filled in, and Alex's portal sign-in. Each step
+// she sent to Alex and Alex filled in, a consent form she sent and took
+// back, and Alex's portal sign-in. Each step
 // goes through the package staff or the portal would use, as them.
 func seedHistory(ctx context.Context, db *ent.Client, org *ent.Organization, priya *ent.Staff, sam *ent.ClientProfile, alex *ent.ClientContact) error {
 	scopes := make([]string, len(alex.PortalScopes))
@@ -59,6 +60,14 @@ func seedHistory(ctx context.Context, db *ent.Client, org *ent.Organization, pri
 		return err
 	}
 	if _, err := form.Submit(alexCtx, db, intake.ID, []*schematype.Answer{{QuestionID: "sleep", Value: "Better since the last session."}}, nil); err != nil {
+		return err
+	}
+	consent, err := form.Send(staffCtx, db, sam.ID, &alex.ID, form.Input{Title: "Photo consent",
+		Questions: []*schematype.Question{{ID: "photos", Label: "May we photograph Sam's drawings?", Type: schematype.QuestionText}}})
+	if err != nil {
+		return err
+	}
+	if _, err := form.Withdraw(staffCtx, db, consent.ID); err != nil {
 		return err
 	}
 	next, err := db.Appointment.Create().SetClientID(sam.ID).SetPractitionerID(priya.ID).

@@ -14455,8 +14455,9 @@ extend type Client {
   """
   Staff: what happened with the client, newest first, one page at a time
   (first at most the page size, default 20; after is an entry's cursor):
-  appointments and their changes, every message sent or skipped, forms sent
-  and submitted, documents shared and viewed, portal activity and payments.
+  appointments and their changes, every message sent or skipped (sign-in
+  codes aside), forms sent, submitted and withdrawn, documents shared and
+  viewed, portal activity, invoices issued and payments.
   Any staff member of the organisation reads it; never a portal viewer.
   """
   timeline(first: Int, after: String): TimelineConnection!
@@ -14503,7 +14504,7 @@ type TimelineEntry {
   staff: Staff
   "The contact who did it, when a contact did; for a message, the contact it went to."
   contact: Contact
-  "The record the entry is about: an appointment, a notification, a form, a document, a portal event or a payment. Null when it is no longer there."
+  "The record the entry is about: an appointment, a notification, a form, a document, a portal event, an invoice or a payment. Null when it is no longer there."
   record: Node
 }
 
@@ -14515,16 +14516,27 @@ enum TimelineKind {
   APPOINTMENT_CANCELLED
   APPOINTMENT_COMPLETED
   APPOINTMENT_MISSED
-  "A message (a Notification) sent, queued, failed, skipped or cancelled; summary says which."
+  """
+  A message (a Notification) sent, queued, failed, skipped or cancelled;
+  summary says which, and names the form of a form's request or reminder.
+  A form's request is by the staff member who sent the form; other messages
+  are kith's. Sign-in codes are left out (the sign-in shows as
+  PORTAL_ACTIVITY).
+  """
   MESSAGE
+  "A form sent, by the staff member who sent it; summary names the appointment it was sent from, if any."
   FORM_SENT
   FORM_SUBMITTED
+  "A form withdrawn unsubmitted (withdrawForm), at withdrawnAt. Always by staff; which staff member is not recorded, so staff is null."
+  FORM_WITHDRAWN
   DOCUMENT_SHARED
   DOCUMENT_VIEWED
   "Anything else done in the portal (signed in, claimed an invitation, sent a message, added a card); summary names it."
   PORTAL_ACTIVITY
   "A payment made or declined; summary says which."
   PAYMENT
+  "An invoice issued, by the staff member who issued it; summary gives its number, total and whom it is addressed to (the billing contact as billedTo keeps it, else the client)."
+  INVOICE_ISSUED
 }
 `, BuiltIn: false},
 }

@@ -11,12 +11,14 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/form"
+	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/portalevent"
 	"github.com/kith-health/kith/ent/shareddocument"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 )
 
 // Entry is one thing that happened with a client (GraphQL's TimelineEntry).
@@ -40,6 +42,9 @@ type Entry struct {
 	Record ent.Noder
 
 	staffID, contactID pulid.ID
+	// unsigned keeps the staff member's name out of the summary (a
+	// message's summary ends with its status).
+	unsigned bool
 }
 
 // ids collects the IDs of rows of each source, in order.
@@ -72,7 +77,7 @@ func load(ctx context.Context, db *ent.Client, client *ent.ClientProfile, rows [
 	for _, r := range rows {
 		when.add(r.src, r.pos.At)
 		src := r.src
-		if src == srcFormSubmitted {
+		if src == srcFormSubmitted || src == srcFormWithdrawn {
 			src = srcFormSent
 		}
 		by[src] = append(by[src], r.rid)
@@ -105,6 +110,7 @@ type loaded struct {
 	documents     map[pulid.ID]*ent.SharedDocument
 	events        map[pulid.ID]*ent.PortalEvent
 	payments      map[pulid.ID]*ent.Payment
+	invoices      map[pulid.ID]*ent.Invoice
 }
 
 // byID indexes records by their ID.
@@ -119,9 +125,13 @@ func byID[T any](all []T, id func(T) pulid.ID) map[pulid.ID]T {
 // read loads the records of by. The tables that grow with a client's
 // history are read by ID within the client's rows of the page's window (its
 // (client_id, created_at) index), which is also the plan SQLite, without
-// statistics, picks over the organisation's index.
+// statistics, picks over the organisation's index. The forms of the page's
+// messages are read with the page's forms, and the appointments of its
+// forms with those of its appointment changes, so each kind of record costs
+// one statement.
 func (l *loaded) read(ctx context.Context, db *ent.Client, client pulid.ID, by ids, when spans) error {
 	wrap := func(err error) error { return fmt.Errorf("reading the timeline's records: %w", err) }
+	var appts []pulid.ID
 	if len(by[srcAppointment]) > 0 {
 		all, err := db.AppointmentChange.Query().Where(appointmentchange.ClientID(client),
 			appointmentchange.CreatedAtGTE(when[srcAppointment].lo), appointmentchange.CreatedAtLTE(when[srcAppointment].hi),
@@ -130,16 +140,11 @@ func (l *loaded) read(ctx context.Context, db *ent.Client, client pulid.ID, by i
 			return wrap(err)
 		}
 		l.changes = byID(all, func(x *ent.AppointmentChange) pulid.ID { return x.ID })
-		var appts []pulid.ID
 		for _, c := range all {
 			appts = append(appts, c.AppointmentID)
 		}
-		as, err := db.Appointment.Query().Where(appointment.IDIn(appts...)).All(ctx)
-		if err != nil {
-			return wrap(err)
-		}
-		l.appointments = byID(as, func(x *ent.Appointment) pulid.ID { return x.ID })
 	}
+	forms := by[srcFormSent]
 	if len(by[srcMessage]) > 0 {
 		all, err := db.Notification.Query().Where(notification.ClientID(client),
 			notification.CreatedAtGTE(when[srcMessage].lo), notification.CreatedAtLTE(when[srcMessage].hi),
@@ -148,13 +153,30 @@ func (l *loaded) read(ctx context.Context, db *ent.Client, client pulid.ID, by i
 			return wrap(err)
 		}
 		l.notifications = byID(all, func(x *ent.Notification) pulid.ID { return x.ID })
+		for _, n := range all {
+			if n.FormID != "" {
+				forms = append(forms, n.FormID)
+			}
+		}
 	}
-	if len(by[srcFormSent]) > 0 {
-		all, err := db.Form.Query().Where(form.ClientID(client), form.IDIn(by[srcFormSent]...)).All(ctx)
+	if len(forms) > 0 {
+		all, err := db.Form.Query().Where(form.ClientID(client), form.IDIn(forms...)).All(ctx)
 		if err != nil {
 			return wrap(err)
 		}
 		l.forms = byID(all, func(x *ent.Form) pulid.ID { return x.ID })
+		for _, f := range all {
+			if f.AppointmentID != "" {
+				appts = append(appts, f.AppointmentID)
+			}
+		}
+	}
+	if len(appts) > 0 {
+		as, err := db.Appointment.Query().Where(appointment.IDIn(appts...)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.appointments = byID(as, func(x *ent.Appointment) pulid.ID { return x.ID })
 	}
 	var docs []pulid.ID
 	if len(by[srcPortal]) > 0 {
@@ -187,6 +209,15 @@ func (l *loaded) read(ctx context.Context, db *ent.Client, client pulid.ID, by i
 		}
 		l.payments = byID(all, func(x *ent.Payment) pulid.ID { return x.ID })
 	}
+	if len(by[srcInvoice]) > 0 {
+		all, err := db.Invoice.Query().Where(invoice.ClientID(client),
+			invoice.CreatedAtGTE(when[srcInvoice].lo), invoice.CreatedAtLTE(when[srcInvoice].hi),
+			invoice.IDIn(by[srcInvoice]...)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.invoices = byID(all, func(x *ent.Invoice) pulid.ID { return x.ID })
+	}
 	return nil
 }
 
@@ -210,19 +241,36 @@ func (l *loaded) entry(client *ent.ClientProfile, r row) *Entry {
 		if n == nil {
 			return nil
 		}
-		return &Entry{Kind: KindMessage, Actor: appointmentchange.ActorKith, contactID: n.ContactID, Record: n, Summary: messageSummary(n)}
-	case srcFormSent, srcFormSubmitted:
+		e := &Entry{Kind: KindMessage, Actor: appointmentchange.ActorKith, contactID: n.ContactID, Record: n}
+		f := l.forms[n.FormID]
+		if f != nil && n.Kind == schematype.MessageKindFormRequest {
+			// The form's request goes because staff sent the form; its
+			// reminder is kith's own.
+			e.Actor, e.staffID, e.unsigned = staffOrKith(f.SentByID), f.SentByID, true
+		}
+		e.Summary = messageSummary(n, f)
+		return e
+	case srcFormSent, srcFormSubmitted, srcFormWithdrawn:
 		f := l.forms[r.rid]
 		if f == nil {
 			return nil
 		}
-		if r.src == srcFormSent {
+		switch r.src {
+		case srcFormSent:
 			e := &Entry{Kind: KindFormSent, Actor: staffOrKith(f.SentByID), staffID: f.SentByID, Record: f,
 				Summary: fmt.Sprintf("Form %q sent", f.Title)}
+			if a := l.appointments[f.AppointmentID]; a != nil {
+				e.Summary += " from the appointment of " + when(a.StartsAt, a.TimeZone)
+			}
 			if f.SignatureRequested {
 				e.Summary += ", signature requested"
 			}
 			return e
+		case srcFormWithdrawn:
+			// Only staff withdraw a form (withdrawForm); who did is not
+			// stored, so staff is null.
+			return &Entry{Kind: KindFormWithdrawn, Actor: appointmentchange.ActorStaff, Record: f,
+				Summary: fmt.Sprintf("Form %q withdrawn unsubmitted", f.Title)}
 		}
 		return &Entry{Kind: KindFormSubmitted, Actor: clientOrContact(f.ContactID), contactID: f.ContactID, Record: f,
 			Summary: fmt.Sprintf("Form %q submitted by %s", f.Title, f.SubmittedBy)}
@@ -252,6 +300,13 @@ func (l *loaded) entry(client *ent.ClientProfile, r row) *Entry {
 		}
 		return &Entry{Kind: KindPayment, Actor: clientOrContact(p.ContactID), contactID: p.ContactID, Record: p,
 			Summary: paymentSummary(p)}
+	case srcInvoice:
+		iv := l.invoices[r.rid]
+		if iv == nil {
+			return nil
+		}
+		return &Entry{Kind: KindInvoiceIssued, Actor: staffOrKith(iv.IssuedByID), staffID: iv.IssuedByID, Record: iv,
+			Summary: invoiceSummary(iv, client)}
 	}
 	return nil
 }
@@ -287,7 +342,7 @@ func (l *loaded) people(ctx context.Context, db *ent.Client, entries []*Entry) e
 	}
 	for _, e := range entries {
 		e.Staff, e.Contact = staffByID[e.staffID], contactsByID[e.contactID]
-		if e.Staff != nil && e.Actor == appointmentchange.ActorStaff {
+		if e.Staff != nil && e.Actor == appointmentchange.ActorStaff && !e.unsigned {
 			e.Summary += " by " + e.Staff.Name
 		}
 	}
@@ -346,13 +401,19 @@ func appointmentSummary(c *ent.AppointmentChange, zone string) string {
 // words turns an UPPER_CASE name into lower-case words.
 func words(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", " ")) }
 
-func messageSummary(n *ent.Notification) string {
+// messageSummary says n in a line, naming the title of f, n's form, when
+// there is one ("Form request "Consent" by email to Alex Rivera: queued").
+func messageSummary(n *ent.Notification, f *ent.Form) string {
 	kind := words(string(n.Kind))
 	channel := "email"
 	if n.Channel == "SMS" {
 		channel = "SMS"
 	}
-	s := strings.ToUpper(kind[:1]) + kind[1:] + " by " + channel + " to " + n.RecipientName + ": " + words(string(n.Status))
+	s := strings.ToUpper(kind[:1]) + kind[1:]
+	if f != nil {
+		s += fmt.Sprintf(" %q", f.Title)
+	}
+	s += " by " + channel + " to " + n.RecipientName + ": " + words(string(n.Status))
 	if n.Reason != "" && (n.Status == notification.StatusSkipped || n.Status == notification.StatusFailed || n.Status == notification.StatusCancelled) {
 		s += " (" + n.Reason + ")"
 	}
@@ -368,5 +429,20 @@ func portalSummary(p *ent.PortalEvent) string {
 }
 
 func paymentSummary(p *ent.Payment) string {
-	return fmt.Sprintf("Payment of %d.%02d %s by %s: %s", p.AmountCents/100, p.AmountCents%100, p.Currency, p.PaidBy, words(string(p.Status)))
+	return fmt.Sprintf("Payment of %s by %s: %s", amount(p.AmountCents, p.Currency), p.PaidBy, words(string(p.Status)))
+}
+
+// invoiceSummary says iv in a line, addressed to its billing contact as it
+// stood then (billedTo) or to client.
+func invoiceSummary(iv *ent.Invoice, client *ent.ClientProfile) string {
+	to := strings.TrimSpace(client.FirstName + " " + client.LastName)
+	if iv.BilledTo != nil && iv.BilledTo.Name != "" {
+		to = iv.BilledTo.Name
+	}
+	return fmt.Sprintf("Invoice %s of %s to %s", iv.Number, amount(iv.TotalCents, iv.Currency), to)
+}
+
+// amount writes cents of currency as a person reads it: 140.00 CAD.
+func amount(cents int, currency string) string {
+	return fmt.Sprintf("%d.%02d %s", cents/100, cents%100, currency)
 }

@@ -20,10 +20,12 @@ const (
 	KindMessage                Kind = "MESSAGE"
 	KindFormSent               Kind = "FORM_SENT"
 	KindFormSubmitted          Kind = "FORM_SUBMITTED"
+	KindFormWithdrawn          Kind = "FORM_WITHDRAWN"
 	KindDocumentShared         Kind = "DOCUMENT_SHARED"
 	KindDocumentViewed         Kind = "DOCUMENT_VIEWED"
 	KindPortalActivity         Kind = "PORTAL_ACTIVITY"
 	KindPayment                Kind = "PAYMENT"
+	KindInvoiceIssued          Kind = "INVOICE_ISSUED"
 )
 
 // MarshalGQL implements graphql.Marshaler.

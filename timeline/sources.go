@@ -29,6 +29,8 @@ const (
 	srcDocumentShared = "DOCUMENT_SHARED"
 	srcPortal         = "PORTAL"
 	srcPayment        = "PAYMENT"
+	srcFormWithdrawn  = "FORM_WITHDRAWN"
+	srcInvoice        = "INVOICE_ISSUED"
 )
 
 // mirrored are the portal actions another source already shows (the
@@ -40,13 +42,18 @@ const mirrored = `'APPOINTMENT_BOOKED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_
 // (and a case in load, entry.go).
 var sources = []source{
 	{src: srcAppointment, table: "appointment_changes", at: "created_at", eid: "id"},
-	{src: srcMessage, table: "notifications", at: "created_at", eid: "id"},
+	// Sign-in codes are left out: one is sent at every portal sign-in, so
+	// they would crowd the feed, and the sign-in itself shows (PORTAL).
+	{src: srcMessage, table: "notifications", at: "created_at", eid: "id", where: "kind <> 'SIGN_IN_CODE'"},
 	{src: srcFormSent, table: "forms", at: "created_at", eid: "id || ':sent'"},
 	// Forms are few per client: submitted_at needs no index of its own.
 	{src: srcFormSubmitted, table: "forms", at: "submitted_at", eid: "id || ':submitted'", where: "submitted_at IS NOT NULL"},
+	// Nor does withdrawn_at (only staff's withdrawForm sets it).
+	{src: srcFormWithdrawn, table: "forms", at: "withdrawn_at", eid: "id || ':withdrawn'", where: "withdrawn_at IS NOT NULL"},
 	{src: srcDocumentShared, table: "shared_documents", at: "created_at", eid: "id"},
 	{src: srcPortal, table: "portal_events", at: "created_at", eid: "id", where: "action NOT IN (" + mirrored + ")"},
 	{src: srcPayment, table: "payments", at: "created_at", eid: "id"},
+	{src: srcInvoice, table: "invoices", at: "created_at", eid: "id"},
 }
 
 // branch is the SELECT of s for a page of limit rows, after a cursor when

@@ -15,6 +15,7 @@ import (
 	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -108,6 +109,11 @@ func TestTimelineHasEverySource(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	appt := b.book(t, 3)
+	// Sent from the appointment, then withdrawn.
+	var consent struct{ SendForm struct{ ID string } }
+	b.api.OK(b.p.Token, `mutation($id: ID!, $a: ID!) { sendForm(clientId: $id, input: {title: "Consent", appointmentId: $a, questions: [{label: "Agreed?", type: TEXT}]}) { id } }`,
+		map[string]any{"id": b.client, "a": appt}, &consent)
+	b.api.OK(b.p.Token, `mutation($id: ID!) { withdrawForm(id: $id) { id } }`, map[string]any{"id": consent.SendForm.ID}, nil)
 	start := time.Now().Add(4 * 24 * time.Hour).UTC().Truncate(time.Minute)
 	b.api.OK(b.p.Token, `mutation($id: ID!, $s: Time!, $e: Time!) { rescheduleAppointment(id: $id, startsAt: $s, endsAt: $e) { id } }`,
 		map[string]any{"id": appt, "s": start, "e": start.Add(time.Hour)}, nil)
@@ -137,12 +143,17 @@ func TestTimelineHasEverySource(t *testing.T) {
 	_, err = b.db.Client.Payment.Create().SetOrganizationID(org).SetInvoiceID(pulid.ID(inv.CreateInvoice.ID)).SetClientID(client).
 		SetAmountCents(12000).SetCurrency("CAD").SetStatus(payment.StatusSucceeded).SetPaidBy("ana@example.com").SetIdempotencyKey("k1").Save(sys)
 	require.NoError(t, err)
+	// A sign-in code, as the portal's sign-in records it: left out.
+	_, err = b.db.Client.Notification.Create().SetOrganizationID(org).SetClientID(client).SetRecipientName("Ana Silva").
+		SetKind(schematype.MessageKindSignInCode).SetChannel(schematype.ChannelEmail).SetSendAfter(now).Save(sys)
+	require.NoError(t, err)
 
 	before := b.statements.Load()
-	// 13: three appointment changes, their three messages, the form's
-	// request (skipped: Ana has no portal access), the form sent and
-	// submitted, the document shared and viewed, a sign-in and a payment.
-	require.Len(t, b.timeline(t, 100, nil).Edges, 13)
+	// 17: three appointment changes, their three messages, the forms'
+	// two requests (skipped: Ana has no portal access), the consent form
+	// sent and withdrawn, the intake form sent and submitted, the
+	// document shared and viewed, a sign-in, the invoice and a payment.
+	require.Len(t, b.timeline(t, 100, nil).Edges, 17)
 	t.Logf("a timeline page with every source: %d statements", b.statements.Load()-before)
 
 	entries := b.all(t, 3)
@@ -155,24 +166,48 @@ func TestTimelineHasEverySource(t *testing.T) {
 		kinds[e.Kind] = e
 	}
 	for _, k := range []string{"APPOINTMENT_BOOKED", "APPOINTMENT_RESCHEDULED", "APPOINTMENT_CANCELLED", "MESSAGE",
-		"FORM_SENT", "FORM_SUBMITTED", "DOCUMENT_SHARED", "DOCUMENT_VIEWED", "PORTAL_ACTIVITY", "PAYMENT"} {
+		"FORM_SENT", "FORM_SUBMITTED", "FORM_WITHDRAWN", "DOCUMENT_SHARED", "DOCUMENT_VIEWED", "PORTAL_ACTIVITY", "PAYMENT", "INVOICE_ISSUED"} {
 		require.Contains(t, kinds, k)
 		require.NotNil(t, kinds[k].Record, k)
+		require.NotEmpty(t, kinds[k].Actor, k)
 	}
 	booked := kinds["APPOINTMENT_BOOKED"]
 	require.Equal(t, "STAFF", booked.Actor)
 	require.Equal(t, string(b.p.Owner.ID), booked.Staff.ID)
 	require.Equal(t, appt, booked.Record.ID)
 	require.Contains(t, kinds["APPOINTMENT_CANCELLED"].Summary, "travelling")
-	require.Equal(t, "KITH", kinds["MESSAGE"].Actor)
-	formRequest := false
+	formRequests := 0
 	for _, e := range entries {
-		if e.Kind == "MESSAGE" && strings.Contains(e.Summary, "Form request") {
-			formRequest = true
+		switch {
+		case e.Kind == "MESSAGE" && strings.HasPrefix(e.Summary, "Form request"):
+			formRequests++
 			require.Contains(t, e.Summary, "skipped", "a message kith did not send shows, with why")
+			require.Regexp(t, `^Form request "(Consent|Intake)" by email to Ana Silva: skipped`, e.Summary)
+			require.Equal(t, "STAFF", e.Actor, "a form's request is by whoever sent the form")
+			require.Equal(t, string(b.p.Owner.ID), e.Staff.ID)
+		case e.Kind == "MESSAGE":
+			require.Equal(t, "KITH", e.Actor, e.Summary)
+			require.Nil(t, e.Staff)
+		case e.Kind == "FORM_SENT" && e.Record.ID == consent.SendForm.ID:
+			require.Contains(t, e.Summary, `Form "Consent" sent from the appointment of `)
+		case e.Kind == "FORM_SENT":
+			require.NotContains(t, e.Summary, "appointment")
 		}
 	}
-	require.True(t, formRequest, "the form's email shows beside the form")
+	require.Equal(t, 2, formRequests, "the forms' emails show beside the forms")
+	for _, e := range entries {
+		require.NotContains(t, strings.ToLower(e.Summary), "sign in code", "sign-in codes are left out")
+	}
+	withdrawn := kinds["FORM_WITHDRAWN"]
+	require.Equal(t, consent.SendForm.ID, withdrawn.Record.ID)
+	require.Equal(t, "STAFF", withdrawn.Actor)
+	require.Nil(t, withdrawn.Staff, "who withdrew a form is not recorded")
+	require.Equal(t, `Form "Consent" withdrawn unsubmitted`, withdrawn.Summary)
+	issued := kinds["INVOICE_ISSUED"]
+	require.Equal(t, inv.CreateInvoice.ID, issued.Record.ID)
+	require.Equal(t, "STAFF", issued.Actor)
+	require.Equal(t, string(b.p.Owner.ID), issued.Staff.ID)
+	require.Regexp(t, `^Invoice \S+ of 120.00 CAD to Ana Silva by `, issued.Summary)
 	require.Equal(t, doc.ShareDocument.ID, kinds["DOCUMENT_VIEWED"].Record.ID)
 	require.Equal(t, "CLIENT", kinds["PAYMENT"].Actor)
 	require.Contains(t, kinds["PAYMENT"].Summary, "120.00 CAD")
@@ -258,4 +293,31 @@ func TestTimelineIsolation(t *testing.T) {
 	require.NotEmpty(t, portal.Errors)
 	require.Contains(t, []string{"FORBIDDEN", "NOT_FOUND"}, portal.Errors[0].Code())
 	require.NotContains(t, string(portal.Data), "edges")
+}
+
+func TestTimelineInvoiceToBillingContact(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	var out struct {
+		CreateClient struct {
+			ID           string
+			ContactLinks []struct{ ID string }
+		}
+	}
+	b.api.OK(b.p.Token, `mutation { createClient(input: {firstName: "Mia", lastName: "Chen"}, contacts: [
+		{contact: {firstName: "Wei", lastName: "Chen", email: "wei@example.com"}, relationship: PARENT, contactTypes: [BILLING]}
+	]) { id contactLinks { id } } }`, nil, &out)
+	require.Len(t, out.CreateClient.ContactLinks, 1)
+	b.client = out.CreateClient.ID
+	b.api.OK(b.p.Token, `mutation($id: ID!, $l: ID!) { createInvoice(clientId: $id, input: {currency: "CAD", billingContactId: $l,
+		lines: [{description: "Session", quantity: 2, unitAmountCents: 7000}]}) { id } }`,
+		map[string]any{"id": b.client, "l": out.CreateClient.ContactLinks[0].ID}, nil)
+	var issued *entry
+	for _, e := range b.all(t, 10) {
+		if e.Kind == "INVOICE_ISSUED" {
+			issued = &e
+		}
+	}
+	require.NotNil(t, issued)
+	require.Regexp(t, `^Invoice \S+ of 140.00 CAD to Wei Chen by `, issued.Summary, "addressed to the billing contact as billedTo keeps it")
 }
