@@ -93,12 +93,25 @@ func Read(ctx context.Context, db *ent.Client, client *ent.ClientProfile, first 
 	if err != nil {
 		return nil, err
 	}
-	for i, e := range entries {
-		c := rows[i].pos.encode()
-		out.Edges = append(out.Edges, &Edge{Node: e, Cursor: c})
-		out.PageInfo.EndCursor = &c
-	}
+	out.Edges, out.PageInfo.EndCursor = edges(entries, rows)
 	return out, nil
+}
+
+// edges are the page's edges and its end cursor. An entry's cursor is its
+// own position: load leaves out a row whose record can no longer be read (a
+// pending payment deleted between the two statements), so entries and rows
+// need not pair up. The page ends after its last row, shown or not, so the
+// next page neither repeats an entry nor stops at a left-out one.
+func edges(entries []*Entry, rows []row) ([]*Edge, *string) {
+	out := make([]*Edge, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, &Edge{Node: e, Cursor: position{At: e.At, EID: e.ID}.encode()})
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	end := rows[len(rows)-1].pos.encode()
+	return out, &end
 }
 
 // query runs the UNION ALL: limit rows of client in org older than from
