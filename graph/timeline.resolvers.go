@@ -14,5 +14,5 @@ import (
 
 // Timeline is the resolver for the timeline field.
 func (r *clientResolver) Timeline(ctx context.Context, obj *ent.ClientProfile, first *int, after *string) (*timeline.Connection, error) {
-	return timeline.Read(ctx, r.DB, obj, first, after)
+	return timeline.Read(ctx, r.tx(ctx), obj, first, after)
 }
