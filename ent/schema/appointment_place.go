@@ -121,14 +121,15 @@ func checkAddressSource(ctx context.Context, m *gen.AppointmentMutation, src app
 }
 
 // defaultLocation gives a new appointment of client c that names no
-// location, no address, no video link and no one-off place (text location)
-// its service's location (an in-person service's), else (when its service
-// is not by video) c's default one, when active: on every path, so
-// bookings by staff, the portal and the widget alike. A typed one-off place
-// is kept as the place: a location taken over it would hide it from the
-// messages, which say the location first. The service and the
-// location are read as kith itself, in the organisation: a portal or widget
-// booking takes them as the widget shows them to anyone.
+// location, no address, no video link and no one-off place its service's
+// location (an in-person service's), else (when its service is not by
+// video) c's default one, when active: on every path, so bookings by staff,
+// the portal and the widget alike. A text location is a one-off place when
+// it is not the service's own text (which portal and widget bookings copy,
+// booking.Book): it is kept as the place, since a location taken over it
+// would hide it from the messages, which say the location first. The
+// service and the location are read as kith itself, in the organisation: a
+// portal or widget booking takes them as the widget shows them to anyone.
 func defaultLocation(ctx context.Context, m *gen.AppointmentMutation, c *gen.ClientProfile) error {
 	if _, ok := m.PracticeLocationID(); ok {
 		return nil
@@ -139,9 +140,8 @@ func defaultLocation(ctx context.Context, m *gen.AppointmentMutation, c *gen.Cli
 	if u, _ := m.TelehealthURL(); u != "" {
 		return nil
 	}
-	if text, _ := m.Location(); strings.TrimSpace(text) != "" {
-		return nil
-	}
+	text, _ := m.Location()
+	text = strings.TrimSpace(text)
 	sys := viewer.NewContext(ctx, viewer.System{OrgID: orgOf(ctx)})
 	var chosen pulid.ID
 	if id, ok := m.ServiceID(); ok {
@@ -152,7 +152,13 @@ func defaultLocation(ctx context.Context, m *gen.AppointmentMutation, c *gen.Cli
 		if svc.Mode == service.ModeTelehealth {
 			return nil
 		}
+		if text == strings.TrimSpace(svc.Location) {
+			text = "" // the service's own text, not a one-off place
+		}
 		chosen = svc.PracticeLocationID
+	}
+	if text != "" {
+		return nil // a one-off place
 	}
 	if chosen == "" {
 		chosen = c.DefaultLocationID
