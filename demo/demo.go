@@ -137,14 +137,22 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	if err := booking.SetPractitioners(ctx, db, svc.ID, []pulid.ID{priya.ID}); err != nil {
 		return err
 	}
+	// Sam's past comes first, so that the timeline, newest first, opens
+	// with the upcoming bookings.
+	if err := seedHistory(ctx, db, org, priya, clinic, sam, alexLink); err != nil {
+		return err
+	}
+	// Priya books the upcoming appointments and sends the form, as herself:
+	// the timeline says so.
+	staffCtx := viewer.NewContext(ctx, viewer.Staff{OrgID: org.ID, StaffID: priya.ID, Role: viewer.RolePractitioner})
 	loc := schematype.Location(org.TimeZone)
 	tomorrow := time.Now().In(loc).AddDate(0, 0, 1)
 	start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 15, 30, 0, 0, loc)
-	// At the clinic, Sam's default location.
+	// At the clinic, the service's location (and Sam's default).
 	appt, err := db.Appointment.Create().
 		SetClientID(sam.ID).SetPractitionerID(priya.ID).SetServiceID(svc.ID).
 		SetStartsAt(start).SetEndsAt(start.Add(50 * time.Minute)).
-		Save(ctx)
+		Save(staffCtx)
 	if err != nil {
 		return err
 	}
@@ -154,12 +162,12 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 		SetClientID(sam.ID).SetPractitionerID(priya.ID).
 		SetStartsAt(visit).SetEndsAt(visit.Add(50 * time.Minute)).
 		SetHeldAtContactLinkID(alexLink.ID).
-		Exec(ctx); err != nil {
+		Exec(staffCtx); err != nil {
 		return err
 	}
 	// "Send Form To" from the appointment: Alex gets the FORM_REQUEST email
 	// (with a signature asked) and, unsubmitted after 72 hours, a reminder.
-	if _, err := form.Send(ctx, db, sam.ID, &alexLink.ID, form.Input{
+	if _, err := form.Send(staffCtx, db, sam.ID, &alexLink.ID, form.Input{
 		Title:       "Consent for Sam's sessions",
 		Description: "Please read and sign before Sam's first session.",
 		Questions: []*schematype.Question{
@@ -171,9 +179,6 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 		AppointmentID:      &appt.ID,
 	}); err != nil {
 		return fmt.Errorf("sending the demo form: %w", err)
-	}
-	if err := seedHistory(ctx, db, org, priya, sam, alexLink); err != nil {
-		return err
 	}
 	// New clients with an email are invited to the portal as they are created.
 	return db.Organization.UpdateOne(org).SetPortalInviteOnCreate(true).Exec(ctx)

@@ -27,7 +27,13 @@ func TestDemoTimeline(t *testing.T) {
 					FirstName string
 					Timeline  struct {
 						Edges []struct {
-							Node struct{ Kind, Summary, Actor string }
+							Node struct {
+								Kind, Summary, Actor string
+								Record               *struct {
+									Appointment      *struct{ ID string }
+									PracticeLocation *struct{ Name string }
+								}
+							}
 						}
 					}
 				}
@@ -35,13 +41,31 @@ func TestDemoTimeline(t *testing.T) {
 		}
 	}
 	api.OK(tok.Secret, `{ clients(first: 5, where: {firstName: "Samuel"}) { edges { node { firstName
-		timeline(first: 50) { edges { node { kind summary actor } } } } } } }`, nil, &out)
+		timeline(first: 50) { edges { node { kind summary actor record {
+			... on Form { appointment { id } }
+			... on Appointment { practiceLocation { name } } } } } } } } } }`, nil, &out)
 	require.Len(t, out.Clients.Edges, 1)
 	kinds := map[string]bool{}
+	var formFromAppointment, bookedAtClinic bool
 	for _, e := range out.Clients.Edges[0].Node.Timeline.Edges {
-		kinds[e.Node.Kind] = true
-		t.Logf("%-24s %-8s %s", e.Node.Kind, e.Node.Actor, e.Node.Summary)
+		n := e.Node
+		kinds[n.Kind] = true
+		t.Logf("%-24s %-8s %s", n.Kind, n.Actor, n.Summary)
+		if n.Kind != "MESSAGE" { // kith sends the messages
+			require.NotEqual(t, "KITH", n.Actor, "the demo's steps are Priya's or Alex's, not kith's: %s", n.Summary)
+		}
+		switch {
+		case n.Kind == "FORM_SENT" && n.Actor == "STAFF" && n.Record != nil && n.Record.Appointment != nil:
+			formFromAppointment = true
+		case n.Kind == "APPOINTMENT_BOOKED" && n.Actor == "STAFF" && n.Record != nil && n.Record.PracticeLocation != nil:
+			require.Equal(t, "King Street clinic", n.Record.PracticeLocation.Name)
+			bookedAtClinic = true
+		}
 	}
+	require.True(t, formFromAppointment, "Priya sends the consent form from the clinic appointment")
+	require.True(t, bookedAtClinic, "an appointment is booked at the clinic")
+	first := out.Clients.Edges[0].Node.Timeline.Edges[0].Node
+	require.NotEqual(t, "APPOINTMENT_COMPLETED", first.Kind, "the history is older than the upcoming bookings")
 	for _, k := range []string{"APPOINTMENT_BOOKED", "APPOINTMENT_COMPLETED", "APPOINTMENT_RESCHEDULED", "MESSAGE",
 		"FORM_SENT", "FORM_SUBMITTED", "FORM_WITHDRAWN", "INVOICE_ISSUED", "DOCUMENT_SHARED", "DOCUMENT_VIEWED", "PORTAL_ACTIVITY"} {
 		require.True(t, kinds[k], k)

@@ -15,12 +15,13 @@ import (
 )
 
 // seedHistory gives Sam a past worth reading on Client.timeline: a session
-// last week that Priya completed, one next week she booked and moved, a
+// last week at the clinic that Priya completed, one there next week she
+// booked and moved, a
 // treatment plan she shared and Alex opened in the portal, an intake form
 // she sent to Alex and Alex filled in, a consent form she sent and took
 // back, and Alex's portal sign-in. Each step
 // goes through the package staff or the portal would use, as them.
-func seedHistory(ctx context.Context, db *ent.Client, org *ent.Organization, priya *ent.Staff, sam *ent.ClientProfile, alex *ent.ClientContact) error {
+func seedHistory(ctx context.Context, db *ent.Client, org *ent.Organization, priya *ent.Staff, clinic *ent.Location, sam *ent.ClientProfile, alex *ent.ClientContact) error {
 	scopes := make([]string, len(alex.PortalScopes))
 	for i, s := range alex.PortalScopes {
 		scopes[i] = string(s)
@@ -35,7 +36,7 @@ func seedHistory(ctx context.Context, db *ent.Client, org *ent.Organization, pri
 	}
 
 	past, err := db.Appointment.Create().SetClientID(sam.ID).SetPractitionerID(priya.ID).
-		SetStartsAt(day(-7, 15, 30)).SetEndsAt(day(-7, 16, 20)).SetLocation("Room 2, 40 King Street West").Save(staffCtx)
+		SetStartsAt(day(-7, 15, 30)).SetEndsAt(day(-7, 16, 20)).SetPracticeLocationID(clinic.ID).Save(staffCtx)
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func seedHistory(ctx context.Context, db *ent.Client, org *ent.Organization, pri
 		return err
 	}
 	next, err := db.Appointment.Create().SetClientID(sam.ID).SetPractitionerID(priya.ID).
-		SetStartsAt(day(7, 15, 30)).SetEndsAt(day(7, 16, 20)).SetLocation("Room 2, 40 King Street West").Save(staffCtx)
+		SetStartsAt(day(7, 15, 30)).SetEndsAt(day(7, 16, 20)).SetPracticeLocationID(clinic.ID).Save(staffCtx)
 	if err != nil {
 		return err
 	}

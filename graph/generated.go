@@ -1142,6 +1142,7 @@ type PortalAppointmentResolver interface {
 	StartsAtLocal(ctx context.Context, obj *ent.Appointment) (string, error)
 
 	PractitionerName(ctx context.Context, obj *ent.Appointment) (string, error)
+	Location(ctx context.Context, obj *ent.Appointment) (*string, error)
 }
 type PortalClientResolver interface {
 	Appointments(ctx context.Context, obj *ent.ClientProfile, past *bool, first *int) ([]*ent.Appointment, error)
@@ -13438,6 +13439,14 @@ type PortalAppointment {
   status: AppointmentStatus!
   "The practitioner's name."
   practitionerName: String!
+  """
+  Where the appointment is held, on one line: the practice location's name
+  and address (its details in practiceLocation), or the one-off place staff
+  wrote. An appointment held at an address shows the street only to the
+  client itself and, for a contact's address, to that contact; any other
+  viewer reads whose address it is, such as "At Alex's address". Null when
+  it names no place (a video appointment).
+  """
   location: String
   "Link to join, for telehealth appointments."
   telehealthUrl: String
@@ -31619,18 +31628,18 @@ func (ec *executionContext) _PortalAppointment_location(ctx context.Context, fie
 			return ec.fieldContext_PortalAppointment_location(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Location, nil
+			return ec.Resolvers.PortalAppointment().Location(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PortalAppointment_telehealthUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -66673,10 +66682,43 @@ func (ec *executionContext) _PortalAppointment(ctx context.Context, sel ast.Sele
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "location":
-			out.Values[i] = ec._PortalAppointment_location(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PortalAppointment_location(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "telehealthUrl":
 			out.Values[i] = ec._PortalAppointment_telehealthUrl(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

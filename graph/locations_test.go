@@ -396,3 +396,63 @@ func TestWidgetShowsAServicesLocation(t *testing.T) {
 	s.api.OK("", `{ bookableServices(organization: "maple") { name practiceLocation { name timeZone phone address { line1 } } } }`, nil, &out)
 	require.Nil(t, out.BookableServices[0].PracticeLocation, "an archived location is not shown")
 }
+
+// TestAOneOffPlaceIsKept books a service given at a location at a place
+// staff typed: the appointment keeps the typed place, and its messages say it.
+func TestAOneOffPlaceIsKept(t *testing.T) {
+	t.Parallel()
+	s := setupPlaces(t)
+	var svc struct{ CreateService struct{ ID string } }
+	s.api.OK(s.p.Token, `mutation($l: ID!) { createService(input: {name: "Counselling", durationMinutes: 50, practiceLocationID: $l}) { id } }`,
+		map[string]any{"l": s.downtown}, &svc)
+	s.api.OK(s.p.Token, `mutation($id: ID!, $l: ID!) { updateClient(id: $id, input: {defaultLocationID: $l}) { id } }`,
+		map[string]any{"id": s.client, "l": s.downtown}, nil)
+	a := s.book(t, map[string]any{"serviceID": svc.CreateService.ID, "location": "Community hall"}, nil)
+	require.Nil(t, a.PracticeLocation, "the typed place, not the service's location")
+	require.Equal(t, "Community hall", *a.HeldAt)
+	var out struct{ PreviewMessage struct{ Text string } }
+	s.api.OK(s.p.Token, `query($a: ID!) { previewMessage(appointmentID: $a, kind: CONFIRMATION, channel: EMAIL) { text } }`,
+		map[string]any{"a": a.ID}, &out)
+	require.Contains(t, out.PreviewMessage.Text, "Community hall")
+	require.NotContains(t, out.PreviewMessage.Text, "Downtown clinic")
+	a = s.book(t, map[string]any{"location": "Park pavilion"}, nil)
+	require.Nil(t, a.PracticeLocation, "the typed place, not the client's default location")
+	a = s.book(t, map[string]any{"serviceID": svc.CreateService.ID, "location": "  "}, nil)
+	require.Equal(t, s.downtown, a.PracticeLocation.ID, "blank text names no place")
+}
+
+// TestRemovingABillingAndAddressLink removes a link that is both the
+// billing contact of a coverage record and the address an appointment is
+// held at: both let go of it, in one change, and the answer warns of the
+// coverage.
+func TestRemovingABillingAndAddressLink(t *testing.T) {
+	t.Parallel()
+	s := setupPlaces(t)
+	s.api.OK(s.p.Token, `mutation($id: ID!) { updateClientContact(id: $id, input: {appendContactTypes: [BILLING]}) { id } }`,
+		map[string]any{"id": s.extra}, nil)
+	var cov struct{ CreateCoverage struct{ ID string } }
+	s.api.OK(s.p.Token, `mutation($c: ID!) { createCoverage(input: {clientID: $c}) { id } }`, map[string]any{"c": s.client}, &cov)
+	s.api.OK(s.p.Token, `mutation($id: ID!, $l: ID) { setCoverageBillingContact(id: $id, billingContactID: $l) { id } }`,
+		map[string]any{"id": cov.CreateCoverage.ID, "l": s.extra}, nil)
+	at := s.book(t, nil, s.extra)
+	require.Equal(t, "CONTACT", *at.AddressSource)
+
+	rsp := s.api.Do(s.p.Token, `mutation($id: ID!) { removeClientContact(id: $id) }`, map[string]any{"id": s.extra})
+	require.Empty(t, rsp.Errors)
+	w := warnings(t, rsp)
+	require.Len(t, w, 1)
+	require.Equal(t, "BILLING_CONTACT_CLEARED", w[0]["code"])
+	require.Equal(t, []any{cov.CreateCoverage.ID}, w[0]["ids"])
+	var read struct {
+		Node struct{ BillingContact *struct{ ID string } }
+	}
+	s.api.OK(s.p.Token, `query($id: ID!) { node(id: $id) { ... on Coverage { billingContact { id } } } }`,
+		map[string]any{"id": cov.CreateCoverage.ID}, &read)
+	require.Nil(t, read.Node.BillingContact)
+	var appt struct{ Node placed }
+	s.api.OK(s.p.Token, `query($id: ID!) { node(id: $id) { ... on Appointment { id location addressSource heldAt practiceLocation { id name } heldAtContactLink { id } } } }`,
+		map[string]any{"id": at.ID}, &appt)
+	require.Nil(t, appt.Node.AddressSource)
+	require.Nil(t, appt.Node.HeldAtContactLink)
+	require.Equal(t, "8 Oak Avenue, Oakville", *appt.Node.Location, "the address stays as the text location")
+}

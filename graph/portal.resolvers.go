@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/activity"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/place"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -83,6 +84,16 @@ func (r *portalAppointmentResolver) PractitionerName(ctx context.Context, obj *e
 		}
 	}
 	return p.Name, nil
+}
+
+// Location is the resolver for the location field.
+func (r *portalAppointmentResolver) Location(ctx context.Context, obj *ent.Appointment) (*string, error) {
+	p, _ := viewer.PortalFromContext(ctx)
+	s, err := place.ForPortal(ctx, r.tx(ctx), obj, p)
+	if err != nil || s == "" {
+		return nil, err
+	}
+	return &s, nil
 }
 
 // Appointments is the resolver for the appointments field.

@@ -1,8 +1,10 @@
 // Package place owns where an appointment is held, written out: at a
 // location of the practice (its name and address), at the client's own
 // address, at an additional-address contact's address, or at a one-off
-// place written as text. Messages ([AppointmentLocation]) and staff
-// (Appointment.heldAt) read it here, and staff list the addresses an
+// place written as text. Messages ([AppointmentLocation]), staff
+// (Appointment.heldAt) and the portal (PortalAppointment.location, which
+// keeps a street from those it is not theirs to see) read it here, and
+// staff list the addresses an
 // appointment may be held at (Client.appointmentAddresses). The rules that
 // guard each choice live in the ent hooks (ent/schema/appointment_place.go).
 package place

@@ -65,9 +65,10 @@ func TestServeDemo(t *testing.T) {
 	body, _ := io.ReadAll(rsp.Body)
 	_ = rsp.Body.Close()
 	require.JSONEq(t, `{"data":{"clients":{"totalCount":2},"organization":{"slug":"demo"}}}`, string(body))
-	// The demo's appointment has a consent form sent from it to a parent.
+	// The demo's next appointment has a consent form sent from it to a parent.
+	now := time.Now().UTC().Format(time.RFC3339)
 	req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/graphql",
-		strings.NewReader(`{"query":"{ appointments(first: 1) { edges { node { forms { title signatureRequested contact { firstName } } } } } organization { portalInviteOnCreate formReminderDelayHours } }"}`))
+		strings.NewReader(`{"query":"{ appointments(first: 1, where: {startsAtGT: \"`+now+`\"}, orderBy: {field: STARTS_AT}) { edges { node { forms { title signatureRequested contact { firstName } } } } } organization { portalInviteOnCreate formReminderDelayHours } }"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+tok[1])
 	rsp, err = http.DefaultClient.Do(req)

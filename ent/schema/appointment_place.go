@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"entgo.io/ent"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/database/transaction"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
@@ -100,6 +102,12 @@ func checkAddressSource(ctx context.Context, m *gen.AppointmentMutation, src app
 		if !linkSet {
 			return kith.Invalid("heldAtContactLinkID", "an appointment held at a contact's address needs heldAtContactLinkID: the client's link to a contact of type ADDITIONAL_ADDRESS (see Client.appointmentAddresses)")
 		}
+		// Locked before it is read, as releaseHeldAtAddress locks it before
+		// it reads the appointments held there: on PostgreSQL neither misses
+		// the other's change (a booking at an address that is just leaving).
+		if err := transaction.LockLink(ctx, m.Client(), linkID); err != nil {
+			return err
+		}
 		l, err := m.Client().ClientContact.Get(ctx, linkID)
 		if err != nil || l.ClientID != clientID {
 			// Another client's link reads as this client's missing one.
@@ -113,12 +121,15 @@ func checkAddressSource(ctx context.Context, m *gen.AppointmentMutation, src app
 }
 
 // defaultLocation gives a new appointment of client c that names no
-// location, no address and no video link its service's location (an
-// in-person service's), else (when it has no text location either and its
-// service is not by video) c's default one, when active: on every path, so
-// bookings by staff, the portal and the widget alike. The service and the
-// location are read as kith itself, in the organisation: a portal or widget
-// booking takes them as the widget shows them to anyone.
+// location, no address, no video link and no one-off place its service's
+// location (an in-person service's), else (when its service is not by
+// video) c's default one, when active: on every path, so bookings by staff,
+// the portal and the widget alike. A text location is a one-off place when
+// it is not the service's own text (which portal and widget bookings copy,
+// booking.Book): it is kept as the place, since a location taken over it
+// would hide it from the messages, which say the location first. The
+// service and the location are read as kith itself, in the organisation: a
+// portal or widget booking takes them as the widget shows them to anyone.
 func defaultLocation(ctx context.Context, m *gen.AppointmentMutation, c *gen.ClientProfile) error {
 	if _, ok := m.PracticeLocationID(); ok {
 		return nil
@@ -129,6 +140,8 @@ func defaultLocation(ctx context.Context, m *gen.AppointmentMutation, c *gen.Cli
 	if u, _ := m.TelehealthURL(); u != "" {
 		return nil
 	}
+	text, _ := m.Location()
+	text = strings.TrimSpace(text)
 	sys := viewer.NewContext(ctx, viewer.System{OrgID: orgOf(ctx)})
 	var chosen pulid.ID
 	if id, ok := m.ServiceID(); ok {
@@ -139,9 +152,15 @@ func defaultLocation(ctx context.Context, m *gen.AppointmentMutation, c *gen.Cli
 		if svc.Mode == service.ModeTelehealth {
 			return nil
 		}
+		if text == strings.TrimSpace(svc.Location) {
+			text = "" // the service's own text, not a one-off place
+		}
 		chosen = svc.PracticeLocationID
 	}
-	if text, _ := m.Location(); chosen == "" && text == "" {
+	if text != "" {
+		return nil // a one-off place
+	}
+	if chosen == "" {
 		chosen = c.DefaultLocationID
 	}
 	if chosen == "" {
@@ -203,9 +222,13 @@ func releaseHeldAtAddress() ent.Hook {
 
 // releaseLinks clears the links ids from the appointments held at their
 // contacts' addresses, writing each address into the appointments' empty
-// text location.
+// text location. Each link is locked first (transaction.LockLink), as
+// checkAddressSource locks it before it books an appointment there.
 func releaseLinks(ctx context.Context, c *gen.Client, ids []pulid.ID) error {
 	for _, id := range ids {
+		if err := transaction.LockLink(ctx, c, id); err != nil {
+			return err
+		}
 		held := appointment.HeldAtContactLinkID(id)
 		if ok, err := c.Appointment.Query().Where(held).Exist(ctx); err != nil || !ok {
 			return err
