@@ -107,7 +107,9 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	if err := alexLink.Update().SetPortalStatus(schematype.PortalStatusActive).Exec(ctx); err != nil {
 		return err
 	}
-	if err := seedCoverage(ctx, db, sam.ID, alexLink.ID); err != nil {
+	// Priya records the coverage and issues the invoice, as herself.
+	staffCtx := viewer.NewContext(ctx, viewer.Staff{OrgID: org.ID, StaffID: priya.ID, Role: viewer.RolePractitioner})
+	if err := seedCoverage(staffCtx, db, sam.ID, alexLink.ID); err != nil {
 		return err
 	}
 	jordan := &ent.CreateContactInput{FirstName: "Jordan", LastName: ptr("Rivera"), Email: ptr("jordan.rivera@example.com"), Phone: ptr("416 555 0102")}
@@ -142,9 +144,8 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	if err := seedHistory(ctx, db, org, priya, clinic, sam, alexLink); err != nil {
 		return err
 	}
-	// Priya books the upcoming appointments and sends the form, as herself:
-	// the timeline says so.
-	staffCtx := viewer.NewContext(ctx, viewer.Staff{OrgID: org.ID, StaffID: priya.ID, Role: viewer.RolePractitioner})
+	// Priya books the upcoming appointments and sends the form, as herself
+	// (staffCtx): the timeline says so.
 	loc := schematype.Location(org.TimeZone)
 	tomorrow := time.Now().In(loc).AddDate(0, 0, 1)
 	start := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 15, 30, 0, 0, loc)
