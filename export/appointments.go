@@ -41,15 +41,11 @@ func (h *Handler) appointments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rec, err := started(ctx, h.db, s, exportrecord.KindAppointments, "from="+stamp(from)+" to="+stamp(to), "")
+	exp, err := h.beginCSV(ctx, w, s, exportrecord.KindAppointments, "from="+stamp(from)+" to="+stamp(to), "appointments-"+from.Format("2006-01-02")+"-"+to.Format("2006-01-02")+".csv", appointmentColumns)
 	if err != nil {
 		return err
 	}
-	attachment(w, "appointments-"+from.Format("2006-01-02")+"-"+to.Format("2006-01-02")+".csv")
-	out := newSheet(w)
-	if err := out.header(appointmentColumns...); err != nil {
-		return errStartedBy(err)
-	}
+	out := exp.out
 	var last *ent.Appointment
 	for {
 		q := h.db.Appointment.Query().
@@ -78,10 +74,7 @@ func (h *Handler) appointments(w http.ResponseWriter, r *http.Request) error {
 		}
 		last = page[len(page)-1]
 	}
-	if err := rec.completed(ctx, out.rows); err != nil {
-		return errStartedBy(err)
-	}
-	return nil
+	return exp.end(ctx)
 }
 
 // appointmentCells are the columns of a.

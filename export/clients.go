@@ -27,15 +27,11 @@ func (h *Handler) clients(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rec, err := started(ctx, h.db, s, exportrecord.KindClients, "", "")
+	exp, err := h.beginCSV(ctx, w, s, exportrecord.KindClients, "", "clients-"+today()+".csv", clientColumns)
 	if err != nil {
 		return err
 	}
-	attachment(w, "clients-"+today()+".csv")
-	out := newSheet(w)
-	if err := out.header(clientColumns...); err != nil {
-		return errStartedBy(err)
-	}
+	out := exp.out
 	var after pulid.ID
 	for {
 		q := h.db.ClientProfile.Query().Order(clientprofile.ByID()).Limit(PageSize).WithDefaultLocation()
@@ -68,10 +64,7 @@ func (h *Handler) clients(w http.ResponseWriter, r *http.Request) error {
 		}
 		after = page[len(page)-1].ID
 	}
-	if err := rec.completed(ctx, out.rows); err != nil {
-		return errStartedBy(err)
-	}
-	return nil
+	return exp.end(ctx)
 }
 
 // errStartedBy marks err as happening after the answer began.

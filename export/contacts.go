@@ -27,15 +27,11 @@ func (h *Handler) contacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rec, err := started(ctx, h.db, s, exportrecord.KindContacts, "", "")
+	exp, err := h.beginCSV(ctx, w, s, exportrecord.KindContacts, "", "contacts-"+today()+".csv", contactColumns)
 	if err != nil {
 		return err
 	}
-	attachment(w, "contacts-"+today()+".csv")
-	out := newSheet(w)
-	if err := out.header(contactColumns...); err != nil {
-		return errStartedBy(err)
-	}
+	out := exp.out
 	var after pulid.ID
 	for {
 		q := h.db.Contact.Query().Order(contact.ByID()).Limit(PageSize).
@@ -71,10 +67,7 @@ func (h *Handler) contacts(w http.ResponseWriter, r *http.Request) error {
 		}
 		after = page[len(page)-1].ID
 	}
-	if err := rec.completed(ctx, out.rows); err != nil {
-		return errStartedBy(err)
-	}
-	return nil
+	return exp.end(ctx)
 }
 
 // linkCells are the link columns of l.

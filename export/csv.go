@@ -1,11 +1,15 @@
 package export
 
 import (
+	"context"
 	"encoding/csv"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/kith-health/kith/ent/exportrecord"
+	"github.com/kith-health/kith/viewer"
 )
 
 // PageSize is how many rows an export reads per statement before it writes
@@ -80,5 +84,36 @@ func (s *sheet) page() error {
 	}
 	s.flush()
 	s.extend()
+	return nil
+}
+
+// csvExport is a CSV export under way: its audit record and the sheet its
+// rows go to.
+type csvExport struct {
+	rec *audit
+	out *sheet
+}
+
+// beginCSV starts an export of kind by s: it is recorded (with params),
+// the answer becomes the attachment file, and the header row cols is
+// written. Any failure after this is errStartedBy.
+func (h *Handler) beginCSV(ctx context.Context, w http.ResponseWriter, s viewer.Staff, kind exportrecord.Kind, params, file string, cols []string) (*csvExport, error) {
+	rec, err := started(ctx, h.db, s, kind, params, "")
+	if err != nil {
+		return nil, err
+	}
+	attachment(w, file)
+	out := newSheet(w)
+	if err := out.header(cols...); err != nil {
+		return nil, errStartedBy(err)
+	}
+	return &csvExport{rec: rec, out: out}, nil
+}
+
+// end records that the export wrote its last row.
+func (e *csvExport) end(ctx context.Context) error {
+	if err := e.rec.completed(ctx, e.out.rows); err != nil {
+		return errStartedBy(err)
+	}
 	return nil
 }
