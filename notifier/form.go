@@ -18,7 +18,6 @@ import (
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/form"
-	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
@@ -107,18 +106,7 @@ func (q *Queue) notifyForm(ctx context.Context, db *ent.Client, etx *ent.Tx, f *
 	v := compose.Occasion{Org: org, Client: c, Recipient: r, Form: f}.Values(t.Language, q.cfg.Links)
 	v["PortalLink"] = q.cfg.Links.Safe(formLink(q.cfg.Links, f))
 	shown := t.Render(v)
-	create := db.Notification.Create().
-		SetClientID(c.ID).SetFormID(f.ID).SetRecipientName(r.Name).
-		SetKind(kind).SetChannel(d.Channel).SetAddress(d.Address).
-		SetSubject(shown.Subject).SetHTML(shown.HTML).SetText(shown.Text).
-		SetSendAfter(time.Now().UTC())
-	if r.Contact != nil {
-		create.SetContactID(r.Contact.ID)
-	}
-	if d.Skipped {
-		create.SetStatus(notification.StatusSkipped).SetReason(d.Reason)
-	}
-	n, err := create.Save(sys)
+	n, err := newNotification(db, c, kind, d, shown, time.Now().UTC()).SetFormID(f.ID).Save(sys)
 	if err != nil {
 		return nil, fmt.Errorf("recording notification: %w", err)
 	}

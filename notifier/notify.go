@@ -40,6 +40,24 @@ func cancelReminders(ctx context.Context, db *ent.Client, a *ent.Appointment, be
 	return nil
 }
 
+// newNotification is the Notification of delivery d of a kind message to
+// client c, as shown, due at due: to its recipient (and contact), SKIPPED
+// with its reason when d is skipped, QUEUED otherwise.
+func newNotification(db *ent.Client, c *ent.ClientProfile, kind schematype.MessageKind, d compose.Delivery, shown compose.Rendered, due time.Time) *ent.NotificationCreate {
+	create := db.Notification.Create().
+		SetClientID(c.ID).SetRecipientName(d.Recipient.Name).
+		SetKind(kind).SetChannel(d.Channel).SetAddress(d.Address).
+		SetSubject(shown.Subject).SetHTML(shown.HTML).SetText(shown.Text).
+		SetSendAfter(due)
+	if d.Recipient.Contact != nil {
+		create.SetContactID(d.Recipient.Contact.ID)
+	}
+	if d.Skipped {
+		create.SetStatus(notification.StatusSkipped).SetReason(d.Reason)
+	}
+	return create
+}
+
 // loadAppointment reads an appointment with what its messages need: the
 // client, its organisation, links and contacts, the practitioner and the
 // location it is held at.
@@ -152,23 +170,12 @@ func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l lette
 		if d.Channel == schematype.ChannelSMS {
 			due = q.quietHours(org).Next(now, schematype.Location(c.TimeZone)).UTC()
 		}
-		create := db.Notification.Create().
-			SetClientID(c.ID).
-			SetRecipientName(d.Recipient.Name).
-			SetKind(l.kind).SetChannel(d.Channel).SetAddress(d.Address).
-			SetSubject(r.Subject).SetHTML(r.HTML).SetText(r.Text).
-			SetSendAfter(due)
+		create := newNotification(db, c, l.kind, d, r, due)
 		if l.appointment != nil {
 			create.SetAppointmentID(l.appointment.ID)
 		}
 		if l.scheduled != nil {
 			create.SetScheduledMessageID(l.scheduled.ID)
-		}
-		if d.Recipient.Contact != nil {
-			create.SetContactID(d.Recipient.Contact.ID)
-		}
-		if d.Skipped {
-			create.SetStatus(notification.StatusSkipped).SetReason(d.Reason)
 		}
 		creates = append(creates, create)
 		dues = append(dues, due)

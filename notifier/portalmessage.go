@@ -13,7 +13,6 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
-	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
@@ -71,18 +70,7 @@ func (q *Queue) notifyPortalMessage(ctx context.Context, db *ent.Client, etx *en
 	v := compose.Occasion{Org: org, Client: c, Recipient: r}.Values(t.Language, q.cfg.Links)
 	v["PortalLink"] = q.cfg.Links.Safe(messagesLink(q.cfg.Links, string(c.ID)))
 	shown := t.Render(v)
-	create := db.Notification.Create().
-		SetClientID(c.ID).SetRecipientName(r.Name).
-		SetKind(schematype.MessageKindPortalMessage).SetChannel(d.Channel).SetAddress(d.Address).
-		SetSubject(shown.Subject).SetHTML(shown.HTML).SetText(shown.Text).
-		SetSendAfter(time.Now().UTC())
-	if r.Contact != nil {
-		create.SetContactID(r.Contact.ID)
-	}
-	if d.Skipped {
-		create.SetStatus(notification.StatusSkipped).SetReason(d.Reason)
-	}
-	n, err := create.Save(sys)
+	n, err := newNotification(db, c, schematype.MessageKindPortalMessage, d, shown, time.Now().UTC()).Save(sys)
 	if err != nil {
 		return fmt.Errorf("recording notification: %w", err)
 	}
