@@ -13,8 +13,8 @@ import (
 	"fmt"
 
 	"github.com/kith-health/kith"
-	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/billing/cardprocessor"
+	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )

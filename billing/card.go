@@ -7,9 +7,9 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/activity"
+	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/savedcard"
-	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 )

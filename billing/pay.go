@@ -9,11 +9,11 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/activity"
+	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/invoice"
 	entpayment "github.com/kith-health/kith/ent/payment"
-	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 )

@@ -47,7 +47,7 @@ func main() {
 		return
 	}
 	ctx := context.Background()
-	sql.Register("sqlite3", &sqlite.Driver{}) // Atlas opens SQLite under this name
+	sql.Register("sqlite3", &sqlite.Driver{})        // Atlas opens SQLite under this name
 	if !slices.Contains(sql.Drivers(), "postgres") { // and PostgreSQL under this one (lib/pq, which River's database/sql driver imports, registers it too)
 		sql.Register("postgres", stdlib.GetDefaultDriver())
 	}

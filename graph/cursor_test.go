@@ -16,8 +16,8 @@ import (
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/pulid"
-	"github.com/kith-health/kith/server"
 	"github.com/kith-health/kith/schematype"
+	"github.com/kith-health/kith/server"
 	"github.com/kith-health/kith/viewer"
 )
 

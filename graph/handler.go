@@ -15,10 +15,10 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/observe"
-	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/ratelimit"
 )

@@ -10,9 +10,9 @@ package graph
 
 import (
 	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/notifier/compose"
-	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/portal"
 )
 

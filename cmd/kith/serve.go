@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel"
 
 	"github.com/kith-health/kith/auth"
+	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
@@ -23,7 +24,6 @@ import (
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/observe"
-	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
 	"github.com/kith-health/kith/portal"
 	"github.com/kith-health/kith/ratelimit"
 	"github.com/kith-health/kith/server"

@@ -29,8 +29,8 @@ import (
 	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/notifier/sendgrid"
-	"github.com/kith-health/kith/server"
 	"github.com/kith-health/kith/schematype"
+	"github.com/kith-health/kith/server"
 )
 
 // signer holds an ECDSA P-256 key pair, as SendGrid's signed event webhook uses.

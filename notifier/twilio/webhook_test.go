@@ -23,8 +23,8 @@ import (
 	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/notifier/notifiertest"
 	"github.com/kith-health/kith/notifier/twilio"
-	"github.com/kith-health/kith/server"
 	"github.com/kith-health/kith/schematype"
+	"github.com/kith-health/kith/server"
 )
 
 const (

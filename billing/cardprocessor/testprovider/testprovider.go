@@ -41,8 +41,8 @@ type Provider struct {
 	byKey   map[string]result
 	charges []cardprocessor.ChargeRequest
 	err     error
-	lost    error                      // answers charges with, once made
-	hold    chan struct{}              // while not nil, charges wait for it to close
+	lost    error                            // answers charges with, once made
+	hold    chan struct{}                    // while not nil, charges wait for it to close
 	holding chan cardprocessor.ChargeRequest // where waiting charges are announced
 }
 
