@@ -14,7 +14,8 @@
 // (package kithtest) attach one.
 //
 // The Slot also carries the health card validator the Coverage hook calls
-// (healthcard.go): the format check unless an eligibility service is set.
+// (healthcard.go): the format check unless an eligibility service is set;
+// and the CallEvents the Communication hook tells of calls (callevents.go).
 package effect
 
 import (
@@ -72,6 +73,7 @@ var ErrNoTransaction = errors.New("a change that sends messages must be written 
 type Slot struct {
 	n  atomic.Pointer[holder]
 	hc atomic.Pointer[validatorHolder] // see healthcard.go
+	ce atomic.Pointer[callEventsHolder] // see callevents.go
 }
 
 // holder wraps a Notifier for atomic.Pointer.
