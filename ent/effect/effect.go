@@ -72,7 +72,7 @@ var ErrNoTransaction = errors.New("a change that sends messages must be written 
 // it: it is set once, by Attach. The zero Slot, and a nil one, hold none.
 type Slot struct {
 	n  atomic.Pointer[holder]
-	hc atomic.Pointer[validatorHolder] // see healthcard.go
+	hc atomic.Pointer[validatorHolder]  // see healthcard.go
 	ce atomic.Pointer[callEventsHolder] // see callevents.go
 }
 
