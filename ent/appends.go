@@ -213,6 +213,62 @@ func (m *ClientProfileMutation) FoldAppends(ctx context.Context) ([]FoldedAppend
 
 // AppendedFields returns the list fields the mutation appends values to
 // (which Fields leaves out).
+func (m *CommunicationMutation) AppendedFields() []string {
+	var fields []string
+	return fields
+}
+
+// FoldAppends turns the values an update of one row appends to its list
+// fields into the whole list each will hold, set on the mutation: the list
+// it sets (else the row's, or none when it clears it) followed by the
+// appended values. Hooks that check a list set then check what appending
+// makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
+func (m *CommunicationMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
+	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM communications WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Communication to append to it: %w", err)
+		}
+	}
+	return folded, nil
+}
+
+// AppendedFields returns the list fields the mutation appends values to
+// (which Fields leaves out).
+func (m *CommunicationPartyMutation) AppendedFields() []string {
+	var fields []string
+	return fields
+}
+
+// FoldAppends turns the values an update of one row appends to its list
+// fields into the whole list each will hold, set on the mutation: the list
+// it sets (else the row's, or none when it clears it) followed by the
+// appended values. Hooks that check a list set then check what appending
+// makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
+func (m *CommunicationPartyMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
+	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM communication_parties WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the CommunicationParty to append to it: %w", err)
+		}
+	}
+	return folded, nil
+}
+
+// AppendedFields returns the list fields the mutation appends values to
+// (which Fields leaves out).
 func (m *ContactMutation) AppendedFields() []string {
 	var fields []string
 	return fields
@@ -440,6 +496,34 @@ func (m *LocationMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, err
 		var res stdsql.Result
 		if err := m.driver.Exec(ctx, "SELECT 1 FROM locations WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
 			return nil, fmt.Errorf("ent: locking the Location to append to it: %w", err)
+		}
+	}
+	return folded, nil
+}
+
+// AppendedFields returns the list fields the mutation appends values to
+// (which Fields leaves out).
+func (m *MailboxMutation) AppendedFields() []string {
+	var fields []string
+	return fields
+}
+
+// FoldAppends turns the values an update of one row appends to its list
+// fields into the whole list each will hold, set on the mutation: the list
+// it sets (else the row's, or none when it clears it) followed by the
+// appended values. Hooks that check a list set then check what appending
+// makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
+func (m *MailboxMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
+	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM mailboxes WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the Mailbox to append to it: %w", err)
 		}
 	}
 	return folded, nil

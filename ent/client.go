@@ -20,6 +20,8 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/communication"
+	"github.com/kith-health/kith/ent/communicationparty"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/effect"
@@ -28,6 +30,7 @@ import (
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/location"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -64,6 +67,10 @@ type Client struct {
 	ClientContact *ClientContactClient
 	// ClientProfile is the client for interacting with the ClientProfile builders.
 	ClientProfile *ClientProfileClient
+	// Communication is the client for interacting with the Communication builders.
+	Communication *CommunicationClient
+	// CommunicationParty is the client for interacting with the CommunicationParty builders.
+	CommunicationParty *CommunicationPartyClient
 	// Contact is the client for interacting with the Contact builders.
 	Contact *ContactClient
 	// Coverage is the client for interacting with the Coverage builders.
@@ -78,6 +85,8 @@ type Client struct {
 	Invoice *InvoiceClient
 	// Location is the client for interacting with the Location builders.
 	Location *LocationClient
+	// Mailbox is the client for interacting with the Mailbox builders.
+	Mailbox *MailboxClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
@@ -131,6 +140,8 @@ func (c *Client) init() {
 	c.AppointmentChange = NewAppointmentChangeClient(c.config)
 	c.ClientContact = NewClientContactClient(c.config)
 	c.ClientProfile = NewClientProfileClient(c.config)
+	c.Communication = NewCommunicationClient(c.config)
+	c.CommunicationParty = NewCommunicationPartyClient(c.config)
 	c.Contact = NewContactClient(c.config)
 	c.Coverage = NewCoverageClient(c.config)
 	c.EmailSuppression = NewEmailSuppressionClient(c.config)
@@ -138,6 +149,7 @@ func (c *Client) init() {
 	c.Form = NewFormClient(c.config)
 	c.Invoice = NewInvoiceClient(c.config)
 	c.Location = NewLocationClient(c.config)
+	c.Mailbox = NewMailboxClient(c.config)
 	c.MessageTemplate = NewMessageTemplateClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
@@ -261,6 +273,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AppointmentChange:   NewAppointmentChangeClient(cfg),
 		ClientContact:       NewClientContactClient(cfg),
 		ClientProfile:       NewClientProfileClient(cfg),
+		Communication:       NewCommunicationClient(cfg),
+		CommunicationParty:  NewCommunicationPartyClient(cfg),
 		Contact:             NewContactClient(cfg),
 		Coverage:            NewCoverageClient(cfg),
 		EmailSuppression:    NewEmailSuppressionClient(cfg),
@@ -268,6 +282,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Form:                NewFormClient(cfg),
 		Invoice:             NewInvoiceClient(cfg),
 		Location:            NewLocationClient(cfg),
+		Mailbox:             NewMailboxClient(cfg),
 		MessageTemplate:     NewMessageTemplateClient(cfg),
 		Notification:        NewNotificationClient(cfg),
 		Organization:        NewOrganizationClient(cfg),
@@ -310,6 +325,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AppointmentChange:   NewAppointmentChangeClient(cfg),
 		ClientContact:       NewClientContactClient(cfg),
 		ClientProfile:       NewClientProfileClient(cfg),
+		Communication:       NewCommunicationClient(cfg),
+		CommunicationParty:  NewCommunicationPartyClient(cfg),
 		Contact:             NewContactClient(cfg),
 		Coverage:            NewCoverageClient(cfg),
 		EmailSuppression:    NewEmailSuppressionClient(cfg),
@@ -317,6 +334,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Form:                NewFormClient(cfg),
 		Invoice:             NewInvoiceClient(cfg),
 		Location:            NewLocationClient(cfg),
+		Mailbox:             NewMailboxClient(cfg),
 		MessageTemplate:     NewMessageTemplateClient(cfg),
 		Notification:        NewNotificationClient(cfg),
 		Organization:        NewOrganizationClient(cfg),
@@ -365,8 +383,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Appointment, c.AppointmentChange, c.ClientContact, c.ClientProfile, c.Contact,
-		c.Coverage, c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice, c.Location,
+		c.Appointment, c.AppointmentChange, c.ClientContact, c.ClientProfile,
+		c.Communication, c.CommunicationParty, c.Contact, c.Coverage,
+		c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice, c.Location, c.Mailbox,
 		c.MessageTemplate, c.Notification, c.Organization, c.Payment, c.PhoneOptOut,
 		c.PortalEvent, c.PortalInvitation, c.PortalMessage, c.PortalSession,
 		c.SavedCard, c.ScheduleException, c.ScheduledMessage, c.Service,
@@ -381,8 +400,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Appointment, c.AppointmentChange, c.ClientContact, c.ClientProfile, c.Contact,
-		c.Coverage, c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice, c.Location,
+		c.Appointment, c.AppointmentChange, c.ClientContact, c.ClientProfile,
+		c.Communication, c.CommunicationParty, c.Contact, c.Coverage,
+		c.EmailSuppression, c.ExportRecord, c.Form, c.Invoice, c.Location, c.Mailbox,
 		c.MessageTemplate, c.Notification, c.Organization, c.Payment, c.PhoneOptOut,
 		c.PortalEvent, c.PortalInvitation, c.PortalMessage, c.PortalSession,
 		c.SavedCard, c.ScheduleException, c.ScheduledMessage, c.Service,
@@ -404,6 +424,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ClientContact.mutate(ctx, m)
 	case *ClientProfileMutation:
 		return c.ClientProfile.mutate(ctx, m)
+	case *CommunicationMutation:
+		return c.Communication.mutate(ctx, m)
+	case *CommunicationPartyMutation:
+		return c.CommunicationParty.mutate(ctx, m)
 	case *ContactMutation:
 		return c.Contact.mutate(ctx, m)
 	case *CoverageMutation:
@@ -418,6 +442,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Invoice.mutate(ctx, m)
 	case *LocationMutation:
 		return c.Location.mutate(ctx, m)
+	case *MailboxMutation:
+		return c.Mailbox.mutate(ctx, m)
 	case *MessageTemplateMutation:
 		return c.MessageTemplate.mutate(ctx, m)
 	case *NotificationMutation:
@@ -1410,6 +1436,434 @@ func (c *ClientProfileClient) mutate(ctx context.Context, m *ClientProfileMutati
 		return (&ClientProfileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ClientProfile mutation op: %q", m.Op())
+	}
+}
+
+// CommunicationClient is a client for the Communication schema.
+type CommunicationClient struct {
+	config
+}
+
+// NewCommunicationClient returns a client for the Communication from the given config.
+func NewCommunicationClient(c config) *CommunicationClient {
+	return &CommunicationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `communication.Hooks(f(g(h())))`.
+func (c *CommunicationClient) Use(hooks ...Hook) {
+	c.hooks.Communication = append(c.hooks.Communication, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `communication.Intercept(f(g(h())))`.
+func (c *CommunicationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Communication = append(c.inters.Communication, interceptors...)
+}
+
+// Create returns a builder for creating a Communication entity.
+func (c *CommunicationClient) Create() *CommunicationCreate {
+	mutation := newCommunicationMutation(c.config, OpCreate)
+	return &CommunicationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Communication entities.
+func (c *CommunicationClient) CreateBulk(builders ...*CommunicationCreate) *CommunicationCreateBulk {
+	return &CommunicationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CommunicationClient) MapCreateBulk(slice any, setFunc func(*CommunicationCreate, int)) *CommunicationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CommunicationCreateBulk{err: fmt.Errorf("calling to CommunicationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CommunicationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CommunicationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Communication.
+func (c *CommunicationClient) Update() *CommunicationUpdate {
+	mutation := newCommunicationMutation(c.config, OpUpdate)
+	return &CommunicationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CommunicationClient) UpdateOne(_m *Communication) *CommunicationUpdateOne {
+	mutation := newCommunicationMutation(c.config, OpUpdateOne, withCommunication(_m))
+	return &CommunicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CommunicationClient) UpdateOneID(id pulid.ID) *CommunicationUpdateOne {
+	mutation := newCommunicationMutation(c.config, OpUpdateOne, withCommunicationID(id))
+	return &CommunicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Communication.
+func (c *CommunicationClient) Delete() *CommunicationDelete {
+	mutation := newCommunicationMutation(c.config, OpDelete)
+	return &CommunicationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CommunicationClient) DeleteOne(_m *Communication) *CommunicationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CommunicationClient) DeleteOneID(id pulid.ID) *CommunicationDeleteOne {
+	builder := c.Delete().Where(communication.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CommunicationDeleteOne{builder}
+}
+
+// Query returns a query builder for Communication.
+func (c *CommunicationClient) Query() *CommunicationQuery {
+	return &CommunicationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCommunication},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Communication entity by its id.
+func (c *CommunicationClient) Get(ctx context.Context, id pulid.ID) (*Communication, error) {
+	return c.Query().Where(communication.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CommunicationClient) GetX(ctx context.Context, id pulid.ID) *Communication {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a Communication.
+func (c *CommunicationClient) QueryOrganization(_m *Communication) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communication.Table, communication.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, communication.OrganizationTable, communication.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryParties queries the parties edge of a Communication.
+func (c *CommunicationClient) QueryParties(_m *Communication) *CommunicationPartyQuery {
+	query := (&CommunicationPartyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communication.Table, communication.FieldID, id),
+			sqlgraph.To(communicationparty.Table, communicationparty.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, communication.PartiesTable, communication.PartiesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMailbox queries the mailbox edge of a Communication.
+func (c *CommunicationClient) QueryMailbox(_m *Communication) *MailboxQuery {
+	query := (&MailboxClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communication.Table, communication.FieldID, id),
+			sqlgraph.To(mailbox.Table, mailbox.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, communication.MailboxTable, communication.MailboxColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLoggedBy queries the logged_by edge of a Communication.
+func (c *CommunicationClient) QueryLoggedBy(_m *Communication) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communication.Table, communication.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, communication.LoggedByTable, communication.LoggedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClosedBy queries the closed_by edge of a Communication.
+func (c *CommunicationClient) QueryClosedBy(_m *Communication) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communication.Table, communication.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, communication.ClosedByTable, communication.ClosedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CommunicationClient) Hooks() []Hook {
+	hooks := c.hooks.Communication
+	return append(hooks[:len(hooks):len(hooks)], communication.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CommunicationClient) Interceptors() []Interceptor {
+	return c.inters.Communication
+}
+
+func (c *CommunicationClient) mutate(ctx context.Context, m *CommunicationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CommunicationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CommunicationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CommunicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CommunicationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Communication mutation op: %q", m.Op())
+	}
+}
+
+// CommunicationPartyClient is a client for the CommunicationParty schema.
+type CommunicationPartyClient struct {
+	config
+}
+
+// NewCommunicationPartyClient returns a client for the CommunicationParty from the given config.
+func NewCommunicationPartyClient(c config) *CommunicationPartyClient {
+	return &CommunicationPartyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `communicationparty.Hooks(f(g(h())))`.
+func (c *CommunicationPartyClient) Use(hooks ...Hook) {
+	c.hooks.CommunicationParty = append(c.hooks.CommunicationParty, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `communicationparty.Intercept(f(g(h())))`.
+func (c *CommunicationPartyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CommunicationParty = append(c.inters.CommunicationParty, interceptors...)
+}
+
+// Create returns a builder for creating a CommunicationParty entity.
+func (c *CommunicationPartyClient) Create() *CommunicationPartyCreate {
+	mutation := newCommunicationPartyMutation(c.config, OpCreate)
+	return &CommunicationPartyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CommunicationParty entities.
+func (c *CommunicationPartyClient) CreateBulk(builders ...*CommunicationPartyCreate) *CommunicationPartyCreateBulk {
+	return &CommunicationPartyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CommunicationPartyClient) MapCreateBulk(slice any, setFunc func(*CommunicationPartyCreate, int)) *CommunicationPartyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CommunicationPartyCreateBulk{err: fmt.Errorf("calling to CommunicationPartyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CommunicationPartyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CommunicationPartyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CommunicationParty.
+func (c *CommunicationPartyClient) Update() *CommunicationPartyUpdate {
+	mutation := newCommunicationPartyMutation(c.config, OpUpdate)
+	return &CommunicationPartyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CommunicationPartyClient) UpdateOne(_m *CommunicationParty) *CommunicationPartyUpdateOne {
+	mutation := newCommunicationPartyMutation(c.config, OpUpdateOne, withCommunicationParty(_m))
+	return &CommunicationPartyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CommunicationPartyClient) UpdateOneID(id pulid.ID) *CommunicationPartyUpdateOne {
+	mutation := newCommunicationPartyMutation(c.config, OpUpdateOne, withCommunicationPartyID(id))
+	return &CommunicationPartyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CommunicationParty.
+func (c *CommunicationPartyClient) Delete() *CommunicationPartyDelete {
+	mutation := newCommunicationPartyMutation(c.config, OpDelete)
+	return &CommunicationPartyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CommunicationPartyClient) DeleteOne(_m *CommunicationParty) *CommunicationPartyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CommunicationPartyClient) DeleteOneID(id pulid.ID) *CommunicationPartyDeleteOne {
+	builder := c.Delete().Where(communicationparty.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CommunicationPartyDeleteOne{builder}
+}
+
+// Query returns a query builder for CommunicationParty.
+func (c *CommunicationPartyClient) Query() *CommunicationPartyQuery {
+	return &CommunicationPartyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCommunicationParty},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CommunicationParty entity by its id.
+func (c *CommunicationPartyClient) Get(ctx context.Context, id pulid.ID) (*CommunicationParty, error) {
+	return c.Query().Where(communicationparty.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CommunicationPartyClient) GetX(ctx context.Context, id pulid.ID) *CommunicationParty {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a CommunicationParty.
+func (c *CommunicationPartyClient) QueryOrganization(_m *CommunicationParty) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communicationparty.Table, communicationparty.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, communicationparty.OrganizationTable, communicationparty.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCommunication queries the communication edge of a CommunicationParty.
+func (c *CommunicationPartyClient) QueryCommunication(_m *CommunicationParty) *CommunicationQuery {
+	query := (&CommunicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communicationparty.Table, communicationparty.FieldID, id),
+			sqlgraph.To(communication.Table, communication.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, communicationparty.CommunicationTable, communicationparty.CommunicationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryClient queries the client edge of a CommunicationParty.
+func (c *CommunicationPartyClient) QueryClient(_m *CommunicationParty) *ClientProfileQuery {
+	query := (&ClientProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communicationparty.Table, communicationparty.FieldID, id),
+			sqlgraph.To(clientprofile.Table, clientprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, communicationparty.ClientTable, communicationparty.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContact queries the contact edge of a CommunicationParty.
+func (c *CommunicationPartyClient) QueryContact(_m *CommunicationParty) *ContactQuery {
+	query := (&ContactClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communicationparty.Table, communicationparty.FieldID, id),
+			sqlgraph.To(contact.Table, contact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, communicationparty.ContactTable, communicationparty.ContactColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStaff queries the staff edge of a CommunicationParty.
+func (c *CommunicationPartyClient) QueryStaff(_m *CommunicationParty) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(communicationparty.Table, communicationparty.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, communicationparty.StaffTable, communicationparty.StaffColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CommunicationPartyClient) Hooks() []Hook {
+	hooks := c.hooks.CommunicationParty
+	return append(hooks[:len(hooks):len(hooks)], communicationparty.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CommunicationPartyClient) Interceptors() []Interceptor {
+	return c.inters.CommunicationParty
+}
+
+func (c *CommunicationPartyClient) mutate(ctx context.Context, m *CommunicationPartyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CommunicationPartyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CommunicationPartyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CommunicationPartyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CommunicationPartyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CommunicationParty mutation op: %q", m.Op())
 	}
 }
 
@@ -2652,6 +3106,172 @@ func (c *LocationClient) mutate(ctx context.Context, m *LocationMutation) (Value
 		return (&LocationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Location mutation op: %q", m.Op())
+	}
+}
+
+// MailboxClient is a client for the Mailbox schema.
+type MailboxClient struct {
+	config
+}
+
+// NewMailboxClient returns a client for the Mailbox from the given config.
+func NewMailboxClient(c config) *MailboxClient {
+	return &MailboxClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `mailbox.Hooks(f(g(h())))`.
+func (c *MailboxClient) Use(hooks ...Hook) {
+	c.hooks.Mailbox = append(c.hooks.Mailbox, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `mailbox.Intercept(f(g(h())))`.
+func (c *MailboxClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Mailbox = append(c.inters.Mailbox, interceptors...)
+}
+
+// Create returns a builder for creating a Mailbox entity.
+func (c *MailboxClient) Create() *MailboxCreate {
+	mutation := newMailboxMutation(c.config, OpCreate)
+	return &MailboxCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Mailbox entities.
+func (c *MailboxClient) CreateBulk(builders ...*MailboxCreate) *MailboxCreateBulk {
+	return &MailboxCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MailboxClient) MapCreateBulk(slice any, setFunc func(*MailboxCreate, int)) *MailboxCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MailboxCreateBulk{err: fmt.Errorf("calling to MailboxClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MailboxCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MailboxCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Mailbox.
+func (c *MailboxClient) Update() *MailboxUpdate {
+	mutation := newMailboxMutation(c.config, OpUpdate)
+	return &MailboxUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MailboxClient) UpdateOne(_m *Mailbox) *MailboxUpdateOne {
+	mutation := newMailboxMutation(c.config, OpUpdateOne, withMailbox(_m))
+	return &MailboxUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MailboxClient) UpdateOneID(id pulid.ID) *MailboxUpdateOne {
+	mutation := newMailboxMutation(c.config, OpUpdateOne, withMailboxID(id))
+	return &MailboxUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Mailbox.
+func (c *MailboxClient) Delete() *MailboxDelete {
+	mutation := newMailboxMutation(c.config, OpDelete)
+	return &MailboxDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MailboxClient) DeleteOne(_m *Mailbox) *MailboxDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MailboxClient) DeleteOneID(id pulid.ID) *MailboxDeleteOne {
+	builder := c.Delete().Where(mailbox.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MailboxDeleteOne{builder}
+}
+
+// Query returns a query builder for Mailbox.
+func (c *MailboxClient) Query() *MailboxQuery {
+	return &MailboxQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMailbox},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Mailbox entity by its id.
+func (c *MailboxClient) Get(ctx context.Context, id pulid.ID) (*Mailbox, error) {
+	return c.Query().Where(mailbox.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MailboxClient) GetX(ctx context.Context, id pulid.ID) *Mailbox {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a Mailbox.
+func (c *MailboxClient) QueryOrganization(_m *Mailbox) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mailbox.Table, mailbox.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, mailbox.OrganizationTable, mailbox.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConnectedBy queries the connected_by edge of a Mailbox.
+func (c *MailboxClient) QueryConnectedBy(_m *Mailbox) *StaffQuery {
+	query := (&StaffClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mailbox.Table, mailbox.FieldID, id),
+			sqlgraph.To(staff.Table, staff.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, mailbox.ConnectedByTable, mailbox.ConnectedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MailboxClient) Hooks() []Hook {
+	hooks := c.hooks.Mailbox
+	return append(hooks[:len(hooks):len(hooks)], mailbox.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MailboxClient) Interceptors() []Interceptor {
+	return c.inters.Mailbox
+}
+
+func (c *MailboxClient) mutate(ctx context.Context, m *MailboxMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MailboxCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MailboxUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MailboxUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MailboxDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Mailbox mutation op: %q", m.Op())
 	}
 }
 
@@ -5924,20 +6544,22 @@ func (c *WorkingHoursClient) mutate(ctx context.Context, m *WorkingHoursMutation
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Appointment, AppointmentChange, ClientContact, ClientProfile, Contact, Coverage,
-		EmailSuppression, ExportRecord, Form, Invoice, Location, MessageTemplate,
-		Notification, Organization, Payment, PhoneOptOut, PortalEvent,
-		PortalInvitation, PortalMessage, PortalSession, SavedCard, ScheduleException,
-		ScheduledMessage, Service, ServicePractitioner, SharedDocument, SignInCode,
-		Staff, StaffToken, WorkingHours []ent.Hook
+		Appointment, AppointmentChange, ClientContact, ClientProfile, Communication,
+		CommunicationParty, Contact, Coverage, EmailSuppression, ExportRecord, Form,
+		Invoice, Location, Mailbox, MessageTemplate, Notification, Organization,
+		Payment, PhoneOptOut, PortalEvent, PortalInvitation, PortalMessage,
+		PortalSession, SavedCard, ScheduleException, ScheduledMessage, Service,
+		ServicePractitioner, SharedDocument, SignInCode, Staff, StaffToken,
+		WorkingHours []ent.Hook
 	}
 	inters struct {
-		Appointment, AppointmentChange, ClientContact, ClientProfile, Contact, Coverage,
-		EmailSuppression, ExportRecord, Form, Invoice, Location, MessageTemplate,
-		Notification, Organization, Payment, PhoneOptOut, PortalEvent,
-		PortalInvitation, PortalMessage, PortalSession, SavedCard, ScheduleException,
-		ScheduledMessage, Service, ServicePractitioner, SharedDocument, SignInCode,
-		Staff, StaffToken, WorkingHours []ent.Interceptor
+		Appointment, AppointmentChange, ClientContact, ClientProfile, Communication,
+		CommunicationParty, Contact, Coverage, EmailSuppression, ExportRecord, Form,
+		Invoice, Location, Mailbox, MessageTemplate, Notification, Organization,
+		Payment, PhoneOptOut, PortalEvent, PortalInvitation, PortalMessage,
+		PortalSession, SavedCard, ScheduleException, ScheduledMessage, Service,
+		ServicePractitioner, SharedDocument, SignInCode, Staff, StaffToken,
+		WorkingHours []ent.Interceptor
 	}
 )
 

@@ -16,6 +16,8 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/communication"
+	"github.com/kith-health/kith/ent/communicationparty"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -23,6 +25,7 @@ import (
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/location"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -106,6 +109,8 @@ func checkColumn(t, c string) error {
 			appointmentchange.Table:   appointmentchange.ValidColumn,
 			clientcontact.Table:       clientcontact.ValidColumn,
 			clientprofile.Table:       clientprofile.ValidColumn,
+			communication.Table:       communication.ValidColumn,
+			communicationparty.Table:  communicationparty.ValidColumn,
 			contact.Table:             contact.ValidColumn,
 			coverage.Table:            coverage.ValidColumn,
 			emailsuppression.Table:    emailsuppression.ValidColumn,
@@ -113,6 +118,7 @@ func checkColumn(t, c string) error {
 			form.Table:                form.ValidColumn,
 			invoice.Table:             invoice.ValidColumn,
 			location.Table:            location.ValidColumn,
+			mailbox.Table:             mailbox.ValidColumn,
 			messagetemplate.Table:     messagetemplate.ValidColumn,
 			notification.Table:        notification.ValidColumn,
 			organization.Table:        organization.ValidColumn,

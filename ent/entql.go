@@ -7,6 +7,8 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/communication"
+	"github.com/kith-health/kith/ent/communicationparty"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -14,6 +16,7 @@ import (
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/location"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -43,7 +46,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 30)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
@@ -177,6 +180,77 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   communication.Table,
+			Columns: communication.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: communication.FieldID,
+			},
+		},
+		Type: "Communication",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			communication.FieldCreatedAt:           {Type: field.TypeTime, Column: communication.FieldCreatedAt},
+			communication.FieldUpdatedAt:           {Type: field.TypeTime, Column: communication.FieldUpdatedAt},
+			communication.FieldOrganizationID:      {Type: field.TypeString, Column: communication.FieldOrganizationID},
+			communication.FieldKind:                {Type: field.TypeEnum, Column: communication.FieldKind},
+			communication.FieldDirection:           {Type: field.TypeEnum, Column: communication.FieldDirection},
+			communication.FieldStatus:              {Type: field.TypeEnum, Column: communication.FieldStatus},
+			communication.FieldSource:              {Type: field.TypeEnum, Column: communication.FieldSource},
+			communication.FieldProviderID:          {Type: field.TypeString, Column: communication.FieldProviderID},
+			communication.FieldOccurredAt:          {Type: field.TypeTime, Column: communication.FieldOccurredAt},
+			communication.FieldFromAddress:         {Type: field.TypeString, Column: communication.FieldFromAddress},
+			communication.FieldToAddresses:         {Type: field.TypeJSON, Column: communication.FieldToAddresses},
+			communication.FieldCcAddresses:         {Type: field.TypeJSON, Column: communication.FieldCcAddresses},
+			communication.FieldTitle:               {Type: field.TypeString, Column: communication.FieldTitle},
+			communication.FieldDescription:         {Type: field.TypeString, Column: communication.FieldDescription},
+			communication.FieldSubject:             {Type: field.TypeString, Column: communication.FieldSubject},
+			communication.FieldTextBody:            {Type: field.TypeString, Column: communication.FieldTextBody},
+			communication.FieldHTMLBody:            {Type: field.TypeString, Column: communication.FieldHTMLBody},
+			communication.FieldAttachments:         {Type: field.TypeJSON, Column: communication.FieldAttachments},
+			communication.FieldMessageID:           {Type: field.TypeString, Column: communication.FieldMessageID},
+			communication.FieldInReplyTo:           {Type: field.TypeString, Column: communication.FieldInReplyTo},
+			communication.FieldReferences:          {Type: field.TypeJSON, Column: communication.FieldReferences},
+			communication.FieldThreadKey:           {Type: field.TypeString, Column: communication.FieldThreadKey},
+			communication.FieldMailboxID:           {Type: field.TypeString, Column: communication.FieldMailboxID},
+			communication.FieldStartedAt:           {Type: field.TypeTime, Column: communication.FieldStartedAt},
+			communication.FieldAnsweredAt:          {Type: field.TypeTime, Column: communication.FieldAnsweredAt},
+			communication.FieldEndedAt:             {Type: field.TypeTime, Column: communication.FieldEndedAt},
+			communication.FieldDurationSeconds:     {Type: field.TypeInt, Column: communication.FieldDurationSeconds},
+			communication.FieldOutcome:             {Type: field.TypeEnum, Column: communication.FieldOutcome},
+			communication.FieldRecordingURL:        {Type: field.TypeString, Column: communication.FieldRecordingURL},
+			communication.FieldProviderStatus:      {Type: field.TypeString, Column: communication.FieldProviderStatus},
+			communication.FieldPlatform:            {Type: field.TypeString, Column: communication.FieldPlatform},
+			communication.FieldLoggedByID:          {Type: field.TypeString, Column: communication.FieldLoggedByID},
+			communication.FieldClosedAt:            {Type: field.TypeTime, Column: communication.FieldClosedAt},
+			communication.FieldClosedByID:          {Type: field.TypeString, Column: communication.FieldClosedByID},
+			communication.FieldClosedAutomatically: {Type: field.TypeBool, Column: communication.FieldClosedAutomatically},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   communicationparty.Table,
+			Columns: communicationparty.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: communicationparty.FieldID,
+			},
+		},
+		Type: "CommunicationParty",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			communicationparty.FieldOrganizationID:  {Type: field.TypeString, Column: communicationparty.FieldOrganizationID},
+			communicationparty.FieldCommunicationID: {Type: field.TypeString, Column: communicationparty.FieldCommunicationID},
+			communicationparty.FieldClientID:        {Type: field.TypeString, Column: communicationparty.FieldClientID},
+			communicationparty.FieldContactID:       {Type: field.TypeString, Column: communicationparty.FieldContactID},
+			communicationparty.FieldStaffID:         {Type: field.TypeString, Column: communicationparty.FieldStaffID},
+			communicationparty.FieldCandidate:       {Type: field.TypeBool, Column: communicationparty.FieldCandidate},
+			communicationparty.FieldMatchedBy:       {Type: field.TypeEnum, Column: communicationparty.FieldMatchedBy},
+			communicationparty.FieldAddress:         {Type: field.TypeString, Column: communicationparty.FieldAddress},
+			communicationparty.FieldOccurredAt:      {Type: field.TypeTime, Column: communicationparty.FieldOccurredAt},
+			communicationparty.FieldCreatedAt:       {Type: field.TypeTime, Column: communicationparty.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contact.Table,
 			Columns: contact.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -198,7 +272,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contact.FieldNotes:                 {Type: field.TypeString, Column: contact.FieldNotes},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   coverage.Table,
 			Columns: coverage.Columns,
@@ -229,7 +303,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			coverage.FieldBillingNotes:               {Type: field.TypeString, Column: coverage.FieldBillingNotes},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   emailsuppression.Table,
 			Columns: emailsuppression.Columns,
@@ -247,7 +321,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			emailsuppression.FieldReason:         {Type: field.TypeString, Column: emailsuppression.FieldReason},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exportrecord.Table,
 			Columns: exportrecord.Columns,
@@ -268,7 +342,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exportrecord.FieldCompletedAt:    {Type: field.TypeTime, Column: exportrecord.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   form.Table,
 			Columns: form.Columns,
@@ -300,7 +374,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			form.FieldReminderSentAt:     {Type: field.TypeTime, Column: form.FieldReminderSentAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   invoice.Table,
 			Columns: invoice.Columns,
@@ -328,7 +402,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			invoice.FieldVoidedAt:         {Type: field.TypeTime, Column: invoice.FieldVoidedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   location.Table,
 			Columns: location.Columns,
@@ -349,7 +423,37 @@ var schemaGraph = func() *sqlgraph.Schema {
 			location.FieldActive:         {Type: field.TypeBool, Column: location.FieldActive},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   mailbox.Table,
+			Columns: mailbox.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: mailbox.FieldID,
+			},
+		},
+		Type: "Mailbox",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			mailbox.FieldCreatedAt:      {Type: field.TypeTime, Column: mailbox.FieldCreatedAt},
+			mailbox.FieldUpdatedAt:      {Type: field.TypeTime, Column: mailbox.FieldUpdatedAt},
+			mailbox.FieldOrganizationID: {Type: field.TypeString, Column: mailbox.FieldOrganizationID},
+			mailbox.FieldAddress:        {Type: field.TypeString, Column: mailbox.FieldAddress},
+			mailbox.FieldHost:           {Type: field.TypeString, Column: mailbox.FieldHost},
+			mailbox.FieldPort:           {Type: field.TypeInt, Column: mailbox.FieldPort},
+			mailbox.FieldSecurity:       {Type: field.TypeEnum, Column: mailbox.FieldSecurity},
+			mailbox.FieldUsername:       {Type: field.TypeString, Column: mailbox.FieldUsername},
+			mailbox.FieldSecret:         {Type: field.TypeBytes, Column: mailbox.FieldSecret},
+			mailbox.FieldInboxFolder:    {Type: field.TypeString, Column: mailbox.FieldInboxFolder},
+			mailbox.FieldSentFolder:     {Type: field.TypeString, Column: mailbox.FieldSentFolder},
+			mailbox.FieldCursors:        {Type: field.TypeJSON, Column: mailbox.FieldCursors},
+			mailbox.FieldActive:         {Type: field.TypeBool, Column: mailbox.FieldActive},
+			mailbox.FieldLastImportAt:   {Type: field.TypeTime, Column: mailbox.FieldLastImportAt},
+			mailbox.FieldLastError:      {Type: field.TypeString, Column: mailbox.FieldLastError},
+			mailbox.FieldLastErrorAt:    {Type: field.TypeTime, Column: mailbox.FieldLastErrorAt},
+			mailbox.FieldConnectedByID:  {Type: field.TypeString, Column: mailbox.FieldConnectedByID},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   messagetemplate.Table,
 			Columns: messagetemplate.Columns,
@@ -371,7 +475,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			messagetemplate.FieldText:           {Type: field.TypeString, Column: messagetemplate.FieldText},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -407,7 +511,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldFailedAt:           {Type: field.TypeTime, Column: notification.FieldFailedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -441,10 +545,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldRequireCancellationReason:  {Type: field.TypeBool, Column: organization.FieldRequireCancellationReason},
 			organization.FieldPortalInviteOnCreate:       {Type: field.TypeBool, Column: organization.FieldPortalInviteOnCreate},
 			organization.FieldFormReminderDelayHours:     {Type: field.TypeInt, Column: organization.FieldFormReminderDelayHours},
+			organization.FieldCallAutoCloseHours:         {Type: field.TypeInt, Column: organization.FieldCallAutoCloseHours},
 			organization.FieldWidgetAllowedOrigins:       {Type: field.TypeJSON, Column: organization.FieldWidgetAllowedOrigins},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   payment.Table,
 			Columns: payment.Columns,
@@ -472,7 +577,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			payment.FieldCreatedAt:      {Type: field.TypeTime, Column: payment.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phoneoptout.Table,
 			Columns: phoneoptout.Columns,
@@ -490,7 +595,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phoneoptout.FieldKeyword:        {Type: field.TypeString, Column: phoneoptout.FieldKeyword},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalevent.Table,
 			Columns: portalevent.Columns,
@@ -511,7 +616,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalevent.FieldCreatedAt:      {Type: field.TypeTime, Column: portalevent.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalinvitation.Table,
 			Columns: portalinvitation.Columns,
@@ -534,7 +639,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalinvitation.FieldVoidedAt:       {Type: field.TypeTime, Column: portalinvitation.FieldVoidedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalmessage.Table,
 			Columns: portalmessage.Columns,
@@ -556,7 +661,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalmessage.FieldCreatedAt:      {Type: field.TypeTime, Column: portalmessage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   portalsession.Table,
 			Columns: portalsession.Columns,
@@ -575,7 +680,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			portalsession.FieldRevokedAt:      {Type: field.TypeTime, Column: portalsession.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   savedcard.Table,
 			Columns: savedcard.Columns,
@@ -598,7 +703,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			savedcard.FieldCreatedAt:      {Type: field.TypeTime, Column: savedcard.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduleexception.Table,
 			Columns: scheduleexception.Columns,
@@ -622,7 +727,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduleexception.FieldNote:           {Type: field.TypeString, Column: scheduleexception.FieldNote},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scheduledmessage.Table,
 			Columns: scheduledmessage.Columns,
@@ -647,7 +752,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scheduledmessage.FieldSentAt:             {Type: field.TypeTime, Column: scheduledmessage.FieldSentAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   service.Table,
 			Columns: service.Columns,
@@ -681,7 +786,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			service.FieldRequireCancellationReason:  {Type: field.TypeBool, Column: service.FieldRequireCancellationReason},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicepractitioner.Table,
 			Columns: servicepractitioner.Columns,
@@ -697,7 +802,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicepractitioner.FieldStaffID:        {Type: field.TypeString, Column: servicepractitioner.FieldStaffID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shareddocument.Table,
 			Columns: shareddocument.Columns,
@@ -721,7 +826,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shareddocument.FieldSharedByID:     {Type: field.TypeString, Column: shareddocument.FieldSharedByID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signincode.Table,
 			Columns: signincode.Columns,
@@ -741,7 +846,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signincode.FieldUsedAt:         {Type: field.TypeTime, Column: signincode.FieldUsedAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staff.Table,
 			Columns: staff.Columns,
@@ -759,11 +864,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staff.FieldEmail:          {Type: field.TypeString, Column: staff.FieldEmail},
 			staff.FieldRole:           {Type: field.TypeEnum, Column: staff.FieldRole},
 			staff.FieldPasswordHash:   {Type: field.TypeString, Column: staff.FieldPasswordHash},
+			staff.FieldPhone:          {Type: field.TypeString, Column: staff.FieldPhone},
 			staff.FieldActive:         {Type: field.TypeBool, Column: staff.FieldActive},
 			staff.FieldTimeZone:       {Type: field.TypeString, Column: staff.FieldTimeZone},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stafftoken.Table,
 			Columns: stafftoken.Columns,
@@ -782,7 +888,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stafftoken.FieldRevokedAt:      {Type: field.TypeTime, Column: stafftoken.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workinghours.Table,
 			Columns: workinghours.Columns,
@@ -1119,6 +1225,126 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   communication.OrganizationTable,
+			Columns: []string{communication.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Communication",
+		"Organization",
+	)
+	graph.MustAddE(
+		"parties",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   communication.PartiesTable,
+			Columns: []string{communication.PartiesColumn},
+			Bidi:    false,
+		},
+		"Communication",
+		"CommunicationParty",
+	)
+	graph.MustAddE(
+		"mailbox",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   communication.MailboxTable,
+			Columns: []string{communication.MailboxColumn},
+			Bidi:    false,
+		},
+		"Communication",
+		"Mailbox",
+	)
+	graph.MustAddE(
+		"logged_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   communication.LoggedByTable,
+			Columns: []string{communication.LoggedByColumn},
+			Bidi:    false,
+		},
+		"Communication",
+		"Staff",
+	)
+	graph.MustAddE(
+		"closed_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   communication.ClosedByTable,
+			Columns: []string{communication.ClosedByColumn},
+			Bidi:    false,
+		},
+		"Communication",
+		"Staff",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   communicationparty.OrganizationTable,
+			Columns: []string{communicationparty.OrganizationColumn},
+			Bidi:    false,
+		},
+		"CommunicationParty",
+		"Organization",
+	)
+	graph.MustAddE(
+		"communication",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   communicationparty.CommunicationTable,
+			Columns: []string{communicationparty.CommunicationColumn},
+			Bidi:    false,
+		},
+		"CommunicationParty",
+		"Communication",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   communicationparty.ClientTable,
+			Columns: []string{communicationparty.ClientColumn},
+			Bidi:    false,
+		},
+		"CommunicationParty",
+		"ClientProfile",
+	)
+	graph.MustAddE(
+		"contact",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   communicationparty.ContactTable,
+			Columns: []string{communicationparty.ContactColumn},
+			Bidi:    false,
+		},
+		"CommunicationParty",
+		"Contact",
+	)
+	graph.MustAddE(
+		"staff",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   communicationparty.StaffTable,
+			Columns: []string{communicationparty.StaffColumn},
+			Bidi:    false,
+		},
+		"CommunicationParty",
+		"Staff",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   contact.OrganizationTable,
 			Columns: []string{contact.OrganizationColumn},
 			Bidi:    false,
@@ -1341,6 +1567,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Location",
 		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   mailbox.OrganizationTable,
+			Columns: []string{mailbox.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Mailbox",
+		"Organization",
+	)
+	graph.MustAddE(
+		"connected_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   mailbox.ConnectedByTable,
+			Columns: []string{mailbox.ConnectedByColumn},
+			Bidi:    false,
+		},
+		"Mailbox",
+		"Staff",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2811,6 +3061,451 @@ func (f *ClientProfileFilter) WhereHasContactLinksWith(preds ...predicate.Client
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CommunicationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CommunicationQuery builder.
+func (_q *CommunicationQuery) Filter() *CommunicationFilter {
+	return &CommunicationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CommunicationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CommunicationMutation builder.
+func (m *CommunicationMutation) Filter() *CommunicationFilter {
+	return &CommunicationFilter{config: m.config, predicateAdder: m}
+}
+
+// CommunicationFilter provides a generic filtering capability at runtime for CommunicationQuery.
+type CommunicationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CommunicationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CommunicationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(communication.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CommunicationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(communication.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CommunicationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(communication.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *CommunicationFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(communication.FieldOrganizationID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *CommunicationFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(communication.FieldKind))
+}
+
+// WhereDirection applies the entql string predicate on the direction field.
+func (f *CommunicationFilter) WhereDirection(p entql.StringP) {
+	f.Where(p.Field(communication.FieldDirection))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CommunicationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(communication.FieldStatus))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *CommunicationFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(communication.FieldSource))
+}
+
+// WhereProviderID applies the entql string predicate on the provider_id field.
+func (f *CommunicationFilter) WhereProviderID(p entql.StringP) {
+	f.Where(p.Field(communication.FieldProviderID))
+}
+
+// WhereOccurredAt applies the entql time.Time predicate on the occurred_at field.
+func (f *CommunicationFilter) WhereOccurredAt(p entql.TimeP) {
+	f.Where(p.Field(communication.FieldOccurredAt))
+}
+
+// WhereFromAddress applies the entql string predicate on the from_address field.
+func (f *CommunicationFilter) WhereFromAddress(p entql.StringP) {
+	f.Where(p.Field(communication.FieldFromAddress))
+}
+
+// WhereToAddresses applies the entql json.RawMessage predicate on the to_addresses field.
+func (f *CommunicationFilter) WhereToAddresses(p entql.BytesP) {
+	f.Where(p.Field(communication.FieldToAddresses))
+}
+
+// WhereCcAddresses applies the entql json.RawMessage predicate on the cc_addresses field.
+func (f *CommunicationFilter) WhereCcAddresses(p entql.BytesP) {
+	f.Where(p.Field(communication.FieldCcAddresses))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *CommunicationFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(communication.FieldTitle))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *CommunicationFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(communication.FieldDescription))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *CommunicationFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(communication.FieldSubject))
+}
+
+// WhereTextBody applies the entql string predicate on the text_body field.
+func (f *CommunicationFilter) WhereTextBody(p entql.StringP) {
+	f.Where(p.Field(communication.FieldTextBody))
+}
+
+// WhereHTMLBody applies the entql string predicate on the html_body field.
+func (f *CommunicationFilter) WhereHTMLBody(p entql.StringP) {
+	f.Where(p.Field(communication.FieldHTMLBody))
+}
+
+// WhereAttachments applies the entql json.RawMessage predicate on the attachments field.
+func (f *CommunicationFilter) WhereAttachments(p entql.BytesP) {
+	f.Where(p.Field(communication.FieldAttachments))
+}
+
+// WhereMessageID applies the entql string predicate on the message_id field.
+func (f *CommunicationFilter) WhereMessageID(p entql.StringP) {
+	f.Where(p.Field(communication.FieldMessageID))
+}
+
+// WhereInReplyTo applies the entql string predicate on the in_reply_to field.
+func (f *CommunicationFilter) WhereInReplyTo(p entql.StringP) {
+	f.Where(p.Field(communication.FieldInReplyTo))
+}
+
+// WhereReferences applies the entql json.RawMessage predicate on the references field.
+func (f *CommunicationFilter) WhereReferences(p entql.BytesP) {
+	f.Where(p.Field(communication.FieldReferences))
+}
+
+// WhereThreadKey applies the entql string predicate on the thread_key field.
+func (f *CommunicationFilter) WhereThreadKey(p entql.StringP) {
+	f.Where(p.Field(communication.FieldThreadKey))
+}
+
+// WhereMailboxID applies the entql string predicate on the mailbox_id field.
+func (f *CommunicationFilter) WhereMailboxID(p entql.StringP) {
+	f.Where(p.Field(communication.FieldMailboxID))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *CommunicationFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(communication.FieldStartedAt))
+}
+
+// WhereAnsweredAt applies the entql time.Time predicate on the answered_at field.
+func (f *CommunicationFilter) WhereAnsweredAt(p entql.TimeP) {
+	f.Where(p.Field(communication.FieldAnsweredAt))
+}
+
+// WhereEndedAt applies the entql time.Time predicate on the ended_at field.
+func (f *CommunicationFilter) WhereEndedAt(p entql.TimeP) {
+	f.Where(p.Field(communication.FieldEndedAt))
+}
+
+// WhereDurationSeconds applies the entql int predicate on the duration_seconds field.
+func (f *CommunicationFilter) WhereDurationSeconds(p entql.IntP) {
+	f.Where(p.Field(communication.FieldDurationSeconds))
+}
+
+// WhereOutcome applies the entql string predicate on the outcome field.
+func (f *CommunicationFilter) WhereOutcome(p entql.StringP) {
+	f.Where(p.Field(communication.FieldOutcome))
+}
+
+// WhereRecordingURL applies the entql string predicate on the recording_url field.
+func (f *CommunicationFilter) WhereRecordingURL(p entql.StringP) {
+	f.Where(p.Field(communication.FieldRecordingURL))
+}
+
+// WhereProviderStatus applies the entql string predicate on the provider_status field.
+func (f *CommunicationFilter) WhereProviderStatus(p entql.StringP) {
+	f.Where(p.Field(communication.FieldProviderStatus))
+}
+
+// WherePlatform applies the entql string predicate on the platform field.
+func (f *CommunicationFilter) WherePlatform(p entql.StringP) {
+	f.Where(p.Field(communication.FieldPlatform))
+}
+
+// WhereLoggedByID applies the entql string predicate on the logged_by_id field.
+func (f *CommunicationFilter) WhereLoggedByID(p entql.StringP) {
+	f.Where(p.Field(communication.FieldLoggedByID))
+}
+
+// WhereClosedAt applies the entql time.Time predicate on the closed_at field.
+func (f *CommunicationFilter) WhereClosedAt(p entql.TimeP) {
+	f.Where(p.Field(communication.FieldClosedAt))
+}
+
+// WhereClosedByID applies the entql string predicate on the closed_by_id field.
+func (f *CommunicationFilter) WhereClosedByID(p entql.StringP) {
+	f.Where(p.Field(communication.FieldClosedByID))
+}
+
+// WhereClosedAutomatically applies the entql bool predicate on the closed_automatically field.
+func (f *CommunicationFilter) WhereClosedAutomatically(p entql.BoolP) {
+	f.Where(p.Field(communication.FieldClosedAutomatically))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *CommunicationFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *CommunicationFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasParties applies a predicate to check if query has an edge parties.
+func (f *CommunicationFilter) WhereHasParties() {
+	f.Where(entql.HasEdge("parties"))
+}
+
+// WhereHasPartiesWith applies a predicate to check if query has an edge parties with a given conditions (other predicates).
+func (f *CommunicationFilter) WhereHasPartiesWith(preds ...predicate.CommunicationParty) {
+	f.Where(entql.HasEdgeWith("parties", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMailbox applies a predicate to check if query has an edge mailbox.
+func (f *CommunicationFilter) WhereHasMailbox() {
+	f.Where(entql.HasEdge("mailbox"))
+}
+
+// WhereHasMailboxWith applies a predicate to check if query has an edge mailbox with a given conditions (other predicates).
+func (f *CommunicationFilter) WhereHasMailboxWith(preds ...predicate.Mailbox) {
+	f.Where(entql.HasEdgeWith("mailbox", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLoggedBy applies a predicate to check if query has an edge logged_by.
+func (f *CommunicationFilter) WhereHasLoggedBy() {
+	f.Where(entql.HasEdge("logged_by"))
+}
+
+// WhereHasLoggedByWith applies a predicate to check if query has an edge logged_by with a given conditions (other predicates).
+func (f *CommunicationFilter) WhereHasLoggedByWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("logged_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClosedBy applies a predicate to check if query has an edge closed_by.
+func (f *CommunicationFilter) WhereHasClosedBy() {
+	f.Where(entql.HasEdge("closed_by"))
+}
+
+// WhereHasClosedByWith applies a predicate to check if query has an edge closed_by with a given conditions (other predicates).
+func (f *CommunicationFilter) WhereHasClosedByWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("closed_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CommunicationPartyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CommunicationPartyQuery builder.
+func (_q *CommunicationPartyQuery) Filter() *CommunicationPartyFilter {
+	return &CommunicationPartyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CommunicationPartyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CommunicationPartyMutation builder.
+func (m *CommunicationPartyMutation) Filter() *CommunicationPartyFilter {
+	return &CommunicationPartyFilter{config: m.config, predicateAdder: m}
+}
+
+// CommunicationPartyFilter provides a generic filtering capability at runtime for CommunicationPartyQuery.
+type CommunicationPartyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CommunicationPartyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CommunicationPartyFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(communicationparty.FieldID))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *CommunicationPartyFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(communicationparty.FieldOrganizationID))
+}
+
+// WhereCommunicationID applies the entql string predicate on the communication_id field.
+func (f *CommunicationPartyFilter) WhereCommunicationID(p entql.StringP) {
+	f.Where(p.Field(communicationparty.FieldCommunicationID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *CommunicationPartyFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(communicationparty.FieldClientID))
+}
+
+// WhereContactID applies the entql string predicate on the contact_id field.
+func (f *CommunicationPartyFilter) WhereContactID(p entql.StringP) {
+	f.Where(p.Field(communicationparty.FieldContactID))
+}
+
+// WhereStaffID applies the entql string predicate on the staff_id field.
+func (f *CommunicationPartyFilter) WhereStaffID(p entql.StringP) {
+	f.Where(p.Field(communicationparty.FieldStaffID))
+}
+
+// WhereCandidate applies the entql bool predicate on the candidate field.
+func (f *CommunicationPartyFilter) WhereCandidate(p entql.BoolP) {
+	f.Where(p.Field(communicationparty.FieldCandidate))
+}
+
+// WhereMatchedBy applies the entql string predicate on the matched_by field.
+func (f *CommunicationPartyFilter) WhereMatchedBy(p entql.StringP) {
+	f.Where(p.Field(communicationparty.FieldMatchedBy))
+}
+
+// WhereAddress applies the entql string predicate on the address field.
+func (f *CommunicationPartyFilter) WhereAddress(p entql.StringP) {
+	f.Where(p.Field(communicationparty.FieldAddress))
+}
+
+// WhereOccurredAt applies the entql time.Time predicate on the occurred_at field.
+func (f *CommunicationPartyFilter) WhereOccurredAt(p entql.TimeP) {
+	f.Where(p.Field(communicationparty.FieldOccurredAt))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CommunicationPartyFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(communicationparty.FieldCreatedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *CommunicationPartyFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *CommunicationPartyFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCommunication applies a predicate to check if query has an edge communication.
+func (f *CommunicationPartyFilter) WhereHasCommunication() {
+	f.Where(entql.HasEdge("communication"))
+}
+
+// WhereHasCommunicationWith applies a predicate to check if query has an edge communication with a given conditions (other predicates).
+func (f *CommunicationPartyFilter) WhereHasCommunicationWith(preds ...predicate.Communication) {
+	f.Where(entql.HasEdgeWith("communication", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *CommunicationPartyFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *CommunicationPartyFilter) WhereHasClientWith(preds ...predicate.ClientProfile) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContact applies a predicate to check if query has an edge contact.
+func (f *CommunicationPartyFilter) WhereHasContact() {
+	f.Where(entql.HasEdge("contact"))
+}
+
+// WhereHasContactWith applies a predicate to check if query has an edge contact with a given conditions (other predicates).
+func (f *CommunicationPartyFilter) WhereHasContactWith(preds ...predicate.Contact) {
+	f.Where(entql.HasEdgeWith("contact", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStaff applies a predicate to check if query has an edge staff.
+func (f *CommunicationPartyFilter) WhereHasStaff() {
+	f.Where(entql.HasEdge("staff"))
+}
+
+// WhereHasStaffWith applies a predicate to check if query has an edge staff with a given conditions (other predicates).
+func (f *CommunicationPartyFilter) WhereHasStaffWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("staff", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ContactQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2839,7 +3534,7 @@ type ContactFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContactFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2971,7 +3666,7 @@ type CoverageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CoverageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3143,7 +3838,7 @@ type EmailSuppressionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmailSuppressionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3222,7 +3917,7 @@ type ExportRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExportRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3344,7 +4039,7 @@ type FormFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FormFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3549,7 +4244,7 @@ type InvoiceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InvoiceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3706,7 +4401,7 @@ type LocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3772,6 +4467,159 @@ func (f *LocationFilter) WhereHasOrganizationWith(preds ...predicate.Organizatio
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *MailboxQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MailboxQuery builder.
+func (_q *MailboxQuery) Filter() *MailboxFilter {
+	return &MailboxFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MailboxMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MailboxMutation builder.
+func (m *MailboxMutation) Filter() *MailboxFilter {
+	return &MailboxFilter{config: m.config, predicateAdder: m}
+}
+
+// MailboxFilter provides a generic filtering capability at runtime for MailboxQuery.
+type MailboxFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MailboxFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *MailboxFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MailboxFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(mailbox.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *MailboxFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(mailbox.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql string predicate on the organization_id field.
+func (f *MailboxFilter) WhereOrganizationID(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldOrganizationID))
+}
+
+// WhereAddress applies the entql string predicate on the address field.
+func (f *MailboxFilter) WhereAddress(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldAddress))
+}
+
+// WhereHost applies the entql string predicate on the host field.
+func (f *MailboxFilter) WhereHost(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldHost))
+}
+
+// WherePort applies the entql int predicate on the port field.
+func (f *MailboxFilter) WherePort(p entql.IntP) {
+	f.Where(p.Field(mailbox.FieldPort))
+}
+
+// WhereSecurity applies the entql string predicate on the security field.
+func (f *MailboxFilter) WhereSecurity(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldSecurity))
+}
+
+// WhereUsername applies the entql string predicate on the username field.
+func (f *MailboxFilter) WhereUsername(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldUsername))
+}
+
+// WhereSecret applies the entql []byte predicate on the secret field.
+func (f *MailboxFilter) WhereSecret(p entql.BytesP) {
+	f.Where(p.Field(mailbox.FieldSecret))
+}
+
+// WhereInboxFolder applies the entql string predicate on the inbox_folder field.
+func (f *MailboxFilter) WhereInboxFolder(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldInboxFolder))
+}
+
+// WhereSentFolder applies the entql string predicate on the sent_folder field.
+func (f *MailboxFilter) WhereSentFolder(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldSentFolder))
+}
+
+// WhereCursors applies the entql json.RawMessage predicate on the cursors field.
+func (f *MailboxFilter) WhereCursors(p entql.BytesP) {
+	f.Where(p.Field(mailbox.FieldCursors))
+}
+
+// WhereActive applies the entql bool predicate on the active field.
+func (f *MailboxFilter) WhereActive(p entql.BoolP) {
+	f.Where(p.Field(mailbox.FieldActive))
+}
+
+// WhereLastImportAt applies the entql time.Time predicate on the last_import_at field.
+func (f *MailboxFilter) WhereLastImportAt(p entql.TimeP) {
+	f.Where(p.Field(mailbox.FieldLastImportAt))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *MailboxFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldLastError))
+}
+
+// WhereLastErrorAt applies the entql time.Time predicate on the last_error_at field.
+func (f *MailboxFilter) WhereLastErrorAt(p entql.TimeP) {
+	f.Where(p.Field(mailbox.FieldLastErrorAt))
+}
+
+// WhereConnectedByID applies the entql string predicate on the connected_by_id field.
+func (f *MailboxFilter) WhereConnectedByID(p entql.StringP) {
+	f.Where(p.Field(mailbox.FieldConnectedByID))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *MailboxFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *MailboxFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasConnectedBy applies a predicate to check if query has an edge connected_by.
+func (f *MailboxFilter) WhereHasConnectedBy() {
+	f.Where(entql.HasEdge("connected_by"))
+}
+
+// WhereHasConnectedByWith applies a predicate to check if query has an edge connected_by with a given conditions (other predicates).
+func (f *MailboxFilter) WhereHasConnectedByWith(preds ...predicate.Staff) {
+	f.Where(entql.HasEdgeWith("connected_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MessageTemplateQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3800,7 +4648,7 @@ type MessageTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3899,7 +4747,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4138,7 +4986,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4264,6 +5112,11 @@ func (f *OrganizationFilter) WhereFormReminderDelayHours(p entql.IntP) {
 	f.Where(p.Field(organization.FieldFormReminderDelayHours))
 }
 
+// WhereCallAutoCloseHours applies the entql int predicate on the call_auto_close_hours field.
+func (f *OrganizationFilter) WhereCallAutoCloseHours(p entql.IntP) {
+	f.Where(p.Field(organization.FieldCallAutoCloseHours))
+}
+
 // WhereWidgetAllowedOrigins applies the entql json.RawMessage predicate on the widget_allowed_origins field.
 func (f *OrganizationFilter) WhereWidgetAllowedOrigins(p entql.BytesP) {
 	f.Where(p.Field(organization.FieldWidgetAllowedOrigins))
@@ -4312,7 +5165,7 @@ type PaymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PaymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4469,7 +5322,7 @@ type PhoneOptOutFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneOptOutFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4548,7 +5401,7 @@ type PortalEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4670,7 +5523,7 @@ type PortalInvitationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalInvitationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4774,7 +5627,7 @@ type PortalMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4901,7 +5754,7 @@ type PortalSessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PortalSessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4985,7 +5838,7 @@ type SavedCardFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SavedCardFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5103,7 +5956,7 @@ type ScheduleExceptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduleExceptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5226,7 +6079,7 @@ type ScheduledMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduledMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5368,7 +6221,7 @@ type ServiceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServiceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5555,7 +6408,7 @@ type ServicePractitionerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServicePractitionerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5652,7 +6505,7 @@ type SharedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SharedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5789,7 +6642,7 @@ type SignInCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5878,7 +6731,7 @@ type StaffFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5922,6 +6775,11 @@ func (f *StaffFilter) WhereRole(p entql.StringP) {
 // WherePasswordHash applies the entql string predicate on the password_hash field.
 func (f *StaffFilter) WherePasswordHash(p entql.StringP) {
 	f.Where(p.Field(staff.FieldPasswordHash))
+}
+
+// WherePhone applies the entql string predicate on the phone field.
+func (f *StaffFilter) WherePhone(p entql.StringP) {
+	f.Where(p.Field(staff.FieldPhone))
 }
 
 // WhereActive applies the entql bool predicate on the active field.
@@ -6019,7 +6877,7 @@ type StaffTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6117,7 +6975,7 @@ type WorkingHoursFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkingHoursFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/communication"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -21,6 +22,7 @@ import (
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/location"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -1211,6 +1213,272 @@ func newClientPaginateArgs(rv map[string]any) *clientPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CommunicationQuery) CollectFields(ctx context.Context, satisfies ...string) (*CommunicationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CommunicationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(communication.Columns))
+		selectedFields = []string{communication.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "mailbox":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MailboxClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, mailboxImplementors)...); err != nil {
+				return err
+			}
+			_q.withMailbox = query
+			if _, ok := fieldSeen[communication.FieldMailboxID]; !ok {
+				selectedFields = append(selectedFields, communication.FieldMailboxID)
+				fieldSeen[communication.FieldMailboxID] = struct{}{}
+			}
+
+		case "loggedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withLoggedBy = query
+			if _, ok := fieldSeen[communication.FieldLoggedByID]; !ok {
+				selectedFields = append(selectedFields, communication.FieldLoggedByID)
+				fieldSeen[communication.FieldLoggedByID] = struct{}{}
+			}
+
+		case "closedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withClosedBy = query
+			if _, ok := fieldSeen[communication.FieldClosedByID]; !ok {
+				selectedFields = append(selectedFields, communication.FieldClosedByID)
+				fieldSeen[communication.FieldClosedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[communication.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, communication.FieldCreatedAt)
+				fieldSeen[communication.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[communication.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, communication.FieldUpdatedAt)
+				fieldSeen[communication.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[communication.FieldKind]; !ok {
+				selectedFields = append(selectedFields, communication.FieldKind)
+				fieldSeen[communication.FieldKind] = struct{}{}
+			}
+		case "direction":
+			if _, ok := fieldSeen[communication.FieldDirection]; !ok {
+				selectedFields = append(selectedFields, communication.FieldDirection)
+				fieldSeen[communication.FieldDirection] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[communication.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, communication.FieldStatus)
+				fieldSeen[communication.FieldStatus] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[communication.FieldSource]; !ok {
+				selectedFields = append(selectedFields, communication.FieldSource)
+				fieldSeen[communication.FieldSource] = struct{}{}
+			}
+		case "providerID":
+			if _, ok := fieldSeen[communication.FieldProviderID]; !ok {
+				selectedFields = append(selectedFields, communication.FieldProviderID)
+				fieldSeen[communication.FieldProviderID] = struct{}{}
+			}
+		case "occurredAt":
+			if _, ok := fieldSeen[communication.FieldOccurredAt]; !ok {
+				selectedFields = append(selectedFields, communication.FieldOccurredAt)
+				fieldSeen[communication.FieldOccurredAt] = struct{}{}
+			}
+		case "fromAddress":
+			if _, ok := fieldSeen[communication.FieldFromAddress]; !ok {
+				selectedFields = append(selectedFields, communication.FieldFromAddress)
+				fieldSeen[communication.FieldFromAddress] = struct{}{}
+			}
+		case "toAddresses":
+			if _, ok := fieldSeen[communication.FieldToAddresses]; !ok {
+				selectedFields = append(selectedFields, communication.FieldToAddresses)
+				fieldSeen[communication.FieldToAddresses] = struct{}{}
+			}
+		case "ccAddresses":
+			if _, ok := fieldSeen[communication.FieldCcAddresses]; !ok {
+				selectedFields = append(selectedFields, communication.FieldCcAddresses)
+				fieldSeen[communication.FieldCcAddresses] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[communication.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, communication.FieldTitle)
+				fieldSeen[communication.FieldTitle] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[communication.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, communication.FieldDescription)
+				fieldSeen[communication.FieldDescription] = struct{}{}
+			}
+		case "subject":
+			if _, ok := fieldSeen[communication.FieldSubject]; !ok {
+				selectedFields = append(selectedFields, communication.FieldSubject)
+				fieldSeen[communication.FieldSubject] = struct{}{}
+			}
+		case "textBody":
+			if _, ok := fieldSeen[communication.FieldTextBody]; !ok {
+				selectedFields = append(selectedFields, communication.FieldTextBody)
+				fieldSeen[communication.FieldTextBody] = struct{}{}
+			}
+		case "htmlBody":
+			if _, ok := fieldSeen[communication.FieldHTMLBody]; !ok {
+				selectedFields = append(selectedFields, communication.FieldHTMLBody)
+				fieldSeen[communication.FieldHTMLBody] = struct{}{}
+			}
+		case "attachments":
+			if _, ok := fieldSeen[communication.FieldAttachments]; !ok {
+				selectedFields = append(selectedFields, communication.FieldAttachments)
+				fieldSeen[communication.FieldAttachments] = struct{}{}
+			}
+		case "messageID":
+			if _, ok := fieldSeen[communication.FieldMessageID]; !ok {
+				selectedFields = append(selectedFields, communication.FieldMessageID)
+				fieldSeen[communication.FieldMessageID] = struct{}{}
+			}
+		case "startedAt":
+			if _, ok := fieldSeen[communication.FieldStartedAt]; !ok {
+				selectedFields = append(selectedFields, communication.FieldStartedAt)
+				fieldSeen[communication.FieldStartedAt] = struct{}{}
+			}
+		case "answeredAt":
+			if _, ok := fieldSeen[communication.FieldAnsweredAt]; !ok {
+				selectedFields = append(selectedFields, communication.FieldAnsweredAt)
+				fieldSeen[communication.FieldAnsweredAt] = struct{}{}
+			}
+		case "endedAt":
+			if _, ok := fieldSeen[communication.FieldEndedAt]; !ok {
+				selectedFields = append(selectedFields, communication.FieldEndedAt)
+				fieldSeen[communication.FieldEndedAt] = struct{}{}
+			}
+		case "durationSeconds":
+			if _, ok := fieldSeen[communication.FieldDurationSeconds]; !ok {
+				selectedFields = append(selectedFields, communication.FieldDurationSeconds)
+				fieldSeen[communication.FieldDurationSeconds] = struct{}{}
+			}
+		case "outcome":
+			if _, ok := fieldSeen[communication.FieldOutcome]; !ok {
+				selectedFields = append(selectedFields, communication.FieldOutcome)
+				fieldSeen[communication.FieldOutcome] = struct{}{}
+			}
+		case "recordingURL":
+			if _, ok := fieldSeen[communication.FieldRecordingURL]; !ok {
+				selectedFields = append(selectedFields, communication.FieldRecordingURL)
+				fieldSeen[communication.FieldRecordingURL] = struct{}{}
+			}
+		case "providerStatus":
+			if _, ok := fieldSeen[communication.FieldProviderStatus]; !ok {
+				selectedFields = append(selectedFields, communication.FieldProviderStatus)
+				fieldSeen[communication.FieldProviderStatus] = struct{}{}
+			}
+		case "platform":
+			if _, ok := fieldSeen[communication.FieldPlatform]; !ok {
+				selectedFields = append(selectedFields, communication.FieldPlatform)
+				fieldSeen[communication.FieldPlatform] = struct{}{}
+			}
+		case "closedAt":
+			if _, ok := fieldSeen[communication.FieldClosedAt]; !ok {
+				selectedFields = append(selectedFields, communication.FieldClosedAt)
+				fieldSeen[communication.FieldClosedAt] = struct{}{}
+			}
+		case "closedAutomatically":
+			if _, ok := fieldSeen[communication.FieldClosedAutomatically]; !ok {
+				selectedFields = append(selectedFields, communication.FieldClosedAutomatically)
+				fieldSeen[communication.FieldClosedAutomatically] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type communicationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CommunicationPaginateOption
+}
+
+func newCommunicationPaginateArgs(rv map[string]any) *communicationPaginateArgs {
+	args := &communicationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CommunicationOrder{Field: &CommunicationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCommunicationOrder(order))
+			}
+		case *CommunicationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCommunicationOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ContactQuery) CollectFields(ctx context.Context, satisfies ...string) (*ContactQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2314,6 +2582,167 @@ func newLocationPaginateArgs(rv map[string]any) *locationPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MailboxQuery) CollectFields(ctx context.Context, satisfies ...string) (*MailboxQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MailboxQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(mailbox.Columns))
+		selectedFields = []string{mailbox.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "connectedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StaffClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, staffImplementors)...); err != nil {
+				return err
+			}
+			_q.withConnectedBy = query
+			if _, ok := fieldSeen[mailbox.FieldConnectedByID]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldConnectedByID)
+				fieldSeen[mailbox.FieldConnectedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[mailbox.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldCreatedAt)
+				fieldSeen[mailbox.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[mailbox.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldUpdatedAt)
+				fieldSeen[mailbox.FieldUpdatedAt] = struct{}{}
+			}
+		case "address":
+			if _, ok := fieldSeen[mailbox.FieldAddress]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldAddress)
+				fieldSeen[mailbox.FieldAddress] = struct{}{}
+			}
+		case "host":
+			if _, ok := fieldSeen[mailbox.FieldHost]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldHost)
+				fieldSeen[mailbox.FieldHost] = struct{}{}
+			}
+		case "port":
+			if _, ok := fieldSeen[mailbox.FieldPort]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldPort)
+				fieldSeen[mailbox.FieldPort] = struct{}{}
+			}
+		case "security":
+			if _, ok := fieldSeen[mailbox.FieldSecurity]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldSecurity)
+				fieldSeen[mailbox.FieldSecurity] = struct{}{}
+			}
+		case "username":
+			if _, ok := fieldSeen[mailbox.FieldUsername]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldUsername)
+				fieldSeen[mailbox.FieldUsername] = struct{}{}
+			}
+		case "inboxFolder":
+			if _, ok := fieldSeen[mailbox.FieldInboxFolder]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldInboxFolder)
+				fieldSeen[mailbox.FieldInboxFolder] = struct{}{}
+			}
+		case "sentFolder":
+			if _, ok := fieldSeen[mailbox.FieldSentFolder]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldSentFolder)
+				fieldSeen[mailbox.FieldSentFolder] = struct{}{}
+			}
+		case "active":
+			if _, ok := fieldSeen[mailbox.FieldActive]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldActive)
+				fieldSeen[mailbox.FieldActive] = struct{}{}
+			}
+		case "lastImportAt":
+			if _, ok := fieldSeen[mailbox.FieldLastImportAt]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldLastImportAt)
+				fieldSeen[mailbox.FieldLastImportAt] = struct{}{}
+			}
+		case "lastError":
+			if _, ok := fieldSeen[mailbox.FieldLastError]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldLastError)
+				fieldSeen[mailbox.FieldLastError] = struct{}{}
+			}
+		case "lastErrorAt":
+			if _, ok := fieldSeen[mailbox.FieldLastErrorAt]; !ok {
+				selectedFields = append(selectedFields, mailbox.FieldLastErrorAt)
+				fieldSeen[mailbox.FieldLastErrorAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type mailboxPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MailboxPaginateOption
+}
+
+func newMailboxPaginateArgs(rv map[string]any) *mailboxPaginateArgs {
+	args := &mailboxPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MailboxOrder{Field: &MailboxOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMailboxOrder(order))
+			}
+		case *MailboxOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMailboxOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MessageTemplateQuery) CollectFields(ctx context.Context, satisfies ...string) (*MessageTemplateQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2841,6 +3270,11 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[organization.FieldFormReminderDelayHours]; !ok {
 				selectedFields = append(selectedFields, organization.FieldFormReminderDelayHours)
 				fieldSeen[organization.FieldFormReminderDelayHours] = struct{}{}
+			}
+		case "callAutoCloseHours":
+			if _, ok := fieldSeen[organization.FieldCallAutoCloseHours]; !ok {
+				selectedFields = append(selectedFields, organization.FieldCallAutoCloseHours)
+				fieldSeen[organization.FieldCallAutoCloseHours] = struct{}{}
 			}
 		case "widgetAllowedOrigins":
 			if _, ok := fieldSeen[organization.FieldWidgetAllowedOrigins]; !ok {
@@ -4246,6 +4680,11 @@ func (_q *StaffQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[staff.FieldRole]; !ok {
 				selectedFields = append(selectedFields, staff.FieldRole)
 				fieldSeen[staff.FieldRole] = struct{}{}
+			}
+		case "phone":
+			if _, ok := fieldSeen[staff.FieldPhone]; !ok {
+				selectedFields = append(selectedFields, staff.FieldPhone)
+				fieldSeen[staff.FieldPhone] = struct{}{}
 			}
 		case "active":
 			if _, ok := fieldSeen[staff.FieldActive]; !ok {

@@ -227,6 +227,30 @@ func (_m *ClientProfile) ContactLinks(ctx context.Context) (result []*ClientCont
 	return result, err
 }
 
+func (_m *Communication) Mailbox(ctx context.Context) (*Mailbox, error) {
+	result, err := _m.Edges.MailboxOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMailbox().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Communication) LoggedBy(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.LoggedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLoggedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Communication) ClosedBy(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.ClosedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryClosedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Contact) Clients(ctx context.Context) (result []*ClientProfile, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedClients(graphql.GetFieldContext(ctx).Field.Alias)
@@ -325,6 +349,14 @@ func (_m *Invoice) Payments(ctx context.Context) (result []*Payment, err error) 
 		result, err = _m.QueryPayments().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *Mailbox) ConnectedBy(ctx context.Context) (*Staff, error) {
+	result, err := _m.Edges.ConnectedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryConnectedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Notification) Client(ctx context.Context) (*ClientProfile, error) {

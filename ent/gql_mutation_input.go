@@ -853,6 +853,7 @@ type UpdateOrganizationInput struct {
 	SmsHelpReply              *string
 	PortalInviteOnCreate      *bool
 	FormReminderDelayHours    *int
+	CallAutoCloseHours        *int
 }
 
 // Mutate applies the UpdateOrganizationInput on the OrganizationMutation builder.
@@ -907,6 +908,9 @@ func (i *UpdateOrganizationInput) Mutate(m *OrganizationMutation) {
 	}
 	if v := i.FormReminderDelayHours; v != nil {
 		m.SetFormReminderDelayHours(*v)
+	}
+	if v := i.CallAutoCloseHours; v != nil {
+		m.SetCallAutoCloseHours(*v)
 	}
 }
 
@@ -1227,6 +1231,7 @@ type CreateStaffInput struct {
 	Name              string
 	Email             string
 	Role              *staff.Role
+	Phone             *string
 	Active            *bool
 	TimeZone          *string
 	AssignedClientIDs []pulid.ID
@@ -1238,6 +1243,9 @@ func (i *CreateStaffInput) Mutate(m *StaffMutation) {
 	m.SetEmail(i.Email)
 	if v := i.Role; v != nil {
 		m.SetRole(*v)
+	}
+	if v := i.Phone; v != nil {
+		m.SetPhone(*v)
 	}
 	if v := i.Active; v != nil {
 		m.SetActive(*v)
@@ -1261,6 +1269,8 @@ type UpdateStaffInput struct {
 	Name                    *string
 	Email                   *string
 	Role                    *staff.Role
+	ClearPhone              bool
+	Phone                   *string
 	Active                  *bool
 	ClearTimeZone           bool
 	TimeZone                *string
@@ -1279,6 +1289,12 @@ func (i *UpdateStaffInput) Mutate(m *StaffMutation) {
 	}
 	if v := i.Role; v != nil {
 		m.SetRole(*v)
+	}
+	if i.ClearPhone {
+		m.ClearPhone()
+	}
+	if v := i.Phone; v != nil {
+		m.SetPhone(*v)
 	}
 	if v := i.Active; v != nil {
 		m.SetActive(*v)

@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/communication"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -25,6 +26,7 @@ import (
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/location"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -1398,6 +1400,338 @@ func (_m *ClientProfile) ToEdge(order *ClientOrder) *ClientEdge {
 		order = DefaultClientOrder
 	}
 	return &ClientEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CommunicationEdge is the edge representation of Communication.
+type CommunicationEdge struct {
+	Node   *Communication `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// CommunicationConnection is the connection containing edges to Communication.
+type CommunicationConnection struct {
+	Edges      []*CommunicationEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *CommunicationConnection) build(nodes []*Communication, pager *communicationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Communication
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Communication {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Communication {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CommunicationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CommunicationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CommunicationPaginateOption enables pagination customization.
+type CommunicationPaginateOption func(*communicationPager) error
+
+// WithCommunicationOrder configures pagination ordering.
+func WithCommunicationOrder(order *CommunicationOrder) CommunicationPaginateOption {
+	if order == nil {
+		order = DefaultCommunicationOrder
+	}
+	o := *order
+	return func(pager *communicationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCommunicationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCommunicationFilter configures pagination filter.
+func WithCommunicationFilter(filter func(*CommunicationQuery) (*CommunicationQuery, error)) CommunicationPaginateOption {
+	return func(pager *communicationPager) error {
+		if filter == nil {
+			return errors.New("CommunicationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type communicationPager struct {
+	reverse bool
+	order   *CommunicationOrder
+	filter  func(*CommunicationQuery) (*CommunicationQuery, error)
+}
+
+func newCommunicationPager(opts []CommunicationPaginateOption, reverse bool) (*communicationPager, error) {
+	pager := &communicationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCommunicationOrder
+	}
+	return pager, nil
+}
+
+func (p *communicationPager) applyFilter(query *CommunicationQuery) (*CommunicationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *communicationPager) toCursor(_m *Communication) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *communicationPager) applyCursors(query *CommunicationQuery, after, before *Cursor) (*CommunicationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCommunicationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *communicationPager) applyOrder(query *CommunicationQuery) *CommunicationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCommunicationOrder.Field {
+		query = query.Order(DefaultCommunicationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *communicationPager) orderExpr(query *CommunicationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCommunicationOrder.Field {
+			b.Comma().Ident(DefaultCommunicationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Communication.
+func (_m *CommunicationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CommunicationPaginateOption,
+) (*CommunicationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCommunicationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CommunicationConnection{Edges: []*CommunicationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CommunicationOrderFieldCreatedAt orders Communication by created_at.
+	CommunicationOrderFieldCreatedAt = &CommunicationOrderField{
+		Value: func(_m *Communication) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: communication.FieldCreatedAt,
+		toTerm: communication.ByCreatedAt,
+		toCursor: func(_m *Communication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CommunicationOrderFieldUpdatedAt orders Communication by updated_at.
+	CommunicationOrderFieldUpdatedAt = &CommunicationOrderField{
+		Value: func(_m *Communication) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: communication.FieldUpdatedAt,
+		toTerm: communication.ByUpdatedAt,
+		toCursor: func(_m *Communication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CommunicationOrderFieldOccurredAt orders Communication by occurred_at.
+	CommunicationOrderFieldOccurredAt = &CommunicationOrderField{
+		Value: func(_m *Communication) (ent.Value, error) {
+			return _m.OccurredAt, nil
+		},
+		column: communication.FieldOccurredAt,
+		toTerm: communication.ByOccurredAt,
+		toCursor: func(_m *Communication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.OccurredAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CommunicationOrderField) String() string {
+	var str string
+	switch f.column {
+	case CommunicationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CommunicationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CommunicationOrderFieldOccurredAt.column:
+		str = "OCCURRED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CommunicationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CommunicationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CommunicationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CommunicationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CommunicationOrderFieldUpdatedAt
+	case "OCCURRED_AT":
+		*f = *CommunicationOrderFieldOccurredAt
+	default:
+		return fmt.Errorf("%s is not a valid CommunicationOrderField", str)
+	}
+	return nil
+}
+
+// CommunicationOrderField defines the ordering field of Communication.
+type CommunicationOrderField struct {
+	// Value extracts the ordering value from the given Communication.
+	Value    func(*Communication) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) communication.OrderOption
+	toCursor func(*Communication) Cursor
+}
+
+// CommunicationOrder defines the ordering of Communication.
+type CommunicationOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *CommunicationOrderField `json:"field"`
+}
+
+// DefaultCommunicationOrder is the default ordering of Communication.
+var DefaultCommunicationOrder = &CommunicationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CommunicationOrderField{
+		Value: func(_m *Communication) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: communication.FieldID,
+		toTerm: communication.ByID,
+		toCursor: func(_m *Communication) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Communication into CommunicationEdge.
+func (_m *Communication) ToEdge(order *CommunicationOrder) *CommunicationEdge {
+	if order == nil {
+		order = DefaultCommunicationOrder
+	}
+	return &CommunicationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -3632,6 +3966,320 @@ func (_m *Location) ToEdge(order *LocationOrder) *LocationEdge {
 		order = DefaultLocationOrder
 	}
 	return &LocationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MailboxEdge is the edge representation of Mailbox.
+type MailboxEdge struct {
+	Node   *Mailbox `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// MailboxConnection is the connection containing edges to Mailbox.
+type MailboxConnection struct {
+	Edges      []*MailboxEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *MailboxConnection) build(nodes []*Mailbox, pager *mailboxPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Mailbox
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Mailbox {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Mailbox {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MailboxEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MailboxEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MailboxPaginateOption enables pagination customization.
+type MailboxPaginateOption func(*mailboxPager) error
+
+// WithMailboxOrder configures pagination ordering.
+func WithMailboxOrder(order *MailboxOrder) MailboxPaginateOption {
+	if order == nil {
+		order = DefaultMailboxOrder
+	}
+	o := *order
+	return func(pager *mailboxPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMailboxOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMailboxFilter configures pagination filter.
+func WithMailboxFilter(filter func(*MailboxQuery) (*MailboxQuery, error)) MailboxPaginateOption {
+	return func(pager *mailboxPager) error {
+		if filter == nil {
+			return errors.New("MailboxQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type mailboxPager struct {
+	reverse bool
+	order   *MailboxOrder
+	filter  func(*MailboxQuery) (*MailboxQuery, error)
+}
+
+func newMailboxPager(opts []MailboxPaginateOption, reverse bool) (*mailboxPager, error) {
+	pager := &mailboxPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMailboxOrder
+	}
+	return pager, nil
+}
+
+func (p *mailboxPager) applyFilter(query *MailboxQuery) (*MailboxQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *mailboxPager) toCursor(_m *Mailbox) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *mailboxPager) applyCursors(query *MailboxQuery, after, before *Cursor) (*MailboxQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMailboxOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *mailboxPager) applyOrder(query *MailboxQuery) *MailboxQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMailboxOrder.Field {
+		query = query.Order(DefaultMailboxOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *mailboxPager) orderExpr(query *MailboxQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMailboxOrder.Field {
+			b.Comma().Ident(DefaultMailboxOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Mailbox.
+func (_m *MailboxQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MailboxPaginateOption,
+) (*MailboxConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMailboxPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MailboxConnection{Edges: []*MailboxEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MailboxOrderFieldCreatedAt orders Mailbox by created_at.
+	MailboxOrderFieldCreatedAt = &MailboxOrderField{
+		Value: func(_m *Mailbox) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: mailbox.FieldCreatedAt,
+		toTerm: mailbox.ByCreatedAt,
+		toCursor: func(_m *Mailbox) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MailboxOrderFieldUpdatedAt orders Mailbox by updated_at.
+	MailboxOrderFieldUpdatedAt = &MailboxOrderField{
+		Value: func(_m *Mailbox) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: mailbox.FieldUpdatedAt,
+		toTerm: mailbox.ByUpdatedAt,
+		toCursor: func(_m *Mailbox) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MailboxOrderField) String() string {
+	var str string
+	switch f.column {
+	case MailboxOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MailboxOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MailboxOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MailboxOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MailboxOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MailboxOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MailboxOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MailboxOrderField", str)
+	}
+	return nil
+}
+
+// MailboxOrderField defines the ordering field of Mailbox.
+type MailboxOrderField struct {
+	// Value extracts the ordering value from the given Mailbox.
+	Value    func(*Mailbox) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) mailbox.OrderOption
+	toCursor func(*Mailbox) Cursor
+}
+
+// MailboxOrder defines the ordering of Mailbox.
+type MailboxOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *MailboxOrderField `json:"field"`
+}
+
+// DefaultMailboxOrder is the default ordering of Mailbox.
+var DefaultMailboxOrder = &MailboxOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MailboxOrderField{
+		Value: func(_m *Mailbox) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: mailbox.FieldID,
+		toTerm: mailbox.ByID,
+		toCursor: func(_m *Mailbox) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Mailbox into MailboxEdge.
+func (_m *Mailbox) ToEdge(order *MailboxOrder) *MailboxEdge {
+	if order == nil {
+		order = DefaultMailboxOrder
+	}
+	return &MailboxEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

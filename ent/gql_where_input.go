@@ -7450,6 +7450,16 @@ type OrganizationWhereInput struct {
 	FormReminderDelayHoursGTE   *int  `json:"formReminderDelayHoursGTE,omitempty"`
 	FormReminderDelayHoursLT    *int  `json:"formReminderDelayHoursLT,omitempty"`
 	FormReminderDelayHoursLTE   *int  `json:"formReminderDelayHoursLTE,omitempty"`
+
+	// "call_auto_close_hours" field predicates.
+	CallAutoCloseHours      *int  `json:"callAutoCloseHours,omitempty"`
+	CallAutoCloseHoursNEQ   *int  `json:"callAutoCloseHoursNEQ,omitempty"`
+	CallAutoCloseHoursIn    []int `json:"callAutoCloseHoursIn,omitempty"`
+	CallAutoCloseHoursNotIn []int `json:"callAutoCloseHoursNotIn,omitempty"`
+	CallAutoCloseHoursGT    *int  `json:"callAutoCloseHoursGT,omitempty"`
+	CallAutoCloseHoursGTE   *int  `json:"callAutoCloseHoursGTE,omitempty"`
+	CallAutoCloseHoursLT    *int  `json:"callAutoCloseHoursLT,omitempty"`
+	CallAutoCloseHoursLTE   *int  `json:"callAutoCloseHoursLTE,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -8206,6 +8216,30 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 	}
 	if i.FormReminderDelayHoursLTE != nil {
 		predicates = append(predicates, organization.FormReminderDelayHoursLTE(*i.FormReminderDelayHoursLTE))
+	}
+	if i.CallAutoCloseHours != nil {
+		predicates = append(predicates, organization.CallAutoCloseHoursEQ(*i.CallAutoCloseHours))
+	}
+	if i.CallAutoCloseHoursNEQ != nil {
+		predicates = append(predicates, organization.CallAutoCloseHoursNEQ(*i.CallAutoCloseHoursNEQ))
+	}
+	if len(i.CallAutoCloseHoursIn) > 0 {
+		predicates = append(predicates, organization.CallAutoCloseHoursIn(i.CallAutoCloseHoursIn...))
+	}
+	if len(i.CallAutoCloseHoursNotIn) > 0 {
+		predicates = append(predicates, organization.CallAutoCloseHoursNotIn(i.CallAutoCloseHoursNotIn...))
+	}
+	if i.CallAutoCloseHoursGT != nil {
+		predicates = append(predicates, organization.CallAutoCloseHoursGT(*i.CallAutoCloseHoursGT))
+	}
+	if i.CallAutoCloseHoursGTE != nil {
+		predicates = append(predicates, organization.CallAutoCloseHoursGTE(*i.CallAutoCloseHoursGTE))
+	}
+	if i.CallAutoCloseHoursLT != nil {
+		predicates = append(predicates, organization.CallAutoCloseHoursLT(*i.CallAutoCloseHoursLT))
+	}
+	if i.CallAutoCloseHoursLTE != nil {
+		predicates = append(predicates, organization.CallAutoCloseHoursLTE(*i.CallAutoCloseHoursLTE))
 	}
 
 	switch len(predicates) {
@@ -10865,6 +10899,23 @@ type StaffWhereInput struct {
 	RoleIn    []staff.Role `json:"roleIn,omitempty"`
 	RoleNotIn []staff.Role `json:"roleNotIn,omitempty"`
 
+	// "phone" field predicates.
+	Phone             *string  `json:"phone,omitempty"`
+	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
+	PhoneIn           []string `json:"phoneIn,omitempty"`
+	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
+	PhoneGT           *string  `json:"phoneGT,omitempty"`
+	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
+	PhoneLT           *string  `json:"phoneLT,omitempty"`
+	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
+	PhoneContains     *string  `json:"phoneContains,omitempty"`
+	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
+	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
+	PhoneIsNil        bool     `json:"phoneIsNil,omitempty"`
+	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
+	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
+	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+
 	// "active" field predicates.
 	Active    *bool `json:"active,omitempty"`
 	ActiveNEQ *bool `json:"activeNEQ,omitempty"`
@@ -11127,6 +11178,51 @@ func (i *StaffWhereInput) P() (predicate.Staff, error) {
 	}
 	if len(i.RoleNotIn) > 0 {
 		predicates = append(predicates, staff.RoleNotIn(i.RoleNotIn...))
+	}
+	if i.Phone != nil {
+		predicates = append(predicates, staff.PhoneEQ(*i.Phone))
+	}
+	if i.PhoneNEQ != nil {
+		predicates = append(predicates, staff.PhoneNEQ(*i.PhoneNEQ))
+	}
+	if len(i.PhoneIn) > 0 {
+		predicates = append(predicates, staff.PhoneIn(i.PhoneIn...))
+	}
+	if len(i.PhoneNotIn) > 0 {
+		predicates = append(predicates, staff.PhoneNotIn(i.PhoneNotIn...))
+	}
+	if i.PhoneGT != nil {
+		predicates = append(predicates, staff.PhoneGT(*i.PhoneGT))
+	}
+	if i.PhoneGTE != nil {
+		predicates = append(predicates, staff.PhoneGTE(*i.PhoneGTE))
+	}
+	if i.PhoneLT != nil {
+		predicates = append(predicates, staff.PhoneLT(*i.PhoneLT))
+	}
+	if i.PhoneLTE != nil {
+		predicates = append(predicates, staff.PhoneLTE(*i.PhoneLTE))
+	}
+	if i.PhoneContains != nil {
+		predicates = append(predicates, staff.PhoneContains(*i.PhoneContains))
+	}
+	if i.PhoneHasPrefix != nil {
+		predicates = append(predicates, staff.PhoneHasPrefix(*i.PhoneHasPrefix))
+	}
+	if i.PhoneHasSuffix != nil {
+		predicates = append(predicates, staff.PhoneHasSuffix(*i.PhoneHasSuffix))
+	}
+	if i.PhoneIsNil {
+		predicates = append(predicates, staff.PhoneIsNil())
+	}
+	if i.PhoneNotNil {
+		predicates = append(predicates, staff.PhoneNotNil())
+	}
+	if i.PhoneEqualFold != nil {
+		predicates = append(predicates, staff.PhoneEqualFold(*i.PhoneEqualFold))
+	}
+	if i.PhoneContainsFold != nil {
+		predicates = append(predicates, staff.PhoneContainsFold(*i.PhoneContainsFold))
 	}
 	if i.Active != nil {
 		predicates = append(predicates, staff.ActiveEQ(*i.Active))

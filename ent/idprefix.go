@@ -10,6 +10,8 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/communication"
+	"github.com/kith-health/kith/ent/communicationparty"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -17,6 +19,7 @@ import (
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/location"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -45,6 +48,8 @@ var tableByPrefix = map[string]string{
 	"ah": appointmentchange.Table,
 	"lk": clientcontact.Table,
 	"cl": clientprofile.Table,
+	"cm": communication.Table,
+	"cp": communicationparty.Table,
 	"co": contact.Table,
 	"cv": coverage.Table,
 	"es": emailsuppression.Table,
@@ -52,6 +57,7 @@ var tableByPrefix = map[string]string{
 	"fm": form.Table,
 	"iv": invoice.Table,
 	"lc": location.Table,
+	"mb": mailbox.Table,
 	"mt": messagetemplate.Table,
 	"nt": notification.Table,
 	"or": organization.Table,
@@ -109,6 +115,16 @@ var edgeTable = map[string]string{
 	"ClientProfile.scheduled_messages": scheduledmessage.Table,
 	"ClientProfile.default_location":   location.Table,
 	"ClientProfile.contact_links":      clientcontact.Table,
+	"Communication.organization":       organization.Table,
+	"Communication.parties":            communicationparty.Table,
+	"Communication.mailbox":            mailbox.Table,
+	"Communication.logged_by":          staff.Table,
+	"Communication.closed_by":          staff.Table,
+	"CommunicationParty.organization":  organization.Table,
+	"CommunicationParty.communication": communication.Table,
+	"CommunicationParty.client":        clientprofile.Table,
+	"CommunicationParty.contact":       contact.Table,
+	"CommunicationParty.staff":         staff.Table,
 	"Contact.organization":             organization.Table,
 	"Contact.clients":                  clientprofile.Table,
 	"Contact.client_links":             clientcontact.Table,
@@ -128,6 +144,8 @@ var edgeTable = map[string]string{
 	"Invoice.client":                   clientprofile.Table,
 	"Invoice.payments":                 payment.Table,
 	"Location.organization":            organization.Table,
+	"Mailbox.organization":             organization.Table,
+	"Mailbox.connected_by":             staff.Table,
 	"MessageTemplate.organization":     organization.Table,
 	"Notification.organization":        organization.Table,
 	"Notification.client":              clientprofile.Table,

@@ -15,6 +15,8 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/communication"
+	"github.com/kith-health/kith/ent/communicationparty"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -22,6 +24,7 @@ import (
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/location"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -59,6 +62,8 @@ const (
 	TypeAppointmentChange   = "AppointmentChange"
 	TypeClientContact       = "ClientContact"
 	TypeClientProfile       = "ClientProfile"
+	TypeCommunication       = "Communication"
+	TypeCommunicationParty  = "CommunicationParty"
 	TypeContact             = "Contact"
 	TypeCoverage            = "Coverage"
 	TypeEmailSuppression    = "EmailSuppression"
@@ -66,6 +71,7 @@ const (
 	TypeForm                = "Form"
 	TypeInvoice             = "Invoice"
 	TypeLocation            = "Location"
+	TypeMailbox             = "Mailbox"
 	TypeMessageTemplate     = "MessageTemplate"
 	TypeNotification        = "Notification"
 	TypeOrganization        = "Organization"
@@ -7792,6 +7798,4207 @@ func (m *ClientProfileMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ClientProfile edge %s", name)
+}
+
+// CommunicationMutation represents an operation that mutates the Communication nodes in the graph.
+type CommunicationMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *pulid.ID
+	created_at           *time.Time
+	updated_at           *time.Time
+	kind                 *communication.Kind
+	direction            *communication.Direction
+	status               *communication.Status
+	source               *communication.Source
+	provider_id          *string
+	occurred_at          *time.Time
+	from_address         *string
+	to_addresses         *[]string
+	appendto_addresses   []string
+	cc_addresses         *[]string
+	appendcc_addresses   []string
+	title                *string
+	description          *string
+	subject              *string
+	text_body            *string
+	html_body            *string
+	attachments          *[]schematype.Attachment
+	appendattachments    []schematype.Attachment
+	message_id           *string
+	in_reply_to          *string
+	references           *[]string
+	appendreferences     []string
+	thread_key           *string
+	started_at           *time.Time
+	answered_at          *time.Time
+	ended_at             *time.Time
+	duration_seconds     *int
+	addduration_seconds  *int
+	outcome              *communication.Outcome
+	recording_url        *string
+	provider_status      *string
+	platform             *string
+	closed_at            *time.Time
+	closed_automatically *bool
+	clearedFields        map[string]struct{}
+	organization         *pulid.ID
+	clearedorganization  bool
+	parties              map[pulid.ID]struct{}
+	removedparties       map[pulid.ID]struct{}
+	clearedparties       bool
+	mailbox              *pulid.ID
+	clearedmailbox       bool
+	logged_by            *pulid.ID
+	clearedlogged_by     bool
+	closed_by            *pulid.ID
+	clearedclosed_by     bool
+	done                 bool
+	oldValue             func(context.Context) (*Communication, error)
+	predicates           []predicate.Communication
+}
+
+var _ ent.Mutation = (*CommunicationMutation)(nil)
+
+// communicationOption allows management of the mutation configuration using functional options.
+type communicationOption func(*CommunicationMutation)
+
+// newCommunicationMutation creates new mutation for the Communication entity.
+func newCommunicationMutation(c config, op Op, opts ...communicationOption) *CommunicationMutation {
+	m := &CommunicationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCommunication,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCommunicationID sets the ID field of the mutation.
+func withCommunicationID(id pulid.ID) communicationOption {
+	return func(m *CommunicationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Communication
+		)
+		m.oldValue = func(ctx context.Context) (*Communication, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Communication.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCommunication sets the old Communication of the mutation.
+func withCommunication(node *Communication) communicationOption {
+	return func(m *CommunicationMutation) {
+		m.oldValue = func(context.Context) (*Communication, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CommunicationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CommunicationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Communication entities.
+func (m *CommunicationMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CommunicationMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CommunicationMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Communication.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CommunicationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CommunicationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CommunicationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CommunicationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CommunicationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CommunicationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *CommunicationMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *CommunicationMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *CommunicationMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *CommunicationMutation) SetKind(c communication.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *CommunicationMutation) Kind() (r communication.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldKind(ctx context.Context) (v communication.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *CommunicationMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDirection sets the "direction" field.
+func (m *CommunicationMutation) SetDirection(c communication.Direction) {
+	m.direction = &c
+}
+
+// Direction returns the value of the "direction" field in the mutation.
+func (m *CommunicationMutation) Direction() (r communication.Direction, exists bool) {
+	v := m.direction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDirection returns the old "direction" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldDirection(ctx context.Context) (v communication.Direction, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDirection is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDirection requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDirection: %w", err)
+	}
+	return oldValue.Direction, nil
+}
+
+// ResetDirection resets all changes to the "direction" field.
+func (m *CommunicationMutation) ResetDirection() {
+	m.direction = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CommunicationMutation) SetStatus(c communication.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CommunicationMutation) Status() (r communication.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldStatus(ctx context.Context) (v *communication.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ClearStatus clears the value of the "status" field.
+func (m *CommunicationMutation) ClearStatus() {
+	m.status = nil
+	m.clearedFields[communication.FieldStatus] = struct{}{}
+}
+
+// StatusCleared returns if the "status" field was cleared in this mutation.
+func (m *CommunicationMutation) StatusCleared() bool {
+	_, ok := m.clearedFields[communication.FieldStatus]
+	return ok
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CommunicationMutation) ResetStatus() {
+	m.status = nil
+	delete(m.clearedFields, communication.FieldStatus)
+}
+
+// SetSource sets the "source" field.
+func (m *CommunicationMutation) SetSource(c communication.Source) {
+	m.source = &c
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *CommunicationMutation) Source() (r communication.Source, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldSource(ctx context.Context) (v communication.Source, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *CommunicationMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetProviderID sets the "provider_id" field.
+func (m *CommunicationMutation) SetProviderID(s string) {
+	m.provider_id = &s
+}
+
+// ProviderID returns the value of the "provider_id" field in the mutation.
+func (m *CommunicationMutation) ProviderID() (r string, exists bool) {
+	v := m.provider_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderID returns the old "provider_id" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldProviderID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderID: %w", err)
+	}
+	return oldValue.ProviderID, nil
+}
+
+// ClearProviderID clears the value of the "provider_id" field.
+func (m *CommunicationMutation) ClearProviderID() {
+	m.provider_id = nil
+	m.clearedFields[communication.FieldProviderID] = struct{}{}
+}
+
+// ProviderIDCleared returns if the "provider_id" field was cleared in this mutation.
+func (m *CommunicationMutation) ProviderIDCleared() bool {
+	_, ok := m.clearedFields[communication.FieldProviderID]
+	return ok
+}
+
+// ResetProviderID resets all changes to the "provider_id" field.
+func (m *CommunicationMutation) ResetProviderID() {
+	m.provider_id = nil
+	delete(m.clearedFields, communication.FieldProviderID)
+}
+
+// SetOccurredAt sets the "occurred_at" field.
+func (m *CommunicationMutation) SetOccurredAt(t time.Time) {
+	m.occurred_at = &t
+}
+
+// OccurredAt returns the value of the "occurred_at" field in the mutation.
+func (m *CommunicationMutation) OccurredAt() (r time.Time, exists bool) {
+	v := m.occurred_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOccurredAt returns the old "occurred_at" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldOccurredAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOccurredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOccurredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOccurredAt: %w", err)
+	}
+	return oldValue.OccurredAt, nil
+}
+
+// ResetOccurredAt resets all changes to the "occurred_at" field.
+func (m *CommunicationMutation) ResetOccurredAt() {
+	m.occurred_at = nil
+}
+
+// SetFromAddress sets the "from_address" field.
+func (m *CommunicationMutation) SetFromAddress(s string) {
+	m.from_address = &s
+}
+
+// FromAddress returns the value of the "from_address" field in the mutation.
+func (m *CommunicationMutation) FromAddress() (r string, exists bool) {
+	v := m.from_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromAddress returns the old "from_address" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldFromAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromAddress: %w", err)
+	}
+	return oldValue.FromAddress, nil
+}
+
+// ClearFromAddress clears the value of the "from_address" field.
+func (m *CommunicationMutation) ClearFromAddress() {
+	m.from_address = nil
+	m.clearedFields[communication.FieldFromAddress] = struct{}{}
+}
+
+// FromAddressCleared returns if the "from_address" field was cleared in this mutation.
+func (m *CommunicationMutation) FromAddressCleared() bool {
+	_, ok := m.clearedFields[communication.FieldFromAddress]
+	return ok
+}
+
+// ResetFromAddress resets all changes to the "from_address" field.
+func (m *CommunicationMutation) ResetFromAddress() {
+	m.from_address = nil
+	delete(m.clearedFields, communication.FieldFromAddress)
+}
+
+// SetToAddresses sets the "to_addresses" field.
+func (m *CommunicationMutation) SetToAddresses(s []string) {
+	m.to_addresses = &s
+	m.appendto_addresses = nil
+}
+
+// ToAddresses returns the value of the "to_addresses" field in the mutation.
+func (m *CommunicationMutation) ToAddresses() (r []string, exists bool) {
+	v := m.to_addresses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToAddresses returns the old "to_addresses" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldToAddresses(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToAddresses is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToAddresses requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToAddresses: %w", err)
+	}
+	return oldValue.ToAddresses, nil
+}
+
+// AppendToAddresses adds s to the "to_addresses" field.
+func (m *CommunicationMutation) AppendToAddresses(s []string) {
+	m.appendto_addresses = append(m.appendto_addresses, s...)
+}
+
+// AppendedToAddresses returns the list of values that were appended to the "to_addresses" field in this mutation.
+func (m *CommunicationMutation) AppendedToAddresses() ([]string, bool) {
+	if len(m.appendto_addresses) == 0 {
+		return nil, false
+	}
+	return m.appendto_addresses, true
+}
+
+// ClearToAddresses clears the value of the "to_addresses" field.
+func (m *CommunicationMutation) ClearToAddresses() {
+	m.to_addresses = nil
+	m.appendto_addresses = nil
+	m.clearedFields[communication.FieldToAddresses] = struct{}{}
+}
+
+// ToAddressesCleared returns if the "to_addresses" field was cleared in this mutation.
+func (m *CommunicationMutation) ToAddressesCleared() bool {
+	_, ok := m.clearedFields[communication.FieldToAddresses]
+	return ok
+}
+
+// ResetToAddresses resets all changes to the "to_addresses" field.
+func (m *CommunicationMutation) ResetToAddresses() {
+	m.to_addresses = nil
+	m.appendto_addresses = nil
+	delete(m.clearedFields, communication.FieldToAddresses)
+}
+
+// SetCcAddresses sets the "cc_addresses" field.
+func (m *CommunicationMutation) SetCcAddresses(s []string) {
+	m.cc_addresses = &s
+	m.appendcc_addresses = nil
+}
+
+// CcAddresses returns the value of the "cc_addresses" field in the mutation.
+func (m *CommunicationMutation) CcAddresses() (r []string, exists bool) {
+	v := m.cc_addresses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCcAddresses returns the old "cc_addresses" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldCcAddresses(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCcAddresses is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCcAddresses requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCcAddresses: %w", err)
+	}
+	return oldValue.CcAddresses, nil
+}
+
+// AppendCcAddresses adds s to the "cc_addresses" field.
+func (m *CommunicationMutation) AppendCcAddresses(s []string) {
+	m.appendcc_addresses = append(m.appendcc_addresses, s...)
+}
+
+// AppendedCcAddresses returns the list of values that were appended to the "cc_addresses" field in this mutation.
+func (m *CommunicationMutation) AppendedCcAddresses() ([]string, bool) {
+	if len(m.appendcc_addresses) == 0 {
+		return nil, false
+	}
+	return m.appendcc_addresses, true
+}
+
+// ClearCcAddresses clears the value of the "cc_addresses" field.
+func (m *CommunicationMutation) ClearCcAddresses() {
+	m.cc_addresses = nil
+	m.appendcc_addresses = nil
+	m.clearedFields[communication.FieldCcAddresses] = struct{}{}
+}
+
+// CcAddressesCleared returns if the "cc_addresses" field was cleared in this mutation.
+func (m *CommunicationMutation) CcAddressesCleared() bool {
+	_, ok := m.clearedFields[communication.FieldCcAddresses]
+	return ok
+}
+
+// ResetCcAddresses resets all changes to the "cc_addresses" field.
+func (m *CommunicationMutation) ResetCcAddresses() {
+	m.cc_addresses = nil
+	m.appendcc_addresses = nil
+	delete(m.clearedFields, communication.FieldCcAddresses)
+}
+
+// SetTitle sets the "title" field.
+func (m *CommunicationMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *CommunicationMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ClearTitle clears the value of the "title" field.
+func (m *CommunicationMutation) ClearTitle() {
+	m.title = nil
+	m.clearedFields[communication.FieldTitle] = struct{}{}
+}
+
+// TitleCleared returns if the "title" field was cleared in this mutation.
+func (m *CommunicationMutation) TitleCleared() bool {
+	_, ok := m.clearedFields[communication.FieldTitle]
+	return ok
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *CommunicationMutation) ResetTitle() {
+	m.title = nil
+	delete(m.clearedFields, communication.FieldTitle)
+}
+
+// SetDescription sets the "description" field.
+func (m *CommunicationMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *CommunicationMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *CommunicationMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[communication.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *CommunicationMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[communication.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *CommunicationMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, communication.FieldDescription)
+}
+
+// SetSubject sets the "subject" field.
+func (m *CommunicationMutation) SetSubject(s string) {
+	m.subject = &s
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *CommunicationMutation) Subject() (r string, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ClearSubject clears the value of the "subject" field.
+func (m *CommunicationMutation) ClearSubject() {
+	m.subject = nil
+	m.clearedFields[communication.FieldSubject] = struct{}{}
+}
+
+// SubjectCleared returns if the "subject" field was cleared in this mutation.
+func (m *CommunicationMutation) SubjectCleared() bool {
+	_, ok := m.clearedFields[communication.FieldSubject]
+	return ok
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *CommunicationMutation) ResetSubject() {
+	m.subject = nil
+	delete(m.clearedFields, communication.FieldSubject)
+}
+
+// SetTextBody sets the "text_body" field.
+func (m *CommunicationMutation) SetTextBody(s string) {
+	m.text_body = &s
+}
+
+// TextBody returns the value of the "text_body" field in the mutation.
+func (m *CommunicationMutation) TextBody() (r string, exists bool) {
+	v := m.text_body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTextBody returns the old "text_body" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldTextBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTextBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTextBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTextBody: %w", err)
+	}
+	return oldValue.TextBody, nil
+}
+
+// ClearTextBody clears the value of the "text_body" field.
+func (m *CommunicationMutation) ClearTextBody() {
+	m.text_body = nil
+	m.clearedFields[communication.FieldTextBody] = struct{}{}
+}
+
+// TextBodyCleared returns if the "text_body" field was cleared in this mutation.
+func (m *CommunicationMutation) TextBodyCleared() bool {
+	_, ok := m.clearedFields[communication.FieldTextBody]
+	return ok
+}
+
+// ResetTextBody resets all changes to the "text_body" field.
+func (m *CommunicationMutation) ResetTextBody() {
+	m.text_body = nil
+	delete(m.clearedFields, communication.FieldTextBody)
+}
+
+// SetHTMLBody sets the "html_body" field.
+func (m *CommunicationMutation) SetHTMLBody(s string) {
+	m.html_body = &s
+}
+
+// HTMLBody returns the value of the "html_body" field in the mutation.
+func (m *CommunicationMutation) HTMLBody() (r string, exists bool) {
+	v := m.html_body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHTMLBody returns the old "html_body" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldHTMLBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHTMLBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHTMLBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHTMLBody: %w", err)
+	}
+	return oldValue.HTMLBody, nil
+}
+
+// ClearHTMLBody clears the value of the "html_body" field.
+func (m *CommunicationMutation) ClearHTMLBody() {
+	m.html_body = nil
+	m.clearedFields[communication.FieldHTMLBody] = struct{}{}
+}
+
+// HTMLBodyCleared returns if the "html_body" field was cleared in this mutation.
+func (m *CommunicationMutation) HTMLBodyCleared() bool {
+	_, ok := m.clearedFields[communication.FieldHTMLBody]
+	return ok
+}
+
+// ResetHTMLBody resets all changes to the "html_body" field.
+func (m *CommunicationMutation) ResetHTMLBody() {
+	m.html_body = nil
+	delete(m.clearedFields, communication.FieldHTMLBody)
+}
+
+// SetAttachments sets the "attachments" field.
+func (m *CommunicationMutation) SetAttachments(s []schematype.Attachment) {
+	m.attachments = &s
+	m.appendattachments = nil
+}
+
+// Attachments returns the value of the "attachments" field in the mutation.
+func (m *CommunicationMutation) Attachments() (r []schematype.Attachment, exists bool) {
+	v := m.attachments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttachments returns the old "attachments" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldAttachments(ctx context.Context) (v []schematype.Attachment, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttachments is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttachments requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttachments: %w", err)
+	}
+	return oldValue.Attachments, nil
+}
+
+// AppendAttachments adds s to the "attachments" field.
+func (m *CommunicationMutation) AppendAttachments(s []schematype.Attachment) {
+	m.appendattachments = append(m.appendattachments, s...)
+}
+
+// AppendedAttachments returns the list of values that were appended to the "attachments" field in this mutation.
+func (m *CommunicationMutation) AppendedAttachments() ([]schematype.Attachment, bool) {
+	if len(m.appendattachments) == 0 {
+		return nil, false
+	}
+	return m.appendattachments, true
+}
+
+// ClearAttachments clears the value of the "attachments" field.
+func (m *CommunicationMutation) ClearAttachments() {
+	m.attachments = nil
+	m.appendattachments = nil
+	m.clearedFields[communication.FieldAttachments] = struct{}{}
+}
+
+// AttachmentsCleared returns if the "attachments" field was cleared in this mutation.
+func (m *CommunicationMutation) AttachmentsCleared() bool {
+	_, ok := m.clearedFields[communication.FieldAttachments]
+	return ok
+}
+
+// ResetAttachments resets all changes to the "attachments" field.
+func (m *CommunicationMutation) ResetAttachments() {
+	m.attachments = nil
+	m.appendattachments = nil
+	delete(m.clearedFields, communication.FieldAttachments)
+}
+
+// SetMessageID sets the "message_id" field.
+func (m *CommunicationMutation) SetMessageID(s string) {
+	m.message_id = &s
+}
+
+// MessageID returns the value of the "message_id" field in the mutation.
+func (m *CommunicationMutation) MessageID() (r string, exists bool) {
+	v := m.message_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessageID returns the old "message_id" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldMessageID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessageID: %w", err)
+	}
+	return oldValue.MessageID, nil
+}
+
+// ClearMessageID clears the value of the "message_id" field.
+func (m *CommunicationMutation) ClearMessageID() {
+	m.message_id = nil
+	m.clearedFields[communication.FieldMessageID] = struct{}{}
+}
+
+// MessageIDCleared returns if the "message_id" field was cleared in this mutation.
+func (m *CommunicationMutation) MessageIDCleared() bool {
+	_, ok := m.clearedFields[communication.FieldMessageID]
+	return ok
+}
+
+// ResetMessageID resets all changes to the "message_id" field.
+func (m *CommunicationMutation) ResetMessageID() {
+	m.message_id = nil
+	delete(m.clearedFields, communication.FieldMessageID)
+}
+
+// SetInReplyTo sets the "in_reply_to" field.
+func (m *CommunicationMutation) SetInReplyTo(s string) {
+	m.in_reply_to = &s
+}
+
+// InReplyTo returns the value of the "in_reply_to" field in the mutation.
+func (m *CommunicationMutation) InReplyTo() (r string, exists bool) {
+	v := m.in_reply_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInReplyTo returns the old "in_reply_to" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldInReplyTo(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInReplyTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInReplyTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInReplyTo: %w", err)
+	}
+	return oldValue.InReplyTo, nil
+}
+
+// ClearInReplyTo clears the value of the "in_reply_to" field.
+func (m *CommunicationMutation) ClearInReplyTo() {
+	m.in_reply_to = nil
+	m.clearedFields[communication.FieldInReplyTo] = struct{}{}
+}
+
+// InReplyToCleared returns if the "in_reply_to" field was cleared in this mutation.
+func (m *CommunicationMutation) InReplyToCleared() bool {
+	_, ok := m.clearedFields[communication.FieldInReplyTo]
+	return ok
+}
+
+// ResetInReplyTo resets all changes to the "in_reply_to" field.
+func (m *CommunicationMutation) ResetInReplyTo() {
+	m.in_reply_to = nil
+	delete(m.clearedFields, communication.FieldInReplyTo)
+}
+
+// SetReferences sets the "references" field.
+func (m *CommunicationMutation) SetReferences(s []string) {
+	m.references = &s
+	m.appendreferences = nil
+}
+
+// References returns the value of the "references" field in the mutation.
+func (m *CommunicationMutation) References() (r []string, exists bool) {
+	v := m.references
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReferences returns the old "references" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldReferences(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReferences is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReferences requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReferences: %w", err)
+	}
+	return oldValue.References, nil
+}
+
+// AppendReferences adds s to the "references" field.
+func (m *CommunicationMutation) AppendReferences(s []string) {
+	m.appendreferences = append(m.appendreferences, s...)
+}
+
+// AppendedReferences returns the list of values that were appended to the "references" field in this mutation.
+func (m *CommunicationMutation) AppendedReferences() ([]string, bool) {
+	if len(m.appendreferences) == 0 {
+		return nil, false
+	}
+	return m.appendreferences, true
+}
+
+// ClearReferences clears the value of the "references" field.
+func (m *CommunicationMutation) ClearReferences() {
+	m.references = nil
+	m.appendreferences = nil
+	m.clearedFields[communication.FieldReferences] = struct{}{}
+}
+
+// ReferencesCleared returns if the "references" field was cleared in this mutation.
+func (m *CommunicationMutation) ReferencesCleared() bool {
+	_, ok := m.clearedFields[communication.FieldReferences]
+	return ok
+}
+
+// ResetReferences resets all changes to the "references" field.
+func (m *CommunicationMutation) ResetReferences() {
+	m.references = nil
+	m.appendreferences = nil
+	delete(m.clearedFields, communication.FieldReferences)
+}
+
+// SetThreadKey sets the "thread_key" field.
+func (m *CommunicationMutation) SetThreadKey(s string) {
+	m.thread_key = &s
+}
+
+// ThreadKey returns the value of the "thread_key" field in the mutation.
+func (m *CommunicationMutation) ThreadKey() (r string, exists bool) {
+	v := m.thread_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThreadKey returns the old "thread_key" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldThreadKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThreadKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThreadKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThreadKey: %w", err)
+	}
+	return oldValue.ThreadKey, nil
+}
+
+// ClearThreadKey clears the value of the "thread_key" field.
+func (m *CommunicationMutation) ClearThreadKey() {
+	m.thread_key = nil
+	m.clearedFields[communication.FieldThreadKey] = struct{}{}
+}
+
+// ThreadKeyCleared returns if the "thread_key" field was cleared in this mutation.
+func (m *CommunicationMutation) ThreadKeyCleared() bool {
+	_, ok := m.clearedFields[communication.FieldThreadKey]
+	return ok
+}
+
+// ResetThreadKey resets all changes to the "thread_key" field.
+func (m *CommunicationMutation) ResetThreadKey() {
+	m.thread_key = nil
+	delete(m.clearedFields, communication.FieldThreadKey)
+}
+
+// SetMailboxID sets the "mailbox_id" field.
+func (m *CommunicationMutation) SetMailboxID(pu pulid.ID) {
+	m.mailbox = &pu
+}
+
+// MailboxID returns the value of the "mailbox_id" field in the mutation.
+func (m *CommunicationMutation) MailboxID() (r pulid.ID, exists bool) {
+	v := m.mailbox
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMailboxID returns the old "mailbox_id" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldMailboxID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMailboxID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMailboxID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMailboxID: %w", err)
+	}
+	return oldValue.MailboxID, nil
+}
+
+// ClearMailboxID clears the value of the "mailbox_id" field.
+func (m *CommunicationMutation) ClearMailboxID() {
+	m.mailbox = nil
+	m.clearedFields[communication.FieldMailboxID] = struct{}{}
+}
+
+// MailboxIDCleared returns if the "mailbox_id" field was cleared in this mutation.
+func (m *CommunicationMutation) MailboxIDCleared() bool {
+	_, ok := m.clearedFields[communication.FieldMailboxID]
+	return ok
+}
+
+// ResetMailboxID resets all changes to the "mailbox_id" field.
+func (m *CommunicationMutation) ResetMailboxID() {
+	m.mailbox = nil
+	delete(m.clearedFields, communication.FieldMailboxID)
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *CommunicationMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *CommunicationMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldStartedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (m *CommunicationMutation) ClearStartedAt() {
+	m.started_at = nil
+	m.clearedFields[communication.FieldStartedAt] = struct{}{}
+}
+
+// StartedAtCleared returns if the "started_at" field was cleared in this mutation.
+func (m *CommunicationMutation) StartedAtCleared() bool {
+	_, ok := m.clearedFields[communication.FieldStartedAt]
+	return ok
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *CommunicationMutation) ResetStartedAt() {
+	m.started_at = nil
+	delete(m.clearedFields, communication.FieldStartedAt)
+}
+
+// SetAnsweredAt sets the "answered_at" field.
+func (m *CommunicationMutation) SetAnsweredAt(t time.Time) {
+	m.answered_at = &t
+}
+
+// AnsweredAt returns the value of the "answered_at" field in the mutation.
+func (m *CommunicationMutation) AnsweredAt() (r time.Time, exists bool) {
+	v := m.answered_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredAt returns the old "answered_at" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldAnsweredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredAt: %w", err)
+	}
+	return oldValue.AnsweredAt, nil
+}
+
+// ClearAnsweredAt clears the value of the "answered_at" field.
+func (m *CommunicationMutation) ClearAnsweredAt() {
+	m.answered_at = nil
+	m.clearedFields[communication.FieldAnsweredAt] = struct{}{}
+}
+
+// AnsweredAtCleared returns if the "answered_at" field was cleared in this mutation.
+func (m *CommunicationMutation) AnsweredAtCleared() bool {
+	_, ok := m.clearedFields[communication.FieldAnsweredAt]
+	return ok
+}
+
+// ResetAnsweredAt resets all changes to the "answered_at" field.
+func (m *CommunicationMutation) ResetAnsweredAt() {
+	m.answered_at = nil
+	delete(m.clearedFields, communication.FieldAnsweredAt)
+}
+
+// SetEndedAt sets the "ended_at" field.
+func (m *CommunicationMutation) SetEndedAt(t time.Time) {
+	m.ended_at = &t
+}
+
+// EndedAt returns the value of the "ended_at" field in the mutation.
+func (m *CommunicationMutation) EndedAt() (r time.Time, exists bool) {
+	v := m.ended_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndedAt returns the old "ended_at" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldEndedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndedAt: %w", err)
+	}
+	return oldValue.EndedAt, nil
+}
+
+// ClearEndedAt clears the value of the "ended_at" field.
+func (m *CommunicationMutation) ClearEndedAt() {
+	m.ended_at = nil
+	m.clearedFields[communication.FieldEndedAt] = struct{}{}
+}
+
+// EndedAtCleared returns if the "ended_at" field was cleared in this mutation.
+func (m *CommunicationMutation) EndedAtCleared() bool {
+	_, ok := m.clearedFields[communication.FieldEndedAt]
+	return ok
+}
+
+// ResetEndedAt resets all changes to the "ended_at" field.
+func (m *CommunicationMutation) ResetEndedAt() {
+	m.ended_at = nil
+	delete(m.clearedFields, communication.FieldEndedAt)
+}
+
+// SetDurationSeconds sets the "duration_seconds" field.
+func (m *CommunicationMutation) SetDurationSeconds(i int) {
+	m.duration_seconds = &i
+	m.addduration_seconds = nil
+}
+
+// DurationSeconds returns the value of the "duration_seconds" field in the mutation.
+func (m *CommunicationMutation) DurationSeconds() (r int, exists bool) {
+	v := m.duration_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationSeconds returns the old "duration_seconds" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldDurationSeconds(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationSeconds: %w", err)
+	}
+	return oldValue.DurationSeconds, nil
+}
+
+// AddDurationSeconds adds i to the "duration_seconds" field.
+func (m *CommunicationMutation) AddDurationSeconds(i int) {
+	if m.addduration_seconds != nil {
+		*m.addduration_seconds += i
+	} else {
+		m.addduration_seconds = &i
+	}
+}
+
+// AddedDurationSeconds returns the value that was added to the "duration_seconds" field in this mutation.
+func (m *CommunicationMutation) AddedDurationSeconds() (r int, exists bool) {
+	v := m.addduration_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDurationSeconds clears the value of the "duration_seconds" field.
+func (m *CommunicationMutation) ClearDurationSeconds() {
+	m.duration_seconds = nil
+	m.addduration_seconds = nil
+	m.clearedFields[communication.FieldDurationSeconds] = struct{}{}
+}
+
+// DurationSecondsCleared returns if the "duration_seconds" field was cleared in this mutation.
+func (m *CommunicationMutation) DurationSecondsCleared() bool {
+	_, ok := m.clearedFields[communication.FieldDurationSeconds]
+	return ok
+}
+
+// ResetDurationSeconds resets all changes to the "duration_seconds" field.
+func (m *CommunicationMutation) ResetDurationSeconds() {
+	m.duration_seconds = nil
+	m.addduration_seconds = nil
+	delete(m.clearedFields, communication.FieldDurationSeconds)
+}
+
+// SetOutcome sets the "outcome" field.
+func (m *CommunicationMutation) SetOutcome(c communication.Outcome) {
+	m.outcome = &c
+}
+
+// Outcome returns the value of the "outcome" field in the mutation.
+func (m *CommunicationMutation) Outcome() (r communication.Outcome, exists bool) {
+	v := m.outcome
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutcome returns the old "outcome" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldOutcome(ctx context.Context) (v *communication.Outcome, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutcome is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutcome requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutcome: %w", err)
+	}
+	return oldValue.Outcome, nil
+}
+
+// ClearOutcome clears the value of the "outcome" field.
+func (m *CommunicationMutation) ClearOutcome() {
+	m.outcome = nil
+	m.clearedFields[communication.FieldOutcome] = struct{}{}
+}
+
+// OutcomeCleared returns if the "outcome" field was cleared in this mutation.
+func (m *CommunicationMutation) OutcomeCleared() bool {
+	_, ok := m.clearedFields[communication.FieldOutcome]
+	return ok
+}
+
+// ResetOutcome resets all changes to the "outcome" field.
+func (m *CommunicationMutation) ResetOutcome() {
+	m.outcome = nil
+	delete(m.clearedFields, communication.FieldOutcome)
+}
+
+// SetRecordingURL sets the "recording_url" field.
+func (m *CommunicationMutation) SetRecordingURL(s string) {
+	m.recording_url = &s
+}
+
+// RecordingURL returns the value of the "recording_url" field in the mutation.
+func (m *CommunicationMutation) RecordingURL() (r string, exists bool) {
+	v := m.recording_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordingURL returns the old "recording_url" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldRecordingURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordingURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordingURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordingURL: %w", err)
+	}
+	return oldValue.RecordingURL, nil
+}
+
+// ClearRecordingURL clears the value of the "recording_url" field.
+func (m *CommunicationMutation) ClearRecordingURL() {
+	m.recording_url = nil
+	m.clearedFields[communication.FieldRecordingURL] = struct{}{}
+}
+
+// RecordingURLCleared returns if the "recording_url" field was cleared in this mutation.
+func (m *CommunicationMutation) RecordingURLCleared() bool {
+	_, ok := m.clearedFields[communication.FieldRecordingURL]
+	return ok
+}
+
+// ResetRecordingURL resets all changes to the "recording_url" field.
+func (m *CommunicationMutation) ResetRecordingURL() {
+	m.recording_url = nil
+	delete(m.clearedFields, communication.FieldRecordingURL)
+}
+
+// SetProviderStatus sets the "provider_status" field.
+func (m *CommunicationMutation) SetProviderStatus(s string) {
+	m.provider_status = &s
+}
+
+// ProviderStatus returns the value of the "provider_status" field in the mutation.
+func (m *CommunicationMutation) ProviderStatus() (r string, exists bool) {
+	v := m.provider_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderStatus returns the old "provider_status" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldProviderStatus(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderStatus: %w", err)
+	}
+	return oldValue.ProviderStatus, nil
+}
+
+// ClearProviderStatus clears the value of the "provider_status" field.
+func (m *CommunicationMutation) ClearProviderStatus() {
+	m.provider_status = nil
+	m.clearedFields[communication.FieldProviderStatus] = struct{}{}
+}
+
+// ProviderStatusCleared returns if the "provider_status" field was cleared in this mutation.
+func (m *CommunicationMutation) ProviderStatusCleared() bool {
+	_, ok := m.clearedFields[communication.FieldProviderStatus]
+	return ok
+}
+
+// ResetProviderStatus resets all changes to the "provider_status" field.
+func (m *CommunicationMutation) ResetProviderStatus() {
+	m.provider_status = nil
+	delete(m.clearedFields, communication.FieldProviderStatus)
+}
+
+// SetPlatform sets the "platform" field.
+func (m *CommunicationMutation) SetPlatform(s string) {
+	m.platform = &s
+}
+
+// Platform returns the value of the "platform" field in the mutation.
+func (m *CommunicationMutation) Platform() (r string, exists bool) {
+	v := m.platform
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlatform returns the old "platform" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldPlatform(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlatform is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlatform requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlatform: %w", err)
+	}
+	return oldValue.Platform, nil
+}
+
+// ClearPlatform clears the value of the "platform" field.
+func (m *CommunicationMutation) ClearPlatform() {
+	m.platform = nil
+	m.clearedFields[communication.FieldPlatform] = struct{}{}
+}
+
+// PlatformCleared returns if the "platform" field was cleared in this mutation.
+func (m *CommunicationMutation) PlatformCleared() bool {
+	_, ok := m.clearedFields[communication.FieldPlatform]
+	return ok
+}
+
+// ResetPlatform resets all changes to the "platform" field.
+func (m *CommunicationMutation) ResetPlatform() {
+	m.platform = nil
+	delete(m.clearedFields, communication.FieldPlatform)
+}
+
+// SetLoggedByID sets the "logged_by_id" field.
+func (m *CommunicationMutation) SetLoggedByID(pu pulid.ID) {
+	m.logged_by = &pu
+}
+
+// LoggedByID returns the value of the "logged_by_id" field in the mutation.
+func (m *CommunicationMutation) LoggedByID() (r pulid.ID, exists bool) {
+	v := m.logged_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLoggedByID returns the old "logged_by_id" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldLoggedByID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLoggedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLoggedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLoggedByID: %w", err)
+	}
+	return oldValue.LoggedByID, nil
+}
+
+// ClearLoggedByID clears the value of the "logged_by_id" field.
+func (m *CommunicationMutation) ClearLoggedByID() {
+	m.logged_by = nil
+	m.clearedFields[communication.FieldLoggedByID] = struct{}{}
+}
+
+// LoggedByIDCleared returns if the "logged_by_id" field was cleared in this mutation.
+func (m *CommunicationMutation) LoggedByIDCleared() bool {
+	_, ok := m.clearedFields[communication.FieldLoggedByID]
+	return ok
+}
+
+// ResetLoggedByID resets all changes to the "logged_by_id" field.
+func (m *CommunicationMutation) ResetLoggedByID() {
+	m.logged_by = nil
+	delete(m.clearedFields, communication.FieldLoggedByID)
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (m *CommunicationMutation) SetClosedAt(t time.Time) {
+	m.closed_at = &t
+}
+
+// ClosedAt returns the value of the "closed_at" field in the mutation.
+func (m *CommunicationMutation) ClosedAt() (r time.Time, exists bool) {
+	v := m.closed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedAt returns the old "closed_at" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldClosedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedAt: %w", err)
+	}
+	return oldValue.ClosedAt, nil
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (m *CommunicationMutation) ClearClosedAt() {
+	m.closed_at = nil
+	m.clearedFields[communication.FieldClosedAt] = struct{}{}
+}
+
+// ClosedAtCleared returns if the "closed_at" field was cleared in this mutation.
+func (m *CommunicationMutation) ClosedAtCleared() bool {
+	_, ok := m.clearedFields[communication.FieldClosedAt]
+	return ok
+}
+
+// ResetClosedAt resets all changes to the "closed_at" field.
+func (m *CommunicationMutation) ResetClosedAt() {
+	m.closed_at = nil
+	delete(m.clearedFields, communication.FieldClosedAt)
+}
+
+// SetClosedByID sets the "closed_by_id" field.
+func (m *CommunicationMutation) SetClosedByID(pu pulid.ID) {
+	m.closed_by = &pu
+}
+
+// ClosedByID returns the value of the "closed_by_id" field in the mutation.
+func (m *CommunicationMutation) ClosedByID() (r pulid.ID, exists bool) {
+	v := m.closed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedByID returns the old "closed_by_id" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldClosedByID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedByID: %w", err)
+	}
+	return oldValue.ClosedByID, nil
+}
+
+// ClearClosedByID clears the value of the "closed_by_id" field.
+func (m *CommunicationMutation) ClearClosedByID() {
+	m.closed_by = nil
+	m.clearedFields[communication.FieldClosedByID] = struct{}{}
+}
+
+// ClosedByIDCleared returns if the "closed_by_id" field was cleared in this mutation.
+func (m *CommunicationMutation) ClosedByIDCleared() bool {
+	_, ok := m.clearedFields[communication.FieldClosedByID]
+	return ok
+}
+
+// ResetClosedByID resets all changes to the "closed_by_id" field.
+func (m *CommunicationMutation) ResetClosedByID() {
+	m.closed_by = nil
+	delete(m.clearedFields, communication.FieldClosedByID)
+}
+
+// SetClosedAutomatically sets the "closed_automatically" field.
+func (m *CommunicationMutation) SetClosedAutomatically(b bool) {
+	m.closed_automatically = &b
+}
+
+// ClosedAutomatically returns the value of the "closed_automatically" field in the mutation.
+func (m *CommunicationMutation) ClosedAutomatically() (r bool, exists bool) {
+	v := m.closed_automatically
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedAutomatically returns the old "closed_automatically" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldClosedAutomatically(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedAutomatically is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedAutomatically requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedAutomatically: %w", err)
+	}
+	return oldValue.ClosedAutomatically, nil
+}
+
+// ResetClosedAutomatically resets all changes to the "closed_automatically" field.
+func (m *CommunicationMutation) ResetClosedAutomatically() {
+	m.closed_automatically = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *CommunicationMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[communication.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *CommunicationMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *CommunicationMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *CommunicationMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// AddPartyIDs adds the "parties" edge to the CommunicationParty entity by ids.
+func (m *CommunicationMutation) AddPartyIDs(ids ...pulid.ID) {
+	if m.parties == nil {
+		m.parties = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.parties[ids[i]] = struct{}{}
+	}
+}
+
+// ClearParties clears the "parties" edge to the CommunicationParty entity.
+func (m *CommunicationMutation) ClearParties() {
+	m.clearedparties = true
+}
+
+// PartiesCleared reports if the "parties" edge to the CommunicationParty entity was cleared.
+func (m *CommunicationMutation) PartiesCleared() bool {
+	return m.clearedparties
+}
+
+// RemovePartyIDs removes the "parties" edge to the CommunicationParty entity by IDs.
+func (m *CommunicationMutation) RemovePartyIDs(ids ...pulid.ID) {
+	if m.removedparties == nil {
+		m.removedparties = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.parties, ids[i])
+		m.removedparties[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedParties returns the removed IDs of the "parties" edge to the CommunicationParty entity.
+func (m *CommunicationMutation) RemovedPartiesIDs() (ids []pulid.ID) {
+	for id := range m.removedparties {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PartiesIDs returns the "parties" edge IDs in the mutation.
+func (m *CommunicationMutation) PartiesIDs() (ids []pulid.ID) {
+	for id := range m.parties {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetParties resets all changes to the "parties" edge.
+func (m *CommunicationMutation) ResetParties() {
+	m.parties = nil
+	m.clearedparties = false
+	m.removedparties = nil
+}
+
+// ClearMailbox clears the "mailbox" edge to the Mailbox entity.
+func (m *CommunicationMutation) ClearMailbox() {
+	m.clearedmailbox = true
+	m.clearedFields[communication.FieldMailboxID] = struct{}{}
+}
+
+// MailboxCleared reports if the "mailbox" edge to the Mailbox entity was cleared.
+func (m *CommunicationMutation) MailboxCleared() bool {
+	return m.MailboxIDCleared() || m.clearedmailbox
+}
+
+// MailboxIDs returns the "mailbox" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MailboxID instead. It exists only for internal usage by the builders.
+func (m *CommunicationMutation) MailboxIDs() (ids []pulid.ID) {
+	if id := m.mailbox; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMailbox resets all changes to the "mailbox" edge.
+func (m *CommunicationMutation) ResetMailbox() {
+	m.mailbox = nil
+	m.clearedmailbox = false
+}
+
+// ClearLoggedBy clears the "logged_by" edge to the Staff entity.
+func (m *CommunicationMutation) ClearLoggedBy() {
+	m.clearedlogged_by = true
+	m.clearedFields[communication.FieldLoggedByID] = struct{}{}
+}
+
+// LoggedByCleared reports if the "logged_by" edge to the Staff entity was cleared.
+func (m *CommunicationMutation) LoggedByCleared() bool {
+	return m.LoggedByIDCleared() || m.clearedlogged_by
+}
+
+// LoggedByIDs returns the "logged_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LoggedByID instead. It exists only for internal usage by the builders.
+func (m *CommunicationMutation) LoggedByIDs() (ids []pulid.ID) {
+	if id := m.logged_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLoggedBy resets all changes to the "logged_by" edge.
+func (m *CommunicationMutation) ResetLoggedBy() {
+	m.logged_by = nil
+	m.clearedlogged_by = false
+}
+
+// ClearClosedBy clears the "closed_by" edge to the Staff entity.
+func (m *CommunicationMutation) ClearClosedBy() {
+	m.clearedclosed_by = true
+	m.clearedFields[communication.FieldClosedByID] = struct{}{}
+}
+
+// ClosedByCleared reports if the "closed_by" edge to the Staff entity was cleared.
+func (m *CommunicationMutation) ClosedByCleared() bool {
+	return m.ClosedByIDCleared() || m.clearedclosed_by
+}
+
+// ClosedByIDs returns the "closed_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClosedByID instead. It exists only for internal usage by the builders.
+func (m *CommunicationMutation) ClosedByIDs() (ids []pulid.ID) {
+	if id := m.closed_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClosedBy resets all changes to the "closed_by" edge.
+func (m *CommunicationMutation) ResetClosedBy() {
+	m.closed_by = nil
+	m.clearedclosed_by = false
+}
+
+// Where appends a list predicates to the CommunicationMutation builder.
+func (m *CommunicationMutation) Where(ps ...predicate.Communication) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CommunicationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CommunicationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Communication, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CommunicationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CommunicationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Communication).
+func (m *CommunicationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CommunicationMutation) Fields() []string {
+	fields := make([]string, 0, 35)
+	if m.created_at != nil {
+		fields = append(fields, communication.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, communication.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, communication.FieldOrganizationID)
+	}
+	if m.kind != nil {
+		fields = append(fields, communication.FieldKind)
+	}
+	if m.direction != nil {
+		fields = append(fields, communication.FieldDirection)
+	}
+	if m.status != nil {
+		fields = append(fields, communication.FieldStatus)
+	}
+	if m.source != nil {
+		fields = append(fields, communication.FieldSource)
+	}
+	if m.provider_id != nil {
+		fields = append(fields, communication.FieldProviderID)
+	}
+	if m.occurred_at != nil {
+		fields = append(fields, communication.FieldOccurredAt)
+	}
+	if m.from_address != nil {
+		fields = append(fields, communication.FieldFromAddress)
+	}
+	if m.to_addresses != nil {
+		fields = append(fields, communication.FieldToAddresses)
+	}
+	if m.cc_addresses != nil {
+		fields = append(fields, communication.FieldCcAddresses)
+	}
+	if m.title != nil {
+		fields = append(fields, communication.FieldTitle)
+	}
+	if m.description != nil {
+		fields = append(fields, communication.FieldDescription)
+	}
+	if m.subject != nil {
+		fields = append(fields, communication.FieldSubject)
+	}
+	if m.text_body != nil {
+		fields = append(fields, communication.FieldTextBody)
+	}
+	if m.html_body != nil {
+		fields = append(fields, communication.FieldHTMLBody)
+	}
+	if m.attachments != nil {
+		fields = append(fields, communication.FieldAttachments)
+	}
+	if m.message_id != nil {
+		fields = append(fields, communication.FieldMessageID)
+	}
+	if m.in_reply_to != nil {
+		fields = append(fields, communication.FieldInReplyTo)
+	}
+	if m.references != nil {
+		fields = append(fields, communication.FieldReferences)
+	}
+	if m.thread_key != nil {
+		fields = append(fields, communication.FieldThreadKey)
+	}
+	if m.mailbox != nil {
+		fields = append(fields, communication.FieldMailboxID)
+	}
+	if m.started_at != nil {
+		fields = append(fields, communication.FieldStartedAt)
+	}
+	if m.answered_at != nil {
+		fields = append(fields, communication.FieldAnsweredAt)
+	}
+	if m.ended_at != nil {
+		fields = append(fields, communication.FieldEndedAt)
+	}
+	if m.duration_seconds != nil {
+		fields = append(fields, communication.FieldDurationSeconds)
+	}
+	if m.outcome != nil {
+		fields = append(fields, communication.FieldOutcome)
+	}
+	if m.recording_url != nil {
+		fields = append(fields, communication.FieldRecordingURL)
+	}
+	if m.provider_status != nil {
+		fields = append(fields, communication.FieldProviderStatus)
+	}
+	if m.platform != nil {
+		fields = append(fields, communication.FieldPlatform)
+	}
+	if m.logged_by != nil {
+		fields = append(fields, communication.FieldLoggedByID)
+	}
+	if m.closed_at != nil {
+		fields = append(fields, communication.FieldClosedAt)
+	}
+	if m.closed_by != nil {
+		fields = append(fields, communication.FieldClosedByID)
+	}
+	if m.closed_automatically != nil {
+		fields = append(fields, communication.FieldClosedAutomatically)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CommunicationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case communication.FieldCreatedAt:
+		return m.CreatedAt()
+	case communication.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case communication.FieldOrganizationID:
+		return m.OrganizationID()
+	case communication.FieldKind:
+		return m.Kind()
+	case communication.FieldDirection:
+		return m.Direction()
+	case communication.FieldStatus:
+		return m.Status()
+	case communication.FieldSource:
+		return m.Source()
+	case communication.FieldProviderID:
+		return m.ProviderID()
+	case communication.FieldOccurredAt:
+		return m.OccurredAt()
+	case communication.FieldFromAddress:
+		return m.FromAddress()
+	case communication.FieldToAddresses:
+		return m.ToAddresses()
+	case communication.FieldCcAddresses:
+		return m.CcAddresses()
+	case communication.FieldTitle:
+		return m.Title()
+	case communication.FieldDescription:
+		return m.Description()
+	case communication.FieldSubject:
+		return m.Subject()
+	case communication.FieldTextBody:
+		return m.TextBody()
+	case communication.FieldHTMLBody:
+		return m.HTMLBody()
+	case communication.FieldAttachments:
+		return m.Attachments()
+	case communication.FieldMessageID:
+		return m.MessageID()
+	case communication.FieldInReplyTo:
+		return m.InReplyTo()
+	case communication.FieldReferences:
+		return m.References()
+	case communication.FieldThreadKey:
+		return m.ThreadKey()
+	case communication.FieldMailboxID:
+		return m.MailboxID()
+	case communication.FieldStartedAt:
+		return m.StartedAt()
+	case communication.FieldAnsweredAt:
+		return m.AnsweredAt()
+	case communication.FieldEndedAt:
+		return m.EndedAt()
+	case communication.FieldDurationSeconds:
+		return m.DurationSeconds()
+	case communication.FieldOutcome:
+		return m.Outcome()
+	case communication.FieldRecordingURL:
+		return m.RecordingURL()
+	case communication.FieldProviderStatus:
+		return m.ProviderStatus()
+	case communication.FieldPlatform:
+		return m.Platform()
+	case communication.FieldLoggedByID:
+		return m.LoggedByID()
+	case communication.FieldClosedAt:
+		return m.ClosedAt()
+	case communication.FieldClosedByID:
+		return m.ClosedByID()
+	case communication.FieldClosedAutomatically:
+		return m.ClosedAutomatically()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CommunicationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case communication.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case communication.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case communication.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case communication.FieldKind:
+		return m.OldKind(ctx)
+	case communication.FieldDirection:
+		return m.OldDirection(ctx)
+	case communication.FieldStatus:
+		return m.OldStatus(ctx)
+	case communication.FieldSource:
+		return m.OldSource(ctx)
+	case communication.FieldProviderID:
+		return m.OldProviderID(ctx)
+	case communication.FieldOccurredAt:
+		return m.OldOccurredAt(ctx)
+	case communication.FieldFromAddress:
+		return m.OldFromAddress(ctx)
+	case communication.FieldToAddresses:
+		return m.OldToAddresses(ctx)
+	case communication.FieldCcAddresses:
+		return m.OldCcAddresses(ctx)
+	case communication.FieldTitle:
+		return m.OldTitle(ctx)
+	case communication.FieldDescription:
+		return m.OldDescription(ctx)
+	case communication.FieldSubject:
+		return m.OldSubject(ctx)
+	case communication.FieldTextBody:
+		return m.OldTextBody(ctx)
+	case communication.FieldHTMLBody:
+		return m.OldHTMLBody(ctx)
+	case communication.FieldAttachments:
+		return m.OldAttachments(ctx)
+	case communication.FieldMessageID:
+		return m.OldMessageID(ctx)
+	case communication.FieldInReplyTo:
+		return m.OldInReplyTo(ctx)
+	case communication.FieldReferences:
+		return m.OldReferences(ctx)
+	case communication.FieldThreadKey:
+		return m.OldThreadKey(ctx)
+	case communication.FieldMailboxID:
+		return m.OldMailboxID(ctx)
+	case communication.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case communication.FieldAnsweredAt:
+		return m.OldAnsweredAt(ctx)
+	case communication.FieldEndedAt:
+		return m.OldEndedAt(ctx)
+	case communication.FieldDurationSeconds:
+		return m.OldDurationSeconds(ctx)
+	case communication.FieldOutcome:
+		return m.OldOutcome(ctx)
+	case communication.FieldRecordingURL:
+		return m.OldRecordingURL(ctx)
+	case communication.FieldProviderStatus:
+		return m.OldProviderStatus(ctx)
+	case communication.FieldPlatform:
+		return m.OldPlatform(ctx)
+	case communication.FieldLoggedByID:
+		return m.OldLoggedByID(ctx)
+	case communication.FieldClosedAt:
+		return m.OldClosedAt(ctx)
+	case communication.FieldClosedByID:
+		return m.OldClosedByID(ctx)
+	case communication.FieldClosedAutomatically:
+		return m.OldClosedAutomatically(ctx)
+	}
+	return nil, fmt.Errorf("unknown Communication field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CommunicationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case communication.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case communication.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case communication.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case communication.FieldKind:
+		v, ok := value.(communication.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case communication.FieldDirection:
+		v, ok := value.(communication.Direction)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDirection(v)
+		return nil
+	case communication.FieldStatus:
+		v, ok := value.(communication.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case communication.FieldSource:
+		v, ok := value.(communication.Source)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case communication.FieldProviderID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderID(v)
+		return nil
+	case communication.FieldOccurredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOccurredAt(v)
+		return nil
+	case communication.FieldFromAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromAddress(v)
+		return nil
+	case communication.FieldToAddresses:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToAddresses(v)
+		return nil
+	case communication.FieldCcAddresses:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCcAddresses(v)
+		return nil
+	case communication.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case communication.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case communication.FieldSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case communication.FieldTextBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTextBody(v)
+		return nil
+	case communication.FieldHTMLBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHTMLBody(v)
+		return nil
+	case communication.FieldAttachments:
+		v, ok := value.([]schematype.Attachment)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttachments(v)
+		return nil
+	case communication.FieldMessageID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessageID(v)
+		return nil
+	case communication.FieldInReplyTo:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInReplyTo(v)
+		return nil
+	case communication.FieldReferences:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReferences(v)
+		return nil
+	case communication.FieldThreadKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThreadKey(v)
+		return nil
+	case communication.FieldMailboxID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMailboxID(v)
+		return nil
+	case communication.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case communication.FieldAnsweredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredAt(v)
+		return nil
+	case communication.FieldEndedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndedAt(v)
+		return nil
+	case communication.FieldDurationSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationSeconds(v)
+		return nil
+	case communication.FieldOutcome:
+		v, ok := value.(communication.Outcome)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutcome(v)
+		return nil
+	case communication.FieldRecordingURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordingURL(v)
+		return nil
+	case communication.FieldProviderStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderStatus(v)
+		return nil
+	case communication.FieldPlatform:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlatform(v)
+		return nil
+	case communication.FieldLoggedByID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLoggedByID(v)
+		return nil
+	case communication.FieldClosedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedAt(v)
+		return nil
+	case communication.FieldClosedByID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedByID(v)
+		return nil
+	case communication.FieldClosedAutomatically:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedAutomatically(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Communication field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CommunicationMutation) AddedFields() []string {
+	var fields []string
+	if m.addduration_seconds != nil {
+		fields = append(fields, communication.FieldDurationSeconds)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CommunicationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case communication.FieldDurationSeconds:
+		return m.AddedDurationSeconds()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CommunicationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case communication.FieldDurationSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationSeconds(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Communication numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CommunicationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(communication.FieldStatus) {
+		fields = append(fields, communication.FieldStatus)
+	}
+	if m.FieldCleared(communication.FieldProviderID) {
+		fields = append(fields, communication.FieldProviderID)
+	}
+	if m.FieldCleared(communication.FieldFromAddress) {
+		fields = append(fields, communication.FieldFromAddress)
+	}
+	if m.FieldCleared(communication.FieldToAddresses) {
+		fields = append(fields, communication.FieldToAddresses)
+	}
+	if m.FieldCleared(communication.FieldCcAddresses) {
+		fields = append(fields, communication.FieldCcAddresses)
+	}
+	if m.FieldCleared(communication.FieldTitle) {
+		fields = append(fields, communication.FieldTitle)
+	}
+	if m.FieldCleared(communication.FieldDescription) {
+		fields = append(fields, communication.FieldDescription)
+	}
+	if m.FieldCleared(communication.FieldSubject) {
+		fields = append(fields, communication.FieldSubject)
+	}
+	if m.FieldCleared(communication.FieldTextBody) {
+		fields = append(fields, communication.FieldTextBody)
+	}
+	if m.FieldCleared(communication.FieldHTMLBody) {
+		fields = append(fields, communication.FieldHTMLBody)
+	}
+	if m.FieldCleared(communication.FieldAttachments) {
+		fields = append(fields, communication.FieldAttachments)
+	}
+	if m.FieldCleared(communication.FieldMessageID) {
+		fields = append(fields, communication.FieldMessageID)
+	}
+	if m.FieldCleared(communication.FieldInReplyTo) {
+		fields = append(fields, communication.FieldInReplyTo)
+	}
+	if m.FieldCleared(communication.FieldReferences) {
+		fields = append(fields, communication.FieldReferences)
+	}
+	if m.FieldCleared(communication.FieldThreadKey) {
+		fields = append(fields, communication.FieldThreadKey)
+	}
+	if m.FieldCleared(communication.FieldMailboxID) {
+		fields = append(fields, communication.FieldMailboxID)
+	}
+	if m.FieldCleared(communication.FieldStartedAt) {
+		fields = append(fields, communication.FieldStartedAt)
+	}
+	if m.FieldCleared(communication.FieldAnsweredAt) {
+		fields = append(fields, communication.FieldAnsweredAt)
+	}
+	if m.FieldCleared(communication.FieldEndedAt) {
+		fields = append(fields, communication.FieldEndedAt)
+	}
+	if m.FieldCleared(communication.FieldDurationSeconds) {
+		fields = append(fields, communication.FieldDurationSeconds)
+	}
+	if m.FieldCleared(communication.FieldOutcome) {
+		fields = append(fields, communication.FieldOutcome)
+	}
+	if m.FieldCleared(communication.FieldRecordingURL) {
+		fields = append(fields, communication.FieldRecordingURL)
+	}
+	if m.FieldCleared(communication.FieldProviderStatus) {
+		fields = append(fields, communication.FieldProviderStatus)
+	}
+	if m.FieldCleared(communication.FieldPlatform) {
+		fields = append(fields, communication.FieldPlatform)
+	}
+	if m.FieldCleared(communication.FieldLoggedByID) {
+		fields = append(fields, communication.FieldLoggedByID)
+	}
+	if m.FieldCleared(communication.FieldClosedAt) {
+		fields = append(fields, communication.FieldClosedAt)
+	}
+	if m.FieldCleared(communication.FieldClosedByID) {
+		fields = append(fields, communication.FieldClosedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CommunicationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CommunicationMutation) ClearField(name string) error {
+	switch name {
+	case communication.FieldStatus:
+		m.ClearStatus()
+		return nil
+	case communication.FieldProviderID:
+		m.ClearProviderID()
+		return nil
+	case communication.FieldFromAddress:
+		m.ClearFromAddress()
+		return nil
+	case communication.FieldToAddresses:
+		m.ClearToAddresses()
+		return nil
+	case communication.FieldCcAddresses:
+		m.ClearCcAddresses()
+		return nil
+	case communication.FieldTitle:
+		m.ClearTitle()
+		return nil
+	case communication.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case communication.FieldSubject:
+		m.ClearSubject()
+		return nil
+	case communication.FieldTextBody:
+		m.ClearTextBody()
+		return nil
+	case communication.FieldHTMLBody:
+		m.ClearHTMLBody()
+		return nil
+	case communication.FieldAttachments:
+		m.ClearAttachments()
+		return nil
+	case communication.FieldMessageID:
+		m.ClearMessageID()
+		return nil
+	case communication.FieldInReplyTo:
+		m.ClearInReplyTo()
+		return nil
+	case communication.FieldReferences:
+		m.ClearReferences()
+		return nil
+	case communication.FieldThreadKey:
+		m.ClearThreadKey()
+		return nil
+	case communication.FieldMailboxID:
+		m.ClearMailboxID()
+		return nil
+	case communication.FieldStartedAt:
+		m.ClearStartedAt()
+		return nil
+	case communication.FieldAnsweredAt:
+		m.ClearAnsweredAt()
+		return nil
+	case communication.FieldEndedAt:
+		m.ClearEndedAt()
+		return nil
+	case communication.FieldDurationSeconds:
+		m.ClearDurationSeconds()
+		return nil
+	case communication.FieldOutcome:
+		m.ClearOutcome()
+		return nil
+	case communication.FieldRecordingURL:
+		m.ClearRecordingURL()
+		return nil
+	case communication.FieldProviderStatus:
+		m.ClearProviderStatus()
+		return nil
+	case communication.FieldPlatform:
+		m.ClearPlatform()
+		return nil
+	case communication.FieldLoggedByID:
+		m.ClearLoggedByID()
+		return nil
+	case communication.FieldClosedAt:
+		m.ClearClosedAt()
+		return nil
+	case communication.FieldClosedByID:
+		m.ClearClosedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Communication nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CommunicationMutation) ResetField(name string) error {
+	switch name {
+	case communication.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case communication.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case communication.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case communication.FieldKind:
+		m.ResetKind()
+		return nil
+	case communication.FieldDirection:
+		m.ResetDirection()
+		return nil
+	case communication.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case communication.FieldSource:
+		m.ResetSource()
+		return nil
+	case communication.FieldProviderID:
+		m.ResetProviderID()
+		return nil
+	case communication.FieldOccurredAt:
+		m.ResetOccurredAt()
+		return nil
+	case communication.FieldFromAddress:
+		m.ResetFromAddress()
+		return nil
+	case communication.FieldToAddresses:
+		m.ResetToAddresses()
+		return nil
+	case communication.FieldCcAddresses:
+		m.ResetCcAddresses()
+		return nil
+	case communication.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case communication.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case communication.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case communication.FieldTextBody:
+		m.ResetTextBody()
+		return nil
+	case communication.FieldHTMLBody:
+		m.ResetHTMLBody()
+		return nil
+	case communication.FieldAttachments:
+		m.ResetAttachments()
+		return nil
+	case communication.FieldMessageID:
+		m.ResetMessageID()
+		return nil
+	case communication.FieldInReplyTo:
+		m.ResetInReplyTo()
+		return nil
+	case communication.FieldReferences:
+		m.ResetReferences()
+		return nil
+	case communication.FieldThreadKey:
+		m.ResetThreadKey()
+		return nil
+	case communication.FieldMailboxID:
+		m.ResetMailboxID()
+		return nil
+	case communication.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case communication.FieldAnsweredAt:
+		m.ResetAnsweredAt()
+		return nil
+	case communication.FieldEndedAt:
+		m.ResetEndedAt()
+		return nil
+	case communication.FieldDurationSeconds:
+		m.ResetDurationSeconds()
+		return nil
+	case communication.FieldOutcome:
+		m.ResetOutcome()
+		return nil
+	case communication.FieldRecordingURL:
+		m.ResetRecordingURL()
+		return nil
+	case communication.FieldProviderStatus:
+		m.ResetProviderStatus()
+		return nil
+	case communication.FieldPlatform:
+		m.ResetPlatform()
+		return nil
+	case communication.FieldLoggedByID:
+		m.ResetLoggedByID()
+		return nil
+	case communication.FieldClosedAt:
+		m.ResetClosedAt()
+		return nil
+	case communication.FieldClosedByID:
+		m.ResetClosedByID()
+		return nil
+	case communication.FieldClosedAutomatically:
+		m.ResetClosedAutomatically()
+		return nil
+	}
+	return fmt.Errorf("unknown Communication field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CommunicationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.organization != nil {
+		edges = append(edges, communication.EdgeOrganization)
+	}
+	if m.parties != nil {
+		edges = append(edges, communication.EdgeParties)
+	}
+	if m.mailbox != nil {
+		edges = append(edges, communication.EdgeMailbox)
+	}
+	if m.logged_by != nil {
+		edges = append(edges, communication.EdgeLoggedBy)
+	}
+	if m.closed_by != nil {
+		edges = append(edges, communication.EdgeClosedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CommunicationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case communication.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case communication.EdgeParties:
+		ids := make([]ent.Value, 0, len(m.parties))
+		for id := range m.parties {
+			ids = append(ids, id)
+		}
+		return ids
+	case communication.EdgeMailbox:
+		if id := m.mailbox; id != nil {
+			return []ent.Value{*id}
+		}
+	case communication.EdgeLoggedBy:
+		if id := m.logged_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case communication.EdgeClosedBy:
+		if id := m.closed_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CommunicationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedparties != nil {
+		edges = append(edges, communication.EdgeParties)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CommunicationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case communication.EdgeParties:
+		ids := make([]ent.Value, 0, len(m.removedparties))
+		for id := range m.removedparties {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CommunicationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedorganization {
+		edges = append(edges, communication.EdgeOrganization)
+	}
+	if m.clearedparties {
+		edges = append(edges, communication.EdgeParties)
+	}
+	if m.clearedmailbox {
+		edges = append(edges, communication.EdgeMailbox)
+	}
+	if m.clearedlogged_by {
+		edges = append(edges, communication.EdgeLoggedBy)
+	}
+	if m.clearedclosed_by {
+		edges = append(edges, communication.EdgeClosedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CommunicationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case communication.EdgeOrganization:
+		return m.clearedorganization
+	case communication.EdgeParties:
+		return m.clearedparties
+	case communication.EdgeMailbox:
+		return m.clearedmailbox
+	case communication.EdgeLoggedBy:
+		return m.clearedlogged_by
+	case communication.EdgeClosedBy:
+		return m.clearedclosed_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CommunicationMutation) ClearEdge(name string) error {
+	switch name {
+	case communication.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case communication.EdgeMailbox:
+		m.ClearMailbox()
+		return nil
+	case communication.EdgeLoggedBy:
+		m.ClearLoggedBy()
+		return nil
+	case communication.EdgeClosedBy:
+		m.ClearClosedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Communication unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CommunicationMutation) ResetEdge(name string) error {
+	switch name {
+	case communication.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case communication.EdgeParties:
+		m.ResetParties()
+		return nil
+	case communication.EdgeMailbox:
+		m.ResetMailbox()
+		return nil
+	case communication.EdgeLoggedBy:
+		m.ResetLoggedBy()
+		return nil
+	case communication.EdgeClosedBy:
+		m.ResetClosedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Communication edge %s", name)
+}
+
+// CommunicationPartyMutation represents an operation that mutates the CommunicationParty nodes in the graph.
+type CommunicationPartyMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *pulid.ID
+	candidate            *bool
+	matched_by           *communicationparty.MatchedBy
+	address              *string
+	occurred_at          *time.Time
+	created_at           *time.Time
+	clearedFields        map[string]struct{}
+	organization         *pulid.ID
+	clearedorganization  bool
+	communication        *pulid.ID
+	clearedcommunication bool
+	client               *pulid.ID
+	clearedclient        bool
+	contact              *pulid.ID
+	clearedcontact       bool
+	staff                *pulid.ID
+	clearedstaff         bool
+	done                 bool
+	oldValue             func(context.Context) (*CommunicationParty, error)
+	predicates           []predicate.CommunicationParty
+}
+
+var _ ent.Mutation = (*CommunicationPartyMutation)(nil)
+
+// communicationpartyOption allows management of the mutation configuration using functional options.
+type communicationpartyOption func(*CommunicationPartyMutation)
+
+// newCommunicationPartyMutation creates new mutation for the CommunicationParty entity.
+func newCommunicationPartyMutation(c config, op Op, opts ...communicationpartyOption) *CommunicationPartyMutation {
+	m := &CommunicationPartyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCommunicationParty,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCommunicationPartyID sets the ID field of the mutation.
+func withCommunicationPartyID(id pulid.ID) communicationpartyOption {
+	return func(m *CommunicationPartyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CommunicationParty
+		)
+		m.oldValue = func(ctx context.Context) (*CommunicationParty, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CommunicationParty.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCommunicationParty sets the old CommunicationParty of the mutation.
+func withCommunicationParty(node *CommunicationParty) communicationpartyOption {
+	return func(m *CommunicationPartyMutation) {
+		m.oldValue = func(context.Context) (*CommunicationParty, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CommunicationPartyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CommunicationPartyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CommunicationParty entities.
+func (m *CommunicationPartyMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CommunicationPartyMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CommunicationPartyMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CommunicationParty.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *CommunicationPartyMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *CommunicationPartyMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *CommunicationPartyMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetCommunicationID sets the "communication_id" field.
+func (m *CommunicationPartyMutation) SetCommunicationID(pu pulid.ID) {
+	m.communication = &pu
+}
+
+// CommunicationID returns the value of the "communication_id" field in the mutation.
+func (m *CommunicationPartyMutation) CommunicationID() (r pulid.ID, exists bool) {
+	v := m.communication
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCommunicationID returns the old "communication_id" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldCommunicationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCommunicationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCommunicationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCommunicationID: %w", err)
+	}
+	return oldValue.CommunicationID, nil
+}
+
+// ResetCommunicationID resets all changes to the "communication_id" field.
+func (m *CommunicationPartyMutation) ResetCommunicationID() {
+	m.communication = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *CommunicationPartyMutation) SetClientID(pu pulid.ID) {
+	m.client = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *CommunicationPartyMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ClearClientID clears the value of the "client_id" field.
+func (m *CommunicationPartyMutation) ClearClientID() {
+	m.client = nil
+	m.clearedFields[communicationparty.FieldClientID] = struct{}{}
+}
+
+// ClientIDCleared returns if the "client_id" field was cleared in this mutation.
+func (m *CommunicationPartyMutation) ClientIDCleared() bool {
+	_, ok := m.clearedFields[communicationparty.FieldClientID]
+	return ok
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *CommunicationPartyMutation) ResetClientID() {
+	m.client = nil
+	delete(m.clearedFields, communicationparty.FieldClientID)
+}
+
+// SetContactID sets the "contact_id" field.
+func (m *CommunicationPartyMutation) SetContactID(pu pulid.ID) {
+	m.contact = &pu
+}
+
+// ContactID returns the value of the "contact_id" field in the mutation.
+func (m *CommunicationPartyMutation) ContactID() (r pulid.ID, exists bool) {
+	v := m.contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactID returns the old "contact_id" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldContactID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactID: %w", err)
+	}
+	return oldValue.ContactID, nil
+}
+
+// ClearContactID clears the value of the "contact_id" field.
+func (m *CommunicationPartyMutation) ClearContactID() {
+	m.contact = nil
+	m.clearedFields[communicationparty.FieldContactID] = struct{}{}
+}
+
+// ContactIDCleared returns if the "contact_id" field was cleared in this mutation.
+func (m *CommunicationPartyMutation) ContactIDCleared() bool {
+	_, ok := m.clearedFields[communicationparty.FieldContactID]
+	return ok
+}
+
+// ResetContactID resets all changes to the "contact_id" field.
+func (m *CommunicationPartyMutation) ResetContactID() {
+	m.contact = nil
+	delete(m.clearedFields, communicationparty.FieldContactID)
+}
+
+// SetStaffID sets the "staff_id" field.
+func (m *CommunicationPartyMutation) SetStaffID(pu pulid.ID) {
+	m.staff = &pu
+}
+
+// StaffID returns the value of the "staff_id" field in the mutation.
+func (m *CommunicationPartyMutation) StaffID() (r pulid.ID, exists bool) {
+	v := m.staff
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStaffID returns the old "staff_id" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldStaffID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStaffID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStaffID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStaffID: %w", err)
+	}
+	return oldValue.StaffID, nil
+}
+
+// ClearStaffID clears the value of the "staff_id" field.
+func (m *CommunicationPartyMutation) ClearStaffID() {
+	m.staff = nil
+	m.clearedFields[communicationparty.FieldStaffID] = struct{}{}
+}
+
+// StaffIDCleared returns if the "staff_id" field was cleared in this mutation.
+func (m *CommunicationPartyMutation) StaffIDCleared() bool {
+	_, ok := m.clearedFields[communicationparty.FieldStaffID]
+	return ok
+}
+
+// ResetStaffID resets all changes to the "staff_id" field.
+func (m *CommunicationPartyMutation) ResetStaffID() {
+	m.staff = nil
+	delete(m.clearedFields, communicationparty.FieldStaffID)
+}
+
+// SetCandidate sets the "candidate" field.
+func (m *CommunicationPartyMutation) SetCandidate(b bool) {
+	m.candidate = &b
+}
+
+// Candidate returns the value of the "candidate" field in the mutation.
+func (m *CommunicationPartyMutation) Candidate() (r bool, exists bool) {
+	v := m.candidate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCandidate returns the old "candidate" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldCandidate(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCandidate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCandidate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCandidate: %w", err)
+	}
+	return oldValue.Candidate, nil
+}
+
+// ResetCandidate resets all changes to the "candidate" field.
+func (m *CommunicationPartyMutation) ResetCandidate() {
+	m.candidate = nil
+}
+
+// SetMatchedBy sets the "matched_by" field.
+func (m *CommunicationPartyMutation) SetMatchedBy(cb communicationparty.MatchedBy) {
+	m.matched_by = &cb
+}
+
+// MatchedBy returns the value of the "matched_by" field in the mutation.
+func (m *CommunicationPartyMutation) MatchedBy() (r communicationparty.MatchedBy, exists bool) {
+	v := m.matched_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMatchedBy returns the old "matched_by" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldMatchedBy(ctx context.Context) (v communicationparty.MatchedBy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMatchedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMatchedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMatchedBy: %w", err)
+	}
+	return oldValue.MatchedBy, nil
+}
+
+// ResetMatchedBy resets all changes to the "matched_by" field.
+func (m *CommunicationPartyMutation) ResetMatchedBy() {
+	m.matched_by = nil
+}
+
+// SetAddress sets the "address" field.
+func (m *CommunicationPartyMutation) SetAddress(s string) {
+	m.address = &s
+}
+
+// Address returns the value of the "address" field in the mutation.
+func (m *CommunicationPartyMutation) Address() (r string, exists bool) {
+	v := m.address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddress returns the old "address" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddress: %w", err)
+	}
+	return oldValue.Address, nil
+}
+
+// ClearAddress clears the value of the "address" field.
+func (m *CommunicationPartyMutation) ClearAddress() {
+	m.address = nil
+	m.clearedFields[communicationparty.FieldAddress] = struct{}{}
+}
+
+// AddressCleared returns if the "address" field was cleared in this mutation.
+func (m *CommunicationPartyMutation) AddressCleared() bool {
+	_, ok := m.clearedFields[communicationparty.FieldAddress]
+	return ok
+}
+
+// ResetAddress resets all changes to the "address" field.
+func (m *CommunicationPartyMutation) ResetAddress() {
+	m.address = nil
+	delete(m.clearedFields, communicationparty.FieldAddress)
+}
+
+// SetOccurredAt sets the "occurred_at" field.
+func (m *CommunicationPartyMutation) SetOccurredAt(t time.Time) {
+	m.occurred_at = &t
+}
+
+// OccurredAt returns the value of the "occurred_at" field in the mutation.
+func (m *CommunicationPartyMutation) OccurredAt() (r time.Time, exists bool) {
+	v := m.occurred_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOccurredAt returns the old "occurred_at" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldOccurredAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOccurredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOccurredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOccurredAt: %w", err)
+	}
+	return oldValue.OccurredAt, nil
+}
+
+// ResetOccurredAt resets all changes to the "occurred_at" field.
+func (m *CommunicationPartyMutation) ResetOccurredAt() {
+	m.occurred_at = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CommunicationPartyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CommunicationPartyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CommunicationParty entity.
+// If the CommunicationParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationPartyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CommunicationPartyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *CommunicationPartyMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[communicationparty.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *CommunicationPartyMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *CommunicationPartyMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *CommunicationPartyMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearCommunication clears the "communication" edge to the Communication entity.
+func (m *CommunicationPartyMutation) ClearCommunication() {
+	m.clearedcommunication = true
+	m.clearedFields[communicationparty.FieldCommunicationID] = struct{}{}
+}
+
+// CommunicationCleared reports if the "communication" edge to the Communication entity was cleared.
+func (m *CommunicationPartyMutation) CommunicationCleared() bool {
+	return m.clearedcommunication
+}
+
+// CommunicationIDs returns the "communication" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CommunicationID instead. It exists only for internal usage by the builders.
+func (m *CommunicationPartyMutation) CommunicationIDs() (ids []pulid.ID) {
+	if id := m.communication; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCommunication resets all changes to the "communication" edge.
+func (m *CommunicationPartyMutation) ResetCommunication() {
+	m.communication = nil
+	m.clearedcommunication = false
+}
+
+// ClearClient clears the "client" edge to the ClientProfile entity.
+func (m *CommunicationPartyMutation) ClearClient() {
+	m.clearedclient = true
+	m.clearedFields[communicationparty.FieldClientID] = struct{}{}
+}
+
+// ClientCleared reports if the "client" edge to the ClientProfile entity was cleared.
+func (m *CommunicationPartyMutation) ClientCleared() bool {
+	return m.ClientIDCleared() || m.clearedclient
+}
+
+// ClientIDs returns the "client" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClientID instead. It exists only for internal usage by the builders.
+func (m *CommunicationPartyMutation) ClientIDs() (ids []pulid.ID) {
+	if id := m.client; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClient resets all changes to the "client" edge.
+func (m *CommunicationPartyMutation) ResetClient() {
+	m.client = nil
+	m.clearedclient = false
+}
+
+// ClearContact clears the "contact" edge to the Contact entity.
+func (m *CommunicationPartyMutation) ClearContact() {
+	m.clearedcontact = true
+	m.clearedFields[communicationparty.FieldContactID] = struct{}{}
+}
+
+// ContactCleared reports if the "contact" edge to the Contact entity was cleared.
+func (m *CommunicationPartyMutation) ContactCleared() bool {
+	return m.ContactIDCleared() || m.clearedcontact
+}
+
+// ContactIDs returns the "contact" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContactID instead. It exists only for internal usage by the builders.
+func (m *CommunicationPartyMutation) ContactIDs() (ids []pulid.ID) {
+	if id := m.contact; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContact resets all changes to the "contact" edge.
+func (m *CommunicationPartyMutation) ResetContact() {
+	m.contact = nil
+	m.clearedcontact = false
+}
+
+// ClearStaff clears the "staff" edge to the Staff entity.
+func (m *CommunicationPartyMutation) ClearStaff() {
+	m.clearedstaff = true
+	m.clearedFields[communicationparty.FieldStaffID] = struct{}{}
+}
+
+// StaffCleared reports if the "staff" edge to the Staff entity was cleared.
+func (m *CommunicationPartyMutation) StaffCleared() bool {
+	return m.StaffIDCleared() || m.clearedstaff
+}
+
+// StaffIDs returns the "staff" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StaffID instead. It exists only for internal usage by the builders.
+func (m *CommunicationPartyMutation) StaffIDs() (ids []pulid.ID) {
+	if id := m.staff; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStaff resets all changes to the "staff" edge.
+func (m *CommunicationPartyMutation) ResetStaff() {
+	m.staff = nil
+	m.clearedstaff = false
+}
+
+// Where appends a list predicates to the CommunicationPartyMutation builder.
+func (m *CommunicationPartyMutation) Where(ps ...predicate.CommunicationParty) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CommunicationPartyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CommunicationPartyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CommunicationParty, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CommunicationPartyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CommunicationPartyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CommunicationParty).
+func (m *CommunicationPartyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CommunicationPartyMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.organization != nil {
+		fields = append(fields, communicationparty.FieldOrganizationID)
+	}
+	if m.communication != nil {
+		fields = append(fields, communicationparty.FieldCommunicationID)
+	}
+	if m.client != nil {
+		fields = append(fields, communicationparty.FieldClientID)
+	}
+	if m.contact != nil {
+		fields = append(fields, communicationparty.FieldContactID)
+	}
+	if m.staff != nil {
+		fields = append(fields, communicationparty.FieldStaffID)
+	}
+	if m.candidate != nil {
+		fields = append(fields, communicationparty.FieldCandidate)
+	}
+	if m.matched_by != nil {
+		fields = append(fields, communicationparty.FieldMatchedBy)
+	}
+	if m.address != nil {
+		fields = append(fields, communicationparty.FieldAddress)
+	}
+	if m.occurred_at != nil {
+		fields = append(fields, communicationparty.FieldOccurredAt)
+	}
+	if m.created_at != nil {
+		fields = append(fields, communicationparty.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CommunicationPartyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case communicationparty.FieldOrganizationID:
+		return m.OrganizationID()
+	case communicationparty.FieldCommunicationID:
+		return m.CommunicationID()
+	case communicationparty.FieldClientID:
+		return m.ClientID()
+	case communicationparty.FieldContactID:
+		return m.ContactID()
+	case communicationparty.FieldStaffID:
+		return m.StaffID()
+	case communicationparty.FieldCandidate:
+		return m.Candidate()
+	case communicationparty.FieldMatchedBy:
+		return m.MatchedBy()
+	case communicationparty.FieldAddress:
+		return m.Address()
+	case communicationparty.FieldOccurredAt:
+		return m.OccurredAt()
+	case communicationparty.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CommunicationPartyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case communicationparty.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case communicationparty.FieldCommunicationID:
+		return m.OldCommunicationID(ctx)
+	case communicationparty.FieldClientID:
+		return m.OldClientID(ctx)
+	case communicationparty.FieldContactID:
+		return m.OldContactID(ctx)
+	case communicationparty.FieldStaffID:
+		return m.OldStaffID(ctx)
+	case communicationparty.FieldCandidate:
+		return m.OldCandidate(ctx)
+	case communicationparty.FieldMatchedBy:
+		return m.OldMatchedBy(ctx)
+	case communicationparty.FieldAddress:
+		return m.OldAddress(ctx)
+	case communicationparty.FieldOccurredAt:
+		return m.OldOccurredAt(ctx)
+	case communicationparty.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown CommunicationParty field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CommunicationPartyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case communicationparty.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case communicationparty.FieldCommunicationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCommunicationID(v)
+		return nil
+	case communicationparty.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case communicationparty.FieldContactID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactID(v)
+		return nil
+	case communicationparty.FieldStaffID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStaffID(v)
+		return nil
+	case communicationparty.FieldCandidate:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCandidate(v)
+		return nil
+	case communicationparty.FieldMatchedBy:
+		v, ok := value.(communicationparty.MatchedBy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMatchedBy(v)
+		return nil
+	case communicationparty.FieldAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddress(v)
+		return nil
+	case communicationparty.FieldOccurredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOccurredAt(v)
+		return nil
+	case communicationparty.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CommunicationParty field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CommunicationPartyMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CommunicationPartyMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CommunicationPartyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CommunicationParty numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CommunicationPartyMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(communicationparty.FieldClientID) {
+		fields = append(fields, communicationparty.FieldClientID)
+	}
+	if m.FieldCleared(communicationparty.FieldContactID) {
+		fields = append(fields, communicationparty.FieldContactID)
+	}
+	if m.FieldCleared(communicationparty.FieldStaffID) {
+		fields = append(fields, communicationparty.FieldStaffID)
+	}
+	if m.FieldCleared(communicationparty.FieldAddress) {
+		fields = append(fields, communicationparty.FieldAddress)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CommunicationPartyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CommunicationPartyMutation) ClearField(name string) error {
+	switch name {
+	case communicationparty.FieldClientID:
+		m.ClearClientID()
+		return nil
+	case communicationparty.FieldContactID:
+		m.ClearContactID()
+		return nil
+	case communicationparty.FieldStaffID:
+		m.ClearStaffID()
+		return nil
+	case communicationparty.FieldAddress:
+		m.ClearAddress()
+		return nil
+	}
+	return fmt.Errorf("unknown CommunicationParty nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CommunicationPartyMutation) ResetField(name string) error {
+	switch name {
+	case communicationparty.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case communicationparty.FieldCommunicationID:
+		m.ResetCommunicationID()
+		return nil
+	case communicationparty.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case communicationparty.FieldContactID:
+		m.ResetContactID()
+		return nil
+	case communicationparty.FieldStaffID:
+		m.ResetStaffID()
+		return nil
+	case communicationparty.FieldCandidate:
+		m.ResetCandidate()
+		return nil
+	case communicationparty.FieldMatchedBy:
+		m.ResetMatchedBy()
+		return nil
+	case communicationparty.FieldAddress:
+		m.ResetAddress()
+		return nil
+	case communicationparty.FieldOccurredAt:
+		m.ResetOccurredAt()
+		return nil
+	case communicationparty.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CommunicationParty field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CommunicationPartyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.organization != nil {
+		edges = append(edges, communicationparty.EdgeOrganization)
+	}
+	if m.communication != nil {
+		edges = append(edges, communicationparty.EdgeCommunication)
+	}
+	if m.client != nil {
+		edges = append(edges, communicationparty.EdgeClient)
+	}
+	if m.contact != nil {
+		edges = append(edges, communicationparty.EdgeContact)
+	}
+	if m.staff != nil {
+		edges = append(edges, communicationparty.EdgeStaff)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CommunicationPartyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case communicationparty.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case communicationparty.EdgeCommunication:
+		if id := m.communication; id != nil {
+			return []ent.Value{*id}
+		}
+	case communicationparty.EdgeClient:
+		if id := m.client; id != nil {
+			return []ent.Value{*id}
+		}
+	case communicationparty.EdgeContact:
+		if id := m.contact; id != nil {
+			return []ent.Value{*id}
+		}
+	case communicationparty.EdgeStaff:
+		if id := m.staff; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CommunicationPartyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CommunicationPartyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CommunicationPartyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedorganization {
+		edges = append(edges, communicationparty.EdgeOrganization)
+	}
+	if m.clearedcommunication {
+		edges = append(edges, communicationparty.EdgeCommunication)
+	}
+	if m.clearedclient {
+		edges = append(edges, communicationparty.EdgeClient)
+	}
+	if m.clearedcontact {
+		edges = append(edges, communicationparty.EdgeContact)
+	}
+	if m.clearedstaff {
+		edges = append(edges, communicationparty.EdgeStaff)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CommunicationPartyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case communicationparty.EdgeOrganization:
+		return m.clearedorganization
+	case communicationparty.EdgeCommunication:
+		return m.clearedcommunication
+	case communicationparty.EdgeClient:
+		return m.clearedclient
+	case communicationparty.EdgeContact:
+		return m.clearedcontact
+	case communicationparty.EdgeStaff:
+		return m.clearedstaff
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CommunicationPartyMutation) ClearEdge(name string) error {
+	switch name {
+	case communicationparty.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case communicationparty.EdgeCommunication:
+		m.ClearCommunication()
+		return nil
+	case communicationparty.EdgeClient:
+		m.ClearClient()
+		return nil
+	case communicationparty.EdgeContact:
+		m.ClearContact()
+		return nil
+	case communicationparty.EdgeStaff:
+		m.ClearStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown CommunicationParty unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CommunicationPartyMutation) ResetEdge(name string) error {
+	switch name {
+	case communicationparty.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case communicationparty.EdgeCommunication:
+		m.ResetCommunication()
+		return nil
+	case communicationparty.EdgeClient:
+		m.ResetClient()
+		return nil
+	case communicationparty.EdgeContact:
+		m.ResetContact()
+		return nil
+	case communicationparty.EdgeStaff:
+		m.ResetStaff()
+		return nil
+	}
+	return fmt.Errorf("unknown CommunicationParty edge %s", name)
 }
 
 // ContactMutation represents an operation that mutates the Contact nodes in the graph.
@@ -16260,6 +20467,1455 @@ func (m *LocationMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Location edge %s", name)
 }
 
+// MailboxMutation represents an operation that mutates the Mailbox nodes in the graph.
+type MailboxMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	address             *string
+	host                *string
+	port                *int
+	addport             *int
+	security            *mailbox.Security
+	username            *string
+	secret              *[]byte
+	inbox_folder        *string
+	sent_folder         *string
+	cursors             *map[string]schematype.MailboxCursor
+	active              *bool
+	last_import_at      *time.Time
+	last_error          *string
+	last_error_at       *time.Time
+	clearedFields       map[string]struct{}
+	organization        *pulid.ID
+	clearedorganization bool
+	connected_by        *pulid.ID
+	clearedconnected_by bool
+	done                bool
+	oldValue            func(context.Context) (*Mailbox, error)
+	predicates          []predicate.Mailbox
+}
+
+var _ ent.Mutation = (*MailboxMutation)(nil)
+
+// mailboxOption allows management of the mutation configuration using functional options.
+type mailboxOption func(*MailboxMutation)
+
+// newMailboxMutation creates new mutation for the Mailbox entity.
+func newMailboxMutation(c config, op Op, opts ...mailboxOption) *MailboxMutation {
+	m := &MailboxMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMailbox,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMailboxID sets the ID field of the mutation.
+func withMailboxID(id pulid.ID) mailboxOption {
+	return func(m *MailboxMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Mailbox
+		)
+		m.oldValue = func(ctx context.Context) (*Mailbox, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Mailbox.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMailbox sets the old Mailbox of the mutation.
+func withMailbox(node *Mailbox) mailboxOption {
+	return func(m *MailboxMutation) {
+		m.oldValue = func(context.Context) (*Mailbox, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MailboxMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MailboxMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Mailbox entities.
+func (m *MailboxMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MailboxMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MailboxMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Mailbox.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MailboxMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MailboxMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MailboxMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MailboxMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MailboxMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MailboxMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *MailboxMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *MailboxMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldOrganizationID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *MailboxMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetAddress sets the "address" field.
+func (m *MailboxMutation) SetAddress(s string) {
+	m.address = &s
+}
+
+// Address returns the value of the "address" field in the mutation.
+func (m *MailboxMutation) Address() (r string, exists bool) {
+	v := m.address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddress returns the old "address" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddress: %w", err)
+	}
+	return oldValue.Address, nil
+}
+
+// ResetAddress resets all changes to the "address" field.
+func (m *MailboxMutation) ResetAddress() {
+	m.address = nil
+}
+
+// SetHost sets the "host" field.
+func (m *MailboxMutation) SetHost(s string) {
+	m.host = &s
+}
+
+// Host returns the value of the "host" field in the mutation.
+func (m *MailboxMutation) Host() (r string, exists bool) {
+	v := m.host
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHost returns the old "host" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldHost(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHost is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHost requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHost: %w", err)
+	}
+	return oldValue.Host, nil
+}
+
+// ResetHost resets all changes to the "host" field.
+func (m *MailboxMutation) ResetHost() {
+	m.host = nil
+}
+
+// SetPort sets the "port" field.
+func (m *MailboxMutation) SetPort(i int) {
+	m.port = &i
+	m.addport = nil
+}
+
+// Port returns the value of the "port" field in the mutation.
+func (m *MailboxMutation) Port() (r int, exists bool) {
+	v := m.port
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPort returns the old "port" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldPort(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPort is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPort requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPort: %w", err)
+	}
+	return oldValue.Port, nil
+}
+
+// AddPort adds i to the "port" field.
+func (m *MailboxMutation) AddPort(i int) {
+	if m.addport != nil {
+		*m.addport += i
+	} else {
+		m.addport = &i
+	}
+}
+
+// AddedPort returns the value that was added to the "port" field in this mutation.
+func (m *MailboxMutation) AddedPort() (r int, exists bool) {
+	v := m.addport
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPort resets all changes to the "port" field.
+func (m *MailboxMutation) ResetPort() {
+	m.port = nil
+	m.addport = nil
+}
+
+// SetSecurity sets the "security" field.
+func (m *MailboxMutation) SetSecurity(value mailbox.Security) {
+	m.security = &value
+}
+
+// Security returns the value of the "security" field in the mutation.
+func (m *MailboxMutation) Security() (r mailbox.Security, exists bool) {
+	v := m.security
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecurity returns the old "security" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldSecurity(ctx context.Context) (v mailbox.Security, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecurity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecurity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecurity: %w", err)
+	}
+	return oldValue.Security, nil
+}
+
+// ResetSecurity resets all changes to the "security" field.
+func (m *MailboxMutation) ResetSecurity() {
+	m.security = nil
+}
+
+// SetUsername sets the "username" field.
+func (m *MailboxMutation) SetUsername(s string) {
+	m.username = &s
+}
+
+// Username returns the value of the "username" field in the mutation.
+func (m *MailboxMutation) Username() (r string, exists bool) {
+	v := m.username
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsername returns the old "username" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldUsername(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsername is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsername requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsername: %w", err)
+	}
+	return oldValue.Username, nil
+}
+
+// ResetUsername resets all changes to the "username" field.
+func (m *MailboxMutation) ResetUsername() {
+	m.username = nil
+}
+
+// SetSecret sets the "secret" field.
+func (m *MailboxMutation) SetSecret(b []byte) {
+	m.secret = &b
+}
+
+// Secret returns the value of the "secret" field in the mutation.
+func (m *MailboxMutation) Secret() (r []byte, exists bool) {
+	v := m.secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecret returns the old "secret" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldSecret(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecret: %w", err)
+	}
+	return oldValue.Secret, nil
+}
+
+// ResetSecret resets all changes to the "secret" field.
+func (m *MailboxMutation) ResetSecret() {
+	m.secret = nil
+}
+
+// SetInboxFolder sets the "inbox_folder" field.
+func (m *MailboxMutation) SetInboxFolder(s string) {
+	m.inbox_folder = &s
+}
+
+// InboxFolder returns the value of the "inbox_folder" field in the mutation.
+func (m *MailboxMutation) InboxFolder() (r string, exists bool) {
+	v := m.inbox_folder
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInboxFolder returns the old "inbox_folder" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldInboxFolder(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInboxFolder is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInboxFolder requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInboxFolder: %w", err)
+	}
+	return oldValue.InboxFolder, nil
+}
+
+// ResetInboxFolder resets all changes to the "inbox_folder" field.
+func (m *MailboxMutation) ResetInboxFolder() {
+	m.inbox_folder = nil
+}
+
+// SetSentFolder sets the "sent_folder" field.
+func (m *MailboxMutation) SetSentFolder(s string) {
+	m.sent_folder = &s
+}
+
+// SentFolder returns the value of the "sent_folder" field in the mutation.
+func (m *MailboxMutation) SentFolder() (r string, exists bool) {
+	v := m.sent_folder
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSentFolder returns the old "sent_folder" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldSentFolder(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSentFolder is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSentFolder requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSentFolder: %w", err)
+	}
+	return oldValue.SentFolder, nil
+}
+
+// ClearSentFolder clears the value of the "sent_folder" field.
+func (m *MailboxMutation) ClearSentFolder() {
+	m.sent_folder = nil
+	m.clearedFields[mailbox.FieldSentFolder] = struct{}{}
+}
+
+// SentFolderCleared returns if the "sent_folder" field was cleared in this mutation.
+func (m *MailboxMutation) SentFolderCleared() bool {
+	_, ok := m.clearedFields[mailbox.FieldSentFolder]
+	return ok
+}
+
+// ResetSentFolder resets all changes to the "sent_folder" field.
+func (m *MailboxMutation) ResetSentFolder() {
+	m.sent_folder = nil
+	delete(m.clearedFields, mailbox.FieldSentFolder)
+}
+
+// SetCursors sets the "cursors" field.
+func (m *MailboxMutation) SetCursors(mc map[string]schematype.MailboxCursor) {
+	m.cursors = &mc
+}
+
+// Cursors returns the value of the "cursors" field in the mutation.
+func (m *MailboxMutation) Cursors() (r map[string]schematype.MailboxCursor, exists bool) {
+	v := m.cursors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCursors returns the old "cursors" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldCursors(ctx context.Context) (v map[string]schematype.MailboxCursor, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCursors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCursors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCursors: %w", err)
+	}
+	return oldValue.Cursors, nil
+}
+
+// ClearCursors clears the value of the "cursors" field.
+func (m *MailboxMutation) ClearCursors() {
+	m.cursors = nil
+	m.clearedFields[mailbox.FieldCursors] = struct{}{}
+}
+
+// CursorsCleared returns if the "cursors" field was cleared in this mutation.
+func (m *MailboxMutation) CursorsCleared() bool {
+	_, ok := m.clearedFields[mailbox.FieldCursors]
+	return ok
+}
+
+// ResetCursors resets all changes to the "cursors" field.
+func (m *MailboxMutation) ResetCursors() {
+	m.cursors = nil
+	delete(m.clearedFields, mailbox.FieldCursors)
+}
+
+// SetActive sets the "active" field.
+func (m *MailboxMutation) SetActive(b bool) {
+	m.active = &b
+}
+
+// Active returns the value of the "active" field in the mutation.
+func (m *MailboxMutation) Active() (r bool, exists bool) {
+	v := m.active
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActive returns the old "active" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldActive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActive: %w", err)
+	}
+	return oldValue.Active, nil
+}
+
+// ResetActive resets all changes to the "active" field.
+func (m *MailboxMutation) ResetActive() {
+	m.active = nil
+}
+
+// SetLastImportAt sets the "last_import_at" field.
+func (m *MailboxMutation) SetLastImportAt(t time.Time) {
+	m.last_import_at = &t
+}
+
+// LastImportAt returns the value of the "last_import_at" field in the mutation.
+func (m *MailboxMutation) LastImportAt() (r time.Time, exists bool) {
+	v := m.last_import_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastImportAt returns the old "last_import_at" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldLastImportAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastImportAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastImportAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastImportAt: %w", err)
+	}
+	return oldValue.LastImportAt, nil
+}
+
+// ClearLastImportAt clears the value of the "last_import_at" field.
+func (m *MailboxMutation) ClearLastImportAt() {
+	m.last_import_at = nil
+	m.clearedFields[mailbox.FieldLastImportAt] = struct{}{}
+}
+
+// LastImportAtCleared returns if the "last_import_at" field was cleared in this mutation.
+func (m *MailboxMutation) LastImportAtCleared() bool {
+	_, ok := m.clearedFields[mailbox.FieldLastImportAt]
+	return ok
+}
+
+// ResetLastImportAt resets all changes to the "last_import_at" field.
+func (m *MailboxMutation) ResetLastImportAt() {
+	m.last_import_at = nil
+	delete(m.clearedFields, mailbox.FieldLastImportAt)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *MailboxMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *MailboxMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *MailboxMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[mailbox.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *MailboxMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[mailbox.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *MailboxMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, mailbox.FieldLastError)
+}
+
+// SetLastErrorAt sets the "last_error_at" field.
+func (m *MailboxMutation) SetLastErrorAt(t time.Time) {
+	m.last_error_at = &t
+}
+
+// LastErrorAt returns the value of the "last_error_at" field in the mutation.
+func (m *MailboxMutation) LastErrorAt() (r time.Time, exists bool) {
+	v := m.last_error_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastErrorAt returns the old "last_error_at" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldLastErrorAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastErrorAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastErrorAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastErrorAt: %w", err)
+	}
+	return oldValue.LastErrorAt, nil
+}
+
+// ClearLastErrorAt clears the value of the "last_error_at" field.
+func (m *MailboxMutation) ClearLastErrorAt() {
+	m.last_error_at = nil
+	m.clearedFields[mailbox.FieldLastErrorAt] = struct{}{}
+}
+
+// LastErrorAtCleared returns if the "last_error_at" field was cleared in this mutation.
+func (m *MailboxMutation) LastErrorAtCleared() bool {
+	_, ok := m.clearedFields[mailbox.FieldLastErrorAt]
+	return ok
+}
+
+// ResetLastErrorAt resets all changes to the "last_error_at" field.
+func (m *MailboxMutation) ResetLastErrorAt() {
+	m.last_error_at = nil
+	delete(m.clearedFields, mailbox.FieldLastErrorAt)
+}
+
+// SetConnectedByID sets the "connected_by_id" field.
+func (m *MailboxMutation) SetConnectedByID(pu pulid.ID) {
+	m.connected_by = &pu
+}
+
+// ConnectedByID returns the value of the "connected_by_id" field in the mutation.
+func (m *MailboxMutation) ConnectedByID() (r pulid.ID, exists bool) {
+	v := m.connected_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConnectedByID returns the old "connected_by_id" field's value of the Mailbox entity.
+// If the Mailbox object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MailboxMutation) OldConnectedByID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConnectedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConnectedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConnectedByID: %w", err)
+	}
+	return oldValue.ConnectedByID, nil
+}
+
+// ClearConnectedByID clears the value of the "connected_by_id" field.
+func (m *MailboxMutation) ClearConnectedByID() {
+	m.connected_by = nil
+	m.clearedFields[mailbox.FieldConnectedByID] = struct{}{}
+}
+
+// ConnectedByIDCleared returns if the "connected_by_id" field was cleared in this mutation.
+func (m *MailboxMutation) ConnectedByIDCleared() bool {
+	_, ok := m.clearedFields[mailbox.FieldConnectedByID]
+	return ok
+}
+
+// ResetConnectedByID resets all changes to the "connected_by_id" field.
+func (m *MailboxMutation) ResetConnectedByID() {
+	m.connected_by = nil
+	delete(m.clearedFields, mailbox.FieldConnectedByID)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *MailboxMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[mailbox.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *MailboxMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *MailboxMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *MailboxMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearConnectedBy clears the "connected_by" edge to the Staff entity.
+func (m *MailboxMutation) ClearConnectedBy() {
+	m.clearedconnected_by = true
+	m.clearedFields[mailbox.FieldConnectedByID] = struct{}{}
+}
+
+// ConnectedByCleared reports if the "connected_by" edge to the Staff entity was cleared.
+func (m *MailboxMutation) ConnectedByCleared() bool {
+	return m.ConnectedByIDCleared() || m.clearedconnected_by
+}
+
+// ConnectedByIDs returns the "connected_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ConnectedByID instead. It exists only for internal usage by the builders.
+func (m *MailboxMutation) ConnectedByIDs() (ids []pulid.ID) {
+	if id := m.connected_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetConnectedBy resets all changes to the "connected_by" edge.
+func (m *MailboxMutation) ResetConnectedBy() {
+	m.connected_by = nil
+	m.clearedconnected_by = false
+}
+
+// Where appends a list predicates to the MailboxMutation builder.
+func (m *MailboxMutation) Where(ps ...predicate.Mailbox) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MailboxMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MailboxMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Mailbox, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MailboxMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MailboxMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Mailbox).
+func (m *MailboxMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MailboxMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.created_at != nil {
+		fields = append(fields, mailbox.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, mailbox.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, mailbox.FieldOrganizationID)
+	}
+	if m.address != nil {
+		fields = append(fields, mailbox.FieldAddress)
+	}
+	if m.host != nil {
+		fields = append(fields, mailbox.FieldHost)
+	}
+	if m.port != nil {
+		fields = append(fields, mailbox.FieldPort)
+	}
+	if m.security != nil {
+		fields = append(fields, mailbox.FieldSecurity)
+	}
+	if m.username != nil {
+		fields = append(fields, mailbox.FieldUsername)
+	}
+	if m.secret != nil {
+		fields = append(fields, mailbox.FieldSecret)
+	}
+	if m.inbox_folder != nil {
+		fields = append(fields, mailbox.FieldInboxFolder)
+	}
+	if m.sent_folder != nil {
+		fields = append(fields, mailbox.FieldSentFolder)
+	}
+	if m.cursors != nil {
+		fields = append(fields, mailbox.FieldCursors)
+	}
+	if m.active != nil {
+		fields = append(fields, mailbox.FieldActive)
+	}
+	if m.last_import_at != nil {
+		fields = append(fields, mailbox.FieldLastImportAt)
+	}
+	if m.last_error != nil {
+		fields = append(fields, mailbox.FieldLastError)
+	}
+	if m.last_error_at != nil {
+		fields = append(fields, mailbox.FieldLastErrorAt)
+	}
+	if m.connected_by != nil {
+		fields = append(fields, mailbox.FieldConnectedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MailboxMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case mailbox.FieldCreatedAt:
+		return m.CreatedAt()
+	case mailbox.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case mailbox.FieldOrganizationID:
+		return m.OrganizationID()
+	case mailbox.FieldAddress:
+		return m.Address()
+	case mailbox.FieldHost:
+		return m.Host()
+	case mailbox.FieldPort:
+		return m.Port()
+	case mailbox.FieldSecurity:
+		return m.Security()
+	case mailbox.FieldUsername:
+		return m.Username()
+	case mailbox.FieldSecret:
+		return m.Secret()
+	case mailbox.FieldInboxFolder:
+		return m.InboxFolder()
+	case mailbox.FieldSentFolder:
+		return m.SentFolder()
+	case mailbox.FieldCursors:
+		return m.Cursors()
+	case mailbox.FieldActive:
+		return m.Active()
+	case mailbox.FieldLastImportAt:
+		return m.LastImportAt()
+	case mailbox.FieldLastError:
+		return m.LastError()
+	case mailbox.FieldLastErrorAt:
+		return m.LastErrorAt()
+	case mailbox.FieldConnectedByID:
+		return m.ConnectedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MailboxMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case mailbox.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case mailbox.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case mailbox.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case mailbox.FieldAddress:
+		return m.OldAddress(ctx)
+	case mailbox.FieldHost:
+		return m.OldHost(ctx)
+	case mailbox.FieldPort:
+		return m.OldPort(ctx)
+	case mailbox.FieldSecurity:
+		return m.OldSecurity(ctx)
+	case mailbox.FieldUsername:
+		return m.OldUsername(ctx)
+	case mailbox.FieldSecret:
+		return m.OldSecret(ctx)
+	case mailbox.FieldInboxFolder:
+		return m.OldInboxFolder(ctx)
+	case mailbox.FieldSentFolder:
+		return m.OldSentFolder(ctx)
+	case mailbox.FieldCursors:
+		return m.OldCursors(ctx)
+	case mailbox.FieldActive:
+		return m.OldActive(ctx)
+	case mailbox.FieldLastImportAt:
+		return m.OldLastImportAt(ctx)
+	case mailbox.FieldLastError:
+		return m.OldLastError(ctx)
+	case mailbox.FieldLastErrorAt:
+		return m.OldLastErrorAt(ctx)
+	case mailbox.FieldConnectedByID:
+		return m.OldConnectedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Mailbox field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MailboxMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case mailbox.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case mailbox.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case mailbox.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case mailbox.FieldAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddress(v)
+		return nil
+	case mailbox.FieldHost:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHost(v)
+		return nil
+	case mailbox.FieldPort:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPort(v)
+		return nil
+	case mailbox.FieldSecurity:
+		v, ok := value.(mailbox.Security)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecurity(v)
+		return nil
+	case mailbox.FieldUsername:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsername(v)
+		return nil
+	case mailbox.FieldSecret:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecret(v)
+		return nil
+	case mailbox.FieldInboxFolder:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInboxFolder(v)
+		return nil
+	case mailbox.FieldSentFolder:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSentFolder(v)
+		return nil
+	case mailbox.FieldCursors:
+		v, ok := value.(map[string]schematype.MailboxCursor)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCursors(v)
+		return nil
+	case mailbox.FieldActive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActive(v)
+		return nil
+	case mailbox.FieldLastImportAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastImportAt(v)
+		return nil
+	case mailbox.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case mailbox.FieldLastErrorAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastErrorAt(v)
+		return nil
+	case mailbox.FieldConnectedByID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConnectedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Mailbox field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MailboxMutation) AddedFields() []string {
+	var fields []string
+	if m.addport != nil {
+		fields = append(fields, mailbox.FieldPort)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MailboxMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case mailbox.FieldPort:
+		return m.AddedPort()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MailboxMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case mailbox.FieldPort:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPort(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Mailbox numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MailboxMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(mailbox.FieldSentFolder) {
+		fields = append(fields, mailbox.FieldSentFolder)
+	}
+	if m.FieldCleared(mailbox.FieldCursors) {
+		fields = append(fields, mailbox.FieldCursors)
+	}
+	if m.FieldCleared(mailbox.FieldLastImportAt) {
+		fields = append(fields, mailbox.FieldLastImportAt)
+	}
+	if m.FieldCleared(mailbox.FieldLastError) {
+		fields = append(fields, mailbox.FieldLastError)
+	}
+	if m.FieldCleared(mailbox.FieldLastErrorAt) {
+		fields = append(fields, mailbox.FieldLastErrorAt)
+	}
+	if m.FieldCleared(mailbox.FieldConnectedByID) {
+		fields = append(fields, mailbox.FieldConnectedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MailboxMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MailboxMutation) ClearField(name string) error {
+	switch name {
+	case mailbox.FieldSentFolder:
+		m.ClearSentFolder()
+		return nil
+	case mailbox.FieldCursors:
+		m.ClearCursors()
+		return nil
+	case mailbox.FieldLastImportAt:
+		m.ClearLastImportAt()
+		return nil
+	case mailbox.FieldLastError:
+		m.ClearLastError()
+		return nil
+	case mailbox.FieldLastErrorAt:
+		m.ClearLastErrorAt()
+		return nil
+	case mailbox.FieldConnectedByID:
+		m.ClearConnectedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Mailbox nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MailboxMutation) ResetField(name string) error {
+	switch name {
+	case mailbox.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case mailbox.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case mailbox.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case mailbox.FieldAddress:
+		m.ResetAddress()
+		return nil
+	case mailbox.FieldHost:
+		m.ResetHost()
+		return nil
+	case mailbox.FieldPort:
+		m.ResetPort()
+		return nil
+	case mailbox.FieldSecurity:
+		m.ResetSecurity()
+		return nil
+	case mailbox.FieldUsername:
+		m.ResetUsername()
+		return nil
+	case mailbox.FieldSecret:
+		m.ResetSecret()
+		return nil
+	case mailbox.FieldInboxFolder:
+		m.ResetInboxFolder()
+		return nil
+	case mailbox.FieldSentFolder:
+		m.ResetSentFolder()
+		return nil
+	case mailbox.FieldCursors:
+		m.ResetCursors()
+		return nil
+	case mailbox.FieldActive:
+		m.ResetActive()
+		return nil
+	case mailbox.FieldLastImportAt:
+		m.ResetLastImportAt()
+		return nil
+	case mailbox.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case mailbox.FieldLastErrorAt:
+		m.ResetLastErrorAt()
+		return nil
+	case mailbox.FieldConnectedByID:
+		m.ResetConnectedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Mailbox field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MailboxMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, mailbox.EdgeOrganization)
+	}
+	if m.connected_by != nil {
+		edges = append(edges, mailbox.EdgeConnectedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MailboxMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case mailbox.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case mailbox.EdgeConnectedBy:
+		if id := m.connected_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MailboxMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MailboxMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MailboxMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, mailbox.EdgeOrganization)
+	}
+	if m.clearedconnected_by {
+		edges = append(edges, mailbox.EdgeConnectedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MailboxMutation) EdgeCleared(name string) bool {
+	switch name {
+	case mailbox.EdgeOrganization:
+		return m.clearedorganization
+	case mailbox.EdgeConnectedBy:
+		return m.clearedconnected_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MailboxMutation) ClearEdge(name string) error {
+	switch name {
+	case mailbox.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case mailbox.EdgeConnectedBy:
+		m.ClearConnectedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Mailbox unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MailboxMutation) ResetEdge(name string) error {
+	switch name {
+	case mailbox.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case mailbox.EdgeConnectedBy:
+		m.ResetConnectedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Mailbox edge %s", name)
+}
+
 // MessageTemplateMutation represents an operation that mutates the MessageTemplate nodes in the graph.
 type MessageTemplateMutation struct {
 	config
@@ -19266,6 +24922,8 @@ type OrganizationMutation struct {
 	portal_invite_on_create          *bool
 	form_reminder_delay_hours        *int
 	addform_reminder_delay_hours     *int
+	call_auto_close_hours            *int
+	addcall_auto_close_hours         *int
 	widget_allowed_origins           *[]string
 	appendwidget_allowed_origins     []string
 	clearedFields                    map[string]struct{}
@@ -20437,6 +26095,62 @@ func (m *OrganizationMutation) ResetFormReminderDelayHours() {
 	m.addform_reminder_delay_hours = nil
 }
 
+// SetCallAutoCloseHours sets the "call_auto_close_hours" field.
+func (m *OrganizationMutation) SetCallAutoCloseHours(i int) {
+	m.call_auto_close_hours = &i
+	m.addcall_auto_close_hours = nil
+}
+
+// CallAutoCloseHours returns the value of the "call_auto_close_hours" field in the mutation.
+func (m *OrganizationMutation) CallAutoCloseHours() (r int, exists bool) {
+	v := m.call_auto_close_hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCallAutoCloseHours returns the old "call_auto_close_hours" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldCallAutoCloseHours(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCallAutoCloseHours is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCallAutoCloseHours requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCallAutoCloseHours: %w", err)
+	}
+	return oldValue.CallAutoCloseHours, nil
+}
+
+// AddCallAutoCloseHours adds i to the "call_auto_close_hours" field.
+func (m *OrganizationMutation) AddCallAutoCloseHours(i int) {
+	if m.addcall_auto_close_hours != nil {
+		*m.addcall_auto_close_hours += i
+	} else {
+		m.addcall_auto_close_hours = &i
+	}
+}
+
+// AddedCallAutoCloseHours returns the value that was added to the "call_auto_close_hours" field in this mutation.
+func (m *OrganizationMutation) AddedCallAutoCloseHours() (r int, exists bool) {
+	v := m.addcall_auto_close_hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCallAutoCloseHours resets all changes to the "call_auto_close_hours" field.
+func (m *OrganizationMutation) ResetCallAutoCloseHours() {
+	m.call_auto_close_hours = nil
+	m.addcall_auto_close_hours = nil
+}
+
 // SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
 func (m *OrganizationMutation) SetWidgetAllowedOrigins(s []string) {
 	m.widget_allowed_origins = &s
@@ -20590,7 +26304,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 24)
+	fields := make([]string, 0, 25)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -20660,6 +26374,9 @@ func (m *OrganizationMutation) Fields() []string {
 	if m.form_reminder_delay_hours != nil {
 		fields = append(fields, organization.FieldFormReminderDelayHours)
 	}
+	if m.call_auto_close_hours != nil {
+		fields = append(fields, organization.FieldCallAutoCloseHours)
+	}
 	if m.widget_allowed_origins != nil {
 		fields = append(fields, organization.FieldWidgetAllowedOrigins)
 	}
@@ -20717,6 +26434,8 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.PortalInviteOnCreate()
 	case organization.FieldFormReminderDelayHours:
 		return m.FormReminderDelayHours()
+	case organization.FieldCallAutoCloseHours:
+		return m.CallAutoCloseHours()
 	case organization.FieldWidgetAllowedOrigins:
 		return m.WidgetAllowedOrigins()
 	}
@@ -20774,6 +26493,8 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldPortalInviteOnCreate(ctx)
 	case organization.FieldFormReminderDelayHours:
 		return m.OldFormReminderDelayHours(ctx)
+	case organization.FieldCallAutoCloseHours:
+		return m.OldCallAutoCloseHours(ctx)
 	case organization.FieldWidgetAllowedOrigins:
 		return m.OldWidgetAllowedOrigins(ctx)
 	}
@@ -20946,6 +26667,13 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFormReminderDelayHours(v)
 		return nil
+	case organization.FieldCallAutoCloseHours:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCallAutoCloseHours(v)
+		return nil
 	case organization.FieldWidgetAllowedOrigins:
 		v, ok := value.([]string)
 		if !ok {
@@ -20985,6 +26713,9 @@ func (m *OrganizationMutation) AddedFields() []string {
 	if m.addform_reminder_delay_hours != nil {
 		fields = append(fields, organization.FieldFormReminderDelayHours)
 	}
+	if m.addcall_auto_close_hours != nil {
+		fields = append(fields, organization.FieldCallAutoCloseHours)
+	}
 	return fields
 }
 
@@ -21009,6 +26740,8 @@ func (m *OrganizationMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedBufferAfterMinutes()
 	case organization.FieldFormReminderDelayHours:
 		return m.AddedFormReminderDelayHours()
+	case organization.FieldCallAutoCloseHours:
+		return m.AddedCallAutoCloseHours()
 	}
 	return nil, false
 }
@@ -21073,6 +26806,13 @@ func (m *OrganizationMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddFormReminderDelayHours(v)
+		return nil
+	case organization.FieldCallAutoCloseHours:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCallAutoCloseHours(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Organization numeric field %s", name)
@@ -21202,6 +26942,9 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldFormReminderDelayHours:
 		m.ResetFormReminderDelayHours()
+		return nil
+	case organization.FieldCallAutoCloseHours:
+		m.ResetCallAutoCloseHours()
 		return nil
 	case organization.FieldWidgetAllowedOrigins:
 		m.ResetWidgetAllowedOrigins()
@@ -34850,6 +40593,7 @@ type StaffMutation struct {
 	email                   *string
 	role                    *staff.Role
 	password_hash           *string
+	phone                   *string
 	active                  *bool
 	time_zone               *string
 	clearedFields           map[string]struct{}
@@ -35238,6 +40982,55 @@ func (m *StaffMutation) ResetPasswordHash() {
 	delete(m.clearedFields, staff.FieldPasswordHash)
 }
 
+// SetPhone sets the "phone" field.
+func (m *StaffMutation) SetPhone(s string) {
+	m.phone = &s
+}
+
+// Phone returns the value of the "phone" field in the mutation.
+func (m *StaffMutation) Phone() (r string, exists bool) {
+	v := m.phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhone returns the old "phone" field's value of the Staff entity.
+// If the Staff object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaffMutation) OldPhone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhone: %w", err)
+	}
+	return oldValue.Phone, nil
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (m *StaffMutation) ClearPhone() {
+	m.phone = nil
+	m.clearedFields[staff.FieldPhone] = struct{}{}
+}
+
+// PhoneCleared returns if the "phone" field was cleared in this mutation.
+func (m *StaffMutation) PhoneCleared() bool {
+	_, ok := m.clearedFields[staff.FieldPhone]
+	return ok
+}
+
+// ResetPhone resets all changes to the "phone" field.
+func (m *StaffMutation) ResetPhone() {
+	m.phone = nil
+	delete(m.clearedFields, staff.FieldPhone)
+}
+
 // SetActive sets the "active" field.
 func (m *StaffMutation) SetActive(b bool) {
 	m.active = &b
@@ -35546,7 +41339,7 @@ func (m *StaffMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *StaffMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, staff.FieldCreatedAt)
 	}
@@ -35567,6 +41360,9 @@ func (m *StaffMutation) Fields() []string {
 	}
 	if m.password_hash != nil {
 		fields = append(fields, staff.FieldPasswordHash)
+	}
+	if m.phone != nil {
+		fields = append(fields, staff.FieldPhone)
 	}
 	if m.active != nil {
 		fields = append(fields, staff.FieldActive)
@@ -35596,6 +41392,8 @@ func (m *StaffMutation) Field(name string) (ent.Value, bool) {
 		return m.Role()
 	case staff.FieldPasswordHash:
 		return m.PasswordHash()
+	case staff.FieldPhone:
+		return m.Phone()
 	case staff.FieldActive:
 		return m.Active()
 	case staff.FieldTimeZone:
@@ -35623,6 +41421,8 @@ func (m *StaffMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldRole(ctx)
 	case staff.FieldPasswordHash:
 		return m.OldPasswordHash(ctx)
+	case staff.FieldPhone:
+		return m.OldPhone(ctx)
 	case staff.FieldActive:
 		return m.OldActive(ctx)
 	case staff.FieldTimeZone:
@@ -35685,6 +41485,13 @@ func (m *StaffMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPasswordHash(v)
 		return nil
+	case staff.FieldPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhone(v)
+		return nil
 	case staff.FieldActive:
 		v, ok := value.(bool)
 		if !ok {
@@ -35732,6 +41539,9 @@ func (m *StaffMutation) ClearedFields() []string {
 	if m.FieldCleared(staff.FieldPasswordHash) {
 		fields = append(fields, staff.FieldPasswordHash)
 	}
+	if m.FieldCleared(staff.FieldPhone) {
+		fields = append(fields, staff.FieldPhone)
+	}
 	if m.FieldCleared(staff.FieldTimeZone) {
 		fields = append(fields, staff.FieldTimeZone)
 	}
@@ -35751,6 +41561,9 @@ func (m *StaffMutation) ClearField(name string) error {
 	switch name {
 	case staff.FieldPasswordHash:
 		m.ClearPasswordHash()
+		return nil
+	case staff.FieldPhone:
+		m.ClearPhone()
 		return nil
 	case staff.FieldTimeZone:
 		m.ClearTimeZone()
@@ -35783,6 +41596,9 @@ func (m *StaffMutation) ResetField(name string) error {
 		return nil
 	case staff.FieldPasswordHash:
 		m.ResetPasswordHash()
+		return nil
+	case staff.FieldPhone:
+		m.ResetPhone()
 		return nil
 	case staff.FieldActive:
 		m.ResetActive()

@@ -65,6 +65,8 @@ type Organization struct {
 	PortalInviteOnCreate bool `json:"portal_invite_on_create,omitempty"`
 	// How many hours after a form is sent one reminder email goes to its addressee if it is still unsubmitted, from 0 (no reminder) to 720 (30 days); default 72. A form's reminder is timed when it is sent; setting 0 also stops the reminders not yet sent.
 	FormReminderDelayHours int `json:"form_reminder_delay_hours,omitempty"`
+	// How many hours after a call ended on the phone kith closes it if nobody ended it, from 1 to 720 (30 days); default 24. A call that never reports its end is closed as long after it started.
+	CallAutoCloseHours int `json:"call_auto_close_hours,omitempty"`
 	// Web origins (such as https://maple.example) whose pages may embed the booking widget, at most 20 of at most 2,048 characters; see updateBookingRules.
 	WidgetAllowedOrigins []string `json:"widget_allowed_origins,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -104,7 +106,7 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case organization.FieldRequireCancellationReason, organization.FieldPortalInviteOnCreate:
 			values[i] = new(sql.NullBool)
-		case organization.FieldBookingMinNoticeMinutes, organization.FieldBookingMaxAdvanceDays, organization.FieldCancelMinNoticeMinutes, organization.FieldRescheduleMinNoticeMinutes, organization.FieldSlotIntervalMinutes, organization.FieldBufferBeforeMinutes, organization.FieldBufferAfterMinutes, organization.FieldFormReminderDelayHours:
+		case organization.FieldBookingMinNoticeMinutes, organization.FieldBookingMaxAdvanceDays, organization.FieldCancelMinNoticeMinutes, organization.FieldRescheduleMinNoticeMinutes, organization.FieldSlotIntervalMinutes, organization.FieldBufferBeforeMinutes, organization.FieldBufferAfterMinutes, organization.FieldFormReminderDelayHours, organization.FieldCallAutoCloseHours:
 			values[i] = new(sql.NullInt64)
 		case organization.FieldName, organization.FieldSlug, organization.FieldTimeZone, organization.FieldDefaultLanguage, organization.FieldDefaultPhoneRegion, organization.FieldPhone, organization.FieldEmail, organization.FieldQuietHoursStart, organization.FieldQuietHoursEnd, organization.FieldSmsHelpReply:
 			values[i] = new(sql.NullString)
@@ -271,6 +273,12 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.FormReminderDelayHours = int(value.Int64)
 			}
+		case organization.FieldCallAutoCloseHours:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field call_auto_close_hours", values[i])
+			} else if value.Valid {
+				_m.CallAutoCloseHours = int(value.Int64)
+			}
 		case organization.FieldWidgetAllowedOrigins:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field widget_allowed_origins", values[i])
@@ -388,6 +396,9 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("form_reminder_delay_hours=")
 	builder.WriteString(fmt.Sprintf("%v", _m.FormReminderDelayHours))
+	builder.WriteString(", ")
+	builder.WriteString("call_auto_close_hours=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CallAutoCloseHours))
 	builder.WriteString(", ")
 	builder.WriteString("widget_allowed_origins=")
 	builder.WriteString(fmt.Sprintf("%v", _m.WidgetAllowedOrigins))

@@ -320,6 +320,20 @@ func (_c *OrganizationCreate) SetNillableFormReminderDelayHours(v *int) *Organiz
 	return _c
 }
 
+// SetCallAutoCloseHours sets the "call_auto_close_hours" field.
+func (_c *OrganizationCreate) SetCallAutoCloseHours(v int) *OrganizationCreate {
+	_c.mutation.SetCallAutoCloseHours(v)
+	return _c
+}
+
+// SetNillableCallAutoCloseHours sets the "call_auto_close_hours" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableCallAutoCloseHours(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetCallAutoCloseHours(*v)
+	}
+	return _c
+}
+
 // SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
 func (_c *OrganizationCreate) SetWidgetAllowedOrigins(v []string) *OrganizationCreate {
 	_c.mutation.SetWidgetAllowedOrigins(v)
@@ -465,6 +479,10 @@ func (_c *OrganizationCreate) defaults() error {
 	if _, ok := _c.mutation.FormReminderDelayHours(); !ok {
 		v := organization.DefaultFormReminderDelayHours
 		_c.mutation.SetFormReminderDelayHours(v)
+	}
+	if _, ok := _c.mutation.CallAutoCloseHours(); !ok {
+		v := organization.DefaultCallAutoCloseHours
+		_c.mutation.SetCallAutoCloseHours(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if organization.DefaultID == nil {
@@ -625,6 +643,14 @@ func (_c *OrganizationCreate) check() error {
 			return &ValidationError{Name: "form_reminder_delay_hours", err: fmt.Errorf(`ent: validator failed for field "Organization.form_reminder_delay_hours": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.CallAutoCloseHours(); !ok {
+		return &ValidationError{Name: "call_auto_close_hours", err: errors.New(`ent: missing required field "Organization.call_auto_close_hours"`)}
+	}
+	if v, ok := _c.mutation.CallAutoCloseHours(); ok {
+		if err := organization.CallAutoCloseHoursValidator(v); err != nil {
+			return &ValidationError{Name: "call_auto_close_hours", err: fmt.Errorf(`ent: validator failed for field "Organization.call_auto_close_hours": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -751,6 +777,10 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.FormReminderDelayHours(); ok {
 		_spec.SetField(organization.FieldFormReminderDelayHours, field.TypeInt, value)
 		_node.FormReminderDelayHours = value
+	}
+	if value, ok := _c.mutation.CallAutoCloseHours(); ok {
+		_spec.SetField(organization.FieldCallAutoCloseHours, field.TypeInt, value)
+		_node.CallAutoCloseHours = value
 	}
 	if value, ok := _c.mutation.WidgetAllowedOrigins(); ok {
 		_spec.SetField(organization.FieldWidgetAllowedOrigins, field.TypeJSON, value)

@@ -395,6 +395,27 @@ func (_u *OrganizationUpdate) AddFormReminderDelayHours(v int) *OrganizationUpda
 	return _u
 }
 
+// SetCallAutoCloseHours sets the "call_auto_close_hours" field.
+func (_u *OrganizationUpdate) SetCallAutoCloseHours(v int) *OrganizationUpdate {
+	_u.mutation.ResetCallAutoCloseHours()
+	_u.mutation.SetCallAutoCloseHours(v)
+	return _u
+}
+
+// SetNillableCallAutoCloseHours sets the "call_auto_close_hours" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableCallAutoCloseHours(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetCallAutoCloseHours(*v)
+	}
+	return _u
+}
+
+// AddCallAutoCloseHours adds value to the "call_auto_close_hours" field.
+func (_u *OrganizationUpdate) AddCallAutoCloseHours(v int) *OrganizationUpdate {
+	_u.mutation.AddCallAutoCloseHours(v)
+	return _u
+}
+
 // SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
 func (_u *OrganizationUpdate) SetWidgetAllowedOrigins(v []string) *OrganizationUpdate {
 	_u.mutation.SetWidgetAllowedOrigins(v)
@@ -583,6 +604,11 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "form_reminder_delay_hours", err: fmt.Errorf(`ent: validator failed for field "Organization.form_reminder_delay_hours": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CallAutoCloseHours(); ok {
+		if err := organization.CallAutoCloseHoursValidator(v); err != nil {
+			return &ValidationError{Name: "call_auto_close_hours", err: fmt.Errorf(`ent: validator failed for field "Organization.call_auto_close_hours": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -701,6 +727,12 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.AddedFormReminderDelayHours(); ok {
 		_spec.AddField(organization.FieldFormReminderDelayHours, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.CallAutoCloseHours(); ok {
+		_spec.SetField(organization.FieldCallAutoCloseHours, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCallAutoCloseHours(); ok {
+		_spec.AddField(organization.FieldCallAutoCloseHours, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.WidgetAllowedOrigins(); ok {
 		_spec.SetField(organization.FieldWidgetAllowedOrigins, field.TypeJSON, value)
@@ -1142,6 +1174,27 @@ func (_u *OrganizationUpdateOne) AddFormReminderDelayHours(v int) *OrganizationU
 	return _u
 }
 
+// SetCallAutoCloseHours sets the "call_auto_close_hours" field.
+func (_u *OrganizationUpdateOne) SetCallAutoCloseHours(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetCallAutoCloseHours()
+	_u.mutation.SetCallAutoCloseHours(v)
+	return _u
+}
+
+// SetNillableCallAutoCloseHours sets the "call_auto_close_hours" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableCallAutoCloseHours(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetCallAutoCloseHours(*v)
+	}
+	return _u
+}
+
+// AddCallAutoCloseHours adds value to the "call_auto_close_hours" field.
+func (_u *OrganizationUpdateOne) AddCallAutoCloseHours(v int) *OrganizationUpdateOne {
+	_u.mutation.AddCallAutoCloseHours(v)
+	return _u
+}
+
 // SetWidgetAllowedOrigins sets the "widget_allowed_origins" field.
 func (_u *OrganizationUpdateOne) SetWidgetAllowedOrigins(v []string) *OrganizationUpdateOne {
 	_u.mutation.SetWidgetAllowedOrigins(v)
@@ -1343,6 +1396,11 @@ func (_u *OrganizationUpdateOne) check() error {
 			return &ValidationError{Name: "form_reminder_delay_hours", err: fmt.Errorf(`ent: validator failed for field "Organization.form_reminder_delay_hours": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CallAutoCloseHours(); ok {
+		if err := organization.CallAutoCloseHoursValidator(v); err != nil {
+			return &ValidationError{Name: "call_auto_close_hours", err: fmt.Errorf(`ent: validator failed for field "Organization.call_auto_close_hours": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1478,6 +1536,12 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.AddedFormReminderDelayHours(); ok {
 		_spec.AddField(organization.FieldFormReminderDelayHours, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.CallAutoCloseHours(); ok {
+		_spec.SetField(organization.FieldCallAutoCloseHours, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCallAutoCloseHours(); ok {
+		_spec.AddField(organization.FieldCallAutoCloseHours, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.WidgetAllowedOrigins(); ok {
 		_spec.SetField(organization.FieldWidgetAllowedOrigins, field.TypeJSON, value)

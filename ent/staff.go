@@ -33,6 +33,8 @@ type Staff struct {
 	Role staff.Role `json:"role,omitempty"`
 	// PasswordHash holds the value of the "password_hash" field.
 	PasswordHash string `json:"-"`
+	// The staff member's direct line in E.164 form, read in the organisation's phone region; calls from or to it are matched to them. At most 32 characters.
+	Phone string `json:"phone,omitempty"`
 	// Inactive staff cannot sign in and their tokens stop working.
 	Active bool `json:"active,omitempty"`
 	// IANA time zone of the practitioner's working hours; defaults to the organisation's.
@@ -111,7 +113,7 @@ func (*Staff) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case staff.FieldActive:
 			values[i] = new(sql.NullBool)
-		case staff.FieldName, staff.FieldEmail, staff.FieldRole, staff.FieldPasswordHash, staff.FieldTimeZone:
+		case staff.FieldName, staff.FieldEmail, staff.FieldRole, staff.FieldPasswordHash, staff.FieldPhone, staff.FieldTimeZone:
 			values[i] = new(sql.NullString)
 		case staff.FieldCreatedAt, staff.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -177,6 +179,12 @@ func (_m *Staff) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field password_hash", values[i])
 			} else if value.Valid {
 				_m.PasswordHash = value.String
+			}
+		case staff.FieldPhone:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field phone", values[i])
+			} else if value.Valid {
+				_m.Phone = value.String
 			}
 		case staff.FieldActive:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -265,6 +273,9 @@ func (_m *Staff) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.Role))
 	builder.WriteString(", ")
 	builder.WriteString("password_hash=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("phone=")
+	builder.WriteString(_m.Phone)
 	builder.WriteString(", ")
 	builder.WriteString("active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Active))

@@ -99,6 +99,20 @@ func (_c *StaffCreate) SetNillablePasswordHash(v *string) *StaffCreate {
 	return _c
 }
 
+// SetPhone sets the "phone" field.
+func (_c *StaffCreate) SetPhone(v string) *StaffCreate {
+	_c.mutation.SetPhone(v)
+	return _c
+}
+
+// SetNillablePhone sets the "phone" field if the given value is not nil.
+func (_c *StaffCreate) SetNillablePhone(v *string) *StaffCreate {
+	if v != nil {
+		_c.SetPhone(*v)
+	}
+	return _c
+}
+
 // SetActive sets the "active" field.
 func (_c *StaffCreate) SetActive(v bool) *StaffCreate {
 	_c.mutation.SetActive(v)
@@ -300,6 +314,11 @@ func (_c *StaffCreate) check() error {
 			return &ValidationError{Name: "password_hash", err: fmt.Errorf(`ent: validator failed for field "Staff.password_hash": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Phone(); ok {
+		if err := staff.PhoneValidator(v); err != nil {
+			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Staff.phone": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Active(); !ok {
 		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Staff.active"`)}
 	}
@@ -369,6 +388,10 @@ func (_c *StaffCreate) createSpec() (*Staff, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PasswordHash(); ok {
 		_spec.SetField(staff.FieldPasswordHash, field.TypeString, value)
 		_node.PasswordHash = value
+	}
+	if value, ok := _c.mutation.Phone(); ok {
+		_spec.SetField(staff.FieldPhone, field.TypeString, value)
+		_node.Phone = value
 	}
 	if value, ok := _c.mutation.Active(); ok {
 		_spec.SetField(staff.FieldActive, field.TypeBool, value)

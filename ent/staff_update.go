@@ -100,6 +100,26 @@ func (_u *StaffUpdate) ClearPasswordHash() *StaffUpdate {
 	return _u
 }
 
+// SetPhone sets the "phone" field.
+func (_u *StaffUpdate) SetPhone(v string) *StaffUpdate {
+	_u.mutation.SetPhone(v)
+	return _u
+}
+
+// SetNillablePhone sets the "phone" field if the given value is not nil.
+func (_u *StaffUpdate) SetNillablePhone(v *string) *StaffUpdate {
+	if v != nil {
+		_u.SetPhone(*v)
+	}
+	return _u
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (_u *StaffUpdate) ClearPhone() *StaffUpdate {
+	_u.mutation.ClearPhone()
+	return _u
+}
+
 // SetActive sets the "active" field.
 func (_u *StaffUpdate) SetActive(v bool) *StaffUpdate {
 	_u.mutation.SetActive(v)
@@ -311,6 +331,11 @@ func (_u *StaffUpdate) check() error {
 			return &ValidationError{Name: "password_hash", err: fmt.Errorf(`ent: validator failed for field "Staff.password_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Phone(); ok {
+		if err := staff.PhoneValidator(v); err != nil {
+			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Staff.phone": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.TimeZone(); ok {
 		if err := staff.TimeZoneValidator(v); err != nil {
 			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Staff.time_zone": %w`, err)}
@@ -351,6 +376,12 @@ func (_u *StaffUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PasswordHashCleared() {
 		_spec.ClearField(staff.FieldPasswordHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.Phone(); ok {
+		_spec.SetField(staff.FieldPhone, field.TypeString, value)
+	}
+	if _u.mutation.PhoneCleared() {
+		_spec.ClearField(staff.FieldPhone, field.TypeString)
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(staff.FieldActive, field.TypeBool, value)
@@ -584,6 +615,26 @@ func (_u *StaffUpdateOne) ClearPasswordHash() *StaffUpdateOne {
 	return _u
 }
 
+// SetPhone sets the "phone" field.
+func (_u *StaffUpdateOne) SetPhone(v string) *StaffUpdateOne {
+	_u.mutation.SetPhone(v)
+	return _u
+}
+
+// SetNillablePhone sets the "phone" field if the given value is not nil.
+func (_u *StaffUpdateOne) SetNillablePhone(v *string) *StaffUpdateOne {
+	if v != nil {
+		_u.SetPhone(*v)
+	}
+	return _u
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (_u *StaffUpdateOne) ClearPhone() *StaffUpdateOne {
+	_u.mutation.ClearPhone()
+	return _u
+}
+
 // SetActive sets the "active" field.
 func (_u *StaffUpdateOne) SetActive(v bool) *StaffUpdateOne {
 	_u.mutation.SetActive(v)
@@ -808,6 +859,11 @@ func (_u *StaffUpdateOne) check() error {
 			return &ValidationError{Name: "password_hash", err: fmt.Errorf(`ent: validator failed for field "Staff.password_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Phone(); ok {
+		if err := staff.PhoneValidator(v); err != nil {
+			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Staff.phone": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.TimeZone(); ok {
 		if err := staff.TimeZoneValidator(v); err != nil {
 			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Staff.time_zone": %w`, err)}
@@ -865,6 +921,12 @@ func (_u *StaffUpdateOne) sqlSave(ctx context.Context) (_node *Staff, err error)
 	}
 	if _u.mutation.PasswordHashCleared() {
 		_spec.ClearField(staff.FieldPasswordHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.Phone(); ok {
+		_spec.SetField(staff.FieldPhone, field.TypeString, value)
+	}
+	if _u.mutation.PhoneCleared() {
+		_spec.ClearField(staff.FieldPhone, field.TypeString)
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(staff.FieldActive, field.TypeBool, value)

@@ -22,6 +22,10 @@ type Tx struct {
 	ClientContact *ClientContactClient
 	// ClientProfile is the client for interacting with the ClientProfile builders.
 	ClientProfile *ClientProfileClient
+	// Communication is the client for interacting with the Communication builders.
+	Communication *CommunicationClient
+	// CommunicationParty is the client for interacting with the CommunicationParty builders.
+	CommunicationParty *CommunicationPartyClient
 	// Contact is the client for interacting with the Contact builders.
 	Contact *ContactClient
 	// Coverage is the client for interacting with the Coverage builders.
@@ -36,6 +40,8 @@ type Tx struct {
 	Invoice *InvoiceClient
 	// Location is the client for interacting with the Location builders.
 	Location *LocationClient
+	// Mailbox is the client for interacting with the Mailbox builders.
+	Mailbox *MailboxClient
 	// MessageTemplate is the client for interacting with the MessageTemplate builders.
 	MessageTemplate *MessageTemplateClient
 	// Notification is the client for interacting with the Notification builders.
@@ -209,6 +215,8 @@ func (tx *Tx) init() {
 	tx.AppointmentChange = NewAppointmentChangeClient(tx.config)
 	tx.ClientContact = NewClientContactClient(tx.config)
 	tx.ClientProfile = NewClientProfileClient(tx.config)
+	tx.Communication = NewCommunicationClient(tx.config)
+	tx.CommunicationParty = NewCommunicationPartyClient(tx.config)
 	tx.Contact = NewContactClient(tx.config)
 	tx.Coverage = NewCoverageClient(tx.config)
 	tx.EmailSuppression = NewEmailSuppressionClient(tx.config)
@@ -216,6 +224,7 @@ func (tx *Tx) init() {
 	tx.Form = NewFormClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.Location = NewLocationClient(tx.config)
+	tx.Mailbox = NewMailboxClient(tx.config)
 	tx.MessageTemplate = NewMessageTemplateClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)

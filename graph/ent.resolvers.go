@@ -107,16 +107,24 @@ func (r *Resolver) Client() ClientResolver { return &clientResolver{r} }
 // ClientContact returns ClientContactResolver implementation.
 func (r *Resolver) ClientContact() ClientContactResolver { return &clientContactResolver{r} }
 
+// Communication returns CommunicationResolver implementation.
+func (r *Resolver) Communication() CommunicationResolver { return &communicationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 // Service returns ServiceResolver implementation.
 func (r *Resolver) Service() ServiceResolver { return &serviceResolver{r} }
 
+// Staff returns StaffResolver implementation.
+func (r *Resolver) Staff() StaffResolver { return &staffResolver{r} }
+
 type (
 	appointmentResolver   struct{ *Resolver }
 	clientResolver        struct{ *Resolver }
 	clientContactResolver struct{ *Resolver }
+	communicationResolver struct{ *Resolver }
 	queryResolver         struct{ *Resolver }
 	serviceResolver       struct{ *Resolver }
+	staffResolver         struct{ *Resolver }
 )

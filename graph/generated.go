@@ -16,16 +16,19 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/kith-health/kith/booking"
+	"github.com/kith-health/kith/communication"
 	"github.com/kith-health/kith/document"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	communication1 "github.com/kith-health/kith/ent/communication"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/exportrecord"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/payment"
 	"github.com/kith-health/kith/ent/portalmessage"
@@ -61,6 +64,7 @@ type ResolverRoot interface {
 	BilledTo() BilledToResolver
 	Client() ClientResolver
 	ClientContact() ClientContactResolver
+	Communication() CommunicationResolver
 	MessageThread() MessageThreadResolver
 	Mutation() MutationResolver
 	PortalAppointment() PortalAppointmentResolver
@@ -72,6 +76,8 @@ type ResolverRoot interface {
 	PortalViewer() PortalViewerResolver
 	Query() QueryResolver
 	Service() ServiceResolver
+	Staff() StaffResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -152,6 +158,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Attachment struct {
+		ContentType func(childComplexity int) int
+		Filename    func(childComplexity int) int
+		Size        func(childComplexity int) int
+	}
+
 	AvailableSlot struct {
 		PractitionerID   func(childComplexity int) int
 		PractitionerName func(childComplexity int) int
@@ -196,12 +208,18 @@ type ComplexityRoot struct {
 		SlotIntervalMinutes        func(childComplexity int) int
 	}
 
+	CallEvent struct {
+		Communication func(childComplexity int) int
+		Kind          func(childComplexity int) int
+	}
+
 	Client struct {
 		Address                func(childComplexity int) int
 		Alert                  func(childComplexity int) int
 		AppointmentAddresses   func(childComplexity int) int
 		Appointments           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		BillingContacts        func(childComplexity int) int
+		Communications         func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) int
 		ContactLinks           func(childComplexity int) int
 		Contacts               func(childComplexity int) int
 		Coverages              func(childComplexity int) int
@@ -275,6 +293,56 @@ type ComplexityRoot struct {
 	}
 
 	ClientEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Communication struct {
+		AnsweredAt          func(childComplexity int) int
+		Attachments         func(childComplexity int) int
+		Candidates          func(childComplexity int) int
+		CcAddresses         func(childComplexity int) int
+		ClosedAt            func(childComplexity int) int
+		ClosedAutomatically func(childComplexity int) int
+		ClosedBy            func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Description         func(childComplexity int) int
+		Direction           func(childComplexity int) int
+		DurationSeconds     func(childComplexity int) int
+		EndedAt             func(childComplexity int) int
+		FromAddress         func(childComplexity int) int
+		HTMLBody            func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		LoggedBy            func(childComplexity int) int
+		Mailbox             func(childComplexity int) int
+		MessageID           func(childComplexity int) int
+		OccurredAt          func(childComplexity int) int
+		Outcome             func(childComplexity int) int
+		Platform            func(childComplexity int) int
+		ProviderID          func(childComplexity int) int
+		ProviderStatus      func(childComplexity int) int
+		RecordingURL        func(childComplexity int) int
+		RelatedTo           func(childComplexity int) int
+		Source              func(childComplexity int) int
+		StartedAt           func(childComplexity int) int
+		Status              func(childComplexity int) int
+		Subject             func(childComplexity int) int
+		TextBody            func(childComplexity int) int
+		Thread              func(childComplexity int) int
+		Title               func(childComplexity int) int
+		ToAddresses         func(childComplexity int) int
+		Unmatched           func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+	}
+
+	CommunicationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CommunicationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -455,6 +523,24 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Mailbox struct {
+		Active       func(childComplexity int) int
+		Address      func(childComplexity int) int
+		ConnectedBy  func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Host         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		InboxFolder  func(childComplexity int) int
+		LastError    func(childComplexity int) int
+		LastErrorAt  func(childComplexity int) int
+		LastImportAt func(childComplexity int) int
+		Port         func(childComplexity int) int
+		Security     func(childComplexity int) int
+		SentFolder   func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Username     func(childComplexity int) int
+	}
+
 	MessagePreview struct {
 		Address       func(childComplexity int) int
 		HTML          func(childComplexity int) int
@@ -500,6 +586,7 @@ type ComplexityRoot struct {
 		ClaimPortalInvitation       func(childComplexity int, token string) int
 		CompleteAppointment         func(childComplexity int, id pulid.ID) int
 		ConfirmAppointment          func(childComplexity int, id pulid.ID) int
+		ConnectMailbox              func(childComplexity int, input ConnectMailboxInput) int
 		CreateAppointment           func(childComplexity int, input ent.CreateAppointmentInput, heldAtContactLinkID *pulid.ID) int
 		CreateClient                func(childComplexity int, input ent.CreateClientInput, contacts []*link.Input) int
 		CreateContact               func(childComplexity int, input ent.CreateContactInput, allowDuplicate *bool) int
@@ -511,8 +598,11 @@ type ComplexityRoot struct {
 		CreateStaff                 func(childComplexity int, input ent.CreateStaffInput, password *string) int
 		DeleteCoverage              func(childComplexity int, id pulid.ID) int
 		DeleteMessageTemplate       func(childComplexity int, id pulid.ID) int
+		DisconnectMailbox           func(childComplexity int, id pulid.ID) int
+		EndCall                     func(childComplexity int, id pulid.ID) int
 		InviteClientToPortal        func(childComplexity int, clientID pulid.ID) int
 		InviteContactToPortal       func(childComplexity int, linkID pulid.ID, scopes []schematype.PortalScope, canManageAppointments *bool) int
+		LogCall                     func(childComplexity int, input LogCallInput) int
 		MarkAppointmentMissed       func(childComplexity int, id pulid.ID) int
 		MarkPortalMessagesRead      func(childComplexity int) int
 		MarkThreadRead              func(childComplexity int, clientID pulid.ID, contactID *pulid.ID) int
@@ -541,6 +631,7 @@ type ComplexityRoot struct {
 		UpdateBookingRules          func(childComplexity int, input booking.RulesInput) int
 		UpdateClient                func(childComplexity int, id pulid.ID, input ent.UpdateClientInput) int
 		UpdateClientContact         func(childComplexity int, id pulid.ID, input ent.UpdateClientContactInput) int
+		UpdateCommunication         func(childComplexity int, id pulid.ID, input UpdateCommunicationInput) int
 		UpdateContact               func(childComplexity int, id pulid.ID, input ent.UpdateContactInput) int
 		UpdateCoverage              func(childComplexity int, id pulid.ID, input ent.UpdateCoverageInput) int
 		UpdateLocation              func(childComplexity int, id pulid.ID, input ent.UpdateLocationInput) int
@@ -601,6 +692,7 @@ type ComplexityRoot struct {
 		BookingMinNoticeMinutes    func(childComplexity int) int
 		BufferAfterMinutes         func(childComplexity int) int
 		BufferBeforeMinutes        func(childComplexity int) int
+		CallAutoCloseHours         func(childComplexity int) int
 		CancelMinNoticeMinutes     func(childComplexity int) int
 		CreatedAt                  func(childComplexity int) int
 		DefaultLanguage            func(childComplexity int) int
@@ -831,11 +923,13 @@ type ComplexityRoot struct {
 		AvailableSlots           func(childComplexity int, organization string, serviceID pulid.ID, practitionerID *pulid.ID, from time.Time, to time.Time, timeZone string) int
 		BookableServices         func(childComplexity int, organization string) int
 		Clients                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientOrder, where *ent.ClientWhereInput) int
+		Communications           func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) int
 		Contacts                 func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ContactOrder, where *ent.ContactWhereInput) int
 		EffectiveMessageTemplate func(childComplexity int, kind schematype.MessageKind, channel schematype.Channel, language *string) int
 		EmailSuppressions        func(childComplexity int) int
 		Exports                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ExportRecordOrder) int
 		Locations                func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.LocationOrder, where *ent.LocationWhereInput) int
+		Mailboxes                func(childComplexity int) int
 		Me                       func(childComplexity int) int
 		MessagePlaceholders      func(childComplexity int) int
 		MessageTemplates         func(childComplexity int) int
@@ -861,6 +955,7 @@ type ComplexityRoot struct {
 		Services                 func(childComplexity int, includeArchived *bool) int
 		StaffMembers             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.StaffOrder, where *ent.StaffWhereInput) int
 		ThreadMessages           func(childComplexity int, clientID pulid.ID, contactID *pulid.ID, first *int) int
+		UnmatchedCommunications  func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID]) int
 		WorkingHours             func(childComplexity int, staffID pulid.ID) int
 	}
 
@@ -983,10 +1078,12 @@ type ComplexityRoot struct {
 		Active          func(childComplexity int) int
 		Appointments    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		AssignedClients func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ClientOrder, where *ent.ClientWhereInput) int
+		Communications  func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) int
 		CreatedAt       func(childComplexity int) int
 		Email           func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Name            func(childComplexity int) int
+		Phone           func(childComplexity int) int
 		Role            func(childComplexity int) int
 		TimeZone        func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
@@ -1001,6 +1098,10 @@ type ComplexityRoot struct {
 	StaffEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Subscription struct {
+		CallEvents func(childComplexity int) int
 	}
 
 	TimelineConnection struct {
@@ -1055,6 +1156,7 @@ type BilledToResolver interface {
 	ContactID(ctx context.Context, obj *schematype.BilledTo) (pulid.ID, error)
 }
 type ClientResolver interface {
+	Communications(ctx context.Context, obj *ent.ClientProfile, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) (*ent.CommunicationConnection, error)
 	AppointmentAddresses(ctx context.Context, obj *ent.ClientProfile) ([]*place.Address, error)
 	PortalActivity(ctx context.Context, obj *ent.ClientProfile, first *int) ([]*ent.PortalEvent, error)
 	Invoices(ctx context.Context, obj *ent.ClientProfile, status *invoice.Status, first *int) ([]*ent.Invoice, error)
@@ -1067,6 +1169,12 @@ type ClientResolver interface {
 }
 type ClientContactResolver interface {
 	IsConnection(ctx context.Context, obj *ent.ClientContact) (bool, error)
+}
+type CommunicationResolver interface {
+	RelatedTo(ctx context.Context, obj *ent.Communication) ([]ent.Noder, error)
+	Candidates(ctx context.Context, obj *ent.Communication) ([]*ent.ClientProfile, error)
+	Unmatched(ctx context.Context, obj *ent.Communication) (bool, error)
+	Thread(ctx context.Context, obj *ent.Communication) ([]*ent.Communication, error)
 }
 type MessageThreadResolver interface {
 	Relationship(ctx context.Context, obj *thread.Thread) (*clientcontact.Relationship, error)
@@ -1109,6 +1217,11 @@ type MutationResolver interface {
 	CancelPortalAppointment(ctx context.Context, id pulid.ID, reason *string) (*ent.Appointment, error)
 	RequestBookingCode(ctx context.Context, input RequestBookingCodeInput) (bool, error)
 	BookAsVisitor(ctx context.Context, input BookAsVisitorInput) (*ent.Appointment, error)
+	UpdateCommunication(ctx context.Context, id pulid.ID, input UpdateCommunicationInput) (*ent.Communication, error)
+	EndCall(ctx context.Context, id pulid.ID) (*ent.Communication, error)
+	LogCall(ctx context.Context, input LogCallInput) (*ent.Communication, error)
+	ConnectMailbox(ctx context.Context, input ConnectMailboxInput) (*ent.Mailbox, error)
+	DisconnectMailbox(ctx context.Context, id pulid.ID) (*ent.Mailbox, error)
 	CreateLocation(ctx context.Context, input ent.CreateLocationInput) (*ent.Location, error)
 	UpdateLocation(ctx context.Context, id pulid.ID, input ent.UpdateLocationInput) (*ent.Location, error)
 	RequestSignIn(ctx context.Context, input RequestSignInInput) (bool, error)
@@ -1187,6 +1300,9 @@ type QueryResolver interface {
 	ScheduleExceptions(ctx context.Context, staffID pulid.ID, from *time.Time, to *time.Time) ([]*ent.ScheduleException, error)
 	BookableServices(ctx context.Context, organization string) ([]*booking.BookableService, error)
 	AvailableSlots(ctx context.Context, organization string, serviceID pulid.ID, practitionerID *pulid.ID, from time.Time, to time.Time, timeZone string) ([]*booking.Slot, error)
+	Communications(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) (*ent.CommunicationConnection, error)
+	UnmatchedCommunications(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID]) (*ent.CommunicationConnection, error)
+	Mailboxes(ctx context.Context) ([]*ent.Mailbox, error)
 	PortalViewer(ctx context.Context) (*viewer.Portal, error)
 	PortalClient(ctx context.Context) (*ent.ClientProfile, error)
 	PortalInvitation(ctx context.Context, token string) (*portal.Invitation, error)
@@ -1208,6 +1324,12 @@ type QueryResolver interface {
 type ServiceResolver interface {
 	Practitioners(ctx context.Context, obj *ent.Service) ([]*ent.Staff, error)
 	EffectiveRules(ctx context.Context, obj *ent.Service) (*booking.Rules, error)
+}
+type StaffResolver interface {
+	Communications(ctx context.Context, obj *ent.Staff, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) (*ent.CommunicationConnection, error)
+}
+type SubscriptionResolver interface {
+	CallEvents(ctx context.Context) (<-chan *CallEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1575,6 +1697,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AppointmentEdge.Node(childComplexity), true
 
+	case "Attachment.contentType":
+		if e.ComplexityRoot.Attachment.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.ContentType(childComplexity), true
+	case "Attachment.filename":
+		if e.ComplexityRoot.Attachment.Filename == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Filename(childComplexity), true
+	case "Attachment.size":
+		if e.ComplexityRoot.Attachment.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Size(childComplexity), true
+
 	case "AvailableSlot.practitionerId":
 		if e.ComplexityRoot.AvailableSlot.PractitionerID == nil {
 			break
@@ -1754,6 +1895,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BookingRules.SlotIntervalMinutes(childComplexity), true
 
+	case "CallEvent.communication":
+		if e.ComplexityRoot.CallEvent.Communication == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallEvent.Communication(childComplexity), true
+	case "CallEvent.kind":
+		if e.ComplexityRoot.CallEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallEvent.Kind(childComplexity), true
+
 	case "Client.address":
 		if e.ComplexityRoot.Client.Address == nil {
 			break
@@ -1789,6 +1943,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.BillingContacts(childComplexity), true
+	case "Client.communications":
+		if e.ComplexityRoot.Client.Communications == nil {
+			break
+		}
+
+		args, err := ec.field_Client_communications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Client.Communications(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["where"].(*communication.Filter)), true
 	case "Client.contactLinks":
 		if e.ComplexityRoot.Client.ContactLinks == nil {
 			break
@@ -2218,6 +2383,255 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClientEdge.Node(childComplexity), true
+
+	case "Communication.answeredAt":
+		if e.ComplexityRoot.Communication.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.AnsweredAt(childComplexity), true
+	case "Communication.attachments":
+		if e.ComplexityRoot.Communication.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Attachments(childComplexity), true
+	case "Communication.candidates":
+		if e.ComplexityRoot.Communication.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Candidates(childComplexity), true
+	case "Communication.ccAddresses":
+		if e.ComplexityRoot.Communication.CcAddresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.CcAddresses(childComplexity), true
+	case "Communication.closedAt":
+		if e.ComplexityRoot.Communication.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.ClosedAt(childComplexity), true
+	case "Communication.closedAutomatically":
+		if e.ComplexityRoot.Communication.ClosedAutomatically == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.ClosedAutomatically(childComplexity), true
+	case "Communication.closedBy":
+		if e.ComplexityRoot.Communication.ClosedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.ClosedBy(childComplexity), true
+	case "Communication.createdAt":
+		if e.ComplexityRoot.Communication.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.CreatedAt(childComplexity), true
+	case "Communication.description":
+		if e.ComplexityRoot.Communication.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Description(childComplexity), true
+	case "Communication.direction":
+		if e.ComplexityRoot.Communication.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Direction(childComplexity), true
+	case "Communication.durationSeconds":
+		if e.ComplexityRoot.Communication.DurationSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.DurationSeconds(childComplexity), true
+	case "Communication.endedAt":
+		if e.ComplexityRoot.Communication.EndedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.EndedAt(childComplexity), true
+	case "Communication.fromAddress":
+		if e.ComplexityRoot.Communication.FromAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.FromAddress(childComplexity), true
+	case "Communication.htmlBody":
+		if e.ComplexityRoot.Communication.HTMLBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.HTMLBody(childComplexity), true
+	case "Communication.id":
+		if e.ComplexityRoot.Communication.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.ID(childComplexity), true
+	case "Communication.kind":
+		if e.ComplexityRoot.Communication.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Kind(childComplexity), true
+	case "Communication.loggedBy":
+		if e.ComplexityRoot.Communication.LoggedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.LoggedBy(childComplexity), true
+	case "Communication.mailbox":
+		if e.ComplexityRoot.Communication.Mailbox == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Mailbox(childComplexity), true
+	case "Communication.messageID":
+		if e.ComplexityRoot.Communication.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.MessageID(childComplexity), true
+	case "Communication.occurredAt":
+		if e.ComplexityRoot.Communication.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.OccurredAt(childComplexity), true
+	case "Communication.outcome":
+		if e.ComplexityRoot.Communication.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Outcome(childComplexity), true
+	case "Communication.platform":
+		if e.ComplexityRoot.Communication.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Platform(childComplexity), true
+	case "Communication.providerID":
+		if e.ComplexityRoot.Communication.ProviderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.ProviderID(childComplexity), true
+	case "Communication.providerStatus":
+		if e.ComplexityRoot.Communication.ProviderStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.ProviderStatus(childComplexity), true
+	case "Communication.recordingURL":
+		if e.ComplexityRoot.Communication.RecordingURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.RecordingURL(childComplexity), true
+	case "Communication.relatedTo":
+		if e.ComplexityRoot.Communication.RelatedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.RelatedTo(childComplexity), true
+	case "Communication.source":
+		if e.ComplexityRoot.Communication.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Source(childComplexity), true
+	case "Communication.startedAt":
+		if e.ComplexityRoot.Communication.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.StartedAt(childComplexity), true
+	case "Communication.status":
+		if e.ComplexityRoot.Communication.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Status(childComplexity), true
+	case "Communication.subject":
+		if e.ComplexityRoot.Communication.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Subject(childComplexity), true
+	case "Communication.textBody":
+		if e.ComplexityRoot.Communication.TextBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.TextBody(childComplexity), true
+	case "Communication.thread":
+		if e.ComplexityRoot.Communication.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Thread(childComplexity), true
+	case "Communication.title":
+		if e.ComplexityRoot.Communication.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Title(childComplexity), true
+	case "Communication.toAddresses":
+		if e.ComplexityRoot.Communication.ToAddresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.ToAddresses(childComplexity), true
+	case "Communication.unmatched":
+		if e.ComplexityRoot.Communication.Unmatched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.Unmatched(childComplexity), true
+	case "Communication.updatedAt":
+		if e.ComplexityRoot.Communication.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communication.UpdatedAt(childComplexity), true
+
+	case "CommunicationConnection.edges":
+		if e.ComplexityRoot.CommunicationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunicationConnection.Edges(childComplexity), true
+	case "CommunicationConnection.pageInfo":
+		if e.ComplexityRoot.CommunicationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunicationConnection.PageInfo(childComplexity), true
+	case "CommunicationConnection.totalCount":
+		if e.ComplexityRoot.CommunicationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunicationConnection.TotalCount(childComplexity), true
+
+	case "CommunicationEdge.cursor":
+		if e.ComplexityRoot.CommunicationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunicationEdge.Cursor(childComplexity), true
+	case "CommunicationEdge.node":
+		if e.ComplexityRoot.CommunicationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunicationEdge.Node(childComplexity), true
 
 	case "Contact.address":
 		if e.ComplexityRoot.Contact.Address == nil {
@@ -2986,6 +3400,97 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LocationEdge.Node(childComplexity), true
 
+	case "Mailbox.active":
+		if e.ComplexityRoot.Mailbox.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.Active(childComplexity), true
+	case "Mailbox.address":
+		if e.ComplexityRoot.Mailbox.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.Address(childComplexity), true
+	case "Mailbox.connectedBy":
+		if e.ComplexityRoot.Mailbox.ConnectedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.ConnectedBy(childComplexity), true
+	case "Mailbox.createdAt":
+		if e.ComplexityRoot.Mailbox.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.CreatedAt(childComplexity), true
+	case "Mailbox.host":
+		if e.ComplexityRoot.Mailbox.Host == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.Host(childComplexity), true
+	case "Mailbox.id":
+		if e.ComplexityRoot.Mailbox.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.ID(childComplexity), true
+	case "Mailbox.inboxFolder":
+		if e.ComplexityRoot.Mailbox.InboxFolder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.InboxFolder(childComplexity), true
+	case "Mailbox.lastError":
+		if e.ComplexityRoot.Mailbox.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.LastError(childComplexity), true
+	case "Mailbox.lastErrorAt":
+		if e.ComplexityRoot.Mailbox.LastErrorAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.LastErrorAt(childComplexity), true
+	case "Mailbox.lastImportAt":
+		if e.ComplexityRoot.Mailbox.LastImportAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.LastImportAt(childComplexity), true
+	case "Mailbox.port":
+		if e.ComplexityRoot.Mailbox.Port == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.Port(childComplexity), true
+	case "Mailbox.security":
+		if e.ComplexityRoot.Mailbox.Security == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.Security(childComplexity), true
+	case "Mailbox.sentFolder":
+		if e.ComplexityRoot.Mailbox.SentFolder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.SentFolder(childComplexity), true
+	case "Mailbox.updatedAt":
+		if e.ComplexityRoot.Mailbox.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.UpdatedAt(childComplexity), true
+	case "Mailbox.username":
+		if e.ComplexityRoot.Mailbox.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mailbox.Username(childComplexity), true
+
 	case "MessagePreview.address":
 		if e.ComplexityRoot.MessagePreview.Address == nil {
 			break
@@ -3259,6 +3764,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConfirmAppointment(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.connectMailbox":
+		if e.ComplexityRoot.Mutation.ConnectMailbox == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_connectMailbox_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConnectMailbox(childComplexity, args["input"].(ConnectMailboxInput)), true
 	case "Mutation.createAppointment":
 		if e.ComplexityRoot.Mutation.CreateAppointment == nil {
 			break
@@ -3380,6 +3896,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteMessageTemplate(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.disconnectMailbox":
+		if e.ComplexityRoot.Mutation.DisconnectMailbox == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disconnectMailbox_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisconnectMailbox(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.endCall":
+		if e.ComplexityRoot.Mutation.EndCall == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endCall_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndCall(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.inviteClientToPortal":
 		if e.ComplexityRoot.Mutation.InviteClientToPortal == nil {
 			break
@@ -3402,6 +3940,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.InviteContactToPortal(childComplexity, args["linkId"].(pulid.ID), args["scopes"].([]schematype.PortalScope), args["canManageAppointments"].(*bool)), true
+	case "Mutation.logCall":
+		if e.ComplexityRoot.Mutation.LogCall == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_logCall_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LogCall(childComplexity, args["input"].(LogCallInput)), true
 	case "Mutation.markAppointmentMissed":
 		if e.ComplexityRoot.Mutation.MarkAppointmentMissed == nil {
 			break
@@ -3695,6 +4244,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateClientContact(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateClientContactInput)), true
+	case "Mutation.updateCommunication":
+		if e.ComplexityRoot.Mutation.UpdateCommunication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCommunication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCommunication(childComplexity, args["id"].(pulid.ID), args["input"].(UpdateCommunicationInput)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -4042,6 +4602,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.BufferBeforeMinutes(childComplexity), true
+	case "Organization.callAutoCloseHours":
+		if e.ComplexityRoot.Organization.CallAutoCloseHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.CallAutoCloseHours(childComplexity), true
 	case "Organization.cancelMinNoticeMinutes":
 		if e.ComplexityRoot.Organization.CancelMinNoticeMinutes == nil {
 			break
@@ -5090,6 +5656,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Clients(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.ClientOrder), args["where"].(*ent.ClientWhereInput)), true
+	case "Query.communications":
+		if e.ComplexityRoot.Query.Communications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_communications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Communications(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["where"].(*communication.Filter)), true
 	case "Query.contacts":
 		if e.ComplexityRoot.Query.Contacts == nil {
 			break
@@ -5141,6 +5718,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Locations(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.LocationOrder), args["where"].(*ent.LocationWhereInput)), true
+	case "Query.mailboxes":
+		if e.ComplexityRoot.Query.Mailboxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Mailboxes(childComplexity), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -5376,6 +5959,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ThreadMessages(childComplexity, args["clientId"].(pulid.ID), args["contactId"].(*pulid.ID), args["first"].(*int)), true
+	case "Query.unmatchedCommunications":
+		if e.ComplexityRoot.Query.UnmatchedCommunications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_unmatchedCommunications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnmatchedCommunications(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID])), true
 	case "Query.workingHours":
 		if e.ComplexityRoot.Query.WorkingHours == nil {
 			break
@@ -5953,6 +6547,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Staff.AssignedClients(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.ClientOrder), args["where"].(*ent.ClientWhereInput)), true
+	case "Staff.communications":
+		if e.ComplexityRoot.Staff.Communications == nil {
+			break
+		}
+
+		args, err := ec.field_Staff_communications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Staff.Communications(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["where"].(*communication.Filter)), true
 	case "Staff.createdAt":
 		if e.ComplexityRoot.Staff.CreatedAt == nil {
 			break
@@ -5977,6 +6582,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Staff.Name(childComplexity), true
+	case "Staff.phone":
+		if e.ComplexityRoot.Staff.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Staff.Phone(childComplexity), true
 	case "Staff.role":
 		if e.ComplexityRoot.Staff.Role == nil {
 			break
@@ -6027,6 +6638,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StaffEdge.Node(childComplexity), true
+
+	case "Subscription.callEvents":
+		if e.ComplexityRoot.Subscription.CallEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.CallEvents(childComplexity), true
 
 	case "TimelineConnection.edges":
 		if e.ComplexityRoot.TimelineConnection.Edges == nil {
@@ -6185,6 +6803,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputClientNotificationsInput,
 		ec.unmarshalInputClientOrder,
 		ec.unmarshalInputClientWhereInput,
+		ec.unmarshalInputCommunicationFilter,
+		ec.unmarshalInputCommunicationOrder,
+		ec.unmarshalInputConnectMailboxInput,
 		ec.unmarshalInputContactOrder,
 		ec.unmarshalInputContactWhereInput,
 		ec.unmarshalInputCoverageOrder,
@@ -6206,6 +6827,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputInvoiceLineInput,
 		ec.unmarshalInputLocationOrder,
 		ec.unmarshalInputLocationWhereInput,
+		ec.unmarshalInputLogCallInput,
+		ec.unmarshalInputMailboxOrder,
 		ec.unmarshalInputMessageTemplateOrder,
 		ec.unmarshalInputMessageTemplateWhereInput,
 		ec.unmarshalInputNotificationOrder,
@@ -6233,6 +6856,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputStaffWhereInput,
 		ec.unmarshalInputUpdateClientContactInput,
 		ec.unmarshalInputUpdateClientInput,
+		ec.unmarshalInputUpdateCommunicationInput,
 		ec.unmarshalInputUpdateContactInput,
 		ec.unmarshalInputUpdateCoverageInput,
 		ec.unmarshalInputUpdateLocationInput,
@@ -6287,6 +6911,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -6571,6 +7212,202 @@ extend type Mutation {
   expired code is BAD_USER_INPUT on code.
   """
   bookAsVisitor(input: BookAsVisitorInput!): PortalAppointment! @public
+}
+`, BuiltIn: false},
+	{Name: "../communications.graphqls", Input: `# The communications log (package communication): every email, call and
+# SMS between the practice and the people around its clients, matched to
+# them, live for calls, and private: only staff related to it read it.
+
+"What kith keeps of a file attached to an email: its name, type and size (the file itself is not kept)."
+type Attachment {
+  filename: String!
+  contentType: String!
+  "Size in bytes."
+  size: Int!
+}
+
+"A person a communication concerns: a client, a contact or a staff member."
+union RelatedPerson = Client | Contact | Staff
+
+extend type Communication {
+  """
+  The people it concerns for certain: matched by their email or phone
+  (clients, contacts, staff), the client of a matched contact linked to
+  that one client only, or set by staff (updateCommunication).
+  """
+  relatedTo: [RelatedPerson!]!
+  """
+  Clients it may concern: the clients of a matched contact linked to
+  several. Staff confirm one by putting it in relatedTo.
+  """
+  candidates: [Client!]!
+  "It concerns nobody yet (nothing matched, nobody assigned it): it is on unmatchedCommunications."
+  unmatched: Boolean!
+  """
+  An email's thread, this one included, oldest first (the emails sharing
+  its first References entry, else its In-Reply-To, else its Message-ID),
+  as far as the viewer may read them. A call's or SMS's is itself alone.
+  """
+  thread: [Communication!]!
+}
+
+"Narrows a list of communications; every condition set must hold."
+input CommunicationFilter {
+  kind: CommunicationKind
+  direction: CommunicationDirection
+  "Calls OPEN or CLOSED."
+  status: CallStatus
+  "Communications concerning this client (certain or candidate)."
+  clientID: ID
+  "Communications concerning this contact."
+  contactID: ID
+  "Communications concerning this staff member."
+  staffID: ID
+  "Communications on or after this time."
+  occurredAfter: Time
+  "Communications before this time."
+  occurredBefore: Time
+}
+
+extend type Query {
+  """
+  The communications board: every communication of the organisation,
+  newest first, filtered by where. Owners and admins only (FORBIDDEN for
+  other staff, who read theirs on Client.communications and
+  Staff.communications).
+  """
+  communications(first: Int, after: Cursor, where: CommunicationFilter): CommunicationConnection!
+  """
+  Communications that concern nobody yet, newest first, for staff to
+  assign with updateCommunication(relatedTo). Owners and admins only.
+  """
+  unmatchedCommunications(first: Int, after: Cursor): CommunicationConnection!
+  "The shared mailboxes kith imports email from. Owners and admins only."
+  mailboxes: [Mailbox!]!
+}
+
+extend type Client {
+  """
+  Communications concerning this client (certain or candidate), newest
+  first. Only staff related to the client read them: owners and admins,
+  practitioners assigned to the client, and staff among a communication's
+  people (for the others, the list holds only those they took part in).
+  """
+  communications(first: Int, after: Cursor, where: CommunicationFilter): CommunicationConnection!
+}
+
+extend type Staff {
+  """
+  Communications this staff member took part in, newest first. Only they,
+  owners and admins read them (FORBIDDEN for other staff).
+  """
+  communications(first: Int, after: Cursor, where: CommunicationFilter): CommunicationConnection!
+}
+
+"""
+A change to an open call, or the people a communication concerns. An
+email's or SMS's title and description are as they came; a closed call is
+read-only (BAD_USER_INPUT).
+"""
+input UpdateCommunicationInput {
+  "A call's title, at most 255 characters."
+  title: String
+  "A call's description, at most 10,000 characters."
+  description: String
+  """
+  The clients, contacts and staff it concerns, replacing those it had (an
+  empty list clears them; candidates are cleared too). At most 20 IDs.
+  """
+  relatedTo: [ID!]
+}
+
+"A call on a phone system kith does not hear from, logged by hand."
+input LogCallInput {
+  direction: CommunicationDirection!
+  "The number that called (INBOUND: the caller's); matched to clients, contacts and staff."
+  from: String
+  "The number called (OUTBOUND: the person's)."
+  to: String
+  "When it started; default now."
+  startedAt: Time
+  "When it ended on the phone, if it has."
+  endedAt: Time
+  outcome: CallOutcome
+  "The phone system, such as Mitel; at most 100 characters."
+  platform: String
+  title: String
+  description: String
+  "The people it concerns, beside those its numbers match. At most 20 IDs."
+  relatedTo: [ID!]
+}
+
+"""
+A shared mailbox to import email from. kith signs in once to check it and
+finds its sent folder before saving it; the password is sealed and never
+returned.
+"""
+input ConnectMailboxInput {
+  "The mailbox's email address, such as frontdesk@maple.example."
+  address: String!
+  "The IMAP server, such as imap.example.com."
+  host: String!
+  "Default 993 with TLS, 143 otherwise."
+  port: Int
+  "Default TLS."
+  security: MailboxSecurity
+  "Default the address."
+  username: String
+  "The password or app password; at most 1,024 characters."
+  password: String!
+}
+
+extend type Mutation {
+  """
+  Changes an open call's title or description, or the people a
+  communication concerns (relatedTo). Staff who may read it; a closed call
+  is read-only, an email's and SMS's title and description too.
+  """
+  updateCommunication(id: ID!, input: UpdateCommunicationInput!): Communication!
+  """
+  Ends an open call (CLOSED, read-only from then on), by staff who may read
+  it. A closed call, an email or an SMS is BAD_USER_INPUT.
+  """
+  endCall(id: ID!): Communication!
+  "Logs a call by hand, OPEN until endCall; its logger is among its people."
+  logCall(input: LogCallInput!): Communication!
+  "Connects a shared mailbox (owners only): kith imports its inbox and sent folder every minute."
+  connectMailbox(input: ConnectMailboxInput!): Mailbox!
+  "Stops importing from a mailbox and forgets its password (owners only); its emails stay."
+  disconnectMailbox(id: ID!): Mailbox!
+}
+
+"What happened to a call."
+enum CallEventKind {
+  "kith has just learnt of the call: it rings, was answered, or was logged."
+  STARTED
+  "Its progress, title, description or people changed."
+  UPDATED
+  "It was ended or closed automatically."
+  CLOSED
+}
+
+"News of a call for the callEvents subscription."
+type CallEvent {
+  kind: CallEventKind!
+  "The call as it is now."
+  communication: Communication!
+}
+
+type Subscription {
+  """
+  Calls as they happen, over WebSocket (graphql-transport-ws or graphql-ws,
+  authenticated with the staff token in connection_init's Authorization or
+  the upgrade's header): each call that concerns the viewer or a client
+  assigned to them, when it starts and as it changes. Staff only; the
+  subscription ends when the token is revoked or expires or the staff
+  member is deactivated.
+  """
+  callEvents: CallEvent!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -7157,6 +7994,23 @@ enum BookedVia @goModel(model: "github.com/kith-health/kith/ent/appointment.Book
   STAFF
   PORTAL
   WIDGET
+}
+"""
+CallOutcome is enum for the field outcome
+"""
+enum CallOutcome @goModel(model: "github.com/kith-health/kith/ent/communication.Outcome") {
+  ANSWERED
+  BUSY
+  NO_ANSWER
+  FAILED
+  CANCELLED
+}
+"""
+CallStatus is enum for the field status
+"""
+enum CallStatus @goModel(model: "github.com/kith-health/kith/ent/communication.Status") {
+  OPEN
+  CLOSED
 }
 """
 A person the practice serves: who appointments are for. Its contacts, their relationship and flags are in contactLinks; recipients lists who receives its messages.
@@ -8017,6 +8871,212 @@ input ClientWhereInput {
   """
   hasContactLinks: Boolean
   hasContactLinksWith: [ClientContactWhereInput!]
+}
+"""
+One email, call or SMS between the practice and the people around its clients, and who it concerns. Emails and SMS are read-only; a call is edited while OPEN and read-only once CLOSED. Only staff related to it read it: owners and admins, staff among its people, practitioners assigned to a client it concerns; never the portal.
+"""
+type Communication implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  What it is: an email, a phone call or an SMS.
+  """
+  kind: CommunicationKind!
+  """
+  INBOUND: to the practice; OUTBOUND: from it.
+  """
+  direction: CommunicationDirection!
+  """
+  A call's state: OPEN while staff may still edit its title, description and people; CLOSED once ended (read-only). Null for emails and SMS.
+  """
+  status: CallStatus
+  """
+  Where kith learnt of it: Twilio Voice's status callbacks, logged by staff, imported from a mailbox, SendGrid's Inbound Parse, or an SMS to the practice's Twilio number.
+  """
+  source: CommunicationSource!
+  """
+  The provider's ID: Twilio's call or message SID, the email's Message-ID. Unique in the organisation, so a repeated webhook or a second import records nothing new. At most 255 characters.
+  """
+  providerID: String
+  """
+  When it happened: an email's date, when a call started, when an SMS arrived.
+  """
+  occurredAt: Time!
+  """
+  Who it is from, as it came: an email address (lower-cased) or a phone number (E.164 where it could be read). At most 255 characters.
+  """
+  fromAddress: String
+  """
+  Who it is to, as it came: email addresses (lower-cased) or a phone number.
+  """
+  toAddresses: [String!]
+  """
+  Who was copied on an email.
+  """
+  ccAddresses: [String!]
+  """
+  What it is about in a line: an email's subject, a call's title as staff write it. At most 255 characters.
+  """
+  title: String
+  """
+  Staff's note on a call; at most 10,000 characters.
+  """
+  description: String
+  """
+  An email's subject, as it came; at most 255 characters.
+  """
+  subject: String
+  """
+  An email's plain text, or an SMS's text.
+  """
+  textBody: String
+  """
+  An email's HTML, sanitised before it is stored (no scripts, styles, forms or remote images), safe for an app to render.
+  """
+  htmlBody: String
+  """
+  What was attached to an email: names, types and sizes (the files are not kept).
+  """
+  attachments: [Attachment!]
+  """
+  An email's Message-ID, without angle brackets.
+  """
+  messageID: String
+  """
+  When a call started (rang).
+  """
+  startedAt: Time
+  """
+  When a call was answered.
+  """
+  answeredAt: Time
+  """
+  When a call ended on the phone, as the provider or staff reported.
+  """
+  endedAt: Time
+  """
+  How long a call lasted, in seconds, as the provider reported.
+  """
+  durationSeconds: Int
+  """
+  How a call went: answered, busy, not answered, failed, or cancelled before it was answered.
+  """
+  outcome: CallOutcome
+  """
+  Where the provider keeps a call's recording, when there is one.
+  """
+  recordingURL: String
+  """
+  The provider's last word on a call (Twilio's CallStatus: ringing, in-progress, completed…).
+  """
+  providerStatus: String
+  """
+  The phone system of a call staff logged by hand (such as Mitel); at most 100 characters.
+  """
+  platform: String
+  """
+  When a call was closed.
+  """
+  closedAt: Time
+  """
+  The call was closed by kith, the practice's callAutoCloseHours after it ended, because nobody ended it.
+  """
+  closedAutomatically: Boolean!
+  """
+  The mailbox an email was imported from.
+  """
+  mailbox: Mailbox
+  """
+  Who logged a call by hand.
+  """
+  loggedBy: Staff
+  """
+  Who ended a call; null when it is open or kith closed it.
+  """
+  closedBy: Staff
+}
+"""
+A connection to a list of items.
+"""
+type CommunicationConnection {
+  """
+  A list of edges.
+  """
+  edges: [CommunicationEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+CommunicationDirection is enum for the field direction
+"""
+enum CommunicationDirection @goModel(model: "github.com/kith-health/kith/ent/communication.Direction") {
+  INBOUND
+  OUTBOUND
+}
+"""
+An edge in a connection.
+"""
+type CommunicationEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Communication
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+CommunicationKind is enum for the field kind
+"""
+enum CommunicationKind @goModel(model: "github.com/kith-health/kith/ent/communication.Kind") {
+  EMAIL
+  CALL
+  SMS
+}
+"""
+Ordering options for Communication connections
+"""
+input CommunicationOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Communications.
+  """
+  field: CommunicationOrderField!
+}
+"""
+Properties by which Communication connections can be ordered.
+"""
+enum CommunicationOrderField {
+  CREATED_AT
+  UPDATED_AT
+  OCCURRED_AT
+}
+"""
+CommunicationSource is enum for the field source
+"""
+enum CommunicationSource @goModel(model: "github.com/kith-health/kith/ent/communication.Source") {
+  TWILIO_VOICE
+  LOGGED
+  IMAP
+  SENDGRID_INBOUND
+  TWILIO_SMS
 }
 """
 A person around one or more clients (a parent, spouse, guardian, whoever pays). A contact belongs to the organisation, not to one client, and can be linked to several.
@@ -8996,6 +10056,10 @@ input CreateStaffInput {
   """
   role: StaffRole
   """
+  The staff member's direct line in E.164 form, read in the organisation's phone region; calls from or to it are matched to them. At most 32 characters.
+  """
+  phone: String
+  """
   Inactive staff cannot sign in and their tokens stop working.
   """
   active: Boolean
@@ -9575,6 +10639,96 @@ input LocationWhereInput {
   """
   active: Boolean
   activeNEQ: Boolean
+}
+"""
+A shared mailbox of the practice kith imports email from (inbox and sent folder, every minute). Its password is sealed and never returned.
+"""
+type Mailbox implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The mailbox's email address, lower-cased; unique in the organisation. Mail from it is OUTBOUND, to it INBOUND. At most 254 characters.
+  """
+  address: String!
+  """
+  The IMAP server's host name, such as imap.example.com.
+  """
+  host: String!
+  """
+  The IMAP server's port: 993 for TLS, 143 for STARTTLS.
+  """
+  port: Int!
+  """
+  How the connection is protected: TLS from the start, STARTTLS, or NONE (only where the server allows it to be configured, for development).
+  """
+  security: MailboxSecurity!
+  """
+  The IMAP user name, often the address.
+  """
+  username: String!
+  """
+  The folder of received mail.
+  """
+  inboxFolder: String!
+  """
+  The folder of sent mail, found when the mailbox is connected (\Sent); empty when there is none.
+  """
+  sentFolder: String
+  """
+  kith imports from it; false once disconnected (its emails stay).
+  """
+  active: Boolean!
+  """
+  When kith last imported from it without error.
+  """
+  lastImportAt: Time
+  """
+  Why the last import failed, in a sentence; empty after one that worked.
+  """
+  lastError: String
+  """
+  When the last import failed.
+  """
+  lastErrorAt: Time
+  """
+  Who connected it.
+  """
+  connectedBy: Staff
+}
+"""
+Ordering options for Mailbox connections
+"""
+input MailboxOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Mailboxes.
+  """
+  field: MailboxOrderField!
+}
+"""
+Properties by which Mailbox connections can be ordered.
+"""
+enum MailboxOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+MailboxSecurity is enum for the field security
+"""
+enum MailboxSecurity @goModel(model: "github.com/kith-health/kith/ent/mailbox.Security") {
+  TLS
+  STARTTLS
+  NONE
 }
 """
 MessageDirection is enum for the field direction
@@ -10419,6 +11573,10 @@ type Organization implements Node {
   """
   formReminderDelayHours: Int!
   """
+  How many hours after a call ended on the phone kith closes it if nobody ended it, from 1 to 720 (30 days); default 24. A call that never reports its end is closed as long after it started.
+  """
+  callAutoCloseHours: Int!
+  """
   Web origins (such as https://maple.example) whose pages may embed the booking widget, at most 20 of at most 2,048 characters; see updateBookingRules.
   """
   widgetAllowedOrigins: [String!]
@@ -10748,6 +11906,17 @@ input OrganizationWhereInput {
   formReminderDelayHoursGTE: Int
   formReminderDelayHoursLT: Int
   formReminderDelayHoursLTE: Int
+  """
+  call_auto_close_hours field predicates
+  """
+  callAutoCloseHours: Int
+  callAutoCloseHoursNEQ: Int
+  callAutoCloseHoursIn: [Int!]
+  callAutoCloseHoursNotIn: [Int!]
+  callAutoCloseHoursGT: Int
+  callAutoCloseHoursGTE: Int
+  callAutoCloseHoursLT: Int
+  callAutoCloseHoursLTE: Int
 }
 """
 Information about pagination in a connection.
@@ -12329,6 +13498,10 @@ type Staff implements Node {
   """
   role: StaffRole!
   """
+  The staff member's direct line in E.164 form, read in the organisation's phone region; calls from or to it are matched to them. At most 32 characters.
+  """
+  phone: String
+  """
   Inactive staff cannot sign in and their tokens stop working.
   """
   active: Boolean!
@@ -12539,6 +13712,24 @@ input StaffWhereInput {
   roleNEQ: StaffRole
   roleIn: [StaffRole!]
   roleNotIn: [StaffRole!]
+  """
+  phone field predicates
+  """
+  phone: String
+  phoneNEQ: String
+  phoneIn: [String!]
+  phoneNotIn: [String!]
+  phoneGT: String
+  phoneGTE: String
+  phoneLT: String
+  phoneLTE: String
+  phoneContains: String
+  phoneHasPrefix: String
+  phoneHasSuffix: String
+  phoneIsNil: Boolean
+  phoneNotNil: Boolean
+  phoneEqualFold: String
+  phoneContainsFold: String
   """
   active field predicates
   """
@@ -12949,6 +14140,10 @@ input UpdateOrganizationInput {
   How many hours after a form is sent one reminder email goes to its addressee if it is still unsubmitted, from 0 (no reminder) to 720 (30 days); default 72. A form's reminder is timed when it is sent; setting 0 also stops the reminders not yet sent.
   """
   formReminderDelayHours: Int
+  """
+  How many hours after a call ended on the phone kith closes it if nobody ended it, from 1 to 720 (30 days); default 24. A call that never reports its end is closed as long after it started.
+  """
+  callAutoCloseHours: Int
 }
 """
 UpdateScheduledMessageInput is used for update ScheduledMessage object.
@@ -13076,6 +14271,11 @@ input UpdateStaffInput {
   What the staff member may do: owners and admins manage staff and settings.
   """
   role: StaffRole
+  """
+  The staff member's direct line in E.164 form, read in the organisation's phone region; calls from or to it are matched to them. At most 32 characters.
+  """
+  phone: String
+  clearPhone: Boolean
   """
   Inactive staff cannot sign in and their tokens stop working.
   """
@@ -14677,6 +15877,18 @@ func (ec *executionContext) childFields_AppointmentEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AppointmentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Attachment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "filename":
+		return ec.fieldContext_Attachment_filename(ctx, field)
+	case "contentType":
+		return ec.fieldContext_Attachment_contentType(ctx, field)
+	case "size":
+		return ec.fieldContext_Attachment_size(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attachment", field.Name)
+}
+
 func (ec *executionContext) childFields_AvailableSlot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "start":
@@ -14765,6 +15977,16 @@ func (ec *executionContext) childFields_BookingRules(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type BookingRules", field.Name)
 }
 
+func (ec *executionContext) childFields_CallEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_CallEvent_kind(ctx, field)
+	case "communication":
+		return ec.fieldContext_CallEvent_communication(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_Client(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -14847,6 +16069,8 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_defaultLocation(ctx, field)
 	case "contactLinks":
 		return ec.fieldContext_Client_contactLinks(ctx, field)
+	case "communications":
+		return ec.fieldContext_Client_communications(ctx, field)
 	case "appointmentAddresses":
 		return ec.fieldContext_Client_appointmentAddresses(ctx, field)
 	case "portalActivity":
@@ -14929,6 +16153,106 @@ func (ec *executionContext) childFields_ClientEdge(ctx context.Context, field gr
 		return ec.fieldContext_ClientEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClientEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Communication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Communication_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Communication_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Communication_updatedAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_Communication_kind(ctx, field)
+	case "direction":
+		return ec.fieldContext_Communication_direction(ctx, field)
+	case "status":
+		return ec.fieldContext_Communication_status(ctx, field)
+	case "source":
+		return ec.fieldContext_Communication_source(ctx, field)
+	case "providerID":
+		return ec.fieldContext_Communication_providerID(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_Communication_occurredAt(ctx, field)
+	case "fromAddress":
+		return ec.fieldContext_Communication_fromAddress(ctx, field)
+	case "toAddresses":
+		return ec.fieldContext_Communication_toAddresses(ctx, field)
+	case "ccAddresses":
+		return ec.fieldContext_Communication_ccAddresses(ctx, field)
+	case "title":
+		return ec.fieldContext_Communication_title(ctx, field)
+	case "description":
+		return ec.fieldContext_Communication_description(ctx, field)
+	case "subject":
+		return ec.fieldContext_Communication_subject(ctx, field)
+	case "textBody":
+		return ec.fieldContext_Communication_textBody(ctx, field)
+	case "htmlBody":
+		return ec.fieldContext_Communication_htmlBody(ctx, field)
+	case "attachments":
+		return ec.fieldContext_Communication_attachments(ctx, field)
+	case "messageID":
+		return ec.fieldContext_Communication_messageID(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_Communication_startedAt(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_Communication_answeredAt(ctx, field)
+	case "endedAt":
+		return ec.fieldContext_Communication_endedAt(ctx, field)
+	case "durationSeconds":
+		return ec.fieldContext_Communication_durationSeconds(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Communication_outcome(ctx, field)
+	case "recordingURL":
+		return ec.fieldContext_Communication_recordingURL(ctx, field)
+	case "providerStatus":
+		return ec.fieldContext_Communication_providerStatus(ctx, field)
+	case "platform":
+		return ec.fieldContext_Communication_platform(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_Communication_closedAt(ctx, field)
+	case "closedAutomatically":
+		return ec.fieldContext_Communication_closedAutomatically(ctx, field)
+	case "mailbox":
+		return ec.fieldContext_Communication_mailbox(ctx, field)
+	case "loggedBy":
+		return ec.fieldContext_Communication_loggedBy(ctx, field)
+	case "closedBy":
+		return ec.fieldContext_Communication_closedBy(ctx, field)
+	case "relatedTo":
+		return ec.fieldContext_Communication_relatedTo(ctx, field)
+	case "candidates":
+		return ec.fieldContext_Communication_candidates(ctx, field)
+	case "unmatched":
+		return ec.fieldContext_Communication_unmatched(ctx, field)
+	case "thread":
+		return ec.fieldContext_Communication_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Communication", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunicationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CommunicationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CommunicationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CommunicationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunicationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunicationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CommunicationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CommunicationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunicationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15283,6 +16607,42 @@ func (ec *executionContext) childFields_LocationEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type LocationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Mailbox(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Mailbox_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Mailbox_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Mailbox_updatedAt(ctx, field)
+	case "address":
+		return ec.fieldContext_Mailbox_address(ctx, field)
+	case "host":
+		return ec.fieldContext_Mailbox_host(ctx, field)
+	case "port":
+		return ec.fieldContext_Mailbox_port(ctx, field)
+	case "security":
+		return ec.fieldContext_Mailbox_security(ctx, field)
+	case "username":
+		return ec.fieldContext_Mailbox_username(ctx, field)
+	case "inboxFolder":
+		return ec.fieldContext_Mailbox_inboxFolder(ctx, field)
+	case "sentFolder":
+		return ec.fieldContext_Mailbox_sentFolder(ctx, field)
+	case "active":
+		return ec.fieldContext_Mailbox_active(ctx, field)
+	case "lastImportAt":
+		return ec.fieldContext_Mailbox_lastImportAt(ctx, field)
+	case "lastError":
+		return ec.fieldContext_Mailbox_lastError(ctx, field)
+	case "lastErrorAt":
+		return ec.fieldContext_Mailbox_lastErrorAt(ctx, field)
+	case "connectedBy":
+		return ec.fieldContext_Mailbox_connectedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Mailbox", field.Name)
+}
+
 func (ec *executionContext) childFields_MessagePreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "recipientName":
@@ -15481,6 +16841,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_portalInviteOnCreate(ctx, field)
 	case "formReminderDelayHours":
 		return ec.fieldContext_Organization_formReminderDelayHours(ctx, field)
+	case "callAutoCloseHours":
+		return ec.fieldContext_Organization_callAutoCloseHours(ctx, field)
 	case "widgetAllowedOrigins":
 		return ec.fieldContext_Organization_widgetAllowedOrigins(ctx, field)
 	}
@@ -16135,6 +17497,8 @@ func (ec *executionContext) childFields_Staff(ctx context.Context, field graphql
 		return ec.fieldContext_Staff_email(ctx, field)
 	case "role":
 		return ec.fieldContext_Staff_role(ctx, field)
+	case "phone":
+		return ec.fieldContext_Staff_phone(ctx, field)
 	case "active":
 		return ec.fieldContext_Staff_active(ctx, field)
 	case "timeZone":
@@ -16143,6 +17507,8 @@ func (ec *executionContext) childFields_Staff(ctx context.Context, field graphql
 		return ec.fieldContext_Staff_assignedClients(ctx, field)
 	case "appointments":
 		return ec.fieldContext_Staff_appointments(ctx, field)
+	case "communications":
+		return ec.fieldContext_Staff_communications(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Staff", field.Name)
 }
@@ -16464,6 +17830,36 @@ func (ec *executionContext) field_Client_appointments_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Client_communications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*communication.Filter, error) {
+			return ec.unmarshalOCommunicationFilter2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcommunicationᚐFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
 	return args, nil
 }
 
@@ -16807,6 +18203,20 @@ func (ec *executionContext) field_Mutation_confirmAppointment_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_connectMailbox_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ConnectMailboxInput, error) {
+			return ec.unmarshalNConnectMailboxInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐConnectMailboxInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17009,6 +18419,34 @@ func (ec *executionContext) field_Mutation_deleteMessageTemplate_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_disconnectMailbox_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endCall_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_inviteClientToPortal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17050,6 +18488,20 @@ func (ec *executionContext) field_Mutation_inviteContactToPortal_args(ctx contex
 		return nil, err
 	}
 	args["canManageAppointments"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_logCall_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (LogCallInput, error) {
+			return ec.unmarshalNLogCallInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐLogCallInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -17547,6 +18999,28 @@ func (ec *executionContext) field_Mutation_updateClient_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateCommunication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateCommunicationInput, error) {
+			return ec.unmarshalNUpdateCommunicationInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐUpdateCommunicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17974,6 +19448,36 @@ func (ec *executionContext) field_Query_clients_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_communications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*communication.Filter, error) {
+			return ec.unmarshalOCommunicationFilter2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcommunicationᚐFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
 	return args, nil
 }
 
@@ -18599,6 +20103,28 @@ func (ec *executionContext) field_Query_threadMessages_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_unmatchedCommunications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_workingHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18718,6 +20244,36 @@ func (ec *executionContext) field_Staff_assignedClients_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Staff_communications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*communication.Filter, error) {
+			return ec.unmarshalOCommunicationFilter2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcommunicationᚐFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
 	return args, nil
 }
 
@@ -20225,6 +21781,75 @@ func (ec *executionContext) fieldContext_AppointmentEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("AppointmentEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _Attachment_filename(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_filename(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filename, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Attachment_contentType(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Attachment_size(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _AvailableSlot_start(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20917,6 +22542,61 @@ func (ec *executionContext) _BookingRules_requireCancellationReason(ctx context.
 }
 func (ec *executionContext) fieldContext_BookingRules_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CallEvent_kind(ctx context.Context, field graphql.CollectedField, obj *CallEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v CallEventKind) graphql.Marshaler {
+			return ec.marshalNCallEventKind2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallEvent", field, false, false, errors.New("field of type CallEventKind does not have child fields"))
+}
+
+func (ec *executionContext) _CallEvent_communication(ctx context.Context, field graphql.CollectedField, obj *CallEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallEvent_communication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communication, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Communication) graphql.Marshaler {
+			return ec.marshalNCommunication2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallEvent_communication(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Communication(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -21944,6 +23624,50 @@ func (ec *executionContext) fieldContext_Client_contactLinks(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Client_communications(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_communications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Client().Communications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["where"].(*communication.Filter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CommunicationConnection) graphql.Marshaler {
+			return ec.marshalNCommunicationConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_communications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunicationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Client_communications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Client_appointmentAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22841,6 +24565,1030 @@ func (ec *executionContext) _ClientEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_ClientEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClientEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_id(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v communication1.Kind) graphql.Marshaler {
+			return ec.marshalNCommunicationKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CommunicationKind does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_direction(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v communication1.Direction) graphql.Marshaler {
+			return ec.marshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CommunicationDirection does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_status(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *communication1.Status) graphql.Marshaler {
+			return ec.marshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CallStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_source(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v communication1.Source) graphql.Marshaler {
+			return ec.marshalNCommunicationSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CommunicationSource does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_providerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_occurredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_occurredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OccurredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_fromAddress(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_fromAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_fromAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_toAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_toAddresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToAddresses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_toAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_ccAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_ccAddresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CcAddresses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_ccAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_title(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_description(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_textBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_textBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TextBody, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_textBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_htmlBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_htmlBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HTMLBody, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_htmlBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_attachments(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.Attachment) graphql.Marshaler {
+			return ec.marshalOAttachment2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Communication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Communication_messageID(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_messageID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_messageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_answeredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_answeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_endedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_endedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_durationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_outcome(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *communication1.Outcome) graphql.Marshaler {
+			return ec.marshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CallOutcome does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_recordingURL(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_recordingURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordingURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_recordingURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_providerStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_providerStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_providerStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_platform(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_closedAutomatically(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_closedAutomatically(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAutomatically, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_closedAutomatically(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_mailbox(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_mailbox(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mailbox(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Mailbox) graphql.Marshaler {
+			return ec.marshalOMailbox2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailbox(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_mailbox(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Communication",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mailbox(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Communication_loggedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_loggedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoggedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalOStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_loggedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Communication",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Communication_closedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_closedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalOStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_closedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Communication",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Communication_relatedTo(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_relatedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Communication().RelatedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+			return ec.marshalNRelatedPerson2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐNoderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_relatedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, true, true, errors.New("field of type RelatedPerson does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_candidates(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Communication().Candidates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ClientProfile) graphql.Marshaler {
+			return ec.marshalNClient2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Communication",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Communication_unmatched(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_unmatched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Communication().Unmatched(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_unmatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communication", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Communication_thread(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communication_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Communication().Thread(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Communication) graphql.Marshaler {
+			return ec.marshalNCommunication2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communication_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Communication",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Communication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunicationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunicationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CommunicationEdge) graphql.Marshaler {
+			return ec.marshalOCommunicationEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommunicationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunicationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunicationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunicationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunicationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunicationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunicationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunicationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunicationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunicationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunicationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CommunicationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunicationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Communication) graphql.Marshaler {
+			return ec.marshalOCommunication2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommunicationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunicationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Communication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunicationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunicationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunicationEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -25952,6 +28700,360 @@ func (ec *executionContext) fieldContext_LocationEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("LocationEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _Mailbox_id(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_address(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_host(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_host(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Host, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_host(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_port(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_port(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Port, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_security(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_security(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Security, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mailbox.Security) graphql.Marshaler {
+			return ec.marshalNMailboxSecurity2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_security(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type MailboxSecurity does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_username(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_username(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Username, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_inboxFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_inboxFolder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InboxFolder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_inboxFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_sentFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_sentFolder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentFolder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_sentFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_active(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_lastImportAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_lastImportAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastImportAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_lastImportAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_lastErrorAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_lastErrorAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastErrorAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_lastErrorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Mailbox_connectedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mailbox_connectedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConnectedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Staff) graphql.Marshaler {
+			return ec.marshalOStaff2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐStaff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mailbox_connectedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mailbox",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Staff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MessagePreview_recipientName(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28065,6 +31167,226 @@ func (ec *executionContext) fieldContext_Mutation_bookAsVisitor(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_bookAsVisitor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCommunication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCommunication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCommunication(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(UpdateCommunicationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Communication) graphql.Marshaler {
+			return ec.marshalNCommunication2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCommunication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Communication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCommunication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endCall(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endCall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndCall(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Communication) graphql.Marshaler {
+			return ec.marshalNCommunication2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endCall(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Communication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endCall_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_logCall(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_logCall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LogCall(ctx, fc.Args["input"].(LogCallInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Communication) graphql.Marshaler {
+			return ec.marshalNCommunication2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_logCall(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Communication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_logCall_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_connectMailbox(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_connectMailbox(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConnectMailbox(ctx, fc.Args["input"].(ConnectMailboxInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Mailbox) graphql.Marshaler {
+			return ec.marshalNMailbox2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailbox(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_connectMailbox(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mailbox(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_connectMailbox_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disconnectMailbox(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disconnectMailbox(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisconnectMailbox(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Mailbox) graphql.Marshaler {
+			return ec.marshalNMailbox2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailbox(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disconnectMailbox(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mailbox(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disconnectMailbox_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30641,6 +33963,29 @@ func (ec *executionContext) _Organization_formReminderDelayHours(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_Organization_formReminderDelayHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Organization_callAutoCloseHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_callAutoCloseHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallAutoCloseHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_callAutoCloseHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
@@ -34836,6 +38181,126 @@ func (ec *executionContext) fieldContext_Query_availableSlots(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_communications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_communications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Communications(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["where"].(*communication.Filter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CommunicationConnection) graphql.Marshaler {
+			return ec.marshalNCommunicationConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_communications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunicationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_communications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_unmatchedCommunications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unmatchedCommunications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnmatchedCommunications(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CommunicationConnection) graphql.Marshaler {
+			return ec.marshalNCommunicationConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unmatchedCommunications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunicationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unmatchedCommunications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mailboxes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mailboxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Mailboxes(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Mailbox) graphql.Marshaler {
+			return ec.marshalNMailbox2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailboxᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mailboxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mailbox(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_portalViewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37876,6 +41341,29 @@ func (ec *executionContext) fieldContext_Staff_role(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type StaffRole does not have child fields"))
 }
 
+func (ec *executionContext) _Staff_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Staff_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Staff_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Staff_active(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38004,6 +41492,50 @@ func (ec *executionContext) fieldContext_Staff_appointments(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Staff_appointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Staff_communications(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Staff_communications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Staff().Communications(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["where"].(*communication.Filter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CommunicationConnection) graphql.Marshaler {
+			return ec.marshalNCommunicationConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Staff_communications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Staff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunicationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Staff_communications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38150,6 +41682,38 @@ func (ec *executionContext) _StaffEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_StaffEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _Subscription_callEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_callEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().CallEvents(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CallEvent) graphql.Marshaler {
+			return ec.marshalNCallEvent2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_callEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallEvent(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TimelineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *timeline.Connection) (ret graphql.Marshaler) {
@@ -44622,6 +48186,191 @@ func (ec *executionContext) unmarshalInputClientWhereInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCommunicationFilter(ctx context.Context, obj any) (communication.Filter, error) {
+	var it communication.Filter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "direction", "status", "clientID", "contactID", "staffID", "occurredAfter", "occurredBefore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCommunicationKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOCommunicationDirection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "clientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "contactID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactID = data
+		case "staffID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffID = data
+		case "occurredAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredAfter"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredAfter = data
+		case "occurredBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredBefore = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCommunicationOrder(ctx context.Context, obj any) (ent.CommunicationOrder, error) {
+	var it ent.CommunicationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCommunicationOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputConnectMailboxInput(ctx context.Context, obj any) (ConnectMailboxInput, error) {
+	var it ConnectMailboxInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"address", "host", "port", "security", "username", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "host":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("host"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Host = data
+		case "port":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("port"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Port = data
+		case "security":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("security"))
+			data, err := ec.unmarshalOMailboxSecurity2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Security = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputContactOrder(ctx context.Context, obj any) (ent.ContactOrder, error) {
 	var it ent.ContactOrder
 	if obj == nil {
@@ -47731,7 +51480,7 @@ func (ec *executionContext) unmarshalInputCreateStaffInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "email", "role", "active", "timeZone", "assignedClientIDs"}
+	fieldsInOrder := [...]string{"name", "email", "role", "phone", "active", "timeZone", "assignedClientIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47759,6 +51508,13 @@ func (ec *executionContext) unmarshalInputCreateStaffInput(ctx context.Context, 
 				return it, err
 			}
 			it.Role = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
 		case "active":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -48978,6 +52734,140 @@ func (ec *executionContext) unmarshalInputLocationWhereInput(ctx context.Context
 				return it, err
 			}
 			it.ActiveNEQ = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputLogCallInput(ctx context.Context, obj any) (LogCallInput, error) {
+	var it LogCallInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"direction", "from", "to", "startedAt", "endedAt", "outcome", "platform", "title", "description", "relatedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "startedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAt = data
+		case "endedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAt = data
+		case "outcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
+			data, err := ec.unmarshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcome = data
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "relatedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relatedTo"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelatedTo = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputMailboxOrder(ctx context.Context, obj any) (ent.MailboxOrder, error) {
+	var it ent.MailboxOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMailboxOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailboxOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
 		}
 	}
 	return it, nil
@@ -51949,7 +55839,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "defaultLanguageGT", "defaultLanguageGTE", "defaultLanguageLT", "defaultLanguageLTE", "defaultLanguageContains", "defaultLanguageHasPrefix", "defaultLanguageHasSuffix", "defaultLanguageEqualFold", "defaultLanguageContainsFold", "defaultPhoneRegion", "defaultPhoneRegionNEQ", "defaultPhoneRegionIn", "defaultPhoneRegionNotIn", "defaultPhoneRegionGT", "defaultPhoneRegionGTE", "defaultPhoneRegionLT", "defaultPhoneRegionLTE", "defaultPhoneRegionContains", "defaultPhoneRegionHasPrefix", "defaultPhoneRegionHasSuffix", "defaultPhoneRegionEqualFold", "defaultPhoneRegionContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "quietHoursStart", "quietHoursStartNEQ", "quietHoursStartIn", "quietHoursStartNotIn", "quietHoursStartGT", "quietHoursStartGTE", "quietHoursStartLT", "quietHoursStartLTE", "quietHoursStartContains", "quietHoursStartHasPrefix", "quietHoursStartHasSuffix", "quietHoursStartEqualFold", "quietHoursStartContainsFold", "quietHoursEnd", "quietHoursEndNEQ", "quietHoursEndIn", "quietHoursEndNotIn", "quietHoursEndGT", "quietHoursEndGTE", "quietHoursEndLT", "quietHoursEndLTE", "quietHoursEndContains", "quietHoursEndHasPrefix", "quietHoursEndHasSuffix", "quietHoursEndEqualFold", "quietHoursEndContainsFold", "smsHelpReply", "smsHelpReplyNEQ", "smsHelpReplyIn", "smsHelpReplyNotIn", "smsHelpReplyGT", "smsHelpReplyGTE", "smsHelpReplyLT", "smsHelpReplyLTE", "smsHelpReplyContains", "smsHelpReplyHasPrefix", "smsHelpReplyHasSuffix", "smsHelpReplyIsNil", "smsHelpReplyNotNil", "smsHelpReplyEqualFold", "smsHelpReplyContainsFold", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "requireCancellationReason", "requireCancellationReasonNEQ", "portalInviteOnCreate", "portalInviteOnCreateNEQ", "formReminderDelayHours", "formReminderDelayHoursNEQ", "formReminderDelayHoursIn", "formReminderDelayHoursNotIn", "formReminderDelayHoursGT", "formReminderDelayHoursGTE", "formReminderDelayHoursLT", "formReminderDelayHoursLTE"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "defaultLanguageGT", "defaultLanguageGTE", "defaultLanguageLT", "defaultLanguageLTE", "defaultLanguageContains", "defaultLanguageHasPrefix", "defaultLanguageHasSuffix", "defaultLanguageEqualFold", "defaultLanguageContainsFold", "defaultPhoneRegion", "defaultPhoneRegionNEQ", "defaultPhoneRegionIn", "defaultPhoneRegionNotIn", "defaultPhoneRegionGT", "defaultPhoneRegionGTE", "defaultPhoneRegionLT", "defaultPhoneRegionLTE", "defaultPhoneRegionContains", "defaultPhoneRegionHasPrefix", "defaultPhoneRegionHasSuffix", "defaultPhoneRegionEqualFold", "defaultPhoneRegionContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "quietHoursStart", "quietHoursStartNEQ", "quietHoursStartIn", "quietHoursStartNotIn", "quietHoursStartGT", "quietHoursStartGTE", "quietHoursStartLT", "quietHoursStartLTE", "quietHoursStartContains", "quietHoursStartHasPrefix", "quietHoursStartHasSuffix", "quietHoursStartEqualFold", "quietHoursStartContainsFold", "quietHoursEnd", "quietHoursEndNEQ", "quietHoursEndIn", "quietHoursEndNotIn", "quietHoursEndGT", "quietHoursEndGTE", "quietHoursEndLT", "quietHoursEndLTE", "quietHoursEndContains", "quietHoursEndHasPrefix", "quietHoursEndHasSuffix", "quietHoursEndEqualFold", "quietHoursEndContainsFold", "smsHelpReply", "smsHelpReplyNEQ", "smsHelpReplyIn", "smsHelpReplyNotIn", "smsHelpReplyGT", "smsHelpReplyGTE", "smsHelpReplyLT", "smsHelpReplyLTE", "smsHelpReplyContains", "smsHelpReplyHasPrefix", "smsHelpReplyHasSuffix", "smsHelpReplyIsNil", "smsHelpReplyNotNil", "smsHelpReplyEqualFold", "smsHelpReplyContainsFold", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "requireCancellationReason", "requireCancellationReasonNEQ", "portalInviteOnCreate", "portalInviteOnCreateNEQ", "formReminderDelayHours", "formReminderDelayHoursNEQ", "formReminderDelayHoursIn", "formReminderDelayHoursNotIn", "formReminderDelayHoursGT", "formReminderDelayHoursGTE", "formReminderDelayHoursLT", "formReminderDelayHoursLTE", "callAutoCloseHours", "callAutoCloseHoursNEQ", "callAutoCloseHoursIn", "callAutoCloseHoursNotIn", "callAutoCloseHoursGT", "callAutoCloseHoursGTE", "callAutoCloseHoursLT", "callAutoCloseHoursLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -53573,6 +57463,62 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.FormReminderDelayHoursLTE = data
+		case "callAutoCloseHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callAutoCloseHours"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallAutoCloseHours = data
+		case "callAutoCloseHoursNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callAutoCloseHoursNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallAutoCloseHoursNEQ = data
+		case "callAutoCloseHoursIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callAutoCloseHoursIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallAutoCloseHoursIn = data
+		case "callAutoCloseHoursNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callAutoCloseHoursNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallAutoCloseHoursNotIn = data
+		case "callAutoCloseHoursGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callAutoCloseHoursGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallAutoCloseHoursGT = data
+		case "callAutoCloseHoursGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callAutoCloseHoursGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallAutoCloseHoursGTE = data
+		case "callAutoCloseHoursLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callAutoCloseHoursLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallAutoCloseHoursLT = data
+		case "callAutoCloseHoursLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callAutoCloseHoursLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallAutoCloseHoursLTE = data
 		}
 	}
 	return it, nil
@@ -58073,7 +62019,7 @@ func (ec *executionContext) unmarshalInputStaffWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "active", "activeNEQ", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "hasAssignedClients", "hasAssignedClientsWith", "hasAppointments", "hasAppointmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "active", "activeNEQ", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "hasAssignedClients", "hasAssignedClientsWith", "hasAppointments", "hasAppointmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -58479,6 +62425,111 @@ func (ec *executionContext) unmarshalInputStaffWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.RoleNotIn = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "phoneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNEQ = data
+		case "phoneIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneIn = data
+		case "phoneNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNotIn = data
+		case "phoneGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneGT = data
+		case "phoneGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneGTE = data
+		case "phoneLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneLT = data
+		case "phoneLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneLTE = data
+		case "phoneContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneContains = data
+		case "phoneHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneHasPrefix = data
+		case "phoneHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneHasSuffix = data
+		case "phoneIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneIsNil = data
+		case "phoneNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNotNil = data
+		case "phoneEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneEqualFold = data
+		case "phoneContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneContainsFold = data
 		case "active":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -59132,6 +63183,50 @@ func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateCommunicationInput(ctx context.Context, obj any) (UpdateCommunicationInput, error) {
+	var it UpdateCommunicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "relatedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "relatedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relatedTo"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelatedTo = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context, obj any) (ent.UpdateContactInput, error) {
 	var it ent.UpdateContactInput
 	if obj == nil {
@@ -59485,7 +63580,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "timeZone", "defaultLanguage", "defaultPhoneRegion", "phone", "clearPhone", "email", "clearEmail", "reminderLeadMinutes", "appendReminderLeadMinutes", "clearReminderLeadMinutes", "quietHoursStart", "quietHoursEnd", "smsHelpReply", "clearSmsHelpReply", "portalInviteOnCreate", "formReminderDelayHours"}
+	fieldsInOrder := [...]string{"name", "timeZone", "defaultLanguage", "defaultPhoneRegion", "phone", "clearPhone", "email", "clearEmail", "reminderLeadMinutes", "appendReminderLeadMinutes", "clearReminderLeadMinutes", "quietHoursStart", "quietHoursEnd", "smsHelpReply", "clearSmsHelpReply", "portalInviteOnCreate", "formReminderDelayHours", "callAutoCloseHours"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -59611,6 +63706,13 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 				return it, err
 			}
 			it.FormReminderDelayHours = data
+		case "callAutoCloseHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callAutoCloseHours"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallAutoCloseHours = data
 		}
 	}
 	return it, nil
@@ -59932,7 +64034,7 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "email", "role", "active", "timeZone", "clearTimeZone", "addAssignedClientIDs", "removeAssignedClientIDs", "clearAssignedClients"}
+	fieldsInOrder := [...]string{"name", "email", "role", "phone", "clearPhone", "active", "timeZone", "clearTimeZone", "addAssignedClientIDs", "removeAssignedClientIDs", "clearAssignedClients"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -59960,6 +64062,20 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 				return it, err
 			}
 			it.Role = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "clearPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPhone"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPhone = data
 		case "active":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -60764,6 +64880,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._MessageTemplate(ctx, sel, obj)
+	case *ent.Mailbox:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Mailbox(ctx, sel, obj)
 	case *ent.Location:
 		if obj == nil {
 			return graphql.Null
@@ -60799,6 +64920,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Contact(ctx, sel, obj)
+	case *ent.Communication:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Communication(ctx, sel, obj)
 	case *ent.ClientContact:
 		if obj == nil {
 			return graphql.Null
@@ -60824,6 +64950,34 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _RelatedPerson(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *ent.Staff:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Staff(ctx, sel, obj)
+	case *ent.Contact:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Contact(ctx, sel, obj)
+	case *ent.ClientProfile:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Client(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of RelatedPerson must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -61772,6 +65926,54 @@ func (ec *executionContext) _AppointmentEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var attachmentImplementors = []string{"Attachment"}
+
+func (ec *executionContext) _Attachment(ctx context.Context, sel ast.SelectionSet, obj *schematype.Attachment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Attachment")
+		case "filename":
+			out.Values[i] = ec._Attachment_filename(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contentType":
+			out.Values[i] = ec._Attachment_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._Attachment_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var availableSlotImplementors = []string{"AvailableSlot"}
 
 func (ec *executionContext) _AvailableSlot(ctx context.Context, sel ast.SelectionSet, obj *booking.Slot) graphql.Marshaler {
@@ -62148,7 +66350,50 @@ func (ec *executionContext) _BookingRules(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var clientImplementors = []string{"Client", "Node"}
+var callEventImplementors = []string{"CallEvent"}
+
+func (ec *executionContext) _CallEvent(ctx context.Context, sel ast.SelectionSet, obj *CallEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallEvent")
+		case "kind":
+			out.Values[i] = ec._CallEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "communication":
+			out.Values[i] = ec._CallEvent_communication(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var clientImplementors = []string{"Client", "RelatedPerson", "Node"}
 
 func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, obj *ent.ClientProfile) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, clientImplementors)
@@ -62564,6 +66809,44 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 				}()
 				res = ec._Client_contactLinks(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "communications":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Client_communications(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -63262,7 +67545,542 @@ func (ec *executionContext) _ClientEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var contactImplementors = []string{"Contact", "Node"}
+var communicationImplementors = []string{"Communication", "Node"}
+
+func (ec *executionContext) _Communication(ctx context.Context, sel ast.SelectionSet, obj *ent.Communication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Communication")
+		case "id":
+			out.Values[i] = ec._Communication_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Communication_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Communication_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Communication_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "direction":
+			out.Values[i] = ec._Communication_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Communication_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._Communication_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "providerID":
+			out.Values[i] = ec._Communication_providerID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "occurredAt":
+			out.Values[i] = ec._Communication_occurredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromAddress":
+			out.Values[i] = ec._Communication_fromAddress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toAddresses":
+			out.Values[i] = ec._Communication_toAddresses(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ccAddresses":
+			out.Values[i] = ec._Communication_ccAddresses(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Communication_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Communication_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.Values[i] = ec._Communication_subject(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "textBody":
+			out.Values[i] = ec._Communication_textBody(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "htmlBody":
+			out.Values[i] = ec._Communication_htmlBody(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attachments":
+			out.Values[i] = ec._Communication_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "messageID":
+			out.Values[i] = ec._Communication_messageID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._Communication_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredAt":
+			out.Values[i] = ec._Communication_answeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endedAt":
+			out.Values[i] = ec._Communication_endedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationSeconds":
+			out.Values[i] = ec._Communication_durationSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcome":
+			out.Values[i] = ec._Communication_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordingURL":
+			out.Values[i] = ec._Communication_recordingURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "providerStatus":
+			out.Values[i] = ec._Communication_providerStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "platform":
+			out.Values[i] = ec._Communication_platform(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._Communication_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAutomatically":
+			out.Values[i] = ec._Communication_closedAutomatically(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mailbox":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Communication_mailbox(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "loggedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Communication_loggedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "closedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Communication_closedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "relatedTo":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Communication_relatedTo(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "candidates":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Communication_candidates(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "unmatched":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Communication_unmatched(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "thread":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Communication_thread(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var communicationConnectionImplementors = []string{"CommunicationConnection"}
+
+func (ec *executionContext) _CommunicationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CommunicationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communicationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunicationConnection")
+		case "edges":
+			out.Values[i] = ec._CommunicationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CommunicationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CommunicationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var communicationEdgeImplementors = []string{"CommunicationEdge"}
+
+func (ec *executionContext) _CommunicationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CommunicationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communicationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunicationEdge")
+		case "node":
+			out.Values[i] = ec._CommunicationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CommunicationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var contactImplementors = []string{"Contact", "RelatedPerson", "Node"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *ent.Contact) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactImplementors)
@@ -64811,6 +69629,147 @@ func (ec *executionContext) _LocationEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var mailboxImplementors = []string{"Mailbox", "Node"}
+
+func (ec *executionContext) _Mailbox(ctx context.Context, sel ast.SelectionSet, obj *ent.Mailbox) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mailboxImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mailbox")
+		case "id":
+			out.Values[i] = ec._Mailbox_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Mailbox_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Mailbox_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.Values[i] = ec._Mailbox_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "host":
+			out.Values[i] = ec._Mailbox_host(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "port":
+			out.Values[i] = ec._Mailbox_port(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "security":
+			out.Values[i] = ec._Mailbox_security(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "username":
+			out.Values[i] = ec._Mailbox_username(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inboxFolder":
+			out.Values[i] = ec._Mailbox_inboxFolder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sentFolder":
+			out.Values[i] = ec._Mailbox_sentFolder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.Values[i] = ec._Mailbox_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastImportAt":
+			out.Values[i] = ec._Mailbox_lastImportAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._Mailbox_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastErrorAt":
+			out.Values[i] = ec._Mailbox_lastErrorAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "connectedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Mailbox_connectedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var messagePreviewImplementors = []string{"MessagePreview"}
 
 func (ec *executionContext) _MessagePreview(ctx context.Context, sel ast.SelectionSet, obj *MessagePreview) graphql.Marshaler {
@@ -65359,6 +70318,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "bookAsVisitor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_bookAsVisitor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCommunication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCommunication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCall":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endCall(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logCall":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_logCall(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "connectMailbox":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_connectMailbox(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disconnectMailbox":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disconnectMailbox(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -66138,6 +71132,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			}
 		case "formReminderDelayHours":
 			out.Values[i] = ec._Organization_formReminderDelayHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "callAutoCloseHours":
+			out.Values[i] = ec._Organization_callAutoCloseHours(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -68613,6 +73612,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "communications":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_communications(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "unmatchedCommunications":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_unmatchedCommunications(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "mailboxes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_mailboxes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "portalViewer":
 			field := field
 
@@ -70023,7 +75088,7 @@ func (ec *executionContext) _SignInPayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var staffImplementors = []string{"Staff", "Node"}
+var staffImplementors = []string{"Staff", "RelatedPerson", "Node"}
 
 func (ec *executionContext) _Staff(ctx context.Context, sel ast.SelectionSet, obj *ent.Staff) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, staffImplementors)
@@ -70063,6 +75128,11 @@ func (ec *executionContext) _Staff(ctx context.Context, sel ast.SelectionSet, ob
 		case "role":
 			out.Values[i] = ec._Staff_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Staff_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "active":
@@ -70123,6 +75193,44 @@ func (ec *executionContext) _Staff(ctx context.Context, sel ast.SelectionSet, ob
 					}
 				}()
 				res = ec._Staff_appointments(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "communications":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Staff_communications(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -70261,6 +75369,26 @@ func (ec *executionContext) _StaffEdge(ctx context.Context, sel ast.SelectionSet
 	})
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "callEvents":
+		return ec._Subscription_callEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var timelineConnectionImplementors = []string{"TimelineConnection"}
@@ -71070,6 +76198,10 @@ func (ec *executionContext) unmarshalNAppointmentWhereInput2ᚖgithubᚗcomᚋki
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAttachment2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAttachment(ctx context.Context, sel ast.SelectionSet, v schematype.Attachment) graphql.Marshaler {
+	return ec._Attachment(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNAvailableSlot2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋbookingᚐSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.Slot) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -71193,6 +76325,26 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCallEvent2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEvent(ctx context.Context, sel ast.SelectionSet, v *CallEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCallEventKind2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEventKind(ctx context.Context, v any) (CallEventKind, error) {
+	var res CallEventKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallEventKind2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐCallEventKind(ctx context.Context, sel ast.SelectionSet, v CallEventKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx context.Context, v any) (schematype.Channel, error) {
 	var res schematype.Channel
 	err := res.UnmarshalGQL(v)
@@ -71201,6 +76353,22 @@ func (ec *executionContext) unmarshalNChannel2githubᚗcomᚋkithᚑhealthᚋkit
 
 func (ec *executionContext) marshalNChannel2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannel(ctx context.Context, sel ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNClient2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfileᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ClientProfile) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNClient2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientProfile(ctx context.Context, sel ast.SelectionSet, v *ent.ClientProfile) graphql.Marshaler {
@@ -71314,6 +76482,93 @@ func (ec *executionContext) marshalNClientStatus2githubᚗcomᚋkithᚑhealthᚋ
 func (ec *executionContext) unmarshalNClientWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐClientWhereInput(ctx context.Context, v any) (*ent.ClientWhereInput, error) {
 	res, err := ec.unmarshalInputClientWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunication2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Communication) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunication2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunication(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunication2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunication(ctx context.Context, sel ast.SelectionSet, v *ent.Communication) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Communication(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommunicationConnection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CommunicationConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CommunicationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx context.Context, v any) (communication1.Direction, error) {
+	var res communication1.Direction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunicationDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx context.Context, sel ast.SelectionSet, v communication1.Direction) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCommunicationKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx context.Context, v any) (communication1.Kind, error) {
+	var res communication1.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunicationKind2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx context.Context, sel ast.SelectionSet, v communication1.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCommunicationOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationOrderField(ctx context.Context, v any) (*ent.CommunicationOrderField, error) {
+	var res = new(ent.CommunicationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunicationOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CommunicationOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCommunicationSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐSource(ctx context.Context, v any) (communication1.Source, error) {
+	var res communication1.Source
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunicationSource2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐSource(ctx context.Context, sel ast.SelectionSet, v communication1.Source) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNConnectMailboxInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐConnectMailboxInput(ctx context.Context, v any) (ConnectMailboxInput, error) {
+	res, err := ec.unmarshalInputConnectMailboxInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNContact2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Contact) graphql.Marshaler {
@@ -71767,6 +77022,22 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNInvoice2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐInvoiceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Invoice) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -71881,6 +77152,63 @@ func (ec *executionContext) marshalNLocationOrderField2ᚖgithubᚗcomᚋkithᚑ
 func (ec *executionContext) unmarshalNLocationWhereInput2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐLocationWhereInput(ctx context.Context, v any) (*ent.LocationWhereInput, error) {
 	res, err := ec.unmarshalInputLocationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLogCallInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐLogCallInput(ctx context.Context, v any) (LogCallInput, error) {
+	res, err := ec.unmarshalInputLogCallInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMailbox2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailboxᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Mailbox) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMailbox2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailbox(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMailbox2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailbox(ctx context.Context, sel ast.SelectionSet, v *ent.Mailbox) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Mailbox(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMailboxOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailboxOrderField(ctx context.Context, v any) (*ent.MailboxOrderField, error) {
+	var res = new(ent.MailboxOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMailboxOrderField2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailboxOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MailboxOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNMailboxSecurity2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx context.Context, v any) (mailbox.Security, error) {
+	var res mailbox.Security
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMailboxSecurity2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx context.Context, sel ast.SelectionSet, v mailbox.Security) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNMessageDirection2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋportalmessageᚐDirection(ctx context.Context, v any) (portalmessage.Direction, error) {
@@ -72603,6 +77931,32 @@ func (ec *executionContext) marshalNRecipientKind2githubᚗcomᚋkithᚑhealth�
 	return res
 }
 
+func (ec *executionContext) marshalNRelatedPerson2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RelatedPerson(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedPerson2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐNoderᚄ(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedPerson2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐNoder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNRelationship2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚋclientcontactᚐRelationship(ctx context.Context, v any) (clientcontact.Relationship, error) {
 	var res clientcontact.Relationship
 	err := res.UnmarshalGQL(v)
@@ -73050,6 +78404,11 @@ func (ec *executionContext) unmarshalNUpdateClientInput2githubᚗcomᚋkithᚑhe
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateCommunicationInput2githubᚗcomᚋkithᚑhealthᚋkithᚋgraphᚐUpdateCommunicationInput(ctx context.Context, v any) (UpdateCommunicationInput, error) {
+	res, err := ec.unmarshalInputUpdateCommunicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateContactInput2githubᚗcomᚋkithᚑhealthᚋkithᚋentᚐUpdateContactInput(ctx context.Context, v any) (ent.UpdateContactInput, error) {
 	res, err := ec.unmarshalInputUpdateContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -73475,6 +78834,25 @@ func (ec *executionContext) unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋki
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOAttachment2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAttachmentᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Attachment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttachment2githubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐAttachment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOBilledTo2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐBilledTo(ctx context.Context, sel ast.SelectionSet, v *schematype.BilledTo) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -73562,6 +78940,38 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(ctx context.Context, v any) (*communication1.Outcome, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(communication1.Outcome)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCallOutcome2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *communication1.Outcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(ctx context.Context, v any) (*communication1.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(communication1.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCallStatus2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐStatus(ctx context.Context, sel ast.SelectionSet, v *communication1.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOChannel2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐChannelᚄ(ctx context.Context, v any) ([]schematype.Channel, error) {
@@ -73813,6 +79223,73 @@ func (ec *executionContext) unmarshalOClientWhereInput2ᚖgithubᚗcomᚋkithᚑ
 	}
 	res, err := ec.unmarshalInputClientWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCommunication2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunication(ctx context.Context, sel ast.SelectionSet, v *ent.Communication) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Communication(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCommunicationDirection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx context.Context, v any) (*communication1.Direction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(communication1.Direction)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCommunicationDirection2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐDirection(ctx context.Context, sel ast.SelectionSet, v *communication1.Direction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOCommunicationEdge2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CommunicationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCommunicationEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCommunicationEdge2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐCommunicationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CommunicationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CommunicationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCommunicationFilter2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋcommunicationᚐFilter(ctx context.Context, v any) (*communication.Filter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCommunicationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCommunicationKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx context.Context, v any) (*communication1.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(communication1.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCommunicationKind2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋcommunicationᚐKind(ctx context.Context, sel ast.SelectionSet, v *communication1.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOContact2ᚕᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Contact) graphql.Marshaler {
@@ -74482,6 +79959,29 @@ func (ec *executionContext) unmarshalOLocationWhereInput2ᚖgithubᚗcomᚋkith�
 	}
 	res, err := ec.unmarshalInputLocationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMailbox2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚐMailbox(ctx context.Context, sel ast.SelectionSet, v *ent.Mailbox) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Mailbox(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMailboxSecurity2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx context.Context, v any) (*mailbox.Security, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(mailbox.Security)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMailboxSecurity2ᚖgithubᚗcomᚋkithᚑhealthᚋkithᚋentᚋmailboxᚐSecurity(ctx context.Context, sel ast.SelectionSet, v *mailbox.Security) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOMessageKind2ᚕgithubᚗcomᚋkithᚑhealthᚋkithᚋschematypeᚐMessageKindᚄ(ctx context.Context, v any) ([]schematype.MessageKind, error) {

@@ -3,9 +3,15 @@
 package graph
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/communication"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -41,11 +47,36 @@ type BookAsVisitorInput struct {
 	IdempotencyKey string `json:"idempotencyKey"`
 }
 
+// News of a call for the callEvents subscription.
+type CallEvent struct {
+	Kind CallEventKind `json:"kind"`
+	// The call as it is now.
+	Communication *ent.Communication `json:"communication"`
+}
+
 // The client's own notification flags; omitted ones stay as they are.
 type ClientNotificationsInput struct {
 	NotifyReminders     *bool `json:"notifyReminders,omitempty"`
 	NotifyConfirmations *bool `json:"notifyConfirmations,omitempty"`
 	NotifyScheduled     *bool `json:"notifyScheduled,omitempty"`
+}
+
+// A shared mailbox to import email from. kith signs in once to check it and
+// finds its sent folder before saving it; the password is sealed and never
+// returned.
+type ConnectMailboxInput struct {
+	// The mailbox's email address, such as frontdesk@maple.example.
+	Address string `json:"address"`
+	// The IMAP server, such as imap.example.com.
+	Host string `json:"host"`
+	// Default 993 with TLS, 143 otherwise.
+	Port *int `json:"port,omitempty"`
+	// Default TLS.
+	Security *mailbox.Security `json:"security,omitempty"`
+	// Default the address.
+	Username *string `json:"username,omitempty"`
+	// The password or app password; at most 1,024 characters.
+	Password string `json:"password"`
 }
 
 type CreateInvoiceInput struct {
@@ -75,6 +106,26 @@ type EffectiveMessageTemplate struct {
 	Text     *string `json:"text,omitempty"`
 	// True when this is kith's built-in wording, not the organisation's own.
 	IsDefault bool `json:"isDefault"`
+}
+
+// A call on a phone system kith does not hear from, logged by hand.
+type LogCallInput struct {
+	Direction communication.Direction `json:"direction"`
+	// The number that called (INBOUND: the caller's); matched to clients, contacts and staff.
+	From *string `json:"from,omitempty"`
+	// The number called (OUTBOUND: the person's).
+	To *string `json:"to,omitempty"`
+	// When it started; default now.
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+	// When it ended on the phone, if it has.
+	EndedAt *time.Time             `json:"endedAt,omitempty"`
+	Outcome *communication.Outcome `json:"outcome,omitempty"`
+	// The phone system, such as Mitel; at most 100 characters.
+	Platform    *string `json:"platform,omitempty"`
+	Title       *string `json:"title,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// The people it concerns, beside those its numbers match. At most 20 IDs.
+	RelatedTo []pulid.ID `json:"relatedTo,omitempty"`
 }
 
 // Exactly what one recipient would receive.
@@ -155,9 +206,86 @@ type SignInPayload struct {
 	Staff     *ent.Staff `json:"staff"`
 }
 
+type Subscription struct {
+}
+
+// A change to an open call, or the people a communication concerns. An
+// email's or SMS's title and description are as they came; a closed call is
+// read-only (BAD_USER_INPUT).
+type UpdateCommunicationInput struct {
+	// A call's title, at most 255 characters.
+	Title *string `json:"title,omitempty"`
+	// A call's description, at most 10,000 characters.
+	Description *string `json:"description,omitempty"`
+	// The clients, contacts and staff it concerns, replacing those it had (an
+	// empty list clears them; candidates are cleared too). At most 20 IDs.
+	RelatedTo []pulid.ID `json:"relatedTo,omitempty"`
+}
+
 type VerifySignInInput struct {
 	Organization string `json:"organization"`
 	Email        string `json:"email"`
 	// The code from the email.
 	Code string `json:"code"`
+}
+
+// What happened to a call.
+type CallEventKind string
+
+const (
+	// kith has just learnt of the call: it rings, was answered, or was logged.
+	CallEventKindStarted CallEventKind = "STARTED"
+	// Its progress, title, description or people changed.
+	CallEventKindUpdated CallEventKind = "UPDATED"
+	// It was ended or closed automatically.
+	CallEventKindClosed CallEventKind = "CLOSED"
+)
+
+var AllCallEventKind = []CallEventKind{
+	CallEventKindStarted,
+	CallEventKindUpdated,
+	CallEventKindClosed,
+}
+
+func (e CallEventKind) IsValid() bool {
+	switch e {
+	case CallEventKindStarted, CallEventKindUpdated, CallEventKindClosed:
+		return true
+	}
+	return false
+}
+
+func (e CallEventKind) String() string {
+	return string(e)
+}
+
+func (e *CallEventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CallEventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CallEventKind", str)
+	}
+	return nil
+}
+
+func (e CallEventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CallEventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CallEventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -57,6 +57,30 @@ func (f ClientProfileFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ClientProfileMutation", m)
 }
 
+// The CommunicationFunc type is an adapter to allow the use of ordinary
+// function as Communication mutator.
+type CommunicationFunc func(context.Context, *ent.CommunicationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CommunicationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CommunicationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CommunicationMutation", m)
+}
+
+// The CommunicationPartyFunc type is an adapter to allow the use of ordinary
+// function as CommunicationParty mutator.
+type CommunicationPartyFunc func(context.Context, *ent.CommunicationPartyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CommunicationPartyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CommunicationPartyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CommunicationPartyMutation", m)
+}
+
 // The ContactFunc type is an adapter to allow the use of ordinary
 // function as Contact mutator.
 type ContactFunc func(context.Context, *ent.ContactMutation) (ent.Value, error)
@@ -139,6 +163,18 @@ func (f LocationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LocationMutation", m)
+}
+
+// The MailboxFunc type is an adapter to allow the use of ordinary
+// function as Mailbox mutator.
+type MailboxFunc func(context.Context, *ent.MailboxMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MailboxFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MailboxMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MailboxMutation", m)
 }
 
 // The MessageTemplateFunc type is an adapter to allow the use of ordinary

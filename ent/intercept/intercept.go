@@ -12,6 +12,8 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/communication"
+	"github.com/kith-health/kith/ent/communicationparty"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -19,6 +21,7 @@ import (
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/location"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -203,6 +206,60 @@ func (f TraverseClientProfile) Traverse(ctx context.Context, q ent.Query) error 
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ClientProfileQuery", q)
+}
+
+// The CommunicationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CommunicationFunc func(context.Context, *ent.CommunicationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CommunicationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CommunicationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CommunicationQuery", q)
+}
+
+// The TraverseCommunication type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCommunication func(context.Context, *ent.CommunicationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCommunication) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCommunication) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CommunicationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CommunicationQuery", q)
+}
+
+// The CommunicationPartyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CommunicationPartyFunc func(context.Context, *ent.CommunicationPartyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CommunicationPartyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CommunicationPartyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CommunicationPartyQuery", q)
+}
+
+// The TraverseCommunicationParty type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCommunicationParty func(context.Context, *ent.CommunicationPartyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCommunicationParty) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCommunicationParty) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CommunicationPartyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CommunicationPartyQuery", q)
 }
 
 // The ContactFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -392,6 +449,33 @@ func (f TraverseLocation) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.LocationQuery", q)
+}
+
+// The MailboxFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MailboxFunc func(context.Context, *ent.MailboxQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MailboxFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MailboxQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MailboxQuery", q)
+}
+
+// The TraverseMailbox type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMailbox func(context.Context, *ent.MailboxQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMailbox) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMailbox) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MailboxQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MailboxQuery", q)
 }
 
 // The MessageTemplateFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -918,6 +1002,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ClientContactQuery, predicate.ClientContact, clientcontact.OrderOption]{typ: ent.TypeClientContact, tq: q}, nil
 	case *ent.ClientProfileQuery:
 		return &query[*ent.ClientProfileQuery, predicate.ClientProfile, clientprofile.OrderOption]{typ: ent.TypeClientProfile, tq: q}, nil
+	case *ent.CommunicationQuery:
+		return &query[*ent.CommunicationQuery, predicate.Communication, communication.OrderOption]{typ: ent.TypeCommunication, tq: q}, nil
+	case *ent.CommunicationPartyQuery:
+		return &query[*ent.CommunicationPartyQuery, predicate.CommunicationParty, communicationparty.OrderOption]{typ: ent.TypeCommunicationParty, tq: q}, nil
 	case *ent.ContactQuery:
 		return &query[*ent.ContactQuery, predicate.Contact, contact.OrderOption]{typ: ent.TypeContact, tq: q}, nil
 	case *ent.CoverageQuery:
@@ -932,6 +1020,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.InvoiceQuery, predicate.Invoice, invoice.OrderOption]{typ: ent.TypeInvoice, tq: q}, nil
 	case *ent.LocationQuery:
 		return &query[*ent.LocationQuery, predicate.Location, location.OrderOption]{typ: ent.TypeLocation, tq: q}, nil
+	case *ent.MailboxQuery:
+		return &query[*ent.MailboxQuery, predicate.Mailbox, mailbox.OrderOption]{typ: ent.TypeMailbox, tq: q}, nil
 	case *ent.MessageTemplateQuery:
 		return &query[*ent.MessageTemplateQuery, predicate.MessageTemplate, messagetemplate.OrderOption]{typ: ent.TypeMessageTemplate, tq: q}, nil
 	case *ent.NotificationQuery:

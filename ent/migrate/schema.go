@@ -306,6 +306,183 @@ var (
 			},
 		},
 	}
+	// CommunicationsColumns holds the columns for the "communications" table.
+	CommunicationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"EMAIL", "CALL", "SMS"}},
+		{Name: "direction", Type: field.TypeEnum, Enums: []string{"INBOUND", "OUTBOUND"}},
+		{Name: "status", Type: field.TypeEnum, Nullable: true, Enums: []string{"OPEN", "CLOSED"}},
+		{Name: "source", Type: field.TypeEnum, Enums: []string{"TWILIO_VOICE", "LOGGED", "IMAP", "SENDGRID_INBOUND", "TWILIO_SMS"}},
+		{Name: "provider_id", Type: field.TypeString, Nullable: true},
+		{Name: "occurred_at", Type: field.TypeTime},
+		{Name: "from_address", Type: field.TypeString, Nullable: true},
+		{Name: "to_addresses", Type: field.TypeJSON, Nullable: true},
+		{Name: "cc_addresses", Type: field.TypeJSON, Nullable: true},
+		{Name: "title", Type: field.TypeString, Nullable: true},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "subject", Type: field.TypeString, Nullable: true},
+		{Name: "text_body", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "html_body", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "attachments", Type: field.TypeJSON, Nullable: true},
+		{Name: "message_id", Type: field.TypeString, Nullable: true},
+		{Name: "in_reply_to", Type: field.TypeString, Nullable: true},
+		{Name: "references", Type: field.TypeJSON, Nullable: true},
+		{Name: "thread_key", Type: field.TypeString, Nullable: true},
+		{Name: "started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "answered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "ended_at", Type: field.TypeTime, Nullable: true},
+		{Name: "duration_seconds", Type: field.TypeInt, Nullable: true},
+		{Name: "outcome", Type: field.TypeEnum, Nullable: true, Enums: []string{"ANSWERED", "BUSY", "NO_ANSWER", "FAILED", "CANCELLED"}},
+		{Name: "recording_url", Type: field.TypeString, Nullable: true},
+		{Name: "provider_status", Type: field.TypeString, Nullable: true},
+		{Name: "platform", Type: field.TypeString, Nullable: true},
+		{Name: "closed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "closed_automatically", Type: field.TypeBool, Default: false},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "mailbox_id", Type: field.TypeString, Nullable: true},
+		{Name: "logged_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "closed_by_id", Type: field.TypeString, Nullable: true},
+	}
+	// CommunicationsTable holds the schema information for the "communications" table.
+	CommunicationsTable = &schema.Table{
+		Name:       "communications",
+		Columns:    CommunicationsColumns,
+		PrimaryKey: []*schema.Column{CommunicationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "communications_organizations_organization",
+				Columns:    []*schema.Column{CommunicationsColumns[32]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "communications_mailboxes_mailbox",
+				Columns:    []*schema.Column{CommunicationsColumns[33]},
+				RefColumns: []*schema.Column{MailboxesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "communications_staff_logged_by",
+				Columns:    []*schema.Column{CommunicationsColumns[34]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "communications_staff_closed_by",
+				Columns:    []*schema.Column{CommunicationsColumns[35]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "communication_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{CommunicationsColumns[32]},
+			},
+			{
+				Name:    "communication_organization_id_provider_id",
+				Unique:  true,
+				Columns: []*schema.Column{CommunicationsColumns[32], CommunicationsColumns[7]},
+			},
+			{
+				Name:    "communication_organization_id_occurred_at",
+				Unique:  false,
+				Columns: []*schema.Column{CommunicationsColumns[32], CommunicationsColumns[8]},
+			},
+			{
+				Name:    "communication_organization_id_thread_key",
+				Unique:  false,
+				Columns: []*schema.Column{CommunicationsColumns[32], CommunicationsColumns[21]},
+			},
+			{
+				Name:    "communication_status_ended_at",
+				Unique:  false,
+				Columns: []*schema.Column{CommunicationsColumns[5], CommunicationsColumns[24]},
+			},
+		},
+	}
+	// CommunicationPartiesColumns holds the columns for the "communication_parties" table.
+	CommunicationPartiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "candidate", Type: field.TypeBool, Default: false},
+		{Name: "matched_by", Type: field.TypeEnum, Enums: []string{"ADDRESS", "STAFF", "LINK"}},
+		{Name: "address", Type: field.TypeString, Nullable: true},
+		{Name: "occurred_at", Type: field.TypeTime},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "communication_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString, Nullable: true},
+		{Name: "contact_id", Type: field.TypeString, Nullable: true},
+		{Name: "staff_id", Type: field.TypeString, Nullable: true},
+	}
+	// CommunicationPartiesTable holds the schema information for the "communication_parties" table.
+	CommunicationPartiesTable = &schema.Table{
+		Name:       "communication_parties",
+		Columns:    CommunicationPartiesColumns,
+		PrimaryKey: []*schema.Column{CommunicationPartiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "communication_parties_organizations_organization",
+				Columns:    []*schema.Column{CommunicationPartiesColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "communication_parties_communications_communication",
+				Columns:    []*schema.Column{CommunicationPartiesColumns[7]},
+				RefColumns: []*schema.Column{CommunicationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "communication_parties_clients_client",
+				Columns:    []*schema.Column{CommunicationPartiesColumns[8]},
+				RefColumns: []*schema.Column{ClientsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "communication_parties_contacts_contact",
+				Columns:    []*schema.Column{CommunicationPartiesColumns[9]},
+				RefColumns: []*schema.Column{ContactsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "communication_parties_staff_staff",
+				Columns:    []*schema.Column{CommunicationPartiesColumns[10]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "communicationparty_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{CommunicationPartiesColumns[6]},
+			},
+			{
+				Name:    "communicationparty_communication_id",
+				Unique:  false,
+				Columns: []*schema.Column{CommunicationPartiesColumns[7]},
+			},
+			{
+				Name:    "communicationparty_client_id_occurred_at",
+				Unique:  false,
+				Columns: []*schema.Column{CommunicationPartiesColumns[8], CommunicationPartiesColumns[4]},
+			},
+			{
+				Name:    "communicationparty_contact_id",
+				Unique:  false,
+				Columns: []*schema.Column{CommunicationPartiesColumns[9]},
+			},
+			{
+				Name:    "communicationparty_staff_id_occurred_at",
+				Unique:  false,
+				Columns: []*schema.Column{CommunicationPartiesColumns[10], CommunicationPartiesColumns[4]},
+			},
+		},
+	}
 	// ContactsColumns holds the columns for the "contacts" table.
 	ContactsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -663,6 +840,59 @@ var (
 			},
 		},
 	}
+	// MailboxesColumns holds the columns for the "mailboxes" table.
+	MailboxesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "address", Type: field.TypeString},
+		{Name: "host", Type: field.TypeString},
+		{Name: "port", Type: field.TypeInt, Default: 993},
+		{Name: "security", Type: field.TypeEnum, Enums: []string{"TLS", "STARTTLS", "NONE"}, Default: "TLS"},
+		{Name: "username", Type: field.TypeString},
+		{Name: "secret", Type: field.TypeBytes},
+		{Name: "inbox_folder", Type: field.TypeString, Default: "INBOX"},
+		{Name: "sent_folder", Type: field.TypeString, Nullable: true},
+		{Name: "cursors", Type: field.TypeJSON, Nullable: true},
+		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "last_import_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true},
+		{Name: "last_error_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeString},
+		{Name: "connected_by_id", Type: field.TypeString, Nullable: true},
+	}
+	// MailboxesTable holds the schema information for the "mailboxes" table.
+	MailboxesTable = &schema.Table{
+		Name:       "mailboxes",
+		Columns:    MailboxesColumns,
+		PrimaryKey: []*schema.Column{MailboxesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "mailboxes_organizations_organization",
+				Columns:    []*schema.Column{MailboxesColumns[16]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "mailboxes_staff_connected_by",
+				Columns:    []*schema.Column{MailboxesColumns[17]},
+				RefColumns: []*schema.Column{StaffColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "mailbox_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{MailboxesColumns[16]},
+			},
+			{
+				Name:    "mailbox_organization_id_address",
+				Unique:  true,
+				Columns: []*schema.Column{MailboxesColumns[16], MailboxesColumns[3]},
+			},
+		},
+	}
 	// MessageTemplatesColumns holds the columns for the "message_templates" table.
 	MessageTemplatesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -826,6 +1056,7 @@ var (
 		{Name: "require_cancellation_reason", Type: field.TypeBool, Default: false},
 		{Name: "portal_invite_on_create", Type: field.TypeBool, Default: false},
 		{Name: "form_reminder_delay_hours", Type: field.TypeInt, Default: 72},
+		{Name: "call_auto_close_hours", Type: field.TypeInt, Default: 24},
 		{Name: "widget_allowed_origins", Type: field.TypeJSON, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
@@ -1471,6 +1702,7 @@ var (
 		{Name: "email", Type: field.TypeString},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"OWNER", "ADMIN", "PRACTITIONER", "FRONT_DESK"}, Default: "PRACTITIONER"},
 		{Name: "password_hash", Type: field.TypeString, Nullable: true},
+		{Name: "phone", Type: field.TypeString, Nullable: true},
 		{Name: "active", Type: field.TypeBool, Default: true},
 		{Name: "time_zone", Type: field.TypeString, Nullable: true},
 		{Name: "organization_id", Type: field.TypeString},
@@ -1483,7 +1715,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "staff_organizations_organization",
-				Columns:    []*schema.Column{StaffColumns[9]},
+				Columns:    []*schema.Column{StaffColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1492,12 +1724,12 @@ var (
 			{
 				Name:    "staff_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{StaffColumns[9]},
+				Columns: []*schema.Column{StaffColumns[10]},
 			},
 			{
 				Name:    "staff_organization_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{StaffColumns[9], StaffColumns[4]},
+				Columns: []*schema.Column{StaffColumns[10], StaffColumns[4]},
 			},
 		},
 	}
@@ -1612,6 +1844,8 @@ var (
 		AppointmentChangesTable,
 		ClientContactsTable,
 		ClientsTable,
+		CommunicationsTable,
+		CommunicationPartiesTable,
 		ContactsTable,
 		CoveragesTable,
 		EmailSuppressionsTable,
@@ -1619,6 +1853,7 @@ var (
 		FormsTable,
 		InvoicesTable,
 		LocationsTable,
+		MailboxesTable,
 		MessageTemplatesTable,
 		NotificationsTable,
 		OrganizationsTable,
@@ -1672,6 +1907,21 @@ func init() {
 	ClientsTable.Annotation = &entsql.Annotation{
 		Table: "clients",
 	}
+	CommunicationsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	CommunicationsTable.ForeignKeys[1].RefTable = MailboxesTable
+	CommunicationsTable.ForeignKeys[2].RefTable = StaffTable
+	CommunicationsTable.ForeignKeys[3].RefTable = StaffTable
+	CommunicationsTable.Annotation = &entsql.Annotation{
+		Table: "communications",
+	}
+	CommunicationPartiesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	CommunicationPartiesTable.ForeignKeys[1].RefTable = CommunicationsTable
+	CommunicationPartiesTable.ForeignKeys[2].RefTable = ClientsTable
+	CommunicationPartiesTable.ForeignKeys[3].RefTable = ContactsTable
+	CommunicationPartiesTable.ForeignKeys[4].RefTable = StaffTable
+	CommunicationPartiesTable.Annotation = &entsql.Annotation{
+		Table: "communication_parties",
+	}
 	ContactsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ContactsTable.Annotation = &entsql.Annotation{
 		Table: "contacts",
@@ -1708,6 +1958,11 @@ func init() {
 	LocationsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	LocationsTable.Annotation = &entsql.Annotation{
 		Table: "locations",
+	}
+	MailboxesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	MailboxesTable.ForeignKeys[1].RefTable = StaffTable
+	MailboxesTable.Annotation = &entsql.Annotation{
+		Table: "mailboxes",
 	}
 	MessageTemplatesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	MessageTemplatesTable.Annotation = &entsql.Annotation{

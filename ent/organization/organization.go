@@ -62,6 +62,8 @@ const (
 	FieldPortalInviteOnCreate = "portal_invite_on_create"
 	// FieldFormReminderDelayHours holds the string denoting the form_reminder_delay_hours field in the database.
 	FieldFormReminderDelayHours = "form_reminder_delay_hours"
+	// FieldCallAutoCloseHours holds the string denoting the call_auto_close_hours field in the database.
+	FieldCallAutoCloseHours = "call_auto_close_hours"
 	// FieldWidgetAllowedOrigins holds the string denoting the widget_allowed_origins field in the database.
 	FieldWidgetAllowedOrigins = "widget_allowed_origins"
 	// EdgeStaff holds the string denoting the staff edge name in mutations.
@@ -103,6 +105,7 @@ var Columns = []string{
 	FieldRequireCancellationReason,
 	FieldPortalInviteOnCreate,
 	FieldFormReminderDelayHours,
+	FieldCallAutoCloseHours,
 	FieldWidgetAllowedOrigins,
 }
 
@@ -196,6 +199,10 @@ var (
 	DefaultFormReminderDelayHours int
 	// FormReminderDelayHoursValidator is a validator for the "form_reminder_delay_hours" field. It is called by the builders before save.
 	FormReminderDelayHoursValidator func(int) error
+	// DefaultCallAutoCloseHours holds the default value on creation for the "call_auto_close_hours" field.
+	DefaultCallAutoCloseHours int
+	// CallAutoCloseHoursValidator is a validator for the "call_auto_close_hours" field. It is called by the builders before save.
+	CallAutoCloseHoursValidator func(int) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -316,6 +323,11 @@ func ByPortalInviteOnCreate(opts ...sql.OrderTermOption) OrderOption {
 // ByFormReminderDelayHours orders the results by the form_reminder_delay_hours field.
 func ByFormReminderDelayHours(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFormReminderDelayHours, opts...).ToFunc()
+}
+
+// ByCallAutoCloseHours orders the results by the call_auto_close_hours field.
+func ByCallAutoCloseHours(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCallAutoCloseHours, opts...).ToFunc()
 }
 
 // ByStaffCount orders the results by staff count.

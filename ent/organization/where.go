@@ -166,6 +166,11 @@ func FormReminderDelayHours(v int) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldFormReminderDelayHours, v))
 }
 
+// CallAutoCloseHours applies equality check predicate on the "call_auto_close_hours" field. It's identical to CallAutoCloseHoursEQ.
+func CallAutoCloseHours(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldCallAutoCloseHours, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldCreatedAt, v))
@@ -1274,6 +1279,46 @@ func FormReminderDelayHoursLT(v int) predicate.Organization {
 // FormReminderDelayHoursLTE applies the LTE predicate on the "form_reminder_delay_hours" field.
 func FormReminderDelayHoursLTE(v int) predicate.Organization {
 	return predicate.Organization(sql.FieldLTE(FieldFormReminderDelayHours, v))
+}
+
+// CallAutoCloseHoursEQ applies the EQ predicate on the "call_auto_close_hours" field.
+func CallAutoCloseHoursEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldCallAutoCloseHours, v))
+}
+
+// CallAutoCloseHoursNEQ applies the NEQ predicate on the "call_auto_close_hours" field.
+func CallAutoCloseHoursNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldCallAutoCloseHours, v))
+}
+
+// CallAutoCloseHoursIn applies the In predicate on the "call_auto_close_hours" field.
+func CallAutoCloseHoursIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldCallAutoCloseHours, vs...))
+}
+
+// CallAutoCloseHoursNotIn applies the NotIn predicate on the "call_auto_close_hours" field.
+func CallAutoCloseHoursNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldCallAutoCloseHours, vs...))
+}
+
+// CallAutoCloseHoursGT applies the GT predicate on the "call_auto_close_hours" field.
+func CallAutoCloseHoursGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldCallAutoCloseHours, v))
+}
+
+// CallAutoCloseHoursGTE applies the GTE predicate on the "call_auto_close_hours" field.
+func CallAutoCloseHoursGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldCallAutoCloseHours, v))
+}
+
+// CallAutoCloseHoursLT applies the LT predicate on the "call_auto_close_hours" field.
+func CallAutoCloseHoursLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldCallAutoCloseHours, v))
+}
+
+// CallAutoCloseHoursLTE applies the LTE predicate on the "call_auto_close_hours" field.
+func CallAutoCloseHoursLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldCallAutoCloseHours, v))
 }
 
 // WidgetAllowedOriginsIsNil applies the IsNil predicate on the "widget_allowed_origins" field.

@@ -18,6 +18,12 @@ type ClientContact func(*sql.Selector)
 // ClientProfile is the predicate function for clientprofile builders.
 type ClientProfile func(*sql.Selector)
 
+// Communication is the predicate function for communication builders.
+type Communication func(*sql.Selector)
+
+// CommunicationParty is the predicate function for communicationparty builders.
+type CommunicationParty func(*sql.Selector)
+
 // Contact is the predicate function for contact builders.
 type Contact func(*sql.Selector)
 
@@ -38,6 +44,9 @@ type Invoice func(*sql.Selector)
 
 // Location is the predicate function for location builders.
 type Location func(*sql.Selector)
+
+// Mailbox is the predicate function for mailbox builders.
+type Mailbox func(*sql.Selector)
 
 // MessageTemplate is the predicate function for messagetemplate builders.
 type MessageTemplate func(*sql.Selector)

@@ -207,6 +207,54 @@ func (f ClientProfileMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ClientProfileMutation", m)
 }
 
+// The CommunicationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CommunicationQueryRuleFunc func(context.Context, *ent.CommunicationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CommunicationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CommunicationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CommunicationQuery", q)
+}
+
+// The CommunicationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CommunicationMutationRuleFunc func(context.Context, *ent.CommunicationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CommunicationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CommunicationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CommunicationMutation", m)
+}
+
+// The CommunicationPartyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CommunicationPartyQueryRuleFunc func(context.Context, *ent.CommunicationPartyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CommunicationPartyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CommunicationPartyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CommunicationPartyQuery", q)
+}
+
+// The CommunicationPartyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CommunicationPartyMutationRuleFunc func(context.Context, *ent.CommunicationPartyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CommunicationPartyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CommunicationPartyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CommunicationPartyMutation", m)
+}
+
 // The ContactQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ContactQueryRuleFunc func(context.Context, *ent.ContactQuery) error
@@ -373,6 +421,30 @@ func (f LocationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LocationMutation", m)
+}
+
+// The MailboxQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MailboxQueryRuleFunc func(context.Context, *ent.MailboxQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MailboxQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MailboxQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MailboxQuery", q)
+}
+
+// The MailboxMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MailboxMutationRuleFunc func(context.Context, *ent.MailboxMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MailboxMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MailboxMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MailboxMutation", m)
 }
 
 // The MessageTemplateQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -874,6 +946,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ClientProfileQuery:
 		return q.Filter(), nil
+	case *ent.CommunicationQuery:
+		return q.Filter(), nil
+	case *ent.CommunicationPartyQuery:
+		return q.Filter(), nil
 	case *ent.ContactQuery:
 		return q.Filter(), nil
 	case *ent.CoverageQuery:
@@ -887,6 +963,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.InvoiceQuery:
 		return q.Filter(), nil
 	case *ent.LocationQuery:
+		return q.Filter(), nil
+	case *ent.MailboxQuery:
 		return q.Filter(), nil
 	case *ent.MessageTemplateQuery:
 		return q.Filter(), nil
@@ -941,6 +1019,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ClientProfileMutation:
 		return m.Filter(), nil
+	case *ent.CommunicationMutation:
+		return m.Filter(), nil
+	case *ent.CommunicationPartyMutation:
+		return m.Filter(), nil
 	case *ent.ContactMutation:
 		return m.Filter(), nil
 	case *ent.CoverageMutation:
@@ -954,6 +1036,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.InvoiceMutation:
 		return m.Filter(), nil
 	case *ent.LocationMutation:
+		return m.Filter(), nil
+	case *ent.MailboxMutation:
 		return m.Filter(), nil
 	case *ent.MessageTemplateMutation:
 		return m.Filter(), nil

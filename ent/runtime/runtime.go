@@ -10,6 +10,8 @@ import (
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
 	"github.com/kith-health/kith/ent/clientprofile"
+	"github.com/kith-health/kith/ent/communication"
+	"github.com/kith-health/kith/ent/communicationparty"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/coverage"
 	"github.com/kith-health/kith/ent/emailsuppression"
@@ -17,6 +19,7 @@ import (
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
 	"github.com/kith-health/kith/ent/location"
+	"github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/ent/messagetemplate"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -354,6 +357,156 @@ func init() {
 	clientprofileDescID := clientprofileMixinFields0[0].Descriptor()
 	// clientprofile.DefaultID holds the default value on creation for the id field.
 	clientprofile.DefaultID = clientprofileDescID.Default.(func() pulid.ID)
+	communicationMixin := schema.Communication{}.Mixin()
+	communication.Policy = privacy.NewPolicies(communicationMixin[2], schema.Communication{})
+	communication.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := communication.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	communicationMixinHooks0 := communicationMixin[0].Hooks()
+	communicationMixinHooks2 := communicationMixin[2].Hooks()
+	communicationHooks := schema.Communication{}.Hooks()
+
+	communication.Hooks[1] = communicationMixinHooks0[0]
+
+	communication.Hooks[2] = communicationMixinHooks2[0]
+
+	communication.Hooks[3] = communicationMixinHooks2[1]
+
+	communication.Hooks[4] = communicationHooks[0]
+
+	communication.Hooks[5] = communicationHooks[1]
+
+	communication.Hooks[6] = communicationHooks[2]
+	communicationMixinFields0 := communicationMixin[0].Fields()
+	_ = communicationMixinFields0
+	communicationMixinFields1 := communicationMixin[1].Fields()
+	_ = communicationMixinFields1
+	communicationFields := schema.Communication{}.Fields()
+	_ = communicationFields
+	// communicationDescCreatedAt is the schema descriptor for created_at field.
+	communicationDescCreatedAt := communicationMixinFields1[0].Descriptor()
+	// communication.DefaultCreatedAt holds the default value on creation for the created_at field.
+	communication.DefaultCreatedAt = communicationDescCreatedAt.Default.(func() time.Time)
+	// communicationDescUpdatedAt is the schema descriptor for updated_at field.
+	communicationDescUpdatedAt := communicationMixinFields1[1].Descriptor()
+	// communication.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	communication.DefaultUpdatedAt = communicationDescUpdatedAt.Default.(func() time.Time)
+	// communication.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	communication.UpdateDefaultUpdatedAt = communicationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// communicationDescProviderID is the schema descriptor for provider_id field.
+	communicationDescProviderID := communicationFields[4].Descriptor()
+	// communication.ProviderIDValidator is a validator for the "provider_id" field. It is called by the builders before save.
+	communication.ProviderIDValidator = communicationDescProviderID.Validators[0].(func(string) error)
+	// communicationDescOccurredAt is the schema descriptor for occurred_at field.
+	communicationDescOccurredAt := communicationFields[5].Descriptor()
+	// communication.DefaultOccurredAt holds the default value on creation for the occurred_at field.
+	communication.DefaultOccurredAt = communicationDescOccurredAt.Default.(func() time.Time)
+	// communicationDescFromAddress is the schema descriptor for from_address field.
+	communicationDescFromAddress := communicationFields[6].Descriptor()
+	// communication.FromAddressValidator is a validator for the "from_address" field. It is called by the builders before save.
+	communication.FromAddressValidator = communicationDescFromAddress.Validators[0].(func(string) error)
+	// communicationDescTitle is the schema descriptor for title field.
+	communicationDescTitle := communicationFields[9].Descriptor()
+	// communication.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	communication.TitleValidator = communicationDescTitle.Validators[0].(func(string) error)
+	// communicationDescDescription is the schema descriptor for description field.
+	communicationDescDescription := communicationFields[10].Descriptor()
+	// communication.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	communication.DescriptionValidator = communicationDescDescription.Validators[0].(func(string) error)
+	// communicationDescSubject is the schema descriptor for subject field.
+	communicationDescSubject := communicationFields[11].Descriptor()
+	// communication.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	communication.SubjectValidator = communicationDescSubject.Validators[0].(func(string) error)
+	// communicationDescTextBody is the schema descriptor for text_body field.
+	communicationDescTextBody := communicationFields[12].Descriptor()
+	// communication.TextBodyValidator is a validator for the "text_body" field. It is called by the builders before save.
+	communication.TextBodyValidator = communicationDescTextBody.Validators[0].(func(string) error)
+	// communicationDescHTMLBody is the schema descriptor for html_body field.
+	communicationDescHTMLBody := communicationFields[13].Descriptor()
+	// communication.HTMLBodyValidator is a validator for the "html_body" field. It is called by the builders before save.
+	communication.HTMLBodyValidator = communicationDescHTMLBody.Validators[0].(func(string) error)
+	// communicationDescMessageID is the schema descriptor for message_id field.
+	communicationDescMessageID := communicationFields[15].Descriptor()
+	// communication.MessageIDValidator is a validator for the "message_id" field. It is called by the builders before save.
+	communication.MessageIDValidator = communicationDescMessageID.Validators[0].(func(string) error)
+	// communicationDescInReplyTo is the schema descriptor for in_reply_to field.
+	communicationDescInReplyTo := communicationFields[16].Descriptor()
+	// communication.InReplyToValidator is a validator for the "in_reply_to" field. It is called by the builders before save.
+	communication.InReplyToValidator = communicationDescInReplyTo.Validators[0].(func(string) error)
+	// communicationDescThreadKey is the schema descriptor for thread_key field.
+	communicationDescThreadKey := communicationFields[18].Descriptor()
+	// communication.ThreadKeyValidator is a validator for the "thread_key" field. It is called by the builders before save.
+	communication.ThreadKeyValidator = communicationDescThreadKey.Validators[0].(func(string) error)
+	// communicationDescDurationSeconds is the schema descriptor for duration_seconds field.
+	communicationDescDurationSeconds := communicationFields[23].Descriptor()
+	// communication.DurationSecondsValidator is a validator for the "duration_seconds" field. It is called by the builders before save.
+	communication.DurationSecondsValidator = communicationDescDurationSeconds.Validators[0].(func(int) error)
+	// communicationDescRecordingURL is the schema descriptor for recording_url field.
+	communicationDescRecordingURL := communicationFields[25].Descriptor()
+	// communication.RecordingURLValidator is a validator for the "recording_url" field. It is called by the builders before save.
+	communication.RecordingURLValidator = communicationDescRecordingURL.Validators[0].(func(string) error)
+	// communicationDescProviderStatus is the schema descriptor for provider_status field.
+	communicationDescProviderStatus := communicationFields[26].Descriptor()
+	// communication.ProviderStatusValidator is a validator for the "provider_status" field. It is called by the builders before save.
+	communication.ProviderStatusValidator = communicationDescProviderStatus.Validators[0].(func(string) error)
+	// communicationDescPlatform is the schema descriptor for platform field.
+	communicationDescPlatform := communicationFields[27].Descriptor()
+	// communication.PlatformValidator is a validator for the "platform" field. It is called by the builders before save.
+	communication.PlatformValidator = communicationDescPlatform.Validators[0].(func(string) error)
+	// communicationDescClosedAutomatically is the schema descriptor for closed_automatically field.
+	communicationDescClosedAutomatically := communicationFields[31].Descriptor()
+	// communication.DefaultClosedAutomatically holds the default value on creation for the closed_automatically field.
+	communication.DefaultClosedAutomatically = communicationDescClosedAutomatically.Default.(bool)
+	// communicationDescID is the schema descriptor for id field.
+	communicationDescID := communicationMixinFields0[0].Descriptor()
+	// communication.DefaultID holds the default value on creation for the id field.
+	communication.DefaultID = communicationDescID.Default.(func() pulid.ID)
+	communicationpartyMixin := schema.CommunicationParty{}.Mixin()
+	communicationparty.Policy = privacy.NewPolicies(communicationpartyMixin[1], schema.CommunicationParty{})
+	communicationparty.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := communicationparty.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	communicationpartyMixinHooks0 := communicationpartyMixin[0].Hooks()
+	communicationpartyMixinHooks1 := communicationpartyMixin[1].Hooks()
+	communicationpartyHooks := schema.CommunicationParty{}.Hooks()
+
+	communicationparty.Hooks[1] = communicationpartyMixinHooks0[0]
+
+	communicationparty.Hooks[2] = communicationpartyMixinHooks1[0]
+
+	communicationparty.Hooks[3] = communicationpartyMixinHooks1[1]
+
+	communicationparty.Hooks[4] = communicationpartyHooks[0]
+	communicationpartyMixinFields0 := communicationpartyMixin[0].Fields()
+	_ = communicationpartyMixinFields0
+	communicationpartyFields := schema.CommunicationParty{}.Fields()
+	_ = communicationpartyFields
+	// communicationpartyDescCandidate is the schema descriptor for candidate field.
+	communicationpartyDescCandidate := communicationpartyFields[4].Descriptor()
+	// communicationparty.DefaultCandidate holds the default value on creation for the candidate field.
+	communicationparty.DefaultCandidate = communicationpartyDescCandidate.Default.(bool)
+	// communicationpartyDescAddress is the schema descriptor for address field.
+	communicationpartyDescAddress := communicationpartyFields[6].Descriptor()
+	// communicationparty.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	communicationparty.AddressValidator = communicationpartyDescAddress.Validators[0].(func(string) error)
+	// communicationpartyDescCreatedAt is the schema descriptor for created_at field.
+	communicationpartyDescCreatedAt := communicationpartyFields[8].Descriptor()
+	// communicationparty.DefaultCreatedAt holds the default value on creation for the created_at field.
+	communicationparty.DefaultCreatedAt = communicationpartyDescCreatedAt.Default.(func() time.Time)
+	// communicationpartyDescID is the schema descriptor for id field.
+	communicationpartyDescID := communicationpartyMixinFields0[0].Descriptor()
+	// communicationparty.DefaultID holds the default value on creation for the id field.
+	communicationparty.DefaultID = communicationpartyDescID.Default.(func() pulid.ID)
 	contactMixin := schema.Contact{}.Mixin()
 	contact.Policy = privacy.NewPolicies(contactMixin[2], schema.Contact{})
 	contact.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -771,6 +924,83 @@ func init() {
 	locationDescID := locationMixinFields0[0].Descriptor()
 	// location.DefaultID holds the default value on creation for the id field.
 	location.DefaultID = locationDescID.Default.(func() pulid.ID)
+	mailboxMixin := schema.Mailbox{}.Mixin()
+	mailbox.Policy = privacy.NewPolicies(mailboxMixin[2], schema.Mailbox{})
+	mailbox.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := mailbox.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	mailboxMixinHooks0 := mailboxMixin[0].Hooks()
+	mailboxMixinHooks2 := mailboxMixin[2].Hooks()
+	mailboxHooks := schema.Mailbox{}.Hooks()
+
+	mailbox.Hooks[1] = mailboxMixinHooks0[0]
+
+	mailbox.Hooks[2] = mailboxMixinHooks2[0]
+
+	mailbox.Hooks[3] = mailboxMixinHooks2[1]
+
+	mailbox.Hooks[4] = mailboxHooks[0]
+	mailboxMixinFields0 := mailboxMixin[0].Fields()
+	_ = mailboxMixinFields0
+	mailboxMixinFields1 := mailboxMixin[1].Fields()
+	_ = mailboxMixinFields1
+	mailboxFields := schema.Mailbox{}.Fields()
+	_ = mailboxFields
+	// mailboxDescCreatedAt is the schema descriptor for created_at field.
+	mailboxDescCreatedAt := mailboxMixinFields1[0].Descriptor()
+	// mailbox.DefaultCreatedAt holds the default value on creation for the created_at field.
+	mailbox.DefaultCreatedAt = mailboxDescCreatedAt.Default.(func() time.Time)
+	// mailboxDescUpdatedAt is the schema descriptor for updated_at field.
+	mailboxDescUpdatedAt := mailboxMixinFields1[1].Descriptor()
+	// mailbox.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	mailbox.DefaultUpdatedAt = mailboxDescUpdatedAt.Default.(func() time.Time)
+	// mailbox.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	mailbox.UpdateDefaultUpdatedAt = mailboxDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// mailboxDescAddress is the schema descriptor for address field.
+	mailboxDescAddress := mailboxFields[0].Descriptor()
+	// mailbox.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	mailbox.AddressValidator = mailboxDescAddress.Validators[0].(func(string) error)
+	// mailboxDescHost is the schema descriptor for host field.
+	mailboxDescHost := mailboxFields[1].Descriptor()
+	// mailbox.HostValidator is a validator for the "host" field. It is called by the builders before save.
+	mailbox.HostValidator = mailboxDescHost.Validators[0].(func(string) error)
+	// mailboxDescPort is the schema descriptor for port field.
+	mailboxDescPort := mailboxFields[2].Descriptor()
+	// mailbox.DefaultPort holds the default value on creation for the port field.
+	mailbox.DefaultPort = mailboxDescPort.Default.(int)
+	// mailbox.PortValidator is a validator for the "port" field. It is called by the builders before save.
+	mailbox.PortValidator = mailboxDescPort.Validators[0].(func(int) error)
+	// mailboxDescUsername is the schema descriptor for username field.
+	mailboxDescUsername := mailboxFields[4].Descriptor()
+	// mailbox.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
+	mailbox.UsernameValidator = mailboxDescUsername.Validators[0].(func(string) error)
+	// mailboxDescInboxFolder is the schema descriptor for inbox_folder field.
+	mailboxDescInboxFolder := mailboxFields[6].Descriptor()
+	// mailbox.DefaultInboxFolder holds the default value on creation for the inbox_folder field.
+	mailbox.DefaultInboxFolder = mailboxDescInboxFolder.Default.(string)
+	// mailbox.InboxFolderValidator is a validator for the "inbox_folder" field. It is called by the builders before save.
+	mailbox.InboxFolderValidator = mailboxDescInboxFolder.Validators[0].(func(string) error)
+	// mailboxDescSentFolder is the schema descriptor for sent_folder field.
+	mailboxDescSentFolder := mailboxFields[7].Descriptor()
+	// mailbox.SentFolderValidator is a validator for the "sent_folder" field. It is called by the builders before save.
+	mailbox.SentFolderValidator = mailboxDescSentFolder.Validators[0].(func(string) error)
+	// mailboxDescActive is the schema descriptor for active field.
+	mailboxDescActive := mailboxFields[9].Descriptor()
+	// mailbox.DefaultActive holds the default value on creation for the active field.
+	mailbox.DefaultActive = mailboxDescActive.Default.(bool)
+	// mailboxDescLastError is the schema descriptor for last_error field.
+	mailboxDescLastError := mailboxFields[11].Descriptor()
+	// mailbox.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	mailbox.LastErrorValidator = mailboxDescLastError.Validators[0].(func(string) error)
+	// mailboxDescID is the schema descriptor for id field.
+	mailboxDescID := mailboxMixinFields0[0].Descriptor()
+	// mailbox.DefaultID holds the default value on creation for the id field.
+	mailbox.DefaultID = mailboxDescID.Default.(func() pulid.ID)
 	messagetemplateMixin := schema.MessageTemplate{}.Mixin()
 	messagetemplate.Policy = privacy.NewPolicies(messagetemplateMixin[2], schema.MessageTemplate{})
 	messagetemplate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1070,6 +1300,12 @@ func init() {
 	organization.DefaultFormReminderDelayHours = organizationDescFormReminderDelayHours.Default.(int)
 	// organization.FormReminderDelayHoursValidator is a validator for the "form_reminder_delay_hours" field. It is called by the builders before save.
 	organization.FormReminderDelayHoursValidator = organizationDescFormReminderDelayHours.Validators[0].(func(int) error)
+	// organizationDescCallAutoCloseHours is the schema descriptor for call_auto_close_hours field.
+	organizationDescCallAutoCloseHours := organizationFields[21].Descriptor()
+	// organization.DefaultCallAutoCloseHours holds the default value on creation for the call_auto_close_hours field.
+	organization.DefaultCallAutoCloseHours = organizationDescCallAutoCloseHours.Default.(int)
+	// organization.CallAutoCloseHoursValidator is a validator for the "call_auto_close_hours" field. It is called by the builders before save.
+	organization.CallAutoCloseHoursValidator = organizationDescCallAutoCloseHours.Validators[0].(func(int) error)
 	// organizationDescID is the schema descriptor for id field.
 	organizationDescID := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultID holds the default value on creation for the id field.
@@ -1792,12 +2028,16 @@ func init() {
 	staffDescPasswordHash := staffFields[3].Descriptor()
 	// staff.PasswordHashValidator is a validator for the "password_hash" field. It is called by the builders before save.
 	staff.PasswordHashValidator = staffDescPasswordHash.Validators[0].(func(string) error)
+	// staffDescPhone is the schema descriptor for phone field.
+	staffDescPhone := staffFields[4].Descriptor()
+	// staff.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	staff.PhoneValidator = staffDescPhone.Validators[0].(func(string) error)
 	// staffDescActive is the schema descriptor for active field.
-	staffDescActive := staffFields[4].Descriptor()
+	staffDescActive := staffFields[5].Descriptor()
 	// staff.DefaultActive holds the default value on creation for the active field.
 	staff.DefaultActive = staffDescActive.Default.(bool)
 	// staffDescTimeZone is the schema descriptor for time_zone field.
-	staffDescTimeZone := staffFields[5].Descriptor()
+	staffDescTimeZone := staffFields[6].Descriptor()
 	// staff.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
 	staff.TimeZoneValidator = func() func(string) error {
 		validators := staffDescTimeZone.Validators

@@ -172,11 +172,20 @@ func clockTime(s string) (string, error) {
 }
 
 func normalizeStaffEmail() ent.Hook {
-	return hookOn(func(_ context.Context, m *gen.StaffMutation) error {
-		return each(m, map[string]normalizer{
+	return hookOn(func(ctx context.Context, m *gen.StaffMutation) error {
+		norm := map[string]normalizer{
 			"name":  required,
 			"email": func(s string) (string, error) { return nonEmpty(schematype.NormalizeEmail(s)) },
-		}, "name", "email")
+			"phone": trimmed,
+		}
+		if phone, ok := m.Field("phone"); ok && phone != "" {
+			org, err := tenantOf(ctx, m)
+			if err != nil {
+				return err
+			}
+			norm["phone"] = phoneIn(org.DefaultPhoneRegion)
+		}
+		return each(m, norm, "name", "email", "phone")
 	}, writeOps)
 }
 

@@ -44,6 +44,8 @@ const (
 	maxLeadMinutes  = 30 * 24 * 60 // a lead time: 30 days
 	// maxFormReminderDelayHours caps formReminderDelayHours: 30 days.
 	maxFormReminderDelayHours = 30 * 24
+	// maxCallAutoCloseHours caps callAutoCloseHours: 30 days.
+	maxCallAutoCloseHours = 30 * 24
 )
 
 // text is the validator of a string field of at most limit characters.

@@ -63,6 +63,8 @@ func (Organization) Fields() []ent.Field {
 			Comment("createClient invites the new client to the portal by email (the invitation inviteClientToPortal sends, valid for 72 hours) when it has an email address and email consent; without them the client is created uninvited and its portalStatus stays NONE. Off by default."),
 		field.Int("form_reminder_delay_hours").Default(72).Validate(between(0, maxFormReminderDelayHours)).
 			Comment("How many hours after a form is sent one reminder email goes to its addressee if it is still unsubmitted, from 0 (no reminder) to 720 (30 days); default 72. A form's reminder is timed when it is sent; setting 0 also stops the reminders not yet sent."),
+		field.Int("call_auto_close_hours").Default(24).Validate(between(1, maxCallAutoCloseHours)).
+			Comment("How many hours after a call ended on the phone kith closes it if nobody ended it, from 1 to 720 (30 days); default 24. A call that never reports its end is closed as long after it started."),
 		field.Strings("widget_allowed_origins").Optional().
 			Comment("Web origins (such as https://maple.example) whose pages may embed the booking widget, at most 20 of at most 2,048 characters; see updateBookingRules.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

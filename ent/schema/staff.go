@@ -38,6 +38,8 @@ func (Staff) Fields() []ent.Field {
 			Annotations(entgql.Type("StaffRole")),
 		field.String("password_hash").Validate(text(maxShort)).Sensitive().Optional().
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("phone").Optional().Validate(text(maxPhone)).
+			Comment("The staff member's direct line in E.164 form, read in the organisation's phone region; calls from or to it are matched to them. At most 32 characters."),
 		field.Bool("active").Default(true).
 			Comment("Inactive staff cannot sign in and their tokens stop working."),
 		field.String("time_zone").Optional().

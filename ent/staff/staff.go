@@ -33,6 +33,8 @@ const (
 	FieldRole = "role"
 	// FieldPasswordHash holds the string denoting the password_hash field in the database.
 	FieldPasswordHash = "password_hash"
+	// FieldPhone holds the string denoting the phone field in the database.
+	FieldPhone = "phone"
 	// FieldActive holds the string denoting the active field in the database.
 	FieldActive = "active"
 	// FieldTimeZone holds the string denoting the time_zone field in the database.
@@ -85,6 +87,7 @@ var Columns = []string{
 	FieldEmail,
 	FieldRole,
 	FieldPasswordHash,
+	FieldPhone,
 	FieldActive,
 	FieldTimeZone,
 }
@@ -125,6 +128,8 @@ var (
 	EmailValidator func(string) error
 	// PasswordHashValidator is a validator for the "password_hash" field. It is called by the builders before save.
 	PasswordHashValidator func(string) error
+	// PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	PhoneValidator func(string) error
 	// DefaultActive holds the default value on creation for the "active" field.
 	DefaultActive bool
 	// TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
@@ -202,6 +207,11 @@ func ByRole(opts ...sql.OrderTermOption) OrderOption {
 // ByPasswordHash orders the results by the password_hash field.
 func ByPasswordHash(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPasswordHash, opts...).ToFunc()
+}
+
+// ByPhone orders the results by the phone field.
+func ByPhone(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPhone, opts...).ToFunc()
 }
 
 // ByActive orders the results by the active field.
