@@ -67,6 +67,18 @@ type Config struct {
 	// span. Default: the global provider, otel.GetTracerProvider(), a
 	// no-op until one is set.
 	TracerProvider trace.TracerProvider
+	// Jobs are work beside messages that runs on the queue's job client:
+	// closing calls nobody ended, importing mailboxes. Default: none.
+	Jobs []Jobs
+}
+
+// Jobs is a kind of work beside messages run by the queue's job client
+// (River), such as the communications log's.
+type Jobs interface {
+	// Register adds the jobs' workers to workers and returns their
+	// periodic jobs (River runs each on one process at a time, its
+	// leader) and the queues they need beside the default one.
+	Register(workers *river.Workers) (periodic []*river.PeriodicJob, queues map[string]river.QueueConfig)
 }
 
 // DefaultJobTimeout is how long one job may run when Config.JobTimeout is zero.
@@ -155,8 +167,18 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	river.AddWorker(workers, &reminderWorker{q: q})
 	river.AddWorker(workers, &scheduledWorker{q: q})
 	river.AddWorker(workers, &formReminderWorker{q: q})
+	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
+	var periodic []*river.PeriodicJob
+	for _, j := range cfg.Jobs {
+		p, qs := j.Register(workers)
+		periodic = append(periodic, p...)
+		for name, qc := range qs {
+			queues[name] = qc
+		}
+	}
 	q.river, err = river.NewClient(driver, &river.Config{
-		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Queues:               queues,
+		PeriodicJobs:         periodic,
 		Workers:              workers,
 		Logger:               slog.New(quieter{cfg.Logger.Handler()}),
 		FetchPollInterval:    cfg.PollInterval,
