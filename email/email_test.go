@@ -2,6 +2,13 @@ package email_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"mime/multipart"
 	"net/textproto"
@@ -339,4 +346,37 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = email.ThreadKey(m)
 	})
+}
+
+func TestVerifySendGridSignature(t *testing.T) {
+	t.Parallel()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+	require.NoError(t, err)
+	key, err := email.ParseSendGridKey(base64.StdEncoding.EncodeToString(der))
+	require.NoError(t, err)
+
+	body := []byte("--xYzZY\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\nHi\r\n--xYzZY--\r\n")
+	ts := "1764672000"
+	sum := sha256.Sum256(append([]byte(ts), body...))
+	sig, err := ecdsa.SignASN1(rand.Reader, priv, sum[:])
+	require.NoError(t, err)
+	good := base64.StdEncoding.EncodeToString(sig)
+
+	require.NoError(t, email.VerifySendGridSignature(key, good, ts, body))
+	require.ErrorIs(t, email.VerifySendGridSignature(key, good, "1764672001", body), email.ErrBadSignature)
+	require.ErrorIs(t, email.VerifySendGridSignature(key, good, ts, append(bytes.Clone(body), 'x')), email.ErrBadSignature)
+	require.ErrorIs(t, email.VerifySendGridSignature(key, "", ts, body), email.ErrBadSignature)
+	require.ErrorIs(t, email.VerifySendGridSignature(key, "!!", ts, body), email.ErrBadSignature)
+	require.ErrorIs(t, email.VerifySendGridSignature(nil, good, ts, body), email.ErrBadSignature)
+
+	_, err = email.ParseSendGridKey("not a key")
+	require.ErrorIs(t, err, email.ErrBadKey)
+	edPub, _, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	edDER, err := x509.MarshalPKIXPublicKey(edPub)
+	require.NoError(t, err)
+	_, err = email.ParseSendGridKey(base64.StdEncoding.EncodeToString(edDER))
+	require.ErrorIs(t, err, email.ErrBadKey, "not an ECDSA key")
 }

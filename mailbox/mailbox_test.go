@@ -39,6 +39,28 @@ type bundle struct {
 type options struct {
 	tls      *tls.Config // serve implicit TLS with this configuration
 	startTLS *tls.Config // offer STARTTLS with this configuration
+	// specialUse advertises SPECIAL-USE and lists "Gesendet" as \Sent (the
+	// in-memory server keeps no special-use attributes of its own).
+	specialUse bool
+}
+
+// specialUseSession lists the folders with "Gesendet" marked \Sent.
+type specialUseSession struct{ imapserver.Session }
+
+func (s specialUseSession) List(w *imapserver.ListWriter, ref string, patterns []string, options *imap.ListOptions) error {
+	if len(patterns) == 0 {
+		return s.Session.List(w, ref, patterns, options)
+	}
+	for _, d := range []imap.ListData{
+		{Mailbox: "INBOX", Delim: '/'},
+		{Mailbox: "Sent", Delim: '/'},
+		{Mailbox: "Gesendet", Delim: '/', Attrs: []imap.MailboxAttr{imap.MailboxAttrSent}},
+	} {
+		if err := w.WriteList(&d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func setup(t *testing.T, o options) *bundle {
@@ -49,11 +71,18 @@ func setup(t *testing.T, o options) *bundle {
 		require.NoError(t, user.Create(name, nil))
 	}
 	mem.AddUser(user)
+	caps := imap.CapSet{imap.CapIMAP4rev1: {}}
+	if o.specialUse {
+		caps[imap.CapSpecialUse] = struct{}{}
+	}
 	server := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			if o.specialUse {
+				return specialUseSession{mem.NewSession()}, nil, nil
+			}
 			return mem.NewSession(), nil, nil
 		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
+		Caps:         caps,
 		InsecureAuth: o.tls == nil && o.startTLS == nil,
 		TLSConfig:    o.startTLS,
 		Logger:       nopLogger{},
@@ -265,6 +294,12 @@ func TestSentFolder(t *testing.T) {
 	name, err = mailbox.SentFolder(b.ctx, b.srv)
 	require.NoError(t, err)
 	require.Empty(t, name)
+
+	// The \Sent attribute wins over a folder merely called "Sent".
+	marked := setup(t, options{specialUse: true})
+	name, err = mailbox.SentFolder(marked.ctx, marked.srv)
+	require.NoError(t, err)
+	require.Equal(t, "Gesendet", name)
 }
 
 func TestIdle(t *testing.T) {
