@@ -152,6 +152,43 @@ func TestParse(t *testing.T) {
 			require.Equal(t, "Rückfrage zur Rechnung", m.Subject)
 			require.Equal(t, email.Address{Name: "André Müller", Email: "andre@example.de"}, m.From)
 		}},
+		{"unknown charset kept as it came", crlf(`
+From: a@example.org
+Content-Type: text/plain; charset=x-made-up
+
+plain words
+`), func(t *testing.T, m *email.Message) {
+			require.Equal(t, "plain words", strings.TrimSpace(m.Text))
+		}},
+		{"inline image is an attachment, forwarded message too", crlf(`
+From: a@example.org
+Content-Type: multipart/related; boundary=r
+
+--r
+Content-Type: text/html
+
+<p><img src="cid:logo@x"></p>
+--r
+Content-Type: image/png
+Content-Disposition: inline
+Content-ID: <logo@x>
+
+png
+--r
+Content-Type: message/rfc822
+
+From: b@example.org
+Subject: inner
+
+inner body
+--r--
+`), func(t *testing.T, m *email.Message) {
+			require.Contains(t, m.HTML, `src="cid:logo@x"`)
+			require.Empty(t, m.Text)
+			require.Len(t, m.Attachments, 2)
+			require.Equal(t, "image/png", m.Attachments[0].ContentType)
+			require.Equal(t, "message/rfc822", m.Attachments[1].ContentType)
+		}},
 		{"encoded-word subject", encodedSubjectMsg, func(t *testing.T, m *email.Message) {
 			require.Equal(t, "😳ne question about été", m.Subject)
 		}},

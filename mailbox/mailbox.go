@@ -46,7 +46,8 @@ type Security string
 
 // The ways of protecting the connection.
 const (
-	// SecurityTLS is implicit TLS, usually port 993.
+	// SecurityTLS is implicit TLS, usually port 993. It is also what the
+	// zero Security means.
 	SecurityTLS Security = "TLS"
 	// SecuritySTARTTLS upgrades a plain connection, usually port 143.
 	SecuritySTARTTLS Security = "STARTTLS"
@@ -54,8 +55,9 @@ const (
 	SecurityNone Security = "NONE"
 )
 
-// Server is how to reach and sign in to a mailbox. Its String and LogValue
-// never show the password.
+// Server is how to reach and sign in to a mailbox. A zero Security is TLS; a
+// zero Port is 993 for TLS and 143 otherwise. Its String, GoString and
+// LogValue never show the password.
 type Server struct {
 	Host     string
 	Port     int
@@ -69,7 +71,7 @@ type Server struct {
 
 // String describes srv without its password.
 func (srv Server) String() string {
-	return fmt.Sprintf("%s@%s (%s)", srv.Username, srv.addr(), srv.Security)
+	return fmt.Sprintf("%s@%s (%s)", srv.Username, srv.addr(), srv.security())
 }
 
 // GoString describes srv without its password, for %#v.
@@ -77,11 +79,28 @@ func (srv Server) GoString() string { return "mailbox.Server{" + srv.String() + 
 
 // LogValue logs srv without its password.
 func (srv Server) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("host", srv.Host), slog.Int("port", srv.Port), slog.String("security", string(srv.Security)), slog.String("username", srv.Username))
+	return slog.GroupValue(slog.String("host", srv.Host), slog.Int("port", srv.Port), slog.String("security", string(srv.security())), slog.String("username", srv.Username))
 }
 
-// addr is host:port.
-func (srv Server) addr() string { return net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)) }
+// addr is host:port, with the default port for the security.
+func (srv Server) addr() string {
+	port := srv.Port
+	if port == 0 {
+		port = 143
+		if srv.security() == SecurityTLS {
+			port = 993
+		}
+	}
+	return net.JoinHostPort(srv.Host, strconv.Itoa(port))
+}
+
+// security is srv.Security, TLS when unset.
+func (srv Server) security() Security {
+	if srv.Security == "" {
+		return SecurityTLS
+	}
+	return srv.Security
+}
 
 // State is where an import of one folder stopped: the folder's UIDVALIDITY and
 // the highest UID already handed out. The zero State starts from the beginning.
@@ -90,10 +109,12 @@ type State struct {
 	UID         uint32
 }
 
-// Raw is one fetched message, exactly as the server stores it.
+// Raw is one fetched message, exactly as the server stores it, with the time
+// the server received it (a fallback for a message without a Date header).
 type Raw struct {
-	UID  uint32
-	Data []byte
+	UID          uint32
+	Data         []byte
+	InternalDate time.Time
 }
 
 // Skipped is a message Fetch did not fetch, with why, for the importer to note.
@@ -178,7 +199,7 @@ func dial(ctx context.Context, srv Server, opts *imapclient.Options) (*session, 
 	nd := &net.Dialer{Timeout: DialTimeout}
 	var conn net.Conn
 	var err error
-	switch srv.Security {
+	switch srv.security() {
 	case SecurityTLS:
 		cfg := tlsConfig.Clone()
 		if cfg.NextProtos == nil {
@@ -202,7 +223,7 @@ func dial(ctx context.Context, srv Server, opts *imapclient.Options) (*session, 
 			conn.Close()
 		}
 	})
-	if srv.Security == SecuritySTARTTLS {
+	if srv.security() == SecuritySTARTTLS {
 		s.c, err = imapclient.NewStartTLS(conn, opts)
 	} else {
 		s.c = imapclient.New(conn, opts)
@@ -282,7 +303,7 @@ func (srv Server) classify(ctx context.Context, err error) error {
 		return &Error{Kind: ErrServer, Addr: addr, Detail: "it answered " + string(imapErr.Type) + " " + string(imapErr.Code)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
 		return &Error{Kind: ErrUnreachable, Addr: addr, Detail: "the server closed the connection"}
-	case srv.Security == SecuritySTARTTLS && strings.Contains(err.Error(), "STARTTLS"):
+	case srv.security() == SecuritySTARTTLS && strings.Contains(err.Error(), "STARTTLS"):
 		return &Error{Kind: ErrTLS, Addr: addr, Detail: "the server does not offer STARTTLS"}
 	default:
 		var opErr *net.OpError
@@ -373,7 +394,7 @@ func Fetch(ctx context.Context, srv Server, folder string, state State, limit in
 		return b, nil
 	}
 	section := &imap.FetchItemBodySection{Peek: true}
-	bodies, err := s.c.Fetch(want, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+	bodies, err := s.c.Fetch(want, &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
 	if err != nil {
 		return Batch{}, s.fail(err)
 	}
@@ -381,7 +402,7 @@ func Fetch(ctx context.Context, srv Server, folder string, state State, limit in
 		if !want.Contains(m.UID) {
 			continue
 		}
-		b.Messages = append(b.Messages, Raw{UID: uint32(m.UID), Data: m.FindBodySection(section)})
+		b.Messages = append(b.Messages, Raw{UID: uint32(m.UID), Data: m.FindBodySection(section), InternalDate: m.InternalDate})
 	}
 	slices.SortFunc(b.Messages, func(x, y Raw) int { return int(x.UID) - int(y.UID) })
 	return b, nil

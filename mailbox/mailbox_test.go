@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"net"
 	"strings"
@@ -154,6 +155,7 @@ func TestFetchImportsNewMessagesOnce(t *testing.T) {
 	require.False(t, batch.More)
 	require.NotZero(t, batch.State.UIDValidity)
 	require.Equal(t, batch.Messages[2].UID, batch.State.UID)
+	require.False(t, batch.Messages[0].InternalDate.IsZero())
 
 	again, err := mailbox.Fetch(b.ctx, b.srv, "INBOX", batch.State, 10)
 	require.NoError(t, err)
@@ -271,10 +273,13 @@ func TestCheck(t *testing.T) {
 
 func TestServerNeverShowsPassword(t *testing.T) {
 	t.Parallel()
-	srv := mailbox.Server{Host: "imap.example", Port: 993, Security: mailbox.SecurityTLS, Username: "u", Password: password}
-	for _, s := range []string{fmt.Sprint(srv), fmt.Sprintf("%+v", srv), fmt.Sprintf("%#v", srv), fmt.Sprintf("%v", &srv)} {
+	srv := mailbox.Server{Host: "imap.example", Username: "u", Password: password}
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("import", "mailbox", srv)
+	for _, s := range []string{fmt.Sprint(srv), fmt.Sprintf("%+v", srv), fmt.Sprintf("%#v", srv), fmt.Sprintf("%v", &srv), logged.String()} {
 		require.NotContains(t, s, password)
 	}
+	require.Equal(t, "u@imap.example:993 (TLS)", srv.String(), "TLS and port 993 by default")
 }
 
 func TestSentFolder(t *testing.T) {
