@@ -361,7 +361,13 @@ func Fetch(ctx context.Context, srv Server, folder string, state State, limit in
 		b.Reset, b.State.UID = true, 0
 	}
 	from := b.State.UID
-	if sel.NumMessages == 0 || (sel.UIDNext != 0 && uint32(sel.UIDNext) <= from+1) {
+	if sel.UIDNext != 0 && uint32(sel.UIDNext) <= from+1 {
+		return b, nil
+	}
+	if sel.NumMessages == 0 {
+		if sel.UIDNext > 1 {
+			b.State.UID = uint32(sel.UIDNext) - 1 // all expunged; see below
+		}
 		return b, nil
 	}
 
@@ -389,6 +395,11 @@ func Fetch(ctx context.Context, srv Server, folder string, state State, limit in
 		}
 		total += m.RFC822Size
 		want.AddNum(m.UID)
+	}
+	if !b.More && sel.UIDNext > 1 && uint32(sel.UIDNext)-1 > b.State.UID {
+		// Every UID below UIDNEXT was handed out: those not listed were
+		// expunged. Moving past them keeps Idle from waking for them again.
+		b.State.UID = uint32(sel.UIDNext) - 1
 	}
 	if len(want) == 0 {
 		return b, nil

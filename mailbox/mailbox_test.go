@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/stretchr/testify/require"
@@ -237,6 +238,42 @@ func TestFetchStartsOverWhenUIDValidityChanges(t *testing.T) {
 	require.True(t, again.Reset)
 	require.NotEqual(t, batch.State.UIDValidity, again.State.UIDValidity)
 	require.Equal(t, []string{"new1@x", "new2@x"}, ids(t, again))
+}
+
+// expunge deletes the message with uid from folder, as a mail client would.
+func (b *bundle) expunge(t *testing.T, folder string, uid uint32) {
+	t.Helper()
+	c, err := imapclient.DialInsecure(net.JoinHostPort(b.srv.Host, fmt.Sprint(b.srv.Port)), nil)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.Login(b.srv.Username, b.srv.Password).Wait())
+	_, err = c.Select(folder, nil).Wait()
+	require.NoError(t, err)
+	require.NoError(t, c.Store(imap.UIDSetNum(imap.UID(uid)), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close())
+	require.NoError(t, c.Expunge().Close())
+}
+
+// A message that arrives and is deleted before the import never makes Idle
+// wake up again and again.
+func TestFetchMovesPastExpungedMessages(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{})
+	b.appendMsg(t, "INBOX", "a@x")
+	batch, err := mailbox.Fetch(b.ctx, b.srv, "INBOX", mailbox.State{}, 10)
+	require.NoError(t, err)
+	b.appendMsg(t, "INBOX", "gone@x")
+	b.expunge(t, "INBOX", 2)
+
+	got, err := mailbox.Idle(b.ctx, b.srv, "INBOX", batch.State, time.Hour)
+	require.NoError(t, err)
+	require.True(t, got, "a UID was handed out since")
+	next, err := mailbox.Fetch(b.ctx, b.srv, "INBOX", batch.State, 10)
+	require.NoError(t, err)
+	require.Empty(t, next.Messages)
+	require.Equal(t, uint32(2), next.State.UID)
+	got, err = mailbox.Idle(b.ctx, b.srv, "INBOX", next.State, 10*time.Millisecond)
+	require.NoError(t, err)
+	require.False(t, got)
 }
 
 func TestFetchUnknownFolder(t *testing.T) {
