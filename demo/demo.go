@@ -181,6 +181,9 @@ func seed(ctx context.Context, db *ent.Client, org *ent.Organization) error {
 	}); err != nil {
 		return fmt.Errorf("sending the demo form: %w", err)
 	}
+	if err := seedCommunications(ctx, db, org, priya); err != nil {
+		return fmt.Errorf("seeding the demo communications: %w", err)
+	}
 	// New clients with an email are invited to the portal as they are created.
 	return db.Organization.UpdateOne(org).SetPortalInviteOnCreate(true).Exec(ctx)
 }
