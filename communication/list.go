@@ -8,9 +8,11 @@ import (
 
 	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/communication"
 	"github.com/kith-health/kith/ent/communicationparty"
 	"github.com/kith-health/kith/ent/predicate"
+	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
@@ -174,3 +176,15 @@ func Thread(ctx context.Context, db *ent.Client, c *ent.Communication) ([]*ent.C
 
 // maxThread caps the emails of one thread read at once.
 const maxThread = 200
+
+// ConcernsStaff is the condition that a communication concerns staff
+// member id: they are among its people, or a client among them (certain or
+// candidate) is assigned to them. The callEvents subscription tells each
+// staff member of the calls it holds for; owners and admins, who may read
+// every call, hear of these alone too.
+func ConcernsStaff(id pulid.ID) predicate.Communication {
+	return communication.HasPartiesWith(communicationparty.Or(
+		communicationparty.StaffID(id),
+		communicationparty.HasClientWith(clientprofile.HasPractitionersWith(staff.ID(id))),
+	))
+}
