@@ -19,12 +19,13 @@ import (
 // kith's own. A socket is a GET /graphql with an Upgrade header; kith
 // answers a malformed upgrade with a coded 4xx before gqlgen sees it,
 // refuses an Origin that is neither /graphql's own host nor one the
-// handler's SocketOrigins allows (the widget origins of CORS), clears the
-// HTTP server's read and write deadlines (a socket outlives any request),
-// and authenticates the socket in connection_init (socketInit). Queries
+// handler's SocketOrigins allows (the widget origins of CORS), and
+// authenticates the socket in connection_init (socketInit). Queries
 // and mutations sent over a socket run through the same extensions as over
 // HTTP; a mutation's transaction ends with its answer, and a subscription
-// holds none.
+// holds none. The HTTP server's read and write timeouts do not end a
+// socket: net/http clears a connection's deadlines when it is hijacked
+// (TestSocketOutlivesServerDeadlines).
 
 // Socket timings.
 const (
@@ -79,9 +80,6 @@ func (t socketTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql
 			Message: "this page's origin may not open a GraphQL WebSocket to kith: only kith's own and the booking widget's allowed origins may"})
 		return
 	}
-	rc := http.NewResponseController(w) // the server's deadlines are for requests, not sockets
-	_ = rc.SetReadDeadline(time.Time{})
-	_ = rc.SetWriteDeadline(time.Time{})
 	t.ws.Do(w, r.WithContext(context.WithValue(r.Context(), socketKey{}, &socketHolder{})), exec)
 }
 

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/auth"
@@ -181,4 +183,30 @@ func requireSocketCode(t *testing.T, rsp *http.Response, code string) {
 	require.NoError(t, json.Unmarshal(b, &body), string(b))
 	require.NotEmpty(t, body.Errors)
 	require.Equal(t, code, body.Errors[0].Code())
+}
+
+// TestSocketOutlivesServerDeadlines: kith serve's http.Server has read and
+// write timeouts for requests; a socket clears them when it upgrades.
+func TestSocketOutlivesServerDeadlines(t *testing.T) {
+	t.Parallel()
+	s := setupSockets(t)
+	srv := httptest.NewUnstartedServer(s.api.Handler)
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = 50*time.Millisecond, 50*time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+	conn, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	require.NoError(t, err)
+	defer conn.CloseNow()
+	write := func(msg string) { require.NoError(t, conn.Write(t.Context(), websocket.MessageText, []byte(msg))) }
+	read := func() string {
+		_, b, err := conn.Read(t.Context())
+		require.NoError(t, err)
+		return string(b)
+	}
+	write(`{"type":"connection_init","payload":{"Authorization":"Bearer ` + s.p.Token + `"}}`)
+	require.Contains(t, read(), "connection_ack")
+	time.Sleep(200 * time.Millisecond) // past both deadlines, were they still set
+	write(`{"id":"1","type":"subscribe","payload":{"query":"{ me { id } }"}}`)
+	require.Contains(t, read(), string(s.p.Owner.ID))
 }
