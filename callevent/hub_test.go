@@ -3,8 +3,6 @@ package callevent_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"os"
 	"testing"
 	"time"
 
@@ -35,25 +33,8 @@ func setup(t *testing.T) *bundle {
 	url := kithtest.DBURL(t)
 	db := kithtest.Open(t, url, database.Options{})
 	b := &bundle{ctx: context.Background(), url: url, db: db, orgA: pulid.New("OR"), orgB: pulid.New("OR")}
-	b.hub = run(t, db)
+	b.hub = kithtest.CallEvents(t, db)
 	return b
-}
-
-// run starts a Hub of db, stops it at cleanup, and waits until it listens.
-func run(t *testing.T, db *database.DB) *callevent.Hub {
-	t.Helper()
-	hub := callevent.New(db, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- hub.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
-	listening, stop := context.WithTimeout(ctx, wait)
-	defer stop()
-	require.NoError(t, hub.Listening(listening))
-	return hub
 }
 
 // change tells hub of es in one transaction of db, committed or rolled back.
@@ -102,7 +83,9 @@ func TestCommitDelivers(t *testing.T) {
 	events, cancel := b.hub.Subscribe(b.orgA)
 	defer cancel()
 	e := call(b.orgA, effect.CallStarted)
-	change(t, b.db, b.hub, true, e)
+	slot, ok := b.db.Client.Effects.CallEvents().(*callevent.Hub) // as the Communication hook finds it
+	require.True(t, ok)
+	change(t, b.db, slot, true, e)
 	require.Equal(t, e, next(t, events))
 }
 
@@ -177,7 +160,7 @@ func TestTwoInstancesBothDeliver(t *testing.T) {
 	b := setup(t)
 	postgresOnly(t, b.db)
 	db2 := kithtest.Open(t, b.url, database.Options{})
-	hub2 := run(t, db2)
+	hub2 := kithtest.CallEvents(t, db2)
 	one, cancel1 := b.hub.Subscribe(b.orgA)
 	defer cancel1()
 	two, cancel2 := hub2.Subscribe(b.orgA)
