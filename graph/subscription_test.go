@@ -191,7 +191,8 @@ func TestSocketOutlivesServerDeadlines(t *testing.T) {
 	t.Parallel()
 	s := setupSockets(t)
 	srv := httptest.NewUnstartedServer(s.api.Handler)
-	srv.Config.ReadTimeout, srv.Config.WriteTimeout = 50*time.Millisecond, 50*time.Millisecond
+	// Long enough for the handshake on a busy machine, short for a test.
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = time.Second, time.Second
 	srv.Start()
 	t.Cleanup(srv.Close)
 	conn, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",
@@ -206,7 +207,7 @@ func TestSocketOutlivesServerDeadlines(t *testing.T) {
 	}
 	write(`{"type":"connection_init","payload":{"Authorization":"Bearer ` + s.p.Token + `"}}`)
 	require.Contains(t, read(), "connection_ack")
-	time.Sleep(200 * time.Millisecond) // past both deadlines, were they still set
+	time.Sleep(2500 * time.Millisecond) // past both deadlines, were they still set
 	write(`{"id":"1","type":"subscribe","payload":{"query":"{ me { id } }"}}`)
 	require.Contains(t, read(), string(s.p.Owner.ID))
 }
