@@ -35,7 +35,7 @@ func (audience) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptField implements graphql.FieldInterceptor.
 func (audience) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || (fc.Object != "Query" && fc.Object != "Mutation") || fc.Field.Definition == nil ||
+	if fc == nil || (fc.Object != "Query" && fc.Object != "Mutation" && fc.Object != "Subscription") || fc.Field.Definition == nil ||
 		strings.HasPrefix(fc.Field.Name, "__") {
 		return next(ctx) // not a root field, or introspection (switched by config)
 	}

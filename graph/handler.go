@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -72,6 +73,13 @@ type HandlerConfig struct {
 	// each request) a span. Default: the global provider,
 	// otel.GetTracerProvider(), a no-op until one is set.
 	TracerProvider trace.TracerProvider
+	// SocketOrigins reports whether a page at origin, other than /graphql's
+	// own host, may open a GraphQL WebSocket (package server: the origins
+	// CORS allows). Default: none but the same origin.
+	SocketOrigins func(r *http.Request, origin string) bool
+	// SocketRecheck is how often a WebSocket's token is checked again; the
+	// socket ends once it no longer holds. Default DefaultSocketRecheck.
+	SocketRecheck time.Duration
 }
 
 // WithDefaults is c with every field left zero set to its default: the
@@ -104,10 +112,14 @@ func (c HandlerConfig) WithDefaults() HandlerConfig {
 	if c.TracerProvider == nil {
 		c.TracerProvider = otel.GetTracerProvider()
 	}
+	if c.SocketRecheck <= 0 {
+		c.SocketRecheck = DefaultSocketRecheck
+	}
 	return c
 }
 
-// Handler is the GraphQL API over HTTP, at /graphql: kith's transports,
+// Handler is the GraphQL API over HTTP, at /graphql: kith's transports
+// (GET, POST, and WebSocket for subscriptions, see socketTransport),
 // then gqlgen's executor with kith's extensions (limits, argument checks,
 // audiences, the widget's rate limit, transactions, operation spans). It
 // reads who is asking from the request's context, where package server's
@@ -137,6 +149,8 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) *Han
 	}})
 	srv := handler.New(es)
 	present := presenter(cfg.Logger, cfg.Metrics)
+	srv.AddTransport(newSocketTransport(cfg, socketInit(authn, cfg.SocketRecheck, cfg.Logger,
+		func(ctx context.Context, err error) string { return present(ctx, err).Message })))
 	srv.AddTransport(getTransport{present: present})
 	srv.AddTransport(postTransport{maxBody: cfg.MaxBodyBytes, present: present})
 	srv.AddTransport(otherMethods{})

@@ -223,6 +223,14 @@ type API struct {
 	// Notifier is the notifier of the database behind Handler (NotifierOf);
 	// nil when the test attached its own queue.
 	Notifier *Notifier
+
+	server *apiServer // shared by the copies Acting makes
+}
+
+// apiServer is an API's Handler on a local address, started once.
+type apiServer struct {
+	once sync.Once
+	srv  *httptest.Server
 }
 
 // Acting returns a copy of the API whose requests act for client (the
@@ -252,7 +260,7 @@ func NewAPIConfig(t testing.TB, db *database.DB, handler server.Config, authCfg 
 }
 
 func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer, hc server.Config, ac auth.Config) *API {
-	a := &API{t: t, Outbox: &Outbox{}, Payments: testprovider.New(), Notifier: NotifierOf(t, db)}
+	a := &API{t: t, Outbox: &Outbox{}, Payments: testprovider.New(), Notifier: NotifierOf(t, db), server: &apiServer{}}
 	if mail == nil {
 		mail = a.Outbox
 	}

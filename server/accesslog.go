@@ -144,7 +144,7 @@ type accessWriter struct {
 
 // WriteHeader implements http.ResponseWriter.
 func (w *accessWriter) WriteHeader(code int) {
-	if w.status == 0 && code >= 200 {
+	if w.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) { // 101: a WebSocket
 		w.status = code
 	}
 	w.ResponseWriter.WriteHeader(code)

@@ -75,9 +75,9 @@ func (o *origins) allowed(ctx context.Context, origin string) bool {
 	return o.set[strings.ToLower(origin)]
 }
 
-// withCORS answers preflight requests and adds CORS headers for allowed origins.
-func withCORS(db *ent.Client, next http.Handler) http.Handler {
-	o := &origins{db: db}
+// withCORS answers preflight requests and adds CORS headers for the
+// origins o allows.
+func withCORS(o *origins, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		if origin == "" {

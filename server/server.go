@@ -60,10 +60,14 @@ func New(client *ent.Client, authn *auth.Service, cfg Config) http.Handler {
 	if cfg.Ready == nil {
 		cfg.Ready = func(context.Context) error { return nil }
 	}
+	o := &origins{db: client}
+	if cfg.SocketOrigins == nil { // the origins CORS allows may open a GraphQL WebSocket too
+		cfg.SocketOrigins = func(r *http.Request, origin string) bool { return o.allowed(r.Context(), origin) }
+	}
 	api := graph.NewHandler(client, authn, cfg.HandlerConfig)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withCORS(client, authenticate(authn, cfg.Portal, cfg.TrustedProxies, api.Present, api)))
+	mux.Handle("/graphql", withCORS(o, authenticate(authn, cfg.Portal, cfg.TrustedProxies, api.Present, api)))
 	// CSV exports and the face sheet: staff's bearer token, as for /graphql.
 	exports := authenticate(authn, cfg.Portal, cfg.TrustedProxies, api.Present, export.New(client, api.Present))
 	mux.Handle("/exports/", exports)

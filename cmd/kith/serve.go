@@ -17,6 +17,7 @@ import (
 
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
+	"github.com/kith-health/kith/callevent"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
@@ -142,6 +143,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	metrics.CollectQueueDepth(queue.Depth)
+	// Live call events: the Communication hook tells the hub of each call
+	// change in its transaction; the hub hears every instance's (LISTEN on
+	// PostgreSQL) until ctx ends.
+	calls := callevent.New(db, log)
+	db.Client.Effects.SetCallEvents(calls)
+	go func() { _ = calls.Run(ctx) }()
 	hooks, err := webhooks(cfg, publicURL, inbound.New(db.Client), log)
 	if err != nil {
 		_ = ln.Close()
