@@ -98,7 +98,23 @@ func (r *staffResolver) Communications(ctx context.Context, obj *ent.Staff, firs
 
 // CallEvents is the resolver for the callEvents field.
 func (r *subscriptionResolver) CallEvents(ctx context.Context) (<-chan *CallEvent, error) {
-	panic(fmt.Errorf("not implemented: CallEvents - callEvents"))
+	events, _ := r.DB.Effects.CallEvents().(communication.Events)
+	changes, err := communication.Watch(ctx, r.DB, events)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *CallEvent)
+	go func() {
+		defer close(out)
+		for c := range changes {
+			select {
+			case out <- &CallEvent{Kind: CallEventKind(c.Kind), Communication: c.Call}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
 }
 
 // Subscription returns SubscriptionResolver implementation.
