@@ -74,7 +74,9 @@ func setup(t *testing.T) *bundle {
 	}
 	mem.AddUser(b.user)
 	srv := imapserver.New(&imapserver.Options{
-		NewSession:   func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) { return mem.NewSession(), nil, nil },
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIdle: {}},
 		InsecureAuth: true,
 		Logger:       nopLogger{},
@@ -119,6 +121,12 @@ func (nopLogger) Printf(string, ...any) {}
 // deliver appends a message to folder, as the mail server does on delivery.
 func (b *bundle) deliver(t *testing.T, folder, from, to, id, inReplyTo, subject string) {
 	t.Helper()
+	_, err := b.user.Append(folder, bytes.NewReader(b.message(from, to, id, inReplyTo, subject)), &imap.AppendOptions{})
+	require.NoError(t, err)
+}
+
+// message is a plain-text email.
+func (b *bundle) message(from, to, id, inReplyTo, subject string) []byte {
 	var h strings.Builder
 	fmt.Fprintf(&h, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: Mon, 30 Nov 2026 10:%02d:00 -0500\r\n", from, to, subject, b.msgCount)
 	b.msgCount++
@@ -129,8 +137,7 @@ func (b *bundle) deliver(t *testing.T, folder, from, to, id, inReplyTo, subject 
 		fmt.Fprintf(&h, "In-Reply-To: <%s>\r\nReferences: <%s>\r\n", inReplyTo, inReplyTo)
 	}
 	h.WriteString("Content-Type: text/plain; charset=utf-8\r\n\r\nHello about " + subject + "\r\n")
-	_, err := b.user.Append(folder, bytes.NewReader([]byte(h.String())), &imap.AppendOptions{})
-	require.NoError(t, err)
+	return []byte(h.String())
 }
 
 const connectMutation = `mutation($in: ConnectMailboxInput!) { connectMailbox(input: $in) {
@@ -449,4 +456,29 @@ func TestImportJobRunsEveryMinute(t *testing.T) {
 	require.Eventually(t, func() bool { return len(b.emails(t)) == 1 }, 45*time.Second, 100*time.Millisecond,
 		"the periodic job (run on start) queues the import")
 	require.NotNil(t, b.stored(t, m.ID).LastImportAt)
+}
+
+func TestImportWaitsWithIdle(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := b.connect(t)
+	b.deliver(t, "INBOX", "casey@example.com", address, "i1@casey.example", "", "First")
+	cfg := kithtest.MailConfig()
+	cfg.IdleWait = time.Minute
+	svc := mailimport.New(b.db.Client, cfg)
+	// The job's deadline bounds the wait: it ends 10 s before it.
+	ctx, cancel := context.WithTimeout(b.ctx, 14*time.Second)
+	defer cancel()
+	later := b.message("casey@example.com", address, "i2@casey.example", "", "While idle")
+	appended := make(chan error, 1)
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		_, err := b.user.Append("INBOX", bytes.NewReader(later), &imap.AppendOptions{})
+		appended <- err
+	}()
+	res, err := svc.Import(ctx, pulid.ID(m.ID))
+	require.NoError(t, err)
+	require.NoError(t, <-appended)
+	require.Equal(t, 2, res.Recorded, "the message that came while waiting is imported by the same run")
+	require.NoError(t, ctx.Err(), "it returned before its deadline")
 }
