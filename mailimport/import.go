@@ -157,6 +157,9 @@ func (s *Service) record(ctx context.Context, m *ent.Mailbox, folder string, b m
 		next[k] = v
 	}
 	next[folder] = schematype.MailboxCursor{UIDValidity: b.State.UIDValidity, UID: b.State.UID}
+	if old, ok := cursors[folder]; ok && old == next[folder] && len(b.Messages) == 0 {
+		return nil // nothing new: no write
+	}
 	_, err := transaction.Run(ctx, s.db, func(ctx context.Context, db *ent.Client) (struct{}, error) {
 		created, skipped = 0, len(b.Skipped)
 		for _, raw := range b.Messages {

@@ -295,6 +295,21 @@ func TestMailboxRoles(t *testing.T) {
 	require.Len(t, list.Mailboxes, 1)
 	require.Equal(t, m.ID, list.Mailboxes[0].ID)
 
+	// The portal: refused, whoever signs in there.
+	b.api.OK(b.p.Token, `mutation($id: ID!) { inviteClientToPortal(clientId: $id) { id } }`, map[string]any{"id": string(b.robin)}, nil)
+	link := b.api.Outbox.Last(t, "robin@example.com").Link
+	_, invite, ok := strings.Cut(link, "token=")
+	require.True(t, ok, link)
+	var claimed struct{ ClaimPortalInvitation struct{ Token string } }
+	b.api.OK("", `mutation($t: String!) { claimPortalInvitation(token: $t) { token } }`, map[string]any{"t": invite}, &claimed)
+	portal := claimed.ClaimPortalInvitation.Token
+	for _, q := range []string{connectMutation, `{ mailboxes { id } }`} {
+		e := b.api.Fail(portal, q, in)
+		require.Equal(t, "FORBIDDEN", e.Code(), q)
+	}
+	e = b.api.Fail(portal, disconnect, map[string]any{"id": m.ID})
+	require.Equal(t, "FORBIDDEN", e.Code())
+
 	// Another practice's owner reads nothing of it.
 	other := kithtest.NewPractice(t, b.db, "birch")
 	b.api.OK(other.Token, `{ mailboxes { id } }`, nil, &list)
