@@ -236,6 +236,9 @@ func TestConnectMailbox(t *testing.T) {
 	b.api.OK(b.p.Token, `{ mailboxes { id address active } }`, nil, &list)
 	require.Len(t, list.Mailboxes, 1)
 
+	rsp := b.api.Do(b.p.Token, `{ mailboxes { id address host port security username inboxFolder sentFolder active lastImportAt lastError lastErrorAt } }`, nil)
+	require.Empty(t, rsp.Errors)
+	require.NotContains(t, string(rsp.Data), password)
 	require.NotContains(t, b.logs.String(), password)
 }
 
@@ -451,9 +454,12 @@ func TestImportFailureIsKept(t *testing.T) {
 	m, err := b.db.Client.Mailbox.Create().SetAddress(address).SetHost("127.0.0.1").SetPort(b.port).
 		SetSecurity(entmailbox.SecurityNone).SetUsername(address).SetSecret(sealed).Save(b.sysCtx)
 	require.NoError(t, err)
-	res, err := b.mail.Import(b.ctx, m.ID)
+	cfg := kithtest.MailConfig()
+	cfg.Logger = b.logs.Logger()
+	res, err := mailimport.New(b.db.Client, cfg).Import(b.ctx, m.ID)
 	require.NoError(t, err)
 	require.Zero(t, res.Recorded)
+	require.NotContains(t, b.logs.String(), password)
 	stored := b.stored(t, string(m.ID))
 	require.Contains(t, stored.LastError, "refused the username or password")
 	require.NotNil(t, stored.LastErrorAt)
