@@ -35,6 +35,12 @@ var ErrSlotTaken = errors.New("that time is no longer free: someone else booked 
 // kind (sign-in codes, bookings) in a short time and must wait.
 var ErrRateLimited = errors.New("too many requests: wait a few minutes and try again")
 
+// ErrNotConfigured is returned when an action needs a setting this server
+// was started without (such as KITH_MAILBOX_KEY for mailboxes); it is
+// wrapped with a sentence naming the setting. Nothing the caller sends can
+// change it: the server's operator must.
+var ErrNotConfigured = errors.New("this server is not configured for that")
+
 // ValidationError reports bad input on one field. Field is the GraphQL input
 // path of the field at fault, such as "mobilePhone" or "contacts.1.email".
 type ValidationError struct {

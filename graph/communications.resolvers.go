@@ -12,6 +12,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/kith-health/kith/communication"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/mailimport"
 	"github.com/kith-health/kith/pulid"
 )
 
@@ -68,12 +69,15 @@ func (r *mutationResolver) LogCall(ctx context.Context, input LogCallInput) (*en
 
 // ConnectMailbox is the resolver for the connectMailbox field.
 func (r *mutationResolver) ConnectMailbox(ctx context.Context, input ConnectMailboxInput) (*ent.Mailbox, error) {
-	panic(fmt.Errorf("not implemented: ConnectMailbox - connectMailbox"))
+	return r.Mail.ConnectMailbox(ctx, mailimport.Connect{
+		Address: input.Address, Host: input.Host, Port: input.Port, Security: input.Security,
+		Username: input.Username, Password: input.Password,
+	})
 }
 
 // DisconnectMailbox is the resolver for the disconnectMailbox field.
 func (r *mutationResolver) DisconnectMailbox(ctx context.Context, id pulid.ID) (*ent.Mailbox, error) {
-	panic(fmt.Errorf("not implemented: DisconnectMailbox - disconnectMailbox"))
+	return r.Mail.DisconnectMailbox(ctx, id)
 }
 
 // Communications is the resolver for the communications field.
@@ -88,7 +92,7 @@ func (r *queryResolver) UnmatchedCommunications(ctx context.Context, first *int,
 
 // Mailboxes is the resolver for the mailboxes field.
 func (r *queryResolver) Mailboxes(ctx context.Context) ([]*ent.Mailbox, error) {
-	panic(fmt.Errorf("not implemented: Mailboxes - mailboxes"))
+	return r.Mail.Mailboxes(ctx)
 }
 
 // Communications is the resolver for the communications field.

@@ -79,6 +79,8 @@ func presenter(log *slog.Logger, m *observe.Metrics) graphql.ErrorPresenterFunc 
 			return set(CodeForbidden, err.Error(), nil)
 		case errors.Is(err, kith.ErrForbidden):
 			return set(CodeForbidden, kith.ErrForbidden.Error(), nil)
+		case errors.Is(err, kith.ErrNotConfigured):
+			return set(CodeForbidden, err.Error(), nil) // the server's setting, not the caller's input
 		case errors.Is(err, kith.ErrSlotTaken):
 			return set(CodeSlotTaken, kith.ErrSlotTaken.Error(), map[string]any{"field": "startsAt"})
 		case errors.Is(err, kith.ErrRateLimited):

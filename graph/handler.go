@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/mailimport"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/observe"
 	"github.com/kith-health/kith/portal"
@@ -56,6 +58,10 @@ type HandlerConfig struct {
 	// Payments is the card payment provider. Default: none, and paying or
 	// saving a card answers INTERNAL.
 	Payments cardprocessor.Provider
+	// Mailboxes connects, disconnects and lists shared mailboxes (package
+	// mailimport). Default: one without key, so connectMailbox answers that
+	// mailboxes are not configured.
+	Mailboxes *mailimport.Service
 	// MaxBodyBytes caps the body of a request; a larger one answers 413
 	// PAYLOAD_TOO_LARGE. Package server caps every route with it. Default
 	// DefaultMaxBodyBytes (1 MiB).
@@ -145,7 +151,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) *Han
 	cfg = cfg.WithDefaults()
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{
 		DB: client, Auth: authn, Links: compose.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
-		Payments: cfg.Payments,
+		Payments: cfg.Payments, Mail: cmp.Or(cfg.Mailboxes, mailimport.New(client, mailimport.Config{})),
 	}})
 	srv := handler.New(es)
 	present := presenter(cfg.Logger, cfg.Metrics)

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/mailimport"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/portal"
 )
@@ -28,4 +29,6 @@ type Resolver struct {
 	Portal *portal.Service
 	// Payments charges cards and keeps saved cards (package billing).
 	Payments cardprocessor.Provider
+	// Mail connects and lists the practice's shared mailboxes.
+	Mail *mailimport.Service
 }

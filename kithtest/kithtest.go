@@ -29,6 +29,8 @@ import (
 	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/mailbox"
+	"github.com/kith-health/kith/mailimport"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/fake"
 	"github.com/kith-health/kith/notifier/provider"
@@ -73,6 +75,19 @@ type Notifier struct {
 	Queue *notifier.Queue
 	// Email and SMS record what the queue hands to the providers.
 	Email, SMS *fake.Sender
+	// Mail is the mailbox service whose jobs run on Queue (MailConfig),
+	// unless the test gave Jobs of its own.
+	Mail *mailimport.Service
+}
+
+// MailboxKey is the key that seals mailbox passwords in tests.
+var MailboxKey = bytes.Repeat([]byte{7}, mailbox.KeySize)
+
+// MailConfig is the mailbox service's configuration in tests: MailboxKey,
+// security NONE and 127.0.0.1 allowed (go-imap's in-memory server in
+// process), no IDLE wait.
+func MailConfig() mailimport.Config {
+	return mailimport.Config{Key: MailboxKey, AllowInsecure: true, AllowPrivate: true, IdleWait: -1}
 }
 
 // notifiers holds the Notifier of each test database AttachNotifier set up.
@@ -93,6 +108,10 @@ func AttachNotifier(t testing.TB, db *database.DB, cfg notifier.Config) *Notifie
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if cfg.Jobs == nil {
+		n.Mail = mailimport.New(db.Client, MailConfig())
+		cfg.Jobs = []notifier.Jobs{n.Mail}
 	}
 	q, err := notifier.NewQueue(context.Background(), db, cfg)
 	require.NoError(t, err)
@@ -288,6 +307,16 @@ func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer
 		hc.Ready = db.Ping
 	}
 	hc.Portal, hc.Payments = a.Portal, a.Payments
+	if hc.Mailboxes == nil {
+		if a.Notifier != nil && a.Notifier.Mail != nil {
+			hc.Mailboxes = a.Notifier.Mail
+		} else {
+			hc.Mailboxes = mailimport.New(db.Client, MailConfig())
+		}
+	}
+	if hc.BodyLimit == nil {
+		hc.BodyLimit = mailimport.BodyLimit
+	}
 	a.Auth = AuthWith(db.Client, ac)
 	a.Handler = server.New(db.Client, a.Auth, hc)
 	return a

@@ -67,6 +67,10 @@ type Server struct {
 	// TLSConfig, if set, replaces the default TLS configuration (tests use it
 	// to trust a self-signed certificate). ServerName defaults to Host.
 	TLSConfig *tls.Config
+	// Control, if set, is the net.Dialer's Control: it sees the address
+	// actually dialled (after DNS) and may refuse it, for instance a private
+	// network's. An *Error it returns is returned as it is.
+	Control func(network, address string, c syscall.RawConn) error
 }
 
 // String describes srv without its password.
@@ -196,7 +200,7 @@ func dial(ctx context.Context, srv Server, opts *imapclient.Options) (*session, 
 
 	dctx, cancel := context.WithTimeout(ctx, DialTimeout)
 	defer cancel()
-	nd := &net.Dialer{Timeout: DialTimeout}
+	nd := &net.Dialer{Timeout: DialTimeout, Control: srv.Control}
 	var conn net.Conn
 	var err error
 	switch srv.security() {
@@ -277,6 +281,14 @@ func (srv Server) classify(ctx context.Context, err error) error {
 		return fmt.Errorf("mailbox %s: %w", srv.addr(), ctxErr)
 	}
 	addr := srv.addr()
+	var own *Error
+	if errors.As(err, &own) { // Control's refusal
+		e := *own
+		if e.Addr == "" {
+			e.Addr = addr
+		}
+		return &e
+	}
 	var (
 		dnsErr   *net.DNSError
 		certErr  *tls.CertificateVerificationError
@@ -417,6 +429,26 @@ func Fetch(ctx context.Context, srv Server, folder string, state State, limit in
 	}
 	slices.SortFunc(b.Messages, func(x, y Raw) int { return int(x.UID) - int(y.UID) })
 	return b, nil
+}
+
+// Status returns folder's UIDVALIDITY and the highest UID handed out so far
+// (UIDNEXT-1), without fetching anything: where an import that starts now
+// would stop. An importer uses it to start a new mailbox near its end.
+func Status(ctx context.Context, srv Server, folder string) (State, error) {
+	s, err := dial(ctx, srv, nil)
+	if err != nil {
+		return State{}, err
+	}
+	defer s.close()
+	sel, err := s.selectFolder(folder)
+	if err != nil {
+		return State{}, err
+	}
+	st := State{UIDValidity: sel.UIDValidity}
+	if sel.UIDNext > 1 {
+		st.UID = uint32(sel.UIDNext) - 1
+	}
+	return st, nil
 }
 
 // sentNames are the names of the sent folder where the server marks none

@@ -6,12 +6,19 @@ import (
 	"github.com/kith-health/kith/graph"
 )
 
-// withBodyLimit caps every request's body at limit bytes: a declared
+// withBodyLimit caps every request's body at max bytes, or at what of
+// says for it when that is above 0: a declared
 // length over it is answered 413 at once, and a body that runs past it
 // fails the handler's read (http.MaxBytesReader), so no body is ever held
 // whole. Handlers under it may set smaller caps of their own.
-func withBodyLimit(limit int64, next http.Handler) http.Handler {
+func withBodyLimit(max int64, of func(*http.Request) int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := max
+		if of != nil {
+			if l := of(r); l > 0 {
+				limit = l
+			}
+		}
 		if r.ContentLength > limit {
 			graph.WriteError(r.Context(), w, graph.TooLarge(limit))
 			return

@@ -43,6 +43,10 @@ type Config struct {
 	// notifier/twilio and notifier/sendgrid); they keep their own, smaller
 	// body caps under MaxBodyBytes. Default: none.
 	Webhooks http.Handler
+	// BodyLimit, when set, is the body cap of a request that may carry more
+	// than MaxBodyBytes (SendGrid's Inbound Parse posts whole emails:
+	// mailimport.BodyLimit); 0 keeps MaxBodyBytes. Default: none.
+	BodyLimit func(*http.Request) int64
 	// TrustedProxies are the networks of the reverse proxies in front of
 	// kith, whose X-Forwarded-For header says who the client is; everybody
 	// else's is ignored. Default none: the connection's address is the
@@ -86,7 +90,7 @@ func New(client *ent.Client, authn *auth.Service, cfg Config) http.Handler {
 		mux.Handle("/webhooks/", knownPaths(cfg.Webhooks))
 	}
 	mux.HandleFunc("/", notFound)
-	h := withAccessLog(cfg.Logger, cfg.Metrics, routed(mux, withSecurityHeaders(withBodyLimit(cfg.MaxBodyBytes, mux))))
+	h := withAccessLog(cfg.Logger, cfg.Metrics, routed(mux, withSecurityHeaders(withBodyLimit(cfg.MaxBodyBytes, cfg.BodyLimit, mux))))
 	return withServerSpan(cfg.TracerProvider, h)
 }
 

@@ -16,6 +16,7 @@ import (
 
 	envparse "github.com/caarlos0/env/v11" // not env: the tests have a helper of that name
 
+	"github.com/kith-health/kith/mailbox"
 	"github.com/kith-health/kith/ratelimit"
 )
 
@@ -60,6 +61,15 @@ type config struct {
 	Twilio twilioConfig
 	// SendGrid sends email when its APIKey is set.
 	SendGrid sendgridConfig
+	// Mailbox imports shared mailboxes when its Key is set.
+	Mailbox mailboxConfig
+}
+
+// mailboxConfig is the shared mailboxes' part of config.
+type mailboxConfig struct {
+	Key           string `env:"KITH_MAILBOX_KEY" secret:"true" help:"base64 of 32 random bytes (openssl rand -base64 32) sealing mailbox passwords; set, owners can connect mailboxes and kith imports them every minute"`
+	AllowInsecure bool   `env:"KITH_MAILBOX_ALLOW_INSECURE" envDefault:"false" help:"let owners connect a mailbox with security NONE, the password in clear (development and tests only)"`
+	AllowPrivate  bool   `env:"KITH_MAILBOX_ALLOW_PRIVATE" envDefault:"false" help:"let a mailbox's server be on a loopback, private or link-local address (development and tests only)"`
 }
 
 // twilioConfig is Twilio's part of config.
@@ -77,6 +87,7 @@ type sendgridConfig struct {
 	FromName         string `env:"KITH_SENDGRID_FROM_NAME" needs:"KITH_SENDGRID_API_KEY" help:"sender's name when the practice has none"`
 	BaseURL          string `env:"KITH_SENDGRID_BASE_URL" needs:"KITH_SENDGRID_API_KEY" helpDefault:"SendGrid's own" help:"another SendGrid API address, such as a mock"`
 	WebhookPublicKey string `env:"KITH_SENDGRID_WEBHOOK_PUBLIC_KEY" help:"verification key of SendGrid's signed event webhook; set, kith serves that webhook"`
+	InboundPublicKey string `env:"KITH_SENDGRID_INBOUND_PUBLIC_KEY" help:"verification key of the security policy signing SendGrid's Inbound Parse webhook; set, kith serves /webhooks/sendgrid/{org}/inbound"`
 }
 
 // setting is one field of a config: where it is read from, what it
@@ -290,6 +301,11 @@ func (c *config) validate(unparsed map[string]bool) error {
 		if s.needs != "" && !s.value.IsZero() && byKey[s.needs].value.IsZero() {
 			bad = append(bad, fmt.Errorf("%s is set but %s is not: set %s too, or unset %s to use the log channel (development only)",
 				s.key, s.needs, s.needs, s.key))
+		}
+	}
+	if c.Mailbox.Key != "" {
+		if _, err := mailbox.ParseKey(c.Mailbox.Key); err != nil {
+			bad = append(bad, fmt.Errorf("KITH_MAILBOX_KEY: %w", err)) // never the key itself
 		}
 	}
 	if !unparsed["KITH_RESCUE_AFTER"] && !unparsed["KITH_JOB_TIMEOUT"] && c.RescueAfter < c.JobTimeout {

@@ -21,6 +21,7 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
+	"github.com/kith-health/kith/mailimport"
 	"github.com/kith-health/kith/notifier"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/notifier/inbound"
@@ -133,7 +134,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		_ = ln.Close()
 		return err
 	}
+	mail := mailboxes(cfg, db.Client, log)
 	queue, err := notifier.NewQueue(ctx, db, notifier.Config{
+		Jobs:    []notifier.Jobs{mail},
 		Senders: channels, Rates: sendRates(cfg), Links: compose.Links{PortalURL: publicURL}, Logger: log,
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 		Metrics: metrics, TracerProvider: tp,
@@ -150,6 +153,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	db.Client.Effects.SetCallEvents(calls)
 	go func() { _ = calls.Run(ctx) }()
 	hooks, err := webhooks(cfg, publicURL, inbound.New(db.Client), log)
+	if err == nil {
+		hooks, err = withInboundMail(hooks, cfg, publicURL, db.Client, log)
+	}
 	if err != nil {
 		_ = ln.Close()
 		return err
@@ -203,7 +209,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 				Payments:             testprovider.New(), // sandbox only, no money moves: see README, Invoices and payments
 				Metrics:              metrics,
 				TracerProvider:       tp,
+				Mailboxes:            mail,
 			},
+			BodyLimit:      mailimport.BodyLimit,
 			GraphiQL:       cfg.GraphiQL,
 			TrustedProxies: cfg.TrustedProxies,
 			Ready:          ready(&draining, db.Ping, queue.Ready),
