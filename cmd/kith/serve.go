@@ -17,6 +17,7 @@ import (
 
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
+	"github.com/kith-health/kith/communication/callclose"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
@@ -136,6 +137,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Senders: channels, Rates: sendRates(cfg), Links: compose.Links{PortalURL: publicURL}, Logger: log,
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 		Metrics: metrics, TracerProvider: tp,
+		Jobs: []notifier.Jobs{callclose.New(db.Client)}, // every 5 minutes, closes the calls nobody ended
 	})
 	if err != nil {
 		_ = ln.Close()
