@@ -1,7 +1,9 @@
 // Package inbound is what providers tell kith after a message left:
 // delivery reports, opt-outs (STOP) and opt-ins, bounces, and SMS replies,
 // which answer HELP and confirm appointments through the appointment's own
-// status change (its schema hooks decide whether it may). The webhooks of
+// status change (its schema hooks decide whether it may); other SMS, and
+// Twilio Voice's call progress, go to the communications log (package
+// communication). The webhooks of
 // notifier/twilio and notifier/sendgrid call a Service; it writes as the
 // system, confined to the organisation concerned. It also owns the
 // addresses those webhooks are served at.
