@@ -40,6 +40,9 @@ type Progress struct {
 	RecordingURL string
 }
 
+// maxSID is the longest call SID kith takes (Twilio's are 34 characters).
+const maxSID = 64
+
 // callRanks orders Twilio's call statuses: a callback whose status ranks
 // no higher than the one recorded changes nothing (a late "ringing" after
 // "completed"). The final ones share the highest rank.
@@ -81,15 +84,16 @@ func lowerThan(rank int) []string {
 // staff already closed still gets the provider's end and duration. A leg
 // of a call kith has recorded (ParentCallSID, the call forwarded to a
 // staff phone) adds the people its numbers match to that call, and is not
-// recorded on its own. An unknown status is ignored. changed says whether
+// recorded on its own. An unknown status, or a SID longer than Twilio's,
+// is ignored. changed says whether
 // anything was written.
 func CallProgress(ctx context.Context, db *ent.Client, orgID pulid.ID, p Progress) (changed bool, err error) {
 	if orgID == "" || strings.TrimSpace(p.CallSID) == "" {
 		return false, errors.New("recording a call's progress: an organisation and a call SID are required")
 	}
 	p.Status = strings.ToLower(strings.TrimSpace(p.Status))
-	if _, ok := callRanks[p.Status]; !ok {
-		return false, nil
+	if _, ok := callRanks[p.Status]; !ok || len(p.CallSID) > maxSID || len(p.ParentCallSID) > maxSID {
+		return false, nil // no status, or no SID, Twilio sends
 	}
 	if p.At.IsZero() {
 		p.At = time.Now()
