@@ -20,9 +20,9 @@ import (
 	"github.com/kith-health/kith/viewer"
 )
 
-// calls is the demo practice with its call events running: Priya is
+// live is the demo practice with its call events running: Priya is
 // assigned to Sam (whose parent Jordan calls), Lou to nobody.
-type calls struct {
+type live struct {
 	db          *database.DB
 	api         *kithtest.API
 	org         pulid.ID
@@ -33,9 +33,9 @@ type calls struct {
 	jordanPhone string
 }
 
-func setupCalls(t *testing.T) *calls {
+func setupLive(t *testing.T) *live {
 	t.Helper()
-	c := &calls{db: kithtest.DB(t, nil), louPhone: "+14165550177", jordanPhone: "+14165550102"}
+	c := &live{db: kithtest.DB(t, nil), louPhone: "+14165550177", jordanPhone: "+14165550102"}
 	c.api = kithtest.NewAPI(t, c.db)
 	kithtest.CallEvents(t, c.db)
 	ctx := context.Background()
@@ -50,7 +50,7 @@ func setupCalls(t *testing.T) *calls {
 	return c
 }
 
-func (c *calls) token(t *testing.T, email string) string {
+func (c *live) token(t *testing.T, email string) string {
 	t.Helper()
 	ctx := context.Background()
 	s, err := c.db.Client.Staff.Query().Where(staff.Email(email)).Only(viewer.SystemContext(ctx))
@@ -61,7 +61,7 @@ func (c *calls) token(t *testing.T, email string) string {
 }
 
 // ring records a call from number as Twilio's first status callback does.
-func (c *calls) ring(t *testing.T, from string) pulid.ID {
+func (c *live) ring(t *testing.T, from string) pulid.ID {
 	t.Helper()
 	call, created, err := communication.Record(context.Background(), c.db.Client, communication.Input{
 		OrganizationID: c.org, Kind: entcomm.KindCall, Direction: entcomm.DirectionInbound, Source: entcomm.SourceTwilioVoice,
@@ -84,8 +84,8 @@ type callEvent struct {
 
 const watchCalls = `subscription { callEvents { kind communication { id status title } } }`
 
-// next is the subscription's next event.
-func next(t *testing.T, ch <-chan kithtest.Response) callEvent {
+// nextCall is the subscription's next event.
+func nextCall(t *testing.T, ch <-chan kithtest.Response) callEvent {
 	t.Helper()
 	r := first(t, ch)
 	require.Empty(t, r.Errors)
@@ -97,7 +97,7 @@ func next(t *testing.T, ch <-chan kithtest.Response) callEvent {
 // watching subscribes with token and returns once the subscription hears
 // of calls from probe (which concern the watcher): the server may set a
 // subscription up after it answers the subscribe message.
-func (c *calls) watching(t *testing.T, token, probe string) <-chan kithtest.Response {
+func (c *live) watching(t *testing.T, token, probe string) <-chan kithtest.Response {
 	t.Helper()
 	ch := must(c.api.Socket(token).Subscribe(watchCalls, nil))
 	for {
@@ -107,7 +107,7 @@ func (c *calls) watching(t *testing.T, token, probe string) <-chan kithtest.Resp
 			var out struct{ CallEvents callEvent }
 			require.NoError(t, json.Unmarshal(r.Data, &out), "%+v", r.Errors)
 			for out.CallEvents.Communication.ID != id { // earlier probes
-				out.CallEvents = next(t, ch)
+				out.CallEvents = nextCall(t, ch)
 			}
 			return ch
 		case <-time.After(50 * time.Millisecond): // not subscribed yet: probe again
@@ -120,34 +120,34 @@ func (c *calls) watching(t *testing.T, token, probe string) <-chan kithtest.Resp
 // never Lou, who has nothing to do with Sam.
 func TestCallEventsReachTheRelatedPractitioner(t *testing.T) {
 	t.Parallel()
-	c := setupCalls(t)
+	c := setupLive(t)
 	priya := c.watching(t, c.priya, "+14165550101") // Alex, Sam's other parent
 	lou := c.watching(t, c.lou, c.louPhone)
 
 	id := c.ring(t, c.jordanPhone)
-	got := next(t, priya)
+	got := nextCall(t, priya)
 	require.Equal(t, "STARTED", got.Kind)
 	require.Equal(t, id, got.Communication.ID)
 	require.Equal(t, "OPEN", got.Communication.Status)
 
 	louCall := c.ring(t, c.louPhone)
-	require.Equal(t, louCall, next(t, lou).Communication.ID, "Lou hears of his own call and not of Jordan's before it")
+	require.Equal(t, louCall, nextCall(t, lou).Communication.ID, "Lou hears of his own call and not of Jordan's before it")
 
 	c.api.OK(c.priya, `mutation($id: ID!) { updateCommunication(id: $id, input: {title: "Jordan about the letter"}) { id } }`,
 		map[string]any{"id": id}, nil)
-	got = next(t, priya)
+	got = nextCall(t, priya)
 	require.Equal(t, "UPDATED", got.Kind)
 	require.Equal(t, "Jordan about the letter", *got.Communication.Title)
 
 	c.api.OK(c.priya, `mutation($id: ID!) { endCall(id: $id) { id } }`, map[string]any{"id": id}, nil)
-	got = next(t, priya)
+	got = nextCall(t, priya)
 	require.Equal(t, "CLOSED", got.Kind)
 	require.Equal(t, "CLOSED", got.Communication.Status)
 
 	// A refused change tells nobody: Lou's next event is his next call.
 	c.api.Do(c.lou, `mutation($id: ID!) { endCall(id: $id) { id } }`, map[string]any{"id": id}) // not his: NOT_FOUND
 	again := c.ring(t, c.louPhone)
-	require.Equal(t, again, next(t, lou).Communication.ID)
+	require.Equal(t, again, nextCall(t, lou).Communication.ID)
 }
 
 // TestCallEventsNeedStaff: a server whose database has no hub says so

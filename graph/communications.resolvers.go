@@ -22,24 +22,24 @@ func (r *clientResolver) Communications(ctx context.Context, obj *ent.ClientProf
 
 // RelatedTo is the resolver for the relatedTo field.
 func (r *communicationResolver) RelatedTo(ctx context.Context, obj *ent.Communication) ([]ent.Noder, error) {
-	p, err := communication.PeopleOf(ctx, r.DB, obj)
+	p, err := communication.PeopleOf(ctx, r.tx(ctx), obj)
 	return p.Related, err
 }
 
 // Candidates is the resolver for the candidates field.
 func (r *communicationResolver) Candidates(ctx context.Context, obj *ent.Communication) ([]*ent.ClientProfile, error) {
-	p, err := communication.PeopleOf(ctx, r.DB, obj)
+	p, err := communication.PeopleOf(ctx, r.tx(ctx), obj)
 	return p.Candidates, err
 }
 
 // Unmatched is the resolver for the unmatched field.
 func (r *communicationResolver) Unmatched(ctx context.Context, obj *ent.Communication) (bool, error) {
-	return communication.Unassigned(ctx, r.DB, obj)
+	return communication.Unassigned(ctx, r.tx(ctx), obj)
 }
 
 // Thread is the resolver for the thread field.
 func (r *communicationResolver) Thread(ctx context.Context, obj *ent.Communication) ([]*ent.Communication, error) {
-	return communication.Thread(ctx, r.DB, obj)
+	return communication.Thread(ctx, r.tx(ctx), obj)
 }
 
 // UpdateCommunication is the resolver for the updateCommunication field.

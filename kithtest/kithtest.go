@@ -27,6 +27,7 @@ import (
 
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
+	"github.com/kith-health/kith/communication/callclose"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/mailbox"
@@ -95,7 +96,8 @@ var notifiers sync.Map // *database.DB → *Notifier
 
 // AttachNotifier builds db's queue with notifier.NewQueue, the constructor
 // cmd/kith serve uses, and returns it. cfg's Senders default to recording
-// ones (fake), its Links to PublicURL, its Logger to warnings on stderr.
+// ones (fake), its Links to PublicURL, its Logger to warnings on stderr,
+// its Jobs to those kith serve runs (callclose).
 // A database takes one: DB has attached one already (see NotifierOf).
 func AttachNotifier(t testing.TB, db *database.DB, cfg notifier.Config) *Notifier {
 	t.Helper()
@@ -109,9 +111,9 @@ func AttachNotifier(t testing.TB, db *database.DB, cfg notifier.Config) *Notifie
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	if cfg.Jobs == nil {
+	if cfg.Jobs == nil { // as kith serve has them
 		n.Mail = mailimport.New(db.Client, MailConfig())
-		cfg.Jobs = []notifier.Jobs{n.Mail}
+		cfg.Jobs = []notifier.Jobs{callclose.New(db.Client), n.Mail}
 	}
 	q, err := notifier.NewQueue(context.Background(), db, cfg)
 	require.NoError(t, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/billing/cardprocessor/testprovider"
 	"github.com/kith-health/kith/callevent"
+	"github.com/kith-health/kith/communication/callclose"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
 	"github.com/kith-health/kith/graph"
@@ -136,10 +137,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	mail := mailboxes(cfg, db.Client, log)
 	queue, err := notifier.NewQueue(ctx, db, notifier.Config{
-		Jobs:    []notifier.Jobs{mail},
 		Senders: channels, Rates: sendRates(cfg), Links: compose.Links{PortalURL: publicURL}, Logger: log,
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 		Metrics: metrics, TracerProvider: tp,
+		// Closing the calls nobody ended (every 5 minutes), importing the mailboxes (every minute).
+		Jobs: []notifier.Jobs{callclose.New(db.Client), mail},
 	})
 	if err != nil {
 		_ = ln.Close()

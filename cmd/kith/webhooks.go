@@ -10,7 +10,7 @@ import (
 )
 
 // webhooks builds the providers' webhooks on replies: Twilio's (status
-// callbacks and incoming SMS, signed with KITH_TWILIO_AUTH_TOKEN and checked
+// callbacks, incoming SMS and Twilio Voice's call status callbacks, signed with KITH_TWILIO_AUTH_TOKEN and checked
 // against publicURL) when that token is set, SendGrid's event webhook when
 // KITH_SENDGRID_WEBHOOK_PUBLIC_KEY is set. It returns nil when neither is.
 func webhooks(cfg config, publicURL string, replies *inbound.Service, log *slog.Logger) (http.Handler, error) {
@@ -23,7 +23,8 @@ func webhooks(cfg config, publicURL string, replies *inbound.Service, log *slog.
 		}
 		mux.Handle("/webhooks/twilio/", h)
 		mounted = true
-		log.Info("twilio webhooks", "status", publicURL+"/webhooks/twilio/{org}/status", "inbound", publicURL+"/webhooks/twilio/{org}/inbound")
+		log.Info("twilio webhooks", "status", publicURL+"/webhooks/twilio/{org}/status", "inbound", publicURL+"/webhooks/twilio/{org}/inbound",
+			"voice", publicURL+"/webhooks/twilio/{org}/voice")
 	}
 	if key := cfg.SendGrid.WebhookPublicKey; key != "" {
 		h, err := sendgrid.NewWebhook(sendgrid.WebhookConfig{PublicKey: key, Logger: log}, replies)

@@ -73,6 +73,18 @@ func TestServeWebhooks(t *testing.T) {
 	require.Contains(t, body, "<Response><Message>")
 	code, _ = post("/webhooks/twilio/demo/inbound", "application/x-www-form-urlencoded", form.Encode(), nil)
 	require.Equal(t, http.StatusForbidden, code)
+
+	// Twilio Voice's status callbacks are mounted beside them.
+	require.Contains(t, stderr.String(), "https://kith.example/webhooks/twilio/{org}/voice")
+	call := url.Values{"CallSid": {"CA1"}, "CallStatus": {"ringing"}, "From": {"+14165550100"}, "Direction": {"inbound"}}
+	mac = hmac.New(sha1.New, []byte(token))
+	mac.Write([]byte("https://kith.example/webhooks/twilio/demo/voice" + "CallSid" + "CA1" + "CallStatus" + "ringing" + "Direction" + "inbound" + "From" + "+14165550100"))
+	code, body = post("/webhooks/twilio/demo/voice", "application/x-www-form-urlencoded", call.Encode(),
+		map[string]string{"X-Twilio-Signature": base64.StdEncoding.EncodeToString(mac.Sum(nil))})
+	require.Equal(t, http.StatusOK, code, body)
+	require.Contains(t, body, "<Response/>")
+	code, _ = post("/webhooks/twilio/demo/voice", "application/x-www-form-urlencoded", call.Encode(), map[string]string{"X-Twilio-Signature": sig})
+	require.Equal(t, http.StatusForbidden, code)
 	code, _ = post("/webhooks/sendgrid/events", "application/json", "[]", nil)
 	require.Equal(t, http.StatusForbidden, code)
 

@@ -1,7 +1,9 @@
 // Package inbound is what providers tell kith after a message left:
 // delivery reports, opt-outs (STOP) and opt-ins, bounces, and SMS replies,
 // which answer HELP and confirm appointments through the appointment's own
-// status change (its schema hooks decide whether it may). The webhooks of
+// status change (its schema hooks decide whether it may); other SMS, and
+// Twilio Voice's call progress, go to the communications log (package
+// communication). The webhooks of
 // notifier/twilio and notifier/sendgrid call a Service; it writes as the
 // system, confined to the organisation concerned. It also owns the
 // addresses those webhooks are served at.
@@ -20,9 +22,11 @@ import (
 	"time"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/communication"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
+	entcommunication "github.com/kith-health/kith/ent/communication"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
@@ -271,9 +275,12 @@ var (
 //     reminder went to this number, the only one is confirmed; when there
 //     are several (a parent of two children) the answer lists them and asks
 //     for C1, C2…, which confirm that one. With none, it says so.
-//   - Anything else gets no answer and changes nothing: people write to the
-//     practice's number as to a person, and kith does not pretend to be one.
-func (s *Service) HandleInboundSMS(ctx context.Context, orgID pulid.ID, from, body string) (string, error) {
+//   - Anything else gets no answer: people write to the practice's number as
+//     to a person, and kith does not pretend to be one. It is recorded in
+//     the communications log as an INBOUND SMS (RecordSMS), matched by its
+//     number, once however often Twilio posts it.
+func (s *Service) HandleInboundSMS(ctx context.Context, orgID pulid.ID, sms SMS) (string, error) {
+	from, body := sms.From, sms.Body
 	sys := systemIn(ctx, orgID)
 	org, err := s.db.Organization.Get(sys, orgID)
 	if err != nil {
@@ -307,7 +314,54 @@ func (s *Service) HandleInboundSMS(ctx context.Context, orgID pulid.ID, from, bo
 		n, _ := strconv.Atoi(m[1])
 		return s.confirmReply(sys, org, phone, n)
 	}
-	return "", nil
+	sms.From = phone
+	return "", s.RecordSMS(ctx, orgID, sms)
+}
+
+// SMS is an SMS sent to the organisation's number, as Twilio posts it.
+type SMS struct {
+	// SID is Twilio's MessageSid: the same SMS posted twice is recorded once.
+	SID string
+	// From and To are its numbers; Body its text.
+	From, To, Body string
+}
+
+// smsTitleLength is how much of an SMS's text its title holds, in characters.
+const smsTitleLength = 60
+
+// RecordSMS records sms in the organisation's communications log: an
+// INBOUND SMS (source TWILIO_SMS, provider ID its SID), titled with the
+// start of its text, concerning whom its numbers match. The same SID
+// twice records it once.
+func (s *Service) RecordSMS(ctx context.Context, orgID pulid.ID, sms SMS) error {
+	in := communication.Input{
+		OrganizationID: orgID, Kind: entcommunication.KindSMS, Direction: entcommunication.DirectionInbound,
+		Source: entcommunication.SourceTwilioSMS, ProviderID: strings.TrimSpace(sms.SID),
+		From: sms.From, Text: sms.Body, Title: smsTitle(sms.Body),
+	}
+	if to := strings.TrimSpace(sms.To); to != "" {
+		in.To = []string{to}
+	}
+	if _, _, err := communication.Record(ctx, s.db, in); err != nil {
+		return fmt.Errorf("recording an SMS from %s: %w", sms.From, err)
+	}
+	return nil
+}
+
+// smsTitle is the first smsTitleLength characters of text, on one line,
+// with an ellipsis when cut.
+func smsTitle(text string) string {
+	t := []rune(strings.Join(strings.Fields(text), " "))
+	if len(t) <= smsTitleLength {
+		return string(t)
+	}
+	return strings.TrimSpace(string(t[:smsTitleLength-1])) + "…"
+}
+
+// CallProgress records a Twilio Voice status callback in the
+// organisation's communications log (communication.CallProgress).
+func (s *Service) CallProgress(ctx context.Context, orgID pulid.ID, p communication.Progress) (bool, error) {
+	return communication.CallProgress(ctx, s.db, orgID, p)
 }
 
 // helpReply is the answer to HELP.
@@ -442,4 +496,10 @@ func normalizePhone(raw, region string) string {
 // systemIn is ctx acting as the system, confined to orgID when it is set.
 func systemIn(ctx context.Context, orgID pulid.ID) context.Context {
 	return viewer.NewContext(ctx, viewer.System{OrgID: orgID})
+}
+
+// TwilioVoicePath is the path of the organisation's Twilio Voice status
+// callback, to set as its number's or TwiML app's Status Callback URL.
+func TwilioVoicePath(slug string) string {
+	return "/webhooks/twilio/" + url.PathEscape(slug) + "/voice"
 }

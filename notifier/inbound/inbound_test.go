@@ -136,7 +136,7 @@ func TestStopOptsOutAtOnce(t *testing.T) {
 	first := env.Book(t, p, sam, 72*time.Hour)
 	require.Equal(t, map[string]string{samPhone: "QUEUED", alexPhone: "QUEUED"}, byAddress(t, env, first, schematype.ChannelSMS))
 
-	reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, samPhone, "  Stop. ")
+	reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: samPhone, Body: "  Stop. "})
 	require.NoError(t, err)
 	require.Empty(t, reply, "Twilio answers STOP itself")
 	optOut, err := env.DB.Client.PhoneOptOut.Query().Only(notifiertest.System(p))
@@ -160,7 +160,7 @@ func TestStopOptsOutAtOnce(t *testing.T) {
 	require.NotNil(t, preview.PreviewMessage.SkippedReason)
 	require.Equal(t, compose.ReasonPhoneOptedOut, *preview.PreviewMessage.SkippedReason, "the preview says why too")
 
-	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, samPhone, "start")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: samPhone, Body: "start"})
 	require.NoError(t, err)
 	require.Empty(t, reply)
 	n, err := env.DB.Client.PhoneOptOut.Query().Count(notifiertest.System(p))
@@ -177,7 +177,7 @@ func TestStopSynonyms(t *testing.T) {
 	ctx := context.Background()
 	for i, body := range []string{"STOP", "stopall", "Unsubscribe", "cancel", "END", " quit ", "Stop!"} {
 		phone := fmt.Sprintf("+1416555020%d", i)
-		reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, phone, body)
+		reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: phone, Body: body})
 		require.NoError(t, err)
 		require.Empty(t, reply)
 		out, err := env.Inbound.OptedOut(ctx, p.Org.ID, phone)
@@ -185,7 +185,7 @@ func TestStopSynonyms(t *testing.T) {
 		require.True(t, out, "%q opts out", body)
 	}
 	for _, body := range []string{"stop please", "Please stop texting me?", "hello", "C3PO"} {
-		reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, "+14165550299", body)
+		reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: "+14165550299", Body: body})
 		require.NoError(t, err)
 		require.Empty(t, reply, "%q gets no automatic answer", body)
 	}
@@ -211,12 +211,12 @@ func TestHelpReply(t *testing.T) {
 	ctx := context.Background()
 	env.API.OK(p.Token, `mutation { updateOrganization(input: {phone: "416 555 0199"}) { id } }`, nil, nil)
 
-	reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, samPhone, "help")
+	reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: samPhone, Body: "help"})
 	require.NoError(t, err)
 	require.Equal(t, "Maple Practice sends appointment messages to this number. For help, call +14165550199. Reply STOP to stop receiving them.", reply)
 
 	env.API.OK(p.Token, `mutation { updateOrganization(input: {smsHelpReply: "Maple Therapy: call us at 416 555 0199 & ask for Olivia."}) { id } }`, nil, nil)
-	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, samPhone, "INFO")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: samPhone, Body: "INFO"})
 	require.NoError(t, err)
 	require.Equal(t, "Maple Therapy: call us at 416 555 0199 & ask for Olivia.", reply)
 }
@@ -238,14 +238,14 @@ func TestConfirmReplies(t *testing.T) {
 	noahAppt := env.Book(t, p, noah, 50*time.Hour)
 	cancelled := env.Book(t, p, noah, 74*time.Hour)
 
-	reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "C")
+	reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: alexPhone, Body: "C"})
 	require.NoError(t, err)
 	require.Contains(t, reply, "no appointment waiting for confirmation", "no reminder went out yet")
 
 	// Only reminders count, on SMS, to this number, of appointments still booked.
 	env.Sent(t, p, miaAppt, schematype.MessageKindConfirmation, schematype.ChannelSMS, alexPhone, "SM1")
 	env.Sent(t, p, miaAppt, schematype.MessageKindReminder, schematype.ChannelSMS, "+14165550110", "SM2")
-	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "yes")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: alexPhone, Body: "yes"})
 	require.NoError(t, err)
 	require.Contains(t, reply, "no appointment waiting for confirmation")
 
@@ -255,32 +255,32 @@ func TestConfirmReplies(t *testing.T) {
 	env.Sent(t, p, cancelled, schematype.MessageKindReminder, schematype.ChannelSMS, alexPhone, "SM6")
 	env.API.OK(p.Token, `mutation($id: ID!){ cancelAppointment(id: $id, reason: "Moved away") { id } }`, map[string]any{"id": cancelled}, nil)
 
-	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "C")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: alexPhone, Body: "C"})
 	require.NoError(t, err)
 	require.Equal(t, fmt.Sprintf("Which appointment are you confirming? Reply C1 for Mia on %s, C2 for Noah on %s.",
 		when(env.Appointment(t, miaAppt)), when(env.Appointment(t, noahAppt))), reply, "two children: ask, do not guess")
 	require.Equal(t, appointment.StatusBooked, env.Appointment(t, miaAppt).Status)
 	require.Equal(t, appointment.StatusBooked, env.Appointment(t, noahAppt).Status)
 
-	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "c2")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: alexPhone, Body: "c2"})
 	require.NoError(t, err)
 	require.Equal(t, "Thanks, Noah's appointment on "+when(env.Appointment(t, noahAppt))+" is confirmed.", reply)
 	require.Equal(t, appointment.StatusConfirmed, env.Appointment(t, noahAppt).Status)
 	require.Equal(t, appointment.StatusBooked, env.Appointment(t, miaAppt).Status)
 
-	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "C9")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: alexPhone, Body: "C9"})
 	require.NoError(t, err)
 	require.Equal(t, "Which appointment are you confirming? Reply C1 for Mia on "+when(env.Appointment(t, miaAppt))+".", reply,
 		"a choice out of range lists what is left")
 
 	before := len(env.Notifications(t, miaAppt, schematype.ChannelSMS))
-	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "Confirm")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: alexPhone, Body: "Confirm"})
 	require.NoError(t, err)
 	require.Equal(t, "Thanks, Mia's appointment on "+when(env.Appointment(t, miaAppt))+" is confirmed.", reply, "one left: confirmed")
 	require.Equal(t, appointment.StatusConfirmed, env.Appointment(t, miaAppt).Status)
 	require.Len(t, env.Notifications(t, miaAppt, schematype.ChannelSMS), before, "confirming by text sends nothing")
 
-	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, alexPhone, "C")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: alexPhone, Body: "C"})
 	require.NoError(t, err)
 	require.Contains(t, reply, "no appointment waiting for confirmation", "replayed: nothing left to confirm")
 
@@ -288,7 +288,7 @@ func TestConfirmReplies(t *testing.T) {
 	birch := env.Practice(t, "birch")
 	other := env.Book(t, p, mia, 98*time.Hour)
 	env.Sent(t, p, other, schematype.MessageKindReminder, schematype.ChannelSMS, alexPhone, "SM7")
-	reply, err = env.Inbound.HandleInboundSMS(ctx, birch.Org.ID, alexPhone, "C")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, birch.Org.ID, inbound.SMS{From: alexPhone, Body: "C"})
 	require.NoError(t, err)
 	require.Contains(t, reply, "no appointment waiting for confirmation")
 	require.Equal(t, appointment.StatusBooked, env.Appointment(t, other).Status)
@@ -304,7 +304,7 @@ func TestYesFromAnOptedOutNumberOptsIn(t *testing.T) {
 	env.Sent(t, p, a, schematype.MessageKindReminder, schematype.ChannelSMS, samPhone, "SM1")
 	require.NoError(t, env.Inbound.OptOut(ctx, p.Org.ID, samPhone, "STOP"))
 
-	reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, samPhone, "YES")
+	reply, err := env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: samPhone, Body: "YES"})
 	require.NoError(t, err)
 	require.Empty(t, reply)
 	out, err := env.Inbound.OptedOut(ctx, p.Org.ID, samPhone)
@@ -312,7 +312,7 @@ func TestYesFromAnOptedOutNumberOptsIn(t *testing.T) {
 	require.False(t, out, "YES opts an opted-out number back in")
 	require.Equal(t, appointment.StatusBooked, env.Appointment(t, a).Status, "and confirms nothing")
 
-	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, samPhone, "YES")
+	reply, err = env.Inbound.HandleInboundSMS(ctx, p.Org.ID, inbound.SMS{From: samPhone, Body: "YES"})
 	require.NoError(t, err)
 	require.Contains(t, reply, "is confirmed", "from a subscribed number YES confirms")
 	require.Equal(t, appointment.StatusConfirmed, env.Appointment(t, a).Status)

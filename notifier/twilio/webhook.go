@@ -15,6 +15,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/communication"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/pulid"
@@ -37,7 +38,10 @@ type InboundHandler interface {
 	ApplyStatus(ctx context.Context, orgID pulid.ID, providerID string, status notification.Status, reason string, at time.Time) (bool, error)
 	// HandleInboundSMS acts on an SMS sent to the organisation and returns
 	// the answer, "" for none (see inbound.Service.HandleInboundSMS).
-	HandleInboundSMS(ctx context.Context, orgID pulid.ID, from, body string) (string, error)
+	HandleInboundSMS(ctx context.Context, orgID pulid.ID, sms inbound.SMS) (string, error)
+	// CallProgress records a Twilio Voice status callback on one of the
+	// organisation's calls (see communication.CallProgress).
+	CallProgress(ctx context.Context, orgID pulid.ID, p communication.Progress) (bool, error)
 }
 
 var _ InboundHandler = (*inbound.Service)(nil)
@@ -62,7 +66,12 @@ type WebhookConfig struct {
 //     MessageStatus, ErrorCode), which move the message's status forward;
 //   - POST /webhooks/twilio/{org}/inbound: incoming SMS (From, Body), acted
 //     on by h and answered with TwiML, <Response><Message>…</Message></Response>
-//     or an empty <Response></Response>.
+//     or an empty <Response></Response>;
+//   - POST /webhooks/twilio/{org}/voice: Twilio Voice's status callbacks
+//     (CallSid, CallStatus, Direction, From, To, CallDuration, Timestamp,
+//     RecordingUrl, ParentCallSid), which record the call in the
+//     communications log and move it forward; answered 200 with an empty
+//     <Response/>.
 //
 // Every request must carry a valid X-Twilio-Signature for
 // cfg.PublicURL plus its path and query and its form parameters (checked by
@@ -98,6 +107,7 @@ func NewWebhook(cfg WebhookConfig, h InboundHandler) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/twilio/{org}/status", wh.verified(wh.status))
 	mux.Handle("POST /webhooks/twilio/{org}/inbound", wh.verified(wh.inbound))
+	mux.Handle("POST /webhooks/twilio/{org}/voice", wh.verified(wh.voice))
 	return mux, nil
 }
 
@@ -218,7 +228,9 @@ type twiML struct {
 
 // inbound handles an incoming SMS and answers it with TwiML.
 func (wh *webhook) inbound(w http.ResponseWriter, r *http.Request, orgID pulid.ID) {
-	reply, err := wh.h.HandleInboundSMS(r.Context(), orgID, r.PostForm.Get("From"), r.PostForm.Get("Body"))
+	reply, err := wh.h.HandleInboundSMS(r.Context(), orgID, inbound.SMS{
+		SID: r.PostForm.Get("MessageSid"), From: r.PostForm.Get("From"), To: r.PostForm.Get("To"), Body: r.PostForm.Get("Body"),
+	})
 	if err != nil {
 		wh.fail(w, r, err)
 		return
@@ -231,6 +243,48 @@ func (wh *webhook) inbound(w http.ResponseWriter, r *http.Request, orgID pulid.I
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	_, _ = w.Write([]byte(xml.Header))
 	_, _ = w.Write(out)
+}
+
+// voice handles a Twilio Voice status callback and answers an empty TwiML
+// <Response/>. A callback without a CallSid or with a status kith does not
+// know changes nothing.
+func (wh *webhook) voice(w http.ResponseWriter, r *http.Request, orgID pulid.ID) {
+	f := r.PostForm
+	p := communication.Progress{
+		CallSID: f.Get("CallSid"), ParentCallSID: f.Get("ParentCallSid"), Status: f.Get("CallStatus"),
+		Direction: f.Get("Direction"), From: f.Get("From"), To: f.Get("To"), RecordingURL: f.Get("RecordingUrl"),
+		At: callbackTime(f.Get("Timestamp")),
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(f.Get("CallDuration"))); err == nil && n >= 0 && n <= maxCallSeconds {
+		p.DurationSeconds = &n
+	}
+	if p.CallSID != "" {
+		if _, err := wh.h.CallProgress(r.Context(), orgID, p); err != nil {
+			wh.fail(w, r, err)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	_, _ = w.Write([]byte(xml.Header + "<Response/>"))
+}
+
+// maxCallSeconds is the longest call duration kept (a week, as the schema).
+const maxCallSeconds = 7 * 24 * 3600
+
+// callbackTime reads a status callback's Timestamp (RFC 1123, "Mon, 16
+// Aug 2010 03:45:01 +0000"); now when it is absent, unreadable or in the
+// future (a clock Twilio's is ahead of).
+func callbackTime(s string) time.Time {
+	now := time.Now()
+	for _, layout := range []string{time.RFC1123Z, time.RFC1123} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			if t.After(now) {
+				return now
+			}
+			return t
+		}
+	}
+	return now
 }
 
 // fail logs err and answers 500, so that Twilio reports the failure in its console.
