@@ -17,29 +17,29 @@ import (
 
 // Communications is the resolver for the communications field.
 func (r *clientResolver) Communications(ctx context.Context, obj *ent.ClientProfile, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) (*ent.CommunicationConnection, error) {
-	return communication.OfClient(ctx, r.DB, obj.ID, communication.Page{After: after, First: first}, where)
+	return communication.OfClient(ctx, r.tx(ctx), obj.ID, communication.Page{After: after, First: first}, where)
 }
 
 // RelatedTo is the resolver for the relatedTo field.
 func (r *communicationResolver) RelatedTo(ctx context.Context, obj *ent.Communication) ([]ent.Noder, error) {
-	p, err := communication.PeopleOf(ctx, r.DB, obj)
+	p, err := communication.PeopleOf(ctx, r.tx(ctx), obj)
 	return p.Related, err
 }
 
 // Candidates is the resolver for the candidates field.
 func (r *communicationResolver) Candidates(ctx context.Context, obj *ent.Communication) ([]*ent.ClientProfile, error) {
-	p, err := communication.PeopleOf(ctx, r.DB, obj)
+	p, err := communication.PeopleOf(ctx, r.tx(ctx), obj)
 	return p.Candidates, err
 }
 
 // Unmatched is the resolver for the unmatched field.
 func (r *communicationResolver) Unmatched(ctx context.Context, obj *ent.Communication) (bool, error) {
-	return communication.Unassigned(ctx, r.DB, obj)
+	return communication.Unassigned(ctx, r.tx(ctx), obj)
 }
 
 // Thread is the resolver for the thread field.
 func (r *communicationResolver) Thread(ctx context.Context, obj *ent.Communication) ([]*ent.Communication, error) {
-	return communication.Thread(ctx, r.DB, obj)
+	return communication.Thread(ctx, r.tx(ctx), obj)
 }
 
 // UpdateCommunication is the resolver for the updateCommunication field.
@@ -48,12 +48,12 @@ func (r *mutationResolver) UpdateCommunication(ctx context.Context, id pulid.ID,
 	if input.RelatedTo != nil {
 		u.RelatedTo = &input.RelatedTo
 	}
-	return communication.Edit(ctx, r.DB, id, u)
+	return communication.Edit(ctx, r.tx(ctx), id, u)
 }
 
 // EndCall is the resolver for the endCall field.
 func (r *mutationResolver) EndCall(ctx context.Context, id pulid.ID) (*ent.Communication, error) {
-	return communication.EndCall(ctx, r.DB, id)
+	return communication.EndCall(ctx, r.tx(ctx), id)
 }
 
 // LogCall is the resolver for the logCall field.
@@ -63,7 +63,7 @@ func (r *mutationResolver) LogCall(ctx context.Context, input LogCallInput) (*en
 		From: deref(input.From), To: deref(input.To), Platform: deref(input.Platform),
 		Title: deref(input.Title), Notes: deref(input.Description), RelatedTo: input.RelatedTo,
 	}
-	return communication.Log(ctx, r.DB, l)
+	return communication.Log(ctx, r.tx(ctx), l)
 }
 
 // ConnectMailbox is the resolver for the connectMailbox field.
@@ -78,12 +78,12 @@ func (r *mutationResolver) DisconnectMailbox(ctx context.Context, id pulid.ID) (
 
 // Communications is the resolver for the communications field.
 func (r *queryResolver) Communications(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) (*ent.CommunicationConnection, error) {
-	return communication.Board(ctx, r.DB, communication.Page{After: after, First: first}, where)
+	return communication.Board(ctx, r.tx(ctx), communication.Page{After: after, First: first}, where)
 }
 
 // UnmatchedCommunications is the resolver for the unmatchedCommunications field.
 func (r *queryResolver) UnmatchedCommunications(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID]) (*ent.CommunicationConnection, error) {
-	return communication.Unmatched(ctx, r.DB, communication.Page{After: after, First: first})
+	return communication.Unmatched(ctx, r.tx(ctx), communication.Page{After: after, First: first})
 }
 
 // Mailboxes is the resolver for the mailboxes field.
@@ -93,7 +93,7 @@ func (r *queryResolver) Mailboxes(ctx context.Context) ([]*ent.Mailbox, error) {
 
 // Communications is the resolver for the communications field.
 func (r *staffResolver) Communications(ctx context.Context, obj *ent.Staff, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) (*ent.CommunicationConnection, error) {
-	return communication.OfStaff(ctx, r.DB, obj.ID, communication.Page{After: after, First: first}, where)
+	return communication.OfStaff(ctx, r.tx(ctx), obj.ID, communication.Page{After: after, First: first}, where)
 }
 
 // CallEvents is the resolver for the callEvents field.
