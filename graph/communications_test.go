@@ -56,7 +56,9 @@ func setupComms(t *testing.T) *comms {
 	var sam struct {
 		CreateClient struct {
 			ID           string
-			ContactLinks []struct{ Contact struct{ ID, FirstName string } }
+			ContactLinks []struct {
+				Contact struct{ ID, FirstName string }
+			}
 		}
 	}
 	b.api.OK(b.p.Token, `mutation($i: CreateClientInput!, $cs: [ClientContactLinkInput!]) { createClient(input: $i, contacts: $cs) { id contactLinks { contact { id firstName } } } }`,
@@ -320,7 +322,9 @@ func TestCommunicationVisibility(t *testing.T) {
 	})
 
 	clientComms := func(tok, client string) []string {
-		var out struct{ Node struct{ Communications connOut } }
+		var out struct {
+			Node struct{ Communications connOut }
+		}
 		b.api.OK(tok, `query($id: ID!) { node(id: $id) { ... on Client { communications(first: 50) { totalCount edges { node { id } } } } } }`,
 			map[string]any{"id": client}, &out)
 		require.Equal(t, len(out.Node.Communications.Edges), out.Node.Communications.TotalCount)
@@ -345,7 +349,9 @@ func TestCommunicationVisibility(t *testing.T) {
 		for _, tok := range []string{b.loner.token, b.admin.token, b.p.Token} {
 			rsp := staffComms(tok, b.loner.id)
 			require.Empty(t, rsp.Errors)
-			var out struct{ Node struct{ Communications connOut } }
+			var out struct {
+				Node struct{ Communications connOut }
+			}
 			require.NoError(t, json.Unmarshal(rsp.Data, &out))
 			require.Equal(t, []string{s.outCall}, out.Node.Communications.ids())
 		}
@@ -490,7 +496,9 @@ func TestCommunicationThread(t *testing.T) {
 	other := b.record(t, communication.Input{Kind: entcomm.KindEmail, From: "sam@rivera.example", Subject: "Else", MessageID: "x@rivera.example", ThreadKey: "x@rivera.example"})
 	call := b.record(t, communication.Input{Kind: entcomm.KindCall, From: "+14165550101"})
 	thread := func(tok, id string) []string {
-		var out struct{ Node struct{ Thread []struct{ ID string } } }
+		var out struct {
+			Node struct{ Thread []struct{ ID string } }
+		}
 		b.api.OK(tok, `query($id: ID!) { node(id: $id) { ... on Communication { thread { id } } } }`, map[string]any{"id": id}, &out)
 		var ids []string
 		for _, c := range out.Node.Thread {
@@ -553,7 +561,9 @@ func TestCommunicationPages(t *testing.T) {
 		// The same on a client's list, read by its practitioner.
 		clientPage := func(first int) int64 {
 			before := b.statements.Load()
-			var out struct{ Node struct{ Communications connOut } }
+			var out struct {
+				Node struct{ Communications connOut }
+			}
 			b.api.OK(b.prac.token, `query($id: ID!, $first: Int) { node(id: $id) { ... on Client { communications(first: $first) { edges { node { `+commSelection+` } } } } } }`,
 				map[string]any{"id": b.sam, "first": first}, &out)
 			require.Len(t, out.Node.Communications.Edges, first)
@@ -563,7 +573,9 @@ func TestCommunicationPages(t *testing.T) {
 	})
 
 	t.Run("a practitioner's page holds only what they may read", func(t *testing.T) {
-		var out struct{ Node struct{ Communications connOut } }
+		var out struct {
+			Node struct{ Communications connOut }
+		}
 		b.api.OK(b.loner.token, `query($id: ID!) { node(id: $id) { ... on Client { communications(first: 50) { totalCount edges { node { id } } } } } }`,
 			map[string]any{"id": b.sam}, &out)
 		require.Zero(t, out.Node.Communications.TotalCount)
