@@ -611,3 +611,41 @@ func TestRecordIsIdempotent(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, created)
 }
+
+func TestLogCall(t *testing.T) {
+	t.Parallel()
+	b := setupComms(t)
+	const logCall = `mutation($in: LogCallInput!) { logCall(input: $in) { ` + commSelection + ` platform } }`
+	start := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	var out struct{ LogCall commOut }
+	b.api.OK(b.loner.token, logCall, map[string]any{"in": map[string]any{"direction": "INBOUND", "from": "416 555 0101", "startedAt": start,
+		"endedAt": start.Add(5 * time.Minute), "outcome": "ANSWERED", "platform": "Mitel", "title": "Sam called", "relatedTo": []string{b.pat}}}, &out)
+	c := out.LogCall
+	require.Equal(t, "OPEN", *c.Status)
+	require.Equal(t, sorted(b.sam, b.pat, b.loner.id), c.related(), "its number's client, the people named, and its logger")
+	// Lou reads it: he logged it.
+	rsp := b.api.Do(b.loner.token, `query($id: ID!) { node(id: $id) { ... on Staff { communications(first: 5) { edges { node { id } } } } } }`, map[string]any{"id": b.loner.id})
+	require.Empty(t, rsp.Errors)
+	require.Contains(t, string(rsp.Data), c.ID)
+
+	many := make([]string, 21)
+	for i := range many {
+		many[i] = b.sam
+	}
+	for _, tc := range []struct {
+		in    map[string]any
+		field string
+	}{
+		{map[string]any{"direction": "INBOUND", "from": "call me maybe"}, "from"},
+		{map[string]any{"direction": "OUTBOUND", "to": "sam@rivera.example"}, "to"},
+		{map[string]any{"direction": "INBOUND", "startedAt": start, "endedAt": start.Add(-time.Minute)}, "endedAt"},
+		{map[string]any{"direction": "INBOUND", "relatedTo": many}, "relatedTo"},
+		{map[string]any{"direction": "INBOUND", "relatedTo": []string{b.otherClient}}, "relatedTo.0"},
+	} {
+		e := b.api.Fail(b.prac.token, logCall, map[string]any{"in": tc.in})
+		require.Contains(t, []string{"BAD_USER_INPUT", "NOT_FOUND"}, e.Code(), "%v: %s", tc.in, e.Message)
+		require.Equal(t, tc.field, e.Field(), "%v: %s", tc.in, e.Message)
+	}
+	e := b.api.Fail(b.prac.token, logCall, map[string]any{"in": map[string]any{"direction": "INBOUND", "relatedTo": []string{b.otherClient}}})
+	require.Equal(t, "NOT_FOUND", e.Code())
+}
