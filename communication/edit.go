@@ -102,18 +102,18 @@ func Log(ctx context.Context, db *ent.Client, l LogCall) (*ent.Communication, er
 		return nil, kith.ErrStaffOnly
 	}
 	if len(l.RelatedTo) > maxRelated {
-		return nil, kith.Invalid("input.relatedTo", "relatedTo may name at most %d people, not %d", maxRelated, len(l.RelatedTo))
+		return nil, kith.Invalid("relatedTo", "relatedTo may name at most %d people, not %d", maxRelated, len(l.RelatedTo))
 	}
 	return transaction.Run(ctx, db, func(ctx context.Context, db *ent.Client) (*ent.Communication, error) {
 		org, err := db.Organization.Query().Where(organization.ID(s.OrgID)).Select(organization.FieldDefaultPhoneRegion).Only(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("reading the organisation: %w", err)
 		}
-		from, err := number("input.from", l.From, org.DefaultPhoneRegion)
+		from, err := number("from", l.From, org.DefaultPhoneRegion)
 		if err != nil {
 			return nil, err
 		}
-		to, err := number("input.to", l.To, org.DefaultPhoneRegion)
+		to, err := number("to", l.To, org.DefaultPhoneRegion)
 		if err != nil {
 			return nil, err
 		}
@@ -122,9 +122,9 @@ func Log(ctx context.Context, db *ent.Client, l LogCall) (*ent.Communication, er
 			start = *l.StartedAt
 		}
 		if l.EndedAt != nil && l.EndedAt.Before(start) {
-			return nil, kith.Invalid("input.endedAt", "endedAt must not be before startedAt")
+			return nil, kith.Invalid("endedAt", "endedAt must not be before startedAt")
 		}
-		people, err := resolvePeople(ctx, db, l.RelatedTo, "input.relatedTo")
+		people, err := resolvePeople(ctx, db, l.RelatedTo, "relatedTo")
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package communication
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -70,8 +71,26 @@ var newestFirst = ent.WithCommunicationOrder(&ent.CommunicationOrder{
 	Direction: entgql.OrderDirectionDesc, Field: ent.CommunicationOrderFieldOccurredAt,
 })
 
+// list is a page of the communications where holds, newest first, with
+// their parties and the people they name loaded in a constant number of
+// statements (PeopleOf and Unassigned then read them, not the database).
 func list(ctx context.Context, db *ent.Client, p Page, where ...predicate.Communication) (*ent.CommunicationConnection, error) {
-	return db.Communication.Query().Where(where...).Paginate(ctx, p.After, p.First, nil, nil, newestFirst)
+	return db.Communication.Query().Where(where...).WithParties(withPeople).Paginate(ctx, p.After, p.First, nil, nil, newestFirst)
+}
+
+// withPeople loads the people of parties, in the order they were added.
+func withPeople(q *ent.CommunicationPartyQuery) {
+	q.WithClient().WithContact().WithStaff().Order(ent.Asc(communicationparty.FieldCreatedAt), ent.Asc(communicationparty.FieldID))
+}
+
+// parties are c's parties with their people: those list loaded, else read.
+func parties(ctx context.Context, db *ent.Client, c *ent.Communication) ([]*ent.CommunicationParty, error) {
+	if loaded, err := c.Edges.PartiesOrErr(); err == nil {
+		return loaded, nil
+	}
+	q := db.CommunicationParty.Query().Where(communicationparty.CommunicationID(c.ID))
+	withPeople(q)
+	return q.All(ctx)
 }
 
 // requireAdmin refuses viewers other than owners and admins: FORBIDDEN for
@@ -134,15 +153,15 @@ type People struct {
 	Candidates []*ent.ClientProfile
 }
 
-// PeopleOf reads whom c concerns.
+// PeopleOf reads whom c concerns (from its parties when a list loaded
+// them).
 func PeopleOf(ctx context.Context, db *ent.Client, c *ent.Communication) (People, error) {
-	parties, err := db.CommunicationParty.Query().Where(communicationparty.CommunicationID(c.ID)).
-		WithClient().WithContact().WithStaff().Order(ent.Asc(communicationparty.FieldCreatedAt), ent.Asc(communicationparty.FieldID)).All(ctx)
+	all, err := parties(ctx, db, c)
 	if err != nil {
-		return People{}, err
+		return People{}, fmt.Errorf("reading whom communication %s concerns: %w", c.ID, err)
 	}
 	var p People
-	for _, x := range parties {
+	for _, x := range all {
 		switch {
 		case x.Edges.Client != nil && x.Candidate:
 			p.Candidates = append(p.Candidates, x.Edges.Client)
@@ -159,8 +178,14 @@ func PeopleOf(ctx context.Context, db *ent.Client, c *ent.Communication) (People
 
 // Unassigned reports whether c concerns nobody.
 func Unassigned(ctx context.Context, db *ent.Client, c *ent.Communication) (bool, error) {
+	if loaded, err := c.Edges.PartiesOrErr(); err == nil {
+		return len(loaded) == 0, nil
+	}
 	n, err := db.CommunicationParty.Query().Where(communicationparty.CommunicationID(c.ID)).Exist(ctx)
-	return !n, err
+	if err != nil {
+		return false, fmt.Errorf("reading whom communication %s concerns: %w", c.ID, err)
+	}
+	return !n, nil
 }
 
 // Thread is c's thread, oldest first, as far as the viewer may read it: the

@@ -17,7 +17,7 @@ import (
 
 // Communications is the resolver for the communications field.
 func (r *clientResolver) Communications(ctx context.Context, obj *ent.ClientProfile, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) (*ent.CommunicationConnection, error) {
-	return communication.OfClient(ctx, r.DB, obj.ID, communication.Page{After: after, First: first}, where)
+	return communication.OfClient(ctx, r.tx(ctx), obj.ID, communication.Page{After: after, First: first}, where)
 }
 
 // RelatedTo is the resolver for the relatedTo field.
@@ -48,12 +48,12 @@ func (r *mutationResolver) UpdateCommunication(ctx context.Context, id pulid.ID,
 	if input.RelatedTo != nil {
 		u.RelatedTo = &input.RelatedTo
 	}
-	return communication.Edit(ctx, r.DB, id, u)
+	return communication.Edit(ctx, r.tx(ctx), id, u)
 }
 
 // EndCall is the resolver for the endCall field.
 func (r *mutationResolver) EndCall(ctx context.Context, id pulid.ID) (*ent.Communication, error) {
-	return communication.EndCall(ctx, r.DB, id)
+	return communication.EndCall(ctx, r.tx(ctx), id)
 }
 
 // LogCall is the resolver for the logCall field.
@@ -63,7 +63,7 @@ func (r *mutationResolver) LogCall(ctx context.Context, input LogCallInput) (*en
 		From: deref(input.From), To: deref(input.To), Platform: deref(input.Platform),
 		Title: deref(input.Title), Notes: deref(input.Description), RelatedTo: input.RelatedTo,
 	}
-	return communication.Log(ctx, r.DB, l)
+	return communication.Log(ctx, r.tx(ctx), l)
 }
 
 // ConnectMailbox is the resolver for the connectMailbox field.
@@ -81,12 +81,12 @@ func (r *mutationResolver) DisconnectMailbox(ctx context.Context, id pulid.ID) (
 
 // Communications is the resolver for the communications field.
 func (r *queryResolver) Communications(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) (*ent.CommunicationConnection, error) {
-	return communication.Board(ctx, r.DB, communication.Page{After: after, First: first}, where)
+	return communication.Board(ctx, r.tx(ctx), communication.Page{After: after, First: first}, where)
 }
 
 // UnmatchedCommunications is the resolver for the unmatchedCommunications field.
 func (r *queryResolver) UnmatchedCommunications(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID]) (*ent.CommunicationConnection, error) {
-	return communication.Unmatched(ctx, r.DB, communication.Page{After: after, First: first})
+	return communication.Unmatched(ctx, r.tx(ctx), communication.Page{After: after, First: first})
 }
 
 // Mailboxes is the resolver for the mailboxes field.
@@ -96,7 +96,7 @@ func (r *queryResolver) Mailboxes(ctx context.Context) ([]*ent.Mailbox, error) {
 
 // Communications is the resolver for the communications field.
 func (r *staffResolver) Communications(ctx context.Context, obj *ent.Staff, first *int, after *entgql.Cursor[pulid.ID], where *communication.Filter) (*ent.CommunicationConnection, error) {
-	return communication.OfStaff(ctx, r.DB, obj.ID, communication.Page{After: after, First: first}, where)
+	return communication.OfStaff(ctx, r.tx(ctx), obj.ID, communication.Page{After: after, First: first}, where)
 }
 
 // CallEvents is the resolver for the callEvents field.

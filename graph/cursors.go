@@ -20,6 +20,17 @@ var defaultOrder = map[string]string{
 	"Query.exports":       "CREATED_AT", // newest first: see Exports
 }
 
+// fixedOrder are the connections ordered by one field whatever the
+// request ("Type.field" to that field's type), with no orderBy to choose
+// another: their cursors carry that field's value. The communications
+// lists are newest first (package communication).
+var fixedOrder = map[string]*ast.Type{
+	"Query.communications":          ast.NonNullNamedType("Time", nil),
+	"Query.unmatchedCommunications": ast.NonNullNamedType("Time", nil),
+	"Client.communications":         ast.NonNullNamedType("Time", nil),
+	"Staff.communications":          ast.NonNullNamedType("Time", nil),
+}
+
 // cursorValue returns what the value of a cursor given to the connection
 // f must be: what entgql writes for the field the connection is ordered
 // by (its orderBy, else its default order), or nothing when it is ordered
@@ -27,6 +38,11 @@ var defaultOrder = map[string]string{
 func cursorValue(f *ast.Field, vars map[string]any) func(any) bool {
 	if f.Definition == nil {
 		return noCursorValue
+	}
+	if f.ObjectDefinition != nil {
+		if typ, ok := fixedOrder[f.ObjectDefinition.Name+"."+f.Name]; ok {
+			return fits(typ)
+		}
 	}
 	arg := f.Definition.Arguments.ForName("orderBy")
 	if arg == nil {

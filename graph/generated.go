@@ -15666,8 +15666,11 @@ extend type Client {
   (first at most the page size, default 20; after is an entry's cursor):
   appointments and their changes, every message sent or skipped (sign-in
   codes aside), forms sent, submitted and withdrawn, documents shared and
-  viewed, portal activity, invoices issued and payments.
-  Any staff member of the organisation reads it; never a portal viewer.
+  viewed, portal activity, invoices issued and payments, and the calls,
+  emails and SMS that concern the client for certain (not those it is only
+  a candidate of).
+  Any staff member of the organisation reads it; never a portal viewer. A
+  communication shows only to staff who may read it (Client.communications).
   """
   timeline(first: Int, after: String): TimelineConnection!
 }
@@ -15713,7 +15716,7 @@ type TimelineEntry {
   staff: Staff
   "The contact who did it, when a contact did; for a message, the contact it went to."
   contact: Contact
-  "The record the entry is about: an appointment, a notification, a form, a document, a portal event, an invoice or a payment. Null when it is no longer there."
+  "The record the entry is about: an appointment, a notification, a form, a document, a portal event, an invoice, a payment or a communication. Null when it is no longer there."
   record: Node
 }
 
@@ -15746,6 +15749,17 @@ enum TimelineKind {
   PAYMENT
   "An invoice issued, by the staff member who issued it; summary gives its number, total and whom it is addressed to (the billing contact as billedTo keeps it, else the client)."
   INVOICE_ISSUED
+  """
+  A call (a Communication): summary says from or to whom, how it went and
+  how long, such as 'Call from Alex Rivera (answered, 4 min)'. By the
+  client or a contact when it came in, by staff (who logged it, if staff
+  did) when it went out.
+  """
+  CALL
+  "An email (a Communication): summary says from or to whom and its subject."
+  EMAIL
+  "An SMS (a Communication): summary says from or to whom and begins its text."
+  SMS
 }
 `, BuiltIn: false},
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/portal"
@@ -30,6 +31,7 @@ const (
 	forPortal                 // any portal session, acting for a client or not
 	forActing                 // a portal session acting for a client it may act for
 	forScope                  // forActing, and the scope (a client has every scope)
+	forOwner                  // owners only (FORBIDDEN for other staff)
 )
 
 // matrixOp is one row of the matrix: an operation, its variables over a
@@ -52,6 +54,12 @@ type matrixOp struct {
 	// deniedCode replaces NOT_FOUND for a portal viewer that may not, for
 	// operations that name no record (adding a card is FORBIDDEN).
 	deniedCode string
+	// staffDenied replaces FORBIDDEN for staff below the audience (a
+	// record they may not read reads as missing).
+	staffDenied string
+	// pending names the work that builds the operation, not merged yet: the
+	// row is skipped until it is (remove pending then).
+	pending string
 }
 
 // matrixOps has a row per root field, "Query.name" or "Mutation.name".
@@ -135,7 +143,7 @@ func init() {
 	row("Mutation.cancelAppointment", matrixOp{doc: `mutation($id: ID!) { cancelAppointment(id: $id, reason: "ill") { id } }`, vars: appt, who: forStaff, target: true})
 	row("Mutation.saveMessageTemplate", matrixOp{doc: `mutation { saveMessageTemplate(input: {kind: REMINDER, channel: SMS, language: "en", text: "Hi [RecipientFirstName]"}) { id } }`, vars: noVars, who: forAdmin})
 	row("Mutation.deleteMessageTemplate", matrixOp{doc: `mutation($id: ID!) { deleteMessageTemplate(id: $id) }`,
-		vars: id(func(fx *fixture) string { return fx.template }), who: forAdmin, target: true})
+		vars: id(func(fx *fixture) string { return fx.newTemplate() }), who: forAdmin, target: true})
 	row("Mutation.createScheduledMessage", matrixOp{doc: `mutation($id: ID!, $at: Time!) { createScheduledMessage(input: {clientID: $id, body: "Hello", sendAt: $at}) { id } }`,
 		vars: func(fx *fixture) map[string]any { return map[string]any{"id": fx.spare, "at": soon} }, who: forStaff, target: true})
 	row("Mutation.updateScheduledMessage", matrixOp{doc: `mutation($id: ID!) { updateScheduledMessage(id: $id, input: {body: "Changed"}) { id } }`,
@@ -180,6 +188,7 @@ type role struct {
 	token, acting string
 	staff         bool
 	admin         bool
+	owner         bool
 	otherOrg      bool
 	portal        bool
 	// access: the portal viewer may act for the client it names.
@@ -202,11 +211,14 @@ func (op matrixOp) expect(r role) (bool, string) {
 		return true, ""
 	case r.token == "":
 		return false, "UNAUTHENTICATED"
-	case op.who == forStaff || op.who == forAdmin:
+	case op.who == forStaff || op.who == forAdmin || op.who == forOwner:
 		switch {
 		case !r.staff:
 			return false, "FORBIDDEN"
-		case op.who == forAdmin && !r.admin:
+		case op.who == forAdmin && !r.admin, op.who == forOwner && !r.owner:
+			if op.staffDenied != "" {
+				return false, op.staffDenied
+			}
 			return false, "FORBIDDEN"
 		case op.target && r.otherOrg:
 			return false, "NOT_FOUND"
@@ -246,6 +258,7 @@ var denials = []string{"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
 // fixture is a practice with every kind of portal user, another practice,
 // and records to act on.
 type fixture struct {
+	db                                  *database.DB
 	api                                 *kithtest.API
 	p, other                            kithtest.Practice
 	ownerID                             string
@@ -268,6 +281,14 @@ func (fx *fixture) newCoverage() string {
 	return out.CreateCoverage.ID
 }
 
+// newTemplate saves the practice's SMS confirmation template (again, once
+// a role deleted it), for a role to delete.
+func (fx *fixture) newTemplate() string {
+	var out struct{ SaveMessageTemplate struct{ ID string } }
+	fx.api.OK(fx.p.Token, `mutation { saveMessageTemplate(input: {kind: CONFIRMATION, channel: SMS, language: "en", text: "Booked"}) { id } }`, nil, &out)
+	return out.SaveMessageTemplate.ID
+}
+
 // newLink links a new contact to the spare client, for a role to remove.
 func (fx *fixture) newLink() string {
 	var out struct{ AddClientContact struct{ ID string } }
@@ -280,7 +301,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := kithtest.DB(t, nil)
 	api := kithtest.NewAPIWith(t, db, portal.Config{IPLimit: portal.Limit{Burst: 100000, Every: time.Millisecond}, EmailLimit: portal.Limit{Burst: 100000, Every: time.Millisecond}}, nil)
-	fx := &fixture{api: api, p: kithtest.NewPractice(t, db, "practice"), other: kithtest.NewPractice(t, db, "other"), records: map[string]string{}}
+	fx := &fixture{db: db, api: api, p: kithtest.NewPractice(t, db, "practice"), other: kithtest.NewPractice(t, db, "other"), records: map[string]string{}}
 	fx.ownerID = string(fx.p.Owner.ID)
 	tok := fx.p.Token
 	ids := func(q string, vars map[string]any) map[string]any {
@@ -331,8 +352,8 @@ func newFixture(t *testing.T) *fixture {
 		return claimToken(t, api, tok, byEmail[email], email)
 	}
 	fx.roles = append(fx.roles,
-		role{name: "owner", token: tok, staff: true, admin: true},
-		role{name: "other practice's owner", token: fx.other.Token, staff: true, admin: true, otherOrg: true},
+		role{name: "owner", token: tok, staff: true, admin: true, owner: true},
+		role{name: "other practice's owner", token: fx.other.Token, staff: true, admin: true, owner: true, otherOrg: true},
 		role{name: "visitor"},
 	)
 	for mask := range 16 {
@@ -435,6 +456,9 @@ func scopeNames(mask int) []string {
 // check runs op as r and asserts its outcome.
 func (fx *fixture) check(t *testing.T, name string, op matrixOp, r role, vars map[string]any) {
 	t.Helper()
+	if op.pending != "" {
+		return
+	}
 	allowed, code := op.expect(r)
 	rsp := fx.api.Acting(r.acting).Do(r.token, op.doc, vars)
 	var codes []string
@@ -501,6 +525,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			if op.pending != "" {
+				t.Skipf("%s is built on %s", name, op.pending)
+			}
 			fx := newFixture(t)
 			// Denied roles first: an allowed one may change the records.
 			roles := slices.Clone(fx.roles)

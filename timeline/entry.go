@@ -9,6 +9,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/appointmentchange"
+	"github.com/kith-health/kith/ent/communication"
 	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/form"
 	"github.com/kith-health/kith/ent/invoice"
@@ -111,6 +112,7 @@ type loaded struct {
 	events        map[pulid.ID]*ent.PortalEvent
 	payments      map[pulid.ID]*ent.Payment
 	invoices      map[pulid.ID]*ent.Invoice
+	comms         map[pulid.ID]*ent.Communication
 }
 
 // byID indexes records by their ID.
@@ -218,6 +220,16 @@ func (l *loaded) read(ctx context.Context, db *ent.Client, client pulid.ID, by i
 		}
 		l.invoices = byID(all, func(x *ent.Invoice) pulid.ID { return x.ID })
 	}
+	if len(by[srcCommunication]) > 0 {
+		// As the viewer: a communication they may not read (another
+		// practitioner's call about the client) is left out.
+		all, err := db.Communication.Query().Where(communication.IDIn(by[srcCommunication]...),
+			communication.OccurredAtGTE(when[srcCommunication].lo), communication.OccurredAtLTE(when[srcCommunication].hi)).All(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		l.comms = byID(all, func(x *ent.Communication) pulid.ID { return x.ID })
+	}
 	return nil
 }
 
@@ -307,6 +319,12 @@ func (l *loaded) entry(client *ent.ClientProfile, r row) *Entry {
 		}
 		return &Entry{Kind: KindInvoiceIssued, Actor: staffOrKith(iv.IssuedByID), staffID: iv.IssuedByID, Record: iv,
 			Summary: invoiceSummary(iv, client)}
+	case srcCommunication:
+		c := l.comms[r.rid]
+		if c == nil {
+			return nil
+		}
+		return communicationEntry(c, client)
 	}
 	return nil
 }
@@ -445,4 +463,80 @@ func invoiceSummary(iv *ent.Invoice, client *ent.ClientProfile) string {
 // amount writes cents of currency as a person reads it: 140.00 CAD.
 func amount(cents int, currency string) string {
 	return fmt.Sprintf("%d.%02d %s", cents/100, cents%100, currency)
+}
+
+// communicationEntry is c's entry on client's timeline: "Call from Sam
+// Rivera (answered, 4 min)", "Email to sam@example.com: Thursday", by
+// the client or a contact when it came in, by staff (the one who logged a
+// call) when it went out.
+func communicationEntry(c *ent.Communication, client *ent.ClientProfile) *Entry {
+	e := &Entry{Record: c, Kind: map[communication.Kind]Kind{communication.KindCall: KindCall, communication.KindEmail: KindEmail, communication.KindSMS: KindSMS}[c.Kind]}
+	counterpart, way := c.FromAddress, "from"
+	if c.Direction == communication.DirectionOutbound {
+		counterpart, way = "", "to"
+		if len(c.ToAddresses) > 0 {
+			counterpart = c.ToAddresses[0]
+		}
+	}
+	name, theClient := counterpart, counterpart != "" && (strings.EqualFold(counterpart, client.Email) || counterpart == client.MobilePhone)
+	if theClient {
+		name = strings.TrimSpace(client.FirstName + " " + client.LastName)
+	}
+	switch {
+	case c.Direction == communication.DirectionOutbound:
+		e.Actor, e.staffID = appointmentchange.ActorStaff, c.LoggedByID
+	case theClient:
+		e.Actor = appointmentchange.ActorClient
+	default:
+		e.Actor = appointmentchange.ActorContact
+	}
+	if name == "" {
+		name = "an unknown " + map[bool]string{true: "number", false: "address"}[c.Kind != communication.KindEmail]
+	}
+	switch c.Kind {
+	case communication.KindCall:
+		e.Summary = "Call " + way + " " + name
+		var details []string
+		if c.Outcome != nil {
+			details = append(details, words(string(*c.Outcome)))
+		}
+		if c.DurationSeconds != nil {
+			details = append(details, duration(*c.DurationSeconds))
+		}
+		if c.Outcome == nil && c.EndedAt == nil && c.Status != nil && *c.Status == communication.StatusOpen {
+			details = append(details, "in progress")
+		}
+		if len(details) > 0 {
+			e.Summary += " (" + strings.Join(details, ", ") + ")"
+		}
+		if c.Title != "" {
+			e.Summary += ": " + c.Title
+		}
+	case communication.KindEmail:
+		subject := c.Subject
+		if subject == "" {
+			subject = "(no subject)"
+		}
+		e.Summary = "Email " + way + " " + name + ": " + subject
+	default:
+		e.Summary = "SMS " + way + " " + name + ": " + clipText(c.TextBody, 80)
+	}
+	return e
+}
+
+// duration writes seconds as a person reads a call's length: 45 s, 4 min.
+func duration(seconds int) string {
+	if seconds < 60 {
+		return fmt.Sprintf("%d s", seconds)
+	}
+	return fmt.Sprintf("%d min", (seconds+30)/60)
+}
+
+// clipText shortens s to at most n characters, with an ellipsis when cut.
+func clipText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

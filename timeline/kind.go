@@ -26,6 +26,9 @@ const (
 	KindPortalActivity         Kind = "PORTAL_ACTIVITY"
 	KindPayment                Kind = "PAYMENT"
 	KindInvoiceIssued          Kind = "INVOICE_ISSUED"
+	KindCall                   Kind = "CALL"
+	KindEmail                  Kind = "EMAIL"
+	KindSMS                    Kind = "SMS"
 )
 
 // MarshalGQL implements graphql.Marshaler.

@@ -18,6 +18,8 @@ type source struct {
 	eid string
 	// where narrows the rows further, when set.
 	where string
+	// rid is the column of the record's ID, when not id.
+	rid string
 }
 
 // Sources of a timeline entry, as read back in src.
@@ -31,6 +33,7 @@ const (
 	srcPayment        = "PAYMENT"
 	srcFormWithdrawn  = "FORM_WITHDRAWN"
 	srcInvoice        = "INVOICE_ISSUED"
+	srcCommunication  = "COMMUNICATION"
 )
 
 // mirrored are the portal actions another source already shows (the
@@ -54,13 +57,23 @@ var sources = []source{
 	{src: srcPortal, table: "portal_events", at: "created_at", eid: "id", where: "action NOT IN (" + mirrored + ")"},
 	{src: srcPayment, table: "payments", at: "created_at", eid: "id"},
 	{src: srcInvoice, table: "invoices", at: "created_at", eid: "id"},
+	// The communications that concern the client for certain (a candidate,
+	// a client of a contact linked to several, is not shown until staff
+	// confirm it), through their parties' (client_id, occurred_at) index;
+	// a communication concerns a client once.
+	{src: srcCommunication, table: "communication_parties", at: "occurred_at", eid: "communication_id", rid: "communication_id",
+		where: "candidate = false"},
 }
 
 // branch is the SELECT of s for a page of limit rows, after a cursor when
 // after: its placeholders are the organisation, the client, then (after) the
 // cursor's time twice and its entry ID, then the limit.
 func (s source) branch(after bool) string {
-	q := "SELECT " + s.at + " AS at, " + s.eid + " AS eid, '" + s.src + "' AS src, id AS rid FROM " + s.table +
+	rid := s.rid
+	if rid == "" {
+		rid = "id"
+	}
+	q := "SELECT " + s.at + " AS at, " + s.eid + " AS eid, '" + s.src + "' AS src, " + rid + " AS rid FROM " + s.table +
 		" WHERE organization_id = ? AND client_id = ?"
 	if s.where != "" {
 		q += " AND " + s.where
