@@ -486,7 +486,7 @@ func TestLogCallByHand(t *testing.T) {
 	b := setupCalls(t)
 	e := b.api.Fail(b.relTok, logCall, map[string]any{"in": map[string]any{"direction": "OUTBOUND", "from": "hello", "to": callParent}})
 	require.Equal(t, "BAD_USER_INPUT", e.Code())
-	require.Equal(t, "input.from", e.Field())
+	require.Equal(t, "from", e.Field())
 	require.Empty(t, b.board(t, nil), "all or nothing")
 
 	started := time.Now().Add(-20 * time.Minute).Truncate(time.Second).UTC()
