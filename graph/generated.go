@@ -7404,8 +7404,11 @@ type Subscription {
   authenticated with the staff token in connection_init's Authorization or
   the upgrade's header): each call that concerns the viewer or a client
   assigned to them, when it starts and as it changes. Staff only; the
-  subscription ends when the token is revoked or expires or the staff
-  member is deactivated.
+  socket closes when the token is revoked or expires or the staff member
+  is deactivated. The subscription also completes when events may have
+  been missed (the app fell behind, the instance's database listener
+  reconnected, the database failed) and when the instance shuts down:
+  read the open calls again, then subscribe anew.
   """
   callEvents: CallEvent!
 }

@@ -63,7 +63,8 @@ type HandlerConfig struct {
 	// mailboxes are not configured.
 	Mailboxes *mailimport.Service
 	// MaxBodyBytes caps the body of a request; a larger one answers 413
-	// PAYLOAD_TOO_LARGE. Package server caps every route with it. Default
+	// PAYLOAD_TOO_LARGE. Package server caps every route with it but those
+	// its Config.BodyLimit lets carry more (SendGrid's Inbound Parse). Default
 	// DefaultMaxBodyBytes (1 MiB).
 	MaxBodyBytes int64
 	// WidgetLimit caps the booking widget's public fields per IP address. Default DefaultWidgetLimit.
