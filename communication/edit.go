@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent/communication"
 	"github.com/kith-health/kith/ent/communicationparty"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
@@ -35,7 +36,7 @@ func Edit(ctx context.Context, db *ent.Client, id pulid.ID, u Update) (*ent.Comm
 		if err != nil {
 			return nil, err
 		}
-		up := db.Communication.UpdateOne(c).SetUpdatedAt(time.Now())
+		up := db.Communication.UpdateOne(c).Where(stillOpen()).SetUpdatedAt(time.Now())
 		if u.Title != nil {
 			up.SetTitle(strings.TrimSpace(*u.Title))
 		}
@@ -43,7 +44,7 @@ func Edit(ctx context.Context, db *ent.Client, id pulid.ID, u Update) (*ent.Comm
 			up.SetDescription(*u.Description)
 		}
 		if c, err = up.Save(ctx); err != nil {
-			return nil, err
+			return nil, closedMeanwhile(err)
 		}
 		if u.RelatedTo != nil {
 			if err := replaceParties(ctx, db, c, *u.RelatedTo); err != nil {
@@ -74,12 +75,30 @@ func EndCall(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Communicati
 			return nil, kith.Invalid("id", "this call is already closed")
 		}
 		now := time.Now()
-		up := db.Communication.UpdateOne(c).SetStatus(communication.StatusClosed).SetClosedAt(now).SetClosedByID(s.StaffID)
+		up := db.Communication.UpdateOne(c).Where(stillOpen()).
+			SetStatus(communication.StatusClosed).SetClosedAt(now).SetClosedByID(s.StaffID)
 		if c.EndedAt == nil {
 			up.SetEndedAt(now)
 		}
-		return up.Save(ctx)
+		c, err = up.Save(ctx)
+		return c, closedMeanwhile(err)
 	})
+}
+
+// stillOpen is the condition of a staff edit's UPDATE: the communication
+// is no closed call, also when another transaction (endCall, the
+// auto-close) closed it after this one read it.
+func stillOpen() predicate.Communication {
+	return communication.Or(communication.StatusIsNil(), communication.StatusNEQ(communication.StatusClosed))
+}
+
+// closedMeanwhile turns the not-found of a conditional UPDATE whose call
+// was closed since it was read into the closed call's BAD_USER_INPUT.
+func closedMeanwhile(err error) error {
+	if ent.IsNotFound(err) {
+		return kith.Invalid("id", "this call is closed: its title, description and people can no longer be changed")
+	}
+	return err
 }
 
 // LogCall is a call on a phone system kith does not hear from, as staff
@@ -117,12 +136,16 @@ func Log(ctx context.Context, db *ent.Client, l LogCall) (*ent.Communication, er
 		if err != nil {
 			return nil, err
 		}
-		start := time.Now()
-		if l.StartedAt != nil {
+		now := time.Now()
+		start := now
+		switch {
+		case l.StartedAt != nil:
 			start = *l.StartedAt
+		case l.EndedAt != nil && l.EndedAt.Before(now):
+			start = *l.EndedAt // a call logged after it ended, its start not known
 		}
-		if l.EndedAt != nil && l.EndedAt.Before(start) {
-			return nil, kith.Invalid("endedAt", "endedAt must not be before startedAt")
+		if err := loggedTimes(l, start, now); err != nil {
+			return nil, err
 		}
 		people, err := resolvePeople(ctx, db, l.RelatedTo, "relatedTo")
 		if err != nil {
@@ -154,6 +177,31 @@ func Log(ctx context.Context, db *ent.Client, l LogCall) (*ent.Communication, er
 		}
 		return c, nil
 	})
+}
+
+// maxCallLength is the longest call kith records: 7 days.
+const maxCallLength = 7 * 24 * time.Hour
+
+// loggedTimes refuses a logged call's times that cannot be: in the future,
+// ending before it started, lasting over 7 days, or before 2000.
+func loggedTimes(l LogCall, start, now time.Time) error {
+	soon := now.Add(5 * time.Minute) // clocks disagree a little
+	for field, t := range map[string]*time.Time{"startedAt": l.StartedAt, "endedAt": l.EndedAt} {
+		switch {
+		case t == nil:
+		case t.After(soon):
+			return kith.Invalid(field, "%s is in the future: log a call once it has started", field)
+		case t.Year() < 2000:
+			return kith.Invalid(field, "%s must be after 2000-01-01", field)
+		}
+	}
+	if l.EndedAt != nil && l.EndedAt.Before(start) {
+		return kith.Invalid("endedAt", "endedAt must not be before startedAt")
+	}
+	if l.EndedAt != nil && l.EndedAt.Sub(start) > maxCallLength {
+		return kith.Invalid("endedAt", "a call lasts at most 7 days: check startedAt and endedAt")
+	}
+	return nil
 }
 
 // number reads a phone number staff typed into E.164, or BAD_USER_INPUT on field.

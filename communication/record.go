@@ -66,6 +66,7 @@ func Record(ctx context.Context, db *ent.Client, in Input) (c *ent.Communication
 	if in.OrganizationID == "" {
 		return nil, false, errors.New("recording a communication: an organisation is required")
 	}
+	in.ProviderID = clip(in.ProviderID) // as stored, so that a long one is found again
 	sys := viewer.NewContext(ctx, viewer.System{OrgID: in.OrganizationID})
 	if c, err := existing(sys, db, in); c != nil || err != nil {
 		return c, false, err
