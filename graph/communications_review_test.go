@@ -71,7 +71,9 @@ func TestLogCallTimes(t *testing.T) {
 	b := setupComms(t)
 	const log = `mutation($in: LogCallInput!) { logCall(input: $in) { id startedAt endedAt } }`
 	ended := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
-	var out struct{ LogCall struct{ StartedAt, EndedAt time.Time } }
+	var out struct {
+		LogCall struct{ StartedAt, EndedAt time.Time }
+	}
 	b.api.OK(b.prac.token, log, map[string]any{"in": map[string]any{"direction": "INBOUND", "endedAt": ended.Format(time.RFC3339)}}, &out)
 	require.True(t, out.LogCall.StartedAt.Equal(ended))
 	for field, in := range map[string]map[string]any{
