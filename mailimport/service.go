@@ -237,11 +237,15 @@ func (s *Service) DisconnectMailbox(ctx context.Context, id pulid.ID) (*ent.Mail
 // Mailboxes lists the organisation's mailboxes by address, for owners and
 // admins (the Mailbox policy refuses others).
 func (s *Service) Mailboxes(ctx context.Context) ([]*ent.Mailbox, error) {
-	if _, ok := viewer.StaffFromContext(ctx); !ok {
+	st, ok := viewer.StaffFromContext(ctx)
+	switch {
+	case !ok:
 		if _, portal := viewer.PortalFromContext(ctx); portal {
 			return nil, kith.ErrStaffOnly
 		}
 		return nil, kith.ErrForbidden
+	case !st.CanAdminister():
+		return nil, kith.ErrForbidden // owners and admins only
 	}
 	return transaction.Client(ctx, s.db).Mailbox.Query().Order(ent.Asc(entmailbox.FieldAddress)).All(ctx)
 }

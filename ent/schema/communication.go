@@ -322,13 +322,15 @@ func (Mailbox) Hooks() []ent.Hook {
 	return []ent.Hook{normalizeMailbox()}
 }
 
-// Policy of Mailbox: owners and admins see the mailboxes; owners connect
-// and disconnect them (kith updates where it stopped).
+// Policy of Mailbox: owners and admins see the mailboxes (other staff find
+// none: the mailbox of an email they may read is null to them); owners
+// connect and disconnect them (kith updates where it stopped).
 func (Mailbox) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			rule.AllowIfSystem(),
-			rule.AllowIfAdmin(),
+			rule.AllowIfAdminElseSkip(),
+			rule.HideFromOtherStaff(),
 			privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
