@@ -218,6 +218,9 @@ func dial(ctx context.Context, srv Server, opts *imapclient.Options) (*session, 
 	if err != nil {
 		return nil, srv.classify(ctx, err)
 	}
+	// A server may send more than the sizes it reports: one session reads
+	// at most MaxSessionBytes, so it cannot exhaust the instance's memory.
+	conn = &cappedConn{Conn: conn, left: MaxSessionBytes}
 	// The client's calls take no context: closing the connection when ctx
 	// ends (or when the dial deadline passes during the greeting) unblocks them.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
@@ -554,4 +557,31 @@ func Idle(ctx context.Context, srv Server, folder string, since State, wait time
 		return got, s.fail(err)
 	}
 	return got, nil
+}
+
+// MaxSessionBytes is the most one IMAP session reads from its server: two
+// batches' worth and a margin for the protocol. A server that sends more
+// (whatever sizes it reported) has its session cut.
+const MaxSessionBytes = 2*MaxBatchBytes + 4<<20
+
+// errTooMuch is a session's error once its server sent MaxSessionBytes.
+var errTooMuch = errors.New("the server sent more than one import reads")
+
+// cappedConn is a connection that fails its reads past left bytes.
+type cappedConn struct {
+	net.Conn
+	left int64
+}
+
+// Read implements net.Conn.
+func (c *cappedConn) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, errTooMuch
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.Conn.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
