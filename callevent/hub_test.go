@@ -192,3 +192,17 @@ func TestListensAgainAfterTheConnectionDrops(t *testing.T) {
 	change(t, b.db, b.hub, true, e)
 	require.Equal(t, e, next(t, events))
 }
+
+// TestReady: a Hub that listens is ready; on PostgreSQL one that does not
+// (yet) listen says so at once, without waiting.
+func TestReady(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.NoError(t, b.hub.Ready())
+	idle := callevent.New(b.db, nil) // not Run
+	if b.db.Dialect != dialect.Postgres {
+		require.NoError(t, idle.Ready(), "on SQLite events are delivered in process: always ready")
+		return
+	}
+	require.ErrorIs(t, idle.Ready(), callevent.ErrNotListening)
+}

@@ -123,9 +123,28 @@ func (h *Hub) setListening(on bool) {
 	}
 }
 
+// ErrNotListening is Ready's error while the Hub does not hear every
+// committed event: on PostgreSQL, while its LISTEN connection is down.
+var ErrNotListening = errors.New("call events: not listening to PostgreSQL")
+
+// Ready reports, without waiting, whether the Hub hears every committed
+// event: nil on SQLite, and on PostgreSQL while Run LISTENs; else
+// ErrNotListening. For readiness checks.
+func (h *Hub) Ready() error {
+	h.mu.Lock()
+	l := h.listening
+	h.mu.Unlock()
+	select {
+	case <-l:
+		return nil
+	default:
+		return ErrNotListening
+	}
+}
+
 // Listening returns once the Hub hears every committed event (on
 // PostgreSQL, while Run LISTENs; on SQLite, always), or with ctx's error:
-// for readiness checks, and tests that must not commit before it listens.
+// for tests that must not commit before it listens (Ready does not wait).
 func (h *Hub) Listening(ctx context.Context) error {
 	h.mu.Lock()
 	l := h.listening

@@ -4,27 +4,39 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kith-health/kith/communication"
+	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/demo"
 	entcomm "github.com/kith-health/kith/ent/communication"
 	"github.com/kith-health/kith/ent/staff"
+	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
+	"github.com/kith-health/kith/notifier/inbound"
+	"github.com/kith-health/kith/notifier/twilio"
 	"github.com/kith-health/kith/pulid"
+	"github.com/kith-health/kith/server"
 	"github.com/kith-health/kith/viewer"
 )
 
-// live is the demo practice with its call events running: Priya is
-// assigned to Sam (whose parent Jordan calls), Lou to nobody.
+// live is the demo practice with its call events running and Twilio's
+// Voice webhook served as kith serve does: Priya is assigned to Sam (whose
+// parent Jordan calls), Lou to nobody.
 type live struct {
 	db          *database.DB
 	api         *kithtest.API
+	sockets     *graph.Sockets
 	org         pulid.ID
 	owner       string
 	priya, lou  string
@@ -35,8 +47,12 @@ type live struct {
 
 func setupLive(t *testing.T) *live {
 	t.Helper()
-	c := &live{db: kithtest.DB(t, nil), louPhone: "+14165550177", jordanPhone: "+14165550102"}
-	c.api = kithtest.NewAPI(t, c.db)
+	c := &live{db: kithtest.DB(t, nil), sockets: graph.NewSockets(), louPhone: "+14165550177", jordanPhone: "+14165550102"}
+	wh, err := twilio.NewWebhook(twilio.WebhookConfig{
+		AuthToken: callToken, PublicURL: kithtest.PublicURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}, inbound.New(c.db.Client))
+	require.NoError(t, err)
+	c.api = kithtest.NewAPIConfig(t, c.db, server.Config{Webhooks: wh, HandlerConfig: graph.HandlerConfig{Sockets: c.sockets}}, auth.Config{})
 	kithtest.CallEvents(t, c.db)
 	ctx := context.Background()
 	owner, err := demo.Seed(ctx, c.db.Client, c.api.Auth)
@@ -60,29 +76,49 @@ func (c *live) token(t *testing.T, email string) string {
 	return tok.Secret
 }
 
-// ring records a call from number as Twilio's first status callback does.
-func (c *live) ring(t *testing.T, from string) pulid.ID {
+// liveStart is when the tests' calls ring (Twilio's Timestamp).
+var liveStart = time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+
+// voice posts a signed Twilio Voice status callback for call sid from
+// number, after seconds, and requires 200.
+func (c *live) voice(t *testing.T, sid, from, status string, after int) {
 	t.Helper()
-	call, created, err := communication.Record(context.Background(), c.db.Client, communication.Input{
-		OrganizationID: c.org, Kind: entcomm.KindCall, Direction: entcomm.DirectionInbound, Source: entcomm.SourceTwilioVoice,
-		ProviderID: fmt.Sprintf("CAtest%028d", c.sid.Add(1)), From: from, To: []string{"+14165550100"}, ProviderStatus: "ringing",
-	})
+	form := url.Values{
+		"CallSid": {sid}, "CallStatus": {status}, "From": {from}, "To": {"+14165550100"}, "Direction": {"inbound"},
+		"Timestamp": {liveStart.Add(time.Duration(after) * time.Second).Format(time.RFC1123Z)}, "AccountSid": {"AC0"},
+	}
+	path := inbound.TwilioVoicePath(demo.Slug)
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set(twilio.SignatureHeader, twilioSign(kithtest.PublicURL+path, form))
+	rec := httptest.NewRecorder()
+	c.api.Handler.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+}
+
+// ring is Twilio's first status callback (ringing) of a new call from
+// number: the call's ID and Twilio's CallSid.
+func (c *live) ring(t *testing.T, from string) (pulid.ID, string) {
+	t.Helper()
+	sid := fmt.Sprintf("CAtest%028d", c.sid.Add(1))
+	c.voice(t, sid, from, "ringing", 0)
+	id, err := c.db.Client.Communication.Query().Where(entcomm.ProviderID(sid)).OnlyID(viewer.SystemContext(context.Background()))
 	require.NoError(t, err)
-	require.True(t, created)
-	return call.ID
+	return id, sid
 }
 
 // callEvent is one answer of the callEvents subscription.
 type callEvent struct {
 	Kind          string
 	Communication struct {
-		ID     pulid.ID
-		Status string
-		Title  *string
+		ID             pulid.ID
+		Status         string
+		Title          *string
+		ProviderStatus *string
 	}
 }
 
-const watchCalls = `subscription { callEvents { kind communication { id status title } } }`
+const watchCalls = `subscription { callEvents { kind communication { id status title providerStatus } } }`
 
 // nextCall is the subscription's next event.
 func nextCall(t *testing.T, ch <-chan kithtest.Response) callEvent {
@@ -97,11 +133,11 @@ func nextCall(t *testing.T, ch <-chan kithtest.Response) callEvent {
 // watching subscribes with token and returns once the subscription hears
 // of calls from probe (which concern the watcher): the server may set a
 // subscription up after it answers the subscribe message.
-func (c *live) watching(t *testing.T, token, probe string) <-chan kithtest.Response {
+func (c *live) watching(t *testing.T, sock *kithtest.Socket, probe string) <-chan kithtest.Response {
 	t.Helper()
-	ch := must(c.api.Socket(token).Subscribe(watchCalls, nil))
+	ch := must(sock.Subscribe(watchCalls, nil))
 	for {
-		id := c.ring(t, probe)
+		id, _ := c.ring(t, probe)
 		select {
 		case r := <-ch:
 			var out struct{ CallEvents callEvent }
@@ -115,23 +151,37 @@ func (c *live) watching(t *testing.T, token, probe string) <-chan kithtest.Respo
 	}
 }
 
-// TestCallEventsReachTheRelatedPractitioner: a call from Sam's parent
-// reaches Priya, Sam's practitioner, as it starts, changes and closes, and
-// never Lou, who has nothing to do with Sam.
+// TestCallEventsReachTheRelatedPractitioner: a call from Sam's parent,
+// told by Twilio's signed status callbacks, reaches Priya, Sam's
+// practitioner, as it starts, progresses, changes and closes, and never
+// Lou, who has nothing to do with Sam.
 func TestCallEventsReachTheRelatedPractitioner(t *testing.T) {
 	t.Parallel()
 	c := setupLive(t)
-	priya := c.watching(t, c.priya, "+14165550101") // Alex, Sam's other parent
-	lou := c.watching(t, c.lou, c.louPhone)
+	priya := c.watching(t, c.api.Socket(c.priya), "+14165550101") // Alex, Sam's other parent
+	lou := c.watching(t, c.api.Socket(c.lou), c.louPhone)
 
-	id := c.ring(t, c.jordanPhone)
+	id, sid := c.ring(t, c.jordanPhone)
 	got := nextCall(t, priya)
 	require.Equal(t, "STARTED", got.Kind)
 	require.Equal(t, id, got.Communication.ID)
 	require.Equal(t, "OPEN", got.Communication.Status)
+	require.Equal(t, "ringing", *got.Communication.ProviderStatus)
 
-	louCall := c.ring(t, c.louPhone)
+	louCall, _ := c.ring(t, c.louPhone)
 	require.Equal(t, louCall, nextCall(t, lou).Communication.ID, "Lou hears of his own call and not of Jordan's before it")
+
+	c.voice(t, sid, c.jordanPhone, "in-progress", 5) // answered
+	got = nextCall(t, priya)
+	require.Equal(t, "UPDATED", got.Kind)
+	require.Equal(t, id, got.Communication.ID)
+	require.Equal(t, "in-progress", *got.Communication.ProviderStatus)
+
+	c.voice(t, sid, c.jordanPhone, "completed", 65) // hung up: the call stays open for its notes
+	got = nextCall(t, priya)
+	require.Equal(t, "UPDATED", got.Kind)
+	require.Equal(t, "completed", *got.Communication.ProviderStatus)
+	require.Equal(t, "OPEN", got.Communication.Status)
 
 	c.api.OK(c.priya, `mutation($id: ID!) { updateCommunication(id: $id, input: {title: "Jordan about the letter"}) { id } }`,
 		map[string]any{"id": id}, nil)
@@ -146,8 +196,36 @@ func TestCallEventsReachTheRelatedPractitioner(t *testing.T) {
 
 	// A refused change tells nobody: Lou's next event is his next call.
 	c.api.Do(c.lou, `mutation($id: ID!) { endCall(id: $id) { id } }`, map[string]any{"id": id}) // not his: NOT_FOUND
-	again := c.ring(t, c.louPhone)
+	again, _ := c.ring(t, c.louPhone)
 	require.Equal(t, again, nextCall(t, lou).Communication.ID)
+}
+
+// TestCallEventsSocketsCloseForRestart: at shutdown the sockets close
+// with 1012 (service restart), their subscriptions live until then, and
+// a socket opened afterwards is refused: clients connect again elsewhere.
+func TestCallEventsSocketsCloseForRestart(t *testing.T) {
+	t.Parallel()
+	c := setupLive(t)
+	sock := c.api.Socket(c.priya)
+	c.watching(t, sock, "+14165550101")
+
+	ctx, cancel := context.WithTimeout(context.Background(), kithtest.SocketTimeout)
+	defer cancel()
+	require.NoError(t, c.sockets.Close(ctx), "Close waits for the sockets' handlers")
+	select {
+	case <-sock.Done():
+	case <-time.After(kithtest.SocketTimeout):
+		require.FailNow(t, "the socket outlived the shutdown")
+	}
+	var closed *kithtest.SocketClosed
+	require.ErrorAs(t, sock.Err(), &closed)
+	require.Equal(t, graph.CloseServiceRestart, closed.Code)
+	require.Contains(t, closed.Reason, "restarting")
+
+	_, rsp, err := c.api.DialSocket(kithtest.SocketOptions{})
+	require.Error(t, err)
+	require.NotNil(t, rsp)
+	require.Equal(t, http.StatusServiceUnavailable, rsp.StatusCode)
 }
 
 // TestCallEventsNeedStaff: a server whose database has no hub says so

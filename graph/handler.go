@@ -87,6 +87,10 @@ type HandlerConfig struct {
 	// SocketRecheck is how often a WebSocket's token is checked again; the
 	// socket ends once it no longer holds. Default DefaultSocketRecheck.
 	SocketRecheck time.Duration
+	// Sockets tracks the open WebSockets, so that a shutdown closes them
+	// with CloseServiceRestart (see Sockets.Close). Default: none, they
+	// drop when the process exits.
+	Sockets *Sockets
 }
 
 // WithDefaults is c with every field left zero set to its default: the

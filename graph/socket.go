@@ -43,6 +43,7 @@ const (
 type socketTransport struct {
 	ws      transport.Websocket
 	origins func(r *http.Request, origin string) bool // nil: same origin only
+	sockets *Sockets                                  // nil: not closed at shutdown
 }
 
 var _ graphql.Transport = socketTransport{}
@@ -62,6 +63,7 @@ func newSocketTransport(cfg HandlerConfig, init transport.WebsocketInitFunc) soc
 			PayloadReadLimit:      &limit,
 		},
 		origins: cfg.SocketOrigins,
+		sockets: cfg.Sockets,
 	}
 }
 
@@ -80,7 +82,9 @@ func (t socketTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql
 			Message: "this page's origin may not open a GraphQL WebSocket to kith: only kith's own and the booking widget's allowed origins may"})
 		return
 	}
-	t.ws.Do(w, r.WithContext(context.WithValue(r.Context(), socketKey{}, &socketHolder{})), exec)
+	holder := &socketHolder{}
+	r = r.WithContext(context.WithValue(r.Context(), socketKey{}, holder))
+	t.sockets.serve(w, r, holder, func() { t.ws.Do(w, r, exec) })
 }
 
 // socketKey is the context key of a request's socketHolder.
@@ -89,11 +93,14 @@ type socketKey struct{}
 // socketHolder keeps the connection socketAccept accepted, so that kith
 // can close it with a code and reason of its own (see watchSocket).
 type socketHolder struct {
-	mu   sync.Mutex
-	conn transport.WebsocketConn
+	mu     sync.Mutex
+	conn   transport.WebsocketConn
+	code   int // a close asked for before the connection was accepted
+	reason string
 }
 
-// close closes the held connection with code and reason, if there is one.
+// close closes the held connection with code and reason, or, before it is
+// accepted, as soon as it is.
 func (h *socketHolder) close(code int, reason string) {
 	if h == nil {
 		return
@@ -102,6 +109,8 @@ func (h *socketHolder) close(code int, reason string) {
 	defer h.mu.Unlock()
 	if h.conn != nil {
 		_ = h.conn.WriteClose(code, reason)
+	} else if h.code == 0 {
+		h.code, h.reason = code, reason
 	}
 }
 
@@ -117,6 +126,9 @@ func (a socketAccept) Accept(w http.ResponseWriter, r *http.Request, opts transp
 	if h, ok := r.Context().Value(socketKey{}).(*socketHolder); ok && err == nil {
 		h.mu.Lock()
 		h.conn = conn
+		if h.code != 0 {
+			_ = conn.WriteClose(h.code, h.reason)
+		}
 		h.mu.Unlock()
 	}
 	return conn, err

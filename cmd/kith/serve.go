@@ -150,10 +150,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	metrics.CollectQueueDepth(queue.Depth)
 	// Live call events: the Communication hook tells the hub of each call
 	// change in its transaction; the hub hears every instance's (LISTEN on
-	// PostgreSQL) until ctx ends.
+	// PostgreSQL) until stopHub, after the HTTP shutdown below closed the
+	// sockets (1012), so subscribers reconnect rather than complete.
 	calls := callevent.New(db, log)
 	db.Client.Effects.SetCallEvents(calls)
-	go func() { _ = calls.Run(ctx) }()
+	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopHub()
+	go func() { _ = calls.Run(hubCtx) }()
+	sockets := graph.NewSockets()
 	hooks, err := webhooks(cfg, publicURL, inbound.New(db.Client), log)
 	if err == nil {
 		hooks, err = withInboundMail(hooks, cfg, publicURL, db.Client, log)
@@ -212,11 +216,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 				Metrics:              metrics,
 				TracerProvider:       tp,
 				Mailboxes:            mail,
+				Sockets:              sockets,
 			},
 			BodyLimit:      mailimport.BodyLimit,
 			GraphiQL:       cfg.GraphiQL,
 			TrustedProxies: cfg.TrustedProxies,
-			Ready:          ready(&draining, db.Ping, queue.Ready),
+			Ready:          ready(&draining, db.Ping, queue.Ready, func(context.Context) error { return calls.Ready() }),
 			Webhooks:       hooks,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -241,9 +246,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case <-ctx.Done():
 	}
 	// Drain in order: /readyz answers 503 (for KITH_DRAIN_DELAY still
-	// serving), then within KITH_SHUTDOWN_TIMEOUT the HTTP requests finish
-	// and the queue stops taking jobs and waits for those running; only at
-	// the deadline are sends still going cancelled.
+	// serving, WebSockets and subscriptions too), then within
+	// KITH_SHUTDOWN_TIMEOUT the HTTP requests finish, the WebSockets close
+	// with 1012 (service restart), and the queue stops taking jobs and
+	// waits for those running; only at the deadline are sends still going
+	// cancelled. The call events hub stops last.
 	draining.Store(true)
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout, "drain_delay", cfg.DrainDelay)
 	if cfg.DrainDelay > 0 { // still serving, so a load balancer sees the 503 and stops sending
@@ -259,6 +266,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	httpDone := make(chan error, 1)
+	// Shutdown neither closes nor waits for the WebSockets (hijacked):
+	// they close with 1012 as it starts, and it waits for them.
+	socketsDone := make(chan error, 1)
+	srv.RegisterOnShutdown(func() { socketsDone <- sockets.Close(shutdownCtx) })
 	go func() { httpDone <- srv.Shutdown(shutdownCtx) }()
 	var errs []error
 	if err := queue.Stop(shutdownCtx); err != nil {
@@ -268,6 +279,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := <-httpDone; err != nil {
 		errs = append(errs, fmt.Errorf("shutting down: %w", err))
 	}
+	if err := <-socketsDone; err != nil {
+		errs = append(errs, fmt.Errorf("closing the WebSockets: %w", err))
+	}
+	stopHub() // no socket is left to hear it
 	// Last, so that metrics are read while draining, and with time of its
 	// own: a scrape under way does not turn a clean drain into a failure.
 	adminCtx, cancelAdmin := context.WithTimeout(context.Background(), 5*time.Second)
