@@ -245,6 +245,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// and the queue stops taking jobs and waits for those running; only at
 	// the deadline are sends still going cancelled.
 	draining.Store(true)
+	mail.Stop() // imports waiting with IDLE return now, not after up to 50 s
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout, "drain_delay", cfg.DrainDelay)
 	if cfg.DrainDelay > 0 { // still serving, so a load balancer sees the 503 and stops sending
 		select {
