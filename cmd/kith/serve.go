@@ -154,10 +154,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	calls := callevent.New(db, log)
 	db.Client.Effects.SetCallEvents(calls)
 	go func() { _ = calls.Run(ctx) }()
-	hooks, err := webhooks(cfg, publicURL, inbound.New(db.Client), log)
-	if err == nil {
-		hooks, err = withInboundMail(hooks, cfg, publicURL, db.Client, log)
-	}
+	hooks, err := webhooks(cfg, publicURL, inbound.New(db.Client), db.Client, log)
 	if err != nil {
 		_ = ln.Close()
 		return err
