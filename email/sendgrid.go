@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
@@ -60,11 +62,35 @@ func ParseSendGridKey(s string) (*ecdsa.PublicKey, error) {
 	return key, nil
 }
 
+// SendGridWindow is how far a signed request's timestamp may be from now
+// (either way) before it is refused as a replay.
+const SendGridWindow = 5 * time.Minute
+
+// CheckSendGridHeaders is what can be checked of a SendGrid webhook request
+// before reading its body: both signature headers present and a timestamp
+// within window of now (SendGridWindow when window is 0). The error, which
+// wraps ErrBadSignature, is a sentence for the 403 answer.
+func CheckSendGridHeaders(header http.Header, now time.Time, window time.Duration) error {
+	if window <= 0 {
+		window = SendGridWindow
+	}
+	if header.Get(SendGridSignatureHeader) == "" || header.Get(SendGridTimestampHeader) == "" {
+		return fmt.Errorf("%w: missing %s or %s", ErrBadSignature, SendGridSignatureHeader, SendGridTimestampHeader)
+	}
+	secs, err := strconv.ParseInt(strings.TrimSpace(header.Get(SendGridTimestampHeader)), 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: invalid %s", ErrBadSignature, SendGridTimestampHeader)
+	}
+	if d := now.Sub(time.Unix(secs, 0)); d > window || d < -window {
+		return fmt.Errorf("%w: the timestamp is outside the accepted window (a replay?)", ErrBadSignature)
+	}
+	return nil
+}
+
 // VerifySendGridSignature checks signature (the SendGridSignatureHeader value)
 // over timestamp (the SendGridTimestampHeader value) and the raw body. It
-// returns nil or ErrBadSignature. Replays are harmless for Inbound Parse,
-// since a message is recorded once per Message-ID, so no freshness window is
-// imposed here; a caller that wants one checks timestamp itself.
+// returns nil or ErrBadSignature. The timestamp's freshness is
+// CheckSendGridHeaders'.
 func VerifySendGridSignature(key *ecdsa.PublicKey, signature, timestamp string, body []byte) error {
 	if key == nil || signature == "" || timestamp == "" {
 		return ErrBadSignature

@@ -34,7 +34,8 @@ type Result struct {
 
 // Import imports mailbox id's inbox and sent folder from where the last
 // import stopped, then, when the server offers IDLE and ctx leaves time,
-// waits for new mail (Config.IdleWait) and imports again when some comes.
+// waits for new mail (Config.IdleWait) and imports again when some comes;
+// Stop ends that wait at once.
 // Each batch of messages is recorded with the folder's new cursor in one
 // transaction, so a crash loses nothing and records nothing twice
 // (communication.Record is idempotent by Message-ID anyway). A failure
@@ -42,6 +43,12 @@ type Result struct {
 // without secrets) and Import returns nil: the next minute tries again.
 // An inactive mailbox, or a service without key, imports nothing.
 func (s *Service) Import(ctx context.Context, id pulid.ID) (Result, error) {
+	return s.importMailbox(ctx, id, nil)
+}
+
+// importMailbox is Import; it does not wait with IDLE when others() reports
+// that other imports wait for a worker (nil: never).
+func (s *Service) importMailbox(ctx context.Context, id pulid.ID, others func(context.Context) bool) (Result, error) {
 	var res Result
 	if !s.Configured() {
 		return res, nil
@@ -84,15 +91,29 @@ func (s *Service) Import(ctx context.Context, id pulid.ID) (Result, error) {
 		if deadline, ok := ctx.Deadline(); ok {
 			wait = min(wait, time.Until(deadline)-10*time.Second)
 		}
-		if wait <= 0 {
+		if wait <= 0 || s.stopped() || (others != nil && others(ctx)) {
 			return res, nil
 		}
 		cur := cursors[m.InboxFolder]
-		more, err := mailbox.Idle(ctx, srv, m.InboxFolder, mailbox.State{UIDValidity: cur.UIDValidity, UID: cur.UID}, wait)
+		more, err := s.idle(ctx, srv, m.InboxFolder, mailbox.State{UIDValidity: cur.UIDValidity, UID: cur.UID}, wait)
 		if err != nil || !more {
 			return res, nil // imported; waiting is a bonus
 		}
 	}
+}
+
+// idle is mailbox.Idle, ended at once (an error) by Stop.
+func (s *Service) idle(ctx context.Context, srv mailbox.Server, folder string, since mailbox.State, wait time.Duration) (bool, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return mailbox.Idle(ctx, srv, folder, since, wait)
 }
 
 // importFolder fetches folder from its cursor in batches, recording each

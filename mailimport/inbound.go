@@ -13,6 +13,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/kith-health/kith/communication"
 	"github.com/kith-health/kith/email"
@@ -54,8 +55,9 @@ type InboundConfig struct {
 // NewInbound returns the handler of POST InboundPath: a post must carry
 // SendGrid's ECDSA signature of its timestamp and raw body
 // (email.SendGridSignatureHeader and email.SendGridTimestampHeader,
-// checked by email.VerifySendGridSignature) or it is refused with 403
-// before anything else is read. A signed post (parsed fields, or the raw
+// a timestamp within email.SendGridWindow, checked by
+// email.CheckSendGridHeaders before the body is read, then
+// email.VerifySendGridSignature once it is) or it is refused with 403. A signed post (parsed fields, or the raw
 // MIME message with "POST the raw, full MIME message") is recorded as an
 // INBOUND email of the organisation, matched to the people of its
 // addresses, once per Message-ID: SendGrid's retries record nothing twice.
@@ -80,6 +82,11 @@ type inboundHook struct {
 }
 
 func (h *inboundHook) serve(w http.ResponseWriter, r *http.Request) {
+	// Refused before reading: no signature, or a stale or future timestamp.
+	if err := email.CheckSendGridHeaders(r.Header, time.Now(), 0); err != nil {
+		http.Error(w, strings.TrimPrefix(err.Error(), email.ErrBadSignature.Error()+": "), http.StatusForbidden)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxInboundBytes))
 	var tooLarge *http.MaxBytesError
 	switch {

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -104,4 +105,38 @@ func TestInboundParse(t *testing.T) {
 	// Larger than MaxInboundBytes: 413.
 	huge := signedPost(t, priv, "maple", map[string]string{"email": strings.Repeat("x", mailimport.MaxInboundBytes+1)})
 	require.Equal(t, http.StatusRequestEntityTooLarge, post(huge))
+}
+
+// failingBody fails the test if the handler reads it.
+type failingBody struct{ t *testing.T }
+
+func (f failingBody) Read([]byte) (int, error) {
+	f.t.Error("the body was read before the headers were checked")
+	return 0, io.ErrUnexpectedEOF
+}
+
+func TestInboundRefusedBeforeReading(t *testing.T) {
+	t.Parallel()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+	require.NoError(t, err)
+	hook, err := mailimport.NewInbound(nil, mailimport.InboundConfig{PublicKey: base64.StdEncoding.EncodeToString(der)})
+	require.NoError(t, err)
+	for name, header := range map[string]map[string]string{
+		"unsigned":         {},
+		"no timestamp":     {email.SendGridSignatureHeader: "c2ln"},
+		"stale timestamp":  {email.SendGridSignatureHeader: "c2ln", email.SendGridTimestampHeader: strconv.FormatInt(time.Now().Add(-6*time.Minute).Unix(), 10)},
+		"future timestamp": {email.SendGridSignatureHeader: "c2ln", email.SendGridTimestampHeader: strconv.FormatInt(time.Now().Add(6*time.Minute).Unix(), 10)},
+		"bad timestamp":    {email.SendGridSignatureHeader: "c2ln", email.SendGridTimestampHeader: "yesterday"},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/webhooks/sendgrid/maple/inbound", failingBody{t})
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		hook.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusForbidden, rec.Code, name)
+	}
 }

@@ -101,8 +101,21 @@ type importWorker struct {
 	s *Service
 }
 
-// Work imports the mailbox.
+// Work imports the mailbox, without waiting with IDLE while other
+// mailboxes' imports wait for a worker on the queue.
 func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) error {
-	_, err := w.s.Import(ctx, job.Args.MailboxID)
+	_, err := w.s.importMailbox(ctx, job.Args.MailboxID, othersWaiting)
 	return err
+}
+
+// othersWaiting reports whether an import is available on Queue, waiting
+// for a worker (one indexed query; false when it cannot tell).
+func othersWaiting(ctx context.Context) bool {
+	client, err := river.ClientFromContextSafely[*sql.Tx](ctx)
+	if err != nil {
+		return false
+	}
+	res, err := client.JobList(ctx, river.NewJobListParams().Queues(Queue).Kinds(ImportArgs{}.Kind()).
+		States(rivertype.JobStateAvailable).First(1))
+	return err == nil && len(res.Jobs) > 0
 }

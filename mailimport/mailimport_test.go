@@ -503,3 +503,32 @@ func TestImportWaitsWithIdle(t *testing.T) {
 	require.Equal(t, 2, res.Recorded, "the message that came while waiting is imported by the same run")
 	require.NoError(t, ctx.Err(), "it returned before its deadline")
 }
+
+func TestStopEndsIdle(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := b.connect(t)
+	b.deliver(t, "INBOX", "casey@example.com", address, "s1@casey.example", "", "Before stopping")
+	cfg := kithtest.MailConfig()
+	cfg.IdleWait = time.Hour
+	svc := mailimport.New(b.db.Client, cfg)
+	done := make(chan error, 1)
+	go func() {
+		_, err := svc.Import(b.ctx, pulid.ID(m.ID))
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return b.stored(t, m.ID).LastImportAt != nil }, 30*time.Second, 20*time.Millisecond,
+		"the import fetches, then waits with IDLE")
+	svc.Stop()
+	svc.Stop() // twice is harmless
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second): // IdleWait is an hour: without Stop it waits on
+		t.Fatal("Stop did not end the IDLE wait")
+	}
+	require.Len(t, b.emails(t), 1)
+	// A stopped service imports without waiting.
+	b.deliver(t, "INBOX", "casey@example.com", address, "s2@casey.example", "", "After stopping")
+	require.Equal(t, 1, b.importNow(t, svc, m.ID).Recorded)
+}

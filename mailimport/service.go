@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -84,8 +85,10 @@ func (notConfigured) Is(target error) bool { return target == kith.ErrNotConfigu
 
 // Service connects, disconnects, lists and imports mailboxes.
 type Service struct {
-	db  *ent.Client
-	cfg Config
+	db       *ent.Client
+	cfg      Config
+	stop     chan struct{} // closed by Stop
+	stopOnce sync.Once
 }
 
 // New returns the service over db.
@@ -102,7 +105,27 @@ func New(db *ent.Client, cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Service{db: db, cfg: cfg}
+	return &Service{db: db, cfg: cfg, stop: make(chan struct{})}
+}
+
+// Stop ends at once every import waiting with IDLE and keeps later imports
+// from waiting: each returns after what it fetched is recorded. kith serve
+// calls it when draining starts, so that River's Stop, which waits for the
+// running jobs, is not held up by IDLE's wait. It is safe to call twice.
+func (s *Service) Stop() {
+	if s != nil {
+		s.stopOnce.Do(func() { close(s.stop) })
+	}
+}
+
+// stopped reports whether Stop was called.
+func (s *Service) stopped() bool {
+	select {
+	case <-s.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // Configured reports whether the service has a key, and so imports.

@@ -129,3 +129,9 @@ func Clip(s string, limit int) string {
 	runes := []rune(s)
 	return string(runes[:limit-1]) + "…"
 }
+
+// ClipLine is Clip of s on one line: runs of white space, line breaks
+// included, become one space (a title from a message's first words).
+func ClipLine(s string, limit int) string {
+	return Clip(strings.Join(strings.Fields(s), " "), limit)
+}

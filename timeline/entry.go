@@ -519,7 +519,7 @@ func communicationEntry(c *ent.Communication, client *ent.ClientProfile) *Entry 
 		}
 		e.Summary = "Email " + way + " " + name + ": " + subject
 	default:
-		e.Summary = "SMS " + way + " " + name + ": " + clipText(c.TextBody, 80)
+		e.Summary = "SMS " + way + " " + name + ": " + schematype.ClipLine(c.TextBody, 80)
 	}
 	return e
 }
@@ -530,13 +530,4 @@ func duration(seconds int) string {
 		return fmt.Sprintf("%d s", seconds)
 	}
 	return fmt.Sprintf("%d min", (seconds+30)/60)
-}
-
-// clipText shortens s to at most n characters, with an ellipsis when cut.
-func clipText(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

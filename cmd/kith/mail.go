@@ -2,7 +2,6 @@ package main
 
 import (
 	"log/slog"
-	"net/http"
 
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/mailbox"
@@ -28,23 +27,4 @@ func mailboxes(cfg config, db *ent.Client, log *slog.Logger) *mailimport.Service
 		log.Warn("KITH_MAILBOX_ALLOW_PRIVATE is on: mailbox servers may be on loopback, private or link-local addresses (development only)")
 	}
 	return mailimport.New(db, mc)
-}
-
-// withInboundMail adds SendGrid's Inbound Parse webhook to hooks when
-// KITH_SENDGRID_INBOUND_PUBLIC_KEY is set; hooks as they are otherwise.
-func withInboundMail(hooks http.Handler, cfg config, publicURL string, db *ent.Client, log *slog.Logger) (http.Handler, error) {
-	if cfg.SendGrid.InboundPublicKey == "" {
-		return hooks, nil
-	}
-	h, err := mailimport.NewInbound(db, mailimport.InboundConfig{PublicKey: cfg.SendGrid.InboundPublicKey, Logger: log})
-	if err != nil {
-		return nil, err
-	}
-	mux := http.NewServeMux()
-	mux.Handle(mailimport.InboundPath, h)
-	if hooks != nil {
-		mux.Handle("/webhooks/", hooks)
-	}
-	log.Info("sendgrid inbound parse webhook", "url", publicURL+mailimport.InboundPath)
-	return mux, nil
 }

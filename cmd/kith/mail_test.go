@@ -34,6 +34,6 @@ func TestMailboxSettings(t *testing.T) {
 	require.False(t, cfg.Mailbox.AllowInsecure || cfg.Mailbox.AllowPrivate)
 
 	cfg.SendGrid.InboundPublicKey = "not a key"
-	_, err = withInboundMail(nil, cfg, "https://kith.example", nil, logs.Logger())
+	_, err = webhooks(cfg, "https://kith.example", nil, nil, logs.Logger())
 	require.ErrorContains(t, err, "KITH_SENDGRID_INBOUND_PUBLIC_KEY")
 }

@@ -158,10 +158,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer stopHub()
 	go func() { _ = calls.Run(hubCtx) }()
 	sockets := graph.NewSockets()
-	hooks, err := webhooks(cfg, publicURL, inbound.New(db.Client), log)
-	if err == nil {
-		hooks, err = withInboundMail(hooks, cfg, publicURL, db.Client, log)
-	}
+	hooks, err := webhooks(cfg, publicURL, inbound.New(db.Client), db.Client, log)
 	if err != nil {
 		_ = ln.Close()
 		return err
@@ -252,6 +249,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// waits for those running; only at the deadline are sends still going
 	// cancelled. The call events hub stops last.
 	draining.Store(true)
+	mail.Stop() // imports waiting with IDLE return now, not after up to 50 s
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout, "drain_delay", cfg.DrainDelay)
 	if cfg.DrainDelay > 0 { // still serving, so a load balancer sees the 503 and stops sending
 		select {

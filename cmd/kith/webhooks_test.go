@@ -37,6 +37,7 @@ func TestServeWebhooks(t *testing.T) {
 		"KITH_TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000", "KITH_TWILIO_FROM": "+14165550100",
 		"KITH_TWILIO_BASE_URL":             "http://127.0.0.1:1",
 		"KITH_SENDGRID_WEBHOOK_PUBLIC_KEY": base64.StdEncoding.EncodeToString(der),
+		"KITH_SENDGRID_INBOUND_PUBLIC_KEY": base64.StdEncoding.EncodeToString(der),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr kithtest.LogBuffer
@@ -92,6 +93,20 @@ func TestServeWebhooks(t *testing.T) {
 	// 64 KiB refuses a 100 KiB form; SendGrid's batches (at most 768 KB) fit.
 	code, _ = post("/webhooks/twilio/demo/inbound", "application/x-www-form-urlencoded", "Body="+strings.Repeat("a", 100<<10), map[string]string{"X-Twilio-Signature": sig})
 	require.Equal(t, http.StatusBadRequest, code)
+	// Inbound Parse is on the same mux: other /webhooks/ paths and methods
+	// still get coded answers.
+	require.Contains(t, stderr.String(), "https://kith.example/webhooks/sendgrid/{org}/inbound")
+	code, _ = post("/webhooks/sendgrid/demo/inbound", "multipart/form-data; boundary=x", "--x--", nil)
+	require.Equal(t, http.StatusForbidden, code, "unsigned mail")
+	code, body = post("/webhooks/nowhere", "application/json", "[]", nil)
+	require.Equal(t, http.StatusNotFound, code)
+	require.Contains(t, body, "NOT_FOUND")
+	rsp, err := http.Get("http://" + addr + "/webhooks/sendgrid/demo/inbound")
+	require.NoError(t, err)
+	got, _ := io.ReadAll(rsp.Body)
+	_ = rsp.Body.Close()
+	require.Equal(t, http.StatusMethodNotAllowed, rsp.StatusCode)
+	require.Contains(t, string(got), "METHOD_NOT_ALLOWED")
 	code, _ = post("/webhooks/sendgrid/events", "application/json", "["+strings.Repeat(" ", 800<<10)+"]", nil)
 	require.Equal(t, http.StatusForbidden, code, "unsigned, but not too large")
 	code, body = post("/webhooks/sendgrid/events", "application/json", "["+strings.Repeat(" ", 2<<20)+"]", nil)

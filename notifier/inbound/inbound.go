@@ -337,7 +337,7 @@ func (s *Service) RecordSMS(ctx context.Context, orgID pulid.ID, sms SMS) error 
 	in := communication.Input{
 		OrganizationID: orgID, Kind: entcommunication.KindSMS, Direction: entcommunication.DirectionInbound,
 		Source: entcommunication.SourceTwilioSMS, ProviderID: strings.TrimSpace(sms.SID),
-		From: sms.From, Text: sms.Body, Title: smsTitle(sms.Body),
+		From: sms.From, Text: sms.Body, Title: schematype.ClipLine(sms.Body, smsTitleLength),
 	}
 	if to := strings.TrimSpace(sms.To); to != "" {
 		in.To = []string{to}
@@ -346,16 +346,6 @@ func (s *Service) RecordSMS(ctx context.Context, orgID pulid.ID, sms SMS) error 
 		return fmt.Errorf("recording an SMS from %s: %w", sms.From, err)
 	}
 	return nil
-}
-
-// smsTitle is the first smsTitleLength characters of text, on one line,
-// with an ellipsis when cut.
-func smsTitle(text string) string {
-	t := []rune(strings.Join(strings.Fields(text), " "))
-	if len(t) <= smsTitleLength {
-		return string(t)
-	}
-	return strings.TrimSpace(string(t[:smsTitleLength-1])) + "…"
 }
 
 // CallProgress records a Twilio Voice status callback in the

@@ -9,12 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/sendgrid/sendgrid-go/helpers/eventwebhook"
-
+	"github.com/kith-health/kith/email"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/pulid"
@@ -61,7 +59,7 @@ type WebhookConfig struct {
 // NewWebhook returns the handler of SendGrid's event webhook, POST
 // /webhooks/sendgrid/events. A batch must carry SendGrid's ECDSA signature
 // of its timestamp and raw body (X-Twilio-Email-Event-Webhook-Signature and
-// -Timestamp, checked by sendgrid-go's eventwebhook) with a timestamp within
+// -Timestamp, checked by package email, as Inbound Parse's are) with a timestamp within
 // cfg.Window of now, or it is refused with 403 Forbidden.
 //
 // Each event of kith's (it carries the custom argument kith_message_id)
@@ -76,7 +74,7 @@ type WebhookConfig struct {
 // the batch again later.
 func NewWebhook(cfg WebhookConfig, h EventHandler) (http.Handler, error) {
 	var errs []error
-	key, err := publicKey(cfg.PublicKey)
+	key, err := email.ParseSendGridKey(cfg.PublicKey)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("the public key must be SendGrid's base64 ECDSA verification key: %w", err))
 	}
@@ -99,21 +97,6 @@ func NewWebhook(cfg WebhookConfig, h EventHandler) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+WebhookPath, wh.serve)
 	return mux, nil
-}
-
-// publicKey reads SendGrid's verification key. The library panics on a
-// valid key of another type than ECDSA; that is reported as an error.
-func publicKey(b64 string) (key *ecdsa.PublicKey, err error) {
-	defer func() {
-		if recover() != nil {
-			key, err = nil, errors.New("it is not an ECDSA key")
-		}
-	}()
-	key, err = eventwebhook.ConvertPublicKeyBase64ToECDSA(strings.TrimSpace(b64))
-	if err == nil && key == nil {
-		err = errors.New("it is empty")
-	}
-	return key, err
 }
 
 type webhook struct {
@@ -170,22 +153,13 @@ func (wh *webhook) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // verify returns why a batch is refused, "" when it is signed by SendGrid's
-// key and recent.
+// key and recent (package email's checks, shared with Inbound Parse).
 func (wh *webhook) verify(header http.Header, body []byte, now time.Time) string {
-	sig := header.Get(eventwebhook.VerificationHTTPHeader)
-	ts := header.Get(eventwebhook.TimestampHTTPHeader)
-	if sig == "" || ts == "" {
-		return "missing " + eventwebhook.VerificationHTTPHeader + " or " + eventwebhook.TimestampHTTPHeader
+	if err := email.CheckSendGridHeaders(header, now, wh.window); err != nil {
+		return strings.TrimPrefix(err.Error(), email.ErrBadSignature.Error()+": ")
 	}
-	secs, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return "invalid " + eventwebhook.TimestampHTTPHeader
-	}
-	if d := now.Sub(time.Unix(secs, 0)); d > wh.window || d < -wh.window {
-		return "the timestamp is outside the accepted window (a replay?)"
-	}
-	if ok, err := eventwebhook.VerifySignature(wh.key, body, sig, ts); err != nil || !ok {
-		return "invalid " + eventwebhook.VerificationHTTPHeader
+	if email.VerifySendGridSignature(wh.key, header.Get(email.SendGridSignatureHeader), header.Get(email.SendGridTimestampHeader), body) != nil {
+		return "invalid " + email.SendGridSignatureHeader
 	}
 	return ""
 }

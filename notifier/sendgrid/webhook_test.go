@@ -142,7 +142,7 @@ func TestNewWebhook(t *testing.T) {
 		{"valid", sendgrid.WebhookConfig{PublicKey: newSigner(t).public}, ""},
 		{"no key", sendgrid.WebhookConfig{}, "public key"},
 		{"not base64", sendgrid.WebhookConfig{PublicKey: "not a key!"}, "public key"},
-		{"an RSA key", sendgrid.WebhookConfig{PublicKey: base64.StdEncoding.EncodeToString(rsaDER)}, "not an ECDSA key"},
+		{"an RSA key", sendgrid.WebhookConfig{PublicKey: base64.StdEncoding.EncodeToString(rsaDER)}, "not a base64 ECDSA public key"},
 		{"negative window", sendgrid.WebhookConfig{PublicKey: newSigner(t).public, Window: -time.Second}, "window"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
