@@ -343,7 +343,7 @@ func (s *Service) RecordSMS(ctx context.Context, orgID pulid.ID, sms SMS) error 
 		in.To = []string{to}
 	}
 	if _, _, err := communication.Record(ctx, s.db, in); err != nil {
-		return fmt.Errorf("recording an SMS from %s: %w", sms.From, err)
+		return fmt.Errorf("recording SMS %s: %w", sms.SID, err)
 	}
 	return nil
 }
