@@ -210,7 +210,11 @@ func advance(ctx context.Context, db *ent.Client, c *ent.Communication, p Progre
 // addLegParties adds to call c the people the numbers of its leg p match
 // that it does not concern yet (the staff member whose phone rang), and
 // touches c, so that the change is announced.
+// A closed call is read-only: a leg's late callback changes nothing.
 func addLegParties(ctx context.Context, db *ent.Client, c *ent.Communication, p Progress) (bool, error) {
+	if c.Status != nil && *c.Status == communication.StatusClosed {
+		return false, nil
+	}
 	org, err := db.Organization.Query().Where(organization.ID(c.OrganizationID)).
 		Select(organization.FieldDefaultPhoneRegion).Only(ctx)
 	if err != nil {

@@ -220,7 +220,7 @@ func (s *Service) ConnectMailbox(ctx context.Context, c Connect) (*ent.Mailbox, 
 			return db.Mailbox.Create().SetAddress(address).SetHost(host).SetPort(port).SetSecurity(security).
 				SetUsername(username).SetSecret(sealed).SetSentFolder(sent).SetConnectedByID(st.StaffID).Save(ctx)
 		case err != nil:
-			return nil, fmt.Errorf("finding mailbox %s: %w", address, err)
+			return nil, fmt.Errorf("finding the mailbox: %w", err)
 		}
 		return old.Update().SetHost(host).SetPort(port).SetSecurity(security).SetUsername(username).
 			SetSecret(sealed).SetSentFolder(sent).SetActive(true).SetLastError("").ClearLastErrorAt().Save(ctx)

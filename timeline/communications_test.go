@@ -97,6 +97,29 @@ func TestTimelineCommunications(t *testing.T) {
 	require.NotContains(t, got, call, "an unrelated practitioner does not see Ana's call")
 	require.NotContains(t, got, mail)
 
+	t.Run("a hidden communication leaves no cursor and no next page", func(t *testing.T) {
+		pageOf := func(tok string, first int) page {
+			var out struct{ Node struct{ Timeline page } }
+			b.api.OK(tok, timelineQuery, map[string]any{"id": b.client, "first": first}, &out)
+			return out.Node.Timeline
+		}
+		for _, first := range []int{1, 3} {
+			p := pageOf(louToken, first)
+			require.Len(t, p.Edges, 1)
+			require.Equal(t, sms, p.Edges[0].Node.Record.ID)
+			require.False(t, p.PageInfo.HasNextPage, "only communications Lou may not read are older")
+			require.NotNil(t, p.PageInfo.EndCursor)
+			require.Equal(t, p.Edges[0].Cursor, *p.PageInfo.EndCursor, "the cursor is the last shown entry's, not a hidden one's")
+		}
+		// The owner still reads them all.
+		p := pageOf(b.p.Token, 1)
+		require.Equal(t, sms, p.Edges[0].Node.Record.ID)
+		require.True(t, p.PageInfo.HasNextPage)
+		p = pageOf(b.p.Token, 3)
+		require.Len(t, p.Edges, 3)
+		require.Equal(t, call, p.Edges[2].Node.Record.ID)
+	})
+
 	t.Run("statements do not grow with communications", func(t *testing.T) {
 		count := func() int64 {
 			before := b.statements.Load()

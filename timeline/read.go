@@ -81,7 +81,13 @@ func Read(ctx context.Context, db *ent.Client, client *ent.ClientProfile, first 
 		}
 		from = &p
 	}
-	rows, err := query(ctx, db, s.OrgID, client.ID, from, n+1)
+	// Owners and admins read every communication; other staff only those
+	// related to them, filtered in the statement itself.
+	var related pulid.ID
+	if !s.CanAdminister() {
+		related = s.StaffID
+	}
+	rows, err := query(ctx, db, s.OrgID, client.ID, related, from, n+1)
 	if err != nil {
 		return nil, err
 	}
@@ -115,17 +121,23 @@ func edges(entries []*Entry, rows []row) ([]*Edge, *string) {
 }
 
 // query runs the UNION ALL: limit rows of client in org older than from
-// (all when nil), newest first.
-func query(ctx context.Context, db *ent.Client, org, client pulid.ID, from *position, limit int) ([]row, error) {
+// (all when nil), newest first; when related is set, only those staff member
+// related may read (sources' related conditions).
+func query(ctx context.Context, db *ent.Client, org, client, related pulid.ID, from *position, limit int) ([]row, error) {
 	var args []any
-	for range sources {
+	for _, s := range sources {
 		args = append(args, org, client)
+		if related != "" {
+			for range s.relatedArgs() {
+				args = append(args, related)
+			}
+		}
 		if from != nil {
 			args = append(args, from.At, from.At, from.EID)
 		}
 		args = append(args, limit)
 	}
-	q := statement(from != nil)
+	q := statement(from != nil, related != "")
 	args = append(args, limit)
 	rs, err := db.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
@@ -155,11 +167,12 @@ func query(ctx context.Context, db *ent.Client, org, client pulid.ID, from *posi
 }
 
 // statement is the UNION ALL of the sources' branches, the newest limit
-// rows of all (after a cursor when after).
-func statement(after bool) string {
+// rows of all (after a cursor when after, narrowed to a staff member's
+// related rows when related).
+func statement(after, related bool) string {
 	branches := make([]string, len(sources))
 	for i, s := range sources {
-		branches[i] = s.branch(after)
+		branches[i] = s.branch(after, related)
 	}
 	return "SELECT at, eid, src, rid FROM (" + strings.Join(branches, " UNION ALL ") + ") t ORDER BY at DESC, eid DESC LIMIT ?"
 }

@@ -1,5 +1,7 @@
 package timeline
 
+import "strings"
+
 // A source is one branch of the timeline's UNION ALL: the rows of table
 // (filtered by organisation and client, and by where when set) with at, the
 // column of when it happened, and eid, the expression of the entry's ID
@@ -20,6 +22,11 @@ type source struct {
 	where string
 	// rid is the column of the record's ID, when not id.
 	rid string
+	// related, when set, narrows the rows to those a staff member who is
+	// neither owner nor admin may read: each of its placeholders is the
+	// staff member's ID. Hidden rows are never read, so neither the page's
+	// cursor nor hasNextPage can tell of them.
+	related string
 }
 
 // Sources of a timeline entry, as read back in src.
@@ -60,15 +67,28 @@ var sources = []source{
 	// The communications that concern the client for certain (a candidate,
 	// a client of a contact linked to several, is not shown until staff
 	// confirm it), through their parties' (client_id, occurred_at) index;
-	// a communication concerns a client once.
+	// a communication concerns a client once. Other staff than owners and
+	// admins read only the communications related to them, as
+	// rule.RelatedToStaff says (every other source is read by all staff).
 	{src: srcCommunication, table: "communication_parties", at: "occurred_at", eid: "communication_id", rid: "communication_id",
-		where: "candidate = false"},
+		where: "candidate = false", related: relatedCommunication},
 }
 
+// relatedCommunication is rule.RelatedToStaff in SQL: the communication
+// has a party (certain or candidate) that is the staff member, or a client
+// assigned to it. Its placeholders are the staff member's ID, twice.
+const relatedCommunication = "communication_id IN (SELECT p.communication_id FROM communication_parties p" +
+	" WHERE p.staff_id = ? OR p.client_id IN (SELECT a.client_profile_id FROM staff_assigned_clients a WHERE a.staff_id = ?))"
+
+// relatedArgs is how many placeholders s's related condition has.
+func (s source) relatedArgs() int { return strings.Count(s.related, "?") }
+
 // branch is the SELECT of s for a page of limit rows, after a cursor when
-// after: its placeholders are the organisation, the client, then (after) the
-// cursor's time twice and its entry ID, then the limit.
-func (s source) branch(after bool) string {
+// after, narrowed by s.related when related: its placeholders are the
+// organisation, the client, then (related) the staff member's ID
+// relatedArgs times, then (after) the cursor's time twice and its entry ID,
+// then the limit.
+func (s source) branch(after, related bool) string {
 	rid := s.rid
 	if rid == "" {
 		rid = "id"
@@ -77,6 +97,9 @@ func (s source) branch(after bool) string {
 		" WHERE organization_id = ? AND client_id = ?"
 	if s.where != "" {
 		q += " AND " + s.where
+	}
+	if related && s.related != "" {
+		q += " AND " + s.related
 	}
 	if after {
 		// at <= first, so that the index's range stops at the cursor.

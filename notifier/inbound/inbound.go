@@ -171,7 +171,7 @@ func (s *Service) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword str
 		err = existing.Update().SetKeyword(keyword).Exec(sys)
 	}
 	if err != nil {
-		return fmt.Errorf("recording the opt-out of %s: %w", phone, err)
+		return fmt.Errorf("recording the opt-out of a number: %w", err)
 	}
 	err = db.Notification.Update().
 		Where(notification.OrganizationID(orgID), notification.ChannelEQ(schematype.ChannelSMS),
@@ -179,7 +179,7 @@ func (s *Service) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword str
 		SetStatus(notification.StatusCancelled).SetReason(ReasonOptedOutCancel).
 		Exec(sys)
 	if err != nil {
-		return fmt.Errorf("cancelling the SMS queued for %s: %w", phone, err)
+		return fmt.Errorf("cancelling the SMS queued for a number: %w", err)
 	}
 	return nil
 }
@@ -196,7 +196,7 @@ func (s *Service) OptIn(ctx context.Context, orgID pulid.ID, phone string) error
 		Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(phone)).
 		Exec(systemIn(ctx, orgID))
 	if err != nil {
-		return fmt.Errorf("lifting the opt-out of %s: %w", phone, err)
+		return fmt.Errorf("lifting the opt-out of a number: %w", err)
 	}
 	return nil
 }
@@ -207,7 +207,7 @@ func (s *Service) OptedOut(ctx context.Context, orgID pulid.ID, phone string) (b
 		Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(normalizePhone(phone, ""))).
 		Exist(systemIn(ctx, orgID))
 	if err != nil {
-		return false, fmt.Errorf("reading the opt-out of %s: %w", phone, err)
+		return false, fmt.Errorf("reading the opt-out of a number: %w", err)
 	}
 	return ok, nil
 }
@@ -239,7 +239,7 @@ func (s *Service) Suppress(ctx context.Context, orgID pulid.ID, email, reason st
 		err = existing.Update().SetReason(reason).Exec(sys)
 	}
 	if err != nil {
-		return fmt.Errorf("suppressing %s: %w", email, err)
+		return fmt.Errorf("suppressing an address: %w", err)
 	}
 	return nil
 }
@@ -343,7 +343,7 @@ func (s *Service) RecordSMS(ctx context.Context, orgID pulid.ID, sms SMS) error 
 		in.To = []string{to}
 	}
 	if _, _, err := communication.Record(ctx, s.db, in); err != nil {
-		return fmt.Errorf("recording an SMS from %s: %w", sms.From, err)
+		return fmt.Errorf("recording SMS %s: %w", sms.SID, err)
 	}
 	return nil
 }
@@ -430,7 +430,7 @@ func (s *Service) pendingReminders(ctx context.Context, orgID pulid.ID, phone st
 		WithAppointment(func(aq *ent.AppointmentQuery) { aq.WithClient() }).
 		All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("finding the reminders sent to %s: %w", phone, err)
+		return nil, fmt.Errorf("finding the reminders sent to a number: %w", err)
 	}
 	var out []*ent.Appointment
 	for _, n := range notes {
