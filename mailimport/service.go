@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/netip"
 	"strings"
 	"sync"
@@ -27,6 +26,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	entmailbox "github.com/kith-health/kith/ent/mailbox"
 	"github.com/kith-health/kith/mailbox"
+	"github.com/kith-health/kith/netguard"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
 	"github.com/kith-health/kith/viewer"
@@ -302,26 +302,10 @@ func (s *Service) server(host string, port int, security entmailbox.Security, us
 	return srv
 }
 
-// cgnat is the shared address space of carrier-grade NAT (RFC 6598),
-// internal to providers' networks.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
-
-// refuseInternal is a net.Dialer Control refusing addresses inside a
-// network rather than on the internet: loopback, private, link-local
-// (cloud metadata at 169.254.169.254 among them), unspecified, multicast,
-// carrier-grade NAT.
-func refuseInternal(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		host = address
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return &mailbox.Error{Kind: mailbox.ErrUnreachable, Detail: "kith could not tell where the server is"}
-	}
-	ip = ip.Unmap()
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || cgnat.Contains(ip) {
+// refuseInternal is netguard.Control, its refusal told as the mailbox
+// error kith shows: the server name leads to an internal address.
+func refuseInternal(network, address string, c syscall.RawConn) error {
+	if err := netguard.Control(network, address, c); err != nil {
 		return &mailbox.Error{Kind: mailbox.ErrUnreachable, Detail: "the server name leads to a private or internal network address, which kith does not connect to"}
 	}
 	return nil
