@@ -26,7 +26,7 @@ var ErrURL = errors.New("is not an absolute https URL on the public internet")
 
 // CheckURL checks an endpoint's URL: absolute, https, with a host and no
 // user name or password, at most MaxURLLength, and not an IP address inside
-// a network. allowPrivate (KITH_WEBHOOK_ALLOW_PRIVATE, for development and
+// a network. allowPrivate (for development and
 // tests) also accepts http and internal addresses. A host name is only
 // resolved when kith connects (Sender refuses internal addresses then).
 func CheckURL(raw string, allowPrivate bool) error {
@@ -51,7 +51,7 @@ func CheckURL(raw string, allowPrivate bool) error {
 // SenderConfig tunes a Sender.
 type SenderConfig struct {
 	// AllowPrivate lets deliveries reach internal addresses (loopback,
-	// private, link-local): KITH_WEBHOOK_ALLOW_PRIVATE, for development and
+	// private, link-local), for development and
 	// tests only. Default false: they are refused at connect time.
 	AllowPrivate bool
 	// Timeout bounds one attempt, from connecting to the end of the answer's

@@ -47,7 +47,7 @@ func newReceiver(t *testing.T, secret string, answer http.HandlerFunc) *receiver
 type sendBundle struct {
 	secret string
 	msg    webhook.Message
-	open   *webhook.Sender // allows loopback, as KITH_WEBHOOK_ALLOW_PRIVATE
+	open   *webhook.Sender // allows loopback, as in development
 	guard  *webhook.Sender // the production default
 }
 
