@@ -1073,6 +1073,109 @@ func (m *StaffTokenMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, e
 
 // AppendedFields returns the list fields the mutation appends values to
 // (which Fields leaves out).
+func (m *WebhookDeliveryMutation) AppendedFields() []string {
+	var fields []string
+	return fields
+}
+
+// FoldAppends turns the values an update of one row appends to its list
+// fields into the whole list each will hold, set on the mutation: the list
+// it sets (else the row's, or none when it clears it) followed by the
+// appended values. Hooks that check a list set then check what appending
+// makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
+func (m *WebhookDeliveryMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
+	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM webhook_deliveries WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the WebhookDelivery to append to it: %w", err)
+		}
+	}
+	return folded, nil
+}
+
+// AppendedFields returns the list fields the mutation appends values to
+// (which Fields leaves out).
+func (m *WebhookEndpointMutation) AppendedFields() []string {
+	var fields []string
+	if _, ok := m.AppendedEventTypes(); ok {
+		fields = append(fields, "event_types")
+	}
+	return fields
+}
+
+// FoldAppends turns the values an update of one row appends to its list
+// fields into the whole list each will hold, set on the mutation: the list
+// it sets (else the row's, or none when it clears it) followed by the
+// appended values. Hooks that check a list set then check what appending
+// makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
+func (m *WebhookEndpointMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
+	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM webhook_endpoints WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the WebhookEndpoint to append to it: %w", err)
+		}
+	}
+	if appended, ok := m.AppendedEventTypes(); ok {
+		if !m.Op().Is(ent.OpUpdateOne) {
+			return nil, fmt.Errorf("ent: appending to WebhookEndpoint.event_types needs an update of one row")
+		}
+		list, set := m.EventTypes()
+		if !set {
+			old, err := m.OldEventTypes(ctx)
+			if err != nil {
+				return nil, err
+			}
+			list = old
+		}
+		folded = append(folded, FoldedAppend{Field: "event_types", Start: len(list), Set: set})
+		m.ResetEventTypes()
+		m.SetEventTypes(append(slices.Clip(list), appended...))
+	}
+	return folded, nil
+}
+
+// AppendedFields returns the list fields the mutation appends values to
+// (which Fields leaves out).
+func (m *WebhookEventMutation) AppendedFields() []string {
+	var fields []string
+	return fields
+}
+
+// FoldAppends turns the values an update of one row appends to its list
+// fields into the whole list each will hold, set on the mutation: the list
+// it sets (else the row's, or none when it clears it) followed by the
+// appended values. Hooks that check a list set then check what appending
+// makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
+func (m *WebhookEventMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
+	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM webhook_events WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the WebhookEvent to append to it: %w", err)
+		}
+	}
+	return folded, nil
+}
+
+// AppendedFields returns the list fields the mutation appends values to
+// (which Fields leaves out).
 func (m *WorkingHoursMutation) AppendedFields() []string {
 	var fields []string
 	return fields

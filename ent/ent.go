@@ -44,6 +44,9 @@ import (
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/webhookdelivery"
+	"github.com/kith-health/kith/ent/webhookendpoint"
+	"github.com/kith-health/kith/ent/webhookevent"
 	"github.com/kith-health/kith/ent/workinghours"
 )
 
@@ -137,6 +140,9 @@ func checkColumn(t, c string) error {
 			signincode.Table:          signincode.ValidColumn,
 			staff.Table:               staff.ValidColumn,
 			stafftoken.Table:          stafftoken.ValidColumn,
+			webhookdelivery.Table:     webhookdelivery.ValidColumn,
+			webhookendpoint.Table:     webhookendpoint.ValidColumn,
+			webhookevent.Table:        webhookevent.ValidColumn,
 			workinghours.Table:        workinghours.ValidColumn,
 		})
 	})

@@ -513,6 +513,14 @@ func (_m *Staff) Appointments(
 	return _m.QueryAppointments().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *WebhookDelivery) Event(ctx context.Context) (*WebhookEvent, error) {
+	result, err := _m.Edges.EventOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvent().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *WorkingHours) Staff(ctx context.Context) (*Staff, error) {
 	result, err := _m.Edges.StaffOrErr()
 	if IsNotLoaded(err) {

@@ -38,6 +38,9 @@ import (
 	"github.com/kith-health/kith/ent/signincode"
 	"github.com/kith-health/kith/ent/staff"
 	"github.com/kith-health/kith/ent/stafftoken"
+	"github.com/kith-health/kith/ent/webhookdelivery"
+	"github.com/kith-health/kith/ent/webhookendpoint"
+	"github.com/kith-health/kith/ent/webhookevent"
 	"github.com/kith-health/kith/ent/workinghours"
 	"github.com/kith-health/kith/pulid"
 )
@@ -76,6 +79,9 @@ var tableByPrefix = map[string]string{
 	"sc": signincode.Table,
 	"st": staff.Table,
 	"tk": stafftoken.Table,
+	"wd": webhookdelivery.Table,
+	"we": webhookendpoint.Table,
+	"ev": webhookevent.Table,
 	"wh": workinghours.Table,
 }
 
@@ -189,6 +195,13 @@ var edgeTable = map[string]string{
 	"Staff.tokens":                     stafftoken.Table,
 	"StaffToken.organization":          organization.Table,
 	"StaffToken.staff":                 staff.Table,
+	"WebhookDelivery.organization":     organization.Table,
+	"WebhookDelivery.event":            webhookevent.Table,
+	"WebhookDelivery.endpoint":         webhookendpoint.Table,
+	"WebhookEndpoint.organization":     organization.Table,
+	"WebhookEndpoint.deliveries":       webhookdelivery.Table,
+	"WebhookEvent.organization":        organization.Table,
+	"WebhookEvent.deliveries":          webhookdelivery.Table,
 	"WorkingHours.organization":        organization.Table,
 	"WorkingHours.staff":               staff.Table,
 }

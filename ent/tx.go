@@ -78,6 +78,12 @@ type Tx struct {
 	Staff *StaffClient
 	// StaffToken is the client for interacting with the StaffToken builders.
 	StaffToken *StaffTokenClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
+	// WebhookEvent is the client for interacting with the WebhookEvent builders.
+	WebhookEvent *WebhookEventClient
 	// WorkingHours is the client for interacting with the WorkingHours builders.
 	WorkingHours *WorkingHoursClient
 
@@ -243,6 +249,9 @@ func (tx *Tx) init() {
 	tx.SignInCode = NewSignInCodeClient(tx.config)
 	tx.Staff = NewStaffClient(tx.config)
 	tx.StaffToken = NewStaffTokenClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
+	tx.WebhookEvent = NewWebhookEventClient(tx.config)
 	tx.WorkingHours = NewWorkingHoursClient(tx.config)
 }
 

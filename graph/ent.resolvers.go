@@ -119,6 +119,9 @@ func (r *Resolver) Service() ServiceResolver { return &serviceResolver{r} }
 // Staff returns StaffResolver implementation.
 func (r *Resolver) Staff() StaffResolver { return &staffResolver{r} }
 
+// WebhookEvent returns WebhookEventResolver implementation.
+func (r *Resolver) WebhookEvent() WebhookEventResolver { return &webhookEventResolver{r} }
+
 type (
 	appointmentResolver   struct{ *Resolver }
 	clientResolver        struct{ *Resolver }
@@ -127,4 +130,5 @@ type (
 	queryResolver         struct{ *Resolver }
 	serviceResolver       struct{ *Resolver }
 	staffResolver         struct{ *Resolver }
+	webhookEventResolver  struct{ *Resolver }
 )

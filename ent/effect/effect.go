@@ -15,7 +15,8 @@
 //
 // The Slot also carries the health card validator the Coverage hook calls
 // (healthcard.go): the format check unless an eligibility service is set;
-// and the CallEvents the Communication hook tells of calls (callevents.go).
+// the CallEvents the Communication hook tells of calls (callevents.go); and
+// the Events the schema's hooks tell of integrator events (events.go).
 package effect
 
 import (
@@ -74,6 +75,7 @@ type Slot struct {
 	n  atomic.Pointer[holder]
 	hc atomic.Pointer[validatorHolder]  // see healthcard.go
 	ce atomic.Pointer[callEventsHolder] // see callevents.go
+	ev atomic.Pointer[eventsHolder]     // see events.go
 }
 
 // holder wraps a Notifier for atomic.Pointer.

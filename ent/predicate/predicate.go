@@ -102,5 +102,14 @@ type Staff func(*sql.Selector)
 // StaffToken is the predicate function for stafftoken builders.
 type StaffToken func(*sql.Selector)
 
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
+
+// WebhookEndpoint is the predicate function for webhookendpoint builders.
+type WebhookEndpoint func(*sql.Selector)
+
+// WebhookEvent is the predicate function for webhookevent builders.
+type WebhookEvent func(*sql.Selector)
+
 // WorkingHours is the predicate function for workinghours builders.
 type WorkingHours func(*sql.Selector)

@@ -124,7 +124,7 @@ func (Appointment) Annotations() []schema.Annotation {
 
 // Hooks of Appointment.
 func (Appointment) Hooks() []ent.Hook {
-	return []ent.Hook{notifyOfAppointment(), placeAppointment(), prepareAppointment(), noOverlap(), recordAppointmentChange()}
+	return []ent.Hook{notifyOfAppointment(), placeAppointment(), prepareAppointment(), noOverlap(), recordAppointmentChange(), emitAppointmentEvents()}
 }
 
 // Policy of Appointment: staff read and write; a portal viewer reads those

@@ -30,13 +30,9 @@ func recordAppointmentChange() ent.Hook {
 			if !ok || !m.Op().Is(ent.OpCreate|ent.OpUpdateOne) {
 				return next.Mutate(ctx, m)
 			}
-			var previous *time.Time
-			if _, moved := am.StartsAt(); moved && am.Op().Is(ent.OpUpdateOne) {
-				old, err := am.OldStartsAt(ctx)
-				if err != nil {
-					return nil, fmt.Errorf("reading the appointment's start: %w", err)
-				}
-				previous = &old
+			previous, err := previousStart(ctx, am)
+			if err != nil {
+				return nil, err
 			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
@@ -46,21 +42,7 @@ func recordAppointmentChange() ent.Hook {
 			if !ok {
 				return v, nil
 			}
-			var actions []appointmentchange.Action
-			switch {
-			case am.Op().Is(ent.OpCreate):
-				actions = append(actions, appointmentchange.ActionBooked)
-			default:
-				if previous != nil && !previous.Equal(a.StartsAt) {
-					actions = append(actions, appointmentchange.ActionRescheduled)
-				}
-				if s, set := am.Status(); set {
-					if action, ok := statusAction(s); ok {
-						actions = append(actions, action)
-					}
-				}
-			}
-			for _, action := range actions {
+			for _, action := range changeActions(am, a, previous) {
 				if err := writeAppointmentChange(ctx, am.Client(), a, action, previous); err != nil {
 					return nil, err
 				}
@@ -68,6 +50,38 @@ func recordAppointmentChange() ent.Hook {
 			return v, nil
 		})
 	}
+}
+
+// previousStart is the start of the appointment am moves, read before it
+// is written; nil unless am moves one.
+func previousStart(ctx context.Context, am *gen.AppointmentMutation) (*time.Time, error) {
+	if _, moved := am.StartsAt(); !moved || !am.Op().Is(ent.OpUpdateOne) {
+		return nil, nil
+	}
+	old, err := am.OldStartsAt(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the appointment's start: %w", err)
+	}
+	return &old, nil
+}
+
+// changeActions are the changes to its history that am, which wrote a, is:
+// BOOKED for a new appointment, RESCHEDULED when it moved from previous,
+// and the change its new status names.
+func changeActions(am *gen.AppointmentMutation, a *gen.Appointment, previous *time.Time) []appointmentchange.Action {
+	if am.Op().Is(ent.OpCreate) {
+		return []appointmentchange.Action{appointmentchange.ActionBooked}
+	}
+	var actions []appointmentchange.Action
+	if previous != nil && !previous.Equal(a.StartsAt) {
+		actions = append(actions, appointmentchange.ActionRescheduled)
+	}
+	if s, set := am.Status(); set {
+		if action, ok := statusAction(s); ok {
+			actions = append(actions, action)
+		}
+	}
+	return actions
 }
 
 // statusAction is the change that moving an appointment to status s is.
@@ -96,20 +110,15 @@ func writeAppointmentChange(ctx context.Context, db *gen.Client, a *gen.Appointm
 		create.SetReason(a.CancellationReason)
 	}
 	known := []pulid.ID{a.ID, a.ClientID}
+	create.SetActor(actorOf(ctx, a, action))
 	switch v := viewer.FromContext(ctx).(type) {
 	case viewer.Staff:
-		create.SetActor(appointmentchange.ActorStaff).SetStaffID(v.StaffID)
+		create.SetStaffID(v.StaffID)
 		known = append(known, v.StaffID)
 	case viewer.Portal:
 		if v.ContactID != "" {
-			create.SetActor(appointmentchange.ActorContact).SetContactID(v.ContactID)
+			create.SetContactID(v.ContactID)
 			known = append(known, v.ContactID)
-		} else {
-			create.SetActor(appointmentchange.ActorClient)
-		}
-	default:
-		if action == appointmentchange.ActionBooked && a.BookedVia == appointment.BookedViaWidget {
-			create.SetActor(appointmentchange.ActorClient) // a new visitor of the widget
 		}
 	}
 	// The appointment was just written, its client checked by its own
@@ -120,4 +129,23 @@ func writeAppointmentChange(ctx context.Context, db *gen.Client, a *gen.Appointm
 		return fmt.Errorf("recording the appointment's history: %w", err)
 	}
 	return nil
+}
+
+// actorOf is who made the change action to a, from the viewer in ctx: a
+// staff member, the client or a contact in the portal, or kith (jobs, the
+// CLI); a visitor of the booking widget who books is the client.
+func actorOf(ctx context.Context, a *gen.Appointment, action appointmentchange.Action) appointmentchange.Actor {
+	switch v := viewer.FromContext(ctx).(type) {
+	case viewer.Staff:
+		return appointmentchange.ActorStaff
+	case viewer.Portal:
+		if v.ContactID != "" {
+			return appointmentchange.ActorContact
+		}
+		return appointmentchange.ActorClient
+	}
+	if action == appointmentchange.ActionBooked && a.BookedVia == appointment.BookedViaWidget {
+		return appointmentchange.ActorClient // a new visitor of the widget
+	}
+	return appointmentchange.ActorKith
 }
