@@ -19,6 +19,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/event"
 	"github.com/kith-health/kith/mailimport"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/observe"
@@ -62,6 +63,9 @@ type HandlerConfig struct {
 	// mailimport). Default: one without key, so connectMailbox answers that
 	// mailboxes are not configured.
 	Mailboxes *mailimport.Service
+	// Events manages webhook endpoints and their deliveries (package
+	// event). Default: a service attached to no queue, whose writes fail.
+	Events *event.Service
 	// MaxBodyBytes caps the body of a request; a larger one answers 413
 	// PAYLOAD_TOO_LARGE. Package server caps every route with it but those
 	// its Config.BodyLimit lets carry more (SendGrid's Inbound Parse). Default
@@ -157,6 +161,7 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) *Han
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{
 		DB: client, Auth: authn, Links: compose.Links{PortalURL: cfg.PublicURL}, Portal: cfg.Portal,
 		Payments: cfg.Payments, Mail: cmp.Or(cfg.Mailboxes, mailimport.New(client, mailimport.Config{})),
+		Events: cmp.Or(cfg.Events, event.New(client, event.Config{})),
 	}})
 	srv := handler.New(es)
 	present := presenter(cfg.Logger, cfg.Metrics)

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/auth"
 	"github.com/kith-health/kith/billing/cardprocessor"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/event"
 	"github.com/kith-health/kith/mailimport"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/portal"
@@ -31,4 +32,6 @@ type Resolver struct {
 	Payments cardprocessor.Provider
 	// Mail connects and lists the practice's shared mailboxes.
 	Mail *mailimport.Service
+	// Events manages webhook endpoints and their deliveries.
+	Events *event.Service
 }

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/kith-health/kith/ent"
@@ -17,50 +16,50 @@ import (
 
 // CreateWebhookEndpoint is the resolver for the createWebhookEndpoint field.
 func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input event.NewEndpoint) (*event.Secret, error) {
-	panic(fmt.Errorf("not implemented: CreateWebhookEndpoint - createWebhookEndpoint"))
+	return r.Events.CreateEndpoint(ctx, input)
 }
 
 // UpdateWebhookEndpoint is the resolver for the updateWebhookEndpoint field.
 func (r *mutationResolver) UpdateWebhookEndpoint(ctx context.Context, id pulid.ID, input event.EndpointChange) (*ent.WebhookEndpoint, error) {
-	panic(fmt.Errorf("not implemented: UpdateWebhookEndpoint - updateWebhookEndpoint"))
+	return r.Events.UpdateEndpoint(ctx, id, input)
 }
 
 // DeleteWebhookEndpoint is the resolver for the deleteWebhookEndpoint field.
 func (r *mutationResolver) DeleteWebhookEndpoint(ctx context.Context, id pulid.ID) (pulid.ID, error) {
-	panic(fmt.Errorf("not implemented: DeleteWebhookEndpoint - deleteWebhookEndpoint"))
+	return r.Events.DeleteEndpoint(ctx, id)
 }
 
 // RotateWebhookSecret is the resolver for the rotateWebhookSecret field.
 func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, id pulid.ID) (*event.Secret, error) {
-	panic(fmt.Errorf("not implemented: RotateWebhookSecret - rotateWebhookSecret"))
+	return r.Events.RotateSecret(ctx, id)
 }
 
 // RedeliverWebhook is the resolver for the redeliverWebhook field.
 func (r *mutationResolver) RedeliverWebhook(ctx context.Context, deliveryID pulid.ID) (*ent.WebhookDelivery, error) {
-	panic(fmt.Errorf("not implemented: RedeliverWebhook - redeliverWebhook"))
+	return r.Events.Redeliver(ctx, deliveryID)
 }
 
 // SendTestWebhook is the resolver for the sendTestWebhook field.
 func (r *mutationResolver) SendTestWebhook(ctx context.Context, endpointID pulid.ID) (*ent.WebhookDelivery, error) {
-	panic(fmt.Errorf("not implemented: SendTestWebhook - sendTestWebhook"))
+	return r.Events.SendTest(ctx, endpointID)
 }
 
 // WebhookEndpoints is the resolver for the webhookEndpoints field.
 func (r *queryResolver) WebhookEndpoints(ctx context.Context) ([]*ent.WebhookEndpoint, error) {
-	panic(fmt.Errorf("not implemented: WebhookEndpoints - webhookEndpoints"))
+	return r.Events.Endpoints(ctx)
 }
 
 // WebhookDeliveries is the resolver for the webhookDeliveries field.
 func (r *queryResolver) WebhookDeliveries(ctx context.Context, endpointID pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*ent.WebhookDeliveryConnection, error) {
-	panic(fmt.Errorf("not implemented: WebhookDeliveries - webhookDeliveries"))
+	return r.Events.Deliveries(ctx, endpointID, first, after)
 }
 
 // WebhookEventTypes is the resolver for the webhookEventTypes field.
 func (r *queryResolver) WebhookEventTypes(ctx context.Context) ([]string, error) {
-	panic(fmt.Errorf("not implemented: WebhookEventTypes - webhookEventTypes"))
+	return event.Types(), nil
 }
 
 // Payload is the resolver for the payload field.
 func (r *webhookEventResolver) Payload(ctx context.Context, obj *ent.WebhookEvent) (string, error) {
-	panic(fmt.Errorf("not implemented: Payload - payload"))
+	return string(obj.Payload), nil
 }

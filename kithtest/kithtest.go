@@ -30,6 +30,7 @@ import (
 	"github.com/kith-health/kith/communication/callclose"
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/event"
 	"github.com/kith-health/kith/mailbox"
 	"github.com/kith-health/kith/mailimport"
 	"github.com/kith-health/kith/notifier"
@@ -79,6 +80,10 @@ type Notifier struct {
 	// Mail is the mailbox service whose jobs run on Queue (MailConfig),
 	// unless the test gave Jobs of its own.
 	Mail *mailimport.Service
+	// Events writes the database's integrator events and delivers them on
+	// Queue (WebhookConfig: loopback receivers allowed), unless the test
+	// gave Jobs of its own.
+	Events *event.Service
 }
 
 // MailboxKey is the key that seals mailbox passwords in tests.
@@ -89,6 +94,13 @@ var MailboxKey = bytes.Repeat([]byte{7}, mailbox.KeySize)
 // process), no IDLE wait.
 func MailConfig() mailimport.Config {
 	return mailimport.Config{Key: MailboxKey, AllowInsecure: true, AllowPrivate: true, IdleWait: -1}
+}
+
+// WebhookConfig is the webhook deliveries' configuration in tests: plain
+// http and loopback receivers allowed (KITH_WEBHOOK_ALLOW_PRIVATE), a
+// 5-second timeout, logs to log.
+func WebhookConfig(log *slog.Logger) event.Config {
+	return event.Config{AllowPrivate: true, Timeout: 5 * time.Second, Logger: log}
 }
 
 // notifiers holds the Notifier of each test database AttachNotifier set up.
@@ -113,11 +125,15 @@ func AttachNotifier(t testing.TB, db *database.DB, cfg notifier.Config) *Notifie
 	}
 	if cfg.Jobs == nil { // as kith serve has them
 		n.Mail = mailimport.New(db.Client, MailConfig())
-		cfg.Jobs = []notifier.Jobs{callclose.New(db.Client), n.Mail}
+		n.Events = event.New(db.Client, WebhookConfig(cfg.Logger))
+		cfg.Jobs = []notifier.Jobs{callclose.New(db.Client), n.Mail, n.Events}
 	}
 	q, err := notifier.NewQueue(context.Background(), db, cfg)
 	require.NoError(t, err)
 	n.Queue = q
+	if n.Events != nil {
+		n.Events.Attach(q)
+	}
 	notifiers.Store(db, n)
 	t.Cleanup(func() {
 		notifiers.Delete(db)
@@ -315,6 +331,9 @@ func newAPI(t testing.TB, db *database.DB, cfg portal.Config, mail portal.Mailer
 		} else {
 			hc.Mailboxes = mailimport.New(db.Client, MailConfig())
 		}
+	}
+	if hc.Events == nil && a.Notifier != nil {
+		hc.Events = a.Notifier.Events
 	}
 	if hc.BodyLimit == nil {
 		hc.BodyLimit = mailimport.BodyLimit

@@ -262,6 +262,14 @@ func (q *Queue) scheduleReminders(ctx context.Context, etx *ent.Tx, a *ent.Appoi
 	return q.insert(ctx, etx, jobs...)
 }
 
+// InsertTx adds jobs to the queue's job client in etx, the transaction of
+// the change that causes them, so that they exist exactly when it does: the
+// way work beside messages (Config.Jobs, such as webhook deliveries) queues
+// its jobs. Without a transaction it fails with effect.ErrNoTransaction.
+func (q *Queue) InsertTx(ctx context.Context, etx *ent.Tx, jobs ...river.InsertManyParams) error {
+	return q.insert(ctx, etx, jobs...)
+}
+
 // insert adds jobs in etx, the transaction of the change that causes them,
 // so that they exist exactly when it does. Without a transaction it fails
 // with effect.ErrNoTransaction.

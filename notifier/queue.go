@@ -167,6 +167,7 @@ func NewQueue(ctx context.Context, db *database.DB, cfg Config) (*Queue, error) 
 	river.AddWorker(workers, &reminderWorker{q: q})
 	river.AddWorker(workers, &scheduledWorker{q: q})
 	river.AddWorker(workers, &formReminderWorker{q: q})
+	river.AddWorker(workers, &ownerNoticeWorker{q: q})
 	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	var periodic []*river.PeriodicJob
 	for _, j := range cfg.Jobs {

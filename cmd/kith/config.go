@@ -63,6 +63,15 @@ type config struct {
 	SendGrid sendgridConfig
 	// Mailbox imports shared mailboxes when its Key is set.
 	Mailbox mailboxConfig
+	// Webhook delivers the organisations' events to their endpoints.
+	Webhook webhookConfig
+}
+
+// webhookConfig is the webhook deliveries' part of config.
+type webhookConfig struct {
+	Private         bool          `env:"KITH_WEBHOOK_ALLOW_PRIVATE" envDefault:"false" help:"let webhook endpoints be plain http and on loopback, private, link-local or metadata addresses (development and tests only)"`
+	DeliveryTimeout time.Duration `env:"KITH_WEBHOOK_TIMEOUT" envDefault:"15s" min:"1s" help:"longest wait for an endpoint to answer one delivery"`
+	DeliveryWorkers int           `env:"KITH_WEBHOOK_WORKERS" envDefault:"10" min:"1" help:"webhook deliveries each process posts at once"`
 }
 
 // mailboxConfig is the shared mailboxes' part of config.

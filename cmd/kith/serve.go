@@ -136,17 +136,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	mail := mailboxes(cfg, db.Client, log)
+	events := webhookEvents(cfg, db.Client, log)
 	queue, err := notifier.NewQueue(ctx, db, notifier.Config{
 		Senders: channels, Rates: sendRates(cfg), Links: compose.Links{PortalURL: publicURL}, Logger: log,
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 		Metrics: metrics, TracerProvider: tp,
-		// Closing the calls nobody ended (every 5 minutes), importing the mailboxes (every minute).
-		Jobs: []notifier.Jobs{callclose.New(db.Client), mail},
+		// Closing the calls nobody ended (every 5 minutes), importing the
+		// mailboxes (every minute), delivering webhook events.
+		Jobs: []notifier.Jobs{callclose.New(db.Client), mail, events},
 	})
 	if err != nil {
 		_ = ln.Close()
 		return err
 	}
+	events.Attach(queue) // the schema's hooks write events from here on
 	metrics.CollectQueueDepth(queue.Depth)
 	// Live call events: the Communication hook tells the hub of each call
 	// change in its transaction; the hub hears every instance's (LISTEN on
@@ -213,6 +216,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 				Metrics:              metrics,
 				TracerProvider:       tp,
 				Mailboxes:            mail,
+				Events:               events,
 				Sockets:              sockets,
 			},
 			BodyLimit:      mailimport.BodyLimit,

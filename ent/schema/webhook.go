@@ -74,7 +74,7 @@ func (WebhookEndpoint) Hooks() []ent.Hook {
 }
 
 // Policy of WebhookEndpoint: owners and admins see and manage the
-// endpoints (other staff find none); kith records deliveries' effects.
+// endpoints (FORBIDDEN to other staff); kith records deliveries' effects.
 func (WebhookEndpoint) Policy() ent.Policy { return adminOnlyPolicy() }
 
 // WebhookEvent is one event as kith tells integrators of it: its type and
@@ -188,14 +188,13 @@ func (WebhookDelivery) Annotations() []schema.Annotation {
 // Policy of WebhookDelivery: owners and admins read; only kith writes.
 func (WebhookDelivery) Policy() ent.Policy { return adminReadPolicy() }
 
-// adminOnlyPolicy lets owners and admins read and write (other staff find
-// nothing), and kith itself.
+// adminOnlyPolicy lets owners and admins read and write (FORBIDDEN to
+// other staff), and kith itself.
 func adminOnlyPolicy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			rule.AllowIfSystem(),
-			rule.AllowIfAdminElseSkip(),
-			rule.HideFromOtherStaff(),
+			rule.AllowIfAdmin(),
 			privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
@@ -206,14 +205,13 @@ func adminOnlyPolicy() ent.Policy {
 	}
 }
 
-// adminReadPolicy lets owners and admins read (other staff find nothing),
+// adminReadPolicy lets owners and admins read (FORBIDDEN to other staff),
 // and only kith write.
 func adminReadPolicy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			rule.AllowIfSystem(),
-			rule.AllowIfAdminElseSkip(),
-			rule.HideFromOtherStaff(),
+			rule.AllowIfAdmin(),
 			privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
