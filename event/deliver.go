@@ -84,6 +84,9 @@ func (s *Service) attempt(ctx context.Context, id pulid.ID) error {
 		func(ctx context.Context, db *ent.Client) (struct{}, error) {
 			return struct{}{}, s.record(ctx, d, ep, res, s.now())
 		})
+	if err != nil {
+		s.cfg.Logger.Error("recording a webhook delivery", "delivery", d.ID, "error", err)
+	}
 	return err
 }
 
@@ -98,7 +101,8 @@ func (s *Service) record(ctx context.Context, d *ent.WebhookDelivery, ep *ent.We
 	db := etx.Client()
 	attempt := d.Attempts + 1
 	update := db.WebhookDelivery.UpdateOneID(d.ID).SetAttempts(attempt).SetLastAttemptAt(now).
-		SetResponseMs(int(res.Duration.Milliseconds())).SetLastError(res.Problem).ClearNextAttemptAt()
+		SetResponseMs(int(res.Duration.Milliseconds())).SetLastError(res.Problem)
+	var next *time.Time
 	if res.StatusCode != 0 {
 		update.SetResponseCode(res.StatusCode)
 	} else {
@@ -132,13 +136,18 @@ func (s *Service) record(ctx context.Context, d *ent.WebhookDelivery, ep *ent.We
 			update.SetStatus(webhookdelivery.StatusFailed)
 			break
 		}
-		next := now.Add(delay)
-		update.SetNextAttemptAt(next)
+		at := now.Add(delay)
+		next = &at
 		if err := s.queue.InsertTx(ctx, etx, river.InsertManyParams{
-			Args: DeliverArgs{DeliveryID: d.ID}, InsertOpts: &river.InsertOpts{Queue: Queue, MaxAttempts: 5, ScheduledAt: next},
+			Args: DeliverArgs{DeliveryID: d.ID}, InsertOpts: &river.InsertOpts{Queue: Queue, MaxAttempts: 5, ScheduledAt: at},
 		}); err != nil {
 			return fmt.Errorf("queueing the next attempt: %w", err)
 		}
+	}
+	if next != nil {
+		update.SetNextAttemptAt(*next)
+	} else {
+		update.ClearNextAttemptAt()
 	}
 	if err := update.Exec(ctx); err != nil {
 		return fmt.Errorf("recording the webhook delivery: %w", err)
