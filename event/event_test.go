@@ -179,3 +179,18 @@ func TestFailingForFiveDaysDisables(t *testing.T) {
 	require.Nil(t, ep.FailingSince)
 	require.Nil(t, ep.DisabledReason)
 }
+
+func TestPruneKeepsWhatIsRecentOrPending(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	old := b.emit(t)[0]
+	require.NoError(t, b.svc.Attempt(context.Background(), old.ID)) // SUCCEEDED
+	pending := b.emit(t)[1]
+	b.now = b.now.Add(event.DefaultRetention + time.Hour)
+	deliveries, events, err := b.svc.Prune(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, deliveries, "the finished delivery goes")
+	require.Equal(t, 1, events, "its event, left with none, too")
+	_, err = b.db.Client.WebhookDelivery.Get(b.sys, pending.ID)
+	require.NoError(t, err, "a pending delivery stays")
+}

@@ -36,6 +36,10 @@ type Config struct {
 	// FailingFor is how long an endpoint may fail every delivery before
 	// it is disabled and the owners are emailed. Default DefaultFailingFor.
 	FailingFor time.Duration
+	// Retention is how long finished deliveries, and events left with none,
+	// are kept before the hourly prune deletes them. Default
+	// DefaultRetention (30 days).
+	Retention time.Duration
 	// UserAgent is the User-Agent of deliveries. Default "kith-webhooks/1".
 	UserAgent string
 	// Logger receives the deliveries' logs (never a payload or secret).
@@ -69,6 +73,9 @@ func New(db *ent.Client, cfg Config) *Service {
 	if cfg.FailingFor == 0 {
 		cfg.FailingFor = DefaultFailingFor
 	}
+	if cfg.Retention == 0 {
+		cfg.Retention = DefaultRetention
+	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "kith-webhooks/1"
 	}
@@ -83,10 +90,15 @@ func New(db *ent.Client, cfg Config) *Service {
 	})}
 }
 
-// Register implements notifier.Jobs: the delivery worker and its queue.
+// Register implements notifier.Jobs: the delivery and prune workers, the
+// hourly prune and the webhook queue.
 func (s *Service) Register(workers *river.Workers) ([]*river.PeriodicJob, map[string]river.QueueConfig) {
 	river.AddWorker(workers, &deliverWorker{s: s})
-	return nil, map[string]river.QueueConfig{Queue: {MaxWorkers: s.cfg.Workers}}
+	river.AddWorker(workers, &pruneWorker{s: s})
+	prune := river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
+		&river.PeriodicJobOpts{ID: PruneArgs{}.Kind()})
+	return []*river.PeriodicJob{prune}, map[string]river.QueueConfig{Queue: {MaxWorkers: s.cfg.Workers}}
 }
 
 // Attach gives the service q, the queue it registered with, to write its

@@ -376,8 +376,14 @@ func TestWebhookEndpointInput(t *testing.T) {
 	w.api.OK(w.p.Token, `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { eventTypes } } }`, map[string]any{"id": id}, &types)
 	require.Equal(t, []string{"appointment.booked", "client.created"}, types.Node.EventTypes, "kept without repeats, in the documented order")
 
+	for i := 1; i < 20; i++ {
+		w.endpoint(t, fmt.Sprintf("https://receiver.example/%d", i), "client.created")
+	}
+	e := w.api.Fail(w.p.Token, createEndpoint, map[string]any{"in": map[string]any{"url": "https://receiver.example/21", "eventTypes": []string{"client.created"}}})
+	require.Equal(t, "BAD_USER_INPUT", e.Code(), "at most 20 endpoints")
+
 	other := w.env.Practice(t, "birch")
-	e := w.api.Fail(other.Token, `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, map[string]any{"id": id})
+	e = w.api.Fail(other.Token, `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, map[string]any{"id": id})
 	require.Equal(t, "NOT_FOUND", e.Code(), "another organisation's endpoint does not exist for it")
 	e = w.api.Fail(other.Token, `query($id: ID!) { webhookDeliveries(endpointId: $id) { totalCount } }`, map[string]any{"id": id})
 	require.Equal(t, "NOT_FOUND", e.Code())

@@ -13,7 +13,11 @@ import (
 	"github.com/kith-health/kith/webhook"
 )
 
-// checkWebhookEndpoint keeps an endpoint's rules on every path: its URL is
+// maxWebhookEndpoints is how many endpoints an organisation may register.
+const maxWebhookEndpoints = 20
+
+// checkWebhookEndpoint keeps an endpoint's rules on every path: at most
+// maxWebhookEndpoints per organisation; its URL is
 // absolute https on a public address (webhook.CheckURL; http and private
 // addresses only where the Events attached allow them, in development and
 // tests), its event types are at least one kith sends, kept without repeats
@@ -44,6 +48,15 @@ func checkWebhookEndpoint() ent.Hook {
 					out[i] = string(t)
 				}
 				m.SetEventTypes(out)
+			}
+			if m.Op().Is(ent.OpCreate) {
+				n, err := m.Client().WebhookEndpoint.Query().Count(ctx)
+				if err != nil {
+					return nil, err
+				}
+				if n >= maxWebhookEndpoints {
+					return nil, kith.Invalid("url", "an organisation has at most %d webhook endpoints: delete one it no longer needs first", maxWebhookEndpoints)
+				}
 			}
 			if enabled, ok := m.Enabled(); ok && enabled {
 				m.ClearDisabledReason()
