@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kith-health/kith/ent/webhookendpoint"
+	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
 )
 
@@ -76,8 +78,14 @@ func webhookFixture(t *testing.T, fx *fixture) {
 	fx.records["webhook/delivery"] = string(d.ID)
 }
 
-// newEndpoint registers an endpoint, for a role to delete.
+// newEndpoint registers an endpoint, for a role to delete, after deleting
+// those the rows registered but the fixture's (at most 20 per organisation).
 func (fx *fixture) newEndpoint() string {
+	sys := viewer.NewContext(context.Background(), viewer.System{OrgID: fx.p.Org.ID})
+	if _, err := fx.db.Client.WebhookEndpoint.Delete().
+		Where(webhookendpoint.IDNEQ(pulid.ID(fx.records["webhook/endpoint"]))).Exec(sys); err != nil {
+		panic(err)
+	}
 	var out struct {
 		CreateWebhookEndpoint struct{ Endpoint struct{ ID string } }
 	}
