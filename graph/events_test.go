@@ -62,7 +62,7 @@ func TestClientEvents(t *testing.T) {
 
 	// Nothing changed: no event.
 	b.rec.Reset()
-	b.api.OK(b.p.Token, `mutation($id: ID!) { updateClient(id: $id, input: {firstName: "Samuel"}) { id } }`, map[string]any{"id": id}, nil)
+	b.api.OK(b.p.Token, `mutation($id: ID!) { updateClient(id: $id, input: {firstName: "Samuel", tags: []}) { id } }`, map[string]any{"id": id}, nil)
 	b.rec.None(t, schematype.EventClientUpdated)
 
 	// A field cleared and the default location set are named too.

@@ -243,9 +243,16 @@ func isFieldEdge(m ent.Mutation, e string) bool {
 }
 
 // sameValue reports whether a field's old and new values are the same,
-// pointers followed (an optional Nillable field's old value is one).
+// pointers followed (an optional Nillable field's old value is one); an
+// empty list is the same as none.
 func sameValue(old, v any) bool {
-	return reflect.DeepEqual(deref(old), deref(v))
+	return reflect.DeepEqual(deref(old), deref(v)) || (emptyList(old) && emptyList(v))
+}
+
+// emptyList reports whether v is a list (or map) with nothing in it.
+func emptyList(v any) bool {
+	r := reflect.ValueOf(deref(v))
+	return (r.Kind() == reflect.Slice || r.Kind() == reflect.Map) && r.Len() == 0
 }
 
 // isZero reports whether a field's old value is empty: clearing it
