@@ -1,16 +1,21 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
+	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/kithtest"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
+	"github.com/kith-health/kith/viewer"
 )
 
 // eventsBundle is a practice whose integrator events are recorded.
@@ -134,4 +139,29 @@ func TestCommunicationEvents(t *testing.T) {
 	e = b.rec.Require(t, schematype.EventCommunicationClosed, org, id)
 	require.EqualValues(t, "CLOSED", e.Data["status"])
 	require.Contains(t, e.Data, "closedAt")
+}
+
+func TestEventsOfARolledBackTransaction(t *testing.T) {
+	t.Parallel()
+	b := setupEvents(t)
+	ctx := viewer.NewContext(context.Background(), viewer.System{OrgID: b.p.Org.ID})
+	_, err := transaction.Run(ctx, b.db.Client, func(ctx context.Context, db *ent.Client) (*ent.ClientProfile, error) {
+		c, err := db.ClientProfile.Create().SetFirstName("Sam").SetLastName("Lee").SetEmail("sam@example.com").Save(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return c, errors.New("changed my mind")
+	})
+	require.EqualError(t, err, "changed my mind")
+	require.Equal(t, 1, b.rec.Emitted(), "client.created was told in the transaction")
+	require.Empty(t, b.rec.Events(), "and is gone with it")
+
+	// Through a transaction's client whose ctx was made before it began
+	// (as package billing's steps write), the event is told in it all the same.
+	tx, err := b.db.Client.Tx(ctx)
+	require.NoError(t, err)
+	c, err := tx.ClientProfile.Create().SetFirstName("Kim").SetLastName("Lee").SetEmail("kim@example.com").Save(ctx)
+	require.NoError(t, err)
+	require.NoError(t, tx.Commit())
+	b.rec.Require(t, schematype.EventClientCreated, b.p.Org.ID, c.ID)
 }
