@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kith-health/kith/database/transaction"
+	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/clientprofile"
 	"github.com/kith-health/kith/ent/emailsuppression"
 	"github.com/kith-health/kith/ent/notification"
@@ -101,13 +102,19 @@ func (q *Queue) SendSecret(ctx context.Context, m Secret) error {
 		Subject: real.Subject, HTML: real.HTML, Text: real.Text,
 	}
 	q.deliverAfterCommit(ctx, out, func(ctx context.Context, r provider.Result) {
-		update := q.db.Client.Notification.UpdateOneID(n.ID).AddAttempts(1)
-		if r.Err != nil {
-			update.SetStatus(notification.StatusFailed).SetReason(provider.FailureReason(r.Err)).SetFailedAt(time.Now().UTC())
-		} else {
-			update.SetStatus(notification.StatusSent).SetProviderID(schematype.Clip(r.Receipt.ProviderID, schematype.MaxLineLength)).SetSentAt(time.Now().UTC())
-		}
-		if err := update.Exec(systemIn(ctx, "")); err != nil {
+		// In a transaction, so that its notification.sent or .failed event
+		// is written with it.
+		// ctx still carries the transaction that committed the notification.
+		_, err := transaction.Run(transaction.Without(systemIn(ctx, "")), q.db.Client, func(ctx context.Context, db *ent.Client) (struct{}, error) {
+			update := db.Notification.UpdateOneID(n.ID).AddAttempts(1)
+			if r.Err != nil {
+				update.SetStatus(notification.StatusFailed).SetReason(provider.FailureReason(r.Err)).SetFailedAt(time.Now().UTC())
+			} else {
+				update.SetStatus(notification.StatusSent).SetProviderID(schematype.Clip(r.Receipt.ProviderID, schematype.MaxLineLength)).SetSentAt(time.Now().UTC())
+			}
+			return struct{}{}, update.Exec(ctx)
+		})
+		if err != nil {
 			q.cfg.Logger.Error("recording a portal email", "notification", n.ID, "error", err)
 		}
 	})

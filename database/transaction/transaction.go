@@ -25,6 +25,13 @@ func With(ctx context.Context, tx *ent.Tx) context.Context {
 	return ent.NewTxContext(ent.NewContext(ctx, tx.Client()), tx)
 }
 
+// Without returns ctx carrying no transaction (nor its client): for work
+// that runs once the transaction ctx carried has ended, such as a handover
+// after the commit, and opens its own with Run.
+func Without(ctx context.Context) context.Context {
+	return ent.NewContext(ent.NewTxContext(ctx, nil), nil)
+}
+
 // From is the transaction ctx carries, or nil outside one.
 func From(ctx context.Context) *ent.Tx { return ent.TxFromContext(ctx) }
 

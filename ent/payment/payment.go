@@ -116,7 +116,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/kith-health/kith/ent/runtime"
 var (
-	Hooks  [4]ent.Hook
+	Hooks  [5]ent.Hook
 	Policy ent.Policy
 	// AmountCentsValidator is a validator for the "amount_cents" field. It is called by the builders before save.
 	AmountCentsValidator func(int) error

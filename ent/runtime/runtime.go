@@ -187,6 +187,8 @@ func init() {
 	clientcontact.Hooks[5] = clientcontactHooks[1]
 
 	clientcontact.Hooks[6] = clientcontactHooks[2]
+
+	clientcontact.Hooks[7] = clientcontactHooks[3]
 	clientcontactMixinFields0 := clientcontactMixin[0].Fields()
 	_ = clientcontactMixinFields0
 	clientcontactMixinFields1 := clientcontactMixin[1].Fields()
@@ -254,6 +256,10 @@ func init() {
 	clientprofile.Hooks[6] = clientprofileHooks[2]
 
 	clientprofile.Hooks[7] = clientprofileHooks[3]
+
+	clientprofile.Hooks[8] = clientprofileHooks[4]
+
+	clientprofile.Hooks[9] = clientprofileHooks[5]
 	clientprofileMixinFields0 := clientprofileMixin[0].Fields()
 	_ = clientprofileMixinFields0
 	clientprofileMixinFields1 := clientprofileMixin[1].Fields()
@@ -387,6 +393,8 @@ func init() {
 	communication.Hooks[5] = communicationHooks[1]
 
 	communication.Hooks[6] = communicationHooks[2]
+
+	communication.Hooks[7] = communicationHooks[3]
 	communicationMixinFields0 := communicationMixin[0].Fields()
 	_ = communicationMixinFields0
 	communicationMixinFields1 := communicationMixin[1].Fields()
@@ -771,6 +779,8 @@ func init() {
 	form.Hooks[5] = formHooks[1]
 
 	form.Hooks[6] = formHooks[2]
+
+	form.Hooks[7] = formHooks[3]
 	formMixinFields0 := formMixin[0].Fields()
 	_ = formMixinFields0
 	formMixinFields1 := formMixin[1].Fields()
@@ -836,6 +846,8 @@ func init() {
 	invoice.Hooks[5] = invoiceHooks[1]
 
 	invoice.Hooks[6] = invoiceHooks[2]
+
+	invoice.Hooks[7] = invoiceHooks[3]
 	invoiceMixinFields0 := invoiceMixin[0].Fields()
 	_ = invoiceMixinFields0
 	invoiceMixinFields1 := invoiceMixin[1].Fields()
@@ -1083,12 +1095,15 @@ func init() {
 	}
 	notificationMixinHooks0 := notificationMixin[0].Hooks()
 	notificationMixinHooks2 := notificationMixin[2].Hooks()
+	notificationHooks := schema.Notification{}.Hooks()
 
 	notification.Hooks[1] = notificationMixinHooks0[0]
 
 	notification.Hooks[2] = notificationMixinHooks2[0]
 
 	notification.Hooks[3] = notificationMixinHooks2[1]
+
+	notification.Hooks[4] = notificationHooks[0]
 	notificationMixinFields0 := notificationMixin[0].Fields()
 	_ = notificationMixinFields0
 	notificationMixinFields1 := notificationMixin[1].Fields()
@@ -1327,12 +1342,15 @@ func init() {
 	}
 	paymentMixinHooks0 := paymentMixin[0].Hooks()
 	paymentMixinHooks1 := paymentMixin[1].Hooks()
+	paymentHooks := schema.Payment{}.Hooks()
 
 	payment.Hooks[1] = paymentMixinHooks0[0]
 
 	payment.Hooks[2] = paymentMixinHooks1[0]
 
 	payment.Hooks[3] = paymentMixinHooks1[1]
+
+	payment.Hooks[4] = paymentHooks[0]
 	paymentMixinFields0 := paymentMixin[0].Fields()
 	_ = paymentMixinFields0
 	paymentFields := schema.Payment{}.Fields()
@@ -1393,12 +1411,15 @@ func init() {
 	}
 	phoneoptoutMixinHooks0 := phoneoptoutMixin[0].Hooks()
 	phoneoptoutMixinHooks2 := phoneoptoutMixin[2].Hooks()
+	phoneoptoutHooks := schema.PhoneOptOut{}.Hooks()
 
 	phoneoptout.Hooks[1] = phoneoptoutMixinHooks0[0]
 
 	phoneoptout.Hooks[2] = phoneoptoutMixinHooks2[0]
 
 	phoneoptout.Hooks[3] = phoneoptoutMixinHooks2[1]
+
+	phoneoptout.Hooks[4] = phoneoptoutHooks[0]
 	phoneoptoutMixinFields0 := phoneoptoutMixin[0].Fields()
 	_ = phoneoptoutMixinFields0
 	phoneoptoutMixinFields1 := phoneoptoutMixin[1].Fields()

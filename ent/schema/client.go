@@ -147,9 +147,11 @@ func (ClientProfile) Annotations() []schema.Annotation {
 	}
 }
 
-// Hooks of ClientProfile.
+// Hooks of ClientProfile: its checks, and the integrator events of a
+// client created or changed (client.created, client.updated) and of its own
+// portal access granted or revoked (portal.access_granted, .access_revoked).
 func (ClientProfile) Hooks() []ent.Hook {
-	return []ent.Hook{validateClient(), requireReachableClient(), followClientTimeZone(), checkClientLocation()}
+	return []ent.Hook{validateClient(), requireReachableClient(), followClientTimeZone(), checkClientLocation(), emitClientEvents(), emitClientPortalEvents()}
 }
 
 // Policy of ClientProfile: staff; a portal viewer reads the client it acts for.

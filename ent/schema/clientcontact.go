@@ -80,9 +80,11 @@ func (ClientContact) Annotations() []schema.Annotation {
 
 // Hooks of ClientContact: contact types are checked; a link that loses its
 // BILLING type, or is removed, stops being the billing contact of the
-// client's coverage records.
+// client's coverage records. Linking and unlinking tell integrators
+// contact.linked and contact.unlinked, the link's portal access granted or
+// revoked portal.access_granted and .access_revoked (emitLinkEvents).
 func (ClientContact) Hooks() []ent.Hook {
-	return []ent.Hook{validateLink(), releaseBillingContact(), releaseHeldAtAddress()}
+	return []ent.Hook{validateLink(), releaseBillingContact(), releaseHeldAtAddress(), emitLinkEvents()}
 }
 
 // Policy of ClientContact.

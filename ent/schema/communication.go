@@ -144,9 +144,11 @@ func (Communication) Annotations() []schema.Annotation {
 	}
 }
 
-// Hooks of Communication.
+// Hooks of Communication: its lifecycle, and the integrator events of one
+// recorded (communication.created; sms.reply_received for an inbound SMS)
+// or closed (communication.closed).
 func (Communication) Hooks() []ent.Hook {
-	return []ent.Hook{guardCommunication(), sanitizeCommunication(), announceCall()}
+	return []ent.Hook{guardCommunication(), sanitizeCommunication(), announceCall(), emitCommunicationEvents()}
 }
 
 // Policy of Communication: kith itself writes what providers and mailboxes

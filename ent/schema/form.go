@@ -99,9 +99,10 @@ func (Form) Annotations() []schema.Annotation {
 
 // Hooks of Form: its checks as it is sent, submitted or withdrawn
 // (validateForm), and, when one is sent, the FORM_REQUEST email to its
-// addressee with the job of its one reminder (notifyOfForm).
+// addressee with the job of its one reminder (notifyOfForm); once it is
+// submitted, form.submitted for integrators (emitFormEvents).
 func (Form) Hooks() []ent.Hook {
-	return []ent.Hook{validateForm(), notifyOfForm(), cancelFormEmails()}
+	return []ent.Hook{validateForm(), notifyOfForm(), cancelFormEmails(), emitFormEvents()}
 }
 
 // Policy of Form: staff read and write; a portal viewer reads the forms it

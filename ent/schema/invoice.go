@@ -89,9 +89,10 @@ func (Invoice) Annotations() []schema.Annotation {
 	}
 }
 
-// Hooks of Invoice.
+// Hooks of Invoice: its checks, and invoice.paid for integrators once it
+// is paid.
 func (Invoice) Hooks() []ent.Hook {
-	return []ent.Hook{issueInvoice(), addressInvoice(), moveInvoice()}
+	return []ent.Hook{issueInvoice(), addressInvoice(), moveInvoice(), emitInvoiceEvents()}
 }
 
 // Policy of Invoice: staff issue and void invoices; a portal viewer reads

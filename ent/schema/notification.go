@@ -87,5 +87,11 @@ func (Notification) Annotations() []schema.Annotation {
 	}
 }
 
+// Hooks of Notification: a notification sent, delivered, failed or skipped
+// tells integrators notification.sent, .delivered, .failed or .skipped.
+func (Notification) Hooks() []ent.Hook {
+	return []ent.Hook{emitNotificationEvents()}
+}
+
 // Policy of Notification: staff read them; only kith writes them.
 func (Notification) Policy() ent.Policy { return systemWritePolicy() }

@@ -40,6 +40,12 @@ func (PhoneOptOut) Annotations() []schema.Annotation {
 	}
 }
 
+// Hooks of PhoneOptOut: an opt-out written (STOP) tells integrators
+// sms.opted_out, one lifted (START) sms.opted_in.
+func (PhoneOptOut) Hooks() []ent.Hook {
+	return []ent.Hook{emitOptOutEvents()}
+}
+
 // Policy of PhoneOptOut: staff read them; only kith (the SMS webhook) writes them.
 func (PhoneOptOut) Policy() ent.Policy { return systemWritePolicy() }
 

@@ -93,6 +93,11 @@ func (Payment) Annotations() []schema.Annotation {
 	}
 }
 
+// Hooks of Payment: a declined payment tells integrators payment.failed.
+func (Payment) Hooks() []ent.Hook {
+	return []ent.Hook{emitPaymentEvents()}
+}
+
 // Policy of Payment: staff read payments; a portal viewer reads the acting
 // client's with MANAGE_BILLING (the client itself always) and claims its
 // own (package billing, PENDING, before the provider is asked). Only kith

@@ -100,18 +100,22 @@ func (s *Service) applyStatus(ctx context.Context, where []predicate.Notificatio
 		at = time.Now()
 	}
 	at = at.UTC()
-	u := s.db.Notification.Update().
-		Where(where...).Where(notification.StatusIn(from...)).
-		SetStatus(status)
-	switch status {
-	case notification.StatusSent:
-		u.SetSentAt(at)
-	case notification.StatusDelivered:
-		u.SetDeliveredAt(at)
-	case notification.StatusFailed:
-		u.SetFailedAt(at).SetReason(schematype.Clip(cmp.Or(strings.TrimSpace(reason), reasonUndelivered), schematype.MaxNoteLength))
-	}
-	n, err := u.Save(ctx)
+	// In a transaction, so that the notification.* events of the rows it
+	// moves are written with it.
+	n, err := transaction.Run(ctx, s.db, func(ctx context.Context, db *ent.Client) (int, error) {
+		u := db.Notification.Update().
+			Where(where...).Where(notification.StatusIn(from...)).
+			SetStatus(status)
+		switch status {
+		case notification.StatusSent:
+			u.SetSentAt(at)
+		case notification.StatusDelivered:
+			u.SetDeliveredAt(at)
+		case notification.StatusFailed:
+			u.SetFailedAt(at).SetReason(schematype.Clip(cmp.Or(strings.TrimSpace(reason), reasonUndelivered), schematype.MaxNoteLength))
+		}
+		return u.Save(ctx)
+	})
 	if err != nil {
 		return false, fmt.Errorf("applying delivery status %s: %w", status, err)
 	}
@@ -159,25 +163,47 @@ func (s *Service) OptOut(ctx context.Context, orgID pulid.ID, phone, keyword str
 		return nil // no number kith could have texted: nothing to opt out
 	}
 	sys := systemIn(ctx, orgID)
-	db := s.db
-	existing, err := db.PhoneOptOut.Query().Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(phone)).Only(sys)
+	// The opt-out, its sms.opted_out event and the cancellations commit
+	// together. A concurrent STOP that recorded the opt-out first fails
+	// this one's insert, which on PostgreSQL ends its transaction: the
+	// cancellations then run in one of their own.
+	_, err := transaction.Run(sys, s.db, func(ctx context.Context, db *ent.Client) (struct{}, error) {
+		return struct{}{}, s.optOut(ctx, db, orgID, phone, keyword)
+	})
+	if ent.IsConstraintError(err) && transaction.From(ctx) == nil {
+		_, err = transaction.Run(sys, s.db, func(ctx context.Context, db *ent.Client) (struct{}, error) {
+			return struct{}{}, cancelQueuedSMS(ctx, db, orgID, phone)
+		})
+	}
+	return err
+}
+
+// optOut records phone's opt-out, or its new keyword, and cancels its
+// queued SMS, through db.
+func (s *Service) optOut(ctx context.Context, db *ent.Client, orgID pulid.ID, phone, keyword string) error {
+	existing, err := db.PhoneOptOut.Query().Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(phone)).Only(ctx)
 	switch {
 	case ent.IsNotFound(err):
-		err = db.PhoneOptOut.Create().SetOrganizationID(orgID).SetPhone(phone).SetKeyword(keyword).Exec(sys)
+		err = db.PhoneOptOut.Create().SetOrganizationID(orgID).SetPhone(phone).SetKeyword(keyword).Exec(ctx)
 		if ent.IsConstraintError(err) {
-			err = nil // a concurrent STOP recorded it first
+			return err // a concurrent STOP recorded it first
 		}
 	case err == nil && existing.Keyword != keyword:
-		err = existing.Update().SetKeyword(keyword).Exec(sys)
+		err = existing.Update().SetKeyword(keyword).Exec(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("recording the opt-out of a number: %w", err)
 	}
-	err = db.Notification.Update().
+	return cancelQueuedSMS(ctx, db, orgID, phone)
+}
+
+// cancelQueuedSMS cancels the organisation's SMS still queued for phone.
+func cancelQueuedSMS(ctx context.Context, db *ent.Client, orgID pulid.ID, phone string) error {
+	err := db.Notification.Update().
 		Where(notification.OrganizationID(orgID), notification.ChannelEQ(schematype.ChannelSMS),
 			notification.Address(phone), notification.StatusEQ(notification.StatusQueued)).
 		SetStatus(notification.StatusCancelled).SetReason(ReasonOptedOutCancel).
-		Exec(sys)
+		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("cancelling the SMS queued for a number: %w", err)
 	}
@@ -192,9 +218,12 @@ func (s *Service) OptIn(ctx context.Context, orgID pulid.ID, phone string) error
 	if orgID == "" || phone == "" {
 		return errors.New("opting in: an organisation and a number are required")
 	}
-	_, err := s.db.PhoneOptOut.Delete().
-		Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(phone)).
-		Exec(systemIn(ctx, orgID))
+	// In a transaction, so that its sms.opted_in event is written with it.
+	_, err := transaction.Run(systemIn(ctx, orgID), s.db, func(ctx context.Context, db *ent.Client) (int, error) {
+		return db.PhoneOptOut.Delete().
+			Where(phoneoptout.OrganizationID(orgID), phoneoptout.Phone(phone)).
+			Exec(ctx)
+	})
 	if err != nil {
 		return fmt.Errorf("lifting the opt-out of a number: %w", err)
 	}
