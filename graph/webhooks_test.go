@@ -429,3 +429,26 @@ func TestWebhookPrivateAddresses(t *testing.T) {
 	require.Contains(t, rows[0].LastError, "internal", "the refusal says why, in a sentence")
 	rx.none(t, 500*time.Millisecond)
 }
+
+// TestWebhookClientEvents: events other than appointments go through the
+// same path: a new client and a stopped number reach the receiver, thin.
+func TestWebhookClientEvents(t *testing.T) {
+	t.Parallel()
+	w := setupWebhooks(t)
+	rx := newReceiver(t)
+	_, secret := w.endpoint(t, rx.srv.URL, "client.created", "client.updated")
+	id := w.env.Client(t, w.p, map[string]any{"firstName": "Ada", "lastName": "Stone", "email": "ada@example.com", "mobilePhone": "+14165550142"})
+	p := rx.next(t, 20*time.Second)
+	verify(t, secret, p)
+	require.Equal(t, "client.created", p.event.Type)
+	require.Equal(t, id, p.event.Data["id"])
+	require.NotContains(t, string(p.body), "Ada", "no names in a payload")
+	require.NotContains(t, string(p.body), "ada@example.com", "no email addresses")
+	require.NotContains(t, string(p.body), "5550142", "no phone numbers")
+
+	w.api.OK(w.p.Token, `mutation($id: ID!) { updateClient(id: $id, input: {lastName: "Stone-Hill"}) { id } }`, map[string]any{"id": id}, nil)
+	p = rx.next(t, 20*time.Second)
+	require.Equal(t, "client.updated", p.event.Type)
+	require.Equal(t, []any{"lastName"}, p.event.Data["changedFields"])
+	require.NotContains(t, string(p.body), "Stone-Hill")
+}
