@@ -21,8 +21,11 @@ import (
 // confirmation and reminder included (River's job inserts are not ent's).
 // It was 19 on SQLite before the notifier's hook read the appointment, its
 // client and its organisation only once; it is one more since the
-// appointment's history (AppointmentChange, one insert) is written with it.
-const createAppointmentStatements = 17
+// appointment's history (AppointmentChange, one insert) is written with it,
+// and one more since its appointment.booked event looks for the
+// organisation's subscribed webhook endpoints (one indexed SELECT; with
+// none, nothing is written).
+const createAppointmentStatements = 18
 
 // TestCreateAppointmentStatements counts the statements of createAppointment
 // through kith's handler, with the notifier as kith serve attaches it.
