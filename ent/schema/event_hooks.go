@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
 
 	"entgo.io/ent"
 
+	"github.com/kith-health/kith"
 	"github.com/kith-health/kith/database/transaction"
 	gen "github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointmentchange"
@@ -132,21 +132,6 @@ func emitAppointmentEvent(ctx context.Context, m *gen.AppointmentMutation, a *ge
 // needs, so that a client without Events (a CLI tool) pays nothing.
 func eventsOn(s *effect.Slot) bool { return s.Events() != nil }
 
-// graphQLName is the GraphQL name entgql gives the ent field name: camel
-// case, "id" written ID (default_location_id is defaultLocationID).
-func graphQLName(name string) string {
-	parts := strings.Split(name, "_")
-	for i, p := range parts {
-		switch {
-		case p == "id" && i > 0:
-			parts[i] = "ID"
-		case i > 0 && p != "":
-			parts[i] = strings.ToUpper(p[:1]) + p[1:]
-		}
-	}
-	return strings.Join(parts, "")
-}
-
 // clientUnchanged are the fields of a client whose change is no
 // client.updated: the time of the write, and its portal access, which has
 // events of its own (portal.access_granted, .access_revoked).
@@ -207,7 +192,7 @@ func changedFields(ctx context.Context, m ent.Mutation, skip []string) ([]string
 			return nil, fmt.Errorf("reading the %s before the change: %w", f, err)
 		}
 		if !sameValue(old, v) {
-			out = append(out, graphQLName(f))
+			out = append(out, kith.CamelCase(f))
 		}
 	}
 	for _, f := range m.ClearedFields() {
@@ -219,11 +204,11 @@ func changedFields(ctx context.Context, m ent.Mutation, skip []string) ([]string
 			return nil, fmt.Errorf("reading the %s before the change: %w", f, err)
 		}
 		if !isZero(old) {
-			out = append(out, graphQLName(f))
+			out = append(out, kith.CamelCase(f))
 		}
 	}
 	for _, e := range slices.Concat(m.AddedEdges(), m.RemovedEdges(), m.ClearedEdges()) {
-		if name := graphQLName(e); !slices.Contains(out, name) && !isFieldEdge(m, e) {
+		if name := kith.CamelCase(e); !slices.Contains(out, name) && !isFieldEdge(m, e) {
 			out = append(out, name)
 		}
 	}
