@@ -16,44 +16,64 @@ import (
 	"github.com/kith-health/kith/webhook"
 )
 
-// Emit implements effect.Events: it writes e, a delivery to every enabled
-// endpoint of e's organisation subscribed to e's type, and their jobs, in
-// the change's transaction (one SELECT when no endpoint wants it). Outside
-// a transaction it fails with effect.ErrNoTransaction when an endpoint
-// wants the event: the event could not commit with the change.
-func (s *Service) Emit(ctx context.Context, e effect.Event) error {
+// Emit implements effect.Events: it writes each event, a delivery to every
+// enabled endpoint of its organisation subscribed to its type, and their
+// jobs, in the change's transaction (one SELECT per organisation when no
+// endpoint wants them). Outside a transaction it fails with
+// effect.ErrNoTransaction when an endpoint wants an event: the event could
+// not commit with the change.
+func (s *Service) Emit(ctx context.Context, events ...effect.Event) error {
 	etx := transaction.From(ctx)
 	db := s.db
 	if etx != nil {
 		db = etx.Client()
 	}
-	sys := viewer.NewContext(ctx, viewer.System{OrgID: e.OrganizationID})
-	endpoints, err := subscribed(sys, db, e.Type)
-	if err != nil || len(endpoints) == 0 {
-		return err
+	endpoints := map[pulid.ID][]*ent.WebhookEndpoint{} // by organisation, read once
+	for _, e := range events {
+		sys := viewer.NewContext(ctx, viewer.System{OrgID: e.OrganizationID})
+		all, read := endpoints[e.OrganizationID]
+		if !read {
+			var err error
+			if all, err = enabled(sys, db); err != nil {
+				return err
+			}
+			endpoints[e.OrganizationID] = all
+		}
+		ids := subscribed(all, e.Type)
+		if len(ids) == 0 {
+			continue
+		}
+		if etx == nil {
+			return effect.ErrNoTransaction
+		}
+		if _, err := s.write(sys, etx, e, ids); err != nil {
+			return err
+		}
 	}
-	if etx == nil {
-		return effect.ErrNoTransaction
-	}
-	_, err = s.write(sys, etx, e, endpoints)
-	return err
+	return nil
 }
 
-// subscribed are the IDs of the organisation's enabled endpoints (the
-// viewer in ctx confines it) that receive events of type t.
-func subscribed(ctx context.Context, db *ent.Client, t schematype.EventType) ([]pulid.ID, error) {
+// enabled are the organisation's enabled endpoints (the viewer in ctx
+// confines it), with the types they receive.
+func enabled(ctx context.Context, db *ent.Client) ([]*ent.WebhookEndpoint, error) {
 	all, err := db.WebhookEndpoint.Query().Where(webhookendpoint.Enabled(true)).
 		Select(webhookendpoint.FieldID, webhookendpoint.FieldEventTypes).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("finding the webhook endpoints: %w", err)
 	}
+	return all, nil
+}
+
+// subscribed are the IDs of the endpoints of all that receive events of
+// type t.
+func subscribed(all []*ent.WebhookEndpoint, t schematype.EventType) []pulid.ID {
 	var ids []pulid.ID
 	for _, ep := range all {
 		if slices.Contains(ep.EventTypes, string(t)) {
 			ids = append(ids, ep.ID)
 		}
 	}
-	return ids, nil
+	return ids
 }
 
 // write records event e with one delivery per endpoint and queues their

@@ -39,6 +39,7 @@ type bundle struct {
 	status   atomic.Int64
 	after    atomic.Value
 	hits     atomic.Int64
+	stmts    atomic.Int64 // the statements ent runs
 	now      time.Time
 	endpoint *ent.WebhookEndpoint
 }
@@ -46,7 +47,7 @@ type bundle struct {
 func setup(t *testing.T) *bundle {
 	t.Helper()
 	b := &bundle{now: time.Now().UTC()}
-	b.db = kithtest.BareDB(t, nil)
+	b.db = kithtest.BareDB(t, &b.stmts)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b.svc = event.New(b.db.Client, event.Config{AllowPrivate: true, Timeout: 5 * time.Second, Logger: quiet, Now: func() time.Time { return b.now }})
 	n := kithtest.AttachNotifier(t, b.db, notifier.Config{NoQuietHours: true, Logger: quiet, Jobs: []notifier.Jobs{b.svc}})
@@ -193,4 +194,22 @@ func TestPruneKeepsWhatIsRecentOrPending(t *testing.T) {
 	require.Equal(t, 1, events, "its event, left with none, too")
 	_, err = b.db.Client.WebhookDelivery.Get(b.sys, pending.ID)
 	require.NoError(t, err, "a pending delivery stays")
+}
+
+// TestEmitReadsEndpointsOncePerOrganisation: a bulk change tells its rows'
+// events in one call, which reads the organisation's endpoints once.
+func TestEmitReadsEndpointsOncePerOrganisation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	events := make([]effect.Event, 5)
+	for i := range events {
+		events[i] = effect.Event{Type: schematype.EventNotificationSent, OrganizationID: b.p.Org.ID, ObjectID: pulid.New("nt")}
+	}
+	_, err := transaction.Run(b.sys, b.db.Client, func(ctx context.Context, _ *ent.Client) (struct{}, error) {
+		before := b.stmts.Load()
+		err := b.svc.Emit(ctx, events...)
+		require.EqualValues(t, 1, b.stmts.Load()-before, "one SELECT of the endpoints for five events nobody subscribes to")
+		return struct{}{}, err
+	})
+	require.NoError(t, err)
 }

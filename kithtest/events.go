@@ -49,17 +49,19 @@ func RecordEvents(t testing.TB, db *database.DB) *EventRecorder {
 }
 
 // Emit implements effect.Events.
-func (r *EventRecorder) Emit(ctx context.Context, e effect.Event) error {
-	rec := RecordedEvent{Event: e, InTx: transaction.From(ctx) != nil}
+func (r *EventRecorder) Emit(ctx context.Context, events ...effect.Event) error {
+	inTx := transaction.From(ctx) != nil
 	r.mu.Lock()
-	r.emitted++
+	r.emitted += len(events)
 	r.mu.Unlock()
 	add := func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.events = append(r.events, rec)
+		for _, e := range events {
+			r.events = append(r.events, RecordedEvent{Event: e, InTx: inTx})
+		}
 	}
-	if !rec.InTx {
+	if !inTx {
 		add()
 		return nil
 	}

@@ -32,9 +32,10 @@ type Event struct {
 // delivered to the organisation's webhook endpoints once it commits (package
 // event), and never for a change that rolled back.
 type Events interface {
-	// Emit writes e, and a delivery to every enabled endpoint of its
-	// organisation subscribed to its type, in the change's transaction.
-	Emit(ctx context.Context, e Event) error
+	// Emit writes events, and a delivery of each to every enabled
+	// endpoint of its organisation subscribed to its type, in the change's
+	// transaction: a bulk change tells its rows' events in one call.
+	Emit(ctx context.Context, events ...Event) error
 	// AllowPrivate reports whether endpoints may be plain http and on
 	// loopback or private addresses (development and tests only).
 	AllowPrivate() bool

@@ -40,9 +40,9 @@ type txMutation interface {
 // transaction's client whose ctx does not carry that transaction (a
 // context made before it began) is told in it all the same: ctx is given
 // m's transaction.
-func emit(ctx context.Context, m txMutation, s *effect.Slot, e effect.Event) error {
+func emit(ctx context.Context, m txMutation, s *effect.Slot, es ...effect.Event) error {
 	events := s.Events()
-	if events == nil {
+	if events == nil || len(es) == 0 {
 		return nil
 	}
 	if transaction.From(ctx) == nil {
@@ -50,8 +50,8 @@ func emit(ctx context.Context, m txMutation, s *effect.Slot, e effect.Event) err
 			ctx = transaction.With(ctx, tx)
 		}
 	}
-	if err := events.Emit(ctx, e); err != nil {
-		return fmt.Errorf("writing the %s event: %w", e.Type, err)
+	if err := events.Emit(ctx, es...); err != nil {
+		return fmt.Errorf("writing the %s event: %w", es[0].Type, err)
 	}
 	return nil
 }
@@ -389,12 +389,11 @@ func unlink(ctx context.Context, m *gen.ClientContactMutation, next ent.Mutator)
 	if err != nil {
 		return v, err
 	}
-	for _, l := range links {
-		if err := emit(ctx, m, m.Effects, effect.Event{Type: schematype.EventContactUnlinked, OrganizationID: l.OrganizationID, ObjectID: l.ID, Data: linkData(l)}); err != nil {
-			return nil, err
-		}
+	es := make([]effect.Event, len(links))
+	for i, l := range links {
+		es[i] = effect.Event{Type: schematype.EventContactUnlinked, OrganizationID: l.OrganizationID, ObjectID: l.ID, Data: linkData(l)}
 	}
-	return v, nil
+	return v, emit(ctx, m, m.Effects, es...)
 }
 
 // linkPortal writes m, an update of one link, and tells of the portal
@@ -456,7 +455,11 @@ func emitNotificationEvents() ent.Hook {
 			if !ok {
 				return v, nil
 			}
-			return v, emitNotification(ctx, m, n)
+			e, ok := notificationEvent(n)
+			if !ok {
+				return v, nil
+			}
+			return v, emit(ctx, m, m.Effects, e)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne|ent.OpUpdate)
 }
@@ -484,22 +487,23 @@ func updateNotifications(ctx context.Context, m *gen.NotificationMutation, next 
 	if err != nil {
 		return nil, fmt.Errorf("reading the updated notifications: %w", err)
 	}
+	es := make([]effect.Event, 0, len(ns))
 	for _, n := range ns {
-		if err := emitNotification(ctx, m, n); err != nil {
-			return nil, err
+		if e, ok := notificationEvent(n); ok {
+			es = append(es, e)
 		}
 	}
-	return v, nil
+	return v, emit(ctx, m, m.Effects, es...)
 }
 
-// emitNotification tells of the event of n's status: its kind, channel,
-// status and times, and whom and what it was for by ID; never its
+// notificationEvent is the event of n's status, if it has one: its kind,
+// channel, status and times, and whom and what it was for by ID; never its
 // address, recipient's name, wording or reason (a provider's may quote the
 // address).
-func emitNotification(ctx context.Context, m *gen.NotificationMutation, n *gen.Notification) error {
+func notificationEvent(n *gen.Notification) (effect.Event, bool) {
 	t, ok := notificationEvents[n.Status]
 	if !ok {
-		return nil
+		return effect.Event{}, false
 	}
 	data := map[string]any{"clientId": n.ClientID, "kind": n.Kind, "channel": n.Channel, "status": n.Status, "attempts": n.Attempts}
 	for k, id := range map[string]pulid.ID{"appointmentId": n.AppointmentID, "contactId": n.ContactID, "formId": n.FormID, "scheduledMessageId": n.ScheduledMessageID} {
@@ -512,7 +516,7 @@ func emitNotification(ctx context.Context, m *gen.NotificationMutation, n *gen.N
 			data[k] = at.UTC()
 		}
 	}
-	return emit(ctx, m, m.Effects, effect.Event{Type: t, OrganizationID: n.OrganizationID, ObjectID: n.ID, Data: data})
+	return effect.Event{Type: t, OrganizationID: n.OrganizationID, ObjectID: n.ID, Data: data}, true
 }
 
 // emitOptOutEvents tells, after a number texts STOP (its opt-out is
@@ -554,14 +558,12 @@ func emitOptOutEvents() ent.Hook {
 			if n, ok := v.(int); ok && n == 0 {
 				return v, nil
 			}
-			for _, o := range outs {
-				err := emit(ctx, m, m.Effects, effect.Event{Type: schematype.EventSMSOptedIn, OrganizationID: o.OrganizationID, ObjectID: o.ID,
-					Data: map[string]any{"keyword": o.Keyword, "optedOutAt": o.CreatedAt.UTC()}})
-				if err != nil {
-					return nil, err
-				}
+			es := make([]effect.Event, len(outs))
+			for i, o := range outs {
+				es[i] = effect.Event{Type: schematype.EventSMSOptedIn, OrganizationID: o.OrganizationID, ObjectID: o.ID,
+					Data: map[string]any{"keyword": o.Keyword, "optedOutAt": o.CreatedAt.UTC()}}
 			}
-			return v, nil
+			return v, emit(ctx, m, m.Effects, es...)
 		})
 	}, ent.OpCreate|ent.OpDelete|ent.OpDeleteOne)
 }
@@ -644,7 +646,7 @@ func emitPaymentEvents() ent.Hook {
 				if !ok {
 					return v, nil
 				}
-				return v, emitPayment(ctx, m, p)
+				return v, emit(ctx, m, m.Effects, paymentEvent(p))
 			}
 			ids, err := m.IDs(ctx)
 			if err != nil || len(ids) == 0 {
@@ -662,23 +664,22 @@ func emitPaymentEvents() ent.Hook {
 			if err != nil {
 				return nil, fmt.Errorf("reading the updated payments: %w", err)
 			}
-			for _, p := range ps {
-				if err := emitPayment(ctx, m, p); err != nil {
-					return nil, err
-				}
+			es := make([]effect.Event, len(ps))
+			for i, p := range ps {
+				es[i] = paymentEvent(p)
 			}
-			return v, nil
+			return v, emit(ctx, m, m.Effects, es...)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne|ent.OpUpdate)
 }
 
-// emitPayment tells of payment.failed for p.
-func emitPayment(ctx context.Context, m *gen.PaymentMutation, p *gen.Payment) error {
+// paymentEvent is payment.failed for p.
+func paymentEvent(p *gen.Payment) effect.Event {
 	data := map[string]any{"invoiceId": p.InvoiceID, "clientId": p.ClientID, "amountCents": p.AmountCents, "currency": p.Currency, "status": p.Status}
 	if p.ContactID != "" {
 		data["contactId"] = p.ContactID
 	}
-	return emit(ctx, m, m.Effects, effect.Event{Type: schematype.EventPaymentFailed, OrganizationID: p.OrganizationID, ObjectID: p.ID, Data: data})
+	return effect.Event{Type: schematype.EventPaymentFailed, OrganizationID: p.OrganizationID, ObjectID: p.ID, Data: data}
 }
 
 // emitCommunicationEvents tells, after a communication is recorded, of
@@ -715,12 +716,11 @@ func emitCommunicationEvents() ent.Hook {
 			if closing {
 				types = append(types, schematype.EventCommunicationClosed)
 			}
-			for _, t := range types {
-				if err := emit(ctx, m, m.Effects, effect.Event{Type: t, OrganizationID: c.OrganizationID, ObjectID: c.ID, Data: communicationData(c)}); err != nil {
-					return nil, err
-				}
+			es := make([]effect.Event, len(types))
+			for i, t := range types {
+				es[i] = effect.Event{Type: t, OrganizationID: c.OrganizationID, ObjectID: c.ID, Data: communicationData(c)}
 			}
-			return v, nil
+			return v, emit(ctx, m, m.Effects, es...)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
 }
