@@ -27,6 +27,11 @@ var (
 	ErrPortalOnly = errors.New("this is for the client portal: sign in with a portal session")
 )
 
+// ErrNotAPerson is returned when an API key asks for what only a person
+// may do: their own profile (me), their session, their calls, exports and
+// face sheets. It is forbidden.
+var ErrNotAPerson = errors.New("an API key acts for the organisation, not a person")
+
 // ErrSlotTaken is returned when a booking would overlap another appointment
 // of the practitioner: someone else took the time first.
 var ErrSlotTaken = errors.New("that time is no longer free: someone else booked it; pick another")

@@ -25,6 +25,34 @@ type FoldedAppend struct {
 
 // AppendedFields returns the list fields the mutation appends values to
 // (which Fields leaves out).
+func (m *ApiKeyMutation) AppendedFields() []string {
+	var fields []string
+	return fields
+}
+
+// FoldAppends turns the values an update of one row appends to its list
+// fields into the whole list each will hold, set on the mutation: the list
+// it sets (else the row's, or none when it clears it) followed by the
+// appended values. Hooks that check a list set then check what appending
+// makes. Appending is refused on other operations.
+//
+// On PostgreSQL it first locks the row (FOR UPDATE) until the transaction
+// ends, so two appends at once cannot both read the same old list and lose
+// one another's values; SQLite's write transactions already run one at a
+// time.
+func (m *ApiKeyMutation) FoldAppends(ctx context.Context) ([]FoldedAppend, error) {
+	var folded []FoldedAppend
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && len(m.AppendedFields()) > 0 && m.driver.Dialect() == dialect.Postgres {
+		var res stdsql.Result
+		if err := m.driver.Exec(ctx, "SELECT 1 FROM api_keys WHERE id = $1 FOR UPDATE", []any{id}, &res); err != nil {
+			return nil, fmt.Errorf("ent: locking the ApiKey to append to it: %w", err)
+		}
+	}
+	return folded, nil
+}
+
+// AppendedFields returns the list fields the mutation appends values to
+// (which Fields leaves out).
 func (m *AppointmentMutation) AppendedFields() []string {
 	var fields []string
 	return fields

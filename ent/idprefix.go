@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kith-health/kith/ent/apikey"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/appointmentchange"
 	"github.com/kith-health/kith/ent/clientcontact"
@@ -47,6 +48,7 @@ import (
 
 // tableByPrefix maps each global ID prefix to its table.
 var tableByPrefix = map[string]string{
+	"ak": apikey.Table,
 	"ap": appointment.Table,
 	"ah": appointmentchange.Table,
 	"lk": clientcontact.Table,
@@ -95,6 +97,7 @@ func TableOf(_ context.Context, id pulid.ID) (string, error) {
 
 // edgeTable maps "Type.edge" to the table the edge points to.
 var edgeTable = map[string]string{
+	"ApiKey.organization":              organization.Table,
 	"Appointment.organization":         organization.Table,
 	"Appointment.client":               clientprofile.Table,
 	"Appointment.practitioner":         staff.Table,

@@ -75,7 +75,7 @@ func presenter(log *slog.Logger, m *observe.Metrics) graphql.ErrorPresenterFunc 
 			return set(CodeNotFound, notFoundMessage(nf.ID), map[string]any{"field": nf.Field})
 		case errors.Is(err, kith.ErrUnauthenticated):
 			return set(CodeUnauthenticated, kith.ErrUnauthenticated.Error(), nil)
-		case errors.Is(err, kith.ErrStaffOnly), errors.Is(err, kith.ErrPortalOnly):
+		case errors.Is(err, kith.ErrStaffOnly), errors.Is(err, kith.ErrPortalOnly), errors.Is(err, kith.ErrNotAPerson):
 			return set(CodeForbidden, err.Error(), nil)
 		case errors.Is(err, kith.ErrForbidden):
 			return set(CodeForbidden, kith.ErrForbidden.Error(), nil)

@@ -30,18 +30,35 @@ type Viewer interface {
 	IsSystem() bool
 }
 
-// Staff is a signed-in staff member.
+// Staff is a signed-in staff member, or an organisation's API key (an
+// integration), which has a staff role's rights but is nobody: its StaffID
+// is empty and APIKeyID names it. Code that records who did something
+// leaves that unset for a key; code that only makes sense for a person
+// (their own profile, their session, their calls) refuses a key with
+// kith.ErrNotAPerson.
 type Staff struct {
 	// OrgID is the staff member's organisation.
 	OrgID pulid.ID
-	// StaffID is the staff member.
+	// StaffID is the staff member; empty for an API key.
 	StaffID pulid.ID
-	// Role is the staff member's role.
+	// Role is the staff member's role, or the API key's.
 	Role Role
 	// TokenHash is the SHA-256 of the bearer token the request came with, if
-	// any: enough to revoke it, useless to sign in with.
+	// any (a staff token's or an API key's secret): enough to revoke it,
+	// useless to sign in with.
 	TokenHash []byte
+	// APIKeyID and APIKeyName name the API key the request came with; both
+	// are empty for a person.
+	APIKeyID   pulid.ID
+	APIKeyName string
 }
+
+// IsAPIKey reports whether the viewer is an API key rather than a person.
+func (s Staff) IsAPIKey() bool { return s.APIKeyID != "" }
+
+// Person returns the staff member acting, and false for an API key (or a
+// staff viewer that names nobody).
+func (s Staff) Person() (pulid.ID, bool) { return s.StaffID, s.StaffID != "" && !s.IsAPIKey() }
 
 // Organization implements Viewer.
 func (s Staff) Organization() (pulid.ID, bool) { return s.OrgID, s.OrgID != "" }
