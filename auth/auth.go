@@ -1,6 +1,6 @@
 // Package auth owns staff credentials: password hashes, bearer tokens (random,
-// stored only as a SHA-256 hash, expiring, revocable) and turning a token into
-// the viewer of a request.
+// stored only as a SHA-256 hash, expiring, revocable) and turning a token, or
+// an organisation's API key (package apikey), into the viewer of a request.
 package auth
 
 import (
@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/kith-health/kith"
+	"github.com/kith-health/kith/apikey"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/organization"
@@ -224,8 +225,13 @@ func (s *Service) Issue(ctx context.Context, st *ent.Staff) (*Token, error) {
 
 // Authenticate returns the staff viewer a token stands for, or
 // ErrUnauthenticated when it is unknown, expired, revoked or its staff
-// member is inactive. It costs one statement.
+// member is inactive. It costs one statement. An API key's secret
+// (kith_ak_…) stands for its organisation with the key's role and no staff
+// member (see authenticateKey).
 func (s *Service) Authenticate(ctx context.Context, secret string) (viewer.Staff, error) {
+	if strings.HasPrefix(secret, apikey.Prefix) {
+		return s.authenticateKey(ctx, secret)
+	}
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return viewer.Staff{}, kith.ErrUnauthenticated
 	}

@@ -17,8 +17,12 @@ import (
 // member active, in the same organisation, with the same role. It is
 // ErrUnauthenticated when any of that changed (sign in again, which gives
 // the new role) and another error when it cannot be checked. It costs one
-// statement.
+// statement. For an API key it checks the key is unrevoked, in the same
+// organisation, with the same role.
 func (s *Service) StillValid(ctx context.Context, v viewer.Staff) error {
+	if v.IsAPIKey() && len(v.TokenHash) > 0 {
+		return s.keyStillValid(ctx, v)
+	}
 	if len(v.TokenHash) == 0 || v.StaffID == "" {
 		return kith.ErrUnauthenticated
 	}

@@ -37,7 +37,9 @@ func CreateInvoice(ctx context.Context, db *ent.Client, client pulid.ID, in NewI
 	}
 	create := db.Invoice.Create().SetClientID(client).SetLines(in.Lines).SetCurrency(in.Currency).SetDueDate(in.DueDate)
 	if s, ok := viewer.StaffFromContext(ctx); ok {
-		create.SetIssuedByID(s.StaffID)
+		if id, ok := s.Person(); ok { // an API key issues for nobody
+			create.SetIssuedByID(id)
+		}
 	}
 	if in.BillingContact != "" {
 		create.SetBillingContactID(in.BillingContact)

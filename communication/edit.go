@@ -76,7 +76,10 @@ func EndCall(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Communicati
 		}
 		now := time.Now()
 		up := db.Communication.UpdateOne(c).Where(stillOpen()).
-			SetStatus(communication.StatusClosed).SetClosedAt(now).SetClosedByID(s.StaffID)
+			SetStatus(communication.StatusClosed).SetClosedAt(now)
+		if id, ok := s.Person(); ok { // an API key closes it for nobody
+			up.SetClosedByID(id)
+		}
 		if c.EndedAt == nil {
 			up.SetEndedAt(now)
 		}
@@ -114,11 +117,15 @@ type LogCall struct {
 
 // Log records l as the viewer of ctx (a staff member): an OPEN call,
 // matched by its numbers, concerning the people of l.RelatedTo and its
-// logger too.
+// logger too. An API key logs no call: the logger is a person
+// (kith.ErrNotAPerson).
 func Log(ctx context.Context, db *ent.Client, l LogCall) (*ent.Communication, error) {
 	s, ok := viewer.StaffFromContext(ctx)
 	if !ok {
 		return nil, kith.ErrStaffOnly
+	}
+	if _, ok := s.Person(); !ok {
+		return nil, kith.ErrNotAPerson
 	}
 	if len(l.RelatedTo) > maxRelated {
 		return nil, kith.Invalid("relatedTo", "relatedTo may name at most %d people, not %d", maxRelated, len(l.RelatedTo))

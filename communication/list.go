@@ -137,7 +137,7 @@ func OfClient(ctx context.Context, db *ent.Client, id pulid.ID, p Page, f *Filte
 // OfStaff is the communications staff member id took part in, newest
 // first: for them, owners and admins (FORBIDDEN for other staff).
 func OfStaff(ctx context.Context, db *ent.Client, id pulid.ID, p Page, f *Filter) (*ent.CommunicationConnection, error) {
-	if s, ok := viewer.StaffFromContext(ctx); !ok || s.StaffID != id {
+	if s, ok := viewer.StaffFromContext(ctx); !ok || s.IsAPIKey() || s.StaffID != id {
 		if err := requireAdmin(ctx); err != nil {
 			return nil, err
 		}

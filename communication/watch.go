@@ -39,11 +39,15 @@ const watchBuffer = 16
 // each event as it comes, so an edit that takes them off a call stops its
 // news), until ctx ends. The channel closes then, and also when events may
 // have been lost (the watcher fell behind), for the app to read the open
-// calls again and watch anew. Each event costs one statement.
+// calls again and watch anew. Each event costs one statement. An API key
+// watches no calls: they concern people (kith.ErrNotAPerson).
 func Watch(ctx context.Context, db *ent.Client, events Events) (<-chan Change, error) {
 	s, ok := viewer.StaffFromContext(ctx)
 	if !ok {
 		return nil, kith.ErrStaffOnly
+	}
+	if _, ok := s.Person(); !ok {
+		return nil, kith.ErrNotAPerson
 	}
 	if events == nil {
 		return nil, ErrNoEvents

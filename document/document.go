@@ -51,7 +51,9 @@ func Share(ctx context.Context, db *ent.Client, client pulid.ID, in Input) (*ent
 		SetFileName(in.FileName).SetContentType(in.ContentType).SetURL(in.URL).
 		SetNillableSizeBytes(in.SizeBytes)
 	if st, ok := viewer.StaffFromContext(ctx); ok {
-		create.SetSharedByID(st.StaffID)
+		if id, ok := st.Person(); ok { // an API key shares for nobody
+			create.SetSharedByID(id)
+		}
 	}
 	d, err := create.Save(ctx)
 	if err != nil {

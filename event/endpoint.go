@@ -53,8 +53,10 @@ func (s *Service) CreateEndpoint(ctx context.Context, in NewEndpoint) (*Secret, 
 	if in.Description != nil {
 		create.SetDescription(strings.TrimSpace(*in.Description))
 	}
-	if st, ok := viewer.StaffFromContext(ctx); ok && st.StaffID != "" {
-		create.SetCreatedByID(st.StaffID)
+	if st, ok := viewer.StaffFromContext(ctx); ok {
+		if id, ok := st.Person(); ok {
+			create.SetCreatedByID(id)
+		}
 	}
 	ep, err := create.Save(ctx)
 	if err != nil {

@@ -93,10 +93,15 @@ func statusOf(code string) int {
 
 // staffOf returns the staff viewer of ctx: nobody signed in is
 // UNAUTHENTICATED, a portal session FORBIDDEN, and so is staff other than
-// owners and admins when admin is asked.
+// owners and admins when admin is asked. An API key is FORBIDDEN too
+// (kith.ErrNotAPerson): the audit list names the person who took the
+// records out.
 func staffOf(ctx context.Context, admin bool) (viewer.Staff, error) {
 	switch v := viewer.FromContext(ctx).(type) {
 	case viewer.Staff:
+		if _, ok := v.Person(); !ok {
+			return v, kith.ErrNotAPerson
+		}
 		if admin && !v.CanAdminister() {
 			return v, kith.ErrForbidden
 		}

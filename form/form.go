@@ -76,7 +76,9 @@ func Send(ctx context.Context, db *ent.Client, client pulid.ID, link *pulid.ID, 
 		create.SetAppointmentID(a.ID)
 	}
 	if st, ok := viewer.StaffFromContext(ctx); ok {
-		create.SetSentByID(st.StaffID)
+		if id, ok := st.Person(); ok { // an API key sends for nobody
+			create.SetSentByID(id)
+		}
 	}
 	f, err := create.Save(ctx)
 	if err != nil {

@@ -78,6 +78,9 @@ func (r *mutationResolver) SignOut(ctx context.Context) (bool, error) {
 	if !ok || v.TokenHash == nil {
 		return false, kith.ErrUnauthenticated
 	}
+	if v.IsAPIKey() { // an owner revokes it (revokeApiKey)
+		return false, kith.ErrNotAPerson
+	}
 	return true, r.Auth.Revoke(ctx, v.TokenHash)
 }
 
@@ -270,7 +273,11 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.Staff, error) {
 	if !ok {
 		return nil, kith.ErrUnauthenticated
 	}
-	return r.DB.Staff.Get(ctx, v.StaffID)
+	id, ok := v.Person()
+	if !ok {
+		return nil, kith.ErrNotAPerson
+	}
+	return r.DB.Staff.Get(ctx, id)
 }
 
 // Organization is the resolver for the organization field.

@@ -23,8 +23,12 @@ type Request struct {
 	// OperationName is the operation's name as the client wrote it, when
 	// it is safe to log (a GraphQL name of at most 64 characters).
 	OperationName string
-	// Viewer is who the request came from: staff, portal, system or anonymous.
+	// Viewer is who the request came from: staff, api_key, portal, system
+	// or anonymous.
 	Viewer string
+	// APIKey names the API key the request came with, "name (id)"; never
+	// its secret. Empty for other viewers.
+	APIKey string
 	// Organization is the viewer's organisation, if any.
 	Organization pulid.ID
 	// Codes are the extensions.code of each error answered, UNCODED for one without.

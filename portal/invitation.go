@@ -154,7 +154,9 @@ func (s *Service) invite(ctx context.Context, c *ent.ClientProfile, l *ent.Clien
 		create.SetLinkID(linkID)
 	}
 	if st, ok := viewer.StaffFromContext(ctx); ok {
-		create.SetInvitedBy(st.StaffID)
+		if id, ok := st.Person(); ok { // an API key invites for nobody
+			create.SetInvitedBy(id)
+		}
 	}
 	if err := create.Exec(systemIn(ctx, c.OrganizationID)); err != nil {
 		return fmt.Errorf("inviting to the portal: %w", err)

@@ -26,12 +26,19 @@ func noteViewer(req *observe.Request, v viewer.Viewer) {
 	}
 	req.Viewer = viewerKind(v)
 	req.Organization, _ = v.Organization()
+	if s, ok := v.(viewer.Staff); ok && s.IsAPIKey() {
+		req.APIKey = s.APIKeyName + " (" + string(s.APIKeyID) + ")"
+	}
 }
 
-// viewerKind names v's kind for logs: staff, portal, system or anonymous.
+// viewerKind names v's kind for logs: staff, api_key, portal, system or
+// anonymous.
 func viewerKind(v viewer.Viewer) string {
-	switch v.(type) {
+	switch v := v.(type) {
 	case viewer.Staff:
+		if v.IsAPIKey() {
+			return "api_key"
+		}
 		return "staff"
 	case viewer.Portal:
 		return "portal"
@@ -53,7 +60,8 @@ var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // the request ID, method, route (the pattern that served it: never the
 // path, which a mistyped link may fill with a token, nor the query
 // string), status, duration, the GraphQL operation (its bounded label and
-// the client's name for it), the viewer's kind and organisation, and the
+// the client's name for it), the viewer's kind and organisation (and an API
+// key's name and ID, never its secret), and the
 // codes of the errors answered; never a body, variables, header or token.
 // Health probes (/healthz, /readyz) that succeed are logged at debug
 // level, everything else at info. It also names the request's HTTP span by
@@ -123,6 +131,9 @@ func logRequest(ctx context.Context, log *slog.Logger, m *observe.Metrics, r *ht
 	}
 	if info.Organization != "" {
 		attrs = append(attrs, slog.String("organization", string(info.Organization)))
+	}
+	if info.APIKey != "" {
+		attrs = append(attrs, slog.String("api_key", info.APIKey))
 	}
 	if isGraphQL {
 		attrs = append(attrs, slog.String("operation", cmp.Or(info.Operation, "invalid")))

@@ -86,6 +86,9 @@ func Read(ctx context.Context, db *ent.Client, client *ent.ClientProfile, first 
 	var related pulid.ID
 	if !s.CanAdminister() {
 		related = s.StaffID
+		if s.IsAPIKey() { // related to no communication: its ID is no staff member's
+			related = s.APIKeyID
+		}
 	}
 	rows, err := query(ctx, db, s.OrgID, client.ID, related, from, n+1)
 	if err != nil {

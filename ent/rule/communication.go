@@ -67,7 +67,11 @@ func relatedFilter(p func(string) entql.P) privacy.QueryMutationRule {
 		if !ok {
 			return privacy.Skip
 		}
-		f.Where(p(string(s.StaffID)))
+		id := s.StaffID
+		if s.IsAPIKey() { // related to nothing: its ID is no staff member's
+			id = s.APIKeyID
+		}
+		f.Where(p(string(id)))
 		return privacy.Allow
 	})
 }

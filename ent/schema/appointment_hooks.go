@@ -43,7 +43,9 @@ func prepareAppointment() ent.Hook {
 
 func startAppointment(ctx context.Context, m *gen.AppointmentMutation) error {
 	if s, ok := viewer.StaffFromContext(ctx); ok {
-		m.SetCreatedByID(s.StaffID)
+		if id, ok := s.Person(); ok { // an API key books for nobody
+			m.SetCreatedByID(id)
+		}
 	}
 	clientID, _ := m.ClientID()
 	c, err := m.Client().ClientProfile.Get(ctx, clientID)

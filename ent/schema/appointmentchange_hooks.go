@@ -113,8 +113,10 @@ func writeAppointmentChange(ctx context.Context, db *gen.Client, a *gen.Appointm
 	create.SetActor(actorOf(ctx, a, action))
 	switch v := viewer.FromContext(ctx).(type) {
 	case viewer.Staff:
-		create.SetStaffID(v.StaffID)
-		known = append(known, v.StaffID)
+		if id, ok := v.Person(); ok { // an API key is staff of nobody
+			create.SetStaffID(id)
+			known = append(known, id)
+		}
 	case viewer.Portal:
 		if v.ContactID != "" {
 			create.SetContactID(v.ContactID)

@@ -38,7 +38,9 @@ func stampPortalMessage() ent.Hook {
 					return nil, kith.Invalid("direction", "staff write messages from the practice")
 				}
 				m.SetDirection(portalmessage.DirectionFromPractice)
-				m.SetStaffID(st.StaffID)
+				if id, ok := st.Person(); ok { // an API key writes as the practice, not a person
+					m.SetStaffID(id)
+				}
 			}
 			if p, ok := viewer.PortalFromContext(ctx); ok {
 				m.SetAuthorEmail(p.Email)
