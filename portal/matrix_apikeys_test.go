@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -32,11 +33,37 @@ func init() {
 	fixtureHooks = append(fixtureHooks, apiKeyFixture)
 }
 
-// apiKeyFixture adds a key of the practice's.
+// apiKeyFixture adds a key of the practice's, and two roles that call
+// every row with a key: an ADMIN key and a PRACTITIONER key, with their
+// role's rights but no person's.
 func apiKeyFixture(t *testing.T, fx *fixture) {
 	t.Helper()
 	owner := viewer.NewContext(context.Background(), viewer.Staff{OrgID: fx.p.Org.ID, StaffID: fx.p.Owner.ID, Role: viewer.RoleOwner})
 	k, err := apikey.Create(owner, fx.db.Client, apikey.NewKey{Name: "Fixture key", Role: "ADMIN"})
 	require.NoError(t, err)
 	fx.records["apikey"] = string(k.APIKey.ID)
+	admin, err := apikey.Create(owner, fx.db.Client, apikey.NewKey{Name: "Admin integration", Role: "ADMIN"})
+	require.NoError(t, err)
+	prac, err := apikey.Create(owner, fx.db.Client, apikey.NewKey{Name: "Practitioner integration", Role: "PRACTITIONER"})
+	require.NoError(t, err)
+	fx.roles = append(fx.roles,
+		role{name: "ADMIN API key", token: admin.Secret, staff: true, admin: true, key: true},
+		role{name: "PRACTITIONER API key", token: prac.Secret, staff: true, key: true},
+	)
 }
+
+// personOnly matches the operations only a person may call: an API key
+// gets FORBIDDEN (kith.ErrNotAPerson).
+var personOnly = regexp.MustCompile(`\bme\s*\{|\bsignOut\b|\blogCall\s*\(`)
+
+// needsPerson reports whether doc calls an operation only a person may.
+func needsPerson(doc string) bool { return personOnly.MatchString(doc) }
+
+// relatedOnly matches the reads and edits of communications, which staff
+// other than owners and admins reach only when related to them: a key of
+// such a role is related to none, so they read as missing.
+var relatedOnly = regexp.MustCompile(`\bendCall\b|\bupdateCommunication\b|\bcommunications\s*\(|\bon Communication\b`)
+
+// relatedToNobody reports whether doc reaches only communications related
+// to the viewer.
+func relatedToNobody(doc string) bool { return relatedOnly.MatchString(doc) }

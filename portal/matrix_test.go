@@ -190,7 +190,9 @@ type role struct {
 	admin         bool
 	owner         bool
 	otherOrg      bool
-	portal        bool
+	// key: an API key (staff rights of its role, but no person).
+	key    bool
+	portal bool
 	// access: the portal viewer may act for the client it names.
 	access bool
 	self   bool
@@ -215,11 +217,15 @@ func (op matrixOp) expect(r role) (bool, string) {
 		switch {
 		case !r.staff:
 			return false, "FORBIDDEN"
+		case r.key && needsPerson(op.doc):
+			return false, "FORBIDDEN"
 		case op.who == forAdmin && !r.admin, op.who == forOwner && !r.owner:
 			if op.staffDenied != "" {
 				return false, op.staffDenied
 			}
 			return false, "FORBIDDEN"
+		case r.key && !r.admin && relatedToNobody(op.doc):
+			return false, "" // reads as missing: see relatedToNobody
 		case op.target && r.otherOrg:
 			return false, "NOT_FOUND"
 		}
