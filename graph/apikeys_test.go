@@ -312,6 +312,12 @@ func TestAPIKeyActsWithItsRole(t *testing.T) {
 			require.Contains(t, log, `api_key="Integration `+role+` (`+key.ID+`)"`)
 			require.Contains(t, log, "viewer=api_key")
 			require.Empty(t, k.log.Problems(), "nothing but access-log lines")
+
+			// Live calls concern people: the subscription is FORBIDDEN to a key.
+			r := first(t, must(k.api.Socket(secret).Subscribe(watchCalls, nil)))
+			require.Len(t, r.Errors, 1)
+			require.Equal(t, graph.CodeForbidden, r.Errors[0].Code())
+			require.Contains(t, r.Errors[0].Message, "not a person")
 		})
 	}
 }
