@@ -126,7 +126,7 @@ func seedPage(tb testing.TB, db *database.DB, p kithtest.Practice) pulid.ID {
 	for f := range pageFamilies {
 		last := fmt.Sprintf("Family%03d", f)
 		parent, err := c.Contact.Create().SetFirstName("Parent").SetLastName(last).
-			SetEmail(fmt.Sprintf("parent%03d@example.com", f)).SetPhone(fmt.Sprintf("416 555 %04d", f)).Save(ctx)
+			SetEmail(fmt.Sprintf("parent%03d@example.com", f)).SetPhone(fmt.Sprintf("905 555 %04d", f)).Save(ctx)
 		require.NoError(tb, err)
 		guardian, err := c.Contact.Create().SetFirstName("Guardian").
 			SetEmail(fmt.Sprintf("guardian%03d@example.com", f)).Save(ctx)

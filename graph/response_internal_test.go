@@ -19,6 +19,7 @@ func TestResponseJSONIsJSONMarshal(t *testing.T) {
 		{},
 		{Data: json.RawMessage(`{"clients":{"edges":[{"node":{"id":"cl01","firstName":"Zoë","alert":null}}]}}`)},
 		{Data: json.RawMessage(`null`)},
+		{Data: json.RawMessage(`{"a":1}`), Extensions: map[string]any{}},
 		{Data: json.RawMessage(`{"note":"<b>bold</b> & more"}`)},
 		{Data: json.RawMessage("{\"s\":\"line\u2028separator\"}")},
 		{Data: json.RawMessage(`{"a":1}`), Errors: gqlerror.List{{Message: "no"}}},

@@ -353,7 +353,7 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 // a page of 50 clients). Data with characters json.Marshal escapes (<, >,
 // &, U+2028, U+2029) goes through json.Marshal, so the bytes are the same.
 func responseJSON(resp *graphql.Response) ([]byte, error) {
-	if resp == nil || len(resp.Errors) > 0 || resp.Extensions != nil || resp.Label != "" || resp.Path != nil ||
+	if resp == nil || len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil ||
 		resp.HasNext != nil || len(resp.Data) == 0 || bytes.ContainsAny(resp.Data, "<>&") || bytes.Contains(resp.Data, []byte("\xe2\x80")) {
 		return json.Marshal(resp)
 	}

@@ -13,7 +13,9 @@
 // 50 clients started about 500 of them, and growing their stacks was 15% of
 // its CPU. So codegen marks every object but Query (and Subscription, whose fields stream) as not concurrent (gqlgen
 // does this for Mutation) and has lists marshalled in a loop (graph's
-// marshalSlice, in place of graphql.MarshalSliceConcurrently).
+// marshalSlice, in place of graphql.MarshalSliceConcurrently). It also
+// skips building the path of every object for deferred fragments when there
+// are none (see rewrites).
 package main
 
 import (
@@ -41,7 +43,7 @@ func run() error {
 	if err := api.Generate(cfg, api.AddPlugin(sequential{})); err != nil {
 		return fmt.Errorf("generating: %w", err)
 	}
-	return sequentialLists(cfg.Exec.Filename)
+	return rewrite(cfg.Exec.Filename)
 }
 
 // sequential is the gqlgen plugin that marks every object but Query (and Subscription, whose fields stream) as not
@@ -62,18 +64,45 @@ func (sequential) GenerateCode(data *codegen.Data) error {
 	return nil
 }
 
-// concurrentSlice is what gqlgen writes to marshal a list of objects, and
-// sequentialSlice kith's loop with the same arguments.
-var concurrentSlice, sequentialSlice = []byte("graphql.MarshalSliceConcurrently("), []byte("marshalSlice(")
+// rewrites are kith's edits of the executor gqlgen writes, each what
+// gqlgen writes and what kith writes in its place.
+var rewrites = []struct{ old, new string }{
+	// Lists of objects marshalled in a loop, with the same arguments.
+	{"graphql.MarshalSliceConcurrently(", "marshalSlice("},
+	// Every object's marshaller hands its deferred fragments (@defer) to
+	// gqlgen with the object's path, built for the call and one in ten of
+	// a page's allocations, although gqlgen returns at once when there are
+	// none; kith calls it only when there are.
+	{
+		"\tec.ProcessDeferredGroup(graphql.DeferredGroup{\n" +
+			"\t\tDefers:   deferLabelToView,\n" +
+			"\t\tPath:     graphql.GetPath(ctx),\n" +
+			"\t\tFieldSet: deferredFieldSet,\n" +
+			"\t\tContext:  ctx,\n" +
+			"\t})\n",
+		"\tif len(deferLabelToView) > 0 {\n" +
+			"\t\tec.ProcessDeferredGroup(graphql.DeferredGroup{\n" +
+			"\t\t\tDefers:   deferLabelToView,\n" +
+			"\t\t\tPath:     graphql.GetPath(ctx),\n" +
+			"\t\t\tFieldSet: deferredFieldSet,\n" +
+			"\t\t\tContext:  ctx,\n" +
+			"\t\t})\n" +
+			"\t}\n",
+	},
+}
 
-// sequentialLists has the executor in file marshal lists with marshalSlice.
-func sequentialLists(file string) error {
+// rewrite applies rewrites to the executor in file, and fails when gqlgen
+// no longer writes what one of them replaces.
+func rewrite(file string) error {
 	src, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
-	if !bytes.Contains(src, concurrentSlice) {
-		return fmt.Errorf("%s has no %s: gqlgen's executor changed, see graph/codegen", file, concurrentSlice)
+	for _, r := range rewrites {
+		if !bytes.Contains(src, []byte(r.old)) {
+			return fmt.Errorf("%s has no %q: gqlgen's executor changed, see graph/codegen", file, r.old)
+		}
+		src = bytes.ReplaceAll(src, []byte(r.old), []byte(r.new))
 	}
-	return os.WriteFile(file, bytes.ReplaceAll(src, concurrentSlice, sequentialSlice), 0o644)
+	return os.WriteFile(file, src, 0o644)
 }
