@@ -21983,7 +21983,7 @@ func (ec *executionContext) fieldContext_Appointment_scheduledMessages(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Appointment_scheduledMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Appointment_scheduledMessages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24392,7 +24392,7 @@ func (ec *executionContext) fieldContext_Client_appointments(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Client_appointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Client_appointments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24468,7 +24468,7 @@ func (ec *executionContext) fieldContext_Client_scheduledMessages(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Client_scheduledMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Client_scheduledMessages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24576,7 +24576,7 @@ func (ec *executionContext) fieldContext_Client_communications(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Client_communications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Client_communications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24652,7 +24652,7 @@ func (ec *executionContext) fieldContext_Client_portalActivity(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Client_portalActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Client_portalActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24696,7 +24696,7 @@ func (ec *executionContext) fieldContext_Client_invoices(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Client_invoices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Client_invoices_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24740,7 +24740,7 @@ func (ec *executionContext) fieldContext_Client_sharedDocuments(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Client_sharedDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Client_sharedDocuments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24784,7 +24784,7 @@ func (ec *executionContext) fieldContext_Client_forms(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Client_forms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Client_forms_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24924,7 +24924,7 @@ func (ec *executionContext) fieldContext_Client_timeline(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Client_timeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Client_timeline_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30562,7 +30562,7 @@ func (ec *executionContext) fieldContext_Mutation_signIn(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_signIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_signIn_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30629,7 +30629,7 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateOrganization_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30673,7 +30673,7 @@ func (ec *executionContext) fieldContext_Mutation_createStaff(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createStaff_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30717,7 +30717,7 @@ func (ec *executionContext) fieldContext_Mutation_updateStaff(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateStaff_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30761,7 +30761,7 @@ func (ec *executionContext) fieldContext_Mutation_createClient(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createClient_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30805,7 +30805,7 @@ func (ec *executionContext) fieldContext_Mutation_updateClient(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateClient_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30849,7 +30849,7 @@ func (ec *executionContext) fieldContext_Mutation_setClientNotifications(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setClientNotifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setClientNotifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30893,7 +30893,7 @@ func (ec *executionContext) fieldContext_Mutation_createContact(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createContact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30937,7 +30937,7 @@ func (ec *executionContext) fieldContext_Mutation_updateContact(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateContact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30981,7 +30981,7 @@ func (ec *executionContext) fieldContext_Mutation_addClientContact(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addClientContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_addClientContact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31025,7 +31025,7 @@ func (ec *executionContext) fieldContext_Mutation_updateClientContact(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateClientContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateClientContact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31069,7 +31069,7 @@ func (ec *executionContext) fieldContext_Mutation_removeClientContact(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_removeClientContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_removeClientContact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31113,7 +31113,7 @@ func (ec *executionContext) fieldContext_Mutation_createCoverage(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createCoverage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31157,7 +31157,7 @@ func (ec *executionContext) fieldContext_Mutation_updateCoverage(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateCoverage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31201,7 +31201,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteCoverage(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteCoverage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31245,7 +31245,7 @@ func (ec *executionContext) fieldContext_Mutation_validateHealthCard(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_validateHealthCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_validateHealthCard_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31289,7 +31289,7 @@ func (ec *executionContext) fieldContext_Mutation_setCoverageBillingContact(ctx 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setCoverageBillingContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setCoverageBillingContact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31333,7 +31333,7 @@ func (ec *executionContext) fieldContext_Mutation_createAppointment(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createAppointment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31377,7 +31377,7 @@ func (ec *executionContext) fieldContext_Mutation_rescheduleAppointment(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_rescheduleAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_rescheduleAppointment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31421,7 +31421,7 @@ func (ec *executionContext) fieldContext_Mutation_confirmAppointment(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_confirmAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_confirmAppointment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31465,7 +31465,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelAppointment(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_cancelAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_cancelAppointment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31509,7 +31509,7 @@ func (ec *executionContext) fieldContext_Mutation_markAppointmentMissed(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_markAppointmentMissed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_markAppointmentMissed_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31553,7 +31553,7 @@ func (ec *executionContext) fieldContext_Mutation_completeAppointment(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_completeAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_completeAppointment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31597,7 +31597,7 @@ func (ec *executionContext) fieldContext_Mutation_createService(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createService_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31641,7 +31641,7 @@ func (ec *executionContext) fieldContext_Mutation_updateService(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateService_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31685,7 +31685,7 @@ func (ec *executionContext) fieldContext_Mutation_archiveService(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_archiveService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_archiveService_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31729,7 +31729,7 @@ func (ec *executionContext) fieldContext_Mutation_setWorkingHours(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setWorkingHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setWorkingHours_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31773,7 +31773,7 @@ func (ec *executionContext) fieldContext_Mutation_addScheduleException(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addScheduleException_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_addScheduleException_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31817,7 +31817,7 @@ func (ec *executionContext) fieldContext_Mutation_removeScheduleException(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_removeScheduleException_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_removeScheduleException_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31861,7 +31861,7 @@ func (ec *executionContext) fieldContext_Mutation_updateBookingRules(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateBookingRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateBookingRules_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31905,7 +31905,7 @@ func (ec *executionContext) fieldContext_Mutation_bookAppointment(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_bookAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_bookAppointment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31949,7 +31949,7 @@ func (ec *executionContext) fieldContext_Mutation_reschedulePortalAppointment(ct
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_reschedulePortalAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_reschedulePortalAppointment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31993,7 +31993,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelPortalAppointment(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_cancelPortalAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_cancelPortalAppointment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32037,7 +32037,7 @@ func (ec *executionContext) fieldContext_Mutation_requestBookingCode(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_requestBookingCode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_requestBookingCode_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32081,7 +32081,7 @@ func (ec *executionContext) fieldContext_Mutation_bookAsVisitor(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_bookAsVisitor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_bookAsVisitor_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32125,7 +32125,7 @@ func (ec *executionContext) fieldContext_Mutation_updateCommunication(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCommunication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateCommunication_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32169,7 +32169,7 @@ func (ec *executionContext) fieldContext_Mutation_endCall(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_endCall_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_endCall_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32213,7 +32213,7 @@ func (ec *executionContext) fieldContext_Mutation_logCall(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_logCall_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_logCall_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32257,7 +32257,7 @@ func (ec *executionContext) fieldContext_Mutation_connectMailbox(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_connectMailbox_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_connectMailbox_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32301,7 +32301,7 @@ func (ec *executionContext) fieldContext_Mutation_disconnectMailbox(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_disconnectMailbox_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_disconnectMailbox_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32345,7 +32345,7 @@ func (ec *executionContext) fieldContext_Mutation_createLocation(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createLocation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createLocation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32389,7 +32389,7 @@ func (ec *executionContext) fieldContext_Mutation_updateLocation(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateLocation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateLocation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32433,7 +32433,7 @@ func (ec *executionContext) fieldContext_Mutation_requestSignIn(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_requestSignIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_requestSignIn_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32477,7 +32477,7 @@ func (ec *executionContext) fieldContext_Mutation_verifySignIn(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_verifySignIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_verifySignIn_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32521,7 +32521,7 @@ func (ec *executionContext) fieldContext_Mutation_claimPortalInvitation(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_claimPortalInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_claimPortalInvitation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32588,7 +32588,7 @@ func (ec *executionContext) fieldContext_Mutation_inviteClientToPortal(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_inviteClientToPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_inviteClientToPortal_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32632,7 +32632,7 @@ func (ec *executionContext) fieldContext_Mutation_inviteContactToPortal(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_inviteContactToPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_inviteContactToPortal_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32676,7 +32676,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeClientPortal(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revokeClientPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_revokeClientPortal_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32720,7 +32720,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeContactPortal(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revokeContactPortal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_revokeContactPortal_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32764,7 +32764,7 @@ func (ec *executionContext) fieldContext_Mutation_createInvoice(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createInvoice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createInvoice_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32808,7 +32808,7 @@ func (ec *executionContext) fieldContext_Mutation_voidInvoice(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_voidInvoice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_voidInvoice_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32852,7 +32852,7 @@ func (ec *executionContext) fieldContext_Mutation_payPortalInvoice(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_payPortalInvoice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_payPortalInvoice_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32896,7 +32896,7 @@ func (ec *executionContext) fieldContext_Mutation_addPortalCard(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addPortalCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_addPortalCard_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32940,7 +32940,7 @@ func (ec *executionContext) fieldContext_Mutation_removePortalCard(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_removePortalCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_removePortalCard_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32984,7 +32984,7 @@ func (ec *executionContext) fieldContext_Mutation_submitPortalForm(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_submitPortalForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_submitPortalForm_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33028,7 +33028,7 @@ func (ec *executionContext) fieldContext_Mutation_shareDocument(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_shareDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_shareDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33072,7 +33072,7 @@ func (ec *executionContext) fieldContext_Mutation_sendForm(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_sendForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_sendForm_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33116,7 +33116,7 @@ func (ec *executionContext) fieldContext_Mutation_withdrawForm(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_withdrawForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_withdrawForm_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33160,7 +33160,7 @@ func (ec *executionContext) fieldContext_Mutation_sendPortalMessage(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_sendPortalMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_sendPortalMessage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33204,7 +33204,7 @@ func (ec *executionContext) fieldContext_Mutation_markThreadRead(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_markThreadRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_markThreadRead_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33248,7 +33248,7 @@ func (ec *executionContext) fieldContext_Mutation_sendMessageToPractice(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_sendMessageToPractice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_sendMessageToPractice_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33315,7 +33315,7 @@ func (ec *executionContext) fieldContext_Mutation_saveMessageTemplate(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_saveMessageTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_saveMessageTemplate_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33359,7 +33359,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteMessageTemplate(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteMessageTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteMessageTemplate_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33403,7 +33403,7 @@ func (ec *executionContext) fieldContext_Mutation_createScheduledMessage(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createScheduledMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createScheduledMessage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33447,7 +33447,7 @@ func (ec *executionContext) fieldContext_Mutation_updateScheduledMessage(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateScheduledMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateScheduledMessage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33491,7 +33491,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelScheduledMessage(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_cancelScheduledMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_cancelScheduledMessage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33535,7 +33535,7 @@ func (ec *executionContext) fieldContext_Mutation_createWebhookEndpoint(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createWebhookEndpoint_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33579,7 +33579,7 @@ func (ec *executionContext) fieldContext_Mutation_updateWebhookEndpoint(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateWebhookEndpoint_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33623,7 +33623,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteWebhookEndpoint(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteWebhookEndpoint_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33667,7 +33667,7 @@ func (ec *executionContext) fieldContext_Mutation_rotateWebhookSecret(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_rotateWebhookSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_rotateWebhookSecret_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33711,7 +33711,7 @@ func (ec *executionContext) fieldContext_Mutation_redeliverWebhook(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_redeliverWebhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_redeliverWebhook_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33755,7 +33755,7 @@ func (ec *executionContext) fieldContext_Mutation_sendTestWebhook(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_sendTestWebhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_sendTestWebhook_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36488,7 +36488,7 @@ func (ec *executionContext) fieldContext_PortalClient_appointments(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_PortalClient_appointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_PortalClient_appointments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38641,7 +38641,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38685,7 +38685,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_nodes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38729,7 +38729,7 @@ func (ec *executionContext) fieldContext_Query_appointments(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_appointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_appointments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38773,7 +38773,7 @@ func (ec *executionContext) fieldContext_Query_clients(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_clients_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_clients_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38817,7 +38817,7 @@ func (ec *executionContext) fieldContext_Query_contacts(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_contacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_contacts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38893,7 +38893,7 @@ func (ec *executionContext) fieldContext_Query_exports(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_exports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_exports_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38937,7 +38937,7 @@ func (ec *executionContext) fieldContext_Query_locations(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_locations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_locations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39013,7 +39013,7 @@ func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_notifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39089,7 +39089,7 @@ func (ec *executionContext) fieldContext_Query_scheduledMessages(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_scheduledMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_scheduledMessages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39133,7 +39133,7 @@ func (ec *executionContext) fieldContext_Query_staffMembers(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_staffMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_staffMembers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39177,7 +39177,7 @@ func (ec *executionContext) fieldContext_Query_services(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_services_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_services_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39221,7 +39221,7 @@ func (ec *executionContext) fieldContext_Query_workingHours(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_workingHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_workingHours_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39265,7 +39265,7 @@ func (ec *executionContext) fieldContext_Query_scheduleExceptions(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_scheduleExceptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_scheduleExceptions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39309,7 +39309,7 @@ func (ec *executionContext) fieldContext_Query_bookableServices(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_bookableServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_bookableServices_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39353,7 +39353,7 @@ func (ec *executionContext) fieldContext_Query_availableSlots(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_availableSlots_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_availableSlots_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39397,7 +39397,7 @@ func (ec *executionContext) fieldContext_Query_communications(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_communications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_communications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39441,7 +39441,7 @@ func (ec *executionContext) fieldContext_Query_unmatchedCommunications(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_unmatchedCommunications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_unmatchedCommunications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39581,7 +39581,7 @@ func (ec *executionContext) fieldContext_Query_portalInvitation(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_portalInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_portalInvitation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39625,7 +39625,7 @@ func (ec *executionContext) fieldContext_Query_portalInvoices(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_portalInvoices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_portalInvoices_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39701,7 +39701,7 @@ func (ec *executionContext) fieldContext_Query_portalDocuments(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_portalDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_portalDocuments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39745,7 +39745,7 @@ func (ec *executionContext) fieldContext_Query_portalDocument(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_portalDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_portalDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39789,7 +39789,7 @@ func (ec *executionContext) fieldContext_Query_portalForms(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_portalForms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_portalForms_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39833,7 +39833,7 @@ func (ec *executionContext) fieldContext_Query_portalForm(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_portalForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_portalForm_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39877,7 +39877,7 @@ func (ec *executionContext) fieldContext_Query_threadMessages(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_threadMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_threadMessages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39921,7 +39921,7 @@ func (ec *executionContext) fieldContext_Query_portalMessages(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_portalMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_portalMessages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40029,7 +40029,7 @@ func (ec *executionContext) fieldContext_Query_searchContacts(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_searchContacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_searchContacts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40105,7 +40105,7 @@ func (ec *executionContext) fieldContext_Query_effectiveMessageTemplate(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_effectiveMessageTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_effectiveMessageTemplate_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40149,7 +40149,7 @@ func (ec *executionContext) fieldContext_Query_previewMessage(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_previewMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_previewMessage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40225,7 +40225,7 @@ func (ec *executionContext) fieldContext_Query_webhookDeliveries(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_webhookDeliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_webhookDeliveries_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40292,7 +40292,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -42725,7 +42725,7 @@ func (ec *executionContext) fieldContext_Staff_assignedClients(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Staff_assignedClients_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Staff_assignedClients_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -42769,7 +42769,7 @@ func (ec *executionContext) fieldContext_Staff_appointments(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Staff_appointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Staff_appointments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -42813,7 +42813,7 @@ func (ec *executionContext) fieldContext_Staff_communications(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Staff_communications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Staff_communications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -44564,7 +44564,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Directive_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -44745,7 +44745,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Field_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -45289,7 +45289,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Type_fields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -45397,7 +45397,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Type_enumValues_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

@@ -15,13 +15,15 @@
 // does this for Mutation) and has lists marshalled in a loop (graph's
 // marshalSlice, in place of graphql.MarshalSliceConcurrently). It also
 // skips building the path of every object for deferred fragments when there
-// are none (see rewrites).
+// are none (see rewrites), and has each field's arguments parsed once per
+// operation (argsOnce).
 package main
 
 import (
 	"bytes"
 	"fmt"
 	"os"
+	"regexp"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
@@ -91,6 +93,10 @@ var rewrites = []struct{ old, new string }{
 	},
 }
 
+// argsOnce has a field's arguments parsed once per operation (graph's
+// fieldArgs), not once for every object the field is asked of.
+var argsOnce = regexp.MustCompile(`fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
+
 // rewrite applies rewrites to the executor in file, and fails when gqlgen
 // no longer writes what one of them replaces.
 func rewrite(file string) error {
@@ -104,5 +110,9 @@ func rewrite(file string) error {
 		}
 		src = bytes.ReplaceAll(src, []byte(r.old), []byte(r.new))
 	}
+	if !argsOnce.Match(src) {
+		return fmt.Errorf("%s has no %s: gqlgen's executor changed, see graph/codegen", file, argsOnce)
+	}
+	src = argsOnce.ReplaceAll(src, []byte("fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.$1)"))
 	return os.WriteFile(file, src, 0o644)
 }
