@@ -2,19 +2,13 @@ package graph_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -51,33 +45,20 @@ func BenchmarkClientPage(b *testing.B) {
 		b.Skip("TEST_DATABASE_URL is not set: this benchmark compares kith with a pgx baseline on PostgreSQL")
 	}
 	b.Cleanup(server.TuneGC())
-	ctx := context.Background()
 	db := kithtest.DB(b, nil)
 	p := kithtest.NewPractice(b, db, "page")
 	body := pageBody(b, seedPage(b, db, p))
-
-	kith := httptest.NewServer(kithtest.NewAPI(b, db).Handler)
-	b.Cleanup(kith.Close)
-	var schema string
-	require.NoError(b, db.SQL.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema))
-	cfg, err := pgxpool.ParseConfig(os.Getenv("TEST_DATABASE_URL"))
-	require.NoError(b, err)
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	require.NoError(b, err)
-	b.Cleanup(pool.Close)
-	baseline := httptest.NewServer(pageBaseline{pool})
-	b.Cleanup(baseline.Close)
+	kith, baseline := benchServers(b, db, func(pool *pgxpool.Pool) http.Handler { return pageBaseline{pool} })
 
 	client := profileClient(b)
-	want := pagePost(b, client, kith.URL+"/graphql", p.Token, body)
-	got := pagePost(b, client, baseline.URL+"/graphql", p.Token, body)
+	want := pagePost(b, client, kith+"/graphql", p.Token, body)
+	got := pagePost(b, client, baseline+"/graphql", p.Token, body)
 	require.Equal(b, want, got, "the baseline must answer what kith answers")
 
 	var kithRate, baseRate float64
 	for range 2 {
-		b.Run("kith", func(b *testing.B) { kithRate = runRate(b, client, kith.URL+"/graphql", p.Token, body) })
-		b.Run("baseline", func(b *testing.B) { baseRate = runRate(b, client, baseline.URL+"/graphql", p.Token, body) })
+		b.Run("kith", func(b *testing.B) { kithRate = runRate(b, client, kith+"/graphql", p.Token, body) })
+		b.Run("baseline", func(b *testing.B) { baseRate = runRate(b, client, baseline+"/graphql", p.Token, body) })
 	}
 	if baseRate > 0 {
 		b.Logf("kith %.0f req/s, baseline %.0f req/s: ratio %.2f", kithRate, baseRate, kithRate/baseRate)
@@ -187,15 +168,7 @@ func pageBody(tb testing.TB, id pulid.ID) []byte {
 // pagePost posts body once, requires a full page, and returns it decoded.
 func pagePost(tb testing.TB, client *http.Client, url, token string, body []byte) map[string]any {
 	tb.Helper()
-	rsp, err := client.Do(profileRequest(url, token, body))
-	require.NoError(tb, err)
-	defer rsp.Body.Close()
-	raw, err := io.ReadAll(rsp.Body)
-	require.NoError(tb, err)
-	require.Equal(tb, http.StatusOK, rsp.StatusCode, string(raw))
-	var out map[string]any
-	require.NoError(tb, json.Unmarshal(raw, &out))
-	require.NotContains(tb, out, "errors", string(raw))
+	raw, out := benchPost(tb, client, url, token, body)
 	var shape struct {
 		Data struct {
 			Clients struct {
@@ -237,35 +210,16 @@ type pageEdgeJSON struct {
 }
 
 func (h pageBaseline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Variables struct {
-			P   string    `json:"p"`
-			Now time.Time `json:"now"`
-		} `json:"variables"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	var rsp pageResponse
-	edges, err := h.page(r.Context(), token, in.Variables.P, in.Variables.Now)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-	case err != nil:
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	rsp.Data.Clients.Edges = edges
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(rsp)
+	serveBaseline(w, r, func(ctx context.Context, token string, v baselineVars) (any, error) {
+		var rsp pageResponse
+		edges, err := h.page(ctx, token, v.P, v.Now)
+		rsp.Data.Clients.Edges = edges
+		return rsp, err
+	})
 }
 
 func (h pageBaseline) page(ctx context.Context, token, practitioner string, now time.Time) ([]pageEdgeJSON, error) {
-	hash := sha256.Sum256([]byte(token))
-	var org string
-	err := h.pool.QueryRow(ctx, `SELECT t.organization_id FROM staff_tokens t JOIN staff s ON s.id = t.staff_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND s.active`, hash[:]).Scan(&org)
+	org, err := baselineOrg(ctx, h.pool, token)
 	if err != nil {
 		return nil, err
 	}
@@ -290,14 +244,7 @@ func (h pageBaseline) page(ctx context.Context, token, practitioner string, now 
 		if err := rows.Scan(&c.ID, &c.FirstName, &c.LastName, &preferred, &c.Email, &c.MobilePhone, &c.Alert, &reminders, &confirms, &sched); err != nil {
 			return nil, err
 		}
-		first := c.FirstName
-		if preferred != "" {
-			first = preferred
-		}
-		c.Recipients = []profileRecipientJSON{{
-			Kind: "CLIENT", Name: first + " " + c.LastName, Email: profileOptional(c.Email), Phone: profileOptional(c.MobilePhone),
-			NotifyReminders: reminders, NotifyConfirmations: confirms, NotifyScheduled: sched, CanManageAppointments: true,
-		}}
+		c.Recipients = []profileRecipientJSON{clientRecipient(&c, preferred, reminders, confirms, sched)}
 		c.Appointments.Edges = []profileEdgeJSON{}
 		edges = append(edges, pageEdgeJSON{Node: &c})
 		byID[c.ID] = &c
@@ -316,15 +263,11 @@ func (h pageBaseline) page(ctx context.Context, token, practitioner string, now 
 		return nil, err
 	}
 	for rows.Next() {
-		var (
-			r                               profileRecipientJSON
-			client, firstName, last, em, ph string
-			rel                             string
-		)
-		if err := rows.Scan(&client, &firstName, &last, &em, &ph, &rel, &r.NotifyReminders, &r.NotifyConfirmations, &r.NotifyScheduled, &r.CanManageAppointments); err != nil {
+		var client string
+		r, err := scanContactRecipient(rows, &client)
+		if err != nil {
 			return nil, err
 		}
-		r.Kind, r.Name, r.Email, r.Phone, r.Relationship = "CONTACT", strings.TrimSpace(firstName+" "+last), profileOptional(em), profileOptional(ph), &rel
 		byID[client].Recipients = append(byID[client].Recipients, r)
 	}
 	if err := rows.Err(); err != nil {
