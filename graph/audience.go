@@ -21,28 +21,15 @@ import (
 // each viewer then reads is the privacy rules' business (package ent/rule).
 type audience struct{}
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.FieldInterceptor
-} = audience{}
+var _ fieldCheck = audience{}
 
-// ExtensionName implements graphql.HandlerExtension.
-func (audience) ExtensionName() string { return "KithAudience" }
-
-// Validate implements graphql.HandlerExtension.
-func (audience) Validate(graphql.ExecutableSchema) error { return nil }
-
-// InterceptField implements graphql.FieldInterceptor.
-func (audience) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || (fc.Object != "Query" && fc.Object != "Mutation" && fc.Object != "Subscription") || fc.Field.Definition == nil ||
+// checkField implements fieldCheck.
+func (audience) checkField(ctx context.Context, fc *graphql.FieldContext) (context.Context, error) {
+	if (fc.Object != "Query" && fc.Object != "Mutation" && fc.Object != "Subscription") || fc.Field.Definition == nil ||
 		strings.HasPrefix(fc.Field.Name, "__") {
-		return next(ctx) // not a root field, or introspection (switched by config)
+		return ctx, nil // not a root field, or introspection (switched by config)
 	}
-	if err := mayCall(ctx, fieldAudience(fc.Field.Definition)); err != nil {
-		return nil, err
-	}
-	return next(ctx)
+	return ctx, mayCall(ctx, fieldAudience(fc.Field.Definition))
 }
 
 // audienceOf is who a root field is for, as its directives declare it.

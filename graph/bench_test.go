@@ -54,16 +54,28 @@ func BenchmarkClientProfile(b *testing.B) {
 	}
 	// Both handlers run with the GC setting kith serve uses.
 	b.Cleanup(server.TuneGC())
-	ctx := context.Background()
 	db := kithtest.DB(b, nil)
 	p := kithtest.NewPractice(b, db, "bench")
 	body := profileBody(b, seedProfile(b, db, p))
+	kith, baseline := benchServers(b, db, func(pool *pgxpool.Pool) http.Handler { return profileBaseline{pool} })
 
-	kith := httptest.NewServer(kithtest.NewAPI(b, db).Handler)
-	b.Cleanup(kith.Close)
+	client := profileClient(b)
+	want := profilePost(b, client, kith+"/graphql", p.Token, body)
+	got := profilePost(b, client, baseline+"/graphql", p.Token, body)
+	require.Equal(b, want, got, "the baseline must answer what kith answers")
 
-	// The baseline's pool (pgxpool's default size) reads the schema
-	// kithtest.DB made for this benchmark.
+	b.Run("kith", func(b *testing.B) { runProfile(b, client, kith+"/graphql", p.Token, body) })
+	b.Run("baseline", func(b *testing.B) { runProfile(b, client, baseline+"/graphql", p.Token, body) })
+}
+
+// benchServers serves kith's real HTTP handler over db, and the
+// hand-written baseline over a pgx pool (pgxpool's default size) of the
+// schema kithtest.DB made for the benchmark, and returns their addresses.
+func benchServers(b *testing.B, db *database.DB, baseline func(*pgxpool.Pool) http.Handler) (kith, base string) {
+	b.Helper()
+	ctx := context.Background()
+	k := httptest.NewServer(kithtest.NewAPI(b, db).Handler)
+	b.Cleanup(k.Close)
 	var schema string
 	require.NoError(b, db.SQL.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema))
 	cfg, err := pgxpool.ParseConfig(os.Getenv("TEST_DATABASE_URL"))
@@ -72,16 +84,9 @@ func BenchmarkClientProfile(b *testing.B) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	require.NoError(b, err)
 	b.Cleanup(pool.Close)
-	baseline := httptest.NewServer(profileBaseline{pool})
-	b.Cleanup(baseline.Close)
-
-	client := profileClient(b)
-	want := profilePost(b, client, kith.URL+"/graphql", p.Token, body)
-	got := profilePost(b, client, baseline.URL+"/graphql", p.Token, body)
-	require.Equal(b, want, got, "the baseline must answer what kith answers")
-
-	b.Run("kith", func(b *testing.B) { runProfile(b, client, kith.URL+"/graphql", p.Token, body) })
-	b.Run("baseline", func(b *testing.B) { runProfile(b, client, baseline.URL+"/graphql", p.Token, body) })
+	bs := httptest.NewServer(baseline(pool))
+	b.Cleanup(bs.Close)
+	return k.URL, bs.URL
 }
 
 // BenchmarkClientProfileSQLite is the kith half of BenchmarkClientProfile on
@@ -189,8 +194,9 @@ func profileRequest(url, token string, body []byte) *http.Request {
 	return req
 }
 
-// profilePost posts body once, requires a full answer, and returns it decoded.
-func profilePost(tb testing.TB, client *http.Client, url, token string, body []byte) map[string]any {
+// benchPost posts body once, requires an answer without errors, and
+// returns it raw and decoded.
+func benchPost(tb testing.TB, client *http.Client, url, token string, body []byte) ([]byte, map[string]any) {
 	tb.Helper()
 	rsp, err := client.Do(profileRequest(url, token, body))
 	require.NoError(tb, err)
@@ -201,6 +207,13 @@ func profilePost(tb testing.TB, client *http.Client, url, token string, body []b
 	var out map[string]any
 	require.NoError(tb, json.Unmarshal(raw, &out))
 	require.NotContains(tb, out, "errors", string(raw))
+	return raw, out
+}
+
+// profilePost posts body once, requires a full answer, and returns it decoded.
+func profilePost(tb testing.TB, client *http.Client, url, token string, body []byte) map[string]any {
+	tb.Helper()
+	raw, out := benchPost(tb, client, url, token, body)
 	var shape struct {
 		Data struct {
 			Node struct {
@@ -295,36 +308,47 @@ type (
 )
 
 func (h profileBaseline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	serveBaseline(w, r, func(ctx context.Context, token string, v baselineVars) (any, error) {
+		var rsp profileResponse
+		node, err := h.client(ctx, token, v.ID, v.Now)
+		if err == nil {
+			rsp.Data.Node = node
+		}
+		return rsp, err // unknown token or client: node is null
+	})
+}
+
+// baselineVars are the variables the baselines read: the profile's client
+// id, the page's practitioner p, and now.
+type baselineVars struct {
+	ID  string    `json:"id"`
+	P   string    `json:"p"`
+	Now time.Time `json:"now"`
+}
+
+// serveBaseline decodes a baseline request's variables and bearer token and
+// writes the response answer makes of them; an error other than no rows
+// (an unknown token or record, answered with what answer made) is a 500.
+func serveBaseline(w http.ResponseWriter, r *http.Request, answer func(ctx context.Context, token string, v baselineVars) (any, error)) {
 	var in struct {
-		Variables struct {
-			ID  string    `json:"id"`
-			Now time.Time `json:"now"`
-		} `json:"variables"`
+		Variables baselineVars `json:"variables"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	var rsp profileResponse
-	node, err := h.client(r.Context(), token, in.Variables.ID, in.Variables.Now)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows): // unknown token or client: node is null
-	case err != nil:
+	rsp, err := answer(r.Context(), token, in.Variables)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
-	default:
-		rsp.Data.Node = node
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(rsp)
 }
 
 func (h profileBaseline) client(ctx context.Context, token, id string, now time.Time) (*profileClientJSON, error) {
-	hash := sha256.Sum256([]byte(token))
-	var org string
-	err := h.pool.QueryRow(ctx, `SELECT t.organization_id FROM staff_tokens t JOIN staff s ON s.id = t.staff_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND s.active`, hash[:]).Scan(&org)
+	org, err := baselineOrg(ctx, h.pool, token)
 	if err != nil {
 		return nil, err
 	}
@@ -341,14 +365,7 @@ func (h profileBaseline) client(ctx context.Context, token, id string, now time.
 	if err != nil {
 		return nil, err
 	}
-	first := c.FirstName
-	if preferred != "" {
-		first = preferred
-	}
-	c.Recipients = append(c.Recipients, profileRecipientJSON{
-		Kind: "CLIENT", Name: first + " " + c.LastName, Email: profileOptional(c.Email), Phone: profileOptional(c.MobilePhone),
-		NotifyReminders: reminders, NotifyConfirmations: confirms, NotifyScheduled: sched, CanManageAppointments: true,
-	})
+	c.Recipients = append(c.Recipients, clientRecipient(&c, preferred, reminders, confirms, sched))
 
 	rows, err := h.pool.Query(ctx, `SELECT k.first_name, coalesce(k.last_name, ''), coalesce(k.email, ''), coalesce(k.phone, ''),
 		l.relationship, l.notify_reminders, l.notify_confirmations, l.notify_scheduled, l.can_manage_appointments
@@ -359,15 +376,10 @@ func (h profileBaseline) client(ctx context.Context, token, id string, now time.
 		return nil, err
 	}
 	for rows.Next() {
-		var (
-			r                       profileRecipientJSON
-			firstName, last, em, ph string
-			rel                     string
-		)
-		if err := rows.Scan(&firstName, &last, &em, &ph, &rel, &r.NotifyReminders, &r.NotifyConfirmations, &r.NotifyScheduled, &r.CanManageAppointments); err != nil {
+		r, err := scanContactRecipient(rows)
+		if err != nil {
 			return nil, err
 		}
-		r.Kind, r.Name, r.Email, r.Phone, r.Relationship = "CONTACT", strings.TrimSpace(firstName+" "+last), profileOptional(em), profileOptional(ph), &rel
 		c.Recipients = append(c.Recipients, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -389,6 +401,43 @@ func (h profileBaseline) client(ctx context.Context, token, id string, now time.
 		c.Appointments.Edges = append(c.Appointments.Edges, profileEdgeJSON{Node: a})
 	}
 	return &c, rows.Err()
+}
+
+// baselineOrg is the organisation of a staff token, checked as kith checks
+// it: unrevoked, unexpired, its staff member active.
+func baselineOrg(ctx context.Context, pool *pgxpool.Pool, token string) (string, error) {
+	hash := sha256.Sum256([]byte(token))
+	var org string
+	err := pool.QueryRow(ctx, `SELECT t.organization_id FROM staff_tokens t JOIN staff s ON s.id = t.staff_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND s.active`, hash[:]).Scan(&org)
+	return org, err
+}
+
+// clientRecipient is client c as the first of its recipients.
+func clientRecipient(c *profileClientJSON, preferred string, reminders, confirms, sched bool) profileRecipientJSON {
+	first := c.FirstName
+	if preferred != "" {
+		first = preferred
+	}
+	return profileRecipientJSON{
+		Kind: "CLIENT", Name: first + " " + c.LastName, Email: profileOptional(c.Email), Phone: profileOptional(c.MobilePhone),
+		NotifyReminders: reminders, NotifyConfirmations: confirms, NotifyScheduled: sched, CanManageAppointments: true,
+	}
+}
+
+// scanContactRecipient scans a row of the baselines' links query (lead's
+// columns, then the contact's names, email and phone and the link's
+// relationship and flags) into the contact's recipient.
+func scanContactRecipient(rows pgx.Rows, lead ...any) (profileRecipientJSON, error) {
+	var (
+		r                       profileRecipientJSON
+		firstName, last, em, ph string
+		rel                     string
+	)
+	err := rows.Scan(append(lead, &firstName, &last, &em, &ph, &rel,
+		&r.NotifyReminders, &r.NotifyConfirmations, &r.NotifyScheduled, &r.CanManageAppointments)...)
+	r.Kind, r.Name, r.Email, r.Phone, r.Relationship = "CONTACT", strings.TrimSpace(firstName+" "+last), profileOptional(em), profileOptional(ph), &rel
+	return r, err
 }
 
 // profileOptional is nil for "", as kith answers empty optional strings.

@@ -190,12 +190,11 @@ func NewHandler(client *ent.Client, authn *auth.Service, cfg HandlerConfig) *Han
 	srv.Use(limits{maxPage: cfg.MaxPageSize, maxCost: cfg.MaxComplexity, maxDepth: cfg.MaxDepth, maxFields: cfg.MaxFields,
 		maxTokens: cfg.MaxTokens, maxIntro: cfg.MaxIntrospectionCost, schema: es.Schema(), parsed: parsed})
 	srv.Use(argumentCheck{})
-	srv.Use(audience{})
-	srv.Use(newWidgetLimit(cfg.Limits, cfg.WidgetLimit))
+	srv.Use(argsOnce{})
+	srv.Use(fieldChecks{audience{}, newWidgetLimit(cfg.Limits, cfg.WidgetLimit), sessionViewer{}})
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverer(cfg.Logger))
 	srv.Use(transactioner{client: client, presenter: present, log: cfg.Logger})
-	srv.Use(sessionViewer{})
 	return &Handler{srv: srv, present: present, caches: caches}
 }
 

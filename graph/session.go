@@ -37,28 +37,19 @@ func (p *SignInPayload) SessionViewer() viewer.Viewer {
 // the other fields of the operation keep the request's viewer.
 type sessionViewer struct{}
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.FieldInterceptor
-} = sessionViewer{}
+var _ fieldCheck = sessionViewer{}
 
-// ExtensionName implements graphql.HandlerExtension.
-func (sessionViewer) ExtensionName() string { return "KithSessionViewer" }
-
-// Validate implements graphql.HandlerExtension.
-func (sessionViewer) Validate(graphql.ExecutableSchema) error { return nil }
-
-// InterceptField implements graphql.FieldInterceptor: a field whose parent
+// checkField implements fieldCheck: a field whose parent
 // is a signedIn answer, and with it everything under it (children resolve
 // with the context their parent's interceptors passed on), runs as the
 // session's viewer.
-func (sessionViewer) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Parent != nil {
+func (sessionViewer) checkField(ctx context.Context, fc *graphql.FieldContext) (context.Context, error) {
+	if fc.Parent != nil {
 		if s, ok := fc.Parent.Result.(signedIn); ok {
 			if v := s.SessionViewer(); v != nil {
 				ctx = viewer.NewContext(ctx, v)
 			}
 		}
 	}
-	return next(ctx)
+	return ctx, nil
 }

@@ -30,10 +30,7 @@ var DefaultWidgetLimit = ratelimit.Limit{Burst: 60, Every: time.Second}
 // public fields faster than its limit.
 type widgetLimit struct{ byIP *ratelimit.Limiter }
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.FieldInterceptor
-} = widgetLimit{}
+var _ fieldCheck = widgetLimit{}
 
 func newWidgetLimit(store ratelimit.Store, l ratelimit.Limit) widgetLimit {
 	if l == (ratelimit.Limit{}) {
@@ -42,22 +39,15 @@ func newWidgetLimit(store ratelimit.Store, l ratelimit.Limit) widgetLimit {
 	return widgetLimit{byIP: ratelimit.New(store, "widget.ip", l)}
 }
 
-// ExtensionName implements graphql.HandlerExtension.
-func (widgetLimit) ExtensionName() string { return "KithWidgetLimit" }
-
-// Validate implements graphql.HandlerExtension.
-func (widgetLimit) Validate(graphql.ExecutableSchema) error { return nil }
-
-// InterceptField implements graphql.FieldInterceptor.
-func (l widgetLimit) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc != nil && (fc.Object == "Query" || fc.Object == "Mutation") && widgetFields[fc.Field.Name] {
+// checkField implements fieldCheck.
+func (l widgetLimit) checkField(ctx context.Context, fc *graphql.FieldContext) (context.Context, error) {
+	if (fc.Object == "Query" || fc.Object == "Mutation") && widgetFields[fc.Field.Name] {
 		// A count that cannot be checked refuses the field (INTERNAL).
 		if ok, err := l.byIP.Allow(ctx, clientIP(ctx), time.Now()); err != nil || !ok {
-			return nil, cmp.Or(err, kith.ErrRateLimited)
+			return ctx, cmp.Or(err, kith.ErrRateLimited)
 		}
 	}
-	return next(ctx)
+	return ctx, nil
 }
 
 // pointers returns pointers to the elements of list, as gqlgen's lists of objects want.

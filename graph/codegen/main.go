@@ -1,0 +1,118 @@
+// Command codegen is kith's gqlgen run (go generate, after entc): gqlgen's
+// own generation over gqlgen.yml, with the one change kith makes to the
+// executor it writes, that every object's fields resolve one after another
+// on the request's goroutine. Only the root Query's fields still resolve side
+// by side.
+//
+// gqlgen resolves a field with a resolver (or a method taking a context) on
+// a goroutine of its own, and each element of a list of objects on another,
+// so that fields waiting on I/O wait together. kith's fields below the root
+// do no I/O of their own: entgql loads the edges a query asks for with the
+// query (field collection), and a mutation's fields share one transaction,
+// one connection, anyway. The goroutines only cost: a practitioner's page of
+// 50 clients started about 500 of them, and growing their stacks was 15% of
+// its CPU. So codegen marks every object but Query (and Subscription, whose fields stream) as not concurrent (gqlgen
+// does this for Mutation) and has lists marshalled in a loop (graph's
+// marshalSlice, in place of graphql.MarshalSliceConcurrently). It also
+// skips building the path of every object for deferred fragments when there
+// are none (see rewrites), and has each field's arguments parsed once per
+// operation (argsOnce).
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"regexp"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "codegen:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg, err := config.LoadConfigFromDefaultLocations()
+	if err != nil {
+		return fmt.Errorf("loading gqlgen.yml: %w", err)
+	}
+	if err := api.Generate(cfg, api.AddPlugin(sequential{})); err != nil {
+		return fmt.Errorf("generating: %w", err)
+	}
+	return rewrite(cfg.Exec.Filename)
+}
+
+// sequential is the gqlgen plugin that marks every object but Query (and Subscription, whose fields stream) as not
+// concurrent, before gqlgen writes the executor.
+type sequential struct{}
+
+// Name implements plugin.Plugin.
+func (sequential) Name() string { return "kith-sequential" }
+
+// GenerateCode implements plugin.CodeGenerator: gqlgen calls it with the
+// data it then writes the executor from.
+func (sequential) GenerateCode(data *codegen.Data) error {
+	for _, o := range data.Objects {
+		if o.Definition != data.Schema.Query && o.Definition != data.Schema.Subscription {
+			o.DisableConcurrency = true
+		}
+	}
+	return nil
+}
+
+// rewrites are kith's edits of the executor gqlgen writes, each what
+// gqlgen writes and what kith writes in its place.
+var rewrites = []struct{ old, new string }{
+	// Lists of objects marshalled in a loop, with the same arguments.
+	{"graphql.MarshalSliceConcurrently(", "marshalSlice("},
+	// Every object's marshaller hands its deferred fragments (@defer) to
+	// gqlgen with the object's path, built for the call and one in ten of
+	// a page's allocations, although gqlgen returns at once when there are
+	// none; kith calls it only when there are.
+	{
+		"\tec.ProcessDeferredGroup(graphql.DeferredGroup{\n" +
+			"\t\tDefers:   deferLabelToView,\n" +
+			"\t\tPath:     graphql.GetPath(ctx),\n" +
+			"\t\tFieldSet: deferredFieldSet,\n" +
+			"\t\tContext:  ctx,\n" +
+			"\t})\n",
+		"\tif len(deferLabelToView) > 0 {\n" +
+			"\t\tec.ProcessDeferredGroup(graphql.DeferredGroup{\n" +
+			"\t\t\tDefers:   deferLabelToView,\n" +
+			"\t\t\tPath:     graphql.GetPath(ctx),\n" +
+			"\t\t\tFieldSet: deferredFieldSet,\n" +
+			"\t\t\tContext:  ctx,\n" +
+			"\t\t})\n" +
+			"\t}\n",
+	},
+}
+
+// argsOnce has a field's arguments parsed once per operation (graph's
+// fieldArgs), not once for every object the field is asked of.
+var argsOnce = regexp.MustCompile(`fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
+
+// rewrite applies rewrites to the executor in file, and fails when gqlgen
+// no longer writes what one of them replaces.
+func rewrite(file string) error {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	for _, r := range rewrites {
+		if !bytes.Contains(src, []byte(r.old)) {
+			return fmt.Errorf("%s has no %q: gqlgen's executor changed, see graph/codegen", file, r.old)
+		}
+		src = bytes.ReplaceAll(src, []byte(r.old), []byte(r.new))
+	}
+	if !argsOnce.Match(src) {
+		return fmt.Errorf("%s has no %s: gqlgen's executor changed, see graph/codegen", file, argsOnce)
+	}
+	src = argsOnce.ReplaceAll(src, []byte("fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.$1)"))
+	return os.WriteFile(file, src, 0o644)
+}
