@@ -324,6 +324,41 @@ func BenchmarkAvailableSlotsHTTP(b *testing.B) {
 	b.ReportMetric(float64(len(rsp.Data.AvailableSlots)), "slots")
 }
 
+// TestAvailableSlotsStatements: the widget's availableSlots over HTTP reads
+// the organisation, the service and its rules once: booking.PublicSlots'
+// three statements and no other, over one week as over four.
+func TestAvailableSlotsStatements(t *testing.T) {
+	t.Parallel()
+	var counter atomic.Int64
+	db := kithtest.DB(t, &counter)
+	p := kithtest.NewPractice(t, db, "maple")
+	api := kithtest.NewAPI(t, db)
+	var days []map[string]any
+	for d := range 7 {
+		days = append(days, map[string]any{"weekday": d, "start": "09:00", "end": "17:00"})
+	}
+	api.OK(p.Token, `mutation($s: ID!, $i: [WorkingHoursInput!]!) { setWorkingHours(staffId: $s, intervals: $i) { id } }`, map[string]any{"s": p.Owner.ID, "i": days}, nil)
+	api.OK(p.Token, `mutation { updateBookingRules(input: {bookingMinNoticeMinutes: 0, slotIntervalMinutes: 30}) { id } }`, nil, nil)
+	var svc struct{ CreateService struct{ ID string } }
+	api.OK(p.Token, `mutation($p: [ID!]) { createService(input: {name: "S", durationMinutes: 60, bookableOnline: true}, practitionerIds: $p) { id } }`,
+		map[string]any{"p": []string{string(p.Owner.ID)}}, &svc)
+	start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+
+	statements := func(weeks int) int64 {
+		t.Helper()
+		var out struct{ AvailableSlots []struct{ Start string } }
+		vars := map[string]any{"o": "maple", "s": svc.CreateService.ID, "f": start, "t": start.AddDate(0, 0, 7*weeks), "z": "Europe/London"}
+		api.OK("", slotsQuery, vars, nil) // warm the query caches
+		counter.Store(0)
+		api.OK("", slotsQuery, vars, &out)
+		require.NotEmpty(t, out.AvailableSlots)
+		return counter.Load()
+	}
+	week := statements(1)
+	require.Equal(t, week, statements(4), "statements for a week vs four")
+	require.EqualValues(t, 3, week, "the service with its organisation, its practitioners, their schedules")
+}
+
 // TestServicesStatementsDoNotGrow: the services list with each service's
 // practitioners and effective rules costs the same number of statements for
 // one service as for six (no read per service).
