@@ -1,9 +1,11 @@
 package booking
 
 import (
+	"encoding/json"
 	"fmt"
-	"strconv"
+	"strings"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/kith-health/kith/ent"
@@ -13,8 +15,8 @@ import (
 )
 
 // practiceColumns are the organisation's columns a slots request reads with
-// its service: its booking rules (Effective) and its time zone
-// (loadSchedules, for practitioners without their own).
+// its service: its time zone (loadSchedules, for practitioners without
+// their own) and its booking rules (Effective). practice names them.
 var practiceColumns = []string{
 	organization.FieldTimeZone,
 	organization.FieldBookingMinNoticeMinutes,
@@ -27,14 +29,46 @@ var practiceColumns = []string{
 	organization.FieldRequireCancellationReason,
 }
 
-// practiceAlias names an organisation column in a service row: prefixed, as
-// the service has columns of the same names (its rule overrides).
-func practiceAlias(column string) string { return "org_" + column }
+// practiceColumn is the column of a service row withPractice adds: the
+// organisation's practiceColumns as one JSON object. One column, not one per
+// field: ent asks the driver for the row's column types once for every
+// column that is not the service's own.
+const practiceColumn = "practice"
+
+// practice is the JSON object of practiceColumn.
+type practice struct {
+	TimeZone                   string `json:"time_zone"`
+	BookingMinNoticeMinutes    int    `json:"booking_min_notice_minutes"`
+	BookingMaxAdvanceDays      int    `json:"booking_max_advance_days"`
+	CancelMinNoticeMinutes     int    `json:"cancel_min_notice_minutes"`
+	RescheduleMinNoticeMinutes int    `json:"reschedule_min_notice_minutes"`
+	SlotIntervalMinutes        int    `json:"slot_interval_minutes"`
+	BufferBeforeMinutes        int    `json:"buffer_before_minutes"`
+	BufferAfterMinutes         int    `json:"buffer_after_minutes"`
+	RequireCancellationReason  flag   `json:"require_cancellation_reason"`
+}
+
+// flag is a boolean in JSON as PostgreSQL writes it (true, false) or
+// SQLite (1, 0).
+type flag bool
+
+// UnmarshalJSON reads true, false, 1 or 0.
+func (f *flag) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "true", "1":
+		*f = true
+	case "false", "0", "null":
+		*f = false
+	default:
+		return fmt.Errorf("%s is not a boolean", b)
+	}
+	return nil
+}
 
 // withPractice joins a service query to the service's organisation and
-// selects practiceColumns with it, so one statement reads both; practiceOf
-// reads the organisation back. A slug other than "" also keeps only
-// services of the organisation with that slug.
+// selects its practiceColumns with it, so one statement reads both;
+// practiceOf reads the organisation back. A slug other than "" also keeps
+// only services of the organisation with that slug.
 //
 // The organisation is read through the service's row: the service query's
 // privacy rules decide whether the viewer may read the service, and the
@@ -43,9 +77,15 @@ func withPractice(slug string) predicate.Service {
 	return func(s *sql.Selector) {
 		t := sql.Table(organization.Table)
 		s.Join(t).On(s.C(service.FieldOrganizationID), t.C(organization.FieldID))
-		for _, c := range practiceColumns {
-			s.AppendSelect(sql.As(t.C(c), practiceAlias(c)))
+		object := "json_object"
+		if s.Dialect() == dialect.Postgres {
+			object = "json_build_object"
 		}
+		pairs := make([]string, len(practiceColumns))
+		for i, c := range practiceColumns {
+			pairs[i] = "'" + c + "', " + t.C(c)
+		}
+		s.AppendSelect(sql.As("CAST("+object+"("+strings.Join(pairs, ", ")+") AS TEXT)", practiceColumn))
 		if slug != "" {
 			s.Where(sql.EQ(t.C(organization.FieldSlug), slug))
 		}
@@ -56,71 +96,26 @@ func withPractice(slug string) predicate.Service {
 // ID, time zone and booking rules, the fields Effective and loadSchedules
 // use (no other field is set).
 func practiceOf(svc *ent.Service) (*ent.Organization, error) {
-	org := &ent.Organization{ID: svc.OrganizationID}
-	ints := []*int{
-		&org.BookingMinNoticeMinutes, &org.BookingMaxAdvanceDays, &org.CancelMinNoticeMinutes,
-		&org.RescheduleMinNoticeMinutes, &org.SlotIntervalMinutes, &org.BufferBeforeMinutes, &org.BufferAfterMinutes,
-	}
-	for i, c := range practiceColumns {
-		v, err := svc.Value(practiceAlias(c))
-		if err != nil {
-			return nil, fmt.Errorf("reading the organisation of service %s: %w", svc.ID, err)
-		}
-		switch {
-		case c == organization.FieldTimeZone:
-			org.TimeZone, err = textValue(v)
-		case c == organization.FieldRequireCancellationReason:
-			org.RequireCancellationReason, err = boolValue(v)
-		default:
-			*ints[i-1], err = intValue(v)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading the organisation of service %s: %s: %w", svc.ID, c, err)
-		}
-	}
-	return org, nil
-}
-
-// textValue, intValue and boolValue convert a column selected beyond an
-// entity's own, as the SQLite and PostgreSQL drivers answer it.
-func textValue(v ent.Value) (string, error) {
+	v, err := svc.Value(practiceColumn)
+	var text []byte
 	switch v := v.(type) {
 	case string:
-		return v, nil
+		text = []byte(v)
 	case []byte:
-		return string(v), nil
-	case nil:
-		return "", nil
+		text = v
 	}
-	return "", fmt.Errorf("unexpected %T", v)
-}
-
-func intValue(v ent.Value) (int, error) {
-	switch v := v.(type) {
-	case int64:
-		return int(v), nil
-	case int32:
-		return int(v), nil
-	case int:
-		return v, nil
-	case []byte:
-		return strconv.Atoi(string(v))
-	case string:
-		return strconv.Atoi(v)
+	var p practice
+	if err == nil {
+		err = json.Unmarshal(text, &p)
 	}
-	return 0, fmt.Errorf("unexpected %T", v)
-}
-
-func boolValue(v ent.Value) (bool, error) {
-	switch v := v.(type) {
-	case bool:
-		return v, nil
-	case int64:
-		return v != 0, nil
-	case []byte:
-		return strconv.ParseBool(string(v))
-	case string:
-		return strconv.ParseBool(v)
+	if err != nil {
+		return nil, fmt.Errorf("reading the organisation of service %s: %w", svc.ID, err)
 	}
-	return false, fmt.Errorf("unexpected %T", v)
+	return &ent.Organization{
+		ID: svc.OrganizationID, TimeZone: p.TimeZone,
+		BookingMinNoticeMinutes: p.BookingMinNoticeMinutes, BookingMaxAdvanceDays: p.BookingMaxAdvanceDays,
+		CancelMinNoticeMinutes: p.CancelMinNoticeMinutes, RescheduleMinNoticeMinutes: p.RescheduleMinNoticeMinutes,
+		SlotIntervalMinutes: p.SlotIntervalMinutes, BufferBeforeMinutes: p.BufferBeforeMinutes, BufferAfterMinutes: p.BufferAfterMinutes,
+		RequireCancellationReason: bool(p.RequireCancellationReason),
+	}, nil
 }
