@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
@@ -293,12 +294,16 @@ func BenchmarkAvailableSlotsHTTP(b *testing.B) {
 	toronto, _ := time.LoadLocation("America/Toronto")
 	now := time.Now().In(toronto)
 	start := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, toronto)
-	creates := make([]*ent.AppointmentCreate, 0, 500)
-	for i := range 500 {
-		at := start.AddDate(0, 0, i/17).Add(8*time.Hour + time.Duration(i%17)*40*time.Minute)
-		creates = append(creates, db.Client.Appointment.Create().SetClientID(client.ID).SetPractitionerID(p.Owner.ID).SetStartsAt(at).SetEndsAt(at.Add(30*time.Minute)))
-	}
-	require.NoError(b, db.Client.Appointment.CreateBulk(creates...).Exec(ctx))
+	// In a transaction: appointments send their confirmations (the notifier).
+	_, err = transaction.Run(ctx, db.Client, func(ctx context.Context, tx *ent.Client) (struct{}, error) {
+		creates := make([]*ent.AppointmentCreate, 0, 500)
+		for i := range 500 {
+			at := start.AddDate(0, 0, i/17).Add(8*time.Hour + time.Duration(i%17)*40*time.Minute)
+			creates = append(creates, tx.Appointment.Create().SetClientID(client.ID).SetPractitionerID(p.Owner.ID).SetStartsAt(at).SetEndsAt(at.Add(30*time.Minute)))
+		}
+		return struct{}{}, tx.Appointment.CreateBulk(creates...).Exec(ctx)
+	})
+	require.NoError(b, err)
 	body, _ := json.Marshal(map[string]any{"query": slotsQuery, "variables": map[string]any{
 		"o": "maple", "s": svc.CreateService.ID, "p": p.Owner.ID, "f": start, "t": start.AddDate(0, 0, 30), "z": "Europe/London"}})
 	do := func() *httptest.ResponseRecorder {
