@@ -3,6 +3,7 @@ package booking
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -94,9 +95,11 @@ UNION ALL SELECT practitioner_id, %d, 0, '', '', '', %s, %s FROM appointments
 	}
 	defer rows.Close()
 	// Declared once: Scan takes their addresses, so each would be allocated
-	// again for every row if declared in the loop.
+	// again for every row if declared in the loop. The texts are raw bytes,
+	// reused from row to row: most rows are appointments, whose only text is
+	// the practitioner's ID, looked up without copying it.
 	var (
-		staff, date, start, end       string
+		staff, date, start, end       sql.RawBytes
 		what, weekday, fromSec, toSec int64
 	)
 	for rows.Next() {
@@ -109,9 +112,9 @@ UNION ALL SELECT practitioner_id, %d, 0, '', '', '', %s, %s FROM appointments
 		}
 		switch what {
 		case rowWeekly:
-			s.addWeekly(int(weekday), start, end)
+			s.addWeekly(int(weekday), string(start), string(end))
 		case rowDated:
-			s.addDated(date, start, end)
+			s.addDated(string(date), string(start), string(end))
 		case rowTimeOff:
 			s.off = append(s.off, span{time.Unix(fromSec, 0).UTC(), time.Unix(toSec, 0).UTC()})
 		case rowBusy:

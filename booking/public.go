@@ -39,19 +39,31 @@ func OrganizationBySlug(ctx context.Context, db *ent.Client, slug string) (*ent.
 // must belong to the organisation with slug, be bookable online and not
 // archived (any other reads as not found), and the notice rules always
 // apply. q.OrgID and q.AsStaff are set here; a zero q.Now is the current
-// time. It runs four statements: the organisation, the service, its
-// practitioners and their schedules.
+// time. It runs three statements: the service with its organisation
+// (withPractice, found by slug), its practitioners and their schedules;
+// a fourth, the organisation by slug, only when no service is found, to
+// say which of the two is unknown.
 func PublicSlots(ctx context.Context, db *ent.Client, slug string, q Query) ([]Slot, error) {
-	org, err := OrganizationBySlug(ctx, db, slug)
+	slug = strings.ToLower(strings.TrimSpace(slug))
+	// As kith itself, as OrganizationBySlug reads: the join on the slug
+	// confines the service to that organisation.
+	svc, err := db.Service.Query().
+		Where(service.ID(q.ServiceID), service.BookableOnline(true), service.ArchivedAtIsNil(), withPractice(slug)).
+		Only(viewer.SystemContext(ctx))
+	if ent.IsNotFound(err) {
+		if _, err := OrganizationBySlug(ctx, db, slug); err != nil {
+			return nil, err
+		}
+		return nil, &kith.NotFoundError{Field: "serviceId", ID: q.ServiceID}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading service %s: %w", q.ServiceID, err)
+	}
+	org, err := practiceOf(svc)
 	if err != nil {
 		return nil, err
 	}
 	ctx = publicContext(ctx, org.ID)
-	svc, err := onlyService(ctx, db.Service.Query().
-		Where(service.ID(q.ServiceID), service.OrganizationID(org.ID), service.BookableOnline(true), service.ArchivedAtIsNil()), q.ServiceID)
-	if err != nil {
-		return nil, err
-	}
 	q.OrgID, q.AsStaff, q.Ignore = org.ID, false, nil
 	if q.Now.IsZero() {
 		q.Now = time.Now()

@@ -94,7 +94,8 @@ func merge(spans []span) []span {
 // instants with time.Date in the practitioner's zone, never by adding 24
 // hours, so 09:00 stays 09:00 across daylight-saving changes.
 func (s *schedule) open(first, last time.Time) []span {
-	var out []span
+	// Mostly one interval a day: room for that, so the list grows rarely.
+	out := make([]span, 0, int(last.Sub(first)/(24*time.Hour))+2)
 	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
 		y, m, day := d.Date()
 		intervals, ok := s.dated[dateKey(y, m, day)]

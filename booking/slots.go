@@ -56,21 +56,24 @@ type Slot struct {
 // each practitioner's weekly hours (in their time zone), date-specific
 // hours, time off, booked and confirmed appointments with the service's
 // buffers, the slot interval, and (unless AsStaff) the minimum notice and how
-// far ahead one may book. It runs four statements whatever the range: the
-// service, its organisation, its practitioners, and their schedules
-// (loadSchedules), swept in memory.
+// far ahead one may book. It runs three statements whatever the range: the
+// service with its organisation's rules (withPractice), its practitioners,
+// and their schedules (loadSchedules), swept in memory.
 func Slots(ctx context.Context, db *ent.Client, q Query) ([]Slot, error) {
 	loc, err := q.location()
 	if err != nil {
 		return nil, err
 	}
 	svc, err := onlyService(ctx, db.Service.Query().
-		Where(service.ID(q.ServiceID), service.OrganizationID(q.OrgID), service.ArchivedAtIsNil()).
-		WithOrganization(), q.ServiceID)
+		Where(service.ID(q.ServiceID), service.OrganizationID(q.OrgID), service.ArchivedAtIsNil(), withPractice("")), q.ServiceID)
 	if err != nil {
 		return nil, err
 	}
-	return slotsOf(ctx, db, svc.Edges.Organization, svc, q, loc)
+	org, err := practiceOf(svc)
+	if err != nil {
+		return nil, err
+	}
+	return slotsOf(ctx, db, org, svc, q, loc)
 }
 
 // onlyService reads the one service query selects; none is a NotFoundError

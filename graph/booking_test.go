@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kith-health/kith/database"
+	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/kithtest"
@@ -293,12 +294,16 @@ func BenchmarkAvailableSlotsHTTP(b *testing.B) {
 	toronto, _ := time.LoadLocation("America/Toronto")
 	now := time.Now().In(toronto)
 	start := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, toronto)
-	creates := make([]*ent.AppointmentCreate, 0, 500)
-	for i := range 500 {
-		at := start.AddDate(0, 0, i/17).Add(8*time.Hour + time.Duration(i%17)*40*time.Minute)
-		creates = append(creates, db.Client.Appointment.Create().SetClientID(client.ID).SetPractitionerID(p.Owner.ID).SetStartsAt(at).SetEndsAt(at.Add(30*time.Minute)))
-	}
-	require.NoError(b, db.Client.Appointment.CreateBulk(creates...).Exec(ctx))
+	// In a transaction: appointments send their confirmations (the notifier).
+	_, err = transaction.Run(ctx, db.Client, func(ctx context.Context, tx *ent.Client) (struct{}, error) {
+		creates := make([]*ent.AppointmentCreate, 0, 500)
+		for i := range 500 {
+			at := start.AddDate(0, 0, i/17).Add(8*time.Hour + time.Duration(i%17)*40*time.Minute)
+			creates = append(creates, tx.Appointment.Create().SetClientID(client.ID).SetPractitionerID(p.Owner.ID).SetStartsAt(at).SetEndsAt(at.Add(30*time.Minute)))
+		}
+		return struct{}{}, tx.Appointment.CreateBulk(creates...).Exec(ctx)
+	})
+	require.NoError(b, err)
 	body, _ := json.Marshal(map[string]any{"query": slotsQuery, "variables": map[string]any{
 		"o": "maple", "s": svc.CreateService.ID, "p": p.Owner.ID, "f": start, "t": start.AddDate(0, 0, 30), "z": "Europe/London"}})
 	do := func() *httptest.ResponseRecorder {
@@ -322,6 +327,41 @@ func BenchmarkAvailableSlotsHTTP(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(rsp.Data.AvailableSlots)), "slots")
+}
+
+// TestAvailableSlotsStatements: the widget's availableSlots over HTTP reads
+// the organisation, the service and its rules once: booking.PublicSlots'
+// three statements and no other, over one week as over four.
+func TestAvailableSlotsStatements(t *testing.T) {
+	t.Parallel()
+	var counter atomic.Int64
+	db := kithtest.DB(t, &counter)
+	p := kithtest.NewPractice(t, db, "maple")
+	api := kithtest.NewAPI(t, db)
+	var days []map[string]any
+	for d := range 7 {
+		days = append(days, map[string]any{"weekday": d, "start": "09:00", "end": "17:00"})
+	}
+	api.OK(p.Token, `mutation($s: ID!, $i: [WorkingHoursInput!]!) { setWorkingHours(staffId: $s, intervals: $i) { id } }`, map[string]any{"s": p.Owner.ID, "i": days}, nil)
+	api.OK(p.Token, `mutation { updateBookingRules(input: {bookingMinNoticeMinutes: 0, slotIntervalMinutes: 30}) { id } }`, nil, nil)
+	var svc struct{ CreateService struct{ ID string } }
+	api.OK(p.Token, `mutation($p: [ID!]) { createService(input: {name: "S", durationMinutes: 60, bookableOnline: true}, practitionerIds: $p) { id } }`,
+		map[string]any{"p": []string{string(p.Owner.ID)}}, &svc)
+	start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+
+	statements := func(weeks int) int64 {
+		t.Helper()
+		var out struct{ AvailableSlots []struct{ Start string } }
+		vars := map[string]any{"o": "maple", "s": svc.CreateService.ID, "f": start, "t": start.AddDate(0, 0, 7*weeks), "z": "Europe/London"}
+		api.OK("", slotsQuery, vars, nil) // warm the query caches
+		counter.Store(0)
+		api.OK("", slotsQuery, vars, &out)
+		require.NotEmpty(t, out.AvailableSlots)
+		return counter.Load()
+	}
+	week := statements(1)
+	require.Equal(t, week, statements(4), "statements for a week vs four")
+	require.EqualValues(t, 3, week, "the service with its organisation, its practitioners, their schedules")
 }
 
 // TestServicesStatementsDoNotGrow: the services list with each service's
