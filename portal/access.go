@@ -60,22 +60,16 @@ func (a Access) Viewer(session viewer.Portal) viewer.Portal {
 // (its organization_id and email) may act for, and how: the client whose
 // email it is, when the client's own portal access is ACTIVE, and each
 // client whose link to a contact with that email is ACTIVE. Archived
-// clients give none. With oneClient it is only the client person.client_id
-// (one request's access, read through the index of that client). The
-// statement that uses it starts `WITH person AS (...), ` and selects
-// accessColumns from access.
-func accessStatement(oneClient bool) string {
-	own, linked := "", ""
-	if oneClient {
-		own, linked = ` AND c.id = p.client_id`, ` AND l.client_id = p.client_id`
-	}
-	return `access AS (
+// clients give none. The statement that uses it starts `WITH person AS
+// (...), `, selects accessColumns from access and orders them by
+// accessOrder.
+const accessStatement = `access AS (
 	SELECT c.id AS client_id, c.first_name, c.preferred_name, c.last_name,
 		NULL AS link_id, NULL AS contact_id, NULL AS relationship, NULL AS relationship_label,
 		NULL AS portal_scopes, TRUE AS can_manage_appointments, NULL AS link_created_at
 	FROM person p
 	JOIN clients c ON c.organization_id = p.organization_id AND c.email = p.email
-	WHERE c.portal_status = 'ACTIVE' AND c.status <> 'ARCHIVED'` + own + `
+	WHERE c.portal_status = 'ACTIVE' AND c.status <> 'ARCHIVED'
 	UNION ALL
 	SELECT c.id, c.first_name, c.preferred_name, c.last_name,
 		l.id, l.contact_id, l.relationship, l.relationship_label,
@@ -84,8 +78,11 @@ func accessStatement(oneClient bool) string {
 	JOIN contacts co ON co.organization_id = p.organization_id AND co.email = p.email
 	JOIN client_contacts l ON l.contact_id = co.id AND l.organization_id = p.organization_id
 	JOIN clients c ON c.id = l.client_id
-	WHERE l.portal_status = 'ACTIVE' AND c.status <> 'ARCHIVED'` + linked + `)`
-}
+	WHERE l.portal_status = 'ACTIVE' AND c.status <> 'ARCHIVED')`
+
+// accessOrder is the order Accesses lists them in: the client's own first,
+// by first name, then each contact's link, oldest first.
+const accessOrder = `a.link_id IS NOT NULL, CASE WHEN a.link_id IS NULL THEN a.first_name END, a.link_created_at, COALESCE(a.link_id, a.client_id)`
 
 // accessColumns are the columns of access scanAccess reads, in order.
 const accessColumns = `a.client_id, a.first_name, a.preferred_name, a.last_name, a.link_id, a.contact_id, a.relationship, a.relationship_label, a.portal_scopes, a.can_manage_appointments`
@@ -100,6 +97,15 @@ type accessRow struct {
 // dest are the scan destinations of accessColumns.
 func (r *accessRow) dest() []any {
 	return []any{&r.client, &r.first, &r.preferred, &r.last, &r.link, &r.contact, &r.relationship, &r.label, &r.scopes, &r.canManage}
+}
+
+// appendTo appends the row's Access to all, unless it holds none.
+func (r *accessRow) appendTo(all []Access) ([]Access, error) {
+	a, ok, err := r.access()
+	if err != nil || !ok {
+		return all, err
+	}
+	return append(all, a), nil
 }
 
 // access is the row as an Access; ok is false when it holds none.
@@ -133,12 +139,11 @@ func (r *accessRow) access() (a Access, ok bool, err error) {
 }
 
 // accessesStatement lists every access of the email (second placeholder)
-// in the organisation (first): the client's own first, by first name, then
-// each contact's link, oldest first.
-var accessesStatement = `WITH person AS (SELECT CAST(? AS TEXT) AS organization_id, CAST(? AS TEXT) AS email),
-` + accessStatement(false) + `
+// in the organisation (first), in accessOrder.
+const accessesStatement = `WITH person AS (SELECT CAST(? AS TEXT) AS organization_id, CAST(? AS TEXT) AS email),
+` + accessStatement + `
 SELECT ` + accessColumns + ` FROM access a
-ORDER BY a.link_id IS NOT NULL, CASE WHEN a.link_id IS NULL THEN a.first_name END, a.link_created_at, COALESCE(a.link_id, a.client_id)`
+ORDER BY ` + accessOrder
 
 // Accesses lists the clients email may act for in organisation org
 // (accessStatement), in one statement: the client whose own portal access
@@ -157,14 +162,28 @@ func (s *Service) Accesses(ctx context.Context, org pulid.ID, email string) ([]A
 		if err := rows.Scan(r.dest()...); err != nil {
 			return nil, fmt.Errorf("finding portal access: %w", err)
 		}
-		a, _, err := r.access()
-		if err != nil {
+		if out, err = r.appendTo(out); err != nil {
 			return nil, err
 		}
-		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("finding portal access: %w", err)
 	}
 	return out, nil
+}
+
+// actingAs is the access of all through which a request acts for client:
+// a contact's link, the lowest link ID when there are several, before the
+// client's own access; ok is false when all has none for client.
+func actingAs(all []Access, client pulid.ID) (a Access, ok bool) {
+	for _, c := range all {
+		if c.ClientID != client {
+			continue
+		}
+		switch {
+		case !ok, a.AsClient() && !c.AsClient(), !c.AsClient() && c.LinkID < a.LinkID:
+			a, ok = c, true
+		}
+	}
+	return a, ok
 }

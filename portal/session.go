@@ -57,51 +57,59 @@ func (s *Service) issue(ctx context.Context, org pulid.ID, email string) (*Sessi
 // acting for nobody, which reads no client's records. It is
 // ErrUnauthenticated when the token is unknown, expired or revoked.
 // Revoking a contact's access or changing its scopes takes effect here, on
-// the very next request. It costs one statement: the session and the
-// person's access to client (accessStatement) are read together
-// (authStatement).
+// the very next request. It costs one statement: the session and every
+// access of its person (accessStatement) are read together
+// (authStatement), and a request context made by WithRequest keeps those
+// accesses, so that the fields listing them read none again.
 func (s *Service) Authenticate(ctx context.Context, token string, client pulid.ID) (viewer.Portal, error) {
 	if !strings.HasPrefix(token, SessionPrefix) {
 		return viewer.Portal{}, kith.ErrUnauthenticated
 	}
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(authStatement), string(client), hash(token), s.now())
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(authStatement), hash(token), s.now())
 	if err != nil {
 		return viewer.Portal{}, fmt.Errorf("checking a portal session: %w", err)
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
+	var (
+		v     viewer.Portal
+		all   []Access
+		found bool
+	)
+	for rows.Next() {
+		var r accessRow
+		if err := rows.Scan(append([]any{&v.SessionID, &v.OrgID, &v.Email}, r.dest()...)...); err != nil {
 			return viewer.Portal{}, fmt.Errorf("checking a portal session: %w", err)
 		}
-		return viewer.Portal{}, kith.ErrUnauthenticated
+		found = true
+		if all, err = r.appendTo(all); err != nil {
+			return viewer.Portal{}, err
+		}
 	}
-	var (
-		v viewer.Portal
-		r accessRow
-	)
-	if err := rows.Scan(append([]any{&v.SessionID, &v.OrgID, &v.Email}, r.dest()...)...); err != nil {
+	if err := rows.Err(); err != nil {
 		return viewer.Portal{}, fmt.Errorf("checking a portal session: %w", err)
 	}
-	a, ok, err := r.access()
-	if err != nil || !ok {
-		return v, err
+	if !found {
+		return viewer.Portal{}, kith.ErrUnauthenticated
 	}
-	return a.Viewer(v), nil
+	remember(ctx, v.SessionID, all)
+	if a, ok := actingAs(all, client); ok {
+		return a.Viewer(v), nil
+	}
+	return v, nil
 }
 
-// authStatement reads, for a client (the first placeholder), the live
-// session of a token's hash (the second) at a time (the third), with the
-// session's access to the client (accessStatement): a contact's link
-// first, the lowest link ID, then the client's own access. Written for
-// SQLite's ? placeholders; Rebind turns them into PostgreSQL's.
-var authStatement = `WITH person AS (
-	SELECT id, organization_id, email, CAST(? AS TEXT) AS client_id FROM portal_sessions
+// authStatement reads the live session of a token's hash (the first
+// placeholder) at a time (the second), with every access of its person
+// (accessStatement) in accessOrder: one row of NULL access columns when
+// it has none. Written for SQLite's ? placeholders; Rebind turns them
+// into PostgreSQL's.
+const authStatement = `WITH person AS (
+	SELECT id, organization_id, email FROM portal_sessions
 	WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?),
-` + accessStatement(true) + `
+` + accessStatement + `
 SELECT p.id, p.organization_id, p.email, ` + accessColumns + `
 FROM person p LEFT JOIN access a ON TRUE
-ORDER BY a.link_id IS NULL, a.link_id
-LIMIT 1`
+ORDER BY ` + accessOrder
 
 // SignOut revokes the session of the portal viewer in ctx.
 func (s *Service) SignOut(ctx context.Context) error {

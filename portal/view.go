@@ -23,20 +23,6 @@ func (s *Service) Practice(ctx context.Context, org pulid.ID) (string, error) {
 	return o.Name, nil
 }
 
-// AccessesOf lists the clients the portal viewer p may act for (Accesses),
-// for the client switcher.
-func (s *Service) AccessesOf(ctx context.Context, p viewer.Portal) ([]*Access, error) {
-	all, err := s.Accesses(ctx, p.OrgID, p.Email)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*Access, len(all))
-	for i := range all {
-		out[i] = &all[i]
-	}
-	return out, nil
-}
-
 // Acting is the access through which p acts for its client on this
 // request, as Authenticate decided it, or nil when it acts for none. It is
 // the entry of Accesses that Authenticate chose, with the client's name.

@@ -31,7 +31,7 @@ import (
 // pretending the credentials were wrong.
 func authenticate(authn *auth.Service, portals *portal.Service, trusted []netip.Prefix, present graphql.ErrorPresenterFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := graph.WithClientAddress(r.Context(), clientAddress(r, trusted))
+		ctx := portal.WithRequest(graph.WithClientAddress(r.Context(), clientAddress(r, trusted)))
 		header := strings.TrimSpace(r.Header.Get("X-Kith-Client"))
 		if header != "" && !safeRequestID.MatchString(header) {
 			// Not an ID at all (too long, or bytes no ID has): refused here,
