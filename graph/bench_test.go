@@ -53,7 +53,7 @@ func BenchmarkClientProfile(b *testing.B) {
 		b.Skip("TEST_DATABASE_URL is not set: this benchmark compares kith with a pgx baseline on PostgreSQL")
 	}
 	// Both handlers run with the GC setting kith serve uses.
-	b.Cleanup(server.TuneGC())
+	b.Cleanup(server.TuneGC(server.DefaultMemoryLimit))
 	db := kithtest.DB(b, nil)
 	p := kithtest.NewPractice(b, db, "bench")
 	body := profileBody(b, seedProfile(b, db, p))
@@ -92,7 +92,7 @@ func benchServers(b *testing.B, db *database.DB, baseline func(*pgxpool.Pool) ht
 // BenchmarkClientProfileSQLite is the kith half of BenchmarkClientProfile on
 // the embedded SQLite store; it needs no server.
 func BenchmarkClientProfileSQLite(b *testing.B) {
-	b.Cleanup(server.TuneGC())
+	b.Cleanup(server.TuneGC(server.DefaultMemoryLimit))
 	ctx := context.Background()
 	db, err := database.Open(ctx, "sqlite://"+b.TempDir()+"/kith.db", database.Options{})
 	require.NoError(b, err)

@@ -44,7 +44,7 @@ func BenchmarkClientPage(b *testing.B) {
 	if os.Getenv("TEST_DATABASE_URL") == "" {
 		b.Skip("TEST_DATABASE_URL is not set: this benchmark compares kith with a pgx baseline on PostgreSQL")
 	}
-	b.Cleanup(server.TuneGC())
+	b.Cleanup(server.TuneGC(server.DefaultMemoryLimit))
 	db := kithtest.DB(b, nil)
 	p := kithtest.NewPractice(b, db, "page")
 	body := pageBody(b, seedPage(b, db, p))

@@ -37,7 +37,7 @@ const portalQuery = `{
 // the access checks cost. Run it on PostgreSQL with TEST_DATABASE_URL, beside
 // graph's BenchmarkClientProfile.
 func BenchmarkPortalHome(b *testing.B) {
-	b.Cleanup(server.TuneGC())
+	b.Cleanup(server.TuneGC(server.DefaultMemoryLimit))
 	db := kithtest.DB(b, nil)
 	api := kithtest.NewAPI(b, db)
 	p := kithtest.NewPractice(b, db, "bench")

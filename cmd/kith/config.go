@@ -56,6 +56,7 @@ type config struct {
 	DrainDelay           time.Duration `env:"KITH_DRAIN_DELAY" envDefault:"0s" help:"how long serve, on SIGTERM, keeps serving with /readyz answering 503 before it closes its listener, so a load balancer takes it out of rotation first"`
 	ShutdownTimeout      time.Duration `env:"KITH_SHUTDOWN_TIMEOUT" envDefault:"90s" min:"1s" help:"how long serve drains on SIGTERM (HTTP requests and messages being handed over, side by side) before it cancels what is left; longer than KITH_JOB_TIMEOUT"`
 	JobTimeout           time.Duration `env:"KITH_JOB_TIMEOUT" envDefault:"1m" min:"1s" help:"longest run of one job (a batch of messages) before it is cancelled"`
+	MemoryLimit          memoryValue   `env:"KITH_MEMORY_LIMIT" envDefault:"96MiB" help:"soft limit of serve's memory (Go's GOMEMLIMIT, which wins when set): past it garbage is collected sooner; 0 is none"`
 	RescueAfter          time.Duration `env:"KITH_RESCUE_AFTER" envDefault:"1h" min:"1s" help:"how long the jobs of a process that died wait before another takes them over; at least KITH_JOB_TIMEOUT"`
 	// Twilio sends SMS when its AccountSID is set.
 	Twilio twilioConfig
@@ -445,6 +446,46 @@ func (l *limitValue) UnmarshalText(text []byte) error {
 	}
 	*l = limitValue{Burst: b, Every: e}
 	return nil
+}
+
+// memoryValue is an amount of memory in bytes, written as a whole number
+// with a unit B, KiB, MiB or GiB (96MiB), or 0.
+type memoryValue int64
+
+// String writes the amount in the largest unit that divides it.
+func (m memoryValue) String() string {
+	for _, u := range memoryUnits {
+		if m != 0 && int64(m)%u.bytes == 0 {
+			return strconv.FormatInt(int64(m)/u.bytes, 10) + u.name
+		}
+	}
+	return strconv.FormatInt(int64(m), 10)
+}
+
+// memoryUnits are the units memoryValue reads, largest first.
+var memoryUnits = []struct {
+	name  string
+	bytes int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (m *memoryValue) UnmarshalText(text []byte) error {
+	s := strings.TrimSpace(string(text))
+	if s == "0" {
+		*m = 0
+		return nil
+	}
+	for _, u := range memoryUnits {
+		if n, ok := strings.CutSuffix(s, u.name); ok {
+			v, err := strconv.ParseInt(strings.TrimSpace(n), 10, 64)
+			if err == nil && v > 0 && v <= (1<<62)/u.bytes {
+				*m = memoryValue(v * u.bytes)
+				return nil
+			}
+			break
+		}
+	}
+	return errors.New("an amount of memory such as 96MiB or 1GiB (units B, KiB, MiB, GiB), or 0 for none")
 }
 
 // logLevel is slog's level, written debug, info, warn or error.

@@ -23,6 +23,7 @@ import (
 	"github.com/kith-health/kith/database"
 	"github.com/kith-health/kith/graph"
 	"github.com/kith-health/kith/ratelimit"
+	"github.com/kith-health/kith/server"
 )
 
 // parse loads the config from vars and the flags in args, as start does.
@@ -314,4 +315,22 @@ func TestSettingsAreListed(t *testing.T) {
 		row := regexp.MustCompile("(?m)^\\| `" + s.key + "` \\| *" + def + " *\\|")
 		require.True(t, row.Match(readme), "README's settings need a row | `%s` | %s | meaning |", s.key, def)
 	}
+}
+
+// TestMemoryLimit: KITH_MEMORY_LIMIT reads amounts with units and 0, says
+// what it wants of anything else, and defaults to server.DefaultMemoryLimit.
+func TestMemoryLimit(t *testing.T) {
+	t.Parallel()
+	var m memoryValue
+	for in, want := range map[string]int64{"96MiB": 96 << 20, "1GiB": 1 << 30, "512KiB": 512 << 10, "1000B": 1000, "0": 0, " 2 GiB ": 2 << 30} {
+		require.NoError(t, m.UnmarshalText([]byte(in)), in)
+		require.EqualValues(t, want, m, in)
+	}
+	for _, bad := range []string{"", "96", "96MB", "-1MiB", "0MiB", "lots", "99999999999GiB"} {
+		require.ErrorContains(t, m.UnmarshalText([]byte(bad)), "such as 96MiB", bad)
+	}
+	require.Equal(t, "96MiB", memoryValue(server.DefaultMemoryLimit).String())
+	f, ok := reflect.TypeFor[config]().FieldByName("MemoryLimit")
+	require.True(t, ok)
+	require.Equal(t, memoryValue(server.DefaultMemoryLimit).String(), f.Tag.Get("envDefault"))
 }

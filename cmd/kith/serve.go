@@ -113,7 +113,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer c.close()
-	defer server.TuneGC()()
+	defer server.TuneGC(int64(c.cfg.MemoryLimit))()
 	cfg, log, db, authn := c.cfg, c.log, c.db, c.authn
 
 	tp, stopTracing, err := observe.Tracing(ctx, getenv)
