@@ -14,12 +14,13 @@ import (
 const ServerGCPercent = 400
 
 // DefaultMemoryLimit is the soft memory limit kith serve sets unless the
-// operator sets GOMEMLIMIT or KITH_MEMORY_LIMIT: 96 MiB of Go's own memory.
-// At 400% growth the heap of sixteen concurrent client pages reached about
-// 135 MB beside the 60 MB of the binary's mapped pages; past the limit the
-// collector runs sooner instead, which kept the whole process's peak under
-// 150 MB (BenchmarkClientPageMemory). Raise it where kith has more memory.
-const DefaultMemoryLimit = 96 << 20
+// operator sets GOMEMLIMIT or KITH_MEMORY_LIMIT: 80 MiB of Go's own memory.
+// At 400% growth alone, sixteen concurrent client pages took the process to
+// about 200 MB, 60 MB of it the binary's mapped pages; past the limit the
+// collector runs sooner instead, which kept the process's peak near 130 MB
+// (BenchmarkClientPageMemory; 96 MiB gave 143-148 MB). Raise it where kith
+// has more memory: its heap at rest is about 20 MB.
+const DefaultMemoryLimit = 80 << 20
 
 // TuneGC applies ServerGCPercent unless GOGC is set, and the soft memory
 // limit (bytes; 0 is none) unless GOMEMLIMIT is set, and returns a function

@@ -56,7 +56,7 @@ type config struct {
 	DrainDelay           time.Duration `env:"KITH_DRAIN_DELAY" envDefault:"0s" help:"how long serve, on SIGTERM, keeps serving with /readyz answering 503 before it closes its listener, so a load balancer takes it out of rotation first"`
 	ShutdownTimeout      time.Duration `env:"KITH_SHUTDOWN_TIMEOUT" envDefault:"90s" min:"1s" help:"how long serve drains on SIGTERM (HTTP requests and messages being handed over, side by side) before it cancels what is left; longer than KITH_JOB_TIMEOUT"`
 	JobTimeout           time.Duration `env:"KITH_JOB_TIMEOUT" envDefault:"1m" min:"1s" help:"longest run of one job (a batch of messages) before it is cancelled"`
-	MemoryLimit          memoryValue   `env:"KITH_MEMORY_LIMIT" envDefault:"96MiB" help:"soft limit of serve's memory (Go's GOMEMLIMIT, which wins when set): past it garbage is collected sooner; 0 is none"`
+	MemoryLimit          memoryValue   `env:"KITH_MEMORY_LIMIT" envDefault:"80MiB" help:"soft limit of serve's memory (Go's GOMEMLIMIT, which wins when set): past it garbage is collected sooner; 0 is none"`
 	RescueAfter          time.Duration `env:"KITH_RESCUE_AFTER" envDefault:"1h" min:"1s" help:"how long the jobs of a process that died wait before another takes them over; at least KITH_JOB_TIMEOUT"`
 	// Twilio sends SMS when its AccountSID is set.
 	Twilio twilioConfig
@@ -449,7 +449,7 @@ func (l *limitValue) UnmarshalText(text []byte) error {
 }
 
 // memoryValue is an amount of memory in bytes, written as a whole number
-// with a unit B, KiB, MiB or GiB (96MiB), or 0.
+// with a unit B, KiB, MiB or GiB (80MiB), or 0.
 type memoryValue int64
 
 // String writes the amount in the largest unit that divides it.
@@ -485,7 +485,7 @@ func (m *memoryValue) UnmarshalText(text []byte) error {
 			break
 		}
 	}
-	return errors.New("an amount of memory such as 96MiB or 1GiB (units B, KiB, MiB, GiB), or 0 for none")
+	return errors.New("an amount of memory such as 80MiB or 1GiB (units B, KiB, MiB, GiB), or 0 for none")
 }
 
 // logLevel is slog's level, written debug, info, warn or error.

@@ -327,9 +327,9 @@ func TestMemoryLimit(t *testing.T) {
 		require.EqualValues(t, want, m, in)
 	}
 	for _, bad := range []string{"", "96", "96MB", "-1MiB", "0MiB", "lots", "99999999999GiB"} {
-		require.ErrorContains(t, m.UnmarshalText([]byte(bad)), "such as 96MiB", bad)
+		require.ErrorContains(t, m.UnmarshalText([]byte(bad)), "such as 80MiB", bad)
 	}
-	require.Equal(t, "96MiB", memoryValue(server.DefaultMemoryLimit).String())
+	require.Equal(t, "80MiB", memoryValue(server.DefaultMemoryLimit).String())
 	f, ok := reflect.TypeFor[config]().FieldByName("MemoryLimit")
 	require.True(t, ok)
 	require.Equal(t, memoryValue(server.DefaultMemoryLimit).String(), f.Tag.Get("envDefault"))
