@@ -15,9 +15,10 @@ import (
 // Access is one client a portal email may act for, and how: as the client
 // itself (LinkID empty) or as one of its contacts, through the link LinkID.
 // It is a row of accessStatement, the one definition of portal access:
-// Authenticate reads the access of one request, Accesses every client for
-// the client switcher, and the privacy rules read the viewer.Portal an
-// Access makes (Viewer).
+// Authenticate reads every one of a session's person with the session (and
+// the client switcher answers from those), Accesses every one of an email
+// for sign-in, and the privacy rules read the viewer.Portal an Access makes
+// (Viewer).
 type Access struct {
 	// ClientID is the client acted for.
 	ClientID pulid.ID

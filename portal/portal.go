@@ -6,10 +6,12 @@
 // email may act for in an organisation, as the client itself (its own
 // portal access ACTIVE) or as a contact (the link ACTIVE, with its scopes
 // and can-manage-appointments flag), archived clients left out; one row is
-// an Access. Authenticate reads the access of one request with the session,
-// in one statement, and makes the viewer.Portal the request runs as
-// (Access.Viewer); Accesses lists every Access for the client switcher
-// (portalViewer.clients) and sign-in. What a portal viewer then reads is
+// an Access. Authenticate reads every Access of the session's person with
+// the session, in one statement, makes the viewer.Portal the request runs
+// as from the one it acts through (Access.Viewer), and keeps the list for
+// the request (WithRequest), which the client switcher
+// (portalViewer.clients, AccessesOf) answers from; Accesses reads them for
+// sign-in. What a portal viewer then reads is
 // decided by the privacy rules of package ent/rule from that viewer.Portal;
 // that a GraphQL field needs an acting client at all is declared on the
 // field, @portal(acting: true), and enforced by graph.
