@@ -16,6 +16,13 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
+// maxAppointment is the longest an appointment lasts (the appointment
+// hooks refuse longer): loadSchedules bounds its scan of a practitioner's
+// appointments by start on both sides with it, over the index on
+// (practitioner_id, starts_at), rather than comparing every earlier
+// appointment's end.
+const maxAppointment = 24 * time.Hour
+
 // What a row of loadSchedules' statement is.
 const (
 	rowWeekly  = iota // weekly hours: weekday, start, end
@@ -36,7 +43,10 @@ const (
 // A practitioner's time off and appointments come as one row each, their
 // spans aggregated into one text (see parseSpans) that Go parses: the
 // driver's cost is per row and per column, and SQLite's date functions cost
-// more than reading the stored text. It filters by organisation itself, as
+// more than reading the stored text. Appointments are found by start alone,
+// both sides bounded (maxAppointment), and their ends compared in Go
+// (parseSpans): SQLite would try to read the bound as a number at every
+// row's comparison of a time column. It filters by organisation itself, as
 // the privacy rules would; its callers have read the service and
 // practitioners through ent (and its privacy rules) first.
 func loadSchedules(ctx context.Context, db *ent.Client, org *ent.Organization, practitioners []*ent.Staff, from, to time.Time, dur time.Duration, rules Rules, ignore []pulid.ID) (map[pulid.ID]*schedule, error) {
@@ -78,7 +88,7 @@ UNION ALL SELECT staff_id, %d, 0, "date", coalesce("start", ''), coalesce("end",
 UNION ALL SELECT staff_id, %d, 0, '', %s, '' FROM schedule_exceptions
  WHERE organization_id = ? AND kind = 'TIME_OFF' AND staff_id IN (%s) AND starts_at < ? AND ends_at > ? GROUP BY staff_id
 UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
- WHERE organization_id = ? AND status IN ('BOOKED', 'CONFIRMED') AND practitioner_id IN (%s) AND starts_at < ? AND ends_at > ?%s GROUP BY practitioner_id`,
+ WHERE organization_id = ? AND status IN ('BOOKED', 'CONFIRMED') AND practitioner_id IN (%s) AND starts_at < ? AND starts_at > ?%s GROUP BY practitioner_id`,
 		rowWeekly, in,
 		rowDated, in,
 		rowTimeOff, spans, in,
@@ -88,7 +98,7 @@ UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
 	args = append(append(args, orgID), ids...)
 	args = append(append(append(args, orgID), ids...), firstDate, lastDate)
 	args = append(append(append(args, orgID), ids...), to.Add(dur), from)
-	args = append(append(append(args, orgID), ids...), busyTo, busyFrom)
+	args = append(append(append(args, orgID), ids...), busyTo, busyFrom.Add(-maxAppointment))
 	for _, id := range ignore {
 		args = append(args, string(id))
 	}
@@ -118,9 +128,9 @@ UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
 		case rowDated:
 			s.addDated(string(date), string(start), string(end))
 		case rowTimeOff:
-			s.off = parseSpans(s.off, start)
+			s.off = parseSpans(s.off, start, time.Time{})
 		case rowBusy:
-			s.busy = parseSpans(s.busy, start)
+			s.busy = parseSpans(s.busy, start, busyFrom)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -132,13 +142,14 @@ UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
 	return out, nil
 }
 
-// parseSpans appends to out the spans of text, as loadSchedules' statement
-// writes them: start~end pairs separated by commas, each instant UTC written
-// "2006-01-02 15:04:05" and maybe a fraction of a second and more (a zone),
-// which are ignored but for an end's fraction: it rounds the end up, so a
-// span never shrinks. A malformed pair is skipped: hooks keep the times
-// valid, and a read should not fail on one.
-func parseSpans(out []span, text []byte) []span {
+// parseSpans appends to out the spans of text that end after after, as
+// loadSchedules' statement writes them: start~end pairs separated by
+// commas, each instant UTC written "2006-01-02 15:04:05" and maybe a
+// fraction of a second and more (a zone), which are ignored but for an
+// end's fraction: it rounds the end up, so a span never shrinks. A
+// malformed pair is skipped: hooks keep the times valid, and a read should
+// not fail on one.
+func parseSpans(out []span, text []byte, after time.Time) []span {
 	out = slices.Grow(out, bytes.Count(text, []byte{','})+1)
 	for len(text) > 0 {
 		pair, rest, _ := bytes.Cut(text, []byte{','})
@@ -146,7 +157,7 @@ func parseSpans(out []span, text []byte) []span {
 		a, b, ok := bytes.Cut(pair, []byte{'~'})
 		start, ok1 := parseInstant(a, false)
 		end, ok2 := parseInstant(b, true)
-		if ok && ok1 && ok2 {
+		if ok && ok1 && ok2 && end.After(after) {
 			out = append(out, span{start, end})
 		}
 	}
