@@ -1,10 +1,12 @@
 package booking
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,12 +16,19 @@ import (
 	"github.com/kith-health/kith/pulid"
 )
 
+// maxAppointment is the longest an appointment lasts (the appointment
+// hooks refuse longer): loadSchedules bounds its scan of a practitioner's
+// appointments by start on both sides with it, over the index on
+// (practitioner_id, starts_at), rather than comparing every earlier
+// appointment's end.
+const maxAppointment = 24 * time.Hour
+
 // What a row of loadSchedules' statement is.
 const (
 	rowWeekly  = iota // weekly hours: weekday, start, end
 	rowDated          // date-specific hours: date, start, end (both empty: closed)
-	rowTimeOff        // time off: from, to
-	rowBusy           // a booked or confirmed appointment: from, to
+	rowTimeOff        // a practitioner's time off: spans (in start)
+	rowBusy           // a practitioner's booked and confirmed appointments: spans (in start)
 )
 
 // loadSchedules reads what shapes the time of practitioners of org for
@@ -28,14 +37,18 @@ const (
 // (with the rules' buffers; ignore lists appointments not to count), and
 // returns each practitioner's schedule, ready to sweep.
 //
-// It is the hot path of availableSlots (hundreds of rows a call), so it is
-// one statement written by hand, whatever the range or the number of
+// It is the hot path of availableSlots (hundreds of appointments a call), so
+// it is one statement written by hand, whatever the range or the number of
 // practitioners: a UNION ALL of the four reads, each row saying what it is.
-// The database answers instants as whole seconds since 1970 instead of
-// timestamps the driver would parse (SQLite stores them as text), and rows
-// are scanned without reflection. It filters by organisation itself, as the
-// privacy rules would; its callers have read the service and practitioners
-// through ent (and its privacy rules) first.
+// A practitioner's time off and appointments come as one row each, their
+// spans aggregated into one text (see parseSpans) that Go parses: the
+// driver's cost is per row and per column, and SQLite's date functions cost
+// more than reading the stored text. Appointments are found by start alone,
+// both sides bounded (maxAppointment), and their ends compared in Go
+// (parseSpans): SQLite would try to read the bound as a number at every
+// row's comparison of a time column. It filters by organisation itself, as
+// the privacy rules would; its callers have read the service and
+// practitioners through ent (and its privacy rules) first.
 func loadSchedules(ctx context.Context, db *ent.Client, org *ent.Organization, practitioners []*ent.Staff, from, to time.Time, dur time.Duration, rules Rules, ignore []pulid.ID) (map[pulid.ID]*schedule, error) {
 	out := make(map[pulid.ID]*schedule, len(practitioners))
 	ids := make([]any, len(practitioners))
@@ -56,38 +69,38 @@ func loadSchedules(ctx context.Context, db *ent.Client, org *ent.Organization, p
 	busyFrom, busyTo := from.Add(-minutes(rules.BufferBeforeMinutes)), to.Add(dur+minutes(rules.BufferAfterMinutes))
 
 	// SQLite keeps times in UTC as "2006-01-02 15:04:05[.fraction] +0000 UTC":
-	// the first 19 characters are whole seconds; an end with a fraction is
-	// rounded up, so a span never shrinks.
-	startSec := func(c string) string { return "unixepoch(substr(" + c + ", 1, 19))" }
-	endSec := func(c string) string { return "unixepoch(substr(" + c + ", 1, 19)) + (length(" + c + ") > 29)" }
+	// the spans are the stored texts as they are. PostgreSQL writes them in
+	// UTC in the same layout.
+	spans := "group_concat(starts_at || '~' || ends_at, ',')"
 	if db.Dialect() == dialect.Postgres {
-		startSec = func(c string) string { return "floor(extract(epoch from " + c + "))::bigint" }
-		endSec = func(c string) string { return "ceil(extract(epoch from " + c + "))::bigint" }
+		const layout = "'YYYY-MM-DD HH24:MI:SS.US'"
+		spans = "string_agg(to_char(starts_at AT TIME ZONE 'UTC', " + layout + ") || '~' || to_char(ends_at AT TIME ZONE 'UTC', " + layout + "), ',')"
 	}
 	in := placeholders(len(ids))
-	q := fmt.Sprintf(`SELECT staff_id, %d, weekday, '', "start", "end", 0, 0 FROM working_hours
+	notIgnored := ""
+	if len(ignore) > 0 {
+		notIgnored = " AND id NOT IN (" + placeholders(len(ignore)) + ")"
+	}
+	q := fmt.Sprintf(`SELECT staff_id, %d, weekday, '', "start", "end" FROM working_hours
  WHERE organization_id = ? AND staff_id IN (%s)
-UNION ALL SELECT staff_id, %d, 0, "date", coalesce("start", ''), coalesce("end", ''), 0, 0 FROM schedule_exceptions
+UNION ALL SELECT staff_id, %d, 0, "date", coalesce("start", ''), coalesce("end", '') FROM schedule_exceptions
  WHERE organization_id = ? AND kind = 'HOURS' AND staff_id IN (%s) AND "date" >= ? AND "date" <= ?
-UNION ALL SELECT staff_id, %d, 0, '', '', '', %s, %s FROM schedule_exceptions
- WHERE organization_id = ? AND kind = 'TIME_OFF' AND staff_id IN (%s) AND starts_at < ? AND ends_at > ?
-UNION ALL SELECT practitioner_id, %d, 0, '', '', '', %s, %s FROM appointments
- WHERE organization_id = ? AND status IN ('BOOKED', 'CONFIRMED') AND practitioner_id IN (%s) AND starts_at < ? AND ends_at > ?`,
+UNION ALL SELECT staff_id, %d, 0, '', %s, '' FROM schedule_exceptions
+ WHERE organization_id = ? AND kind = 'TIME_OFF' AND staff_id IN (%s) AND starts_at < ? AND ends_at > ? GROUP BY staff_id
+UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
+ WHERE organization_id = ? AND status IN ('BOOKED', 'CONFIRMED') AND practitioner_id IN (%s) AND starts_at < ? AND starts_at > ?%s GROUP BY practitioner_id`,
 		rowWeekly, in,
 		rowDated, in,
-		rowTimeOff, startSec("starts_at"), endSec("ends_at"), in,
-		rowBusy, startSec("starts_at"), endSec("ends_at"), in)
+		rowTimeOff, spans, in,
+		rowBusy, spans, in, notIgnored)
 	orgID := string(org.ID)
 	args := make([]any, 0, 4*len(ids)+10+len(ignore))
 	args = append(append(args, orgID), ids...)
 	args = append(append(append(args, orgID), ids...), firstDate, lastDate)
 	args = append(append(append(args, orgID), ids...), to.Add(dur), from)
-	args = append(append(append(args, orgID), ids...), busyTo, busyFrom)
-	if len(ignore) > 0 {
-		q += " AND id NOT IN (" + placeholders(len(ignore)) + ")"
-		for _, id := range ignore {
-			args = append(args, string(id))
-		}
+	args = append(append(append(args, orgID), ids...), busyTo, busyFrom.Add(-maxAppointment))
+	for _, id := range ignore {
+		args = append(args, string(id))
 	}
 	rows, err := db.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
@@ -96,14 +109,13 @@ UNION ALL SELECT practitioner_id, %d, 0, '', '', '', %s, %s FROM appointments
 	defer rows.Close()
 	// Declared once: Scan takes their addresses, so each would be allocated
 	// again for every row if declared in the loop. The texts are raw bytes,
-	// reused from row to row: most rows are appointments, whose only text is
-	// the practitioner's ID, looked up without copying it.
+	// reused from row to row.
 	var (
-		staff, date, start, end       sql.RawBytes
-		what, weekday, fromSec, toSec int64
+		staff, date, start, end sql.RawBytes
+		what, weekday           int64
 	)
 	for rows.Next() {
-		if err := rows.Scan(&staff, &what, &weekday, &date, &start, &end, &fromSec, &toSec); err != nil {
+		if err := rows.Scan(&staff, &what, &weekday, &date, &start, &end); err != nil {
 			return nil, fmt.Errorf("reading the practitioners' schedules: %w", err)
 		}
 		s := out[pulid.ID(staff)]
@@ -116,9 +128,9 @@ UNION ALL SELECT practitioner_id, %d, 0, '', '', '', %s, %s FROM appointments
 		case rowDated:
 			s.addDated(string(date), string(start), string(end))
 		case rowTimeOff:
-			s.off = append(s.off, span{time.Unix(fromSec, 0).UTC(), time.Unix(toSec, 0).UTC()})
+			s.off = parseSpans(s.off, start, time.Time{})
 		case rowBusy:
-			s.busy = append(s.busy, span{time.Unix(fromSec, 0).UTC(), time.Unix(toSec, 0).UTC()})
+			s.busy = parseSpans(s.busy, start, busyFrom)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -128,6 +140,79 @@ UNION ALL SELECT practitioner_id, %d, 0, '', '', '', %s, %s FROM appointments
 		s.sorted()
 	}
 	return out, nil
+}
+
+// parseSpans appends to out the spans of text that end after after, as
+// loadSchedules' statement writes them: start~end pairs separated by
+// commas, each instant UTC written "2006-01-02 15:04:05" and maybe a
+// fraction of a second and more (a zone), which are ignored but for an
+// end's fraction: it rounds the end up, so a span never shrinks. A
+// malformed pair is skipped: hooks keep the times valid, and a read should
+// not fail on one.
+func parseSpans(out []span, text []byte, after time.Time) []span {
+	out = slices.Grow(out, bytes.Count(text, []byte{','})+1)
+	for len(text) > 0 {
+		pair, rest, _ := bytes.Cut(text, []byte{','})
+		text = rest
+		a, b, ok := bytes.Cut(pair, []byte{'~'})
+		start, ok1 := parseInstant(a, false)
+		end, ok2 := parseInstant(b, true)
+		if ok && ok1 && ok2 && end.After(after) {
+			out = append(out, span{start, end})
+		}
+	}
+	return out
+}
+
+// parseInstant reads a UTC instant written "2006-01-02 15:04:05" followed
+// maybe by a fraction of a second (".123") and anything else; it keeps whole
+// seconds, rounded up when up and the fraction is not zero. It does without
+// time.Parse: loadSchedules reads hundreds a call.
+func parseInstant(b []byte, up bool) (time.Time, bool) {
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(b []byte) int {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d, hh, mm, ss := num(b[0:4]), num(b[5:7]), num(b[8:10]), num(b[11:13]), num(b[14:16]), num(b[17:19])
+	if y < 1 || m < 1 || m > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 {
+		return time.Time{}, false
+	}
+	sec := (daysFromCivil(y, m, d)*24+int64(hh))*3600 + int64(mm)*60 + int64(ss)
+	if up && len(b) > 19 && b[19] == '.' {
+		for _, c := range b[20:] {
+			if c < '0' || c > '9' {
+				break
+			}
+			if c != '0' {
+				sec++
+				break
+			}
+		}
+	}
+	return time.Unix(sec, 0).UTC(), true
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to the proleptic
+// Gregorian date y-m-d (H. Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400 // y is not negative here
+	yoe := y - era*400
+	mp := (m + 9) % 12 // March is 0
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // placeholders is n comma-separated ? placeholders, for an IN list.

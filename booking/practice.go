@@ -29,6 +29,24 @@ var practiceColumns = []string{
 	organization.FieldRequireCancellationReason,
 }
 
+// slotServiceFields are the service's fields slotsOf reads (its length and
+// the rules it overrides, Effective): Slots and PublicSlots select only
+// them, so SQLite parses a shorter statement and the driver reads fewer
+// columns.
+var slotServiceFields = []string{
+	service.FieldID,
+	service.FieldOrganizationID,
+	service.FieldDurationMinutes,
+	service.FieldBookingMinNoticeMinutes,
+	service.FieldBookingMaxAdvanceDays,
+	service.FieldCancelMinNoticeMinutes,
+	service.FieldRescheduleMinNoticeMinutes,
+	service.FieldSlotIntervalMinutes,
+	service.FieldBufferBeforeMinutes,
+	service.FieldBufferAfterMinutes,
+	service.FieldRequireCancellationReason,
+}
+
 // practiceColumn is the column of a service row withPractice adds: the
 // organisation's practiceColumns as one JSON object. One column, not one per
 // field: ent asks the driver for the row's column types once for every

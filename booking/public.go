@@ -49,6 +49,7 @@ func PublicSlots(ctx context.Context, db *ent.Client, slug string, q Query) ([]S
 	// confines the service to that organisation.
 	svc, err := db.Service.Query().
 		Where(service.ID(q.ServiceID), service.BookableOnline(true), service.ArchivedAtIsNil(), withPractice(slug)).
+		Select(slotServiceFields...).
 		Only(viewer.SystemContext(ctx))
 	if ent.IsNotFound(err) {
 		if _, err := OrganizationBySlug(ctx, db, slug); err != nil {

@@ -122,37 +122,56 @@ func localDates(from, to time.Time, loc *time.Location) (time.Time, time.Time) {
 // of length dur fits: inside working spans, on the slot grid of each span
 // (every step from its start), clear of time off, and clear of busy
 // appointments by before and after. The spans, time off and busy lists are
-// sorted, so one pass with moving cursors does it.
+// sorted, so one pass with moving cursors does it. It counts in nanoseconds
+// after from (int64, see since), not time.Time: its grid has thousands of
+// points a month, and time.Time's arithmetic costs several times more.
 func (s *schedule) sweep(out []time.Time, spans []span, from, to time.Time, dur, step, before, after time.Duration) []time.Time {
 	if step <= 0 {
 		step = 15 * time.Minute
 	}
+	sec, nsec := from.Unix(), from.Nanosecond()
+	ns := func(t time.Time) int64 { return since(t, sec, nsec) }
+	lo, hi := int64(0), ns(to)
+	d, st, bf, af := int64(dur), int64(step), int64(before), int64(after)
 	off, busy := 0, 0
 	for _, sp := range spans {
-		c := sp.start
-		if c.Before(from) {
+		c, spEnd := ns(sp.start), ns(sp.end)
+		if c < lo {
 			// Jump to the first grid point at or after from.
-			n := (from.Sub(c) + step - 1) / step
-			c = c.Add(n * step)
+			c += (lo - c + st - 1) / st * st
 		}
-		for ; !c.Add(dur).After(sp.end) && c.Before(to); c = c.Add(step) {
-			end := c.Add(dur)
-			for off < len(s.off) && !s.off[off].end.After(c) {
+		for ; c+d <= spEnd && c < hi; c += st {
+			end := c + d
+			for off < len(s.off) && ns(s.off[off].end) <= c {
 				off++
 			}
-			if off < len(s.off) && s.off[off].start.Before(end) {
-				// Time off: skip to its end on the grid.
-				continue
+			if off < len(s.off) && ns(s.off[off].start) < end {
+				continue // time off
 			}
 			// An appointment [a, b) blocks c when c-before < b and end+after > a.
-			for busy < len(s.busy) && !s.busy[busy].end.After(c.Add(-before)) {
+			for busy < len(s.busy) && ns(s.busy[busy].end) <= c-bf {
 				busy++
 			}
-			if busy < len(s.busy) && s.busy[busy].start.Before(end.Add(after)) {
+			if busy < len(s.busy) && ns(s.busy[busy].start) < end+af {
 				continue
 			}
-			out = append(out, c)
+			out = append(out, time.Unix(sec, int64(nsec)+c).UTC())
 		}
 	}
 	return out
+}
+
+// since is the nanoseconds from the instant (sec, nsec) (as time.Time's
+// Unix and Nanosecond) to t, for instants within a century or so of each
+// other; farther ones are clamped to about ±136 years, which keeps their
+// order with the near ones.
+func since(t time.Time, sec int64, nsec int) int64 {
+	const limit = 1 << 32 // seconds
+	d := t.Unix() - sec
+	if d > limit {
+		d = limit
+	} else if d < -limit {
+		d = -limit
+	}
+	return d*int64(time.Second) + int64(t.Nanosecond()-nsec)
 }

@@ -173,10 +173,12 @@ func Practitioners(ctx context.Context, db *ent.Client, svcID pulid.ID) ([]*ent.
 	return rows, nil
 }
 
-// activePractitioners returns the active practitioners of service svcID, by name.
+// activePractitioners returns the active practitioners of service svcID, by
+// name, with only what slots need read: ID, name and time zone.
 func activePractitioners(ctx context.Context, db *ent.Client, svcID pulid.ID) ([]*ent.Staff, error) {
 	rows, err := db.ServicePractitioner.Query().Where(servicepractitioner.ServiceID(svcID)).
-		QueryStaff().Where(staff.Active(true)).Order(staff.ByName(), staff.ByID()).All(ctx)
+		QueryStaff().Where(staff.Active(true)).Order(staff.ByName(), staff.ByID()).
+		Select(staff.FieldID, staff.FieldName, staff.FieldTimeZone).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the practitioners of service %s: %w", svcID, err)
 	}

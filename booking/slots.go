@@ -65,7 +65,8 @@ func Slots(ctx context.Context, db *ent.Client, q Query) ([]Slot, error) {
 		return nil, err
 	}
 	svc, err := onlyService(ctx, db.Service.Query().
-		Where(service.ID(q.ServiceID), service.OrganizationID(q.OrgID), service.ArchivedAtIsNil(), withPractice("")), q.ServiceID)
+		Where(service.ID(q.ServiceID), service.OrganizationID(q.OrgID), service.ArchivedAtIsNil(), withPractice("")).
+		Select(slotServiceFields...).ServiceQuery, q.ServiceID)
 	if err != nil {
 		return nil, err
 	}

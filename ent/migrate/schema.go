@@ -129,9 +129,9 @@ var (
 				Columns: []*schema.Column{AppointmentsColumns[16], AppointmentsColumns[3]},
 			},
 			{
-				Name:    "appointment_practitioner_id_starts_at",
+				Name:    "appointment_practitioner_id_schedule",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[17], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[17], AppointmentsColumns[3], AppointmentsColumns[4], AppointmentsColumns[9], AppointmentsColumns[15]},
 			},
 			{
 				Name:    "appointment_organization_id_idempotency_key",

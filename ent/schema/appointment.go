@@ -105,7 +105,9 @@ func (Appointment) Edges() []ent.Edge {
 func (Appointment) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("client_id", "starts_at"),
-		index.Fields("practitioner_id", "starts_at"),
+		// A practitioner's appointments by start, covering what availability
+		// reads of them (booking's loadSchedules), so it reads no table row.
+		index.Fields("practitioner_id", "starts_at", "ends_at", "status", "organization_id").StorageKey("appointment_practitioner_id_schedule"),
 		// One appointment per idempotency key in an organisation.
 		index.Fields("organization_id", "idempotency_key").Unique(),
 	}
