@@ -66,9 +66,11 @@ func contactLinks(ctx context.Context, c *ent.ClientProfile) ([]*ent.ClientConta
 	if links, err := c.Edges.ContactLinksOrErr(); err == nil && !slices.ContainsFunc(links, func(l *ent.ClientContact) bool { return l.Edges.Contact == nil }) {
 		return links, nil
 	}
-	q := c.QueryContactLinks()
-	withContact(q)
-	return q.All(ctx)
+	// One statement, the contacts joined under their own policy; a link of
+	// a client has no duplicate to drop (no DISTINCT).
+	return c.QueryContactLinks().Unique(false).
+		Order(clientcontact.ByCreatedAt(), clientcontact.ByID()).
+		AllJoinContact(ctx)
 }
 
 // deref reads an optional argument, "" when absent.
