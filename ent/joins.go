@@ -17,7 +17,17 @@ import (
 // same statement, joined on contact_id, where WithContact takes a second one.
 // The Contact's own policy decides which it reads: a row whose
 // contact it denies is left out, as an eager load would leave the edge empty.
-func (_q *ClientContactQuery) AllJoinContact(ctx context.Context) ([]*ClientContact, error) {
+// The Contacts hold their ID and fields, or every field when none is given.
+func (_q *ClientContactQuery) AllJoinContact(ctx context.Context, fields ...string) ([]*ClientContact, error) {
+	columns := contact.Columns
+	if len(fields) > 0 {
+		columns = append([]string{contact.FieldID}, fields...)
+		for _, f := range fields {
+			if !contact.ValidColumn(f) {
+				return nil, &ValidationError{Name: f, err: fmt.Errorf("ent: invalid field %q for query", f)}
+			}
+		}
+	}
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryAll)
 	if err := _q.prepareQuery(ctx); err != nil {
 		return nil, err
@@ -40,28 +50,28 @@ func (_q *ClientContactQuery) AllJoinContact(ctx context.Context) ([]*ClientCont
 			if p := js.P(); p != nil {
 				s.Where(p)
 			}
-			for _, c := range contact.Columns {
+			for _, c := range columns {
 				s.AppendSelect(t.C(c))
 			}
 		})
 		scan, assign := spec.ScanValues, spec.Assign
 		n := 0 // the node's columns come first
-		spec.ScanValues = func(columns []string) ([]any, error) {
-			n = len(columns) - len(contact.Columns)
-			values, err := scan(columns[:n])
+		spec.ScanValues = func(all []string) ([]any, error) {
+			n = len(all) - len(columns)
+			values, err := scan(all[:n])
 			if err != nil {
 				return nil, err
 			}
-			more, err := (*Contact).scanValues(nil, contact.Columns)
+			more, err := (*Contact).scanValues(nil, columns)
 			return append(values, more...), err
 		}
-		spec.Assign = func(columns []string, values []any) error {
-			if err := assign(columns[:n], values[:n]); err != nil {
+		spec.Assign = func(all []string, values []any) error {
+			if err := assign(all[:n], values[:n]); err != nil {
 				return err
 			}
 			node := &Contact{config: _q.config}
 			neighbours = append(neighbours, node)
-			return node.assignValues(contact.Columns, values[n:])
+			return node.assignValues(columns, values[n:])
 		}
 	}
 	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {

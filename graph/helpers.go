@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
@@ -71,6 +72,24 @@ func contactLinks(ctx context.Context, c *ent.ClientProfile) ([]*ent.ClientConta
 	return c.QueryContactLinks().Unique(false).
 		Order(clientcontact.ByCreatedAt(), clientcontact.ByID()).
 		AllJoinContact(ctx)
+}
+
+// recipientLinks is contactLinks for the recipients field: when its
+// selection asks for neither a recipient's contact nor its link, the links
+// and their contacts hold only the columns link.Recipients reads.
+func recipientLinks(ctx context.Context, c *ent.ClientProfile) ([]*ent.ClientContact, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if _, err := c.Edges.ContactLinksOrErr(); err == nil || fc == nil || slices.ContainsFunc(
+		graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{"Recipient"}),
+		func(f graphql.CollectedField) bool { return f.Name == "contact" || f.Name == "link" }) {
+		return contactLinks(ctx, c)
+	}
+	return c.QueryContactLinks().Unique(false).
+		Order(clientcontact.ByCreatedAt(), clientcontact.ByID()).
+		Select(clientcontact.FieldContactID, clientcontact.FieldRelationship, clientcontact.FieldRelationshipLabel,
+			clientcontact.FieldNotifyReminders, clientcontact.FieldNotifyConfirmations, clientcontact.FieldNotifyScheduled,
+			clientcontact.FieldCanManageAppointments).
+		AllJoinContact(ctx, contact.FieldFirstName, contact.FieldLastName, contact.FieldEmail, contact.FieldPhone)
 }
 
 // deref reads an optional argument, "" when absent.

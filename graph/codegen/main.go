@@ -15,15 +15,18 @@
 // does this for Mutation) and has lists marshalled in a loop (graph's
 // marshalSlice, in place of graphql.MarshalSliceConcurrently). It also
 // skips building the path of every object for deferred fragments when there
-// are none (see rewrites), and has each field's arguments parsed once per
-// operation (argsOnce).
+// are none (see rewrites), has each field's arguments parsed once per
+// operation (argsOnce), and gives a scalar field's context the one error of
+// its type made once, not one made for every field resolved (noChildren).
 package main
 
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"os"
 	"regexp"
+	"slices"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
@@ -97,6 +100,10 @@ var rewrites = []struct{ old, new string }{
 // fieldArgs), not once for every object the field is asked of.
 var argsOnce = regexp.MustCompile(`fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
 
+// noChildren is the error gqlgen makes for each scalar field it resolves,
+// which says the field has no child fields, by the scalar's name.
+var noChildren = regexp.MustCompile(`errors\.New\("field of type (\w+) does not have child fields"\)`)
+
 // rewrite applies rewrites to the executor in file, and fails when gqlgen
 // no longer writes what one of them replaces.
 func rewrite(file string) error {
@@ -114,5 +121,22 @@ func rewrite(file string) error {
 		return fmt.Errorf("%s has no %s: gqlgen's executor changed, see graph/codegen", file, argsOnce)
 	}
 	src = argsOnce.ReplaceAll(src, []byte("fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.$1)"))
+	var types []string
+	for _, m := range noChildren.FindAllSubmatch(src, -1) {
+		types = append(types, string(m[1]))
+	}
+	if len(types) == 0 {
+		return fmt.Errorf("%s has no %s: gqlgen's executor changed, see graph/codegen", file, noChildren)
+	}
+	src = noChildren.ReplaceAll(src, []byte("errNoChildren$1"))
+	slices.Sort(types)
+	src = append(src, "\n// errNoChildren… are the errors of scalar fields' contexts, one per scalar\n// type (graph/codegen).\nvar (\n"...)
+	for _, t := range slices.Compact(types) {
+		src = fmt.Appendf(src, "\terrNoChildren%s = errors.New(%q)\n", t, "field of type "+t+" does not have child fields")
+	}
+	src = append(src, ")\n"...)
+	if src, err = format.Source(src); err != nil {
+		return err
+	}
 	return os.WriteFile(file, src, 0o644)
 }
