@@ -16,7 +16,8 @@
 // marshalSlice, in place of graphql.MarshalSliceConcurrently). It also
 // skips building the path of every object for deferred fragments when there
 // are none (see rewrites), has each field's arguments parsed once per
-// operation (argsOnce), and gives a scalar field's context the one error of
+// operation (argsOnce), builds the map of input unmarshalers once, not for
+// every operation (unmarshalersOnce), and gives a scalar field's context the one error of
 // its type made once, not one made for every field resolved (noChildren).
 package main
 
@@ -129,6 +130,9 @@ func rewrite(file string) error {
 		return fmt.Errorf("%s has no %s: gqlgen's executor changed, see graph/codegen", file, noChildren)
 	}
 	src = noChildren.ReplaceAll(src, []byte("errNoChildren$1"))
+	if src, err = unmarshalersOnce(src); err != nil {
+		return fmt.Errorf("%s: %w: gqlgen's executor changed, see graph/codegen", file, err)
+	}
 	slices.Sort(types)
 	src = append(src, "\n// errNoChildren… are the errors of scalar fields' contexts, one per scalar\n// type (graph/codegen).\nvar (\n"...)
 	for _, t := range slices.Compact(types) {
@@ -139,4 +143,41 @@ func rewrite(file string) error {
 		return err
 	}
 	return os.WriteFile(file, src, 0o644)
+}
+
+// unmarshalersOnce moves the map of input unmarshalers Exec builds for
+// every operation (about a hundred method values and a map, for entgql's
+// where arguments) into inputUnmarshalers, built once on an empty
+// execution context: the unmarshalers read nothing of it but one another.
+func unmarshalersOnce(src []byte) ([]byte, error) {
+	const build = "\tinputUnmarshalMap := graphql.BuildUnmarshalerMap(\n"
+	start := bytes.Index(src, []byte(build))
+	if start < 0 {
+		return nil, fmt.Errorf("no %q", build)
+	}
+	end := bytes.Index(src[start:], []byte("\n\t)\n"))
+	if end < 0 {
+		return nil, fmt.Errorf("no end to %q", build)
+	}
+	args := src[start+len(build) : start+end+1]
+	for _, line := range bytes.Split(bytes.TrimSpace(args), []byte("\n")) {
+		if !bytes.HasPrefix(bytes.TrimSpace(line), []byte("ec.unmarshalInput")) {
+			return nil, fmt.Errorf("BuildUnmarshalerMap is given %q", line)
+		}
+	}
+	imports := []byte("import (\n")
+	if !bytes.Contains(src, imports) {
+		return nil, fmt.Errorf("no %q", imports)
+	}
+	out := slices.Concat(src[:start], []byte("\tinputUnmarshalMap := inputUnmarshalers()\n"), src[start+end+len("\n\t)\n"):],
+		[]byte("\n// inputUnmarshalers is the map of input unmarshalers Exec gives every\n"+
+			"// operation, built once: they read nothing of the execution context (graph/codegen).\n"+
+			"var inputUnmarshalers = sync.OnceValue(func() map[reflect.Type]reflect.Value {\n"+
+			"\tec := &executionContext{}\n\treturn graphql.BuildUnmarshalerMap(\n"), args, []byte("\t)\n})\n"))
+	for _, pkg := range []string{"reflect", "sync"} {
+		if imp := []byte("\t\"" + pkg + "\"\n"); !bytes.Contains(out, imp) {
+			out = bytes.Replace(out, imports, append(append([]byte(nil), imports...), imp...), 1)
+		}
+	}
+	return out, nil
 }
