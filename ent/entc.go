@@ -26,10 +26,11 @@ import (
 
 func main() {
 	ex, err := entgql.NewExtension(
-		// entgql's templates, with its pagination and mutation inputs' fixed
-		// (see each template's header).
+		// entgql's templates, with its collection, pagination and mutation
+		// inputs' fixed (see each template's header).
 		entgql.WithTemplates(
-			entgql.CollectionTemplate, entgql.EnumTemplate, entgql.NodeTemplate,
+			gen.MustParse(gen.NewTemplate("gql_collection").Funcs(entgql.TemplateFuncs).ParseFiles("./ent/template/gql_collection.tmpl")),
+			entgql.EnumTemplate, entgql.NodeTemplate,
 			entgql.TransactionTemplate, entgql.EdgeTemplate,
 			gen.MustParse(gen.NewTemplate("gql_pagination").Funcs(entgql.TemplateFuncs).ParseFiles("./ent/template/gql_pagination.tmpl")),
 			gen.MustParse(gen.NewTemplate("gql_mutation_input").Funcs(entgql.TemplateFuncs).ParseFiles("./ent/template/gql_mutation_input.tmpl")),
@@ -48,6 +49,7 @@ func main() {
 		gen.MustParse(gen.NewTemplate("idprefix").ParseFiles("./ent/template/idprefix.tmpl")),
 		gen.MustParse(gen.NewTemplate("dialect").ParseFiles("./ent/template/dialect.tmpl")),
 		gen.MustParse(gen.NewTemplate("appends").ParseFiles("./ent/template/appends.tmpl")),
+		gen.MustParse(gen.NewTemplate("joins").ParseFiles("./ent/template/joins.tmpl")),
 	}
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Features: []gen.Feature{

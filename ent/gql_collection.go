@@ -1243,6 +1243,40 @@ func (_q *ClientProfileQuery) collectField(ctx context.Context, oneNode bool, op
 				fieldSeen[clientprofile.FieldPortalStatus] = struct{}{}
 			}
 		case "id":
+		case "billingContacts":
+		case "recipients":
+			if _, ok := fieldSeen[clientprofile.FieldFirstName]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldFirstName)
+				fieldSeen[clientprofile.FieldFirstName] = struct{}{}
+			}
+			if _, ok := fieldSeen[clientprofile.FieldPreferredName]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldPreferredName)
+				fieldSeen[clientprofile.FieldPreferredName] = struct{}{}
+			}
+			if _, ok := fieldSeen[clientprofile.FieldLastName]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldLastName)
+				fieldSeen[clientprofile.FieldLastName] = struct{}{}
+			}
+			if _, ok := fieldSeen[clientprofile.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldEmail)
+				fieldSeen[clientprofile.FieldEmail] = struct{}{}
+			}
+			if _, ok := fieldSeen[clientprofile.FieldMobilePhone]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldMobilePhone)
+				fieldSeen[clientprofile.FieldMobilePhone] = struct{}{}
+			}
+			if _, ok := fieldSeen[clientprofile.FieldNotifyReminders]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldNotifyReminders)
+				fieldSeen[clientprofile.FieldNotifyReminders] = struct{}{}
+			}
+			if _, ok := fieldSeen[clientprofile.FieldNotifyConfirmations]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldNotifyConfirmations)
+				fieldSeen[clientprofile.FieldNotifyConfirmations] = struct{}{}
+			}
+			if _, ok := fieldSeen[clientprofile.FieldNotifyScheduled]; !ok {
+				selectedFields = append(selectedFields, clientprofile.FieldNotifyScheduled)
+				fieldSeen[clientprofile.FieldNotifyScheduled] = struct{}{}
+			}
 		case "__typename":
 		default:
 			unknownSeen = true

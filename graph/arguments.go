@@ -235,6 +235,9 @@ func (w *argWalker) set(set ast.SelectionSet, path ast.Path) *gqlerror.Error {
 		var err *gqlerror.Error
 		switch s := sel.(type) {
 		case *ast.Field:
+			if len(s.Arguments) == 0 && len(s.Directives) == 0 && len(s.SelectionSet) == 0 {
+				continue // nothing to read
+			}
 			p := append(path[:len(path):len(path)], ast.PathName(s.Alias))
 			var defs ast.ArgumentDefinitionList
 			if s.Definition != nil {

@@ -529,3 +529,34 @@ func TestConcurrentMutations(t *testing.T) {
 	require.Equal(t, n, b.count(t, "clients"))
 	require.Equal(t, n, b.count(t, "client_contacts"))
 }
+
+// TestClientProfileStatements: the client profile screen (profileQuery)
+// checks the token, then reads the client, its links with their contacts
+// (one statement, a join) and its next appointments: four statements, as
+// BenchmarkClientProfile's baseline.
+func TestClientProfileStatements(t *testing.T) {
+	t.Parallel()
+	var counter atomic.Int64
+	db := kithtest.DB(t, &counter)
+	p := kithtest.NewPractice(t, db, "profile")
+	id := seedProfile(t, db, p)
+	api := kithtest.NewAPI(t, db)
+	vars := map[string]any{"id": id, "now": time.Now().UTC().Format(time.RFC3339Nano)}
+	api.OK(p.Token, profileQuery, vars, nil) // warm the query caches
+	counter.Store(0)
+	var out struct {
+		Node struct {
+			Recipients []struct {
+				Kind, Name   string
+				Relationship *string
+			}
+			Appointments struct{ Edges []json.RawMessage }
+		}
+	}
+	api.OK(p.Token, profileQuery, vars, &out)
+	require.EqualValues(t, 4, counter.Load(), "the token, the client, its links with their contacts, its appointments")
+	require.Len(t, out.Node.Recipients, 3)
+	require.Equal(t, "Casey Hughes", out.Node.Recipients[1].Name)
+	require.Equal(t, "Morgan", out.Node.Recipients[2].Name)
+	require.Len(t, out.Node.Appointments.Edges, 5)
+}

@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -7287,90 +7289,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
-	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
-		ec.unmarshalInputAddressInput,
-		ec.unmarshalInputAppointmentOrder,
-		ec.unmarshalInputAppointmentWhereInput,
-		ec.unmarshalInputBookAppointmentInput,
-		ec.unmarshalInputBookAsVisitorInput,
-		ec.unmarshalInputBookingRulesInput,
-		ec.unmarshalInputClientContactLinkInput,
-		ec.unmarshalInputClientContactOrder,
-		ec.unmarshalInputClientContactWhereInput,
-		ec.unmarshalInputClientNotificationsInput,
-		ec.unmarshalInputClientOrder,
-		ec.unmarshalInputClientWhereInput,
-		ec.unmarshalInputCommunicationFilter,
-		ec.unmarshalInputCommunicationOrder,
-		ec.unmarshalInputConnectMailboxInput,
-		ec.unmarshalInputContactOrder,
-		ec.unmarshalInputContactWhereInput,
-		ec.unmarshalInputCoverageOrder,
-		ec.unmarshalInputCoverageWhereInput,
-		ec.unmarshalInputCreateApiKeyInput,
-		ec.unmarshalInputCreateAppointmentInput,
-		ec.unmarshalInputCreateClientInput,
-		ec.unmarshalInputCreateContactInput,
-		ec.unmarshalInputCreateCoverageInput,
-		ec.unmarshalInputCreateInvoiceInput,
-		ec.unmarshalInputCreateLocationInput,
-		ec.unmarshalInputCreateScheduledMessageInput,
-		ec.unmarshalInputCreateServiceInput,
-		ec.unmarshalInputCreateStaffInput,
-		ec.unmarshalInputCreateWebhookEndpointInput,
-		ec.unmarshalInputEmailSuppressionOrder,
-		ec.unmarshalInputEmailSuppressionWhereInput,
-		ec.unmarshalInputExportRecordOrder,
-		ec.unmarshalInputFormAnswerInput,
-		ec.unmarshalInputFormQuestionInput,
-		ec.unmarshalInputInvoiceLineInput,
-		ec.unmarshalInputLocationOrder,
-		ec.unmarshalInputLocationWhereInput,
-		ec.unmarshalInputLogCallInput,
-		ec.unmarshalInputMailboxOrder,
-		ec.unmarshalInputMessageTemplateOrder,
-		ec.unmarshalInputMessageTemplateWhereInput,
-		ec.unmarshalInputNotificationOrder,
-		ec.unmarshalInputNotificationWhereInput,
-		ec.unmarshalInputOrganizationOrder,
-		ec.unmarshalInputOrganizationWhereInput,
-		ec.unmarshalInputPayPortalInvoiceInput,
-		ec.unmarshalInputPhoneInput,
-		ec.unmarshalInputPhoneOptOutOrder,
-		ec.unmarshalInputPhoneOptOutWhereInput,
-		ec.unmarshalInputRequestBookingCodeInput,
-		ec.unmarshalInputRequestSignInInput,
-		ec.unmarshalInputSaveMessageTemplateInput,
-		ec.unmarshalInputScheduleExceptionInput,
-		ec.unmarshalInputScheduleExceptionOrder,
-		ec.unmarshalInputScheduleExceptionWhereInput,
-		ec.unmarshalInputScheduledMessageOrder,
-		ec.unmarshalInputScheduledMessageWhereInput,
-		ec.unmarshalInputSendFormInput,
-		ec.unmarshalInputServiceOrder,
-		ec.unmarshalInputServiceWhereInput,
-		ec.unmarshalInputShareDocumentInput,
-		ec.unmarshalInputSignInInput,
-		ec.unmarshalInputStaffOrder,
-		ec.unmarshalInputStaffWhereInput,
-		ec.unmarshalInputUpdateClientContactInput,
-		ec.unmarshalInputUpdateClientInput,
-		ec.unmarshalInputUpdateCommunicationInput,
-		ec.unmarshalInputUpdateContactInput,
-		ec.unmarshalInputUpdateCoverageInput,
-		ec.unmarshalInputUpdateLocationInput,
-		ec.unmarshalInputUpdateOrganizationInput,
-		ec.unmarshalInputUpdateScheduledMessageInput,
-		ec.unmarshalInputUpdateServiceInput,
-		ec.unmarshalInputUpdateStaffInput,
-		ec.unmarshalInputUpdateWebhookEndpointInput,
-		ec.unmarshalInputVerifySignInInput,
-		ec.unmarshalInputWebhookDeliveryOrder,
-		ec.unmarshalInputWebhookEndpointOrder,
-		ec.unmarshalInputWorkingHoursInput,
-		ec.unmarshalInputWorkingHoursOrder,
-		ec.unmarshalInputWorkingHoursWhereInput,
-	)
+	inputUnmarshalMap := inputUnmarshalers()
 	first := true
 
 	switch opCtx.Operation.Operation {
@@ -21523,7 +21442,7 @@ func (ec *executionContext) _Address_line1(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Address_line1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21546,7 +21465,7 @@ func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Address_line2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21569,7 +21488,7 @@ func (ec *executionContext) _Address_city(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Address_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Address_region(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21592,7 +21511,7 @@ func (ec *executionContext) _Address_region(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Address_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21615,7 +21534,7 @@ func (ec *executionContext) _Address_postalCode(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Address_country(ctx context.Context, field graphql.CollectedField, obj *schematype.Address) (ret graphql.Marshaler) {
@@ -21638,7 +21557,7 @@ func (ec *executionContext) _Address_country(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Address_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Address", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
@@ -21661,7 +21580,7 @@ func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_ApiKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ApiKey_name(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
@@ -21684,7 +21603,7 @@ func (ec *executionContext) _ApiKey_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_ApiKey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ApiKey_role(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
@@ -21707,7 +21626,7 @@ func (ec *executionContext) _ApiKey_role(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_ApiKey_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type ApiKeyRole does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenApiKeyRole)
 }
 
 func (ec *executionContext) _ApiKey_prefix(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
@@ -21730,7 +21649,7 @@ func (ec *executionContext) _ApiKey_prefix(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_ApiKey_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ApiKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
@@ -21753,7 +21672,7 @@ func (ec *executionContext) _ApiKey_createdAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
@@ -21776,7 +21695,7 @@ func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ApiKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
@@ -21799,7 +21718,7 @@ func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ApiKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Appointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21822,7 +21741,7 @@ func (ec *executionContext) _Appointment_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Appointment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21845,7 +21764,7 @@ func (ec *executionContext) _Appointment_createdAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Appointment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21868,7 +21787,7 @@ func (ec *executionContext) _Appointment_updatedAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Appointment_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21891,7 +21810,7 @@ func (ec *executionContext) _Appointment_clientID(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Appointment_practitionerID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21914,7 +21833,7 @@ func (ec *executionContext) _Appointment_practitionerID(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_practitionerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Appointment_createdByID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21937,7 +21856,7 @@ func (ec *executionContext) _Appointment_createdByID(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_createdByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Appointment_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21960,7 +21879,7 @@ func (ec *executionContext) _Appointment_startsAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Appointment_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -21983,7 +21902,7 @@ func (ec *executionContext) _Appointment_endsAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Appointment_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22006,7 +21925,7 @@ func (ec *executionContext) _Appointment_timeZone(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Appointment_location(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22029,7 +21948,7 @@ func (ec *executionContext) _Appointment_location(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Appointment_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22052,7 +21971,7 @@ func (ec *executionContext) _Appointment_practiceLocationID(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Appointment_addressSource(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22075,7 +21994,7 @@ func (ec *executionContext) _Appointment_addressSource(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_addressSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type AppointmentAddressSource does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenAppointmentAddressSource)
 }
 
 func (ec *executionContext) _Appointment_heldAtContactLinkID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22098,7 +22017,7 @@ func (ec *executionContext) _Appointment_heldAtContactLinkID(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_heldAtContactLinkID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Appointment_telehealthURL(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22121,7 +22040,7 @@ func (ec *executionContext) _Appointment_telehealthURL(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_telehealthURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Appointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22144,7 +22063,7 @@ func (ec *executionContext) _Appointment_status(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type AppointmentStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenAppointmentStatus)
 }
 
 func (ec *executionContext) _Appointment_cancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22167,7 +22086,7 @@ func (ec *executionContext) _Appointment_cancellationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_cancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Appointment_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22190,7 +22109,7 @@ func (ec *executionContext) _Appointment_cancelledAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_cancelledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Appointment_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22213,7 +22132,7 @@ func (ec *executionContext) _Appointment_notes(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Appointment_serviceID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22236,7 +22155,7 @@ func (ec *executionContext) _Appointment_serviceID(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_serviceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Appointment_bookedVia(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22259,7 +22178,7 @@ func (ec *executionContext) _Appointment_bookedVia(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_bookedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, false, false, errors.New("field of type BookedVia does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, errNoChildrenBookedVia)
 }
 
 func (ec *executionContext) _Appointment_client(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22550,7 +22469,7 @@ func (ec *executionContext) _Appointment_heldAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_heldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _Appointment_startsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22573,7 +22492,7 @@ func (ec *executionContext) _Appointment_startsAtLocal(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_startsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _Appointment_endsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -22596,7 +22515,7 @@ func (ec *executionContext) _Appointment_endsAtLocal(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Appointment_endsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Appointment", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Appointment", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _AppointmentAddress_source(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
@@ -22619,7 +22538,7 @@ func (ec *executionContext) _AppointmentAddress_source(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentAddress_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errors.New("field of type AppointmentAddressSource does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errNoChildrenAppointmentAddressSource)
 }
 
 func (ec *executionContext) _AppointmentAddress_contactLink(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
@@ -22674,7 +22593,7 @@ func (ec *executionContext) _AppointmentAddress_label(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentAddress_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentAddress", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _AppointmentAddress_address(ctx context.Context, field graphql.CollectedField, obj *place.Address) (ret graphql.Marshaler) {
@@ -22729,7 +22648,7 @@ func (ec *executionContext) _AppointmentChange_id(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _AppointmentChange_action(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -22752,7 +22671,7 @@ func (ec *executionContext) _AppointmentChange_action(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type AppointmentChangeAction does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenAppointmentChangeAction)
 }
 
 func (ec *executionContext) _AppointmentChange_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -22775,7 +22694,7 @@ func (ec *executionContext) _AppointmentChange_startsAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _AppointmentChange_previousStartsAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -22798,7 +22717,7 @@ func (ec *executionContext) _AppointmentChange_previousStartsAt(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_previousStartsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _AppointmentChange_reason(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -22821,7 +22740,7 @@ func (ec *executionContext) _AppointmentChange_reason(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _AppointmentChange_actor(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -22844,7 +22763,7 @@ func (ec *executionContext) _AppointmentChange_actor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type TimelineActor does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTimelineActor)
 }
 
 func (ec *executionContext) _AppointmentChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -22867,7 +22786,7 @@ func (ec *executionContext) _AppointmentChange_createdAt(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentChange", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _AppointmentChange_appointment(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentChange) (ret graphql.Marshaler) {
@@ -23050,7 +22969,7 @@ func (ec *executionContext) _AppointmentConnection_totalCount(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _AppointmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentEdge) (ret graphql.Marshaler) {
@@ -23105,7 +23024,7 @@ func (ec *executionContext) _AppointmentEdge_cursor(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_AppointmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AppointmentEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("AppointmentEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Attachment_filename(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
@@ -23128,7 +23047,7 @@ func (ec *executionContext) _Attachment_filename(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Attachment_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Attachment_contentType(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
@@ -23151,7 +23070,7 @@ func (ec *executionContext) _Attachment_contentType(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Attachment_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Attachment_size(ctx context.Context, field graphql.CollectedField, obj *schematype.Attachment) (ret graphql.Marshaler) {
@@ -23174,7 +23093,7 @@ func (ec *executionContext) _Attachment_size(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Attachment_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _AvailableSlot_start(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
@@ -23197,7 +23116,7 @@ func (ec *executionContext) _AvailableSlot_start(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _AvailableSlot_practitionerId(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
@@ -23220,7 +23139,7 @@ func (ec *executionContext) _AvailableSlot_practitionerId(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_practitionerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _AvailableSlot_practitionerName(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
@@ -23243,7 +23162,7 @@ func (ec *executionContext) _AvailableSlot_practitionerName(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_AvailableSlot_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AvailableSlot", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _BilledTo_linkId(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23266,7 +23185,7 @@ func (ec *executionContext) _BilledTo_linkId(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_BilledTo_linkId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errNoChildrenID)
 }
 
 func (ec *executionContext) _BilledTo_contactId(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23289,7 +23208,7 @@ func (ec *executionContext) _BilledTo_contactId(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_BilledTo_contactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("BilledTo", field, true, true, errNoChildrenID)
 }
 
 func (ec *executionContext) _BilledTo_name(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23312,7 +23231,7 @@ func (ec *executionContext) _BilledTo_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_BilledTo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _BilledTo_organizationReference(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23335,7 +23254,7 @@ func (ec *executionContext) _BilledTo_organizationReference(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_BilledTo_organizationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _BilledTo_email(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23358,7 +23277,7 @@ func (ec *executionContext) _BilledTo_email(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_BilledTo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BilledTo", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _BilledTo_address(ctx context.Context, field graphql.CollectedField, obj *schematype.BilledTo) (ret graphql.Marshaler) {
@@ -23413,7 +23332,7 @@ func (ec *executionContext) _BookablePractitioner_id(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_BookablePractitioner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _BookablePractitioner_name(ctx context.Context, field graphql.CollectedField, obj *booking.Practitioner) (ret graphql.Marshaler) {
@@ -23436,7 +23355,7 @@ func (ec *executionContext) _BookablePractitioner_name(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_BookablePractitioner_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BookablePractitioner", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _BookableService_id(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23459,7 +23378,7 @@ func (ec *executionContext) _BookableService_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_BookableService_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _BookableService_name(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23482,7 +23401,7 @@ func (ec *executionContext) _BookableService_name(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_BookableService_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _BookableService_description(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23505,7 +23424,7 @@ func (ec *executionContext) _BookableService_description(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_BookableService_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _BookableService_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23528,7 +23447,7 @@ func (ec *executionContext) _BookableService_durationMinutes(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_BookableService_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _BookableService_priceCents(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23551,7 +23470,7 @@ func (ec *executionContext) _BookableService_priceCents(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_BookableService_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _BookableService_currency(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23574,7 +23493,7 @@ func (ec *executionContext) _BookableService_currency(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_BookableService_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _BookableService_mode(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23597,7 +23516,7 @@ func (ec *executionContext) _BookableService_mode(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_BookableService_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type ServiceMode does not have child fields"))
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenServiceMode)
 }
 
 func (ec *executionContext) _BookableService_location(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23620,7 +23539,7 @@ func (ec *executionContext) _BookableService_location(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_BookableService_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookableService", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BookableService", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _BookableService_practitioners(ctx context.Context, field graphql.CollectedField, obj *booking.BookableService) (ret graphql.Marshaler) {
@@ -23707,7 +23626,7 @@ func (ec *executionContext) _BookingRules_minNoticeMinutes(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_BookingRules_minNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _BookingRules_maxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23730,7 +23649,7 @@ func (ec *executionContext) _BookingRules_maxAdvanceDays(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_BookingRules_maxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _BookingRules_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23753,7 +23672,7 @@ func (ec *executionContext) _BookingRules_cancelMinNoticeMinutes(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_BookingRules_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _BookingRules_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23776,7 +23695,7 @@ func (ec *executionContext) _BookingRules_rescheduleMinNoticeMinutes(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_BookingRules_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _BookingRules_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23799,7 +23718,7 @@ func (ec *executionContext) _BookingRules_slotIntervalMinutes(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_BookingRules_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _BookingRules_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23822,7 +23741,7 @@ func (ec *executionContext) _BookingRules_bufferBeforeMinutes(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_BookingRules_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _BookingRules_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23845,7 +23764,7 @@ func (ec *executionContext) _BookingRules_bufferAfterMinutes(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_BookingRules_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _BookingRules_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *booking.Rules) (ret graphql.Marshaler) {
@@ -23868,7 +23787,7 @@ func (ec *executionContext) _BookingRules_requireCancellationReason(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_BookingRules_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingRules", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _CallEvent_kind(ctx context.Context, field graphql.CollectedField, obj *CallEvent) (ret graphql.Marshaler) {
@@ -23891,7 +23810,7 @@ func (ec *executionContext) _CallEvent_kind(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_CallEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CallEvent", field, false, false, errors.New("field of type CallEventKind does not have child fields"))
+	return graphql.NewScalarFieldContext("CallEvent", field, false, false, errNoChildrenCallEventKind)
 }
 
 func (ec *executionContext) _CallEvent_communication(ctx context.Context, field graphql.CollectedField, obj *CallEvent) (ret graphql.Marshaler) {
@@ -23946,7 +23865,7 @@ func (ec *executionContext) _Client_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Client_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Client_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23969,7 +23888,7 @@ func (ec *executionContext) _Client_createdAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Client_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -23992,7 +23911,7 @@ func (ec *executionContext) _Client_updatedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Client_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24015,7 +23934,7 @@ func (ec *executionContext) _Client_firstName(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24038,7 +23957,7 @@ func (ec *executionContext) _Client_lastName(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Client_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24061,7 +23980,7 @@ func (ec *executionContext) _Client_preferredName(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Client_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_pronouns(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24084,7 +24003,7 @@ func (ec *executionContext) _Client_pronouns(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Client_pronouns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_salutation(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24107,7 +24026,7 @@ func (ec *executionContext) _Client_salutation(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Client_salutation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24130,7 +24049,7 @@ func (ec *executionContext) _Client_dateOfBirth(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Client_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenDate)
 }
 
 func (ec *executionContext) _Client_sexAssignedAtBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24153,7 +24072,7 @@ func (ec *executionContext) _Client_sexAssignedAtBirth(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Client_sexAssignedAtBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_language(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24176,7 +24095,7 @@ func (ec *executionContext) _Client_language(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Client_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24199,7 +24118,7 @@ func (ec *executionContext) _Client_timeZone(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Client_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_email(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24222,7 +24141,7 @@ func (ec *executionContext) _Client_email(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Client_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_emailConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24245,7 +24164,7 @@ func (ec *executionContext) _Client_emailConsent(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Client_emailConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Client_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24268,7 +24187,7 @@ func (ec *executionContext) _Client_mobilePhone(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Client_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_smsConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24291,7 +24210,7 @@ func (ec *executionContext) _Client_smsConsent(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Client_smsConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Client_mobileIsPrimary(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24314,7 +24233,7 @@ func (ec *executionContext) _Client_mobileIsPrimary(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Client_mobileIsPrimary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Client_voiceConsent(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24337,7 +24256,7 @@ func (ec *executionContext) _Client_voiceConsent(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Client_voiceConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Client_otherPhones(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24424,7 +24343,7 @@ func (ec *executionContext) _Client_preferredContactMethod(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Client_preferredContactMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type ContactMethod does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenContactMethod)
 }
 
 func (ec *executionContext) _Client_status(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24447,7 +24366,7 @@ func (ec *executionContext) _Client_status(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Client_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type ClientStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenClientStatus)
 }
 
 func (ec *executionContext) _Client_tags(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24470,7 +24389,7 @@ func (ec *executionContext) _Client_tags(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Client_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_alert(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24493,7 +24412,7 @@ func (ec *executionContext) _Client_alert(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Client_alert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_notes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24516,7 +24435,7 @@ func (ec *executionContext) _Client_notes(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Client_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_referringProvider(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24539,7 +24458,7 @@ func (ec *executionContext) _Client_referringProvider(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Client_referringProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_qualified(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24562,7 +24481,7 @@ func (ec *executionContext) _Client_qualified(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Client_veteranID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24585,7 +24504,7 @@ func (ec *executionContext) _Client_veteranID(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_veteranID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Client_defaultLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24608,7 +24527,7 @@ func (ec *executionContext) _Client_defaultLocationID(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Client_defaultLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Client_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24631,7 +24550,7 @@ func (ec *executionContext) _Client_notifyReminders(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Client_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Client_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24654,7 +24573,7 @@ func (ec *executionContext) _Client_notifyConfirmations(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Client_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Client_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24677,7 +24596,7 @@ func (ec *executionContext) _Client_notifyScheduled(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Client_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Client_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -24700,7 +24619,7 @@ func (ec *executionContext) _Client_portalStatus(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Client_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type PortalStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, errNoChildrenPortalStatus)
 }
 
 func (ec *executionContext) _Client_contacts(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -25427,7 +25346,7 @@ func (ec *executionContext) _ClientConnection_totalCount(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ClientConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _ClientContact_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25450,7 +25369,7 @@ func (ec *executionContext) _ClientContact_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ClientContact_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25473,7 +25392,7 @@ func (ec *executionContext) _ClientContact_createdAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ClientContact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25496,7 +25415,7 @@ func (ec *executionContext) _ClientContact_updatedAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ClientContact_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25519,7 +25438,7 @@ func (ec *executionContext) _ClientContact_clientID(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ClientContact_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25542,7 +25461,7 @@ func (ec *executionContext) _ClientContact_contactID(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ClientContact_relationship(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25565,7 +25484,7 @@ func (ec *executionContext) _ClientContact_relationship(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type Relationship does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenRelationship)
 }
 
 func (ec *executionContext) _ClientContact_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25588,7 +25507,7 @@ func (ec *executionContext) _ClientContact_relationshipLabel(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ClientContact_contactTypes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25611,7 +25530,7 @@ func (ec *executionContext) _ClientContact_contactTypes(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_contactTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type ContactType does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenContactType)
 }
 
 func (ec *executionContext) _ClientContact_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25634,7 +25553,7 @@ func (ec *executionContext) _ClientContact_notifyReminders(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _ClientContact_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25657,7 +25576,7 @@ func (ec *executionContext) _ClientContact_notifyConfirmations(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _ClientContact_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25680,7 +25599,7 @@ func (ec *executionContext) _ClientContact_notifyScheduled(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _ClientContact_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25703,7 +25622,7 @@ func (ec *executionContext) _ClientContact_canManageAppointments(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _ClientContact_portalScopes(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25726,7 +25645,7 @@ func (ec *executionContext) _ClientContact_portalScopes(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_portalScopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type PortalScope does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenPortalScope)
 }
 
 func (ec *executionContext) _ClientContact_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25749,7 +25668,7 @@ func (ec *executionContext) _ClientContact_portalStatus(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errors.New("field of type PortalStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, false, false, errNoChildrenPortalStatus)
 }
 
 func (ec *executionContext) _ClientContact_client(ctx context.Context, field graphql.CollectedField, obj *ent.ClientContact) (ret graphql.Marshaler) {
@@ -25836,7 +25755,7 @@ func (ec *executionContext) _ClientContact_isConnection(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ClientContact_isConnection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientContact", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientContact", field, true, true, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _ClientEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ClientEdge) (ret graphql.Marshaler) {
@@ -25891,7 +25810,7 @@ func (ec *executionContext) _ClientEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ClientEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Communication_id(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25914,7 +25833,7 @@ func (ec *executionContext) _Communication_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Communication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Communication_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25937,7 +25856,7 @@ func (ec *executionContext) _Communication_createdAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Communication_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25960,7 +25879,7 @@ func (ec *executionContext) _Communication_updatedAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Communication_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -25983,7 +25902,7 @@ func (ec *executionContext) _Communication_kind(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Communication_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CommunicationKind does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCommunicationKind)
 }
 
 func (ec *executionContext) _Communication_direction(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26006,7 +25925,7 @@ func (ec *executionContext) _Communication_direction(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CommunicationDirection does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCommunicationDirection)
 }
 
 func (ec *executionContext) _Communication_status(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26029,7 +25948,7 @@ func (ec *executionContext) _Communication_status(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Communication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CallStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCallStatus)
 }
 
 func (ec *executionContext) _Communication_source(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26052,7 +25971,7 @@ func (ec *executionContext) _Communication_source(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Communication_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CommunicationSource does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCommunicationSource)
 }
 
 func (ec *executionContext) _Communication_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26075,7 +25994,7 @@ func (ec *executionContext) _Communication_providerID(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Communication_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_occurredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26098,7 +26017,7 @@ func (ec *executionContext) _Communication_occurredAt(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Communication_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Communication_fromAddress(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26121,7 +26040,7 @@ func (ec *executionContext) _Communication_fromAddress(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Communication_fromAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_toAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26144,7 +26063,7 @@ func (ec *executionContext) _Communication_toAddresses(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Communication_toAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_ccAddresses(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26167,7 +26086,7 @@ func (ec *executionContext) _Communication_ccAddresses(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Communication_ccAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_title(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26190,7 +26109,7 @@ func (ec *executionContext) _Communication_title(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Communication_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_description(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26213,7 +26132,7 @@ func (ec *executionContext) _Communication_description(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Communication_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26236,7 +26155,7 @@ func (ec *executionContext) _Communication_subject(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Communication_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_textBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26259,7 +26178,7 @@ func (ec *executionContext) _Communication_textBody(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Communication_textBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_htmlBody(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26282,7 +26201,7 @@ func (ec *executionContext) _Communication_htmlBody(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Communication_htmlBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_attachments(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26337,7 +26256,7 @@ func (ec *executionContext) _Communication_messageID(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_messageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26360,7 +26279,7 @@ func (ec *executionContext) _Communication_startedAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Communication_answeredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26383,7 +26302,7 @@ func (ec *executionContext) _Communication_answeredAt(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Communication_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Communication_endedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26406,7 +26325,7 @@ func (ec *executionContext) _Communication_endedAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Communication_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Communication_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26429,7 +26348,7 @@ func (ec *executionContext) _Communication_durationSeconds(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Communication_outcome(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26452,7 +26371,7 @@ func (ec *executionContext) _Communication_outcome(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Communication_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type CallOutcome does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenCallOutcome)
 }
 
 func (ec *executionContext) _Communication_recordingURL(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26475,7 +26394,7 @@ func (ec *executionContext) _Communication_recordingURL(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Communication_recordingURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_providerStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26498,7 +26417,7 @@ func (ec *executionContext) _Communication_providerStatus(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Communication_providerStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_platform(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26521,7 +26440,7 @@ func (ec *executionContext) _Communication_platform(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Communication_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Communication_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26544,7 +26463,7 @@ func (ec *executionContext) _Communication_closedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Communication_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Communication_closedAutomatically(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26567,7 +26486,7 @@ func (ec *executionContext) _Communication_closedAutomatically(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_Communication_closedAutomatically(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Communication_mailbox(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26686,7 +26605,7 @@ func (ec *executionContext) _Communication_relatedTo(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_relatedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, true, true, errors.New("field of type RelatedPerson does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, true, true, errNoChildrenRelatedPerson)
 }
 
 func (ec *executionContext) _Communication_candidates(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26741,7 +26660,7 @@ func (ec *executionContext) _Communication_unmatched(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Communication_unmatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Communication", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Communication", field, true, true, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Communication_thread(ctx context.Context, field graphql.CollectedField, obj *ent.Communication) (ret graphql.Marshaler) {
@@ -26860,7 +26779,7 @@ func (ec *executionContext) _CommunicationConnection_totalCount(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_CommunicationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CommunicationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("CommunicationConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _CommunicationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CommunicationEdge) (ret graphql.Marshaler) {
@@ -26915,7 +26834,7 @@ func (ec *executionContext) _CommunicationEdge_cursor(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_CommunicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CommunicationEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("CommunicationEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -26938,7 +26857,7 @@ func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Contact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Contact_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -26961,7 +26880,7 @@ func (ec *executionContext) _Contact_createdAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Contact_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Contact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -26984,7 +26903,7 @@ func (ec *executionContext) _Contact_updatedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Contact_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -27007,7 +26926,7 @@ func (ec *executionContext) _Contact_firstName(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Contact_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -27030,7 +26949,7 @@ func (ec *executionContext) _Contact_lastName(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Contact_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -27053,7 +26972,7 @@ func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Contact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -27076,7 +26995,7 @@ func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Contact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Contact_organizationReference(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -27099,7 +27018,7 @@ func (ec *executionContext) _Contact_organizationReference(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Contact_organizationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Contact_address(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -27154,7 +27073,7 @@ func (ec *executionContext) _Contact_notes(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Contact_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Contact_clients(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -27305,7 +27224,7 @@ func (ec *executionContext) _ContactConnection_totalCount(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContactConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContactConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _ContactEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ContactEdge) (ret graphql.Marshaler) {
@@ -27360,7 +27279,7 @@ func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ContactEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContactEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("ContactEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Coverage_id(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27383,7 +27302,7 @@ func (ec *executionContext) _Coverage_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Coverage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27406,7 +27325,7 @@ func (ec *executionContext) _Coverage_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Coverage_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27429,7 +27348,7 @@ func (ec *executionContext) _Coverage_updatedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Coverage_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27452,7 +27371,7 @@ func (ec *executionContext) _Coverage_clientID(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Coverage_region(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27475,7 +27394,7 @@ func (ec *executionContext) _Coverage_region(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_healthCardNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27498,7 +27417,7 @@ func (ec *executionContext) _Coverage_healthCardNumber(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_healthCardVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27521,7 +27440,7 @@ func (ec *executionContext) _Coverage_healthCardVersion(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_healthCardValidatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27544,7 +27463,7 @@ func (ec *executionContext) _Coverage_healthCardValidatedAt(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardValidatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Coverage_healthCardValidatedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27567,7 +27486,7 @@ func (ec *executionContext) _Coverage_healthCardValidatedBy(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardValidatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_healthCardStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27590,7 +27509,7 @@ func (ec *executionContext) _Coverage_healthCardStatus(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type HealthCardStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenHealthCardStatus)
 }
 
 func (ec *executionContext) _Coverage_healthCardNote(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27613,7 +27532,7 @@ func (ec *executionContext) _Coverage_healthCardNote(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_healthCardNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27636,7 +27555,7 @@ func (ec *executionContext) _Coverage_billingContactID(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Coverage_feeProgram(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27659,7 +27578,7 @@ func (ec *executionContext) _Coverage_feeProgram(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_feeProgram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_feeProgramNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27682,7 +27601,7 @@ func (ec *executionContext) _Coverage_feeProgramNumber(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_feeProgramNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_billingAuthorizationNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27705,7 +27624,7 @@ func (ec *executionContext) _Coverage_billingAuthorizationNumber(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_billingAuthorizationNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_caseNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27728,7 +27647,7 @@ func (ec *executionContext) _Coverage_caseNumber(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_caseNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_numberOfSessions(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27751,7 +27670,7 @@ func (ec *executionContext) _Coverage_numberOfSessions(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_numberOfSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Coverage_billingNotes(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27774,7 +27693,7 @@ func (ec *executionContext) _Coverage_billingNotes(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_billingNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Coverage_client(ctx context.Context, field graphql.CollectedField, obj *ent.Coverage) (ret graphql.Marshaler) {
@@ -27893,7 +27812,7 @@ func (ec *executionContext) _CreateApiKeyPayload_secret(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_CreateApiKeyPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreateApiKeyPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CreateApiKeyPayload", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
@@ -27916,7 +27835,7 @@ func (ec *executionContext) _EffectiveMessageTemplate_kind(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errors.New("field of type MessageKind does not have child fields"))
+	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenMessageKind)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_channel(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
@@ -27939,7 +27858,7 @@ func (ec *executionContext) _EffectiveMessageTemplate_channel(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errors.New("field of type Channel does not have child fields"))
+	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenChannel)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_language(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
@@ -27962,7 +27881,7 @@ func (ec *executionContext) _EffectiveMessageTemplate_language(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_subject(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
@@ -27985,7 +27904,7 @@ func (ec *executionContext) _EffectiveMessageTemplate_subject(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_html(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
@@ -28008,7 +27927,7 @@ func (ec *executionContext) _EffectiveMessageTemplate_html(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_text(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
@@ -28031,7 +27950,7 @@ func (ec *executionContext) _EffectiveMessageTemplate_text(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _EffectiveMessageTemplate_isDefault(ctx context.Context, field graphql.CollectedField, obj *EffectiveMessageTemplate) (ret graphql.Marshaler) {
@@ -28054,7 +27973,7 @@ func (ec *executionContext) _EffectiveMessageTemplate_isDefault(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_EffectiveMessageTemplate_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("EffectiveMessageTemplate", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _EmailSuppression_id(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
@@ -28077,7 +27996,7 @@ func (ec *executionContext) _EmailSuppression_id(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _EmailSuppression_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
@@ -28100,7 +28019,7 @@ func (ec *executionContext) _EmailSuppression_createdAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _EmailSuppression_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
@@ -28123,7 +28042,7 @@ func (ec *executionContext) _EmailSuppression_updatedAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _EmailSuppression_email(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
@@ -28146,7 +28065,7 @@ func (ec *executionContext) _EmailSuppression_email(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _EmailSuppression_reason(ctx context.Context, field graphql.CollectedField, obj *ent.EmailSuppression) (ret graphql.Marshaler) {
@@ -28169,7 +28088,7 @@ func (ec *executionContext) _EmailSuppression_reason(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_EmailSuppression_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("EmailSuppression", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ExportRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -28192,7 +28111,7 @@ func (ec *executionContext) _ExportRecord_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_ExportRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ExportRecord_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -28215,7 +28134,7 @@ func (ec *executionContext) _ExportRecord_kind(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ExportRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type ExportKind does not have child fields"))
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenExportKind)
 }
 
 func (ec *executionContext) _ExportRecord_parameters(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -28238,7 +28157,7 @@ func (ec *executionContext) _ExportRecord_parameters(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ExportRecord_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ExportRecord_rowCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -28261,7 +28180,7 @@ func (ec *executionContext) _ExportRecord_rowCount(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ExportRecord_rowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _ExportRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -28284,7 +28203,7 @@ func (ec *executionContext) _ExportRecord_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ExportRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ExportRecord_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -28307,7 +28226,7 @@ func (ec *executionContext) _ExportRecord_completedAt(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_ExportRecord_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ExportRecord", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ExportRecord_staff(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecord) (ret graphql.Marshaler) {
@@ -28458,7 +28377,7 @@ func (ec *executionContext) _ExportRecordConnection_totalCount(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_ExportRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecordConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ExportRecordConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _ExportRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExportRecordEdge) (ret graphql.Marshaler) {
@@ -28513,7 +28432,7 @@ func (ec *executionContext) _ExportRecordEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ExportRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExportRecordEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("ExportRecordEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Form_id(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28536,7 +28455,7 @@ func (ec *executionContext) _Form_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Form_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Form_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28559,7 +28478,7 @@ func (ec *executionContext) _Form_createdAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Form_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Form_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28582,7 +28501,7 @@ func (ec *executionContext) _Form_updatedAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Form_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Form_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28605,7 +28524,7 @@ func (ec *executionContext) _Form_clientID(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Form_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Form_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28628,7 +28547,7 @@ func (ec *executionContext) _Form_contactID(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Form_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Form_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28651,7 +28570,7 @@ func (ec *executionContext) _Form_title(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Form_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Form_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28674,7 +28593,7 @@ func (ec *executionContext) _Form_description(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Form_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Form_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28729,7 +28648,7 @@ func (ec *executionContext) _Form_signatureRequested(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Form_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Form_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28752,7 +28671,7 @@ func (ec *executionContext) _Form_status(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Form_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type FormStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenFormStatus)
 }
 
 func (ec *executionContext) _Form_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28807,7 +28726,7 @@ func (ec *executionContext) _Form_signedName(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Form_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Form_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28830,7 +28749,7 @@ func (ec *executionContext) _Form_signedAt(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Form_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Form_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28853,7 +28772,7 @@ func (ec *executionContext) _Form_submittedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Form_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Form_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28876,7 +28795,7 @@ func (ec *executionContext) _Form_withdrawnAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Form_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Form_submittedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28899,7 +28818,7 @@ func (ec *executionContext) _Form_submittedBy(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Form_submittedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Form_sentByID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28922,7 +28841,7 @@ func (ec *executionContext) _Form_sentByID(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Form_sentByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Form_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28945,7 +28864,7 @@ func (ec *executionContext) _Form_appointmentID(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Form_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Form_reminderSentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -28968,7 +28887,7 @@ func (ec *executionContext) _Form_reminderSentAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Form_reminderSentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Form", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Form", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Form_client(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -29119,7 +29038,7 @@ func (ec *executionContext) _FormAnswer_questionId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_FormAnswer_questionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _FormAnswer_value(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
@@ -29142,7 +29061,7 @@ func (ec *executionContext) _FormAnswer_value(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_FormAnswer_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _FormAnswer_values(ctx context.Context, field graphql.CollectedField, obj *schematype.Answer) (ret graphql.Marshaler) {
@@ -29165,7 +29084,7 @@ func (ec *executionContext) _FormAnswer_values(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_FormAnswer_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FormAnswer", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _FormQuestion_id(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
@@ -29188,7 +29107,7 @@ func (ec *executionContext) _FormQuestion_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_FormQuestion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _FormQuestion_label(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
@@ -29211,7 +29130,7 @@ func (ec *executionContext) _FormQuestion_label(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_FormQuestion_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _FormQuestion_type(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
@@ -29234,7 +29153,7 @@ func (ec *executionContext) _FormQuestion_type(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_FormQuestion_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type FormQuestionType does not have child fields"))
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenFormQuestionType)
 }
 
 func (ec *executionContext) _FormQuestion_required(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
@@ -29257,7 +29176,7 @@ func (ec *executionContext) _FormQuestion_required(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_FormQuestion_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _FormQuestion_options(ctx context.Context, field graphql.CollectedField, obj *schematype.Question) (ret graphql.Marshaler) {
@@ -29280,7 +29199,7 @@ func (ec *executionContext) _FormQuestion_options(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_FormQuestion_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FormQuestion", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Invoice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29303,7 +29222,7 @@ func (ec *executionContext) _Invoice_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Invoice_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29326,7 +29245,7 @@ func (ec *executionContext) _Invoice_createdAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Invoice_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29349,7 +29268,7 @@ func (ec *executionContext) _Invoice_updatedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Invoice_number(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29372,7 +29291,7 @@ func (ec *executionContext) _Invoice_number(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Invoice_lines(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29427,7 +29346,7 @@ func (ec *executionContext) _Invoice_totalCents(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_totalCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Invoice_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29450,7 +29369,7 @@ func (ec *executionContext) _Invoice_currency(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Invoice_status(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29473,7 +29392,7 @@ func (ec *executionContext) _Invoice_status(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type InvoiceStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenInvoiceStatus)
 }
 
 func (ec *executionContext) _Invoice_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29496,7 +29415,7 @@ func (ec *executionContext) _Invoice_dueDate(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenDate)
 }
 
 func (ec *executionContext) _Invoice_issuedByID(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29519,7 +29438,7 @@ func (ec *executionContext) _Invoice_issuedByID(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_issuedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Invoice_billingContactID(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29542,7 +29461,7 @@ func (ec *executionContext) _Invoice_billingContactID(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_billingContactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Invoice_billedTo(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29597,7 +29516,7 @@ func (ec *executionContext) _Invoice_paidAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Invoice_voidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29620,7 +29539,7 @@ func (ec *executionContext) _Invoice_voidedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_voidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Invoice_payments(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -29675,7 +29594,7 @@ func (ec *executionContext) _InvoiceLine_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _InvoiceLine_quantity(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
@@ -29698,7 +29617,7 @@ func (ec *executionContext) _InvoiceLine_quantity(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _InvoiceLine_unitAmountCents(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
@@ -29721,7 +29640,7 @@ func (ec *executionContext) _InvoiceLine_unitAmountCents(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_unitAmountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _InvoiceLine_amountCents(ctx context.Context, field graphql.CollectedField, obj *schematype.InvoiceLine) (ret graphql.Marshaler) {
@@ -29744,7 +29663,7 @@ func (ec *executionContext) _InvoiceLine_amountCents(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_InvoiceLine_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvoiceLine", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("InvoiceLine", field, true, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -29767,7 +29686,7 @@ func (ec *executionContext) _Location_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Location_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -29790,7 +29709,7 @@ func (ec *executionContext) _Location_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Location_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Location_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -29813,7 +29732,7 @@ func (ec *executionContext) _Location_updatedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Location_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -29836,7 +29755,7 @@ func (ec *executionContext) _Location_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Location_address(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -29891,7 +29810,7 @@ func (ec *executionContext) _Location_timeZone(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Location_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Location_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -29914,7 +29833,7 @@ func (ec *executionContext) _Location_phone(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Location_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Location_active(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -29937,7 +29856,7 @@ func (ec *executionContext) _Location_active(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Location_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _LocationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LocationConnection) (ret graphql.Marshaler) {
@@ -30024,7 +29943,7 @@ func (ec *executionContext) _LocationConnection_totalCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_LocationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LocationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("LocationConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _LocationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LocationEdge) (ret graphql.Marshaler) {
@@ -30079,7 +29998,7 @@ func (ec *executionContext) _LocationEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_LocationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LocationEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("LocationEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Mailbox_id(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30102,7 +30021,7 @@ func (ec *executionContext) _Mailbox_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Mailbox_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30125,7 +30044,7 @@ func (ec *executionContext) _Mailbox_createdAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Mailbox_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30148,7 +30067,7 @@ func (ec *executionContext) _Mailbox_updatedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Mailbox_address(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30171,7 +30090,7 @@ func (ec *executionContext) _Mailbox_address(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Mailbox_host(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30194,7 +30113,7 @@ func (ec *executionContext) _Mailbox_host(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_host(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Mailbox_port(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30217,7 +30136,7 @@ func (ec *executionContext) _Mailbox_port(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Mailbox_security(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30240,7 +30159,7 @@ func (ec *executionContext) _Mailbox_security(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_security(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type MailboxSecurity does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenMailboxSecurity)
 }
 
 func (ec *executionContext) _Mailbox_username(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30263,7 +30182,7 @@ func (ec *executionContext) _Mailbox_username(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Mailbox_inboxFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30286,7 +30205,7 @@ func (ec *executionContext) _Mailbox_inboxFolder(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_inboxFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Mailbox_sentFolder(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30309,7 +30228,7 @@ func (ec *executionContext) _Mailbox_sentFolder(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_sentFolder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Mailbox_active(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30332,7 +30251,7 @@ func (ec *executionContext) _Mailbox_active(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Mailbox_lastImportAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30355,7 +30274,7 @@ func (ec *executionContext) _Mailbox_lastImportAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastImportAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Mailbox_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30378,7 +30297,7 @@ func (ec *executionContext) _Mailbox_lastError(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Mailbox_lastErrorAt(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30401,7 +30320,7 @@ func (ec *executionContext) _Mailbox_lastErrorAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mailbox_lastErrorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Mailbox", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Mailbox_connectedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Mailbox) (ret graphql.Marshaler) {
@@ -30456,7 +30375,7 @@ func (ec *executionContext) _MessagePreview_recipientName(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_MessagePreview_recipientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessagePreview_address(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -30479,7 +30398,7 @@ func (ec *executionContext) _MessagePreview_address(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MessagePreview_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessagePreview_skippedReason(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -30502,7 +30421,7 @@ func (ec *executionContext) _MessagePreview_skippedReason(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_MessagePreview_skippedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessagePreview_language(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -30525,7 +30444,7 @@ func (ec *executionContext) _MessagePreview_language(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_MessagePreview_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessagePreview_subject(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -30548,7 +30467,7 @@ func (ec *executionContext) _MessagePreview_subject(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MessagePreview_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessagePreview_html(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -30571,7 +30490,7 @@ func (ec *executionContext) _MessagePreview_html(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_MessagePreview_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessagePreview_text(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -30594,7 +30513,7 @@ func (ec *executionContext) _MessagePreview_text(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_MessagePreview_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessagePreview", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessagePreview_sms(ctx context.Context, field graphql.CollectedField, obj *MessagePreview) (ret graphql.Marshaler) {
@@ -30649,7 +30568,7 @@ func (ec *executionContext) _MessageTemplate_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _MessageTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -30672,7 +30591,7 @@ func (ec *executionContext) _MessageTemplate_createdAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _MessageTemplate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -30695,7 +30614,7 @@ func (ec *executionContext) _MessageTemplate_updatedAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _MessageTemplate_kind(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -30718,7 +30637,7 @@ func (ec *executionContext) _MessageTemplate_kind(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type MessageKind does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenMessageKind)
 }
 
 func (ec *executionContext) _MessageTemplate_channel(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -30741,7 +30660,7 @@ func (ec *executionContext) _MessageTemplate_channel(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type Channel does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenChannel)
 }
 
 func (ec *executionContext) _MessageTemplate_language(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -30764,7 +30683,7 @@ func (ec *executionContext) _MessageTemplate_language(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessageTemplate_subject(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -30787,7 +30706,7 @@ func (ec *executionContext) _MessageTemplate_subject(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessageTemplate_html(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -30810,7 +30729,7 @@ func (ec *executionContext) _MessageTemplate_html(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessageTemplate_text(ctx context.Context, field graphql.CollectedField, obj *ent.MessageTemplate) (ret graphql.Marshaler) {
@@ -30833,7 +30752,7 @@ func (ec *executionContext) _MessageTemplate_text(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MessageTemplate_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageTemplate", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessageThread_contact(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -30888,7 +30807,7 @@ func (ec *executionContext) _MessageThread_relationship(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_MessageThread_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errors.New("field of type Relationship does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errNoChildrenRelationship)
 }
 
 func (ec *executionContext) _MessageThread_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -30911,7 +30830,7 @@ func (ec *executionContext) _MessageThread_relationshipLabel(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_MessageThread_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageThread", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _MessageThread_lastMessage(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -30966,7 +30885,7 @@ func (ec *executionContext) _MessageThread_unreadCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_MessageThread_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _MessageThread_canReadInPortal(ctx context.Context, field graphql.CollectedField, obj *thread.Thread) (ret graphql.Marshaler) {
@@ -30989,7 +30908,7 @@ func (ec *executionContext) _MessageThread_canReadInPortal(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_MessageThread_canReadInPortal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("MessageThread", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Mutation_signIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -31056,7 +30975,7 @@ func (ec *executionContext) _Mutation_signOut(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_signOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -31526,7 +31445,7 @@ func (ec *executionContext) fieldContext_Mutation_removeClientContact(ctx contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type ID does not have child fields")
+			return nil, errNoChildrenID
 		},
 	}
 	defer func() {
@@ -31658,7 +31577,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteCoverage(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type ID does not have child fields")
+			return nil, errNoChildrenID
 		},
 	}
 	defer func() {
@@ -32362,7 +32281,7 @@ func (ec *executionContext) fieldContext_Mutation_removeScheduleException(ctx co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
+			return nil, errNoChildrenBoolean
 		},
 	}
 	defer func() {
@@ -32582,7 +32501,7 @@ func (ec *executionContext) fieldContext_Mutation_requestBookingCode(ctx context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
+			return nil, errNoChildrenBoolean
 		},
 	}
 	defer func() {
@@ -32978,7 +32897,7 @@ func (ec *executionContext) fieldContext_Mutation_requestSignIn(ctx context.Cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
+			return nil, errNoChildrenBoolean
 		},
 	}
 	defer func() {
@@ -33103,7 +33022,7 @@ func (ec *executionContext) _Mutation_signOutOfPortal(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_signOutOfPortal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Mutation_inviteClientToPortal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -33485,7 +33404,7 @@ func (ec *executionContext) fieldContext_Mutation_removePortalCard(ctx context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type ID does not have child fields")
+			return nil, errNoChildrenID
 		},
 	}
 	defer func() {
@@ -33830,7 +33749,7 @@ func (ec *executionContext) _Mutation_markPortalMessagesRead(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_markPortalMessagesRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Mutation_saveMessageTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -33904,7 +33823,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteMessageTemplate(ctx cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type ID does not have child fields")
+			return nil, errNoChildrenID
 		},
 	}
 	defer func() {
@@ -34168,7 +34087,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteWebhookEndpoint(ctx cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type ID does not have child fields")
+			return nil, errNoChildrenID
 		},
 	}
 	defer func() {
@@ -34337,7 +34256,7 @@ func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34360,7 +34279,7 @@ func (ec *executionContext) _Notification_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Notification_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34383,7 +34302,7 @@ func (ec *executionContext) _Notification_updatedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Notification_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Notification_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34406,7 +34325,7 @@ func (ec *executionContext) _Notification_clientID(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Notification_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Notification_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34429,7 +34348,7 @@ func (ec *executionContext) _Notification_appointmentID(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Notification_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Notification_scheduledMessageID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34452,7 +34371,7 @@ func (ec *executionContext) _Notification_scheduledMessageID(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Notification_scheduledMessageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Notification_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34475,7 +34394,7 @@ func (ec *executionContext) _Notification_contactID(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Notification_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Notification_formID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34498,7 +34417,7 @@ func (ec *executionContext) _Notification_formID(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Notification_formID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Notification_recipientName(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34521,7 +34440,7 @@ func (ec *executionContext) _Notification_recipientName(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Notification_recipientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Notification_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34544,7 +34463,7 @@ func (ec *executionContext) _Notification_kind(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Notification_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type MessageKind does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenMessageKind)
 }
 
 func (ec *executionContext) _Notification_channel(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34567,7 +34486,7 @@ func (ec *executionContext) _Notification_channel(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Notification_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type Channel does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenChannel)
 }
 
 func (ec *executionContext) _Notification_address(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34590,7 +34509,7 @@ func (ec *executionContext) _Notification_address(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Notification_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Notification_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34613,7 +34532,7 @@ func (ec *executionContext) _Notification_subject(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Notification_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Notification_html(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34636,7 +34555,7 @@ func (ec *executionContext) _Notification_html(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Notification_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Notification_text(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34659,7 +34578,7 @@ func (ec *executionContext) _Notification_text(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Notification_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Notification_status(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34682,7 +34601,7 @@ func (ec *executionContext) _Notification_status(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Notification_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type MessageStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenMessageStatus)
 }
 
 func (ec *executionContext) _Notification_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34705,7 +34624,7 @@ func (ec *executionContext) _Notification_reason(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Notification_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Notification_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34728,7 +34647,7 @@ func (ec *executionContext) _Notification_providerID(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Notification_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Notification_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34751,7 +34670,7 @@ func (ec *executionContext) _Notification_attempts(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Notification_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Notification_sendAfter(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34774,7 +34693,7 @@ func (ec *executionContext) _Notification_sendAfter(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Notification_sendAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Notification_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34797,7 +34716,7 @@ func (ec *executionContext) _Notification_sentAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Notification_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Notification_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34820,7 +34739,7 @@ func (ec *executionContext) _Notification_deliveredAt(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Notification_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Notification_failedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -34843,7 +34762,7 @@ func (ec *executionContext) _Notification_failedAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Notification_failedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Notification", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Notification_client(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -35090,7 +35009,7 @@ func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
@@ -35145,7 +35064,7 @@ func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35168,7 +35087,7 @@ func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Organization_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35191,7 +35110,7 @@ func (ec *executionContext) _Organization_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Organization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Organization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35214,7 +35133,7 @@ func (ec *executionContext) _Organization_updatedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Organization_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35237,7 +35156,7 @@ func (ec *executionContext) _Organization_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35260,7 +35179,7 @@ func (ec *executionContext) _Organization_slug(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Organization_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35283,7 +35202,7 @@ func (ec *executionContext) _Organization_timeZone(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Organization_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_defaultLanguage(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35306,7 +35225,7 @@ func (ec *executionContext) _Organization_defaultLanguage(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Organization_defaultLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_defaultPhoneRegion(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35329,7 +35248,7 @@ func (ec *executionContext) _Organization_defaultPhoneRegion(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Organization_defaultPhoneRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35352,7 +35271,7 @@ func (ec *executionContext) _Organization_phone(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Organization_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_email(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35375,7 +35294,7 @@ func (ec *executionContext) _Organization_email(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Organization_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_reminderLeadMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35398,7 +35317,7 @@ func (ec *executionContext) _Organization_reminderLeadMinutes(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_Organization_reminderLeadMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_quietHoursStart(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35421,7 +35340,7 @@ func (ec *executionContext) _Organization_quietHoursStart(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Organization_quietHoursStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_quietHoursEnd(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35444,7 +35363,7 @@ func (ec *executionContext) _Organization_quietHoursEnd(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Organization_quietHoursEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_smsHelpReply(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35467,7 +35386,7 @@ func (ec *executionContext) _Organization_smsHelpReply(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Organization_smsHelpReply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Organization_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35490,7 +35409,7 @@ func (ec *executionContext) _Organization_bookingMinNoticeMinutes(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_Organization_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35513,7 +35432,7 @@ func (ec *executionContext) _Organization_bookingMaxAdvanceDays(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_Organization_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35536,7 +35455,7 @@ func (ec *executionContext) _Organization_cancelMinNoticeMinutes(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_Organization_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35559,7 +35478,7 @@ func (ec *executionContext) _Organization_rescheduleMinNoticeMinutes(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_Organization_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35582,7 +35501,7 @@ func (ec *executionContext) _Organization_slotIntervalMinutes(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_Organization_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35605,7 +35524,7 @@ func (ec *executionContext) _Organization_bufferBeforeMinutes(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_Organization_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35628,7 +35547,7 @@ func (ec *executionContext) _Organization_bufferAfterMinutes(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Organization_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35651,7 +35570,7 @@ func (ec *executionContext) _Organization_requireCancellationReason(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_Organization_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Organization_portalInviteOnCreate(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35674,7 +35593,7 @@ func (ec *executionContext) _Organization_portalInviteOnCreate(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_Organization_portalInviteOnCreate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Organization_formReminderDelayHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35697,7 +35616,7 @@ func (ec *executionContext) _Organization_formReminderDelayHours(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_Organization_formReminderDelayHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_callAutoCloseHours(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35720,7 +35639,7 @@ func (ec *executionContext) _Organization_callAutoCloseHours(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Organization_callAutoCloseHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Organization_widgetAllowedOrigins(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -35743,7 +35662,7 @@ func (ec *executionContext) _Organization_widgetAllowedOrigins(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_Organization_widgetAllowedOrigins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
@@ -35766,7 +35685,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
@@ -35789,7 +35708,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
@@ -35812,7 +35731,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
@@ -35835,7 +35754,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Payment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35858,7 +35777,7 @@ func (ec *executionContext) _Payment_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Payment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Payment_amountCents(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35881,7 +35800,7 @@ func (ec *executionContext) _Payment_amountCents(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Payment_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Payment_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35904,7 +35823,7 @@ func (ec *executionContext) _Payment_currency(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Payment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35927,7 +35846,7 @@ func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Payment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type PaymentStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenPaymentStatus)
 }
 
 func (ec *executionContext) _Payment_failureReason(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35950,7 +35869,7 @@ func (ec *executionContext) _Payment_failureReason(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Payment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Payment_providerID(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35973,7 +35892,7 @@ func (ec *executionContext) _Payment_providerID(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Payment_providerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Payment_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -35996,7 +35915,7 @@ func (ec *executionContext) _Payment_cardBrand(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Payment_cardBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Payment_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -36019,7 +35938,7 @@ func (ec *executionContext) _Payment_cardLast4(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Payment_cardLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Payment_paidBy(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -36042,7 +35961,7 @@ func (ec *executionContext) _Payment_paidBy(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Payment_paidBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Payment_contactID(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -36065,7 +35984,7 @@ func (ec *executionContext) _Payment_contactID(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Payment_contactID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Payment_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -36088,7 +36007,7 @@ func (ec *executionContext) _Payment_idempotencyKey(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Payment_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Payment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -36111,7 +36030,7 @@ func (ec *executionContext) _Payment_createdAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Payment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Payment_invoice(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -36166,7 +36085,7 @@ func (ec *executionContext) _Phone_label(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Phone_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Phone", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Phone", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Phone_number(ctx context.Context, field graphql.CollectedField, obj *schematype.Phone) (ret graphql.Marshaler) {
@@ -36189,7 +36108,7 @@ func (ec *executionContext) _Phone_number(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Phone_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Phone", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Phone", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PhoneOptOut_id(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
@@ -36212,7 +36131,7 @@ func (ec *executionContext) _PhoneOptOut_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PhoneOptOut_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
@@ -36235,7 +36154,7 @@ func (ec *executionContext) _PhoneOptOut_createdAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PhoneOptOut_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
@@ -36258,7 +36177,7 @@ func (ec *executionContext) _PhoneOptOut_updatedAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PhoneOptOut_phone(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
@@ -36281,7 +36200,7 @@ func (ec *executionContext) _PhoneOptOut_phone(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PhoneOptOut_keyword(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneOptOut) (ret graphql.Marshaler) {
@@ -36304,7 +36223,7 @@ func (ec *executionContext) _PhoneOptOut_keyword(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_PhoneOptOut_keyword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PhoneOptOut", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Placeholder_name(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
@@ -36327,7 +36246,7 @@ func (ec *executionContext) _Placeholder_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Placeholder_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Placeholder_description(ctx context.Context, field graphql.CollectedField, obj *compose.Placeholder) (ret graphql.Marshaler) {
@@ -36350,7 +36269,7 @@ func (ec *executionContext) _Placeholder_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Placeholder_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Placeholder", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -36373,7 +36292,7 @@ func (ec *executionContext) _PortalAccess_clientId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -36396,7 +36315,7 @@ func (ec *executionContext) _PortalAccess_clientFirstName(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -36419,7 +36338,7 @@ func (ec *executionContext) _PortalAccess_clientLastName(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_clientLastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalAccess_asClient(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -36442,7 +36361,7 @@ func (ec *executionContext) _PortalAccess_asClient(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_asClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, true, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -36465,7 +36384,7 @@ func (ec *executionContext) _PortalAccess_relationship(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type Relationship does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenRelationship)
 }
 
 func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -36488,7 +36407,7 @@ func (ec *executionContext) _PortalAccess_relationshipLabel(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -36511,7 +36430,7 @@ func (ec *executionContext) _PortalAccess_scopes(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type PortalScope does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenPortalScope)
 }
 
 func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *portal.Access) (ret graphql.Marshaler) {
@@ -36534,7 +36453,7 @@ func (ec *executionContext) _PortalAccess_canManageAppointments(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_PortalAccess_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAccess", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _PortalAppointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36557,7 +36476,7 @@ func (ec *executionContext) _PortalAppointment_id(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalAppointment_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36580,7 +36499,7 @@ func (ec *executionContext) _PortalAppointment_startsAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalAppointment_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36603,7 +36522,7 @@ func (ec *executionContext) _PortalAppointment_endsAt(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalAppointment_startsAtLocal(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36626,7 +36545,7 @@ func (ec *executionContext) _PortalAppointment_startsAtLocal(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_startsAtLocal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalAppointment_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36649,7 +36568,7 @@ func (ec *executionContext) _PortalAppointment_timeZone(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalAppointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36672,7 +36591,7 @@ func (ec *executionContext) _PortalAppointment_status(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type AppointmentStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenAppointmentStatus)
 }
 
 func (ec *executionContext) _PortalAppointment_practitionerName(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36695,7 +36614,7 @@ func (ec *executionContext) _PortalAppointment_practitionerName(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_practitionerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalAppointment_location(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36718,7 +36637,7 @@ func (ec *executionContext) _PortalAppointment_location(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalAppointment_telehealthUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36741,7 +36660,7 @@ func (ec *executionContext) _PortalAppointment_telehealthUrl(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_PortalAppointment_telehealthUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalAppointment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalAppointment_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -36796,7 +36715,7 @@ func (ec *executionContext) _PortalClient_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalClient_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -36819,7 +36738,7 @@ func (ec *executionContext) _PortalClient_firstName(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalClient_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -36842,7 +36761,7 @@ func (ec *executionContext) _PortalClient_preferredName(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalClient_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -36865,7 +36784,7 @@ func (ec *executionContext) _PortalClient_lastName(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalClient_pronouns(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -36888,7 +36807,7 @@ func (ec *executionContext) _PortalClient_pronouns(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_pronouns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalClient_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -36911,7 +36830,7 @@ func (ec *executionContext) _PortalClient_dateOfBirth(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenDate)
 }
 
 func (ec *executionContext) _PortalClient_email(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -36934,7 +36853,7 @@ func (ec *executionContext) _PortalClient_email(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalClient_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -36957,7 +36876,7 @@ func (ec *executionContext) _PortalClient_mobilePhone(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalClient_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -36980,7 +36899,7 @@ func (ec *executionContext) _PortalClient_timeZone(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalClient_language(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -37003,7 +36922,7 @@ func (ec *executionContext) _PortalClient_language(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalClient_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalClient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalClient_appointments(ctx context.Context, field graphql.CollectedField, obj *ent.ClientProfile) (ret graphql.Marshaler) {
@@ -37070,7 +36989,7 @@ func (ec *executionContext) _PortalDocument_id(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -37093,7 +37012,7 @@ func (ec *executionContext) _PortalDocument_title(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -37116,7 +37035,7 @@ func (ec *executionContext) _PortalDocument_description(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -37139,7 +37058,7 @@ func (ec *executionContext) _PortalDocument_fileName(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -37162,7 +37081,7 @@ func (ec *executionContext) _PortalDocument_contentType(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -37185,7 +37104,7 @@ func (ec *executionContext) _PortalDocument_sizeBytes(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalDocument", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _PortalDocument_sharedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -37208,7 +37127,7 @@ func (ec *executionContext) _PortalDocument_sharedAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_sharedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalDocument_url(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -37231,7 +37150,7 @@ func (ec *executionContext) _PortalDocument_url(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PortalDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalDocument", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -37254,7 +37173,7 @@ func (ec *executionContext) _PortalEvent_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_PortalEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalEvent_email(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -37277,7 +37196,7 @@ func (ec *executionContext) _PortalEvent_email(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PortalEvent_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -37300,7 +37219,7 @@ func (ec *executionContext) _PortalEvent_action(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PortalEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalEvent_detail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -37323,7 +37242,7 @@ func (ec *executionContext) _PortalEvent_detail(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PortalEvent_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalEvent_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -37346,7 +37265,7 @@ func (ec *executionContext) _PortalEvent_subjectID(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalEvent_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -37369,7 +37288,7 @@ func (ec *executionContext) _PortalEvent_createdAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalEvent", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalEvent_contact(ctx context.Context, field graphql.CollectedField, obj *ent.PortalEvent) (ret graphql.Marshaler) {
@@ -37424,7 +37343,7 @@ func (ec *executionContext) _PortalForm_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalForm_title(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37447,7 +37366,7 @@ func (ec *executionContext) _PortalForm_title(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalForm_description(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37470,7 +37389,7 @@ func (ec *executionContext) _PortalForm_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalForm_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37525,7 +37444,7 @@ func (ec *executionContext) _PortalForm_signatureRequested(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_signatureRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _PortalForm_status(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37548,7 +37467,7 @@ func (ec *executionContext) _PortalForm_status(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type FormStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenFormStatus)
 }
 
 func (ec *executionContext) _PortalForm_addressedToContact(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37571,7 +37490,7 @@ func (ec *executionContext) _PortalForm_addressedToContact(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_addressedToContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _PortalForm_canSubmit(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37594,7 +37513,7 @@ func (ec *executionContext) _PortalForm_canSubmit(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_canSubmit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _PortalForm_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37649,7 +37568,7 @@ func (ec *executionContext) _PortalForm_signedName(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_signedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalForm_signedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37672,7 +37591,7 @@ func (ec *executionContext) _PortalForm_signedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalForm_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37695,7 +37614,7 @@ func (ec *executionContext) _PortalForm_submittedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalForm_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.Form) (ret graphql.Marshaler) {
@@ -37718,7 +37637,7 @@ func (ec *executionContext) _PortalForm_sentAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PortalForm_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalForm", field, true, true, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_practice(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -37741,7 +37660,7 @@ func (ec *executionContext) _PortalInvitationInfo_practice(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_clientFirstName(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -37764,7 +37683,7 @@ func (ec *executionContext) _PortalInvitationInfo_clientFirstName(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_clientFirstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_email(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -37787,7 +37706,7 @@ func (ec *executionContext) _PortalInvitationInfo_email(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_asContact(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -37810,7 +37729,7 @@ func (ec *executionContext) _PortalInvitationInfo_asContact(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_asContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_expiresAt(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -37833,7 +37752,7 @@ func (ec *executionContext) _PortalInvitationInfo_expiresAt(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalInvitationInfo_state(ctx context.Context, field graphql.CollectedField, obj *portal.Invitation) (ret graphql.Marshaler) {
@@ -37856,7 +37775,7 @@ func (ec *executionContext) _PortalInvitationInfo_state(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvitationInfo_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errors.New("field of type PortalInvitationState does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvitationInfo", field, false, false, errNoChildrenPortalInvitationState)
 }
 
 func (ec *executionContext) _PortalInvoice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -37879,7 +37798,7 @@ func (ec *executionContext) _PortalInvoice_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalInvoice_number(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -37902,7 +37821,7 @@ func (ec *executionContext) _PortalInvoice_number(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalInvoice_lines(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -37957,7 +37876,7 @@ func (ec *executionContext) _PortalInvoice_totalCents(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_totalCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _PortalInvoice_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -37980,7 +37899,7 @@ func (ec *executionContext) _PortalInvoice_currency(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalInvoice_status(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -38003,7 +37922,7 @@ func (ec *executionContext) _PortalInvoice_status(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errors.New("field of type InvoiceStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenInvoiceStatus)
 }
 
 func (ec *executionContext) _PortalInvoice_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -38026,7 +37945,7 @@ func (ec *executionContext) _PortalInvoice_dueDate(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenDate)
 }
 
 func (ec *executionContext) _PortalInvoice_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -38049,7 +37968,7 @@ func (ec *executionContext) _PortalInvoice_createdAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalInvoice_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -38072,7 +37991,7 @@ func (ec *executionContext) _PortalInvoice_paidAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalInvoice_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalInvoice", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalInvoice_billedTo(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -38159,7 +38078,7 @@ func (ec *executionContext) _PortalMessage_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_PortalMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38182,7 +38101,7 @@ func (ec *executionContext) _PortalMessage_direction(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type MessageDirection does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenMessageDirection)
 }
 
 func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38205,7 +38124,7 @@ func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PortalMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalMessage_authorEmail(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38228,7 +38147,7 @@ func (ec *executionContext) _PortalMessage_authorEmail(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_PortalMessage_authorEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38251,7 +38170,7 @@ func (ec *executionContext) _PortalMessage_readAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38274,7 +38193,7 @@ func (ec *executionContext) _PortalMessage_createdAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalMessage_author(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38329,7 +38248,7 @@ func (ec *executionContext) _PortalPayment_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalPayment_invoiceId(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38352,7 +38271,7 @@ func (ec *executionContext) _PortalPayment_invoiceId(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_invoiceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalPayment_amountCents(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38375,7 +38294,7 @@ func (ec *executionContext) _PortalPayment_amountCents(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _PortalPayment_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38398,7 +38317,7 @@ func (ec *executionContext) _PortalPayment_currency(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalPayment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38421,7 +38340,7 @@ func (ec *executionContext) _PortalPayment_status(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type PaymentStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenPaymentStatus)
 }
 
 func (ec *executionContext) _PortalPayment_failureReason(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38444,7 +38363,7 @@ func (ec *executionContext) _PortalPayment_failureReason(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalPayment_cardBrand(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38467,7 +38386,7 @@ func (ec *executionContext) _PortalPayment_cardBrand(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_cardBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalPayment_cardLast4(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38490,7 +38409,7 @@ func (ec *executionContext) _PortalPayment_cardLast4(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_cardLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalPayment_paidBy(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38513,7 +38432,7 @@ func (ec *executionContext) _PortalPayment_paidBy(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_paidBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalPayment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38536,7 +38455,7 @@ func (ec *executionContext) _PortalPayment_createdAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalPayment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalPayment", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalPayment_invoice(ctx context.Context, field graphql.CollectedField, obj *ent.Payment) (ret graphql.Marshaler) {
@@ -38591,7 +38510,7 @@ func (ec *executionContext) _PortalSavedCard_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalSavedCard_brand(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -38614,7 +38533,7 @@ func (ec *executionContext) _PortalSavedCard_brand(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_brand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalSavedCard_last4(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -38637,7 +38556,7 @@ func (ec *executionContext) _PortalSavedCard_last4(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_last4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalSavedCard_expMonth(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -38660,7 +38579,7 @@ func (ec *executionContext) _PortalSavedCard_expMonth(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_expMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _PortalSavedCard_expYear(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -38683,7 +38602,7 @@ func (ec *executionContext) _PortalSavedCard_expYear(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_expYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _PortalSavedCard_addedBy(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -38706,7 +38625,7 @@ func (ec *executionContext) _PortalSavedCard_addedBy(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_addedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalSavedCard_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SavedCard) (ret graphql.Marshaler) {
@@ -38729,7 +38648,7 @@ func (ec *executionContext) _PortalSavedCard_createdAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_PortalSavedCard_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalSavedCard", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalSession_token(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
@@ -38752,7 +38671,7 @@ func (ec *executionContext) _PortalSession_token(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_PortalSession_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
@@ -38775,7 +38694,7 @@ func (ec *executionContext) _PortalSession_expiresAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PortalSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalSession", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalSession_viewer(ctx context.Context, field graphql.CollectedField, obj *portal.Session) (ret graphql.Marshaler) {
@@ -38830,7 +38749,7 @@ func (ec *executionContext) _PortalThreadMessage_id(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _PortalThreadMessage_direction(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38853,7 +38772,7 @@ func (ec *executionContext) _PortalThreadMessage_direction(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type MessageDirection does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenMessageDirection)
 }
 
 func (ec *executionContext) _PortalThreadMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38876,7 +38795,7 @@ func (ec *executionContext) _PortalThreadMessage_body(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalThreadMessage_authorName(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38899,7 +38818,7 @@ func (ec *executionContext) _PortalThreadMessage_authorName(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalThreadMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38922,7 +38841,7 @@ func (ec *executionContext) _PortalThreadMessage_createdAt(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalThreadMessage_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.PortalMessage) (ret graphql.Marshaler) {
@@ -38945,7 +38864,7 @@ func (ec *executionContext) _PortalThreadMessage_readAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PortalThreadMessage_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalThreadMessage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _PortalViewer_email(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
@@ -38968,7 +38887,7 @@ func (ec *executionContext) _PortalViewer_email(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PortalViewer_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalViewer", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalViewer", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalViewer_practice(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
@@ -38991,7 +38910,7 @@ func (ec *executionContext) _PortalViewer_practice(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PortalViewer_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortalViewer", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortalViewer", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _PortalViewer_clients(ctx context.Context, field graphql.CollectedField, obj *viewer.Portal) (ret graphql.Marshaler) {
@@ -39078,7 +38997,7 @@ func (ec *executionContext) _PublicLocation_name(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_PublicLocation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PublicLocation_address(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -39133,7 +39052,7 @@ func (ec *executionContext) _PublicLocation_timeZone(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PublicLocation_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _PublicLocation_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -39156,7 +39075,7 @@ func (ec *executionContext) _PublicLocation_phone(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PublicLocation_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PublicLocation", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -40839,7 +40758,7 @@ func (ec *executionContext) _Query_webhookEventTypes(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Query_webhookEventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Query", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Query", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -40938,7 +40857,7 @@ func (ec *executionContext) _Recipient_kind(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type RecipientKind does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenRecipientKind)
 }
 
 func (ec *executionContext) _Recipient_contact(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41025,7 +40944,7 @@ func (ec *executionContext) _Recipient_firstName(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Recipient_lastName(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41048,7 +40967,7 @@ func (ec *executionContext) _Recipient_lastName(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Recipient_name(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41071,7 +40990,7 @@ func (ec *executionContext) _Recipient_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Recipient_email(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41094,7 +41013,7 @@ func (ec *executionContext) _Recipient_email(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Recipient_phone(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41117,7 +41036,7 @@ func (ec *executionContext) _Recipient_phone(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Recipient_relationship(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41140,7 +41059,7 @@ func (ec *executionContext) _Recipient_relationship(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type Relationship does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenRelationship)
 }
 
 func (ec *executionContext) _Recipient_relationshipLabel(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41163,7 +41082,7 @@ func (ec *executionContext) _Recipient_relationshipLabel(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_relationshipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Recipient_notifyReminders(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41186,7 +41105,7 @@ func (ec *executionContext) _Recipient_notifyReminders(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyReminders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Recipient_notifyConfirmations(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41209,7 +41128,7 @@ func (ec *executionContext) _Recipient_notifyConfirmations(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Recipient_notifyScheduled(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41232,7 +41151,7 @@ func (ec *executionContext) _Recipient_notifyScheduled(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_notifyScheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Recipient_canManageAppointments(ctx context.Context, field graphql.CollectedField, obj *link.Recipient) (ret graphql.Marshaler) {
@@ -41255,7 +41174,7 @@ func (ec *executionContext) _Recipient_canManageAppointments(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Recipient_canManageAppointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recipient", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Recipient", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _SMSInfo_encoding(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
@@ -41278,7 +41197,7 @@ func (ec *executionContext) _SMSInfo_encoding(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_SMSInfo_encoding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _SMSInfo_segments(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
@@ -41301,7 +41220,7 @@ func (ec *executionContext) _SMSInfo_segments(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_SMSInfo_segments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _SMSInfo_characters(ctx context.Context, field graphql.CollectedField, obj *compose.SMSInfo) (ret graphql.Marshaler) {
@@ -41324,7 +41243,7 @@ func (ec *executionContext) _SMSInfo_characters(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_SMSInfo_characters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SMSInfo", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _ScheduleException_id(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41347,7 +41266,7 @@ func (ec *executionContext) _ScheduleException_id(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ScheduleException_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41370,7 +41289,7 @@ func (ec *executionContext) _ScheduleException_createdAt(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ScheduleException_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41393,7 +41312,7 @@ func (ec *executionContext) _ScheduleException_updatedAt(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ScheduleException_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41416,7 +41335,7 @@ func (ec *executionContext) _ScheduleException_staffID(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ScheduleException_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41439,7 +41358,7 @@ func (ec *executionContext) _ScheduleException_kind(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type ScheduleExceptionKind does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenScheduleExceptionKind)
 }
 
 func (ec *executionContext) _ScheduleException_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41462,7 +41381,7 @@ func (ec *executionContext) _ScheduleException_startsAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ScheduleException_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41485,7 +41404,7 @@ func (ec *executionContext) _ScheduleException_endsAt(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ScheduleException_date(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41508,7 +41427,7 @@ func (ec *executionContext) _ScheduleException_date(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenDate)
 }
 
 func (ec *executionContext) _ScheduleException_start(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41531,7 +41450,7 @@ func (ec *executionContext) _ScheduleException_start(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ScheduleException_end(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41554,7 +41473,7 @@ func (ec *executionContext) _ScheduleException_end(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ScheduleException_note(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41577,7 +41496,7 @@ func (ec *executionContext) _ScheduleException_note(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleException_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduleException", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ScheduleException_staff(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduleException) (ret graphql.Marshaler) {
@@ -41632,7 +41551,7 @@ func (ec *executionContext) _ScheduledMessage_id(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ScheduledMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41655,7 +41574,7 @@ func (ec *executionContext) _ScheduledMessage_createdAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41678,7 +41597,7 @@ func (ec *executionContext) _ScheduledMessage_updatedAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41701,7 +41620,7 @@ func (ec *executionContext) _ScheduledMessage_clientID(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ScheduledMessage_appointmentID(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41724,7 +41643,7 @@ func (ec *executionContext) _ScheduledMessage_appointmentID(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_appointmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _ScheduledMessage_subject(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41747,7 +41666,7 @@ func (ec *executionContext) _ScheduledMessage_subject(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ScheduledMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41770,7 +41689,7 @@ func (ec *executionContext) _ScheduledMessage_body(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ScheduledMessage_sendAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41793,7 +41712,7 @@ func (ec *executionContext) _ScheduledMessage_sendAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_sendAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_minutesBeforeStart(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41816,7 +41735,7 @@ func (ec *executionContext) _ScheduledMessage_minutesBeforeStart(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_minutesBeforeStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _ScheduledMessage_status(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41839,7 +41758,7 @@ func (ec *executionContext) _ScheduledMessage_status(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type ScheduledMessageStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenScheduledMessageStatus)
 }
 
 func (ec *executionContext) _ScheduledMessage_reason(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41862,7 +41781,7 @@ func (ec *executionContext) _ScheduledMessage_reason(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _ScheduledMessage_sentAt(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -41885,7 +41804,7 @@ func (ec *executionContext) _ScheduledMessage_sentAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessage_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessage", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _ScheduledMessage_client(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessage) (ret graphql.Marshaler) {
@@ -42036,7 +41955,7 @@ func (ec *executionContext) _ScheduledMessageConnection_totalCount(ctx context.C
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessageConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessageConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _ScheduledMessageEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ScheduledMessageEdge) (ret graphql.Marshaler) {
@@ -42091,7 +42010,7 @@ func (ec *executionContext) _ScheduledMessageEdge_cursor(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ScheduledMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduledMessageEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("ScheduledMessageEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Service_id(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42114,7 +42033,7 @@ func (ec *executionContext) _Service_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Service_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Service_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42137,7 +42056,7 @@ func (ec *executionContext) _Service_createdAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Service_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Service_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42160,7 +42079,7 @@ func (ec *executionContext) _Service_updatedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Service_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Service_name(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42183,7 +42102,7 @@ func (ec *executionContext) _Service_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Service_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Service_description(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42206,7 +42125,7 @@ func (ec *executionContext) _Service_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Service_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Service_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42229,7 +42148,7 @@ func (ec *executionContext) _Service_durationMinutes(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Service_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Service_priceCents(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42252,7 +42171,7 @@ func (ec *executionContext) _Service_priceCents(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Service_priceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Service_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42275,7 +42194,7 @@ func (ec *executionContext) _Service_currency(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Service_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Service_bookableOnline(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42298,7 +42217,7 @@ func (ec *executionContext) _Service_bookableOnline(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Service_bookableOnline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Service_mode(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42321,7 +42240,7 @@ func (ec *executionContext) _Service_mode(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Service_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type ServiceMode does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenServiceMode)
 }
 
 func (ec *executionContext) _Service_location(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42344,7 +42263,7 @@ func (ec *executionContext) _Service_location(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Service_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Service_practiceLocationID(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42367,7 +42286,7 @@ func (ec *executionContext) _Service_practiceLocationID(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Service_practiceLocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Service_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42390,7 +42309,7 @@ func (ec *executionContext) _Service_archivedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Service_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Service_bookingMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42413,7 +42332,7 @@ func (ec *executionContext) _Service_bookingMinNoticeMinutes(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Service_bookingMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Service_bookingMaxAdvanceDays(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42436,7 +42355,7 @@ func (ec *executionContext) _Service_bookingMaxAdvanceDays(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Service_bookingMaxAdvanceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Service_cancelMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42459,7 +42378,7 @@ func (ec *executionContext) _Service_cancelMinNoticeMinutes(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_Service_cancelMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Service_rescheduleMinNoticeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42482,7 +42401,7 @@ func (ec *executionContext) _Service_rescheduleMinNoticeMinutes(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_Service_rescheduleMinNoticeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Service_slotIntervalMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42505,7 +42424,7 @@ func (ec *executionContext) _Service_slotIntervalMinutes(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Service_slotIntervalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Service_bufferBeforeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42528,7 +42447,7 @@ func (ec *executionContext) _Service_bufferBeforeMinutes(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Service_bufferBeforeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Service_bufferAfterMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42551,7 +42470,7 @@ func (ec *executionContext) _Service_bufferAfterMinutes(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Service_bufferAfterMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _Service_requireCancellationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42574,7 +42493,7 @@ func (ec *executionContext) _Service_requireCancellationReason(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_Service_requireCancellationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Service_practiceLocation(ctx context.Context, field graphql.CollectedField, obj *ent.Service) (ret graphql.Marshaler) {
@@ -42693,7 +42612,7 @@ func (ec *executionContext) _SharedDocument_id(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _SharedDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42716,7 +42635,7 @@ func (ec *executionContext) _SharedDocument_createdAt(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _SharedDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42739,7 +42658,7 @@ func (ec *executionContext) _SharedDocument_updatedAt(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _SharedDocument_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42762,7 +42681,7 @@ func (ec *executionContext) _SharedDocument_clientID(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _SharedDocument_title(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42785,7 +42704,7 @@ func (ec *executionContext) _SharedDocument_title(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _SharedDocument_description(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42808,7 +42727,7 @@ func (ec *executionContext) _SharedDocument_description(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _SharedDocument_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42831,7 +42750,7 @@ func (ec *executionContext) _SharedDocument_fileName(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _SharedDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42854,7 +42773,7 @@ func (ec *executionContext) _SharedDocument_contentType(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _SharedDocument_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42877,7 +42796,7 @@ func (ec *executionContext) _SharedDocument_sizeBytes(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _SharedDocument_url(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42900,7 +42819,7 @@ func (ec *executionContext) _SharedDocument_url(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _SharedDocument_sharedByID(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -42923,7 +42842,7 @@ func (ec *executionContext) _SharedDocument_sharedByID(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_SharedDocument_sharedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("SharedDocument", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _SharedDocument_client(ctx context.Context, field graphql.CollectedField, obj *ent.SharedDocument) (ret graphql.Marshaler) {
@@ -43010,7 +42929,7 @@ func (ec *executionContext) _SignInPayload_token(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_SignInPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _SignInPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
@@ -43033,7 +42952,7 @@ func (ec *executionContext) _SignInPayload_expiresAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_SignInPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _SignInPayload_staff(ctx context.Context, field graphql.CollectedField, obj *SignInPayload) (ret graphql.Marshaler) {
@@ -43088,7 +43007,7 @@ func (ec *executionContext) _Staff_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Staff_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _Staff_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43111,7 +43030,7 @@ func (ec *executionContext) _Staff_createdAt(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Staff_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Staff_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43134,7 +43053,7 @@ func (ec *executionContext) _Staff_updatedAt(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Staff_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _Staff_name(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43157,7 +43076,7 @@ func (ec *executionContext) _Staff_name(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Staff_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Staff_email(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43180,7 +43099,7 @@ func (ec *executionContext) _Staff_email(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Staff_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Staff_role(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43203,7 +43122,7 @@ func (ec *executionContext) _Staff_role(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Staff_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type StaffRole does not have child fields"))
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenStaffRole)
 }
 
 func (ec *executionContext) _Staff_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43226,7 +43145,7 @@ func (ec *executionContext) _Staff_phone(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Staff_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Staff_active(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43249,7 +43168,7 @@ func (ec *executionContext) _Staff_active(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Staff_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _Staff_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43272,7 +43191,7 @@ func (ec *executionContext) _Staff_timeZone(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Staff_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Staff", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Staff", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _Staff_assignedClients(ctx context.Context, field graphql.CollectedField, obj *ent.Staff) (ret graphql.Marshaler) {
@@ -43491,7 +43410,7 @@ func (ec *executionContext) _StaffConnection_totalCount(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_StaffConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StaffConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StaffConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _StaffEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.StaffEdge) (ret graphql.Marshaler) {
@@ -43546,7 +43465,7 @@ func (ec *executionContext) _StaffEdge_cursor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_StaffEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StaffEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("StaffEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _Subscription_callEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -43697,7 +43616,7 @@ func (ec *executionContext) _TimelineEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_TimelineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TimelineEdge", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _TimelineEntry_id(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -43720,7 +43639,7 @@ func (ec *executionContext) _TimelineEntry_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _TimelineEntry_at(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -43743,7 +43662,7 @@ func (ec *executionContext) _TimelineEntry_at(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -43766,7 +43685,7 @@ func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type TimelineKind does not have child fields"))
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenTimelineKind)
 }
 
 func (ec *executionContext) _TimelineEntry_summary(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -43789,7 +43708,7 @@ func (ec *executionContext) _TimelineEntry_summary(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _TimelineEntry_actor(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -43812,7 +43731,7 @@ func (ec *executionContext) _TimelineEntry_actor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errors.New("field of type TimelineActor does not have child fields"))
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, errNoChildrenTimelineActor)
 }
 
 func (ec *executionContext) _TimelineEntry_staff(ctx context.Context, field graphql.CollectedField, obj *timeline.Entry) (ret graphql.Marshaler) {
@@ -43931,7 +43850,7 @@ func (ec *executionContext) _TimelinePageInfo_hasNextPage(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_TimelinePageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _TimelinePageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *timeline.PageInfo) (ret graphql.Marshaler) {
@@ -43954,7 +43873,7 @@ func (ec *executionContext) _TimelinePageInfo_endCursor(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_TimelinePageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TimelinePageInfo", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -43977,7 +43896,7 @@ func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44000,7 +43919,7 @@ func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44023,7 +43942,7 @@ func (ec *executionContext) _WebhookDelivery_updatedAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44046,7 +43965,7 @@ func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44069,7 +43988,7 @@ func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type WebhookDeliveryStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenWebhookDeliveryStatus)
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44092,7 +44011,7 @@ func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_responseCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44115,7 +44034,7 @@ func (ec *executionContext) _WebhookDelivery_responseCode(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_responseCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_responseMs(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44138,7 +44057,7 @@ func (ec *executionContext) _WebhookDelivery_responseMs(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_responseMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44161,7 +44080,7 @@ func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44184,7 +44103,7 @@ func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44207,7 +44126,7 @@ func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44230,7 +44149,7 @@ func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookDelivery_event(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -44349,7 +44268,7 @@ func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
@@ -44404,7 +44323,7 @@ func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookDeliveryEdge", field, false, false, errNoChildrenCursor)
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44427,7 +44346,7 @@ func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44450,7 +44369,7 @@ func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44473,7 +44392,7 @@ func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44496,7 +44415,7 @@ func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44519,7 +44438,7 @@ func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44542,7 +44461,7 @@ func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44565,7 +44484,7 @@ func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44588,7 +44507,7 @@ func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type WebhookDisabledReason does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenWebhookDisabledReason)
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44611,7 +44530,7 @@ func (ec *executionContext) _WebhookEndpoint_disabledAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_previousSecretExpiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44634,7 +44553,7 @@ func (ec *executionContext) _WebhookEndpoint_previousSecretExpiresAt(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_previousSecretExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -44657,7 +44576,7 @@ func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_failingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
@@ -44680,7 +44599,7 @@ func (ec *executionContext) _WebhookEvent_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _WebhookEvent_type(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
@@ -44703,7 +44622,7 @@ func (ec *executionContext) _WebhookEvent_type(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WebhookEvent_objectID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
@@ -44726,7 +44645,7 @@ func (ec *executionContext) _WebhookEvent_objectID(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_objectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WebhookEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
@@ -44749,7 +44668,7 @@ func (ec *executionContext) _WebhookEvent_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEvent", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WebhookEvent_payload(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEvent) (ret graphql.Marshaler) {
@@ -44772,7 +44691,7 @@ func (ec *executionContext) _WebhookEvent_payload(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEvent_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEvent", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookEvent", field, true, true, errNoChildrenString)
 }
 
 func (ec *executionContext) _WebhookSecretPayload_endpoint(ctx context.Context, field graphql.CollectedField, obj *event.Secret) (ret graphql.Marshaler) {
@@ -44827,7 +44746,7 @@ func (ec *executionContext) _WebhookSecretPayload_secret(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_WebhookSecretPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookSecretPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WebhookSecretPayload", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WorkingHours_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -44850,7 +44769,7 @@ func (ec *executionContext) _WorkingHours_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_WorkingHours_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _WorkingHours_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -44873,7 +44792,7 @@ func (ec *executionContext) _WorkingHours_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WorkingHours_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WorkingHours_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -44896,7 +44815,7 @@ func (ec *executionContext) _WorkingHours_updatedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WorkingHours_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type Time does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenTime)
 }
 
 func (ec *executionContext) _WorkingHours_staffID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -44919,7 +44838,7 @@ func (ec *executionContext) _WorkingHours_staffID(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WorkingHours_staffID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenID)
 }
 
 func (ec *executionContext) _WorkingHours_weekday(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -44942,7 +44861,7 @@ func (ec *executionContext) _WorkingHours_weekday(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WorkingHours_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenInt)
 }
 
 func (ec *executionContext) _WorkingHours_start(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -44965,7 +44884,7 @@ func (ec *executionContext) _WorkingHours_start(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_WorkingHours_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WorkingHours_end(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -44988,7 +44907,7 @@ func (ec *executionContext) _WorkingHours_end(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_WorkingHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkingHours", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) _WorkingHours_staff(ctx context.Context, field graphql.CollectedField, obj *ent.WorkingHours) (ret graphql.Marshaler) {
@@ -45043,7 +44962,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -45066,7 +44985,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -45089,7 +45008,7 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -45112,7 +45031,7 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, errNoChildren__DirectiveLocation)
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -45178,7 +45097,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -45201,7 +45120,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -45224,7 +45143,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -45247,7 +45166,7 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -45270,7 +45189,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -45293,7 +45212,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -45391,7 +45310,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -45414,7 +45333,7 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -45437,7 +45356,7 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -45460,7 +45379,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -45515,7 +45434,7 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -45538,7 +45457,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errNoChildrenBoolean)
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -45561,7 +45480,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -45584,7 +45503,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Schema", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -45767,7 +45686,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildren__TypeKind)
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -45790,7 +45709,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -45813,7 +45732,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -45836,7 +45755,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenString)
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -46075,7 +45994,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errNoChildrenBoolean)
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -82051,3 +81970,146 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 // endregion ***************************** type.gotpl *****************************
+
+// inputUnmarshalers is the map of input unmarshalers Exec gives every
+// operation, built once: they read nothing of the execution context (graph/codegen).
+var inputUnmarshalers = sync.OnceValue(func() map[reflect.Type]reflect.Value {
+	ec := &executionContext{}
+	return graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAddressInput,
+		ec.unmarshalInputAppointmentOrder,
+		ec.unmarshalInputAppointmentWhereInput,
+		ec.unmarshalInputBookAppointmentInput,
+		ec.unmarshalInputBookAsVisitorInput,
+		ec.unmarshalInputBookingRulesInput,
+		ec.unmarshalInputClientContactLinkInput,
+		ec.unmarshalInputClientContactOrder,
+		ec.unmarshalInputClientContactWhereInput,
+		ec.unmarshalInputClientNotificationsInput,
+		ec.unmarshalInputClientOrder,
+		ec.unmarshalInputClientWhereInput,
+		ec.unmarshalInputCommunicationFilter,
+		ec.unmarshalInputCommunicationOrder,
+		ec.unmarshalInputConnectMailboxInput,
+		ec.unmarshalInputContactOrder,
+		ec.unmarshalInputContactWhereInput,
+		ec.unmarshalInputCoverageOrder,
+		ec.unmarshalInputCoverageWhereInput,
+		ec.unmarshalInputCreateApiKeyInput,
+		ec.unmarshalInputCreateAppointmentInput,
+		ec.unmarshalInputCreateClientInput,
+		ec.unmarshalInputCreateContactInput,
+		ec.unmarshalInputCreateCoverageInput,
+		ec.unmarshalInputCreateInvoiceInput,
+		ec.unmarshalInputCreateLocationInput,
+		ec.unmarshalInputCreateScheduledMessageInput,
+		ec.unmarshalInputCreateServiceInput,
+		ec.unmarshalInputCreateStaffInput,
+		ec.unmarshalInputCreateWebhookEndpointInput,
+		ec.unmarshalInputEmailSuppressionOrder,
+		ec.unmarshalInputEmailSuppressionWhereInput,
+		ec.unmarshalInputExportRecordOrder,
+		ec.unmarshalInputFormAnswerInput,
+		ec.unmarshalInputFormQuestionInput,
+		ec.unmarshalInputInvoiceLineInput,
+		ec.unmarshalInputLocationOrder,
+		ec.unmarshalInputLocationWhereInput,
+		ec.unmarshalInputLogCallInput,
+		ec.unmarshalInputMailboxOrder,
+		ec.unmarshalInputMessageTemplateOrder,
+		ec.unmarshalInputMessageTemplateWhereInput,
+		ec.unmarshalInputNotificationOrder,
+		ec.unmarshalInputNotificationWhereInput,
+		ec.unmarshalInputOrganizationOrder,
+		ec.unmarshalInputOrganizationWhereInput,
+		ec.unmarshalInputPayPortalInvoiceInput,
+		ec.unmarshalInputPhoneInput,
+		ec.unmarshalInputPhoneOptOutOrder,
+		ec.unmarshalInputPhoneOptOutWhereInput,
+		ec.unmarshalInputRequestBookingCodeInput,
+		ec.unmarshalInputRequestSignInInput,
+		ec.unmarshalInputSaveMessageTemplateInput,
+		ec.unmarshalInputScheduleExceptionInput,
+		ec.unmarshalInputScheduleExceptionOrder,
+		ec.unmarshalInputScheduleExceptionWhereInput,
+		ec.unmarshalInputScheduledMessageOrder,
+		ec.unmarshalInputScheduledMessageWhereInput,
+		ec.unmarshalInputSendFormInput,
+		ec.unmarshalInputServiceOrder,
+		ec.unmarshalInputServiceWhereInput,
+		ec.unmarshalInputShareDocumentInput,
+		ec.unmarshalInputSignInInput,
+		ec.unmarshalInputStaffOrder,
+		ec.unmarshalInputStaffWhereInput,
+		ec.unmarshalInputUpdateClientContactInput,
+		ec.unmarshalInputUpdateClientInput,
+		ec.unmarshalInputUpdateCommunicationInput,
+		ec.unmarshalInputUpdateContactInput,
+		ec.unmarshalInputUpdateCoverageInput,
+		ec.unmarshalInputUpdateLocationInput,
+		ec.unmarshalInputUpdateOrganizationInput,
+		ec.unmarshalInputUpdateScheduledMessageInput,
+		ec.unmarshalInputUpdateServiceInput,
+		ec.unmarshalInputUpdateStaffInput,
+		ec.unmarshalInputUpdateWebhookEndpointInput,
+		ec.unmarshalInputVerifySignInInput,
+		ec.unmarshalInputWebhookDeliveryOrder,
+		ec.unmarshalInputWebhookEndpointOrder,
+		ec.unmarshalInputWorkingHoursInput,
+		ec.unmarshalInputWorkingHoursOrder,
+		ec.unmarshalInputWorkingHoursWhereInput,
+	)
+})
+
+// errNoChildren… are the errors of scalar fields' contexts, one per scalar
+// type (graph/codegen).
+var (
+	errNoChildrenApiKeyRole               = errors.New("field of type ApiKeyRole does not have child fields")
+	errNoChildrenAppointmentAddressSource = errors.New("field of type AppointmentAddressSource does not have child fields")
+	errNoChildrenAppointmentChangeAction  = errors.New("field of type AppointmentChangeAction does not have child fields")
+	errNoChildrenAppointmentStatus        = errors.New("field of type AppointmentStatus does not have child fields")
+	errNoChildrenBookedVia                = errors.New("field of type BookedVia does not have child fields")
+	errNoChildrenBoolean                  = errors.New("field of type Boolean does not have child fields")
+	errNoChildrenCallEventKind            = errors.New("field of type CallEventKind does not have child fields")
+	errNoChildrenCallOutcome              = errors.New("field of type CallOutcome does not have child fields")
+	errNoChildrenCallStatus               = errors.New("field of type CallStatus does not have child fields")
+	errNoChildrenChannel                  = errors.New("field of type Channel does not have child fields")
+	errNoChildrenClientStatus             = errors.New("field of type ClientStatus does not have child fields")
+	errNoChildrenCommunicationDirection   = errors.New("field of type CommunicationDirection does not have child fields")
+	errNoChildrenCommunicationKind        = errors.New("field of type CommunicationKind does not have child fields")
+	errNoChildrenCommunicationSource      = errors.New("field of type CommunicationSource does not have child fields")
+	errNoChildrenContactMethod            = errors.New("field of type ContactMethod does not have child fields")
+	errNoChildrenContactType              = errors.New("field of type ContactType does not have child fields")
+	errNoChildrenCursor                   = errors.New("field of type Cursor does not have child fields")
+	errNoChildrenDate                     = errors.New("field of type Date does not have child fields")
+	errNoChildrenExportKind               = errors.New("field of type ExportKind does not have child fields")
+	errNoChildrenFormQuestionType         = errors.New("field of type FormQuestionType does not have child fields")
+	errNoChildrenFormStatus               = errors.New("field of type FormStatus does not have child fields")
+	errNoChildrenHealthCardStatus         = errors.New("field of type HealthCardStatus does not have child fields")
+	errNoChildrenID                       = errors.New("field of type ID does not have child fields")
+	errNoChildrenInt                      = errors.New("field of type Int does not have child fields")
+	errNoChildrenInvoiceStatus            = errors.New("field of type InvoiceStatus does not have child fields")
+	errNoChildrenMailboxSecurity          = errors.New("field of type MailboxSecurity does not have child fields")
+	errNoChildrenMessageDirection         = errors.New("field of type MessageDirection does not have child fields")
+	errNoChildrenMessageKind              = errors.New("field of type MessageKind does not have child fields")
+	errNoChildrenMessageStatus            = errors.New("field of type MessageStatus does not have child fields")
+	errNoChildrenPaymentStatus            = errors.New("field of type PaymentStatus does not have child fields")
+	errNoChildrenPortalInvitationState    = errors.New("field of type PortalInvitationState does not have child fields")
+	errNoChildrenPortalScope              = errors.New("field of type PortalScope does not have child fields")
+	errNoChildrenPortalStatus             = errors.New("field of type PortalStatus does not have child fields")
+	errNoChildrenRecipientKind            = errors.New("field of type RecipientKind does not have child fields")
+	errNoChildrenRelatedPerson            = errors.New("field of type RelatedPerson does not have child fields")
+	errNoChildrenRelationship             = errors.New("field of type Relationship does not have child fields")
+	errNoChildrenScheduleExceptionKind    = errors.New("field of type ScheduleExceptionKind does not have child fields")
+	errNoChildrenScheduledMessageStatus   = errors.New("field of type ScheduledMessageStatus does not have child fields")
+	errNoChildrenServiceMode              = errors.New("field of type ServiceMode does not have child fields")
+	errNoChildrenStaffRole                = errors.New("field of type StaffRole does not have child fields")
+	errNoChildrenString                   = errors.New("field of type String does not have child fields")
+	errNoChildrenTime                     = errors.New("field of type Time does not have child fields")
+	errNoChildrenTimelineActor            = errors.New("field of type TimelineActor does not have child fields")
+	errNoChildrenTimelineKind             = errors.New("field of type TimelineKind does not have child fields")
+	errNoChildrenWebhookDeliveryStatus    = errors.New("field of type WebhookDeliveryStatus does not have child fields")
+	errNoChildrenWebhookDisabledReason    = errors.New("field of type WebhookDisabledReason does not have child fields")
+	errNoChildren__DirectiveLocation      = errors.New("field of type __DirectiveLocation does not have child fields")
+	errNoChildren__TypeKind               = errors.New("field of type __TypeKind does not have child fields")
+)

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-health/kith/ent"
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/clientcontact"
+	"github.com/kith-health/kith/ent/contact"
 	"github.com/kith-health/kith/ent/privacy"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/viewer"
@@ -66,9 +67,29 @@ func contactLinks(ctx context.Context, c *ent.ClientProfile) ([]*ent.ClientConta
 	if links, err := c.Edges.ContactLinksOrErr(); err == nil && !slices.ContainsFunc(links, func(l *ent.ClientContact) bool { return l.Edges.Contact == nil }) {
 		return links, nil
 	}
-	q := c.QueryContactLinks()
-	withContact(q)
-	return q.All(ctx)
+	// One statement, the contacts joined under their own policy; a link of
+	// a client has no duplicate to drop (no DISTINCT).
+	return c.QueryContactLinks().Unique(false).
+		Order(clientcontact.ByCreatedAt(), clientcontact.ByID()).
+		AllJoinContact(ctx)
+}
+
+// recipientLinks is contactLinks for the recipients field: when its
+// selection asks for neither a recipient's contact nor its link, the links
+// and their contacts hold only the columns link.Recipients reads.
+func recipientLinks(ctx context.Context, c *ent.ClientProfile) ([]*ent.ClientContact, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if _, err := c.Edges.ContactLinksOrErr(); err == nil || fc == nil || slices.ContainsFunc(
+		graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{"Recipient"}),
+		func(f graphql.CollectedField) bool { return f.Name == "contact" || f.Name == "link" }) {
+		return contactLinks(ctx, c)
+	}
+	return c.QueryContactLinks().Unique(false).
+		Order(clientcontact.ByCreatedAt(), clientcontact.ByID()).
+		Select(clientcontact.FieldContactID, clientcontact.FieldRelationship, clientcontact.FieldRelationshipLabel,
+			clientcontact.FieldNotifyReminders, clientcontact.FieldNotifyConfirmations, clientcontact.FieldNotifyScheduled,
+			clientcontact.FieldCanManageAppointments).
+		AllJoinContact(ctx, contact.FieldFirstName, contact.FieldLastName, contact.FieldEmail, contact.FieldPhone)
 }
 
 // deref reads an optional argument, "" when absent.

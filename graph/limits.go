@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -233,8 +234,11 @@ type measurer struct {
 // set measures a selection set, first checking how many fields it asks
 // for; path is the response path to it, for errors.
 func (m *measurer) set(set ast.SelectionSet, path ast.Path) (measure, *gqlerror.Error) {
-	if n := len(m.responseKeys(set, map[string]bool{})); n > m.maxFields {
-		return measure{}, tooManyFields(path, n, m.maxFields)
+	// A set of fields alone has at most as many response keys as fields.
+	if len(set) > m.maxFields || slices.ContainsFunc(set, func(s ast.Selection) bool { _, ok := s.(*ast.Field); return !ok }) {
+		if n := len(m.responseKeys(set, map[string]bool{})); n > m.maxFields {
+			return measure{}, tooManyFields(path, n, m.maxFields)
+		}
 	}
 	var total measure
 	for _, sel := range set {
@@ -304,6 +308,9 @@ func (m *measurer) responseKeys(set ast.SelectionSet, keys map[string]bool) map[
 }
 
 func (m *measurer) field(f *ast.Field, parent ast.Path) (measure, *gqlerror.Error) {
+	if len(f.SelectionSet) == 0 && !sized(f) {
+		return measure{cost: 1, depth: 1}, nil // a leaf: what the walk below would measure, without its path and arguments
+	}
 	path := append(parent[:len(parent):len(parent)], ast.PathName(f.Alias))
 	children, err := m.set(f.SelectionSet, path)
 	if err != nil {
@@ -350,6 +357,13 @@ func (m *measurer) field(f *ast.Field, parent ast.Path) (measure, *gqlerror.Erro
 		}
 	}
 	return measure{cost: add(1, mul(n, children.cost)), intro: mul(n, children.intro), depth: 1 + children.depth}, nil
+}
+
+// sized reports whether measurer.field reads f's arguments or measures it
+// otherwise than as one: introspection, a connection, a list.
+func sized(f *ast.Field) bool {
+	return f.Definition != nil && (f.Name == "__schema" || f.Name == "__type" ||
+		f.Definition.Type.Elem != nil || strings.HasSuffix(f.Definition.Type.Name(), "Connection"))
 }
 
 // pageSize refuses a first or last outside 0 to maxPage.

@@ -36,7 +36,7 @@ func (r *appointmentResolver) EndsAtLocal(ctx context.Context, obj *ent.Appointm
 
 // Recipients is the resolver for the recipients field.
 func (r *clientResolver) Recipients(ctx context.Context, obj *ent.ClientProfile) ([]*link.Recipient, error) {
-	links, err := contactLinks(ctx, obj)
+	links, err := recipientLinks(ctx, obj)
 	if err != nil {
 		return nil, err
 	}

@@ -144,6 +144,13 @@ func (ClientProfile) Annotations() []schema.Annotation {
 		entgql.RelayConnection(),
 		entgql.QueryField("clients").Description("Clients of the viewer's organisation."),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		// What the resolvers of its fields outside ent read (link.Recipients;
+		// billingContacts loads the links by the client's ID).
+		Collects{
+			"recipients": {"first_name", "preferred_name", "last_name", "email", "mobile_phone",
+				"notify_reminders", "notify_confirmations", "notify_scheduled"},
+			"billingContacts": {},
+		},
 	}
 }
 

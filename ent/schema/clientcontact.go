@@ -60,7 +60,8 @@ func (ClientContact) Fields() []ent.Field {
 func (ClientContact) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("client", ClientProfile.Type).Field("client_id").Unique().Required().Immutable(),
-		edge.To("contact", Contact.Type).Field("contact_id").Unique().Required().Immutable(),
+		edge.To("contact", Contact.Type).Field("contact_id").Unique().Required().Immutable().
+			Annotations(Join{}), // recipients read links with their contacts in one statement
 	}
 }
 

@@ -15,15 +15,19 @@
 // does this for Mutation) and has lists marshalled in a loop (graph's
 // marshalSlice, in place of graphql.MarshalSliceConcurrently). It also
 // skips building the path of every object for deferred fragments when there
-// are none (see rewrites), and has each field's arguments parsed once per
-// operation (argsOnce).
+// are none (see rewrites), has each field's arguments parsed once per
+// operation (argsOnce), builds the map of input unmarshalers once, not for
+// every operation (unmarshalersOnce), and gives a scalar field's context the one error of
+// its type made once, not one made for every field resolved (noChildren).
 package main
 
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"os"
 	"regexp"
+	"slices"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
@@ -97,6 +101,10 @@ var rewrites = []struct{ old, new string }{
 // fieldArgs), not once for every object the field is asked of.
 var argsOnce = regexp.MustCompile(`fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
 
+// noChildren is the error gqlgen makes for each scalar field it resolves,
+// which says the field has no child fields, by the scalar's name.
+var noChildren = regexp.MustCompile(`errors\.New\("field of type (\w+) does not have child fields"\)`)
+
 // rewrite applies rewrites to the executor in file, and fails when gqlgen
 // no longer writes what one of them replaces.
 func rewrite(file string) error {
@@ -114,5 +122,62 @@ func rewrite(file string) error {
 		return fmt.Errorf("%s has no %s: gqlgen's executor changed, see graph/codegen", file, argsOnce)
 	}
 	src = argsOnce.ReplaceAll(src, []byte("fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.$1)"))
+	var types []string
+	for _, m := range noChildren.FindAllSubmatch(src, -1) {
+		types = append(types, string(m[1]))
+	}
+	if len(types) == 0 {
+		return fmt.Errorf("%s has no %s: gqlgen's executor changed, see graph/codegen", file, noChildren)
+	}
+	src = noChildren.ReplaceAll(src, []byte("errNoChildren$1"))
+	if src, err = unmarshalersOnce(src); err != nil {
+		return fmt.Errorf("%s: %w: gqlgen's executor changed, see graph/codegen", file, err)
+	}
+	slices.Sort(types)
+	src = append(src, "\n// errNoChildren… are the errors of scalar fields' contexts, one per scalar\n// type (graph/codegen).\nvar (\n"...)
+	for _, t := range slices.Compact(types) {
+		src = fmt.Appendf(src, "\terrNoChildren%s = errors.New(%q)\n", t, "field of type "+t+" does not have child fields")
+	}
+	src = append(src, ")\n"...)
+	if src, err = format.Source(src); err != nil {
+		return err
+	}
 	return os.WriteFile(file, src, 0o644)
+}
+
+// unmarshalersOnce moves the map of input unmarshalers Exec builds for
+// every operation (about a hundred method values and a map, for entgql's
+// where arguments) into inputUnmarshalers, built once on an empty
+// execution context: the unmarshalers read nothing of it but one another.
+func unmarshalersOnce(src []byte) ([]byte, error) {
+	const build = "\tinputUnmarshalMap := graphql.BuildUnmarshalerMap(\n"
+	start := bytes.Index(src, []byte(build))
+	if start < 0 {
+		return nil, fmt.Errorf("no %q", build)
+	}
+	end := bytes.Index(src[start:], []byte("\n\t)\n"))
+	if end < 0 {
+		return nil, fmt.Errorf("no end to %q", build)
+	}
+	args := src[start+len(build) : start+end+1]
+	for _, line := range bytes.Split(bytes.TrimSpace(args), []byte("\n")) {
+		if !bytes.HasPrefix(bytes.TrimSpace(line), []byte("ec.unmarshalInput")) {
+			return nil, fmt.Errorf("BuildUnmarshalerMap is given %q", line)
+		}
+	}
+	imports := []byte("import (\n")
+	if !bytes.Contains(src, imports) {
+		return nil, fmt.Errorf("no %q", imports)
+	}
+	out := slices.Concat(src[:start], []byte("\tinputUnmarshalMap := inputUnmarshalers()\n"), src[start+end+len("\n\t)\n"):],
+		[]byte("\n// inputUnmarshalers is the map of input unmarshalers Exec gives every\n"+
+			"// operation, built once: they read nothing of the execution context (graph/codegen).\n"+
+			"var inputUnmarshalers = sync.OnceValue(func() map[reflect.Type]reflect.Value {\n"+
+			"\tec := &executionContext{}\n\treturn graphql.BuildUnmarshalerMap(\n"), args, []byte("\t)\n})\n"))
+	for _, pkg := range []string{"reflect", "sync"} {
+		if imp := []byte("\t\"" + pkg + "\"\n"); !bytes.Contains(out, imp) {
+			out = bytes.Replace(out, imports, append(append([]byte(nil), imports...), imp...), 1)
+		}
+	}
+	return out, nil
 }
