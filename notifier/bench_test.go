@@ -93,7 +93,7 @@ func BenchmarkRemindersFallingDue(b *testing.B) {
 
 // seedDue books n appointments a day ahead for n clients who, with their
 // two contacts each, take reminders by email, and returns their IDs.
-func seedDue(b *testing.B, db *database.DB, n int) []pulid.ID {
+func seedDue(b testing.TB, db *database.DB, n int) []pulid.ID {
 	b.Helper()
 	p := kithtest.NewPractice(b, db, "bench")
 	ctx := viewer.NewContext(context.Background(), viewer.System{OrgID: p.Org.ID})
