@@ -162,13 +162,24 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	now := time.Now().UTC()
 	queued := notification.StatusEQ(notification.StatusQueued)
-	for _, i := range sent {
-		err = tx.Notification.Update().Where(notification.ID(ns[i].ID), queued).
-			SetStatus(notification.StatusSent).SetProviderID(schematype.Clip(results[i].Receipt.ProviderID, schematype.MaxLineLength)).
-			SetSentAt(now).AddAttempts(1).
+	if len(sent) > 0 {
+		ids := make([]pulid.ID, len(sent))
+		receipts := make(map[pulid.ID]string, len(sent))
+		for j, i := range sent {
+			ids[j] = ns[i].ID
+			receipts[ns[i].ID] = schematype.Clip(results[i].Receipt.ProviderID, schematype.MaxLineLength)
+		}
+		// The providers' IDs first, on the rows still queued, which this
+		// locks (on PostgreSQL): the update after it moves the very same
+		// rows, through ent's policy and hooks, in one statement.
+		if err := setProviderIDs(ctx, tx, w.q.db.Dialect, receipts); err != nil {
+			return rollback(tx, err)
+		}
+		err = tx.Notification.Update().Where(notification.IDIn(ids...), queued).
+			SetStatus(notification.StatusSent).SetSentAt(now).AddAttempts(1).
 			Exec(ctx)
 		if err != nil {
-			return rollback(tx, fmt.Errorf("marking %s sent: %w", ns[i].ID, err))
+			return rollback(tx, fmt.Errorf("marking notifications sent: %w", err))
 		}
 	}
 	for reason, ids := range failed {
@@ -189,6 +200,45 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 		return fmt.Errorf("recording sends: %w", err)
 	}
 	return errors.Join(retry...)
+}
+
+// setProviderIDs records in tx the provider's ID of each queued
+// notification of receipts (by notification ID) in one statement, before
+// they are marked SENT: a CASE over their IDs, which ent's updates cannot
+// write. IDs that are empty, or that the schema would refuse, are left out:
+// refusing the record would send the messages again.
+func setProviderIDs(ctx context.Context, tx *ent.Tx, d string, receipts map[pulid.ID]string) error {
+	var (
+		cases, in []string
+		args      []any
+	)
+	mark := func(v any) string {
+		args = append(args, v)
+		if d == dialect.SQLite {
+			return "?"
+		}
+		return "$" + strconv.Itoa(len(args))
+	}
+	var ids []pulid.ID
+	for id, receipt := range receipts {
+		if receipt != "" && schematype.CheckText(receipt, schematype.MaxLineLength) == nil {
+			ids = append(ids, id)
+			cases = append(cases, "WHEN "+mark(string(id))+" THEN CAST("+mark(receipt)+" AS TEXT)")
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	for _, id := range ids {
+		in = append(in, mark(string(id)))
+	}
+	query := "UPDATE " + notification.Table + " SET " + notification.FieldProviderID + " = CASE " + notification.FieldID + " " +
+		strings.Join(cases, " ") + " END WHERE " + notification.FieldID + " IN (" + strings.Join(in, ", ") + ") AND " +
+		notification.FieldStatus + " = " + mark(string(notification.StatusQueued))
+	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		return fmt.Errorf("recording the providers' IDs: %w", err)
+	}
+	return nil
 }
 
 // rollback rolls tx back and returns err.
