@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 	"github.com/riverqueue/river"
 
 	"github.com/kith-health/kith/database/transaction"
@@ -19,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
@@ -161,7 +163,7 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	}
 	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	now := time.Now().UTC()
-	queued := notification.StatusEQ(notification.StatusQueued)
+	queued := stillQueued()
 	if len(sent) > 0 {
 		ids := make([]pulid.ID, len(sent))
 		receipts := make(map[pulid.ID]string, len(sent))
@@ -234,11 +236,22 @@ func setProviderIDs(ctx context.Context, tx *ent.Tx, d string, receipts map[puli
 	}
 	query := "UPDATE " + notification.Table + " SET " + notification.FieldProviderID + " = CASE " + notification.FieldID + " " +
 		strings.Join(cases, " ") + " END WHERE " + notification.FieldID + " IN (" + strings.Join(in, ", ") + ") AND " +
-		notification.FieldStatus + " = " + mark(string(notification.StatusQueued))
+		notification.FieldStatus + " || '' = " + mark(string(notification.StatusQueued)) // see stillQueued
 	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("recording the providers' IDs: %w", err)
 	}
 	return nil
+}
+
+// stillQueued is status = QUEUED written so that SQLite's planner keeps to
+// the primary key of the IDs beside it rather than walking the status index
+// (every queued notification: 30,000 when 10,000 reminders fall due).
+func stillQueued() predicate.Notification {
+	return func(s *sql.Selector) {
+		s.Where(sql.P(func(b *sql.Builder) {
+			b.WriteString(s.C(notification.FieldStatus)).WriteString(" || '' = ").Arg(string(notification.StatusQueued))
+		}))
+	}
 }
 
 // rollback rolls tx back and returns err.
