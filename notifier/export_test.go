@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kith-health/kith/ratelimit"
 	"github.com/kith-health/kith/schematype"
@@ -43,4 +44,9 @@ func (q *Queue) FormReminderJobs(ctx context.Context) ([]FormReminderJob, error)
 func (q *Queue) RunNow(ctx context.Context, id int64) error {
 	_, err := q.river.JobRetry(ctx, id)
 	return err
+}
+
+// WorkReminders works a reminder job of args at once, as River would.
+func (q *Queue) WorkReminders(ctx context.Context, args ReminderArgs) error {
+	return (&reminderWorker{q: q}).Work(ctx, &river.Job[ReminderArgs]{JobRow: &rivertype.JobRow{}, Args: args})
 }

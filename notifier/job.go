@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 	"github.com/riverqueue/river"
 
 	"github.com/kith-health/kith/database/transaction"
@@ -16,6 +20,7 @@ import (
 	"github.com/kith-health/kith/ent/appointment"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/organization"
+	"github.com/kith-health/kith/ent/predicate"
 	"github.com/kith-health/kith/notifier/inbound"
 	"github.com/kith-health/kith/notifier/provider"
 	"github.com/kith-health/kith/pulid"
@@ -158,14 +163,25 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	}
 	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	now := time.Now().UTC()
-	queued := notification.StatusEQ(notification.StatusQueued)
-	for _, i := range sent {
-		err = tx.Notification.Update().Where(notification.ID(ns[i].ID), queued).
-			SetStatus(notification.StatusSent).SetProviderID(schematype.Clip(results[i].Receipt.ProviderID, schematype.MaxLineLength)).
-			SetSentAt(now).AddAttempts(1).
+	queued := stillQueued()
+	if len(sent) > 0 {
+		ids := make([]pulid.ID, len(sent))
+		receipts := make(map[pulid.ID]string, len(sent))
+		for j, i := range sent {
+			ids[j] = ns[i].ID
+			receipts[ns[i].ID] = schematype.Clip(results[i].Receipt.ProviderID, schematype.MaxLineLength)
+		}
+		// The providers' IDs first, on the rows still queued, which this
+		// locks (on PostgreSQL): the update after it moves the very same
+		// rows, through ent's policy and hooks, in one statement.
+		if err := setProviderIDs(ctx, tx, w.q.db.Dialect, receipts); err != nil {
+			return rollback(tx, err)
+		}
+		err = tx.Notification.Update().Where(notification.IDIn(ids...), queued).
+			SetStatus(notification.StatusSent).SetSentAt(now).AddAttempts(1).
 			Exec(ctx)
 		if err != nil {
-			return rollback(tx, fmt.Errorf("marking %s sent: %w", ns[i].ID, err))
+			return rollback(tx, fmt.Errorf("marking notifications sent: %w", err))
 		}
 	}
 	for reason, ids := range failed {
@@ -188,6 +204,56 @@ func (w *sendWorker) record(ctx context.Context, ns []*ent.Notification, results
 	return errors.Join(retry...)
 }
 
+// setProviderIDs records in tx the provider's ID of each queued
+// notification of receipts (by notification ID) in one statement, before
+// they are marked SENT: a CASE over their IDs, which ent's updates cannot
+// write. IDs that are empty, or that the schema would refuse, are left out:
+// refusing the record would send the messages again.
+func setProviderIDs(ctx context.Context, tx *ent.Tx, d string, receipts map[pulid.ID]string) error {
+	var (
+		cases, in []string
+		args      []any
+	)
+	mark := func(v any) string {
+		args = append(args, v)
+		if d == dialect.SQLite {
+			return "?"
+		}
+		return "$" + strconv.Itoa(len(args))
+	}
+	var ids []pulid.ID
+	for id, receipt := range receipts {
+		if receipt != "" && schematype.CheckText(receipt, schematype.MaxLineLength) == nil {
+			ids = append(ids, id)
+			cases = append(cases, "WHEN "+mark(string(id))+" THEN CAST("+mark(receipt)+" AS TEXT)")
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	for _, id := range ids {
+		in = append(in, mark(string(id)))
+	}
+	query := "UPDATE " + notification.Table + " SET " + notification.FieldProviderID + " = CASE " + notification.FieldID + " " +
+		strings.Join(cases, " ") + " END WHERE " + notification.FieldID + " IN (" + strings.Join(in, ", ") + ") AND " +
+		notification.FieldStatus + " || '' = " + mark(string(notification.StatusQueued)) // see stillQueued
+	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		return fmt.Errorf("recording the providers' IDs: %w", err)
+	}
+	return nil
+}
+
+// stillQueued is status = QUEUED written so that SQLite's planner keeps to
+// the primary key of the IDs beside it rather than walking the status index
+// (every queued notification: 30,000 when 10,000 reminders fall due).
+func stillQueued() predicate.Notification {
+	return func(s *sql.Selector) {
+		s.Where(sql.P(func(b *sql.Builder) {
+			b.WriteString(s.C(notification.FieldStatus)).WriteString(" || '' = ").Arg(string(notification.StatusQueued))
+		}))
+	}
+}
+
 // rollback rolls tx back and returns err.
 func rollback(tx *ent.Tx, err error) error {
 	_ = tx.Rollback()
@@ -195,15 +261,34 @@ func rollback(tx *ent.Tx, err error) error {
 }
 
 // ReminderArgs is the job that sends an appointment's reminders when they
-// fall due. StartsAt is the start it was scheduled for: a moved appointment
+// fall due, or those of several appointments that fall due together
+// (Appointments). StartsAt is the start it was scheduled for: a moved appointment
 // has its own newer job, and this one sends nothing. DueAt is when it falls
 // due, which tells apart the jobs of an organisation's several lead times.
 type ReminderArgs struct {
-	AppointmentID pulid.ID  `json:"appointment_id"`
-	StartsAt      time.Time `json:"starts_at"`
+	AppointmentID pulid.ID  `json:"appointment_id,omitempty"`
+	StartsAt      time.Time `json:"starts_at,omitzero"`
 	// DueAt is the time the job is scheduled for (to the minute for
 	// RemindNow); zero in jobs queued before it was recorded.
 	DueAt time.Time `json:"due_at,omitzero"`
+	// Appointments are the appointments of a job that reminds several
+	// (RemindNow), each with the start it was queued for, as StartsAt.
+	Appointments []RemindedAppointment `json:"appointments,omitempty"`
+}
+
+// RemindedAppointment is one appointment of a ReminderArgs that reminds
+// several, and the start it was queued for.
+type RemindedAppointment struct {
+	ID       pulid.ID  `json:"id"`
+	StartsAt time.Time `json:"starts_at"`
+}
+
+// reminded lists the job's appointments, its single one included.
+func (a ReminderArgs) reminded() []RemindedAppointment {
+	if a.AppointmentID == "" {
+		return a.Appointments
+	}
+	return append([]RemindedAppointment{{ID: a.AppointmentID, StartsAt: a.StartsAt}}, a.Appointments...)
 }
 
 // Kind implements river.JobArgs.
@@ -225,30 +310,101 @@ type reminderWorker struct {
 	q *Queue
 }
 
-// Work sends the reminders of an appointment that is still on at the same
-// time, in one transaction with their send jobs.
+// Work sends the reminders of the job's appointments that are still on at
+// the same time, in one transaction with their send jobs: the appointments
+// with what their messages need are read together (loadAppointments), and
+// their notifications written together (recordAll).
 func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
 	ctx = viewer.SystemContext(ctx)
+	reminded := job.Args.reminded()
 	tx, err := w.q.db.Client.Tx(ctx)
 	if err != nil {
 		return err
 	}
 	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
-	a, err := loadAppointment(ctx, tx.Client(), job.Args.AppointmentID)
-	if ent.IsNotFound(err) {
-		return rollback(tx, nil)
+	ids := make([]pulid.ID, len(reminded))
+	for i, r := range reminded {
+		ids[i] = r.ID
 	}
+	if err := w.q.lockAppointments(ctx, tx.Client(), ids); err != nil {
+		return rollback(tx, err)
+	}
+	as, err := loadAppointments(ctx, tx.Client(), ids)
 	if err != nil {
 		return rollback(tx, err)
 	}
-	if !a.StartsAt.Truncate(time.Microsecond).Equal(job.Args.StartsAt.Truncate(time.Microsecond)) ||
-		(a.Status != appointment.StatusBooked && a.Status != appointment.StatusConfirmed) {
-		return rollback(tx, nil) // moved, cancelled or over: nothing to remind
+	byID := make(map[pulid.ID]*ent.Appointment, len(as))
+	for _, a := range as {
+		byID[a.ID] = a
 	}
-	if err := w.q.notifyAbout(ctx, tx.Client(), tx, schematype.MessageKindReminder, a); err != nil {
+	if err := remindedSince(ctx, tx.Client(), job.Args.DueAt, byID); err != nil {
+		return rollback(tx, err)
+	}
+	letters := make([]letter, 0, len(reminded))
+	for _, r := range reminded {
+		a := byID[r.ID]
+		if a == nil || // gone
+			!a.StartsAt.Truncate(time.Microsecond).Equal(r.StartsAt.Truncate(time.Microsecond)) ||
+			(a.Status != appointment.StatusBooked && a.Status != appointment.StatusConfirmed) {
+			continue // moved, cancelled or over: nothing to remind
+		}
+		delete(byID, r.ID) // listed twice, reminded once
+		letters = append(letters, letter{kind: schematype.MessageKindReminder, client: a.Edges.Client, appointment: a, practitioner: a.Edges.Practitioner})
+	}
+	if len(letters) == 0 {
+		return rollback(tx, nil)
+	}
+	if err := w.q.recordAll(ctx, tx.Client(), tx, letters); err != nil {
 		return rollback(tx, err)
 	}
 	return tx.Commit()
+}
+
+// lockAppointments locks the rows of appointments ids until the transaction
+// of db ends, on PostgreSQL: two reminder jobs of the same appointment (two
+// RemindNow of overlapping lists) take turns, and the second finds the
+// first's reminders (remindedSince). SQLite's transactions take turns
+// already (BEGIN IMMEDIATE).
+func (q *Queue) lockAppointments(ctx context.Context, db *ent.Client, ids []pulid.ID) error {
+	if q.db.Dialect == dialect.SQLite || len(ids) == 0 {
+		return nil
+	}
+	sorted := slices.Sorted(slices.Values(ids)) // in one order: no deadlock
+	marks := make([]string, len(sorted))
+	args := make([]any, len(sorted))
+	for i, id := range sorted {
+		marks[i], args[i] = "$"+strconv.Itoa(i+1), string(id)
+	}
+	rows, err := db.QueryContext(ctx, "SELECT id FROM "+appointment.Table+" WHERE id IN ("+strings.Join(marks, ", ")+") ORDER BY id FOR UPDATE", args...)
+	if err != nil {
+		return fmt.Errorf("locking the appointments to remind: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() { // each row is locked as it is read
+	}
+	return rows.Err()
+}
+
+// remindedSince drops from byID the appointments that have had a reminder
+// written since due, the time a reminder job fell due: a job run again
+// after its commit (its process stopped before River recorded it done), or
+// a second job of the same appointment and time, sends nothing more. A
+// zero due (jobs queued before it was recorded) drops nothing.
+func remindedSince(ctx context.Context, db *ent.Client, due time.Time, byID map[pulid.ID]*ent.Appointment) error {
+	if due.IsZero() || len(byID) == 0 {
+		return nil
+	}
+	ids := slices.Collect(maps.Keys(byID))
+	done, err := db.Notification.Query().
+		Where(notification.AppointmentIDIn(ids...), notification.KindEQ(schematype.MessageKindReminder), notification.CreatedAtGTE(due.UTC())).
+		Select(notification.FieldAppointmentID).Strings(ctx)
+	if err != nil {
+		return fmt.Errorf("finding reminders already written: %w", err)
+	}
+	for _, id := range done {
+		delete(byID, pulid.ID(id))
+	}
+	return nil
 }
 
 // StatusCallbackURL is where Twilio reports the delivery of an SMS of org:

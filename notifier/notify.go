@@ -3,6 +3,7 @@ package notifier
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -16,6 +17,7 @@ import (
 	"github.com/kith-health/kith/ent/effect"
 	"github.com/kith-health/kith/ent/notification"
 	"github.com/kith-health/kith/ent/rule"
+	"github.com/kith-health/kith/link"
 	"github.com/kith-health/kith/notifier/compose"
 	"github.com/kith-health/kith/pulid"
 	"github.com/kith-health/kith/schematype"
@@ -62,11 +64,27 @@ func newNotification(db *ent.Client, c *ent.ClientProfile, kind schematype.Messa
 // client, its organisation, links and contacts, the practitioner and the
 // location it is held at.
 func loadAppointment(ctx context.Context, db *ent.Client, id pulid.ID) (*ent.Appointment, error) {
-	return db.Appointment.Query().Where(appointment.ID(id)).
+	return appointmentsWithAudience(db).Where(appointment.ID(id)).Only(ctx)
+}
+
+// loadAppointments is loadAppointment for several appointments, in one
+// query for each of those records however many appointments there are;
+// those that do not exist are left out.
+func loadAppointments(ctx context.Context, db *ent.Client, ids []pulid.ID) ([]*ent.Appointment, error) {
+	as, err := appointmentsWithAudience(db).Where(appointment.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the appointments to remind: %w", err)
+	}
+	return as, nil
+}
+
+// appointmentsWithAudience queries appointments with what their messages
+// need (see loadAppointment).
+func appointmentsWithAudience(db *ent.Client) *ent.AppointmentQuery {
+	return db.Appointment.Query().
 		WithClient(withAudience).
 		WithPractitioner().
-		WithPracticeLocation().
-		Only(ctx)
+		WithPracticeLocation()
 }
 
 // withAudienceOf is a copy of a, as written, with the edges
@@ -134,60 +152,124 @@ func (l letter) render(t compose.Template, v compose.Values) compose.Rendered {
 }
 
 // record writes one Notification per recipient and channel of l (skipped
-// ones with their reason) through db, and the jobs that send the others,
-// one per channel and due time (see insert and sendJobs). SMS waits for the
-// end of the organisation's quiet hours in the client's time zone.
+// ones with their reason) through db, and the jobs that send the others
+// (see recordAll).
 func (q *Queue) record(ctx context.Context, db *ent.Client, etx *ent.Tx, l letter) error {
-	c := l.client
-	org := c.Edges.Organization
-	// Notifications are kith's own records: written as the system, confined
-	// to the client's organisation.
-	sys := rule.WithEdgeMemo(systemIn(ctx, c.OrganizationID), l.sameOrganization()...)
+	return q.recordAll(ctx, db, etx, []letter{l})
+}
+
+// recordAll writes one Notification per recipient and channel of each of
+// letters (skipped ones with their reason) through db, and the jobs that
+// send the others, one per channel and due time (see insert and sendJobs),
+// all in etx. SMS waits for the end of the organisation's quiet hours in
+// the client's time zone. Each organisation's letters take a few
+// statements together, however many there are: one for the preferences
+// of each channel, one for the organisation's templates of each kind and
+// one insert of all their notifications.
+func (q *Queue) recordAll(ctx context.Context, db *ent.Client, etx *ent.Tx, letters []letter) error {
 	now := time.Now().UTC()
-	templates := map[schematype.Channel]compose.Template{}
-	recipients, prefs, err := loadAudience(sys, db, c)
-	if err != nil {
-		return err
-	}
-	plan := compose.Plan(l.kind, recipients, prefs)
-	var customs []compose.Template // the organisation's wording of l.kind on every channel: one read
-	if len(plan) > 0 {
-		if customs, err = custom(sys, db, l.kind); err != nil {
+	var (
+		ns   []*ent.Notification
+		dues []time.Time
+	)
+	for _, group := range byOrganization(letters) {
+		gns, gdues, err := q.write(ctx, db, group, now)
+		if err != nil {
 			return err
 		}
+		ns, dues = append(ns, gns...), append(dues, gdues...)
 	}
-	creates := make([]*ent.NotificationCreate, 0, len(plan))
-	dues := make([]time.Time, 0, len(plan))
-	for _, d := range plan {
-		t, ok := templates[d.Channel]
+	return q.insert(ctx, etx, sendJobs(ns, dues, now, q.sendJobSize)...)
+}
+
+// byOrganization splits letters by their client's organisation, in the
+// order each first appears.
+func byOrganization(letters []letter) [][]letter {
+	if len(letters) == 1 {
+		return [][]letter{letters}
+	}
+	var groups [][]letter
+	at := map[pulid.ID]int{}
+	for _, l := range letters {
+		i, ok := at[l.client.OrganizationID]
 		if !ok {
-			t, _ = effective(customs, org, l.kind, d.Channel, c.Language)
-			templates[d.Channel] = t
+			i, at[l.client.OrganizationID] = len(groups), len(groups)
+			groups = append(groups, nil)
 		}
-		occasion := compose.Occasion{Org: org, Client: c, Appointment: l.appointment, Practitioner: l.practitioner, Recipient: d.Recipient}
-		r := l.render(t, occasion.Values(t.Language, q.cfg.Links))
-		due := now
-		if d.Channel == schematype.ChannelSMS {
-			due = q.quietHours(org).Next(now, schematype.Location(c.TimeZone)).UTC()
+		groups[i] = append(groups[i], l)
+	}
+	return groups
+}
+
+// write writes the notifications of letters, whose clients are of one
+// organisation, and returns them with the time each is due.
+func (q *Queue) write(ctx context.Context, db *ent.Client, letters []letter, now time.Time) ([]*ent.Notification, []time.Time, error) {
+	first := letters[0].client
+	org := first.Edges.Organization
+	// Notifications are kith's own records: written as the system, confined
+	// to the client's organisation.
+	var known []pulid.ID
+	clients := make([]*ent.ClientProfile, 0, len(letters))
+	for _, l := range letters {
+		known = append(known, l.sameOrganization()...)
+		clients = append(clients, l.client)
+	}
+	sys := rule.WithEdgeMemo(systemIn(ctx, first.OrganizationID), known...)
+	prefs, err := loadPreferencesOf(sys, db, first.OrganizationID, clients)
+	if err != nil {
+		return nil, nil, err
+	}
+	type wording struct {
+		kind     schematype.MessageKind
+		channel  schematype.Channel
+		language string
+	}
+	var (
+		customs   = map[schematype.MessageKind][]compose.Template{} // the organisation's wording of each kind on every channel: one read
+		templates = map[wording]compose.Template{}
+		creates   []*ent.NotificationCreate
+		dues      []time.Time
+	)
+	for _, l := range letters {
+		c := l.client
+		plan := compose.Plan(l.kind, link.Recipients(c, c.Edges.ContactLinks), prefs[c.ID])
+		if _, ok := customs[l.kind]; !ok && len(plan) > 0 {
+			if customs[l.kind], err = custom(sys, db, l.kind); err != nil {
+				return nil, nil, err
+			}
 		}
-		create := newNotification(db, c, l.kind, d, r, due)
-		if l.appointment != nil {
-			create.SetAppointmentID(l.appointment.ID)
+		for _, d := range plan {
+			w := wording{l.kind, d.Channel, c.Language}
+			t, ok := templates[w]
+			if !ok {
+				t, _ = effective(customs[l.kind], org, l.kind, d.Channel, c.Language)
+				templates[w] = t
+			}
+			occasion := compose.Occasion{Org: org, Client: c, Appointment: l.appointment, Practitioner: l.practitioner, Recipient: d.Recipient}
+			r := l.render(t, occasion.Values(t.Language, q.cfg.Links))
+			due := now
+			if d.Channel == schematype.ChannelSMS {
+				due = q.quietHours(org).Next(now, schematype.Location(c.TimeZone)).UTC()
+			}
+			create := newNotification(db, c, l.kind, d, r, due)
+			if l.appointment != nil {
+				create.SetAppointmentID(l.appointment.ID)
+			}
+			if l.scheduled != nil {
+				create.SetScheduledMessageID(l.scheduled.ID)
+			}
+			creates = append(creates, create)
+			dues = append(dues, due)
 		}
-		if l.scheduled != nil {
-			create.SetScheduledMessageID(l.scheduled.ID)
-		}
-		creates = append(creates, create)
-		dues = append(dues, due)
 	}
 	if len(creates) == 0 {
-		return nil
+		return nil, nil, nil
 	}
 	ns, err := db.Notification.CreateBulk(creates...).Save(sys)
 	if err != nil {
-		return fmt.Errorf("recording notifications: %w", err)
+		return nil, nil, fmt.Errorf("recording notifications: %w", err)
 	}
-	return q.insert(ctx, etx, sendJobs(ns, dues, now)...)
+	return ns, dues, nil
 }
 
 // sameOrganization lists the records l was read with that belong to its
@@ -211,16 +293,17 @@ func (l letter) sameOrganization() []pulid.ID {
 }
 
 // sendJobs makes one send job for the queued notifications of ns that share
-// a channel and due time (dues[i] is ns[i]'s), scheduled for that time when
-// it is after now, or available at once.
-func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.InsertManyParams {
+// a channel and due time (dues[i] is ns[i]'s), of at most size(channel)
+// notifications each, scheduled for that time when it is after now, or
+// available at once.
+func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time, size func(schematype.Channel) int) []river.InsertManyParams {
 	type batch struct {
 		channel schematype.Channel
 		due     int64 // Unix microseconds
 	}
 	var (
 		jobs []river.InsertManyParams
-		at   = map[batch]int{} // index in jobs
+		at   = map[batch]int{} // index in jobs of the batch's last job
 	)
 	for i, n := range ns {
 		if n.Status != notification.StatusQueued {
@@ -228,7 +311,7 @@ func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.I
 		}
 		b := batch{n.Channel, dues[i].UnixMicro()}
 		j, ok := at[b]
-		if !ok {
+		if !ok || len(jobs[j].Args.(SendArgs).NotificationIDs) >= size(n.Channel) {
 			j, at[b] = len(jobs), len(jobs)
 			jobs = append(jobs, river.InsertManyParams{Args: SendArgs{}})
 			if dues[i].After(now) { // a scheduled job waits for River's scheduler
@@ -240,6 +323,20 @@ func sendJobs(ns []*ent.Notification, dues []time.Time, now time.Time) []river.I
 		jobs[j].Args = args
 	}
 	return jobs
+}
+
+// maxSendJob is how many notifications one send job takes at most.
+const maxSendJob = 100
+
+// sendJobSize is how many notifications of channel one send job takes: at
+// most maxSendJob, and no more than the channel's rate cap lets go in half
+// the job timeout.
+func (q *Queue) sendJobSize(channel schematype.Channel) int {
+	perSecond := q.cfg.Rates[channel]
+	if perSecond <= 0 {
+		return maxSendJob
+	}
+	return max(1, min(maxSendJob, int(perSecond*q.cfg.JobTimeout.Seconds()/2)))
 }
 
 // scheduleReminders schedules a reminder job per lead time that is still
@@ -314,23 +411,31 @@ func (q *Queue) leads(org *ent.Organization) []time.Duration {
 	return leads
 }
 
+// remindBatch is how many appointments one RemindNow job reminds at most.
+const remindBatch = 100
+
 // RemindNow queues the reminders of the given appointments to go now, as
 // when they fall due: for a staff member's "remind now", or appointments
 // that existed before reminders were scheduled for them. Each still goes
 // only if its appointment is on; asking again within the same minute adds
-// nothing.
+// nothing. One job reminds up to remindBatch appointments together.
 func (q *Queue) RemindNow(ctx context.Context, appointmentIDs ...pulid.ID) error {
 	as, err := q.db.Client.Appointment.Query().
 		Where(appointment.IDIn(appointmentIDs...)).
 		Select(appointment.FieldID, appointment.FieldStartsAt).
+		Order(appointment.ByID()). // the same jobs when asked again
 		All(viewer.SystemContext(ctx))
 	if err != nil {
 		return fmt.Errorf("finding appointments to remind: %w", err)
 	}
 	now := time.Now().UTC().Truncate(time.Minute)
-	jobs := make([]river.InsertManyParams, len(as))
-	for i, a := range as {
-		jobs[i] = river.InsertManyParams{Args: ReminderArgs{AppointmentID: a.ID, StartsAt: a.StartsAt.UTC(), DueAt: now}}
+	var jobs []river.InsertManyParams
+	for chunk := range slices.Chunk(as, remindBatch) {
+		args := ReminderArgs{DueAt: now, Appointments: make([]RemindedAppointment, len(chunk))}
+		for i, a := range chunk {
+			args.Appointments[i] = RemindedAppointment{ID: a.ID, StartsAt: a.StartsAt.UTC()}
+		}
+		jobs = append(jobs, river.InsertManyParams{Args: args})
 	}
 	if len(jobs) == 0 {
 		return nil

@@ -83,29 +83,51 @@ func loadAudience(ctx context.Context, db *ent.Client, c *ent.ClientProfile) ([]
 // one query for each, however many recipients there are. c needs its
 // contact links and their contacts loaded to cover them.
 func loadPreferences(ctx context.Context, db *ent.Client, c *ent.ClientProfile) (compose.Preferences, error) {
-	p := compose.Preferences{Method: c.PreferredContactMethod, EmailConsent: c.EmailConsent, SMSConsent: c.SmsConsent}
-	phones, emails := compose.Addresses(link.Recipients(c, c.Edges.ContactLinks))
+	prefs, err := loadPreferencesOf(ctx, db, c.OrganizationID, []*ent.ClientProfile{c})
+	if err != nil {
+		return compose.Preferences{}, err
+	}
+	return prefs[c.ID], nil
+}
+
+// loadPreferencesOf is loadPreferences for clients cs of one organisation,
+// orgID, by client ID: one query for the opted-out numbers and one for the
+// bounced addresses of all their recipients together.
+func loadPreferencesOf(ctx context.Context, db *ent.Client, orgID pulid.ID, cs []*ent.ClientProfile) (map[pulid.ID]compose.Preferences, error) {
+	var phones, emails []string
+	for _, c := range cs {
+		p, e := compose.Addresses(link.Recipients(c, c.Edges.ContactLinks))
+		phones, emails = append(phones, p...), append(emails, e...)
+	}
+	var optedOut, undeliverable func(string) bool
 	if len(phones) > 0 {
 		out, err := db.PhoneOptOut.Query().
-			Where(phoneoptout.OrganizationID(c.OrganizationID), phoneoptout.PhoneIn(phones...)).
+			Where(phoneoptout.OrganizationID(orgID), phoneoptout.PhoneIn(phones...)).
 			Select(phoneoptout.FieldPhone).Strings(ctx)
 		if err != nil {
-			return p, fmt.Errorf("reading opted-out numbers: %w", err)
+			return nil, fmt.Errorf("reading opted-out numbers: %w", err)
 		}
 		set := setOf(out)
-		p.PhoneOptedOut = func(phone string) bool { return set[compose.PhoneKey(phone)] }
+		optedOut = func(phone string) bool { return set[compose.PhoneKey(phone)] }
 	}
 	if len(emails) > 0 {
 		out, err := db.EmailSuppression.Query().
-			Where(emailsuppression.OrganizationID(c.OrganizationID), emailsuppression.EmailIn(emails...)).
+			Where(emailsuppression.OrganizationID(orgID), emailsuppression.EmailIn(emails...)).
 			Select(emailsuppression.FieldEmail).Strings(ctx)
 		if err != nil {
-			return p, fmt.Errorf("reading suppressed addresses: %w", err)
+			return nil, fmt.Errorf("reading suppressed addresses: %w", err)
 		}
 		set := setOf(out)
-		p.EmailUndeliverable = func(email string) bool { return set[strings.ToLower(strings.TrimSpace(email))] }
+		undeliverable = func(email string) bool { return set[strings.ToLower(strings.TrimSpace(email))] }
 	}
-	return p, nil
+	prefs := make(map[pulid.ID]compose.Preferences, len(cs))
+	for _, c := range cs {
+		// The sets are the organisation's, which a number or address is
+		// opted out or bounced in whichever client it belongs to.
+		prefs[c.ID] = compose.Preferences{Method: c.PreferredContactMethod, EmailConsent: c.EmailConsent, SMSConsent: c.SmsConsent,
+			PhoneOptedOut: optedOut, EmailUndeliverable: undeliverable}
+	}
+	return prefs, nil
 }
 
 // setOf returns the set of values.
