@@ -74,10 +74,6 @@ func BenchmarkClientPageMemory(b *testing.B) {
 	runProfile(b, client, addr+"/graphql", p.Token, body)
 	b.ReportMetric(rest, "rest-MB")
 	b.ReportMetric(processMemory(b, cmd.Process.Pid, "VmHWM"), "peak-MB")
-	if os.Getenv("KITH_BENCH_STATUS") != "" {
-		raw, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
-		b.Log(string(raw))
-	}
 }
 
 // processMemory is the field (VmRSS, VmHWM) of process pid's status, in MB.
