@@ -8,8 +8,9 @@ import (
 )
 
 // TestParseSpans: the spans of loadSchedules' aggregated text, as SQLite
-// stores times and as PostgreSQL writes them: whole seconds, an end with a
-// fraction rounded up, malformed pairs and spans ending by after skipped.
+// stores times and as PostgreSQL writes them (seconds since 1970): whole
+// seconds, an end with a fraction rounded up, malformed pairs and spans
+// ending by after skipped.
 func TestParseSpans(t *testing.T) {
 	at := func(s string) time.Time {
 		v, err := time.Parse(time.DateTime, s)
@@ -17,7 +18,9 @@ func TestParseSpans(t *testing.T) {
 		return v
 	}
 	text := "2026-06-01 09:00:00 +0000 UTC~2026-06-01 09:30:00.000001 +0000 UTC," + // SQLite, a fraction
-		"2026-06-01 10:00:00.500000~2026-06-01 10:30:00.000000," + // PostgreSQL
+		"2026-06-01 10:00:00.500000~2026-06-01 10:30:00.000000," + // SQLite, fractions
+		"1780311600~1780313400," + // PostgreSQL: 2026-06-01 11:00 to 11:30
+		"-3600~-1,1780308000~x,1780308000~17803080000000," + // before 1970, malformed
 		"2026-06-01 11:00~2026-06-01 11:30:00," + // malformed
 		"1969-12-31 23:00:00~1970-01-01 00:00:01," + // before 1970
 		"2024-02-29 12:00:00~2024-03-01 00:00:00"
@@ -25,10 +28,12 @@ func TestParseSpans(t *testing.T) {
 	require.Equal(t, []span{
 		{at("2026-06-01 09:00:00"), at("2026-06-01 09:30:01")},
 		{at("2026-06-01 10:00:00"), at("2026-06-01 10:30:00")},
+		{at("2026-06-01 11:00:00"), at("2026-06-01 11:30:00")},
+		{at("1969-12-31 23:00:00"), at("1969-12-31 23:59:59")},
 		{at("1969-12-31 23:00:00"), at("1970-01-01 00:00:01")},
 		{at("2024-02-29 12:00:00"), at("2024-03-01 00:00:00")},
 	}, got)
 	got = parseSpans(nil, []byte(text), at("2026-06-01 09:30:00"))
-	require.Equal(t, []span{{at("2026-06-01 09:00:00"), at("2026-06-01 09:30:01")}, {at("2026-06-01 10:00:00"), at("2026-06-01 10:30:00")}}, got)
+	require.Equal(t, []span{{at("2026-06-01 09:00:00"), at("2026-06-01 09:30:01")}, {at("2026-06-01 10:00:00"), at("2026-06-01 10:30:00")}, {at("2026-06-01 11:00:00"), at("2026-06-01 11:30:00")}}, got)
 	require.Empty(t, parseSpans(nil, nil, time.Time{}))
 }

@@ -39,10 +39,10 @@ func OrganizationBySlug(ctx context.Context, db *ent.Client, slug string) (*ent.
 // must belong to the organisation with slug, be bookable online and not
 // archived (any other reads as not found), and the notice rules always
 // apply. q.OrgID and q.AsStaff are set here; a zero q.Now is the current
-// time. It runs three statements: the service with its organisation
-// (withPractice, found by slug), its practitioners and their schedules;
-// a fourth, the organisation by slug, only when no service is found, to
-// say which of the two is unknown.
+// time. It runs two statements: the service with its organisation and its
+// practitioners (withPractice, found by slug), and their schedules; a
+// third, the organisation by slug, only when no service is found, to say
+// which of the two is unknown.
 func PublicSlots(ctx context.Context, db *ent.Client, slug string, q Query) ([]Slot, error) {
 	slug = strings.ToLower(strings.TrimSpace(slug))
 	// As kith itself, as OrganizationBySlug reads: the join on the slug

@@ -173,18 +173,6 @@ func Practitioners(ctx context.Context, db *ent.Client, svcID pulid.ID) ([]*ent.
 	return rows, nil
 }
 
-// activePractitioners returns the active practitioners of service svcID, by
-// name, with only what slots need read: ID, name and time zone.
-func activePractitioners(ctx context.Context, db *ent.Client, svcID pulid.ID) ([]*ent.Staff, error) {
-	rows, err := db.ServicePractitioner.Query().Where(servicepractitioner.ServiceID(svcID)).
-		QueryStaff().Where(staff.Active(true)).Order(staff.ByName(), staff.ByID()).
-		Select(staff.FieldID, staff.FieldName, staff.FieldTimeZone).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the practitioners of service %s: %w", svcID, err)
-	}
-	return rows, nil
-}
-
 // SetPractitioners makes staffIDs (staff of the viewer's organisation)
 // exactly those who give service svcID. Call it with a transaction's client.
 // An unknown ID is a NotFoundError on "practitionerIds.N".

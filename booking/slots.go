@@ -56,9 +56,9 @@ type Slot struct {
 // each practitioner's weekly hours (in their time zone), date-specific
 // hours, time off, booked and confirmed appointments with the service's
 // buffers, the slot interval, and (unless AsStaff) the minimum notice and how
-// far ahead one may book. It runs three statements whatever the range: the
-// service with its organisation's rules (withPractice), its practitioners,
-// and their schedules (loadSchedules), swept in memory.
+// far ahead one may book. It runs two statements whatever the range: the
+// service with its organisation's rules and its practitioners
+// (withPractice), and their schedules (loadSchedules), swept in memory.
 func Slots(ctx context.Context, db *ent.Client, q Query) ([]Slot, error) {
 	loc, err := q.location()
 	if err != nil {
@@ -105,10 +105,10 @@ func (q Query) location() (*time.Location, error) {
 	return loc, nil
 }
 
-// slotsOf is Slots once the service svc (active, of org) is read: two more
-// statements, its active practitioners and their schedules.
+// slotsOf is Slots once the service svc (active, of org) is read with its
+// practitioners (withPractice): one more statement, their schedules.
 func slotsOf(ctx context.Context, db *ent.Client, org *ent.Organization, svc *ent.Service, q Query, loc *time.Location) ([]Slot, error) {
-	practitioners, err := activePractitioners(ctx, db, svc.ID)
+	practitioners, err := practitionersOf(svc)
 	if err != nil {
 		return nil, err
 	}

@@ -331,7 +331,7 @@ func BenchmarkAvailableSlotsHTTP(b *testing.B) {
 
 // TestAvailableSlotsStatements: the widget's availableSlots over HTTP reads
 // the organisation, the service and its rules once: booking.PublicSlots'
-// three statements and no other, over one week as over four.
+// two statements and no other, over one week as over four.
 func TestAvailableSlotsStatements(t *testing.T) {
 	t.Parallel()
 	var counter atomic.Int64
@@ -361,7 +361,7 @@ func TestAvailableSlotsStatements(t *testing.T) {
 	}
 	week := statements(1)
 	require.Equal(t, week, statements(4), "statements for a week vs four")
-	require.EqualValues(t, 3, week, "the service with its organisation, its practitioners, their schedules")
+	require.EqualValues(t, 2, week, "the service with its organisation and practitioners, their schedules")
 }
 
 // TestServicesStatementsDoNotGrow: the services list with each service's
