@@ -11,6 +11,7 @@ import (
 	"github.com/kith-health/kith/booking"
 	"github.com/kith-health/kith/database/transaction"
 	"github.com/kith-health/kith/ent"
+	"github.com/kith-health/kith/server"
 )
 
 // seedBusy gives the bundle's practitioner hours 08:00–22:00 every day and
@@ -46,6 +47,7 @@ func seedBusy(tb testing.TB, b *bundle, start time.Time) {
 // default; on PostgreSQL with TEST_DATABASE_URL. Goal: under 1 ms per call,
 // in two statements (TestSlotsStatements).
 func BenchmarkAvailableSlots(b *testing.B) {
+	b.Cleanup(server.TuneGC(server.DefaultMemoryLimit)) // as kith serve collects
 	bd := setup(b, "America/Toronto")
 	start := local(b, "America/Toronto", "2026-06-01 00:00")
 	seedBusy(b, bd, start)

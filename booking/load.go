@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -68,32 +69,7 @@ func loadSchedules(ctx context.Context, db *ent.Client, org *ent.Organization, p
 	firstDate, lastDate := from.AddDate(0, 0, -2).Format(time.DateOnly), to.Add(dur).AddDate(0, 0, 2).Format(time.DateOnly)
 	busyFrom, busyTo := from.Add(-minutes(rules.BufferBeforeMinutes)), to.Add(dur+minutes(rules.BufferAfterMinutes))
 
-	// SQLite keeps times in UTC as "2006-01-02 15:04:05[.fraction] +0000 UTC":
-	// the spans are the stored texts as they are. PostgreSQL writes them as
-	// whole seconds since 1970, the start rounded down and the end up: for
-	// 500 appointments that costs it a third of a millisecond less than
-	// to_char.
-	spans := "group_concat(starts_at || '~' || ends_at, ',')"
-	if db.Dialect() == dialect.Postgres {
-		spans = "string_agg(floor(date_part('epoch', starts_at))::int8 || '~' || ceil(date_part('epoch', ends_at))::int8, ',')"
-	}
-	in := placeholders(len(ids))
-	notIgnored := ""
-	if len(ignore) > 0 {
-		notIgnored = " AND id NOT IN (" + placeholders(len(ignore)) + ")"
-	}
-	q := fmt.Sprintf(`SELECT staff_id, %d, weekday, '', "start", "end" FROM working_hours
- WHERE organization_id = ? AND staff_id IN (%s)
-UNION ALL SELECT staff_id, %d, 0, "date", coalesce("start", ''), coalesce("end", '') FROM schedule_exceptions
- WHERE organization_id = ? AND kind = 'HOURS' AND staff_id IN (%s) AND "date" >= ? AND "date" <= ?
-UNION ALL SELECT staff_id, %d, 0, '', %s, '' FROM schedule_exceptions
- WHERE organization_id = ? AND kind = 'TIME_OFF' AND staff_id IN (%s) AND starts_at < ? AND ends_at > ? GROUP BY staff_id
-UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
- WHERE organization_id = ? AND status IN ('BOOKED', 'CONFIRMED') AND practitioner_id IN (%s) AND starts_at < ? AND starts_at > ?%s GROUP BY practitioner_id`,
-		rowWeekly, in,
-		rowDated, in,
-		rowTimeOff, spans, in,
-		rowBusy, spans, in, notIgnored)
+	q := schedulesStatement(db, len(ids), len(ignore))
 	orgID := string(org.ID)
 	args := make([]any, 0, 4*len(ids)+10+len(ignore))
 	args = append(append(args, orgID), ids...)
@@ -103,7 +79,7 @@ UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
 	for _, id := range ignore {
 		args = append(args, string(id))
 	}
-	rows, err := db.QueryContext(ctx, db.Rebind(q), args...)
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the practitioners' schedules: %w", err)
 	}
@@ -115,6 +91,10 @@ UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
 		staff, date, start, end sql.RawBytes
 		what, weekday           int64
 	)
+	parse := parseSpans
+	if db.Dialect() == dialect.Postgres {
+		parse = parseEpochSpans
+	}
 	for rows.Next() {
 		if err := rows.Scan(&staff, &what, &weekday, &date, &start, &end); err != nil {
 			return nil, fmt.Errorf("reading the practitioners' schedules: %w", err)
@@ -129,9 +109,9 @@ UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
 		case rowDated:
 			s.addDated(string(date), string(start), string(end))
 		case rowTimeOff:
-			s.off = parseSpans(s.off, start, time.Time{})
+			s.off = parse(s.off, start, time.Time{})
 		case rowBusy:
-			s.busy = parseSpans(s.busy, start, busyFrom)
+			s.busy = parse(s.busy, start, busyFrom)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -143,13 +123,63 @@ UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
 	return out, nil
 }
 
+// scheduleKey is the shape of a loadSchedules statement.
+type scheduleKey struct {
+	dialect                string
+	practitioners, ignored int
+}
+
+// schedulesStatements holds loadSchedules' statements by shape, written
+// once each: the text depends only on its key.
+var schedulesStatements sync.Map // scheduleKey → string
+
+// schedulesStatement is loadSchedules' statement for n practitioners and
+// ignored appointments to leave out, in db's dialect.
+func schedulesStatement(db *ent.Client, n, ignored int) string {
+	key := scheduleKey{db.Dialect(), n, ignored}
+	if q, ok := schedulesStatements.Load(key); ok {
+		return q.(string)
+	}
+	keep := n <= 64 && ignored <= 8 // the shapes of every day; others are written each time
+	// SQLite keeps times in UTC as "2006-01-02 15:04:05[.fraction] +0000 UTC":
+	// the spans are the stored texts as they are. PostgreSQL writes them as
+	// whole seconds since 1970, the start rounded down and the end up: for
+	// 500 appointments that costs it a third of a millisecond less than
+	// to_char.
+	spans := "group_concat(starts_at || '~' || ends_at, ',')"
+	if key.dialect == dialect.Postgres {
+		spans = "string_agg(floor(date_part('epoch', starts_at))::int8 || '~' || ceil(date_part('epoch', ends_at))::int8, ',')"
+	}
+	in := placeholders(n)
+	notIgnored := ""
+	if ignored > 0 {
+		notIgnored = " AND id NOT IN (" + placeholders(ignored) + ")"
+	}
+	q := db.Rebind(fmt.Sprintf(`SELECT staff_id, %d, weekday, '', "start", "end" FROM working_hours
+ WHERE organization_id = ? AND staff_id IN (%s)
+UNION ALL SELECT staff_id, %d, 0, "date", coalesce("start", ''), coalesce("end", '') FROM schedule_exceptions
+ WHERE organization_id = ? AND kind = 'HOURS' AND staff_id IN (%s) AND "date" >= ? AND "date" <= ?
+UNION ALL SELECT staff_id, %d, 0, '', %s, '' FROM schedule_exceptions
+ WHERE organization_id = ? AND kind = 'TIME_OFF' AND staff_id IN (%s) AND starts_at < ? AND ends_at > ? GROUP BY staff_id
+UNION ALL SELECT practitioner_id, %d, 0, '', %s, '' FROM appointments
+ WHERE organization_id = ? AND status IN ('BOOKED', 'CONFIRMED') AND practitioner_id IN (%s) AND starts_at < ? AND starts_at > ?%s GROUP BY practitioner_id`,
+		rowWeekly, in,
+		rowDated, in,
+		rowTimeOff, spans, in,
+		rowBusy, spans, in, notIgnored))
+	if keep {
+		schedulesStatements.Store(key, q)
+	}
+	return q
+}
+
 // parseSpans appends to out the spans of text that end after after, as
-// loadSchedules' statement writes them: start~end pairs separated by
-// commas, each instant either seconds since 1970 (PostgreSQL) or UTC
-// written "2006-01-02 15:04:05" and maybe a fraction of a second and more
-// (a zone), which are ignored but for an end's fraction: it rounds the end
-// up, so a span never shrinks. A malformed pair is skipped: hooks keep the
-// times valid, and a read should not fail on one.
+// loadSchedules' statement writes them on SQLite: start~end pairs separated
+// by commas, each instant UTC written "2006-01-02 15:04:05" and maybe a
+// fraction of a second and more (a zone), which are ignored but for an
+// end's fraction: it rounds the end up, so a span never shrinks. A
+// malformed pair is skipped: hooks keep the times valid, and a read should
+// not fail on one.
 func parseSpans(out []span, text []byte, after time.Time) []span {
 	out = slices.Grow(out, bytes.Count(text, []byte{','})+1)
 	for len(text) > 0 {
@@ -165,11 +195,63 @@ func parseSpans(out []span, text []byte, after time.Time) []span {
 	return out
 }
 
+// parseEpochSpans is parseSpans for the text PostgreSQL writes: start~end
+// pairs of whole seconds since 1970, separated by commas.
+func parseEpochSpans(out []span, text []byte, after time.Time) []span {
+	out = slices.Grow(out, bytes.Count(text, []byte{','})+1)
+	since := after.Unix()
+	for len(text) > 0 {
+		start, n, ok1 := parseSeconds(text)
+		text = text[n:]
+		ok := len(text) > 0 && text[0] == '~'
+		if ok {
+			text = text[1:]
+		}
+		end, n, ok2 := parseSeconds(text)
+		text = text[n:]
+		if ok3 := len(text) == 0 || text[0] == ','; !ok3 { // malformed: skip the pair
+			ok = false
+			if i := bytes.IndexByte(text, ','); i >= 0 {
+				text = text[i:]
+			} else {
+				text = nil
+			}
+		}
+		if len(text) > 0 {
+			text = text[1:]
+		}
+		if ok && ok1 && ok2 && end > since {
+			out = append(out, span{time.Unix(start, 0).UTC(), time.Unix(end, 0).UTC()})
+		}
+	}
+	return out
+}
+
+// parseSeconds reads the integer that b starts with (maybe negative, at
+// most 12 digits) and how many bytes it took.
+func parseSeconds(b []byte) (v int64, n int, ok bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		n = 1
+	}
+	digits := n
+	for n < len(b) && b[n] >= '0' && b[n] <= '9' {
+		v = v*10 + int64(b[n]-'0')
+		n++
+	}
+	if digits = n - digits; digits == 0 || digits > 12 {
+		return 0, n, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, n, true
+}
+
 // parseInstant reads a UTC instant written "2006-01-02 15:04:05" followed
-// maybe by a fraction of a second (".123") and anything else, or written as
-// whole seconds since 1970 ("1780300800"); it keeps whole seconds, rounded
-// up when up and the fraction is not zero. It does without time.Parse:
-// loadSchedules reads hundreds a call.
+// maybe by a fraction of a second (".123") and anything else; it keeps whole
+// seconds, rounded up when up and the fraction is not zero. It does without
+// time.Parse: loadSchedules reads hundreds a call.
 func parseInstant(b []byte, up bool) (time.Time, bool) {
 	num := func(b []byte) int {
 		n := 0
@@ -180,16 +262,6 @@ func parseInstant(b []byte, up bool) (time.Time, bool) {
 			n = n*10 + int(c-'0')
 		}
 		return n
-	}
-	if len(b) > 0 && len(b) <= 12 && bytes.IndexByte(b[1:], '-') < 0 {
-		sign := int64(1)
-		if b[0] == '-' {
-			sign, b = -1, b[1:]
-		}
-		if n := num(b); n >= 0 && len(b) > 0 {
-			return time.Unix(sign*int64(n), 0).UTC(), true
-		}
-		return time.Time{}, false
 	}
 	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, false

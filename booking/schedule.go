@@ -74,7 +74,10 @@ func merge(spans []span) []span {
 	if len(spans) < 2 {
 		return spans
 	}
-	slices.SortFunc(spans, func(a, b span) int { return a.start.Compare(b.start) })
+	byStart := func(a, b span) int { return a.start.Compare(b.start) }
+	if !slices.IsSortedFunc(spans, byStart) { // as they are stored, often
+		slices.SortFunc(spans, byStart)
+	}
 	out := spans[:1]
 	for _, sp := range spans[1:] {
 		last := &out[len(out)-1]
