@@ -48,8 +48,9 @@ const (
 // both sides bounded (maxAppointment), and their ends compared in Go
 // (parseSpans): SQLite would try to read the bound as a number at every
 // row's comparison of a time column. It filters by organisation itself, as
-// the privacy rules would; its callers have read the service and
-// practitioners through ent (and its privacy rules) first.
+// the privacy rules would; its callers have read the service through ent
+// (and its privacy rules) first, and its practitioners with it
+// (withPractice).
 func loadSchedules(ctx context.Context, db *ent.Client, org *ent.Organization, practitioners []*ent.Staff, from, to time.Time, dur time.Duration, rules Rules, ignore []pulid.ID) (map[pulid.ID]*schedule, error) {
 	out := make(map[pulid.ID]*schedule, len(practitioners))
 	ids := make([]any, len(practitioners))

@@ -285,6 +285,19 @@ func TestSlotsSeveralPractitioners(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, one, 1)
 	require.Equal(t, bea.ID, one[0].PractitionerID)
+
+	// A practitioner no longer active gives no slots, and asking for her
+	// by ID reads as not found.
+	_, err = b.db.Staff.UpdateOneID(bea.ID).SetActive(false).Save(b.ctx)
+	require.NoError(t, err)
+	all, err = booking.Slots(b.ctx, b.db, booking.Query{OrgID: b.org.ID, ServiceID: b.svc.ID, From: from, To: from.Add(time.Minute), Now: longAgo})
+	require.NoError(t, err)
+	require.Len(t, all, 1)
+	require.Equal(t, "Dr Ada", all[0].PractitionerName)
+	_, err = booking.Slots(b.ctx, b.db, booking.Query{OrgID: b.org.ID, ServiceID: b.svc.ID, PractitionerID: bea.ID, From: from, To: from.Add(2 * time.Hour), Now: longAgo})
+	var nf *kith.NotFoundError
+	require.ErrorAs(t, err, &nf)
+	require.Equal(t, "practitionerId", nf.Field)
 }
 
 func TestSlotsBadInput(t *testing.T) {
