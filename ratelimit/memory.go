@@ -10,10 +10,14 @@ import (
 // kith process (it is a file of one machine, and kith's writes queue on
 // its lock), so its limits need no sharing. A restart forgets them.
 type Memory struct {
-	mu    sync.Mutex
-	tats  map[memoryKey]int64 // TAT in nanoseconds since 1970
-	swept int64               // the last sweep
+	mu      sync.Mutex
+	buckets map[memoryKey]bucket
+	swept   int64 // the last sweep
 }
+
+// bucket is a Memory bucket, its times in nanoseconds since 1970: its TAT,
+// and at, the latest time a take of it counted at (see Postgres).
+type bucket struct{ tat, at int64 }
 
 type memoryKey struct {
 	name string
@@ -21,7 +25,7 @@ type memoryKey struct {
 }
 
 // NewMemory returns an empty Memory.
-func NewMemory() *Memory { return &Memory{tats: make(map[memoryKey]int64)} }
+func NewMemory() *Memory { return &Memory{buckets: make(map[memoryKey]bucket)} }
 
 // memorySweep is how many buckets Memory keeps before it sweeps (at most
 // once per memorySweepEvery): a flood of recent keys frees nothing, and
@@ -37,14 +41,16 @@ func (m *Memory) Take(_ context.Context, name string, l Limit, key string, now t
 	n := now.UnixNano()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if len(m.tats) >= memorySweep && n-m.swept >= int64(memorySweepEvery) {
+	if len(m.buckets) >= memorySweep && n-m.swept >= int64(memorySweepEvery) {
 		m.sweep(n)
 	}
-	next := max(m.tats[k], n) + int64(every(l))
-	if over := next - n - int64(tolerance(l)); over > 0 {
+	b := m.buckets[k]
+	at := max(b.at, n) // the bucket's time never goes back
+	next := max(b.tat, at) + int64(every(l))
+	if over := next - at - int64(tolerance(l)); over > 0 {
 		return Result{Wait: time.Duration(over)}, nil
 	}
-	m.tats[k] = next
+	m.buckets[k] = bucket{tat: next, at: at}
 	return Result{OK: true, TAT: time.Unix(0, next)}, nil
 }
 
@@ -53,14 +59,16 @@ func (m *Memory) Give(_ context.Context, name, key string, d time.Duration) erro
 	k := memoryKey{name: name, key: digestOf(key)}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if tat, ok := m.tats[k]; ok {
-		m.tats[k] = tat - int64(d)
+	if b, ok := m.buckets[k]; ok {
+		b.tat -= int64(d)
+		m.buckets[k] = b
 	}
 	return nil
 }
 
-// Sweep deletes the buckets that are full again at now, and returns how
-// many it deleted. Take calls it when the store is large.
+// Sweep deletes the buckets that are full again at now and last counted no
+// later than now, and returns how many it deleted. Take calls it when the
+// store is large.
 func (m *Memory) Sweep(now time.Time) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -71,9 +79,9 @@ func (m *Memory) Sweep(now time.Time) int {
 func (m *Memory) sweep(n int64) int {
 	m.swept = n
 	deleted := 0
-	for k, tat := range m.tats {
-		if tat <= n {
-			delete(m.tats, k)
+	for k, b := range m.buckets {
+		if b.tat <= n && b.at <= n {
+			delete(m.buckets, k)
 			deleted++
 		}
 	}
@@ -84,7 +92,7 @@ func (m *Memory) sweep(n int64) int {
 func (m *Memory) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.tats)
+	return len(m.buckets)
 }
 
 // Close implements Store; it does nothing.

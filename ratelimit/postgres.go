@@ -19,8 +19,11 @@ import (
 // processes ask at once. The table is UNLOGGED: not written to the WAL,
 // so cheap, and emptied by a crash of PostgreSQL (every bucket is then
 // full) and not copied to replicas. Times are the callers' clocks, which
-// should agree (NTP): a process ahead by a second spends a second of the
-// others' budget.
+// should agree (NTP), but a take never counts earlier than the latest take
+// of its bucket (column at): takes that reach the row in another order than
+// their clocks', or from a process behind, are counted as at that time, so
+// that Burst at once are allowed Burst however they interleave. A process
+// ahead by a second moves its buckets a second on for every process.
 type Postgres struct {
 	pool  *sql.DB
 	owned bool         // Close closes pool
@@ -61,19 +64,23 @@ func ForQueue(db *database.DB) Store {
 	return NewPostgres(db.SQL)
 }
 
-// take is GCRA in one statement: the bucket's TAT moves to the later of
-// it and now, plus Every, when that is at most Burst×Every ahead of now; a
-// missing bucket is full. When refused, the second part reads the TAT
-// that refused (as the statement began), for the wait.
+// take is GCRA in one statement, at the bucket's clock: the later of now
+// and the bucket's at (the latest now it counted at), so that the bucket's
+// time never goes back. The TAT moves to the later of it and that clock,
+// plus Every, when that is at most Burst×Every ahead of the clock; at moves
+// to the clock; a missing bucket is full. When refused, the second part
+// reads the TAT and at that refused (as the statement began), for the wait.
 const take = `WITH taken AS (
-	INSERT INTO rate_limit_buckets AS b (name, key, tat) VALUES ($1, $2, $3::bigint + $4::bigint)
-	ON CONFLICT (name, key) DO UPDATE SET tat = greatest(b.tat, $3::bigint) + $4::bigint
-	WHERE greatest(b.tat, $3::bigint) + $4::bigint - $3::bigint <= $5::bigint
-	RETURNING b.tat
+	INSERT INTO rate_limit_buckets AS b (name, key, tat, at) VALUES ($1, $2, $3::bigint + $4::bigint, $3::bigint)
+	ON CONFLICT (name, key) DO UPDATE SET
+		tat = greatest(b.tat, b.at, $3::bigint) + $4::bigint,
+		at = greatest(b.at, $3::bigint)
+	WHERE greatest(b.tat, b.at, $3::bigint) + $4::bigint - greatest(b.at, $3::bigint) <= $5::bigint
+	RETURNING b.tat, b.at
 )
-SELECT true, tat FROM taken
+SELECT true, tat, at FROM taken
 UNION ALL
-SELECT false, tat FROM rate_limit_buckets
+SELECT false, tat, at FROM rate_limit_buckets
 WHERE name = $1 AND key = $2 AND NOT EXISTS (SELECT FROM taken)`
 
 // Take implements Store.
@@ -81,10 +88,10 @@ func (p *Postgres) Take(ctx context.Context, name string, l Limit, key string, n
 	d := digestOf(key)
 	n, e, tol := now.UnixNano(), int64(every(l)), int64(tolerance(l))
 	var (
-		ok  bool
-		tat int64
+		ok      bool
+		tat, at int64
 	)
-	err := p.pool.QueryRowContext(ctx, take, name, d[:], n, e, tol).Scan(&ok, &tat)
+	err := p.pool.QueryRowContext(ctx, take, name, d[:], n, e, tol).Scan(&ok, &tat, &at)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		// Refused by a bucket made since the statement began.
@@ -97,8 +104,9 @@ func (p *Postgres) Take(ctx context.Context, name string, l Limit, key string, n
 		// next sweep does.
 		_, _ = p.Sweep(ctx, now)
 	}
+	at = max(at, n)
 	if !ok {
-		return Result{Wait: time.Duration(max(max(tat, n)+e-n-tol, 1))}, nil
+		return Result{Wait: time.Duration(max(max(tat, at)+e-at-tol, 1))}, nil
 	}
 	return Result{OK: true, TAT: time.Unix(0, tat)}, nil
 }
@@ -114,10 +122,11 @@ func (p *Postgres) Give(ctx context.Context, name, key string, d time.Duration) 
 	return nil
 }
 
-// Sweep deletes the buckets that are full again at now, and returns how
-// many it deleted. Take calls it once a SweepEvery.
+// Sweep deletes the buckets that are full again at now and last counted no
+// later than now, and returns how many it deleted. Take calls it once a
+// SweepEvery.
 func (p *Postgres) Sweep(ctx context.Context, now time.Time) (int64, error) {
-	res, err := p.pool.ExecContext(ctx, `DELETE FROM rate_limit_buckets WHERE tat <= $1`, now.UnixNano())
+	res, err := p.pool.ExecContext(ctx, `DELETE FROM rate_limit_buckets WHERE tat <= $1 AND at <= $1`, now.UnixNano())
 	if err != nil {
 		return 0, fmt.Errorf("deleting full rate-limit buckets: %w", err)
 	}

@@ -45,7 +45,10 @@ type Result struct {
 // Buckets that have refilled are deleted.
 type Store interface {
 	// Take takes one token from the bucket of key under limit name, which
-	// is l, when it has one at now.
+	// is l, when it has one at now, or at the latest time an earlier take
+	// of the bucket counted at when that is later: a bucket's time never
+	// goes back, so takes counted out of their clocks' order (or from a
+	// process whose clock is behind) are not refused what the burst has.
 	Take(ctx context.Context, name string, l Limit, key string, now time.Time) (Result, error)
 	// Give moves the bucket of key under limit name back by d (at most
 	// the limit's Every), giving back a token Take took.

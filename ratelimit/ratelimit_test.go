@@ -151,6 +151,51 @@ func TestSharedByProcesses(t *testing.T) {
 	require.True(t, ok, "limits of other names share a bucket")
 }
 
+// TestTakesOutOfClockOrder: takes that reach the bucket in another order
+// than their clocks' (a request reads the clock, then waits on the row
+// behind one that read it later) are counted at the bucket's time, which
+// never goes back: a burst of 5 allows exactly 5 at once, not 4.
+func TestTakesOutOfClockOrder(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	l := ratelimit.New(b.stores[0], "a", ratelimit.Limit{Burst: 5, Every: time.Hour})
+	late := b.now.Add(time.Millisecond)
+	for i, at := range []time.Time{late, b.now, b.now, b.now, b.now} {
+		ok, err := l.Allow(ctx, "k", at)
+		require.NoError(t, err)
+		require.True(t, ok, "take %d of the burst refused", i+1)
+	}
+	for _, at := range []time.Time{b.now, late} {
+		ok, err := l.Allow(ctx, "k", at)
+		require.NoError(t, err)
+		require.False(t, ok, "a sixth take outran the burst")
+	}
+}
+
+// TestProcessBehind: a process whose clock is behind another's shares the
+// bucket at the bucket's time: it is neither refused the burst's tokens
+// because the other went first, nor given more.
+func TestProcessBehind(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	lim := ratelimit.Limit{Burst: 3, Every: time.Minute}
+	ahead, behind := ratelimit.New(b.stores[0], "a", lim), ratelimit.New(b.stores[1], "a", lim)
+	ok, err := ahead.Allow(ctx, "k", b.now.Add(10*time.Minute))
+	require.NoError(t, err)
+	require.True(t, ok)
+	for i := range 2 {
+		ok, err := behind.Allow(ctx, "k", b.now)
+		require.NoError(t, err)
+		require.True(t, ok, "take %d from the process behind refused", i+2)
+	}
+	ok, err = behind.Allow(ctx, "k", b.now.Add(time.Minute))
+	require.NoError(t, err)
+	require.False(t, ok, "the process behind outran the burst")
+
+}
+
 // TestConcurrentAttempts: attempts made at once from many goroutines of
 // both processes never hold more than the burst, and successes give
 // every token back.
