@@ -30,7 +30,8 @@ import (
 
 // BenchmarkRemindersFallingDue: KITH_BENCH_APPOINTMENTS appointments
 // (default 10,000), each client with two contacts, whose reminders all fall
-// due at once (Queue.RemindNow): the time from the queue starting to the last of the 3 emails
+// due at once (Queue.RemindNow; with KITH_BENCH_REMINDERS=scheduled, the
+// reminder jobs booking scheduled, made due together, as at 9:00 on a busy morning): the time from the queue starting to the last of the 3 emails
 // per appointment being handed to the provider mock, as msgs/s, and the peak
 // heap meanwhile, and the SQL statements ent ran meanwhile per appointment
 // (River's own are not counted). Run once: -benchtime 1x. TEST_DATABASE_URL runs it on
@@ -40,6 +41,7 @@ func BenchmarkRemindersFallingDue(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("KITH_BENCH_APPOINTMENTS")); err == nil && v > 0 {
 		n = v
 	}
+	scheduled := os.Getenv("KITH_BENCH_REMINDERS") == "scheduled"
 	for range b.N {
 		b.StopTimer()
 		var statements atomic.Int64           // ent's, not River's
@@ -63,11 +65,23 @@ func BenchmarkRemindersFallingDue(b *testing.B) {
 		if db.Dialect != dialect.SQLite {
 			clear = "TRUNCATE river_job, notifications"
 		}
+		if scheduled {
+			// The reminder jobs booking scheduled, one per appointment,
+			// all made due at once (when the last was queued).
+			clear = "DELETE FROM river_job WHERE kind <> 'kith_reminder'; DELETE FROM notifications; " +
+				"UPDATE river_job SET scheduled_at = (SELECT max(created_at) FROM river_job)"
+		}
 		for stmt := range strings.SplitSeq(clear, "; ") {
 			_, err = db.SQL.ExecContext(ctx, stmt)
 			require.NoError(b, err)
 		}
-		require.NoError(b, q.RemindNow(ctx, ids...)) // all fall due at once
+		if scheduled {
+			var jobs int
+			require.NoError(b, db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM river_job").Scan(&jobs))
+			require.Equal(b, n, jobs, "one scheduled reminder job per appointment")
+		} else {
+			require.NoError(b, q.RemindNow(ctx, ids...)) // all fall due at once
+		}
 
 		var peak atomic.Uint64
 		done := make(chan struct{})
@@ -91,7 +105,7 @@ func BenchmarkRemindersFallingDue(b *testing.B) {
 	}
 }
 
-// seedDue books n appointments a day ahead for n clients who, with their
+// seedDue books n appointments from a day ahead for n clients who, with their
 // two contacts each, take reminders by email, and returns their IDs.
 func seedDue(b testing.TB, db *database.DB, n int) []pulid.ID {
 	b.Helper()
@@ -101,7 +115,7 @@ func seedDue(b testing.TB, db *database.DB, n int) []pulid.ID {
 	require.NoError(b, err)
 	ctx = transaction.With(ctx, tx) // the hooks of its writes find it
 	c := tx.Client()
-	at := time.Now().Add(24 * time.Hour)
+	at := time.Now().Add(25 * time.Hour) // the first reminder (24 hours before) still ahead
 	ids := make([]pulid.ID, 0, n)
 	for i := range n {
 		cl, err := c.ClientProfile.Create().SetFirstName(fmt.Sprintf("Client%05d", i)).SetLastName("Bench").
