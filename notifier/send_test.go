@@ -245,8 +245,10 @@ func crashChild(t *testing.T) {
 	require.NoError(t, err)
 	q, err := notifier.NewQueue(ctx, db, notifier.Config{
 		Senders: []provider.Sender{
-			&recordingSender{channel: schematype.ChannelEmail, delay: 10 * time.Millisecond, f: f},
-			&recordingSender{channel: schematype.ChannelSMS, delay: 10 * time.Millisecond, f: f},
+			// Slow enough that the parent, however loaded the machine, kills
+			// it well before the last of the 90 (at least 2 s of sending).
+			&recordingSender{channel: schematype.ChannelEmail, delay: 50 * time.Millisecond, f: f},
+			&recordingSender{channel: schematype.ChannelSMS, delay: 50 * time.Millisecond, f: f},
 		},
 		NoQuietHours: true, Workers: 2, PollInterval: 20 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
