@@ -42437,7 +42437,7 @@ func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"line1", "line2", "city", "region", "postalCode", "country"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -42506,7 +42506,7 @@ func (ec *executionContext) unmarshalInputAppointmentOrder(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -42543,7 +42543,7 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "practitionerID", "practitionerIDNEQ", "practitionerIDIn", "practitionerIDNotIn", "practitionerIDGT", "practitionerIDGTE", "practitionerIDLT", "practitionerIDLTE", "practitionerIDContains", "practitionerIDHasPrefix", "practitionerIDHasSuffix", "practitionerIDEqualFold", "practitionerIDContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "createdByIDGT", "createdByIDGTE", "createdByIDLT", "createdByIDLTE", "createdByIDContains", "createdByIDHasPrefix", "createdByIDHasSuffix", "createdByIDIsNil", "createdByIDNotNil", "createdByIDEqualFold", "createdByIDContainsFold", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "practiceLocationID", "practiceLocationIDNEQ", "practiceLocationIDIn", "practiceLocationIDNotIn", "practiceLocationIDGT", "practiceLocationIDGTE", "practiceLocationIDLT", "practiceLocationIDLTE", "practiceLocationIDContains", "practiceLocationIDHasPrefix", "practiceLocationIDHasSuffix", "practiceLocationIDIsNil", "practiceLocationIDNotNil", "practiceLocationIDEqualFold", "practiceLocationIDContainsFold", "addressSource", "addressSourceNEQ", "addressSourceIn", "addressSourceNotIn", "addressSourceIsNil", "addressSourceNotNil", "heldAtContactLinkID", "heldAtContactLinkIDNEQ", "heldAtContactLinkIDIn", "heldAtContactLinkIDNotIn", "heldAtContactLinkIDGT", "heldAtContactLinkIDGTE", "heldAtContactLinkIDLT", "heldAtContactLinkIDLTE", "heldAtContactLinkIDContains", "heldAtContactLinkIDHasPrefix", "heldAtContactLinkIDHasSuffix", "heldAtContactLinkIDIsNil", "heldAtContactLinkIDNotNil", "heldAtContactLinkIDEqualFold", "heldAtContactLinkIDContainsFold", "telehealthURL", "telehealthURLNEQ", "telehealthURLIn", "telehealthURLNotIn", "telehealthURLGT", "telehealthURLGTE", "telehealthURLLT", "telehealthURLLTE", "telehealthURLContains", "telehealthURLHasPrefix", "telehealthURLHasSuffix", "telehealthURLIsNil", "telehealthURLNotNil", "telehealthURLEqualFold", "telehealthURLContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "cancellationReason", "cancellationReasonNEQ", "cancellationReasonIn", "cancellationReasonNotIn", "cancellationReasonGT", "cancellationReasonGTE", "cancellationReasonLT", "cancellationReasonLTE", "cancellationReasonContains", "cancellationReasonHasPrefix", "cancellationReasonHasSuffix", "cancellationReasonIsNil", "cancellationReasonNotNil", "cancellationReasonEqualFold", "cancellationReasonContainsFold", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "serviceID", "serviceIDNEQ", "serviceIDIn", "serviceIDNotIn", "serviceIDGT", "serviceIDGTE", "serviceIDLT", "serviceIDLTE", "serviceIDContains", "serviceIDHasPrefix", "serviceIDHasSuffix", "serviceIDIsNil", "serviceIDNotNil", "serviceIDEqualFold", "serviceIDContainsFold", "bookedVia", "bookedViaNEQ", "bookedViaIn", "bookedViaNotIn", "hasClient", "hasClientWith", "hasPractitioner", "hasPractitionerWith", "hasCreatedBy", "hasCreatedByWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasService", "hasServiceWith", "hasPracticeLocation", "hasPracticeLocationWith", "hasHeldAtContactLink", "hasHeldAtContactLinkWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -44246,7 +44246,7 @@ func (ec *executionContext) unmarshalInputBookAppointmentInput(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"serviceId", "practitionerId", "startsAt", "idempotencyKey"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -44297,7 +44297,7 @@ func (ec *executionContext) unmarshalInputBookAsVisitorInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"organization", "email", "code", "firstName", "lastName", "phone", "serviceId", "practitionerId", "startsAt", "idempotencyKey"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -44390,7 +44390,7 @@ func (ec *executionContext) unmarshalInputBookingRulesInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason", "widgetAllowedOrigins"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -44480,7 +44480,7 @@ func (ec *executionContext) unmarshalInputClientContactLinkInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"contactID", "contact", "allowDuplicate", "relationship", "relationshipLabel", "contactTypes", "notifyReminders", "notifyConfirmations", "notifyScheduled", "canManageAppointments", "portalScopes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -44584,7 +44584,7 @@ func (ec *executionContext) unmarshalInputClientContactOrder(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -44621,7 +44621,7 @@ func (ec *executionContext) unmarshalInputClientContactWhereInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "relationship", "relationshipNEQ", "relationshipIn", "relationshipNotIn", "relationshipLabel", "relationshipLabelNEQ", "relationshipLabelIn", "relationshipLabelNotIn", "relationshipLabelGT", "relationshipLabelGTE", "relationshipLabelLT", "relationshipLabelLTE", "relationshipLabelContains", "relationshipLabelHasPrefix", "relationshipLabelHasSuffix", "relationshipLabelIsNil", "relationshipLabelNotNil", "relationshipLabelEqualFold", "relationshipLabelContainsFold", "notifyReminders", "notifyRemindersNEQ", "notifyConfirmations", "notifyConfirmationsNEQ", "notifyScheduled", "notifyScheduledNEQ", "canManageAppointments", "canManageAppointmentsNEQ", "portalStatus", "portalStatusNEQ", "portalStatusIn", "portalStatusNotIn"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -45050,7 +45050,7 @@ func (ec *executionContext) unmarshalInputClientNotificationsInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"notifyReminders", "notifyConfirmations", "notifyScheduled"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -45098,7 +45098,7 @@ func (ec *executionContext) unmarshalInputClientOrder(ctx context.Context, obj a
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -45135,7 +45135,7 @@ func (ec *executionContext) unmarshalInputClientWhereInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "preferredName", "preferredNameNEQ", "preferredNameIn", "preferredNameNotIn", "preferredNameGT", "preferredNameGTE", "preferredNameLT", "preferredNameLTE", "preferredNameContains", "preferredNameHasPrefix", "preferredNameHasSuffix", "preferredNameIsNil", "preferredNameNotNil", "preferredNameEqualFold", "preferredNameContainsFold", "pronouns", "pronounsNEQ", "pronounsIn", "pronounsNotIn", "pronounsGT", "pronounsGTE", "pronounsLT", "pronounsLTE", "pronounsContains", "pronounsHasPrefix", "pronounsHasSuffix", "pronounsIsNil", "pronounsNotNil", "pronounsEqualFold", "pronounsContainsFold", "salutation", "salutationNEQ", "salutationIn", "salutationNotIn", "salutationGT", "salutationGTE", "salutationLT", "salutationLTE", "salutationContains", "salutationHasPrefix", "salutationHasSuffix", "salutationIsNil", "salutationNotNil", "salutationEqualFold", "salutationContainsFold", "dateOfBirth", "dateOfBirthNEQ", "dateOfBirthIn", "dateOfBirthNotIn", "dateOfBirthGT", "dateOfBirthGTE", "dateOfBirthLT", "dateOfBirthLTE", "dateOfBirthContains", "dateOfBirthHasPrefix", "dateOfBirthHasSuffix", "dateOfBirthIsNil", "dateOfBirthNotNil", "dateOfBirthEqualFold", "dateOfBirthContainsFold", "sexAssignedAtBirth", "sexAssignedAtBirthNEQ", "sexAssignedAtBirthIn", "sexAssignedAtBirthNotIn", "sexAssignedAtBirthGT", "sexAssignedAtBirthGTE", "sexAssignedAtBirthLT", "sexAssignedAtBirthLTE", "sexAssignedAtBirthContains", "sexAssignedAtBirthHasPrefix", "sexAssignedAtBirthHasSuffix", "sexAssignedAtBirthIsNil", "sexAssignedAtBirthNotNil", "sexAssignedAtBirthEqualFold", "sexAssignedAtBirthContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "emailConsent", "emailConsentNEQ", "mobilePhone", "mobilePhoneNEQ", "mobilePhoneIn", "mobilePhoneNotIn", "mobilePhoneGT", "mobilePhoneGTE", "mobilePhoneLT", "mobilePhoneLTE", "mobilePhoneContains", "mobilePhoneHasPrefix", "mobilePhoneHasSuffix", "mobilePhoneIsNil", "mobilePhoneNotNil", "mobilePhoneEqualFold", "mobilePhoneContainsFold", "smsConsent", "smsConsentNEQ", "mobileIsPrimary", "mobileIsPrimaryNEQ", "voiceConsent", "voiceConsentNEQ", "preferredContactMethod", "preferredContactMethodNEQ", "preferredContactMethodIn", "preferredContactMethodNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "alert", "alertNEQ", "alertIn", "alertNotIn", "alertGT", "alertGTE", "alertLT", "alertLTE", "alertContains", "alertHasPrefix", "alertHasSuffix", "alertIsNil", "alertNotNil", "alertEqualFold", "alertContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "referringProvider", "referringProviderNEQ", "referringProviderIn", "referringProviderNotIn", "referringProviderGT", "referringProviderGTE", "referringProviderLT", "referringProviderLTE", "referringProviderContains", "referringProviderHasPrefix", "referringProviderHasSuffix", "referringProviderIsNil", "referringProviderNotNil", "referringProviderEqualFold", "referringProviderContainsFold", "qualified", "qualifiedNEQ", "qualifiedIsNil", "qualifiedNotNil", "veteranID", "veteranIDNEQ", "veteranIDIn", "veteranIDNotIn", "veteranIDGT", "veteranIDGTE", "veteranIDLT", "veteranIDLTE", "veteranIDContains", "veteranIDHasPrefix", "veteranIDHasSuffix", "veteranIDIsNil", "veteranIDNotNil", "veteranIDEqualFold", "veteranIDContainsFold", "defaultLocationID", "defaultLocationIDNEQ", "defaultLocationIDIn", "defaultLocationIDNotIn", "defaultLocationIDGT", "defaultLocationIDGTE", "defaultLocationIDLT", "defaultLocationIDLTE", "defaultLocationIDContains", "defaultLocationIDHasPrefix", "defaultLocationIDHasSuffix", "defaultLocationIDIsNil", "defaultLocationIDNotNil", "defaultLocationIDEqualFold", "defaultLocationIDContainsFold", "notifyReminders", "notifyRemindersNEQ", "notifyConfirmations", "notifyConfirmationsNEQ", "notifyScheduled", "notifyScheduledNEQ", "hasContacts", "hasContactsWith", "hasPractitioners", "hasPractitionersWith", "hasAppointments", "hasAppointmentsWith", "hasCoverages", "hasCoveragesWith", "hasScheduledMessages", "hasScheduledMessagesWith", "hasDefaultLocation", "hasDefaultLocationWith", "hasContactLinks", "hasContactLinksWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -47279,7 +47279,7 @@ func (ec *executionContext) unmarshalInputCommunicationFilter(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"kind", "direction", "status", "clientID", "contactID", "staffID", "occurredAfter", "occurredBefore"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -47362,7 +47362,7 @@ func (ec *executionContext) unmarshalInputCommunicationOrder(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -47399,7 +47399,7 @@ func (ec *executionContext) unmarshalInputConnectMailboxInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"address", "host", "port", "security", "username", "password"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -47468,7 +47468,7 @@ func (ec *executionContext) unmarshalInputContactOrder(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -47505,7 +47505,7 @@ func (ec *executionContext) unmarshalInputContactWhereInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameIsNil", "lastNameNotNil", "lastNameEqualFold", "lastNameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "organizationReference", "organizationReferenceNEQ", "organizationReferenceIn", "organizationReferenceNotIn", "organizationReferenceGT", "organizationReferenceGTE", "organizationReferenceLT", "organizationReferenceLTE", "organizationReferenceContains", "organizationReferenceHasPrefix", "organizationReferenceHasSuffix", "organizationReferenceIsNil", "organizationReferenceNotNil", "organizationReferenceEqualFold", "organizationReferenceContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "hasClients", "hasClientsWith", "hasClientLinks", "hasClientLinksWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -48365,7 +48365,7 @@ func (ec *executionContext) unmarshalInputCoverageOrder(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -48402,7 +48402,7 @@ func (ec *executionContext) unmarshalInputCoverageWhereInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionIsNil", "regionNotNil", "regionEqualFold", "regionContainsFold", "healthCardNumber", "healthCardNumberNEQ", "healthCardNumberIn", "healthCardNumberNotIn", "healthCardNumberGT", "healthCardNumberGTE", "healthCardNumberLT", "healthCardNumberLTE", "healthCardNumberContains", "healthCardNumberHasPrefix", "healthCardNumberHasSuffix", "healthCardNumberIsNil", "healthCardNumberNotNil", "healthCardNumberEqualFold", "healthCardNumberContainsFold", "healthCardVersion", "healthCardVersionNEQ", "healthCardVersionIn", "healthCardVersionNotIn", "healthCardVersionGT", "healthCardVersionGTE", "healthCardVersionLT", "healthCardVersionLTE", "healthCardVersionContains", "healthCardVersionHasPrefix", "healthCardVersionHasSuffix", "healthCardVersionIsNil", "healthCardVersionNotNil", "healthCardVersionEqualFold", "healthCardVersionContainsFold", "billingContactID", "billingContactIDNEQ", "billingContactIDIn", "billingContactIDNotIn", "billingContactIDGT", "billingContactIDGTE", "billingContactIDLT", "billingContactIDLTE", "billingContactIDContains", "billingContactIDHasPrefix", "billingContactIDHasSuffix", "billingContactIDIsNil", "billingContactIDNotNil", "billingContactIDEqualFold", "billingContactIDContainsFold", "feeProgram", "feeProgramNEQ", "feeProgramIn", "feeProgramNotIn", "feeProgramGT", "feeProgramGTE", "feeProgramLT", "feeProgramLTE", "feeProgramContains", "feeProgramHasPrefix", "feeProgramHasSuffix", "feeProgramIsNil", "feeProgramNotNil", "feeProgramEqualFold", "feeProgramContainsFold", "feeProgramNumber", "feeProgramNumberNEQ", "feeProgramNumberIn", "feeProgramNumberNotIn", "feeProgramNumberGT", "feeProgramNumberGTE", "feeProgramNumberLT", "feeProgramNumberLTE", "feeProgramNumberContains", "feeProgramNumberHasPrefix", "feeProgramNumberHasSuffix", "feeProgramNumberIsNil", "feeProgramNumberNotNil", "feeProgramNumberEqualFold", "feeProgramNumberContainsFold", "billingAuthorizationNumber", "billingAuthorizationNumberNEQ", "billingAuthorizationNumberIn", "billingAuthorizationNumberNotIn", "billingAuthorizationNumberGT", "billingAuthorizationNumberGTE", "billingAuthorizationNumberLT", "billingAuthorizationNumberLTE", "billingAuthorizationNumberContains", "billingAuthorizationNumberHasPrefix", "billingAuthorizationNumberHasSuffix", "billingAuthorizationNumberIsNil", "billingAuthorizationNumberNotNil", "billingAuthorizationNumberEqualFold", "billingAuthorizationNumberContainsFold", "caseNumber", "caseNumberNEQ", "caseNumberIn", "caseNumberNotIn", "caseNumberGT", "caseNumberGTE", "caseNumberLT", "caseNumberLTE", "caseNumberContains", "caseNumberHasPrefix", "caseNumberHasSuffix", "caseNumberIsNil", "caseNumberNotNil", "caseNumberEqualFold", "caseNumberContainsFold", "numberOfSessions", "numberOfSessionsNEQ", "numberOfSessionsIn", "numberOfSessionsNotIn", "numberOfSessionsGT", "numberOfSessionsGTE", "numberOfSessionsLT", "numberOfSessionsLTE", "numberOfSessionsIsNil", "numberOfSessionsNotNil", "billingNotes", "billingNotesNEQ", "billingNotesIn", "billingNotesNotIn", "billingNotesGT", "billingNotesGTE", "billingNotesLT", "billingNotesLTE", "billingNotesContains", "billingNotesHasPrefix", "billingNotesHasSuffix", "billingNotesIsNil", "billingNotesNotNil", "billingNotesEqualFold", "billingNotesContainsFold", "hasClient", "hasClientWith", "hasBillingContact", "hasBillingContactWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -49748,7 +49748,7 @@ func (ec *executionContext) unmarshalInputCreateApiKeyInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"name", "role"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -49785,7 +49785,7 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"startsAt", "endsAt", "location", "addressSource", "telehealthURL", "notes", "idempotencyKey", "clientID", "practitionerID", "serviceID", "practiceLocationID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -49885,7 +49885,7 @@ func (ec *executionContext) unmarshalInputCreateClientInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"firstName", "lastName", "preferredName", "pronouns", "salutation", "dateOfBirth", "sexAssignedAtBirth", "language", "timeZone", "email", "emailConsent", "mobilePhone", "smsConsent", "mobileIsPrimary", "voiceConsent", "otherPhones", "address", "preferredContactMethod", "status", "tags", "alert", "notes", "referringProvider", "qualified", "veteranID", "notifyReminders", "notifyConfirmations", "notifyScheduled", "practitionerIDs", "defaultLocationID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50118,7 +50118,7 @@ func (ec *executionContext) unmarshalInputCreateContactInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"firstName", "lastName", "email", "phone", "organizationReference", "address", "notes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50190,7 +50190,7 @@ func (ec *executionContext) unmarshalInputCreateCoverageInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"region", "healthCardNumber", "healthCardVersion", "feeProgram", "feeProgramNumber", "billingAuthorizationNumber", "caseNumber", "numberOfSessions", "billingNotes", "clientID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50283,7 +50283,7 @@ func (ec *executionContext) unmarshalInputCreateInvoiceInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"lines", "currency", "dueDate", "billingContactId"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50334,7 +50334,7 @@ func (ec *executionContext) unmarshalInputCreateLocationInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"name", "address", "timeZone", "phone", "active"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50392,7 +50392,7 @@ func (ec *executionContext) unmarshalInputCreateScheduledMessageInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"subject", "body", "sendAt", "minutesBeforeStart", "clientID", "appointmentID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50457,7 +50457,7 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"name", "description", "durationMinutes", "priceCents", "currency", "bookableOnline", "mode", "location", "bookingMinNoticeMinutes", "bookingMaxAdvanceDays", "cancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "slotIntervalMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "requireCancellationReason", "practiceLocationID"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50599,7 +50599,7 @@ func (ec *executionContext) unmarshalInputCreateStaffInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"name", "email", "role", "phone", "active", "timeZone", "assignedClientIDs"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50671,7 +50671,7 @@ func (ec *executionContext) unmarshalInputCreateWebhookEndpointInput(ctx context
 	}
 
 	fieldsInOrder := [...]string{"url", "description", "eventTypes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50719,7 +50719,7 @@ func (ec *executionContext) unmarshalInputEmailSuppressionOrder(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -50756,7 +50756,7 @@ func (ec *executionContext) unmarshalInputEmailSuppressionWhereInput(ctx context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51154,7 +51154,7 @@ func (ec *executionContext) unmarshalInputExportRecordOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51191,7 +51191,7 @@ func (ec *executionContext) unmarshalInputFormAnswerInput(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"questionId", "value", "values"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51239,7 +51239,7 @@ func (ec *executionContext) unmarshalInputFormQuestionInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"id", "label", "type", "required", "options"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51301,7 +51301,7 @@ func (ec *executionContext) unmarshalInputInvoiceLineInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"description", "quantity", "unitAmountCents"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51349,7 +51349,7 @@ func (ec *executionContext) unmarshalInputLocationOrder(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51386,7 +51386,7 @@ func (ec *executionContext) unmarshalInputLocationWhereInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "active", "activeNEQ"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -51913,7 +51913,7 @@ func (ec *executionContext) unmarshalInputLogCallInput(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"direction", "from", "to", "startedAt", "endedAt", "outcome", "platform", "title", "description", "relatedTo"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -52010,7 +52010,7 @@ func (ec *executionContext) unmarshalInputMailboxOrder(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -52051,7 +52051,7 @@ func (ec *executionContext) unmarshalInputMessageTemplateOrder(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -52088,7 +52088,7 @@ func (ec *executionContext) unmarshalInputMessageTemplateWhereInput(ctx context.
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "channelGT", "channelGTE", "channelLT", "channelLTE", "channelContains", "channelHasPrefix", "channelHasSuffix", "channelEqualFold", "channelContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageEqualFold", "languageContainsFold", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectIsNil", "subjectNotNil", "subjectEqualFold", "subjectContainsFold", "html", "htmlNEQ", "htmlIn", "htmlNotIn", "htmlGT", "htmlGTE", "htmlLT", "htmlLTE", "htmlContains", "htmlHasPrefix", "htmlHasSuffix", "htmlIsNil", "htmlNotNil", "htmlEqualFold", "htmlContainsFold", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textIsNil", "textNotNil", "textEqualFold", "textContainsFold"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -52892,7 +52892,7 @@ func (ec *executionContext) unmarshalInputNotificationOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -52929,7 +52929,7 @@ func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "appointmentID", "appointmentIDNEQ", "appointmentIDIn", "appointmentIDNotIn", "appointmentIDGT", "appointmentIDGTE", "appointmentIDLT", "appointmentIDLTE", "appointmentIDContains", "appointmentIDHasPrefix", "appointmentIDHasSuffix", "appointmentIDIsNil", "appointmentIDNotNil", "appointmentIDEqualFold", "appointmentIDContainsFold", "scheduledMessageID", "scheduledMessageIDNEQ", "scheduledMessageIDIn", "scheduledMessageIDNotIn", "scheduledMessageIDGT", "scheduledMessageIDGTE", "scheduledMessageIDLT", "scheduledMessageIDLTE", "scheduledMessageIDContains", "scheduledMessageIDHasPrefix", "scheduledMessageIDHasSuffix", "scheduledMessageIDIsNil", "scheduledMessageIDNotNil", "scheduledMessageIDEqualFold", "scheduledMessageIDContainsFold", "contactID", "contactIDNEQ", "contactIDIn", "contactIDNotIn", "contactIDGT", "contactIDGTE", "contactIDLT", "contactIDLTE", "contactIDContains", "contactIDHasPrefix", "contactIDHasSuffix", "contactIDIsNil", "contactIDNotNil", "contactIDEqualFold", "contactIDContainsFold", "formID", "formIDNEQ", "formIDIn", "formIDNotIn", "formIDGT", "formIDGTE", "formIDLT", "formIDLTE", "formIDContains", "formIDHasPrefix", "formIDHasSuffix", "formIDIsNil", "formIDNotNil", "formIDEqualFold", "formIDContainsFold", "recipientName", "recipientNameNEQ", "recipientNameIn", "recipientNameNotIn", "recipientNameGT", "recipientNameGTE", "recipientNameLT", "recipientNameLTE", "recipientNameContains", "recipientNameHasPrefix", "recipientNameHasSuffix", "recipientNameEqualFold", "recipientNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "channelGT", "channelGTE", "channelLT", "channelLTE", "channelContains", "channelHasPrefix", "channelHasSuffix", "channelEqualFold", "channelContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectIsNil", "subjectNotNil", "subjectEqualFold", "subjectContainsFold", "html", "htmlNEQ", "htmlIn", "htmlNotIn", "htmlGT", "htmlGTE", "htmlLT", "htmlLTE", "htmlContains", "htmlHasPrefix", "htmlHasSuffix", "htmlIsNil", "htmlNotNil", "htmlEqualFold", "htmlContainsFold", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textIsNil", "textNotNil", "textEqualFold", "textContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "providerID", "providerIDNEQ", "providerIDIn", "providerIDNotIn", "providerIDGT", "providerIDGTE", "providerIDLT", "providerIDLTE", "providerIDContains", "providerIDHasPrefix", "providerIDHasSuffix", "providerIDIsNil", "providerIDNotNil", "providerIDEqualFold", "providerIDContainsFold", "attempts", "attemptsNEQ", "attemptsIn", "attemptsNotIn", "attemptsGT", "attemptsGTE", "attemptsLT", "attemptsLTE", "sendAfter", "sendAfterNEQ", "sendAfterIn", "sendAfterNotIn", "sendAfterGT", "sendAfterGTE", "sendAfterLT", "sendAfterLTE", "sentAt", "sentAtNEQ", "sentAtIn", "sentAtNotIn", "sentAtGT", "sentAtGTE", "sentAtLT", "sentAtLTE", "sentAtIsNil", "sentAtNotNil", "deliveredAt", "deliveredAtNEQ", "deliveredAtIn", "deliveredAtNotIn", "deliveredAtGT", "deliveredAtGTE", "deliveredAtLT", "deliveredAtLTE", "deliveredAtIsNil", "deliveredAtNotNil", "failedAt", "failedAtNEQ", "failedAtIn", "failedAtNotIn", "failedAtGT", "failedAtGTE", "failedAtLT", "failedAtLTE", "failedAtIsNil", "failedAtNotNil", "hasClient", "hasClientWith", "hasAppointment", "hasAppointmentWith", "hasContact", "hasContactWith", "hasScheduledMessage", "hasScheduledMessageWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -54965,7 +54965,7 @@ func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -55002,7 +55002,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "defaultLanguageGT", "defaultLanguageGTE", "defaultLanguageLT", "defaultLanguageLTE", "defaultLanguageContains", "defaultLanguageHasPrefix", "defaultLanguageHasSuffix", "defaultLanguageEqualFold", "defaultLanguageContainsFold", "defaultPhoneRegion", "defaultPhoneRegionNEQ", "defaultPhoneRegionIn", "defaultPhoneRegionNotIn", "defaultPhoneRegionGT", "defaultPhoneRegionGTE", "defaultPhoneRegionLT", "defaultPhoneRegionLTE", "defaultPhoneRegionContains", "defaultPhoneRegionHasPrefix", "defaultPhoneRegionHasSuffix", "defaultPhoneRegionEqualFold", "defaultPhoneRegionContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "quietHoursStart", "quietHoursStartNEQ", "quietHoursStartIn", "quietHoursStartNotIn", "quietHoursStartGT", "quietHoursStartGTE", "quietHoursStartLT", "quietHoursStartLTE", "quietHoursStartContains", "quietHoursStartHasPrefix", "quietHoursStartHasSuffix", "quietHoursStartEqualFold", "quietHoursStartContainsFold", "quietHoursEnd", "quietHoursEndNEQ", "quietHoursEndIn", "quietHoursEndNotIn", "quietHoursEndGT", "quietHoursEndGTE", "quietHoursEndLT", "quietHoursEndLTE", "quietHoursEndContains", "quietHoursEndHasPrefix", "quietHoursEndHasSuffix", "quietHoursEndEqualFold", "quietHoursEndContainsFold", "smsHelpReply", "smsHelpReplyNEQ", "smsHelpReplyIn", "smsHelpReplyNotIn", "smsHelpReplyGT", "smsHelpReplyGTE", "smsHelpReplyLT", "smsHelpReplyLTE", "smsHelpReplyContains", "smsHelpReplyHasPrefix", "smsHelpReplyHasSuffix", "smsHelpReplyIsNil", "smsHelpReplyNotNil", "smsHelpReplyEqualFold", "smsHelpReplyContainsFold", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "requireCancellationReason", "requireCancellationReasonNEQ", "portalInviteOnCreate", "portalInviteOnCreateNEQ", "formReminderDelayHours", "formReminderDelayHoursNEQ", "formReminderDelayHoursIn", "formReminderDelayHoursNotIn", "formReminderDelayHoursGT", "formReminderDelayHoursGTE", "formReminderDelayHoursLT", "formReminderDelayHoursLTE", "callAutoCloseHours", "callAutoCloseHoursNEQ", "callAutoCloseHoursIn", "callAutoCloseHoursNotIn", "callAutoCloseHoursGT", "callAutoCloseHoursGTE", "callAutoCloseHoursLT", "callAutoCloseHoursLTE"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -56698,7 +56698,7 @@ func (ec *executionContext) unmarshalInputPayPortalInvoiceInput(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"invoiceId", "cardId", "token", "idempotencyKey"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -56749,7 +56749,7 @@ func (ec *executionContext) unmarshalInputPhoneInput(ctx context.Context, obj an
 	}
 
 	fieldsInOrder := [...]string{"label", "number"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -56790,7 +56790,7 @@ func (ec *executionContext) unmarshalInputPhoneOptOutOrder(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -56827,7 +56827,7 @@ func (ec *executionContext) unmarshalInputPhoneOptOutWhereInput(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneEqualFold", "phoneContainsFold", "keyword", "keywordNEQ", "keywordIn", "keywordNotIn", "keywordGT", "keywordGTE", "keywordLT", "keywordLTE", "keywordContains", "keywordHasPrefix", "keywordHasSuffix", "keywordIsNil", "keywordNotNil", "keywordEqualFold", "keywordContainsFold"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -57235,7 +57235,7 @@ func (ec *executionContext) unmarshalInputRequestBookingCodeInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"organization", "email", "firstName", "lastName", "phone"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -57293,7 +57293,7 @@ func (ec *executionContext) unmarshalInputRequestSignInInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"organization", "email"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -57330,7 +57330,7 @@ func (ec *executionContext) unmarshalInputSaveMessageTemplateInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"kind", "channel", "language", "subject", "html", "text"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -57395,7 +57395,7 @@ func (ec *executionContext) unmarshalInputScheduleExceptionInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"staffId", "kind", "startsAt", "endsAt", "date", "start", "end", "note"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -57478,7 +57478,7 @@ func (ec *executionContext) unmarshalInputScheduleExceptionOrder(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -57515,7 +57515,7 @@ func (ec *executionContext) unmarshalInputScheduleExceptionWhereInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "staffID", "staffIDNEQ", "staffIDIn", "staffIDNotIn", "staffIDGT", "staffIDGTE", "staffIDLT", "staffIDLTE", "staffIDContains", "staffIDHasPrefix", "staffIDHasSuffix", "staffIDEqualFold", "staffIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "startsAtIsNil", "startsAtNotNil", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "endsAtIsNil", "endsAtNotNil", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "dateContains", "dateHasPrefix", "dateHasSuffix", "dateIsNil", "dateNotNil", "dateEqualFold", "dateContainsFold", "start", "startNEQ", "startIn", "startNotIn", "startGT", "startGTE", "startLT", "startLTE", "startContains", "startHasPrefix", "startHasSuffix", "startIsNil", "startNotNil", "startEqualFold", "startContainsFold", "end", "endNEQ", "endIn", "endNotIn", "endGT", "endGTE", "endLT", "endLTE", "endContains", "endHasPrefix", "endHasSuffix", "endIsNil", "endNotNil", "endEqualFold", "endContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasStaff", "hasStaffWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -58424,7 +58424,7 @@ func (ec *executionContext) unmarshalInputScheduledMessageOrder(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -58461,7 +58461,7 @@ func (ec *executionContext) unmarshalInputScheduledMessageWhereInput(ctx context
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDGT", "clientIDGTE", "clientIDLT", "clientIDLTE", "clientIDContains", "clientIDHasPrefix", "clientIDHasSuffix", "clientIDEqualFold", "clientIDContainsFold", "appointmentID", "appointmentIDNEQ", "appointmentIDIn", "appointmentIDNotIn", "appointmentIDGT", "appointmentIDGTE", "appointmentIDLT", "appointmentIDLTE", "appointmentIDContains", "appointmentIDHasPrefix", "appointmentIDHasSuffix", "appointmentIDIsNil", "appointmentIDNotNil", "appointmentIDEqualFold", "appointmentIDContainsFold", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectIsNil", "subjectNotNil", "subjectEqualFold", "subjectContainsFold", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "sendAt", "sendAtNEQ", "sendAtIn", "sendAtNotIn", "sendAtGT", "sendAtGTE", "sendAtLT", "sendAtLTE", "sendAtIsNil", "sendAtNotNil", "minutesBeforeStart", "minutesBeforeStartNEQ", "minutesBeforeStartIn", "minutesBeforeStartNotIn", "minutesBeforeStartGT", "minutesBeforeStartGTE", "minutesBeforeStartLT", "minutesBeforeStartLTE", "minutesBeforeStartIsNil", "minutesBeforeStartNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "sentAt", "sentAtNEQ", "sentAtIn", "sentAtNotIn", "sentAtGT", "sentAtGTE", "sentAtLT", "sentAtLTE", "sentAtIsNil", "sentAtNotNil", "hasClient", "hasClientWith", "hasAppointment", "hasAppointmentWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -59440,7 +59440,7 @@ func (ec *executionContext) unmarshalInputSendFormInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"title", "description", "questions", "signatureRequested", "appointmentId"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -59502,7 +59502,7 @@ func (ec *executionContext) unmarshalInputServiceOrder(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -59539,7 +59539,7 @@ func (ec *executionContext) unmarshalInputServiceWhereInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "durationMinutes", "durationMinutesNEQ", "durationMinutesIn", "durationMinutesNotIn", "durationMinutesGT", "durationMinutesGTE", "durationMinutesLT", "durationMinutesLTE", "priceCents", "priceCentsNEQ", "priceCentsIn", "priceCentsNotIn", "priceCentsGT", "priceCentsGTE", "priceCentsLT", "priceCentsLTE", "priceCentsIsNil", "priceCentsNotNil", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyIsNil", "currencyNotNil", "currencyEqualFold", "currencyContainsFold", "bookableOnline", "bookableOnlineNEQ", "mode", "modeNEQ", "modeIn", "modeNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "practiceLocationID", "practiceLocationIDNEQ", "practiceLocationIDIn", "practiceLocationIDNotIn", "practiceLocationIDGT", "practiceLocationIDGTE", "practiceLocationIDLT", "practiceLocationIDLTE", "practiceLocationIDContains", "practiceLocationIDHasPrefix", "practiceLocationIDHasSuffix", "practiceLocationIDIsNil", "practiceLocationIDNotNil", "practiceLocationIDEqualFold", "practiceLocationIDContainsFold", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "bookingMinNoticeMinutes", "bookingMinNoticeMinutesNEQ", "bookingMinNoticeMinutesIn", "bookingMinNoticeMinutesNotIn", "bookingMinNoticeMinutesGT", "bookingMinNoticeMinutesGTE", "bookingMinNoticeMinutesLT", "bookingMinNoticeMinutesLTE", "bookingMinNoticeMinutesIsNil", "bookingMinNoticeMinutesNotNil", "bookingMaxAdvanceDays", "bookingMaxAdvanceDaysNEQ", "bookingMaxAdvanceDaysIn", "bookingMaxAdvanceDaysNotIn", "bookingMaxAdvanceDaysGT", "bookingMaxAdvanceDaysGTE", "bookingMaxAdvanceDaysLT", "bookingMaxAdvanceDaysLTE", "bookingMaxAdvanceDaysIsNil", "bookingMaxAdvanceDaysNotNil", "cancelMinNoticeMinutes", "cancelMinNoticeMinutesNEQ", "cancelMinNoticeMinutesIn", "cancelMinNoticeMinutesNotIn", "cancelMinNoticeMinutesGT", "cancelMinNoticeMinutesGTE", "cancelMinNoticeMinutesLT", "cancelMinNoticeMinutesLTE", "cancelMinNoticeMinutesIsNil", "cancelMinNoticeMinutesNotNil", "rescheduleMinNoticeMinutes", "rescheduleMinNoticeMinutesNEQ", "rescheduleMinNoticeMinutesIn", "rescheduleMinNoticeMinutesNotIn", "rescheduleMinNoticeMinutesGT", "rescheduleMinNoticeMinutesGTE", "rescheduleMinNoticeMinutesLT", "rescheduleMinNoticeMinutesLTE", "rescheduleMinNoticeMinutesIsNil", "rescheduleMinNoticeMinutesNotNil", "slotIntervalMinutes", "slotIntervalMinutesNEQ", "slotIntervalMinutesIn", "slotIntervalMinutesNotIn", "slotIntervalMinutesGT", "slotIntervalMinutesGTE", "slotIntervalMinutesLT", "slotIntervalMinutesLTE", "slotIntervalMinutesIsNil", "slotIntervalMinutesNotNil", "bufferBeforeMinutes", "bufferBeforeMinutesNEQ", "bufferBeforeMinutesIn", "bufferBeforeMinutesNotIn", "bufferBeforeMinutesGT", "bufferBeforeMinutesGTE", "bufferBeforeMinutesLT", "bufferBeforeMinutesLTE", "bufferBeforeMinutesIsNil", "bufferBeforeMinutesNotNil", "bufferAfterMinutes", "bufferAfterMinutesNEQ", "bufferAfterMinutesIn", "bufferAfterMinutesNotIn", "bufferAfterMinutesGT", "bufferAfterMinutesGTE", "bufferAfterMinutesLT", "bufferAfterMinutesLTE", "bufferAfterMinutesIsNil", "bufferAfterMinutesNotNil", "requireCancellationReason", "requireCancellationReasonNEQ", "requireCancellationReasonIsNil", "requireCancellationReasonNotNil", "hasPracticeLocation", "hasPracticeLocationWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -61032,7 +61032,7 @@ func (ec *executionContext) unmarshalInputShareDocumentInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"title", "description", "fileName", "contentType", "sizeBytes", "url"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -61097,7 +61097,7 @@ func (ec *executionContext) unmarshalInputSignInInput(ctx context.Context, obj a
 	}
 
 	fieldsInOrder := [...]string{"organization", "email", "password"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -61145,7 +61145,7 @@ func (ec *executionContext) unmarshalInputStaffOrder(ctx context.Context, obj an
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -61182,7 +61182,7 @@ func (ec *executionContext) unmarshalInputStaffWhereInput(ctx context.Context, o
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "active", "activeNEQ", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneIsNil", "timeZoneNotNil", "timeZoneEqualFold", "timeZoneContainsFold", "hasAssignedClients", "hasAssignedClientsWith", "hasAppointments", "hasAppointmentsWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -61856,7 +61856,7 @@ func (ec *executionContext) unmarshalInputUpdateClientContactInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"relationship", "relationshipLabel", "clearRelationshipLabel", "contactTypes", "appendContactTypes", "clearContactTypes", "notifyReminders", "notifyConfirmations", "notifyScheduled", "canManageAppointments", "portalScopes", "appendPortalScopes", "clearPortalScopes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -61970,7 +61970,7 @@ func (ec *executionContext) unmarshalInputUpdateClientInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"firstName", "lastName", "preferredName", "clearPreferredName", "pronouns", "clearPronouns", "salutation", "clearSalutation", "dateOfBirth", "clearDateOfBirth", "sexAssignedAtBirth", "clearSexAssignedAtBirth", "language", "clearLanguage", "timeZone", "clearTimeZone", "email", "clearEmail", "emailConsent", "mobilePhone", "clearMobilePhone", "smsConsent", "mobileIsPrimary", "voiceConsent", "otherPhones", "appendOtherPhones", "clearOtherPhones", "address", "clearAddress", "preferredContactMethod", "status", "tags", "appendTags", "clearTags", "alert", "clearAlert", "notes", "clearNotes", "referringProvider", "clearReferringProvider", "qualified", "clearQualified", "veteranID", "clearVeteranID", "notifyReminders", "notifyConfirmations", "notifyScheduled", "addPractitionerIDs", "removePractitionerIDs", "clearPractitioners", "defaultLocationID", "clearDefaultLocation"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -62357,7 +62357,7 @@ func (ec *executionContext) unmarshalInputUpdateCommunicationInput(ctx context.C
 	}
 
 	fieldsInOrder := [...]string{"title", "description", "relatedTo"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -62401,7 +62401,7 @@ func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"firstName", "lastName", "clearLastName", "email", "clearEmail", "phone", "clearPhone", "organizationReference", "clearOrganizationReference", "address", "clearAddress", "notes", "clearNotes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -62515,7 +62515,7 @@ func (ec *executionContext) unmarshalInputUpdateCoverageInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"region", "clearRegion", "healthCardNumber", "clearHealthCardNumber", "healthCardVersion", "clearHealthCardVersion", "feeProgram", "clearFeeProgram", "feeProgramNumber", "clearFeeProgramNumber", "billingAuthorizationNumber", "clearBillingAuthorizationNumber", "caseNumber", "clearCaseNumber", "numberOfSessions", "clearNumberOfSessions", "billingNotes", "clearBillingNotes"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -62664,7 +62664,7 @@ func (ec *executionContext) unmarshalInputUpdateLocationInput(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"name", "address", "clearAddress", "timeZone", "clearTimeZone", "phone", "clearPhone", "active"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -62743,7 +62743,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"name", "timeZone", "defaultLanguage", "defaultPhoneRegion", "phone", "clearPhone", "email", "clearEmail", "reminderLeadMinutes", "appendReminderLeadMinutes", "clearReminderLeadMinutes", "quietHoursStart", "quietHoursEnd", "smsHelpReply", "clearSmsHelpReply", "portalInviteOnCreate", "formReminderDelayHours", "callAutoCloseHours"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -62892,7 +62892,7 @@ func (ec *executionContext) unmarshalInputUpdateScheduledMessageInput(ctx contex
 	}
 
 	fieldsInOrder := [...]string{"subject", "clearSubject", "body", "sendAt", "clearSendAt", "minutesBeforeStart", "clearMinutesBeforeStart"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -62964,7 +62964,7 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 	}
 
 	fieldsInOrder := [...]string{"name", "description", "clearDescription", "durationMinutes", "priceCents", "clearPriceCents", "currency", "clearCurrency", "bookableOnline", "mode", "location", "clearLocation", "bookingMinNoticeMinutes", "clearBookingMinNoticeMinutes", "bookingMaxAdvanceDays", "clearBookingMaxAdvanceDays", "cancelMinNoticeMinutes", "clearCancelMinNoticeMinutes", "rescheduleMinNoticeMinutes", "clearRescheduleMinNoticeMinutes", "slotIntervalMinutes", "clearSlotIntervalMinutes", "bufferBeforeMinutes", "clearBufferBeforeMinutes", "bufferAfterMinutes", "clearBufferAfterMinutes", "requireCancellationReason", "clearRequireCancellationReason", "practiceLocationID", "clearPracticeLocation"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63197,7 +63197,7 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"name", "email", "role", "phone", "clearPhone", "active", "timeZone", "clearTimeZone", "addAssignedClientIDs", "removeAssignedClientIDs", "clearAssignedClients"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63297,7 +63297,7 @@ func (ec *executionContext) unmarshalInputUpdateWebhookEndpointInput(ctx context
 	}
 
 	fieldsInOrder := [...]string{"url", "description", "eventTypes", "enabled"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63348,7 +63348,7 @@ func (ec *executionContext) unmarshalInputVerifySignInInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"organization", "email", "code"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63396,7 +63396,7 @@ func (ec *executionContext) unmarshalInputWebhookDeliveryOrder(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63437,7 +63437,7 @@ func (ec *executionContext) unmarshalInputWebhookEndpointOrder(ctx context.Conte
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63474,7 +63474,7 @@ func (ec *executionContext) unmarshalInputWorkingHoursInput(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"weekday", "start", "end"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63522,7 +63522,7 @@ func (ec *executionContext) unmarshalInputWorkingHoursOrder(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue
@@ -63559,7 +63559,7 @@ func (ec *executionContext) unmarshalInputWorkingHoursWhereInput(ctx context.Con
 	}
 
 	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "staffID", "staffIDNEQ", "staffIDIn", "staffIDNotIn", "staffIDGT", "staffIDGTE", "staffIDLT", "staffIDLTE", "staffIDContains", "staffIDHasPrefix", "staffIDHasSuffix", "staffIDEqualFold", "staffIDContainsFold", "weekday", "weekdayNEQ", "weekdayIn", "weekdayNotIn", "weekdayGT", "weekdayGTE", "weekdayLT", "weekdayLTE", "start", "startNEQ", "startIn", "startNotIn", "startGT", "startGTE", "startLT", "startLTE", "startContains", "startHasPrefix", "startHasSuffix", "startEqualFold", "startContainsFold", "end", "endNEQ", "endIn", "endNotIn", "endGT", "endGTE", "endLT", "endLTE", "endContains", "endHasPrefix", "endHasSuffix", "endEqualFold", "endContainsFold", "hasStaff", "hasStaffWith"}
-	for _, k := range fieldsInOrder {
+	for _, k := range presentFields(asMap, fieldsInOrder[:]) {
 		v, ok := asMap[k]
 		if !ok {
 			continue

@@ -19,8 +19,10 @@
 // operation (argsOnce), builds the map of input unmarshalers once, not for
 // every operation (unmarshalersOnce), gives a scalar field's context the one error of
 // its type made once, not one made for every field resolved (noChildren),
-// and has a scalar or enum field that only reads a struct field marshal it
-// at once (plainLeaves), without gqlgen's resolver machinery.
+// has a scalar or enum field that only reads a struct field marshal it
+// at once (plainLeaves), without gqlgen's resolver machinery, and has an
+// input object's unmarshaller visit only the fields it was given
+// (presentFields).
 package main
 
 import (
@@ -77,6 +79,9 @@ func (sequential) GenerateCode(data *codegen.Data) error {
 var rewrites = []struct{ old, new string }{
 	// Lists of objects marshalled in a loop, with the same arguments.
 	{"graphql.MarshalSliceConcurrently(", "marshalSlice("},
+	// An input object's unmarshaller visits the fields it was given, in
+	// its type's order (graph's presentFields), not every field of the type.
+	{"\tfor _, k := range fieldsInOrder {\n", "\tfor _, k := range presentFields(asMap, fieldsInOrder[:]) {\n"},
 	// Every object's marshaller hands its deferred fragments (@defer) to
 	// gqlgen with the object's path, built for the call and one in ten of
 	// a page's allocations, although gqlgen returns at once when there are
